@@ -1,0 +1,34 @@
+/* dialog: groups the index's messages by Call-ID and keeps a summary of
+ * each group. Filled incrementally, message by message, in index order. */
+#ifndef SIPSNOOP_DIALOG_H
+#define SIPSNOOP_DIALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "msgindex.h"
+
+struct dialog {
+	uint32_t call_id;	/* interned */
+	uint32_t kind;		/* interned method of the first request, 0 if none */
+	uint32_t from, to;	/* URIs of the first request (or first message) */
+	int64_t first, last;	/* times, TIME_NONE when unknown */
+	uint32_t *msgs;		/* message ids in index order */
+	size_t nmsgs, capmsgs;
+	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
+	uint8_t severity;	/* worst message severity, benign not a failure */
+	uint32_t auth;		/* interned auth scheme used, 0 when none */
+};
+
+struct dialogs;
+
+struct dialogs *dialogs_new(void);
+void dialogs_free(struct dialogs *ds);
+/* Adds message id (already in ix) to its dialog; returns the dialog id, or
+ * NO_DIALOG for a message without a Call-ID. Sets ix's dialog field. */
+uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id);
+size_t dialogs_count(const struct dialogs *ds);
+struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
+/* Dialog of an interned Call-ID, or NO_DIALOG. */
+uint32_t dialogs_by_call_id(const struct dialogs *ds, uint32_t call_id);
+
+#endif

@@ -1,0 +1,77 @@
+/* engine: the pipeline from input files to an indexed, grouped and rated
+ * set of messages: source -> reader -> sipmsg -> msgindex -> dialog -> rules.
+ * Indexing is incremental (engine_step) so a viewer can show the first
+ * messages at once. Never prints; problems are kept as warnings. */
+#ifndef SIPSNOOP_ENGINE_H
+#define SIPSNOOP_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+#include "reader.h"
+#include "sipmsg.h"
+#include "msgindex.h"
+#include "dialog.h"
+#include "intern.h"
+
+struct rules;
+
+struct engine_file {
+	struct source *src;
+	const struct rd_format *fmt;
+	struct reader *rd;	/* NULL once the file is fully read */
+	char local_name[128];
+	size_t nmsgs;
+};
+
+struct engine_warning {
+	uint16_t file;
+	uint32_t line;		/* 0 when the warning is about the whole file */
+	char *msg;
+};
+
+struct engine;
+
+struct engine *engine_new(void);
+void engine_free(struct engine *e);
+/* Rules to apply (borrowed; may be NULL for none). Set before indexing. */
+void engine_set_rules(struct engine *e, const struct rules *rules);
+/* Opens path and probes its format (or uses format, a --format name, when
+ * not NULL). Returns the file number, or -1 with *err naming the file and
+ * the problem (caller frees). A file in which no format is recognised is
+ * refused with "no SIP messages found". */
+int engine_add_file(struct engine *e, const char *path, const char *format,
+		    char **err);
+/* Same, over bytes in memory (tests, fuzzers); data is copied. */
+int engine_add_mem(struct engine *e, const char *name, const char *data,
+		   size_t len, const char *format, char **err);
+/* Indexes up to budget more records. Returns 1 while input remains, 0 when
+ * all files are indexed (and, for several files, merged in time order). */
+int engine_step(struct engine *e, size_t budget);
+/* Indexes everything. */
+void engine_run(struct engine *e);
+int engine_done(const struct engine *e);
+/* Progress of indexing, 0..1000. */
+unsigned engine_progress(const struct engine *e);
+
+struct msgindex *engine_index(const struct engine *e);
+struct dialogs *engine_dialogs(const struct engine *e);
+struct intern *engine_strings(const struct engine *e);
+size_t engine_nfiles(const struct engine *e);
+const struct engine_file *engine_file(const struct engine *e, size_t i);
+/* Interned string (borrowed, "" for 0). */
+const char *engine_str(const struct engine *e, uint32_t id);
+
+/* Re-reads message id: its record (spans into the file bytes) and, when m
+ * is not NULL, the parsed message (caller calls sipmsg_clear). For a
+ * diagnostic event m holds its Name: value lines as headers. Returns 0, or
+ * -1 when id is out of range. */
+int engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
+		   struct sipmsg *m);
+/* The whole record text of message id as it stands in the file. */
+struct span engine_record_text(const struct engine *e, uint32_t id);
+
+size_t engine_nwarnings(const struct engine *e);
+const struct engine_warning *engine_warning(const struct engine *e, size_t i);
+
+#endif

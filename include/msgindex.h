@@ -1,0 +1,75 @@
+/* msgindex: the append-only table of messages. Each entry is small and of
+ * fixed size; strings are interned ids; the message text stays in the
+ * source and is re-read on demand (engine_message()). Entries live in
+ * fixed blocks, so a pointer from msgindex_get() stays valid while the
+ * index grows; still, code refers to messages by id. */
+#ifndef SIPSNOOP_MSGINDEX_H
+#define SIPSNOOP_MSGINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum msg_kind {
+	MSG_INVALID = 0,	/* a record whose start line is not SIP */
+	MSG_REQUEST,
+	MSG_RESPONSE,
+	MSG_DIAG,		/* a diagnostic event from a server log */
+};
+
+enum severity {
+	SEV_NONE = 0,
+	SEV_INFO,
+	SEV_OK,
+	SEV_BENIGN,
+	SEV_WARNING,
+	SEV_ERROR,
+	SEV__COUNT
+};
+
+#define NO_DIALOG UINT32_MAX
+
+struct msg {
+	uint64_t off;		/* record offset in its file's bytes */
+	int64_t time;		/* TIME_NONE when unknown */
+	uint32_t len;		/* record length */
+	uint32_t line;		/* 1-based line where the record starts */
+	uint32_t call_id;	/* interned ids, 0 when absent */
+	uint32_t method;	/* request method; CSeq method of a response */
+	uint32_t ruri;
+	uint32_t from, to;	/* URIs without display name or parameters */
+	uint32_t src, dst;	/* endpoints "host:port" */
+	uint32_t transport;
+	uint32_t cseq;
+	uint32_t dialog;	/* dialog id or NO_DIALOG */
+	uint16_t status;	/* responses */
+	uint16_t flags;		/* RECF_* */
+	uint16_t file;		/* input file number */
+	uint16_t rule;		/* rule that set the severity, 0 for none */
+	uint8_t kind;		/* enum msg_kind */
+	uint8_t dir;		/* enum msg_dir */
+	uint8_t severity;	/* enum severity */
+	uint8_t time_prec;	/* fraction digits; bit 7 set: the log gave a date */
+};
+
+#define MSG_TIME_HAS_DATE 0x80
+#define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)
+
+struct msgindex;
+
+struct msgindex *msgindex_new(void);
+void msgindex_free(struct msgindex *ix);
+/* Appends a copy of m; returns its id. */
+uint32_t msgindex_append(struct msgindex *ix, const struct msg *m);
+size_t msgindex_count(const struct msgindex *ix);
+/* Entry for id < count (borrowed; stays valid until msgindex_free). */
+struct msg *msgindex_get(const struct msgindex *ix, uint32_t id);
+/* Reorders the entries by (time, file, line), stably. Entries without a time
+ * keep their place relative to their file. Returns the permutation applied
+ * (new id -> old id) for callers that keep ids; caller frees. */
+uint32_t *msgindex_sort_by_time(struct msgindex *ix);
+
+const char *severity_name(enum severity s);	/* "error", "benign" ... */
+/* SEV_* for a name (any case), or -1. */
+int severity_from_name(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,121 @@
+/* reader: probes a log's format and splits its bytes into records, one SIP
+ * message (or one diagnostic event) each, with time, direction, addresses.
+ *
+ * Call order: reader_probe() (or reader_by_name()) picks a format;
+ * reader_new() starts at the first byte; reader_next() is called until it
+ * returns 0. Each call fills one record whose spans point into the source
+ * bytes. Problems (junk skipped, records cut short) are counted in the
+ * reader's stats and listed as warnings with their line numbers; the reader
+ * never stops on bad input. */
+#ifndef SIPSNOOP_READER_H
+#define SIPSNOOP_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+enum rec_kind {
+	REC_SIP = 0,	/* a SIP message: start, hdrs and body are set */
+	REC_DIAG,	/* a diagnostic event: hdrs holds Name: value lines */
+};
+
+enum msg_dir {
+	DIR_UNKNOWN = 0,
+	DIR_IN,
+	DIR_OUT,
+};
+
+/* Record flags (also stored in the message index). */
+#define RECF_TRUNCATED	0x0001	/* cut short at end of file */
+#define RECF_NO_CALLID	0x0002	/* set by the parser */
+#define RECF_BAD_START	0x0004	/* set by the parser */
+#define RECF_BAD_HEADER	0x0008	/* set by the parser: a line without a colon */
+#define RECF_RETRANS	0x0010	/* set by the rule engine */
+#define RECF_LARGE	0x0020	/* message larger than 64 KiB */
+
+struct rd_record {
+	enum rec_kind kind;
+	size_t off;		/* offset of the record's first byte */
+	size_t len;		/* bytes of the whole record in the source */
+	uint32_t line;		/* 1-based line where the record starts */
+	/* The SIP message in up to three pieces, because some logs wrap the
+	 * start line (CLS "Start-Line: ", UCCAPI's line prefix). hdrs runs
+	 * from the first header line to the end of the header block (without
+	 * the blank separator line); body is the message body, possibly empty. */
+	struct span start;
+	struct span hdrs;
+	struct span body;
+	int64_t time;		/* TIME_NONE when unknown */
+	int time_prec;		/* fraction digits the log gives (0..6) */
+	int has_date;		/* the log gives a date, not only a time of day */
+	enum msg_dir dir;
+	struct span src;	/* "host:port" as the log writes it, may be empty */
+	struct span dst;
+	struct span transport;	/* "TLS", "UDP" ..., may be empty */
+	unsigned flags;		/* RECF_* */
+	/* REC_DIAG only: severity text from the log ("TL_ERROR", "ERROR"...). */
+	struct span diag_level;
+};
+
+struct rd_warning {
+	uint32_t line;
+	char *msg;
+};
+
+struct rd_stats {
+	size_t records;
+	size_t junk_lines;	/* lines outside any record that were skipped */
+	size_t truncated;
+};
+
+struct reader;
+
+struct rd_format {
+	const char *name;	/* --format name: "cls", "uccapi", "sngrep", "raw" */
+	const char *desc;	/* one line for --formats */
+	/* Confidence 0..100 that the first n bytes are this format. */
+	int (*probe)(const char *p, size_t n);
+	/* Fills rec with the next record at or after r->pos; 1 when filled,
+	 * 0 at end of input. Must advance r->pos on every call that returns 1. */
+	int (*next)(struct reader *r, struct rd_record *rec);
+	size_t state_size;	/* bytes of per-reader state (zeroed) */
+};
+
+struct reader {
+	const struct rd_format *fmt;
+	const char *data;
+	size_t len;
+	size_t pos;		/* next byte to read */
+	uint32_t line;		/* 1-based line number of data[pos] */
+	struct rd_stats stats;
+	struct rd_warning *warnings;
+	size_t nwarnings, capwarnings;
+	void *state;		/* fmt->state_size bytes */
+	/* Name of the local end when the log names it (CLS [host\host]). */
+	char local_name[128];
+};
+
+/* The formats, NULL-terminated, in probe order. */
+extern const struct rd_format *const reader_formats[];
+const struct rd_format *reader_by_name(const char *name);
+/* Best format for the first bytes of data, or NULL when none is confident. */
+const struct rd_format *reader_probe(const char *data, size_t len);
+
+struct reader *reader_new(const struct rd_format *fmt, const char *data,
+			  size_t len);
+void reader_free(struct reader *r);
+/* 1 and a record, or 0 at end of input. */
+int reader_next(struct reader *r, struct rd_record *rec);
+/* Fraction of the input consumed, 0..1000. */
+unsigned reader_progress(const struct reader *r);
+
+/* For format modules: adds a warning for line (message is formatted). */
+void reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* For format modules: returns the end of the line starting at p (the
+ * offset of its '\n' or len) and the offset after it. */
+size_t reader_line_end(const struct reader *r, size_t p, size_t *next);
+/* For format modules: moves r->pos to newpos, counting lines on the way. */
+void reader_advance(struct reader *r, size_t newpos);
+
+#endif

@@ -1,0 +1,74 @@
+/* util: allocation that never returns NULL, byte spans, a growable string
+ * buffer and small text helpers shared by every layer. */
+#ifndef SIPSNOOP_UTIL_H
+#define SIPSNOOP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* A borrowed run of bytes, not NUL-terminated. */
+struct span {
+	const char *p;
+	size_t n;
+};
+
+#define SPAN_NULL ((struct span){ NULL, 0 })
+#define SPAN_LIT(s) ((struct span){ (s), sizeof(s) - 1 })
+
+/* Allocation failure aborts the program through one place. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows *p (an array of *cap elements of size sz) to hold at least need. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t sz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable NUL-terminated byte buffer. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+void strbuf_init(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *p, size_t n);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Takes the buffer out of sb (never NULL); sb is left empty. */
+char *strbuf_detach(struct strbuf *sb);
+
+/* Span helpers. */
+struct span span_trim(struct span s);
+int span_eq(struct span a, const char *s);      /* exact */
+int span_ieq(struct span a, const char *s);     /* ASCII case-insensitive */
+int span_ieq_span(struct span a, struct span b);
+int span_istarts(struct span a, const char *prefix);
+/* Case-insensitive search for needle in hay; returns offset or -1. */
+long span_ifind(struct span hay, const char *needle, size_t nlen);
+/* Parses an unsigned decimal; returns 0 on success. */
+int span_to_u32(struct span s, uint32_t *out);
+char *span_dup(struct span s);
+
+/* Times are microseconds since 1970-01-01 in the log's own clock (no time
+ * zone applied). TIME_NONE when the log does not say. */
+#define TIME_NONE INT64_MIN
+int64_t time_from_civil(int y, int mon, int d, int h, int mi, int s, long us);
+/* Formats t as YYYY-MM-DDTHH:MM:SS plus prec fraction digits (0..6). When
+ * the date is unknown (has_date 0) only the time of day is written. */
+void time_format(char *out, size_t outsz, int64_t t, int prec, int has_date);
+
+/* Appends s to sb with every control byte, escape sequence, invalid UTF-8
+ * byte and bidi override shown as visible text (\e, \x01, \u202e ...).
+ * Valid printable UTF-8 is copied as it is; tabs become a space when
+ * keep_tab is 0. This is the one gate between log bytes and a terminal. */
+void sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab);
+
+#endif

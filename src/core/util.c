@@ -1,0 +1,434 @@
+/* util: allocation, spans, string buffers, civil time and the sanitiser
+ * that turns log bytes into text safe for a terminal. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+
+#include "util.h"
+
+static void
+util_oom(size_t n)
+{
+	/* The one place that gives up: nothing sensible can follow. */
+	fprintf(stderr, "sipsnoop: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		util_oom(n);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		util_oom(nmemb * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		util_oom(n);
+	return q;
+}
+
+void *
+xgrow(void *p, size_t *cap, size_t need, size_t sz)
+{
+	size_t c = *cap;
+
+	if (need <= c)
+		return p;
+	if (c < 8)
+		c = 8;
+	while (c < need)
+		c += c / 2;
+	*cap = c;
+	return xrealloc(p, c * sz);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return strbuf_detach(&sb);
+}
+
+void
+strbuf_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+void
+strbuf_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	strbuf_init(sb);
+}
+
+void
+strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf != NULL)
+		sb->buf[0] = '\0';
+}
+
+static void
+strbuf_reserve(struct strbuf *sb, size_t more)
+{
+	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + more + 1, 1);
+}
+
+void
+strbuf_add(struct strbuf *sb, const void *p, size_t n)
+{
+	strbuf_reserve(sb, n);
+	if (n > 0)
+		memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+strbuf_addc(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void
+strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void
+strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	strbuf_reserve(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void
+strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *
+strbuf_detach(struct strbuf *sb)
+{
+	char *p = sb->buf;
+
+	if (p == NULL)
+		p = xstrdup("");
+	strbuf_init(sb);
+	return p;
+}
+
+struct span
+span_trim(struct span s)
+{
+	while (s.n > 0 && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' ||
+			   s.p[0] == '\n')) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n > 0 && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' ||
+			   s.p[s.n - 1] == '\r' || s.p[s.n - 1] == '\n'))
+		s.n--;
+	return s;
+}
+
+int
+span_eq(struct span a, const char *s)
+{
+	size_t n = strlen(s);
+
+	return a.n == n && (n == 0 || memcmp(a.p, s, n) == 0);
+}
+
+int
+span_ieq(struct span a, const char *s)
+{
+	size_t n = strlen(s);
+
+	return a.n == n && (n == 0 || strncasecmp(a.p, s, n) == 0);
+}
+
+int
+span_ieq_span(struct span a, struct span b)
+{
+	return a.n == b.n && (a.n == 0 || strncasecmp(a.p, b.p, a.n) == 0);
+}
+
+int
+span_istarts(struct span a, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return a.n >= n && strncasecmp(a.p, prefix, n) == 0;
+}
+
+long
+span_ifind(struct span hay, const char *needle, size_t nlen)
+{
+	size_t i;
+	int first;
+
+	if (nlen == 0)
+		return 0;
+	if (hay.n < nlen)
+		return -1;
+	first = tolower((unsigned char)needle[0]);
+	for (i = 0; i + nlen <= hay.n; i++) {
+		if (tolower((unsigned char)hay.p[i]) == first &&
+		    strncasecmp(hay.p + i, needle, nlen) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+int
+span_to_u32(struct span s, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	s = span_trim(s);
+	if (s.n == 0 || s.n > 10)
+		return -1;
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s.p[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+char *
+span_dup(struct span s)
+{
+	return xstrndup(s.p != NULL ? s.p : "", s.n);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * algorithm), so no time zone or libc state is involved. */
+static int64_t
+util_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void
+util_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yy + (*m <= 2));
+}
+
+int64_t
+time_from_civil(int y, int mon, int d, int h, int mi, int s, long us)
+{
+	int64_t days = util_days_from_civil(y, (unsigned)mon, (unsigned)d);
+
+	return ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) +
+	       (int64_t)s * 1000000 + us;
+}
+
+void
+time_format(char *out, size_t outsz, int64_t t, int prec, int has_date)
+{
+	int64_t days, secs, us;
+	int y, m, d, n;
+	char frac[8];
+
+	if (t == TIME_NONE) {
+		snprintf(out, outsz, "-");
+		return;
+	}
+	days = t / (INT64_C(86400) * 1000000);
+	us = t % (INT64_C(86400) * 1000000);
+	if (us < 0) {
+		us += INT64_C(86400) * 1000000;
+		days--;
+	}
+	secs = us / 1000000;
+	us %= 1000000;
+	util_civil_from_days(days, &y, &m, &d);
+	if (prec < 0)
+		prec = 0;
+	if (prec > 6)
+		prec = 6;
+	frac[0] = '\0';
+	if (prec > 0) {
+		long div = 1;
+		for (n = prec; n < 6; n++)
+			div *= 10;
+		snprintf(frac, sizeof frac, ".%0*ld", prec, (long)(us / div));
+	}
+	if (has_date)
+		snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d,
+			 (int)(secs / 3600), (int)(secs / 60 % 60),
+			 (int)(secs % 60), frac);
+	else
+		snprintf(out, outsz, "%02d:%02d:%02d%s", (int)(secs / 3600),
+			 (int)(secs / 60 % 60), (int)(secs % 60), frac);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t
+util_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void
+sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			run++;
+			continue;
+		}
+		strbuf_add(sb, s + i - run, run);
+		run = 0;
+		if (p[i] == '\t') {
+			strbuf_add(sb, keep_tab ? "\t" : " ", 1);
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			if (p[i] == 0x1b)
+				strbuf_adds(sb, "\\e");
+			else
+				strbuf_addf(sb, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		len = util_utf8_len(p + i, n - i, &cp);
+		if (len == 0) {
+			strbuf_addf(sb, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		/* C1 controls, bidi embeddings/overrides/isolates, line and
+		 * paragraph separators, BOM: visible, never interpreted. */
+		if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+		    cp == 0x200f || cp == 0x061c || cp == 0x2028 ||
+		    cp == 0x2029 || cp == 0xfeff)
+			strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+		else
+			strbuf_add(sb, s + i, len);
+		i += len;
+	}
+	strbuf_add(sb, s + i - run, run);
+}
