@@ -138,4 +138,7 @@ distclean: clean
 .PHONY: all run unit golden e2e check golden-update valgrind install uninstall clean distclean deps-check
 .DELETE_ON_ERROR:
 
+# Test and tool fragments (bench, fuzz) add their own targets.
+-include $(wildcard tests/*/*.mk)
+
 -include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(APP_OBJ:.o=.d)

@@ -432,3 +432,45 @@ sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab)
 	}
 	strbuf_add(sb, s + i - run, run);
 }
+
+void
+json_append_str(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	strbuf_addc(sb, '"');
+	while (i < n) {
+		if (p[i] == '"' || p[i] == '\\') {
+			strbuf_addc(sb, '\\');
+			strbuf_addc(sb, (char)p[i]);
+			i++;
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			switch (p[i]) {
+			case '\n': strbuf_adds(sb, "\\n"); break;
+			case '\r': strbuf_adds(sb, "\\r"); break;
+			case '\t': strbuf_adds(sb, "\\t"); break;
+			default: strbuf_addf(sb, "\\u%04x", p[i]); break;
+			}
+			i++;
+		} else if (p[i] < 0x80) {
+			strbuf_addc(sb, (char)p[i]);
+			i++;
+		} else if ((len = util_utf8_len(p + i, n - i, &cp)) == 0) {
+			/* Not UTF-8: keep the byte visible as U+FFFD-free text. */
+			strbuf_addf(sb, "\\\\x%02x", p[i]);
+			i++;
+		} else {
+			if ((cp >= 0x80 && cp <= 0x9f) ||
+			    (cp >= 0x202a && cp <= 0x202e) ||
+			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+			    cp == 0x2029)
+				strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+			else
+				strbuf_add(sb, s + i, len);
+			i += len;
+		}
+	}
+	strbuf_addc(sb, '"');
+}

@@ -1,0 +1,26 @@
+/* app: the interactive viewer. main() builds the engine (files added, not
+ * yet indexed) and hands it over; the viewer indexes in the background of
+ * its event loop so the first screen appears at once. */
+#ifndef SIPSNOOP_APP_H
+#define SIPSNOOP_APP_H
+
+struct engine;
+struct rules;
+
+enum color_mode {
+	COLOR_AUTO = 0,		/* colour unless NO_COLOR is set */
+	COLOR_NEVER,
+	COLOR_ALWAYS,
+};
+
+struct app_options {
+	const char *filter;		/* initial filter expression or NULL */
+	enum color_mode color;
+	const struct rules *rules;	/* may be NULL */
+};
+
+/* Runs the viewer until the user quits. Returns the exit status. Writes
+ * its own error messages (e.g. "not a terminal") to stderr. */
+int app_run(struct engine *e, const struct app_options *o);
+
+#endif

@@ -1,0 +1,33 @@
+/* batch: the non-interactive outputs (--list, --dialogs, --registrations,
+ * --flow), text or JSON Lines. These are the contract scripts and tests
+ * use: field names are stable once in the man page. */
+#ifndef SIPSNOOP_BATCH_H
+#define SIPSNOOP_BATCH_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include <stddef.h>
+
+struct engine;
+struct rules;
+
+struct batch_opts {
+	int json;			/* JSON Lines instead of text */
+	const struct rules *rules;	/* for explanations; may be NULL */
+	const uint32_t *sel;		/* selected message ids, index order */
+	size_t nsel;
+	int filtered;			/* sel comes from --filter/--dialog */
+	int width;			/* --width, or the terminal's, else 100 */
+	int utf8;			/* box drawing allowed */
+	int svg;			/* --flow=svg */
+	int merge_hosts;		/* --flow: one column per host */
+};
+
+/* Each returns 0, or -1 after writing an error to stderr. */
+int batch_list(struct engine *e, const struct batch_opts *o, FILE *out);
+int batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out);
+int batch_registrations(struct engine *e, const struct batch_opts *o,
+			FILE *out);
+int batch_flow(struct engine *e, const struct batch_opts *o, FILE *out);
+
+#endif
