@@ -1,0 +1,45 @@
+/* rules: the diagnosis engine. A rules file (see sipsnoop-rules(5)) is
+ * compiled once (PCRE2, JIT when available); each message is then rated
+ * with a severity, the rule that matched and a one-line explanation, using
+ * the context of its dialog (challenge answered, final outcome, CANCEL). */
+#ifndef SIPSNOOP_RULES_H
+#define SIPSNOOP_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+struct engine;
+struct rules;
+
+/* Parses rule text; name is used in messages. Returns NULL when there were
+ * errors; each error is appended to errs as "NAME:LINE: message\n". */
+struct rules *rules_parse(const char *name, const char *text, size_t len,
+			  struct strbuf *errs);
+/* Reads the file (read-only) and parses it; errors as rules_parse. */
+struct rules *rules_load(const char *path, struct strbuf *errs);
+/* The rules file to use when --rules is not given:
+ * $XDG_CONFIG_HOME/sipsnoop/rules.conf (or ~/.config/...) when it exists,
+ * else SIPSNOOP_DATADIR "/rules.conf" when it exists, else "data/rules.conf"
+ * when it exists (running from the source tree), else NULL. Caller frees. */
+char *rules_default_path(void);
+void rules_free(struct rules *r);
+/* Number of rules (for --check-rules reports). */
+size_t rules_count(const struct rules *r);
+
+/* Rates every message of dialog d: sets msg->severity, msg->rule and the
+ * RECF_RETRANS flag, and the dialog's severity (worst, benign not a
+ * failure) and auth (interned scheme name used, e.g. "NTLM"). Called again
+ * whenever the dialog grew, so it recomputes from scratch. */
+void rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d);
+/* Rates a message that has no dialog (no Call-ID). */
+void rules_rate_message(const struct rules *r, struct engine *e, uint32_t id);
+/* Appends the explanation line of message id (after rating) to out, e.g.
+ * "expected authentication challenge: server offers Kerberos, NTLM; the
+ * client answered with credentials". Nothing when no rule matched. */
+void rules_explain(const struct rules *r, const struct engine *e,
+		   uint32_t id, struct strbuf *out);
+/* msg->rule -> the rule's short name, "" for 0 or out of range. */
+const char *rules_rule_name(const struct rules *r, unsigned rule);
+
+#endif
