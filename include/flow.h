@@ -1,0 +1,87 @@
+/* flow: the ladder diagram of a set of messages as a pure model: columns
+ * (endpoints, in order of first appearance) and rows (one arrow per SIP
+ * message, one note per diagnostic event). The viewer's flow pane draws it;
+ * flow_render turns it into text lines or SVG for batch --flow. */
+#ifndef SIPSNOOP_FLOW_H
+#define SIPSNOOP_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+struct engine;
+
+enum flow_row_kind {
+	FLOW_ARROW = 0,		/* a SIP message from column from to column to */
+	FLOW_NOTE,		/* a diagnostic event, drawn at column from */
+};
+
+struct flow_col {
+	char *name;		/* "host:port"; the host alone when merged; the
+				 * log's local name (or "local") for the end a
+				 * log does not give an address for. Sanitised. */
+};
+
+struct flow_row {
+	uint32_t id;		/* message id in the engine */
+	uint8_t kind;		/* enum flow_row_kind */
+	uint8_t severity;	/* enum severity, from the index */
+	uint8_t self;		/* from == to: src == dst, or an end unknown */
+	uint8_t sdp;		/* the body is SDP ("(SDP)" is in the label) */
+	int from, to;		/* column indexes; equal for notes and self */
+	char *label;		/* e.g. "REGISTER [NTLM AUTHENTICATE]",
+				 * "401 Unauthorized [Kerberos, NTLM]",
+				 * "INVITE (SDP)". Sanitised UTF-8, one line. */
+	int64_t time;		/* TIME_NONE when unknown */
+	int64_t delta;		/* time since the previous row that has a time,
+				 * TIME_NONE for the first or when unknown */
+	uint8_t time_prec;	/* fraction digits the log gives */
+	uint8_t has_date;	/* the log gives a date */
+};
+
+struct flow {
+	struct flow_col *cols;
+	size_t ncols;
+	struct flow_row *rows;	/* in the order of the ids given */
+	size_t nrows;
+};
+
+struct flow_opts {
+	int merge_hosts;	/* one column per host, whatever the port */
+	int show_ruri;		/* request labels carry the request URI */
+};
+
+/* Lays out messages ids[0..n) (index order). o may be NULL for defaults.
+ * Returns an owned model (flow_free). Ids out of range are skipped. */
+struct flow *flow_build(const struct engine *e, const uint32_t *ids, size_t n,
+			const struct flow_opts *o);
+void flow_free(struct flow *fl);
+/* Row index of message id, or -1 (rows are in id order: binary search). */
+long flow_find(const struct flow *fl, uint32_t id);
+
+#define FLOW_MIN_GAP 12		/* narrowest spacing of two columns */
+
+/* Column centres for ncols columns in a diagram width cells wide: x[i] is
+ * relative to the diagram's left edge. Columns are spread evenly with a
+ * margin of half a gap on each side; the gap never falls below
+ * FLOW_MIN_GAP, so the diagram may need more than width: returns the width
+ * it needs (a pane scrolls, batch output overflows). */
+int flow_col_x(size_t ncols, int width, int *x);
+
+/* flow_render: the model as text or SVG, appended to out. */
+struct flow_render_opts {
+	int width;		/* total line width, times included */
+	int utf8;		/* box drawing; ASCII otherwise */
+	int times;		/* a time and delta column on the left */
+};
+/* One line per column header block and per row, each ending in '\n'. */
+void flow_render_text(const struct flow *fl,
+		      const struct flow_render_opts *o, struct strbuf *out);
+/* A standalone SVG document; each arrow has the message's full text
+ * (sanitised, XML-escaped) in its <title>. e gives the text. */
+void flow_render_svg(const struct flow *fl, const struct engine *e,
+		     struct strbuf *out);
+/* Appends s XML-escaped (after sanitising) to out. */
+void flow_render_xml_escape(struct strbuf *out, const char *s, size_t n);
+
+#endif
