@@ -1,0 +1,237 @@
+/* auth: parses the SIP authentication headers (WWW-/Proxy-Authenticate,
+ * [Proxy-]Authorization, [Proxy-]Authentication-Info) and decodes the
+ * gssapi-data they carry (NTLM, Kerberos, TLS-DSK), for rules, flow labels
+ * and the detail pane. Pure and bounded: fuzzed, never reads out of bounds. */
+#ifndef SIPSNOOP_AUTH_H
+#define SIPSNOOP_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+#include "sipmsg.h"
+
+enum auth_scheme {
+	AUTH_NONE = 0,		/* no auth header / no scheme */
+	AUTH_KERBEROS,
+	AUTH_NTLM,
+	AUTH_TLS_DSK,
+	AUTH_NEGOTIATE,
+	AUTH_DIGEST,
+	AUTH_BASIC,
+	AUTH_OTHER,
+	AUTH__COUNT
+};
+/* Bit of a scheme in a scheme set (auth_offered). */
+#define AUTH_BIT(s) (1u << (s))
+
+/* One auth-param. value is a span into the message: without the quotes,
+ * backslash escapes left as written (auth_unquote resolves them). */
+struct auth_param {
+	struct span name;
+	struct span value;
+	int quoted;
+};
+
+#define AUTH_MAX_PARAMS 32
+
+/* Header flags. */
+#define AUTHF_TOO_MANY	0x01	/* more than AUTH_MAX_PARAMS params; rest dropped */
+#define AUTHF_SYNTAX	0x02	/* junk or an unterminated quoted string */
+
+/* One challenge or credentials: "Scheme p1=v1, p2="v2"". */
+struct auth_header {
+	enum auth_scheme scheme;
+	struct span scheme_name;	/* as written */
+	struct span token68;	/* a bare token after the scheme (Basic xyz=) */
+	struct auth_param params[AUTH_MAX_PARAMS];
+	size_t nparams;
+	unsigned flags;		/* AUTHF_* */
+	struct span rest;	/* a further challenge in the same value, or empty */
+};
+
+/* Parses a header value into out (need not be initialised). Returns 0, or
+ * -1 when the value holds no scheme (out is then empty). When one header
+ * value lists several challenges, out->rest holds the text after the first;
+ * call auth_parse() on it again. */
+int auth_parse(struct span value, struct auth_header *out);
+/* Value of the named parameter (any case), or SPAN_NULL (p NULL) when the
+ * parameter is absent; a present empty value has p != NULL and n == 0. */
+struct span auth_param(const struct auth_header *h, const char *name);
+/* Appends v with quoted-pair backslashes removed. */
+void auth_unquote(struct span v, struct strbuf *out);
+
+/* Scheme of a name ("ntlm", "TLS-DSK" ...); AUTH_OTHER when unknown. */
+enum auth_scheme auth_scheme_from_name(struct span name);
+/* "NTLM", "Kerberos", "TLS-DSK", "Negotiate", "Digest", "Basic", "other",
+ * "" for AUTH_NONE. */
+const char *auth_scheme_name(enum auth_scheme s);
+/* Appends the names of the schemes in set, ", "-separated, in the order of
+ * enum auth_scheme (the order Lync servers offer them): "Kerberos, NTLM". */
+void auth_scheme_names(unsigned set, struct strbuf *out);
+
+/* Base64 (RFC 4648, whitespace ignored). Decodes at most outsz bytes of in
+ * into out and sets *outlen. Returns 0, or an AUTH_B64_* error; on error
+ * *outlen still counts the bytes decoded before the problem. Decoding
+ * stops silently at outsz (check auth_base64_len() first for the size). */
+#define AUTH_B64_BAD_CHAR	-1	/* a byte outside the alphabet */
+#define AUTH_B64_BAD_PAD	-2	/* bad padding or a lone trailing char */
+int auth_base64_decode(struct span in, unsigned char *out, size_t outsz,
+		       size_t *outlen);
+/* Upper bound of the decoded length of in. */
+size_t auth_base64_len(struct span in);
+
+/* What a gssapi-data token is. */
+enum auth_tok_kind {
+	AUTH_TOK_NONE = 0,	/* no gssapi-data at all */
+	AUTH_TOK_EMPTY,		/* gssapi-data="" (start of an NTLM/TLS-DSK handshake) */
+	AUTH_TOK_BAD_BASE64,
+	AUTH_TOK_NTLM,
+	AUTH_TOK_KERBEROS,
+	AUTH_TOK_SPNEGO,
+	AUTH_TOK_TLS,
+	AUTH_TOK_UNKNOWN,
+};
+
+/* The step a token or message is at. */
+enum auth_step {
+	AUTH_STEP_NONE = 0,
+	AUTH_STEP_NTLM_NEGOTIATE,	/* NTLM type 1 */
+	AUTH_STEP_NTLM_CHALLENGE,	/* NTLM type 2 */
+	AUTH_STEP_NTLM_AUTHENTICATE,	/* NTLM type 3 */
+	AUTH_STEP_KRB_AP_REQ,
+	AUTH_STEP_KRB_AP_REP,
+	AUTH_STEP_KRB_ERROR,
+	AUTH_STEP_TLS_HANDSHAKE,	/* TLS-DSK records */
+	AUTH_STEP_EMPTY,		/* empty gssapi-data */
+	AUTH_STEP_OTHER,		/* a token, but not one we know */
+};
+
+/* NTLM negotiate flags (MS-NLMP 2.2.2.5) that have names. */
+#define AUTH_NTLM_UNICODE		0x00000001u
+#define AUTH_NTLM_OEM			0x00000002u
+#define AUTH_NTLM_REQUEST_TARGET	0x00000004u
+#define AUTH_NTLM_SIGN			0x00000010u
+#define AUTH_NTLM_SEAL			0x00000020u
+#define AUTH_NTLM_DATAGRAM		0x00000040u
+#define AUTH_NTLM_LM_KEY		0x00000080u
+#define AUTH_NTLM_NTLM			0x00000200u
+#define AUTH_NTLM_ANONYMOUS		0x00000800u
+#define AUTH_NTLM_DOMAIN_SUPPLIED	0x00001000u
+#define AUTH_NTLM_WORKSTATION_SUPPLIED	0x00002000u
+#define AUTH_NTLM_ALWAYS_SIGN		0x00008000u
+#define AUTH_NTLM_TARGET_DOMAIN		0x00010000u
+#define AUTH_NTLM_TARGET_SERVER		0x00020000u
+#define AUTH_NTLM_EXTENDED_SESSION	0x00080000u
+#define AUTH_NTLM_IDENTIFY		0x00100000u
+#define AUTH_NTLM_TARGET_INFO		0x00800000u
+#define AUTH_NTLM_VERSION		0x02000000u
+#define AUTH_NTLM_128			0x20000000u
+#define AUTH_NTLM_KEY_EXCH		0x40000000u
+#define AUTH_NTLM_56			0x80000000u
+
+/* Token problem flags. */
+#define AUTH_TOKF_TRUNCATED	0x01	/* the token ends before its header/fields */
+#define AUTH_TOKF_BAD_FIELD	0x02	/* a field's offset/length points outside */
+#define AUTH_TOKF_BAD_BASE64	0x04	/* see b64err */
+#define AUTH_TOKF_TOO_LARGE	0x08	/* only the first AUTH_TOKEN_MAX bytes decoded */
+
+#define AUTH_TOKEN_MAX	65536	/* decoded bytes looked at */
+#define AUTH_NAME_MAX	128	/* UTF-8 bytes kept of a name (cut, not overrun) */
+#define AUTH_TLS_MAX	12	/* TLS handshake messages kept */
+
+/* A decoded gssapi-data token. Self-contained: strings are copied (UTF-8,
+ * NUL-terminated, not sanitised: pass them through sanitize_append), so
+ * there is nothing to free. */
+struct auth_token {
+	enum auth_tok_kind kind;
+	enum auth_step step;
+	size_t len;		/* decoded bytes */
+	unsigned flags;		/* AUTH_TOKF_* */
+	int b64err;		/* AUTH_B64_* when AUTH_TOKF_BAD_BASE64 */
+	char problem[96];	/* first problem in words, "" when none */
+
+	/* NTLM */
+	int ntlm_type;		/* 1, 2, 3; other values as read */
+	uint32_t ntlm_flags;
+	int has_ntlm_flags;
+	char target[AUTH_NAME_MAX];	/* CHALLENGE target name */
+	char domain[AUTH_NAME_MAX];	/* NEGOTIATE/AUTHENTICATE */
+	char user[AUTH_NAME_MAX];	/* AUTHENTICATE */
+	char workstation[AUTH_NAME_MAX];
+	int has_version;	/* os version in the token */
+	uint8_t ver_major, ver_minor;
+	uint16_t ver_build;
+
+	/* Kerberos / SPNEGO: the OID the GSS-API wrapper named (dotted), and
+	 * the [APPLICATION n] tag of the Kerberos message (14, 15, 30). */
+	char oid[48];
+	int krb_app;
+
+	/* TLS-DSK: records seen, protocol version of the first one, and the
+	 * handshake message types in order (1 ClientHello, 2 ServerHello, 11
+	 * Certificate, ...; -1 for an encrypted handshake message). */
+	int tls_records;
+	uint16_t tls_version;
+	int tls_ccs;		/* a ChangeCipherSpec record was seen */
+	int tls_alert;		/* an alert record was seen */
+	int tls_hs[AUTH_TLS_MAX];
+	int tls_nhs;
+};
+
+/* Decodes gssapi-data (base64 text, unquoted span) into out. Never fails:
+ * problems go to out->flags and out->problem. Allocates at most
+ * AUTH_TOKEN_MAX bytes temporarily. */
+void auth_decode_gssapi(struct span b64, struct auth_token *out);
+/* Same over decoded bytes. */
+void auth_decode_token(const unsigned char *p, size_t n,
+		       struct auth_token *out);
+/* Appends the names of the NTLM flags in f, ", "-separated ("UNICODE,
+ * NTLM, ALWAYS_SIGN"); unnamed bits as 0x... */
+void auth_ntlm_flag_names(uint32_t f, struct strbuf *out);
+/* Name of a TLS handshake message type ("ClientHello"), or "type N" in a
+ * static buffer for unknown ones. */
+const char *auth_tls_hs_name(int type);
+/* Short label of a step: "NTLM NEGOTIATE", "Kerberos AP-REQ", "TLS-DSK
+ * ClientHello", "NTLM" for an empty token; "" for AUTH_STEP_NONE. */
+void auth_step_label(enum auth_scheme s, const struct auth_token *t,
+		     struct strbuf *out);
+
+/* One line for the UI and explanations, e.g.
+ *   "NTLM CHALLENGE, target UCLAB, flags 0xa0e7b00d (UNICODE, NTLM, ...)"
+ *   "NTLM AUTHENTICATE, user UCLAB\izabelaf, workstation IZABELA-PC"
+ *   "Kerberos AP-REQ (1181 bytes)", "NTLM, empty token (start of handshake)"
+ * scheme names the header's scheme (an empty token says nothing itself). */
+void auth_token_describe(enum auth_scheme s, const struct auth_token *t,
+			 struct strbuf *out);
+/* One line for a whole header: the token's description when it carries
+ * gssapi-data, else the scheme and its main parameters ("Kerberos, realm
+ * "SIP Communications Service", targetname "sip/pool.example.com"";
+ * "Digest, user "alice", realm "example.com""). */
+void auth_describe(const struct auth_header *h, struct strbuf *out);
+
+/* Per message. */
+
+/* Schemes a 401/407 offers (WWW-Authenticate and Proxy-Authenticate):
+ * a set of AUTH_BIT()s; 0 when none. */
+unsigned auth_offered(const struct sipmsg *m);
+/* Names of the offered schemes in header order, each once: "Kerberos,
+ * NTLM". Appends nothing when there are none. */
+void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
+/* Whether a request carries credentials (Authorization or
+ * Proxy-Authorization). */
+int auth_has_credentials(const struct sipmsg *m);
+/* The credentials of a request (first Authorization/Proxy-Authorization):
+ * returns its scheme (AUTH_NONE when none) and, when tok is not NULL,
+ * decodes its gssapi-data into *tok (tok->step says NTLM/Kerberos/TLS-DSK
+ * step; AUTH_TOK_NONE when the header has no gssapi-data). */
+enum auth_scheme auth_credentials(const struct sipmsg *m,
+				  struct auth_token *tok);
+/* The auth step of any message, as a short label for the flow diagram:
+ * request with credentials -> "NTLM AUTHENTICATE", "NTLM NEGOTIATE", "NTLM"
+ * (empty token), "Kerberos AP-REQ", "Digest"; 401/407 -> "Kerberos, NTLM"
+ * or "NTLM CHALLENGE" (when a challenge carries a token); a response with
+ * [Proxy-]Authentication-Info -> its scheme ("NTLM", or "Kerberos AP-REP"
+ * when it carries a token). Appends nothing when the message has none. */
+void auth_message_label(const struct sipmsg *m, struct strbuf *out);
+
+#endif
