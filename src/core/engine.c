@@ -1,0 +1,476 @@
+/* engine: drives the pipeline from input files to the rated index. Readers
+ * hand over records, the parser extracts the key headers, the index keeps
+ * interned ids, the dialog grouper the groups; dialogs that grew in a step
+ * are rated again at the end of the step. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "source.h"
+#include "reader.h"
+#include "sipmsg.h"
+#include "intern.h"
+#include "msgindex.h"
+#include "dialog.h"
+#include "rules.h"
+#include "engine.h"
+
+/* How much of a file the probe looks at. */
+#define ENGINE_PROBE_BYTES (64 * 1024)
+
+struct engine {
+	struct engine_file *files;
+	size_t nfiles, capfiles;
+	size_t cur;			/* file being read */
+	struct msgindex *ix;
+	struct dialogs *ds;
+	struct intern *strs;
+	const struct rules *rules;
+	struct engine_warning *warns;
+	size_t nwarns, capwarns;
+	uint32_t *touched;		/* dialogs that grew in this step */
+	size_t ntouched, captouched;
+	uint8_t *mark;			/* by dialog id: in touched */
+	size_t capmark;
+	uint64_t total_bytes;
+	int done;
+};
+
+struct engine *
+engine_new(void)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+
+	e->ix = msgindex_new();
+	e->ds = dialogs_new();
+	e->strs = intern_new();
+	return e;
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nfiles; i++) {
+		reader_free(e->files[i].rd);
+		source_free(e->files[i].src);
+	}
+	for (i = 0; i < e->nwarns; i++)
+		free(e->warns[i].msg);
+	free(e->warns);
+	free(e->files);
+	free(e->touched);
+	free(e->mark);
+	msgindex_free(e->ix);
+	dialogs_free(e->ds);
+	intern_free(e->strs);
+	free(e);
+}
+
+void
+engine_set_rules(struct engine *e, const struct rules *rules)
+{
+	e->rules = rules;
+}
+
+static int
+engine_add_source(struct engine *e, struct source *src, const char *format,
+		  char **err)
+{
+	const struct rd_format *fmt;
+	struct engine_file *f;
+
+	if (format != NULL) {
+		fmt = reader_by_name(format);
+		if (fmt == NULL) {
+			*err = xasprintf("unknown format '%s' (see --formats)",
+					 format);
+			source_free(src);
+			return -1;
+		}
+	} else {
+		fmt = reader_probe(src->data, src->len < ENGINE_PROBE_BYTES ?
+						      src->len :
+						      ENGINE_PROBE_BYTES);
+		if (fmt == NULL) {
+			*err = xasprintf("%s: no SIP messages found%s", src->path,
+					 src->len == 0 ? " (empty file)" : "");
+			source_free(src);
+			return -1;
+		}
+	}
+	if (e->nfiles >= UINT16_MAX) {
+		*err = xasprintf("%s: too many input files", src->path);
+		source_free(src);
+		return -1;
+	}
+	e->files = xgrow(e->files, &e->capfiles, e->nfiles + 1, sizeof *e->files);
+	f = &e->files[e->nfiles];
+	memset(f, 0, sizeof *f);
+	f->src = src;
+	f->fmt = fmt;
+	e->total_bytes += src->len;
+	e->done = 0;
+	return (int)e->nfiles++;
+}
+
+int
+engine_add_file(struct engine *e, const char *path, const char *format,
+		char **err)
+{
+	struct source *src = source_open(path, err);
+
+	if (src == NULL)
+		return -1;
+	return engine_add_source(e, src, format, err);
+}
+
+int
+engine_add_mem(struct engine *e, const char *name, const char *data,
+	       size_t len, const char *format, char **err)
+{
+	return engine_add_source(e, source_from_mem(name, data, len), format,
+				 err);
+}
+
+static void
+engine_touch(struct engine *e, uint32_t d)
+{
+	size_t old = e->capmark;
+
+	if (d >= e->capmark) {
+		e->mark = xgrow(e->mark, &e->capmark, (size_t)d + 1, 1);
+		memset(e->mark + old, 0, e->capmark - old);
+	}
+	if (e->mark[d])
+		return;
+	e->mark[d] = 1;
+	e->touched = xgrow(e->touched, &e->captouched, e->ntouched + 1,
+			   sizeof *e->touched);
+	e->touched[e->ntouched++] = d;
+}
+
+static void
+engine_rate_touched(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ntouched; i++) {
+		if (e->rules != NULL)
+			rules_rate_dialog(e->rules, e, e->touched[i]);
+		e->mark[e->touched[i]] = 0;
+	}
+	e->ntouched = 0;
+}
+
+/* The transport of the top Via ("SIP/2.0/TLS host" -> "TLS"). */
+static struct span
+engine_via_transport(const struct sipmsg *m)
+{
+	const struct sip_header *h = sipmsg_find(m, HDR_VIA, 0);
+	struct span v, t;
+	size_t i, slash = 0;
+
+	if (h == NULL)
+		return SPAN_NULL;
+	v = h->value;
+	for (i = 0; i < v.n && v.p[i] != ' ' && v.p[i] != '\t'; i++) {
+		if (v.p[i] == '/')
+			slash = i + 1;
+	}
+	if (slash == 0 || slash >= i)
+		return SPAN_NULL;
+	t.p = v.p + slash;
+	t.n = i - slash;
+	return t;
+}
+
+static uint32_t
+engine_intern_upper(struct engine *e, struct span s)
+{
+	char buf[16];
+	size_t i;
+
+	if (s.n == 0 || s.n > sizeof buf)
+		return intern_add(e->strs, s.p, s.n);
+	for (i = 0; i < s.n; i++)
+		buf[i] = (s.p[i] >= 'a' && s.p[i] <= 'z') ? s.p[i] - 32 : s.p[i];
+	return intern_add(e->strs, buf, s.n);
+}
+
+/* Fills the diagnostic event fields a server log gives by name. */
+static void
+engine_fill_diag(struct engine *e, const struct sipmsg *m, struct msg *out)
+{
+	const struct sip_header *h;
+	struct span cseq;
+	size_t i;
+
+	if ((h = sipmsg_find_name(m, "SIP-Call-ID", 0)) != NULL)
+		out->call_id = intern_add(e->strs, h->value.p, h->value.n);
+	if ((h = sipmsg_find_name(m, "SIP-CSeq", 0)) != NULL) {
+		cseq = h->value;
+		for (i = 0; i < cseq.n && cseq.p[i] >= '0' && cseq.p[i] <= '9'; i++)
+			out->cseq = out->cseq * 10 + (uint32_t)(cseq.p[i] - '0');
+		cseq.p += i;
+		cseq.n -= i;
+		out->method = engine_intern_upper(e, span_trim(cseq));
+	}
+}
+
+static void
+engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *rec)
+{
+	struct engine_file *f = &e->files[fileno];
+	struct sipmsg m;
+	struct msg x;
+	struct span tr;
+	uint32_t id, d;
+
+	memset(&x, 0, sizeof x);
+	x.off = rec->off;
+	x.len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
+	x.line = rec->line;
+	x.time = rec->time;
+	x.time_prec = (uint8_t)((rec->time_prec & 0x7f) |
+				(rec->has_date ? MSG_TIME_HAS_DATE : 0));
+	x.file = fileno;
+	x.dir = (uint8_t)rec->dir;
+	x.dialog = NO_DIALOG;
+	x.src = intern_add(e->strs, rec->src.p, rec->src.n);
+	x.dst = intern_add(e->strs, rec->dst.p, rec->dst.n);
+
+	sipmsg_parse(&m, rec->start, rec->hdrs, rec->body);
+	if (rec->kind == REC_DIAG) {
+		x.kind = MSG_DIAG;
+		x.flags = (uint16_t)rec->flags;
+		engine_fill_diag(e, &m, &x);
+	} else {
+		x.kind = m.kind == SIP_REQUEST ? MSG_REQUEST :
+			 m.kind == SIP_RESPONSE ? MSG_RESPONSE : MSG_INVALID;
+		x.flags = (uint16_t)(rec->flags | m.flags);
+		x.call_id = intern_add(e->strs, m.call_id.p, m.call_id.n);
+		x.method = m.kind == SIP_REQUEST ?
+				   intern_add(e->strs, m.method.p, m.method.n) :
+				   engine_intern_upper(e, m.cseq_method);
+		x.ruri = intern_add(e->strs, m.ruri.p, m.ruri.n);
+		x.from = intern_add(e->strs, m.from.uri.p, m.from.uri.n);
+		x.to = intern_add(e->strs, m.to.uri.p, m.to.uri.n);
+		x.cseq = m.cseq;
+		x.status = (uint16_t)(m.status > 0 && m.status < 1000 ? m.status : 0);
+		tr = rec->transport.n > 0 ? rec->transport :
+					    engine_via_transport(&m);
+		x.transport = engine_intern_upper(e, tr);
+	}
+	sipmsg_clear(&m);
+
+	id = msgindex_append(e->ix, &x);
+	f->nmsgs++;
+	d = dialogs_add(e->ds, e->ix, id);
+	if (d != NO_DIALOG)
+		engine_touch(e, d);
+	else if (e->rules != NULL)
+		rules_rate_message(e->rules, e, id);
+}
+
+static void
+engine_take_warnings(struct engine *e, uint16_t fileno, struct reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++) {
+		e->warns = xgrow(e->warns, &e->capwarns, e->nwarns + 1,
+				 sizeof *e->warns);
+		e->warns[e->nwarns].file = fileno;
+		e->warns[e->nwarns].line = r->warnings[i].line;
+		e->warns[e->nwarns].msg = r->warnings[i].msg;
+		r->warnings[i].msg = NULL;
+		e->nwarns++;
+	}
+	r->nwarnings = 0;
+}
+
+/* Several files: one time line. The index is sorted and the dialogs are
+ * built again over the new ids, then every dialog is rated. */
+static void
+engine_merge(struct engine *e)
+{
+	size_t i, n = msgindex_count(e->ix);
+	uint32_t *perm;
+
+	perm = msgindex_sort_by_time(e->ix);
+	free(perm);
+	dialogs_free(e->ds);
+	e->ds = dialogs_new();
+	for (i = 0; i < n; i++) {
+		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i);
+
+		if (d != NO_DIALOG)
+			engine_touch(e, d);
+		else if (e->rules != NULL)
+			rules_rate_message(e->rules, e, (uint32_t)i);
+	}
+	engine_rate_touched(e);
+}
+
+int
+engine_step(struct engine *e, size_t budget)
+{
+	struct rd_record rec;
+	struct engine_file *f;
+
+	while (budget > 0 && e->cur < e->nfiles) {
+		f = &e->files[e->cur];
+		if (f->rd == NULL) {
+			f->rd = reader_new(f->fmt, f->src->data, f->src->len);
+		}
+		if (f->rd != NULL && reader_next(f->rd, &rec)) {
+			engine_index_record(e, (uint16_t)e->cur, &rec);
+			budget--;
+			continue;
+		}
+		if (f->rd != NULL) {
+			memcpy(f->local_name, f->rd->local_name,
+			       sizeof f->local_name);
+			engine_take_warnings(e, (uint16_t)e->cur, f->rd);
+			reader_free(f->rd);
+			f->rd = NULL;
+		}
+		e->cur++;
+	}
+	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
+		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);
+	engine_rate_touched(e);
+	if (e->cur < e->nfiles)
+		return 1;
+	if (!e->done) {
+		if (e->nfiles > 1)
+			engine_merge(e);
+		e->done = 1;
+	}
+	return 0;
+}
+
+void
+engine_run(struct engine *e)
+{
+	while (engine_step(e, 65536))
+		;
+}
+
+int
+engine_done(const struct engine *e)
+{
+	return e->done;
+}
+
+unsigned
+engine_progress(const struct engine *e)
+{
+	uint64_t read = 0;
+	size_t i;
+
+	if (e->done || e->total_bytes == 0)
+		return 1000;
+	for (i = 0; i < e->nfiles && i < e->cur; i++)
+		read += e->files[i].src->len;
+	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
+		read += e->files[e->cur].rd->pos;
+	return (unsigned)(read * 1000 / e->total_bytes);
+}
+
+struct msgindex *
+engine_index(const struct engine *e)
+{
+	return e->ix;
+}
+
+struct dialogs *
+engine_dialogs(const struct engine *e)
+{
+	return e->ds;
+}
+
+struct intern *
+engine_strings(const struct engine *e)
+{
+	return e->strs;
+}
+
+size_t
+engine_nfiles(const struct engine *e)
+{
+	return e->nfiles;
+}
+
+const struct engine_file *
+engine_file(const struct engine *e, size_t i)
+{
+	return i < e->nfiles ? &e->files[i] : NULL;
+}
+
+const char *
+engine_str(const struct engine *e, uint32_t id)
+{
+	return intern_str(e->strs, id, NULL);
+}
+
+int
+engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
+	       struct sipmsg *m)
+{
+	const struct msg *x = msgindex_get(e->ix, id);
+	const struct engine_file *f;
+	struct reader *r;
+	int ok;
+
+	if (x == NULL || x->file >= e->nfiles)
+		return -1;
+	f = &e->files[x->file];
+	r = reader_new(f->fmt, f->src->data, f->src->len);
+	r->pos = x->off;
+	r->line = x->line;
+	ok = reader_next(r, rec);
+	reader_free(r);
+	if (!ok || rec->off != x->off) {
+		/* A reader that cannot restart: fall back to the bare bytes. */
+		memset(rec, 0, sizeof *rec);
+		rec->off = x->off;
+		rec->len = x->len;
+		rec->line = x->line;
+		rec->hdrs.p = f->src->data + x->off;
+		rec->hdrs.n = x->len;
+		rec->body.p = rec->hdrs.p + rec->hdrs.n;
+	}
+	if (m != NULL)
+		sipmsg_parse(m, rec->start, rec->hdrs, rec->body);
+	return 0;
+}
+
+struct span
+engine_record_text(const struct engine *e, uint32_t id)
+{
+	const struct msg *x = msgindex_get(e->ix, id);
+	struct span s = SPAN_NULL;
+
+	if (x == NULL || x->file >= e->nfiles)
+		return s;
+	s.p = e->files[x->file].src->data + x->off;
+	s.n = x->len;
+	return s;
+}
+
+size_t
+engine_nwarnings(const struct engine *e)
+{
+	return e->nwarns;
+}
+
+const struct engine_warning *
+engine_warning(const struct engine *e, size_t i)
+{
+	return i < e->nwarns ? &e->warns[i] : NULL;
+}

@@ -1,0 +1,183 @@
+/* intern: a string table. Strings live in large arena blocks (never moved,
+ * so returned pointers stay valid); an open-addressing hash maps bytes to
+ * ids; ids index an array of (pointer, length). */
+#include <string.h>
+#include <stdlib.h>
+
+#include "util.h"
+#include "intern.h"
+
+#define INTERN_BLOCK (256 * 1024)
+
+struct intern_str {
+	const char *p;
+	uint32_t n;
+	uint32_t hash;
+};
+
+struct intern {
+	struct intern_str *strs;	/* by id; strs[0] is "" */
+	size_t nstrs, capstrs;
+	uint32_t *slots;		/* id or 0 */
+	size_t nslots;			/* power of two */
+	char **blocks;
+	size_t nblocks, capblocks;
+	char *cur;			/* free space in the last block */
+	size_t curleft;
+};
+
+static uint32_t
+intern_hash(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+struct intern *
+intern_new(void)
+{
+	struct intern *t = xcalloc(1, sizeof *t);
+
+	t->nslots = 1024;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	t->strs = xgrow(NULL, &t->capstrs, 64, sizeof *t->strs);
+	t->strs[0].p = "";
+	t->strs[0].n = 0;
+	t->strs[0].hash = 0;
+	t->nstrs = 1;
+	return t;
+}
+
+void
+intern_free(struct intern *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nblocks; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
+	free(t->slots);
+	free(t->strs);
+	free(t);
+}
+
+static const char *
+intern_store(struct intern *t, const char *p, size_t n)
+{
+	char *dst;
+
+	if (n + 1 > t->curleft) {
+		size_t sz = n + 1 > INTERN_BLOCK ? n + 1 : INTERN_BLOCK;
+
+		t->blocks = xgrow(t->blocks, &t->capblocks, t->nblocks + 1,
+				  sizeof *t->blocks);
+		t->cur = t->blocks[t->nblocks++] = xmalloc(sz);
+		t->curleft = sz;
+	}
+	dst = t->cur;
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+	t->cur += n + 1;
+	t->curleft -= n + 1;
+	return dst;
+}
+
+static void
+intern_rehash(struct intern *t)
+{
+	size_t i, j, mask;
+
+	free(t->slots);
+	t->nslots *= 2;
+	mask = t->nslots - 1;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	for (i = 1; i < t->nstrs; i++) {
+		j = t->strs[i].hash & mask;
+		while (t->slots[j] != 0)
+			j = (j + 1) & mask;
+		t->slots[j] = (uint32_t)i;
+	}
+}
+
+static size_t
+intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
+{
+	size_t mask = t->nslots - 1, j = h & mask;
+	const struct intern_str *s;
+
+	while (t->slots[j] != 0) {
+		s = &t->strs[t->slots[j]];
+		if (s->hash == h && s->n == n && memcmp(s->p, p, n) == 0)
+			return j;
+		j = (j + 1) & mask;
+	}
+	return j;
+}
+
+uint32_t
+intern_add(struct intern *t, const char *p, size_t n)
+{
+	uint32_t h, id;
+	size_t j;
+
+	if (n == 0)
+		return 0;
+	if (n > UINT32_MAX - 1)
+		n = UINT32_MAX - 1;
+	h = intern_hash(p, n);
+	j = intern_find(t, p, n, h);
+	if (t->slots[j] != 0)
+		return t->slots[j];
+	id = (uint32_t)t->nstrs;
+	t->strs = xgrow(t->strs, &t->capstrs, t->nstrs + 1, sizeof *t->strs);
+	t->strs[id].p = intern_store(t, p, n);
+	t->strs[id].n = (uint32_t)n;
+	t->strs[id].hash = h;
+	t->nstrs++;
+	t->slots[j] = id;
+	if (t->nstrs * 4 > t->nslots * 3)
+		intern_rehash(t);
+	return id;
+}
+
+uint32_t
+intern_lookup(const struct intern *t, const char *p, size_t n)
+{
+	size_t j;
+
+	if (n == 0)
+		return 0;
+	j = intern_find(t, p, n, intern_hash(p, n));
+	return t->slots[j];
+}
+
+const char *
+intern_str(const struct intern *t, uint32_t id, size_t *len)
+{
+	if (id >= t->nstrs)
+		id = 0;
+	if (len != NULL)
+		*len = t->strs[id].n;
+	return t->strs[id].p;
+}
+
+uint32_t
+intern_count(const struct intern *t)
+{
+	return (uint32_t)t->nstrs;
+}
