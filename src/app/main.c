@@ -1,6 +1,449 @@
-/* main: placeholder until the option parser lands in this commit series. */
-int
-main(void)
+/* main: options, inputs and rules, then either the viewer (a terminal and
+ * no batch option) or one of the batch outputs. Exit status: 0 success,
+ * 1 an input could not be read at all, 2 bad usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "reader.h"
+#include "source.h"
+#include "engine.h"
+#include "rules.h"
+#include "filter.h"
+#include "batch.h"
+#include "app.h"
+
+#ifndef SIPSNOOP_VERSION
+#define SIPSNOOP_VERSION "0.1.0"
+#endif
+
+enum mode {
+	MODE_AUTO = 0,		/* viewer on a terminal, else --list */
+	MODE_VIEW,
+	MODE_LIST,
+	MODE_DIALOGS,
+	MODE_REGISTRATIONS,
+	MODE_FLOW,
+	MODE_STATS,
+};
+
+enum {
+	OPT_LIST = 256,
+	OPT_DIALOGS,
+	OPT_REGISTRATIONS,
+	OPT_FLOW,
+	OPT_JSON,
+	OPT_DIALOG,
+	OPT_WIDTH,
+	OPT_FORMAT,
+	OPT_FORMATS,
+	OPT_RULES,
+	OPT_CHECK_RULES,
+	OPT_COLOR,
+	OPT_STATS,
+	OPT_MERGE_HOSTS,
+	OPT_NO_RULES,
+};
+
+static const struct option main_longopts[] = {
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "dialogs", no_argument, NULL, OPT_DIALOGS },
+	{ "registrations", no_argument, NULL, OPT_REGISTRATIONS },
+	{ "flow", optional_argument, NULL, OPT_FLOW },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "dialog", required_argument, NULL, OPT_DIALOG },
+	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ "merge-hosts", no_argument, NULL, OPT_MERGE_HOSTS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "formats", no_argument, NULL, OPT_FORMATS },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "no-rules", no_argument, NULL, OPT_NO_RULES },
+	{ "check-rules", required_argument, NULL, OPT_CHECK_RULES },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+main_usage(FILE *out)
 {
+	fputs(
+"Usage: sipsnoop [OPTION]... FILE...\n"
+"View SIP traces: Lync/Skype for Business server (CLS/OCSLogger) and client\n"
+"(.uccapilog) logs, sngrep text exports and raw SIP. On a terminal the\n"
+"interactive viewer opens; otherwise, or with a batch option, text is\n"
+"written to standard output. FILE '-' reads standard input.\n"
+"\n"
+"Batch output:\n"
+"  --list                one line per message (the default when not a terminal)\n"
+"  --dialogs             one line per dialog (Call-ID)\n"
+"  --registrations       one entry per REGISTER dialog: user, schemes, outcome\n"
+"  --flow[=text|svg]     ladder diagram of the selected messages\n"
+"  --stats               index everything and print counts\n"
+"  --json                JSON Lines instead of text (--list, --dialogs,\n"
+"                        --registrations)\n"
+"\n"
+"Selection:\n"
+"  -f, --filter=EXPR     only messages matching EXPR (see sipsnoop(1), FILTERS)\n"
+"      --dialog=N        only the messages of dialog N (as --dialogs numbers them)\n"
+"\n"
+"Input and rules:\n"
+"      --format=NAME     read every FILE as format NAME instead of probing\n"
+"      --formats         list the formats and exit\n"
+"      --rules=FILE      rate messages with the rules in FILE\n"
+"      --no-rules        do not rate messages\n"
+"      --check-rules=FILE  check a rules file, report FILE:LINE: errors\n"
+"\n"
+"Display:\n"
+"      --width=N         width of --flow (default: terminal width, else 100)\n"
+"      --merge-hosts     --flow: one column per host, not per host:port\n"
+"      --color[=WHEN]    viewer colours: auto (default), never, always;\n"
+"                        NO_COLOR in the environment means never\n"
+"  -h, --help            this help\n"
+"  -V, --version         version and features\n"
+"\n"
+"Exit status: 0 success, 1 an input could not be read, 2 bad usage.\n"
+"Keys of the viewer: press ? in it, or see sipsnoop(1).\n", out);
+}
+
+static int
+main_bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sipsnoop: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'sipsnoop --help'.\n");
+	return 2;
+}
+
+static void
+main_formats(void)
+{
+	size_t i;
+
+	for (i = 0; reader_formats[i] != NULL; i++)
+		printf("%-8s %s\n", reader_formats[i]->name,
+		       reader_formats[i]->desc);
+}
+
+static int
+main_check_rules(const char *path)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = rules_load(path, &errs);
+	if (r == NULL) {
+		fputs(errs.len > 0 ? errs.buf : "", stderr);
+		if (errs.len == 0)
+			fprintf(stderr, "%s: cannot be read\n", path);
+		strbuf_free(&errs);
+		return 1;
+	}
+	printf("%s: %zu rules, no errors\n", path, rules_count(r));
+	rules_free(r);
+	strbuf_free(&errs);
 	return 0;
+}
+
+static int
+main_terminal_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols != NULL && atoi(cols) > 0)
+		return atoi(cols);
+	return 100;
+}
+
+static void
+main_print_warnings(const struct engine *e)
+{
+	size_t i, n = engine_nwarnings(e);
+	const struct engine_warning *w;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		w = engine_warning(e, i);
+		strbuf_reset(&sb);
+		sanitize_append(&sb, w->msg, strlen(w->msg), 0);
+		if (w->line > 0)
+			fprintf(stderr, "sipsnoop: %s:%u: %s\n",
+				engine_file(e, w->file)->src->path, w->line,
+				sb.buf);
+		else
+			fprintf(stderr, "sipsnoop: %s: %s\n",
+				engine_file(e, w->file)->src->path, sb.buf);
+	}
+	strbuf_free(&sb);
+}
+
+static int
+main_stats(struct engine *e)
+{
+	struct msgindex *ix = engine_index(e);
+	size_t n = msgindex_count(ix), i, sev[SEV__COUNT] = { 0 };
+	size_t kinds[4] = { 0 };
+
+	for (i = 0; i < n; i++) {
+		const struct msg *m = msgindex_get(ix, (uint32_t)i);
+
+		sev[m->severity < SEV__COUNT ? m->severity : 0]++;
+		kinds[m->kind < 4 ? m->kind : 0]++;
+	}
+	for (i = 0; i < engine_nfiles(e); i++) {
+		const struct engine_file *f = engine_file(e, i);
+
+		printf("file %s format %s bytes %zu messages %zu\n",
+		       f->src->path, f->fmt->name, f->src->len, f->nmsgs);
+	}
+	printf("messages %zu requests %zu responses %zu diagnostics %zu invalid %zu\n",
+	       n, kinds[MSG_REQUEST], kinds[MSG_RESPONSE], kinds[MSG_DIAG],
+	       kinds[MSG_INVALID]);
+	printf("dialogs %zu strings %u warnings %zu\n",
+	       dialogs_count(engine_dialogs(e)),
+	       intern_count(engine_strings(e)) - 1, engine_nwarnings(e));
+	printf("severity");
+	for (i = 0; i < SEV__COUNT; i++)
+		printf(" %s %zu", severity_name((enum severity)i), sev[i]);
+	printf("\n");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum mode mode = MODE_AUTO;
+	struct batch_opts bo;
+	struct app_options ao;
+	const char *filter_expr = NULL, *format = NULL, *rules_path = NULL;
+	const char *codeset;
+	long dialog_no = -1;
+	int c, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
+	struct engine *e;
+	struct rules *rules = NULL;
+	struct filter *flt = NULL;
+	uint32_t *sel = NULL;
+	size_t nsel = 0;
+	char *err = NULL, *defpath = NULL, *end;
+
+	setlocale(LC_ALL, "");
+	memset(&bo, 0, sizeof bo);
+	memset(&ao, 0, sizeof ao);
+	while ((c = getopt_long(argc, argv, "f:hV", main_longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LIST: mode = MODE_LIST; break;
+		case OPT_DIALOGS: mode = MODE_DIALOGS; break;
+		case OPT_REGISTRATIONS: mode = MODE_REGISTRATIONS; break;
+		case OPT_STATS: mode = MODE_STATS; break;
+		case OPT_FLOW:
+			mode = MODE_FLOW;
+			if (optarg == NULL || strcmp(optarg, "text") == 0)
+				bo.svg = 0;
+			else if (strcmp(optarg, "svg") == 0)
+				bo.svg = 1;
+			else
+				return main_bad_usage("--flow takes text or svg, not '%s'", optarg);
+			break;
+		case OPT_JSON: bo.json = 1; break;
+		case 'f': filter_expr = optarg; break;
+		case OPT_DIALOG:
+			errno = 0;
+			dialog_no = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || dialog_no < 0)
+				return main_bad_usage("--dialog takes a dialog number, not '%s'", optarg);
+			break;
+		case OPT_WIDTH:
+			width = atoi(optarg);
+			if (width < 20 || width > 10000)
+				return main_bad_usage("--width takes a number from 20 to 10000, not '%s'", optarg);
+			break;
+		case OPT_MERGE_HOSTS: bo.merge_hosts = 1; break;
+		case OPT_FORMAT:
+			if (reader_by_name(optarg) == NULL)
+				return main_bad_usage("unknown format '%s' (see --formats)", optarg);
+			format = optarg;
+			break;
+		case OPT_FORMATS: main_formats(); return 0;
+		case OPT_RULES: rules_path = optarg; break;
+		case OPT_NO_RULES: no_rules = 1; break;
+		case OPT_CHECK_RULES: return main_check_rules(optarg);
+		case OPT_COLOR:
+			if (optarg == NULL || strcmp(optarg, "always") == 0)
+				ao.color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				ao.color = COLOR_NEVER;
+			else if (strcmp(optarg, "auto") == 0)
+				ao.color = COLOR_AUTO;
+			else
+				return main_bad_usage("--color takes auto, never or always, not '%s'", optarg);
+			break;
+		case 'h': main_usage(stdout); return 0;
+		case 'V':
+			printf("sipsnoop %s\nformats:", SIPSNOOP_VERSION);
+			for (i = 0; reader_formats[i] != NULL; i++)
+				printf(" %s", reader_formats[i]->name);
+			printf("\nfeatures: pcre2 ncursesw\n");
+			return 0;
+		default: main_usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc)
+		return main_bad_usage("%s", "no input file (use - for standard input)");
+	if (bo.json && mode != MODE_LIST && mode != MODE_DIALOGS &&
+	    mode != MODE_REGISTRATIONS && mode != MODE_AUTO)
+		return main_bad_usage("%s", "--json goes with --list, --dialogs or --registrations");
+	if (mode == MODE_AUTO)
+		mode = (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) && !bo.json) ?
+			       MODE_VIEW : MODE_LIST;
+	if (filter_expr != NULL) {
+		int col = 0;
+
+		flt = filter_compile(filter_expr, &err, &col);
+		if (flt == NULL) {
+			fprintf(stderr, "sipsnoop: filter: %s\n  %s\n  %*s^ column %d\n",
+				err, filter_expr, col, "", col + 1);
+			free(err);
+			return 2;
+		}
+	}
+
+	/* Rules: a broken rules file is reported and the trace is still shown,
+	 * unrated. */
+	if (!no_rules) {
+		if (rules_path == NULL)
+			rules_path = defpath = rules_default_path();
+		if (rules_path != NULL) {
+			struct strbuf errs;
+
+			strbuf_init(&errs);
+			rules = rules_load(rules_path, &errs);
+			if (rules == NULL) {
+				fputs(errs.len > 0 ? errs.buf : "", stderr);
+				fprintf(stderr, "sipsnoop: %s: rules not used; messages are not rated\n",
+					rules_path);
+			}
+			strbuf_free(&errs);
+		}
+	}
+
+	e = engine_new();
+	engine_set_rules(e, rules);
+	for (i = optind; i < argc; i++) {
+		if (engine_add_file(e, argv[i], format, &err) < 0) {
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			sanitize_append(&sb, err, strlen(err), 0);
+			fprintf(stderr, "sipsnoop: %s\n", sb.buf);
+			strbuf_free(&sb);
+			free(err);
+			err = NULL;
+			nfailed++;
+		} else
+			nread++;
+	}
+	if (nread == 0) {
+		engine_free(e);
+		rules_free(rules);
+		filter_free(flt);
+		free(defpath);
+		return 1;
+	}
+
+	if (mode == MODE_VIEW) {
+		ao.filter = filter_expr;
+		ao.rules = rules;
+		status = app_run(e, &ao);
+		filter_free(flt);
+		engine_free(e);
+		rules_free(rules);
+		free(defpath);
+		return status != 0 ? status : (nfailed > 0 ? 1 : 0);
+	}
+
+	engine_run(e);
+	main_print_warnings(e);
+
+	/* The selection: --filter, then --dialog. */
+	if (flt != NULL || dialog_no >= 0) {
+		size_t n = msgindex_count(engine_index(e)), k, j = 0;
+
+		if (flt != NULL)
+			nsel = filter_select(flt, e, 0, (uint32_t)n, &sel);
+		else {
+			sel = xmalloc((n ? n : 1) * sizeof *sel);
+			for (k = 0; k < n; k++)
+				sel[k] = (uint32_t)k;
+			nsel = n;
+		}
+		if (dialog_no >= 0) {
+			if ((size_t)dialog_no >= dialogs_count(engine_dialogs(e))) {
+				fprintf(stderr, "sipsnoop: no dialog %ld (there are %zu)\n",
+					dialog_no, dialogs_count(engine_dialogs(e)));
+				status = 2;
+				goto out;
+			}
+			for (k = 0; k < nsel; k++) {
+				if (msgindex_get(engine_index(e), sel[k])->dialog ==
+				    (uint32_t)dialog_no)
+					sel[j++] = sel[k];
+			}
+			nsel = j;
+		}
+		bo.filtered = 1;
+	} else {
+		size_t n = msgindex_count(engine_index(e)), k;
+
+		sel = xmalloc((n ? n : 1) * sizeof *sel);
+		for (k = 0; k < n; k++)
+			sel[k] = (uint32_t)k;
+		nsel = n;
+	}
+	bo.sel = sel;
+	bo.nsel = nsel;
+	bo.rules = rules;
+	bo.width = width > 0 ? width : main_terminal_width();
+	codeset = nl_langinfo(CODESET);
+	bo.utf8 = codeset != NULL && strcmp(codeset, "UTF-8") == 0;
+
+	switch (mode) {
+	case MODE_LIST: status = batch_list(e, &bo, stdout); break;
+	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;
+	case MODE_REGISTRATIONS: status = batch_registrations(e, &bo, stdout); break;
+	case MODE_FLOW: status = batch_flow(e, &bo, stdout); break;
+	case MODE_STATS: status = main_stats(e); break;
+	default: break;
+	}
+	if (status < 0)
+		status = 1;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "sipsnoop: write error: %s\n", strerror(errno));
+		status = 1;
+	}
+	if (status == 0 && nfailed > 0)
+		status = 1;
+out:
+	free(sel);
+	filter_free(flt);
+	engine_free(e);
+	rules_free(rules);
+	free(defpath);
+	return status;
 }

@@ -1,0 +1,384 @@
+/* batch: --list and --dialogs, as aligned text or JSON Lines. Everything
+ * that comes from a log passes through sanitize_append() (text) or
+ * json_append_str() (JSON) on its way out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "source.h"
+#include "engine.h"
+#include "rules.h"
+#include "batch.h"
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} batch_flag_names[] = {
+	{ RECF_TRUNCATED, "truncated" },
+	{ RECF_NO_CALLID, "no_call_id" },
+	{ RECF_BAD_START, "bad_start_line" },
+	{ RECF_BAD_HEADER, "bad_header" },
+	{ RECF_RETRANS, "retransmission" },
+	{ RECF_LARGE, "large" },
+};
+
+static const char *
+batch_kind_name(unsigned kind)
+{
+	switch (kind) {
+	case MSG_REQUEST: return "request";
+	case MSG_RESPONSE: return "response";
+	case MSG_DIAG: return "diagnostic";
+	default: return "invalid";
+	}
+}
+
+static void
+batch_time(const struct msg *m, char *buf, size_t sz)
+{
+	time_format(buf, sz, m->time, MSG_TIME_PREC(m),
+		    (m->time_prec & MSG_TIME_HAS_DATE) != 0);
+}
+
+/* One-line summary of a message: the SIP summary, or for a diagnostic
+ * event its level and text. */
+static void
+batch_summary(const struct engine *e, uint32_t id, const struct rd_record *rec,
+	      const struct sipmsg *m, struct strbuf *out)
+{
+	const struct msg *x = msgindex_get(engine_index(e), id);
+	const struct sip_header *h;
+	struct strbuf raw;
+
+	strbuf_init(&raw);
+	if (x->kind == MSG_DIAG) {
+		strbuf_adds(&raw, "DIAG");
+		if (rec->diag_level.n > 0) {
+			strbuf_addc(&raw, ' ');
+			strbuf_add(&raw, rec->diag_level.p, rec->diag_level.n);
+		}
+		if ((h = sipmsg_find_name(m, "Text", 0)) != NULL ||
+		    (h = sipmsg_find_name(m, "Result-Code", 0)) != NULL) {
+			strbuf_adds(&raw, ": ");
+			strbuf_add(&raw, h->value.p,
+				   h->value.n > 120 ? 120 : h->value.n);
+		}
+	} else
+		sipmsg_summary(m, &raw);
+	sanitize_append(out, raw.buf != NULL ? raw.buf : "", raw.len, 0);
+	strbuf_free(&raw);
+}
+
+static void
+batch_text_str(struct strbuf *out, const char *s)
+{
+	sanitize_append(out, s, strlen(s), 0);
+}
+
+static void
+batch_json_key(struct strbuf *out, const char *key, int first)
+{
+	if (!first)
+		strbuf_addc(out, ',');
+	json_append_str(out, key, strlen(key));
+	strbuf_addc(out, ':');
+}
+
+static void
+batch_json_span(struct strbuf *out, const char *key, struct span s)
+{
+	batch_json_key(out, key, 0);
+	if (s.p == NULL || s.n == 0)
+		strbuf_adds(out, "null");
+	else
+		json_append_str(out, s.p, s.n);
+}
+
+static void
+batch_json_id(struct strbuf *out, const struct engine *e, const char *key,
+	      uint32_t id)
+{
+	size_t n;
+	const char *s = intern_str(engine_strings(e), id, &n);
+
+	batch_json_key(out, key, 0);
+	if (id == 0)
+		strbuf_adds(out, "null");
+	else
+		json_append_str(out, s, n);
+}
+
+static void
+batch_json_time(struct strbuf *out, const char *key, int64_t t, int prec,
+		int has_date)
+{
+	char buf[64];
+
+	batch_json_key(out, key, 0);
+	if (t == TIME_NONE) {
+		strbuf_adds(out, "null");
+		return;
+	}
+	time_format(buf, sizeof buf, t, prec, has_date);
+	json_append_str(out, buf, strlen(buf));
+}
+
+static void
+batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
+		struct strbuf *out)
+{
+	const struct msg *x = msgindex_get(engine_index(e), id);
+	const struct engine_file *f = engine_file(e, x->file);
+	struct rd_record rec;
+	struct sipmsg m;
+	struct strbuf ex;
+	size_t i;
+	int first = 1;
+
+	engine_message(e, id, &rec, &m);
+	strbuf_addc(out, '{');
+	batch_json_key(out, "index", 1);
+	strbuf_addf(out, "%u", id);
+	batch_json_key(out, "file", 0);
+	json_append_str(out, f->src->path, strlen(f->src->path));
+	batch_json_key(out, "line", 0);
+	strbuf_addf(out, "%u", x->line);
+	batch_json_time(out, "time", x->time, MSG_TIME_PREC(x),
+			(x->time_prec & MSG_TIME_HAS_DATE) != 0);
+	batch_json_id(out, e, "src", x->src);
+	batch_json_id(out, e, "dst", x->dst);
+	batch_json_id(out, e, "transport", x->transport);
+	batch_json_key(out, "kind", 0);
+	json_append_str(out, batch_kind_name(x->kind),
+			strlen(batch_kind_name(x->kind)));
+	if (x->kind == MSG_REQUEST)
+		batch_json_span(out, "method", m.method);
+	else
+		batch_json_span(out, "method", SPAN_NULL);
+	batch_json_span(out, "ruri", x->kind == MSG_REQUEST ? m.ruri : SPAN_NULL);
+	batch_json_key(out, "status", 0);
+	if (x->kind == MSG_RESPONSE)
+		strbuf_addf(out, "%u", x->status);
+	else
+		strbuf_adds(out, "null");
+	batch_json_span(out, "reason",
+			x->kind == MSG_RESPONSE ? m.reason : SPAN_NULL);
+	batch_json_id(out, e, "call_id", x->call_id);
+	batch_json_key(out, "cseq", 0);
+	if (x->cseq > 0 || (x->kind != MSG_DIAG && m.cseq_method.n > 0))
+		strbuf_addf(out, "%u", x->cseq);
+	else
+		strbuf_adds(out, "null");
+	if (x->kind == MSG_DIAG)
+		batch_json_id(out, e, "cseq_method", x->method);
+	else
+		batch_json_span(out, "cseq_method", m.cseq_method);
+	batch_json_span(out, "from", x->kind == MSG_DIAG ? SPAN_NULL : m.from.uri);
+	batch_json_span(out, "from_tag", x->kind == MSG_DIAG ? SPAN_NULL : m.from.tag);
+	batch_json_span(out, "to", x->kind == MSG_DIAG ? SPAN_NULL : m.to.uri);
+	batch_json_span(out, "to_tag", x->kind == MSG_DIAG ? SPAN_NULL : m.to.tag);
+	batch_json_key(out, "dialog", 0);
+	if (x->dialog == NO_DIALOG)
+		strbuf_adds(out, "null");
+	else
+		strbuf_addf(out, "%u", x->dialog);
+	batch_json_key(out, "flags", 0);
+	strbuf_addc(out, '[');
+	for (i = 0; i < sizeof batch_flag_names / sizeof batch_flag_names[0]; i++) {
+		if (x->flags & batch_flag_names[i].flag) {
+			if (!first)
+				strbuf_addc(out, ',');
+			first = 0;
+			json_append_str(out, batch_flag_names[i].name,
+					strlen(batch_flag_names[i].name));
+		}
+	}
+	strbuf_addc(out, ']');
+	batch_json_key(out, "severity", 0);
+	json_append_str(out, severity_name(x->severity),
+			strlen(severity_name(x->severity)));
+	batch_json_key(out, "rule", 0);
+	if (o->rules != NULL && x->rule != 0) {
+		const char *rn = rules_rule_name(o->rules, x->rule);
+		json_append_str(out, rn, strlen(rn));
+	} else
+		strbuf_adds(out, "null");
+	batch_json_key(out, "explain", 0);
+	strbuf_init(&ex);
+	if (o->rules != NULL)
+		rules_explain(o->rules, e, id, &ex);
+	if (ex.len > 0)
+		json_append_str(out, ex.buf, ex.len);
+	else
+		strbuf_adds(out, "null");
+	strbuf_free(&ex);
+	strbuf_adds(out, "}\n");
+	sipmsg_clear(&m);
+}
+
+static void
+batch_list_text(struct engine *e, uint32_t id, struct strbuf *out)
+{
+	const struct msg *x = msgindex_get(engine_index(e), id);
+	struct rd_record rec;
+	struct sipmsg m;
+	char tbuf[64];
+	size_t start;
+
+	engine_message(e, id, &rec, &m);
+	batch_time(x, tbuf, sizeof tbuf);
+	strbuf_addf(out, "%6u  %-23s  %-7s  ", id, tbuf,
+		    severity_name(x->severity));
+	start = out->len;
+	batch_text_str(out, x->src ? engine_str(e, x->src) : "?");
+	strbuf_adds(out, " -> ");
+	batch_text_str(out, x->dst ? engine_str(e, x->dst) : "?");
+	while (out->len - start < 44)
+		strbuf_addc(out, ' ');
+	strbuf_addc(out, ' ');
+	start = out->len;
+	batch_summary(e, id, &rec, &m, out);
+	while (out->len - start < 40)
+		strbuf_addc(out, ' ');
+	strbuf_addc(out, ' ');
+	batch_text_str(out, x->call_id ? engine_str(e, x->call_id) : "-");
+	strbuf_addc(out, '\n');
+	sipmsg_clear(&m);
+}
+
+int
+batch_list(struct engine *e, const struct batch_opts *o, FILE *out)
+{
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < o->nsel; i++) {
+		strbuf_reset(&sb);
+		if (o->json)
+			batch_list_json(e, o, o->sel[i], &sb);
+		else
+			batch_list_text(e, o->sel[i], &sb);
+		fwrite(sb.buf, 1, sb.len, out);
+	}
+	strbuf_free(&sb);
+	return 0;
+}
+
+/* Marks the dialogs that hold at least one selected message. */
+static uint8_t *
+batch_selected_dialogs(const struct engine *e, const struct batch_opts *o)
+{
+	size_t n = dialogs_count(engine_dialogs(e)), i;
+	uint8_t *mark = xcalloc(n ? n : 1, 1);
+
+	for (i = 0; i < o->nsel; i++) {
+		const struct msg *x = msgindex_get(engine_index(e), o->sel[i]);
+
+		if (x->dialog != NO_DIALOG && x->dialog < n)
+			mark[x->dialog] = 1;
+	}
+	return mark;
+}
+
+/* Time precision and date flag of a dialog's first message. */
+static void
+batch_dialog_prec(const struct engine *e, const struct dialog *d, int *prec,
+		  int *has_date)
+{
+	const struct msg *x = msgindex_get(engine_index(e), d->msgs[0]);
+
+	*prec = MSG_TIME_PREC(x);
+	*has_date = (x->time_prec & MSG_TIME_HAS_DATE) != 0;
+}
+
+static void
+batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
+		  struct strbuf *out)
+{
+	int prec, has_date;
+
+	batch_dialog_prec(e, d, &prec, &has_date);
+	strbuf_addc(out, '{');
+	batch_json_key(out, "dialog", 1);
+	strbuf_addf(out, "%u", did);
+	batch_json_id(out, e, "call_id", d->call_id);
+	batch_json_id(out, e, "kind", d->kind);
+	batch_json_id(out, e, "from", d->from);
+	batch_json_id(out, e, "to", d->to);
+	batch_json_key(out, "messages", 0);
+	strbuf_addf(out, "%zu", d->nmsgs);
+	batch_json_time(out, "first", d->first, prec, has_date);
+	batch_json_time(out, "last", d->last, prec, has_date);
+	batch_json_key(out, "outcome", 0);
+	if (d->outcome != 0)
+		strbuf_addf(out, "%u", d->outcome);
+	else
+		strbuf_adds(out, "null");
+	batch_json_key(out, "severity", 0);
+	json_append_str(out, severity_name(d->severity),
+			strlen(severity_name(d->severity)));
+	batch_json_id(out, e, "auth", d->auth);
+	strbuf_adds(out, "}\n");
+}
+
+static void
+batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
+		  struct strbuf *out)
+{
+	char first[64], last[64], outcome[8];
+	int prec, has_date;
+	size_t start;
+
+	batch_dialog_prec(e, d, &prec, &has_date);
+	time_format(first, sizeof first, d->first, prec, has_date);
+	time_format(last, sizeof last, d->last, prec, 0);
+	if (d->outcome != 0)
+		snprintf(outcome, sizeof outcome, "%u", d->outcome);
+	else
+		snprintf(outcome, sizeof outcome, "-");
+	strbuf_addf(out, "%5u  %-23s  %-12s  ", did, first, last);
+	start = out->len;
+	batch_text_str(out, d->kind ? engine_str(e, d->kind) : "?");
+	while (out->len - start < 10)
+		strbuf_addc(out, ' ');
+	strbuf_addf(out, " %4zu  %-4s %-7s %-8s ", d->nmsgs, outcome,
+		    severity_name(d->severity),
+		    d->auth ? engine_str(e, d->auth) : "-");
+	start = out->len;
+	batch_text_str(out, d->from ? engine_str(e, d->from) : "?");
+	strbuf_adds(out, " -> ");
+	batch_text_str(out, d->to ? engine_str(e, d->to) : "?");
+	while (out->len - start < 50)
+		strbuf_addc(out, ' ');
+	strbuf_addc(out, ' ');
+	batch_text_str(out, engine_str(e, d->call_id));
+	strbuf_addc(out, '\n');
+}
+
+int
+batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out)
+{
+	struct dialogs *ds = engine_dialogs(e);
+	size_t n = dialogs_count(ds), i;
+	uint8_t *mark = o->filtered ? batch_selected_dialogs(e, o) : NULL;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
+
+		if (mark != NULL && !mark[i])
+			continue;
+		strbuf_reset(&sb);
+		if (o->json)
+			batch_dialog_json(e, (uint32_t)i, d, &sb);
+		else
+			batch_dialog_text(e, (uint32_t)i, d, &sb);
+		fwrite(sb.buf, 1, sb.len, out);
+	}
+	strbuf_free(&sb);
+	free(mark);
+	return 0;
+}
