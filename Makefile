@@ -88,22 +88,24 @@ deps-check:
 
 run: all
 	@sh .ci/deps.sh build
-	./$(BIN) --rules data/rules.conf data/remote-ntlm-registration.cls.log
+	./$(BIN) --rules data/rules.conf data/sample.cls.log
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
 		CK_DEFAULT_TIMEOUT=30 ./$$t || fail=1; \
 	done; test $$fail = 0
 
-golden: all
-	@SIPSNOOP=$(BIN) sh tests/golden/run.sh
+# Script suites: tests/<suite>/run.sh, each printing "N passed, N failed".
+SCRIPT_SUITES := golden robust e2e
 
-e2e: all
-	@SIPSNOOP=$(BIN) sh tests/e2e/run.sh
+$(SCRIPT_SUITES): all
+	@if [ -f tests/$@/run.sh ]; then SIPSNOOP=$(BIN) sh tests/$@/run.sh; fi
 
 check: deps-check
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit golden e2e
+	@fail=0; for s in unit $(SCRIPT_SUITES); do \
+		$(MAKE) --no-print-directory $$s || fail=1; \
+	done; test $$fail = 0
 
 # Regenerates the golden files; review the diff like code.
 golden-update: all
@@ -135,7 +137,7 @@ clean:
 distclean: clean
 	rm -rf config.mak.autogen config.log config.status configure autom4te.cache aclocal.m4
 
-.PHONY: all run unit golden e2e check golden-update valgrind install uninstall clean distclean deps-check
+.PHONY: all run unit $(SCRIPT_SUITES) check golden-update valgrind install uninstall clean distclean deps-check
 .DELETE_ON_ERROR:
 
 # Test and tool fragments (bench, fuzz) add their own targets.
