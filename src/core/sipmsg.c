@@ -1,0 +1,732 @@
+/* sipmsg: one pass over a SIP message's start line and header block that
+ * records spans into the source bytes. Runs on every message of multi-GB
+ * logs, so it allocates nothing unless a message has very many headers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "reader.h"
+#include "sipmsg.h"
+
+/* ASCII lower case without locale lookups. */
+static inline unsigned char
+sipmsg_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Compares n bytes of p, any case, with lit (lower case, n bytes). */
+static int
+sipmsg_ieq_lit(const char *p, const char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sipmsg_lower((unsigned char)p[i]) != (unsigned char)lit[i])
+			return 0;
+	}
+	return 1;
+}
+
+#define SIPMSG_IS(p, n, lit) \
+	((n) == sizeof(lit) - 1 && sipmsg_ieq_lit((p), (lit), (n)))
+
+/* RFC 3261 token characters. */
+static int
+sipmsg_is_token(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return 1;
+	switch (c) {
+	case '-': case '.': case '!': case '%': case '*': case '_':
+	case '+': case '`': case '\'': case '~':
+		return 1;
+	}
+	return 0;
+}
+
+static int
+sipmsg_is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Switch on length first and first letter second, so that most names are
+ * rejected or found after one or two byte comparisons. */
+enum hdr_id
+sipmsg_hdr_id(struct span name)
+{
+	const char *p = name.p;
+	size_t n = name.n;
+
+	if (n == 0 || p == NULL)
+		return HDR_OTHER;
+	if (n == 1) {
+		switch (sipmsg_lower((unsigned char)p[0])) {
+		case 'i': return HDR_CALL_ID;
+		case 'f': return HDR_FROM;
+		case 't': return HDR_TO;
+		case 'v': return HDR_VIA;
+		case 'm': return HDR_CONTACT;
+		case 'l': return HDR_CONTENT_LENGTH;
+		case 'c': return HDR_CONTENT_TYPE;
+		case 'k': return HDR_SUPPORTED;
+		case 's': return HDR_SUBJECT;
+		case 'e': return HDR_CONTENT_ENCODING;
+		case 'o': return HDR_EVENT;
+		case 'r': return HDR_REFER_TO;
+		case 'u': return HDR_ALLOW_EVENTS;
+		case 'x': return HDR_SESSION_EXPIRES;
+		case 'b': return HDR_REFERRED_BY;
+		}
+		return HDR_OTHER;
+	}
+	switch (sipmsg_lower((unsigned char)p[0])) {
+	case 'a':
+		if (SIPMSG_IS(p, n, "authorization"))
+			return HDR_AUTHORIZATION;
+		if (SIPMSG_IS(p, n, "allow-events"))
+			return HDR_ALLOW_EVENTS;
+		if (SIPMSG_IS(p, n, "authentication-info"))
+			return HDR_AUTHENTICATION_INFO;
+		break;
+	case 'c':
+		switch (n) {
+		case 4:
+			if (sipmsg_ieq_lit(p, "cseq", 4))
+				return HDR_CSEQ;
+			break;
+		case 7:
+			if (sipmsg_ieq_lit(p, "call-id", 7))
+				return HDR_CALL_ID;
+			if (sipmsg_ieq_lit(p, "contact", 7))
+				return HDR_CONTACT;
+			break;
+		case 12:
+			if (sipmsg_ieq_lit(p, "content-type", 12))
+				return HDR_CONTENT_TYPE;
+			break;
+		case 14:
+			if (sipmsg_ieq_lit(p, "content-length", 14))
+				return HDR_CONTENT_LENGTH;
+			break;
+		case 16:
+			if (sipmsg_ieq_lit(p, "content-encoding", 16))
+				return HDR_CONTENT_ENCODING;
+			break;
+		}
+		break;
+	case 'e':
+		if (SIPMSG_IS(p, n, "event"))
+			return HDR_EVENT;
+		if (SIPMSG_IS(p, n, "expires"))
+			return HDR_EXPIRES;
+		break;
+	case 'f':
+		if (SIPMSG_IS(p, n, "from"))
+			return HDR_FROM;
+		break;
+	case 'm':
+		switch (n) {
+		case 14:
+			if (sipmsg_ieq_lit(p, "ms-diagnostics", 14))
+				return HDR_MS_DIAGNOSTICS;
+			break;
+		case 18:
+			if (sipmsg_ieq_lit(p, "ms-user-logon-data", 18))
+				return HDR_MS_USER_LOGON_DATA;
+			break;
+		case 21:
+			if (sipmsg_ieq_lit(p, "ms-diagnostics-public", 21))
+				return HDR_MS_DIAGNOSTICS_PUBLIC;
+			break;
+		}
+		break;
+	case 'p':
+		switch (n) {
+		case 18:
+			if (sipmsg_ieq_lit(p, "proxy-authenticate", 18))
+				return HDR_PROXY_AUTHENTICATE;
+			break;
+		case 19:
+			if (sipmsg_ieq_lit(p, "proxy-authorization", 19))
+				return HDR_PROXY_AUTHORIZATION;
+			if (sipmsg_ieq_lit(p, "p-asserted-identity", 19))
+				return HDR_P_ASSERTED_IDENTITY;
+			break;
+		case 25:
+			if (sipmsg_ieq_lit(p, "proxy-authentication-info", 25))
+				return HDR_PROXY_AUTHENTICATION_INFO;
+			break;
+		}
+		break;
+	case 'r':
+		if (SIPMSG_IS(p, n, "reason"))
+			return HDR_REASON;
+		if (SIPMSG_IS(p, n, "refer-to"))
+			return HDR_REFER_TO;
+		if (SIPMSG_IS(p, n, "referred-by"))
+			return HDR_REFERRED_BY;
+		break;
+	case 's':
+		if (SIPMSG_IS(p, n, "server"))
+			return HDR_SERVER;
+		if (SIPMSG_IS(p, n, "subject"))
+			return HDR_SUBJECT;
+		if (SIPMSG_IS(p, n, "supported"))
+			return HDR_SUPPORTED;
+		if (SIPMSG_IS(p, n, "session-expires"))
+			return HDR_SESSION_EXPIRES;
+		break;
+	case 't':
+		if (SIPMSG_IS(p, n, "to"))
+			return HDR_TO;
+		break;
+	case 'u':
+		if (SIPMSG_IS(p, n, "user-agent"))
+			return HDR_USER_AGENT;
+		break;
+	case 'v':
+		if (SIPMSG_IS(p, n, "via"))
+			return HDR_VIA;
+		break;
+	case 'w':
+		if (SIPMSG_IS(p, n, "warning"))
+			return HDR_WARNING;
+		if (SIPMSG_IS(p, n, "www-authenticate"))
+			return HDR_WWW_AUTHENTICATE;
+		break;
+	}
+	return HDR_OTHER;
+}
+
+/* Trims spaces, tabs and line ends on both sides. */
+static struct span
+sipmsg_trim(const char *p, size_t n)
+{
+	while (n > 0 && (sipmsg_is_ws(p[0]) || p[0] == '\r' || p[0] == '\n')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (sipmsg_is_ws(p[n - 1]) || p[n - 1] == '\r' ||
+			 p[n - 1] == '\n'))
+		n--;
+	return (struct span){ p, n };
+}
+
+static void
+sipmsg_parse_start(struct sipmsg *m, struct span start)
+{
+	struct span s = sipmsg_trim(start.p != NULL ? start.p : "", start.n);
+	const char *p = s.p;
+	size_t n = s.n, i, j, k;
+	unsigned code;
+
+	if (n >= 4 && sipmsg_ieq_lit(p, "sip/", 4)) {
+		/* SIP/2.0 SP 3DIGIT [SP reason] */
+		for (i = 4; i < n && !sipmsg_is_ws(p[i]); i++)
+			;
+		m->version = (struct span){ p, i };
+		while (i < n && sipmsg_is_ws(p[i]))
+			i++;
+		if (i + 3 > n || (i + 3 < n && !sipmsg_is_ws(p[i + 3])))
+			goto bad;
+		code = 0;
+		for (j = i; j < i + 3; j++) {
+			if (p[j] < '0' || p[j] > '9')
+				goto bad;
+			code = code * 10 + (unsigned)(p[j] - '0');
+		}
+		if (code < 100 || code > 699)
+			goto bad;
+		m->status = (int)code;
+		m->reason = sipmsg_trim(p + i + 3, n - i - 3);
+		if (m->reason.n == 0)
+			m->reason.p = p + n;
+		m->kind = SIP_RESPONSE;
+		return;
+	}
+
+	/* METHOD SP Request-URI SP SIP/2.0 */
+	for (i = 0; i < n && sipmsg_is_token((unsigned char)p[i]); i++)
+		;
+	if (i == 0 || i == n || !sipmsg_is_ws(p[i]))
+		goto bad;
+	for (k = n; k > i && !sipmsg_is_ws(p[k - 1]); k--)
+		;
+	/* k: start of the last word, which must be the version */
+	if (k <= i || n - k < 5 || !sipmsg_ieq_lit(p + k, "sip/", 4))
+		goto bad;
+	m->ruri = sipmsg_trim(p + i, k - i);
+	if (m->ruri.n == 0)
+		goto bad;
+	m->method = (struct span){ p, i };
+	m->version = (struct span){ p + k, n - k };
+	m->kind = SIP_REQUEST;
+	return;
+bad:
+	/* The header has no field for a broken start line, so reason (for
+	 * responses only otherwise) keeps it: the summary shows it. */
+	m->kind = SIP_INVALID;
+	m->method = m->ruri = m->version = SPAN_NULL;
+	m->reason = s;
+	m->status = 0;
+	m->flags |= RECF_BAD_START;
+}
+
+static struct sip_header *
+sipmsg_add_header(struct sipmsg *m)
+{
+	if (m->nhdrs == m->caphdrs) {
+		if (m->hdrs == m->inline_hdrs) {
+			size_t cap = m->caphdrs * 4;
+			struct sip_header *h = xmalloc(cap * sizeof *h);
+
+			memcpy(h, m->inline_hdrs, m->nhdrs * sizeof *h);
+			m->hdrs = h;
+			m->caphdrs = cap;
+		} else
+			m->hdrs = xgrow(m->hdrs, &m->caphdrs, m->nhdrs + 1,
+					sizeof *m->hdrs);
+	}
+	return &m->hdrs[m->nhdrs++];
+}
+
+/* Content-Length: digits only, capped rather than overflowing. */
+static long
+sipmsg_parse_length(struct span v)
+{
+	long n = 0;
+	size_t i;
+
+	if (v.n == 0)
+		return -1;
+	for (i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return -1;
+		if (n > 100000000000L)
+			return -1;
+		n = n * 10 + (v.p[i] - '0');
+	}
+	return n;
+}
+
+static void
+sipmsg_parse_cseq(struct sipmsg *m, struct span v)
+{
+	size_t i;
+	uint32_t num;
+
+	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	if (i > 0 && span_to_u32((struct span){ v.p, i }, &num) == 0)
+		m->cseq = num;
+	m->cseq_method = sipmsg_trim(v.p + i, v.n - i);
+}
+
+/* Takes what the engine needs from the finished header table. */
+static void
+sipmsg_pick(struct sipmsg *m)
+{
+	int have_from = 0, have_to = 0, have_cl = 0, have_cseq = 0;
+	size_t i;
+
+	for (i = 0; i < m->nhdrs; i++) {
+		const struct sip_header *h = &m->hdrs[i];
+
+		switch (h->id) {
+		case HDR_CALL_ID:
+			if (m->call_id.n == 0)
+				m->call_id = h->value;
+			break;
+		case HDR_CSEQ:
+			if (!have_cseq) {
+				have_cseq = 1;
+				sipmsg_parse_cseq(m, h->value);
+			}
+			break;
+		case HDR_FROM:
+			if (!have_from) {
+				have_from = 1;
+				sipmsg_parse_addr(h->value, &m->from);
+			}
+			break;
+		case HDR_TO:
+			if (!have_to) {
+				have_to = 1;
+				sipmsg_parse_addr(h->value, &m->to);
+			}
+			break;
+		case HDR_CONTENT_LENGTH:
+			if (!have_cl) {
+				have_cl = 1;
+				m->content_length = sipmsg_parse_length(h->value);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (m->call_id.n == 0)
+		m->flags |= RECF_NO_CALLID;
+}
+
+void
+sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
+	     struct span body)
+{
+	const char *p, *end, *nl, *le, *colon;
+	struct sip_header *prev = NULL;
+	const char *prev_vstart = NULL;
+	int in_bad = 0;
+
+	m->kind = SIP_INVALID;
+	m->method = m->ruri = m->version = m->reason = SPAN_NULL;
+	m->status = 0;
+	m->hdrs = m->inline_hdrs;
+	m->nhdrs = 0;
+	m->caphdrs = SIPMSG_INLINE_HDRS;
+	m->call_id = SPAN_NULL;
+	m->cseq = 0;
+	m->cseq_method = SPAN_NULL;
+	memset(&m->from, 0, sizeof m->from);
+	memset(&m->to, 0, sizeof m->to);
+	m->body = body;
+	m->content_length = -1;
+	m->flags = 0;
+
+	sipmsg_parse_start(m, start);
+
+	p = hdrs.p;
+	end = p != NULL ? p + hdrs.n : p;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		le = nl != NULL ? nl : end;
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (le == p) {
+			/* A blank line inside the block ends any folding. */
+			prev = NULL;
+			in_bad = 0;
+		} else if (sipmsg_is_ws(*p)) {
+			if (prev != NULL) {
+				/* Folded: the value now runs to this line's end. */
+				prev->value = sipmsg_trim(prev_vstart,
+							  (size_t)(le - prev_vstart));
+				if (prev->value.n == 0)
+					prev->value.p = prev_vstart;
+			} else if (!in_bad) {
+				/* Continues nothing (or a bad line, which
+				 * was flagged already). */
+				m->flags |= RECF_BAD_HEADER;
+				in_bad = 1;
+			}
+		} else {
+			colon = memchr(p, ':', (size_t)(le - p));
+			const char *ne = colon;
+
+			if (colon != NULL) {
+				while (ne > p && sipmsg_is_ws(ne[-1]))
+					ne--;
+			}
+			if (colon == NULL || ne == p) {
+				m->flags |= RECF_BAD_HEADER;
+				prev = NULL;
+				in_bad = 1;
+			} else {
+				struct sip_header *h = sipmsg_add_header(m);
+				const char *v = colon + 1;
+
+				h->name = (struct span){ p, (size_t)(ne - p) };
+				h->id = sipmsg_hdr_id(h->name);
+				while (v < le && sipmsg_is_ws(*v))
+					v++;
+				h->value = sipmsg_trim(v, (size_t)(le - v));
+				if (h->value.n == 0)
+					h->value.p = v;
+				prev = h;
+				prev_vstart = v;
+				in_bad = 0;
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	sipmsg_pick(m);
+}
+
+void
+sipmsg_clear(struct sipmsg *m)
+{
+	if (m->hdrs != m->inline_hdrs)
+		free(m->hdrs);
+	m->hdrs = m->inline_hdrs;
+	m->nhdrs = 0;
+	m->caphdrs = SIPMSG_INLINE_HDRS;
+}
+
+const struct sip_header *
+sipmsg_find(const struct sipmsg *m, enum hdr_id id, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < m->nhdrs; i++) {
+		if (m->hdrs[i].id == id && idx-- == 0)
+			return &m->hdrs[i];
+	}
+	return NULL;
+}
+
+const struct sip_header *
+sipmsg_find_name(const struct sipmsg *m, const char *name, size_t idx)
+{
+	struct span n = { name, strlen(name) };
+	enum hdr_id id = sipmsg_hdr_id(n);
+	size_t i;
+
+	if (id != HDR_OTHER)
+		return sipmsg_find(m, id, idx);
+	for (i = 0; i < m->nhdrs; i++) {
+		if (m->hdrs[i].id == HDR_OTHER &&
+		    span_ieq_span(m->hdrs[i].name, n) && idx-- == 0)
+			return &m->hdrs[i];
+	}
+	return NULL;
+}
+
+/* Offset of the end of a quoted string starting at s.p[i] == '"' (the
+ * offset of the closing quote, or s.n when it is unterminated). */
+static size_t
+sipmsg_skip_quoted(struct span s, size_t i)
+{
+	for (i++; i < s.n; i++) {
+		if (s.p[i] == '\\' && i + 1 < s.n)
+			i++;
+		else if (s.p[i] == '"')
+			return i;
+	}
+	return s.n;
+}
+
+/* Reads ;name=value header parameters from s.p[i] on, up to a comma
+ * outside quotes (the next value of a list header). */
+static void
+sipmsg_addr_params(struct span s, size_t i, struct sip_addr *out)
+{
+	while (i < s.n) {
+		size_t ns, ne, vs, ve;
+
+		while (i < s.n && s.p[i] != ';' && s.p[i] != ',') {
+			if (s.p[i] == '"')
+				i = sipmsg_skip_quoted(s, i);
+			if (i < s.n)
+				i++;
+		}
+		if (i >= s.n || s.p[i] == ',')
+			return;
+		i++;
+		while (i < s.n && sipmsg_is_ws(s.p[i]))
+			i++;
+		ns = i;
+		while (i < s.n && s.p[i] != '=' && s.p[i] != ';' &&
+		       s.p[i] != ',' && !sipmsg_is_ws(s.p[i]))
+			i++;
+		ne = i;
+		while (i < s.n && sipmsg_is_ws(s.p[i]))
+			i++;
+		vs = ve = i;
+		if (i < s.n && s.p[i] == '=') {
+			i++;
+			while (i < s.n && sipmsg_is_ws(s.p[i]))
+				i++;
+			if (i < s.n && s.p[i] == '"') {
+				vs = i + 1;
+				i = sipmsg_skip_quoted(s, i);
+				ve = i;
+				if (i < s.n)
+					i++;
+			} else {
+				vs = i;
+				while (i < s.n && s.p[i] != ';' &&
+				       s.p[i] != ',' && !sipmsg_is_ws(s.p[i]))
+					i++;
+				ve = i;
+			}
+		}
+		if (SIPMSG_IS(s.p + ns, ne - ns, "tag") && out->tag.p == NULL)
+			out->tag = (struct span){ s.p + vs, ve - vs };
+		else if (SIPMSG_IS(s.p + ns, ne - ns, "epid") &&
+			 out->epid.p == NULL)
+			out->epid = (struct span){ s.p + vs, ve - vs };
+	}
+}
+
+int
+sipmsg_parse_addr(struct span value, struct sip_addr *out)
+{
+	struct span s;
+	size_t i, lt, gt;
+
+	memset(out, 0, sizeof *out);
+	if (value.p == NULL)
+		return -1;
+	s = sipmsg_trim(value.p, value.n);
+
+	i = 0;
+	if (s.n > 0 && s.p[0] == '"') {
+		i = sipmsg_skip_quoted(s, 0);
+		out->display = (struct span){ s.p + 1, i > 0 ? i - 1 : 0 };
+		if (i < s.n)
+			i++;
+		while (i < s.n && sipmsg_is_ws(s.p[i]))
+			i++;
+		lt = i < s.n && s.p[i] == '<' ? i : s.n;
+		if (lt == s.n) {
+			/* "Name" sip:x@y - not valid, but the URI is there. */
+			lt = i;
+			goto bare;
+		}
+	} else {
+		/* A '<' before any ';' or ',' makes it a name-addr; in a bare
+		 * addr-spec the first ';' starts header parameters, which
+		 * may themselves quote a <urn:...>. */
+		for (lt = 0; lt < s.n; lt++) {
+			if (s.p[lt] == '<' || s.p[lt] == ';' ||
+			    s.p[lt] == ',' || s.p[lt] == '"')
+				break;
+		}
+		if (lt == s.n || s.p[lt] != '<') {
+			lt = 0;
+			goto bare;
+		}
+		out->display = sipmsg_trim(s.p, lt);
+	}
+	/* <uri> */
+	for (gt = lt + 1; gt < s.n && s.p[gt] != '>'; gt++)
+		;
+	out->uri = sipmsg_trim(s.p + lt + 1, gt - lt - 1);
+	if (gt < s.n)
+		sipmsg_addr_params(s, gt + 1, out);
+	goto done;
+bare:
+	/* addr-spec: the URI ends at the first ';', ',' or space; what
+	 * follows are header parameters (RFC 3261 20.10). */
+	for (gt = lt; gt < s.n; gt++) {
+		if (s.p[gt] == ';' || s.p[gt] == ',' || sipmsg_is_ws(s.p[gt]))
+			break;
+	}
+	out->uri = (struct span){ s.p + lt, gt - lt };
+	sipmsg_addr_params(s, gt, out);
+done:
+	if (out->uri.n == 0) {
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	sipmsg_uri_parts(out->uri, &out->user, &out->host);
+	return 0;
+}
+
+void
+sipmsg_uri_parts(struct span uri, struct span *user, struct span *host)
+{
+	const char *p = uri.p;
+	size_t n = uri.n, i, at, e;
+	int tel = 0;
+
+	*user = *host = SPAN_NULL;
+	if (p == NULL || n == 0)
+		return;
+	if (n >= 4 && sipmsg_ieq_lit(p, "sip:", 4))
+		i = 4;
+	else if (n >= 5 && sipmsg_ieq_lit(p, "sips:", 5))
+		i = 5;
+	else if (n >= 4 && sipmsg_ieq_lit(p, "tel:", 4)) {
+		i = 4;
+		tel = 1;
+	} else if (n >= 3 && sipmsg_ieq_lit(p, "im:", 3))
+		i = 3;
+	else if (n >= 5 && sipmsg_ieq_lit(p, "pres:", 5))
+		i = 5;
+	else
+		i = 0;
+	p += i;
+	n -= i;
+
+	if (tel) {
+		/* tel:+1-555-0100;phone-context=... : the number is the user */
+		for (e = 0; e < n && p[e] != ';' && p[e] != '?'; e++)
+			;
+		*user = (struct span){ p, e };
+		host->p = p + e;
+		return;
+	}
+	/* Userinfo may hold ';' (user parameters) but never a bare '@'. */
+	at = n;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '@') {
+			at = i;
+			break;
+		}
+	}
+	if (at < n) {
+		for (e = 0; e < at && p[e] != ':'; e++)
+			;
+		*user = (struct span){ p, e };
+		p += at + 1;
+		n -= at + 1;
+	} else
+		user->p = p;
+	if (n > 0 && p[0] == '[') {
+		/* IPv6 reference: [::1]:5060 */
+		for (e = 1; e < n && p[e] != ']'; e++)
+			;
+		if (e < n)
+			e++;
+		while (e < n && p[e] != ';' && p[e] != '?')
+			e++;
+	} else {
+		for (e = 0; e < n && p[e] != ';' && p[e] != '?'; e++)
+			;
+	}
+	*host = (struct span){ p, e };
+}
+
+void
+sipmsg_summary(const struct sipmsg *m, struct strbuf *out)
+{
+	switch (m->kind) {
+	case SIP_REQUEST:
+		strbuf_add(out, m->method.p, m->method.n);
+		strbuf_addc(out, ' ');
+		strbuf_add(out, m->ruri.p, m->ruri.n);
+		break;
+	case SIP_RESPONSE:
+		strbuf_addf(out, "%d", m->status);
+		if (m->reason.n > 0) {
+			strbuf_addc(out, ' ');
+			strbuf_add(out, m->reason.p, m->reason.n);
+		}
+		break;
+	default:
+		/* Not understood: show the start line as it is. */
+		strbuf_add(out, m->reason.p, m->reason.n);
+		break;
+	}
+}
+
+int
+sipmsg_has_sdp(const struct sipmsg *m)
+{
+	const struct sip_header *h = sipmsg_find(m, HDR_CONTENT_TYPE, 0);
+	struct span v;
+
+	if (h == NULL || m->body.n == 0)
+		return 0;
+	v = h->value;
+	if (span_istarts(v, "application/sdp"))
+		return v.n == 15 || v.p[15] == ';' || sipmsg_is_ws(v.p[15]);
+	/* Lync sends INVITE offers as multipart/alternative with an SDP part. */
+	if (span_istarts(v, "multipart/"))
+		return span_ifind(m->body, "application/sdp", 15) >= 0;
+	return 0;
+}
