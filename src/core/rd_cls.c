@@ -1,0 +1,326 @@
+/* rd_cls: Lync/OCS/SfB server SIPStack text logs (OCSLogger and CLS
+ * output). Each record runs from a "TL_xxx(TF_yyy) ...$$begin_record" line
+ * to "$$end_record"; protocol records wrap one SIP message, the others are
+ * diagnostic events. */
+#include <string.h>
+
+#include "reader.h"
+
+#define RD_CLS_LARGE 65536
+
+static const char rd_cls_begin[] = "$$begin_record";
+static const char rd_cls_end[] = "$$end_record";
+
+static int
+rd_cls_digits(const char *p, size_t n, int *out)
+{
+	size_t i;
+	int v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parses "MM/DD/YYYY-HH:MM:SS.fff" at p[0..n); the hex sequence number
+ * that may follow the fraction is not part of the time. */
+static int
+rd_cls_time(const char *p, size_t n, struct rd_record *rec)
+{
+	int mo, d, y, h, mi, s, prec = 0;
+	long us = 0;
+	size_t i;
+
+	if (n < 19 || p[2] != '/' || p[5] != '/' || p[10] != '-' ||
+	    p[13] != ':' || p[16] != ':')
+		return -1;
+	if (rd_cls_digits(p, 2, &mo) || rd_cls_digits(p + 3, 2, &d) ||
+	    rd_cls_digits(p + 6, 4, &y) || rd_cls_digits(p + 11, 2, &h) ||
+	    rd_cls_digits(p + 14, 2, &mi) || rd_cls_digits(p + 17, 2, &s))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    s > 60)
+		return -1;
+	if (n > 19 && p[19] == '.') {
+		for (i = 20; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			if (prec < 6) {
+				us = us * 10 + (p[i] - '0');
+				prec++;
+			}
+		}
+	}
+	for (i = (size_t)prec; i < 6; i++)
+		us *= 10;
+	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
+	rec->time_prec = prec;
+	rec->has_date = 1;
+	return 0;
+}
+
+/* Reads the record's first line p[0..n): level, kind, local host, time. */
+static void
+rd_cls_head(struct reader *r, const char *p, size_t n, struct rd_record *rec,
+    struct span *local)
+{
+	const char *paren, *br, *brend, *bs, *colons;
+	size_t hn;
+
+	paren = memchr(p, '(', n);
+	if (paren != NULL) {
+		rec->diag_level.p = p;
+		rec->diag_level.n = (size_t)(paren - p);
+		if ((size_t)(p + n - paren) >= 13 &&
+		    memcmp(paren, "(TF_PROTOCOL)", 13) == 0)
+			rec->kind = REC_SIP;
+		else
+			rec->kind = REC_DIAG;
+	} else
+		rec->kind = REC_DIAG;
+
+	/* "[host\host]" names the server that wrote the log; old logs have
+	 * "[0]" there. */
+	*local = SPAN_NULL;
+	br = memchr(p, '[', n);
+	brend = br != NULL ? memchr(br, ']', (size_t)(p + n - br)) : NULL;
+	if (br != NULL && brend != NULL) {
+		bs = memchr(br + 1, '\\', (size_t)(brend - br - 1));
+		hn = (size_t)((bs != NULL ? bs : brend) - (br + 1));
+		if (bs != NULL && hn > 0) {
+			local->p = br + 1;
+			local->n = hn;
+			if (hn >= sizeof r->local_name)
+				hn = sizeof r->local_name - 1;
+			memcpy(r->local_name, br + 1, hn);
+			r->local_name[hn] = '\0';
+		}
+	}
+	colons = memmem(p, n, "::", 2);
+	if (colons != NULL)
+		rd_cls_time(colons + 2, (size_t)(p + n - colons - 2), rec);
+}
+
+/* Value of the "Name: value" line p[0..n) when its name is name. */
+static int
+rd_cls_field(const char *p, size_t n, const char *name, struct span *val)
+{
+	size_t nl = strlen(name);
+
+	if (n < nl || strncasecmp(p, name, nl) != 0)
+		return 0;
+	p += nl;
+	n -= nl;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	val->p = p;
+	val->n = n;
+	return 1;
+}
+
+/* Counts non-blank lines in [from, to) and skips them as junk. */
+static void
+rd_cls_junk(struct reader *r, size_t to)
+{
+	size_t p = r->pos, eol, next, i, junk = 0;
+	uint32_t line = r->line, first = 0;
+	int blank;
+
+	while (p < to) {
+		eol = reader_line_end(r, p, &next);
+		if (eol > to)
+			eol = to;
+		blank = 1;
+		for (i = p; i < eol && blank; i++) {
+			if (r->data[i] != ' ' && r->data[i] != '\t' &&
+			    r->data[i] != '\r')
+				blank = 0;
+		}
+		if (!blank && junk++ == 0)
+			first = line;
+		line++;
+		p = next;
+	}
+	if (junk != 0) {
+		r->stats.junk_lines += junk;
+		reader_warn(r, first, "skipped %zu line%s outside any record",
+		    junk, junk == 1 ? "" : "s");
+	}
+	reader_advance(r, to);
+}
+
+static int
+rd_cls_probe(const char *p, size_t n)
+{
+	const char *b;
+	size_t ls;
+
+	b = memmem(p, n, rd_cls_begin, sizeof rd_cls_begin - 1);
+	if (b != NULL) {
+		ls = (size_t)(b - p);
+		while (ls > 0 && p[ls - 1] != '\n')
+			ls--;
+		if ((size_t)(b - p) - ls >= 3 && memcmp(p + ls, "TL_", 3) == 0)
+			return 95;
+		return 40;
+	}
+	/* A first record longer than the probe window. */
+	if (n >= 8 && memcmp(p, "TL_", 3) == 0 && memmem(p, n, "(TF_", 4))
+		return 60;
+	return 0;
+}
+
+static int
+rd_cls_next(struct reader *r, struct rd_record *rec)
+{
+	const char *d = r->data, *b, *e, *nb;
+	size_t ls, head_end, p, eol, next, len, end, recend, hs = 0, he = 0;
+	size_t after;
+	struct span local, val, peer = SPAN_NULL;
+	int in_sip = 0, got_body = 0;
+
+	b = memmem(d + r->pos, r->len - r->pos, rd_cls_begin,
+	    sizeof rd_cls_begin - 1);
+	if (b == NULL) {
+		rd_cls_junk(r, r->len);
+		return 0;
+	}
+	ls = (size_t)(b - d);
+	while (ls > r->pos && d[ls - 1] != '\n')
+		ls--;
+	rd_cls_junk(r, ls);
+
+	rec->off = ls;
+	rec->line = r->line;
+	head_end = reader_line_end(r, ls, &after);
+	len = head_end - ls;
+	if (len > 0 && d[head_end - 1] == '\r')
+		len--;
+	rd_cls_head(r, d + ls, len, rec, &local);
+
+	/* The record ends at $$end_record, or is cut short by the next
+	 * record's first line or the end of the file. */
+	e = memmem(d + after, r->len - after, rd_cls_end,
+	    sizeof rd_cls_end - 1);
+	end = e != NULL ? (size_t)(e - d) : r->len;
+	nb = memmem(d + after, end - after, rd_cls_begin,
+	    sizeof rd_cls_begin - 1);
+	if (nb != NULL || e == NULL) {
+		rec->flags |= RECF_TRUNCATED;
+		if (nb != NULL) {
+			end = (size_t)(nb - d);
+			while (end > after && d[end - 1] != '\n')
+				end--;
+		}
+		recend = end;
+	} else
+		reader_line_end(r, end, &recend);
+
+	rec->dir = DIR_UNKNOWN;
+	rec->start.p = d + after;
+	rec->body.p = d + end;
+	p = after;
+	while (p < end) {
+		eol = reader_line_end(r, p, &next);
+		if (eol > end)
+			eol = end;
+		len = eol - p;
+		if (len > 0 && d[eol - 1] == '\r')
+			len--;
+		if (in_sip && len >= 13 &&
+		    memcmp(d + p, "Message-Body:", 13) == 0) {
+			/* The body begins on this line and runs to
+			 * $$end_record; a lone "-" means none. */
+			rd_cls_field(d + p, len, "Message-Body:", &val);
+			rec->body.p = val.p;
+			rec->body.n = (size_t)(d + end - val.p);
+			if (val.n == 1 && val.p[0] == '-' && next >= end)
+				rec->body.n = 0;
+			got_body = 1;
+			break;
+		}
+		if (in_sip) {
+			if (hs == 0)
+				hs = p;
+			he = p + len;
+		} else if (rec->kind == REC_SIP) {
+			if (rd_cls_field(d + p, len, "Start-Line:", &val)) {
+				rec->start = val;
+				in_sip = 1;
+			} else if (rd_cls_field(d + p, len, "Direction:",
+			    &val)) {
+				if (val.n >= 8 &&
+				    strncasecmp(val.p, "incoming", 8) == 0)
+					rec->dir = DIR_IN;
+				else if (val.n >= 8 &&
+				    strncasecmp(val.p, "outgoing", 8) == 0)
+					rec->dir = DIR_OUT;
+			} else if (rd_cls_field(d + p, len, "Peer:", &val))
+				peer = val;
+			else if (rd_cls_field(d + p, len, "Transport:", &val))
+				rec->transport = val;
+		} else {
+			/* A diagnostic event is all Name: value lines. */
+			if (hs == 0)
+				hs = p;
+			he = p + len;
+			if (peer.p == NULL &&
+			    rd_cls_field(d + p, len, "Peer:", &val))
+				peer = val;
+		}
+		p = next;
+	}
+	if (rec->start.p == d + after && rec->start.n == 0 &&
+	    rec->kind == REC_SIP && !in_sip) {
+		/* A protocol record without Start-Line: keep it, the parser
+		 * flags the missing start line. */
+		rec->start.p = d + end;
+	}
+	if (hs != 0) {
+		rec->hdrs.p = d + hs;
+		rec->hdrs.n = he - hs;
+	} else
+		rec->hdrs.p = got_body ? rec->body.p : d + end;
+	if (rec->kind == REC_SIP && !got_body && !(rec->flags &
+	    RECF_TRUNCATED)) {
+		/* No Message-Body line: the message has no body. */
+		rec->body.p = d + end;
+		rec->body.n = 0;
+	}
+
+	if (rec->kind == REC_SIP) {
+		rec->diag_level = SPAN_NULL;
+		if (local.p == NULL)
+			local = SPAN_LIT("local");
+		if (rec->dir == DIR_OUT) {
+			rec->src = local;
+			rec->dst = peer;
+		} else {
+			rec->src = peer;
+			rec->dst = local;
+		}
+	} else {
+		rec->src = peer;
+		rec->start.p = rec->hdrs.p;
+		rec->start.n = 0;
+		rec->body.p = d + end;
+		rec->body.n = 0;
+	}
+	if (recend - ls > RD_CLS_LARGE)
+		rec->flags |= RECF_LARGE;
+	rec->len = recend - ls;
+	reader_advance(r, recend);
+	return 1;
+}
+
+const struct rd_format rd_cls_format = {
+	.name = "cls",
+	.desc = "Lync/OCS/Skype for Business server SIPStack log (CLS, OCSLogger)",
+	.probe = rd_cls_probe,
+	.next = rd_cls_next,
+	.state_size = 0,
+};

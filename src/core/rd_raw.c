@@ -1,0 +1,267 @@
+/* rd_raw: raw SIP messages back to back (CRLF or LF), bodies delimited by
+ * Content-Length, no times or addresses. Also home of the SIP message
+ * splitter the text formats with embedded messages (uccapi, sngrep) share. */
+#include <string.h>
+
+#include "reader.h"
+
+/* Shared with rd_uccapi.c and rd_sngrep.c (see the report on reader.h). */
+int rd_raw_is_start(const char *p, size_t n);
+size_t rd_raw_split(const char *d, size_t off, size_t lim,
+    struct rd_record *rec, int *has_cl);
+
+#define RD_RAW_LARGE 65536
+
+static int
+rd_raw_is_token_char(unsigned char c)
+{
+	/* RFC 3261 token characters, enough for method names. */
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '!' ||
+	    c == '%' || c == '*' || c == '_' || c == '+' || c == '`' ||
+	    c == '\'' || c == '~';
+}
+
+/* Whether the line p[0..n) (no line ending) looks like a SIP start line:
+ * "SIP/2.0 NNN ..." or "METHOD uri SIP/2.0". */
+int
+rd_raw_is_start(const char *p, size_t n)
+{
+	size_t i, sp;
+
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n >= 11 && memcmp(p, "SIP/2.0 ", 8) == 0)
+		return p[8] >= '1' && p[8] <= '6' &&
+		    p[9] >= '0' && p[9] <= '9' &&
+		    p[10] >= '0' && p[10] <= '9' &&
+		    (n == 11 || p[11] == ' ');
+	if (n < 12 || memcmp(p + n - 8, " SIP/2.0", 8) != 0)
+		return 0;
+	for (i = 0; i < n && rd_raw_is_token_char((unsigned char)p[i]); i++)
+		;
+	if (i == 0 || i > 32 || i >= n || p[i] != ' ')
+		return 0;
+	/* The Request-URI: one word with a scheme. */
+	sp = i + 1;
+	for (i = sp; i < n - 8; i++) {
+		if (p[i] == ' ' || p[i] == '\t')
+			return 0;
+	}
+	return n - 8 > sp && memchr(p + sp, ':', n - 8 - sp) != NULL;
+}
+
+/* Content-Length value of header line p[0..n), or -1 when the line is
+ * another header ("l" is the compact form). */
+static long long
+rd_raw_content_length(const char *p, size_t n)
+{
+	size_t i, namelen;
+	unsigned long long v = 0;
+
+	if (n == 0 || (p[0] != 'c' && p[0] != 'C' && p[0] != 'l' &&
+	    p[0] != 'L'))
+		return -1;
+	for (i = 0; i < n && p[i] != ':' && p[i] != ' ' && p[i] != '\t'; i++)
+		;
+	namelen = i;
+	if (!(namelen == 1 && (p[0] == 'l' || p[0] == 'L')) &&
+	    !(namelen == 14 && strncasecmp(p, "Content-Length", 14) == 0))
+		return -1;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i >= n || p[i] != ':')
+		return -1;
+	i++;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i >= n || p[i] < '0' || p[i] > '9')
+		return -1;
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		v = v * 10 + (unsigned)(p[i] - '0');
+		if (v > (1ULL << 40))
+			return -1;	/* absurd: treat as absent */
+	}
+	return (long long)v;
+}
+
+/* Splits the SIP message whose start line begins at off, looking no
+ * further than lim. Fills start, hdrs and body and returns the offset just
+ * after the message. When the message has no Content-Length, *has_cl is 0
+ * and body runs to lim: the caller knows better where it ends. A header
+ * block or a body cut short by lim sets RECF_TRUNCATED. */
+size_t
+rd_raw_split(const char *d, size_t off, size_t lim, struct rd_record *rec,
+    int *has_cl)
+{
+	const char *nl;
+	size_t p = off, eol, next, len, hstart, hend = 0, body;
+	long long cl = -1, v;
+	int blank = 0;
+
+	nl = memchr(d + p, '\n', lim - p);
+	eol = nl != NULL ? (size_t)(nl - d) : lim;
+	next = nl != NULL ? eol + 1 : lim;
+	len = eol - p;
+	if (len > 0 && d[eol - 1] == '\r')
+		len--;
+	rec->start.p = d + p;
+	rec->start.n = len;
+
+	hstart = p = next;
+	while (p < lim) {
+		nl = memchr(d + p, '\n', lim - p);
+		eol = nl != NULL ? (size_t)(nl - d) : lim;
+		next = nl != NULL ? eol + 1 : lim;
+		len = eol - p;
+		if (len > 0 && d[eol - 1] == '\r')
+			len--;
+		if (len == 0 && nl != NULL) {
+			blank = 1;
+			p = next;
+			break;
+		}
+		if (len == 0)	/* a lone "\r" at the very end */
+			break;
+		if (cl < 0 && (v = rd_raw_content_length(d + p, len)) >= 0)
+			cl = v;
+		hend = p + len;
+		p = next;
+	}
+	rec->hdrs.p = d + hstart;
+	rec->hdrs.n = hend > hstart ? hend - hstart : 0;
+	body = p;
+	*has_cl = cl >= 0;
+	rec->body.p = d + body;
+	if (!blank) {
+		rec->body.n = 0;
+		if (cl != 0)
+			rec->flags |= RECF_TRUNCATED;
+		body = lim;
+	} else if (cl >= 0) {
+		if ((unsigned long long)cl <= lim - body) {
+			rec->body.n = (size_t)cl;
+			body += (size_t)cl;
+		} else {
+			rec->body.n = lim - body;
+			rec->flags |= RECF_TRUNCATED;
+			body = lim;
+		}
+	} else {
+		rec->body.n = lim - body;
+		body = lim;
+	}
+	if (body - off > RD_RAW_LARGE)
+		rec->flags |= RECF_LARGE;
+	return body;
+}
+
+/* Offset of the first start line at or after p (a line start), or len. */
+static size_t
+rd_raw_find_start(const struct reader *r, size_t p)
+{
+	size_t eol, next;
+
+	while (p < r->len) {
+		eol = reader_line_end(r, p, &next);
+		if (rd_raw_is_start(r->data + p, eol - p))
+			return p;
+		p = next;
+	}
+	return r->len;
+}
+
+/* Skips blank lines and junk up to the next start line; one warning per
+ * run of junk. Returns 0 at end of input. */
+static int
+rd_raw_skip(struct reader *r)
+{
+	size_t p = r->pos, eol, next, junk = 0, i;
+	uint32_t line = r->line, first = 0;
+	int blank;
+
+	while (p < r->len) {
+		eol = reader_line_end(r, p, &next);
+		if (rd_raw_is_start(r->data + p, eol - p))
+			break;
+		blank = 1;
+		for (i = p; i < eol && blank; i++) {
+			if (r->data[i] != ' ' && r->data[i] != '\t' &&
+			    r->data[i] != '\r')
+				blank = 0;
+		}
+		if (!blank) {
+			if (junk++ == 0)
+				first = line;
+		}
+		line++;
+		p = next;
+	}
+	if (junk != 0) {
+		r->stats.junk_lines += junk;
+		reader_warn(r, first, "skipped %zu line%s that are not SIP",
+		    junk, junk == 1 ? "" : "s");
+	}
+	reader_advance(r, p);
+	return p < r->len;
+}
+
+static int
+rd_raw_probe(const char *p, size_t n)
+{
+	size_t i = 0, eol;
+	const char *nl;
+
+	/* The first non-blank line must be a SIP start line. */
+	while (i < n && (p[i] == '\r' || p[i] == '\n' || p[i] == ' ' ||
+	    p[i] == '\t'))
+		i++;
+	if (i >= n)
+		return 0;
+	while (i > 0 && p[i - 1] != '\n')
+		i--;
+	nl = memchr(p + i, '\n', n - i);
+	eol = nl != NULL ? (size_t)(nl - p) : n;
+	if (!rd_raw_is_start(p + i, eol - i))
+		return 0;
+	return nl != NULL ? 80 : 50;
+}
+
+static int
+rd_raw_next(struct reader *r, struct rd_record *rec)
+{
+	size_t end, bodyend;
+	int has_cl;
+
+	if (!rd_raw_skip(r))
+		return 0;
+	rec->kind = REC_SIP;
+	rec->off = r->pos;
+	rec->line = r->line;
+	end = rd_raw_split(r->data, r->pos, r->len, rec, &has_cl);
+	if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
+		/* No Content-Length: the body runs to the next message, less
+		 * the blank lines that separate them. */
+		bodyend = rd_raw_find_start(r,
+		    (size_t)(rec->body.p - r->data));
+		end = bodyend;
+		while (bodyend > (size_t)(rec->body.p - r->data) &&
+		    (r->data[bodyend - 1] == '\n' ||
+		    r->data[bodyend - 1] == '\r'))
+			bodyend--;
+		rec->body.n = bodyend - (size_t)(rec->body.p - r->data);
+		if (end - rec->off > RD_RAW_LARGE)
+			rec->flags |= RECF_LARGE;
+	}
+	rec->len = end - rec->off;
+	reader_advance(r, end);
+	return 1;
+}
+
+const struct rd_format rd_raw_format = {
+	.name = "raw",
+	.desc = "raw SIP messages, one after another",
+	.probe = rd_raw_probe,
+	.next = rd_raw_next,
+	.state_size = 0,
+};

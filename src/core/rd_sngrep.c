@@ -1,0 +1,214 @@
+/* rd_sngrep: sngrep's "save as .txt" export. Each message is written as
+ * "YYYY/MM/DD HH:MM:SS.uuuuuu SRC:port -> DST:port", a newline, the payload
+ * and two newlines (sngrep's save_msg_txt()). */
+#include <string.h>
+
+#include "reader.h"
+
+/* From rd_raw.c. */
+int rd_raw_is_start(const char *p, size_t n);
+size_t rd_raw_split(const char *d, size_t off, size_t lim,
+    struct rd_record *rec, int *has_cl);
+
+#define RD_SNGREP_LARGE 65536
+
+static int
+rd_sngrep_digits(const char *p, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parses the header line p[0..n); fills time and addresses when rec is not
+ * NULL. Returns 1 when the line is a message header. */
+static int
+rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
+{
+	int y, mo, d, h, mi, s, prec = 0;
+	long us = 0;
+	size_t i, k;
+	const char *arrow, *sp;
+
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n < 24 || p[4] != '/' || p[7] != '/' || p[10] != ' ' ||
+	    p[13] != ':' || p[16] != ':')
+		return 0;
+	if (rd_sngrep_digits(p, 4, &y) || rd_sngrep_digits(p + 5, 2, &mo) ||
+	    rd_sngrep_digits(p + 8, 2, &d) || rd_sngrep_digits(p + 11, 2, &h) ||
+	    rd_sngrep_digits(p + 14, 2, &mi) ||
+	    rd_sngrep_digits(p + 17, 2, &s))
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    s > 60)
+		return 0;
+	i = 19;
+	if (p[i] == '.') {
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			if (prec < 6) {
+				us = us * 10 + (p[i] - '0');
+				prec++;
+			}
+		}
+	}
+	if (i >= n || p[i] != ' ')
+		return 0;
+	i++;
+	arrow = memmem(p + i, n - i, " -> ", 4);
+	if (arrow == NULL || arrow == p + i)
+		return 0;
+	sp = memchr(p + i, ' ', (size_t)(arrow - (p + i)));
+	if (sp != NULL)
+		return 0;	/* the source address is one word */
+	if (rec == NULL)
+		return 1;
+	for (k = (size_t)prec; k < 6; k++)
+		us *= 10;
+	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
+	rec->time_prec = prec;
+	rec->has_date = 1;
+	rec->src.p = p + i;
+	rec->src.n = (size_t)(arrow - (p + i));
+	rec->dst = span_trim((struct span){ arrow + 4,
+	    (size_t)(p + n - arrow - 4) });
+	return 1;
+}
+
+static int
+rd_sngrep_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+rd_sngrep_probe(const char *p, size_t n)
+{
+	size_t i = 0, eol, lines = 0;
+	const char *nl;
+
+	/* A header line followed by a SIP start line, near the top. */
+	while (i < n && lines < 16) {
+		nl = memchr(p + i, '\n', n - i);
+		if (nl == NULL)
+			break;
+		eol = (size_t)(nl - p);
+		if (rd_sngrep_header(p + i, eol - i, NULL)) {
+			i = eol + 1;
+			nl = memchr(p + i, '\n', n - i);
+			eol = nl != NULL ? (size_t)(nl - p) : n;
+			if (rd_raw_is_start(p + i, eol - i))
+				return 90;
+			return 40;
+		}
+		lines++;
+		i = eol + 1;
+	}
+	return 0;
+}
+
+static int
+rd_sngrep_next(struct reader *r, struct rd_record *rec)
+{
+	const char *d = r->data;
+	size_t p = r->pos, eol, next, junk = 0, hdr, msg, nexthdr, end, q;
+	size_t body0, b;
+	uint32_t line = r->line, first = 0;
+	int has_cl;
+
+	/* Skip to the next header line. */
+	while (p < r->len) {
+		eol = reader_line_end(r, p, &next);
+		if (rd_sngrep_header(d + p, eol - p, NULL))
+			break;
+		if (!rd_sngrep_blank(d + p, eol - p) && junk++ == 0)
+			first = line;
+		line++;
+		p = next;
+	}
+	if (junk != 0) {
+		r->stats.junk_lines += junk;
+		reader_warn(r, first, "skipped %zu line%s outside any message",
+		    junk, junk == 1 ? "" : "s");
+	}
+	reader_advance(r, p);
+	if (p >= r->len)
+		return 0;
+
+	hdr = p;
+	rec->kind = REC_SIP;
+	rec->off = hdr;
+	rec->line = r->line;
+	eol = reader_line_end(r, hdr, &msg);
+	rd_sngrep_header(d + hdr, eol - hdr, rec);
+	rec->dir = DIR_UNKNOWN;
+
+	/* The message runs to the next header line (or the end). */
+	nexthdr = r->len;
+	q = msg;
+	while (q < r->len) {
+		eol = reader_line_end(r, q, &next);
+		if (rd_sngrep_header(d + q, eol - q, NULL)) {
+			nexthdr = q;
+			break;
+		}
+		q = next;
+	}
+	if (msg >= nexthdr) {
+		/* A header line with no message after it. */
+		rec->start.p = rec->hdrs.p = rec->body.p = d + msg;
+		rec->flags |= RECF_TRUNCATED;
+		end = nexthdr;
+	} else {
+		end = rd_raw_split(d, msg, nexthdr, rec, &has_cl);
+		if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
+			/* No Content-Length: up to the next message, less
+			 * the two newlines sngrep writes after each. */
+			body0 = (size_t)(rec->body.p - d);
+			b = nexthdr;
+			if (b > body0 && d[b - 1] == '\n')
+				b--;
+			if (b > body0 && d[b - 1] == '\r')
+				b--;
+			if (b > body0 && d[b - 1] == '\n')
+				b--;
+			if (b > body0 && d[b - 1] == '\r')
+				b--;
+			rec->body.n = b - body0;
+			end = nexthdr;
+		}
+		/* A body that does not end a line: the rest of that line
+		 * (sngrep's separator) belongs to the record. Lines after it
+		 * are left to the next call: blank ones are skipped, others
+		 * are junk. */
+		if (end > msg && end < nexthdr && d[end - 1] != '\n')
+			reader_line_end(r, end, &end);
+		if (end > nexthdr)
+			end = nexthdr;
+	}
+	if (nexthdr - hdr > RD_SNGREP_LARGE)
+		rec->flags |= RECF_LARGE;
+	rec->len = end - hdr;
+	reader_advance(r, end);
+	return 1;
+}
+
+const struct rd_format rd_sngrep_format = {
+	.name = "sngrep",
+	.desc = "sngrep text export (File > Save as .txt)",
+	.probe = rd_sngrep_probe,
+	.next = rd_sngrep_next,
+	.state_size = 0,
+};

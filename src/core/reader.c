@@ -1,0 +1,175 @@
+/* reader: the format table, format probing and the line bookkeeping shared
+ * by the format modules (rd_*.c). A format module only finds record
+ * boundaries and fills struct rd_record; this file owns stats and warnings. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+
+extern const struct rd_format rd_cls_format;
+extern const struct rd_format rd_uccapi_format;
+extern const struct rd_format rd_sngrep_format;
+extern const struct rd_format rd_raw_format;
+
+const struct rd_format *const reader_formats[] = {
+	&rd_cls_format,
+	&rd_uccapi_format,
+	&rd_sngrep_format,
+	&rd_raw_format,
+	NULL,
+};
+
+/* How much of the input a probe looks at. */
+#define READER_PROBE_BYTES 8192
+/* Below this a probe's answer is only a guess and is not taken. */
+#define READER_PROBE_MIN 30
+
+const struct rd_format *
+reader_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; reader_formats[i] != NULL; i++) {
+		if (strcmp(reader_formats[i]->name, name) == 0)
+			return reader_formats[i];
+	}
+	return NULL;
+}
+
+const struct rd_format *
+reader_probe(const char *data, size_t len)
+{
+	const struct rd_format *best = NULL;
+	size_t i, n;
+	int score, best_score = READER_PROBE_MIN - 1;
+
+	n = len < READER_PROBE_BYTES ? len : READER_PROBE_BYTES;
+	for (i = 0; reader_formats[i] != NULL; i++) {
+		score = reader_formats[i]->probe(data, n);
+		/* Ties go to the earlier, more specific format. */
+		if (score > best_score) {
+			best = reader_formats[i];
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+struct reader *
+reader_new(const struct rd_format *fmt, const char *data, size_t len)
+{
+	struct reader *r;
+
+	r = xcalloc(1, sizeof *r);
+	r->fmt = fmt;
+	r->data = data;
+	r->len = len;
+	r->line = 1;
+	if (fmt->state_size != 0)
+		r->state = xcalloc(1, fmt->state_size);
+	return r;
+}
+
+void
+reader_free(struct reader *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i].msg);
+	free(r->warnings);
+	free(r->state);
+	free(r);
+}
+
+int
+reader_next(struct reader *r, struct rd_record *rec)
+{
+	size_t before = r->pos;
+
+	if (r->pos >= r->len)
+		return 0;
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	if (!r->fmt->next(r, rec))
+		return 0;
+	/* A format that fails to move forward would loop forever. */
+	if (r->pos <= before)
+		reader_advance(r, before + 1);
+	r->stats.records++;
+	if (rec->flags & RECF_TRUNCATED)
+		r->stats.truncated++;
+	return 1;
+}
+
+unsigned
+reader_progress(const struct reader *r)
+{
+	if (r->len == 0 || r->pos >= r->len)
+		return 1000;
+	/* Avoid overflow of pos * 1000 on huge inputs. */
+	if (r->len > SIZE_MAX / 1000)
+		return (unsigned)(r->pos / (r->len / 1000));
+	return (unsigned)(r->pos * 1000 / r->len);
+}
+
+void
+reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL)
+		msg = xstrdup(fmt);
+	r->warnings = xgrow(r->warnings, &r->capwarnings, r->nwarnings + 1,
+	    sizeof *r->warnings);
+	r->warnings[r->nwarnings].line = line;
+	r->warnings[r->nwarnings].msg = msg;
+	r->nwarnings++;
+}
+
+size_t
+reader_line_end(const struct reader *r, size_t p, size_t *next)
+{
+	const char *nl;
+
+	if (p >= r->len) {
+		*next = r->len;
+		return r->len;
+	}
+	nl = memchr(r->data + p, '\n', r->len - p);
+	if (nl == NULL) {
+		*next = r->len;
+		return r->len;
+	}
+	*next = (size_t)(nl - r->data) + 1;
+	return (size_t)(nl - r->data);
+}
+
+void
+reader_advance(struct reader *r, size_t newpos)
+{
+	const char *p, *end, *nl;
+
+	if (newpos > r->len)
+		newpos = r->len;
+	if (newpos <= r->pos) {
+		r->pos = newpos;
+		return;
+	}
+	p = r->data + r->pos;
+	end = r->data + newpos;
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		r->line++;
+		p = nl + 1;
+	}
+	r->pos = newpos;
+}
