@@ -1,0 +1,1582 @@
+/* filter: tokenizer, recursive-descent parser and evaluator of the query
+ * language. Field terms are turned into sets of interned ids (or numbers)
+ * by filter_bind(), so that testing a message is a few integer compares;
+ * only text, regex and header terms look at the message bytes. */
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "util.h"
+#include "filter.h"
+#include "engine.h"
+#include "source.h"
+
+enum tok_type {
+	T_END = 0,
+	T_LPAREN,
+	T_RPAREN,
+	T_AND,
+	T_OR,
+	T_NOT,
+	T_DIALOG,		/* "dialog:" followed by a term or ( */
+	T_FIELD,		/* name:value */
+	T_TEXT,			/* bare word or "quoted phrase" */
+	T_REGEX,		/* /pattern/flags */
+};
+
+enum field {
+	F_CALLID = 0,
+	F_USER,
+	F_FROM,
+	F_TO,
+	F_METHOD,
+	F_STATUS,
+	F_SEVERITY,
+	F_DIR,
+	F_ADDR,
+	F_AFTER,
+	F_BEFORE,
+	F_FILE,
+	F_HEADER,
+	F__COUNT
+};
+
+static const struct {
+	const char *name;
+	enum field f;
+} filter_fields[] = {
+	{ "callid", F_CALLID },
+	{ "call-id", F_CALLID },
+	{ "user", F_USER },
+	{ "from", F_FROM },
+	{ "to", F_TO },
+	{ "method", F_METHOD },
+	{ "status", F_STATUS },
+	{ "severity", F_SEVERITY },
+	{ "sev", F_SEVERITY },
+	{ "dir", F_DIR },
+	{ "addr", F_ADDR },
+	{ "after", F_AFTER },
+	{ "before", F_BEFORE },
+	{ "file", F_FILE },
+	{ "header", F_HEADER },
+};
+
+static const char *const filter_field_names[F__COUNT] = {
+	"callid", "user", "from", "to", "method", "status", "severity", "dir",
+	"addr", "after", "before", "file", "header",
+};
+
+struct token {
+	enum tok_type type;
+	int col;		/* 0-based column of the token's first byte */
+	int vcol;		/* column of a field's value */
+	enum field field;
+	char *val;		/* unquoted value (fields, text, regex) */
+	size_t vlen;
+	uint32_t rxflags;	/* PCRE2 options of a regex */
+	char flagstr[8];
+};
+
+enum node_type {
+	N_TRUE = 0,
+	N_AND,
+	N_OR,
+	N_NOT,
+	N_DIALOG,
+	N_FIELD,
+	N_TEXT,
+	N_REGEX,
+};
+
+/* A set of interned string ids, grown as the intern table grows. */
+struct idset {
+	uint64_t *bits;
+	uint32_t nbits;		/* strings examined so far */
+	uint32_t single;	/* exact lookups: the one id, 0 until interned */
+	int exact;		/* single id rather than bits */
+};
+
+struct node {
+	enum node_type type;
+	int col;
+	struct node **kids;
+	size_t nkids;
+
+	enum field field;
+	char *val;		/* field value, text or pattern */
+	size_t vlen;
+	char *hname;		/* header: NAME */
+	char *hval;		/* header: VALUE or NULL */
+	char flagstr[8];
+
+	/* Numbers. */
+	uint16_t lo, hi;	/* status range */
+	uint8_t sevmask;	/* severities */
+	uint8_t dir;
+	int64_t t;		/* after/before */
+	int t_date;		/* the term gives a date */
+
+	/* Bound state. */
+	struct idset ids;	/* user, from, to, callid, method, addr */
+	uint8_t *files;		/* file, and for addr: local names */
+	size_t nfiles;
+	uint64_t *dialogs;	/* dialog: set of dialog ids */
+	size_t ndialogs;	/* bits allocated */
+	uint64_t *nodlg;	/* dialog: matches of messages without dialog */
+	size_t nnodlg;
+	uint32_t bound_msgs;	/* dialog: messages examined */
+	int bound_done;		/* dialog: engine was done when examined */
+
+	/* Text, regex, and the prefilter of user: and header=value. */
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int jit;
+};
+
+struct filter {
+	struct node *root;
+	const struct engine *bound;
+};
+
+/* ---- tokenizer ------------------------------------------------------- */
+
+struct lexer {
+	const char *s;
+	size_t pos;
+	char *err;
+	int errcol;
+};
+
+static void
+lex_error(struct lexer *lx, int col, const char *msg)
+{
+	if (lx->err != NULL)
+		return;
+	lx->err = xstrdup(msg);
+	lx->errcol = col;
+}
+
+static int
+lex_is_break(char c)
+{
+	return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '(' || c == ')';
+}
+
+/* Reads a word starting at lx->pos into sb, removing quotes: shell-like,
+ * so that header:Subject="a b" is one word. Stops at a break outside
+ * quotes. Returns -1 on an unterminated quote. */
+static int
+lex_word(struct lexer *lx, struct strbuf *sb)
+{
+	const char *s = lx->s;
+	size_t p = lx->pos;
+
+	while (!lex_is_break(s[p])) {
+		if (s[p] == '"') {
+			size_t q = p++;
+
+			while (s[p] != '"') {
+				if (s[p] == '\0') {
+					lex_error(lx, (int)q,
+					    "unterminated quoted phrase");
+					return -1;
+				}
+				if (s[p] == '\\' &&
+				    (s[p + 1] == '"' || s[p + 1] == '\\'))
+					p++;
+				strbuf_addc(sb, s[p++]);
+			}
+			p++;
+			continue;
+		}
+		strbuf_addc(sb, s[p++]);
+	}
+	lx->pos = p;
+	return 0;
+}
+
+static int
+lex_field(const char *s, size_t n, enum field *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
+		if (strlen(filter_fields[i].name) == n &&
+		    strncasecmp(filter_fields[i].name, s, n) == 0) {
+			*f = filter_fields[i].f;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Next token; T_END with lx->err set on an error. */
+static void
+lex_next(struct lexer *lx, struct token *t)
+{
+	const char *s = lx->s;
+	struct strbuf sb;
+	size_t start, n;
+	enum field f;
+
+	memset(t, 0, sizeof *t);
+	while (s[lx->pos] == ' ' || s[lx->pos] == '\t' || s[lx->pos] == '\n' ||
+	    s[lx->pos] == '\r')
+		lx->pos++;
+	start = lx->pos;
+	t->col = (int)start;
+	switch (s[start]) {
+	case '\0':
+		t->type = T_END;
+		return;
+	case '(':
+		lx->pos++;
+		t->type = T_LPAREN;
+		return;
+	case ')':
+		lx->pos++;
+		t->type = T_RPAREN;
+		return;
+	case '-':
+	case '!':
+		if (!lex_is_break(s[start + 1])) {
+			lx->pos++;
+			t->type = T_NOT;
+			return;
+		}
+		break;
+	case '/':
+		strbuf_init(&sb);
+		n = start + 1;
+		while (s[n] != '/') {
+			if (s[n] == '\0') {
+				strbuf_free(&sb);
+				lex_error(lx, (int)start, "unterminated /regex/");
+				t->type = T_END;
+				return;
+			}
+			if (s[n] == '\\' && s[n + 1] == '/')
+				n++;	/* \/ is a slash in the pattern */
+			else if (s[n] == '\\' && s[n + 1] != '\0')
+				strbuf_addc(&sb, s[n++]);
+			strbuf_addc(&sb, s[n++]);
+		}
+		n++;
+		while (!lex_is_break(s[n])) {
+			switch (s[n]) {
+			case 'i':
+				t->rxflags |= PCRE2_CASELESS;
+				break;
+			case 'm':
+				t->rxflags |= PCRE2_MULTILINE;
+				break;
+			case 's':
+				t->rxflags |= PCRE2_DOTALL;
+				break;
+			case 'x':
+				t->rxflags |= PCRE2_EXTENDED;
+				break;
+			default:
+				strbuf_free(&sb);
+				lex_error(lx, (int)n,
+				    "unknown regex flag (use i, m, s or x)");
+				t->type = T_END;
+				return;
+			}
+			if (strchr(t->flagstr, s[n]) == NULL &&
+			    strlen(t->flagstr) < sizeof t->flagstr - 1)
+				t->flagstr[strlen(t->flagstr)] = s[n];
+			n++;
+		}
+		lx->pos = n;
+		t->type = T_REGEX;
+		t->vlen = sb.len;
+		t->val = strbuf_detach(&sb);
+		return;
+	}
+
+	/* A field name is letters and '-' up to a colon. */
+	n = start;
+	while (isalpha((unsigned char)s[n]) || s[n] == '-')
+		n++;
+	if (s[n] == ':' && lex_field(s + start, n - start, &f)) {
+		lx->pos = n + 1;
+		t->type = T_FIELD;
+		t->field = f;
+		t->vcol = (int)lx->pos;
+		strbuf_init(&sb);
+		if (lex_word(lx, &sb) == -1) {
+			strbuf_free(&sb);
+			t->type = T_END;
+			return;
+		}
+		if (sb.len == 0) {
+			strbuf_free(&sb);
+			lex_error(lx, t->vcol, "missing value after field name");
+			t->type = T_END;
+			return;
+		}
+		t->vlen = sb.len;
+		t->val = strbuf_detach(&sb);
+		return;
+	}
+	if (n - start == 6 && strncasecmp(s + start, "dialog", 6) == 0 &&
+	    s[n] == ':') {
+		lx->pos = n + 1;
+		t->type = T_DIALOG;
+		return;
+	}
+
+	strbuf_init(&sb);
+	if (lex_word(lx, &sb) == -1) {
+		strbuf_free(&sb);
+		t->type = T_END;
+		return;
+	}
+	if (s[start] != '"') {
+		/* Unquoted operator words; quote them to search for them. */
+		if (sb.len == 2 && strncasecmp(sb.buf, "or", 2) == 0)
+			t->type = T_OR;
+		else if (sb.len == 3 && strncasecmp(sb.buf, "and", 3) == 0)
+			t->type = T_AND;
+		else if (sb.len == 3 && strncasecmp(sb.buf, "not", 3) == 0)
+			t->type = T_NOT;
+		else if (sb.len == 2 && memcmp(sb.buf, "||", 2) == 0)
+			t->type = T_OR;
+		else if (sb.len == 2 && memcmp(sb.buf, "&&", 2) == 0)
+			t->type = T_AND;
+		if (t->type != T_END) {
+			strbuf_free(&sb);
+			return;
+		}
+	}
+	if (sb.len == 0) {
+		strbuf_free(&sb);
+		lex_error(lx, (int)start, "empty quoted phrase");
+		t->type = T_END;
+		return;
+	}
+	t->type = T_TEXT;
+	t->vlen = sb.len;
+	t->val = strbuf_detach(&sb);
+}
+
+/* ---- parser ---------------------------------------------------------- */
+
+struct parser {
+	struct lexer lx;
+	struct token tok;	/* current token */
+};
+
+static void
+node_free(struct node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->nkids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n->val);
+	free(n->hname);
+	free(n->hval);
+	free(n->ids.bits);
+	free(n->files);
+	free(n->dialogs);
+	free(n->nodlg);
+	if (n->md != NULL)
+		pcre2_match_data_free(n->md);
+	if (n->re != NULL)
+		pcre2_code_free(n->re);
+	free(n);
+}
+
+static struct node *
+node_new(enum node_type type, int col)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+
+	n->type = type;
+	n->col = col;
+	return n;
+}
+
+static void
+node_add(struct node *n, struct node *kid)
+{
+	n->kids = xrealloc(n->kids, (n->nkids + 1) * sizeof *n->kids);
+	n->kids[n->nkids++] = kid;
+}
+
+static void
+parse_advance(struct parser *ps)
+{
+	free(ps->tok.val);
+	lex_next(&ps->lx, &ps->tok);
+}
+
+static int
+parse_error(struct parser *ps, int col, const char *msg)
+{
+	lex_error(&ps->lx, col, msg);
+	return -1;
+}
+
+/* Compiles pattern into n->re with JIT; *err on failure. */
+static int
+node_compile_re(struct node *n, const char *pat, size_t len, uint32_t opts,
+		char **err, int *erroff)
+{
+	int code;
+	PCRE2_SIZE off;
+	char msg[256];
+
+	n->re = pcre2_compile((PCRE2_SPTR)pat, len, opts, &code, &off, NULL);
+	if (n->re == NULL) {
+		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof msg);
+		*err = xasprintf("bad regex: %s", msg);
+		*erroff = (int)off;
+		return -1;
+	}
+	n->jit = pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE) == 0;
+	n->md = pcre2_match_data_create(1, NULL);
+	return 0;
+}
+
+/* A case-insensitive literal search for text, header values and the
+ * prefilter of user:; PCRE2 JIT finds literals fast. */
+static int
+node_compile_literal(struct node *n, const char *s, size_t len)
+{
+	char *err = NULL;
+	int off;
+
+	if (node_compile_re(n, s, len, PCRE2_LITERAL | PCRE2_CASELESS, &err,
+	    &off) == -1) {
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_status(struct node *n, const char *v)
+{
+	unsigned long a, b;
+	char *end;
+	size_t len = strlen(v), i;
+
+	if (len == 3 && isdigit((unsigned char)v[0]) &&
+	    (v[1] == 'x' || v[1] == 'X' || isdigit((unsigned char)v[1])) &&
+	    (v[2] == 'x' || v[2] == 'X' || isdigit((unsigned char)v[2]))) {
+		/* 401, 4xx, 40x: x is any digit. */
+		char lo[4], hi[4];
+		int seen_x = 0;
+
+		for (i = 0; i < 3; i++) {
+			if (v[i] == 'x' || v[i] == 'X') {
+				lo[i] = '0';
+				hi[i] = '9';
+				seen_x = 1;
+			} else {
+				if (seen_x)
+					return -1;
+				lo[i] = hi[i] = v[i];
+			}
+		}
+		lo[3] = hi[3] = '\0';
+		n->lo = (uint16_t)atoi(lo);
+		n->hi = (uint16_t)atoi(hi);
+		return 0;
+	}
+	if (v[0] == '>' || v[0] == '<') {
+		int ge = v[0] == '>', eq = v[1] == '=';
+
+		if (!isdigit((unsigned char)v[1 + eq]))
+			return -1;
+		a = strtoul(v + 1 + eq, &end, 10);
+		if (*end != '\0' || a > 999)
+			return -1;
+		if (ge) {
+			n->lo = (uint16_t)(eq ? a : a + 1);
+			n->hi = 999;
+		} else {
+			if (!eq && a == 0)
+				return -1;
+			n->lo = 1;
+			n->hi = (uint16_t)(eq ? a : a - 1);
+		}
+		return 0;
+	}
+	if (!isdigit((unsigned char)v[0]))
+		return -1;
+	a = strtoul(v, &end, 10);
+	b = a;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return -1;
+		b = strtoul(end + 1, &end, 10);
+	}
+	if (*end != '\0' || a > 999 || b > 999 || a > b)
+		return -1;
+	n->lo = (uint16_t)a;
+	n->hi = (uint16_t)b;
+	return 0;
+}
+
+static int
+parse_severity(struct node *n, const char *v)
+{
+	const char *p = v, *e;
+	int sev, i;
+
+	/* error,warning or warning+ (that and worse). */
+	while (*p != '\0') {
+		e = p;
+		while (*e != '\0' && *e != ',' && *e != '+')
+			e++;
+		sev = severity_from_name(p, (size_t)(e - p));
+		if (sev < 0)
+			return -1;
+		if (*e == '+') {
+			for (i = sev; i < SEV__COUNT; i++)
+				n->sevmask |= (uint8_t)(1u << i);
+			e++;
+		} else
+			n->sevmask |= (uint8_t)(1u << sev);
+		if (*e == ',')
+			e++;
+		else if (*e != '\0')
+			return -1;
+		p = e;
+	}
+	return n->sevmask != 0 ? 0 : -1;
+}
+
+static int
+parse_digits(const char **pp, int ndig, int *out)
+{
+	const char *p = *pp;
+	int i, v = 0;
+
+	for (i = 0; i < ndig; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*pp = p + ndig;
+	*out = v;
+	return 0;
+}
+
+/* [YYYY-MM-DD[T| |_]]HH:MM[:SS[.fff]] or YYYY-MM-DD. */
+static int
+parse_time(struct node *n, const char *v)
+{
+	const char *p = v;
+	int y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+	long us = 0, scale = 100000;
+
+	if (strlen(v) >= 10 && v[4] == '-' && v[7] == '-') {
+		if (parse_digits(&p, 4, &y) == -1 || *p++ != '-' ||
+		    parse_digits(&p, 2, &mo) == -1 || *p++ != '-' ||
+		    parse_digits(&p, 2, &d) == -1)
+			return -1;
+		if (mo < 1 || mo > 12 || d < 1 || d > 31)
+			return -1;
+		n->t_date = 1;
+		if (*p == '\0')
+			goto done;
+		if (*p != 'T' && *p != 't' && *p != ' ' && *p != '_')
+			return -1;
+		p++;
+	}
+	if (parse_digits(&p, 2, &h) == -1 || *p++ != ':' ||
+	    parse_digits(&p, 2, &mi) == -1)
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (parse_digits(&p, 2, &s) == -1)
+			return -1;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return -1;
+			while (isdigit((unsigned char)*p)) {
+				us += (*p - '0') * scale;
+				scale /= 10;
+				p++;
+			}
+		}
+	}
+	if (*p != '\0' || h > 23 || mi > 59 || s > 60)
+		return -1;
+done:
+	n->t = time_from_civil(y, mo, d, h, mi, s, us);
+	return 0;
+}
+
+/* Field-specific checks and preparation at compile time. */
+static int
+parse_field(struct parser *ps, struct node *n)
+{
+	const char *v = n->val;
+	char *eq, *err = NULL;
+	int off;
+
+	switch (n->field) {
+	case F_STATUS:
+		if (parse_status(n, v) == -1)
+			return parse_error(ps, n->col,
+			    "bad status: use 401, 4xx, 400-499 or >=400");
+		break;
+	case F_SEVERITY:
+		if (parse_severity(n, v) == -1)
+			return parse_error(ps, n->col, "unknown severity: use "
+			    "error, warning, benign, ok, info or none "
+			    "(a list with commas; warning+ for worse too)");
+		break;
+	case F_DIR:
+		if (strcasecmp(v, "in") == 0 || strcasecmp(v, "incoming") == 0)
+			n->dir = DIR_IN;
+		else if (strcasecmp(v, "out") == 0 ||
+		    strcasecmp(v, "outgoing") == 0)
+			n->dir = DIR_OUT;
+		else
+			return parse_error(ps, n->col, "dir: is in or out");
+		break;
+	case F_AFTER:
+	case F_BEFORE:
+		if (parse_time(n, v) == -1)
+			return parse_error(ps, n->col, "bad time: use HH:MM:SS"
+			    "[.fff] or YYYY-MM-DD[THH:MM:SS[.fff]]");
+		break;
+	case F_HEADER:
+		eq = strchr(v, '=');
+		if (eq == v)
+			return parse_error(ps, n->col, "missing header name");
+		if (eq != NULL) {
+			n->hname = xstrndup(v, (size_t)(eq - v));
+			n->hval = xstrdup(eq + 1);
+			if (*n->hval != '\0' && node_compile_literal(n,
+			    n->hval, strlen(n->hval)) == -1)
+				return parse_error(ps, n->col, "bad value");
+		} else
+			n->hname = xstrdup(v);
+		break;
+	case F_USER:
+		/* Contact, P-Asserted-Identity and Referred-By are not in the
+		 * index: a literal prefilter keeps their parsing rare. */
+		{
+			const char *lit = v;
+			size_t len;
+
+			if (strncasecmp(lit, "sips:", 5) == 0)
+				lit += 5;
+			else if (strncasecmp(lit, "sip:", 4) == 0 ||
+			    strncasecmp(lit, "tel:", 4) == 0)
+				lit += 4;
+			len = strcspn(lit, "*");
+			if (len == 0)
+				break;	/* a leading '*': no prefilter */
+			if (node_compile_re(n, lit, len,
+			    PCRE2_LITERAL | PCRE2_CASELESS, &err, &off) == -1) {
+				free(err);
+				return parse_error(ps, n->col, "bad value");
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static struct node *parse_or(struct parser *);
+
+static int
+tok_starts_unary(enum tok_type t)
+{
+	return t == T_LPAREN || t == T_NOT || t == T_DIALOG || t == T_FIELD ||
+	    t == T_TEXT || t == T_REGEX;
+}
+
+static struct node *
+parse_unary(struct parser *ps)
+{
+	struct token *t = &ps->tok;
+	struct node *n, *kid;
+	char *err = NULL;
+	int off, col = t->col;
+
+	if (ps->lx.err != NULL)
+		return NULL;
+	switch (t->type) {
+	case T_NOT:
+	case T_DIALOG:
+		n = node_new(t->type == T_NOT ? N_NOT : N_DIALOG, col);
+		parse_advance(ps);
+		if (!tok_starts_unary(ps->tok.type)) {
+			node_free(n);
+			if (ps->lx.err == NULL)
+				parse_error(ps, ps->tok.col, t->type == T_END ?
+				    "expression ends too early" :
+				    "expected a term here");
+			return NULL;
+		}
+		if ((kid = parse_unary(ps)) == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		node_add(n, kid);
+		return n;
+	case T_LPAREN:
+		parse_advance(ps);
+		if (ps->tok.type == T_RPAREN) {
+			parse_error(ps, ps->tok.col, "empty parentheses");
+			return NULL;
+		}
+		if ((n = parse_or(ps)) == NULL)
+			return NULL;
+		if (ps->tok.type != T_RPAREN) {
+			node_free(n);
+			if (ps->lx.err == NULL)
+				parse_error(ps, col, "unbalanced '(': missing ')'");
+			return NULL;
+		}
+		parse_advance(ps);
+		return n;
+	case T_FIELD:
+		n = node_new(N_FIELD, t->vcol);
+		n->field = t->field;
+		n->val = t->val;
+		n->vlen = t->vlen;
+		t->val = NULL;
+		if (parse_field(ps, n) == -1) {
+			node_free(n);
+			return NULL;
+		}
+		parse_advance(ps);
+		return n;
+	case T_TEXT:
+		n = node_new(N_TEXT, col);
+		n->val = t->val;
+		n->vlen = t->vlen;
+		t->val = NULL;
+		if (node_compile_literal(n, n->val, n->vlen) == -1) {
+			node_free(n);
+			parse_error(ps, col, "bad phrase");
+			return NULL;
+		}
+		parse_advance(ps);
+		return n;
+	case T_REGEX:
+		n = node_new(N_REGEX, col);
+		n->val = t->val;
+		n->vlen = t->vlen;
+		t->val = NULL;
+		memcpy(n->flagstr, t->flagstr, sizeof n->flagstr);
+		if (node_compile_re(n, n->val, n->vlen, t->rxflags, &err,
+		    &off) == -1) {
+			/* The pattern starts after the opening slash; escapes
+			 * of '/' shift it a little, which is close enough. */
+			parse_error(ps, col + 1 + off, err);
+			free(err);
+			node_free(n);
+			return NULL;
+		}
+		parse_advance(ps);
+		return n;
+	case T_RPAREN:
+		parse_error(ps, col, "unbalanced ')'");
+		return NULL;
+	case T_OR:
+	case T_AND:
+		parse_error(ps, col, "operator without a left-hand term");
+		return NULL;
+	case T_END:
+	default:
+		parse_error(ps, col, "expression ends too early");
+		return NULL;
+	}
+}
+
+static struct node *
+parse_and(struct parser *ps)
+{
+	struct node *n, *kid, *and = NULL;
+
+	if ((n = parse_unary(ps)) == NULL)
+		return NULL;
+	for (;;) {
+		if (ps->tok.type == T_AND) {
+			parse_advance(ps);
+			if (!tok_starts_unary(ps->tok.type)) {
+				if (ps->lx.err == NULL)
+					parse_error(ps, ps->tok.col,
+					    "expected a term after 'and'");
+				goto fail;
+			}
+		} else if (!tok_starts_unary(ps->tok.type))
+			break;
+		if ((kid = parse_unary(ps)) == NULL)
+			goto fail;
+		if (and == NULL) {
+			and = node_new(N_AND, n->col);
+			node_add(and, n);
+			n = and;
+		}
+		node_add(and, kid);
+	}
+	return n;
+fail:
+	node_free(n);
+	return NULL;
+}
+
+static struct node *
+parse_or(struct parser *ps)
+{
+	struct node *n, *kid, *or = NULL;
+
+	if ((n = parse_and(ps)) == NULL)
+		return NULL;
+	while (ps->tok.type == T_OR) {
+		parse_advance(ps);
+		if (!tok_starts_unary(ps->tok.type)) {
+			if (ps->lx.err == NULL)
+				parse_error(ps, ps->tok.col,
+				    "expected a term after 'or'");
+			node_free(n);
+			return NULL;
+		}
+		if ((kid = parse_and(ps)) == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		if (or == NULL) {
+			or = node_new(N_OR, n->col);
+			node_add(or, n);
+			n = or;
+		}
+		node_add(or, kid);
+	}
+	return n;
+}
+
+struct filter *
+filter_compile(const char *expr, char **err, int *errcol)
+{
+	struct parser ps;
+	struct filter *f;
+	struct node *root;
+
+	if (err != NULL)
+		*err = NULL;
+	if (errcol != NULL)
+		*errcol = 0;
+	if (expr == NULL)
+		expr = "";
+	memset(&ps, 0, sizeof ps);
+	ps.lx.s = expr;
+	lex_next(&ps.lx, &ps.tok);
+	if (ps.tok.type == T_END && ps.lx.err == NULL)
+		root = node_new(N_TRUE, 0);
+	else {
+		root = parse_or(&ps);
+		if (root != NULL && ps.tok.type != T_END) {
+			parse_error(&ps, ps.tok.col, ps.tok.type == T_RPAREN ?
+			    "unbalanced ')'" : "unexpected token");
+			node_free(root);
+			root = NULL;
+		}
+	}
+	free(ps.tok.val);
+	if (ps.lx.err != NULL) {
+		node_free(root);
+		if (err != NULL)
+			*err = ps.lx.err;
+		else
+			free(ps.lx.err);
+		if (errcol != NULL)
+			*errcol = ps.lx.errcol;
+		return NULL;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->root = root;
+	return f;
+}
+
+void
+filter_free(struct filter *f)
+{
+	if (f == NULL)
+		return;
+	node_free(f->root);
+	free(f);
+}
+
+int
+filter_is_empty(const struct filter *f)
+{
+	return f == NULL || f->root->type == N_TRUE;
+}
+
+/* ---- matching of strings --------------------------------------------- */
+
+/* Case-insensitive (or not) glob with '*' only. */
+static int
+glob_match(const char *pat, size_t plen, const char *s, size_t slen, int icase)
+{
+	size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+
+	while (i < slen) {
+		if (p < plen && pat[p] == '*') {
+			star_p = ++p;
+			star_i = i;
+		} else if (p < plen && (icase ?
+		    tolower((unsigned char)pat[p]) ==
+		    tolower((unsigned char)s[i]) : pat[p] == s[i])) {
+			p++;
+			i++;
+		} else if (star_p != (size_t)-1) {
+			p = star_p;
+			i = ++star_i;
+		} else
+			return 0;
+	}
+	while (p < plen && pat[p] == '*')
+		p++;
+	return p == plen;
+}
+
+static int
+str_ieq(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && strncasecmp(a, b, an) == 0;
+}
+
+static struct span
+strip_scheme(struct span s)
+{
+	if (span_istarts(s, "sips:")) {
+		s.p += 5;
+		s.n -= 5;
+	} else if (span_istarts(s, "sip:") || span_istarts(s, "tel:")) {
+		s.p += 4;
+		s.n -= 4;
+	}
+	return s;
+}
+
+static int
+value_match(const char *pat, size_t plen, struct span s)
+{
+	if (memchr(pat, '*', plen) != NULL)
+		return glob_match(pat, plen, s.p, s.n, 1);
+	return str_ieq(pat, plen, s.p, s.n);
+}
+
+/* user:, from:, to: against one URI: the user part, or the whole URI with
+ * or without its scheme. */
+static int
+uri_match(const struct node *n, struct span uri)
+{
+	struct span user, host, pat = { n->val, n->vlen };
+
+	if (uri.n == 0)
+		return 0;
+	pat = strip_scheme(pat);
+	sipmsg_uri_parts(uri, &user, &host);
+	if (user.n > 0 && value_match(pat.p, pat.n, user))
+		return 1;
+	return value_match(pat.p, pat.n, strip_scheme(uri));
+}
+
+/* The host of an endpoint "host:port", "[v6]:port", "host" or a bare v6. */
+static struct span
+endpoint_host(struct span s)
+{
+	const char *c;
+
+	if (s.n > 0 && s.p[0] == '[') {
+		c = memchr(s.p, ']', s.n);
+		if (c != NULL)
+			return (struct span){ s.p + 1, (size_t)(c - s.p - 1) };
+		return s;
+	}
+	c = memchr(s.p, ':', s.n);
+	if (c != NULL && memchr(c + 1, ':', s.n - (size_t)(c + 1 - s.p)) == NULL)
+		s.n = (size_t)(c - s.p);
+	return s;
+}
+
+static int
+addr_has_port(const char *v, size_t n)
+{
+	const char *c;
+	size_t i;
+
+	if (n > 0 && v[0] == '[') {
+		c = memchr(v, ']', n);
+		return c != NULL && (size_t)(c - v) + 1 < n && c[1] == ':';
+	}
+	c = memchr(v, ':', n);
+	if (c == NULL || memchr(c + 1, ':', n - (size_t)(c + 1 - v)) != NULL)
+		return 0;
+	for (i = (size_t)(c + 1 - v); i < n; i++)
+		if (!isdigit((unsigned char)v[i]))
+			return 0;
+	return (size_t)(c + 1 - v) < n;
+}
+
+static int
+addr_match(const struct node *n, struct span ep)
+{
+	struct span host, pat = { n->val, n->vlen };
+
+	if (ep.n == 0)
+		return 0;
+	if (memchr(pat.p, '*', pat.n) != NULL)
+		return glob_match(pat.p, pat.n, ep.p, ep.n, 1) ||
+		    glob_match(pat.p, pat.n, endpoint_host(ep).p,
+		    endpoint_host(ep).n, 1);
+	if (addr_has_port(pat.p, pat.n))
+		return str_ieq(pat.p, pat.n, ep.p, ep.n);
+	if (pat.n > 0 && pat.p[0] == '[')
+		pat = endpoint_host(pat);
+	host = endpoint_host(ep);
+	if (str_ieq(pat.p, pat.n, host.p, host.n))
+		return 1;
+	/* addr:edge01 finds edge01.uclab.org. */
+	return host.n > pat.n && host.p[pat.n] == '.' &&
+	    strncasecmp(host.p, pat.p, pat.n) == 0;
+}
+
+static int
+string_match(const struct node *n, struct span s)
+{
+	switch (n->field) {
+	case F_CALLID:
+		return glob_match(n->val, n->vlen, s.p, s.n, 0);
+	case F_USER:
+	case F_FROM:
+	case F_TO:
+		return uri_match(n, s);
+	case F_METHOD:
+		/* method:reg is REGISTER: a prefix, any case. */
+		return s.n >= n->vlen && strncasecmp(s.p, n->val, n->vlen) == 0;
+	case F_ADDR:
+		return addr_match(n, s);
+	default:
+		return 0;
+	}
+}
+
+/* ---- binding ---------------------------------------------------------- */
+
+#define BIT_TEST(b, i) (((b)[(i) >> 6] >> ((i) & 63)) & 1)
+#define BIT_SET(b, i) ((b)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
+
+static int
+idset_has(const struct idset *s, uint32_t id)
+{
+	if (id == 0)
+		return 0;
+	if (s->exact)
+		return id == s->single;
+	return id < s->nbits && BIT_TEST(s->bits, id);
+}
+
+static void
+bind_ids(struct node *n, const struct engine *e)
+{
+	const struct intern *t = engine_strings(e);
+	uint32_t count = intern_count(t), i;
+	size_t len, old, nw;
+	const char *s;
+
+	if (n->field == F_CALLID && memchr(n->val, '*', n->vlen) == NULL) {
+		/* Exact Call-ID: one lookup, no scan. */
+		n->ids.exact = 1;
+		if (n->ids.single == 0)
+			n->ids.single = intern_lookup(t, n->val, n->vlen);
+		return;
+	}
+	if (count <= n->ids.nbits)
+		return;
+	old = (n->ids.nbits + 63) / 64;
+	nw = (count + 63) / 64;
+	if (nw > old) {
+		n->ids.bits = xrealloc(n->ids.bits, nw * sizeof *n->ids.bits);
+		memset(n->ids.bits + old, 0, (nw - old) * sizeof *n->ids.bits);
+	}
+	for (i = n->ids.nbits > 0 ? n->ids.nbits : 1; i < count; i++) {
+		s = intern_str(t, i, &len);
+		if (string_match(n, (struct span){ s, len }))
+			BIT_SET(n->ids.bits, i);
+	}
+	n->ids.nbits = count;
+}
+
+static void
+bind_files(struct node *n, const struct engine *e)
+{
+	size_t i, nf = engine_nfiles(e);
+	const struct engine_file *ef;
+	const char *path;
+
+	free(n->files);
+	n->files = xcalloc(nf ? nf : 1, 1);
+	n->nfiles = nf;
+	for (i = 0; i < nf; i++) {
+		ef = engine_file(e, i);
+		if (n->field == F_FILE) {
+			path = ef->src != NULL ? ef->src->path : "";
+			n->files[i] = span_ifind((struct span){ path,
+			    strlen(path) }, n->val, n->vlen) >= 0;
+		} else {
+			/* addr: the end a log names but gives no address. */
+			n->files[i] = ef->local_name[0] != '\0' && addr_match(n,
+			    (struct span){ ef->local_name,
+			    strlen(ef->local_name) });
+		}
+	}
+}
+
+static void bind_node(struct node *, const struct engine *);
+static int eval(const struct node *, const struct engine *, uint32_t);
+
+static void
+bind_dialog(struct node *n, const struct engine *e)
+{
+	const struct msgindex *ix = engine_index(e);
+	size_t count = msgindex_count(ix);
+	size_t nd = dialogs_count(engine_dialogs(e)), w;
+	int done = engine_done(e);
+	const struct msg *m;
+	uint32_t id;
+
+	/* Ids are stable while the engine grows; when it finishes (several
+	 * files are merged in time order then) everything is redone. */
+	if (count < n->bound_msgs || (done && !n->bound_done)) {
+		free(n->dialogs);
+		free(n->nodlg);
+		n->dialogs = n->nodlg = NULL;
+		n->ndialogs = n->nnodlg = 0;
+		n->bound_msgs = 0;
+	}
+	n->bound_done = done;
+	w = (nd + 63) / 64;
+	if (w > (n->ndialogs + 63) / 64) {
+		n->dialogs = xrealloc(n->dialogs, w * sizeof *n->dialogs);
+		memset(n->dialogs + (n->ndialogs + 63) / 64, 0,
+		    (w - (n->ndialogs + 63) / 64) * sizeof *n->dialogs);
+	}
+	n->ndialogs = w * 64;
+	w = (count + 63) / 64;
+	if (w > (n->nnodlg + 63) / 64) {
+		n->nodlg = xrealloc(n->nodlg, w * sizeof *n->nodlg);
+		memset(n->nodlg + (n->nnodlg + 63) / 64, 0,
+		    (w - (n->nnodlg + 63) / 64) * sizeof *n->nodlg);
+	}
+	n->nnodlg = w * 64;
+	for (id = n->bound_msgs; id < count; id++) {
+		if (!eval(n->kids[0], e, id))
+			continue;
+		m = msgindex_get(ix, id);
+		if (m->dialog != NO_DIALOG && m->dialog < n->ndialogs)
+			BIT_SET(n->dialogs, m->dialog);
+		else
+			BIT_SET(n->nodlg, id);
+	}
+	n->bound_msgs = (uint32_t)count;
+}
+
+static void
+bind_node(struct node *n, const struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < n->nkids; i++)
+		bind_node(n->kids[i], e);
+	if (n->type == N_DIALOG) {
+		bind_dialog(n, e);
+		return;
+	}
+	if (n->type != N_FIELD)
+		return;
+	switch (n->field) {
+	case F_CALLID:
+	case F_USER:
+	case F_FROM:
+	case F_TO:
+	case F_METHOD:
+		bind_ids(n, e);
+		break;
+	case F_ADDR:
+		bind_ids(n, e);
+		bind_files(n, e);
+		break;
+	case F_FILE:
+		bind_files(n, e);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+node_unbind(struct node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nkids; i++)
+		node_unbind(n->kids[i]);
+	free(n->ids.bits);
+	n->ids.bits = NULL;
+	n->ids.nbits = 0;
+	n->ids.single = 0;
+	free(n->files);
+	n->files = NULL;
+	n->nfiles = 0;
+	free(n->dialogs);
+	free(n->nodlg);
+	n->dialogs = n->nodlg = NULL;
+	n->ndialogs = n->nnodlg = 0;
+	n->bound_msgs = 0;
+	n->bound_done = 0;
+}
+
+void
+filter_bind(struct filter *f, const struct engine *e)
+{
+	if (f == NULL || e == NULL)
+		return;
+	if (f->bound != e && f->bound != NULL)
+		node_unbind(f->root);	/* another engine: start afresh */
+	bind_node(f->root, e);
+	f->bound = e;
+}
+
+/* ---- evaluation ------------------------------------------------------- */
+
+static int
+re_search(const struct node *n, struct span s)
+{
+	int rc;
+
+	if (s.n == 0)
+		return 0;
+	if (n->jit)
+		rc = pcre2_jit_match(n->re, (PCRE2_SPTR)s.p, s.n, 0, 0, n->md,
+		    NULL);
+	else
+		rc = pcre2_match(n->re, (PCRE2_SPTR)s.p, s.n, 0, 0, n->md,
+		    NULL);
+	return rc >= 0;
+}
+
+static int
+uri_header_match(const struct node *n, const struct sipmsg *sm, enum hdr_id id)
+{
+	const struct sip_header *h;
+	struct sip_addr a;
+	size_t i, j;
+
+	for (i = 0; (h = sipmsg_find(sm, id, i)) != NULL; i++) {
+		/* Contact and P-Asserted-Identity may list several. */
+		struct span v = h->value;
+
+		for (j = 0; j < v.n; ) {
+			size_t k = j;
+			int inq = 0, ina = 0;
+
+			while (k < v.n && (inq || ina || v.p[k] != ',')) {
+				if (v.p[k] == '"')
+					inq = !inq;
+				else if (!inq && v.p[k] == '<')
+					ina = 1;
+				else if (!inq && v.p[k] == '>')
+					ina = 0;
+				k++;
+			}
+			if (sipmsg_parse_addr((struct span){ v.p + j, k - j },
+			    &a) == 0 && uri_match(n, a.uri))
+				return 1;
+			j = k + 1;
+		}
+	}
+	return 0;
+}
+
+/* user: on the headers not in the index. */
+static int
+user_slow_match(const struct node *n, const struct engine *e, uint32_t id)
+{
+	struct rd_record rec;
+	struct sipmsg sm;
+	int hit;
+
+	if (n->re != NULL && !re_search(n, engine_record_text(e, id)))
+		return 0;
+	if (engine_message(e, id, &rec, &sm) == -1)
+		return 0;
+	hit = rec.kind == REC_SIP &&
+	    (uri_header_match(n, &sm, HDR_CONTACT) ||
+	    uri_header_match(n, &sm, HDR_P_ASSERTED_IDENTITY) ||
+	    uri_header_match(n, &sm, HDR_REFERRED_BY));
+	sipmsg_clear(&sm);
+	return hit;
+}
+
+static int
+header_match(const struct node *n, const struct engine *e, uint32_t id)
+{
+	const struct sip_header *h;
+	struct rd_record rec;
+	struct sipmsg sm;
+	size_t i;
+	int hit = 0;
+
+	if (n->re != NULL && !re_search(n, engine_record_text(e, id)))
+		return 0;
+	if (engine_message(e, id, &rec, &sm) == -1)
+		return 0;
+	for (i = 0; !hit && (h = sipmsg_find_name(&sm, n->hname, i)) != NULL;
+	    i++) {
+		if (n->hval == NULL || n->hval[0] == '\0')
+			hit = n->hval == NULL || h->value.n == 0;
+		else
+			hit = re_search(n, h->value);
+	}
+	sipmsg_clear(&sm);
+	return hit;
+}
+
+static int64_t
+time_of_day(int64_t t)
+{
+	const int64_t day = INT64_C(86400000000);
+	int64_t r = t % day;
+
+	return r < 0 ? r + day : r;
+}
+
+static int
+time_match(const struct node *n, const struct msg *m)
+{
+	int64_t t = m->time, ref = n->t;
+
+	if (t == TIME_NONE)
+		return 0;
+	if (!n->t_date || !(m->time_prec & MSG_TIME_HAS_DATE)) {
+		/* One side has no date: compare times of day. */
+		t = time_of_day(t);
+		ref = time_of_day(ref);
+	}
+	return n->field == F_AFTER ? t >= ref : t < ref;
+}
+
+static int
+field_match(const struct node *n, const struct engine *e, uint32_t id,
+	    const struct msg *m)
+{
+	switch (n->field) {
+	case F_CALLID:
+		return idset_has(&n->ids, m->call_id);
+	case F_USER:
+		if (idset_has(&n->ids, m->from) || idset_has(&n->ids, m->to) ||
+		    idset_has(&n->ids, m->ruri))
+			return 1;
+		return m->kind != MSG_DIAG && user_slow_match(n, e, id);
+	case F_FROM:
+		return idset_has(&n->ids, m->from);
+	case F_TO:
+		return idset_has(&n->ids, m->to);
+	case F_METHOD:
+		return idset_has(&n->ids, m->method);
+	case F_STATUS:
+		return m->kind == MSG_RESPONSE && m->status >= n->lo &&
+		    m->status <= n->hi;
+	case F_SEVERITY:
+		return m->severity < 8 && ((n->sevmask >> m->severity) & 1);
+	case F_DIR:
+		return m->dir == n->dir;
+	case F_ADDR:
+		if (idset_has(&n->ids, m->src) || idset_has(&n->ids, m->dst))
+			return 1;
+		return (m->src == 0 || m->dst == 0) && m->file < n->nfiles &&
+		    n->files[m->file];
+	case F_AFTER:
+	case F_BEFORE:
+		return time_match(n, m);
+	case F_FILE:
+		return m->file < n->nfiles && n->files[m->file];
+	case F_HEADER:
+		return header_match(n, e, id);
+	default:
+		return 0;
+	}
+}
+
+static int
+eval(const struct node *n, const struct engine *e, uint32_t id)
+{
+	const struct msg *m;
+	size_t i;
+
+	switch (n->type) {
+	case N_TRUE:
+		return 1;
+	case N_AND:
+		for (i = 0; i < n->nkids; i++)
+			if (!eval(n->kids[i], e, id))
+				return 0;
+		return 1;
+	case N_OR:
+		for (i = 0; i < n->nkids; i++)
+			if (eval(n->kids[i], e, id))
+				return 1;
+		return 0;
+	case N_NOT:
+		return !eval(n->kids[0], e, id);
+	case N_DIALOG:
+		m = msgindex_get(engine_index(e), id);
+		if (m->dialog != NO_DIALOG)
+			return m->dialog < n->ndialogs &&
+			    BIT_TEST(n->dialogs, m->dialog);
+		return id < n->nnodlg && BIT_TEST(n->nodlg, id);
+	case N_FIELD:
+		m = msgindex_get(engine_index(e), id);
+		return field_match(n, e, id, m);
+	case N_TEXT:
+	case N_REGEX:
+		return re_search(n, engine_record_text(e, id));
+	}
+	return 0;
+}
+
+int
+filter_match(const struct filter *f, const struct engine *e, uint32_t id)
+{
+	if (f == NULL || f->root == NULL)
+		return 1;
+	if (id >= msgindex_count(engine_index(e)))
+		return 0;
+	return eval(f->root, e, id);
+}
+
+size_t
+filter_select(struct filter *f, const struct engine *e, uint32_t from,
+	      uint32_t to, uint32_t **out)
+{
+	size_t count = msgindex_count(engine_index(e)), n = 0, cap = 0;
+	uint32_t *v = NULL, id;
+
+	if (to > count)
+		to = count;
+	filter_bind(f, e);
+	for (id = from; id < to; id++) {
+		if (!filter_match(f, e, id))
+			continue;
+		v = xgrow(v, &cap, n + 1, sizeof *v);
+		v[n++] = id;
+	}
+	*out = v != NULL ? v : xmalloc(sizeof *v);
+	return n;
+}
+
+/* ---- dump ------------------------------------------------------------- */
+
+static void
+dump_node(const struct node *n, struct strbuf *out)
+{
+	size_t i;
+
+	switch (n->type) {
+	case N_TRUE:
+		strbuf_adds(out, "(true)");
+		return;
+	case N_AND:
+	case N_OR:
+	case N_NOT:
+	case N_DIALOG:
+		strbuf_adds(out, n->type == N_AND ? "(and" : n->type == N_OR ?
+		    "(or" : n->type == N_NOT ? "(not" : "(dialog");
+		for (i = 0; i < n->nkids; i++) {
+			strbuf_addc(out, ' ');
+			dump_node(n->kids[i], out);
+		}
+		strbuf_addc(out, ')');
+		return;
+	case N_FIELD:
+		strbuf_addf(out, "(%s ", filter_field_names[n->field]);
+		switch (n->field) {
+		case F_STATUS:
+			strbuf_addf(out, "%u-%u", n->lo, n->hi);
+			break;
+		case F_SEVERITY:
+			for (i = 0; i < SEV__COUNT; i++) {
+				if (!((n->sevmask >> i) & 1))
+					continue;
+				if (out->buf[out->len - 1] != ' ')
+					strbuf_addc(out, ',');
+				strbuf_adds(out, severity_name((enum severity)i));
+			}
+			break;
+		case F_DIR:
+			strbuf_adds(out, n->dir == DIR_IN ? "in" : "out");
+			break;
+		case F_AFTER:
+		case F_BEFORE:
+		{
+			char buf[64];
+
+			time_format(buf, sizeof buf, n->t, 6, n->t_date);
+			strbuf_adds(out, buf);
+			break;
+		}
+		case F_HEADER:
+			json_append_str(out, n->hname, strlen(n->hname));
+			if (n->hval != NULL) {
+				strbuf_addc(out, ' ');
+				json_append_str(out, n->hval, strlen(n->hval));
+			}
+			break;
+		default:
+			json_append_str(out, n->val, n->vlen);
+			break;
+		}
+		strbuf_addc(out, ')');
+		return;
+	case N_TEXT:
+		strbuf_adds(out, "(text ");
+		json_append_str(out, n->val, n->vlen);
+		strbuf_addc(out, ')');
+		return;
+	case N_REGEX:
+		strbuf_adds(out, "(regex ");
+		json_append_str(out, n->val, n->vlen);
+		if (n->flagstr[0] != '\0')
+			strbuf_addf(out, " %s", n->flagstr);
+		strbuf_addc(out, ')');
+		return;
+	}
+}
+
+void
+filter_dump(const struct filter *f, struct strbuf *out)
+{
+	if (f == NULL || f->root == NULL) {
+		strbuf_adds(out, "(true)");
+		return;
+	}
+	dump_node(f->root, out);
+}
