@@ -314,7 +314,7 @@ time_format(char *out, size_t outsz, int64_t t, int prec, int has_date)
 {
 	int64_t days, secs, us;
 	int y, m, d, n;
-	char frac[8];
+	char frac[16];
 
 	if (t == TIME_NONE) {
 		snprintf(out, outsz, "-");

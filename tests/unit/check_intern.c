@@ -1,0 +1,90 @@
+/* Unit tests for intern: ids are stable, dense and found again. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intern.h"
+
+START_TEST(test_basic)
+{
+	struct intern *t = intern_new();
+	uint32_t a, b;
+	size_t n;
+
+	ck_assert_uint_eq(intern_add(t, "x", 0), 0);
+	ck_assert_str_eq(intern_str(t, 0, &n), "");
+	ck_assert_uint_eq(n, 0);
+	a = intern_add(t, "REGISTER", 8);
+	b = intern_add(t, "INVITE", 6);
+	ck_assert_uint_eq(a, 1);
+	ck_assert_uint_eq(b, 2);
+	ck_assert_uint_eq(intern_add(t, "REGISTERX", 8), a);
+	ck_assert_uint_eq(intern_lookup(t, "INVITE", 6), b);
+	ck_assert_uint_eq(intern_lookup(t, "invite", 6), 0);
+	ck_assert_str_eq(intern_str(t, a, &n), "REGISTER");
+	ck_assert_uint_eq(n, 8);
+	ck_assert_uint_eq(intern_count(t), 3);
+	/* Out of range ids read as "". */
+	ck_assert_str_eq(intern_str(t, 999, NULL), "");
+	intern_free(t);
+	intern_free(NULL);
+}
+END_TEST
+
+START_TEST(test_many)
+{
+	struct intern *t = intern_new();
+	char buf[64];
+	const char *first;
+	uint32_t i, id;
+
+	first = intern_str(t, intern_add(t, "call-0", 6), NULL);
+	for (i = 0; i < 200000; i++) {
+		int n = snprintf(buf, sizeof buf, "call-%u", i);
+		id = intern_add(t, buf, (size_t)n);
+		ck_assert_uint_eq(id, i + 1);
+	}
+	for (i = 0; i < 200000; i += 997) {
+		int n = snprintf(buf, sizeof buf, "call-%u", i);
+		ck_assert_uint_eq(intern_lookup(t, buf, (size_t)n), i + 1);
+		ck_assert_str_eq(intern_str(t, i + 1, NULL), buf);
+	}
+	/* Strings never move. */
+	ck_assert_str_eq(first, "call-0");
+	ck_assert_ptr_eq(first, intern_str(t, 1, NULL));
+	intern_free(t);
+}
+END_TEST
+
+START_TEST(test_binary)
+{
+	struct intern *t = intern_new();
+	uint32_t a = intern_add(t, "a\0b", 3), b = intern_add(t, "a\0c", 3);
+	size_t n;
+
+	ck_assert_uint_ne(a, b);
+	ck_assert_int_eq(memcmp(intern_str(t, a, &n), "a\0b", 3), 0);
+	ck_assert_uint_eq(n, 3);
+	intern_free(t);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("intern");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_basic);
+	tcase_add_test(tc, test_many);
+	tcase_add_test(tc, test_binary);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

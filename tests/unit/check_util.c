@@ -1,0 +1,124 @@
+/* Unit tests for util: spans, string buffers, civil time, the terminal
+ * sanitiser and JSON escaping. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+START_TEST(test_strbuf)
+{
+	struct strbuf sb;
+	char *s;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "abc");
+	strbuf_addc(&sb, '-');
+	strbuf_addf(&sb, "%d/%s", 42, "x");
+	ck_assert_str_eq(sb.buf, "abc-42/x");
+	ck_assert_uint_eq(sb.len, 8);
+	strbuf_reset(&sb);
+	ck_assert_str_eq(sb.buf, "");
+	s = strbuf_detach(&sb);
+	ck_assert_ptr_nonnull(s);
+	free(s);
+	s = strbuf_detach(&sb);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_spans)
+{
+	struct span s = SPAN_LIT("  Call-ID \r\n");
+	uint32_t v;
+
+	s = span_trim(s);
+	ck_assert(span_eq(s, "Call-ID"));
+	ck_assert(span_ieq(s, "call-id"));
+	ck_assert(!span_eq(s, "call-id"));
+	ck_assert(span_istarts(s, "CALL"));
+	ck_assert_int_eq(span_ifind(SPAN_LIT("xx NTLM yy"), "ntlm", 4), 3);
+	ck_assert_int_eq(span_ifind(SPAN_LIT("xx"), "ntlm", 4), -1);
+	ck_assert_int_eq(span_to_u32(SPAN_LIT(" 4294967295 "), &v), 0);
+	ck_assert_uint_eq(v, 4294967295u);
+	ck_assert_int_eq(span_to_u32(SPAN_LIT("4294967296"), &v), -1);
+	ck_assert_int_eq(span_to_u32(SPAN_LIT("12a"), &v), -1);
+	ck_assert_int_eq(span_to_u32(SPAN_LIT(""), &v), -1);
+}
+END_TEST
+
+START_TEST(test_time)
+{
+	char buf[64];
+	int64_t t = time_from_civil(2009, 7, 14, 16, 12, 22, 345000);
+
+	time_format(buf, sizeof buf, t, 3, 1);
+	ck_assert_str_eq(buf, "2009-07-14T16:12:22.345");
+	time_format(buf, sizeof buf, t, 6, 1);
+	ck_assert_str_eq(buf, "2009-07-14T16:12:22.345000");
+	time_format(buf, sizeof buf, t, 0, 0);
+	ck_assert_str_eq(buf, "16:12:22");
+	t = time_from_civil(2000, 2, 29, 0, 0, 0, 1);
+	time_format(buf, sizeof buf, t, 6, 1);
+	ck_assert_str_eq(buf, "2000-02-29T00:00:00.000001");
+	time_format(buf, sizeof buf, time_from_civil(1970, 1, 1, 0, 0, 0, 0), 0, 1);
+	ck_assert_str_eq(buf, "1970-01-01T00:00:00");
+	time_format(buf, sizeof buf, TIME_NONE, 3, 1);
+	ck_assert_str_eq(buf, "-");
+}
+END_TEST
+
+START_TEST(test_sanitize)
+{
+	struct strbuf sb;
+	/* CSI, OSC 52, C1 (U+009B), bidi override, invalid UTF-8, NUL, tab. */
+	const char in[] = "a\x1b[31mred\x1b]52;c;Zm9v\x07\xc2\x9bx\xe2\x80\xae"
+			  "y\xff\xfe\0z\tw\xc3\xa9";
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, in, sizeof in - 1, 0);
+	ck_assert_str_eq(sb.buf, "a\\e[31mred\\e]52;c;Zm9v\\x07\\u009bx\\u202ey"
+				 "\\xff\\xfe\\x00z w\xc3\xa9");
+	ck_assert_ptr_null(memchr(sb.buf, 0x1b, sb.len));
+	strbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(test_json)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	json_append_str(&sb, "a\"b\\c\n\x01\x1b\xc3\xa9\xff", 11);
+	ck_assert_str_eq(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\\u001b\xc3\xa9\\\\xff\"");
+	strbuf_free(&sb);
+}
+END_TEST
+
+static Suite *
+util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_strbuf);
+	tcase_add_test(tc, test_spans);
+	tcase_add_test(tc, test_time);
+	tcase_add_test(tc, test_sanitize);
+	tcase_add_test(tc, test_json);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
