@@ -1,0 +1,215 @@
+/* Unit tests for engine: indexing in steps, re-reading one message, the
+ * time-ordered merge of several inputs, refusing what is not SIP. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "source.h"
+#include "engine.h"
+
+#define CRLF "\r\n"
+
+static const char raw_call[] =
+	"INVITE sip:bob@example.com SIP/2.0" CRLF
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1" CRLF
+	"From: \"Alice\" <sip:alice@example.com>;tag=a1" CRLF
+	"To: <sip:bob@example.com>" CRLF
+	"Call-ID: call-1@10.0.0.1" CRLF
+	"CSeq: 1 INVITE" CRLF
+	"Content-Length: 0" CRLF CRLF
+	"SIP/2.0 486 Busy Here" CRLF
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1" CRLF
+	"From: \"Alice\" <sip:alice@example.com>;tag=a1" CRLF
+	"To: <sip:bob@example.com>;tag=b1" CRLF
+	"Call-ID: call-1@10.0.0.1" CRLF
+	"CSeq: 1 INVITE" CRLF
+	"Content-Length: 0" CRLF CRLF
+	"OPTIONS sip:x@example.com SIP/2.0" CRLF
+	"Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bK2" CRLF
+	"From: <sip:x@example.com>;tag=x" CRLF
+	"To: <sip:x@example.com>" CRLF
+	"CSeq: 7 OPTIONS" CRLF
+	"Content-Length: 0" CRLF CRLF;
+
+static const char *
+sngrep_msg(char *buf, size_t sz, const char *when, const char *callid,
+	   const char *line)
+{
+	snprintf(buf, sz,
+		 "%s 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+		 "%s\n"
+		 "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK%s\n"
+		 "From: <sip:a@example.com>;tag=1\n"
+		 "To: <sip:b@example.com>\n"
+		 "Call-ID: %s\n"
+		 "CSeq: 1 REGISTER\n"
+		 "Content-Length: 0\n\n",
+		 when, line, callid, callid);
+	return buf;
+}
+
+START_TEST(test_raw_index)
+{
+	struct engine *e = engine_new();
+	struct msgindex *ix;
+	const struct msg *m;
+	struct rd_record rec;
+	struct sipmsg sm;
+	struct span t;
+	char *err = NULL;
+
+	ck_assert_int_eq(engine_add_mem(e, "mem.sip", raw_call, sizeof raw_call - 1,
+					NULL, &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_str_eq(engine_file(e, 0)->fmt->name, "raw");
+	engine_run(e);
+	ck_assert(engine_done(e));
+	ck_assert_uint_eq(engine_progress(e), 1000);
+	ix = engine_index(e);
+	ck_assert_uint_eq(msgindex_count(ix), 3);
+
+	m = msgindex_get(ix, 0);
+	ck_assert_uint_eq(m->kind, MSG_REQUEST);
+	ck_assert_str_eq(engine_str(e, m->method), "INVITE");
+	ck_assert_str_eq(engine_str(e, m->from), "sip:alice@example.com");
+	ck_assert_str_eq(engine_str(e, m->to), "sip:bob@example.com");
+	ck_assert_str_eq(engine_str(e, m->ruri), "sip:bob@example.com");
+	ck_assert_str_eq(engine_str(e, m->transport), "UDP");
+	ck_assert_uint_eq(m->cseq, 1);
+	ck_assert_uint_eq(m->line, 1);
+	ck_assert_int_eq(m->time, TIME_NONE);
+
+	m = msgindex_get(ix, 1);
+	ck_assert_uint_eq(m->kind, MSG_RESPONSE);
+	ck_assert_uint_eq(m->status, 486);
+	ck_assert_str_eq(engine_str(e, m->method), "INVITE");
+	ck_assert_uint_eq(m->line, 9);
+	ck_assert_uint_eq(m->dialog, 0);
+
+	/* No Call-ID: kept, flagged, no dialog. */
+	m = msgindex_get(ix, 2);
+	ck_assert_uint_eq(m->dialog, NO_DIALOG);
+	ck_assert(m->flags & RECF_NO_CALLID);
+	ck_assert_str_eq(engine_str(e, m->transport), "TCP");
+
+	ck_assert_uint_eq(dialogs_count(engine_dialogs(e)), 1);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->outcome, 486);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->nmsgs, 2);
+
+	/* Re-reading a message gives the parsed headers back. */
+	ck_assert_int_eq(engine_message(e, 1, &rec, &sm), 0);
+	ck_assert(span_eq(sm.reason, "Busy Here"));
+	ck_assert(span_eq(sm.to.tag, "b1"));
+	sipmsg_clear(&sm);
+	t = engine_record_text(e, 1);
+	ck_assert(span_istarts(t, "SIP/2.0 486 Busy Here"));
+	ck_assert_int_eq(engine_message(e, 99, &rec, NULL), -1);
+	ck_assert_uint_eq(engine_record_text(e, 99).n, 0);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_steps)
+{
+	struct engine *e = engine_new();
+	struct strbuf sb;
+	char buf[1024], when[64], cid[32];
+	int i, steps = 0;
+	char *err = NULL;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 50; i++) {
+		snprintf(when, sizeof when, "2024/01/02 10:00:%02d.000001", i);
+		snprintf(cid, sizeof cid, "c%d", i % 5);
+		strbuf_adds(&sb, sngrep_msg(buf, sizeof buf, when, cid,
+					    "REGISTER sip:example.com SIP/2.0"));
+	}
+	ck_assert_int_eq(engine_add_mem(e, "steps.txt", sb.buf, sb.len, "sngrep",
+					&err), 0);
+	while (engine_step(e, 7))
+		steps++;
+	ck_assert_int_ge(steps, 7);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 50);
+	ck_assert_uint_eq(dialogs_count(engine_dialogs(e)), 5);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 2)->nmsgs, 10);
+	strbuf_free(&sb);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_merge)
+{
+	struct engine *e = engine_new();
+	char a[2048], b[2048], buf[1024];
+	const struct msg *m;
+	char *err = NULL;
+
+	snprintf(a, sizeof a, "%s", sngrep_msg(buf, sizeof buf,
+		 "2024/01/02 10:00:01.000000", "x", "REGISTER sip:example.com SIP/2.0"));
+	strcat(a, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:03.000000", "x",
+			     "SIP/2.0 200 OK"));
+	snprintf(b, sizeof b, "%s", sngrep_msg(buf, sizeof buf,
+		 "2024/01/02 10:00:02.000000", "x", "SIP/2.0 401 Unauthorized"));
+	ck_assert_int_eq(engine_add_mem(e, "a.txt", a, strlen(a), NULL, &err), 0);
+	ck_assert_int_eq(engine_add_mem(e, "b.txt", b, strlen(b), NULL, &err), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	m = msgindex_get(engine_index(e), 1);
+	ck_assert_uint_eq(m->file, 1);
+	ck_assert_uint_eq(m->status, 401);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->status, 200);
+	ck_assert_uint_eq(dialogs_count(engine_dialogs(e)), 1);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->msgs[1], 1);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->outcome, 200);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_refused)
+{
+	struct engine *e = engine_new();
+	static const char text[] = "hello, world\nthis is not a SIP log\n";
+	char *err = NULL;
+
+	ck_assert_int_eq(engine_add_mem(e, "notes.txt", text, sizeof text - 1,
+					NULL, &err), -1);
+	ck_assert_str_eq(err, "notes.txt: no SIP messages found");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(engine_add_mem(e, "empty", "", 0, NULL, &err), -1);
+	ck_assert_str_eq(err, "empty: no SIP messages found (empty file)");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(engine_add_mem(e, "x", text, 3, "nope", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown format 'nope'"));
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(engine_add_file(e, "/nonexistent/file.log", NULL, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/file.log"));
+	free(err);
+	ck_assert_uint_eq(engine_nfiles(e), 0);
+	ck_assert_int_eq(engine_step(e, 10), 0);
+	engine_free(e);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_raw_index);
+	tcase_add_test(tc, test_steps);
+	tcase_add_test(tc, test_merge);
+	tcase_add_test(tc, test_refused);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
