@@ -1,0 +1,110 @@
+/* view: the viewer's model of what is shown — the filter stack, the list
+ * of visible message ids, the selection, the search — over an engine that
+ * may still be indexing. No drawing here; panes read it, actions change
+ * it. */
+#ifndef SIPSNOOP_VIEW_H
+#define SIPSNOOP_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct engine;
+struct rules;
+struct filter;
+
+/* One level of the filter stack: an expression, or a dialog (Enter). */
+struct view_level {
+	char *expr;		/* filter text; NULL for a dialog level */
+	uint32_t call_id;	/* interned Call-ID of a dialog level (ids of
+				 * dialogs change when files are merged) */
+	struct filter *f;	/* compiled expr; NULL for "everything" */
+	uint32_t sel_id;	/* message selected when the level was left */
+};
+
+enum view_search_state {
+	VSEARCH_IDLE = 0,
+	VSEARCH_RUNNING,	/* view_search_step has more to scan */
+};
+
+struct view {
+	struct engine *e;
+	const struct rules *rules;
+
+	struct view_level *levels;	/* levels[0] is the base filter */
+	size_t nlevels, caplevels;
+
+	uint32_t *ids;		/* visible message ids, index order */
+	size_t nids, capids;
+	uint32_t scanned;	/* index ids [0, scanned) are filtered */
+	int engine_was_done;
+
+	size_t sel;		/* index into ids (0 when empty) */
+
+	char *search;		/* current search text, NULL for none */
+	int search_dir;		/* +1 or -1 */
+	size_t search_pos;	/* next index of ids to look at */
+	size_t search_start;	/* where the search started (wraps to it) */
+	size_t search_left;	/* entries still to look at */
+	enum view_search_state search_state;
+
+	int time_delta;		/* list shows deltas */
+	int flow_all;		/* flow of all shown messages, not the dialog */
+};
+
+/* New view over e showing everything (or the messages matching filter,
+ * which must compile: returns NULL with *err and *errcol otherwise). */
+struct view *view_new(struct engine *e, const struct rules *rules,
+		      const char *filter, char **err, int *errcol);
+void view_free(struct view *v);
+
+/* Picks up messages indexed since the last call: filters the new ids (or
+ * all of them again when the index was reordered at the end). Returns 1
+ * when the list changed. */
+int view_update(struct view *v);
+
+/* Pushes a filter expression. Returns 0, or -1 with *err and *errcol (the
+ * view is then unchanged). */
+int view_push_filter(struct view *v, const char *expr, char **err,
+		     int *errcol);
+/* Pushes "only the dialog of this interned Call-ID". */
+void view_push_dialog(struct view *v, uint32_t call_id);
+/* Pops to the previous filter; returns 0, or -1 when at the base. */
+int view_pop(struct view *v);
+/* Drops every level (shows everything). */
+void view_clear(struct view *v);
+/* Text describing the current filter ("user:bob", "dialog 3"), "" for
+ * none, written into buf. */
+void view_filter_text(const struct view *v, char *buf, size_t bufsz);
+/* The expression of the top level, NULL for a dialog or none. */
+const char *view_filter_expr(const struct view *v);
+
+/* Selection. */
+int view_has_sel(const struct view *v);
+uint32_t view_sel_id(const struct view *v);	/* UINT32_MAX when none */
+void view_select(struct view *v, long idx);	/* clamped */
+/* Selects message id if it is shown (else the nearest after it); returns
+ * 1 when id itself was found. */
+int view_select_id(struct view *v, uint32_t id);
+/* Position of message id in the list, or -1. */
+long view_find(const struct view *v, uint32_t id);
+/* Moves to the next (dir 1) / previous (dir -1) shown message of the
+ * selected message's dialog; 0 when moved, -1 when there is none. */
+int view_dialog_step(struct view *v, int dir);
+/* Moves to the next/previous shown message with severity error; 0 or -1. */
+int view_next_severity(struct view *v, int dir, int severity);
+
+/* Search: case-insensitive substring over message text. view_search_start
+ * sets the text and direction; view_search_step scans up to budget
+ * messages and returns 1 when found (selection moved), 0 when it needs
+ * more steps, -1 when there is no match. from_current includes the
+ * selected message (incremental search while typing). */
+void view_search_start(struct view *v, const char *text, int dir,
+		       int from_current);
+int view_search_step(struct view *v, size_t budget);
+void view_search_cancel(struct view *v);
+/* Progress of a running search 0..100. */
+unsigned view_search_progress(const struct view *v);
+/* Whether message id's text contains the search text. */
+int view_matches(const struct view *v, uint32_t id);
+
+#endif

@@ -1,0 +1,94 @@
+/* pane: what every pane shares — dispatch through its ops table, the
+ * heading line, and drawing text with search matches highlighted. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pane.h"
+#include "theme.h"
+#include "util.h"
+
+void
+pane_free(struct pane *p)
+{
+	if (p == NULL)
+		return;
+	if (p->ops->free != NULL)
+		p->ops->free(p);
+	free(p);
+}
+
+void
+pane_draw(struct pane *p, struct grid *g, struct rect r)
+{
+	if (r.w <= 0 || r.h <= 0) {
+		p->rows = 0;
+		return;
+	}
+	p->ops->draw(p, g, r);
+}
+
+int
+pane_action(struct pane *p, enum action a)
+{
+	if (p->ops->action == NULL)
+		return RE_NONE;
+	return p->ops->action(p, a);
+}
+
+int
+pane_click(struct pane *p, int x, int y)
+{
+	if (p->ops->click == NULL)
+		return RE_NONE;
+	return p->ops->click(p, x, y);
+}
+
+struct rect
+pane_heading(struct pane *p, struct grid *g, struct rect r, const char *title,
+	     const char *info)
+{
+	int role = p->focused ? ROLE_PANE_TITLE_FOCUS : ROLE_PANE_TITLE;
+	int x, iw;
+	struct rect c = r;
+
+	grid_fill(g, (struct rect){ r.x, r.y, r.w, 1 }, role);
+	x = grid_puts(g, r.x + 1, r.y, r.x + r.w, role, title);
+	if (info != NULL && *info != '\0') {
+		iw = grid_text_width(info, strlen(info));
+		/* Info goes right-aligned, and only when it fits after the
+		 * title: the title says which pane this is. */
+		if (r.x + r.w - 1 - iw > x + 1)
+			grid_puts(g, r.x + r.w - 1 - iw, r.y, r.x + r.w, role,
+			    info);
+	}
+	c.y++;
+	c.h--;
+	grid_fill(g, c, ROLE_DEFAULT);
+	return c;
+}
+
+int
+pane_put_match(struct grid *g, int x, int y, int xmax, int role,
+	       const char *s, size_t n, const char *needle)
+{
+	struct span hay = { s, n };
+	size_t nlen, pos = 0;
+	long at;
+
+	if (needle == NULL || *needle == '\0')
+		return grid_put(g, x, y, xmax, role, s, n);
+	nlen = strlen(needle);
+	while (pos < n && x < xmax) {
+		hay.p = s + pos;
+		hay.n = n - pos;
+		at = span_ifind(hay, needle, nlen);
+		if (at < 0) {
+			x = grid_put(g, x, y, xmax, role, s + pos, n - pos);
+			break;
+		}
+		x = grid_put(g, x, y, xmax, role, s + pos, (size_t)at);
+		x = grid_put(g, x, y, xmax, ROLE_MATCH, s + pos + at, nlen);
+		pos += (size_t)at + nlen;
+	}
+	return x;
+}

@@ -1,0 +1,601 @@
+/* pane_detail: the selected message in full — the rule's verdict on top,
+ * then the start line, headers (auth headers broken into parameters with
+ * their gssapi-data decoded, ms-diagnostics explained) and the body. The
+ * text is laid out once per message into lines of (byte, role) and then
+ * wrapped or scrolled at draw time. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pane.h"
+#include "theme.h"
+#include "view.h"
+#include "engine.h"
+#include "rules.h"
+#include "auth.h"
+#include "source.h"
+#include "util.h"
+
+struct dline {
+	char *text;		/* sanitised UTF-8 */
+	uint8_t *roles;		/* one per byte */
+	size_t len, cap;
+	int indent;		/* continuation indent when wrapping */
+};
+
+struct ddoc {
+	struct dline *lines;
+	size_t n, cap;
+	uint32_t id;		/* message laid out, UINT32_MAX for none */
+	int searched;		/* search text the roles were marked for */
+	char *needle;
+	int flags_at_build;	/* severity/rule when built (re-rating) */
+};
+
+static struct dline *
+ddoc_cur(struct ddoc *d)
+{
+	if (d->n == 0) {
+		d->lines = xgrow(d->lines, &d->cap, 1, sizeof *d->lines);
+		memset(&d->lines[0], 0, sizeof d->lines[0]);
+		d->n = 1;
+	}
+	return &d->lines[d->n - 1];
+}
+
+static void
+ddoc_newline(struct ddoc *d, int indent)
+{
+	ddoc_cur(d);
+	d->lines = xgrow(d->lines, &d->cap, d->n + 1, sizeof *d->lines);
+	memset(&d->lines[d->n], 0, sizeof d->lines[d->n]);
+	d->lines[d->n].indent = indent;
+	d->n++;
+}
+
+/* Appends already-safe text. */
+static void
+ddoc_add_safe(struct ddoc *d, int role, const char *s, size_t n)
+{
+	struct dline *l = ddoc_cur(d);
+	size_t need = l->len + n + 1;
+
+	if (need > l->cap) {
+		size_t cap = l->cap;
+
+		l->text = xgrow(l->text, &cap, need, 1);
+		l->roles = xrealloc(l->roles, cap);
+		l->cap = cap;
+	}
+	memcpy(l->text + l->len, s, n);
+	memset(l->roles + l->len, role, n);
+	l->len += n;
+	l->text[l->len] = '\0';
+}
+
+static void
+ddoc_adds(struct ddoc *d, int role, const char *s)
+{
+	ddoc_add_safe(d, role, s, strlen(s));
+}
+
+/* Appends bytes from the log: sanitised. */
+static void
+ddoc_add_log(struct ddoc *d, int role, const char *s, size_t n)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, n, 0);
+	ddoc_add_safe(d, role, sb.buf, sb.len);
+	strbuf_free(&sb);
+}
+
+/* Appends text that may hold line breaks (folded headers, bodies): one doc
+ * line per line, CR dropped. */
+static void
+ddoc_add_lines(struct ddoc *d, int role, const char *s, size_t n, int indent)
+{
+	size_t i = 0, start = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && s[i] != '\n')
+			continue;
+		size_t end = i;
+
+		if (end > start && s[end - 1] == '\r')
+			end--;
+		if (start > 0)
+			ddoc_newline(d, indent);
+		ddoc_add_log(d, role, s + start, end - start);
+		start = i + 1;
+	}
+}
+
+static void
+ddoc_clear(struct ddoc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->lines[i].text);
+		free(d->lines[i].roles);
+	}
+	d->n = 0;
+	d->id = UINT32_MAX;
+}
+
+static int
+pane_detail_is_auth(enum hdr_id id)
+{
+	return id == HDR_WWW_AUTHENTICATE || id == HDR_PROXY_AUTHENTICATE ||
+	    id == HDR_AUTHORIZATION || id == HDR_PROXY_AUTHORIZATION ||
+	    id == HDR_AUTHENTICATION_INFO || id == HDR_PROXY_AUTHENTICATION_INFO;
+}
+
+/* Each challenge or credentials of an auth header on its own lines: the
+ * decoded token first (what a reader wants), then every parameter. */
+static void
+pane_detail_auth(struct ddoc *d, struct span value)
+{
+	struct auth_header h;
+	struct strbuf sb;
+	size_t i;
+	int guard = 0;
+
+	strbuf_init(&sb);
+	while (value.n > 0 && guard++ < 16 && auth_parse(value, &h) == 0) {
+		strbuf_reset(&sb);
+		auth_describe(&h, &sb);
+		ddoc_newline(d, 8);
+		ddoc_adds(d, ROLE_DIM, "    => ");
+		ddoc_add_log(d, ROLE_AUTH_DECODED, sb.buf, sb.len);
+		for (i = 0; i < h.nparams; i++) {
+			struct span gv;
+
+			ddoc_newline(d, 8);
+			ddoc_adds(d, ROLE_DIM, "    ");
+			ddoc_add_log(d, ROLE_AUTH_PARAM, h.params[i].name.p,
+			    h.params[i].name.n);
+			ddoc_adds(d, ROLE_DIM, " = ");
+			gv = h.params[i].value;
+			if (h.params[i].quoted)
+				ddoc_adds(d, ROLE_HEADER_VALUE, "\"");
+			ddoc_add_log(d, ROLE_HEADER_VALUE, gv.p, gv.n);
+			if (h.params[i].quoted)
+				ddoc_adds(d, ROLE_HEADER_VALUE, "\"");
+			if (span_ieq(h.params[i].name, "gssapi-data") &&
+			    gv.n > 0) {
+				struct auth_token tok;
+
+				auth_decode_gssapi(gv, &tok);
+				strbuf_reset(&sb);
+				auth_token_describe(h.scheme, &tok, &sb);
+				ddoc_newline(d, 8);
+				ddoc_adds(d, ROLE_DIM, "      ");
+				ddoc_add_log(d, ROLE_AUTH_DECODED, sb.buf,
+				    sb.len);
+			}
+		}
+		if (h.rest.n == 0 || h.rest.p == value.p)
+			break;
+		value = h.rest;
+	}
+	strbuf_free(&sb);
+}
+
+/* ms-diagnostics: "1000;reason="Final handshake failed";source=..." —
+ * the code and each parameter on a line of its own. */
+static void
+pane_detail_msdiag(struct ddoc *d, struct span v)
+{
+	size_t i = 0, start = 0;
+	int inq = 0, first = 1;
+
+	for (i = 0; i <= v.n; i++) {
+		if (i < v.n && (v.p[i] == '"'))
+			inq = !inq;
+		if (i < v.n && (v.p[i] != ';' || inq))
+			continue;
+		struct span part = span_trim((struct span){ v.p + start,
+		    i - start });
+		start = i + 1;
+		if (part.n == 0)
+			continue;
+		ddoc_newline(d, 8);
+		ddoc_adds(d, ROLE_DIM, "    ");
+		if (first) {
+			ddoc_adds(d, ROLE_AUTH_PARAM, "code");
+			ddoc_adds(d, ROLE_DIM, " = ");
+			ddoc_add_log(d, ROLE_AUTH_DECODED, part.p, part.n);
+			first = 0;
+			continue;
+		}
+		const char *eq = memchr(part.p, '=', part.n);
+
+		if (eq == NULL) {
+			ddoc_add_log(d, ROLE_HEADER_VALUE, part.p, part.n);
+			continue;
+		}
+		ddoc_add_log(d, ROLE_AUTH_PARAM, part.p,
+		    (size_t)(eq - part.p));
+		ddoc_adds(d, ROLE_DIM, " = ");
+		struct span val = { eq + 1, part.n - (size_t)(eq + 1 - part.p) };
+
+		if (val.n >= 2 && val.p[0] == '"' && val.p[val.n - 1] == '"') {
+			val.p++;
+			val.n -= 2;
+		}
+		ddoc_add_log(d, span_ieq((struct span){ part.p,
+		    (size_t)(eq - part.p) }, "reason") ? ROLE_AUTH_DECODED :
+		    ROLE_HEADER_VALUE, val.p, val.n);
+	}
+}
+
+static void
+pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
+{
+	struct view *v = p->v;
+	const struct msg *m = msgindex_get(engine_index(v->e), id);
+	struct rd_record rec;
+	struct sipmsg sm;
+	struct strbuf sb;
+	char tbuf[48];
+	size_t i;
+	int role;
+
+	ddoc_clear(d);
+	d->id = id;
+	if (m == NULL || engine_message(v->e, id, &rec, &sm) != 0)
+		return;
+	strbuf_init(&sb);
+
+	/* The verdict first: it is why the user looks at this message. */
+	role = theme_severity_role(m->severity);
+	strbuf_addf(&sb, "%s", m->severity == SEV_NONE ? "no verdict" :
+	    severity_name(m->severity));
+	for (i = 0; i < sb.len; i++) {
+		if (sb.buf[i] >= 'a' && sb.buf[i] <= 'z')
+			sb.buf[i] = (char)(sb.buf[i] - 'a' + 'A');
+	}
+	ddoc_add_safe(d, role, sb.buf, sb.len);
+	if (v->rules != NULL && m->rule != 0) {
+		ddoc_adds(d, ROLE_DIM, " (");
+		ddoc_adds(d, ROLE_DIM, rules_rule_name(v->rules, m->rule));
+		ddoc_adds(d, ROLE_DIM, ")");
+	}
+	strbuf_reset(&sb);
+	if (v->rules != NULL)
+		rules_explain(v->rules, v->e, id, &sb);
+	if (sb.len > 0) {
+		ddoc_adds(d, role, ": ");
+		ddoc_add_log(d, ROLE_EXPLAIN, sb.buf, sb.len);
+	}
+	d->lines[0].indent = 4;
+
+	/* Where and when. */
+	ddoc_newline(d, 4);
+	if (m->time != TIME_NONE) {
+		time_format(tbuf, sizeof tbuf, m->time, MSG_TIME_PREC(m),
+		    (m->time_prec & MSG_TIME_HAS_DATE) != 0);
+		ddoc_adds(d, ROLE_DIM, tbuf);
+		ddoc_adds(d, ROLE_DIM, "  ");
+	}
+	ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->src));
+	ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
+	ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->dst));
+	if (m->transport) {
+		ddoc_adds(d, ROLE_DIM, " ");
+		ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->transport));
+	}
+	{
+		const struct engine_file *f = engine_file(v->e, m->file);
+
+		if (f != NULL) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "  %s:%u", f->src->path,
+			    (unsigned)m->line);
+			ddoc_add_log(d, ROLE_DIM, sb.buf, sb.len);
+		}
+	}
+	if (m->flags & (RECF_TRUNCATED | RECF_NO_CALLID | RECF_BAD_START |
+	    RECF_BAD_HEADER | RECF_RETRANS)) {
+		ddoc_adds(d, ROLE_SEV_WARNING, "  [");
+		ddoc_adds(d, ROLE_SEV_WARNING,
+		    (m->flags & RECF_TRUNCATED) ? "truncated" :
+		    (m->flags & RECF_RETRANS) ? "retransmission" :
+		    (m->flags & RECF_NO_CALLID) ? "no Call-ID" :
+		    (m->flags & RECF_BAD_START) ? "bad start line" :
+		    "bad header line");
+		ddoc_adds(d, ROLE_SEV_WARNING, "]");
+	}
+	ddoc_newline(d, 0);
+
+	if (rec.start.n > 0) {
+		ddoc_newline(d, 4);
+		ddoc_add_log(d, ROLE_START_LINE, rec.start.p, rec.start.n);
+	}
+	for (i = 0; i < sm.nhdrs; i++) {
+		const struct sip_header *h = &sm.hdrs[i];
+
+		ddoc_newline(d, 4);
+		ddoc_add_log(d, ROLE_HEADER_NAME, h->name.p, h->name.n);
+		ddoc_adds(d, ROLE_DIM, ": ");
+		ddoc_add_lines(d, ROLE_HEADER_VALUE, h->value.p, h->value.n, 4);
+		if (pane_detail_is_auth(h->id))
+			pane_detail_auth(d, h->value);
+		else if (h->id == HDR_MS_DIAGNOSTICS ||
+		    h->id == HDR_MS_DIAGNOSTICS_PUBLIC)
+			pane_detail_msdiag(d, h->value);
+	}
+	if (rec.body.n > 0 && !(rec.body.n == 1 && rec.body.p[0] == '-')) {
+		int sdp = sipmsg_has_sdp(&sm);
+		size_t s = 0, e2;
+
+		ddoc_newline(d, 0);
+		ddoc_newline(d, 0);
+		ddoc_adds(d, ROLE_DIM, sdp ? "-- body (SDP) --" : "-- body --");
+		/* SDP lines get their type letter in the header-name role. */
+		while (s < rec.body.n) {
+			const char *nl = memchr(rec.body.p + s, '\n',
+			    rec.body.n - s);
+
+			e2 = nl ? (size_t)(nl - rec.body.p) : rec.body.n;
+			ddoc_newline(d, 2);
+			size_t len = e2 - s;
+
+			if (len > 0 && rec.body.p[s + len - 1] == '\r')
+				len--;
+			if (sdp && len >= 2 && rec.body.p[s + 1] == '=') {
+				ddoc_add_log(d, ROLE_HEADER_NAME,
+				    rec.body.p + s, 1);
+				ddoc_adds(d, ROLE_DIM, "=");
+				ddoc_add_log(d, ROLE_BODY, rec.body.p + s + 2,
+				    len - 2);
+			} else
+				ddoc_add_log(d, ROLE_BODY, rec.body.p + s, len);
+			s = e2 + 1;
+		}
+	}
+	sipmsg_clear(&sm);
+	strbuf_free(&sb);
+}
+
+/* Marks search matches in the laid-out text. */
+static void
+pane_detail_mark(struct ddoc *d, const char *needle)
+{
+	size_t i, nlen, pos;
+	long at;
+
+	if (needle == NULL || *needle == '\0')
+		return;
+	nlen = strlen(needle);
+	for (i = 0; i < d->n; i++) {
+		struct dline *l = &d->lines[i];
+
+		pos = 0;
+		while (pos < l->len) {
+			at = span_ifind((struct span){ l->text + pos,
+			    l->len - pos }, needle, nlen);
+			if (at < 0)
+				break;
+			memset(l->roles + pos + at, ROLE_MATCH, nlen);
+			pos += (size_t)at + nlen;
+		}
+	}
+}
+
+/* Draws line l from byte off at row y; returns the byte where it stopped
+ * (l->len when all of it fit). */
+static size_t
+pane_detail_row(struct grid *g, struct dline *l, size_t off, int x0, int y,
+		int xmax, int skipcols)
+{
+	size_t i = off, n;
+	uint32_t cp;
+	int w, x = x0;
+
+	while (i < l->len) {
+		n = grid_utf8_next(l->text + i, l->len - i, &cp, &w);
+		if (skipcols > 0) {
+			skipcols -= w;
+			i += n;
+			continue;
+		}
+		if (x + w > xmax)
+			break;
+		grid_put(g, x, y, xmax, l->roles[i], l->text + i, n);
+		x += w;
+		i += n;
+	}
+	return i;
+}
+
+/* Rows line l takes at width w when wrapped. */
+static int
+pane_detail_line_rows(struct dline *l, int w)
+{
+	int rows = 1, x = 0, cw;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	if (w <= 0)
+		return 1;
+	while (i < l->len) {
+		n = grid_utf8_next(l->text + i, l->len - i, &cp, &cw);
+		if (x + cw > w) {
+			rows++;
+			x = l->indent < w / 2 ? l->indent : 0;
+		}
+		x += cw;
+		i += n;
+	}
+	return rows;
+}
+
+static void
+pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
+{
+	struct ddoc *d = p->data;
+	struct view *v = p->v;
+	uint32_t id = view_sel_id(v);
+	const struct msg *m;
+	struct rect c;
+	char info[64];
+	int y, total = 0, skip, ind;
+	size_t i, off;
+
+	m = id != UINT32_MAX ? msgindex_get(engine_index(v->e), id) : NULL;
+	/* Rebuild when the message, its rating (indexing re-rates dialogs)
+	 * or the search changed. */
+	if (id != d->id || (m != NULL && d->flags_at_build !=
+	    (m->severity << 16 | m->rule)) ||
+	    (v->search == NULL) != (d->needle == NULL) ||
+	    (v->search != NULL && strcmp(v->search, d->needle) != 0)) {
+		if (id != d->id) {
+			p->top = 0;
+			p->left = 0;
+		}
+		if (id == UINT32_MAX)
+			ddoc_clear(d);
+		else
+			pane_detail_build(p, d, id);
+		d->flags_at_build = m != NULL ? (m->severity << 16 | m->rule) : 0;
+		free(d->needle);
+		d->needle = v->search ? xstrdup(v->search) : NULL;
+		pane_detail_mark(d, d->needle);
+	}
+	snprintf(info, sizeof info, "%s", p->wrap ? "w: wrap" : "w: scroll");
+	c = pane_heading(p, g, r, "Detail", info);
+	p->rows = c.h;
+	if (c.h <= 0 || c.w <= 0)
+		return;
+	if (d->n == 0) {
+		grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
+		    "no message selected");
+		return;
+	}
+	/* Count display rows so scrolling stops at the end. */
+	if (p->wrap) {
+		for (i = 0; i < d->n; i++)
+			total += pane_detail_line_rows(&d->lines[i], c.w - 1);
+	} else
+		total = (int)d->n;
+	if (p->top > total - c.h)
+		p->top = total - c.h;
+	if (p->top < 0)
+		p->top = 0;
+
+	skip = p->top;
+	y = c.y;
+	for (i = 0; i < d->n && y < c.y + c.h; i++) {
+		struct dline *l = &d->lines[i];
+
+		if (!p->wrap) {
+			if (skip-- > 0)
+				continue;
+			pane_detail_row(g, l, 0, c.x + 1, y, c.x + c.w,
+			    p->left);
+			y++;
+			continue;
+		}
+		off = 0;
+		ind = 0;
+		do {
+			size_t next;
+
+			next = pane_detail_row(g, l, off, c.x + 1 + ind,
+			    skip > 0 ? -1 : y, c.x + c.w, 0);
+			if (next == off && off < l->len) {
+				/* Not even one character fits: give up on
+				 * the line rather than loop. */
+				break;
+			}
+			off = next;
+			if (skip > 0)
+				skip--;
+			else
+				y++;
+			ind = l->indent < (c.w - 1) / 2 ? l->indent : 0;
+		} while (off < l->len && y < c.y + c.h);
+	}
+}
+
+static int
+pane_detail_action(struct pane *p, enum action a)
+{
+	int page = p->rows > 1 ? p->rows - 1 : 1;
+
+	switch (a) {
+	case ACT_UP:
+		p->top--;
+		break;
+	case ACT_DOWN:
+		p->top++;
+		break;
+	case ACT_PAGE_UP:
+		p->top -= page;
+		break;
+	case ACT_PAGE_DOWN:
+		p->top += page;
+		break;
+	case ACT_HOME:
+		p->top = 0;
+		p->left = 0;
+		break;
+	case ACT_END:
+		p->top = 1 << 30;
+		break;
+	case ACT_LEFT:
+		if (p->wrap)
+			return RE_HANDLED;
+		p->left -= 8;
+		if (p->left < 0)
+			p->left = 0;
+		break;
+	case ACT_RIGHT:
+		if (p->wrap)
+			return RE_HANDLED;
+		p->left += 8;
+		break;
+	case ACT_WRAP:
+		p->wrap = !p->wrap;
+		p->left = 0;
+		break;
+	default:
+		return RE_NONE;
+	}
+	if (p->top < 0)
+		p->top = 0;
+	return RE_HANDLED | RE_REDRAW;
+}
+
+static void
+pane_detail_free(struct pane *p)
+{
+	struct ddoc *d = p->data;
+
+	ddoc_clear(d);
+	free(d->lines);
+	free(d->needle);
+	free(d);
+}
+
+static const struct pane_ops pane_detail_ops = {
+	"detail", pane_detail_draw, pane_detail_action, NULL, pane_detail_free,
+};
+
+struct pane *
+pane_detail_new(struct view *v)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+	struct ddoc *d = xcalloc(1, sizeof *d);
+
+	d->id = UINT32_MAX;
+	p->ops = &pane_detail_ops;
+	p->v = v;
+	p->wrap = 1;
+	p->data = d;
+	return p;
+}

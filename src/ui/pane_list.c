@@ -1,0 +1,317 @@
+/* pane_list: the message list — one row per shown message, coloured by
+ * severity, with the selected message's dialog marked in the gutter.
+ * Only visible rows are read from the log, so it costs the same at ten
+ * messages or ten million. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pane.h"
+#include "theme.h"
+#include "view.h"
+#include "engine.h"
+#include "util.h"
+
+/* Letters that carry the severity without colour (NO_COLOR, mono). */
+static const char pane_list_sev_letter[SEV__COUNT] = {
+	[SEV_NONE] = ' ', [SEV_INFO] = 'i', [SEV_OK] = '+',
+	[SEV_BENIGN] = 'b', [SEV_WARNING] = 'W', [SEV_ERROR] = 'E',
+};
+
+void
+pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
+{
+	struct msgindex *ix = engine_index(v->e);
+	const struct msg *m, *prev;
+	int64_t d;
+
+	buf[0] = '\0';
+	if (idx >= v->nids || (m = msgindex_get(ix, v->ids[idx])) == NULL)
+		return;
+	if (m->time == TIME_NONE) {
+		snprintf(buf, bufsz, "-");
+		return;
+	}
+	if (!v->time_delta) {
+		time_format(buf, bufsz, m->time, MSG_TIME_PREC(m), 0);
+		return;
+	}
+	prev = idx > 0 ? msgindex_get(ix, v->ids[idx - 1]) : NULL;
+	if (prev == NULL || prev->time == TIME_NONE) {
+		snprintf(buf, bufsz, "+0.000000");
+		return;
+	}
+	d = m->time - prev->time;
+	snprintf(buf, bufsz, "%s%lld.%06lld", d < 0 ? "-" : "+",
+	    (long long)(d < 0 ? -d : d) / 1000000,
+	    (long long)(d < 0 ? -d : d) % 1000000);
+}
+
+/* The summary of a row: start line summary, or for a diagnostic event
+ * the text the server log gives. Appends raw log bytes (sanitised by the
+ * caller). */
+static void
+pane_list_summary(struct view *v, uint32_t id, const struct msg *m,
+		  struct strbuf *out)
+{
+	struct rd_record rec;
+	struct sipmsg sm;
+	const struct sip_header *h;
+
+	if (engine_message(v->e, id, &rec, &sm) != 0)
+		return;
+	if (m->kind == MSG_DIAG) {
+		strbuf_adds(out, "diag: ");
+		h = sipmsg_find_name(&sm, "Text", 0);
+		if (h == NULL)
+			h = sipmsg_find_name(&sm, "Result-Code", 0);
+		if (h == NULL && sm.nhdrs > 0)
+			h = &sm.hdrs[0];
+		if (h != NULL)
+			strbuf_add(out, h->value.p, h->value.n);
+	} else
+		sipmsg_summary(&sm, out);
+	sipmsg_clear(&sm);
+}
+
+/* User part of an interned URI, or the URI itself. */
+static struct span
+pane_list_user(struct view *v, uint32_t uri)
+{
+	const char *s = engine_str(v->e, uri);
+	struct span u, host;
+
+	sipmsg_uri_parts((struct span){ s, strlen(s) }, &u, &host);
+	if (u.n == 0)
+		return (struct span){ s, strlen(s) };
+	return u;
+}
+
+/* Puts log text cut to w columns, with a trailing '~' when cut. */
+static int
+pane_list_cell(struct grid *g, int x, int y, int w, int role, const char *s,
+	       size_t n, const char *needle, int fill)
+{
+	struct strbuf sb;
+	size_t fit;
+	int end = x + w;
+
+	if (w <= 0)
+		return x;
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, n, 0);
+	if (grid_text_width(sb.buf, sb.len) > w) {
+		fit = grid_text_fit(sb.buf, sb.len, w - 1);
+		x = pane_put_match(g, x, y, end, role, sb.buf, fit, needle);
+		x = grid_puts(g, x, y, end, role, "~");
+	} else
+		x = pane_put_match(g, x, y, end, role, sb.buf, sb.len, needle);
+	strbuf_free(&sb);
+	if (fill)
+		x = end;
+	return x;
+}
+
+struct pane_list_cols {
+	int time, addr, summary, callid, user;
+};
+
+static void
+pane_list_columns(int w, int timew, struct pane_list_cols *c)
+{
+	int rest;
+
+	/* 3 for gutter, severity letter and a space; one space between
+	 * columns. Call-ID and user give way first on narrow panes. */
+	rest = w - 3 - timew - 1;
+	c->time = timew;
+	c->addr = rest >= 90 ? 45 : rest >= 60 ? 35 : rest * 2 / 5;
+	rest -= c->addr + 1;
+	c->user = rest >= 60 ? 16 : rest >= 40 ? 12 : 0;
+	rest -= c->user ? c->user + 1 : 0;
+	c->callid = rest >= 40 ? 12 : 0;
+	rest -= c->callid ? c->callid + 1 : 0;
+	c->summary = rest > 0 ? rest : 0;
+}
+
+static void
+pane_list_draw(struct pane *p, struct grid *g, struct rect r)
+{
+	struct view *v = p->v;
+	struct msgindex *ix = engine_index(v->e);
+	struct rect c;
+	char info[96], tbuf[48];
+	struct pane_list_cols cols;
+	struct strbuf sb;
+	const struct msg *m, *sm;
+	uint32_t seldialog = NO_DIALOG;
+	const char *arrow = p->utf8 ? " → " : " > ";
+	const char *needle = v->search;
+	int y, x, role, timew = 0, row, xend;
+	size_t i;
+
+	snprintf(info, sizeof info, "%zu/%zu", v->nids ? v->sel + 1 : 0,
+	    v->nids);
+	c = pane_heading(p, g, r, "Messages", info);
+	p->rows = c.h;
+	if (c.h <= 0)
+		return;
+	/* Keep the selection in view with a little context, like less. */
+	if (v->nids == 0) {
+		p->top = 0;
+		grid_puts(g, c.x + 2, c.y, c.x + c.w, ROLE_DIM,
+		    msgindex_count(ix) ? "no message matches the filter" :
+		    "no messages (yet)");
+		return;
+	}
+	if ((long)v->sel < p->top)
+		p->top = (int)v->sel;
+	if ((long)v->sel >= p->top + c.h)
+		p->top = (int)v->sel - c.h + 1;
+	if (p->top > 0 && (size_t)p->top + (size_t)c.h > v->nids)
+		p->top = v->nids > (size_t)c.h ? (int)(v->nids - c.h) : 0;
+
+	sm = msgindex_get(ix, view_sel_id(v));
+	if (sm != NULL)
+		seldialog = sm->dialog;
+
+	for (row = 0; row < c.h && (size_t)(p->top + row) < v->nids; row++) {
+		pane_list_time(v, (size_t)(p->top + row), tbuf, sizeof tbuf);
+		if ((int)strlen(tbuf) > timew)
+			timew = (int)strlen(tbuf);
+	}
+	pane_list_columns(c.w, timew, &cols);
+
+	strbuf_init(&sb);
+	for (row = 0; row < c.h; row++) {
+		i = (size_t)(p->top + row);
+		if (i >= v->nids)
+			break;
+		m = msgindex_get(ix, v->ids[i]);
+		if (m == NULL)
+			continue;
+		y = c.y + row;
+		xend = c.x + c.w;
+		role = theme_severity_role(m->severity);
+		if (seldialog != NO_DIALOG && m->dialog == seldialog)
+			grid_puts(g, c.x, y, xend, ROLE_GUTTER,
+			    p->utf8 ? "┃" : "|");
+		grid_printf(g, c.x + 1, y, xend, role, "%c",
+		    m->severity < SEV__COUNT ?
+		    pane_list_sev_letter[m->severity] : '?');
+		x = c.x + 3;
+		pane_list_time(v, i, tbuf, sizeof tbuf);
+		grid_printf(g, x, y, x + cols.time, role, "%*s", cols.time,
+		    tbuf);
+		x += cols.time + 1;
+		/* Addresses: each side gets half of the column. */
+		{
+			int half = (cols.addr - 3) / 2, x0 = x;
+			const char *src = engine_str(v->e, m->src);
+			const char *dst = engine_str(v->e, m->dst);
+
+			x = pane_list_cell(g, x, y, half, role, src,
+			    strlen(src), needle, 0);
+			x = grid_puts(g, x, y, x0 + cols.addr, role, arrow);
+			pane_list_cell(g, x, y, x0 + cols.addr - x, role, dst,
+			    strlen(dst), needle, 0);
+			x = x0 + cols.addr + 1;
+		}
+		strbuf_reset(&sb);
+		pane_list_summary(v, v->ids[i], m, &sb);
+		x = pane_list_cell(g, x, y, cols.summary, role, sb.buf, sb.len,
+		    needle, 1) + 1;
+		if (cols.callid) {
+			const char *cid = engine_str(v->e, m->call_id);
+
+			x = pane_list_cell(g, x, y, cols.callid, role, cid,
+			    strlen(cid), needle, 1) + 1;
+		}
+		if (cols.user) {
+			struct span u = pane_list_user(v, m->from);
+
+			pane_list_cell(g, x, y, cols.user, role, u.p, u.n,
+			    needle, 1);
+		}
+		if (i == v->sel) {
+			/* Search matches stay visible on the selected row. */
+			int sr = p->focused ? ROLE_SELECTION :
+			    ROLE_SELECTION_UNFOCUSED, cx;
+			struct grid_cell *cell;
+
+			for (cx = c.x + 1; cx < xend; cx++) {
+				cell = grid_cell(g, cx, y);
+				if (cell != NULL && cell->role != ROLE_MATCH)
+					cell->role = (uint8_t)sr;
+			}
+		}
+	}
+	strbuf_free(&sb);
+}
+
+static int
+pane_list_action(struct pane *p, enum action a)
+{
+	struct view *v = p->v;
+	long page = p->rows > 1 ? p->rows - 1 : 1;
+	size_t old = v->sel;
+
+	switch (a) {
+	case ACT_UP:
+		view_select(v, (long)v->sel - 1);
+		break;
+	case ACT_DOWN:
+		view_select(v, (long)v->sel + 1);
+		break;
+	case ACT_PAGE_UP:
+		view_select(v, (long)v->sel - page);
+		p->top -= (int)page;
+		if (p->top < 0)
+			p->top = 0;
+		break;
+	case ACT_PAGE_DOWN:
+		view_select(v, (long)v->sel + page);
+		p->top += (int)page;
+		break;
+	case ACT_HOME:
+		view_select(v, 0);
+		break;
+	case ACT_END:
+		view_select(v, (long)v->nids - 1);
+		break;
+	default:
+		return RE_NONE;
+	}
+	if (v->sel != old)
+		return RE_HANDLED | RE_REDRAW | RE_SELECT;
+	return RE_HANDLED;
+}
+
+static int
+pane_list_click(struct pane *p, int x, int y)
+{
+	long idx;
+
+	if (y < 1)
+		return RE_HANDLED;
+	idx = (long)p->top + y - 1;
+	if (idx >= (long)p->v->nids)
+		return RE_HANDLED;
+	view_select(p->v, idx);
+	return RE_HANDLED | RE_REDRAW | RE_SELECT;
+}
+
+static const struct pane_ops pane_list_ops = {
+	"list", pane_list_draw, pane_list_action, pane_list_click, NULL,
+};
+
+struct pane *
+pane_list_new(struct view *v)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+
+	p->ops = &pane_list_ops;
+	p->v = v;
+	p->shown = UINT32_MAX;
+	return p;
+}

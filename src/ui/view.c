@@ -1,0 +1,442 @@
+/* view: filter stack, visible ids, selection and search over a growing
+ * engine. Filtering is incremental — only ids indexed since the last
+ * update are examined — so the list follows indexing without rescanning. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view.h"
+#include "engine.h"
+#include "filter.h"
+#include "util.h"
+
+static void
+view_level_free(struct view_level *l)
+{
+	free(l->expr);
+	filter_free(l->f);
+}
+
+static struct view_level *
+view_top(const struct view *v)
+{
+	return &v->levels[v->nlevels - 1];
+}
+
+static void
+view_add_id(struct view *v, uint32_t id)
+{
+	v->ids = xgrow(v->ids, &v->capids, v->nids + 1, sizeof *v->ids);
+	v->ids[v->nids++] = id;
+}
+
+/* Filters index ids [from, to) through the top level and appends them. */
+static void
+view_scan(struct view *v, uint32_t from, uint32_t to)
+{
+	struct view_level *l = view_top(v);
+	struct msgindex *ix = engine_index(v->e);
+	uint32_t *out = NULL, id;
+	size_t n, i;
+
+	if (from >= to)
+		return;
+	if (l->expr == NULL) {
+		/* A dialog: its messages, not a scan of the whole index. */
+		struct dialogs *ds = engine_dialogs(v->e);
+		uint32_t d = dialogs_by_call_id(ds, l->call_id);
+		struct dialog *dl;
+
+		if (d == NO_DIALOG || (dl = dialogs_get(ds, d)) == NULL)
+			return;
+		for (i = 0; i < dl->nmsgs; i++) {
+			id = dl->msgs[i];
+			if (id >= from && id < to)
+				view_add_id(v, id);
+		}
+		return;
+	}
+	if (l->f == NULL) {
+		for (id = from; id < to; id++)
+			view_add_id(v, id);
+		return;
+	}
+	n = filter_select(l->f, v->e, from, to, &out);
+	for (i = 0; i < n; i++)
+		view_add_id(v, out[i]);
+	free(out);
+	(void)ix;
+}
+
+/* Rebuilds the list for the top level, keeping the selected message. */
+static void
+view_refilter(struct view *v, uint32_t keep_id)
+{
+	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e));
+
+	v->nids = 0;
+	view_scan(v, 0, count);
+	v->scanned = count;
+	v->sel = 0;
+	if (keep_id != UINT32_MAX)
+		view_select_id(v, keep_id);
+}
+
+struct view *
+view_new(struct engine *e, const struct rules *rules, const char *filter,
+	 char **err, int *errcol)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+
+	v->e = e;
+	v->rules = rules;
+	v->levels = xgrow(NULL, &v->caplevels, 1, sizeof *v->levels);
+	v->nlevels = 1;
+	memset(&v->levels[0], 0, sizeof v->levels[0]);
+	v->levels[0].expr = xstrdup("");
+	v->levels[0].sel_id = UINT32_MAX;
+	if (filter != NULL && *filter != '\0') {
+		struct filter *f = filter_compile(filter, err, errcol);
+
+		if (f == NULL) {
+			view_free(v);
+			return NULL;
+		}
+		free(v->levels[0].expr);
+		v->levels[0].expr = xstrdup(filter);
+		v->levels[0].f = f;
+	}
+	v->search_dir = 1;
+	view_refilter(v, UINT32_MAX);
+	v->engine_was_done = engine_done(e);
+	return v;
+}
+
+void
+view_free(struct view *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nlevels; i++)
+		view_level_free(&v->levels[i]);
+	free(v->levels);
+	free(v->ids);
+	free(v->search);
+	free(v);
+}
+
+int
+view_update(struct view *v)
+{
+	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e));
+	size_t before = v->nids;
+	size_t i;
+
+	if (!v->engine_was_done && engine_done(v->e)) {
+		/* The last step may have merged files in time order and
+		 * rebuilt the dialogs: ids changed meaning, start again. */
+		v->engine_was_done = 1;
+		for (i = 0; i < v->nlevels; i++)
+			v->levels[i].sel_id = UINT32_MAX;
+		view_refilter(v, UINT32_MAX);
+		return 1;
+	}
+	if (count <= v->scanned)
+		return 0;
+	/* dialog: terms depend on messages indexed later, so an expression
+	 * using them is rebound; plain terms only look at the new ids. */
+	view_scan(v, v->scanned, count);
+	v->scanned = count;
+	return v->nids != before;
+}
+
+static void
+view_push_level(struct view *v, struct view_level *nl)
+{
+	view_top(v)->sel_id = view_sel_id(v);
+	v->levels = xgrow(v->levels, &v->caplevels, v->nlevels + 1,
+	    sizeof *v->levels);
+	v->levels[v->nlevels++] = *nl;
+}
+
+int
+view_push_filter(struct view *v, const char *expr, char **err, int *errcol)
+{
+	struct view_level nl = { 0 };
+	uint32_t keep = view_sel_id(v);
+
+	nl.f = filter_compile(expr, err, errcol);
+	if (nl.f == NULL)
+		return -1;
+	nl.expr = xstrdup(expr);
+	nl.sel_id = UINT32_MAX;
+	view_push_level(v, &nl);
+	view_refilter(v, keep);
+	return 0;
+}
+
+void
+view_push_dialog(struct view *v, uint32_t call_id)
+{
+	struct view_level nl = { 0 };
+	uint32_t keep = view_sel_id(v);
+
+	nl.call_id = call_id;
+	nl.sel_id = UINT32_MAX;
+	view_push_level(v, &nl);
+	view_refilter(v, keep);
+}
+
+int
+view_pop(struct view *v)
+{
+	uint32_t keep = view_sel_id(v);
+
+	if (v->nlevels <= 1)
+		return -1;
+	view_level_free(view_top(v));
+	v->nlevels--;
+	/* Stay on the message being looked at: going back should widen the
+	 * view around it, not jump to where the user was before. */
+	view_refilter(v, keep != UINT32_MAX ? keep : view_top(v)->sel_id);
+	return 0;
+}
+
+void
+view_clear(struct view *v)
+{
+	uint32_t keep = view_sel_id(v);
+
+	while (v->nlevels > 1) {
+		view_level_free(view_top(v));
+		v->nlevels--;
+	}
+	if (v->levels[0].f != NULL) {
+		filter_free(v->levels[0].f);
+		v->levels[0].f = NULL;
+		free(v->levels[0].expr);
+		v->levels[0].expr = xstrdup("");
+	}
+	view_refilter(v, keep);
+}
+
+void
+view_filter_text(const struct view *v, char *buf, size_t bufsz)
+{
+	const struct view_level *l = view_top(v);
+
+	if (bufsz == 0)
+		return;
+	if (l->expr == NULL)
+		snprintf(buf, bufsz, "dialog %s",
+		    engine_str(v->e, l->call_id));
+	else
+		snprintf(buf, bufsz, "%s", l->expr);
+}
+
+const char *
+view_filter_expr(const struct view *v)
+{
+	const struct view_level *l = view_top(v);
+
+	return l->expr;
+}
+
+int
+view_has_sel(const struct view *v)
+{
+	return v->nids > 0;
+}
+
+uint32_t
+view_sel_id(const struct view *v)
+{
+	if (v->nids == 0)
+		return UINT32_MAX;
+	return v->ids[v->sel < v->nids ? v->sel : v->nids - 1];
+}
+
+void
+view_select(struct view *v, long idx)
+{
+	if (v->nids == 0) {
+		v->sel = 0;
+		return;
+	}
+	if (idx < 0)
+		idx = 0;
+	if ((size_t)idx >= v->nids)
+		idx = (long)v->nids - 1;
+	v->sel = (size_t)idx;
+}
+
+/* First position whose id is >= id (ids are in index order). */
+static size_t
+view_lower_bound(const struct view *v, uint32_t id)
+{
+	size_t lo = 0, hi = v->nids, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long
+view_find(const struct view *v, uint32_t id)
+{
+	size_t i = view_lower_bound(v, id);
+
+	if (i < v->nids && v->ids[i] == id)
+		return (long)i;
+	return -1;
+}
+
+int
+view_select_id(struct view *v, uint32_t id)
+{
+	size_t i = view_lower_bound(v, id);
+
+	view_select(v, (long)i);
+	return i < v->nids && v->ids[i] == id;
+}
+
+int
+view_dialog_step(struct view *v, int dir)
+{
+	uint32_t id = view_sel_id(v), d;
+	const struct msg *m;
+	struct dialog *dl;
+	size_t i;
+	long pos;
+
+	if (id == UINT32_MAX)
+		return -1;
+	m = msgindex_get(engine_index(v->e), id);
+	if (m == NULL || (d = m->dialog) == NO_DIALOG ||
+	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
+		return -1;
+	for (i = 0; i < dl->nmsgs && dl->msgs[i] != id; i++)
+		;
+	if (i == dl->nmsgs)
+		return -1;
+	while (1) {
+		if (dir > 0) {
+			if (++i >= dl->nmsgs)
+				return -1;
+		} else {
+			if (i-- == 0)
+				return -1;
+		}
+		if ((pos = view_find(v, dl->msgs[i])) >= 0) {
+			v->sel = (size_t)pos;
+			return 0;
+		}
+	}
+}
+
+int
+view_next_severity(struct view *v, int dir, int severity)
+{
+	struct msgindex *ix = engine_index(v->e);
+	size_t i = v->sel;
+	const struct msg *m;
+
+	if (v->nids == 0)
+		return -1;
+	while (1) {
+		if (dir > 0) {
+			if (++i >= v->nids)
+				return -1;
+		} else {
+			if (i-- == 0)
+				return -1;
+		}
+		m = msgindex_get(ix, v->ids[i]);
+		if (m != NULL && m->severity == severity) {
+			v->sel = i;
+			return 0;
+		}
+	}
+}
+
+void
+view_search_start(struct view *v, const char *text, int dir,
+		  int from_current)
+{
+	if (text != v->search) {
+		free(v->search);
+		v->search = (text != NULL && *text != '\0') ? xstrdup(text) :
+		    NULL;
+	}
+	v->search_dir = dir >= 0 ? 1 : -1;
+	v->search_state = VSEARCH_IDLE;
+	if (v->search == NULL || v->nids == 0)
+		return;
+	if (from_current)
+		v->search_pos = v->sel;
+	else if (dir >= 0)
+		v->search_pos = (v->sel + 1) % v->nids;
+	else
+		v->search_pos = (v->sel + v->nids - 1) % v->nids;
+	v->search_start = v->search_pos;
+	v->search_left = v->nids;
+	v->search_state = VSEARCH_RUNNING;
+}
+
+int
+view_matches(const struct view *v, uint32_t id)
+{
+	struct span t;
+
+	if (v->search == NULL)
+		return 0;
+	t = engine_record_text(v->e, id);
+	return span_ifind(t, v->search, strlen(v->search)) >= 0;
+}
+
+int
+view_search_step(struct view *v, size_t budget)
+{
+	if (v->search_state != VSEARCH_RUNNING)
+		return -1;
+	while (budget-- > 0 && v->search_left > 0) {
+		if (v->search_pos >= v->nids)
+			v->search_pos = 0;
+		if (view_matches(v, v->ids[v->search_pos])) {
+			v->sel = v->search_pos;
+			v->search_state = VSEARCH_IDLE;
+			return 1;
+		}
+		v->search_left--;
+		if (v->search_dir > 0)
+			v->search_pos = (v->search_pos + 1) % v->nids;
+		else
+			v->search_pos = (v->search_pos + v->nids - 1) % v->nids;
+	}
+	if (v->search_left == 0) {
+		v->search_state = VSEARCH_IDLE;
+		return -1;
+	}
+	return 0;
+}
+
+void
+view_search_cancel(struct view *v)
+{
+	v->search_state = VSEARCH_IDLE;
+}
+
+unsigned
+view_search_progress(const struct view *v)
+{
+	if (v->nids == 0 || v->search_state != VSEARCH_RUNNING)
+		return 100;
+	return (unsigned)(100 - (v->search_left * 100) / v->nids);
+}
