@@ -1,0 +1,2051 @@
+/* rules: reads a rules file (syntax in sipsnoop-rules(5)) into rule blocks
+ * with PCRE2 patterns compiled once, then rates messages with the first
+ * rule that matches, seeing each message in the context of its dialog. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "rules.h"
+#include "engine.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+
+enum rules_pred_type {
+	RP_KIND,
+	RP_DIR,
+	RP_METHOD,
+	RP_STATUS,
+	RP_HEADER,
+	RP_HEADER_RE,
+	RP_START_RE,
+	RP_BODY_RE,
+	RP_CHALLENGE,
+	RP_OUTCOME,
+	RP_REPLY,
+	RP_PHASE,
+	RP_AFTER_CANCEL,
+	RP_RETRANS,
+	RP_CREDS,
+};
+
+struct rules_range {
+	uint16_t lo, hi;
+};
+
+/* One condition line. Word lists (kind, direction, the context values)
+ * are bit masks in the order of their name tables below. */
+struct rules_pred {
+	enum rules_pred_type type;
+	int neg;
+	uint32_t line;
+	unsigned mask;
+	char **words;			/* method */
+	size_t nwords, capwords;
+	struct rules_range *ranges;	/* status */
+	size_t nranges, capranges;
+	char *hname;			/* header */
+	pcre2_code *re;
+};
+
+struct rules_rule {
+	char *name;
+	uint32_t line;
+	uint8_t severity;
+	int from_log;		/* severity log: the event's own level */
+	char *explain;
+	uint32_t explain_line;
+	struct rules_pred *preds;
+	size_t npreds, cappreds;
+};
+
+/* What a message says about itself, computed once per message and kept
+ * across calls: rating is redone whenever a dialog grows, and parsing every
+ * older message again each time would make long dialogs quadratic. */
+struct rules_facts {
+	uint64_t off;
+	uint64_t check;		/* hash of the record's ends: detects reuse */
+	uint64_t hash;		/* hash of the SIP text, for retransmissions */
+	uint32_t len;
+	uint32_t offered;	/* interned "Kerberos, NTLM", 0 when none */
+	uint32_t used;		/* interned scheme of the credentials */
+	uint16_t file;
+	uint8_t valid;
+	uint8_t creds;		/* the request carries credentials */
+	/* Dialog context as of the last rating of the dialog. */
+	uint8_t ctx_valid;
+	uint8_t answered, outcome, reply, after_cancel, retrans, creds_sent;
+	uint32_t answer_scheme;	/* scheme of the retry that answered */
+	uint32_t txn_scheme;	/* scheme of the request this answers */
+};
+
+struct rules_cache {
+	const struct engine *e;
+	struct rules_facts *v;
+	size_t cap;
+};
+
+struct rules {
+	struct rules_rule *rules;
+	size_t nrules, caprules;
+	uint32_t maxcap;
+	pcre2_match_data *md;		/* shared: sized for the largest pattern */
+	struct rules_cache *cache;	/* mutable behind a const rules */
+};
+
+struct rules_parser;
+
+static int rules_var_known(struct span);
+static void rules_check_captures(struct rules_parser *,
+				 const struct rules_rule *);
+static void rules_cache_free(struct rules_cache *);
+#include "msgindex.h"
+
+struct rules_parser {
+	const char *name;
+	struct strbuf *errs;
+	uint32_t line;
+	int nerrs;
+};
+
+static void rules_parse_error(struct rules_parser *, const char *, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+rules_parse_error(struct rules_parser *rp, const char *fmt, ...)
+{
+	va_list ap;
+
+	strbuf_addf(rp->errs, "%s:%u: ", rp->name, rp->line);
+	va_start(ap, fmt);
+	strbuf_vaddf(rp->errs, fmt, ap);
+	va_end(ap);
+	strbuf_addc(rp->errs, '\n');
+	rp->nerrs++;
+}
+
+static int
+rules_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static struct span
+rules_word(struct span *s)
+{
+	struct span w;
+	size_t i = 0;
+
+	while (i < s->n && (rules_is_space(s->p[i]) || s->p[i] == ','))
+		i++;
+	w.p = s->p + i;
+	while (i < s->n && !rules_is_space(s->p[i]) && s->p[i] != ',')
+		i++;
+	w.n = (size_t)(s->p + i - w.p);
+	s->p += i;
+	s->n -= i;
+	return w;
+}
+
+/* Matches a word against a table of names; returns the index or -1. */
+static int
+rules_lookup(struct span w, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (span_ieq(w, names[i]))
+			return i;
+	}
+	return -1;
+}
+
+static void
+rules_names_list(struct strbuf *sb, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (i > 0)
+			strbuf_adds(sb, names[i + 1] == NULL ? " or " : ", ");
+		strbuf_adds(sb, names[i]);
+	}
+}
+
+/* Parses a list of words from a fixed table into a bit mask. */
+static int
+rules_parse_mask(struct rules_parser *rp, const char *kw, struct span rest,
+		 const char *const *names, unsigned *mask)
+{
+	struct span w;
+	struct strbuf sb;
+	int i;
+
+	*mask = 0;
+	for (;;) {
+		w = rules_word(&rest);
+		if (w.n == 0)
+			break;
+		if ((i = rules_lookup(w, names)) < 0) {
+			strbuf_init(&sb);
+			rules_names_list(&sb, names);
+			rules_parse_error(rp, "%s: unknown value \"%.*s\" "
+			    "(expected %s)", kw, (int)w.n, w.p, sb.buf);
+			strbuf_free(&sb);
+			return -1;
+		}
+		*mask |= 1u << i;
+	}
+	if (*mask == 0) {
+		rules_parse_error(rp, "%s: missing value", kw);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rules_parse_status(struct rules_parser *rp, struct span rest,
+		   struct rules_pred *p)
+{
+	struct span w;
+	uint32_t lo, hi;
+	const char *dash;
+
+	for (;;) {
+		w = rules_word(&rest);
+		if (w.n == 0)
+			break;
+		if (w.n == 3 && w.p[0] >= '1' && w.p[0] <= '6' &&
+		    (w.p[1] == 'x' || w.p[1] == 'X') &&
+		    (w.p[2] == 'x' || w.p[2] == 'X')) {
+			lo = (uint32_t)(w.p[0] - '0') * 100;
+			hi = lo + 99;
+		} else if ((dash = memchr(w.p, '-', w.n)) != NULL) {
+			if (span_to_u32((struct span){ w.p,
+			    (size_t)(dash - w.p) }, &lo) != 0 ||
+			    span_to_u32((struct span){ dash + 1,
+			    w.n - (size_t)(dash - w.p) - 1 }, &hi) != 0) {
+				rules_parse_error(rp, "status: bad range "
+				    "\"%.*s\"", (int)w.n, w.p);
+				return -1;
+			}
+		} else {
+			if (span_to_u32(w, &lo) != 0) {
+				rules_parse_error(rp, "status: bad value \"%.*s\""
+				    " (expected a code like 401, a class like "
+				    "4xx or a range like 500-599)", (int)w.n,
+				    w.p);
+				return -1;
+			}
+			hi = lo;
+		}
+		if (lo < 100 || hi > 699 || lo > hi) {
+			rules_parse_error(rp, "status: \"%.*s\" is not within "
+			    "100-699", (int)w.n, w.p);
+			return -1;
+		}
+		p->ranges = xgrow(p->ranges, &p->capranges, p->nranges + 1,
+		    sizeof *p->ranges);
+		p->ranges[p->nranges].lo = (uint16_t)lo;
+		p->ranges[p->nranges].hi = (uint16_t)hi;
+		p->nranges++;
+	}
+	if (p->nranges == 0) {
+		rules_parse_error(rp, "status: missing value");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rules_parse_words(struct rules_parser *rp, const char *kw, struct span rest,
+		  struct rules_pred *p)
+{
+	struct span w;
+
+	for (;;) {
+		w = rules_word(&rest);
+		if (w.n == 0)
+			break;
+		p->words = xgrow(p->words, &p->capwords, p->nwords + 1,
+		    sizeof *p->words);
+		p->words[p->nwords++] = span_dup(w);
+	}
+	if (p->nwords == 0) {
+		rules_parse_error(rp, "%s: missing value", kw);
+		return -1;
+	}
+	return 0;
+}
+
+/* Compiles "/pattern/flags". */
+static int
+rules_parse_regex(struct rules_parser *rp, struct rules *r, const char *kw,
+		  struct span rest, struct rules_pred *p)
+{
+	struct strbuf pat;
+	uint32_t opts = 0;
+	size_t i, end;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+	uint32_t ncap;
+
+	rest = span_trim(rest);
+	if (rest.n < 2 || rest.p[0] != '/') {
+		rules_parse_error(rp, "%s: expected a pattern written "
+		    "/like this/ (flags i, s, m, x may follow)", kw);
+		return -1;
+	}
+	/* The closing slash is the last one not escaped. */
+	end = 0;
+	for (i = 1; i < rest.n; i++) {
+		if (rest.p[i] == '\\' && i + 1 < rest.n) {
+			i++;
+			continue;
+		}
+		if (rest.p[i] == '/')
+			end = i;
+	}
+	if (end == 0) {
+		rules_parse_error(rp, "%s: pattern has no closing /", kw);
+		return -1;
+	}
+	for (i = end + 1; i < rest.n; i++) {
+		switch (rest.p[i]) {
+		case 'i':
+			opts |= PCRE2_CASELESS;
+			break;
+		case 's':
+			opts |= PCRE2_DOTALL;
+			break;
+		case 'm':
+			opts |= PCRE2_MULTILINE;
+			break;
+		case 'x':
+			opts |= PCRE2_EXTENDED;
+			break;
+		default:
+			rules_parse_error(rp, "%s: unknown pattern flag '%c' "
+			    "(expected i, s, m or x)", kw, rest.p[i]);
+			return -1;
+		}
+	}
+	strbuf_init(&pat);
+	for (i = 1; i < end; i++) {
+		if (rest.p[i] == '\\' && i + 1 < end && rest.p[i + 1] == '/')
+			continue;	/* \/ is a slash */
+		strbuf_addc(&pat, rest.p[i]);
+	}
+	p->re = pcre2_compile((PCRE2_SPTR)pat.buf, pat.len,
+	    opts | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &erroff,
+	    NULL);
+	if (p->re == NULL) {
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		rules_parse_error(rp, "%s: bad pattern /%s/: %s at offset %zu",
+		    kw, pat.buf, (char *)msg, (size_t)erroff);
+		strbuf_free(&pat);
+		return -1;
+	}
+	strbuf_free(&pat);
+	/* JIT is an optimisation: when unavailable the interpreter runs. */
+	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	if (pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &ncap) == 0 &&
+	    ncap > r->maxcap)
+		r->maxcap = ncap;
+	return 0;
+}
+
+static const char *const rules_kind_names[] = {
+	"invalid", "request", "response", "diagnostic", NULL
+};
+static const char *const rules_dir_names[] = {
+	"unknown", "in", "out", NULL
+};
+static const char *const rules_yesno_names[] = { "no", "yes", NULL };
+static const char *const rules_challenge_names[] = {
+	"unanswered", "answered", NULL
+};
+static const char *const rules_outcome_names[] = {
+	"none", "success", "failure", NULL
+};
+static const char *const rules_reply_names[] = {
+	"none", "provisional", "final", NULL
+};
+static const char *const rules_phase_names[] = {
+	"provisional", "final", NULL
+};
+
+static int
+rules_header_name_ok(struct span w)
+{
+	size_t i;
+
+	if (w.n == 0)
+		return 0;
+	for (i = 0; i < w.n; i++) {
+		if ((unsigned char)w.p[i] <= ' ' || w.p[i] == ':' ||
+		    (unsigned char)w.p[i] >= 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+rules_parse_header(struct rules_parser *rp, struct rules *r, struct span rest,
+		   struct rules_pred *p)
+{
+	struct span w, tail;
+
+	w = rules_word(&rest);
+	if (!rules_header_name_ok(w)) {
+		rules_parse_error(rp, "header: missing header name");
+		return -1;
+	}
+	p->hname = span_dup(w);
+	tail = span_trim(rest);
+	if (tail.n == 0) {
+		p->type = RP_HEADER;
+		return 0;
+	}
+	if (span_ieq(tail, "absent")) {
+		p->type = RP_HEADER;
+		p->neg = !p->neg;
+		return 0;
+	}
+	if (tail.p[0] != '~') {
+		rules_parse_error(rp, "header %.*s: expected nothing, "
+		    "\"absent\" or \"~ /pattern/\"", (int)w.n, w.p);
+		return -1;
+	}
+	tail.p++;
+	tail.n--;
+	p->type = RP_HEADER_RE;
+	return rules_parse_regex(rp, r, "header", tail, p);
+}
+
+static int
+rules_parse_severity(struct rules_parser *rp, struct span rest,
+		     struct rules_rule *rule)
+{
+	struct span w, w2;
+	int s;
+
+	w = rules_word(&rest);
+	if (w.n == 0) {
+		rules_parse_error(rp, "severity: missing value");
+		return -1;
+	}
+	if (span_ieq(w, "log")) {
+		rule->from_log = 1;
+		rule->severity = SEV_INFO;
+		w2 = rules_word(&rest);
+		if (w2.n == 0)
+			return 0;
+		w = w2;
+	}
+	if ((s = severity_from_name(w.p, w.n)) < 0) {
+		rules_parse_error(rp, "severity: unknown severity \"%.*s\" "
+		    "(expected error, warning, benign, ok, info, none or log)",
+		    (int)w.n, w.p);
+		return -1;
+	}
+	rule->severity = (uint8_t)s;
+	if (rules_word(&rest).n != 0) {
+		rules_parse_error(rp, "severity: one severity only");
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks the $-expansions of an explanation so that typos show at load
+ * time and not as empty text in the viewer. */
+static int
+rules_check_explain(struct rules_parser *rp, struct span t)
+{
+	size_t i, j;
+	int depth = 0;
+
+	for (i = 0; i < t.n; i++) {
+		if (t.p[i] == ']' && depth > 0) {
+			depth--;
+			continue;
+		}
+		if (t.p[i] != '$')
+			continue;
+		if (i + 1 >= t.n) {
+			rules_parse_error(rp, "explain: lone $ at the end (write "
+			    "$$ for a dollar sign)");
+			return -1;
+		}
+		if (t.p[i + 1] == '$') {
+			i++;
+			continue;
+		}
+		if (t.p[i + 1] == '[') {
+			if (depth > 0) {
+				rules_parse_error(rp, "explain: optional parts "
+				    "$[...] cannot nest");
+				return -1;
+			}
+			depth++;
+			i++;
+			continue;
+		}
+		if (t.p[i + 1] != '{') {
+			rules_parse_error(rp, "explain: expected ${name}, $[ or "
+			    "$$ after $");
+			return -1;
+		}
+		for (j = i + 2; j < t.n && t.p[j] != '}'; j++)
+			;
+		if (j >= t.n) {
+			rules_parse_error(rp, "explain: ${ without }");
+			return -1;
+		}
+		if (!rules_var_known((struct span){ t.p + i + 2, j - i - 2 })) {
+			rules_parse_error(rp, "explain: unknown variable "
+			    "${%.*s}", (int)(j - i - 2), t.p + i + 2);
+			return -1;
+		}
+		i = j;
+	}
+	if (depth > 0) {
+		rules_parse_error(rp, "explain: $[ without ]");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+rules_pred_free(struct rules_pred *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nwords; i++)
+		free(p->words[i]);
+	free(p->words);
+	free(p->ranges);
+	free(p->hname);
+	if (p->re != NULL)
+		pcre2_code_free(p->re);
+}
+
+static void
+rules_rule_free(struct rules_rule *rule)
+{
+	size_t i;
+
+	for (i = 0; i < rule->npreds; i++)
+		rules_pred_free(&rule->preds[i]);
+	free(rule->preds);
+	free(rule->name);
+	free(rule->explain);
+}
+
+static struct rules_rule *
+rules_new_rule(struct rules_parser *rp, struct rules *r, struct span w)
+{
+	struct rules_rule *rule;
+	size_t i;
+
+	for (i = 0; i < w.n; i++) {
+		if (!(w.p[i] >= 'a' && w.p[i] <= 'z') &&
+		    !(w.p[i] >= 'A' && w.p[i] <= 'Z') &&
+		    !(w.p[i] >= '0' && w.p[i] <= '9') &&
+		    w.p[i] != '-' && w.p[i] != '_' && w.p[i] != '.') {
+			rules_parse_error(rp, "rule: bad name \"%.*s\" (letters, "
+			    "digits, - _ . only)", (int)w.n, w.p);
+			break;
+		}
+	}
+	/* Rule numbers live in a uint16_t of the message index; 0 is none. */
+	if (r->nrules >= 65534) {
+		rules_parse_error(rp, "too many rules");
+		return NULL;
+	}
+	for (i = 0; i < r->nrules; i++) {
+		if (span_eq(w, r->rules[i].name)) {
+			rules_parse_error(rp, "rule %.*s: defined twice (first "
+			    "at line %u)", (int)w.n, w.p, r->rules[i].line);
+			break;
+		}
+	}
+	r->rules = xgrow(r->rules, &r->caprules, r->nrules + 1,
+	    sizeof *r->rules);
+	rule = &r->rules[r->nrules++];
+	memset(rule, 0, sizeof *rule);
+	rule->name = span_dup(w);
+	rule->line = rp->line;
+	rule->severity = SEV__COUNT;	/* not given yet */
+	return rule;
+}
+
+static void
+rules_end_rule(struct rules_parser *rp, struct rules_rule *rule)
+{
+	uint32_t saved;
+
+	if (rule == NULL)
+		return;
+	rules_check_captures(rp, rule);
+	if (rule->severity != SEV__COUNT)
+		return;
+	saved = rp->line;
+	rp->line = rule->line;
+	rules_parse_error(rp, "rule %s: no severity", rule->name);
+	rp->line = saved;
+}
+
+static int
+rules_parse_line(struct rules_parser *rp, struct rules *r,
+		 struct rules_rule *rule, struct span kw, struct span rest,
+		 int neg)
+{
+	struct rules_pred p;
+	int rc = 0;
+	char kwbuf[32];
+
+	if (span_ieq(kw, "severity")) {
+		if (neg)
+			goto no_not;
+		return rules_parse_severity(rp, rest, rule);
+	}
+	if (span_ieq(kw, "explain")) {
+		if (neg)
+			goto no_not;
+		rest = span_trim(rest);
+		if (rule->explain != NULL) {
+			rules_parse_error(rp, "explain: given twice in rule %s",
+			    rule->name);
+			return -1;
+		}
+		if (rules_check_explain(rp, rest) != 0)
+			return -1;
+		rule->explain = span_dup(rest);
+		rule->explain_line = rp->line;
+		return 0;
+	}
+
+	memset(&p, 0, sizeof p);
+	p.neg = neg;
+	snprintf(kwbuf, sizeof kwbuf, "%.*s", (int)(kw.n < 31 ? kw.n : 31),
+	    kw.p);
+	if (span_ieq(kw, "kind")) {
+		p.type = RP_KIND;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_kind_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "direction")) {
+		p.type = RP_DIR;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_dir_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "method")) {
+		p.type = RP_METHOD;
+		rc = rules_parse_words(rp, kwbuf, rest, &p);
+	} else if (span_ieq(kw, "status")) {
+		p.type = RP_STATUS;
+		rc = rules_parse_status(rp, rest, &p);
+	} else if (span_ieq(kw, "header")) {
+		rc = rules_parse_header(rp, r, rest, &p);
+	} else if (span_ieq(kw, "start-line")) {
+		p.type = RP_START_RE;
+		rc = rules_parse_regex(rp, r, kwbuf, rest, &p);
+	} else if (span_ieq(kw, "body")) {
+		p.type = RP_BODY_RE;
+		rc = rules_parse_regex(rp, r, kwbuf, rest, &p);
+	} else if (span_ieq(kw, "challenge")) {
+		p.type = RP_CHALLENGE;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_challenge_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "outcome")) {
+		p.type = RP_OUTCOME;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_outcome_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "reply")) {
+		p.type = RP_REPLY;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_reply_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "phase")) {
+		p.type = RP_PHASE;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_phase_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "after-cancel")) {
+		p.type = RP_AFTER_CANCEL;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_yesno_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "retransmission")) {
+		p.type = RP_RETRANS;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_yesno_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "credentials-sent")) {
+		p.type = RP_CREDS;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_yesno_names,
+		    &p.mask);
+	} else {
+		rules_parse_error(rp, "unknown keyword \"%s\"", kwbuf);
+		return -1;
+	}
+	if (rc != 0) {
+		rules_pred_free(&p);
+		return -1;
+	}
+	p.line = rp->line;
+	rule->preds = xgrow(rule->preds, &rule->cappreds, rule->npreds + 1,
+	    sizeof *rule->preds);
+	rule->preds[rule->npreds++] = p;
+	return 0;
+
+no_not:
+	rules_parse_error(rp, "\"not\" cannot be used with %.*s", (int)kw.n,
+	    kw.p);
+	return -1;
+}
+
+struct rules *
+rules_parse(const char *name, const char *text, size_t len,
+	    struct strbuf *errs)
+{
+	struct rules_parser rp;
+	struct rules *r;
+	struct rules_rule *rule = NULL;
+	struct span line, rest, kw;
+	size_t pos = 0, eol;
+	int neg;
+
+	memset(&rp, 0, sizeof rp);
+	rp.name = name;
+	rp.errs = errs;
+	r = xcalloc(1, sizeof *r);
+
+	while (pos < len) {
+		rp.line++;
+		eol = pos;
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		line.p = text + pos;
+		line.n = eol - pos;
+		pos = eol < len ? eol + 1 : eol;
+
+		if (memchr(line.p, '\0', line.n) != NULL) {
+			rules_parse_error(&rp, "NUL byte in line");
+			continue;
+		}
+		line = span_trim(line);
+		if (line.n == 0 || line.p[0] == '#')
+			continue;
+		rest = line;
+		kw = rules_word(&rest);
+		neg = 0;
+		if (span_ieq(kw, "not")) {
+			neg = 1;
+			kw = rules_word(&rest);
+			if (kw.n == 0) {
+				rules_parse_error(&rp, "\"not\" without a "
+				    "condition");
+				continue;
+			}
+		}
+		if (span_ieq(kw, "rule")) {
+			if (neg) {
+				rules_parse_error(&rp, "\"not\" cannot be used "
+				    "with rule");
+				continue;
+			}
+			rules_end_rule(&rp, rule);
+			kw = rules_word(&rest);
+			if (kw.n == 0) {
+				rules_parse_error(&rp, "rule: missing name");
+				rule = NULL;
+				continue;
+			}
+			if (span_trim(rest).n != 0) {
+				rules_parse_error(&rp, "rule: one word for the "
+				    "name, conditions go on the next lines");
+			}
+			rule = rules_new_rule(&rp, r, kw);
+			continue;
+		}
+		if (rule == NULL) {
+			rules_parse_error(&rp, "\"%.*s\" outside a rule (start "
+			    "a block with: rule NAME)", (int)kw.n, kw.p);
+			continue;
+		}
+		(void)rules_parse_line(&rp, r, rule, kw, rest, neg);
+	}
+	rules_end_rule(&rp, rule);
+	if (rp.nerrs > 0) {
+		rules_free(r);
+		return NULL;
+	}
+	r->md = pcre2_match_data_create(r->maxcap + 1, NULL);
+	return r;
+}
+
+struct rules *
+rules_load(const char *path, struct strbuf *errs)
+{
+	FILE *f;
+	struct strbuf sb;
+	char buf[8192];
+	size_t n;
+	struct rules *r;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		strbuf_addf(errs, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (ferror(f)) {
+		strbuf_addf(errs, "%s: %s\n", path, strerror(errno));
+		fclose(f);
+		strbuf_free(&sb);
+		return NULL;
+	}
+	fclose(f);
+	r = rules_parse(path, sb.buf != NULL ? sb.buf : "", sb.len, errs);
+	strbuf_free(&sb);
+	return r;
+}
+
+static int
+rules_readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+char *
+rules_default_path(void)
+{
+	const char *xdg, *home;
+	char *p;
+
+	xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg != NULL && *xdg == '/') {
+		p = xasprintf("%s/sipsnoop/rules.conf", xdg);
+		if (rules_readable(p))
+			return p;
+		free(p);
+	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
+		p = xasprintf("%s/.config/sipsnoop/rules.conf", home);
+		if (rules_readable(p))
+			return p;
+		free(p);
+	}
+#ifdef SIPSNOOP_DATADIR
+	if (rules_readable(SIPSNOOP_DATADIR "/rules.conf"))
+		return xstrdup(SIPSNOOP_DATADIR "/rules.conf");
+#endif
+	if (rules_readable("data/rules.conf"))
+		return xstrdup("data/rules.conf");
+	return NULL;
+}
+
+void
+rules_free(struct rules *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nrules; i++)
+		rules_rule_free(&r->rules[i]);
+	free(r->rules);
+	if (r->md != NULL)
+		pcre2_match_data_free(r->md);
+	rules_cache_free(r->cache);
+	free(r);
+}
+
+size_t
+rules_count(const struct rules *r)
+{
+	return r == NULL ? 0 : r->nrules;
+}
+
+const char *
+rules_rule_name(const struct rules *r, unsigned rule)
+{
+	if (r == NULL || rule == 0 || rule > r->nrules)
+		return "";
+	return r->rules[rule - 1].name;
+}
+
+/* Evaluation. */
+
+enum {
+	RULES_OUT_NONE = 0,
+	RULES_OUT_SUCCESS,
+	RULES_OUT_FAILURE,
+};
+
+enum {
+	RULES_REPLY_NONE = 0,
+	RULES_REPLY_PROVISIONAL,
+	RULES_REPLY_FINAL,
+};
+
+static const char *const rules_fixed_vars[] = {
+	"status", "reason", "method", "cseq", "from", "to", "src", "dst",
+	"ruri", "call-id", "schemes", "scheme", "diagnostics", "level",
+	"rule", NULL
+};
+
+static int
+rules_is_ident(struct span s)
+{
+	size_t i;
+
+	if (s.n == 0)
+		return 0;
+	for (i = 0; i < s.n; i++) {
+		if (!(s.p[i] >= 'a' && s.p[i] <= 'z') &&
+		    !(s.p[i] >= 'A' && s.p[i] <= 'Z') &&
+		    !(s.p[i] >= '0' && s.p[i] <= '9') && s.p[i] != '_')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+rules_var_known(struct span v)
+{
+	if (rules_lookup(v, rules_fixed_vars) >= 0)
+		return 1;
+	if (span_istarts(v, "header:"))
+		return v.n > 7 && rules_header_name_ok((struct span){ v.p + 7,
+		    v.n - 7 });
+	/* Capture numbers and names; rules_check_captures() checks that
+	 * the rule's patterns have them. */
+	return rules_is_ident(v);
+}
+
+/* Whether a capture reference ${1} or ${name} exists in rule's patterns. */
+static int
+rules_capture_exists(const struct rules_rule *rule, struct span v)
+{
+	const struct rules_pred *p;
+	uint32_t n, ncap;
+	size_t i;
+	char name[64];
+
+	if (span_to_u32(v, &n) == 0) {
+		if (n == 0)
+			return 1;
+		/* Numbers refer to the last pattern of the rule. */
+		for (i = rule->npreds; i-- > 0;) {
+			p = &rule->preds[i];
+			if (p->re == NULL || p->neg)
+				continue;
+			if (pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT,
+			    &ncap) != 0)
+				return 0;
+			return n <= ncap;
+		}
+		return 0;
+	}
+	if (v.n >= sizeof name)
+		return 0;
+	memcpy(name, v.p, v.n);
+	name[v.n] = '\0';
+	for (i = 0; i < rule->npreds; i++) {
+		p = &rule->preds[i];
+		if (p->re != NULL && !p->neg &&
+		    pcre2_substring_number_from_name(p->re,
+		    (PCRE2_SPTR)name) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+rules_check_captures(struct rules_parser *rp, const struct rules_rule *rule)
+{
+	const char *t = rule->explain;
+	const char *q;
+	struct span v;
+	uint32_t saved = rp->line;
+
+	if (t == NULL)
+		return;
+	rp->line = rule->explain_line;
+	for (; *t != '\0'; t++) {
+		if (t[0] == '$' && t[1] == '$') {
+			t++;
+			continue;
+		}
+		if (t[0] != '$' || t[1] != '{')
+			continue;
+		q = strchr(t + 2, '}');
+		if (q == NULL)
+			break;
+		v.p = t + 2;
+		v.n = (size_t)(q - v.p);
+		if (rules_lookup(v, rules_fixed_vars) < 0 &&
+		    !span_istarts(v, "header:") &&
+		    !rules_capture_exists(rule, v)) {
+			rules_parse_error(rp, "explain: ${%.*s} is not a capture "
+			    "of the rule's patterns", (int)v.n, v.p);
+		}
+		t = q;
+	}
+	rp->line = saved;
+}
+
+static uint64_t
+rules_hash(uint64_t h, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define RULES_HASH_INIT 0xcbf29ce484222325ULL
+
+static void
+rules_cache_free(struct rules_cache *c)
+{
+	if (c == NULL)
+		return;
+	free(c->v);
+	free(c);
+}
+
+
+static int rules_list_has(const struct strbuf *, const char *);
+
+/* Authentication schemes. Kept here, small, rather than through the full
+ * auth decoder: the rules need only scheme names. */
+static void
+rules_scheme_name(struct span s, struct strbuf *out)
+{
+	static const char *const names[] = {
+		"NTLM", "Kerberos", "TLS-DSK", "Negotiate", "Digest", "Basic",
+		NULL
+	};
+	int i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (span_ieq(s, names[i])) {
+			strbuf_adds(out, names[i]);
+			return;
+		}
+	}
+	strbuf_add(out, s.p, s.n);
+}
+
+static int
+rules_is_token_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '!' || c == '%' || c == '*' || c == '+' || c == '`' ||
+	    c == '\'' || c == '~';
+}
+
+/* Finds up to max schemes in a challenge list: "Kerberos realm=...,
+ * NTLM realm=..." names two; a token followed by '=' is a parameter. */
+static size_t
+rules_schemes(struct span v, struct span *out, size_t max)
+{
+	size_t i = 0, n = 0, s;
+	int q;
+
+	while (i < v.n && n < max) {
+		while (i < v.n && (v.p[i] == ' ' || v.p[i] == '\t' ||
+		    v.p[i] == ',' || v.p[i] == '\r' || v.p[i] == '\n'))
+			i++;
+		s = i;
+		while (i < v.n && rules_is_token_char(v.p[i]))
+			i++;
+		if (i == s)
+			break;
+		{
+			size_t k = i;
+
+			while (k < v.n && (v.p[k] == ' ' || v.p[k] == '\t'))
+				k++;
+			if (k >= v.n || v.p[k] != '=')
+				out[n++] = (struct span){ v.p + s, i - s };
+		}
+		/* Skip to the next comma outside quotes. */
+		q = 0;
+		while (i < v.n && (q || v.p[i] != ',')) {
+			if (v.p[i] == '\\' && q && i + 1 < v.n)
+				i++;
+			else if (v.p[i] == '"')
+				q = !q;
+			i++;
+		}
+	}
+	return n;
+}
+
+/* "Kerberos, NTLM": the schemes of WWW-/Proxy-Authenticate, each once. */
+static void
+rules_offered_names(const struct sipmsg *m, struct strbuf *out)
+{
+	static const enum hdr_id ids[] = {
+		HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE
+	};
+	const struct sip_header *h;
+	struct span sch[16];
+	struct strbuf one;
+	size_t i, k, n;
+	unsigned j;
+
+	strbuf_init(&one);
+	for (j = 0; j < 2; j++) {
+		for (i = 0; (h = sipmsg_find(m, ids[j], i)) != NULL; i++) {
+			n = rules_schemes(h->value, sch, 16);
+			for (k = 0; k < n; k++) {
+				strbuf_reset(&one);
+				rules_scheme_name(sch[k], &one);
+				if (rules_list_has(out, one.buf))
+					continue;
+				if (out->len > 0)
+					strbuf_adds(out, ", ");
+				strbuf_adds(out, one.buf);
+			}
+		}
+	}
+	strbuf_free(&one);
+}
+
+/* Whether the request carries credentials; their scheme goes to out. */
+static int
+rules_credentials(const struct sipmsg *m, struct strbuf *out)
+{
+	const struct sip_header *h;
+	struct span sch[1];
+
+	if ((h = sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0)) == NULL &&
+	    (h = sipmsg_find(m, HDR_AUTHORIZATION, 0)) == NULL)
+		return 0;
+	if (rules_schemes(h->value, sch, 1) == 1)
+		rules_scheme_name(sch[0], out);
+	return 1;
+}
+
+/* Whether a ", "-separated list already holds name. */
+static int
+rules_list_has(const struct strbuf *sb, const char *name)
+{
+	const char *p = sb->buf;
+	size_t nl = strlen(name);
+
+	if (p == NULL)
+		return 0;
+	while (*p != '\0') {
+		if (strncmp(p, name, nl) == 0 && (p[nl] == ',' || p[nl] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) == NULL)
+			break;
+		p += 2;
+	}
+	return 0;
+}
+
+static uint32_t
+rules_intern_buf(const struct engine *e, struct strbuf *sb)
+{
+	if (sb->len == 0)
+		return 0;
+	return intern_add(engine_strings(e), sb->buf, sb->len);
+}
+
+/* Per-message facts; recomputed when the entry does not describe the same
+ * record (ids change when the engine merges files by time, and a test may
+ * run a new engine at the old one's address). */
+static struct rules_facts *
+rules_facts_get(const struct rules *r, const struct engine *e, uint32_t id)
+{
+	struct rules *rw = (struct rules *)(uintptr_t)r;
+	struct rules_cache *c;
+	struct rules_facts *f;
+	struct msg *msg = msgindex_get(engine_index(e), id);
+	struct span text;
+	struct rd_record rec;
+	struct sipmsg m;
+	struct strbuf sb;
+	uint64_t check;
+	size_t old;
+
+	if ((c = rw->cache) == NULL)
+		c = rw->cache = xcalloc(1, sizeof *c);
+	if (c->e != e) {
+		if (c->cap > 0)
+			memset(c->v, 0, c->cap * sizeof *c->v);
+		c->e = e;
+	}
+	if (id >= c->cap) {
+		old = c->cap;
+		c->v = xgrow(c->v, &c->cap, (size_t)id + 1, sizeof *c->v);
+		memset(c->v + old, 0, (c->cap - old) * sizeof *c->v);
+	}
+	f = &c->v[id];
+	text = engine_record_text(e, id);
+	check = rules_hash(RULES_HASH_INIT, text.p, text.n < 128 ? text.n : 128);
+	if (text.n > 128)
+		check = rules_hash(check, text.p + text.n - 128, 128);
+	if (f->valid && f->off == msg->off && f->file == msg->file &&
+	    f->len == msg->len && f->check == check)
+		return f;
+
+	memset(f, 0, sizeof *f);
+	f->off = msg->off;
+	f->file = msg->file;
+	f->len = msg->len;
+	f->check = check;
+	f->valid = 1;
+	if (engine_message(e, id, &rec, &m) != 0)
+		return f;
+	if (rec.kind == REC_SIP && m.kind != SIP_INVALID) {
+		f->hash = rules_hash(RULES_HASH_INIT, rec.start.p, rec.start.n);
+		f->hash = rules_hash(f->hash, "\n", 1);
+		f->hash = rules_hash(f->hash, rec.hdrs.p, rec.hdrs.n);
+		f->hash = rules_hash(f->hash, "\n", 1);
+		f->hash = rules_hash(f->hash, rec.body.p, rec.body.n);
+		if (f->hash == 0)
+			f->hash = 1;
+		strbuf_init(&sb);
+		rules_offered_names(&m, &sb);
+		f->offered = rules_intern_buf(e, &sb);
+		strbuf_reset(&sb);
+		if (m.kind == SIP_REQUEST && rules_credentials(&m, &sb)) {
+			f->creds = 1;
+			f->used = rules_intern_buf(e, &sb);
+		}
+		strbuf_free(&sb);
+	}
+	sipmsg_clear(&m);
+	return f;
+}
+
+/* Transactions of a dialog, keyed by (method, CSeq number). */
+struct rules_txn {
+	uint32_t method;
+	uint32_t cseq;
+	uint8_t used;
+	uint8_t got_prov;
+	uint8_t got_final;
+	uint16_t final_status;
+	uint32_t scheme;	/* credentials of its request */
+};
+
+struct rules_txns {
+	struct rules_txn *v;
+	size_t mask;
+};
+
+static void
+rules_txns_init(struct rules_txns *t, size_t n)
+{
+	size_t sz = 16;
+
+	while (sz < n * 2)
+		sz <<= 1;
+	t->v = xcalloc(sz, sizeof *t->v);
+	t->mask = sz - 1;
+}
+
+static struct rules_txn *
+rules_txn(struct rules_txns *t, uint32_t method, uint32_t cseq, int add)
+{
+	size_t i;
+
+	i = (size_t)((method * 2654435761u) ^ (cseq * 40503u)) & t->mask;
+	for (;; i = (i + 1) & t->mask) {
+		if (!t->v[i].used) {
+			if (!add)
+				return NULL;
+			t->v[i].used = 1;
+			t->v[i].method = method;
+			t->v[i].cseq = cseq;
+			return &t->v[i];
+		}
+		if (t->v[i].method == method && t->v[i].cseq == cseq)
+			return &t->v[i];
+	}
+}
+
+/* Per method: few per dialog, so a short array. */
+struct rules_meth {
+	uint32_t method;
+	uint32_t hi_cseq;
+	int has_creds;
+	uint32_t creds_min;	/* forward pass: lowest CSeq with credentials */
+	int later_creds;
+	uint32_t later_max;	/* backward pass: highest later CSeq with creds */
+	uint32_t later_scheme;
+};
+
+static struct rules_meth *
+rules_meth(struct rules_meth **v, size_t *n, size_t *cap, uint32_t method)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if ((*v)[i].method == method)
+			return &(*v)[i];
+	}
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	memset(&(*v)[*n], 0, sizeof **v);
+	(*v)[*n].method = method;
+	return &(*v)[(*n)++];
+}
+
+/* Earlier messages, for retransmissions: (hash, src, dir). */
+struct rules_seen {
+	uint64_t hash;
+	uint32_t src;
+	uint8_t dir;
+};
+
+/* Fills the context of every message of dialog d into its facts. */
+static void
+rules_dialog_context(const struct rules *r, const struct engine *e,
+		     const struct dialog *d)
+{
+	struct msgindex *ix = engine_index(e);
+	size_t n = d->nmsgs, i, nm = 0, capm = 0, smask, j;
+	struct rules_facts **fv;
+	struct rules_txns txns;
+	struct rules_txn *t, *ct;
+	struct rules_meth *mv = NULL, *mt;
+	struct rules_seen *seen;
+	struct msg *msg;
+	uint32_t cancel;
+
+	fv = xcalloc(n ? n : 1, sizeof *fv);
+	for (i = 0; i < n; i++)
+		fv[i] = rules_facts_get(r, e, d->msgs[i]);
+	/* rules_facts may have moved the cache; take the pointers again. */
+	for (i = 0; i < n; i++)
+		fv[i] = &r->cache->v[d->msgs[i]];
+
+	cancel = intern_lookup(engine_strings(e), "CANCEL", 6);
+	rules_txns_init(&txns, n);
+	smask = txns.mask;
+	seen = xcalloc(smask + 1, sizeof *seen);
+
+	/* Forward: transactions, credentials so far, CANCELs, repeats. */
+	for (i = 0; i < n; i++) {
+		struct rules_facts *f = fv[i];
+
+		msg = msgindex_get(ix, d->msgs[i]);
+		f->answered = f->outcome = f->reply = 0;
+		f->after_cancel = f->retrans = f->creds_sent = 0;
+		f->answer_scheme = f->txn_scheme = 0;
+		f->ctx_valid = 1;
+
+		if (f->hash != 0) {
+			j = (size_t)(f->hash ^ (f->hash >> 29)) & smask;
+			for (;; j = (j + 1) & smask) {
+				if (seen[j].hash == 0) {
+					seen[j].hash = f->hash;
+					seen[j].src = msg->src;
+					seen[j].dir = msg->dir;
+					break;
+				}
+				if (seen[j].hash == f->hash &&
+				    seen[j].src == msg->src &&
+				    seen[j].dir == msg->dir) {
+					f->retrans = 1;
+					break;
+				}
+			}
+		}
+		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
+		    msg->kind != MSG_RESPONSE))
+			continue;
+		t = rules_txn(&txns, msg->method, msg->cseq, 1);
+		mt = rules_meth(&mv, &nm, &capm, msg->method);
+		if (msg->cseq > mt->hi_cseq)
+			mt->hi_cseq = msg->cseq;
+		if (msg->kind == MSG_REQUEST) {
+			if (f->creds) {
+				t->scheme = f->used;
+				if (!mt->has_creds || msg->cseq < mt->creds_min)
+					mt->creds_min = msg->cseq;
+				mt->has_creds = 1;
+			}
+		} else {
+			if (msg->status >= 200) {
+				t->got_final = 1;
+				t->final_status = msg->status;
+			} else if (msg->status >= 100)
+				t->got_prov = 1;
+			if (cancel != 0 && msg->method != cancel &&
+			    (ct = rules_txn(&txns, cancel, msg->cseq, 0)) !=
+			    NULL)
+				f->after_cancel = 1;
+		}
+		f->creds_sent = mt->has_creds && mt->creds_min <= msg->cseq;
+	}
+
+	/* Backward: was a challenge answered by a later request. */
+	for (i = n; i-- > 0;) {
+		struct rules_facts *f = fv[i];
+
+		msg = msgindex_get(ix, d->msgs[i]);
+		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
+		    msg->kind != MSG_RESPONSE))
+			continue;
+		mt = rules_meth(&mv, &nm, &capm, msg->method);
+		if (mt->later_creds && mt->later_max > msg->cseq) {
+			f->answered = 1;
+			f->answer_scheme = mt->later_scheme;
+		}
+		if (msg->kind == MSG_REQUEST && f->creds) {
+			if (!mt->later_creds || msg->cseq > mt->later_max)
+				mt->later_max = msg->cseq;
+			mt->later_creds = 1;
+			mt->later_scheme = f->used;
+		}
+	}
+
+	/* What each method finally got, and each request's reply. */
+	for (i = 0; i < n; i++) {
+		struct rules_facts *f = fv[i];
+
+		msg = msgindex_get(ix, d->msgs[i]);
+		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
+		    msg->kind != MSG_RESPONSE))
+			continue;
+		mt = rules_meth(&mv, &nm, &capm, msg->method);
+		t = rules_txn(&txns, msg->method, mt->hi_cseq, 0);
+		if (t != NULL && t->got_final)
+			f->outcome = t->final_status < 300 ? RULES_OUT_SUCCESS :
+			    RULES_OUT_FAILURE;
+		t = rules_txn(&txns, msg->method, msg->cseq, 0);
+		if (t != NULL) {
+			f->reply = t->got_final ? RULES_REPLY_FINAL :
+			    t->got_prov ? RULES_REPLY_PROVISIONAL :
+			    RULES_REPLY_NONE;
+			f->txn_scheme = t->scheme;
+		}
+	}
+	free(seen);
+	free(mv);
+	free(txns.v);
+	free(fv);
+}
+
+/* One message being rated or explained. */
+struct rules_eval {
+	const struct rules *r;
+	const struct engine *e;
+	uint32_t id;
+	struct msg *msg;
+	const struct rules_facts *f;
+	int parsed;		/* 1 parsed, -1 could not be read */
+	struct rd_record rec;
+	struct sipmsg m;
+	/* Captures of the pattern conditions that matched (explain only). */
+	int want_caps;
+	struct rules_cap {
+		const pcre2_code *re;
+		struct span subj;
+		PCRE2_SIZE ov[20];
+		int n;
+	} caps[8];
+	size_t ncaps;
+};
+
+static int
+rules_eval_parse(struct rules_eval *ev)
+{
+	if (ev->parsed == 0) {
+		if (engine_message(ev->e, ev->id, &ev->rec, &ev->m) == 0)
+			ev->parsed = 1;
+		else
+			ev->parsed = -1;
+	}
+	return ev->parsed == 1;
+}
+
+static void
+rules_eval_done(struct rules_eval *ev)
+{
+	if (ev->parsed == 1)
+		sipmsg_clear(&ev->m);
+	ev->parsed = 0;
+}
+
+static int
+rules_re_match(struct rules_eval *ev, const pcre2_code *re, struct span s)
+{
+	pcre2_match_data *md = ev->r->md;
+	PCRE2_SIZE *ov;
+	struct rules_cap *c;
+	int rc, i;
+
+	rc = pcre2_match(re, (PCRE2_SPTR)(s.p != NULL ? s.p : ""), s.n, 0, 0,
+	    md, NULL);
+	if (rc < 0)
+		return 0;
+	if (ev->want_caps && ev->ncaps < sizeof ev->caps / sizeof ev->caps[0]) {
+		c = &ev->caps[ev->ncaps++];
+		c->re = re;
+		c->subj = s;
+		ov = pcre2_get_ovector_pointer(md);
+		if (rc == 0 || rc > 10)
+			rc = 10;
+		c->n = rc;
+		for (i = 0; i < 2 * rc; i++)
+			c->ov[i] = ov[i];
+	}
+	return 1;
+}
+
+static int
+rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
+{
+	const struct msg *msg = ev->msg;
+	const struct rules_facts *f = ev->f;
+	const struct sip_header *h;
+	const char *s;
+	size_t i;
+
+	switch (p->type) {
+	case RP_KIND:
+		return (p->mask >> msg->kind) & 1;
+	case RP_DIR:
+		return (p->mask >> msg->dir) & 1;
+	case RP_METHOD:
+		if (msg->method == 0)
+			return 0;
+		s = engine_str(ev->e, msg->method);
+		for (i = 0; i < p->nwords; i++) {
+			if (strcasecmp(s, p->words[i]) == 0)
+				return 1;
+		}
+		return 0;
+	case RP_STATUS:
+		if (msg->kind != MSG_RESPONSE)
+			return 0;
+		for (i = 0; i < p->nranges; i++) {
+			if (msg->status >= p->ranges[i].lo &&
+			    msg->status <= p->ranges[i].hi)
+				return 1;
+		}
+		return 0;
+	case RP_HEADER:
+		if (!rules_eval_parse(ev))
+			return 0;
+		return sipmsg_find_name(&ev->m, p->hname, 0) != NULL;
+	case RP_HEADER_RE:
+		if (!rules_eval_parse(ev))
+			return 0;
+		for (i = 0; (h = sipmsg_find_name(&ev->m, p->hname, i)) != NULL;
+		    i++) {
+			if (rules_re_match(ev, p->re, h->value))
+				return 1;
+		}
+		return 0;
+	case RP_START_RE:
+		if (!rules_eval_parse(ev))
+			return 0;
+		return rules_re_match(ev, p->re, ev->rec.start);
+	case RP_BODY_RE:
+		if (!rules_eval_parse(ev))
+			return 0;
+		return rules_re_match(ev, p->re, ev->rec.body);
+	case RP_CHALLENGE:
+		return (p->mask >> (f->answered ? 1 : 0)) & 1;
+	case RP_OUTCOME:
+		return (p->mask >> f->outcome) & 1;
+	case RP_REPLY:
+		if (msg->kind != MSG_REQUEST)
+			return 0;
+		return (p->mask >> f->reply) & 1;
+	case RP_PHASE:
+		if (msg->kind != MSG_RESPONSE || msg->status < 100)
+			return 0;
+		return (p->mask >> (msg->status >= 200 ? 1 : 0)) & 1;
+	case RP_AFTER_CANCEL:
+		return (p->mask >> (f->after_cancel ? 1 : 0)) & 1;
+	case RP_RETRANS:
+		return (p->mask >> (f->retrans ? 1 : 0)) & 1;
+	case RP_CREDS:
+		return (p->mask >> (f->creds_sent ? 1 : 0)) & 1;
+	}
+	return 0;
+}
+
+static int
+rules_rule_test(struct rules_eval *ev, const struct rules_rule *rule)
+{
+	size_t i;
+	int ok;
+
+	ev->ncaps = 0;
+	for (i = 0; i < rule->npreds; i++) {
+		ok = rules_pred_test(ev, &rule->preds[i]);
+		if (rule->preds[i].neg) {
+			ok = !ok;
+			/* A negated pattern's captures mean nothing. */
+			if (rule->preds[i].re != NULL && ev->ncaps > 0 &&
+			    ev->caps[ev->ncaps - 1].re == rule->preds[i].re)
+				ev->ncaps--;
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Severity from a log's own level words (TL_ERROR, Warning, INFO ...). */
+static int
+rules_level_severity(struct span s)
+{
+	s = span_trim(s);
+	if (s.n == 0)
+		return -1;
+	if (span_ifind(s, "err", 3) >= 0 || span_ifind(s, "fatal", 5) >= 0 ||
+	    span_ifind(s, "crit", 4) >= 0 || span_ifind(s, "emerg", 5) >= 0 ||
+	    span_ifind(s, "alert", 5) >= 0 || span_ifind(s, "fail", 4) >= 0)
+		return SEV_ERROR;
+	if (span_ifind(s, "warn", 4) >= 0)
+		return SEV_WARNING;
+	if (span_ifind(s, "info", 4) >= 0 || span_ifind(s, "notice", 6) >= 0)
+		return SEV_INFO;
+	if (span_ifind(s, "verbose", 7) >= 0 || span_ifind(s, "debug", 5) >= 0 ||
+	    span_ifind(s, "noise", 5) >= 0 || span_ifind(s, "trace", 5) >= 0)
+		return SEV_NONE;
+	return -1;
+}
+
+static int
+rules_log_severity(struct rules_eval *ev, int fallback)
+{
+	const struct sip_header *h;
+	int s;
+
+	if (!rules_eval_parse(ev))
+		return fallback;
+	if ((h = sipmsg_find_name(&ev->m, "Severity", 0)) != NULL &&
+	    (s = rules_level_severity(h->value)) >= 0)
+		return s;
+	if ((s = rules_level_severity(ev->rec.diag_level)) >= 0)
+		return s;
+	return fallback;
+}
+
+/* Index (1-based) of the first rule matching ev's message, 0 for none. */
+static unsigned
+rules_first_match(struct rules_eval *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->r->nrules; i++) {
+		if (rules_rule_test(ev, &ev->r->rules[i]))
+			return (unsigned)i + 1;
+	}
+	return 0;
+}
+
+static void
+rules_rate_one(const struct rules *r, struct engine *e, uint32_t id,
+	       const struct rules_facts *f)
+{
+	struct rules_eval ev;
+	const struct rules_rule *rule;
+	unsigned k;
+	struct msg *msg = msgindex_get(engine_index(e), id);
+
+	memset(&ev, 0, sizeof ev);
+	ev.r = r;
+	ev.e = e;
+	ev.id = id;
+	ev.msg = msg;
+	ev.f = f;
+	msg->flags &= (uint16_t)~RECF_RETRANS;
+	if (f->retrans)
+		msg->flags |= RECF_RETRANS;
+	k = rules_first_match(&ev);
+	msg->rule = (uint16_t)k;
+	if (k == 0)
+		msg->severity = SEV_NONE;
+	else {
+		rule = &r->rules[k - 1];
+		msg->severity = rule->from_log ?
+		    (uint8_t)rules_log_severity(&ev, rule->severity) :
+		    rule->severity;
+	}
+	rules_eval_done(&ev);
+}
+
+/* Dialog order of severities: benign is an expected event, not a failure,
+ * so it ranks below ok; a dialog of 401 benign + 200 ok is ok. */
+static int
+rules_dialog_rank(int s)
+{
+	static const int rank[SEV__COUNT] = {
+		[SEV_NONE] = 0, [SEV_INFO] = 1, [SEV_BENIGN] = 2,
+		[SEV_OK] = 3, [SEV_WARNING] = 4, [SEV_ERROR] = 5,
+	};
+
+	return s >= 0 && s < SEV__COUNT ? rank[s] : 0;
+}
+
+void
+rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
+{
+	struct dialog *dg = dialogs_get(engine_dialogs(e), d);
+	struct msgindex *ix = engine_index(e);
+	struct msg *msg;
+	size_t i;
+	int worst = SEV_NONE;
+	uint32_t auth = 0;
+
+	if (dg == NULL)
+		return;
+	if (r == NULL || r->nrules == 0) {
+		for (i = 0; i < dg->nmsgs; i++) {
+			msg = msgindex_get(ix, dg->msgs[i]);
+			msg->severity = SEV_NONE;
+			msg->rule = 0;
+		}
+		dg->severity = SEV_NONE;
+		return;
+	}
+	rules_dialog_context(r, e, dg);
+	for (i = 0; i < dg->nmsgs; i++) {
+		const struct rules_facts *f = &r->cache->v[dg->msgs[i]];
+
+		rules_rate_one(r, e, dg->msgs[i], f);
+		msg = msgindex_get(ix, dg->msgs[i]);
+		if (rules_dialog_rank(msg->severity) > rules_dialog_rank(worst))
+			worst = msg->severity;
+		if (f->creds && f->used != 0)
+			auth = f->used;
+	}
+	dg->severity = (uint8_t)worst;
+	dg->auth = auth;
+}
+
+void
+rules_rate_message(const struct rules *r, struct engine *e, uint32_t id)
+{
+	struct rules_facts *f;
+	struct msg *msg = msgindex_get(engine_index(e), id);
+
+	if (msg == NULL)
+		return;
+	if (r == NULL || r->nrules == 0) {
+		msg->severity = SEV_NONE;
+		msg->rule = 0;
+		return;
+	}
+	f = rules_facts_get(r, e, id);
+	/* Without a dialog there is no context to speak of. */
+	f->answered = f->outcome = f->reply = 0;
+	f->after_cancel = f->retrans = f->creds_sent = 0;
+	f->answer_scheme = f->txn_scheme = 0;
+	f->ctx_valid = 1;
+	rules_rate_one(r, e, id, f);
+}
+
+/* Explanations. */
+
+/* Value of a ;name=value or name="value" parameter in a header value. */
+static struct span
+rules_hparam(struct span v, const char *name)
+{
+	size_t i = 0, nl = strlen(name), s;
+	int q = 0;
+
+	while (i < v.n) {
+		if (v.p[i] == '"') {
+			q = !q;
+			i++;
+			continue;
+		}
+		if (!q && (v.p[i] == ';' || v.p[i] == ',')) {
+			i++;
+			while (i < v.n && (v.p[i] == ' ' || v.p[i] == '\t'))
+				i++;
+			if (i + nl < v.n && strncasecmp(v.p + i, name, nl) == 0 &&
+			    v.p[i + nl] == '=') {
+				i += nl + 1;
+				if (i < v.n && v.p[i] == '"') {
+					s = ++i;
+					while (i < v.n && v.p[i] != '"')
+						i++;
+					return (struct span){ v.p + s, i - s };
+				}
+				s = i;
+				while (i < v.n && v.p[i] != ';' && v.p[i] != ',')
+					i++;
+				return span_trim((struct span){ v.p + s,
+				    i - s });
+			}
+			continue;
+		}
+		i++;
+	}
+	return SPAN_NULL;
+}
+
+/* ms-diagnostics, else Warning, else Reason, as one short phrase. */
+static void
+rules_diagnostics(const struct sipmsg *m, struct strbuf *out)
+{
+	const struct sip_header *h;
+	struct span v, code, text;
+	size_t i;
+
+	if ((h = sipmsg_find(m, HDR_MS_DIAGNOSTICS, 0)) != NULL ||
+	    (h = sipmsg_find(m, HDR_MS_DIAGNOSTICS_PUBLIC, 0)) != NULL) {
+		v = h->value;
+		for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+			;
+		code = (struct span){ v.p, i };
+		text = rules_hparam(v, "reason");
+		strbuf_adds(out, "ms-diagnostics");
+		if (code.n > 0)
+			strbuf_addf(out, " %.*s", (int)code.n, code.p);
+		if (text.p != NULL)
+			strbuf_addf(out, ": %.*s", (int)text.n, text.p);
+		return;
+	}
+	if ((h = sipmsg_find(m, HDR_WARNING, 0)) != NULL) {
+		v = h->value;
+		text = SPAN_NULL;
+		for (i = 0; i < v.n && v.p[i] != '"'; i++)
+			;
+		if (i < v.n) {
+			size_t s = i + 1;
+
+			for (i = s; i < v.n && v.p[i] != '"'; i++)
+				;
+			text = (struct span){ v.p + s, i - s };
+		}
+		for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+			;
+		strbuf_addf(out, "Warning %.*s", (int)i, v.p);
+		if (text.p != NULL)
+			strbuf_addf(out, ": %.*s", (int)text.n, text.p);
+		return;
+	}
+	if ((h = sipmsg_find(m, HDR_REASON, 0)) != NULL) {
+		v = h->value;
+		text = rules_hparam(v, "text");
+		if (text.p != NULL)
+			strbuf_addf(out, "Reason: %.*s", (int)text.n, text.p);
+		else
+			strbuf_addf(out, "Reason: %.*s", (int)v.n, v.p);
+	}
+}
+
+static void
+rules_add_capture(const struct rules_eval *ev, const struct rules_cap *c,
+		  int k, struct strbuf *out)
+{
+	if (k < 0 || k >= c->n || c->ov[2 * k] == PCRE2_UNSET)
+		return;
+	strbuf_add(out, c->subj.p + c->ov[2 * k],
+	    c->ov[2 * k + 1] - c->ov[2 * k]);
+}
+
+/* Appends variable v; the caller sanitises nothing here: the result is
+ * text from the log and goes through sanitize_append where it is shown. */
+static void
+rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
+{
+	const struct msg *msg = ev->msg;
+	const struct sip_header *h;
+	uint32_t n, sid;
+	size_t i;
+	char name[64];
+	int k;
+
+	if (span_istarts(v, "header:")) {
+		char hn[128];
+
+		if (v.n - 7 >= sizeof hn || !rules_eval_parse(ev))
+			return;
+		memcpy(hn, v.p + 7, v.n - 7);
+		hn[v.n - 7] = '\0';
+		if ((h = sipmsg_find_name(&ev->m, hn, 0)) != NULL)
+			strbuf_add(out, h->value.p, h->value.n);
+		return;
+	}
+	switch (rules_lookup(v, rules_fixed_vars)) {
+	case 0:	/* status */
+		if (msg->kind == MSG_RESPONSE)
+			strbuf_addf(out, "%u", msg->status);
+		return;
+	case 1:	/* reason */
+		if (rules_eval_parse(ev) && ev->m.kind == SIP_RESPONSE)
+			strbuf_add(out, ev->m.reason.p, ev->m.reason.n);
+		return;
+	case 2:
+		strbuf_adds(out, engine_str(ev->e, msg->method));
+		return;
+	case 3:
+		if (msg->cseq != 0)
+			strbuf_addf(out, "%u", msg->cseq);
+		return;
+	case 4:
+		strbuf_adds(out, engine_str(ev->e, msg->from));
+		return;
+	case 5:
+		strbuf_adds(out, engine_str(ev->e, msg->to));
+		return;
+	case 6:
+		strbuf_adds(out, engine_str(ev->e, msg->src));
+		return;
+	case 7:
+		strbuf_adds(out, engine_str(ev->e, msg->dst));
+		return;
+	case 8:
+		strbuf_adds(out, engine_str(ev->e, msg->ruri));
+		return;
+	case 9:
+		strbuf_adds(out, engine_str(ev->e, msg->call_id));
+		return;
+	case 10:	/* schemes */
+		strbuf_adds(out, engine_str(ev->e, ev->f->offered));
+		return;
+	case 11:	/* scheme */
+		sid = msg->kind == MSG_REQUEST ? ev->f->used :
+		    ev->f->txn_scheme != 0 && !ev->f->answered ?
+		    ev->f->txn_scheme : ev->f->answer_scheme != 0 ?
+		    ev->f->answer_scheme : ev->f->txn_scheme;
+		strbuf_adds(out, engine_str(ev->e, sid));
+		return;
+	case 12:
+		if (rules_eval_parse(ev))
+			rules_diagnostics(&ev->m, out);
+		return;
+	case 13:	/* level */
+		if (rules_eval_parse(ev)) {
+			if ((h = sipmsg_find_name(&ev->m, "Severity", 0)) !=
+			    NULL)
+				strbuf_add(out, h->value.p, h->value.n);
+			else
+				strbuf_add(out, ev->rec.diag_level.p,
+				    ev->rec.diag_level.n);
+		}
+		return;
+	case 14:
+		if (msg->rule != 0)
+			strbuf_adds(out, rules_rule_name(ev->r, msg->rule));
+		return;
+	}
+	if (ev->ncaps == 0)
+		return;
+	if (span_to_u32(v, &n) == 0) {
+		rules_add_capture(ev, &ev->caps[ev->ncaps - 1], (int)n, out);
+		return;
+	}
+	if (v.n >= sizeof name)
+		return;
+	memcpy(name, v.p, v.n);
+	name[v.n] = '\0';
+	for (i = 0; i < ev->ncaps; i++) {
+		k = pcre2_substring_number_from_name(ev->caps[i].re,
+		    (PCRE2_SPTR)name);
+		if (k >= 0 && k < ev->caps[i].n &&
+		    ev->caps[i].ov[2 * k] != PCRE2_UNSET) {
+			rules_add_capture(ev, &ev->caps[i], k, out);
+			return;
+		}
+	}
+}
+
+/* Expands an explanation: ${var}, $$, and $[...] which is dropped when a
+ * variable inside it comes out empty. */
+static void
+rules_expand(struct rules_eval *ev, const char *t, struct strbuf *out)
+{
+	size_t optstart = 0, before;
+	int inopt = 0, optempty = 0;
+	const char *q;
+
+	for (; *t != '\0'; t++) {
+		if (t[0] == '$' && t[1] == '$') {
+			strbuf_addc(out, '$');
+			t++;
+			continue;
+		}
+		if (t[0] == '$' && t[1] == '[' && !inopt) {
+			inopt = 1;
+			optempty = 0;
+			optstart = out->len;
+			t++;
+			continue;
+		}
+		if (t[0] == ']' && inopt) {
+			inopt = 0;
+			if (optempty) {
+				out->len = optstart;
+				if (out->buf != NULL)
+					out->buf[out->len] = '\0';
+			}
+			continue;
+		}
+		if (t[0] == '$' && t[1] == '{' &&
+		    (q = strchr(t + 2, '}')) != NULL) {
+			before = out->len;
+			rules_expand_var(ev, (struct span){ t + 2,
+			    (size_t)(q - t - 2) }, out);
+			if (out->len == before)
+				optempty = 1;
+			t = q;
+			continue;
+		}
+		strbuf_addc(out, *t);
+	}
+}
+
+void
+rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
+	      struct strbuf *out)
+{
+	struct rules_eval ev;
+	struct rules_facts *f;
+	struct msg *msg;
+	const struct rules_rule *rule;
+	const struct dialog *dg;
+
+	if (r == NULL || (msg = msgindex_get(engine_index(e), id)) == NULL ||
+	    id >= msgindex_count(engine_index(e)))
+		return;
+	if (msg->rule == 0 || msg->rule > r->nrules)
+		return;
+	rule = &r->rules[msg->rule - 1];
+	if (rule->explain == NULL || *rule->explain == '\0')
+		return;
+	f = rules_facts_get(r, e, id);
+	if (!f->ctx_valid) {
+		if (msg->dialog != NO_DIALOG &&
+		    (dg = dialogs_get(engine_dialogs(e), msg->dialog)) != NULL)
+			rules_dialog_context(r, e, dg);
+		f = &r->cache->v[id];
+		f->ctx_valid = 1;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.r = r;
+	ev.e = e;
+	ev.id = id;
+	ev.msg = msg;
+	ev.f = f;
+	ev.want_caps = 1;
+	/* Run the rule again for its captures; it matched when rated. */
+	(void)rules_rule_test(&ev, rule);
+	rules_expand(&ev, rule->explain, out);
+	rules_eval_done(&ev);
+}
