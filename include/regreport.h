@@ -1,0 +1,50 @@
+/* regreport: one summary per REGISTER dialog (who registered from where to
+ * where, which schemes were offered and used, how many attempts, how it
+ * ended and why), for --registrations and a view of the viewer. */
+#ifndef SIPSNOOP_REGREPORT_H
+#define SIPSNOOP_REGREPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct engine;
+struct rules;
+
+struct regreport_entry {
+	uint32_t dialog;	/* dialog id */
+	char *user;		/* From URI of the first REGISTER */
+	char *client;		/* "host:port" the REGISTER came from, "" unknown */
+	char *server;		/* "host:port" it went to, "" unknown */
+	char *offered;		/* schemes the 401/407s offered: "Kerberos, NTLM" */
+	char *used;		/* scheme of the last credentials sent, "" none */
+	int remote_user;	/* ms-user-logon-data: RemoteUser seen */
+	unsigned attempts;	/* REGISTER requests (distinct CSeq) */
+	unsigned status;	/* final status of the last attempt, 0 = none */
+	char *reason;		/* its reason phrase, "" when none */
+	int64_t first;		/* time of the first REGISTER, TIME_NONE unknown */
+	int64_t final;		/* time of that final response, TIME_NONE */
+	int64_t elapsed_us;	/* final - first, -1 when unknown */
+	uint8_t severity;	/* dialog severity (enum severity) */
+	uint32_t first_msg;	/* message ids of the first REGISTER and of */
+	uint32_t final_msg;	/* the final response (UINT32_MAX when none) */
+	char *explain;		/* one line */
+};
+
+struct regreport {
+	struct regreport_entry *v;
+	size_t n, cap;
+};
+
+/* Builds the report of every REGISTER dialog of e, in dialog order. rules
+ * (may be NULL) gives the explanation of a failure. Caller frees with
+ * regreport_free. */
+void regreport_build(const struct engine *e, const struct rules *rules,
+		     struct regreport *out);
+/* Fills one entry for dialog d; returns 0, or -1 when d is not a REGISTER
+ * dialog (out untouched). Free the entry with regreport_entry_clear. */
+int regreport_dialog(const struct engine *e, const struct rules *rules,
+		     uint32_t d, struct regreport_entry *out);
+void regreport_entry_clear(struct regreport_entry *ent);
+void regreport_free(struct regreport *rr);
+
+#endif
