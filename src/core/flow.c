@@ -1,0 +1,439 @@
+/* flow: lays a list of messages out as a ladder diagram model: one column
+ * per endpoint in order of first appearance, one row per message with its
+ * label, time and delta. Pure: reads the engine, draws nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "flow.h"
+#include "engine.h"
+#include "source.h"
+
+#define FLOW_LABEL_MAX 200	/* bytes of a label before it is cut */
+
+/* Column lookup while building: an endpoint id or a file's local end. */
+struct flow_key {
+	uint32_t addr;		/* interned endpoint, 0 for a local end */
+	uint32_t file;		/* local end of this file */
+	int col;
+};
+
+struct flow_builder {
+	const struct engine *e;
+	const struct flow_opts *o;
+	struct flow *fl;
+	size_t capcols;
+	struct flow_key *keys;
+	size_t nkeys, capkeys;
+};
+
+static int
+flow_col_by_name(struct flow_builder *b, const char *name, size_t n)
+{
+	struct flow *fl = b->fl;
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, name, n, 0);
+	for (i = 0; i < fl->ncols; i++) {
+		if (strcmp(fl->cols[i].name, sb.buf) == 0) {
+			strbuf_free(&sb);
+			return (int)i;
+		}
+	}
+	fl->cols = xgrow(fl->cols, &b->capcols, fl->ncols + 1,
+	    sizeof *fl->cols);
+	fl->cols[fl->ncols].name = strbuf_detach(&sb);
+	return (int)fl->ncols++;
+}
+
+/* The host of "host:port" or "[v6]:port" (kept in brackets). */
+static size_t
+flow_host_len(const char *s, size_t n)
+{
+	const char *c;
+
+	if (n > 0 && s[0] == '[') {
+		c = memchr(s, ']', n);
+		return c != NULL ? (size_t)(c - s) + 1 : n;
+	}
+	c = memchr(s, ':', n);
+	if (c != NULL && memchr(c + 1, ':', n - (size_t)(c + 1 - s)) == NULL)
+		return (size_t)(c - s);
+	return n;
+}
+
+/* Column of an end of message m: addr when the log gives one, else the
+ * file's local end when dir says this end is local, else -1 (unknown). */
+static int
+flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
+	 int local)
+{
+	const struct engine_file *ef;
+	const char *s;
+	char buf[64];
+	size_t i, n;
+	int col;
+
+	if (addr == 0 && !local)
+		return -1;
+	for (i = 0; i < b->nkeys; i++) {
+		if (b->keys[i].addr == addr &&
+		    (addr != 0 || b->keys[i].file == m->file))
+			return b->keys[i].col;
+	}
+	if (addr != 0) {
+		s = engine_str(b->e, addr);
+		n = strlen(s);
+		if (b->o->merge_hosts)
+			n = flow_host_len(s, n);
+	} else {
+		ef = engine_file(b->e, m->file);
+		if (ef != NULL && ef->local_name[0] != '\0')
+			s = ef->local_name;
+		else if (engine_nfiles(b->e) > 1) {
+			snprintf(buf, sizeof buf, "local %u", m->file + 1u);
+			s = buf;
+		} else
+			s = "local";
+		n = strlen(s);
+	}
+	col = flow_col_by_name(b, s, n);
+	b->keys = xgrow(b->keys, &b->capkeys, b->nkeys + 1, sizeof *b->keys);
+	b->keys[b->nkeys].addr = addr;
+	b->keys[b->nkeys].file = m->file;
+	b->keys[b->nkeys].col = col;
+	b->nkeys++;
+	return col;
+}
+
+static void
+flow_add_span(struct strbuf *sb, struct span s)
+{
+	sanitize_append(sb, s.p, s.n, 0);
+}
+
+/* The auth step from the headers alone: auth.c (auth_message_label) is not
+ * in the tree yet; this reads only the scheme and the first bytes of the
+ * gssapi-data. */
+static struct span
+flow_gssapi(struct span v)
+{
+	long at = span_ifind(v, "gssapi-data=", 12);
+	struct span t;
+
+	if (at < 0)
+		return SPAN_NULL;
+	t.p = v.p + at + 12;
+	t.n = v.n - (size_t)at - 12;
+	if (t.n > 0 && t.p[0] == '"') {
+		const char *q;
+
+		t.p++;
+		t.n--;
+		q = memchr(t.p, '"', t.n);
+		if (q != NULL)
+			t.n = (size_t)(q - t.p);
+	} else
+		t.n = strcspn(t.p, ", \t") < t.n ? strcspn(t.p, ", \t") : t.n;
+	if (t.p == NULL)
+		t.p = "";
+	return t;
+}
+
+static void
+flow_auth_scheme(struct span v, struct strbuf *out)
+{
+	size_t n = 0;
+
+	v = span_trim(v);
+	while (n < v.n && v.p[n] != ' ' && v.p[n] != '\t' && v.p[n] != ',')
+		n++;
+	if (n == 8 && strncasecmp(v.p, "kerberos", 8) == 0)
+		strbuf_adds(out, "Kerberos");
+	else if (n == 4 && strncasecmp(v.p, "ntlm", 4) == 0)
+		strbuf_adds(out, "NTLM");
+	else if (n == 7 && strncasecmp(v.p, "tls-dsk", 7) == 0)
+		strbuf_adds(out, "TLS-DSK");
+	else if (n == 6 && strncasecmp(v.p, "digest", 6) == 0)
+		strbuf_adds(out, "Digest");
+	else
+		sanitize_append(out, v.p, n, 0);
+}
+
+static void
+flow_auth_step(struct span v, struct strbuf *out)
+{
+	struct span g = flow_gssapi(v);
+
+	flow_auth_scheme(v, out);
+	if (g.p == NULL || g.n == 0)
+		return;
+	/* Base64 of "NTLMSSP\0" then the message type. */
+	if (g.n >= 12 && memcmp(g.p, "TlRMTVNTUAA", 11) == 0) {
+		if (g.p[11] == 'B')
+			strbuf_adds(out, " NEGOTIATE");
+		else if (g.p[11] == 'C')
+			strbuf_adds(out, " CHALLENGE");
+		else if (g.p[11] == 'D')
+			strbuf_adds(out, " AUTHENTICATE");
+	} else if (g.p[0] == 'Y' && span_istarts(v, "kerberos"))
+		strbuf_adds(out, " AP-REQ");
+}
+
+static void
+flow_auth_label(const struct sipmsg *sm, struct strbuf *out)
+{
+	static const enum hdr_id cred[] = { HDR_AUTHORIZATION,
+	    HDR_PROXY_AUTHORIZATION };
+	static const enum hdr_id chal[] = { HDR_WWW_AUTHENTICATE,
+	    HDR_PROXY_AUTHENTICATE };
+	static const enum hdr_id info[] = { HDR_AUTHENTICATION_INFO,
+	    HDR_PROXY_AUTHENTICATION_INFO };
+	const struct sip_header *h;
+	struct strbuf one;
+	size_t i, j;
+
+	if (sm->kind == SIP_REQUEST) {
+		for (i = 0; i < 2; i++) {
+			if ((h = sipmsg_find(sm, cred[i], 0)) != NULL) {
+				flow_auth_step(h->value, out);
+				return;
+			}
+		}
+		return;
+	}
+	if (sm->kind != SIP_RESPONSE)
+		return;
+	strbuf_init(&one);
+	for (i = 0; i < 2; i++) {
+		for (j = 0; (h = sipmsg_find(sm, chal[i], j)) != NULL; j++) {
+			struct span g = flow_gssapi(h->value);
+
+			strbuf_reset(&one);
+			if (g.p != NULL && g.n > 0) {
+				/* A challenge with a token is one step. */
+				strbuf_reset(out);
+				flow_auth_step(h->value, out);
+				strbuf_free(&one);
+				return;
+			}
+			flow_auth_scheme(h->value, &one);
+			if (one.len == 0 || strstr(out->buf != NULL ? out->buf :
+			    "", one.buf) != NULL)
+				continue;
+			if (out->len > 0)
+				strbuf_adds(out, ", ");
+			strbuf_add(out, one.buf, one.len);
+		}
+	}
+	strbuf_free(&one);
+	if (out->len > 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		if ((h = sipmsg_find(sm, info[i], 0)) != NULL) {
+			flow_auth_scheme(h->value, out);
+			return;
+		}
+	}
+}
+
+/* "REGISTER [NTLM AUTHENTICATE]", "401 Unauthorized [Kerberos, NTLM]",
+ * "INVITE (SDP)". */
+static void
+flow_label_sip(const struct flow_opts *o, const struct sipmsg *sm,
+	       struct flow_row *r, struct strbuf *sb)
+{
+	struct strbuf auth;
+
+	if (sm->kind == SIP_REQUEST) {
+		flow_add_span(sb, sm->method);
+		if (o->show_ruri && sm->ruri.n > 0) {
+			strbuf_addc(sb, ' ');
+			flow_add_span(sb, sm->ruri);
+		}
+	} else if (sm->kind == SIP_RESPONSE) {
+		strbuf_addf(sb, "%d", sm->status);
+		if (sm->reason.n > 0) {
+			strbuf_addc(sb, ' ');
+			flow_add_span(sb, sm->reason);
+		}
+	} else {
+		/* Not SIP: show what the start line says. */
+		strbuf_adds(sb, "? ");
+		flow_add_span(sb, sm->method.n > 0 ? sm->method : sm->version);
+	}
+	if (sipmsg_has_sdp(sm)) {
+		r->sdp = 1;
+		strbuf_adds(sb, " (SDP)");
+	}
+	strbuf_init(&auth);
+	flow_auth_label(sm, &auth);
+	if (auth.len > 0) {
+		strbuf_adds(sb, " [");
+		sanitize_append(sb, auth.buf, auth.len, 0);
+		strbuf_addc(sb, ']');
+	}
+	strbuf_free(&auth);
+}
+
+/* A diagnostic event: its level and the first few Name: value lines. */
+static void
+flow_label_diag(const struct rd_record *rec, const struct sipmsg *sm,
+		struct strbuf *sb)
+{
+	size_t i;
+
+	if (rec->diag_level.n > 0) {
+		flow_add_span(sb, rec->diag_level);
+		strbuf_adds(sb, ": ");
+	}
+	for (i = 0; i < sm->nhdrs && sb->len < FLOW_LABEL_MAX; i++) {
+		if (i > 0)
+			strbuf_adds(sb, "; ");
+		flow_add_span(sb, sm->hdrs[i].name);
+		strbuf_adds(sb, ": ");
+		flow_add_span(sb, span_trim(sm->hdrs[i].value));
+	}
+	if (sm->nhdrs == 0 && rec->start.n > 0)
+		flow_add_span(sb, rec->start);
+}
+
+/* Cuts sb at FLOW_LABEL_MAX bytes on a character boundary. */
+static void
+flow_label_cut(struct strbuf *sb)
+{
+	size_t n = FLOW_LABEL_MAX;
+
+	if (sb->len <= n)
+		return;
+	while (n > 0 && ((unsigned char)sb->buf[n] & 0xc0) == 0x80)
+		n--;
+	sb->len = n;
+	sb->buf[n] = '\0';
+	strbuf_adds(sb, "...");
+}
+
+static void
+flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
+	     int64_t *prev)
+{
+	const struct msgindex *ix = engine_index(b->e);
+	const struct msg *m = msgindex_get(ix, id);
+	struct flow *fl = b->fl;
+	struct flow_row *r;
+	struct rd_record rec;
+	struct sipmsg sm;
+	struct strbuf sb;
+	int from, to;
+
+	from = flow_col(b, m, m->src, m->dir == DIR_OUT);
+	to = flow_col(b, m, m->dst, m->dir == DIR_IN);
+	if (from == -1 && to == -1) {
+		/* Neither end known: a column for the unknown. */
+		from = to = flow_col_by_name(b, "?", 1);
+	} else if (from == -1)
+		from = to;
+	else if (to == -1)
+		to = from;
+
+	fl->rows = xgrow(fl->rows, caprows, fl->nrows + 1, sizeof *fl->rows);
+	r = &fl->rows[fl->nrows++];
+	memset(r, 0, sizeof *r);
+	r->id = id;
+	r->kind = m->kind == MSG_DIAG ? FLOW_NOTE : FLOW_ARROW;
+	r->severity = m->severity;
+	r->from = from;
+	r->to = r->kind == FLOW_NOTE ? from : to;
+	r->self = r->from == r->to;
+	r->time = m->time;
+	r->time_prec = (uint8_t)MSG_TIME_PREC(m);
+	r->has_date = (m->time_prec & MSG_TIME_HAS_DATE) != 0;
+	r->delta = TIME_NONE;
+	if (m->time != TIME_NONE) {
+		if (*prev != TIME_NONE)
+			r->delta = m->time - *prev;
+		*prev = m->time;
+	}
+
+	strbuf_init(&sb);
+	if (engine_message(b->e, id, &rec, &sm) == 0) {
+		if (r->kind == FLOW_NOTE)
+			flow_label_diag(&rec, &sm, &sb);
+		else
+			flow_label_sip(b->o, &sm, r, &sb);
+		sipmsg_clear(&sm);
+	}
+	flow_label_cut(&sb);
+	r->label = strbuf_detach(&sb);
+}
+
+struct flow *
+flow_build(const struct engine *e, const uint32_t *ids, size_t n,
+	   const struct flow_opts *o)
+{
+	static const struct flow_opts defaults;
+	struct flow_builder b;
+	size_t i, count = msgindex_count(engine_index(e)), caprows = 0;
+	int64_t prev = TIME_NONE;
+
+	memset(&b, 0, sizeof b);
+	b.e = e;
+	b.o = o != NULL ? o : &defaults;
+	b.fl = xcalloc(1, sizeof *b.fl);
+	for (i = 0; i < n; i++) {
+		if (ids[i] < count)
+			flow_add_row(&b, ids[i], &caprows, &prev);
+	}
+	free(b.keys);
+	return b.fl;
+}
+
+void
+flow_free(struct flow *fl)
+{
+	size_t i;
+
+	if (fl == NULL)
+		return;
+	for (i = 0; i < fl->ncols; i++)
+		free(fl->cols[i].name);
+	for (i = 0; i < fl->nrows; i++)
+		free(fl->rows[i].label);
+	free(fl->cols);
+	free(fl->rows);
+	free(fl);
+}
+
+long
+flow_find(const struct flow *fl, uint32_t id)
+{
+	size_t lo = 0, hi = fl->nrows, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fl->rows[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < fl->nrows && fl->rows[lo].id == id ? (long)lo : -1;
+}
+
+int
+flow_col_x(size_t ncols, int width, int *x)
+{
+	size_t i;
+	int gap;
+
+	if (ncols == 0)
+		return 0;
+	gap = width / (int)ncols;
+	if (gap < FLOW_MIN_GAP)
+		gap = FLOW_MIN_GAP;
+	for (i = 0; i < ncols; i++)
+		x[i] = gap / 2 + (int)i * gap;
+	return gap * (int)ncols;
+}

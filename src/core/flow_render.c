@@ -1,0 +1,547 @@
+/* flow_render: a flow model as text lines (UTF-8 box drawing or ASCII),
+ * the ladder batch --flow prints, or as a standalone SVG document. Pure:
+ * appends to a strbuf and prints nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "flow.h"
+#include "engine.h"
+
+/* ---- text ------------------------------------------------------------- */
+
+enum glyph {
+	G_VLINE,		/* lifeline */
+	G_HLINE,		/* arrow shaft */
+	G_CROSS,		/* shaft over a lifeline */
+	G_RIGHT,		/* arrow heads */
+	G_LEFT,
+	G_SELF_OUT,		/* self arrow: ├ ─ ┐ then │ ◀ ─ ┘ */
+	G_SELF_TOP,
+	G_SELF_BOT,
+	G_NOTE,			/* bullet of a diagnostic note */
+	G_ELLIPSIS,
+	G__COUNT
+};
+
+static const uint32_t flow_glyph_utf8[G__COUNT] = {
+	0x2502, 0x2500, 0x253c, 0x25b6, 0x25c0, 0x251c, 0x2510, 0x2518, 0x25c6,
+	0x2026,
+};
+static const uint32_t flow_glyph_ascii[G__COUNT] = {
+	'|', '-', '+', '>', '<', '+', '.', '\'', '*', '~',
+};
+
+struct canvas {
+	uint32_t *cells;	/* code points, 0 for blank */
+	int w;
+	const uint32_t *g;	/* glyph table */
+};
+
+static void
+canvas_clear(struct canvas *c)
+{
+	memset(c->cells, 0, (size_t)c->w * sizeof *c->cells);
+}
+
+static void
+canvas_put(struct canvas *c, int x, uint32_t cp)
+{
+	if (x >= 0 && x < c->w)
+		c->cells[x] = cp;
+}
+
+/* Lifelines of every column. */
+static void
+canvas_lifelines(struct canvas *c, const int *xs, size_t ncols)
+{
+	size_t i;
+
+	for (i = 0; i < ncols; i++)
+		canvas_put(c, xs[i], c->g[G_VLINE]);
+}
+
+static uint32_t
+utf8_next(const char *s, size_t n, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s + *i;
+	uint32_t cp;
+	size_t len, k;
+
+	if (p[0] < 0x80)
+		len = 1, cp = p[0];
+	else if ((p[0] & 0xe0) == 0xc0)
+		len = 2, cp = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3, cp = p[0] & 0x0f;
+	else
+		len = 4, cp = p[0] & 0x07;
+	if (*i + len > n)
+		len = n - *i;
+	for (k = 1; k < len; k++)
+		cp = (cp << 6) | (p[k] & 0x3f);
+	*i += len;
+	return cp;
+}
+
+static size_t
+utf8_count(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Writes s at x, at most max cells, ending with an ellipsis when cut.
+ * Labels are sanitised UTF-8; in ASCII mode other characters become '?'. */
+static void
+canvas_text(struct canvas *c, int x, const char *s, int max, int ascii)
+{
+	size_t n = strlen(s), i = 0, len = utf8_count(s);
+	int k = 0, cut = (int)len > max;
+	uint32_t cp;
+
+	if (max <= 0)
+		return;
+	while (i < n && k < max) {
+		cp = utf8_next(s, n, &i);
+		if (cut && k == max - 1)
+			cp = c->g[G_ELLIPSIS];
+		else if (ascii && cp >= 0x80)
+			cp = '?';
+		canvas_put(c, x + k++, cp);
+	}
+}
+
+static void
+canvas_emit(struct canvas *c, const char *left, struct strbuf *out)
+{
+	int end = c->w, x;
+	uint32_t cp;
+
+	while (end > 0 && c->cells[end - 1] == 0)
+		end--;
+	strbuf_adds(out, left);
+	for (x = 0; x < end; x++) {
+		cp = c->cells[x] != 0 ? c->cells[x] : ' ';
+		if (cp < 0x80)
+			strbuf_addc(out, (char)cp);
+		else if (cp < 0x800) {
+			strbuf_addc(out, (char)(0xc0 | (cp >> 6)));
+			strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+		} else if (cp < 0x10000) {
+			strbuf_addc(out, (char)(0xe0 | (cp >> 12)));
+			strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+			strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+		} else {
+			strbuf_addc(out, (char)(0xf0 | (cp >> 18)));
+			strbuf_addc(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
+			strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+			strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+		}
+	}
+	/* Lines that end in blanks keep no trailing spaces. */
+	if (end == 0)
+		while (out->len > 0 && out->buf[out->len - 1] == ' ')
+			out->buf[--out->len] = '\0';
+	strbuf_addc(out, '\n');
+}
+
+/* "+1.037" seconds, or "+12:03.5" ... kept short: seconds with the
+ * precision the log gives (at most milliseconds). */
+static void
+flow_delta(char *buf, size_t sz, int64_t d, int prec)
+{
+	int64_t ms;
+
+	if (d == TIME_NONE) {
+		buf[0] = '\0';
+		return;
+	}
+	if (d < 0) {
+		ms = (-d + 500) / 1000;
+		snprintf(buf, sz, "-%lld.%03lld", (long long)(ms / 1000),
+		    (long long)(ms % 1000));
+		return;
+	}
+	if (prec == 0) {
+		snprintf(buf, sz, "+%lld", (long long)((d + 500000) / 1000000));
+		return;
+	}
+	ms = (d + 500) / 1000;
+	snprintf(buf, sz, "+%lld.%03lld", (long long)(ms / 1000),
+	    (long long)(ms % 1000));
+}
+
+static void
+flow_time(char *buf, size_t sz, const struct flow_row *r)
+{
+	int prec = r->time_prec > 3 ? 3 : r->time_prec;
+
+	if (r->time == TIME_NONE) {
+		buf[0] = '\0';
+		return;
+	}
+	time_format(buf, sz, r->time, prec, 0);
+}
+
+/* The date of a row when the log gives one, to mark a change of day. */
+static void
+flow_date(char *buf, size_t sz, const struct flow_row *r)
+{
+	char full[64];
+
+	buf[0] = '\0';
+	if (r->time == TIME_NONE || !r->has_date)
+		return;
+	time_format(full, sizeof full, r->time, 0, 1);
+	snprintf(buf, sz, "%.10s", full);
+}
+
+void
+flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
+		 struct strbuf *out)
+{
+	const uint32_t *g = o->utf8 ? flow_glyph_utf8 : flow_glyph_ascii;
+	int ascii = !o->utf8, *xs, leftw = 0, tw = 0, dw = 0, w, x, need;
+	char tbuf[64], dbuf[32], date[16], prevdate[16] = "", *left, *lpad;
+	struct canvas c;
+	size_t i, k;
+
+	if (fl->ncols == 0)
+		return;
+	if (o->times) {
+		for (i = 0; i < fl->nrows; i++) {
+			flow_time(tbuf, sizeof tbuf, &fl->rows[i]);
+			flow_delta(dbuf, sizeof dbuf, fl->rows[i].delta,
+			    fl->rows[i].time_prec);
+			if ((int)strlen(tbuf) > tw)
+				tw = (int)strlen(tbuf);
+			if ((int)strlen(dbuf) > dw)
+				dw = (int)strlen(dbuf);
+		}
+		if (tw > 0)
+			leftw = tw + 1 + (dw > 0 ? dw + 1 : 0);
+	}
+	w = o->width - leftw;
+	xs = xmalloc(fl->ncols * sizeof *xs);
+	need = flow_col_x(fl->ncols, w, xs);
+	if (need > w)
+		w = need;
+	c.w = w;
+	c.g = g;
+	c.cells = xcalloc((size_t)w + 1, sizeof *c.cells);
+	left = xmalloc((size_t)leftw + 64);
+	lpad = xmalloc((size_t)leftw + 1);
+	memset(lpad, ' ', (size_t)leftw);
+	lpad[leftw] = '\0';
+
+	/* Headers: names centred on their lifelines. Names wider than the
+	 * gap go on two lines, every other column on the second, so that
+	 * each has twice the room. */
+	{
+		int gap = fl->ncols > 1 ? xs[1] - xs[0] : w, rows = 1, row;
+		int len, max;
+
+		for (k = 0; k < fl->ncols; k++)
+			if ((int)utf8_count(fl->cols[k].name) > gap - 1)
+				rows = fl->ncols > 1 ? 2 : 1;
+		max = rows == 2 ? 2 * gap - 1 : gap - 1;
+		if (fl->ncols == 1)
+			max = w;
+		for (row = 0; row < rows; row++) {
+			canvas_clear(&c);
+			if (row == 0 && rows == 2)
+				canvas_lifelines(&c, xs, fl->ncols);
+			for (k = (size_t)row; k < fl->ncols; k += (size_t)rows) {
+				len = (int)utf8_count(fl->cols[k].name);
+				if (len > max)
+					len = max;
+				x = xs[k] - len / 2;
+				if (x < 0)
+					x = 0;
+				if (x + len > w)
+					x = w - len > 0 ? w - len : 0;
+				canvas_text(&c, x, fl->cols[k].name, len,
+				    ascii);
+			}
+			canvas_emit(&c, lpad, out);
+		}
+	}
+	canvas_clear(&c);
+	canvas_lifelines(&c, xs, fl->ncols);
+	canvas_emit(&c, lpad, out);
+
+	for (i = 0; i < fl->nrows; i++) {
+		const struct flow_row *r = &fl->rows[i];
+
+		if (o->times) {
+			flow_date(date, sizeof date, r);
+			if (date[0] != '\0' && strcmp(date, prevdate) != 0) {
+				/* A change of day gets a line of its own. */
+				canvas_clear(&c);
+				canvas_lifelines(&c, xs, fl->ncols);
+				snprintf(left, (size_t)leftw + 64, "%-*s",
+				    leftw, date);
+				canvas_emit(&c, left, out);
+				memcpy(prevdate, date, sizeof prevdate);
+			}
+			flow_time(tbuf, sizeof tbuf, r);
+			flow_delta(dbuf, sizeof dbuf, r->delta, r->time_prec);
+			if (leftw > 0)
+				snprintf(left, (size_t)leftw + 64, "%-*s %*s ",
+				    tw, tbuf, dw, dbuf);
+			else
+				left[0] = '\0';
+			if (dw == 0 && leftw > 0)
+				snprintf(left, (size_t)leftw + 64, "%-*s ",
+				    tw, tbuf);
+		} else
+			left[0] = '\0';
+
+		if (r->kind == FLOW_NOTE) {
+			canvas_clear(&c);
+			canvas_lifelines(&c, xs, fl->ncols);
+			canvas_put(&c, xs[r->from] + 1, ' ');
+			canvas_put(&c, xs[r->from] + 2, g[G_NOTE]);
+			canvas_text(&c, xs[r->from] + 4, r->label,
+			    w - xs[r->from] - 4, ascii);
+			canvas_emit(&c, left, out);
+			continue;
+		}
+		if (r->self) {
+			x = xs[r->from];
+			canvas_clear(&c);
+			canvas_lifelines(&c, xs, fl->ncols);
+			canvas_put(&c, x, g[G_SELF_OUT]);
+			canvas_put(&c, x + 1, g[G_HLINE]);
+			canvas_put(&c, x + 2, g[G_HLINE]);
+			canvas_put(&c, x + 3, g[G_SELF_TOP]);
+			canvas_text(&c, x + 5, r->label, w - x - 5, ascii);
+			canvas_emit(&c, lpad, out);
+			canvas_clear(&c);
+			canvas_lifelines(&c, xs, fl->ncols);
+			canvas_put(&c, x + 1, g[G_LEFT]);
+			canvas_put(&c, x + 2, g[G_HLINE]);
+			canvas_put(&c, x + 3, g[G_SELF_BOT]);
+			canvas_emit(&c, left, out);
+			continue;
+		}
+		/* Arrow: the label line then the shaft, lifelines on both. */
+		{
+			int a = xs[r->from], b = xs[r->to];
+			int lo = a < b ? a : b, hi = a < b ? b : a;
+			int span = hi - lo - 1, len = (int)utf8_count(r->label);
+
+			canvas_clear(&c);
+			canvas_lifelines(&c, xs, fl->ncols);
+			if (len <= span - 2)
+				canvas_text(&c, lo + 1 + (span - len) / 2,
+				    r->label, len, ascii);
+			else
+				canvas_text(&c, lo + 2, r->label, w - lo - 2,
+				    ascii);
+			canvas_emit(&c, lpad, out);
+
+			canvas_clear(&c);
+			canvas_lifelines(&c, xs, fl->ncols);
+			for (x = lo + 1; x < hi; x++)
+				c.cells[x] = c.cells[x] == g[G_VLINE] ?
+				    g[G_CROSS] : g[G_HLINE];
+			if (b > a)
+				canvas_put(&c, hi - 1, g[G_RIGHT]);
+			else
+				canvas_put(&c, lo + 1, g[G_LEFT]);
+			canvas_emit(&c, left, out);
+		}
+	}
+	free(lpad);
+	free(left);
+	free(c.cells);
+	free(xs);
+}
+
+/* ---- SVG -------------------------------------------------------------- */
+
+void
+flow_render_xml_escape(struct strbuf *out, const char *s, size_t n)
+{
+	struct strbuf clean;
+	size_t i;
+
+	strbuf_init(&clean);
+	sanitize_append(&clean, s, n, 0);
+	for (i = 0; i < clean.len; i++) {
+		unsigned char ch = (unsigned char)clean.buf[i];
+
+		switch (ch) {
+		case '&':
+			strbuf_adds(out, "&amp;");
+			break;
+		case '<':
+			strbuf_adds(out, "&lt;");
+			break;
+		case '>':
+			strbuf_adds(out, "&gt;");
+			break;
+		case '"':
+			strbuf_adds(out, "&quot;");
+			break;
+		case '\'':
+			strbuf_adds(out, "&apos;");
+			break;
+		case 0xef:
+			/* U+FFFE and U+FFFF are not XML characters. */
+			if (i + 2 < clean.len &&
+			    (unsigned char)clean.buf[i + 1] == 0xbf &&
+			    ((unsigned char)clean.buf[i + 2] == 0xbe ||
+			    (unsigned char)clean.buf[i + 2] == 0xbf)) {
+				strbuf_addf(out, "\\u%s", (unsigned char)
+				    clean.buf[i + 2] == 0xbe ? "fffe" : "ffff");
+				i += 2;
+				break;
+			}
+			/* FALLTHROUGH */
+		default:
+			strbuf_addc(out, (char)ch);
+			break;
+		}
+	}
+	strbuf_free(&clean);
+}
+
+/* The message text line by line: line breaks are kept, everything else
+ * goes through the sanitiser. */
+static void
+flow_svg_text(struct strbuf *out, struct span s)
+{
+	size_t i = 0, j;
+
+	while (i < s.n) {
+		j = i;
+		while (j < s.n && s.p[j] != '\n')
+			j++;
+		flow_render_xml_escape(out, s.p + i,
+		    j > i && s.p[j - 1] == '\r' ? j - i - 1 : j - i);
+		if (j < s.n)
+			strbuf_addc(out, '\n');
+		i = j + 1;
+	}
+}
+
+static const char *const flow_svg_sev[] = {
+	"none", "info", "ok", "benign", "warning", "error",
+};
+
+#define SVG_LEFT	190	/* time column */
+#define SVG_TOP		70	/* below the headers */
+#define SVG_ROW		34
+#define SVG_CHAR	7.2	/* monospace 12px advance, roughly */
+
+void
+flow_render_svg(const struct flow *fl, const struct engine *e,
+		struct strbuf *out)
+{
+	size_t i, k, maxlab = 0, len;
+	int gap, width, height, y, x1, x2, x;
+	char tbuf[64], dbuf[32];
+
+	for (i = 0; i < fl->nrows; i++) {
+		if (fl->rows[i].kind == FLOW_ARROW && !fl->rows[i].self &&
+		    (len = utf8_count(fl->rows[i].label)) > maxlab)
+			maxlab = len;
+	}
+	gap = (int)((double)maxlab * SVG_CHAR) + 40;
+	if (gap < 180)
+		gap = 180;
+	if (gap > 480)
+		gap = 480;
+	width = SVG_LEFT + gap * (int)(fl->ncols > 0 ? fl->ncols : 1) + 200;
+	height = SVG_TOP + SVG_ROW * (int)fl->nrows + 40;
+
+	strbuf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	    "font-family=\"monospace\" font-size=\"12\">\n",
+	    width, height, width, height);
+	strbuf_adds(out, "<title>sipsnoop flow</title>\n<style>\n"
+	    ".hdr rect { fill: #eef2f7; stroke: #556; }\n"
+	    ".life { stroke: #99a; stroke-dasharray: 4 3; }\n"
+	    ".time { fill: #555; }\n"
+	    ".arrow line, .arrow path { stroke-width: 1.5; fill: none; }\n"
+	    ".arrow:hover text.label { font-weight: bold; }\n"
+	    ".sev-none { stroke: #333; fill: #333; }\n"
+	    ".sev-info { stroke: #1565c0; fill: #1565c0; }\n"
+	    ".sev-ok { stroke: #2e7d32; fill: #2e7d32; }\n"
+	    ".sev-benign { stroke: #607d8b; fill: #607d8b; }\n"
+	    ".sev-warning { stroke: #e65100; fill: #e65100; }\n"
+	    ".sev-error { stroke: #c62828; fill: #c62828; }\n"
+	    "text { stroke: none; }\n"
+	    ".note rect { fill: #fff8e1; stroke: #c9a227; }\n"
+	    "</style>\n<defs>\n");
+	for (k = 0; k < sizeof flow_svg_sev / sizeof flow_svg_sev[0]; k++)
+		strbuf_addf(out, "<marker id=\"head-%s\" class=\"sev-%s\" "
+		    "viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+		    "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
+		    "<path d=\"M0,0 L10,5 L0,10 z\"/></marker>\n",
+		    flow_svg_sev[k], flow_svg_sev[k]);
+	strbuf_adds(out, "</defs>\n");
+
+	for (k = 0; k < fl->ncols; k++) {
+		x = SVG_LEFT + gap / 2 + (int)k * gap;
+		strbuf_addf(out, "<g class=\"hdr\"><rect x=\"%d\" y=\"10\" "
+		    "width=\"%d\" height=\"28\" rx=\"4\"/>"
+		    "<text x=\"%d\" y=\"29\" text-anchor=\"middle\">",
+		    x - (gap - 20) / 2, gap - 20, x);
+		flow_render_xml_escape(out, fl->cols[k].name,
+		    strlen(fl->cols[k].name));
+		strbuf_addf(out, "</text></g>\n<line class=\"life\" x1=\"%d\" "
+		    "y1=\"38\" x2=\"%d\" y2=\"%d\"/>\n", x, x, height - 10);
+	}
+
+	for (i = 0; i < fl->nrows; i++) {
+		const struct flow_row *r = &fl->rows[i];
+		const char *sev = r->severity < sizeof flow_svg_sev /
+		    sizeof flow_svg_sev[0] ? flow_svg_sev[r->severity] : "none";
+
+		y = SVG_TOP + (int)i * SVG_ROW + 20;
+		x1 = SVG_LEFT + gap / 2 + r->from * gap;
+		x2 = SVG_LEFT + gap / 2 + r->to * gap;
+		strbuf_addf(out, "<g class=\"%s sev-%s\" data-id=\"%u\">"
+		    "<title>", r->kind == FLOW_NOTE ? "note" : "arrow", sev,
+		    r->id);
+		flow_svg_text(out, engine_record_text(e, r->id));
+		strbuf_adds(out, "</title>");
+		flow_time(tbuf, sizeof tbuf, r);
+		flow_delta(dbuf, sizeof dbuf, r->delta, r->time_prec);
+		strbuf_addf(out, "<text class=\"time\" x=\"10\" y=\"%d\">%s"
+		    "%s%s</text>", y, tbuf, dbuf[0] != '\0' ? " " : "", dbuf);
+		if (r->kind == FLOW_NOTE) {
+			len = utf8_count(r->label);
+			strbuf_addf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+			    "height=\"20\" rx=\"3\"/><text x=\"%d\" y=\"%d\">",
+			    x1 + 8, y - 15, (int)((double)len * SVG_CHAR) + 12,
+			    x1 + 14, y);
+			flow_render_xml_escape(out, r->label, strlen(r->label));
+			strbuf_adds(out, "</text></g>\n");
+			continue;
+		}
+		if (r->self)
+			strbuf_addf(out, "<path d=\"M%d,%d h30 v12 h-30\" "
+			    "marker-end=\"url(#head-%s)\"/>"
+			    "<text class=\"label\" x=\"%d\" y=\"%d\">",
+			    x1, y - 6, sev, x1 + 36, y + 2);
+		else
+			strbuf_addf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+			    "y2=\"%d\" marker-end=\"url(#head-%s)\"/>"
+			    "<text class=\"label\" x=\"%d\" y=\"%d\" "
+			    "text-anchor=\"middle\">",
+			    x1, y, x2, y, sev, (x1 + x2) / 2, y - 5);
+		flow_render_xml_escape(out, r->label, strlen(r->label));
+		strbuf_adds(out, "</text></g>\n");
+	}
+	strbuf_adds(out, "</svg>\n");
+}
