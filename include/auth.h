@@ -69,10 +69,10 @@ const char *auth_scheme_name(enum auth_scheme s);
  * enum auth_scheme (the order Lync servers offer them): "Kerberos, NTLM". */
 void auth_scheme_names(unsigned set, struct strbuf *out);
 
-/* Base64 (RFC 4648, whitespace ignored). Decodes at most outsz bytes of in
- * into out and sets *outlen. Returns 0, or an AUTH_B64_* error; on error
- * *outlen still counts the bytes decoded before the problem. Decoding
- * stops silently at outsz (check auth_base64_len() first for the size). */
+/* Base64 (RFC 4648, whitespace ignored, padding optional). Decodes in,
+ * stores the first outsz bytes into out (out may be NULL when outsz is 0)
+ * and sets *outlen to the full decoded length. Returns 0, or an AUTH_B64_*
+ * error; *outlen then counts the bytes decoded before the problem. */
 #define AUTH_B64_BAD_CHAR	-1	/* a byte outside the alphabet */
 #define AUTH_B64_BAD_PAD	-2	/* bad padding or a lone trailing char */
 int auth_base64_decode(struct span in, unsigned char *out, size_t outsz,
