@@ -52,6 +52,13 @@ sipmsg_is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Whitespace inside a (possibly folded) header value. */
+static int
+sipmsg_is_lws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Switch on length first and first letter second, so that most names are
  * rejected or found after one or two byte comparisons. */
 enum hdr_id
@@ -227,6 +234,8 @@ sipmsg_parse_start(struct sipmsg *m, struct span start)
 		/* SIP/2.0 SP 3DIGIT [SP reason] */
 		for (i = 4; i < n && !sipmsg_is_ws(p[i]); i++)
 			;
+		if (i != 7 || !sipmsg_ieq_lit(p, "sip/2.0", 7))
+			goto bad;
 		m->version = (struct span){ p, i };
 		while (i < n && sipmsg_is_ws(p[i]))
 			i++;
@@ -248,18 +257,22 @@ sipmsg_parse_start(struct sipmsg *m, struct span start)
 		return;
 	}
 
-	/* METHOD SP Request-URI SP SIP/2.0 */
+	/* METHOD SP Request-URI SP SIP/2.0: exactly three words (runs of
+	 * spaces tolerated), so that a URI with spaces or in < > is caught. */
 	for (i = 0; i < n && sipmsg_is_token((unsigned char)p[i]); i++)
 		;
 	if (i == 0 || i == n || !sipmsg_is_ws(p[i]))
 		goto bad;
-	for (k = n; k > i && !sipmsg_is_ws(p[k - 1]); k--)
+	for (j = i; j < n && sipmsg_is_ws(p[j]); j++)
 		;
-	/* k: start of the last word, which must be the version */
-	if (k <= i || n - k < 5 || !sipmsg_ieq_lit(p + k, "sip/", 4))
+	for (k = j; k < n && !sipmsg_is_ws(p[k]); k++)
+		;
+	if (k == j || p[j] == '<')
 		goto bad;
-	m->ruri = sipmsg_trim(p + i, k - i);
-	if (m->ruri.n == 0)
+	m->ruri = (struct span){ p + j, k - j };
+	while (k < n && sipmsg_is_ws(p[k]))
+		k++;
+	if (n - k != 7 || !sipmsg_ieq_lit(p + k, "sip/2.0", 7))
 		goto bad;
 	m->method = (struct span){ p, i };
 	m->version = (struct span){ p + k, n - k };
@@ -525,19 +538,19 @@ sipmsg_addr_params(struct span s, size_t i, struct sip_addr *out)
 		if (i >= s.n || s.p[i] == ',')
 			return;
 		i++;
-		while (i < s.n && sipmsg_is_ws(s.p[i]))
+		while (i < s.n && sipmsg_is_lws(s.p[i]))
 			i++;
 		ns = i;
 		while (i < s.n && s.p[i] != '=' && s.p[i] != ';' &&
-		       s.p[i] != ',' && !sipmsg_is_ws(s.p[i]))
+		       s.p[i] != ',' && !sipmsg_is_lws(s.p[i]))
 			i++;
 		ne = i;
-		while (i < s.n && sipmsg_is_ws(s.p[i]))
+		while (i < s.n && sipmsg_is_lws(s.p[i]))
 			i++;
 		vs = ve = i;
 		if (i < s.n && s.p[i] == '=') {
 			i++;
-			while (i < s.n && sipmsg_is_ws(s.p[i]))
+			while (i < s.n && sipmsg_is_lws(s.p[i]))
 				i++;
 			if (i < s.n && s.p[i] == '"') {
 				vs = i + 1;
@@ -548,7 +561,7 @@ sipmsg_addr_params(struct span s, size_t i, struct sip_addr *out)
 			} else {
 				vs = i;
 				while (i < s.n && s.p[i] != ';' &&
-				       s.p[i] != ',' && !sipmsg_is_ws(s.p[i]))
+				       s.p[i] != ',' && !sipmsg_is_lws(s.p[i]))
 					i++;
 				ve = i;
 			}
@@ -587,15 +600,22 @@ sipmsg_parse_addr(struct span value, struct sip_addr *out)
 			goto bare;
 		}
 	} else {
-		/* A '<' before any ';' or ',' makes it a name-addr; in a bare
+		/* A '<' before any ';' makes it a name-addr: in a bare
 		 * addr-spec the first ';' starts header parameters, which
-		 * may themselves quote a <urn:...>. */
+		 * may themselves quote a <urn:...>. Unquoted display names
+		 * with a comma are common ("Bell, Alexander <sip:...>"), but
+		 * a ':' and a ',' before the '<' mean a list of bare URIs. */
+		int colon = 0, comma = 0;
+
 		for (lt = 0; lt < s.n; lt++) {
-			if (s.p[lt] == '<' || s.p[lt] == ';' ||
-			    s.p[lt] == ',' || s.p[lt] == '"')
+			if (s.p[lt] == '<' || s.p[lt] == ';' || s.p[lt] == '"')
 				break;
+			if (s.p[lt] == ':')
+				colon = 1;
+			else if (s.p[lt] == ',')
+				comma = 1;
 		}
-		if (lt == s.n || s.p[lt] != '<') {
+		if (lt == s.n || s.p[lt] != '<' || (colon && comma)) {
 			lt = 0;
 			goto bare;
 		}
@@ -612,7 +632,7 @@ bare:
 	/* addr-spec: the URI ends at the first ';', ',' or space; what
 	 * follows are header parameters (RFC 3261 20.10). */
 	for (gt = lt; gt < s.n; gt++) {
-		if (s.p[gt] == ';' || s.p[gt] == ',' || sipmsg_is_ws(s.p[gt]))
+		if (s.p[gt] == ';' || s.p[gt] == ',' || sipmsg_is_lws(s.p[gt]))
 			break;
 	}
 	out->uri = (struct span){ s.p + lt, gt - lt };
