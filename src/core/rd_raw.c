@@ -199,7 +199,7 @@ rd_raw_skip(struct reader *r)
 	}
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
-		reader_warn(r, first, "skipped %zu line%s that are not SIP",
+		reader_warn(r, first, "skipped %zu line%s outside any SIP message",
 		    junk, junk == 1 ? "" : "s");
 	}
 	reader_advance(r, p);

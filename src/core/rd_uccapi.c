@@ -144,8 +144,8 @@ rd_uccapi_junk(struct reader *r, size_t to, size_t junk, uint32_t first)
 {
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
-		reader_warn(r, first, "skipped %zu line%s that are not SIP "
-		    "messages", junk, junk == 1 ? "" : "s");
+		reader_warn(r, first, "skipped %zu line%s outside any SIP "
+		    "message", junk, junk == 1 ? "" : "s");
 	}
 	reader_advance(r, to);
 }
