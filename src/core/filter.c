@@ -1054,7 +1054,10 @@ addr_match(const struct node *n, struct span ep)
 	host = endpoint_host(ep);
 	if (str_ieq(pat.p, pat.n, host.p, host.n))
 		return 1;
-	/* addr:edge01 finds edge01.uclab.org. */
+	/* addr:edge01 finds edge01.uclab.org; 10.0.0 is no prefix of an
+	 * address, though. */
+	if (strspn(pat.p, "0123456789.") >= pat.n)
+		return 0;
 	return host.n > pat.n && host.p[pat.n] == '.' &&
 	    strncasecmp(host.p, pat.p, pat.n) == 0;
 }

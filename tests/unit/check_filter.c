@@ -1,0 +1,685 @@
+/* Unit tests for filter: the tokenizer and parser (through filter_dump),
+ * syntax errors with their columns, every field, regex flags, dialog:,
+ * on small in-memory traces and on the fixtures in tests/data/. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "engine.h"
+#include "filter.h"
+#include "rules.h"
+
+#define CRLF "\r\n"
+
+/* An sngrep export: addresses and times, no direction. Ids in comments. */
+static const char trace[] =
+	/* 0 */
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"REGISTER sip:example.com SIP/2.0\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKr1\n"
+	"From: \"Alice\" <sip:alice@example.com>;tag=a1\n"
+	"To: <sip:alice@example.com>\n"
+	"Call-ID: reg-1@10.0.0.1\n"
+	"CSeq: 1 REGISTER\n"
+	"Contact: <sip:alice@10.0.0.1:5060>\n"
+	"Content-Length: 0\n\n"
+	/* 1 */
+	"2024/03/01 10:00:00.100000 10.0.0.2:5060 -> 10.0.0.1:5060\n"
+	"SIP/2.0 401 Unauthorized\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKr1\n"
+	"From: \"Alice\" <sip:alice@example.com>;tag=a1\n"
+	"To: <sip:alice@example.com>;tag=s1\n"
+	"Call-ID: reg-1@10.0.0.1\n"
+	"CSeq: 1 REGISTER\n"
+	"WWW-Authenticate: Digest realm=\"example.com\", nonce=\"abc\"\n"
+	"Content-Length: 0\n\n"
+	/* 2 */
+	"2024/03/01 10:00:01.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"REGISTER sip:example.com SIP/2.0\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKr2\n"
+	"From: \"Alice\" <sip:alice@example.com>;tag=a1\n"
+	"To: <sip:alice@example.com>\n"
+	"Call-ID: reg-1@10.0.0.1\n"
+	"CSeq: 2 REGISTER\n"
+	"Authorization: Digest username=\"alice\", realm=\"example.com\", "
+	"nonce=\"abc\", uri=\"sip:example.com\", response=\"0123\"\n"
+	"Contact: <sip:alice@10.0.0.1:5060>\n"
+	"Content-Length: 0\n\n"
+	/* 3 */
+	"2024/03/01 10:00:01.200000 10.0.0.2:5060 -> 10.0.0.1:5060\n"
+	"SIP/2.0 200 OK\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKr2\n"
+	"From: \"Alice\" <sip:alice@example.com>;tag=a1\n"
+	"To: <sip:alice@example.com>;tag=s1\n"
+	"Call-ID: reg-1@10.0.0.1\n"
+	"CSeq: 2 REGISTER\n"
+	"Contact: <sip:alice@10.0.0.1:5060>;expires=3600\n"
+	"Content-Length: 0\n\n"
+	/* 4 */
+	"2024/03/01 10:05:00.000000 10.0.0.3:5061 -> 10.0.0.2:5060\n"
+	"INVITE sip:bob@example.com SIP/2.0\n"
+	"Via: SIP/2.0/TLS 10.0.0.3:5061;branch=z9hG4bKi1\n"
+	"From: <sip:carol@example.com>;tag=c1\n"
+	"To: <sip:bob@example.com>\n"
+	"Call-ID: call-2@10.0.0.3\n"
+	"CSeq: 1 INVITE\n"
+	"P-Asserted-Identity: \"Dave\" <sip:dave@corp.example.com>\n"
+	"Subject: Lunch plans\n"
+	"Content-Type: application/sdp\n"
+	"Content-Length: 29\n\n"
+	"v=0\r\no=- 1 1 IN IP4 10.0.0.3\r\n\n"
+	/* 5 */
+	"2024/03/01 10:05:00.500000 10.0.0.2:5060 -> 10.0.0.3:5061\n"
+	"SIP/2.0 486 Busy Here\n"
+	"Via: SIP/2.0/TLS 10.0.0.3:5061;branch=z9hG4bKi1\n"
+	"From: <sip:carol@example.com>;tag=c1\n"
+	"To: <sip:bob@example.com>;tag=b9\n"
+	"Call-ID: call-2@10.0.0.3\n"
+	"CSeq: 1 INVITE\n"
+	"Content-Length: 0\n\n"
+	/* 6 */
+	"2024/03/01 10:06:00.000000 10.0.0.9:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:10.0.0.2 SIP/2.0\n"
+	"Via: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKo1\n"
+	"From: <sip:monitor@example.com>;tag=m1\n"
+	"To: <sip:10.0.0.2>\n"
+	"Call-ID: opt-3\n"
+	"CSeq: 9 OPTIONS\n"
+	"Contact: <sip:erin@10.0.0.9>, <sip:frank@10.0.0.9>\n"
+	"Referred-By: <sip:gina@example.com>\n"
+	"Content-Length: 0\n\n"
+	/* 7 */
+	"2024/03/01 10:07:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"MESSAGE sip:bob@example.com SIP/2.0\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKm1\n"
+	"From: <sip:alice@example.com>;tag=a7\n"
+	"To: <sip:bob@example.com>\n"
+	"Call-ID: msg-4\n"
+	"CSeq: 1 MESSAGE\n"
+	"X-Empty:\n"
+	"Content-Type: text/plain\n"
+	"Content-Length: 25\n\n"
+	"Hello World, or is it/ok?\n\n";
+
+static struct engine *
+load_trace(const char *name, const char *text, size_t len,
+	   struct rules **rulesp)
+{
+	struct engine *e = engine_new();
+	struct strbuf errs;
+	char *err = NULL;
+
+	if (rulesp != NULL) {
+		strbuf_init(&errs);
+		*rulesp = rules_load("data/rules.conf", &errs);
+		ck_assert_msg(*rulesp != NULL, "rules: %s", errs.buf);
+		strbuf_free(&errs);
+		engine_set_rules(e, *rulesp);
+	}
+	ck_assert_msg(engine_add_mem(e, name, text, len, NULL, &err) == 0,
+	    "%s", err != NULL ? err : "");
+	engine_run(e);
+	return e;
+}
+
+static struct engine *
+load_file(const char *path, struct rules **rulesp)
+{
+	struct engine *e = engine_new();
+	struct strbuf errs;
+	char *err = NULL;
+
+	if (rulesp != NULL) {
+		strbuf_init(&errs);
+		*rulesp = rules_load("data/rules.conf", &errs);
+		ck_assert_msg(*rulesp != NULL, "rules: %s", errs.buf);
+		strbuf_free(&errs);
+		engine_set_rules(e, *rulesp);
+	}
+	ck_assert_msg(engine_add_file(e, path, NULL, &err) == 0, "%s: %s",
+	    path, err != NULL ? err : "");
+	engine_run(e);
+	return e;
+}
+
+/* The ids expr selects, as "0,2,5" ("" for none). */
+static char *
+sel(struct engine *e, const char *expr)
+{
+	struct filter *f;
+	struct strbuf sb;
+	uint32_t *ids, i;
+	size_t n;
+	char *err = NULL;
+	int col = -1;
+
+	f = filter_compile(expr, &err, &col);
+	ck_assert_msg(f != NULL, "%s: %s at %d", expr, err, col);
+	n = filter_select(f, e, 0, (uint32_t)msgindex_count(engine_index(e)),
+	    &ids);
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "");
+	for (i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%u", i > 0 ? "," : "", ids[i]);
+	/* filter_match agrees with filter_select. */
+	for (i = 0; i < msgindex_count(engine_index(e)); i++) {
+		int in = 0;
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			in |= ids[k] == i;
+		ck_assert_int_eq(filter_match(f, e, i), in);
+	}
+	free(ids);
+	filter_free(f);
+	return strbuf_detach(&sb);
+}
+
+#define SEL(e, expr, want) do {						\
+	char *got_ = sel((e), (expr));					\
+	ck_assert_msg(strcmp(got_, (want)) == 0,			\
+	    "%s: got {%s}, want {%s}", (expr), got_, (want));		\
+	free(got_);							\
+} while (0)
+
+static char *
+dump(const char *expr)
+{
+	struct filter *f;
+	struct strbuf sb;
+	char *err = NULL;
+	int col;
+
+	f = filter_compile(expr, &err, &col);
+	ck_assert_msg(f != NULL, "%s: %s at %d", expr, err, col);
+	strbuf_init(&sb);
+	filter_dump(f, &sb);
+	filter_free(f);
+	return strbuf_detach(&sb);
+}
+
+#define DUMP(expr, want) do {						\
+	char *got_ = dump(expr);					\
+	ck_assert_msg(strcmp(got_, (want)) == 0, "%s: got %s, want %s",	\
+	    (expr), got_, (want));					\
+	free(got_);							\
+} while (0)
+
+#define BAD(expr, wantcol, wantmsg) do {				\
+	char *err_ = NULL;						\
+	int col_ = -1;							\
+	struct filter *f_ = filter_compile((expr), &err_, &col_);	\
+	ck_assert_msg(f_ == NULL, "%s: compiled", (expr));		\
+	ck_assert_ptr_nonnull(err_);					\
+	ck_assert_msg(col_ == (wantcol), "%s: column %d, want %d (%s)",	\
+	    (expr), col_, (wantcol), err_);				\
+	ck_assert_msg(strstr(err_, (wantmsg)) != NULL,			\
+	    "%s: message '%s' lacks '%s'", (expr), err_, (wantmsg));	\
+	free(err_);							\
+} while (0)
+
+START_TEST(test_tokens)
+{
+	DUMP("", "(true)");
+	DUMP("   ", "(true)");
+	DUMP("alice", "(text \"alice\")");
+	DUMP("\"hello world\"", "(text \"hello world\")");
+	DUMP("\"say \\\"hi\\\"\"", "(text \"say \\\"hi\\\"\")");
+	DUMP("\"or\" \"NOT\"", "(and (text \"or\") (text \"NOT\"))");
+	DUMP("sip:alice@x", "(text \"sip:alice@x\")");
+	DUMP("Expires:", "(text \"Expires:\")");
+	DUMP("a-b", "(text \"a-b\")");
+	DUMP("-", "(text \"-\")");
+	DUMP("method:reg", "(method \"reg\")");
+	DUMP("METHOD:Invite", "(method \"Invite\")");
+	DUMP("call-id:abc*", "(callid \"abc*\")");
+	DUMP("status:401", "(status 401-401)");
+	DUMP("status:4xx", "(status 400-499)");
+	DUMP("status:40X", "(status 400-409)");
+	DUMP("status:400-499", "(status 400-499)");
+	DUMP("status:>=500", "(status 500-999)");
+	DUMP("status:<200", "(status 1-199)");
+	DUMP("severity:error", "(severity error)");
+	DUMP("severity:error,benign", "(severity benign,error)");
+	DUMP("sev:warning+", "(severity warning,error)");
+	DUMP("dir:in", "(dir in)");
+	DUMP("dir:OUTGOING", "(dir out)");
+	DUMP("after:10:00:01", "(after 10:00:01.000000)");
+	DUMP("before:10:00:01.25", "(before 10:00:01.250000)");
+	DUMP("after:2024-03-01T10:00", "(after 2024-03-01T10:00:00.000000)");
+	DUMP("after:\"2024-03-01 10:00:02.5\"",
+	    "(after 2024-03-01T10:00:02.500000)");
+	DUMP("before:2024-03-02", "(before 2024-03-02T00:00:00.000000)");
+	DUMP("header:Subject", "(header \"Subject\")");
+	DUMP("header:Subject=\"Lunch plans\"",
+	    "(header \"Subject\" \"Lunch plans\")");
+	DUMP("/a\\/b/i", "(regex \"a/b\" i)");
+	DUMP("/x\\d+/ms", "(regex \"x\\\\d+\" ms)");
+	DUMP("/(a|b)/", "(regex \"(a|b)\")");
+	DUMP("dialog:(user:alice)", "(dialog (user \"alice\"))");
+	DUMP("dialog:user:alice", "(dialog (user \"alice\"))");
+	DUMP("file:edge", "(file \"edge\")");
+	DUMP("addr:[::1]:5060", "(addr \"[::1]:5060\")");
+}
+END_TEST
+
+START_TEST(test_precedence)
+{
+	DUMP("a b", "(and (text \"a\") (text \"b\"))");
+	DUMP("a and b AND c", "(and (text \"a\") (text \"b\") (text \"c\"))");
+	DUMP("a or b c",
+	    "(or (text \"a\") (and (text \"b\") (text \"c\")))");
+	DUMP("a b or c",
+	    "(or (and (text \"a\") (text \"b\")) (text \"c\"))");
+	DUMP("not a b", "(and (not (text \"a\")) (text \"b\"))");
+	DUMP("-a or b", "(or (not (text \"a\")) (text \"b\"))");
+	DUMP("!a", "(not (text \"a\"))");
+	DUMP("not not a", "(not (not (text \"a\")))");
+	DUMP("not (a or b)", "(not (or (text \"a\") (text \"b\")))");
+	DUMP("(a or b) c",
+	    "(and (or (text \"a\") (text \"b\")) (text \"c\"))");
+	DUMP("a || b && c",
+	    "(or (text \"a\") (and (text \"b\") (text \"c\")))");
+	DUMP("a or b or c", "(or (text \"a\") (text \"b\") (text \"c\"))");
+	DUMP("-dialog:(status:4xx) method:inv",
+	    "(and (not (dialog (status 400-499))) (method \"inv\"))");
+	DUMP("dialog:(a or b) c",
+	    "(and (dialog (or (text \"a\") (text \"b\"))) (text \"c\"))");
+	DUMP("((a))", "(text \"a\")");
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	BAD("(a", 0, "missing ')'");
+	BAD("a (b c", 2, "missing ')'");
+	BAD("a)", 1, "unbalanced ')'");
+	BAD(")", 0, "unbalanced ')'");
+	BAD("()", 1, "empty parentheses");
+	BAD("a or", 4, "after 'or'");
+	BAD("a or or b", 5, "after 'or'");
+	BAD("a and", 5, "after 'and'");
+	BAD("or a", 0, "left-hand");
+	BAD("not", 3, "ends too early");
+	BAD("a not )", 6, "expected a term");
+	BAD("dialog:", 7, "ends too early");
+	BAD("\"abc", 0, "unterminated quoted phrase");
+	BAD("x header:Subject=\"abc", 17, "unterminated quoted phrase");
+	BAD("\"\"", 0, "empty quoted phrase");
+	BAD("/abc", 0, "unterminated /regex/");
+	BAD("/abc/q", 5, "unknown regex flag");
+	BAD("/a(/", 3, "bad regex");
+	BAD("ok /[z-a]/", 7, "bad regex");	/* at the "a" */
+	BAD("method:", 7, "missing value");
+	BAD("x status:abc", 9, "bad status");
+	BAD("status:4x1", 7, "bad status");
+	BAD("status:500-400", 7, "bad status");
+	BAD("status:1000", 7, "bad status");
+	BAD("severity:bad", 9, "unknown severity");
+	BAD("dir:up", 4, "dir:");
+	BAD("after:25:00", 6, "bad time");
+	BAD("before:10:00:00.", 7, "bad time");
+	BAD("after:2024-13-01", 6, "bad time");
+	BAD("header:=x", 7, "missing header name");
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_trace("trace.txt", trace, sizeof trace - 1,
+	    &r);
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 8);
+	SEL(e, "", "0,1,2,3,4,5,6,7");
+
+	/* Call-ID: exact and case-sensitive, '*' for a prefix or glob. */
+	SEL(e, "callid:reg-1@10.0.0.1", "0,1,2,3");
+	SEL(e, "callid:REG-1@10.0.0.1", "");
+	SEL(e, "callid:reg-1", "");
+	SEL(e, "callid:reg-1*", "0,1,2,3");
+	SEL(e, "callid:*@10.0.0.3", "4,5");
+	SEL(e, "call-id:opt-3", "6");
+
+	/* user: the user part or the URI, any of the URI headers. */
+	SEL(e, "user:alice", "0,1,2,3,7");
+	SEL(e, "user:ALICE", "0,1,2,3,7");
+	SEL(e, "user:alice@example.com", "0,1,2,3,7");
+	SEL(e, "user:sip:alice@example.com", "0,1,2,3,7");
+	SEL(e, "user:bob", "4,5,7");		/* To and request URI */
+	SEL(e, "user:dave", "4");		/* P-Asserted-Identity */
+	SEL(e, "user:dave@corp.example.com", "4");
+	SEL(e, "user:frank", "6");		/* second Contact */
+	SEL(e, "user:gina", "6");		/* Referred-By */
+	SEL(e, "user:ali*", "0,1,2,3,7");
+	SEL(e, "user:*@corp.example.com", "4");
+	SEL(e, "user:al", "");			/* no substring */
+	SEL(e, "user:10.0.0.2", "6");		/* a URI without user */
+
+	/* from: and to: on one header only. */
+	SEL(e, "from:carol", "4,5");
+	SEL(e, "to:carol", "");
+	SEL(e, "to:bob", "4,5,7");
+	SEL(e, "from:bob", "");
+	SEL(e, "from:dave", "");
+
+	/* method: any case, a prefix; responses by their CSeq method. */
+	SEL(e, "method:REGISTER", "0,1,2,3");
+	SEL(e, "method:reg", "0,1,2,3");
+	SEL(e, "method:invite", "4,5");
+	SEL(e, "method:mess", "7");
+	SEL(e, "method:BYE", "");
+
+	/* status: only responses. */
+	SEL(e, "status:401", "1");
+	SEL(e, "status:4xx", "1,5");
+	SEL(e, "status:400-499", "1,5");
+	SEL(e, "status:2xx", "3");
+	SEL(e, "status:>=300", "1,5");
+	SEL(e, "status:<300", "3");
+
+	/* addr: source or destination; host alone, host:port, glob. */
+	SEL(e, "addr:10.0.0.3", "4,5");
+	SEL(e, "addr:10.0.0.3:5061", "4,5");
+	SEL(e, "addr:10.0.0.3:5060", "");
+	SEL(e, "addr:10.0.0.9", "6");
+	SEL(e, "addr:10.0.0.2", "0,1,2,3,4,5,6,7");
+	SEL(e, "addr:10.0.0.*", "0,1,2,3,4,5,6,7");
+	SEL(e, "addr:*:5061", "4,5");
+	SEL(e, "addr:10.0.0", "");
+
+	/* Times: the trace has dates. */
+	SEL(e, "after:10:05", "4,5,6,7");
+	SEL(e, "before:10:00:01", "0,1");
+	SEL(e, "after:10:00:01 before:10:05:00.5", "2,3,4");
+	SEL(e, "after:2024-03-01T10:06", "6,7");
+	SEL(e, "after:2024-03-02", "");
+	SEL(e, "before:2024-03-02", "0,1,2,3,4,5,6,7");
+
+	/* file: a case-insensitive substring of the path. */
+	SEL(e, "file:trace", "0,1,2,3,4,5,6,7");
+	SEL(e, "file:TRACE.TXT", "0,1,2,3,4,5,6,7");
+	SEL(e, "file:other", "");
+
+	/* header: present, or with a value (substring, any case). */
+	SEL(e, "header:Subject", "4");
+	SEL(e, "header:subject=lunch", "4");
+	SEL(e, "header:Subject=\"Lunch plans\"", "4");
+	SEL(e, "header:Subject=dinner", "");
+	SEL(e, "header:WWW-Authenticate", "1");
+	SEL(e, "header:Authorization=digest", "2");
+	SEL(e, "header:f=carol", "4,5");	/* compact form of From */
+	SEL(e, "header:X-Empty", "7");
+	SEL(e, "header:X-Empty=", "7");
+	SEL(e, "header:Contact=", "");
+
+	/* severity: from the rules. The challenge the client answered is
+	 * benign; the busy call is not. */
+	{
+		char *all = sel(e, "severity:benign");
+
+		ck_assert_msg(strstr(all, "1") != NULL, "benign: %s", all);
+		free(all);
+	}
+	SEL(e, "severity:benign status:2xx", "");
+	{
+		/* severity: agrees with what the rules set, for each name. */
+		static const char *const names[] = { "none", "info", "ok",
+		    "benign", "warning", "error" };
+		size_t k, i;
+
+		for (k = 0; k < 6; k++) {
+			struct strbuf want;
+			char expr[64];
+
+			strbuf_init(&want);
+			strbuf_adds(&want, "");
+			for (i = 0; i < 8; i++) {
+				if (msgindex_get(engine_index(e),
+				    (uint32_t)i)->severity == k)
+					strbuf_addf(&want, "%s%zu",
+					    want.len > 0 ? "," : "", i);
+			}
+			snprintf(expr, sizeof expr, "severity:%s", names[k]);
+			SEL(e, expr, want.buf);
+			strbuf_free(&want);
+		}
+	}
+
+	/* dir: an sngrep export does not say. */
+	SEL(e, "dir:in", "");
+	SEL(e, "dir:out", "");
+
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+START_TEST(test_text_regex)
+{
+	struct engine *e = load_trace("trace.txt", trace, sizeof trace - 1,
+	    NULL);
+
+	SEL(e, "hello", "7");
+	SEL(e, "HELLO", "7");
+	SEL(e, "\"hello world\"", "7");
+	SEL(e, "\"world hello\"", "");
+	SEL(e, "\"OR IS\"", "7");
+	SEL(e, "\"or\" status:4xx", "1");	/* the word, not the operator */
+	SEL(e, "digest", "1,2");
+	SEL(e, "busy here", "5");		/* two words, both present */
+	SEL(e, "\"busy  here\"", "");
+	SEL(e, "example.com", "0,1,2,3,4,5,6,7");
+
+	/* Regex: case-sensitive unless i; JIT or not, same answers. */
+	SEL(e, "/Hello W/", "7");
+	SEL(e, "/hello w/", "");
+	SEL(e, "/hello w/i", "7");
+	SEL(e, "/it\\/ok/", "7");
+	SEL(e, "/^CSeq: [0-9] REGISTER$/", "");	/* ^ is the text's start */
+	SEL(e, "/^CSeq: [0-9] REGISTER$/m", "0,1,2,3");
+	SEL(e, "/Hello.World/", "7");
+	SEL(e, "/tag=a1.*CSeq: 2/", "");		/* . stops at newline */
+	SEL(e, "/tag=a1.*CSeq: 2/s", "2,3");
+	SEL(e, "/b u s y/xi", "5");
+	SEL(e, "/SIP\\/2\\.0 4\\d\\d /", "1,5");
+
+	/* Combinations. */
+	SEL(e, "method:register -status:401", "0,2,3");
+	SEL(e, "method:register not status:401", "0,2,3");
+	SEL(e, "status:401 or status:486", "1,5");
+	SEL(e, "user:alice (status:2xx or method:message)", "3,7");
+	SEL(e, "user:alice status:2xx or method:message", "3,7");
+	SEL(e, "not (user:alice or user:bob)", "6");
+	SEL(e, "-/example/", "");
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_dialog)
+{
+	struct engine *e = load_trace("trace.txt", trace, sizeof trace - 1,
+	    NULL);
+
+	/* The whole registration from one message of it. */
+	SEL(e, "dialog:(status:401)", "0,1,2,3");
+	SEL(e, "dialog:(status:4xx)", "0,1,2,3,4,5");
+	SEL(e, "dialog:(user:alice)", "0,1,2,3,7");
+	SEL(e, "dialog:(user:dave)", "4,5");
+	SEL(e, "dialog:(nothing-matches)", "");
+	SEL(e, "dialog:(status:401) method:register -status:401", "0,2,3");
+	SEL(e, "-dialog:(status:4xx)", "6,7");
+	SEL(e, "dialog:(dialog:(/Lunch/))", "4,5");
+	SEL(e, "dialog:(status:486) or hello", "4,5,7");
+	engine_free(e);
+}
+END_TEST
+
+/* The engine grows between binds: results follow, dialog: included. */
+START_TEST(test_incremental)
+{
+	struct engine *e = engine_new();
+	struct filter *f, *g;
+	uint32_t *ids;
+	size_t n, steps = 0;
+	char *err = NULL;
+	int col;
+
+	ck_assert_int_eq(engine_add_mem(e, "t.txt", trace, sizeof trace - 1,
+	    "sngrep", &err), 0);
+	f = filter_compile("user:alice", &err, &col);
+	g = filter_compile("dialog:(status:200)", &err, &col);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(g);
+	while (engine_step(e, 1)) {
+		steps++;
+		n = filter_select(f, e, 0,
+		    (uint32_t)msgindex_count(engine_index(e)), &ids);
+		free(ids);
+		n = filter_select(g, e, 0,
+		    (uint32_t)msgindex_count(engine_index(e)), &ids);
+		free(ids);
+	}
+	ck_assert_uint_gt(steps, 2);
+	n = filter_select(f, e, 0, (uint32_t)msgindex_count(engine_index(e)),
+	    &ids);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(ids[4], 7);
+	free(ids);
+	n = filter_select(g, e, 0, (uint32_t)msgindex_count(engine_index(e)),
+	    &ids);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(ids[0], 0);
+	ck_assert_uint_eq(ids[3], 3);
+	free(ids);
+	/* A sub-range. */
+	n = filter_select(f, e, 2, 4, &ids);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ids[0], 2);
+	free(ids);
+	ck_assert(!filter_is_empty(f));
+	filter_free(f);
+	filter_free(g);
+
+	/* An empty filter matches everything; NULL is empty too. */
+	f = filter_compile("", &err, &col);
+	ck_assert(filter_is_empty(f));
+	n = filter_select(f, e, 0, 100, &ids);
+	ck_assert_uint_eq(n, 8);
+	free(ids);
+	filter_free(f);
+	ck_assert(filter_is_empty(NULL));
+	engine_free(e);
+}
+END_TEST
+
+/* A filter bound to one engine is rebound to another. */
+START_TEST(test_rebind)
+{
+	static const char other[] =
+		"2024/03/01 11:00:00.000000 192.168.1.1:5060 -> "
+		"192.168.1.2:5060\n"
+		"REGISTER sip:example.com SIP/2.0\n"
+		"From: <sip:zed@example.com>;tag=1\n"
+		"To: <sip:zed@example.com>\n"
+		"Call-ID: z-1\n"
+		"CSeq: 1 REGISTER\n"
+		"Content-Length: 0\n\n";
+	struct engine *a = load_trace("a.txt", trace, sizeof trace - 1, NULL);
+	struct engine *b = load_trace("b.txt", other, sizeof other - 1, NULL);
+	struct filter *f;
+	uint32_t *ids;
+	char *err = NULL;
+	int col;
+
+	f = filter_compile("user:zed or dialog:(status:486)", &err, &col);
+	ck_assert_uint_eq(filter_select(f, a, 0, 8, &ids), 2);
+	free(ids);
+	ck_assert_uint_eq(filter_select(f, b, 0, 8, &ids), 1);
+	ck_assert_uint_eq(ids[0], 0);
+	free(ids);
+	ck_assert_uint_eq(filter_select(f, a, 0, 8, &ids), 2);
+	ck_assert_uint_eq(ids[0], 4);
+	free(ids);
+	filter_free(f);
+	engine_free(a);
+	engine_free(b);
+}
+END_TEST
+
+/* CLS server logs: directions, a local end without an address. */
+START_TEST(test_cls_fixtures)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_file(TEST_DATA "/remote-ntlm.cls.log", &r);
+	size_t n = msgindex_count(engine_index(e));
+
+	ck_assert_uint_ge(n, 6);
+	SEL(e, "user:izabelaf method:register status:401 -dialog:(-user:izabelaf)",
+	    "1,3");
+	{
+		char *in = sel(e, "dir:in"), *out = sel(e, "dir:out");
+		char *req = sel(e, "method:register -status:1-999");
+		char *resp = sel(e, "status:1-999");
+
+		/* The edge receives the requests and sends the answers. */
+		ck_assert_str_eq(in, req);
+		ck_assert_str_eq(out, resp);
+		free(in);
+		free(out);
+		free(req);
+		free(resp);
+	}
+	SEL(e, "addr:198.51.100.23 status:200", "5");
+	SEL(e, "addr:198.51.100.23:49721", "0,1,2,3,4,5");
+	SEL(e, "addr:local", "0,1,2,3,4,5");	/* what the reader calls it */
+	SEL(e, "header:ms-user-logon-data=remoteuser", "1,3,5");
+	SEL(e, "/gssapi-data=\"TlRMTVNTUAAD/", "4");
+	SEL(e, "file:remote-ntlm", "0,1,2,3,4,5");
+	SEL(e, "severity:benign", "1,3");
+	engine_free(e);
+	rules_free(r);
+
+	e = load_file(TEST_DATA "/internal-kerberos.cls.log", NULL);
+	SEL(e, "user:marinof status:401", "1");
+	SEL(e, "header:Proxy-Authorization=kerberos", "2");
+	SEL(e, "dialog:(header:Proxy-Authentication-Info)", "0,1,2,3");
+	SEL(e, "addr:R2EE01", "0,1,2,3");	/* the log's local name */
+	SEL(e, "addr:r2ee01 addr:172.31.255.247:51311 dir:out", "1,3");
+	SEL(e, "addr:172.31.255.247:5061", "");
+	engine_free(e);
+}
+END_TEST
+
+static Suite *
+filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_tokens);
+	tcase_add_test(tc, test_precedence);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_text_regex);
+	tcase_add_test(tc, test_dialog);
+	tcase_add_test(tc, test_incremental);
+	tcase_add_test(tc, test_rebind);
+	tcase_add_test(tc, test_cls_fixtures);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(filter_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
