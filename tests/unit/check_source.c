@@ -1,0 +1,260 @@
+/* Unit tests for source: mapped regular files, empty files, the messages
+ * for missing, unreadable and directory inputs, FIFOs and stdin. */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "util.h"
+
+static char tmpdir[64];
+
+static void
+setup(void)
+{
+	strcpy(tmpdir, "/tmp/check_source.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+static char *
+write_file(const char *name, const char *data, size_t len)
+{
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+START_TEST(test_regular_file)
+{
+	static const char text[] = "REGISTER sip:uclab.org SIP/2.0\r\n\r\n";
+	char *path = write_file("a.log", text, sizeof text - 1), *err = NULL;
+	struct source *src;
+
+	src = source_open(path, &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_null(err);
+	ck_assert_int_eq(src->mapped, 1);
+	ck_assert_uint_eq(src->len, sizeof text - 1);
+	ck_assert(memcmp(src->data, text, src->len) == 0);
+	ck_assert_str_eq(src->path, path);
+	source_free(src);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_empty_file)
+{
+	char *path = write_file("empty.log", "", 0), *err = NULL;
+	struct source *src;
+
+	src = source_open(path, &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_null(err);
+	ck_assert_uint_eq(src->len, 0);
+	source_free(src);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	char *path = xasprintf("%s/no-such.log", tmpdir), *err = NULL;
+
+	ck_assert_ptr_null(source_open(path, &err));
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_ptr_nonnull(strstr(err, strerror(ENOENT)));
+	free(err);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_directory_refused)
+{
+	char *err = NULL;
+
+	ck_assert_ptr_null(source_open(tmpdir, &err));
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, tmpdir));
+	ck_assert_ptr_nonnull(strstr(err, "directory"));
+	free(err);
+}
+END_TEST
+
+START_TEST(test_unreadable_file)
+{
+	char *path = write_file("secret.log", "x\n", 2), *err = NULL;
+
+	/* root reads anything: nothing to test then. */
+	if (geteuid() == 0) {
+		free(path);
+		return;
+	}
+	ck_assert_int_eq(chmod(path, 0), 0);
+	ck_assert_ptr_null(source_open(path, &err));
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_ptr_nonnull(strstr(err, strerror(EACCES)));
+	free(err);
+	free(path);
+}
+END_TEST
+
+/* Writes n bytes of a known pattern to fd from a child process. */
+static pid_t
+feed(const char *path, int fd, size_t n)
+{
+	pid_t pid = fork();
+	char buf[4096];
+	size_t i, done = 0, k;
+
+	ck_assert_int_ne(pid, -1);
+	if (pid != 0)
+		return pid;
+	if (path != NULL)
+		fd = open(path, O_WRONLY);
+	if (fd == -1)
+		_exit(1);
+	while (done < n) {
+		k = n - done < sizeof buf ? n - done : sizeof buf;
+		for (i = 0; i < k; i++)
+			buf[i] = (char)('a' + (done + i) % 26);
+		if (write(fd, buf, k) != (ssize_t)k)
+			_exit(1);
+		done += k;
+	}
+	close(fd);
+	_exit(0);
+}
+
+static void
+check_pattern(const struct source *src, size_t n)
+{
+	size_t i;
+
+	ck_assert_uint_eq(src->len, n);
+	ck_assert_int_eq(src->mapped, 0);
+	for (i = 0; i < n; i++) {
+		if (src->data[i] != (char)('a' + i % 26))
+			ck_abort_msg("byte %zu differs", i);
+	}
+}
+
+START_TEST(test_fifo)
+{
+	char *path = xasprintf("%s/fifo", tmpdir), *err = NULL;
+	struct source *src;
+	pid_t pid;
+	int status;
+	size_t n = 300000;	/* more than any single pipe buffer */
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	pid = feed(path, -1, n);
+	src = source_open(path, &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_null(err);
+	check_pattern(src, n);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	source_free(src);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_stdin_pipe)
+{
+	struct source *src;
+	char *err = NULL;
+	int fds[2], saved, status;
+	pid_t pid;
+	size_t n = 100000;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = feed(NULL, fds[1], n);
+	close(fds[1]);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+	close(fds[0]);
+	src = source_open("-", &err);
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_str_eq(src->path, "-");
+	check_pattern(src, n);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_from_mem_copies)
+{
+	char buf[] = "SIP/2.0 200 OK\r\n";
+	struct source *src = source_from_mem("mem", buf, sizeof buf - 1);
+
+	buf[0] = 'X';
+	ck_assert_uint_eq(src->len, sizeof buf - 1);
+	ck_assert(memcmp(src->data, "SIP/2.0 200 OK\r\n", src->len) == 0);
+	ck_assert_str_eq(src->path, "mem");
+	ck_assert_int_eq(src->mapped, 0);
+	source_free(src);
+	source_free(NULL);
+
+	src = source_from_mem("empty", NULL, 0);
+	ck_assert_uint_eq(src->len, 0);
+	ck_assert_ptr_nonnull(src->data);
+	source_free(src);
+}
+END_TEST
+
+static Suite *
+source_suite(void)
+{
+	Suite *s = suite_create("source");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_regular_file);
+	tcase_add_test(tc, test_empty_file);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_directory_refused);
+	tcase_add_test(tc, test_unreadable_file);
+	tcase_add_test(tc, test_fifo);
+	tcase_add_test(tc, test_stdin_pipe);
+	tcase_add_test(tc, test_from_mem_copies);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(source_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
