@@ -109,6 +109,21 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 	return col;
 }
 
+/* A diagnostic event belongs to the log's own end: its Peer is only what
+ * the event is about. -1 when the local end has no column name. */
+static int
+flow_note_col(struct flow_builder *b, const struct msg *m)
+{
+	const struct engine_file *ef = engine_file(b->e, m->file);
+	const char *name = ef != NULL && ef->local_name[0] != '\0' ?
+	    ef->local_name : "local";
+	uint32_t id = intern_lookup(engine_strings(b->e), name, strlen(name));
+
+	if (id != 0)
+		return flow_col(b, m, id, 0);
+	return flow_col(b, m, 0, 1);
+}
+
 static void
 flow_add_span(struct strbuf *sb, struct span s)
 {
@@ -279,25 +294,34 @@ flow_label_sip(const struct flow_opts *o, const struct sipmsg *sm,
 	strbuf_free(&auth);
 }
 
-/* A diagnostic event: its level and the first few Name: value lines. */
+/* A diagnostic event: its level and its Text (as the list shows it), or
+ * the Name: value lines when it has no Text. */
 static void
 flow_label_diag(const struct rd_record *rec, const struct sipmsg *sm,
 		struct strbuf *sb)
 {
-	size_t i;
+	const struct sip_header *h = sipmsg_find_name(sm, "Text", 0);
+	size_t i, n = 0;
 
 	if (rec->diag_level.n > 0) {
 		flow_add_span(sb, rec->diag_level);
 		strbuf_adds(sb, ": ");
 	}
+	if (h != NULL) {
+		flow_add_span(sb, span_trim(h->value));
+		return;
+	}
 	for (i = 0; i < sm->nhdrs && sb->len < FLOW_LABEL_MAX; i++) {
-		if (i > 0)
+		if (span_ieq(sm->hdrs[i].name, "LogType") ||
+		    span_ieq(sm->hdrs[i].name, "Severity"))
+			continue;
+		if (n++ > 0)
 			strbuf_adds(sb, "; ");
 		flow_add_span(sb, sm->hdrs[i].name);
 		strbuf_adds(sb, ": ");
 		flow_add_span(sb, span_trim(sm->hdrs[i].value));
 	}
-	if (sm->nhdrs == 0 && rec->start.n > 0)
+	if (n == 0 && rec->start.n > 0)
 		flow_add_span(sb, rec->start);
 }
 
@@ -329,8 +353,12 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 	struct strbuf sb;
 	int from, to;
 
-	from = flow_col(b, m, m->src, m->dir == DIR_OUT);
-	to = flow_col(b, m, m->dst, m->dir == DIR_IN);
+	if (m->kind == MSG_DIAG && (from = flow_note_col(b, m)) != -1)
+		to = from;	/* the server that logged it */
+	else {
+		from = flow_col(b, m, m->src, m->dir == DIR_OUT);
+		to = flow_col(b, m, m->dst, m->dir == DIR_IN);
+	}
 	if (from == -1 && to == -1) {
 		/* Neither end known: a column for the unknown. */
 		from = to = flow_col_by_name(b, "?", 1);

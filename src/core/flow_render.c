@@ -206,7 +206,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		 struct strbuf *out)
 {
 	const uint32_t *g = o->utf8 ? flow_glyph_utf8 : flow_glyph_ascii;
-	int ascii = !o->utf8, *xs, leftw = 0, tw = 0, dw = 0, w, x, need;
+	int ascii = !o->utf8, *xs, leftw = 0, tw = 0, dw = 0, w, x, need, len;
 	char tbuf[64], dbuf[32], date[16], prevdate[16] = "", *left, *lpad;
 	struct canvas c;
 	size_t i, k;
@@ -244,7 +244,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	 * each has twice the room. */
 	{
 		int gap = fl->ncols > 1 ? xs[1] - xs[0] : w, rows = 1, row;
-		int len, max;
+		int max;
 
 		for (k = 0; k < fl->ncols; k++)
 			if ((int)utf8_count(fl->cols[k].name) > gap - 1)
@@ -305,10 +305,23 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		if (r->kind == FLOW_NOTE) {
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
-			canvas_put(&c, xs[r->from] + 1, ' ');
-			canvas_put(&c, xs[r->from] + 2, g[G_NOTE]);
-			canvas_text(&c, xs[r->from] + 4, r->label,
-			    w - xs[r->from] - 4, ascii);
+			x = xs[r->from];
+			len = (int)utf8_count(r->label);
+			if (len <= w - x - 4 || x < w - x) {
+				/* Right of its lifeline. */
+				canvas_put(&c, x + 2, g[G_NOTE]);
+				canvas_text(&c, x + 4, r->label, w - x - 4,
+				    ascii);
+			} else {
+				/* Left of it, ending at the lifeline. */
+				int start = x - 3 - len;
+
+				if (start < 0)
+					start = 0;
+				canvas_text(&c, start, r->label, x - 3 - start,
+				    ascii);
+				canvas_put(&c, x - 2, g[G_NOTE]);
+			}
 			canvas_emit(&c, left, out);
 			continue;
 		}
@@ -334,8 +347,9 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		{
 			int a = xs[r->from], b = xs[r->to];
 			int lo = a < b ? a : b, hi = a < b ? b : a;
-			int span = hi - lo - 1, len = (int)utf8_count(r->label);
+			int span = hi - lo - 1;
 
+			len = (int)utf8_count(r->label);
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
 			if (len <= span - 2)
