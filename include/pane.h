@@ -47,6 +47,10 @@ struct pane {
 struct pane *pane_list_new(struct view *v);
 struct pane *pane_detail_new(struct view *v);
 struct pane *pane_flow_new(struct view *v);
+/* The registration report (one row per REGISTER dialog); Enter shows
+ * that registration's messages and flow (pushes a dialog filter). The
+ * report is built when the pane is created. */
+struct pane *pane_report_new(struct view *v);
 /* The help screen lists every key of the keymap. */
 struct pane *pane_help_new(void);
 void pane_free(struct pane *p);

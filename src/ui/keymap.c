@@ -35,7 +35,7 @@ static const struct keymap_entry keymap_normal[] = {
 	{ 'L', ACT_LAYOUT_NEXT }, { 'z', ACT_MAXIMISE },
 	{ '?', ACT_HELP }, { KEYC_F1, ACT_HELP },
 	{ KEYC_CTRL('l'), ACT_REDRAW },
-	{ 'q', ACT_QUIT },
+	{ 'q', ACT_QUIT }, { KEYC_CTRL('c'), ACT_QUIT },
 };
 
 static const struct keymap_entry keymap_prompt[] = {

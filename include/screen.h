@@ -1,0 +1,66 @@
+/* screen: the whole viewer without a terminal — title bar, panes in their
+ * layout, overlays (help, registration report), the status line and its
+ * prompt — and what every key and click does. app.c feeds it keys and
+ * blits the grid it draws; tests drive it directly. */
+#ifndef SIPSNOOP_SCREEN_H
+#define SIPSNOOP_SCREEN_H
+
+#include <stdint.h>
+#include "grid.h"
+#include "layout.h"
+#include "pane.h"
+#include "prompt.h"
+
+struct engine;
+struct view;
+
+/* Mouse buttons as screen_mouse takes them. */
+#define SCREEN_CLICK 1
+#define SCREEN_WHEEL_UP 4
+#define SCREEN_WHEEL_DOWN 5
+
+struct screen {
+	struct engine *e;
+	struct view *v;
+	struct pane *panes[LP__COUNT];
+	int focus;			/* enum layout_pane */
+	struct pane *overlay;		/* help or report, or NULL */
+	enum layout_mode mode;
+	int maximised;			/* LP_NONE or a pane */
+	struct layout lay;
+	struct prompt prompt;
+	char status[512];
+	int status_error;
+	int utf8;
+	int force_clear;		/* C-l: the terminal should repaint all */
+	int cursor_x, cursor_y;		/* -1 when the cursor is hidden */
+	size_t search_origin;		/* selection when / was pressed */
+	char *save_path;		/* awaiting overwrite confirmation */
+};
+
+/* A screen over v (borrowed, as is e). utf8: box drawing allowed. */
+struct screen *screen_new(struct engine *e, struct view *v, int utf8);
+void screen_free(struct screen *s);
+/* Lays out and draws everything into g (its size is the terminal's). */
+void screen_draw(struct screen *s, struct grid *g);
+/* Handles one key (KEYC_* or a code point). Returns RE_* bits; RE_QUIT
+ * when the user quits. */
+int screen_key(struct screen *s, uint32_t key);
+/* A mouse event at x, y (SCREEN_CLICK, SCREEN_WHEEL_*). */
+int screen_mouse(struct screen *s, int x, int y, int button);
+/* Whether background work (a search) is waiting for screen_tick. */
+int screen_busy(const struct screen *s);
+/* Does up to budget units of background work; returns RE_REDRAW when the
+ * screen changed. */
+int screen_tick(struct screen *s, size_t budget);
+/* Shows a message on the status line until the next key. */
+void screen_message(struct screen *s, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Writes the records of the shown messages, as they stand in their input
+ * files, to path. Refuses an input file (same device and inode) and, unless
+ * overwrite is set, an existing file. Returns 0, or -1 with *err. */
+int screen_save(struct screen *s, const char *path, int overwrite,
+		char **err);
+
+#endif

@@ -1,0 +1,35 @@
+/* term: the only code that talks to curses. Starts and restores the
+ * terminal, turns curses keys and mouse events into KEYC_* codes, and
+ * copies a grid to the screen with the theme's attributes. */
+#ifndef SIPSNOOP_TERM_H
+#define SIPSNOOP_TERM_H
+
+#include <stdint.h>
+#include "theme.h"
+
+struct grid;
+
+/* Starts curses. color: 0 auto (colour unless NO_COLOR is set), 1 never,
+ * 2 always (enum color_mode of app.h). Returns 0, or -1 with *err. */
+int term_start(int color, char **err);
+/* Restores the terminal; safe to call twice and from atexit. */
+void term_stop(void);
+/* Terminal size in cells. */
+void term_size(int *w, int *h);
+/* Whether the terminal takes UTF-8 (box drawing, non-ASCII text). */
+int term_utf8(void);
+enum theme_mode term_theme(void);
+
+struct term_mouse {
+	int x, y;
+	int button;		/* 1 click, 4 wheel up, 5 wheel down, 0 other */
+};
+
+/* Waits up to timeout_ms (-1 forever) for a key. Returns a code point or
+ * KEYC_*; KEYC_NONE on timeout or interruption; KEYC_MOUSE fills *m. */
+uint32_t term_getkey(int timeout_ms, struct term_mouse *m);
+/* Draws g; the cursor goes to cx, cy or is hidden when cx < 0. clear
+ * repaints every cell (C-l). */
+void term_blit(const struct grid *g, int cx, int cy, int clear);
+
+#endif

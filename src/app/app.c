@@ -1,0 +1,152 @@
+/* app: the viewer's event loop. Indexing runs in slices between key polls
+ * (the first screen appears at once and keys never wait); a long search
+ * runs the same way; signals and resizes only set flags. */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "engine.h"
+#include "grid.h"
+#include "keymap.h"
+#include "pane.h"
+#include "screen.h"
+#include "term.h"
+#include "view.h"
+#include "util.h"
+
+/* Time given to indexing or searching between two looks at the keyboard. */
+#define APP_SLICE_NS 25000000L
+#define APP_STEP_RECORDS 2000
+
+static volatile sig_atomic_t app_signalled;
+
+static void
+app_on_signal(int sig)
+{
+	app_signalled = sig;
+}
+
+static long
+app_elapsed_ns(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
+}
+
+/* Indexes for one slice; returns 1 when the screen should be redrawn. */
+static int
+app_index_slice(struct engine *e, struct view *v)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (!engine_step(e, APP_STEP_RECORDS))
+			break;
+	} while (app_elapsed_ns(&t0) < APP_SLICE_NS);
+	view_update(v);
+	/* Steps re-rate dialogs, and the title shows progress: redraw. */
+	return 1;
+}
+
+int
+app_run(struct engine *e, const struct app_options *o)
+{
+	struct sigaction sa;
+	struct view *v;
+	struct screen *s;
+	struct grid *g;
+	struct term_mouse mouse;
+	char *err = NULL;
+	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
+	uint32_t key;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sipsnoop: the viewer needs a terminal; use "
+		    "--list, --dialogs or --flow for output to a pipe\n");
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	/* A first slice so the first screen already has messages. */
+	engine_step(e, APP_STEP_RECORDS);
+	v = view_new(e, o->rules, o->filter, &err, &errcol);
+	if (v == NULL) {
+		fprintf(stderr, "sipsnoop: filter: column %d: %s\n", errcol + 1,
+		    err ? err : "syntax error");
+		free(err);
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = app_on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a signal must interrupt the wait for a key. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (term_start(o->color == COLOR_NEVER ? 1 : o->color == COLOR_ALWAYS ?
+	    2 : 0, &err) != 0) {
+		fprintf(stderr, "sipsnoop: %s\n", err);
+		free(err);
+		view_free(v);
+		return 1;
+	}
+	s = screen_new(e, v, term_utf8());
+	term_size(&w, &h);
+	g = grid_new(w, h);
+
+	while (!quit && !app_signalled) {
+		if (resized) {
+			term_size(&w, &h);
+			grid_resize(g, w, h);
+			resized = 0;
+			dirty = 1;
+		}
+		if (dirty) {
+			screen_draw(s, g);
+			term_blit(g, s->cursor_x, s->cursor_y, s->force_clear);
+			s->force_clear = 0;
+			dirty = 0;
+		}
+		/* Poll while there is work, else block until a key. */
+		key = term_getkey(!engine_done(e) || screen_busy(s) ? 0 : -1,
+		    &mouse);
+		if (app_signalled)
+			break;
+		if (key == KEYC_NONE) {
+			if (!engine_done(e))
+				dirty |= app_index_slice(e, v);
+			if (screen_busy(s))
+				dirty |= screen_tick(s, 50000) != RE_NONE;
+			continue;
+		}
+		if (key == KEYC_RESIZE) {
+			resized = 1;
+			continue;
+		}
+		if (key == KEYC_MOUSE)
+			re = screen_mouse(s, mouse.x, mouse.y, mouse.button);
+		else
+			re = screen_key(s, key);
+		if (re & RE_QUIT)
+			quit = 1;
+		if (re != RE_NONE)
+			dirty = 1;
+	}
+	term_stop();
+	grid_free(g);
+	screen_free(s);
+	view_free(v);
+	if (app_signalled)
+		return 128 + (int)app_signalled;
+	return 0;
+}

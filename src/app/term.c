@@ -1,0 +1,210 @@
+/* term: curses in one place — start/stop, key and mouse translation, and
+ * the blit of a cell grid using the theme table. Nothing else in sipsnoop
+ * includes curses. */
+#include <langinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "term.h"
+#include "grid.h"
+#include "keymap.h"
+#include "util.h"
+
+static int term_on;
+static int term_is_utf8;
+static enum theme_mode term_mode;
+static attr_t term_role_attr[ROLE__COUNT];
+static short term_role_pair[ROLE__COUNT];
+
+static void
+term_setup_theme(void)
+{
+	const struct theme_attr *a;
+	int role;
+
+	for (role = 0; role < ROLE__COUNT; role++) {
+		attr_t at = A_NORMAL;
+
+		a = theme_get(term_mode, role);
+		if (a->flags & THEME_BOLD)
+			at |= A_BOLD;
+		if (a->flags & THEME_REVERSE)
+			at |= A_REVERSE;
+		if (a->flags & THEME_UNDERLINE)
+			at |= A_UNDERLINE;
+		if (a->flags & THEME_DIM)
+			at |= A_DIM;
+		term_role_pair[role] = 0;
+		if (term_mode != THEME_MONO && (a->fg != -1 || a->bg != -1) &&
+		    role + 1 < COLOR_PAIRS) {
+			init_pair((short)(role + 1), a->fg, a->bg);
+			term_role_pair[role] = (short)(role + 1);
+		}
+		term_role_attr[role] = at;
+	}
+}
+
+int
+term_start(int color, char **err)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *cs = nl_langinfo(CODESET);
+
+	term_is_utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		*err = xstrdup("cannot start the terminal (check TERM)");
+		return -1;
+	}
+	term_on = 1;
+	atexit(term_stop);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
+	    BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	term_mode = THEME_MONO;
+	if (color != 1 && (color == 2 || nc == NULL || *nc == '\0') &&
+	    has_colors()) {
+		start_color();
+		use_default_colors();
+		if (COLORS >= 256 && COLOR_PAIRS > ROLE__COUNT)
+			term_mode = THEME_256;
+		else if (COLORS >= 8 && COLOR_PAIRS > ROLE__COUNT)
+			term_mode = THEME_8;
+	}
+	term_setup_theme();
+	return 0;
+}
+
+void
+term_stop(void)
+{
+	if (!term_on)
+		return;
+	term_on = 0;
+	mousemask(0, NULL);
+	curs_set(1);
+	endwin();
+}
+
+void
+term_size(int *w, int *h)
+{
+	getmaxyx(stdscr, *h, *w);
+}
+
+int
+term_utf8(void)
+{
+	return term_is_utf8;
+}
+
+enum theme_mode
+term_theme(void)
+{
+	return term_mode;
+}
+
+static uint32_t
+term_key(int k)
+{
+	switch (k) {
+	case KEY_UP: return KEYC_UP;
+	case KEY_DOWN: return KEYC_DOWN;
+	case KEY_LEFT: return KEYC_LEFT;
+	case KEY_RIGHT: return KEYC_RIGHT;
+	case KEY_PPAGE: return KEYC_PPAGE;
+	case KEY_NPAGE: return KEYC_NPAGE;
+	case KEY_HOME: case KEY_A1: return KEYC_HOME;
+	case KEY_END: case KEY_C1: return KEYC_END;
+	case KEY_BTAB: return KEYC_BTAB;
+	case KEY_BACKSPACE: return KEYC_BACKSPACE;
+	case KEY_DC: return KEYC_DC;
+	case KEY_F(1): return KEYC_F1;
+	case KEY_ENTER: return KEYC_ENTER;
+	case KEY_RESIZE: return KEYC_RESIZE;
+	case KEY_MOUSE: return KEYC_MOUSE;
+	default: return KEYC_NONE;
+	}
+}
+
+uint32_t
+term_getkey(int timeout_ms, struct term_mouse *m)
+{
+	wint_t wc;
+	int r;
+	MEVENT ev;
+
+	timeout(timeout_ms);
+	r = get_wch(&wc);
+	if (r == ERR)
+		return KEYC_NONE;
+	if (r == KEY_CODE_YES) {
+		uint32_t k = term_key((int)wc);
+
+		if (k == KEYC_MOUSE) {
+			if (getmouse(&ev) != OK)
+				return KEYC_NONE;
+			m->x = ev.x;
+			m->y = ev.y;
+			m->button = (ev.bstate & (BUTTON1_PRESSED |
+			    BUTTON1_CLICKED)) ? 1 : (ev.bstate &
+			    BUTTON4_PRESSED) ? 4 : (ev.bstate &
+			    BUTTON5_PRESSED) ? 5 : 0;
+		}
+		return k;
+	}
+	if (wc == '\n')
+		return KEYC_ENTER;
+	return (uint32_t)wc;
+}
+
+void
+term_blit(const struct grid *g, int cx, int cy, int clear)
+{
+	int x, y, w, h;
+	const struct grid_cell *c;
+
+	if (clear)
+		clearok(curscr, TRUE);
+	getmaxyx(stdscr, h, w);
+	for (y = 0; y < g->h && y < h; y++) {
+		move(y, 0);
+		for (x = 0; x < g->w && x < w; x++) {
+			c = &g->cells[(size_t)y * (size_t)g->w + (size_t)x];
+			if (c->len == 0)
+				continue;	/* right half of a wide char */
+			attrset(term_role_attr[c->role < ROLE__COUNT ? c->role : 0] |
+			    COLOR_PAIR(term_role_pair[c->role < ROLE__COUNT ?
+			    c->role : 0]));
+			if (!term_is_utf8 && (unsigned char)c->ch[0] >= 0x80) {
+				/* The grid is UTF-8; an ASCII terminal gets
+				 * a placeholder of the same width. */
+				addch(c->width == 2 ? '?' : '?');
+				if (c->width == 2 && x + 1 < w)
+					addch('?');
+				continue;
+			}
+			if (y == h - 1 && x == w - 1) {
+				/* Writing the last cell would scroll: insert
+				 * it instead. */
+				mvinsnstr(y, x, c->ch, c->len);
+				continue;
+			}
+			addnstr(c->ch, c->len);
+		}
+	}
+	attrset(A_NORMAL);
+	if (cx >= 0 && cy >= 0) {
+		move(cy, cx);
+		curs_set(1);
+	} else
+		curs_set(0);
+	refresh();
+}

@@ -1,0 +1,359 @@
+/* pane_flow: the ladder diagram of the selected message's dialog (or of
+ * the shown messages around the selection), drawn from the flow model.
+ * Two lines per row: the label above its arrow; the selected message's
+ * arrow is highlighted and kept in view. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pane.h"
+#include "theme.h"
+#include "view.h"
+#include "engine.h"
+#include "flow.h"
+#include "util.h"
+
+/* In "all shown" mode the diagram covers this many messages either side
+ * of the selection, so a huge filtered set still draws at once. */
+#define PANE_FLOW_WINDOW 300
+
+struct pflow {
+	struct flow *fl;
+	/* What fl was built from, to rebuild only when it changed. */
+	int all;
+	uint32_t key_dialog, key_first, key_last;
+	size_t key_n, key_count;
+	int key_sev;		/* sum of severities: re-rating changes labels */
+	int times;		/* time column shown at the last draw */
+	int top_row;		/* first flow row drawn at the last draw */
+	int ytop;		/* screen row of the first flow row */
+};
+
+static int
+pane_flow_sev_sum(struct view *v, const uint32_t *ids, size_t n)
+{
+	struct msgindex *ix = engine_index(v->e);
+	const struct msg *m;
+	int sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((m = msgindex_get(ix, ids[i])) != NULL)
+			sum = sum * 7 + m->severity;
+	}
+	return sum;
+}
+
+/* Builds the model when the set of messages it shows changed. */
+static void
+pane_flow_update(struct pane *p)
+{
+	struct pflow *pf = p->data;
+	struct view *v = p->v;
+	uint32_t id = view_sel_id(v), d = NO_DIALOG;
+	const struct msg *m;
+	const uint32_t *ids = NULL;
+	size_t n = 0, lo, hi;
+	struct dialog *dl = NULL;
+	int sev;
+
+	m = id != UINT32_MAX ? msgindex_get(engine_index(v->e), id) : NULL;
+	if (v->flow_all) {
+		lo = v->sel > PANE_FLOW_WINDOW ? v->sel - PANE_FLOW_WINDOW : 0;
+		hi = v->sel + PANE_FLOW_WINDOW;
+		if (hi > v->nids)
+			hi = v->nids;
+		ids = v->ids + lo;
+		n = v->nids ? hi - lo : 0;
+	} else if (m != NULL && (d = m->dialog) != NO_DIALOG &&
+	    (dl = dialogs_get(engine_dialogs(v->e), d)) != NULL) {
+		ids = dl->msgs;
+		n = dl->nmsgs;
+	} else if (m != NULL) {
+		ids = &v->ids[v->sel];
+		n = 1;
+	}
+	sev = pane_flow_sev_sum(v, ids, n);
+	if (pf->fl != NULL && pf->all == v->flow_all && pf->key_dialog == d &&
+	    pf->key_n == n && (n == 0 || (pf->key_first == ids[0] &&
+	    pf->key_last == ids[n - 1])) && pf->key_sev == sev &&
+	    pf->key_count == msgindex_count(engine_index(v->e)))
+		return;
+	flow_free(pf->fl);
+	pf->fl = flow_build(v->e, ids, n, NULL);
+	pf->all = v->flow_all;
+	pf->key_dialog = d;
+	pf->key_n = n;
+	pf->key_first = n ? ids[0] : 0;
+	pf->key_last = n ? ids[n - 1] : 0;
+	pf->key_sev = sev;
+	pf->key_count = msgindex_count(engine_index(v->e));
+}
+
+static void
+pane_flow_hline(struct grid *g, int x0, int x1, int y, int xmin, int xmax,
+		int role, const char *ch)
+{
+	int x;
+
+	for (x = x0; x <= x1; x++) {
+		if (x >= xmin && x < xmax)
+			grid_puts(g, x, y, xmax, role, ch);
+	}
+}
+
+/* Puts s centred on cx, clipped to [xmin, xmax). */
+static void
+pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
+		 const char *s, int maxw)
+{
+	size_t n = strlen(s), fit;
+	int w = grid_text_width(s, n), x;
+
+	if (maxw < 1)
+		maxw = 1;
+	if (w > maxw) {
+		fit = grid_text_fit(s, n, maxw);
+		n = fit;
+		w = grid_text_width(s, n);
+	}
+	x = cx - w / 2;
+	/* grid_put does not clip on the left: skip what is left of xmin. */
+	while (x < xmin && n > 0) {
+		uint32_t cp;
+		int cw;
+		size_t l = grid_utf8_next(s, n, &cp, &cw);
+
+		s += l;
+		n -= l;
+		x += cw;
+	}
+	grid_put(g, x, y, xmax, role, s, n);
+}
+
+static void
+pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
+{
+	struct pflow *pf = p->data;
+	struct view *v = p->v;
+	struct flow *fl;
+	struct rect c;
+	char info[64], tbuf[48];
+	int *cx = NULL, need, dx, timew, xmin, xmax, y, i, cur = -1, nrows;
+	int vis, role;
+	const char *vline = p->utf8 ? "│" : "|";
+	const char *hline = p->utf8 ? "─" : "-";
+	uint32_t sel = view_sel_id(v);
+	size_t k;
+
+	pane_flow_update(p);
+	fl = pf->fl;
+	snprintf(info, sizeof info, "%s (F)", v->flow_all ? "shown messages" :
+	    "dialog");
+	c = pane_heading(p, g, r, "Flow", info);
+	p->rows = c.h;
+	if (c.h < 2 || fl == NULL || fl->ncols == 0) {
+		if (c.h > 0)
+			grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
+			    "no flow");
+		return;
+	}
+	/* Times on the left when there is room for them and the diagram. */
+	timew = c.w >= 60 ? 13 : 0;
+	pf->times = timew;
+	xmin = c.x + timew;
+	xmax = c.x + c.w;
+	cx = xcalloc(fl->ncols, sizeof *cx);
+	need = flow_col_x(fl->ncols, xmax - xmin, cx);
+	if (p->left > need - (xmax - xmin))
+		p->left = need - (xmax - xmin);
+	if (p->left < 0)
+		p->left = 0;
+	dx = xmin - p->left;
+
+	/* Column headers. */
+	for (k = 0; k < fl->ncols; k++) {
+		int gap = fl->ncols > 1 ? (k + 1 < fl->ncols ?
+		    cx[k + 1] - cx[k] : cx[k] - cx[k - 1]) : need;
+
+		pane_flow_centre(g, dx + cx[k], c.y, xmin, xmax,
+		    ROLE_FLOW_COLUMN, fl->cols[k].name, gap - 1);
+	}
+	nrows = (int)fl->nrows;
+	if (sel != UINT32_MAX)
+		cur = (int)flow_find(fl, sel);
+	vis = (c.h - 1) / 2;
+	if (vis < 1)
+		vis = 1;
+	/* Keep the current arrow in view. */
+	if (cur >= 0) {
+		if (cur < p->top)
+			p->top = cur;
+		if (cur >= p->top + vis)
+			p->top = cur - vis + 1;
+	}
+	if (p->top > nrows - vis)
+		p->top = nrows - vis;
+	if (p->top < 0)
+		p->top = 0;
+	pf->top_row = p->top;
+	pf->ytop = c.y + 1;
+
+	for (y = c.y + 1; y < c.y + c.h; y++) {
+		for (k = 0; k < fl->ncols; k++) {
+			if (dx + cx[k] >= xmin && dx + cx[k] < xmax)
+				grid_puts(g, dx + cx[k], y, xmax,
+				    ROLE_BORDER,
+				    vline);
+		}
+	}
+	for (i = 0; i < vis && p->top + i < nrows; i++) {
+		const struct flow_row *row = &fl->rows[p->top + i];
+		int ly = c.y + 1 + 2 * i, ay = ly + 1;
+		int a = dx + cx[row->from], b = dx + cx[row->to];
+		int iscur = (p->top + i) == cur;
+		int lo = a < b ? a : b, hi = a < b ? b : a;
+
+		role = iscur ? ROLE_FLOW_CURRENT :
+		    theme_severity_role(row->severity);
+		if (timew > 0) {
+			if (row->time != TIME_NONE) {
+				time_format(tbuf, sizeof tbuf, row->time,
+				    row->time_prec > 3 ? 3 : row->time_prec, 0);
+				grid_puts(g, c.x, ay, xmin - 1, role, tbuf);
+			}
+			if (row->delta != TIME_NONE) {
+				snprintf(tbuf, sizeof tbuf, "+%lld.%03lld",
+				    (long long)(row->delta / 1000000),
+				    (long long)(row->delta % 1000000) / 1000);
+				grid_puts(g, c.x, ly, xmin - 1, ROLE_DIM, tbuf);
+			}
+		}
+		if (row->kind == FLOW_NOTE) {
+			pane_flow_centre(g, a + 10, ay, xmin, xmax,
+			    iscur ? ROLE_FLOW_CURRENT : ROLE_FLOW_NOTE,
+			    row->label, xmax - a);
+			continue;
+		}
+		if (row->self || a == b) {
+			/* A loop to the right of the column. */
+			pane_flow_hline(g, a + 1, a + 2, ly, xmin, xmax, role,
+			    hline);
+			grid_puts(g, a + 3, ly, xmax, role, p->utf8 ? "┐" :
+			    "+");
+			grid_puts(g, a + 1, ay, xmax, role, p->utf8 ? "◄─┘" :
+			    "<-+");
+			grid_puts(g, a + 5, ly, xmax, role, row->label);
+			continue;
+		}
+		pane_flow_centre(g, (lo + hi) / 2, ly, xmin, xmax, role,
+		    row->label, hi - lo - 1 > 8 ? hi - lo - 1 : xmax - xmin);
+		pane_flow_hline(g, lo + 1, hi - 1, ay, xmin, xmax, role, hline);
+		if (a < b) {
+			if (b - 1 >= xmin && b - 1 < xmax)
+				grid_puts(g, b - 1, ay, xmax, role,
+				    p->utf8 ? "►" : ">");
+		} else if (b + 1 >= xmin && b + 1 < xmax)
+			grid_puts(g, b + 1, ay, xmax, role, p->utf8 ? "◄" : "<");
+	}
+	free(cx);
+}
+
+static int
+pane_flow_action(struct pane *p, enum action a)
+{
+	struct view *v = p->v;
+
+	switch (a) {
+	case ACT_LEFT:
+		p->left -= 8;
+		if (p->left < 0)
+			p->left = 0;
+		return RE_HANDLED | RE_REDRAW;
+	case ACT_RIGHT:
+		p->left += 8;
+		return RE_HANDLED | RE_REDRAW;
+	case ACT_FLOW_SCOPE:
+		v->flow_all = !v->flow_all;
+		p->top = 0;
+		return RE_HANDLED | RE_REDRAW;
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_HOME:
+	case ACT_END: {
+		/* Moving in the flow moves the selection along its rows. */
+		struct pflow *pf = p->data;
+		long cur, to, n;
+		int page = (p->rows - 1) / 2;
+
+		if (pf->fl == NULL || pf->fl->nrows == 0)
+			return RE_HANDLED;
+		n = (long)pf->fl->nrows;
+		cur = flow_find(pf->fl, view_sel_id(v));
+		if (cur < 0)
+			cur = 0;
+		to = a == ACT_UP ? cur - 1 : a == ACT_DOWN ? cur + 1 :
+		    a == ACT_PAGE_UP ? cur - (page > 0 ? page : 1) :
+		    a == ACT_PAGE_DOWN ? cur + (page > 0 ? page : 1) :
+		    a == ACT_HOME ? 0 : n - 1;
+		if (to < 0)
+			to = 0;
+		if (to >= n)
+			to = n - 1;
+		/* A row the filter hides cannot be selected: skip it. */
+		while (to >= 0 && to < n &&
+		    view_find(v, pf->fl->rows[to].id) < 0)
+			to += to < cur ? -1 : 1;
+		if (to < 0 || to >= n || to == cur)
+			return RE_HANDLED;
+		view_select_id(v, pf->fl->rows[to].id);
+		return RE_HANDLED | RE_REDRAW | RE_SELECT;
+	}
+	default:
+		return RE_NONE;
+	}
+}
+
+static int
+pane_flow_click(struct pane *p, int x, int y)
+{
+	struct pflow *pf = p->data;
+	int row;
+
+	if (pf->fl == NULL || y < 1)
+		return RE_HANDLED;
+	row = pf->top_row + (y - 1) / 2;
+	if (row < 0 || (size_t)row >= pf->fl->nrows)
+		return RE_HANDLED;
+	if (view_find(p->v, pf->fl->rows[row].id) < 0)
+		return RE_HANDLED;
+	view_select_id(p->v, pf->fl->rows[row].id);
+	return RE_HANDLED | RE_REDRAW | RE_SELECT;
+}
+
+static void
+pane_flow_free(struct pane *p)
+{
+	struct pflow *pf = p->data;
+
+	flow_free(pf->fl);
+	free(pf);
+}
+
+static const struct pane_ops pane_flow_ops = {
+	"flow", pane_flow_draw, pane_flow_action, pane_flow_click,
+	pane_flow_free,
+};
+
+struct pane *
+pane_flow_new(struct view *v)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+
+	p->ops = &pane_flow_ops;
+	p->v = v;
+	p->data = xcalloc(1, sizeof(struct pflow));
+	return p;
+}

@@ -1,0 +1,197 @@
+/* pane_report: the registration report as a view — one row per REGISTER
+ * dialog with user, client, schemes, attempts, outcome and the reason;
+ * Enter opens that registration's messages and flow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pane.h"
+#include "theme.h"
+#include "view.h"
+#include "engine.h"
+#include "regreport.h"
+#include "util.h"
+
+struct preport {
+	struct regreport rr;
+	size_t sel;
+};
+
+static int
+pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s)
+{
+	struct strbuf sb;
+
+	if (w <= 0)
+		return x;
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, strlen(s), 0);
+	if (grid_text_width(sb.buf, sb.len) > w) {
+		size_t fit = grid_text_fit(sb.buf, sb.len, w - 1);
+
+		grid_put(g, x, y, x + w, role, sb.buf, fit);
+		grid_puts(g, x + grid_text_width(sb.buf, fit), y, x + w, role,
+		    "~");
+	} else
+		grid_put(g, x, y, x + w, role, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return x + w + 1;
+}
+
+static void
+pane_report_draw(struct pane *p, struct grid *g, struct rect r)
+{
+	struct preport *pr = p->data;
+	struct rect c;
+	char info[64], buf[64];
+	int y, x, role, wu, wc, wo, wx;
+	size_t i;
+
+	snprintf(info, sizeof info, "%zu registration%s  Enter: flow  Esc: "
+	    "close", pr->rr.n, pr->rr.n == 1 ? "" : "s");
+	c = pane_heading(p, g, r, "Registrations", info);
+	p->rows = c.h - 1;
+	if (c.h < 2)
+		return;
+	if (pr->rr.n == 0) {
+		grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
+		    "no REGISTER dialogs (yet)");
+		return;
+	}
+	wu = c.w >= 120 ? 30 : c.w / 4;
+	wc = c.w >= 120 ? 22 : c.w / 6;
+	wo = c.w >= 100 ? 16 : 12;
+	wx = c.w - 2 - wu - wc - wo - 9 - 11 - 5;
+	x = c.x + 1;
+	x = pane_report_cell(g, x, c.y, wu, ROLE_HEADER_NAME, "user");
+	x = pane_report_cell(g, x, c.y, wc, ROLE_HEADER_NAME, "client");
+	x = pane_report_cell(g, x, c.y, wo, ROLE_HEADER_NAME, "offered/used");
+	x = pane_report_cell(g, x, c.y, 8, ROLE_HEADER_NAME, "attempts");
+	x = pane_report_cell(g, x, c.y, 10, ROLE_HEADER_NAME, "outcome");
+	pane_report_cell(g, x, c.y, wx, ROLE_HEADER_NAME, "explanation");
+	if (pr->sel >= pr->rr.n)
+		pr->sel = pr->rr.n - 1;
+	if ((int)pr->sel < p->top)
+		p->top = (int)pr->sel;
+	if ((int)pr->sel >= p->top + p->rows)
+		p->top = (int)pr->sel - p->rows + 1;
+	for (y = 0; y < p->rows && (size_t)(p->top + y) < pr->rr.n; y++) {
+		const struct regreport_entry *en = &pr->rr.v[p->top + y];
+		int ry = c.y + 1 + y;
+
+		i = (size_t)(p->top + y);
+		role = theme_severity_role(en->severity);
+		x = c.x + 1;
+		x = pane_report_cell(g, x, ry, wu, role, en->user);
+		x = pane_report_cell(g, x, ry, wc, role, en->client);
+		snprintf(buf, sizeof buf, "%s%s%s%s", en->offered,
+		    *en->used ? " / " : "", en->used,
+		    en->remote_user ? " remote" : "");
+		x = pane_report_cell(g, x, ry, wo, role, buf);
+		snprintf(buf, sizeof buf, "%8u", en->attempts);
+		x = pane_report_cell(g, x, ry, 8, role, buf);
+		if (en->status)
+			snprintf(buf, sizeof buf, "%u %s", en->status,
+			    en->reason);
+		else
+			snprintf(buf, sizeof buf, "no answer");
+		x = pane_report_cell(g, x, ry, 10, role, buf);
+		pane_report_cell(g, x, ry, wx, role, en->explain);
+		if (i == pr->sel)
+			grid_set_role(g, ry, c.x, c.x + c.w, ROLE_SELECTION);
+	}
+}
+
+static int
+pane_report_action(struct pane *p, enum action a)
+{
+	struct preport *pr = p->data;
+	long s = (long)pr->sel, page = p->rows > 1 ? p->rows - 1 : 1;
+	const struct regreport_entry *en;
+	struct dialog *dl;
+
+	switch (a) {
+	case ACT_UP:
+		s--;
+		break;
+	case ACT_DOWN:
+		s++;
+		break;
+	case ACT_PAGE_UP:
+		s -= page;
+		break;
+	case ACT_PAGE_DOWN:
+		s += page;
+		break;
+	case ACT_HOME:
+		s = 0;
+		break;
+	case ACT_END:
+		s = (long)pr->rr.n - 1;
+		break;
+	case ACT_OPEN:
+		if (pr->rr.n == 0)
+			return RE_HANDLED;
+		en = &pr->rr.v[pr->sel];
+		dl = dialogs_get(engine_dialogs(p->v->e), en->dialog);
+		if (dl == NULL)
+			return RE_HANDLED;
+		view_push_dialog(p->v, dl->call_id);
+		view_select_id(p->v, en->first_msg != UINT32_MAX ?
+		    en->first_msg : dl->msgs[0]);
+		return RE_HANDLED | RE_CLOSE | RE_SELECT | RE_REDRAW;
+	case ACT_BACK:
+	case ACT_REGREPORT:
+		return RE_HANDLED | RE_CLOSE | RE_REDRAW;
+	default:
+		return RE_NONE;
+	}
+	if (s >= (long)pr->rr.n)
+		s = (long)pr->rr.n - 1;
+	if (s < 0)
+		s = 0;
+	pr->sel = (size_t)s;
+	return RE_HANDLED | RE_REDRAW;
+}
+
+static int
+pane_report_click(struct pane *p, int x, int y)
+{
+	struct preport *pr = p->data;
+	long i = (long)p->top + y - 2;
+
+	if (y < 2 || i >= (long)pr->rr.n)
+		return RE_HANDLED;
+	if ((size_t)i == pr->sel)
+		return pane_report_action(p, ACT_OPEN);
+	pr->sel = (size_t)i;
+	return RE_HANDLED | RE_REDRAW;
+}
+
+static void
+pane_report_free(struct pane *p)
+{
+	struct preport *pr = p->data;
+
+	regreport_free(&pr->rr);
+	free(pr);
+}
+
+static const struct pane_ops pane_report_ops = {
+	"report", pane_report_draw, pane_report_action, pane_report_click,
+	pane_report_free,
+};
+
+struct pane *
+pane_report_new(struct view *v)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+	struct preport *pr = xcalloc(1, sizeof *pr);
+
+	p->ops = &pane_report_ops;
+	p->v = v;
+	p->focused = 1;
+	p->data = pr;
+	regreport_build(v->e, v->rules, &pr->rr);
+	return p;
+}

@@ -1,0 +1,738 @@
+/* screen: composes the viewer (title, panes, overlays, status line) and
+ * dispatches actions: global ones here, pane ones to the focused pane.
+ * Everything is testable without a terminal; app.c only feeds keys and
+ * blits. */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "screen.h"
+#include "theme.h"
+#include "view.h"
+#include "engine.h"
+#include "source.h"
+#include "util.h"
+
+/* Search work per tick: enough to finish small files at once, small
+ * enough that a key is answered within a few milliseconds. */
+#define SCREEN_SEARCH_BUDGET 20000
+
+struct screen *
+screen_new(struct engine *e, struct view *v, int utf8)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	int i;
+
+	s->e = e;
+	s->v = v;
+	s->utf8 = utf8;
+	s->panes[LP_LIST] = pane_list_new(v);
+	s->panes[LP_DETAIL] = pane_detail_new(v);
+	s->panes[LP_FLOW] = pane_flow_new(v);
+	for (i = 0; i < LP__COUNT; i++)
+		s->panes[i]->utf8 = utf8;
+	s->focus = LP_LIST;
+	s->maximised = LP_NONE;
+	s->mode = LAYOUT_SPLIT;
+	s->cursor_x = s->cursor_y = -1;
+	prompt_init(&s->prompt);
+	return s;
+}
+
+void
+screen_free(struct screen *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < LP__COUNT; i++)
+		pane_free(s->panes[i]);
+	pane_free(s->overlay);
+	prompt_free(&s->prompt);
+	free(s->save_path);
+	free(s);
+}
+
+void
+screen_message(struct screen *s, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->status, sizeof s->status, fmt, ap);
+	va_end(ap);
+	s->status_error = error;
+}
+
+static void
+screen_too_small(struct screen *s, struct grid *g)
+{
+	const char *l1 = "Terminal too small", *l1s = "too small";
+	char l2[48];
+	int w = g->w, h = g->h, y = h / 2 - (h > 2 ? 1 : 0);
+	const char *m = (int)strlen(l1) <= w ? l1 : l1s;
+
+	grid_fill(g, (struct rect){ 0, 0, w, h }, ROLE_DEFAULT);
+	snprintf(l2, sizeof l2, "%dx%d, need %dx%d", w, h, LAYOUT_MIN_W,
+	    LAYOUT_MIN_H);
+	grid_puts(g, (w - (int)strlen(m)) / 2 > 0 ? (w - (int)strlen(m)) / 2 :
+	    0, y, w, ROLE_TOO_SMALL, m);
+	if (h > 2 && (int)strlen(l2) <= w)
+		grid_puts(g, (w - (int)strlen(l2)) / 2, y + 1, w, ROLE_DEFAULT,
+		    l2);
+	s->cursor_x = s->cursor_y = -1;
+}
+
+static void
+screen_title(struct screen *s, struct grid *g, struct rect r)
+{
+	struct strbuf sb;
+	char filt[256];
+	size_t i, nf = engine_nfiles(s->e);
+	int x, pw;
+	char prog[64] = "";
+
+	grid_fill(g, r, ROLE_TITLE);
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "sipsnoop ");
+	for (i = 0; i < nf; i++) {
+		const struct engine_file *f = engine_file(s->e, i);
+		const char *path = f->src->path, *base = strrchr(path, '/');
+
+		if (i > 0)
+			strbuf_adds(&sb, ", ");
+		if (i >= 3) {
+			strbuf_addf(&sb, "+%zu more", nf - i);
+			break;
+		}
+		sanitize_append(&sb, base ? base + 1 : path,
+		    strlen(base ? base + 1 : path), 0);
+		strbuf_addf(&sb, " [%s]", f->fmt ? f->fmt->name : "?");
+	}
+	strbuf_addf(&sb, "  %zu/%zu msgs", s->v->nids,
+	    msgindex_count(engine_index(s->e)));
+	view_filter_text(s->v, filt, sizeof filt);
+	if (*filt) {
+		strbuf_adds(&sb, "  filter: ");
+		sanitize_append(&sb, filt, strlen(filt), 0);
+	}
+	if (s->v->search != NULL) {
+		strbuf_adds(&sb, "  search: ");
+		sanitize_append(&sb, s->v->search, strlen(s->v->search), 0);
+	}
+	if (!engine_done(s->e))
+		snprintf(prog, sizeof prog, " indexing %u%% ",
+		    engine_progress(s->e) / 10);
+	pw = (int)strlen(prog);
+	x = grid_put(g, r.x, r.y, r.x + r.w - pw, ROLE_TITLE, sb.buf, sb.len);
+	(void)x;
+	if (pw > 0)
+		grid_puts(g, r.x + r.w - pw, r.y, r.x + r.w,
+		    ROLE_TITLE_PROGRESS, prog);
+	strbuf_free(&sb);
+}
+
+static void
+screen_status(struct screen *s, struct grid *g, struct rect r)
+{
+	static const struct {
+		const char *key, *what;
+	} hints[] = {
+		{ "?", "help" }, { "/", "search" }, { "f", "filter" },
+		{ "Enter", "dialog" }, { "Esc", "back" }, { "]/[", "step" },
+		{ "e", "error" }, { "R", "registrations" }, { "Tab", "pane" },
+		{ "q", "quit" },
+	};
+	size_t i;
+	int x;
+
+	grid_fill(g, r, ROLE_STATUS);
+	s->cursor_x = s->cursor_y = -1;
+	if (s->prompt.active) {
+		/* A filter error stays in view next to the line it is
+		 * about, on the right of the prompt. */
+		int ew = 0;
+
+		if (s->status_error && s->status[0] != '\0') {
+			ew = grid_text_width(s->status, strlen(s->status));
+			if (ew > r.w / 2)
+				ew = r.w / 2;
+			grid_puts(g, r.x + r.w - ew, r.y, r.x + r.w,
+			    ROLE_STATUS_ERROR, s->status);
+		}
+		s->cursor_x = prompt_draw(&s->prompt, g, r.x, r.y,
+		    r.x + r.w - (ew ? ew + 1 : 0));
+		s->cursor_y = r.y;
+		return;
+	}
+	if (s->v->search_state == VSEARCH_RUNNING) {
+		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
+		    "searching... %u%%  (Esc cancels)",
+		    view_search_progress(s->v));
+		return;
+	}
+	if (s->status[0] != '\0') {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		sanitize_append(&sb, s->status, strlen(s->status), 0);
+		grid_put(g, r.x, r.y, r.x + r.w, s->status_error ?
+		    ROLE_STATUS_ERROR : ROLE_STATUS, sb.buf, sb.len);
+		strbuf_free(&sb);
+		return;
+	}
+	x = r.x;
+	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		int need = (int)(strlen(hints[i].key) + strlen(hints[i].what)) +
+		    2;
+
+		if (x + need > r.x + r.w)
+			break;
+		x = grid_puts(g, x, r.y, r.x + r.w, ROLE_STATUS_KEY,
+		    hints[i].key);
+		x = grid_puts(g, x + 1, r.y, r.x + r.w, ROLE_STATUS,
+		    hints[i].what) + 2;
+	}
+}
+
+void
+screen_draw(struct screen *s, struct grid *g)
+{
+	int i;
+
+	layout_compute(&s->lay, g->w, g->h, s->mode, s->maximised);
+	if (s->lay.too_small) {
+		screen_too_small(s, g);
+		return;
+	}
+	grid_fill(g, (struct rect){ 0, 0, g->w, g->h }, ROLE_DEFAULT);
+	/* A focused pane hidden by the layout gives its focus back. */
+	if (s->lay.pane[s->focus].w == 0)
+		s->focus = LP_LIST;
+	screen_title(s, g, s->lay.title);
+	if (s->overlay != NULL)
+		pane_draw(s->overlay, g, s->lay.body);
+	else {
+		for (i = 0; i < LP__COUNT; i++) {
+			s->panes[i]->focused = i == s->focus;
+			pane_draw(s->panes[i], g, s->lay.pane[i]);
+		}
+		for (i = 0; i < 2; i++) {
+			struct rect sr = s->lay.sep[i];
+			int y;
+
+			for (y = sr.y; y < sr.y + sr.h && sr.w > 0; y++)
+				grid_puts(g, sr.x, y, sr.x + 1, ROLE_BORDER,
+				    s->utf8 ? "│" : "|");
+		}
+	}
+	screen_status(s, g, s->lay.status);
+}
+
+/* Filter values are quoted the way the filter language reads them. */
+static void
+screen_quote(struct strbuf *sb, const char *v)
+{
+	const char *p;
+	int plain = *v != '\0';
+
+	for (p = v; *p && plain; p++) {
+		if (*p == ' ' || *p == '"' || *p == '\\' || *p == '(' ||
+		    *p == ')' || (unsigned char)*p < 0x20)
+			plain = 0;
+	}
+	if (plain) {
+		strbuf_adds(sb, v);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, '"');
+}
+
+static void
+screen_push(struct screen *s, const char *field, const char *value)
+{
+	struct strbuf sb;
+	char *err = NULL;
+	int errcol = -1;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, field);
+	screen_quote(&sb, value);
+	if (view_push_filter(s->v, sb.buf, &err, &errcol) != 0) {
+		screen_message(s, 1, "filter: %s", err ? err : "error");
+		free(err);
+	} else
+		screen_message(s, 0, "%zu messages  (Esc: back)", s->v->nids);
+	strbuf_free(&sb);
+}
+
+static const struct msg *
+screen_sel_msg(struct screen *s)
+{
+	uint32_t id = view_sel_id(s->v);
+
+	return id == UINT32_MAX ? NULL : msgindex_get(engine_index(s->e), id);
+}
+
+int
+screen_save(struct screen *s, const char *path, int overwrite, char **err)
+{
+	struct stat st, ist;
+	size_t i, nf = engine_nfiles(s->e);
+	FILE *fp;
+	int fd, exists;
+
+	exists = stat(path, &st) == 0;
+	if (exists) {
+		for (i = 0; i < nf; i++) {
+			const struct engine_file *f = engine_file(s->e, i);
+
+			if (stat(f->src->path, &ist) == 0 &&
+			    ist.st_dev == st.st_dev && ist.st_ino == st.st_ino) {
+				*err = xasprintf("%s is an input file; not "
+				    "overwritten", path);
+				return -1;
+			}
+		}
+		if (S_ISDIR(st.st_mode)) {
+			*err = xasprintf("%s is a directory", path);
+			return -1;
+		}
+	}
+	/* O_EXCL makes "never overwrite without asking" hold even if the
+	 * file appears between the check and the open. */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (overwrite ? O_TRUNC : O_EXCL), 0666);
+	if (fd < 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < s->v->nids; i++) {
+		struct span t = engine_record_text(s->e, s->v->ids[i]);
+
+		fwrite(t.p, 1, t.n, fp);
+		if (t.n > 0 && t.p[t.n - 1] != '\n')
+			fputc('\n', fp);
+	}
+	if (fclose(fp) != 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+screen_do_save(struct screen *s, const char *path, int overwrite)
+{
+	char *err = NULL;
+	struct stat st;
+
+	if (!overwrite && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		size_t i;
+
+		for (i = 0; i < engine_nfiles(s->e); i++) {
+			struct stat ist;
+
+			if (stat(engine_file(s->e, i)->src->path, &ist) == 0 &&
+			    ist.st_dev == st.st_dev && ist.st_ino == st.st_ino) {
+				screen_message(s, 1, "%s is an input file; "
+				    "not overwritten", path);
+				return;
+			}
+		}
+		free(s->save_path);
+		s->save_path = xstrdup(path);
+		prompt_open(&s->prompt, PROMPT_CONFIRM,
+		    "file exists; overwrite? (y/n) ", "");
+		return;
+	}
+	if (screen_save(s, path, overwrite, &err) != 0) {
+		screen_message(s, 1, "not saved: %s", err);
+		free(err);
+		return;
+	}
+	screen_message(s, 0, "saved %zu messages to %s", s->v->nids, path);
+}
+
+/* The prompt's line was accepted. */
+static int
+screen_accept(struct screen *s)
+{
+	struct prompt *p = &s->prompt;
+	char *err = NULL;
+	int errcol = -1;
+
+	prompt_remember(p);
+	s->status[0] = '\0';
+	switch (p->kind) {
+	case PROMPT_SEARCH:
+		prompt_close(p);
+		if (p->len == 0) {
+			view_search_start(s->v, NULL, 1, 0);
+			view_select(s->v, (long)s->search_origin);
+			return RE_REDRAW;
+		}
+		/* The incremental search already ran; run it to the end if
+		 * it is still going, from where the user started. */
+		if (s->v->search_state != VSEARCH_RUNNING &&
+		    !view_matches(s->v, view_sel_id(s->v)))
+			screen_message(s, 1, "no match: %s", p->buf);
+		return RE_REDRAW;
+	case PROMPT_FILTER:
+		if (view_push_filter(s->v, p->buf, &err, &errcol) != 0) {
+			/* Leave the prompt open on the error so it can be
+			 * fixed where it is. */
+			screen_message(s, 1, "filter error at column %d: %s",
+			    errcol + 1, err ? err : "syntax error");
+			free(err);
+			p->errcol = errcol;
+			if (errcol >= 0 && (size_t)errcol <= p->len)
+				p->cur = (size_t)errcol;
+			return RE_REDRAW;
+		}
+		prompt_close(p);
+		screen_message(s, 0, "%zu messages match  (Esc: back)",
+		    s->v->nids);
+		return RE_REDRAW | RE_SELECT;
+	case PROMPT_SAVE:
+		prompt_close(p);
+		if (p->len == 0) {
+			screen_message(s, 0, "not saved");
+			return RE_REDRAW;
+		}
+		screen_do_save(s, p->buf, 0);
+		return RE_REDRAW;
+	case PROMPT_CONFIRM:
+		prompt_close(p);
+		if (p->len > 0 && (p->buf[0] == 'y' || p->buf[0] == 'Y') &&
+		    s->save_path != NULL)
+			screen_do_save(s, s->save_path, 1);
+		else
+			screen_message(s, 0, "not saved");
+		free(s->save_path);
+		s->save_path = NULL;
+		return RE_REDRAW;
+	default:
+		prompt_close(p);
+		return RE_REDRAW;
+	}
+}
+
+static int
+screen_prompt_key(struct screen *s, uint32_t key)
+{
+	struct prompt *p = &s->prompt;
+	enum action a = keymap_lookup(KM_PROMPT, key);
+
+	if (a != ACT_ACCEPT)
+		s->status[0] = '\0';
+	if (a == ACT_ACCEPT)
+		return screen_accept(s);
+	if (a == ACT_CANCEL) {
+		if (p->kind == PROMPT_SEARCH) {
+			view_search_start(s->v, NULL, 1, 0);
+			view_select(s->v, (long)s->search_origin);
+		}
+		if (p->kind == PROMPT_CONFIRM) {
+			free(s->save_path);
+			s->save_path = NULL;
+			screen_message(s, 0, "not saved");
+		}
+		prompt_close(p);
+		return RE_REDRAW | RE_SELECT;
+	}
+	if (p->kind == PROMPT_CONFIRM && a == ACT_SELF_INSERT) {
+		/* One key answers a y/n question. */
+		p->buf[0] = (char)key;
+		p->buf[1] = '\0';
+		p->len = 1;
+		return screen_accept(s);
+	}
+	if (prompt_edit(p, a, key) && p->kind == PROMPT_SEARCH) {
+		/* Incremental: search again from where / was pressed. */
+		view_select(s->v, (long)s->search_origin);
+		view_search_start(s->v, p->buf, 1, 1);
+		screen_tick(s, SCREEN_SEARCH_BUDGET);
+	}
+	return RE_REDRAW;
+}
+
+static void
+screen_focus(struct screen *s, int dir)
+{
+	int i, f = s->focus;
+
+	for (i = 0; i < LP__COUNT; i++) {
+		f = (f + dir + LP__COUNT) % LP__COUNT;
+		if (s->lay.pane[f].w > 0) {
+			s->focus = f;
+			return;
+		}
+	}
+}
+
+static int
+screen_overlay_key(struct screen *s, uint32_t key)
+{
+	int re;
+	enum action a;
+
+	a = keymap_lookup(s->overlay->ops->action != NULL &&
+	    strcmp(s->overlay->ops->name, "help") == 0 ? KM_HELP : KM_NORMAL,
+	    key);
+	if (a == ACT_QUIT)
+		return RE_QUIT;
+	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "help") != 0) {
+		pane_free(s->overlay);
+		s->overlay = pane_help_new();
+		return RE_REDRAW;
+	}
+	re = pane_action(s->overlay, a);
+	if (re & RE_CLOSE) {
+		pane_free(s->overlay);
+		s->overlay = NULL;
+		if (re & RE_SELECT) {
+			s->focus = LP_LIST;
+			screen_message(s, 0, "registration: %zu messages  "
+			    "(Esc: back)", s->v->nids);
+		}
+	}
+	return re | RE_REDRAW;
+}
+
+int
+screen_key(struct screen *s, uint32_t key)
+{
+	struct view *v = s->v;
+	const struct msg *m;
+	enum action a;
+	int re;
+
+	if (s->prompt.active)
+		return screen_prompt_key(s, key);
+	if (s->overlay != NULL)
+		return screen_overlay_key(s, key);
+	a = keymap_lookup(KM_NORMAL, key);
+	if (a == ACT_NONE)
+		return RE_NONE;
+	s->status[0] = '\0';
+	/* Esc first stops a running search. */
+	if (a == ACT_BACK && v->search_state == VSEARCH_RUNNING) {
+		view_search_cancel(v);
+		screen_message(s, 0, "search cancelled");
+		return RE_REDRAW;
+	}
+	switch (a) {
+	case ACT_QUIT:
+		return RE_QUIT;
+	case ACT_HELP:
+		s->overlay = pane_help_new();
+		return RE_REDRAW;
+	case ACT_REGREPORT:
+		s->overlay = pane_report_new(v);
+		return RE_REDRAW;
+	case ACT_REDRAW:
+		s->force_clear = 1;
+		return RE_REDRAW;
+	case ACT_FOCUS_NEXT:
+	case ACT_FOCUS_PREV:
+		screen_focus(s, a == ACT_FOCUS_NEXT ? 1 : -1);
+		if (s->maximised != LP_NONE)
+			s->maximised = s->focus;
+		return RE_REDRAW;
+	case ACT_LAYOUT_NEXT:
+		s->mode = (s->mode + 1) % LAYOUT__COUNT;
+		s->maximised = LP_NONE;
+		screen_message(s, 0, "layout: %s", layout_mode_name(s->mode));
+		return RE_REDRAW;
+	case ACT_MAXIMISE:
+		s->maximised = s->maximised == LP_NONE ? s->focus : LP_NONE;
+		return RE_REDRAW;
+	case ACT_TIME_MODE:
+		v->time_delta = !v->time_delta;
+		screen_message(s, 0, "time: %s", v->time_delta ?
+		    "delta from the previous shown message" : "absolute");
+		return RE_REDRAW;
+	case ACT_WRAP:
+		return pane_action(s->panes[LP_DETAIL], a) | RE_REDRAW;
+	case ACT_FLOW_SCOPE:
+		re = pane_action(s->panes[LP_FLOW], a);
+		screen_message(s, 0, "flow: %s", v->flow_all ?
+		    "all shown messages" : "the selected message's dialog");
+		return re | RE_REDRAW;
+	case ACT_OPEN:
+		if ((m = screen_sel_msg(s)) == NULL)
+			return RE_REDRAW;
+		if (m->dialog == NO_DIALOG || m->call_id == 0) {
+			screen_message(s, 1, "this message has no Call-ID");
+			return RE_REDRAW;
+		}
+		view_push_dialog(v, m->call_id);
+		screen_message(s, 0, "dialog: %zu messages  (]/[ step, Esc: "
+		    "back)", v->nids);
+		return RE_REDRAW | RE_SELECT;
+	case ACT_BACK:
+		if (view_pop(v) != 0) {
+			if (v->search != NULL) {
+				view_search_start(v, NULL, 1, 0);
+				return RE_REDRAW;
+			}
+			screen_message(s, 0, "no previous filter");
+		}
+		return RE_REDRAW | RE_SELECT;
+	case ACT_FILTER_CLEAR:
+		view_clear(v);
+		return RE_REDRAW | RE_SELECT;
+	case ACT_DIALOG_NEXT:
+	case ACT_DIALOG_PREV:
+		if (view_dialog_step(v, a == ACT_DIALOG_NEXT ? 1 : -1) != 0)
+			screen_message(s, 0, a == ACT_DIALOG_NEXT ?
+			    "last message of this dialog" :
+			    "first message of this dialog");
+		return RE_REDRAW | RE_SELECT;
+	case ACT_NEXT_ERROR:
+	case ACT_PREV_ERROR:
+		if (view_next_severity(v, a == ACT_NEXT_ERROR ? 1 : -1,
+		    SEV_ERROR) != 0)
+			screen_message(s, 0, "no %s error",
+			    a == ACT_NEXT_ERROR ? "next" : "previous");
+		return RE_REDRAW | RE_SELECT;
+	case ACT_SEARCH:
+		s->search_origin = v->sel;
+		prompt_open(&s->prompt, PROMPT_SEARCH, "/", "");
+		return RE_REDRAW;
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		if (v->search == NULL) {
+			screen_message(s, 0, "no search yet: press /");
+			return RE_REDRAW;
+		}
+		view_search_start(v, v->search, a == ACT_SEARCH_NEXT ? 1 : -1,
+		    0);
+		return screen_tick(s, SCREEN_SEARCH_BUDGET) | RE_REDRAW;
+	case ACT_FILTER: {
+		const char *cur = view_filter_expr(v);
+
+		prompt_open(&s->prompt, PROMPT_FILTER, "filter: ",
+		    cur != NULL ? cur : "");
+		return RE_REDRAW;
+	}
+	case ACT_FILTER_CALLID:
+		if ((m = screen_sel_msg(s)) == NULL || m->call_id == 0) {
+			screen_message(s, 1, "no Call-ID here");
+			return RE_REDRAW;
+		}
+		screen_push(s, "callid:", engine_str(s->e, m->call_id));
+		return RE_REDRAW | RE_SELECT;
+	case ACT_FILTER_USER: {
+		struct span u, host;
+		const char *uri;
+		char *user;
+
+		if ((m = screen_sel_msg(s)) == NULL || m->from == 0) {
+			screen_message(s, 1, "no user here");
+			return RE_REDRAW;
+		}
+		uri = engine_str(s->e, m->from);
+		sipmsg_uri_parts((struct span){ uri, strlen(uri) }, &u, &host);
+		user = u.n > 0 ? span_dup(u) : xstrdup(uri);
+		screen_push(s, "user:", user);
+		free(user);
+		return RE_REDRAW | RE_SELECT;
+	}
+	case ACT_SAVE:
+		if (v->nids == 0) {
+			screen_message(s, 1, "nothing to save");
+			return RE_REDRAW;
+		}
+		prompt_open(&s->prompt, PROMPT_SAVE, "save shown messages to: ",
+		    "");
+		return RE_REDRAW;
+	default:
+		break;
+	}
+	re = pane_action(s->panes[s->focus], a);
+	if (re == RE_NONE && s->focus != LP_LIST)
+		re = pane_action(s->panes[LP_LIST], a);
+	return re | RE_REDRAW;
+}
+
+int
+screen_mouse(struct screen *s, int x, int y, int button)
+{
+	int p, re = RE_NONE, i;
+	struct rect r;
+
+	if (s->lay.too_small || s->prompt.active)
+		return RE_NONE;
+	if (s->overlay != NULL) {
+		if (button == SCREEN_WHEEL_UP || button == SCREEN_WHEEL_DOWN)
+			for (i = 0; i < 3; i++)
+				re |= pane_action(s->overlay,
+				    button == SCREEN_WHEEL_UP ? ACT_UP :
+				    ACT_DOWN);
+		else if (button == SCREEN_CLICK) {
+			r = s->lay.body;
+			re = pane_click(s->overlay, x - r.x, y - r.y);
+			if (re & RE_CLOSE) {
+				pane_free(s->overlay);
+				s->overlay = NULL;
+			}
+		}
+		return re | RE_REDRAW;
+	}
+	p = layout_pane_at(&s->lay, x, y);
+	if (p == LP_NONE)
+		return RE_NONE;
+	s->status[0] = '\0';
+	r = s->lay.pane[p];
+	if (button == SCREEN_CLICK) {
+		s->focus = p;
+		return pane_click(s->panes[p], x - r.x, y - r.y) | RE_REDRAW;
+	}
+	if (button == SCREEN_WHEEL_UP || button == SCREEN_WHEEL_DOWN) {
+		for (i = 0; i < 3; i++)
+			re |= pane_action(s->panes[p],
+			    button == SCREEN_WHEEL_UP ? ACT_UP : ACT_DOWN);
+		return re | RE_REDRAW;
+	}
+	return RE_NONE;
+}
+
+int
+screen_busy(const struct screen *s)
+{
+	return s->v->search_state == VSEARCH_RUNNING;
+}
+
+int
+screen_tick(struct screen *s, size_t budget)
+{
+	int r;
+
+	if (s->v->search_state != VSEARCH_RUNNING)
+		return RE_NONE;
+	r = view_search_step(s->v, budget);
+	if (r < 0 && !s->prompt.active)
+		screen_message(s, 1, "no match: %s", s->v->search);
+	else if (r < 0)
+		screen_message(s, 1, "no match");
+	return RE_REDRAW | (r > 0 ? RE_SELECT : 0);
+}
