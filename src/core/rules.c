@@ -611,9 +611,17 @@ rules_parse_line(struct rules_parser *rp, struct rules *r,
 	char kwbuf[32];
 
 	if (span_ieq(kw, "severity")) {
-		if (neg)
+		if (neg) {
+			rule->severity = SEV_NONE;
 			goto no_not;
-		return rules_parse_severity(rp, rest, rule);
+		}
+		if (rules_parse_severity(rp, rest, rule) != 0) {
+			/* Reported once: not again as "no severity". */
+			if (rule->severity == SEV__COUNT)
+				rule->severity = SEV_NONE;
+			return -1;
+		}
+		return 0;
 	}
 	if (span_ieq(kw, "explain")) {
 		if (neg)

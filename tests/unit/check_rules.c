@@ -1,0 +1,988 @@
+/* Unit tests for rules: the parser (good files, each error with its line),
+ * every condition and dialog context on small in-memory traces, the
+ * explanations, and the default rules on the fixture traces. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "engine.h"
+#include "rules.h"
+
+#define CRLF "\r\n"
+
+/* A raw SIP message of dialog callid; extra is more header lines. */
+static void
+add_msg(struct strbuf *sb, const char *start, const char *callid,
+	const char *cseq, const char *extra, const char *body)
+{
+	strbuf_addf(sb, "%s" CRLF, start);
+	strbuf_adds(sb, "Via: SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1" CRLF);
+	strbuf_adds(sb, "From: <sip:alice@example.com>;tag=a1" CRLF);
+	strbuf_adds(sb, "To: <sip:alice@example.com>" CRLF);
+	strbuf_addf(sb, "Call-ID: %s" CRLF, callid);
+	strbuf_addf(sb, "CSeq: %s" CRLF, cseq);
+	if (extra != NULL)
+		strbuf_adds(sb, extra);
+	strbuf_addf(sb, "Content-Length: %zu" CRLF CRLF,
+		    body != NULL ? strlen(body) : 0);
+	if (body != NULL)
+		strbuf_adds(sb, body);
+}
+
+struct fx {
+	struct engine *e;
+	struct rules *r;
+};
+
+static void
+fx_open(struct fx *f, const char *rules_text, const char *log,
+	const char *format)
+{
+	struct strbuf errs;
+	char *err = NULL;
+
+	strbuf_init(&errs);
+	f->r = rules_parse("test.rules", rules_text, strlen(rules_text), &errs);
+	ck_assert_msg(f->r != NULL, "rules: %s", errs.buf);
+	strbuf_free(&errs);
+	f->e = engine_new();
+	engine_set_rules(f->e, f->r);
+	ck_assert_msg(engine_add_mem(f->e, "test.log", log, strlen(log),
+				     format, &err) >= 0, "%s", err);
+	engine_run(f->e);
+}
+
+static void
+fx_close(struct fx *f)
+{
+	engine_free(f->e);
+	rules_free(f->r);
+}
+
+static const char *
+rname(const struct fx *f, uint32_t id)
+{
+	const struct msg *m = msgindex_get(engine_index(f->e), id);
+
+	ck_assert_ptr_nonnull(m);
+	return rules_rule_name(f->r, m->rule);
+}
+
+static int
+sev(const struct fx *f, uint32_t id)
+{
+	return msgindex_get(engine_index(f->e), id)->severity;
+}
+
+/* The rules that rated messages 0.. in order, "-" for none, one letter
+ * per message when rule names are single letters. */
+static char *
+rule_string(const struct fx *f)
+{
+	size_t n = msgindex_count(engine_index(f->e)), i;
+	char *s = xmalloc(n + 1);
+
+	for (i = 0; i < n; i++) {
+		const char *nm = rname(f, (uint32_t)i);
+
+		s[i] = *nm != '\0' ? nm[0] : '-';
+	}
+	s[n] = '\0';
+	return s;
+}
+
+#define ck_rules(f, want) do {						\
+	char *got_ = rule_string(f);					\
+	ck_assert_str_eq(got_, want);					\
+	free(got_);							\
+} while (0)
+
+static char *
+explain(const struct fx *f, uint32_t id)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	rules_explain(f->r, f->e, id, &sb);
+	return strbuf_detach(&sb);
+}
+
+#define ck_explain(f, id, want) do {					\
+	char *got_ = explain(f, id);					\
+	ck_assert_str_eq(got_, want);					\
+	free(got_);							\
+} while (0)
+
+/* REGISTER, 401 (Kerberos+NTLM), REGISTER with Kerberos, 200. */
+static char *
+log_reg_ok(void)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "reg1", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "reg1", "1 REGISTER",
+		"WWW-Authenticate: Kerberos realm=\"SIP Communications Service\", "
+		"targetname=\"sip/fe.example.com\", version=4" CRLF
+		"WWW-Authenticate: NTLM realm=\"SIP Communications Service\", "
+		"targetname=\"fe.example.com\", version=4" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "reg1", "2 REGISTER",
+		"Proxy-Authorization: Kerberos qop=\"auth\", realm=\"SIP "
+		"Communications Service\", gssapi-data=\"YIIB\"" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 200 OK", "reg1", "2 REGISTER",
+		"Proxy-Authentication-Info: Kerberos rspauth=\"6023\"" CRLF, NULL);
+	return strbuf_detach(&sb);
+}
+
+/* REGISTER, 401 Digest, REGISTER with Digest, 403 with ms-diagnostics. */
+static char *
+log_reg_rejected(void)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "reg2", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "reg2", "1 REGISTER",
+		"WWW-Authenticate: Digest realm=\"example.com\", nonce=\"abc\", "
+		"qop=\"auth\"" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "reg2", "2 REGISTER",
+		"Authorization: Digest username=\"alice\", realm=\"example.com\", "
+		"nonce=\"abc\", response=\"0123\"" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 403 Forbidden", "reg2", "2 REGISTER",
+		"ms-diagnostics: 4007;reason=\"Wrong password\";"
+		"source=\"fe.example.com\"" CRLF, NULL);
+	return strbuf_detach(&sb);
+}
+
+/* INVITE, 100, 180, CANCEL, 200 (CANCEL), 487, ACK. */
+static char *
+log_cancel(void)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "INVITE sip:bob@example.com SIP/2.0", "call1", "1 INVITE",
+		"Content-Type: application/sdp" CRLF,
+		"v=0" CRLF "o=- 1 1 IN IP4 10.0.0.1" CRLF "m=audio 5004 RTP/AVP 0"
+		CRLF);
+	add_msg(&sb, "SIP/2.0 100 Trying", "call1", "1 INVITE", NULL, NULL);
+	add_msg(&sb, "SIP/2.0 180 Ringing", "call1", "1 INVITE", NULL, NULL);
+	add_msg(&sb, "CANCEL sip:bob@example.com SIP/2.0", "call1", "1 CANCEL",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 200 OK", "call1", "1 CANCEL", NULL, NULL);
+	add_msg(&sb, "SIP/2.0 487 Request Terminated", "call1", "1 INVITE",
+		NULL, NULL);
+	add_msg(&sb, "ACK sip:bob@example.com SIP/2.0", "call1", "1 ACK", NULL,
+		NULL);
+	return strbuf_detach(&sb);
+}
+
+/* INVITE, 486 with Warning, ACK; then OPTIONS twice, unanswered. */
+static char *
+log_busy(void)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "INVITE sip:bob@example.com SIP/2.0", "call2", "1 INVITE",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 486 Busy Here", "call2", "1 INVITE",
+		"Warning: 399 pbx.example.com \"Bob is on another call\"" CRLF,
+		NULL);
+	add_msg(&sb, "ACK sip:bob@example.com SIP/2.0", "call2", "1 ACK", NULL,
+		NULL);
+	add_msg(&sb, "OPTIONS sip:bob@example.com SIP/2.0", "opt1", "1 OPTIONS",
+		NULL, NULL);
+	add_msg(&sb, "OPTIONS sip:bob@example.com SIP/2.0", "opt1", "1 OPTIONS",
+		NULL, NULL);
+	return strbuf_detach(&sb);
+}
+
+/* Parser. */
+
+static struct rules *
+parse(const char *text, struct strbuf *errs)
+{
+	strbuf_reset(errs);
+	return rules_parse("x.rules", text, strlen(text), errs);
+}
+
+START_TEST(test_parse_good)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = parse("# comment\n\n"
+		  "rule a-1\n"
+		  "\tkind response\n"
+		  "\tstatus 401, 407 4xx 500-599\n"
+		  "  not method ACK CANCEL\n"
+		  "\theader Warning ~ /^(?<code>\\d+) /\n"
+		  "\theader ms-diagnostics\n"
+		  "\theader Foo absent\n"
+		  "\tstart-line /a\\/b/i\n"
+		  "\tbody /x/sm\n"
+		  "\tdirection in out\n"
+		  "\tchallenge answered\n"
+		  "\toutcome success failure none\n"
+		  "\treply none\n"
+		  "\tphase final\n"
+		  "\tafter-cancel yes\n"
+		  "\tretransmission no\n"
+		  "\tcredentials-sent yes\n"
+		  "\tseverity warning\n"
+		  "\texplain code ${code} $$5 ${header:Warning}$[ (${diagnostics})]\n"
+		  "rule b\n"
+		  "severity log\n"
+		  "rule c\n"
+		  "severity log error\n", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	ck_assert_uint_eq(rules_count(r), 3);
+	ck_assert_str_eq(rules_rule_name(r, 1), "a-1");
+	ck_assert_str_eq(rules_rule_name(r, 3), "c");
+	ck_assert_str_eq(rules_rule_name(r, 0), "");
+	ck_assert_str_eq(rules_rule_name(r, 4), "");
+	ck_assert_uint_eq(errs.len, 0);
+	rules_free(r);
+
+	/* An empty file is valid: nothing is rated. */
+	r = parse("# nothing\n", &errs);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(rules_count(r), 0);
+	rules_free(r);
+	rules_free(NULL);
+	strbuf_free(&errs);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	const char *errors;
+} bad_rules[] = {
+	{ "kind request\n",
+	  "x.rules:1: \"kind\" outside a rule (start a block with: rule NAME)\n" },
+	{ "rule a\n\tkind requests\n\tseverity ok\n",
+	  "x.rules:2: kind: unknown value \"requests\" (expected invalid, "
+	  "request, response or diagnostic)\n" },
+	{ "rule a\n\tstatus 4yy\n\tseverity ok\n",
+	  "x.rules:2: status: bad value \"4yy\" (expected a code like 401, a "
+	  "class like 4xx or a range like 500-599)\n" },
+	{ "rule a\n\tstatus 599-500\n\tseverity ok\n",
+	  "x.rules:2: status: \"599-500\" is not within 100-699\n" },
+	{ "rule a\n\tstatus 700\n\tseverity ok\n",
+	  "x.rules:2: status: \"700\" is not within 100-699\n" },
+	{ "rule a\n\tstatus\n\tseverity ok\n",
+	  "x.rules:2: status: missing value\n" },
+	{ "rule a\n\tkind request\n",
+	  "x.rules:1: rule a: no severity\n" },
+	{ "rule a\n\tseverity fatal\n",
+	  "x.rules:2: severity: unknown severity \"fatal\" (expected error, "
+	  "warning, benign, ok, info, none or log)\n" },
+	{ "rule a\n\tseverity ok\n\tfrobnicate yes\n",
+	  "x.rules:3: unknown keyword \"frobnicate\"\n" },
+	{ "rule a\n\tseverity ok\n\tbody /(unclosed/\n",
+	  "x.rules:3: body: bad pattern /(unclosed/: missing closing "
+	  "parenthesis at offset 9\n" },
+	{ "rule a\n\tseverity ok\n\tbody unslashed\n",
+	  "x.rules:3: body: expected a pattern written /like this/ (flags i, "
+	  "s, m, x may follow)\n" },
+	{ "rule a\n\tseverity ok\n\tstart-line /x/q\n",
+	  "x.rules:3: start-line: unknown pattern flag 'q' (expected i, s, m "
+	  "or x)\n" },
+	{ "rule a\n\tseverity ok\n\theader\n",
+	  "x.rules:3: header: missing header name\n" },
+	{ "rule a\n\tseverity ok\n\theader X = 1\n",
+	  "x.rules:3: header X: expected nothing, \"absent\" or \"~ "
+	  "/pattern/\"\n" },
+	{ "rule a\n\tseverity ok\n\texplain ${nosuch}\n",
+	  "x.rules:3: explain: ${nosuch} is not a capture of the rule's "
+	  "patterns\n" },
+	{ "rule a\n\tseverity ok\n\texplain ${2}\n\theader X ~ /(a)/\n",
+	  "x.rules:3: explain: ${2} is not a capture of the rule's patterns\n" },
+	{ "rule a\n\tseverity ok\n\texplain cost $5\n",
+	  "x.rules:3: explain: expected ${name}, $[ or $$ after $\n" },
+	{ "rule a\n\tseverity ok\n\texplain $[open\n",
+	  "x.rules:3: explain: $[ without ]\n" },
+	{ "rule a\n\tseverity ok\n\texplain ${status\n",
+	  "x.rules:3: explain: ${ without }\n" },
+	{ "rule a\n\tseverity ok\nrule a\n\tseverity ok\n",
+	  "x.rules:3: rule a: defined twice (first at line 1)\n" },
+	{ "rule a b\n\tseverity ok\n",
+	  "x.rules:1: rule: one word for the name, conditions go on the next "
+	  "lines\n" },
+	{ "rule\n",
+	  "x.rules:1: rule: missing name\n" },
+	{ "rule a\n\tnot severity ok\n",
+	  "x.rules:2: \"not\" cannot be used with severity\n" },
+	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
+	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered "
+	  "or answered)\n" },
+	{ "rule a\n\tseverity ok\n\toutcome\n",
+	  "x.rules:3: outcome: missing value\n" },
+	/* Several errors: all reported, each with its line. */
+	{ "rule a\n\tkind x\n\n\tstatus 99\n\tseverity ok ok\n",
+	  "x.rules:2: kind: unknown value \"x\" (expected invalid, request, "
+	  "response or diagnostic)\n"
+	  "x.rules:4: status: \"99\" is not within 100-699\n"
+	  "x.rules:5: severity: one severity only\n" },
+};
+
+START_TEST(test_parse_bad)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = parse(bad_rules[_i].text, &errs);
+	ck_assert_msg(r == NULL, "case %d parsed", _i);
+	ck_assert_str_eq(errs.buf, bad_rules[_i].errors);
+	strbuf_free(&errs);
+}
+END_TEST
+
+/* The files under tests/data/rules: good-*.conf parse, bad-*.conf fail
+ * with exactly the errors of the matching .err file. */
+START_TEST(test_parse_files)
+{
+	glob_t g;
+	struct strbuf errs;
+	struct rules *r;
+	size_t i, ngood = 0, nbad = 0;
+	char *errpath, *want;
+	FILE *f;
+	long n;
+
+	strbuf_init(&errs);
+	ck_assert_int_eq(glob(TEST_DATA "/rules/*.conf", 0, NULL, &g), 0);
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *p = g.gl_pathv[i];
+
+		strbuf_reset(&errs);
+		r = rules_load(p, &errs);
+		if (strstr(p, "/good-") != NULL) {
+			ck_assert_msg(r != NULL, "%s: %s", p, errs.buf);
+			ck_assert_uint_gt(rules_count(r), 0);
+			rules_free(r);
+			ngood++;
+			continue;
+		}
+		ck_assert_msg(r == NULL, "%s parsed", p);
+		errpath = xasprintf("%.*s.err", (int)(strlen(p) - 5), p);
+		f = fopen(errpath, "r");
+		ck_assert_msg(f != NULL, "no %s", errpath);
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		want = xcalloc((size_t)n + 1, 1);
+		ck_assert_uint_eq(fread(want, 1, (size_t)n, f), (size_t)n);
+		fclose(f);
+		ck_assert_str_eq(errs.buf, want);
+		free(want);
+		free(errpath);
+		nbad++;
+	}
+	globfree(&g);
+	ck_assert_uint_ge(ngood, 2);
+	ck_assert_uint_ge(nbad, 2);
+
+	/* The shipped defaults parse. */
+	strbuf_reset(&errs);
+	r = rules_load("data/rules.conf", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	ck_assert_uint_ge(rules_count(r), 10);
+	rules_free(r);
+
+	strbuf_reset(&errs);
+	ck_assert_ptr_null(rules_load(TEST_DATA "/rules/no-such-file", &errs));
+	ck_assert_ptr_nonnull(strstr(errs.buf, "no-such-file: "));
+	strbuf_free(&errs);
+}
+END_TEST
+
+START_TEST(test_default_path)
+{
+	char *p;
+	char tmpl[] = "/tmp/check_rules.XXXXXX";
+	char *dir, *sub, *file;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	dir = tmpl;
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	/* Nothing in the user's config: the installed or source-tree file. */
+	p = rules_default_path();
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(p, "rules.conf"));
+	ck_assert_ptr_null(strstr(p, dir));
+	free(p);
+
+	sub = xasprintf("%s/sipsnoop", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	file = xasprintf("%s/rules.conf", sub);
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("rule x\n\tseverity ok\n", f);
+	fclose(f);
+	p = rules_default_path();
+	ck_assert_str_eq(p, file);
+	free(p);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+	free(file);
+	free(sub);
+	unsetenv("XDG_CONFIG_HOME");
+}
+END_TEST
+
+/* Conditions, each on a small trace. */
+
+START_TEST(test_kind_method_status)
+{
+	struct fx f;
+	char *log = log_cancel();
+
+	/* Messages: INVITE 100 180 CANCEL 200 487 ACK */
+	fx_open(&f, "rule r\n\tkind request\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "r--r--r");
+	fx_close(&f);
+
+	fx_open(&f, "rule m\n\tmethod INVITE ack\n\tseverity info\n", log,
+		"raw");
+	ck_rules(&f, "mmm--mm");	/* responses match by CSeq method */
+	fx_close(&f);
+
+	fx_open(&f, "rule s\n\tstatus 180, 4xx\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "--s--s-");
+	fx_close(&f);
+
+	fx_open(&f, "rule s\n\tstatus 100-199\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "-ss----");
+	fx_close(&f);
+
+	fx_open(&f, "rule p\n\tphase provisional\n\tseverity info\n"
+		"rule f\n\tphase final\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "-pp-ff-");
+	fx_close(&f);
+
+	/* not, and the first matching rule wins. */
+	fx_open(&f, "rule x\n\tnot kind request\n\tnot status 1xx\n"
+		"\tseverity error\n"
+		"rule y\n\tkind response\n\tseverity info\n"
+		"rule z\n\tseverity none\n", log, "raw");
+	ck_rules(&f, "zyyzxxz");
+	ck_assert_int_eq(sev(&f, 4), SEV_ERROR);
+	ck_assert_int_eq(sev(&f, 1), SEV_INFO);
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_header_patterns)
+{
+	struct fx f;
+	char *log = log_reg_ok();
+
+	/* REGISTER 401 REGISTER 200 */
+	fx_open(&f, "rule h\n\theader www-authenticate\n\tseverity info\n",
+		log, "raw");
+	ck_rules(&f, "-h--");
+	fx_close(&f);
+
+	fx_open(&f, "rule h\n\theader Proxy-Authorization absent\n"
+		"\tkind request\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "h---");
+	fx_close(&f);
+
+	/* Any of the repeated headers may match. */
+	fx_open(&f, "rule h\n\theader WWW-Authenticate ~ /^NTLM .*targetname="
+		"\"(?<target>[^\"]+)\"/\n\tseverity info\n"
+		"\texplain target ${target}\n", log, "raw");
+	ck_rules(&f, "-h--");
+	ck_explain(&f, 1, "target fe.example.com");
+	fx_close(&f);
+
+	fx_open(&f, "rule s\n\tstart-line /^sip\\/2\\.0 (\\d)\\d\\d/i\n"
+		"\tseverity info\n\texplain class ${1}xx\n", log, "raw");
+	ck_rules(&f, "-s-s");
+	ck_explain(&f, 3, "class 2xx");
+	fx_close(&f);
+	free(log);
+
+	log = log_cancel();
+	fx_open(&f, "rule b\n\tbody /^m=(\\w+) (\\d+)/m\n\tseverity info\n"
+		"\texplain ${1} on port ${2}\n", log, "raw");
+	ck_rules(&f, "b------");
+	ck_explain(&f, 0, "audio on port 5004");
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_challenge_outcome_credentials)
+{
+	struct fx f;
+	char *log;
+	const char *ctx =
+		"rule a\n\tstatus 401\n\tchallenge answered\n\tseverity benign\n"
+		"rule u\n\tstatus 401\n\tchallenge unanswered\n\tseverity error\n"
+		"rule s\n\toutcome success\n\tseverity ok\n"
+		"rule f\n\toutcome failure\n\tseverity error\n"
+		"rule n\n\toutcome none\n\tseverity warning\n";
+
+	log = log_reg_ok();
+	fx_open(&f, ctx, log, "raw");
+	ck_rules(&f, "sass");
+	fx_close(&f);
+	fx_open(&f, "rule c\n\tcredentials-sent yes\n\tseverity info\n"
+		"rule n\n\tcredentials-sent no\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "nncc");
+	fx_close(&f);
+	free(log);
+
+	log = log_reg_rejected();
+	fx_open(&f, ctx, log, "raw");
+	ck_rules(&f, "faff");
+	fx_close(&f);
+	fx_open(&f, "rule c\n\tcredentials-sent yes\n\tseverity info\n", log,
+		"raw");
+	ck_rules(&f, "--cc");
+	fx_close(&f);
+	free(log);
+
+	/* Cut after the first 401: unanswered, outcome failure. */
+	log = log_reg_rejected();
+	*strstr(log, "REGISTER sip:example.com SIP/2.0" CRLF
+		"Via: SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1" CRLF
+		"From: <sip:alice@example.com>;tag=a1" CRLF
+		"To: <sip:alice@example.com>" CRLF
+		"Call-ID: reg2" CRLF "CSeq: 2") = '\0';
+	fx_open(&f, ctx, log, "raw");
+	ck_rules(&f, "fu");
+	fx_close(&f);
+	free(log);
+
+	/* Cut after the second REGISTER: the challenge was answered, but
+	 * the dialog got nothing final for the last attempt. */
+	log = log_reg_rejected();
+	*strstr(log, "SIP/2.0 403") = '\0';
+	fx_open(&f, ctx, log, "raw");
+	ck_rules(&f, "nan");
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_cancel_reply_retrans)
+{
+	struct fx f;
+	char *log = log_cancel();
+
+	fx_open(&f, "rule c\n\tafter-cancel yes\n\tseverity benign\n", log,
+		"raw");
+	/* Only the INVITE's 487 answers a cancelled transaction. */
+	ck_rules(&f, "-----c-");
+	fx_close(&f);
+
+	fx_open(&f, "rule f\n\treply final\n\tseverity info\n"
+		"rule p\n\treply provisional\n\tseverity info\n"
+		"rule n\n\treply none\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "f--f--n");
+	fx_close(&f);
+	free(log);
+
+	log = log_busy();
+	/* INVITE 486 ACK OPTIONS OPTIONS(same text again) */
+	fx_open(&f, "rule r\n\tretransmission yes\n\tseverity warning\n"
+		"rule n\n\treply none\n\tnot method ACK\n\tseverity warning\n",
+		log, "raw");
+	ck_rules(&f, "---nr");
+	ck_assert(msgindex_get(engine_index(f.e), 4)->flags & RECF_RETRANS);
+	ck_assert(!(msgindex_get(engine_index(f.e), 3)->flags & RECF_RETRANS));
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
+/* A CLS log: direction, and a diagnostic event with its own severity. */
+static const char cls_head[] =
+	"TL_INFO(TF_PROTOCOL) [fe01\\fe01]0A1C.0B2C::07/14/2009-16:12:22.345."
+	"000003c1 (SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp"
+	"(125))$$begin_record\n";
+
+START_TEST(test_direction_diag)
+{
+	struct fx f;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, cls_head);
+	strbuf_adds(&sb, "Direction: incoming\nPeer: 10.0.0.9:5061\n"
+		    "Message-Type: request\n"
+		    "Start-Line: OPTIONS sip:fe01 SIP/2.0\n"
+		    "From: <sip:a@example.com>;tag=1\nTo: <sip:fe01>\n"
+		    "Call-ID: c1\nCSeq: 1 OPTIONS\nContent-Length: 0\n"
+		    "Message-Body: -\n$$end_record\n");
+	strbuf_adds(&sb, cls_head);
+	strbuf_adds(&sb, "Direction: outgoing\nPeer: 10.0.0.9:5061\n"
+		    "Message-Type: response\n"
+		    "Start-Line: SIP/2.0 200 OK\n"
+		    "From: <sip:a@example.com>;tag=1\nTo: <sip:fe01>;tag=2\n"
+		    "Call-ID: c1\nCSeq: 1 OPTIONS\nContent-Length: 0\n"
+		    "Message-Body: -\n$$end_record\n");
+	strbuf_adds(&sb, "TL_ERROR(TF_DIAG) [fe01\\fe01]0A1C.0B2C::07/14/2009-"
+		    "16:12:23.345.000003c2 (SIPStack,SIPAdminLog::Trace"
+		    "DiagRecord:SIPAdminLog.cpp(143))$$begin_record\n"
+		    "LogType: diagnostic\nSeverity: warning\n"
+		    "Text: Routing error occurred\nResult-Code: 0xC3E93C0F\n"
+		    "SIP-Call-ID: c1\nSIP-CSeq: 1 OPTIONS\n"
+		    "$$end_record\n");
+	strbuf_adds(&sb, "TL_ERROR(TF_DIAG) [fe01\\fe01]0A1C.0B2C::07/14/2009-"
+		    "16:12:24.345.000003c3 (SIPStack,SIPAdminLog::Trace"
+		    "DiagRecord:SIPAdminLog.cpp(143))$$begin_record\n"
+		    "Text: Connection dropped\nSIP-Call-ID: c1\n"
+		    "$$end_record\n");
+	fx_open(&f, "rule i\n\tdirection in\n\tseverity info\n"
+		"rule o\n\tdirection out\n\tseverity info\n"
+		"rule d\n\tkind diagnostic\n\tseverity log info\n"
+		"\texplain ${level}: ${header:Text}$[ (${header:Result-Code})]\n",
+		sb.buf, "cls");
+	ck_rules(&f, "iodd");
+	/* The Severity: field wins over the record's level. */
+	ck_assert_int_eq(sev(&f, 2), SEV_WARNING);
+	ck_explain(&f, 2, "warning: Routing error occurred (0xC3E93C0F)");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	ck_explain(&f, 3, "TL_ERROR: Connection dropped");
+	/* Diagnostics join their dialog and count in its severity. */
+	ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 0)->severity,
+			 SEV_ERROR);
+	fx_close(&f);
+	strbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(test_explain_expansion)
+{
+	struct fx f;
+	char *log = log_busy();
+
+	fx_open(&f, "rule b\n\tstatus 486\n\tseverity error\n"
+		"\texplain ${method} ${status} ${reason} from ${from} cseq "
+		"${cseq} [${rule}] $$ $[(${diagnostics})]$[ {${header:Nope}}]\n"
+		"rule o\n\tmethod OPTIONS\n\tseverity none\n"
+		"\texplain $[no ${status} ]left\n",
+		log, "raw");
+	ck_explain(&f, 1, "INVITE 486 Busy Here from sip:alice@example.com "
+		   "cseq 1 [b] $ (Warning 399: Bob is on another call)");
+	ck_explain(&f, 3, "left");
+	/* No rule, no explanation. */
+	ck_explain(&f, 0, "");
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
+/* The default rules on the small traces. */
+
+static struct rules *
+default_rules(void)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = rules_load("data/rules.conf", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	strbuf_free(&errs);
+	return r;
+}
+
+static void
+fx_open_default(struct fx *f, const char *log, const char *format)
+{
+	char *err = NULL;
+
+	f->r = default_rules();
+	f->e = engine_new();
+	engine_set_rules(f->e, f->r);
+	ck_assert_msg(engine_add_mem(f->e, "test.log", log, strlen(log),
+				     format, &err) >= 0, "%s", err);
+	engine_run(f->e);
+}
+
+START_TEST(test_defaults_small)
+{
+	struct fx f;
+	char *log;
+	const struct dialog *d;
+
+	log = log_reg_ok();
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
+	ck_explain(&f, 1, "expected authentication challenge: server offers "
+		   "Kerberos, NTLM; the client answered with Kerberos "
+		   "credentials");
+	ck_assert_int_eq(sev(&f, 3), SEV_OK);
+	ck_explain(&f, 3, "REGISTER succeeded (authenticated with Kerberos)");
+	ck_assert_int_eq(sev(&f, 0), SEV_NONE);
+	d = dialogs_get(engine_dialogs(f.e), 0);
+	ck_assert_int_eq(d->severity, SEV_OK);
+	ck_assert_str_eq(engine_str(f.e, d->auth), "Kerberos");
+	fx_close(&f);
+	free(log);
+
+	log = log_reg_rejected();
+	fx_open_default(&f, log, "raw");
+	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
+	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	ck_explain(&f, 3, "credentials rejected: the REGISTER carried Digest "
+		   "credentials and never succeeded (ms-diagnostics 4007: "
+		   "Wrong password)");
+	d = dialogs_get(engine_dialogs(f.e), 0);
+	ck_assert_int_eq(d->severity, SEV_ERROR);
+	ck_assert_str_eq(engine_str(f.e, d->auth), "Digest");
+	fx_close(&f);
+	free(log);
+
+	log = log_cancel();
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 5), "cancelled");
+	ck_assert_int_eq(sev(&f, 5), SEV_BENIGN);
+	ck_assert_int_eq(sev(&f, 1), SEV_INFO);
+	ck_assert_int_eq(sev(&f, 4), SEV_OK);
+	ck_assert_int_eq(sev(&f, 6), SEV_NONE);	/* ACK */
+	ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 0)->severity,
+			 SEV_OK);
+	fx_close(&f);
+	free(log);
+
+	log = log_busy();
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "failure");
+	ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
+	ck_explain(&f, 1, "INVITE failed: 486 Busy Here (Warning 399: Bob is "
+		   "on another call)");
+	ck_assert_str_eq(rname(&f, 3), "no-response");
+	ck_assert_str_eq(rname(&f, 4), "retransmission");
+	ck_assert_int_eq(sev(&f, 4), SEV_WARNING);
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
+/* Fixture traces: every 401/407 answered by a retry is benign, every final
+ * failure that is not an answered challenge or a 487 after CANCEL is an
+ * error, and a dialog that ends in success has no error. */
+START_TEST(test_defaults_fixtures)
+{
+	static const char *const pats[] = {
+		TEST_DATA "/*.cls.log", TEST_DATA "/*.uccapilog",
+		TEST_DATA "/*.raw.sip", TEST_DATA "/*.sngrep.txt",
+	};
+	struct rules *r = default_rules();
+	glob_t g;
+	size_t p, i, k, nfiles = 0, n401 = 0;
+	char *err;
+
+	for (p = 0; p < sizeof pats / sizeof pats[0]; p++) {
+		if (glob(pats[p], 0, NULL, &g) != 0)
+			continue;
+		for (i = 0; i < g.gl_pathc; i++) {
+			struct engine *e = engine_new();
+			struct msgindex *ix;
+			struct dialogs *ds;
+			const char *path = g.gl_pathv[i];
+
+			err = NULL;
+			engine_set_rules(e, r);
+			ck_assert_msg(engine_add_file(e, path, NULL, &err) >= 0,
+				      "%s", err);
+			engine_run(e);
+			nfiles++;
+			ix = engine_index(e);
+			ds = engine_dialogs(e);
+			for (k = 0; k < msgindex_count(ix); k++) {
+				const struct msg *m = msgindex_get(ix, (uint32_t)k);
+				const char *rn = rules_rule_name(r, m->rule);
+
+				if (m->kind != MSG_RESPONSE ||
+				    (m->flags & RECF_RETRANS))
+					continue;
+				if (m->status == 401 || m->status == 407)
+					n401++;
+				if ((m->status == 401 || m->status == 407) &&
+				    strcmp(rn, "auth-challenge-answered") == 0) {
+					ck_assert_msg(m->severity == SEV_BENIGN,
+						      "%s: %zu", path, k);
+					continue;
+				}
+				if (m->status == 487 &&
+				    strcmp(rn, "cancelled") == 0)
+					continue;
+				if (m->status >= 300)
+					ck_assert_msg(m->severity == SEV_ERROR ||
+						      m->status < 400,
+						      "%s: message %zu (%u) is %s",
+						      path, k, m->status,
+						      severity_name(m->severity));
+			}
+			for (k = 0; k < dialogs_count(ds); k++) {
+				const struct dialog *d =
+					dialogs_get(ds, (uint32_t)k);
+
+				if (d->outcome >= 200 && d->outcome < 300)
+					ck_assert_msg(d->severity != SEV_ERROR,
+						      "%s: dialog %zu", path, k);
+			}
+			engine_free(e);
+		}
+		globfree(&g);
+	}
+	rules_free(r);
+	/* Runs only once the reader fixtures exist. */
+	if (nfiles > 0)
+		ck_assert_uint_gt(n401, 0);
+}
+END_TEST
+
+/* Named fixtures: what the issue asks of each. */
+static struct engine *
+open_fixture(const struct rules *r, const char *name)
+{
+	struct engine *e;
+	char *path = xasprintf("%s/%s", TEST_DATA, name), *err = NULL;
+
+	e = engine_new();
+	engine_set_rules(e, r);
+	if (engine_add_file(e, path, NULL, &err) < 0) {
+		free(err);
+		free(path);
+		engine_free(e);
+		return NULL;
+	}
+	free(path);
+	engine_run(e);
+	return e;
+}
+
+static int
+count_rule(const struct engine *e, const struct rules *r, const char *rule,
+	   int sevv)
+{
+	struct msgindex *ix = engine_index(e);
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < msgindex_count(ix); k++) {
+		const struct msg *m = msgindex_get(ix, (uint32_t)k);
+
+		if (strcmp(rules_rule_name(r, m->rule), rule) == 0 &&
+		    m->severity == sevv)
+			n++;
+	}
+	return n;
+}
+
+static int
+count_sev(const struct engine *e, int sevv)
+{
+	struct msgindex *ix = engine_index(e);
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < msgindex_count(ix); k++)
+		n += msgindex_get(ix, (uint32_t)k)->severity == sevv;
+	return n;
+}
+
+START_TEST(test_defaults_named_fixtures)
+{
+	struct rules *r = default_rules();
+	struct engine *e;
+	static const char *const ok_files[] = {
+		"remote-ntlm.edge.cls.log", "remote-ntlm.client.uccapilog",
+		"internal-kerberos.pool.cls.log",
+		"internal-kerberos.client.uccapilog",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof ok_files / sizeof ok_files[0]; i++) {
+		if ((e = open_fixture(r, ok_files[i])) == NULL)
+			continue;
+		ck_assert_msg(count_sev(e, SEV_ERROR) == 0, "%s", ok_files[i]);
+		ck_assert_msg(count_rule(e, r, "auth-challenge-answered",
+					 SEV_BENIGN) >= 1, "%s", ok_files[i]);
+		ck_assert_msg(count_rule(e, r, "success", SEV_OK) >= 1, "%s",
+			      ok_files[i]);
+		ck_assert_int_eq(dialogs_get(engine_dialogs(e), 0)->severity,
+				 SEV_OK);
+		engine_free(e);
+	}
+	if ((e = open_fixture(r, "reg-rejected.raw.sip")) != NULL) {
+		ck_assert_int_ge(count_rule(e, r, "credentials-rejected",
+					    SEV_ERROR), 1);
+		engine_free(e);
+	}
+	if ((e = open_fixture(r, "reg-unanswered.raw.sip")) != NULL) {
+		ck_assert_int_ge(count_sev(e, SEV_ERROR) +
+				 count_sev(e, SEV_WARNING), 1);
+		engine_free(e);
+	}
+	if ((e = open_fixture(r, "call-cancel.sngrep.txt")) != NULL) {
+		ck_assert_int_eq(count_rule(e, r, "cancelled", SEV_BENIGN), 1);
+		ck_assert_int_eq(count_sev(e, SEV_ERROR), 0);
+		engine_free(e);
+	}
+	if ((e = open_fixture(r, "call-busy.sngrep.txt")) != NULL) {
+		ck_assert_int_ge(count_rule(e, r, "failure", SEV_ERROR), 1);
+		engine_free(e);
+	}
+	rules_free(r);
+}
+END_TEST
+
+static Suite *
+rules_suite(void)
+{
+	Suite *s = suite_create("rules");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_parse_good);
+	tcase_add_loop_test(tc, test_parse_bad, 0,
+			    sizeof bad_rules / sizeof bad_rules[0]);
+	tcase_add_test(tc, test_parse_files);
+	tcase_add_test(tc, test_default_path);
+	tcase_add_test(tc, test_kind_method_status);
+	tcase_add_test(tc, test_header_patterns);
+	tcase_add_test(tc, test_challenge_outcome_credentials);
+	tcase_add_test(tc, test_cancel_reply_retrans);
+	tcase_add_test(tc, test_direction_diag);
+	tcase_add_test(tc, test_explain_expansion);
+	tcase_add_test(tc, test_defaults_small);
+	tcase_add_test(tc, test_defaults_fixtures);
+	tcase_add_test(tc, test_defaults_named_fixtures);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(rules_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
