@@ -1,0 +1,303 @@
+/* batch_reg: --registrations, the registration report as an aligned text
+ * table or as JSON Lines (one object per REGISTER dialog). Log text passes
+ * through sanitize_append() or json_append_str() on its way out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "engine.h"
+#include "rules.h"
+#include "regreport.h"
+#include "batch.h"
+
+enum {
+	BR_USER,
+	BR_CLIENT,
+	BR_SERVER,
+	BR_OFFERED,
+	BR_USED,
+	BR_REMOTE,
+	BR_TRIES,
+	BR_STATUS,
+	BR_TIME,
+	BR_SEVERITY,
+	BR_EXPLAIN,
+	BR__COUNT
+};
+
+static const char *const batch_reg_heads[BR__COUNT] = {
+	"USER", "CLIENT", "SERVER", "OFFERED", "USED", "REMOTE", "TRIES",
+	"STATUS", "TIME", "SEVERITY", "EXPLANATION"
+};
+
+/* Widest a column may grow before its text is cut with "...". */
+static const size_t batch_reg_maxw[BR__COUNT] = {
+	40, 28, 28, 28, 10, 6, 5, 6, 9, 8, 0
+};
+
+/* Display width of sanitised UTF-8 text: code points, not bytes. */
+static size_t
+batch_reg_width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+/* Cuts sanitised text to at most maxw columns, ending with "..." when cut. */
+static void
+batch_reg_fit(struct strbuf *cell, size_t maxw)
+{
+	size_t i, w = 0;
+
+	if (maxw == 0 || batch_reg_width(cell->buf, cell->len) <= maxw)
+		return;
+	for (i = 0; i < cell->len; i++) {
+		if (((unsigned char)cell->buf[i] & 0xc0) != 0x80) {
+			if (w == maxw - 3)
+				break;
+			w++;
+		}
+	}
+	cell->len = i;
+	cell->buf[i] = '\0';
+	strbuf_adds(cell, "...");
+}
+
+static void
+batch_reg_elapsed(char *buf, size_t sz, int64_t us)
+{
+	if (us < 0)
+		snprintf(buf, sz, "-");
+	else
+		snprintf(buf, sz, "%lld.%03llds", (long long)(us / 1000000),
+		    (long long)((us % 1000000) / 1000));
+}
+
+static void
+batch_reg_cells(const struct regreport_entry *ent, struct strbuf *cells)
+{
+	char buf[64];
+	const char *s;
+	int i;
+
+	for (i = 0; i < BR__COUNT; i++)
+		strbuf_reset(&cells[i]);
+#define TEXT(col, str) do {						\
+	s = (str);							\
+	if (*s == '\0')							\
+		strbuf_addc(&cells[col], '-');				\
+	else								\
+		sanitize_append(&cells[col], s, strlen(s), 0);		\
+} while (0)
+	TEXT(BR_USER, ent->user);
+	TEXT(BR_CLIENT, ent->client);
+	TEXT(BR_SERVER, ent->server);
+	TEXT(BR_OFFERED, ent->offered);
+	TEXT(BR_USED, ent->used);
+	TEXT(BR_EXPLAIN, ent->explain);
+#undef TEXT
+	strbuf_adds(&cells[BR_REMOTE], ent->remote_user ? "yes" : "no");
+	strbuf_addf(&cells[BR_TRIES], "%u", ent->attempts);
+	if (ent->status != 0)
+		strbuf_addf(&cells[BR_STATUS], "%u", ent->status);
+	else
+		strbuf_addc(&cells[BR_STATUS], '-');
+	batch_reg_elapsed(buf, sizeof buf, ent->elapsed_us);
+	strbuf_adds(&cells[BR_TIME], buf);
+	strbuf_adds(&cells[BR_SEVERITY], severity_name(ent->severity));
+	for (i = 0; i < BR__COUNT; i++)
+		batch_reg_fit(&cells[i], batch_reg_maxw[i]);
+}
+
+static void
+batch_reg_row(struct strbuf *out, struct strbuf *cells, const size_t *w)
+{
+	size_t cw;
+	int i;
+
+	for (i = 0; i < BR__COUNT; i++) {
+		strbuf_add(out, cells[i].buf, cells[i].len);
+		if (i == BR__COUNT - 1)
+			break;
+		cw = batch_reg_width(cells[i].buf, cells[i].len);
+		while (cw++ < w[i] + 2)
+			strbuf_addc(out, ' ');
+	}
+	/* No trailing blanks: golden files and diff stay clean. */
+	while (out->len > 0 && out->buf[out->len - 1] == ' ')
+		out->len--;
+	strbuf_addc(out, '\n');
+}
+
+static void
+batch_reg_json_str(struct strbuf *out, const char *key, const char *s)
+{
+	strbuf_addf(out, ",\"%s\":", key);
+	if (s == NULL || *s == '\0')
+		strbuf_adds(out, "null");
+	else
+		json_append_str(out, s, strlen(s));
+}
+
+static void
+batch_reg_json_time(struct strbuf *out, const struct engine *e,
+		    const char *key, uint32_t id)
+{
+	const struct msg *x;
+	char buf[64];
+
+	strbuf_addf(out, ",\"%s\":", key);
+	if (id == UINT32_MAX ||
+	    (x = msgindex_get(engine_index(e), id)) == NULL ||
+	    x->time == TIME_NONE) {
+		strbuf_adds(out, "null");
+		return;
+	}
+	time_format(buf, sizeof buf, x->time, MSG_TIME_PREC(x),
+	    (x->time_prec & MSG_TIME_HAS_DATE) != 0);
+	json_append_str(out, buf, strlen(buf));
+}
+
+static void
+batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
+	       struct strbuf *out)
+{
+	const struct dialog *d = dialogs_get(engine_dialogs(e), ent->dialog);
+	const char *p, *q;
+	int first = 1;
+
+	strbuf_addf(out, "{\"dialog\":%u", ent->dialog);
+	batch_reg_json_str(out, "call_id", engine_str(e, d->call_id));
+	batch_reg_json_str(out, "user", ent->user);
+	batch_reg_json_str(out, "client", ent->client);
+	batch_reg_json_str(out, "server", ent->server);
+	strbuf_adds(out, ",\"offered\":[");
+	for (p = ent->offered; *p != '\0'; p = q + 2) {
+		q = strstr(p, ", ");
+		if (!first)
+			strbuf_addc(out, ',');
+		first = 0;
+		json_append_str(out, p, q != NULL ? (size_t)(q - p) :
+		    strlen(p));
+		if (q == NULL)
+			break;
+	}
+	strbuf_addc(out, ']');
+	batch_reg_json_str(out, "used", ent->used);
+	strbuf_addf(out, ",\"remote_user\":%s", ent->remote_user ? "true" :
+	    "false");
+	strbuf_addf(out, ",\"attempts\":%u", ent->attempts);
+	if (ent->status != 0)
+		strbuf_addf(out, ",\"status\":%u", ent->status);
+	else
+		strbuf_adds(out, ",\"status\":null");
+	batch_reg_json_str(out, "reason", ent->status != 0 ? ent->reason :
+	    NULL);
+	batch_reg_json_time(out, e, "first", ent->first_msg);
+	batch_reg_json_time(out, e, "final", ent->final_msg);
+	if (ent->elapsed_us >= 0)
+		strbuf_addf(out, ",\"elapsed_ms\":%lld.%03lld",
+		    (long long)(ent->elapsed_us / 1000),
+		    (long long)(ent->elapsed_us % 1000));
+	else
+		strbuf_adds(out, ",\"elapsed_ms\":null");
+	batch_reg_json_str(out, "severity", severity_name(ent->severity));
+	batch_reg_json_str(out, "explain", ent->explain);
+	strbuf_adds(out, "}\n");
+}
+
+/* Whether any message of dialog d is among the selected ones. */
+static int
+batch_reg_selected(const struct engine *e, const uint8_t *sel, size_t nsel,
+		   uint32_t d)
+{
+	const struct dialog *dg = dialogs_get(engine_dialogs(e), d);
+	size_t i;
+
+	for (i = 0; i < dg->nmsgs; i++) {
+		if (dg->msgs[i] < nsel && sel[dg->msgs[i]])
+			return 1;
+	}
+	return 0;
+}
+
+int
+batch_registrations(struct engine *e, const struct batch_opts *o, FILE *out)
+{
+	struct regreport rr;
+	struct strbuf sb, cells[BR__COUNT];
+	size_t w[BR__COUNT], i, nshow, nmsg = msgindex_count(engine_index(e)), cw;
+	uint8_t *sel = NULL, *show;
+	int k;
+
+	regreport_build(e, o->rules, &rr);
+	show = xcalloc(rr.n ? rr.n : 1, 1);
+	if (o->filtered) {
+		sel = xcalloc(nmsg ? nmsg : 1, 1);
+		for (i = 0; i < o->nsel; i++) {
+			if (o->sel[i] < nmsg)
+				sel[o->sel[i]] = 1;
+		}
+	}
+	for (i = 0; i < rr.n; i++)
+		show[i] = sel == NULL ||
+		    batch_reg_selected(e, sel, nmsg, rr.v[i].dialog);
+
+	strbuf_init(&sb);
+	for (k = 0; k < BR__COUNT; k++)
+		strbuf_init(&cells[k]);
+	if (o->json) {
+		for (i = 0; i < rr.n; i++) {
+			if (!show[i])
+				continue;
+			strbuf_reset(&sb);
+			batch_reg_json(e, &rr.v[i], &sb);
+			fwrite(sb.buf, 1, sb.len, out);
+		}
+		goto done;
+	}
+
+	for (k = 0; k < BR__COUNT; k++)
+		w[k] = strlen(batch_reg_heads[k]);
+	nshow = 0;
+	for (i = 0; i < rr.n; i++) {
+		if (!show[i])
+			continue;
+		nshow++;
+		batch_reg_cells(&rr.v[i], cells);
+		for (k = 0; k < BR__COUNT; k++) {
+			cw = batch_reg_width(cells[k].buf, cells[k].len);
+			if (cw > w[k])
+				w[k] = cw;
+		}
+	}
+	/* Nothing at all, not a lone header, when there is no registration. */
+	if (nshow == 0)
+		goto done;
+	for (k = 0; k < BR__COUNT; k++) {
+		strbuf_reset(&cells[k]);
+		strbuf_adds(&cells[k], batch_reg_heads[k]);
+	}
+	batch_reg_row(&sb, cells, w);
+	for (i = 0; i < rr.n; i++) {
+		if (!show[i])
+			continue;
+		batch_reg_cells(&rr.v[i], cells);
+		batch_reg_row(&sb, cells, w);
+	}
+	fwrite(sb.buf, 1, sb.len, out);
+done:
+	for (k = 0; k < BR__COUNT; k++)
+		strbuf_free(&cells[k]);
+	strbuf_free(&sb);
+	free(sel);
+	free(show);
+	regreport_free(&rr);
+	return 0;
+}

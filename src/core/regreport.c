@@ -1,0 +1,267 @@
+/* regreport: summarises each REGISTER dialog of an indexed trace: user,
+ * client and server, schemes offered and used, attempts, outcome, the time
+ * it took and one line saying why it ended as it did. Pure core. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+#include "engine.h"
+#include "auth.h"
+#include "rules.h"
+#include "regreport.h"
+
+static int
+regreport_is_register(const struct engine *e, uint32_t method)
+{
+	return method != 0 && strcasecmp(engine_str(e, method), "REGISTER") == 0;
+}
+
+/* Whether the ", "-separated list holds the n bytes at p. */
+static int
+regreport_list_has(const char *list, const char *p, size_t n)
+{
+	const char *q;
+	size_t ln;
+
+	while (*list != '\0') {
+		q = strstr(list, ", ");
+		ln = q != NULL ? (size_t)(q - list) : strlen(list);
+		if (ln == n && strncmp(list, p, n) == 0)
+			return 1;
+		if (q == NULL)
+			break;
+		list = q + 2;
+	}
+	return 0;
+}
+
+/* Appends each ", "-separated name of list to acc unless already there. */
+static void
+regreport_merge_names(struct strbuf *acc, const char *list)
+{
+	const char *p = list, *q;
+	size_t n;
+
+	while (*p != '\0') {
+		q = strstr(p, ", ");
+		n = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (n > 0 && !regreport_list_has(acc->buf != NULL ? acc->buf :
+		    "", p, n)) {
+			if (acc->len > 0)
+				strbuf_adds(acc, ", ");
+			strbuf_add(acc, p, n);
+		}
+		if (q == NULL)
+			break;
+		p = q + 2;
+	}
+}
+
+/* CSeq numbers seen, to count attempts once each (a proxy logs a REGISTER
+ * in and out; a client retransmits it). */
+static int
+regreport_seen(uint32_t **v, size_t *n, size_t *cap, uint32_t cseq)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if ((*v)[i] == cseq)
+			return 1;
+	}
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	(*v)[(*n)++] = cseq;
+	return 0;
+}
+
+static void
+regreport_explain(const struct engine *e, const struct rules *rules,
+		  struct regreport_entry *ent, const struct strbuf *used,
+		  struct strbuf *out)
+{
+	struct strbuf ex;
+
+	if (ent->status >= 200 && ent->status < 300) {
+		strbuf_adds(out, "registered");
+		if (used->len > 0)
+			strbuf_addf(out, " with %s", used->buf);
+		if (ent->attempts > 1)
+			strbuf_addf(out, " after %u attempts", ent->attempts);
+		if (ent->remote_user)
+			strbuf_adds(out, "; remote user (through an edge)");
+		return;
+	}
+	strbuf_init(&ex);
+	if (ent->final_msg != UINT32_MAX && rules != NULL)
+		rules_explain(rules, e, ent->final_msg, &ex);
+	if (ent->status == 0) {
+		strbuf_adds(out, "not registered: no final response to the last "
+		    "REGISTER");
+		if (ent->attempts > 1)
+			strbuf_addf(out, " (attempt %u)", ent->attempts);
+	} else if (ex.len > 0) {
+		strbuf_addf(out, "not registered: %s", ex.buf);
+	} else {
+		strbuf_addf(out, "not registered: %u %s", ent->status,
+		    ent->reason);
+	}
+	strbuf_free(&ex);
+}
+
+int
+regreport_dialog(const struct engine *e, const struct rules *rules,
+		 uint32_t d, struct regreport_entry *out)
+{
+	const struct dialog *dg = dialogs_get(engine_dialogs(e), d);
+	struct msgindex *ix = engine_index(e);
+	const struct msg *x, *first = NULL, *resp = NULL;
+	struct strbuf offered, used, one, ex;
+	struct rd_record rec;
+	struct sipmsg m;
+	const struct sip_header *h;
+	uint32_t *cseqs = NULL, *rcseqs = NULL, hi = 0, final_id = UINT32_MAX;
+	size_t ncseqs = 0, capcseqs = 0, nrcseqs = 0, caprcseqs = 0, i;
+	int remote = 0, have_hi = 0;
+	enum auth_scheme sch;
+
+	if (dg == NULL || !regreport_is_register(e, dg->kind))
+		return -1;
+	memset(out, 0, sizeof *out);
+	strbuf_init(&offered);
+	strbuf_init(&used);
+	strbuf_init(&one);
+	strbuf_init(&ex);
+
+	/* The last attempt is the one with the highest CSeq. */
+	for (i = 0; i < dg->nmsgs; i++) {
+		x = msgindex_get(ix, dg->msgs[i]);
+		if ((x->kind == MSG_REQUEST || x->kind == MSG_RESPONSE) &&
+		    regreport_is_register(e, x->method) &&
+		    (!have_hi || x->cseq > hi)) {
+			hi = x->cseq;
+			have_hi = 1;
+		}
+	}
+
+	for (i = 0; i < dg->nmsgs; i++) {
+		x = msgindex_get(ix, dg->msgs[i]);
+		if (x->kind != MSG_REQUEST && x->kind != MSG_RESPONSE)
+			continue;
+		if (engine_message(e, dg->msgs[i], &rec, &m) != 0)
+			continue;
+		if ((h = sipmsg_find(&m, HDR_MS_USER_LOGON_DATA, 0)) != NULL &&
+		    span_ifind(h->value, "RemoteUser", 10) >= 0)
+			remote = 1;
+		if (!regreport_is_register(e, x->method)) {
+			sipmsg_clear(&m);
+			continue;
+		}
+		if (x->kind == MSG_REQUEST) {
+			if (first == NULL) {
+				first = x;
+				out->first_msg = dg->msgs[i];
+			}
+			regreport_seen(&cseqs, &ncseqs, &capcseqs, x->cseq);
+			if ((sch = auth_credentials(&m, NULL)) != AUTH_NONE) {
+				strbuf_reset(&used);
+				strbuf_adds(&used, auth_scheme_name(sch));
+			}
+		} else {
+			regreport_seen(&rcseqs, &nrcseqs, &caprcseqs, x->cseq);
+			if (resp == NULL)
+				resp = x;
+			strbuf_reset(&one);
+			auth_offered_names(&m, &one);
+			if (one.len > 0)
+				regreport_merge_names(&offered, one.buf);
+			if (x->status >= 200 && x->cseq == hi &&
+			    final_id == UINT32_MAX) {
+				final_id = dg->msgs[i];
+				out->status = x->status;
+				strbuf_reset(&ex);
+				strbuf_add(&ex, m.reason.p, m.reason.n);
+			}
+		}
+		sipmsg_clear(&m);
+	}
+
+	out->dialog = d;
+	out->user = xstrdup(engine_str(e, dg->from));
+	if (first != NULL) {
+		out->client = xstrdup(engine_str(e, first->src));
+		out->server = xstrdup(engine_str(e, first->dst));
+		out->first = first->time;
+	} else {
+		/* Only responses in the trace: they go server -> client. */
+		out->client = xstrdup(resp != NULL ? engine_str(e, resp->dst) :
+		    "");
+		out->server = xstrdup(resp != NULL ? engine_str(e, resp->src) :
+		    "");
+		out->first = TIME_NONE;
+		out->first_msg = UINT32_MAX;
+	}
+	out->offered = xstrdup(offered.buf != NULL ? offered.buf : "");
+	out->used = xstrdup(used.buf != NULL ? used.buf : "");
+	out->remote_user = remote;
+	out->attempts = (unsigned)(ncseqs > 0 ? ncseqs : nrcseqs);
+	out->reason = xstrdup(ex.buf != NULL ? ex.buf : "");
+	out->final_msg = final_id;
+	out->final = final_id != UINT32_MAX ? msgindex_get(ix, final_id)->time :
+	    TIME_NONE;
+	out->elapsed_us = out->first != TIME_NONE && out->final != TIME_NONE &&
+	    out->final >= out->first ? out->final - out->first : -1;
+	out->severity = dg->severity;
+	strbuf_reset(&one);
+	regreport_explain(e, rules, out, &used, &one);
+	out->explain = strbuf_detach(&one);
+
+	free(cseqs);
+	free(rcseqs);
+	strbuf_free(&offered);
+	strbuf_free(&used);
+	strbuf_free(&one);
+	strbuf_free(&ex);
+	return 0;
+}
+
+void
+regreport_build(const struct engine *e, const struct rules *rules,
+		struct regreport *out)
+{
+	size_t n = dialogs_count(engine_dialogs(e)), i;
+	struct regreport_entry ent;
+
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < n; i++) {
+		if (regreport_dialog(e, rules, (uint32_t)i, &ent) != 0)
+			continue;
+		out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
+		out->v[out->n++] = ent;
+	}
+}
+
+void
+regreport_entry_clear(struct regreport_entry *ent)
+{
+	free(ent->user);
+	free(ent->client);
+	free(ent->server);
+	free(ent->offered);
+	free(ent->used);
+	free(ent->reason);
+	free(ent->explain);
+	memset(ent, 0, sizeof *ent);
+}
+
+void
+regreport_free(struct regreport *rr)
+{
+	size_t i;
+
+	if (rr == NULL)
+		return;
+	for (i = 0; i < rr->n; i++)
+		regreport_entry_clear(&rr->v[i]);
+	free(rr->v);
+	memset(rr, 0, sizeof *rr);
+}
