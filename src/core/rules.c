@@ -104,6 +104,7 @@ static void rules_check_captures(struct rules_parser *,
 				 const struct rules_rule *);
 static void rules_cache_free(struct rules_cache *);
 #include "msgindex.h"
+#include "auth.h"
 
 struct rules_parser {
 	const char *name;
@@ -1029,138 +1030,27 @@ rules_cache_free(struct rules_cache *c)
 }
 
 
-static int rules_list_has(const struct strbuf *, const char *);
-
-/* Authentication schemes. Kept here, small, rather than through the full
- * auth decoder: the rules need only scheme names. */
-static void
-rules_scheme_name(struct span s, struct strbuf *out)
-{
-	static const char *const names[] = {
-		"NTLM", "Kerberos", "TLS-DSK", "Negotiate", "Digest", "Basic",
-		NULL
-	};
-	int i;
-
-	for (i = 0; names[i] != NULL; i++) {
-		if (span_ieq(s, names[i])) {
-			strbuf_adds(out, names[i]);
-			return;
-		}
-	}
-	strbuf_add(out, s.p, s.n);
-}
-
-static int
-rules_is_token_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	    c == '!' || c == '%' || c == '*' || c == '+' || c == '`' ||
-	    c == '\'' || c == '~';
-}
-
-/* Finds up to max schemes in a challenge list: "Kerberos realm=...,
- * NTLM realm=..." names two; a token followed by '=' is a parameter. */
-static size_t
-rules_schemes(struct span v, struct span *out, size_t max)
-{
-	size_t i = 0, n = 0, s;
-	int q;
-
-	while (i < v.n && n < max) {
-		while (i < v.n && (v.p[i] == ' ' || v.p[i] == '\t' ||
-		    v.p[i] == ',' || v.p[i] == '\r' || v.p[i] == '\n'))
-			i++;
-		s = i;
-		while (i < v.n && rules_is_token_char(v.p[i]))
-			i++;
-		if (i == s)
-			break;
-		{
-			size_t k = i;
-
-			while (k < v.n && (v.p[k] == ' ' || v.p[k] == '\t'))
-				k++;
-			if (k >= v.n || v.p[k] != '=')
-				out[n++] = (struct span){ v.p + s, i - s };
-		}
-		/* Skip to the next comma outside quotes. */
-		q = 0;
-		while (i < v.n && (q || v.p[i] != ',')) {
-			if (v.p[i] == '\\' && q && i + 1 < v.n)
-				i++;
-			else if (v.p[i] == '"')
-				q = !q;
-			i++;
-		}
-	}
-	return n;
-}
-
-/* "Kerberos, NTLM": the schemes of WWW-/Proxy-Authenticate, each once. */
-static void
-rules_offered_names(const struct sipmsg *m, struct strbuf *out)
-{
-	static const enum hdr_id ids[] = {
-		HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE
-	};
-	const struct sip_header *h;
-	struct span sch[16];
-	struct strbuf one;
-	size_t i, k, n;
-	unsigned j;
-
-	strbuf_init(&one);
-	for (j = 0; j < 2; j++) {
-		for (i = 0; (h = sipmsg_find(m, ids[j], i)) != NULL; i++) {
-			n = rules_schemes(h->value, sch, 16);
-			for (k = 0; k < n; k++) {
-				strbuf_reset(&one);
-				rules_scheme_name(sch[k], &one);
-				if (rules_list_has(out, one.buf))
-					continue;
-				if (out->len > 0)
-					strbuf_adds(out, ", ");
-				strbuf_adds(out, one.buf);
-			}
-		}
-	}
-	strbuf_free(&one);
-}
-
-/* Whether the request carries credentials; their scheme goes to out. */
+/* Whether the request carries credentials; their scheme goes to out (the
+ * scheme as written when auth does not know it). */
 static int
 rules_credentials(const struct sipmsg *m, struct strbuf *out)
 {
 	const struct sip_header *h;
-	struct span sch[1];
+	struct auth_header ah;
+	enum auth_scheme sch;
 
-	if ((h = sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0)) == NULL &&
-	    (h = sipmsg_find(m, HDR_AUTHORIZATION, 0)) == NULL)
+	if (!auth_has_credentials(m))
 		return 0;
-	if (rules_schemes(h->value, sch, 1) == 1)
-		rules_scheme_name(sch[0], out);
-	return 1;
-}
-
-/* Whether a ", "-separated list already holds name. */
-static int
-rules_list_has(const struct strbuf *sb, const char *name)
-{
-	const char *p = sb->buf;
-	size_t nl = strlen(name);
-
-	if (p == NULL)
-		return 0;
-	while (*p != '\0') {
-		if (strncmp(p, name, nl) == 0 && (p[nl] == ',' || p[nl] == '\0'))
-			return 1;
-		if ((p = strchr(p, ',')) == NULL)
-			break;
-		p += 2;
+	sch = auth_credentials(m, NULL);
+	if (sch != AUTH_NONE && sch != AUTH_OTHER) {
+		strbuf_adds(out, auth_scheme_name(sch));
+		return 1;
 	}
-	return 0;
+	if ((h = sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0)) == NULL)
+		h = sipmsg_find(m, HDR_AUTHORIZATION, 0);
+	if (h != NULL && auth_parse(h->value, &ah) == 0)
+		strbuf_add(out, ah.scheme_name.p, ah.scheme_name.n);
+	return 1;
 }
 
 static uint32_t
@@ -1226,7 +1116,7 @@ rules_facts_get(const struct rules *r, const struct engine *e, uint32_t id)
 		if (f->hash == 0)
 			f->hash = 1;
 		strbuf_init(&sb);
-		rules_offered_names(&m, &sb);
+		auth_offered_names(&m, &sb);
 		f->offered = rules_intern_buf(e, &sb);
 		strbuf_reset(&sb);
 		if (m.kind == SIP_REQUEST && rules_credentials(&m, &sb)) {
