@@ -9,6 +9,7 @@
 #include "flow.h"
 #include "engine.h"
 #include "source.h"
+#include "auth.h"
 
 #define FLOW_LABEL_MAX 200	/* bytes of a label before it is cut */
 
@@ -130,131 +131,6 @@ flow_add_span(struct strbuf *sb, struct span s)
 	sanitize_append(sb, s.p, s.n, 0);
 }
 
-/* The auth step from the headers alone: auth.c (auth_message_label) is not
- * in the tree yet; this reads only the scheme and the first bytes of the
- * gssapi-data. */
-static struct span
-flow_gssapi(struct span v)
-{
-	long at = span_ifind(v, "gssapi-data=", 12);
-	struct span t;
-
-	if (at < 0)
-		return SPAN_NULL;
-	t.p = v.p + at + 12;
-	t.n = v.n - (size_t)at - 12;
-	if (t.n > 0 && t.p[0] == '"') {
-		const char *q;
-
-		t.p++;
-		t.n--;
-		q = memchr(t.p, '"', t.n);
-		if (q != NULL)
-			t.n = (size_t)(q - t.p);
-	} else
-		t.n = strcspn(t.p, ", \t") < t.n ? strcspn(t.p, ", \t") : t.n;
-	if (t.p == NULL)
-		t.p = "";
-	return t;
-}
-
-static void
-flow_auth_scheme(struct span v, struct strbuf *out)
-{
-	size_t n = 0;
-
-	v = span_trim(v);
-	while (n < v.n && v.p[n] != ' ' && v.p[n] != '\t' && v.p[n] != ',')
-		n++;
-	if (n == 8 && strncasecmp(v.p, "kerberos", 8) == 0)
-		strbuf_adds(out, "Kerberos");
-	else if (n == 4 && strncasecmp(v.p, "ntlm", 4) == 0)
-		strbuf_adds(out, "NTLM");
-	else if (n == 7 && strncasecmp(v.p, "tls-dsk", 7) == 0)
-		strbuf_adds(out, "TLS-DSK");
-	else if (n == 6 && strncasecmp(v.p, "digest", 6) == 0)
-		strbuf_adds(out, "Digest");
-	else
-		sanitize_append(out, v.p, n, 0);
-}
-
-static void
-flow_auth_step(struct span v, struct strbuf *out)
-{
-	struct span g = flow_gssapi(v);
-
-	flow_auth_scheme(v, out);
-	if (g.p == NULL || g.n == 0)
-		return;
-	/* Base64 of "NTLMSSP\0" then the message type. */
-	if (g.n >= 12 && memcmp(g.p, "TlRMTVNTUAA", 11) == 0) {
-		if (g.p[11] == 'B')
-			strbuf_adds(out, " NEGOTIATE");
-		else if (g.p[11] == 'C')
-			strbuf_adds(out, " CHALLENGE");
-		else if (g.p[11] == 'D')
-			strbuf_adds(out, " AUTHENTICATE");
-	} else if (g.p[0] == 'Y' && span_istarts(v, "kerberos"))
-		strbuf_adds(out, " AP-REQ");
-}
-
-static void
-flow_auth_label(const struct sipmsg *sm, struct strbuf *out)
-{
-	static const enum hdr_id cred[] = { HDR_AUTHORIZATION,
-	    HDR_PROXY_AUTHORIZATION };
-	static const enum hdr_id chal[] = { HDR_WWW_AUTHENTICATE,
-	    HDR_PROXY_AUTHENTICATE };
-	static const enum hdr_id info[] = { HDR_AUTHENTICATION_INFO,
-	    HDR_PROXY_AUTHENTICATION_INFO };
-	const struct sip_header *h;
-	struct strbuf one;
-	size_t i, j;
-
-	if (sm->kind == SIP_REQUEST) {
-		for (i = 0; i < 2; i++) {
-			if ((h = sipmsg_find(sm, cred[i], 0)) != NULL) {
-				flow_auth_step(h->value, out);
-				return;
-			}
-		}
-		return;
-	}
-	if (sm->kind != SIP_RESPONSE)
-		return;
-	strbuf_init(&one);
-	for (i = 0; i < 2; i++) {
-		for (j = 0; (h = sipmsg_find(sm, chal[i], j)) != NULL; j++) {
-			struct span g = flow_gssapi(h->value);
-
-			strbuf_reset(&one);
-			if (g.p != NULL && g.n > 0) {
-				/* A challenge with a token is one step. */
-				strbuf_reset(out);
-				flow_auth_step(h->value, out);
-				strbuf_free(&one);
-				return;
-			}
-			flow_auth_scheme(h->value, &one);
-			if (one.len == 0 || strstr(out->buf != NULL ? out->buf :
-			    "", one.buf) != NULL)
-				continue;
-			if (out->len > 0)
-				strbuf_adds(out, ", ");
-			strbuf_add(out, one.buf, one.len);
-		}
-	}
-	strbuf_free(&one);
-	if (out->len > 0)
-		return;
-	for (i = 0; i < 2; i++) {
-		if ((h = sipmsg_find(sm, info[i], 0)) != NULL) {
-			flow_auth_scheme(h->value, out);
-			return;
-		}
-	}
-}
-
 /* "REGISTER [NTLM AUTHENTICATE]", "401 Unauthorized [Kerberos, NTLM]",
  * "INVITE (SDP)". */
 static void
@@ -285,7 +161,7 @@ flow_label_sip(const struct flow_opts *o, const struct sipmsg *sm,
 		strbuf_adds(sb, " (SDP)");
 	}
 	strbuf_init(&auth);
-	flow_auth_label(sm, &auth);
+	auth_message_label(sm, &auth);
 	if (auth.len > 0) {
 		strbuf_adds(sb, " [");
 		sanitize_append(sb, auth.buf, auth.len, 0);

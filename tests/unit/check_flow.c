@@ -1,0 +1,450 @@
+/* Unit tests for flow and flow_render: column order, self-arrows, a
+ * message between two new endpoints, deltas, labels with auth steps and
+ * SDP, merging by host, notes, column positions, text and SVG output. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "engine.h"
+#include "flow.h"
+
+#define MSG(when, src, dst, start, cid, extra)				\
+	"2024/03/01 " when " " src " -> " dst "\n"			\
+	start "\n"							\
+	"Via: SIP/2.0/UDP " src ";branch=z9hG4bK" cid "\n"		\
+	"From: <sip:alice@example.com>;tag=a\n"				\
+	"To: <sip:bob@example.com>\n"					\
+	"Call-ID: " cid "\n"						\
+	"CSeq: 1 INVITE\n"						\
+	extra								\
+	"Content-Length: 0\n\n"
+
+static const char trace[] =
+	/* 0: A -> B, with SDP (its Content-Length is set below). */
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"INVITE sip:bob@example.com SIP/2.0\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK0\n"
+	"From: <sip:alice@example.com>;tag=a\n"
+	"To: <sip:bob@example.com>\n"
+	"Call-ID: c1\n"
+	"CSeq: 1 INVITE\n"
+	"Content-Type: application/sdp\n"
+	"Content-Length: 5\n\n"
+	"v=0\r\n\n"
+	/* 1: B -> A */
+	MSG("10:00:00.250000", "10.0.0.2:5060", "10.0.0.1:5060",
+	    "SIP/2.0 100 Trying", "c1", "")
+	/* 2: two endpoints not seen before */
+	MSG("10:00:01.000000", "10.0.0.3:5060", "10.0.0.4:5060",
+	    "OPTIONS sip:10.0.0.4 SIP/2.0", "c2", "")
+	/* 3: to itself */
+	MSG("10:00:01.500000", "10.0.0.2:5060", "10.0.0.2:5060",
+	    "MESSAGE sip:bob@example.com SIP/2.0", "c3", "")
+	/* 4: A's host on another port */
+	MSG("10:00:03.000000", "10.0.0.1:5070", "10.0.0.2:5060",
+	    "INFO sip:bob@example.com SIP/2.0", "c1", "")
+	/* 5: hostile reason phrase */
+	MSG("10:00:03.000000", "10.0.0.2:5060", "10.0.0.1:5070",
+	    "SIP/2.0 404 Not\x1b[2J<b>&Found", "c1", "");
+
+static struct engine *
+load_mem(const char *name, const char *text, size_t len, const char *fmt)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	ck_assert_msg(engine_add_mem(e, name, text, len, fmt, &err) == 0,
+	    "%s", err != NULL ? err : "");
+	engine_run(e);
+	return e;
+}
+
+static struct engine *
+load_file(const char *path)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	ck_assert_msg(engine_add_file(e, path, NULL, &err) == 0, "%s: %s",
+	    path, err != NULL ? err : "");
+	engine_run(e);
+	return e;
+}
+
+static struct flow *
+build_all(struct engine *e, const struct flow_opts *o)
+{
+	size_t n = msgindex_count(engine_index(e)), i;
+	uint32_t *ids = xmalloc((n + 1) * sizeof *ids);
+	struct flow *fl;
+
+	for (i = 0; i < n; i++)
+		ids[i] = (uint32_t)i;
+	fl = flow_build(e, ids, n, o);
+	free(ids);
+	return fl;
+}
+
+START_TEST(test_columns)
+{
+	struct engine *e = load_mem("t.txt", trace, sizeof trace - 1, NULL);
+	struct flow *fl;
+	struct flow_opts o = { 0 };
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	fl = build_all(e, NULL);
+	/* First appearance, source before destination. */
+	ck_assert_uint_eq(fl->ncols, 5);
+	ck_assert_str_eq(fl->cols[0].name, "10.0.0.1:5060");
+	ck_assert_str_eq(fl->cols[1].name, "10.0.0.2:5060");
+	ck_assert_str_eq(fl->cols[2].name, "10.0.0.3:5060");
+	ck_assert_str_eq(fl->cols[3].name, "10.0.0.4:5060");
+	ck_assert_str_eq(fl->cols[4].name, "10.0.0.1:5070");
+	ck_assert_uint_eq(fl->nrows, 6);
+	ck_assert_int_eq(fl->rows[0].from, 0);
+	ck_assert_int_eq(fl->rows[0].to, 1);
+	ck_assert_int_eq(fl->rows[1].from, 1);
+	ck_assert_int_eq(fl->rows[1].to, 0);
+	/* Between two new endpoints. */
+	ck_assert_int_eq(fl->rows[2].from, 2);
+	ck_assert_int_eq(fl->rows[2].to, 3);
+	ck_assert(!fl->rows[2].self);
+	/* Self-arrow. */
+	ck_assert_int_eq(fl->rows[3].from, 1);
+	ck_assert_int_eq(fl->rows[3].to, 1);
+	ck_assert(fl->rows[3].self);
+	ck_assert_int_eq(fl->rows[4].from, 4);
+	ck_assert_int_eq(fl->rows[4].to, 1);
+	ck_assert_int_eq(fl->rows[5].to, 4);
+	flow_free(fl);
+
+	/* Merged by host: port 5070 joins 10.0.0.1. */
+	o.merge_hosts = 1;
+	fl = build_all(e, &o);
+	ck_assert_uint_eq(fl->ncols, 4);
+	ck_assert_str_eq(fl->cols[0].name, "10.0.0.1");
+	ck_assert_str_eq(fl->cols[3].name, "10.0.0.4");
+	ck_assert_int_eq(fl->rows[4].from, 0);
+	ck_assert_int_eq(fl->rows[5].to, 0);
+	flow_free(fl);
+
+	/* Columns come from the messages drawn, not the whole trace. */
+	{
+		uint32_t ids[] = { 2, 3 };
+
+		fl = flow_build(e, ids, 2, NULL);
+		ck_assert_uint_eq(fl->ncols, 3);
+		ck_assert_str_eq(fl->cols[0].name, "10.0.0.3:5060");
+		ck_assert_str_eq(fl->cols[2].name, "10.0.0.2:5060");
+		ck_assert_int_eq(fl->rows[1].from, 2);
+		ck_assert_int_eq(flow_find(fl, 3), 1);
+		ck_assert_int_eq(flow_find(fl, 2), 0);
+		ck_assert_int_eq(flow_find(fl, 1), -1);
+		ck_assert_int_eq(flow_find(fl, 9), -1);
+		flow_free(fl);
+	}
+	/* Ids out of range are skipped; nothing at all is an empty model. */
+	{
+		uint32_t ids[] = { 1, 99 };
+
+		fl = flow_build(e, ids, 2, NULL);
+		ck_assert_uint_eq(fl->nrows, 1);
+		flow_free(fl);
+		fl = flow_build(e, ids, 0, NULL);
+		ck_assert_uint_eq(fl->nrows, 0);
+		ck_assert_uint_eq(fl->ncols, 0);
+		flow_free(fl);
+	}
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_times_labels)
+{
+	struct engine *e = load_mem("t.txt", trace, sizeof trace - 1, NULL);
+	struct flow_opts o = { 0 };
+	struct flow *fl = build_all(e, NULL);
+
+	ck_assert(fl->rows[0].delta == TIME_NONE);
+	ck_assert(fl->rows[1].delta == 250000);
+	ck_assert(fl->rows[2].delta == 750000);
+	ck_assert(fl->rows[3].delta == 500000);
+	ck_assert(fl->rows[4].delta == 1500000);
+	ck_assert(fl->rows[5].delta == 0);
+	ck_assert(fl->rows[1].time - fl->rows[0].time == 250000);
+	ck_assert_int_eq(fl->rows[0].time_prec, 6);
+	ck_assert_int_eq(fl->rows[0].has_date, 1);
+
+	ck_assert_str_eq(fl->rows[0].label, "INVITE (SDP)");
+	ck_assert(fl->rows[0].sdp);
+	ck_assert_str_eq(fl->rows[1].label, "100 Trying");
+	ck_assert(!fl->rows[1].sdp);
+	ck_assert_str_eq(fl->rows[2].label, "OPTIONS");
+	ck_assert_str_eq(fl->rows[3].label, "MESSAGE");
+	/* Sanitised: the escape is text, never a byte for the terminal. */
+	ck_assert_ptr_null(strchr(fl->rows[5].label, '\x1b'));
+	ck_assert_str_eq(fl->rows[5].label, "404 Not\\e[2J<b>&Found");
+	ck_assert_int_eq(fl->rows[0].kind, FLOW_ARROW);
+	flow_free(fl);
+
+	o.show_ruri = 1;
+	fl = build_all(e, &o);
+	ck_assert_str_eq(fl->rows[0].label, "INVITE sip:bob@example.com (SDP)");
+	ck_assert_str_eq(fl->rows[1].label, "100 Trying");
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
+/* Auth steps in labels, on the registration fixtures. */
+START_TEST(test_auth_labels)
+{
+	static const char *const ntlm[] = {
+		"REGISTER",
+		"401 Unauthorized [NTLM]",
+		"REGISTER [NTLM]",
+		"401 Unauthorized [NTLM CHALLENGE]",
+		"REGISTER [NTLM AUTHENTICATE]",
+		"200 OK [NTLM]",
+	};
+	struct engine *e = load_file(TEST_DATA "/remote-ntlm.cls.log");
+	struct flow *fl = build_all(e, NULL);
+	size_t i;
+
+	ck_assert_uint_eq(fl->nrows, 6);
+	for (i = 0; i < 6; i++)
+		ck_assert_str_eq(fl->rows[i].label, ntlm[i]);
+	/* A CLS log gives the peer; its own end is "local". */
+	ck_assert_uint_eq(fl->ncols, 2);
+	ck_assert_str_eq(fl->cols[0].name, "198.51.100.23:49721");
+	ck_assert_str_eq(fl->cols[1].name, "local");
+	ck_assert_int_eq(fl->rows[0].from, 0);
+	ck_assert_int_eq(fl->rows[1].from, 1);
+	ck_assert(fl->rows[1].delta == 33000);
+	ck_assert_int_eq(fl->rows[1].time_prec, 3);
+	flow_free(fl);
+	engine_free(e);
+
+	e = load_file(TEST_DATA "/internal-kerberos.cls.log");
+	fl = build_all(e, NULL);
+	ck_assert_uint_eq(fl->nrows, 4);
+	ck_assert_str_eq(fl->rows[1].label,
+	    "401 Unauthorized [Kerberos, NTLM]");
+	ck_assert_str_eq(fl->rows[2].label, "REGISTER [Kerberos AP-REQ]");
+	ck_assert_str_eq(fl->cols[1].name, "R2EE01");
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
+/* Diagnostic events become notes at the log's own end. */
+START_TEST(test_notes)
+{
+	struct engine *e = load_file(TEST_DATA "/call-cancel.cls.log");
+	struct flow *fl = build_all(e, NULL);
+	size_t i, notes = 0;
+
+	for (i = 0; i < fl->nrows; i++) {
+		const struct flow_row *r = &fl->rows[i];
+		const struct msg *m = msgindex_get(engine_index(e), r->id);
+
+		ck_assert_int_eq(r->kind == FLOW_NOTE, m->kind == MSG_DIAG);
+		ck_assert_int_eq(r->severity, m->severity);
+		if (r->kind != FLOW_NOTE)
+			continue;
+		notes++;
+		ck_assert_int_eq(r->from, r->to);
+		ck_assert_str_eq(fl->cols[r->from].name, "R2EE01");
+	}
+	ck_assert_uint_eq(notes, 2);
+	/* The peer a note names is no column of its own. */
+	ck_assert_uint_eq(fl->ncols, 2);
+	ck_assert_str_eq(fl->rows[4].label,
+	    "TL_WARN: Call was cancelled before the callee answered");
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
+/* Raw SIP has no addresses: one column for the unknown, self-arrows. */
+START_TEST(test_unknown_ends)
+{
+	static const char raw[] =
+		"OPTIONS sip:x@example.com SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n"
+		"From: <sip:a@example.com>;tag=1\r\n"
+		"To: <sip:x@example.com>\r\n"
+		"Call-ID: u1\r\n"
+		"CSeq: 1 OPTIONS\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct engine *e = load_mem("u.sip", raw, sizeof raw - 1, NULL);
+	struct flow *fl = build_all(e, NULL);
+
+	ck_assert_uint_eq(fl->nrows, 1);
+	ck_assert_uint_eq(fl->ncols, 1);
+	ck_assert_str_eq(fl->cols[0].name, "?");
+	ck_assert(fl->rows[0].self);
+	ck_assert(fl->rows[0].time == TIME_NONE);
+	ck_assert(fl->rows[0].delta == TIME_NONE);
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_col_x)
+{
+	int x[16];
+
+	ck_assert_int_eq(flow_col_x(0, 80, x), 0);
+	ck_assert_int_eq(flow_col_x(1, 40, x), 40);
+	ck_assert_int_eq(x[0], 20);
+	ck_assert_int_eq(flow_col_x(3, 90, x), 90);
+	ck_assert_int_eq(x[0], 15);
+	ck_assert_int_eq(x[1], 45);
+	ck_assert_int_eq(x[2], 75);
+	/* Too narrow: the gap stays at the minimum, the diagram widens. */
+	ck_assert_int_eq(flow_col_x(10, 50, x), 10 * FLOW_MIN_GAP);
+	ck_assert_int_eq(x[1] - x[0], FLOW_MIN_GAP);
+	ck_assert_int_eq(x[9], FLOW_MIN_GAP / 2 + 9 * FLOW_MIN_GAP);
+	/* Odd widths round down, every column inside. */
+	ck_assert_int_le(flow_col_x(4, 101, x), 101);
+	ck_assert_int_lt(x[3], 101);
+}
+END_TEST
+
+static size_t
+count_str(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+START_TEST(test_render_text)
+{
+	static const char want[] =
+		"                        10.0.0.1:5060       10.0.0.2:5060\n"
+		"                              |                   |\n"
+		"2024-03-01                    |                   |\n"
+		"                              |   INVITE (SDP)    |\n"
+		"10:00:00.000                  |------------------>|\n"
+		"                              |    100 Trying     |\n"
+		"10:00:00.250 +0.250           |<------------------|\n";
+	struct engine *e = load_mem("t.txt", trace, sizeof trace - 1, NULL);
+	uint32_t ids[] = { 0, 1, 3, 5 };
+	struct flow_render_opts ro = { 60, 0, 1 };
+	struct flow *fl = flow_build(e, ids, 2, NULL);
+	struct strbuf sb;
+	char *line, *save = NULL;
+
+	strbuf_init(&sb);
+	flow_render_text(fl, &ro, &sb);
+	ck_assert_msg(strcmp(sb.buf, want) == 0, "got:\n%s", sb.buf);
+	flow_free(fl);
+
+	/* UTF-8: box drawing; a self-arrow; no line wider than asked. */
+	fl = flow_build(e, ids, 4, NULL);
+	ro.utf8 = 1;
+	strbuf_reset(&sb);
+	flow_render_text(fl, &ro, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\xe2\x94\x82"));	/* │ */
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\xe2\x96\xb6"));	/* ▶ */
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\xe2\x94\x90 MESSAGE"));
+	ck_assert_ptr_null(strchr(sb.buf, '\x1b'));
+	for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		size_t cells = 0;
+		const char *p;
+
+		for (p = line; *p != '\0'; p++)
+			cells += ((unsigned char)*p & 0xc0) != 0x80;
+		ck_assert_msg(cells <= 60, "%zu cells: %s", cells, line);
+		ck_assert_msg(line[strlen(line) - 1] != ' ', "trailing: %s",
+		    line);
+	}
+	flow_free(fl);
+
+	/* ASCII stays ASCII. */
+	fl = flow_build(e, ids, 4, NULL);
+	ro.utf8 = 0;
+	ro.times = 0;
+	strbuf_reset(&sb);
+	flow_render_text(fl, &ro, &sb);
+	{
+		size_t i;
+
+		for (i = 0; i < sb.len; i++)
+			ck_assert_int_lt((unsigned char)sb.buf[i], 0x80);
+	}
+	ck_assert_ptr_null(strstr(sb.buf, "10:00"));	/* no times */
+	ck_assert_uint_eq(count_str(sb.buf, "\n"), 2 + 2 * 4);
+	flow_free(fl);
+	strbuf_free(&sb);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_render_svg)
+{
+	struct engine *e = load_mem("t.txt", trace, sizeof trace - 1, NULL);
+	struct flow *fl = build_all(e, NULL);
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	flow_render_svg(fl, e, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "<svg xmlns="));
+	ck_assert_uint_eq(count_str(sb.buf, "<g class=\"arrow "), 6);
+	ck_assert_uint_eq(count_str(sb.buf, "<g class=\"hdr\">"), 5);
+	ck_assert_uint_eq(count_str(sb.buf, "<title>"), 7);
+	/* Escaped and sanitised: no raw markup or escape from the log. */
+	ck_assert_ptr_null(strstr(sb.buf, "<b>"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Not\\e[2J&lt;b&gt;&amp;Found"));
+	ck_assert_ptr_null(strchr(sb.buf, '\x1b'));
+	/* The full message in the tooltip, line by line. */
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Call-ID: c3\nCSeq: 1 INVITE"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "</svg>\n"));
+	flow_free(fl);
+
+	strbuf_reset(&sb);
+	flow_render_xml_escape(&sb, "a<'\"&>\x01\xef\xbf\xbe", 10);
+	ck_assert_str_eq(sb.buf, "a&lt;&apos;&quot;&amp;&gt;\\x01\\ufffe");
+	strbuf_free(&sb);
+	engine_free(e);
+}
+END_TEST
+
+static Suite *
+flow_suite(void)
+{
+	Suite *s = suite_create("flow");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_columns);
+	tcase_add_test(tc, test_times_labels);
+	tcase_add_test(tc, test_auth_labels);
+	tcase_add_test(tc, test_notes);
+	tcase_add_test(tc, test_unknown_ends);
+	tcase_add_test(tc, test_col_x);
+	tcase_add_test(tc, test_render_text);
+	tcase_add_test(tc, test_render_svg);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(flow_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
