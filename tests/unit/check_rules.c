@@ -443,6 +443,57 @@ START_TEST(test_default_path)
 }
 END_TEST
 
+/* Every example of the manual page parses: the .EX/.EE blocks with their
+ * groff escapes undone. */
+START_TEST(test_man_examples)
+{
+	FILE *f = fopen("man/sipsnoop-rules.5", "r");
+	char line[4096];
+	struct strbuf ex, errs;
+	struct rules *r;
+	int in = 0, nblocks = 0;
+	size_t i;
+
+	ck_assert_ptr_nonnull(f);
+	strbuf_init(&ex);
+	strbuf_init(&errs);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, ".EX", 3) == 0) {
+			in = 1;
+			strbuf_reset(&ex);
+			continue;
+		}
+		if (strncmp(line, ".EE", 3) == 0) {
+			in = 0;
+			strbuf_reset(&errs);
+			r = rules_parse("man", ex.buf, ex.len, &errs);
+			ck_assert_msg(r != NULL, "example %d: %s", nblocks,
+				      errs.buf);
+			ck_assert_uint_gt(rules_count(r), 0);
+			rules_free(r);
+			nblocks++;
+			continue;
+		}
+		if (!in)
+			continue;
+		for (i = 0; line[i] != '\0'; i++) {
+			if (line[i] == '\\' && line[i + 1] == 'e') {
+				strbuf_addc(&ex, '\\');
+				i++;
+			} else if (line[i] == '\\' && line[i + 1] == '-') {
+				strbuf_addc(&ex, '-');
+				i++;
+			} else
+				strbuf_addc(&ex, line[i]);
+		}
+	}
+	fclose(f);
+	ck_assert_int_ge(nblocks, 4);
+	strbuf_free(&ex);
+	strbuf_free(&errs);
+}
+END_TEST
+
 /* Conditions, each on a small trace. */
 
 START_TEST(test_kind_method_status)
@@ -962,6 +1013,7 @@ rules_suite(void)
 			    sizeof bad_rules / sizeof bad_rules[0]);
 	tcase_add_test(tc, test_parse_files);
 	tcase_add_test(tc, test_default_path);
+	tcase_add_test(tc, test_man_examples);
 	tcase_add_test(tc, test_kind_method_status);
 	tcase_add_test(tc, test_header_patterns);
 	tcase_add_test(tc, test_challenge_outcome_credentials);
