@@ -156,6 +156,24 @@ rd_raw_split(const char *d, size_t off, size_t lim, struct rd_record *rec,
 	return body;
 }
 
+/* Drops the blank lines at the end of d[start..end), keeping the line
+ * end of the last line that has text. */
+static size_t
+rd_raw_trim_blank(const char *d, size_t start, size_t end)
+{
+	size_t e;
+
+	while (end > start && d[end - 1] == '\n') {
+		e = end - 1;
+		if (e > start && d[e - 1] == '\r')
+			e--;
+		if (e != start && d[e - 1] != '\n')
+			break;
+		end = e;
+	}
+	return end;
+}
+
 /* Offset of the first start line at or after p (a line start), or len. */
 static size_t
 rd_raw_find_start(const struct reader *r, size_t p)
@@ -230,7 +248,7 @@ rd_raw_probe(const char *p, size_t n)
 static int
 rd_raw_next(struct reader *r, struct rd_record *rec)
 {
-	size_t end, bodyend;
+	size_t end, bodyend, body0;
 	int has_cl;
 
 	if (!rd_raw_skip(r))
@@ -242,14 +260,10 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 	if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
 		/* No Content-Length: the body runs to the next message, less
 		 * the blank lines that separate them. */
-		bodyend = rd_raw_find_start(r,
-		    (size_t)(rec->body.p - r->data));
-		end = bodyend;
-		while (bodyend > (size_t)(rec->body.p - r->data) &&
-		    (r->data[bodyend - 1] == '\n' ||
-		    r->data[bodyend - 1] == '\r'))
-			bodyend--;
-		rec->body.n = bodyend - (size_t)(rec->body.p - r->data);
+		body0 = (size_t)(rec->body.p - r->data);
+		end = rd_raw_find_start(r, body0);
+		bodyend = rd_raw_trim_blank(r->data, body0, end);
+		rec->body.n = bodyend - body0;
 		if (end - rec->off > RD_RAW_LARGE)
 			rec->flags |= RECF_LARGE;
 	}

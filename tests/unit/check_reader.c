@@ -1,0 +1,824 @@
+/* Unit tests for the readers: each format on small in-memory logs (spans,
+ * times, directions, addresses, CRLF/LF, truncation, junk), then on the
+ * fixtures under tests/data: counts, probes, and re-reading every record
+ * from its offset as the engine does. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+#include "source.h"
+#include "util.h"
+
+#define CRLF "\r\n"
+#define MAXREC 64
+
+struct run {
+	struct reader *r;
+	struct rd_record rec[MAXREC];
+	size_t n;
+};
+
+/* Reads every record of data with the named format. */
+static void
+run_all(struct run *run, const char *fmt, const char *data, size_t len)
+{
+	const struct rd_format *f = reader_by_name(fmt);
+	struct rd_record rec;
+
+	ck_assert_ptr_nonnull(f);
+	run->r = reader_new(f, data, len);
+	run->n = 0;
+	while (reader_next(run->r, &rec)) {
+		ck_assert_uint_lt(run->n, MAXREC);
+		run->rec[run->n++] = rec;
+	}
+	ck_assert_uint_eq(run->r->stats.records, run->n);
+	ck_assert_uint_eq(reader_progress(run->r), 1000);
+}
+
+static void
+run_str(struct run *run, const char *fmt, const char *s)
+{
+	run_all(run, fmt, s, strlen(s));
+}
+
+static void
+run_done(struct run *run)
+{
+	reader_free(run->r);
+	run->r = NULL;
+}
+
+static void
+span_is(struct span sp, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (sp.n != n || (n != 0 && memcmp(sp.p, want, n) != 0))
+		ck_abort_msg("span [%.*s] (%zu) != [%s] (%zu)", (int)sp.n,
+		    sp.p != NULL ? sp.p : "", sp.n, want, n);
+}
+
+static int64_t
+civil(int y, int mo, int d, int h, int mi, int s, long us)
+{
+	return time_from_civil(y, mo, d, h, mi, s, us);
+}
+
+/* ------------------------------------------------------------ CLS */
+
+#define CLS_HEAD(t, seq) \
+	"TL_INFO(TF_PROTOCOL) [0]0A1C.0B2C::07/14/2009-" t "." seq \
+	" (SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp(125))" \
+	"$$begin_record"
+
+static const char cls_two[] =
+	CLS_HEAD("16:12:22.345", "000003c1") "\n"
+	"Trace-Correlation-Id: 2003888961\n"
+	"Instance-Id: 000003C1\n"
+	"Direction: incoming;source=\"external edge\";destination=\"internal edge\"\n"
+	"Peer: 200.1.1.201:2315\n"
+	"Message-Type: request\n"
+	"Start-Line: REGISTER sip:uclab.org SIP/2.0\n"
+	"VIA: SIP/2.0/TLS 200.1.1.201:2315\n"
+	"MAX-FORWARDS: 70\n"
+	"Call-ID: c1\n"
+	"Content-Length: 0\n"
+	"Message-Body: -\n"
+	"$$end_record\n"
+	CLS_HEAD("16:12:23.382", "000003c2") CRLF
+	"Direction: outgoing" CRLF
+	"Peer: 200.1.1.201:2315" CRLF
+	"Message-Type: response" CRLF
+	"Start-Line: SIP/2.0 200 OK" CRLF
+	"Call-ID: c1" CRLF
+	"Content-Type: text/plain" CRLF
+	"Content-Length: 7" CRLF
+	"Message-Body: hello" CRLF
+	"$$end_record";	/* no final newline */
+
+START_TEST(test_cls_basic)
+{
+	struct run run;
+	struct rd_record *a, *b;
+
+	run_str(&run, "cls", cls_two);
+	ck_assert_uint_eq(run.n, 2);
+	a = &run.rec[0];
+	b = &run.rec[1];
+	ck_assert_int_eq(a->kind, REC_SIP);
+	ck_assert_uint_eq(a->off, 0);
+	ck_assert_uint_eq(a->line, 1);
+	span_is(a->start, "REGISTER sip:uclab.org SIP/2.0");
+	span_is(a->hdrs, "VIA: SIP/2.0/TLS 200.1.1.201:2315\nMAX-FORWARDS: 70\n"
+	    "Call-ID: c1\nContent-Length: 0");
+	ck_assert_uint_eq(a->body.n, 0);
+	ck_assert_ptr_nonnull(a->body.p);
+	/* The time ends at the milliseconds: the hex is a sequence number. */
+	ck_assert(a->time == civil(2009, 7, 14, 16, 12, 22, 345000));
+	ck_assert_int_eq(a->time_prec, 3);
+	ck_assert_int_eq(a->has_date, 1);
+	ck_assert_int_eq(a->dir, DIR_IN);
+	span_is(a->src, "200.1.1.201:2315");
+	span_is(a->dst, "local");
+	ck_assert_uint_eq(a->transport.n, 0);
+	ck_assert_uint_eq(a->flags, 0);
+
+	ck_assert_uint_eq(b->line, 14);
+	ck_assert_uint_eq(b->off, a->off + a->len);
+	ck_assert_uint_eq(b->off + b->len, sizeof cls_two - 1);
+	span_is(b->start, "SIP/2.0 200 OK");
+	span_is(b->hdrs, "Call-ID: c1" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Length: 7");
+	span_is(b->body, "hello" CRLF);
+	ck_assert_int_eq(b->dir, DIR_OUT);
+	span_is(b->src, "local");
+	span_is(b->dst, "200.1.1.201:2315");
+	ck_assert_uint_eq(b->flags, 0);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
+static const char cls_new[] =
+	"TL_INFO(TF_PROTOCOL) [FE01\\FE01]0DE4.1684::03/11/2025-08:03:40.102."
+	"0002A6B3 (SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp"
+	"(125)) [2512847461] $$begin_record\n"
+	"Direction: outgoing\n"
+	"Peer: 10.1.1.5:5061\n"
+	"Message-Type: request\n"
+	"Start-Line: INVITE sip:bob@uclab.org SIP/2.0\n"
+	"Call-ID: c2\n"
+	"Content-Type: application/sdp\n"
+	"Content-Length: 10\n"
+	"Message-Body: v=0\n"
+	"s=-\n"
+	"$$end_record\n"
+	"TL_ERROR(TF_DIAG) [FE01\\FE01]0DE4.1684::03/11/2025-08:03:41.5."
+	"0002A6B4 (SIPStack,SIPAdminLog::TraceDiagRecord:SIPAdminLog.cpp(143))"
+	"$$begin_record\n"
+	"LogType: diagnostic\n"
+	"Severity: error\n"
+	"Text: Routing error\n"
+	"SIP-Call-ID: c2\n"
+	"Peer: 10.1.1.5:5061\n"
+	"$$end_record\n";
+
+START_TEST(test_cls_host_body_diag)
+{
+	struct run run;
+	struct rd_record *a, *d;
+
+	run_str(&run, "cls", cls_new);
+	ck_assert_uint_eq(run.n, 2);
+	a = &run.rec[0];
+	d = &run.rec[1];
+	ck_assert_int_eq(a->dir, DIR_OUT);
+	span_is(a->src, "FE01");
+	span_is(a->dst, "10.1.1.5:5061");
+	ck_assert_str_eq(run.r->local_name, "FE01");
+	span_is(a->body, "v=0\ns=-\n");
+	span_is(a->hdrs, "Call-ID: c2\nContent-Type: application/sdp\n"
+	    "Content-Length: 10");
+	ck_assert(a->time == civil(2025, 3, 11, 8, 3, 40, 102000));
+	ck_assert_uint_eq(a->diag_level.n, 0);
+
+	ck_assert_int_eq(d->kind, REC_DIAG);
+	span_is(d->diag_level, "TL_ERROR");
+	span_is(d->hdrs, "LogType: diagnostic\nSeverity: error\n"
+	    "Text: Routing error\nSIP-Call-ID: c2\nPeer: 10.1.1.5:5061");
+	ck_assert_uint_eq(d->start.n, 0);
+	ck_assert_uint_eq(d->body.n, 0);
+	ck_assert(d->time == civil(2025, 3, 11, 8, 3, 41, 500000));
+	ck_assert_int_eq(d->time_prec, 1);
+	ck_assert_uint_eq(d->line, 12);
+	run_done(&run);
+}
+END_TEST
+
+START_TEST(test_cls_truncated_and_junk)
+{
+	/* Junk before, between and after; the second record loses its end
+	 * to the third's start; the last one runs into the end of file. */
+	static const char s[] =
+		"some header the exporter wrote\n"
+		"\n"
+		CLS_HEAD("16:12:22.345", "000003c1") "\n"
+		"Direction: incoming\n"
+		"Peer: 1.2.3.4:5\n"
+		"Start-Line: OPTIONS sip:x SIP/2.0\n"
+		"Call-ID: j1\n"
+		"Message-Body: -\n"
+		"$$end_record\n"
+		"junk one\n"
+		"junk two\n"
+		"   \n"
+		"junk three\n"
+		CLS_HEAD("16:12:22.400", "000003c2") "\n"
+		"Direction: incoming\n"
+		"Peer: 1.2.3.4:5\n"
+		"Start-Line: OPTIONS sip:y SIP/2.0\n"
+		"Call-ID: j2\n"
+		CLS_HEAD("16:12:22.500", "000003c3") "\n"
+		"Direction: outgoing\n"
+		"Peer: 1.2.3.4:5\n"
+		"Start-Line: SIP/2.0 200 OK\n"
+		"Call-ID: j3\n"
+		"Content-Len";
+	struct run run;
+
+	run_str(&run, "cls", s);
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert_uint_eq(run.rec[0].line, 3);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[1].line, 14);
+	ck_assert_uint_eq(run.rec[1].flags & RECF_TRUNCATED, RECF_TRUNCATED);
+	span_is(run.rec[1].hdrs, "Call-ID: j2");
+	ck_assert_uint_eq(run.rec[1].body.n, 0);
+	ck_assert_uint_eq(run.rec[2].line, 19);
+	ck_assert_uint_eq(run.rec[2].flags & RECF_TRUNCATED, RECF_TRUNCATED);
+	span_is(run.rec[2].hdrs, "Call-ID: j3\nContent-Len");
+	ck_assert_uint_eq(run.r->stats.truncated, 2);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 4);
+	/* One warning per run of junk, naming its first line. */
+	ck_assert_uint_eq(run.r->nwarnings, 2);
+	ck_assert_uint_eq(run.r->warnings[0].line, 1);
+	ck_assert_uint_eq(run.r->warnings[1].line, 10);
+	ck_assert_ptr_nonnull(strstr(run.r->warnings[1].msg, "3 lines"));
+	run_done(&run);
+}
+END_TEST
+
+/* ------------------------------------------------------------ UCCAPI */
+
+#define UP(t) "07/14/2009|" t " 0F4C:0E60 INFO  :: "
+
+static const char ucc[] =
+	UP("16:12:21.880") "CUccTransportManager::Connect - connecting\n"
+	UP("16:12:21.901") "Sending Packet - 200.1.1.20:443 (From Local "
+	"Address: 200.1.1.201:2315) 120 bytes:\n"
+	UP("16:12:21.901") "MESSAGE sip:bob@uclab.org SIP/2.0\n"
+	"Call-ID: u1\n"
+	"CSeq: 1 MESSAGE\n"
+	"Content-Length: 4\n"
+	"\n"
+	"hi\r\n"
+	UP("16:12:21.901") "End of Sending Packet - 200.1.1.20:443 (From Local "
+	"Address: 200.1.1.201:2315) 120 bytes\n"
+	"<xml>not sip</xml>\n"
+	UP("16:12:21.950") "Sending Packet - 200.1.1.20:443 (From Local "
+	"Address: 200.1.1.201:2315) 4 bytes:\n"
+	UP("16:12:21.950") "\r\n"
+	"\r\n"
+	UP("16:12:21.950") "End of Sending Packet - 200.1.1.20:443 (From Local "
+	"Address: 200.1.1.201:2315) 4 bytes\n"
+	UP("16:12:22.938") "Data Received - 200.1.1.20:443 (To Local Address: "
+	"200.1.1.201:2315) 90 bytes:\n"
+	UP("16:12:22.938") "SIP/2.0 200 OK\r\n"
+	"Call-ID: u1\r\n"
+	"CSeq: 1 MESSAGE\r\n"
+	"\r\n"
+	UP("16:12:22.938") "End of Data Received - 200.1.1.20:443 (To Local "
+	"Address: 200.1.1.201:2315) 90 bytes\n"
+	UP("16:12:23.000") "Data Received - 200.1.1.20:443 (To Local Address: "
+	"200.1.1.201:2315) 90 bytes:\n"
+	UP("16:12:23.000") "NOTIFY sip:a@b SIP/2.0\n"
+	"Call-ID: u2\n"
+	UP("16:12:23.100") "CSIPTransportLayer::OnError - reset\n"
+	UP("16:12:24.000") "Data Received - 200.1.1.20:443 (To Local Address: "
+	"200.1.1.201:2315) 90 bytes:\n"
+	UP("16:12:24.000") "BYE sip:a@b SIP/2.0\n"
+	"Call-ID: u3\n"
+	"Content-Length: 0\n"
+	"\n";
+
+START_TEST(test_uccapi)
+{
+	struct run run;
+	struct rd_record *a, *b, *c, *d;
+
+	run_str(&run, "uccapi", ucc);
+	ck_assert_uint_eq(run.n, 4);
+	a = &run.rec[0];
+	b = &run.rec[1];
+	c = &run.rec[2];
+	d = &run.rec[3];
+	ck_assert_uint_eq(a->line, 2);
+	ck_assert_int_eq(a->dir, DIR_OUT);
+	span_is(a->src, "200.1.1.201:2315");
+	span_is(a->dst, "200.1.1.20:443");
+	span_is(a->start, "MESSAGE sip:bob@uclab.org SIP/2.0");
+	span_is(a->hdrs, "Call-ID: u1\nCSeq: 1 MESSAGE\nContent-Length: 4");
+	span_is(a->body, "hi\r\n");
+	ck_assert(a->time == civil(2009, 7, 14, 16, 12, 21, 901000));
+	ck_assert_int_eq(a->time_prec, 3);
+	ck_assert_int_eq(a->has_date, 1);
+	ck_assert_uint_eq(a->flags, 0);
+
+	ck_assert_int_eq(b->dir, DIR_IN);
+	span_is(b->src, "200.1.1.20:443");
+	span_is(b->dst, "200.1.1.201:2315");
+	span_is(b->start, "SIP/2.0 200 OK");
+	span_is(b->hdrs, "Call-ID: u1\r\nCSeq: 1 MESSAGE");
+	ck_assert_uint_eq(b->body.n, 0);
+	ck_assert_uint_eq(b->flags, 0);
+
+	/* Cut short by the next trace line, and by the end of the file. */
+	span_is(c->start, "NOTIFY sip:a@b SIP/2.0");
+	span_is(c->hdrs, "Call-ID: u2");
+	ck_assert_uint_eq(c->flags & RECF_TRUNCATED, RECF_TRUNCATED);
+	span_is(d->start, "BYE sip:a@b SIP/2.0");
+	ck_assert_uint_eq(d->flags & RECF_TRUNCATED, RECF_TRUNCATED);
+	ck_assert_uint_eq(run.r->stats.truncated, 2);
+
+	/* Trace line, XML line, the 4-line keep-alive block, error line. */
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1 + 1 + 4 + 1);
+	ck_assert_uint_eq(run.r->nwarnings, 3);
+	ck_assert_uint_eq(run.r->warnings[0].line, 1);
+	ck_assert_uint_eq(run.r->warnings[1].line, 10);
+	run_done(&run);
+}
+END_TEST
+
+/* ------------------------------------------------------------ sngrep */
+
+static const char sng[] =
+	"2025/03/11 09:15:11.204118 10.0.0.51:5060 -> 10.0.0.10:5060\n"
+	"REGISTER sip:10.0.0.10 SIP/2.0\r\n"
+	"Call-ID: s1\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n"
+	"\n\n"
+	"2025/03/11 09:15:11.205032 10.0.0.10:5060 -> 10.0.0.51:5060\n"
+	"SIP/2.0 200 OK\r\n"
+	"Call-ID: s1\r\n"
+	"Content-Type: text/plain\r\n"
+	"\r\n"
+	"no length\r\n"
+	"\n\n"
+	"2025/03/11 09:15:12.5 10.0.0.10:5060 -> 10.0.0.51:5060\n"
+	"MESSAGE sip:a@b SIP/2.0\r\n"
+	"Call-ID: s2\r\n"
+	"Content-Length: 50\r\n"
+	"\r\n"
+	"short";
+
+START_TEST(test_sngrep)
+{
+	struct run run;
+
+	run_str(&run, "sngrep", sng);
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	span_is(run.rec[0].start, "REGISTER sip:10.0.0.10 SIP/2.0");
+	span_is(run.rec[0].hdrs, "Call-ID: s1\r\nContent-Length: 0");
+	span_is(run.rec[0].src, "10.0.0.51:5060");
+	span_is(run.rec[0].dst, "10.0.0.10:5060");
+	ck_assert(run.rec[0].time == civil(2025, 3, 11, 9, 15, 11, 204118));
+	ck_assert_int_eq(run.rec[0].time_prec, 6);
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	ck_assert_uint_eq(run.rec[1].line, 8);
+	span_is(run.rec[1].body, "no length\r\n");
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	ck_assert(run.rec[2].time == civil(2025, 3, 11, 9, 15, 12, 500000));
+	ck_assert_int_eq(run.rec[2].time_prec, 1);
+	span_is(run.rec[2].body, "short");
+	ck_assert_uint_eq(run.rec[2].flags, RECF_TRUNCATED);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
+	run_done(&run);
+}
+END_TEST
+
+/* ------------------------------------------------------------ raw */
+
+START_TEST(test_raw)
+{
+	static const char s[] =
+		"\r\n"
+		"INVITE sip:bob@example.com SIP/2.0\r\n"
+		"Call-ID: r1\r\n"
+		"l: 5\r\n"
+		"\r\n"
+		"v=0\r\n"
+		"SIP/2.0 180 Ringing\n"
+		"Call-ID: r1\n"
+		"Content-Length: 0\n"
+		"\n"
+		"this is junk\n"
+		"and more\n"
+		"SIP/2.0 200 OK\n"
+		"Call-ID: r1\n"
+		"\n"
+		"body without length\n"
+		"\n"
+		"ACK sip:bob@example.com SIP/2.0\n"
+		"Call-ID: r1\n"
+		"Content-Length: 20\n"
+		"\n"
+		"cut";
+	struct run run;
+
+	run_str(&run, "raw", s);
+	ck_assert_uint_eq(run.n, 4);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	span_is(run.rec[0].start, "INVITE sip:bob@example.com SIP/2.0");
+	span_is(run.rec[0].hdrs, "Call-ID: r1\r\nl: 5");
+	span_is(run.rec[0].body, "v=0\r\n");
+	ck_assert(run.rec[0].time == TIME_NONE);
+	ck_assert_int_eq(run.rec[0].dir, DIR_UNKNOWN);
+	ck_assert_uint_eq(run.rec[0].src.n, 0);
+	ck_assert_uint_eq(run.rec[1].line, 7);
+	span_is(run.rec[1].hdrs, "Call-ID: r1\nContent-Length: 0");
+	ck_assert_uint_eq(run.rec[2].line, 13);
+	span_is(run.rec[2].body, "body without length\n");
+	ck_assert_uint_eq(run.rec[3].line, 18);
+	span_is(run.rec[3].body, "cut");
+	ck_assert_uint_eq(run.rec[3].flags, RECF_TRUNCATED);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 2);
+	ck_assert_uint_eq(run.r->nwarnings, 1);
+	ck_assert_uint_eq(run.r->warnings[0].line, 11);
+	run_done(&run);
+}
+END_TEST
+
+START_TEST(test_raw_no_final_newline)
+{
+	static const char s[] =
+		"OPTIONS sip:x SIP/2.0\r\nCall-ID: n1\r\nContent-Length: 0";
+	struct run run;
+
+	run_str(&run, "raw", s);
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].hdrs, "Call-ID: n1\r\nContent-Length: 0");
+	/* Content-Length 0 and nothing missing but the blank line. */
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	run_done(&run);
+
+	run_str(&run, "raw", "OPTIONS sip:x SIP/2.0\r\nCall-ID: n1");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert_uint_eq(run.rec[0].flags, RECF_TRUNCATED);
+	run_done(&run);
+}
+END_TEST
+
+START_TEST(test_long_junk_line)
+{
+	/* A multi-megabyte line before the first record is one junk line. */
+	size_t n = 3 * 1024 * 1024, i;
+	static const char tail[] = "\nSIP/2.0 200 OK\r\nCall-ID: long\r\n\r\n";
+	char *buf = xmalloc(n + sizeof tail);
+	struct run run;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (char)('a' + i % 26);
+	memcpy(buf + n, tail, sizeof tail);
+	run_all(&run, "raw", buf, n + sizeof tail - 1);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+	run_done(&run);
+	run_all(&run, "cls", buf, n + sizeof tail - 1);
+	ck_assert_uint_eq(run.n, 0);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 3);
+	ck_assert_uint_eq(run.r->nwarnings, 1);
+	run_done(&run);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_helpers)
+{
+	static const char s[] = "ab\ncd\r\nef";
+	const struct rd_format *f = reader_by_name("raw");
+	struct reader *r = reader_new(f, s, sizeof s - 1);
+	size_t next, end;
+
+	ck_assert_ptr_null(reader_by_name("nope"));
+	ck_assert_str_eq(reader_formats[0]->name, "cls");
+	ck_assert_str_eq(reader_formats[1]->name, "uccapi");
+	ck_assert_str_eq(reader_formats[2]->name, "sngrep");
+	ck_assert_str_eq(reader_formats[3]->name, "raw");
+	ck_assert_ptr_null(reader_formats[4]);
+	end = reader_line_end(r, 0, &next);
+	ck_assert_uint_eq(end, 2);
+	ck_assert_uint_eq(next, 3);
+	end = reader_line_end(r, 3, &next);
+	ck_assert_uint_eq(end, 6);
+	ck_assert_uint_eq(next, 7);
+	end = reader_line_end(r, 7, &next);
+	ck_assert_uint_eq(end, 9);
+	ck_assert_uint_eq(next, 9);
+	ck_assert_uint_eq(reader_progress(r), 0);
+	reader_advance(r, 7);
+	ck_assert_uint_eq(r->line, 3);
+	ck_assert_uint_eq(reader_progress(r), 777);
+	reader_advance(r, 100);
+	ck_assert_uint_eq(r->pos, 9);
+	ck_assert_uint_eq(reader_progress(r), 1000);
+	reader_warn(r, 4, "x=%d", 5);
+	ck_assert_uint_eq(r->nwarnings, 1);
+	ck_assert_str_eq(r->warnings[0].msg, "x=5");
+	reader_free(r);
+	reader_free(NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------ fixtures */
+
+struct fixture {
+	const char *file;
+	const char *fmt;
+	size_t records;
+	size_t diag;
+	size_t junk;
+	size_t truncated;
+};
+
+static const struct fixture fixtures[] = {
+	{ "remote-ntlm.cls.log", "cls", 6, 0, 0, 0 },
+	{ "remote-ntlm.uccapilog", "uccapi", 6, 0, 5, 0 },
+	{ "internal-kerberos.cls.log", "cls", 4, 0, 0, 0 },
+	{ "internal-kerberos.uccapilog", "uccapi", 4, 0, 3, 0 },
+	{ "reg-rejected.cls.log", "cls", 4, 0, 0, 0 },
+	{ "reg-unanswered.uccapilog", "uccapi", 2, 0, 8, 0 },
+	{ "reg-digest.sngrep.txt", "sngrep", 11, 0, 0, 0 },
+	{ "call-cancel.cls.log", "cls", 9, 2, 0, 0 },
+	{ "call-busy.raw.sip", "raw", 11, 0, 0, 0 },
+	{ "compact.raw.sip", "raw", 4, 0, 0, 0 },
+	{ "folded.raw.sip", "raw", 2, 0, 0, 0 },
+	{ "lf-only.cls.log", "cls", 3, 0, 0, 0 },
+	{ "truncated.cls.log", "cls", 4, 0, 0, 1 },
+	{ "junk.cls.log", "cls", 7, 1, 6, 0 },
+	{ "large.raw.sip", "raw", 2, 0, 0, 0 },
+	{ "bad.uccapilog", "uccapi", 6, 0, 14, 1 },
+};
+#define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
+
+static struct source *
+open_fixture(const char *name)
+{
+	char *path = xasprintf("%s/%s", TEST_DATA, name), *err = NULL;
+	struct source *src = source_open(path, &err);
+
+	if (src == NULL)
+		ck_abort_msg("%s", err);
+	free(path);
+	return src;
+}
+
+static void
+same_span(struct span a, struct span b, const char *what, size_t i)
+{
+	if (a.n != b.n || (a.n != 0 && memcmp(a.p, b.p, a.n) != 0))
+		ck_abort_msg("record %zu: %s differs on re-read", i, what);
+}
+
+START_TEST(test_fixture_counts)
+{
+	const struct fixture *fx = &fixtures[_i];
+	struct source *src = open_fixture(fx->file);
+	struct run run;
+	size_t i, diag = 0;
+	const char *end;
+
+	ck_assert_ptr_eq(reader_probe(src->data, src->len),
+	    reader_by_name(fx->fmt));
+	run_all(&run, fx->fmt, src->data, src->len);
+	ck_assert_msg(run.n == fx->records, "%s: %zu records", fx->file, run.n);
+	ck_assert_msg(run.r->stats.junk_lines == fx->junk, "%s: %zu junk",
+	    fx->file, run.r->stats.junk_lines);
+	ck_assert_msg(run.r->stats.truncated == fx->truncated,
+	    "%s: %zu truncated", fx->file, run.r->stats.truncated);
+	end = src->data + src->len;
+	for (i = 0; i < run.n; i++) {
+		struct rd_record *rec = &run.rec[i];
+
+		if (rec->kind == REC_DIAG)
+			diag++;
+		ck_assert(rec->off + rec->len <= src->len);
+		ck_assert(rec->start.p >= src->data &&
+		    rec->start.p + rec->start.n <= end);
+		ck_assert(rec->hdrs.p >= src->data &&
+		    rec->hdrs.p + rec->hdrs.n <= end);
+		ck_assert(rec->body.p >= src->data &&
+		    rec->body.p + rec->body.n <= end);
+		if (i > 0)
+			ck_assert(rec->off >= run.rec[i - 1].off +
+			    run.rec[i - 1].len);
+		if (rec->kind == REC_SIP && strcmp(fx->fmt, "raw") != 0) {
+			ck_assert(rec->time != TIME_NONE);
+			ck_assert(rec->src.n > 0 && rec->dst.n > 0);
+		}
+		/* Every fixture message but the junk.cls.log one has a Call-ID
+		 * (full or compact form) in its header block. */
+		if (rec->kind == REC_SIP && rec->hdrs.n > 0 &&
+		    span_ifind(rec->hdrs, "\ni:", 3) < 0 &&
+		    span_ifind(rec->hdrs, "call-id:", 8) < 0)
+			ck_assert_str_eq(fx->file, "junk.cls.log");
+	}
+	ck_assert_uint_eq(diag, fx->diag);
+	run_done(&run);
+	source_free(src);
+}
+END_TEST
+
+/* The engine re-reads one message by starting a reader at its offset and
+ * line: that must give back the very same record. */
+START_TEST(test_fixture_restart)
+{
+	const struct fixture *fx = &fixtures[_i];
+	struct source *src = open_fixture(fx->file);
+	const struct rd_format *f = reader_by_name(fx->fmt);
+	struct run run;
+	struct reader *r;
+	struct rd_record again;
+	size_t i;
+
+	run_all(&run, fx->fmt, src->data, src->len);
+	for (i = 0; i < run.n; i++) {
+		struct rd_record *rec = &run.rec[i];
+
+		r = reader_new(f, src->data, src->len);
+		r->pos = rec->off;
+		r->line = rec->line;
+		ck_assert_int_eq(reader_next(r, &again), 1);
+		ck_assert_uint_eq(again.off, rec->off);
+		ck_assert_uint_eq(again.len, rec->len);
+		ck_assert_uint_eq(again.line, rec->line);
+		ck_assert_int_eq(again.kind, rec->kind);
+		ck_assert(again.time == rec->time);
+		ck_assert_int_eq(again.time_prec, rec->time_prec);
+		ck_assert_int_eq(again.dir, rec->dir);
+		ck_assert_uint_eq(again.flags, rec->flags);
+		same_span(again.start, rec->start, "start", i);
+		same_span(again.hdrs, rec->hdrs, "hdrs", i);
+		same_span(again.body, rec->body, "body", i);
+		same_span(again.src, rec->src, "src", i);
+		same_span(again.dst, rec->dst, "dst", i);
+		same_span(again.transport, rec->transport, "transport", i);
+		same_span(again.diag_level, rec->diag_level, "level", i);
+		/* No junk before a record that starts where it should. */
+		ck_assert_uint_eq(r->stats.junk_lines, 0);
+		reader_free(r);
+	}
+	run_done(&run);
+	source_free(src);
+}
+END_TEST
+
+/* Each probe recognises its own fixtures and no other format's. */
+START_TEST(test_probes)
+{
+	static const char plain[] = "hello world\nthis is a README\n"
+	    "with: colons\nand 2025/03/11 dates\nINVITE is a word\n";
+	size_t i, k;
+	struct source *src;
+
+	for (i = 0; i < NFIXTURES; i++) {
+		src = open_fixture(fixtures[i].file);
+		for (k = 0; reader_formats[k] != NULL; k++) {
+			int score = reader_formats[k]->probe(src->data,
+			    src->len < 8192 ? src->len : 8192);
+
+			if (strcmp(reader_formats[k]->name, fixtures[i].fmt) == 0)
+				ck_assert_msg(score >= 50, "%s: %s %d",
+				    fixtures[i].file, reader_formats[k]->name,
+				    score);
+			else
+				ck_assert_msg(score == 0, "%s: %s %d",
+				    fixtures[i].file, reader_formats[k]->name,
+				    score);
+		}
+		source_free(src);
+	}
+	ck_assert_ptr_null(reader_probe("", 0));
+	ck_assert_ptr_null(reader_probe(plain, sizeof plain - 1));
+	ck_assert_ptr_null(reader_probe("\n\n\n", 3));
+}
+END_TEST
+
+START_TEST(test_fixture_content)
+{
+	struct source *src;
+	struct run run;
+	size_t i;
+
+	/* Remote NTLM: in, out alternating at the edge, one Call-ID. */
+	src = open_fixture("remote-ntlm.cls.log");
+	run_all(&run, "cls", src->data, src->len);
+	for (i = 0; i < run.n; i++) {
+		ck_assert_int_eq(run.rec[i].dir, i % 2 == 0 ? DIR_IN : DIR_OUT);
+		ck_assert(span_ifind(run.rec[i].hdrs,
+		    "Call-ID: 9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01", 41) >= 0);
+	}
+	span_is(run.rec[0].src, "198.51.100.23:49721");
+	span_is(run.rec[0].dst, "local");
+	ck_assert(span_ifind(run.rec[1].hdrs, "ms-user-logon-data: RemoteUser",
+	    30) >= 0);
+	ck_assert(span_ifind(run.rec[3].hdrs, "gssapi-data=\"TlRMTVNTUAACAAAA",
+	    28) >= 0);
+	ck_assert(span_ifind(run.rec[4].hdrs, "gssapi-data=\"TlRMTVNTUAADAAAA",
+	    28) >= 0);
+	span_is(run.rec[5].start, "SIP/2.0 200 OK");
+	run_done(&run);
+	source_free(src);
+
+	/* CRLF server log with the [host\host] bracket. */
+	src = open_fixture("internal-kerberos.cls.log");
+	run_all(&run, "cls", src->data, src->len);
+	span_is(run.rec[0].dst, "R2EE01");
+	span_is(run.rec[1].src, "R2EE01");
+	ck_assert(span_ifind(run.rec[0].hdrs, "\r\n", 2) > 0);
+	ck_assert(run.rec[0].hdrs.p[run.rec[0].hdrs.n - 1] != '\r');
+	ck_assert(span_ifind(run.rec[2].hdrs, "gssapi-data=\"YII", 16) >= 0);
+	run_done(&run);
+	source_free(src);
+
+	/* A body over 64 KiB, then the next message is still found. */
+	src = open_fixture("large.raw.sip");
+	run_all(&run, "raw", src->data, src->len);
+	ck_assert_uint_eq(run.rec[0].flags, RECF_LARGE);
+	ck_assert_uint_gt(run.rec[0].body.n, 65536);
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	span_is(run.rec[1].start, "SIP/2.0 200 OK");
+	run_done(&run);
+	source_free(src);
+
+	/* The client log: out then in, local and peer from the block line. */
+	src = open_fixture("remote-ntlm.uccapilog");
+	run_all(&run, "uccapi", src->data, src->len);
+	ck_assert_int_eq(run.rec[0].dir, DIR_OUT);
+	span_is(run.rec[0].src, "198.51.100.23:49721");
+	span_is(run.rec[0].dst, "203.0.113.10:443");
+	ck_assert_int_eq(run.rec[1].dir, DIR_IN);
+	span_is(run.rec[1].src, "203.0.113.10:443");
+	run_done(&run);
+	source_free(src);
+}
+END_TEST
+
+/* Every prefix of every fixture reads without crashing, stays inside the
+ * bytes and ends. */
+START_TEST(test_fixture_prefixes)
+{
+	const struct fixture *fx = &fixtures[_i];
+	struct source *src = open_fixture(fx->file);
+	size_t cut, step = src->len > 20000 ? 997 : 13;
+	struct run run;
+
+	for (cut = 0; cut <= src->len; cut += step) {
+		struct source *part = source_from_mem("part", src->data, cut);
+		size_t k;
+
+		run_all(&run, fx->fmt, part->data, part->len);
+		for (k = 0; k < run.n; k++)
+			ck_assert(run.rec[k].off + run.rec[k].len <= cut);
+		run_done(&run);
+		source_free(part);
+	}
+	source_free(src);
+}
+END_TEST
+
+static Suite *
+reader_suite(void)
+{
+	Suite *s = suite_create("reader");
+	TCase *tc = tcase_create("formats");
+	TCase *tf = tcase_create("fixtures");
+
+	tcase_add_test(tc, test_cls_basic);
+	tcase_add_test(tc, test_cls_host_body_diag);
+	tcase_add_test(tc, test_cls_truncated_and_junk);
+	tcase_add_test(tc, test_uccapi);
+	tcase_add_test(tc, test_sngrep);
+	tcase_add_test(tc, test_raw);
+	tcase_add_test(tc, test_raw_no_final_newline);
+	tcase_add_test(tc, test_long_junk_line);
+	tcase_add_test(tc, test_helpers);
+	suite_add_tcase(s, tc);
+
+	tcase_set_timeout(tf, 60);
+	tcase_add_loop_test(tf, test_fixture_counts, 0, NFIXTURES);
+	tcase_add_loop_test(tf, test_fixture_restart, 0, NFIXTURES);
+	tcase_add_test(tf, test_probes);
+	tcase_add_test(tf, test_fixture_content);
+	tcase_add_loop_test(tf, test_fixture_prefixes, 0, NFIXTURES);
+	suite_add_tcase(s, tf);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(reader_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
