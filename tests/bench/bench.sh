@@ -77,7 +77,7 @@ if [ "$BENCH_SNGREP" != 0 ] && command -v sngrep >/dev/null 2>&1; then
 	have_sngrep=1
 fi
 
-# name|command (run by sh -c with output to /dev/null)
+# name|command (run by sh -c with its output to a scratch file)
 tools="sipsnoop|\"$SIPSNOOP\" $snoop_mode $rules_opt \"$cls\"
 grep|grep -c Call-ID \"$cls\"
 wc|wc -l \"$cls\"
@@ -99,7 +99,7 @@ sed 's/^/  sipsnoop: /' "$res/stats" | head -20
 # Count per message what sipsnoop says it indexed, when it says it.
 n=$(sed -n 's/^messages \([0-9][0-9]*\) .*/\1/p' "$res/stats" | head -1)
 [ -n "$n" ] && [ "$n" -gt 0 ] && nmsgs=$n
-echo "  commands (each run as: rusage sh -c 'exec COMMAND >/dev/null 2>&1'):"
+echo "  commands (each run as: rusage sh -c 'exec COMMAND >FILE 2>&1'):"
 echo "$tools" | sed 's/^\([^|]*\)|/    \1: /'
 # Warm the page cache so that no tool pays for the disk.
 cat "$cls" "$ucc" "$txt" "$pcap" >/dev/null
@@ -107,8 +107,10 @@ cat "$cls" "$ucc" "$txt" "$pcap" >/dev/null
 run=1
 while [ $run -le "$BENCH_RUNS" ]; do
 	echo "$tools" | while IFS='|' read -r name cmd; do
-		# Exit status 1 of grep -c (no match) is not a failure.
-		"$RUSAGE" -o "$res/one" sh -c "exec $cmd >/dev/null 2>&1" || true
+		# Output goes to a file, not /dev/null: GNU grep notices
+		# /dev/null and stops at the first match. Exit status 1 of
+		# grep -c (no match) is not a failure.
+		"$RUSAGE" -o "$res/one" sh -c "exec $cmd >'$res/out' 2>&1" || true
 		cat "$res/one" >>"$res/$name"
 	done
 	printf '  run %d/%d done\n' $run "$BENCH_RUNS"
