@@ -897,6 +897,7 @@ enum {
 	RULES_REPLY_NONE = 0,
 	RULES_REPLY_PROVISIONAL,
 	RULES_REPLY_FINAL,
+	RULES_REPLY_UNKNOWN,	/* no dialog: matches no value */
 };
 
 static const char *const rules_fixed_vars[] = {
@@ -1263,6 +1264,11 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 				}
 			}
 		}
+		/* A server's diagnostic about a cancelled transaction names
+		 * it by CSeq (SIP-CSeq: 1 INVITE). */
+		if (msg->kind == MSG_DIAG && cancel != 0 && msg->cseq != 0 &&
+		    rules_txn(&txns, cancel, msg->cseq, 0) != NULL)
+			f->after_cancel = 1;
 		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
 		    msg->kind != MSG_RESPONSE))
 			continue;
@@ -1647,8 +1653,10 @@ rules_rate_message(const struct rules *r, struct engine *e, uint32_t id)
 		return;
 	}
 	f = rules_facts_get(r, e, id);
-	/* Without a dialog there is no context to speak of. */
-	f->answered = f->outcome = f->reply = 0;
+	/* Without a dialog there is no context to speak of; whether a
+	 * request got a reply is unknown, not "none". */
+	f->answered = f->outcome = 0;
+	f->reply = RULES_REPLY_UNKNOWN;
 	f->after_cancel = f->retrans = f->creds_sent = 0;
 	f->answer_scheme = f->txn_scheme = 0;
 	f->ctx_valid = 1;

@@ -660,6 +660,17 @@ START_TEST(test_cancel_reply_retrans)
 	ck_assert(!(msgindex_get(engine_index(f.e), 3)->flags & RECF_RETRANS));
 	fx_close(&f);
 	free(log);
+
+	/* Without a Call-ID nothing says whether a reply came: reply
+	 * matches no value. */
+	log = xstrdup("OPTIONS sip:x@example.com SIP/2.0" CRLF
+		      "CSeq: 1 OPTIONS" CRLF "Content-Length: 0" CRLF CRLF);
+	fx_open(&f, "rule n\n\treply none\n\tseverity warning\n"
+		"rule f\n\treply final provisional\n\tseverity info\n"
+		"rule o\n\tseverity ok\n", log, "raw");
+	ck_rules(&f, "o");
+	fx_close(&f);
+	free(log);
 }
 END_TEST
 
@@ -961,15 +972,17 @@ START_TEST(test_defaults_named_fixtures)
 	struct rules *r = default_rules();
 	struct engine *e;
 	static const char *const ok_files[] = {
-		"remote-ntlm.edge.cls.log", "remote-ntlm.client.uccapilog",
-		"internal-kerberos.pool.cls.log",
-		"internal-kerberos.client.uccapilog",
+		"remote-ntlm.cls.log", "remote-ntlm.uccapilog",
+		"internal-kerberos.cls.log", "internal-kerberos.uccapilog",
+		"reg-digest.sngrep.txt", "truncated.cls.log", "bad.uccapilog",
 	};
 	size_t i;
+	int nopen = 0;
 
 	for (i = 0; i < sizeof ok_files / sizeof ok_files[0]; i++) {
 		if ((e = open_fixture(r, ok_files[i])) == NULL)
 			continue;
+		nopen++;
 		ck_assert_msg(count_sev(e, SEV_ERROR) == 0, "%s", ok_files[i]);
 		ck_assert_msg(count_rule(e, r, "auth-challenge-answered",
 					 SEV_BENIGN) >= 1, "%s", ok_files[i]);
@@ -979,25 +992,45 @@ START_TEST(test_defaults_named_fixtures)
 				 SEV_OK);
 		engine_free(e);
 	}
-	if ((e = open_fixture(r, "reg-rejected.raw.sip")) != NULL) {
-		ck_assert_int_ge(count_rule(e, r, "credentials-rejected",
+	/* The remote NTLM registration: both 401s benign, the 200 ok. */
+	if ((e = open_fixture(r, "remote-ntlm.cls.log")) != NULL) {
+		ck_assert_int_eq(count_rule(e, r, "auth-challenge-answered",
+					    SEV_BENIGN), 2);
+		ck_assert_str_eq(engine_str(e, dialogs_get(engine_dialogs(e),
+						0)->auth), "NTLM");
+		engine_free(e);
+	}
+	if ((e = open_fixture(r, "reg-rejected.cls.log")) != NULL) {
+		nopen++;
+		ck_assert_int_eq(count_rule(e, r, "credentials-rejected",
+					    SEV_ERROR), 1);
+		ck_assert_int_eq(dialogs_get(engine_dialogs(e), 0)->severity,
+				 SEV_ERROR);
+		engine_free(e);
+	}
+	if ((e = open_fixture(r, "reg-unanswered.uccapilog")) != NULL) {
+		nopen++;
+		ck_assert_int_eq(count_rule(e, r, "auth-challenge-unanswered",
 					    SEV_ERROR), 1);
 		engine_free(e);
 	}
-	if ((e = open_fixture(r, "reg-unanswered.raw.sip")) != NULL) {
-		ck_assert_int_ge(count_sev(e, SEV_ERROR) +
-				 count_sev(e, SEV_WARNING), 1);
-		engine_free(e);
-	}
-	if ((e = open_fixture(r, "call-cancel.sngrep.txt")) != NULL) {
+	if ((e = open_fixture(r, "call-cancel.cls.log")) != NULL) {
+		nopen++;
 		ck_assert_int_eq(count_rule(e, r, "cancelled", SEV_BENIGN), 1);
+		ck_assert_int_eq(count_rule(e, r, "diagnostic-cancelled",
+					    SEV_BENIGN), 2);
 		ck_assert_int_eq(count_sev(e, SEV_ERROR), 0);
 		engine_free(e);
 	}
-	if ((e = open_fixture(r, "call-busy.sngrep.txt")) != NULL) {
-		ck_assert_int_ge(count_rule(e, r, "failure", SEV_ERROR), 1);
+	if ((e = open_fixture(r, "call-busy.raw.sip")) != NULL) {
+		nopen++;
+		ck_assert_int_eq(count_rule(e, r, "failure", SEV_ERROR), 1);
+		/* The 407 the caller answered is benign, the call succeeded. */
+		ck_assert_int_eq(count_rule(e, r, "auth-challenge-answered",
+					    SEV_BENIGN), 1);
 		engine_free(e);
 	}
+	ck_assert_int_ge(nopen, 11);
 	rules_free(r);
 }
 END_TEST
