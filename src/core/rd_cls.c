@@ -177,9 +177,9 @@ rd_cls_probe(const char *p, size_t n)
 static int
 rd_cls_next(struct reader *r, struct rd_record *rec)
 {
-	const char *d = r->data, *b, *e, *nb;
+	const char *d = r->data, *b, *e, *nb, *q;
 	size_t ls, head_end, p, eol, next, len, end, recend, hs = 0, he = 0;
-	size_t after;
+	size_t after, rest;
 	struct span local, val, peer = SPAN_NULL;
 	int in_sip = 0, got_body = 0;
 
@@ -203,22 +203,39 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 	rd_cls_head(r, d + ls, len, rec, &local);
 
 	/* The record ends at $$end_record, or is cut short by the next
-	 * record's first line or the end of the file. */
-	e = memmem(d + after, r->len - after, rd_cls_end,
-	    sizeof rd_cls_end - 1);
-	end = e != NULL ? (size_t)(e - d) : r->len;
-	nb = memmem(d + after, end - after, rd_cls_begin,
-	    sizeof rd_cls_begin - 1);
-	if (nb != NULL || e == NULL) {
+	 * record's first line or the end of the file. One forward scan for
+	 * "$$" finds whichever comes first, so a log whose records never end
+	 * still reads in linear time. */
+	e = nb = NULL;
+	for (q = d + after; (size_t)(d + r->len - q) >= 2; q++) {
+		q = memmem(q, (size_t)(d + r->len - q), "$$", 2);
+		if (q == NULL)
+			break;
+		rest = (size_t)(d + r->len - q);
+		if (rest >= sizeof rd_cls_end - 1 &&
+		    memcmp(q, rd_cls_end, sizeof rd_cls_end - 1) == 0) {
+			e = q;
+			break;
+		}
+		if (rest >= sizeof rd_cls_begin - 1 &&
+		    memcmp(q, rd_cls_begin, sizeof rd_cls_begin - 1) == 0) {
+			nb = q;
+			break;
+		}
+	}
+	if (e != NULL) {
+		end = (size_t)(e - d);
+		reader_line_end(r, end, &recend);
+	} else {
 		rec->flags |= RECF_TRUNCATED;
+		end = r->len;
 		if (nb != NULL) {
 			end = (size_t)(nb - d);
 			while (end > after && d[end - 1] != '\n')
 				end--;
 		}
 		recend = end;
-	} else
-		reader_line_end(r, end, &recend);
+	}
 
 	rec->dir = DIR_UNKNOWN;
 	rec->start.p = d + after;

@@ -23,6 +23,8 @@ const struct rd_format *const reader_formats[] = {
 
 /* How much of the input a probe looks at. */
 #define READER_PROBE_BYTES 8192
+/* Warnings kept per reader; the one after the last says so. */
+#define READER_MAX_WARNINGS 100000
 /* Below this a probe's answer is only a guess and is not taken. */
 #define READER_PROBE_MIN 30
 
@@ -123,6 +125,14 @@ reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	/* A client log is mostly trace lines: keep the list bounded on
+	 * multi-GB inputs. The stats still count everything. */
+	if (r->nwarnings > READER_MAX_WARNINGS)
+		return;
+	if (r->nwarnings == READER_MAX_WARNINGS) {
+		fmt = "further warnings not listed";
+		line = 0;
+	}
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;

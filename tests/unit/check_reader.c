@@ -489,6 +489,30 @@ START_TEST(test_long_junk_line)
 }
 END_TEST
 
+START_TEST(test_warning_cap)
+{
+	static const char unit[] = "junk\nSIP/2.0 200 OK\r\nl: 0\r\n\r\n";
+	size_t n = 100005, i, ul = sizeof unit - 1;
+	char *buf = xmalloc(n * ul);
+	const struct rd_format *f = reader_by_name("raw");
+	struct reader *r = reader_new(f, buf, n * ul);
+	struct rd_record rec;
+	size_t recs = 0;
+
+	for (i = 0; i < n; i++)
+		memcpy(buf + i * ul, unit, ul);
+	while (reader_next(r, &rec))
+		recs++;
+	ck_assert_uint_eq(recs, n);
+	ck_assert_uint_eq(r->stats.junk_lines, n);
+	ck_assert_uint_eq(r->nwarnings, 100001);
+	ck_assert_uint_eq(r->warnings[99999].line, 99999 * 4 + 1);
+	ck_assert_str_eq(r->warnings[100000].msg, "further warnings not listed");
+	reader_free(r);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_helpers)
 {
 	static const char s[] = "ab\ncd\r\nef";
@@ -799,6 +823,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_raw_no_final_newline);
 	tcase_add_test(tc, test_long_junk_line);
 	tcase_add_test(tc, test_helpers);
+	tcase_add_test(tc, test_warning_cap);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(tf, 60);
