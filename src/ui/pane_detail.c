@@ -252,8 +252,7 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 
 	/* The verdict first: it is why the user looks at this message. */
 	role = theme_severity_role(m->severity);
-	strbuf_addf(&sb, "%s", m->severity == SEV_NONE ? "no verdict" :
-	    severity_name(m->severity));
+	strbuf_addf(&sb, "%s", severity_name(m->severity));
 	for (i = 0; i < sb.len; i++) {
 		if (sb.buf[i] >= 'a' && sb.buf[i] <= 'z')
 			sb.buf[i] = (char)(sb.buf[i] - 'a' + 'A');
@@ -272,6 +271,30 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		ddoc_add_log(d, ROLE_EXPLAIN, sb.buf, sb.len);
 	}
 	d->lines[0].indent = 4;
+
+	/* The authentication step and any server diagnostic next: in a
+	 * registration they are what tells one 401 from another. */
+	for (i = 0; i < sm.nhdrs; i++) {
+		const struct sip_header *h = &sm.hdrs[i];
+		struct auth_header ah;
+
+		if (pane_detail_is_auth(h->id)) {
+			if (auth_parse(h->value, &ah) != 0)
+				continue;
+			strbuf_reset(&sb);
+			auth_describe(&ah, &sb);
+		} else if (h->id == HDR_MS_DIAGNOSTICS ||
+		    h->id == HDR_MS_DIAGNOSTICS_PUBLIC ||
+		    h->id == HDR_WARNING || h->id == HDR_REASON) {
+			strbuf_reset(&sb);
+			strbuf_add(&sb, h->value.p, h->value.n);
+		} else
+			continue;
+		ddoc_newline(d, 4);
+		ddoc_add_log(d, ROLE_HEADER_NAME, h->name.p, h->name.n);
+		ddoc_adds(d, ROLE_DIM, ": ");
+		ddoc_add_log(d, ROLE_AUTH_DECODED, sb.buf, sb.len);
+	}
 
 	/* Where and when. */
 	ddoc_newline(d, 4);

@@ -102,32 +102,22 @@ pane_flow_hline(struct grid *g, int x0, int x1, int y, int xmin, int xmax,
 	}
 }
 
-/* Puts s centred on cx, clipped to [xmin, xmax). */
+/* Puts s centred on cx when it fits in maxw columns; a longer label is
+ * shifted to stay inside [xmin, xmax) and cut only at the pane's edge, so
+ * the start of a label (the method or status) is never lost. */
 static void
 pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
 		 const char *s, int maxw)
 {
-	size_t n = strlen(s), fit;
+	size_t n = strlen(s);
 	int w = grid_text_width(s, n), x;
 
-	if (maxw < 1)
-		maxw = 1;
-	if (w > maxw) {
-		fit = grid_text_fit(s, n, maxw);
-		n = fit;
-		w = grid_text_width(s, n);
-	}
+	(void)maxw;
 	x = cx - w / 2;
-	/* grid_put does not clip on the left: skip what is left of xmin. */
-	while (x < xmin && n > 0) {
-		uint32_t cp;
-		int cw;
-		size_t l = grid_utf8_next(s, n, &cp, &cw);
-
-		s += l;
-		n -= l;
-		x += cw;
-	}
+	if (x + w > xmax)
+		x = xmax - w;
+	if (x < xmin)
+		x = xmin;
 	grid_put(g, x, y, xmax, role, s, n);
 }
 
@@ -159,7 +149,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 		return;
 	}
 	/* Times on the left when there is room for them and the diagram. */
-	timew = c.w >= 60 ? 13 : 0;
+	timew = c.w >= 56 ? 14 : 0;
 	pf->times = timew;
 	xmin = c.x + timew;
 	xmax = c.x + c.w;
@@ -220,14 +210,20 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 			if (row->time != TIME_NONE) {
 				time_format(tbuf, sizeof tbuf, row->time,
 				    row->time_prec > 3 ? 3 : row->time_prec, 0);
-				grid_puts(g, c.x, ay, xmin - 1, role, tbuf);
+				grid_puts(g, c.x + 1, ay, xmin - 1, role, tbuf);
 			}
 			if (row->delta != TIME_NONE) {
 				snprintf(tbuf, sizeof tbuf, "+%lld.%03lld",
 				    (long long)(row->delta / 1000000),
 				    (long long)(row->delta % 1000000) / 1000);
-				grid_puts(g, c.x, ly, xmin - 1, ROLE_DIM, tbuf);
+				grid_puts(g, c.x + 1, ly, xmin - 1, ROLE_DIM,
+				    tbuf);
 			}
+			/* A mark that shows the current arrow without
+			 * colour too. */
+			if (iscur)
+				grid_puts(g, c.x, ay, xmin, role,
+				    p->utf8 ? "▶" : ">");
 		}
 		if (row->kind == FLOW_NOTE) {
 			pane_flow_centre(g, a + 10, ay, xmin, xmax,

@@ -206,11 +206,21 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		x += cols.time + 1;
 		/* Addresses: each side gets half of the column. */
 		{
-			int half = (cols.addr - 3) / 2, x0 = x;
+			int x0 = x, avail = cols.addr - 3, ws, wd;
 			const char *src = engine_str(v->e, m->src);
 			const char *dst = engine_str(v->e, m->dst);
 
-			x = pane_list_cell(g, x, y, half, role, src,
+			/* The shorter side keeps its whole text when it
+			 * can ("local"), the other gets the rest. */
+			ws = grid_text_width(src, strlen(src));
+			wd = grid_text_width(dst, strlen(dst));
+			if (ws + wd > avail) {
+				if (wd <= avail / 2)
+					ws = avail - wd;
+				else if (ws > avail / 2)
+					ws = avail / 2;
+			}
+			x = pane_list_cell(g, x, y, ws, role, src,
 			    strlen(src), needle, 0);
 			x = grid_puts(g, x, y, x0 + cols.addr, role, arrow);
 			pane_list_cell(g, x, y, x0 + cols.addr - x, role, dst,

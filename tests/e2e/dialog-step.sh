@@ -1,0 +1,67 @@
+#!/bin/sh
+# Filter user:izabelaf, Enter on the first message (its dialog), then step
+# with ] through the six messages of the remote NTLM registration,
+# checking the detail and the highlighted flow arrow each time.
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 120 40 --rules data/rules.conf tests/data/remote-ntlm.cls.log
+check "opens the remote NTLM log" e2e_wait "6/6 msgs"
+
+e2e_keys f
+check "f opens the filter prompt" e2e_wait_re "^filter:"
+e2e_keys -l "user:izabelaf"
+e2e_keys Enter
+check "filter user:izabelaf applied" e2e_wait "filter: user:izabelaf"
+e2e_keys g Enter
+check "Enter filters to the dialog" e2e_wait_re "filter: dialog [0-9a-f]+"
+
+# The arrow of the selected message carries a mark and its time; the
+# label is on the line above it.
+arrow_is() {
+	e2e_wait "▶$1" || return 1
+	e2e_screen | grep -F -B1 "▶$1" | head -1 | grep -qF -- "$2" && return 0
+	E2E_LAST="$(e2e_screen)"
+	return 1
+}
+
+step() {
+	n=$1 time=$2 label=$3
+	shift 3
+	check "step $n: list at $n/6" e2e_wait " $n/6"
+	for want in "$@"; do
+		check "step $n: detail shows '$want'" e2e_wait "$want"
+	done
+	check "step $n: arrow '$label' highlighted" arrow_is "$time" "$label"
+}
+
+step 1 08:01:12.415 "REGISTER" "REGISTER sip:uclab.org SIP/2.0" "CSeq: 1 REGISTER"
+e2e_keys ']'
+step 2 08:01:12.448 "401 Unauthorized" "SIP/2.0 401 Unauthorized" \
+	"BENIGN (auth-challenge-answered)" \
+	"WWW-Authenticate: NTLM, realm \"SIP Communications Service\""
+# Headers further down: focus the detail, maximise it, and back.
+e2e_keys Tab z
+check "detail maximised shows ms-user-logon-data" \
+	e2e_wait "ms-user-logon-data: RemoteUser"
+e2e_keys z Tab Tab
+e2e_keys ']'
+step 3 08:01:12.503 "REGISTER [NTLM]" "CSeq: 2 REGISTER" "Proxy-Authorization: NTLM, empty token"
+e2e_keys ']'
+step 4 08:01:12.539 "401 Unauthorized [NTLM CHALLENGE]" \
+	"WWW-Authenticate: NTLM CHALLENGE, target UCLAB"
+e2e_keys ']'
+step 5 08:01:12.597 "REGISTER [NTLM AUTHENTICATE]" "CSeq: 3 REGISTER" \
+	"NTLM AUTHENTICATE"
+e2e_keys ']'
+step 6 08:01:12.661 "200 OK" "SIP/2.0 200 OK" "OK (success)" \
+	"Authentication-Info: NTLM"
+e2e_keys ']'
+check "] at the end says so" e2e_wait "last message of this dialog"
+e2e_keys '['
+check "[ steps back" e2e_wait " 5/6"
+
+e2e_keys Escape
+check "Esc goes back to the previous filter" e2e_wait "filter: user:izabelaf"
+e2e_keys Escape
+check "Esc again shows everything" e2e_wait_gone "filter: "
+e2e_done
