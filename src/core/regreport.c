@@ -86,7 +86,8 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		if (used->len > 0)
 			strbuf_addf(out, " with %s", used->buf);
 		if (ent->attempts > 1)
-			strbuf_addf(out, " after %u attempts", ent->attempts);
+			strbuf_addf(out, " (%u REGISTER requests)",
+			    ent->attempts);
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
 		return;

@@ -1,0 +1,239 @@
+/* Unit tests for regreport: the registration report of the fixture
+ * traces in each log format, and a report without rules. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "engine.h"
+#include "rules.h"
+#include "regreport.h"
+
+static struct rules *
+load_rules(void)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = rules_load("data/rules.conf", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	strbuf_free(&errs);
+	return r;
+}
+
+static struct engine *
+open_trace(const struct rules *r, const char *name)
+{
+	struct engine *e = engine_new();
+	char *path = xasprintf("%s/%s", TEST_DATA, name), *err = NULL;
+
+	engine_set_rules(e, r);
+	ck_assert_msg(engine_add_file(e, path, NULL, &err) >= 0, "%s", err);
+	free(path);
+	engine_run(e);
+	return e;
+}
+
+static void
+report(const char *name, struct rules **r, struct engine **e,
+       struct regreport *rr)
+{
+	*r = load_rules();
+	*e = open_trace(*r, name);
+	regreport_build(*e, *r, rr);
+}
+
+static void
+done(struct rules *r, struct engine *e, struct regreport *rr)
+{
+	regreport_free(rr);
+	engine_free(e);
+	rules_free(r);
+}
+
+/* The remote NTLM registration through the edge, in both log formats. */
+START_TEST(test_remote_ntlm)
+{
+	static const char *const files[] = {
+		"remote-ntlm.cls.log", "remote-ntlm.uccapilog",
+	};
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *x;
+
+	report(files[_i], &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	x = &rr.v[0];
+	ck_assert_str_eq(x->user, "sip:izabelaf@uclab.org");
+	ck_assert_str_eq(x->client, "198.51.100.23:49721");
+	ck_assert_str_eq(x->offered, "NTLM");
+	ck_assert_str_eq(x->used, "NTLM");
+	ck_assert_int_eq(x->remote_user, 1);
+	ck_assert_uint_eq(x->attempts, 3);
+	ck_assert_uint_eq(x->status, 200);
+	ck_assert_str_eq(x->reason, "OK");
+	ck_assert_int_eq(x->severity, SEV_OK);
+	ck_assert_int_gt(x->elapsed_us, 0);
+	ck_assert_int_eq(x->elapsed_us, x->final - x->first);
+	ck_assert_uint_eq(x->first_msg, 0);
+	ck_assert_uint_eq(x->final_msg, 5);
+	ck_assert_str_eq(x->explain, "registered with NTLM (3 REGISTER "
+			 "requests); remote user (through an edge)");
+	/* The client log names the server; the edge log is the server. */
+	if (_i == 1)
+		ck_assert_str_eq(x->server, "203.0.113.10:443");
+	else
+		ck_assert_str_eq(x->server, "local");
+	done(r, e, &rr);
+}
+END_TEST
+
+START_TEST(test_internal_kerberos)
+{
+	static const char *const files[] = {
+		"internal-kerberos.cls.log", "internal-kerberos.uccapilog",
+	};
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *x;
+
+	report(files[_i], &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	x = &rr.v[0];
+	ck_assert_str_eq(x->user, "sip:marinof@uclab.org");
+	ck_assert_str_eq(x->client, "172.31.255.247:51311");
+	ck_assert_str_eq(x->offered, "Kerberos, NTLM");
+	ck_assert_str_eq(x->used, "Kerberos");
+	ck_assert_int_eq(x->remote_user, 0);
+	ck_assert_uint_eq(x->attempts, 2);
+	ck_assert_uint_eq(x->status, 200);
+	ck_assert_int_eq(x->severity, SEV_OK);
+	ck_assert_str_eq(x->explain, "registered with Kerberos (2 REGISTER "
+			 "requests)");
+	done(r, e, &rr);
+}
+END_TEST
+
+START_TEST(test_rejected)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *x;
+
+	report("reg-rejected.cls.log", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	x = &rr.v[0];
+	ck_assert_str_eq(x->user, "sip:petrak@uclab.org");
+	ck_assert_str_eq(x->used, "NTLM");
+	ck_assert_uint_eq(x->attempts, 2);
+	ck_assert_uint_eq(x->status, 403);
+	ck_assert_str_eq(x->reason, "Forbidden");
+	ck_assert_int_eq(x->severity, SEV_ERROR);
+	ck_assert_str_eq(x->explain, "not registered: credentials rejected: "
+			 "the REGISTER carried NTLM credentials and never "
+			 "succeeded (ms-diagnostics 4005: User is not enabled "
+			 "for SIP or does not exist)");
+	done(r, e, &rr);
+}
+END_TEST
+
+START_TEST(test_unanswered)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *x;
+
+	report("reg-unanswered.uccapilog", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	x = &rr.v[0];
+	ck_assert_str_eq(x->offered, "Kerberos, NTLM");
+	ck_assert_str_eq(x->used, "");
+	ck_assert_uint_eq(x->attempts, 1);
+	ck_assert_uint_eq(x->status, 401);
+	ck_assert_int_eq(x->severity, SEV_ERROR);
+	ck_assert_ptr_nonnull(strstr(x->explain, "did not answer the "
+				     "challenge"));
+	done(r, e, &rr);
+}
+END_TEST
+
+/* sngrep text: Digest registration, then a call that is not reported. */
+START_TEST(test_digest_and_calls)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	struct regreport_entry one;
+	const struct regreport_entry *x;
+
+	report("reg-digest.sngrep.txt", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	x = &rr.v[0];
+	ck_assert_str_eq(x->user, "sip:1001@10.0.0.10");
+	ck_assert_str_eq(x->client, "10.0.0.51:5060");
+	ck_assert_str_eq(x->server, "10.0.0.10:5060");
+	ck_assert_str_eq(x->offered, "Digest");
+	ck_assert_str_eq(x->used, "Digest");
+	ck_assert_uint_eq(x->status, 200);
+	/* Dialog 1 is the call: not a registration. */
+	ck_assert_int_eq(regreport_dialog(e, r, 1, &one), -1);
+	ck_assert_int_eq(regreport_dialog(e, r, 0, &one), 0);
+	ck_assert_str_eq(one.user, x->user);
+	regreport_entry_clear(&one);
+	done(r, e, &rr);
+
+	r = load_rules();
+	e = open_trace(r, "call-busy.raw.sip");
+	regreport_build(e, r, &rr);
+	ck_assert_uint_eq(rr.n, 0);
+	done(r, e, &rr);
+}
+END_TEST
+
+/* Without rules the report still says what happened. */
+START_TEST(test_no_rules)
+{
+	struct engine *e = open_trace(NULL, "reg-rejected.cls.log");
+	struct regreport rr;
+
+	regreport_build(e, NULL, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	ck_assert_uint_eq(rr.v[0].status, 403);
+	ck_assert_str_eq(rr.v[0].explain, "not registered: 403 Forbidden");
+	regreport_free(&rr);
+	engine_free(e);
+}
+END_TEST
+
+static Suite *
+regreport_suite(void)
+{
+	Suite *s = suite_create("regreport");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test_remote_ntlm, 0, 2);
+	tcase_add_loop_test(tc, test_internal_kerberos, 0, 2);
+	tcase_add_test(tc, test_rejected);
+	tcase_add_test(tc, test_unanswered);
+	tcase_add_test(tc, test_digest_and_calls);
+	tcase_add_test(tc, test_no_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(regreport_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
