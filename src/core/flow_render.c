@@ -150,8 +150,9 @@ canvas_emit(struct canvas *c, const char *left, struct strbuf *out)
 	strbuf_addc(out, '\n');
 }
 
-/* "+1.037" seconds, or "+12:03.5" ... kept short: seconds with the
- * precision the log gives (at most milliseconds). */
+/* "+1.037": seconds to the millisecond (whole seconds when the log gives
+ * no fraction; microseconds when a gap below a millisecond would else
+ * show as +0.000). */
 static void
 flow_delta(char *buf, size_t sz, int64_t d, int prec)
 {
@@ -169,6 +170,11 @@ flow_delta(char *buf, size_t sz, int64_t d, int prec)
 	}
 	if (prec == 0) {
 		snprintf(buf, sz, "+%lld", (long long)((d + 500000) / 1000000));
+		return;
+	}
+	if (d < 1000 && d > 0 && prec > 3) {
+		/* Below a millisecond: microseconds, rather than +0.000. */
+		snprintf(buf, sz, "+0.%06lld", (long long)d);
 		return;
 	}
 	ms = (d + 500) / 1000;
@@ -333,7 +339,17 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			canvas_put(&c, x + 1, g[G_HLINE]);
 			canvas_put(&c, x + 2, g[G_HLINE]);
 			canvas_put(&c, x + 3, g[G_SELF_TOP]);
-			canvas_text(&c, x + 5, r->label, w - x - 5, ascii);
+			len = (int)utf8_count(r->label);
+			if (len <= w - x - 5 || w - x - 5 >= x - 1)
+				canvas_text(&c, x + 5, r->label, w - x - 5,
+				    ascii);
+			else {
+				/* More room left of the lifeline. */
+				int start = x - 1 - len > 0 ? x - 1 - len : 0;
+
+				canvas_text(&c, start, r->label, x - 1 - start,
+				    ascii);
+			}
 			canvas_emit(&c, lpad, out);
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
@@ -355,9 +371,16 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			if (len <= span - 2)
 				canvas_text(&c, lo + 1 + (span - len) / 2,
 				    r->label, len, ascii);
-			else
-				canvas_text(&c, lo + 2, r->label, w - lo - 2,
-				    ascii);
+			else {
+				/* Wider than the arrow: centred on it over
+				 * the lifelines, kept inside the diagram. */
+				x = (lo + hi + 1) / 2 - len / 2;
+				if (x + len > w)
+					x = w - len;
+				if (x < 0)
+					x = 0;
+				canvas_text(&c, x, r->label, w - x, ascii);
+			}
 			canvas_emit(&c, lpad, out);
 
 			canvas_clear(&c);
