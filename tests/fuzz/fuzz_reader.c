@@ -1,0 +1,155 @@
+/* fuzz_reader: libFuzzer harness for the readers and the engine. The input
+ * is given to every format's probe and record splitter (records checked to
+ * stay inside the input and to move forward), then to the whole pipeline
+ * (engine_add_mem with auto-detection and with each format, engine_run with
+ * the default rules, re-reading every message). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+#include "reader.h"
+#include "sipmsg.h"
+#include "engine.h"
+#include "rules.h"
+#include "fuzz_common.h"
+
+static struct rules *fuzz_rules;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct strbuf errs;
+
+	/* Rating runs the rules over every dialog: fuzz that path too when
+	 * the harness runs from the source tree. */
+	strbuf_init(&errs);
+	fuzz_rules = rules_load("data/rules.conf", &errs);
+	strbuf_free(&errs);
+	return 0;
+}
+
+/* An endpoint span points into the input, or names the local end: the
+ * reader's local_name (from the log) or the literal "local". */
+static int
+fuzz_endpoint_ok(struct span s, const struct reader *r, const char *d,
+    size_t n)
+{
+	if (fuzz_span_in(s, d, n))
+		return 1;
+	if (fuzz_span_in(s, r->local_name, sizeof r->local_name))
+		return 1;
+	return span_eq(s, "local");
+}
+
+static void
+fuzz_check_record(const struct rd_record *rec, const struct reader *r,
+    const char *d, size_t n)
+{
+	FUZZ_CHECK(rec->off <= n && rec->len <= n - rec->off);
+	FUZZ_CHECK(fuzz_span_in(rec->start, d, n));
+	FUZZ_CHECK(fuzz_span_in(rec->hdrs, d, n));
+	FUZZ_CHECK(fuzz_span_in(rec->body, d, n));
+	FUZZ_CHECK(fuzz_endpoint_ok(rec->src, r, d, n));
+	FUZZ_CHECK(fuzz_endpoint_ok(rec->dst, r, d, n));
+	FUZZ_CHECK(fuzz_span_in(rec->transport, d, n));
+	FUZZ_CHECK(fuzz_span_in(rec->diag_level, d, n));
+	FUZZ_CHECK(rec->time_prec >= 0 && rec->time_prec <= 6);
+	FUZZ_CHECK(rec->kind == REC_SIP || rec->kind == REC_DIAG);
+}
+
+static void
+fuzz_split(const struct rd_format *fmt, const char *d, size_t n)
+{
+	struct rd_record rec;
+	struct reader *r;
+	struct sipmsg m;
+	size_t lastpos = 0, records = 0, i;
+	unsigned prog;
+
+	r = reader_new(fmt, d, n);
+	while (reader_next(r, &rec)) {
+		fuzz_check_record(&rec, r, d, n);
+		/* Every record moves the reader on: no endless loop. */
+		FUZZ_CHECK(r->pos > lastpos || (records == 0 && r->pos > 0));
+		FUZZ_CHECK(r->pos <= n);
+		lastpos = r->pos;
+		FUZZ_CHECK(++records <= n + 1);
+		prog = reader_progress(r);
+		FUZZ_CHECK(prog <= 1000);
+		if (rec.kind == REC_SIP) {
+			sipmsg_parse(&m, rec.start, rec.hdrs, rec.body);
+			sipmsg_clear(&m);
+		}
+	}
+	FUZZ_CHECK(r->stats.records == records || r->stats.records >= records);
+	for (i = 0; i < r->nwarnings; i++)
+		FUZZ_CHECK(r->warnings[i].msg != NULL);
+	reader_free(r);
+}
+
+static void
+fuzz_engine(const char *d, size_t n, const char *format)
+{
+	struct engine *e = engine_new();
+	struct rd_record rec;
+	struct sipmsg m;
+	struct span t;
+	char *err = NULL;
+	size_t i, count;
+
+	engine_set_rules(e, fuzz_rules);
+	if (engine_add_mem(e, "fuzz", d, n, format, &err) < 0) {
+		FUZZ_CHECK(err != NULL);
+		free(err);
+		engine_free(e);
+		return;
+	}
+	/* Small steps first, as the viewer does, then the rest. */
+	(void)engine_step(e, 1);
+	(void)engine_step(e, 3);
+	FUZZ_CHECK(engine_progress(e) <= 1000);
+	engine_run(e);
+	FUZZ_CHECK(engine_done(e));
+	count = msgindex_count(engine_index(e));
+	for (i = 0; i < count; i++) {
+		const struct msg *mm = msgindex_get(engine_index(e), (uint32_t)i);
+
+		FUZZ_CHECK(mm->kind <= MSG_DIAG);
+		FUZZ_CHECK(mm->severity < SEV__COUNT);
+		FUZZ_CHECK(mm->dialog == NO_DIALOG ||
+		    mm->dialog < dialogs_count(engine_dialogs(e)));
+		FUZZ_CHECK(engine_message(e, (uint32_t)i, &rec, &m) == 0);
+		sipmsg_clear(&m);
+		t = engine_record_text(e, (uint32_t)i);
+		FUZZ_CHECK(t.n == mm->len);
+		(void)engine_str(e, mm->call_id);
+		(void)engine_str(e, mm->from);
+	}
+	FUZZ_CHECK(engine_message(e, (uint32_t)count, &rec, NULL) == -1);
+	for (i = 0; i < engine_nwarnings(e); i++)
+		FUZZ_CHECK(engine_warning(e, i)->msg != NULL);
+	engine_free(e);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *d = (const char *)data;
+	const struct rd_format *best;
+	size_t i;
+	int conf;
+
+	for (i = 0; reader_formats[i] != NULL; i++) {
+		conf = reader_formats[i]->probe(d, size);
+		FUZZ_CHECK(conf >= 0 && conf <= 100);
+		fuzz_split(reader_formats[i], d, size);
+	}
+	best = reader_probe(d, size);
+	fuzz_engine(d, size, NULL);
+	/* A forced format runs the engine on what its probe would refuse. */
+	if (size > 0)
+		fuzz_engine(d, size, reader_formats[data[0] % i]->name);
+	(void)best;
+	return 0;
+}
