@@ -246,7 +246,9 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 			if (len > 0 && d[qeol - 1] == '\r')
 				len--;
 			qpl = rd_uccapi_prefix(d + sp, len);
-			if (qpl != 0 && qpl < len &&
+			/* Some builds write the start line without the
+			 * prefix. */
+			if (qpl < len &&
 			    rd_raw_is_start(d + sp + qpl, len - qpl))
 				sip = 1;
 		}

@@ -23,6 +23,7 @@ const struct rd_format *const reader_formats[] = {
 
 /* How much of the input a probe looks at. */
 #define READER_PROBE_BYTES 8192
+#define READER_BOM "\xef\xbb\xbf"
 /* Warnings kept per reader; the one after the last says so. */
 #define READER_MAX_WARNINGS 100000
 /* Below this a probe's answer is only a guess and is not taken. */
@@ -47,6 +48,11 @@ reader_probe(const char *data, size_t len)
 	size_t i, n;
 	int score, best_score = READER_PROBE_MIN - 1;
 
+	/* Windows tools like to start text files with a UTF-8 BOM. */
+	if (len >= 3 && memcmp(data, READER_BOM, 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
 	n = len < READER_PROBE_BYTES ? len : READER_PROBE_BYTES;
 	for (i = 0; reader_formats[i] != NULL; i++) {
 		score = reader_formats[i]->probe(data, n);
@@ -69,6 +75,8 @@ reader_new(const struct rd_format *fmt, const char *data, size_t len)
 	r->data = data;
 	r->len = len;
 	r->line = 1;
+	if (len >= 3 && memcmp(data, READER_BOM, 3) == 0)
+		r->pos = 3;
 	if (fmt->state_size != 0)
 		r->state = xcalloc(1, fmt->state_size);
 	return r;

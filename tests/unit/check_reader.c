@@ -464,6 +464,57 @@ START_TEST(test_raw_no_final_newline)
 }
 END_TEST
 
+START_TEST(test_bom)
+{
+	static const char raw[] = "\xef\xbb\xbfSIP/2.0 200 OK\r\n"
+	    "Call-ID: bom\r\n\r\n";
+	char cls[sizeof cls_two + 3];
+	struct run run;
+
+	ck_assert_ptr_eq(reader_probe(raw, sizeof raw - 1),
+	    reader_by_name("raw"));
+	run_str(&run, "raw", raw);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert_uint_eq(run.rec[0].off, 3);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
+	run_done(&run);
+
+	memcpy(cls, "\xef\xbb\xbf", 3);
+	memcpy(cls + 3, cls_two, sizeof cls_two);
+	ck_assert_ptr_eq(reader_probe(cls, sizeof cls - 1),
+	    reader_by_name("cls"));
+	run_str(&run, "cls", cls);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].off, 3);
+	span_is(run.rec[0].dst, "local");
+	ck_assert(run.rec[0].time == civil(2009, 7, 14, 16, 12, 22, 345000));
+	run_done(&run);
+}
+END_TEST
+
+START_TEST(test_uccapi_unprefixed_start)
+{
+	static const char s[] =
+		UP("16:12:21.901") "Sending Packet - 10.0.0.1:5061 (From Local "
+		"Address: 10.0.0.2:50000) 60 bytes:\n"
+		"OPTIONS sip:10.0.0.1 SIP/2.0\n"
+		"Call-ID: np\n"
+		"\n"
+		UP("16:12:21.901") "End of Sending Packet - 10.0.0.1:5061 (From "
+		"Local Address: 10.0.0.2:50000) 60 bytes\n";
+	struct run run;
+
+	run_str(&run, "uccapi", s);
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].start, "OPTIONS sip:10.0.0.1 SIP/2.0");
+	span_is(run.rec[0].hdrs, "Call-ID: np");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
+	run_done(&run);
+}
+END_TEST
+
 START_TEST(test_long_junk_line)
 {
 	/* A multi-megabyte line before the first record is one junk line. */
@@ -822,6 +873,8 @@ reader_suite(void)
 	tcase_add_test(tc, test_raw);
 	tcase_add_test(tc, test_raw_no_final_newline);
 	tcase_add_test(tc, test_long_junk_line);
+	tcase_add_test(tc, test_bom);
+	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_warning_cap);
 	suite_add_tcase(s, tc);
