@@ -725,6 +725,9 @@ rules_parse(const char *name, const char *text, size_t len,
 	size_t pos = 0, eol;
 	int neg;
 
+	/* Editors on Windows may start the file with a UTF-8 BOM. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
 	memset(&rp, 0, sizeof rp);
 	rp.name = name;
 	rp.errs = errs;
@@ -1219,7 +1222,7 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 	size_t n = d->nmsgs, i, nm = 0, capm = 0, smask, j;
 	struct rules_facts **fv;
 	struct rules_txns txns;
-	struct rules_txn *t, *ct;
+	struct rules_txn *t;
 	struct rules_meth *mv = NULL, *mt;
 	struct rules_seen *seen;
 	struct msg *msg;
@@ -1290,8 +1293,7 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 			} else if (msg->status >= 100)
 				t->got_prov = 1;
 			if (cancel != 0 && msg->method != cancel &&
-			    (ct = rules_txn(&txns, cancel, msg->cseq, 0)) !=
-			    NULL)
+			    rules_txn(&txns, cancel, msg->cseq, 0) != NULL)
 				f->after_cancel = 1;
 		}
 		f->creds_sent = mt->has_creds && mt->creds_min <= msg->cseq;
@@ -1496,13 +1498,8 @@ rules_rule_test(struct rules_eval *ev, const struct rules_rule *rule)
 	ev->ncaps = 0;
 	for (i = 0; i < rule->npreds; i++) {
 		ok = rules_pred_test(ev, &rule->preds[i]);
-		if (rule->preds[i].neg) {
+		if (rule->preds[i].neg)
 			ok = !ok;
-			/* A negated pattern's captures mean nothing. */
-			if (rule->preds[i].re != NULL && ev->ncaps > 0 &&
-			    ev->caps[ev->ncaps - 1].re == rule->preds[i].re)
-				ev->ncaps--;
-		}
 		if (!ok)
 			return 0;
 	}

@@ -253,6 +253,12 @@ START_TEST(test_parse_good)
 	ck_assert_uint_eq(errs.len, 0);
 	rules_free(r);
 
+	/* A UTF-8 byte order mark is skipped. */
+	r = parse("\xef\xbb\xbfrule bom\n\tseverity ok\n", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	ck_assert_str_eq(rules_rule_name(r, 1), "bom");
+	rules_free(r);
+
 	/* An empty file is valid: nothing is rated. */
 	r = parse("# nothing\n", &errs);
 	ck_assert_ptr_nonnull(r);
