@@ -336,7 +336,8 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 
 const struct rd_format rd_cls_format = {
 	.name = "cls",
-	.desc = "Lync/OCS/Skype for Business server SIPStack log (CLS, OCSLogger)",
+	.desc = "Lync/OCS/Skype for Business server SIPStack log (CLS, "
+	    "OCSLogger)",
 	.probe = rd_cls_probe,
 	.next = rd_cls_next,
 	.state_size = 0,

@@ -217,7 +217,8 @@ rd_raw_skip(struct reader *r)
 	}
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
-		reader_warn(r, first, "skipped %zu line%s outside any SIP message",
+		reader_warn(r, first,
+		    "skipped %zu line%s outside any SIP message",
 		    junk, junk == 1 ? "" : "s");
 	}
 	reader_advance(r, p);

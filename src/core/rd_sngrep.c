@@ -140,7 +140,8 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 	}
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
-		reader_warn(r, first, "skipped %zu line%s outside any SIP message",
+		reader_warn(r, first,
+		    "skipped %zu line%s outside any SIP message",
 		    junk, junk == 1 ? "" : "s");
 	}
 	reader_advance(r, p);

@@ -78,7 +78,8 @@ static const char cls_two[] =
 	CLS_HEAD("16:12:22.345", "000003c1") "\n"
 	"Trace-Correlation-Id: 2003888961\n"
 	"Instance-Id: 000003C1\n"
-	"Direction: incoming;source=\"external edge\";destination=\"internal edge\"\n"
+	"Direction: incoming;source=\"external edge\";"
+	"destination=\"internal edge\"\n"
 	"Peer: 200.1.1.201:2315\n"
 	"Message-Type: request\n"
 	"Start-Line: REGISTER sip:uclab.org SIP/2.0\n"
@@ -501,8 +502,8 @@ START_TEST(test_uccapi_unprefixed_start)
 		"OPTIONS sip:10.0.0.1 SIP/2.0\n"
 		"Call-ID: np\n"
 		"\n"
-		UP("16:12:21.901") "End of Sending Packet - 10.0.0.1:5061 (From "
-		"Local Address: 10.0.0.2:50000) 60 bytes\n";
+		UP("16:12:21.901") "End of Sending Packet - 10.0.0.1:5061 "
+		"(From Local Address: 10.0.0.2:50000) 60 bytes\n";
 	struct run run;
 
 	run_str(&run, "uccapi", s);
@@ -558,7 +559,8 @@ START_TEST(test_warning_cap)
 	ck_assert_uint_eq(r->stats.junk_lines, n);
 	ck_assert_uint_eq(r->nwarnings, 100001);
 	ck_assert_uint_eq(r->warnings[99999].line, 99999 * 4 + 1);
-	ck_assert_str_eq(r->warnings[100000].msg, "further warnings not listed");
+	ck_assert_str_eq(r->warnings[100000].msg,
+	    "further warnings not listed");
 	reader_free(r);
 	free(buf);
 }
@@ -758,7 +760,8 @@ START_TEST(test_probes)
 			int score = reader_formats[k]->probe(src->data,
 			    src->len < 8192 ? src->len : 8192);
 
-			if (strcmp(reader_formats[k]->name, fixtures[i].fmt) == 0)
+			if (strcmp(reader_formats[k]->name,
+			    fixtures[i].fmt) == 0)
 				ck_assert_msg(score >= 50, "%s: %s %d",
 				    fixtures[i].file, reader_formats[k]->name,
 				    score);
