@@ -6,8 +6,6 @@
 
 #include "reader.h"
 
-#define RD_CLS_LARGE 65536
-
 static const char rd_cls_begin[] = "$$begin_record";
 static const char rd_cls_end[] = "$$end_record";
 
@@ -291,8 +289,7 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 		}
 		p = next;
 	}
-	if (rec->start.p == d + after && rec->start.n == 0 &&
-	    rec->kind == REC_SIP && !in_sip) {
+	if (rec->kind == REC_SIP && !in_sip) {
 		/* A protocol record without Start-Line: keep it, the parser
 		 * flags the missing start line. */
 		rec->start.p = d + end;
@@ -327,8 +324,6 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 		rec->body.p = d + end;
 		rec->body.n = 0;
 	}
-	if (recend - ls > RD_CLS_LARGE)
-		rec->flags |= RECF_LARGE;
 	rec->len = recend - ls;
 	reader_advance(r, recend);
 	return 1;

@@ -10,8 +10,6 @@ int rd_raw_is_start(const char *p, size_t n);
 size_t rd_raw_split(const char *d, size_t off, size_t lim,
     struct rd_record *rec, int *has_cl);
 
-#define RD_RAW_LARGE 65536
-
 static int
 rd_raw_is_token_char(unsigned char c)
 {
@@ -151,8 +149,6 @@ rd_raw_split(const char *d, size_t off, size_t lim, struct rd_record *rec,
 		rec->body.n = lim - body;
 		body = lim;
 	}
-	if (body - off > RD_RAW_LARGE)
-		rec->flags |= RECF_LARGE;
 	return body;
 }
 
@@ -265,8 +261,6 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 		end = rd_raw_find_start(r, body0);
 		bodyend = rd_raw_trim_blank(r->data, body0, end);
 		rec->body.n = bodyend - body0;
-		if (end - rec->off > RD_RAW_LARGE)
-			rec->flags |= RECF_LARGE;
 	}
 	rec->len = end - rec->off;
 	reader_advance(r, end);

@@ -10,8 +10,6 @@ int rd_raw_is_start(const char *p, size_t n);
 size_t rd_raw_split(const char *d, size_t off, size_t lim,
     struct rd_record *rec, int *has_cl);
 
-#define RD_SNGREP_LARGE 65536
-
 static int
 rd_sngrep_digits(const char *p, int n, int *out)
 {
@@ -199,8 +197,6 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 		if (end > nexthdr)
 			end = nexthdr;
 	}
-	if (nexthdr - hdr > RD_SNGREP_LARGE)
-		rec->flags |= RECF_LARGE;
 	rec->len = end - hdr;
 	reader_advance(r, end);
 	return 1;

@@ -11,7 +11,6 @@ int rd_raw_is_start(const char *p, size_t n);
 size_t rd_raw_split(const char *d, size_t off, size_t lim,
     struct rd_record *rec, int *has_cl);
 
-#define RD_UCCAPI_LARGE 65536
 /* How far into a line the " :: " after the prefix may be. */
 #define RD_UCCAPI_PREFIX_MAX 80
 
@@ -303,8 +302,6 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	(void)end;
 	if (!closed)
 		rec->flags |= RECF_TRUNCATED;
-	if (recend - bs > RD_UCCAPI_LARGE)
-		rec->flags |= RECF_LARGE;
 	rec->len = recend - bs;
 	reader_advance(r, recend);
 	return 1;

@@ -23,6 +23,8 @@ const struct rd_format *const reader_formats[] = {
 
 /* How much of the input a probe looks at. */
 #define READER_PROBE_BYTES 8192
+/* Messages above this are flagged RECF_LARGE. */
+#define READER_LARGE 65536
 #define READER_BOM "\xef\xbb\xbf"
 /* Warnings kept per reader; the one after the last says so. */
 #define READER_MAX_WARNINGS 100000
@@ -110,6 +112,10 @@ reader_next(struct reader *r, struct rd_record *rec)
 	/* A format that fails to move forward would loop forever. */
 	if (r->pos <= before)
 		reader_advance(r, before + 1);
+	/* The size of the message itself, not of its log framing. */
+	if (rec->kind == REC_SIP &&
+	    rec->start.n + rec->hdrs.n + rec->body.n > READER_LARGE)
+		rec->flags |= RECF_LARGE;
 	r->stats.records++;
 	if (rec->flags & RECF_TRUNCATED)
 		r->stats.truncated++;

@@ -465,6 +465,33 @@ START_TEST(test_raw_no_final_newline)
 }
 END_TEST
 
+/* RECF_LARGE is about the message, not the log's framing around it. */
+START_TEST(test_large_flag)
+{
+	static const char head[] = CLS_HEAD("16:12:22.345", "000003c1") "\n"
+	    "Direction: incoming\nPeer: 1.2.3.4:5\n"
+	    "Start-Line: MESSAGE sip:a@b SIP/2.0\nCall-ID: big\n"
+	    "Message-Body: ";
+	static const char tail[] = "\n$$end_record\n";
+	size_t sizes[] = { 65000, 66000 }, i, hl = sizeof head - 1;
+	struct run run;
+	char *buf;
+
+	for (i = 0; i < 2; i++) {
+		buf = xmalloc(hl + sizes[i] + sizeof tail);
+		memcpy(buf, head, hl);
+		memset(buf + hl, 'x', sizes[i]);
+		memcpy(buf + hl + sizes[i], tail, sizeof tail);
+		run_str(&run, "cls", buf);
+		ck_assert_uint_eq(run.n, 1);
+		ck_assert_uint_eq(run.rec[0].body.n, sizes[i] + 1);
+		ck_assert_uint_eq(run.rec[0].flags, i == 0 ? 0 : RECF_LARGE);
+		run_done(&run);
+		free(buf);
+	}
+}
+END_TEST
+
 START_TEST(test_bom)
 {
 	static const char raw[] = "\xef\xbb\xbfSIP/2.0 200 OK\r\n"
@@ -877,6 +904,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_raw_no_final_newline);
 	tcase_add_test(tc, test_long_junk_line);
 	tcase_add_test(tc, test_bom);
+	tcase_add_test(tc, test_large_flag);
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_warning_cap);
