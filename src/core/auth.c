@@ -296,6 +296,26 @@ auth_base64_len(struct span in)
 	return in.n / 4 * 3 + 3;
 }
 
+/* Writes the bytes of a last, partial group of 2 or 3 characters. */
+static size_t
+auth_b64_flush(uint32_t acc, size_t nch, unsigned char *out, size_t outsz,
+	       size_t len)
+{
+	switch (nch % 4) {
+	case 2:
+		if (len < outsz)
+			out[len] = (unsigned char)(acc >> 4);
+		return len + 1;
+	case 3:
+		if (len < outsz)
+			out[len] = (unsigned char)(acc >> 10);
+		if (len + 1 < outsz)
+			out[len + 1] = (unsigned char)(acc >> 2);
+		return len + 2;
+	}
+	return len;
+}
+
 int
 auth_base64_decode(struct span in, unsigned char *out, size_t outsz,
 		   size_t *outlen)
@@ -310,7 +330,8 @@ auth_base64_decode(struct span in, unsigned char *out, size_t outsz,
 		if (auth_is_ws((char)c))
 			continue;
 		if (c == '=') {
-			pad++;
+			if (pad++ == 0)
+				len = auth_b64_flush(acc, nch, out, outsz, len);
 			continue;
 		}
 		if ((v = auth_b64_val(c)) < 0) {
@@ -336,23 +357,12 @@ auth_base64_decode(struct span in, unsigned char *out, size_t outsz,
 			acc = 0;
 		}
 	}
-	switch (nch % 4) {
-	case 1:
+	if (nch % 4 == 1) {
 		*outlen = len;
 		return AUTH_B64_BAD_PAD;
-	case 2:
-		if (len < outsz)
-			out[len] = (unsigned char)(acc >> 4);
-		len++;
-		break;
-	case 3:
-		if (len < outsz)
-			out[len] = (unsigned char)(acc >> 10);
-		if (len + 1 < outsz)
-			out[len + 1] = (unsigned char)(acc >> 2);
-		len += 2;
-		break;
 	}
+	if (pad == 0)
+		len = auth_b64_flush(acc, nch, out, outsz, len);
 	*outlen = len;
 	if (pad > 0 && (pad > 2 || (nch + pad) % 4 != 0))
 		return AUTH_B64_BAD_PAD;
@@ -521,6 +531,16 @@ auth_ntlm_guess_unicode(const unsigned char *p, size_t n, size_t off)
 	return 1;
 }
 
+/* The header size the flags call for (version, target info). */
+static void
+auth_ntlm_need(struct auth_token *t, size_t n, const char *name, size_t need)
+{
+	if (n < need)
+		auth_problem(t, AUTH_TOKF_TRUNCATED,
+			     "truncated NTLM %s (%zu of %zu bytes)", name, n,
+			     need);
+}
+
 static void
 auth_decode_ntlm(const unsigned char *p, size_t n, struct auth_token *t)
 {
@@ -557,6 +577,11 @@ auth_decode_ntlm(const unsigned char *p, size_t n, struct auth_token *t)
 			return;
 		t->ntlm_flags = auth_le32(p + 12);
 		t->has_ntlm_flags = 1;
+		auth_ntlm_need(t, n, "NEGOTIATE",
+			       t->ntlm_flags & AUTH_NTLM_VERSION ? 40 :
+			       t->ntlm_flags & (AUTH_NTLM_DOMAIN_SUPPLIED |
+						AUTH_NTLM_WORKSTATION_SUPPLIED) ?
+								   32 : 16);
 		/* The names in a NEGOTIATE are always OEM. */
 		if (t->ntlm_flags & AUTH_NTLM_DOMAIN_SUPPLIED)
 			auth_ntlm_field(t, p, n, 16, 0, "domain name",
@@ -573,6 +598,9 @@ auth_decode_ntlm(const unsigned char *p, size_t n, struct auth_token *t)
 			return;
 		t->ntlm_flags = auth_le32(p + 20);
 		t->has_ntlm_flags = 1;
+		auth_ntlm_need(t, n, "CHALLENGE",
+			       t->ntlm_flags & AUTH_NTLM_VERSION ? 56 :
+			       t->ntlm_flags & AUTH_NTLM_TARGET_INFO ? 48 : 32);
 		unicode = (t->ntlm_flags & AUTH_NTLM_UNICODE) != 0;
 		auth_ntlm_field(t, p, n, 12, unicode, "target name", t->target);
 		if (t->ntlm_flags & AUTH_NTLM_TARGET_INFO && n >= 48) {
@@ -592,6 +620,8 @@ auth_decode_ntlm(const unsigned char *p, size_t n, struct auth_token *t)
 		if (n >= 64) {
 			t->ntlm_flags = auth_le32(p + 60);
 			t->has_ntlm_flags = 1;
+			if (t->ntlm_flags & AUTH_NTLM_VERSION)
+				auth_ntlm_need(t, n, "AUTHENTICATE", 72);
 			unicode = (t->ntlm_flags & AUTH_NTLM_UNICODE) != 0;
 		} else
 			unicode = auth_ntlm_guess_unicode(p, n, 36);
