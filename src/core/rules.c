@@ -14,7 +14,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-
 enum rules_pred_type {
 	RP_KIND,
 	RP_DIR,
