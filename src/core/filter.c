@@ -128,8 +128,10 @@ struct node {
 	size_t ndialogs;	/* bits allocated */
 	uint64_t *nodlg;	/* dialog: matches of messages without dialog */
 	size_t nnodlg;
-	uint32_t bound_msgs;	/* dialog: messages examined */
-	int bound_done;		/* dialog: engine was done when examined */
+	uint32_t bound_msgs;	/* dialog:, user: messages examined */
+	int bound_done;		/* engine was done when examined */
+	uint64_t *slow;		/* user: matches on headers not in the index */
+	size_t nslow;		/* bits allocated */
 
 	/* Text, regex, and the prefilter of user: and header=value. */
 	pcre2_code *re;
@@ -390,6 +392,7 @@ node_free(struct node *n)
 	free(n->files);
 	free(n->dialogs);
 	free(n->nodlg);
+	free(n->slow);
 	if (n->md != NULL)
 		pcre2_match_data_free(n->md);
 	if (n->re != NULL)
@@ -990,13 +993,22 @@ uri_match(const struct node *n, struct span uri)
 {
 	struct span user, host, pat = { n->val, n->vlen };
 
+	struct span rest = strip_scheme(uri);
+
 	if (uri.n == 0)
 		return 0;
 	pat = strip_scheme(pat);
+	/* Both the user part and the whole URI start right after the
+	 * scheme: most strings of the intern table fail on the first byte,
+	 * and binding scans them all. */
+	if (pat.n > 0 && pat.p[0] != '*' && (rest.n == 0 ||
+	    tolower((unsigned char)rest.p[0]) !=
+	    tolower((unsigned char)pat.p[0])))
+		return 0;
 	sipmsg_uri_parts(uri, &user, &host);
 	if (user.n > 0 && value_match(pat.p, pat.n, user))
 		return 1;
-	return value_match(pat.p, pat.n, strip_scheme(uri));
+	return value_match(pat.p, pat.n, rest);
 }
 
 /* The host of an endpoint "host:port", "[v6]:port", "host" or a bare v6. */
@@ -1202,6 +1214,49 @@ bind_dialog(struct node *n, const struct engine *e)
 	n->bound_msgs = (uint32_t)count;
 }
 
+static int user_slow_match(const struct node *, const struct engine *,
+    uint32_t);
+
+/* user: also looks at Contact, P-Asserted-Identity and Referred-By, which
+ * the index does not keep: those need the message text, so they are read
+ * once per message here and kept as a bit, and matching stays integer
+ * work however often the viewer re-selects. */
+static void
+bind_user(struct node *n, const struct engine *e)
+{
+	const struct msgindex *ix = engine_index(e);
+	size_t count = msgindex_count(ix), w;
+	int done = engine_done(e);
+	const struct msg *m;
+	uint32_t id;
+
+	bind_ids(n, e);
+	if (count < n->bound_msgs || (done && !n->bound_done)) {
+		/* Ids are redone when several files are merged at the end. */
+		free(n->slow);
+		n->slow = NULL;
+		n->nslow = 0;
+		n->bound_msgs = 0;
+	}
+	n->bound_done = done;
+	w = (count + 63) / 64;
+	if (w > n->nslow / 64) {
+		n->slow = xrealloc(n->slow, w * sizeof *n->slow);
+		memset(n->slow + n->nslow / 64, 0,
+		    (w - n->nslow / 64) * sizeof *n->slow);
+		n->nslow = w * 64;
+	}
+	for (id = n->bound_msgs; id < count; id++) {
+		m = msgindex_get(ix, id);
+		if (m->kind == MSG_DIAG || idset_has(&n->ids, m->from) ||
+		    idset_has(&n->ids, m->to) || idset_has(&n->ids, m->ruri))
+			continue;
+		if (user_slow_match(n, e, id))
+			BIT_SET(n->slow, id);
+	}
+	n->bound_msgs = (uint32_t)count;
+}
+
 static void
 bind_node(struct node *n, const struct engine *e)
 {
@@ -1216,8 +1271,10 @@ bind_node(struct node *n, const struct engine *e)
 	if (n->type != N_FIELD)
 		return;
 	switch (n->field) {
-	case F_CALLID:
 	case F_USER:
+		bind_user(n, e);
+		break;
+	case F_CALLID:
 	case F_FROM:
 	case F_TO:
 	case F_METHOD:
@@ -1253,6 +1310,9 @@ node_unbind(struct node *n)
 	free(n->nodlg);
 	n->dialogs = n->nodlg = NULL;
 	n->ndialogs = n->nnodlg = 0;
+	free(n->slow);
+	n->slow = NULL;
+	n->nslow = 0;
 	n->bound_msgs = 0;
 	n->bound_done = 0;
 }
@@ -1398,6 +1458,9 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		if (idset_has(&n->ids, m->from) || idset_has(&n->ids, m->to) ||
 		    idset_has(&n->ids, m->ruri))
 			return 1;
+		if (id < n->bound_msgs)
+			return BIT_TEST(n->slow, id);
+		/* Not bound yet (the engine grew since): read it now. */
 		return m->kind != MSG_DIAG && user_slow_match(n, e, id);
 	case F_FROM:
 		return idset_has(&n->ids, m->from);

@@ -521,7 +521,7 @@ END_TEST
 START_TEST(test_incremental)
 {
 	struct engine *e = engine_new();
-	struct filter *f, *g;
+	struct filter *f, *g, *h;
 	uint32_t *ids;
 	size_t n, steps = 0;
 	char *err = NULL;
@@ -531,10 +531,16 @@ START_TEST(test_incremental)
 	    "sngrep", &err), 0);
 	f = filter_compile("user:alice", &err, &col);
 	g = filter_compile("dialog:(status:200)", &err, &col);
+	/* Headers that are not in the index: kept per message by bind. */
+	h = filter_compile("user:dave or user:gina", &err, &col);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(g);
+	ck_assert_ptr_nonnull(h);
 	while (engine_step(e, 1)) {
 		steps++;
+		n = filter_select(h, e, 0,
+		    (uint32_t)msgindex_count(engine_index(e)), &ids);
+		free(ids);
 		n = filter_select(f, e, 0,
 		    (uint32_t)msgindex_count(engine_index(e)), &ids);
 		free(ids);
@@ -554,6 +560,15 @@ START_TEST(test_incremental)
 	ck_assert_uint_eq(ids[0], 0);
 	ck_assert_uint_eq(ids[3], 3);
 	free(ids);
+	n = filter_select(h, e, 0, (uint32_t)msgindex_count(engine_index(e)),
+	    &ids);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ids[0], 4);
+	ck_assert_uint_eq(ids[1], 6);
+	free(ids);
+	ck_assert(filter_match(h, e, 4));
+	ck_assert(!filter_match(h, e, 5));
+	filter_free(h);
 	/* A sub-range. */
 	n = filter_select(f, e, 2, 4, &ids);
 	ck_assert_uint_eq(n, 2);
