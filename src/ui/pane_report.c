@@ -61,13 +61,13 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	wu = c.w >= 120 ? 30 : c.w / 4;
 	wc = c.w >= 120 ? 22 : c.w / 6;
 	wo = c.w >= 100 ? 16 : 12;
-	wx = c.w - 2 - wu - wc - wo - 9 - 11 - 5;
+	wx = c.w - 2 - wu - wc - wo - 9 - 21 - 5;
 	x = c.x + 1;
 	x = pane_report_cell(g, x, c.y, wu, ROLE_HEADER_NAME, "user");
 	x = pane_report_cell(g, x, c.y, wc, ROLE_HEADER_NAME, "client");
 	x = pane_report_cell(g, x, c.y, wo, ROLE_HEADER_NAME, "offered/used");
 	x = pane_report_cell(g, x, c.y, 8, ROLE_HEADER_NAME, "attempts");
-	x = pane_report_cell(g, x, c.y, 10, ROLE_HEADER_NAME, "outcome");
+	x = pane_report_cell(g, x, c.y, 20, ROLE_HEADER_NAME, "outcome");
 	pane_report_cell(g, x, c.y, wx, ROLE_HEADER_NAME, "explanation");
 	if (pr->sel >= pr->rr.n)
 		pr->sel = pr->rr.n - 1;
@@ -95,7 +95,7 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 			    en->reason);
 		else
 			snprintf(buf, sizeof buf, "no answer");
-		x = pane_report_cell(g, x, ry, 10, role, buf);
+		x = pane_report_cell(g, x, ry, 20, role, buf);
 		pane_report_cell(g, x, ry, wx, role, en->explain);
 		if (i == pr->sel)
 			grid_set_role(g, ry, c.x, c.x + c.w, ROLE_SELECTION);

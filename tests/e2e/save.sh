@@ -1,0 +1,37 @@
+#!/bin/sh
+# s saves the shown messages in their original format; refuses to
+# overwrite an input file, asks before overwriting another file.
+. "$(dirname "$0")/lib.inc"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
+trap 'e2e_cleanup; rm -rf "$out"' EXIT INT TERM
+cp tests/data/remote-ntlm.cls.log "$out/input.cls.log"
+sum_before=$(cksum < "$out/input.cls.log")
+
+e2e_start 120 40 --rules data/rules.conf "$out/input.cls.log"
+check "opens" e2e_wait "6/6 msgs"
+e2e_keys f
+e2e_keys -l "status:401"
+e2e_keys Enter
+check "filter to the two 401s" e2e_wait "2/6 msgs"
+e2e_keys s
+check "s asks for a name" e2e_wait "save shown messages to:"
+e2e_keys -l "$out/input.cls.log"
+e2e_keys Enter
+check "refuses to write the input" e2e_wait "is an input file"
+check "input untouched" [ "$(cksum < "$out/input.cls.log")" = "$sum_before" ]
+e2e_keys s
+e2e_keys -l "$out/two.log"
+e2e_keys Enter
+check "saved" e2e_wait "saved 2 messages"
+check "saved file has the two records" \
+	[ "$(grep -c 'Start-Line: SIP/2.0 401' "$out/two.log")" = 2 ]
+check "saved records are the original text" \
+	grep -q 'begin_record' "$out/two.log"
+e2e_keys s
+e2e_keys -l "$out/two.log"
+e2e_keys Enter
+check "asks before overwriting" e2e_wait "overwrite? (y/n)"
+e2e_keys n
+check "n keeps the file" e2e_wait "not saved"
+e2e_done

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Incremental search for a Call-ID: the match is selected and highlighted,
+# n/N move between matches, a miss says "no match".
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 120 40 --rules data/rules.conf tests/data/call-cancel.cls.log \
+	tests/data/remote-ntlm.cls.log
+check "opens two files" e2e_wait "remote-ntlm.cls.log [cls]"
+e2e_keys /
+check "/ opens the search prompt" e2e_wait_re "^/"
+e2e_keys -l "9f6c1d2e4b7a4c0e"
+check "typing searches at once" e2e_wait "Call-ID: 9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01"
+e2e_keys Enter
+check "search stays in the title" e2e_wait "search: 9f6c1d2e4b7a4c0e"
+check "the first match is the first REGISTER" e2e_wait "CSeq: 1 REGISTER"
+e2e_keys n
+check "n goes to the next match" e2e_wait "SIP/2.0 401 Unauthorized"
+e2e_keys N
+check "N goes back" e2e_wait "CSeq: 1 REGISTER"
+e2e_keys c
+check "c filters by the Call-ID" e2e_wait "filter: callid:9f6c1d2e4b7a4c0e8d3b5a6f"
+check "c shows the six messages" e2e_wait " 6/15 msgs"
+e2e_keys Escape /
+e2e_keys -l "no-such-text-anywhere"
+e2e_keys Enter
+check "a miss says no match" e2e_wait "no match: no-such-text-anywhere"
+e2e_done
