@@ -181,7 +181,7 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 {
 	const char *d = r->data;
 	size_t p = r->pos, eol, next, pl, len, junk = 0, bs, blk_end, recend;
-	size_t q, qeol, qnext, qpl, sp, end, body0, b;
+	size_t q, qeol, qnext, qpl, sp;
 	uint32_t line = r->line, first = 0;
 	struct span peer = SPAN_NULL, local = SPAN_NULL;
 	int which, closed, has_cl, sip;
@@ -287,20 +287,15 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 
 	qeol = reader_line_end(r, sp, &qnext);
 	qpl = rd_uccapi_prefix(d + sp, qeol - sp);
-	end = rd_raw_split(d, sp + qpl, blk_end, rec, &has_cl);
-	if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
-		/* No Content-Length: the body is all up to the End line,
-		 * less the line break the logger adds before it. */
-		body0 = (size_t)(rec->body.p - d);
-		b = blk_end;
-		if (b > body0 && d[b - 1] == '\n')
-			b--;
-		if (b > body0 && d[b - 1] == '\r')
-			b--;
-		rec->body.n = b - body0;
-	}
-	(void)end;
-	if (!closed)
+	rd_raw_split(d, sp + qpl, blk_end, rec, &has_cl);
+	/* The End line, not Content-Length, delimits the message: the
+	 * client writes LF for the wire's CRLF while Content-Length still
+	 * counts CRLF, so a body shorter than it is whole (the splitter
+	 * then gave it all bytes up to the End line). Without an End line
+	 * the message was cut short. */
+	if (closed)
+		rec->flags &= ~(unsigned)RECF_TRUNCATED;
+	else
 		rec->flags |= RECF_TRUNCATED;
 	rec->len = recend - bs;
 	reader_advance(r, recend);

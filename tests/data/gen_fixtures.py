@@ -127,9 +127,12 @@ class Msg:
         return [h.replace('%CL%', str(cl)).replace('\n', eol)
                 for h in self.headers]
 
-    def wire(self, eol):
-        return (self.start + eol + ''.join(h + eol for h in
-                self.header_lines(eol)) + eol + self.body_bytes(eol))
+    def wire(self, eol, cl_eol=None):
+        # cl_eol: the line ends Content-Length counts, when the log
+        # rewrote them (client logs write LF for the wire's CRLF).
+        hl = self.header_lines(cl_eol or eol)
+        return (self.start + eol + ''.join(h.replace(cl_eol or eol, eol) +
+                eol for h in hl) + eol + self.body_bytes(eol))
 
     def is_request(self):
         return not self.start.startswith('SIP/2.0 ')
@@ -225,8 +228,10 @@ class Ucc:
 
     def msg(self, m, cut=None):
         e = self.eol
-        w = m.wire(e)
-        n = len(w.encode())
+        w = m.wire(e, '\r\n')
+        # The client counts the bytes on the wire (CRLF), whatever line
+        # ends it writes to the log.
+        n = len(m.wire('\r\n').encode())
         if m.dir == 'out':
             tag = 'Sending Packet - %s (From Local Address: %s) %d bytes' % (
                 m.peer, self.local, n)

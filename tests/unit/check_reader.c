@@ -543,6 +543,32 @@ START_TEST(test_uccapi_unprefixed_start)
 }
 END_TEST
 
+/* Client logs write LF where the wire had CRLF, and Content-Length still
+ * counts the CRLF bytes: the End line decides where the body stops. */
+START_TEST(test_uccapi_lf_body)
+{
+	static const char s[] =
+		UP("16:12:21.901") "Data Received - 10.0.0.1:5061 (To Local "
+		"Address: 10.0.0.2:50000) 83 bytes:\n"
+		UP("16:12:21.901") "SIP/2.0 200 OK\n"
+		"Content-Type: application/sdp\n"
+		"Content-Length: 12\n"
+		"\n"
+		"v=0\n"
+		"s=-\n"
+		UP("16:12:21.901") "End of Data Received - 10.0.0.1:5061 (To "
+		"Local Address: 10.0.0.2:50000) 83 bytes\n";
+	struct run run;
+
+	run_str(&run, "uccapi", s);
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].body, "v=0\ns=-\n");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.r->stats.truncated, 0);
+	run_done(&run);
+}
+END_TEST
+
 START_TEST(test_long_junk_line)
 {
 	/* A multi-megabyte line before the first record is one junk line. */
@@ -904,6 +930,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_raw_no_final_newline);
 	tcase_add_test(tc, test_long_junk_line);
 	tcase_add_test(tc, test_bom);
+	tcase_add_test(tc, test_uccapi_lf_body);
 	tcase_add_test(tc, test_large_flag);
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
