@@ -244,9 +244,10 @@ main(int argc, char **argv)
 	char *err = NULL, *defpath = NULL, *end;
 
 	setlocale(LC_ALL, "");
+	opterr = 0;
 	memset(&bo, 0, sizeof bo);
 	memset(&ao, 0, sizeof ao);
-	while ((c = getopt_long(argc, argv, "f:hV", main_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:hV", main_longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LIST: mode = MODE_LIST; break;
 		case OPT_DIALOGS: mode = MODE_DIALOGS; break;
@@ -301,7 +302,12 @@ main(int argc, char **argv)
 				printf(" %s", reader_formats[i]->name);
 			printf("\nfeatures: pcre2 ncursesw\n");
 			return 0;
-		default: main_usage(stderr); return 2;
+		case ':':
+			return main_bad_usage("option '%s' needs a value",
+					      argv[optind - 1]);
+		default:
+			return main_bad_usage("unrecognized option '%s'",
+					      argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
