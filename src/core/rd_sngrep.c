@@ -124,7 +124,7 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 	size_t p = r->pos, eol, next, junk = 0, hdr, msg, nexthdr, end, q;
 	size_t body0, b;
 	uint32_t line = r->line, first = 0;
-	int has_cl;
+	int has_cl, sep;
 
 	/* Skip to the next header line. */
 	while (p < r->len) {
@@ -172,20 +172,23 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 		end = nexthdr;
 	} else {
 		end = rd_raw_split(d, msg, nexthdr, rec, &has_cl);
-		if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
-			/* No Content-Length: up to the next message, less
-			 * the two newlines sngrep writes after each. */
+		if (!has_cl || (rec->flags & RECF_TRUNCATED)) {
+			/* No Content-Length, or one longer than what is
+			 * there: the body runs to the next message, less the
+			 * two newlines sngrep writes after each. When those
+			 * are there the message is whole: a file whose CRLF
+			 * became LF keeps a Content-Length that counts CRLF. */
 			body0 = (size_t)(rec->body.p - d);
 			b = nexthdr;
-			if (b > body0 && d[b - 1] == '\n')
+			for (sep = 0; sep < 2 && b > body0 &&
+			    d[b - 1] == '\n'; sep++) {
 				b--;
-			if (b > body0 && d[b - 1] == '\r')
-				b--;
-			if (b > body0 && d[b - 1] == '\n')
-				b--;
-			if (b > body0 && d[b - 1] == '\r')
-				b--;
+				if (b > body0 && d[b - 1] == '\r')
+					b--;
+			}
 			rec->body.n = b - body0;
+			if (sep == 2)
+				rec->flags &= ~(unsigned)RECF_TRUNCATED;
 			end = nexthdr;
 		}
 		/* A body that does not end a line: the rest of that line

@@ -360,6 +360,14 @@ static const char sng[] =
 	"\r\n"
 	"no length\r\n"
 	"\n\n"
+	"2025/03/11 09:15:11.300000 10.0.0.10:5060 -> 10.0.0.51:5060\n"
+	"SIP/2.0 200 OK\n"
+	"Call-ID: s3\n"
+	"Content-Length: 12\n"
+	"\n"
+	"v=0\n"
+	"s=-\n"
+	"\n\n"
 	"2025/03/11 09:15:12.5 10.0.0.10:5060 -> 10.0.0.51:5060\n"
 	"MESSAGE sip:a@b SIP/2.0\r\n"
 	"Call-ID: s2\r\n"
@@ -372,7 +380,7 @@ START_TEST(test_sngrep)
 	struct run run;
 
 	run_str(&run, "sngrep", sng);
-	ck_assert_uint_eq(run.n, 3);
+	ck_assert_uint_eq(run.n, 4);
 	ck_assert_uint_eq(run.rec[0].line, 1);
 	span_is(run.rec[0].start, "REGISTER sip:10.0.0.10 SIP/2.0");
 	span_is(run.rec[0].hdrs, "Call-ID: s1\r\nContent-Length: 0");
@@ -384,10 +392,14 @@ START_TEST(test_sngrep)
 	ck_assert_uint_eq(run.rec[1].line, 8);
 	span_is(run.rec[1].body, "no length\r\n");
 	ck_assert_uint_eq(run.rec[1].flags, 0);
-	ck_assert(run.rec[2].time == civil(2025, 3, 11, 9, 15, 12, 500000));
-	ck_assert_int_eq(run.rec[2].time_prec, 1);
-	span_is(run.rec[2].body, "short");
-	ck_assert_uint_eq(run.rec[2].flags, RECF_TRUNCATED);
+	/* Converted to LF: Content-Length counts CRLF, the body is whole. */
+	span_is(run.rec[2].body, "v=0\ns=-\n");
+	ck_assert_uint_eq(run.rec[2].flags, 0);
+	ck_assert(run.rec[3].time == civil(2025, 3, 11, 9, 15, 12, 500000));
+	ck_assert_int_eq(run.rec[3].time_prec, 1);
+	span_is(run.rec[3].body, "short");
+	ck_assert_uint_eq(run.rec[3].flags, RECF_TRUNCATED);
+	ck_assert_uint_eq(run.r->stats.truncated, 1);
 	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
 	run_done(&run);
 }
