@@ -136,8 +136,15 @@ struct node {
 	/* Text, regex, and the prefilter of user: and header=value. */
 	pcre2_code *re;
 	pcre2_match_data *md;
+	pcre2_match_context *mctx;	/* /regex/: limits, JIT stack */
+	pcre2_jit_stack *jstack;
 	int jit;
 };
+
+/* A pathological /regex/ must not stall the viewer on every message: the
+ * backtracking budget per message, and room for deep JIT recursion. */
+#define FILTER_MATCH_LIMIT	2000000
+#define FILTER_JIT_STACK	(1024 * 1024)
 
 struct filter {
 	struct node *root;
@@ -395,6 +402,10 @@ node_free(struct node *n)
 	free(n->slow);
 	if (n->md != NULL)
 		pcre2_match_data_free(n->md);
+	if (n->mctx != NULL)
+		pcre2_match_context_free(n->mctx);
+	if (n->jstack != NULL)
+		pcre2_jit_stack_free(n->jstack);
 	if (n->re != NULL)
 		pcre2_code_free(n->re);
 	free(n);
@@ -449,6 +460,17 @@ node_compile_re(struct node *n, const char *pat, size_t len, uint32_t opts,
 	}
 	n->jit = pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE) == 0;
 	n->md = pcre2_match_data_create(1, NULL);
+	if (!(opts & PCRE2_LITERAL)) {
+		n->mctx = pcre2_match_context_create(NULL);
+		pcre2_set_match_limit(n->mctx, FILTER_MATCH_LIMIT);
+		if (n->jit) {
+			n->jstack = pcre2_jit_stack_create(32 * 1024,
+			    FILTER_JIT_STACK, NULL);
+			if (n->jstack != NULL)
+				pcre2_jit_stack_assign(n->mctx, NULL,
+				    n->jstack);
+		}
+	}
 	return 0;
 }
 
@@ -1339,10 +1361,11 @@ re_search(const struct node *n, struct span s)
 		return 0;
 	if (n->jit)
 		rc = pcre2_jit_match(n->re, (PCRE2_SPTR)s.p, s.n, 0, 0, n->md,
-		    NULL);
+		    n->mctx);
 	else
 		rc = pcre2_match(n->re, (PCRE2_SPTR)s.p, s.n, 0, 0, n->md,
-		    NULL);
+		    n->mctx);
+	/* Past the limits counts as no match. */
 	return rc >= 0;
 }
 
