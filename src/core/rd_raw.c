@@ -170,19 +170,20 @@ rd_raw_trim_blank(const char *d, size_t start, size_t end)
 	return end;
 }
 
-/* Offset of the first start line at or after p (a line start), or len. */
+/* Offset of the first start line at or after p (a line start) and before
+ * lim, or lim. */
 static size_t
-rd_raw_find_start(const struct reader *r, size_t p)
+rd_raw_find_start(const struct reader *r, size_t p, size_t lim)
 {
 	size_t eol, next;
 
-	while (p < r->len) {
+	while (p < lim) {
 		eol = reader_line_end(r, p, &next);
 		if (rd_raw_is_start(r->data + p, eol - p))
 			return p;
 		p = next;
 	}
-	return r->len;
+	return lim;
 }
 
 /* Skips blank lines and junk up to the next start line; one warning per
@@ -219,6 +220,28 @@ rd_raw_skip(struct reader *r)
 	}
 	reader_advance(r, p);
 	return p < r->len;
+}
+
+/* Whether a message ending at e is followed by what should follow one:
+ * the end of the input, or a line that is blank or a start line. */
+static int
+rd_raw_good_end(const struct reader *r, size_t e)
+{
+	size_t eol, next, i;
+
+	if (e >= r->len)
+		return 1;
+	if (e > 0 && r->data[e - 1] != '\n')
+		return 0;
+	eol = reader_line_end(r, e, &next);
+	if (rd_raw_is_start(r->data + e, eol - e))
+		return 1;
+	for (i = e; i < eol; i++) {
+		if (r->data[i] != ' ' && r->data[i] != '\t' &&
+		    r->data[i] != '\r')
+			return 0;
+	}
+	return 1;
 }
 
 static int
@@ -258,9 +281,22 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 		/* No Content-Length: the body runs to the next message, less
 		 * the blank lines that separate them. */
 		body0 = (size_t)(rec->body.p - r->data);
-		end = rd_raw_find_start(r, body0);
+		end = rd_raw_find_start(r, body0, r->len);
 		bodyend = rd_raw_trim_blank(r->data, body0, end);
 		rec->body.n = bodyend - body0;
+	} else if (has_cl && ((rec->flags & RECF_TRUNCATED) ||
+	    !rd_raw_good_end(r, end))) {
+		/* Content-Length ends mid-line or in junk: most likely the
+		 * file lost its CR bytes and Content-Length counts them. A
+		 * message starting inside the body then ends this one. */
+		body0 = (size_t)(rec->body.p - r->data);
+		bodyend = rd_raw_find_start(r, body0, end);
+		if (bodyend < end) {
+			end = bodyend;
+			bodyend = rd_raw_trim_blank(r->data, body0, end);
+			rec->body.n = bodyend - body0;
+			rec->flags &= ~(unsigned)RECF_TRUNCATED;
+		}
 	}
 	rec->len = end - rec->off;
 	reader_advance(r, end);

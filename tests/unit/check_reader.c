@@ -457,6 +457,54 @@ START_TEST(test_raw)
 }
 END_TEST
 
+/* A raw file that lost its CR bytes: Content-Length overshoots into the
+ * next message, which must still be found. */
+START_TEST(test_raw_lf_converted)
+{
+	static const char s[] =
+		"INVITE sip:bob@example.com SIP/2.0\n"
+		"Call-ID: lf1\n"
+		"Content-Length: 12\n"
+		"\n"
+		"v=0\n"
+		"s=-\n"
+		"SIP/2.0 100 Trying\n"
+		"Call-ID: lf1\n"
+		"Content-Length: 0\n"
+		"\n"
+		"NOTIFY sip:a@b SIP/2.0\n"
+		"Call-ID: lf2\n"
+		"Content-Length: 15\n"
+		"\n"
+		"SIP/2.0 200 OK\n"
+		"ACK sip:a@b SIP/2.0\n"
+		"Call-ID: lf3\n"
+		"Content-Length: 9\n"
+		"\n"
+		"ab\n"
+		"SIP/2.0 200 OK\n"
+		"Call-ID: lf3\n"
+		"\n";
+	struct run run;
+
+	run_str(&run, "raw", s);
+	ck_assert_uint_eq(run.n, 5);
+	span_is(run.rec[0].body, "v=0\ns=-\n");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	span_is(run.rec[1].start, "SIP/2.0 100 Trying");
+	/* A sipfrag body whose length is right is left alone. */
+	span_is(run.rec[2].start, "NOTIFY sip:a@b SIP/2.0");
+	span_is(run.rec[2].body, "SIP/2.0 200 OK\n");
+	ck_assert_uint_eq(run.rec[2].flags, 0);
+	span_is(run.rec[3].start, "ACK sip:a@b SIP/2.0");
+	span_is(run.rec[4].start, "SIP/2.0 200 OK");
+	span_is(run.rec[3].body, "ab\n");
+	ck_assert_uint_eq(run.rec[3].flags, 0);
+	ck_assert_uint_eq(run.r->stats.truncated, 0);
+	run_done(&run);
+}
+END_TEST
+
 START_TEST(test_raw_no_final_newline)
 {
 	static const char s[] =
@@ -940,6 +988,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_sngrep);
 	tcase_add_test(tc, test_raw);
 	tcase_add_test(tc, test_raw_no_final_newline);
+	tcase_add_test(tc, test_raw_lf_converted);
 	tcase_add_test(tc, test_long_junk_line);
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_uccapi_lf_body);
