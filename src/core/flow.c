@@ -134,8 +134,8 @@ flow_add_span(struct strbuf *sb, struct span s)
 /* "REGISTER [NTLM AUTHENTICATE]", "401 Unauthorized [Kerberos, NTLM]",
  * "INVITE (SDP)". */
 static void
-flow_label_sip(const struct flow_opts *o, const struct sipmsg *sm,
-	       struct flow_row *r, struct strbuf *sb)
+flow_label_sip(const struct flow_opts *o, const struct rd_record *rec,
+	       const struct sipmsg *sm, struct flow_row *r, struct strbuf *sb)
 {
 	struct strbuf auth;
 
@@ -152,9 +152,16 @@ flow_label_sip(const struct flow_opts *o, const struct sipmsg *sm,
 			flow_add_span(sb, sm->reason);
 		}
 	} else {
-		/* Not SIP: show what the start line says. */
+		/* Not a valid start line: show it as it is, marked. */
+		struct span st = span_trim(rec->start);
+		const char *nl = st.n > 0 ? memchr(st.p, '\n', st.n) : NULL;
+
+		if (nl != NULL)
+			st.n = (size_t)(nl - st.p);
+		if (st.n > 60)
+			st.n = 60;
 		strbuf_adds(sb, "? ");
-		flow_add_span(sb, sm->method.n > 0 ? sm->method : sm->version);
+		flow_add_span(sb, span_trim(st));
 	}
 	if (sipmsg_has_sdp(sm)) {
 		r->sdp = 1;
@@ -267,7 +274,7 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 		if (r->kind == FLOW_NOTE)
 			flow_label_diag(&rec, &sm, &sb);
 		else
-			flow_label_sip(b->o, &sm, r, &sb);
+			flow_label_sip(b->o, &rec, &sm, r, &sb);
 		sipmsg_clear(&sm);
 	}
 	flow_label_cut(&sb);

@@ -278,11 +278,23 @@ START_TEST(test_unknown_ends)
 		"To: <sip:x@example.com>\r\n"
 		"Call-ID: u1\r\n"
 		"CSeq: 1 OPTIONS\r\n"
+		"Content-Length: 0\r\n\r\n"
+		"INVITE <sip:user@example.com> SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK2\r\n"
+		"From: <sip:a@example.com>;tag=1\r\n"
+		"To: sip:user@example.com\r\n"
+		"Call-ID: u2\r\n"
+		"CSeq: 1 INVITE\r\n"
 		"Content-Length: 0\r\n\r\n";
 	struct engine *e = load_mem("u.sip", raw, sizeof raw - 1, NULL);
 	struct flow *fl = build_all(e, NULL);
 
-	ck_assert_uint_eq(fl->nrows, 1);
+	ck_assert_uint_eq(fl->nrows, 2);
+	/* A start line that is not SIP is shown as it is, marked. */
+	ck_assert_int_eq(msgindex_get(engine_index(e), 1)->kind, MSG_INVALID);
+	ck_assert_str_eq(fl->rows[1].label,
+	    "? INVITE <sip:user@example.com> SIP/2.0");
+	ck_assert(fl->rows[1].self);
 	ck_assert_uint_eq(fl->ncols, 1);
 	ck_assert_str_eq(fl->cols[0].name, "?");
 	ck_assert(fl->rows[0].self);
