@@ -225,7 +225,7 @@ sipmsg_trim(const char *p, size_t n)
 static void
 sipmsg_parse_start(struct sipmsg *m, struct span start)
 {
-	struct span s = sipmsg_trim(start.p != NULL ? start.p : "", start.n);
+	struct span s = sipmsg_trim(start.p, start.p != NULL ? start.n : 0);
 	const char *p = s.p;
 	size_t n = s.n, i, j, k;
 	unsigned code;
@@ -442,6 +442,17 @@ sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 			if (colon != NULL) {
 				while (ne > p && sipmsg_is_ws(ne[-1]))
 					ne--;
+			}
+			if (colon != NULL && ne > p) {
+				/* "some words: here" is text, not a header */
+				const char *q;
+
+				for (q = p; q < ne; q++) {
+					if (!sipmsg_is_token((unsigned char)*q))
+						break;
+				}
+				if (q < ne)
+					colon = NULL;
 			}
 			if (colon == NULL || ne == p) {
 				m->flags |= RECF_BAD_HEADER;

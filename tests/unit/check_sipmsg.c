@@ -534,6 +534,8 @@ START_TEST(test_flags)
 	parse(&m, "BYE sip:bob@example.com SIP/2.0\r\n"
 		  "this is not a header\r\n"
 		  ": no name\r\n"
+		  "some text: with a colon\r\n"
+		  "Na(me: x\r\n"
 		  "Call-ID: kept\r\n"
 		  "CSeq: 9 BYE\r\n\r\n");
 	ck_assert_uint_eq(m.flags, RECF_BAD_HEADER);
