@@ -110,10 +110,10 @@ rd_uccapi_addrs(const char *p, size_t n, struct span *peer,
 static int
 rd_uccapi_probe(const char *p, size_t n)
 {
-	size_t i = 0, eol, pl, lines = 0, prefixed = 0;
+	size_t i = 0, eol, pl, prefixed = 0;
 	const char *nl;
 
-	while (i < n && lines < 64) {
+	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
 		pl = rd_uccapi_prefix(p + i, eol - i);
@@ -127,12 +127,13 @@ rd_uccapi_probe(const char *p, size_t n)
 			    sizeof rd_uccapi_recv - 1) == 0))
 				return 95;
 		}
-		lines++;
 		if (nl == NULL)
 			break;
 		i = eol + 1;
 	}
-	if (prefixed >= 3 && prefixed * 2 >= lines)
+	/* The "MM/DD/YYYY|HH:MM:SS.mmm PID:TID LEVEL :: " prefix is
+	 * distinctive enough, even when XML dumps fill most lines. */
+	if (prefixed >= 3)
 		return 60;
 	return 0;
 }

@@ -888,6 +888,22 @@ START_TEST(test_probes)
 	ck_assert_ptr_null(reader_probe("", 0));
 	ck_assert_ptr_null(reader_probe(plain, sizeof plain - 1));
 	ck_assert_ptr_null(reader_probe("\n\n\n", 3));
+
+	/* A client log whose first lines are mostly an XML dump. */
+	{
+		struct strbuf sb;
+		int j;
+
+		strbuf_init(&sb);
+		strbuf_adds(&sb, UP("16:12:21.001") "<provision>\n");
+		for (j = 0; j < 100; j++)
+			strbuf_addf(&sb, "  <item id=\"%d\"/>\n", j);
+		for (j = 0; j < 3; j++)
+			strbuf_adds(&sb, UP("16:12:21.002") "CUcc::Poll\n");
+		ck_assert_ptr_eq(reader_probe(sb.buf, sb.len),
+		    reader_by_name("uccapi"));
+		strbuf_free(&sb);
+	}
 }
 END_TEST
 
