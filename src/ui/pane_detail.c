@@ -435,25 +435,60 @@ pane_detail_row(struct grid *g, struct dline *l, size_t off, int x0, int y,
 	return i;
 }
 
-/* Rows line l takes at width w when wrapped. */
-static int
-pane_detail_line_rows(struct dline *l, int w)
+/* Where the wrapped row of l starting at off ends when it has w columns:
+ * after the last space that leaves the row at least half full, else at
+ * the last character that fits. *next is where the following row starts
+ * (the space at the break is not carried over). */
+static size_t
+pane_detail_break(const struct dline *l, size_t off, int w, size_t *next)
 {
-	int rows = 1, x = 0, cw;
-	size_t i = 0, n;
+	size_t i = off, n, space = 0;
 	uint32_t cp;
+	int x = 0, cw, spacex = 0;
 
-	if (w <= 0)
-		return 1;
 	while (i < l->len) {
 		n = grid_utf8_next(l->text + i, l->len - i, &cp, &cw);
-		if (x + cw > w) {
-			rows++;
-			x = l->indent < w / 2 ? l->indent : 0;
+		if (x + cw > w)
+			break;
+		if (cp == ' ' && x > 0) {
+			space = i;
+			spacex = x;
 		}
 		x += cw;
 		i += n;
 	}
+	if (i == off && i < l->len) {
+		/* Not even one character fits: skip it rather than loop. */
+		*next = off + n;
+		return *next;
+	}
+	if (i >= l->len) {
+		*next = i;
+		return i;
+	}
+	if (space > off && spacex >= w / 2) {
+		*next = space + 1;
+		return space;
+	}
+	*next = i;
+	return i;
+}
+
+/* Rows line l takes at width w when wrapped (the indent as drawn). */
+static int
+pane_detail_line_rows(const struct dline *l, int w)
+{
+	int rows = 0, ind = 0;
+	size_t off = 0, next;
+
+	if (w <= 0)
+		return 1;
+	do {
+		pane_detail_break(l, off, w - ind, &next);
+		rows++;
+		off = next;
+		ind = l->indent < w / 2 ? l->indent : 0;
+	} while (off < l->len);
 	return rows;
 }
 
@@ -526,20 +561,19 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		off = 0;
 		ind = 0;
 		do {
-			size_t next;
+			size_t next, end;
+			struct dline part = *l;
 
-			next = pane_detail_row(g, l, off, c.x + 1 + ind,
-			    skip > 0 ? -1 : y, c.x + c.w, 0);
-			if (next == off && off < l->len) {
-				/* Not even one character fits: give up on
-				 * the line rather than loop. */
-				break;
-			}
-			off = next;
+			end = pane_detail_break(l, off, c.w - 1 - ind, &next);
 			if (skip > 0)
 				skip--;
-			else
+			else {
+				part.len = end;
+				pane_detail_row(g, &part, off, c.x + 1 + ind,
+				    y, c.x + c.w, 0);
 				y++;
+			}
+			off = next;
 			ind = l->indent < (c.w - 1) / 2 ? l->indent : 0;
 		} while (off < l->len && y < c.y + c.h);
 	}

@@ -1,0 +1,489 @@
+/* Unit tests for the viewer without a terminal: the list, detail and flow
+ * panes (and the whole screen) rendered into a grid at 100x30 and 80x24 on
+ * the remote NTLM registration and compared with the text files in tests/golden/panes
+ * (UPDATE=1 rewrites them; review the diff), their colour roles, and the
+ * view, prompt and screen logic behind the keys. */
+#include <check.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "engine.h"
+#include "rules.h"
+#include "grid.h"
+#include "theme.h"
+#include "layout.h"
+#include "pane.h"
+#include "prompt.h"
+#include "screen.h"
+#include "view.h"
+
+#define GOLDEN "tests/golden/panes"
+
+static struct rules *rules;
+static struct engine *eng;
+static struct view *view;
+
+static void
+setup(void)
+{
+	struct strbuf errs;
+	char *err = NULL;
+	int errcol;
+
+	strbuf_init(&errs);
+	rules = rules_load("data/rules.conf", &errs);
+	ck_assert_msg(rules != NULL, "%s", errs.buf ? errs.buf : "");
+	strbuf_free(&errs);
+	eng = engine_new();
+	engine_set_rules(eng, rules);
+	ck_assert_msg(engine_add_file(eng, TEST_DATA "/remote-ntlm.cls.log",
+	    NULL, &err) >= 0, "%s", err);
+	engine_run(eng);
+	view = view_new(eng, rules, NULL, &err, &errcol);
+	ck_assert_ptr_nonnull(view);
+	ck_assert_uint_eq(view->nids, 6);
+}
+
+static void
+teardown(void)
+{
+	view_free(view);
+	engine_free(eng);
+	rules_free(rules);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb);
+}
+
+/* Compares the text of rect r of g with the golden file name. */
+static void
+golden(struct grid *g, struct rect r, const char *name)
+{
+	struct grid *sub = grid_new(r.w, r.h);
+	struct strbuf sb;
+	char path[256], *want;
+	int x, y;
+
+	for (y = 0; y < r.h; y++)
+		for (x = 0; x < r.w; x++)
+			*grid_cell(sub, x, y) = *grid_cell(g, r.x + x, r.y + y);
+	strbuf_init(&sb);
+	grid_dump(sub, &sb, 0);
+	grid_free(sub);
+	snprintf(path, sizeof path, GOLDEN "/%s.txt", name);
+	if (getenv("UPDATE") != NULL && strcmp(getenv("UPDATE"), "1") == 0) {
+		FILE *f = fopen(path, "wb");
+
+		ck_assert_ptr_nonnull(f);
+		fwrite(sb.buf, 1, sb.len, f);
+		fclose(f);
+	}
+	want = slurp(path);
+	ck_assert_msg(want != NULL, "missing %s (run with UPDATE=1)", path);
+	ck_assert_msg(strcmp(want, sb.buf) == 0,
+	    "%s differs; got:\n%s", path, sb.buf);
+	free(want);
+	strbuf_free(&sb);
+}
+
+/* Renders the three panes in their split-layout rectangles and the whole
+ * screen, message 4 (the NTLM challenge) selected. */
+static void
+render_sizes(int w, int h)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	struct grid *g = grid_new(w, h);
+	char name[64];
+
+	view_select(view, 3);
+	screen_draw(s, g);
+	snprintf(name, sizeof name, "screen-%dx%d", w, h);
+	golden(g, (struct rect){ 0, 0, w, h }, name);
+	snprintf(name, sizeof name, "list-%dx%d", w, h);
+	golden(g, s->lay.pane[LP_LIST], name);
+	snprintf(name, sizeof name, "detail-%dx%d", w, h);
+	golden(g, s->lay.pane[LP_DETAIL], name);
+	snprintf(name, sizeof name, "flow-%dx%d", w, h);
+	golden(g, s->lay.pane[LP_FLOW], name);
+	grid_free(g);
+	screen_free(s);
+}
+
+START_TEST(test_golden_100x30)
+{
+	render_sizes(100, 30);
+}
+END_TEST
+
+START_TEST(test_golden_80x24)
+{
+	render_sizes(80, 24);
+}
+END_TEST
+
+/* The role of the first cell of row y in r whose role is not default. */
+static int
+row_role(struct grid *g, struct rect r, int y, int fromx)
+{
+	int x;
+
+	for (x = r.x + fromx; x < r.x + r.w; x++) {
+		int role = grid_cell(g, x, r.y + y)->role;
+
+		if (role != ROLE_DEFAULT && role != ROLE_GUTTER)
+			return role;
+	}
+	return ROLE_DEFAULT;
+}
+
+START_TEST(test_list_roles)
+{
+	struct pane *p = pane_list_new(view);
+	struct grid *g = grid_new(100, 8);
+	struct rect r = { 0, 0, 100, 8 };
+
+	p->utf8 = 1;
+	p->focused = 1;
+	view_select(view, 5);
+	pane_draw(p, g, r);
+	/* Heading, then a row per message: the expected 401s are benign
+	 * (not error), the 200 is selected. */
+	ck_assert_int_eq(grid_cell(g, 0, 0)->role, ROLE_PANE_TITLE_FOCUS);
+	ck_assert_int_eq(row_role(g, r, 2, 1), ROLE_SEV_BENIGN);
+	ck_assert_int_eq(row_role(g, r, 4, 1), ROLE_SEV_BENIGN);
+	ck_assert_int_eq(row_role(g, r, 6, 1), ROLE_SELECTION);
+	/* The dialog gutter marks all six rows. */
+	ck_assert_int_eq(grid_cell(g, 0, 1)->role, ROLE_GUTTER);
+	ck_assert_int_eq(grid_cell(g, 0, 6)->role, ROLE_GUTTER);
+	ck_assert_int_eq(grid_cell(g, 1, 2)->ch[0], 'b');
+	/* Unfocused, the selection is drawn differently. */
+	p->focused = 0;
+	pane_draw(p, g, r);
+	ck_assert_int_eq(row_role(g, r, 6, 1), ROLE_SELECTION_UNFOCUSED);
+	grid_free(g);
+	pane_free(p);
+}
+END_TEST
+
+START_TEST(test_search_highlight)
+{
+	struct pane *lp = pane_list_new(view), *dp = pane_detail_new(view);
+	struct grid *g = grid_new(100, 30);
+	struct rect lr = { 0, 0, 100, 8 }, dr = { 0, 8, 100, 22 };
+	int x, y, found = 0;
+
+	view_search_start(view, "unauthorized", 1, 0);
+	ck_assert_int_eq(view_search_step(view, 100), 1);
+	ck_assert_uint_eq(view->sel, 1);
+	pane_draw(lp, g, lr);
+	pane_draw(dp, g, dr);
+	/* Matches are highlighted in the list (row 4, not selected) and in
+	 * the detail's start line. */
+	for (x = 0; x < 100; x++)
+		found |= grid_cell(g, x, 4)->role == ROLE_MATCH;
+	ck_assert(found);
+	found = 0;
+	for (y = dr.y; y < dr.y + dr.h; y++)
+		for (x = 0; x < 100; x++)
+			found |= grid_cell(g, x, y)->role == ROLE_MATCH;
+	ck_assert(found);
+	ck_assert_int_eq(view_search_step(view, 100), -1);
+	view_search_start(view, "unauthorized", 1, 0);
+	ck_assert_int_eq(view_search_step(view, 100), 1);
+	ck_assert_uint_eq(view->sel, 3);
+	view_search_start(view, "unauthorized", -1, 0);
+	ck_assert_int_eq(view_search_step(view, 100), 1);
+	ck_assert_uint_eq(view->sel, 1);
+	/* A budget of one message at a time still gets there. */
+	view_search_start(view, "AUTHENTICATE", 1, 0);
+	view_select(view, 0);
+	view_search_start(view, "CSeq: 3", 1, 0);
+	while ((x = view_search_step(view, 1)) == 0)
+		;
+	ck_assert_int_eq(x, 1);
+	ck_assert_uint_eq(view->sel, 4);
+	view_search_start(view, "no such text", 1, 0);
+	ck_assert_int_eq(view_search_step(view, 1000), -1);
+	grid_free(g);
+	pane_free(lp);
+	pane_free(dp);
+}
+END_TEST
+
+START_TEST(test_view_filters)
+{
+	char *err = NULL;
+	int errcol = -1;
+	uint32_t cid;
+
+	ck_assert_int_eq(view_push_filter(view, "status:401", &err, &errcol),
+	    0);
+	ck_assert_uint_eq(view->nids, 2);
+	ck_assert_int_eq(view_push_filter(view, "status:(", &err, &errcol),
+	    -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_ge(errcol, 0);
+	free(err);
+	ck_assert_uint_eq(view->nids, 2);	/* unchanged by the error */
+	ck_assert_str_eq(view_filter_expr(view), "status:401");
+	ck_assert_int_eq(view_pop(view), 0);
+	ck_assert_uint_eq(view->nids, 6);
+	ck_assert_int_eq(view_pop(view), -1);
+
+	cid = msgindex_get(engine_index(eng), 0)->call_id;
+	view_select(view, 2);
+	view_push_dialog(view, cid);
+	ck_assert_uint_eq(view->nids, 6);
+	ck_assert_uint_eq(view->sel, 2);	/* stays on the message */
+	ck_assert_int_eq(view_dialog_step(view, 1), 0);
+	ck_assert_uint_eq(view->sel, 3);
+	ck_assert_int_eq(view_dialog_step(view, -1), 0);
+	ck_assert_int_eq(view_dialog_step(view, -1), 0);
+	ck_assert_int_eq(view_dialog_step(view, -1), 0);
+	ck_assert_int_eq(view_dialog_step(view, -1), -1);
+	ck_assert_uint_eq(view->sel, 0);
+	ck_assert_int_eq(view_next_severity(view, 1, SEV_ERROR), -1);
+	ck_assert_int_eq(view_next_severity(view, 1, SEV_OK), 0);
+	ck_assert_uint_eq(view->sel, 5);
+	view_clear(view);
+	ck_assert_uint_eq(view->nlevels, 1);
+	ck_assert_uint_eq(view->nids, 6);
+	ck_assert_uint_eq(view->sel, 5);
+}
+END_TEST
+
+START_TEST(test_prompt_editing)
+{
+	struct prompt p;
+	const char *s;
+
+	prompt_init(&p);
+	prompt_open(&p, PROMPT_FILTER, "filter: ", "");
+	for (s = "user:bob"; *s; s++)
+		prompt_edit(&p, ACT_SELF_INSERT, (uint32_t)*s);
+	ck_assert_str_eq(p.buf, "user:bob");
+	prompt_edit(&p, ACT_HOME, 0);
+	prompt_edit(&p, ACT_DELETE, 0);
+	prompt_edit(&p, ACT_SELF_INSERT, 'U');
+	ck_assert_str_eq(p.buf, "User:bob");
+	prompt_edit(&p, ACT_END, 0);
+	prompt_edit(&p, ACT_SELF_INSERT, 0xe9);	/* é, two bytes */
+	ck_assert_str_eq(p.buf, "User:bob\xc3\xa9");
+	prompt_edit(&p, ACT_DELETE_BACK, 0);
+	ck_assert_str_eq(p.buf, "User:bob");
+	prompt_edit(&p, ACT_SELF_INSERT, ' ');
+	prompt_edit(&p, ACT_SELF_INSERT, 'x');
+	prompt_edit(&p, ACT_KILL_WORD, 0);
+	ck_assert_str_eq(p.buf, "User:bob ");
+	prompt_remember(&p);
+	prompt_open(&p, PROMPT_FILTER, "filter: ", "");
+	prompt_edit(&p, ACT_SELF_INSERT, 'z');
+	prompt_remember(&p);
+	prompt_open(&p, PROMPT_FILTER, "filter: ", "draft");
+	/* Up walks back through the history, Down returns to the draft. */
+	ck_assert_int_eq(prompt_edit(&p, ACT_HISTORY_PREV, 0), 1);
+	ck_assert_str_eq(p.buf, "z");
+	prompt_edit(&p, ACT_HISTORY_PREV, 0);
+	ck_assert_str_eq(p.buf, "User:bob ");
+	ck_assert_int_eq(prompt_edit(&p, ACT_HISTORY_PREV, 0), 0);
+	prompt_edit(&p, ACT_HISTORY_NEXT, 0);
+	prompt_edit(&p, ACT_HISTORY_NEXT, 0);
+	ck_assert_str_eq(p.buf, "draft");
+	/* Search history is separate. */
+	prompt_open(&p, PROMPT_SEARCH, "/", "");
+	ck_assert_int_eq(prompt_edit(&p, ACT_HISTORY_PREV, 0), 0);
+	prompt_edit(&p, ACT_KILL_LINE, 0);
+	ck_assert_str_eq(p.buf, "");
+	prompt_free(&p);
+}
+END_TEST
+
+static int
+keys(struct screen *s, const char *k)
+{
+	int re = 0;
+
+	for (; *k; k++)
+		re |= screen_key(s, (uint32_t)(unsigned char)*k);
+	return re;
+}
+
+START_TEST(test_screen_keys)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	struct grid *g = grid_new(100, 30);
+	struct strbuf sb;
+
+	screen_draw(s, g);
+	/* f, a bad expression: the prompt stays open with the column. */
+	keys(s, "fstatus:(");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(s->prompt.active);
+	ck_assert_int_ge(s->prompt.errcol, 0);
+	ck_assert(s->status_error);
+	screen_draw(s, g);
+	screen_key(s, KEYC_CTRL('u'));
+	keys(s, "status:401");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(!s->prompt.active);
+	ck_assert_uint_eq(view->nids, 2);
+	/* Enter: the dialog; ] steps; Esc twice back to everything. */
+	screen_key(s, KEYC_ENTER);
+	ck_assert_uint_eq(view->nids, 6);
+	ck_assert_uint_eq(view->sel, 1);
+	keys(s, "]]");
+	ck_assert_uint_eq(view->sel, 3);
+	screen_key(s, KEYC_ESC);
+	ck_assert_uint_eq(view->nids, 2);
+	screen_key(s, KEYC_ESC);
+	ck_assert_uint_eq(view->nids, 6);
+	/* u and c filter on the selected message. */
+	keys(s, "u");
+	ck_assert_str_eq(view_filter_expr(view), "user:izabelaf");
+	keys(s, "c");
+	ck_assert_uint_eq(strncmp(view_filter_expr(view), "callid:", 7), 0);
+	keys(s, "x");
+	ck_assert_uint_eq(view->nlevels, 1);
+	/* Incremental search moves as letters arrive; Esc restores. */
+	keys(s, "g/");
+	keys(s, "200 O");
+	ck_assert_uint_eq(view->sel, 5);
+	screen_key(s, KEYC_ESC);
+	ck_assert_uint_eq(view->sel, 0);
+	ck_assert_ptr_null(view->search);
+	/* Help overlay from the keymap; q closes it, not the viewer. */
+	keys(s, "?");
+	ck_assert_ptr_nonnull(s->overlay);
+	screen_draw(s, g);
+	strbuf_init(&sb);
+	grid_dump(g, &sb, 0);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "next message of the same dialog"));
+	strbuf_free(&sb);
+	ck_assert_int_eq(keys(s, "q") & RE_QUIT, 0);
+	ck_assert_ptr_null(s->overlay);
+	/* Layout cycling and maximise, t and w. */
+	keys(s, "z");
+	screen_draw(s, g);
+	ck_assert_int_eq(s->lay.pane[LP_DETAIL].w, 0);
+	keys(s, "zLt");
+	ck_assert(view->time_delta);
+	screen_draw(s, g);
+	ck_assert_int_eq(s->lay.mode, LAYOUT_STACK);
+	/* Mouse: a click in the list selects that row. */
+	keys(s, "LL");
+	screen_draw(s, g);
+	screen_mouse(s, 10, s->lay.pane[LP_LIST].y + 3, SCREEN_CLICK);
+	ck_assert_uint_eq(view->sel, 2);
+	screen_mouse(s, 10, s->lay.pane[LP_LIST].y + 3, SCREEN_WHEEL_DOWN);
+	ck_assert_uint_eq(view->sel, 5);
+	ck_assert_int_ne(keys(s, "q") & RE_QUIT, 0);
+	grid_free(g);
+	screen_free(s);
+}
+END_TEST
+
+START_TEST(test_too_small)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	struct grid *g = grid_new(20, 6);
+	struct strbuf sb;
+
+	screen_draw(s, g);
+	strbuf_init(&sb);
+	grid_dump(g, &sb, 0);
+	ck_assert_str_eq(sb.buf, "\n\n Terminal too small\n  20x6, need 40x10\n\n\n");
+	grid_resize(g, 10, 3);
+	strbuf_reset(&sb);
+	screen_draw(s, g);
+	grid_dump(g, &sb, 0);
+	ck_assert_str_eq(sb.buf, "too small\n\n\n");
+	strbuf_free(&sb);
+	grid_free(g);
+	screen_free(s);
+}
+END_TEST
+
+START_TEST(test_save)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
+	char *text;
+	struct span t;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/out.log", dir);
+	ck_assert_int_eq(screen_save(s, TEST_DATA "/remote-ntlm.cls.log", 1,
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "input file"));
+	free(err);
+	err = NULL;
+	view_select(view, 0);
+	view_push_filter(view, "status:200", &err, NULL);
+	ck_assert_int_eq(screen_save(s, path, 0, &err), 0);
+	text = slurp(path);
+	t = engine_record_text(eng, view->ids[0]);
+	ck_assert_uint_ge(strlen(text), t.n);
+	ck_assert_int_eq(memcmp(text, t.p, t.n), 0);
+	free(text);
+	/* Existing file: refused unless overwrite is set. */
+	ck_assert_int_eq(screen_save(s, path, 0, &err), -1);
+	free(err);
+	ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
+	unlink(path);
+	rmdir(dir);
+	screen_free(s);
+}
+END_TEST
+
+static Suite *
+panes_suite(void)
+{
+	Suite *s = suite_create("panes");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_golden_100x30);
+	tcase_add_test(tc, test_golden_80x24);
+	tcase_add_test(tc, test_list_roles);
+	tcase_add_test(tc, test_search_highlight);
+	tcase_add_test(tc, test_view_filters);
+	tcase_add_test(tc, test_prompt_editing);
+	tcase_add_test(tc, test_screen_keys);
+	tcase_add_test(tc, test_too_small);
+	tcase_add_test(tc, test_save);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "en_US.UTF-8");
+	sr = srunner_create(panes_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
