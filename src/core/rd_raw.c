@@ -5,7 +5,8 @@
 
 #include "reader.h"
 
-/* Shared with rd_uccapi.c and rd_sngrep.c (see the report on reader.h). */
+/* Shared with rd_uccapi.c and rd_sngrep.c, which repeat these prototypes:
+ * reader.h has no place yet for helpers private to the format modules. */
 int rd_raw_is_start(const char *p, size_t n);
 size_t rd_raw_split(const char *d, size_t off, size_t lim,
     struct rd_record *rec, int *has_cl);
