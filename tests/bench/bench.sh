@@ -103,7 +103,9 @@ echo "  server log $cls: $bytes bytes, $nmsgs records (generator count)"
 sed 's/^/  sipsnoop: /' "$res/stats" | head -20
 # Count per message what sipsnoop says it indexed, when it says it.
 n=$(sed -n 's/^messages \([0-9][0-9]*\) .*/\1/p' "$res/stats" | head -1)
-[ -n "$n" ] && [ "$n" -gt 0 ] && nmsgs=$n
+if [ -n "$n" ] && [ "$n" -gt 0 ]; then
+	nmsgs=$n
+fi
 echo "  commands (each run as: rusage sh -c 'exec COMMAND >FILE 2>&1'):"
 echo "$tools" | sed 's/^\([^|]*\)|/    \1: /'
 # Warm the page cache so that no tool pays for the disk.
