@@ -133,8 +133,8 @@ pane_detail_is_auth(enum hdr_id id)
 	    id == HDR_AUTHENTICATION_INFO || id == HDR_PROXY_AUTHENTICATION_INFO;
 }
 
-/* Each challenge or credentials of an auth header on its own lines: the
- * decoded token first (what a reader wants), then every parameter. */
+/* Each challenge or credentials of an auth header broken into its
+ * parameters, one a line, with gssapi-data decoded below its value. */
 static void
 pane_detail_auth(struct ddoc *d, struct span value)
 {
@@ -145,11 +145,8 @@ pane_detail_auth(struct ddoc *d, struct span value)
 
 	strbuf_init(&sb);
 	while (value.n > 0 && guard++ < 16 && auth_parse(value, &h) == 0) {
-		strbuf_reset(&sb);
-		auth_describe(&h, &sb);
-		ddoc_newline(d, 8);
-		ddoc_adds(d, ROLE_DIM, "    => ");
-		ddoc_add_log(d, ROLE_AUTH_DECODED, sb.buf, sb.len);
+		/* The one-line description is in the summary on top; here
+		 * every parameter, and the decoded token under its data. */
 		for (i = 0; i < h.nparams; i++) {
 			struct span gv;
 

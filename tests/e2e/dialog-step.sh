@@ -38,7 +38,7 @@ step 1 08:01:12.415 "REGISTER" "REGISTER sip:uclab.org SIP/2.0" "CSeq: 1 REGISTE
 e2e_keys ']'
 step 2 08:01:12.448 "401 Unauthorized" "SIP/2.0 401 Unauthorized" \
 	"BENIGN (auth-challenge-answered)" \
-	"WWW-Authenticate: NTLM, realm \"SIP Communications Service\""
+	"WWW-Authenticate: NTLM, realm \"SIP Communications"
 # Headers further down: focus the detail, maximise it, and back.
 e2e_keys Tab z
 check "detail maximised shows ms-user-logon-data" \
