@@ -729,6 +729,7 @@ auth_krb_app(struct auth_token *t, int tag)
 
 static void auth_decode_depth(const unsigned char *, size_t,
 			      struct auth_token *, int);
+static int auth_header_token(const struct auth_header *, struct auth_token *);
 
 /* SPNEGO NegTokenInit [0] / NegTokenResp [1]: find the inner mechToken
  * (or responseToken) and decode it for the step. */
@@ -990,7 +991,7 @@ auth_decode_token(const unsigned char *p, size_t n, struct auth_token *out)
 void
 auth_decode_gssapi(struct span b64, struct auth_token *out)
 {
-	unsigned char *buf;
+	unsigned char stackbuf[8192], *buf;
 	size_t cap, len = 0;
 	int r;
 
@@ -1006,7 +1007,9 @@ auth_decode_gssapi(struct span b64, struct auth_token *out)
 	cap = auth_base64_len(b64);
 	if (cap > AUTH_TOKEN_MAX)
 		cap = AUTH_TOKEN_MAX;
-	buf = xmalloc(cap);
+	/* NTLM and most Kerberos tokens fit on the stack; the rest, up to
+	 * AUTH_TOKEN_MAX, go to the heap. */
+	buf = cap <= sizeof stackbuf ? stackbuf : xmalloc(cap);
 	r = auth_base64_decode(b64, buf, cap, &len);
 	if (r != 0 && len == 0) {
 		out->kind = AUTH_TOK_BAD_BASE64;
@@ -1015,7 +1018,8 @@ auth_decode_gssapi(struct span b64, struct auth_token *out)
 		auth_problem(out, AUTH_TOKF_BAD_BASE64, "bad base64 (%s)",
 			     r == AUTH_B64_BAD_CHAR ? "invalid character" :
 						      "bad padding");
-		free(buf);
+		if (buf != stackbuf)
+			free(buf);
 		return;
 	}
 	auth_decode_depth(buf, len < cap ? len : cap, out, 0);
@@ -1031,7 +1035,8 @@ auth_decode_gssapi(struct span b64, struct auth_token *out)
 			     r == AUTH_B64_BAD_CHAR ? "invalid character" :
 						      "bad padding");
 	}
-	free(buf);
+	if (buf != stackbuf)
+		free(buf);
 }
 
 /* Descriptions */
@@ -1251,11 +1256,9 @@ auth_add_param(struct strbuf *out, const struct auth_header *h,
 void
 auth_describe(const struct auth_header *h, struct strbuf *out)
 {
-	struct span g = auth_param(h, "gssapi-data");
 	struct auth_token t;
 
-	if (g.p != NULL || (h->token68.n > 0 && h->scheme == AUTH_NEGOTIATE)) {
-		auth_decode_gssapi(g.p != NULL ? g : h->token68, &t);
+	if (auth_header_token(h, &t)) {
 		auth_token_describe(h->scheme, &t, out);
 		return;
 	}
@@ -1292,6 +1295,22 @@ auth_describe(const struct auth_header *h, struct strbuf *out)
 	if (auth_param(h, "stale").p != NULL &&
 	    span_ieq(auth_param(h, "stale"), "true"))
 		strbuf_adds(out, ", stale nonce");
+}
+
+/* Decodes the token a header carries: gssapi-data, or a bare token68 as
+ * HTTP-style Negotiate/NTLM/Kerberos send it. Returns whether there was
+ * one (tok->kind is AUTH_TOK_NONE when not). */
+static int
+auth_header_token(const struct auth_header *h, struct auth_token *tok)
+{
+	struct span g = auth_param(h, "gssapi-data");
+
+	if (g.p == NULL && h->token68.n > 0 &&
+	    (h->scheme == AUTH_NEGOTIATE || h->scheme == AUTH_NTLM ||
+	     h->scheme == AUTH_KERBEROS || h->scheme == AUTH_TLS_DSK))
+		g = h->token68;
+	auth_decode_gssapi(g, tok);
+	return g.p != NULL;
 }
 
 /* Per message */
@@ -1378,17 +1397,6 @@ auth_has_credentials(const struct sipmsg *m)
 	       sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0) != NULL;
 }
 
-/* Decodes the token a header carries: gssapi-data, or the token68 of
- * Negotiate. */
-static void
-auth_header_token(const struct auth_header *h, struct auth_token *tok)
-{
-	struct span g = auth_param(h, "gssapi-data");
-
-	if (g.p == NULL && h->scheme == AUTH_NEGOTIATE && h->token68.n > 0)
-		g = h->token68;
-	auth_decode_gssapi(g, tok);
-}
 
 struct auth_first {
 	enum auth_scheme scheme;

@@ -599,9 +599,18 @@ sipmsg_parse_addr(struct span value, struct sip_addr *out)
 	i = 0;
 	if (s.n > 0 && s.p[0] == '"') {
 		i = sipmsg_skip_quoted(s, 0);
-		out->display = (struct span){ s.p + 1, i > 0 ? i - 1 : 0 };
-		if (i < s.n)
-			i++;
+		if (i == s.n) {
+			/* Unbalanced quote (RFC 4475 quotbal): the <uri>
+			 * is still worth showing. */
+			for (lt = 1; lt < s.n && s.p[lt] != '<'; lt++)
+				;
+			if (lt == s.n)
+				goto done;
+			out->display = sipmsg_trim(s.p + 1, lt - 1);
+			goto angle;
+		}
+		out->display = (struct span){ s.p + 1, i - 1 };
+		i++;
 		while (i < s.n && sipmsg_is_ws(s.p[i]))
 			i++;
 		lt = i < s.n && s.p[i] == '<' ? i : s.n;
@@ -632,6 +641,7 @@ sipmsg_parse_addr(struct span value, struct sip_addr *out)
 		}
 		out->display = sipmsg_trim(s.p, lt);
 	}
+angle:
 	/* <uri> */
 	for (gt = lt + 1; gt < s.n && s.p[gt] != '>'; gt++)
 		;

@@ -1442,6 +1442,22 @@ START_TEST(test_describe_headers)
 	auth_parse(sp("Negotiate aGVsbG8="), &h);
 	auth_describe(&h, &sb);
 	ck_assert_str_eq(sb.buf, "Negotiate, unknown token (5 bytes)");
+	/* HTTP-style NTLM with a bare token */
+	{
+		struct tok t;
+		char *g, *v;
+
+		build_challenge(&t, "CORP");
+		g = b64(t.b, t.n);
+		v = xasprintf("NTLM %s", g);
+		auth_parse(sp(v), &h);
+		strbuf_reset(&sb);
+		auth_describe(&h, &sb);
+		ck_assert_msg(strncmp(sb.buf, "NTLM CHALLENGE, target CORP, flags", 34) == 0,
+			      "%s", sb.buf);
+		free(v);
+		free(g);
+	}
 	strbuf_free(&sb);
 }
 END_TEST

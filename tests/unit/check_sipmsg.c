@@ -472,7 +472,8 @@ START_TEST(test_addr_forms)
 	addr("\"Only a name\"", -1, "", "", "", "", "", "");
 	addr("<>;tag=1", -1, "", "", "", "", "", "");
 	/* unterminated quote and bracket: no crash, best effort */
-	addr("\"open <sip:x@y>", -1, "", "", "", "", "", "");
+	addr("\"open <sip:x@y>;tag=2", 0, "open", "sip:x@y", "x", "y", "2", "");
+	addr("\"open sip:x@y", -1, "", "", "", "", "", "");
 	addr("<sip:x@y;tag=1", 0, "", "sip:x@y;tag=1", "x", "y", "", "");
 	ck_assert_int_eq(sipmsg_parse_addr(SPAN_NULL, &(struct sip_addr){ 0 }),
 			 -1);
