@@ -78,6 +78,24 @@ START_TEST(test_empty_file)
 }
 END_TEST
 
+/* Files that say they are empty but are not (/proc) are read, not
+ * mapped. */
+START_TEST(test_size_zero_with_content)
+{
+	struct source *src;
+	char *err = NULL;
+
+	if (access("/proc/self/status", R_OK) != 0)
+		return;
+	src = source_open("/proc/self/status", &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(src->mapped, 0);
+	ck_assert_uint_gt(src->len, 0);
+	ck_assert(memcmp(src->data, "Name:", 5) == 0);
+	source_free(src);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	char *path = xasprintf("%s/no-such.log", tmpdir), *err = NULL;
@@ -237,6 +255,7 @@ source_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_regular_file);
 	tcase_add_test(tc, test_empty_file);
+	tcase_add_test(tc, test_size_zero_with_content);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_directory_refused);
 	tcase_add_test(tc, test_unreadable_file);
