@@ -34,22 +34,55 @@ static const uint32_t flow_glyph_ascii[G__COUNT] = {
 };
 
 struct canvas {
-	uint32_t *cells;	/* code points, 0 for blank */
+	uint32_t *cells;	/* code points, 0 for blank, CELL_CONT for the
+				 * right half of a wide character */
+	uint32_t *marks;	/* a combining mark kept with each cell, or 0 */
 	int w;
 	const uint32_t *g;	/* glyph table */
 };
+
+#define CELL_CONT 0xfffffffeu
 
 static void
 canvas_clear(struct canvas *c)
 {
 	memset(c->cells, 0, (size_t)c->w * sizeof *c->cells);
+	memset(c->marks, 0, (size_t)c->w * sizeof *c->marks);
+}
+
+/* Puts cp (width 1 or 2) at x. Half of a wide character that is
+ * overwritten leaves a blank, so that lines never shift. */
+static void
+canvas_put_w(struct canvas *c, int x, uint32_t cp, int wide)
+{
+	int k;
+
+	for (k = 0; k <= wide; k++) {
+		if (x + k < 0 || x + k >= c->w)
+			return;
+		if (c->cells[x + k] == CELL_CONT && x + k > 0)
+			c->cells[x + k - 1] = ' ';
+		if (x + k + 1 < c->w && c->cells[x + k + 1] == CELL_CONT)
+			c->cells[x + k + 1] = ' ';
+	}
+	c->cells[x] = cp;
+	c->marks[x] = 0;
+	if (wide) {
+		c->cells[x + 1] = CELL_CONT;
+		c->marks[x + 1] = 0;
+	}
 }
 
 static void
 canvas_put(struct canvas *c, int x, uint32_t cp)
 {
-	if (x >= 0 && x < c->w)
-		c->cells[x] = cp;
+	canvas_put_w(c, x, cp, 0);
+}
+
+static uint32_t
+canvas_get(const struct canvas *c, int x)
+{
+	return x >= 0 && x < c->w ? c->cells[x] : 0;
 }
 
 /* Lifelines of every column. */
@@ -85,34 +118,105 @@ utf8_next(const char *s, size_t n, size_t *i)
 	return cp;
 }
 
-static size_t
-utf8_count(const char *s)
+/* Terminal cells of a code point: 0 for combining marks, 2 for East Asian
+ * wide and emoji, else 1. The core has no locale to ask wcwidth(); these
+ * ranges cover what log text holds. */
+static int
+cp_width(uint32_t cp)
 {
-	size_t n = 0;
+	static const uint32_t zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+		{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x0e31, 0x0e31 },
+		{ 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e }, { 0x1ab0, 0x1aff },
+		{ 0x1dc0, 0x1dff }, { 0x200b, 0x200d }, { 0x20d0, 0x20ff },
+		{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
+	};
+	static const uint32_t two[][2] = {
+		{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
+		{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
+		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
+		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x3fffd },
+	};
+	size_t i;
 
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
+	if (cp < 0x300)
+		return 1;
+	for (i = 0; i < sizeof zero / sizeof zero[0]; i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (i = 0; i < sizeof two / sizeof two[0]; i++)
+		if (cp >= two[i][0] && cp <= two[i][1])
+			return 2;
+	return 1;
 }
 
-/* Writes s at x, at most max cells, ending with an ellipsis when cut.
- * Labels are sanitised UTF-8; in ASCII mode other characters become '?'. */
+/* Cells s takes on a terminal. */
+static size_t
+utf8_width(const char *s)
+{
+	size_t n = strlen(s), i = 0, w = 0;
+
+	while (i < n)
+		w += (size_t)cp_width(utf8_next(s, n, &i));
+	return w;
+}
+
+/* Writes s at x in at most max cells, ending with an ellipsis when cut.
+ * Labels are sanitised UTF-8; in ASCII mode every other character becomes
+ * '?' (a wide one "??", so that both modes lay out alike). */
 static void
 canvas_text(struct canvas *c, int x, const char *s, int max, int ascii)
 {
-	size_t n = strlen(s), i = 0, len = utf8_count(s);
-	int k = 0, cut = (int)len > max;
+	size_t n = strlen(s), i = 0;
+	int k = 0, cut = (int)utf8_width(s) > max, cw, room;
 	uint32_t cp;
 
 	if (max <= 0)
 		return;
-	while (i < n && k < max) {
+	room = cut ? max - 1 : max;
+	while (i < n) {
 		cp = utf8_next(s, n, &i);
-		if (cut && k == max - 1)
-			cp = c->g[G_ELLIPSIS];
-		else if (ascii && cp >= 0x80)
-			cp = '?';
-		canvas_put(c, x + k++, cp);
+		cw = cp_width(cp);
+		if (cw == 0) {
+			/* A combining mark stays with the cell before. */
+			if (!ascii && k > 0 && x + k - 1 >= 0 &&
+			    x + k - 1 < c->w && c->marks[x + k - 1] == 0 &&
+			    c->cells[x + k - 1] != CELL_CONT)
+				c->marks[x + k - 1] = cp;
+			continue;
+		}
+		if (k + cw > room)
+			break;
+		if (ascii && cp >= 0x80) {
+			canvas_put(c, x + k, '?');
+			if (cw == 2)
+				canvas_put(c, x + k + 1, '?');
+		} else
+			canvas_put_w(c, x + k, cp, cw == 2);
+		k += cw;
+	}
+	if (cut)
+		canvas_put(c, x + k, c->g[G_ELLIPSIS]);
+}
+
+static void
+utf8_put(struct strbuf *out, uint32_t cp)
+{
+	if (cp < 0x80)
+		strbuf_addc(out, (char)cp);
+	else if (cp < 0x800) {
+		strbuf_addc(out, (char)(0xc0 | (cp >> 6)));
+		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		strbuf_addc(out, (char)(0xe0 | (cp >> 12)));
+		strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		strbuf_addc(out, (char)(0xf0 | (cp >> 18)));
+		strbuf_addc(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
 	}
 }
 
@@ -120,28 +224,16 @@ static void
 canvas_emit(struct canvas *c, const char *left, struct strbuf *out)
 {
 	int end = c->w, x;
-	uint32_t cp;
 
 	while (end > 0 && c->cells[end - 1] == 0)
 		end--;
 	strbuf_adds(out, left);
 	for (x = 0; x < end; x++) {
-		cp = c->cells[x] != 0 ? c->cells[x] : ' ';
-		if (cp < 0x80)
-			strbuf_addc(out, (char)cp);
-		else if (cp < 0x800) {
-			strbuf_addc(out, (char)(0xc0 | (cp >> 6)));
-			strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
-		} else if (cp < 0x10000) {
-			strbuf_addc(out, (char)(0xe0 | (cp >> 12)));
-			strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-			strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
-		} else {
-			strbuf_addc(out, (char)(0xf0 | (cp >> 18)));
-			strbuf_addc(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
-			strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-			strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
-		}
+		if (c->cells[x] == CELL_CONT)
+			continue;
+		utf8_put(out, c->cells[x] != 0 ? c->cells[x] : ' ');
+		if (c->marks[x] != 0)
+			utf8_put(out, c->marks[x]);
 	}
 	/* Lines that end in blanks keep no trailing spaces. */
 	if (end == 0)
@@ -240,6 +332,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	c.w = w;
 	c.g = g;
 	c.cells = xcalloc((size_t)w + 1, sizeof *c.cells);
+	c.marks = xcalloc((size_t)w + 1, sizeof *c.marks);
 	left = xmalloc((size_t)leftw + 64);
 	lpad = xmalloc((size_t)leftw + 1);
 	memset(lpad, ' ', (size_t)leftw);
@@ -253,7 +346,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		int max;
 
 		for (k = 0; k < fl->ncols; k++)
-			if ((int)utf8_count(fl->cols[k].name) > gap - 1)
+			if ((int)utf8_width(fl->cols[k].name) > gap - 1)
 				rows = fl->ncols > 1 ? 2 : 1;
 		max = rows == 2 ? 2 * gap - 1 : gap - 1;
 		if (fl->ncols == 1)
@@ -263,7 +356,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			if (row == 0 && rows == 2)
 				canvas_lifelines(&c, xs, fl->ncols);
 			for (k = (size_t)row; k < fl->ncols; k += (size_t)rows) {
-				len = (int)utf8_count(fl->cols[k].name);
+				len = (int)utf8_width(fl->cols[k].name);
 				if (len > max)
 					len = max;
 				x = xs[k] - len / 2;
@@ -312,7 +405,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
 			x = xs[r->from];
-			len = (int)utf8_count(r->label);
+			len = (int)utf8_width(r->label);
 			if (len <= w - x - 4 || x < w - x) {
 				/* Right of its lifeline. */
 				canvas_put(&c, x + 2, g[G_NOTE]);
@@ -339,7 +432,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			canvas_put(&c, x + 1, g[G_HLINE]);
 			canvas_put(&c, x + 2, g[G_HLINE]);
 			canvas_put(&c, x + 3, g[G_SELF_TOP]);
-			len = (int)utf8_count(r->label);
+			len = (int)utf8_width(r->label);
 			if (len <= w - x - 5 || w - x - 5 >= x - 1)
 				canvas_text(&c, x + 5, r->label, w - x - 5,
 				    ascii);
@@ -365,7 +458,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			int lo = a < b ? a : b, hi = a < b ? b : a;
 			int span = hi - lo - 1;
 
-			len = (int)utf8_count(r->label);
+			len = (int)utf8_width(r->label);
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
 			if (len <= span - 2)
@@ -386,8 +479,8 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
 			for (x = lo + 1; x < hi; x++)
-				c.cells[x] = c.cells[x] == g[G_VLINE] ?
-				    g[G_CROSS] : g[G_HLINE];
+				canvas_put(&c, x, canvas_get(&c, x) ==
+				    g[G_VLINE] ? g[G_CROSS] : g[G_HLINE]);
 			if (b > a)
 				canvas_put(&c, hi - 1, g[G_RIGHT]);
 			else
@@ -398,6 +491,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	free(lpad);
 	free(left);
 	free(c.cells);
+	free(c.marks);
 	free(xs);
 }
 
@@ -488,7 +582,7 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 
 	for (i = 0; i < fl->nrows; i++) {
 		if (fl->rows[i].kind == FLOW_ARROW && !fl->rows[i].self &&
-		    (len = utf8_count(fl->rows[i].label)) > maxlab)
+		    (len = utf8_width(fl->rows[i].label)) > maxlab)
 			maxlab = len;
 	}
 	gap = (int)((double)maxlab * SVG_CHAR) + 40;
@@ -557,7 +651,7 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		strbuf_addf(out, "<text class=\"time\" x=\"10\" y=\"%d\">%s"
 		    "%s%s</text>", y, tbuf, dbuf[0] != '\0' ? " " : "", dbuf);
 		if (r->kind == FLOW_NOTE) {
-			len = utf8_count(r->label);
+			len = utf8_width(r->label);
 			strbuf_addf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			    "height=\"20\" rx=\"3\"/><text x=\"%d\" y=\"%d\">",
 			    x1 + 8, y - 15, (int)((double)len * SVG_CHAR) + 12,

@@ -2,6 +2,8 @@
  * message between two new endpoints, deltas, labels with auth steps and
  * SDP, merging by host, notes, column positions, text and SVG output. */
 #include <check.h>
+#include <locale.h>
+#include <wchar.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +433,83 @@ START_TEST(test_render_svg)
 }
 END_TEST
 
+/* Display column of the last lifeline on a line, by wcwidth(). */
+static int
+last_lifeline_col(const char *line)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t n, len = strlen(line);
+	int col = 0, last = -1, w;
+
+	memset(&st, 0, sizeof st);
+	while (len > 0 && (n = mbrtowc(&wc, line, len, &st)) != 0 &&
+	    n != (size_t)-1 && n != (size_t)-2) {
+		if (wc == 0x2502)
+			last = col;
+		w = wcwidth(wc);
+		col += w > 0 ? w : 0;
+		line += n;
+		len -= n;
+	}
+	return last;
+}
+
+/* Wide characters take two cells, combining marks none: the lifelines of
+ * a label line stay above those of its arrow. */
+START_TEST(test_render_wide)
+{
+	static const char wide[] =
+		MSG("10:00:00.000000", "10.0.0.1:5060", "10.0.0.2:5060",
+		    "INVITE sip:bob@example.com SIP/2.0", "w1", "")
+		MSG("10:00:00.100000", "10.0.0.2:5060", "10.0.0.1:5060",
+		    "SIP/2.0 486 \xe8\xa9\xb1\xe4\xb8\xad\xe3\x81\xa7\xe3\x81\x99",
+		    "w1", "")
+		MSG("10:00:00.200000", "10.0.0.2:5060", "10.0.0.1:5060",
+		    "SIP/2.0 480 Occupe\xcc\x81 \xe2\x98\x8e", "w1", "");
+	struct engine *e;
+	struct flow *fl;
+	struct flow_render_opts ro = { 70, 1, 1 };
+	struct strbuf sb;
+	char *lines[32], *save = NULL, *l;
+	int n = 0, i;
+
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+	e = load_mem("w.txt", wide, sizeof wide - 1, NULL);
+	fl = build_all(e, NULL);
+	ck_assert_uint_eq(fl->nrows, 3);
+	strbuf_init(&sb);
+	flow_render_text(fl, &ro, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "486 \xe8\xa9\xb1"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Occupe\xcc\x81 "));
+	for (l = strtok_r(sb.buf, "\n", &save); l != NULL && n < 32;
+	    l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	/* Headers (2 lines), a date line, then label and arrow lines. */
+	ck_assert_int_eq(n, 3 + 2 * 3);
+	for (i = 3; i + 1 < n; i += 2)
+		ck_assert_msg(last_lifeline_col(lines[i]) ==
+		    last_lifeline_col(lines[i + 1]), "misaligned:\n%s\n%s",
+		    lines[i], lines[i + 1]);
+	ck_assert_int_eq(last_lifeline_col(lines[4]),
+	    last_lifeline_col(lines[1]));
+	strbuf_free(&sb);
+
+	/* Cut to a narrow span, a wide character is never split. */
+	ro.width = 30;
+	ro.times = 0;
+	strbuf_init(&sb);
+	flow_render_text(fl, &ro, &sb);
+	save = NULL;
+	for (l = strtok_r(sb.buf, "\n", &save); l != NULL;
+	    l = strtok_r(NULL, "\n", &save))
+		ck_assert_msg(mbstowcs(NULL, l, 0) != (size_t)-1, "%s", l);
+	strbuf_free(&sb);
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
 static Suite *
 flow_suite(void)
 {
@@ -445,6 +524,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_col_x);
 	tcase_add_test(tc, test_render_text);
 	tcase_add_test(tc, test_render_svg);
+	tcase_add_test(tc, test_render_wide);
 	suite_add_tcase(s, tc);
 	return s;
 }
