@@ -136,11 +136,24 @@ view_update(struct view *v)
 
 	if (!v->engine_was_done && engine_done(v->e)) {
 		/* The last step may have merged files in time order and
-		 * rebuilt the dialogs: ids changed meaning, start again. */
+		 * rebuilt the dialogs: ids changed meaning, start again, and
+		 * find the selected message by its place in its file. */
+		const struct msg *m = msgindex_get(engine_index(v->e),
+		    view_sel_id(v));
+		uint16_t file = m != NULL ? m->file : 0;
+		uint32_t line = m != NULL ? m->line : 0;
+
 		v->engine_was_done = 1;
 		for (i = 0; i < v->nlevels; i++)
 			v->levels[i].sel_id = UINT32_MAX;
 		view_refilter(v, UINT32_MAX);
+		for (i = 0; line != 0 && i < v->nids; i++) {
+			m = msgindex_get(engine_index(v->e), v->ids[i]);
+			if (m != NULL && m->file == file && m->line == line) {
+				v->sel = i;
+				break;
+			}
+		}
 		return 1;
 	}
 	if (count <= v->scanned)
