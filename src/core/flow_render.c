@@ -621,6 +621,15 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		    flow_svg_sev[k], flow_svg_sev[k]);
 	strbuf_adds(out, "</defs>\n");
 
+	/* The day, above the times, when the log gives one. */
+	for (i = 0; i < fl->nrows; i++) {
+		flow_date(tbuf, sizeof tbuf, &fl->rows[i]);
+		if (tbuf[0] != '\0') {
+			strbuf_addf(out, "<text class=\"time\" x=\"10\" "
+			    "y=\"29\">%s</text>\n", tbuf);
+			break;
+		}
+	}
 	for (k = 0; k < fl->ncols; k++) {
 		x = SVG_LEFT + gap / 2 + (int)k * gap;
 		strbuf_addf(out, "<g class=\"hdr\"><rect x=\"%d\" y=\"10\" "
