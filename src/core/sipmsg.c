@@ -391,7 +391,6 @@ sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 {
 	const char *p, *end, *nl, *le, *colon;
 	struct sip_header *prev = NULL;
-	const char *prev_vstart = NULL;
 	int in_bad = 0;
 
 	m->kind = SIP_INVALID;
@@ -424,11 +423,16 @@ sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 			in_bad = 0;
 		} else if (sipmsg_is_ws(*p)) {
 			if (prev != NULL) {
-				/* Folded: the value now runs to this line's end. */
-				prev->value = sipmsg_trim(prev_vstart,
-							  (size_t)(le - prev_vstart));
-				if (prev->value.n == 0)
-					prev->value.p = prev_vstart;
+				/* Folded: the value now runs to this line's
+				 * end. Only this line is looked at, so that a
+				 * header folded 100k times stays linear. */
+				struct span c = sipmsg_trim(p, (size_t)(le - p));
+
+				if (c.n > 0 && prev->value.n == 0)
+					prev->value = c;
+				else if (c.n > 0)
+					prev->value.n =
+						(size_t)(c.p + c.n - prev->value.p);
 			} else if (!in_bad) {
 				/* Continues nothing (or a bad line, which
 				 * was flagged already). */
@@ -470,7 +474,6 @@ sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 				if (h->value.n == 0)
 					h->value.p = v;
 				prev = h;
-				prev_vstart = v;
 				in_bad = 0;
 			}
 		}

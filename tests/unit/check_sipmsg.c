@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 #include "reader.h"
@@ -756,6 +757,43 @@ START_TEST(test_100k_headers)
 }
 END_TEST
 
+/* One header folded 200k times, blank continuation lines included: the
+ * value covers them all, and parsing stays linear (a quadratic re-scan
+ * takes minutes here). */
+START_TEST(test_long_folding)
+{
+	struct strbuf sb;
+	struct sipmsg m;
+	struct timespec t0, t1;
+	size_t i;
+	double secs;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "X-Empty:\r\n");
+	for (i = 0; i < 200000; i++)
+		strbuf_adds(&sb, "   \r\n");
+	strbuf_adds(&sb, " end\r\nX-Long: a\r\n");
+	for (i = 0; i < 200000; i++)
+		strbuf_adds(&sb, i % 2 ? " b\r\n" : "\t \r\n");
+	strbuf_adds(&sb, "Call-ID: c\r\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sipmsg_parse(&m, SPAN_LIT("SIP/2.0 200 OK"),
+		     (struct span){ sb.buf, sb.len }, SPAN_NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(secs < 5.0, "took %.1f s", secs);
+	ck_assert_uint_eq(m.nhdrs, 3);
+	ck_span(m.hdrs[0].value, "end");
+	ck_assert_uint_eq(m.hdrs[1].value.n, 1 + 2 + 200000 * 4 - 2);
+	ck_assert_int_eq(m.hdrs[1].value.p[0], 'a');
+	ck_assert_int_eq(m.hdrs[1].value.p[m.hdrs[1].value.n - 1], 'b');
+	ck_span(m.call_id, "c");
+	sipmsg_clear(&m);
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(test_non_utf8_and_nul)
 {
 	static const char msg[] =
@@ -891,6 +929,7 @@ sipmsg_suite(void)
 	tcase_add_test(tc, test_body_and_sdp);
 	tcase_add_test(tc, test_many_headers);
 	tcase_add_test(tc, test_100k_headers);
+	tcase_add_test(tc, test_long_folding);
 	tcase_add_test(tc, test_non_utf8_and_nul);
 	tcase_add_test(tc, test_truncation);
 	tcase_add_test(tc, test_junk);
