@@ -7,7 +7,8 @@
 # Environment: SIPSNOOP (binary), BENCH_BIN (gen, driver, rusage), BENCH_DIR
 # (scratch, default /tmp/sipsnoop-bench), BENCH_SIZE (100M; 1G), BENCH_RUNS
 # (5), BENCH_SEED (1), RULES (default data/rules.conf when present),
-# BENCH_SNGREP (0 skips sngrep), BENCH_REGEX (the search pattern).
+# BENCH_SNGREP (0 skips sngrep), BENCH_INSTALL (1: apt-get install sngrep
+# when it is missing), BENCH_REGEX (the search pattern).
 set -eu
 
 SIPSNOOP=${SIPSNOOP:-build/sipsnoop}
@@ -76,6 +77,15 @@ else
 	snoop_mode=--dialogs
 fi
 have_sngrep=0
+if [ "$BENCH_SNGREP" != 0 ] && ! command -v sngrep >/dev/null 2>&1 &&
+	[ "${BENCH_INSTALL:-0}" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "bench: installing sngrep with apt-get ..."
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y sngrep >/dev/null 2>&1 || true
+	else
+		sudo -n apt-get install -y sngrep >/dev/null 2>&1 || true
+	fi
+fi
 if [ "$BENCH_SNGREP" != 0 ] && command -v sngrep >/dev/null 2>&1; then
 	have_sngrep=1
 fi
@@ -168,7 +178,8 @@ if [ $have_sngrep = 1 ]; then
 	awk -v s="$s_rss" -v q="$(med sngrep rss)" 'BEGIN {
 		printf "  sipsnoop RSS / sngrep RSS          %7.3f   (target <= 0.1)\n", s / q }'
 else
-	echo "  sngrep: not installed (or BENCH_SNGREP=0), comparison skipped"
+	echo "  sngrep: not installed (or BENCH_SNGREP=0), comparison skipped;"
+	echo "  BENCH_INSTALL=1 installs it with apt-get where that exists"
 fi
 
 # --- core API: filters and search ---------------------------------------
