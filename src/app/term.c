@@ -59,6 +59,18 @@ term_start(int color, char **err)
 	}
 	term_on = 1;
 	atexit(term_stop);
+	/* A terminal that cannot move the cursor (TERM=dumb) would get
+	 * garbage: refuse it with a clear message instead. */
+	{
+		char *cup = tigetstr("cup");
+
+		if (cup == NULL || cup == (char *)-1) {
+			term_stop();
+			*err = xstrdup("this terminal cannot move the cursor "
+			    "(TERM=dumb?); use --list, --dialogs or --flow");
+			return -1;
+		}
+	}
 	raw();
 	noecho();
 	nonl();
