@@ -171,26 +171,44 @@ main_terminal_width(void)
 	return 100;
 }
 
+/* Problems found while reading, as FILE:LINE: message. A badly damaged
+ * log can have thousands: the first ones of each file are printed, then
+ * a count. */
+#define MAIN_WARNINGS_PER_FILE 20
+
 static void
 main_print_warnings(const struct engine *e)
 {
-	size_t i, n = engine_nwarnings(e);
+	size_t i, n = engine_nwarnings(e), nfiles = engine_nfiles(e);
+	size_t *shown = xcalloc(nfiles ? nfiles : 1, sizeof *shown);
 	const struct engine_warning *w;
+	const char *path;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
 	for (i = 0; i < n; i++) {
 		w = engine_warning(e, i);
+		if (shown[w->file]++ >= MAIN_WARNINGS_PER_FILE)
+			continue;
+		path = engine_file(e, w->file)->src->path;
 		strbuf_reset(&sb);
-		sanitize_append(&sb, w->msg, strlen(w->msg), 0);
+		sanitize_append(&sb, path, strlen(path), 0);
 		if (w->line > 0)
-			fprintf(stderr, "sipsnoop: %s:%u: %s\n",
-				engine_file(e, w->file)->src->path, w->line,
-				sb.buf);
-		else
-			fprintf(stderr, "sipsnoop: %s: %s\n",
-				engine_file(e, w->file)->src->path, sb.buf);
+			strbuf_addf(&sb, ":%u", w->line);
+		strbuf_adds(&sb, ": ");
+		sanitize_append(&sb, w->msg, strlen(w->msg), 0);
+		fprintf(stderr, "sipsnoop: %s\n", sb.buf);
 	}
+	for (i = 0; i < nfiles; i++) {
+		if (shown[i] <= MAIN_WARNINGS_PER_FILE)
+			continue;
+		path = engine_file(e, i)->src->path;
+		strbuf_reset(&sb);
+		sanitize_append(&sb, path, strlen(path), 0);
+		fprintf(stderr, "sipsnoop: %s: %zu more warnings not shown\n",
+			sb.buf, shown[i] - MAIN_WARNINGS_PER_FILE);
+	}
+	free(shown);
 	strbuf_free(&sb);
 }
 

@@ -138,15 +138,15 @@ rd_uccapi_probe(const char *p, size_t n)
 	return 0;
 }
 
-/* Counts and skips the junk lines in [r->pos, to). */
+/* Counts and skips the lines in [r->pos, to) that are not SIP. A client
+ * log is mostly such lines (its own tracing, XML, keep-alives), so they
+ * are counted but not warned about: a warning per gap would bury the
+ * real problems under thousands of lines. */
 static void
 rd_uccapi_junk(struct reader *r, size_t to, size_t junk, uint32_t first)
 {
-	if (junk != 0) {
-		r->stats.junk_lines += junk;
-		reader_warn(r, first, "skipped %zu line%s outside any SIP "
-		    "message", junk, junk == 1 ? "" : "s");
-	}
+	(void)first;
+	r->stats.junk_lines += junk;
 	reader_advance(r, to);
 }
 

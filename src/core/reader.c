@@ -117,8 +117,11 @@ reader_next(struct reader *r, struct rd_record *rec)
 	    rec->start.n + rec->hdrs.n + rec->body.n > READER_LARGE)
 		rec->flags |= RECF_LARGE;
 	r->stats.records++;
-	if (rec->flags & RECF_TRUNCATED)
+	if (rec->flags & RECF_TRUNCATED) {
 		r->stats.truncated++;
+		reader_warn(r, rec->line, "message cut short (kept, flagged "
+		    "truncated)");
+	}
 	return 1;
 }
 

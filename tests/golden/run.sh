@@ -1,8 +1,8 @@
 #!/bin/sh
 # Golden tests: every tests/golden/*/NAME.args is a command line for
 # sipsnoop (shell quoting allowed); its stdout must equal NAME.out, its
-# stderr NAME.err when that file exists, its exit status NAME.status when
-# that exists (else 0). Names ending in -utf8 run in a UTF-8 locale, the
+# stderr NAME.err (empty when there is no such file), its exit status
+# NAME.status (0 when there is no such file). Names ending in -utf8 run in a UTF-8 locale, the
 # others with LC_ALL=C. Every tests/golden/*/*.sh is run too (exit 0 = pass).
 # UPDATE=1 rewrites the expected files instead; review the diff like code.
 set -u
@@ -26,7 +26,7 @@ for args in tests/golden/*/*.args; do
 	status=$?
 	if [ "${UPDATE:-}" = 1 ]; then
 		cp "$out/stdout" "$base.out"
-		if [ -s "$out/stderr" ] || [ -e "$base.err" ]; then cp "$out/stderr" "$base.err"; fi
+		if [ -s "$out/stderr" ]; then cp "$out/stderr" "$base.err"; else rm -f "$base.err"; fi
 		if [ $status -ne 0 ]; then echo $status >"$base.status"; else rm -f "$base.status"; fi
 		echo "updated: $name"
 		continue
@@ -39,10 +39,11 @@ for args in tests/golden/*/*.args; do
 		echo "FAIL: $name: stdout differs:"
 		diff -u "$base.out" "$out/stdout" | head -40
 	fi
-	if [ -e "$base.err" ] && ! cmp -s "$out/stderr" "$base.err"; then
+	[ -e "$base.err" ] && experr=$base.err || experr=/dev/null
+	if ! cmp -s "$out/stderr" "$experr"; then
 		ok=0
 		echo "FAIL: $name: stderr differs:"
-		diff -u "$base.err" "$out/stderr" | head -20
+		diff -u "$experr" "$out/stderr" | head -20
 	fi
 	if [ "$status" != "$want" ]; then
 		ok=0
