@@ -4,12 +4,8 @@
 #include <string.h>
 
 #include "reader.h"
+#include "rd_common.h"
 
-/* Shared with rd_uccapi.c and rd_sngrep.c, which repeat these prototypes:
- * reader.h has no place yet for helpers private to the format modules. */
-int rd_raw_is_start(const char *p, size_t n);
-size_t rd_raw_split(const char *d, size_t off, size_t lim,
-    struct rd_record *rec, int *has_cl);
 
 static int
 rd_raw_is_token_char(unsigned char c)

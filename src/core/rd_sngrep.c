@@ -4,11 +4,7 @@
 #include <string.h>
 
 #include "reader.h"
-
-/* From rd_raw.c. */
-int rd_raw_is_start(const char *p, size_t n);
-size_t rd_raw_split(const char *d, size_t off, size_t lim,
-    struct rd_record *rec, int *has_cl);
+#include "rd_common.h"
 
 static int
 rd_sngrep_digits(const char *p, int n, int *out)

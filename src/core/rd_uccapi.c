@@ -5,11 +5,7 @@
 #include <string.h>
 
 #include "reader.h"
-
-/* From rd_raw.c. */
-int rd_raw_is_start(const char *p, size_t n);
-size_t rd_raw_split(const char *d, size_t off, size_t lim,
-    struct rd_record *rec, int *has_cl);
+#include "rd_common.h"
 
 /* How far into a line the " :: " after the prefix may be. */
 #define RD_UCCAPI_PREFIX_MAX 80
