@@ -1,0 +1,409 @@
+#!/bin/sh
+# Hostile inputs for the batch face: logs full of terminal escapes, random
+# bytes, huge lines, 100k headers, directories, FIFOs, /dev/zero, missing
+# and unreadable paths, a file truncated while mapped. sipsnoop must not
+# crash, hang, write to its inputs or let a log drive the terminal.
+#
+#   SIPSNOOP=build/sipsnoop sh tests/robust/run.sh      (make check runs it)
+#   ROBUST_FULL=1 ...   also the 1 GB random-bytes file (slow, manual)
+#
+# One line per case, then "N passed, N failed"; exit 1 when a case failed.
+
+SIPSNOOP=${SIPSNOOP:-build/sipsnoop}
+HOSTILE=tests/data/hostile
+GOOD=$HOSTILE/escapes.sip
+npass=0
+nfail=0
+nskip=0
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-robust.XXXXXX") || exit 1
+cleanup() {
+	[ -n "${writer:-}" ] && kill "$writer" 2>/dev/null
+	chmod -R u+rwx "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+pass() { npass=$((npass + 1)); echo "PASS $1${2:+ ($2)}"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL $1: $2"; }
+skip() { nskip=$((nskip + 1)); echo "SKIP $1: $2"; }
+
+# run LIMIT ARGS...: runs sipsnoop with a time limit; sets rc, and leaves
+# stdout in $T/out and stderr in $T/err.
+run() {
+	limit=$1
+	shift
+	timeout -k 5 "$limit" $SIPSNOOP "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+
+# What every case checks: no time-out, no signal, no sanitizer report.
+sane() {
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "did not finish in time (killed)"
+		return 1
+	fi
+	if [ "$rc" -ge 128 ]; then
+		echo "died of signal $((rc - 128))"
+		return 1
+	fi
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation|Bus error' "$T/err"; then
+		echo "sanitizer: $(grep -m1 -E 'ERROR|runtime error' "$T/err")"
+		return 1
+	fi
+	return 0
+}
+
+# Text an untrusted log may not put on a terminal: C0 controls other than
+# tab and newline, DEL, C1 (as UTF-8 or raw), invalid UTF-8, bidi controls.
+cat >"$T/clean.py" <<'EOF'
+import sys
+data = open(sys.argv[1], "rb").read()
+try:
+    text = data.decode("utf-8")
+except UnicodeDecodeError as e:
+    print("invalid UTF-8 at byte %d: %r" % (e.start, data[max(0, e.start - 20):e.start + 4]))
+    sys.exit(1)
+bad = set(range(0x00, 0x20)) - {0x09, 0x0a} | {0x7f} | set(range(0x80, 0xa0)) | \
+    set(range(0x202a, 0x202f)) | set(range(0x2066, 0x206a)) | {0x200e, 0x200f, 0x061c}
+for i, ch in enumerate(text):
+    if ord(ch) in bad:
+        print("raw U+%04X in output near %r" % (ord(ch), text[max(0, i - 30):i]))
+        sys.exit(1)
+if len(sys.argv) > 2:
+    import json
+    for n, line in enumerate(text.splitlines(), 1):
+        try:
+            json.loads(line)
+        except ValueError as e:
+            print("line %d is not JSON: %s" % (n, e))
+            sys.exit(1)
+EOF
+
+have_python=1
+command -v python3 >/dev/null 2>&1 || have_python=0
+
+# Checksums of every input, compared after each case: sipsnoop never
+# writes to what it reads.
+sums() {
+	find "$HOSTILE" "$T/in" -type f 2>/dev/null | sort | xargs cksum 2>/dev/null
+}
+# snap after creating or removing an input; inputs_intact after a case.
+snap() { sums >"$T/sums.before"; }
+inputs_intact() {
+	sums >"$T/sums.now"
+	if ! cmp -s "$T/sums.before" "$T/sums.now"; then
+		fail "$1/inputs-unchanged" "an input changed: $(diff "$T/sums.before" "$T/sums.now" | head -3 | tr '\n' ' ')"
+	fi
+	cp "$T/sums.now" "$T/sums.before"
+}
+mkdir -p "$T/in"
+snap
+
+# --- hostile content in every batch output --------------------------------
+for f in "$HOSTILE"/*; do
+	name=${f##*/}
+	for mode in --list --dialogs --registrations --flow "--json --list" "--json --dialogs" "--json --registrations"; do
+		case_name="hostile/$name/$(echo "$mode" | tr -d ' -' )"
+		run 60 $mode "$f"
+		why=$(sane) || { fail "$case_name" "$why"; continue; }
+		if [ "$rc" != 0 ]; then
+			fail "$case_name" "exit $rc: $(head -c 200 "$T/err")"
+			continue
+		fi
+		# (--registrations prints nothing for a log without REGISTER.)
+		if [ ! -s "$T/out" ] && [ "${mode#*registrations}" = "$mode" ]; then
+			fail "$case_name" "no output"
+			continue
+		fi
+		if [ $have_python = 1 ]; then
+			case $mode in
+			*json*) why=$(python3 "$T/clean.py" "$T/out" json) ;;
+			*) why=$(python3 "$T/clean.py" "$T/out") ;;
+			esac
+			[ $? = 0 ] || { fail "$case_name" "$why"; continue; }
+		elif LC_ALL=C grep -q "$(printf '\033')" "$T/out"; then
+			fail "$case_name" "raw ESC in output"
+			continue
+		fi
+		# The escapes are shown, not dropped: the Call-ID with ESC in it
+		# must still be there in visible form (\e or \u001b).
+		case $mode in
+		*registrations*|*flow*) ;;
+		*)	if ! grep -qE 'esc-(\\e|\\u001b)\[31mred' "$T/out"; then
+				fail "$case_name" "the Call-ID with ESC is not shown as a visible escape"
+				continue
+			fi ;;
+		esac
+		pass "$case_name"
+	done
+	inputs_intact "hostile/$name"
+done
+
+# Messages on stderr name files as given; they must not carry raw escapes
+# either (a file name can hold ESC).
+esc_name="$T/in/evil$(printf '\033')]52;c;eA==$(printf '\007').log"
+printf 'junk\n' >"$esc_name"
+run 20 --list "$esc_name"
+why=$(sane) || fail "hostile/filename-on-stderr" "$why"
+if [ -z "$why" ]; then
+	if LC_ALL=C grep -q "$(printf '\033')" "$T/err"; then
+		fail "hostile/filename-on-stderr" "raw ESC from the file name in the error message"
+	else
+		pass "hostile/filename-on-stderr"
+	fi
+fi
+rm -f "$esc_name"
+
+# --- random bytes ---------------------------------------------------------
+random_case() {
+	mb=$1
+	head -c $((mb * 1024 * 1024)) /dev/urandom >"$T/in/random.bin"
+	snap
+	run "$2" --list "$T/in/random.bin"
+	why=$(sane) || { fail "random-${mb}MB" "$why"; return; }
+	if [ "$rc" = 1 ] && grep -q "random.bin.*no SIP messages found" "$T/err"; then
+		pass "random-${mb}MB"
+	else
+		fail "random-${mb}MB" "exit $rc, stderr: $(head -c 200 "$T/err")"
+	fi
+	inputs_intact "random-${mb}MB"
+	rm -f "$T/in/random.bin"
+	snap
+}
+random_case 8 60
+# Random bytes after a valid start: the probe accepts it, and the rest must
+# be skipped as junk, not crash anything.
+{ cat "$GOOD"; head -c 2097152 /dev/urandom; cat "$GOOD"; } >"$T/in/mixed.sip"
+run 60 --list "$T/in/mixed.sip"
+why=$(sane) || fail "random-after-sip" "$why"
+[ -z "$why" ] && { [ "$rc" = 0 ] && [ -s "$T/out" ] && pass "random-after-sip" ||
+	fail "random-after-sip" "exit $rc: $(head -c 200 "$T/err")"; }
+rm -f "$T/in/mixed.sip"
+snap
+if [ -n "${ROBUST_FULL:-}" ]; then
+	random_case 1024 900
+else
+	skip "random-1GB" "manual: ROBUST_FULL=1"
+fi
+
+# --- one 100 MB line ------------------------------------------------------
+head -c 100000000 /dev/zero | tr '\0' 'a' >"$T/in/line.txt"
+printf '\n' >>"$T/in/line.txt"
+snap
+run 120 --list "$T/in/line.txt"
+why=$(sane) || fail "line-100MB" "$why"
+[ -z "$why" ] && { [ "$rc" = 1 ] && grep -q "line.txt" "$T/err" && pass "line-100MB" "exit 1, named" ||
+	fail "line-100MB" "exit $rc, stderr: $(head -c 200 "$T/err")"; }
+inputs_intact "line-100MB"
+rm -f "$T/in/line.txt"
+snap
+
+# A real message whose Subject is one 100 MB line: listed, in bounded time.
+{
+	printf 'INVITE sip:bob@example.com SIP/2.0\r\nCall-ID: longline@example.com\r\n'
+	printf 'CSeq: 1 INVITE\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nSubject: '
+	head -c 100000000 /dev/zero | tr '\0' 'b'
+	printf '\r\nContent-Length: 0\r\n\r\n'
+} >"$T/in/longhdr.sip"
+snap
+run 120 --list "$T/in/longhdr.sip"
+why=$(sane) || fail "header-100MB" "$why"
+[ -z "$why" ] && { [ "$rc" = 0 ] && grep -q "longline@example.com" "$T/out" && pass "header-100MB" ||
+	fail "header-100MB" "exit $rc, stderr: $(head -c 200 "$T/err")"; }
+run 120 --json --list "$T/in/longhdr.sip"
+why=$(sane) || fail "header-100MB/json" "$why"
+[ -z "$why" ] && { [ "$rc" = 0 ] && grep -q "longline@example.com" "$T/out" && pass "header-100MB/json" ||
+	fail "header-100MB/json" "exit $rc, stderr: $(head -c 200 "$T/err")"; }
+inputs_intact "header-100MB"
+rm -f "$T/in/longhdr.sip"
+snap
+
+# --- 100k headers in one message ------------------------------------------
+awk 'BEGIN {
+	printf "INVITE sip:bob@example.com SIP/2.0\r\nCall-ID: manyheaders@example.com\r\n"
+	printf "CSeq: 1 INVITE\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\n"
+	for (i = 0; i < 100000; i++) printf "X-Header-%d: value %d\r\n", i, i
+	printf "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKlast\r\nContent-Length: 0\r\n\r\n"
+	printf "SIP/2.0 200 OK\r\nCall-ID: manyheaders@example.com\r\nCSeq: 1 INVITE\r\n"
+	printf "From: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>;tag=2\r\nContent-Length: 0\r\n\r\n"
+}' >"$T/in/headers.sip"
+snap
+for mode in --list --dialogs "--json --list"; do
+	run 60 $mode "$T/in/headers.sip"
+	why=$(sane) || { fail "100k-headers/$mode" "$why"; continue; }
+	if [ "$rc" = 0 ] && grep -q "manyheaders@example.com" "$T/out"; then
+		pass "100k-headers/$mode"
+	else
+		fail "100k-headers/$mode" "exit $rc, stderr: $(head -c 200 "$T/err")"
+	fi
+done
+inputs_intact "100k-headers"
+rm -f "$T/in/headers.sip"
+snap
+
+# --- inputs that cannot be read -------------------------------------------
+# Each alone: exit 1 and a message naming it. With a good file: the good
+# file is listed and the exit status is 0.
+mkdir -p "$T/in/adir"
+mkfifo "$T/in/empty.fifo" 2>/dev/null
+# bad_case LABEL PATH [LIMIT [PREP]]: PREP is run before each run (a FIFO
+# needs a new writer each time).
+bad_case() {
+	label=$1
+	path=$2
+	limit=${3:-30}
+	prep=${4:-:}
+	$prep
+	run "$limit" --list "$path"
+	why=$(sane) || { fail "$label/alone" "$why"; return; }
+	if [ "$rc" = 1 ] && grep -qF "$path" "$T/err"; then
+		pass "$label/alone" "$(head -n1 "$T/err")"
+	else
+		fail "$label/alone" "exit $rc, stderr: $(head -c 200 "$T/err")"
+	fi
+	$prep
+	run "$limit" --list "$path" "$GOOD"
+	why=$(sane) || { fail "$label/with-good" "$why"; return; }
+	if ! grep -qF "$path" "$T/err"; then
+		fail "$label/with-good" "no message naming $path"
+	elif ! grep -q "plain-1@example.com" "$T/out"; then
+		fail "$label/with-good" "the good file is not listed"
+	elif [ "$rc" != 0 ]; then
+		fail "$label/with-good" "exit $rc although $GOOD was read"
+	else
+		pass "$label/with-good"
+	fi
+}
+bad_case missing "$T/in/no-such-file.log"
+bad_case directory "$T/in/adir"
+# ENOTDIR fails for root too (CI runs as root).
+bad_case under-a-file "$GOOD/child.log"
+if [ "$(id -u)" != 0 ]; then
+	cp "$GOOD" "$T/in/noperm.sip"
+	chmod 000 "$T/in/noperm.sip"
+	bad_case unreadable "$T/in/noperm.sip"
+	chmod 644 "$T/in/noperm.sip"
+	rm -f "$T/in/noperm.sip"
+else
+	skip "unreadable/mode-000" "running as root; under-a-file covers the error path"
+fi
+# /dev/zero: endless; refused (a special file) or capped, never a hang.
+bad_case dev-zero /dev/zero 20
+# A FIFO whose writer closes without writing: empty input.
+empty_writer() {
+	[ -n "${writer:-}" ] && { kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null; }
+	( : >"$T/in/empty.fifo" ) &
+	writer=$!
+}
+if [ -p "$T/in/empty.fifo" ]; then
+	bad_case fifo-empty "$T/in/empty.fifo" 30 empty_writer
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	writer=
+else
+	skip "fifo-empty" "mkfifo not available"
+fi
+
+# A FIFO that carries a trace: read like a pipe (or refused with a message).
+if mkfifo "$T/in/trace.fifo" 2>/dev/null; then
+	( cat "$GOOD" >"$T/in/trace.fifo" ) &
+	writer=$!
+	run 30 --list "$T/in/trace.fifo"
+	why=$(sane)
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	writer=
+	if [ -n "$why" ]; then
+		fail "fifo-trace" "$why"
+	elif [ "$rc" = 0 ] && grep -q "plain-1@example.com" "$T/out"; then
+		pass "fifo-trace" "read like a pipe"
+	elif [ "$rc" = 1 ] && grep -qF "trace.fifo" "$T/err"; then
+		pass "fifo-trace" "refused: $(head -n1 "$T/err")"
+	else
+		fail "fifo-trace" "exit $rc, stderr: $(head -c 200 "$T/err")"
+	fi
+fi
+
+# Everything bad at once, then with one good file among them.
+set -- "$T/in/no-such-file.log" "$T/in/adir" "$GOOD/child.log" /dev/zero
+run 30 --list "$@"
+why=$(sane) || fail "all-bad" "$why"
+[ -z "$why" ] && { [ "$rc" = 1 ] && [ "$(grep -c . "$T/err")" -ge 4 ] && pass "all-bad" "exit 1, $(grep -c . "$T/err") messages" ||
+	fail "all-bad" "exit $rc, stderr: $(head -c 300 "$T/err")"; }
+run 60 --list "$@" "$GOOD"
+why=$(sane) || fail "all-bad-one-good" "$why"
+[ -z "$why" ] && { [ "$rc" = 0 ] && grep -q "plain-1@example.com" "$T/out" && pass "all-bad-one-good" ||
+	fail "all-bad-one-good" "exit $rc, stderr: $(head -c 300 "$T/err")"; }
+inputs_intact "unreadable-inputs"
+
+# --- a file truncated while it is mapped ------------------------------------
+# sipsnoop maps plain files. The file is made large, sipsnoop started, and
+# as soon as /proc shows the mapping it is stopped, the file cut to 4 KiB
+# and sipsnoop continued: touching the lost pages raises SIGBUS unless the
+# source module guards against it. Expected: no death, what was read kept,
+# a message naming the file.
+trunc_case() {
+	f="$T/in/shrinking.sip"
+	cat "$GOOD" >"$f"
+	snap
+	i=0
+	while [ "$(wc -c <"$f")" -lt 64000000 ] && [ $i -lt 30 ]; do
+		cat "$f" "$f" >"$f.2" && mv "$f.2" "$f"
+		i=$((i + 1))
+	done
+	[ -d /proc/self ] || { skip "truncated-while-mapped" "no /proc"; return; }
+	$SIPSNOOP --list "$f" >"$T/out" 2>"$T/err" </dev/null &
+	pid=$!
+	n=0
+	while [ $n -lt 3000 ] && kill -0 $pid 2>/dev/null && ! grep -q "shrinking.sip" /proc/$pid/maps 2>/dev/null; do
+		n=$((n + 1))
+		sleep 0.01 2>/dev/null
+	done
+	if ! kill -STOP $pid 2>/dev/null; then
+		wait $pid
+		skip "truncated-while-mapped" "sipsnoop finished before the file was seen mapped"
+		return
+	fi
+	if ! grep -q "shrinking.sip" /proc/$pid/maps 2>/dev/null; then
+		kill -CONT $pid
+		wait $pid
+		skip "truncated-while-mapped" "the file was not mapped (read into memory?)"
+		return
+	fi
+	truncate -s 4096 "$f"
+	snap
+	kill -CONT $pid
+	wait $pid
+	rc=$?
+	why=$(sane) || { fail "truncated-while-mapped" "$why"; return; }
+	if grep -q "shrinking.sip" "$T/err"; then
+		pass "truncated-while-mapped" "exit $rc: $(head -n1 "$T/err")"
+	else
+		fail "truncated-while-mapped" "exit $rc, nothing on stderr names the truncated file"
+	fi
+	rm -f "$f"
+	snap
+}
+trunc_case
+
+# --- opened read-only -----------------------------------------------------
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	strace -f -e trace=open,openat,creat,truncate,ftruncate -o "$T/strace" \
+		$SIPSNOOP --list "$HOSTILE"/* >/dev/null 2>&1 </dev/null
+	bad=$(grep -E "$HOSTILE" "$T/strace" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|truncate|creat\(')
+	if [ -z "$(grep -E "$HOSTILE" "$T/strace")" ]; then
+		fail "read-only-open" "strace saw no open of the inputs"
+	elif [ -n "$bad" ]; then
+		fail "read-only-open" "$(echo "$bad" | head -1)"
+	else
+		pass "read-only-open" "$(grep -cE "$HOSTILE" "$T/strace") opens, all O_RDONLY"
+	fi
+else
+	skip "read-only-open" "strace not available"
+fi
+inputs_intact "final"
+
+echo "$npass passed, $nfail failed${nskip:+, $nskip skipped}"
+[ "$nfail" = 0 ]
