@@ -929,8 +929,15 @@ filter_compile(const char *expr, char **err, int *errcol)
 			*err = ps.lx.err;
 		else
 			free(ps.lx.err);
-		if (errcol != NULL)
-			*errcol = ps.lx.errcol;
+		if (errcol != NULL) {
+			/* A column counts characters, not bytes, so that a
+			 * caret under the expression lands right. */
+			int i, col = 0;
+
+			for (i = 0; i < ps.lx.errcol && expr[i] != '\0'; i++)
+				col += ((unsigned char)expr[i] & 0xc0) != 0x80;
+			*errcol = col;
+		}
 		return NULL;
 	}
 	f = xcalloc(1, sizeof *f);

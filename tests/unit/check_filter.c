@@ -323,6 +323,9 @@ START_TEST(test_errors)
 	BAD("before:10:00:00.", 7, "bad time");
 	BAD("after:2024-13-01", 6, "bad time");
 	BAD("header:=x", 7, "missing header name");
+	/* Columns count characters: "é" is one. */
+	BAD("\xc3\xa9t\xc3\xa9 or", 6, "after 'or'");
+	BAD("\"\xc3\xa9\" )", 4, "unbalanced ')'");
 }
 END_TEST
 
