@@ -22,6 +22,7 @@ struct engine_file {
 	struct reader *rd;	/* NULL once the file is fully read */
 	char local_name[128];
 	size_t nmsgs;
+	int shrank_warned;	/* the "file shrank" warning was given */
 };
 
 struct engine_warning {

@@ -11,7 +11,13 @@ struct source {
 	const char *data;	/* the bytes (not NUL-terminated) */
 	size_t len;
 	int mapped;		/* data is an mmap of the file */
+	volatile int truncated;	/* the file shrank while mapped (see guard) */
 };
+
+/* Installs the SIGBUS guard: reading a mapped file that another process
+ * truncated then yields zero bytes and sets the source's truncated flag
+ * instead of killing the program. Call once at start; 0 or -1. */
+int source_guard(void);
 
 /* Opens path read-only ("-" is stdin). Returns a new source, or NULL with
  * *err set to a message naming the file (caller frees *err). Directories,

@@ -262,6 +262,7 @@ main(int argc, char **argv)
 	char *err = NULL, *defpath = NULL, *end;
 
 	setlocale(LC_ALL, "");
+	source_guard();
 	opterr = 0;
 	memset(&bo, 0, sizeof bo);
 	memset(&ao, 0, sizeof ao);

@@ -293,6 +293,31 @@ engine_take_warnings(struct engine *e, uint16_t fileno, struct reader *r)
 	r->nwarnings = 0;
 }
 
+/* A file truncated by another process while mapped reads as zeros from
+ * there on (source_guard); say so once, naming the file. */
+static void
+engine_check_shrunk(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfiles; i++) {
+		struct engine_file *f = &e->files[i];
+
+		if (!f->src->truncated || f->shrank_warned)
+			continue;
+		f->shrank_warned = 1;
+		e->warns = xgrow(e->warns, &e->capwarns, e->nwarns + 1,
+				 sizeof *e->warns);
+		e->warns[e->nwarns].file = (uint16_t)i;
+		e->warns[e->nwarns].line = 0;
+		e->warns[e->nwarns].msg = xstrdup(
+			"the file shrank while it was being read (truncated or "
+			"rewritten by another program); what was read before is "
+			"shown");
+		e->nwarns++;
+	}
+}
+
 /* Several files: one time line. The index is sorted and the dialogs are
  * built again over the new ids, then every dialog is rated. */
 static void
@@ -343,6 +368,7 @@ engine_step(struct engine *e, size_t budget)
 	}
 	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);
+	engine_check_shrunk(e);
 	engine_rate_touched(e);
 	if (e->cur < e->nfiles)
 		return 1;

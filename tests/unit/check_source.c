@@ -226,6 +226,43 @@ START_TEST(test_stdin_pipe)
 }
 END_TEST
 
+START_TEST(test_device_refused)
+{
+	char *err = NULL;
+
+	ck_assert_ptr_null(source_open("/dev/zero", &err));
+	ck_assert_str_eq(err, "/dev/zero: is a device, not a log file");
+	free(err);
+}
+END_TEST
+
+/* Another program truncates a mapped file while it is being read: with the
+ * guard the bytes past the new end read as zeros and the source says so. */
+START_TEST(test_truncated_while_mapped)
+{
+	size_t n = 1 << 20, i;
+	char *big = xmalloc(n), *path, *err = NULL;
+	struct source *src;
+	unsigned long sum = 0;
+
+	memset(big, 'x', n);
+	path = write_file("shrinks.log", big, n);
+	ck_assert_int_eq(source_guard(), 0);
+	src = source_open(path, &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(src->mapped, 1);
+	ck_assert_int_eq(src->truncated, 0);
+	ck_assert_int_eq(truncate(path, 100), 0);
+	for (i = 0; i < src->len; i++)
+		sum += (unsigned char)src->data[i];
+	ck_assert_uint_eq(sum, 100ul * 'x');
+	ck_assert_int_eq(src->truncated, 1);
+	source_free(src);
+	free(path);
+	free(big);
+}
+END_TEST
+
 START_TEST(test_from_mem_copies)
 {
 	char buf[] = "SIP/2.0 200 OK\r\n";
@@ -262,6 +299,8 @@ source_suite(void)
 	tcase_add_test(tc, test_fifo);
 	tcase_add_test(tc, test_stdin_pipe);
 	tcase_add_test(tc, test_from_mem_copies);
+	tcase_add_test(tc, test_device_refused);
+	tcase_add_test(tc, test_truncated_while_mapped);
 	suite_add_tcase(s, tc);
 	return s;
 }
