@@ -1015,21 +1015,22 @@ value_match(const char *pat, size_t plen, struct span s)
 	return str_ieq(pat, plen, s.p, s.n);
 }
 
-/* user:, from:, to: against one URI: the user part, or the whole URI with
- * or without its scheme. */
+/* user:, from:, to: against one URI: its user part, or user@host (with or
+ * without the port; URI parameters left out), with or without the scheme:
+ * user:alice, user:alice@example.com, user:sip:alice@example.com:5061. */
 static int
 uri_match(const struct node *n, struct span uri)
 {
-	struct span user, host, pat = { n->val, n->vlen };
-
+	struct span user, host, core, pat = { n->val, n->vlen };
 	struct span rest = strip_scheme(uri);
+	size_t i;
 
 	if (uri.n == 0)
 		return 0;
 	pat = strip_scheme(pat);
-	/* Both the user part and the whole URI start right after the
-	 * scheme: most strings of the intern table fail on the first byte,
-	 * and binding scans them all. */
+	/* Both the user part and user@host start right after the scheme:
+	 * most strings of the intern table fail on the first byte, and
+	 * binding scans them all. */
 	if (pat.n > 0 && pat.p[0] != '*' && (rest.n == 0 ||
 	    tolower((unsigned char)rest.p[0]) !=
 	    tolower((unsigned char)pat.p[0])))
@@ -1037,7 +1038,21 @@ uri_match(const struct node *n, struct span uri)
 	sipmsg_uri_parts(uri, &user, &host);
 	if (user.n > 0 && value_match(pat.p, pat.n, user))
 		return 1;
-	return value_match(pat.p, pat.n, rest);
+	core = rest;
+	if (host.p != NULL && host.p >= rest.p &&
+	    host.p + host.n <= rest.p + rest.n)
+		core.n = (size_t)(host.p + host.n - rest.p);
+	if (value_match(pat.p, pat.n, core))
+		return 1;
+	/* Without the port, unless the pattern gives one. */
+	for (i = core.n; i > 0 && isdigit((unsigned char)core.p[i - 1]); i--)
+		;
+	if (i > 0 && i < core.n && core.p[i - 1] == ':' &&
+	    (i < 2 || core.p[i - 2] != ':')) {
+		core.n = i - 1;
+		return value_match(pat.p, pat.n, core);
+	}
+	return 0;
 }
 
 /* The host of an endpoint "host:port", "[v6]:port", "host" or a bare v6. */

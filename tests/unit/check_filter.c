@@ -360,6 +360,11 @@ START_TEST(test_fields)
 	SEL(e, "user:*@corp.example.com", "4");
 	SEL(e, "user:al", "");			/* no substring */
 	SEL(e, "user:10.0.0.2", "6");		/* a URI without user */
+	SEL(e, "user:alice@10.0.0.1", "0,2,3");	/* Contact, port left out */
+	SEL(e, "user:sip:alice@10.0.0.1:5060", "0,2,3");
+	SEL(e, "user:alice@10.0.0.1:5070", "");
+	SEL(e, "user:erin@10.0.0.9", "6");
+	SEL(e, "user:*@10.0.0.9", "6");
 
 	/* from: and to: on one header only. */
 	SEL(e, "from:carol", "4,5");
