@@ -253,7 +253,9 @@ lex_next(struct lexer *lx, struct token *t)
 		return;
 	case '-':
 	case '!':
-		if (!lex_is_break(s[start + 1])) {
+		/* A negation when a term follows at once: -method:options,
+		 * -(a or b); a lone dash is a word. */
+		if (!lex_is_break(s[start + 1]) || s[start + 1] == '(') {
 			lx->pos++;
 			t->type = T_NOT;
 			return;

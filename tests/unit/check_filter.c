@@ -276,6 +276,10 @@ START_TEST(test_precedence)
 	DUMP("not a b", "(and (not (text \"a\")) (text \"b\"))");
 	DUMP("-a or b", "(or (not (text \"a\")) (text \"b\"))");
 	DUMP("!a", "(not (text \"a\"))");
+	DUMP("-(a or b) c",
+	    "(and (not (or (text \"a\") (text \"b\"))) (text \"c\"))");
+	DUMP("!(a)", "(not (text \"a\"))");
+	DUMP("a - b", "(and (text \"a\") (text \"-\") (text \"b\"))");
 	DUMP("not not a", "(not (not (text \"a\")))");
 	DUMP("not (a or b)", "(not (or (text \"a\") (text \"b\")))");
 	DUMP("(a or b) c",
