@@ -61,6 +61,7 @@ enum action {
 	ACT_PREV_ERROR,
 	/* Views. */
 	ACT_REGREPORT,
+	ACT_WARNINGS,
 	ACT_SAVE,
 	ACT_TIME_MODE,
 	ACT_WRAP,

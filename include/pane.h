@@ -9,6 +9,7 @@
 #include "keymap.h"
 
 struct view;
+struct engine;
 
 /* What an action did; a set of bits. */
 #define RE_NONE		0x0	/* not for this pane */
@@ -53,6 +54,9 @@ struct pane *pane_flow_new(struct view *v);
 struct pane *pane_report_new(struct view *v);
 /* The help screen lists every key of the keymap. */
 struct pane *pane_help_new(void);
+/* The reading warnings of e (junk skipped, records cut short ...), one a
+ * line with file and line number. */
+struct pane *pane_warnings_new(const struct engine *e);
 void pane_free(struct pane *p);
 
 /* Draws p into r (nothing when r is empty). */

@@ -249,17 +249,22 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 
 	/* The verdict first: it is why the user looks at this message. */
 	role = theme_severity_role(m->severity);
-	strbuf_addf(&sb, "%s", severity_name(m->severity));
-	for (i = 0; i < sb.len; i++) {
-		if (sb.buf[i] >= 'a' && sb.buf[i] <= 'z')
-			sb.buf[i] = (char)(sb.buf[i] - 'a' + 'A');
+	if (m->severity != SEV_NONE) {
+		strbuf_addf(&sb, "%s", severity_name(m->severity));
+		for (i = 0; i < sb.len; i++) {
+			if (sb.buf[i] >= 'a' && sb.buf[i] <= 'z')
+				sb.buf[i] = (char)(sb.buf[i] - 'a' + 'A');
+		}
+		ddoc_add_safe(d, role, sb.buf, sb.len);
+		ddoc_adds(d, ROLE_DIM, " ");
 	}
-	ddoc_add_safe(d, role, sb.buf, sb.len);
 	if (v->rules != NULL && m->rule != 0) {
-		ddoc_adds(d, ROLE_DIM, " (");
+		ddoc_adds(d, ROLE_DIM, "(");
 		ddoc_adds(d, ROLE_DIM, rules_rule_name(v->rules, m->rule));
 		ddoc_adds(d, ROLE_DIM, ")");
-	}
+	} else if (m->severity == SEV_NONE)
+		ddoc_adds(d, ROLE_DIM, v->rules != NULL ? "(no rule matched)" :
+		    "(no rules loaded)");
 	strbuf_reset(&sb);
 	if (v->rules != NULL)
 		rules_explain(v->rules, v->e, id, &sb);

@@ -5,6 +5,8 @@
 
 #include "pane.h"
 #include "theme.h"
+#include "engine.h"
+#include "source.h"
 #include "util.h"
 
 struct phelp_line {
@@ -34,6 +36,7 @@ pane_help_cb(void *arg, const char *keys, const char *help)
 	pane_help_add(arg, keys, help, ROLE_DEFAULT);
 }
 
+
 static void
 pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -41,8 +44,8 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 	struct rect c;
 	int y, kw = 22;
 
-	c = pane_heading(p, g, r, "Help",
-	    "q/Esc/? close, arrows scroll");
+	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
+	    "q/Esc close, arrows scroll");
 	p->rows = c.h;
 	if (p->top > (int)h->n - c.h)
 		p->top = (int)h->n - c.h;
@@ -60,7 +63,7 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 		}
 		grid_puts(g, c.x + 3, c.y + y, c.x + 2 + kw, ROLE_HELP_KEY,
 		    l->keys);
-		grid_puts(g, c.x + 3 + kw, c.y + y, c.x + c.w, ROLE_DEFAULT,
+		grid_puts(g, c.x + 3 + kw, c.y + y, c.x + c.w, l->role,
 		    l->text);
 	}
 }
@@ -158,5 +161,43 @@ pane_help_new(void)
 	    "header:NAME[=TEXT] word \"phrase\" /regex/i", ROLE_DEFAULT);
 	pane_help_add(h, NULL, "  and by juxtaposition, or, not / -, "
 	    "( ), dialog:(EXPR)", ROLE_DEFAULT);
+	return p;
+}
+
+static const struct pane_ops pane_warnings_ops = {
+	"warnings", pane_help_draw, pane_help_action, NULL, pane_help_free,
+};
+
+struct pane *
+pane_warnings_new(const struct engine *e)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+	struct phelp *h = xcalloc(1, sizeof *h);
+	struct strbuf sb;
+	size_t i, n = engine_nwarnings(e);
+
+	p->ops = &pane_warnings_ops;
+	p->data = h;
+	p->focused = 1;
+	if (n == 0)
+		pane_help_add(h, NULL, "no warnings: every input was read "
+		    "cleanly", ROLE_DEFAULT);
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		const struct engine_warning *w = engine_warning(e, i);
+		const struct engine_file *f = engine_file(e, w->file);
+
+		strbuf_reset(&sb);
+		/* File names and messages may quote log bytes. */
+		if (f != NULL)
+			sanitize_append(&sb, f->src->path,
+			    strlen(f->src->path), 0);
+		if (w->line)
+			strbuf_addf(&sb, ":%u", (unsigned)w->line);
+		strbuf_adds(&sb, ": ");
+		sanitize_append(&sb, w->msg, strlen(w->msg), 0);
+		pane_help_add(h, NULL, sb.buf, ROLE_SEV_WARNING);
+	}
+	strbuf_free(&sb);
 	return p;
 }

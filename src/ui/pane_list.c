@@ -210,6 +210,11 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			const char *src = engine_str(v->e, m->src);
 			const char *dst = engine_str(v->e, m->dst);
 
+			if (*src == '\0')
+				src = "-";
+			if (*dst == '\0')
+				dst = "-";
+
 			/* The shorter side keeps its whole text when it
 			 * can ("local"), the other gets the rest. */
 			ws = grid_text_width(src, strlen(src));

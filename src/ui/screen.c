@@ -129,6 +129,10 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	if (!engine_done(s->e))
 		snprintf(prog, sizeof prog, " indexing %u%% ",
 		    engine_progress(s->e) / 10);
+	else if (engine_nwarnings(s->e) > 0)
+		snprintf(prog, sizeof prog, " %zu warning%s ",
+		    engine_nwarnings(s->e),
+		    engine_nwarnings(s->e) == 1 ? "" : "s");
 	pw = (int)strlen(prog);
 	x = grid_put(g, r.x, r.y, r.x + r.w - pw, ROLE_TITLE, sb.buf, sb.len);
 	(void)x;
@@ -494,12 +498,13 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	int re;
 	enum action a;
 
-	a = keymap_lookup(s->overlay->ops->action != NULL &&
-	    strcmp(s->overlay->ops->name, "help") == 0 ? KM_HELP : KM_NORMAL,
-	    key);
+	/* Text overlays (help, warnings) scroll and close with the help
+	 * keys; the report is a list and takes the normal ones. */
+	a = keymap_lookup(strcmp(s->overlay->ops->name, "report") != 0 ?
+	    KM_HELP : KM_NORMAL, key);
 	if (a == ACT_QUIT)
 		return RE_QUIT;
-	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "help") != 0) {
+	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "report") == 0) {
 		pane_free(s->overlay);
 		s->overlay = pane_help_new();
 		return RE_REDRAW;
@@ -548,6 +553,9 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_REGREPORT:
 		s->overlay = pane_report_new(v);
 		return RE_REDRAW;
+	case ACT_WARNINGS:
+		s->overlay = pane_warnings_new(s->e);
+		return RE_REDRAW;
 	case ACT_REDRAW:
 		s->force_clear = 1;
 		return RE_REDRAW;
@@ -585,6 +593,10 @@ screen_key(struct screen *s, uint32_t key)
 			return RE_REDRAW;
 		}
 		view_push_dialog(v, m->call_id);
+		/* "and show its flow": a maximised list would hide it. */
+		if (s->maximised == LP_LIST)
+			s->maximised = LP_NONE;
+		v->flow_all = 0;
 		screen_message(s, 0, "dialog: %zu messages  (]/[ step, Esc: "
 		    "back)", v->nids);
 		return RE_REDRAW | RE_SELECT;

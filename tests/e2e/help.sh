@@ -18,4 +18,13 @@ check "F1 shows help" e2e_wait "sipsnoop keys"
 e2e_keys q
 check "q closes help, not the viewer" e2e_wait_gone "sipsnoop keys"
 check "viewer still there" e2e_wait "6/6 msgs"
+
+# W lists the reading warnings of a log with junk in it.
+e2e_start 120 40 --rules data/rules.conf tests/data/junk.cls.log
+check "a log with junk says it has warnings" e2e_wait_re "[0-9]+ warnings? *$"
+e2e_keys W
+check "W lists them with file and line" \
+	e2e_wait_re "tests/data/junk.cls.log:[0-9]+: "
+e2e_keys Escape
+check "Esc closes the warnings" e2e_wait_gone "q/Esc close"
 e2e_done
