@@ -382,7 +382,11 @@ lex_next(struct lexer *lx, struct token *t)
 struct parser {
 	struct lexer lx;
 	struct token tok;	/* current token */
+	int depth;		/* of not, dialog: and parentheses */
 };
+
+/* Nesting beyond this is refused: the parser and the evaluator recurse. */
+#define FILTER_MAX_DEPTH 256
 
 static void
 node_free(struct node *n)
@@ -744,6 +748,11 @@ parse_unary(struct parser *ps)
 
 	if (ps->lx.err != NULL)
 		return NULL;
+	if ((t->type == T_NOT || t->type == T_DIALOG || t->type == T_LPAREN) &&
+	    ps->depth >= FILTER_MAX_DEPTH) {
+		parse_error(ps, col, "expression nested too deeply");
+		return NULL;
+	}
 	switch (t->type) {
 	case T_NOT:
 	case T_DIALOG:
@@ -757,7 +766,10 @@ parse_unary(struct parser *ps)
 				    "expected a term here");
 			return NULL;
 		}
-		if ((kid = parse_unary(ps)) == NULL) {
+		ps->depth++;
+		kid = parse_unary(ps);
+		ps->depth--;
+		if (kid == NULL) {
 			node_free(n);
 			return NULL;
 		}
@@ -769,7 +781,10 @@ parse_unary(struct parser *ps)
 			parse_error(ps, ps->tok.col, "empty parentheses");
 			return NULL;
 		}
-		if ((n = parse_or(ps)) == NULL)
+		ps->depth++;
+		n = parse_or(ps);
+		ps->depth--;
+		if (n == NULL)
 			return NULL;
 		if (ps->tok.type != T_RPAREN) {
 			node_free(n);

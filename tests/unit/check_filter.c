@@ -327,6 +327,34 @@ START_TEST(test_errors)
 	BAD("before:10:00:00.", 7, "bad time");
 	BAD("after:2024-13-01", 6, "bad time");
 	BAD("header:=x", 7, "missing header name");
+	/* Deep nesting is refused, not a stack overflow. */
+	{
+		struct strbuf sb;
+		char *err = NULL;
+		int col, i;
+
+		strbuf_init(&sb);
+		for (i = 0; i < 100000; i++)
+			strbuf_adds(&sb, i % 2 ? "not " : "(");
+		strbuf_adds(&sb, "a");
+		ck_assert_ptr_null(filter_compile(sb.buf, &err, &col));
+		ck_assert_ptr_nonnull(strstr(err, "nested too deeply"));
+		ck_assert_int_eq(col, 640);	/* the 257th opener */
+		free(err);
+		strbuf_reset(&sb);
+		for (i = 0; i < 100; i++)
+			strbuf_adds(&sb, "dialog:(not ");
+		strbuf_adds(&sb, "a");
+		for (i = 0; i < 100; i++)
+			strbuf_adds(&sb, ")");
+		{
+			struct filter *f = filter_compile(sb.buf, &err, &col);
+
+			ck_assert_msg(f != NULL, "%s", err);
+			filter_free(f);
+		}
+		strbuf_free(&sb);
+	}
 	/* Columns count characters: "é" is one. */
 	BAD("\xc3\xa9t\xc3\xa9 or", 6, "after 'or'");
 	BAD("\"\xc3\xa9\" )", 4, "unbalanced ')'");
