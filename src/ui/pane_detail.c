@@ -79,15 +79,31 @@ ddoc_adds(struct ddoc *d, int role, const char *s)
 	ddoc_add_safe(d, role, s, strlen(s));
 }
 
-/* Appends bytes from the log: sanitised. */
+/* A single line longer than this is cut: a 100 MB line must not cost
+ * 100 MB per redraw, and nobody reads past this on a terminal anyway. */
+#define DDOC_LINE_MAX 65536
+/* Body lines shown; the rest is counted. */
+#define DDOC_BODY_LINES 20000
+
+/* Appends bytes from the log: sanitised, cut at DDOC_LINE_MAX. */
 static void
 ddoc_add_log(struct ddoc *d, int role, const char *s, size_t n)
 {
 	struct strbuf sb;
+	size_t cut = 0;
 
+	if (n > DDOC_LINE_MAX) {
+		cut = n - DDOC_LINE_MAX;
+		n = DDOC_LINE_MAX;
+	}
 	strbuf_init(&sb);
 	sanitize_append(&sb, s, n, 0);
 	ddoc_add_safe(d, role, sb.buf, sb.len);
+	if (cut > 0) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, " [... %zu more bytes not shown]", cut);
+		ddoc_add_safe(d, ROLE_SEV_WARNING, sb.buf, sb.len);
+	}
 	strbuf_free(&sb);
 }
 
@@ -306,9 +322,9 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		ddoc_adds(d, ROLE_DIM, tbuf);
 		ddoc_adds(d, ROLE_DIM, "  ");
 	}
-	ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->src));
+	ddoc_adds(d, ROLE_DIM, m->src ? engine_str(v->e, m->src) : "-");
 	ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
-	ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->dst));
+	ddoc_adds(d, ROLE_DIM, m->dst ? engine_str(v->e, m->dst) : "-");
 	if (m->transport) {
 		ddoc_adds(d, ROLE_DIM, " ");
 		ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->transport));
@@ -361,7 +377,18 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		ddoc_newline(d, 0);
 		ddoc_adds(d, ROLE_DIM, sdp ? "-- body (SDP) --" : "-- body --");
 		/* SDP lines get their type letter in the header-name role. */
+		size_t nlines = 0;
+
 		while (s < rec.body.n) {
+			if (++nlines > DDOC_BODY_LINES) {
+				ddoc_newline(d, 2);
+				strbuf_reset(&sb);
+				strbuf_addf(&sb, "[... %zu more bytes of body not "
+				    "shown]", rec.body.n - s);
+				ddoc_add_safe(d, ROLE_SEV_WARNING, sb.buf,
+				    sb.len);
+				break;
+			}
 			const char *nl = memchr(rec.body.p + s, '\n',
 			    rec.body.n - s);
 
