@@ -17,8 +17,9 @@
 struct rules;
 
 struct engine_file {
-	struct source *src;
-	const struct rd_format *fmt;
+	struct source *src;	/* the input's bytes, or its canonical records */
+	const struct rd_format *fmt;	/* the input's format */
+	int canon;		/* src holds fmt->transform's canonical records */
 	struct reader *rd;	/* NULL once the file is fully read */
 	char local_name[128];
 	size_t nmsgs;

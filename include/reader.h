@@ -79,6 +79,15 @@ struct rd_format {
 	 * 0 at end of input. Must advance r->pos on every call that returns 1. */
 	int (*next)(struct reader *r, struct rd_record *rec);
 	size_t state_size;	/* bytes of per-reader state (zeroed) */
+	/* For formats whose message text is not contiguous in the file
+	 * (lines joined by "#012", colour escapes, a log prefix on every
+	 * line, messages split over records, binary captures): converts the
+	 * whole input once into canonical records (rd_canon_emit) in out,
+	 * and the engine then reads out with the canonical reader instead of
+	 * next. Returns 0, or -1 with *err (caller frees) when nothing could
+	 * be converted. Warnings go through reader_warn() on r, whose data
+	 * and len are the original bytes. NULL for ordinary formats. */
+	int (*transform)(struct reader *r, struct strbuf *out, char **err);
 };
 
 struct reader {
@@ -108,6 +117,14 @@ void reader_free(struct reader *r);
 int reader_next(struct reader *r, struct rd_record *rec);
 /* Fraction of the input consumed, 0..1000. */
 unsigned reader_progress(const struct reader *r);
+
+/* The canonical reader (format name "canon"): what a transform writes and
+ * the engine reads back. Not probed, not listed by --formats. */
+extern const struct rd_format rd_canon_format;
+/* For transforms: appends one record to out. rec's spans may point
+ * anywhere (they are copied); rec->line is the line (or packet number) in
+ * the original input and is what the user sees. */
+void rd_canon_emit(struct strbuf *out, const struct rd_record *rec);
 
 /* For format modules: adds a warning for line (message is formatted). */
 void reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)

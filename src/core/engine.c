@@ -76,6 +76,47 @@ engine_set_rules(struct engine *e, const struct rules *rules)
 	e->rules = rules;
 }
 
+static void engine_take_warnings(struct engine *e, uint16_t fileno,
+				 struct reader *r);
+
+/* The reading format of a file: its own, or the canonical one. */
+static const struct rd_format *
+engine_rfmt(const struct engine_file *f)
+{
+	return f->canon ? &rd_canon_format : f->fmt;
+}
+
+/* Converts a file whose format has a transform into canonical records;
+ * the original bytes are released, the name is kept. */
+static int
+engine_transform(struct engine *e, struct engine_file *f, char **err)
+{
+	struct reader *r = reader_new(f->fmt, f->src->data, f->src->len);
+	struct source *c;
+	struct strbuf out;
+
+	strbuf_init(&out);
+	if (f->fmt->transform(r, &out, err) < 0) {
+		if (*err == NULL)
+			*err = xasprintf("%s: no SIP messages found",
+					 f->src->path);
+		reader_free(r);
+		strbuf_free(&out);
+		source_free(f->src);
+		return -1;
+	}
+	engine_take_warnings(e, (uint16_t)e->nfiles, r);
+	reader_free(r);
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(f->src->path);
+	c->len = out.len;
+	c->data = strbuf_detach(&out);
+	source_free(f->src);
+	f->src = c;
+	f->canon = 1;
+	return 0;
+}
+
 static int
 engine_add_source(struct engine *e, struct source *src, const char *format,
 		  char **err)
@@ -112,6 +153,8 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 	memset(f, 0, sizeof *f);
 	f->src = src;
 	f->fmt = fmt;
+	if (fmt->transform != NULL && engine_transform(e, f, err) < 0)
+		return -1;
 	e->total_bytes += src->len;
 	e->done = 0;
 	return (int)e->nfiles++;
@@ -349,9 +392,9 @@ engine_step(struct engine *e, size_t budget)
 
 	while (budget > 0 && e->cur < e->nfiles) {
 		f = &e->files[e->cur];
-		if (f->rd == NULL) {
-			f->rd = reader_new(f->fmt, f->src->data, f->src->len);
-		}
+		if (f->rd == NULL)
+			f->rd = reader_new(engine_rfmt(f), f->src->data,
+					   f->src->len);
 		if (f->rd != NULL && reader_next(f->rd, &rec)) {
 			engine_index_record(e, (uint16_t)e->cur, &rec);
 			budget--;
@@ -456,7 +499,7 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	if (x == NULL || x->file >= e->nfiles)
 		return -1;
 	f = &e->files[x->file];
-	r = reader_new(f->fmt, f->src->data, f->src->len);
+	r = reader_new(engine_rfmt(f), f->src->data, f->src->len);
 	r->pos = x->off;
 	r->line = x->line;
 	ok = reader_next(r, rec);
@@ -484,6 +527,15 @@ engine_record_text(const struct engine *e, uint32_t id)
 
 	if (x == NULL || x->file >= e->nfiles)
 		return s;
+	if (e->files[x->file].canon) {
+		/* The message itself, without the canonical header. */
+		struct rd_record rec;
+
+		engine_message(e, id, &rec, NULL);
+		s.p = rec.start.p;
+		s.n = (size_t)(rec.body.p + rec.body.n - rec.start.p);
+		return s;
+	}
 	s.p = e->files[x->file].src->data + x->off;
 	s.n = x->len;
 	return s;

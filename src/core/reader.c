@@ -119,8 +119,10 @@ reader_next(struct reader *r, struct rd_record *rec)
 	r->stats.records++;
 	if (rec->flags & RECF_TRUNCATED) {
 		r->stats.truncated++;
-		reader_warn(r, rec->line, "message cut short (kept, flagged "
-		    "truncated)");
+		/* A canonical record was warned about when it was written. */
+		if (r->fmt != &rd_canon_format)
+			reader_warn(r, rec->line, "message cut short (kept, "
+			    "flagged truncated)");
 	}
 	return 1;
 }
