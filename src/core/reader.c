@@ -103,7 +103,8 @@ reader_next(struct reader *r, struct rd_record *rec)
 {
 	size_t before = r->pos;
 
-	if (r->pos >= r->len)
+	/* A format with a transform is read through rd_canon_format. */
+	if (r->pos >= r->len || r->fmt->next == NULL)
 		return 0;
 	memset(rec, 0, sizeof *rec);
 	rec->time = TIME_NONE;
