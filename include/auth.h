@@ -166,6 +166,13 @@ struct auth_token {
 	 * the [APPLICATION n] tag of the Kerberos message (14, 15, 30). */
 	char oid[48];
 	int krb_app;
+	/* AP-REQ: the ticket's realm and service name ("sip/pool.example.com");
+	 * KRB-ERROR: the error code (RFC 4120 7.5.9) and e-text. */
+	char krb_realm[AUTH_NAME_MAX];
+	char krb_sname[AUTH_NAME_MAX];
+	int has_krb_error;
+	int krb_error;
+	char krb_etext[AUTH_NAME_MAX];
 
 	/* TLS-DSK: records seen, protocol version of the first one, and the
 	 * handshake message types in order (1 ClientHello, 2 ServerHello, 11
@@ -188,6 +195,8 @@ void auth_decode_token(const unsigned char *p, size_t n,
 /* Appends the names of the NTLM flags in f, ", "-separated ("UNICODE,
  * NTLM, ALWAYS_SIGN"); unnamed bits as 0x... */
 void auth_ntlm_flag_names(uint32_t f, struct strbuf *out);
+/* Name of a Kerberos error code ("KRB_AP_ERR_SKEW"), or NULL. */
+const char *auth_krb_error_name(int code);
 /* Name of a TLS handshake message type ("ClientHello"), or "type N" in a
  * static buffer for unknown ones. */
 const char *auth_tls_hs_name(int type);
@@ -199,7 +208,9 @@ void auth_step_label(enum auth_scheme s, const struct auth_token *t,
 /* One line for the UI and explanations, e.g.
  *   "NTLM CHALLENGE, target UCLAB, flags 0xa0e7b00d (UNICODE, NTLM, ...)"
  *   "NTLM AUTHENTICATE, user UCLAB\izabelaf, workstation IZABELA-PC"
- *   "Kerberos AP-REQ (1181 bytes)", "NTLM, empty token (start of handshake)"
+ *   "Kerberos AP-REQ (1181 bytes), ticket for sip/pool.example.com@EXAMPLE.COM"
+ *   "Kerberos KRB-ERROR (110 bytes), error 37 KRB_AP_ERR_SKEW"
+ *   "NTLM, empty token (start of handshake)"
  * scheme names the header's scheme (an empty token says nothing itself). */
 void auth_token_describe(enum auth_scheme s, const struct auth_token *t,
 			 struct strbuf *out);

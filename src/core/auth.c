@@ -774,6 +774,14 @@ auth_decode_spnego(const unsigned char *p, size_t n, struct auth_token *t,
 			memcpy(t->workstation, inner.workstation,
 			       sizeof t->workstation);
 			t->krb_app = inner.krb_app;
+			memcpy(t->krb_realm, inner.krb_realm,
+			       sizeof t->krb_realm);
+			memcpy(t->krb_sname, inner.krb_sname,
+			       sizeof t->krb_sname);
+			memcpy(t->krb_etext, inner.krb_etext,
+			       sizeof t->krb_etext);
+			t->has_krb_error = inner.has_krb_error;
+			t->krb_error = inner.krb_error;
 			if (inner.problem[0] != '\0')
 				auth_problem(t, inner.flags, "%s",
 					     inner.problem);
@@ -784,6 +792,167 @@ auth_decode_spnego(const unsigned char *p, size_t n, struct auth_token *t,
 	return;
 bad:
 	auth_problem(t, AUTH_TOKF_TRUNCATED, "truncated or malformed SPNEGO token");
+}
+
+/* Appends the bytes of a GeneralString/KerberosString to dst (size
+ * AUTH_NAME_MAX) at *len; non-ASCII bytes become U+FFFD. */
+static void
+auth_krb_str(const unsigned char *p, size_t n, char *dst, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (auth_put_utf8(dst, len, p[i] < 0x80 ? p[i] : 0xfffd) < 0)
+			return;
+	}
+}
+
+/* Finds the context tag [want] among the elements of the SEQUENCE whose
+ * contents are p[0..n), and points *cp, *cn at its contents. */
+static int
+auth_der_field(const unsigned char *p, size_t n, int want,
+	       const unsigned char **cp, size_t *cn)
+{
+	size_t i = 0, len;
+	int tag;
+
+	while (i < n) {
+		if (auth_der_hdr(p, n, &i, &tag, &len) != 0)
+			return -1;
+		if (tag == want) {
+			*cp = p + i;
+			*cn = len;
+			return 0;
+		}
+		i += len;
+	}
+	return -1;
+}
+
+/* Enters a constructed element with the given tag at p: its contents. */
+static int
+auth_der_enter(const unsigned char *p, size_t n, int want,
+	       const unsigned char **cp, size_t *cn)
+{
+	size_t i = 0, len;
+	int tag;
+
+	if (auth_der_hdr(p, n, &i, &tag, &len) != 0 || tag != want)
+		return -1;
+	*cp = p + i;
+	*cn = len;
+	return 0;
+}
+
+/* Reads a GeneralString field [want] of a SEQUENCE into dst. */
+static void
+auth_krb_strfield(const unsigned char *p, size_t n, int want, char *dst)
+{
+	const unsigned char *c, *s;
+	size_t cn, sn, len = 0;
+
+	if (auth_der_field(p, n, want, &c, &cn) == 0 &&
+	    auth_der_enter(c, cn, 0x1b, &s, &sn) == 0)
+		auth_krb_str(s, sn, dst, &len);
+}
+
+/* PrincipalName ::= SEQUENCE { name-type [0], name-string [1] SEQUENCE OF
+ * KerberosString }, written "a/b". */
+static void
+auth_krb_principal(const unsigned char *p, size_t n, int want, char *dst)
+{
+	const unsigned char *c, *seq, *names;
+	size_t cn, seqn, namesn, i = 0, len = 0, sl;
+	int tag;
+
+	if (auth_der_field(p, n, want, &c, &cn) != 0 ||
+	    auth_der_enter(c, cn, 0x30, &seq, &seqn) != 0 ||
+	    auth_der_field(seq, seqn, 0xa1, &c, &cn) != 0 ||
+	    auth_der_enter(c, cn, 0x30, &names, &namesn) != 0)
+		return;
+	while (i < namesn) {
+		if (auth_der_hdr(names, namesn, &i, &tag, &sl) != 0 ||
+		    tag != 0x1b)
+			return;
+		if (len > 0 && auth_put_utf8(dst, &len, '/') < 0)
+			return;
+		auth_krb_str(names + i, sl, dst, &len);
+		i += sl;
+	}
+}
+
+/* What a Kerberos message says that helps a diagnosis: whose ticket an
+ * AP-REQ presents, and the code of a KRB-ERROR. Silent when the bytes do
+ * not parse: the step is known already, the details are a bonus. */
+static void
+auth_krb_details(const unsigned char *p, size_t n, struct auth_token *t)
+{
+	const unsigned char *body, *c, *tkt, *seq;
+	size_t bn, cn, tn, sn, k;
+	int tag = n > 0 ? p[0] : 0;
+
+	if (auth_der_enter(p, n, tag, &body, &bn) != 0 ||
+	    auth_der_enter(body, bn, 0x30, &body, &bn) != 0)
+		return;
+	if (tag == 0x6e) {
+		/* AP-REQ: ticket [3] Ticket ::= [APPLICATION 1] SEQUENCE {
+		 * tkt-vno [0], realm [1], sname [2], enc-part [3] } */
+		if (auth_der_field(body, bn, 0xa3, &c, &cn) != 0 ||
+		    auth_der_enter(c, cn, 0x61, &tkt, &tn) != 0 ||
+		    auth_der_enter(tkt, tn, 0x30, &seq, &sn) != 0)
+			return;
+		auth_krb_strfield(seq, sn, 0xa1, t->krb_realm);
+		auth_krb_principal(seq, sn, 0xa2, t->krb_sname);
+	} else if (tag == 0x7e) {
+		/* KRB-ERROR: error-code [6] Int32, e-text [11] */
+		if (auth_der_field(body, bn, 0xa6, &c, &cn) == 0 &&
+		    auth_der_enter(c, cn, 0x02, &c, &cn) == 0 && cn >= 1 &&
+		    cn <= 4) {
+			int32_t v = (c[0] & 0x80) ? -1 : 0;
+
+			for (k = 0; k < cn; k++)
+				v = (int32_t)((uint32_t)v << 8 | c[k]);
+			t->has_krb_error = 1;
+			t->krb_error = v;
+		}
+		auth_krb_strfield(body, bn, 0xab, t->krb_etext);
+		if (t->krb_realm[0] == '\0')
+			auth_krb_strfield(body, bn, 0xa9, t->krb_realm);
+		auth_krb_principal(body, bn, 0xaa, t->krb_sname);
+	}
+}
+
+const char *
+auth_krb_error_name(int code)
+{
+	switch (code) {
+	case 0: return "KDC_ERR_NONE";
+	case 6: return "KDC_ERR_C_PRINCIPAL_UNKNOWN";
+	case 7: return "KDC_ERR_S_PRINCIPAL_UNKNOWN";
+	case 14: return "KDC_ERR_ETYPE_NOSUPP";
+	case 18: return "KDC_ERR_CLIENT_REVOKED";
+	case 23: return "KDC_ERR_KEY_EXPIRED";
+	case 24: return "KDC_ERR_PREAUTH_FAILED";
+	case 25: return "KDC_ERR_PREAUTH_REQUIRED";
+	case 31: return "KRB_AP_ERR_BAD_INTEGRITY";
+	case 32: return "KRB_AP_ERR_TKT_EXPIRED";
+	case 33: return "KRB_AP_ERR_TKT_NYV";
+	case 34: return "KRB_AP_ERR_REPEAT";
+	case 35: return "KRB_AP_ERR_NOT_US";
+	case 36: return "KRB_AP_ERR_BADMATCH";
+	case 37: return "KRB_AP_ERR_SKEW";
+	case 38: return "KRB_AP_ERR_BADADDR";
+	case 39: return "KRB_AP_ERR_BADVERSION";
+	case 40: return "KRB_AP_ERR_MSG_TYPE";
+	case 41: return "KRB_AP_ERR_MODIFIED";
+	case 44: return "KRB_AP_ERR_BADKEYVER";
+	case 45: return "KRB_AP_ERR_NOKEY";
+	case 47: return "KRB_AP_ERR_BADDIRECTION";
+	case 50: return "KRB_AP_ERR_INAPP_CKSUM";
+	case 60: return "KRB_ERR_GENERIC";
+	case 68: return "KDC_ERR_WRONG_REALM";
+	}
+	return NULL;
 }
 
 /* GSS-API InitialContextToken: 0x60 len, OID, then mechanism data. */
@@ -842,6 +1011,8 @@ auth_decode_gss(const unsigned char *p, size_t n, struct auth_token *t,
 			auth_problem(t, AUTH_TOKF_BAD_FIELD,
 				     "Kerberos token id does not match its message (tag 0x%02x)",
 				     p[i]);
+		else
+			auth_krb_details(p + i, n - i, t);
 	} else
 		auth_problem(t, AUTH_TOKF_TRUNCATED,
 			     "truncated Kerberos token (no message)");
@@ -965,6 +1136,8 @@ auth_decode_depth(const unsigned char *p, size_t n, struct auth_token *t,
 		if (auth_der_hdr(p, n, &i, &tag, &len) != 0)
 			auth_problem(t, AUTH_TOKF_TRUNCATED,
 				     "truncated Kerberos message");
+		else
+			auth_krb_details(p, n, t);
 		return;
 	}
 	if (n >= 3 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && p[2] <= 4) {
@@ -1152,6 +1325,23 @@ auth_add_name(struct strbuf *out, const char *label, const char *v)
 	strbuf_addf(out, ", %s %s", label, v);
 }
 
+static void
+auth_krb_describe(const struct auth_token *t, struct strbuf *out)
+{
+	const char *name;
+
+	if (t->krb_sname[0] != '\0' && t->step == AUTH_STEP_KRB_AP_REQ)
+		strbuf_addf(out, ", ticket for %s%s%s", t->krb_sname,
+			    t->krb_realm[0] != '\0' ? "@" : "", t->krb_realm);
+	if (t->has_krb_error) {
+		strbuf_addf(out, ", error %d", t->krb_error);
+		if ((name = auth_krb_error_name(t->krb_error)) != NULL)
+			strbuf_addf(out, " %s", name);
+		if (t->krb_etext[0] != '\0')
+			strbuf_addf(out, " \"%s\"", t->krb_etext);
+	}
+}
+
 void
 auth_token_describe(enum auth_scheme s, const struct auth_token *t,
 		    struct strbuf *out)
@@ -1200,6 +1390,7 @@ auth_token_describe(enum auth_scheme s, const struct auth_token *t,
 			strbuf_addf(out, "%s (%zu bytes)", step, t->len);
 		else
 			strbuf_addf(out, "Kerberos token (%zu bytes)", t->len);
+		auth_krb_describe(t, out);
 		break;
 	case AUTH_TOK_SPNEGO:
 		strbuf_adds(out, "SPNEGO");
@@ -1207,6 +1398,7 @@ auth_token_describe(enum auth_scheme s, const struct auth_token *t,
 			strbuf_addf(out, " %s", step);
 		auth_add_name(out, "user", t->user);
 		strbuf_addf(out, " (%zu bytes)", t->len);
+		auth_krb_describe(t, out);
 		break;
 	case AUTH_TOK_TLS:
 		strbuf_adds(out, s == AUTH_TLS_DSK ? "TLS-DSK " : "TLS ");

@@ -2,6 +2,7 @@
  * by byte here, Kerberos/SPNEGO/TLS-DSK prefixes, every truncation of them,
  * and the per-message helpers on parsed SIP messages. */
 #include <check.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -911,6 +912,175 @@ START_TEST(test_kerberos)
 }
 END_TEST
 
+/* DER building for real-shaped Kerberos messages. */
+static struct tok
+der(unsigned tag, const struct tok *c)
+{
+	struct tok t = { .n = 0 };
+
+	put8(&t, tag);
+	if (c->n < 0x80)
+		put8(&t, (unsigned)c->n);
+	else {
+		put8(&t, 0x82);
+		put8(&t, (unsigned)(c->n >> 8));
+		put8(&t, c->n & 0xff);
+	}
+	put(&t, c->b, c->n);
+	return t;
+}
+
+static struct tok
+raw(const void *p, size_t n)
+{
+	struct tok t = { .n = 0 };
+
+	put(&t, p, n);
+	return t;
+}
+
+/* Concatenation of a NULL-terminated list. */
+static struct tok
+cat(const struct tok *first, ...)
+{
+	struct tok t = { .n = 0 };
+	const struct tok *c;
+	va_list ap;
+
+	va_start(ap, first);
+	for (c = first; c != NULL; c = va_arg(ap, const struct tok *))
+		put(&t, c->b, c->n);
+	va_end(ap);
+	return t;
+}
+
+static struct tok
+der_int(unsigned ctx, unsigned v)
+{
+	struct tok i = raw((unsigned char[]){ (unsigned char)v }, 1);
+	struct tok n = der(0x02, &i);
+
+	return der(ctx, &n);
+}
+
+static struct tok
+der_str(unsigned ctx, const char *s)
+{
+	struct tok v = raw(s, strlen(s)), g = der(0x1b, &v);
+
+	return der(ctx, &g);
+}
+
+/* PrincipalName [ctx] { name-type [0] 2, name-string [1] { a, b } } */
+static struct tok
+der_principal(unsigned ctx, const char *a, const char *b)
+{
+	struct tok sa = raw(a, strlen(a)), sb = raw(b, strlen(b));
+	struct tok ga = der(0x1b, &sa), gb = der(0x1b, &sb);
+	struct tok names = cat(&ga, &gb, NULL), seq = der(0x30, &names);
+	struct tok ns = der(0xa1, &seq), nt = der_int(0xa0, 2);
+	struct tok body = cat(&nt, &ns, NULL), pseq = der(0x30, &body);
+
+	return der(ctx, &pseq);
+}
+
+static struct tok
+der_enc(unsigned ctx, size_t n)
+{
+	struct tok c = { .n = 0 }, o, e, seq;
+	struct tok et = der_int(0xa0, 23);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		put8(&c, (unsigned)(i * 13));
+	o = der(0x04, &c);
+	e = der(0xa2, &o);
+	c = cat(&et, &e, NULL);
+	seq = der(0x30, &c);
+	return der(ctx, &seq);
+}
+
+static struct tok
+gss_wrap(unsigned tokid, const struct tok *msg)
+{
+	struct tok oid = raw(krb_oid, sizeof krb_oid);
+	struct tok id = raw((unsigned char[]){ (unsigned char)tokid, 0 }, 2);
+	struct tok body = cat(&oid, &id, msg, NULL);
+
+	return der(0x60, &body);
+}
+
+START_TEST(test_kerberos_details)
+{
+	struct tok pvno = der_int(0xa0, 5), mt = der_int(0xa1, 14);
+	struct tok opts = raw("\xa2\x07\x03\x05\x00\x20\x00\x00\x00", 9);
+	struct tok tv = der_int(0xa0, 5), realm = der_str(0xa1, "UCLAB.ORG");
+	struct tok sname = der_principal(0xa2, "sip", "pool.uclab.org");
+	struct tok tenc = der_enc(0xa3, 900), tb, ts, tapp, tkt, auth, body,
+		   seq, apreq, gss, err, eseq, krberr;
+	struct tok emt = der_int(0xa1, 30), code = der_int(0xa6, 37);
+	struct tok erealm = der_str(0xa9, "UCLAB.ORG");
+	struct tok esname = der_principal(0xaa, "sip", "pool.uclab.org");
+	struct tok etext = der_str(0xab, "clock skew");
+	struct auth_token a;
+	char d[512], exp[512];
+	size_t cut;
+
+	tb = cat(&tv, &realm, &sname, &tenc, NULL);
+	ts = der(0x30, &tb);
+	tapp = der(0x61, &ts);
+	tkt = der(0xa3, &tapp);
+	auth = der_enc(0xa4, 200);
+	body = cat(&pvno, &mt, &opts, &tkt, &auth, NULL);
+	seq = der(0x30, &body);
+	apreq = der(0x6e, &seq);
+	gss = gss_wrap(1, &apreq);
+
+	auth_decode_token(gss.b, gss.n, &a);
+	ck_assert_int_eq(a.step, AUTH_STEP_KRB_AP_REQ);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_str_eq(a.krb_realm, "UCLAB.ORG");
+	ck_assert_str_eq(a.krb_sname, "sip/pool.uclab.org");
+	describe(AUTH_KERBEROS, &a, d, sizeof d);
+	snprintf(exp, sizeof exp,
+		 "Kerberos AP-REQ (%zu bytes), ticket for sip/pool.uclab.org@UCLAB.ORG",
+		 gss.n);
+	ck_assert_str_eq(d, exp);
+
+	/* raw, without the GSS-API wrapper */
+	auth_decode_token(apreq.b, apreq.n, &a);
+	ck_assert_str_eq(a.krb_sname, "sip/pool.uclab.org");
+
+	/* every prefix: reported, and nothing read past the end */
+	for (cut = 1; cut < gss.n; cut++) {
+		unsigned char *b = xmalloc(cut);
+
+		memcpy(b, gss.b, cut);
+		auth_decode_token(b, cut, &a);
+		ck_assert_msg(a.flags & AUTH_TOKF_TRUNCATED, "cut %zu", cut);
+		ck_assert_str_eq(a.krb_sname, "");
+		free(b);
+	}
+
+	/* KRB-ERROR with its code and text */
+	eseq = cat(&pvno, &emt, &code, &erealm, &esname, &etext, NULL);
+	err = der(0x30, &eseq);
+	krberr = der(0x7e, &err);
+	gss = gss_wrap(3, &krberr);
+	auth_decode_token(gss.b, gss.n, &a);
+	ck_assert_int_eq(a.step, AUTH_STEP_KRB_ERROR);
+	ck_assert_int_eq(a.has_krb_error, 1);
+	ck_assert_int_eq(a.krb_error, 37);
+	describe(AUTH_KERBEROS, &a, d, sizeof d);
+	snprintf(exp, sizeof exp,
+		 "Kerberos KRB-ERROR (%zu bytes), error 37 KRB_AP_ERR_SKEW \"clock skew\"",
+		 gss.n);
+	ck_assert_str_eq(d, exp);
+	ck_assert_ptr_null(auth_krb_error_name(1000));
+	ck_assert_str_eq(auth_krb_error_name(7), "KDC_ERR_S_PRINCIPAL_UNKNOWN");
+}
+END_TEST
+
 START_TEST(test_spnego)
 {
 	struct tok t, k, n;
@@ -1479,6 +1649,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_ntlm_truncated);
 	tcase_add_test(tc, test_ntlm_bad);
 	tcase_add_test(tc, test_kerberos);
+	tcase_add_test(tc, test_kerberos_details);
 	tcase_add_test(tc, test_spnego);
 	tcase_add_test(tc, test_tls_dsk);
 	tcase_add_test(tc, test_other_tokens);
