@@ -1623,12 +1623,10 @@ static int
 auth_challenge_tok_fn(const struct auth_header *h, void *arg)
 {
 	struct auth_first *af = arg;
-	struct span g = auth_param(h, "gssapi-data");
 
-	if (g.p == NULL || span_trim(g).n == 0)
+	if (!auth_header_token(h, af->tok) || af->tok->kind == AUTH_TOK_EMPTY)
 		return 0;
 	af->scheme = h->scheme;
-	auth_header_token(h, af->tok);
 	return 1;
 }
 

@@ -1470,6 +1470,20 @@ START_TEST(test_message_helpers)
 	free(text);
 	free(g);
 
+	/* the same, HTTP style, after an empty-token challenge */
+	build_challenge(&t, "UCLAB");
+	g = b64(t.b, t.n);
+	text = xasprintf("SIP/2.0 407 Proxy Authentication Required\r\n"
+			 "Call-ID: r\r\n"
+			 "Proxy-Authenticate: NTLM gssapi-data=\"\"\r\n"
+			 "Proxy-Authenticate: NTLM %s\r\n\r\n",
+			 g);
+	msg(&m, text);
+	CK_LABEL(&m, "NTLM CHALLENGE");
+	sipmsg_clear(&m);
+	free(text);
+	free(g);
+
 	/* REGISTER with the AUTHENTICATE */
 	build_authenticate(&t, "UCLAB", "izabelaf", "IZABELA-PC",
 			   AUTH_NTLM_UNICODE);
