@@ -471,7 +471,7 @@ pane_detail_row(struct grid *g, struct dline *l, size_t off, int x0, int y,
 static size_t
 pane_detail_break(const struct dline *l, size_t off, int w, size_t *next)
 {
-	size_t i = off, n, space = 0;
+	size_t i = off, n = 1, space = 0;
 	uint32_t cp;
 	int x = 0, cw, spacex = 0;
 
