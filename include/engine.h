@@ -24,6 +24,7 @@ struct engine_file {
 	char local_name[128];
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
+	int64_t offset;		/* microseconds added to its times (--offset) */
 };
 
 struct engine_warning {
@@ -47,6 +48,9 @@ int engine_add_file(struct engine *e, const char *path, const char *format,
 /* Same, over bytes in memory (tests, fuzzers); data is copied. */
 int engine_add_mem(struct engine *e, const char *name, const char *data,
 		   size_t len, const char *format, char **err);
+/* Shifts the times of file i by offset microseconds (files with different
+ * clocks). Set before indexing; returns 0, or -1 for a bad file number. */
+int engine_set_offset(struct engine *e, size_t i, int64_t offset);
 /* Indexes up to budget more records. Returns 1 while input remains, 0 when
  * all files are indexed (and, for several files, merged in time order). */
 int engine_step(struct engine *e, size_t budget);

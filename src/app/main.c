@@ -50,6 +50,7 @@ enum {
 	OPT_STATS,
 	OPT_MERGE_HOSTS,
 	OPT_NO_RULES,
+	OPT_OFFSET,
 };
 
 static const struct option main_longopts[] = {
@@ -70,6 +71,7 @@ static const struct option main_longopts[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -100,6 +102,8 @@ main_usage(FILE *out)
 "\n"
 "Input and rules:\n"
 "      --format=NAME     read every FILE as format NAME instead of probing\n"
+"      --offset=FILE=T   shift the times of FILE by T (+2.5s, -150ms, +1h;\n"
+"                        units h, m, s, ms, us; default s)\n"
 "      --formats         list the formats and exit\n"
 "      --rules=FILE      rate messages with the rules in FILE\n"
 "      --no-rules        do not rate messages\n"
@@ -154,6 +158,55 @@ main_check_rules(const char *path)
 	printf("%s: %zu rules, no errors\n", path, rules_count(r));
 	rules_free(r);
 	strbuf_free(&errs);
+	return 0;
+}
+
+/* Parses "+2.5s", "-150ms", "1h", "0.25" (seconds) into microseconds. */
+static int
+main_parse_offset(const char *s, int64_t *out)
+{
+	char *end;
+	double v;
+	double unit = 1e6;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0)
+		return -1;
+	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+		unit = 1e6;
+	else if (strcmp(end, "ms") == 0)
+		unit = 1e3;
+	else if (strcmp(end, "us") == 0)
+		unit = 1;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		unit = 60e6;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600e6;
+	else
+		return -1;
+	v *= unit;
+	if (v > 1e17 || v < -1e17)
+		return -1;
+	*out = (int64_t)(v < 0 ? v - 0.5 : v + 0.5);
+	return 0;
+}
+
+struct main_offset {
+	const char *file;
+	int64_t us;
+	int used;
+};
+
+static int
+main_file_named(const struct engine *e, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < engine_nfiles(e); i++) {
+		if (strcmp(engine_file(e, i)->src->path, path) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -260,6 +313,8 @@ main(int argc, char **argv)
 	uint32_t *sel = NULL;
 	size_t nsel = 0;
 	char *err = NULL, *defpath = NULL, *end;
+	struct main_offset offsets[64];
+	size_t noffsets = 0, oi;
 
 	setlocale(LC_ALL, "");
 	source_guard();
@@ -303,6 +358,20 @@ main(int argc, char **argv)
 		case OPT_FORMATS: main_formats(); return 0;
 		case OPT_RULES: rules_path = optarg; break;
 		case OPT_NO_RULES: no_rules = 1; break;
+		case OPT_OFFSET: {
+			char *eq = strrchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg ||
+			    main_parse_offset(eq + 1, &offsets[noffsets].us) < 0)
+				return main_bad_usage("--offset takes FILE=TIME such as edge.log=+2.5s, not '%s'", optarg);
+			if (noffsets == sizeof offsets / sizeof offsets[0])
+				return main_bad_usage("%s", "too many --offset options");
+			*eq = '\0';
+			offsets[noffsets].file = optarg;
+			offsets[noffsets].used = 0;
+			noffsets++;
+			break;
+		}
 		case OPT_CHECK_RULES: return main_check_rules(optarg);
 		case OPT_COLOR:
 			if (optarg == NULL || strcmp(optarg, "always") == 0)
@@ -371,7 +440,15 @@ main(int argc, char **argv)
 	e = engine_new();
 	engine_set_rules(e, rules);
 	for (i = optind; i < argc; i++) {
-		if (engine_add_file(e, argv[i], format, &err) < 0) {
+		int fileno = engine_add_file(e, argv[i], format, &err);
+
+		for (oi = 0; fileno >= 0 && oi < noffsets; oi++) {
+			if (strcmp(offsets[oi].file, argv[i]) == 0) {
+				engine_set_offset(e, (size_t)fileno, offsets[oi].us);
+				offsets[oi].used = 1;
+			}
+		}
+		if (fileno < 0) {
 			struct strbuf sb;
 
 			strbuf_init(&sb);
@@ -383,6 +460,11 @@ main(int argc, char **argv)
 			nfailed++;
 		} else
 			nread++;
+	}
+	for (oi = 0; oi < noffsets; oi++) {
+		if (!offsets[oi].used && !main_file_named(e, offsets[oi].file))
+			fprintf(stderr, "sipsnoop: --offset: %s is not one of the inputs\n",
+				offsets[oi].file);
 	}
 	if (nread == 0) {
 		engine_free(e);

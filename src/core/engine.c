@@ -278,6 +278,8 @@ engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *r
 	x.len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
 	x.line = rec->line;
 	x.time = rec->time;
+	if (x.time != TIME_NONE)
+		x.time += f->offset;
 	x.time_prec = (uint8_t)((rec->time_prec & 0x7f) |
 				(rec->has_date ? MSG_TIME_HAS_DATE : 0));
 	x.file = fileno;
@@ -382,6 +384,15 @@ engine_merge(struct engine *e)
 			rules_rate_message(e->rules, e, (uint32_t)i);
 	}
 	engine_rate_touched(e);
+}
+
+int
+engine_set_offset(struct engine *e, size_t i, int64_t offset)
+{
+	if (i >= e->nfiles)
+		return -1;
+	e->files[i].offset = offset;
+	return 0;
 }
 
 int
