@@ -24,4 +24,15 @@ vpid=$(pgrep -P "$pid" | head -1)
 check "SIGTERM ends the viewer" e2e_wait_re "exit=[0-9]+"
 check "SIGTERM restores the screen" \
 	[ "$(t display-message -p -t e2e '#{alternate_on}')" = 0 ]
+
+e2e_start 100 30 --rules data/rules.conf tests/data/remote-ntlm.cls.log
+check "opens a third time" e2e_wait "6/6 msgs"
+pid=$(t display-message -p -t e2e '#{pane_pid}')
+vpid=$(pgrep -P "$pid" | head -1)
+[ -n "$vpid" ] && kill -INT "$vpid"
+check "SIGINT ends the viewer" e2e_wait_re "exit=[0-9]+"
+check "SIGINT restores the screen" \
+	[ "$(t display-message -p -t e2e '#{alternate_on}')" = 0 ]
+check "and the cursor" \
+	[ "$(t display-message -p -t e2e '#{cursor_flag}')" = 1 ]
 e2e_done

@@ -400,6 +400,28 @@ START_TEST(test_screen_keys)
 }
 END_TEST
 
+START_TEST(test_search_cancel)
+{
+	struct screen *s = screen_new(eng, view, 1);
+
+	/* A search still running (no tick yet) is cancelled by Esc, which
+	 * then does not also pop a filter. */
+	view_push_filter(view, "method:REGISTER", NULL, NULL);
+	view_search_start(view, "no such text", 1, 0);
+	ck_assert(screen_busy(s));
+	screen_key(s, KEYC_ESC);
+	ck_assert(!screen_busy(s));
+	ck_assert_str_eq(s->status, "search cancelled");
+	ck_assert_uint_eq(view->nlevels, 2);
+	/* Run to the end in small ticks: "no match". */
+	view_search_start(view, "no such text", 1, 0);
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_ptr_nonnull(strstr(s->status, "no match"));
+	screen_free(s);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -467,6 +489,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_view_filters);
 	tcase_add_test(tc, test_prompt_editing);
 	tcase_add_test(tc, test_screen_keys);
+	tcase_add_test(tc, test_search_cancel);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	suite_add_tcase(s, tc);
