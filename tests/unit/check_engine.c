@@ -1,6 +1,7 @@
 /* Unit tests for engine: indexing in steps, re-reading one message, the
  * time-ordered merge of several inputs, refusing what is not SIP. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
