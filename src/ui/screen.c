@@ -415,14 +415,24 @@ screen_accept(struct screen *s)
 		screen_message(s, 0, "%zu messages match  (Esc: back)",
 		    s->v->nids);
 		return RE_REDRAW | RE_SELECT;
-	case PROMPT_SAVE:
+	case PROMPT_SAVE: {
+		const char *home = getenv("HOME");
+		char *path;
+
 		prompt_close(p);
 		if (p->len == 0) {
 			screen_message(s, 0, "not saved");
 			return RE_REDRAW;
 		}
-		screen_do_save(s, p->buf, 0);
+		/* ~/ as a shell would, since that is what users type. */
+		if (strncmp(p->buf, "~/", 2) == 0 && home != NULL && *home)
+			path = xasprintf("%s/%s", home, p->buf + 2);
+		else
+			path = xstrdup(p->buf);
+		screen_do_save(s, path, 0);
+		free(path);
 		return RE_REDRAW;
+	}
 	case PROMPT_CONFIRM:
 		prompt_close(p);
 		if (p->len > 0 && (p->buf[0] == 'y' || p->buf[0] == 'Y') &&
