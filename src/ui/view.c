@@ -35,7 +35,6 @@ static void
 view_scan(struct view *v, uint32_t from, uint32_t to)
 {
 	struct view_level *l = view_top(v);
-	struct msgindex *ix = engine_index(v->e);
 	uint32_t *out = NULL, id;
 	size_t n, i;
 
@@ -65,7 +64,6 @@ view_scan(struct view *v, uint32_t from, uint32_t to)
 	for (i = 0; i < n; i++)
 		view_add_id(v, out[i]);
 	free(out);
-	(void)ix;
 }
 
 /* Rebuilds the list for the top level, keeping the selected message. */
@@ -158,8 +156,10 @@ view_update(struct view *v)
 	}
 	if (count <= v->scanned)
 		return 0;
-	/* dialog: terms depend on messages indexed later, so an expression
-	 * using them is rebound; plain terms only look at the new ids. */
+	/* Only the new ids are looked at (filter_select binds the filter to
+	 * the grown index first). A dialog:(...) term may come to match an
+	 * older message later; the full pass at the end of indexing above
+	 * catches those. */
 	view_scan(v, v->scanned, count);
 	v->scanned = count;
 	return v->nids != before;
