@@ -90,6 +90,7 @@ struct gen {
 				 * the traffic identical in every format */
 	uint64_t nmsgs, ndiags, nscen;
 	uint64_t seq;		/* CLS record sequence number */
+	int crlf;		/* cls, uccapi: CRLF line ends */
 	int64_t now;
 	int64_t day;		/* cached date of "now" */
 	int y, mon, d;
@@ -1434,6 +1435,8 @@ write_pcap(struct gen *g)
 static void
 gen_emit(struct gen *g)
 {
+	size_t from = g->ob.len;
+
 	if (g->m.diag)
 		g->ndiags++;
 	else
@@ -1443,6 +1446,13 @@ gen_emit(struct gen *g)
 	case GF_UCCAPI: write_uccapi(g); break;
 	case GF_SNGREP: write_sngrep(g); break;
 	case GF_PCAP: write_pcap(g); break;
+	}
+	if (g->crlf && g->fmt != GF_PCAP && g->fmt != GF_SNGREP) {
+		/* Logs written on Windows end their lines in CRLF. */
+		strbuf_reset(&g->tmp);
+		strbuf_add(&g->tmp, g->ob.buf + from, g->ob.len - from);
+		g->ob.len = from;
+		put_crlf(&g->ob, g->tmp.buf, g->tmp.len);
 	}
 	if (g->ob.len >= (1 << 20))
 		gen_flush(g);
@@ -1595,13 +1605,15 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gen --format cls|uccapi|sngrep|pcap "
-	    "--size N[K|M|G] [--dialogs N] [--seed N] -o FILE\n"
+	    "--size N[K|M|G] [--dialogs N] [--seed N] [--crlf] -o FILE\n"
 	    "Writes about N bytes of interleaved registrations (NTLM through "
 	    "the edge, Kerberos,\nDigest), calls, cancelled and failed calls, "
 	    "subscriptions and keep-alives.\nPrints the counts written on "
 	    "stderr: bytes, messages, diagnostics, dialogs. A run with the\n"
 	    "same seed and --dialogs set to the dialogs a run printed writes the same\n"
-	    "traffic in another format.\n");
+	    "traffic in another format. --crlf ends the lines of cls and uccapi logs\n"
+	    "in CRLF, as Windows writes them (sngrep text and pcap payloads always\n"
+	    "carry the messages' own CRLF).\n");
 	exit(2);
 }
 
@@ -1616,6 +1628,10 @@ main(int argc, char **argv)
 	g.target = 100ULL << 20;
 	g.seed = 1;
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--crlf") == 0) {
+			g.crlf = 1;
+			continue;
+		}
 		if (i + 1 >= argc)
 			usage();
 		if (strcmp(argv[i], "--format") == 0)
