@@ -74,7 +74,7 @@ struct sipmsg {
 	struct span ruri;	/* requests */
 	struct span version;
 	int status;		/* responses, else 0 */
-	struct span reason;	/* responses */
+	struct span reason;	/* responses; for SIP_INVALID the whole start line */
 	struct sip_header *hdrs;	/* nhdrs entries, in order */
 	size_t nhdrs;
 	struct span call_id;
