@@ -34,7 +34,7 @@ skip() { nskip=$((nskip + 1)); echo "SKIP $1: $2"; }
 run() {
 	limit=$1
 	shift
-	timeout -k 5 "$limit" $SIPSNOOP "$@" >"$T/out" 2>"$T/err" </dev/null
+	timeout -k 5 "$limit" env ${RUN_ENV:-} $SIPSNOOP "$@" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
 }
 
@@ -104,9 +104,17 @@ snap
 # --- hostile content in every batch output --------------------------------
 for f in "$HOSTILE"/*; do
 	name=${f##*/}
-	for mode in --list --dialogs --registrations --flow "--json --list" "--json --dialogs" "--json --registrations"; do
+	for mode in --list --dialogs --registrations --flow "utf8 --flow" "utf8 --list" \
+	    "--json --list" "--json --dialogs" "--json --registrations"; do
 		case_name="hostile/$name/$(echo "$mode" | tr -d ' -' )"
+		# utf8: in a UTF-8 locale (box drawing, UTF-8 text kept as is).
+		RUN_ENV=
+		case $mode in
+		utf8*)	RUN_ENV="LC_ALL=C.UTF-8 LANG=C.UTF-8"
+			mode=${mode#utf8 } ;;
+		esac
 		run 60 $mode "$f"
+		RUN_ENV=
 		why=$(sane) || { fail "$case_name" "$why"; continue; }
 		if [ "$rc" != 0 ]; then
 			fail "$case_name" "exit $rc: $(head -c 200 "$T/err")"
