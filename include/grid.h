@@ -15,15 +15,15 @@ struct rect {
 };
 
 struct grid_cell {
-	char ch[4];		/* UTF-8 of one character; len 0 = continuation */
+	char ch[4]; /* UTF-8 of one character; len 0 = continuation */
 	uint8_t len;
-	uint8_t width;		/* 1 or 2; 0 for the right half of a wide char */
-	uint8_t role;		/* enum role (theme.h) */
+	uint8_t width; /* 1 or 2; 0 for the right half of a wide char */
+	uint8_t role;  /* enum role (theme.h) */
 };
 
 struct grid {
 	int w, h;
-	struct grid_cell *cells;	/* h rows of w cells */
+	struct grid_cell *cells; /* h rows of w cells */
 };
 
 /* New grid of w x h blank cells in role 0; grid_free accepts NULL. */
@@ -46,8 +46,7 @@ void grid_set_role(struct grid *g, int y, int x0, int x1, int role);
  * column after the last cell written. */
 int grid_put(struct grid *g, int x, int y, int xmax, int role, const char *s,
 	     size_t n);
-int grid_puts(struct grid *g, int x, int y, int xmax, int role,
-	      const char *s);
+int grid_puts(struct grid *g, int x, int y, int xmax, int role, const char *s);
 int grid_printf(struct grid *g, int x, int y, int xmax, int role,
 		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Same as grid_put for bytes from a log: sanitised first. */

@@ -27,7 +27,7 @@ enum keyc {
 	KEYC_RESIZE,
 	KEYC_MOUSE,
 };
-#define KEYC_CTRL(c) ((c) & 0x1f)
+#define KEYC_CTRL(c) ((c)&0x1f)
 #define KEYC_ESC 0x1b
 #define KEYC_TAB '\t'
 #define KEYC_ENTER '\r'
@@ -46,8 +46,8 @@ enum action {
 	ACT_FOCUS_NEXT,
 	ACT_FOCUS_PREV,
 	/* Selecting and filtering. */
-	ACT_OPEN,		/* Enter: the dialog of the selection */
-	ACT_BACK,		/* the previous filter */
+	ACT_OPEN, /* Enter: the dialog of the selection */
+	ACT_BACK, /* the previous filter */
 	ACT_DIALOG_NEXT,
 	ACT_DIALOG_PREV,
 	ACT_SEARCH,
@@ -80,14 +80,14 @@ enum action {
 	ACT_KILL_WORD,
 	ACT_HISTORY_PREV,
 	ACT_HISTORY_NEXT,
-	ACT_SELF_INSERT,	/* any printable key in a prompt */
+	ACT_SELF_INSERT, /* any printable key in a prompt */
 	ACT__COUNT
 };
 
 enum keymap_ctx {
-	KM_NORMAL = 0,		/* list, detail, flow, report */
-	KM_PROMPT,		/* a line being edited */
-	KM_HELP,		/* the help screen: scrolling, and keys that close it */
+	KM_NORMAL = 0, /* list, detail, flow, report */
+	KM_PROMPT,     /* a line being edited */
+	KM_HELP,       /* the help screen: scrolling, and keys that close it */
 	KM__COUNT
 };
 

@@ -9,19 +9,13 @@
 struct strbuf;
 
 enum layout_mode {
-	LAYOUT_SPLIT = 0,	/* list on top; detail | flow below */
-	LAYOUT_STACK,		/* list, detail, flow one under the other */
-	LAYOUT_WIDE,		/* list left; detail over flow on the right */
+	LAYOUT_SPLIT = 0, /* list on top; detail | flow below */
+	LAYOUT_STACK,	  /* list, detail, flow one under the other */
+	LAYOUT_WIDE,	  /* list left; detail over flow on the right */
 	LAYOUT__COUNT
 };
 
-enum layout_pane {
-	LP_LIST = 0,
-	LP_DETAIL,
-	LP_FLOW,
-	LP__COUNT,
-	LP_NONE = -1
-};
+enum layout_pane { LP_LIST = 0, LP_DETAIL, LP_FLOW, LP__COUNT, LP_NONE = -1 };
 
 /* Smallest usable terminal; below it only a "terminal too small" note. */
 #define LAYOUT_MIN_W 40
@@ -29,14 +23,14 @@ enum layout_pane {
 
 struct layout {
 	int too_small;
-	enum layout_mode mode;		/* the mode actually used */
-	struct rect title;		/* top line */
-	struct rect status;		/* bottom line */
-	struct rect body;		/* between them */
+	enum layout_mode mode; /* the mode actually used */
+	struct rect title;     /* top line */
+	struct rect status;    /* bottom line */
+	struct rect body;      /* between them */
 	/* Each pane's rectangle includes its one-line heading; a hidden
 	 * pane has w == h == 0. */
 	struct rect pane[LP__COUNT];
-	struct rect sep[2];		/* vertical separators, may be empty */
+	struct rect sep[2]; /* vertical separators, may be empty */
 };
 
 /* Computes the layout for a w x h terminal. maximised is LP_NONE or the

@@ -12,12 +12,12 @@ struct view;
 struct engine;
 
 /* What an action did; a set of bits. */
-#define RE_NONE		0x0	/* not for this pane */
-#define RE_HANDLED	0x1
-#define RE_REDRAW	0x2
-#define RE_QUIT		0x4
-#define RE_SELECT	0x8	/* the selected message changed */
-#define RE_CLOSE	0x10	/* an overlay (help, report) wants to close */
+#define RE_NONE 0x0 /* not for this pane */
+#define RE_HANDLED 0x1
+#define RE_REDRAW 0x2
+#define RE_QUIT 0x4
+#define RE_SELECT 0x8 /* the selected message changed */
+#define RE_CLOSE 0x10 /* an overlay (help, report) wants to close */
 
 struct pane;
 
@@ -36,13 +36,13 @@ struct pane {
 	const struct pane_ops *ops;
 	struct view *v;
 	int focused;
-	int utf8;		/* box drawing and arrows allowed */
-	int top;		/* first line shown */
-	int left;		/* horizontal scroll */
-	int rows;		/* lines of content at the last draw */
-	int wrap;		/* detail: wrap long lines */
-	uint32_t shown;		/* message drawn last (detail, flow) */
-	void *data;		/* per-pane state */
+	int utf8;	/* box drawing and arrows allowed */
+	int top;	/* first line shown */
+	int left;	/* horizontal scroll */
+	int rows;	/* lines of content at the last draw */
+	int wrap;	/* detail: wrap long lines */
+	uint32_t shown; /* message drawn last (detail, flow) */
+	void *data;	/* per-pane state */
 };
 
 struct pane *pane_list_new(struct view *v);

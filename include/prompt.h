@@ -14,7 +14,7 @@ enum prompt_kind {
 	PROMPT_SEARCH = 0,
 	PROMPT_FILTER,
 	PROMPT_SAVE,
-	PROMPT_CONFIRM,		/* y/n */
+	PROMPT_CONFIRM, /* y/n */
 	PROMPT__COUNT
 };
 
@@ -32,7 +32,7 @@ struct prompt {
 	char buf[PROMPT_MAX];	/* UTF-8, NUL-terminated */
 	size_t len, cur;	/* bytes; cur is on a character boundary */
 	long hpos;		/* history position while browsing, -1 none */
-	char saved[PROMPT_MAX];	/* the line being typed before browsing */
+	char saved[PROMPT_MAX]; /* the line being typed before browsing */
 	int errcol;		/* column of an error in buf, -1 none */
 	struct prompt_history hist[PROMPT__COUNT];
 };

@@ -23,19 +23,19 @@ struct screen {
 	struct engine *e;
 	struct view *v;
 	struct pane *panes[LP__COUNT];
-	int focus;			/* enum layout_pane */
-	struct pane *overlay;		/* help or report, or NULL */
+	int focus;	      /* enum layout_pane */
+	struct pane *overlay; /* help or report, or NULL */
 	enum layout_mode mode;
-	int maximised;			/* LP_NONE or a pane */
+	int maximised; /* LP_NONE or a pane */
 	struct layout lay;
 	struct prompt prompt;
 	char status[512];
 	int status_error;
 	int utf8;
-	int force_clear;		/* C-l: the terminal should repaint all */
-	int cursor_x, cursor_y;		/* -1 when the cursor is hidden */
-	size_t search_origin;		/* selection when / was pressed */
-	char *save_path;		/* awaiting overwrite confirmation */
+	int force_clear;	/* C-l: the terminal should repaint all */
+	int cursor_x, cursor_y; /* -1 when the cursor is hidden */
+	size_t search_origin;	/* selection when / was pressed */
+	char *save_path;	/* awaiting overwrite confirmation */
 };
 
 /* A screen over v (borrowed, as is e). utf8: box drawing allowed. */
@@ -55,12 +55,11 @@ int screen_busy(const struct screen *s);
 int screen_tick(struct screen *s, size_t budget);
 /* Shows a message on the status line until the next key. */
 void screen_message(struct screen *s, int error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Writes the records of the shown messages, as they stand in their input
  * files, to path. Refuses an input file (same device and inode) and, unless
  * overwrite is set, an existing file. Returns 0, or -1 with *err. */
-int screen_save(struct screen *s, const char *path, int overwrite,
-		char **err);
+int screen_save(struct screen *s, const char *path, int overwrite, char **err);
 
 #endif

@@ -22,7 +22,7 @@ enum theme_mode term_theme(void);
 
 struct term_mouse {
 	int x, y;
-	int button;		/* 1 click, 4 wheel up, 5 wheel down, 0 other */
+	int button; /* 1 click, 4 wheel up, 5 wheel down, 0 other */
 };
 
 /* Waits up to timeout_ms (-1 forever) for a key. Returns a code point or

@@ -14,41 +14,41 @@ struct filter;
 
 /* One level of the filter stack: an expression, or a dialog (Enter). */
 struct view_level {
-	char *expr;		/* filter text; NULL for a dialog level */
-	uint32_t call_id;	/* interned Call-ID of a dialog level (ids of
-				 * dialogs change when files are merged) */
-	struct filter *f;	/* compiled expr; NULL for "everything" */
-	uint32_t sel_id;	/* message selected when the level was left */
+	char *expr;	  /* filter text; NULL for a dialog level */
+	uint32_t call_id; /* interned Call-ID of a dialog level (ids of
+			   * dialogs change when files are merged) */
+	struct filter *f; /* compiled expr; NULL for "everything" */
+	uint32_t sel_id;  /* message selected when the level was left */
 };
 
 enum view_search_state {
 	VSEARCH_IDLE = 0,
-	VSEARCH_RUNNING,	/* view_search_step has more to scan */
+	VSEARCH_RUNNING, /* view_search_step has more to scan */
 };
 
 struct view {
 	struct engine *e;
 	const struct rules *rules;
 
-	struct view_level *levels;	/* levels[0] is the base filter */
+	struct view_level *levels; /* levels[0] is the base filter */
 	size_t nlevels, caplevels;
 
-	uint32_t *ids;		/* visible message ids, index order */
+	uint32_t *ids; /* visible message ids, index order */
 	size_t nids, capids;
-	uint32_t scanned;	/* index ids [0, scanned) are filtered */
+	uint32_t scanned; /* index ids [0, scanned) are filtered */
 	int engine_was_done;
 
-	size_t sel;		/* index into ids (0 when empty) */
+	size_t sel; /* index into ids (0 when empty) */
 
-	char *search;		/* current search text, NULL for none */
-	int search_dir;		/* +1 or -1 */
-	size_t search_pos;	/* next index of ids to look at */
-	size_t search_start;	/* where the search started (wraps to it) */
-	size_t search_left;	/* entries still to look at */
+	char *search;	     /* current search text, NULL for none */
+	int search_dir;	     /* +1 or -1 */
+	size_t search_pos;   /* next index of ids to look at */
+	size_t search_start; /* where the search started (wraps to it) */
+	size_t search_left;  /* entries still to look at */
 	enum view_search_state search_state;
 
-	int time_delta;		/* list shows deltas */
-	int flow_all;		/* flow of all shown messages, not the dialog */
+	int time_delta; /* list shows deltas */
+	int flow_all;	/* flow of all shown messages, not the dialog */
 };
 
 /* New view over e showing everything (or the messages matching filter,
@@ -64,8 +64,7 @@ int view_update(struct view *v);
 
 /* Pushes a filter expression. Returns 0, or -1 with *err and *errcol (the
  * view is then unchanged). */
-int view_push_filter(struct view *v, const char *expr, char **err,
-		     int *errcol);
+int view_push_filter(struct view *v, const char *expr, char **err, int *errcol);
 /* Pushes "only the dialog of this interned Call-ID". */
 void view_push_dialog(struct view *v, uint32_t call_id);
 /* Pops to the previous filter; returns 0, or -1 when at the base. */
@@ -80,8 +79,8 @@ const char *view_filter_expr(const struct view *v);
 
 /* Selection. */
 int view_has_sel(const struct view *v);
-uint32_t view_sel_id(const struct view *v);	/* UINT32_MAX when none */
-void view_select(struct view *v, long idx);	/* clamped */
+uint32_t view_sel_id(const struct view *v); /* UINT32_MAX when none */
+void view_select(struct view *v, long idx); /* clamped */
 /* Selects message id if it is shown (else the nearest after it); returns
  * 1 when id itself was found. */
 int view_select_id(struct view *v, uint32_t id);

@@ -38,7 +38,8 @@ app_elapsed_ns(const struct timespec *t0)
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
+	return (t.tv_sec - t0->tv_sec) * 1000000000L +
+	       (t.tv_nsec - t0->tv_nsec);
 }
 
 /* Indexes for one slice; returns 1 when the screen should be redrawn. */
@@ -70,8 +71,9 @@ app_run(struct engine *e, const struct app_options *o)
 	uint32_t key;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "sipsnoop: the viewer needs a terminal; use "
-		    "--list, --dialogs or --flow for output to a pipe\n");
+		fprintf(stderr,
+			"sipsnoop: the viewer needs a terminal; use "
+			"--list, --dialogs or --flow for output to a pipe\n");
 		return 2;
 	}
 	setlocale(LC_ALL, "");
@@ -80,7 +82,7 @@ app_run(struct engine *e, const struct app_options *o)
 	v = view_new(e, o->rules, o->filter, &err, &errcol);
 	if (v == NULL) {
 		fprintf(stderr, "sipsnoop: filter: column %d: %s\n", errcol + 1,
-		    err ? err : "syntax error");
+			err ? err : "syntax error");
 		free(err);
 		return 2;
 	}
@@ -93,8 +95,10 @@ app_run(struct engine *e, const struct app_options *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if (term_start(o->color == COLOR_NEVER ? 1 : o->color == COLOR_ALWAYS ?
-	    2 : 0, &err) != 0) {
+	if (term_start(o->color == COLOR_NEVER	  ? 1
+		       : o->color == COLOR_ALWAYS ? 2
+						  : 0,
+		       &err) != 0) {
 		fprintf(stderr, "sipsnoop: %s\n", err);
 		free(err);
 		view_free(v);
@@ -119,7 +123,7 @@ app_run(struct engine *e, const struct app_options *o)
 		}
 		/* Poll while there is work, else block until a key. */
 		key = term_getkey(!engine_done(e) || screen_busy(s) ? 0 : -1,
-		    &mouse);
+				  &mouse);
 		if (app_signalled)
 			break;
 		if (key == KEYC_NONE) {

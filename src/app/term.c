@@ -51,8 +51,8 @@ term_start(int color, char **err)
 	const char *nc = getenv("NO_COLOR");
 	const char *cs = nl_langinfo(CODESET);
 
-	term_is_utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
-	    strcmp(cs, "utf8") == 0);
+	term_is_utf8 =
+	    cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 	if (newterm(NULL, stdout, stdin) == NULL) {
 		*err = xstrdup("cannot start the terminal (check TERM)");
 		return -1;
@@ -66,7 +66,8 @@ term_start(int color, char **err)
 
 		if (cup == NULL || cup == (char *)-1) {
 			term_stop();
-			*err = xstrdup("this terminal cannot move the cursor "
+			*err = xstrdup(
+			    "this terminal cannot move the cursor "
 			    "(TERM=dumb?); use --list, --dialogs or --flow");
 			return -1;
 		}
@@ -78,7 +79,8 @@ term_start(int color, char **err)
 	set_escdelay(25);
 	curs_set(0);
 	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
-	    BUTTON5_PRESSED, NULL);
+		      BUTTON5_PRESSED,
+		  NULL);
 	mouseinterval(0);
 	term_mode = THEME_MONO;
 	if (color != 1 && (color == 2 || nc == NULL || *nc == '\0') &&
@@ -127,22 +129,40 @@ static uint32_t
 term_key(int k)
 {
 	switch (k) {
-	case KEY_UP: return KEYC_UP;
-	case KEY_DOWN: return KEYC_DOWN;
-	case KEY_LEFT: return KEYC_LEFT;
-	case KEY_RIGHT: return KEYC_RIGHT;
-	case KEY_PPAGE: return KEYC_PPAGE;
-	case KEY_NPAGE: return KEYC_NPAGE;
-	case KEY_HOME: case KEY_A1: return KEYC_HOME;
-	case KEY_END: case KEY_C1: return KEYC_END;
-	case KEY_BTAB: return KEYC_BTAB;
-	case KEY_BACKSPACE: return KEYC_BACKSPACE;
-	case KEY_DC: return KEYC_DC;
-	case KEY_F(1): return KEYC_F1;
-	case KEY_ENTER: return KEYC_ENTER;
-	case KEY_RESIZE: return KEYC_RESIZE;
-	case KEY_MOUSE: return KEYC_MOUSE;
-	default: return KEYC_NONE;
+	case KEY_UP:
+		return KEYC_UP;
+	case KEY_DOWN:
+		return KEYC_DOWN;
+	case KEY_LEFT:
+		return KEYC_LEFT;
+	case KEY_RIGHT:
+		return KEYC_RIGHT;
+	case KEY_PPAGE:
+		return KEYC_PPAGE;
+	case KEY_NPAGE:
+		return KEYC_NPAGE;
+	case KEY_HOME:
+	case KEY_A1:
+		return KEYC_HOME;
+	case KEY_END:
+	case KEY_C1:
+		return KEYC_END;
+	case KEY_BTAB:
+		return KEYC_BTAB;
+	case KEY_BACKSPACE:
+		return KEYC_BACKSPACE;
+	case KEY_DC:
+		return KEYC_DC;
+	case KEY_F(1):
+		return KEYC_F1;
+	case KEY_ENTER:
+		return KEYC_ENTER;
+	case KEY_RESIZE:
+		return KEYC_RESIZE;
+	case KEY_MOUSE:
+		return KEYC_MOUSE;
+	default:
+		return KEYC_NONE;
 	}
 }
 
@@ -165,10 +185,12 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 				return KEYC_NONE;
 			m->x = ev.x;
 			m->y = ev.y;
-			m->button = (ev.bstate & (BUTTON1_PRESSED |
-			    BUTTON1_CLICKED)) ? 1 : (ev.bstate &
-			    BUTTON4_PRESSED) ? 4 : (ev.bstate &
-			    BUTTON5_PRESSED) ? 5 : 0;
+			m->button =
+			    (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+				? 1
+			    : (ev.bstate & BUTTON4_PRESSED) ? 4
+			    : (ev.bstate & BUTTON5_PRESSED) ? 5
+							    : 0;
 		}
 		return k;
 	}
@@ -191,10 +213,13 @@ term_blit(const struct grid *g, int cx, int cy, int clear)
 		for (x = 0; x < g->w && x < w; x++) {
 			c = &g->cells[(size_t)y * (size_t)g->w + (size_t)x];
 			if (c->len == 0)
-				continue;	/* right half of a wide char */
-			attrset(term_role_attr[c->role < ROLE__COUNT ? c->role : 0] |
-			    COLOR_PAIR(term_role_pair[c->role < ROLE__COUNT ?
-			    c->role : 0]));
+				continue; /* right half of a wide char */
+			attrset(
+			    term_role_attr[c->role < ROLE__COUNT ? c->role
+								 : 0] |
+			    COLOR_PAIR(
+				term_role_pair[c->role < ROLE__COUNT ? c->role
+								     : 0]));
 			if (!term_is_utf8 && (unsigned char)c->ch[0] >= 0x80) {
 				/* The grid is UTF-8; an ASCII terminal gets
 				 * a placeholder of the same width. */

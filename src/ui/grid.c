@@ -134,12 +134,13 @@ grid_utf8_next(const char *s, size_t n, uint32_t *cp, int *width)
 	}
 	*cp = c;
 	if (c < 0x20 || c == 0x7f)
-		w = 1;		/* shown as '?' by grid_put */
+		w = 1; /* shown as '?' by grid_put */
 	else if (c < 0x7f)
 		w = 1;
 	else {
 		w = wcwidth((wchar_t)c);
-		/* Unknown to the locale: give it a column rather than lose it. */
+		/* Unknown to the locale: give it a column rather than lose it.
+		 */
 		if (w < 0)
 			w = 1;
 	}
@@ -246,8 +247,8 @@ grid_puts(struct grid *g, int x, int y, int xmax, int role, const char *s)
 }
 
 int
-grid_printf(struct grid *g, int x, int y, int xmax, int role,
-	    const char *fmt, ...)
+grid_printf(struct grid *g, int x, int y, int xmax, int role, const char *fmt,
+	    ...)
 {
 	va_list ap;
 	struct strbuf sb;
@@ -262,8 +263,8 @@ grid_printf(struct grid *g, int x, int y, int xmax, int role,
 }
 
 int
-grid_put_log(struct grid *g, int x, int y, int xmax, int role,
-	     const char *s, size_t n)
+grid_put_log(struct grid *g, int x, int y, int xmax, int role, const char *s,
+	     size_t n)
 {
 	struct strbuf sb;
 
@@ -281,11 +282,12 @@ grid_dump(const struct grid *g, struct strbuf *sb, int roles)
 	const struct grid_cell *c;
 
 	for (y = 0; y < g->h; y++) {
-		const struct grid_cell *row = &g->cells[(size_t)y * (size_t)g->w];
+		const struct grid_cell *row =
+		    &g->cells[(size_t)y * (size_t)g->w];
 
 		end = g->w;
 		while (end > 0 && row[end - 1].len == 1 &&
-		    row[end - 1].ch[0] == ' ')
+		       row[end - 1].ch[0] == ' ')
 			end--;
 		for (x = 0; x < end; x++) {
 			c = &row[x];

@@ -11,6 +11,7 @@ struct keymap_entry {
 	enum action action;
 };
 
+/* clang-format off */
 static const struct keymap_entry keymap_normal[] = {
 	{ KEYC_UP, ACT_UP }, { 'k', ACT_UP },
 	{ KEYC_DOWN, ACT_DOWN }, { 'j', ACT_DOWN },
@@ -37,7 +38,9 @@ static const struct keymap_entry keymap_normal[] = {
 	{ KEYC_CTRL('l'), ACT_REDRAW },
 	{ 'q', ACT_QUIT }, { KEYC_CTRL('c'), ACT_QUIT },
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct keymap_entry keymap_prompt[] = {
 	{ KEYC_ENTER, ACT_ACCEPT }, { '\n', ACT_ACCEPT },
 	{ KEYC_ESC, ACT_CANCEL }, { KEYC_CTRL('g'), ACT_CANCEL },
@@ -53,7 +56,9 @@ static const struct keymap_entry keymap_prompt[] = {
 	{ KEYC_UP, ACT_HISTORY_PREV }, { KEYC_CTRL('p'), ACT_HISTORY_PREV },
 	{ KEYC_DOWN, ACT_HISTORY_NEXT }, { KEYC_CTRL('n'), ACT_HISTORY_NEXT },
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct keymap_entry keymap_helpkeys[] = {
 	{ KEYC_UP, ACT_UP }, { 'k', ACT_UP },
 	{ KEYC_DOWN, ACT_DOWN }, { 'j', ACT_DOWN },
@@ -67,7 +72,9 @@ static const struct keymap_entry keymap_helpkeys[] = {
 	{ KEYC_BACKSPACE, ACT_CANCEL }, { 0x7f, ACT_CANCEL },
 	{ KEYC_CTRL('l'), ACT_REDRAW },
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
 	const struct keymap_entry *e;
 	size_t n;
@@ -76,7 +83,9 @@ static const struct {
 	[KM_PROMPT] = { keymap_prompt, sizeof keymap_prompt / sizeof keymap_prompt[0] },
 	[KM_HELP] = { keymap_helpkeys, sizeof keymap_helpkeys / sizeof keymap_helpkeys[0] },
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	const char *help;
@@ -126,6 +135,7 @@ static const struct {
 	[ACT_HISTORY_NEXT] = { "history-next", "next entry in the history" },
 	[ACT_SELF_INSERT] = { "self-insert", "insert the character" },
 };
+/* clang-format on */
 
 enum action
 keymap_lookup(enum keymap_ctx ctx, uint32_t key)
@@ -138,8 +148,8 @@ keymap_lookup(enum keymap_ctx ctx, uint32_t key)
 		if (keymap_tables[ctx].e[i].key == key)
 			return keymap_tables[ctx].e[i].action;
 	}
-	if (ctx == KM_PROMPT && key >= 0x20 && key != 0x7f &&
-	    key < KEYC_BASE && !(key >= 0x80 && key < 0xa0))
+	if (ctx == KM_PROMPT && key >= 0x20 && key != 0x7f && key < KEYC_BASE &&
+	    !(key >= 0x80 && key < 0xa0))
 		return ACT_SELF_INSERT;
 	return ACT_NONE;
 }
@@ -164,8 +174,8 @@ const char *
 keymap_key_name(uint32_t key, char *buf, size_t bufsz)
 {
 	static const char *const special[] = {
-		"Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End",
-		"S-Tab", "Backspace", "Delete", "F1", "Resize", "Mouse",
+	    "Up",  "Down",  "Left",	 "Right",  "PgUp", "PgDn",   "Home",
+	    "End", "S-Tab", "Backspace", "Delete", "F1",   "Resize", "Mouse",
 	};
 	int n;
 
@@ -193,7 +203,8 @@ keymap_key_name(uint32_t key, char *buf, size_t bufsz)
 
 void
 keymap_help(enum keymap_ctx ctx,
-	    void (*fn)(void *arg, const char *keys, const char *help), void *arg)
+	    void (*fn)(void *arg, const char *keys, const char *help),
+	    void *arg)
 {
 	char keys[128], name[32];
 	size_t i, j, len;
@@ -223,7 +234,7 @@ keymap_help(enum keymap_ctx ctx,
 			if (len + strlen(name) + 3 >= sizeof keys)
 				break;
 			len += (size_t)snprintf(keys + len, sizeof keys - len,
-			    "%s%s", len ? ", " : "", name);
+						"%s%s", len ? ", " : "", name);
 		}
 		fn(arg, keys, keymap_actions[a].help);
 	}

@@ -8,9 +8,8 @@
 #define LAYOUT_SPLIT_MIN_W 80
 #define LAYOUT_WIDE_MIN_W 140
 
-static const char *const layout_names[LAYOUT__COUNT] = {
-	"split", "stack", "wide"
-};
+static const char *const layout_names[LAYOUT__COUNT] = {"split", "stack",
+							"wide"};
 
 const char *
 layout_mode_name(enum layout_mode mode)
@@ -23,7 +22,7 @@ layout_mode_name(enum layout_mode mode)
 static struct rect
 layout_rect(int x, int y, int w, int h)
 {
-	struct rect r = { x, y, w, h };
+	struct rect r = {x, y, w, h};
 
 	if (r.w <= 0 || r.h <= 0)
 		r.w = r.h = 0;
@@ -37,7 +36,7 @@ layout_compute(struct layout *l, int w, int h, enum layout_mode mode,
 	struct rect b;
 	int top, left, i;
 
-	*l = (struct layout){ 0 };
+	*l = (struct layout){0};
 	if ((int)mode < 0 || mode >= LAYOUT__COUNT)
 		mode = LAYOUT_SPLIT;
 	if (w < LAYOUT_MIN_W || h < LAYOUT_MIN_H) {
@@ -71,21 +70,21 @@ layout_compute(struct layout *l, int w, int h, enum layout_mode mode,
 			top = b.h - 5;
 		left = (w - 1) / 2;
 		l->pane[LP_LIST] = layout_rect(b.x, b.y, w, top);
-		l->pane[LP_DETAIL] = layout_rect(b.x, b.y + top, left,
-		    b.h - top);
+		l->pane[LP_DETAIL] =
+		    layout_rect(b.x, b.y + top, left, b.h - top);
 		l->sep[0] = layout_rect(b.x + left, b.y + top, 1, b.h - top);
 		l->pane[LP_FLOW] = layout_rect(b.x + left + 1, b.y + top,
-		    w - left - 1, b.h - top);
+					       w - left - 1, b.h - top);
 		break;
 	case LAYOUT_STACK:
 		top = b.h / 3;
 		if (top < 3)
 			top = 3;
-		left = (b.h - top) / 2;		/* detail rows */
+		left = (b.h - top) / 2; /* detail rows */
 		l->pane[LP_LIST] = layout_rect(b.x, b.y, w, top);
 		l->pane[LP_DETAIL] = layout_rect(b.x, b.y + top, w, left);
-		l->pane[LP_FLOW] = layout_rect(b.x, b.y + top + left, w,
-		    b.h - top - left);
+		l->pane[LP_FLOW] =
+		    layout_rect(b.x, b.y + top + left, w, b.h - top - left);
 		break;
 	case LAYOUT_WIDE:
 	default:
@@ -93,10 +92,10 @@ layout_compute(struct layout *l, int w, int h, enum layout_mode mode,
 		top = b.h / 2;
 		l->pane[LP_LIST] = layout_rect(b.x, b.y, left, b.h);
 		l->sep[0] = layout_rect(b.x + left, b.y, 1, b.h);
-		l->pane[LP_DETAIL] = layout_rect(b.x + left + 1, b.y,
-		    w - left - 1, top);
+		l->pane[LP_DETAIL] =
+		    layout_rect(b.x + left + 1, b.y, w - left - 1, top);
 		l->pane[LP_FLOW] = layout_rect(b.x + left + 1, b.y + top,
-		    w - left - 1, b.h - top);
+					       w - left - 1, b.h - top);
 		break;
 	}
 	for (i = 0; i < LP__COUNT; i++) {

@@ -51,7 +51,7 @@ pane_heading(struct pane *p, struct grid *g, struct rect r, const char *title,
 	int x, iw;
 	struct rect c = r;
 
-	grid_fill(g, (struct rect){ r.x, r.y, r.w, 1 }, role);
+	grid_fill(g, (struct rect){r.x, r.y, r.w, 1}, role);
 	x = grid_puts(g, r.x + 1, r.y, r.x + r.w, role, title);
 	if (info != NULL && *info != '\0') {
 		iw = grid_text_width(info, strlen(info));
@@ -59,7 +59,7 @@ pane_heading(struct pane *p, struct grid *g, struct rect r, const char *title,
 		 * title: the title says which pane this is. */
 		if (r.x + r.w - 1 - iw > x + 1)
 			grid_puts(g, r.x + r.w - 1 - iw, r.y, r.x + r.w, role,
-			    info);
+				  info);
 	}
 	c.y++;
 	c.h--;
@@ -68,10 +68,10 @@ pane_heading(struct pane *p, struct grid *g, struct rect r, const char *title,
 }
 
 int
-pane_put_match(struct grid *g, int x, int y, int xmax, int role,
-	       const char *s, size_t n, const char *needle)
+pane_put_match(struct grid *g, int x, int y, int xmax, int role, const char *s,
+	       size_t n, const char *needle)
 {
-	struct span hay = { s, n };
+	struct span hay = {s, n};
 	size_t nlen, pos = 0;
 	long at;
 

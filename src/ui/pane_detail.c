@@ -17,19 +17,19 @@
 #include "util.h"
 
 struct dline {
-	char *text;		/* sanitised UTF-8 */
-	uint8_t *roles;		/* one per byte */
+	char *text;	/* sanitised UTF-8 */
+	uint8_t *roles; /* one per byte */
 	size_t len, cap;
-	int indent;		/* continuation indent when wrapping */
+	int indent; /* continuation indent when wrapping */
 };
 
 struct ddoc {
 	struct dline *lines;
 	size_t n, cap;
-	uint32_t id;		/* message laid out, UINT32_MAX for none */
-	int searched;		/* search text the roles were marked for */
+	uint32_t id;  /* message laid out, UINT32_MAX for none */
+	int searched; /* search text the roles were marked for */
 	char *needle;
-	int flags_at_build;	/* severity/rule when built (re-rating) */
+	int flags_at_build; /* severity/rule when built (re-rating) */
 };
 
 static struct dline *
@@ -145,8 +145,9 @@ static int
 pane_detail_is_auth(enum hdr_id id)
 {
 	return id == HDR_WWW_AUTHENTICATE || id == HDR_PROXY_AUTHENTICATE ||
-	    id == HDR_AUTHORIZATION || id == HDR_PROXY_AUTHORIZATION ||
-	    id == HDR_AUTHENTICATION_INFO || id == HDR_PROXY_AUTHENTICATION_INFO;
+	       id == HDR_AUTHORIZATION || id == HDR_PROXY_AUTHORIZATION ||
+	       id == HDR_AUTHENTICATION_INFO ||
+	       id == HDR_PROXY_AUTHENTICATION_INFO;
 }
 
 /* Each challenge or credentials of an auth header broken into its
@@ -169,7 +170,7 @@ pane_detail_auth(struct ddoc *d, struct span value)
 			ddoc_newline(d, 8);
 			ddoc_adds(d, ROLE_DIM, "    ");
 			ddoc_add_log(d, ROLE_AUTH_PARAM, h.params[i].name.p,
-			    h.params[i].name.n);
+				     h.params[i].name.n);
 			ddoc_adds(d, ROLE_DIM, " = ");
 			gv = h.params[i].value;
 			if (h.params[i].quoted)
@@ -187,7 +188,7 @@ pane_detail_auth(struct ddoc *d, struct span value)
 				ddoc_newline(d, 8);
 				ddoc_adds(d, ROLE_DIM, "      ");
 				ddoc_add_log(d, ROLE_AUTH_DECODED, sb.buf,
-				    sb.len);
+					     sb.len);
 			}
 		}
 		if (h.rest.n == 0 || h.rest.p == value.p)
@@ -210,8 +211,8 @@ pane_detail_msdiag(struct ddoc *d, struct span v)
 			inq = !inq;
 		if (i < v.n && (v.p[i] != ';' || inq))
 			continue;
-		struct span part = span_trim((struct span){ v.p + start,
-		    i - start });
+		struct span part =
+		    span_trim((struct span){v.p + start, i - start});
 		start = i + 1;
 		if (part.n == 0)
 			continue;
@@ -230,18 +231,21 @@ pane_detail_msdiag(struct ddoc *d, struct span v)
 			ddoc_add_log(d, ROLE_HEADER_VALUE, part.p, part.n);
 			continue;
 		}
-		ddoc_add_log(d, ROLE_AUTH_PARAM, part.p,
-		    (size_t)(eq - part.p));
+		ddoc_add_log(d, ROLE_AUTH_PARAM, part.p, (size_t)(eq - part.p));
 		ddoc_adds(d, ROLE_DIM, " = ");
-		struct span val = { eq + 1, part.n - (size_t)(eq + 1 - part.p) };
+		struct span val = {eq + 1, part.n - (size_t)(eq + 1 - part.p)};
 
 		if (val.n >= 2 && val.p[0] == '"' && val.p[val.n - 1] == '"') {
 			val.p++;
 			val.n -= 2;
 		}
-		ddoc_add_log(d, span_ieq((struct span){ part.p,
-		    (size_t)(eq - part.p) }, "reason") ? ROLE_AUTH_DECODED :
-		    ROLE_HEADER_VALUE, val.p, val.n);
+		ddoc_add_log(
+		    d,
+		    span_ieq((struct span){part.p, (size_t)(eq - part.p)},
+			     "reason")
+			? ROLE_AUTH_DECODED
+			: ROLE_HEADER_VALUE,
+		    val.p, val.n);
 	}
 }
 
@@ -279,8 +283,9 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		ddoc_adds(d, ROLE_DIM, rules_rule_name(v->rules, m->rule));
 		ddoc_adds(d, ROLE_DIM, ")");
 	} else if (m->severity == SEV_NONE)
-		ddoc_adds(d, ROLE_DIM, v->rules != NULL ? "(no rule matched)" :
-		    "(no rules loaded)");
+		ddoc_adds(d, ROLE_DIM,
+			  v->rules != NULL ? "(no rule matched)"
+					   : "(no rules loaded)");
 	strbuf_reset(&sb);
 	if (v->rules != NULL)
 		rules_explain(v->rules, v->e, id, &sb);
@@ -302,8 +307,8 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 			strbuf_reset(&sb);
 			auth_describe(&ah, &sb);
 		} else if (h->id == HDR_MS_DIAGNOSTICS ||
-		    h->id == HDR_MS_DIAGNOSTICS_PUBLIC ||
-		    h->id == HDR_WARNING || h->id == HDR_REASON) {
+			   h->id == HDR_MS_DIAGNOSTICS_PUBLIC ||
+			   h->id == HDR_WARNING || h->id == HDR_REASON) {
 			strbuf_reset(&sb);
 			strbuf_add(&sb, h->value.p, h->value.n);
 		} else
@@ -318,7 +323,7 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 	ddoc_newline(d, 4);
 	if (m->time != TIME_NONE) {
 		time_format(tbuf, sizeof tbuf, m->time, MSG_TIME_PREC(m),
-		    (m->time_prec & MSG_TIME_HAS_DATE) != 0);
+			    (m->time_prec & MSG_TIME_HAS_DATE) != 0);
 		ddoc_adds(d, ROLE_DIM, tbuf);
 		ddoc_adds(d, ROLE_DIM, "  ");
 	}
@@ -335,19 +340,19 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		if (f != NULL) {
 			strbuf_reset(&sb);
 			strbuf_addf(&sb, "  %s:%u", f->src->path,
-			    (unsigned)m->line);
+				    (unsigned)m->line);
 			ddoc_add_log(d, ROLE_DIM, sb.buf, sb.len);
 		}
 	}
 	if (m->flags & (RECF_TRUNCATED | RECF_NO_CALLID | RECF_BAD_START |
-	    RECF_BAD_HEADER | RECF_RETRANS)) {
+			RECF_BAD_HEADER | RECF_RETRANS)) {
 		ddoc_adds(d, ROLE_SEV_WARNING, "  [");
 		ddoc_adds(d, ROLE_SEV_WARNING,
-		    (m->flags & RECF_TRUNCATED) ? "truncated" :
-		    (m->flags & RECF_RETRANS) ? "retransmission" :
-		    (m->flags & RECF_NO_CALLID) ? "no Call-ID" :
-		    (m->flags & RECF_BAD_START) ? "bad start line" :
-		    "bad header line");
+			  (m->flags & RECF_TRUNCATED)	? "truncated"
+			  : (m->flags & RECF_RETRANS)	? "retransmission"
+			  : (m->flags & RECF_NO_CALLID) ? "no Call-ID"
+			  : (m->flags & RECF_BAD_START) ? "bad start line"
+							: "bad header line");
 		ddoc_adds(d, ROLE_SEV_WARNING, "]");
 	}
 	ddoc_newline(d, 0);
@@ -366,7 +371,7 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		if (pane_detail_is_auth(h->id))
 			pane_detail_auth(d, h->value);
 		else if (h->id == HDR_MS_DIAGNOSTICS ||
-		    h->id == HDR_MS_DIAGNOSTICS_PUBLIC)
+			 h->id == HDR_MS_DIAGNOSTICS_PUBLIC)
 			pane_detail_msdiag(d, h->value);
 	}
 	if (rec.body.n > 0 && !(rec.body.n == 1 && rec.body.p[0] == '-')) {
@@ -383,14 +388,16 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 			if (++nlines > DDOC_BODY_LINES) {
 				ddoc_newline(d, 2);
 				strbuf_reset(&sb);
-				strbuf_addf(&sb, "[... %zu more bytes of body not "
-				    "shown]", rec.body.n - s);
+				strbuf_addf(&sb,
+					    "[... %zu more bytes of body not "
+					    "shown]",
+					    rec.body.n - s);
 				ddoc_add_safe(d, ROLE_SEV_WARNING, sb.buf,
-				    sb.len);
+					      sb.len);
 				break;
 			}
-			const char *nl = memchr(rec.body.p + s, '\n',
-			    rec.body.n - s);
+			const char *nl =
+			    memchr(rec.body.p + s, '\n', rec.body.n - s);
 
 			e2 = nl ? (size_t)(nl - rec.body.p) : rec.body.n;
 			ddoc_newline(d, 2);
@@ -400,10 +407,10 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 				len--;
 			if (sdp && len >= 2 && rec.body.p[s + 1] == '=') {
 				ddoc_add_log(d, ROLE_HEADER_NAME,
-				    rec.body.p + s, 1);
+					     rec.body.p + s, 1);
 				ddoc_adds(d, ROLE_DIM, "=");
 				ddoc_add_log(d, ROLE_BODY, rec.body.p + s + 2,
-				    len - 2);
+					     len - 2);
 			} else
 				ddoc_add_log(d, ROLE_BODY, rec.body.p + s, len);
 			s = e2 + 1;
@@ -428,8 +435,9 @@ pane_detail_mark(struct ddoc *d, const char *needle)
 
 		pos = 0;
 		while (pos < l->len) {
-			at = span_ifind((struct span){ l->text + pos,
-			    l->len - pos }, needle, nlen);
+			at = span_ifind(
+			    (struct span){l->text + pos, l->len - pos}, needle,
+			    nlen);
 			if (at < 0)
 				break;
 			memset(l->roles + pos + at, ROLE_MATCH, nlen);
@@ -536,8 +544,8 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 	m = id != UINT32_MAX ? msgindex_get(engine_index(v->e), id) : NULL;
 	/* Rebuild when the message, its rating (indexing re-rates dialogs)
 	 * or the search changed. */
-	if (id != d->id || (m != NULL && d->flags_at_build !=
-	    (m->severity << 16 | m->rule)) ||
+	if (id != d->id ||
+	    (m != NULL && d->flags_at_build != (m->severity << 16 | m->rule)) ||
 	    (v->search == NULL) != (d->needle == NULL) ||
 	    (v->search != NULL && strcmp(v->search, d->needle) != 0)) {
 		if (id != d->id) {
@@ -548,7 +556,8 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 			ddoc_clear(d);
 		else
 			pane_detail_build(p, d, id);
-		d->flags_at_build = m != NULL ? (m->severity << 16 | m->rule) : 0;
+		d->flags_at_build =
+		    m != NULL ? (m->severity << 16 | m->rule) : 0;
 		free(d->needle);
 		d->needle = v->search ? xstrdup(v->search) : NULL;
 		pane_detail_mark(d, d->needle);
@@ -560,7 +569,7 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		return;
 	if (d->n == 0) {
 		grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
-		    "no message selected");
+			  "no message selected");
 		return;
 	}
 	/* Count display rows so scrolling stops at the end. */
@@ -583,7 +592,7 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 			if (skip-- > 0)
 				continue;
 			pane_detail_row(g, l, 0, c.x + 1, y, c.x + c.w,
-			    p->left);
+					p->left);
 			y++;
 			continue;
 		}
@@ -598,8 +607,8 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 				skip--;
 			else {
 				part.len = end;
-				pane_detail_row(g, &part, off, c.x + 1 + ind,
-				    y, c.x + c.w, 0);
+				pane_detail_row(g, &part, off, c.x + 1 + ind, y,
+						c.x + c.w, 0);
 				y++;
 			}
 			off = next;
@@ -669,7 +678,7 @@ pane_detail_free(struct pane *p)
 }
 
 static const struct pane_ops pane_detail_ops = {
-	"detail", pane_detail_draw, pane_detail_action, NULL, pane_detail_free,
+    "detail", pane_detail_draw, pane_detail_action, NULL, pane_detail_free,
 };
 
 struct pane *

@@ -23,10 +23,10 @@ struct pflow {
 	int all;
 	uint32_t key_dialog, key_first, key_last;
 	size_t key_n, key_count;
-	int key_sev;		/* sum of severities: re-rating changes labels */
-	int times;		/* time column shown at the last draw */
-	int top_row;		/* first flow row drawn at the last draw */
-	int ytop;		/* screen row of the first flow row */
+	int key_sev; /* sum of severities: re-rating changes labels */
+	int times;   /* time column shown at the last draw */
+	int top_row; /* first flow row drawn at the last draw */
+	int ytop;    /* screen row of the first flow row */
 };
 
 static int
@@ -66,7 +66,7 @@ pane_flow_update(struct pane *p)
 		ids = v->ids + lo;
 		n = v->nids ? hi - lo : 0;
 	} else if (m != NULL && (d = m->dialog) != NO_DIALOG &&
-	    (dl = dialogs_get(engine_dialogs(v->e), d)) != NULL) {
+		   (dl = dialogs_get(engine_dialogs(v->e), d)) != NULL) {
 		ids = dl->msgs;
 		n = dl->nmsgs;
 	} else if (m != NULL) {
@@ -75,8 +75,10 @@ pane_flow_update(struct pane *p)
 	}
 	sev = pane_flow_sev_sum(v, ids, n);
 	if (pf->fl != NULL && pf->all == v->flow_all && pf->key_dialog == d &&
-	    pf->key_n == n && (n == 0 || (pf->key_first == ids[0] &&
-	    pf->key_last == ids[n - 1])) && pf->key_sev == sev &&
+	    pf->key_n == n &&
+	    (n == 0 ||
+	     (pf->key_first == ids[0] && pf->key_last == ids[n - 1])) &&
+	    pf->key_sev == sev &&
 	    pf->key_count == msgindex_count(engine_index(v->e)))
 		return;
 	flow_free(pf->fl);
@@ -138,14 +140,14 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 
 	pane_flow_update(p);
 	fl = pf->fl;
-	snprintf(info, sizeof info, "%s (F)", v->flow_all ? "shown messages" :
-	    "dialog");
+	snprintf(info, sizeof info, "%s (F)",
+		 v->flow_all ? "shown messages" : "dialog");
 	c = pane_heading(p, g, r, "Flow", info);
 	p->rows = c.h;
 	if (c.h < 2 || fl == NULL || fl->ncols == 0) {
 		if (c.h > 0)
 			grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
-			    "no flow");
+				  "no flow");
 		return;
 	}
 	/* Times on the left when there is room for them and the diagram. */
@@ -163,11 +165,13 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 
 	/* Column headers. */
 	for (k = 0; k < fl->ncols; k++) {
-		int gap = fl->ncols > 1 ? (k + 1 < fl->ncols ?
-		    cx[k + 1] - cx[k] : cx[k] - cx[k - 1]) : need;
+		int gap = fl->ncols > 1
+			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
+						   : cx[k] - cx[k - 1])
+			      : need;
 
 		pane_flow_centre(g, dx + cx[k], c.y, xmin, xmax,
-		    ROLE_FLOW_COLUMN, fl->cols[k].name, gap - 1);
+				 ROLE_FLOW_COLUMN, fl->cols[k].name, gap - 1);
 	}
 	nrows = (int)fl->nrows;
 	if (sel != UINT32_MAX)
@@ -192,9 +196,8 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	for (y = c.y + 1; y < c.y + c.h; y++) {
 		for (k = 0; k < fl->ncols; k++) {
 			if (dx + cx[k] >= xmin && dx + cx[k] < xmax)
-				grid_puts(g, dx + cx[k], y, xmax,
-				    ROLE_BORDER,
-				    vline);
+				grid_puts(g, dx + cx[k], y, xmax, ROLE_BORDER,
+					  vline);
 		}
 	}
 	for (i = 0; i < vis && p->top + i < nrows; i++) {
@@ -204,53 +207,58 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 		int iscur = (p->top + i) == cur;
 		int lo = a < b ? a : b, hi = a < b ? b : a;
 
-		role = iscur ? ROLE_FLOW_CURRENT :
-		    theme_severity_role(row->severity);
+		role = iscur ? ROLE_FLOW_CURRENT
+			     : theme_severity_role(row->severity);
 		if (timew > 0) {
 			if (row->time != TIME_NONE) {
-				time_format(tbuf, sizeof tbuf, row->time,
+				time_format(
+				    tbuf, sizeof tbuf, row->time,
 				    row->time_prec > 3 ? 3 : row->time_prec, 0);
 				grid_puts(g, c.x + 1, ay, xmin - 1, role, tbuf);
 			}
 			if (row->delta != TIME_NONE) {
 				snprintf(tbuf, sizeof tbuf, "+%lld.%03lld",
-				    (long long)(row->delta / 1000000),
-				    (long long)(row->delta % 1000000) / 1000);
+					 (long long)(row->delta / 1000000),
+					 (long long)(row->delta % 1000000) /
+					     1000);
 				grid_puts(g, c.x + 1, ly, xmin - 1, ROLE_DIM,
-				    tbuf);
+					  tbuf);
 			}
 			/* A mark that shows the current arrow without
 			 * colour too. */
 			if (iscur)
 				grid_puts(g, c.x, ay, xmin, role,
-				    p->utf8 ? "▶" : ">");
+					  p->utf8 ? "▶" : ">");
 		}
 		if (row->kind == FLOW_NOTE) {
 			pane_flow_centre(g, a + 10, ay, xmin, xmax,
-			    iscur ? ROLE_FLOW_CURRENT : ROLE_FLOW_NOTE,
-			    row->label, xmax - a);
+					 iscur ? ROLE_FLOW_CURRENT
+					       : ROLE_FLOW_NOTE,
+					 row->label, xmax - a);
 			continue;
 		}
 		if (row->self || a == b) {
 			/* A loop to the right of the column. */
 			pane_flow_hline(g, a + 1, a + 2, ly, xmin, xmax, role,
-			    hline);
-			grid_puts(g, a + 3, ly, xmax, role, p->utf8 ? "┐" :
-			    "+");
-			grid_puts(g, a + 1, ay, xmax, role, p->utf8 ? "◄─┘" :
-			    "<-+");
+					hline);
+			grid_puts(g, a + 3, ly, xmax, role,
+				  p->utf8 ? "┐" : "+");
+			grid_puts(g, a + 1, ay, xmax, role,
+				  p->utf8 ? "◄─┘" : "<-+");
 			grid_puts(g, a + 5, ly, xmax, role, row->label);
 			continue;
 		}
 		pane_flow_centre(g, (lo + hi) / 2, ly, xmin, xmax, role,
-		    row->label, hi - lo - 1 > 8 ? hi - lo - 1 : xmax - xmin);
+				 row->label,
+				 hi - lo - 1 > 8 ? hi - lo - 1 : xmax - xmin);
 		pane_flow_hline(g, lo + 1, hi - 1, ay, xmin, xmax, role, hline);
 		if (a < b) {
 			if (b - 1 >= xmin && b - 1 < xmax)
 				grid_puts(g, b - 1, ay, xmax, role,
-				    p->utf8 ? "►" : ">");
+					  p->utf8 ? "►" : ">");
 		} else if (b + 1 >= xmin && b + 1 < xmax)
-			grid_puts(g, b + 1, ay, xmax, role, p->utf8 ? "◄" : "<");
+			grid_puts(g, b + 1, ay, xmax, role,
+				  p->utf8 ? "◄" : "<");
 	}
 	free(cx);
 }
@@ -290,17 +298,19 @@ pane_flow_action(struct pane *p, enum action a)
 		cur = flow_find(pf->fl, view_sel_id(v));
 		if (cur < 0)
 			cur = 0;
-		to = a == ACT_UP ? cur - 1 : a == ACT_DOWN ? cur + 1 :
-		    a == ACT_PAGE_UP ? cur - (page > 0 ? page : 1) :
-		    a == ACT_PAGE_DOWN ? cur + (page > 0 ? page : 1) :
-		    a == ACT_HOME ? 0 : n - 1;
+		to = a == ACT_UP	  ? cur - 1
+		     : a == ACT_DOWN	  ? cur + 1
+		     : a == ACT_PAGE_UP	  ? cur - (page > 0 ? page : 1)
+		     : a == ACT_PAGE_DOWN ? cur + (page > 0 ? page : 1)
+		     : a == ACT_HOME	  ? 0
+					  : n - 1;
 		if (to < 0)
 			to = 0;
 		if (to >= n)
 			to = n - 1;
 		/* A row the filter hides cannot be selected: skip it. */
 		while (to >= 0 && to < n &&
-		    view_find(v, pf->fl->rows[to].id) < 0)
+		       view_find(v, pf->fl->rows[to].id) < 0)
 			to += to < cur ? -1 : 1;
 		if (to < 0 || to >= n || to == cur)
 			return RE_HANDLED;
@@ -339,8 +349,7 @@ pane_flow_free(struct pane *p)
 }
 
 static const struct pane_ops pane_flow_ops = {
-	"flow", pane_flow_draw, pane_flow_action, pane_flow_click,
-	pane_flow_free,
+    "flow", pane_flow_draw, pane_flow_action, pane_flow_click, pane_flow_free,
 };
 
 struct pane *

@@ -10,7 +10,7 @@
 #include "util.h"
 
 struct phelp_line {
-	char *keys;		/* NULL for a heading or plain text */
+	char *keys; /* NULL for a heading or plain text */
 	char *text;
 	int role;
 };
@@ -36,7 +36,6 @@ pane_help_cb(void *arg, const char *keys, const char *help)
 	pane_help_add(arg, keys, help, ROLE_DEFAULT);
 }
 
-
 static void
 pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -45,7 +44,7 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 	int y, kw = 22;
 
 	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
-	    "q/Esc close, arrows scroll");
+			 "q/Esc close, arrows scroll");
 	p->rows = c.h;
 	if (p->top > (int)h->n - c.h)
 		p->top = (int)h->n - c.h;
@@ -58,13 +57,13 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 
 		if (l->keys == NULL) {
 			grid_puts(g, c.x + 1, c.y + y, c.x + c.w, l->role,
-			    l->text);
+				  l->text);
 			continue;
 		}
 		grid_puts(g, c.x + 3, c.y + y, c.x + 2 + kw, ROLE_HELP_KEY,
-		    l->keys);
+			  l->keys);
 		grid_puts(g, c.x + 3 + kw, c.y + y, c.x + c.w, l->role,
-		    l->text);
+			  l->text);
 	}
 }
 
@@ -117,7 +116,7 @@ pane_help_free(struct pane *p)
 }
 
 static const struct pane_ops pane_help_ops = {
-	"help", pane_help_draw, pane_help_action, NULL, pane_help_free,
+    "help", pane_help_draw, pane_help_action, NULL, pane_help_free,
 };
 
 struct pane *
@@ -138,34 +137,45 @@ pane_help_new(void)
 	pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	pane_help_add(h, NULL, "Mouse", ROLE_PANE_TITLE);
 	pane_help_add(h, "click", "select a message, a flow arrow or a pane",
-	    ROLE_DEFAULT);
+		      ROLE_DEFAULT);
 	pane_help_add(h, "wheel", "scroll the pane under the pointer",
-	    ROLE_DEFAULT);
+		      ROLE_DEFAULT);
 	pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	pane_help_add(h, NULL, "Severity (list letter and colour)",
-	    ROLE_PANE_TITLE);
-	pane_help_add(h, NULL, "  E error: a failure to look at", ROLE_SEV_ERROR);
+		      ROLE_PANE_TITLE);
+	pane_help_add(h, NULL, "  E error: a failure to look at",
+		      ROLE_SEV_ERROR);
 	pane_help_add(h, NULL, "  W warning: unusual, may matter",
-	    ROLE_SEV_WARNING);
-	pane_help_add(h, NULL, "  b benign: looks like a failure but is "
-	    "expected (e.g. a 401 answered with credentials)", ROLE_SEV_BENIGN);
+		      ROLE_SEV_WARNING);
+	pane_help_add(h, NULL,
+		      "  b benign: looks like a failure but is "
+		      "expected (e.g. a 401 answered with credentials)",
+		      ROLE_SEV_BENIGN);
 	pane_help_add(h, NULL, "  + ok: success", ROLE_SEV_OK);
 	pane_help_add(h, NULL, "  i info: provisional responses and events",
-	    ROLE_SEV_INFO);
-	pane_help_add(h, NULL, "  a bar in the left gutter marks the messages "
-	    "of the selected message's dialog", ROLE_GUTTER);
+		      ROLE_SEV_INFO);
+	pane_help_add(h, NULL,
+		      "  a bar in the left gutter marks the messages "
+		      "of the selected message's dialog",
+		      ROLE_GUTTER);
 	pane_help_add(h, NULL, "", ROLE_DEFAULT);
-	pane_help_add(h, NULL, "Filter expressions (f): callid:ID user:NAME "
-	    "method:REG status:4xx severity:error", ROLE_DEFAULT);
-	pane_help_add(h, NULL, "  addr:HOST[:PORT] dir:in after:HH:MM:SS "
-	    "header:NAME[=TEXT] word \"phrase\" /regex/i", ROLE_DEFAULT);
-	pane_help_add(h, NULL, "  and by juxtaposition, or, not / -, "
-	    "( ), dialog:(EXPR)", ROLE_DEFAULT);
+	pane_help_add(h, NULL,
+		      "Filter expressions (f): callid:ID user:NAME "
+		      "method:REG status:4xx severity:error",
+		      ROLE_DEFAULT);
+	pane_help_add(h, NULL,
+		      "  addr:HOST[:PORT] dir:in after:HH:MM:SS "
+		      "header:NAME[=TEXT] word \"phrase\" /regex/i",
+		      ROLE_DEFAULT);
+	pane_help_add(h, NULL,
+		      "  and by juxtaposition, or, not / -, "
+		      "( ), dialog:(EXPR)",
+		      ROLE_DEFAULT);
 	return p;
 }
 
 static const struct pane_ops pane_warnings_ops = {
-	"warnings", pane_help_draw, pane_help_action, NULL, pane_help_free,
+    "warnings", pane_help_draw, pane_help_action, NULL, pane_help_free,
 };
 
 struct pane *
@@ -180,8 +190,10 @@ pane_warnings_new(const struct engine *e)
 	p->data = h;
 	p->focused = 1;
 	if (n == 0)
-		pane_help_add(h, NULL, "no warnings: every input was read "
-		    "cleanly", ROLE_DEFAULT);
+		pane_help_add(h, NULL,
+			      "no warnings: every input was read "
+			      "cleanly",
+			      ROLE_DEFAULT);
 	strbuf_init(&sb);
 	for (i = 0; i < n; i++) {
 		const struct engine_warning *w = engine_warning(e, i);
@@ -190,8 +202,8 @@ pane_warnings_new(const struct engine *e)
 		strbuf_reset(&sb);
 		/* File names and messages may quote log bytes. */
 		if (f != NULL)
-			sanitize_append(&sb, f->src->path,
-			    strlen(f->src->path), 0);
+			sanitize_append(&sb, f->src->path, strlen(f->src->path),
+					0);
 		if (w->line)
 			strbuf_addf(&sb, ":%u", (unsigned)w->line);
 		strbuf_adds(&sb, ": ");

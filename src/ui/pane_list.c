@@ -13,10 +13,12 @@
 #include "util.h"
 
 /* Letters that carry the severity without colour (NO_COLOR, mono). */
+/* clang-format off */
 static const char pane_list_sev_letter[SEV__COUNT] = {
 	[SEV_NONE] = ' ', [SEV_INFO] = 'i', [SEV_OK] = '+',
 	[SEV_BENIGN] = 'b', [SEV_WARNING] = 'W', [SEV_ERROR] = 'E',
 };
+/* clang-format on */
 
 void
 pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
@@ -43,8 +45,8 @@ pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
 	}
 	d = m->time - prev->time;
 	snprintf(buf, bufsz, "%s%lld.%06lld", d < 0 ? "-" : "+",
-	    (long long)(d < 0 ? -d : d) / 1000000,
-	    (long long)(d < 0 ? -d : d) % 1000000);
+		 (long long)(d < 0 ? -d : d) / 1000000,
+		 (long long)(d < 0 ? -d : d) % 1000000);
 }
 
 /* The summary of a row: start line summary, or for a diagnostic event
@@ -81,9 +83,9 @@ pane_list_user(struct view *v, uint32_t uri)
 	const char *s = engine_str(v->e, uri);
 	struct span u, host;
 
-	sipmsg_uri_parts((struct span){ s, strlen(s) }, &u, &host);
+	sipmsg_uri_parts((struct span){s, strlen(s)}, &u, &host);
 	if (u.n == 0)
-		return (struct span){ s, strlen(s) };
+		return (struct span){s, strlen(s)};
 	return u;
 }
 
@@ -151,7 +153,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	size_t i;
 
 	snprintf(info, sizeof info, "%zu/%zu", v->nids ? v->sel + 1 : 0,
-	    v->nids);
+		 v->nids);
 	c = pane_heading(p, g, r, "Messages", info);
 	p->rows = c.h;
 	if (c.h <= 0)
@@ -160,8 +162,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	if (v->nids == 0) {
 		p->top = 0;
 		grid_puts(g, c.x + 2, c.y, c.x + c.w, ROLE_DIM,
-		    msgindex_count(ix) ? "no message matches the filter" :
-		    "no messages (yet)");
+			  msgindex_count(ix) ? "no message matches the filter"
+					     : "no messages (yet)");
 		return;
 	}
 	if ((long)v->sel < p->top)
@@ -195,14 +197,15 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		role = theme_severity_role(m->severity);
 		if (seldialog != NO_DIALOG && m->dialog == seldialog)
 			grid_puts(g, c.x, y, xend, ROLE_GUTTER,
-			    p->utf8 ? "┃" : "|");
+				  p->utf8 ? "┃" : "|");
 		grid_printf(g, c.x + 1, y, xend, role, "%c",
-		    m->severity < SEV__COUNT ?
-		    pane_list_sev_letter[m->severity] : '?');
+			    m->severity < SEV__COUNT
+				? pane_list_sev_letter[m->severity]
+				: '?');
 		x = c.x + 3;
 		pane_list_time(v, i, tbuf, sizeof tbuf);
 		grid_printf(g, x, y, x + cols.time, role, "%*s", cols.time,
-		    tbuf);
+			    tbuf);
 		x += cols.time + 1;
 		/* Addresses: each side gets half of the column. */
 		{
@@ -225,33 +228,36 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 				else if (ws > avail / 2)
 					ws = avail / 2;
 			}
-			x = pane_list_cell(g, x, y, ws, role, src,
-			    strlen(src), needle, 0);
+			x = pane_list_cell(g, x, y, ws, role, src, strlen(src),
+					   needle, 0);
 			x = grid_puts(g, x, y, x0 + cols.addr, role, arrow);
 			pane_list_cell(g, x, y, x0 + cols.addr - x, role, dst,
-			    strlen(dst), needle, 0);
+				       strlen(dst), needle, 0);
 			x = x0 + cols.addr + 1;
 		}
 		strbuf_reset(&sb);
 		pane_list_summary(v, v->ids[i], m, &sb);
 		x = pane_list_cell(g, x, y, cols.summary, role, sb.buf, sb.len,
-		    needle, 1) + 1;
+				   needle, 1) +
+		    1;
 		if (cols.callid) {
 			const char *cid = engine_str(v->e, m->call_id);
 
 			x = pane_list_cell(g, x, y, cols.callid, role, cid,
-			    strlen(cid), needle, 1) + 1;
+					   strlen(cid), needle, 1) +
+			    1;
 		}
 		if (cols.user) {
 			struct span u = pane_list_user(v, m->from);
 
 			pane_list_cell(g, x, y, cols.user, role, u.p, u.n,
-			    needle, 1);
+				       needle, 1);
 		}
 		if (i == v->sel) {
 			/* Search matches stay visible on the selected row. */
-			int sr = p->focused ? ROLE_SELECTION :
-			    ROLE_SELECTION_UNFOCUSED, cx;
+			int sr = p->focused ? ROLE_SELECTION
+					    : ROLE_SELECTION_UNFOCUSED,
+			    cx;
 			struct grid_cell *cell;
 
 			for (cx = c.x + 1; cx < xend; cx++) {
@@ -317,7 +323,7 @@ pane_list_click(struct pane *p, int x, int y)
 }
 
 static const struct pane_ops pane_list_ops = {
-	"list", pane_list_draw, pane_list_action, pane_list_click, NULL,
+    "list", pane_list_draw, pane_list_action, pane_list_click, NULL,
 };
 
 struct pane *

@@ -31,7 +31,7 @@ pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s)
 
 		grid_put(g, x, y, x + w, role, sb.buf, fit);
 		grid_puts(g, x + grid_text_width(sb.buf, fit), y, x + w, role,
-		    "~");
+			  "~");
 	} else
 		grid_put(g, x, y, x + w, role, sb.buf, sb.len);
 	strbuf_free(&sb);
@@ -47,15 +47,17 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	int y, x, role, wu, wc, wo, wx;
 	size_t i;
 
-	snprintf(info, sizeof info, "%zu registration%s  Enter: flow  Esc: "
-	    "close", pr->rr.n, pr->rr.n == 1 ? "" : "s");
+	snprintf(info, sizeof info,
+		 "%zu registration%s  Enter: flow  Esc: "
+		 "close",
+		 pr->rr.n, pr->rr.n == 1 ? "" : "s");
 	c = pane_heading(p, g, r, "Registrations", info);
 	p->rows = c.h - 1;
 	if (c.h < 2)
 		return;
 	if (pr->rr.n == 0) {
 		grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
-		    "no REGISTER dialogs (yet)");
+			  "no REGISTER dialogs (yet)");
 		return;
 	}
 	wu = c.w >= 120 ? 30 : c.w / 4;
@@ -85,14 +87,14 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		x = pane_report_cell(g, x, ry, wu, role, en->user);
 		x = pane_report_cell(g, x, ry, wc, role, en->client);
 		snprintf(buf, sizeof buf, "%s%s%s%s", en->offered,
-		    *en->used ? " / " : "", en->used,
-		    en->remote_user ? " remote" : "");
+			 *en->used ? " / " : "", en->used,
+			 en->remote_user ? " remote" : "");
 		x = pane_report_cell(g, x, ry, wo, role, buf);
 		snprintf(buf, sizeof buf, "%8u", en->attempts);
 		x = pane_report_cell(g, x, ry, 8, role, buf);
 		if (en->status)
 			snprintf(buf, sizeof buf, "%u %s", en->status,
-			    en->reason);
+				 en->reason);
 		else
 			snprintf(buf, sizeof buf, "no answer");
 		x = pane_report_cell(g, x, ry, 20, role, buf);
@@ -137,8 +139,8 @@ pane_report_action(struct pane *p, enum action a)
 		if (dl == NULL)
 			return RE_HANDLED;
 		view_push_dialog(p->v, dl->call_id);
-		view_select_id(p->v, en->first_msg != UINT32_MAX ?
-		    en->first_msg : dl->msgs[0]);
+		view_select_id(p->v, en->first_msg != UINT32_MAX ? en->first_msg
+								 : dl->msgs[0]);
 		return RE_HANDLED | RE_CLOSE | RE_SELECT | RE_REDRAW;
 	case ACT_BACK:
 	case ACT_REGREPORT:
@@ -178,8 +180,8 @@ pane_report_free(struct pane *p)
 }
 
 static const struct pane_ops pane_report_ops = {
-	"report", pane_report_draw, pane_report_action, pane_report_click,
-	pane_report_free,
+    "report",	       pane_report_draw, pane_report_action,
+    pane_report_click, pane_report_free,
 };
 
 struct pane *

@@ -245,7 +245,9 @@ prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 	if (p->errcol >= 0) {
 		/* Underline where the parser stopped. */
 		int ex = lw + grid_text_width(p->buf + start,
-		    (size_t)p->errcol > start ? (size_t)p->errcol - start : 0);
+					      (size_t)p->errcol > start
+						  ? (size_t)p->errcol - start
+						  : 0);
 		struct grid_cell *c = grid_cell(g, ex, y);
 
 		if (c != NULL && ex < xmax) {

@@ -78,14 +78,15 @@ screen_too_small(struct screen *s, struct grid *g)
 	int w = g->w, h = g->h, y = h / 2 - (h > 2 ? 1 : 0);
 	const char *m = (int)strlen(l1) <= w ? l1 : l1s;
 
-	grid_fill(g, (struct rect){ 0, 0, w, h }, ROLE_DEFAULT);
+	grid_fill(g, (struct rect){0, 0, w, h}, ROLE_DEFAULT);
 	snprintf(l2, sizeof l2, "%dx%d, need %dx%d", w, h, LAYOUT_MIN_W,
-	    LAYOUT_MIN_H);
-	grid_puts(g, (w - (int)strlen(m)) / 2 > 0 ? (w - (int)strlen(m)) / 2 :
-	    0, y, w, ROLE_TOO_SMALL, m);
+		 LAYOUT_MIN_H);
+	grid_puts(g,
+		  (w - (int)strlen(m)) / 2 > 0 ? (w - (int)strlen(m)) / 2 : 0,
+		  y, w, ROLE_TOO_SMALL, m);
 	if (h > 2 && (int)strlen(l2) <= w)
 		grid_puts(g, (w - (int)strlen(l2)) / 2, y + 1, w, ROLE_DEFAULT,
-		    l2);
+			  l2);
 	s->cursor_x = s->cursor_y = -1;
 }
 
@@ -112,11 +113,11 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			break;
 		}
 		sanitize_append(&sb, base ? base + 1 : path,
-		    strlen(base ? base + 1 : path), 0);
+				strlen(base ? base + 1 : path), 0);
 		strbuf_addf(&sb, " [%s]", f->fmt ? f->fmt->name : "?");
 	}
 	strbuf_addf(&sb, "  %zu/%zu msgs", s->v->nids,
-	    msgindex_count(engine_index(s->e)));
+		    msgindex_count(engine_index(s->e)));
 	view_filter_text(s->v, filt, sizeof filt);
 	if (*filt) {
 		strbuf_adds(&sb, "  filter: ");
@@ -128,17 +129,17 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	}
 	if (!engine_done(s->e))
 		snprintf(prog, sizeof prog, " indexing %u%% ",
-		    engine_progress(s->e) / 10);
+			 engine_progress(s->e) / 10);
 	else if (engine_nwarnings(s->e) > 0)
 		snprintf(prog, sizeof prog, " %zu warning%s ",
-		    engine_nwarnings(s->e),
-		    engine_nwarnings(s->e) == 1 ? "" : "s");
+			 engine_nwarnings(s->e),
+			 engine_nwarnings(s->e) == 1 ? "" : "s");
 	pw = (int)strlen(prog);
 	x = grid_put(g, r.x, r.y, r.x + r.w - pw, ROLE_TITLE, sb.buf, sb.len);
 	(void)x;
 	if (pw > 0)
 		grid_puts(g, r.x + r.w - pw, r.y, r.x + r.w,
-		    ROLE_TITLE_PROGRESS, prog);
+			  ROLE_TITLE_PROGRESS, prog);
 	strbuf_free(&sb);
 }
 
@@ -148,10 +149,10 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 	static const struct {
 		const char *key, *what;
 	} hints[] = {
-		{ "?", "help" }, { "/", "search" }, { "f", "filter" },
-		{ "Enter", "dialog" }, { "Esc", "back" }, { "]/[", "step" },
-		{ "e", "error" }, { "R", "registrations" }, { "Tab", "pane" },
-		{ "q", "quit" },
+	    {"?", "help"},	 {"/", "search"},	 {"f", "filter"},
+	    {"Enter", "dialog"}, {"Esc", "back"},	 {"]/[", "step"},
+	    {"e", "error"},	 {"R", "registrations"}, {"Tab", "pane"},
+	    {"q", "quit"},
 	};
 	size_t i;
 	int x;
@@ -168,17 +169,17 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 			if (ew > r.w / 2)
 				ew = r.w / 2;
 			grid_puts(g, r.x + r.w - ew, r.y, r.x + r.w,
-			    ROLE_STATUS_ERROR, s->status);
+				  ROLE_STATUS_ERROR, s->status);
 		}
 		s->cursor_x = prompt_draw(&s->prompt, g, r.x, r.y,
-		    r.x + r.w - (ew ? ew + 1 : 0));
+					  r.x + r.w - (ew ? ew + 1 : 0));
 		s->cursor_y = r.y;
 		return;
 	}
 	if (s->v->search_state == VSEARCH_RUNNING) {
 		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
-		    "searching... %u%%  (Esc cancels)",
-		    view_search_progress(s->v));
+			    "searching... %u%%  (Esc cancels)",
+			    view_search_progress(s->v));
 		return;
 	}
 	if (s->status[0] != '\0') {
@@ -186,22 +187,24 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 
 		strbuf_init(&sb);
 		sanitize_append(&sb, s->status, strlen(s->status), 0);
-		grid_put(g, r.x, r.y, r.x + r.w, s->status_error ?
-		    ROLE_STATUS_ERROR : ROLE_STATUS, sb.buf, sb.len);
+		grid_put(g, r.x, r.y, r.x + r.w,
+			 s->status_error ? ROLE_STATUS_ERROR : ROLE_STATUS,
+			 sb.buf, sb.len);
 		strbuf_free(&sb);
 		return;
 	}
 	x = r.x;
 	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-		int need = (int)(strlen(hints[i].key) + strlen(hints[i].what)) +
-		    2;
+		int need =
+		    (int)(strlen(hints[i].key) + strlen(hints[i].what)) + 2;
 
 		if (x + need > r.x + r.w)
 			break;
 		x = grid_puts(g, x, r.y, r.x + r.w, ROLE_STATUS_KEY,
-		    hints[i].key);
+			      hints[i].key);
 		x = grid_puts(g, x + 1, r.y, r.x + r.w, ROLE_STATUS,
-		    hints[i].what) + 2;
+			      hints[i].what) +
+		    2;
 	}
 }
 
@@ -215,7 +218,7 @@ screen_draw(struct screen *s, struct grid *g)
 		screen_too_small(s, g);
 		return;
 	}
-	grid_fill(g, (struct rect){ 0, 0, g->w, g->h }, ROLE_DEFAULT);
+	grid_fill(g, (struct rect){0, 0, g->w, g->h}, ROLE_DEFAULT);
 	/* A focused pane hidden by the layout gives its focus back. */
 	if (s->lay.pane[s->focus].w == 0)
 		s->focus = LP_LIST;
@@ -233,7 +236,7 @@ screen_draw(struct screen *s, struct grid *g)
 
 			for (y = sr.y; y < sr.y + sr.h && sr.w > 0; y++)
 				grid_puts(g, sr.x, y, sr.x + 1, ROLE_BORDER,
-				    s->utf8 ? "│" : "|");
+					  s->utf8 ? "│" : "|");
 		}
 	}
 	screen_status(s, g, s->lay.status);
@@ -304,9 +307,11 @@ screen_save(struct screen *s, const char *path, int overwrite, char **err)
 			const struct engine_file *f = engine_file(s->e, i);
 
 			if (stat(f->src->path, &ist) == 0 &&
-			    ist.st_dev == st.st_dev && ist.st_ino == st.st_ino) {
+			    ist.st_dev == st.st_dev &&
+			    ist.st_ino == st.st_ino) {
 				*err = xasprintf("%s is an input file; not "
-				    "overwritten", path);
+						 "overwritten",
+						 path);
 				return -1;
 			}
 		}
@@ -317,8 +322,10 @@ screen_save(struct screen *s, const char *path, int overwrite, char **err)
 	}
 	/* O_EXCL makes "never overwrite without asking" hold even if the
 	 * file appears between the check and the open. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-	    (overwrite ? O_TRUNC : O_EXCL), 0666);
+	fd = open(path,
+		  O_WRONLY | O_CREAT | O_CLOEXEC |
+		      (overwrite ? O_TRUNC : O_EXCL),
+		  0666);
 	if (fd < 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
@@ -355,16 +362,19 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 			struct stat ist;
 
 			if (stat(engine_file(s->e, i)->src->path, &ist) == 0 &&
-			    ist.st_dev == st.st_dev && ist.st_ino == st.st_ino) {
-				screen_message(s, 1, "%s is an input file; "
-				    "not overwritten", path);
+			    ist.st_dev == st.st_dev &&
+			    ist.st_ino == st.st_ino) {
+				screen_message(s, 1,
+					       "%s is an input file; "
+					       "not overwritten",
+					       path);
 				return;
 			}
 		}
 		free(s->save_path);
 		s->save_path = xstrdup(path);
 		prompt_open(&s->prompt, PROMPT_CONFIRM,
-		    "file exists; overwrite? (y/n) ", "");
+			    "file exists; overwrite? (y/n) ", "");
 		return;
 	}
 	if (screen_save(s, path, overwrite, &err) != 0) {
@@ -404,7 +414,7 @@ screen_accept(struct screen *s)
 			/* Leave the prompt open on the error so it can be
 			 * fixed where it is. */
 			screen_message(s, 1, "filter error at column %d: %s",
-			    errcol + 1, err ? err : "syntax error");
+				       errcol + 1, err ? err : "syntax error");
 			free(err);
 			p->errcol = errcol;
 			if (errcol >= 0 && (size_t)errcol <= p->len)
@@ -413,7 +423,7 @@ screen_accept(struct screen *s)
 		}
 		prompt_close(p);
 		screen_message(s, 0, "%zu messages match  (Esc: back)",
-		    s->v->nids);
+			       s->v->nids);
 		return RE_REDRAW | RE_SELECT;
 	case PROMPT_SAVE: {
 		const char *home = getenv("HOME");
@@ -510,8 +520,9 @@ screen_overlay_key(struct screen *s, uint32_t key)
 
 	/* Text overlays (help, warnings) scroll and close with the help
 	 * keys; the report is a list and takes the normal ones. */
-	a = keymap_lookup(strcmp(s->overlay->ops->name, "report") != 0 ?
-	    KM_HELP : KM_NORMAL, key);
+	a = keymap_lookup(
+	    strcmp(s->overlay->ops->name, "report") != 0 ? KM_HELP : KM_NORMAL,
+	    key);
 	if (a == ACT_QUIT)
 		return RE_QUIT;
 	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "report") == 0) {
@@ -525,8 +536,10 @@ screen_overlay_key(struct screen *s, uint32_t key)
 		s->overlay = NULL;
 		if (re & RE_SELECT) {
 			s->focus = LP_LIST;
-			screen_message(s, 0, "registration: %zu messages  "
-			    "(Esc: back)", s->v->nids);
+			screen_message(s, 0,
+				       "registration: %zu messages  "
+				       "(Esc: back)",
+				       s->v->nids);
 		}
 	}
 	return re | RE_REDRAW;
@@ -585,15 +598,18 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW;
 	case ACT_TIME_MODE:
 		v->time_delta = !v->time_delta;
-		screen_message(s, 0, "time: %s", v->time_delta ?
-		    "delta from the previous shown message" : "absolute");
+		screen_message(s, 0, "time: %s",
+			       v->time_delta
+				   ? "delta from the previous shown message"
+				   : "absolute");
 		return RE_REDRAW;
 	case ACT_WRAP:
 		return pane_action(s->panes[LP_DETAIL], a) | RE_REDRAW;
 	case ACT_FLOW_SCOPE:
 		re = pane_action(s->panes[LP_FLOW], a);
-		screen_message(s, 0, "flow: %s", v->flow_all ?
-		    "all shown messages" : "the selected message's dialog");
+		screen_message(s, 0, "flow: %s",
+			       v->flow_all ? "all shown messages"
+					   : "the selected message's dialog");
 		return re | RE_REDRAW;
 	case ACT_OPEN:
 		if ((m = screen_sel_msg(s)) == NULL)
@@ -607,8 +623,10 @@ screen_key(struct screen *s, uint32_t key)
 		if (s->maximised == LP_LIST)
 			s->maximised = LP_NONE;
 		v->flow_all = 0;
-		screen_message(s, 0, "dialog: %zu messages  (]/[ step, Esc: "
-		    "back)", v->nids);
+		screen_message(s, 0,
+			       "dialog: %zu messages  (]/[ step, Esc: "
+			       "back)",
+			       v->nids);
 		return RE_REDRAW | RE_SELECT;
 	case ACT_BACK:
 		if (view_pop(v) != 0) {
@@ -625,16 +643,18 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_DIALOG_NEXT:
 	case ACT_DIALOG_PREV:
 		if (view_dialog_step(v, a == ACT_DIALOG_NEXT ? 1 : -1) != 0)
-			screen_message(s, 0, a == ACT_DIALOG_NEXT ?
-			    "last message of this dialog" :
-			    "first message of this dialog");
+			screen_message(s, 0,
+				       a == ACT_DIALOG_NEXT
+					   ? "last message of this dialog"
+					   : "first message of this dialog");
 		return RE_REDRAW | RE_SELECT;
 	case ACT_NEXT_ERROR:
 	case ACT_PREV_ERROR:
 		if (view_next_severity(v, a == ACT_NEXT_ERROR ? 1 : -1,
-		    SEV_ERROR) != 0)
+				       SEV_ERROR) != 0)
 			screen_message(s, 0, "no %s error",
-			    a == ACT_NEXT_ERROR ? "next" : "previous");
+				       a == ACT_NEXT_ERROR ? "next"
+							   : "previous");
 		return RE_REDRAW | RE_SELECT;
 	case ACT_SEARCH:
 		s->search_origin = v->sel;
@@ -647,13 +667,13 @@ screen_key(struct screen *s, uint32_t key)
 			return RE_REDRAW;
 		}
 		view_search_start(v, v->search, a == ACT_SEARCH_NEXT ? 1 : -1,
-		    0);
+				  0);
 		return screen_tick(s, SCREEN_SEARCH_BUDGET) | RE_REDRAW;
 	case ACT_FILTER: {
 		const char *cur = view_filter_expr(v);
 
-		prompt_open(&s->prompt, PROMPT_FILTER, "filter: ",
-		    cur != NULL ? cur : "");
+		prompt_open(&s->prompt, PROMPT_FILTER,
+			    "filter: ", cur != NULL ? cur : "");
 		return RE_REDRAW;
 	}
 	case ACT_FILTER_CALLID:
@@ -673,7 +693,7 @@ screen_key(struct screen *s, uint32_t key)
 			return RE_REDRAW;
 		}
 		uri = engine_str(s->e, m->from);
-		sipmsg_uri_parts((struct span){ uri, strlen(uri) }, &u, &host);
+		sipmsg_uri_parts((struct span){uri, strlen(uri)}, &u, &host);
 		user = u.n > 0 ? span_dup(u) : xstrdup(uri);
 		screen_push(s, "user:", user);
 		free(user);
@@ -684,8 +704,8 @@ screen_key(struct screen *s, uint32_t key)
 			screen_message(s, 1, "nothing to save");
 			return RE_REDRAW;
 		}
-		prompt_open(&s->prompt, PROMPT_SAVE, "save shown messages to: ",
-		    "");
+		prompt_open(&s->prompt, PROMPT_SAVE,
+			    "save shown messages to: ", "");
 		return RE_REDRAW;
 	default:
 		break;
@@ -708,8 +728,9 @@ screen_mouse(struct screen *s, int x, int y, int button)
 		if (button == SCREEN_WHEEL_UP || button == SCREEN_WHEEL_DOWN)
 			for (i = 0; i < 3; i++)
 				re |= pane_action(s->overlay,
-				    button == SCREEN_WHEEL_UP ? ACT_UP :
-				    ACT_DOWN);
+						  button == SCREEN_WHEEL_UP
+						      ? ACT_UP
+						      : ACT_DOWN);
 		else if (button == SCREEN_CLICK) {
 			r = s->lay.body;
 			re = pane_click(s->overlay, x - r.x, y - r.y);
@@ -731,8 +752,9 @@ screen_mouse(struct screen *s, int x, int y, int button)
 	}
 	if (button == SCREEN_WHEEL_UP || button == SCREEN_WHEEL_DOWN) {
 		for (i = 0; i < 3; i++)
-			re |= pane_action(s->panes[p],
-			    button == SCREEN_WHEEL_UP ? ACT_UP : ACT_DOWN);
+			re |= pane_action(s->panes[p], button == SCREEN_WHEEL_UP
+							   ? ACT_UP
+							   : ACT_DOWN);
 		return re | RE_REDRAW;
 	}
 	return RE_NONE;

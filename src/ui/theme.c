@@ -5,10 +5,14 @@
 #include "msgindex.h"
 
 #define D -1
-#define A(f, b, fl) { (f), (b), (fl) }
+#define A(f, b, fl)                                                            \
+	{                                                                      \
+		(f), (b), (fl)                                                 \
+	}
 
 /* Monochrome: severity shows as weight and underline, selection as reverse;
  * the list also carries a severity letter so nothing depends on colour. */
+/* clang-format off */
 static const struct theme_attr theme_mono[ROLE__COUNT] = {
 	[ROLE_DEFAULT] = A(D, D, 0),
 	[ROLE_TITLE] = A(D, D, THEME_REVERSE | THEME_BOLD),
@@ -45,7 +49,9 @@ static const struct theme_attr theme_mono[ROLE__COUNT] = {
 	[ROLE_HELP_KEY] = A(D, D, THEME_BOLD),
 	[ROLE_TOO_SMALL] = A(D, D, THEME_BOLD | THEME_REVERSE),
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct theme_attr theme_8[ROLE__COUNT] = {
 	[ROLE_DEFAULT] = A(D, D, 0),
 	[ROLE_TITLE] = A(THEME_WHITE, THEME_BLUE, THEME_BOLD),
@@ -82,9 +88,11 @@ static const struct theme_attr theme_8[ROLE__COUNT] = {
 	[ROLE_HELP_KEY] = A(THEME_YELLOW, D, THEME_BOLD),
 	[ROLE_TOO_SMALL] = A(THEME_WHITE, THEME_RED, THEME_BOLD),
 };
+/* clang-format on */
 
 /* 256 colours: the same design with softer backgrounds, so that the benign
  * blue-grey reads as "fine" next to a red error. */
+/* clang-format off */
 static const struct theme_attr theme_256[ROLE__COUNT] = {
 	[ROLE_DEFAULT] = A(D, D, 0),
 	[ROLE_TITLE] = A(231, 24, THEME_BOLD),
@@ -121,16 +129,17 @@ static const struct theme_attr theme_256[ROLE__COUNT] = {
 	[ROLE_HELP_KEY] = A(221, D, THEME_BOLD),
 	[ROLE_TOO_SMALL] = A(231, 124, THEME_BOLD),
 };
+/* clang-format on */
 
 static const char theme_letters[ROLE__COUNT] = {
 #define THEME_LETTER(name, letter) letter,
-	THEME_ROLES(THEME_LETTER)
+    THEME_ROLES(THEME_LETTER)
 #undef THEME_LETTER
 };
 
 static const char *const theme_names[ROLE__COUNT] = {
 #define THEME_NAME(name, letter) #name,
-	THEME_ROLES(THEME_NAME)
+    THEME_ROLES(THEME_NAME)
 #undef THEME_NAME
 };
 

@@ -136,8 +136,8 @@ view_update(struct view *v)
 		/* The last step may have merged files in time order and
 		 * rebuilt the dialogs: ids changed meaning, start again, and
 		 * find the selected message by its place in its file. */
-		const struct msg *m = msgindex_get(engine_index(v->e),
-		    view_sel_id(v));
+		const struct msg *m =
+		    msgindex_get(engine_index(v->e), view_sel_id(v));
 		uint16_t file = m != NULL ? m->file : 0;
 		uint32_t line = m != NULL ? m->line : 0;
 
@@ -169,15 +169,15 @@ static void
 view_push_level(struct view *v, struct view_level *nl)
 {
 	view_top(v)->sel_id = view_sel_id(v);
-	v->levels = xgrow(v->levels, &v->caplevels, v->nlevels + 1,
-	    sizeof *v->levels);
+	v->levels =
+	    xgrow(v->levels, &v->caplevels, v->nlevels + 1, sizeof *v->levels);
 	v->levels[v->nlevels++] = *nl;
 }
 
 int
 view_push_filter(struct view *v, const char *expr, char **err, int *errcol)
 {
-	struct view_level nl = { 0 };
+	struct view_level nl = {0};
 	uint32_t keep = view_sel_id(v);
 
 	nl.f = filter_compile(expr, err, errcol);
@@ -193,7 +193,7 @@ view_push_filter(struct view *v, const char *expr, char **err, int *errcol)
 void
 view_push_dialog(struct view *v, uint32_t call_id)
 {
-	struct view_level nl = { 0 };
+	struct view_level nl = {0};
 	uint32_t keep = view_sel_id(v);
 
 	nl.call_id = call_id;
@@ -243,8 +243,7 @@ view_filter_text(const struct view *v, char *buf, size_t bufsz)
 	if (bufsz == 0)
 		return;
 	if (l->expr == NULL)
-		snprintf(buf, bufsz, "dialog %s",
-		    engine_str(v->e, l->call_id));
+		snprintf(buf, bufsz, "dialog %s", engine_str(v->e, l->call_id));
 	else
 		snprintf(buf, bufsz, "%s", l->expr);
 }
@@ -380,13 +379,12 @@ view_next_severity(struct view *v, int dir, int severity)
 }
 
 void
-view_search_start(struct view *v, const char *text, int dir,
-		  int from_current)
+view_search_start(struct view *v, const char *text, int dir, int from_current)
 {
 	if (text != v->search) {
 		free(v->search);
-		v->search = (text != NULL && *text != '\0') ? xstrdup(text) :
-		    NULL;
+		v->search =
+		    (text != NULL && *text != '\0') ? xstrdup(text) : NULL;
 	}
 	v->search_dir = dir >= 0 ? 1 : -1;
 	v->search_state = VSEARCH_IDLE;

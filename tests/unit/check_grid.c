@@ -75,11 +75,15 @@ START_TEST(test_combining_and_controls)
 	int x;
 
 	/* e + COMBINING ACUTE is one cell. */
-	x = grid_puts(g, 0, 0, 8, 0, "e\xcc\x81" "a\x1b" "b\xff");
+	x = grid_puts(g, 0, 0, 8, 0,
+		      "e\xcc\x81"
+		      "a\x1b"
+		      "b\xff");
 	ck_assert_int_eq(x, 5);
 	d = dump(g, 0);
 	/* Controls and bad bytes that reach the grid show as '?'. */
-	ck_assert_str_eq(d, "e\xcc\x81" "a?b?\n");
+	ck_assert_str_eq(d, "e\xcc\x81"
+			    "a?b?\n");
 	free(d);
 	grid_free(g);
 }
@@ -104,7 +108,7 @@ START_TEST(test_fill_roles_resize)
 	char *d;
 
 	grid_puts(g, 0, 1, 5, 0, "abcde");
-	grid_fill(g, (struct rect){ 1, 0, 3, 2 }, ROLE_SELECTION);
+	grid_fill(g, (struct rect){1, 0, 3, 2}, ROLE_SELECTION);
 	grid_set_role(g, 2, 3, 9, ROLE_MATCH);
 	d = dump(g, 1);
 	ck_assert_str_eq(d, "\n.SSS\na   e\n.SSS\n\n...MM\n");

@@ -13,27 +13,47 @@ START_TEST(test_normal_keys)
 		uint32_t key;
 		enum action a;
 	} want[] = {
-		{ KEYC_UP, ACT_UP }, { 'k', ACT_UP }, { KEYC_DOWN, ACT_DOWN },
-		{ 'j', ACT_DOWN }, { KEYC_PPAGE, ACT_PAGE_UP },
-		{ KEYC_NPAGE, ACT_PAGE_DOWN }, { KEYC_HOME, ACT_HOME },
-		{ KEYC_END, ACT_END }, { 'g', ACT_HOME }, { 'G', ACT_END },
-		{ KEYC_TAB, ACT_FOCUS_NEXT }, { KEYC_ENTER, ACT_OPEN },
-		{ '\n', ACT_OPEN }, { KEYC_ESC, ACT_BACK },
-		{ KEYC_BACKSPACE, ACT_BACK }, { 0x7f, ACT_BACK },
-		{ ']', ACT_DIALOG_NEXT }, { '[', ACT_DIALOG_PREV },
-		{ '/', ACT_SEARCH }, { 'n', ACT_SEARCH_NEXT },
-		{ 'N', ACT_SEARCH_PREV }, { 'f', ACT_FILTER },
-		{ 'c', ACT_FILTER_CALLID }, { 'u', ACT_FILTER_USER },
-		{ 'e', ACT_NEXT_ERROR }, { 'R', ACT_REGREPORT },
-		{ 's', ACT_SAVE }, { 't', ACT_TIME_MODE }, { 'w', ACT_WRAP },
-		{ '?', ACT_HELP }, { KEYC_F1, ACT_HELP }, { 'q', ACT_QUIT },
-		{ 'L', ACT_LAYOUT_NEXT }, { 'z', ACT_MAXIMISE },
-		{ 'F', ACT_FLOW_SCOPE },
+	    {KEYC_UP, ACT_UP},
+	    {'k', ACT_UP},
+	    {KEYC_DOWN, ACT_DOWN},
+	    {'j', ACT_DOWN},
+	    {KEYC_PPAGE, ACT_PAGE_UP},
+	    {KEYC_NPAGE, ACT_PAGE_DOWN},
+	    {KEYC_HOME, ACT_HOME},
+	    {KEYC_END, ACT_END},
+	    {'g', ACT_HOME},
+	    {'G', ACT_END},
+	    {KEYC_TAB, ACT_FOCUS_NEXT},
+	    {KEYC_ENTER, ACT_OPEN},
+	    {'\n', ACT_OPEN},
+	    {KEYC_ESC, ACT_BACK},
+	    {KEYC_BACKSPACE, ACT_BACK},
+	    {0x7f, ACT_BACK},
+	    {']', ACT_DIALOG_NEXT},
+	    {'[', ACT_DIALOG_PREV},
+	    {'/', ACT_SEARCH},
+	    {'n', ACT_SEARCH_NEXT},
+	    {'N', ACT_SEARCH_PREV},
+	    {'f', ACT_FILTER},
+	    {'c', ACT_FILTER_CALLID},
+	    {'u', ACT_FILTER_USER},
+	    {'e', ACT_NEXT_ERROR},
+	    {'R', ACT_REGREPORT},
+	    {'s', ACT_SAVE},
+	    {'t', ACT_TIME_MODE},
+	    {'w', ACT_WRAP},
+	    {'?', ACT_HELP},
+	    {KEYC_F1, ACT_HELP},
+	    {'q', ACT_QUIT},
+	    {'L', ACT_LAYOUT_NEXT},
+	    {'z', ACT_MAXIMISE},
+	    {'F', ACT_FLOW_SCOPE},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof want / sizeof want[0]; i++)
-		ck_assert_msg(keymap_lookup(KM_NORMAL, want[i].key) == want[i].a,
+		ck_assert_msg(
+		    keymap_lookup(KM_NORMAL, want[i].key) == want[i].a,
 		    "key %u: got %s, want %s", (unsigned)want[i].key,
 		    keymap_action_name(keymap_lookup(KM_NORMAL, want[i].key)),
 		    keymap_action_name(want[i].a));
@@ -50,12 +70,11 @@ START_TEST(test_prompt_keys)
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_ENTER), ACT_ACCEPT);
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_ESC), ACT_CANCEL);
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_UP), ACT_HISTORY_PREV);
-	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_DOWN),
-	    ACT_HISTORY_NEXT);
+	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_DOWN), ACT_HISTORY_NEXT);
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_BACKSPACE),
-	    ACT_DELETE_BACK);
+			 ACT_DELETE_BACK);
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, KEYC_CTRL('u')),
-	    ACT_KILL_LINE);
+			 ACT_KILL_LINE);
 	/* Letters bound in the list are text in a prompt. */
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, 'q'), ACT_SELF_INSERT);
 	ck_assert_int_eq(keymap_lookup(KM_PROMPT, '/'), ACT_SELF_INSERT);
@@ -99,8 +118,8 @@ START_TEST(test_help_lists_every_action_once)
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Down, j|"));
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Esc, Backspace|"));
 	ck_assert_ptr_nonnull(strstr(sb.buf, "?, F1|this help\n"));
-	ck_assert_ptr_nonnull(strstr(sb.buf,
-	    "]|next message of the same dialog\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(sb.buf, "]|next message of the same dialog\n"));
 	/* Each bound action once, each with a description. */
 	for (a = ACT_UP; a <= ACT_QUIT; a++) {
 		const char *h = keymap_action_help((enum action)a);
@@ -108,9 +127,10 @@ START_TEST(test_help_lists_every_action_once)
 
 		ck_assert_msg(*h != '\0', "action %d has no help", a);
 		ck_assert_msg(p != NULL, "action %s missing from help",
-		    keymap_action_name((enum action)a));
+			      keymap_action_name((enum action)a));
 		ck_assert_msg(strstr(p + 1, h) == NULL || strcmp(h, "") == 0,
-		    "action %s listed twice", keymap_action_name((enum action)a));
+			      "action %s listed twice",
+			      keymap_action_name((enum action)a));
 	}
 	strbuf_free(&sb);
 }

@@ -1,8 +1,8 @@
 /* Unit tests for the viewer without a terminal: the list, detail and flow
  * panes (and the whole screen) rendered into a grid at 100x30 and 80x24 on
- * the remote NTLM registration and compared with the text files in tests/golden/panes
- * (UPDATE=1 rewrites them; review the diff), their colour roles, and the
- * view, prompt and screen logic behind the keys. */
+ * the remote NTLM registration and compared with the text files in
+ * tests/golden/panes (UPDATE=1 rewrites them; review the diff), their colour
+ * roles, and the view, prompt and screen logic behind the keys. */
 #include <check.h>
 #include <locale.h>
 #include <stdio.h>
@@ -41,7 +41,8 @@ setup(void)
 	eng = engine_new();
 	engine_set_rules(eng, rules);
 	ck_assert_msg(engine_add_file(eng, TEST_DATA "/remote-ntlm.cls.log",
-	    NULL, &err) >= 0, "%s", err);
+				      NULL, &err) >= 0,
+		      "%s", err);
 	engine_run(eng);
 	view = view_new(eng, rules, NULL, &err, &errcol);
 	ck_assert_ptr_nonnull(view);
@@ -98,8 +99,8 @@ golden(struct grid *g, struct rect r, const char *name)
 	}
 	want = slurp(path);
 	ck_assert_msg(want != NULL, "missing %s (run with UPDATE=1)", path);
-	ck_assert_msg(strcmp(want, sb.buf) == 0,
-	    "%s differs; got:\n%s", path, sb.buf);
+	ck_assert_msg(strcmp(want, sb.buf) == 0, "%s differs; got:\n%s", path,
+		      sb.buf);
 	free(want);
 	strbuf_free(&sb);
 }
@@ -116,7 +117,7 @@ render_sizes(int w, int h)
 	view_select(view, 3);
 	screen_draw(s, g);
 	snprintf(name, sizeof name, "screen-%dx%d", w, h);
-	golden(g, (struct rect){ 0, 0, w, h }, name);
+	golden(g, (struct rect){0, 0, w, h}, name);
 	snprintf(name, sizeof name, "list-%dx%d", w, h);
 	golden(g, s->lay.pane[LP_LIST], name);
 	snprintf(name, sizeof name, "detail-%dx%d", w, h);
@@ -158,7 +159,7 @@ START_TEST(test_list_roles)
 {
 	struct pane *p = pane_list_new(view);
 	struct grid *g = grid_new(100, 8);
-	struct rect r = { 0, 0, 100, 8 };
+	struct rect r = {0, 0, 100, 8};
 
 	p->utf8 = 1;
 	p->focused = 1;
@@ -187,7 +188,7 @@ START_TEST(test_search_highlight)
 {
 	struct pane *lp = pane_list_new(view), *dp = pane_detail_new(view);
 	struct grid *g = grid_new(100, 30);
-	struct rect lr = { 0, 0, 100, 8 }, dr = { 0, 8, 100, 22 };
+	struct rect lr = {0, 0, 100, 8}, dr = {0, 8, 100, 22};
 	int x, y, found = 0;
 
 	view_search_start(view, "unauthorized", 1, 0);
@@ -235,14 +236,13 @@ START_TEST(test_view_filters)
 	uint32_t cid;
 
 	ck_assert_int_eq(view_push_filter(view, "status:401", &err, &errcol),
-	    0);
+			 0);
 	ck_assert_uint_eq(view->nids, 2);
-	ck_assert_int_eq(view_push_filter(view, "status:(", &err, &errcol),
-	    -1);
+	ck_assert_int_eq(view_push_filter(view, "status:(", &err, &errcol), -1);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_int_ge(errcol, 0);
 	free(err);
-	ck_assert_uint_eq(view->nids, 2);	/* unchanged by the error */
+	ck_assert_uint_eq(view->nids, 2); /* unchanged by the error */
 	ck_assert_str_eq(view_filter_expr(view), "status:401");
 	ck_assert_int_eq(view_pop(view), 0);
 	ck_assert_uint_eq(view->nids, 6);
@@ -252,7 +252,7 @@ START_TEST(test_view_filters)
 	view_select(view, 2);
 	view_push_dialog(view, cid);
 	ck_assert_uint_eq(view->nids, 6);
-	ck_assert_uint_eq(view->sel, 2);	/* stays on the message */
+	ck_assert_uint_eq(view->sel, 2); /* stays on the message */
 	ck_assert_int_eq(view_dialog_step(view, 1), 0);
 	ck_assert_uint_eq(view->sel, 3);
 	ck_assert_int_eq(view_dialog_step(view, -1), 0);
@@ -285,7 +285,7 @@ START_TEST(test_prompt_editing)
 	prompt_edit(&p, ACT_SELF_INSERT, 'U');
 	ck_assert_str_eq(p.buf, "User:bob");
 	prompt_edit(&p, ACT_END, 0);
-	prompt_edit(&p, ACT_SELF_INSERT, 0xe9);	/* é, two bytes */
+	prompt_edit(&p, ACT_SELF_INSERT, 0xe9); /* é, two bytes */
 	ck_assert_str_eq(p.buf, "User:bob\xc3\xa9");
 	prompt_edit(&p, ACT_DELETE_BACK, 0);
 	ck_assert_str_eq(p.buf, "User:bob");
@@ -375,7 +375,8 @@ START_TEST(test_screen_keys)
 	screen_draw(s, g);
 	strbuf_init(&sb);
 	grid_dump(g, &sb, 0);
-	ck_assert_ptr_nonnull(strstr(sb.buf, "next message of the same dialog"));
+	ck_assert_ptr_nonnull(
+	    strstr(sb.buf, "next message of the same dialog"));
 	strbuf_free(&sb);
 	ck_assert_int_eq(keys(s, "q") & RE_QUIT, 0);
 	ck_assert_ptr_null(s->overlay);
@@ -431,7 +432,8 @@ START_TEST(test_too_small)
 	screen_draw(s, g);
 	strbuf_init(&sb);
 	grid_dump(g, &sb, 0);
-	ck_assert_str_eq(sb.buf, "\n\n Terminal too small\n  20x6, need 40x10\n\n\n");
+	ck_assert_str_eq(sb.buf,
+			 "\n\n Terminal too small\n  20x6, need 40x10\n\n\n");
 	grid_resize(g, 10, 3);
 	strbuf_reset(&sb);
 	screen_draw(s, g);
@@ -452,8 +454,8 @@ START_TEST(test_save)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/out.log", dir);
-	ck_assert_int_eq(screen_save(s, TEST_DATA "/remote-ntlm.cls.log", 1,
-	    &err), -1);
+	ck_assert_int_eq(
+	    screen_save(s, TEST_DATA "/remote-ntlm.cls.log", 1, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "input file"));
 	free(err);
 	err = NULL;
