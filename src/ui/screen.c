@@ -618,6 +618,13 @@ screen_key(struct screen *s, uint32_t key)
 			screen_message(s, 1, "this message has no Call-ID");
 			return RE_REDRAW;
 		}
+		if (view_filter_expr(v) == NULL &&
+		    v->levels[v->nlevels - 1].call_id == m->call_id) {
+			screen_message(s, 0,
+				       "already showing this dialog "
+				       "(Esc: back)");
+			return RE_REDRAW;
+		}
 		view_push_dialog(v, m->call_id);
 		/* "and show its flow": a maximised list would hide it. */
 		if (s->maximised == LP_LIST)
