@@ -20,8 +20,10 @@
 #include "view.h"
 #include "util.h"
 
-/* Time given to indexing or searching between two looks at the keyboard. */
-#define APP_SLICE_NS 25000000L
+/* Time given to indexing or searching between two looks at the keyboard:
+ * short enough that a key is answered at once. */
+#define APP_SLICE_NS 10000000L
+#define APP_SEARCH_STEP 2000
 #define APP_STEP_RECORDS 2000
 
 static volatile sig_atomic_t app_signalled;
@@ -56,6 +58,20 @@ app_index_slice(struct engine *e, struct view *v)
 	view_update(v);
 	/* Steps re-rate dialogs, and the title shows progress: redraw. */
 	return 1;
+}
+
+/* Searches for one slice; returns 1 when the screen should be redrawn. */
+static int
+app_search_slice(struct screen *s)
+{
+	struct timespec t0;
+	int re = RE_NONE;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		re |= screen_tick(s, APP_SEARCH_STEP);
+	while (screen_busy(s) && app_elapsed_ns(&t0) < APP_SLICE_NS);
+	return re != RE_NONE;
 }
 
 int
@@ -130,7 +146,7 @@ app_run(struct engine *e, const struct app_options *o)
 			if (!engine_done(e))
 				dirty |= app_index_slice(e, v);
 			if (screen_busy(s))
-				dirty |= screen_tick(s, 50000) != RE_NONE;
+				dirty |= app_search_slice(s);
 			continue;
 		}
 		if (key == KEYC_RESIZE) {

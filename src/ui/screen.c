@@ -20,7 +20,7 @@
 
 /* Search work per tick: enough to finish small files at once, small
  * enough that a key is answered within a few milliseconds. */
-#define SCREEN_SEARCH_BUDGET 20000
+#define SCREEN_SEARCH_BUDGET 4000
 
 struct screen *
 screen_new(struct engine *e, struct view *v, int utf8)
