@@ -8,7 +8,8 @@
 # (scratch, default /tmp/sipsnoop-bench), BENCH_SIZE (100M; 1G), BENCH_RUNS
 # (5), BENCH_SEED (1), RULES (default data/rules.conf when present),
 # BENCH_SNGREP (0 skips sngrep), BENCH_INSTALL (1: apt-get install sngrep
-# when it is missing), BENCH_REGEX (the search pattern).
+# when it is missing), BENCH_REGEX and BENCH_IREGEX (search patterns, the
+# second case-insensitive; ERE and PCRE2 alike, without single quotes).
 set -eu
 
 SIPSNOOP=${SIPSNOOP:-build/sipsnoop}
@@ -19,6 +20,7 @@ BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_SNGREP=${BENCH_SNGREP:-1}
 BENCH_REGEX=${BENCH_REGEX:-'ms-diagnostics: 4005;reason="[^"]+"'}
+BENCH_IREGEX=${BENCH_IREGEX:-'reason="[^"]*(busy|offline|unavailable)'}
 if [ -z "${RULES+set}" ]; then
 	RULES=
 	[ -f data/rules.conf ] && RULES=data/rules.conf
@@ -90,20 +92,21 @@ if [ "$BENCH_SNGREP" != 0 ] && command -v sngrep >/dev/null 2>&1; then
 	have_sngrep=1
 fi
 
-# name|command (run by sh -c with its output to a scratch file)
-tools="sipsnoop|\"$SIPSNOOP\" $snoop_mode $rules_opt \"$cls\"
-grep|grep -c Call-ID \"$cls\"
-wc|wc -l \"$cls\"
-touch|\"$RUSAGE\" --touch \"$cls\"
-sipsnoop-tiny|\"$SIPSNOOP\" $snoop_mode $rules_opt \"$base.tiny.log\"
-touch-tiny|\"$RUSAGE\" --touch \"$base.tiny.log\"
-sipsnoop-uccapi|\"$SIPSNOOP\" $snoop_mode $rules_opt \"$ucc\"
-sipsnoop-sngreptxt|\"$SIPSNOOP\" $snoop_mode $rules_opt \"$txt\"
-grep-regex|grep -cE '$BENCH_REGEX' \"$cls\""
+# name, a space, command (run by sh -c with its output to a scratch file)
+tools="sipsnoop \"$SIPSNOOP\" $snoop_mode $rules_opt \"$cls\"
+grep grep -c Call-ID \"$cls\"
+wc wc -l \"$cls\"
+touch \"$RUSAGE\" --touch \"$cls\"
+sipsnoop-tiny \"$SIPSNOOP\" $snoop_mode $rules_opt \"$base.tiny.log\"
+touch-tiny \"$RUSAGE\" --touch \"$base.tiny.log\"
+sipsnoop-uccapi \"$SIPSNOOP\" $snoop_mode $rules_opt \"$ucc\"
+sipsnoop-sngreptxt \"$SIPSNOOP\" $snoop_mode $rules_opt \"$txt\"
+grep-regex grep -cE '$BENCH_REGEX' \"$cls\"
+grep-iregex grep -ciE '$BENCH_IREGEX' \"$cls\""
 if [ $have_sngrep = 1 ]; then
 	# -N: no interface, -q: quiet, -l: no dialog limit (20000 by default).
 	tools="$tools
-sngrep|sngrep -I \"$pcap\" -N -q -l 100000000"
+sngrep sngrep -I \"$pcap\" -N -q -l 100000000"
 fi
 
 echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc 2>/dev/null || echo ?) cores," \
@@ -117,13 +120,13 @@ if [ -n "$n" ] && [ "$n" -gt 0 ]; then
 	nmsgs=$n
 fi
 echo "  commands (each run as: rusage sh -c 'exec COMMAND >FILE 2>&1'):"
-echo "$tools" | sed 's/^\([^|]*\)|/    \1: /'
+echo "$tools" | sed 's/^\([^ ]*\) /    \1: /'
 # Warm the page cache so that no tool pays for the disk.
 cat "$cls" "$ucc" "$txt" "$pcap" >/dev/null
 
 run=1
 while [ $run -le "$BENCH_RUNS" ]; do
-	echo "$tools" | while IFS='|' read -r name cmd; do
+	echo "$tools" | while read -r name cmd; do
 		# Output goes to a file, not /dev/null: GNU grep notices
 		# /dev/null and stops at the first match. Exit status 1 of
 		# grep -c (no match) is not a failure.
@@ -148,7 +151,7 @@ med() {
 
 echo
 printf '%-20s %10s %10s %12s %s\n' tool "cpu s" "wall s" "peak RSS" "(user+sys, median)"
-echo "$tools" | while IFS='|' read -r name cmd; do
+echo "$tools" | while read -r name cmd; do
 	st=$(awk '{ print $10 }' "$res/$name" | sort -u | tr '\n' ' ')
 	printf '%-20s %10.3f %10.3f %9.1f MiB  exit %s\n' "$name" \
 		"$(med "$name" cpu)" "$(med "$name" wall)" \
@@ -188,13 +191,17 @@ echo "core API (driver: $BENCH_RUNS runs each, medians):"
 drv_rules=
 [ -n "$RULES" ] && drv_rules="--rules $RULES"
 # shellcheck disable=SC2086
-"$DRIVER" --runs "$BENCH_RUNS" $drv_rules --regex "$BENCH_REGEX" "$cls" |
+"$DRIVER" --runs "$BENCH_RUNS" $drv_rules --regex "$BENCH_REGEX" \
+	--iregex "$BENCH_IREGEX" "$cls" |
 	tee "$res/driver" | sed 's/^/  /'
-gw=$(med grep-regex wall)
-awk -v b="$bytes" -v gw="$gw" '
-	/^search: filter \/regex\// { for (i = 1; i <= NF; i++) if ($i == "median") ms = $(i + 1) }
+ratio() {
+	awk -v b="$bytes" -v gw="$(med "$2" wall)" -v what="$1" -v tool="$3" '
+	index($0, what) == 1 { for (i = 1; i <= NF; i++) if ($i == "median") ms = $(i + 1) }
 	END {
 		if (ms == "" || gw <= 0) exit
 		g = b / 1048576 / gw; s = b / 1048576 / (ms / 1000)
-		printf "  regex search %.1f MB/s vs grep -cE %.1f MB/s: ratio %.2f (target >= 0.5)\n", s, g, s / g
+		printf "  %s %.1f MB/s vs %s %.1f MB/s: ratio %.2f (target >= 0.5)\n", what, s, tool, g, s / g
 	}' "$res/driver"
+}
+ratio "search: filter /regex/ " grep-regex "grep -cE"
+ratio "search: filter /regex/i" grep-iregex "grep -ciE"
