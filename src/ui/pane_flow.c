@@ -23,18 +23,18 @@ struct pflow {
 	int all;
 	uint32_t key_dialog, key_first, key_last;
 	size_t key_n, key_count;
-	int key_sev; /* sum of severities: re-rating changes labels */
+	unsigned key_sev; /* hash of severities: re-rating changes them */
 	int times;   /* time column shown at the last draw */
 	int top_row; /* first flow row drawn at the last draw */
 	int ytop;    /* screen row of the first flow row */
 };
 
-static int
+static unsigned
 pane_flow_sev_sum(struct view *v, const uint32_t *ids, size_t n)
 {
 	struct msgindex *ix = engine_index(v->e);
 	const struct msg *m;
-	int sum = 0;
+	unsigned sum = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -55,7 +55,7 @@ pane_flow_update(struct pane *p)
 	const uint32_t *ids = NULL;
 	size_t n = 0, lo, hi;
 	struct dialog *dl = NULL;
-	int sev;
+	unsigned sev;
 
 	m = id != UINT32_MAX ? msgindex_get(engine_index(v->e), id) : NULL;
 	if (v->flow_all) {
