@@ -24,9 +24,9 @@ struct pflow {
 	uint32_t key_dialog, key_first, key_last;
 	size_t key_n, key_count;
 	unsigned key_sev; /* hash of severities: re-rating changes them */
-	int times;   /* time column shown at the last draw */
-	int top_row; /* first flow row drawn at the last draw */
-	int ytop;    /* screen row of the first flow row */
+	int times;	  /* time column shown at the last draw */
+	int top_row;	  /* first flow row drawn at the last draw */
+	int ytop;	  /* screen row of the first flow row */
 };
 
 static unsigned
@@ -217,10 +217,14 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				grid_puts(g, c.x + 1, ay, xmin - 1, role, tbuf);
 			}
 			if (row->delta != TIME_NONE) {
-				snprintf(tbuf, sizeof tbuf, "+%lld.%03lld",
-					 (long long)(row->delta / 1000000),
-					 (long long)(row->delta % 1000000) /
-					     1000);
+				/* Merged logs with skewed clocks can go back
+				 * in time: show that, do not garble it. */
+				long long d =
+				    row->delta < 0 ? -row->delta : row->delta;
+
+				snprintf(tbuf, sizeof tbuf, "%c%lld.%03lld",
+					 row->delta < 0 ? '-' : '+',
+					 d / 1000000, d % 1000000 / 1000);
 				grid_puts(g, c.x + 1, ly, xmin - 1, ROLE_DIM,
 					  tbuf);
 			}
