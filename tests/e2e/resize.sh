@@ -18,4 +18,14 @@ e2e_keys j j
 t resize-window -t e2e -x 120 -y 40
 check "back to 120x40" e2e_wait_re "Messages +3/6"
 check "too-small note is gone" e2e_wait_gone "too small"
+
+# A resize storm, with keys in between: still alive and drawn right.
+for size in 30x8 200x60 81x24 15x4 133x41 80x24 41x10 39x9 100x30 \
+	62x21 20x6 240x70 90x25 45x12 120x40; do
+	t resize-window -t e2e -x "${size%x*}" -y "${size#*x}"
+	e2e_keys j
+done
+e2e_keys g
+check "alive after a resize storm" e2e_wait_re "Messages +1/6"
+check "still drawn at 120x40" e2e_wait_re "^ Detail .*│ Flow"
 e2e_done
