@@ -93,8 +93,16 @@ app_run(struct engine *e, const struct app_options *o)
 		return 2;
 	}
 	setlocale(LC_ALL, "");
-	/* A first slice so the first screen already has messages. */
-	engine_step(e, APP_STEP_RECORDS);
+	/* A first slice, time-boxed, so the first screen already has
+	 * messages but appears at once whatever the file. */
+	{
+		struct timespec t0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (engine_step(e, 100) &&
+		       app_elapsed_ns(&t0) < APP_SLICE_NS)
+			;
+	}
 	v = view_new(e, o->rules, o->filter, &err, &errcol);
 	if (v == NULL) {
 		fprintf(stderr, "sipsnoop: filter: column %d: %s\n", errcol + 1,
