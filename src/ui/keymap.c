@@ -201,6 +201,27 @@ keymap_key_name(uint32_t key, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* The same action reads differently in a line editor. */
+static const char *
+keymap_ctx_help(enum keymap_ctx ctx, enum action a)
+{
+	if (ctx == KM_PROMPT) {
+		switch (a) {
+		case ACT_LEFT:
+			return "cursor left";
+		case ACT_RIGHT:
+			return "cursor right";
+		case ACT_HOME:
+			return "start of the line";
+		case ACT_END:
+			return "end of the line";
+		default:
+			break;
+		}
+	}
+	return keymap_actions[a].help;
+}
+
 void
 keymap_help(enum keymap_ctx ctx,
 	    void (*fn)(void *arg, const char *keys, const char *help),
@@ -236,6 +257,6 @@ keymap_help(enum keymap_ctx ctx,
 			len += (size_t)snprintf(keys + len, sizeof keys - len,
 						"%s%s", len ? ", " : "", name);
 		}
-		fn(arg, keys, keymap_actions[a].help);
+		fn(arg, keys, keymap_ctx_help(ctx, a));
 	}
 }

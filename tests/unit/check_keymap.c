@@ -132,6 +132,12 @@ START_TEST(test_help_lists_every_action_once)
 			      "action %s listed twice",
 			      keymap_action_name((enum action)a));
 	}
+	/* In the prompt, the cursor keys say what they do there. */
+	strbuf_reset(&sb);
+	keymap_help(KM_PROMPT, collect, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Left, C-b|cursor left\n"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Home, C-a|start of the line\n"));
+	ck_assert_ptr_null(strstr(sb.buf, "scroll"));
 	strbuf_free(&sb);
 }
 END_TEST
