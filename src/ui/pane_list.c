@@ -127,11 +127,18 @@ pane_list_columns(int w, int timew, struct pane_list_cols *c)
 	 * columns. Call-ID and user give way first on narrow panes. */
 	rest = w - 3 - timew - 1;
 	c->time = timew;
-	c->addr = rest >= 90 ? 45 : rest >= 60 ? 35 : rest * 2 / 5;
+	if (rest >= 120)
+		c->addr = 45;
+	else if (rest >= 90)
+		c->addr = 38;
+	else if (rest >= 60)
+		c->addr = 31;
+	else
+		c->addr = rest * 2 / 5;
 	rest -= c->addr + 1;
 	c->user = rest >= 60 ? 16 : rest >= 40 ? 12 : 0;
 	rest -= c->user ? c->user + 1 : 0;
-	c->callid = rest >= 40 ? 12 : 0;
+	c->callid = rest >= 50 ? 14 : rest >= 34 ? 10 : 0;
 	rest -= c->callid ? c->callid + 1 : 0;
 	c->summary = rest > 0 ? rest : 0;
 }
