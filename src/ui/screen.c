@@ -584,9 +584,14 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW;
 	case ACT_FOCUS_NEXT:
 	case ACT_FOCUS_PREV:
-		screen_focus(s, a == ACT_FOCUS_NEXT ? 1 : -1);
-		if (s->maximised != LP_NONE)
+		if (s->maximised != LP_NONE) {
+			/* Zoomed, Tab shows the next pane zoomed (tmux). */
+			s->focus = (s->focus + (a == ACT_FOCUS_NEXT ? 1 : -1) +
+				    LP__COUNT) %
+				   LP__COUNT;
 			s->maximised = s->focus;
+		} else
+			screen_focus(s, a == ACT_FOCUS_NEXT ? 1 : -1);
 		return RE_REDRAW;
 	case ACT_LAYOUT_NEXT:
 		s->mode = (s->mode + 1) % LAYOUT__COUNT;

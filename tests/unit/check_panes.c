@@ -384,6 +384,12 @@ START_TEST(test_screen_keys)
 	keys(s, "z");
 	screen_draw(s, g);
 	ck_assert_int_eq(s->lay.pane[LP_DETAIL].w, 0);
+	/* Tab while zoomed zooms the next pane. */
+	screen_key(s, KEYC_TAB);
+	screen_draw(s, g);
+	ck_assert_int_eq(s->lay.pane[LP_LIST].w, 0);
+	ck_assert_int_eq(s->lay.pane[LP_DETAIL].w, 100);
+	screen_key(s, KEYC_BTAB);
 	keys(s, "zLt");
 	ck_assert(view->time_delta);
 	screen_draw(s, g);
