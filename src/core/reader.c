@@ -11,12 +11,16 @@
 extern const struct rd_format rd_cls_format;
 extern const struct rd_format rd_uccapi_format;
 extern const struct rd_format rd_sngrep_format;
+extern const struct rd_format rd_asterisk_format;
+extern const struct rd_format rd_pjsip_format;
 extern const struct rd_format rd_raw_format;
 
 const struct rd_format *const reader_formats[] = {
 	&rd_cls_format,
 	&rd_uccapi_format,
 	&rd_sngrep_format,
+	&rd_asterisk_format,
+	&rd_pjsip_format,
 	&rd_raw_format,
 	NULL,
 };
