@@ -70,6 +70,7 @@ enum action {
 	ACT_MAXIMISE,
 	ACT_HELP,
 	ACT_REDRAW,
+	ACT_SUSPEND,
 	ACT_QUIT,
 	/* Line editing in a prompt. */
 	ACT_ACCEPT,

@@ -18,6 +18,7 @@ struct engine;
 #define RE_QUIT 0x4
 #define RE_SELECT 0x8 /* the selected message changed */
 #define RE_CLOSE 0x10 /* an overlay (help, report) wants to close */
+#define RE_SUSPEND 0x20 /* the user asked to suspend (C-z) */
 
 struct pane;
 

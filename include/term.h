@@ -14,6 +14,9 @@ struct grid;
 int term_start(int color, char **err);
 /* Restores the terminal; safe to call twice and from atexit. */
 void term_stop(void);
+/* Gives the terminal back and stops the process (as C-z would in a
+ * shell); returns when continued (fg), with curses restored. */
+void term_suspend(void);
 /* Terminal size in cells. */
 void term_size(int *w, int *h);
 /* Whether the terminal takes UTF-8 (box drawing, non-ASCII text). */

@@ -167,6 +167,8 @@ app_run(struct engine *e, const struct app_options *o)
 			re = screen_key(s, key);
 		if (re & RE_QUIT)
 			quit = 1;
+		if (re & RE_SUSPEND)
+			term_suspend();
 		if (re != RE_NONE)
 			dirty = 1;
 	}

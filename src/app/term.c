@@ -2,6 +2,7 @@
  * the blit of a cell grid using the theme table. Nothing else in sipsnoop
  * includes curses. */
 #include <langinfo.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curses.h>
@@ -105,6 +106,18 @@ term_stop(void)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+}
+
+void
+term_suspend(void)
+{
+	if (!term_on)
+		return;
+	/* raw() keeps C-z from the tty driver, so stop ourselves; endwin()
+	 * first so the shell gets a sane terminal, refresh() after. */
+	endwin();
+	kill(0, SIGTSTP);
+	refresh();
 }
 
 void

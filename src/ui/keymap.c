@@ -35,7 +35,7 @@ static const struct keymap_entry keymap_normal[] = {
 	{ 'w', ACT_WRAP }, { 'F', ACT_FLOW_SCOPE },
 	{ 'L', ACT_LAYOUT_NEXT }, { 'z', ACT_MAXIMISE },
 	{ '?', ACT_HELP }, { KEYC_F1, ACT_HELP },
-	{ KEYC_CTRL('l'), ACT_REDRAW },
+	{ KEYC_CTRL('l'), ACT_REDRAW }, { KEYC_CTRL('z'), ACT_SUSPEND },
 	{ 'q', ACT_QUIT }, { KEYC_CTRL('c'), ACT_QUIT },
 };
 /* clang-format on */
@@ -124,6 +124,7 @@ static const struct {
 	[ACT_MAXIMISE] = { "maximise", "maximise / restore the focused pane" },
 	[ACT_HELP] = { "help", "this help" },
 	[ACT_REDRAW] = { "redraw", "redraw the screen" },
+	[ACT_SUSPEND] = { "suspend", "suspend (back with fg)" },
 	[ACT_QUIT] = { "quit", "quit" },
 	[ACT_ACCEPT] = { "accept", "accept the line" },
 	[ACT_CANCEL] = { "cancel", "cancel / close" },

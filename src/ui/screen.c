@@ -582,6 +582,9 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_REDRAW:
 		s->force_clear = 1;
 		return RE_REDRAW;
+	case ACT_SUSPEND:
+		s->force_clear = 1;
+		return RE_SUSPEND | RE_REDRAW;
 	case ACT_FOCUS_NEXT:
 	case ACT_FOCUS_PREV:
 		if (s->maximised != LP_NONE) {
