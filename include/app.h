@@ -17,6 +17,7 @@ struct app_options {
 	const char *filter;		/* initial filter expression or NULL */
 	enum color_mode color;
 	const struct rules *rules;	/* may be NULL */
+	int follow;			/* --follow: poll the engine for growth */
 };
 
 /* Runs the viewer until the user quits. Returns the exit status. Writes

@@ -25,6 +25,11 @@ struct engine_file {
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
 	int64_t offset;		/* microseconds added to its times (--offset) */
+	/* Follow mode: the file is read into a heap buffer that grows. */
+	int follow_fd;		/* -1 when not followed */
+	uint64_t follow_dev, follow_ino;
+	size_t follow_cap;	/* bytes allocated for src->data */
+	int follow_ended;	/* replaced or truncated: a newer entry reads on */
 };
 
 struct engine_warning {
@@ -48,6 +53,16 @@ int engine_add_file(struct engine *e, const char *path, const char *format,
 /* Same, over bytes in memory (tests, fuzzers); data is copied. */
 int engine_add_mem(struct engine *e, const char *name, const char *data,
 		   size_t len, const char *format, char **err);
+/* Follow mode (like tail -f): files added after this call are read into
+ * memory and watched; engine_poll() reads what was appended since. Not for
+ * standard input or transformed formats (captures, gzip), which are read
+ * once. */
+void engine_follow(struct engine *e, int on);
+/* Reads what the followed files gained. A file truncated or replaced
+ * (rotated) is read again from its start as a new input, with a warning.
+ * Returns 1 when there is new input to index (call engine_step), else 0. */
+int engine_poll(struct engine *e);
+
 /* Shifts the times of file i by offset microseconds (files with different
  * clocks). Set before indexing; returns 0, or -1 for a bad file number. */
 int engine_set_offset(struct engine *e, size_t i, int64_t offset);

@@ -102,6 +102,10 @@ struct reader {
 	void *state;		/* fmt->state_size bytes */
 	/* Name of the local end when the log names it (CLS [host\host]). */
 	char local_name[128];
+	/* Following a growing file: a record cut short by the end of the
+	 * bytes is still being written, so reader_next() neither counts nor
+	 * warns about it; the caller rewinds to it and waits for more. */
+	int follow;
 };
 
 /* The formats, NULL-terminated, in probe order. */

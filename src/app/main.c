@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -51,6 +52,7 @@ enum {
 	OPT_MERGE_HOSTS,
 	OPT_NO_RULES,
 	OPT_OFFSET,
+	OPT_FOLLOW,
 };
 
 static const struct option main_longopts[] = {
@@ -72,6 +74,7 @@ static const struct option main_longopts[] = {
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -105,6 +108,8 @@ main_usage(FILE *out)
 "      --offset=FILE=T   shift the times of FILE by T (+2.5s, -150ms, +1h;\n"
 "                        units h, m, s, ms, us; default s)\n"
 "      --formats         list the formats and exit\n"
+"      --follow          like tail -f: show messages appended to the files\n"
+"                        (the viewer, or --list); rotation is noticed\n"
 "      --rules=FILE      rate messages with the rules in FILE\n"
 "      --no-rules        do not rate messages\n"
 "      --check-rules=FILE  check a rules file, report FILE:LINE: errors\n"
@@ -210,6 +215,45 @@ main_file_named(const struct engine *e, const char *path)
 	return 0;
 }
 
+static void main_print_warnings(const struct engine *e, size_t from);
+
+/* --list --follow: prints what the files gain until interrupted. */
+static int
+main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo)
+{
+	struct timespec tick = { 0, 200 * 1000 * 1000 };
+	size_t shown = msgindex_count(engine_index(e)), nwarn, n, k;
+	uint32_t *sel = NULL;
+
+	for (;;) {
+		fflush(stdout);
+		if (ferror(stdout))
+			return 1;
+		nanosleep(&tick, NULL);
+		nwarn = engine_nwarnings(e);
+		if (engine_poll(e)) {
+			while (engine_step(e, 65536))
+				;
+		}
+		main_print_warnings(e, nwarn);
+		n = msgindex_count(engine_index(e));
+		if (flt != NULL)
+			bo->nsel = filter_select(flt, e, (uint32_t)shown,
+						 (uint32_t)n, &sel);
+		else {
+			sel = xmalloc((n - shown + 1) * sizeof *sel);
+			for (k = shown; k < n; k++)
+				sel[k - shown] = (uint32_t)k;
+			bo->nsel = n - shown;
+		}
+		bo->sel = sel;
+		batch_list(e, bo, stdout);
+		free(sel);
+		sel = NULL;
+		shown = n;
+	}
+}
+
 static int
 main_terminal_width(void)
 {
@@ -230,7 +274,7 @@ main_terminal_width(void)
 #define MAIN_WARNINGS_PER_FILE 20
 
 static void
-main_print_warnings(const struct engine *e)
+main_print_warnings(const struct engine *e, size_t from)
 {
 	size_t i, n = engine_nwarnings(e), nfiles = engine_nfiles(e);
 	size_t *shown = xcalloc(nfiles ? nfiles : 1, sizeof *shown);
@@ -239,7 +283,7 @@ main_print_warnings(const struct engine *e)
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	for (i = 0; i < n; i++) {
+	for (i = from; i < n; i++) {
 		w = engine_warning(e, i);
 		if (shown[w->file]++ >= MAIN_WARNINGS_PER_FILE)
 			continue;
@@ -306,7 +350,7 @@ main(int argc, char **argv)
 	const char *filter_expr = NULL, *format = NULL, *rules_path = NULL;
 	const char *codeset;
 	long dialog_no = -1;
-	int c, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
+	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
 	struct engine *e;
 	struct rules *rules = NULL;
 	struct filter *flt = NULL;
@@ -358,6 +402,7 @@ main(int argc, char **argv)
 		case OPT_FORMATS: main_formats(); return 0;
 		case OPT_RULES: rules_path = optarg; break;
 		case OPT_NO_RULES: no_rules = 1; break;
+		case OPT_FOLLOW: follow = 1; break;
 		case OPT_OFFSET: {
 			char *eq = strrchr(optarg, '=');
 
@@ -437,8 +482,11 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (follow && mode != MODE_VIEW && mode != MODE_LIST)
+		return main_bad_usage("%s", "--follow goes with the viewer or --list");
 	e = engine_new();
 	engine_set_rules(e, rules);
+	engine_follow(e, follow);
 	for (i = optind; i < argc; i++) {
 		int fileno = engine_add_file(e, argv[i], format, &err);
 
@@ -477,6 +525,7 @@ main(int argc, char **argv)
 	if (mode == MODE_VIEW) {
 		ao.filter = filter_expr;
 		ao.rules = rules;
+		ao.follow = follow;
 		status = app_run(e, &ao);
 		filter_free(flt);
 		engine_free(e);
@@ -486,7 +535,7 @@ main(int argc, char **argv)
 	}
 
 	engine_run(e);
-	main_print_warnings(e);
+	main_print_warnings(e, 0);
 
 	/* The selection: --filter, then --dialog. */
 	if (flt != NULL || dialog_no >= 0) {
@@ -531,7 +580,11 @@ main(int argc, char **argv)
 	bo.utf8 = codeset != NULL && strcmp(codeset, "UTF-8") == 0;
 
 	switch (mode) {
-	case MODE_LIST: status = batch_list(e, &bo, stdout); break;
+	case MODE_LIST:
+		status = batch_list(e, &bo, stdout);
+		if (status == 0 && follow)
+			status = main_follow(e, flt, &bo);
+		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;
 	case MODE_REGISTRATIONS: status = batch_registrations(e, &bo, stdout); break;
 	case MODE_FLOW: status = batch_flow(e, &bo, stdout); break;

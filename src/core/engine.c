@@ -2,8 +2,11 @@
  * hand over records, the parser extracts the key headers, the index keeps
  * interned ids, the dialog grouper the groups; dialogs that grew in a step
  * are rated again at the end of the step. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "source.h"
@@ -34,6 +37,7 @@ struct engine {
 	size_t capmark;
 	uint64_t total_bytes;
 	int done;
+	int follow;
 };
 
 struct engine *
@@ -57,6 +61,8 @@ engine_free(struct engine *e)
 	for (i = 0; i < e->nfiles; i++) {
 		reader_free(e->files[i].rd);
 		source_free(e->files[i].src);
+		if (e->files[i].follow_fd >= 0)
+			close(e->files[i].follow_fd);
 	}
 	for (i = 0; i < e->nwarns; i++)
 		free(e->warns[i].msg);
@@ -153,6 +159,7 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 	memset(f, 0, sizeof *f);
 	f->src = src;
 	f->fmt = fmt;
+	f->follow_fd = -1;
 	if (fmt->transform != NULL && engine_transform(e, f, err) < 0)
 		return -1;
 	e->total_bytes += src->len;
@@ -160,15 +167,167 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 	return (int)e->nfiles++;
 }
 
+void
+engine_follow(struct engine *e, int on)
+{
+	e->follow = on;
+}
+
+static void
+engine_warn(struct engine *e, size_t fileno, uint32_t line, char *msg)
+{
+	e->warns = xgrow(e->warns, &e->capwarns, e->nwarns + 1,
+			 sizeof *e->warns);
+	e->warns[e->nwarns].file = (uint16_t)fileno;
+	e->warns[e->nwarns].line = line;
+	e->warns[e->nwarns].msg = msg;
+	e->nwarns++;
+}
+
+/* Moves a file's bytes to a heap buffer and keeps a descriptor to read
+ * what is appended. A mapping cannot grow, and a copy survives the writer
+ * truncating the file. */
+static void
+engine_follow_start(struct engine *e, size_t fileno, const char *path)
+{
+	struct engine_file *f = &e->files[fileno];
+	struct source *c;
+	struct stat st;
+	int fd;
+
+	if (f->canon || strcmp(path, "-") == 0)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		engine_warn(e, fileno, 0, xstrdup("not a regular file: not followed"));
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(f->src->path);
+	c->len = f->src->len;
+	f->follow_cap = c->len + 65536;
+	c->data = xmalloc(f->follow_cap);
+	memcpy((char *)c->data, f->src->data, c->len);
+	source_free(f->src);
+	f->src = c;
+	f->follow_fd = fd;
+	f->follow_dev = (uint64_t)st.st_dev;
+	f->follow_ino = (uint64_t)st.st_ino;
+}
+
 int
 engine_add_file(struct engine *e, const char *path, const char *format,
 		char **err)
 {
 	struct source *src = source_open(path, err);
+	int n;
 
 	if (src == NULL)
 		return -1;
-	return engine_add_source(e, src, format, err);
+	n = engine_add_source(e, src, format, err);
+	if (n >= 0 && e->follow)
+		engine_follow_start(e, (size_t)n, path);
+	return n;
+}
+
+/* Appends what fd holds past the buffer's end; 1 when it grew. */
+static int
+engine_follow_read(struct engine_file *f)
+{
+	char *buf = (char *)f->src->data;
+	int grew = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (f->follow_cap - f->src->len < 65536) {
+			buf = xgrow(buf, &f->follow_cap, f->src->len + 65536, 1);
+			f->src->data = buf;
+			if (f->rd != NULL)
+				f->rd->data = buf;
+		}
+		n = pread(f->follow_fd, buf + f->src->len,
+			  f->follow_cap - f->src->len, (off_t)f->src->len);
+		if (n <= 0)
+			break;
+		f->src->len += (size_t)n;
+		if (f->rd != NULL)
+			f->rd->len = f->src->len;
+		grew = 1;
+	}
+	return grew;
+}
+
+/* A file truncated and written again past its old size cannot be told by
+ * its size: compare the last bytes read with what the file holds there. */
+static int
+engine_follow_rewritten(const struct engine_file *f)
+{
+	char tail[64];
+	size_t n = f->src->len < sizeof tail ? f->src->len : sizeof tail;
+	off_t at = (off_t)(f->src->len - n);
+
+	if (n == 0)
+		return 0;
+	if (pread(f->follow_fd, tail, n, at) != (ssize_t)n)
+		return 1;
+	return memcmp(tail, f->src->data + at, n) != 0;
+}
+
+int
+engine_poll(struct engine *e)
+{
+	size_t i, n = e->nfiles;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		struct engine_file *f = &e->files[i];
+		struct stat now, byname;
+		const char *why = NULL;
+		char *path, *err = NULL;
+		int fileno, truncated = 0, done;
+
+		if (f->follow_fd < 0 || f->follow_ended)
+			continue;
+		if (fstat(f->follow_fd, &now) < 0)
+			continue;
+		if ((size_t)now.st_size < f->src->len ||
+		    engine_follow_rewritten(f)) {
+			why = "truncated";
+			truncated = 1;
+		} else if (stat(f->src->path, &byname) == 0 &&
+			   ((uint64_t)byname.st_ino != f->follow_ino ||
+			    (uint64_t)byname.st_dev != f->follow_dev))
+			why = "replaced (rotated)";
+		/* What the writer added before a rotation still counts. */
+		if (!truncated)
+			any |= engine_follow_read(f);
+		if (why == NULL)
+			continue;
+		path = xstrdup(f->src->path);
+		f->follow_ended = 1;
+		close(f->follow_fd);
+		f->follow_fd = -1;
+		/* Messages that arrive while following are appended in arrival
+		 * order: a second merge would renumber what is on screen. */
+		done = e->done;
+		fileno = engine_add_file(e, path, f->fmt->name, &err);
+		e->done = done;
+		f = &e->files[i];	/* the table may have moved */
+		if (fileno < 0) {
+			engine_warn(e, i, 0, xasprintf("%s, and cannot be read "
+							"again: %s", why, err));
+			free(err);
+		} else {
+			engine_warn(e, (size_t)fileno, 0,
+				    xasprintf("%s: reading it again from its start",
+					      why));
+			any = 1;
+		}
+		free(path);
+	}
+	return any;
 }
 
 int
@@ -395,30 +554,65 @@ engine_set_offset(struct engine *e, size_t i, int64_t offset)
 	return 0;
 }
 
+/* The next record of f, or 0. In follow mode a record cut short by the
+ * end of what was read is being written right now: rewind to it. */
+static int
+engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
+{
+	(void)e;
+	if (f->rd == NULL || !reader_next(f->rd, rec))
+		return 0;
+	if (f->rd->follow && !f->follow_ended &&
+	    (rec->flags & RECF_TRUNCATED) && rec->off + rec->len >= f->rd->len) {
+		f->rd->pos = rec->off;
+		f->rd->line = rec->line;
+		return 0;
+	}
+	return 1;
+}
+
 int
 engine_step(struct engine *e, size_t budget)
 {
 	struct rd_record rec;
 	struct engine_file *f;
+	size_t i;
 
 	while (budget > 0 && e->cur < e->nfiles) {
 		f = &e->files[e->cur];
-		if (f->rd == NULL)
+		if (f->rd == NULL) {
 			f->rd = reader_new(engine_rfmt(f), f->src->data,
 					   f->src->len);
-		if (f->rd != NULL && reader_next(f->rd, &rec)) {
+			f->rd->follow = f->follow_fd >= 0;
+		}
+		if (engine_next(e, f, &rec)) {
 			engine_index_record(e, (uint16_t)e->cur, &rec);
 			budget--;
 			continue;
 		}
-		if (f->rd != NULL) {
-			memcpy(f->local_name, f->rd->local_name,
-			       sizeof f->local_name);
-			engine_take_warnings(e, (uint16_t)e->cur, f->rd);
+		memcpy(f->local_name, f->rd->local_name, sizeof f->local_name);
+		engine_take_warnings(e, (uint16_t)e->cur, f->rd);
+		/* A followed file keeps its reader for what comes next. */
+		if (f->follow_fd < 0) {
 			reader_free(f->rd);
 			f->rd = NULL;
 		}
 		e->cur++;
+	}
+	/* Followed files that grew since the first pass. */
+	for (i = 0; e->done && i < e->nfiles && budget > 0; i++) {
+		f = &e->files[i];
+		if (f->rd == NULL)
+			continue;
+		while (budget > 0 && engine_next(e, f, &rec)) {
+			engine_index_record(e, (uint16_t)i, &rec);
+			budget--;
+		}
+		engine_take_warnings(e, (uint16_t)i, f->rd);
+		if (budget > 0 && f->follow_ended) {
+			reader_free(f->rd);
+			f->rd = NULL;
+		}
 	}
 	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);

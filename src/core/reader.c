@@ -11,6 +11,7 @@
 extern const struct rd_format rd_cls_format;
 extern const struct rd_format rd_uccapi_format;
 extern const struct rd_format rd_sngrep_format;
+extern const struct rd_format rd_pcap_format;
 extern const struct rd_format rd_asterisk_format;
 extern const struct rd_format rd_pjsip_format;
 extern const struct rd_format rd_raw_format;
@@ -19,6 +20,7 @@ const struct rd_format *const reader_formats[] = {
 	&rd_cls_format,
 	&rd_uccapi_format,
 	&rd_sngrep_format,
+	&rd_pcap_format,
 	&rd_asterisk_format,
 	&rd_pjsip_format,
 	&rd_raw_format,
@@ -121,6 +123,9 @@ reader_next(struct reader *r, struct rd_record *rec)
 	if (rec->kind == REC_SIP &&
 	    rec->start.n + rec->hdrs.n + rec->body.n > READER_LARGE)
 		rec->flags |= RECF_LARGE;
+	if ((rec->flags & RECF_TRUNCATED) && r->follow &&
+	    rec->off + rec->len >= r->len)
+		return 1;
 	r->stats.records++;
 	if (rec->flags & RECF_TRUNCATED) {
 		r->stats.truncated++;

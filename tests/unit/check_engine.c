@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "source.h"
@@ -195,6 +196,101 @@ START_TEST(test_refused)
 }
 END_TEST
 
+static void
+append(const char *path, const char *text, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* tail -f: appended records appear, a record still being written waits,
+ * a truncated and a replaced (rotated) file are read again. */
+START_TEST(test_follow)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[128];
+	char buf[1024], *err = NULL, *half;
+	struct engine *e = engine_new();
+	size_t n, i;
+	int found = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/live.txt", dir);
+	snprintf(moved, sizeof moved, "%s/live.txt.1", dir);
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.000000",
+				"f1", "REGISTER sip:example.com SIP/2.0"), "w");
+	engine_follow(e, 1);
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	ck_assert_int_eq(engine_poll(e), 0);
+
+	/* One whole message and half of the next. */
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:02.000000",
+				"f1", "SIP/2.0 401 Unauthorized"), "a");
+	sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:03.000000", "f1",
+		   "REGISTER sip:example.com SIP/2.0");
+	half = buf + strlen(buf) / 2;
+	n = (size_t)(half - buf);
+	{
+		char first[1024];
+
+		memcpy(first, buf, n);
+		first[n] = '\0';
+		append(path, first, "a");
+	}
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
+	append(path, half, "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->nmsgs, 3);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->flags & RECF_TRUNCATED, 0);
+
+	/* Rotated: renamed away, a new file in its place. */
+	ck_assert_int_eq(rename(path, moved), 0);
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 09:00:04.000000",
+				"f2", "OPTIONS sip:example.com SIP/2.0"), "w");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nfiles(e), 2);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 4);
+	/* Appended in arrival order, even with an earlier time: ids on
+	 * screen never change. */
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 3)->file, 1);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 0)->file, 0);
+
+	/* Truncated in place, then written again. */
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:05.000000",
+				"f3", "OPTIONS sip:example.com SIP/2.0"), "w");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nfiles(e), 3);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 5);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 4)->file, 2);
+	ck_assert_int_eq(msgindex_get(engine_index(e), 4)->time,
+			 time_from_civil(2024, 1, 2, 10, 0, 5, 0));
+	ck_assert(span_istarts(engine_record_text(e, 4), "2024/01/02 10:00:05"));
+	for (i = 0; i < engine_nwarnings(e); i++) {
+		if (strstr(engine_warning(e, i)->msg, "rotated") != NULL)
+			found |= 1;
+		if (strstr(engine_warning(e, i)->msg, "truncated") != NULL)
+			found |= 2;
+	}
+	ck_assert_int_eq(found, 3);
+	/* Old messages are still readable after the file changed. */
+	ck_assert(span_istarts(engine_record_text(e, 0), "2024/01/02 10:00:01"));
+	engine_free(e);
+	unlink(path);
+	unlink(moved);
+	rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -207,6 +303,7 @@ main(void)
 	tcase_add_test(tc, test_steps);
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_follow);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,37 @@
+#!/bin/sh
+# --list --follow prints what is appended to a file, notices a truncated
+# file and reads it again. Polls with a timeout; no bare sleeps.
+set -u
+dir=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-follow.XXXXXX")
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
+log=$dir/live.txt
+out=$dir/out
+fixture=tests/data/reg-digest.sngrep.txt
+
+# wait_for PATTERN COUNT: until COUNT lines of $out match PATTERN (5 s).
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(grep -c -- "$1" "$out" 2>/dev/null)" -ge "$2" ] && return 0
+		i=$((i + 1))
+		sleep 0.05
+	done
+	echo "timed out waiting for $2 x '$1'; output:"
+	cat "$out"
+	exit 1
+}
+
+head -n 15 $fixture >"$log"	# the first REGISTER only
+$SIPSNOOP --rules data/rules.conf --list --follow -f 'method:register' "$log" >"$out" 2>&1 &
+pid=$!
+wait_for 'REGISTER sip:10.0.0.10:5060' 1
+tail -n +16 $fixture >>"$log"
+wait_for '200 OK' 1
+[ "$(grep -c REGISTER "$out")" = 2 ] || { echo "expected 2 REGISTER lines"; cat "$out"; exit 1; }
+grep -q INVITE "$out" && { echo "filter not applied"; exit 1; }
+: >"$log"
+head -n 15 $fixture >>"$log"
+wait_for 'truncated: reading it again from its start' 1
+wait_for 'REGISTER sip:10.0.0.10:5060' 3
+echo "follow: ok"
