@@ -1,0 +1,1432 @@
+/* rd_pcap: packet captures (pcap, pcapng) read through libpcap and turned
+ * into canonical records: link layers, IPv4/IPv6 with fragment reassembly,
+ * SIP over UDP, over TCP (stream reassembly per direction) and WebSocket. */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#ifdef SIPSNOOP_HAVE_PCAP
+#include <pcap/pcap.h>
+#endif
+
+#include "reader.h"
+#include "rd_common.h"
+
+static int
+rd_pcap_probe(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint32_t m;
+
+	if (n < 4)
+		return 0;
+	m = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+	    (uint32_t)u[2] << 8 | u[3];
+	switch (m) {
+	case 0xa1b2c3d4:	/* microseconds, big-endian */
+	case 0xa1b23c4d:	/* nanoseconds */
+	case 0xa1b2cd34:	/* Kuznetzov's modified pcap */
+		return n < 6 || (u[4] == 0 && u[5] == 2) ? 100 : 0;
+	case 0xd4c3b2a1:	/* the same, little-endian */
+	case 0x4d3cb2a1:
+	case 0x34cdb2a1:
+		return n < 6 || (u[4] == 2 && u[5] == 0) ? 100 : 0;
+	case 0x0a0d0d0a:	/* pcapng section header block */
+		if (n < 12)
+			return 90;
+		return (memcmp(p + 8, "\x1a\x2b\x3c\x4d", 4) == 0 ||
+		    memcmp(p + 8, "\x4d\x3c\x2b\x1a", 4) == 0) ? 100 : 0;
+	}
+	return 0;
+}
+
+#ifndef SIPSNOOP_HAVE_PCAP
+
+static int
+rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
+{
+	(void)r;
+	(void)out;
+	*err = xstrdup("a packet capture, but this sipsnoop was built without "
+	    "libpcap (install libpcap-dev and build again)");
+	return -1;
+}
+
+#else
+
+/* IP datagrams being reassembled at once, and how many packets a datagram
+ * may wait for its missing fragments before it is dropped. */
+#define RD_PCAP_NFRAG		64
+#define RD_PCAP_FRAG_AGE	10000
+#define RD_PCAP_FRAG_MAX	65536	/* largest reassembled datagram */
+/* TCP: streams tracked at once, bytes a stream buffers while a message is
+ * incomplete, out-of-order segments kept while waiting for a gap to fill,
+ * the largest header block, and how long a stream joined in its middle
+ * is searched for a SIP start line before it is taken for something else. */
+#define RD_PCAP_MAX_STREAMS	100000
+#define RD_PCAP_TCP_MAX		(4 * 1024 * 1024)
+#define RD_PCAP_OOO_SEGS	64
+#define RD_PCAP_OOO_BYTES	(1024 * 1024)
+#define RD_PCAP_MAX_HDRS	(64 * 1024)
+#define RD_PCAP_RESYNC_MAX	(64 * 1024)
+#define RD_PCAP_LINE_MAX	8192
+
+struct rd_pcap_addr {
+	uint8_t v;		/* 4 or 6 */
+	uint8_t a[16];
+};
+
+struct rd_pcap_frag {
+	int used;
+	struct rd_pcap_addr src, dst;
+	uint32_t id;
+	uint8_t proto;		/* IPv4 protocol / IPv6 next header */
+	uint32_t pkt;		/* first packet seen of the datagram */
+	int64_t time;
+	unsigned char *buf;
+	size_t total;		/* length, once the last fragment is here */
+	size_t blocks;		/* 8-byte blocks received */
+	uint8_t bits[RD_PCAP_FRAG_MAX / 8 / 8 + 1];
+	int cut;
+};
+
+/* Where each packet's bytes begin in a TCP stream, to give a message the
+ * packet number and time of its first byte. */
+struct rd_pcap_seg {
+	uint64_t at;
+	uint32_t pkt;
+	int64_t time;
+};
+
+struct rd_pcap_ooo {
+	uint32_t seq;
+	uint32_t pkt;
+	int64_t time;
+	char *data;
+	size_t n;
+};
+
+enum rd_pcap_kind {
+	TS_NEW = 0,	/* not classified yet */
+	TS_SIP,
+	TS_TLS,
+	TS_WS,		/* WebSocket frames after the HTTP upgrade */
+	TS_OTHER,	/* not SIP: bytes are skipped */
+};
+
+struct rd_pcap_stream {
+	struct rd_pcap_stream *next;	/* hash chain */
+	struct rd_pcap_addr src, dst;
+	uint16_t sport, dport;
+	enum rd_pcap_kind kind;
+	int have_seq;
+	uint32_t next_seq;
+	int resync;		/* bytes were lost: look for a start line */
+	char *buf;		/* in-order bytes buf[head..len) */
+	size_t head, len, cap;
+	size_t scan;		/* bytes after head already searched */
+	size_t hend;		/* end of the head's header block, 0: unknown */
+	uint32_t isn;		/* sequence number of the SYN */
+	uint64_t total;		/* stream bytes appended so far */
+	struct rd_pcap_seg *segs;
+	size_t seghead, nsegs, capsegs;
+	struct rd_pcap_ooo *ooo;
+	size_t nooo, capooo, ooobytes;
+	struct strbuf ws;	/* WebSocket message being assembled */
+	int ws_in;
+	uint32_t ws_pkt;
+	int64_t ws_time;
+};
+
+/* An emitted record in the scratch buffer, sorted at the end by packet. */
+struct rd_pcap_out {
+	uint32_t pkt;
+	size_t seq;
+	size_t off, len;
+};
+
+struct rd_pcap {
+	struct reader *r;
+	int link;
+	uint32_t pkt;		/* current packet number, 1-based */
+	int64_t time;
+	struct strbuf recs;
+	struct rd_pcap_out *outs;
+	size_t nouts, capouts;
+	struct rd_pcap_frag frags[RD_PCAP_NFRAG];
+	struct rd_pcap_stream **tab;
+	size_t tabsize, nstreams;
+	int streams_warned;
+	/* Counts for the summary. */
+	size_t skipped;		/* packets that carry nothing we read */
+	size_t frag_lost;	/* datagrams whose fragments never completed */
+	size_t tls;		/* TLS connections */
+	size_t records;
+};
+
+static uint16_t
+rd_pcap_be16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+rd_pcap_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* "1.2.3.4:5060" or "[2001:db8::1]:5060". */
+static void
+rd_pcap_endpoint(char *out, size_t outsz, const struct rd_pcap_addr *a,
+    uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(a->v == 6 ? AF_INET6 : AF_INET, a->a, ip,
+	    sizeof ip) == NULL)
+		strcpy(ip, "?");
+	if (a->v == 6)
+		snprintf(out, outsz, "[%s]:%u", ip, port);
+	else
+		snprintf(out, outsz, "%s:%u", ip, port);
+}
+
+/* Appends one message to the scratch buffer; rec holds start, hdrs, body
+ * and flags. A truncated message is warned about here because the reader
+ * does not warn for canonical records. */
+static void
+rd_pcap_emit(struct rd_pcap *st, struct rd_record *rec, uint32_t pkt,
+    int64_t time, const struct rd_pcap_addr *src, uint16_t sport,
+    const struct rd_pcap_addr *dst, uint16_t dport, const char *transport)
+{
+	char s[80], d[80];
+	struct rd_pcap_out *o;
+
+	rd_pcap_endpoint(s, sizeof s, src, sport);
+	rd_pcap_endpoint(d, sizeof d, dst, dport);
+	rec->kind = REC_SIP;
+	rec->line = pkt;
+	rec->time = time;
+	rec->time_prec = 6;
+	rec->has_date = 1;
+	rec->dir = DIR_UNKNOWN;
+	rec->src.p = s;
+	rec->src.n = strlen(s);
+	rec->dst.p = d;
+	rec->dst.n = strlen(d);
+	rec->transport.p = transport;
+	rec->transport.n = strlen(transport);
+	if (rec->flags & RECF_TRUNCATED)
+		reader_warn(st->r, pkt, "message cut short (kept, flagged "
+		    "truncated)");
+	st->outs = xgrow(st->outs, &st->capouts, st->nouts + 1,
+	    sizeof *st->outs);
+	o = &st->outs[st->nouts];
+	o->pkt = pkt;
+	o->seq = st->nouts;
+	o->off = st->recs.len;
+	rd_canon_emit(&st->recs, rec);
+	o->len = st->recs.len - o->off;
+	st->nouts++;
+	st->records++;
+}
+
+/* Whether p[0..n) begins with a SIP start line (after keep-alive CRLFs,
+ * whose count goes to *skip). */
+static int
+rd_pcap_is_sip(const char *p, size_t n, size_t *skip)
+{
+	const char *nl;
+	size_t i = 0;
+
+	while (i < n && (p[i] == '\r' || p[i] == '\n'))
+		i++;
+	*skip = i;
+	if (i == n)
+		return 0;
+	nl = memchr(p + i, '\n', n - i);
+	return rd_raw_is_start(p + i, nl != NULL ? (size_t)(nl - p) - i :
+	    n - i);
+}
+
+/* A whole SIP message in p[0..n): a UDP datagram or a WebSocket message. */
+static int
+rd_pcap_message(struct rd_pcap *st, const char *p, size_t n, int cut,
+    uint32_t pkt, int64_t time, const struct rd_pcap_addr *src,
+    uint16_t sport, const struct rd_pcap_addr *dst, uint16_t dport,
+    const char *transport)
+{
+	struct rd_record rec;
+	size_t skip;
+	int has_cl;
+
+	if (!rd_pcap_is_sip(p, n, &skip))
+		return 0;
+	memset(&rec, 0, sizeof rec);
+	rd_raw_split(p, skip, n, &rec, &has_cl);
+	if (cut)
+		rec.flags |= RECF_TRUNCATED;
+	rd_pcap_emit(st, &rec, pkt, time, src, sport, dst, dport, transport);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- TCP */
+
+static uint32_t
+rd_pcap_hash(const struct rd_pcap_addr *src, uint16_t sport,
+    const struct rd_pcap_addr *dst, uint16_t dport)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ src->a[i]) * 16777619u;
+	for (i = 0; i < 16; i++)
+		h = (h ^ dst->a[i]) * 16777619u;
+	h = (h ^ sport) * 16777619u;
+	h = (h ^ dport) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static struct rd_pcap_stream *
+rd_pcap_stream_find(struct rd_pcap *st, const struct rd_pcap_addr *src,
+    uint16_t sport, const struct rd_pcap_addr *dst, uint16_t dport)
+{
+	struct rd_pcap_stream *s;
+
+	if (st->tabsize == 0)
+		return NULL;
+	s = st->tab[rd_pcap_hash(src, sport, dst, dport) & (st->tabsize - 1)];
+	for (; s != NULL; s = s->next) {
+		if (s->sport == sport && s->dport == dport &&
+		    memcmp(&s->src, src, sizeof *src) == 0 &&
+		    memcmp(&s->dst, dst, sizeof *dst) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static void
+rd_pcap_rehash(struct rd_pcap *st)
+{
+	struct rd_pcap_stream **tab, *s, *next;
+	size_t i, size = st->tabsize == 0 ? 256 : st->tabsize * 2;
+	uint32_t h;
+
+	tab = xcalloc(size, sizeof *tab);
+	for (i = 0; i < st->tabsize; i++) {
+		for (s = st->tab[i]; s != NULL; s = next) {
+			next = s->next;
+			h = rd_pcap_hash(&s->src, s->sport, &s->dst, s->dport);
+			s->next = tab[h & (size - 1)];
+			tab[h & (size - 1)] = s;
+		}
+	}
+	free(st->tab);
+	st->tab = tab;
+	st->tabsize = size;
+}
+
+static struct rd_pcap_stream *
+rd_pcap_stream_get(struct rd_pcap *st, const struct rd_pcap_addr *src,
+    uint16_t sport, const struct rd_pcap_addr *dst, uint16_t dport)
+{
+	struct rd_pcap_stream *s;
+	uint32_t h;
+
+	s = rd_pcap_stream_find(st, src, sport, dst, dport);
+	if (s != NULL)
+		return s;
+	if (st->nstreams >= RD_PCAP_MAX_STREAMS) {
+		if (!st->streams_warned)
+			reader_warn(st->r, st->pkt, "more than %d TCP "
+			    "connections: later ones are not read",
+			    RD_PCAP_MAX_STREAMS);
+		st->streams_warned = 1;
+		return NULL;
+	}
+	if (st->nstreams >= st->tabsize / 2)
+		rd_pcap_rehash(st);
+	s = xcalloc(1, sizeof *s);
+	s->src = *src;
+	s->dst = *dst;
+	s->sport = sport;
+	s->dport = dport;
+	strbuf_init(&s->ws);
+	h = rd_pcap_hash(src, sport, dst, dport);
+	s->next = st->tab[h & (st->tabsize - 1)];
+	st->tab[h & (st->tabsize - 1)] = s;
+	st->nstreams++;
+	return s;
+}
+
+static void
+rd_pcap_stream_clear(struct rd_pcap_stream *s)
+{
+	size_t i;
+
+	free(s->buf);
+	s->buf = NULL;
+	s->head = s->len = s->cap = s->scan = s->hend = 0;
+	free(s->segs);
+	s->segs = NULL;
+	s->seghead = s->nsegs = s->capsegs = 0;
+	for (i = 0; i < s->nooo; i++)
+		free(s->ooo[i].data);
+	free(s->ooo);
+	s->ooo = NULL;
+	s->nooo = s->capooo = s->ooobytes = 0;
+	strbuf_free(&s->ws);
+	strbuf_init(&s->ws);
+	s->ws_in = 0;
+}
+
+/* Packet number and time of the stream byte at buf[head + k]. */
+static void
+rd_pcap_stream_at(const struct rd_pcap_stream *s, size_t k, uint32_t *pkt,
+    int64_t *time)
+{
+	uint64_t at = s->total - (s->len - s->head) + k;
+	size_t lo = s->seghead, hi = s->nsegs;
+
+	/* The last segment that begins at or before at. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->segs[mid].at <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo < s->nsegs) {
+		*pkt = s->segs[lo].pkt;
+		*time = s->segs[lo].time;
+	} else {
+		*pkt = 0;
+		*time = TIME_NONE;
+	}
+}
+
+static void
+rd_pcap_consume(struct rd_pcap_stream *s, size_t k)
+{
+	uint64_t at;
+
+	s->head += k;
+	s->scan = s->hend = 0;
+	if (s->head >= s->len) {
+		s->head = s->len = 0;
+	} else if (s->head > s->cap / 2) {
+		memmove(s->buf, s->buf + s->head, s->len - s->head);
+		s->len -= s->head;
+		s->head = 0;
+	}
+	/* Segments wholly before the head are no longer needed. */
+	at = s->total - (s->len - s->head);
+	while (s->seghead + 1 < s->nsegs && s->segs[s->seghead + 1].at <= at)
+		s->seghead++;
+	if (s->seghead > 64 && s->seghead > s->nsegs / 2) {
+		memmove(s->segs, s->segs + s->seghead,
+		    (s->nsegs - s->seghead) * sizeof *s->segs);
+		s->nsegs -= s->seghead;
+		s->seghead = 0;
+	}
+}
+
+static void
+rd_pcap_append(struct rd_pcap_stream *s, const char *p, size_t n,
+    uint32_t pkt, int64_t time)
+{
+	if (n == 0)
+		return;
+	if (s->kind != TS_TLS && s->kind != TS_OTHER) {
+		s->buf = xgrow(s->buf, &s->cap, s->len + n, 1);
+		memcpy(s->buf + s->len, p, n);
+		s->len += n;
+		s->segs = xgrow(s->segs, &s->capsegs, s->nsegs + 1,
+		    sizeof *s->segs);
+		s->segs[s->nsegs].at = s->total;
+		s->segs[s->nsegs].pkt = pkt;
+		s->segs[s->nsegs].time = time;
+		s->nsegs++;
+	}
+	s->total += n;
+	s->next_seq += (uint32_t)n;
+}
+
+/* Offset just after the blank line that ends the header block starting at
+ * p, or 0 while it is not complete. Searches from from. */
+static size_t
+rd_pcap_hdr_end(const char *p, size_t n, size_t from)
+{
+	const char *nl;
+	size_t i = from > 2 ? from - 2 : 0;
+
+	while (i < n && (nl = memchr(p + i, '\n', n - i)) != NULL) {
+		i = (size_t)(nl - p) + 1;
+		if (i < n && p[i] == '\n')
+			return i + 1;
+		if (i + 1 < n && p[i] == '\r' && p[i + 1] == '\n')
+			return i + 2;
+	}
+	return 0;
+}
+
+/* Content-Length of the header block p[0..n) (0 when absent, as RFC 3261
+ * says for stream transports), or -1 when absurd. */
+static long long
+rd_pcap_content_length(const char *p, size_t n)
+{
+	size_t i = 0, eol, k;
+	const char *nl;
+	unsigned long long v;
+
+	while (i < n) {
+		nl = memchr(p + i, '\n', n - i);
+		eol = nl != NULL ? (size_t)(nl - p) : n;
+		k = i;
+		if (eol - i >= 14 && strncasecmp(p + i, "Content-Length", 14) ==
+		    0)
+			k = i + 14;
+		else if (eol - i >= 1 && (p[i] == 'l' || p[i] == 'L'))
+			k = i + 1;
+		if (k != i) {
+			while (k < eol && (p[k] == ' ' || p[k] == '\t'))
+				k++;
+			if (k < eol && p[k] == ':') {
+				k++;
+				while (k < eol && (p[k] == ' ' || p[k] == '\t'))
+					k++;
+				v = 0;
+				for (; k < eol && p[k] >= '0' && p[k] <= '9';
+				    k++) {
+					v = v * 10 + (unsigned)(p[k] - '0');
+					if (v > RD_PCAP_TCP_MAX)
+						return -1;
+				}
+				return (long long)v;
+			}
+		}
+		i = eol + 1;
+	}
+	return 0;
+}
+
+/* Emits what is buffered of a message that will not complete, flagged
+ * truncated; junk is dropped. Clears the buffer. */
+static void
+rd_pcap_tcp_flush(struct rd_pcap *st, struct rd_pcap_stream *s)
+{
+	struct rd_record rec;
+	size_t skip, avail = s->len - s->head;
+	uint32_t pkt;
+	int64_t time;
+	int has_cl;
+
+	if (s->kind == TS_SIP && avail > 0 && !s->resync &&
+	    rd_pcap_is_sip(s->buf + s->head, avail, &skip)) {
+		memset(&rec, 0, sizeof rec);
+		rd_pcap_stream_at(s, skip, &pkt, &time);
+		rd_raw_split(s->buf + s->head, skip, avail, &rec, &has_cl);
+		rec.flags |= RECF_TRUNCATED;
+		rd_pcap_emit(st, &rec, pkt, time, &s->src, s->sport, &s->dst,
+		    s->dport, "TCP");
+	}
+	if (s->kind == TS_WS && s->ws_in) {
+		if (!rd_pcap_message(st, s->ws.buf, s->ws.len, 1, s->ws_pkt,
+		    s->ws_time, &s->src, s->sport, &s->dst, s->dport, "WS"))
+			st->skipped++;
+		s->ws_in = 0;
+	}
+	rd_pcap_consume(s, avail);
+}
+
+static void
+rd_pcap_tls(struct rd_pcap *st, struct rd_pcap_stream *s)
+{
+	struct rd_pcap_stream *rev;
+	char a[80], b[80];
+
+	s->kind = TS_TLS;
+	rd_pcap_consume(s, s->len - s->head);
+	rev = rd_pcap_stream_find(st, &s->dst, s->dport, &s->src, s->sport);
+	if (rev != NULL && rev->kind == TS_TLS)
+		return;
+	rd_pcap_endpoint(a, sizeof a, &s->src, s->sport);
+	rd_pcap_endpoint(b, sizeof b, &s->dst, s->dport);
+	reader_warn(st->r, st->pkt, "TLS connection %s -> %s, not decrypted",
+	    a, b);
+	st->tls++;
+}
+
+/* An HTTP request or response head: a WebSocket upgrade makes the stream
+ * carry frames, anything else is not SIP. Returns 0 while incomplete. */
+static int
+rd_pcap_tcp_http(struct rd_pcap_stream *s)
+{
+	const char *d = s->buf + s->head;
+	size_t avail = s->len - s->head, end;
+	struct span h;
+
+	end = rd_pcap_hdr_end(d, avail, s->scan);
+	if (end == 0) {
+		s->scan = avail;
+		if (avail > RD_PCAP_MAX_HDRS)
+			s->kind = TS_OTHER;
+		return s->kind == TS_OTHER;
+	}
+	h.p = d;
+	h.n = end;
+	if ((memcmp(d, "GET ", 4) == 0 &&
+	    span_ifind(h, "upgrade: websocket", 18) >= 0) ||
+	    (avail >= 12 && memcmp(d, "HTTP/1.1 101", 12) == 0))
+		s->kind = TS_WS;
+	else
+		s->kind = TS_OTHER;
+	rd_pcap_consume(s, end);
+	return 1;
+}
+
+/* One WebSocket frame (RFC 6455). Returns 0 while incomplete. */
+static int
+rd_pcap_ws_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
+{
+	const unsigned char *d = (const unsigned char *)s->buf + s->head;
+	size_t avail = s->len - s->head, hl = 2, i;
+	uint64_t n;
+	int fin, op, masked;
+	unsigned char key[4] = { 0, 0, 0, 0 };
+
+	if (avail < 2)
+		return 0;
+	fin = d[0] & 0x80;
+	op = d[0] & 0x0f;
+	masked = d[1] & 0x80;
+	n = d[1] & 0x7f;
+	if (n == 126) {
+		if (avail < 4)
+			return 0;
+		n = rd_pcap_be16(d + 2);
+		hl = 4;
+	} else if (n == 127) {
+		if (avail < 10)
+			return 0;
+		n = (uint64_t)rd_pcap_be32(d + 2) << 32 | rd_pcap_be32(d + 6);
+		hl = 10;
+	}
+	if (masked)
+		hl += 4;
+	if (n > RD_PCAP_TCP_MAX || (op > 2 && op < 8) || op > 10) {
+		reader_warn(st->r, st->pkt, "WebSocket stream damaged (frame "
+		    "opcode %d, length %llu): the rest of the connection is "
+		    "not read", op, (unsigned long long)n);
+		rd_pcap_tcp_flush(st, s);
+		s->kind = TS_OTHER;
+		return 1;
+	}
+	if (avail < hl + n)
+		return 0;
+	if (masked)
+		memcpy(key, d + hl - 4, 4);
+	if (op == 1 || op == 2) {
+		if (s->ws_in && !rd_pcap_message(st, s->ws.buf, s->ws.len, 1,
+		    s->ws_pkt, s->ws_time, &s->src, s->sport, &s->dst, s->dport,
+		    "WS"))
+			st->skipped++;
+		strbuf_reset(&s->ws);
+		rd_pcap_stream_at(s, 0, &s->ws_pkt, &s->ws_time);
+		s->ws_in = 1;
+	}
+	if ((op <= 2) && s->ws_in) {
+		if (s->ws.len + n > RD_PCAP_TCP_MAX) {
+			/* Too big for one SIP message: keep what we have. */
+			if (!rd_pcap_message(st, s->ws.buf, s->ws.len, 1,
+			    s->ws_pkt, s->ws_time, &s->src, s->sport, &s->dst,
+			    s->dport, "WS"))
+				st->skipped++;
+			s->ws_in = 0;
+		} else {
+			for (i = 0; i < n; i++)
+				strbuf_addc(&s->ws, (char)(d[hl + i] ^
+				    key[i & 3]));
+		}
+	}
+	if (fin && op <= 2 && s->ws_in) {
+		if (!rd_pcap_message(st, s->ws.buf, s->ws.len, 0, s->ws_pkt,
+		    s->ws_time, &s->src, s->sport, &s->dst, s->dport, "WS"))
+			st->skipped++;
+		s->ws_in = 0;
+	}
+	rd_pcap_consume(s, hl + (size_t)n);
+	return 1;
+}
+
+/* Looks for a start line at the beginning of a line in the buffer; drops
+ * the bytes before it. Returns 1 when found, 0 after dropping every
+ * complete line. */
+static int
+rd_pcap_tcp_resync(struct rd_pcap_stream *s)
+{
+	const char *d = s->buf + s->head, *nl;
+	size_t avail = s->len - s->head, i = 0, eol;
+
+	while (i < avail) {
+		nl = memchr(d + i, '\n', avail - i);
+		if (nl == NULL)
+			break;
+		eol = (size_t)(nl - d);
+		if (rd_raw_is_start(d + i, eol - i)) {
+			rd_pcap_consume(s, i);
+			s->resync = 0;
+			return 1;
+		}
+		i = eol + 1;
+	}
+	/* Keep the last, incomplete line: it may become a start line. */
+	rd_pcap_consume(s, i);
+	if (s->len - s->head > RD_PCAP_LINE_MAX)
+		rd_pcap_consume(s, s->len - s->head);
+	return 0;
+}
+
+/* Cuts SIP messages out of the buffered bytes of a stream. */
+static void
+rd_pcap_tcp_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
+{
+	struct rd_record rec;
+	const char *d, *nl;
+	size_t avail, end, need, skip;
+	long long cl;
+	uint32_t pkt;
+	int64_t time;
+	int has_cl;
+
+	for (;;) {
+		d = s->buf + s->head;
+		avail = s->len - s->head;
+		if (avail == 0 || s->kind == TS_TLS || s->kind == TS_OTHER)
+			return;
+		if (s->kind == TS_WS) {
+			if (!rd_pcap_ws_frame(st, s))
+				return;
+			continue;
+		}
+		/* Keep-alives: CRLFCRLF pings, CRLF pongs. */
+		for (skip = 0; skip < avail && (d[skip] == '\r' ||
+		    d[skip] == '\n'); skip++)
+			;
+		if (skip > 0) {
+			rd_pcap_consume(s, skip);
+			continue;
+		}
+		if (s->kind == TS_NEW) {
+			if (avail < 4)
+				return;
+			if ((unsigned char)d[0] >= 0x14 &&
+			    (unsigned char)d[0] <= 0x17 && d[1] == 0x03 &&
+			    (unsigned char)d[2] <= 0x04) {
+				rd_pcap_tls(st, s);
+				return;
+			}
+			if (avail >= 4 && (memcmp(d, "GET ", 4) == 0 ||
+			    memcmp(d, "HTTP", 4) == 0)) {
+				if (!rd_pcap_tcp_http(s))
+					return;
+				continue;
+			}
+		}
+		if (s->resync) {
+			if (!rd_pcap_tcp_resync(s)) {
+				if (s->kind == TS_NEW &&
+				    s->total > RD_PCAP_RESYNC_MAX)
+					s->kind = TS_OTHER;
+				return;
+			}
+			continue;
+		}
+		nl = memchr(d, '\n', avail);
+		if (nl == NULL) {
+			if (avail > RD_PCAP_LINE_MAX)
+				s->resync = 1;
+			else
+				return;
+			continue;
+		}
+		if (!rd_raw_is_start(d, (size_t)(nl - d))) {
+			if (s->kind == TS_NEW)
+				s->kind = TS_OTHER;
+			else
+				s->resync = 1;
+			continue;
+		}
+		s->kind = TS_SIP;
+		end = s->hend != 0 ? s->hend : rd_pcap_hdr_end(d, avail,
+		    s->scan);
+		if (end == 0) {
+			s->scan = avail;
+			if (avail > RD_PCAP_MAX_HDRS) {
+				rd_pcap_tcp_flush(st, s);
+				s->resync = 1;
+			}
+			return;
+		}
+		cl = rd_pcap_content_length(d, end);
+		need = cl < 0 ? SIZE_MAX : end + (size_t)cl;
+		if (avail < need) {
+			s->hend = end;
+			if (avail > RD_PCAP_TCP_MAX || cl < 0) {
+				rd_pcap_tcp_flush(st, s);
+				s->resync = 1;
+			}
+			return;
+		}
+		memset(&rec, 0, sizeof rec);
+		rd_pcap_stream_at(s, 0, &pkt, &time);
+		rd_raw_split(d, 0, need, &rec, &has_cl);
+		rd_pcap_emit(st, &rec, pkt, time, &s->src, s->sport, &s->dst,
+		    s->dport, "TCP");
+		rd_pcap_consume(s, need);
+	}
+}
+
+/* Appends the out-of-order segments that now fit. */
+static void
+rd_pcap_tcp_drain(struct rd_pcap_stream *s)
+{
+	struct rd_pcap_ooo *o;
+	size_t i, trim;
+	int moved = 1;
+
+	while (moved) {
+		moved = 0;
+		for (i = 0; i < s->nooo; i++) {
+			o = &s->ooo[i];
+			if ((int32_t)(o->seq - s->next_seq) > 0)
+				continue;
+			trim = s->next_seq - o->seq;
+			if (trim < o->n)
+				rd_pcap_append(s, o->data + trim, o->n - trim,
+				    o->pkt, o->time);
+			s->ooobytes -= o->n;
+			free(o->data);
+			s->ooo[i] = s->ooo[--s->nooo];
+			moved = 1;
+			break;
+		}
+	}
+}
+
+/* Gives up waiting for the bytes before the earliest out-of-order
+ * segment: what was being assembled is kept as truncated. */
+static void
+rd_pcap_tcp_gap(struct rd_pcap *st, struct rd_pcap_stream *s)
+{
+	char a[80], b[80];
+	size_t i, first = 0;
+
+	if (s->nooo == 0)
+		return;
+	for (i = 1; i < s->nooo; i++) {
+		if ((int32_t)(s->ooo[i].seq - s->ooo[first].seq) < 0)
+			first = i;
+	}
+	if (s->kind == TS_SIP || s->kind == TS_WS) {
+		rd_pcap_endpoint(a, sizeof a, &s->src, s->sport);
+		rd_pcap_endpoint(b, sizeof b, &s->dst, s->dport);
+		reader_warn(st->r, s->ooo[first].pkt, "%u bytes of TCP %s -> "
+		    "%s were not captured", s->ooo[first].seq - s->next_seq,
+		    a, b);
+	}
+	rd_pcap_tcp_flush(st, s);
+	if (s->kind == TS_WS)
+		s->kind = TS_OTHER;	/* frame boundaries are lost */
+	s->resync = 1;
+	s->total += s->ooo[first].seq - s->next_seq;
+	s->next_seq = s->ooo[first].seq;
+	rd_pcap_tcp_drain(s);
+	rd_pcap_tcp_frame(st, s);
+}
+
+static void
+rd_pcap_tcp(struct rd_pcap *st, const struct rd_pcap_addr *src,
+    const struct rd_pcap_addr *dst, const unsigned char *p, size_t n,
+    size_t wire)
+{
+	struct rd_pcap_stream *s;
+	struct rd_pcap_ooo *o;
+	uint16_t sport, dport;
+	uint32_t seq, d;
+	size_t doff, len, trim;
+	int flags;
+	const char *data;
+
+	if (n < 20 || wire < 20) {
+		st->skipped++;
+		return;
+	}
+	sport = rd_pcap_be16(p);
+	dport = rd_pcap_be16(p + 2);
+	seq = rd_pcap_be32(p + 4);
+	doff = (size_t)(p[12] >> 4) * 4;
+	flags = p[13];
+	if (doff < 20 || doff > n) {
+		st->skipped++;
+		return;
+	}
+	data = (const char *)p + doff;
+	len = n - doff;
+	s = rd_pcap_stream_get(st, src, sport, dst, dport);
+	if (s == NULL) {
+		st->skipped++;
+		return;
+	}
+	if ((flags & 0x02) && s->have_seq && seq == s->isn) {
+		seq++;		/* a retransmitted SYN */
+	} else if (flags & 0x02) {	/* SYN: a new connection */
+		rd_pcap_tcp_flush(st, s);
+		rd_pcap_stream_clear(s);
+		s->kind = TS_NEW;
+		s->resync = 0;
+		s->have_seq = 1;
+		s->next_seq = seq + 1;
+		s->isn = seq;
+		s->total = 0;
+		seq++;
+	}
+	if (len > 0 || wire > n) {
+		if (!s->have_seq) {
+			/* Joined in the middle: the first bytes may be the
+			 * end of a message. */
+			s->have_seq = 1;
+			s->next_seq = seq;
+			s->resync = 1;
+		}
+	again:
+		d = seq - s->next_seq;
+		if ((int32_t)d < 0) {
+			/* A retransmission, maybe with new bytes at its end. */
+			trim = (size_t)(s->next_seq - seq);
+			if (trim >= len)
+				len = 0;
+			else {
+				data += trim;
+				len -= trim;
+				seq = s->next_seq;
+			}
+		}
+		if (len > 0 && (int32_t)(seq - s->next_seq) > 0 &&
+		    (s->nooo >= RD_PCAP_OOO_SEGS ||
+		    s->ooobytes + len > RD_PCAP_OOO_BYTES)) {
+			/* Too much waits for a gap to fill: skip it. Each
+			 * time at least one held segment is used. */
+			rd_pcap_tcp_gap(st, s);
+			goto again;
+		}
+		if (len > 0 && (int32_t)(seq - s->next_seq) > 0) {
+			s->ooo = xgrow(s->ooo, &s->capooo, s->nooo + 1,
+			    sizeof *s->ooo);
+			o = &s->ooo[s->nooo++];
+			o->seq = seq;
+			o->pkt = st->pkt;
+			o->time = st->time;
+			o->data = xmalloc(len);
+			memcpy(o->data, data, len);
+			o->n = len;
+			s->ooobytes += len;
+		} else if (len > 0 || wire > n) {
+			rd_pcap_append(s, data, len, st->pkt, st->time);
+			if (wire > n) {
+				/* The capture kept only the start of the
+				 * segment: the message there is cut. */
+				rd_pcap_tcp_frame(st, s);
+				rd_pcap_tcp_flush(st, s);
+				s->resync = 1;
+				s->next_seq += (uint32_t)(wire - n);
+				s->total += wire - n;
+			}
+			rd_pcap_tcp_drain(s);
+			rd_pcap_tcp_frame(st, s);
+		}
+	}
+	if (len == 0 || s->kind == TS_OTHER || s->kind == TS_TLS)
+		st->skipped++;
+	if (flags & 0x05) {	/* FIN or RST: what is left will not end */
+		rd_pcap_tcp_drain(s);
+		rd_pcap_tcp_frame(st, s);
+		while (s->nooo > 0)
+			rd_pcap_tcp_gap(st, s);
+		rd_pcap_tcp_flush(st, s);
+		rd_pcap_stream_clear(s);
+		s->have_seq = 0;
+	}
+}
+
+/* ---------------------------------------------------------------- UDP */
+
+static void
+rd_pcap_udp(struct rd_pcap *st, const struct rd_pcap_addr *src,
+    const struct rd_pcap_addr *dst, const unsigned char *p, size_t n,
+    size_t wire, uint32_t pkt, int64_t time)
+{
+	size_t ulen;
+	int cut = wire > n;
+
+	if (n < 8) {
+		st->skipped++;
+		return;
+	}
+	ulen = rd_pcap_be16(p + 4);
+	if (ulen >= 8 && ulen <= n)
+		n = ulen;	/* drop link padding */
+	else if (ulen > n)
+		cut = 1;
+	if (!rd_pcap_message(st, (const char *)p + 8, n - 8, cut, pkt, time,
+	    src, rd_pcap_be16(p), dst, rd_pcap_be16(p + 2), "UDP"))
+		st->skipped++;
+}
+
+static void
+rd_pcap_l4(struct rd_pcap *st, int proto, const struct rd_pcap_addr *src,
+    const struct rd_pcap_addr *dst, const unsigned char *p, size_t n,
+    size_t wire, uint32_t pkt, int64_t time)
+{
+	if (proto == 17)
+		rd_pcap_udp(st, src, dst, p, n, wire, pkt, time);
+	else if (proto == 6)
+		rd_pcap_tcp(st, src, dst, p, n, wire);
+	else
+		st->skipped++;
+}
+
+/* --------------------------------------------------------- fragments */
+
+static void
+rd_pcap_frag_drop(struct rd_pcap *st, struct rd_pcap_frag *f)
+{
+	free(f->buf);
+	memset(f, 0, sizeof *f);
+	st->frag_lost++;
+}
+
+/* Adds a fragment; when the datagram is whole, hands it to layer 4. */
+static void
+rd_pcap_frag(struct rd_pcap *st, const struct rd_pcap_addr *src,
+    const struct rd_pcap_addr *dst, uint32_t id, int proto, size_t off,
+    int more, const unsigned char *p, size_t n, size_t wire)
+{
+	struct rd_pcap_frag *f = NULL, *fr;
+	size_t i, b, b0, b1, oldest = 0;
+
+	if (off + wire > RD_PCAP_FRAG_MAX || (more && wire % 8 != 0)) {
+		st->skipped++;
+		return;
+	}
+	for (i = 0; i < RD_PCAP_NFRAG; i++) {
+		fr = &st->frags[i];
+		if (fr->used && st->pkt - fr->pkt > RD_PCAP_FRAG_AGE)
+			rd_pcap_frag_drop(st, fr);
+		if (!fr->used) {
+			if (f == NULL)
+				f = fr;
+			continue;
+		}
+		if (fr->id == id && fr->proto == proto &&
+		    memcmp(&fr->src, src, sizeof *src) == 0 &&
+		    memcmp(&fr->dst, dst, sizeof *dst) == 0) {
+			f = fr;
+			break;
+		}
+		if (fr->pkt < st->frags[oldest].pkt || !st->frags[oldest].used)
+			oldest = i;
+	}
+	if (f == NULL) {
+		f = &st->frags[oldest];
+		rd_pcap_frag_drop(st, f);
+	}
+	if (!f->used) {
+		f->used = 1;
+		f->src = *src;
+		f->dst = *dst;
+		f->id = id;
+		f->proto = (uint8_t)proto;
+		f->pkt = st->pkt;
+		f->time = st->time;
+		f->buf = xmalloc(RD_PCAP_FRAG_MAX);
+	}
+	memcpy(f->buf + off, p, n);
+	if (n < wire)
+		f->cut = 1;
+	if (!more)
+		f->total = off + wire;
+	b0 = off / 8;
+	b1 = (off + wire + 7) / 8;
+	for (b = b0; b < b1; b++) {
+		if (!(f->bits[b / 8] & (1u << (b % 8)))) {
+			f->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+			f->blocks++;
+		}
+	}
+	if (f->total == 0 || f->blocks < (f->total + 7) / 8)
+		return;
+	rd_pcap_l4(st, f->proto, &f->src, &f->dst, f->buf, f->total,
+	    f->cut ? f->total + 1 : f->total, f->pkt, f->time);
+	free(f->buf);
+	memset(f, 0, sizeof *f);
+}
+
+/* ---------------------------------------------------------------- IP */
+
+static void
+rd_pcap_ipv4(struct rd_pcap *st, const unsigned char *p, size_t n)
+{
+	struct rd_pcap_addr src, dst;
+	size_t ihl, tot, wire, off;
+	uint16_t fo;
+
+	if (n < 20 || (p[0] >> 4) != 4) {
+		st->skipped++;
+		return;
+	}
+	ihl = (size_t)(p[0] & 0x0f) * 4;
+	tot = rd_pcap_be16(p + 2);
+	if (ihl < 20 || ihl > n || tot < ihl) {
+		st->skipped++;
+		return;
+	}
+	wire = tot - ihl;
+	if (tot < n)
+		n = tot;	/* drop link padding */
+	memset(&src, 0, sizeof src);
+	memset(&dst, 0, sizeof dst);
+	src.v = dst.v = 4;
+	memcpy(src.a, p + 12, 4);
+	memcpy(dst.a, p + 16, 4);
+	fo = rd_pcap_be16(p + 6);
+	off = (size_t)(fo & 0x1fff) * 8;
+	if ((fo & 0x2000) || off != 0)
+		rd_pcap_frag(st, &src, &dst, rd_pcap_be16(p + 4), p[9], off,
+		    (fo & 0x2000) != 0, p + ihl, n - ihl, wire);
+	else
+		rd_pcap_l4(st, p[9], &src, &dst, p + ihl, n - ihl, wire,
+		    st->pkt, st->time);
+}
+
+static void
+rd_pcap_ipv6(struct rd_pcap *st, const unsigned char *p, size_t n)
+{
+	struct rd_pcap_addr src, dst;
+	size_t off = 40, wire, hl, i;
+	int nh;
+
+	if (n < 40 || (p[0] >> 4) != 6) {
+		st->skipped++;
+		return;
+	}
+	wire = rd_pcap_be16(p + 4);
+	if (wire == 0)
+		wire = n - 40;	/* a jumbogram: trust the capture */
+	if (40 + wire < n)
+		n = 40 + wire;
+	wire += 40;
+	memset(&src, 0, sizeof src);
+	memset(&dst, 0, sizeof dst);
+	src.v = dst.v = 6;
+	memcpy(src.a, p + 8, 16);
+	memcpy(dst.a, p + 24, 16);
+	nh = p[6];
+	/* Extension headers until the payload; a fragment header ends the
+	 * walk because what follows it is in pieces. */
+	for (i = 0; i < 16; i++) {
+		if (nh == 0 || nh == 43 || nh == 60 || nh == 135 ||
+		    nh == 139 || nh == 140) {
+			if (off + 2 > n)
+				break;
+			hl = ((size_t)p[off + 1] + 1) * 8;
+		} else if (nh == 51) {
+			if (off + 2 > n)
+				break;
+			hl = ((size_t)p[off + 1] + 2) * 4;
+		} else if (nh == 44) {
+			uint16_t fo;
+
+			if (off + 8 > n)
+				break;
+			fo = rd_pcap_be16(p + off + 2);
+			rd_pcap_frag(st, &src, &dst, rd_pcap_be32(p + off + 4),
+			    p[off], fo & 0xfff8, fo & 1, p + off + 8,
+			    n - off - 8, wire - off - 8);
+			return;
+		} else {
+			rd_pcap_l4(st, nh, &src, &dst, p + off, n - off,
+			    wire - off, st->pkt, st->time);
+			return;
+		}
+		if (off + hl > n)
+			break;
+		nh = p[off];
+		off += hl;
+	}
+	st->skipped++;
+}
+
+static void
+rd_pcap_ip(struct rd_pcap *st, const unsigned char *p, size_t n)
+{
+	if (n > 0 && (p[0] >> 4) == 4)
+		rd_pcap_ipv4(st, p, n);
+	else if (n > 0 && (p[0] >> 4) == 6)
+		rd_pcap_ipv6(st, p, n);
+	else
+		st->skipped++;
+}
+
+/* An ethertype at p[off - 2], after VLAN tags and MPLS labels. */
+static void
+rd_pcap_ether(struct rd_pcap *st, const unsigned char *p, size_t n,
+    size_t off)
+{
+	uint16_t type;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		if (off > n) {
+			st->skipped++;
+			return;
+		}
+		type = rd_pcap_be16(p + off - 2);
+		if (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+			off += 4;	/* 802.1Q / 802.1ad tag */
+			continue;
+		}
+		if (type == 0x0800 || type == 0x86dd) {
+			rd_pcap_ip(st, p + off, n - off);
+			return;
+		}
+		if (type == 0x8847) {
+			/* MPLS: labels until the bottom of the stack. */
+			while (off + 4 <= n && !(p[off + 2] & 1))
+				off += 4;
+			off += 4;
+			if (off > n)
+				break;
+			rd_pcap_ip(st, p + off, n - off);
+			return;
+		}
+		break;
+	}
+	st->skipped++;
+}
+
+static void
+rd_pcap_packet(struct rd_pcap *st, const unsigned char *p, size_t n)
+{
+	uint32_t af;
+
+	switch (st->link) {
+	case DLT_EN10MB:
+		rd_pcap_ether(st, p, n, 14);
+		break;
+	case DLT_LINUX_SLL:
+		rd_pcap_ether(st, p, n, 16);
+		break;
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2:
+		/* The protocol type is first; move past the 20-byte header
+		 * with the type as if it preceded the payload. */
+		if (n < 20) {
+			st->skipped++;
+			break;
+		}
+		if (rd_pcap_be16(p) == 0x0800 || rd_pcap_be16(p) == 0x86dd)
+			rd_pcap_ip(st, p + 20, n - 20);
+		else
+			st->skipped++;
+		break;
+#endif
+	case DLT_RAW:
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+	case DLT_IPV6:
+#endif
+		rd_pcap_ip(st, p, n);
+		break;
+	case DLT_NULL:
+	case DLT_LOOP:
+		if (n < 4) {
+			st->skipped++;
+			break;
+		}
+		/* DLT_NULL is in the capturing host's byte order. */
+		af = rd_pcap_be32(p);
+		if (st->link == DLT_NULL && af > 0xffff)
+			af = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+			    (uint32_t)p[1] << 8 | p[0];
+		/* AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24, 28
+		 * or 30 (the BSDs, macOS). */
+		if (af == 2 || af == 10 || af == 24 || af == 28 || af == 30)
+			rd_pcap_ip(st, p + 4, n - 4);
+		else
+			st->skipped++;
+		break;
+	default:
+		st->skipped++;
+		break;
+	}
+}
+
+static int
+rd_pcap_link_ok(int link)
+{
+	switch (link) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2:
+#endif
+	case DLT_RAW:
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+	case DLT_IPV6:
+#endif
+	case DLT_NULL:
+	case DLT_LOOP:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+rd_pcap_out_cmp(const void *a, const void *b)
+{
+	const struct rd_pcap_out *x = a, *y = b;
+
+	if (x->pkt != y->pkt)
+		return x->pkt < y->pkt ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* End of the capture: streams give up their gaps and partial messages. */
+static void
+rd_pcap_finish(struct rd_pcap *st)
+{
+	struct rd_pcap_stream *s, *next;
+	size_t i;
+
+	for (i = 0; i < st->tabsize; i++) {
+		for (s = st->tab[i]; s != NULL; s = s->next) {
+			while (s->nooo > 0)
+				rd_pcap_tcp_gap(st, s);
+			rd_pcap_tcp_flush(st, s);
+		}
+	}
+	for (i = 0; i < st->tabsize; i++) {
+		for (s = st->tab[i]; s != NULL; s = next) {
+			next = s->next;
+			rd_pcap_stream_clear(s);
+			strbuf_free(&s->ws);
+			free(s);
+		}
+	}
+	free(st->tab);
+	st->tab = NULL;
+	for (i = 0; i < RD_PCAP_NFRAG; i++) {
+		if (st->frags[i].used)
+			rd_pcap_frag_drop(st, &st->frags[i]);
+	}
+}
+
+static int
+rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct rd_pcap *st;
+	struct pcap_pkthdr *h;
+	const u_char *pkt;
+	const char *name;
+	pcap_t *pc;
+	FILE *fp;
+	size_t i;
+	int rc, ret = 0;
+
+	if (r->len == 0 ||
+	    (fp = fmemopen((void *)(uintptr_t)r->data, r->len, "r")) == NULL) {
+		*err = xstrdup("empty packet capture");
+		return -1;
+	}
+	errbuf[0] = '\0';
+	pc = pcap_fopen_offline(fp, errbuf);
+	if (pc == NULL) {
+		fclose(fp);
+		*err = xasprintf("not a readable packet capture: %s", errbuf);
+		return -1;
+	}
+	st = xcalloc(1, sizeof *st);
+	st->r = r;
+	strbuf_init(&st->recs);
+	st->link = pcap_datalink(pc);
+	if (!rd_pcap_link_ok(st->link)) {
+		name = pcap_datalink_val_to_name(st->link);
+		*err = xasprintf("packet capture with link type %s (%d), "
+		    "which sipsnoop does not read (Ethernet, Linux cooked, "
+		    "raw IP and loopback are read)", name != NULL ? name : "?",
+		    st->link);
+		pcap_close(pc);
+		strbuf_free(&st->recs);
+		free(st);
+		return -1;
+	}
+	while ((rc = pcap_next_ex(pc, &h, &pkt)) != PCAP_ERROR_BREAK) {
+		if (rc == PCAP_ERROR) {
+			reader_warn(r, st->pkt + 1, "capture cut short after "
+			    "packet %u: %s", st->pkt, pcap_geterr(pc));
+			break;
+		}
+		if (rc != 1)
+			continue;
+		st->pkt++;
+		st->time = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		rd_pcap_packet(st, pkt, h->caplen);
+	}
+	rd_pcap_finish(st);
+	pcap_close(pc);
+
+	if (st->frag_lost > 0)
+		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
+		    "missing), not read", st->frag_lost,
+		    st->frag_lost == 1 ? "" : "s");
+	if (st->nouts == 0) {
+		*err = xasprintf("no SIP messages found in %u packets%s",
+		    st->pkt, st->tls > 0 ? " (SIP over TLS is not decrypted)" :
+		    "");
+		ret = -1;
+	} else {
+		qsort(st->outs, st->nouts, sizeof *st->outs, rd_pcap_out_cmp);
+		for (i = 0; i < st->nouts; i++)
+			strbuf_add(out, st->recs.buf + st->outs[i].off,
+			    st->outs[i].len);
+		if (st->skipped > 0)
+			reader_warn(r, 0, "%zu of %u packets carry no SIP "
+			    "(skipped)", st->skipped, st->pkt);
+	}
+	strbuf_free(&st->recs);
+	free(st->outs);
+	free(st);
+	return ret;
+}
+
+#endif /* SIPSNOOP_HAVE_PCAP */
+
+const struct rd_format rd_pcap_format = {
+	.name = "pcap",
+	.desc = "packet capture (pcap, pcapng): SIP over UDP, TCP, WebSocket",
+	.probe = rd_pcap_probe,
+	.transform = rd_pcap_transform,
+};
