@@ -33,6 +33,17 @@ ifneq ($(SANITIZE),)
 BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# Optional libraries found by configure: packet captures (libpcap) and gzip
+# input (zlib). The core needs them wherever it is linked; the fragments
+# under tests/ link it with $(PCRE2_LIBS), so they ride along on that.
+ifeq ($(HAVE_PCAP),yes)
+BASE_CFLAGS += -DSIPSNOOP_HAVE_PCAP $(PCAP_CFLAGS)
+PCRE2_LIBS += $(PCAP_LIBS)
+endif
+ifeq ($(HAVE_ZLIB),yes)
+BASE_CFLAGS += -DSIPSNOOP_HAVE_ZLIB $(ZLIB_CFLAGS)
+PCRE2_LIBS += $(ZLIB_LIBS)
+endif
 ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
@@ -59,7 +70,8 @@ config.mak.autogen: configure.ac src/config.mak.in
 	./configure --prefix=$(prefix) >/dev/null
 	@echo "sipsnoop: configured (edit by running ./configure yourself)"
 
-$(O)/%.o: %.c
+# Objects depend on the configuration: a library found or lost changes them.
+$(O)/%.o: %.c config.mak.autogen
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(if $(filter src/ui/% src/app/%,$<),$(NCURSESW_CFLAGS)) -MMD -MP -c -o $@ $<
 
