@@ -32,6 +32,7 @@ struct screen {
 	char status[512];
 	int status_error;
 	int utf8;
+	int follow;		/* --follow: the title says so */
 	int force_clear;	/* C-l: the terminal should repaint all */
 	int cursor_x, cursor_y; /* -1 when the cursor is hidden */
 	size_t search_origin;	/* selection when / was pressed */

@@ -24,6 +24,8 @@
  * short enough that a key is answered at once. */
 #define APP_SLICE_NS 10000000L
 #define APP_SEARCH_STEP 2000
+/* How often a followed file is looked at when nothing else happens. */
+#define APP_FOLLOW_MS 250
 #define APP_STEP_RECORDS 2000
 
 static volatile sig_atomic_t app_signalled;
@@ -44,20 +46,26 @@ app_elapsed_ns(const struct timespec *t0)
 	       (t.tv_nsec - t0->tv_nsec);
 }
 
-/* Indexes for one slice; returns 1 when the screen should be redrawn. */
+/* Indexes for one slice. Returns 1 while input remains. When the selection
+ * was on the last message it stays on the last one, as tail -f does. */
 static int
-app_index_slice(struct engine *e, struct view *v)
+app_index_slice(struct engine *e, struct view *v, int follow)
 {
 	struct timespec t0;
+	int more;
+	/* Only what a followed file gains, not the first indexing, moves a
+	 * selection that sits on the last message. */
+	int at_end =
+	    follow && engine_done(e) && v->nids > 0 && v->sel + 1 >= v->nids;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		if (!engine_step(e, APP_STEP_RECORDS))
-			break;
-	} while (app_elapsed_ns(&t0) < APP_SLICE_NS);
+	do
+		more = engine_step(e, APP_STEP_RECORDS);
+	while (more && app_elapsed_ns(&t0) < APP_SLICE_NS);
 	view_update(v);
-	/* Steps re-rate dialogs, and the title shows progress: redraw. */
-	return 1;
+	if (at_end)
+		view_select(v, (long)v->nids - 1);
+	return more;
 }
 
 /* Searches for one slice; returns 1 when the screen should be redrawn. */
@@ -84,9 +92,10 @@ app_run(struct engine *e, const struct app_options *o)
 	struct term_mouse mouse;
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
+	int more;
 	uint32_t key;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (!isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
 			"sipsnoop: the viewer needs a terminal; use "
 			"--list, --dialogs or --flow for output to a pipe\n");
@@ -129,6 +138,8 @@ app_run(struct engine *e, const struct app_options *o)
 		return 1;
 	}
 	s = screen_new(e, v, term_utf8());
+	s->follow = o->follow;
+	more = !engine_done(e);
 	term_size(&w, &h);
 	g = grid_new(w, h);
 
@@ -145,14 +156,20 @@ app_run(struct engine *e, const struct app_options *o)
 			s->force_clear = 0;
 			dirty = 0;
 		}
-		/* Poll while there is work, else block until a key. */
-		key = term_getkey(!engine_done(e) || screen_busy(s) ? 0 : -1,
+		/* Poll while there is work; when following, look at the files
+		 * a few times a second; else block until a key. */
+		key = term_getkey(more || screen_busy(s) ? 0
+				  : o->follow		 ? APP_FOLLOW_MS
+							 : -1,
 				  &mouse);
 		if (app_signalled)
 			break;
 		if (key == KEYC_NONE) {
-			if (!engine_done(e))
-				dirty |= app_index_slice(e, v);
+			if (more) {
+				more = app_index_slice(e, v, o->follow);
+				dirty = 1; /* progress, re-rated dialogs */
+			} else if (o->follow && engine_poll(e))
+				more = 1;
 			if (screen_busy(s))
 				dirty |= app_search_slice(s);
 			continue;

@@ -3,6 +3,8 @@
  * includes curses. */
 #include <langinfo.h>
 #include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curses.h>
@@ -13,6 +15,7 @@
 #include "util.h"
 
 static int term_on;
+static FILE *term_in;
 static int term_is_utf8;
 static enum theme_mode term_mode;
 static attr_t term_role_attr[ROLE__COUNT];
@@ -54,8 +57,20 @@ term_start(int color, char **err)
 
 	term_is_utf8 =
 	    cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	/* The log may have come through stdin: keys then come from the
+	 * controlling terminal, as in less. */
+	term_in = stdin;
+	if (!isatty(fileno(stdin))) {
+		if ((term_in = fopen("/dev/tty", "r")) == NULL) {
+			*err = xstrdup("the viewer needs a terminal for keys "
+				       "(/dev/tty cannot be opened)");
+			return -1;
+		}
+	}
+	if (newterm(NULL, stdout, term_in) == NULL) {
 		*err = xstrdup("cannot start the terminal (check TERM)");
+		if (term_in != stdin)
+			fclose(term_in);
 		return -1;
 	}
 	term_on = 1;

@@ -130,6 +130,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	if (!engine_done(s->e))
 		snprintf(prog, sizeof prog, " indexing %u%% ",
 			 engine_progress(s->e) / 10);
+	else if (s->follow)
+		snprintf(prog, sizeof prog, " following ");
 	else if (engine_nwarnings(s->e) > 0)
 		snprintf(prog, sizeof prog, " %zu warning%s ",
 			 engine_nwarnings(s->e),

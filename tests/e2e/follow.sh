@@ -1,0 +1,27 @@
+#!/bin/sh
+# --follow: messages appended to the file appear; a selection on the last
+# message follows the end (tail -f), one elsewhere stays where it is.
+. "$(dirname "$0")/lib.inc"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
+trap 'e2e_cleanup; rm -rf "$out"' EXIT INT TERM
+cp tests/data/remote-ntlm.cls.log "$out/live.cls.log"
+more() {
+	sed "s/9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01/$1/" \
+		tests/data/remote-ntlm.cls.log >>"$out/live.cls.log"
+}
+
+e2e_start 120 40 --follow --rules data/rules.conf "$out/live.cls.log"
+check "opens following" e2e_wait "following"
+check "six messages" e2e_wait "6/6 msgs"
+e2e_keys G
+check "on the last message" e2e_wait " 6/6"
+more 0000000000000000000000000000abc1
+check "appended messages appear" e2e_wait "12/12 msgs"
+check "the selection followed the end" e2e_wait " 12/12"
+e2e_keys g
+check "g goes to the top" e2e_wait " 1/12"
+more 0000000000000000000000000000abc2
+check "more messages appear" e2e_wait "18/18 msgs"
+check "a selection elsewhere stays" e2e_wait " 1/18"
+e2e_done
