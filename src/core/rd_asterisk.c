@@ -549,7 +549,9 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	rec->kind = REC_SIP;
 	rec->off = p;
 	rec->line = r->line;
-	closed = marked || lim < r->len;
+	/* PJSIP blocks have no end marker: the next log line ends them. */
+	closed = marked || ((h.kind == RD_AST_PJ_RX || h.kind == RD_AST_PJ_TX) &&
+	    lim < r->len);
 	q = rd_ast_split(d, ms, lim, closed, rec);
 	if (!marked && q < lim) {
 		/* No end marker: the record ends with the message's line. */

@@ -1,0 +1,397 @@
+/* rd_pjsua: logs of pjsua and other pjsip applications (level 5 and up).
+ * sip_transport.c logs each packet as "RX 612 bytes Request msg
+ * REGISTER/cseq=1 (rdata0x...) from UDP 1.2.3.4:5060:" or "TX ... to TLS
+ * [::1]:5061:" after pj_log's time prefix, then the message, then a line
+ * "--end msg--". */
+#include <string.h>
+
+#include "reader.h"
+#include "rd_common.h"
+
+static const char rd_pjsua_end[] = "--end msg--";
+
+/* Where pj_log's prefix may put the time: after a level ("DEBUG:") and a
+ * day name ("Tue 2025-03-11 ..."). */
+#define RD_PJSUA_TIME_MAX 32
+
+struct rd_pjsua_head {
+	int tx;
+	struct span addr;
+	struct span transport;
+};
+
+static int
+rd_pjsua_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static size_t
+rd_pjsua_rtrim(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' ||
+	    p[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+static int
+rd_pjsua_num(const char *p, int w, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < w; i++) {
+		if (!rd_pjsua_digit(p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Whether c may come before the time in pj_log's prefix: a level text,
+ * a day name, a date. */
+static int
+rd_pjsua_pre(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    rd_pjsua_digit(c) || c == ' ' || c == ':' || c == '-';
+}
+
+/* Finds pj_log's "HH:MM:SS.mmm" near the start of line p[0..n), with the
+ * "YYYY-MM-DD " before it when the log has one. Returns the offset just
+ * after the time, or 0. Fills rec's time when rec is not NULL. */
+static size_t
+rd_pjsua_time(const char *p, size_t n, struct rd_record *rec)
+{
+	size_t i, lim = n < RD_PJSUA_TIME_MAX ? n : RD_PJSUA_TIME_MAX, e;
+	int y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, prec = 0;
+	int dated = 0, k;
+	long us = 0;
+
+	for (i = 0; i + 8 <= n && i < lim; i++) {
+		if (!rd_pjsua_pre(p[i]))
+			return 0;
+		if (p[i + 2] == ':' && p[i + 5] == ':' &&
+		    rd_pjsua_num(p + i, 2, &h) == 0 &&
+		    rd_pjsua_num(p + i + 3, 2, &mi) == 0 &&
+		    rd_pjsua_num(p + i + 6, 2, &s) == 0 &&
+		    (i == 0 || p[i - 1] == ' '))
+			break;
+	}
+	if (i + 8 > n || i >= lim || h > 23 || mi > 59 || s > 60)
+		return 0;
+	if (i >= 11 && p[i - 11 + 4] == '-' && p[i - 11 + 7] == '-' &&
+	    rd_pjsua_num(p + i - 11, 4, &y) == 0 &&
+	    rd_pjsua_num(p + i - 11 + 5, 2, &mo) == 0 &&
+	    rd_pjsua_num(p + i - 11 + 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
+	    d >= 1 && d <= 31)
+		dated = 1;
+	else {
+		y = 1970;
+		mo = d = 1;
+	}
+	e = i + 8;
+	/* Milliseconds: an HTTP date in a header has none. */
+	if (e < n && p[e] == '.') {
+		for (e++; e < n && rd_pjsua_digit(p[e]); e++) {
+			if (prec < 6) {
+				us = us * 10 + (p[e] - '0');
+				prec++;
+			}
+		}
+	}
+	if (rec != NULL) {
+		for (k = prec; k < 6; k++)
+			us *= 10;
+		rec->time = time_from_civil(y, mo, d, h, mi, s, us);
+		rec->time_prec = prec;
+		rec->has_date = dated;
+	}
+	return e;
+}
+
+/* Whether line p[0..n) logs a packet: "RX|TX N bytes ... from|to TRANSPORT
+ * ADDR:". */
+static int
+rd_pjsua_head(const char *p, size_t n, struct rd_pjsua_head *h)
+{
+	const char *b, *w;
+	size_t j, k, i;
+
+	memset(h, 0, sizeof *h);
+	n = rd_pjsua_rtrim(p, n);
+	if (n < 20 || p[n - 1] != ':')
+		return 0;
+	b = memmem(p, n, " bytes ", 7);
+	if (b == NULL)
+		return 0;
+	k = (size_t)(b - p);
+	for (j = k; j > 0 && rd_pjsua_digit(p[j - 1]); j--)
+		;
+	if (j == k || j < 3 || p[j - 1] != ' ' || p[j - 2] != 'X' ||
+	    (p[j - 3] != 'R' && p[j - 3] != 'T'))
+		return 0;
+	/* pj_log indents with dots and marks a thread switch with '!'. */
+	if (j > 3 && p[j - 4] != ' ' && p[j - 4] != '.' && p[j - 4] != '!' &&
+	    p[j - 4] != '\t')
+		return 0;
+	h->tx = p[j - 3] == 'T';
+	/* The last " from " or " to ": the address has no spaces. */
+	w = NULL;
+	for (i = n - 1; i > k; i--) {
+		if (h->tx ? (i + 4 <= n && memcmp(p + i, " to ", 4) == 0) :
+		    (i + 6 <= n && memcmp(p + i, " from ", 6) == 0)) {
+			w = p + i + (h->tx ? 4 : 6);
+			break;
+		}
+	}
+	if (w == NULL)
+		return 0;
+	i = (size_t)(w - p);
+	k = n - 1;
+	b = memchr(w, ' ', k - i);
+	if (b != NULL) {
+		h->transport.p = w;
+		h->transport.n = (size_t)(b - w);
+		i = (size_t)(b - p) + 1;
+	}
+	h->addr.p = p + i;
+	h->addr.n = k - i;
+	return h->addr.n > 0 && memchr(h->addr.p, ' ', h->addr.n) == NULL;
+}
+
+/* Content-Length of a header block, or -1. */
+static long long
+rd_pjsua_clen(struct span hdrs)
+{
+	const char *p = hdrs.p, *end = hdrs.p + hdrs.n, *nl;
+	size_t n, i;
+	long long v;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		i = 0;
+		if (n > 14 && strncasecmp(p, "Content-Length", 14) == 0)
+			i = 14;
+		else if (n > 1 && (p[0] == 'l' || p[0] == 'L') &&
+		    (p[1] == ':' || p[1] == ' ' || p[1] == '\t'))
+			i = 1;
+		if (i != 0) {
+			while (i < n && (p[i] == ' ' || p[i] == '\t'))
+				i++;
+			if (i < n && p[i] == ':') {
+				for (i++; i < n && (p[i] == ' ' ||
+				    p[i] == '\t'); i++)
+					;
+				v = -1;
+				for (; i < n && rd_pjsua_digit(p[i]); i++) {
+					v = (v < 0 ? 0 : v * 10) + (p[i] - '0');
+					if (v > (1LL << 40))
+						return -1;
+				}
+				if (v >= 0)
+					return v;
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return -1;
+}
+
+static size_t
+rd_pjsua_trim(const char *d, size_t start, size_t end)
+{
+	size_t e;
+
+	while (end > start && d[end - 1] == '\n') {
+		e = end - 1;
+		if (e > start && d[e - 1] == '\r')
+			e--;
+		if (e != start && d[e - 1] != '\n')
+			break;
+		end = e;
+	}
+	return end;
+}
+
+/* Splits the message at ms that cannot go past lim; closed says the log
+ * ended it there. Content-Length is counted as on the wire (CRLF). */
+static size_t
+rd_pjsua_split(const char *d, size_t ms, size_t lim, int closed,
+    struct rd_record *rec)
+{
+	size_t b0, i;
+	long long cl, adj;
+	int has_cl;
+
+	rd_raw_split(d, ms, lim, rec, &has_cl);
+	b0 = (size_t)(rec->body.p - d);
+	if (b0 >= lim) {
+		if (closed)
+			rec->flags &= ~(unsigned)RECF_TRUNCATED;
+		return lim;
+	}
+	rec->flags &= ~(unsigned)RECF_TRUNCATED;
+	cl = has_cl ? rd_pjsua_clen(rec->hdrs) : -1;
+	if (cl >= 0) {
+		for (i = b0, adj = 0; i < lim && adj < cl; i++)
+			adj += d[i] == '\n' && (i == b0 || d[i - 1] != '\r') ?
+			    2 : 1;
+		if (adj >= cl) {
+			rec->body.n = i - b0;
+			return i;
+		}
+		if (!closed)
+			rec->flags |= RECF_TRUNCATED;
+	}
+	rec->body.n = rd_pjsua_trim(d, b0, lim) - b0;
+	return lim;
+}
+
+static int
+rd_pjsua_probe(const char *p, size_t n)
+{
+	size_t i = 0, eol, next, eol2;
+	const char *nl;
+	struct rd_pjsua_head h;
+	int heads = 0;
+
+	while (i < n) {
+		nl = memchr(p + i, '\n', n - i);
+		eol = nl != NULL ? (size_t)(nl - p) : n;
+		next = nl != NULL ? eol + 1 : n;
+		if (rd_pjsua_head(p + i, eol - i, &h) &&
+		    rd_pjsua_time(p + i, eol - i, NULL) != 0) {
+			heads++;
+			nl = memchr(p + next, '\n', n - next);
+			eol2 = nl != NULL ? (size_t)(nl - p) : n;
+			if (next < n && rd_raw_is_start(p + next, eol2 - next))
+				return 95;
+		}
+		i = next;
+	}
+	return heads > 0 ? 60 : 0;
+}
+
+/* Whether line p[0..n) is a pj_log line: a time with milliseconds and a
+ * sender after it, "09:15:11.204   pjsua_core.c ...". */
+static int
+rd_pjsua_logline(const char *p, size_t n)
+{
+	size_t e = rd_pjsua_time(p, n, NULL);
+
+	return e > 9 && p[e - 4] == '.' && e < n && p[e] == ' ';
+}
+
+static int
+rd_pjsua_is_end(const char *p, size_t n)
+{
+	n = rd_pjsua_rtrim(p, n);
+	return n == sizeof rd_pjsua_end - 1 &&
+	    memcmp(p, rd_pjsua_end, n) == 0;
+}
+
+static int
+rd_pjsua_blank(const char *p, size_t n)
+{
+	return rd_pjsua_rtrim(p, n) == 0;
+}
+
+static int
+rd_pjsua_next(struct reader *r, struct rd_record *rec)
+{
+	const char *d = r->data;
+	size_t p, eol, next, ms, lim, end, q, junk;
+	struct rd_pjsua_head h;
+	int marked;
+	uint32_t line;
+
+	for (;;) {
+		/* Everything else in the log is its normal content: counted,
+		 * not warned about. */
+		p = r->pos;
+		junk = 0;
+		while (p < r->len) {
+			eol = reader_line_end(r, p, &next);
+			if (rd_pjsua_head(d + p, eol - p, &h))
+				break;
+			if (!rd_pjsua_blank(d + p, eol - p))
+				junk++;
+			p = next;
+		}
+		r->stats.junk_lines += junk;
+		reader_advance(r, p);
+		if (p >= r->len)
+			return 0;
+		ms = next;
+
+		/* The message ends at "--end msg--". pj_log cuts lines
+		 * longer than its buffer (4000 bytes): then the next log
+		 * line or packet comes first. */
+		marked = 0;
+		lim = r->len;
+		for (q = ms; q < r->len; q = next) {
+			eol = reader_line_end(r, q, &next);
+			if (rd_pjsua_is_end(d + q, eol - q)) {
+				marked = 1;
+				lim = q;
+				break;
+			}
+			if (rd_pjsua_head(d + q, eol - q, &h) ||
+			    rd_pjsua_logline(d + q, eol - q)) {
+				lim = q;
+				break;
+			}
+		}
+		end = marked ? next : lim;
+		eol = reader_line_end(r, p, &next);
+		rd_pjsua_head(d + p, eol - p, &h);
+		eol = reader_line_end(r, ms, &next);
+		if (ms < lim && rd_raw_is_start(d + ms, eol - ms))
+			break;
+		/* A packet that is not SIP (a STUN or keep-alive): its lines
+		 * are junk, warned about unless blank. */
+		line = r->line;
+		reader_advance(r, ms);
+		junk = 0;
+		for (q = ms; q < lim; q = next) {
+			eol = reader_line_end(r, q, &next);
+			if (!rd_pjsua_blank(d + q, eol - q))
+				junk++;
+		}
+		r->stats.junk_lines += junk;
+		if (junk != 0)
+			reader_warn(r, line, "skipped %zu line%s: no SIP "
+			    "message in the packet", junk, junk == 1 ? "" : "s");
+		reader_advance(r, end);
+	}
+
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	rec->kind = REC_SIP;
+	rec->off = p;
+	rec->line = r->line;
+	eol = reader_line_end(r, p, &next);
+	rd_pjsua_time(d + p, eol - p, rec);
+	rd_pjsua_split(d, ms, lim, marked, rec);
+	if (h.tx) {
+		rec->dir = DIR_OUT;
+		rec->dst = h.addr;
+	} else {
+		rec->dir = DIR_IN;
+		rec->src = h.addr;
+	}
+	rec->transport = h.transport;
+	rec->len = end - p;
+	reader_advance(r, end);
+	return 1;
+}
+
+const struct rd_format rd_pjsua_format = {
+	.name = "pjsua",
+	.desc = "pjsua / pjsip application log (RX/TX ... --end msg--)",
+	.probe = rd_pjsua_probe,
+	.next = rd_pjsua_next,
+};
