@@ -36,6 +36,7 @@ struct screen {
 	int force_clear;	/* C-l: the terminal should repaint all */
 	int cursor_x, cursor_y; /* -1 when the cursor is hidden */
 	size_t search_origin;	/* selection when / was pressed */
+	char *search_prev;	/* the search before it, for Esc */
 	char *save_path;	/* awaiting overwrite confirmation */
 };
 

@@ -56,6 +56,7 @@ screen_free(struct screen *s)
 	pane_free(s->overlay);
 	prompt_free(&s->prompt);
 	free(s->save_path);
+	free(s->search_prev);
 	free(s);
 }
 
@@ -473,7 +474,10 @@ screen_prompt_key(struct screen *s, uint32_t key)
 		return screen_accept(s);
 	if (a == ACT_CANCEL) {
 		if (p->kind == PROMPT_SEARCH) {
-			view_search_start(s->v, NULL, 1, 0);
+			/* Back to where / was pressed, and to the previous
+			 * search for n and N, as in less. */
+			view_search_start(s->v, s->search_prev, 1, 0);
+			view_search_cancel(s->v);
 			view_select(s->v, (long)s->search_origin);
 		}
 		if (p->kind == PROMPT_CONFIRM) {
@@ -675,6 +679,8 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW | RE_SELECT;
 	case ACT_SEARCH:
 		s->search_origin = v->sel;
+		free(s->search_prev);
+		s->search_prev = v->search != NULL ? xstrdup(v->search) : NULL;
 		prompt_open(&s->prompt, PROMPT_SEARCH, "/", "");
 		return RE_REDRAW;
 	case ACT_SEARCH_NEXT:

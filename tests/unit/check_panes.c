@@ -369,6 +369,19 @@ START_TEST(test_screen_keys)
 	screen_key(s, KEYC_ESC);
 	ck_assert_uint_eq(view->sel, 0);
 	ck_assert_ptr_null(view->search);
+	/* A cancelled search leaves the previous one for n. */
+	keys(s, "/Unauth");
+	screen_key(s, KEYC_ENTER);
+	ck_assert_uint_eq(view->sel, 1);
+	keys(s, "/zzz");
+	screen_key(s, KEYC_ESC);
+	ck_assert_str_eq(view->search, "Unauth");
+	ck_assert_uint_eq(view->sel, 1);
+	keys(s, "n");
+	ck_assert_uint_eq(view->sel, 3);
+	keys(s, "g");
+	screen_key(s, KEYC_ESC);
+	ck_assert_ptr_null(view->search);
 	/* Help overlay from the keymap; q closes it, not the viewer. */
 	keys(s, "?");
 	ck_assert_ptr_nonnull(s->overlay);
