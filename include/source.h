@@ -1,6 +1,6 @@
 /* source: the bytes of one input in memory, read-only. Plain files are
- * mapped, pipes and stdin are read into a buffer. Nothing is ever written
- * to an input. */
+ * mapped, pipes and stdin are read into a buffer, gzip-compressed input is
+ * inflated into one. Nothing is ever written to an input. */
 #ifndef SIPSNOOP_SOURCE_H
 #define SIPSNOOP_SOURCE_H
 
@@ -12,6 +12,10 @@ struct source {
 	size_t len;
 	int mapped;		/* data is an mmap of the file */
 	volatile int truncated;	/* the file shrank while mapped (see guard) */
+	int inflated;		/* data was gzip-compressed in the input */
+	/* A problem the reader should be told about (gzip stream damaged or
+	 * cut short: what came before it is in data), or NULL. */
+	char *note;
 };
 
 /* Installs the SIGBUS guard: reading a mapped file that another process
@@ -23,8 +27,15 @@ int source_guard(void);
  * *err set to a message naming the file (caller frees *err). Directories,
  * unreadable and missing files are refused; an empty file is not an error. */
 struct source *source_open(const char *path, char **err);
-/* A source over a copy of bytes already in memory (tests, fuzzers). */
+/* A source over a copy of bytes already in memory (tests, fuzzers).
+ * Compressed bytes are inflated as source_open does; a problem there is
+ * left in note. */
 struct source *source_from_mem(const char *name, const char *data, size_t len);
+/* Input starting with the gzip magic (1f 8b) is inflated, concatenated
+ * members too, up to a limit that stops a gzip bomb: by default 4 GiB or
+ * half the physical memory, whichever is less. Beyond it source_open
+ * fails ("decompresses to more than ..."). max 0 restores the default. */
+void source_set_inflate_limit(size_t max);
 void source_free(struct source *src);
 
 #endif

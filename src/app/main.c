@@ -433,7 +433,14 @@ main(int argc, char **argv)
 			printf("sipsnoop %s\nformats:", SIPSNOOP_VERSION);
 			for (i = 0; reader_formats[i] != NULL; i++)
 				printf(" %s", reader_formats[i]->name);
-			printf("\nfeatures: pcre2 ncursesw\n");
+			printf("\nfeatures: pcre2 ncursesw");
+#ifdef SIPSNOOP_HAVE_PCAP
+			printf(" pcap");
+#endif
+#ifdef SIPSNOOP_HAVE_ZLIB
+			printf(" gzip");
+#endif
+			printf("\n");
 			return 0;
 		case ':':
 			return main_bad_usage("option '%s' needs a value",

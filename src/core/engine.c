@@ -103,9 +103,12 @@ engine_transform(struct engine *e, struct engine_file *f, char **err)
 
 	strbuf_init(&out);
 	if (f->fmt->transform(r, &out, err) < 0) {
-		if (*err == NULL)
-			*err = xasprintf("%s: no SIP messages found",
-					 f->src->path);
+		char *msg = *err;
+
+		/* The transform does not know the file's name. */
+		*err = xasprintf("%s: %s", f->src->path, msg != NULL ? msg :
+				 "no SIP messages found");
+		free(msg);
 		reader_free(r);
 		strbuf_free(&out);
 		source_free(f->src);
@@ -124,8 +127,8 @@ engine_transform(struct engine *e, struct engine_file *f, char **err)
 }
 
 static int
-engine_add_source(struct engine *e, struct source *src, const char *format,
-		  char **err)
+engine_add_source1(struct engine *e, struct source *src, const char *format,
+		   char **err)
 {
 	const struct rd_format *fmt;
 	struct engine_file *f;
@@ -167,6 +170,32 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 	return (int)e->nfiles++;
 }
 
+static void engine_warn(struct engine *e, size_t fileno, uint32_t line,
+			char *msg);
+
+/* What the source noted (a gzip stream cut short) becomes a warning once
+ * the file is in, or part of the error when it is refused. */
+static int
+engine_add_source(struct engine *e, struct source *src, const char *format,
+		  char **err)
+{
+	char *note = src->note, *msg;
+	int n;
+
+	src->note = NULL;
+	n = engine_add_source1(e, src, format, err);
+	if (note == NULL)
+		return n;
+	if (n < 0) {
+		msg = *err;
+		*err = xasprintf("%s (%s)", msg, note);
+		free(msg);
+		free(note);
+	} else
+		engine_warn(e, (size_t)n, 0, note);
+	return n;
+}
+
 void
 engine_follow(struct engine *e, int on)
 {
@@ -197,6 +226,12 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 
 	if (f->canon || strcmp(path, "-") == 0)
 		return;
+	if (f->src->inflated) {
+		/* Appending to a compressed file gives nothing readable. */
+		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
+		    "not followed"));
+		return;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)

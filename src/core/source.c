@@ -1,6 +1,7 @@
 /* source: brings one input into memory read-only. Plain files are mapped
  * (MAP_PRIVATE, PROT_READ) so a multi-GB log costs no copy; pipes, stdin
- * and other unmappable files are read fully into a buffer. */
+ * and other unmappable files are read fully into a buffer; gzip-compressed
+ * input (by its magic bytes, not its name) is inflated into one. */
 #include <sys/types.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,8 +15,15 @@
 
 #include <signal.h>
 
+#ifdef SIPSNOOP_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
 #include "source.h"
 #include "util.h"
+
+/* Upper bound of what gzip input may inflate to (0: the default). */
+static size_t source_inflate_max;
 
 /* Mapped files another process truncates while we read them would kill us
  * with SIGBUS. The guard (source_guard()) maps zero pages over the part of
@@ -129,6 +137,180 @@ source_read_all(int fd, char **out, size_t *outlen)
 	return 0;
 }
 
+void
+source_set_inflate_limit(size_t max)
+{
+	source_inflate_max = max;
+}
+
+static size_t
+source_inflate_limit(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	uint64_t lim = (uint64_t)4 << 30;
+
+	if (source_inflate_max != 0)
+		return source_inflate_max;
+	/* A gzip bomb must not take the machine's memory. */
+	if (pages > 0 && psz > 0 && (uint64_t)pages * (uint64_t)psz / 2 < lim)
+		lim = (uint64_t)pages * (uint64_t)psz / 2;
+	if (lim > SIZE_MAX / 2)
+		lim = SIZE_MAX / 2;
+	return (size_t)lim;
+}
+
+#ifdef SIPSNOOP_HAVE_ZLIB
+/* Whether p[0..n) is all zero bytes (padding after the last member). */
+static int
+source_all_zero(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Inflates in[0..inlen) (gzip members one after the other) into a new
+ * buffer. A damaged or cut stream keeps what came before it and sets
+ * *note. Returns 0, or -1 with *err when the output passes the limit. */
+static int
+source_gunzip(const unsigned char *in, size_t inlen, char **out,
+    size_t *outlen, char **note, char **err)
+{
+	z_stream z;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, pos = 0, limit = source_inflate_limit(), want;
+	size_t lastpos, lastlen;
+	int rc, stuck = 0;
+
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 15 + 32) != Z_OK) {
+		*err = xstrdup("cannot start the gzip decompressor");
+		return -1;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			if (cap >= limit) {
+				*err = xasprintf("decompresses to more than %zu "
+				    "MiB, the limit for gzip input; decompress "
+				    "it to a file and open that",
+				    limit >> 20);
+				inflateEnd(&z);
+				free(buf);
+				return -1;
+			}
+			/* Logs compress about tenfold: start near that. */
+			want = cap == 0 ? (inlen < limit / 8 ? inlen * 8 : limit) :
+			    (cap < limit / 2 ? cap * 2 : limit);
+			if (want < 65536 + len)
+				want = 65536 + len;
+			if (want > limit)
+				want = limit;
+			buf = xrealloc(buf, want + 1);
+			cap = want;
+		}
+		z.next_in = (unsigned char *)(uintptr_t)(in + pos);
+		z.avail_in = inlen - pos > UINT32_MAX ? UINT32_MAX :
+		    (unsigned)(inlen - pos);
+		z.next_out = (unsigned char *)buf + len;
+		z.avail_out = cap - len > UINT32_MAX ? UINT32_MAX :
+		    (unsigned)(cap - len);
+		lastpos = pos;
+		lastlen = len;
+		rc = inflate(&z, Z_NO_FLUSH);
+		pos = (size_t)(z.next_in - in);
+		len = (size_t)((char *)z.next_out - buf);
+		if (rc == Z_STREAM_END) {
+			/* cat a.gz b.gz is a valid gzip file. */
+			if (inlen - pos >= 2 && in[pos] == 0x1f &&
+			    in[pos + 1] == 0x8b) {
+				inflateReset(&z);
+				continue;
+			}
+			if (!source_all_zero(in + pos, inlen - pos))
+				*note = xasprintf("%zu bytes after the gzip "
+				    "data ignored", inlen - pos);
+			break;
+		}
+		if (rc == Z_OK || rc == Z_BUF_ERROR) {
+			if (pos >= inlen && z.avail_out != 0) {
+				*note = xasprintf("the gzip data is cut short "
+				    "(truncated file?): the %zu bytes "
+				    "decompressed before the cut are read",
+				    len);
+				break;
+			}
+			stuck = (pos == lastpos && len == lastlen) ? stuck + 1 :
+			    0;
+			if (stuck < 2)
+				continue;
+		}
+		*note = xasprintf("the gzip data is damaged at byte %zu "
+		    "(%s): the %zu bytes decompressed before it are read",
+		    pos, z.msg != NULL ? z.msg : "zlib error", len);
+		break;
+	}
+	inflateEnd(&z);
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+#endif
+
+/* Replaces compressed bytes by what they inflate to. Returns 0, or -1
+ * with *err (the message without the name). */
+static int
+source_inflate(struct source *src, char **err)
+{
+	const unsigned char *in = (const unsigned char *)src->data;
+#ifdef SIPSNOOP_HAVE_ZLIB
+	char *buf, *note = NULL;
+	size_t len;
+#endif
+
+	if (src->len < 2 || in[0] != 0x1f || in[1] != 0x8b)
+		return 0;
+#ifdef SIPSNOOP_HAVE_ZLIB
+	if (source_gunzip(in, src->len, &buf, &len, &note, err) < 0)
+		return -1;
+	if (src->mapped) {
+		source_map_remove(src);
+		munmap((void *)src->data, src->len);
+		src->mapped = 0;
+	} else
+		free((void *)src->data);
+	src->data = buf;
+	src->len = len;
+	src->inflated = 1;
+	free(src->note);
+	src->note = note;
+#else
+	free(src->note);
+	src->note = xstrdup("gzip-compressed, but this sipsnoop was built "
+	    "without zlib: decompress it first (zcat)");
+#endif
+	(void)err;
+	return 0;
+}
+
+/* source_inflate for source_open: failures name the input. */
+static struct source *
+source_opened(struct source *src, const char *name, char **err)
+{
+	char *msg = NULL;
+
+	if (source_inflate(src, &msg) < 0) {
+		*err = xasprintf("%s: %s", name, msg);
+		free(msg);
+		source_free(src);
+		return NULL;
+	}
+	return src;
+}
+
 struct source *
 source_open(const char *path, char **err)
 {
@@ -183,7 +365,7 @@ source_open(const char *path, char **err)
 			source_map_add(src);
 			if (fd != STDIN_FILENO)
 				close(fd);
-			return src;
+			return source_opened(src, name, err);
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
@@ -197,7 +379,7 @@ source_open(const char *path, char **err)
 	src->len = len;
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return src;
+	return source_opened(src, name, err);
 
 fail:
 	if (fd != STDIN_FILENO)
@@ -209,7 +391,7 @@ struct source *
 source_from_mem(const char *name, const char *data, size_t len)
 {
 	struct source *src;
-	char *copy;
+	char *copy, *msg = NULL;
 
 	src = xcalloc(1, sizeof *src);
 	src->path = xstrdup(name);
@@ -220,6 +402,11 @@ source_from_mem(const char *name, const char *data, size_t len)
 	copy[len] = '\0';
 	src->data = copy;
 	src->len = len;
+	if (source_inflate(src, &msg) < 0) {
+		/* Keep the bytes as they are; the problem is the note. */
+		free(src->note);
+		src->note = msg;
+	}
 	return src;
 }
 
@@ -234,6 +421,7 @@ source_free(struct source *src)
 	}
 	else
 		free((void *)src->data);
+	free(src->note);
 	free(src->path);
 	free(src);
 }
