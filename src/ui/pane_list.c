@@ -26,6 +26,8 @@ pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
 	struct msgindex *ix = engine_index(v->e);
 	const struct msg *m, *prev;
 	int64_t d;
+	long long ad, div;
+	int prec, i;
 
 	buf[0] = '\0';
 	if (idx >= v->nids || (m = msgindex_get(ix, v->ids[idx])) == NULL)
@@ -39,14 +41,18 @@ pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
 		return;
 	}
 	prev = idx > 0 ? msgindex_get(ix, v->ids[idx - 1]) : NULL;
-	if (prev == NULL || prev->time == TIME_NONE) {
-		snprintf(buf, bufsz, "+0.000000");
-		return;
-	}
-	d = m->time - prev->time;
-	snprintf(buf, bufsz, "%s%lld.%06lld", d < 0 ? "-" : "+",
-		 (long long)(d < 0 ? -d : d) / 1000000,
-		 (long long)(d < 0 ? -d : d) % 1000000);
+	d = prev == NULL || prev->time == TIME_NONE ? 0 : m->time - prev->time;
+	/* As many fraction digits as the log gives, at least milliseconds. */
+	prec = MSG_TIME_PREC(m);
+	if (prec < 3)
+		prec = 3;
+	if (prec > 6)
+		prec = 6;
+	ad = d < 0 ? -(long long)d : (long long)d;
+	for (i = prec, div = 1; i < 6; i++)
+		div *= 10;
+	snprintf(buf, bufsz, "%c%lld.%0*lld", d < 0 ? '-' : '+', ad / 1000000,
+		 prec, ad % 1000000 / div);
 }
 
 /* The summary of a row: start line summary, or for a diagnostic event

@@ -184,6 +184,25 @@ START_TEST(test_list_roles)
 }
 END_TEST
 
+START_TEST(test_list_time_modes)
+{
+	char buf[48];
+
+	pane_list_time(view, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "08:01:12.448");
+	view->time_delta = 1;
+	pane_list_time(view, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "+0.000");
+	pane_list_time(view, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "+0.033");
+	pane_list_time(view, 5, buf, sizeof buf);
+	ck_assert_str_eq(buf, "+0.064");
+	pane_list_time(view, 6, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+	view->time_delta = 0;
+}
+END_TEST
+
 START_TEST(test_search_highlight)
 {
 	struct pane *lp = pane_list_new(view), *dp = pane_detail_new(view);
@@ -506,6 +525,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_golden_100x30);
 	tcase_add_test(tc, test_golden_80x24);
 	tcase_add_test(tc, test_list_roles);
+	tcase_add_test(tc, test_list_time_modes);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_view_filters);
 	tcase_add_test(tc, test_prompt_editing);
