@@ -15,6 +15,7 @@ extern const struct rd_format rd_pcap_format;
 extern const struct rd_format rd_asterisk_format;
 extern const struct rd_format rd_pjsip_format;
 extern const struct rd_format rd_pjsua_format;
+extern const struct rd_format rd_sipp_format;
 extern const struct rd_format rd_raw_format;
 
 const struct rd_format *const reader_formats[] = {
@@ -25,6 +26,7 @@ const struct rd_format *const reader_formats[] = {
 	&rd_asterisk_format,
 	&rd_pjsip_format,
 	&rd_pjsua_format,
+	&rd_sipp_format,
 	&rd_raw_format,
 	NULL,
 };
