@@ -15,6 +15,12 @@ extern const struct rd_format rd_pcap_format;
 extern const struct rd_format rd_asterisk_format;
 extern const struct rd_format rd_pjsip_format;
 extern const struct rd_format rd_pjsua_format;
+extern const struct rd_format rd_linphone_format;
+extern const struct rd_format rd_cisco_format;
+extern const struct rd_format rd_sipe_format;
+extern const struct rd_format rd_kamailio_format;
+extern const struct rd_format rd_baresip_format;
+extern const struct rd_format rd_audiocodes_format;
 extern const struct rd_format rd_sipp_format;
 extern const struct rd_format rd_raw_format;
 
@@ -26,6 +32,12 @@ const struct rd_format *const reader_formats[] = {
 	&rd_asterisk_format,
 	&rd_pjsip_format,
 	&rd_pjsua_format,
+	&rd_linphone_format,
+	&rd_cisco_format,
+	&rd_sipe_format,
+	&rd_kamailio_format,
+	&rd_baresip_format,
+	&rd_audiocodes_format,
 	&rd_sipp_format,
 	&rd_raw_format,
 	NULL,

@@ -1,0 +1,304 @@
+/* rd_cisco: Cisco IOS / IOS XE (CUBE, CME, gateways) "debug ccsip messages"
+ * output. Each message follows a "//-1/.../SIP/Msg/ccsipDisplayMsg:" line
+ * stamped with the router's clock and a "Sent:" or "Received:" line (old
+ * releases put "Sent:" right after the time stamp); it runs to the next
+ * time-stamped line. The debug gives no addresses. */
+#include <string.h>
+
+#include "reader.h"
+#include "rd_common.h"
+
+static const char *const rd_cisco_months[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+static int
+rd_cisco_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Reads up to max digits at p[*i] (at least one). */
+static int
+rd_cisco_num(const char *p, size_t n, size_t *i, int max, int *out)
+{
+	int v = 0, k = 0;
+
+	while (*i < n && k < max && rd_cisco_digit(p[*i])) {
+		v = v * 10 + (p[*i] - '0');
+		(*i)++;
+		k++;
+	}
+	*out = v;
+	return k > 0 ? 0 : -1;
+}
+
+/* Length of the time stamp prefix of line p[0..n) up to and including the
+ * ": " after it ("000123: *Nov 26 2026 16:00:00.123 UTC: "), or 0. Fills
+ * rec's time when rec is not NULL. Without a year the month and day still
+ * order the records, but only the time of day is shown. */
+static size_t
+rd_cisco_prefix(const char *p, size_t n, struct rd_record *rec)
+{
+	size_t i = 0, j;
+	int mo = -1, d, y = 0, h, mi, s, prec = 0, k, v;
+	long us = 0;
+
+	/* An optional sequence number "000123: ". */
+	j = 0;
+	while (j < n && j < 12 && rd_cisco_digit(p[j]))
+		j++;
+	if (j > 0 && j + 1 < n && p[j] == ':' && p[j + 1] == ' ')
+		i = j + 2;
+	if (i < n && (p[i] == '*' || p[i] == '.'))
+		i++;
+	if (i + 4 > n)
+		return 0;
+	for (k = 0; k < 12; k++) {
+		if (memcmp(p + i, rd_cisco_months[k], 3) == 0)
+			mo = k + 1;
+	}
+	if (mo < 0 || p[i + 3] != ' ')
+		return 0;
+	i += 4;
+	while (i < n && p[i] == ' ')
+		i++;
+	if (rd_cisco_num(p, n, &i, 2, &d) || d < 1 || d > 31 || i >= n ||
+	    p[i] != ' ')
+		return 0;
+	i++;
+	j = i;
+	if (rd_cisco_num(p, n, &j, 4, &v) == 0 && j - i == 4 && j < n &&
+	    p[j] == ' ') {
+		y = v;
+		i = j + 1;
+	}
+	if (rd_cisco_num(p, n, &i, 2, &h) || i >= n || p[i++] != ':' ||
+	    rd_cisco_num(p, n, &i, 2, &mi) || i >= n || p[i++] != ':' ||
+	    rd_cisco_num(p, n, &i, 2, &s) || h > 23 || mi > 59 || s > 60)
+		return 0;
+	if (i < n && p[i] == '.') {
+		for (i++; i < n && rd_cisco_digit(p[i]); i++) {
+			if (prec < 6) {
+				us = us * 10 + (p[i] - '0');
+				prec++;
+			}
+		}
+	}
+	/* An optional time zone name, then ": ". */
+	j = i;
+	if (j < n && p[j] == ' ') {
+		for (j++; j < n && p[j] != ':' && p[j] != ' ' && j - i < 8;
+		    j++)
+			;
+	}
+	if (j >= n || p[j] != ':')
+		return 0;
+	j++;
+	if (j < n && p[j] == ' ')
+		j++;
+	if (rec != NULL) {
+		for (k = prec; k < 6; k++)
+			us *= 10;
+		rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s,
+		    us);
+		rec->time_prec = prec;
+		rec->has_date = y != 0;
+	}
+	return j;
+}
+
+/* "Sent:" / "Received:" (trailing blanks allowed): the direction. */
+static enum msg_dir
+rd_cisco_dirline(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\r' ||
+	    p[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	if (n == 5 && memcmp(p, "Sent:", 5) == 0)
+		return DIR_OUT;
+	if (n == 9 && memcmp(p, "Received:", 9) == 0)
+		return DIR_IN;
+	return DIR_UNKNOWN;
+}
+
+/* Whether the line at p opens a message; *msg is where the message starts
+ * and *dir its direction. */
+static int
+rd_cisco_head(const char *d, size_t len, size_t p, size_t *msg,
+    enum msg_dir *dir)
+{
+	const char *nl, *rest;
+	size_t eol, pl, n, next, eol2;
+
+	nl = memchr(d + p, '\n', len - p);
+	eol = nl != NULL ? (size_t)(nl - d) : len;
+	next = nl != NULL ? eol + 1 : len;
+	pl = rd_cisco_prefix(d + p, eol - p, NULL);
+	if (pl == 0)
+		return 0;
+	rest = d + p + pl;
+	n = eol - p - pl;
+	if ((*dir = rd_cisco_dirline(rest, n)) != DIR_UNKNOWN) {
+		*msg = next;
+		return 1;
+	}
+	if (n < 2 || rest[0] != '/' || memmem(rest, n, "/SIP/Msg/ccsipDisplayMsg:",
+	    25) == NULL || next >= len)
+		return 0;
+	nl = memchr(d + next, '\n', len - next);
+	eol2 = nl != NULL ? (size_t)(nl - d) : len;
+	if ((*dir = rd_cisco_dirline(d + next, eol2 - next)) == DIR_UNKNOWN)
+		return 0;
+	*msg = nl != NULL ? eol2 + 1 : len;
+	return 1;
+}
+
+static int
+rd_cisco_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+rd_cisco_probe(const char *p, size_t n)
+{
+	size_t i = 0, eol, msg;
+	const char *nl;
+	enum msg_dir dir;
+
+	while (i < n) {
+		nl = memchr(p + i, '\n', n - i);
+		eol = nl != NULL ? (size_t)(nl - p) : n;
+		if (rd_cisco_head(p, n, i, &msg, &dir)) {
+			nl = msg < n ? memchr(p + msg, '\n', n - msg) : NULL;
+			eol = nl != NULL ? (size_t)(nl - p) : n;
+			if (msg < n && rd_raw_is_start(p + msg, eol - msg))
+				return 95;
+			return 50;
+		}
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - p) + 1;
+	}
+	return 0;
+}
+
+/* Drops blank lines at the end of d[start..end). */
+static size_t
+rd_cisco_trim(const char *d, size_t start, size_t end)
+{
+	size_t e;
+
+	while (end > start && d[end - 1] == '\n') {
+		e = end - 1;
+		if (e > start && d[e - 1] == '\r')
+			e--;
+		if (e != start && d[e - 1] != '\n')
+			break;
+		end = e;
+	}
+	return end;
+}
+
+/* Whether the header block of a message split by rd_raw_split() ended
+ * with its blank line (the body starts right after one). */
+static int
+rd_cisco_had_blank(const char *d, const struct rd_record *rec)
+{
+	size_t b = (size_t)(rec->body.p - d),
+	    s = (size_t)(rec->start.p + rec->start.n - d);
+
+	if (b < s + 2 || d[b - 1] != '\n')
+		return 0;
+	return d[b - 2] == '\n' || (b >= s + 3 && d[b - 2] == '\r' &&
+	    d[b - 3] == '\n');
+}
+
+static int
+rd_cisco_next(struct reader *r, struct rd_record *rec)
+{
+	const char *d = r->data;
+	size_t p = r->pos, eol, next, junk = 0, msg = 0, lim, q, body0, avail;
+	size_t cl;
+	uint32_t line = r->line, first = 0;
+	enum msg_dir dir = DIR_UNKNOWN;
+	int has_cl;
+
+	while (p < r->len) {
+		if (rd_cisco_head(d, r->len, p, &msg, &dir))
+			break;
+		eol = reader_line_end(r, p, &next);
+		if (!rd_cisco_blank(d + p, eol - p) && junk++ == 0)
+			first = line;
+		line++;
+		p = next;
+	}
+	if (junk != 0) {
+		r->stats.junk_lines += junk;
+		reader_warn(r, first, "skipped %zu line%s outside any SIP "
+		    "message", junk, junk == 1 ? "" : "s");
+	}
+	reader_advance(r, p);
+	if (p >= r->len)
+		return 0;
+
+	rec->kind = REC_SIP;
+	rec->off = p;
+	rec->line = r->line;
+	rec->dir = dir;
+	eol = reader_line_end(r, p, &next);
+	rd_cisco_prefix(d + p, eol - p, rec);
+	/* The message runs to the next time-stamped line. */
+	lim = r->len;
+	for (q = msg; q < r->len; q = next) {
+		eol = reader_line_end(r, q, &next);
+		if (rd_cisco_prefix(d + q, eol - q, NULL) != 0) {
+			lim = q;
+			break;
+		}
+	}
+	if (msg >= lim || !rd_raw_is_start(d + msg,
+	    reader_line_end(r, msg, &next) - msg)) {
+		/* A Sent:/Received: with no message after it. */
+		rec->start.p = rec->hdrs.p = rec->body.p = d + msg;
+		rec->flags |= RECF_TRUNCATED;
+		if (msg > lim)
+			lim = msg;
+	} else {
+		rd_raw_split(d, msg, lim, rec, &has_cl);
+		/* The terminal output has LF line ends while Content-Length
+		 * counts CRLF: the next time stamp is what ends the body. */
+		body0 = (size_t)(rec->body.p - d);
+		avail = rd_cisco_trim(d, body0, lim) - body0;
+		cl = rec->body.n;
+		if (rd_cisco_had_blank(d, rec)) {
+			rec->body.n = has_cl && cl < avail ? cl : avail;
+			rec->flags &= ~(unsigned)RECF_TRUNCATED;
+		}
+	}
+	rec->src = dir == DIR_OUT ? SPAN_LIT("local") : SPAN_NULL;
+	rec->dst = dir == DIR_IN ? SPAN_LIT("local") : SPAN_NULL;
+	rec->len = lim - rec->off;
+	reader_advance(r, lim);
+	return 1;
+}
+
+const struct rd_format rd_cisco_format = {
+	.name = "cisco",
+	.desc = "Cisco IOS/CUBE debug ccsip messages",
+	.probe = rd_cisco_probe,
+	.next = rd_cisco_next,
+	.state_size = 0,
+};

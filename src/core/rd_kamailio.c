@@ -1,0 +1,359 @@
+/* rd_kamailio: Kamailio's own traces. The sipdump module's text files give
+ * one block per message: "====================", "tag: rcv|snd", time,
+ * protocol and addresses, "~~~~~~~~~~~~~~~~~~~~", the message, and a run
+ * of "|" (sipdump_data_print()). The debugger module's dbg_sip_msg() writes
+ * "----- START OF SIP message debug -----" blocks (message, header diffs,
+ * body diffs, END line) into the log, with no time or addresses. */
+#include <stdio.h>
+#include <string.h>
+
+#include "reader.h"
+#include "rd_common.h"
+
+static const char rd_kamailio_eq[] = "====================";
+static const char rd_kamailio_tilde[] = "~~~~~~~~~~~~~~~~~~~~";
+static const char rd_kamailio_bar[] = "||||||||||||||||||||";
+static const char rd_kamailio_dstart[] = "- START OF SIP message debug -";
+static const char rd_kamailio_ddiffs[] = "- SIP header diffs -";
+static const char rd_kamailio_dend[] = "- END OF SIP message debug -";
+
+enum {
+	RD_KAMAILIO_NONE = 0,
+	RD_KAMAILIO_DUMP,
+	RD_KAMAILIO_DEBUG,
+};
+
+/* Addresses are two fields in the file: the record's spans point here. */
+struct rd_kamailio_state {
+	char src[80];
+	char dst[80];
+	char transport[16];
+};
+
+static int
+rd_kamailio_starts(const char *p, size_t n, const char *s, size_t sn)
+{
+	return n >= sn && memcmp(p, s, sn) == 0;
+}
+
+/* Which block the line at p opens (it looks at the line after it too). */
+static int
+rd_kamailio_head(const char *d, size_t len, size_t p)
+{
+	const char *nl;
+	size_t eol, n;
+
+	nl = memchr(d + p, '\n', len - p);
+	eol = nl != NULL ? (size_t)(nl - d) : len;
+	n = eol - p;
+	if (rd_kamailio_starts(d + p, n, rd_kamailio_eq,
+	    sizeof rd_kamailio_eq - 1)) {
+		if (nl != NULL && rd_kamailio_starts(d + eol + 1,
+		    len - eol - 1, "tag: ", 5))
+			return RD_KAMAILIO_DUMP;
+		return RD_KAMAILIO_NONE;
+	}
+	if (n >= sizeof rd_kamailio_dstart - 1 && d[p] == '-' &&
+	    memmem(d + p, n, rd_kamailio_dstart,
+	    sizeof rd_kamailio_dstart - 1) != NULL)
+		return RD_KAMAILIO_DEBUG;
+	return RD_KAMAILIO_NONE;
+}
+
+static int
+rd_kamailio_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+rd_kamailio_probe(const char *p, size_t n)
+{
+	size_t i = 0, eol;
+	const char *nl;
+
+	while (i < n) {
+		nl = memchr(p + i, '\n', n - i);
+		eol = nl != NULL ? (size_t)(nl - p) : n;
+		switch (rd_kamailio_head(p, n, i)) {
+		case RD_KAMAILIO_DUMP:
+			return memmem(p + i, n - i, rd_kamailio_tilde,
+			    sizeof rd_kamailio_tilde - 1) != NULL ? 95 : 70;
+		case RD_KAMAILIO_DEBUG:
+			return 90;
+		}
+		if (nl == NULL)
+			break;
+		i = eol + 1;
+	}
+	return 0;
+}
+
+/* Value of "name: value" line p[0..n), trimmed. */
+static int
+rd_kamailio_field(const char *p, size_t n, const char *name,
+    struct span *val)
+{
+	size_t nl = strlen(name);
+
+	if (n < nl || memcmp(p, name, nl) != 0)
+		return 0;
+	*val = span_trim((struct span){ p + nl, n - nl });
+	return 1;
+}
+
+/* Writes "ip:port" ("[ip]:port" for IPv6) into out. */
+static void
+rd_kamailio_addr(char *out, size_t outsz, struct span ip, struct span port,
+    struct span *res)
+{
+	int n;
+
+	if (ip.n == 0) {
+		*res = SPAN_NULL;
+		return;
+	}
+	if (ip.n > 64)
+		ip.n = 64;
+	if (port.n > 8)
+		port.n = 8;
+	if (memchr(ip.p, ':', ip.n) != NULL && ip.p[0] != '[')
+		n = snprintf(out, outsz, "[%.*s]", (int)ip.n, ip.p);
+	else
+		n = snprintf(out, outsz, "%.*s", (int)ip.n, ip.p);
+	if (port.n > 0 && n > 0 && (size_t)n < outsz)
+		n += snprintf(out + n, outsz - (size_t)n, ":%.*s",
+		    (int)port.n, port.p);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= outsz)
+		n = (int)outsz - 1;
+	res->p = out;
+	res->n = (size_t)n;
+}
+
+/* "1732636800.123456": seconds since the epoch, UTC. */
+static void
+rd_kamailio_time(struct span v, struct rd_record *rec)
+{
+	int64_t secs = 0;
+	long us = 0;
+	size_t i;
+	int prec = 0;
+
+	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++) {
+		if (i >= 12)
+			return;
+		secs = secs * 10 + (v.p[i] - '0');
+	}
+	if (i == 0)
+		return;
+	if (i < v.n && v.p[i] == '.') {
+		for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++) {
+			if (prec < 6) {
+				us = us * 10 + (v.p[i] - '0');
+				prec++;
+			}
+		}
+	}
+	for (i = (size_t)prec; i < 6; i++)
+		us *= 10;
+	rec->time = secs * 1000000 + us;
+	rec->time_prec = prec;
+	rec->has_date = 1;
+}
+
+/* Reads the fields of a sipdump block from p up to its "~~~" line; returns
+ * the offset of the message (after that line), or 0 when the block is cut
+ * short (*stop is then where the next block or the end is). */
+static size_t
+rd_kamailio_fields(struct reader *r, size_t p, struct rd_record *rec,
+    size_t *stop)
+{
+	struct rd_kamailio_state *st = r->state;
+	const char *d = r->data;
+	struct span v, srcip = SPAN_NULL, srcport = SPAN_NULL;
+	struct span dstip = SPAN_NULL, dstport = SPAN_NULL;
+	size_t eol, next, n, i;
+
+	for (; p < r->len; p = next) {
+		eol = reader_line_end(r, p, &next);
+		n = eol - p;
+		if (n > 0 && d[eol - 1] == '\r')
+			n--;
+		if (rd_kamailio_starts(d + p, n, rd_kamailio_tilde,
+		    sizeof rd_kamailio_tilde - 1))
+			break;
+		if (rd_kamailio_head(d, r->len, p) != RD_KAMAILIO_NONE) {
+			*stop = p;
+			return 0;
+		}
+		if (rd_kamailio_field(d + p, n, "tag:", &v)) {
+			if (span_eq(v, "rcv"))
+				rec->dir = DIR_IN;
+			else if (span_eq(v, "snd"))
+				rec->dir = DIR_OUT;
+		} else if (rd_kamailio_field(d + p, n, "time:", &v))
+			rd_kamailio_time(v, rec);
+		else if (rd_kamailio_field(d + p, n, "proto:", &v)) {
+			/* "udp ipv4": the transport is the first word. */
+			for (i = 0; i < v.n && v.p[i] != ' ' &&
+			    i < sizeof st->transport - 1; i++)
+				st->transport[i] = (char)(v.p[i] >= 'a' &&
+				    v.p[i] <= 'z' ? v.p[i] - 'a' + 'A' : v.p[i]);
+			rec->transport.p = st->transport;
+			rec->transport.n = i;
+		} else if (rd_kamailio_field(d + p, n, "srcip:", &v))
+			srcip = v;
+		else if (rd_kamailio_field(d + p, n, "srcport:", &v))
+			srcport = v;
+		else if (rd_kamailio_field(d + p, n, "dstip:", &v))
+			dstip = v;
+		else if (rd_kamailio_field(d + p, n, "dstport:", &v))
+			dstport = v;
+	}
+	rd_kamailio_addr(st->src, sizeof st->src, srcip, srcport, &rec->src);
+	rd_kamailio_addr(st->dst, sizeof st->dst, dstip, dstport, &rec->dst);
+	if (p >= r->len) {
+		*stop = r->len;
+		return 0;
+	}
+	return next;
+}
+
+/* Finds the end of a message that starts at msg: the first line holding
+ * the marker (the marker may follow a body that has no final newline).
+ * *lim is where the message stops, *end where the record does; returns 0
+ * when the block is cut short by the next one or the end of input. */
+static int
+rd_kamailio_find_end(struct reader *r, size_t msg, const char *marker,
+    size_t mn, size_t *lim, size_t *end)
+{
+	const char *d = r->data, *m;
+	size_t q, eol, next;
+
+	for (q = msg; q < r->len; q = next) {
+		eol = reader_line_end(r, q, &next);
+		if (q > msg && rd_kamailio_head(d, r->len, q) !=
+		    RD_KAMAILIO_NONE) {
+			*lim = *end = q;
+			return 0;
+		}
+		m = memmem(d + q, eol - q, marker, mn);
+		if (m != NULL) {
+			*lim = (size_t)(m - d);
+			/* The debug markers are runs of dashes. */
+			while (*lim > q && d[*lim - 1] == '-')
+				(*lim)--;
+			*end = next;
+			return 1;
+		}
+	}
+	*lim = *end = r->len;
+	return 0;
+}
+
+/* Whether the header block of a message split by rd_raw_split() ended
+ * with its blank line (the body starts right after one). */
+static int
+rd_kamailio_had_blank(const char *d, const struct rd_record *rec)
+{
+	size_t b = (size_t)(rec->body.p - d),
+	    s = (size_t)(rec->start.p + rec->start.n - d);
+
+	if (b < s + 2 || d[b - 1] != '\n')
+		return 0;
+	return d[b - 2] == '\n' || (b >= s + 3 && d[b - 2] == '\r' &&
+	    d[b - 3] == '\n');
+}
+
+static int
+rd_kamailio_next(struct reader *r, struct rd_record *rec)
+{
+	const char *d = r->data;
+	size_t p = r->pos, eol, next, junk = 0, msg = 0, lim, end, q, stop = 0;
+	size_t e2;
+	uint32_t line = r->line, first = 0;
+	int kind = RD_KAMAILIO_NONE, has_cl, whole;
+
+
+	while (p < r->len) {
+		kind = rd_kamailio_head(d, r->len, p);
+		if (kind != RD_KAMAILIO_NONE)
+			break;
+		eol = reader_line_end(r, p, &next);
+		if (!rd_kamailio_blank(d + p, eol - p) && junk++ == 0)
+			first = line;
+		line++;
+		p = next;
+	}
+	if (junk != 0) {
+		r->stats.junk_lines += junk;
+		/* A sipdump file holds nothing else; the debugger's blocks
+		 * live in a log full of other lines. */
+		if (kind == RD_KAMAILIO_DUMP)
+			reader_warn(r, first, "skipped %zu line%s outside any "
+			    "SIP message", junk, junk == 1 ? "" : "s");
+	}
+	reader_advance(r, p);
+	if (p >= r->len)
+		return 0;
+
+	rec->kind = REC_SIP;
+	rec->off = p;
+	rec->line = r->line;
+	rec->dir = DIR_UNKNOWN;
+	reader_line_end(r, p, &q);
+	if (kind == RD_KAMAILIO_DUMP) {
+		msg = rd_kamailio_fields(r, q, rec, &stop);
+		if (msg == 0) {
+			lim = end = stop;
+			whole = 0;
+		} else
+			whole = rd_kamailio_find_end(r, msg, rd_kamailio_bar,
+			    sizeof rd_kamailio_bar - 1, &lim, &end);
+	} else {
+		msg = q;
+		whole = rd_kamailio_find_end(r, msg, rd_kamailio_ddiffs,
+		    sizeof rd_kamailio_ddiffs - 1, &lim, &end);
+		if (whole) {
+			/* The diffs run to the END line. */
+			whole = rd_kamailio_find_end(r, end, rd_kamailio_dend,
+			    sizeof rd_kamailio_dend - 1, &e2, &end);
+		}
+	}
+	if (msg == 0 || msg >= lim) {
+		rec->start.p = rec->hdrs.p = rec->body.p = d + lim;
+		rec->flags |= RECF_TRUNCATED;
+	} else {
+		rd_raw_split(d, msg, lim, rec, &has_cl);
+		if (!whole)
+			rec->flags |= RECF_TRUNCATED;
+		else if (has_cl && (rec->flags & RECF_TRUNCATED) &&
+		    rd_kamailio_had_blank(d, rec)) {
+			/* The end marker is there, so the message is whole:
+			 * a Content-Length that counts CR bytes the file has
+			 * lost is wrong, not the message. */
+			rec->body.n = (size_t)(d + lim - rec->body.p);
+			rec->flags &= ~(unsigned)RECF_TRUNCATED;
+		}
+	}
+	rec->len = end - rec->off;
+	reader_advance(r, end);
+	return 1;
+}
+
+const struct rd_format rd_kamailio_format = {
+	.name = "kamailio",
+	.desc = "Kamailio sipdump text files and debugger START OF SIP "
+	    "message debug blocks",
+	.probe = rd_kamailio_probe,
+	.next = rd_kamailio_next,
+	.state_size = sizeof(struct rd_kamailio_state),
+};
