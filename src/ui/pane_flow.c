@@ -26,7 +26,7 @@ struct pflow {
 	unsigned key_sev; /* hash of severities: re-rating changes them */
 	int times;	  /* time column shown at the last draw */
 	int top_row;	  /* first flow row drawn at the last draw */
-	int ytop;	  /* screen row of the first flow row */
+	int hdr;	  /* lines of column headers at the last draw */
 };
 
 static unsigned
@@ -123,6 +123,41 @@ pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
 	grid_put(g, x, y, xmax, role, s, n);
 }
 
+/* A column header: centred on its column and cut to the space between
+ * columns, so that neighbours never run into each other. A cut name
+ * keeps its end (the port tells endpoints of one host apart) after a
+ * '~'. */
+static void
+pane_flow_header(struct grid *g, int cx, int y, int xmin, int xmax,
+		 const char *name, int maxw)
+{
+	size_t n = strlen(name), skip = 0, l;
+	int w = grid_text_width(name, n), x, cw;
+	uint32_t cp;
+
+	if (maxw < 2)
+		maxw = 2;
+	if (w > maxw) {
+		/* Drop characters from the front until the rest fits. */
+		while (skip < n && w > maxw - 1) {
+			l = grid_utf8_next(name + skip, n - skip, &cp, &cw);
+			skip += l;
+			w -= cw;
+		}
+		x = cx - (w + 1) / 2;
+		if (x >= xmin)
+			grid_puts(g, x, y, xmax, ROLE_FLOW_COLUMN, "~");
+		if (x + 1 >= xmin)
+			grid_put(g, x + 1, y, xmax, ROLE_FLOW_COLUMN,
+				 name + skip, n - skip);
+		return;
+	}
+	x = cx - w / 2;
+	if (x < xmin)
+		x = xmin;
+	grid_put(g, x, y, xmax, ROLE_FLOW_COLUMN, name, n);
+}
+
 static void
 pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -132,7 +167,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	struct rect c;
 	char info[64], tbuf[48];
 	int *cx = NULL, need, dx, timew, xmin, xmax, y, i, cur = -1, nrows;
-	int vis, role;
+	int vis, role, hdr;
 	const char *vline = p->utf8 ? "│" : "|";
 	const char *hline = p->utf8 ? "─" : "-";
 	uint32_t sel = view_sel_id(v);
@@ -163,20 +198,31 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 		p->left = 0;
 	dx = xmin - p->left;
 
-	/* Column headers. */
+	/* Column headers; when a name does not fit between its neighbours
+	 * they go on two staggered lines, each with twice the room. */
+	hdr = 1;
+	for (k = 0; k < fl->ncols && fl->ncols > 1 && c.h > 4; k++) {
+		int gap =
+		    k + 1 < fl->ncols ? cx[k + 1] - cx[k] : cx[k] - cx[k - 1];
+
+		if (grid_text_width(fl->cols[k].name,
+				    strlen(fl->cols[k].name)) > gap - 1)
+			hdr = 2;
+	}
 	for (k = 0; k < fl->ncols; k++) {
 		int gap = fl->ncols > 1
 			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
 						   : cx[k] - cx[k - 1])
 			      : need;
 
-		pane_flow_centre(g, dx + cx[k], c.y, xmin, xmax,
-				 ROLE_FLOW_COLUMN, fl->cols[k].name, gap - 1);
+		pane_flow_header(g, dx + cx[k], c.y + (int)(k % hdr), xmin,
+				 xmax, fl->cols[k].name, gap * hdr - 1);
 	}
+	pf->hdr = hdr;
 	nrows = (int)fl->nrows;
 	if (sel != UINT32_MAX)
 		cur = (int)flow_find(fl, sel);
-	vis = (c.h - 1) / 2;
+	vis = (c.h - hdr) / 2;
 	if (vis < 1)
 		vis = 1;
 	/* Keep the current arrow in view. */
@@ -191,9 +237,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	if (p->top < 0)
 		p->top = 0;
 	pf->top_row = p->top;
-	pf->ytop = c.y + 1;
-
-	for (y = c.y + 1; y < c.y + c.h; y++) {
+	for (y = c.y + hdr; y < c.y + c.h; y++) {
 		for (k = 0; k < fl->ncols; k++) {
 			if (dx + cx[k] >= xmin && dx + cx[k] < xmax)
 				grid_puts(g, dx + cx[k], y, xmax, ROLE_BORDER,
@@ -202,7 +246,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	}
 	for (i = 0; i < vis && p->top + i < nrows; i++) {
 		const struct flow_row *row = &fl->rows[p->top + i];
-		int ly = c.y + 1 + 2 * i, ay = ly + 1;
+		int ly = c.y + hdr + 2 * i, ay = ly + 1;
 		int a = dx + cx[row->from], b = dx + cx[row->to];
 		int iscur = (p->top + i) == cur;
 		int lo = a < b ? a : b, hi = a < b ? b : a;
@@ -332,9 +376,11 @@ pane_flow_click(struct pane *p, int x, int y)
 	struct pflow *pf = p->data;
 	int row;
 
-	if (pf->fl == NULL || y < 1)
+	/* y 0 is the pane heading, then the column headers, then two
+	 * lines (label, arrow) per row. */
+	if (pf->fl == NULL || y < 1 + pf->hdr)
 		return RE_HANDLED;
-	row = pf->top_row + (y - 1) / 2;
+	row = pf->top_row + (y - 1 - pf->hdr) / 2;
 	if (row < 0 || (size_t)row >= pf->fl->nrows)
 		return RE_HANDLED;
 	if (view_find(p->v, pf->fl->rows[row].id) < 0)

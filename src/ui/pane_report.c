@@ -62,7 +62,7 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	}
 	wu = c.w >= 120 ? 30 : c.w / 4;
 	wc = c.w >= 120 ? 22 : c.w / 6;
-	wo = c.w >= 100 ? 16 : 12;
+	wo = c.w >= 140 ? 26 : c.w >= 100 ? 16 : 12;
 	wx = c.w - 2 - wu - wc - wo - 9 - 21 - 5;
 	x = c.x + 1;
 	x = pane_report_cell(g, x, c.y, wu, ROLE_HEADER_NAME, "user");

@@ -17,9 +17,15 @@ check "click selects the third message" e2e_wait " 3/6"
 check "and the detail follows" e2e_wait "CSeq: 2 REGISTER"
 # The flow's arrows: the 200 OK arrow is the sixth, two lines each, under
 # the column headers. Find its line from the screen itself.
-line=$(e2e_screen | grep -n '08:01:12.661' | head -1 | cut -d: -f1)
+line=$(e2e_screen | grep -n '│ 08:01:12.661' | head -1 | cut -d: -f1)
+check "the 200 OK arrow is on screen" [ -n "$line" ]
 click 90 "$line"
 check "click on a flow arrow selects its message" e2e_wait " 6/6"
+check "and highlights that arrow" e2e_wait "▶08:01:12.661"
+# The label line above an arrow selects it too.
+line=$(e2e_screen | grep -n '│ +0.036' | head -1 | cut -d: -f1)
+click 100 "$line"
+check "click on a label selects its arrow" e2e_wait "▶08:01:12.539"
 click 20 3
 check "click back in the list" e2e_wait " 1/6"
 wheel_down 20 4
