@@ -10,6 +10,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 77
 fi
 pass=0 fail=0
+echo "e2e: tmux end-to-end tests of the viewer"
 for s in tests/e2e/*.sh; do
 	[ "$s" = tests/e2e/run.sh ] && continue
 	out=$(sh "$s" 2>&1)
@@ -28,5 +29,5 @@ for s in tests/e2e/*.sh; do
 	pass=$((pass + p))
 	fail=$((fail + f))
 done
-echo "e2e: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
