@@ -22,6 +22,7 @@ extern const struct rd_format rd_kamailio_format;
 extern const struct rd_format rd_baresip_format;
 extern const struct rd_format rd_audiocodes_format;
 extern const struct rd_format rd_sipp_format;
+extern const struct rd_format rd_freeswitch_format;
 extern const struct rd_format rd_raw_format;
 
 const struct rd_format *const reader_formats[] = {
@@ -39,6 +40,7 @@ const struct rd_format *const reader_formats[] = {
 	&rd_baresip_format,
 	&rd_audiocodes_format,
 	&rd_sipp_format,
+	&rd_freeswitch_format,
 	&rd_raw_format,
 	NULL,
 };
