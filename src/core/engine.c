@@ -165,7 +165,8 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->follow_fd = -1;
 	if (fmt->transform != NULL && engine_transform(e, f, err) < 0)
 		return -1;
-	e->total_bytes += src->len;
+	/* The transform replaced src. */
+	e->total_bytes += f->src->len;
 	e->done = 0;
 	return (int)e->nfiles++;
 }
