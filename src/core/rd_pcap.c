@@ -144,7 +144,8 @@ struct rd_pcap_stream {
 	int64_t ws_time;
 };
 
-/* An emitted record in the scratch buffer, sorted at the end by packet. */
+/* An emitted record in the scratch buffer. They are sorted at the end by
+ * the packet that completed them, which keeps each stream's order. */
 struct rd_pcap_out {
 	uint32_t pkt;
 	size_t seq;
@@ -230,7 +231,7 @@ rd_pcap_emit(struct rd_pcap *st, struct rd_record *rec, uint32_t pkt,
 	st->outs = xgrow(st->outs, &st->capouts, st->nouts + 1,
 	    sizeof *st->outs);
 	o = &st->outs[st->nouts];
-	o->pkt = pkt;
+	o->pkt = st->pkt;
 	o->seq = st->nouts;
 	o->off = st->recs.len;
 	rd_canon_emit(&st->recs, rec);
@@ -669,26 +670,54 @@ rd_pcap_ws_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 	return 1;
 }
 
-/* Looks for a start line at the beginning of a line in the buffer; drops
- * the bytes before it. Returns 1 when found, 0 after dropping every
- * complete line. */
+/* Whether a start line begins at d[i] (its line complete). */
+static int
+rd_pcap_start_at(const char *d, size_t avail, size_t i)
+{
+	const char *nl = memchr(d + i, '\n', avail - i);
+
+	return nl != NULL && rd_raw_is_start(d + i, (size_t)(nl - d) - i);
+}
+
+/* Looks for a start line at the beginning of a line, or of a segment (a
+ * sender starts a message in a new segment; the bytes before may be the
+ * end of a line we never saw); drops the bytes before it. Returns 1 when
+ * found, 0 after dropping every complete line. */
 static int
 rd_pcap_tcp_resync(struct rd_pcap_stream *s)
 {
 	const char *d = s->buf + s->head, *nl;
-	size_t avail = s->len - s->head, i = 0, eol;
+	size_t avail = s->len - s->head, i, eol, k, found = SIZE_MAX;
+	uint64_t at = s->total - avail;
 
-	while (i < avail) {
+	for (k = s->seghead; k < s->nsegs; k++) {
+		if (s->segs[k].at <= at)
+			continue;
+		i = (size_t)(s->segs[k].at - at);
+		if (i < avail && rd_pcap_start_at(d, avail, i)) {
+			found = i;
+			break;
+		}
+	}
+	i = 0;
+	while (i < avail && i < found) {
 		nl = memchr(d + i, '\n', avail - i);
 		if (nl == NULL)
 			break;
 		eol = (size_t)(nl - d);
+		/* A line that runs into the segment start loses to it. */
+		if (found != SIZE_MAX && found < eol)
+			break;
 		if (rd_raw_is_start(d + i, eol - i)) {
-			rd_pcap_consume(s, i);
-			s->resync = 0;
-			return 1;
+			found = i;
+			break;
 		}
 		i = eol + 1;
+	}
+	if (found != SIZE_MAX) {
+		rd_pcap_consume(s, found);
+		s->resync = 0;
+		return 1;
 	}
 	/* Keep the last, incomplete line: it may become a start line. */
 	rd_pcap_consume(s, i);

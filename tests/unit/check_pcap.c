@@ -1,0 +1,1062 @@
+/* Unit tests for rd_pcap: captures written byte by byte here (pcap and
+ * pcapng headers, every link layer, IPv4/IPv6, fragments, UDP, TCP split,
+ * coalesced, out of order, lost, TLS, WebSocket) and read through the
+ * engine; damaged captures must neither crash nor loop. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "reader.h"
+#include "engine.h"
+
+#define CRLF "\r\n"
+
+/* LINKTYPE_ values as a capture file writes them. */
+enum { LT_NULL = 0, LT_EN10MB = 1, LT_RAW = 101, LT_LOOP = 108,
+       LT_SLL = 113, LT_IPV4 = 228, LT_IPV6 = 229, LT_SLL2 = 276 };
+
+#define T0 1741680072u	/* 2025-03-11T08:01:12Z */
+
+struct cap {
+	struct strbuf b;
+	int link;
+	int big;	/* big-endian file */
+	int vlans;	/* Ethernet: this many 802.1Q tags */
+	uint32_t sec, usec;
+	uint32_t npkt;	/* records written */
+};
+
+static void
+put16(struct strbuf *sb, unsigned v, int big)
+{
+	unsigned char b[2];
+
+	b[big ? 0 : 1] = (unsigned char)(v >> 8);
+	b[big ? 1 : 0] = (unsigned char)v;
+	strbuf_add(sb, b, 2);
+}
+
+static void
+put32(struct strbuf *sb, uint32_t v, int big)
+{
+	put16(sb, big ? v >> 16 : v & 0xffff, big);
+	put16(sb, big ? v & 0xffff : v >> 16, big);
+}
+
+static void
+cap_init(struct cap *c, int link, uint32_t magic, int big)
+{
+	memset(c, 0, sizeof *c);
+	strbuf_init(&c->b);
+	c->link = link;
+	c->big = big;
+	c->sec = T0;
+	put32(&c->b, magic, big);
+	put16(&c->b, 2, big);
+	put16(&c->b, 4, big);
+	put32(&c->b, 0, big);
+	put32(&c->b, 0, big);
+	put32(&c->b, 262144, big);
+	put32(&c->b, (uint32_t)link, big);
+}
+
+/* A record of caplen bytes of p whose wire length is wire. */
+static void
+cap_rec(struct cap *c, const void *p, size_t caplen, size_t wire)
+{
+	put32(&c->b, c->sec, c->big);
+	put32(&c->b, c->usec, c->big);
+	put32(&c->b, (uint32_t)caplen, c->big);
+	put32(&c->b, (uint32_t)wire, c->big);
+	strbuf_add(&c->b, p, caplen);
+	c->usec += 1000;
+	c->npkt++;
+}
+
+static void
+be16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static void
+be32(unsigned char *p, uint32_t v)
+{
+	be16(p, v >> 16);
+	be16(p + 2, v & 0xffff);
+}
+
+/* The link header for an IP packet of version v. */
+static void
+cap_link(const struct cap *c, struct strbuf *sb, int v)
+{
+	unsigned char h[32];
+	int i;
+
+	memset(h, 0, sizeof h);
+	switch (c->link) {
+	case LT_EN10MB:
+		memcpy(h, "\x00\x15\x5d\x01\x02\x03\x00\x15\x5d\x0a\x0b\x0c", 12);
+		strbuf_add(sb, h, 12);
+		for (i = 0; i < c->vlans; i++) {
+			be16(h, i == 0 && c->vlans > 1 ? 0x88a8 : 0x8100);
+			be16(h + 2, 100 + i);
+			strbuf_add(sb, h, 4);
+		}
+		be16(h, v == 6 ? 0x86dd : 0x0800);
+		strbuf_add(sb, h, 2);
+		break;
+	case LT_SLL:
+		be16(h, 0);
+		be16(h + 2, 1);
+		be16(h + 4, 6);
+		be16(h + 14, v == 6 ? 0x86dd : 0x0800);
+		strbuf_add(sb, h, 16);
+		break;
+	case LT_SLL2:
+		be16(h, v == 6 ? 0x86dd : 0x0800);
+		be32(h + 4, 3);
+		be16(h + 8, 1);
+		h[11] = 6;
+		strbuf_add(sb, h, 20);
+		break;
+	case LT_NULL:
+		/* Host order of the capturing machine: little-endian here,
+		 * and macOS's AF_INET6. */
+		h[0] = v == 6 ? 30 : 2;
+		strbuf_add(sb, h, 4);
+		break;
+	case LT_LOOP:
+		be32(h, v == 6 ? 24 : 2);
+		strbuf_add(sb, h, 4);
+		break;
+	default:
+		break;
+	}
+}
+
+struct ep {
+	const char *ip;
+	unsigned port;
+};
+
+static int
+ep_v(const struct ep *e)
+{
+	return strchr(e->ip, ':') != NULL ? 6 : 4;
+}
+
+/* An IP header for payload of n bytes (fragment fields for IPv4: off in
+ * bytes, mf; for IPv6 a fragment header when frag is set). ext adds
+ * IPv6 extension headers before the payload (hop-by-hop, dest options). */
+struct ipopt {
+	int frag;
+	size_t off;
+	int mf;
+	uint32_t id;
+	int ext;
+};
+
+static void
+ip_hdr(struct strbuf *sb, const struct ep *s, const struct ep *d, int proto,
+       size_t n, const struct ipopt *o)
+{
+	unsigned char h[64];
+	size_t el = 0;
+
+	memset(h, 0, sizeof h);
+	if (ep_v(s) == 4) {
+		h[0] = 0x45;
+		be16(h + 2, (unsigned)(20 + n));
+		be16(h + 4, o != NULL ? o->id : 1);
+		if (o != NULL && o->frag)
+			be16(h + 6, (unsigned)((o->mf ? 0x2000 : 0) | (o->off / 8)));
+		h[8] = 64;
+		h[9] = (unsigned char)proto;
+		inet_pton(AF_INET, s->ip, h + 12);
+		inet_pton(AF_INET, d->ip, h + 16);
+		strbuf_add(sb, h, 20);
+		return;
+	}
+	if (o != NULL && o->ext)
+		el += 16;
+	if (o != NULL && o->frag)
+		el += 8;
+	h[0] = 0x60;
+	be16(h + 4, (unsigned)(n + el));
+	h[7] = 64;
+	inet_pton(AF_INET6, s->ip, h + 8);
+	inet_pton(AF_INET6, d->ip, h + 24);
+	if (o != NULL && o->ext) {
+		h[6] = 0;		/* hop-by-hop, then destination options */
+		strbuf_add(sb, h, 40);
+		memset(h, 0, 16);
+		h[0] = 60;
+		h[2] = 1;		/* PadN */
+		h[3] = 4;
+		h[8] = o->frag ? 44 : (unsigned char)proto;
+		h[10] = 1;
+		h[11] = 4;
+		strbuf_add(sb, h, 16);
+	} else {
+		h[6] = o != NULL && o->frag ? 44 : (unsigned char)proto;
+		strbuf_add(sb, h, 40);
+	}
+	if (o != NULL && o->frag) {
+		memset(h, 0, 8);
+		h[0] = (unsigned char)proto;
+		be16(h + 2, (unsigned)(o->off | (o->mf ? 1 : 0)));
+		be32(h + 4, o->id);
+		strbuf_add(sb, h, 8);
+	}
+}
+
+static void
+udp_seg(struct strbuf *sb, const struct ep *s, const struct ep *d,
+	const char *data, size_t n)
+{
+	unsigned char h[8];
+
+	be16(h, s->port);
+	be16(h + 2, d->port);
+	be16(h + 4, (unsigned)(8 + n));
+	be16(h + 6, 0);
+	strbuf_add(sb, h, 8);
+	strbuf_add(sb, data, n);
+}
+
+/* A UDP datagram in one packet. */
+static void
+cap_udp(struct cap *c, const struct ep *s, const struct ep *d,
+	const char *data, size_t n, const struct ipopt *o)
+{
+	struct strbuf pk, l4;
+
+	strbuf_init(&pk);
+	strbuf_init(&l4);
+	udp_seg(&l4, s, d, data, n);
+	cap_link(c, &pk, ep_v(s));
+	ip_hdr(&pk, s, d, 17, l4.len, o);
+	strbuf_add(&pk, l4.buf, l4.len);
+	cap_rec(c, pk.buf, pk.len, pk.len);
+	strbuf_free(&pk);
+	strbuf_free(&l4);
+}
+
+/* A UDP datagram in IP fragments of fsz bytes, sent in the order given
+ * by order (indexes of the fragments; -1 ends), id for the datagram. */
+static void
+cap_udp_frags(struct cap *c, const struct ep *s, const struct ep *d,
+	      const char *data, size_t n, size_t fsz, const int *order,
+	      uint32_t id)
+{
+	struct strbuf pk, l4;
+	struct ipopt o;
+	size_t nfrag, off, len;
+	int i;
+
+	strbuf_init(&l4);
+	udp_seg(&l4, s, d, data, n);
+	nfrag = (l4.len + fsz - 1) / fsz;
+	for (i = 0; order[i] >= 0; i++) {
+		if ((size_t)order[i] >= nfrag)
+			continue;
+		off = (size_t)order[i] * fsz;
+		len = l4.len - off < fsz ? l4.len - off : fsz;
+		memset(&o, 0, sizeof o);
+		o.frag = 1;
+		o.off = off;
+		o.mf = off + len < l4.len;
+		o.id = id;
+		strbuf_init(&pk);
+		cap_link(c, &pk, ep_v(s));
+		ip_hdr(&pk, s, d, 17, len, &o);
+		strbuf_add(&pk, l4.buf + off, len);
+		cap_rec(c, pk.buf, pk.len, pk.len);
+		strbuf_free(&pk);
+	}
+	strbuf_free(&l4);
+}
+
+#define F_FIN 0x01
+#define F_SYN 0x02
+#define F_RST 0x04
+#define F_PSH 0x08
+#define F_ACK 0x10
+
+static void
+cap_tcp(struct cap *c, const struct ep *s, const struct ep *d, uint32_t seq,
+	int flags, const char *data, size_t n)
+{
+	struct strbuf pk;
+	unsigned char h[20];
+
+	strbuf_init(&pk);
+	cap_link(c, &pk, ep_v(s));
+	ip_hdr(&pk, s, d, 6, 20 + n, NULL);
+	memset(h, 0, sizeof h);
+	be16(h, s->port);
+	be16(h + 2, d->port);
+	be32(h + 4, seq);
+	be32(h + 8, 1);
+	h[12] = 5 << 4;
+	h[13] = (unsigned char)flags;
+	be16(h + 14, 65535);
+	strbuf_add(&pk, h, 20);
+	strbuf_add(&pk, data, n);
+	cap_rec(c, pk.buf, pk.len, pk.len);
+	strbuf_free(&pk);
+}
+
+static const struct ep A = { "192.0.2.10", 5062 };
+static const struct ep B = { "198.51.100.20", 5080 };
+static const struct ep A6 = { "2001:db8::10", 5060 };
+static const struct ep B6 = { "2001:db8:1::20", 5060 };
+
+static char *
+mkmsg(const char *start, const char *callid, const char *cseq,
+      const char *body)
+{
+	return xasprintf("%s" CRLF
+			 "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK%s" CRLF
+			 "From: <sip:alice@example.com>;tag=a1" CRLF
+			 "To: <sip:bob@example.com>" CRLF
+			 "Call-ID: %s" CRLF
+			 "CSeq: %s" CRLF
+			 "Content-Length: %zu" CRLF CRLF "%s",
+			 start, callid, callid, cseq, strlen(body), body);
+}
+
+/* Loads the capture into a new engine and indexes it; NULL and *err when
+ * it is refused. */
+static struct engine *
+load(struct cap *c, char **err)
+{
+	struct engine *e = engine_new();
+
+	*err = NULL;
+	if (engine_add_mem(e, "test.pcap", c->b.buf, c->b.len, NULL, err) < 0) {
+		engine_free(e);
+		return NULL;
+	}
+	engine_run(e);
+	return e;
+}
+
+static struct engine *
+load_ok(struct cap *c)
+{
+	char *err;
+	struct engine *e = load(c, &err);
+
+	if (e == NULL)
+		ck_abort_msg("capture refused: %s", err);
+	ck_assert_str_eq(engine_file(e, 0)->fmt->name, "pcap");
+	return e;
+}
+
+static size_t
+count(const struct engine *e)
+{
+	return msgindex_count(engine_index(e));
+}
+
+/* Checks message id: start line, packet number, endpoints, transport. */
+static void
+check_msg(const struct engine *e, uint32_t id, const char *start,
+	  uint32_t pkt, const char *src, const char *dst, const char *tr)
+{
+	struct rd_record rec;
+	const struct msg *m = msgindex_get(engine_index(e), id);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(engine_message(e, id, &rec, NULL), 0);
+	if (!span_eq(rec.start, start))
+		ck_abort_msg("message %u: start line '%.*s', expected '%s'", id,
+			     (int)rec.start.n, rec.start.p, start);
+	ck_assert_uint_eq(rec.line, pkt);
+	ck_assert_uint_eq(m->line, pkt);
+	ck_assert_str_eq(engine_str(e, m->src), src);
+	ck_assert_str_eq(engine_str(e, m->dst), dst);
+	ck_assert_str_eq(engine_str(e, m->transport), tr);
+	ck_assert_uint_eq(rec.dir, DIR_UNKNOWN);
+}
+
+static int
+has_warning(const struct engine *e, const char *needle, uint32_t line)
+{
+	size_t i;
+
+	for (i = 0; i < engine_nwarnings(e); i++) {
+		const struct engine_warning *w = engine_warning(e, i);
+
+		if (strstr(w->msg, needle) != NULL &&
+		    (line == UINT32_MAX || w->line == line))
+			return 1;
+	}
+	return 0;
+}
+
+static size_t
+count_warnings(const struct engine *e, const char *needle)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < engine_nwarnings(e); i++)
+		n += strstr(engine_warning(e, i)->msg, needle) != NULL;
+	return n;
+}
+
+START_TEST(test_probe)
+{
+	static const struct {
+		const char *bytes;
+		size_t n;
+		int pcap;
+	} cases[] = {
+		{ "\xd4\xc3\xb2\xa1\x02\x00\x04\x00", 8, 1 },
+		{ "\xa1\xb2\xc3\xd4\x00\x02\x00\x04", 8, 1 },
+		{ "\x4d\x3c\xb2\xa1\x02\x00\x04\x00", 8, 1 },
+		{ "\xa1\xb2\x3c\x4d\x00\x02\x00\x04", 8, 1 },
+		{ "\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x4d\x3c\x2b\x1a", 12, 1 },
+		{ "\x0a\x0d\x0d\x0a\x00\x00\x00\x1c\x1a\x2b\x3c\x4d", 12, 1 },
+		{ "\x0a\x0d\x0d\x0a\x00\x00\x00\x1c\x00\x00\x00\x00", 12, 0 },
+		{ "\xd4\xc3\xb2\xa1\x07\x00\x04\x00", 8, 0 },
+		{ "REGISTER sip:x SIP/2.0\r\n", 24, 0 },
+	};
+	const struct rd_format *pc = reader_by_name("pcap"), *f;
+	size_t i;
+
+	ck_assert_ptr_nonnull(pc);
+	ck_assert_ptr_nonnull(pc->transform);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = reader_probe(cases[i].bytes, cases[i].n);
+		if (cases[i].pcap)
+			ck_assert_ptr_eq(f, pc);
+		else
+			ck_assert_ptr_ne(f, pc);
+	}
+}
+END_TEST
+
+/* SIP over UDP on ports other than 5060, found by content; other UDP and
+ * keep-alives are skipped and counted. */
+START_TEST(test_udp)
+{
+	struct cap c;
+	struct engine *e;
+	struct rd_record rec;
+	struct sipmsg sm;
+	char *inv = mkmsg("INVITE sip:bob@example.com SIP/2.0", "udp-1",
+			  "1 INVITE", "v=0\r\ns=-\r\n");
+	char *ok = mkmsg("SIP/2.0 200 OK", "udp-1", "1 INVITE", "");
+	const struct msg *m;
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_udp(&c, &A, &B, inv, strlen(inv), NULL);
+	cap_udp(&c, &A, &B, "\r\n\r\n", 4, NULL);
+	cap_udp(&c, &B, &A, "\x01\x01\x00\x00 not sip", 12, NULL);
+	cap_udp(&c, &B, &A, ok, strlen(ok), NULL);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 2);
+	check_msg(e, 0, "INVITE sip:bob@example.com SIP/2.0", 1,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	check_msg(e, 1, "SIP/2.0 200 OK", 4, "198.51.100.20:5080",
+		  "192.0.2.10:5062", "UDP");
+	m = msgindex_get(engine_index(e), 0);
+	ck_assert_int_eq(m->time, (int64_t)T0 * 1000000);
+	ck_assert_int_eq(MSG_TIME_PREC(m), 6);
+	ck_assert(m->time_prec & MSG_TIME_HAS_DATE);
+	ck_assert_int_eq(msgindex_get(engine_index(e), 1)->time,
+			 (int64_t)T0 * 1000000 + 3000);
+	ck_assert_int_eq(engine_message(e, 0, &rec, &sm), 0);
+	ck_assert(span_eq(rec.body, "v=0\r\ns=-\r\n"));
+	ck_assert(span_eq(sm.call_id, "udp-1"));
+	sipmsg_clear(&sm);
+	ck_assert(has_warning(e, "2 of 4 packets carry no SIP", 0));
+	engine_free(e);
+	strbuf_free(&c.b);
+	free(inv);
+	free(ok);
+}
+END_TEST
+
+/* Every link type, with IPv4 and IPv6 where the link carries both. */
+START_TEST(test_links)
+{
+	static const struct {
+		int link, vlans, v6;
+	} cases[] = {
+		{ LT_EN10MB, 0, 0 }, { LT_EN10MB, 1, 0 }, { LT_EN10MB, 2, 1 },
+		{ LT_SLL, 0, 0 }, { LT_SLL, 0, 1 }, { LT_SLL2, 0, 0 },
+		{ LT_SLL2, 0, 1 }, { LT_RAW, 0, 0 }, { LT_RAW, 0, 1 },
+		{ LT_IPV4, 0, 0 }, { LT_IPV6, 0, 1 }, { LT_NULL, 0, 0 },
+		{ LT_NULL, 0, 1 }, { LT_LOOP, 0, 0 }, { LT_LOOP, 0, 1 },
+	};
+	char *msg = mkmsg("OPTIONS sip:ping@example.com SIP/2.0", "link",
+			  "1 OPTIONS", "");
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cap c;
+		struct engine *e;
+
+		cap_init(&c, cases[i].link, 0xa1b2c3d4, i % 2);
+		c.vlans = cases[i].vlans;
+		if (cases[i].v6)
+			cap_udp(&c, &A6, &B6, msg, strlen(msg), NULL);
+		else
+			cap_udp(&c, &A, &B, msg, strlen(msg), NULL);
+		e = load_ok(&c);
+		if (count(e) != 1)
+			ck_abort_msg("link %d vlans %d v6 %d: %zu messages",
+				     cases[i].link, cases[i].vlans, cases[i].v6,
+				     count(e));
+		if (cases[i].v6)
+			check_msg(e, 0, "OPTIONS sip:ping@example.com SIP/2.0",
+				  1, "[2001:db8::10]:5060",
+				  "[2001:db8:1::20]:5060", "UDP");
+		else
+			check_msg(e, 0, "OPTIONS sip:ping@example.com SIP/2.0",
+				  1, "192.0.2.10:5062", "198.51.100.20:5080",
+				  "UDP");
+		engine_free(e);
+		strbuf_free(&c.b);
+	}
+	free(msg);
+}
+END_TEST
+
+START_TEST(test_unsupported_link)
+{
+	struct cap c;
+	char *err;
+
+	cap_init(&c, 105, 0xa1b2c3d4, 0);	/* IEEE 802.11 */
+	cap_rec(&c, "0123456789", 10, 10);
+	ck_assert_ptr_null(load(&c, &err));
+	ck_assert_ptr_nonnull(strstr(err, "test.pcap: "));
+	ck_assert_ptr_nonnull(strstr(err, "link type"));
+	free(err);
+	strbuf_free(&c.b);
+}
+END_TEST
+
+/* Nanosecond captures keep microseconds; pcapng with an if_tsresol. */
+START_TEST(test_nano_and_pcapng)
+{
+	struct cap c;
+	struct engine *e;
+	struct strbuf ng, pk;
+	char *msg = mkmsg("MESSAGE sip:bob@example.com SIP/2.0", "ng",
+			  "1 MESSAGE", "hi");
+	uint64_t ns;
+	size_t plen;
+
+	cap_init(&c, LT_EN10MB, 0xa1b23c4d, 1);
+	c.usec = 123456789;	/* nanoseconds here */
+	cap_udp(&c, &A, &B, msg, strlen(msg), NULL);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 1);
+	ck_assert_int_eq(msgindex_get(engine_index(e), 0)->time,
+			 (int64_t)T0 * 1000000 + 123456);
+	engine_free(e);
+	strbuf_free(&c.b);
+
+	/* pcapng: section header, interface (nanoseconds), enhanced packet. */
+	strbuf_init(&ng);
+	put32(&ng, 0x0a0d0d0a, 0);
+	put32(&ng, 28, 0);
+	put32(&ng, 0x1a2b3c4d, 0);
+	put16(&ng, 1, 0);
+	put16(&ng, 0, 0);
+	put32(&ng, 0xffffffff, 0);
+	put32(&ng, 0xffffffff, 0);
+	put32(&ng, 28, 0);
+	put32(&ng, 1, 0);
+	put32(&ng, 32, 0);
+	put16(&ng, LT_EN10MB, 0);
+	put16(&ng, 0, 0);
+	put32(&ng, 65535, 0);
+	put16(&ng, 9, 0);	/* if_tsresol: 10^-9 */
+	put16(&ng, 1, 0);
+	strbuf_add(&ng, "\x09\0\0\0", 4);
+	put32(&ng, 0, 0);	/* opt_endofopt */
+	put32(&ng, 32, 0);
+	/* The packet bytes of a pcap record, in an enhanced packet block. */
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	strbuf_init(&pk);
+	cap_udp(&c, &A, &B, msg, strlen(msg), NULL);
+	strbuf_add(&pk, c.b.buf + 24 + 16, c.b.len - 24 - 16);
+	plen = pk.len;
+	strbuf_free(&c.b);
+	while (pk.len % 4 != 0)
+		strbuf_addc(&pk, '\0');
+	ns = (uint64_t)T0 * 1000000000 + 5000001;
+	put32(&ng, 6, 0);
+	put32(&ng, (uint32_t)(32 + pk.len), 0);
+	put32(&ng, 0, 0);
+	put32(&ng, (uint32_t)(ns >> 32), 0);
+	put32(&ng, (uint32_t)ns, 0);
+	put32(&ng, (uint32_t)plen, 0);
+	put32(&ng, (uint32_t)plen, 0);
+	strbuf_add(&ng, pk.buf, pk.len);
+	put32(&ng, (uint32_t)(32 + pk.len), 0);
+	strbuf_free(&pk);
+	c.b = ng;
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 1);
+	check_msg(e, 0, "MESSAGE sip:bob@example.com SIP/2.0", 1,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	ck_assert_int_eq(msgindex_get(engine_index(e), 0)->time,
+			 (int64_t)T0 * 1000000 + 5000);
+	engine_free(e);
+	strbuf_free(&c.b);
+	free(msg);
+}
+END_TEST
+
+/* IPv4 and IPv6 fragments, in and out of order; an incomplete datagram
+ * is dropped with a warning. IPv6 extension headers are skipped. */
+START_TEST(test_fragments)
+{
+	static const int inorder[] = { 0, 1, 2, 3, 4, -1 };
+	static const int reversed[] = { 4, 3, 2, 1, 0, -1 };
+	static const int missing[] = { 0, 2, -1 };
+	struct cap c;
+	struct engine *e;
+	struct rd_record rec;
+	struct ipopt o;
+	struct strbuf body;
+	char *big;
+	uint32_t v6first, last;
+	int i;
+
+	strbuf_init(&body);
+	for (i = 0; i < 60; i++)
+		strbuf_addf(&body, "a=candidate:%d 1 UDP 2130706431 192.0.2.10 %d "
+			    "typ host\r\n", i, 40000 + i);
+	big = mkmsg("INVITE sip:bob@example.com SIP/2.0", "frag", "1 INVITE",
+		    body.buf);
+	ck_assert_uint_gt(strlen(big), 2 * 1480);
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_udp_frags(&c, &A, &B, big, strlen(big), 1480, inorder, 7);
+	cap_udp_frags(&c, &B, &A, big, strlen(big), 1480, missing, 8);
+	v6first = c.npkt + 1;
+	cap_udp_frags(&c, &A6, &B6, big, strlen(big), 1232, reversed, 9);
+	memset(&o, 0, sizeof o);
+	o.ext = 1;
+	cap_udp(&c, &B6, &A6, big, 300, &o);	/* a datagram cut short */
+	last = c.npkt;
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 3);
+	check_msg(e, 0, "INVITE sip:bob@example.com SIP/2.0", 1,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	ck_assert_int_eq(engine_message(e, 0, &rec, NULL), 0);
+	ck_assert_uint_eq(rec.body.n, body.len);
+	ck_assert_int_eq(memcmp(rec.body.p, body.buf, body.len), 0);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 0)->flags &
+			  RECF_TRUNCATED, 0);
+	/* The IPv6 datagram starts with its first fragment to arrive. */
+	check_msg(e, 1, "INVITE sip:bob@example.com SIP/2.0", v6first,
+		  "[2001:db8::10]:5060", "[2001:db8:1::20]:5060", "UDP");
+	ck_assert_int_eq(engine_message(e, 1, &rec, NULL), 0);
+	ck_assert_uint_eq(rec.body.n, body.len);
+	check_msg(e, 2, "INVITE sip:bob@example.com SIP/2.0", last,
+		  "[2001:db8:1::20]:5060", "[2001:db8::10]:5060", "UDP");
+	ck_assert(msgindex_get(engine_index(e), 2)->flags & RECF_TRUNCATED);
+	ck_assert(has_warning(e, "1 IP datagram never complete", 0));
+	engine_free(e);
+	strbuf_free(&c.b);
+	strbuf_free(&body);
+	free(big);
+}
+END_TEST
+
+/* TCP: a handshake, one message in three segments, two messages and a
+ * keep-alive in one segment, a body framed by Content-Length. */
+START_TEST(test_tcp_split_coalesced)
+{
+	struct cap c;
+	struct engine *e;
+	struct rd_record rec;
+	char *m1 = mkmsg("REGISTER sip:example.com SIP/2.0", "tcp-1",
+			 "1 REGISTER", "");
+	char *m2 = mkmsg("SIP/2.0 401 Unauthorized", "tcp-1", "1 REGISTER",
+			 "");
+	char *m3 = mkmsg("MESSAGE sip:bob@example.com SIP/2.0", "tcp-2",
+			 "2 MESSAGE", "SIP/2.0 200 OK\r\n\r\nnot a message");
+	char *both;
+	uint32_t s = 1000, r = 9000;
+	size_t n1 = strlen(m1);
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_tcp(&c, &A, &B, s++, F_SYN, NULL, 0);
+	cap_tcp(&c, &B, &A, r++, F_SYN | F_ACK, NULL, 0);
+	cap_tcp(&c, &A, &B, s, F_ACK, NULL, 0);
+	cap_tcp(&c, &A, &B, s, F_ACK, m1, 10);
+	cap_tcp(&c, &A, &B, s + 10, F_ACK, m1 + 10, n1 - 30);
+	cap_tcp(&c, &B, &A, r, F_ACK, NULL, 0);
+	cap_tcp(&c, &A, &B, s + (uint32_t)n1 - 20, F_ACK | F_PSH,
+		m1 + n1 - 20, 20);
+	s += (uint32_t)n1;
+	both = xasprintf("%s\r\n\r\n%s", m2, m3);
+	cap_tcp(&c, &B, &A, r, F_ACK | F_PSH, both, strlen(both));
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 3);
+	check_msg(e, 0, "REGISTER sip:example.com SIP/2.0", 4,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	check_msg(e, 1, "SIP/2.0 401 Unauthorized", 8, "198.51.100.20:5080",
+		  "192.0.2.10:5062", "TCP");
+	check_msg(e, 2, "MESSAGE sip:bob@example.com SIP/2.0", 8,
+		  "198.51.100.20:5080", "192.0.2.10:5062", "TCP");
+	ck_assert_int_eq(engine_message(e, 2, &rec, NULL), 0);
+	ck_assert(span_eq(rec.body, "SIP/2.0 200 OK\r\n\r\nnot a message"));
+	ck_assert_int_eq(engine_message(e, 0, &rec, NULL), 0);
+	ck_assert_uint_eq(rec.start.n + rec.hdrs.n, n1 - 4 - 2);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);	/* the skipped count */
+	engine_free(e);
+	strbuf_free(&c.b);
+	free(m1);
+	free(m2);
+	free(m3);
+	free(both);
+}
+END_TEST
+
+/* Out of order, retransmitted and overlapping segments; sequence numbers
+ * that wrap around. */
+START_TEST(test_tcp_reorder)
+{
+	struct cap c;
+	struct engine *e;
+	struct rd_record rec;
+	char *m1 = mkmsg("INVITE sip:bob@example.com SIP/2.0", "ooo-1",
+			 "1 INVITE", "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\n");
+	char *m2 = mkmsg("BYE sip:bob@example.com SIP/2.0", "ooo-1", "2 BYE",
+			 "");
+	struct strbuf all;
+	uint32_t s = 0xffffff00u;
+	size_t n, a, b;
+
+	strbuf_init(&all);
+	strbuf_adds(&all, m1);
+	strbuf_adds(&all, m2);
+	n = all.len;
+	/* The BYE starts the third piece. */
+	a = 100;
+	b = strlen(m1);
+	ck_assert_uint_gt(b, a);
+	cap_init(&c, LT_SLL, 0xa1b2c3d4, 0);
+	cap_tcp(&c, &A, &B, s - 1, F_SYN, NULL, 0);
+	/* third piece first, then the second, a retransmission of the
+	 * second overlapping into the third, then the first twice */
+	cap_tcp(&c, &A, &B, s + (uint32_t)b, F_ACK, all.buf + b, n - b);
+	cap_tcp(&c, &A, &B, s + (uint32_t)a, F_ACK, all.buf + a, b - a);
+	cap_tcp(&c, &A, &B, s + (uint32_t)a, F_ACK, all.buf + a, b - a + 40);
+	cap_tcp(&c, &A, &B, s, F_ACK, all.buf, a);
+	cap_tcp(&c, &A, &B, s, F_ACK, all.buf, a);
+	cap_tcp(&c, &A, &B, s + (uint32_t)n, F_FIN | F_ACK, NULL, 0);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 2);
+	check_msg(e, 0, "INVITE sip:bob@example.com SIP/2.0", 5,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	check_msg(e, 1, "BYE sip:bob@example.com SIP/2.0", 2,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	ck_assert_int_eq(engine_message(e, 0, &rec, NULL), 0);
+	ck_assert(span_eq(rec.body, "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\n"));
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 0)->flags &
+			  RECF_TRUNCATED, 0);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->flags &
+			  RECF_TRUNCATED, 0);
+	engine_free(e);
+	strbuf_free(&c.b);
+	strbuf_free(&all);
+	free(m1);
+	free(m2);
+}
+END_TEST
+
+/* Joined in the middle of a message; a lost segment cuts a message (kept,
+ * flagged, warned) and the stream picks up at the next start line; a
+ * message without its end at the end of the capture is kept too. */
+START_TEST(test_tcp_lost)
+{
+	struct cap c;
+	struct engine *e;
+	char *m1 = mkmsg("NOTIFY sip:bob@example.com SIP/2.0", "lost-1",
+			 "1 NOTIFY", "0123456789");
+	char *m2 = mkmsg("SUBSCRIBE sip:bob@example.com SIP/2.0", "lost-2",
+			 "1 SUBSCRIBE", "");
+	char *m3 = mkmsg("PUBLISH sip:bob@example.com SIP/2.0", "lost-3",
+			 "1 PUBLISH", "");
+	size_t n1 = strlen(m1), n2 = strlen(m2), n3 = strlen(m3);
+	uint32_t s = 5000;
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	/* No SYN: the capture starts with the end of a message. */
+	cap_tcp(&c, &A, &B, s, F_ACK, m1 + 50, n1 - 50);
+	s += (uint32_t)(n1 - 50);
+	cap_tcp(&c, &A, &B, s, F_ACK, m2, 60);
+	/* m2's middle is lost */
+	cap_tcp(&c, &A, &B, s + 100, F_ACK, m2 + 100, n2 - 100);
+	s += (uint32_t)n2;
+	cap_tcp(&c, &A, &B, s, F_ACK, m1, n1);
+	s += (uint32_t)n1;
+	cap_tcp(&c, &A, &B, s, F_ACK, m3, n3 - 10);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 3);
+	check_msg(e, 0, "SUBSCRIBE sip:bob@example.com SIP/2.0", 2,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	ck_assert(msgindex_get(engine_index(e), 0)->flags & RECF_TRUNCATED);
+	check_msg(e, 1, "NOTIFY sip:bob@example.com SIP/2.0", 4,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->flags &
+			  RECF_TRUNCATED, 0);
+	check_msg(e, 2, "PUBLISH sip:bob@example.com SIP/2.0", 5,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	ck_assert(msgindex_get(engine_index(e), 2)->flags & RECF_TRUNCATED);
+	ck_assert(has_warning(e, "40 bytes of TCP 192.0.2.10:5062 -> "
+			      "198.51.100.20:5080 were not captured", 3));
+	ck_assert(has_warning(e, "message cut short", 2));
+	ck_assert(has_warning(e, "message cut short", 5));
+	engine_free(e);
+	strbuf_free(&c.b);
+	free(m1);
+	free(m2);
+	free(m3);
+}
+END_TEST
+
+/* A packet cut by the snap length: the UDP message is kept, truncated. */
+START_TEST(test_snaplen)
+{
+	struct cap c;
+	struct engine *e;
+	char *m = mkmsg("INFO sip:bob@example.com SIP/2.0", "snap", "1 INFO",
+			"Signal=1\r\nDuration=100\r\n");
+	struct cap t;
+
+	cap_init(&t, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_udp(&t, &A, &B, m, strlen(m), NULL);
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	/* the same packet with only its first 200 bytes captured */
+	cap_rec(&c, t.b.buf + 24 + 16, 200, t.b.len - 24 - 16);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 1);
+	ck_assert(msgindex_get(engine_index(e), 0)->flags & RECF_TRUNCATED);
+	ck_assert(has_warning(e, "message cut short", 1));
+	engine_free(e);
+	strbuf_free(&c.b);
+	strbuf_free(&t.b);
+	free(m);
+}
+END_TEST
+
+static const char client_hello[] =
+	"\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00";
+static const char server_hello[] = "\x16\x03\x03\x00\x04\x02\x00\x00\x00";
+
+/* TLS: one warning per connection, both directions; a capture with only
+ * TLS is refused with a message that says why. */
+START_TEST(test_tls)
+{
+	static const struct ep C = { "192.0.2.10", 40000 };
+	static const struct ep S = { "198.51.100.20", 5061 };
+	struct cap c;
+	struct engine *e;
+	char *m = mkmsg("OPTIONS sip:x@example.com SIP/2.0", "tls", "1 OPTIONS",
+			"");
+	char *err;
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_tcp(&c, &C, &S, 99, F_SYN, NULL, 0);
+	cap_tcp(&c, &S, &C, 499, F_SYN | F_ACK, NULL, 0);
+	cap_tcp(&c, &C, &S, 100, F_ACK | F_PSH, client_hello,
+		sizeof client_hello - 1);
+	cap_tcp(&c, &S, &C, 500, F_ACK | F_PSH, server_hello,
+		sizeof server_hello - 1);
+	cap_tcp(&c, &C, &S, 110, F_ACK | F_PSH, "\x17\x03\x03\x00\x01z", 6);
+	err = NULL;
+	ck_assert_ptr_null(load(&c, &err));
+	ck_assert_ptr_nonnull(strstr(err, "TLS"));
+	free(err);
+	cap_udp(&c, &A, &B, m, strlen(m), NULL);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 1);
+	ck_assert_uint_eq(count_warnings(e, "TLS connection"), 1);
+	ck_assert(has_warning(e, "TLS connection 192.0.2.10:40000 -> "
+			      "198.51.100.20:5061, not decrypted", 3));
+	engine_free(e);
+	strbuf_free(&c.b);
+	free(m);
+}
+END_TEST
+
+/* A WebSocket frame with its header and mask key. */
+static void
+ws_frame(struct strbuf *sb, int fin, int op, const char *p, size_t n,
+	 int masked)
+{
+	static const unsigned char key[4] = { 0x37, 0xfa, 0x21, 0x3d };
+	unsigned char h[14];
+	size_t hl = 2, i;
+
+	h[0] = (unsigned char)((fin ? 0x80 : 0) | op);
+	if (n < 126) {
+		h[1] = (unsigned char)n;
+	} else {
+		h[1] = 126;
+		be16(h + 2, (unsigned)n);
+		hl = 4;
+	}
+	if (masked) {
+		h[1] |= 0x80;
+		memcpy(h + hl, key, 4);
+		hl += 4;
+	}
+	strbuf_add(sb, h, hl);
+	for (i = 0; i < n; i++)
+		strbuf_addc(sb, (char)(masked ? p[i] ^ key[i & 3] : p[i]));
+}
+
+START_TEST(test_websocket)
+{
+	static const struct ep C = { "192.0.2.10", 40001 };
+	static const struct ep S = { "198.51.100.20", 8080 };
+	static const char up[] =
+		"GET /ws HTTP/1.1\r\nHost: sip.example.com\r\n"
+		"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		"Sec-WebSocket-Protocol: sip\r\n"
+		"Sec-WebSocket-Version: 13\r\n\r\n";
+	static const char acc[] =
+		"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+		"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n"
+		"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+	struct cap c;
+	struct engine *e;
+	struct rd_record rec;
+	struct strbuf cs, ss;
+	char *reg = mkmsg("REGISTER sip:example.com SIP/2.0", "ws-1",
+			  "1 REGISTER", "");
+	char *ok = mkmsg("SIP/2.0 200 OK", "ws-1", "1 REGISTER", "");
+	char *msg = mkmsg("MESSAGE sip:bob@example.com SIP/2.0", "ws-2",
+			  "2 MESSAGE", "hello over websocket");
+	size_t half = strlen(msg) / 2, cut;
+
+	strbuf_init(&cs);
+	strbuf_init(&ss);
+	strbuf_adds(&cs, up);
+	ws_frame(&cs, 1, 1, reg, strlen(reg), 1);
+	cut = cs.len + 3;	/* the first segment ends in the ping */
+	ws_frame(&cs, 1, 9, "ping", 4, 1);
+	ws_frame(&cs, 0, 1, msg, half, 1);		/* a fragmented message */
+	ws_frame(&cs, 1, 0, msg + half, strlen(msg) - half, 1);
+	strbuf_adds(&ss, acc);
+	ws_frame(&ss, 1, 1, ok, strlen(ok), 0);
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_tcp(&c, &C, &S, 0, F_SYN, NULL, 0);
+	cap_tcp(&c, &S, &C, 0, F_SYN | F_ACK, NULL, 0);
+	cap_tcp(&c, &C, &S, 1, F_ACK | F_PSH, cs.buf, cut);
+	cap_tcp(&c, &S, &C, 1, F_ACK | F_PSH, ss.buf, ss.len);
+	cap_tcp(&c, &C, &S, (uint32_t)(1 + cut), F_ACK | F_PSH, cs.buf + cut,
+		cs.len - cut);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 3);
+	check_msg(e, 0, "REGISTER sip:example.com SIP/2.0", 3,
+		  "192.0.2.10:40001", "198.51.100.20:8080", "WS");
+	check_msg(e, 1, "SIP/2.0 200 OK", 4, "198.51.100.20:8080",
+		  "192.0.2.10:40001", "WS");
+	check_msg(e, 2, "MESSAGE sip:bob@example.com SIP/2.0", 5,
+		  "192.0.2.10:40001", "198.51.100.20:8080", "WS");
+	ck_assert_int_eq(engine_message(e, 2, &rec, NULL), 0);
+	ck_assert(span_eq(rec.body, "hello over websocket"));
+	engine_free(e);
+	strbuf_free(&c.b);
+	strbuf_free(&cs);
+	strbuf_free(&ss);
+	free(reg);
+	free(ok);
+	free(msg);
+}
+END_TEST
+
+/* A capture cut in the middle of a packet keeps what came before and
+ * says so; random damage never crashes or loops. */
+START_TEST(test_damaged)
+{
+	struct cap c, d;
+	struct engine *e;
+	char *m = mkmsg("INVITE sip:bob@example.com SIP/2.0", "dmg",
+			"1 INVITE", "v=0\r\n");
+	char *err;
+	uint32_t seed = 12345;
+	size_t i, k, p;
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_udp(&c, &A, &B, m, strlen(m), NULL);
+	cap_tcp(&c, &A, &B, 1, F_ACK, m, strlen(m));
+	cap_udp(&c, &B, &A, m, strlen(m), NULL);
+	c.b.len -= 30;
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 2);
+	ck_assert(has_warning(e, "capture cut short after packet 2",
+			      UINT32_MAX));
+	engine_free(e);
+
+	for (i = 0; i < 300; i++) {
+		cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
+		d.b.len = 0;
+		strbuf_add(&d.b, c.b.buf, c.b.len);
+		for (k = 0; k < 1 + i % 8; k++) {
+			seed = seed * 1103515245u + 12345u;
+			p = 24 + (seed >> 8) % (d.b.len - 24);
+			d.b.buf[p] = (char)(seed >> 16);
+		}
+		if (i % 3 == 0)
+			d.b.len -= (seed >> 4) % (d.b.len - 24);
+		e = load(&d, &err);
+		if (e == NULL)
+			free(err);
+		engine_free(e);
+		strbuf_free(&d.b);
+	}
+	strbuf_free(&c.b);
+	free(m);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("pcap");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_probe);
+	tcase_add_test(tc, test_udp);
+	tcase_add_test(tc, test_links);
+	tcase_add_test(tc, test_unsupported_link);
+	tcase_add_test(tc, test_nano_and_pcapng);
+	tcase_add_test(tc, test_fragments);
+	tcase_add_test(tc, test_tcp_split_coalesced);
+	tcase_add_test(tc, test_tcp_reorder);
+	tcase_add_test(tc, test_tcp_lost);
+	tcase_add_test(tc, test_snaplen);
+	tcase_add_test(tc, test_tls);
+	tcase_add_test(tc, test_websocket);
+	tcase_add_test(tc, test_damaged);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
