@@ -120,8 +120,9 @@ check: deps-check
 	done; test $$fail = 0
 
 # Regenerates the golden files; review the diff like code.
-golden-update: all
+golden-update: all $(O)/tests/unit/check_panes
 	@SIPSNOOP=$(BIN) UPDATE=1 sh tests/golden/run.sh
+	@UPDATE=1 ./$(O)/tests/unit/check_panes
 
 valgrind: all $(UNIT_BIN)
 	@SIPSNOOP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $(BIN)" \

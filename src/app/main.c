@@ -456,7 +456,7 @@ main(int argc, char **argv)
 	    mode != MODE_REGISTRATIONS && mode != MODE_AUTO)
 		return main_bad_usage("%s", "--json goes with --list, --dialogs or --registrations");
 	if (mode == MODE_AUTO)
-		mode = (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) && !bo.json) ?
+		mode = (isatty(STDOUT_FILENO) && !bo.json) ?
 			       MODE_VIEW : MODE_LIST;
 	if (filter_expr != NULL) {
 		int col = 0;
