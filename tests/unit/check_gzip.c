@@ -1,0 +1,391 @@
+/* Unit tests for gzip input (source): compressed files and memory are
+ * inflated by their magic bytes, members one after another, damage and
+ * truncation keep what came before with a note the engine turns into a
+ * warning, and the inflate limit stops a gzip bomb. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef SIPSNOOP_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+#include "util.h"
+#include "source.h"
+#include "engine.h"
+
+#define CRLF "\r\n"
+
+static const char log_text[] =
+	"REGISTER sip:example.com SIP/2.0" CRLF
+	"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKgz1" CRLF
+	"From: <sip:alice@example.com>;tag=g1" CRLF
+	"To: <sip:alice@example.com>" CRLF
+	"Call-ID: gzip-1" CRLF
+	"CSeq: 1 REGISTER" CRLF
+	"Content-Length: 0" CRLF CRLF
+	"SIP/2.0 200 OK" CRLF
+	"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKgz1" CRLF
+	"From: <sip:alice@example.com>;tag=g1" CRLF
+	"To: <sip:alice@example.com>;tag=s1" CRLF
+	"Call-ID: gzip-1" CRLF
+	"CSeq: 1 REGISTER" CRLF
+	"Content-Length: 0" CRLF CRLF
+	"OPTIONS sip:example.com SIP/2.0" CRLF
+	"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKgz2" CRLF
+	"From: <sip:alice@example.com>;tag=g2" CRLF
+	"To: <sip:example.com>" CRLF
+	"Call-ID: gzip-2" CRLF
+	"CSeq: 1 OPTIONS" CRLF
+	"Content-Length: 0" CRLF CRLF;
+
+static char tmpdir[64];
+
+static char *
+tmpfile_with(const char *name, const void *p, size_t n)
+{
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	fclose(f);
+	return path;
+}
+
+static void
+setup(void)
+{
+	strcpy(tmpdir, "/tmp/sipsnoop-gz.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	source_set_inflate_limit(0);
+}
+
+#ifdef SIPSNOOP_HAVE_ZLIB
+
+/* Appends p[0..n) as one gzip member. */
+static void
+gz_member(struct strbuf *out, const void *p, size_t n)
+{
+	z_stream z;
+	unsigned char buf[4096];
+	int rc;
+
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8,
+				      Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)p;
+	z.avail_in = (unsigned)n;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof buf;
+		rc = deflate(&z, Z_FINISH);
+		strbuf_add(out, buf, sizeof buf - z.avail_out);
+	} while (rc == Z_OK);
+	ck_assert_int_eq(rc, Z_STREAM_END);
+	deflateEnd(&z);
+}
+
+static size_t
+count_records(struct engine *e)
+{
+	engine_run(e);
+	return msgindex_count(engine_index(e));
+}
+
+static int
+has_warning(const struct engine *e, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < engine_nwarnings(e); i++) {
+		if (strstr(engine_warning(e, i)->msg, needle) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* A gzipped log through source_open: the bytes are the log's, the file
+ * is read once and not mapped; the engine reads it as raw SIP. */
+START_TEST(test_file)
+{
+	struct strbuf gz;
+	struct source *src;
+	struct engine *e;
+	char *path, *err = NULL;
+
+	strbuf_init(&gz);
+	gz_member(&gz, log_text, sizeof log_text - 1);
+	path = tmpfile_with("trace.log.gz", gz.buf, gz.len);
+	src = source_open(path, &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_null(err);
+	ck_assert_int_eq(src->inflated, 1);
+	ck_assert_int_eq(src->mapped, 0);
+	ck_assert_ptr_null(src->note);
+	ck_assert_uint_eq(src->len, sizeof log_text - 1);
+	ck_assert_int_eq(memcmp(src->data, log_text, src->len), 0);
+	source_free(src);
+
+	e = engine_new();
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	ck_assert_str_eq(engine_file(e, 0)->fmt->name, "raw");
+	ck_assert_uint_eq(count_records(e), 3);
+	ck_assert_str_eq(engine_str(e, msgindex_get(engine_index(e), 2)->call_id),
+			 "gzip-2");
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	engine_free(e);
+	free(path);
+	strbuf_free(&gz);
+}
+END_TEST
+
+/* cat a.gz b.gz: every member is read; zero padding after the last is
+ * ignored quietly, other bytes with a note. */
+START_TEST(test_members)
+{
+	struct strbuf gz;
+	struct source *src;
+	size_t cut = 200;
+
+	strbuf_init(&gz);
+	gz_member(&gz, log_text, cut);
+	gz_member(&gz, log_text + cut, sizeof log_text - 1 - cut);
+	strbuf_add(&gz, "\0\0\0\0\0\0\0\0", 8);
+	src = source_from_mem("mem.gz", gz.buf, gz.len);
+	ck_assert_int_eq(src->inflated, 1);
+	ck_assert_ptr_null(src->note);
+	ck_assert_uint_eq(src->len, sizeof log_text - 1);
+	ck_assert_int_eq(memcmp(src->data, log_text, src->len), 0);
+	source_free(src);
+
+	strbuf_adds(&gz, "tape junk");
+	src = source_from_mem("mem.gz", gz.buf, gz.len);
+	ck_assert_uint_eq(src->len, sizeof log_text - 1);
+	ck_assert_ptr_nonnull(src->note);
+	ck_assert_ptr_nonnull(strstr(src->note, "17 bytes after the gzip data"));
+	source_free(src);
+	strbuf_free(&gz);
+}
+END_TEST
+
+/* A stream cut short keeps what was inflated; the engine warns, naming
+ * the problem, and reads the messages before the cut. */
+START_TEST(test_truncated)
+{
+	struct strbuf gz, big;
+	struct source *src;
+	struct engine *e;
+	char *err = NULL;
+	int i;
+
+	/* Enough text that the cut leaves whole messages before it. */
+	strbuf_init(&big);
+	for (i = 0; i < 200; i++)
+		strbuf_add(&big, log_text, sizeof log_text - 1);
+	strbuf_init(&gz);
+	gz_member(&gz, big.buf, big.len);
+	src = source_from_mem("cut.gz", gz.buf, gz.len / 2);
+	ck_assert_ptr_nonnull(src->note);
+	ck_assert_ptr_nonnull(strstr(src->note, "cut short"));
+	ck_assert_uint_gt(src->len, 0);
+	ck_assert_uint_lt(src->len, big.len);
+	ck_assert_int_eq(memcmp(src->data, big.buf, src->len), 0);
+	source_free(src);
+
+	e = engine_new();
+	ck_assert_int_eq(engine_add_mem(e, "cut.gz", gz.buf, gz.len / 2, NULL,
+					&err), 0);
+	ck_assert_uint_gt(count_records(e), 3);
+	ck_assert(has_warning(e, "gzip data is cut short"));
+	engine_free(e);
+
+	/* Nothing readable before the cut: refused, and the error says
+	 * why. */
+	e = engine_new();
+	ck_assert_int_eq(engine_add_mem(e, "head.gz", gz.buf, 12, NULL, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "no SIP messages found"));
+	ck_assert_ptr_nonnull(strstr(err, "cut short"));
+	free(err);
+	engine_free(e);
+	strbuf_free(&gz);
+	strbuf_free(&big);
+}
+END_TEST
+
+/* Damaged data: what was inflated before the damage is kept, with a
+ * note; never a crash, whatever the bytes. */
+START_TEST(test_corrupt)
+{
+	struct strbuf gz, bad;
+	struct source *src;
+	uint32_t seed = 7;
+	size_t i, k;
+
+	strbuf_init(&gz);
+	gz_member(&gz, log_text, sizeof log_text - 1);
+	strbuf_init(&bad);
+	strbuf_add(&bad, gz.buf, gz.len);
+	bad.buf[gz.len - 6] ^= 0x55;	/* the CRC */
+	src = source_from_mem("crc.gz", bad.buf, bad.len);
+	ck_assert_ptr_nonnull(src->note);
+	ck_assert_ptr_nonnull(strstr(src->note, "damaged"));
+	source_free(src);
+
+	/* A broken header (unknown method byte). */
+	bad.buf[2] = 9;
+	src = source_from_mem("hdr.gz", bad.buf, bad.len);
+	ck_assert_ptr_nonnull(src->note);
+	ck_assert_uint_eq(src->len, 0);
+	source_free(src);
+
+	for (i = 0; i < 500; i++) {
+		bad.len = 0;
+		strbuf_add(&bad, gz.buf, gz.len);
+		for (k = 0; k < 1 + i % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			bad.buf[10 + (seed >> 8) % (gz.len - 10)] ^=
+				(char)(1 + (seed >> 20) % 255);
+		}
+		src = source_from_mem("fuzz.gz", bad.buf, bad.len);
+		ck_assert_uint_le(src->len, 1 << 20);
+		source_free(src);
+	}
+	strbuf_free(&gz);
+	strbuf_free(&bad);
+}
+END_TEST
+
+/* A gzip bomb stops at the limit: source_open fails naming the file,
+ * bytes in memory are refused by the engine with the reason. */
+START_TEST(test_bomb)
+{
+	struct strbuf gz;
+	struct engine *e;
+	char *zeros, *path, *err = NULL;
+	size_t n = 8 << 20;
+
+	zeros = xcalloc(1, n);
+	strbuf_init(&gz);
+	gz_member(&gz, zeros, n);
+	free(zeros);
+	ck_assert_uint_lt(gz.len, 64 * 1024);
+	source_set_inflate_limit(1 << 20);
+	path = tmpfile_with("bomb.gz", gz.buf, gz.len);
+	ck_assert_ptr_null(source_open(path, &err));
+	ck_assert_ptr_nonnull(strstr(err, "bomb.gz: decompresses to more than "
+				      "1 MiB"));
+	free(err);
+	e = engine_new();
+	ck_assert_int_eq(engine_add_mem(e, "bomb.gz", gz.buf, gz.len, NULL, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "decompresses to more than"));
+	free(err);
+	engine_free(e);
+
+	/* Under the limit the same bytes are fine. */
+	source_set_inflate_limit(16 << 20);
+	{
+		struct source *src = source_open(path, &err);
+
+		ck_assert_ptr_nonnull(src);
+		ck_assert_uint_eq(src->len, n);
+		ck_assert_ptr_null(src->note);
+		source_free(src);
+	}
+	free(path);
+	strbuf_free(&gz);
+}
+END_TEST
+
+/* Only the magic bytes decide: a name ending in .gz is not enough, and
+ * a file that merely starts with 0x1f is left alone; an empty member is
+ * an empty input. */
+START_TEST(test_magic)
+{
+	struct strbuf gz;
+	struct source *src;
+	char *path, *err = NULL;
+
+	path = tmpfile_with("plain.log.gz", log_text, sizeof log_text - 1);
+	src = source_open(path, &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(src->inflated, 0);
+	ck_assert_uint_eq(src->len, sizeof log_text - 1);
+	source_free(src);
+	free(path);
+
+	src = source_from_mem("x", "\x1f", 1);
+	ck_assert_int_eq(src->inflated, 0);
+	ck_assert_uint_eq(src->len, 1);
+	source_free(src);
+
+	strbuf_init(&gz);
+	gz_member(&gz, "", 0);
+	src = source_from_mem("empty.gz", gz.buf, gz.len);
+	ck_assert_int_eq(src->inflated, 1);
+	ck_assert_uint_eq(src->len, 0);
+	ck_assert_ptr_nonnull(src->data);
+	ck_assert_ptr_null(src->note);
+	source_free(src);
+	strbuf_free(&gz);
+}
+END_TEST
+
+#else
+
+/* Without zlib a compressed input is refused with the reason. */
+START_TEST(test_no_zlib)
+{
+	static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03";
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	ck_assert_int_eq(engine_add_mem(e, "x.gz", gz, sizeof gz - 1, NULL,
+					&err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "without zlib"));
+	free(err);
+	engine_free(e);
+}
+END_TEST
+
+#endif
+
+int
+main(void)
+{
+	Suite *s = suite_create("gzip");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+#ifdef SIPSNOOP_HAVE_ZLIB
+	tcase_add_test(tc, test_file);
+	tcase_add_test(tc, test_members);
+	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_corrupt);
+	tcase_add_test(tc, test_bomb);
+	tcase_add_test(tc, test_magic);
+#else
+	tcase_add_test(tc, test_no_zlib);
+#endif
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
