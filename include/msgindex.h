@@ -49,6 +49,7 @@ struct msg {
 	uint8_t dir;		/* enum msg_dir */
 	uint8_t severity;	/* enum severity */
 	uint8_t time_prec;	/* fraction digits; bit 7 set: the log gave a date */
+	uint8_t facts;		/* the rules' own facts about it (rules.c) */
 };
 
 #define MSG_TIME_HAS_DATE 0x80

@@ -11,6 +11,9 @@
 
 struct engine;
 struct rules;
+struct msg;
+struct rd_record;
+struct sipmsg;
 
 /* Parses rule text; name is used in messages. Returns NULL when there were
  * errors; each error is appended to errs as "NAME:LINE: message\n". */
@@ -27,6 +30,12 @@ void rules_free(struct rules *r);
 /* Number of rules (for --check-rules reports). */
 size_t rules_count(const struct rules *r);
 
+/* Takes what rating needs about one message itself (credentials and their
+ * scheme, the log's own level) from the record and the message the engine
+ * has just parsed, into x->facts, so that rating never reads the message
+ * again. r may be NULL. Called by the engine for every record it indexes. */
+void rules_index_message(const struct rules *r, struct msg *x,
+			 const struct rd_record *rec, const struct sipmsg *m);
 /* Rates every message of dialog d: sets msg->severity, msg->rule and the
  * RECF_RETRANS flag, and the dialog's severity (worst, benign not a
  * failure) and auth (interned scheme name used, e.g. "NTLM"). Called again

@@ -505,6 +505,7 @@ engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *r
 					    engine_via_transport(&m);
 		x.transport = engine_intern_upper(e, tr);
 	}
+	rules_index_message(e->rules, &x, rec, &m);
 	sipmsg_clear(&m);
 
 	id = msgindex_append(e->ix, &x);

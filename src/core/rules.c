@@ -62,30 +62,22 @@ struct rules_rule {
 	size_t npreds, cappreds;
 };
 
-/* What a message says about itself, computed once per message and kept
- * across calls: rating is redone whenever a dialog grows, and parsing every
- * older message again each time would make long dialogs quadratic. */
-struct rules_facts {
-	uint64_t off;
-	uint64_t check;		/* hash of the record's ends: detects reuse */
-	uint64_t hash;		/* hash of the SIP text, for retransmissions */
-	uint32_t len;
-	uint32_t offered;	/* interned "Kerberos, NTLM", 0 when none */
-	uint32_t used;		/* interned scheme of the credentials */
-	uint16_t file;
-	uint8_t valid;
-	uint8_t creds;		/* the request carries credentials */
-	/* Dialog context as of the last rating of the dialog. */
-	uint8_t ctx_valid;
-	uint8_t answered, outcome, reply, after_cancel, retrans, creds_sent;
-	uint32_t answer_scheme;	/* scheme of the retry that answered */
-	uint32_t txn_scheme;	/* scheme of the request this answers */
-};
+/* What rating needs about a message itself, taken once while indexing
+ * (rules_index_message) and kept in msg->facts, one byte: rating a dialog
+ * again whenever it grows must not read its older messages again. */
+#define RULES_F_CREDS		0x01	/* a request with credentials */
+#define RULES_F_SCHEME_SHIFT	1	/* their enum auth_scheme, 4 bits */
+#define RULES_F_LEVEL_SHIFT	5	/* the log's level: severity + 1, 0 none */
+#define RULES_F_SCHEME(f)	((enum auth_scheme)(((f) >> 1) & 0x0f))
+#define RULES_F_LEVEL(f)	((int)((f) >> RULES_F_LEVEL_SHIFT) - 1)
 
-struct rules_cache {
-	const struct engine *e;
-	struct rules_facts *v;
-	size_t cap;
+/* The context of one message in its dialog, computed by each rating of the
+ * dialog and thrown away after it (explanations compute it again). */
+struct rules_ctx {
+	uint8_t answered, outcome, reply, after_cancel, retrans, creds_sent;
+	uint32_t used;		/* interned scheme of its own credentials */
+	uint32_t answer_scheme;	/* interned scheme of the retry that answered */
+	uint32_t txn_scheme;	/* interned scheme of the request this answers */
 };
 
 struct rules {
@@ -93,7 +85,6 @@ struct rules {
 	size_t nrules, caprules;
 	uint32_t maxcap;
 	pcre2_match_data *md;		/* shared: sized for the largest pattern */
-	struct rules_cache *cache;	/* mutable behind a const rules */
 };
 
 struct rules_parser;
@@ -101,7 +92,6 @@ struct rules_parser;
 static int rules_var_known(struct span);
 static void rules_check_captures(struct rules_parser *,
 				 const struct rules_rule *);
-static void rules_cache_free(struct rules_cache *);
 #include "msgindex.h"
 #include "auth.h"
 
@@ -869,7 +859,6 @@ rules_free(struct rules *r)
 	free(r->rules);
 	if (r->md != NULL)
 		pcre2_match_data_free(r->md);
-	rules_cache_free(r->cache);
 	free(r);
 }
 
@@ -1009,30 +998,6 @@ rules_check_captures(struct rules_parser *rp, const struct rules_rule *rule)
 	rp->line = saved;
 }
 
-static uint64_t
-rules_hash(uint64_t h, const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define RULES_HASH_INIT 0xcbf29ce484222325ULL
-
-static void
-rules_cache_free(struct rules_cache *c)
-{
-	if (c == NULL)
-		return;
-	free(c->v);
-	free(c);
-}
-
-
 /* Whether the request carries credentials; their scheme goes to out (the
  * scheme as written when auth does not know it). */
 static int
@@ -1056,80 +1021,98 @@ rules_credentials(const struct sipmsg *m, struct strbuf *out)
 	return 1;
 }
 
-static uint32_t
-rules_intern_buf(const struct engine *e, struct strbuf *sb)
+static int rules_level_severity(struct span);
+
+void
+rules_index_message(const struct rules *r, struct msg *x,
+		    const struct rd_record *rec, const struct sipmsg *m)
 {
-	if (sb->len == 0)
-		return 0;
-	return intern_add(engine_strings(e), sb->buf, sb->len);
+	const struct sip_header *h;
+	enum auth_scheme sch;
+	unsigned f = 0;
+	int lv = -1;
+
+	if (r == NULL)
+		return;
+	if (rec->kind == REC_DIAG) {
+		if ((h = sipmsg_find_name(m, "Severity", 0)) != NULL)
+			lv = rules_level_severity(h->value);
+		if (lv < 0)
+			lv = rules_level_severity(rec->diag_level);
+		f |= (unsigned)(lv + 1) << RULES_F_LEVEL_SHIFT;
+	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
+		sch = auth_credentials(m, NULL);
+		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
+	}
+	x->facts = (uint8_t)f;
 }
 
-/* Per-message facts; recomputed when the entry does not describe the same
- * record (ids change when the engine merges files by time, and a test may
- * run a new engine at the old one's address). */
-static struct rules_facts *
-rules_facts_get(const struct rules *r, const struct engine *e, uint32_t id)
+/* Interned name of the scheme of message id's credentials, 0 for none. A
+ * scheme auth does not know is named as written: read it again (rare). */
+static uint32_t
+rules_scheme_id(const struct engine *e, uint32_t id, const struct msg *msg)
 {
-	struct rules *rw = (struct rules *)(uintptr_t)r;
-	struct rules_cache *c;
-	struct rules_facts *f;
-	struct msg *msg = msgindex_get(engine_index(e), id);
-	struct span text;
+	enum auth_scheme sch = RULES_F_SCHEME(msg->facts);
+	struct intern *strs = engine_strings(e);
+	const char *name;
 	struct rd_record rec;
 	struct sipmsg m;
 	struct strbuf sb;
-	uint64_t check;
-	size_t old;
+	uint32_t sid = 0;
 
-	if ((c = rw->cache) == NULL)
-		c = rw->cache = xcalloc(1, sizeof *c);
-	if (c->e != e) {
-		if (c->cap > 0)
-			memset(c->v, 0, c->cap * sizeof *c->v);
-		c->e = e;
+	if (!(msg->facts & RULES_F_CREDS))
+		return 0;
+	if (sch != AUTH_NONE && sch != AUTH_OTHER) {
+		name = auth_scheme_name(sch);
+		return intern_add(strs, name, strlen(name));
 	}
-	if (id >= c->cap) {
-		old = c->cap;
-		c->v = xgrow(c->v, &c->cap, (size_t)id + 1, sizeof *c->v);
-		memset(c->v + old, 0, (c->cap - old) * sizeof *c->v);
-	}
-	f = &c->v[id];
-	text = engine_record_text(e, id);
-	check = rules_hash(RULES_HASH_INIT, text.p, text.n < 128 ? text.n : 128);
-	if (text.n > 128)
-		check = rules_hash(check, text.p + text.n - 128, 128);
-	if (f->valid && f->off == msg->off && f->file == msg->file &&
-	    f->len == msg->len && f->check == check)
-		return f;
-
-	memset(f, 0, sizeof *f);
-	f->off = msg->off;
-	f->file = msg->file;
-	f->len = msg->len;
-	f->check = check;
-	f->valid = 1;
 	if (engine_message(e, id, &rec, &m) != 0)
-		return f;
-	if (rec.kind == REC_SIP && m.kind != SIP_INVALID) {
-		f->hash = rules_hash(RULES_HASH_INIT, rec.start.p, rec.start.n);
-		f->hash = rules_hash(f->hash, "\n", 1);
-		f->hash = rules_hash(f->hash, rec.hdrs.p, rec.hdrs.n);
-		f->hash = rules_hash(f->hash, "\n", 1);
-		f->hash = rules_hash(f->hash, rec.body.p, rec.body.n);
-		if (f->hash == 0)
-			f->hash = 1;
-		strbuf_init(&sb);
-		auth_offered_names(&m, &sb);
-		f->offered = rules_intern_buf(e, &sb);
-		strbuf_reset(&sb);
-		if (m.kind == SIP_REQUEST && rules_credentials(&m, &sb)) {
-			f->creds = 1;
-			f->used = rules_intern_buf(e, &sb);
-		}
-		strbuf_free(&sb);
-	}
+		return 0;
+	strbuf_init(&sb);
+	if (rules_credentials(&m, &sb) && sb.len > 0)
+		sid = intern_add(strs, sb.buf, sb.len);
+	strbuf_free(&sb);
 	sipmsg_clear(&m);
-	return f;
+	return sid;
+}
+
+/* Whether two messages are the same SIP text (a retransmission). Only
+ * messages that agree on every indexed field get here, so the records are
+ * read again only for likely repeats. */
+static int
+rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
+{
+	struct rd_record ra, rb;
+
+	if (engine_message(e, a, &ra, NULL) != 0 ||
+	    engine_message(e, b, &rb, NULL) != 0)
+		return 0;
+	return ra.start.n == rb.start.n && ra.hdrs.n == rb.hdrs.n &&
+	    ra.body.n == rb.body.n &&
+	    memcmp(ra.start.p, rb.start.p, ra.start.n) == 0 &&
+	    memcmp(ra.hdrs.p, rb.hdrs.p, ra.hdrs.n) == 0 &&
+	    memcmp(ra.body.p, rb.body.p, ra.body.n) == 0;
+}
+
+/* The fields two copies of one message share. */
+static int
+rules_same_fields(const struct msg *x, const struct msg *y)
+{
+	return x->kind == y->kind && x->method == y->method &&
+	    x->cseq == y->cseq && x->status == y->status && x->src == y->src &&
+	    x->dir == y->dir && x->call_id == y->call_id && x->from == y->from &&
+	    x->to == y->to;
+}
+
+static size_t
+rules_fields_hash(const struct msg *x)
+{
+	uint64_t h;
+
+	h = ((uint64_t)x->method << 32 | x->cseq) * 0x9e3779b97f4a7c15ULL;
+	h ^= ((uint64_t)x->status << 40 | (uint64_t)x->kind << 32 | x->src) *
+	    0xc2b2ae3d27d4eb4fULL;
+	return (size_t)(h ^ h >> 29);
 }
 
 /* Transactions of a dialog, keyed by (method, CSeq number). */
@@ -1205,34 +1188,19 @@ rules_meth(struct rules_meth **v, size_t *n, size_t *cap, uint32_t method)
 	return &(*v)[(*n)++];
 }
 
-/* Earlier messages, for retransmissions: (hash, src, dir). */
-struct rules_seen {
-	uint64_t hash;
-	uint32_t src;
-	uint8_t dir;
-};
-
-/* Fills the context of every message of dialog d into its facts. */
+/* Fills ctx[i], the context of the i-th message of dialog d. */
 static void
-rules_dialog_context(const struct rules *r, const struct engine *e,
-		     const struct dialog *d)
+rules_dialog_context(const struct engine *e, const struct dialog *d,
+		     struct rules_ctx *ctx)
 {
 	struct msgindex *ix = engine_index(e);
 	size_t n = d->nmsgs, i, nm = 0, capm = 0, smask, j;
-	struct rules_facts **fv;
 	struct rules_txns txns;
 	struct rules_txn *t;
 	struct rules_meth *mv = NULL, *mt;
-	struct rules_seen *seen;
+	uint32_t *seen;		/* earlier distinct messages, by position + 1 */
 	struct msg *msg;
 	uint32_t cancel;
-
-	fv = xcalloc(n ? n : 1, sizeof *fv);
-	for (i = 0; i < n; i++)
-		fv[i] = rules_facts_get(r, e, d->msgs[i]);
-	/* rules_facts may have moved the cache; take the pointers again. */
-	for (i = 0; i < n; i++)
-		fv[i] = &r->cache->v[d->msgs[i]];
 
 	cancel = intern_lookup(engine_strings(e), "CANCEL", 6);
 	rules_txns_init(&txns, n);
@@ -1241,26 +1209,22 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 
 	/* Forward: transactions, credentials so far, CANCELs, repeats. */
 	for (i = 0; i < n; i++) {
-		struct rules_facts *f = fv[i];
+		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
-		f->answered = f->outcome = f->reply = 0;
-		f->after_cancel = f->retrans = f->creds_sent = 0;
-		f->answer_scheme = f->txn_scheme = 0;
-		f->ctx_valid = 1;
-
-		if (f->hash != 0) {
-			j = (size_t)(f->hash ^ (f->hash >> 29)) & smask;
+		memset(f, 0, sizeof *f);
+		if (msg->kind == MSG_REQUEST || msg->kind == MSG_RESPONSE) {
+			j = rules_fields_hash(msg) & smask;
 			for (;; j = (j + 1) & smask) {
-				if (seen[j].hash == 0) {
-					seen[j].hash = f->hash;
-					seen[j].src = msg->src;
-					seen[j].dir = msg->dir;
+				uint32_t k;
+
+				if (seen[j] == 0) {
+					seen[j] = (uint32_t)i + 1;
 					break;
 				}
-				if (seen[j].hash == f->hash &&
-				    seen[j].src == msg->src &&
-				    seen[j].dir == msg->dir) {
+				k = d->msgs[seen[j] - 1];
+				if (rules_same_fields(msgindex_get(ix, k), msg) &&
+				    rules_same_text(e, k, d->msgs[i])) {
 					f->retrans = 1;
 					break;
 				}
@@ -1279,7 +1243,8 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 		if (msg->cseq > mt->hi_cseq)
 			mt->hi_cseq = msg->cseq;
 		if (msg->kind == MSG_REQUEST) {
-			if (f->creds) {
+			if (msg->facts & RULES_F_CREDS) {
+				f->used = rules_scheme_id(e, d->msgs[i], msg);
 				t->scheme = f->used;
 				if (!mt->has_creds || msg->cseq < mt->creds_min)
 					mt->creds_min = msg->cseq;
@@ -1300,7 +1265,7 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 
 	/* Backward: was a challenge answered by a later request. */
 	for (i = n; i-- > 0;) {
-		struct rules_facts *f = fv[i];
+		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
 		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
@@ -1311,7 +1276,7 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 			f->answered = 1;
 			f->answer_scheme = mt->later_scheme;
 		}
-		if (msg->kind == MSG_REQUEST && f->creds) {
+		if (msg->kind == MSG_REQUEST && (msg->facts & RULES_F_CREDS)) {
 			if (!mt->later_creds || msg->cseq > mt->later_max)
 				mt->later_max = msg->cseq;
 			mt->later_creds = 1;
@@ -1321,7 +1286,7 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 
 	/* What each method finally got, and each request's reply. */
 	for (i = 0; i < n; i++) {
-		struct rules_facts *f = fv[i];
+		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
 		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
@@ -1343,7 +1308,6 @@ rules_dialog_context(const struct rules *r, const struct engine *e,
 	free(seen);
 	free(mv);
 	free(txns.v);
-	free(fv);
 }
 
 /* One message being rated or explained. */
@@ -1352,7 +1316,7 @@ struct rules_eval {
 	const struct engine *e;
 	uint32_t id;
 	struct msg *msg;
-	const struct rules_facts *f;
+	const struct rules_ctx *f;
 	int parsed;		/* 1 parsed, -1 could not be read */
 	struct rd_record rec;
 	struct sipmsg m;
@@ -1417,7 +1381,7 @@ static int
 rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 {
 	const struct msg *msg = ev->msg;
-	const struct rules_facts *f = ev->f;
+	const struct rules_ctx *f = ev->f;
 	const struct sip_header *h;
 	const char *s;
 	size_t i;
@@ -1526,22 +1490,6 @@ rules_level_severity(struct span s)
 	return -1;
 }
 
-static int
-rules_log_severity(struct rules_eval *ev, int fallback)
-{
-	const struct sip_header *h;
-	int s;
-
-	if (!rules_eval_parse(ev))
-		return fallback;
-	if ((h = sipmsg_find_name(&ev->m, "Severity", 0)) != NULL &&
-	    (s = rules_level_severity(h->value)) >= 0)
-		return s;
-	if ((s = rules_level_severity(ev->rec.diag_level)) >= 0)
-		return s;
-	return fallback;
-}
-
 /* Index (1-based) of the first rule matching ev's message, 0 for none. */
 static unsigned
 rules_first_match(struct rules_eval *ev)
@@ -1557,11 +1505,12 @@ rules_first_match(struct rules_eval *ev)
 
 static void
 rules_rate_one(const struct rules *r, struct engine *e, uint32_t id,
-	       const struct rules_facts *f)
+	       const struct rules_ctx *f)
 {
 	struct rules_eval ev;
 	const struct rules_rule *rule;
 	unsigned k;
+	int lv;
 	struct msg *msg = msgindex_get(engine_index(e), id);
 
 	memset(&ev, 0, sizeof ev);
@@ -1579,9 +1528,9 @@ rules_rate_one(const struct rules *r, struct engine *e, uint32_t id,
 		msg->severity = SEV_NONE;
 	else {
 		rule = &r->rules[k - 1];
-		msg->severity = rule->from_log ?
-		    (uint8_t)rules_log_severity(&ev, rule->severity) :
-		    rule->severity;
+		lv = RULES_F_LEVEL(msg->facts);
+		msg->severity = (uint8_t)(rule->from_log && lv >= 0 ? lv :
+		    rule->severity);
 	}
 	rules_eval_done(&ev);
 }
@@ -1604,6 +1553,7 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 {
 	struct dialog *dg = dialogs_get(engine_dialogs(e), d);
 	struct msgindex *ix = engine_index(e);
+	struct rules_ctx *ctx;
 	struct msg *msg;
 	size_t i;
 	int worst = SEV_NONE;
@@ -1620,25 +1570,35 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 		dg->severity = SEV_NONE;
 		return;
 	}
-	rules_dialog_context(r, e, dg);
+	ctx = xmalloc((dg->nmsgs ? dg->nmsgs : 1) * sizeof *ctx);
+	rules_dialog_context(e, dg, ctx);
 	for (i = 0; i < dg->nmsgs; i++) {
-		const struct rules_facts *f = &r->cache->v[dg->msgs[i]];
-
-		rules_rate_one(r, e, dg->msgs[i], f);
+		rules_rate_one(r, e, dg->msgs[i], &ctx[i]);
 		msg = msgindex_get(ix, dg->msgs[i]);
 		if (rules_dialog_rank(msg->severity) > rules_dialog_rank(worst))
 			worst = msg->severity;
-		if (f->creds && f->used != 0)
-			auth = f->used;
+		if (ctx[i].used != 0)
+			auth = ctx[i].used;
 	}
+	free(ctx);
 	dg->severity = (uint8_t)worst;
 	dg->auth = auth;
+}
+
+/* Without a dialog there is no context to speak of; whether a request got
+ * a reply is unknown, not "none". */
+static void
+rules_lone_context(const struct engine *e, uint32_t id, struct rules_ctx *f)
+{
+	memset(f, 0, sizeof *f);
+	f->reply = RULES_REPLY_UNKNOWN;
+	f->used = rules_scheme_id(e, id, msgindex_get(engine_index(e), id));
 }
 
 void
 rules_rate_message(const struct rules *r, struct engine *e, uint32_t id)
 {
-	struct rules_facts *f;
+	struct rules_ctx f;
 	struct msg *msg = msgindex_get(engine_index(e), id);
 
 	if (msg == NULL)
@@ -1648,15 +1608,8 @@ rules_rate_message(const struct rules *r, struct engine *e, uint32_t id)
 		msg->rule = 0;
 		return;
 	}
-	f = rules_facts_get(r, e, id);
-	/* Without a dialog there is no context to speak of; whether a
-	 * request got a reply is unknown, not "none". */
-	f->answered = f->outcome = 0;
-	f->reply = RULES_REPLY_UNKNOWN;
-	f->after_cancel = f->retrans = f->creds_sent = 0;
-	f->answer_scheme = f->txn_scheme = 0;
-	f->ctx_valid = 1;
-	rules_rate_one(r, e, id, f);
+	rules_lone_context(e, id, &f);
+	rules_rate_one(r, e, id, &f);
 }
 
 /* Explanations. */
@@ -1819,7 +1772,8 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		strbuf_adds(out, engine_str(ev->e, msg->call_id));
 		return;
 	case 10:	/* schemes */
-		strbuf_adds(out, engine_str(ev->e, ev->f->offered));
+		if (rules_eval_parse(ev))
+			auth_offered_names(&ev->m, out);
 		return;
 	case 11:	/* scheme */
 		sid = msg->kind == MSG_REQUEST ? ev->f->used :
@@ -1918,10 +1872,11 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	      struct strbuf *out)
 {
 	struct rules_eval ev;
-	struct rules_facts *f;
+	struct rules_ctx f, *ctx;
 	struct msg *msg;
 	const struct rules_rule *rule;
 	const struct dialog *dg;
+	size_t lo, hi, mid;
 
 	if (r == NULL || (msg = msgindex_get(engine_index(e), id)) == NULL ||
 	    id >= msgindex_count(engine_index(e)))
@@ -1931,20 +1886,34 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	rule = &r->rules[msg->rule - 1];
 	if (rule->explain == NULL || *rule->explain == '\0')
 		return;
-	f = rules_facts_get(r, e, id);
-	if (!f->ctx_valid) {
-		if (msg->dialog != NO_DIALOG &&
-		    (dg = dialogs_get(engine_dialogs(e), msg->dialog)) != NULL)
-			rules_dialog_context(r, e, dg);
-		f = &r->cache->v[id];
-		f->ctx_valid = 1;
+	/* The context is not kept: work out the dialog's again. */
+	dg = msg->dialog != NO_DIALOG ?
+	    dialogs_get(engine_dialogs(e), msg->dialog) : NULL;
+	rules_lone_context(e, id, &f);
+	if (dg != NULL && dg->nmsgs > 0) {
+		/* A dialog lists its messages in index order. */
+		lo = 0;
+		hi = dg->nmsgs;
+		while (lo + 1 < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (dg->msgs[mid] <= id)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (dg->msgs[lo] == id) {
+			ctx = xmalloc(dg->nmsgs * sizeof *ctx);
+			rules_dialog_context(e, dg, ctx);
+			f = ctx[lo];
+			free(ctx);
+		}
 	}
 	memset(&ev, 0, sizeof ev);
 	ev.r = r;
 	ev.e = e;
 	ev.id = id;
 	ev.msg = msg;
-	ev.f = f;
+	ev.f = &f;
 	ev.want_caps = 1;
 	/* Run the rule again for its captures; it matched when rated. */
 	(void)rules_rule_test(&ev, rule);
