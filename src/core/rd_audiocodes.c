@@ -4,8 +4,9 @@
  * to SIPInterface #2 (Teams) TLS TO(#3) SocketID(7) ----" (or "Outgoing ...
  * to ... from ...") with their lines joined by "#012", a long message
  * continued in the session's next records, each record ending in
- * "[Time:dd-mm@hh:mm:ss.mmm]". Messages are rebuilt per session and the
- * file converted into canonical records. */
+ * "[Time:dd-mm@hh:mm:ss.mmm]" (a collector that keeps the line breaks
+ * puts the message on the lines after the header instead). Messages are
+ * rebuilt per session and the file converted into canonical records. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -411,9 +412,9 @@ static int
 rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 {
 	const char *d = r->data, *m, *e, *q;
-	size_t p = r->pos, eol, next, i;
+	size_t p = r->pos, eol, next, i, n;
 	uint32_t line = r->line;
-	struct rd_ac_pending *tab, *pm;
+	struct rd_ac_pending *tab, *pm, *bare = NULL;
 	struct rd_ac_line l;
 	uint64_t tick = 0;
 	int in, found = 0;
@@ -423,10 +424,21 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 	for (; p < r->len; p = next, line++) {
 		eol = reader_line_end(r, p, &next);
 		if (!rd_ac_parse(d + p, eol - p, &l)) {
-			if (eol > p && !(eol - p == 1 && d[p] == '\r'))
+			if (bare != NULL && bare->used) {
+				/* A collector that kept the line breaks: the
+				 * message follows on lines of its own. */
+				n = eol - p;
+				if (n > 0 && d[eol - 1] == '\r')
+					n--;
+				strbuf_add(&bare->buf, d + p, n);
+				strbuf_add(&bare->buf, "\r\n", 2);
+				if (rd_ac_check(r, out, bare))
+					bare = NULL;
+			} else if (eol > p && !(eol - p == 1 && d[p] == '\r'))
 				r->stats.junk_lines++;
 			continue;
 		}
+		bare = NULL;
 		e = l.text.p + l.text.n;
 		m = memmem(l.text.p, l.text.n, "---- ", 5);
 		in = 0;
@@ -450,6 +462,9 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 			if ((size_t)(e - q) >= 4 && memcmp(q, "#012", 4) == 0)
 				q += 4;
 			rd_ac_decode(&pm->buf, q, (size_t)(e - q));
+			/* Nothing after the header: the lines come bare. */
+			if (q == e)
+				bare = pm;
 			rd_ac_check(r, out, pm);
 		} else if (pm != NULL && l.text.n > 0 && l.text.p[0] != '(') {
 			/* The next piece of the session's message; events

@@ -726,6 +726,25 @@ START_TEST(test_audiocodes)
 	span_is(run.rec[0].start, "SIP/2.0 180 Ringing");
 	run_done(&run);
 
+	/* A collector that kept the line breaks. */
+	run_str(&run, "audiocodes", "Nov 26 16:50:00 sbc [S=20] [SID=b] "
+	    "(N 5)  ---- Incoming SIP Message from 10.1.1.5:5060 to "
+	    "SIPInterface #0 (PBX) UDP TO(#0) SocketID(0) ----\n"
+	    "OPTIONS sip:sbc SIP/2.0\n"
+	    "Call-ID: n1\n"
+	    "Content-Length: 0\n"
+	    "\n"
+	    " [Time:26-11@16:50:00.100]\n"
+	    "Nov 26 16:50:01 host other: not the SBC\n");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	text_is(&run.rec[0], "OPTIONS sip:sbc SIP/2.0" CRLF "Call-ID: n1" CRLF
+	    "Content-Length: 0" CRLF CRLF);
+	span_is(run.rec[0].src, "10.1.1.5:5060");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 2);
+	run_done(&run);
+
 	run_str(&run, "audiocodes", "[S=1] (N 1) nothing\n");
 	ck_assert_int_eq(run.rc, -1);
 	run_done(&run);
