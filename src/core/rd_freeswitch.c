@@ -22,6 +22,8 @@
 /* Longest address "[v6]:port" and transport name kept. */
 #define RD_FS_ADDR 64
 #define RD_FS_PROTO 8
+#define RD_FS_DAY (INT64_C(86400) * 1000000)
+#define RD_FS_HALFDAY (RD_FS_DAY / 2)
 
 struct rd_fs_head {
 	enum msg_dir dir;
@@ -158,6 +160,28 @@ rd_fs_logline(const char *p, size_t n)
 	return 1;
 }
 
+/* The date and time of day of a FreeSWITCH log line (the caller checked
+ * its shape): *day is the day's first microsecond, *tod the rest. */
+static int
+rd_fs_logdate(const char *p, int64_t *day, int64_t *tod)
+{
+	int v[6], i, k;
+	static const int at[6] = { 0, 5, 8, 11, 14, 17 };
+	static const int w[6] = { 4, 2, 2, 2, 2, 2 };
+
+	for (i = 0; i < 6; i++) {
+		v[i] = 0;
+		for (k = 0; k < w[i]; k++)
+			v[i] = v[i] * 10 + (p[at[i] + k] - '0');
+	}
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return 0;
+	*day = time_from_civil(v[0], v[1], v[2], 0, 0, 0, 0);
+	*tod = time_from_civil(1970, 1, 1, v[3], v[4], v[5], 0);
+	return 1;
+}
+
 /* Content-Length value of header line p[0..n), or -1. */
 static long long
 rd_fs_clen_line(const char *p, size_t n)
@@ -213,6 +237,9 @@ rd_fs_probe(const char *p, size_t n)
 /* The reading of one block. */
 struct rd_fs_ctx {
 	struct reader *r;
+	int dated;		/* a log line gave the date: */
+	int64_t day;		/* its day */
+	int64_t tod;		/* and its time of day */
 	struct strbuf msg;	/* the message, rebuilt with CRLF */
 	size_t p;		/* next line to read */
 	uint32_t line;		/* its number */
@@ -322,8 +349,20 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 	c.p = r->pos;
 	c.line = r->line;
 	strbuf_init(&c.msg);
+	/* sofia-sip stamps a message with the time of day only; the
+	 * FreeSWITCH log lines around it give the date. Messages before the
+	 * first log line take its date too, so that a file's times all have
+	 * a date or none has. */
+	for (c.p = r->pos; c.p < r->len && !c.dated; c.p = next) {
+		s = rd_fs_line(&c, c.p, &next);
+		if (rd_fs_logline(s.p, s.n))
+			c.dated = rd_fs_logdate(s.p, &c.day, &c.tod);
+	}
+	c.p = r->pos;
 	while (c.p < r->len) {
 		s = rd_fs_line(&c, c.p, &next);
+		if (rd_fs_logline(s.p, s.n))
+			rd_fs_logdate(s.p, &c.day, &c.tod);
 		if (!rd_fs_stamp(s.p, s.n, &h)) {
 			/* FreeSWITCH's own log lines, sofia's debug output:
 			 * the normal content of the log, counted only. */
@@ -367,7 +406,16 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 		rd_raw_split(c.msg.buf, 0, c.msg.len, &rec, &has_cl);
 		rec.time = h.time;
 		rec.time_prec = 6;
-		rec.has_date = 0;
+		if (c.dated) {
+			/* The message may be on the other side of midnight
+			 * from the log line. */
+			if (h.time - c.tod < -RD_FS_HALFDAY)
+				rec.time += RD_FS_DAY;
+			else if (h.time - c.tod > RD_FS_HALFDAY)
+				rec.time -= RD_FS_DAY;
+			rec.time += c.day;
+			rec.has_date = 1;
+		}
 		rec.dir = h.dir;
 		if (h.dir == DIR_IN)
 			rec.src = (struct span){ h.addr, strlen(h.addr) };

@@ -601,9 +601,10 @@ START_TEST(test_fs_new)
 	b = &run.rec[1];
 	c = &run.rec[2];
 	ck_assert_uint_eq(a->line, 2);
-	ck_assert(a->time == civil(1970, 1, 1, 9, 15, 11, 204118));
+	/* The date comes from FreeSWITCH's log line, even after. */
+	ck_assert(a->time == civil(2025, 3, 11, 9, 15, 11, 204118));
 	ck_assert_int_eq(a->time_prec, 6);
-	ck_assert_int_eq(a->has_date, 0);
+	ck_assert_int_eq(a->has_date, 1);
 	ck_assert_int_eq(a->dir, DIR_IN);
 	span_is(a->src, "198.51.100.23:5060");
 	ck_assert_uint_eq(a->dst.n, 0);
@@ -690,6 +691,24 @@ START_TEST(test_fs_old)
 	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
 	ck_assert_uint_eq(run.r->nwarnings, 0);
 	run_done(&run);
+
+	/* sofia's stamp has no date: a log line gives it, across
+	 * midnight too. */
+	{
+		char *buf = xasprintf("2025-03-11 23:59:58.000000 [DEBUG] "
+		    "sofia.c:1 x\n%s", fs_old);
+
+		run_str(&run, "freeswitch", buf);
+		ck_assert_uint_eq(run.n, 2);
+		ck_assert(run.rec[0].time == civil(2025, 3, 11, 23, 59, 59,
+		    999999));
+		ck_assert_int_eq(run.rec[0].has_date, 1);
+		ck_assert(run.rec[1].time == civil(2025, 3, 12, 0, 0, 0,
+		    300000));
+		ck_assert_uint_eq(run.rec[1].line, 19);
+		run_done(&run);
+		free(buf);
+	}
 
 	/* Nothing but noise: no records, the transform says so. */
 	run_str(&run, "freeswitch", "2025-03-11 09:15:11.205000 [DEBUG] x\n");
