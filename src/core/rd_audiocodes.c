@@ -83,6 +83,83 @@ rd_ac_year(const char *p, size_t n)
 	return 0;
 }
 
+static const char *const rd_ac_months[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+/* "HH:MM:SS[.fff]" at p[at..n). */
+static int
+rd_ac_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
+    struct rd_record *rec)
+{
+	int h, mi, s, prec = 0;
+	long us = 0;
+	size_t i;
+
+	if (rd_ac_num(p, n, at, 2, &h) || at + 8 > n || p[at + 2] != ':' ||
+	    p[at + 5] != ':' || rd_ac_num(p, n, at + 3, 2, &mi) ||
+	    rd_ac_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 || s > 60)
+		return -1;
+	i = at + 8;
+	if (i < n && p[i] == '.') {
+		for (i++; i < n && rd_ac_digit(p[i]); i++) {
+			if (prec < 6) {
+				us = us * 10 + (p[i] - '0');
+				prec++;
+			}
+		}
+	}
+	for (i = (size_t)prec; i < 6; i++)
+		us *= 10;
+	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
+	rec->time_prec = prec;
+	rec->has_date = y != 0;
+	return 0;
+}
+
+/* The time of the syslog line itself, for records without a [Time:]
+ * tail: "2026-11-26T16:50:00.123456+00:00 host", "Nov 26 16:50:00 host",
+ * or the Syslog Viewer's "16:50:00.123: 192.0.2.50: NOTICE:". */
+static void
+rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
+{
+	size_t i = 0;
+	int y, mo, d, k;
+
+	if (n > 0 && p[0] == '<') {
+		while (i < n && i < 6 && p[i] != '>')
+			i++;
+		i++;
+	}
+	if (rd_ac_num(p, n, i, 4, &y) == 0 && i + 11 < n &&
+	    p[i + 4] == '-' && p[i + 7] == '-' &&
+	    (p[i + 10] == 'T' || p[i + 10] == ' ') &&
+	    rd_ac_num(p, n, i + 5, 2, &mo) == 0 &&
+	    rd_ac_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
+	    d >= 1 && d <= 31) {
+		rd_ac_clock(p, n, i + 11, y, mo, d, rec);
+		return;
+	}
+	if (i + 7 < n && p[i + 3] == ' ') {
+		for (k = 0; k < 12; k++) {
+			if (memcmp(p + i, rd_ac_months[k], 3) != 0)
+				continue;
+			i += 4;
+			if (p[i] == ' ')
+				i++;
+			if (rd_ac_num(p, n, i, 2, &d) == 0 && i + 2 < n &&
+			    p[i + 2] == ' ')
+				rd_ac_clock(p, n, i + 3, 0, k + 1, d, rec);
+			else if (rd_ac_num(p, n, i, 1, &d) == 0 &&
+			    i + 1 < n && p[i + 1] == ' ')
+				rd_ac_clock(p, n, i + 2, 0, k + 1, d, rec);
+			return;
+		}
+	}
+	rd_ac_clock(p, n, i, 0, 1, 1, rec);
+}
+
 /* "[Time:26-11@16:00:00.123]" at p[0..n). */
 static void
 rd_ac_time(const char *p, size_t n, int year, struct rd_record *rec)
@@ -162,6 +239,8 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 		if (e > q && e[-1] == ' ')
 			e--;
 	}
+	if (l->meta.time == TIME_NONE)
+		rd_ac_prefix_time(p, (size_t)(s - p), &l->meta);
 	l->text.p = q;
 	l->text.n = (size_t)(e - q);
 	return 1;

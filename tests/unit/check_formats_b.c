@@ -743,6 +743,19 @@ START_TEST(test_audiocodes)
 	span_is(run.rec[0].src, "10.1.1.5:5060");
 	ck_assert_uint_eq(run.rec[0].flags, 0);
 	ck_assert_uint_eq(run.r->stats.junk_lines, 2);
+	/* No [Time:] tail: the syslog line's own time. */
+	ck_assert(run.rec[0].time == civil(1970, 11, 26, 16, 50, 0, 0));
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	run_done(&run);
+
+	/* As the Syslog Viewer shows it. */
+	run_str(&run, "audiocodes", "16:50:02.125: 192.0.2.50: NOTICE: "
+	    "[S=21] [SID=c] " AC_OUT "#012ACK sip:x SIP/2.0#012Call-ID: n2"
+	    "#012#012\n");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == civil(1970, 1, 1, 16, 50, 2, 125000));
+	ck_assert_int_eq(run.rec[0].time_prec, 3);
+	span_is(run.rec[0].dst, "10.1.1.5:5060");
 	run_done(&run);
 
 	run_str(&run, "audiocodes", "[S=1] (N 1) nothing\n");
