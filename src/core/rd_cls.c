@@ -151,6 +151,35 @@ rd_cls_junk(struct reader *r, size_t to)
 	reader_advance(r, to);
 }
 
+/* The first "$$begin_record" or "$$end_record" in [q, lim); *is_end says
+ * which. memchr finds the rare '$' several times faster than memmem looks
+ * for a two-byte needle, and this runs over every byte of the log. */
+static const char *
+rd_cls_marker(const char *q, const char *lim, int *is_end)
+{
+	size_t rest;
+
+	while (lim - q >= 2 &&
+	    (q = memchr(q, '$', (size_t)(lim - q - 1))) != NULL) {
+		rest = (size_t)(lim - q);
+		if (q[1] == '$') {
+			if (rest >= sizeof rd_cls_end - 1 &&
+			    memcmp(q, rd_cls_end, sizeof rd_cls_end - 1) == 0) {
+				*is_end = 1;
+				return q;
+			}
+			if (rest >= sizeof rd_cls_begin - 1 &&
+			    memcmp(q, rd_cls_begin,
+			    sizeof rd_cls_begin - 1) == 0) {
+				*is_end = 0;
+				return q;
+			}
+		}
+		q++;
+	}
+	return NULL;
+}
+
 static int
 rd_cls_probe(const char *p, size_t n)
 {
@@ -177,12 +206,14 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 {
 	const char *d = r->data, *b, *e, *nb, *q;
 	size_t ls, head_end, p, eol, next, len, end, recend, hs = 0, he = 0;
-	size_t after, rest;
+	size_t after, nlines;
 	struct span local, val, peer = SPAN_NULL;
-	int in_sip = 0, got_body = 0;
+	int in_sip = 0, got_body = 0, is_end = 0, had_nl;
 
-	b = memmem(d + r->pos, r->len - r->pos, rd_cls_begin,
-	    sizeof rd_cls_begin - 1);
+	/* Stray "$$end_record" lines before the record are junk. */
+	b = d + r->pos;
+	while ((b = rd_cls_marker(b, d + r->len, &is_end)) != NULL && is_end)
+		b++;
 	if (b == NULL) {
 		rd_cls_junk(r, r->len);
 		return 0;
@@ -205,22 +236,11 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 	 * "$$" finds whichever comes first, so a log whose records never end
 	 * still reads in linear time. */
 	e = nb = NULL;
-	for (q = d + after; (size_t)(d + r->len - q) >= 2; q++) {
-		q = memmem(q, (size_t)(d + r->len - q), "$$", 2);
-		if (q == NULL)
-			break;
-		rest = (size_t)(d + r->len - q);
-		if (rest >= sizeof rd_cls_end - 1 &&
-		    memcmp(q, rd_cls_end, sizeof rd_cls_end - 1) == 0) {
-			e = q;
-			break;
-		}
-		if (rest >= sizeof rd_cls_begin - 1 &&
-		    memcmp(q, rd_cls_begin, sizeof rd_cls_begin - 1) == 0) {
-			nb = q;
-			break;
-		}
-	}
+	q = rd_cls_marker(d + after, d + r->len, &is_end);
+	if (q != NULL && is_end)
+		e = q;
+	else
+		nb = q;
 	if (e != NULL) {
 		end = (size_t)(e - d);
 		reader_line_end(r, end, &recend);
@@ -239,8 +259,13 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 	rec->start.p = d + after;
 	rec->body.p = d + end;
 	p = after;
+	/* Lines are counted on the way, so that only the body is scanned
+	 * again for them at the end. */
+	nlines = after > head_end;
 	while (p < end) {
 		eol = reader_line_end(r, p, &next);
+		had_nl = next > eol;
+		nlines += had_nl;
 		if (eol > end)
 			eol = end;
 		len = eol - p;
@@ -256,6 +281,7 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 			if (val.n == 1 && val.p[0] == '-' && next >= end)
 				rec->body.n = 0;
 			got_body = 1;
+			nlines -= had_nl;
 			break;
 		}
 		if (in_sip) {
@@ -325,6 +351,10 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 		rec->body.n = 0;
 	}
 	rec->len = recend - ls;
+	if (p <= recend) {
+		r->pos = p;
+		r->line += (uint32_t)nlines;
+	}
 	reader_advance(r, recend);
 	return 1;
 }

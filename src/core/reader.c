@@ -211,22 +211,42 @@ reader_line_end(const struct reader *r, size_t p, size_t *next)
 	return (size_t)(nl - r->data);
 }
 
+/* Sixteen bytes at a time: every byte of a log is counted once on its way
+ * through reader_advance(), so this runs over whole multi-GB files. */
+typedef unsigned char reader_v16 __attribute__((vector_size(16)));
+
+static size_t
+reader_count_nl(const char *p, size_t n)
+{
+	reader_v16 nl, acc, w;
+	size_t c = 0, i, k;
+
+	memset(&nl, '\n', sizeof nl);
+	while (n >= 16) {
+		/* A byte counter holds 255 matches at most. */
+		k = n / 16 < 255 ? n / 16 : 255;
+		memset(&acc, 0, sizeof acc);
+		for (i = 0; i < k; i++) {
+			memcpy(&w, p, sizeof w);
+			acc -= (reader_v16)(w == nl);
+			p += sizeof w;
+		}
+		n -= k * sizeof w;
+		for (i = 0; i < sizeof acc; i++)
+			c += acc[i];
+	}
+	for (; n > 0; n--)
+		c += *p++ == '\n';
+	return c;
+}
+
 void
 reader_advance(struct reader *r, size_t newpos)
 {
-	const char *p, *end, *nl;
-
 	if (newpos > r->len)
 		newpos = r->len;
-	if (newpos <= r->pos) {
-		r->pos = newpos;
-		return;
-	}
-	p = r->data + r->pos;
-	end = r->data + newpos;
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		r->line++;
-		p = nl + 1;
-	}
+	if (newpos > r->pos)
+		r->line += (uint32_t)reader_count_nl(r->data + r->pos,
+		    newpos - r->pos);
 	r->pos = newpos;
 }
