@@ -138,9 +138,10 @@ rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 	rec->has_date = dated;
 }
 
-/* Length of a full-log prefix "[date] LEVEL[pid][callid] file.c: " at the
- * start of line p[0..n), or 0 when the line has none. Fills rec's time
- * when rec is not NULL. */
+/* Length of a full-log prefix at the start of line p[0..n), or 0 when the
+ * line has none: "[date] VERBOSE[tid][callid] file.c: " (1.4 writes
+ * logger.c as the file) or "[date] LEVEL[tid][callid]: file.c:123 func: "
+ * for the other levels. Fills rec's time when rec is not NULL. */
 static size_t
 rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 {
@@ -171,6 +172,8 @@ rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 			return 0;
 		i = (size_t)(close - p) + 1;
 	}
+	if (i < n && p[i] == ':')
+		i++;
 	if (i >= n || p[i] != ' ')
 		return 0;
 	/* The source file, "chan_sip.c:" (newer versions add the line). */
@@ -485,7 +488,7 @@ static int
 rd_ast_next(struct reader *r, struct rd_record *rec)
 {
 	const char *d = r->data;
-	size_t p, eol, next, ms, lim, end, q, pl, junk;
+	size_t p, eol, next, ms = 0, lim, end, q, pl, junk;
 	struct rd_ast_head h;
 	int marked, closed;
 
