@@ -34,6 +34,54 @@ rd_cisco_num(const char *p, size_t n, size_t *i, int max, int *out)
 	return k > 0 ? 0 : -1;
 }
 
+/* An uptime stamp at p[i..n) (routers without a clock): "00:12:34.567: "
+ * (a time of day) or "1w2d: ", "2d03h: " (no time). Returns the length up
+ * to and including ": ", or 0. */
+static size_t
+rd_cisco_uptime(const char *p, size_t n, size_t i, struct rd_record *rec)
+{
+	size_t j = i;
+	int h, mi, s, prec = 0, k;
+	long us = 0;
+
+	if (rd_cisco_num(p, n, &j, 2, &h) == 0 && j - i == 2 && j < n &&
+	    p[j] == ':') {
+		j++;
+		if (rd_cisco_num(p, n, &j, 2, &mi) || j >= n || p[j++] != ':' ||
+		    rd_cisco_num(p, n, &j, 2, &s) || h > 23 || mi > 59 ||
+		    s > 60)
+			return 0;
+		if (j < n && p[j] == '.') {
+			for (j++; j < n && rd_cisco_digit(p[j]); j++) {
+				if (prec < 6) {
+					us = us * 10 + (p[j] - '0');
+					prec++;
+				}
+			}
+		}
+		if (j + 1 >= n || p[j] != ':' || p[j + 1] != ' ')
+			return 0;
+		if (rec != NULL) {
+			for (k = prec; k < 6; k++)
+				us *= 10;
+			rec->time = time_from_civil(1970, 1, 1, h, mi, s, us);
+			rec->time_prec = prec;
+			rec->has_date = 0;
+		}
+		return j + 2;
+	}
+	/* "1w2d", "2d03h", "3h45m". */
+	for (k = 0, j = i; k < 2; k++) {
+		if (rd_cisco_num(p, n, &j, 3, &h) || j >= n ||
+		    (p[j] != 'w' && p[j] != 'd' && p[j] != 'h' && p[j] != 'm'))
+			return 0;
+		j++;
+	}
+	if (j + 1 >= n || p[j] != ':' || p[j + 1] != ' ')
+		return 0;
+	return j + 2;
+}
+
 /* Length of the time stamp prefix of line p[0..n) up to and including the
  * ": " after it ("000123: *Nov 26 2026 16:00:00.123 UTC: "), or 0. Fills
  * rec's time when rec is not NULL. Without a year the month and day still
@@ -53,6 +101,8 @@ rd_cisco_prefix(const char *p, size_t n, struct rd_record *rec)
 		i = j + 2;
 	if (i < n && (p[i] == '*' || p[i] == '.'))
 		i++;
+	if (i < n && rd_cisco_digit(p[i]))
+		return rd_cisco_uptime(p, n, i, rec);
 	if (i + 4 > n)
 		return 0;
 	for (k = 0; k < 12; k++) {

@@ -88,8 +88,9 @@ rd_sipe_marker(const char *p, size_t n, const char *what, size_t wn,
 	if (rec != NULL)
 		rec->dir = q[0] == '>' ? DIR_OUT : DIR_IN;
 	q += 11;
-	kind = e - q >= 4 && memcmp(q, "SIP(", 4) == 0 ? RD_SIPE_SIP :
-	    RD_SIPE_OTHER;
+	/* "SIP(0x...)"; releases before 1.18 wrote "SIP - time". */
+	kind = e - q >= 4 && memcmp(q, "SIP", 3) == 0 && (q[3] == '(' ||
+	    q[3] == ' ') ? RD_SIPE_SIP : RD_SIPE_OTHER;
 	dash = memmem(q, (size_t)(e - q), " - ", 3);
 	if (rec != NULL && dash != NULL)
 		rd_sipe_time(dash + 3, (size_t)(e - dash - 3), rec);
@@ -111,12 +112,16 @@ rd_sipe_blank(const char *p, size_t n)
 static int
 rd_sipe_probe(const char *p, size_t n)
 {
+	static const char out[] = "MESSAGE START >>>>>>>>>> SIP";
+	static const char in[] = "MESSAGE START <<<<<<<<<< SIP";
+	const size_t len = sizeof out - 1;
 	const char *m;
 
-	m = memmem(p, n, "MESSAGE START >>>>>>>>>> SIP(", 28);
+	m = memmem(p, n, out, len);
 	if (m == NULL)
-		m = memmem(p, n, "MESSAGE START <<<<<<<<<< SIP(", 28);
-	if (m != NULL)
+		m = memmem(p, n, in, len);
+	if (m != NULL && (size_t)(p + n - m) > len && (m[len] == '(' ||
+	    m[len] == ' '))
 		return 95;
 	/* A log that starts with HTTP traffic (web ticket, autodiscover). */
 	if (memmem(p, n, "MESSAGE START >>>>>>>>>> ", 25) != NULL ||

@@ -373,6 +373,21 @@ START_TEST(test_cisco)
 	ck_assert(has_warning(&run, 1, "cut short"));
 	run_done(&run);
 
+	/* Routers without a clock stamp their uptime. */
+	run_str(&run, "cisco", "00:12:34.567: //-1/x/SIP/Msg/ccsipDisplayMsg:\n"
+	    "Received:\nOPTIONS sip:a@192.0.2.1 SIP/2.0\nCall-ID: u1\n\n"
+	    "001234: 1w2d: //-1/x/SIP/Msg/ccsipDisplayMsg:\nSent:\n"
+	    "SIP/2.0 200 OK\nCall-ID: u1\n\n");
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[0].time == civil(1970, 1, 1, 0, 12, 34, 567000));
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	ck_assert_int_eq(run.rec[0].dir, DIR_IN);
+	ck_assert(run.rec[1].time == TIME_NONE);
+	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
+	span_is(run.rec[1].hdrs, "Call-ID: u1");
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+
 	/* A ccsipDisplayMsg line without Sent:/Received: is not a message. */
 	run_str(&run, "cisco", "Nov 26 16:20:00.123: //-1/x/SIP/Msg/"
 	    "ccsipDisplayMsg:\nsomething else\n");
@@ -451,6 +466,19 @@ START_TEST(test_sipe)
 	ck_assert(run.rec[2].flags & RECF_TRUNCATED);
 	ck_assert(has_warning(&run, 26, "cut short"));
 	ck_assert_uint_ge(run.r->stats.junk_lines, 4);
+	run_done(&run);
+
+	/* Releases before 1.18: no connection pointer. */
+	static const char old[] = "MESSAGE START <<<<<<<<<< SIP - "
+	    "2026-11-26T16:20:00.1Z\nOPTIONS sip:a SIP/2.0\nCall-ID: o\n\n"
+	    "MESSAGE END <<<<<<<<<< SIP - 2026-11-26T16:20:00.1Z\n";
+	ck_assert_int_ge(reader_by_name("sipe")->probe(old, sizeof old - 1),
+	    90);
+	run_str(&run, "sipe", old);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert_int_eq(run.rec[0].dir, DIR_IN);
+	span_is(run.rec[0].hdrs, "Call-ID: o");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
 	run_done(&run);
 }
 END_TEST
