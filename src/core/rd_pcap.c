@@ -132,6 +132,7 @@ struct rd_pcap_stream {
 	size_t head, len, cap;
 	size_t scan;		/* bytes after head already searched */
 	size_t hend;		/* end of the head's header block, 0: unknown */
+	size_t need;		/* bytes of the head's message, once hend is */
 	uint32_t isn;		/* sequence number of the SYN */
 	uint64_t total;		/* stream bytes appended so far */
 	struct rd_pcap_seg *segs;
@@ -670,60 +671,53 @@ rd_pcap_ws_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 	return 1;
 }
 
-/* Whether a start line begins at d[i] (its line complete). */
-static int
-rd_pcap_start_at(const char *d, size_t avail, size_t i)
-{
-	const char *nl = memchr(d + i, '\n', avail - i);
-
-	return nl != NULL && rd_raw_is_start(d + i, (size_t)(nl - d) - i);
-}
-
 /* Looks for a start line at the beginning of a line, or of a segment (a
  * sender starts a message in a new segment; the bytes before may be the
- * end of a line we never saw); drops the bytes before it. Returns 1 when
- * found, 0 after dropping every complete line. */
+ * end of a line we never saw, and then the segment start wins); drops the
+ * bytes before it. Returns 1 when found, 0 after dropping every complete
+ * line. Each complete line is looked at once. */
 static int
 rd_pcap_tcp_resync(struct rd_pcap_stream *s)
 {
 	const char *d = s->buf + s->head, *nl;
-	size_t avail = s->len - s->head, i, eol, k, found = SIZE_MAX;
+	size_t avail = s->len - s->head, line = 0, eol, i, k;
 	uint64_t at = s->total - avail;
 
-	for (k = s->seghead; k < s->nsegs; k++) {
-		if (s->segs[k].at <= at)
-			continue;
-		i = (size_t)(s->segs[k].at - at);
-		if (i < avail && rd_pcap_start_at(d, avail, i)) {
-			found = i;
-			break;
-		}
+	/* Only a complete line can be a start line. */
+	if (s->scan >= avail ||
+	    memchr(d + s->scan, '\n', avail - s->scan) == NULL) {
+		s->scan = avail;
+		if (avail > RD_PCAP_LINE_MAX)
+			rd_pcap_consume(s, avail);
+		return 0;
 	}
-	i = 0;
-	while (i < avail && i < found) {
-		nl = memchr(d + i, '\n', avail - i);
-		if (nl == NULL)
-			break;
+	k = s->seghead;
+	while (line < avail &&
+	    (nl = memchr(d + line, '\n', avail - line)) != NULL) {
 		eol = (size_t)(nl - d);
-		/* A line that runs into the segment start loses to it. */
-		if (found != SIZE_MAX && found < eol)
-			break;
-		if (rd_raw_is_start(d + i, eol - i)) {
-			found = i;
-			break;
+		for (; k < s->nsegs && s->segs[k].at < at + eol; k++) {
+			if (s->segs[k].at <= at + line)
+				continue;
+			i = (size_t)(s->segs[k].at - at);
+			if (rd_raw_is_start(d + i, eol - i)) {
+				line = i;
+				goto found;
+			}
 		}
-		i = eol + 1;
-	}
-	if (found != SIZE_MAX) {
-		rd_pcap_consume(s, found);
-		s->resync = 0;
-		return 1;
+		if (rd_raw_is_start(d + line, eol - line))
+			goto found;
+		line = eol + 1;
 	}
 	/* Keep the last, incomplete line: it may become a start line. */
-	rd_pcap_consume(s, i);
+	rd_pcap_consume(s, line);
+	s->scan = s->len - s->head;
 	if (s->len - s->head > RD_PCAP_LINE_MAX)
 		rd_pcap_consume(s, s->len - s->head);
 	return 0;
+found:
+	rd_pcap_consume(s, line);
+	s->resync = 0;
+	return 1;
 }
 
 /* Cuts SIP messages out of the buffered bytes of a stream. */
@@ -807,11 +801,22 @@ rd_pcap_tcp_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 			}
 			return;
 		}
-		cl = rd_pcap_content_length(d, end);
-		need = cl < 0 ? SIZE_MAX : end + (size_t)cl;
+		if (s->hend == 0) {
+			cl = rd_pcap_content_length(d, end);
+			need = cl < 0 ? SIZE_MAX : end + (size_t)cl;
+		} else
+			need = s->need;
 		if (avail < need) {
+			/* Remembered: the header block is not read again
+			 * for every segment of a long body. */
 			s->hend = end;
-			if (avail > RD_PCAP_TCP_MAX || cl < 0) {
+			s->need = need;
+			if (need == SIZE_MAX) {
+				rd_pcap_tcp_flush(st, s);
+				s->resync = 1;
+				return;
+			}
+			if (avail > RD_PCAP_TCP_MAX) {
 				rd_pcap_tcp_flush(st, s);
 				s->resync = 1;
 			}
@@ -1126,6 +1131,8 @@ rd_pcap_ipv4(struct rd_pcap *st, const unsigned char *p, size_t n)
 	}
 	ihl = (size_t)(p[0] & 0x0f) * 4;
 	tot = rd_pcap_be16(p + 2);
+	if (tot == 0)
+		tot = n;	/* segmentation offload: the stack fills it later */
 	if (ihl < 20 || ihl > n || tot < ihl) {
 		st->skipped++;
 		return;
@@ -1421,7 +1428,13 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		if (rc != 1)
 			continue;
 		st->pkt++;
-		st->time = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		/* A damaged time stamp must not overflow. */
+		if (h->ts.tv_sec >= -100000000000LL &&
+		    h->ts.tv_sec <= 100000000000LL)
+			st->time = (int64_t)h->ts.tv_sec * 1000000 +
+			    h->ts.tv_usec;
+		else
+			st->time = TIME_NONE;
 		rd_pcap_packet(st, pkt, h->caplen);
 	}
 	rd_pcap_finish(st);
