@@ -140,26 +140,37 @@ rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 
 /* Length of a full-log prefix at the start of line p[0..n), or 0 when the
  * line has none: "[date] VERBOSE[tid][callid] file.c: " (1.4 writes
- * logger.c as the file) or "[date] LEVEL[tid][callid]: file.c:123 func: "
- * for the other levels. Fills rec's time when rec is not NULL. */
+ * logger.c as the file), "[date] LEVEL[tid][callid]: file.c:123 func: "
+ * for the other levels, or "[date] " alone on a console with timestamps
+ * on (asterisk.conf timestamp = yes). Fills rec's time when rec is not
+ * NULL. */
 static size_t
 rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 {
-	const char *close;
+	const char *dclose, *close;
+	struct rd_record t;
 	size_t i, lvl;
 
 	if (n < 4 || p[0] != '[')
 		return 0;
-	close = memchr(p, ']', n < 48 ? n : 48);
-	if (close == NULL)
+	dclose = memchr(p, ']', n < 48 ? n : 48);
+	if (dclose == NULL)
 		return 0;
-	i = (size_t)(close - p) + 1;
+	i = (size_t)(dclose - p) + 1;
 	if (i >= n || p[i] != ' ')
 		return 0;
 	for (i++, lvl = i; i < n && rd_ast_upper(p[i]); i++)
 		;
-	if (i == lvl || i >= n || p[i] != '[')
-		return 0;
+	if (i == lvl || i >= n || p[i] != '[') {
+		/* No level: a console timestamp, if it is a date. */
+		t.time = TIME_NONE;
+		rd_ast_date(p + 1, (size_t)(dclose - p) - 1, &t);
+		if (t.time == TIME_NONE)
+			return 0;
+		if (rec != NULL)
+			rd_ast_date(p + 1, (size_t)(dclose - p) - 1, rec);
+		return lvl;
+	}
 	/* The thread id, then an optional call id "[C-0000001a]". */
 	for (i++; i < n && rd_ast_digit(p[i]); i++)
 		;
@@ -187,7 +198,7 @@ rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 	if (i < n && p[i] == ' ')
 		i++;
 	if (rec != NULL)
-		rd_ast_date(p + 1, (size_t)(close - p) - 1, rec);
+		rd_ast_date(p + 1, (size_t)(dclose - p) - 1, rec);
 	return i;
 }
 

@@ -382,6 +382,42 @@ START_TEST(test_ast_junk_and_cut)
 }
 END_TEST
 
+/* asterisk.conf "timestamp = yes": console lines start with the date. */
+START_TEST(test_ast_console_timestamps)
+{
+	static const char s[] =
+		"[Mar 11 09:15:11] <--- Received SIP request (60 bytes) from "
+		"UDP:198.51.100.23:5060 --->\n"
+		"OPTIONS sip:asterisk@192.0.2.10 SIP/2.0" CRLF
+		"Call-ID: t1" CRLF CRLF
+		"\n"
+		"[Mar 11 09:15:11]     -- Executing [s@default:1] Answer\n"
+		"[Mar 11 09:15:12] \n"
+		"<--- SIP read from UDP:198.51.100.23:5060 --->\n"
+		"BYE sip:asterisk@192.0.2.10 SIP/2.0" CRLF
+		"Call-ID: t2" CRLF CRLF
+		"\n"
+		"<------------->\n"
+		"[Mar 11 09:15:12] --- (1 headers 0 lines) ---\n"
+		"[not a date] <--- SIP read from UDP:1.2.3.4:5060 --->\n";
+	struct run run;
+
+	run_str(&run, "asterisk", s);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[0].time == civil(1970, 3, 11, 9, 15, 11, 0));
+	ck_assert_uint_eq(run.rec[0].body.n, 0);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[1].line, 7);
+	ck_assert(run.rec[1].time == civil(1970, 3, 11, 9, 15, 12, 0));
+	span_is(run.rec[1].start, "BYE sip:asterisk@192.0.2.10 SIP/2.0");
+	ck_assert(strcmp(s + run.rec[1].off + run.rec[1].len, "[not a date] "
+	    "<--- SIP read from UDP:1.2.3.4:5060 --->\n") == 0);
+	/* Executing, and the line whose brackets hold no date. */
+	ck_assert_uint_eq(run.r->stats.junk_lines, 2);
+	run_done(&run);
+}
+END_TEST
+
 /* ------------------------------------------------------------ pjsua */
 
 static const char pjsua_log[] =
@@ -1061,6 +1097,7 @@ formats_a_suite(void)
 	tcase_add_test(tc, test_ast_console);
 	tcase_add_test(tc, test_ast_full_log);
 	tcase_add_test(tc, test_ast_junk_and_cut);
+	tcase_add_test(tc, test_ast_console_timestamps);
 	tcase_add_test(tc, test_pjsua);
 	tcase_add_test(tc, test_sipp);
 	tcase_add_test(tc, test_fs_new);
