@@ -833,6 +833,82 @@ START_TEST(test_tcp_lost)
 }
 END_TEST
 
+/* Segment k of the stream in all, cut at segs[]. */
+static void
+send_seg(struct cap *c, const struct strbuf *all, const size_t *segs,
+	 size_t k)
+{
+	cap_tcp(c, &A, &B, 42 + (uint32_t)segs[k], F_ACK, all->buf + segs[k],
+		segs[k + 1] - segs[k]);
+}
+
+/* Property: whatever the segmentation, a bounded reordering and
+ * duplicates, every message of a stream comes out whole and in order. */
+START_TEST(test_tcp_random)
+{
+	struct cap c;
+	struct engine *e;
+	struct rd_record rec;
+	struct strbuf all;
+	char *m, body[64];
+	size_t segs[400], nseg, i, n;
+	uint32_t seed = 99, iter;
+
+	for (iter = 0; iter < 60; iter++) {
+		strbuf_init(&all);
+		n = 1 + iter % 12;
+		for (i = 0; i < n; i++) {
+			snprintf(body, sizeof body, "body %zu of %u", i, iter);
+			m = mkmsg(i % 2 ? "SIP/2.0 200 OK" :
+				  "MESSAGE sip:bob@example.com SIP/2.0",
+				  "rand", "1 MESSAGE", body);
+			if (i % 3 == 1)
+				strbuf_adds(&all, "\r\n\r\n");	/* keep-alive */
+			strbuf_adds(&all, m);
+			free(m);
+		}
+		/* Random cut points, then swaps of neighbours. */
+		nseg = 0;
+		for (i = 0; i < all.len && nseg < 399; nseg++) {
+			segs[nseg] = i;
+			seed = seed * 1103515245u + 12345u;
+			i += 1 + (seed >> 8) % (iter % 3 == 0 ? 9 : 300);
+		}
+		segs[nseg] = all.len;
+		cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+		cap_tcp(&c, &A, &B, 41, F_SYN, NULL, 0);
+		for (i = 0; i < nseg; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 9) % 4 == 0 && i + 1 < nseg) {
+				/* this one after the next */
+				send_seg(&c, &all, segs, i + 1);
+				send_seg(&c, &all, segs, i);
+				i++;
+			} else
+				send_seg(&c, &all, segs, i);
+			if ((seed >> 13) % 5 == 0)	/* a retransmission */
+				send_seg(&c, &all, segs, i);
+		}
+		e = load_ok(&c);
+		if (count(e) != n)
+			ck_abort_msg("iteration %u: %zu messages, expected %zu",
+				     iter, count(e), n);
+		for (i = 0; i < n; i++) {
+			ck_assert_int_eq(engine_message(e, (uint32_t)i, &rec,
+							NULL), 0);
+			snprintf(body, sizeof body, "body %zu of %u", i, iter);
+			ck_assert(span_eq(rec.body, body));
+			ck_assert_uint_eq(msgindex_get(engine_index(e),
+						       (uint32_t)i)->flags &
+					  RECF_TRUNCATED, 0);
+		}
+		engine_free(e);
+		strbuf_free(&c.b);
+		strbuf_free(&all);
+	}
+}
+END_TEST
+
 /* A packet cut by the snap length: the UDP message is kept, truncated. */
 START_TEST(test_snaplen)
 {
@@ -1049,6 +1125,7 @@ main(void)
 	tcase_add_test(tc, test_tcp_split_coalesced);
 	tcase_add_test(tc, test_tcp_reorder);
 	tcase_add_test(tc, test_tcp_lost);
+	tcase_add_test(tc, test_tcp_random);
 	tcase_add_test(tc, test_snaplen);
 	tcase_add_test(tc, test_tls);
 	tcase_add_test(tc, test_websocket);
