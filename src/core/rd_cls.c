@@ -96,18 +96,26 @@ rd_cls_head(struct reader *r, const char *p, size_t n, struct rd_record *rec,
 			r->local_name[hn] = '\0';
 		}
 	}
-	colons = memmem(p, n, "::", 2);
-	if (colons != NULL)
+	for (colons = p; (colons = memchr(colons, ':', (size_t)(p + n -
+	    colons))) != NULL && colons + 1 < p + n && colons[1] != ':';
+	    colons++)
+		;
+	if (colons != NULL && colons + 1 < p + n)
 		rd_cls_time(colons + 2, (size_t)(p + n - colons - 2), rec);
 }
 
 /* Value of the "Name: value" line p[0..n) when its name is name. */
-static int
-rd_cls_field(const char *p, size_t n, const char *name, struct span *val)
-{
-	size_t nl = strlen(name);
+#define rd_cls_field(p, n, name, val) \
+	rd_cls_field1((p), (n), (name), sizeof(name) - 1, (val))
 
-	if (n < nl || strncasecmp(p, name, nl) != 0)
+static int
+rd_cls_field1(const char *p, size_t n, const char *name, size_t nl,
+    struct span *val)
+{
+
+	/* Most lines are none of the names: the first letter tells. */
+	if (n < nl || (p[0] | 0x20) != (name[0] | 0x20) ||
+	    strncasecmp(p, name, nl) != 0)
 		return 0;
 	p += nl;
 	n -= nl;
@@ -218,9 +226,9 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 		rd_cls_junk(r, r->len);
 		return 0;
 	}
-	ls = (size_t)(b - d);
-	while (ls > r->pos && d[ls - 1] != '\n')
-		ls--;
+	/* The record starts on the marker's line. */
+	q = memrchr(d + r->pos, '\n', (size_t)(b - d) - r->pos);
+	ls = q != NULL ? (size_t)(q - d) + 1 : r->pos;
 	rd_cls_junk(r, ls);
 
 	rec->off = ls;
