@@ -198,14 +198,19 @@ rd_linphone_head(const char *p, size_t n, struct rd_linphone_head *h)
 }
 
 /* Whether line p[0..n) starts with a log prefix shaped like pre[0..pn):
- * the same bytes, digits matching any digits (times, thread ids). */
+ * the same bytes, digits matching any digits (times, thread ids). The
+ * line of an empty message line may have lost the prefix's last space. */
 static int
 rd_linphone_same_prefix(const char *p, size_t n, const char *pre, size_t pn)
 {
 	size_t i;
 
-	if (pn == 0 || n < pn)
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (pn == 0 || n + 1 < pn || (n + 1 == pn && pre[pn - 1] != ' '))
 		return 0;
+	if (n < pn)
+		pn = n;
 	for (i = 0; i < pn; i++) {
 		if (p[i] == pre[i])
 			continue;
@@ -474,8 +479,12 @@ rd_linphone_transform(struct reader *r, struct strbuf *out, char **err)
 			if (prefixed) {
 				if (!same)
 					break;
-				lp += h.prefix;
-				ln -= h.prefix;
+				if (ln < h.prefix)
+					ln = 0;		/* an empty line */
+				else {
+					lp += h.prefix;
+					ln -= h.prefix;
+				}
 				if (ln > 0 && *lp == '\t') {
 					lp++;
 					ln--;

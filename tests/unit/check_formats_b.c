@@ -235,6 +235,32 @@ START_TEST(test_linphone_stream)
 	ck_assert_uint_ge(run.r->stats.junk_lines, 2);
 	run_done(&run);
 
+	{
+		static const char opt[] = "OPTIONS sip:a SIP/2.0" CRLF
+		    "Call-ID: e1" CRLF "Content-Length: 0" CRLF CRLF;
+		struct strbuf one;
+
+		/* logcat dropped the trailing space of the empty line. */
+		strbuf_init(&one);
+		snprintf(head, sizeof head, "channel [0x7bf7]: received [%zu] "
+		    "new bytes from [UDP://192.0.2.1:5060]:", sizeof opt - 1);
+		strbuf_addf(&one, LC("00.500") "%s\n", head);
+		strbuf_adds(&one, LC("00.500") "\tOPTIONS sip:a SIP/2.0\n"
+		    LC("00.500") "\tCall-ID: e1\n"
+		    LC("00.500") "\tContent-Length: 0\n");
+		strbuf_adds(&one, "2026-11-26 16:10:00.500 12678-12690/"
+		    "org.linphone I/Linphone:\n");
+		strbuf_adds(&one, LC("00.501") "channel [0x7bf7]: ending recv "
+		    "background task\n");
+		run_fmt(&run, "linphone", one.buf, one.len);
+		ck_assert_uint_eq(run.n, 1);
+		text_is(&run.rec[0], opt);
+		ck_assert_uint_eq(run.rec[0].flags, 0);
+		ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+		run_done(&run);
+		strbuf_free(&one);
+	}
+
 	/* The stream ends inside a message: kept, flagged, warned. */
 	run_fmt(&run, "linphone", sb.buf, sb.len - 12);
 	ck_assert_uint_eq(run.n, 4);
