@@ -437,22 +437,40 @@ rd_ast_split(const char *d, size_t ms, size_t lim, int closed,
 	return lim;
 }
 
+/* Whether line p[0..n) carries Asterisk's logger prefix with a level,
+ * "[date] LEVEL[tid]", not only a console timestamp. */
+static int
+rd_ast_logger_line(const char *p, size_t n, size_t pl)
+{
+	const char *close;
+
+	if (pl == 0)
+		return 0;
+	close = memchr(p, ']', pl);
+	return close != NULL && (size_t)(close - p) + 2 < pl &&
+	    rd_ast_upper(close[2]);
+}
+
 static int
 rd_ast_probe_kind(const char *p, size_t n, int pj)
 {
 	size_t i = 0, eol, pl, next, eol2;
 	const char *nl;
 	struct rd_ast_head h;
-	int heads = 0;
+	int heads = 0, others = 0, logged = 0;
 
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
 		next = nl != NULL ? eol + 1 : n;
 		pl = rd_ast_prefix(p + i, eol - i, NULL);
-		if (rd_ast_head(p + i + pl, eol - i - pl, &h) &&
-		    (h.kind == RD_AST_PJ_RX || h.kind == RD_AST_PJ_TX) ==
-		    (pj != 0)) {
+		logged += rd_ast_logger_line(p + i, eol - i, pl);
+		if (!rd_ast_head(p + i + pl, eol - i - pl, &h))
+			;
+		else if ((h.kind == RD_AST_PJ_RX || h.kind == RD_AST_PJ_TX) !=
+		    (pj != 0))
+			others++;
+		else {
 			heads++;
 			nl = memchr(p + next, '\n', n - next);
 			eol2 = nl != NULL ? (size_t)(nl - p) : n;
@@ -461,7 +479,14 @@ rd_ast_probe_kind(const char *p, size_t n, int pj)
 		}
 		i = next;
 	}
-	return heads > 0 ? 60 : 0;
+	if (heads > 0)
+		return 60;
+	/* An Asterisk full log whose SIP debug starts further in than the
+	 * probe looks: a guess just above the threshold, which any format
+	 * that recognises its own lines beats. */
+	if (!pj && others == 0 && logged >= 3)
+		return 35;
+	return 0;
 }
 
 static int

@@ -210,17 +210,42 @@ rd_fs_clen_line(const char *p, size_t n)
 	return v;
 }
 
+/* Whether line p[0..n) is a FreeSWITCH log line with its microseconds and
+ * level: "2025-03-11 09:15:11.204118 [DEBUG] " (1.10 adds the idle CPU,
+ * "97.33% ", before the level). */
+static int
+rd_fs_logline_strict(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 30 || !rd_fs_logline(p, n) || p[19] != '.')
+		return 0;
+	for (i = 20; i < 26; i++) {
+		if (!rd_fs_digit(p[i]))
+			return 0;
+	}
+	if (p[26] != ' ')
+		return 0;
+	for (i = 27; i < n && i < 36 && p[i] != '['; i++) {
+		if (!rd_fs_digit(p[i]) && p[i] != '.' && p[i] != '%' &&
+		    p[i] != ' ')
+			return 0;
+	}
+	return i < n && p[i] == '[';
+}
+
 static int
 rd_fs_probe(const char *p, size_t n)
 {
 	size_t i = 0, eol, next, eol2;
 	const char *nl;
-	int stamps = 0;
+	int stamps = 0, logged = 0;
 
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
 		next = nl != NULL ? eol + 1 : n;
+		logged += rd_fs_logline_strict(p + i, eol - i);
 		if (rd_fs_stamp(p + i, eol - i, NULL)) {
 			stamps++;
 			nl = memchr(p + next, '\n', n - next);
@@ -231,7 +256,11 @@ rd_fs_probe(const char *p, size_t n)
 		}
 		i = next;
 	}
-	return stamps > 0 ? 50 : 0;
+	if (stamps > 0)
+		return 50;
+	/* A FreeSWITCH log whose siptrace starts further in than the probe
+	 * looks: a guess just above the threshold. */
+	return logged >= 3 ? 35 : 0;
 }
 
 /* The reading of one block. */

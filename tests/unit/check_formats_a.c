@@ -1058,6 +1058,57 @@ probe_dir(const char *dir)
 	return files;
 }
 
+/* A full log whose SIP debug starts after the probe's window is still
+ * taken for what it is: its log lines say so, a little above the
+ * threshold. */
+START_TEST(test_late_start)
+{
+	struct strbuf sb;
+	struct run run;
+	int j;
+
+	strbuf_init(&sb);
+	for (j = 0; j < 200; j++)
+		strbuf_addf(&sb, "[2025-03-11 09:15:%02d.000] VERBOSE[2281]"
+		    "[C-00000001] pbx.c:     -- Executing [%d@default:1] "
+		    "NoOp(\"SIP/1001-00000001\", \"\") in new stack\n",
+		    j % 60, j);
+	ck_assert_uint_gt(sb.len, 8192);
+	strbuf_adds(&sb, "[2025-03-11 09:16:00.000] VERBOSE[2281] chan_sip.c: "
+	    "\n<--- SIP read from UDP:198.51.100.23:5060 --->\n" REG_MSG
+	    "\n<------------->\n");
+	ck_assert_ptr_eq(reader_probe(sb.buf, sb.len),
+	    reader_by_name("asterisk"));
+	ck_assert_int_eq(reader_by_name("asterisk")->probe(sb.buf, 8192), 35);
+	run_all(&run, "asterisk", sb.buf, sb.len);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 200);
+	run_done(&run);
+
+	strbuf_reset(&sb);
+	for (j = 0; j < 200; j++)
+		strbuf_addf(&sb, "2025-03-11 09:15:11.%06d 98.10%% [DEBUG] "
+		    "switch_core_state_machine.c:%d (sofia/internal/1001) "
+		    "State EXECUTE\n", j, 600 + j);
+	strbuf_adds(&sb, "recv 120 bytes from udp/[198.51.100.23]:5060 at "
+	    "09:15:12.000000:\n" DASHES "\n" "OPTIONS sip:x SIP/2.0\n"
+	    "Call-ID: late\nContent-Length: 0\n\n");
+	ck_assert_ptr_eq(reader_probe(sb.buf, sb.len),
+	    reader_by_name("freeswitch"));
+	run_all(&run, "freeswitch", sb.buf, sb.len);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == civil(2025, 3, 11, 9, 15, 12, 0));
+	run_done(&run);
+
+	/* Two such lines are not enough. */
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "[2025-03-11 09:15:11.000] VERBOSE[1] pbx.c: a\n"
+	    "[2025-03-11 09:15:11.000] VERBOSE[1] pbx.c: b\nplain text\n");
+	ck_assert_ptr_null(reader_probe(sb.buf, sb.len));
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(test_probes)
 {
 	static const char plain[] = "hello world\nthis is a README\n"
@@ -1110,6 +1161,7 @@ formats_a_suite(void)
 	tcase_add_loop_test(tf, test_fixture_restart, 0, NFIXTURES);
 	tcase_add_loop_test(tf, test_fixture_prefixes, 0, NFIXTURES);
 	tcase_add_test(tf, test_probes);
+	tcase_add_test(tf, test_late_start);
 	suite_add_tcase(s, tf);
 	return s;
 }
