@@ -143,6 +143,7 @@ source_set_inflate_limit(size_t max)
 	source_inflate_max = max;
 }
 
+#ifdef SIPSNOOP_HAVE_ZLIB
 static size_t
 source_inflate_limit(void)
 {
@@ -159,7 +160,6 @@ source_inflate_limit(void)
 	return (size_t)lim;
 }
 
-#ifdef SIPSNOOP_HAVE_ZLIB
 /* Whether p[0..n) is all zero bytes (padding after the last member). */
 static int
 source_all_zero(const unsigned char *p, size_t n)
