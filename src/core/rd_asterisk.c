@@ -1,7 +1,11 @@
 /* rd_asterisk: Asterisk's SIP debug output, on the console or in a full log
  * file: chan_sip ("sip set debug on") and res_pjsip_logger ("pjsip set
  * logger on") blocks. Both formats read both kinds of block, since one
- * Asterisk may run both channel drivers; they differ only in their probe. */
+ * Asterisk may run both channel drivers; they differ only in their probe.
+ * ast_verbose() writes a block in one piece, so in a full log only its
+ * first line carries the "[date] VERBOSE[tid] file.c: " prefix and the
+ * message lines after it are contiguous: records point into the file.
+ * (Logs forwarded through syslog, a prefix on every line, are not read.) */
 #include <string.h>
 
 #include "reader.h"
