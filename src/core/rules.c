@@ -1513,12 +1513,16 @@ rules_rate_one(const struct rules *r, struct engine *e, uint32_t id,
 	int lv;
 	struct msg *msg = msgindex_get(engine_index(e), id);
 
-	memset(&ev, 0, sizeof ev);
+	/* Not a memset: ev holds a parsed message and captures (kilobytes)
+	 * that only an explanation fills. */
 	ev.r = r;
 	ev.e = e;
 	ev.id = id;
 	ev.msg = msg;
 	ev.f = f;
+	ev.parsed = 0;
+	ev.want_caps = 0;
+	ev.ncaps = 0;
 	msg->flags &= (uint16_t)~RECF_RETRANS;
 	if (f->retrans)
 		msg->flags |= RECF_RETRANS;
