@@ -481,10 +481,25 @@ rd_ac_head(const char *m, const char *e, int in, struct rd_record *rec)
 static int
 rd_ac_probe(const char *p, size_t n)
 {
+	struct rd_ac_line l;
+	const char *nl;
+	size_t i = 0, eol, recs = 0;
+
 	if (memmem(p, n, rd_ac_in, sizeof rd_ac_in - 1) != NULL ||
 	    memmem(p, n, rd_ac_out, sizeof rd_ac_out - 1) != NULL)
 		return memmem(p, n, "[S=", 3) != NULL ? 95 : 60;
-	return 0;
+	/* Only other events in the first kilobytes: a syslog of session
+	 * records is still the SBC's. */
+	while (i < n) {
+		nl = memchr(p + i, '\n', n - i);
+		eol = nl != NULL ? (size_t)(nl - p) : n;
+		if (rd_ac_parse(p + i, eol - i, &l) && l.sid.n > 0)
+			recs++;
+		if (nl == NULL)
+			break;
+		i = eol + 1;
+	}
+	return recs >= 3 ? 40 : 0;
 }
 
 static int

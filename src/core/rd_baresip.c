@@ -176,6 +176,9 @@ rd_baresip_probe(const char *p, size_t n)
 	}
 	strbuf_free(&a);
 	strbuf_free(&b);
+	/* Only the start-up banner so far. */
+	if (score == 0 && n >= 9 && memcmp(p, "baresip v", 9) == 0)
+		score = 40;
 	return score;
 }
 

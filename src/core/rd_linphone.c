@@ -238,6 +238,13 @@ rd_linphone_probe(const char *p, size_t n)
 			return 95;
 		c = le;
 	}
+	/* No message in the first kilobytes (a long start-up): the stack's
+	 * own log lines, which no SIP header carries. */
+	if (memmem(p, n, "Core:belle-sip:", 15) != NULL ||
+	    memmem(p, n, "[belle-sip] ", 12) != NULL ||
+	    memmem(p, n, "bellesip_", 9) != NULL ||
+	    memmem(p, n, "belle_sip_", 10) != NULL)
+		return 40;
 	return 0;
 }
 

@@ -116,6 +116,7 @@ rd_sipe_probe(const char *p, size_t n)
 	static const char in[] = "MESSAGE START <<<<<<<<<< SIP";
 	const size_t len = sizeof out - 1;
 	const char *m;
+	int k;
 
 	m = memmem(p, n, out, len);
 	if (m == NULL)
@@ -127,7 +128,13 @@ rd_sipe_probe(const char *p, size_t n)
 	if (memmem(p, n, "MESSAGE START >>>>>>>>>> ", 25) != NULL ||
 	    memmem(p, n, "MESSAGE START <<<<<<<<<< ", 25) != NULL)
 		return 60;
-	return 0;
+	/* Only the plugin's start-up lines so far: "(16:20:00) sipe: ". */
+	for (k = 0, m = p; k < 3 && m < p + n; k++, m += 8) {
+		m = memmem(m, (size_t)(p + n - m), ") sipe: ", 8);
+		if (m == NULL)
+			break;
+	}
+	return k == 3 && m != NULL ? 40 : 0;
 }
 
 /* Drops one line end (what sipe adds after the body) from d[start..end). */

@@ -1049,6 +1049,28 @@ START_TEST(test_probes)
 	    "MESSAGE START here\n====================\n[S=1] (N 1) x\n";
 	size_t k;
 
+	static const struct {
+		const char *fmt, *text;
+	} startup[] = {
+		/* Long start-ups: no message in the first kilobytes, only
+		 * the tool's own log lines. */
+		{ "linphone", "[2026-11-26 16:00:00:001][Message]Core:"
+		    "belle-sip: belle_sip_stack_new()\n" },
+		{ "sipe", "(16:20:00) sipe: sipe_core_allocate\n"
+		    "(16:20:00) sipe: sipe_cert_crypto_init\n"
+		    "(16:20:00) sipe: transport_connect\n" },
+		{ "baresip", "baresip v3.10.1 Copyright (C) 2010 - 2024\n" },
+		{ "audiocodes", "[S=1] [SID=3c:61:1] (N 1) (lgr_flow)(1) a\n"
+		    "[S=2] [SID=3c:61:1] (N 2) (lgr_flow)(2) b\n"
+		    "[S=3] [SID=3c:61:2] (N 3) (lgr_sbc)(3) c\n" },
+	};
+	const struct rd_format *f;
+
+	for (k = 0; k < sizeof startup / sizeof startup[0]; k++) {
+		f = reader_probe(startup[k].text, strlen(startup[k].text));
+		ck_assert_ptr_nonnull(f);
+		ck_assert_str_eq(f->name, startup[k].fmt);
+	}
 	probe_dir(TEST_DATA);
 	probe_dir(TEST_DATA "/fmt");
 	for (k = 0; k < NMINE; k++)
