@@ -141,6 +141,7 @@ struct rd_pcap_stream {
 	size_t nooo, capooo, ooobytes;
 	struct strbuf ws;	/* WebSocket message being assembled */
 	int ws_in;
+	int ws_deflate;		/* permessage-deflate seen (and warned) */
 	uint32_t ws_pkt;
 	int64_t ws_time;
 };
@@ -638,6 +639,12 @@ rd_pcap_ws_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 		return 0;
 	if (masked)
 		memcpy(key, d + hl - 4, 4);
+	if ((op == 1 || op == 2) && (d[0] & 0x40) && !s->ws_deflate) {
+		/* RSV1 on a data frame: permessage-deflate (RFC 7692). */
+		s->ws_deflate = 1;
+		reader_warn(st->r, st->pkt, "WebSocket messages of this "
+		    "connection are compressed (permessage-deflate), not read");
+	}
 	if (op == 1 || op == 2) {
 		if (s->ws_in && !rd_pcap_message(st, s->ws.buf, s->ws.len, 1,
 		    s->ws_pkt, s->ws_time, &s->src, s->sport, &s->dst, s->dport,
@@ -1450,10 +1457,22 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		    "");
 		ret = -1;
 	} else {
-		qsort(st->outs, st->nouts, sizeof *st->outs, rd_pcap_out_cmp);
-		for (i = 0; i < st->nouts; i++)
-			strbuf_add(out, st->recs.buf + st->outs[i].off,
-			    st->outs[i].len);
+		for (i = 1; i < st->nouts; i++) {
+			if (rd_pcap_out_cmp(&st->outs[i - 1], &st->outs[i]) > 0)
+				break;
+		}
+		if (i >= st->nouts && out->len == 0) {
+			/* Already in order (the usual case): no copy. */
+			strbuf_free(out);
+			*out = st->recs;
+			strbuf_init(&st->recs);
+		} else {
+			qsort(st->outs, st->nouts, sizeof *st->outs,
+			    rd_pcap_out_cmp);
+			for (i = 0; i < st->nouts; i++)
+				strbuf_add(out, st->recs.buf + st->outs[i].off,
+				    st->outs[i].len);
+		}
 		if (st->skipped > 0)
 			reader_warn(r, 0, "%zu of %u packets carry no SIP "
 			    "(skipped)", st->skipped, st->pkt);

@@ -1046,6 +1046,8 @@ START_TEST(test_websocket)
 	ws_frame(&cs, 1, 9, "ping", 4, 1);
 	ws_frame(&cs, 0, 1, msg, half, 1);		/* a fragmented message */
 	ws_frame(&cs, 1, 0, msg + half, strlen(msg) - half, 1);
+	/* RSV1: compressed with permessage-deflate, which is not read */
+	ws_frame(&cs, 1, 0x40 | 1, "\xf2\x48\xcd\xc9\xc9\x07\x00", 7, 1);
 	strbuf_adds(&ss, acc);
 	ws_frame(&ss, 1, 1, ok, strlen(ok), 0);
 	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
@@ -1065,6 +1067,7 @@ START_TEST(test_websocket)
 		  "192.0.2.10:40001", "198.51.100.20:8080", "WS");
 	ck_assert_int_eq(engine_message(e, 2, &rec, NULL), 0);
 	ck_assert(span_eq(rec.body, "hello over websocket"));
+	ck_assert(has_warning(e, "compressed (permessage-deflate)", 5));
 	engine_free(e);
 	strbuf_free(&c.b);
 	strbuf_free(&cs);
