@@ -5,7 +5,8 @@
  * turned into LF. Older sofia-sip (FreeSWITCH before 1.10) indents the
  * dash line and every message line by three spaces and closes the block
  * with another dash line; newer versions (FreeSWITCH 1.10 and later) write
- * both unindented and no closing line.
+ * both unindented and no closing line; drachtio's sofia-sip writes no dash
+ * line at all and puts its own date before the stamp.
  *
  * The indented layout puts a prefix on every line, so the messages are not
  * contiguous in the file: the format is a transform. Each message is
@@ -67,8 +68,30 @@ rd_fs_dashes(const char *p, size_t n, size_t indent)
 	return 1;
 }
 
+/* Length of a "2025-03-11 09:15:11.204118 " date at the start of line
+ * p[0..n), or 0: drachtio writes its log lines, the stamp among them, with
+ * one. */
+static size_t
+rd_fs_dateprefix(const char *p, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	size_t i;
+
+	if (n < sizeof shape)
+		return 0;
+	for (i = 0; i < sizeof shape - 1; i++) {
+		if (shape[i] == 'd' ? !rd_fs_digit(p[i]) : p[i] != shape[i])
+			return 0;
+	}
+	if (p[i] == '.')
+		for (i++; i < n && rd_fs_digit(p[i]); i++)
+			;
+	return i < n && p[i] == ' ' ? i + 1 : 0;
+}
+
 /* Parses "recv|send N bytes from|to PROTO/[ADDR]:PORT[...] at
- * HH:MM:SS.uuuuuu:" at p[0..n); h may be NULL. */
+ * HH:MM:SS.uuuuuu:" at p[0..n), after drachtio's date if there is one; h
+ * may be NULL. */
 static int
 rd_fs_stamp(const char *p, size_t n, struct rd_fs_head *h)
 {
@@ -78,6 +101,9 @@ rd_fs_stamp(const char *p, size_t n, struct rd_fs_head *h)
 	long us = 0;
 
 	n = rd_fs_rtrim(p, n);
+	k = rd_fs_dateprefix(p, n);
+	p += k;
+	n -= k;
 	if (n < 40 || p[n - 1] != ':')
 		return 0;
 	if (memcmp(p, "recv ", 5) == 0)
@@ -250,8 +276,10 @@ rd_fs_probe(const char *p, size_t n)
 			stamps++;
 			nl = memchr(p + next, '\n', n - next);
 			eol2 = nl != NULL ? (size_t)(nl - p) : n;
+			/* drachtio writes no dash line. */
 			if (next < n && (rd_fs_dashes(p + next, eol2 - next,
-			    0) || rd_fs_dashes(p + next, eol2 - next, 3)))
+			    0) || rd_fs_dashes(p + next, eol2 - next, 3) ||
+			    rd_raw_is_start(p + next, eol2 - next)))
 				return 95;
 		}
 		i = next;

@@ -768,6 +768,49 @@ START_TEST(test_fs_old)
 }
 END_TEST
 
+/* drachtio's sofia-sip: its own date before the stamp, no dash line. */
+START_TEST(test_fs_drachtio)
+{
+	static const char s[] =
+		"2025-03-11 23:59:59.999000 tport.c:2845 tport_wakeup() "
+		"tport_wakeup(0x559ab07bd730): events IN\n"
+		"2025-03-11 23:59:59.999843 recv 100 bytes from ws/"
+		"[203.0.113.7]:50604 at 23:59:59.999706:\n"
+		"MESSAGE sip:x@example.org SIP/2.0\n"
+		"Call-ID: d1\n"
+		"Content-Type: multipart/mixed;boundary=b\n"
+		"Content-Length: 9\n"
+		"\n"
+		"\n"
+		"--b--\n"
+		"2025-03-12 00:00:00.000100 send 60 bytes to ws/[203.0.113.7]"
+		":50604 at 00:00:00.000050:\n"
+		"SIP/2.0 200 OK\n"
+		"Call-ID: d1\n"
+		"Content-Length: 0\n"
+		"\n";
+	struct run run;
+
+	ck_assert_ptr_eq(reader_probe(s, sizeof s - 1),
+	    reader_by_name("freeswitch"));
+	run_str(&run, "freeswitch", s);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	ck_assert(run.rec[0].time == civil(2025, 3, 11, 23, 59, 59, 999706));
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	span_is(run.rec[0].transport, "WS");
+	span_is(run.rec[0].src, "203.0.113.7:50604");
+	/* The body starts with an empty line and keeps it. */
+	span_is(run.rec[0].body, CRLF "--b--" CRLF);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert(run.rec[1].time == civil(2025, 3, 12, 0, 0, 0, 50));
+	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
 /* Every byte sequence the fuzzer might try on a header line, cut at every
  * length: the readers stay inside the input. */
 START_TEST(test_cut_everywhere)
@@ -822,6 +865,7 @@ static const struct fixture fixtures[] = {
 	{ "sipp-new.log", "sipp", 11, 0, 0, 0 },
 	{ "freeswitch-new.log", "freeswitch", 11, 8, 0, 0 },
 	{ "freeswitch-old.log", "freeswitch", 11, 9, 0, 0 },
+	{ "freeswitch-drachtio.log", "freeswitch", 11, 18, 0, 0 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 
@@ -987,9 +1031,9 @@ is_ours(const char *fmt)
 	return 0;
 }
 
-/* Probes every file under dir: a file named "<format>-<variant>.ext"
- * whose format exists is recognised by that format's probe and by no
- * other; on any other file our probes stay silent. */
+/* Probes every file under dir: a fixture of ours ("<format>-<variant>.ext")
+ * is recognised by its format's probe and by no other; on any other file
+ * our probes stay silent. */
 static size_t
 probe_dir(const char *dir)
 {
@@ -1035,17 +1079,18 @@ probe_dir(const char *dir)
 		for (k = 0; reader_formats[k] != NULL; k++) {
 			const struct rd_format *f = reader_formats[k];
 
-			if (own == NULL && !is_ours(f->name))
+			/* Our fixtures: ours recognises it, every other
+			 * format stays silent. Other fixtures: ours stay
+			 * silent (their own probes are their tests'). */
+			if ((own == NULL || !is_ours(own->name)) &&
+			    !is_ours(f->name))
 				continue;
 			score = f->probe(src->data, src->len < 8192 ?
 			    src->len : 8192);
 			if (f == own)
 				ck_assert_msg(score >= 50, "%s: %s %d", name,
 				    f->name, score);
-			else if (own != NULL && is_ours(own->name))
-				ck_assert_msg(score == 0, "%s: %s %d", name,
-				    f->name, score);
-			else if (is_ours(f->name))
+			else
 				ck_assert_msg(score == 0, "%s: %s %d", name,
 				    f->name, score);
 		}
@@ -1153,6 +1198,7 @@ formats_a_suite(void)
 	tcase_add_test(tc, test_sipp);
 	tcase_add_test(tc, test_fs_new);
 	tcase_add_test(tc, test_fs_old);
+	tcase_add_test(tc, test_fs_drachtio);
 	tcase_add_test(tc, test_cut_everywhere);
 	suite_add_tcase(s, tc);
 
