@@ -3,7 +3,8 @@
  * protocol and addresses, "~~~~~~~~~~~~~~~~~~~~", the message, and a run
  * of "|" (sipdump_data_print()). The debugger module's dbg_sip_msg() writes
  * "----- START OF SIP message debug -----" blocks (message, header diffs,
- * body diffs, END line) into the log, with no time or addresses. */
+ * body diffs, END line) into the log, with no time or addresses; in a
+ * syslog file each block is one "#012"-joined line (kamailio-syslog). */
 #include <stdio.h>
 #include <string.h>
 
@@ -356,4 +357,228 @@ const struct rd_format rd_kamailio_format = {
 	.probe = rd_kamailio_probe,
 	.next = rd_kamailio_next,
 	.state_size = sizeof(struct rd_kamailio_state),
+};
+
+/* ------------------------------------------------------------ syslog */
+
+/* The debugger's blocks as a syslog file stores them: one line per log
+ * call, its line breaks written "#012" (and CR "#015") by rsyslog, so the
+ * message is rebuilt and the file converted into canonical records. */
+
+static const char *const rd_kamailio_months[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+static int
+rd_kamailio_num(const char *p, size_t n, size_t at, int w, int *out)
+{
+	int i, v = 0;
+
+	if (at + (size_t)w > n)
+		return -1;
+	for (i = 0; i < w; i++) {
+		if (p[at + (size_t)i] < '0' || p[at + (size_t)i] > '9')
+			return -1;
+		v = v * 10 + (p[at + (size_t)i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* "HH:MM:SS[.ffffff]" at p[at..n). */
+static void
+rd_kamailio_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
+    struct rd_record *rec)
+{
+	int h, mi, s, prec = 0;
+	long us = 0;
+	size_t i;
+
+	if (rd_kamailio_num(p, n, at, 2, &h) || at + 8 > n ||
+	    p[at + 2] != ':' || p[at + 5] != ':' ||
+	    rd_kamailio_num(p, n, at + 3, 2, &mi) ||
+	    rd_kamailio_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
+	    s > 60)
+		return;
+	i = at + 8;
+	if (i < n && p[i] == '.') {
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			if (prec < 6) {
+				us = us * 10 + (p[i] - '0');
+				prec++;
+			}
+		}
+	}
+	for (i = (size_t)prec; i < 6; i++)
+		us *= 10;
+	/* Without a year the month and day still order the records. */
+	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
+	rec->time_prec = prec;
+	rec->has_date = y != 0;
+}
+
+/* The syslog time at the start of line p[0..n): RFC 3339
+ * ("2026-11-26T16:00:00.123456+00:00") or BSD ("Nov 26 16:00:00"). */
+static void
+rd_kamailio_syslog_time(const char *p, size_t n, struct rd_record *rec)
+{
+	int y, mo, d, k;
+	size_t i;
+
+	if (rd_kamailio_num(p, n, 0, 4, &y) == 0 && n > 11 && p[4] == '-' &&
+	    p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
+	    rd_kamailio_num(p, n, 5, 2, &mo) == 0 &&
+	    rd_kamailio_num(p, n, 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
+	    d >= 1 && d <= 31) {
+		rd_kamailio_clock(p, n, 11, y, mo, d, rec);
+		return;
+	}
+	if (n < 15 || p[3] != ' ')
+		return;
+	for (k = 0; k < 12; k++) {
+		if (memcmp(p, rd_kamailio_months[k], 3) != 0)
+			continue;
+		i = p[4] == ' ' ? 5 : 4;
+		if (rd_kamailio_num(p, n, i, 2, &d) == 0 && p[i + 2] == ' ')
+			rd_kamailio_clock(p, n, i + 3, 0, k + 1, d, rec);
+		else if (rd_kamailio_num(p, n, i, 1, &d) == 0 &&
+		    p[i + 1] == ' ')
+			rd_kamailio_clock(p, n, i + 2, 0, k + 1, d, rec);
+		return;
+	}
+}
+
+/* Appends p[0..n) with rsyslog's "#ooo" escapes of control bytes undone:
+ * the message comes back byte for byte. */
+static void
+rd_kamailio_unescape(struct strbuf *out, const char *p, size_t n)
+{
+	const char *e = p + n, *h;
+
+	while (p < e) {
+		h = memchr(p, '#', (size_t)(e - p));
+		if (h == NULL) {
+			strbuf_add(out, p, (size_t)(e - p));
+			return;
+		}
+		strbuf_add(out, p, (size_t)(h - p));
+		if (e - h >= 4 && h[1] == '0' && h[2] >= '0' && h[2] <= '3' &&
+		    h[3] >= '0' && h[3] <= '7') {
+			strbuf_addc(out, (char)((h[2] - '0') * 8 + h[3] - '0'));
+			p = h + 4;
+		} else {
+			strbuf_addc(out, '#');
+			p = h + 1;
+		}
+	}
+}
+
+/* Where the START marker of a syslog line p[0..n) ends (after its dashes
+ * and the escaped line break), or NULL. */
+static const char *
+rd_kamailio_syslog_start(const char *p, size_t n)
+{
+	const char *m, *e = p + n;
+
+	m = memmem(p, n, rd_kamailio_dstart, sizeof rd_kamailio_dstart - 1);
+	if (m == NULL)
+		return NULL;
+	/* The marker starts a line of the log call: "#012" before it. */
+	while (m > p && m[-1] == '-')
+		m--;
+	if (m - p < 4 || memcmp(m - 4, "#012", 4) != 0)
+		return NULL;
+	m = memmem(m, (size_t)(e - m), "#012", 4);
+	return m != NULL ? m + 4 : e;
+}
+
+static int
+rd_kamailio_syslog_probe(const char *p, size_t n)
+{
+	const char *nl, *e = p + n;
+
+	while (p < e) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (rd_kamailio_syslog_start(p, (size_t)((nl != NULL ? nl :
+		    e) - p)) != NULL)
+			return 90;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static int
+rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
+    char **err)
+{
+	const char *d = r->data, *m, *le, *diff;
+	size_t p = r->pos, eol, next, lim;
+	uint32_t line = r->line;
+	struct strbuf msg;
+	struct rd_record rec;
+	int has_cl, found = 0;
+
+	(void)err;
+	strbuf_init(&msg);
+	for (; p < r->len; p = next, line++) {
+		eol = reader_line_end(r, p, &next);
+		m = rd_kamailio_syslog_start(d + p, eol - p);
+		if (m == NULL) {
+			if (eol > p)
+				r->stats.junk_lines++;
+			continue;
+		}
+		found = 1;
+		le = d + eol;
+		if (le > m && le[-1] == '\r')
+			le--;
+		memset(&rec, 0, sizeof rec);
+		rec.kind = REC_SIP;
+		rec.line = line;
+		rec.time = TIME_NONE;
+		rd_kamailio_syslog_time(d + p, eol - p, &rec);
+		/* The message runs to the header diffs marker; a syslog line
+		 * cut by the collector's size limit has none. */
+		diff = memmem(m, (size_t)(le - m), rd_kamailio_ddiffs,
+		    sizeof rd_kamailio_ddiffs - 1);
+		if (diff != NULL) {
+			while (diff > m && diff[-1] == '-')
+				diff--;
+			lim = (size_t)(diff - m);
+		} else {
+			lim = (size_t)(le - m);
+			rec.flags |= RECF_TRUNCATED;
+		}
+		strbuf_reset(&msg);
+		rd_kamailio_unescape(&msg, m, lim);
+		if (msg.len == 0)
+			strbuf_add(&msg, "", 0);
+		rd_raw_split(msg.buf, 0, msg.len, &rec, &has_cl);
+		if (diff == NULL)
+			rec.flags |= RECF_TRUNCATED;
+		/* start, hdrs and body are written back to back: hdrs keeps
+		 * the line ends around it so the record reads as the
+		 * message did. */
+		rec.hdrs.p = rec.start.p + rec.start.n;
+		rec.hdrs.n = (size_t)(rec.body.p - rec.hdrs.p);
+		if (rec.flags & RECF_TRUNCATED)
+			reader_warn(r, line, "message cut short (kept, flagged "
+			    "truncated)");
+		rd_canon_emit(out, &rec);
+	}
+	strbuf_free(&msg);
+	reader_advance(r, r->len);
+	return found ? 0 : -1;
+}
+
+const struct rd_format rd_kamailio_syslog_format = {
+	.name = "kamailio-syslog",
+	.desc = "Kamailio debugger blocks in a syslog file (#012-joined lines)",
+	.probe = rd_kamailio_syslog_probe,
+	.next = NULL,
+	.state_size = 0,
+	.transform = rd_kamailio_syslog_transform,
 };

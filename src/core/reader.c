@@ -19,6 +19,7 @@ extern const struct rd_format rd_linphone_format;
 extern const struct rd_format rd_cisco_format;
 extern const struct rd_format rd_sipe_format;
 extern const struct rd_format rd_kamailio_format;
+extern const struct rd_format rd_kamailio_syslog_format;
 extern const struct rd_format rd_baresip_format;
 extern const struct rd_format rd_audiocodes_format;
 extern const struct rd_format rd_sipp_format;
@@ -37,6 +38,7 @@ const struct rd_format *const reader_formats[] = {
 	&rd_cisco_format,
 	&rd_sipe_format,
 	&rd_kamailio_format,
+	&rd_kamailio_syslog_format,
 	&rd_baresip_format,
 	&rd_audiocodes_format,
 	&rd_sipp_format,

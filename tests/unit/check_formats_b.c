@@ -647,6 +647,53 @@ START_TEST(test_kamailio_debug)
 }
 END_TEST
 
+static const char kam_syslog[] =
+	"Nov 26 16:35:00 proxy1 kamailio[2820]: INFO: <core> started\n"	/* 1 */
+	"Nov 26 16:35:01 proxy1 kamailio[2831]: NOTICE: <script>: CONFIG "
+	"LINE 412#012------------------------- START OF SIP message debug "
+	"--------------------------#012OPTIONS sip:a SIP/2.0#015#012"
+	"Call-ID: y1#015#012Content-Type: text/plain#015#012#015#012"
+	"a#b#015#012------------------------------ SIP header diffs "
+	"-------------------------------#012#012-------------------------- "
+	"END OF SIP message debug ---------------------------#012#012\n"
+	"2026-11-26T16:35:02.123456+00:00 proxy1 kamailio[2831]: NOTICE: "
+	"<script>: CONFIG LINE 9#012------------------------- START OF SIP "
+	"message debug --------------------------#012SIP/2.0 200 OK#015#012"
+	"Call-ID: y1#015#012Content-Len\n";				/* 3 */
+
+START_TEST(test_kamailio_syslog)
+{
+	struct run run;
+
+	run_str(&run, "kamailio-syslog", kam_syslog);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	/* Byte for byte: CR and LF come back from #015 and #012, a '#'
+	 * that starts no escape stays. */
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0" CRLF "Call-ID: y1" CRLF
+	    "Content-Type: text/plain" CRLF CRLF "a#b" CRLF);
+	ck_assert(run.rec[0].time == civil(1970, 11, 26, 16, 35, 1, 0));
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	/* Cut by the collector's line limit. */
+	ck_assert_uint_eq(run.rec[1].line, 3);
+	ck_assert(run.rec[1].time == civil(2026, 11, 26, 16, 35, 2, 123456));
+	ck_assert_int_eq(run.rec[1].has_date, 1);
+	span_is(run.rec[1].start, "SIP/2.0 200 OK");
+	ck_assert(run.rec[1].flags & RECF_TRUNCATED);
+	ck_assert(has_warning(&run, 3, "cut short"));
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+	run_done(&run);
+
+	/* The stderr form is the other format's, and the other way round. */
+	ck_assert_int_eq(reader_by_name("kamailio")->probe(kam_syslog,
+	    sizeof kam_syslog - 1), 0);
+	ck_assert_int_eq(reader_by_name("kamailio-syslog")->probe(kam_debug,
+	    sizeof kam_debug - 1), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ baresip */
 
 START_TEST(test_baresip)
@@ -834,13 +881,15 @@ static const struct fixture fixtures[] = {
 	{ "sipe-pidgin.log", "sipe", 11 },
 	{ "kamailio-sipdump.txt", "kamailio", 11 },
 	{ "kamailio-debug.log", "kamailio", 11 },
+	{ "kamailio-syslog-rsyslog.log", "kamailio-syslog", 11 },
 	{ "baresip-trace.log", "baresip", 11 },
 	{ "audiocodes-syslog.log", "audiocodes", 11 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 
 static const char *const my_formats[] = {
-	"linphone", "cisco", "sipe", "kamailio", "baresip", "audiocodes",
+	"linphone", "cisco", "sipe", "kamailio", "kamailio-syslog", "baresip",
+	"audiocodes",
 };
 #define NMINE (sizeof my_formats / sizeof my_formats[0])
 
@@ -998,6 +1047,7 @@ probe_dir(const char *dir)
 	struct source *src;
 	char *path, *err = NULL;
 	const struct rd_format *f;
+	const char *want;
 	size_t k, fl;
 	int score;
 
@@ -1014,13 +1064,21 @@ probe_dir(const char *dir)
 			free(path);
 			continue;
 		}
+		/* Fixtures are named FORMAT-VARIANT: the longest format
+		 * name that fits. */
+		want = NULL;
+		for (k = 0; k < NMINE; k++) {
+			fl = strlen(my_formats[k]);
+			if (strncmp(de->d_name, my_formats[k], fl) == 0 &&
+			    de->d_name[fl] == '-' && (want == NULL ||
+			    fl > strlen(want)))
+				want = my_formats[k];
+		}
 		for (k = 0; k < NMINE; k++) {
 			f = reader_by_name(my_formats[k]);
-			fl = strlen(f->name);
 			score = f->probe(src->data, src->len < 8192 ?
 			    src->len : 8192);
-			if (strncmp(de->d_name, f->name, fl) == 0 &&
-			    de->d_name[fl] == '-') {
+			if (want != NULL && strcmp(want, f->name) == 0) {
 				ck_assert_msg(score >= 50, "%s: %s %d", path,
 				    f->name, score);
 				f = reader_probe(src->data, src->len);
@@ -1033,9 +1091,8 @@ probe_dir(const char *dir)
 		}
 		f = reader_probe(src->data, src->len < 8192 ? src->len : 8192);
 		if (f != NULL && mine(f->name))
-			ck_assert_msg(strncmp(de->d_name, f->name,
-			    strlen(f->name)) == 0, "%s taken for %s", path,
-			    f->name);
+			ck_assert_msg(want != NULL && strcmp(want, f->name) ==
+			    0, "%s taken for %s", path, f->name);
 		source_free(src);
 		free(path);
 	}
@@ -1131,6 +1188,7 @@ main(void)
 	tcase_add_test(tc, test_sipe);
 	tcase_add_test(tc, test_kamailio_dump);
 	tcase_add_test(tc, test_kamailio_debug);
+	tcase_add_test(tc, test_kamailio_syslog);
 	tcase_add_test(tc, test_baresip);
 	tcase_add_test(tc, test_audiocodes);
 	tcase_add_loop_test(tc, test_fixture_restart, 0, NFIXTURES);
