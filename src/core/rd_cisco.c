@@ -282,24 +282,21 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 	const char *d = r->data;
 	size_t p = r->pos, eol, next, junk = 0, msg = 0, lim, q, body0, avail;
 	size_t cl;
-	uint32_t line = r->line, first = 0;
 	enum msg_dir dir = DIR_UNKNOWN;
 	int has_cl;
 
+	/* A router's debug output mixes in other debug categories (ccapi,
+	 * voip, dialpeer): counted, not warned about, or the real problems
+	 * would drown. */
 	while (p < r->len) {
 		if (rd_cisco_head(d, r->len, p, &msg, &dir))
 			break;
 		eol = reader_line_end(r, p, &next);
-		if (!rd_cisco_blank(d + p, eol - p) && junk++ == 0)
-			first = line;
-		line++;
+		if (!rd_cisco_blank(d + p, eol - p))
+			junk++;
 		p = next;
 	}
-	if (junk != 0) {
-		r->stats.junk_lines += junk;
-		reader_warn(r, first, "skipped %zu line%s outside any SIP "
-		    "message", junk, junk == 1 ? "" : "s");
-	}
+	r->stats.junk_lines += junk;
 	reader_advance(r, p);
 	if (p >= r->len)
 		return 0;
