@@ -362,8 +362,11 @@ const struct rd_format rd_kamailio_format = {
 /* ------------------------------------------------------------ syslog */
 
 /* The debugger's blocks as a syslog file stores them: one line per log
- * call, its line breaks written "#012" (and CR "#015") by rsyslog, so the
- * message is rebuilt and the file converted into canonical records. */
+ * call, its line breaks written "#012" (and CR "#015") by rsyslog; or as
+ * journalctl shows them, every line of the block indented. The message is
+ * rebuilt and the file converted into canonical records. */
+
+static size_t rd_kamailio_journal_start(const char *, size_t);
 
 static const char *const rd_kamailio_months[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -503,6 +506,9 @@ rd_kamailio_syslog_probe(const char *p, size_t n)
 		if (rd_kamailio_syslog_start(p, (size_t)((nl != NULL ? nl :
 		    e) - p)) != NULL)
 			return 90;
+		if (rd_kamailio_journal_start(p, (size_t)((nl != NULL ? nl :
+		    e) - p)) != 0)
+			return 85;
 		if (nl == NULL)
 			break;
 		p = nl + 1;
@@ -510,22 +516,128 @@ rd_kamailio_syslog_probe(const char *p, size_t n)
 	return 0;
 }
 
+/* journalctl's layout: the block on lines of their own, each indented to
+ * where the log call's text began. Returns the indent of a START line, or
+ * 0. */
+static size_t
+rd_kamailio_journal_start(const char *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && p[k] == ' ')
+		k++;
+	if (k == 0 || k >= n || p[k] != '-' ||
+	    memmem(p + k, n - k, rd_kamailio_dstart,
+	    sizeof rd_kamailio_dstart - 1) == NULL)
+		return 0;
+	return k;
+}
+
+/* Splits the rebuilt message and appends it as a canonical record. */
+static void
+rd_kamailio_syslog_emit(struct reader *r, struct strbuf *out,
+    struct strbuf *msg, struct rd_record *rec, int cut)
+{
+	int has_cl;
+
+	if (msg->buf == NULL)
+		strbuf_add(msg, "", 0);
+	rd_raw_split(msg->buf, 0, msg->len, rec, &has_cl);
+	if (cut)
+		rec->flags |= RECF_TRUNCATED;
+	/* start, hdrs and body are written back to back: hdrs keeps the
+	 * line ends around it so the record reads as the message did. */
+	rec->hdrs.p = rec->start.p + rec->start.n;
+	rec->hdrs.n = (size_t)(rec->body.p - rec->hdrs.p);
+	if (rec->flags & RECF_TRUNCATED)
+		reader_warn(r, rec->line, "message cut short (kept, flagged "
+		    "truncated)");
+	rd_canon_emit(out, rec);
+}
+
+/* Reads a journalctl block whose START line (indented ind) is at p; its
+ * lines lose the indent and get CRLF back. Returns the offset after the
+ * block and counts its lines in *lines. */
+static size_t
+rd_kamailio_journal(struct reader *r, struct strbuf *out, size_t p,
+    size_t ind, struct rd_record *rec, uint32_t *lines)
+{
+	const char *d = r->data, *t, *diff;
+	size_t q, qe, next, n, i;
+	struct strbuf msg;
+	int state = 0;		/* 0 message, 1 diffs, 2 done */
+
+	strbuf_init(&msg);
+	reader_line_end(r, p, &q);
+	for (; q < r->len && state < 2; q = next) {
+		qe = reader_line_end(r, q, &next);
+		n = qe - q;
+		if (n > 0 && d[qe - 1] == '\r')
+			n--;
+		for (i = 0; i < ind && i < n && d[q + i] == ' '; i++)
+			;
+		/* A blank line of the message may have lost its indent. */
+		if (i < ind && !(i == n && state == 0))
+			break;
+		t = d + q + i;
+		n -= i;
+		(*lines)++;
+		if (state == 1) {
+			if (memmem(t, n, rd_kamailio_dend,
+			    sizeof rd_kamailio_dend - 1) != NULL)
+				state = 2;
+			continue;
+		}
+		diff = memmem(t, n, rd_kamailio_ddiffs,
+		    sizeof rd_kamailio_ddiffs - 1);
+		if (diff != NULL) {
+			while (diff > t && diff[-1] == '-')
+				diff--;
+			strbuf_add(&msg, t, (size_t)(diff - t));
+			state = 1;
+			continue;
+		}
+		strbuf_add(&msg, t, n);
+		strbuf_add(&msg, "\r\n", 2);
+	}
+	rd_kamailio_syslog_emit(r, out, &msg, rec, state == 0);
+	strbuf_free(&msg);
+	return q;
+}
+
 static int
 rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
     char **err)
 {
 	const char *d = r->data, *m, *le, *diff;
-	size_t p = r->pos, eol, next, lim;
-	uint32_t line = r->line;
+	size_t p = r->pos, eol, next, lim, ind, prev = r->len, preve = 0;
+	uint32_t line = r->line, more;
 	struct strbuf msg;
 	struct rd_record rec;
-	int has_cl, found = 0;
+	int found = 0;
 
 	(void)err;
 	strbuf_init(&msg);
-	for (; p < r->len; p = next, line++) {
+	for (; p < r->len; prev = p, preve = eol, p = next, line++) {
 		eol = reader_line_end(r, p, &next);
+		memset(&rec, 0, sizeof rec);
+		rec.kind = REC_SIP;
+		rec.line = line;
+		rec.time = TIME_NONE;
 		m = rd_kamailio_syslog_start(d + p, eol - p);
+		if (m == NULL && (ind = rd_kamailio_journal_start(d + p,
+		    eol - p)) != 0) {
+			/* The time is on the log call's first line. */
+			found = 1;
+			if (prev < p)
+				rd_kamailio_syslog_time(d + prev, preve - prev,
+				    &rec);
+			more = 0;
+			next = rd_kamailio_journal(r, out, p, ind, &rec, &more);
+			line += more;
+			eol = p;
+			continue;
+		}
 		if (m == NULL) {
 			if (eol > p)
 				r->stats.junk_lines++;
@@ -535,39 +647,20 @@ rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
 		le = d + eol;
 		if (le > m && le[-1] == '\r')
 			le--;
-		memset(&rec, 0, sizeof rec);
-		rec.kind = REC_SIP;
-		rec.line = line;
-		rec.time = TIME_NONE;
+		lim = le > m ? (size_t)(le - m) : 0;
 		rd_kamailio_syslog_time(d + p, eol - p, &rec);
 		/* The message runs to the header diffs marker; a syslog line
 		 * cut by the collector's size limit has none. */
-		diff = memmem(m, (size_t)(le - m), rd_kamailio_ddiffs,
+		diff = memmem(m, lim, rd_kamailio_ddiffs,
 		    sizeof rd_kamailio_ddiffs - 1);
 		if (diff != NULL) {
 			while (diff > m && diff[-1] == '-')
 				diff--;
 			lim = (size_t)(diff - m);
-		} else {
-			lim = (size_t)(le - m);
-			rec.flags |= RECF_TRUNCATED;
 		}
 		strbuf_reset(&msg);
 		rd_kamailio_unescape(&msg, m, lim);
-		if (msg.len == 0)
-			strbuf_add(&msg, "", 0);
-		rd_raw_split(msg.buf, 0, msg.len, &rec, &has_cl);
-		if (diff == NULL)
-			rec.flags |= RECF_TRUNCATED;
-		/* start, hdrs and body are written back to back: hdrs keeps
-		 * the line ends around it so the record reads as the
-		 * message did. */
-		rec.hdrs.p = rec.start.p + rec.start.n;
-		rec.hdrs.n = (size_t)(rec.body.p - rec.hdrs.p);
-		if (rec.flags & RECF_TRUNCATED)
-			reader_warn(r, line, "message cut short (kept, flagged "
-			    "truncated)");
-		rd_canon_emit(out, &rec);
+		rd_kamailio_syslog_emit(r, out, &msg, &rec, diff == NULL);
 	}
 	strbuf_free(&msg);
 	reader_advance(r, r->len);
@@ -576,7 +669,8 @@ rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
 
 const struct rd_format rd_kamailio_syslog_format = {
 	.name = "kamailio-syslog",
-	.desc = "Kamailio debugger blocks in a syslog file (#012-joined lines)",
+	.desc = "Kamailio debugger blocks in syslog (#012-joined lines) or "
+	    "journalctl output",
 	.probe = rd_kamailio_syslog_probe,
 	.next = NULL,
 	.state_size = 0,

@@ -688,6 +688,41 @@ START_TEST(test_kamailio_syslog)
 	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
 	run_done(&run);
 
+	/* As journalctl shows it: the block's lines indented. */
+	static const char journal[] =
+	    "Nov 26 16:35:03.250000 proxy1 kamailio[2831]: NOTICE: <script>: "
+	    "CONFIG LINE 412\n"
+	    "       ------------------------- START OF SIP message debug ---\n"
+	    "       BYE sip:a SIP/2.0\r\n"
+	    "       Call-ID: y2\n"
+	    "       Content-Length: 0\n"
+	    "\n"
+	    "       ------------------------------ SIP header diffs ---\n"
+	    "       ------------------------------- SIP body diffs ---\n"
+	    "       -------------------------- END OF SIP message debug ---\n"
+	    "Nov 26 16:35:04 proxy1 kamailio[2831]: INFO: next\n"
+	    "       ------------------------- START OF SIP message debug ---\n"
+	    "       ACK sip:a SIP/2.0\n"
+	    "Nov 26 16:35:05 proxy1 kamailio[2831]: INFO: cut\n";
+
+	ck_assert_int_ge(reader_by_name("kamailio-syslog")->probe(journal,
+	    sizeof journal - 1), 50);
+	ck_assert_int_eq(reader_by_name("kamailio")->probe(journal,
+	    sizeof journal - 1), 0);
+	run_str(&run, "kamailio-syslog", journal);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	text_is(&run.rec[0], "BYE sip:a SIP/2.0" CRLF "Call-ID: y2" CRLF
+	    "Content-Length: 0" CRLF CRLF);
+	ck_assert(run.rec[0].time == civil(1970, 11, 26, 16, 35, 3, 250000));
+	ck_assert_int_eq(run.rec[0].time_prec, 6);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[1].line, 11);
+	ck_assert(run.rec[1].time == civil(1970, 11, 26, 16, 35, 4, 0));
+	ck_assert(run.rec[1].flags & RECF_TRUNCATED);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 3);
+	run_done(&run);
+
 	/* The stderr form is the other format's, and the other way round. */
 	ck_assert_int_eq(reader_by_name("kamailio")->probe(kam_syslog,
 	    sizeof kam_syslog - 1), 0);
