@@ -545,6 +545,20 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 		pm = rd_ac_find(tab, l.sid);
 		if (m != NULL) {
 			found = 1;
+			/* The record may end the session's open message before
+			 * the new one's event "(N 123)" starts. */
+			if (pm != NULL && l.text.p[0] != '(') {
+				for (q = m; q > l.text.p && !(q[0] == '(' &&
+				    e - q > 3 && q[1] == 'N' && q[2] == ' ');
+				    q--)
+					;
+				while (q > l.text.p && q[-1] == ' ')
+					q--;
+				rd_ac_decode(&pm->buf, l.text.p, (size_t)(q -
+				    l.text.p));
+				if (rd_ac_check(r, out, pm))
+					pm = NULL;
+			}
 			/* A new message: one still open in the session was
 			 * cut short. */
 			if (pm != NULL)

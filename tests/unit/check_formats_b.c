@@ -864,6 +864,21 @@ START_TEST(test_audiocodes)
 	span_is(run.rec[0].start, "SIP/2.0 180 Ringing");
 	run_done(&run);
 
+	/* A record that ends one message and starts the next. */
+	run_str(&run, "audiocodes",
+	    AC("30", "t:1", AC_IN "#012SIP/2.0 200 OK#012Call-ID: m1#012"
+	    "Content-Length: 10#012#012v=0#012", "01.000")
+	    AC("31", "t:1", "o=-#012 " AC_OUT "#012ACK sip:x SIP/2.0#012"
+	    "Call-ID: m1#012Content-Length: 0#012#012", "01.100"));
+	ck_assert_uint_eq(run.n, 2);
+	text_is(&run.rec[0], "SIP/2.0 200 OK" CRLF "Call-ID: m1" CRLF
+	    "Content-Length: 10" CRLF CRLF "v=0" CRLF "o=-" CRLF);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[1].line, 2);
+	span_is(run.rec[1].start, "ACK sip:x SIP/2.0");
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	run_done(&run);
+
 	/* A collector that kept the line breaks. */
 	run_str(&run, "audiocodes", "Nov 26 16:50:00 sbc [S=20] [SID=b] "
 	    "(N 5)  ---- Incoming SIP Message from 10.1.1.5:5060 to "
