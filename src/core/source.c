@@ -202,9 +202,13 @@ source_gunzip(const unsigned char *in, size_t inlen, char **out,
 				free(buf);
 				return -1;
 			}
-			/* Logs compress about tenfold: start near that. */
-			want = cap == 0 ? (inlen < limit / 8 ? inlen * 8 : limit) :
-			    (cap < limit / 2 ? cap * 2 : limit);
+			/* Logs compress about tenfold: start near that, but
+			 * never reserve much before it is needed. */
+			if (cap == 0)
+				want = inlen < ((size_t)8 << 20) ? inlen * 8 :
+				    (size_t)64 << 20;
+			else
+				want = cap < limit / 2 ? cap * 2 : limit;
 			if (want < 65536 + len)
 				want = 65536 + len;
 			if (want > limit)
