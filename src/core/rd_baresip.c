@@ -211,6 +211,74 @@ rd_baresip_head(struct reader *r, size_t p, struct strbuf *a,
 	return rd_baresip_addrs(b->buf, b->len, NULL);
 }
 
+/* Addresses baresip lists at start-up as its own. */
+#define RD_BARESIP_LOCALS 16
+
+struct rd_baresip_locals {
+	struct span ip[RD_BARESIP_LOCALS];
+	size_t n;
+};
+
+/* Reads the start-up banner's "Local network addresses:" list (one
+ * "  eth0:  192.0.2.10" line each) when the log has it. */
+static void
+rd_baresip_find_locals(const struct reader *r, struct rd_baresip_locals *l)
+{
+	const char *d = r->data, *m, *c;
+	size_t p, eol, next, i, e;
+
+	l->n = 0;
+	m = memmem(d, r->len, "Local network addresses:", 24);
+	if (m == NULL)
+		return;
+	reader_line_end(r, (size_t)(m - d), &p);
+	for (; p < r->len && l->n < RD_BARESIP_LOCALS; p = next) {
+		eol = reader_line_end(r, p, &next);
+		e = eol;
+		while (e > p && (d[e - 1] == '\r' || d[e - 1] == ' '))
+			e--;
+		for (i = p; i < e && d[i] == ' '; i++)
+			;
+		/* "ifname:  address": the interface, then the address. */
+		c = i > p ? memchr(d + i, ':', e - i) : NULL;
+		if (c == NULL || (size_t)(c - d) + 2 >= e || c[1] != ' ')
+			break;
+		for (i = (size_t)(c - d) + 1; i < e && d[i] == ' '; i++)
+			;
+		if (i >= e || memchr(d + i, ' ', e - i) != NULL)
+			break;
+		l->ip[l->n].p = d + i;
+		l->ip[l->n].n = e - i;
+		l->n++;
+	}
+}
+
+/* Whether the host of endpoint a ("1.2.3.4:5060", "[::1]:5060") is one of
+ * the local addresses. */
+static int
+rd_baresip_is_local(const struct rd_baresip_locals *l, struct span a)
+{
+	size_t i, n = a.n;
+	const char *h = a.p;
+
+	if (n > 0 && h[0] == '[') {
+		for (i = 1; i < n && h[i] != ']'; i++)
+			;
+		h++;
+		n = i - 1;
+	} else {
+		for (i = n; i > 0 && h[i - 1] != ':'; i--)
+			;
+		if (i > 0)
+			n = i - 1;
+	}
+	for (i = 0; i < l->n; i++) {
+		if (l->ip[i].n == n && memcmp(l->ip[i].p, h, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 {
@@ -219,6 +287,7 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 	uint32_t line = r->line, hline;
 	struct strbuf a, b, m;
 	struct rd_record rec;
+	struct rd_baresip_locals locals;
 	size_t junk = 0;
 	int has_cl, found = 0;
 
@@ -226,6 +295,9 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 	strbuf_init(&a);
 	strbuf_init(&b);
 	strbuf_init(&m);
+	/* The trace does not say which way a message went; the addresses
+	 * baresip calls its own do. */
+	rd_baresip_find_locals(r, &locals);
 	while (p < r->len) {
 		if (!rd_baresip_head(r, p, &a, &b)) {
 			/* rd_baresip_head() left the clean line in a. */
@@ -290,6 +362,10 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 			}
 		}
 		rd_baresip_addrs(b.buf, b.len, &rec);
+		if (rd_baresip_is_local(&locals, rec.src))
+			rec.dir = DIR_OUT;
+		else if (rd_baresip_is_local(&locals, rec.dst))
+			rec.dir = DIR_IN;
 		rec.hdrs.p = rec.start.p + rec.start.n;
 		rec.hdrs.n = (size_t)(rec.body.p - rec.hdrs.p);
 		if (rec.flags & RECF_TRUNCATED)

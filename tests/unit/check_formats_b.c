@@ -740,6 +740,10 @@ START_TEST(test_baresip)
 
 	strbuf_init(&sb);
 	strbuf_adds(&sb, "baresip v3.10.1 Copyright (C) 2010 - 2024\n"
+	    "Local network addresses:\n"
+	    "         lo:  127.0.0.1\n"
+	    "       eth0:  192.0.2.10\n"
+	    "       eth0:  2001:db8::10\n"
 	    "\x1b[31mua: no UA found\x1b[;m\n");
 	strbuf_addf(&sb, "\x1b[36;1m16:40:00.250#\nTCP 192.0.2.10:40512 -> "
 	    "203.0.113.5:5060\n%s\x1b[;m\n", m_reg);
@@ -756,8 +760,12 @@ START_TEST(test_baresip)
 	run_fmt(&run, "baresip", sb.buf, sb.len);
 	ck_assert_int_eq(run.rc, 0);
 	ck_assert_uint_eq(run.n, 3);
-	ck_assert_uint_eq(run.rec[0].line, 3);
+	ck_assert_uint_eq(run.rec[0].line, 7);
 	text_is(&run.rec[0], m_reg);
+	/* Directions from the addresses the banner calls local. */
+	ck_assert_int_eq(run.rec[0].dir, DIR_OUT);
+	ck_assert_int_eq(run.rec[1].dir, DIR_IN);
+	ck_assert_int_eq(run.rec[2].dir, DIR_OUT);
 	ck_assert(run.rec[0].time == civil(1970, 1, 1, 16, 40, 0, 250000));
 	ck_assert_int_eq(run.rec[0].has_date, 0);
 	ck_assert_int_eq(run.rec[0].time_prec, 3);
@@ -765,7 +773,7 @@ START_TEST(test_baresip)
 	span_is(run.rec[0].src, "192.0.2.10:40512");
 	span_is(run.rec[0].dst, "203.0.113.5:5060");
 
-	ck_assert_uint_eq(run.rec[1].line, 15);
+	ck_assert_uint_eq(run.rec[1].line, 19);
 	ck_assert(run.rec[1].time == TIME_NONE);
 	span_is(run.rec[1].src, "[2001:db8::5]:5060");
 	span_is(run.rec[1].body, "body");
@@ -776,7 +784,7 @@ START_TEST(test_baresip)
 	text_is(&run.rec[2], m_100);
 	ck_assert_uint_eq(run.r->nwarnings, 0);
 	/* The banner, the red warning, the registration line. */
-	ck_assert_uint_eq(run.r->stats.junk_lines, 3);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 7);
 	run_done(&run);
 	strbuf_free(&sb);
 }
