@@ -1100,7 +1100,7 @@ rd_pcap_frag(struct rd_pcap *st, const struct rd_pcap_addr *src,
 		f->proto = (uint8_t)proto;
 		f->pkt = st->pkt;
 		f->time = st->time;
-		f->buf = xmalloc(RD_PCAP_FRAG_MAX);
+		f->buf = xcalloc(1, RD_PCAP_FRAG_MAX);
 	}
 	memcpy(f->buf + off, p, n);
 	if (n < wire)
@@ -1117,6 +1117,12 @@ rd_pcap_frag(struct rd_pcap *st, const struct rd_pcap_addr *src,
 	}
 	if (f->total == 0 || f->blocks < (f->total + 7) / 8)
 		return;
+	/* Fragments past the end (damaged or hostile) count too: make sure
+	 * every block of the datagram is here. */
+	for (b = 0; b < (f->total + 7) / 8; b++) {
+		if (!(f->bits[b / 8] & (1u << (b % 8))))
+			return;
+	}
 	rd_pcap_l4(st, f->proto, &f->src, &f->dst, f->buf, f->total,
 	    f->cut ? f->total + 1 : f->total, f->pkt, f->time);
 	free(f->buf);

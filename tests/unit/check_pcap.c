@@ -643,7 +643,7 @@ START_TEST(test_fragments)
 	struct engine *e;
 	struct rd_record rec;
 	struct ipopt o;
-	struct strbuf body;
+	struct strbuf body, stray;
 	char *big;
 	uint32_t v6first, last;
 	int i;
@@ -659,6 +659,20 @@ START_TEST(test_fragments)
 	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
 	cap_udp_frags(&c, &A, &B, big, strlen(big), 1480, inorder, 7);
 	cap_udp_frags(&c, &B, &A, big, strlen(big), 1480, missing, 8);
+	/* A stray piece past its end must not make up for the missing
+	 * middle one. */
+	memset(&o, 0, sizeof o);
+	o.frag = 1;
+	o.off = 4440;
+	o.mf = 1;
+	o.id = 8;
+	strbuf_init(&stray);
+	cap_link(&c, &stray, 4);
+	ip_hdr(&stray, &B, &A, 17, 1480, &o);
+	for (i = 0; i < 1480; i++)
+		strbuf_addc(&stray, 'x');
+	cap_rec(&c, stray.buf, stray.len, stray.len);
+	strbuf_free(&stray);
 	v6first = c.npkt + 1;
 	cap_udp_frags(&c, &A6, &B6, big, strlen(big), 1232, reversed, 9);
 	memset(&o, 0, sizeof o);
