@@ -30,6 +30,7 @@ struct engine_file {
 	uint64_t follow_dev, follow_ino;
 	size_t follow_cap;	/* bytes allocated for src->data */
 	int follow_ended;	/* replaced or truncated: a newer entry reads on */
+	size_t dropped;		/* mapped bytes before this given back (pages) */
 };
 
 struct engine_warning {

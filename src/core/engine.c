@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,8 @@
 
 /* How much of a file the probe looks at. */
 #define ENGINE_PROBE_BYTES (64 * 1024)
+/* Indexed pages of a mapped file are given back in runs of this size. */
+#define ENGINE_DROP_BYTES (4u << 20)
 
 struct engine {
 	struct engine_file *files;
@@ -608,6 +611,34 @@ engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 	return 1;
 }
 
+/* The pages of a mapped file up to byte upto are indexed: give them back
+ * to the kernel. They are clean file pages, read again from the page cache
+ * when a message is shown or searched, and a multi-GB log would otherwise
+ * stay resident as a whole while only the index is needed. */
+static void
+engine_drop_pages(struct engine_file *f, size_t upto)
+{
+	static size_t pagesize;
+	size_t to;
+
+	if (!f->src->mapped || f->canon)
+		return;
+	if (pagesize == 0) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		pagesize = ps > 0 ? (size_t)ps : 4096;
+	}
+	if (upto > f->src->len)
+		upto = f->src->len;
+	to = upto - upto % pagesize;
+	if (to <= f->dropped)
+		return;
+	/* The mapping starts on a page, and dropped stays on one. */
+	(void)madvise((char *)(uintptr_t)f->src->data + f->dropped,
+	    to - f->dropped, MADV_DONTNEED);
+	f->dropped = to;
+}
+
 int
 engine_step(struct engine *e, size_t budget)
 {
@@ -625,8 +656,11 @@ engine_step(struct engine *e, size_t budget)
 		if (engine_next(e, f, &rec)) {
 			engine_index_record(e, (uint16_t)e->cur, &rec);
 			budget--;
+			if (f->rd->pos - f->dropped >= ENGINE_DROP_BYTES)
+				engine_drop_pages(f, f->rd->pos);
 			continue;
 		}
+		engine_drop_pages(f, f->src->len);
 		memcpy(f->local_name, f->rd->local_name, sizeof f->local_name);
 		engine_take_warnings(e, (uint16_t)e->cur, f->rd);
 		/* A followed file keeps its reader for what comes next. */
