@@ -390,6 +390,7 @@ rd_pcap_stream_clear(struct rd_pcap_stream *s)
 	strbuf_free(&s->ws);
 	strbuf_init(&s->ws);
 	s->ws_in = 0;
+	s->ws_deflate = 0;
 }
 
 /* Packet number and time of the stream byte at buf[head + k]. */
@@ -942,7 +943,9 @@ rd_pcap_tcp(struct rd_pcap *st, const struct rd_pcap_addr *src,
 		s->total = 0;
 		seq++;
 	}
-	if (len > 0 || wire > n) {
+	/* A stream known not to be SIP is not reassembled. */
+	if ((len > 0 || wire > n) && s->kind != TS_OTHER &&
+	    s->kind != TS_TLS) {
 		if (!s->have_seq) {
 			/* Joined in the middle: the first bytes may be the
 			 * end of a message. */
