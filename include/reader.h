@@ -49,6 +49,8 @@ struct rd_record {
 	int time_prec;		/* fraction digits the log gives (0..6) */
 	int has_date;		/* the log gives a date, not only a time of day */
 	enum msg_dir dir;
+	/* src, dst and transport may point into the source or into the
+	 * reader's state: valid until the next reader_next()/reader_free(). */
 	struct span src;	/* "host:port" as the log writes it, may be empty */
 	struct span dst;
 	struct span transport;	/* "TLS", "UDP" ..., may be empty */

@@ -139,9 +139,14 @@ static void
 main_formats(void)
 {
 	size_t i;
+	int w = 0;
 
+	for (i = 0; reader_formats[i] != NULL; i++) {
+		if ((int)strlen(reader_formats[i]->name) > w)
+			w = (int)strlen(reader_formats[i]->name);
+	}
 	for (i = 0; reader_formats[i] != NULL; i++)
-		printf("%-8s %s\n", reader_formats[i]->name,
+		printf("%-*s  %s\n", w, reader_formats[i]->name,
 		       reader_formats[i]->desc);
 }
 
@@ -571,7 +576,8 @@ main(int argc, char **argv)
 			nsel = j;
 		}
 		bo.filtered = 1;
-	} else {
+	} else if (mode != MODE_STATS) {
+		/* --stats counts the index itself: no 4 bytes a message. */
 		size_t n = msgindex_count(engine_index(e)), k;
 
 		sel = xmalloc((n ? n : 1) * sizeof *sel);
