@@ -228,8 +228,15 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	struct stat st;
 	int fd;
 
-	if (f->canon || strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0)
 		return;
+	if (f->canon) {
+		/* Rebuilt once from the whole input (captures, gzip, joined
+		 * syslog lines): there is no place to append to. */
+		engine_warn(e, fileno, 0, xasprintf("read once, not followed "
+			    "(%s input is converted as a whole)", f->fmt->name));
+		return;
+	}
 	if (f->src->inflated) {
 		/* Appending to a compressed file gives nothing readable. */
 		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
