@@ -15,10 +15,16 @@ struct intern_str {
 	uint32_t hash;
 };
 
+/* A slot holds the string's hash above its id, so that a probe that meets
+ * other strings compares them without a cache miss on each one's entry. */
+#define INTERN_SLOT(hash, id) ((uint64_t)(hash) << 32 | (id))
+#define INTERN_SLOT_ID(s) ((uint32_t)(s))
+#define INTERN_SLOT_HASH(s) ((uint32_t)((s) >> 32))
+
 struct intern {
 	struct intern_str *strs;	/* by id; strs[0] is "" */
 	size_t nstrs, capstrs;
-	uint32_t *slots;		/* id or 0 */
+	uint64_t *slots;		/* INTERN_SLOT, 0 when free */
 	size_t nslots;			/* power of two */
 	char **blocks;
 	size_t nblocks, capblocks;
@@ -110,7 +116,7 @@ intern_rehash(struct intern *t)
 		j = t->strs[i].hash & mask;
 		while (t->slots[j] != 0)
 			j = (j + 1) & mask;
-		t->slots[j] = (uint32_t)i;
+		t->slots[j] = INTERN_SLOT(t->strs[i].hash, i);
 	}
 }
 
@@ -121,9 +127,11 @@ intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 	const struct intern_str *s;
 
 	while (t->slots[j] != 0) {
-		s = &t->strs[t->slots[j]];
-		if (s->hash == h && s->n == n && memcmp(s->p, p, n) == 0)
-			return j;
+		if (INTERN_SLOT_HASH(t->slots[j]) == h) {
+			s = &t->strs[INTERN_SLOT_ID(t->slots[j])];
+			if (s->n == n && memcmp(s->p, p, n) == 0)
+				return j;
+		}
 		j = (j + 1) & mask;
 	}
 	return j;
@@ -142,14 +150,14 @@ intern_add(struct intern *t, const char *p, size_t n)
 	h = intern_hash(p, n);
 	j = intern_find(t, p, n, h);
 	if (t->slots[j] != 0)
-		return t->slots[j];
+		return INTERN_SLOT_ID(t->slots[j]);
 	id = (uint32_t)t->nstrs;
 	t->strs = xgrow(t->strs, &t->capstrs, t->nstrs + 1, sizeof *t->strs);
 	t->strs[id].p = intern_store(t, p, n);
 	t->strs[id].n = (uint32_t)n;
 	t->strs[id].hash = h;
 	t->nstrs++;
-	t->slots[j] = id;
+	t->slots[j] = INTERN_SLOT(h, id);
 	if (t->nstrs * 4 > t->nslots * 3)
 		intern_rehash(t);
 	return id;
@@ -163,7 +171,7 @@ intern_lookup(const struct intern *t, const char *p, size_t n)
 	if (n == 0)
 		return 0;
 	j = intern_find(t, p, n, intern_hash(p, n));
-	return t->slots[j];
+	return INTERN_SLOT_ID(t->slots[j]);
 }
 
 const char *
