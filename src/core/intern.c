@@ -8,6 +8,8 @@
 #include "intern.h"
 
 #define INTERN_BLOCK (256 * 1024)
+#define INTERN_RECENT_BITS 10
+#define INTERN_RECENT (1u << INTERN_RECENT_BITS)
 
 struct intern_str {
 	const char *p;
@@ -30,6 +32,15 @@ struct intern {
 	size_t nblocks, capblocks;
 	char *cur;			/* free space in the last block */
 	size_t curleft;
+	/* Strings recently added or found, by a hash of their ends: most
+	 * of a message's strings (its dialog's, the local end, methods)
+	 * were seen a few messages earlier, and this small table answers
+	 * them from cache instead of hashing every byte and probing. */
+	struct intern_recent {
+		const char *p;		/* the stored copy */
+		uint32_t n;
+		uint32_t id;
+	} recent[INTERN_RECENT];
 };
 
 static uint32_t
@@ -50,6 +61,31 @@ intern_hash(const char *p, size_t n)
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
 	return (uint32_t)h;
+}
+
+/* Slot in recent[] for n bytes at p: their length and the eight bytes at
+ * each end (overlapping for short strings), never all of them. */
+static size_t
+intern_recent_slot(const char *p, size_t n)
+{
+	uint64_t a = 0, b = 0;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		a = x;
+		b = y;
+	} else {
+		a = (unsigned char)p[0];
+		b = (unsigned char)p[n - 1] | (uint64_t)(unsigned char)p[n / 2] << 8;
+	}
+	a = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
+	return (size_t)(a >> (64 - INTERN_RECENT_BITS));
 }
 
 struct intern *
@@ -140,6 +176,7 @@ intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 uint32_t
 intern_add(struct intern *t, const char *p, size_t n)
 {
+	struct intern_recent *rc;
 	uint32_t h, id;
 	size_t j;
 
@@ -147,10 +184,18 @@ intern_add(struct intern *t, const char *p, size_t n)
 		return 0;
 	if (n > UINT32_MAX - 1)
 		n = UINT32_MAX - 1;
+	rc = &t->recent[intern_recent_slot(p, n)];
+	if (rc->n == n && rc->p != NULL && memcmp(rc->p, p, n) == 0)
+		return rc->id;
 	h = intern_hash(p, n);
 	j = intern_find(t, p, n, h);
-	if (t->slots[j] != 0)
-		return INTERN_SLOT_ID(t->slots[j]);
+	if (t->slots[j] != 0) {
+		id = INTERN_SLOT_ID(t->slots[j]);
+		rc->p = t->strs[id].p;
+		rc->n = (uint32_t)n;
+		rc->id = id;
+		return id;
+	}
 	id = (uint32_t)t->nstrs;
 	t->strs = xgrow(t->strs, &t->capstrs, t->nstrs + 1, sizeof *t->strs);
 	t->strs[id].p = intern_store(t, p, n);
@@ -158,6 +203,9 @@ intern_add(struct intern *t, const char *p, size_t n)
 	t->strs[id].hash = h;
 	t->nstrs++;
 	t->slots[j] = INTERN_SLOT(h, id);
+	rc->p = t->strs[id].p;
+	rc->n = (uint32_t)n;
+	rc->id = id;
 	if (t->nstrs * 4 > t->nslots * 3)
 		intern_rehash(t);
 	return id;
