@@ -22,7 +22,7 @@
 /* How much of a file the probe looks at. */
 #define ENGINE_PROBE_BYTES (64 * 1024)
 /* Indexed pages of a mapped file are given back in runs of this size. */
-#define ENGINE_DROP_BYTES (4u << 20)
+#define ENGINE_DROP_BYTES (1u << 20)
 
 struct engine {
 	struct engine_file *files;
