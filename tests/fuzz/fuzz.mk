@@ -16,8 +16,9 @@ FUZZ_ALL := reader sipmsg auth filter rules
 FUZZ ?= $(FUZZ_ALL)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wno-unused-parameter \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wno-unused-parameter \
 	-Iinclude -Itests/fuzz $(PCRE2_CFLAGS) \
+	$(filter -D% -I%,$(BASE_CFLAGS)) \
 	-DSIPSNOOP_DATADIR='"$(datadir)/sipsnoop"'
 FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_O)/%.o)
 FUZZ_BIN := $(FUZZ_ALL:%=$(FUZZ_O)/fuzz_%)
@@ -51,6 +52,10 @@ $(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_CORE_OBJ) 
 		$(FUZZ_CORE_OBJ) $(PCRE2_LIBS) -lm -lpthread
 
 fuzz-build: $(FUZZ_BIN)
+
+# Built through the fuzz_% rule only; make must not delete them as
+# intermediates (and rebuild the whole core on every run).
+.SECONDARY: $(FUZZ_CORE_OBJ)
 
 # Seed corpora, rebuilt on each run from the fixtures (nothing here is
 # committed; tests/fuzz/seeds/ holds the seeds that are not fixtures).

@@ -11,6 +11,7 @@
 #include "reader.h"
 #include "sipmsg.h"
 #include "engine.h"
+#include "source.h"
 #include "rules.h"
 #include "fuzz_common.h"
 
@@ -29,17 +30,28 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* An endpoint span points into the input, or names the local end: the
- * reader's local_name (from the log) or the literal "local". */
+/* An endpoint or transport span points into the input, or into text the
+ * reader made: its local_name (from the log), its per-format state (an
+ * address rebuilt from parts), or a literal name. */
 static int
 fuzz_endpoint_ok(struct span s, const struct reader *r, const char *d,
     size_t n)
 {
+	static const char *lit[] = { "local", "UDP", "TCP", "TLS", "SCTP",
+	    "WS", "WSS", NULL };
+	size_t i;
+
 	if (fuzz_span_in(s, d, n))
 		return 1;
 	if (fuzz_span_in(s, r->local_name, sizeof r->local_name))
 		return 1;
-	return span_eq(s, "local");
+	if (r->state != NULL &&
+	    fuzz_span_in(s, r->state, r->fmt->state_size))
+		return 1;
+	for (i = 0; lit[i] != NULL; i++)
+		if (span_ieq(s, lit[i]))
+			return 1;
+	return 0;
 }
 
 static void
@@ -52,7 +64,7 @@ fuzz_check_record(const struct rd_record *rec, const struct reader *r,
 	FUZZ_CHECK(fuzz_span_in(rec->body, d, n));
 	FUZZ_CHECK(fuzz_endpoint_ok(rec->src, r, d, n));
 	FUZZ_CHECK(fuzz_endpoint_ok(rec->dst, r, d, n));
-	FUZZ_CHECK(fuzz_span_in(rec->transport, d, n));
+	FUZZ_CHECK(fuzz_endpoint_ok(rec->transport, r, d, n));
 	FUZZ_CHECK(fuzz_span_in(rec->diag_level, d, n));
 	FUZZ_CHECK(rec->time_prec >= 0 && rec->time_prec <= 6);
 	FUZZ_CHECK(rec->kind == REC_SIP || rec->kind == REC_DIAG);
@@ -92,6 +104,7 @@ static void
 fuzz_engine(const char *d, size_t n, const char *format)
 {
 	struct engine *e = engine_new();
+	const struct engine_file *f;
 	struct rd_record rec;
 	struct sipmsg m;
 	struct span t;
@@ -122,7 +135,15 @@ fuzz_engine(const char *d, size_t n, const char *format)
 		FUZZ_CHECK(engine_message(e, (uint32_t)i, &rec, &m) == 0);
 		sipmsg_clear(&m);
 		t = engine_record_text(e, (uint32_t)i);
-		FUZZ_CHECK(t.n == mm->len);
+		f = engine_file(e, mm->file);
+		FUZZ_CHECK(f != NULL);
+		/* The record as it stands in the file; for a format read through
+		 * a canonical transform, the message text (inside its record). */
+		if (!f->canon)
+			FUZZ_CHECK(t.n == mm->len &&
+			    fuzz_span_in(t, f->src->data, f->src->len));
+		else
+			FUZZ_CHECK(fuzz_span_in(t, f->src->data, f->src->len));
 		(void)engine_str(e, mm->call_id);
 		(void)engine_str(e, mm->from);
 	}
