@@ -12,11 +12,12 @@ struct dialog {
 	uint32_t kind;		/* interned method of the first request, 0 if none */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	int64_t first, last;	/* times, TIME_NONE when unknown */
-	uint32_t *msgs;		/* message ids in index order */
-	size_t nmsgs, capmsgs;
+	uint32_t *msgs;		/* message ids in index order; room for a power
+				 * of two of them, 4 at least */
+	size_t nmsgs;
+	uint32_t auth;		/* interned auth scheme used, 0 when none */
 	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
 	uint8_t severity;	/* worst message severity, benign not a failure */
-	uint32_t auth;		/* interned auth scheme used, 0 when none */
 };
 
 struct dialogs;

@@ -95,7 +95,12 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
 		ds->by_call_id[m->call_id] = did + 1;
 	}
 	d = &ds->v[did];
-	d->msgs = xgrow(d->msgs, &d->capmsgs, d->nmsgs + 1, sizeof *d->msgs);
+	/* Most dialogs are short and there are many: no capacity field,
+	 * the array doubles when its count reaches a power of two. */
+	if (d->nmsgs == 0)
+		d->msgs = xmalloc(4 * sizeof *d->msgs);
+	else if (d->nmsgs >= 4 && (d->nmsgs & (d->nmsgs - 1)) == 0)
+		d->msgs = xrealloc(d->msgs, 2 * d->nmsgs * sizeof *d->msgs);
 	d->msgs[d->nmsgs++] = id;
 	m->dialog = did;
 
