@@ -92,6 +92,11 @@ struct sipmsg {
 void sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 		  struct span body);
 void sipmsg_clear(struct sipmsg *m);
+/* The same for indexing: From and To get their uri and display name only
+ * (user, host, tag and epid stay empty), which spares most of their
+ * parsing. */
+void sipmsg_parse_index(struct sipmsg *m, struct span start, struct span hdrs,
+			struct span body);
 
 /* Canonical id of a header name (full or compact form, any case). */
 enum hdr_id sipmsg_hdr_id(struct span name);

@@ -493,7 +493,7 @@ engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *r
 	x.src = intern_add(e->strs, rec->src.p, rec->src.n);
 	x.dst = intern_add(e->strs, rec->dst.p, rec->dst.n);
 
-	sipmsg_parse(&m, rec->start, rec->hdrs, rec->body);
+	sipmsg_parse_index(&m, rec->start, rec->hdrs, rec->body);
 	if (rec->kind == REC_DIAG) {
 		x.kind = MSG_DIAG;
 		x.flags = (uint16_t)rec->flags;

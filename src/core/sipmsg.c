@@ -354,8 +354,10 @@ sipmsg_parse_cseq(struct sipmsg *m, struct span v)
 }
 
 /* Takes what the engine needs from the finished header table. */
+static int sipmsg_addr(struct span, struct sip_addr *, int);
+
 static void
-sipmsg_pick(struct sipmsg *m)
+sipmsg_pick(struct sipmsg *m, int full)
 {
 	int have_from = 0, have_to = 0, have_cl = 0, have_cseq = 0;
 	size_t i;
@@ -377,13 +379,13 @@ sipmsg_pick(struct sipmsg *m)
 		case HDR_FROM:
 			if (!have_from) {
 				have_from = 1;
-				sipmsg_parse_addr(h->value, &m->from);
+				sipmsg_addr(h->value, &m->from, full);
 			}
 			break;
 		case HDR_TO:
 			if (!have_to) {
 				have_to = 1;
-				sipmsg_parse_addr(h->value, &m->to);
+				sipmsg_addr(h->value, &m->to, full);
 			}
 			break;
 		case HDR_CONTENT_LENGTH:
@@ -400,9 +402,9 @@ sipmsg_pick(struct sipmsg *m)
 		m->flags |= RECF_NO_CALLID;
 }
 
-void
-sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
-	     struct span body)
+static void
+sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
+	      struct span body, int full)
 {
 	const char *p, *end, *nl, *le, *colon;
 	struct sip_header *prev = NULL;
@@ -487,7 +489,21 @@ sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}
-	sipmsg_pick(m);
+	sipmsg_pick(m, full);
+}
+
+void
+sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
+	     struct span body)
+{
+	sipmsg_parse1(m, start, hdrs, body, 1);
+}
+
+void
+sipmsg_parse_index(struct sipmsg *m, struct span start, struct span hdrs,
+		   struct span body)
+{
+	sipmsg_parse1(m, start, hdrs, body, 0);
 }
 
 void
@@ -599,6 +615,13 @@ sipmsg_addr_params(struct span s, size_t i, struct sip_addr *out)
 int
 sipmsg_parse_addr(struct span value, struct sip_addr *out)
 {
+	return sipmsg_addr(value, out, 1);
+}
+
+/* full 0: the URI only, what indexing keeps (no parameters, no parts). */
+static int
+sipmsg_addr(struct span value, struct sip_addr *out, int full)
+{
 	struct span s;
 	size_t i, lt, gt;
 
@@ -657,7 +680,7 @@ angle:
 	for (gt = lt + 1; gt < s.n && s.p[gt] != '>'; gt++)
 		;
 	out->uri = sipmsg_trim(s.p + lt + 1, gt - lt - 1);
-	if (gt < s.n)
+	if (gt < s.n && full)
 		sipmsg_addr_params(s, gt + 1, out);
 	goto done;
 bare:
@@ -668,13 +691,15 @@ bare:
 			break;
 	}
 	out->uri = (struct span){ s.p + lt, gt - lt };
-	sipmsg_addr_params(s, gt, out);
+	if (full)
+		sipmsg_addr_params(s, gt, out);
 done:
 	if (out->uri.n == 0) {
 		memset(out, 0, sizeof *out);
 		return -1;
 	}
-	sipmsg_uri_parts(out->uri, &out->user, &out->host);
+	if (full)
+		sipmsg_uri_parts(out->uri, &out->user, &out->host);
 	return 0;
 }
 
