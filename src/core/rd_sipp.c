@@ -12,6 +12,12 @@
  * note 44). */
 #define RD_SIPP_DASHES 20
 
+/* How far an entry may reach past its separator. SIPp reads at most
+ * 64 KiB at a time; the bound keeps re-reading the second message of a
+ * read (which looks back for its separator, then on for the next one)
+ * cheap. What lies further is junk. */
+#define RD_SIPP_READ_MAX (128 * 1024)
+
 /* The entry being read: where its separator is and where it ends, so that
  * a second message of one TCP read gets the entry's time. */
 struct rd_sipp_state {
@@ -256,13 +262,15 @@ rd_sipp_probe(const char *p, size_t n)
 	return seps > 0 ? 40 : 0;
 }
 
-/* Offset of the next separator at or after line q, or the end. */
+/* Offset of the next separator at or after line q, or of the first line
+ * at or after cap (an entry ends there, see RD_SIPP_READ_MAX), or the
+ * end. */
 static size_t
-rd_sipp_find_sep(const struct reader *r, size_t q)
+rd_sipp_find_sep(const struct reader *r, size_t q, size_t cap)
 {
 	size_t eol, next;
 
-	for (; q < r->len; q = next) {
+	for (; q < r->len && q < cap; q = next) {
 		eol = reader_line_end(r, q, &next);
 		if (rd_sipp_sep(r->data + q, eol - q, NULL))
 			return q;
@@ -279,7 +287,7 @@ rd_sipp_find_back(const struct reader *r, size_t p)
 	size_t ls, le;
 
 	le = p;
-	while (le > 0) {
+	while (le > 0 && p - le <= RD_SIPP_READ_MAX) {
 		/* The line before: from after the previous newline to le. */
 		nl = memrchr(d, '\n', le - 1);
 		ls = nl != NULL ? (size_t)(nl - d) + 1 : 0;
@@ -335,15 +343,18 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 				break;
 			}
 			if (rd_raw_is_start(d + p, eol - p)) {
-				if (st->hdr != 0 && p < st->end) {
+				if (st->hdr != 0 && p < st->end &&
+				    p - (st->hdr - 1) <= RD_SIPP_READ_MAX) {
 					hdr = st->hdr - 1;
 					cont = 1;
 					break;
 				}
 				if (st->hdr == 0 && p == r->pos &&
-				    (hdr = rd_sipp_find_back(r, p)) < p) {
+				    (hdr = rd_sipp_find_back(r, p)) < p &&
+				    p - hdr <= RD_SIPP_READ_MAX) {
 					st->hdr = hdr + 1;
-					st->end = rd_sipp_find_sep(r, p);
+					st->end = rd_sipp_find_sep(r, p,
+					    hdr + RD_SIPP_READ_MAX);
 					cont = 1;
 					break;
 				}
@@ -364,7 +375,8 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 		eol = reader_line_end(r, hdr, &next);
 		if (!cont) {
 			st->hdr = hdr + 1;
-			st->end = rd_sipp_find_sep(r, next);
+			st->end = rd_sipp_find_sep(r, next,
+			    hdr + RD_SIPP_READ_MAX);
 		}
 		lim = st->end;
 		memset(&h, 0, sizeof h);

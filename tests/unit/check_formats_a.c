@@ -605,6 +605,51 @@ START_TEST(test_sipp)
 }
 END_TEST
 
+/* An entry is taken to end 128 KiB after its separator (SIPp reads 64 KiB
+ * at most): more messages after that are junk, and re-reading any message
+ * of the entry stays cheap and gives the same record. */
+START_TEST(test_sipp_huge_read)
+{
+	static const char head[] = SEP "2025-03-11 09:15:11.204118\n"
+	    "TCP message received [99999999] bytes:\n\n";
+	static const char msg[] = "OPTIONS sip:a@b SIP/2.0" CRLF
+	    "Call-ID: h" CRLF "Content-Length: 0" CRLF CRLF;
+	size_t hl = sizeof head - 1, ml = sizeof msg - 1, n = 6000, i, recs;
+	size_t len = hl + n * ml, lastoff = 0, lastlen = 0;
+	char *buf = xmalloc(len);
+	struct reader *r;
+	struct rd_record rec, again;
+	uint32_t lastline = 0;
+
+	memcpy(buf, head, hl);
+	for (i = 0; i < n; i++)
+		memcpy(buf + hl + i * ml, msg, ml);
+	r = reader_new(reader_by_name("sipp"), buf, len);
+	for (recs = 0; reader_next(r, &rec); recs++) {
+		lastoff = rec.off;
+		lastlen = rec.len;
+		lastline = rec.line;
+		ck_assert_int_eq(rec.dir, DIR_IN);
+	}
+	/* Every message that starts within 128 KiB of the separator. */
+	ck_assert_uint_eq(recs, (128 * 1024 - hl + ml - 1) / ml);
+	ck_assert_uint_eq(r->stats.junk_lines, (n - recs) * 3);
+	ck_assert_uint_eq(r->nwarnings, 1);
+	reader_free(r);
+
+	r = reader_new(reader_by_name("sipp"), buf, len);
+	r->pos = lastoff;
+	r->line = lastline;
+	ck_assert_int_eq(reader_next(r, &again), 1);
+	ck_assert_uint_eq(again.off, lastoff);
+	ck_assert_uint_eq(again.len, lastlen);
+	ck_assert_int_eq(again.dir, DIR_IN);
+	ck_assert(again.time == civil(2025, 3, 11, 9, 15, 11, 204118));
+	reader_free(r);
+	free(buf);
+}
+END_TEST
+
 /* ------------------------------------------------------------ FreeSWITCH */
 
 #define DASHES \
@@ -1196,6 +1241,7 @@ formats_a_suite(void)
 	tcase_add_test(tc, test_ast_console_timestamps);
 	tcase_add_test(tc, test_pjsua);
 	tcase_add_test(tc, test_sipp);
+	tcase_add_test(tc, test_sipp_huge_read);
 	tcase_add_test(tc, test_fs_new);
 	tcase_add_test(tc, test_fs_old);
 	tcase_add_test(tc, test_fs_drachtio);
