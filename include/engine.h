@@ -70,8 +70,12 @@ int engine_set_offset(struct engine *e, size_t i, int64_t offset);
 /* Indexes up to budget more records. Returns 1 while input remains, 0 when
  * all files are indexed (and, for several files, merged in time order). */
 int engine_step(struct engine *e, size_t budget);
-/* Indexes everything. */
+/* Indexes everything. Files of at least the parallel threshold are read
+ * and parsed by a second thread while this one indexes what it parsed. */
 void engine_run(struct engine *e);
+/* The threshold of engine_run() (16 MB by default; 0: one thread always,
+ * 1: every file, for tests). Only used on machines with several CPUs. */
+void engine_set_parallel(struct engine *e, size_t min_bytes);
 int engine_done(const struct engine *e);
 /* Progress of indexing, 0..1000. */
 unsigned engine_progress(const struct engine *e);

@@ -3,6 +3,7 @@
  * interned ids, the dialog grouper the groups; dialogs that grew in a step
  * are rated again at the end of the step. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +24,13 @@
 #define ENGINE_PROBE_BYTES (64 * 1024)
 /* Indexed pages of a mapped file are given back in runs of this size. */
 #define ENGINE_DROP_BYTES (1u << 20)
+/* engine_run() reads files from this size on with a second thread. */
+#define ENGINE_PAR_MIN (16u << 20)
+/* Records per batch between the threads, and batches in flight. */
+#define ENGINE_PAR_BATCH 1024
+#define ENGINE_PAR_RING 4
+/* Records indexed between two ratings of the dialogs that grew. */
+#define ENGINE_RATE_EVERY 65536
 
 struct engine {
 	struct engine_file *files;
@@ -41,6 +49,7 @@ struct engine {
 	uint64_t total_bytes;
 	int done;
 	int follow;
+	size_t par_min;			/* engine_set_parallel() */
 };
 
 struct engine *
@@ -51,6 +60,7 @@ engine_new(void)
 	e->ix = msgindex_new();
 	e->ds = dialogs_new();
 	e->strs = intern_new();
+	e->par_min = ENGINE_PAR_MIN;
 	return e;
 }
 
@@ -436,6 +446,20 @@ engine_via_transport(const struct sipmsg *m)
 	return t;
 }
 
+/* What indexing takes from one record before anything is interned: the
+ * message's fixed fields, and the strings that become its ids. Filling it
+ * touches nothing shared, so a second thread may do it (engine_run). */
+enum {
+	PRE_SRC, PRE_DST, PRE_CALL_ID, PRE_METHOD, PRE_RURI, PRE_FROM, PRE_TO,
+	PRE_TRANSPORT, PRE__COUNT
+};
+
+struct engine_pre {
+	struct msg x;			/* all but the interned ids */
+	struct span s[PRE__COUNT];	/* the strings of those ids */
+	size_t end;			/* offset after the record */
+};
+
 static uint32_t
 engine_intern_upper(struct engine *e, struct span s)
 {
@@ -449,82 +473,114 @@ engine_intern_upper(struct engine *e, struct span s)
 	return intern_add(e->strs, buf, s.n);
 }
 
-/* Fills the diagnostic event fields a server log gives by name. */
+/* The diagnostic event fields a server log gives by name. */
 static void
-engine_fill_diag(struct engine *e, const struct sipmsg *m, struct msg *out)
+engine_prep_diag(const struct sipmsg *m, struct engine_pre *pre)
 {
 	const struct sip_header *h;
 	struct span cseq;
 	size_t i;
 
 	if ((h = sipmsg_find_name(m, "SIP-Call-ID", 0)) != NULL)
-		out->call_id = intern_add(e->strs, h->value.p, h->value.n);
+		pre->s[PRE_CALL_ID] = h->value;
 	if ((h = sipmsg_find_name(m, "SIP-CSeq", 0)) != NULL) {
 		cseq = h->value;
 		for (i = 0; i < cseq.n && cseq.p[i] >= '0' && cseq.p[i] <= '9'; i++)
-			out->cseq = out->cseq * 10 + (uint32_t)(cseq.p[i] - '0');
+			pre->x.cseq = pre->x.cseq * 10 + (uint32_t)(cseq.p[i] - '0');
 		cseq.p += i;
 		cseq.n -= i;
-		out->method = engine_intern_upper(e, span_trim(cseq));
+		pre->s[PRE_METHOD] = span_trim(cseq);
 	}
 }
 
+/* Parses the record into pre. Thread-safe: reads only the record, the
+ * rules (const) and the file's offset. */
 static void
-engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *rec)
+engine_prep(const struct rules *rules, const struct engine_file *f,
+	    uint16_t fileno, const struct rd_record *rec, struct engine_pre *pre)
 {
-	struct engine_file *f = &e->files[fileno];
+	struct msg *x = &pre->x;
 	struct sipmsg m;
-	struct msg x;
-	struct span tr;
-	uint32_t id, d;
 
-	memset(&x, 0, sizeof x);
-	x.off = rec->off;
-	x.len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
-	x.line = rec->line;
-	x.time = rec->time;
-	if (x.time != TIME_NONE)
-		x.time += f->offset;
-	x.time_prec = (uint8_t)((rec->time_prec & 0x7f) |
-				(rec->has_date ? MSG_TIME_HAS_DATE : 0));
-	x.file = fileno;
-	x.dir = (uint8_t)rec->dir;
-	x.dialog = NO_DIALOG;
-	x.src = intern_add(e->strs, rec->src.p, rec->src.n);
-	x.dst = intern_add(e->strs, rec->dst.p, rec->dst.n);
+	memset(pre, 0, sizeof *pre);
+	pre->end = rec->off + rec->len;
+	x->off = rec->off;
+	x->len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
+	x->line = rec->line;
+	x->time = rec->time;
+	if (x->time != TIME_NONE)
+		x->time += f->offset;
+	x->time_prec = (uint8_t)((rec->time_prec & 0x7f) |
+				 (rec->has_date ? MSG_TIME_HAS_DATE : 0));
+	x->file = fileno;
+	x->dir = (uint8_t)rec->dir;
+	x->dialog = NO_DIALOG;
+	pre->s[PRE_SRC] = rec->src;
+	pre->s[PRE_DST] = rec->dst;
 
 	sipmsg_parse_index(&m, rec->start, rec->hdrs, rec->body);
 	if (rec->kind == REC_DIAG) {
-		x.kind = MSG_DIAG;
-		x.flags = (uint16_t)rec->flags;
-		engine_fill_diag(e, &m, &x);
+		x->kind = MSG_DIAG;
+		x->flags = (uint16_t)rec->flags;
+		engine_prep_diag(&m, pre);
 	} else {
-		x.kind = m.kind == SIP_REQUEST ? MSG_REQUEST :
-			 m.kind == SIP_RESPONSE ? MSG_RESPONSE : MSG_INVALID;
-		x.flags = (uint16_t)(rec->flags | m.flags);
-		x.call_id = intern_add(e->strs, m.call_id.p, m.call_id.n);
-		x.method = m.kind == SIP_REQUEST ?
-				   intern_add(e->strs, m.method.p, m.method.n) :
-				   engine_intern_upper(e, m.cseq_method);
-		x.ruri = intern_add(e->strs, m.ruri.p, m.ruri.n);
-		x.from = intern_add(e->strs, m.from.uri.p, m.from.uri.n);
-		x.to = intern_add(e->strs, m.to.uri.p, m.to.uri.n);
-		x.cseq = m.cseq;
-		x.status = (uint16_t)(m.status > 0 && m.status < 1000 ? m.status : 0);
-		tr = rec->transport.n > 0 ? rec->transport :
-					    engine_via_transport(&m);
-		x.transport = engine_intern_upper(e, tr);
+		x->kind = m.kind == SIP_REQUEST ? MSG_REQUEST :
+			  m.kind == SIP_RESPONSE ? MSG_RESPONSE : MSG_INVALID;
+		x->flags = (uint16_t)(rec->flags | m.flags);
+		pre->s[PRE_CALL_ID] = m.call_id;
+		/* A request's method as written; a response's CSeq method in
+		 * upper case (engine_commit tells them by kind). */
+		pre->s[PRE_METHOD] = m.kind == SIP_REQUEST ? m.method :
+							     m.cseq_method;
+		pre->s[PRE_RURI] = m.ruri;
+		pre->s[PRE_FROM] = m.from.uri;
+		pre->s[PRE_TO] = m.to.uri;
+		x->cseq = m.cseq;
+		x->status = (uint16_t)(m.status > 0 && m.status < 1000 ?
+				       m.status : 0);
+		pre->s[PRE_TRANSPORT] = rec->transport.n > 0 ? rec->transport :
+					engine_via_transport(&m);
 	}
-	rules_index_message(e->rules, &x, rec, &m);
+	rules_index_message(rules, x, rec, &m);
 	sipmsg_clear(&m);
+}
 
-	id = msgindex_append(e->ix, &x);
-	f->nmsgs++;
+/* Interns pre's strings and adds the message to the index and its
+ * dialog. The spans must still be valid. */
+static void
+engine_commit(struct engine *e, struct engine_pre *pre)
+{
+	struct msg *x = &pre->x;
+	const struct span *s = pre->s;
+	uint32_t id, d;
+
+	x->src = intern_add(e->strs, s[PRE_SRC].p, s[PRE_SRC].n);
+	x->dst = intern_add(e->strs, s[PRE_DST].p, s[PRE_DST].n);
+	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
+	x->method = x->kind == MSG_REQUEST ?
+			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
+			    engine_intern_upper(e, s[PRE_METHOD]);
+	x->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
+	x->from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
+	x->to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
+	x->transport = engine_intern_upper(e, s[PRE_TRANSPORT]);
+
+	id = msgindex_append(e->ix, x);
+	e->files[x->file].nmsgs++;
 	d = dialogs_add(e->ds, e->ix, id);
 	if (d != NO_DIALOG)
 		engine_touch(e, d);
 	else if (e->rules != NULL)
 		rules_rate_message(e->rules, e, id);
+}
+
+static void
+engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *rec)
+{
+	struct engine_pre pre;
+
+	engine_prep(e->rules, &e->files[fileno], fileno, rec, &pre);
+	engine_commit(e, &pre);
 }
 
 static void
@@ -707,10 +763,185 @@ engine_step(struct engine *e, size_t budget)
 }
 
 void
+engine_set_parallel(struct engine *e, size_t min_bytes)
+{
+	e->par_min = min_bytes;
+}
+
+/* Indexing a large file in engine_run(): a second thread reads and parses
+ * records (engine_prep) into batches while this one commits them in file
+ * order (interning, dialogs, rating), which is all the state there is.
+ * The viewer's engine_step() stays on one thread: its first screen must
+ * not wait for a thread to start, and it indexes in small slices. */
+struct engine_batch {
+	struct engine_pre pre[ENGINE_PAR_BATCH];
+	size_t n;
+	int full;		/* filled, not yet committed */
+	int last;		/* the reader's end: nothing after this batch */
+	struct strbuf kept;	/* strings that lived in the reader's state */
+};
+
+struct engine_par {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct engine_batch b[ENGINE_PAR_RING];
+	struct reader *rd;
+	const struct rules *rules;
+	const struct engine_file *f;
+	uint16_t fileno;
+};
+
+/* Spans outside the file's bytes (a reader may build src, dst or transport
+ * in its own state) are copied before the reader moves on. Their offsets in
+ * kept become pointers once the batch is complete: kept may move until
+ * then. */
+static void
+engine_par_keep(const struct engine_par *p, struct engine_batch *b,
+		struct engine_pre *pre, uint8_t *moved)
+{
+	const char *lo = p->f->src->data, *hi = lo + p->f->src->len;
+	size_t i;
+
+	*moved = 0;
+	for (i = 0; i < PRE__COUNT; i++) {
+		struct span *sp = &pre->s[i];
+
+		if (sp->n == 0 || (sp->p >= lo && sp->p + sp->n <= hi))
+			continue;
+		*moved |= (uint8_t)(1u << i);
+		strbuf_add(&b->kept, sp->p, sp->n);
+		sp->p = (const char *)(uintptr_t)(b->kept.len - sp->n);
+	}
+}
+
+static void *
+engine_par_read(void *arg)
+{
+	struct engine_par *p = arg;
+	struct engine_batch *b;
+	struct rd_record rec;
+	uint8_t moved[ENGINE_PAR_BATCH];
+	size_t k, i, j;
+	int more = 1;
+
+	for (k = 0; more; k++) {
+		b = &p->b[k % ENGINE_PAR_RING];
+		pthread_mutex_lock(&p->mu);
+		while (b->full)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		b->n = 0;
+		strbuf_reset(&b->kept);
+		while (b->n < ENGINE_PAR_BATCH &&
+		       (more = reader_next(p->rd, &rec)) != 0) {
+			engine_prep(p->rules, p->f, p->fileno, &rec,
+				    &b->pre[b->n]);
+			engine_par_keep(p, b, &b->pre[b->n], &moved[b->n]);
+			b->n++;
+		}
+		for (i = 0; i < b->n; i++) {
+			for (j = 0; moved[i] != 0 && j < PRE__COUNT; j++) {
+				if (moved[i] & (1u << j))
+					b->pre[i].s[j].p = b->kept.buf +
+					    (uintptr_t)b->pre[i].s[j].p;
+			}
+		}
+		pthread_mutex_lock(&p->mu);
+		b->full = 1;
+		b->last = !more;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static int
+engine_par_ok(const struct engine *e, const struct engine_file *f)
+{
+	static long ncpu;
+
+	if (ncpu == 0)
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	return ncpu > 1 && e->par_min > 0 && f->src->len >= e->par_min &&
+	       f->rd == NULL && f->follow_fd < 0 &&
+	       engine_rfmt(f)->next != NULL;
+}
+
+/* Indexes all of file e->cur with two threads; 0 when no thread could be
+ * started (nothing was done). */
+static int
+engine_par_file(struct engine *e)
+{
+	struct engine_file *f = &e->files[e->cur];
+	struct engine_par *p = xcalloc(1, sizeof *p);
+	struct engine_batch *b;
+	pthread_t th;
+	size_t k, i, since = 0;
+	int last = 0;
+
+	p->rd = reader_new(engine_rfmt(f), f->src->data, f->src->len);
+	p->rules = e->rules;
+	p->f = f;
+	p->fileno = (uint16_t)e->cur;
+	for (i = 0; i < ENGINE_PAR_RING; i++)
+		strbuf_init(&p->b[i].kept);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&th, NULL, engine_par_read, p) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		reader_free(p->rd);
+		free(p);
+		return 0;
+	}
+	for (k = 0; !last; k++) {
+		b = &p->b[k % ENGINE_PAR_RING];
+		pthread_mutex_lock(&p->mu);
+		while (!b->full)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		for (i = 0; i < b->n; i++) {
+			engine_commit(e, &b->pre[i]);
+			if (b->pre[i].end - f->dropped >= ENGINE_DROP_BYTES)
+				engine_drop_pages(f, b->pre[i].end);
+		}
+		if ((since += b->n) >= ENGINE_RATE_EVERY) {
+			engine_check_shrunk(e);
+			engine_rate_touched(e);
+			since = 0;
+		}
+		last = b->last;
+		pthread_mutex_lock(&p->mu);
+		b->full = 0;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	pthread_join(th, NULL);
+	engine_drop_pages(f, f->src->len);
+	memcpy(f->local_name, p->rd->local_name, sizeof f->local_name);
+	engine_take_warnings(e, (uint16_t)e->cur, p->rd);
+	reader_free(p->rd);
+	for (i = 0; i < ENGINE_PAR_RING; i++)
+		strbuf_free(&p->b[i].kept);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	e->cur++;
+	engine_check_shrunk(e);
+	engine_rate_touched(e);
+	return 1;
+}
+
+void
 engine_run(struct engine *e)
 {
-	while (engine_step(e, 65536))
-		;
+	for (;;) {
+		if (e->cur < e->nfiles &&
+		    engine_par_ok(e, &e->files[e->cur]) && engine_par_file(e))
+			continue;
+		if (!engine_step(e, ENGINE_RATE_EVERY))
+			break;
+	}
 }
 
 int

@@ -1,0 +1,315 @@
+/* Unit tests for engine_run's second thread: a log indexed with the reader
+ * on its own thread must give exactly the index, dialogs, strings, ratings
+ * and warnings of the one-thread path, whatever the batch boundaries. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "engine.h"
+#include "rules.h"
+
+static const char par_rules[] =
+	"rule diagnostic-event\n"
+	"\tkind diagnostic\n"
+	"\tseverity log info\n"
+	"\texplain ${level} event$[: ${header:Text}]\n"
+	"rule retransmission\n"
+	"\tretransmission yes\n"
+	"\tseverity warning\n"
+	"\texplain retransmission from ${src}\n"
+	"rule auth-challenge-answered\n"
+	"\tkind response\n"
+	"\tstatus 401 407\n"
+	"\tchallenge answered\n"
+	"\tseverity benign\n"
+	"\texplain server offers ${schemes}; answered with ${scheme}\n"
+	"rule failure\n"
+	"\tkind response\n"
+	"\tstatus 400-699\n"
+	"\tseverity error\n"
+	"\texplain ${method} failed: ${status} ${reason}\n"
+	"rule success\n"
+	"\tkind response\n"
+	"\tstatus 2xx\n"
+	"\tseverity ok\n"
+	"\texplain ${method} succeeded$[ with ${scheme}]\n"
+	"rule no-response\n"
+	"\tkind request\n"
+	"\tnot method ACK\n"
+	"\treply none\n"
+	"\tseverity warning\n"
+	"\texplain no response to ${method}\n";
+
+/* One CLS protocol record. */
+static void
+par_record(struct strbuf *sb, unsigned seq, const char *dir, const char *peer,
+	   const char *start, const char *callid, const char *cseq,
+	   const char *extra)
+{
+	strbuf_addf(sb,
+	    "TL_INFO(TF_PROTOCOL) [pool\\fe%u]0A1C.0B2C::03/05/2024-08:%02u:%02u"
+	    ".%03u.%08x (SIPStack,SIPAdminLog::TraceProtocolRecord:"
+	    "SIPAdminLog.cpp(125))$$begin_record\n"
+	    "Trace-Correlation-Id: %u\n"
+	    "Instance-Id: %08x\n"
+	    "Direction: %s\n"
+	    "Peer: %s\n"
+	    "Message-Type: %s\n"
+	    "Start-Line: %s\n"
+	    "From: <sip:user%u@example.com>;tag=f%u\n"
+	    "To: <sip:user%u@example.com>\n"
+	    "Call-ID: %s\n"
+	    "CSeq: %s\n"
+	    "Via: SIP/2.0/TLS 10.1.%u.%u:5061;branch=z9hG4bK%u\n"
+	    "%s"
+	    "Content-Length: 0\n"
+	    "Message-Body: -\n"
+	    "$$end_record\n",
+	    seq % 3, (seq / 60) % 60, seq % 60, seq % 1000, seq, seq, seq,
+	    dir, peer, strncmp(start, "SIP/", 4) == 0 ? "response" : "request",
+	    start, seq % 97, seq % 97, seq % 89, callid, cseq, seq % 7, seq % 11,
+	    seq / 2, extra);
+}
+
+/* A server log: registrations challenged and answered, calls that fail,
+ * retransmissions, diagnostic events, junk between records and a last
+ * record cut short. */
+static char *
+par_log(size_t ndialogs, size_t *len)
+{
+	struct strbuf sb;
+	char callid[64], peer[64];
+	unsigned seq = 1;
+	size_t i;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "junk before the first record\n\n");
+	for (i = 0; i < ndialogs; i++) {
+		snprintf(callid, sizeof callid, "c%zu-%zx", i, i * 2654435761u);
+		snprintf(peer, sizeof peer, "192.0.2.%zu:%zu", i % 250,
+			 40000 + i % 977);
+		if (i % 3 == 0) {
+			par_record(&sb, seq++, "incoming", peer,
+			    "REGISTER sip:example.com SIP/2.0", callid,
+			    "1 REGISTER", "");
+			par_record(&sb, seq++, "outgoing", peer,
+			    "SIP/2.0 401 Unauthorized", callid, "1 REGISTER",
+			    "WWW-Authenticate: NTLM realm=\"SIP\", "
+			    "targetname=\"fe.example.com\", version=4\n"
+			    "WWW-Authenticate: Kerberos realm=\"SIP\"\n");
+			par_record(&sb, seq++, "incoming", peer,
+			    "REGISTER sip:example.com SIP/2.0", callid,
+			    "2 REGISTER",
+			    "Authorization: NTLM qop=\"auth\", realm=\"SIP\", "
+			    "opaque=\"1\", gssapi-data=\"\"\n");
+			par_record(&sb, seq++, "outgoing", peer,
+			    "SIP/2.0 200 OK", callid, "2 REGISTER", "");
+		} else if (i % 3 == 1) {
+			/* The INVITE twice: a retransmission. */
+			size_t before = sb.len;
+
+			par_record(&sb, seq++, "incoming", peer,
+			    "INVITE sip:bob@example.com SIP/2.0", callid,
+			    "1 INVITE", "");
+			if (i % 2 == 0) {
+				char *dup = xstrndup(sb.buf + before,
+						     sb.len - before);
+
+				strbuf_adds(&sb, dup);
+				free(dup);
+			}
+			par_record(&sb, seq++, "outgoing", peer,
+			    "SIP/2.0 486 Busy Here", callid, "1 INVITE",
+			    "ms-diagnostics: 1000;reason=\"busy\"\n");
+			strbuf_addf(&sb,
+			    "TL_ERROR(TF_DIAG) [pool\\fe1]0A1C.0B2C::03/05/2024-"
+			    "09:00:00.000.%08x (SIPStack,Diag)$$begin_record\n"
+			    "LogType: diagnostic\n"
+			    "Severity: error\n"
+			    "Text: routing failed\n"
+			    "SIP-Call-ID: %s\n"
+			    "SIP-CSeq: 1 INVITE\n"
+			    "Peer: %s\n"
+			    "$$end_record\n", seq++, callid, peer);
+		} else {
+			par_record(&sb, seq++, "outgoing", peer,
+			    "OPTIONS sip:x@example.com SIP/2.0", callid,
+			    "1 OPTIONS", "");
+			if (i % 5 == 0)
+				strbuf_adds(&sb, "stray line\n");
+		}
+	}
+	par_record(&sb, seq, "incoming", "192.0.2.9:5061",
+	    "BYE sip:bob@example.com SIP/2.0", "last", "2 BYE", "");
+	sb.len -= 20;		/* cut short: no $$end_record */
+	sb.buf[sb.len] = '\0';
+	*len = sb.len;
+	return strbuf_detach(&sb);
+}
+
+static struct engine *
+par_index(const struct rules *r, const char *a, size_t alen, const char *b,
+	  size_t blen, size_t par_min)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	engine_set_rules(e, r);
+	engine_set_parallel(e, par_min);
+	ck_assert_int_eq(engine_add_mem(e, "a.log", a, alen, NULL, &err), 0);
+	if (b != NULL)
+		ck_assert_int_eq(engine_add_mem(e, "b.log", b, blen, NULL,
+						&err), 1);
+	engine_run(e);
+	ck_assert(engine_done(e));
+	return e;
+}
+
+static void
+par_compare(const struct rules *r, struct engine *x, struct engine *y)
+{
+	struct msgindex *ix = engine_index(x), *iy = engine_index(y);
+	struct dialogs *dx = engine_dialogs(x), *dy = engine_dialogs(y);
+	struct strbuf ex, ey;
+	size_t i, n = msgindex_count(ix);
+
+	ck_assert_uint_eq(n, msgindex_count(iy));
+	ck_assert_uint_gt(n, 3000);
+	ck_assert_uint_eq(intern_count(engine_strings(x)),
+			  intern_count(engine_strings(y)));
+	strbuf_init(&ex);
+	strbuf_init(&ey);
+	for (i = 0; i < n; i++) {
+		const struct msg *a = msgindex_get(ix, (uint32_t)i);
+		const struct msg *b = msgindex_get(iy, (uint32_t)i);
+
+		ck_assert_msg(memcmp(a, b, sizeof *a) == 0,
+			      "message %zu differs", i);
+		strbuf_reset(&ex);
+		strbuf_reset(&ey);
+		rules_explain(r, x, (uint32_t)i, &ex);
+		rules_explain(r, y, (uint32_t)i, &ey);
+		ck_assert_uint_eq(ex.len, ey.len);
+		if (ex.len > 0)
+			ck_assert_str_eq(ex.buf, ey.buf);
+	}
+	strbuf_free(&ex);
+	strbuf_free(&ey);
+	ck_assert_uint_eq(dialogs_count(dx), dialogs_count(dy));
+	for (i = 0; i < dialogs_count(dx); i++) {
+		const struct dialog *a = dialogs_get(dx, (uint32_t)i);
+		const struct dialog *b = dialogs_get(dy, (uint32_t)i);
+
+		ck_assert_uint_eq(a->call_id, b->call_id);
+		ck_assert_uint_eq(a->nmsgs, b->nmsgs);
+		ck_assert(memcmp(a->msgs, b->msgs,
+				 a->nmsgs * sizeof *a->msgs) == 0);
+		ck_assert_uint_eq(a->severity, b->severity);
+		ck_assert_uint_eq(a->outcome, b->outcome);
+		ck_assert_uint_eq(a->auth, b->auth);
+	}
+	ck_assert_uint_eq(engine_nwarnings(x), engine_nwarnings(y));
+	ck_assert_uint_gt(engine_nwarnings(x), 0);
+	for (i = 0; i < engine_nwarnings(x); i++) {
+		const struct engine_warning *a = engine_warning(x, i);
+		const struct engine_warning *b = engine_warning(y, i);
+
+		ck_assert_uint_eq(a->file, b->file);
+		ck_assert_uint_eq(a->line, b->line);
+		ck_assert_str_eq(a->msg, b->msg);
+	}
+	for (i = 0; i < engine_nfiles(x); i++) {
+		ck_assert_uint_eq(engine_file(x, i)->nmsgs,
+				  engine_file(y, i)->nmsgs);
+		ck_assert_str_eq(engine_file(x, i)->local_name,
+				 engine_file(y, i)->local_name);
+	}
+}
+
+static struct rules *
+par_rules_new(void)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = rules_parse("par", par_rules, sizeof par_rules - 1, &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf != NULL ? errs.buf : "");
+	strbuf_free(&errs);
+	return r;
+}
+
+START_TEST(test_same_index)
+{
+	struct rules *r = par_rules_new();
+	struct engine *x, *y;
+	size_t len;
+	char *log = par_log(1200, &len);
+	size_t i, n;
+	int retrans = 0, diag_err = 0, benign = 0;
+
+	x = par_index(r, log, len, NULL, 0, 0);
+	y = par_index(r, log, len, NULL, 0, 1);
+	par_compare(r, x, y);
+	/* The log says what it should: the comparison is not of two empty
+	 * or unrated indexes. */
+	n = msgindex_count(engine_index(y));
+	for (i = 0; i < n; i++) {
+		const struct msg *m = msgindex_get(engine_index(y), (uint32_t)i);
+
+		retrans += (m->flags & RECF_RETRANS) != 0;
+		diag_err += m->kind == MSG_DIAG && m->severity == SEV_ERROR;
+		benign += m->severity == SEV_BENIGN;
+	}
+	ck_assert_int_eq(retrans, 200);
+	ck_assert_int_eq(diag_err, 400);
+	ck_assert_int_eq(benign, 400);
+	ck_assert(msgindex_get(engine_index(y), (uint32_t)n - 1)->flags &
+		  RECF_TRUNCATED);
+	engine_free(x);
+	engine_free(y);
+	free(log);
+	rules_free(r);
+}
+END_TEST
+
+START_TEST(test_two_files)
+{
+	struct rules *r = par_rules_new();
+	struct engine *x, *y;
+	size_t alen, blen;
+	char *a = par_log(900, &alen), *b = par_log(700, &blen);
+
+	/* Only the larger file goes to a second thread; the smaller one is
+	 * read on this one; then both are merged by time. */
+	x = par_index(r, a, alen, b, blen, 0);
+	y = par_index(r, a, alen, b, blen, alen);
+	par_compare(r, x, y);
+	engine_free(x);
+	engine_free(y);
+	free(a);
+	free(b);
+	rules_free(r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("enginepar");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_same_index);
+	tcase_add_test(tc, test_two_files);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
