@@ -4,11 +4,15 @@
  * length-prefixed strings, then the start line, header block and body,
  * then a newline:
  *
- *   \x1e LINE TIME PREC HASDATE DIR KIND FLAGS NSTART NHDRS NBODY
- *        N:SRC N:DST N:TRANSPORT N:LEVEL \n START HDRS BODY \n
+ *   \x1e LINE TIME PREC HASDATE DIR KIND FLAGS NSTART NSEP1 NHDRS NSEP2
+ *        NBODY N:SRC N:DST N:TRANSPORT N:LEVEL \n
+ *   START SEP1 HDRS SEP2 BODY \n
  *
- * (one space between fields, TIME is microseconds or "-"). Lengths make
- * it binary-safe; the header carries the line of the original input. */
+ * (one space between fields, TIME is microseconds or "-"). SEP1 and SEP2
+ * are the line breaks a transform's spans may leave out, so that the text
+ * from START to the end of BODY reads as the message did on the wire (the
+ * engine shows it, searches it and saves it). Lengths make it
+ * binary-safe; the header carries the line of the original input. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,25 +27,70 @@ rd_canon_str(struct strbuf *out, struct span s)
 	strbuf_add(out, s.p, s.n);
 }
 
+/* Length of the line break at the start of s (0, 1 or 2). */
+static size_t
+rd_canon_lead(struct span s)
+{
+	if (s.n >= 2 && s.p[0] == '\r' && s.p[1] == '\n')
+		return 2;
+	return s.n >= 1 && s.p[0] == '\n' ? 1 : 0;
+}
+
+/* Line breaks at the end of s: 0, 1 (the last line ends) or 2 (it is
+ * followed by a blank line). */
+static int
+rd_canon_trail(struct span s)
+{
+	size_t n = s.n;
+	int breaks = 0;
+
+	while (n > 0 && breaks < 2 && s.p[n - 1] == '\n') {
+		n--;
+		if (n > 0 && s.p[n - 1] == '\r')
+			n--;
+		breaks++;
+	}
+	return breaks;
+}
+
 void
 rd_canon_emit(struct strbuf *out, const struct rd_record *rec)
 {
+	const char *sep1 = "", *sep2 = "";
+
+	/* The start line ends before the headers; the headers end with a
+	 * blank line before the body. */
+	if (rec->hdrs.n == 0) {
+		sep1 = "\r\n";
+		sep2 = "\r\n";
+	} else {
+		if (rd_canon_lead(rec->hdrs) == 0)
+			sep1 = "\r\n";
+		switch (rd_canon_trail(rec->hdrs)) {
+		case 0: sep2 = "\r\n\r\n"; break;
+		case 1: sep2 = "\r\n"; break;
+		default: break;
+		}
+	}
 	strbuf_addc(out, RD_CANON_MARK);
 	strbuf_addf(out, "%u ", rec->line);
 	if (rec->time == TIME_NONE)
 		strbuf_adds(out, "-");
 	else
 		strbuf_addf(out, "%lld", (long long)rec->time);
-	strbuf_addf(out, " %d %d %d %d %u %zu %zu %zu", rec->time_prec,
+	strbuf_addf(out, " %d %d %d %d %u %zu %zu %zu %zu %zu", rec->time_prec,
 		    rec->has_date ? 1 : 0, (int)rec->dir, (int)rec->kind,
-		    rec->flags, rec->start.n, rec->hdrs.n, rec->body.n);
+		    rec->flags, rec->start.n, strlen(sep1), rec->hdrs.n,
+		    strlen(sep2), rec->body.n);
 	rd_canon_str(out, rec->src);
 	rd_canon_str(out, rec->dst);
 	rd_canon_str(out, rec->transport);
 	rd_canon_str(out, rec->diag_level);
 	strbuf_addc(out, '\n');
 	strbuf_add(out, rec->start.p, rec->start.n);
+	strbuf_adds(out, sep1);
 	strbuf_add(out, rec->hdrs.p, rec->hdrs.n);
+	strbuf_adds(out, sep2);
 	strbuf_add(out, rec->body.p, rec->body.n);
 	strbuf_addc(out, '\n');
 }
@@ -108,7 +157,7 @@ static int
 rd_canon_next(struct reader *r, struct rd_record *rec)
 {
 	struct rd_canon_cursor c;
-	size_t nstart, nhdrs, nbody;
+	size_t nstart, nsep1, nhdrs, nsep2, nbody, total, lead;
 	unsigned long long v;
 	int neg;
 	const char *m;
@@ -141,7 +190,9 @@ again:
 	rec->kind = (enum rec_kind)rd_canon_num(&c, &neg);
 	rec->flags = (unsigned)rd_canon_num(&c, &neg);
 	nstart = rd_canon_size(&c);
+	nsep1 = rd_canon_size(&c);
 	nhdrs = rd_canon_size(&c);
+	nsep2 = rd_canon_size(&c);
 	nbody = rd_canon_size(&c);
 	rec->src = rd_canon_lstr(&c);
 	rec->dst = rd_canon_lstr(&c);
@@ -150,11 +201,18 @@ again:
 	if (!c.bad && (c.p >= c.end || *c.p != '\n'))
 		c.bad = 1;
 	if (!c.bad) {
+		/* Each part fits in what is left, so the sum cannot wrap. */
 		c.p++;
+		total = 0;
 		if (nstart > (size_t)(c.end - c.p) ||
-		    nhdrs > (size_t)(c.end - c.p) - nstart ||
-		    nbody > (size_t)(c.end - c.p) - nstart - nhdrs)
+		    nsep1 > (size_t)(c.end - c.p) - nstart ||
+		    nhdrs > (size_t)(c.end - c.p) - nstart - nsep1 ||
+		    nsep2 > (size_t)(c.end - c.p) - nstart - nsep1 - nhdrs ||
+		    nbody > (size_t)(c.end - c.p) - nstart - nsep1 - nhdrs -
+			    nsep2)
 			c.bad = 1;
+		else
+			total = nstart + nsep1 + nhdrs + nsep2 + nbody;
 	}
 	if (c.bad || rec->time_prec < 0 || rec->time_prec > 6 ||
 	    (unsigned)rec->dir > DIR_OUT || (unsigned)rec->kind > REC_DIAG) {
@@ -165,11 +223,19 @@ again:
 	}
 	rec->start.p = c.p;
 	rec->start.n = nstart;
-	rec->hdrs.p = c.p + nstart;
+	rec->hdrs.p = c.p + nstart + nsep1;
 	rec->hdrs.n = nhdrs;
-	rec->body.p = c.p + nstart + nhdrs;
+	/* The header span holds the header lines only (reader.h), also when
+	 * the transform left the line breaks around them in it. */
+	lead = rd_canon_lead(rec->hdrs);
+	rec->hdrs.p += lead;
+	rec->hdrs.n -= lead;
+	while (rec->hdrs.n > 0 && (rec->hdrs.p[rec->hdrs.n - 1] == '\n' ||
+				   rec->hdrs.p[rec->hdrs.n - 1] == '\r'))
+		rec->hdrs.n--;
+	rec->body.p = c.p + nstart + nsep1 + nhdrs + nsep2;
 	rec->body.n = nbody;
-	c.p += nstart + nhdrs + nbody;
+	c.p += total;
 	if (c.p < c.end && *c.p == '\n')
 		c.p++;
 	rec->len = (size_t)(c.p - (r->data + r->pos));

@@ -19,6 +19,14 @@ rd_raw_is_token_char(unsigned char c)
 
 /* Whether the line p[0..n) (no line ending) looks like a SIP start line:
  * "SIP/2.0 NNN ..." or "METHOD uri SIP/2.0". */
+/* "SIP/d.d" at p (7 bytes, the caller checked there are that many). */
+static int
+rd_raw_is_version(const char *p)
+{
+	return memcmp(p, "SIP/", 4) == 0 && p[4] >= '0' && p[4] <= '9' &&
+	    p[5] == '.' && p[6] >= '0' && p[6] <= '9';
+}
+
 int
 rd_raw_is_start(const char *p, size_t n)
 {
@@ -26,23 +34,30 @@ rd_raw_is_start(const char *p, size_t n)
 
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
-	if (n >= 11 && memcmp(p, "SIP/2.0 ", 8) == 0)
-		return p[8] >= '1' && p[8] <= '6' &&
-		    p[9] >= '0' && p[9] <= '9' &&
-		    p[10] >= '0' && p[10] <= '9' &&
-		    (n == 11 || p[11] == ' ');
-	if (n < 12 || memcmp(p + n - 8, " SIP/2.0", 8) != 0)
+	/* Any SIP/d.d version frames a message: one with a version other
+	 * than 2.0 is kept and flagged by the parser, not lost as junk. */
+	if (n >= 9 && rd_raw_is_version(p)) {
+		/* A status of three digits, or a bad one (more digits) that
+		 * the parser flags. */
+		if (p[7] != ' ')
+			return 0;
+		for (i = 8; i < n && i < 20 && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		return i >= 11 && (i == n || p[i] == ' ');
+	}
+	/* A request: a method token, the Request-URI (with a scheme), the
+	 * version. Extra blanks (RFC 4475's invalid lwsstart, lwsruri, trws)
+	 * still frame a message, which the parser flags. */
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n < 12 || (p[n - 8] != ' ' && p[n - 8] != '\t') ||
+	    !rd_raw_is_version(p + n - 7))
 		return 0;
 	for (i = 0; i < n && rd_raw_is_token_char((unsigned char)p[i]); i++)
 		;
-	if (i == 0 || i > 32 || i >= n || p[i] != ' ')
+	if (i == 0 || i > 64 || i >= n || p[i] != ' ')
 		return 0;
-	/* The Request-URI: one word with a scheme. */
 	sp = i + 1;
-	for (i = sp; i < n - 8; i++) {
-		if (p[i] == ' ' || p[i] == '\t')
-			return 0;
-	}
 	return n - 8 > sp && memchr(p + sp, ':', n - 8 - sp) != NULL;
 }
 

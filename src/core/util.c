@@ -385,6 +385,17 @@ util_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* Code points that change how text around them is shown without being
+ * visible themselves: C1 controls, bidi embeddings, overrides, isolates
+ * and marks, line and paragraph separators, the BOM. */
+static int
+util_is_hidden_control(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+	       cp == 0x061c || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff;
+}
+
 void
 sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab)
 {
@@ -419,12 +430,7 @@ sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab)
 			i++;
 			continue;
 		}
-		/* C1 controls, bidi embeddings/overrides/isolates, line and
-		 * paragraph separators, BOM: visible, never interpreted. */
-		if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
-		    cp == 0x200f || cp == 0x061c || cp == 0x2028 ||
-		    cp == 0x2029 || cp == 0xfeff)
+		if (util_is_hidden_control(cp))
 			strbuf_addf(sb, "\\u%04x", (unsigned)cp);
 		else
 			strbuf_add(sb, s + i, len);
@@ -462,10 +468,7 @@ json_append_str(struct strbuf *sb, const char *s, size_t n)
 			strbuf_addf(sb, "\\\\x%02x", p[i]);
 			i++;
 		} else {
-			if ((cp >= 0x80 && cp <= 0x9f) ||
-			    (cp >= 0x202a && cp <= 0x202e) ||
-			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-			    cp == 0x2029)
+			if (util_is_hidden_control(cp))
 				strbuf_addf(sb, "\\u%04x", (unsigned)cp);
 			else
 				strbuf_add(sb, s + i, len);
