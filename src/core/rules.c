@@ -1080,6 +1080,13 @@ rules_scheme_id(const struct engine *e, uint32_t id, const struct msg *msg)
  * messages that agree on every indexed field get here, so the records are
  * read again only for likely repeats. */
 static int
+rules_span_same(struct span x, struct span y)
+{
+	/* An empty span may have no pointer: memcmp must not see it. */
+	return x.n == y.n && (x.n == 0 || memcmp(x.p, y.p, x.n) == 0);
+}
+
+static int
 rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
 {
 	struct rd_record ra, rb;
@@ -1087,11 +1094,9 @@ rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
 	if (engine_message(e, a, &ra, NULL) != 0 ||
 	    engine_message(e, b, &rb, NULL) != 0)
 		return 0;
-	return ra.start.n == rb.start.n && ra.hdrs.n == rb.hdrs.n &&
-	    ra.body.n == rb.body.n &&
-	    memcmp(ra.start.p, rb.start.p, ra.start.n) == 0 &&
-	    memcmp(ra.hdrs.p, rb.hdrs.p, ra.hdrs.n) == 0 &&
-	    memcmp(ra.body.p, rb.body.p, ra.body.n) == 0;
+	return rules_span_same(ra.start, rb.start) &&
+	    rules_span_same(ra.hdrs, rb.hdrs) &&
+	    rules_span_same(ra.body, rb.body);
 }
 
 /* The fields two copies of one message share. */
