@@ -279,27 +279,12 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 		len = eol - p;
 		if (len > 0 && d[eol - 1] == '\r')
 			len--;
-		if (in_sip && len >= 13 &&
-		    memcmp(d + p, "Message-Body:", 13) == 0) {
-			/* The body begins on this line and runs to
-			 * $$end_record; a lone "-" means none. */
-			rd_cls_field(d + p, len, "Message-Body:", &val);
-			rec->body.p = val.p;
-			rec->body.n = (size_t)(d + end - val.p);
-			if (val.n == 1 && val.p[0] == '-' && next >= end)
-				rec->body.n = 0;
-			got_body = 1;
-			nlines -= had_nl;
-			break;
-		}
-		if (in_sip) {
-			if (hs == 0)
-				hs = p;
-			he = p + len;
-		} else if (rec->kind == REC_SIP) {
+		if (rec->kind == REC_SIP) {
 			if (rd_cls_field(d + p, len, "Start-Line:", &val)) {
 				rec->start = val;
 				in_sip = 1;
+				p = next;
+				break;
 			} else if (rd_cls_field(d + p, len, "Direction:",
 			    &val)) {
 				if (val.n >= 8 &&
@@ -322,6 +307,54 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 				peer = val;
 		}
 		p = next;
+	}
+	if (in_sip) {
+		/* The header lines run to the "Message-Body:" line, which
+		 * begins the body, or to the record's end; the parser reads
+		 * them, here they are only counted. */
+		const char *nl;
+		size_t hend = end, z, w = p;
+		int mb = 0;
+
+		while (w < end) {
+			if (d[w] == 'M' && end - w >= 13 &&
+			    memcmp(d + w, "Message-Body:", 13) == 0) {
+				mb = 1;
+				hend = w;
+				break;
+			}
+			if ((nl = memchr(d + w, '\n', end - w)) == NULL)
+				break;
+			w = (size_t)(nl - d) + 1;
+			nlines++;
+		}
+		if (mb) {
+			eol = reader_line_end(r, hend, &next);
+			if (eol > end)
+				eol = end;
+			len = eol - hend;
+			if (len > 0 && d[eol - 1] == '\r')
+				len--;
+			/* The body begins on this line and runs to
+			 * $$end_record; a lone "-" means none. */
+			rd_cls_field(d + hend, len, "Message-Body:", &val);
+			rec->body.p = val.p;
+			rec->body.n = (size_t)(d + end - val.p);
+			if (val.n == 1 && val.p[0] == '-' && next >= end)
+				rec->body.n = 0;
+			got_body = 1;
+		}
+		if (hend > p) {
+			/* Without the last header line's end of line. */
+			z = hend;
+			if (d[z - 1] == '\n')
+				z--;
+			if (z > p && d[z - 1] == '\r')
+				z--;
+			hs = p;
+			he = z;
+		}
+		p = w;
 	}
 	if (rec->kind == REC_SIP && !in_sip) {
 		/* A protocol record without Start-Line: keep it, the parser
