@@ -149,6 +149,46 @@ for f in "$HOSTILE"/*; do
 	inputs_intact "hostile/$name"
 done
 
+# The RFC torture messages through the whole pipeline: each valid one is
+# read and listed (dblreq holds two messages); a malformed one may be
+# refused, with a message naming it; text is clean and JSON valid.
+if [ -d tests/data/torture ]; then
+	valid=$(awk -F'\t' '/^[^#]/ && NF > 1 && $2 !~ /^malformed:/ { print $1 }' tests/data/torture/expected.txt)
+	for mode in --list "--json --list" --dialogs "--json --dialogs" --flow; do
+		case_name="torture/$(echo "$mode" | tr -d ' -')"
+		run 60 $mode tests/data/torture/*.sip
+		why=$(sane) || { fail "$case_name" "$why"; continue; }
+		refused=""
+		for v in $valid; do
+			grep -q "torture/$v.sip: " "$T/err" && refused="$refused $v"
+		done
+		if [ -n "$refused" ]; then
+			fail "$case_name" "valid torture messages refused:$refused ($(grep -m1 "torture/${refused# }.sip" "$T/err"))"
+			continue
+		fi
+		if [ "$rc" != 0 ] && ! grep -q "no SIP messages found" "$T/err"; then
+			fail "$case_name" "exit $rc: $(head -c 200 "$T/err")"
+			continue
+		fi
+		if [ $have_python = 1 ]; then
+			case $mode in
+			*json*) why=$(python3 "$T/clean.py" "$T/out" json) ;;
+			*) why=$(python3 "$T/clean.py" "$T/out") ;;
+			esac
+			[ $? = 0 ] || { fail "$case_name" "$why"; continue; }
+		fi
+		case $mode in
+		*list*)	nread=$(($(ls tests/data/torture/*.sip | wc -l) - $(grep -c "no SIP messages found" "$T/err")))
+			n=$(grep -c . "$T/out")
+			if [ "$n" -lt $((nread + 1)) ]; then
+				fail "$case_name" "$n messages listed from $nread files read (dblreq has 2)"
+				continue
+			fi ;;
+		esac
+		pass "$case_name" "$(grep -c "no SIP messages found" "$T/err") malformed refused"
+	done
+fi
+
 # Messages on stderr name files as given; they must not carry raw escapes
 # either (a file name can hold ESC).
 esc_name="$T/in/evil$(printf '\033')]52;c;eA==$(printf '\007').log"
