@@ -27,8 +27,8 @@
 /* engine_run() reads files from this size on with a second thread. */
 #define ENGINE_PAR_MIN (16u << 20)
 /* Records per batch between the threads, and batches in flight. */
-#define ENGINE_PAR_BATCH 1024
-#define ENGINE_PAR_RING 4
+#define ENGINE_PAR_BATCH 512
+#define ENGINE_PAR_RING 3
 /* Records indexed between two ratings of the dialogs that grew. */
 #define ENGINE_RATE_EVERY 65536
 
