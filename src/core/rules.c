@@ -1023,6 +1023,43 @@ rules_credentials(const struct sipmsg *m, struct strbuf *out)
 
 static int rules_level_severity(struct span);
 
+/* RFC 7230 tchar, as auth.c reads scheme names. */
+static int
+rules_is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* The scheme auth_credentials() finds (the first token of the first
+ * [Proxy-]Authorization value that has one), without parsing parameters:
+ * NTLM and Kerberos tokens run to kilobytes, and most REGISTERs of a
+ * server log carry one. */
+static enum auth_scheme
+rules_cred_scheme(const struct sipmsg *m)
+{
+	struct span v;
+	size_t i, j, k;
+
+	for (i = 0; i < m->nhdrs; i++) {
+		if (m->hdrs[i].id != HDR_AUTHORIZATION &&
+		    m->hdrs[i].id != HDR_PROXY_AUTHORIZATION)
+			continue;
+		v = m->hdrs[i].value;
+		for (j = 0; j < v.n && (v.p[j] == ' ' || v.p[j] == '\t' ||
+		    v.p[j] == '\r' || v.p[j] == '\n' || v.p[j] == ','); j++)
+			;
+		for (k = j; k < v.n && rules_is_tchar((unsigned char)v.p[k]);
+		    k++)
+			;
+		if (k > j)
+			return auth_scheme_from_name((struct span){ v.p + j,
+			    k - j });
+	}
+	return AUTH_NONE;
+}
+
 void
 rules_index_message(const struct rules *r, struct msg *x,
 		    const struct rd_record *rec, const struct sipmsg *m)
@@ -1041,7 +1078,7 @@ rules_index_message(const struct rules *r, struct msg *x,
 			lv = rules_level_severity(rec->diag_level);
 		f |= (unsigned)(lv + 1) << RULES_F_LEVEL_SHIFT;
 	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
-		sch = auth_credentials(m, NULL);
+		sch = rules_cred_scheme(m);
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
 	}
 	x->facts = (uint8_t)f;

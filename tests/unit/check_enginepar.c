@@ -1,12 +1,14 @@
 /* Unit tests for engine_run's second thread: a log indexed with the reader
  * on its own thread must give exactly the index, dialogs, strings, ratings
- * and warnings of the one-thread path, whatever the batch boundaries. */
+ * and warnings of the one-thread path, whatever the batch boundaries. And
+ * the facts the rules take while indexing must agree with auth.c. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+#include "auth.h"
 #include "engine.h"
 #include "rules.h"
 
@@ -295,6 +297,87 @@ START_TEST(test_two_files)
 }
 END_TEST
 
+/* The scheme the rules take from a request while indexing is the one
+ * auth_credentials() finds, whatever the header looks like. */
+START_TEST(test_cred_scheme)
+{
+	static const char *const auths[] = {
+		"Authorization: NTLM qop=\"auth\", realm=\"SIP\"\r\n",
+		"Authorization:   Kerberos qop=\"auth\"\r\n",
+		"Authorization: , Digest username=\"a\"\r\n",
+		"Authorization:\r\nProxy-Authorization: Basic YWxhZGRpbg==\r\n",
+		"Proxy-Authorization: TLS-DSK qop=\"auth\"\r\n",
+		"Authorization: Negotiate YWJj\r\n",
+		"Authorization: Foo-Bar x=1\r\n",
+		"Authorization: ntlm:junk\r\n",
+		"Authorization: \"quoted\" NTLM\r\n",
+		"Authorization: ,,\r\nAuthorization: kerberos a=b\r\n",
+	};
+	static const char rule[] =
+		"rule req\n\tkind request\n\tseverity info\n"
+		"\texplain [${scheme}]\n";
+	struct strbuf errs, log, ex, want;
+	struct rules *r;
+	struct engine *e;
+	struct rd_record rec;
+	struct sipmsg m;
+	enum auth_scheme sch;
+	char *err = NULL;
+	size_t i;
+
+	strbuf_init(&errs);
+	r = rules_parse("t", rule, sizeof rule - 1, &errs);
+	ck_assert(r != NULL);
+	strbuf_free(&errs);
+	strbuf_init(&log);
+	for (i = 0; i < sizeof auths / sizeof auths[0]; i++)
+		strbuf_addf(&log,
+		    "REGISTER sip:example.com SIP/2.0\r\n"
+		    "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK%zu\r\n"
+		    "From: <sip:a@example.com>;tag=%zu\r\n"
+		    "To: <sip:a@example.com>\r\n"
+		    "Call-ID: reg-%zu\r\n"
+		    "CSeq: 1 REGISTER\r\n"
+		    "%s"
+		    "Content-Length: 0\r\n\r\n", i, i, i, auths[i]);
+	e = engine_new();
+	engine_set_rules(e, r);
+	ck_assert_int_eq(engine_add_mem(e, "t.sip", log.buf, log.len, "raw",
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)),
+			  sizeof auths / sizeof auths[0]);
+	strbuf_init(&ex);
+	strbuf_init(&want);
+	for (i = 0; i < msgindex_count(engine_index(e)); i++) {
+		ck_assert_int_eq(engine_message(e, (uint32_t)i, &rec, &m), 0);
+		sch = auth_credentials(&m, NULL);
+		sipmsg_clear(&m);
+		strbuf_reset(&ex);
+		strbuf_reset(&want);
+		rules_explain(r, e, (uint32_t)i, &ex);
+		ck_assert_ptr_nonnull(ex.buf);
+		if (sch != AUTH_NONE && sch != AUTH_OTHER) {
+			strbuf_addf(&want, "[%s]", auth_scheme_name(sch));
+			ck_assert_str_eq(ex.buf, want.buf);
+		} else
+			/* Named as written, or none. */
+			ck_assert_msg(strcmp(ex.buf, "[Foo-Bar]") == 0 ||
+				      strcmp(ex.buf, "[]") == 0 ||
+				      strcmp(ex.buf, "[ntlm]") == 0,
+				      "message %zu: %s", i, ex.buf);
+	}
+	/* Not everything came out the same: the cases differ. */
+	rules_explain(r, e, 6, &ex);
+	ck_assert(strstr(ex.buf, "[Foo-Bar]") != NULL);
+	strbuf_free(&ex);
+	strbuf_free(&want);
+	strbuf_free(&log);
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -306,6 +389,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_same_index);
 	tcase_add_test(tc, test_two_files);
+	tcase_add_test(tc, test_cred_scheme);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
