@@ -92,9 +92,10 @@ struct sipmsg {
 void sipmsg_parse(struct sipmsg *m, struct span start, struct span hdrs,
 		  struct span body);
 void sipmsg_clear(struct sipmsg *m);
-/* The same for indexing: From and To get their uri and display name only
- * (user, host, tag and epid stay empty), which spares most of their
- * parsing. */
+/* The same for indexing, sparing what it does not read: hdrs keeps only
+ * Call-ID, CSeq, From, To, Via, Content-Length, Authorization and
+ * Proxy-Authorization, and From and To get their uri and display name only
+ * (user, host, tag and epid stay empty). The flags are the same. */
 void sipmsg_parse_index(struct sipmsg *m, struct span start, struct span hdrs,
 			struct span body);
 

@@ -518,7 +518,11 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 	pre->s[PRE_SRC] = rec->src;
 	pre->s[PRE_DST] = rec->dst;
 
-	sipmsg_parse_index(&m, rec->start, rec->hdrs, rec->body);
+	/* An event is read by header names: all of them are needed. */
+	if (rec->kind == REC_DIAG)
+		sipmsg_parse(&m, rec->start, rec->hdrs, rec->body);
+	else
+		sipmsg_parse_index(&m, rec->start, rec->hdrs, rec->body);
 	if (rec->kind == REC_DIAG) {
 		x->kind = MSG_DIAG;
 		x->flags = (uint16_t)rec->flags;

@@ -402,12 +402,37 @@ sipmsg_pick(struct sipmsg *m, int full)
 		m->flags |= RECF_NO_CALLID;
 }
 
+/* The id of a header indexing reads (sipmsg_parse_index), else HDR_OTHER.
+ * Their name lengths reject most other names before any comparison. */
+static enum hdr_id
+sipmsg_index_id(const char *p, size_t n)
+{
+	enum hdr_id id;
+
+	switch (n) {
+	case 1: case 2: case 3: case 4: case 7: case 13: case 14: case 19:
+		break;
+	default:
+		return HDR_OTHER;
+	}
+	id = sipmsg_hdr_id((struct span){ p, n });
+	switch (id) {
+	case HDR_CALL_ID: case HDR_CSEQ: case HDR_FROM: case HDR_TO:
+	case HDR_VIA: case HDR_CONTENT_LENGTH: case HDR_AUTHORIZATION:
+	case HDR_PROXY_AUTHORIZATION:
+		return id;
+	default:
+		return HDR_OTHER;
+	}
+}
+
 static void
 sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 	      struct span body, int full)
 {
 	const char *p, *end, *nl, *le, *colon;
-	struct sip_header *prev = NULL;
+	struct sip_header *prev = NULL, skipped;
+	enum hdr_id id = HDR_OTHER;
 	int in_bad = 0;
 
 	m->kind = SIP_INVALID;
@@ -472,12 +497,18 @@ sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 				m->flags |= RECF_BAD_HEADER;
 				prev = NULL;
 				in_bad = 1;
+			} else if (!full && (id = sipmsg_index_id(p,
+			    (size_t)(ne - p))) == HDR_OTHER) {
+				/* Not kept; its folded lines are still its. */
+				skipped.value = (struct span){ colon + 1, 0 };
+				prev = &skipped;
+				in_bad = 0;
 			} else {
 				struct sip_header *h = sipmsg_add_header(m);
 				const char *v = colon + 1;
 
 				h->name = (struct span){ p, (size_t)(ne - p) };
-				h->id = sipmsg_hdr_id(h->name);
+				h->id = full ? sipmsg_hdr_id(h->name) : id;
 				while (v < le && sipmsg_is_ws(*v))
 					v++;
 				h->value = sipmsg_trim(v, (size_t)(le - v));
