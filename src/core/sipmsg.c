@@ -708,8 +708,12 @@ sipmsg_addr(struct span value, struct sip_addr *out, int full)
 	}
 angle:
 	/* <uri> */
-	for (gt = lt + 1; gt < s.n && s.p[gt] != '>'; gt++)
-		;
+	{
+		const char *g = lt + 1 < s.n ?
+		    memchr(s.p + lt + 1, '>', s.n - lt - 1) : NULL;
+
+		gt = g != NULL ? (size_t)(g - s.p) : s.n;
+	}
 	out->uri = sipmsg_trim(s.p + lt + 1, gt - lt - 1);
 	if (gt < s.n && full)
 		sipmsg_addr_params(s, gt + 1, out);
