@@ -113,9 +113,10 @@ rd_cls_field1(const char *p, size_t n, const char *name, size_t nl,
     struct span *val)
 {
 
-	/* Most lines are none of the names: the first letter tells. */
+	/* Most lines are none of the names: the first letter or the colon
+	 * that ends the name tells. */
 	if (n < nl || (p[0] | 0x20) != (name[0] | 0x20) ||
-	    strncasecmp(p, name, nl) != 0)
+	    p[nl - 1] != name[nl - 1] || strncasecmp(p, name, nl) != 0)
 		return 0;
 	p += nl;
 	n -= nl;
