@@ -60,6 +60,7 @@ struct rules_rule {
 	uint32_t explain_line;
 	struct rules_pred *preds;
 	size_t npreds, cappreds;
+	unsigned kinds;		/* the kinds its "kind" lines let through */
 };
 
 /* What rating needs about a message itself, taken once while indexing
@@ -579,10 +580,18 @@ static void
 rules_end_rule(struct rules_parser *rp, struct rules_rule *rule)
 {
 	uint32_t saved;
+	size_t i;
 
 	if (rule == NULL)
 		return;
 	rules_check_captures(rp, rule);
+	/* Most rules start with a kind: rating skips them by it at once. */
+	rule->kinds = ~0u;
+	for (i = 0; i < rule->npreds; i++) {
+		if (rule->preds[i].type == RP_KIND)
+			rule->kinds &= rule->preds[i].neg ?
+			    ~rule->preds[i].mask : rule->preds[i].mask;
+	}
 	if (rule->severity != SEV__COUNT)
 		return;
 	saved = rp->line;
@@ -1539,7 +1548,8 @@ rules_first_match(struct rules_eval *ev)
 	size_t i;
 
 	for (i = 0; i < ev->r->nrules; i++) {
-		if (rules_rule_test(ev, &ev->r->rules[i]))
+		if (((ev->r->rules[i].kinds >> ev->msg->kind) & 1) &&
+		    rules_rule_test(ev, &ev->r->rules[i]))
 			return (unsigned)i + 1;
 	}
 	return 0;
