@@ -55,12 +55,12 @@ rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 	if (i >= n || p[i] != ' ')
 		return 0;
 	i++;
-	arrow = memmem(p + i, n - i, " -> ", 4);
-	if (arrow == NULL || arrow == p + i)
+	/* The source address is one word, then " -> ". */
+	sp = memchr(p + i, ' ', n - i);
+	if (sp == NULL || sp == p + i || (size_t)(p + n - sp) < 4 ||
+	    memcmp(sp, " -> ", 4) != 0)
 		return 0;
-	sp = memchr(p + i, ' ', (size_t)(arrow - (p + i)));
-	if (sp != NULL)
-		return 0;	/* the source address is one word */
+	arrow = sp;
 	if (rec == NULL)
 		return 1;
 	for (k = (size_t)prec; k < 6; k++)
