@@ -228,7 +228,7 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 	/* The time tail, near the end. */
 	t = e;
 	lo = e - q > 40 ? e - 40 : q;
-	while (t > lo && !(t[0] == '[' && (size_t)(e - t) >= 6 &&
+	while (t > lo && !(t < e && t[0] == '[' && (size_t)(e - t) >= 6 &&
 	    memcmp(t, "[Time:", 6) == 0))
 		t--;
 	if (t > q && t[0] == '[' && (size_t)(e - t) >= 6 &&
