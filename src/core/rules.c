@@ -1183,13 +1183,18 @@ struct rules_txns {
 };
 
 static void
-rules_txns_init(struct rules_txns *t, size_t n)
+rules_txns_init(struct rules_txns *t, size_t n, struct rules_txn *small)
 {
 	size_t sz = 16;
 
 	while (sz < n * 2)
 		sz <<= 1;
-	t->v = xcalloc(sz, sizeof *t->v);
+	/* Most dialogs are short: their table lives on the caller's stack. */
+	if (sz == 16) {
+		memset(small, 0, 16 * sizeof *small);
+		t->v = small;
+	} else
+		t->v = xcalloc(sz, sizeof *t->v);
 	t->mask = sz - 1;
 }
 
@@ -1250,13 +1255,19 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 	struct rules_txn *t;
 	struct rules_meth *mv = NULL, *mt;
 	uint32_t *seen;		/* earlier distinct messages, by position + 1 */
+	uint32_t small_seen[16];
+	struct rules_txn small_txns[16];
 	struct msg *msg;
 	uint32_t cancel;
 
 	cancel = intern_lookup(engine_strings(e), "CANCEL", 6);
-	rules_txns_init(&txns, n);
+	rules_txns_init(&txns, n, small_txns);
 	smask = txns.mask;
-	seen = xcalloc(smask + 1, sizeof *seen);
+	if (smask + 1 == 16) {
+		memset(small_seen, 0, sizeof small_seen);
+		seen = small_seen;
+	} else
+		seen = xcalloc(smask + 1, sizeof *seen);
 
 	/* Forward: transactions, credentials so far, CANCELs, repeats. */
 	for (i = 0; i < n; i++) {
@@ -1356,9 +1367,11 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->txn_scheme = t->scheme;
 		}
 	}
-	free(seen);
+	if (seen != small_seen)
+		free(seen);
 	free(mv);
-	free(txns.v);
+	if (txns.v != small_txns)
+		free(txns.v);
 }
 
 /* One message being rated or explained. */
@@ -1609,7 +1622,7 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 {
 	struct dialog *dg = dialogs_get(engine_dialogs(e), d);
 	struct msgindex *ix = engine_index(e);
-	struct rules_ctx *ctx;
+	struct rules_ctx *ctx, small[16];
 	struct msg *msg;
 	size_t i;
 	int worst = SEV_NONE;
@@ -1626,7 +1639,7 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 		dg->severity = SEV_NONE;
 		return;
 	}
-	ctx = xmalloc((dg->nmsgs ? dg->nmsgs : 1) * sizeof *ctx);
+	ctx = dg->nmsgs <= 16 ? small : xmalloc(dg->nmsgs * sizeof *ctx);
 	rules_dialog_context(e, dg, ctx);
 	for (i = 0; i < dg->nmsgs; i++) {
 		rules_rate_one(r, e, dg->msgs[i], &ctx[i]);
@@ -1636,7 +1649,8 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 		if (ctx[i].used != 0)
 			auth = ctx[i].used;
 	}
-	free(ctx);
+	if (ctx != small)
+		free(ctx);
 	dg->severity = (uint8_t)worst;
 	dg->auth = auth;
 }
