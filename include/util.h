@@ -71,6 +71,11 @@ void time_format(char *out, size_t outsz, int64_t t, int prec, int has_date);
  * keep_tab is 0. This is the one gate between log bytes and a terminal. */
 void sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab);
 
+/* Whether regular expressions should be JIT-compiled: yes unless
+ * SIPSNOOP_NO_JIT is set (valgrind cannot follow PCRE2's JIT code, whose
+ * vector loads read a little past the subject). */
+int util_jit_wanted(void);
+
 /* Appends s as a JSON string literal (quotes included); control bytes and
  * invalid UTF-8 are escaped so the output is always valid JSON. */
 void json_append_str(struct strbuf *sb, const char *s, size_t n);

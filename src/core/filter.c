@@ -464,7 +464,8 @@ node_compile_re(struct node *n, const char *pat, size_t len, uint32_t opts,
 		*erroff = (int)off;
 		return -1;
 	}
-	n->jit = pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE) == 0;
+	n->jit = util_jit_wanted() &&
+	    pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE) == 0;
 	n->md = pcre2_match_data_create(1, NULL);
 	if (!(opts & PCRE2_LITERAL)) {
 		n->mctx = pcre2_match_context_create(NULL);

@@ -344,7 +344,8 @@ rules_parse_regex(struct rules_parser *rp, struct rules *r, const char *kw,
 	}
 	strbuf_free(&pat);
 	/* JIT is an optimisation: when unavailable the interpreter runs. */
-	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	if (util_jit_wanted())
+		(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
 	if (pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &ncap) == 0 &&
 	    ncap > r->maxcap)
 		r->maxcap = ncap;

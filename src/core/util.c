@@ -477,3 +477,9 @@ json_append_str(struct strbuf *sb, const char *s, size_t n)
 	}
 	strbuf_addc(sb, '"');
 }
+
+int
+util_jit_wanted(void)
+{
+	return getenv("SIPSNOOP_NO_JIT") == NULL;
+}

@@ -679,12 +679,13 @@ START_TEST(test_warning_cap)
 	size_t n = 100005, i, ul = sizeof unit - 1;
 	char *buf = xmalloc(n * ul);
 	const struct rd_format *f = reader_by_name("raw");
-	struct reader *r = reader_new(f, buf, n * ul);
+	struct reader *r;
 	struct rd_record rec;
 	size_t recs = 0;
 
 	for (i = 0; i < n; i++)
 		memcpy(buf + i * ul, unit, ul);
+	r = reader_new(f, buf, n * ul);
 	while (reader_next(r, &rec))
 		recs++;
 	ck_assert_uint_eq(recs, n);
