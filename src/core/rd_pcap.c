@@ -741,10 +741,12 @@ rd_pcap_tcp_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 	int has_cl;
 
 	for (;;) {
-		d = s->buf + s->head;
 		avail = s->len - s->head;
-		if (avail == 0 || s->kind == TS_TLS || s->kind == TS_OTHER)
+		/* An empty stream may have no buffer yet: no NULL + 0. */
+		if (avail == 0 || s->buf == NULL || s->kind == TS_TLS ||
+		    s->kind == TS_OTHER)
 			return;
+		d = s->buf + s->head;
 		if (s->kind == TS_WS) {
 			if (!rd_pcap_ws_frame(st, s))
 				return;
