@@ -16,4 +16,12 @@ int rd_raw_is_start(const char *p, size_t n);
 size_t rd_raw_split(const char *d, size_t off, size_t lim,
 		    struct rd_record *rec, int *has_cl);
 
+/* Splits a message copied into a log, whose start line is at ms and which
+ * cannot go past lim; closed says lim is where the log ends the message
+ * (an end marker or the next record), not the end of the file. A log that
+ * turned CRLF into LF lost a byte per line: Content-Length is counted as
+ * on the wire. Returns the offset just after the message text. */
+size_t rd_raw_split_logged(const char *d, size_t ms, size_t lim, int closed,
+			   struct rd_record *rec);
+
 #endif

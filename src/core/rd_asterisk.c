@@ -346,101 +346,6 @@ rd_ast_boundary(const struct reader *r, size_t p, size_t eol)
 	    rd_ast_head(r->data + p, eol - p, &h);
 }
 
-/* Content-Length of a header block, or -1. */
-static long long
-rd_ast_clen(struct span hdrs)
-{
-	const char *p = hdrs.p, *end = hdrs.p + hdrs.n, *nl;
-	size_t n, i;
-	long long v;
-
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-		i = 0;
-		if (n > 14 && strncasecmp(p, "Content-Length", 14) == 0)
-			i = 14;
-		else if (n > 1 && (p[0] == 'l' || p[0] == 'L') &&
-		    (p[1] == ':' || p[1] == ' ' || p[1] == '\t'))
-			i = 1;
-		if (i != 0) {
-			while (i < n && (p[i] == ' ' || p[i] == '\t'))
-				i++;
-			if (i < n && p[i] == ':') {
-				for (i++; i < n && (p[i] == ' ' ||
-				    p[i] == '\t'); i++)
-					;
-				v = -1;
-				for (; i < n && rd_ast_digit(p[i]); i++) {
-					v = (v < 0 ? 0 : v * 10) + (p[i] - '0');
-					if (v > (1LL << 40))
-						return -1;
-				}
-				if (v >= 0)
-					return v;
-			}
-		}
-		p = nl != NULL ? nl + 1 : end;
-	}
-	return -1;
-}
-
-/* Offset of the end of d[start..end) less its trailing blank lines, keeping
- * the line end of the last line with text. */
-static size_t
-rd_ast_trim(const char *d, size_t start, size_t end)
-{
-	size_t e;
-
-	while (end > start && d[end - 1] == '\n') {
-		e = end - 1;
-		if (e > start && d[e - 1] == '\r')
-			e--;
-		if (e != start && d[e - 1] != '\n')
-			break;
-		end = e;
-	}
-	return end;
-}
-
-/* Splits the message whose start line is at ms and which cannot go past
- * lim; closed says lim is where the log ends the message (an end marker or
- * the next record), not the end of the file. Content-Length is counted as
- * on the wire: a log that turned CRLF into LF lost one byte per line.
- * Returns the offset just after the message text. */
-static size_t
-rd_ast_split(const char *d, size_t ms, size_t lim, int closed,
-    struct rd_record *rec)
-{
-	size_t b0, i;
-	long long cl, adj;
-	int has_cl;
-
-	rd_raw_split(d, ms, lim, rec, &has_cl);
-	b0 = (size_t)(rec->body.p - d);
-	if (b0 >= lim) {
-		/* No blank line after the headers. */
-		if (closed)
-			rec->flags &= ~(unsigned)RECF_TRUNCATED;
-		return lim;
-	}
-	rec->flags &= ~(unsigned)RECF_TRUNCATED;
-	cl = has_cl ? rd_ast_clen(rec->hdrs) : -1;
-	if (cl >= 0) {
-		for (i = b0, adj = 0; i < lim && adj < cl; i++)
-			adj += d[i] == '\n' && (i == b0 || d[i - 1] != '\r') ?
-			    2 : 1;
-		if (adj >= cl) {
-			rec->body.n = i - b0;
-			return i;
-		}
-		if (!closed)
-			rec->flags |= RECF_TRUNCATED;
-	}
-	rec->body.n = rd_ast_trim(d, b0, lim) - b0;
-	return lim;
-}
-
 /* Whether line p[0..n) carries Asterisk's logger prefix with a level,
  * "[date] LEVEL[tid]", not only a console timestamp. */
 static int
@@ -595,7 +500,7 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	/* PJSIP blocks have no end marker: the next log line ends them. */
 	closed = marked || ((h.kind == RD_AST_PJ_RX || h.kind == RD_AST_PJ_TX) &&
 	    lim < r->len);
-	q = rd_ast_split(d, ms, lim, closed, rec);
+	q = rd_raw_split_logged(d, ms, lim, closed, rec);
 	if (!marked && q < lim) {
 		/* No end marker: the record ends with the message's line. */
 		end = q;

@@ -161,95 +161,6 @@ rd_pjsua_head(const char *p, size_t n, struct rd_pjsua_head *h)
 	return h->addr.n > 0 && memchr(h->addr.p, ' ', h->addr.n) == NULL;
 }
 
-/* Content-Length of a header block, or -1. */
-static long long
-rd_pjsua_clen(struct span hdrs)
-{
-	const char *p = hdrs.p, *end = hdrs.p + hdrs.n, *nl;
-	size_t n, i;
-	long long v;
-
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-		i = 0;
-		if (n > 14 && strncasecmp(p, "Content-Length", 14) == 0)
-			i = 14;
-		else if (n > 1 && (p[0] == 'l' || p[0] == 'L') &&
-		    (p[1] == ':' || p[1] == ' ' || p[1] == '\t'))
-			i = 1;
-		if (i != 0) {
-			while (i < n && (p[i] == ' ' || p[i] == '\t'))
-				i++;
-			if (i < n && p[i] == ':') {
-				for (i++; i < n && (p[i] == ' ' ||
-				    p[i] == '\t'); i++)
-					;
-				v = -1;
-				for (; i < n && rd_pjsua_digit(p[i]); i++) {
-					v = (v < 0 ? 0 : v * 10) + (p[i] - '0');
-					if (v > (1LL << 40))
-						return -1;
-				}
-				if (v >= 0)
-					return v;
-			}
-		}
-		p = nl != NULL ? nl + 1 : end;
-	}
-	return -1;
-}
-
-static size_t
-rd_pjsua_trim(const char *d, size_t start, size_t end)
-{
-	size_t e;
-
-	while (end > start && d[end - 1] == '\n') {
-		e = end - 1;
-		if (e > start && d[e - 1] == '\r')
-			e--;
-		if (e != start && d[e - 1] != '\n')
-			break;
-		end = e;
-	}
-	return end;
-}
-
-/* Splits the message at ms that cannot go past lim; closed says the log
- * ended it there. Content-Length is counted as on the wire (CRLF). */
-static size_t
-rd_pjsua_split(const char *d, size_t ms, size_t lim, int closed,
-    struct rd_record *rec)
-{
-	size_t b0, i;
-	long long cl, adj;
-	int has_cl;
-
-	rd_raw_split(d, ms, lim, rec, &has_cl);
-	b0 = (size_t)(rec->body.p - d);
-	if (b0 >= lim) {
-		if (closed)
-			rec->flags &= ~(unsigned)RECF_TRUNCATED;
-		return lim;
-	}
-	rec->flags &= ~(unsigned)RECF_TRUNCATED;
-	cl = has_cl ? rd_pjsua_clen(rec->hdrs) : -1;
-	if (cl >= 0) {
-		for (i = b0, adj = 0; i < lim && adj < cl; i++)
-			adj += d[i] == '\n' && (i == b0 || d[i - 1] != '\r') ?
-			    2 : 1;
-		if (adj >= cl) {
-			rec->body.n = i - b0;
-			return i;
-		}
-		if (!closed)
-			rec->flags |= RECF_TRUNCATED;
-	}
-	rec->body.n = rd_pjsua_trim(d, b0, lim) - b0;
-	return lim;
-}
-
 static int
 rd_pjsua_probe(const char *p, size_t n)
 {
@@ -375,7 +286,7 @@ rd_pjsua_next(struct reader *r, struct rd_record *rec)
 	rec->line = r->line;
 	eol = reader_line_end(r, p, &next);
 	rd_pjsua_time(d + p, eol - p, rec);
-	rd_pjsua_split(d, ms, lim, marked, rec);
+	rd_raw_split_logged(d, ms, lim, marked, rec);
 	if (h.tx) {
 		rec->dir = DIR_OUT;
 		rec->dst = h.addr;
