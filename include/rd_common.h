@@ -6,6 +6,16 @@
 #include <stddef.h>
 #include "reader.h"
 
+static inline int
+rd_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The w-digit decimal number at p[at..] within n bytes: 0 and *out, or -1
+ * when the bytes are not all digits or run past n. */
+int rd_num(const char *p, size_t n, size_t at, int w, int *out);
+
 /* Whether the n bytes at p are a SIP request or status line. */
 int rd_raw_is_start(const char *p, size_t n);
 /* Splits the SIP message whose start line begins at off, looking no

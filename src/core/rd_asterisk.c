@@ -34,12 +34,6 @@ static const char rd_ast_banner_end[] = " --->";
 static const char rd_ast_summary[] = "--- (";
 
 static int
-rd_ast_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
 rd_ast_upper(char c)
 {
 	return c >= 'A' && c <= 'Z';
@@ -79,7 +73,7 @@ rd_ast_num(const char *p, int w, int *out)
 	int i, v = 0;
 
 	for (i = 0; i < w; i++) {
-		if (!rd_ast_digit(p[i]))
+		if (!rd_digit(p[i]))
 			return -1;
 		v = v * 10 + (p[i] - '0');
 	}
@@ -112,7 +106,7 @@ rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 		}
 		if (mo == 0)
 			return;
-		if (p[4] == ' ' && rd_ast_digit(p[5]))
+		if (p[4] == ' ' && rd_digit(p[5]))
 			d = p[5] - '0';
 		else if (rd_ast_num(p + 4, 2, &d) != 0)
 			return;
@@ -128,7 +122,7 @@ rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 		return;
 	i += 8;
 	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_ast_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;
@@ -176,7 +170,7 @@ rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 		return lvl;
 	}
 	/* The thread id, then an optional call id "[C-0000001a]". */
-	for (i++; i < n && rd_ast_digit(p[i]); i++)
+	for (i++; i < n && rd_digit(p[i]); i++)
 		;
 	if (i >= n || p[i] != ']')
 		return 0;
@@ -197,7 +191,7 @@ rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 	if (i == lvl || i >= n || p[i] != ':')
 		return 0;
 	i++;
-	while (i < n && rd_ast_digit(p[i]))
+	while (i < n && rd_digit(p[i]))
 		i++;
 	if (i < n && p[i] == ' ')
 		i++;
@@ -277,7 +271,7 @@ rd_ast_head(const char *p, size_t n, struct rd_ast_head *h)
 	if (p[n - 1] != ':')
 		return 0;
 	if (rd_ast_starts(p, n, "Retransmitting #", 16)) {
-		for (i = 16; i < n && rd_ast_digit(p[i]); i++)
+		for (i = 16; i < n && rd_digit(p[i]); i++)
 			;
 		if (i == 16 || n - i < 3 || p[i] != ' ' || p[i + 1] != '(')
 			return 0;

@@ -42,28 +42,6 @@ struct rd_ac_pending {
 	struct rd_record meta;
 };
 
-static int
-rd_ac_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-rd_ac_num(const char *p, size_t n, size_t at, int w, int *out)
-{
-	int i, v = 0;
-
-	if (at + (size_t)w > n)
-		return -1;
-	for (i = 0; i < w; i++) {
-		if (!rd_ac_digit(p[at + (size_t)i]))
-			return -1;
-		v = v * 10 + (p[at + (size_t)i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 /* The year of an ISO syslog time stamp at the start of the line
  * ("2026-11-26T16:00:00.123456+00:00"), or 0. */
 static int
@@ -78,7 +56,7 @@ rd_ac_year(const char *p, size_t n)
 			i++;
 		i++;
 	}
-	if (rd_ac_num(p, n, i, 4, &y) == 0 && i + 4 < n && p[i + 4] == '-')
+	if (rd_num(p, n, i, 4, &y) == 0 && i + 4 < n && p[i + 4] == '-')
 		return y;
 	return 0;
 }
@@ -97,13 +75,13 @@ rd_ac_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 	long us = 0;
 	size_t i;
 
-	if (rd_ac_num(p, n, at, 2, &h) || at + 8 > n || p[at + 2] != ':' ||
-	    p[at + 5] != ':' || rd_ac_num(p, n, at + 3, 2, &mi) ||
-	    rd_ac_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 || s > 60)
+	if (rd_num(p, n, at, 2, &h) || at + 8 > n || p[at + 2] != ':' ||
+	    p[at + 5] != ':' || rd_num(p, n, at + 3, 2, &mi) ||
+	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 || s > 60)
 		return -1;
 	i = at + 8;
 	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_ac_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;
@@ -132,11 +110,11 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 			i++;
 		i++;
 	}
-	if (rd_ac_num(p, n, i, 4, &y) == 0 && i + 11 < n &&
+	if (rd_num(p, n, i, 4, &y) == 0 && i + 11 < n &&
 	    p[i + 4] == '-' && p[i + 7] == '-' &&
 	    (p[i + 10] == 'T' || p[i + 10] == ' ') &&
-	    rd_ac_num(p, n, i + 5, 2, &mo) == 0 &&
-	    rd_ac_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
+	    rd_num(p, n, i + 5, 2, &mo) == 0 &&
+	    rd_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
 	    d >= 1 && d <= 31) {
 		rd_ac_clock(p, n, i + 11, y, mo, d, rec);
 		return;
@@ -148,10 +126,10 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 			i += 4;
 			if (p[i] == ' ')
 				i++;
-			if (rd_ac_num(p, n, i, 2, &d) == 0 && i + 2 < n &&
+			if (rd_num(p, n, i, 2, &d) == 0 && i + 2 < n &&
 			    p[i + 2] == ' ')
 				rd_ac_clock(p, n, i + 3, 0, k + 1, d, rec);
-			else if (rd_ac_num(p, n, i, 1, &d) == 0 &&
+			else if (rd_num(p, n, i, 1, &d) == 0 &&
 			    i + 1 < n && p[i + 1] == ' ')
 				rd_ac_clock(p, n, i + 2, 0, k + 1, d, rec);
 			return;
@@ -170,14 +148,14 @@ rd_ac_time(const char *p, size_t n, int year, struct rd_record *rec)
 
 	if (n < 20 || memcmp(p, "[Time:", 6) != 0 || p[8] != '-' ||
 	    p[11] != '@' || p[14] != ':' || p[17] != ':' ||
-	    rd_ac_num(p, n, 6, 2, &d) || rd_ac_num(p, n, 9, 2, &mo) ||
-	    rd_ac_num(p, n, 12, 2, &h) || rd_ac_num(p, n, 15, 2, &mi) ||
-	    rd_ac_num(p, n, 18, 2, &s) || d < 1 || d > 31 || mo < 1 ||
+	    rd_num(p, n, 6, 2, &d) || rd_num(p, n, 9, 2, &mo) ||
+	    rd_num(p, n, 12, 2, &h) || rd_num(p, n, 15, 2, &mi) ||
+	    rd_num(p, n, 18, 2, &s) || d < 1 || d > 31 || mo < 1 ||
 	    mo > 12 || h > 23 || mi > 59 || s > 60)
 		return;
 	i = 20;
 	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_ac_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;
@@ -206,7 +184,7 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 	s = memmem(p, lim, "[S=", 3);
 	if (s == NULL)
 		return 0;
-	for (q = s + 3; q < e && rd_ac_digit(*q); q++)
+	for (q = s + 3; q < e && rd_digit(*q); q++)
 		;
 	if (q == s + 3 || q >= e || *q != ']')
 		return 0;
@@ -302,9 +280,9 @@ rd_ac_cl(const char *b, size_t n)
 			continue;
 		for (v++; v < nl && (*v == ' ' || *v == '\t'); v++)
 			;
-		if (v >= nl || !rd_ac_digit(*v))
+		if (v >= nl || !rd_digit(*v))
 			continue;
-		for (cl = 0; v < nl && rd_ac_digit(*v) && cl < (1ULL << 40);
+		for (cl = 0; v < nl && rd_digit(*v) && cl < (1ULL << 40);
 		    v++)
 			cl = cl * 10 + (unsigned)(*v - '0');
 		return (long long)cl;

@@ -11,12 +11,6 @@
 /* Longest header or address line looked at. */
 #define RD_BARESIP_LINE_MAX 512
 
-static int
-rd_baresip_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Length of the escape sequence at p[0..n) (p[0] is ESC): CSI "ESC [
  * params final", or ESC and one byte. */
 static size_t
@@ -70,10 +64,10 @@ rd_baresip_hash(const char *p, size_t n, struct rd_record *rec)
 	n--;
 	if (n == 0)
 		return 1;
-	if (n < 8 || p[2] != ':' || p[5] != ':' || !rd_baresip_digit(p[0]) ||
-	    !rd_baresip_digit(p[1]) || !rd_baresip_digit(p[3]) ||
-	    !rd_baresip_digit(p[4]) || !rd_baresip_digit(p[6]) ||
-	    !rd_baresip_digit(p[7]))
+	if (n < 8 || p[2] != ':' || p[5] != ':' || !rd_digit(p[0]) ||
+	    !rd_digit(p[1]) || !rd_digit(p[3]) ||
+	    !rd_digit(p[4]) || !rd_digit(p[6]) ||
+	    !rd_digit(p[7]))
 		return 0;
 	h = (p[0] - '0') * 10 + p[1] - '0';
 	mi = (p[3] - '0') * 10 + p[4] - '0';
@@ -82,7 +76,7 @@ rd_baresip_hash(const char *p, size_t n, struct rd_record *rec)
 		return 0;
 	i = 8;
 	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_baresip_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;

@@ -13,19 +13,13 @@ static const char *const rd_cisco_months[12] = {
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-static int
-rd_cisco_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Reads up to max digits at p[*i] (at least one). */
 static int
 rd_cisco_num(const char *p, size_t n, size_t *i, int max, int *out)
 {
 	int v = 0, k = 0;
 
-	while (*i < n && k < max && rd_cisco_digit(p[*i])) {
+	while (*i < n && k < max && rd_digit(p[*i])) {
 		v = v * 10 + (p[*i] - '0');
 		(*i)++;
 		k++;
@@ -52,7 +46,7 @@ rd_cisco_uptime(const char *p, size_t n, size_t i, struct rd_record *rec)
 		    s > 60)
 			return 0;
 		if (j < n && p[j] == '.') {
-			for (j++; j < n && rd_cisco_digit(p[j]); j++) {
+			for (j++; j < n && rd_digit(p[j]); j++) {
 				if (prec < 6) {
 					us = us * 10 + (p[j] - '0');
 					prec++;
@@ -95,13 +89,13 @@ rd_cisco_prefix(const char *p, size_t n, struct rd_record *rec)
 
 	/* An optional sequence number "000123: ". */
 	j = 0;
-	while (j < n && j < 12 && rd_cisco_digit(p[j]))
+	while (j < n && j < 12 && rd_digit(p[j]))
 		j++;
 	if (j > 0 && j + 1 < n && p[j] == ':' && p[j + 1] == ' ')
 		i = j + 2;
 	if (i < n && (p[i] == '*' || p[i] == '.'))
 		i++;
-	if (i < n && rd_cisco_digit(p[i]))
+	if (i < n && rd_digit(p[i]))
 		return rd_cisco_uptime(p, n, i, rec);
 	if (i + 4 > n)
 		return 0;
@@ -129,7 +123,7 @@ rd_cisco_prefix(const char *p, size_t n, struct rd_record *rec)
 	    rd_cisco_num(p, n, &i, 2, &s) || h > 23 || mi > 59 || s > 60)
 		return 0;
 	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_cisco_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;

@@ -33,12 +33,6 @@ struct rd_fs_head {
 	int64_t time;
 };
 
-static int
-rd_fs_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static size_t
 rd_fs_rtrim(const char *p, size_t n)
 {
@@ -80,11 +74,11 @@ rd_fs_dateprefix(const char *p, size_t n)
 	if (n < sizeof shape)
 		return 0;
 	for (i = 0; i < sizeof shape - 1; i++) {
-		if (shape[i] == 'd' ? !rd_fs_digit(p[i]) : p[i] != shape[i])
+		if (shape[i] == 'd' ? !rd_digit(p[i]) : p[i] != shape[i])
 			return 0;
 	}
 	if (p[i] == '.')
-		for (i++; i < n && rd_fs_digit(p[i]); i++)
+		for (i++; i < n && rd_digit(p[i]); i++)
 			;
 	return i < n && p[i] == ' ' ? i + 1 : 0;
 }
@@ -112,7 +106,7 @@ rd_fs_stamp(const char *p, size_t n, struct rd_fs_head *h)
 		tx = 1;
 	else
 		return 0;
-	for (i = 5; i < n && rd_fs_digit(p[i]); i++)
+	for (i = 5; i < n && rd_digit(p[i]); i++)
 		;
 	if (i == 5)
 		return 0;
@@ -128,7 +122,7 @@ rd_fs_stamp(const char *p, size_t n, struct rd_fs_head *h)
 	pn = (size_t)(br - proto);
 	close = memchr(br, ']', (size_t)(p + n - br));
 	if (close == NULL || close + 2 >= p + n || close[1] != ':' ||
-	    !rd_fs_digit(close[2]))
+	    !rd_digit(close[2]))
 		return 0;
 	an = (size_t)(close - br - 2);
 	/* " at HH:MM:SS.uuuuuu:" ends the line. */
@@ -139,7 +133,7 @@ rd_fs_stamp(const char *p, size_t n, struct rd_fs_head *h)
 	    at[12] != '.' || at < close)
 		return 0;
 	for (k = 4; k < 19; k++) {
-		if (k != 6 && k != 9 && k != 12 && !rd_fs_digit(at[k]))
+		if (k != 6 && k != 9 && k != 12 && !rd_digit(at[k]))
 			return 0;
 	}
 	hh = (at[4] - '0') * 10 + (at[5] - '0');
@@ -158,7 +152,7 @@ rd_fs_stamp(const char *p, size_t n, struct rd_fs_head *h)
 		    proto[k] - 'a' + 'A' : proto[k]);
 	h->proto[pn] = '\0';
 	/* The port runs to the first byte that is no digit. */
-	for (k = 2; close + k < at && rd_fs_digit(close[k]); k++)
+	for (k = 2; close + k < at && rd_digit(close[k]); k++)
 		;
 	if (memchr(br + 2, ':', an) != NULL)
 		snprintf(h->addr, RD_FS_ADDR, "[%.*s]:%.*s", (int)an, br + 2,
@@ -180,7 +174,7 @@ rd_fs_logline(const char *p, size_t n)
 	if (n < sizeof shape)
 		return 0;
 	for (i = 0; i < sizeof shape - 1; i++) {
-		if (shape[i] == 'd' ? !rd_fs_digit(p[i]) : p[i] != shape[i])
+		if (shape[i] == 'd' ? !rd_digit(p[i]) : p[i] != shape[i])
 			return 0;
 	}
 	return 1;
@@ -228,7 +222,7 @@ rd_fs_clen_line(const char *p, size_t n)
 		return -1;
 	for (i++; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
 		;
-	for (; i < n && rd_fs_digit(p[i]); i++) {
+	for (; i < n && rd_digit(p[i]); i++) {
 		v = (v < 0 ? 0 : v * 10) + (p[i] - '0');
 		if (v > (1LL << 40))
 			return -1;
@@ -247,13 +241,13 @@ rd_fs_logline_strict(const char *p, size_t n)
 	if (n < 30 || !rd_fs_logline(p, n) || p[19] != '.')
 		return 0;
 	for (i = 20; i < 26; i++) {
-		if (!rd_fs_digit(p[i]))
+		if (!rd_digit(p[i]))
 			return 0;
 	}
 	if (p[26] != ' ')
 		return 0;
 	for (i = 27; i < n && i < 36 && p[i] != '['; i++) {
-		if (!rd_fs_digit(p[i]) && p[i] != '.' && p[i] != '%' &&
+		if (!rd_digit(p[i]) && p[i] != '.' && p[i] != '%' &&
 		    p[i] != ' ')
 			return 0;
 	}

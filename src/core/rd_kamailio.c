@@ -373,22 +373,6 @@ static const char *const rd_kamailio_months[12] = {
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-static int
-rd_kamailio_num(const char *p, size_t n, size_t at, int w, int *out)
-{
-	int i, v = 0;
-
-	if (at + (size_t)w > n)
-		return -1;
-	for (i = 0; i < w; i++) {
-		if (p[at + (size_t)i] < '0' || p[at + (size_t)i] > '9')
-			return -1;
-		v = v * 10 + (p[at + (size_t)i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 /* "HH:MM:SS[.ffffff]" at p[at..n). */
 static void
 rd_kamailio_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
@@ -398,10 +382,10 @@ rd_kamailio_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 	long us = 0;
 	size_t i;
 
-	if (rd_kamailio_num(p, n, at, 2, &h) || at + 8 > n ||
+	if (rd_num(p, n, at, 2, &h) || at + 8 > n ||
 	    p[at + 2] != ':' || p[at + 5] != ':' ||
-	    rd_kamailio_num(p, n, at + 3, 2, &mi) ||
-	    rd_kamailio_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
+	    rd_num(p, n, at + 3, 2, &mi) ||
+	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
 	    s > 60)
 		return;
 	i = at + 8;
@@ -429,10 +413,10 @@ rd_kamailio_syslog_time(const char *p, size_t n, struct rd_record *rec)
 	int y, mo, d, k;
 	size_t i;
 
-	if (rd_kamailio_num(p, n, 0, 4, &y) == 0 && n > 11 && p[4] == '-' &&
+	if (rd_num(p, n, 0, 4, &y) == 0 && n > 11 && p[4] == '-' &&
 	    p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
-	    rd_kamailio_num(p, n, 5, 2, &mo) == 0 &&
-	    rd_kamailio_num(p, n, 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
+	    rd_num(p, n, 5, 2, &mo) == 0 &&
+	    rd_num(p, n, 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
 	    d >= 1 && d <= 31) {
 		rd_kamailio_clock(p, n, 11, y, mo, d, rec);
 		return;
@@ -443,9 +427,9 @@ rd_kamailio_syslog_time(const char *p, size_t n, struct rd_record *rec)
 		if (memcmp(p, rd_kamailio_months[k], 3) != 0)
 			continue;
 		i = p[4] == ' ' ? 5 : 4;
-		if (rd_kamailio_num(p, n, i, 2, &d) == 0 && p[i + 2] == ' ')
+		if (rd_num(p, n, i, 2, &d) == 0 && p[i + 2] == ' ')
 			rd_kamailio_clock(p, n, i + 3, 0, k + 1, d, rec);
-		else if (rd_kamailio_num(p, n, i, 1, &d) == 0 &&
+		else if (rd_num(p, n, i, 1, &d) == 0 &&
 		    p[i + 1] == ' ')
 			rd_kamailio_clock(p, n, i + 2, 0, k + 1, d, rec);
 		return;

@@ -48,28 +48,6 @@ struct rd_linphone_stream {
 	uint64_t used;		/* for eviction */
 };
 
-static int
-rd_linphone_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-rd_linphone_num(const char *p, size_t n, size_t at, int w, int *out)
-{
-	int i, v = 0;
-
-	if (at + (size_t)w > n)
-		return -1;
-	for (i = 0; i < w; i++) {
-		if (!rd_linphone_digit(p[at + (size_t)i]))
-			return -1;
-		v = v * 10 + (p[at + (size_t)i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 /* A time at p[at..n): "HH:MM:SS" then an optional ".fff" or ":fff". */
 static int
 rd_linphone_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
@@ -79,15 +57,15 @@ rd_linphone_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 	long us = 0;
 	size_t i;
 
-	if (rd_linphone_num(p, n, at, 2, &h) || at + 8 > n ||
+	if (rd_num(p, n, at, 2, &h) || at + 8 > n ||
 	    p[at + 2] != ':' || p[at + 5] != ':' ||
-	    rd_linphone_num(p, n, at + 3, 2, &mi) ||
-	    rd_linphone_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
+	    rd_num(p, n, at + 3, 2, &mi) ||
+	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
 	    s > 60)
 		return -1;
 	i = at + 8;
 	if (i < n && (p[i] == '.' || p[i] == ':' || p[i] == ',')) {
-		for (i++; i < n && rd_linphone_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;
@@ -114,20 +92,20 @@ rd_linphone_time(const char *p, size_t n, struct rd_record *rec)
 	if (n > RD_LINPHONE_TIME_SCAN)
 		n = RD_LINPHONE_TIME_SCAN;
 	for (i = 0; i < n; i++) {
-		if (!rd_linphone_digit(p[i]) || (i > 0 &&
-		    rd_linphone_digit(p[i - 1])))
+		if (!rd_digit(p[i]) || (i > 0 &&
+		    rd_digit(p[i - 1])))
 			continue;
-		if (rd_linphone_num(p, n, i, 4, &y) == 0 && i + 10 < n &&
+		if (rd_num(p, n, i, 4, &y) == 0 && i + 10 < n &&
 		    p[i + 4] == '-' && p[i + 7] == '-' &&
 		    (p[i + 10] == ' ' || p[i + 10] == 'T') &&
-		    rd_linphone_num(p, n, i + 5, 2, &mo) == 0 &&
-		    rd_linphone_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 &&
+		    rd_num(p, n, i + 5, 2, &mo) == 0 &&
+		    rd_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 &&
 		    mo <= 12 && d >= 1 && d <= 31 &&
 		    rd_linphone_clock(p, n, i + 11, y, mo, d, rec) == 0)
 			return;
-		if (rd_linphone_num(p, n, i, 2, &mo) == 0 && i + 5 < n &&
+		if (rd_num(p, n, i, 2, &mo) == 0 && i + 5 < n &&
 		    p[i + 2] == '-' && p[i + 5] == ' ' &&
-		    rd_linphone_num(p, n, i + 3, 2, &d) == 0 && mo >= 1 &&
+		    rd_num(p, n, i + 3, 2, &d) == 0 && mo >= 1 &&
 		    mo <= 12 && d >= 1 && d <= 31 &&
 		    rd_linphone_clock(p, n, i + 6, 0, mo, d, rec) == 0)
 			return;
@@ -178,7 +156,7 @@ rd_linphone_head(const char *p, size_t n, struct rd_linphone_head *h)
 		close--;
 	} else
 		return 0;
-	while (num < e && rd_linphone_digit(*num) && v < 1000000000) {
+	while (num < e && rd_digit(*num) && v < 1000000000) {
 		v = v * 10 + (size_t)(*num - '0');
 		num++;
 	}
@@ -214,7 +192,7 @@ rd_linphone_same_prefix(const char *p, size_t n, const char *pre, size_t pn)
 	for (i = 0; i < pn; i++) {
 		if (p[i] == pre[i])
 			continue;
-		if (!rd_linphone_digit(p[i]) || !rd_linphone_digit(pre[i]))
+		if (!rd_digit(p[i]) || !rd_digit(pre[i]))
 			return 0;
 	}
 	return 1;
@@ -323,9 +301,9 @@ rd_linphone_cl(const char *b, size_t n)
 			continue;
 		for (v++; v < nl && (*v == ' ' || *v == '\t'); v++)
 			;
-		if (v >= nl || !rd_linphone_digit(*v))
+		if (v >= nl || !rd_digit(*v))
 			continue;
-		for (cl = 0; v < nl && rd_linphone_digit(*v) &&
+		for (cl = 0; v < nl && rd_digit(*v) &&
 		    cl < (1ULL << 40); v++)
 			cl = cl * 10 + (unsigned)(*v - '0');
 		return (long long)cl;

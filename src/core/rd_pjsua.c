@@ -20,12 +20,6 @@ struct rd_pjsua_head {
 	struct span transport;
 };
 
-static int
-rd_pjsua_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static size_t
 rd_pjsua_rtrim(const char *p, size_t n)
 {
@@ -41,7 +35,7 @@ rd_pjsua_num(const char *p, int w, int *out)
 	int i, v = 0;
 
 	for (i = 0; i < w; i++) {
-		if (!rd_pjsua_digit(p[i]))
+		if (!rd_digit(p[i]))
 			return -1;
 		v = v * 10 + (p[i] - '0');
 	}
@@ -55,7 +49,7 @@ static int
 rd_pjsua_pre(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    rd_pjsua_digit(c) || c == ' ' || c == ':' || c == '-';
+	    rd_digit(c) || c == ' ' || c == ':' || c == '-';
 }
 
 /* Finds pj_log's "HH:MM:SS.mmm" near the start of line p[0..n), with the
@@ -94,7 +88,7 @@ rd_pjsua_time(const char *p, size_t n, struct rd_record *rec)
 	e = i + 8;
 	/* Milliseconds: an HTTP date in a header has none. */
 	if (e < n && p[e] == '.') {
-		for (e++; e < n && rd_pjsua_digit(p[e]); e++) {
+		for (e++; e < n && rd_digit(p[e]); e++) {
 			if (prec < 6) {
 				us = us * 10 + (p[e] - '0');
 				prec++;
@@ -127,7 +121,7 @@ rd_pjsua_head(const char *p, size_t n, struct rd_pjsua_head *h)
 	if (b == NULL)
 		return 0;
 	k = (size_t)(b - p);
-	for (j = k; j > 0 && rd_pjsua_digit(p[j - 1]); j--)
+	for (j = k; j > 0 && rd_digit(p[j - 1]); j--)
 		;
 	if (j == k || j < 3 || p[j - 1] != ' ' || p[j - 2] != 'X' ||
 	    (p[j - 3] != 'R' && p[j - 3] != 'T'))

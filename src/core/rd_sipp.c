@@ -31,12 +31,6 @@ struct rd_sipp_head {
 	int msg;		/* the second line says a message follows */
 };
 
-static int
-rd_sipp_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static size_t
 rd_sipp_rtrim(const char *p, size_t n)
 {
@@ -58,7 +52,7 @@ rd_sipp_num(const char *p, int w, int *out)
 	int i, v = 0;
 
 	for (i = 0; i < w; i++) {
-		if (!rd_sipp_digit(p[i]))
+		if (!rd_digit(p[i]))
 			return -1;
 		v = v * 10 + (p[i] - '0');
 	}
@@ -96,7 +90,7 @@ rd_sipp_sep(const char *p, size_t n, struct rd_record *rec)
 		return 1;
 	i = 19;
 	if (i < n && (p[i] == '.' || p[i] == ':')) {
-		for (i++; i < n && rd_sipp_digit(p[i]); i++) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
 			if (prec < 6) {
 				us = us * 10 + (p[i] - '0');
 				prec++;

@@ -15,12 +15,6 @@ static const char rd_uccapi_recv[] = "Data Received - ";
 static const char rd_uccapi_end_send[] = "End of Sending Packet";
 static const char rd_uccapi_end_recv[] = "End of Data Received";
 
-static int
-rd_uccapi_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Length of the trace prefix of line p[0..n) up to and including ":: ", or
  * 0 when the line has none. */
 static size_t
@@ -30,8 +24,8 @@ rd_uccapi_prefix(const char *p, size_t n)
 	size_t lim;
 
 	if (n < 24 || p[2] != '/' || p[5] != '/' || p[10] != '|' ||
-	    p[13] != ':' || p[16] != ':' || !rd_uccapi_digit(p[0]) ||
-	    !rd_uccapi_digit(p[11]))
+	    p[13] != ':' || p[16] != ':' || !rd_digit(p[0]) ||
+	    !rd_digit(p[11]))
 		return 0;
 	lim = n < RD_UCCAPI_PREFIX_MAX ? n : RD_UCCAPI_PREFIX_MAX;
 	/* " :: " by its colons: memmem is slow for short needles, and every
@@ -63,7 +57,7 @@ rd_uccapi_time(const char *p, struct rd_record *rec)
 	for (i = 0; i < 6; i++) {
 		v[i] = 0;
 		for (k = 0; k < w[i]; k++) {
-			if (!rd_uccapi_digit(p[at[i] + k]))
+			if (!rd_digit(p[at[i] + k]))
 				return;
 			v[i] = v[i] * 10 + (p[at[i] + k] - '0');
 		}
@@ -73,7 +67,7 @@ rd_uccapi_time(const char *p, struct rd_record *rec)
 		return;
 	/* The caller checked the prefix is at least 24 bytes long. */
 	if (p[19] == '.') {
-		for (k = 20; k < 26 && rd_uccapi_digit(p[k]); k++) {
+		for (k = 20; k < 26 && rd_digit(p[k]); k++) {
 			us = us * 10 + (p[k] - '0');
 			prec++;
 		}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "rd_common.h"
 
 extern const struct rd_format rd_cls_format;
 extern const struct rd_format rd_uccapi_format;
@@ -251,4 +252,20 @@ reader_advance(struct reader *r, size_t newpos)
 		r->line += (uint32_t)reader_count_nl(r->data + r->pos,
 		    newpos - r->pos);
 	r->pos = newpos;
+}
+
+int
+rd_num(const char *p, size_t n, size_t at, int w, int *out)
+{
+	int i, v = 0;
+
+	if (at + (size_t)w > n)
+		return -1;
+	for (i = 0; i < w; i++) {
+		if (!rd_digit(p[at + (size_t)i]))
+			return -1;
+		v = v * 10 + (p[at + (size_t)i] - '0');
+	}
+	*out = v;
+	return 0;
 }
