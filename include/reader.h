@@ -32,6 +32,7 @@ enum msg_dir {
 #define RECF_BAD_HEADER	0x0008	/* set by the parser: a line without a colon */
 #define RECF_RETRANS	0x0010	/* set by the rule engine */
 #define RECF_LARGE	0x0020	/* message larger than 64 KiB */
+#define RECF_OTHER_PARTY 0x0040	/* set by the engine: sipmsg_other_party() */
 
 struct rd_record {
 	enum rec_kind kind;

@@ -111,6 +111,16 @@ const struct sip_header *sipmsg_find_name(const struct sipmsg *m,
 /* Parses a name-addr or addr-spec value. Returns 0, or -1 when there is no
  * URI in it (fields are then empty). */
 int sipmsg_parse_addr(struct span value, struct sip_addr *out);
+/* Takes the next name-addr of a comma-separated list (Contact, P-Asserted-
+ * Identity) from *rest, which it advances; commas inside quotes and <> do
+ * not split. Returns 1 with *out filled (fields empty when that element
+ * has no URI), 0 when the list is used up. */
+int sipmsg_next_addr(struct span *rest, struct sip_addr *out);
+/* Whether a Contact, P-Asserted-Identity or Referred-By URI names a user
+ * (user@host) that neither From nor To names: only such messages can match
+ * a user: filter through those headers. Needs their headers parsed (both
+ * sipmsg_parse and sipmsg_parse_index keep them). */
+int sipmsg_other_party(const struct sipmsg *m);
 /* Splits a URI (sip:, sips:, tel: or bare) into user and host[:port]. */
 void sipmsg_uri_parts(struct span uri, struct span *user, struct span *host);
 

@@ -531,6 +531,8 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 		x->kind = m.kind == SIP_REQUEST ? MSG_REQUEST :
 			  m.kind == SIP_RESPONSE ? MSG_RESPONSE : MSG_INVALID;
 		x->flags = (uint16_t)(rec->flags | m.flags);
+		if (sipmsg_other_party(&m))
+			x->flags |= RECF_OTHER_PARTY;
 		pre->s[PRE_CALL_ID] = m.call_id;
 		/* A request's method as written; a response's CSeq method in
 		 * upper case (engine_commit tells them by kind). */

@@ -1310,7 +1310,11 @@ bind_user(struct node *n, const struct engine *e)
 	}
 	for (id = n->bound_msgs; id < count; id++) {
 		m = msgindex_get(ix, id);
-		if (m->kind == MSG_DIAG || idset_has(&n->ids, m->from) ||
+		/* Only a message whose Contact, P-Asserted-Identity or
+		 * Referred-By names another party (flagged while indexing) can
+		 * match through them. */
+		if (m->kind == MSG_DIAG || !(m->flags & RECF_OTHER_PARTY) ||
+		    idset_has(&n->ids, m->from) ||
 		    idset_has(&n->ids, m->to) || idset_has(&n->ids, m->ruri))
 			continue;
 		if (user_slow_match(n, e, id))
@@ -1414,29 +1418,15 @@ uri_header_match(const struct node *n, const struct sipmsg *sm, enum hdr_id id)
 {
 	const struct sip_header *h;
 	struct sip_addr a;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; (h = sipmsg_find(sm, id, i)) != NULL; i++) {
 		/* Contact and P-Asserted-Identity may list several. */
-		struct span v = h->value;
+		struct span rest = h->value;
 
-		for (j = 0; j < v.n; ) {
-			size_t k = j;
-			int inq = 0, ina = 0;
-
-			while (k < v.n && (inq || ina || v.p[k] != ',')) {
-				if (v.p[k] == '"')
-					inq = !inq;
-				else if (!inq && v.p[k] == '<')
-					ina = 1;
-				else if (!inq && v.p[k] == '>')
-					ina = 0;
-				k++;
-			}
-			if (sipmsg_parse_addr((struct span){ v.p + j, k - j },
-			    &a) == 0 && uri_match(n, a.uri))
+		while (sipmsg_next_addr(&rest, &a)) {
+			if (a.uri.n > 0 && uri_match(n, a.uri))
 				return 1;
-			j = k + 1;
 		}
 	}
 	return 0;

@@ -410,7 +410,8 @@ sipmsg_index_id(const char *p, size_t n)
 	enum hdr_id id;
 
 	switch (n) {
-	case 1: case 2: case 3: case 4: case 7: case 13: case 14: case 19:
+	case 1: case 2: case 3: case 4: case 7: case 11: case 13: case 14:
+	case 19:
 		break;
 	default:
 		return HDR_OTHER;
@@ -419,7 +420,8 @@ sipmsg_index_id(const char *p, size_t n)
 	switch (id) {
 	case HDR_CALL_ID: case HDR_CSEQ: case HDR_FROM: case HDR_TO:
 	case HDR_VIA: case HDR_CONTENT_LENGTH: case HDR_AUTHORIZATION:
-	case HDR_PROXY_AUTHORIZATION:
+	case HDR_PROXY_AUTHORIZATION: case HDR_CONTACT:
+	case HDR_P_ASSERTED_IDENTITY: case HDR_REFERRED_BY:
 		return id;
 	default:
 		return HDR_OTHER;
@@ -840,5 +842,88 @@ sipmsg_has_sdp(const struct sipmsg *m)
 	/* Lync sends INVITE offers as multipart/alternative with an SDP part. */
 	if (span_istarts(v, "multipart/"))
 		return span_ifind(m->body, "application/sdp", 15) >= 0;
+	return 0;
+}
+
+int
+sipmsg_next_addr(struct span *rest, struct sip_addr *out)
+{
+	size_t k = 0;
+	int inq = 0, ina = 0;
+
+	while (rest->n > 0 && (rest->p[0] == ',' || rest->p[0] == ' ' ||
+	    rest->p[0] == '\t' || rest->p[0] == '\r' || rest->p[0] == '\n')) {
+		rest->p++;
+		rest->n--;
+	}
+	if (rest->n == 0)
+		return 0;
+	while (k < rest->n && (inq || ina || rest->p[k] != ',')) {
+		if (rest->p[k] == '"')
+			inq = !inq;
+		else if (!inq && rest->p[k] == '<')
+			ina = 1;
+		else if (!inq && rest->p[k] == '>')
+			ina = 0;
+		k++;
+	}
+	if (sipmsg_parse_addr((struct span){ rest->p, k }, out) != 0)
+		memset(out, 0, sizeof *out);
+	rest->p += k;
+	rest->n -= k;
+	return 1;
+}
+
+/* The host of host[:port] or [v6]:port, without the port. */
+static struct span
+sipmsg_host_only(struct span h)
+{
+	size_t i;
+
+	if (h.n > 0 && h.p[0] == '[') {
+		for (i = 0; i < h.n && h.p[i] != ']'; i++)
+			;
+		h.n = i < h.n ? i + 1 : h.n;
+		return h;
+	}
+	for (i = 0; i < h.n && h.p[i] != ':'; i++)
+		;
+	h.n = i;
+	return h;
+}
+
+static int
+sipmsg_same_party(struct span user, struct span host, struct span uri)
+{
+	struct span u, h;
+
+	sipmsg_uri_parts(uri, &u, &h);
+	return span_ieq_span(user, u) &&
+	    span_ieq_span(sipmsg_host_only(host), sipmsg_host_only(h));
+}
+
+int
+sipmsg_other_party(const struct sipmsg *m)
+{
+	static const enum hdr_id ids[] = { HDR_CONTACT,
+		HDR_P_ASSERTED_IDENTITY, HDR_REFERRED_BY };
+	const struct sip_header *h;
+	struct sip_addr a;
+	struct span rest, user, host;
+	size_t i, j;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		for (j = 0; (h = sipmsg_find(m, ids[i], j)) != NULL; j++) {
+			rest = h->value;
+			while (sipmsg_next_addr(&rest, &a)) {
+				sipmsg_uri_parts(a.uri, &user, &host);
+				if (user.n == 0)
+					continue;
+				if (!sipmsg_same_party(user, host, m->from.uri) &&
+				    !sipmsg_same_party(user, host, m->to.uri))
+					return 1;
+			}
+		}
+	}
 	return 0;
 }

@@ -907,6 +907,50 @@ START_TEST(test_junk)
 }
 END_TEST
 
+/* Which messages name a party outside From and To: the filter's user:
+ * reads Contact, P-Asserted-Identity and Referred-By only for those. */
+START_TEST(test_other_party)
+{
+	struct sipmsg m;
+	struct sip_addr a;
+	struct span rest = SPAN_LIT("\"Doe, J\" <sip:j@x.org>, <sip:k@y.org;lr>,, tel:+1");
+
+	ck_assert_int_eq(sipmsg_next_addr(&rest, &a), 1);
+	ck_span(a.uri, "sip:j@x.org");
+	ck_span(a.display, "Doe, J");
+	ck_assert_int_eq(sipmsg_next_addr(&rest, &a), 1);
+	ck_span(a.uri, "sip:k@y.org;lr");
+	ck_assert_int_eq(sipmsg_next_addr(&rest, &a), 1);
+	ck_span(a.uri, "tel:+1");
+	ck_assert_int_eq(sipmsg_next_addr(&rest, &a), 0);
+
+	/* A Contact without a user, or the From user at another port: no. */
+	parse(&m, register_msg);
+	ck_assert_int_eq(sipmsg_other_party(&m), 0);
+	sipmsg_clear(&m);
+	parse(&m, "INVITE sip:bob@b.org SIP/2.0\r\n"
+		  "From: <sip:alice@a.org>;tag=1\r\nTo: <sip:bob@b.org>\r\n"
+		  "Call-ID: o1\r\nCSeq: 1 INVITE\r\n"
+		  "Contact: <sip:ALICE@a.org:5061;transport=tls>\r\n\r\n");
+	ck_assert_int_eq(sipmsg_other_party(&m), 0);
+	sipmsg_clear(&m);
+	/* An identity asserted for someone else, a Referred-By: yes. */
+	parse(&m, "INVITE sip:bob@b.org SIP/2.0\r\n"
+		  "From: <sip:alice@a.org>;tag=1\r\nTo: <sip:bob@b.org>\r\n"
+		  "Call-ID: o2\r\nCSeq: 1 INVITE\r\n"
+		  "P-Asserted-Identity: <sip:alice@a.org>, <tel:+15551234>\r\n"
+		  "Contact: <sip:alice@10.0.0.1>\r\n\r\n");
+	ck_assert_int_eq(sipmsg_other_party(&m), 1);
+	sipmsg_clear(&m);
+	parse(&m, "REFER sip:bob@b.org SIP/2.0\r\n"
+		  "From: <sip:alice@a.org>;tag=1\r\nTo: <sip:bob@b.org>\r\n"
+		  "Call-ID: o3\r\nCSeq: 1 REFER\r\n"
+		  "b: <sip:carol@c.org>\r\n\r\n");
+	ck_assert_int_eq(sipmsg_other_party(&m), 1);
+	sipmsg_clear(&m);
+}
+END_TEST
+
 static Suite *
 sipmsg_suite(void)
 {
@@ -933,6 +977,7 @@ sipmsg_suite(void)
 	tcase_add_test(tc, test_non_utf8_and_nul);
 	tcase_add_test(tc, test_truncation);
 	tcase_add_test(tc, test_junk);
+	tcase_add_test(tc, test_other_party);
 	suite_add_tcase(s, tc);
 	return s;
 }
