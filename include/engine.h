@@ -30,6 +30,7 @@ struct engine_file {
 	uint64_t follow_dev, follow_ino;
 	size_t follow_cap;	/* bytes allocated for src->data */
 	int follow_ended;	/* replaced or truncated: a newer entry reads on */
+	int follow_tried;	/* engine_follow_files() looked at it */
 	size_t dropped;		/* mapped bytes before this given back (pages) */
 };
 
@@ -59,6 +60,10 @@ int engine_add_mem(struct engine *e, const char *name, const char *data,
  * standard input or transformed formats (captures, gzip), which are read
  * once. */
 void engine_follow(struct engine *e, int on);
+/* Turns follow mode on for the files already added (the viewer's F key):
+ * each is moved to a buffer that can grow, as engine_follow() would have
+ * done when it was added. */
+void engine_follow_files(struct engine *e);
 /* Reads what the followed files gained. A file truncated or replaced
  * (rotated) is read again from its start as a new input, with a warning.
  * Returns 1 when there is new input to index (call engine_step), else 0. */

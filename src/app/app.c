@@ -159,16 +159,16 @@ app_run(struct engine *e, const struct app_options *o)
 		/* Poll while there is work; when following, look at the files
 		 * a few times a second; else block until a key. */
 		key = term_getkey(more || screen_busy(s) ? 0
-				  : o->follow		 ? APP_FOLLOW_MS
+				  : s->follow		 ? APP_FOLLOW_MS
 							 : -1,
 				  &mouse);
 		if (app_signalled)
 			break;
 		if (key == KEYC_NONE) {
 			if (more) {
-				more = app_index_slice(e, v, o->follow);
+				more = app_index_slice(e, v, s->follow);
 				dirty = 1; /* progress, re-rated dialogs */
-			} else if (o->follow && engine_poll(e))
+			} else if (s->follow && engine_poll(e))
 				more = 1;
 			if (screen_busy(s))
 				dirty |= app_search_slice(s);

@@ -273,6 +273,36 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	f->follow_ino = (uint64_t)st.st_ino;
 }
 
+void
+engine_follow_files(struct engine *e)
+{
+	size_t i;
+
+	e->follow = 1;
+	for (i = 0; i < e->nfiles; i++) {
+		struct engine_file *f = &e->files[i];
+
+		if (f->follow_fd >= 0 || f->follow_ended || f->follow_tried)
+			continue;
+		f->follow_tried = 1;
+		engine_follow_start(e, i, f->src->path);
+		if (f->follow_fd < 0)
+			continue;
+		/* A reader in progress reads on from the new buffer; a file
+		 * already read gets one that starts at its end. */
+		if (f->rd == NULL && i < e->cur) {
+			f->rd = reader_new(engine_rfmt(f), f->src->data,
+					   f->src->len);
+			reader_advance(f->rd, f->src->len);
+		}
+		if (f->rd != NULL) {
+			f->rd->data = f->src->data;
+			f->rd->len = f->src->len;
+			f->rd->follow = 1;
+		}
+	}
+}
+
 int
 engine_add_file(struct engine *e, const char *path, const char *format,
 		char **err)

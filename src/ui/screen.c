@@ -619,6 +619,15 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW;
 	case ACT_WRAP:
 		return pane_action(s->panes[LP_DETAIL], a) | RE_REDRAW;
+	case ACT_FOLLOW:
+		/* The first time, the files move to buffers that can grow. */
+		if (!s->follow)
+			engine_follow_files(s->e);
+		s->follow = !s->follow;
+		screen_message(s, 0, "%s", s->follow ?
+			       "following: messages appended to the files appear "
+			       "as they arrive (F stops)" : "stopped following");
+		return RE_REDRAW;
 	case ACT_FLOW_SCOPE:
 		re = pane_action(s->panes[LP_FLOW], a);
 		screen_message(s, 0, "flow: %s",

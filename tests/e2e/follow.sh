@@ -24,4 +24,19 @@ check "g goes to the top" e2e_wait " 1/12"
 more 0000000000000000000000000000abc2
 check "more messages appear" e2e_wait "18/18 msgs"
 check "a selection elsewhere stays" e2e_wait " 1/18"
+
+# F in the viewer, as in less: started without --follow.
+cp tests/data/remote-ntlm.cls.log "$out/live.cls.log"
+e2e_start 120 40 --rules data/rules.conf "$out/live.cls.log"
+check "opens, not following" e2e_wait "6/6 msgs"
+e2e_keys F
+check "F starts following" e2e_wait "following"
+e2e_keys G
+more 0000000000000000000000000000abc3
+check "F: appended messages appear" e2e_wait "12/12 msgs"
+e2e_keys F
+check "F again stops" e2e_wait "stopped following"
+more 0000000000000000000000000000abc4
+e2e_keys g
+check "not following: nothing more is read" e2e_wait " 1/12"
 e2e_done

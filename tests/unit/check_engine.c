@@ -291,6 +291,35 @@ START_TEST(test_follow)
 }
 END_TEST
 
+/* The viewer's F: follow mode turned on after the files were read. */
+START_TEST(test_follow_later)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], buf[1024];
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/later.txt", dir);
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.000000",
+				"l1", "REGISTER sip:example.com SIP/2.0"), "w");
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	engine_run(e);
+	ck_assert_int_eq(engine_poll(e), 0);
+	engine_follow_files(e);
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:02.000000",
+				"l1", "SIP/2.0 200 OK"), "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->status, 200);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->line, 10);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->outcome, 200);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -304,6 +333,7 @@ main(void)
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_follow);
+	tcase_add_test(tc, test_follow_later);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -47,7 +47,7 @@ START_TEST(test_normal_keys)
 	    {'q', ACT_QUIT},
 	    {'L', ACT_LAYOUT_NEXT},
 	    {'z', ACT_MAXIMISE},
-	    {'F', ACT_FLOW_SCOPE},
+	    {'a', ACT_FLOW_SCOPE},
 	};
 	size_t i;
 
