@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* A borrowed run of bytes, not NUL-terminated. */
 struct span {
@@ -79,5 +83,28 @@ int util_jit_wanted(void);
 /* Appends s as a JSON string literal (quotes included); control bytes and
  * invalid UTF-8 are escaped so the output is always valid JSON. */
 void json_append_str(struct strbuf *sb, const char *s, size_t n);
+
+/* The first '\n' in [p, end), or NULL: memchr() for the short lines of a
+ * log. Their first 64 bytes are searched inline, sixteen at a time, which
+ * costs less than memchr's call and set-up on lines of a few dozen bytes;
+ * the rest of a longer line goes to memchr. */
+static inline const char *
+find_nl(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	int i;
+
+	for (i = 0; i < 4 && end - p >= 16; i++) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p), nl));
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	return p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+}
 
 #endif

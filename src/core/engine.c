@@ -4,6 +4,7 @@
  * are rated again at the end of the step. */
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -804,16 +805,28 @@ engine_set_parallel(struct engine *e, size_t min_bytes)
 	e->par_min = min_bytes;
 }
 
-/* Indexing a large file in engine_run(): a second thread reads and parses
- * records (engine_prep) into batches while this one commits them in file
- * order (interning, dialogs, rating), which is all the state there is.
- * The viewer's engine_step() stays on one thread: its first screen must
- * not wait for a thread to start, and it indexes in small slices. */
+/* Indexing a large file in engine_run(): a second thread splits the file
+ * into records (reader_next) and hands them over in batches; both threads
+ * then parse the records of a batch (engine_prep), each claiming the next
+ * few, and this one commits them in file order (interning, dialogs,
+ * rating), which is all the state there is. Parsing goes to whichever
+ * thread is free, so neither waits long for the other. The viewer's
+ * engine_step() stays on one thread: its first screen must not wait for a
+ * thread to start, and it indexes in small slices. */
+#define ENGINE_PAR_CLAIM 8	/* records a thread takes to parse at once */
+
+/* The spans of a record, for copying those outside the file's bytes. */
+#define ENGINE_REC_SPANS 7
+
 struct engine_batch {
+	struct rd_record rec[ENGINE_PAR_BATCH];
 	struct engine_pre pre[ENGINE_PAR_BATCH];
+	uint8_t moved[ENGINE_PAR_BATCH];	/* spans moved to kept */
 	size_t n;
-	int full;		/* filled, not yet committed */
+	int full;		/* read, not yet committed */
 	int last;		/* the reader's end: nothing after this batch */
+	atomic_size_t claim;	/* the next record to parse */
+	size_t parsed;		/* records parsed (under the mutex) */
 	struct strbuf kept;	/* strings that lived in the reader's state */
 };
 
@@ -827,27 +840,60 @@ struct engine_par {
 	uint16_t fileno;
 };
 
-/* Spans outside the file's bytes (a reader may build src, dst or transport
- * in its own state) are copied before the reader moves on. Their offsets in
- * kept become pointers once the batch is complete: kept may move until
- * then. */
-static void
-engine_par_keep(const struct engine_par *p, struct engine_batch *b,
-		struct engine_pre *pre, uint8_t *moved)
+static struct span *
+engine_rec_span(struct rd_record *rec, size_t i)
 {
-	const char *lo = p->f->src->data, *hi = lo + p->f->src->len;
+	struct span *const v[ENGINE_REC_SPANS] = {
+		&rec->start, &rec->hdrs, &rec->body, &rec->src, &rec->dst,
+		&rec->transport, &rec->diag_level,
+	};
+
+	return v[i];
+}
+
+/* A record's spans outside the reader's bytes (a reader may build src, dst
+ * or transport in its own state) are copied before the reader moves on.
+ * Their offsets in kept become pointers once the batch is read: kept may
+ * move until then. */
+static void
+engine_par_keep(const struct engine_par *p, struct engine_batch *b, size_t k)
+{
+	const char *lo = p->rd->data, *hi = lo + p->rd->len;
 	size_t i;
 
-	*moved = 0;
-	for (i = 0; i < PRE__COUNT; i++) {
-		struct span *sp = &pre->s[i];
+	b->moved[k] = 0;
+	for (i = 0; i < ENGINE_REC_SPANS; i++) {
+		struct span *sp = engine_rec_span(&b->rec[k], i);
 
 		if (sp->n == 0 || (sp->p >= lo && sp->p + sp->n <= hi))
 			continue;
-		*moved |= (uint8_t)(1u << i);
+		b->moved[k] |= (uint8_t)(1u << i);
 		strbuf_add(&b->kept, sp->p, sp->n);
 		sp->p = (const char *)(uintptr_t)(b->kept.len - sp->n);
 	}
+}
+
+/* Parses records of batch b until none is left to claim. */
+static void
+engine_par_parse(struct engine_par *p, struct engine_batch *b)
+{
+	size_t i, end, mine = 0;
+
+	for (;;) {
+		i = atomic_fetch_add_explicit(&b->claim, ENGINE_PAR_CLAIM,
+		    memory_order_relaxed);
+		if (i >= b->n)
+			break;
+		end = i + ENGINE_PAR_CLAIM < b->n ? i + ENGINE_PAR_CLAIM : b->n;
+		for (; i < end; i++, mine++)
+			engine_prep(p->rules, p->f, p->fileno, &b->rec[i],
+			    &b->pre[i]);
+	}
+	pthread_mutex_lock(&p->mu);
+	b->parsed += mine;
+	if (b->parsed == b->n)
+		pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static void *
@@ -855,8 +901,6 @@ engine_par_read(void *arg)
 {
 	struct engine_par *p = arg;
 	struct engine_batch *b;
-	struct rd_record rec;
-	uint8_t moved[ENGINE_PAR_BATCH];
 	size_t k, i, j;
 	int more = 1;
 
@@ -867,19 +911,21 @@ engine_par_read(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		pthread_mutex_unlock(&p->mu);
 		b->n = 0;
+		b->parsed = 0;
+		atomic_store_explicit(&b->claim, 0, memory_order_relaxed);
 		strbuf_reset(&b->kept);
 		while (b->n < ENGINE_PAR_BATCH &&
-		       (more = reader_next(p->rd, &rec)) != 0) {
-			engine_prep(p->rules, p->f, p->fileno, &rec,
-				    &b->pre[b->n]);
-			engine_par_keep(p, b, &b->pre[b->n], &moved[b->n]);
+		       (more = reader_next(p->rd, &b->rec[b->n])) != 0) {
+			engine_par_keep(p, b, b->n);
 			b->n++;
 		}
 		for (i = 0; i < b->n; i++) {
-			for (j = 0; moved[i] != 0 && j < PRE__COUNT; j++) {
-				if (moved[i] & (1u << j))
-					b->pre[i].s[j].p = b->kept.buf +
-					    (uintptr_t)b->pre[i].s[j].p;
+			for (j = 0; b->moved[i] != 0 && j < ENGINE_REC_SPANS;
+			     j++) {
+				struct span *sp = engine_rec_span(&b->rec[i], j);
+
+				if (b->moved[i] & (1u << j))
+					sp->p = b->kept.buf + (uintptr_t)sp->p;
 			}
 		}
 		pthread_mutex_lock(&p->mu);
@@ -887,6 +933,7 @@ engine_par_read(void *arg)
 		b->last = !more;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
+		engine_par_parse(p, b);
 	}
 	return NULL;
 }
@@ -934,6 +981,11 @@ engine_par_file(struct engine *e)
 		b = &p->b[k % ENGINE_PAR_RING];
 		pthread_mutex_lock(&p->mu);
 		while (!b->full)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		engine_par_parse(p, b);
+		pthread_mutex_lock(&p->mu);
+		while (b->parsed < b->n)
 			pthread_cond_wait(&p->cv, &p->mu);
 		pthread_mutex_unlock(&p->mu);
 		for (i = 0; i < b->n; i++) {

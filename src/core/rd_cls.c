@@ -210,6 +210,55 @@ rd_cls_probe(const char *p, size_t n)
 	return 0;
 }
 
+/* The first line in [p, end) that starts with "Message-Body:" (p starts a
+ * line), or end. The header lines between Start-Line and the body are read
+ * by the parser, not here, so they are taken sixteen bytes at a time: a
+ * byte starts a line when the byte before it is a newline, and only the
+ * lines that start with 'M' are compared. */
+static const char *
+rd_cls_body_line(const char *p, const char *end)
+{
+	static const char mb[] = "Message-Body:";
+	const char *q;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), em = _mm_set1_epi8('M');
+	unsigned carry = 1;	/* p starts a line */
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned mnl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		unsigned cand = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+		    em)) & ((mnl << 1) | carry);
+
+		while (cand != 0) {
+			q = p + __builtin_ctz(cand);
+			if ((size_t)(end - q) >= sizeof mb - 1 &&
+			    memcmp(q, mb, sizeof mb - 1) == 0)
+				return q;
+			cand &= cand - 1;
+		}
+		carry = (mnl >> 15) & 1;
+		p += 16;
+	}
+	if (!carry) {
+		/* Finish the line the last block ended in. */
+		if ((q = find_nl(p, end)) == NULL)
+			return end;
+		p = q + 1;
+	}
+#endif
+	while (p < end) {
+		if (*p == 'M' && (size_t)(end - p) >= sizeof mb - 1 &&
+		    memcmp(p, mb, sizeof mb - 1) == 0)
+			return p;
+		if ((q = find_nl(p, end)) == NULL)
+			return end;
+		p = q + 1;
+	}
+	return end;
+}
+
 static int
 rd_cls_next(struct reader *r, struct rd_record *rec)
 {
@@ -313,22 +362,11 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 		/* The header lines run to the "Message-Body:" line, which
 		 * begins the body, or to the record's end; the parser reads
 		 * them, here they are only counted. */
-		const char *nl;
-		size_t hend = end, z, w = p;
-		int mb = 0;
+		size_t hend, z;
+		int mb;
 
-		while (w < end) {
-			if (d[w] == 'M' && end - w >= 13 &&
-			    memcmp(d + w, "Message-Body:", 13) == 0) {
-				mb = 1;
-				hend = w;
-				break;
-			}
-			if ((nl = memchr(d + w, '\n', end - w)) == NULL)
-				break;
-			w = (size_t)(nl - d) + 1;
-			nlines++;
-		}
+		hend = (size_t)(rd_cls_body_line(d + p, d + end) - d);
+		mb = hend < end;
 		if (mb) {
 			eol = reader_line_end(r, hend, &next);
 			if (eol > end)
@@ -355,7 +393,6 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 			hs = p;
 			he = z;
 		}
-		p = w;
 	}
 	if (rec->kind == REC_SIP && !in_sip) {
 		/* A protocol record without Start-Line: keep it, the parser

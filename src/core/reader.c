@@ -205,7 +205,7 @@ reader_line_end(const struct reader *r, size_t p, size_t *next)
 		*next = r->len;
 		return r->len;
 	}
-	nl = memchr(r->data + p, '\n', r->len - p);
+	nl = find_nl(r->data + p, r->data + r->len);
 	if (nl == NULL) {
 		*next = r->len;
 		return r->len;

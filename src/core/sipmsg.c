@@ -457,7 +457,7 @@ sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 	p = hdrs.p;
 	end = p != NULL ? p + hdrs.n : p;
 	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = find_nl(p, end);
 		le = nl != NULL ? nl : end;
 		if (le > p && le[-1] == '\r')
 			le--;

@@ -312,6 +312,62 @@ static const char ucc[] =
 	"Content-Length: 0\n"
 	"\n";
 
+/* The header block is searched for "Message-Body:" sixteen bytes at a time:
+ * the line must be found at every alignment, after decoy lines that start
+ * with 'M' (or hold "Message-Body:" mid-line), and line numbers must stay
+ * right after it. */
+START_TEST(test_cls_body_alignment)
+{
+	static const char *const eols[] = { "\n", CRLF };
+	struct run run;
+	struct strbuf sb;
+	size_t pad, e, i;
+
+	for (e = 0; e < 2; e++) {
+		const char *nl = eols[e];
+
+		for (pad = 0; pad < 40; pad++) {
+			strbuf_init(&sb);
+			strbuf_addf(&sb, "TL_INFO(TF_PROTOCOL) [0]0A1C.0B2C::"
+			    "03/05/2024-08:39:49.021.00000001 (SIPStack)"
+			    "$$begin_record%sDirection: incoming%s"
+			    "Peer: 10.0.0.1:5061%sStart-Line: OPTIONS "
+			    "sip:a@b SIP/2.0%sX-Pad: ", nl, nl, nl, nl);
+			for (i = 0; i < pad; i++)
+				strbuf_addc(&sb, 'x');
+			strbuf_addf(&sb, " Message-Body: no%sMax-Forwards: 70%s"
+			    "Ms-X: M%sMessage-Bod: y%sCall-ID: c%d%s"
+			    "Message-Body: v=0%so=-%s$$end_record%s",
+			    nl, nl, nl, nl, (int)pad, nl, nl, nl, nl);
+			/* A second record: its line number depends on every
+			 * line of the first being counted once. */
+			strbuf_addf(&sb, "TL_INFO(TF_PROTOCOL) [0]0A1C.0B2C::"
+			    "03/05/2024-08:39:50.021.00000002 (SIPStack)"
+			    "$$begin_record%sStart-Line: BYE sip:a@b SIP/2.0"
+			    "%sCall-ID: z%sMessage-Body: -%s$$end_record%s",
+			    nl, nl, nl, nl, nl);
+			run_all(&run, "cls", sb.buf, sb.len);
+			ck_assert_uint_eq(run.n, 2);
+			ck_assert_uint_eq(run.rec[0].body.n >= 7, 1);
+			ck_assert_int_eq(strncmp(run.rec[0].body.p, "v=0", 3),
+			    0);
+			ck_assert_int_eq(strncmp(run.rec[0].hdrs.p, "X-Pad: ",
+			    7), 0);
+			/* The header block ends with the Call-ID line. */
+			ck_assert_uint_ge(run.rec[0].hdrs.n, 1);
+			ck_assert_int_eq(run.rec[0].hdrs.p[run.rec[0].hdrs.n -
+			    1], '0' + (int)(pad % 10));
+			ck_assert_uint_eq(run.rec[0].line, 1);
+			ck_assert_uint_eq(run.rec[1].line, 13);
+			ck_assert_uint_eq(run.rec[1].body.n, 0);
+			ck_assert_uint_eq(run.r->line, 18);
+			reader_free(run.r);
+			strbuf_free(&sb);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_uccapi)
 {
 	struct run run;
@@ -1025,6 +1081,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_cls_basic);
 	tcase_add_test(tc, test_cls_host_body_diag);
 	tcase_add_test(tc, test_cls_truncated_and_junk);
+	tcase_add_test(tc, test_cls_body_alignment);
 	tcase_add_test(tc, test_uccapi);
 	tcase_add_test(tc, test_sngrep);
 	tcase_add_test(tc, test_raw);

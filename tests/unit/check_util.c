@@ -6,6 +6,30 @@
 
 #include "util.h"
 
+/* find_nl() against a plain search, for every length and newline place
+ * around its 16-byte steps and its 64 inline bytes. */
+START_TEST(test_find_nl)
+{
+	char buf[200];
+	size_t n, at, start;
+
+	for (start = 0; start < 3; start++) {
+		for (n = start; n <= 150; n++) {
+			memset(buf, 'a', sizeof buf);
+			/* A newline just past the end must not be found. */
+			buf[n] = '\n';
+			ck_assert_ptr_null(find_nl(buf + start, buf + n));
+			for (at = start; at < n; at++) {
+				buf[at] = '\n';
+				ck_assert_ptr_eq(find_nl(buf + start, buf + n),
+				    buf + at);
+				buf[at] = 'a';
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_strbuf)
 {
 	struct strbuf sb;
@@ -107,6 +131,7 @@ util_suite(void)
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_find_nl);
 	suite_add_tcase(s, tc);
 	return s;
 }
