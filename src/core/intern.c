@@ -147,7 +147,12 @@ intern_rehash(struct intern *t)
 	free(t->slots);
 	t->nslots *= 2;
 	mask = t->nslots - 1;
-	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	/* Zeroed by writing, not calloc(): a calloc'd large block is the
+	 * kernel's zero page until written, and every probe that reads a
+	 * slot first and writes it later would fault twice, the second time
+	 * flushing the TLB of the other indexing thread. */
+	t->slots = xmalloc(t->nslots * sizeof *t->slots);
+	memset(t->slots, 0, t->nslots * sizeof *t->slots);
 	for (i = 1; i < t->nstrs; i++) {
 		j = t->strs[i].hash & mask;
 		while (t->slots[j] != 0)
