@@ -438,7 +438,11 @@ sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 	int in_bad = 0;
 
 	m->kind = SIP_INVALID;
-	m->method = m->ruri = m->version = m->reason = SPAN_NULL;
+	/* One at a time: a chained assignment reads each span back. */
+	m->method = SPAN_NULL;
+	m->ruri = SPAN_NULL;
+	m->version = SPAN_NULL;
+	m->reason = SPAN_NULL;
 	m->status = 0;
 	m->hdrs = m->inline_hdrs;
 	m->nhdrs = 0;

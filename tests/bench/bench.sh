@@ -162,8 +162,11 @@ s_cpu=$(med sipsnoop cpu)
 s_rss=$(med sipsnoop rss)
 echo
 echo "targets (issue 6):"
-awk -v s="$s_cpu" -v g="$(med grep cpu)" 'BEGIN {
-	printf "  index CPU / grep -c Call-ID CPU    %7.2f   (target <= 2)\n", s / g }'
+# Both ways: the CPU time of both threads, and the time the index takes
+# (it reads and parses on both cores, so this is the shorter).
+awk -v s="$s_cpu" -v w="$(med sipsnoop wall)" -v g="$(med grep cpu)" 'BEGIN {
+	printf "  index CPU / grep -c Call-ID CPU    %7.2f   (target <= 2)\n", s / g
+	printf "  index wall / grep -c Call-ID CPU   %7.2f   (the same, as elapsed time)\n", w / g }'
 # The index's memory: sipsnoop's peak RSS less its RSS on a log of one
 # dialog (code, libraries, rules). sipsnoop hands indexed file pages back
 # to the kernel, so what of the file is resident at the peak counts too:
