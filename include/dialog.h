@@ -32,4 +32,12 @@ struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
 /* Dialog of an interned Call-ID, or NO_DIALOG. */
 uint32_t dialogs_by_call_id(const struct dialogs *ds, uint32_t call_id);
 
+/* The dialog of an indexed message: its Call-ID's (the index does not keep
+ * it), or NO_DIALOG. */
+static inline uint32_t
+dialogs_of(const struct dialogs *ds, const struct msg *m)
+{
+	return dialogs_by_call_id(ds, m->call_id);
+}
+
 #endif

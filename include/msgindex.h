@@ -40,17 +40,19 @@ struct msg {
 	uint32_t src, dst;	/* endpoints "host:port" */
 	uint32_t transport;
 	uint32_t cseq;
-	uint32_t dialog;	/* dialog id or NO_DIALOG */
 	uint16_t status;	/* responses */
 	uint16_t flags;		/* RECF_* */
 	uint16_t file;		/* input file number */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
-	uint8_t kind;		/* enum msg_kind */
-	uint8_t dir;		/* enum msg_dir */
-	uint8_t severity;	/* enum severity */
+	/* One byte for three small enums, so that the entry is 72 bytes. */
+	uint8_t kind : 2;	/* enum msg_kind */
+	uint8_t dir : 2;	/* enum msg_dir */
+	uint8_t severity : 4;	/* enum severity */
 	uint8_t time_prec;	/* fraction digits; bit 7 set: the log gave a date */
 	uint8_t facts;		/* the rules' own facts about it (rules.c) */
 };
+
+_Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
 
 #define MSG_TIME_HAS_DATE 0x80
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)

@@ -134,6 +134,7 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	struct sipmsg m;
 	struct strbuf ex;
 	size_t i;
+	uint32_t d;
 	int first = 1;
 
 	engine_message(e, id, &rec, &m);
@@ -179,10 +180,10 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	batch_json_span(out, "to", x->kind == MSG_DIAG ? SPAN_NULL : m.to.uri);
 	batch_json_span(out, "to_tag", x->kind == MSG_DIAG ? SPAN_NULL : m.to.tag);
 	batch_json_key(out, "dialog", 0);
-	if (x->dialog == NO_DIALOG)
+	if ((d = dialogs_of(engine_dialogs(e), x)) == NO_DIALOG)
 		strbuf_adds(out, "null");
 	else
-		strbuf_addf(out, "%u", x->dialog);
+		strbuf_addf(out, "%u", d);
 	batch_json_key(out, "flags", 0);
 	strbuf_addc(out, '[');
 	for (i = 0; i < sizeof batch_flag_names / sizeof batch_flag_names[0]; i++) {
@@ -276,8 +277,10 @@ batch_selected_dialogs(const struct engine *e, const struct batch_opts *o)
 	for (i = 0; i < o->nsel; i++) {
 		const struct msg *x = msgindex_get(engine_index(e), o->sel[i]);
 
-		if (x->dialog != NO_DIALOG && x->dialog < n)
-			mark[x->dialog] = 1;
+		uint32_t d = dialogs_of(engine_dialogs(e), x);
+
+		if (d != NO_DIALOG && d < n)
+			mark[d] = 1;
 	}
 	return mark;
 }

@@ -327,7 +327,7 @@ main_stats(struct engine *e)
 		const struct msg *m = msgindex_get(ix, (uint32_t)i);
 
 		sev[m->severity < SEV__COUNT ? m->severity : 0]++;
-		kinds[m->kind < 4 ? m->kind : 0]++;
+		kinds[m->kind]++;	/* two bits */
 	}
 	for (i = 0; i < engine_nfiles(e); i++) {
 		const struct engine_file *f = engine_file(e, i);
@@ -571,7 +571,8 @@ main(int argc, char **argv)
 				goto out;
 			}
 			for (k = 0; k < nsel; k++) {
-				if (msgindex_get(engine_index(e), sel[k])->dialog ==
+				if (dialogs_of(engine_dialogs(e),
+				    msgindex_get(engine_index(e), sel[k])) ==
 				    (uint32_t)dialog_no)
 					sel[j++] = sel[k];
 			}

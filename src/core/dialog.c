@@ -69,10 +69,8 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
 
 	if (m == NULL)
 		return NO_DIALOG;
-	if (m->call_id == 0) {
-		m->dialog = NO_DIALOG;
+	if (m->call_id == 0)
 		return NO_DIALOG;
-	}
 	did = dialogs_by_call_id(ds, m->call_id);
 	if (did == NO_DIALOG) {
 		size_t old = ds->nby;
@@ -102,7 +100,6 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
 	else if (d->nmsgs >= 4 && (d->nmsgs & (d->nmsgs - 1)) == 0)
 		d->msgs = xrealloc(d->msgs, 2 * d->nmsgs * sizeof *d->msgs);
 	d->msgs[d->nmsgs++] = id;
-	m->dialog = did;
 
 	if (m->time != TIME_NONE) {
 		if (d->first == TIME_NONE || m->time < d->first)

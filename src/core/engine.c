@@ -545,7 +545,6 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 				 (rec->has_date ? MSG_TIME_HAS_DATE : 0));
 	x->file = fileno;
 	x->dir = (uint8_t)rec->dir;
-	x->dialog = NO_DIALOG;
 	pre->s[PRE_SRC] = rec->src;
 	pre->s[PRE_DST] = rec->dst;
 

@@ -1234,11 +1234,12 @@ static void
 bind_dialog(struct node *n, const struct engine *e)
 {
 	const struct msgindex *ix = engine_index(e);
+	const struct dialogs *ds = engine_dialogs(e);
 	size_t count = msgindex_count(ix);
-	size_t nd = dialogs_count(engine_dialogs(e)), w;
+	size_t nd = dialogs_count(ds), w;
 	int done = engine_done(e);
 	const struct msg *m;
-	uint32_t id;
+	uint32_t id, d;
 
 	/* Ids are stable while the engine grows; when it finishes (several
 	 * files are merged in time order then) everything is redone. */
@@ -1268,8 +1269,9 @@ bind_dialog(struct node *n, const struct engine *e)
 		if (!eval(n->kids[0], e, id))
 			continue;
 		m = msgindex_get(ix, id);
-		if (m->dialog != NO_DIALOG && m->dialog < n->ndialogs)
-			BIT_SET(n->dialogs, m->dialog);
+		d = dialogs_of(ds, m);
+		if (d != NO_DIALOG && d < n->ndialogs)
+			BIT_SET(n->dialogs, d);
 		else
 			BIT_SET(n->nodlg, id);
 	}
@@ -1549,6 +1551,7 @@ static int
 eval(const struct node *n, const struct engine *e, uint32_t id)
 {
 	const struct msg *m;
+	uint32_t d;
 	size_t i;
 
 	switch (n->type) {
@@ -1568,9 +1571,9 @@ eval(const struct node *n, const struct engine *e, uint32_t id)
 		return !eval(n->kids[0], e, id);
 	case N_DIALOG:
 		m = msgindex_get(engine_index(e), id);
-		if (m->dialog != NO_DIALOG)
-			return m->dialog < n->ndialogs &&
-			    BIT_TEST(n->dialogs, m->dialog);
+		d = dialogs_of(engine_dialogs(e), m);
+		if (d != NO_DIALOG)
+			return d < n->ndialogs && BIT_TEST(n->dialogs, d);
 		return id < n->nnodlg && BIT_TEST(n->nodlg, id);
 	case N_FIELD:
 		m = msgindex_get(engine_index(e), id);

@@ -1958,8 +1958,7 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	if (rule->explain == NULL || *rule->explain == '\0')
 		return;
 	/* The context is not kept: work out the dialog's again. */
-	dg = msg->dialog != NO_DIALOG ?
-	    dialogs_get(engine_dialogs(e), msg->dialog) : NULL;
+	dg = dialogs_get(engine_dialogs(e), dialogs_of(engine_dialogs(e), msg));
 	rules_lone_context(e, id, &f);
 	if (dg != NULL && dg->nmsgs > 0) {
 		/* A dialog lists its messages in index order. */

@@ -65,7 +65,7 @@ pane_flow_update(struct pane *p)
 			hi = v->nids;
 		ids = v->ids + lo;
 		n = v->nids ? hi - lo : 0;
-	} else if (m != NULL && (d = m->dialog) != NO_DIALOG &&
+	} else if (m != NULL && (d = dialogs_of(engine_dialogs(v->e), m)) != NO_DIALOG &&
 		   (dl = dialogs_get(engine_dialogs(v->e), d)) != NULL) {
 		ids = dl->msgs;
 		n = dl->nmsgs;

@@ -188,7 +188,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 
 	sm = msgindex_get(ix, view_sel_id(v));
 	if (sm != NULL)
-		seldialog = sm->dialog;
+		seldialog = dialogs_of(engine_dialogs(v->e), sm);
 
 	for (row = 0; row < c.h && (size_t)(p->top + row) < v->nids; row++) {
 		pane_list_time(v, (size_t)(p->top + row), tbuf, sizeof tbuf);
@@ -208,7 +208,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		y = c.y + row;
 		xend = c.x + c.w;
 		role = theme_severity_role(m->severity);
-		if (seldialog != NO_DIALOG && m->dialog == seldialog)
+		if (seldialog != NO_DIALOG && dialogs_of(engine_dialogs(v->e), m) == seldialog)
 			grid_puts(g, c.x, y, xend, ROLE_GUTTER,
 				  p->utf8 ? "┃" : "|");
 		grid_printf(g, c.x + 1, y, xend, role, "%c",

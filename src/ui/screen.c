@@ -637,7 +637,8 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_OPEN:
 		if ((m = screen_sel_msg(s)) == NULL)
 			return RE_REDRAW;
-		if (m->dialog == NO_DIALOG || m->call_id == 0) {
+		if (m->call_id == 0 ||
+		    dialogs_of(engine_dialogs(v->e), m) == NO_DIALOG) {
 			screen_message(s, 1, "this message has no Call-ID");
 			return RE_REDRAW;
 		}

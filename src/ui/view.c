@@ -331,7 +331,7 @@ view_dialog_step(struct view *v, int dir)
 	if (id == UINT32_MAX)
 		return -1;
 	m = msgindex_get(engine_index(v->e), id);
-	if (m == NULL || (d = m->dialog) == NO_DIALOG ||
+	if (m == NULL || (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
 	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
 		return -1;
 	for (i = 0; i < dl->nmsgs && dl->msgs[i] != id; i++)

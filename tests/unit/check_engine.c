@@ -87,11 +87,11 @@ START_TEST(test_raw_index)
 	ck_assert_uint_eq(m->status, 486);
 	ck_assert_str_eq(engine_str(e, m->method), "INVITE");
 	ck_assert_uint_eq(m->line, 9);
-	ck_assert_uint_eq(m->dialog, 0);
+	ck_assert_uint_eq(dialogs_of(engine_dialogs(e), m), 0);
 
 	/* No Call-ID: kept, flagged, no dialog. */
 	m = msgindex_get(ix, 2);
-	ck_assert_uint_eq(m->dialog, NO_DIALOG);
+	ck_assert_uint_eq(dialogs_of(engine_dialogs(e), m), NO_DIALOG);
 	ck_assert(m->flags & RECF_NO_CALLID);
 	ck_assert_str_eq(engine_str(e, m->transport), "TCP");
 

@@ -20,7 +20,6 @@ mk(uint32_t call_id, int kind, uint32_t method, uint16_t status, int64_t t)
 	m.method = method;
 	m.status = status;
 	m.time = t;
-	m.dialog = NO_DIALOG;
 	return m;
 }
 
@@ -105,7 +104,7 @@ START_TEST(test_dialog_registration)
 	m = mk(0, MSG_REQUEST, INVITE, 0, 2000);
 	id = msgindex_append(ix, &m);
 	ck_assert_uint_eq(dialogs_add(ds, ix, id), NO_DIALOG);
-	ck_assert_uint_eq(msgindex_get(ix, id)->dialog, NO_DIALOG);
+	ck_assert_uint_eq(dialogs_of(ds, msgindex_get(ix, id)), NO_DIALOG);
 
 	ck_assert_uint_eq(dialogs_count(ds), 1);
 	d = dialogs_get(ds, 0);
