@@ -99,6 +99,11 @@ const char *engine_str(const struct engine *e, uint32_t id);
  * -1 when id is out of range. */
 int engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		   struct sipmsg *m);
+/* The transport of a message read again by engine_message(), as indexing
+ * names it: the log's, else the top Via's ("SIP/2.0/TLS" -> "TLS"), in
+ * upper case when it fits buf. Empty when neither gives one. */
+struct span engine_transport(const struct rd_record *rec,
+			     const struct sipmsg *m, char *buf, size_t bufsz);
 /* The whole record text of message id as it stands in the file. */
 struct span engine_record_text(const struct engine *e, uint32_t id);
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "reader.h"
 
 enum msg_kind {
 	MSG_INVALID = 0,	/* a record whose start line is not SIP */
@@ -28,8 +29,12 @@ enum severity {
 
 #define NO_DIALOG UINT32_MAX
 
+/* An entry is 64 bytes: a million messages take 64 MB. What the index does
+ * not need to filter or group (the transport, the tags, the other headers)
+ * is read again from the record when it is shown. */
 struct msg {
-	uint64_t off;		/* record offset in its file's bytes */
+	uint64_t off : 48;	/* record offset in its file's bytes */
+	uint64_t file : 16;	/* input file number */
 	int64_t time;		/* TIME_NONE when unknown */
 	uint32_t len;		/* record length */
 	uint32_t line;		/* 1-based line where the record starts */
@@ -38,13 +43,11 @@ struct msg {
 	uint32_t ruri;
 	uint32_t from, to;	/* URIs without display name or parameters */
 	uint32_t src, dst;	/* endpoints "host:port" */
-	uint32_t transport;
 	uint32_t cseq;
 	uint16_t status;	/* responses */
-	uint16_t flags;		/* RECF_* */
-	uint16_t file;		/* input file number */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
-	/* One byte for three small enums, so that the entry is 72 bytes. */
+	uint8_t flags;		/* RECF_* */
+	/* One byte for three small enums. */
 	uint8_t kind : 2;	/* enum msg_kind */
 	uint8_t dir : 2;	/* enum msg_dir */
 	uint8_t severity : 4;	/* enum severity */
@@ -53,6 +56,7 @@ struct msg {
 };
 
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
+_Static_assert(RECF_OTHER_PARTY <= 0x80, "struct msg keeps RECF_* in a byte");
 
 #define MSG_TIME_HAS_DATE 0x80
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)

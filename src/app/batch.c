@@ -135,6 +135,7 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	struct strbuf ex;
 	size_t i;
 	uint32_t d;
+	char tbuf[16];
 	int first = 1;
 
 	engine_message(e, id, &rec, &m);
@@ -149,7 +150,8 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 			(x->time_prec & MSG_TIME_HAS_DATE) != 0);
 	batch_json_id(out, e, "src", x->src);
 	batch_json_id(out, e, "dst", x->dst);
-	batch_json_id(out, e, "transport", x->transport);
+	batch_json_span(out, "transport", engine_transport(&rec, &m, tbuf,
+							   sizeof tbuf));
 	batch_json_key(out, "kind", 0);
 	json_append_str(out, batch_kind_name(x->kind),
 			strlen(batch_kind_name(x->kind)));

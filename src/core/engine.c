@@ -477,12 +477,30 @@ engine_via_transport(const struct sipmsg *m)
 	return t;
 }
 
+struct span
+engine_transport(const struct rd_record *rec, const struct sipmsg *m,
+		 char *buf, size_t bufsz)
+{
+	struct span t = rec->transport.n > 0 ? rec->transport :
+			m != NULL ? engine_via_transport(m) : SPAN_NULL;
+	size_t i;
+
+	if (rec->kind == REC_DIAG)
+		return SPAN_NULL;
+	if (t.n == 0 || t.n > bufsz)
+		return t;
+	for (i = 0; i < t.n; i++)
+		buf[i] = (t.p[i] >= 'a' && t.p[i] <= 'z') ? t.p[i] - 32 : t.p[i];
+	t.p = buf;
+	return t;
+}
+
 /* What indexing takes from one record before anything is interned: the
  * message's fixed fields, and the strings that become its ids. Filling it
  * touches nothing shared, so a second thread may do it (engine_run). */
 enum {
 	PRE_SRC, PRE_DST, PRE_CALL_ID, PRE_METHOD, PRE_RURI, PRE_FROM, PRE_TO,
-	PRE_TRANSPORT, PRE__COUNT
+	PRE__COUNT
 };
 
 struct engine_pre {
@@ -555,12 +573,12 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 		sipmsg_parse_index(&m, rec->start, rec->hdrs, rec->body);
 	if (rec->kind == REC_DIAG) {
 		x->kind = MSG_DIAG;
-		x->flags = (uint16_t)rec->flags;
+		x->flags = (uint8_t)rec->flags;
 		engine_prep_diag(&m, pre);
 	} else {
 		x->kind = m.kind == SIP_REQUEST ? MSG_REQUEST :
 			  m.kind == SIP_RESPONSE ? MSG_RESPONSE : MSG_INVALID;
-		x->flags = (uint16_t)(rec->flags | m.flags);
+		x->flags = (uint8_t)(rec->flags | m.flags);
 		if (sipmsg_other_party(&m))
 			x->flags |= RECF_OTHER_PARTY;
 		pre->s[PRE_CALL_ID] = m.call_id;
@@ -574,8 +592,6 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 		x->cseq = m.cseq;
 		x->status = (uint16_t)(m.status > 0 && m.status < 1000 ?
 				       m.status : 0);
-		pre->s[PRE_TRANSPORT] = rec->transport.n > 0 ? rec->transport :
-					engine_via_transport(&m);
 	}
 	rules_index_message(rules, x, rec, &m);
 	sipmsg_clear(&m);
@@ -599,7 +615,6 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	x->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
 	x->from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
 	x->to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
-	x->transport = engine_intern_upper(e, s[PRE_TRANSPORT]);
 
 	id = msgindex_append(e->ix, x);
 	e->files[x->file].nmsgs++;

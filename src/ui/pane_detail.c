@@ -257,7 +257,8 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 	struct rd_record rec;
 	struct sipmsg sm;
 	struct strbuf sb;
-	char tbuf[48];
+	struct span tr;
+	char tbuf[48], trbuf[16];
 	size_t i;
 	int role;
 
@@ -330,9 +331,10 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 	ddoc_adds(d, ROLE_DIM, m->src ? engine_str(v->e, m->src) : "-");
 	ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
 	ddoc_adds(d, ROLE_DIM, m->dst ? engine_str(v->e, m->dst) : "-");
-	if (m->transport) {
+	tr = engine_transport(&rec, &sm, trbuf, sizeof trbuf);
+	if (tr.n > 0) {
 		ddoc_adds(d, ROLE_DIM, " ");
-		ddoc_adds(d, ROLE_DIM, engine_str(v->e, m->transport));
+		ddoc_add_log(d, ROLE_DIM, tr.p, tr.n);
 	}
 	{
 		const struct engine_file *f = engine_file(v->e, m->file);

@@ -379,10 +379,13 @@ check_msg(const struct engine *e, uint32_t id, const char *start,
 	  uint32_t pkt, const char *src, const char *dst, const char *tr)
 {
 	struct rd_record rec;
+	struct sipmsg sm;
+	struct span t;
+	char buf[16];
 	const struct msg *m = msgindex_get(engine_index(e), id);
 
 	ck_assert_ptr_nonnull(m);
-	ck_assert_int_eq(engine_message(e, id, &rec, NULL), 0);
+	ck_assert_int_eq(engine_message(e, id, &rec, &sm), 0);
 	if (!span_eq(rec.start, start))
 		ck_abort_msg("message %u: start line '%.*s', expected '%s'", id,
 			     (int)rec.start.n, rec.start.p, start);
@@ -390,7 +393,10 @@ check_msg(const struct engine *e, uint32_t id, const char *start,
 	ck_assert_uint_eq(m->line, pkt);
 	ck_assert_str_eq(engine_str(e, m->src), src);
 	ck_assert_str_eq(engine_str(e, m->dst), dst);
-	ck_assert_str_eq(engine_str(e, m->transport), tr);
+	t = engine_transport(&rec, &sm, buf, sizeof buf);
+	ck_assert_msg(span_eq(t, tr), "message %u: transport '%.*s', expected "
+		      "'%s'", id, (int)t.n, t.p ? t.p : "", tr);
+	sipmsg_clear(&sm);
 	ck_assert_uint_eq(rec.dir, DIR_UNKNOWN);
 }
 
