@@ -24,6 +24,10 @@ struct engine_file {
 	char local_name[128];
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
+	/* Once the file shrank while mapped: the bytes it still had then.
+	 * Records are read again only up to there (the rest reads as zeros,
+	 * and a reader would scan all of it for every message). */
+	size_t shrank_to;
 	int64_t offset;		/* microseconds added to its times (--offset) */
 	/* Follow mode: the file is read into a heap buffer that grows. */
 	int follow_fd;		/* -1 when not followed */

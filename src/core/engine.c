@@ -651,6 +651,18 @@ engine_take_warnings(struct engine *e, uint16_t fileno, struct reader *r)
 	r->nwarnings = 0;
 }
 
+/* The bytes a mapped file still has, at most what was mapped. */
+static size_t
+engine_file_size_now(const struct engine_file *f)
+{
+	struct stat st;
+
+	if (stat(f->src->path, &st) == 0 && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < f->src->len)
+		return (size_t)st.st_size;
+	return f->src->len;
+}
+
 /* A file truncated by another process while mapped reads as zeros from
  * there on (source_guard); say so once, naming the file. */
 static void
@@ -664,6 +676,7 @@ engine_check_shrunk(struct engine *e)
 		if (!f->src->truncated || f->shrank_warned)
 			continue;
 		f->shrank_warned = 1;
+		f->shrank_to = engine_file_size_now(f);
 		e->warns = xgrow(e->warns, &e->capwarns, e->nwarns + 1,
 				 sizeof *e->warns);
 		e->warns[e->nwarns].file = (uint16_t)i;
@@ -1110,16 +1123,22 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	const struct msg *x = msgindex_get(e->ix, id);
 	const struct engine_file *f;
 	struct reader *r;
-	int ok;
+	size_t len;
+	int ok = 0;
 
 	if (x == NULL || x->file >= e->nfiles)
 		return -1;
 	f = &e->files[x->file];
-	r = reader_new(engine_rfmt(f), f->src->data, f->src->len);
-	r->pos = x->off;
-	r->line = x->line;
-	ok = reader_next(r, rec);
-	reader_free(r);
+	len = f->src->len;
+	if (f->src->truncated)
+		len = f->shrank_warned ? f->shrank_to : engine_file_size_now(f);
+	if (x->off < len) {
+		r = reader_new(engine_rfmt(f), f->src->data, len);
+		r->pos = x->off;
+		r->line = x->line;
+		ok = reader_next(r, rec);
+		reader_free(r);
+	}
 	if (!ok || rec->off != x->off) {
 		/* A reader that cannot restart: fall back to the bare bytes. */
 		memset(rec, 0, sizeof *rec);
