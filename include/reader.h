@@ -58,6 +58,9 @@ struct rd_record {
 	unsigned flags;		/* RECF_* */
 	/* REC_DIAG only: severity text from the log ("TL_ERROR", "ERROR"...). */
 	struct span diag_level;
+	/* engine_message() moves src, dst, transport and diag_level here
+	 * when they lived in the reader's state, which it frees. */
+	char own[96];
 };
 
 struct rd_warning {

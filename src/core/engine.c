@@ -1116,6 +1116,31 @@ engine_str(const struct engine *e, uint32_t id)
 	return intern_str(e->strs, id, NULL);
 }
 
+/* Copies the spans of rec that a reader built in its own state into
+ * rec->own, so that they outlive the reader; one that does not fit any
+ * more is cut. */
+static void
+engine_own_spans(struct rd_record *rec, const char *data, size_t len)
+{
+	struct span *const v[] = {
+		&rec->src, &rec->dst, &rec->transport, &rec->diag_level,
+	};
+	size_t i, used = 0, n;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct span *sp = v[i];
+
+		if (sp->n == 0 || (sp->p >= data && sp->p + sp->n <= data + len))
+			continue;
+		n = sp->n < sizeof rec->own - used ? sp->n :
+						     sizeof rec->own - used;
+		memcpy(rec->own + used, sp->p, n);
+		sp->p = rec->own + used;
+		sp->n = n;
+		used += n;
+	}
+}
+
 int
 engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	       struct sipmsg *m)
@@ -1137,6 +1162,8 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		r->pos = x->off;
 		r->line = x->line;
 		ok = reader_next(r, rec);
+		if (ok)
+			engine_own_spans(rec, f->src->data, len);
 		reader_free(r);
 	}
 	if (!ok || rec->off != x->off) {
