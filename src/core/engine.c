@@ -31,7 +31,7 @@
 #define ENGINE_PAR_BATCH 512
 #define ENGINE_PAR_RING 3
 /* Records indexed between two ratings of the dialogs that grew. */
-#define ENGINE_RATE_EVERY 65536
+#define ENGINE_RATE_EVERY 16384
 
 struct engine {
 	struct engine_file *files;
