@@ -84,6 +84,29 @@ int util_jit_wanted(void);
  * invalid UTF-8 are escaped so the output is always valid JSON. */
 void json_append_str(struct strbuf *sb, const char *s, size_t n);
 
+/* Whether the n bytes at a and b are equal ignoring ASCII case: what
+ * strncasecmp() does for protocol text, inlined and without its locale
+ * (and without stopping at a NUL). */
+static inline int
+mem_ieq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x != y) {
+			if (x >= 'A' && x <= 'Z')
+				x += 32;
+			if (y >= 'A' && y <= 'Z')
+				y += 32;
+			if (x != y)
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* The first '\n' in [p, end), or NULL: memchr() for the short lines of a
  * log. Their first 64 bytes are searched inline, sixteen at a time, which
  * costs less than memchr's call and set-up on lines of a few dozen bytes;

@@ -116,7 +116,7 @@ rd_cls_field1(const char *p, size_t n, const char *name, size_t nl,
 	/* Most lines are none of the names: the first letter or the colon
 	 * that ends the name tells. */
 	if (n < nl || (p[0] | 0x20) != (name[0] | 0x20) ||
-	    p[nl - 1] != name[nl - 1] || strncasecmp(p, name, nl) != 0)
+	    p[nl - 1] != name[nl - 1] || !mem_ieq(p, name, nl))
 		return 0;
 	p += nl;
 	n -= nl;
@@ -338,10 +338,10 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 			} else if (rd_cls_field(d + p, len, "Direction:",
 			    &val)) {
 				if (val.n >= 8 &&
-				    strncasecmp(val.p, "incoming", 8) == 0)
+				    mem_ieq(val.p, "incoming", 8))
 					rec->dir = DIR_IN;
 				else if (val.n >= 8 &&
-				    strncasecmp(val.p, "outgoing", 8) == 0)
+				    mem_ieq(val.p, "outgoing", 8))
 					rec->dir = DIR_OUT;
 			} else if (rd_cls_field(d + p, len, "Peer:", &val))
 				peer = val;

@@ -204,13 +204,13 @@ span_ieq(struct span a, const char *s)
 {
 	size_t n = strlen(s);
 
-	return a.n == n && (n == 0 || strncasecmp(a.p, s, n) == 0);
+	return a.n == n && mem_ieq(a.p, s, n);
 }
 
 int
 span_ieq_span(struct span a, struct span b)
 {
-	return a.n == b.n && (a.n == 0 || strncasecmp(a.p, b.p, a.n) == 0);
+	return a.n == b.n && mem_ieq(a.p, b.p, a.n);
 }
 
 int
@@ -218,7 +218,7 @@ span_istarts(struct span a, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	return a.n >= n && strncasecmp(a.p, prefix, n) == 0;
+	return a.n >= n && mem_ieq(a.p, prefix, n);
 }
 
 long

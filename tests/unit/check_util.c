@@ -30,6 +30,25 @@ START_TEST(test_find_nl)
 }
 END_TEST
 
+/* mem_ieq() folds ASCII letters only, and looks at every byte. */
+START_TEST(test_mem_ieq)
+{
+	ck_assert(mem_ieq("Message-Body:", "message-body:", 13));
+	ck_assert(mem_ieq("INCOMING", "incoming", 8));
+	ck_assert(!mem_ieq("incominG", "incomin_", 8));
+	/* '@' and '`' are 0x20 apart like 'A' and 'a', but not letters. */
+	ck_assert(!mem_ieq("@", "`", 1));
+	ck_assert(!mem_ieq("[", "{", 1));
+	ck_assert(!mem_ieq("\xc9", "\xe9", 1));
+	ck_assert(!mem_ieq("a\0b", "a\0c", 3));
+	ck_assert(mem_ieq("a\0B", "A\0b", 3));
+	ck_assert(mem_ieq("", "x", 0));
+	ck_assert(span_ieq_span(SPAN_LIT("Via"), SPAN_LIT("vIA")));
+	ck_assert(!span_ieq(SPAN_LIT("Via2"), "via"));
+	ck_assert(span_istarts(SPAN_LIT("SIP/2.0"), "sip/"));
+}
+END_TEST
+
 START_TEST(test_strbuf)
 {
 	struct strbuf sb;
@@ -132,6 +151,7 @@ util_suite(void)
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_find_nl);
+	tcase_add_test(tc, test_mem_ieq);
 	suite_add_tcase(s, tc);
 	return s;
 }
