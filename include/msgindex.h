@@ -57,6 +57,7 @@ struct msg {
 
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
 _Static_assert(RECF_OTHER_PARTY <= 0x80, "struct msg keeps RECF_* in a byte");
+_Static_assert(sizeof(struct msg) <= 64, "struct msg is 64 bytes");
 
 #define MSG_TIME_HAS_DATE 0x80
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)

@@ -842,8 +842,10 @@ engine_set_parallel(struct engine *e, size_t min_bytes)
  * thread to start, and it indexes in small slices. */
 #define ENGINE_PAR_CLAIM 8	/* records a thread takes to parse at once */
 
-/* The spans of a record, for copying those outside the file's bytes. */
+/* The spans of a record, for copying those outside the file's bytes;
+ * from ENGINE_REC_OWN on, those a reader may build in its own state. */
 #define ENGINE_REC_SPANS 7
+#define ENGINE_REC_OWN 3
 
 struct engine_batch {
 	struct rd_record rec[ENGINE_PAR_BATCH];
@@ -1116,19 +1118,16 @@ engine_str(const struct engine *e, uint32_t id)
 	return intern_str(e->strs, id, NULL);
 }
 
-/* Copies the spans of rec that a reader built in its own state into
- * rec->own, so that they outlive the reader; one that does not fit any
- * more is cut. */
+/* Copies the spans of rec that a reader built in its own state (src, dst,
+ * transport, diag_level: never the message text) into rec->own, so that
+ * they outlive the reader; one that does not fit any more is cut. */
 static void
 engine_own_spans(struct rd_record *rec, const char *data, size_t len)
 {
-	struct span *const v[] = {
-		&rec->src, &rec->dst, &rec->transport, &rec->diag_level,
-	};
 	size_t i, used = 0, n;
 
-	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
-		struct span *sp = v[i];
+	for (i = ENGINE_REC_OWN; i < ENGINE_REC_SPANS; i++) {
+		struct span *sp = engine_rec_span(rec, i);
 
 		if (sp->n == 0 || (sp->p >= data && sp->p + sp->n <= data + len))
 			continue;
