@@ -108,6 +108,10 @@ struct reader {
 	void *state;		/* fmt->state_size bytes */
 	/* Name of the local end when the log names it (CLS [host\host]). */
 	char local_name[128];
+	/* data is a read-only file mapping (set by the engine): a transform
+	 * may hand back the pages it has passed (reader_release). */
+	int mapped;
+	size_t released;
 	/* Following a growing file: a record cut short by the end of the
 	 * bytes is still being written, so reader_next() neither counts nor
 	 * warns about it; the caller rewinds to it and waits for more. */
@@ -135,6 +139,12 @@ extern const struct rd_format rd_canon_format;
  * anywhere (they are copied); rec->line is the line (or packet number) in
  * the original input and is what the user sees. */
 void rd_canon_emit(struct strbuf *out, const struct rd_record *rec);
+
+/* For transforms, which read their input once from start to end: the bytes
+ * before upto are not read again. A mapped file's pages are handed back to
+ * the kernel a megabyte at a time, so that converting a large capture does
+ * not keep all of it resident beside what it is converted to. */
+void reader_release(struct reader *r, size_t upto);
 
 /* For format modules: adds a warning for line (message is formatted). */
 void reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)

@@ -49,6 +49,13 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Takes the buffer out of sb (never NULL); sb is left empty. */
 char *strbuf_detach(struct strbuf *sb);
 
+/* Hands the pages of a read-only file mapping that starts at base back to
+ * the kernel, from byte done (on a page) to upto rounded down to a page,
+ * once that is at least min bytes. They are clean file pages, read again
+ * from the page cache if touched. Returns the new done. Never for memory
+ * that is not a file mapping: there the bytes would be lost. */
+size_t pages_release(const char *base, size_t done, size_t upto, size_t min);
+
 /* Span helpers. */
 struct span span_trim(struct span s);
 int span_eq(struct span a, const char *s);      /* exact */

@@ -115,6 +115,7 @@ engine_transform(struct engine *e, struct engine_file *f, char **err)
 	struct source *c;
 	struct strbuf out;
 
+	r->mapped = f->src->mapped;
 	strbuf_init(&out);
 	if (f->fmt->transform(r, &out, err) < 0) {
 		char *msg = *err;
@@ -745,25 +746,12 @@ engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 static void
 engine_drop_pages(struct engine_file *f, size_t upto)
 {
-	static size_t pagesize;
-	size_t to;
-
 	if (!f->src->mapped || f->canon)
 		return;
-	if (pagesize == 0) {
-		long ps = sysconf(_SC_PAGESIZE);
-
-		pagesize = ps > 0 ? (size_t)ps : 4096;
-	}
 	if (upto > f->src->len)
 		upto = f->src->len;
-	to = upto - upto % pagesize;
-	if (to <= f->dropped)
-		return;
 	/* The mapping starts on a page, and dropped stays on one. */
-	(void)madvise((char *)(uintptr_t)f->src->data + f->dropped,
-	    to - f->dropped, MADV_DONTNEED);
-	f->dropped = to;
+	f->dropped = pages_release(f->src->data, f->dropped, upto, 0);
 }
 
 int

@@ -494,6 +494,7 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 	(void)err;
 	tab = xcalloc(RD_AC_PENDING, sizeof *tab);
 	for (; p < r->len; p = next, line++) {
+		reader_release(r, p);
 		eol = reader_line_end(r, p, &next);
 		if (!rd_ac_parse(d + p, eol - p, &l)) {
 			if (bare != NULL && bare->used) {

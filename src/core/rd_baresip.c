@@ -293,6 +293,7 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 	 * baresip calls its own do. */
 	rd_baresip_find_locals(r, &locals);
 	while (p < r->len) {
+		reader_release(r, p);
 		if (!rd_baresip_head(r, p, &a, &b)) {
 			/* rd_baresip_head() left the clean line in a. */
 			reader_line_end(r, p, &next);

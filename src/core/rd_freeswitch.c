@@ -411,6 +411,7 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 	}
 	c.p = r->pos;
 	while (c.p < r->len) {
+		reader_release(r, c.p);
 		s = rd_fs_line(&c, c.p, &next);
 		if (rd_fs_logline(s.p, s.n))
 			rd_fs_logdate(s.p, &c.day, &c.tod);

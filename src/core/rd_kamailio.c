@@ -603,6 +603,7 @@ rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
 	(void)err;
 	strbuf_init(&msg);
 	for (; p < r->len; prev = p, preve = eol, p = next, line++) {
+		reader_release(r, p);
 		eol = reader_line_end(r, p, &next);
 		memset(&rec, 0, sizeof rec);
 		rec.kind = REC_SIP;

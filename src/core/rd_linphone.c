@@ -431,6 +431,7 @@ rd_linphone_transform(struct reader *r, struct strbuf *out, char **err)
 	tab = xcalloc(RD_LINPHONE_CHANNELS, sizeof *tab);
 	strbuf_init(&msg);
 	while (p < r->len) {
+		reader_release(r, p);
 		eol = reader_line_end(r, p, &next);
 		if (!rd_linphone_head(d + p, eol - p, &h)) {
 			/* A client log is mostly its own tracing: counted,

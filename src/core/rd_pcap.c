@@ -1454,6 +1454,12 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		else
 			st->time = TIME_NONE;
 		rd_pcap_packet(st, pkt, h->caplen);
+		if (st->pkt % 1024 == 0) {
+			long at = ftell(fp);
+
+			if (at > 0)
+				reader_release(r, (size_t)at);
+		}
 	}
 	rd_pcap_finish(st);
 	pcap_close(pc);

@@ -269,3 +269,11 @@ rd_num(const char *p, size_t n, size_t at, int w, int *out)
 	*out = v;
 	return 0;
 }
+
+void
+reader_release(struct reader *r, size_t upto)
+{
+	if (r->mapped)
+		r->released = pages_release(r->data, r->released,
+		    upto < r->len ? upto : r->len, 1u << 20);
+}

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <ctype.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "util.h"
 
 static void
@@ -482,4 +485,22 @@ int
 util_jit_wanted(void)
 {
 	return getenv("SIPSNOOP_NO_JIT") == NULL;
+}
+
+size_t
+pages_release(const char *base, size_t done, size_t upto, size_t min)
+{
+	static size_t pagesize;
+	size_t to;
+
+	if (pagesize == 0) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		pagesize = ps > 0 ? (size_t)ps : 4096;
+	}
+	to = upto - upto % pagesize;
+	if (to <= done || to - done < min)
+		return done;
+	(void)madvise((char *)(uintptr_t)base + done, to - done, MADV_DONTNEED);
+	return to;
 }

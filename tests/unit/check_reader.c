@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "reader.h"
 #include "source.h"
@@ -365,6 +367,76 @@ START_TEST(test_cls_body_alignment)
 			strbuf_free(&sb);
 		}
 	}
+}
+END_TEST
+
+/* Resident pages of this process (/proc/self/statm), 0 when unknown. */
+static long
+resident_pages(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long size, res = 0;
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld %ld", &size, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return res;
+}
+
+/* reader_release() hands back the pages of a mapped input a megabyte at a
+ * time, and what it hands back reads the same afterwards; an input in
+ * ordinary memory is never touched. */
+START_TEST(test_release)
+{
+	enum { LEN = 4 << 20 };
+	char path[] = "/tmp/sipsnoop-release.XXXXXX";
+	char *buf = xmalloc(LEN);
+	const char *map;
+	struct reader *r;
+	unsigned long sum = 0, sum2 = 0;
+	long before, after, ps = sysconf(_SC_PAGESIZE);
+	size_t i;
+	int fd;
+
+	for (i = 0; i < LEN; i++)
+		buf[i] = (char)('a' + i % 23);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, buf, LEN), LEN);
+	map = mmap(NULL, LEN, PROT_READ, MAP_PRIVATE, fd, 0);
+	ck_assert(map != MAP_FAILED);
+	for (i = 0; i < LEN; i++)
+		sum += (unsigned char)map[i];
+
+	r = reader_new(reader_by_name("raw"), map, LEN);
+	r->mapped = 1;
+	before = resident_pages();
+	reader_release(r, (3 << 20) + 100);
+	ck_assert_uint_eq(r->released, 3 << 20);
+	after = resident_pages();
+	if (before > 0)
+		ck_assert_int_ge(before - after, (3 << 20) / ps * 9 / 10);
+	/* Less than a megabyte more: nothing yet. */
+	reader_release(r, (3 << 20) + (512 << 10));
+	ck_assert_uint_eq(r->released, 3 << 20);
+	for (i = 0; i < LEN; i++)
+		sum2 += (unsigned char)map[i];
+	ck_assert_uint_eq(sum, sum2);
+	reader_free(r);
+	munmap((void *)(uintptr_t)map, LEN);
+	close(fd);
+	unlink(path);
+
+	r = reader_new(reader_by_name("raw"), buf, LEN);
+	reader_release(r, LEN);
+	ck_assert_uint_eq(r->released, 0);
+	for (i = 0, sum2 = 0; i < LEN; i++)
+		sum2 += (unsigned char)buf[i];
+	ck_assert_uint_eq(sum, sum2);
+	reader_free(r);
+	free(buf);
 }
 END_TEST
 
@@ -1082,6 +1154,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_cls_host_body_diag);
 	tcase_add_test(tc, test_cls_truncated_and_junk);
 	tcase_add_test(tc, test_cls_body_alignment);
+	tcase_add_test(tc, test_release);
 	tcase_add_test(tc, test_uccapi);
 	tcase_add_test(tc, test_sngrep);
 	tcase_add_test(tc, test_raw);
