@@ -101,6 +101,7 @@ sipsnoop-tiny \"$SIPSNOOP\" $snoop_mode $rules_opt \"$base.tiny.log\"
 touch-tiny \"$RUSAGE\" --touch \"$base.tiny.log\"
 sipsnoop-uccapi \"$SIPSNOOP\" $snoop_mode $rules_opt \"$ucc\"
 sipsnoop-sngreptxt \"$SIPSNOOP\" $snoop_mode $rules_opt \"$txt\"
+sipsnoop-pcap \"$SIPSNOOP\" $snoop_mode $rules_opt \"$pcap\"
 grep-regex grep -cE '$BENCH_REGEX' \"$cls\"
 grep-iregex grep -ciE '$BENCH_IREGEX' \"$cls\""
 if [ $have_sngrep = 1 ]; then
@@ -182,6 +183,11 @@ if [ $have_sngrep = 1 ]; then
 		printf "  sngrep CPU / index CPU             %7.1f   (target >= 50; wall %.1f)\n", q / s, qw / sw }'
 	awk -v s="$s_rss" -v q="$(med sngrep rss)" 'BEGIN {
 		printf "  sipsnoop RSS / sngrep RSS          %7.3f   (target <= 0.1)\n", s / q }'
+	# The same pcap read by both (sipsnoop converts a capture whole when
+	# it opens it, then indexes what it converted).
+	awk -v s="$(med sipsnoop-pcap cpu)" -v sr="$(med sipsnoop-pcap rss)" \
+		-v q="$(med sngrep cpu)" -v qr="$(med sngrep rss)" 'BEGIN {
+		printf "  on the same pcap: sngrep CPU / sipsnoop CPU %.1f, sipsnoop RSS / sngrep RSS %.3f\n", q / s, sr / qr }'
 else
 	echo "  sngrep: not installed (or BENCH_SNGREP=0), comparison skipped;"
 	echo "  BENCH_INSTALL=1 installs it with apt-get where that exists"
