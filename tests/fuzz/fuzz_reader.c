@@ -107,9 +107,10 @@ fuzz_engine(const char *d, size_t n, const char *format)
 	const struct engine_file *f;
 	struct rd_record rec;
 	struct sipmsg m;
-	struct span t;
-	char *err = NULL;
+	struct span t, tr;
+	char *err = NULL, trbuf[16];
 	size_t i, count;
+	uint32_t dlg;
 
 	engine_set_rules(e, fuzz_rules);
 	if (engine_add_mem(e, "fuzz", d, n, format, &err) < 0) {
@@ -130,9 +131,12 @@ fuzz_engine(const char *d, size_t n, const char *format)
 
 		FUZZ_CHECK(mm->kind <= MSG_DIAG);
 		FUZZ_CHECK(mm->severity < SEV__COUNT);
-		FUZZ_CHECK(mm->dialog == NO_DIALOG ||
-		    mm->dialog < dialogs_count(engine_dialogs(e)));
+		dlg = dialogs_of(engine_dialogs(e), mm);
+		FUZZ_CHECK(mm->call_id == 0 ? dlg == NO_DIALOG :
+		    dlg < dialogs_count(engine_dialogs(e)));
 		FUZZ_CHECK(engine_message(e, (uint32_t)i, &rec, &m) == 0);
+		tr = engine_transport(&rec, &m, trbuf, sizeof trbuf);
+		FUZZ_CHECK(tr.n == 0 || tr.p != NULL);
 		sipmsg_clear(&m);
 		t = engine_record_text(e, (uint32_t)i);
 		f = engine_file(e, mm->file);
