@@ -15,6 +15,7 @@
 #include "intern.h"
 
 struct rules;
+struct engine_xf;
 
 struct engine_file {
 	struct source *src;	/* the input's bytes, or its canonical records */
@@ -36,6 +37,11 @@ struct engine_file {
 	int follow_ended;	/* replaced or truncated: a newer entry reads on */
 	int follow_tried;	/* engine_follow_files() looked at it */
 	size_t dropped;		/* mapped bytes before this given back (pages) */
+	/* Being converted on a thread of its own (engine_set_background);
+	 * src is still the input's bytes until engine_step() takes the
+	 * result in. NULL otherwise. */
+	struct engine_xf *xf;
+	int unreadable;		/* its conversion on that thread failed */
 };
 
 struct engine_warning {
@@ -59,6 +65,14 @@ int engine_add_file(struct engine *e, const char *path, const char *format,
 /* Same, over bytes in memory (tests, fuzzers); data is copied. */
 int engine_add_mem(struct engine *e, const char *name, const char *data,
 		   size_t len, const char *format, char **err);
+/* Files whose format is converted whole when opened (captures, FreeSWITCH
+ * and the other formats of --formats that are not read in place) are
+ * converted on a thread of their own from this call on, so that a viewer
+ * shows its first screen at once: engine_add_file() returns when the
+ * conversion has started, engine_step() takes it in when it is done, and a
+ * conversion that fails becomes a warning about the file instead of an
+ * error. Off by default: batch output converts a file when it is added. */
+void engine_set_background(struct engine *e, int on);
 /* Follow mode (like tail -f): files added after this call are read into
  * memory and watched; engine_poll() reads what was appended since. Not for
  * standard input or transformed formats (captures, gzip), which are read

@@ -112,6 +112,9 @@ struct reader {
 	 * may hand back the pages it has passed (reader_release). */
 	int mapped;
 	size_t released;
+	/* Bytes a transform has passed (reader_release), for progress; read
+	 * by another thread with __atomic_load_n. */
+	size_t progress;
 	/* Following a growing file: a record cut short by the end of the
 	 * bytes is still being written, so reader_next() neither counts nor
 	 * warns about it; the caller rewinds to it and waits for more. */

@@ -501,6 +501,9 @@ main(int argc, char **argv)
 	e = engine_new();
 	engine_set_rules(e, rules);
 	engine_follow(e, follow);
+	/* The viewer's first screen must not wait for a capture to be
+	 * converted; batch output needs all of it anyway. */
+	engine_set_background(e, mode == MODE_VIEW);
 	for (i = optind; i < argc; i++) {
 		int fileno = engine_add_file(e, argv[i], format, &err);
 
@@ -541,6 +544,10 @@ main(int argc, char **argv)
 		ao.rules = rules;
 		ao.follow = follow;
 		status = app_run(e, &ao);
+		/* A capture converted beside the viewer that turned out
+		 * unreadable counts as one refused at the start would. */
+		for (i = 0; i < (int)engine_nfiles(e); i++)
+			nfailed += engine_file(e, (size_t)i)->unreadable;
 		filter_free(flt);
 		engine_free(e);
 		rules_free(rules);

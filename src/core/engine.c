@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -51,6 +52,17 @@ struct engine {
 	int done;
 	int follow;
 	size_t par_min;			/* engine_set_parallel() */
+	int background;			/* engine_set_background() */
+};
+
+/* A conversion running on its own thread (engine_set_background). */
+struct engine_xf {
+	pthread_t th;
+	struct reader *r;	/* over the input's bytes; its own */
+	struct strbuf out;
+	char *err;
+	int rc;
+	atomic_int done;
 };
 
 struct engine *
@@ -73,6 +85,16 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	for (i = 0; i < e->nfiles; i++) {
+		struct engine_xf *x = e->files[i].xf;
+
+		if (x != NULL) {
+			/* The thread reads the input's bytes: wait for it. */
+			pthread_join(x->th, NULL);
+			reader_free(x->r);
+			strbuf_free(&x->out);
+			free(x->err);
+			free(x);
+		}
 		reader_free(e->files[i].rd);
 		source_free(e->files[i].src);
 		if (e->files[i].follow_fd >= 0)
@@ -91,6 +113,12 @@ engine_free(struct engine *e)
 }
 
 void
+engine_set_background(struct engine *e, int on)
+{
+	e->background = on;
+}
+
+void
 engine_set_rules(struct engine *e, const struct rules *rules)
 {
 	e->rules = rules;
@@ -98,6 +126,8 @@ engine_set_rules(struct engine *e, const struct rules *rules)
 
 static void engine_take_warnings(struct engine *e, uint16_t fileno,
 				 struct reader *r);
+static void engine_warn(struct engine *e, size_t fileno, uint32_t line,
+			char *msg);
 
 /* The reading format of a file: its own, or the canonical one. */
 static const struct rd_format *
@@ -106,18 +136,17 @@ engine_rfmt(const struct engine_file *f)
 	return f->canon ? &rd_canon_format : f->fmt;
 }
 
-/* Converts a file whose format has a transform into canonical records;
- * the original bytes are released, the name is kept. */
+/* Takes in what fmt->transform made of file i (rc, out, err) from reader
+ * r: the canonical records replace the input's bytes, the name is kept.
+ * On failure *err names the file (caller frees) and -1 is returned. */
 static int
-engine_transform(struct engine *e, struct engine_file *f, char **err)
+engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
+		     struct strbuf *out, char **err)
 {
-	struct reader *r = reader_new(f->fmt, f->src->data, f->src->len);
+	struct engine_file *f = &e->files[i];
 	struct source *c;
-	struct strbuf out;
 
-	r->mapped = f->src->mapped;
-	strbuf_init(&out);
-	if (f->fmt->transform(r, &out, err) < 0) {
+	if (rc < 0) {
 		char *msg = *err;
 
 		/* The transform does not know the file's name. */
@@ -125,20 +154,108 @@ engine_transform(struct engine *e, struct engine_file *f, char **err)
 				 "no SIP messages found");
 		free(msg);
 		reader_free(r);
-		strbuf_free(&out);
-		source_free(f->src);
+		strbuf_free(out);
 		return -1;
 	}
-	engine_take_warnings(e, (uint16_t)e->nfiles, r);
+	engine_take_warnings(e, (uint16_t)i, r);
 	reader_free(r);
 	c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(f->src->path);
-	c->len = out.len;
-	c->data = strbuf_detach(&out);
+	c->len = out->len;
+	c->data = strbuf_detach(out);
 	source_free(f->src);
 	f->src = c;
 	f->canon = 1;
 	return 0;
+}
+
+static struct reader *
+engine_transform_reader(const struct engine_file *f)
+{
+	struct reader *r = reader_new(f->fmt, f->src->data, f->src->len);
+
+	r->mapped = f->src->mapped;
+	return r;
+}
+
+/* Converts file i (being added) at once. */
+static int
+engine_transform(struct engine *e, size_t i, char **err)
+{
+	struct reader *r = engine_transform_reader(&e->files[i]);
+	struct strbuf out;
+	int rc;
+
+	strbuf_init(&out);
+	rc = e->files[i].fmt->transform(r, &out, err);
+	if (engine_transform_end(e, i, r, rc, &out, err) < 0) {
+		source_free(e->files[i].src);
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+engine_xf_run(void *arg)
+{
+	struct engine_xf *x = arg;
+
+	x->rc = x->r->fmt->transform(x->r, &x->out, &x->err);
+	atomic_store_explicit(&x->done, 1, memory_order_release);
+	return NULL;
+}
+
+/* Starts converting file i on a thread; 0, or -1 when no thread could be
+ * started (nothing was done). */
+static int
+engine_xf_start(struct engine_file *f)
+{
+	struct engine_xf *x = xcalloc(1, sizeof *x);
+
+	x->r = engine_transform_reader(f);
+	strbuf_init(&x->out);
+	atomic_init(&x->done, 0);
+	if (pthread_create(&x->th, NULL, engine_xf_run, x) != 0) {
+		reader_free(x->r);
+		free(x);
+		return -1;
+	}
+	f->xf = x;
+	return 0;
+}
+
+/* Takes in file i's conversion when it is done (or, with wait, once it
+ * is). Returns 0 while it still runs. A failed one leaves the file empty
+ * with a warning that says why. */
+static int
+engine_xf_take(struct engine *e, size_t i, int wait)
+{
+	struct engine_file *f = &e->files[i];
+	struct engine_xf *x = f->xf;
+	size_t before = f->src->len;
+	char *err;
+
+	if (x == NULL)
+		return 1;
+	if (!wait && !atomic_load_explicit(&x->done, memory_order_acquire))
+		return 0;
+	pthread_join(x->th, NULL);
+	f->xf = NULL;
+	err = x->err;
+	if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
+		struct source *c = xcalloc(1, sizeof *c);
+
+		c->path = xstrdup(f->src->path);
+		c->data = xstrdup("");
+		source_free(f->src);
+		f->src = c;
+		f->canon = 1;
+		f->unreadable = 1;
+		engine_warn(e, i, 0, err);
+	}
+	e->total_bytes = e->total_bytes - before + f->src->len;
+	free(x);
+	return 1;
 }
 
 static int
@@ -178,16 +295,15 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
-	if (fmt->transform != NULL && engine_transform(e, f, err) < 0)
+	if (fmt->transform != NULL &&
+	    (!e->background || engine_xf_start(f) < 0) &&
+	    engine_transform(e, e->nfiles, err) < 0)
 		return -1;
-	/* The transform replaced src. */
+	/* A transform replaced src, or will (its size is counted then). */
 	e->total_bytes += f->src->len;
 	e->done = 0;
 	return (int)e->nfiles++;
 }
-
-static void engine_warn(struct engine *e, size_t fileno, uint32_t line,
-			char *msg);
 
 /* What the source noted (a gzip stream cut short) becomes a warning once
  * the file is in, or part of the error when it is refused. */
@@ -763,6 +879,14 @@ engine_step(struct engine *e, size_t budget)
 
 	while (budget > 0 && e->cur < e->nfiles) {
 		f = &e->files[e->cur];
+		if (f->xf != NULL && !engine_xf_take(e, e->cur, 0)) {
+			/* Still being converted: let the caller answer its
+			 * keys, a little later. */
+			struct timespec pause = { 0, 2000000 };
+
+			nanosleep(&pause, NULL);
+			break;
+		}
 		if (f->rd == NULL) {
 			f->rd = reader_new(engine_rfmt(f), f->src->data,
 					   f->src->len);
@@ -1041,6 +1165,8 @@ void
 engine_run(struct engine *e)
 {
 	for (;;) {
+		if (e->cur < e->nfiles)
+			engine_xf_take(e, e->cur, 1);
 		if (e->cur < e->nfiles &&
 		    engine_par_ok(e, &e->files[e->cur]) && engine_par_file(e))
 			continue;
@@ -1065,8 +1191,13 @@ engine_progress(const struct engine *e)
 		return 1000;
 	for (i = 0; i < e->nfiles && i < e->cur; i++)
 		read += e->files[i].src->len;
-	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
+	if (e->cur < e->nfiles && e->files[e->cur].xf != NULL)
+		read += __atomic_load_n(&e->files[e->cur].xf->r->progress,
+					__ATOMIC_RELAXED);
+	else if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		read += e->files[e->cur].rd->pos;
+	if (read > e->total_bytes)
+		read = e->total_bytes;
 	return (unsigned)(read * 1000 / e->total_bytes);
 }
 

@@ -273,6 +273,7 @@ rd_num(const char *p, size_t n, size_t at, int w, int *out)
 void
 reader_release(struct reader *r, size_t upto)
 {
+	__atomic_store_n(&r->progress, upto, __ATOMIC_RELAXED);
 	if (r->mapped)
 		r->released = pages_release(r->data, r->released,
 		    upto < r->len ? upto : r->len, 1u << 20);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "reader.h"
@@ -1143,6 +1144,91 @@ START_TEST(test_damaged)
 }
 END_TEST
 
+/* A capture converted on a thread of its own (engine_set_background, as
+ * the viewer does) indexes exactly what converting it at once does, the
+ * steps in between answering without it; one that fails to convert is
+ * kept empty with a warning that names it, where converting at once
+ * refuses it. */
+START_TEST(test_background)
+{
+	static const char *const files[] = {
+		TEST_DATA "/pcap/call-udp.pcapng",
+		TEST_DATA "/pcap/call-udp.pcapng.gz",
+		TEST_DATA "/pcap/remote-ntlm-tcp.pcap",
+		TEST_DATA "/pcap/options-tls.sll2.pcap",
+		TEST_DATA "/pcap/register-ipv6.raw.pcap",
+	};
+	char path[] = "/tmp/sipsnoop-bg.XXXXXX";
+	struct engine *a = engine_new(), *b = engine_new();
+	struct strbuf hdr;
+	char *err = NULL;
+	size_t i, n, steps;
+	FILE *f;
+	int fd;
+
+	engine_set_background(b, 1);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		ck_assert_int_eq(engine_add_file(a, files[i], NULL, &err), (int)i);
+		ck_assert_int_eq(engine_add_file(b, files[i], NULL, &err), (int)i);
+	}
+	engine_run(a);
+	for (steps = 0; engine_step(b, 10); steps++)
+		ck_assert_uint_lt(engine_progress(b), 1001);
+	ck_assert(engine_done(b));
+	n = msgindex_count(engine_index(a));
+	ck_assert_uint_gt(n, 10);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+	ck_assert_uint_eq(engine_nwarnings(b), engine_nwarnings(a));
+	for (i = 0; i < n; i++) {
+		const struct msg *x = msgindex_get(engine_index(a), (uint32_t)i);
+		const struct msg *y = msgindex_get(engine_index(b), (uint32_t)i);
+		struct span s = engine_record_text(a, (uint32_t)i);
+		struct span t = engine_record_text(b, (uint32_t)i);
+
+		ck_assert_uint_eq(s.n, t.n);
+		ck_assert_int_eq(memcmp(s.p, t.p, s.n), 0);
+		ck_assert_str_eq(engine_str(a, x->src), engine_str(b, y->src));
+		ck_assert_uint_eq(x->file, y->file);
+		ck_assert_uint_eq(x->severity, y->severity);
+	}
+	engine_free(a);
+	engine_free(b);
+
+	/* A capture of no packets. */
+	strbuf_init(&hdr);
+	f = fopen(TEST_DATA "/pcap/remote-ntlm-tcp.pcap", "rb");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < 24; i++)
+		strbuf_addc(&hdr, (char)fgetc(f));
+	fclose(f);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, hdr.buf, hdr.len), (ssize_t)hdr.len);
+	close(fd);
+	a = engine_new();
+	ck_assert_int_eq(engine_add_file(a, path, NULL, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no SIP messages found"));
+	free(err);
+	err = NULL;
+	engine_free(a);
+	b = engine_new();
+	engine_set_background(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+	engine_run(b);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), 0);
+	ck_assert_int_eq(engine_file(b, 0)->unreadable, 1);
+	ck_assert_uint_eq(engine_nwarnings(b), 1);
+	ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg, path));
+	ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg,
+				     "no SIP messages found"));
+	/* Freed while a conversion still runs: it is waited for. */
+	ck_assert_int_ge(engine_add_file(b, files[2], NULL, &err), 0);
+	engine_free(b);
+	unlink(path);
+	strbuf_free(&hdr);
+}
+END_TEST
+
 #else
 
 /* Without libpcap a capture is still recognised, and refused saying why. */
@@ -1185,6 +1271,7 @@ main(void)
 	tcase_add_test(tc, test_tls);
 	tcase_add_test(tc, test_websocket);
 	tcase_add_test(tc, test_damaged);
+	tcase_add_test(tc, test_background);
 #else
 	tcase_add_test(tc, test_no_pcap);
 #endif

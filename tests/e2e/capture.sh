@@ -1,0 +1,19 @@
+#!/bin/sh
+# A capture is converted beside the viewer: its messages come up, and a
+# capture that cannot be converted is a warning, not the end of the viewer.
+. "$(dirname "$0")/lib.inc"
+
+dir=$(mktemp -d /tmp/sipsnoop-e2e-cap.XXXXXX)
+trap 'e2e_cleanup; rm -rf "$dir"' EXIT INT TERM
+# The 24-byte file header of a capture, without a packet.
+head -c 24 tests/data/pcap/remote-ntlm-tcp.pcap >"$dir/nothing.pcap"
+
+e2e_start 120 40 tests/data/pcap/call-udp.pcapng "$dir/nothing.pcap"
+check "the capture's messages are listed" e2e_wait "INVITE sip:bob@example.com"
+check "the capture of no packets is a warning" e2e_wait_re "[0-9]+ warnings?"
+e2e_keys W
+check "the warning names it and says why" \
+	e2e_wait "nothing.pcap: no SIP messages found"
+e2e_keys q q
+check "quits, with the status of an unreadable input" e2e_wait "exit=1"
+e2e_done
