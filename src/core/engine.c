@@ -358,9 +358,10 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 
 	if (strcmp(path, "-") == 0)
 		return;
-	if (f->canon) {
+	if (f->canon || f->fmt->transform != NULL) {
 		/* Rebuilt once from the whole input (captures, gzip, joined
-		 * syslog lines): there is no place to append to. */
+		 * syslog lines), maybe still on its own thread: there is no
+		 * place to append to. */
 		engine_warn(e, fileno, 0, xasprintf("read once, not followed "
 			    "(%s input is converted as a whole)", f->fmt->name));
 		return;
