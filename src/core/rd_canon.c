@@ -23,7 +23,9 @@
 static void
 rd_canon_str(struct strbuf *out, struct span s)
 {
-	strbuf_addf(out, " %zu:", s.n);
+	strbuf_addc(out, ' ');
+	strbuf_addu(out, s.n);
+	strbuf_addc(out, ':');
 	strbuf_add(out, s.p, s.n);
 }
 
@@ -57,6 +59,8 @@ void
 rd_canon_emit(struct strbuf *out, const struct rd_record *rec)
 {
 	const char *sep1 = "", *sep2 = "";
+	long long num[10];
+	size_t i;
 
 	/* The start line ends before the headers; the headers end with a
 	 * blank line before the body. */
@@ -72,16 +76,29 @@ rd_canon_emit(struct strbuf *out, const struct rd_record *rec)
 		default: break;
 		}
 	}
+	num[0] = rec->time_prec;
+	num[1] = rec->has_date ? 1 : 0;
+	num[2] = (int)rec->dir;
+	num[3] = (int)rec->kind;
+	num[4] = (long long)rec->flags;
+	num[5] = (long long)rec->start.n;
+	num[6] = (long long)strlen(sep1);
+	num[7] = (long long)rec->hdrs.n;
+	num[8] = (long long)strlen(sep2);
+	num[9] = (long long)rec->body.n;
 	strbuf_addc(out, RD_CANON_MARK);
-	strbuf_addf(out, "%u ", rec->line);
+	strbuf_addu(out, rec->line);
+	strbuf_addc(out, ' ');
 	if (rec->time == TIME_NONE)
 		strbuf_adds(out, "-");
 	else
-		strbuf_addf(out, "%lld", (long long)rec->time);
-	strbuf_addf(out, " %d %d %d %d %u %zu %zu %zu %zu %zu", rec->time_prec,
-		    rec->has_date ? 1 : 0, (int)rec->dir, (int)rec->kind,
-		    rec->flags, rec->start.n, strlen(sep1), rec->hdrs.n,
-		    strlen(sep2), rec->body.n);
+		strbuf_addi(out, rec->time);
+	/* Written by hand, not with printf: this runs for every message of
+	 * a capture. */
+	for (i = 0; i < sizeof num / sizeof num[0]; i++) {
+		strbuf_addc(out, ' ');
+		strbuf_addi(out, num[i]);
+	}
 	rd_canon_str(out, rec->src);
 	rd_canon_str(out, rec->dst);
 	rd_canon_str(out, rec->transport);

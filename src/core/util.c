@@ -144,6 +144,31 @@ strbuf_adds(struct strbuf *sb, const char *s)
 }
 
 void
+strbuf_addu(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24];
+	size_t i = sizeof buf;
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	strbuf_add(sb, buf + i, sizeof buf - i);
+}
+
+void
+strbuf_addi(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		strbuf_addc(sb, '-');
+		/* -v overflows for the smallest value; the unsigned one does
+		 * not. */
+		strbuf_addu(sb, 0ULL - (unsigned long long)v);
+	} else
+		strbuf_addu(sb, (unsigned long long)v);
+}
+
+void
 strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;

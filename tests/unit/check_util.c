@@ -1,6 +1,7 @@
 /* Unit tests for util: spans, string buffers, civil time, the terminal
  * sanitiser and JSON escaping. */
 #include <check.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,34 @@ START_TEST(test_mem_ieq)
 	ck_assert(span_ieq_span(SPAN_LIT("Via"), SPAN_LIT("vIA")));
 	ck_assert(!span_ieq(SPAN_LIT("Via2"), "via"));
 	ck_assert(span_istarts(SPAN_LIT("SIP/2.0"), "sip/"));
+}
+END_TEST
+
+/* strbuf_addu() and strbuf_addi() write what printf writes. */
+START_TEST(test_addnum)
+{
+	static const long long iv[] = {
+		0, 1, -1, 9, 10, -10, 123456789, LLONG_MAX, LLONG_MIN,
+	};
+	static const unsigned long long uv[] = { 0, 7, 100, ULLONG_MAX };
+	struct strbuf a, b;
+	size_t i;
+
+	strbuf_init(&a);
+	strbuf_init(&b);
+	for (i = 0; i < sizeof iv / sizeof iv[0]; i++) {
+		strbuf_addi(&a, iv[i]);
+		strbuf_addc(&a, ' ');
+		strbuf_addf(&b, "%lld ", iv[i]);
+	}
+	for (i = 0; i < sizeof uv / sizeof uv[0]; i++) {
+		strbuf_addu(&a, uv[i]);
+		strbuf_addc(&a, ' ');
+		strbuf_addf(&b, "%llu ", uv[i]);
+	}
+	ck_assert_str_eq(a.buf, b.buf);
+	strbuf_free(&a);
+	strbuf_free(&b);
 }
 END_TEST
 
@@ -152,6 +181,7 @@ util_suite(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_find_nl);
 	tcase_add_test(tc, test_mem_ieq);
+	tcase_add_test(tc, test_addnum);
 	suite_add_tcase(s, tc);
 	return s;
 }
