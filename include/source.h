@@ -13,6 +13,7 @@ struct source {
 	int mapped;		/* data is an mmap of the file */
 	volatile int truncated;	/* the file shrank while mapped (see guard) */
 	int inflated;		/* data was gzip-compressed in the input */
+	int compressed;		/* data is still gzip (source_open_lazy) */
 	/* A problem the reader should be told about (gzip stream damaged or
 	 * cut short: what came before it is in data), or NULL. */
 	char *note;
@@ -27,6 +28,19 @@ int source_guard(void);
  * *err set to a message naming the file (caller frees *err). Directories,
  * unreadable and missing files are refused; an empty file is not an error. */
 struct source *source_open(const char *path, char **err);
+/* Same, but gzip input is left as it is, with compressed set:
+ * source_gunzip_head() gives its first bytes (for a probe) and
+ * source_gunzip() all of them, on whichever thread. */
+struct source *source_open_lazy(const char *path, char **err);
+/* Inflates up to max bytes of a compressed source's start into out;
+ * returns how many (fewer at a damaged or short stream). */
+size_t source_gunzip_head(const struct source *src, char *out, size_t max);
+/* Inflates all of a compressed source into *out (*len bytes, the caller
+ * frees), as source_open does: a damaged or cut stream keeps what came
+ * before it and sets *note (caller frees). Returns 0, or -1 with *err (the
+ * message without the name) past the limit or without zlib. */
+int source_gunzip(const struct source *src, char **out, size_t *len,
+		  char **note, char **err);
 /* A source over a copy of bytes already in memory (tests, fuzzers).
  * Compressed bytes are inflated as source_open does; a problem there is
  * left in note. */

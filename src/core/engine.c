@@ -63,6 +63,10 @@ struct engine_xf {
 	char *err;
 	int rc;
 	atomic_int done;
+	/* gzip input: inflated here first (the reader then reads it). */
+	const struct source *gz;
+	char *plain, *note;
+	size_t nplain;
 };
 
 struct engine *
@@ -93,6 +97,8 @@ engine_free(struct engine *e)
 			reader_free(x->r);
 			strbuf_free(&x->out);
 			free(x->err);
+			free(x->plain);
+			free(x->note);
 			free(x);
 		}
 		reader_free(e->files[i].rd);
@@ -195,24 +201,66 @@ engine_transform(struct engine *e, size_t i, char **err)
 	return 0;
 }
 
+/* Inflates file i's gzip bytes at once (when no thread could); on
+ * failure the source is freed and *err names the file. */
+static int
+engine_inflate_now(struct engine *e, size_t i, char **err)
+{
+	struct engine_file *f = &e->files[i];
+	struct source *c;
+	char *buf, *note, *msg;
+	size_t len;
+
+	if (source_gunzip(f->src, &buf, &len, &note, err) < 0) {
+		msg = *err;
+		*err = xasprintf("%s: %s", f->src->path, msg);
+		free(msg);
+		source_free(f->src);
+		return -1;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(f->src->path);
+	c->data = buf;
+	c->len = len;
+	c->inflated = 1;
+	source_free(f->src);
+	f->src = c;
+	if (note != NULL)
+		engine_warn(e, i, 0, note);
+	return 0;
+}
+
 static void *
 engine_xf_run(void *arg)
 {
 	struct engine_xf *x = arg;
 
-	x->rc = x->r->fmt->transform(x->r, &x->out, &x->err);
+	x->rc = 0;
+	if (x->gz != NULL) {
+		x->rc = source_gunzip(x->gz, &x->plain, &x->nplain, &x->note,
+				      &x->err);
+		/* The reader has not started: it reads the inflated bytes. */
+		x->r->data = x->plain;
+		x->r->len = x->nplain;
+		x->r->mapped = 0;
+	}
+	if (x->rc == 0 && x->r->fmt->transform != NULL)
+		x->rc = x->r->fmt->transform(x->r, &x->out, &x->err);
 	atomic_store_explicit(&x->done, 1, memory_order_release);
 	return NULL;
 }
 
-/* Starts converting file i on a thread; 0, or -1 when no thread could be
- * started (nothing was done). */
+/* Starts converting file f on a thread (inflating it first when it is
+ * still gzip); 0, or -1 when no thread could be started (nothing was
+ * done). */
 static int
 engine_xf_start(struct engine_file *f)
 {
 	struct engine_xf *x = xcalloc(1, sizeof *x);
 
 	x->r = engine_transform_reader(f);
+	if (f->src->compressed)
+		x->gz = f->src;
 	strbuf_init(&x->out);
 	atomic_init(&x->done, 0);
 	if (pthread_create(&x->th, NULL, engine_xf_run, x) != 0) {
@@ -242,7 +290,21 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 	pthread_join(x->th, NULL);
 	f->xf = NULL;
 	err = x->err;
-	if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
+	if (x->note != NULL)
+		engine_warn(e, i, 0, x->note);
+	if (x->rc == 0 && f->fmt->transform == NULL) {
+		/* Only inflated: read in place from the new bytes. */
+		struct source *c = xcalloc(1, sizeof *c);
+
+		reader_free(x->r);
+		c->path = xstrdup(f->src->path);
+		c->data = x->plain;
+		c->len = x->nplain;
+		c->inflated = 1;
+		x->plain = NULL;
+		source_free(f->src);
+		f->src = c;
+	} else if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
 		struct source *c = xcalloc(1, sizeof *c);
 
 		c->path = xstrdup(f->src->path);
@@ -254,6 +316,7 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 		engine_warn(e, i, 0, err);
 	}
 	e->total_bytes = e->total_bytes - before + f->src->len;
+	free(x->plain);
 	free(x);
 	return 1;
 }
@@ -270,6 +333,18 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 		if (fmt == NULL) {
 			*err = xasprintf("unknown format '%s' (see --formats)",
 					 format);
+			source_free(src);
+			return -1;
+		}
+	} else if (src->compressed) {
+		/* Still gzip: the probe reads the start, inflated. */
+		char *head = xmalloc(ENGINE_PROBE_BYTES);
+
+		fmt = reader_probe(head, source_gunzip_head(src, head,
+							    ENGINE_PROBE_BYTES));
+		free(head);
+		if (fmt == NULL) {
+			*err = xasprintf("%s: no SIP messages found", src->path);
 			source_free(src);
 			return -1;
 		}
@@ -295,9 +370,12 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
-	if (fmt->transform != NULL &&
-	    (!e->background || engine_xf_start(f) < 0) &&
-	    engine_transform(e, e->nfiles, err) < 0)
+	if (src->compressed && engine_xf_start(f) == 0)
+		;	/* inflated, and converted, on that thread */
+	else if ((src->compressed && engine_inflate_now(e, e->nfiles, err) < 0) ||
+		 (fmt->transform != NULL &&
+		  (!e->background || engine_xf_start(f) < 0) &&
+		  engine_transform(e, e->nfiles, err) < 0))
 		return -1;
 	/* A transform replaced src, or will (its size is counted then). */
 	e->total_bytes += f->src->len;
@@ -366,7 +444,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 			    "(%s input is converted as a whole)", f->fmt->name));
 		return;
 	}
-	if (f->src->inflated) {
+	if (f->src->inflated || f->src->compressed) {
 		/* Appending to a compressed file gives nothing readable. */
 		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
 		    "not followed"));
@@ -426,9 +504,17 @@ int
 engine_add_file(struct engine *e, const char *path, const char *format,
 		char **err)
 {
-	struct source *src = source_open(path, err);
+	struct source *src;
 	int n;
 
+	/* In the background, gzip input is inflated on the conversion
+	 * thread too. */
+#ifdef SIPSNOOP_HAVE_ZLIB
+	src = e->background ? source_open_lazy(path, err) :
+			      source_open(path, err);
+#else
+	src = source_open(path, err);
+#endif
 	if (src == NULL)
 		return -1;
 	n = engine_add_source(e, src, format, err);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -177,7 +178,7 @@ source_all_zero(const unsigned char *p, size_t n)
  * buffer. A damaged or cut stream keeps what came before it and sets
  * *note. Returns 0, or -1 with *err when the output passes the limit. */
 static int
-source_gunzip(const unsigned char *in, size_t inlen, char **out,
+source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
     size_t *outlen, char **note, char **err)
 {
 	z_stream z;
@@ -278,7 +279,7 @@ source_inflate(struct source *src, char **err)
 	if (src->len < 2 || in[0] != 0x1f || in[1] != 0x8b)
 		return 0;
 #ifdef SIPSNOOP_HAVE_ZLIB
-	if (source_gunzip(in, src->len, &buf, &len, &note, err) < 0)
+	if (source_gunzip_buf(in, src->len, &buf, &len, &note, err) < 0)
 		return -1;
 	if (src->mapped) {
 		source_map_remove(src);
@@ -315,8 +316,18 @@ source_opened(struct source *src, const char *name, char **err)
 	return src;
 }
 
-struct source *
-source_open(const char *path, char **err)
+/* source_open without the inflating, for source_open_lazy. */
+static struct source *
+source_lazy(struct source *src)
+{
+	const unsigned char *in = (const unsigned char *)src->data;
+
+	src->compressed = src->len >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+	return src;
+}
+
+static struct source *
+source_open1(const char *path, int lazy, char **err)
 {
 	struct source *src;
 	struct stat st;
@@ -369,7 +380,8 @@ source_open(const char *path, char **err)
 			source_map_add(src);
 			if (fd != STDIN_FILENO)
 				close(fd);
-			return source_opened(src, name, err);
+			return lazy ? source_lazy(src) :
+				      source_opened(src, name, err);
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
@@ -383,12 +395,69 @@ source_open(const char *path, char **err)
 	src->len = len;
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return source_opened(src, name, err);
+	return lazy ? source_lazy(src) : source_opened(src, name, err);
 
 fail:
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return NULL;
+}
+
+struct source *
+source_open(const char *path, char **err)
+{
+	return source_open1(path, 0, err);
+}
+
+struct source *
+source_open_lazy(const char *path, char **err)
+{
+	return source_open1(path, 1, err);
+}
+
+size_t
+source_gunzip_head(const struct source *src, char *out, size_t max)
+{
+#ifdef SIPSNOOP_HAVE_ZLIB
+	z_stream z;
+	size_t n;
+
+	memset(&z, 0, sizeof z);
+	if (max == 0 || inflateInit2(&z, 15 + 32) != Z_OK)
+		return 0;
+	z.next_in = (unsigned char *)(uintptr_t)src->data;
+	z.avail_in = src->len > UINT_MAX ? UINT_MAX : (unsigned)src->len;
+	z.next_out = (unsigned char *)out;
+	z.avail_out = max > UINT_MAX ? UINT_MAX : (unsigned)max;
+	/* One member is enough for a probe. */
+	(void)inflate(&z, Z_SYNC_FLUSH);
+	n = (size_t)((char *)z.next_out - out);
+	inflateEnd(&z);
+	return n;
+#else
+	(void)src;
+	(void)out;
+	(void)max;
+	return 0;
+#endif
+}
+
+int
+source_gunzip(const struct source *src, char **out, size_t *len, char **note,
+	      char **err)
+{
+	*note = NULL;
+#ifdef SIPSNOOP_HAVE_ZLIB
+	return source_gunzip_buf((const unsigned char *)src->data, src->len,
+				 out, len, note, err);
+#else
+	(void)src;
+	(void)out;
+	(void)len;
+	*err = xstrdup("gzip-compressed, but this sipsnoop was built without "
+	    "zlib: decompress it first (zcat)");
+	return -1;
+#endif
 }
 
 struct source *

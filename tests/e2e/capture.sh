@@ -1,6 +1,7 @@
 #!/bin/sh
 # A capture is converted beside the viewer: its messages come up, and a
 # capture that cannot be converted is a warning, not the end of the viewer.
+# gzip input is inflated beside it too.
 . "$(dirname "$0")/lib.inc"
 
 dir=$(mktemp -d /tmp/sipsnoop-e2e-cap.XXXXXX)
@@ -16,4 +17,11 @@ check "the warning names it and says why" \
 	e2e_wait "nothing.pcap: no SIP messages found"
 e2e_keys q q
 check "quits, with the status of an unreadable input" e2e_wait "exit=1"
+
+gzip -c data/sample.cls.log >"$dir/sample.cls.log.gz"
+e2e_start 120 40 "$dir/sample.cls.log.gz"
+check "a gzip log is inflated and listed" e2e_wait_re "sample.cls.log.gz \\[cls\\] +[0-9]+/[0-9]+ msgs"
+check "its messages are shown" e2e_wait "REGISTER sip:"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
 e2e_done

@@ -354,6 +354,90 @@ same_text(const struct engine *a, const struct engine *b, uint32_t id)
 	ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
 }
 
+/* In the background (as the viewer does), gzip input is inflated on the
+ * conversion thread: the same messages, record texts and warnings as
+ * inflating it when it is opened, for a log read in place and for a format
+ * converted whole; past the inflate limit the file is a warning, where
+ * opening it at once refuses it. */
+START_TEST(test_background)
+{
+	struct engine *a, *b;
+	struct source *fs;
+	struct strbuf big, gz[3];
+	char *path[3], *err = NULL;
+	size_t i, n;
+
+	strbuf_init(&big);
+	for (i = 0; i < 300; i++)
+		strbuf_add(&big, log_text, sizeof log_text - 1);
+	fs = source_open(TEST_DATA "/fmt/freeswitch-new.log", &err);
+	ck_assert_ptr_nonnull(fs);
+	for (i = 0; i < 3; i++)
+		strbuf_init(&gz[i]);
+	gz_member(&gz[0], big.buf, big.len);
+	gz_member(&gz[1], fs->data, fs->len);
+	gz_member(&gz[2], big.buf, big.len);
+	source_free(fs);
+	path[0] = tmpfile_with("raw.log.gz", gz[0].buf, gz[0].len);
+	path[1] = tmpfile_with("fs.log.gz", gz[1].buf, gz[1].len);
+	path[2] = tmpfile_with("cut.log.gz", gz[2].buf, gz[2].len / 2);
+
+	a = engine_new();
+	b = engine_new();
+	engine_set_background(b, 1);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(engine_add_file(a, path[i], NULL, &err), (int)i);
+		ck_assert_int_eq(engine_add_file(b, path[i], NULL, &err), (int)i);
+	}
+	ck_assert_str_eq(engine_file(b, 1)->fmt->name, "freeswitch");
+	n = count_records(a);
+	while (engine_step(b, 100))
+		;
+	ck_assert_uint_gt(n, 900);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+	for (i = 0; i < n; i++) {
+		struct span x = engine_record_text(a, (uint32_t)i);
+		struct span y = engine_record_text(b, (uint32_t)i);
+
+		ck_assert_uint_eq(x.n, y.n);
+		ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
+	}
+	ck_assert_uint_eq(engine_nwarnings(b), engine_nwarnings(a));
+	ck_assert(has_warning(b, "gzip data is cut short"));
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(engine_file(b, i)->src->inflated,
+				 engine_file(a, i)->src->inflated);
+		ck_assert_int_eq(engine_file(b, i)->canon,
+				 engine_file(a, i)->canon);
+	}
+	ck_assert_int_eq(engine_file(b, 0)->src->inflated, 1);
+	engine_free(a);
+	engine_free(b);
+
+	source_set_inflate_limit(64 << 10);
+	a = engine_new();
+	ck_assert_int_eq(engine_add_file(a, path[0], NULL, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "decompresses to more than"));
+	free(err);
+	err = NULL;
+	engine_free(a);
+	b = engine_new();
+	engine_set_background(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path[0], NULL, &err), 0);
+	engine_run(b);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), 0);
+	ck_assert_int_eq(engine_file(b, 0)->unreadable, 1);
+	ck_assert(has_warning(b, "raw.log.gz: decompresses to more than"));
+	engine_free(b);
+
+	for (i = 0; i < 3; i++) {
+		free(path[i]);
+		strbuf_free(&gz[i]);
+	}
+	strbuf_free(&big);
+}
+END_TEST
+
 /* Converting a large capture or log (a transform) hands back the pages of
  * a mapped input as it passes them (reader_release); gzip input is
  * inflated into memory, which must never be handed back. Both must index
@@ -447,6 +531,7 @@ main(void)
 	tcase_add_test(tc, test_bomb);
 	tcase_add_test(tc, test_magic);
 	tcase_add_test(tc, test_large_transformed);
+	tcase_add_test(tc, test_background);
 #else
 	tcase_add_test(tc, test_no_zlib);
 #endif
