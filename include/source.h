@@ -38,9 +38,11 @@ size_t source_gunzip_head(const struct source *src, char *out, size_t max);
 /* Inflates all of a compressed source into *out (*len bytes, the caller
  * frees), as source_open does: a damaged or cut stream keeps what came
  * before it and sets *note (caller frees). Returns 0, or -1 with *err (the
- * message without the name) past the limit or without zlib. */
+ * message without the name) past the limit or without zlib. When progress
+ * is not NULL, the compressed bytes read so far are stored there as it
+ * goes (with __atomic_store_n: another thread may watch). */
 int source_gunzip(const struct source *src, char **out, size_t *len,
-		  char **note, char **err);
+		  char **note, char **err, size_t *progress);
 /* A source over a copy of bytes already in memory (tests, fuzzers).
  * Compressed bytes are inflated as source_open does; a problem there is
  * left in note. */

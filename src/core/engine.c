@@ -67,6 +67,8 @@ struct engine_xf {
 	const struct source *gz;
 	char *plain, *note;
 	size_t nplain;
+	size_t gzdone;		/* compressed bytes inflated (atomic) */
+	atomic_int converting;	/* inflated (or nothing to inflate) */
 };
 
 struct engine *
@@ -211,7 +213,7 @@ engine_inflate_now(struct engine *e, size_t i, char **err)
 	char *buf, *note, *msg;
 	size_t len;
 
-	if (source_gunzip(f->src, &buf, &len, &note, err) < 0) {
+	if (source_gunzip(f->src, &buf, &len, &note, err, NULL) < 0) {
 		msg = *err;
 		*err = xasprintf("%s: %s", f->src->path, msg);
 		free(msg);
@@ -238,11 +240,13 @@ engine_xf_run(void *arg)
 	x->rc = 0;
 	if (x->gz != NULL) {
 		x->rc = source_gunzip(x->gz, &x->plain, &x->nplain, &x->note,
-				      &x->err);
+				      &x->err, &x->gzdone);
 		/* The reader has not started: it reads the inflated bytes. */
 		x->r->data = x->plain;
 		x->r->len = x->nplain;
 		x->r->mapped = 0;
+		atomic_store_explicit(&x->converting, 1,
+				      memory_order_release);
 	}
 	if (x->rc == 0 && x->r->fmt->transform != NULL)
 		x->rc = x->r->fmt->transform(x->r, &x->out, &x->err);
@@ -261,6 +265,7 @@ engine_xf_start(struct engine_file *f)
 	x->r = engine_transform_reader(f);
 	if (f->src->compressed)
 		x->gz = f->src;
+	atomic_init(&x->converting, x->gz == NULL);
 	strbuf_init(&x->out);
 	atomic_init(&x->done, 0);
 	if (pthread_create(&x->th, NULL, engine_xf_run, x) != 0) {
@@ -1278,14 +1283,37 @@ engine_progress(const struct engine *e)
 		return 1000;
 	for (i = 0; i < e->nfiles && i < e->cur; i++)
 		read += e->files[i].src->len;
-	if (e->cur < e->nfiles && e->files[e->cur].xf != NULL)
-		read += __atomic_load_n(&e->files[e->cur].xf->r->progress,
-					__ATOMIC_RELAXED);
+	if (e->cur < e->nfiles && e->files[e->cur].xf != NULL) {
+		const struct engine_xf *x = e->files[e->cur].xf;
+
+		uint64_t at = __atomic_load_n(&x->r->progress,
+					      __ATOMIC_RELAXED);
+
+		/* While gzip input is inflated, of its compressed bytes;
+		 * then, as for any input, of the bytes converted (scaled
+		 * to the file's share, its compressed size). */
+		if (!atomic_load_explicit(&x->converting, memory_order_acquire))
+			at = __atomic_load_n(&x->gzdone, __ATOMIC_RELAXED);
+		else if (x->gz != NULL && x->nplain > 0)
+			at = at * x->gz->len / x->nplain;
+		read += at;
+	}
 	else if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		read += e->files[e->cur].rd->pos;
 	if (read > e->total_bytes)
 		read = e->total_bytes;
 	return (unsigned)(read * 1000 / e->total_bytes);
+}
+
+const char *
+engine_activity(const struct engine *e)
+{
+	const struct engine_xf *x;
+
+	if (e->cur >= e->nfiles || (x = e->files[e->cur].xf) == NULL)
+		return "indexing";
+	return atomic_load_explicit(&x->converting, memory_order_acquire) ?
+		       "converting" : "decompressing";
 }
 
 struct msgindex *

@@ -177,9 +177,11 @@ source_all_zero(const unsigned char *p, size_t n)
 /* Inflates in[0..inlen) (gzip members one after the other) into a new
  * buffer. A damaged or cut stream keeps what came before it and sets
  * *note. Returns 0, or -1 with *err when the output passes the limit. */
+#define SOURCE_GUNZIP_STEP (1u << 20)
+
 static int
 source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
-    size_t *outlen, char **note, char **err)
+    size_t *outlen, char **note, char **err, size_t *progress)
 {
 	z_stream z;
 	char *buf = NULL;
@@ -218,8 +220,9 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
 			cap = want;
 		}
 		z.next_in = (unsigned char *)(uintptr_t)(in + pos);
-		z.avail_in = inlen - pos > UINT32_MAX ? UINT32_MAX :
-		    (unsigned)(inlen - pos);
+		/* A megabyte at a time, so that progress can be told. */
+		z.avail_in = inlen - pos > SOURCE_GUNZIP_STEP ?
+		    SOURCE_GUNZIP_STEP : (unsigned)(inlen - pos);
 		z.next_out = (unsigned char *)buf + len;
 		z.avail_out = cap - len > UINT32_MAX ? UINT32_MAX :
 		    (unsigned)(cap - len);
@@ -228,6 +231,8 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
 		rc = inflate(&z, Z_NO_FLUSH);
 		pos = (size_t)(z.next_in - in);
 		len = (size_t)((char *)z.next_out - buf);
+		if (progress != NULL)
+			__atomic_store_n(progress, pos, __ATOMIC_RELAXED);
 		if (rc == Z_STREAM_END) {
 			/* cat a.gz b.gz is a valid gzip file. */
 			if (inlen - pos >= 2 && in[pos] == 0x1f &&
@@ -279,7 +284,7 @@ source_inflate(struct source *src, char **err)
 	if (src->len < 2 || in[0] != 0x1f || in[1] != 0x8b)
 		return 0;
 #ifdef SIPSNOOP_HAVE_ZLIB
-	if (source_gunzip_buf(in, src->len, &buf, &len, &note, err) < 0)
+	if (source_gunzip_buf(in, src->len, &buf, &len, &note, err, NULL) < 0)
 		return -1;
 	if (src->mapped) {
 		source_map_remove(src);
@@ -444,13 +449,14 @@ source_gunzip_head(const struct source *src, char *out, size_t max)
 
 int
 source_gunzip(const struct source *src, char **out, size_t *len, char **note,
-	      char **err)
+	      char **err, size_t *progress)
 {
 	*note = NULL;
 #ifdef SIPSNOOP_HAVE_ZLIB
 	return source_gunzip_buf((const unsigned char *)src->data, src->len,
-				 out, len, note, err);
+				 out, len, note, err, progress);
 #else
+	(void)progress;
 	(void)src;
 	(void)out;
 	(void)len;

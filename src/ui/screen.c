@@ -129,8 +129,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		sanitize_append(&sb, s->v->search, strlen(s->v->search), 0);
 	}
 	if (!engine_done(s->e))
-		snprintf(prog, sizeof prog, " indexing %u%% ",
-			 engine_progress(s->e) / 10);
+		snprintf(prog, sizeof prog, " %s %u%% ",
+			 engine_activity(s->e), engine_progress(s->e) / 10);
 	else if (s->follow)
 		snprintf(prog, sizeof prog, " following ");
 	else if (engine_nwarnings(s->e) > 0)

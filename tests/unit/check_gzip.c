@@ -390,9 +390,14 @@ START_TEST(test_background)
 		ck_assert_int_eq(engine_add_file(b, path[i], NULL, &err), (int)i);
 	}
 	ck_assert_str_eq(engine_file(b, 1)->fmt->name, "freeswitch");
+	/* Until engine_step() takes the first file in, it is on its thread,
+	 * inflated or not yet. */
+	ck_assert(strcmp(engine_activity(b), "decompressing") == 0 ||
+		  strcmp(engine_activity(b), "converting") == 0);
 	n = count_records(a);
 	while (engine_step(b, 100))
-		;
+		ck_assert_uint_le(engine_progress(b), 1000);
+	ck_assert_str_eq(engine_activity(b), "indexing");
 	ck_assert_uint_gt(n, 900);
 	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
 	for (i = 0; i < n; i++) {
