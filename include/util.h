@@ -43,6 +43,8 @@ void strbuf_reset(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const void *p, size_t n);
 void strbuf_addc(struct strbuf *sb, char c);
 void strbuf_adds(struct strbuf *sb, const char *s);
+/* Writes v in decimal at out (20 bytes at most, no NUL); returns the end. */
+char *put_dec(char *out, unsigned long long v);
 /* A decimal number, as "%llu" and "%lld" write it, without printf. */
 void strbuf_addu(struct strbuf *sb, unsigned long long v);
 void strbuf_addi(struct strbuf *sb, long long v);

@@ -144,6 +144,21 @@ engine_rfmt(const struct engine_file *f)
 	return f->canon ? &rd_canon_format : f->fmt;
 }
 
+/* Replaces file f's bytes by data[0..len), a heap buffer it takes over;
+ * the name is kept. */
+static void
+engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated)
+{
+	struct source *c = xcalloc(1, sizeof *c);
+
+	c->path = xstrdup(f->src->path);
+	c->data = data;
+	c->len = len;
+	c->inflated = inflated;
+	source_free(f->src);
+	f->src = c;
+}
+
 /* Takes in what fmt->transform made of file i (rc, out, err) from reader
  * r: the canonical records replace the input's bytes, the name is kept.
  * On failure *err names the file (caller frees) and -1 is returned. */
@@ -152,7 +167,7 @@ engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
 		     struct strbuf *out, char **err)
 {
 	struct engine_file *f = &e->files[i];
-	struct source *c;
+	size_t len;
 
 	if (rc < 0) {
 		char *msg = *err;
@@ -167,12 +182,8 @@ engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
 	}
 	engine_take_warnings(e, (uint16_t)i, r);
 	reader_free(r);
-	c = xcalloc(1, sizeof *c);
-	c->path = xstrdup(f->src->path);
-	c->len = out->len;
-	c->data = strbuf_detach(out);
-	source_free(f->src);
-	f->src = c;
+	len = out->len;
+	engine_replace_src(f, strbuf_detach(out), len, 0);
 	f->canon = 1;
 	return 0;
 }
@@ -209,7 +220,6 @@ static int
 engine_inflate_now(struct engine *e, size_t i, char **err)
 {
 	struct engine_file *f = &e->files[i];
-	struct source *c;
 	char *buf, *note, *msg;
 	size_t len;
 
@@ -220,13 +230,7 @@ engine_inflate_now(struct engine *e, size_t i, char **err)
 		source_free(f->src);
 		return -1;
 	}
-	c = xcalloc(1, sizeof *c);
-	c->path = xstrdup(f->src->path);
-	c->data = buf;
-	c->len = len;
-	c->inflated = 1;
-	source_free(f->src);
-	f->src = c;
+	engine_replace_src(f, buf, len, 1);
 	if (note != NULL)
 		engine_warn(e, i, 0, note);
 	return 0;
@@ -299,23 +303,11 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 		engine_warn(e, i, 0, x->note);
 	if (x->rc == 0 && f->fmt->transform == NULL) {
 		/* Only inflated: read in place from the new bytes. */
-		struct source *c = xcalloc(1, sizeof *c);
-
 		reader_free(x->r);
-		c->path = xstrdup(f->src->path);
-		c->data = x->plain;
-		c->len = x->nplain;
-		c->inflated = 1;
+		engine_replace_src(f, x->plain, x->nplain, 1);
 		x->plain = NULL;
-		source_free(f->src);
-		f->src = c;
 	} else if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
-		struct source *c = xcalloc(1, sizeof *c);
-
-		c->path = xstrdup(f->src->path);
-		c->data = xstrdup("");
-		source_free(f->src);
-		f->src = c;
+		engine_replace_src(f, xstrdup(""), 0, 0);
 		f->canon = 1;
 		f->unreadable = 1;
 		engine_warn(e, i, 0, err);
@@ -435,7 +427,7 @@ static void
 engine_follow_start(struct engine *e, size_t fileno, const char *path)
 {
 	struct engine_file *f = &e->files[fileno];
-	struct source *c;
+	char *copy;
 	struct stat st;
 	int fd;
 
@@ -462,14 +454,10 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_warn(e, fileno, 0, xstrdup("not a regular file: not followed"));
 		return;
 	}
-	c = xcalloc(1, sizeof *c);
-	c->path = xstrdup(f->src->path);
-	c->len = f->src->len;
-	f->follow_cap = c->len + 65536;
-	c->data = xmalloc(f->follow_cap);
-	memcpy((char *)c->data, f->src->data, c->len);
-	source_free(f->src);
-	f->src = c;
+	f->follow_cap = f->src->len + 65536;
+	copy = xmalloc(f->follow_cap);
+	memcpy(copy, f->src->data, f->src->len);
+	engine_replace_src(f, copy, f->src->len, 0);
 	f->follow_fd = fd;
 	f->follow_dev = (uint64_t)st.st_dev;
 	f->follow_ino = (uint64_t)st.st_ino;

@@ -186,21 +186,6 @@ rd_pcap_be32(const unsigned char *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Writes v in decimal at out; returns the end. */
-static char *
-rd_pcap_dec(char *out, unsigned v)
-{
-	char buf[12];
-	size_t i = sizeof buf;
-
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	memcpy(out, buf + i, sizeof buf - i);
-	return out + (sizeof buf - i);
-}
-
 /* "1.2.3.4:5060" or "[2001:db8::1]:5060". IPv4, nearly every packet, is
  * written by hand: inet_ntop() and snprintf() were a tenth of reading a
  * capture. */
@@ -216,10 +201,10 @@ rd_pcap_endpoint(char *out, size_t outsz, const struct rd_pcap_addr *a,
 		for (i = 0; i < 4; i++) {
 			if (i > 0)
 				*q++ = '.';
-			q = rd_pcap_dec(q, a->a[i]);
+			q = put_dec(q, a->a[i]);
 		}
 		*q++ = ':';
-		q = rd_pcap_dec(q, port);
+		q = put_dec(q, port);
 		*q = '\0';
 		return;
 	}

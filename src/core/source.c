@@ -174,11 +174,12 @@ source_all_zero(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/* Input inflated between two progress reports. */
+#define SOURCE_GUNZIP_STEP (1u << 20)
+
 /* Inflates in[0..inlen) (gzip members one after the other) into a new
  * buffer. A damaged or cut stream keeps what came before it and sets
  * *note. Returns 0, or -1 with *err when the output passes the limit. */
-#define SOURCE_GUNZIP_STEP (1u << 20)
-
 static int
 source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
     size_t *outlen, char **note, char **err, size_t *progress)
@@ -270,21 +271,30 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
 }
 #endif
 
+/* Whether the source starts with the gzip magic bytes. */
+static int
+source_is_gzip(const struct source *src)
+{
+	const unsigned char *in = (const unsigned char *)src->data;
+
+	return src->len >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+}
+
 /* Replaces compressed bytes by what they inflate to. Returns 0, or -1
  * with *err (the message without the name). */
 static int
 source_inflate(struct source *src, char **err)
 {
-	const unsigned char *in = (const unsigned char *)src->data;
 #ifdef SIPSNOOP_HAVE_ZLIB
 	char *buf, *note = NULL;
 	size_t len;
 #endif
 
-	if (src->len < 2 || in[0] != 0x1f || in[1] != 0x8b)
+	if (!source_is_gzip(src))
 		return 0;
 #ifdef SIPSNOOP_HAVE_ZLIB
-	if (source_gunzip_buf(in, src->len, &buf, &len, &note, err, NULL) < 0)
+	if (source_gunzip_buf((const unsigned char *)src->data, src->len, &buf,
+	    &len, &note, err, NULL) < 0)
 		return -1;
 	if (src->mapped) {
 		source_map_remove(src);
@@ -325,9 +335,7 @@ source_opened(struct source *src, const char *name, char **err)
 static struct source *
 source_lazy(struct source *src)
 {
-	const unsigned char *in = (const unsigned char *)src->data;
-
-	src->compressed = src->len >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+	src->compressed = source_is_gzip(src);
 	return src;
 }
 

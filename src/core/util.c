@@ -143,8 +143,8 @@ strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-void
-strbuf_addu(struct strbuf *sb, unsigned long long v)
+char *
+put_dec(char *out, unsigned long long v)
 {
 	char buf[24];
 	size_t i = sizeof buf;
@@ -153,7 +153,16 @@ strbuf_addu(struct strbuf *sb, unsigned long long v)
 		buf[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	strbuf_add(sb, buf + i, sizeof buf - i);
+	memcpy(out, buf + i, sizeof buf - i);
+	return out + (sizeof buf - i);
+}
+
+void
+strbuf_addu(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24];
+
+	strbuf_add(sb, buf, (size_t)(put_dec(buf, v) - buf));
 }
 
 void
