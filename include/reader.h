@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "util.h"
+#include "spill.h"
 
 enum rec_kind {
 	REC_SIP = 0,	/* a SIP message: start, hdrs and body are set */
@@ -115,6 +116,9 @@ struct reader {
 	/* Bytes a transform has passed (reader_release), for progress; read
 	 * by another thread with __atomic_load_n. */
 	size_t progress;
+	/* Where a transform's output goes once it is large (set by the
+	 * engine; NULL keeps it on the heap): see reader_spill(). */
+	struct spill *spill;
 	/* Following a growing file: a record cut short by the end of the
 	 * bytes is still being written, so reader_next() neither counts nor
 	 * warns about it; the caller rewinds to it and waits for more. */
@@ -148,6 +152,15 @@ void rd_canon_emit(struct strbuf *out, const struct rd_record *rec);
  * the kernel a megabyte at a time, so that converting a large capture does
  * not keep all of it resident beside what it is converted to. */
 void reader_release(struct reader *r, size_t upto);
+
+/* For transforms: call after appending to out (every record or so). Once
+ * out is large its bytes move to the engine's temporary file (spill.h),
+ * so out then holds only the output's latest bytes. */
+static inline void
+reader_spill(struct reader *r, struct strbuf *out)
+{
+	spill_maybe(r->spill, out);
+}
 
 /* For format modules: adds a warning for line (message is formatted). */
 void reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+struct spill;
+
 struct source {
 	char *path;		/* as given by the user ("-" for stdin) */
 	const char *data;	/* the bytes (not NUL-terminated) */
@@ -28,6 +30,10 @@ int source_guard(void);
  * *err set to a message naming the file (caller frees *err). Directories,
  * unreadable and missing files are refused; an empty file is not an error. */
 struct source *source_open(const char *path, char **err);
+/* Same, with what gzip input inflates to moving to sp's temporary file as
+ * it grows (spill.h): src->data is then a mapping of it. */
+struct source *source_open_spill(const char *path, struct spill *sp,
+				 char **err);
 /* Same, but gzip input is left as it is, with compressed set:
  * source_gunzip_head() gives its first bytes (for a probe) and
  * source_gunzip() all of them, on whichever thread. */
@@ -35,14 +41,17 @@ struct source *source_open_lazy(const char *path, char **err);
 /* Inflates up to max bytes of a compressed source's start into out;
  * returns how many (fewer at a damaged or short stream). */
 size_t source_gunzip_head(const struct source *src, char *out, size_t max);
-/* Inflates all of a compressed source into *out (*len bytes, the caller
- * frees), as source_open does: a damaged or cut stream keeps what came
+/* Inflates all of a compressed source into *out (*len bytes), as
+ * source_open does. With sp not NULL the output moves to sp's temporary
+ * file as it grows (spill.h) and ends mapped (*mapped = 1: the caller
+ * munmaps it); otherwise it is on the heap (the caller frees). A damaged or cut stream keeps what came
  * before it and sets *note (caller frees). Returns 0, or -1 with *err (the
  * message without the name) past the limit or without zlib. When progress
  * is not NULL, the compressed bytes read so far are stored there as it
  * goes (with __atomic_store_n: another thread may watch). */
-int source_gunzip(const struct source *src, char **out, size_t *len,
-		  char **note, char **err, size_t *progress);
+int source_gunzip(const struct source *src, struct spill *sp, char **out,
+		  size_t *len, int *mapped, char **note, char **err,
+		  size_t *progress);
 /* A source over a copy of bytes already in memory (tests, fuzzers).
  * Compressed bytes are inflated as source_open does; a problem there is
  * left in note. */

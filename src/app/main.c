@@ -348,6 +348,16 @@ main_stats(struct engine *e)
 	return 0;
 }
 
+/* Where large converted output goes: $TMPDIR, else /var/tmp (on disk where
+ * /tmp may be in memory). */
+static const char *
+main_tmpdir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d != NULL && d[0] != '\0' ? d : "/var/tmp";
+}
+
 int
 main(int argc, char **argv)
 {
@@ -504,6 +514,9 @@ main(int argc, char **argv)
 	/* The viewer's first screen must not wait for a capture to be
 	 * converted; batch output needs all of it anyway. */
 	engine_set_background(e, mode == MODE_VIEW);
+	/* What a capture converts to, or a .gz inflates to, goes to a file
+	 * once large: a capture larger than RAM can be read. */
+	engine_set_spill(e, main_tmpdir(), 0);
 	for (i = optind; i < argc; i++) {
 		int fileno = engine_add_file(e, argv[i], format, &err);
 

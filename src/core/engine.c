@@ -33,6 +33,8 @@
 #define ENGINE_PAR_RING 3
 /* Records indexed between two ratings of the dialogs that grew. */
 #define ENGINE_RATE_EVERY 16384
+/* Converted output moves to a temporary file in runs of this size. */
+#define ENGINE_SPILL_CHUNK (8u << 20)
 
 struct engine {
 	struct engine_file *files;
@@ -53,6 +55,8 @@ struct engine {
 	int follow;
 	size_t par_min;			/* engine_set_parallel() */
 	int background;			/* engine_set_background() */
+	char *spill_dir;		/* engine_set_spill(), or NULL */
+	size_t spill_chunk;
 };
 
 /* A conversion running on its own thread (engine_set_background). */
@@ -67,9 +71,13 @@ struct engine_xf {
 	const struct source *gz;
 	char *plain, *note;
 	size_t nplain;
+	int plain_mapped;	/* plain went to a temporary file (spill.h) */
 	size_t gzdone;		/* compressed bytes inflated (atomic) */
 	atomic_int converting;	/* inflated (or nothing to inflate) */
 };
+
+static void engine_reader_free(struct reader *r);
+static void engine_xf_drop_plain(struct engine_xf *x);
 
 struct engine *
 engine_new(void)
@@ -80,6 +88,7 @@ engine_new(void)
 	e->ds = dialogs_new();
 	e->strs = intern_new();
 	e->par_min = ENGINE_PAR_MIN;
+	e->spill_chunk = ENGINE_SPILL_CHUNK;
 	return e;
 }
 
@@ -96,10 +105,10 @@ engine_free(struct engine *e)
 		if (x != NULL) {
 			/* The thread reads the input's bytes: wait for it. */
 			pthread_join(x->th, NULL);
-			reader_free(x->r);
+			engine_reader_free(x->r);
 			strbuf_free(&x->out);
 			free(x->err);
-			free(x->plain);
+			engine_xf_drop_plain(x);
 			free(x->note);
 			free(x);
 		}
@@ -114,6 +123,7 @@ engine_free(struct engine *e)
 	free(e->files);
 	free(e->touched);
 	free(e->mark);
+	free(e->spill_dir);
 	msgindex_free(e->ix);
 	dialogs_free(e->ds);
 	intern_free(e->strs);
@@ -124,6 +134,14 @@ void
 engine_set_background(struct engine *e, int on)
 {
 	e->background = on;
+}
+
+void
+engine_set_spill(struct engine *e, const char *dir, size_t chunk)
+{
+	free(e->spill_dir);
+	e->spill_dir = dir != NULL ? xstrdup(dir) : NULL;
+	e->spill_chunk = chunk > 0 ? chunk : ENGINE_SPILL_CHUNK;
 }
 
 void
@@ -147,7 +165,8 @@ engine_rfmt(const struct engine_file *f)
 /* Replaces file f's bytes by data[0..len), a heap buffer it takes over;
  * the name is kept. */
 static void
-engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated)
+engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated,
+		   int mapped)
 {
 	struct source *c = xcalloc(1, sizeof *c);
 
@@ -155,8 +174,22 @@ engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated)
 	c->data = data;
 	c->len = len;
 	c->inflated = inflated;
+	c->mapped = mapped;
 	source_free(f->src);
 	f->src = c;
+}
+
+/* Frees a transform's reader and its spill. */
+static void
+engine_reader_free(struct reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->spill != NULL) {
+		spill_free(r->spill);
+		free(r->spill);
+	}
+	reader_free(r);
 }
 
 /* Takes in what fmt->transform made of file i (rc, out, err) from reader
@@ -167,8 +200,13 @@ engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
 		     struct strbuf *out, char **err)
 {
 	struct engine_file *f = &e->files[i];
+	char *data, *note = NULL;
 	size_t len;
+	int mapped = 0;
 
+	if (rc == 0 && spill_finish(r->spill, out, &data, &len, &mapped, &note,
+	    err) < 0)
+		rc = -1;
 	if (rc < 0) {
 		char *msg = *err;
 
@@ -176,24 +214,31 @@ engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
 		*err = xasprintf("%s: %s", f->src->path, msg != NULL ? msg :
 				 "no SIP messages found");
 		free(msg);
-		reader_free(r);
+		engine_reader_free(r);
 		strbuf_free(out);
 		return -1;
 	}
 	engine_take_warnings(e, (uint16_t)i, r);
-	reader_free(r);
-	len = out->len;
-	engine_replace_src(f, strbuf_detach(out), len, 0);
+	if (note != NULL)
+		engine_warn(e, i, 0, note);
+	engine_reader_free(r);
+	engine_replace_src(f, data, len, 0, mapped);
 	f->canon = 1;
 	return 0;
 }
 
+/* A reader for a transform over file f's bytes; its output moves to a
+ * temporary file once it is large (engine_set_spill). */
 static struct reader *
-engine_transform_reader(const struct engine_file *f)
+engine_transform_reader(const struct engine *e, const struct engine_file *f)
 {
 	struct reader *r = reader_new(f->fmt, f->src->data, f->src->len);
 
 	r->mapped = f->src->mapped;
+	if (e->spill_dir != NULL) {
+		r->spill = xmalloc(sizeof *r->spill);
+		spill_init(r->spill, e->spill_dir, e->spill_chunk);
+	}
 	return r;
 }
 
@@ -201,7 +246,7 @@ engine_transform_reader(const struct engine_file *f)
 static int
 engine_transform(struct engine *e, size_t i, char **err)
 {
-	struct reader *r = engine_transform_reader(&e->files[i]);
+	struct reader *r = engine_transform_reader(e, &e->files[i]);
 	struct strbuf out;
 	int rc;
 
@@ -221,16 +266,21 @@ engine_inflate_now(struct engine *e, size_t i, char **err)
 {
 	struct engine_file *f = &e->files[i];
 	char *buf, *note, *msg;
+	struct spill sp;
 	size_t len;
+	int mapped, rc;
 
-	if (source_gunzip(f->src, &buf, &len, &note, err, NULL) < 0) {
+	spill_init(&sp, e->spill_dir, e->spill_chunk);
+	rc = source_gunzip(f->src, &sp, &buf, &len, &mapped, &note, err, NULL);
+	spill_free(&sp);
+	if (rc < 0) {
 		msg = *err;
 		*err = xasprintf("%s: %s", f->src->path, msg);
 		free(msg);
 		source_free(f->src);
 		return -1;
 	}
-	engine_replace_src(f, buf, len, 1);
+	engine_replace_src(f, buf, len, 1, mapped);
 	if (note != NULL)
 		engine_warn(e, i, 0, note);
 	return 0;
@@ -243,12 +293,13 @@ engine_xf_run(void *arg)
 
 	x->rc = 0;
 	if (x->gz != NULL) {
-		x->rc = source_gunzip(x->gz, &x->plain, &x->nplain, &x->note,
-				      &x->err, &x->gzdone);
+		x->rc = source_gunzip(x->gz, x->r->spill, &x->plain, &x->nplain,
+				      &x->plain_mapped, &x->note, &x->err,
+				      &x->gzdone);
 		/* The reader has not started: it reads the inflated bytes. */
 		x->r->data = x->plain;
 		x->r->len = x->nplain;
-		x->r->mapped = 0;
+		x->r->mapped = x->plain_mapped;
 		atomic_store_explicit(&x->converting, 1,
 				      memory_order_release);
 	}
@@ -258,22 +309,35 @@ engine_xf_run(void *arg)
 	return NULL;
 }
 
+/* Frees what gzip input inflated to, once the conversion has read it. */
+static void
+engine_xf_drop_plain(struct engine_xf *x)
+{
+	if (x->plain == NULL)
+		return;
+	if (x->plain_mapped)
+		munmap(x->plain, x->nplain);
+	else
+		free(x->plain);
+	x->plain = NULL;
+}
+
 /* Starts converting file f on a thread (inflating it first when it is
  * still gzip); 0, or -1 when no thread could be started (nothing was
  * done). */
 static int
-engine_xf_start(struct engine_file *f)
+engine_xf_start(const struct engine *e, struct engine_file *f)
 {
 	struct engine_xf *x = xcalloc(1, sizeof *x);
 
-	x->r = engine_transform_reader(f);
+	x->r = engine_transform_reader(e, f);
 	if (f->src->compressed)
 		x->gz = f->src;
 	atomic_init(&x->converting, x->gz == NULL);
 	strbuf_init(&x->out);
 	atomic_init(&x->done, 0);
 	if (pthread_create(&x->th, NULL, engine_xf_run, x) != 0) {
-		reader_free(x->r);
+		engine_reader_free(x->r);
 		free(x);
 		return -1;
 	}
@@ -303,17 +367,17 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 		engine_warn(e, i, 0, x->note);
 	if (x->rc == 0 && f->fmt->transform == NULL) {
 		/* Only inflated: read in place from the new bytes. */
-		reader_free(x->r);
-		engine_replace_src(f, x->plain, x->nplain, 1);
+		engine_reader_free(x->r);
+		engine_replace_src(f, x->plain, x->nplain, 1, x->plain_mapped);
 		x->plain = NULL;
 	} else if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
-		engine_replace_src(f, xstrdup(""), 0, 0);
+		engine_replace_src(f, xstrdup(""), 0, 0, 0);
 		f->canon = 1;
 		f->unreadable = 1;
 		engine_warn(e, i, 0, err);
 	}
 	e->total_bytes = e->total_bytes - before + f->src->len;
-	free(x->plain);
+	engine_xf_drop_plain(x);
 	free(x);
 	return 1;
 }
@@ -367,11 +431,11 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
-	if (src->compressed && engine_xf_start(f) == 0)
+	if (src->compressed && engine_xf_start(e, f) == 0)
 		;	/* inflated, and converted, on that thread */
 	else if ((src->compressed && engine_inflate_now(e, e->nfiles, err) < 0) ||
 		 (fmt->transform != NULL &&
-		  (!e->background || engine_xf_start(f) < 0) &&
+		  (!e->background || engine_xf_start(e, f) < 0) &&
 		  engine_transform(e, e->nfiles, err) < 0))
 		return -1;
 	/* A transform replaced src, or will (its size is counted then). */
@@ -457,7 +521,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	f->follow_cap = f->src->len + 65536;
 	copy = xmalloc(f->follow_cap);
 	memcpy(copy, f->src->data, f->src->len);
-	engine_replace_src(f, copy, f->src->len, 0);
+	engine_replace_src(f, copy, f->src->len, 0, 0);
 	f->follow_fd = fd;
 	f->follow_dev = (uint64_t)st.st_dev;
 	f->follow_ino = (uint64_t)st.st_ino;
@@ -498,14 +562,21 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 		char **err)
 {
 	struct source *src;
+	struct spill sp;
 	int n;
 
 	/* In the background, gzip input is inflated on the conversion
 	 * thread too. */
 #ifdef SIPSNOOP_HAVE_ZLIB
-	src = e->background ? source_open_lazy(path, err) :
-			      source_open(path, err);
+	if (e->background) {
+		src = source_open_lazy(path, err);
+	} else {
+		spill_init(&sp, e->spill_dir, e->spill_chunk);
+		src = source_open_spill(path, &sp, err);
+		spill_free(&sp);
+	}
 #else
+	(void)sp;
 	src = source_open(path, err);
 #endif
 	if (src == NULL)
@@ -942,7 +1013,9 @@ engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 static void
 engine_drop_pages(struct engine_file *f, size_t upto)
 {
-	if (!f->src->mapped || f->canon)
+	/* Canonical records are mapped too when they went to a temporary
+	 * file (spill.h); on the heap they are not. */
+	if (!f->src->mapped)
 		return;
 	if (upto > f->src->len)
 		upto = f->src->len;

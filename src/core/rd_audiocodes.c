@@ -322,6 +322,7 @@ rd_ac_emit(struct reader *r, struct strbuf *out, struct rd_ac_pending *m,
 			reader_warn(r, rec.line, "message cut short (kept, "
 			    "flagged truncated)");
 		rd_canon_emit(out, &rec);
+		reader_spill(r, out);
 	}
 	strbuf_free(&m->buf);
 	memset(m, 0, sizeof *m);

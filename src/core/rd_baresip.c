@@ -367,6 +367,7 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 			reader_warn(r, hline, "message cut short (kept, "
 			    "flagged truncated)");
 		rd_canon_emit(out, &rec);
+		reader_spill(r, out);
 		/* Count the lines up to where the next search starts: the
 		 * line holding the end of the message. */
 		if (lim >= r->len)

@@ -478,6 +478,7 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 			reader_warn(r, line, "message cut short (kept, flagged "
 			    "truncated)");
 		rd_canon_emit(out, &rec);
+		reader_spill(r, out);
 		c.records++;
 	}
 	r->stats.junk_lines += junk;

@@ -537,6 +537,7 @@ rd_kamailio_syslog_emit(struct reader *r, struct strbuf *out,
 		reader_warn(r, rec->line, "message cut short (kept, flagged "
 		    "truncated)");
 	rd_canon_emit(out, rec);
+	reader_spill(r, out);
 }
 
 /* Reads a journalctl block whose START line (indented ind) is at p; its

@@ -257,6 +257,7 @@ rd_linphone_emit(struct reader *r, struct strbuf *out, struct rd_record *meta,
 		reader_warn(r, rec.line, "message cut short (kept, flagged "
 		    "truncated)");
 	rd_canon_emit(out, &rec);
+	reader_spill(r, out);
 }
 
 static void

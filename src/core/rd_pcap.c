@@ -146,22 +146,15 @@ struct rd_pcap_stream {
 	int64_t ws_time;
 };
 
-/* An emitted record in the scratch buffer. They are sorted at the end by
- * the packet that completed them, which keeps each stream's order. */
-struct rd_pcap_out {
-	uint32_t pkt;
-	size_t seq;
-	size_t off, len;
-};
-
 struct rd_pcap {
 	struct reader *r;
 	int link;
 	uint32_t pkt;		/* current packet number, 1-based */
 	int64_t time;
-	struct strbuf recs;
-	struct rd_pcap_out *outs;
-	size_t nouts, capouts;
+	/* The transform's output. A message is written when the packet
+	 * that completes it is read, so records come out in that order,
+	 * which keeps each stream's. */
+	struct strbuf *out;
 	struct rd_pcap_frag frags[RD_PCAP_NFRAG];
 	struct rd_pcap_stream **tab;
 	size_t tabsize, nstreams;
@@ -170,7 +163,7 @@ struct rd_pcap {
 	size_t skipped;		/* packets that carry nothing we read */
 	size_t frag_lost;	/* datagrams whose fragments never completed */
 	size_t tls;		/* TLS connections */
-	size_t records;
+	size_t records;		/* messages written */
 };
 
 static uint16_t
@@ -226,7 +219,6 @@ rd_pcap_emit(struct rd_pcap *st, struct rd_record *rec, uint32_t pkt,
     const struct rd_pcap_addr *dst, uint16_t dport, const char *transport)
 {
 	char s[80], d[80];
-	struct rd_pcap_out *o;
 
 	rd_pcap_endpoint(s, sizeof s, src, sport);
 	rd_pcap_endpoint(d, sizeof d, dst, dport);
@@ -245,15 +237,8 @@ rd_pcap_emit(struct rd_pcap *st, struct rd_record *rec, uint32_t pkt,
 	if (rec->flags & RECF_TRUNCATED)
 		reader_warn(st->r, pkt, "message cut short (kept, flagged "
 		    "truncated)");
-	st->outs = xgrow(st->outs, &st->capouts, st->nouts + 1,
-	    sizeof *st->outs);
-	o = &st->outs[st->nouts];
-	o->pkt = st->pkt;
-	o->seq = st->nouts;
-	o->off = st->recs.len;
-	rd_canon_emit(&st->recs, rec);
-	o->len = st->recs.len - o->off;
-	st->nouts++;
+	rd_canon_emit(st->out, rec);
+	reader_spill(st->r, st->out);
 	st->records++;
 }
 
@@ -1372,16 +1357,6 @@ rd_pcap_link_ok(int link)
 	return 0;
 }
 
-static int
-rd_pcap_out_cmp(const void *a, const void *b)
-{
-	const struct rd_pcap_out *x = a, *y = b;
-
-	if (x->pkt != y->pkt)
-		return x->pkt < y->pkt ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* End of the capture: streams give up their gaps and partial messages. */
 static void
 rd_pcap_finish(struct rd_pcap *st)
@@ -1422,7 +1397,6 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	const char *name;
 	pcap_t *pc;
 	FILE *fp;
-	size_t i;
 	int rc, ret = 0;
 
 	if (r->len == 0 ||
@@ -1439,7 +1413,7 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	}
 	st = xcalloc(1, sizeof *st);
 	st->r = r;
-	strbuf_init(&st->recs);
+	st->out = out;
 	st->link = pcap_datalink(pc);
 	if (!rd_pcap_link_ok(st->link)) {
 		name = pcap_datalink_val_to_name(st->link);
@@ -1448,7 +1422,6 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		    "raw IP and loopback are read)", name != NULL ? name : "?",
 		    st->link);
 		pcap_close(pc);
-		strbuf_free(&st->recs);
 		free(st);
 		return -1;
 	}
@@ -1483,34 +1456,15 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
 		    "missing), not read", st->frag_lost,
 		    st->frag_lost == 1 ? "" : "s");
-	if (st->nouts == 0) {
+	if (st->records == 0) {
 		*err = xasprintf("no SIP messages found in %u packets%s",
 		    st->pkt, st->tls > 0 ? " (SIP over TLS is not decrypted)" :
 		    "");
 		ret = -1;
-	} else {
-		for (i = 1; i < st->nouts; i++) {
-			if (rd_pcap_out_cmp(&st->outs[i - 1], &st->outs[i]) > 0)
-				break;
-		}
-		if (i >= st->nouts && out->len == 0) {
-			/* Already in order (the usual case): no copy. */
-			strbuf_free(out);
-			*out = st->recs;
-			strbuf_init(&st->recs);
-		} else {
-			qsort(st->outs, st->nouts, sizeof *st->outs,
-			    rd_pcap_out_cmp);
-			for (i = 0; i < st->nouts; i++)
-				strbuf_add(out, st->recs.buf + st->outs[i].off,
-				    st->outs[i].len);
-		}
-		if (st->skipped > 0)
-			reader_warn(r, 0, "%zu of %u packets carry no SIP "
-			    "(skipped)", st->skipped, st->pkt);
+	} else if (st->skipped > 0) {
+		reader_warn(r, 0, "%zu of %u packets carry no SIP (skipped)",
+		    st->skipped, st->pkt);
 	}
-	strbuf_free(&st->recs);
-	free(st->outs);
 	free(st);
 	return ret;
 }

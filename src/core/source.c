@@ -21,6 +21,7 @@
 #endif
 
 #include "source.h"
+#include "spill.h"
 #include "util.h"
 
 /* Upper bound of what gzip input may inflate to (0: the default). */
@@ -177,16 +178,16 @@ source_all_zero(const unsigned char *p, size_t n)
 /* Input inflated between two progress reports. */
 #define SOURCE_GUNZIP_STEP (1u << 20)
 
-/* Inflates in[0..inlen) (gzip members one after the other) into a new
- * buffer. A damaged or cut stream keeps what came before it and sets
- * *note. Returns 0, or -1 with *err when the output passes the limit. */
+/* Inflates in[0..inlen) (gzip members one after the other) into out,
+ * which moves to sp's file as it grows when sp is not NULL. A damaged or
+ * cut stream keeps what came before it and sets *note. Returns 0, or -1
+ * with *err when the output passes the limit. */
 static int
-source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
-    size_t *outlen, char **note, char **err, size_t *progress)
+source_gunzip_sb(const unsigned char *in, size_t inlen, struct strbuf *out,
+    struct spill *sp, char **note, char **err, size_t *progress)
 {
 	z_stream z;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, pos = 0, limit = source_inflate_limit(), want;
+	size_t pos = 0, limit = source_inflate_limit(), want, total;
 	size_t lastpos, lastlen;
 	int rc, stuck = 0;
 
@@ -196,42 +197,50 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
 		return -1;
 	}
 	for (;;) {
-		if (cap - len < 65536) {
-			if (cap >= limit) {
-				*err = xasprintf("decompresses to more than %zu "
-				    "MiB, the limit for gzip input; decompress "
-				    "it to a file and open that",
-				    limit >> 20);
-				inflateEnd(&z);
-				free(buf);
-				return -1;
-			}
+		spill_maybe(sp, out);
+		total = spill_pos(sp, out);
+		if (total + 65536 > limit) {
+			*err = xasprintf("decompresses to more than %zu MiB, "
+			    "the limit for gzip input; decompress it to a file "
+			    "and open that", limit >> 20);
+			inflateEnd(&z);
+			return -1;
+		}
+		if (out->cap - out->len < 65536) {
 			/* Logs compress about tenfold: start near that, but
 			 * never reserve much before it is needed. */
-			if (cap == 0)
+			if (out->cap == 0)
 				want = inlen < ((size_t)8 << 20) ? inlen * 8 :
 				    (size_t)64 << 20;
 			else
-				want = cap < limit / 2 ? cap * 2 : limit;
-			if (want < 65536 + len)
-				want = 65536 + len;
-			if (want > limit)
-				want = limit;
-			buf = xrealloc(buf, want + 1);
-			cap = want;
+				want = out->cap * 2;
+			/* What moves to a file needs no more than a chunk. */
+			if (sp != NULL && sp->dir != NULL &&
+			    want > sp->chunk + 65536)
+				want = sp->chunk + 65536;
+			if (want < 65536 + out->len)
+				want = 65536 + out->len;
+			if (want > limit - (total - out->len))
+				want = limit - (total - out->len);
+			out->buf = xrealloc(out->buf, want + 1);
+			out->cap = want;
 		}
 		z.next_in = (unsigned char *)(uintptr_t)(in + pos);
 		/* A megabyte at a time, so that progress can be told. */
 		z.avail_in = inlen - pos > SOURCE_GUNZIP_STEP ?
 		    SOURCE_GUNZIP_STEP : (unsigned)(inlen - pos);
-		z.next_out = (unsigned char *)buf + len;
-		z.avail_out = cap - len > UINT32_MAX ? UINT32_MAX :
-		    (unsigned)(cap - len);
+		z.next_out = (unsigned char *)out->buf + out->len;
+		/* Never past the limit, spilled or not. */
+		want = out->cap - out->len;
+		if (want > limit - total)
+			want = limit - total;
+		z.avail_out = want > UINT32_MAX ? UINT32_MAX : (unsigned)want;
 		lastpos = pos;
-		lastlen = len;
+		lastlen = total;
 		rc = inflate(&z, Z_NO_FLUSH);
 		pos = (size_t)(z.next_in - in);
-		len = (size_t)((char *)z.next_out - buf);
+		out->len = (size_t)((char *)z.next_out - out->buf);
+		total = spill_pos(sp, out);
 		if (progress != NULL)
 			__atomic_store_n(progress, pos, __ATOMIC_RELAXED);
 		if (rc == Z_STREAM_END) {
@@ -251,22 +260,49 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, char **out,
 				*note = xasprintf("the gzip data is cut short "
 				    "(truncated file?): the %zu bytes "
 				    "decompressed before the cut are read",
-				    len);
+				    total);
 				break;
 			}
-			stuck = (pos == lastpos && len == lastlen) ? stuck + 1 :
-			    0;
+			stuck = (pos == lastpos && total == lastlen) ?
+			    stuck + 1 : 0;
 			if (stuck < 2)
 				continue;
 		}
 		*note = xasprintf("the gzip data is damaged at byte %zu "
 		    "(%s): the %zu bytes decompressed before it are read",
-		    pos, z.msg != NULL ? z.msg : "zlib error", len);
+		    pos, z.msg != NULL ? z.msg : "zlib error", total);
 		break;
 	}
 	inflateEnd(&z);
-	*out = buf;
-	*outlen = len;
+	return 0;
+}
+
+/* source_gunzip_sb into a buffer of its own, which spill_finish() then
+ * hands over, mapped or on the heap. */
+static int
+source_gunzip_buf(const unsigned char *in, size_t inlen, struct spill *sp,
+    char **out, size_t *outlen, int *mapped, char **note, char **err,
+    size_t *progress)
+{
+	struct strbuf sb;
+	char *snote = NULL, *both;
+
+	*mapped = 0;
+	strbuf_init(&sb);
+	if (source_gunzip_sb(in, inlen, &sb, sp, note, err, progress) < 0 ||
+	    spill_finish(sp, &sb, out, outlen, mapped, &snote, err) < 0) {
+		strbuf_free(&sb);
+		spill_discard(sp);
+		return -1;
+	}
+	if (snote != NULL) {
+		both = *note == NULL ? snote : xasprintf("%s; %s", *note, snote);
+		if (both != snote) {
+			free(*note);
+			free(snote);
+		}
+		*note = both;
+	}
 	return 0;
 }
 #endif
@@ -283,18 +319,19 @@ source_is_gzip(const struct source *src)
 /* Replaces compressed bytes by what they inflate to. Returns 0, or -1
  * with *err (the message without the name). */
 static int
-source_inflate(struct source *src, char **err)
+source_inflate(struct source *src, struct spill *sp, char **err)
 {
 #ifdef SIPSNOOP_HAVE_ZLIB
 	char *buf, *note = NULL;
 	size_t len;
+	int mapped;
 #endif
 
 	if (!source_is_gzip(src))
 		return 0;
 #ifdef SIPSNOOP_HAVE_ZLIB
-	if (source_gunzip_buf((const unsigned char *)src->data, src->len, &buf,
-	    &len, &note, err, NULL) < 0)
+	if (source_gunzip_buf((const unsigned char *)src->data, src->len, sp,
+	    &buf, &len, &mapped, &note, err, NULL) < 0)
 		return -1;
 	if (src->mapped) {
 		source_map_remove(src);
@@ -304,10 +341,12 @@ source_inflate(struct source *src, char **err)
 		free((void *)src->data);
 	src->data = buf;
 	src->len = len;
+	src->mapped = mapped;	/* a temporary file's, not registered */
 	src->inflated = 1;
 	free(src->note);
 	src->note = note;
 #else
+	(void)sp;
 	free(src->note);
 	src->note = xstrdup("gzip-compressed, but this sipsnoop was built "
 	    "without zlib: decompress it first (zcat)");
@@ -318,11 +357,12 @@ source_inflate(struct source *src, char **err)
 
 /* source_inflate for source_open: failures name the input. */
 static struct source *
-source_opened(struct source *src, const char *name, char **err)
+source_opened(struct source *src, const char *name, struct spill *sp,
+	      char **err)
 {
 	char *msg = NULL;
 
-	if (source_inflate(src, &msg) < 0) {
+	if (source_inflate(src, sp, &msg) < 0) {
 		*err = xasprintf("%s: %s", name, msg);
 		free(msg);
 		source_free(src);
@@ -340,7 +380,7 @@ source_lazy(struct source *src)
 }
 
 static struct source *
-source_open1(const char *path, int lazy, char **err)
+source_open1(const char *path, int lazy, struct spill *sp, char **err)
 {
 	struct source *src;
 	struct stat st;
@@ -394,7 +434,7 @@ source_open1(const char *path, int lazy, char **err)
 			if (fd != STDIN_FILENO)
 				close(fd);
 			return lazy ? source_lazy(src) :
-				      source_opened(src, name, err);
+				      source_opened(src, name, sp, err);
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
@@ -408,7 +448,7 @@ source_open1(const char *path, int lazy, char **err)
 	src->len = len;
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return lazy ? source_lazy(src) : source_opened(src, name, err);
+	return lazy ? source_lazy(src) : source_opened(src, name, sp, err);
 
 fail:
 	if (fd != STDIN_FILENO)
@@ -419,13 +459,19 @@ fail:
 struct source *
 source_open(const char *path, char **err)
 {
-	return source_open1(path, 0, err);
+	return source_open1(path, 0, NULL, err);
 }
 
 struct source *
 source_open_lazy(const char *path, char **err)
 {
-	return source_open1(path, 1, err);
+	return source_open1(path, 1, NULL, err);
+}
+
+struct source *
+source_open_spill(const char *path, struct spill *sp, char **err)
+{
+	return source_open1(path, 0, sp, err);
 }
 
 size_t
@@ -456,14 +502,17 @@ source_gunzip_head(const struct source *src, char *out, size_t max)
 }
 
 int
-source_gunzip(const struct source *src, char **out, size_t *len, char **note,
-	      char **err, size_t *progress)
+source_gunzip(const struct source *src, struct spill *sp, char **out,
+	      size_t *len, int *mapped, char **note, char **err,
+	      size_t *progress)
 {
 	*note = NULL;
+	*mapped = 0;
 #ifdef SIPSNOOP_HAVE_ZLIB
 	return source_gunzip_buf((const unsigned char *)src->data, src->len,
-				 out, len, note, err, progress);
+				 sp, out, len, mapped, note, err, progress);
 #else
+	(void)sp;
 	(void)progress;
 	(void)src;
 	(void)out;
@@ -489,7 +538,7 @@ source_from_mem(const char *name, const char *data, size_t len)
 	copy[len] = '\0';
 	src->data = copy;
 	src->len = len;
-	if (source_inflate(src, &msg) < 0) {
+	if (source_inflate(src, NULL, &msg) < 0) {
 		/* Keep the bytes as they are; the problem is the note. */
 		free(src->note);
 		src->note = msg;

@@ -24,4 +24,28 @@ check "a gzip log is inflated and listed" e2e_wait_re "sample.cls.log.gz \\[cls\
 check "its messages are shown" e2e_wait "REGISTER sip:"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
+
+# Past 8 MiB, what a .gz log inflates to goes to an unlinked file in
+# $TMPDIR, which the viewer maps instead of holding it in memory.
+: >"$dir/big.log"
+while [ "$(wc -c <"$dir/big.log")" -lt 9500000 ]; do
+	cat data/sample.cls.log >>"$dir/big.log"
+done
+gzip -c "$dir/big.log" >"$dir/big.log.gz"
+rm "$dir/big.log"
+mkdir "$dir/tmp"
+E2E_ENV="TMPDIR=$dir/tmp" e2e_start 120 40 "$dir/big.log.gz"
+check "a large gzip log is listed" e2e_wait_re "big.log.gz \\[cls\\] +[0-9]+/[0-9]+ msgs"
+# spilled_map: the viewer maps a deleted file of $dir/tmp.
+spilled_map() {
+	for p in $(pgrep -f "sipsnoop $dir/big.log.gz"); do
+		grep -q "$dir/tmp/.*(deleted)" "/proc/$p/maps" 2>/dev/null &&
+			return 0
+	done
+	return 1
+}
+check "its inflated bytes are mapped from \$TMPDIR" spilled_map
+check "nothing is left to see in \$TMPDIR" test -z "$(ls -A "$dir/tmp")"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
 e2e_done

@@ -446,6 +446,47 @@ trunc_case() {
 }
 trunc_case
 
+# --- converted output larger than the spill chunk -------------------------
+# What a .gz log inflates to (and what a capture converts to) moves to an
+# unlinked file in $TMPDIR once past 8 MiB: the same counts as the plain
+# log, nothing left in $TMPDIR; a $TMPDIR that cannot take it keeps the
+# output in memory, with a warning naming it, and still the same counts.
+spill_case() {
+	i=0
+	: >"$T/big.log"
+	while [ "$(wc -c <"$T/big.log")" -lt 9500000 ]; do
+		cat data/sample.cls.log >>"$T/big.log"
+		i=$((i + 1))
+	done
+	gzip -c "$T/big.log" >"$T/big.log.gz"
+	mkdir "$T/tmpd"
+	snap
+	run 120 --stats "$T/big.log"
+	want=$(grep '^messages' "$T/out")
+	RUN_ENV="TMPDIR=$T/tmpd" run 120 --stats "$T/big.log.gz"
+	why=$(sane) || { fail "spill" "$why"; return; }
+	got=$(grep '^messages' "$T/out")
+	if [ "$rc" = 0 ] && [ -n "$want" ] && [ "$got" = "$want" ] &&
+	    [ ! -s "$T/err" ] && [ -z "$(ls -A "$T/tmpd")" ]; then
+		pass "spill" "$i copies, $got"
+	else
+		fail "spill" "exit $rc, '$got' vs '$want', stderr: $(head -c 200 "$T/err"), left: $(ls -A "$T/tmpd")"
+	fi
+	RUN_ENV="TMPDIR=$T/missing" run 120 --stats "$T/big.log.gz"
+	why=$(sane) || { fail "spill/no-tmpdir" "$why"; return; }
+	got=$(grep '^messages' "$T/out")
+	if [ "$rc" = 0 ] && [ "$got" = "$want" ] &&
+	    grep -q "big.log.gz: cannot create a temporary file in $T/missing" "$T/err"; then
+		pass "spill/no-tmpdir" "$(head -1 "$T/err")"
+	else
+		fail "spill/no-tmpdir" "exit $rc, '$got' vs '$want', stderr: $(head -c 300 "$T/err")"
+	fi
+	inputs_intact "spill"
+	rm -rf "$T/big.log" "$T/big.log.gz" "$T/tmpd"
+	snap
+}
+spill_case
+
 # --- opened read-only -----------------------------------------------------
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	strace -f -e trace=open,openat,creat,truncate,ftruncate -o "$T/strace" \

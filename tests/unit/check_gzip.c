@@ -3,6 +3,7 @@
  * truncation keep what came before with a note the engine turns into a
  * warning, and the inflate limit stops a gzip bomb. */
 #include <check.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "util.h"
 #include "source.h"
 #include "engine.h"
+#include "helpers.h"
 
 #define CRLF "\r\n"
 
@@ -58,17 +60,13 @@ tmpfile_with(const char *name, const void *p, size_t n)
 static void
 setup(void)
 {
-	strcpy(tmpdir, "/tmp/sipsnoop-gz.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	test_mkdtemp(tmpdir, "gz");
 }
 
 static void
 teardown(void)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	test_rm_rf(tmpdir);
 	source_set_inflate_limit(0);
 }
 
@@ -443,6 +441,92 @@ START_TEST(test_background)
 }
 END_TEST
 
+/* With a spill directory (engine_set_spill), what gzip input inflates to
+ * and what a converted format becomes move to a temporary file once past
+ * the chunk and are mapped from there: the same messages, record texts
+ * and warnings as on the heap, at once or in the background, and nothing
+ * left in the directory. A directory that cannot take the file keeps the
+ * output on the heap, with a warning naming it. */
+START_TEST(test_spill)
+{
+	struct engine *a, *b[3];
+	struct source *fs;
+	struct strbuf big, gz[2];
+	char *path[2], *err = NULL, *sdir, *bad;
+	size_t i, j, k, n;
+
+	strbuf_init(&big);
+	for (i = 0; i < 300; i++)
+		strbuf_add(&big, log_text, sizeof log_text - 1);
+	fs = source_open(TEST_DATA "/fmt/freeswitch-new.log", &err);
+	ck_assert_ptr_nonnull(fs);
+	strbuf_init(&gz[0]);
+	strbuf_init(&gz[1]);
+	gz_member(&gz[0], big.buf, big.len);
+	gz_member(&gz[1], fs->data, fs->len);
+	path[0] = tmpfile_with("raw.log.gz", gz[0].buf, gz[0].len);
+	path[1] = tmpfile_with("fs.log", fs->data, fs->len);
+	source_free(fs);
+	sdir = xasprintf("%s/spill", tmpdir);
+	ck_assert_int_eq(mkdir(sdir, 0700), 0);
+	bad = xasprintf("%s/missing", tmpdir);
+
+	a = engine_new();
+	for (k = 0; k < 3; k++) {
+		b[k] = engine_new();
+		engine_set_spill(b[k], k < 2 ? sdir : bad, 256);
+	}
+	engine_set_background(b[1], 1);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(engine_add_file(a, path[i], NULL, &err), (int)i);
+		for (k = 0; k < 3; k++)
+			ck_assert_int_eq(engine_add_file(b[k], path[i], NULL,
+							 &err), (int)i);
+	}
+	n = count_records(a);
+	ck_assert_uint_gt(n, 900);
+	for (k = 0; k < 3; k++) {
+		ck_assert_uint_eq(count_records(b[k]), n);
+		for (j = 0; j < n; j++)
+			same_text(a, b[k], (uint32_t)j);
+		for (i = 0; i < 2; i++) {
+			ck_assert_int_eq(engine_file(b[k], i)->canon,
+					 engine_file(a, i)->canon);
+			ck_assert_int_eq(engine_file(b[k], i)->src->mapped,
+					 k < 2);
+		}
+	}
+	ck_assert_str_eq(engine_file(a, 1)->fmt->name, "freeswitch");
+	ck_assert_uint_eq(engine_nwarnings(b[0]), engine_nwarnings(a));
+	ck_assert_uint_eq(engine_nwarnings(b[1]), engine_nwarnings(a));
+	ck_assert(!has_warning(b[0], "temporary file"));
+	ck_assert(has_warning(b[2], "cannot create a temporary file in"));
+	ck_assert(has_warning(b[2], bad));
+	ck_assert_uint_eq(test_dir_entries(sdir), 0);
+	engine_free(a);
+	for (k = 0; k < 3; k++)
+		engine_free(b[k]);
+
+	/* The inflate limit holds whether the output is spilled or not. */
+	source_set_inflate_limit(64 << 10);
+	a = engine_new();
+	engine_set_spill(a, sdir, 4096);
+	ck_assert_int_eq(engine_add_file(a, path[0], NULL, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "decompresses to more than"));
+	free(err);
+	engine_free(a);
+	ck_assert_uint_eq(test_dir_entries(sdir), 0);
+
+	for (i = 0; i < 2; i++) {
+		free(path[i]);
+		strbuf_free(&gz[i]);
+	}
+	free(sdir);
+	free(bad);
+	strbuf_free(&big);
+}
+END_TEST
+
 /* Converting a large capture or log (a transform) hands back the pages of
  * a mapped input as it passes them (reader_release); gzip input is
  * inflated into memory, which must never be handed back. Both must index
@@ -537,6 +621,7 @@ main(void)
 	tcase_add_test(tc, test_magic);
 	tcase_add_test(tc, test_large_transformed);
 	tcase_add_test(tc, test_background);
+	tcase_add_test(tc, test_spill);
 #else
 	tcase_add_test(tc, test_no_zlib);
 #endif

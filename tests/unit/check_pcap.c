@@ -12,6 +12,7 @@
 #include "util.h"
 #include "reader.h"
 #include "engine.h"
+#include "source.h"
 
 #define CRLF "\r\n"
 
@@ -1236,6 +1237,70 @@ START_TEST(test_background)
 }
 END_TEST
 
+/* With a spill directory, what a capture converts to (and a .pcapng.gz
+ * inflates to) moves to an unlinked temporary file past the chunk and is
+ * mapped from there: the same messages, texts, endpoints, severities and
+ * warnings as on the heap, at once or in the background. */
+START_TEST(test_spill)
+{
+	static const char *const files[] = {
+		TEST_DATA "/pcap/call-udp.pcapng",
+		TEST_DATA "/pcap/call-udp.pcapng.gz",
+		TEST_DATA "/pcap/remote-ntlm-tcp.pcap",
+		TEST_DATA "/pcap/register-ipv6.raw.pcap",
+	};
+	char dir[] = "/tmp/sipsnoop-spill.XXXXXX";
+	struct engine *a = engine_new(), *b[2];
+	char *err = NULL;
+	size_t i, k, n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (k = 0; k < 2; k++) {
+		b[k] = engine_new();
+		engine_set_spill(b[k], dir, 128);
+	}
+	engine_set_background(b[1], 1);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		ck_assert_int_eq(engine_add_file(a, files[i], NULL, &err), (int)i);
+		for (k = 0; k < 2; k++)
+			ck_assert_int_eq(engine_add_file(b[k], files[i], NULL,
+							 &err), (int)i);
+	}
+	engine_run(a);
+	n = msgindex_count(engine_index(a));
+	ck_assert_uint_gt(n, 10);
+	for (k = 0; k < 2; k++) {
+		engine_run(b[k]);
+		ck_assert_uint_eq(msgindex_count(engine_index(b[k])), n);
+		ck_assert_uint_eq(engine_nwarnings(b[k]), engine_nwarnings(a));
+		for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+			ck_assert_int_eq(engine_file(b[k], i)->canon, 1);
+			ck_assert_int_eq(engine_file(b[k], i)->src->mapped, 1);
+			ck_assert_int_eq(engine_file(a, i)->src->mapped, 0);
+		}
+		for (i = 0; i < n; i++) {
+			const struct msg *x = msgindex_get(engine_index(a),
+							   (uint32_t)i);
+			const struct msg *y = msgindex_get(engine_index(b[k]),
+							   (uint32_t)i);
+			struct span s = engine_record_text(a, (uint32_t)i);
+			struct span t = engine_record_text(b[k], (uint32_t)i);
+
+			ck_assert_uint_eq(s.n, t.n);
+			ck_assert_int_eq(memcmp(s.p, t.p, s.n), 0);
+			ck_assert_str_eq(engine_str(a, x->src),
+					 engine_str(b[k], y->src));
+			ck_assert_uint_eq(x->line, y->line);
+			ck_assert_int_eq(x->time, y->time);
+			ck_assert_uint_eq(x->severity, y->severity);
+		}
+		engine_free(b[k]);
+	}
+	engine_free(a);
+	ck_assert_int_eq(rmdir(dir), 0);	/* nothing was left in it */
+}
+END_TEST
+
 #else
 
 /* Without libpcap a capture is still recognised, and refused saying why. */
@@ -1279,6 +1344,7 @@ main(void)
 	tcase_add_test(tc, test_websocket);
 	tcase_add_test(tc, test_damaged);
 	tcase_add_test(tc, test_background);
+	tcase_add_test(tc, test_spill);
 #else
 	tcase_add_test(tc, test_no_pcap);
 #endif
