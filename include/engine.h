@@ -119,6 +119,10 @@ struct dialogs *engine_dialogs(const struct engine *e);
 struct intern *engine_strings(const struct engine *e);
 size_t engine_nfiles(const struct engine *e);
 const struct engine_file *engine_file(const struct engine *e, size_t i);
+/* The ids of the strings used as a From, To or request URI, in the order
+ * first seen (borrowed; the list only grows): what user:, from: and to:
+ * filters look through instead of the whole string table. */
+const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
 

@@ -55,6 +55,10 @@ struct engine {
 	int follow;
 	size_t par_min;			/* engine_set_parallel() */
 	int background;			/* engine_set_background() */
+	uint32_t *uris;			/* engine_uri_strings() */
+	size_t nuris, capuris;
+	uint64_t *uri_bits;		/* by string id: in uris */
+	size_t capuri_words;
 	char *spill_dir;		/* engine_set_spill(), or NULL */
 	size_t spill_chunk;
 };
@@ -124,6 +128,8 @@ engine_free(struct engine *e)
 	free(e->touched);
 	free(e->mark);
 	free(e->spill_dir);
+	free(e->uris);
+	free(e->uri_bits);
 	msgindex_free(e->ix);
 	dialogs_free(e->ds);
 	intern_free(e->strs);
@@ -865,6 +871,27 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 	sipmsg_clear(&m);
 }
 
+/* Notes string id as used for a URI (engine_uri_strings). */
+static void
+engine_note_uri(struct engine *e, uint32_t id)
+{
+	size_t w = id / 64, old = e->capuri_words;
+
+	if (id == 0)
+		return;
+	if (w >= old) {
+		e->uri_bits = xgrow(e->uri_bits, &e->capuri_words, w + 1,
+				    sizeof *e->uri_bits);
+		memset(e->uri_bits + old, 0,
+		       (e->capuri_words - old) * sizeof *e->uri_bits);
+	}
+	if (e->uri_bits[w] & (uint64_t)1 << (id % 64))
+		return;
+	e->uri_bits[w] |= (uint64_t)1 << (id % 64);
+	e->uris = xgrow(e->uris, &e->capuris, e->nuris + 1, sizeof *e->uris);
+	e->uris[e->nuris++] = id;
+}
+
 /* Interns pre's strings and adds the message to the index and its
  * dialog. The spans must still be valid. */
 static void
@@ -883,6 +910,9 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	x->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
 	x->from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
 	x->to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
+	engine_note_uri(e, x->ruri);
+	engine_note_uri(e, x->from);
+	engine_note_uri(e, x->to);
 
 	id = msgindex_append(e->ix, x);
 	e->files[x->file].nmsgs++;
@@ -1405,6 +1435,13 @@ const struct engine_file *
 engine_file(const struct engine *e, size_t i)
 {
 	return i < e->nfiles ? &e->files[i] : NULL;
+}
+
+const uint32_t *
+engine_uri_strings(const struct engine *e, size_t *n)
+{
+	*n = e->nuris;
+	return e->uris;
 }
 
 const char *

@@ -96,6 +96,7 @@ enum node_type {
 struct idset {
 	uint64_t *bits;
 	uint32_t nbits;		/* strings examined so far */
+	size_t nuris;		/* user:, from:, to: engine_uri_strings seen */
 	uint32_t single;	/* exact lookups: the one id, 0 until interned */
 	int exact;		/* single id rather than bits */
 };
@@ -130,8 +131,11 @@ struct node {
 	size_t nnodlg;
 	uint32_t bound_msgs;	/* dialog:, user: messages examined */
 	int bound_done;		/* engine was done when examined */
-	uint64_t *slow;		/* user: matches on headers not in the index */
-	size_t nslow;		/* bits allocated */
+	/* user: matches on headers not in the index, read when a message is
+	 * first evaluated and kept (a cache: eval writes it) */
+	uint64_t *slow;
+	uint64_t *slow_seen;	/* which of slow are known */
+	size_t nslow;		/* bits allocated in each */
 
 	/* Text, regex, and the prefilter of user: and header=value. */
 	pcre2_code *re;
@@ -406,6 +410,7 @@ node_free(struct node *n)
 	free(n->dialogs);
 	free(n->nodlg);
 	free(n->slow);
+	free(n->slow_seen);
 	if (n->md != NULL)
 		pcre2_match_data_free(n->md);
 	if (n->mctx != NULL)
@@ -1194,6 +1199,22 @@ bind_ids(struct node *n, const struct engine *e)
 		n->ids.bits = xrealloc(n->ids.bits, nw * sizeof *n->ids.bits);
 		memset(n->ids.bits + old, 0, (nw - old) * sizeof *n->ids.bits);
 	}
+	if (n->field == F_USER || n->field == F_FROM || n->field == F_TO) {
+		/* Only strings used as URIs can match: a few percent of the
+		 * table, which holds every Call-ID and endpoint too. */
+		size_t nu, k;
+		const uint32_t *u = engine_uri_strings(e, &nu);
+
+		for (k = n->ids.nuris; k < nu; k++) {
+			s = intern_str(t, u[k], &len);
+			if (u[k] < count && string_match(n,
+			    (struct span){ s, len }))
+				BIT_SET(n->ids.bits, u[k]);
+		}
+		n->ids.nuris = nu;
+		n->ids.nbits = count;
+		return;
+	}
 	for (i = n->ids.nbits > 0 ? n->ids.nbits : 1; i < count; i++) {
 		s = intern_str(t, i, &len);
 		if (string_match(n, (struct span){ s, len }))
@@ -1282,47 +1303,35 @@ static int user_slow_match(const struct node *, const struct engine *,
     uint32_t);
 
 /* user: also looks at Contact, P-Asserted-Identity and Referred-By, which
- * the index does not keep: those need the message text, so they are read
- * once per message here and kept as a bit, and matching stays integer
- * work however often the viewer re-selects. */
+ * the index does not keep: a message whose headers name another party
+ * (flagged while indexing) is read when it is first evaluated, and the
+ * answer kept as a bit, so that matching stays integer work however often
+ * the viewer re-selects, and binding does not pass over every message. */
 static void
 bind_user(struct node *n, const struct engine *e)
 {
-	const struct msgindex *ix = engine_index(e);
-	size_t count = msgindex_count(ix), w;
+	size_t count = msgindex_count(engine_index(e)), w, old;
 	int done = engine_done(e);
-	const struct msg *m;
-	uint32_t id;
 
 	bind_ids(n, e);
 	if (count < n->bound_msgs || (done && !n->bound_done)) {
 		/* Ids are redone when several files are merged at the end. */
 		free(n->slow);
-		n->slow = NULL;
+		free(n->slow_seen);
+		n->slow = n->slow_seen = NULL;
 		n->nslow = 0;
-		n->bound_msgs = 0;
 	}
 	n->bound_done = done;
+	n->bound_msgs = (uint32_t)count;
 	w = (count + 63) / 64;
-	if (w > n->nslow / 64) {
+	old = n->nslow / 64;
+	if (w > old) {
 		n->slow = xrealloc(n->slow, w * sizeof *n->slow);
-		memset(n->slow + n->nslow / 64, 0,
-		    (w - n->nslow / 64) * sizeof *n->slow);
+		n->slow_seen = xrealloc(n->slow_seen, w * sizeof *n->slow_seen);
+		memset(n->slow + old, 0, (w - old) * sizeof *n->slow);
+		memset(n->slow_seen + old, 0, (w - old) * sizeof *n->slow_seen);
 		n->nslow = w * 64;
 	}
-	for (id = n->bound_msgs; id < count; id++) {
-		m = msgindex_get(ix, id);
-		/* Only a message whose Contact, P-Asserted-Identity or
-		 * Referred-By names another party (flagged while indexing) can
-		 * match through them. */
-		if (m->kind == MSG_DIAG || !(m->flags & RECF_OTHER_PARTY) ||
-		    idset_has(&n->ids, m->from) ||
-		    idset_has(&n->ids, m->to) || idset_has(&n->ids, m->ruri))
-			continue;
-		if (user_slow_match(n, e, id))
-			BIT_SET(n->slow, id);
-	}
-	n->bound_msgs = (uint32_t)count;
 }
 
 static void
@@ -1370,6 +1379,7 @@ node_unbind(struct node *n)
 	free(n->ids.bits);
 	n->ids.bits = NULL;
 	n->ids.nbits = 0;
+	n->ids.nuris = 0;
 	n->ids.single = 0;
 	free(n->files);
 	n->files = NULL;
@@ -1379,7 +1389,8 @@ node_unbind(struct node *n)
 	n->dialogs = n->nodlg = NULL;
 	n->ndialogs = n->nnodlg = 0;
 	free(n->slow);
-	n->slow = NULL;
+	free(n->slow_seen);
+	n->slow = n->slow_seen = NULL;
 	n->nslow = 0;
 	n->bound_msgs = 0;
 	n->bound_done = 0;
@@ -1502,6 +1513,26 @@ time_match(const struct node *n, const struct msg *m)
 	return n->field == F_AFTER ? t >= ref : t < ref;
 }
 
+/* user_slow_match, read once per message: bind_user made room for the
+ * messages bound; one indexed since is read every time until the next
+ * bind. The bits are a cache that evaluation fills in, hence the cast. */
+static int
+user_slow_cached(const struct node *cn, const struct engine *e, uint32_t id)
+{
+	struct node *n = (struct node *)(uintptr_t)cn;
+	int hit;
+
+	if (id >= n->bound_msgs || id >= n->nslow)
+		return user_slow_match(n, e, id);
+	if (BIT_TEST(n->slow_seen, id))
+		return BIT_TEST(n->slow, id);
+	hit = user_slow_match(n, e, id);
+	BIT_SET(n->slow_seen, id);
+	if (hit)
+		BIT_SET(n->slow, id);
+	return hit;
+}
+
 static int
 field_match(const struct node *n, const struct engine *e, uint32_t id,
 	    const struct msg *m)
@@ -1513,10 +1544,11 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		if (idset_has(&n->ids, m->from) || idset_has(&n->ids, m->to) ||
 		    idset_has(&n->ids, m->ruri))
 			return 1;
-		if (id < n->bound_msgs)
-			return BIT_TEST(n->slow, id);
-		/* Not bound yet (the engine grew since): read it now. */
-		return m->kind != MSG_DIAG && user_slow_match(n, e, id);
+		/* Only a message whose Contact, P-Asserted-Identity or
+		 * Referred-By names another party can match through them. */
+		if (m->kind == MSG_DIAG || !(m->flags & RECF_OTHER_PARTY))
+			return 0;
+		return user_slow_cached(n, e, id);
 	case F_FROM:
 		return idset_has(&n->ids, m->from);
 	case F_TO:

@@ -9,9 +9,9 @@ BENCH_SEED ?= 1
 BENCH_DIR ?= /tmp/sipsnoop-bench
 BENCH_TOOLS := $(O)/tests/bench/gen $(O)/tests/bench/driver $(O)/tests/bench/rusage
 
-$(O)/tests/bench/gen $(O)/tests/bench/driver: $(O)/tests/bench/%: tests/bench/%.c $(LIBCORE) $(wildcard include/*.h)
+$(O)/tests/bench/gen $(O)/tests/bench/driver: $(O)/tests/bench/%: tests/bench/%.c $(LIBUI) $(LIBCORE) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBCORE) $(LDFLAGS) $(PCRE2_LIBS) -lm -lpthread
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBUI) $(LIBCORE) $(LDFLAGS) $(PCRE2_LIBS) -lm -lpthread
 
 $(O)/tests/bench/rusage: tests/bench/rusage.c
 	@mkdir -p $(dir $@)

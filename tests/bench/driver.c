@@ -16,6 +16,10 @@
 #include "filter.h"
 #include "rules.h"
 #include "source.h"
+#include "grid.h"
+#include "keymap.h"
+#include "view.h"
+#include "screen.h"
 
 struct drv {
 	const char *path;
@@ -277,6 +281,151 @@ out:
 	free(c);
 }
 
+/* One key as the viewer answers it: screen_key, then screen_draw of the
+ * whole 120x40 screen (what the terminal then gets is only the changed
+ * cells). Returns wall ms. */
+static double
+key_ms(struct screen *s, struct grid *g, uint32_t key)
+{
+	struct clk k;
+
+	clk_start(&k);
+	screen_key(s, key);
+	screen_draw(s, g);
+	return clk_stop(&k, NULL);
+}
+
+/* The keys of the viewer over the whole index, from a selection in its
+ * middle: each key (or pair, as Enter then Esc) runs d->runs times and
+ * the median and the slowest are printed. Filters the keys start (c, u)
+ * and a search run to their end in these figures; the viewer itself
+ * answers and draws between slices of a search. */
+static void
+bench_keys(struct drv *d, struct engine *e)
+{
+	static const struct {
+		const char *label;
+		uint32_t keys[3];	/* timed one after another, 0 ends */
+		const char *what;
+	} keys[] = {
+		{ "Down", { KEYC_DOWN, KEYC_UP }, "next message, then back" },
+		{ "PgDn", { KEYC_NPAGE, KEYC_PPAGE }, "a page down, then up" },
+		{ "End", { KEYC_END, 0 }, "last message" },
+		{ "Home", { KEYC_HOME, 0 }, "first message" },
+		{ "Enter", { KEYC_ENTER, KEYC_ESC }, "its dialog, then back" },
+		{ "]", { ']', '[' }, "next message of its dialog, back" },
+		{ "e", { 'e', 'E' }, "next error, then previous" },
+		{ "c", { 'c', KEYC_ESC }, "filter by its Call-ID, then back" },
+		{ "u", { 'u', KEYC_ESC }, "filter by its user, then back" },
+		{ "Tab", { KEYC_TAB, KEYC_BTAB }, "focus the next pane, back" },
+		{ "t", { 't', 't' }, "delta times, then absolute" },
+		{ "L", { 'L', 0 }, "next layout" },
+	};
+	double *w = xcalloc((size_t)d->runs * 2, sizeof *w);
+	double *one = xcalloc((size_t)d->runs * 2, sizeof *one);
+	struct view *v;
+	struct screen *s;
+	struct grid *g = grid_new(120, 40);
+	char *err = NULL, label[64];
+	size_t i, j, n;
+	double worst = 0, t;
+	struct clk k;
+	int col, r;
+
+	v = view_new(e, d->rules, NULL, &err, &col);
+	if (v == NULL) {
+		printf("keys: %s\n", err);
+		free(err);
+		goto out;
+	}
+	clk_start(&k);
+	view_update(v);
+	s = screen_new(e, v, 1);
+	view_select(v, (long)v->nids / 2);
+	screen_draw(s, g);
+	t = clk_stop(&k, NULL);
+	if (getenv("BENCH_KEYS_SHOW") != NULL) {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		grid_dump(g, &sb, 0);
+		fputs(sb.buf, stdout);
+		strbuf_free(&sb);
+	}
+	printf("keys (120x40 screen over %zu messages; median, slowest):\n",
+	    v->nids);
+	printf("  %-30s %8.2f ms\n", "first draw", t);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		double med[2] = { 0, 0 }, slow[2] = { 0, 0 };
+		size_t nk = keys[i].keys[1] != 0 ? 2 : 1;
+
+		for (j = 0; j < nk; j++) {
+			for (r = 0; r < d->runs; r++) {
+				view_select(v, (long)v->nids / 2);
+				screen_draw(s, g);
+				t = key_ms(s, g, keys[i].keys[0]);
+				if (nk == 2)
+					t = j == 0 ? (key_ms(s, g,
+					    keys[i].keys[1]), t) :
+					    key_ms(s, g, keys[i].keys[1]);
+				w[r] = t;
+				slow[j] = t > slow[j] ? t : slow[j];
+			}
+			med[j] = median(w, d->runs);
+			worst = slow[j] > worst ? slow[j] : worst;
+		}
+		snprintf(label, sizeof label, "%-6s %s", keys[i].label,
+		    keys[i].what);
+		printf("  %-44s %7.2f ms  slowest %7.2f", label, med[0],
+		    slow[0]);
+		if (nk == 2)
+			printf("  | then %7.2f, slowest %7.2f", med[1],
+			    slow[1]);
+		printf("\n");
+	}
+	/* Incremental search over all the text: each typed letter searches
+	 * for one slice and the viewer draws; further slices (a 10 ms budget
+	 * each in the viewer, of 2000 messages a tick) run between keys. */
+	{
+		const char *q = "WSAECONNRESET";
+		double slowest = 0, all;
+		size_t slices = 0;
+
+		view_select(v, 0);
+		screen_draw(s, g);
+		clk_start(&k);
+		for (j = 0; j <= strlen(q); j++) {
+			t = key_ms(s, g, j == 0 ? '/' : (uint32_t)q[j - 1]);
+			slowest = t > slowest ? t : slowest;
+			while (screen_busy(s)) {
+				struct clk sl;
+
+				clk_start(&sl);
+				screen_tick(s, 2000);	/* as the viewer */
+				screen_draw(s, g);
+				t = clk_stop(&sl, NULL);
+				slowest = t > slowest ? t : slowest;
+				slices++;
+			}
+		}
+		t = key_ms(s, g, KEYC_ENTER);
+		slowest = t > slowest ? t : slowest;
+		all = clk_stop(&k, NULL);
+		worst = slowest > worst ? slowest : worst;
+		snprintf(label, sizeof label, "/%s Enter: incremental search", q);
+		printf("  %-44s slowest %7.2f ms, %zu ticks, %.1f ms in all\n",
+		    label, slowest, slices, all);
+	}
+	printf("  slowest answer to any key above       %7.2f ms (target < 10)\n",
+	    worst);
+	screen_free(s);
+	view_free(v);
+out:
+	grid_free(g);
+	free(w);
+	free(one);
+}
+
 /* A Call-ID and a user from the middle of the index, so that the filters
  * look for something that is there. */
 static void
@@ -378,6 +527,7 @@ main(int argc, char **argv)
 	bench_filter(&d, e, "search: filter /regex/i", expr.buf, 1);
 	bench_filter(&d, e, "search: filter word", "WSAECONNRESET", 1);
 	bench_pcre2(&d, e);
+	bench_keys(&d, e);
 	strbuf_free(&expr);
 	free(callid);
 	free(user);

@@ -665,6 +665,62 @@ START_TEST(test_rebind)
 }
 END_TEST
 
+/* user:, from: and to: look only at the strings used as URIs
+ * (engine_uri_strings), each listed once however many messages carry it;
+ * a URI whose string was first interned in another role (here a Call-ID)
+ * is listed too. */
+START_TEST(test_uri_strings)
+{
+	static const char t[] =
+		"2024/03/01 11:00:00.000000 192.168.1.1:5060 -> "
+		"192.168.1.2:5060\n"
+		"MESSAGE sip:bob@example.com SIP/2.0\n"
+		"From: <sip:alice@example.com>;tag=1\n"
+		"To: <sip:bob@example.com>\n"
+		"Call-ID: sip:zoe@example.com\n"
+		"CSeq: 1 MESSAGE\n"
+		"Content-Length: 0\n\n"
+		"2024/03/01 11:00:01.000000 192.168.1.1:5060 -> "
+		"192.168.1.2:5060\n"
+		"MESSAGE sip:bob@example.com SIP/2.0\n"
+		"From: \"Zoe\" <sip:zoe@example.com>;tag=2\n"
+		"To: <sip:bob@example.com>\n"
+		"Call-ID: u-2\n"
+		"CSeq: 1 MESSAGE\n"
+		"Content-Length: 0\n\n";
+	struct engine *e = load_trace("u.txt", t, sizeof t - 1, NULL);
+	const struct msg *m;
+	const uint32_t *u;
+	size_t n, i, k, found;
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
+	u = engine_uri_strings(e, &n);
+	/* bob, alice, zoe: the request URI and To are the same string. */
+	ck_assert_uint_eq(n, 3);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_ne(u[i], 0);
+		for (k = 0; k < i; k++)
+			ck_assert_uint_ne(u[i], u[k]);
+	}
+	for (i = 0; i < 2; i++) {
+		m = msgindex_get(engine_index(e), (uint32_t)i);
+		found = 0;
+		for (k = 0; k < n; k++)
+			found += u[k] == m->from || u[k] == m->to ||
+				 u[k] == m->ruri;
+		ck_assert_uint_eq(found, 2);
+	}
+	m = msgindex_get(engine_index(e), 1);
+	ck_assert_uint_eq(m->from, msgindex_get(engine_index(e), 0)->call_id);
+	SEL(e, "user:zoe", "1");
+	SEL(e, "from:zoe", "1");
+	SEL(e, "to:zoe", "");
+	SEL(e, "callid:sip:zoe@example.com", "0");
+	SEL(e, "user:bob", "0,1");
+	engine_free(e);
+}
+END_TEST
+
 /* Two files whose times interleave: the engine merges them in time order
  * when it finishes, which renumbers the messages; a filter bound while
  * indexing must follow. */
@@ -794,6 +850,7 @@ filter_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_tokens);
+	tcase_add_test(tc, test_uri_strings);
 	tcase_add_test(tc, test_precedence);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_fields);
