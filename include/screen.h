@@ -37,7 +37,11 @@ struct screen {
 	int cursor_x, cursor_y; /* -1 when the cursor is hidden */
 	size_t search_origin;	/* selection when / was pressed */
 	char *search_prev;	/* the search before it, for Esc */
+	int search_typing;	/* the / prompt searched since it opened */
 	char *save_path;	/* awaiting overwrite confirmation */
+	/* Said with the count when a filter applied in steps is done (one
+	 * %zu), or NULL. */
+	const char *filtered_fmt;
 };
 
 /* A screen over v (borrowed, as is e). utf8: box drawing allowed. */

@@ -47,6 +47,18 @@ struct view {
 	size_t search_left;  /* entries still to look at */
 	enum view_search_state search_state;
 
+	/* A filter over a large index is applied in steps (view_filter_step)
+	 * so that the viewer goes on answering keys: first the messages from
+	 * the selected one to the end, appended to ids as found, then those
+	 * before it into pre, joined in front when done (the selection
+	 * shifts with them, so it stays on the same message). */
+	size_t filter_step; /* messages per step; 0: always at once */
+	int filtering;
+	uint32_t fstart; /* where the first part started */
+	uint32_t fpos;	 /* next id of the second part, up to fstart */
+	uint32_t *pre;
+	size_t npre, cappre;
+
 	int time_delta; /* list shows deltas */
 	int flow_all;	/* flow of all shown messages, not the dialog */
 };
@@ -100,10 +112,23 @@ int view_next_severity(struct view *v, int dir, int severity);
 void view_search_start(struct view *v, const char *text, int dir,
 		       int from_current);
 int view_search_step(struct view *v, size_t budget);
+/* For a search text typed a letter further (text starts with the current
+ * one): goes on from where the current search is, found or still running,
+ * instead of from the start again. 0, or -1 (nothing changed) when text
+ * does not extend it. search_left is 0 after when nothing can match. */
+int view_search_extend(struct view *v, const char *text);
 void view_search_cancel(struct view *v);
 /* Progress of a running search 0..100. */
 unsigned view_search_progress(const struct view *v);
 /* Whether message id's text contains the search text. */
 int view_matches(const struct view *v, uint32_t id);
+
+/* Filters up to budget more messages of a filter being applied in steps;
+ * returns 1 while there is more to do. */
+int view_filter_step(struct view *v, size_t budget);
+/* Applies the rest of a filter being applied in steps. */
+void view_filter_finish(struct view *v);
+/* Part of the index a filter in steps has looked at, 0..100. */
+unsigned view_filter_progress(const struct view *v);
 
 #endif

@@ -27,6 +27,9 @@
 /* How often a followed file is looked at when nothing else happens. */
 #define APP_FOLLOW_MS 250
 #define APP_STEP_RECORDS 2000
+/* Messages a filter looks at per step on a large index (view.h): about a
+ * millisecond for user: or callid:, a few for a regular expression. */
+#define APP_FILTER_STEP 50000
 
 static volatile sig_atomic_t app_signalled;
 
@@ -137,6 +140,7 @@ app_run(struct engine *e, const struct app_options *o)
 		view_free(v);
 		return 1;
 	}
+	v->filter_step = APP_FILTER_STEP;
 	s = screen_new(e, v, term_utf8());
 	s->follow = o->follow;
 	more = !engine_done(e);

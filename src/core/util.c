@@ -258,20 +258,71 @@ span_istarts(struct span a, const char *prefix)
 	return a.n >= n && mem_ieq(a.p, prefix, n);
 }
 
+/* Whether p[0..n) equals needle[0..n) ignoring ASCII case. */
+static int
+mem_ieq_ascii(const char *p, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != needle[i] &&
+		    tolower((unsigned char)p[i]) !=
+		    tolower((unsigned char)needle[i]))
+			return 0;
+	}
+	return 1;
+}
+
 long
 span_ifind(struct span hay, const char *needle, size_t nlen)
 {
-	size_t i;
-	int first;
+	size_t i = 0, last;
+	unsigned char a, b;
 
 	if (nlen == 0)
 		return 0;
 	if (hay.n < nlen)
 		return -1;
-	first = tolower((unsigned char)needle[0]);
-	for (i = 0; i + nlen <= hay.n; i++) {
-		if (tolower((unsigned char)hay.p[i]) == first &&
-		    strncasecmp(hay.p + i, needle, nlen) == 0)
+	last = hay.n - nlen;	/* the last place a match can start */
+	a = (unsigned char)tolower((unsigned char)needle[0]);
+	b = (unsigned char)tolower((unsigned char)(nlen > 1 ? needle[1] :
+						   needle[0]));
+#ifdef __SSE2__
+	/* Sixteen places at a time: those whose first two bytes are the
+	 * needle's, in either case (a viewer searches a gigabyte with this). */
+	if (nlen >= 2) {
+		const __m128i al = _mm_set1_epi8((char)a);
+		const __m128i au = _mm_set1_epi8((char)toupper(a));
+		const __m128i bl = _mm_set1_epi8((char)b);
+		const __m128i bu = _mm_set1_epi8((char)toupper(b));
+
+		/* Loads of p[i..i+16] and p[i+1..i+17] stay inside hay. */
+		for (; i + 17 <= hay.n && i <= last; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (hay.p + i));
+			__m128i y = _mm_loadu_si128((const __m128i *)(const void *)
+			    (hay.p + i + 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(x, al),
+			    _mm_cmpeq_epi8(x, au)),
+			    _mm_or_si128(_mm_cmpeq_epi8(y, bl),
+			    _mm_cmpeq_epi8(y, bu))));
+
+			while (m != 0) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				if (at > last)
+					return -1;
+				if (mem_ieq_ascii(hay.p + at, needle, nlen))
+					return (long)at;
+				m &= m - 1;
+			}
+		}
+	}
+#endif
+	for (; i <= last; i++) {
+		if (tolower((unsigned char)hay.p[i]) == a &&
+		    mem_ieq_ascii(hay.p + i, needle, nlen))
 			return (long)i;
 	}
 	return -1;

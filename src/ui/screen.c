@@ -185,6 +185,12 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 			    view_search_progress(s->v));
 		return;
 	}
+	if (s->v->filtering) {
+		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
+			    "filtering... %u%%, %zu so far  (Esc: back)",
+			    view_filter_progress(s->v), s->v->nids + s->v->npre);
+		return;
+	}
 	if (s->status[0] != '\0') {
 		struct strbuf sb;
 
@@ -270,6 +276,21 @@ screen_quote(struct strbuf *sb, const char *v)
 	strbuf_addc(sb, '"');
 }
 
+/* Says how many messages a new filter shows (fmt has one %zu): now, or
+ * when a filter applied in steps is done (the status line shows its
+ * progress until then). */
+static void
+screen_count(struct screen *s, const char *fmt)
+{
+	s->filtered_fmt = NULL;
+	if (s->v->filtering) {
+		s->filtered_fmt = fmt;
+		s->status[0] = '\0';
+		s->status_error = 0;
+	} else
+		screen_message(s, 0, fmt, s->v->nids);
+}
+
 static void
 screen_push(struct screen *s, const char *field, const char *value)
 {
@@ -284,7 +305,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 		screen_message(s, 1, "filter: %s", err ? err : "error");
 		free(err);
 	} else
-		screen_message(s, 0, "%zu messages  (Esc: back)", s->v->nids);
+		screen_count(s, "%zu messages  (Esc: back)");
 	strbuf_free(&sb);
 }
 
@@ -304,6 +325,7 @@ screen_save(struct screen *s, const char *path, int overwrite, char **err)
 	FILE *fp;
 	int fd, exists;
 
+	view_filter_finish(s->v);	/* all of the shown messages */
 	exists = stat(path, &st) == 0;
 	if (exists) {
 		for (i = 0; i < nf; i++) {
@@ -425,8 +447,7 @@ screen_accept(struct screen *s)
 			return RE_REDRAW;
 		}
 		prompt_close(p);
-		screen_message(s, 0, "%zu messages match  (Esc: back)",
-			       s->v->nids);
+		screen_count(s, "%zu messages match  (Esc: back)");
 		return RE_REDRAW | RE_SELECT;
 	case PROMPT_SAVE: {
 		const char *home = getenv("HOME");
@@ -496,9 +517,20 @@ screen_prompt_key(struct screen *s, uint32_t key)
 		return screen_accept(s);
 	}
 	if (prompt_edit(p, a, key) && p->kind == PROMPT_SEARCH) {
-		/* Incremental: search again from where / was pressed. */
-		view_select(s->v, (long)s->search_origin);
-		view_search_start(s->v, p->buf, 1, 1);
+		/* Incremental: a letter more goes on from where the search
+		 * is; anything else searches again from where / was
+		 * pressed. */
+		if (s->search_typing && view_search_extend(s->v, p->buf) == 0) {
+			if (s->v->search_state == VSEARCH_IDLE &&
+			    s->v->search_left == 0) {
+				screen_message(s, 1, "no match");
+				return RE_REDRAW;
+			}
+		} else {
+			view_select(s->v, (long)s->search_origin);
+			view_search_start(s->v, p->buf, 1, 1);
+			s->search_typing = 1;
+		}
 		screen_tick(s, SCREEN_SEARCH_BUDGET);
 	}
 	return RE_REDRAW;
@@ -660,6 +692,7 @@ screen_key(struct screen *s, uint32_t key)
 			       v->nids);
 		return RE_REDRAW | RE_SELECT;
 	case ACT_BACK:
+		s->filtered_fmt = NULL;
 		if (view_pop(v) != 0) {
 			if (v->search != NULL) {
 				view_search_start(v, NULL, 1, 0);
@@ -669,6 +702,7 @@ screen_key(struct screen *s, uint32_t key)
 		}
 		return RE_REDRAW | RE_SELECT;
 	case ACT_FILTER_CLEAR:
+		s->filtered_fmt = NULL;
 		view_clear(v);
 		return RE_REDRAW | RE_SELECT;
 	case ACT_DIALOG_NEXT:
@@ -688,7 +722,9 @@ screen_key(struct screen *s, uint32_t key)
 							   : "previous");
 		return RE_REDRAW | RE_SELECT;
 	case ACT_SEARCH:
+		view_filter_finish(v);	/* the origin must not move */
 		s->search_origin = v->sel;
+		s->search_typing = 0;
 		free(s->search_prev);
 		s->search_prev = v->search != NULL ? xstrdup(v->search) : NULL;
 		prompt_open(&s->prompt, PROMPT_SEARCH, "/", "");
@@ -733,6 +769,7 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_SAVE:
+		view_filter_finish(v);
 		if (v->nids == 0) {
 			screen_message(s, 1, "nothing to save");
 			return RE_REDRAW;
@@ -796,7 +833,7 @@ screen_mouse(struct screen *s, int x, int y, int button)
 int
 screen_busy(const struct screen *s)
 {
-	return s->v->search_state == VSEARCH_RUNNING;
+	return s->v->search_state == VSEARCH_RUNNING || s->v->filtering;
 }
 
 int
@@ -804,6 +841,16 @@ screen_tick(struct screen *s, size_t budget)
 {
 	int r;
 
+	if (s->v->filtering) {
+		/* A filter in steps: filter_step messages a tick. */
+		if (!view_filter_step(s->v, s->v->filter_step > 0 ?
+					    s->v->filter_step : SIZE_MAX) &&
+		    s->filtered_fmt != NULL) {
+			screen_message(s, 0, s->filtered_fmt, s->v->nids);
+			s->filtered_fmt = NULL;
+		}
+		return RE_REDRAW | RE_SELECT;
+	}
 	if (s->v->search_state != VSEARCH_RUNNING)
 		return RE_NONE;
 	r = view_search_step(s->v, budget);

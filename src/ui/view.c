@@ -23,16 +23,23 @@ view_top(const struct view *v)
 	return &v->levels[v->nlevels - 1];
 }
 
+/* A growing list of message ids. */
+struct view_ids {
+	uint32_t **v;
+	size_t *n, *cap;
+};
+
 static void
-view_add_id(struct view *v, uint32_t id)
+view_add_id(struct view_ids o, uint32_t id)
 {
-	v->ids = xgrow(v->ids, &v->capids, v->nids + 1, sizeof *v->ids);
-	v->ids[v->nids++] = id;
+	*o.v = xgrow(*o.v, o.cap, *o.n + 1, sizeof **o.v);
+	(*o.v)[(*o.n)++] = id;
 }
 
-/* Filters index ids [from, to) through the top level and appends them. */
+/* Filters index ids [from, to) through the top level and appends them to
+ * o. */
 static void
-view_scan(struct view *v, uint32_t from, uint32_t to)
+view_scan_into(struct view *v, uint32_t from, uint32_t to, struct view_ids o)
 {
 	struct view_level *l = view_top(v);
 	uint32_t *out = NULL, id;
@@ -51,33 +58,117 @@ view_scan(struct view *v, uint32_t from, uint32_t to)
 		for (i = 0; i < dl->nmsgs; i++) {
 			id = dl->msgs[i];
 			if (id >= from && id < to)
-				view_add_id(v, id);
+				view_add_id(o, id);
 		}
 		return;
 	}
 	if (l->f == NULL) {
+		*o.v = xgrow(*o.v, o.cap, *o.n + (to - from), sizeof **o.v);
 		for (id = from; id < to; id++)
-			view_add_id(v, id);
+			(*o.v)[(*o.n)++] = id;
 		return;
 	}
 	n = filter_select(l->f, v->e, from, to, &out);
-	for (i = 0; i < n; i++)
-		view_add_id(v, out[i]);
+	*o.v = xgrow(*o.v, o.cap, *o.n + n, sizeof **o.v);
+	if (n > 0)
+		memcpy(*o.v + *o.n, out, n * sizeof *out);
+	*o.n += n;
 	free(out);
 }
 
-/* Rebuilds the list for the top level, keeping the selected message. */
+static void
+view_scan(struct view *v, uint32_t from, uint32_t to)
+{
+	view_scan_into(v, from, to,
+		       (struct view_ids){ &v->ids, &v->nids, &v->capids });
+}
+
+/* Rebuilds the list for the top level, keeping the selected message. A
+ * filter over more than filter_step messages is applied in steps, from
+ * the selected message on (see struct view). */
 static void
 view_refilter(struct view *v, uint32_t keep_id)
 {
 	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e));
+	const struct view_level *l = view_top(v);
 
 	v->nids = 0;
+	v->sel = 0;
+	v->filtering = 0;
+	v->npre = 0;
+	if (v->filter_step > 0 && count > v->filter_step && l->f != NULL) {
+		v->filtering = 1;
+		v->fstart = keep_id < count ? keep_id : 0;
+		v->scanned = v->fstart;
+		v->fpos = 0;
+		view_filter_step(v, v->filter_step);
+		return;
+	}
 	view_scan(v, 0, count);
 	v->scanned = count;
-	v->sel = 0;
 	if (keep_id != UINT32_MAX)
 		view_select_id(v, keep_id);
+}
+
+int
+view_filter_step(struct view *v, size_t budget)
+{
+	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e)), to;
+
+	if (!v->filtering)
+		return 0;
+	if (v->scanned < count) {
+		/* The first part reaches messages indexed meanwhile too. */
+		to = count - v->scanned > budget ? v->scanned + (uint32_t)budget :
+						   count;
+		budget -= to - v->scanned;
+		view_scan(v, v->scanned, to);
+		v->scanned = to;
+	}
+	if (v->scanned >= count && v->fpos < v->fstart && budget > 0) {
+		to = v->fstart - v->fpos > budget ? v->fpos + (uint32_t)budget :
+						    v->fstart;
+		view_scan_into(v, v->fpos, to, (struct view_ids){
+			&v->pre, &v->npre, &v->cappre });
+		v->fpos = to;
+	}
+	if (v->scanned < count || v->fpos < v->fstart)
+		return 1;
+	/* Join: what came before goes in front. The selection moves with
+	 * its message; when the first part found nothing, it lands on the
+	 * last match before, as lower_bound would. */
+	if (v->npre > 0) {
+		v->ids = xgrow(v->ids, &v->capids, v->nids + v->npre,
+			       sizeof *v->ids);
+		memmove(v->ids + v->npre, v->ids, v->nids * sizeof *v->ids);
+		memcpy(v->ids, v->pre, v->npre * sizeof *v->ids);
+		v->nids += v->npre;
+		v->sel += v->npre;
+		if (v->sel >= v->nids)
+			v->sel = v->nids - 1;
+	}
+	v->npre = 0;
+	v->filtering = 0;
+	return 0;
+}
+
+void
+view_filter_finish(struct view *v)
+{
+	while (view_filter_step(v, SIZE_MAX))
+		;
+}
+
+unsigned
+view_filter_progress(const struct view *v)
+{
+	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e));
+	uint64_t done;
+
+	if (!v->filtering || count == 0)
+		return 100;
+	done = (uint64_t)(v->scanned - v->fstart) + v->fpos;
+	return (unsigned)(done * 100 / count);
 }
 
 struct view *
@@ -121,6 +212,7 @@ view_free(struct view *v)
 		view_level_free(&v->levels[i]);
 	free(v->levels);
 	free(v->ids);
+	free(v->pre);
 	free(v->search);
 	free(v);
 }
@@ -145,6 +237,7 @@ view_update(struct view *v)
 		for (i = 0; i < v->nlevels; i++)
 			v->levels[i].sel_id = UINT32_MAX;
 		view_refilter(v, UINT32_MAX);
+		view_filter_finish(v);
 		for (i = 0; line != 0 && i < v->nids; i++) {
 			m = msgindex_get(engine_index(v->e), v->ids[i]);
 			if (m != NULL && m->file == file && m->line == line) {
@@ -154,6 +247,8 @@ view_update(struct view *v)
 		}
 		return 1;
 	}
+	if (v->filtering)
+		return 0;	/* view_filter_step takes in new messages */
 	if (count <= v->scanned)
 		return 0;
 	/* Only the new ids are looked at (filter_select binds the filter to
@@ -328,6 +423,7 @@ view_dialog_step(struct view *v, int dir)
 	size_t i;
 	long pos;
 
+	view_filter_finish(v);
 	if (id == UINT32_MAX)
 		return -1;
 	m = msgindex_get(engine_index(v->e), id);
@@ -357,9 +453,11 @@ int
 view_next_severity(struct view *v, int dir, int severity)
 {
 	struct msgindex *ix = engine_index(v->e);
-	size_t i = v->sel;
+	size_t i;
 	const struct msg *m;
 
+	view_filter_finish(v);
+	i = v->sel;
 	if (v->nids == 0)
 		return -1;
 	while (1) {
@@ -381,6 +479,7 @@ view_next_severity(struct view *v, int dir, int severity)
 void
 view_search_start(struct view *v, const char *text, int dir, int from_current)
 {
+	view_filter_finish(v);	/* a search walks the whole list */
 	if (text != v->search) {
 		free(v->search);
 		v->search =
@@ -399,6 +498,24 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	v->search_start = v->search_pos;
 	v->search_left = v->nids;
 	v->search_state = VSEARCH_RUNNING;
+}
+
+int
+view_search_extend(struct view *v, const char *text)
+{
+	size_t n;
+
+	if (v->search == NULL || text == NULL)
+		return -1;
+	n = strlen(v->search);
+	if (strlen(text) <= n || strncmp(text, v->search, n) != 0)
+		return -1;
+	/* What did not hold the shorter text does not hold this one: go on
+	 * from where that search is (a match found is looked at again). */
+	free(v->search);
+	v->search = xstrdup(text);
+	v->search_state = v->search_left > 0 ? VSEARCH_RUNNING : VSEARCH_IDLE;
+	return 0;
 }
 
 int

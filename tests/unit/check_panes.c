@@ -461,6 +461,201 @@ START_TEST(test_search_cancel)
 }
 END_TEST
 
+/* The sample log (40 messages) in a view of its own. */
+static struct view *
+sample_view(struct engine **ep, size_t step)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	char *err = NULL;
+	int col;
+
+	engine_set_rules(e, rules);
+	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
+			 0);
+	engine_run(e);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	v->filter_step = step;
+	*ep = e;
+	return v;
+}
+
+/* A filter applied in steps (a large index in the viewer) ends with the
+ * same messages and the same selection as one applied at once, whatever
+ * message was selected and whether it matches; on the way the list only
+ * holds matches, in order, and the progress only grows. */
+START_TEST(test_filter_steps)
+{
+	static const char *const exprs[] = {
+		"status:4xx", "method:REGISTER", "user:izabelaf", "dir:in",
+		"severity:error or status:401", "no-such-text-anywhere",
+		"/SIP\\/2\\.0 [12]/",
+	};
+	struct engine *ea, *eb;
+	struct view *a = sample_view(&ea, 0), *b = sample_view(&eb, 3);
+	size_t i, k, j, n = a->nids, steps;
+	char *err = NULL;
+	int col;
+	unsigned prog;
+
+	ck_assert_uint_eq(n, 40);
+	for (i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+		for (k = 0; k < n; k += 3) {
+			view_select(a, (long)k);
+			view_select(b, (long)k);
+			ck_assert_int_eq(view_push_filter(a, exprs[i], &err,
+							  &col), 0);
+			ck_assert_int_eq(view_push_filter(b, exprs[i], &err,
+							  &col), 0);
+			ck_assert(!a->filtering);
+			ck_assert(b->filtering);
+			prog = 0;
+			steps = 0;
+			do {
+				for (j = 1; j < b->nids; j++)
+					ck_assert_uint_lt(b->ids[j - 1],
+							  b->ids[j]);
+				ck_assert_uint_ge(view_filter_progress(b),
+						  prog);
+				prog = view_filter_progress(b);
+				steps++;
+			} while (view_filter_step(b, 3));
+			ck_assert_uint_ge(steps, 40 / 3);
+			ck_assert_uint_eq(view_filter_progress(b), 100);
+			ck_assert_uint_eq(b->nids, a->nids);
+			for (j = 0; j < a->nids; j++)
+				ck_assert_uint_eq(b->ids[j], a->ids[j]);
+			ck_assert_msg(view_sel_id(a) == view_sel_id(b),
+				      "%s from %zu: selected %u, at once %u",
+				      exprs[i], k, view_sel_id(b),
+				      view_sel_id(a));
+			ck_assert_int_eq(view_pop(a), 0);
+			ck_assert_int_eq(view_pop(b), 0);
+			ck_assert_uint_eq(b->nids, n);
+		}
+	}
+	/* Moving while it runs: the selection stays on what was chosen
+	 * when the messages before it come in front. */
+	view_select(b, 20);
+	view_push_filter(b, "status:4xx or method:REGISTER", &err, &col);
+	while (b->scanned < msgindex_count(engine_index(eb)))
+		view_filter_step(b, 3);
+	view_select(b, (long)b->nids - 1);
+	j = view_sel_id(b);
+	view_filter_finish(b);
+	ck_assert(!b->filtering);
+	ck_assert_uint_eq(view_sel_id(b), j);
+	ck_assert_uint_eq(b->sel, b->nids - 1);
+	/* A search, or a step through the dialog, first finishes it. */
+	view_pop(b);
+	view_select(b, 30);
+	view_push_filter(b, "dir:in", &err, &col);
+	ck_assert(b->filtering);
+	view_search_start(b, "REGISTER", 1, 0);
+	ck_assert(!b->filtering);
+	view_search_cancel(b);
+	view_pop(b);
+	view_select(b, 30);
+	view_push_filter(b, "dir:in", &err, &col);
+	ck_assert(b->filtering);
+	view_dialog_step(b, 1);
+	ck_assert(!b->filtering);
+	view_free(a);
+	view_free(b);
+	engine_free(ea);
+	engine_free(eb);
+}
+END_TEST
+
+/* The screen over a filter in steps: busy until it is done, the status
+ * says how far it is, then how many messages matched; Esc while it runs
+ * goes back. */
+START_TEST(test_filter_steps_screen)
+{
+	struct engine *e;
+	struct view *v = sample_view(&e, 4);
+	struct screen *s = screen_new(e, v, 1);
+	struct grid *g = grid_new(100, 30);
+	struct strbuf sb;
+	size_t ticks = 0;
+
+	keys(s, "fdir:in");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(v->filtering);
+	ck_assert(screen_busy(s));
+	screen_draw(s, g);
+	strbuf_init(&sb);
+	grid_dump(g, &sb, 0);
+	ck_assert_msg(strstr(sb.buf, "filtering... ") != NULL, "%s", sb.buf);
+	strbuf_free(&sb);
+	while (screen_busy(s)) {
+		screen_tick(s, 1);
+		ticks++;
+	}
+	ck_assert_uint_ge(ticks, 5);
+	ck_assert_msg(strstr(s->status, "messages match") != NULL, "%s",
+		      s->status);
+	screen_key(s, KEYC_ESC);
+	ck_assert_uint_eq(v->nlevels, 1);
+	keys(s, "fmethod:INVITE");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(v->filtering);
+	screen_key(s, KEYC_ESC);
+	ck_assert(!v->filtering);
+	ck_assert_uint_eq(v->nlevels, 1);
+	ck_assert_uint_eq(v->nids, 40);
+	ck_assert(!screen_busy(s));
+	grid_free(g);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
+/* Typing a search a letter at a time goes on from where it is: the same
+ * places as searching each text from the start, and a text that cannot
+ * match any more says so at once. */
+START_TEST(test_search_extend)
+{
+	struct engine *ea, *eb;
+	struct view *a = sample_view(&ea, 0), *b = sample_view(&eb, 0);
+	struct screen *s = screen_new(eb, b, 1);
+	static const char *const words[] = { "WWW-Authenticate: NTLM",
+					     "Content-Length: 0x" };
+	char text[64];
+	size_t w, i;
+
+	for (w = 0; w < 2; w++) {
+		view_select(b, 5);
+		keys(s, "/");
+		for (i = 0; words[w][i] != '\0'; i++) {
+			char key[2] = { words[w][i], '\0' };
+
+			keys(s, key);
+			while (screen_busy(s))
+				screen_tick(s, 1);
+			memcpy(text, words[w], i + 1);
+			text[i + 1] = '\0';
+			view_select(a, 5);
+			view_search_start(a, text, 1, 1);
+			while (view_search_step(a, 1) == 0)
+				;
+			ck_assert_msg(view_sel_id(a) == view_sel_id(b),
+				      "'%s': at %u, from the start %u", text,
+				      view_sel_id(b), view_sel_id(a));
+		}
+		screen_key(s, KEYC_ENTER);
+	}
+	ck_assert_ptr_nonnull(strstr(s->status, "no match"));
+	screen_free(s);
+	view_free(a);
+	view_free(b);
+	engine_free(ea);
+	engine_free(eb);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -531,6 +726,9 @@ panes_suite(void)
 	tcase_add_test(tc, test_prompt_editing);
 	tcase_add_test(tc, test_screen_keys);
 	tcase_add_test(tc, test_search_cancel);
+	tcase_add_test(tc, test_filter_steps);
+	tcase_add_test(tc, test_filter_steps_screen);
+	tcase_add_test(tc, test_search_extend);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	suite_add_tcase(s, tc);

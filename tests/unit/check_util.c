@@ -1,11 +1,65 @@
 /* Unit tests for util: spans, string buffers, civil time, the terminal
  * sanitiser and JSON escaping. */
 #include <check.h>
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+/* span_ifind against a plain reference: random text of few letters in
+ * both cases, needles cut from it or not, found at every place including
+ * the last bytes (the sixteen-at-a-time path must not miss or overrun). */
+static long
+ifind_ref(const char *h, size_t n, const char *nd, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k; j++) {
+			if (tolower((unsigned char)h[i + j]) !=
+			    tolower((unsigned char)nd[j]))
+				break;
+		}
+		if (j == k)
+			return (long)i;
+	}
+	return -1;
+}
+
+START_TEST(test_span_ifind)
+{
+	static const char alpha[] = "abAB-c";
+	char hay[200], nd[8];
+	uint32_t seed = 7;
+	size_t n, k, i, round;
+
+	for (round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % 70;
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = alpha[(seed >> 9) % 6];
+		}
+		seed = seed * 1103515245u + 12345u;
+		k = 1 + (seed >> 10) % 5;
+		for (i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			nd[i] = alpha[(seed >> 11) % 6];
+		}
+		if (span_ifind((struct span){ hay, n }, nd, k) !=
+		    ifind_ref(hay, n, nd, k))
+			ck_abort_msg("'%.*s' in '%.*s': %ld, expected %ld",
+				     (int)k, nd, (int)n, hay,
+				     span_ifind((struct span){ hay, n }, nd, k),
+				     ifind_ref(hay, n, nd, k));
+	}
+	ck_assert_int_eq(span_ifind((struct span){ "x", 1 }, "", 0), 0);
+	ck_assert_int_eq(span_ifind((struct span){ "WSAECONNRESET", 13 },
+				    "econnreset", 10), 3);
+}
+END_TEST
 
 /* find_nl() against a plain search, for every length and newline place
  * around its 16-byte steps and its 64 inline bytes. */
@@ -180,6 +234,7 @@ util_suite(void)
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_find_nl);
+	tcase_add_test(tc, test_span_ifind);
 	tcase_add_test(tc, test_mem_ieq);
 	tcase_add_test(tc, test_addnum);
 	suite_add_tcase(s, tc);
