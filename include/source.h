@@ -30,14 +30,16 @@ int source_guard(void);
  * *err set to a message naming the file (caller frees *err). Directories,
  * unreadable and missing files are refused; an empty file is not an error. */
 struct source *source_open(const char *path, char **err);
-/* Same, with what gzip input inflates to moving to sp's temporary file as
- * it grows (spill.h): src->data is then a mapping of it. */
+/* Same, with what is read from a pipe (standard input), and what gzip
+ * input inflates to, moving to sp's temporary file as it grows (spill.h):
+ * src->data is then a mapping of it. */
 struct source *source_open_spill(const char *path, struct spill *sp,
 				 char **err);
 /* Same, but gzip input is left as it is, with compressed set:
  * source_gunzip_head() gives its first bytes (for a probe) and
  * source_gunzip() all of them, on whichever thread. */
-struct source *source_open_lazy(const char *path, char **err);
+struct source *source_open_lazy(const char *path, struct spill *sp,
+				 char **err);
 /* Inflates up to max bytes of a compressed source's start into out;
  * returns how many (fewer at a damaged or short stream). */
 size_t source_gunzip_head(const struct source *src, char *out, size_t max);

@@ -571,20 +571,17 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 	struct spill sp;
 	int n;
 
-	/* In the background, gzip input is inflated on the conversion
-	 * thread too. */
+	/* A pipe read to its end, and gzip input inflated here, go to a
+	 * temporary file once large (engine_set_spill). In the background,
+	 * gzip input is inflated on the conversion thread instead. */
+	spill_init(&sp, e->spill_dir, e->spill_chunk);
 #ifdef SIPSNOOP_HAVE_ZLIB
-	if (e->background) {
-		src = source_open_lazy(path, err);
-	} else {
-		spill_init(&sp, e->spill_dir, e->spill_chunk);
-		src = source_open_spill(path, &sp, err);
-		spill_free(&sp);
-	}
+	src = e->background ? source_open_lazy(path, &sp, err) :
+			      source_open_spill(path, &sp, err);
 #else
-	(void)sp;
-	src = source_open(path, err);
+	src = source_open_spill(path, &sp, err);
 #endif
+	spill_free(&sp);
 	if (src == NULL)
 		return -1;
 	n = engine_add_source(e, src, format, err);

@@ -112,31 +112,36 @@ source_map_remove(const struct source *src)
 	}
 }
 
-/* Reads fd to its end into a new buffer; returns 0 or -1 with errno set. */
+/* Reads fd (a pipe, or a file that cannot be mapped) to its end into a
+ * new buffer, which moves to sp's temporary file as it grows when sp is
+ * not NULL (*mapped is then 1; *note says why when it could not). Returns
+ * 0, or -1 with *err (without the name). */
 static int
-source_read_all(int fd, char **out, size_t *outlen)
+source_read_all(int fd, struct spill *sp, char **out, size_t *outlen,
+		int *mapped, char **note, char **err)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct strbuf sb;
 	ssize_t n;
 
+	strbuf_init(&sb);
 	for (;;) {
-		if (cap - len < 65536)
-			buf = xgrow(buf, &cap, len + 65536, 1);
-		n = read(fd, buf + len, cap - len);
+		if (sb.cap - sb.len < 65536)
+			sb.buf = xgrow(sb.buf, &sb.cap, sb.len + 65536, 1);
+		n = read(fd, sb.buf + sb.len, sb.cap - sb.len);
 		if (n == 0)
 			break;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			free(buf);
+			*err = xstrdup(strerror(errno));
+			strbuf_free(&sb);
+			spill_discard(sp);
 			return -1;
 		}
-		len += (size_t)n;
+		sb.len += (size_t)n;
+		spill_maybe(sp, &sb);
 	}
-	*out = buf;
-	*outlen = len;
-	return 0;
+	return spill_finish(sp, &sb, out, outlen, mapped, note, err);
 }
 
 void
@@ -343,6 +348,16 @@ source_inflate(struct source *src, struct spill *sp, char **err)
 	src->len = len;
 	src->mapped = mapped;	/* a temporary file's, not registered */
 	src->inflated = 1;
+	if (src->note != NULL && note != NULL) {
+		/* Both the reading (spill.h) and the gzip data had one. */
+		char *both = xasprintf("%s; %s", src->note, note);
+
+		free(note);
+		note = both;
+	} else if (note == NULL) {
+		note = src->note;
+		src->note = NULL;
+	}
 	free(src->note);
 	src->note = note;
 #else
@@ -385,10 +400,10 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 	struct source *src;
 	struct stat st;
 	const char *name;
-	char *buf;
+	char *buf, *note = NULL, *msg = NULL;
 	size_t len;
 	void *map;
-	int fd, saved;
+	int fd, saved, mapped;
 
 	*err = NULL;
 	if (strcmp(path, "-") == 0) {
@@ -438,14 +453,16 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
-	if (source_read_all(fd, &buf, &len) == -1) {
-		saved = errno;
-		*err = xasprintf("%s: %s", name, strerror(saved));
+	if (source_read_all(fd, sp, &buf, &len, &mapped, &note, &msg) == -1) {
+		*err = xasprintf("%s: %s", name, msg);
+		free(msg);
 		source_free(src);
 		goto fail;
 	}
 	src->data = buf;
 	src->len = len;
+	src->mapped = mapped;	/* a temporary file's, not registered */
+	src->note = note;
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return lazy ? source_lazy(src) : source_opened(src, name, sp, err);
@@ -463,9 +480,9 @@ source_open(const char *path, char **err)
 }
 
 struct source *
-source_open_lazy(const char *path, char **err)
+source_open_lazy(const char *path, struct spill *sp, char **err)
 {
-	return source_open1(path, 1, NULL, err);
+	return source_open1(path, 1, sp, err);
 }
 
 struct source *

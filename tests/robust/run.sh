@@ -448,9 +448,10 @@ trunc_case
 
 # --- converted output larger than the spill chunk -------------------------
 # What a .gz log inflates to (and what a capture converts to) moves to an
-# unlinked file in $TMPDIR once past 8 MiB: the same counts as the plain
-# log, nothing left in $TMPDIR; a $TMPDIR that cannot take it keeps the
-# output in memory, with a warning naming it, and still the same counts.
+# unlinked file in $TMPDIR once past 8 MiB, and so does a log read from a
+# pipe: the same counts as the plain log, nothing left in $TMPDIR; a
+# $TMPDIR that cannot take it keeps the output in memory, with a warning
+# naming it, and still the same counts.
 spill_case() {
 	i=0
 	: >"$T/big.log"
@@ -481,6 +482,24 @@ spill_case() {
 	else
 		fail "spill/no-tmpdir" "exit $rc, '$got' vs '$want', stderr: $(head -c 300 "$T/err")"
 	fi
+	# Standard input (a pipe, read to its end) spills the same way.
+	for tmp in "$T/tmpd" "$T/missing"; do
+		cat "$T/big.log" | timeout -k 5 120 env TMPDIR="$tmp" \
+			$SIPSNOOP --stats - >"$T/out" 2>"$T/err"
+		rc=$?
+		why=$(sane) || { fail "spill/stdin" "$why"; return; }
+		got=$(grep '^messages' "$T/out")
+		case $tmp in
+		*/tmpd)	[ ! -s "$T/err" ] && [ -z "$(ls -A "$T/tmpd")" ] ;;
+		*)	grep -q -- "-: cannot create a temporary file in $tmp" "$T/err" ;;
+		esac
+		ok=$?
+		if [ "$rc" = 0 ] && [ "$got" = "$want" ] && [ "$ok" = 0 ]; then
+			pass "spill/stdin" "TMPDIR=$tmp: $(head -c 120 "$T/err")"
+		else
+			fail "spill/stdin" "TMPDIR=$tmp: exit $rc, '$got' vs '$want', stderr: $(head -c 300 "$T/err")"
+		fi
+	done
 	inputs_intact "spill"
 	rm -rf "$T/big.log" "$T/big.log.gz" "$T/tmpd"
 	snap

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "source.h"
+#include "spill.h"
 #include "util.h"
 
 static char tmpdir[64];
@@ -168,16 +169,22 @@ feed(const char *path, int fd, size_t n)
 }
 
 static void
-check_pattern(const struct source *src, size_t n)
+check_pattern_in(const struct source *src, size_t n, int mapped)
 {
 	size_t i;
 
 	ck_assert_uint_eq(src->len, n);
-	ck_assert_int_eq(src->mapped, 0);
+	ck_assert_int_eq(src->mapped, mapped);
 	for (i = 0; i < n; i++) {
 		if (src->data[i] != (char)('a' + i % 26))
 			ck_abort_msg("byte %zu differs", i);
 	}
+}
+
+static void
+check_pattern(const struct source *src, size_t n)
+{
+	check_pattern_in(src, n, 0);
 }
 
 START_TEST(test_fifo)
@@ -197,6 +204,36 @@ START_TEST(test_fifo)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	source_free(src);
+	free(path);
+}
+END_TEST
+
+/* A pipe read through a spill (engine_set_spill) ends mapped from its
+ * temporary file, with the same bytes; one too short for a chunk stays on
+ * the heap. */
+START_TEST(test_fifo_spill)
+{
+	char *path = xasprintf("%s/fifo", tmpdir), *err = NULL;
+	struct source *src;
+	struct spill sp;
+	pid_t pid;
+	int status, big;
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	for (big = 1; big >= 0; big--) {
+		size_t n = big ? 300000 : 1000;
+
+		spill_init(&sp, tmpdir, 4096);
+		pid = feed(path, -1, n);
+		src = source_open_spill(path, &sp, &err);
+		spill_free(&sp);
+		ck_assert_ptr_nonnull(src);
+		ck_assert_ptr_null(src->note);
+		check_pattern_in(src, n, big);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		source_free(src);
+	}
 	free(path);
 }
 END_TEST
@@ -297,6 +334,7 @@ source_suite(void)
 	tcase_add_test(tc, test_directory_refused);
 	tcase_add_test(tc, test_unreadable_file);
 	tcase_add_test(tc, test_fifo);
+	tcase_add_test(tc, test_fifo_spill);
 	tcase_add_test(tc, test_stdin_pipe);
 	tcase_add_test(tc, test_from_mem_copies);
 	tcase_add_test(tc, test_device_refused);
