@@ -168,8 +168,9 @@ engine_rfmt(const struct engine_file *f)
 	return f->canon ? &rd_canon_format : f->fmt;
 }
 
-/* Replaces file f's bytes by data[0..len), a heap buffer it takes over;
- * the name is kept. */
+/* Replaces file f's bytes by data[0..len), which it takes over: a heap
+ * buffer, or with mapped a mapping of a temporary file (spill.h); the
+ * name is kept. */
 static void
 engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated,
 		   int mapped)

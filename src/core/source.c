@@ -151,6 +151,24 @@ source_set_inflate_limit(size_t max)
 }
 
 #ifdef SIPSNOOP_HAVE_ZLIB
+/* Adds note more (taken over; NULL for none) to *note: "a; b". */
+static void
+source_note_add(char **note, char *more)
+{
+	char *both;
+
+	if (more == NULL)
+		return;
+	if (*note == NULL) {
+		*note = more;
+		return;
+	}
+	both = xasprintf("%s; %s", *note, more);
+	free(*note);
+	free(more);
+	*note = both;
+}
+
 static size_t
 source_inflate_limit(void)
 {
@@ -290,7 +308,7 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, struct spill *sp,
     size_t *progress)
 {
 	struct strbuf sb;
-	char *snote = NULL, *both;
+	char *snote = NULL;
 
 	*mapped = 0;
 	strbuf_init(&sb);
@@ -300,14 +318,7 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, struct spill *sp,
 		spill_discard(sp);
 		return -1;
 	}
-	if (snote != NULL) {
-		both = *note == NULL ? snote : xasprintf("%s; %s", *note, snote);
-		if (both != snote) {
-			free(*note);
-			free(snote);
-		}
-		*note = both;
-	}
+	source_note_add(note, snote);
 	return 0;
 }
 #endif
@@ -348,18 +359,8 @@ source_inflate(struct source *src, struct spill *sp, char **err)
 	src->len = len;
 	src->mapped = mapped;	/* a temporary file's, not registered */
 	src->inflated = 1;
-	if (src->note != NULL && note != NULL) {
-		/* Both the reading (spill.h) and the gzip data had one. */
-		char *both = xasprintf("%s; %s", src->note, note);
-
-		free(note);
-		note = both;
-	} else if (note == NULL) {
-		note = src->note;
-		src->note = NULL;
-	}
-	free(src->note);
-	src->note = note;
+	/* The reading (spill.h) may have had one too. */
+	source_note_add(&src->note, note);
 #else
 	(void)sp;
 	free(src->note);
