@@ -46,6 +46,11 @@ struct view {
 	size_t search_start; /* where the search started (wraps to it) */
 	size_t search_left;  /* entries still to look at */
 	enum view_search_state search_state;
+	/* The list changed since the search started (ids_gen moved on), or
+	 * none started: view_search_extend starts again. */
+	unsigned ids_gen;    /* bumped whenever ids changes */
+	unsigned search_gen; /* ids_gen when the search started */
+	int search_valid;    /* search_pos and search_left mean something */
 
 	/* A filter over a large index is applied in steps (view_filter_step)
 	 * so that the viewer goes on answering keys: first the messages from

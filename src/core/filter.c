@@ -1181,8 +1181,10 @@ bind_ids(struct node *n, const struct engine *e)
 {
 	const struct intern *t = engine_strings(e);
 	uint32_t count = intern_count(t), i;
-	size_t len, old, nw;
+	size_t len, old, nw, nu = 0;
 	const char *s;
+	const uint32_t *u = NULL;
+	int uri = n->field == F_USER || n->field == F_FROM || n->field == F_TO;
 
 	if (n->field == F_CALLID && memchr(n->val, '*', n->vlen) == NULL) {
 		/* Exact Call-ID: one lookup, no scan. */
@@ -1191,7 +1193,11 @@ bind_ids(struct node *n, const struct engine *e)
 			n->ids.single = intern_lookup(t, n->val, n->vlen);
 		return;
 	}
-	if (count <= n->ids.nbits)
+	if (uri)
+		u = engine_uri_strings(e, &nu);
+	/* A string already in the table may become a URI later (first seen
+	 * as a Call-ID, say): the URI list grows without the table. */
+	if (count <= n->ids.nbits && (!uri || nu <= n->ids.nuris))
 		return;
 	old = (n->ids.nbits + 63) / 64;
 	nw = (count + 63) / 64;
@@ -1199,11 +1205,10 @@ bind_ids(struct node *n, const struct engine *e)
 		n->ids.bits = xrealloc(n->ids.bits, nw * sizeof *n->ids.bits);
 		memset(n->ids.bits + old, 0, (nw - old) * sizeof *n->ids.bits);
 	}
-	if (n->field == F_USER || n->field == F_FROM || n->field == F_TO) {
+	if (uri) {
 		/* Only strings used as URIs can match: a few percent of the
 		 * table, which holds every Call-ID and endpoint too. */
-		size_t nu, k;
-		const uint32_t *u = engine_uri_strings(e, &nu);
+		size_t k;
 
 		for (k = n->ids.nuris; k < nu; k++) {
 			s = intern_str(t, u[k], &len);

@@ -316,6 +316,8 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, struct spill *sp,
 	    spill_finish(sp, &sb, out, outlen, mapped, &snote, err) < 0) {
 		strbuf_free(&sb);
 		spill_discard(sp);
+		free(*note);	/* the error is what counts */
+		*note = NULL;
 		return -1;
 	}
 	source_note_add(note, snote);

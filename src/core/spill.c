@@ -180,7 +180,10 @@ spill_finish(struct spill *s, struct strbuf *buf, char **data, size_t *len,
 		    "converted output kept in memory", strerror(errno)));
 	}
 	rc = spill_gather(s, buf, data, len, err);
-	*note = s->err;
+	if (rc == 0)
+		*note = s->err;	/* the error says it all otherwise */
+	else
+		free(s->err);
 	s->err = NULL;
 done:
 	close(s->fd);

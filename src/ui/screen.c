@@ -222,6 +222,12 @@ screen_draw(struct screen *s, struct grid *g)
 {
 	int i;
 
+	/* A filter in steps that indexing finished at once (view_update)
+	 * still says how many messages it found. */
+	if (s->filtered_fmt != NULL && !s->v->filtering) {
+		screen_message(s, 0, s->filtered_fmt, s->v->nids);
+		s->filtered_fmt = NULL;
+	}
 	layout_compute(&s->lay, g->w, g->h, s->mode, s->maximised);
 	if (s->lay.too_small) {
 		screen_too_small(s, g);
@@ -521,6 +527,8 @@ screen_prompt_key(struct screen *s, uint32_t key)
 		 * is; anything else searches again from where / was
 		 * pressed. */
 		if (s->search_typing && view_search_extend(s->v, p->buf) == 0) {
+			/* Where / was pressed, unless it finds something. */
+			view_select(s->v, (long)s->search_origin);
 			if (s->v->search_state == VSEARCH_IDLE &&
 			    s->v->search_left == 0) {
 				screen_message(s, 1, "no match");
@@ -599,6 +607,9 @@ screen_key(struct screen *s, uint32_t key)
 	if (a == ACT_NONE)
 		return RE_NONE;
 	s->status[0] = '\0';
+	/* The first and last message are those of the whole list. */
+	if (a == ACT_HOME || a == ACT_END)
+		view_filter_finish(v);
 	/* Esc first stops a running search. */
 	if (a == ACT_BACK && v->search_state == VSEARCH_RUNNING) {
 		view_search_cancel(v);

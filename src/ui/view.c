@@ -96,6 +96,7 @@ view_refilter(struct view *v, uint32_t keep_id)
 	v->sel = 0;
 	v->filtering = 0;
 	v->npre = 0;
+	v->ids_gen++;
 	if (v->filter_step > 0 && count > v->filter_step && l->f != NULL) {
 		v->filtering = 1;
 		v->fstart = keep_id < count ? keep_id : 0;
@@ -124,6 +125,7 @@ view_filter_step(struct view *v, size_t budget)
 		budget -= to - v->scanned;
 		view_scan(v, v->scanned, to);
 		v->scanned = to;
+		v->ids_gen++;
 	}
 	if (v->scanned >= count && v->fpos < v->fstart && budget > 0) {
 		to = v->fstart - v->fpos > budget ? v->fpos + (uint32_t)budget :
@@ -137,6 +139,7 @@ view_filter_step(struct view *v, size_t budget)
 	/* Join: what came before goes in front. The selection moves with
 	 * its message; when the first part found nothing, it lands on the
 	 * last match before, as lower_bound would. */
+	v->ids_gen++;
 	if (v->npre > 0) {
 		v->ids = xgrow(v->ids, &v->capids, v->nids + v->npre,
 			       sizeof *v->ids);
@@ -257,6 +260,8 @@ view_update(struct view *v)
 	 * catches those. */
 	view_scan(v, v->scanned, count);
 	v->scanned = count;
+	if (v->nids != before)
+		v->ids_gen++;
 	return v->nids != before;
 }
 
@@ -487,6 +492,7 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	}
 	v->search_dir = dir >= 0 ? 1 : -1;
 	v->search_state = VSEARCH_IDLE;
+	v->search_valid = 0;
 	if (v->search == NULL || v->nids == 0)
 		return;
 	if (from_current)
@@ -498,6 +504,8 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	v->search_start = v->search_pos;
 	v->search_left = v->nids;
 	v->search_state = VSEARCH_RUNNING;
+	v->search_valid = 1;
+	v->search_gen = v->ids_gen;
 }
 
 int
@@ -505,7 +513,10 @@ view_search_extend(struct view *v, const char *text)
 {
 	size_t n;
 
-	if (v->search == NULL || text == NULL)
+	/* Only over the list the search walked: one that grew or was
+	 * filtered again since holds messages it never looked at. */
+	if (v->search == NULL || text == NULL || !v->search_valid ||
+	    v->search_gen != v->ids_gen || v->nids == 0)
 		return -1;
 	n = strlen(v->search);
 	if (strlen(text) <= n || strncmp(text, v->search, n) != 0)

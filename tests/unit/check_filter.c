@@ -685,7 +685,7 @@ START_TEST(test_uri_strings)
 		"MESSAGE sip:bob@example.com SIP/2.0\n"
 		"From: \"Zoe\" <sip:zoe@example.com>;tag=2\n"
 		"To: <sip:bob@example.com>\n"
-		"Call-ID: u-2\n"
+		"Call-ID: sip:zoe@example.com\n"
 		"CSeq: 1 MESSAGE\n"
 		"Content-Length: 0\n\n";
 	struct engine *e = load_trace("u.txt", t, sizeof t - 1, NULL);
@@ -715,9 +715,38 @@ START_TEST(test_uri_strings)
 	SEL(e, "user:zoe", "1");
 	SEL(e, "from:zoe", "1");
 	SEL(e, "to:zoe", "");
-	SEL(e, "callid:sip:zoe@example.com", "0");
+	SEL(e, "callid:sip:zoe@example.com", "0,1");
 	SEL(e, "user:bob", "0,1");
 	engine_free(e);
+
+	/* Bound after the first message: the second adds no string to the
+	 * table, only a URI to the list, and must still be found. */
+	{
+		struct filter *f;
+		uint32_t *ids;
+		char *err = NULL;
+		int col;
+		size_t before;
+
+		e = engine_new();
+		ck_assert_int_eq(engine_add_mem(e, "u2.txt", t, sizeof t - 1,
+						"sngrep", &err), 0);
+		f = filter_compile("from:zoe", &err, &col);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(engine_step(e, 1), 1);
+		ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+		ck_assert_uint_eq(filter_select(f, e, 0, 1, &ids), 0);
+		free(ids);
+		before = intern_count(engine_strings(e));
+		while (engine_step(e, 1))
+			;
+		ck_assert_uint_eq(intern_count(engine_strings(e)), before);
+		ck_assert_uint_eq(filter_select(f, e, 0, 2, &ids), 1);
+		ck_assert_uint_eq(ids[0], 1);
+		free(ids);
+		filter_free(f);
+		engine_free(e);
+	}
 }
 END_TEST
 

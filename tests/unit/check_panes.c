@@ -461,9 +461,10 @@ START_TEST(test_search_cancel)
 }
 END_TEST
 
-/* The sample log (40 messages) in a view of its own. */
+/* The sample log (40 messages) in a view of its own, with its first n
+ * records indexed (0: all of them). */
 static struct view *
-sample_view(struct engine **ep, size_t step)
+sample_view(struct engine **ep, size_t n, size_t step)
 {
 	struct engine *e = engine_new();
 	struct view *v;
@@ -473,7 +474,10 @@ sample_view(struct engine **ep, size_t step)
 	engine_set_rules(e, rules);
 	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
 			 0);
-	engine_run(e);
+	if (n == 0)
+		engine_run(e);
+	else
+		ck_assert_int_eq(engine_step(e, n), 1);
 	v = view_new(e, rules, NULL, &err, &col);
 	ck_assert_ptr_nonnull(v);
 	v->filter_step = step;
@@ -493,7 +497,7 @@ START_TEST(test_filter_steps)
 		"/SIP\\/2\\.0 [12]/",
 	};
 	struct engine *ea, *eb;
-	struct view *a = sample_view(&ea, 0), *b = sample_view(&eb, 3);
+	struct view *a = sample_view(&ea, 0, 0), *b = sample_view(&eb, 0, 3);
 	size_t i, k, j, n = a->nids, steps;
 	char *err = NULL;
 	int col;
@@ -574,7 +578,7 @@ END_TEST
 START_TEST(test_filter_steps_screen)
 {
 	struct engine *e;
-	struct view *v = sample_view(&e, 4);
+	struct view *v = sample_view(&e, 0, 4);
 	struct screen *s = screen_new(e, v, 1);
 	struct grid *g = grid_new(100, 30);
 	struct strbuf sb;
@@ -619,7 +623,7 @@ END_TEST
 START_TEST(test_search_extend)
 {
 	struct engine *ea, *eb;
-	struct view *a = sample_view(&ea, 0), *b = sample_view(&eb, 0);
+	struct view *a = sample_view(&ea, 0, 0), *b = sample_view(&eb, 0, 0);
 	struct screen *s = screen_new(eb, b, 1);
 	static const char *const words[] = { "WWW-Authenticate: NTLM",
 					     "Content-Length: 0x" };
@@ -653,6 +657,99 @@ START_TEST(test_search_extend)
 	view_free(b);
 	engine_free(ea);
 	engine_free(eb);
+}
+END_TEST
+
+/* A search typed further is not continued over a list that changed since
+ * it started: an empty one (no crash), one that grew while the prompt was
+ * open (the new messages are searched); and when the longer text matches
+ * nowhere, the selection goes back to where / was pressed. */
+START_TEST(test_search_extend_changed)
+{
+	struct engine *e;
+	struct view *v;
+	struct screen *s;
+	char *err = NULL;
+	int col;
+
+	/* Empty list: the earlier search's state must not be used. */
+	s = screen_new(eng, view, 1);
+	keys(s, "/REGISTER");
+	screen_key(s, KEYC_ENTER);
+	ck_assert_int_eq(view_push_filter(view, "method:NOSUCH", &err, &col), 0);
+	ck_assert_uint_eq(view->nids, 0);
+	keys(s, "/q");
+	keys(s, "z");
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	screen_key(s, KEYC_ESC);
+	screen_free(s);
+
+	/* Grown while typing. */
+	v = sample_view(&e, 20, 0);
+	s = screen_new(e, v, 1);
+	ck_assert_uint_lt(v->nids, 40);
+	keys(s, "/dusa");
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_uint_eq(v->sel, 0);
+	engine_run(e);
+	view_update(v);
+	ck_assert_uint_eq(v->nids, 40);
+	keys(s, "n");
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_msg(view_matches(v, view_sel_id(v)), "sel %zu", v->sel);
+	screen_key(s, KEYC_ESC);
+
+	/* No match any more: back to the origin. */
+	view_select(v, 2);
+	keys(s, "/Busy Here");
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_uint_ne(v->sel, 2);
+	keys(s, "x");
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_uint_eq(v->sel, 2);
+	ck_assert_ptr_nonnull(strstr(s->status, "no match"));
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
+/* Indexing that ends while a filter runs in steps finishes the filter at
+ * once (view_update); the count it found is still said. */
+START_TEST(test_filter_steps_indexing_ends)
+{
+	struct engine *e;
+	struct view *v = sample_view(&e, 30, 2);
+	struct screen *s = screen_new(e, v, 1);
+	struct grid *g = grid_new(100, 30);
+
+	keys(s, "fdir:in");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(v->filtering);
+	engine_run(e);
+	view_update(v);
+	ck_assert(!v->filtering);
+	screen_draw(s, g);
+	ck_assert_msg(strstr(s->status, "messages match") != NULL, "'%s'",
+		      s->status);
+	/* Home is the first message of the whole list, also mid-filter. */
+	screen_key(s, KEYC_ESC);
+	view_select(v, 30);
+	keys(s, "fdir:in");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(v->filtering);
+	screen_key(s, KEYC_HOME);
+	ck_assert(!v->filtering);
+	ck_assert_uint_eq(v->sel, 0);
+	grid_free(g);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
 }
 END_TEST
 
@@ -729,6 +826,8 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_steps);
 	tcase_add_test(tc, test_filter_steps_screen);
 	tcase_add_test(tc, test_search_extend);
+	tcase_add_test(tc, test_search_extend_changed);
+	tcase_add_test(tc, test_filter_steps_indexing_ends);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	suite_add_tcase(s, tc);
