@@ -356,7 +356,9 @@ pane_flow_action(struct pane *p, enum action a)
 			to = 0;
 		if (to >= n)
 			to = n - 1;
-		/* A row the filter hides cannot be selected: skip it. */
+		/* A row the filter hides cannot be selected: skip it (the
+		 * whole filter decides, also one applied in steps). */
+		view_filter_finish(v);
 		while (to >= 0 && to < n &&
 		       view_find(v, pf->fl->rows[to].id) < 0)
 			to += to < cur ? -1 : 1;
@@ -383,6 +385,7 @@ pane_flow_click(struct pane *p, int x, int y)
 	row = pf->top_row + (y - 1 - pf->hdr) / 2;
 	if (row < 0 || (size_t)row >= pf->fl->nrows)
 		return RE_HANDLED;
+	view_filter_finish(p->v);
 	if (view_find(p->v, pf->fl->rows[row].id) < 0)
 		return RE_HANDLED;
 	view_select_id(p->v, pf->fl->rows[row].id);

@@ -720,7 +720,8 @@ START_TEST(test_search_extend_changed)
 END_TEST
 
 /* Indexing that ends while a filter runs in steps finishes the filter at
- * once (view_update); the count it found is still said. */
+ * once (view_update); the count it found is still said. Home, and moving
+ * in the flow pane, also finish it first. */
 START_TEST(test_filter_steps_indexing_ends)
 {
 	struct engine *e;
@@ -746,6 +747,18 @@ START_TEST(test_filter_steps_indexing_ends)
 	screen_key(s, KEYC_HOME);
 	ck_assert(!v->filtering);
 	ck_assert_uint_eq(v->sel, 0);
+	/* So does the flow pane: the dialog's earlier messages are the
+	 * whole filter's. */
+	screen_key(s, KEYC_ESC);
+	view_select(v, 34);
+	keys(s, "fdir:in");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(v->filtering);
+	s->focus = LP_FLOW;
+	screen_draw(s, g);
+	ck_assert(v->filtering);
+	screen_key(s, KEYC_UP);
+	ck_assert(!v->filtering);
 	grid_free(g);
 	screen_free(s);
 	view_free(v);
