@@ -113,6 +113,10 @@ fuzz_engine(const char *d, size_t n, const char *format)
 	uint32_t dlg;
 
 	engine_set_rules(e, fuzz_rules);
+	/* Half the inputs convert (captures and the formats converted whole)
+	 * through a temporary file in small runs (spill.h). */
+	if (n % 2 == 1)
+		engine_set_spill(e, "/tmp", 64);
 	if (engine_add_mem(e, "fuzz", d, n, format, &err) < 0) {
 		FUZZ_CHECK(err != NULL);
 		free(err);
