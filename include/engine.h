@@ -30,10 +30,17 @@ struct engine_file {
 	 * and a reader would scan all of it for every message). */
 	size_t shrank_to;
 	int64_t offset;		/* microseconds added to its times (--offset) */
-	/* Follow mode: the file is read into a heap buffer that grows. */
+	/* Follow mode: the file is read into a heap buffer that grows (or,
+	 * past engine_set_follow_copy, followed where it is mapped). */
 	int follow_fd;		/* -1 when not followed */
 	uint64_t follow_dev, follow_ino;
 	size_t follow_cap;	/* bytes allocated for src->data */
+	/* Too large to copy (engine_set_follow_copy): followed in place, the
+	 * mapping growing with the file; its last bytes read are kept to
+	 * tell a rewrite. */
+	int follow_mapped;
+	char follow_end[64];
+	size_t follow_nend;
 	int follow_ended;	/* replaced or truncated: a newer entry reads on */
 	int follow_tried;	/* engine_follow_files() looked at it */
 	size_t dropped;		/* mapped bytes before this given back (pages) */
@@ -85,6 +92,11 @@ void engine_set_spill(struct engine *e, const char *dir, size_t chunk);
  * standard input or transformed formats (captures, gzip), which are read
  * once. */
 void engine_follow(struct engine *e, int on);
+/* Followed files up to max bytes (1 GiB by default) are copied to the heap
+ * so that their text survives the writer truncating them in place; larger
+ * ones are followed where they are mapped (their earlier text is lost if
+ * they are truncated in place; rotation by renaming keeps it). */
+void engine_set_follow_copy(struct engine *e, size_t max);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have
  * done when it was added. */

@@ -63,6 +63,10 @@ struct source *source_from_mem(const char *name, const char *data, size_t len);
  * half the physical memory, whichever is less. Beyond it source_open
  * fails ("decompresses to more than ..."). max 0 restores the default. */
 void source_set_inflate_limit(size_t max);
+/* A mapped file that grew (followed in place): maps newlen bytes of it,
+ * maybe at another address (src->data changes). 0, or -1 with errno
+ * (nothing changed). */
+int source_remap(struct source *src, size_t newlen);
 void source_free(struct source *src);
 
 #endif

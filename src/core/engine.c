@@ -33,6 +33,9 @@
 #define ENGINE_PAR_RING 3
 /* Records indexed between two ratings of the dialogs that grew. */
 #define ENGINE_RATE_EVERY 16384
+/* A followed file up to this size is copied to the heap (its text then
+ * survives the writer truncating it); a larger one is followed in place. */
+#define ENGINE_FOLLOW_COPY_MAX ((size_t)1 << 30)
 /* Converted output moves to a temporary file in runs of this size. */
 #define ENGINE_SPILL_CHUNK (8u << 20)
 
@@ -61,6 +64,7 @@ struct engine {
 	size_t capuri_words;
 	char *spill_dir;		/* engine_set_spill(), or NULL */
 	size_t spill_chunk;
+	size_t follow_copy_max;		/* engine_set_follow_copy() */
 };
 
 /* A conversion running on its own thread (engine_set_background). */
@@ -93,6 +97,7 @@ engine_new(void)
 	e->strs = intern_new();
 	e->par_min = ENGINE_PAR_MIN;
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
+	e->follow_copy_max = ENGINE_FOLLOW_COPY_MAX;
 	return e;
 }
 
@@ -148,6 +153,12 @@ engine_set_spill(struct engine *e, const char *dir, size_t chunk)
 	free(e->spill_dir);
 	e->spill_dir = dir != NULL ? xstrdup(dir) : NULL;
 	e->spill_chunk = chunk > 0 ? chunk : ENGINE_SPILL_CHUNK;
+}
+
+void
+engine_set_follow_copy(struct engine *e, size_t max)
+{
+	e->follow_copy_max = max;
 }
 
 void
@@ -491,6 +502,20 @@ engine_warn(struct engine *e, size_t fileno, uint32_t line, char *msg)
 	e->nwarns++;
 }
 
+/* Keeps the last bytes read of a file followed in place: the file is the
+ * only copy, so a rewrite is told by comparing them (a copy has them). */
+static void
+engine_follow_mark_end(struct engine_file *f)
+{
+	size_t n = f->src->len < sizeof f->follow_end ? f->src->len :
+							 sizeof f->follow_end;
+
+	if (!f->follow_mapped)
+		return;
+	memcpy(f->follow_end, f->src->data + f->src->len - n, n);
+	f->follow_nend = n;
+}
+
 /* Moves a file's bytes to a heap buffer and keeps a descriptor to read
  * what is appended. A mapping cannot grow, and a copy survives the writer
  * truncating the file. */
@@ -525,10 +550,17 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_warn(e, fileno, 0, xstrdup("not a regular file: not followed"));
 		return;
 	}
-	f->follow_cap = f->src->len + 65536;
-	copy = xmalloc(f->follow_cap);
-	memcpy(copy, f->src->data, f->src->len);
-	engine_replace_src(f, copy, f->src->len, 0, 0);
+	if (f->src->mapped && f->src->len > e->follow_copy_max) {
+		/* Too large to copy: followed where it is mapped, which
+		 * grows with it (engine_follow_read). */
+		f->follow_mapped = 1;
+	} else {
+		f->follow_cap = f->src->len + 65536;
+		copy = xmalloc(f->follow_cap);
+		memcpy(copy, f->src->data, f->src->len);
+		engine_replace_src(f, copy, f->src->len, 0, 0);
+	}
+	engine_follow_mark_end(f);
 	f->follow_fd = fd;
 	f->follow_dev = (uint64_t)st.st_dev;
 	f->follow_ino = (uint64_t)st.st_ino;
@@ -598,6 +630,21 @@ engine_follow_read(struct engine_file *f)
 	char *buf = (char *)f->src->data;
 	int grew = 0;
 	ssize_t n;
+	struct stat st;
+
+	if (f->follow_mapped) {
+		if (fstat(f->follow_fd, &st) < 0 ||
+		    (uintmax_t)st.st_size <= (uintmax_t)f->src->len ||
+		    (uintmax_t)st.st_size > (uintmax_t)SIZE_MAX ||
+		    source_remap(f->src, (size_t)st.st_size) < 0)
+			return 0;
+		if (f->rd != NULL) {
+			f->rd->data = f->src->data;
+			f->rd->len = f->src->len;
+		}
+		engine_follow_mark_end(f);
+		return 1;
+	}
 
 	for (;;) {
 		if (f->follow_cap - f->src->len < 65536) {
@@ -631,6 +678,8 @@ engine_follow_rewritten(const struct engine_file *f)
 		return 0;
 	if (pread(f->follow_fd, tail, n, at) != (ssize_t)n)
 		return 1;
+	if (f->follow_mapped)	/* the mapping shows what is there now */
+		return n != f->follow_nend || memcmp(tail, f->follow_end, n) != 0;
 	return memcmp(tail, f->src->data + at, n) != 0;
 }
 

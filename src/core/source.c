@@ -112,6 +112,30 @@ source_map_remove(const struct source *src)
 	}
 }
 
+int
+source_remap(struct source *src, size_t newlen)
+{
+	void *p;
+	size_t i;
+
+	if (!src->mapped || newlen <= src->len)
+		return -1;
+	p = mremap((void *)(uintptr_t)src->data, src->len, newlen,
+	    MREMAP_MAYMOVE);
+	if (p == MAP_FAILED)
+		return -1;
+	/* The guard must know where it is now. */
+	for (i = 0; i < source_nmaps; i++) {
+		if (source_maps[i].src == src) {
+			source_maps[i].p = p;
+			source_maps[i].n = newlen;
+		}
+	}
+	src->data = p;
+	src->len = newlen;
+	return 0;
+}
+
 /* Reads fd (a pipe, or a file that cannot be mapped) to its end into a
  * new buffer, which moves to sp's temporary file as it grows when sp is
  * not NULL (*mapped is then 1; *note says why when it could not). Returns

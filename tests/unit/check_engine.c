@@ -1,6 +1,7 @@
 /* Unit tests for engine: indexing in steps, re-reading one message, the
  * time-ordered merge of several inputs, refusing what is not SIP. */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,8 +224,11 @@ append(const char *path, const char *text, const char *mode)
 }
 
 /* tail -f: appended records appear, a record still being written waits,
- * a truncated and a replaced (rotated) file are read again. */
-START_TEST(test_follow)
+ * a truncated and a replaced (rotated) file are read again. Files are
+ * copied to the heap (mapped 0) or, too large for that, followed where
+ * they are mapped (mapped 1): the same messages either way. */
+static void
+follow_scenario(int mapped)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[128];
 	char buf[1024], *err = NULL, *half;
@@ -232,6 +236,7 @@ START_TEST(test_follow)
 	size_t n, i;
 	int found = 0;
 
+	engine_set_follow_copy(e, mapped ? 0 : SIZE_MAX);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/live.txt", dir);
 	snprintf(moved, sizeof moved, "%s/live.txt.1", dir);
@@ -239,6 +244,8 @@ START_TEST(test_follow)
 				"f1", "REGISTER sip:example.com SIP/2.0"), "w");
 	engine_follow(e, 1);
 	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	ck_assert_int_eq(engine_file(e, 0)->follow_mapped, mapped);
+	ck_assert_int_eq(engine_file(e, 0)->src->mapped, mapped);
 	engine_run(e);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
 	ck_assert_int_eq(engine_poll(e), 0);
@@ -298,12 +305,25 @@ START_TEST(test_follow)
 			found |= 2;
 	}
 	ck_assert_int_eq(found, 3);
-	/* Old messages are still readable after the file changed. */
+	/* Old messages are still readable after the file changed (renamed
+	 * away: the mapping of a followed file keeps it too). */
 	ck_assert(span_istarts(engine_record_text(e, 0), "2024/01/02 10:00:01"));
+	ck_assert(span_istarts(engine_record_text(e, 2), "2024/01/02 10:00:03"));
 	engine_free(e);
 	unlink(path);
 	unlink(moved);
 	rmdir(dir);
+}
+
+START_TEST(test_follow)
+{
+	follow_scenario(0);
+}
+END_TEST
+
+START_TEST(test_follow_mapped)
+{
+	follow_scenario(1);
 }
 END_TEST
 
@@ -349,6 +369,7 @@ main(void)
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_follow);
+	tcase_add_test(tc, test_follow_mapped);
 	tcase_add_test(tc, test_follow_later);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
