@@ -210,7 +210,7 @@ rd_pcap_endpoint(char *out, size_t outsz, const struct rd_pcap_addr *a,
 		snprintf(out, outsz, "%s:%u", ip, port);
 }
 
-/* Appends one message to the scratch buffer; rec holds start, hdrs, body
+/* Appends one message to the output; rec holds start, hdrs, body
  * and flags. A truncated message is warned about here because the reader
  * does not warn for canonical records. */
 static void
