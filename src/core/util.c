@@ -258,21 +258,6 @@ span_istarts(struct span a, const char *prefix)
 	return a.n >= n && mem_ieq(a.p, prefix, n);
 }
 
-/* Whether p[0..n) equals needle[0..n) ignoring ASCII case. */
-static int
-mem_ieq_ascii(const char *p, const char *needle, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] != needle[i] &&
-		    tolower((unsigned char)p[i]) !=
-		    tolower((unsigned char)needle[i]))
-			return 0;
-	}
-	return 1;
-}
-
 long
 span_ifind(struct span hay, const char *needle, size_t nlen)
 {
@@ -313,7 +298,7 @@ span_ifind(struct span hay, const char *needle, size_t nlen)
 
 				if (at > last)
 					return -1;
-				if (mem_ieq_ascii(hay.p + at, needle, nlen))
+				if (mem_ieq(hay.p + at, needle, nlen))
 					return (long)at;
 				m &= m - 1;
 			}
@@ -322,7 +307,7 @@ span_ifind(struct span hay, const char *needle, size_t nlen)
 #endif
 	for (; i <= last; i++) {
 		if (tolower((unsigned char)hay.p[i]) == a &&
-		    mem_ieq_ascii(hay.p + i, needle, nlen))
+		    mem_ieq(hay.p + i, needle, nlen))
 			return (long)i;
 	}
 	return -1;
