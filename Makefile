@@ -36,9 +36,14 @@ endif
 # Optional libraries found by configure: packet captures (libpcap) and gzip
 # input (zlib). The core needs them wherever it is linked; the fragments
 # under tests/ link it with $(PCRE2_LIBS), so they ride along on that.
+# libpcap itself is not linked: rd_pcap.c loads it by the name configure
+# found when the first capture is read.
 ifeq ($(HAVE_PCAP),yes)
 BASE_CFLAGS += -DSIPSNOOP_HAVE_PCAP $(PCAP_CFLAGS)
-PCRE2_LIBS += $(PCAP_LIBS)
+ifneq ($(PCAP_SONAME),)
+BASE_CFLAGS += -DSIPSNOOP_PCAP_SONAME='"$(PCAP_SONAME)"'
+endif
+PCRE2_LIBS += $(DL_LIBS)
 endif
 ifeq ($(HAVE_ZLIB),yes)
 BASE_CFLAGS += -DSIPSNOOP_HAVE_ZLIB $(ZLIB_CFLAGS)

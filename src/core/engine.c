@@ -25,7 +25,7 @@
 /* How much of a file the probe looks at. */
 #define ENGINE_PROBE_BYTES (64 * 1024)
 /* Indexed pages of a mapped file are given back in runs of this size. */
-#define ENGINE_DROP_BYTES (1u << 20)
+#define ENGINE_DROP_BYTES (1u << 18)
 /* engine_run() reads files from this size on with a second thread. */
 #define ENGINE_PAR_MIN (16u << 20)
 /* Records per batch between the threads, and batches in flight. */

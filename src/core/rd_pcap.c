@@ -1,10 +1,15 @@
 /* rd_pcap: packet captures (pcap, pcapng) read through libpcap and turned
  * into canonical records: link layers, IPv4/IPv6 with fragment reassembly,
- * SIP over UDP, over TCP (stream reassembly per direction) and WebSocket. */
+ * SIP over UDP, over TCP (stream reassembly per direction) and WebSocket.
+ *
+ * libpcap is loaded when the first capture is read, not linked: with its
+ * own dependencies (D-Bus, systemd, libgcrypt on Debian) it would add about
+ * 1.3 MB to the memory of every run, captures or not. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,8 @@
 #include <strings.h>
 
 #ifdef SIPSNOOP_HAVE_PCAP
+#include <dlfcn.h>
+#include <pthread.h>
 #include <pcap/pcap.h>
 #endif
 
@@ -1387,9 +1394,71 @@ rd_pcap_finish(struct rd_pcap *st)
 	}
 }
 
+/* The libpcap functions used here, found in the library once loaded. */
+static struct rd_pcap_lib {
+	pcap_t *(*fopen_offline)(FILE *, char *);
+	int (*datalink)(pcap_t *);
+	const char *(*datalink_val_to_name)(int);
+	int (*next_ex)(pcap_t *, struct pcap_pkthdr **, const u_char **);
+	char *(*geterr)(pcap_t *);
+	void (*close)(pcap_t *);
+	char why[256];		/* why it could not be loaded, "" if it was */
+} rd_pcap_lib;
+static pthread_once_t rd_pcap_lib_once = PTHREAD_ONCE_INIT;
+
+/* The name configure found the library under (the one a program linked
+ * with -lpcap would load), then the names it has on common systems. */
+#ifndef SIPSNOOP_PCAP_SONAME
+#define SIPSNOOP_PCAP_SONAME "libpcap.so.1"
+#endif
+
+static void
+rd_pcap_lib_load(void)
+{
+	static const char *const names[] = {
+		SIPSNOOP_PCAP_SONAME, "libpcap.so.1", "libpcap.so.0.8",
+		"libpcap.so",
+	};
+	struct rd_pcap_lib *l = &rd_pcap_lib;
+	const char *e;
+	void *h = NULL;
+	size_t i;
+
+	for (i = 0; h == NULL && i < sizeof names / sizeof names[0]; i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		e = dlerror();
+		snprintf(l->why, sizeof l->why, "cannot load libpcap (%s): %s",
+		    SIPSNOOP_PCAP_SONAME, e != NULL ? e : "not found");
+		return;
+	}
+	/* POSIX gives dlsym a void *; these are the functions' own types. */
+#define RD_PCAP_SYM(field, name) do { \
+		void *sym_ = dlsym(h, name); \
+		memcpy(&l->field, &sym_, sizeof sym_); \
+	} while (0)
+	RD_PCAP_SYM(fopen_offline, "pcap_fopen_offline");
+	RD_PCAP_SYM(datalink, "pcap_datalink");
+	RD_PCAP_SYM(datalink_val_to_name, "pcap_datalink_val_to_name");
+	RD_PCAP_SYM(next_ex, "pcap_next_ex");
+	RD_PCAP_SYM(geterr, "pcap_geterr");
+	RD_PCAP_SYM(close, "pcap_close");
+#undef RD_PCAP_SYM
+	if (l->fopen_offline == NULL || l->datalink == NULL ||
+	    l->datalink_val_to_name == NULL || l->next_ex == NULL ||
+	    l->geterr == NULL || l->close == NULL) {
+		snprintf(l->why, sizeof l->why, "the libpcap found lacks a "
+		    "function sipsnoop needs");
+		/* Still loaded: a library is never closed while a
+		 * partial table points into it. */
+		memset(l, 0, offsetof(struct rd_pcap_lib, why));
+	}
+}
+
 static int
 rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 {
+	const struct rd_pcap_lib *lib = &rd_pcap_lib;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct rd_pcap *st;
 	struct pcap_pkthdr *h;
@@ -1399,13 +1468,18 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	FILE *fp;
 	int rc, ret = 0;
 
+	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
+	if (lib->why[0] != '\0') {
+		*err = xasprintf("a packet capture, but %s", lib->why);
+		return -1;
+	}
 	if (r->len == 0 ||
 	    (fp = fmemopen((void *)(uintptr_t)r->data, r->len, "r")) == NULL) {
 		*err = xstrdup("empty packet capture");
 		return -1;
 	}
 	errbuf[0] = '\0';
-	pc = pcap_fopen_offline(fp, errbuf);
+	pc = lib->fopen_offline(fp, errbuf);
 	if (pc == NULL) {
 		fclose(fp);
 		*err = xasprintf("not a readable packet capture: %s", errbuf);
@@ -1414,21 +1488,21 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	st = xcalloc(1, sizeof *st);
 	st->r = r;
 	st->out = out;
-	st->link = pcap_datalink(pc);
+	st->link = lib->datalink(pc);
 	if (!rd_pcap_link_ok(st->link)) {
-		name = pcap_datalink_val_to_name(st->link);
+		name = lib->datalink_val_to_name(st->link);
 		*err = xasprintf("packet capture with link type %s (%d), "
 		    "which sipsnoop does not read (Ethernet, Linux cooked, "
 		    "raw IP and loopback are read)", name != NULL ? name : "?",
 		    st->link);
-		pcap_close(pc);
+		lib->close(pc);
 		free(st);
 		return -1;
 	}
-	while ((rc = pcap_next_ex(pc, &h, &pkt)) != PCAP_ERROR_BREAK) {
+	while ((rc = lib->next_ex(pc, &h, &pkt)) != PCAP_ERROR_BREAK) {
 		if (rc == PCAP_ERROR) {
 			reader_warn(r, st->pkt + 1, "capture cut short after "
-			    "packet %u: %s", st->pkt, pcap_geterr(pc));
+			    "packet %u: %s", st->pkt, lib->geterr(pc));
 			break;
 		}
 		if (rc != 1)
@@ -1450,7 +1524,7 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		}
 	}
 	rd_pcap_finish(st);
-	pcap_close(pc);
+	lib->close(pc);
 
 	if (st->frag_lost > 0)
 		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
