@@ -1,20 +1,27 @@
 /* intern: a string table. Strings live in large arena blocks (never moved,
  * so returned pointers stay valid); an open-addressing hash maps bytes to
- * ids; ids index an array of (pointer, length). */
+ * ids; ids index an array of (location, length), 8 bytes a string. */
 #include <string.h>
 #include <stdlib.h>
 
 #include "util.h"
 #include "intern.h"
 
-#define INTERN_BLOCK (256 * 1024)
+#define INTERN_BLOCK_BITS 18
+#define INTERN_BLOCK (1u << INTERN_BLOCK_BITS)
+/* A location is a block number above an offset in it, or INTERN_FAR above
+ * an index in far[]: a string too long to share a block, or any string
+ * once the blocks fill the numbers a location has room for (2 GiB). */
+#define INTERN_FAR 0x80000000u
+#ifndef INTERN_MAX_BLOCKS	/* a test sets fewer */
+#define INTERN_MAX_BLOCKS (INTERN_FAR >> INTERN_BLOCK_BITS)
+#endif
 #define INTERN_RECENT_BITS 10
 #define INTERN_RECENT (1u << INTERN_RECENT_BITS)
 
 struct intern_str {
-	const char *p;
+	uint32_t loc;		/* see INTERN_FAR */
 	uint32_t n;
-	uint32_t hash;
 };
 
 /* A slot holds the string's hash above its id, so that a probe that meets
@@ -30,6 +37,8 @@ struct intern {
 	size_t nslots;			/* power of two */
 	char **blocks;
 	size_t nblocks, capblocks;
+	char **far;			/* strings stored on their own */
+	size_t nfar, capfar;
 	char *cur;			/* free space in the last block */
 	size_t curleft;
 	/* Strings recently added or found, by a hash of their ends: most
@@ -96,9 +105,11 @@ intern_new(void)
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	t->strs = xgrow(NULL, &t->capstrs, 64, sizeof *t->strs);
-	t->strs[0].p = "";
+	/* strs[0] is "", far[0] holds it. */
+	t->far = xgrow(NULL, &t->capfar, 16, sizeof *t->far);
+	t->far[t->nfar++] = (char *)"";
+	t->strs[0].loc = INTERN_FAR;
 	t->strs[0].n = 0;
-	t->strs[0].hash = 0;
 	t->nstrs = 1;
 	return t;
 }
@@ -112,30 +123,51 @@ intern_free(struct intern *t)
 		return;
 	for (i = 0; i < t->nblocks; i++)
 		free(t->blocks[i]);
+	for (i = 1; i < t->nfar; i++)
+		free(t->far[i]);
 	free(t->blocks);
+	free(t->far);
 	free(t->slots);
 	free(t->strs);
 	free(t);
 }
 
+static inline const char *
+intern_at(const struct intern *t, uint32_t loc)
+{
+	if (loc & INTERN_FAR)
+		return t->far[loc & ~INTERN_FAR];
+	return t->blocks[loc >> INTERN_BLOCK_BITS] + (loc & (INTERN_BLOCK - 1));
+}
+
+/* Copies n bytes at p with a NUL after them; sets *loc to where. */
 static const char *
-intern_store(struct intern *t, const char *p, size_t n)
+intern_store(struct intern *t, const char *p, size_t n, uint32_t *loc)
 {
 	char *dst;
 
-	if (n + 1 > t->curleft) {
-		size_t sz = n + 1 > INTERN_BLOCK ? n + 1 : INTERN_BLOCK;
-
-		t->blocks = xgrow(t->blocks, &t->capblocks, t->nblocks + 1,
-				  sizeof *t->blocks);
-		t->cur = t->blocks[t->nblocks++] = xmalloc(sz);
-		t->curleft = sz;
+	if (n + 1 > INTERN_BLOCK / 2 ||
+	    (n + 1 > t->curleft && t->nblocks == INTERN_MAX_BLOCKS)) {
+		t->far = xgrow(t->far, &t->capfar, t->nfar + 1, sizeof *t->far);
+		dst = xmalloc(n + 1);
+		*loc = INTERN_FAR | (uint32_t)t->nfar;
+		t->far[t->nfar++] = dst;
+	} else {
+		if (n + 1 > t->curleft) {
+			t->blocks = xgrow(t->blocks, &t->capblocks,
+					  t->nblocks + 1, sizeof *t->blocks);
+			t->cur = t->blocks[t->nblocks++] =
+			    xmalloc(INTERN_BLOCK);
+			t->curleft = INTERN_BLOCK;
+		}
+		dst = t->cur;
+		*loc = (uint32_t)(t->nblocks - 1) << INTERN_BLOCK_BITS |
+		       (uint32_t)(INTERN_BLOCK - t->curleft);
+		t->cur += n + 1;
+		t->curleft -= n + 1;
 	}
-	dst = t->cur;
 	memcpy(dst, p, n);
 	dst[n] = '\0';
-	t->cur += n + 1;
-	t->curleft -= n + 1;
 	return dst;
 }
 
@@ -143,6 +175,7 @@ static void
 intern_rehash(struct intern *t)
 {
 	size_t i, j, mask;
+	uint32_t h;
 
 	free(t->slots);
 	t->nslots *= 2;
@@ -153,11 +186,14 @@ intern_rehash(struct intern *t)
 	 * flushing the TLB of the other indexing thread. */
 	t->slots = xmalloc(t->nslots * sizeof *t->slots);
 	memset(t->slots, 0, t->nslots * sizeof *t->slots);
+	/* The entries do not keep hashes (8 bytes a string, not 16): a
+	 * rehash, once per doubling, hashes the strings again. */
 	for (i = 1; i < t->nstrs; i++) {
-		j = t->strs[i].hash & mask;
+		h = intern_hash(intern_at(t, t->strs[i].loc), t->strs[i].n);
+		j = h & mask;
 		while (t->slots[j] != 0)
 			j = (j + 1) & mask;
-		t->slots[j] = INTERN_SLOT(t->strs[i].hash, i);
+		t->slots[j] = INTERN_SLOT(h, i);
 	}
 }
 
@@ -170,7 +206,8 @@ intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 	while (t->slots[j] != 0) {
 		if (INTERN_SLOT_HASH(t->slots[j]) == h) {
 			s = &t->strs[INTERN_SLOT_ID(t->slots[j])];
-			if (s->n == n && memcmp(s->p, p, n) == 0)
+			if (s->n == n &&
+			    memcmp(intern_at(t, s->loc), p, n) == 0)
 				return j;
 		}
 		j = (j + 1) & mask;
@@ -196,19 +233,17 @@ intern_add(struct intern *t, const char *p, size_t n)
 	j = intern_find(t, p, n, h);
 	if (t->slots[j] != 0) {
 		id = INTERN_SLOT_ID(t->slots[j]);
-		rc->p = t->strs[id].p;
+		rc->p = intern_at(t, t->strs[id].loc);
 		rc->n = (uint32_t)n;
 		rc->id = id;
 		return id;
 	}
 	id = (uint32_t)t->nstrs;
 	t->strs = xgrow(t->strs, &t->capstrs, t->nstrs + 1, sizeof *t->strs);
-	t->strs[id].p = intern_store(t, p, n);
+	rc->p = intern_store(t, p, n, &t->strs[id].loc);
 	t->strs[id].n = (uint32_t)n;
-	t->strs[id].hash = h;
 	t->nstrs++;
 	t->slots[j] = INTERN_SLOT(h, id);
-	rc->p = t->strs[id].p;
 	rc->n = (uint32_t)n;
 	rc->id = id;
 	if (t->nstrs * 4 > t->nslots * 3)
@@ -234,7 +269,7 @@ intern_str(const struct intern *t, uint32_t id, size_t *len)
 		id = 0;
 	if (len != NULL)
 		*len = t->strs[id].n;
-	return t->strs[id].p;
+	return intern_at(t, t->strs[id].loc);
 }
 
 uint32_t

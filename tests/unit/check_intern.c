@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intern.h"
+/* This suite builds its own intern.c with room for 3 blocks, so that
+ * the move to separately stored strings happens within a test. */
+#define INTERN_MAX_BLOCKS 3
+#include "../../src/core/intern.c"
 
 START_TEST(test_basic)
 {
@@ -70,6 +73,57 @@ START_TEST(test_binary)
 }
 END_TEST
 
+/* Strings of every size, across block ends, past the blocks' room and
+ * longer than half a block: all are found again after the rehashes, with
+ * their bytes, and none moves. */
+static size_t
+sized_string(char *buf, size_t i, const size_t *sizes, size_t nsz)
+{
+	size_t n = sizes[i % nsz];
+
+	memset(buf, 'a' + (int)(i % 26), n);
+	snprintf(buf, 12, "%06zu", i);	/* short ones keep a prefix */
+	buf[6] = '-';
+	return n;
+}
+
+START_TEST(test_sizes)
+{
+	struct intern *t = intern_new();
+	enum { N = 3000 };
+	static uint32_t ids[N];
+	static const char *at[N];
+	size_t sizes[] = { 1, 7, 100, 5000, INTERN_BLOCK / 2 - 1,
+			   INTERN_BLOCK / 2, INTERN_BLOCK + 3 };
+	size_t i, n, nsz = sizeof sizes / sizeof sizes[0];
+	char *buf = malloc(INTERN_BLOCK + 16);
+	const char *p;
+
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < N; i++) {
+		n = sized_string(buf, i, sizes, nsz);
+		ids[i] = intern_add(t, buf, n);
+		at[i] = intern_str(t, ids[i], NULL);
+	}
+	/* 3000 strings, a seventh of them over a block: the 3 blocks are
+	 * full long before the end. */
+	ck_assert_uint_eq(t->nblocks, INTERN_MAX_BLOCKS);
+	ck_assert_uint_gt(t->nfar, N / nsz * 2);
+	for (i = 0; i < N; i++) {
+		n = sized_string(buf, i, sizes, nsz);
+		ck_assert_uint_eq(intern_lookup(t, buf, n), ids[i]);
+		ck_assert_uint_eq(intern_add(t, buf, n), ids[i]);
+		p = intern_str(t, ids[i], &n);
+		ck_assert_uint_eq(n, sizes[i % nsz]);
+		ck_assert_ptr_eq(p, at[i]);
+		ck_assert_int_eq(memcmp(p, buf, n), 0);
+		ck_assert_int_eq(p[n], '\0');
+	}
+	free(buf);
+	intern_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -81,6 +135,7 @@ main(void)
 	tcase_add_test(tc, test_basic);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_binary);
+	tcase_add_test(tc, test_sizes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
