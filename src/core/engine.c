@@ -946,7 +946,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 {
 	struct msg *x = &pre->x;
 	const struct span *s = pre->s;
-	uint32_t id, d;
+	uint32_t id, d, from, to;
 
 	x->src = intern_add(e->strs, s[PRE_SRC].p, s[PRE_SRC].n);
 	x->dst = intern_add(e->strs, s[PRE_DST].p, s[PRE_DST].n);
@@ -955,15 +955,15 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
 			    engine_intern_upper(e, s[PRE_METHOD]);
 	x->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
-	x->from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
-	x->to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
+	from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
+	to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
 	engine_note_uri(e, x->ruri);
-	engine_note_uri(e, x->from);
-	engine_note_uri(e, x->to);
+	engine_note_uri(e, from);
+	engine_note_uri(e, to);
 
 	id = msgindex_append(e->ix, x);
 	e->files[x->file].nmsgs++;
-	d = dialogs_add(e->ds, e->ix, id);
+	d = dialogs_add(e->ds, e->ix, id, from, to);
 	if (d != NO_DIALOG)
 		engine_touch(e, d);
 	else if (e->rules != NULL)
@@ -1040,20 +1040,26 @@ static void
 engine_merge(struct engine *e)
 {
 	size_t i, n = msgindex_count(e->ix);
-	uint32_t *perm;
+	uint32_t *perm, *party = xcalloc(n + 1, 2 * sizeof *party);
 
+	/* From and To are kept with the dialogs, which are built again. */
+	for (i = 0; i < n; i++)
+		engine_msg_party(e, (uint32_t)i, &party[2 * i],
+				 &party[2 * i + 1]);
 	perm = msgindex_sort_by_time(e->ix);
-	free(perm);
 	dialogs_free(e->ds);
 	e->ds = dialogs_new();
 	for (i = 0; i < n; i++) {
-		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i);
+		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i,
+		    party[2 * perm[i]], party[2 * perm[i] + 1]);
 
 		if (d != NO_DIALOG)
 			engine_touch(e, d);
 		else if (e->rules != NULL)
 			rules_rate_message(e->rules, e, (uint32_t)i);
 	}
+	free(perm);
+	free(party);
 	engine_rate_touched(e);
 }
 
@@ -1495,6 +1501,17 @@ const char *
 engine_str(const struct engine *e, uint32_t id)
 {
 	return intern_str(e->strs, id, NULL);
+}
+
+void
+engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
+		 uint32_t *to)
+{
+	const struct msg *m = msgindex_get(e->ix, id);
+
+	*from = *to = 0;
+	if (m != NULL)
+		dialogs_party(e->ds, m, id, from, to);
 }
 
 /* Copies the spans of rec that a reader built in its own state (src, dst,

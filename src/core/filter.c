@@ -1542,12 +1542,16 @@ static int
 field_match(const struct node *n, const struct engine *e, uint32_t id,
 	    const struct msg *m)
 {
+	uint32_t from, to;
+
 	switch (n->field) {
 	case F_CALLID:
 		return idset_has(&n->ids, m->call_id);
 	case F_USER:
-		if (idset_has(&n->ids, m->from) || idset_has(&n->ids, m->to) ||
-		    idset_has(&n->ids, m->ruri))
+		if (idset_has(&n->ids, m->ruri))
+			return 1;
+		engine_msg_party(e, id, &from, &to);
+		if (idset_has(&n->ids, from) || idset_has(&n->ids, to))
 			return 1;
 		/* Only a message whose Contact, P-Asserted-Identity or
 		 * Referred-By names another party can match through them. */
@@ -1555,9 +1559,11 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 			return 0;
 		return user_slow_cached(n, e, id);
 	case F_FROM:
-		return idset_has(&n->ids, m->from);
+		engine_msg_party(e, id, &from, &to);
+		return idset_has(&n->ids, from);
 	case F_TO:
-		return idset_has(&n->ids, m->to);
+		engine_msg_party(e, id, &from, &to);
+		return idset_has(&n->ids, to);
 	case F_METHOD:
 		return idset_has(&n->ids, m->method);
 	case F_STATUS:

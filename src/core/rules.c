@@ -1146,14 +1146,15 @@ rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
 	    rules_span_same(ra.body, rb.body);
 }
 
-/* The fields two copies of one message share. */
+/* The fields two copies of one message share (the text is compared next:
+ * within a dialog, the same From and To are kept the same way). */
 static int
 rules_same_fields(const struct msg *x, const struct msg *y)
 {
 	return x->kind == y->kind && x->method == y->method &&
 	    x->cseq == y->cseq && x->status == y->status && x->src == y->src &&
-	    x->dir == y->dir && x->call_id == y->call_id && x->from == y->from &&
-	    x->to == y->to;
+	    x->dir == y->dir && x->call_id == y->call_id &&
+	    x->party == y->party;
 }
 
 static size_t
@@ -1792,7 +1793,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 {
 	const struct msg *msg = ev->msg;
 	const struct sip_header *h;
-	uint32_t n, sid;
+	uint32_t n, sid, from, to;
 	size_t i;
 	char name[64];
 	int k;
@@ -1825,10 +1826,12 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 			strbuf_addf(out, "%u", msg->cseq);
 		return;
 	case 4:
-		strbuf_adds(out, engine_str(ev->e, msg->from));
+		engine_msg_party(ev->e, ev->id, &from, &to);
+		strbuf_adds(out, engine_str(ev->e, from));
 		return;
 	case 5:
-		strbuf_adds(out, engine_str(ev->e, msg->to));
+		engine_msg_party(ev->e, ev->id, &from, &to);
+		strbuf_adds(out, engine_str(ev->e, to));
 		return;
 	case 6:
 		strbuf_adds(out, engine_str(ev->e, msg->src));

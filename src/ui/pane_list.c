@@ -261,7 +261,11 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			    1;
 		}
 		if (cols.user) {
-			struct span u = pane_list_user(v, m->from);
+			uint32_t from, to;
+			struct span u;
+
+			engine_msg_party(v->e, v->ids[i], &from, &to);
+			u = pane_list_user(v, from);
 
 			pane_list_cell(g, x, y, cols.user, role, u.p, u.n,
 				       needle, 1);

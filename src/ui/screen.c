@@ -766,13 +766,16 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_FILTER_USER: {
 		struct span u, host;
 		const char *uri;
+		uint32_t from = 0, to;
 		char *user;
 
-		if ((m = screen_sel_msg(s)) == NULL || m->from == 0) {
+		if (screen_sel_msg(s) != NULL)
+			engine_msg_party(s->e, view_sel_id(s->v), &from, &to);
+		if (from == 0) {
 			screen_message(s, 1, "no user here");
 			return RE_REDRAW;
 		}
-		uri = engine_str(s->e, m->from);
+		uri = engine_str(s->e, from);
 		sipmsg_uri_parts((struct span){uri, strlen(uri)}, &u, &host);
 		user = u.n > 0 ? span_dup(u) : xstrdup(uri);
 		screen_push(s, "user:", user);

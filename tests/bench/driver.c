@@ -437,7 +437,11 @@ pick_targets(struct engine *e, size_t nmsgs, char **callid, char **user)
 	*callid = *user = NULL;
 	for (i = nmsgs / 2; i < nmsgs; i++) {
 		const struct msg *m = msgindex_get(ix, (uint32_t)i);
-		const char *from = engine_str(e, m->from), *at, *colon;
+		const char *from, *at, *colon;
+		uint32_t f, t;
+
+		engine_msg_party(e, (uint32_t)i, &f, &t);
+		from = engine_str(e, f);
 
 		if (m->call_id == 0 || *from == '\0')
 			continue;

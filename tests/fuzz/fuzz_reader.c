@@ -11,6 +11,7 @@
 #include "reader.h"
 #include "sipmsg.h"
 #include "engine.h"
+#include "intern.h"
 #include "source.h"
 #include "rules.h"
 #include "fuzz_common.h"
@@ -110,6 +111,7 @@ fuzz_engine(const char *d, size_t n, const char *format)
 	struct span t, tr;
 	char *err = NULL, trbuf[16];
 	size_t i, count;
+	uint32_t from, to;
 	uint32_t dlg;
 
 	engine_set_rules(e, fuzz_rules);
@@ -153,7 +155,10 @@ fuzz_engine(const char *d, size_t n, const char *format)
 		else
 			FUZZ_CHECK(fuzz_span_in(t, f->src->data, f->src->len));
 		(void)engine_str(e, mm->call_id);
-		(void)engine_str(e, mm->from);
+		engine_msg_party(e, (uint32_t)i, &from, &to);
+		FUZZ_CHECK(from < intern_count(engine_strings(e)) &&
+			   to < intern_count(engine_strings(e)));
+		FUZZ_CHECK(mm->kind != MSG_DIAG || (from == 0 && to == 0));
 	}
 	FUZZ_CHECK(engine_message(e, (uint32_t)count, &rec, NULL) == -1);
 	for (i = 0; i < engine_nwarnings(e); i++)

@@ -36,20 +36,39 @@ static const char raw_call[] =
 	"Content-Length: 0" CRLF CRLF;
 
 static const char *
-sngrep_msg(char *buf, size_t sz, const char *when, const char *callid,
-	   const char *line)
+sngrep_msg_ft(char *buf, size_t sz, const char *when, const char *callid,
+	      const char *line, const char *from, const char *to)
 {
 	snprintf(buf, sz,
 		 "%s 10.0.0.1:5060 -> 10.0.0.2:5060\n"
 		 "%s\n"
 		 "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK%s\n"
-		 "From: <sip:a@example.com>;tag=1\n"
-		 "To: <sip:b@example.com>\n"
+		 "From: <%s>;tag=1\n"
+		 "To: <%s>\n"
 		 "Call-ID: %s\n"
 		 "CSeq: 1 REGISTER\n"
 		 "Content-Length: 0\n\n",
-		 when, line, callid, callid);
+		 when, line, callid, from, to, callid);
 	return buf;
+}
+
+static const char *
+sngrep_msg(char *buf, size_t sz, const char *when, const char *callid,
+	   const char *line)
+{
+	return sngrep_msg_ft(buf, sz, when, callid, line, "sip:a@example.com",
+			     "sip:b@example.com");
+}
+
+/* Message id's From and To are these URIs. */
+static void
+party_is(const struct engine *e, uint32_t id, const char *from, const char *to)
+{
+	uint32_t f, t;
+
+	engine_msg_party(e, id, &f, &t);
+	ck_assert_str_eq(engine_str(e, f), from);
+	ck_assert_str_eq(engine_str(e, t), to);
 }
 
 /* Message id's transport, read again from its record. */
@@ -73,6 +92,7 @@ START_TEST(test_raw_index)
 	struct engine *e = engine_new();
 	struct msgindex *ix;
 	const struct msg *m;
+	uint32_t from, to;
 	struct rd_record rec;
 	struct sipmsg sm;
 	struct span t;
@@ -91,8 +111,9 @@ START_TEST(test_raw_index)
 	m = msgindex_get(ix, 0);
 	ck_assert_uint_eq(m->kind, MSG_REQUEST);
 	ck_assert_str_eq(engine_str(e, m->method), "INVITE");
-	ck_assert_str_eq(engine_str(e, m->from), "sip:alice@example.com");
-	ck_assert_str_eq(engine_str(e, m->to), "sip:bob@example.com");
+	engine_msg_party(e, 0, &from, &to);
+	ck_assert_str_eq(engine_str(e, from), "sip:alice@example.com");
+	ck_assert_str_eq(engine_str(e, to), "sip:bob@example.com");
 	ck_assert_str_eq(engine_str(e, m->ruri), "sip:bob@example.com");
 	transport_is(e, 0, "UDP");
 	ck_assert_uint_eq(m->cseq, 1);
@@ -170,17 +191,37 @@ START_TEST(test_merge)
 			     "SIP/2.0 200 OK"));
 	snprintf(b, sizeof b, "%s", sngrep_msg(buf, sizeof buf,
 		 "2024/01/02 10:00:02.000000", "x", "SIP/2.0 401 Unauthorized"));
+	/* From and To are kept with the dialogs, which a merge builds
+	 * again: swapped, odd and without a dialog, they come back. */
+	strcat(b, sngrep_msg_ft(buf, sizeof buf, "2024/01/02 10:00:01.500000",
+				"x", "NOTIFY sip:a@example.com SIP/2.0",
+				"sip:b@example.com", "sip:a@example.com"));
+	strcat(a, sngrep_msg_ft(buf, sizeof buf, "2024/01/02 10:00:00.100000",
+				"y", "OPTIONS sip:c@example.com SIP/2.0",
+				"sip:c@example.com", "sip:d@example.com"));
+	strcat(b, sngrep_msg_ft(buf, sizeof buf, "2024/01/02 10:00:05.000000",
+				"y", "SIP/2.0 200 OK", "sip:e@example.com",
+				"sip:d@example.com"));
 	ck_assert_int_eq(engine_add_mem(e, "a.txt", a, strlen(a), NULL, &err), 0);
 	ck_assert_int_eq(engine_add_mem(e, "b.txt", b, strlen(b), NULL, &err), 1);
 	engine_run(e);
-	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
-	m = msgindex_get(engine_index(e), 1);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	party_is(e, 0, "sip:c@example.com", "sip:d@example.com");
+	party_is(e, 1, "sip:a@example.com", "sip:b@example.com");
+	party_is(e, 2, "sip:b@example.com", "sip:a@example.com");
+	party_is(e, 3, "sip:a@example.com", "sip:b@example.com");
+	party_is(e, 4, "sip:a@example.com", "sip:b@example.com");
+	party_is(e, 5, "sip:e@example.com", "sip:d@example.com");
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->party, PARTY_SAME);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->party, PARTY_SWAP);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 5)->party, PARTY_APART);
+	m = msgindex_get(engine_index(e), 3);
 	ck_assert_uint_eq(m->file, 1);
 	ck_assert_uint_eq(m->status, 401);
-	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->status, 200);
-	ck_assert_uint_eq(dialogs_count(engine_dialogs(e)), 1);
-	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->msgs[1], 1);
-	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->outcome, 200);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 4)->status, 200);
+	ck_assert_uint_eq(dialogs_count(engine_dialogs(e)), 2);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 1)->msgs[2], 3);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 1)->outcome, 200);
 	engine_free(e);
 }
 END_TEST

@@ -94,16 +94,15 @@ START_TEST(test_dialog_registration)
 
 	for (i = 0; i < 6; i++) {
 		m = mk(7, seq[i].kind, REGISTER, seq[i].status, 1000 + i);
-		m.from = 9;
 		id = msgindex_append(ix, &m);
-		ck_assert_uint_eq(dialogs_add(ds, ix, id), 0);
+		ck_assert_uint_eq(dialogs_add(ds, ix, id, 9, 9), 0);
 		if (i == 1)
 			ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 401);
 	}
 	/* A message without Call-ID has no dialog. */
 	m = mk(0, MSG_REQUEST, INVITE, 0, 2000);
 	id = msgindex_append(ix, &m);
-	ck_assert_uint_eq(dialogs_add(ds, ix, id), NO_DIALOG);
+	ck_assert_uint_eq(dialogs_add(ds, ix, id, 0, 0), NO_DIALOG);
 	ck_assert_uint_eq(dialogs_of(ds, msgindex_get(ix, id)), NO_DIALOG);
 
 	ck_assert_uint_eq(dialogs_count(ds), 1);
@@ -131,16 +130,124 @@ START_TEST(test_dialog_call_outcome)
 
 	/* A response seen before its request, a 486 then a later BYE 200:
 	 * the outcome is the INVITE's final answer. */
-	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id);
-	m = mk(3, MSG_REQUEST, INVITE, 0, 0); m.from = 5; id = msgindex_append(ix, &m); dialogs_add(ds, ix, id);
-	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id);
-	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id);
-	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id);
+	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
+	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 5, 6);
+	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
+	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
+	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->kind, INVITE);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 5);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 486);
 	ck_assert_int_eq(dialogs_get(ds, 0)->first, 0);
 	ck_assert_int_eq(dialogs_get(ds, 0)->last, 4);
+	dialogs_free(ds);
+	msgindex_free(ix);
+}
+END_TEST
+
+static void
+party_is(const struct dialogs *ds, const struct msgindex *ix, uint32_t id,
+	 uint32_t from, uint32_t to, unsigned party)
+{
+	uint32_t f, t;
+
+	dialogs_party(ds, msgindex_get(ix, id), id, &f, &t);
+	ck_assert_uint_eq(f, from);
+	ck_assert_uint_eq(t, to);
+	ck_assert_uint_eq(msgindex_get(ix, id)->party, party);
+}
+
+/* Each message gets back the From and To it was added with: the dialog's,
+ * swapped, none, or others kept apart; a dialog whose first request comes
+ * after other messages keeps those against its new From and To. */
+START_TEST(test_dialog_party)
+{
+	struct msgindex *ix = msgindex_new();
+	struct dialogs *ds = dialogs_new();
+	static const struct {
+		uint32_t call_id;
+		int kind;
+		uint32_t from, to;
+	} add[] = {
+		{ 3, MSG_RESPONSE, 20, 21 },	/* 0: before the request */
+		{ 3, MSG_RESPONSE, 50, 51 },	/* 1: odd one */
+		{ 4, MSG_REQUEST, 30, 31 },	/* 2: dialog 4 */
+		{ 3, MSG_REQUEST, 10, 11 },	/* 3: dialog 3's first request */
+		{ 0, MSG_REQUEST, 40, 41 },	/* 4: no dialog */
+		{ 3, MSG_REQUEST, 11, 10 },	/* 5: from the callee */
+		{ 4, MSG_DIAG, 0, 0 },		/* 6: none */
+		{ 0, MSG_DIAG, 0, 0 },		/* 7: none, no dialog */
+		{ 3, MSG_RESPONSE, 10, 11 },	/* 8 */
+		{ 4, MSG_REQUEST, 30, 99 },	/* 9: odd one */
+	};
+	static const unsigned party[] = {
+		PARTY_APART, PARTY_APART, PARTY_SAME, PARTY_SAME, PARTY_APART,
+		PARTY_SWAP, PARTY_NONE, PARTY_NONE, PARTY_SAME, PARTY_APART,
+	};
+	struct msg m;
+	uint32_t i, id;
+
+	for (i = 0; i < 10; i++) {
+		m = mk(add[i].call_id, add[i].kind, INVITE, 0, i);
+		id = msgindex_append(ix, &m);
+		dialogs_add(ds, ix, id, add[i].from, add[i].to);
+		/* Every message so far reads back what it was given. */
+		for (id = 0; id <= i; id++) {
+			uint32_t f, t;
+
+			dialogs_party(ds, msgindex_get(ix, id), id, &f, &t);
+			ck_assert_uint_eq(f, add[id].from);
+			ck_assert_uint_eq(t, add[id].to);
+		}
+		/* Message 0 made dialog 3: the same until the request. */
+		ck_assert_uint_eq(msgindex_get(ix, 0)->party,
+				  i < 3 ? PARTY_SAME : PARTY_APART);
+	}
+	for (i = 0; i < 10; i++)
+		party_is(ds, ix, i, add[i].from, add[i].to, party[i]);
+	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 10);
+	ck_assert_uint_eq(dialogs_get(ds, 0)->to, 11);
+	dialogs_free(ds);
+	msgindex_free(ix);
+}
+END_TEST
+
+/* Dialogs of every length up to well past the pooled sizes, grown in
+ * turns (each growth frees an array another dialog reuses): each keeps
+ * exactly its own messages, in order. */
+START_TEST(test_dialog_arrays)
+{
+	struct msgindex *ix = msgindex_new();
+	struct dialogs *ds = dialogs_new();
+	enum { ND = 60 };
+	size_t want[ND], i, k, round;
+	struct msg m;
+	uint32_t id;
+
+	for (i = 0; i < ND; i++)
+		want[i] = i * i / 4 + 1;	/* 1 .. 871 */
+	for (round = 0; round < want[ND - 1]; round++) {
+		for (i = 0; i < ND; i++) {
+			if (round >= want[i])
+				continue;
+			m = mk((uint32_t)i + 1, MSG_REQUEST, INVITE, 0,
+			       (int64_t)round);
+			id = msgindex_append(ix, &m);
+			ck_assert_uint_eq(dialogs_add(ds, ix, id, 5, 6), i);
+		}
+	}
+	ck_assert_uint_eq(dialogs_count(ds), ND);
+	for (i = 0; i < ND; i++) {
+		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
+
+		ck_assert_uint_eq(d->nmsgs, want[i]);
+		for (k = 0; k < d->nmsgs; k++) {
+			ck_assert_uint_eq(msgindex_get(ix, d->msgs[k])->call_id,
+					  i + 1);
+			if (k > 0)
+				ck_assert_uint_lt(d->msgs[k - 1], d->msgs[k]);
+		}
+	}
 	dialogs_free(ds);
 	msgindex_free(ix);
 }
@@ -158,6 +265,8 @@ main(void)
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_severity_names);
 	tcase_add_test(tc, test_dialog_registration);
+	tcase_add_test(tc, test_dialog_party);
+	tcase_add_test(tc, test_dialog_arrays);
 	tcase_add_test(tc, test_dialog_call_outcome);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
