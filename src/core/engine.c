@@ -28,8 +28,11 @@
 #define ENGINE_DROP_BYTES (1u << 18)
 /* engine_run() reads files from this size on with a second thread. */
 #define ENGINE_PAR_MIN (16u << 20)
-/* Records per batch between the threads, and batches in flight. */
-#define ENGINE_PAR_BATCH 512
+/* Records per batch between the threads, and batches in flight. The file
+ * pages under the records in flight stay resident: 256 records a batch
+ * (not 512) take 0.7 MB off the peak RSS of a 100 MB log, for about 3%
+ * more elapsed time and the same CPU time (21 alternating runs). */
+#define ENGINE_PAR_BATCH 256
 #define ENGINE_PAR_RING 3
 /* Records indexed between two ratings of the dialogs that grew. */
 #define ENGINE_RATE_EVERY 16384
