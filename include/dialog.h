@@ -11,7 +11,6 @@ struct dialog {
 	uint32_t call_id;	/* interned */
 	uint32_t kind;		/* interned method of the first request, 0 if none */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
-	int64_t first, last;	/* times, TIME_NONE when unknown */
 	uint32_t *msgs;		/* message ids in index order (dialog.c says
 				 * how much room it has) */
 	size_t nmsgs;
@@ -29,6 +28,10 @@ void dialogs_free(struct dialogs *ds);
  * message without a Call-ID. Messages are added in id order. */
 uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		     uint32_t from, uint32_t to);
+/* Earliest and latest times of d's messages (dialogs_times walks them),
+ * TIME_NONE when none has one. */
+void dialogs_times(const struct msgindex *ix, const struct dialog *d,
+		   int64_t *first, int64_t *last);
 /* From and To URIs of message id (m is its entry), as given to
  * dialogs_add(). */
 void dialogs_party(const struct dialogs *ds, const struct msg *m, uint32_t id,

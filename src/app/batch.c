@@ -302,9 +302,11 @@ static void
 batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 		  struct strbuf *out)
 {
+	int64_t first, last;
 	int prec, has_date;
 
 	batch_dialog_prec(e, d, &prec, &has_date);
+	dialogs_times(engine_index(e), d, &first, &last);
 	strbuf_addc(out, '{');
 	batch_json_key(out, "dialog", 1);
 	strbuf_addf(out, "%u", did);
@@ -314,8 +316,8 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_json_id(out, e, "to", d->to);
 	batch_json_key(out, "messages", 0);
 	strbuf_addf(out, "%zu", d->nmsgs);
-	batch_json_time(out, "first", d->first, prec, has_date);
-	batch_json_time(out, "last", d->last, prec, has_date);
+	batch_json_time(out, "first", first, prec, has_date);
+	batch_json_time(out, "last", last, prec, has_date);
 	batch_json_key(out, "outcome", 0);
 	if (d->outcome != 0)
 		strbuf_addf(out, "%u", d->outcome);
@@ -333,12 +335,14 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 		  struct strbuf *out)
 {
 	char first[64], last[64], outcome[8];
+	int64_t t0, t1;
 	int prec, has_date;
 	size_t start;
 
 	batch_dialog_prec(e, d, &prec, &has_date);
-	time_format(first, sizeof first, d->first, prec, has_date);
-	time_format(last, sizeof last, d->last, prec, 0);
+	dialogs_times(engine_index(e), d, &t0, &t1);
+	time_format(first, sizeof first, t0, prec, has_date);
+	time_format(last, sizeof last, t1, prec, 0);
 	if (d->outcome != 0)
 		snprintf(outcome, sizeof outcome, "%u", d->outcome);
 	else

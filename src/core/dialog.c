@@ -276,6 +276,25 @@ dialog_set_party(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
 	d->to = to;
 }
 
+void
+dialogs_times(const struct msgindex *ix, const struct dialog *d,
+	      int64_t *first, int64_t *last)
+{
+	const struct msg *m;
+	size_t i;
+
+	*first = *last = TIME_NONE;
+	for (i = 0; i < d->nmsgs; i++) {
+		m = msgindex_get(ix, d->msgs[i]);
+		if (m == NULL || m->time == TIME_NONE)
+			continue;
+		if (*first == TIME_NONE || m->time < *first)
+			*first = m->time;
+		if (*last == TIME_NONE || m->time > *last)
+			*last = m->time;
+	}
+}
+
 static int
 dialog_is_auth_challenge(uint16_t status)
 {
@@ -313,7 +332,6 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		d = &ds->v[did];
 		*d = (struct dialog){ 0 };
 		d->call_id = m->call_id;
-		d->first = d->last = TIME_NONE;
 		d->from = from;
 		d->to = to;
 		ds->by_call_id[m->call_id] = did + 1;
@@ -331,12 +349,6 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	}
 	d->msgs[d->nmsgs++] = id;
 
-	if (m->time != TIME_NONE) {
-		if (d->first == TIME_NONE || m->time < d->first)
-			d->first = m->time;
-		if (d->last == TIME_NONE || m->time > d->last)
-			d->last = m->time;
-	}
 	if (m->kind == MSG_REQUEST && d->kind == 0) {
 		d->kind = m->method;
 		dialog_set_party(ds, ix, d, from, to);
