@@ -11,9 +11,10 @@ struct dialog {
 	uint32_t call_id;	/* interned */
 	uint32_t kind;		/* interned method of the first request, 0 if none */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
+	uint32_t ruri;		/* the first request URI */
 	uint32_t *msgs;		/* message ids in index order (dialog.c says
 				 * how much room it has) */
-	size_t nmsgs;
+	uint32_t nmsgs;
 	uint32_t auth;		/* interned auth scheme used, 0 when none */
 	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
 	uint8_t severity;	/* worst message severity, benign not a failure */
@@ -23,19 +24,20 @@ struct dialogs;
 
 struct dialogs *dialogs_new(void);
 void dialogs_free(struct dialogs *ds);
-/* Adds message id (already in ix) to its dialog and keeps its From and To
- * URIs (interned, 0 when absent); returns the dialog id, or NO_DIALOG for a
- * message without a Call-ID. Messages are added in id order. */
+/* Adds message id (already in ix) to its dialog and keeps its From, To
+ * and request URIs (interned, 0 when absent); returns the dialog id, or
+ * NO_DIALOG for a message without a Call-ID. Messages are added in id
+ * order. */
 uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
-		     uint32_t from, uint32_t to);
+		     uint32_t from, uint32_t to, uint32_t ruri);
 /* Earliest and latest times of d's messages (dialogs_times walks them),
  * TIME_NONE when none has one. */
 void dialogs_times(const struct msgindex *ix, const struct dialog *d,
 		   int64_t *first, int64_t *last);
-/* From and To URIs of message id (m is its entry), as given to
+/* From, To and request URIs of message id (m is its entry), as given to
  * dialogs_add(). */
-void dialogs_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
-		   uint32_t *from, uint32_t *to);
+void dialogs_uris(const struct dialogs *ds, const struct msg *m, uint32_t id,
+		  uint32_t *from, uint32_t *to, uint32_t *ruri);
 size_t dialogs_count(const struct dialogs *ds);
 struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
 /* Dialog of an interned Call-ID, or NO_DIALOG. */

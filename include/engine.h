@@ -17,6 +17,14 @@
 struct rules;
 struct engine_xf;
 
+/* The line a message of a file read in place starts on, kept for one
+ * message in ENGINE_LINE_EVERY (engine.c): engine_msg_line() counts the
+ * line breaks from the nearest. */
+struct engine_line_mark {
+	uint64_t off;
+	uint32_t line;
+};
+
 struct engine_file {
 	struct source *src;	/* the input's bytes, or its canonical records */
 	const struct rd_format *fmt;	/* the input's format */
@@ -49,6 +57,8 @@ struct engine_file {
 	 * result in. NULL otherwise. */
 	struct engine_xf *xf;
 	int unreadable;		/* its conversion on that thread failed */
+	struct engine_line_mark *marks;	/* by offset; none for canon */
+	size_t nmarks, capmarks;
 };
 
 struct engine_warning {
@@ -137,15 +147,27 @@ const struct engine_file *engine_file(const struct engine *e, size_t i);
 const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
-/* The From and To URIs (interned, 0 when absent) of message id: the index
- * keeps them with its dialog (enum msg_party). */
+/* The From, To and request URIs (interned, 0 when absent; without display
+ * name or parameters) of message id: the index keeps them with its dialog
+ * (enum msg_party, enum msg_ruri). engine_msg_party() and engine_msg_ruri()
+ * give a part of them. */
+void engine_msg_uris(const struct engine *e, uint32_t id, uint32_t *from,
+		     uint32_t *to, uint32_t *ruri);
 void engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
 		      uint32_t *to);
+uint32_t engine_msg_ruri(const struct engine *e, uint32_t id);
+
+/* The 1-based line of its input that message id starts on (for a
+ * capture, its packet number), 0 for none: counted from a line the index
+ * keeps nearby, or read from its canonical record. Consecutive messages of
+ * a file are counted from each other. */
+uint32_t engine_msg_line(const struct engine *e, uint32_t id);
 
 /* Re-reads message id: its record (spans into the file bytes) and, when m
  * is not NULL, the parsed message (caller calls sipmsg_clear). For a
- * diagnostic event m holds its Name: value lines as headers. Returns 0, or
- * -1 when id is out of range. */
+ * diagnostic event m holds its Name: value lines as headers. rec->line is
+ * not set (engine_msg_line() gives it). Returns 0, or -1 when id is out of
+ * range. */
 int engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		   struct sipmsg *m);
 /* The transport of a message read again by engine_message(), as indexing

@@ -40,22 +40,29 @@ enum msg_party {
 	PARTY_APART,		/* in the dialogs' table of exceptions */
 };
 
-/* An entry is 56 bytes: a million messages take 56 MB. What the index does
- * not need to filter or group (the transport, the tags, the other headers)
- * is read again from the record when it is shown. */
+/* Where an entry's request URI is (struct msg ruri_kept): the dialog keeps
+ * its first one, which most of its requests share. */
+enum msg_ruri {
+	RURI_NONE = 0,		/* none (a response, an event) */
+	RURI_DIALOG,		/* the dialog's */
+	RURI_APART,		/* in the dialogs' table of exceptions */
+};
+
+/* An entry is 48 bytes: a million messages take 48 MB. What the index does
+ * not need to filter or group (the transport, the tags, the other headers,
+ * the line) is read again from the record when it is shown. */
 struct msg {
 	uint64_t off : 48;	/* record offset in its file's bytes */
 	uint64_t file : 16;	/* input file number */
 	int64_t time;		/* TIME_NONE when unknown */
-	uint32_t len;		/* record length */
-	uint32_t line;		/* 1-based line where the record starts */
+	uint32_t len;		/* record length (its line: engine_msg_line) */
 	uint32_t call_id;	/* interned ids, 0 when absent */
 	uint32_t method;	/* request method; CSeq method of a response */
-	uint32_t ruri;		/* URIs without display name or parameters */
 	uint32_t src, dst;	/* endpoints "host:port" */
 	uint32_t cseq;
 	uint16_t status : 10;	/* responses: 100 to 699 */
 	uint16_t party : 2;	/* enum msg_party: From and To */
+	uint16_t ruri_kept : 2;	/* enum msg_ruri: the request URI */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
 	uint8_t flags;		/* RECF_* */
 	/* One byte for three small enums. */
@@ -68,7 +75,7 @@ struct msg {
 
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
 _Static_assert(RECF_OTHER_PARTY <= 0x80, "struct msg keeps RECF_* in a byte");
-_Static_assert(sizeof(struct msg) <= 56, "struct msg is 56 bytes");
+_Static_assert(sizeof(struct msg) <= 48, "struct msg is 48 bytes");
 
 #define MSG_TIME_HAS_DATE 0x80
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)

@@ -69,6 +69,8 @@ int span_ieq_span(struct span a, struct span b);
 int span_istarts(struct span a, const char *prefix);
 /* Case-insensitive search for needle in hay; returns offset or -1. */
 long span_ifind(struct span hay, const char *needle, size_t nlen);
+/* How many of the n bytes at p are c. */
+size_t mem_count(const char *p, size_t n, char c);
 /* Parses an unsigned decimal; returns 0 on success. */
 int span_to_u32(struct span s, uint32_t *out);
 char *span_dup(struct span s);

@@ -145,7 +145,7 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	batch_json_key(out, "file", 0);
 	json_append_str(out, f->src->path, strlen(f->src->path));
 	batch_json_key(out, "line", 0);
-	strbuf_addf(out, "%u", x->line);
+	strbuf_addf(out, "%u", engine_msg_line(e, id));
 	batch_json_time(out, "time", x->time, MSG_TIME_PREC(x),
 			(x->time_prec & MSG_TIME_HAS_DATE) != 0);
 	batch_json_id(out, e, "src", x->src);
@@ -315,7 +315,7 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_json_id(out, e, "from", d->from);
 	batch_json_id(out, e, "to", d->to);
 	batch_json_key(out, "messages", 0);
-	strbuf_addf(out, "%zu", d->nmsgs);
+	strbuf_addf(out, "%u", d->nmsgs);
 	batch_json_time(out, "first", first, prec, has_date);
 	batch_json_time(out, "last", last, prec, has_date);
 	batch_json_key(out, "outcome", 0);
@@ -352,7 +352,7 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_text_str(out, d->kind ? engine_str(e, d->kind) : "?");
 	while (out->len - start < 10)
 		strbuf_addc(out, ' ');
-	strbuf_addf(out, " %4zu  %-4s %-7s %-8s ", d->nmsgs, outcome,
+	strbuf_addf(out, " %4u  %-4s %-7s %-8s ", d->nmsgs, outcome,
 		    severity_name(d->severity),
 		    d->auth ? engine_str(e, d->auth) : "-");
 	start = out->len;

@@ -8,11 +8,16 @@
 #include "reader.h"
 #include "dialog.h"
 
-/* From and To of a message that are not its dialog's (PARTY_APART), by
- * message id: appended in id order, so a binary search finds them. */
+/* What the index keeps apart from a message's dialog, by message id:
+ * appended in id order, so a binary search finds it. */
 struct dialog_apart {
 	uint32_t id;
-	uint32_t from, to;
+	uint32_t a, b;
+};
+
+struct apart_tab {
+	struct dialog_apart *v;
+	size_t n, cap;
 };
 
 /* A dialog's message ids live in an array of a size class: 2, 3, 4, 6, 8,
@@ -36,8 +41,8 @@ struct dialogs {
 	void *freelist[DIALOG_POOL_CLASSES];
 	uint32_t *by_call_id;	/* call_id -> dialog id + 1, 0 = none */
 	size_t nby;
-	struct dialog_apart *apart;
-	size_t napart, capapart;
+	struct apart_tab party;		/* From and To (PARTY_APART) */
+	struct apart_tab ruri;		/* R-URI (RURI_APART) */
 };
 
 struct dialogs *
@@ -134,7 +139,8 @@ dialogs_free(struct dialogs *ds)
 	free(ds->slabs);
 	free(ds->v);
 	free(ds->by_call_id);
-	free(ds->apart);
+	free(ds->party.v);
+	free(ds->ruri.v);
 	free(ds);
 }
 
@@ -158,18 +164,18 @@ dialogs_by_call_id(const struct dialogs *ds, uint32_t call_id)
 	return ds->by_call_id[call_id] - 1;
 }
 
-/* Position of message id in ds->apart, or where it would go. */
+/* Position of message id in t, or where it would go. */
 static size_t
-dialogs_apart_at(const struct dialogs *ds, uint32_t id)
+apart_at(const struct apart_tab *t, uint32_t id)
 {
-	size_t lo = 0, hi = ds->napart, mid;
+	size_t lo = 0, hi = t->n, mid;
 
 	/* Nearly always the last one, or after it. */
-	if (hi > 0 && ds->apart[hi - 1].id < id)
+	if (hi > 0 && t->v[hi - 1].id < id)
 		return hi;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (ds->apart[mid].id < id)
+		if (t->v[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -177,14 +183,49 @@ dialogs_apart_at(const struct dialogs *ds, uint32_t id)
 	return lo;
 }
 
+/* Keeps (a, b) for message id in t; had: t has it already. */
+static void
+apart_put(struct apart_tab *t, int had, uint32_t id, uint32_t a, uint32_t b)
+{
+	size_t i = apart_at(t, id);
+
+	if (!had) {
+		t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
+		memmove(t->v + i + 1, t->v + i, (t->n - i) * sizeof *t->v);
+		t->n++;
+	}
+	t->v[i] = (struct dialog_apart){ id, a, b };
+}
+
+static void
+apart_del(struct apart_tab *t, uint32_t id)
+{
+	size_t i = apart_at(t, id);
+
+	if (i < t->n && t->v[i].id == id) {
+		memmove(t->v + i, t->v + i + 1, (t->n - i - 1) * sizeof *t->v);
+		t->n--;
+	}
+}
+
+/* What t keeps for message id, (0, 0) when nothing. */
+static struct dialog_apart
+apart_get(const struct apart_tab *t, uint32_t id)
+{
+	size_t i = apart_at(t, id);
+
+	if (i < t->n && t->v[i].id == id)
+		return t->v[i];
+	return (struct dialog_apart){ id, 0, 0 };
+}
+
 /* Keeps message id's From and To in m->party and, when they are not its
- * dialog's (dfrom, dto; no dialog: both 0), in ds->apart. */
+ * dialog's (dfrom, dto; no dialog: both 0), in ds->party. */
 static void
 dialogs_keep_party(struct dialogs *ds, struct msg *m, uint32_t id,
 		   uint32_t dfrom, uint32_t dto, uint32_t from, uint32_t to)
 {
 	unsigned party;
-	size_t i;
 
 	if (from == 0 && to == 0)
 		party = PARTY_NONE;
@@ -194,21 +235,10 @@ dialogs_keep_party(struct dialogs *ds, struct msg *m, uint32_t id,
 		party = PARTY_SWAP;
 	else
 		party = PARTY_APART;
-	i = dialogs_apart_at(ds, id);
-	if (party == PARTY_APART) {
-		if (m->party != PARTY_APART) {
-			ds->apart = xgrow(ds->apart, &ds->capapart,
-					  ds->napart + 1, sizeof *ds->apart);
-			memmove(ds->apart + i + 1, ds->apart + i,
-				(ds->napart - i) * sizeof *ds->apart);
-			ds->napart++;
-		}
-		ds->apart[i] = (struct dialog_apart){ id, from, to };
-	} else if (m->party == PARTY_APART) {
-		memmove(ds->apart + i, ds->apart + i + 1,
-			(ds->napart - i - 1) * sizeof *ds->apart);
-		ds->napart--;
-	}
+	if (party == PARTY_APART)
+		apart_put(&ds->party, m->party == PARTY_APART, id, from, to);
+	else if (m->party == PARTY_APART)
+		apart_del(&ds->party, id);
 	m->party = party & 3;
 }
 
@@ -217,7 +247,7 @@ static void
 dialogs_read_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
 		   uint32_t dfrom, uint32_t dto, uint32_t *from, uint32_t *to)
 {
-	size_t i;
+	struct dialog_apart a;
 
 	*from = *to = 0;
 	switch (m->party) {
@@ -230,28 +260,60 @@ dialogs_read_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
 		*to = dfrom;
 		break;
 	case PARTY_APART:
-		i = dialogs_apart_at(ds, id);
-		if (i < ds->napart && ds->apart[i].id == id) {
-			*from = ds->apart[i].from;
-			*to = ds->apart[i].to;
-		}
+		a = apart_get(&ds->party, id);
+		*from = a.a;
+		*to = a.b;
 		break;
 	}
 }
 
-void
-dialogs_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
-	      uint32_t *from, uint32_t *to)
+/* The dialog of m when its URIs are kept with it, else NULL. */
+static const struct dialog *
+dialogs_kept_with(const struct dialogs *ds, const struct msg *m)
 {
-	const struct dialog *d = NULL;
 	uint32_t did;
 
-	if (m->party == PARTY_SAME || m->party == PARTY_SWAP) {
-		did = dialogs_by_call_id(ds, m->call_id);
-		d = did != NO_DIALOG ? &ds->v[did] : NULL;
-	}
+	if (m->party != PARTY_SAME && m->party != PARTY_SWAP &&
+	    m->ruri_kept != RURI_DIALOG)
+		return NULL;
+	did = dialogs_by_call_id(ds, m->call_id);
+	return did != NO_DIALOG ? &ds->v[did] : NULL;
+}
+
+void
+dialogs_uris(const struct dialogs *ds, const struct msg *m, uint32_t id,
+	     uint32_t *from, uint32_t *to, uint32_t *ruri)
+{
+	const struct dialog *d = dialogs_kept_with(ds, m);
+
 	dialogs_read_party(ds, m, id, d != NULL ? d->from : 0,
 			   d != NULL ? d->to : 0, from, to);
+	*ruri = 0;
+	if (m->ruri_kept == RURI_DIALOG && d != NULL)
+		*ruri = d->ruri;
+	else if (m->ruri_kept == RURI_APART)
+		*ruri = apart_get(&ds->ruri, id).a;
+}
+
+/* Keeps message id's R-URI in m->ruri_kept and, when it is not its
+ * dialog's (druri; no dialog: 0), in ds->ruri. */
+static void
+dialogs_keep_ruri(struct dialogs *ds, struct msg *m, uint32_t id,
+		  uint32_t druri, uint32_t ruri)
+{
+	unsigned kept;
+
+	if (ruri == 0)
+		kept = RURI_NONE;
+	else if (m->call_id != 0 && ruri == druri)
+		kept = RURI_DIALOG;
+	else
+		kept = RURI_APART;
+	if (kept == RURI_APART)
+		apart_put(&ds->ruri, m->ruri_kept == RURI_APART, id, ruri, 0);
+	else if (m->ruri_kept == RURI_APART)
+		apart_del(&ds->ruri, id);
+	m->ruri_kept = kept & 3;
 }
 
 /* The dialog's From and To become from and to: its earlier messages are
@@ -303,7 +365,7 @@ dialog_is_auth_challenge(uint16_t status)
 
 uint32_t
 dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
-	    uint32_t from, uint32_t to)
+	    uint32_t from, uint32_t to, uint32_t ruri)
 {
 	struct msg *m = msgindex_get(ix, id);
 	struct dialog *d;
@@ -312,8 +374,10 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	if (m == NULL)
 		return NO_DIALOG;
 	m->party = PARTY_NONE;
+	m->ruri_kept = RURI_NONE;
 	if (m->call_id == 0) {
 		dialogs_keep_party(ds, m, id, 0, 0, from, to);
+		dialogs_keep_ruri(ds, m, id, 0, ruri);
 		return NO_DIALOG;
 	}
 	did = dialogs_by_call_id(ds, m->call_id);
@@ -354,6 +418,11 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		dialog_set_party(ds, ix, d, from, to);
 	}
 	dialogs_keep_party(ds, m, id, d->from, d->to, from, to);
+	/* The first R-URI stays the dialog's: no message is kept against
+	 * another one. */
+	if (d->ruri == 0)
+		d->ruri = ruri;
+	dialogs_keep_ruri(ds, m, id, d->ruri, ruri);
 	/* Outcome: the first final answer to the initial method that is not
 	 * an authentication challenge; until there is one, the last
 	 * challenge. A later re-INVITE or refresh does not change it. */

@@ -34,6 +34,8 @@
  * more elapsed time and the same CPU time (21 alternating runs). */
 #define ENGINE_PAR_BATCH 256
 #define ENGINE_PAR_RING 3
+/* One message in this many keeps its line (engine_line_mark). */
+#define ENGINE_LINE_EVERY 64
 /* Records indexed between two ratings of the dialogs that grew. */
 #define ENGINE_RATE_EVERY 16384
 /* A followed file up to this size is copied to the heap (its text then
@@ -68,6 +70,12 @@ struct engine {
 	char *spill_dir;		/* engine_set_spill(), or NULL */
 	size_t spill_chunk;
 	size_t follow_copy_max;		/* engine_set_follow_copy() */
+	/* engine_msg_line()'s last answer, to count on from (a const
+	 * engine's queries may update it). */
+	struct engine_line_at {
+		size_t file, off;
+		uint32_t line;
+	} *line_at;
 };
 
 /* A conversion running on its own thread (engine_set_background). */
@@ -101,6 +109,8 @@ engine_new(void)
 	e->par_min = ENGINE_PAR_MIN;
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
 	e->follow_copy_max = ENGINE_FOLLOW_COPY_MAX;
+	e->line_at = xcalloc(1, sizeof *e->line_at);
+	e->line_at->file = SIZE_MAX;
 	return e;
 }
 
@@ -126,6 +136,7 @@ engine_free(struct engine *e)
 		}
 		reader_free(e->files[i].rd);
 		source_free(e->files[i].src);
+		free(e->files[i].marks);
 		if (e->files[i].follow_fd >= 0)
 			close(e->files[i].follow_fd);
 	}
@@ -138,6 +149,7 @@ engine_free(struct engine *e)
 	free(e->spill_dir);
 	free(e->uris);
 	free(e->uri_bits);
+	free(e->line_at);
 	msgindex_free(e->ix);
 	dialogs_free(e->ds);
 	intern_free(e->strs);
@@ -275,6 +287,7 @@ engine_transform(struct engine *e, size_t i, char **err)
 	rc = e->files[i].fmt->transform(r, &out, err);
 	if (engine_transform_end(e, i, r, rc, &out, err) < 0) {
 		source_free(e->files[i].src);
+		free(e->files[i].marks);
 		return -1;
 	}
 	return 0;
@@ -829,6 +842,7 @@ enum {
 
 struct engine_pre {
 	struct msg x;			/* all but the interned ids */
+	uint32_t line;			/* the record's first line */
 	struct span s[PRE__COUNT];	/* the strings of those ids */
 	size_t end;			/* offset after the record */
 };
@@ -879,7 +893,7 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 	pre->end = rec->off + rec->len;
 	x->off = rec->off;
 	x->len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
-	x->line = rec->line;
+	pre->line = rec->line;
 	x->time = rec->time;
 	if (x->time != TIME_NONE)
 		x->time += f->offset;
@@ -949,7 +963,8 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 {
 	struct msg *x = &pre->x;
 	const struct span *s = pre->s;
-	uint32_t id, d, from, to;
+	uint32_t id, d, from, to, ruri;
+	struct engine_file *f;
 
 	x->src = intern_add(e->strs, s[PRE_SRC].p, s[PRE_SRC].n);
 	x->dst = intern_add(e->strs, s[PRE_DST].p, s[PRE_DST].n);
@@ -957,16 +972,23 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	x->method = x->kind == MSG_REQUEST ?
 			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
 			    engine_intern_upper(e, s[PRE_METHOD]);
-	x->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
+	ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
 	from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
 	to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
-	engine_note_uri(e, x->ruri);
+	engine_note_uri(e, ruri);
 	engine_note_uri(e, from);
 	engine_note_uri(e, to);
 
 	id = msgindex_append(e->ix, x);
-	e->files[x->file].nmsgs++;
-	d = dialogs_add(e->ds, e->ix, id, from, to);
+	f = &e->files[x->file];
+	if (!f->canon && f->nmsgs % ENGINE_LINE_EVERY == 0) {
+		f->marks = xgrow(f->marks, &f->capmarks, f->nmarks + 1,
+				 sizeof *f->marks);
+		f->marks[f->nmarks].off = x->off;
+		f->marks[f->nmarks++].line = pre->line;
+	}
+	f->nmsgs++;
+	d = dialogs_add(e->ds, e->ix, id, from, to, ruri);
 	if (d != NO_DIALOG)
 		engine_touch(e, d);
 	else if (e->rules != NULL)
@@ -1043,18 +1065,19 @@ static void
 engine_merge(struct engine *e)
 {
 	size_t i, n = msgindex_count(e->ix);
-	uint32_t *perm, *party = xcalloc(n + 1, 2 * sizeof *party);
+	uint32_t *perm, *uri = xcalloc(n + 1, 3 * sizeof *uri);
 
-	/* From and To are kept with the dialogs, which are built again. */
+	/* The URIs are kept with the dialogs, which are built again. */
 	for (i = 0; i < n; i++)
-		engine_msg_party(e, (uint32_t)i, &party[2 * i],
-				 &party[2 * i + 1]);
+		engine_msg_uris(e, (uint32_t)i, &uri[3 * i], &uri[3 * i + 1],
+				&uri[3 * i + 2]);
 	perm = msgindex_sort_by_time(e->ix);
 	dialogs_free(e->ds);
 	e->ds = dialogs_new();
 	for (i = 0; i < n; i++) {
-		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i,
-		    party[2 * perm[i]], party[2 * perm[i] + 1]);
+		const uint32_t *u = &uri[3 * (size_t)perm[i]];
+		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i, u[0], u[1],
+					 u[2]);
 
 		if (d != NO_DIALOG)
 			engine_touch(e, d);
@@ -1062,7 +1085,7 @@ engine_merge(struct engine *e)
 			rules_rate_message(e->rules, e, (uint32_t)i);
 	}
 	free(perm);
-	free(party);
+	free(uri);
 	engine_rate_touched(e);
 }
 
@@ -1507,14 +1530,32 @@ engine_str(const struct engine *e, uint32_t id)
 }
 
 void
-engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
-		 uint32_t *to)
+engine_msg_uris(const struct engine *e, uint32_t id, uint32_t *from,
+		uint32_t *to, uint32_t *ruri)
 {
 	const struct msg *m = msgindex_get(e->ix, id);
 
-	*from = *to = 0;
+	*from = *to = *ruri = 0;
 	if (m != NULL)
-		dialogs_party(e->ds, m, id, from, to);
+		dialogs_uris(e->ds, m, id, from, to, ruri);
+}
+
+void
+engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
+		 uint32_t *to)
+{
+	uint32_t ruri;
+
+	engine_msg_uris(e, id, from, to, &ruri);
+}
+
+uint32_t
+engine_msg_ruri(const struct engine *e, uint32_t id)
+{
+	uint32_t from, to, ruri;
+
+	engine_msg_uris(e, id, &from, &to, &ruri);
+	return ruri;
 }
 
 /* Copies the spans of rec that a reader built in its own state (src, dst,
@@ -1539,6 +1580,16 @@ engine_own_spans(struct rd_record *rec, const char *data, size_t len)
 	}
 }
 
+/* What of f's bytes can be read now (engine_message). */
+static size_t
+engine_readable(const struct engine_file *f)
+{
+	if (f->src->truncated)
+		return f->shrank_warned ? f->shrank_to :
+					  engine_file_size_now(f);
+	return f->src->len;
+}
+
 int
 engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	       struct sipmsg *m)
@@ -1552,13 +1603,11 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	if (x == NULL || x->file >= e->nfiles)
 		return -1;
 	f = &e->files[x->file];
-	len = f->src->len;
-	if (f->src->truncated)
-		len = f->shrank_warned ? f->shrank_to : engine_file_size_now(f);
+	len = engine_readable(f);
 	if (x->off < len) {
 		r = reader_new(engine_rfmt(f), f->src->data, len);
 		r->pos = x->off;
-		r->line = x->line;
+		r->line = 1;
 		ok = reader_next(r, rec);
 		if (ok)
 			engine_own_spans(rec, f->src->data, len);
@@ -1569,7 +1618,6 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		memset(rec, 0, sizeof *rec);
 		rec->off = x->off;
 		rec->len = x->len;
-		rec->line = x->line;
 		rec->hdrs.p = f->src->data + x->off;
 		rec->hdrs.n = x->len;
 		rec->body.p = rec->hdrs.p + rec->hdrs.n;
@@ -1577,6 +1625,55 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	if (m != NULL)
 		sipmsg_parse(m, rec->start, rec->hdrs, rec->body);
 	return 0;
+}
+
+uint32_t
+engine_msg_line(const struct engine *e, uint32_t id)
+{
+	const struct msg *x = msgindex_get(e->ix, id);
+	const struct engine_file *f;
+	struct engine_line_at *at = e->line_at;
+	struct rd_record rec;
+	size_t lo, hi, mid, from, upto;
+	uint32_t line;
+
+	if (x == NULL || x->file >= e->nfiles)
+		return 0;
+	f = &e->files[x->file];
+	if (f->canon) {
+		/* The canonical record's header has it. */
+		if (engine_message(e, id, &rec, NULL) != 0)
+			return 0;
+		return rec.line;
+	}
+	/* The last mark at or before the message. */
+	lo = 0;
+	hi = f->nmarks;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->marks[mid].off <= x->off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	from = f->marks[lo - 1].off;
+	line = f->marks[lo - 1].line;
+	if (at->file == x->file && at->off <= x->off && at->off > from) {
+		from = at->off;
+		line = at->line;
+	}
+	upto = engine_readable(f);
+	if (upto > x->off)
+		upto = x->off;
+	if (from < upto)
+		line += (uint32_t)mem_count(f->src->data + from, upto - from,
+					    '\n');
+	at->file = x->file;
+	at->off = x->off;
+	at->line = line;
+	return line;
 }
 
 struct span

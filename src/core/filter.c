@@ -1542,16 +1542,15 @@ static int
 field_match(const struct node *n, const struct engine *e, uint32_t id,
 	    const struct msg *m)
 {
-	uint32_t from, to;
+	uint32_t from, to, ruri;
 
 	switch (n->field) {
 	case F_CALLID:
 		return idset_has(&n->ids, m->call_id);
 	case F_USER:
-		if (idset_has(&n->ids, m->ruri))
-			return 1;
-		engine_msg_party(e, id, &from, &to);
-		if (idset_has(&n->ids, from) || idset_has(&n->ids, to))
+		engine_msg_uris(e, id, &from, &to, &ruri);
+		if (idset_has(&n->ids, from) || idset_has(&n->ids, to) ||
+		    idset_has(&n->ids, ruri))
 			return 1;
 		/* Only a message whose Contact, P-Asserted-Identity or
 		 * Referred-By names another party can match through them. */

@@ -574,3 +574,26 @@ pages_release(const char *base, size_t done, size_t upto, size_t min)
 	(void)madvise((char *)(uintptr_t)base + done, to - done, MADV_DONTNEED);
 	return to;
 }
+
+size_t
+mem_count(const char *p, size_t n, char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	const uint64_t pat = ones * (unsigned char)c;
+	size_t count = 0, i = 0;
+	uint64_t w, t;
+
+	/* Eight bytes at a time: a byte of w ^ pat is 0 where the byte is c;
+	 * adding 0x7f to its low seven bits sets bit 7 unless all were 0,
+	 * and with the byte's own bit 7, only the zero bytes are left clear
+	 * (no carry crosses a byte, so the count is exact). */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		w ^= pat;
+		t = ((w & low7) + low7) | w | low7;
+		count += (size_t)__builtin_popcountll(~t);
+	}
+	for (; i < n; i++)
+		count += p[i] == c;
+	return count;
+}

@@ -342,7 +342,7 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		if (f != NULL) {
 			strbuf_reset(&sb);
 			strbuf_addf(&sb, "  %s:%u", f->src->path,
-				    (unsigned)m->line);
+				    (unsigned)engine_msg_line(v->e, id));
 			ddoc_add_log(d, ROLE_DIM, sb.buf, sb.len);
 		}
 	}

@@ -234,16 +234,18 @@ view_update(struct view *v)
 		const struct msg *m =
 		    msgindex_get(engine_index(v->e), view_sel_id(v));
 		uint16_t file = m != NULL ? m->file : 0;
-		uint32_t line = m != NULL ? m->line : 0;
+		uint64_t off = m != NULL ? m->off : 0;
 
 		v->engine_was_done = 1;
 		for (i = 0; i < v->nlevels; i++)
 			v->levels[i].sel_id = UINT32_MAX;
 		view_refilter(v, UINT32_MAX);
 		view_filter_finish(v);
-		for (i = 0; line != 0 && i < v->nids; i++) {
-			m = msgindex_get(engine_index(v->e), v->ids[i]);
-			if (m != NULL && m->file == file && m->line == line) {
+		for (i = 0; m != NULL && i < v->nids; i++) {
+			const struct msg *k =
+			    msgindex_get(engine_index(v->e), v->ids[i]);
+
+			if (k != NULL && k->file == file && k->off == off) {
 				v->sel = i;
 				break;
 			}

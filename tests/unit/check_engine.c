@@ -114,17 +114,18 @@ START_TEST(test_raw_index)
 	engine_msg_party(e, 0, &from, &to);
 	ck_assert_str_eq(engine_str(e, from), "sip:alice@example.com");
 	ck_assert_str_eq(engine_str(e, to), "sip:bob@example.com");
-	ck_assert_str_eq(engine_str(e, m->ruri), "sip:bob@example.com");
+	ck_assert_str_eq(engine_str(e, engine_msg_ruri(e, 0)),
+			 "sip:bob@example.com");
 	transport_is(e, 0, "UDP");
 	ck_assert_uint_eq(m->cseq, 1);
-	ck_assert_uint_eq(m->line, 1);
+	ck_assert_uint_eq(engine_msg_line(e, 0), 1);
 	ck_assert_int_eq(m->time, TIME_NONE);
 
 	m = msgindex_get(ix, 1);
 	ck_assert_uint_eq(m->kind, MSG_RESPONSE);
 	ck_assert_uint_eq(m->status, 486);
 	ck_assert_str_eq(engine_str(e, m->method), "INVITE");
-	ck_assert_uint_eq(m->line, 9);
+	ck_assert_uint_eq(engine_msg_line(e, 1), 9);
 	ck_assert_uint_eq(dialogs_of(engine_dialogs(e), m), 0);
 
 	/* No Call-ID: kept, flagged, no dialog. */
@@ -212,6 +213,15 @@ START_TEST(test_merge)
 	party_is(e, 3, "sip:a@example.com", "sip:b@example.com");
 	party_is(e, 4, "sip:a@example.com", "sip:b@example.com");
 	party_is(e, 5, "sip:e@example.com", "sip:d@example.com");
+	ck_assert_str_eq(engine_str(e, engine_msg_ruri(e, 0)),
+			 "sip:c@example.com");
+	ck_assert_str_eq(engine_str(e, engine_msg_ruri(e, 1)),
+			 "sip:example.com");
+	ck_assert_str_eq(engine_str(e, engine_msg_ruri(e, 2)),
+			 "sip:a@example.com");
+	ck_assert_uint_eq(engine_msg_ruri(e, 3), 0);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->ruri_kept,
+			  RURI_APART);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->party, PARTY_SAME);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->party, PARTY_SWAP);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 5)->party, PARTY_APART);
@@ -223,6 +233,84 @@ START_TEST(test_merge)
 	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 1)->msgs[2], 3);
 	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 1)->outcome, 200);
 	engine_free(e);
+}
+END_TEST
+
+/* Lines of messages far from a kept line, in order, backwards and at
+ * random, in a file read in place and in one merged with it. */
+START_TEST(test_lines)
+{
+	struct engine *e = engine_new();
+	enum { N = 300 };
+	static uint32_t want[N + 1];
+	struct strbuf a, b;
+	char buf[1024], when[64], call[32];
+	size_t i, k, na = 0;
+	char *err = NULL;
+	uint32_t line = 1, lb = 1;
+	unsigned seed = 3;
+
+	strbuf_init(&a);
+	strbuf_init(&b);
+	for (i = 0; i < N; i++) {
+		struct strbuf *sb = i % 7 == 3 ? &b : &a;
+		uint32_t *at = sb == &a ? &line : &lb;
+		size_t extra;
+
+		snprintf(when, sizeof when, "2024/01/02 10:%02zu:%02zu.000000",
+			 i / 60, i % 60);
+		snprintf(call, sizeof call, "c%zu", i % 13);
+		want[i] = *at;
+		strbuf_adds(sb, sngrep_msg(buf, sizeof buf, when, call,
+					   "OPTIONS sip:x@example.com SIP/2.0"));
+		/* Blank lines between records: counted, not indexed. */
+		seed = seed * 1103515245u + 12345u;
+		for (extra = (seed >> 16) % 4; extra > 0; extra--)
+			strbuf_addc(sb, '\n');
+		*at += (uint32_t)mem_count(sb->buf, sb->len, '\n') -
+		       (*at - 1);
+		if (sb == &a)
+			na++;
+	}
+	ck_assert_int_eq(engine_add_mem(e, "a.txt", a.buf, a.len, "sngrep",
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), na);
+	/* One file: ids are its records in order. */
+	for (i = 0, k = 0; i < N; i++) {
+		if (i % 7 == 3)
+			continue;
+		ck_assert_uint_eq(engine_msg_line(e, (uint32_t)k), want[i]);
+		k++;
+	}
+	for (i = N, k = na; i-- > 0;) {
+		if (i % 7 == 3)
+			continue;
+		k--;
+		ck_assert_uint_eq(engine_msg_line(e, (uint32_t)k), want[i]);
+	}
+	engine_free(e);
+
+	/* Two files merged in time order: each message keeps its line. */
+	e = engine_new();
+	ck_assert_int_eq(engine_add_mem(e, "a.txt", a.buf, a.len, "sngrep",
+					&err), 0);
+	ck_assert_int_eq(engine_add_mem(e, "b.txt", b.buf, b.len, "sngrep",
+					&err), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), N);
+	for (k = 0; k < 3 * N; k++) {
+		seed = seed * 1103515245u + 12345u;
+		i = (seed >> 16) % N;	/* times are in order: id i is i */
+		ck_assert_uint_eq(msgindex_get(engine_index(e),
+					       (uint32_t)i)->file,
+				  i % 7 == 3);
+		ck_assert_uint_eq(engine_msg_line(e, (uint32_t)i), want[i]);
+	}
+	ck_assert_uint_eq(engine_msg_line(e, N), 0);
+	engine_free(e);
+	strbuf_free(&a);
+	strbuf_free(&b);
 }
 END_TEST
 
@@ -389,7 +477,7 @@ START_TEST(test_follow_later)
 	engine_run(e);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->status, 200);
-	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->line, 10);
+	ck_assert_uint_eq(engine_msg_line(e, 1), 10);
 	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 0)->outcome, 200);
 	engine_free(e);
 	unlink(path);
@@ -408,6 +496,7 @@ main(void)
 	tcase_add_test(tc, test_raw_index);
 	tcase_add_test(tc, test_steps);
 	tcase_add_test(tc, test_merge);
+	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_mapped);

@@ -689,7 +689,6 @@ START_TEST(test_uri_strings)
 		"CSeq: 1 MESSAGE\n"
 		"Content-Length: 0\n\n";
 	struct engine *e = load_trace("u.txt", t, sizeof t - 1, NULL);
-	const struct msg *m;
 	const uint32_t *u;
 	uint32_t from, to;
 	size_t n, i, k, found;
@@ -704,11 +703,11 @@ START_TEST(test_uri_strings)
 			ck_assert_uint_ne(u[i], u[k]);
 	}
 	for (i = 0; i < 2; i++) {
-		m = msgindex_get(engine_index(e), (uint32_t)i);
 		engine_msg_party(e, (uint32_t)i, &from, &to);
 		found = 0;
 		for (k = 0; k < n; k++)
-			found += u[k] == from || u[k] == to || u[k] == m->ruri;
+			found += u[k] == from || u[k] == to ||
+				 u[k] == engine_msg_ruri(e, (uint32_t)i);
 		ck_assert_uint_eq(found, 2);
 	}
 	engine_msg_party(e, 1, &from, &to);

@@ -32,12 +32,12 @@ START_TEST(test_append_blocks)
 
 	first = msgindex_get(ix, msgindex_append(ix, &m));
 	for (i = 1; i < 200000; i++) {
-		m.line = i;
+		m.len = i;
 		ck_assert_uint_eq(msgindex_append(ix, &m), i);
 	}
 	ck_assert_uint_eq(msgindex_count(ix), 200000);
 	ck_assert_ptr_eq(first, msgindex_get(ix, 0));
-	ck_assert_uint_eq(msgindex_get(ix, 150000)->line, 150000);
+	ck_assert_uint_eq(msgindex_get(ix, 150000)->len, 150000);
 	ck_assert_ptr_null(msgindex_get(ix, 200000));
 	msgindex_free(ix);
 }
@@ -50,11 +50,11 @@ START_TEST(test_sort)
 	uint32_t *perm;
 
 	/* file 0: t=10, t=30, (none); file 1: t=20, t=5 */
-	m = mk(1, MSG_REQUEST, 1, 0, 10); m.file = 0; m.line = 1; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, 30); m.file = 0; m.line = 2; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, TIME_NONE); m.file = 0; m.line = 3; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, 20); m.file = 1; m.line = 1; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, 5); m.file = 1; m.line = 2; msgindex_append(ix, &m);
+	m = mk(1, MSG_REQUEST, 1, 0, 10); m.file = 0; m.off = 1; msgindex_append(ix, &m);
+	m = mk(1, MSG_REQUEST, 1, 0, 30); m.file = 0; m.off = 2; msgindex_append(ix, &m);
+	m = mk(1, MSG_REQUEST, 1, 0, TIME_NONE); m.file = 0; m.off = 3; msgindex_append(ix, &m);
+	m = mk(1, MSG_REQUEST, 1, 0, 20); m.file = 1; m.off = 1; msgindex_append(ix, &m);
+	m = mk(1, MSG_REQUEST, 1, 0, 5); m.file = 1; m.off = 2; msgindex_append(ix, &m);
 	perm = msgindex_sort_by_time(ix);
 	ck_assert_uint_eq(perm[0], 4);
 	ck_assert_uint_eq(perm[1], 0);
@@ -62,7 +62,7 @@ START_TEST(test_sort)
 	ck_assert_uint_eq(perm[3], 1);
 	ck_assert_uint_eq(perm[4], 2);	/* untimed stays after its neighbour */
 	ck_assert_int_eq(msgindex_get(ix, 0)->time, 5);
-	ck_assert_uint_eq(msgindex_get(ix, 4)->line, 3);
+	ck_assert_uint_eq(msgindex_get(ix, 4)->off, 3);
 	free(perm);
 	msgindex_free(ix);
 }
@@ -96,14 +96,14 @@ START_TEST(test_dialog_registration)
 	for (i = 0; i < 6; i++) {
 		m = mk(7, seq[i].kind, REGISTER, seq[i].status, 1000 + i);
 		id = msgindex_append(ix, &m);
-		ck_assert_uint_eq(dialogs_add(ds, ix, id, 9, 9), 0);
+		ck_assert_uint_eq(dialogs_add(ds, ix, id, 9, 9, 0), 0);
 		if (i == 1)
 			ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 401);
 	}
 	/* A message without Call-ID has no dialog. */
 	m = mk(0, MSG_REQUEST, INVITE, 0, 2000);
 	id = msgindex_append(ix, &m);
-	ck_assert_uint_eq(dialogs_add(ds, ix, id, 0, 0), NO_DIALOG);
+	ck_assert_uint_eq(dialogs_add(ds, ix, id, 0, 0, 0), NO_DIALOG);
 	ck_assert_uint_eq(dialogs_of(ds, msgindex_get(ix, id)), NO_DIALOG);
 
 	ck_assert_uint_eq(dialogs_count(ds), 1);
@@ -133,11 +133,11 @@ START_TEST(test_dialog_call_outcome)
 
 	/* A response seen before its request, a 486 then a later BYE 200:
 	 * the outcome is the INVITE's final answer. */
-	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
-	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 5, 6);
-	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
-	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
-	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0);
+	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
+	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 5, 6, 0);
+	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
+	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
+	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->kind, INVITE);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 5);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 486);
@@ -153,9 +153,9 @@ static void
 party_is(const struct dialogs *ds, const struct msgindex *ix, uint32_t id,
 	 uint32_t from, uint32_t to, unsigned party)
 {
-	uint32_t f, t;
+	uint32_t f, t, r;
 
-	dialogs_party(ds, msgindex_get(ix, id), id, &f, &t);
+	dialogs_uris(ds, msgindex_get(ix, id), id, &f, &t, &r);
 	ck_assert_uint_eq(f, from);
 	ck_assert_uint_eq(t, to);
 	ck_assert_uint_eq(msgindex_get(ix, id)->party, party);
@@ -171,22 +171,26 @@ START_TEST(test_dialog_party)
 	static const struct {
 		uint32_t call_id;
 		int kind;
-		uint32_t from, to;
+		uint32_t from, to, ruri;
 	} add[] = {
-		{ 3, MSG_RESPONSE, 20, 21 },	/* 0: before the request */
-		{ 3, MSG_RESPONSE, 50, 51 },	/* 1: odd one */
-		{ 4, MSG_REQUEST, 30, 31 },	/* 2: dialog 4 */
-		{ 3, MSG_REQUEST, 10, 11 },	/* 3: dialog 3's first request */
-		{ 0, MSG_REQUEST, 40, 41 },	/* 4: no dialog */
-		{ 3, MSG_REQUEST, 11, 10 },	/* 5: from the callee */
-		{ 4, MSG_DIAG, 0, 0 },		/* 6: none */
-		{ 0, MSG_DIAG, 0, 0 },		/* 7: none, no dialog */
-		{ 3, MSG_RESPONSE, 10, 11 },	/* 8 */
-		{ 4, MSG_REQUEST, 30, 99 },	/* 9: odd one */
+		{ 3, MSG_RESPONSE, 20, 21, 0 },	/* 0: before the request */
+		{ 3, MSG_RESPONSE, 50, 51, 0 },	/* 1: odd one */
+		{ 4, MSG_REQUEST, 30, 31, 70 },	/* 2: dialog 4 */
+		{ 3, MSG_REQUEST, 10, 11, 71 },	/* 3: dialog 3's request */
+		{ 0, MSG_REQUEST, 40, 41, 72 },	/* 4: no dialog */
+		{ 3, MSG_REQUEST, 11, 10, 73 },	/* 5: from the callee */
+		{ 4, MSG_DIAG, 0, 0, 0 },	/* 6: none */
+		{ 0, MSG_DIAG, 0, 0, 0 },	/* 7: none, no dialog */
+		{ 3, MSG_RESPONSE, 10, 11, 0 },	/* 8 */
+		{ 4, MSG_REQUEST, 30, 99, 70 },	/* 9: odd one */
 	};
 	static const unsigned party[] = {
 		PARTY_APART, PARTY_APART, PARTY_SAME, PARTY_SAME, PARTY_APART,
 		PARTY_SWAP, PARTY_NONE, PARTY_NONE, PARTY_SAME, PARTY_APART,
+	};
+	static const unsigned ruri[] = {
+		RURI_NONE, RURI_NONE, RURI_DIALOG, RURI_DIALOG, RURI_APART,
+		RURI_APART, RURI_NONE, RURI_NONE, RURI_NONE, RURI_DIALOG,
 	};
 	struct msg m;
 	uint32_t i, id;
@@ -194,21 +198,25 @@ START_TEST(test_dialog_party)
 	for (i = 0; i < 10; i++) {
 		m = mk(add[i].call_id, add[i].kind, INVITE, 0, i);
 		id = msgindex_append(ix, &m);
-		dialogs_add(ds, ix, id, add[i].from, add[i].to);
+		dialogs_add(ds, ix, id, add[i].from, add[i].to, add[i].ruri);
 		/* Every message so far reads back what it was given. */
 		for (id = 0; id <= i; id++) {
-			uint32_t f, t;
+			uint32_t f, t, r;
 
-			dialogs_party(ds, msgindex_get(ix, id), id, &f, &t);
+			dialogs_uris(ds, msgindex_get(ix, id), id, &f, &t, &r);
 			ck_assert_uint_eq(f, add[id].from);
 			ck_assert_uint_eq(t, add[id].to);
+			ck_assert_uint_eq(r, add[id].ruri);
 		}
 		/* Message 0 made dialog 3: the same until the request. */
 		ck_assert_uint_eq(msgindex_get(ix, 0)->party,
 				  i < 3 ? PARTY_SAME : PARTY_APART);
 	}
-	for (i = 0; i < 10; i++)
+	for (i = 0; i < 10; i++) {
 		party_is(ds, ix, i, add[i].from, add[i].to, party[i]);
+		ck_assert_uint_eq(msgindex_get(ix, i)->ruri_kept, ruri[i]);
+	}
+	ck_assert_uint_eq(dialogs_get(ds, 1)->ruri, 70);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 10);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->to, 11);
 	dialogs_free(ds);
@@ -237,7 +245,7 @@ START_TEST(test_dialog_arrays)
 			m = mk((uint32_t)i + 1, MSG_REQUEST, INVITE, 0,
 			       (int64_t)round);
 			id = msgindex_append(ix, &m);
-			ck_assert_uint_eq(dialogs_add(ds, ix, id, 5, 6), i);
+			ck_assert_uint_eq(dialogs_add(ds, ix, id, 5, 6, 0), i);
 		}
 	}
 	ck_assert_uint_eq(dialogs_count(ds), ND);

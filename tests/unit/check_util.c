@@ -222,6 +222,37 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* mem_count against a byte-by-byte count: every length and alignment,
+ * bytes of every value (the high bit too) around the one counted. */
+START_TEST(test_mem_count)
+{
+	char buf[300];
+	size_t i, off, n, want;
+	unsigned seed = 7;
+
+	for (i = 0; i < sizeof buf; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (char)(seed >> 16);
+		if (seed % 5 == 0)
+			buf[i] = '\n';
+	}
+	for (off = 0; off < 9; off++) {
+		for (n = 0; off + n <= sizeof buf; n++) {
+			want = 0;
+			for (i = 0; i < n; i++)
+				want += buf[off + i] == '\n';
+			ck_assert_uint_eq(mem_count(buf + off, n, '\n'), want);
+		}
+	}
+	memset(buf, '\n', sizeof buf);
+	ck_assert_uint_eq(mem_count(buf, sizeof buf, '\n'), sizeof buf);
+	ck_assert_uint_eq(mem_count(buf, sizeof buf, '\x8a'), 0);
+	memset(buf, '\x8a', 64);
+	ck_assert_uint_eq(mem_count(buf, 64, '\x8a'), 64);
+	ck_assert_uint_eq(mem_count(buf, 64, '\x0a'), 0);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -236,6 +267,7 @@ util_suite(void)
 	tcase_add_test(tc, test_find_nl);
 	tcase_add_test(tc, test_span_ifind);
 	tcase_add_test(tc, test_mem_ieq);
+	tcase_add_test(tc, test_mem_count);
 	tcase_add_test(tc, test_addnum);
 	suite_add_tcase(s, tc);
 	return s;
