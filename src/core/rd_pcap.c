@@ -1407,7 +1407,8 @@ static struct rd_pcap_lib {
 static pthread_once_t rd_pcap_lib_once = PTHREAD_ONCE_INIT;
 
 /* The name configure found the library under (the one a program linked
- * with -lpcap would load), then the names it has on common systems. */
+ * with -lpcap would load), then the names it has on common systems;
+ * SIPSNOOP_LIBPCAP names another. */
 #ifndef SIPSNOOP_PCAP_SONAME
 #define SIPSNOOP_PCAP_SONAME "libpcap.so.1"
 #endif
@@ -1420,16 +1421,24 @@ rd_pcap_lib_load(void)
 		"libpcap.so",
 	};
 	struct rd_pcap_lib *l = &rd_pcap_lib;
-	const char *e;
+	const char *e, *want = getenv("SIPSNOOP_LIBPCAP");
 	void *h = NULL;
 	size_t i;
 
-	for (i = 0; h == NULL && i < sizeof names / sizeof names[0]; i++)
+	/* The user's choice, alone; else the names above in turn. */
+	if (want != NULL && *want != '\0')
+		h = dlopen(want, RTLD_NOW | RTLD_LOCAL);
+	for (i = 0; want == NULL && h == NULL &&
+	     i < sizeof names / sizeof names[0]; i++)
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
 		e = dlerror();
-		snprintf(l->why, sizeof l->why, "cannot load libpcap (%s): %s",
-		    SIPSNOOP_PCAP_SONAME, e != NULL ? e : "not found");
+		if (want != NULL)
+			snprintf(l->why, sizeof l->why, "cannot load "
+			    "libpcap: %s", e != NULL ? e : want);
+		else
+			snprintf(l->why, sizeof l->why, "libpcap is not "
+			    "installed (%s not found)", SIPSNOOP_PCAP_SONAME);
 		return;
 	}
 	/* POSIX gives dlsym a void *; these are the functions' own types. */

@@ -506,6 +506,31 @@ spill_case() {
 }
 spill_case
 
+# libpcap is loaded when a capture is read: without it, a capture is refused
+# with a message naming the file, and the other files are still read.
+if $SIPSNOOP --version | grep -q '^features:.* pcap'; then
+	RUN_ENV="SIPSNOOP_LIBPCAP=$T/no-such-libpcap.so" run 30 --stats \
+		tests/data/pcap/call-udp.pcapng tests/data/pcap/remote-ntlm.sip
+	why=$(sane) || fail "pcap/no-libpcap" "$why"
+	# Exit 1: an input could not be read (sipsnoop(1), EXIT STATUS).
+	if [ -z "$why" ] && [ "$rc" = 1 ] &&
+	    grep -q "call-udp.pcapng: a packet capture, but cannot load libpcap: .*no-such-libpcap.so" "$T/err" &&
+	    grep -q "remote-ntlm.sip" "$T/out"; then
+		pass "pcap/no-libpcap" "$(head -1 "$T/err")"
+	elif [ -z "$why" ]; then
+		fail "pcap/no-libpcap" "exit $rc, stderr: $(head -c 300 "$T/err")"
+	fi
+	# The same capture reads when the library is there.
+	run 30 --stats tests/data/pcap/call-udp.pcapng
+	if [ "$rc" = 0 ] && grep -q '^messages [1-9]' "$T/out"; then
+		pass "pcap/libpcap" "$(grep '^messages' "$T/out")"
+	else
+		fail "pcap/libpcap" "exit $rc, stderr: $(head -c 300 "$T/err")"
+	fi
+else
+	skip "pcap/no-libpcap" "built without libpcap"
+fi
+
 # --- opened read-only -----------------------------------------------------
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	strace -f -e trace=open,openat,creat,truncate,ftruncate -o "$T/strace" \
