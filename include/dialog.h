@@ -12,6 +12,7 @@ struct dialog {
 	uint32_t kind;		/* interned method of the first request, 0 if none */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	uint32_t ruri;		/* the first request URI */
+	uint32_t src, dst;	/* the first endpoints */
 	uint32_t *msgs;		/* message ids in index order (dialog.c says
 				 * how much room it has) */
 	uint32_t nmsgs;
@@ -24,20 +25,19 @@ struct dialogs;
 
 struct dialogs *dialogs_new(void);
 void dialogs_free(struct dialogs *ds);
-/* Adds message id (already in ix) to its dialog and keeps its From, To
- * and request URIs (interned, 0 when absent); returns the dialog id, or
+/* Adds message id (already in ix) to its dialog and keeps its URIs and
+ * endpoints (k, interned, 0 when absent); returns the dialog id, or
  * NO_DIALOG for a message without a Call-ID. Messages are added in id
  * order. */
 uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
-		     uint32_t from, uint32_t to, uint32_t ruri);
+		     const struct msg_kept *k);
 /* Earliest and latest times of d's messages (dialogs_times walks them),
  * TIME_NONE when none has one. */
 void dialogs_times(const struct msgindex *ix, const struct dialog *d,
 		   int64_t *first, int64_t *last);
-/* From, To and request URIs of message id (m is its entry), as given to
- * dialogs_add(). */
-void dialogs_uris(const struct dialogs *ds, const struct msg *m, uint32_t id,
-		  uint32_t *from, uint32_t *to, uint32_t *ruri);
+/* What dialogs_add() kept for message id (m is its entry). */
+void dialogs_kept(const struct dialogs *ds, const struct msg *m, uint32_t id,
+		  struct msg_kept *k);
 size_t dialogs_count(const struct dialogs *ds);
 struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
 /* Dialog of an interned Call-ID, or NO_DIALOG. */

@@ -147,15 +147,16 @@ const struct engine_file *engine_file(const struct engine *e, size_t i);
 const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
-/* The From, To and request URIs (interned, 0 when absent; without display
- * name or parameters) of message id: the index keeps them with its dialog
- * (enum msg_party, enum msg_ruri). engine_msg_party() and engine_msg_ruri()
- * give a part of them. */
-void engine_msg_uris(const struct engine *e, uint32_t id, uint32_t *from,
-		     uint32_t *to, uint32_t *ruri);
+/* The URIs and endpoints of message id (interned, 0 when absent): the
+ * index keeps them with its dialog (struct msg_kept, enum msg_kept_how).
+ * engine_msg_party(), engine_msg_ruri() and engine_msg_ends() give a part
+ * of them. */
+void engine_msg_kept(const struct engine *e, uint32_t id, struct msg_kept *k);
 void engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
 		      uint32_t *to);
 uint32_t engine_msg_ruri(const struct engine *e, uint32_t id);
+void engine_msg_ends(const struct engine *e, uint32_t id, uint32_t *src,
+		     uint32_t *dst);
 
 /* The 1-based line of its input that message id starts on (for a
  * capture, its packet number), 0 for none: counted from a line the index

@@ -29,26 +29,26 @@ enum severity {
 
 #define NO_DIALOG UINT32_MAX
 
-/* Where an entry's From and To URIs are (struct msg party): a message's
- * From and To are nearly always its dialog's, or the two swapped (a request
- * from the callee), so the dialog keeps them; the others are kept apart.
- * dialogs_party() reads them back. */
-enum msg_party {
-	PARTY_NONE = 0,		/* neither: both 0 */
-	PARTY_SAME,		/* the dialog's from and to */
-	PARTY_SWAP,		/* the dialog's to and from */
-	PARTY_APART,		/* in the dialogs' table of exceptions */
+/* How an entry keeps its From and To URIs, its request URI and its source
+ * and destination (struct msg kept_*): a message's are nearly always its
+ * dialog's, or the two swapped (a request from the callee, an answer), so
+ * the dialog keeps them and the entry says how; the others are kept apart.
+ * dialogs_kept() reads them back. */
+enum msg_kept_how {
+	KEPT_NONE = 0,		/* none: 0 */
+	KEPT_SAME,		/* the dialog's */
+	KEPT_SWAP,		/* the dialog's two, swapped */
+	KEPT_APART,		/* in the dialogs' table of exceptions */
 };
 
-/* Where an entry's request URI is (struct msg ruri_kept): the dialog keeps
- * its first one, which most of its requests share. */
-enum msg_ruri {
-	RURI_NONE = 0,		/* none (a response, an event) */
-	RURI_DIALOG,		/* the dialog's */
-	RURI_APART,		/* in the dialogs' table of exceptions */
+/* The strings the index keeps with a message's dialog. */
+struct msg_kept {
+	uint32_t from, to;	/* URIs without display name or parameters */
+	uint32_t ruri;		/* the request URI, 0 for none */
+	uint32_t src, dst;	/* endpoints "host:port" */
 };
 
-/* An entry is 48 bytes: a million messages take 48 MB. What the index does
+/* An entry is 40 bytes: a million messages take 40 MB. What the index does
  * not need to filter or group (the transport, the tags, the other headers,
  * the line) is read again from the record when it is shown. */
 struct msg {
@@ -58,11 +58,12 @@ struct msg {
 	uint32_t len;		/* record length (its line: engine_msg_line) */
 	uint32_t call_id;	/* interned ids, 0 when absent */
 	uint32_t method;	/* request method; CSeq method of a response */
-	uint32_t src, dst;	/* endpoints "host:port" */
 	uint32_t cseq;
 	uint16_t status : 10;	/* responses: 100 to 699 */
-	uint16_t party : 2;	/* enum msg_party: From and To */
-	uint16_t ruri_kept : 2;	/* enum msg_ruri: the request URI */
+	/* enum msg_kept_how, for struct msg_kept's parts: */
+	uint16_t kept_party : 2;	/* From and To */
+	uint16_t kept_ruri : 2;		/* the request URI (not swapped) */
+	uint16_t kept_ends : 2;		/* source and destination */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
 	uint8_t flags;		/* RECF_* */
 	/* One byte for three small enums. */
@@ -75,7 +76,7 @@ struct msg {
 
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
 _Static_assert(RECF_OTHER_PARTY <= 0x80, "struct msg keeps RECF_* in a byte");
-_Static_assert(sizeof(struct msg) <= 48, "struct msg is 48 bytes");
+_Static_assert(sizeof(struct msg) <= 40, "struct msg is 40 bytes");
 
 #define MSG_TIME_HAS_DATE 0x80
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)

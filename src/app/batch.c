@@ -134,11 +134,13 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	struct sipmsg m;
 	struct strbuf ex;
 	size_t i;
+	struct msg_kept k;
 	uint32_t d;
 	char tbuf[16];
 	int first = 1;
 
 	engine_message(e, id, &rec, &m);
+	engine_msg_kept(e, id, &k);
 	strbuf_addc(out, '{');
 	batch_json_key(out, "index", 1);
 	strbuf_addf(out, "%u", id);
@@ -148,8 +150,8 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	strbuf_addf(out, "%u", engine_msg_line(e, id));
 	batch_json_time(out, "time", x->time, MSG_TIME_PREC(x),
 			(x->time_prec & MSG_TIME_HAS_DATE) != 0);
-	batch_json_id(out, e, "src", x->src);
-	batch_json_id(out, e, "dst", x->dst);
+	batch_json_id(out, e, "src", k.src);
+	batch_json_id(out, e, "dst", k.dst);
 	batch_json_span(out, "transport", engine_transport(&rec, &m, tbuf,
 							   sizeof tbuf));
 	batch_json_key(out, "kind", 0);
@@ -227,16 +229,18 @@ batch_list_text(struct engine *e, uint32_t id, struct strbuf *out)
 	struct rd_record rec;
 	struct sipmsg m;
 	char tbuf[64];
+	uint32_t src, dst;
 	size_t start;
 
 	engine_message(e, id, &rec, &m);
+	engine_msg_ends(e, id, &src, &dst);
 	batch_time(x, tbuf, sizeof tbuf);
 	strbuf_addf(out, "%6u  %-23s  %-7s  ", id, tbuf,
 		    severity_name(x->severity));
 	start = out->len;
-	batch_text_str(out, x->src ? engine_str(e, x->src) : "?");
+	batch_text_str(out, src ? engine_str(e, src) : "?");
 	strbuf_adds(out, " -> ");
-	batch_text_str(out, x->dst ? engine_str(e, x->dst) : "?");
+	batch_text_str(out, dst ? engine_str(e, dst) : "?");
 	while (out->len - start < 44)
 		strbuf_addc(out, ' ');
 	strbuf_addc(out, ' ');

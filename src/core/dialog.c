@@ -41,8 +41,10 @@ struct dialogs {
 	void *freelist[DIALOG_POOL_CLASSES];
 	uint32_t *by_call_id;	/* call_id -> dialog id + 1, 0 = none */
 	size_t nby;
-	struct apart_tab party;		/* From and To (PARTY_APART) */
-	struct apart_tab ruri;		/* R-URI (RURI_APART) */
+	/* What is kept apart (KEPT_APART), by message id. */
+	struct apart_tab party;		/* From and To */
+	struct apart_tab ruri;		/* the request URI (b is 0) */
+	struct apart_tab ends;		/* source and destination */
 };
 
 struct dialogs *
@@ -141,6 +143,7 @@ dialogs_free(struct dialogs *ds)
 	free(ds->by_call_id);
 	free(ds->party.v);
 	free(ds->ruri.v);
+	free(ds->ends.v);
 	free(ds);
 }
 
@@ -219,101 +222,98 @@ apart_get(const struct apart_tab *t, uint32_t id)
 	return (struct dialog_apart){ id, 0, 0 };
 }
 
-/* Keeps message id's From and To in m->party and, when they are not its
- * dialog's (dfrom, dto; no dialog: both 0), in ds->party. */
-static void
-dialogs_keep_party(struct dialogs *ds, struct msg *m, uint32_t id,
-		   uint32_t dfrom, uint32_t dto, uint32_t from, uint32_t to)
+/* How (a, b) is kept against a dialog's (da, db): the same, swapped (pair
+ * only) or apart; in_dialog: the message has a dialog. */
+static unsigned
+kept_code(int in_dialog, int pair, uint32_t da, uint32_t db, uint32_t a,
+	  uint32_t b)
 {
-	unsigned party;
-
-	if (from == 0 && to == 0)
-		party = PARTY_NONE;
-	else if (m->call_id != 0 && from == dfrom && to == dto)
-		party = PARTY_SAME;
-	else if (m->call_id != 0 && from == dto && to == dfrom)
-		party = PARTY_SWAP;
-	else
-		party = PARTY_APART;
-	if (party == PARTY_APART)
-		apart_put(&ds->party, m->party == PARTY_APART, id, from, to);
-	else if (m->party == PARTY_APART)
-		apart_del(&ds->party, id);
-	m->party = party & 3;
+	if (a == 0 && b == 0)
+		return KEPT_NONE;
+	if (in_dialog && a == da && b == db)
+		return KEPT_SAME;
+	if (in_dialog && pair && a == db && b == da)
+		return KEPT_SWAP;
+	return KEPT_APART;
 }
 
-/* From and To of m as kept against a dialog with dfrom and dto. */
-static void
-dialogs_read_party(const struct dialogs *ds, const struct msg *m, uint32_t id,
-		   uint32_t dfrom, uint32_t dto, uint32_t *from, uint32_t *to)
+/* Keeps (a, b) of message id as code, its code so far being old: t holds
+ * those kept apart. Returns code. */
+static unsigned
+kept_keep(struct apart_tab *t, unsigned old, uint32_t id, unsigned code,
+	  uint32_t a, uint32_t b)
 {
-	struct dialog_apart a;
+	if (code == KEPT_APART)
+		apart_put(t, old == KEPT_APART, id, a, b);
+	else if (old == KEPT_APART)
+		apart_del(t, id);
+	return code & 3;
+}
 
-	*from = *to = 0;
-	switch (m->party) {
-	case PARTY_SAME:
-		*from = dfrom;
-		*to = dto;
+/* (a, b) of message id, kept as code against a dialog's (da, db). */
+static void
+kept_read(const struct apart_tab *t, unsigned code, uint32_t id, uint32_t da,
+	  uint32_t db, uint32_t *a, uint32_t *b)
+{
+	struct dialog_apart x;
+
+	*a = *b = 0;
+	switch (code) {
+	case KEPT_SAME:
+		*a = da;
+		*b = db;
 		break;
-	case PARTY_SWAP:
-		*from = dto;
-		*to = dfrom;
+	case KEPT_SWAP:
+		*a = db;
+		*b = da;
 		break;
-	case PARTY_APART:
-		a = apart_get(&ds->party, id);
-		*from = a.a;
-		*to = a.b;
+	case KEPT_APART:
+		x = apart_get(t, id);
+		*a = x.a;
+		*b = x.b;
 		break;
 	}
 }
 
-/* The dialog of m when its URIs are kept with it, else NULL. */
-static const struct dialog *
-dialogs_kept_with(const struct dialogs *ds, const struct msg *m)
-{
-	uint32_t did;
-
-	if (m->party != PARTY_SAME && m->party != PARTY_SWAP &&
-	    m->ruri_kept != RURI_DIALOG)
-		return NULL;
-	did = dialogs_by_call_id(ds, m->call_id);
-	return did != NO_DIALOG ? &ds->v[did] : NULL;
-}
-
 void
-dialogs_uris(const struct dialogs *ds, const struct msg *m, uint32_t id,
-	     uint32_t *from, uint32_t *to, uint32_t *ruri)
+dialogs_kept(const struct dialogs *ds, const struct msg *m, uint32_t id,
+	     struct msg_kept *k)
 {
-	const struct dialog *d = dialogs_kept_with(ds, m);
+	static const struct dialog none;
+	const struct dialog *d = &none;
+	uint32_t did, unused;
 
-	dialogs_read_party(ds, m, id, d != NULL ? d->from : 0,
-			   d != NULL ? d->to : 0, from, to);
-	*ruri = 0;
-	if (m->ruri_kept == RURI_DIALOG && d != NULL)
-		*ruri = d->ruri;
-	else if (m->ruri_kept == RURI_APART)
-		*ruri = apart_get(&ds->ruri, id).a;
+	if (m->kept_party == KEPT_SAME || m->kept_party == KEPT_SWAP ||
+	    m->kept_ruri == KEPT_SAME || m->kept_ends == KEPT_SAME ||
+	    m->kept_ends == KEPT_SWAP) {
+		did = dialogs_by_call_id(ds, m->call_id);
+		if (did != NO_DIALOG)
+			d = &ds->v[did];
+	}
+	kept_read(&ds->party, m->kept_party, id, d->from, d->to, &k->from,
+		  &k->to);
+	kept_read(&ds->ruri, m->kept_ruri, id, d->ruri, 0, &k->ruri, &unused);
+	kept_read(&ds->ends, m->kept_ends, id, d->src, d->dst, &k->src,
+		  &k->dst);
 }
 
-/* Keeps message id's R-URI in m->ruri_kept and, when it is not its
- * dialog's (druri; no dialog: 0), in ds->ruri. */
+/* Keeps k in m's codes against dialog d (NULL: none), and apart what
+ * differs. */
 static void
-dialogs_keep_ruri(struct dialogs *ds, struct msg *m, uint32_t id,
-		  uint32_t druri, uint32_t ruri)
+dialogs_keep(struct dialogs *ds, struct msg *m, uint32_t id,
+	     const struct dialog *d, const struct msg_kept *k)
 {
-	unsigned kept;
+	static const struct dialog none;
+	int in = d != NULL;
 
-	if (ruri == 0)
-		kept = RURI_NONE;
-	else if (m->call_id != 0 && ruri == druri)
-		kept = RURI_DIALOG;
-	else
-		kept = RURI_APART;
-	if (kept == RURI_APART)
-		apart_put(&ds->ruri, m->ruri_kept == RURI_APART, id, ruri, 0);
-	else if (m->ruri_kept == RURI_APART)
-		apart_del(&ds->ruri, id);
-	m->ruri_kept = kept & 3;
+	if (d == NULL)
+		d = &none;
+	m->kept_party = kept_keep(&ds->party, m->kept_party, id,
+	    kept_code(in, 1, d->from, d->to, k->from, k->to), k->from, k->to);
+	m->kept_ruri = kept_keep(&ds->ruri, m->kept_ruri, id,
+	    kept_code(in, 0, d->ruri, 0, k->ruri, 0), k->ruri, 0);
+	m->kept_ends = kept_keep(&ds->ends, m->kept_ends, id,
+	    kept_code(in, 1, d->src, d->dst, k->src, k->dst), k->src, k->dst);
 }
 
 /* The dialog's From and To become from and to: its earlier messages are
@@ -331,8 +331,10 @@ dialog_set_party(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
 	for (i = 0; i < d->nmsgs; i++) {
 		id = d->msgs[i];
 		m = msgindex_get(ix, id);
-		dialogs_read_party(ds, m, id, d->from, d->to, &f, &t);
-		dialogs_keep_party(ds, m, id, from, to, f, t);
+		kept_read(&ds->party, m->kept_party, id, d->from, d->to, &f,
+			  &t);
+		m->kept_party = kept_keep(&ds->party, m->kept_party, id,
+		    kept_code(1, 1, from, to, f, t), f, t);
 	}
 	d->from = from;
 	d->to = to;
@@ -365,7 +367,7 @@ dialog_is_auth_challenge(uint16_t status)
 
 uint32_t
 dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
-	    uint32_t from, uint32_t to, uint32_t ruri)
+	    const struct msg_kept *k)
 {
 	struct msg *m = msgindex_get(ix, id);
 	struct dialog *d;
@@ -373,11 +375,9 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 
 	if (m == NULL)
 		return NO_DIALOG;
-	m->party = PARTY_NONE;
-	m->ruri_kept = RURI_NONE;
+	m->kept_party = m->kept_ruri = m->kept_ends = KEPT_NONE;
 	if (m->call_id == 0) {
-		dialogs_keep_party(ds, m, id, 0, 0, from, to);
-		dialogs_keep_ruri(ds, m, id, 0, ruri);
+		dialogs_keep(ds, m, id, NULL, k);
 		return NO_DIALOG;
 	}
 	did = dialogs_by_call_id(ds, m->call_id);
@@ -396,8 +396,8 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		d = &ds->v[did];
 		*d = (struct dialog){ 0 };
 		d->call_id = m->call_id;
-		d->from = from;
-		d->to = to;
+		d->from = k->from;
+		d->to = k->to;
 		ds->by_call_id[m->call_id] = did + 1;
 	}
 	d = &ds->v[did];
@@ -415,14 +415,17 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 
 	if (m->kind == MSG_REQUEST && d->kind == 0) {
 		d->kind = m->method;
-		dialog_set_party(ds, ix, d, from, to);
+		dialog_set_party(ds, ix, d, k->from, k->to);
 	}
-	dialogs_keep_party(ds, m, id, d->from, d->to, from, to);
-	/* The first R-URI stays the dialog's: no message is kept against
-	 * another one. */
+	/* The first R-URI and the first endpoints stay the dialog's: every
+	 * message before them had none (KEPT_NONE, whatever the dialog's). */
 	if (d->ruri == 0)
-		d->ruri = ruri;
-	dialogs_keep_ruri(ds, m, id, d->ruri, ruri);
+		d->ruri = k->ruri;
+	if (d->src == 0 && d->dst == 0) {
+		d->src = k->src;
+		d->dst = k->dst;
+	}
+	dialogs_keep(ds, m, id, d, k);
 	/* Outcome: the first final answer to the initial method that is not
 	 * an authentication challenge; until there is one, the last
 	 * challenge. A later re-INVITE or refresh does not change it. */

@@ -967,21 +967,22 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 {
 	struct msg *x = &pre->x;
 	const struct span *s = pre->s;
-	uint32_t id, d, from, to, ruri;
 	struct engine_file *f;
+	struct msg_kept k;
+	uint32_t id, d;
 
-	x->src = intern_add(e->strs, s[PRE_SRC].p, s[PRE_SRC].n);
-	x->dst = intern_add(e->strs, s[PRE_DST].p, s[PRE_DST].n);
+	k.src = intern_add(e->strs, s[PRE_SRC].p, s[PRE_SRC].n);
+	k.dst = intern_add(e->strs, s[PRE_DST].p, s[PRE_DST].n);
 	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
 	x->method = x->kind == MSG_REQUEST ?
 			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
 			    engine_intern_upper(e, s[PRE_METHOD]);
-	ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
-	from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
-	to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
-	engine_note_uri(e, ruri);
-	engine_note_uri(e, from);
-	engine_note_uri(e, to);
+	k.ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
+	k.from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
+	k.to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
+	engine_note_uri(e, k.ruri);
+	engine_note_uri(e, k.from);
+	engine_note_uri(e, k.to);
 
 	id = msgindex_append(e->ix, x);
 	f = &e->files[x->file];
@@ -992,7 +993,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 		f->marks[f->nmarks++].line = pre->line;
 	}
 	f->nmsgs++;
-	d = dialogs_add(e->ds, e->ix, id, from, to, ruri);
+	d = dialogs_add(e->ds, e->ix, id, &k);
 	if (d != NO_DIALOG)
 		engine_touch(e, d);
 	else if (e->rules != NULL)
@@ -1069,19 +1070,19 @@ static void
 engine_merge(struct engine *e)
 {
 	size_t i, n = msgindex_count(e->ix);
-	uint32_t *perm, *uri = xcalloc(n + 1, 3 * sizeof *uri);
+	struct msg_kept *kept = xcalloc(n + 1, sizeof *kept);
+	uint32_t *perm;
 
-	/* The URIs are kept with the dialogs, which are built again. */
+	/* URIs and endpoints are kept with the dialogs, which are built
+	 * again. */
 	for (i = 0; i < n; i++)
-		engine_msg_uris(e, (uint32_t)i, &uri[3 * i], &uri[3 * i + 1],
-				&uri[3 * i + 2]);
+		engine_msg_kept(e, (uint32_t)i, &kept[i]);
 	perm = msgindex_sort_by_time(e->ix);
 	dialogs_free(e->ds);
 	e->ds = dialogs_new();
 	for (i = 0; i < n; i++) {
-		const uint32_t *u = &uri[3 * (size_t)perm[i]];
-		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i, u[0], u[1],
-					 u[2]);
+		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i,
+					 &kept[perm[i]]);
 
 		if (d != NO_DIALOG)
 			engine_touch(e, d);
@@ -1089,7 +1090,7 @@ engine_merge(struct engine *e)
 			rules_rate_message(e->rules, e, (uint32_t)i);
 	}
 	free(perm);
-	free(uri);
+	free(kept);
 	engine_rate_touched(e);
 }
 
@@ -1534,32 +1535,44 @@ engine_str(const struct engine *e, uint32_t id)
 }
 
 void
-engine_msg_uris(const struct engine *e, uint32_t id, uint32_t *from,
-		uint32_t *to, uint32_t *ruri)
+engine_msg_kept(const struct engine *e, uint32_t id, struct msg_kept *k)
 {
 	const struct msg *m = msgindex_get(e->ix, id);
 
-	*from = *to = *ruri = 0;
+	*k = (struct msg_kept){ 0 };
 	if (m != NULL)
-		dialogs_uris(e->ds, m, id, from, to, ruri);
+		dialogs_kept(e->ds, m, id, k);
 }
 
 void
 engine_msg_party(const struct engine *e, uint32_t id, uint32_t *from,
 		 uint32_t *to)
 {
-	uint32_t ruri;
+	struct msg_kept k;
 
-	engine_msg_uris(e, id, from, to, &ruri);
+	engine_msg_kept(e, id, &k);
+	*from = k.from;
+	*to = k.to;
 }
 
 uint32_t
 engine_msg_ruri(const struct engine *e, uint32_t id)
 {
-	uint32_t from, to, ruri;
+	struct msg_kept k;
 
-	engine_msg_uris(e, id, &from, &to, &ruri);
-	return ruri;
+	engine_msg_kept(e, id, &k);
+	return k.ruri;
+}
+
+void
+engine_msg_ends(const struct engine *e, uint32_t id, uint32_t *src,
+		uint32_t *dst)
+{
+	struct msg_kept k;
+
+	engine_msg_kept(e, id, &k);
+	*src = k.src;
+	*dst = k.dst;
 }
 
 /* Copies the spans of rec that a reader built in its own state (src, dst,

@@ -1542,15 +1542,15 @@ static int
 field_match(const struct node *n, const struct engine *e, uint32_t id,
 	    const struct msg *m)
 {
-	uint32_t from, to, ruri;
+	struct msg_kept k;
 
 	switch (n->field) {
 	case F_CALLID:
 		return idset_has(&n->ids, m->call_id);
 	case F_USER:
-		engine_msg_uris(e, id, &from, &to, &ruri);
-		if (idset_has(&n->ids, from) || idset_has(&n->ids, to) ||
-		    idset_has(&n->ids, ruri))
+		engine_msg_kept(e, id, &k);
+		if (idset_has(&n->ids, k.from) || idset_has(&n->ids, k.to) ||
+		    idset_has(&n->ids, k.ruri))
 			return 1;
 		/* Only a message whose Contact, P-Asserted-Identity or
 		 * Referred-By names another party can match through them. */
@@ -1558,11 +1558,11 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 			return 0;
 		return user_slow_cached(n, e, id);
 	case F_FROM:
-		engine_msg_party(e, id, &from, &to);
-		return idset_has(&n->ids, from);
+		engine_msg_kept(e, id, &k);
+		return idset_has(&n->ids, k.from);
 	case F_TO:
-		engine_msg_party(e, id, &from, &to);
-		return idset_has(&n->ids, to);
+		engine_msg_kept(e, id, &k);
+		return idset_has(&n->ids, k.to);
 	case F_METHOD:
 		return idset_has(&n->ids, m->method);
 	case F_STATUS:
@@ -1573,9 +1573,10 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 	case F_DIR:
 		return m->dir == n->dir;
 	case F_ADDR:
-		if (idset_has(&n->ids, m->src) || idset_has(&n->ids, m->dst))
+		engine_msg_kept(e, id, &k);
+		if (idset_has(&n->ids, k.src) || idset_has(&n->ids, k.dst))
 			return 1;
-		return (m->src == 0 || m->dst == 0) && m->file < n->nfiles &&
+		return (k.src == 0 || k.dst == 0) && m->file < n->nfiles &&
 		    n->files[m->file];
 	case F_AFTER:
 	case F_BEFORE:

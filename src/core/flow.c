@@ -239,8 +239,11 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 	if (m->kind == MSG_DIAG && (from = flow_note_col(b, m)) != -1)
 		to = from;	/* the server that logged it */
 	else {
-		from = flow_col(b, m, m->src, m->dir == DIR_OUT);
-		to = flow_col(b, m, m->dst, m->dir == DIR_IN);
+		uint32_t src, dst;
+
+		engine_msg_ends(b->e, id, &src, &dst);
+		from = flow_col(b, m, src, m->dir == DIR_OUT);
+		to = flow_col(b, m, dst, m->dir == DIR_IN);
 	}
 	if (from == -1 && to == -1) {
 		/* Neither end known: a column for the unknown. */

@@ -121,6 +121,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	struct sipmsg m;
 	const struct sip_header *h;
 	uint32_t *cseqs = NULL, *rcseqs = NULL, hi = 0, final_id = UINT32_MAX;
+	uint32_t resp_id = UINT32_MAX, src, dst;
 	size_t ncseqs = 0, capcseqs = 0, nrcseqs = 0, caprcseqs = 0, i;
 	int remote = 0, have_hi = 0;
 	enum auth_scheme sch;
@@ -169,8 +170,10 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 			}
 		} else {
 			regreport_seen(&rcseqs, &nrcseqs, &caprcseqs, x->cseq);
-			if (resp == NULL)
+			if (resp == NULL) {
 				resp = x;
+				resp_id = dg->msgs[i];
+			}
 			strbuf_reset(&one);
 			auth_offered_names(&m, &one);
 			if (one.len > 0)
@@ -189,15 +192,17 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	out->dialog = d;
 	out->user = xstrdup(engine_str(e, dg->from));
 	if (first != NULL) {
-		out->client = xstrdup(engine_str(e, first->src));
-		out->server = xstrdup(engine_str(e, first->dst));
+		engine_msg_ends(e, out->first_msg, &src, &dst);
+		out->client = xstrdup(engine_str(e, src));
+		out->server = xstrdup(engine_str(e, dst));
 		out->first = first->time;
 	} else {
 		/* Only responses in the trace: they go server -> client. */
-		out->client = xstrdup(resp != NULL ? engine_str(e, resp->dst) :
-		    "");
-		out->server = xstrdup(resp != NULL ? engine_str(e, resp->src) :
-		    "");
+		src = dst = 0;
+		if (resp != NULL)
+			engine_msg_ends(e, resp_id, &src, &dst);
+		out->client = xstrdup(engine_str(e, dst));
+		out->server = xstrdup(engine_str(e, src));
 		out->first = TIME_NONE;
 		out->first_msg = UINT32_MAX;
 	}

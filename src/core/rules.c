@@ -1146,15 +1146,23 @@ rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
 	    rules_span_same(ra.body, rb.body);
 }
 
-/* The fields two copies of one message share (the text is compared next:
- * within a dialog, the same From and To are kept the same way). */
+/* The fields two copies of one message (ids a and b) share; the text is
+ * compared next: within a dialog, the same From and To are kept the same
+ * way, and the source is read back only when all else is the same. */
 static int
-rules_same_fields(const struct msg *x, const struct msg *y)
+rules_same_fields(const struct engine *e, uint32_t a, const struct msg *x,
+		  uint32_t b, const struct msg *y)
 {
-	return x->kind == y->kind && x->method == y->method &&
-	    x->cseq == y->cseq && x->status == y->status && x->src == y->src &&
-	    x->dir == y->dir && x->call_id == y->call_id &&
-	    x->party == y->party;
+	uint32_t xs, ys, dst;
+
+	if (!(x->kind == y->kind && x->method == y->method &&
+	      x->cseq == y->cseq && x->status == y->status &&
+	      x->dir == y->dir && x->call_id == y->call_id &&
+	      x->kept_party == y->kept_party))
+		return 0;
+	engine_msg_ends(e, a, &xs, &dst);
+	engine_msg_ends(e, b, &ys, &dst);
+	return xs == ys;
 }
 
 static size_t
@@ -1163,7 +1171,7 @@ rules_fields_hash(const struct msg *x)
 	uint64_t h;
 
 	h = ((uint64_t)x->method << 32 | x->cseq) * 0x9e3779b97f4a7c15ULL;
-	h ^= ((uint64_t)x->status << 40 | (uint64_t)x->kind << 32 | x->src) *
+	h ^= ((uint64_t)x->status << 40 | (uint64_t)x->kind << 32 | x->dir) *
 	    0xc2b2ae3d27d4eb4fULL;
 	return (size_t)(h ^ h >> 29);
 }
@@ -1287,7 +1295,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 					break;
 				}
 				k = d->msgs[seen[j] - 1];
-				if (rules_same_fields(msgindex_get(ix, k), msg) &&
+				if (rules_same_fields(e, k, msgindex_get(ix, k),
+						      d->msgs[i], msg) &&
 				    rules_same_text(e, k, d->msgs[i])) {
 					f->retrans = 1;
 					break;
@@ -1834,10 +1843,12 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		strbuf_adds(out, engine_str(ev->e, to));
 		return;
 	case 6:
-		strbuf_adds(out, engine_str(ev->e, msg->src));
+		engine_msg_ends(ev->e, ev->id, &from, &to);
+		strbuf_adds(out, engine_str(ev->e, from));
 		return;
 	case 7:
-		strbuf_adds(out, engine_str(ev->e, msg->dst));
+		engine_msg_ends(ev->e, ev->id, &from, &to);
+		strbuf_adds(out, engine_str(ev->e, to));
 		return;
 	case 8:
 		strbuf_adds(out, engine_str(ev->e, engine_msg_ruri(ev->e, ev->id)));

@@ -328,9 +328,14 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		ddoc_adds(d, ROLE_DIM, tbuf);
 		ddoc_adds(d, ROLE_DIM, "  ");
 	}
-	ddoc_adds(d, ROLE_DIM, m->src ? engine_str(v->e, m->src) : "-");
-	ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
-	ddoc_adds(d, ROLE_DIM, m->dst ? engine_str(v->e, m->dst) : "-");
+	{
+		uint32_t src, dst;
+
+		engine_msg_ends(v->e, id, &src, &dst);
+		ddoc_adds(d, ROLE_DIM, src ? engine_str(v->e, src) : "-");
+		ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
+		ddoc_adds(d, ROLE_DIM, dst ? engine_str(v->e, dst) : "-");
+	}
 	tr = engine_transport(&rec, &sm, trbuf, sizeof trbuf);
 	if (tr.n > 0) {
 		ddoc_adds(d, ROLE_DIM, " ");

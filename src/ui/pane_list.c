@@ -223,8 +223,12 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		/* Addresses: each side gets half of the column. */
 		{
 			int x0 = x, avail = cols.addr - 3, ws, wd;
-			const char *src = engine_str(v->e, m->src);
-			const char *dst = engine_str(v->e, m->dst);
+			const char *src, *dst;
+			uint32_t isrc, idst;
+
+			engine_msg_ends(v->e, v->ids[i], &isrc, &idst);
+			src = engine_str(v->e, isrc);
+			dst = engine_str(v->e, idst);
 
 			if (*src == '\0')
 				src = "-";

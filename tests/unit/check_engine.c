@@ -36,11 +36,12 @@ static const char raw_call[] =
 	"Content-Length: 0" CRLF CRLF;
 
 static const char *
-sngrep_msg_ft(char *buf, size_t sz, const char *when, const char *callid,
-	      const char *line, const char *from, const char *to)
+sngrep_msg_at(char *buf, size_t sz, const char *when, const char *ends,
+	      const char *callid, const char *line, const char *from,
+	      const char *to)
 {
 	snprintf(buf, sz,
-		 "%s 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+		 "%s %s\n"
 		 "%s\n"
 		 "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK%s\n"
 		 "From: <%s>;tag=1\n"
@@ -48,8 +49,16 @@ sngrep_msg_ft(char *buf, size_t sz, const char *when, const char *callid,
 		 "Call-ID: %s\n"
 		 "CSeq: 1 REGISTER\n"
 		 "Content-Length: 0\n\n",
-		 when, line, callid, from, to, callid);
+		 when, ends, line, callid, from, to, callid);
 	return buf;
+}
+
+static const char *
+sngrep_msg_ft(char *buf, size_t sz, const char *when, const char *callid,
+	      const char *line, const char *from, const char *to)
+{
+	return sngrep_msg_at(buf, sz, when, "10.0.0.1:5060 -> 10.0.0.2:5060",
+			     callid, line, from, to);
 }
 
 static const char *
@@ -58,6 +67,19 @@ sngrep_msg(char *buf, size_t sz, const char *when, const char *callid,
 {
 	return sngrep_msg_ft(buf, sz, when, callid, line, "sip:a@example.com",
 			     "sip:b@example.com");
+}
+
+/* Message id's source and destination, kept as how. */
+static void
+ends_are(const struct engine *e, uint32_t id, const char *src, const char *dst,
+	 unsigned how)
+{
+	uint32_t s, d;
+
+	engine_msg_ends(e, id, &s, &d);
+	ck_assert_str_eq(engine_str(e, s), src);
+	ck_assert_str_eq(engine_str(e, d), dst);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->kept_ends, how);
 }
 
 /* Message id's From and To are these URIs. */
@@ -190,8 +212,10 @@ START_TEST(test_merge)
 		 "2024/01/02 10:00:01.000000", "x", "REGISTER sip:example.com SIP/2.0"));
 	strcat(a, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:03.000000", "x",
 			     "SIP/2.0 200 OK"));
-	snprintf(b, sizeof b, "%s", sngrep_msg(buf, sizeof buf,
-		 "2024/01/02 10:00:02.000000", "x", "SIP/2.0 401 Unauthorized"));
+	snprintf(b, sizeof b, "%s", sngrep_msg_at(buf, sizeof buf,
+		 "2024/01/02 10:00:02.000000", "10.0.0.2:5060 -> 10.0.0.1:5060",
+		 "x", "SIP/2.0 401 Unauthorized", "sip:a@example.com",
+		 "sip:b@example.com"));
 	/* From and To are kept with the dialogs, which a merge builds
 	 * again: swapped, odd and without a dialog, they come back. */
 	strcat(b, sngrep_msg_ft(buf, sizeof buf, "2024/01/02 10:00:01.500000",
@@ -200,8 +224,9 @@ START_TEST(test_merge)
 	strcat(a, sngrep_msg_ft(buf, sizeof buf, "2024/01/02 10:00:00.100000",
 				"y", "OPTIONS sip:c@example.com SIP/2.0",
 				"sip:c@example.com", "sip:d@example.com"));
-	strcat(b, sngrep_msg_ft(buf, sizeof buf, "2024/01/02 10:00:05.000000",
-				"y", "SIP/2.0 200 OK", "sip:e@example.com",
+	strcat(b, sngrep_msg_at(buf, sizeof buf, "2024/01/02 10:00:05.000000",
+				"10.0.0.9:5060 -> 10.0.0.1:5060", "y",
+				"SIP/2.0 200 OK", "sip:e@example.com",
 				"sip:d@example.com"));
 	ck_assert_int_eq(engine_add_mem(e, "a.txt", a, strlen(a), NULL, &err), 0);
 	ck_assert_int_eq(engine_add_mem(e, "b.txt", b, strlen(b), NULL, &err), 1);
@@ -220,11 +245,18 @@ START_TEST(test_merge)
 	ck_assert_str_eq(engine_str(e, engine_msg_ruri(e, 2)),
 			 "sip:a@example.com");
 	ck_assert_uint_eq(engine_msg_ruri(e, 3), 0);
-	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->ruri_kept,
-			  RURI_APART);
-	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->party, PARTY_SAME);
-	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->party, PARTY_SWAP);
-	ck_assert_uint_eq(msgindex_get(engine_index(e), 5)->party, PARTY_APART);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->kept_ruri,
+			  KEPT_APART);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 1)->kept_party,
+			  KEPT_SAME);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->kept_party,
+			  KEPT_SWAP);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 5)->kept_party,
+			  KEPT_APART);
+	/* Endpoints: the 401 came back the other way, y's 200 elsewhere. */
+	ends_are(e, 3, "10.0.0.2:5060", "10.0.0.1:5060", KEPT_SWAP);
+	ends_are(e, 4, "10.0.0.1:5060", "10.0.0.2:5060", KEPT_SAME);
+	ends_are(e, 5, "10.0.0.9:5060", "10.0.0.1:5060", KEPT_APART);
 	m = msgindex_get(engine_index(e), 3);
 	ck_assert_uint_eq(m->file, 1);
 	ck_assert_uint_eq(m->status, 401);

@@ -23,6 +23,10 @@ mk(uint32_t call_id, int kind, uint32_t method, uint16_t status, int64_t t)
 	return m;
 }
 
+/* URIs and endpoints for dialogs_add(). */
+static const struct msg_kept none, user9 = { .from = 9, .to = 9 },
+    five_six = { .from = 5, .to = 6 };
+
 START_TEST(test_append_blocks)
 {
 	struct msgindex *ix = msgindex_new();
@@ -96,14 +100,14 @@ START_TEST(test_dialog_registration)
 	for (i = 0; i < 6; i++) {
 		m = mk(7, seq[i].kind, REGISTER, seq[i].status, 1000 + i);
 		id = msgindex_append(ix, &m);
-		ck_assert_uint_eq(dialogs_add(ds, ix, id, 9, 9, 0), 0);
+		ck_assert_uint_eq(dialogs_add(ds, ix, id, &user9), 0);
 		if (i == 1)
 			ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 401);
 	}
 	/* A message without Call-ID has no dialog. */
 	m = mk(0, MSG_REQUEST, INVITE, 0, 2000);
 	id = msgindex_append(ix, &m);
-	ck_assert_uint_eq(dialogs_add(ds, ix, id, 0, 0, 0), NO_DIALOG);
+	ck_assert_uint_eq(dialogs_add(ds, ix, id, &none), NO_DIALOG);
 	ck_assert_uint_eq(dialogs_of(ds, msgindex_get(ix, id)), NO_DIALOG);
 
 	ck_assert_uint_eq(dialogs_count(ds), 1);
@@ -133,11 +137,11 @@ START_TEST(test_dialog_call_outcome)
 
 	/* A response seen before its request, a 486 then a later BYE 200:
 	 * the outcome is the INVITE's final answer. */
-	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
-	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 5, 6, 0);
-	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
-	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
-	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, 0, 0, 0);
+	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &five_six);
+	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->kind, INVITE);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 5);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 486);
@@ -149,76 +153,79 @@ START_TEST(test_dialog_call_outcome)
 }
 END_TEST
 
-static void
-party_is(const struct dialogs *ds, const struct msgindex *ix, uint32_t id,
-	 uint32_t from, uint32_t to, unsigned party)
-{
-	uint32_t f, t, r;
-
-	dialogs_uris(ds, msgindex_get(ix, id), id, &f, &t, &r);
-	ck_assert_uint_eq(f, from);
-	ck_assert_uint_eq(t, to);
-	ck_assert_uint_eq(msgindex_get(ix, id)->party, party);
-}
-
-/* Each message gets back the From and To it was added with: the dialog's,
- * swapped, none, or others kept apart; a dialog whose first request comes
- * after other messages keeps those against its new From and To. */
-START_TEST(test_dialog_party)
+/* Each message gets back the URIs and endpoints it was added with: the
+ * dialog's, swapped, none, or others kept apart; a dialog whose first
+ * request comes after other messages keeps those against its new From
+ * and To. */
+START_TEST(test_dialog_kept)
 {
 	struct msgindex *ix = msgindex_new();
 	struct dialogs *ds = dialogs_new();
 	static const struct {
 		uint32_t call_id;
 		int kind;
-		uint32_t from, to, ruri;
+		struct msg_kept k;
+		unsigned party, ruri, ends;	/* how, at the end */
 	} add[] = {
-		{ 3, MSG_RESPONSE, 20, 21, 0 },	/* 0: before the request */
-		{ 3, MSG_RESPONSE, 50, 51, 0 },	/* 1: odd one */
-		{ 4, MSG_REQUEST, 30, 31, 70 },	/* 2: dialog 4 */
-		{ 3, MSG_REQUEST, 10, 11, 71 },	/* 3: dialog 3's request */
-		{ 0, MSG_REQUEST, 40, 41, 72 },	/* 4: no dialog */
-		{ 3, MSG_REQUEST, 11, 10, 73 },	/* 5: from the callee */
-		{ 4, MSG_DIAG, 0, 0, 0 },	/* 6: none */
-		{ 0, MSG_DIAG, 0, 0, 0 },	/* 7: none, no dialog */
-		{ 3, MSG_RESPONSE, 10, 11, 0 },	/* 8 */
-		{ 4, MSG_REQUEST, 30, 99, 70 },	/* 9: odd one */
+		/* 0: before the request, no endpoints */
+		{ 3, MSG_RESPONSE, { 20, 21, 0, 0, 0 },
+		  KEPT_APART, KEPT_NONE, KEPT_NONE },
+		/* 1: odd one; dialog 3's first endpoints */
+		{ 3, MSG_RESPONSE, { 50, 51, 0, 80, 81 },
+		  KEPT_APART, KEPT_NONE, KEPT_SAME },
+		/* 2: dialog 4 */
+		{ 4, MSG_REQUEST, { 30, 31, 70, 82, 83 },
+		  KEPT_SAME, KEPT_SAME, KEPT_SAME },
+		/* 3: dialog 3's first request */
+		{ 3, MSG_REQUEST, { 10, 11, 71, 81, 80 },
+		  KEPT_SAME, KEPT_SAME, KEPT_SWAP },
+		/* 4: no dialog */
+		{ 0, MSG_REQUEST, { 40, 41, 72, 84, 85 },
+		  KEPT_APART, KEPT_APART, KEPT_APART },
+		/* 5: from the callee, elsewhere */
+		{ 3, MSG_REQUEST, { 11, 10, 73, 80, 86 },
+		  KEPT_SWAP, KEPT_APART, KEPT_APART },
+		/* 6: an event */
+		{ 4, MSG_DIAG, { 0, 0, 0, 82, 0 },
+		  KEPT_NONE, KEPT_NONE, KEPT_APART },
+		/* 7: nothing, no dialog */
+		{ 0, MSG_DIAG, { 0, 0, 0, 0, 0 },
+		  KEPT_NONE, KEPT_NONE, KEPT_NONE },
+		/* 8 */
+		{ 3, MSG_RESPONSE, { 10, 11, 0, 80, 81 },
+		  KEPT_SAME, KEPT_NONE, KEPT_SAME },
+		/* 9: odd To, the answer's way */
+		{ 4, MSG_REQUEST, { 30, 99, 70, 83, 82 },
+		  KEPT_APART, KEPT_SAME, KEPT_SWAP },
 	};
-	static const unsigned party[] = {
-		PARTY_APART, PARTY_APART, PARTY_SAME, PARTY_SAME, PARTY_APART,
-		PARTY_SWAP, PARTY_NONE, PARTY_NONE, PARTY_SAME, PARTY_APART,
-	};
-	static const unsigned ruri[] = {
-		RURI_NONE, RURI_NONE, RURI_DIALOG, RURI_DIALOG, RURI_APART,
-		RURI_APART, RURI_NONE, RURI_NONE, RURI_NONE, RURI_DIALOG,
-	};
+	struct msg_kept k;
 	struct msg m;
+	const struct msg *x;
 	uint32_t i, id;
 
 	for (i = 0; i < 10; i++) {
 		m = mk(add[i].call_id, add[i].kind, INVITE, 0, i);
 		id = msgindex_append(ix, &m);
-		dialogs_add(ds, ix, id, add[i].from, add[i].to, add[i].ruri);
+		dialogs_add(ds, ix, id, &add[i].k);
 		/* Every message so far reads back what it was given. */
 		for (id = 0; id <= i; id++) {
-			uint32_t f, t, r;
-
-			dialogs_uris(ds, msgindex_get(ix, id), id, &f, &t, &r);
-			ck_assert_uint_eq(f, add[id].from);
-			ck_assert_uint_eq(t, add[id].to);
-			ck_assert_uint_eq(r, add[id].ruri);
+			dialogs_kept(ds, msgindex_get(ix, id), id, &k);
+			ck_assert_int_eq(memcmp(&k, &add[id].k, sizeof k), 0);
 		}
 		/* Message 0 made dialog 3: the same until the request. */
-		ck_assert_uint_eq(msgindex_get(ix, 0)->party,
-				  i < 3 ? PARTY_SAME : PARTY_APART);
+		ck_assert_uint_eq(msgindex_get(ix, 0)->kept_party,
+				  i < 3 ? KEPT_SAME : KEPT_APART);
 	}
 	for (i = 0; i < 10; i++) {
-		party_is(ds, ix, i, add[i].from, add[i].to, party[i]);
-		ck_assert_uint_eq(msgindex_get(ix, i)->ruri_kept, ruri[i]);
+		x = msgindex_get(ix, i);
+		ck_assert_uint_eq(x->kept_party, add[i].party);
+		ck_assert_uint_eq(x->kept_ruri, add[i].ruri);
+		ck_assert_uint_eq(x->kept_ends, add[i].ends);
 	}
 	ck_assert_uint_eq(dialogs_get(ds, 1)->ruri, 70);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 10);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->to, 11);
+	ck_assert_uint_eq(dialogs_get(ds, 0)->src, 80);
 	dialogs_free(ds);
 	msgindex_free(ix);
 }
@@ -245,7 +252,7 @@ START_TEST(test_dialog_arrays)
 			m = mk((uint32_t)i + 1, MSG_REQUEST, INVITE, 0,
 			       (int64_t)round);
 			id = msgindex_append(ix, &m);
-			ck_assert_uint_eq(dialogs_add(ds, ix, id, 5, 6, 0), i);
+			ck_assert_uint_eq(dialogs_add(ds, ix, id, &five_six), i);
 		}
 	}
 	ck_assert_uint_eq(dialogs_count(ds), ND);
@@ -277,7 +284,7 @@ main(void)
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_severity_names);
 	tcase_add_test(tc, test_dialog_registration);
-	tcase_add_test(tc, test_dialog_party);
+	tcase_add_test(tc, test_dialog_kept);
 	tcase_add_test(tc, test_dialog_arrays);
 	tcase_add_test(tc, test_dialog_call_outcome);
 	suite_add_tcase(s, tc);
