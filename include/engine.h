@@ -59,6 +59,8 @@ struct engine_file {
 	int unreadable;		/* its conversion on that thread failed */
 	struct engine_line_mark *marks;	/* by offset; none for canon */
 	size_t nmarks, capmarks;
+	size_t marked_at;	/* nmsgs at the last mark */
+	int rewritten;		/* truncated while followed (follow_ended) */
 };
 
 struct engine_warning {
@@ -159,9 +161,11 @@ void engine_msg_ends(const struct engine *e, uint32_t id, uint32_t *src,
 		     uint32_t *dst);
 
 /* The 1-based line of its input that message id starts on (for a
- * capture, its packet number), 0 for none: counted from a line the index
- * keeps nearby, or read from its canonical record. Consecutive messages of
- * a file are counted from each other. */
+ * capture, its packet number), 0 when unknown: counted from a line the
+ * index keeps nearby, or read from its canonical record. Consecutive
+ * messages of a file are counted from each other. Unknown when the text
+ * before it is gone (the file shrank, or was rewritten while followed in
+ * place and the message came before the following). */
 uint32_t engine_msg_line(const struct engine *e, uint32_t id);
 
 /* Re-reads message id: its record (spans into the file bytes) and, when m

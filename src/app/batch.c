@@ -135,7 +135,7 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	struct strbuf ex;
 	size_t i;
 	struct msg_kept k;
-	uint32_t d;
+	uint32_t d, line;
 	char tbuf[16];
 	int first = 1;
 
@@ -147,7 +147,10 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	batch_json_key(out, "file", 0);
 	json_append_str(out, f->src->path, strlen(f->src->path));
 	batch_json_key(out, "line", 0);
-	strbuf_addf(out, "%u", engine_msg_line(e, id));
+	if ((line = engine_msg_line(e, id)) != 0)
+		strbuf_addf(out, "%u", line);
+	else
+		strbuf_adds(out, "null");	/* its text is gone */
 	batch_json_time(out, "time", x->time, MSG_TIME_PREC(x),
 			(x->time_prec & MSG_TIME_HAS_DATE) != 0);
 	batch_json_id(out, e, "src", k.src);

@@ -38,8 +38,11 @@
  * more elapsed time and the same CPU time (21 alternating runs). */
 #define ENGINE_PAR_BATCH 256
 #define ENGINE_PAR_RING 3
-/* One message in this many keeps its line (engine_line_mark). */
+/* One message in this many keeps its line (engine_line_mark), or the
+ * first one this many bytes past the last that did: a line is never
+ * counted over more than that (a log of few messages among other lines). */
 #define ENGINE_LINE_EVERY 64
+#define ENGINE_LINE_BYTES (1u << 20)
 /* Records indexed between two ratings of the dialogs that grew. */
 #define ENGINE_RATE_EVERY 16384
 /* A followed file up to this size is copied to the heap (its text then
@@ -735,6 +738,7 @@ engine_poll(struct engine *e)
 			continue;
 		path = xstrdup(f->src->path);
 		f->follow_ended = 1;
+		f->rewritten = truncated;
 		close(f->follow_fd);
 		f->follow_fd = -1;
 		/* Messages that arrive while following are appended in arrival
@@ -986,11 +990,17 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 
 	id = msgindex_append(e->ix, x);
 	f = &e->files[x->file];
-	if (!f->canon && f->nmsgs % ENGINE_LINE_EVERY == 0) {
+	/* A file followed where it is mapped may be rewritten under the
+	 * messages read: each keeps its line. */
+	if (!f->canon &&
+	    (f->nmarks == 0 || f->follow_mapped ||
+	     f->nmsgs - f->marked_at >= ENGINE_LINE_EVERY ||
+	     x->off - f->marks[f->nmarks - 1].off >= ENGINE_LINE_BYTES)) {
 		f->marks = xgrow(f->marks, &f->capmarks, f->nmarks + 1,
 				 sizeof *f->marks);
 		f->marks[f->nmarks].off = x->off;
 		f->marks[f->nmarks++].line = pre->line;
+		f->marked_at = f->nmsgs;
 	}
 	f->nmsgs++;
 	d = dialogs_add(e->ds, e->ix, id, &k);
@@ -1677,16 +1687,22 @@ engine_msg_line(const struct engine *e, uint32_t id)
 		return 0;
 	from = f->marks[lo - 1].off;
 	line = f->marks[lo - 1].line;
+	if (from == x->off)
+		return line;
+	/* Counted in text that is no longer the text indexed: none. A file
+	 * truncated under its mapping while followed keeps the lines of
+	 * what came while following (marked above). */
+	upto = engine_readable(f);
+	if (upto < x->off || (f->rewritten && f->follow_mapped))
+		return 0;
 	if (at->file == x->file && at->off <= x->off && at->off > from) {
 		from = at->off;
 		line = at->line;
 	}
-	upto = engine_readable(f);
-	if (upto > x->off)
-		upto = x->off;
-	if (from < upto)
-		line += (uint32_t)mem_count(f->src->data + from, upto - from,
-					    '\n');
+	line += (uint32_t)mem_count(f->src->data + from, x->off - from, '\n');
+	/* It shrank while being counted (source_guard read zeros). */
+	if (f->src->truncated && engine_readable(f) < x->off)
+		return 0;
 	at->file = x->file;
 	at->off = x->off;
 	at->line = line;

@@ -345,9 +345,12 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		const struct engine_file *f = engine_file(v->e, m->file);
 
 		if (f != NULL) {
+			uint32_t line = engine_msg_line(v->e, id);
+
 			strbuf_reset(&sb);
-			strbuf_addf(&sb, "  %s:%u", f->src->path,
-				    (unsigned)engine_msg_line(v->e, id));
+			strbuf_addf(&sb, "  %s", f->src->path);
+			if (line != 0)
+				strbuf_addf(&sb, ":%u", (unsigned)line);
 			ddoc_add_log(d, ROLE_DIM, sb.buf, sb.len);
 		}
 	}

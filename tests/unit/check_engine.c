@@ -482,6 +482,104 @@ START_TEST(test_follow)
 }
 END_TEST
 
+/* Lines when the text under the index changes. Followed where it is
+ * mapped, then truncated and written again: each message read kept its
+ * line. Not followed and truncated: what lies past the new end has none
+ * (0), what lies before it keeps its own. A sparse log keeps a line for
+ * each message more than ENGINE_LINE_BYTES past the last kept. */
+START_TEST(test_lines_changed)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], buf[1024];
+	char *err = NULL, *junk;
+	struct engine *e = engine_new();
+	uint32_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/live.txt", dir);
+	engine_set_follow_copy(e, 0);
+	engine_follow(e, 1);
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.000000",
+				"l1", "REGISTER sip:example.com SIP/2.0"), "w");
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	engine_run(e);
+	for (i = 0; i < 4; i++) {
+		append(path, sngrep_msg(buf, sizeof buf,
+					"2024/01/02 10:00:02.000000", "l1",
+					"SIP/2.0 401 Unauthorized"), "a");
+		ck_assert_int_eq(engine_poll(e), 1);
+		engine_run(e);
+	}
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 5);
+	/* Rewritten with longer records: the old offsets now fall
+	 * elsewhere in other text. */
+	append(path, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n", "w");
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:05.000000",
+				"l2", "OPTIONS sip:example.com SIP/2.0"), "a");
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:05.000000",
+				"l2", "OPTIONS sip:example.com SIP/2.0"), "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nfiles(e), 2);
+	for (i = 0; i < 5; i++)
+		ck_assert_uint_eq(engine_msg_line(e, i), 1 + 9 * i);
+	ck_assert_uint_eq(engine_msg_line(e, 5), 21);
+	engine_free(e);
+
+	/* Read once, not followed, then cut after its second message: the
+	 * pages past the new end read as zeros (source_guard) and the
+	 * messages there have no line. 16 KiB of other lines after each
+	 * message put them on pages of their own. */
+	ck_assert_int_eq(source_guard(), 0);
+	junk = xmalloc(1300000);
+	memset(junk, 'x', 1300000);
+	for (i = 99; i < 1300000; i += 100)
+		junk[i] = '\n';
+	junk[1300000 - 1] = '\0';
+	e = engine_new();
+	append(path, "", "w");
+	for (i = 0; i < 5; i++) {
+		append(path, sngrep_msg(buf, sizeof buf,
+					"2024/01/02 10:00:02.000000", "l3",
+					"OPTIONS sip:example.com SIP/2.0"), "a");
+		append(path, junk + 1300000 - 1 - 16000, "a");
+		append(path, "\n", "a");
+	}
+	ck_assert_int_eq(engine_add_file(e, path, "sngrep", &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 5);
+	ck_assert_int_eq(engine_file(e, 0)->src->mapped, 1);
+	ck_assert_uint_eq(engine_msg_line(e, 3), 1 + 3 * (9 + 161));
+	ck_assert_int_eq(truncate(path, (off_t)(2 * (strlen(buf) + 16000) +
+						5)), 0);
+	ck_assert_uint_eq(engine_msg_line(e, 4), 0);
+	ck_assert_uint_eq(engine_msg_line(e, 3), 0);
+	ck_assert_uint_eq(engine_msg_line(e, 1), 1 + 9 + 161);
+	ck_assert_uint_eq(engine_msg_line(e, 0), 1);
+	engine_free(e);
+
+	/* Few messages far apart. */
+	e = engine_new();
+	append(path, "", "w");
+	for (i = 0; i < 3; i++) {
+		append(path, sngrep_msg(buf, sizeof buf,
+					"2024/01/02 10:00:02.000000", "l4",
+					"OPTIONS sip:example.com SIP/2.0"), "a");
+		append(path, junk, "a");
+		append(path, "\n", "a");
+	}
+	ck_assert_int_eq(engine_add_file(e, path, "sngrep", &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	ck_assert_uint_eq(engine_file(e, 0)->nmarks, 3);
+	for (i = 3; i-- > 0;)
+		ck_assert_uint_eq(engine_msg_line(e, i), 1 + i * (9 + 13000));
+	free(junk);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_follow_mapped)
 {
 	follow_scenario(1);
@@ -529,6 +627,7 @@ main(void)
 	tcase_add_test(tc, test_steps);
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_lines);
+	tcase_add_test(tc, test_lines_changed);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_mapped);
