@@ -37,6 +37,11 @@ struct view {
 	size_t nids, capids;
 	uint32_t scanned; /* index ids [0, scanned) are filtered */
 	int engine_was_done;
+	/* The selected message by its place in its file (view_hold_sel),
+	 * to find it again when the end of indexing reorders the index. */
+	int held;
+	uint16_t held_file;
+	uint64_t held_off;
 
 	size_t sel; /* index into ids (0 when empty) */
 
@@ -75,9 +80,13 @@ struct view *view_new(struct engine *e, const struct rules *rules,
 void view_free(struct view *v);
 
 /* Picks up messages indexed since the last call: filters the new ids (or
- * all of them again when the index was reordered at the end). Returns 1
- * when the list changed. */
+ * all of them again when the index was reordered at the end, keeping the
+ * message view_hold_sel() noted selected). Returns 1 when the list
+ * changed. */
 int view_update(struct view *v);
+/* Notes the selected message by file and offset: called before indexing
+ * more, which may end in a merge of the files in time order. */
+void view_hold_sel(struct view *v);
 
 /* Pushes a filter expression. Returns 0, or -1 with *err and *errcol (the
  * view is then unchanged). */

@@ -62,6 +62,7 @@ app_index_slice(struct engine *e, struct view *v, int follow)
 	    follow && engine_done(e) && v->nids > 0 && v->sel + 1 >= v->nids;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	view_hold_sel(v);
 	do
 		more = engine_step(e, APP_STEP_RECORDS);
 	while (more && app_elapsed_ns(&t0) < APP_SLICE_NS);

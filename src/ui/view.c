@@ -220,6 +220,21 @@ view_free(struct view *v)
 	free(v);
 }
 
+void
+view_hold_sel(struct view *v)
+{
+	const struct msg *m;
+
+	if (v->engine_was_done)
+		return;
+	m = msgindex_get(engine_index(v->e), view_sel_id(v));
+	v->held = m != NULL;
+	if (m != NULL) {
+		v->held_file = (uint16_t)m->file;
+		v->held_off = m->off;
+	}
+}
+
 int
 view_update(struct view *v)
 {
@@ -230,22 +245,22 @@ view_update(struct view *v)
 	if (!v->engine_was_done && engine_done(v->e)) {
 		/* The last step may have merged files in time order and
 		 * rebuilt the dialogs: ids changed meaning, start again, and
-		 * find the selected message by its place in its file. */
-		const struct msg *m =
-		    msgindex_get(engine_index(v->e), view_sel_id(v));
-		uint16_t file = m != NULL ? m->file : 0;
-		uint64_t off = m != NULL ? m->off : 0;
+		 * find the selected message by its place in its file, noted
+		 * before the step (view_hold_sel). */
+		int held = v->held;
 
 		v->engine_was_done = 1;
+		v->held = 0;
 		for (i = 0; i < v->nlevels; i++)
 			v->levels[i].sel_id = UINT32_MAX;
 		view_refilter(v, UINT32_MAX);
 		view_filter_finish(v);
-		for (i = 0; m != NULL && i < v->nids; i++) {
+		for (i = 0; held && i < v->nids; i++) {
 			const struct msg *k =
 			    msgindex_get(engine_index(v->e), v->ids[i]);
 
-			if (k != NULL && k->file == file && k->off == off) {
+			if (k != NULL && k->file == v->held_file &&
+			    k->off == v->held_off) {
 				v->sel = i;
 				break;
 			}

@@ -766,6 +766,57 @@ START_TEST(test_filter_steps_indexing_ends)
 }
 END_TEST
 
+/* Two files, merged in time order when indexing ends: the message
+ * selected before (by the app, view_hold_sel before each slice) is the
+ * one selected after, though its id changed. */
+START_TEST(test_merge_keeps_selection)
+{
+	struct engine *e = engine_new();
+	struct strbuf a, b;
+	struct view *v;
+	const struct msg *m;
+	char *err = NULL;
+	int col, i;
+	uint64_t off;
+
+	strbuf_init(&a);
+	strbuf_init(&b);
+	for (i = 0; i < 20; i++) {
+		struct strbuf *sb = i % 2 ? &b : &a;
+
+		strbuf_addf(sb, "2024/01/02 10:00:%02d.000000 10.0.0.1:5060 -> "
+			    "10.0.0.2:5060\nOPTIONS sip:x@example.com SIP/2.0\n"
+			    "Call-ID: m%d\nCSeq: 1 OPTIONS\n"
+			    "Content-Length: 0\n\n", i, i);
+	}
+	ck_assert_int_eq(engine_add_mem(e, "a.txt", a.buf, a.len, "sngrep",
+					&err), 0);
+	ck_assert_int_eq(engine_add_mem(e, "b.txt", b.buf, b.len, "sngrep",
+					&err), 1);
+	/* a.txt and a little of b.txt: ids in file order so far. */
+	ck_assert_int_eq(engine_step(e, 12), 1);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	view_update(v);
+	view_select(v, 6);		/* a.txt's 7th: 10:00:12 */
+	m = msgindex_get(engine_index(e), view_sel_id(v));
+	ck_assert_uint_eq(m->file, 0);
+	off = m->off;
+	view_hold_sel(v);
+	engine_run(e);
+	view_update(v);
+	ck_assert_uint_eq(v->nids, 20);
+	ck_assert_uint_eq(view_sel_id(v), 12);	/* by time now */
+	m = msgindex_get(engine_index(e), view_sel_id(v));
+	ck_assert_uint_eq(m->file, 0);
+	ck_assert_uint_eq(m->off, off);
+	view_free(v);
+	engine_free(e);
+	strbuf_free(&a);
+	strbuf_free(&b);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -841,6 +892,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_search_extend);
 	tcase_add_test(tc, test_search_extend_changed);
 	tcase_add_test(tc, test_filter_steps_indexing_ends);
+	tcase_add_test(tc, test_merge_keeps_selection);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	suite_add_tcase(s, tc);
