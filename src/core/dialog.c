@@ -40,7 +40,7 @@ struct dialogs {
 	size_t slab_left;
 	void *freelist[DIALOG_POOL_CLASSES];
 	uint32_t *by_call_id;	/* call_id -> dialog id + 1, 0 = none */
-	size_t nby;
+	size_t nby, capby;	/* written (zeroed) and allocated */
 	/* What is kept apart (KEPT_APART), by message id. */
 	struct apart_tab party;		/* From and To */
 	struct apart_tab ruri;		/* the request URI (b is 0) */
@@ -382,14 +382,16 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	}
 	did = dialogs_by_call_id(ds, m->call_id);
 	if (did == NO_DIALOG) {
-		size_t old = ds->nby;
-
 		if (m->call_id >= ds->nby) {
-			ds->by_call_id = xgrow(ds->by_call_id, &ds->nby,
+			/* Zeroed up to the id only: the rest of a large
+			 * block is not touched, so takes no memory yet. */
+			ds->by_call_id = xgrow(ds->by_call_id, &ds->capby,
 					       (size_t)m->call_id + 1,
 					       sizeof *ds->by_call_id);
-			for (; old < ds->nby; old++)
-				ds->by_call_id[old] = 0;
+			memset(ds->by_call_id + ds->nby, 0,
+			       ((size_t)m->call_id + 1 - ds->nby) *
+				   sizeof *ds->by_call_id);
+			ds->nby = (size_t)m->call_id + 1;
 		}
 		ds->v = xgrow(ds->v, &ds->cap, ds->n + 1, sizeof *ds->v);
 		did = (uint32_t)ds->n++;
