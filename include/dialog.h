@@ -13,13 +13,16 @@ struct dialog {
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	uint32_t ruri;		/* the first request URI */
 	uint32_t src, dst;	/* the first endpoints */
+	uint32_t auth;		/* interned auth scheme used, 0 when none */
 	uint32_t *msgs;		/* message ids in index order (dialog.c says
 				 * how much room it has) */
 	uint32_t nmsgs;
-	uint32_t auth;		/* interned auth scheme used, 0 when none */
 	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
 	uint8_t severity;	/* worst message severity, benign not a failure */
 };
+
+/* Eight 4-byte fields before the pointer: no hole, 48 bytes. */
+_Static_assert(sizeof(struct dialog) <= 48, "struct dialog is 48 bytes");
 
 struct dialogs;
 
