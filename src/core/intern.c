@@ -1,6 +1,8 @@
 /* intern: a string table. Strings live in large arena blocks (never moved,
- * so returned pointers stay valid); an open-addressing hash maps bytes to
- * ids; ids index an array of (location, length), 8 bytes a string. */
+ * so returned pointers stay valid); an open-addressing hash of 4-byte
+ * slots (string ids) maps bytes to ids; ids index an array of (location,
+ * length, hash), 12 bytes a string. Most lookups are answered by a small
+ * cache of recent strings before the hash is probed. */
 #include <string.h>
 #include <stdlib.h>
 
@@ -22,18 +24,13 @@
 struct intern_str {
 	uint32_t loc;		/* see INTERN_FAR */
 	uint32_t n;
+	uint32_t hash;
 };
-
-/* A slot holds the string's hash above its id, so that a probe that meets
- * other strings compares them without a cache miss on each one's entry. */
-#define INTERN_SLOT(hash, id) ((uint64_t)(hash) << 32 | (id))
-#define INTERN_SLOT_ID(s) ((uint32_t)(s))
-#define INTERN_SLOT_HASH(s) ((uint32_t)((s) >> 32))
 
 struct intern {
 	struct intern_str *strs;	/* by id; strs[0] is "" */
 	size_t nstrs, capstrs;
-	uint64_t *slots;		/* INTERN_SLOT, 0 when free */
+	uint32_t *slots;		/* string ids, 0 when free */
 	size_t nslots;			/* power of two */
 	char **blocks;
 	size_t nblocks, capblocks;
@@ -110,6 +107,7 @@ intern_new(void)
 	t->far[t->nfar++] = (char *)"";
 	t->strs[0].loc = INTERN_FAR;
 	t->strs[0].n = 0;
+	t->strs[0].hash = 0;
 	t->nstrs = 1;
 	return t;
 }
@@ -175,7 +173,6 @@ static void
 intern_rehash(struct intern *t)
 {
 	size_t i, j, mask;
-	uint32_t h;
 
 	free(t->slots);
 	t->nslots *= 2;
@@ -186,17 +183,16 @@ intern_rehash(struct intern *t)
 	 * flushing the TLB of the other indexing thread. */
 	t->slots = xmalloc(t->nslots * sizeof *t->slots);
 	memset(t->slots, 0, t->nslots * sizeof *t->slots);
-	/* The entries do not keep hashes (8 bytes a string, not 16): a
-	 * rehash, once per doubling, hashes the strings again. */
 	for (i = 1; i < t->nstrs; i++) {
-		h = intern_hash(intern_at(t, t->strs[i].loc), t->strs[i].n);
-		j = h & mask;
+		j = t->strs[i].hash & mask;
 		while (t->slots[j] != 0)
 			j = (j + 1) & mask;
-		t->slots[j] = INTERN_SLOT(h, i);
+		t->slots[j] = (uint32_t)i;
 	}
 }
 
+/* The slot of n bytes at p (hash h): theirs, or the free one to take. A
+ * slot is a string id only (4 bytes); its entry has the hash. */
 static size_t
 intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 {
@@ -204,12 +200,10 @@ intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 	const struct intern_str *s;
 
 	while (t->slots[j] != 0) {
-		if (INTERN_SLOT_HASH(t->slots[j]) == h) {
-			s = &t->strs[INTERN_SLOT_ID(t->slots[j])];
-			if (s->n == n &&
-			    memcmp(intern_at(t, s->loc), p, n) == 0)
-				return j;
-		}
+		s = &t->strs[t->slots[j]];
+		if (s->hash == h && s->n == n &&
+		    memcmp(intern_at(t, s->loc), p, n) == 0)
+			return j;
 		j = (j + 1) & mask;
 	}
 	return j;
@@ -232,7 +226,7 @@ intern_add(struct intern *t, const char *p, size_t n)
 	h = intern_hash(p, n);
 	j = intern_find(t, p, n, h);
 	if (t->slots[j] != 0) {
-		id = INTERN_SLOT_ID(t->slots[j]);
+		id = t->slots[j];
 		rc->p = intern_at(t, t->strs[id].loc);
 		rc->n = (uint32_t)n;
 		rc->id = id;
@@ -242,8 +236,9 @@ intern_add(struct intern *t, const char *p, size_t n)
 	t->strs = xgrow(t->strs, &t->capstrs, t->nstrs + 1, sizeof *t->strs);
 	rc->p = intern_store(t, p, n, &t->strs[id].loc);
 	t->strs[id].n = (uint32_t)n;
+	t->strs[id].hash = h;
 	t->nstrs++;
-	t->slots[j] = INTERN_SLOT(h, id);
+	t->slots[j] = id;
 	rc->n = (uint32_t)n;
 	rc->id = id;
 	if (t->nstrs * 4 > t->nslots * 3)
@@ -259,7 +254,7 @@ intern_lookup(const struct intern *t, const char *p, size_t n)
 	if (n == 0)
 		return 0;
 	j = intern_find(t, p, n, intern_hash(p, n));
-	return INTERN_SLOT_ID(t->slots[j]);
+	return t->slots[j];
 }
 
 const char *
