@@ -14,8 +14,8 @@ struct dialog {
 	uint32_t ruri;		/* the first request URI */
 	uint32_t src, dst;	/* the first endpoints */
 	uint32_t auth;		/* interned auth scheme used, 0 when none */
-	uint32_t *msgs;		/* message ids in index order (dialog.c says
-				 * how much room it has) */
+	uint32_t *msgs;		/* message ids in index order (dialog.c
+				 * says how much room it has) */
 	uint32_t nmsgs;
 	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
 	uint8_t severity;	/* worst message severity, benign not a failure */

@@ -60,7 +60,7 @@ struct engine_file {
 	struct engine_line_mark *marks;	/* by offset; none for canon */
 	size_t nmarks, capmarks;
 	size_t marked_at;	/* nmsgs at the last mark */
-	int rewritten;		/* truncated while followed (follow_ended) */
+	int rewritten;		/* truncated while followed (ended) */
 };
 
 struct engine_warning {

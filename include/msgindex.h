@@ -55,14 +55,14 @@ struct msg {
 	uint64_t off : 48;	/* record offset in its file's bytes */
 	uint64_t file : 16;	/* input file number */
 	int64_t time;		/* TIME_NONE when unknown */
-	uint32_t len;		/* record length (its line: engine_msg_line) */
+	uint32_t len;		/* record length (line: engine_msg_line) */
 	uint32_t call_id;	/* interned ids, 0 when absent */
 	uint32_t method;	/* request method; CSeq method of a response */
 	uint32_t cseq;
 	uint16_t status : 10;	/* responses: 100 to 699 */
 	/* enum msg_kept_how, for struct msg_kept's parts: */
 	uint16_t kept_party : 2;	/* From and To */
-	uint16_t kept_ruri : 2;		/* the request URI (not swapped) */
+	uint16_t kept_ruri : 2;		/* the request URI */
 	uint16_t kept_ends : 2;		/* source and destination */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
 	uint8_t flags;		/* RECF_* */

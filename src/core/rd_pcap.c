@@ -1402,7 +1402,7 @@ static struct rd_pcap_lib {
 	int (*next_ex)(pcap_t *, struct pcap_pkthdr **, const u_char **);
 	char *(*geterr)(pcap_t *);
 	void (*close)(pcap_t *);
-	char why[256];		/* why it could not be loaded, "" if it was */
+	char why[256];		/* why it was not loaded, "" if it was */
 } rd_pcap_lib;
 static pthread_once_t rd_pcap_lib_once = PTHREAD_ONCE_INIT;
 

@@ -1851,7 +1851,8 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		strbuf_adds(out, engine_str(ev->e, to));
 		return;
 	case 8:
-		strbuf_adds(out, engine_str(ev->e, engine_msg_ruri(ev->e, ev->id)));
+		strbuf_adds(out,
+			    engine_str(ev->e, engine_msg_ruri(ev->e, ev->id)));
 		return;
 	case 9:
 		strbuf_adds(out, engine_str(ev->e, msg->call_id));

@@ -578,7 +578,8 @@ pages_release(const char *base, size_t done, size_t upto, size_t min)
 size_t
 mem_count(const char *p, size_t n, char c)
 {
-	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
 	const uint64_t pat = ones * (unsigned char)c;
 	size_t count = 0, i = 0;
 	uint64_t w, t;
