@@ -38,7 +38,8 @@ step 1 08:01:12.415 "REGISTER" "REGISTER sip:uclab.org SIP/2.0" "CSeq: 1 REGISTE
 e2e_keys ']'
 step 2 08:01:12.448 "401 Unauthorized" "SIP/2.0 401 Unauthorized" \
 	"BENIGN (auth-challenge-answered)" \
-	"WWW-Authenticate: NTLM, realm \"SIP Communications"
+	"WWW-Authenticate: NTLM, realm \"SIP Communications" \
+	"tests/data/remote-ntlm.cls.log:25"
 # Headers further down: focus the detail, maximise it, and back.
 e2e_keys Tab z
 check "detail maximised shows ms-user-logon-data" \
@@ -54,7 +55,7 @@ step 5 08:01:12.597 "REGISTER [NTLM AUTHENTICATE]" "CSeq: 3 REGISTER" \
 	"NTLM AUTHENTICATE"
 e2e_keys ']'
 step 6 08:01:12.661 "200 OK" "SIP/2.0 200 OK" "OK (success)" \
-	"Authentication-Info: NTLM"
+	"Authentication-Info: NTLM" "tests/data/remote-ntlm.cls.log:113"
 e2e_keys ']'
 check "] at the end says so" e2e_wait "last message of this dialog"
 e2e_keys '['
