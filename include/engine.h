@@ -133,10 +133,13 @@ void engine_set_parallel(struct engine *e, size_t min_bytes);
 int engine_done(const struct engine *e);
 /* Progress of indexing, 0..1000. */
 unsigned engine_progress(const struct engine *e);
-/* What engine_progress() measures now: "decompressing" or "converting"
- * (the file being read is still on its own thread, engine_set_background)
- * or "indexing". */
+/* What engine_progress() measures now: "reading" (a pipe, to its end),
+ * "decompressing" or "converting" (the file being read is still on its own
+ * thread, engine_set_background) or "indexing". */
 const char *engine_activity(const struct engine *e);
+/* While engine_activity() says "reading", the bytes read so far (the
+ * pipe's size is not known until its end); 0 otherwise. */
+uint64_t engine_reading_bytes(const struct engine *e);
 
 struct msgindex *engine_index(const struct engine *e);
 struct dialogs *engine_dialogs(const struct engine *e);

@@ -16,6 +16,10 @@ struct source {
 	volatile int truncated;	/* the file shrank while mapped (see guard) */
 	int inflated;		/* data was gzip-compressed in the input */
 	int compressed;		/* data is still gzip (source_open_lazy) */
+	/* data is only the start of a pipe (source_open_lazy): the rest is
+	 * still to be read from fd (source_read_rest). */
+	int pending;
+	int fd;
 	/* A problem the reader should be told about (gzip stream damaged or
 	 * cut short: what came before it is in data), or NULL. */
 	char *note;
@@ -37,7 +41,9 @@ struct source *source_open_spill(const char *path, struct spill *sp,
 				 char **err);
 /* Same, but gzip input is left as it is, with compressed set:
  * source_gunzip_head() gives its first bytes (for a probe) and
- * source_gunzip() all of them, on whichever thread. */
+ * source_gunzip() all of them, on whichever thread. Of a pipe (or a file
+ * that cannot be mapped) only the first 16 KiB are read, pending is then
+ * set, and source_read_rest() reads the rest. */
 struct source *source_open_lazy(const char *path, struct spill *sp,
 				 char **err);
 /* Inflates up to max bytes of a compressed source's start into out;
@@ -54,6 +60,17 @@ size_t source_gunzip_head(const struct source *src, char *out, size_t max);
 int source_gunzip(const struct source *src, struct spill *sp, char **out,
 		  size_t *len, int *mapped, char **note, char **err,
 		  size_t *progress);
+/* Of a pending source: its bytes, those read and the rest of the pipe up
+ * to its end, as source_read_all does for source_open_spill: on the heap,
+ * or moved to sp's file as they grow (*mapped = 1: munmap them). The
+ * source keeps its first bytes. When progress is not NULL, the bytes
+ * read so far are stored there (__atomic_store_n). When stop is not NULL,
+ * setting *stop (__atomic_store_n, from another thread) makes it give up
+ * within a tenth of a second ("stopped"). 0, or -1 with *err (the message
+ * without the name). */
+int source_read_rest(const struct source *src, struct spill *sp, char **out,
+		     size_t *len, int *mapped, char **note, char **err,
+		     size_t *progress, const int *stop);
 /* A source over a copy of bytes already in memory (tests, fuzzers).
  * Compressed bytes are inflated as source_open does; a problem there is
  * left in note. */

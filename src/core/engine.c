@@ -93,6 +93,12 @@ struct engine_xf {
 	char *err;
 	int rc;
 	atomic_int done;
+	/* A pipe of which only the start was read (source_open_lazy): the
+	 * rest is read here first, to its end. */
+	const struct source *pipe;
+	size_t piped;		/* bytes read so far (atomic) */
+	atomic_int reading;	/* the pipe is still being read */
+	int stop;		/* give up reading it (atomic: engine_free) */
 	/* gzip input: inflated here first (the reader then reads it). */
 	const struct source *gz;
 	char *plain, *note;
@@ -132,7 +138,9 @@ engine_free(struct engine *e)
 		struct engine_xf *x = e->files[i].xf;
 
 		if (x != NULL) {
-			/* The thread reads the input's bytes: wait for it. */
+			/* The thread reads the input's bytes: wait for it,
+			 * not for the writer of a pipe. */
+			__atomic_store_n(&x->stop, 1, __ATOMIC_RELAXED);
 			pthread_join(x->th, NULL);
 			engine_reader_free(x->r);
 			strbuf_free(&x->out);
@@ -327,17 +335,101 @@ engine_inflate_now(struct engine *e, size_t i, char **err)
 	return 0;
 }
 
+/* Reads the rest of x's pipe into x->plain; a gzip one is to be inflated
+ * from there: *raw is then a source over what was read, and *gz points to
+ * it. */
+static int
+engine_xf_read_pipe(struct engine_xf *x, struct source *raw,
+		    const struct source **gz)
+{
+	int rc;
+
+	rc = source_read_rest(x->pipe, x->r->spill, &x->plain, &x->nplain,
+			      &x->plain_mapped, &x->note, &x->err, &x->piped,
+			      &x->stop);
+	if (rc == 0)
+		__atomic_store_n(&x->piped, x->nplain, __ATOMIC_RELAXED);
+	/* Its size is known now: engine_progress() counts it. */
+	atomic_store_explicit(&x->reading, 0, memory_order_release);
+	if (rc < 0 || *gz == NULL)
+		return rc;
+	memset(raw, 0, sizeof *raw);
+	raw->data = x->plain;
+	raw->len = x->nplain;
+	raw->mapped = x->plain_mapped;
+	*gz = raw;
+	x->plain = NULL;
+	return 0;
+}
+
+/* Frees what source_read_rest() gave (engine_xf_read_pipe's raw). */
+static void
+engine_drop_bytes(const char *data, size_t len, int mapped)
+{
+	if (mapped)
+		munmap((void *)(uintptr_t)data, len);
+	else
+		free((void *)(uintptr_t)data);
+}
+
+/* Reads the rest of file i's pipe at once (when no thread could); on
+ * failure the source is freed and *err names the file. */
+static int
+engine_read_now(struct engine *e, size_t i, char **err)
+{
+	struct engine_file *f = &e->files[i];
+	char *buf, *note, *msg;
+	struct spill sp;
+	size_t len;
+	int mapped, rc, gz = f->src->compressed;
+
+	spill_init(&sp, e->spill_dir, e->spill_chunk);
+	rc = source_read_rest(f->src, &sp, &buf, &len, &mapped, &note, err,
+			      NULL, NULL);
+	spill_free(&sp);
+	if (rc < 0) {
+		msg = *err;
+		*err = xasprintf("%s: %s", f->src->path, msg);
+		free(msg);
+		source_free(f->src);
+		return -1;
+	}
+	engine_replace_src(f, buf, len, 0, mapped);
+	f->src->compressed = gz;
+	if (note != NULL)
+		engine_warn(e, i, 0, note);
+	return 0;
+}
+
 static void *
 engine_xf_run(void *arg)
 {
 	struct engine_xf *x = arg;
+	const struct source *gz = x->gz;
+	struct source raw;
+	char *note, *more;
 
 	x->rc = 0;
-	if (x->gz != NULL) {
-		x->rc = source_gunzip(x->gz, x->r->spill, &x->plain, &x->nplain,
-				      &x->plain_mapped, &x->note, &x->err,
+	if (x->pipe != NULL)
+		x->rc = engine_xf_read_pipe(x, &raw, &gz);
+	if (x->rc == 0 && gz != NULL) {
+		note = x->note;
+		x->rc = source_gunzip(gz, x->r->spill, &x->plain, &x->nplain,
+				      &x->plain_mapped, &more, &x->err,
 				      &x->gzdone);
-		/* The reader has not started: it reads the inflated bytes. */
+		x->note = more;
+		if (note != NULL && more != NULL) {
+			x->note = xasprintf("%s; %s", note, more);
+			free(note);
+			free(more);
+		} else if (note != NULL) {
+			x->note = note;
+		}
+		if (gz == &raw)	/* what was read of the pipe, inflated now */
+			engine_drop_bytes(raw.data, raw.len, raw.mapped);
+	}
+	if (x->rc == 0 && (x->pipe != NULL || gz != NULL)) {
+		/* The reader has not started: it reads the new bytes. */
 		x->r->data = x->plain;
 		x->r->len = x->nplain;
 		x->r->mapped = x->plain_mapped;
@@ -356,10 +448,7 @@ engine_xf_drop_plain(struct engine_xf *x)
 {
 	if (x->plain == NULL)
 		return;
-	if (x->plain_mapped)
-		munmap(x->plain, x->nplain);
-	else
-		free(x->plain);
+	engine_drop_bytes(x->plain, x->nplain, x->plain_mapped);
 	x->plain = NULL;
 }
 
@@ -372,9 +461,13 @@ engine_xf_start(const struct engine *e, struct engine_file *f)
 	struct engine_xf *x = xcalloc(1, sizeof *x);
 
 	x->r = engine_transform_reader(e, f);
+	if (f->src->pending)
+		x->pipe = f->src;
 	if (f->src->compressed)
 		x->gz = f->src;
-	atomic_init(&x->converting, x->gz == NULL);
+	atomic_init(&x->reading, x->pipe != NULL);
+	x->piped = f->src->len;
+	atomic_init(&x->converting, x->gz == NULL && x->pipe == NULL);
 	strbuf_init(&x->out);
 	atomic_init(&x->done, 0);
 	if (pthread_create(&x->th, NULL, engine_xf_run, x) != 0) {
@@ -407,9 +500,11 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 	if (x->note != NULL)
 		engine_warn(e, i, 0, x->note);
 	if (x->rc == 0 && f->fmt->transform == NULL) {
-		/* Only inflated: read in place from the new bytes. */
+		/* Only read or inflated: read in place from the new
+		 * bytes. */
 		engine_reader_free(x->r);
-		engine_replace_src(f, x->plain, x->nplain, 1, x->plain_mapped);
+		engine_replace_src(f, x->plain, x->nplain, x->gz != NULL,
+				   x->plain_mapped);
 		x->plain = NULL;
 	} else if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
 		engine_replace_src(f, xstrdup(""), 0, 0, 0);
@@ -472,9 +567,11 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
-	if (src->compressed && engine_xf_start(e, f) == 0)
-		;	/* inflated, and converted, on that thread */
-	else if ((src->compressed && engine_inflate_now(e, e->nfiles, err) < 0) ||
+	if ((src->compressed || src->pending) && engine_xf_start(e, f) == 0)
+		;	/* read, inflated and converted on that thread */
+	else if ((src->pending && engine_read_now(e, e->nfiles, err) < 0) ||
+		 (f->src->compressed &&
+		  engine_inflate_now(e, e->nfiles, err) < 0) ||
 		 (fmt->transform != NULL &&
 		  (!e->background || engine_xf_start(e, f) < 0) &&
 		  engine_transform(e, e->nfiles, err) < 0))
@@ -558,6 +655,12 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		 * place to append to. */
 		engine_warn(e, fileno, 0, xasprintf("read once, not followed "
 			    "(%s input is converted as a whole)", f->fmt->name));
+		return;
+	}
+	if (f->src->pending || f->xf != NULL) {
+		/* A pipe still being read to its end. */
+		engine_warn(e, fileno, 0, xstrdup("read once, not followed "
+		    "(still being read)"));
 		return;
 	}
 	if (f->src->inflated || f->src->compressed) {
@@ -1461,7 +1564,7 @@ engine_done(const struct engine *e)
 unsigned
 engine_progress(const struct engine *e)
 {
-	uint64_t read = 0;
+	uint64_t read = 0, total = e->total_bytes;
 	size_t i;
 
 	if (e->done || e->total_bytes == 0)
@@ -1469,25 +1572,34 @@ engine_progress(const struct engine *e)
 	for (i = 0; i < e->nfiles && i < e->cur; i++)
 		read += e->files[i].src->len;
 	if (e->cur < e->nfiles && e->files[e->cur].xf != NULL) {
-		const struct engine_xf *x = e->files[e->cur].xf;
+		const struct engine_file *f = &e->files[e->cur];
+		const struct engine_xf *x = f->xf;
+		/* The file's share: its size, or its compressed size; of a
+		 * pipe, what was read of it, once all of it was. */
+		uint64_t share = f->src->len, at = 0;
 
-		uint64_t at = __atomic_load_n(&x->r->progress,
-					      __ATOMIC_RELAXED);
-
+		if (x->pipe != NULL &&
+		    !atomic_load_explicit(&x->reading, memory_order_acquire)) {
+			share = __atomic_load_n(&x->piped, __ATOMIC_RELAXED);
+			total = total - f->src->len + share;
+		}
 		/* While gzip input is inflated, of its compressed bytes;
 		 * then, as for any input, of the bytes converted (scaled
-		 * to the file's share, its compressed size). */
-		if (!atomic_load_explicit(&x->converting, memory_order_acquire))
+		 * to the file's share). */
+		if (atomic_load_explicit(&x->converting, memory_order_acquire)) {
+			at = __atomic_load_n(&x->r->progress, __ATOMIC_RELAXED);
+			if (x->gz != NULL && x->nplain > 0)
+				at = at * share / x->nplain;
+		} else if (x->gz != NULL) {
 			at = __atomic_load_n(&x->gzdone, __ATOMIC_RELAXED);
-		else if (x->gz != NULL && x->nplain > 0)
-			at = at * x->gz->len / x->nplain;
+		}
 		read += at;
 	}
 	else if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		read += e->files[e->cur].rd->pos;
-	if (read > e->total_bytes)
-		read = e->total_bytes;
-	return (unsigned)(read * 1000 / e->total_bytes);
+	if (total == 0 || read >= total)
+		return 1000;
+	return (unsigned)(read * 1000 / total);
 }
 
 const char *
@@ -1497,8 +1609,21 @@ engine_activity(const struct engine *e)
 
 	if (e->cur >= e->nfiles || (x = e->files[e->cur].xf) == NULL)
 		return "indexing";
+	if (atomic_load_explicit(&x->reading, memory_order_acquire))
+		return "reading";
 	return atomic_load_explicit(&x->converting, memory_order_acquire) ?
 		       "converting" : "decompressing";
+}
+
+uint64_t
+engine_reading_bytes(const struct engine *e)
+{
+	const struct engine_xf *x;
+
+	if (e->cur >= e->nfiles || (x = e->files[e->cur].xf) == NULL ||
+	    !atomic_load_explicit(&x->reading, memory_order_acquire))
+		return 0;
+	return __atomic_load_n(&x->piped, __ATOMIC_RELAXED);
 }
 
 struct msgindex *

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <limits.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,11 @@
 #include "source.h"
 #include "spill.h"
 #include "util.h"
+
+/* What source_open_lazy() reads of a pipe before it returns: more than
+ * the format probe looks at (reader_probe: 8 KiB after a BOM), and of
+ * gzip input enough to inflate to that. */
+#define SOURCE_HEAD (16 * 1024)
 
 /* Upper bound of what gzip input may inflate to (0: the default). */
 static size_t source_inflate_max;
@@ -136,25 +142,47 @@ source_remap(struct source *src, size_t newlen)
 	return 0;
 }
 
-/* Reads fd (a pipe, or a file that cannot be mapped) to its end into a
- * new buffer, which moves to sp's temporary file as it grows when sp is
- * not NULL (*mapped is then 1; *note says why when it could not). Returns
- * 0, or -1 with *err (without the name). */
+/* Reads fd (a pipe, or a file that cannot be mapped) to its end after
+ * the n bytes at head (already read from it) into a new buffer, which
+ * moves to sp's temporary file as it grows when sp is not NULL (*mapped is
+ * then 1; *note says why when it could not). With progress not NULL, the
+ * bytes read so far are stored there as it goes (__atomic_store_n). With
+ * stop not NULL, reading gives up (-1, "stopped") soon after *stop is set
+ * (__atomic_store_n), even while the writer sends nothing. Returns 0, or
+ * -1 with *err (without the name). */
 static int
-source_read_all(int fd, struct spill *sp, char **out, size_t *outlen,
-		int *mapped, char **note, char **err)
+source_read_all(int fd, const char *head, size_t n, struct spill *sp,
+		char **out, size_t *outlen, int *mapped, char **note,
+		char **err, size_t *progress, const int *stop)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct strbuf sb;
-	ssize_t n;
+	size_t total = n;
+	ssize_t got;
 
 	strbuf_init(&sb);
+	strbuf_add(&sb, head, n);
+	if (progress != NULL)
+		__atomic_store_n(progress, total, __ATOMIC_RELAXED);
 	for (;;) {
+		if (stop != NULL) {
+			if (__atomic_load_n(stop, __ATOMIC_RELAXED)) {
+				*err = xstrdup("stopped");
+				strbuf_free(&sb);
+				spill_discard(sp);
+				return -1;
+			}
+			/* Waits a tenth of a second at most, then looks at
+			 * stop again. */
+			if (poll(&pfd, 1, 100) == 0)
+				continue;
+		}
 		if (sb.cap - sb.len < 65536)
 			sb.buf = xgrow(sb.buf, &sb.cap, sb.len + 65536, 1);
-		n = read(fd, sb.buf + sb.len, sb.cap - sb.len);
-		if (n == 0)
+		got = read(fd, sb.buf + sb.len, sb.cap - sb.len);
+		if (got == 0)
 			break;
-		if (n < 0) {
+		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			*err = xstrdup(strerror(errno));
@@ -162,10 +190,44 @@ source_read_all(int fd, struct spill *sp, char **out, size_t *outlen,
 			spill_discard(sp);
 			return -1;
 		}
-		sb.len += (size_t)n;
+		sb.len += (size_t)got;
+		total += (size_t)got;
+		if (progress != NULL)
+			__atomic_store_n(progress, total, __ATOMIC_RELAXED);
 		spill_maybe(sp, &sb);
 	}
 	return spill_finish(sp, &sb, out, outlen, mapped, note, err);
+}
+
+/* Reads up to max bytes of fd into a new heap buffer (*out, *len), fewer
+ * only at its end (*eof set). 0, or -1 with *err (without the name). */
+static int
+source_read_head(int fd, size_t max, char **out, size_t *len, int *eof,
+		 char **err)
+{
+	char *buf = xmalloc(max > 0 ? max : 1);
+	size_t n = 0;
+	ssize_t got;
+
+	*eof = 0;
+	while (n < max) {
+		got = read(fd, buf + n, max - n);
+		if (got == 0) {
+			*eof = 1;
+			break;
+		}
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = xstrdup(strerror(errno));
+			free(buf);
+			return -1;
+		}
+		n += (size_t)got;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
 }
 
 void
@@ -430,7 +492,7 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 	char *buf, *note = NULL, *msg = NULL;
 	size_t len;
 	void *map;
-	int fd, saved, mapped;
+	int fd, saved, mapped, eof;
 
 	*err = NULL;
 	if (strcmp(path, "-") == 0) {
@@ -480,19 +542,37 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
-	if (source_read_all(fd, sp, &buf, &len, &mapped, &note, &msg) == -1) {
-		*err = xasprintf("%s: %s", name, msg);
-		free(msg);
-		source_free(src);
-		goto fail;
+	if (lazy) {
+		/* Only the start, for the probe; source_read_rest() reads
+		 * the rest (on another thread), so that a viewer need not
+		 * wait for the writer of a pipe to finish. */
+		if (source_read_head(fd, SOURCE_HEAD, &buf, &len, &eof,
+				     &msg) == -1)
+			goto failed_read;
+		src->data = buf;
+		src->len = len;
+		if (!eof) {
+			src->pending = 1;
+			src->fd = fd;
+			return source_lazy(src);
+		}
+	} else if (source_read_all(fd, "", 0, sp, &buf, &len, &mapped, &note,
+				   &msg, NULL, NULL) == -1) {
+		goto failed_read;
+	} else {
+		src->data = buf;
+		src->len = len;
+		src->mapped = mapped;	/* a temporary file's, not registered */
+		src->note = note;
 	}
-	src->data = buf;
-	src->len = len;
-	src->mapped = mapped;	/* a temporary file's, not registered */
-	src->note = note;
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return lazy ? source_lazy(src) : source_opened(src, name, sp, err);
+
+failed_read:
+	*err = xasprintf("%s: %s", name, msg);
+	free(msg);
+	source_free(src);
 
 fail:
 	if (fd != STDIN_FILENO)
@@ -590,11 +670,24 @@ source_from_mem(const char *name, const char *data, size_t len)
 	return src;
 }
 
+int
+source_read_rest(const struct source *src, struct spill *sp, char **out,
+		 size_t *len, int *mapped, char **note, char **err,
+		 size_t *progress, const int *stop)
+{
+	*note = NULL;
+	*mapped = 0;
+	return source_read_all(src->fd, src->data, src->len, sp, out, len,
+			       mapped, note, err, progress, stop);
+}
+
 void
 source_free(struct source *src)
 {
 	if (src == NULL)
 		return;
+	if (src->pending && src->fd != STDIN_FILENO)
+		close(src->fd);
 	if (src->mapped) {
 		source_map_remove(src);
 		munmap((void *)src->data, src->len);

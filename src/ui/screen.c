@@ -128,7 +128,11 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		strbuf_adds(&sb, "  search: ");
 		sanitize_append(&sb, s->v->search, strlen(s->v->search), 0);
 	}
-	if (!engine_done(s->e))
+	if (!engine_done(s->e) && engine_reading_bytes(s->e) > 0)
+		/* A pipe: how much is to come is not known. */
+		snprintf(prog, sizeof prog, " reading %.1f MB ",
+			 (double)engine_reading_bytes(s->e) / 1e6);
+	else if (!engine_done(s->e))
 		snprintf(prog, sizeof prog, " %s %u%% ",
 			 engine_activity(s->e), engine_progress(s->e) / 10);
 	else if (s->follow)

@@ -4,6 +4,9 @@
  * warning, and the inflate limit stops a gzip bomb. */
 #include <check.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,6 +444,140 @@ START_TEST(test_background)
 }
 END_TEST
 
+/* A child writes p[0..n) into the FIFO at path: the first half, then,
+ * once a byte comes on the pipe hold (or its end), the rest. */
+static pid_t
+fifo_feed(const char *path, const char *p, size_t n, const int hold[2])
+{
+	pid_t pid = fork();
+	char c;
+	int fd;
+
+	ck_assert_int_ne(pid, -1);
+	if (pid != 0)
+		return pid;
+	signal(SIGPIPE, SIG_DFL);
+	close(hold[1]);
+	if ((fd = open(path, O_WRONLY)) < 0 ||
+	    write(fd, p, n / 2) != (ssize_t)(n / 2) ||
+	    read(hold[0], &c, 1) < 0 ||
+	    write(fd, p + n / 2, n - n / 2) != (ssize_t)(n - n / 2))
+		_exit(1);
+	_exit(0);
+}
+
+/* In the background (as the viewer does), a pipe is read on the
+ * conversion thread: engine_add_file() returns with its start read while
+ * the writer still holds the rest back, engine_step() answers meanwhile,
+ * and once the writer is done the messages, record texts and file kinds
+ * are those of reading the same bytes from a file, for a log read in
+ * place, a gzip log and a format converted whole. A pipe whose writer
+ * never finishes does not hold up engine_free(). */
+START_TEST(test_pipe_background)
+{
+	struct engine *a, *b;
+	struct source *fs;
+	struct strbuf in[3];
+	char *path[3], *fifo, *err = NULL;
+	int hold[2], status;
+	size_t i, j, n;
+	pid_t pid;
+
+	uint32_t x = 12345;
+
+	/* Distinct Call-IDs and tags, so that gzip leaves it large. */
+	strbuf_init(&in[0]);
+	for (i = 0; i < 2000; i++) {
+		uint32_t r[4];
+
+		for (j = 0; j < 4; j++)
+			r[j] = x = x * 1103515245u + 12345u;
+		strbuf_addf(&in[0],
+		    "OPTIONS sip:example.com SIP/2.0" CRLF
+		    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK%08x" CRLF
+		    "From: <sip:u%u@example.com>;tag=%08x" CRLF
+		    "To: <sip:example.com>" CRLF
+		    "Call-ID: %08x%08x" CRLF
+		    "CSeq: 1 OPTIONS" CRLF
+		    "Content-Length: 0" CRLF CRLF, r[0], r[1] % 100, r[1],
+		    r[2], r[3]);
+	}
+	strbuf_init(&in[1]);
+	gz_member(&in[1], in[0].buf, in[0].len);
+	strbuf_init(&in[2]);
+	fs = source_open(TEST_DATA "/fmt/freeswitch-new.log", &err);
+	ck_assert_ptr_nonnull(fs);
+	for (i = 0; i < 20; i++)
+		strbuf_add(&in[2], fs->data, fs->len);
+	source_free(fs);
+	ck_assert_uint_gt(in[1].len, 2 * 16384);
+	path[0] = tmpfile_with("p.log", in[0].buf, in[0].len);
+	path[1] = tmpfile_with("p.log.gz", in[1].buf, in[1].len);
+	path[2] = tmpfile_with("p-fs.log", in[2].buf, in[2].len);
+	fifo = xasprintf("%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+
+	for (i = 0; i < 3; i++) {
+		a = engine_new();
+		ck_assert_int_eq(engine_add_file(a, path[i], NULL, &err), 0);
+		n = count_records(a);
+		ck_assert_uint_gt(n, 100);
+
+		ck_assert_int_eq(pipe(hold), 0);
+		pid = fifo_feed(fifo, in[i].buf, in[i].len, hold);
+		b = engine_new();
+		engine_set_background(b, 1);
+		ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 0);
+		ck_assert_str_eq(engine_file(b, 0)->fmt->name,
+				 engine_file(a, 0)->fmt->name);
+		ck_assert_str_eq(engine_activity(b), "reading");
+		ck_assert_uint_ge(engine_reading_bytes(b), 16384);
+		ck_assert_uint_le(engine_reading_bytes(b), in[i].len / 2);
+		ck_assert_int_eq(engine_step(b, 100), 1);
+		ck_assert_uint_eq(msgindex_count(engine_index(b)), 0);
+		ck_assert_int_eq(write(hold[1], "x", 1), 1);
+		while (engine_step(b, 100))
+			ck_assert_uint_le(engine_progress(b), 1000);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		ck_assert_uint_eq(engine_reading_bytes(b), 0);
+		ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+		for (j = 0; j < n; j += 37)
+			same_text(a, b, (uint32_t)j);
+		same_text(a, b, (uint32_t)(n - 1));
+		ck_assert_int_eq(engine_file(b, 0)->src->inflated,
+				 engine_file(a, 0)->src->inflated);
+		ck_assert_int_eq(engine_file(b, 0)->canon,
+				 engine_file(a, 0)->canon);
+		ck_assert_uint_eq(engine_nwarnings(b), engine_nwarnings(a));
+		engine_free(a);
+		engine_free(b);
+		close(hold[0]);
+		close(hold[1]);
+	}
+
+	/* The writer never sends the rest. */
+	ck_assert_int_eq(pipe(hold), 0);
+	pid = fifo_feed(fifo, in[0].buf, in[0].len, hold);
+	b = engine_new();
+	engine_set_background(b, 1);
+	ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 0);
+	ck_assert_int_eq(engine_step(b, 100), 1);
+	engine_free(b);
+	/* Nobody reads the FIFO now: the writer dies of SIGPIPE. */
+	close(hold[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(!WIFEXITED(status) || WEXITSTATUS(status) != 0);
+	close(hold[0]);
+
+	for (i = 0; i < 3; i++) {
+		free(path[i]);
+		strbuf_free(&in[i]);
+	}
+	free(fifo);
+}
+END_TEST
+
 /* With a spill directory (engine_set_spill), what gzip input inflates to
  * and what a converted format becomes move to a temporary file once past
  * the chunk and are mapped from there: the same messages, record texts
@@ -621,6 +758,7 @@ main(void)
 	tcase_add_test(tc, test_magic);
 	tcase_add_test(tc, test_large_transformed);
 	tcase_add_test(tc, test_background);
+	tcase_add_test(tc, test_pipe_background);
 	tcase_add_test(tc, test_spill);
 #else
 	tcase_add_test(tc, test_no_zlib);

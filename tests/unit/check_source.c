@@ -263,6 +263,59 @@ START_TEST(test_stdin_pipe)
 }
 END_TEST
 
+/* Lazily, only the start of a pipe is read; source_read_rest() reads the
+ * rest, all of it, or gives up when told to stop. A pipe shorter than
+ * the start is read whole at once. */
+START_TEST(test_stdin_pipe_lazy)
+{
+	struct source *src;
+	char *err = NULL, *out, *note;
+	int fds[2], saved, status, mapped, stop = 0;
+	pid_t pid;
+	size_t n = 100000, len, i, progress = 0, sizes[] = { 100000, 1000 };
+	struct source whole;
+
+	for (i = 0; i < 2; i++) {
+		n = sizes[i];
+		ck_assert_int_eq(pipe(fds), 0);
+		pid = feed(NULL, fds[1], n);
+		close(fds[1]);
+		saved = dup(STDIN_FILENO);
+		ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+		close(fds[0]);
+		src = source_open_lazy("-", NULL, &err);
+		ck_assert_ptr_nonnull(src);
+		if (n < 16384) {
+			ck_assert_int_eq(src->pending, 0);
+			check_pattern(src, n);
+		} else {
+			ck_assert_int_eq(src->pending, 1);
+			ck_assert_uint_eq(src->len, 16384);
+			check_pattern(src, src->len);
+			ck_assert_int_eq(source_read_rest(src, NULL, &out,
+			    &len, &mapped, &note, &err, &progress, &stop), 0);
+			ck_assert_ptr_null(note);
+			ck_assert_uint_eq(progress, n);
+			whole = (struct source){ .data = out, .len = len };
+			check_pattern(&whole, n);
+			free(out);
+			/* What is left of the pipe is nothing: its end. */
+			stop = 1;
+			ck_assert_int_eq(source_read_rest(src, NULL, &out,
+			    &len, &mapped, &note, &err, NULL, &stop), -1);
+			ck_assert_str_eq(err, "stopped");
+			free(err);
+			err = NULL;
+			stop = 0;
+		}
+		ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+		close(saved);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		source_free(src);
+	}
+}
+END_TEST
+
 START_TEST(test_device_refused)
 {
 	char *err = NULL;
@@ -336,6 +389,7 @@ source_suite(void)
 	tcase_add_test(tc, test_fifo);
 	tcase_add_test(tc, test_fifo_spill);
 	tcase_add_test(tc, test_stdin_pipe);
+	tcase_add_test(tc, test_stdin_pipe_lazy);
 	tcase_add_test(tc, test_from_mem_copies);
 	tcase_add_test(tc, test_device_refused);
 	tcase_add_test(tc, test_truncated_while_mapped);
