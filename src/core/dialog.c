@@ -316,28 +316,34 @@ dialogs_keep(struct dialogs *ds, struct msg *m, uint32_t id,
 	    kept_code(in, 1, d->src, d->dst, k->src, k->dst), k->src, k->dst);
 }
 
-/* The dialog's From and To become from and to: its earlier messages are
- * kept against the new ones. */
+/* The dialog's From and To (ends: its source and destination) become a
+ * and b: its earlier messages are kept against the new ones. */
 static void
-dialog_set_party(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
-		 uint32_t from, uint32_t to)
+dialog_set_pair(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
+		int ends, uint32_t a, uint32_t b)
 {
-	uint32_t f, t, id;
+	struct apart_tab *t = ends ? &ds->ends : &ds->party;
+	uint32_t *da = ends ? &d->src : &d->from, *db = ends ? &d->dst : &d->to;
+	uint32_t x, y, id;
+	unsigned code;
 	struct msg *m;
 	size_t i;
 
-	if (d->from == from && d->to == to)
+	if (*da == a && *db == b)
 		return;
 	for (i = 0; i < d->nmsgs; i++) {
 		id = d->msgs[i];
 		m = msgindex_get(ix, id);
-		kept_read(&ds->party, m->kept_party, id, d->from, d->to, &f,
-			  &t);
-		m->kept_party = kept_keep(&ds->party, m->kept_party, id,
-		    kept_code(1, 1, from, to, f, t), f, t);
+		code = ends ? m->kept_ends : m->kept_party;
+		kept_read(t, code, id, *da, *db, &x, &y);
+		code = kept_keep(t, code, id, kept_code(1, 1, a, b, x, y), x, y);
+		if (ends)
+			m->kept_ends = code;
+		else
+			m->kept_party = code;
 	}
-	d->from = from;
-	d->to = to;
+	*da = a;
+	*db = b;
 }
 
 void
@@ -417,15 +423,21 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 
 	if (m->kind == MSG_REQUEST && d->kind == 0) {
 		d->kind = m->method;
-		dialog_set_party(ds, ix, d, k->from, k->to);
+		dialog_set_pair(ds, ix, d, 0, k->from, k->to);
 	}
-	/* The first R-URI and the first endpoints stay the dialog's: every
-	 * message before them had none (KEPT_NONE, whatever the dialog's). */
+	/* The first R-URI stays the dialog's: every message before it had
+	 * none (KEPT_NONE, whatever the dialog's). So do the first two
+	 * endpoints; a message with one only (a diagnostic with its peer)
+	 * gives them until one with both comes, and the messages before are
+	 * then kept against those. */
 	if (d->ruri == 0)
 		d->ruri = k->ruri;
 	if (d->src == 0 && d->dst == 0) {
 		d->src = k->src;
 		d->dst = k->dst;
+	} else if ((d->src == 0 || d->dst == 0) && k->src != 0 &&
+		   k->dst != 0) {
+		dialog_set_pair(ds, ix, d, 1, k->src, k->dst);
 	}
 	dialogs_keep(ds, m, id, d, k);
 	/* Outcome: the first final answer to the initial method that is not

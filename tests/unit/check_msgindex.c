@@ -197,13 +197,23 @@ START_TEST(test_dialog_kept)
 		/* 9: odd To, the answer's way */
 		{ 4, MSG_REQUEST, { 30, 99, 70, 83, 82 },
 		  KEPT_APART, KEPT_SAME, KEPT_SWAP },
+		/* 10: dialog 5 starts with an event of one end, its peer */
+		{ 5, MSG_DIAG, { 0, 0, 0, 87, 0 },
+		  KEPT_NONE, KEPT_NONE, KEPT_APART },
+		/* 11: its first two ends: the dialog's from now on */
+		{ 5, MSG_REQUEST, { 12, 13, 74, 87, 88 },
+		  KEPT_SAME, KEPT_SAME, KEPT_SAME },
+		/* 12 */
+		{ 5, MSG_RESPONSE, { 12, 13, 0, 88, 87 },
+		  KEPT_SAME, KEPT_NONE, KEPT_SWAP },
 	};
+	enum { N = sizeof add / sizeof add[0] };
 	struct msg_kept k;
 	struct msg m;
 	const struct msg *x;
 	uint32_t i, id;
 
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < N; i++) {
 		m = mk(add[i].call_id, add[i].kind, INVITE, 0, i);
 		id = msgindex_append(ix, &m);
 		dialogs_add(ds, ix, id, &add[i].k);
@@ -216,7 +226,7 @@ START_TEST(test_dialog_kept)
 		ck_assert_uint_eq(msgindex_get(ix, 0)->kept_party,
 				  i < 3 ? KEPT_SAME : KEPT_APART);
 	}
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < N; i++) {
 		x = msgindex_get(ix, i);
 		ck_assert_uint_eq(x->kept_party, add[i].party);
 		ck_assert_uint_eq(x->kept_ruri, add[i].ruri);
@@ -226,6 +236,8 @@ START_TEST(test_dialog_kept)
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 10);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->to, 11);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->src, 80);
+	ck_assert_uint_eq(dialogs_get(ds, 2)->src, 87);
+	ck_assert_uint_eq(dialogs_get(ds, 2)->dst, 88);
 	dialogs_free(ds);
 	msgindex_free(ix);
 }
