@@ -47,6 +47,10 @@ struct engine_file {
 	 * mapping growing with the file; its last bytes read are kept to
 	 * tell a rewrite. */
 	int follow_mapped;
+	/* Its size when following began: each message after it keeps its
+	 * line (engine_msg_line), which a rewrite in place then cannot
+	 * change; those before are counted from one kept in 64. */
+	size_t follow_from;
 	char follow_end[64];
 	size_t follow_nend;
 	int follow_ended;	/* replaced or truncated: a newer entry reads on */

@@ -680,6 +680,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		/* Too large to copy: followed where it is mapped, which
 		 * grows with it (engine_follow_read). */
 		f->follow_mapped = 1;
+		f->follow_from = f->src->len;
 	} else {
 		f->follow_cap = f->src->len + 65536;
 		copy = xmalloc(f->follow_cap);
@@ -1094,9 +1095,10 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	id = msgindex_append(e->ix, x);
 	f = &e->files[x->file];
 	/* A file followed where it is mapped may be rewritten under the
-	 * messages read: each keeps its line. */
+	 * messages read: each that came while following keeps its line (the
+	 * text of those before is not kept either). */
 	if (!f->canon &&
-	    (f->nmarks == 0 || f->follow_mapped ||
+	    (f->nmarks == 0 || (f->follow_mapped && x->off >= f->follow_from) ||
 	     f->nmsgs - f->marked_at >= ENGINE_LINE_EVERY ||
 	     x->off - f->marks[f->nmarks - 1].off >= ENGINE_LINE_BYTES)) {
 		f->marks = xgrow(f->marks, &f->capmarks, f->nmarks + 1,
@@ -1816,7 +1818,7 @@ engine_msg_line(const struct engine *e, uint32_t id)
 		return line;
 	/* Counted in text that is no longer the text indexed: none. A file
 	 * truncated under its mapping while followed keeps the lines of
-	 * what came while following (marked above). */
+	 * what came while following (each marked, engine_commit). */
 	upto = engine_readable(f);
 	if (upto < x->off || (f->rewritten && f->follow_mapped))
 		return 0;
