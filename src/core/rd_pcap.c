@@ -1407,9 +1407,9 @@ static struct rd_pcap_lib {
 static pthread_once_t rd_pcap_lib_once = PTHREAD_ONCE_INIT;
 
 /* The name configure found the library under (the one a program linked
- * with -lpcap would load), first in the directory pkg-config gives (an
- * installation outside the loader's path), then the names it has on
- * common systems; SIPSNOOP_LIBPCAP (set, not empty) names another. */
+ * with -lpcap would load), then the names it has on common systems, each
+ * first in the directory pkg-config gives (an installation outside the
+ * loader's path); SIPSNOOP_LIBPCAP (set, not empty) names another. */
 #ifndef SIPSNOOP_PCAP_SONAME
 #define SIPSNOOP_PCAP_SONAME "libpcap.so.1"
 #endif
@@ -1418,9 +1418,6 @@ static void
 rd_pcap_lib_load(void)
 {
 	static const char *const names[] = {
-#ifdef SIPSNOOP_PCAP_LIBDIR
-		SIPSNOOP_PCAP_LIBDIR "/" SIPSNOOP_PCAP_SONAME,
-#endif
 		SIPSNOOP_PCAP_SONAME, "libpcap.so.1", "libpcap.so.0.8",
 		"libpcap.so",
 	};
@@ -1429,11 +1426,22 @@ rd_pcap_lib_load(void)
 	void *h = NULL;
 	size_t i;
 
-	/* The user's choice, alone; else the names above in turn. */
+	/* The user's choice, alone; else the names above in turn, in the
+	 * libdir first. */
 	if (want != NULL && *want == '\0')
 		want = NULL;
 	if (want != NULL)
 		h = dlopen(want, RTLD_NOW | RTLD_LOCAL);
+#ifdef SIPSNOOP_PCAP_LIBDIR
+	for (i = 0; want == NULL && h == NULL &&
+	     i < sizeof names / sizeof names[0]; i++) {
+		char path[512];
+
+		if ((size_t)snprintf(path, sizeof path, "%s/%s",
+		    SIPSNOOP_PCAP_LIBDIR, names[i]) < sizeof path)
+			h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	}
+#endif
 	for (i = 0; want == NULL && h == NULL &&
 	     i < sizeof names / sizeof names[0]; i++)
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
