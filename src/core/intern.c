@@ -1,8 +1,9 @@
 /* intern: a string table. Strings live in large arena blocks (never moved,
  * so returned pointers stay valid); an open-addressing hash of 4-byte
- * slots (string ids) maps bytes to ids; ids index an array of (location,
- * length, hash), 12 bytes a string. Most lookups are answered by a small
- * cache of recent strings before the hash is probed. */
+ * slots (string ids, tagged with bits of their hash) maps bytes to ids;
+ * ids index an array of (location, length, hash), 12 bytes a string. Most
+ * lookups are answered by a small cache of recent strings before the hash
+ * is probed. */
 #include <string.h>
 #include <stdlib.h>
 
@@ -30,7 +31,7 @@ struct intern_str {
 struct intern {
 	struct intern_str *strs;	/* by id; strs[0] is "" */
 	size_t nstrs, capstrs;
-	uint32_t *slots;		/* string ids, 0 when free */
+	uint32_t *slots;		/* intern_slot(), 0 when free */
 	size_t nslots;			/* power of two */
 	char **blocks;
 	size_t nblocks, capblocks;
@@ -169,6 +170,25 @@ intern_store(struct intern *t, const char *p, size_t n, uint32_t *loc)
 	return dst;
 }
 
+/* A slot: the string's id in the bits below the table's size (there are
+ * fewer strings than slots), and above them the same bits of its hash (a
+ * tag: a probe reads the entry only when they match, not for every string
+ * in its way). Never 0 for a string: ids start at 1. */
+static inline uint32_t
+intern_slot(const struct intern *t, uint32_t h, uint32_t id)
+{
+	uint32_t mask = (uint32_t)(t->nslots - 1);
+
+	return (h & ~mask) | id;
+}
+
+/* The id in slot value v. */
+static inline uint32_t
+intern_slot_id(const struct intern *t, uint32_t v)
+{
+	return v & (uint32_t)(t->nslots - 1);
+}
+
 static void
 intern_rehash(struct intern *t)
 {
@@ -187,23 +207,26 @@ intern_rehash(struct intern *t)
 		j = t->strs[i].hash & mask;
 		while (t->slots[j] != 0)
 			j = (j + 1) & mask;
-		t->slots[j] = (uint32_t)i;
+		t->slots[j] = intern_slot(t, t->strs[i].hash, (uint32_t)i);
 	}
 }
 
-/* The slot of n bytes at p (hash h): theirs, or the free one to take. A
- * slot is a string id only (4 bytes); its entry has the hash. */
+/* The slot of n bytes at p (hash h): theirs, or the free one to take.
+ * Only a slot whose tag matches leads to its entry and bytes. */
 static size_t
 intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 {
 	size_t mask = t->nslots - 1, j = h & mask;
+	uint32_t tag = h & ~(uint32_t)mask, v;
 	const struct intern_str *s;
 
-	while (t->slots[j] != 0) {
-		s = &t->strs[t->slots[j]];
-		if (s->hash == h && s->n == n &&
-		    memcmp(intern_at(t, s->loc), p, n) == 0)
-			return j;
+	while ((v = t->slots[j]) != 0) {
+		if ((v & ~(uint32_t)mask) == tag) {
+			s = &t->strs[v & (uint32_t)mask];
+			if (s->hash == h && s->n == n &&
+			    memcmp(intern_at(t, s->loc), p, n) == 0)
+				return j;
+		}
 		j = (j + 1) & mask;
 	}
 	return j;
@@ -226,7 +249,7 @@ intern_add(struct intern *t, const char *p, size_t n)
 	h = intern_hash(p, n);
 	j = intern_find(t, p, n, h);
 	if (t->slots[j] != 0) {
-		id = t->slots[j];
+		id = intern_slot_id(t, t->slots[j]);
 		rc->p = intern_at(t, t->strs[id].loc);
 		rc->n = (uint32_t)n;
 		rc->id = id;
@@ -238,7 +261,7 @@ intern_add(struct intern *t, const char *p, size_t n)
 	t->strs[id].n = (uint32_t)n;
 	t->strs[id].hash = h;
 	t->nstrs++;
-	t->slots[j] = id;
+	t->slots[j] = intern_slot(t, h, id);
 	rc->n = (uint32_t)n;
 	rc->id = id;
 	if (t->nstrs * 4 > t->nslots * 3)
@@ -254,7 +277,7 @@ intern_lookup(const struct intern *t, const char *p, size_t n)
 	if (n == 0)
 		return 0;
 	j = intern_find(t, p, n, intern_hash(p, n));
-	return t->slots[j];
+	return intern_slot_id(t, t->slots[j]);
 }
 
 const char *
