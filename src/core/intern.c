@@ -1,7 +1,7 @@
 /* intern: a string table. Strings live in large arena blocks (never moved,
  * so returned pointers stay valid); an open-addressing hash of 4-byte
  * slots (string ids, tagged with bits of their hash) maps bytes to ids;
- * ids index an array of (location, length, hash), 12 bytes a string. Most
+ * ids index an array of (location, length), 8 bytes a string. Most
  * lookups are answered by a small cache of recent strings before the hash
  * is probed. */
 #include <string.h>
@@ -25,7 +25,6 @@
 struct intern_str {
 	uint32_t loc;		/* see INTERN_FAR */
 	uint32_t n;
-	uint32_t hash;
 };
 
 struct intern {
@@ -108,7 +107,6 @@ intern_new(void)
 	t->far[t->nfar++] = (char *)"";
 	t->strs[0].loc = INTERN_FAR;
 	t->strs[0].n = 0;
-	t->strs[0].hash = 0;
 	t->nstrs = 1;
 	return t;
 }
@@ -193,6 +191,7 @@ static void
 intern_rehash(struct intern *t)
 {
 	size_t i, j, mask;
+	uint32_t h;
 
 	free(t->slots);
 	t->nslots *= 2;
@@ -204,10 +203,12 @@ intern_rehash(struct intern *t)
 	t->slots = xmalloc(t->nslots * sizeof *t->slots);
 	memset(t->slots, 0, t->nslots * sizeof *t->slots);
 	for (i = 1; i < t->nstrs; i++) {
-		j = t->strs[i].hash & mask;
+		/* Hashed again: an entry does not keep it. */
+		h = intern_hash(intern_at(t, t->strs[i].loc), t->strs[i].n);
+		j = h & mask;
 		while (t->slots[j] != 0)
 			j = (j + 1) & mask;
-		t->slots[j] = intern_slot(t, t->strs[i].hash, (uint32_t)i);
+		t->slots[j] = intern_slot(t, h, (uint32_t)i);
 	}
 }
 
@@ -223,7 +224,7 @@ intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 	while ((v = t->slots[j]) != 0) {
 		if ((v & ~(uint32_t)mask) == tag) {
 			s = &t->strs[v & (uint32_t)mask];
-			if (s->hash == h && s->n == n &&
+			if (s->n == n &&
 			    memcmp(intern_at(t, s->loc), p, n) == 0)
 				return j;
 		}
@@ -259,7 +260,6 @@ intern_add(struct intern *t, const char *p, size_t n)
 	t->strs = xgrow(t->strs, &t->capstrs, t->nstrs + 1, sizeof *t->strs);
 	rc->p = intern_store(t, p, n, &t->strs[id].loc);
 	t->strs[id].n = (uint32_t)n;
-	t->strs[id].hash = h;
 	t->nstrs++;
 	t->slots[j] = intern_slot(t, h, id);
 	rc->n = (uint32_t)n;
