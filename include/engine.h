@@ -121,6 +121,9 @@ void engine_follow_files(struct engine *e);
  * (rotated) is read again from its start as a new input, with a warning.
  * Returns 1 when there is new input to index (call engine_step), else 0. */
 int engine_poll(struct engine *e);
+/* How many files are followed now (engine_follow: those of them that can
+ * be; a pipe, a capture or gzip input cannot). */
+size_t engine_nfollowed(const struct engine *e);
 
 /* Shifts the times of file i by offset microseconds (files with different
  * clocks). Set before indexing; returns 0, or -1 for a bad file number. */

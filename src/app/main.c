@@ -618,7 +618,10 @@ main(int argc, char **argv)
 	switch (mode) {
 	case MODE_LIST:
 		status = batch_list(e, &bo, stdout);
-		if (status == 0 && follow)
+		/* Each file that cannot be followed was warned about. */
+		if (status == 0 && follow && engine_nfollowed(e) == 0)
+			fprintf(stderr, "sipsnoop: no file to follow\n");
+		else if (status == 0 && follow)
 			status = main_follow(e, flt, &bo);
 		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;

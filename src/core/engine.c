@@ -669,7 +669,8 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		    "not followed"));
 		return;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not blocking: a named pipe would wait for another writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
@@ -747,6 +748,16 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 	n = engine_add_source(e, src, format, err);
 	if (n >= 0 && e->follow)
 		engine_follow_start(e, (size_t)n, path);
+	return n;
+}
+
+size_t
+engine_nfollowed(const struct engine *e)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < e->nfiles; i++)
+		n += e->files[i].follow_fd >= 0;
 	return n;
 }
 

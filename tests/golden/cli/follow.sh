@@ -34,4 +34,20 @@ grep -q INVITE "$out" && { echo "filter not applied"; exit 1; }
 head -n 15 $fixture >>"$log"
 wait_for 'truncated: reading it again from its start' 1
 wait_for 'REGISTER sip:10.0.0.10:5060' 3
+
+# A named pipe and a capture cannot be followed: each is listed once with
+# a warning, and then --list --follow ends instead of waiting (it used to
+# block opening the pipe again).
+mkfifo "$dir/fifo"
+cat $fixture >"$dir/fifo" &
+timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow "$dir/fifo" \
+	tests/data/pcap/call-udp.pcapng >"$dir/once" 2>&1
+rc=$?
+[ $rc = 0 ] || { echo "status $rc, expected 0"; cat "$dir/once"; exit 1; }
+for want in "fifo: not a regular file: not followed" \
+	"call-udp.pcapng: read once, not followed" "no file to follow" \
+	"REGISTER sip:10.0.0.10:5060" "INVITE sip:bob@example.com"; do
+	grep -qF -- "$want" "$dir/once" || {
+		echo "missing: $want"; cat "$dir/once"; exit 1; }
+done
 echo "follow: ok"
