@@ -657,16 +657,16 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 			    "(%s input is converted as a whole)", f->fmt->name));
 		return;
 	}
-	if (f->src->pending || f->xf != NULL) {
-		/* A pipe still being read to its end. */
-		engine_warn(e, fileno, 0, xstrdup("read once, not followed "
-		    "(still being read)"));
-		return;
-	}
 	if (f->src->inflated || f->src->compressed) {
 		/* Appending to a compressed file gives nothing readable. */
 		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
 		    "not followed"));
+		return;
+	}
+	if (f->src->pending) {
+		/* A pipe still being read to its end. */
+		engine_warn(e, fileno, 0, xstrdup("not a regular file: not "
+		    "followed"));
 		return;
 	}
 	/* Not blocking: a named pipe would wait for another writer. */
@@ -730,8 +730,17 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 {
 	struct source *src;
 	struct spill sp;
+	size_t i;
 	int n;
 
+	/* A second "-" would share the descriptor with the first, which may
+	 * still be read on its thread. */
+	for (i = 0; strcmp(path, "-") == 0 && i < e->nfiles; i++) {
+		if (strcmp(e->files[i].src->path, "-") == 0) {
+			*err = xstrdup("-: standard input is given twice");
+			return -1;
+		}
+	}
 	/* A pipe read to its end, and gzip input inflated here, go to a
 	 * temporary file once large (engine_set_spill). In the background,
 	 * gzip input is inflated on the conversion thread instead. */
@@ -1109,7 +1118,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	 * messages read: each that came while following keeps its line (the
 	 * text of those before is not kept either). */
 	if (!f->canon &&
-	    (f->nmarks == 0 || (f->follow_mapped && x->off >= f->follow_from) ||
+	    (f->nmarks == 0 || (f->follow_mapped && pre->end > f->follow_from) ||
 	     f->nmsgs - f->marked_at >= ENGINE_LINE_EVERY ||
 	     x->off - f->marks[f->nmarks - 1].off >= ENGINE_LINE_BYTES)) {
 		f->marks = xgrow(f->marks, &f->capmarks, f->nmarks + 1,

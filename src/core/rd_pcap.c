@@ -1426,25 +1426,25 @@ rd_pcap_lib_load(void)
 	void *h = NULL;
 	size_t i;
 
-	/* The user's choice, alone; else the names above in turn, in the
-	 * libdir first. */
+	/* The user's choice, alone; else the names above in turn, each in
+	 * the libdir first. */
 	if (want != NULL && *want == '\0')
 		want = NULL;
 	if (want != NULL)
 		h = dlopen(want, RTLD_NOW | RTLD_LOCAL);
-#ifdef SIPSNOOP_PCAP_LIBDIR
 	for (i = 0; want == NULL && h == NULL &&
 	     i < sizeof names / sizeof names[0]; i++) {
+#ifdef SIPSNOOP_PCAP_LIBDIR
 		char path[512];
 
 		if ((size_t)snprintf(path, sizeof path, "%s/%s",
 		    SIPSNOOP_PCAP_LIBDIR, names[i]) < sizeof path)
 			h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	}
+		if (h != NULL)
+			break;
 #endif
-	for (i = 0; want == NULL && h == NULL &&
-	     i < sizeof names / sizeof names[0]; i++)
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	}
 	if (h == NULL) {
 		e = dlerror();
 		if (want != NULL)

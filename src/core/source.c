@@ -172,9 +172,9 @@ source_read_all(int fd, const char *head, size_t n, struct spill *sp,
 				spill_discard(sp);
 				return -1;
 			}
-			/* Waits a tenth of a second at most, then looks at
-			 * stop again. */
-			if (poll(&pfd, 1, 100) == 0)
+			/* Waits a tenth of a second at most (or until a
+			 * signal), then looks at stop again. */
+			if (poll(&pfd, 1, 100) <= 0)
 				continue;
 		}
 		if (sb.cap - sb.len < 65536)
@@ -542,10 +542,12 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
-	if (lazy) {
+	if (lazy && !S_ISREG(st.st_mode)) {
 		/* Only the start, for the probe; source_read_rest() reads
 		 * the rest (on another thread), so that a viewer need not
-		 * wait for the writer of a pipe to finish. */
+		 * wait for the writer of a pipe to finish. (A regular file
+		 * that cannot be mapped is read at once, as it can be
+		 * followed.) */
 		if (source_read_head(fd, SOURCE_HEAD, &buf, &len, &eof,
 				     &msg) == -1)
 			goto failed_read;

@@ -135,7 +135,7 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	else if (!engine_done(s->e))
 		snprintf(prog, sizeof prog, " %s %u%% ",
 			 engine_activity(s->e), engine_progress(s->e) / 10);
-	else if (s->follow)
+	else if (s->follow && engine_nfollowed(s->e) > 0)
 		snprintf(prog, sizeof prog, " following ");
 	else if (engine_nwarnings(s->e) > 0)
 		snprintf(prog, sizeof prog, " %zu warning%s ",
@@ -671,9 +671,14 @@ screen_key(struct screen *s, uint32_t key)
 		if (!s->follow)
 			engine_follow_files(s->e);
 		s->follow = !s->follow;
-		screen_message(s, 0, "%s", s->follow ?
-			       "following: messages appended to the files appear "
-			       "as they arrive (F stops)" : "stopped following");
+		if (s->follow && engine_nfollowed(s->e) == 0)
+			screen_message(s, 1, "no file can be followed (W lists "
+				       "the warnings that say why)");
+		else
+			screen_message(s, 0, "%s", s->follow ?
+				       "following: messages appended to the "
+				       "files appear as they arrive (F stops)" :
+				       "stopped following");
 		return RE_REDRAW;
 	case ACT_FLOW_SCOPE:
 		re = pane_action(s->panes[LP_FLOW], a);

@@ -29,6 +29,9 @@ touch "$dir/go"
 check "the messages come once the writer is done" \
 	e2e_wait_re "sipsnoop - \\[cls\\] +40/40 msgs"
 check "they are listed" e2e_wait "REGISTER sip:uclab.org"
+e2e_keys F
+check "F says a pipe cannot be followed" e2e_wait "no file can be followed"
+check "and the title does not claim to follow" e2e_wait_gone " following "
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait

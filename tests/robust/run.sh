@@ -528,6 +528,16 @@ if $SIPSNOOP --version | grep -q '^features:.* pcap'; then
 	else
 		fail "pcap/libpcap" "exit $rc, stderr: $(head -c 300 "$T/err")"
 	fi
+	# The directory pkg-config gave reaches the compiler even when
+	# configure learnt no SONAME (rd_pcap.c then tries each usual name
+	# there first).
+	if make -s -n -B O="$T/mk" PCAP_SONAME= PCAP_LIBDIR=/opt/pcap/lib \
+	    "$T/mk/src/core/rd_pcap.o" 2>&1 |
+	    grep -q "SIPSNOOP_PCAP_LIBDIR='\"/opt/pcap/lib\"'"; then
+		pass "pcap/libdir" "-DSIPSNOOP_PCAP_LIBDIR without a SONAME"
+	else
+		fail "pcap/libdir" "PCAP_LIBDIR not passed without PCAP_SONAME"
+	fi
 else
 	skip "pcap/no-libpcap" "built without libpcap"
 fi

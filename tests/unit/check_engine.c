@@ -491,7 +491,7 @@ END_TEST
 START_TEST(test_lines_changed)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], buf[1024];
-	char *err = NULL, *junk;
+	char *err = NULL, *junk, *half;
 	struct engine *e = engine_new();
 	uint32_t i;
 
@@ -505,16 +505,29 @@ START_TEST(test_lines_changed)
 		append(path, sngrep_msg(buf, sizeof buf,
 					"2024/01/02 10:00:01.500000", "l1",
 					"SIP/2.0 100 Trying"), "a");
+	/* A record still being written when following begins comes while
+	 * following: it keeps its line too. */
+	sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:02.000000", "l1",
+		   "SIP/2.0 401 Unauthorized");
+	half = xstrdup(buf + strlen(buf) / 2);
+	buf[strlen(buf) / 2] = '\0';
+	append(path, buf, "a");
 	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
 	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
 	ck_assert_uint_eq(engine_file(e, 0)->nmarks, 1);
 	for (i = 0; i < 2; i++) {
-		append(path, sngrep_msg(buf, sizeof buf,
-					"2024/01/02 10:00:02.000000", "l1",
-					"SIP/2.0 401 Unauthorized"), "a");
+		if (i == 0)
+			append(path, half, "a");
+		else
+			append(path, sngrep_msg(buf, sizeof buf,
+						"2024/01/02 10:00:02.000000",
+						"l1", "SIP/2.0 401 Unauthorized"),
+			       "a");
 		ck_assert_int_eq(engine_poll(e), 1);
 		engine_run(e);
 	}
+	free(half);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 5);
 	ck_assert_uint_eq(engine_file(e, 0)->nmarks, 3);
 	for (i = 0; i < 5; i++)

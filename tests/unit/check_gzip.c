@@ -578,6 +578,76 @@ START_TEST(test_pipe_background)
 }
 END_TEST
 
+/* Following in the background: gzip input and a pipe are read once, each
+ * with the warning that says why, and only a regular file is followed.
+ * Standard input is read once: a second "-" is refused. */
+START_TEST(test_background_follow)
+{
+	struct strbuf gz, big;
+	struct engine *b;
+	char *path[2], *fifo, *err = NULL;
+	int hold[2], fds[2], saved, status, i;
+	pid_t pid;
+
+	/* More than the start read when it is added: it is still being
+	 * read while the writer holds the second half back. */
+	strbuf_init(&big);
+	for (i = 0; i < 100; i++)
+		strbuf_add(&big, log_text, sizeof log_text - 1);
+	strbuf_init(&gz);
+	gz_member(&gz, log_text, sizeof log_text - 1);
+	path[0] = tmpfile_with("f.log.gz", gz.buf, gz.len);
+	path[1] = tmpfile_with("f.log", log_text, sizeof log_text - 1);
+	fifo = xasprintf("%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(pipe(hold), 0);
+	pid = fifo_feed(fifo, big.buf, big.len, hold);
+
+	b = engine_new();
+	engine_set_background(b, 1);
+	engine_follow(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path[0], NULL, &err), 0);
+	ck_assert(has_warning(b, "gzip-compressed: read once, not followed"));
+	ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 1);
+	ck_assert(has_warning(b, "not a regular file: not followed"));
+	ck_assert_uint_eq(engine_nfollowed(b), 0);
+	ck_assert_int_eq(engine_add_file(b, path[1], NULL, &err), 2);
+	ck_assert_uint_eq(engine_nfollowed(b), 1);
+	ck_assert_int_eq(write(hold[1], "x", 1), 1);
+	engine_run(b);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), 3 + 300 + 3);
+	engine_free(b);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(hold[0]);
+	close(hold[1]);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], log_text, sizeof log_text - 1),
+			 (ssize_t)(sizeof log_text - 1));
+	close(fds[1]);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+	close(fds[0]);
+	b = engine_new();
+	engine_set_background(b, 1);
+	ck_assert_int_eq(engine_add_file(b, "-", NULL, &err), 0);
+	ck_assert_int_eq(engine_add_file(b, "-", NULL, &err), -1);
+	ck_assert_str_eq(err, "-: standard input is given twice");
+	free(err);
+	engine_run(b);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), 3);
+	engine_free(b);
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+
+	free(path[0]);
+	free(path[1]);
+	free(fifo);
+	strbuf_free(&gz);
+	strbuf_free(&big);
+}
+END_TEST
+
 /* With a spill directory (engine_set_spill), what gzip input inflates to
  * and what a converted format becomes move to a temporary file once past
  * the chunk and are mapped from there: the same messages, record texts
@@ -759,6 +829,7 @@ main(void)
 	tcase_add_test(tc, test_large_transformed);
 	tcase_add_test(tc, test_background);
 	tcase_add_test(tc, test_pipe_background);
+	tcase_add_test(tc, test_background_follow);
 	tcase_add_test(tc, test_spill);
 #else
 	tcase_add_test(tc, test_no_zlib);

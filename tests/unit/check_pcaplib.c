@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef SIPSNOOP_HAVE_PCAP
 #undef SIPSNOOP_PCAP_SONAME
 #undef SIPSNOOP_PCAP_LIBDIR
-#define SIPSNOOP_PCAP_LIBDIR "/tmp/sipsnoop-check-pcaplib"
+/* Relative: the test works in a directory of its own. */
+#define SIPSNOOP_PCAP_LIBDIR "."
 #include "../../src/core/rd_pcap.c"
 
 /* Copies file from to to; 0 or -1. */
@@ -52,11 +52,11 @@ mapped(const char *path)
 	return found;
 }
 
-/* The system's libpcap, copied into the directory under a name of the
- * list other than the first: it is the one loaded. */
+/* The system's libpcap, copied into the directory under the first name
+ * of the list: it is the one loaded, not the one of the loader's path. */
 START_TEST(test_libdir_without_soname)
 {
-	const char *copy = SIPSNOOP_PCAP_LIBDIR "/libpcap.so.0.8";
+	char dir[] = "/tmp/check_pcaplib.XXXXXX", *copy;
 	struct link_map *lm = NULL;
 	char *sys;
 	void *h;
@@ -68,8 +68,9 @@ START_TEST(test_libdir_without_soname)
 	ck_assert_int_eq(dlinfo(h, RTLD_DI_LINKMAP, &lm), 0);
 	sys = strdup(lm->l_name);
 	dlclose(h);
-	mkdir(SIPSNOOP_PCAP_LIBDIR, 0700);
-	unlink(SIPSNOOP_PCAP_LIBDIR "/libpcap.so.1");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chdir(dir), 0);
+	copy = xasprintf("%s/libpcap.so.1", dir);
 	ck_assert_int_eq(copy_file(sys, copy), 0);
 	unsetenv("SIPSNOOP_LIBPCAP");
 
@@ -78,7 +79,8 @@ START_TEST(test_libdir_without_soname)
 	ck_assert_ptr_nonnull(rd_pcap_lib.fopen_offline);
 	ck_assert_msg(mapped(copy), "%s is not the one loaded", copy);
 	unlink(copy);
-	rmdir(SIPSNOOP_PCAP_LIBDIR);
+	rmdir(dir);
+	free(copy);
 	free(sys);
 }
 END_TEST

@@ -7,6 +7,9 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +319,93 @@ START_TEST(test_stdin_pipe_lazy)
 }
 END_TEST
 
+struct rest_arg {
+	struct source *src;
+	int stop;
+	int rc;
+	char *err;
+};
+
+static void *
+rest_thread(void *arg)
+{
+	struct rest_arg *a = arg;
+	char *out = NULL, *note = NULL;
+	size_t len;
+	int mapped;
+
+	a->rc = source_read_rest(a->src, NULL, &out, &len, &mapped, &note,
+				 &a->err, NULL, &a->stop);
+	free(out);
+	free(note);
+	return NULL;
+}
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* Reading the rest of a pipe whose writer holds back gives up when told
+ * to stop, also after signals interrupted its waiting (a signal must not
+ * leave it blocked in read until the writer goes on). */
+START_TEST(test_stop_after_signals)
+{
+	struct timespec tick = { 0, 5 * 1000 * 1000 };
+	struct sigaction sa, old;
+	struct rest_arg a = { 0 };
+	pthread_t th;
+	int fds[2], hold[2], saved, status, i;
+	char *err = NULL, c;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;	/* no SA_RESTART */
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(pipe(hold), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char buf[20000];
+
+		close(fds[0]);
+		close(hold[1]);
+		memset(buf, 'x', sizeof buf);
+		if (write(fds[1], buf, sizeof buf) != (ssize_t)sizeof buf ||
+		    read(hold[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	close(hold[0]);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+	close(fds[0]);
+	a.src = source_open_lazy("-", NULL, &err);
+	ck_assert_ptr_nonnull(a.src);
+	ck_assert_int_eq(a.src->pending, 1);
+	ck_assert_int_eq(pthread_create(&th, NULL, rest_thread, &a), 0);
+	for (i = 0; i < 40; i++) {
+		pthread_kill(th, SIGUSR1);
+		nanosleep(&tick, NULL);
+	}
+	__atomic_store_n(&a.stop, 1, __ATOMIC_RELAXED);
+	/* Within Check's timeout, though the writer still holds back. */
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_str_eq(a.err, "stopped");
+	free(a.err);
+	close(hold[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+	source_free(a.src);
+	sigaction(SIGUSR1, &old, NULL);
+}
+END_TEST
+
 START_TEST(test_device_refused)
 {
 	char *err = NULL;
@@ -390,6 +480,7 @@ source_suite(void)
 	tcase_add_test(tc, test_fifo_spill);
 	tcase_add_test(tc, test_stdin_pipe);
 	tcase_add_test(tc, test_stdin_pipe_lazy);
+	tcase_add_test(tc, test_stop_after_signals);
 	tcase_add_test(tc, test_from_mem_copies);
 	tcase_add_test(tc, test_device_refused);
 	tcase_add_test(tc, test_truncated_while_mapped);
