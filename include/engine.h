@@ -53,7 +53,9 @@ struct engine_file {
 	size_t follow_from;
 	char follow_end[64];
 	size_t follow_nend;
-	int follow_ended;	/* replaced or truncated: a newer entry reads on */
+	int follow_ended;	/* replaced or truncated: a newer entry reads on;
+				 * a pipe: its writer is done */
+	int follow_pipe;	/* a pipe followed as it comes (engine_follow) */
 	int follow_tried;	/* engine_follow_files() looked at it */
 	size_t dropped;		/* mapped bytes before this given back (pages) */
 	/* Being converted on a thread of its own (engine_set_background);

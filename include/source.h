@@ -60,6 +60,23 @@ size_t source_gunzip_head(const struct source *src, char *out, size_t max);
 int source_gunzip(const struct source *src, struct spill *sp, char **out,
 		  size_t *len, int *mapped, char **note, char **err,
 		  size_t *progress);
+/* What source_open_lazy() reads of a pipe before it returns: more than
+ * the format probe looks at (reader_probe: 8 KiB after a BOM), and of
+ * gzip input enough to inflate to that. */
+#define SOURCE_HEAD_BYTES (16 * 1024)
+
+/* Same as source_open_lazy, but of a pipe nothing is read: it is pending,
+ * with no bytes yet, and source_read_some() reads it as it comes (a pipe
+ * followed as it grows). */
+struct source *source_open_stream(const char *path, char **err);
+/* Of a pending source: waits up to wait_ms (-1: as long as it takes) for
+ * its pipe to have something, then appends up to max bytes of it to data
+ * (a heap buffer, which may move). Returns how many; 0 when there was
+ * nothing in time or at the end of the pipe (pending is then cleared and
+ * the descriptor closed, unless it is standard input); -1 with *err (the
+ * message without the name). */
+int source_read_some(struct source *src, size_t max, int wait_ms,
+		     char **err);
 /* Of a pending source: its bytes, those read and the rest of the pipe up
  * to its end, as source_read_all does for source_open_spill: on the heap,
  * or moved to sp's file as they grow (*mapped = 1: munmap them). The

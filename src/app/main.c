@@ -111,7 +111,8 @@ main_usage(FILE *out)
 "                        units h, m, s, ms, us; default s)\n"
 "      --formats         list the formats and exit\n"
 "      --follow          like tail -f: show messages appended to the files\n"
-"                        (the viewer, or --list); rotation is noticed\n"
+"                        (the viewer, or --list); rotation is noticed;\n"
+"                        a pipe is read as it comes, to its end\n"
 "      --rules=FILE      rate messages with the rules in FILE\n"
 "      --no-rules        do not rate messages\n"
 "      --check-rules=FILE  check a rules file, report FILE:LINE: errors\n"
@@ -244,6 +245,9 @@ main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo)
 		}
 		main_print_warnings(e, nwarn);
 		n = msgindex_count(engine_index(e));
+		/* A pipe read to its end leaves nothing to follow. */
+		if (n == shown && engine_nfollowed(e) == 0)
+			return 0;
 		if (flt != NULL)
 			bo->nsel = filter_select(flt, e, (uint32_t)shown,
 						 (uint32_t)n, &sel);
@@ -619,9 +623,7 @@ main(int argc, char **argv)
 	case MODE_LIST:
 		status = batch_list(e, &bo, stdout);
 		/* Each file that cannot be followed was warned about. */
-		if (status == 0 && follow && engine_nfollowed(e) == 0)
-			fprintf(stderr, "sipsnoop: no file to follow\n");
-		else if (status == 0 && follow)
+		if (status == 0 && follow && engine_nfollowed(e) > 0)
 			status = main_follow(e, flt, &bo);
 		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;

@@ -2,7 +2,9 @@
  * hand over records, the parser extracts the key headers, the index keeps
  * interned ids, the dialog grouper the groups; dialogs that grew in a step
  * are rated again at the end of the step. */
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -152,7 +154,8 @@ engine_free(struct engine *e)
 		reader_free(e->files[i].rd);
 		source_free(e->files[i].src);
 		free(e->files[i].marks);
-		if (e->files[i].follow_fd >= 0)
+		if (e->files[i].follow_fd >= 0 &&
+		    e->files[i].follow_fd != STDIN_FILENO)
 			close(e->files[i].follow_fd);
 	}
 	for (i = 0; i < e->nwarns; i++)
@@ -567,7 +570,11 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
-	if ((src->compressed || src->pending) && engine_xf_start(e, f) == 0)
+	if (src->pending && e->follow && !src->compressed &&
+	    fmt->transform == NULL)
+		;	/* a pipe read as it comes (engine_follow_start) */
+	else if ((src->compressed || src->pending) &&
+		 engine_xf_start(e, f) == 0)
 		;	/* read, inflated and converted on that thread */
 	else if ((src->pending && engine_read_now(e, e->nfiles, err) < 0) ||
 		 (f->src->compressed &&
@@ -647,6 +654,18 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	struct stat st;
 	int fd;
 
+	if (f->src->pending && !f->src->compressed &&
+	    f->fmt->transform == NULL && f->xf == NULL) {
+		/* A pipe: read as it comes, to its end. */
+		f->follow_pipe = 1;
+		f->follow_fd = f->src->fd;
+		f->src->pending = 0;	/* the descriptor is follow_fd's */
+		f->follow_cap = f->src->len + 65536;
+		copy = xmalloc(f->follow_cap);
+		memcpy(copy, f->src->data, f->src->len);
+		engine_replace_src(f, copy, f->src->len, 0, 0);
+		return;
+	}
 	if (strcmp(path, "-") == 0)
 		return;
 	if (f->canon || f->fmt->transform != NULL) {
@@ -724,6 +743,52 @@ engine_follow_files(struct engine *e)
 	}
 }
 
+/* Whether path ("-": standard input) is a pipe or a socket. */
+static int
+engine_is_pipe(const char *path)
+{
+	struct stat st;
+	int rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) :
+					  stat(path, &st);
+
+	return rc == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Reads the start of a pipe followed as it comes: what arrives together,
+ * then more only while no format is recognised in it, up to what the probe
+ * reads at most (and all of that for gzip, read once). 0, or -1 with
+ * *err naming it. */
+static int
+engine_stream_head(struct source *src, char **err)
+{
+	int got, wait;
+	char *msg = NULL;
+
+	while (src->pending && src->len < SOURCE_HEAD_BYTES) {
+		/* Something, then what follows it closely. */
+		wait = -1;
+		do {
+			got = source_read_some(src, SOURCE_HEAD_BYTES -
+					       src->len, wait, &msg);
+			wait = 50;
+		} while (got > 0 && src->len < SOURCE_HEAD_BYTES);
+		if (got < 0) {
+			*err = xasprintf("%s: %s", src->path, msg);
+			free(msg);
+			return -1;
+		}
+		if (src->len >= 2 && (unsigned char)src->data[0] == 0x1f &&
+		    (unsigned char)src->data[1] == 0x8b)
+			continue;
+		if (reader_probe(src->data, src->len) != NULL)
+			break;
+	}
+	src->compressed = src->len >= 2 &&
+			  (unsigned char)src->data[0] == 0x1f &&
+			  (unsigned char)src->data[1] == 0x8b;
+	return 0;
+}
+
 int
 engine_add_file(struct engine *e, const char *path, const char *format,
 		char **err)
@@ -745,12 +810,21 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 	 * temporary file once large (engine_set_spill). In the background,
 	 * gzip input is inflated on the conversion thread instead. */
 	spill_init(&sp, e->spill_dir, e->spill_chunk);
+	if (e->follow && engine_is_pipe(path)) {
+		/* Followed as it comes: its start, for the probe. */
+		src = source_open_stream(path, err);
+		if (src != NULL && engine_stream_head(src, err) < 0) {
+			source_free(src);
+			src = NULL;
+		}
+	} else {
 #ifdef SIPSNOOP_HAVE_ZLIB
-	src = e->background ? source_open_lazy(path, &sp, err) :
-			      source_open_spill(path, &sp, err);
+		src = e->background ? source_open_lazy(path, &sp, err) :
+				      source_open_spill(path, &sp, err);
 #else
-	src = source_open_spill(path, &sp, err);
+		src = source_open_spill(path, &sp, err);
 #endif
+	}
 	spill_free(&sp);
 	if (src == NULL)
 		return -1;
@@ -770,6 +844,43 @@ engine_nfollowed(const struct engine *e)
 	return n;
 }
 
+/* Appends what a followed pipe has now; at its end the file is no longer
+ * followed (follow_ended). 1 when it grew or ended. */
+static int
+engine_follow_read_pipe(struct engine_file *f)
+{
+	struct pollfd pfd = { .fd = f->follow_fd, .events = POLLIN };
+	char *buf = (char *)(uintptr_t)f->src->data;
+	int changed = 0;
+	ssize_t n;
+
+	while (poll(&pfd, 1, 0) > 0) {
+		if (f->follow_cap - f->src->len < 65536) {
+			buf = xgrow(buf, &f->follow_cap, f->src->len + 65536, 1);
+			f->src->data = buf;
+			if (f->rd != NULL)
+				f->rd->data = buf;
+		}
+		n = read(f->follow_fd, buf + f->src->len,
+			 f->follow_cap - f->src->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* Its end (or an error, taken as one). */
+			if (f->follow_fd != STDIN_FILENO)
+				close(f->follow_fd);
+			f->follow_fd = -1;
+			f->follow_ended = 1;
+			return 1;
+		}
+		f->src->len += (size_t)n;
+		if (f->rd != NULL)
+			f->rd->len = f->src->len;
+		changed = 1;
+	}
+	return changed;
+}
+
 /* Appends what fd holds past the buffer's end; 1 when it grew. */
 static int
 engine_follow_read(struct engine_file *f)
@@ -779,6 +890,8 @@ engine_follow_read(struct engine_file *f)
 	ssize_t n;
 	struct stat st;
 
+	if (f->follow_pipe)
+		return engine_follow_read_pipe(f);
 	if (f->follow_mapped) {
 		if (fstat(f->follow_fd, &st) < 0 ||
 		    (uintmax_t)st.st_size <= (uintmax_t)f->src->len ||
@@ -845,6 +958,10 @@ engine_poll(struct engine *e)
 
 		if (f->follow_fd < 0 || f->follow_ended)
 			continue;
+		if (f->follow_pipe) {
+			any |= engine_follow_read(f);
+			continue;
+		}
 		if (fstat(f->follow_fd, &now) < 0)
 			continue;
 		if ((size_t)now.st_size < f->src->len ||

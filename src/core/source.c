@@ -25,10 +25,7 @@
 #include "spill.h"
 #include "util.h"
 
-/* What source_open_lazy() reads of a pipe before it returns: more than
- * the format probe looks at (reader_probe: 8 KiB after a BOM), and of
- * gzip input enough to inflate to that. */
-#define SOURCE_HEAD (16 * 1024)
+#define SOURCE_HEAD SOURCE_HEAD_BYTES
 
 /* Upper bound of what gzip input may inflate to (0: the default). */
 static size_t source_inflate_max;
@@ -542,6 +539,12 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
+	if (lazy == 2 && !S_ISREG(st.st_mode)) {
+		/* Nothing yet: source_read_some() reads as it comes. */
+		src->pending = 1;
+		src->fd = fd;
+		return src;
+	}
 	if (lazy && !S_ISREG(st.st_mode)) {
 		/* Only the start, for the probe; source_read_rest() reads
 		 * the rest (on another thread), so that a viewer need not
@@ -592,6 +595,47 @@ struct source *
 source_open_lazy(const char *path, struct spill *sp, char **err)
 {
 	return source_open1(path, 1, sp, err);
+}
+
+struct source *
+source_open_stream(const char *path, char **err)
+{
+	return source_open1(path, 2, NULL, err);
+}
+
+int
+source_read_some(struct source *src, size_t max, int wait_ms, char **err)
+{
+	struct pollfd pfd = { .fd = src->fd, .events = POLLIN };
+	char *buf = (char *)(uintptr_t)src->data;
+	ssize_t got;
+	int rc;
+
+	if (!src->pending || max == 0)
+		return 0;
+	do
+		rc = poll(&pfd, 1, wait_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return 0;
+	buf = xrealloc(buf, src->len + max);
+	src->data = buf;
+	do
+		got = read(src->fd, buf + src->len, max);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		*err = xstrdup(strerror(errno));
+		return -1;
+	}
+	if (got == 0) {
+		/* The writer is done. */
+		if (src->fd != STDIN_FILENO)
+			close(src->fd);
+		src->pending = 0;
+		return 0;
+	}
+	src->len += (size_t)got;
+	return (int)got;
 }
 
 struct source *

@@ -36,6 +36,22 @@ e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait
 
+# With --follow, a pipe is read as it comes: the first half's messages
+# show while the writer holds the rest back.
+rm -f "$dir/go"
+writer &
+e2e_start 120 40 --follow - "<$dir/p"
+check "--follow: the messages written so far show" \
+	e2e_wait_re "sipsnoop - \\[cls\\] +[1-9][0-9]*/[0-9]+ msgs +following"
+not_all() { ! e2e_screen | grep -q '40/40 msgs'; }
+check "and not the rest" not_all
+touch "$dir/go"
+check "the rest comes as it is written" e2e_wait_re "sipsnoop - \\[cls\\] +40/40 msgs"
+check "following ends with the pipe" e2e_wait_gone " following "
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+wait
+
 rm -f "$dir/go"
 writer &
 e2e_start 120 40 - "<$dir/p"

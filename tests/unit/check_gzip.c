@@ -578,8 +578,71 @@ START_TEST(test_pipe_background)
 }
 END_TEST
 
-/* Following in the background: gzip input and a pipe are read once, each
- * with the warning that says why, and only a regular file is followed.
+/* Followed (engine_follow), a pipe is read as it comes: what the writer
+ * sent is indexed while it holds the rest back, the rest when it comes,
+ * and when the writer is done the pipe is no longer followed; the records
+ * are those of the same bytes read from a file. */
+START_TEST(test_pipe_follow)
+{
+	struct engine *a, *b;
+	struct strbuf in;
+	char *path, *fifo, *err = NULL;
+	int hold[2], status, bg;
+	size_t i, n, mid;
+	pid_t pid;
+
+	strbuf_init(&in);
+	for (i = 0; i < 300; i++)
+		strbuf_add(&in, log_text, sizeof log_text - 1);
+	path = tmpfile_with("s.log", in.buf, in.len);
+	fifo = xasprintf("%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	a = engine_new();
+	ck_assert_int_eq(engine_add_file(a, path, NULL, &err), 0);
+	n = count_records(a);
+	ck_assert_uint_eq(n, 900);
+
+	for (bg = 0; bg < 2; bg++) {
+		ck_assert_int_eq(pipe(hold), 0);
+		pid = fifo_feed(fifo, in.buf, in.len, hold);
+		b = engine_new();
+		engine_set_background(b, bg);
+		engine_follow(b, 1);
+		ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 0);
+		ck_assert_uint_eq(engine_nfollowed(b), 1);
+		ck_assert_ptr_null(engine_file(b, 0)->xf);
+		/* Everything of the first half, whenever it comes. */
+		do {
+			engine_poll(b);
+			while (engine_step(b, 1000))
+				;
+			mid = msgindex_count(engine_index(b));
+		} while (mid < 440);
+		ck_assert_uint_lt(mid, n);
+		ck_assert_int_eq(write(hold[1], "x", 1), 1);
+		while (engine_nfollowed(b) > 0 || !engine_done(b)) {
+			engine_poll(b);
+			engine_step(b, 1000);
+		}
+		ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+		for (i = 0; i < n; i += 37)
+			same_text(a, b, (uint32_t)i);
+		same_text(a, b, (uint32_t)(n - 1));
+		ck_assert_uint_eq(engine_nwarnings(b), 0);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		engine_free(b);
+		close(hold[0]);
+		close(hold[1]);
+	}
+	engine_free(a);
+	free(path);
+	free(fifo);
+	strbuf_free(&in);
+}
+END_TEST
+
+/* Following in the background: gzip input is read once, with the warning
+ * that says why; a pipe is followed to its end, a regular file on.
  * Standard input is read once: a second "-" is refused. */
 START_TEST(test_background_follow)
 {
@@ -608,13 +671,17 @@ START_TEST(test_background_follow)
 	engine_follow(b, 1);
 	ck_assert_int_eq(engine_add_file(b, path[0], NULL, &err), 0);
 	ck_assert(has_warning(b, "gzip-compressed: read once, not followed"));
-	ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 1);
-	ck_assert(has_warning(b, "not a regular file: not followed"));
 	ck_assert_uint_eq(engine_nfollowed(b), 0);
-	ck_assert_int_eq(engine_add_file(b, path[1], NULL, &err), 2);
+	ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 1);
 	ck_assert_uint_eq(engine_nfollowed(b), 1);
+	ck_assert_int_eq(engine_add_file(b, path[1], NULL, &err), 2);
+	ck_assert_uint_eq(engine_nfollowed(b), 2);
 	ck_assert_int_eq(write(hold[1], "x", 1), 1);
-	engine_run(b);
+	while (engine_nfollowed(b) > 1 || !engine_done(b)) {
+		engine_poll(b);
+		engine_step(b, 1000);
+	}
+	ck_assert_uint_eq(engine_nwarnings(b), 1);
 	ck_assert_uint_eq(msgindex_count(engine_index(b)), 3 + 300 + 3);
 	engine_free(b);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -830,6 +897,7 @@ main(void)
 	tcase_add_test(tc, test_background);
 	tcase_add_test(tc, test_pipe_background);
 	tcase_add_test(tc, test_background_follow);
+	tcase_add_test(tc, test_pipe_follow);
 	tcase_add_test(tc, test_spill);
 #else
 	tcase_add_test(tc, test_no_zlib);

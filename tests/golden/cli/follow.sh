@@ -35,19 +35,45 @@ head -n 15 $fixture >>"$log"
 wait_for 'truncated: reading it again from its start' 1
 wait_for 'REGISTER sip:10.0.0.10:5060' 3
 
-# A named pipe and a capture cannot be followed: each is listed once with
-# a warning, and then --list --follow ends instead of waiting (it used to
-# block opening the pipe again).
+# A capture cannot be followed: it is listed once with a warning, and with
+# nothing else to follow --list --follow ends. A named pipe is read as it
+# comes and the command ends when its writer is done (it used to block
+# opening the pipe again).
 mkfifo "$dir/fifo"
 cat $fixture >"$dir/fifo" &
 timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow "$dir/fifo" \
 	tests/data/pcap/call-udp.pcapng >"$dir/once" 2>&1
 rc=$?
 [ $rc = 0 ] || { echo "status $rc, expected 0"; cat "$dir/once"; exit 1; }
-for want in "fifo: not a regular file: not followed" \
-	"call-udp.pcapng: read once, not followed" "no file to follow" \
+for want in "call-udp.pcapng: read once, not followed" \
 	"REGISTER sip:10.0.0.10:5060" "INVITE sip:bob@example.com"; do
 	grep -qF -- "$want" "$dir/once" || {
 		echo "missing: $want"; cat "$dir/once"; exit 1; }
 done
+timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow \
+	tests/data/pcap/call-udp.pcapng >"$dir/once" 2>&1
+rc=$?
+[ $rc = 0 ] || { echo "capture alone: status $rc"; cat "$dir/once"; exit 1; }
+
+# A pipe whose writer pauses: what came is listed before the rest comes,
+# and the command ends with the pipe.
+: >"$out"
+{
+	head -n 15 $fixture
+	while [ ! -e "$dir/go" ]; do sleep 0.05; done
+	tail -n +16 $fixture
+} | $SIPSNOOP --rules data/rules.conf --list --follow - >"$out" 2>&1 &
+pid=$!
+wait_for 'REGISTER sip:10.0.0.10:5060' 1
+grep -q '200 OK' "$out" && { echo "listed what was not written yet"; exit 1; }
+touch "$dir/go"
+wait_for '200 OK' 1
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+kill -0 $pid 2>/dev/null && { echo "still running after the pipe ended"; exit 1; }
+wait $pid || { echo "status $?"; cat "$out"; exit 1; }
+pid=
 echo "follow: ok"
