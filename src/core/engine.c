@@ -844,23 +844,33 @@ engine_nfollowed(const struct engine *e)
 	return n;
 }
 
+/* The buffer of a followed file, with room for 64 KiB more. */
+static char *
+engine_follow_room(struct engine_file *f)
+{
+	char *buf = (char *)(uintptr_t)f->src->data;
+
+	if (f->follow_cap - f->src->len < 65536) {
+		buf = xgrow(buf, &f->follow_cap, f->src->len + 65536, 1);
+		f->src->data = buf;
+		if (f->rd != NULL)
+			f->rd->data = buf;
+	}
+	return buf;
+}
+
 /* Appends what a followed pipe has now; at its end the file is no longer
  * followed (follow_ended). 1 when it grew or ended. */
 static int
 engine_follow_read_pipe(struct engine_file *f)
 {
 	struct pollfd pfd = { .fd = f->follow_fd, .events = POLLIN };
-	char *buf = (char *)(uintptr_t)f->src->data;
+	char *buf;
 	int changed = 0;
 	ssize_t n;
 
 	while (poll(&pfd, 1, 0) > 0) {
-		if (f->follow_cap - f->src->len < 65536) {
-			buf = xgrow(buf, &f->follow_cap, f->src->len + 65536, 1);
-			f->src->data = buf;
-			if (f->rd != NULL)
-				f->rd->data = buf;
-		}
+		buf = engine_follow_room(f);
 		n = read(f->follow_fd, buf + f->src->len,
 			 f->follow_cap - f->src->len);
 		if (n < 0 && errno == EINTR)
@@ -885,7 +895,7 @@ engine_follow_read_pipe(struct engine_file *f)
 static int
 engine_follow_read(struct engine_file *f)
 {
-	char *buf = (char *)f->src->data;
+	char *buf;
 	int grew = 0;
 	ssize_t n;
 	struct stat st;
@@ -907,12 +917,7 @@ engine_follow_read(struct engine_file *f)
 	}
 
 	for (;;) {
-		if (f->follow_cap - f->src->len < 65536) {
-			buf = xgrow(buf, &f->follow_cap, f->src->len + 65536, 1);
-			f->src->data = buf;
-			if (f->rd != NULL)
-				f->rd->data = buf;
-		}
+		buf = engine_follow_room(f);
 		n = pread(f->follow_fd, buf + f->src->len,
 			  f->follow_cap - f->src->len, (off_t)f->src->len);
 		if (n <= 0)
