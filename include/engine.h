@@ -126,6 +126,9 @@ int engine_poll(struct engine *e);
 /* How many files are followed now (engine_follow: those of them that can
  * be; a pipe, a capture or gzip input cannot). */
 size_t engine_nfollowed(const struct engine *e);
+/* Waits up to ms milliseconds, less when a followed pipe has something to
+ * read (then engine_poll). */
+void engine_wait(const struct engine *e, int ms);
 
 /* Shifts the times of file i by offset microseconds (files with different
  * clocks). Set before indexing; returns 0, or -1 for a bad file number. */

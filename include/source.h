@@ -20,6 +20,7 @@ struct source {
 	 * still to be read from fd (source_read_rest). */
 	int pending;
 	int fd;
+	int stream;		/* a pipe of source_open_stream() */
 	/* A problem the reader should be told about (gzip stream damaged or
 	 * cut short: what came before it is in data), or NULL. */
 	char *note;

@@ -26,6 +26,9 @@
 #define APP_SEARCH_STEP 2000
 /* How often a followed file is looked at when nothing else happens. */
 #define APP_FOLLOW_MS 250
+/* After input came, the next this many looks are this much apart. */
+#define APP_FOLLOW_HOT 50
+#define APP_FOLLOW_HOT_MS 5
 #define APP_STEP_RECORDS 2000
 /* Messages a filter looks at per step on a large index (view.h): about a
  * millisecond for user: or callid:, a few for a regular expression. */
@@ -96,7 +99,7 @@ app_run(struct engine *e, const struct app_options *o)
 	struct term_mouse mouse;
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
-	int more;
+	int more, fed = 0;
 	uint32_t key;
 
 	if (!isatty(STDOUT_FILENO)) {
@@ -164,6 +167,7 @@ app_run(struct engine *e, const struct app_options *o)
 		/* Poll while there is work; when following, look at the files
 		 * a few times a second; else block until a key. */
 		key = term_getkey(more || screen_busy(s) ? 0
+				  : fed > 0		 ? APP_FOLLOW_HOT_MS
 				  : s->follow		 ? APP_FOLLOW_MS
 							 : -1,
 				  &mouse);
@@ -173,8 +177,12 @@ app_run(struct engine *e, const struct app_options *o)
 			if (more) {
 				more = app_index_slice(e, v, s->follow);
 				dirty = 1; /* progress, re-rated dialogs */
-			} else if (s->follow && engine_poll(e))
-				more = 1;
+			} else if (s->follow) {
+				/* While input keeps coming (a pipe that
+				 * empties for a moment), look again soon. */
+				more = engine_poll(e);
+				fed = more ? APP_FOLLOW_HOT : fed - (fed > 0);
+			}
 			if (screen_busy(s))
 				dirty |= app_search_slice(s);
 			continue;

@@ -229,17 +229,20 @@ static void main_print_warnings(const struct engine *e, size_t from);
 static int
 main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo)
 {
-	struct timespec tick = { 0, 200 * 1000 * 1000 };
 	size_t shown = msgindex_count(engine_index(e)), nwarn, n, k;
 	uint32_t *sel = NULL;
+	int fed = 0;
 
 	for (;;) {
 		fflush(stdout);
 		if (ferror(stdout))
 			return 1;
-		nanosleep(&tick, NULL);
+		/* While a pipe keeps coming, read on at once. */
+		if (!fed)
+			engine_wait(e, 200);
 		nwarn = engine_nwarnings(e);
-		if (engine_poll(e)) {
+		fed = engine_poll(e);
+		if (fed) {
 			while (engine_step(e, 65536))
 				;
 		}

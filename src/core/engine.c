@@ -111,6 +111,7 @@ struct engine_xf {
 };
 
 static void engine_reader_free(struct reader *r);
+static void engine_follow_feed(struct engine_file *f);
 static void engine_xf_drop_plain(struct engine_xf *x);
 
 struct engine *
@@ -666,7 +667,11 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_replace_src(f, copy, f->src->len, 0, 0);
 		return;
 	}
-	if (strcmp(path, "-") == 0)
+	/* Standard input, and a pipe whose writer was done before its
+	 * start was read: nothing is left to follow. */
+	if (strcmp(path, "-") == 0 ||
+	    (f->src->stream && !f->src->compressed &&
+	     f->fmt->transform == NULL))
 		return;
 	if (f->canon || f->fmt->transform != NULL) {
 		/* Rebuilt once from the whole input (captures, gzip, joined
@@ -736,9 +741,8 @@ engine_follow_files(struct engine *e)
 			reader_advance(f->rd, f->src->len);
 		}
 		if (f->rd != NULL) {
-			f->rd->data = f->src->data;
-			f->rd->len = f->src->len;
 			f->rd->follow = 1;
+			engine_follow_feed(f);
 		}
 	}
 }
@@ -859,6 +863,29 @@ engine_follow_room(struct engine_file *f)
 	return buf;
 }
 
+/* How much of a followed file its reader may read: up to the last line
+ * break while more may come (the rest of a line being written is not
+ * junk), all of it once the writer is done. */
+static void
+engine_follow_feed(struct engine_file *f)
+{
+	const char *nl;
+
+	if (f->rd == NULL)
+		return;
+	f->rd->data = f->src->data;
+	f->rd->len = f->src->len;
+	if (f->follow_ended) {
+		/* A record cut short at the end is one now, and says so. */
+		f->rd->follow = 0;
+		return;
+	}
+	nl = f->src->len > 0 ? memrchr(f->src->data, '\n', f->src->len) : NULL;
+	f->rd->len = nl != NULL ? (size_t)(nl - f->src->data) + 1 : 0;
+	if (f->rd->len < f->rd->pos)
+		f->rd->len = f->rd->pos;
+}
+
 /* Appends what a followed pipe has now; at its end the file is no longer
  * followed (follow_ended). 1 when it grew or ended. */
 static int
@@ -881,14 +908,36 @@ engine_follow_read_pipe(struct engine_file *f)
 				close(f->follow_fd);
 			f->follow_fd = -1;
 			f->follow_ended = 1;
+			engine_follow_feed(f);
 			return 1;
 		}
 		f->src->len += (size_t)n;
-		if (f->rd != NULL)
-			f->rd->len = f->src->len;
 		changed = 1;
 	}
+	engine_follow_feed(f);
 	return changed;
+}
+
+void
+engine_wait(const struct engine *e, int ms)
+{
+	struct pollfd pfd[16];
+	size_t i;
+	nfds_t n = 0;
+
+	for (i = 0; i < e->nfiles && n < 16; i++) {
+		if (e->files[i].follow_pipe && e->files[i].follow_fd >= 0) {
+			pfd[n].fd = e->files[i].follow_fd;
+			pfd[n++].events = POLLIN;
+		}
+	}
+	if (n == 0) {
+		struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+		nanosleep(&t, NULL);
+		return;
+	}
+	(void)poll(pfd, n, ms);
 }
 
 /* Appends what fd holds past the buffer's end; 1 when it grew. */
@@ -908,10 +957,7 @@ engine_follow_read(struct engine_file *f)
 		    (uintmax_t)st.st_size > (uintmax_t)SIZE_MAX ||
 		    source_remap(f->src, (size_t)st.st_size) < 0)
 			return 0;
-		if (f->rd != NULL) {
-			f->rd->data = f->src->data;
-			f->rd->len = f->src->len;
-		}
+		engine_follow_feed(f);
 		engine_follow_mark_end(f);
 		return 1;
 	}
@@ -923,10 +969,9 @@ engine_follow_read(struct engine_file *f)
 		if (n <= 0)
 			break;
 		f->src->len += (size_t)n;
-		if (f->rd != NULL)
-			f->rd->len = f->src->len;
 		grew = 1;
 	}
+	engine_follow_feed(f);
 	return grew;
 }
 
@@ -984,9 +1029,18 @@ engine_poll(struct engine *e)
 			continue;
 		path = xstrdup(f->src->path);
 		f->follow_ended = 1;
+		engine_follow_feed(f);
 		f->rewritten = truncated;
 		close(f->follow_fd);
 		f->follow_fd = -1;
+		if (stat(path, &byname) == 0 && !S_ISREG(byname.st_mode)) {
+			/* Opening a named pipe in its place would wait. */
+			engine_warn(e, i, 0, xasprintf("%s by something that "
+				    "is not a regular file: not followed", why));
+			free(path);
+			any = 1;
+			continue;
+		}
 		/* Messages that arrive while following are appended in arrival
 		 * order: a second merge would renumber what is on screen. */
 		done = e->done;
@@ -1400,6 +1454,7 @@ engine_step(struct engine *e, size_t budget)
 	struct rd_record rec;
 	struct engine_file *f;
 	size_t i;
+	int more;
 
 	while (budget > 0 && e->cur < e->nfiles) {
 		f = &e->files[e->cur];
@@ -1415,6 +1470,8 @@ engine_step(struct engine *e, size_t budget)
 			f->rd = reader_new(engine_rfmt(f), f->src->data,
 					   f->src->len);
 			f->rd->follow = f->follow_fd >= 0;
+			if (f->rd->follow)
+				engine_follow_feed(f);
 		}
 		if (engine_next(e, f, &rec)) {
 			engine_index_record(e, (uint16_t)e->cur, &rec);
@@ -1448,11 +1505,14 @@ engine_step(struct engine *e, size_t budget)
 			f->rd = NULL;
 		}
 	}
+	/* Out of budget there: more may wait (a pipe that ended has no
+	 * poll to say so). */
+	more = e->done && budget == 0;
 	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);
 	engine_check_shrunk(e);
 	engine_rate_touched(e);
-	if (e->cur < e->nfiles)
+	if (e->cur < e->nfiles || more)
 		return 1;
 	if (!e->done) {
 		if (e->nfiles > 1)

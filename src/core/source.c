@@ -542,6 +542,7 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 	if (lazy == 2 && !S_ISREG(st.st_mode)) {
 		/* Nothing yet: source_read_some() reads as it comes. */
 		src->pending = 1;
+		src->stream = 1;
 		src->fd = fd;
 		return src;
 	}

@@ -1,6 +1,7 @@
 /* Unit tests for engine: indexing in steps, re-reading one message, the
  * time-ordered merge of several inputs, refusing what is not SIP. */
 #include <check.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,6 +610,85 @@ START_TEST(test_follow_mapped)
 }
 END_TEST
 
+/* A followed file written in pieces that cut lines (and records) anywhere:
+ * the same messages and texts as the whole file, with no warning (half a
+ * line is not junk while more may come). */
+START_TEST(test_follow_pieces)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[160];
+	char *err = NULL;
+	static const size_t steps[] = { 997, 401, 97 };
+	struct engine *a = engine_new(), *b;
+	struct source *src;
+	size_t at, n, i, k, step;
+	FILE *f;
+
+	src = source_open("data/sample.cls.log", &err);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pieces.log", dir);
+	ck_assert_int_eq(engine_add_file(a, "data/sample.cls.log", NULL, &err),
+			 0);
+	engine_run(a);
+	n = msgindex_count(engine_index(a));
+	ck_assert_uint_eq(n, 40);
+	for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+		step = steps[k];
+		b = engine_new();
+		engine_follow(b, 1);
+		/* A first piece, then the rest a piece at a time. */
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(src->data, 1, step, f), step);
+		fclose(f);
+		ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+		engine_run(b);
+		for (at = step; at < src->len; at += step) {
+			f = fopen(path, "a");
+			ck_assert_ptr_nonnull(f);
+			i = src->len - at < step ? src->len - at : step;
+			ck_assert_uint_eq(fwrite(src->data + at, 1, i, f), i);
+			fclose(f);
+			engine_poll(b);
+			/* A small budget: what is left is stepped on. */
+			while (engine_step(b, 3))
+				;
+		}
+		ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+		ck_assert_uint_eq(engine_nwarnings(b), 0);
+		for (i = 0; i < n; i++) {
+			struct span x = engine_record_text(a, (uint32_t)i);
+			struct span y = engine_record_text(b, (uint32_t)i);
+
+			ck_assert_uint_eq(x.n, y.n);
+			ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
+		}
+		engine_free(b);
+	}
+	engine_free(a);
+	source_free(src);
+
+	/* Rotated into a named pipe: not opened (that would wait for a
+	 * writer), with a warning. */
+	b = engine_new();
+	engine_follow(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+	engine_run(b);
+	snprintf(moved, sizeof moved, "%s/pieces.log.1", dir);
+	ck_assert_int_eq(rename(path, moved), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(engine_poll(b), 1);
+	ck_assert_uint_eq(engine_nfollowed(b), 0);
+	ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg,
+				     "replaced (rotated) by something that is "
+				     "not a regular file: not followed"));
+	engine_free(b);
+	unlink(moved);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* The viewer's F: follow mode turned on after the files were read. */
 START_TEST(test_follow_later)
 {
@@ -654,6 +734,7 @@ main(void)
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_mapped);
+	tcase_add_test(tc, test_follow_pieces);
 	tcase_add_test(tc, test_follow_later);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
