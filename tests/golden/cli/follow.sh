@@ -82,4 +82,10 @@ done
 kill -0 $pid 2>/dev/null && { echo "still running after the pipe ended"; exit 1; }
 wait $pid || { echo "status $?"; cat "$out"; exit 1; }
 pid=
+
+# A record cut short at the end of a pipe is one, and says so.
+(cat tests/data/truncated.cls.log; sleep 0.3) |
+	$SIPSNOOP --rules data/rules.conf --list --follow - >"$out" 2>&1
+grep -q -- "-:69: message cut short (kept, flagged truncated)" "$out" || {
+	echo "no warning about the record cut short"; cat "$out"; exit 1; }
 echo "follow: ok"
