@@ -1456,6 +1456,23 @@ engine_step(struct engine *e, size_t budget)
 	size_t i;
 	int more;
 
+	/* Followed files that grew since the first pass, before a file that
+	 * replaced one of them (rotation): what the old one still held came
+	 * first. */
+	for (i = 0; e->done && i < e->cur && budget > 0; i++) {
+		f = &e->files[i];
+		if (f->rd == NULL)
+			continue;
+		while (budget > 0 && engine_next(e, f, &rec)) {
+			engine_index_record(e, (uint16_t)i, &rec);
+			budget--;
+		}
+		engine_take_warnings(e, (uint16_t)i, f->rd);
+		if (budget > 0 && f->follow_ended) {
+			reader_free(f->rd);
+			f->rd = NULL;
+		}
+	}
 	while (budget > 0 && e->cur < e->nfiles) {
 		f = &e->files[e->cur];
 		if (f->xf != NULL && !engine_xf_take(e, e->cur, 0)) {
@@ -1490,23 +1507,8 @@ engine_step(struct engine *e, size_t budget)
 		}
 		e->cur++;
 	}
-	/* Followed files that grew since the first pass. */
-	for (i = 0; e->done && i < e->nfiles && budget > 0; i++) {
-		f = &e->files[i];
-		if (f->rd == NULL)
-			continue;
-		while (budget > 0 && engine_next(e, f, &rec)) {
-			engine_index_record(e, (uint16_t)i, &rec);
-			budget--;
-		}
-		engine_take_warnings(e, (uint16_t)i, f->rd);
-		if (budget > 0 && f->follow_ended) {
-			reader_free(f->rd);
-			f->rd = NULL;
-		}
-	}
-	/* Out of budget there: more may wait (a pipe that ended has no
-	 * poll to say so). */
+	/* Out of budget: more may wait (a pipe that ended has no poll to
+	 * say so). */
 	more = e->done && budget == 0;
 	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);

@@ -618,6 +618,7 @@ START_TEST(test_follow_pieces)
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[160];
 	char *err = NULL;
 	static const size_t steps[] = { 997, 401, 97 };
+	struct span a_text;
 	struct engine *a = engine_new(), *b;
 	struct source *src;
 	size_t at, n, i, k, step;
@@ -665,8 +666,35 @@ START_TEST(test_follow_pieces)
 		}
 		engine_free(b);
 	}
+	a_text.p = src->data;
+	a_text.n = src->len;
 	engine_free(a);
-	source_free(src);
+
+	/* Rotated while its last line waits for its line break: that line
+	 * is read before the new file's. */
+	b = engine_new();
+	engine_follow(b, 1);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(a_text.p, 1, a_text.n - 2, f), a_text.n - 2);
+	fclose(f);
+	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+	engine_run(b);
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), 39);
+	snprintf(moved, sizeof moved, "%s/pieces.log.1", dir);
+	ck_assert_int_eq(rename(path, moved), 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(a_text.p, 1, a_text.n, f), a_text.n);
+	fclose(f);
+	ck_assert_int_eq(engine_poll(b), 1);
+	while (engine_step(b, 1000))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), 80);
+	ck_assert_uint_eq(msgindex_get(engine_index(b), 39)->file, 0);
+	ck_assert_uint_eq(msgindex_get(engine_index(b), 40)->file, 1);
+	engine_free(b);
+	unlink(moved);
 
 	/* Rotated into a named pipe: not opened (that would wait for a
 	 * writer), with a warning. */
@@ -683,6 +711,7 @@ START_TEST(test_follow_pieces)
 				     "replaced (rotated) by something that is "
 				     "not a regular file: not followed"));
 	engine_free(b);
+	source_free(src);
 	unlink(moved);
 	unlink(path);
 	rmdir(dir);
