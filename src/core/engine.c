@@ -312,19 +312,25 @@ engine_transform(struct engine *e, size_t i, char **err)
 	return 0;
 }
 
-/* Inflates file i's gzip bytes at once (when no thread could); on
- * failure the source is freed and *err names the file. */
+/* Inflates file i's gzip bytes (inflate), or reads the rest of its pipe,
+ * at once (when no thread could); on failure the source is freed and *err
+ * names the file. */
 static int
-engine_inflate_now(struct engine *e, size_t i, char **err)
+engine_now(struct engine *e, size_t i, int inflate, char **err)
 {
 	struct engine_file *f = &e->files[i];
 	char *buf, *note, *msg;
 	struct spill sp;
 	size_t len;
-	int mapped, rc;
+	int mapped, rc, gz = f->src->compressed;
 
 	spill_init(&sp, e->spill_dir, e->spill_chunk);
-	rc = source_gunzip(f->src, &sp, &buf, &len, &mapped, &note, err, NULL);
+	if (inflate)
+		rc = source_gunzip(f->src, &sp, &buf, &len, &mapped, &note,
+				   err, NULL);
+	else
+		rc = source_read_rest(f->src, &sp, &buf, &len, &mapped, &note,
+				      err, NULL, NULL);
 	spill_free(&sp);
 	if (rc < 0) {
 		msg = *err;
@@ -333,7 +339,9 @@ engine_inflate_now(struct engine *e, size_t i, char **err)
 		source_free(f->src);
 		return -1;
 	}
-	engine_replace_src(f, buf, len, 1, mapped);
+	engine_replace_src(f, buf, len, inflate, mapped);
+	/* What was read of a pipe may still be gzip. */
+	f->src->compressed = !inflate && gz;
 	if (note != NULL)
 		engine_warn(e, i, 0, note);
 	return 0;
@@ -374,35 +382,6 @@ engine_drop_bytes(const char *data, size_t len, int mapped)
 		munmap((void *)(uintptr_t)data, len);
 	else
 		free((void *)(uintptr_t)data);
-}
-
-/* Reads the rest of file i's pipe at once (when no thread could); on
- * failure the source is freed and *err names the file. */
-static int
-engine_read_now(struct engine *e, size_t i, char **err)
-{
-	struct engine_file *f = &e->files[i];
-	char *buf, *note, *msg;
-	struct spill sp;
-	size_t len;
-	int mapped, rc, gz = f->src->compressed;
-
-	spill_init(&sp, e->spill_dir, e->spill_chunk);
-	rc = source_read_rest(f->src, &sp, &buf, &len, &mapped, &note, err,
-			      NULL, NULL);
-	spill_free(&sp);
-	if (rc < 0) {
-		msg = *err;
-		*err = xasprintf("%s: %s", f->src->path, msg);
-		free(msg);
-		source_free(f->src);
-		return -1;
-	}
-	engine_replace_src(f, buf, len, 0, mapped);
-	f->src->compressed = gz;
-	if (note != NULL)
-		engine_warn(e, i, 0, note);
-	return 0;
 }
 
 static void *
@@ -577,9 +556,9 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	else if ((src->compressed || src->pending) &&
 		 engine_xf_start(e, f) == 0)
 		;	/* read, inflated and converted on that thread */
-	else if ((src->pending && engine_read_now(e, e->nfiles, err) < 0) ||
+	else if ((src->pending && engine_now(e, e->nfiles, 0, err) < 0) ||
 		 (f->src->compressed &&
-		  engine_inflate_now(e, e->nfiles, err) < 0) ||
+		  engine_now(e, e->nfiles, 1, err) < 0) ||
 		 (fmt->transform != NULL &&
 		  (!e->background || engine_xf_start(e, f) < 0) &&
 		  engine_transform(e, e->nfiles, err) < 0))
