@@ -61,6 +61,8 @@ size_t source_gunzip_head(const struct source *src, char *out, size_t max);
 int source_gunzip(const struct source *src, struct spill *sp, char **out,
 		  size_t *len, int *mapped, char **note, char **err,
 		  size_t *progress);
+/* Whether the source's bytes start with the gzip magic bytes. */
+int source_is_gzip(const struct source *src);
 /* What source_open_lazy() reads of a pipe before it returns: more than
  * the format probe looks at (reader_probe: 8 KiB after a BOM), and of
  * gzip input enough to inflate to that. */

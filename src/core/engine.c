@@ -501,6 +501,14 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 	return 1;
 }
 
+/* Whether src, of format fmt, is a pipe read as it comes (engine_follow):
+ * read in place, not gzip (read once) nor converted whole. */
+static int
+engine_streams(const struct source *src, const struct rd_format *fmt)
+{
+	return src->stream && !src->compressed && fmt->transform == NULL;
+}
+
 static int
 engine_add_source1(struct engine *e, struct source *src, const char *format,
 		   char **err)
@@ -550,8 +558,7 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
-	if (src->pending && e->follow && !src->compressed &&
-	    fmt->transform == NULL)
+	if (src->pending && engine_streams(src, fmt))
 		;	/* a pipe read as it comes (engine_follow_start) */
 	else if ((src->compressed || src->pending) &&
 		 engine_xf_start(e, f) == 0)
@@ -634,8 +641,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	struct stat st;
 	int fd;
 
-	if (f->src->pending && !f->src->compressed &&
-	    f->fmt->transform == NULL && f->xf == NULL) {
+	if (f->src->pending && engine_streams(f->src, f->fmt)) {
 		/* A pipe: read as it comes, to its end. */
 		f->follow_pipe = 1;
 		f->follow_fd = f->src->fd;
@@ -648,9 +654,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	}
 	/* Standard input, and a pipe whose writer was done before its
 	 * start was read: nothing is left to follow. */
-	if (strcmp(path, "-") == 0 ||
-	    (f->src->stream && !f->src->compressed &&
-	     f->fmt->transform == NULL))
+	if (strcmp(path, "-") == 0 || engine_streams(f->src, f->fmt))
 		return;
 	if (f->canon || f->fmt->transform != NULL) {
 		/* Rebuilt once from the whole input (captures, gzip, joined
@@ -760,15 +764,11 @@ engine_stream_head(struct source *src, char **err)
 			free(msg);
 			return -1;
 		}
-		if (src->len >= 2 && (unsigned char)src->data[0] == 0x1f &&
-		    (unsigned char)src->data[1] == 0x8b)
-			continue;
-		if (reader_probe(src->data, src->len) != NULL)
+		if (!source_is_gzip(src) &&
+		    reader_probe(src->data, src->len) != NULL)
 			break;
 	}
-	src->compressed = src->len >= 2 &&
-			  (unsigned char)src->data[0] == 0x1f &&
-			  (unsigned char)src->data[1] == 0x8b;
+	src->compressed = source_is_gzip(src);
 	return 0;
 }
 

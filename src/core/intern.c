@@ -218,12 +218,12 @@ static size_t
 intern_find(const struct intern *t, const char *p, size_t n, uint32_t h)
 {
 	size_t mask = t->nslots - 1, j = h & mask;
-	uint32_t tag = h & ~(uint32_t)mask, v;
+	uint32_t tag = intern_slot(t, h, 0), v;
 	const struct intern_str *s;
 
 	while ((v = t->slots[j]) != 0) {
 		if ((v & ~(uint32_t)mask) == tag) {
-			s = &t->strs[v & (uint32_t)mask];
+			s = &t->strs[intern_slot_id(t, v)];
 			if (s->n == n &&
 			    memcmp(intern_at(t, s->loc), p, n) == 0)
 				return j;

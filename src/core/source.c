@@ -25,8 +25,6 @@
 #include "spill.h"
 #include "util.h"
 
-#define SOURCE_HEAD SOURCE_HEAD_BYTES
-
 /* Upper bound of what gzip input may inflate to (0: the default). */
 static size_t source_inflate_max;
 
@@ -409,7 +407,7 @@ source_gunzip_buf(const unsigned char *in, size_t inlen, struct spill *sp,
 #endif
 
 /* Whether the source starts with the gzip magic bytes. */
-static int
+int
 source_is_gzip(const struct source *src)
 {
 	const unsigned char *in = (const unsigned char *)src->data;
@@ -480,8 +478,14 @@ source_lazy(struct source *src)
 	return src;
 }
 
+/* How source_open1() brings in what is not a mappable file: all of it
+ * (inflated), its start only (not inflated; source_open_lazy), or nothing
+ * yet (source_open_stream). */
+enum source_how { SOURCE_WHOLE, SOURCE_LAZY, SOURCE_STREAM };
+
 static struct source *
-source_open1(const char *path, int lazy, struct spill *sp, char **err)
+source_open1(const char *path, enum source_how how, struct spill *sp,
+	     char **err)
 {
 	struct source *src;
 	struct stat st;
@@ -534,25 +538,25 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 			source_map_add(src);
 			if (fd != STDIN_FILENO)
 				close(fd);
-			return lazy ? source_lazy(src) :
+			return how != SOURCE_WHOLE ? source_lazy(src) :
 				      source_opened(src, name, sp, err);
 		}
 		/* Some file systems cannot map; fall back to reading. */
 	}
-	if (lazy == 2 && !S_ISREG(st.st_mode)) {
+	if (how == SOURCE_STREAM && !S_ISREG(st.st_mode)) {
 		/* Nothing yet: source_read_some() reads as it comes. */
 		src->pending = 1;
 		src->stream = 1;
 		src->fd = fd;
 		return src;
 	}
-	if (lazy && !S_ISREG(st.st_mode)) {
+	if (how == SOURCE_LAZY && !S_ISREG(st.st_mode)) {
 		/* Only the start, for the probe; source_read_rest() reads
 		 * the rest (on another thread), so that a viewer need not
 		 * wait for the writer of a pipe to finish. (A regular file
 		 * that cannot be mapped is read at once, as it can be
 		 * followed.) */
-		if (source_read_head(fd, SOURCE_HEAD, &buf, &len, &eof,
+		if (source_read_head(fd, SOURCE_HEAD_BYTES, &buf, &len, &eof,
 				     &msg) == -1)
 			goto failed_read;
 		src->data = buf;
@@ -573,7 +577,8 @@ source_open1(const char *path, int lazy, struct spill *sp, char **err)
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return lazy ? source_lazy(src) : source_opened(src, name, sp, err);
+	return how != SOURCE_WHOLE ? source_lazy(src) :
+				     source_opened(src, name, sp, err);
 
 failed_read:
 	*err = xasprintf("%s: %s", name, msg);
@@ -589,19 +594,19 @@ fail:
 struct source *
 source_open(const char *path, char **err)
 {
-	return source_open1(path, 0, NULL, err);
+	return source_open1(path, SOURCE_WHOLE, NULL, err);
 }
 
 struct source *
 source_open_lazy(const char *path, struct spill *sp, char **err)
 {
-	return source_open1(path, 1, sp, err);
+	return source_open1(path, SOURCE_LAZY, sp, err);
 }
 
 struct source *
 source_open_stream(const char *path, char **err)
 {
-	return source_open1(path, 2, NULL, err);
+	return source_open1(path, SOURCE_STREAM, NULL, err);
 }
 
 int
@@ -642,7 +647,7 @@ source_read_some(struct source *src, size_t max, int wait_ms, char **err)
 struct source *
 source_open_spill(const char *path, struct spill *sp, char **err)
 {
-	return source_open1(path, 0, sp, err);
+	return source_open1(path, SOURCE_WHOLE, sp, err);
 }
 
 size_t

@@ -241,6 +241,26 @@ START_TEST(test_fifo_spill)
 }
 END_TEST
 
+/* Makes fd (closed here) standard input; returns a copy of the one
+ * before, for stdin_restore(). */
+static int
+stdin_from(int fd)
+{
+	int saved = dup(STDIN_FILENO);
+
+	ck_assert_int_ne(saved, -1);
+	ck_assert_int_ne(dup2(fd, STDIN_FILENO), -1);
+	close(fd);
+	return saved;
+}
+
+static void
+stdin_restore(int saved)
+{
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+}
+
 START_TEST(test_stdin_pipe)
 {
 	struct source *src;
@@ -252,12 +272,9 @@ START_TEST(test_stdin_pipe)
 	ck_assert_int_eq(pipe(fds), 0);
 	pid = feed(NULL, fds[1], n);
 	close(fds[1]);
-	saved = dup(STDIN_FILENO);
-	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
-	close(fds[0]);
+	saved = stdin_from(fds[0]);
 	src = source_open("-", &err);
-	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-	close(saved);
+	stdin_restore(saved);
 	ck_assert_ptr_nonnull(src);
 	ck_assert_str_eq(src->path, "-");
 	check_pattern(src, n);
@@ -283,9 +300,7 @@ START_TEST(test_stdin_pipe_lazy)
 		ck_assert_int_eq(pipe(fds), 0);
 		pid = feed(NULL, fds[1], n);
 		close(fds[1]);
-		saved = dup(STDIN_FILENO);
-		ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
-		close(fds[0]);
+		saved = stdin_from(fds[0]);
 		src = source_open_lazy("-", NULL, &err);
 		ck_assert_ptr_nonnull(src);
 		if (n < 16384) {
@@ -311,8 +326,7 @@ START_TEST(test_stdin_pipe_lazy)
 			err = NULL;
 			stop = 0;
 		}
-		ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-		close(saved);
+		stdin_restore(saved);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		source_free(src);
 	}
@@ -380,9 +394,7 @@ START_TEST(test_stop_after_signals)
 	}
 	close(fds[1]);
 	close(hold[0]);
-	saved = dup(STDIN_FILENO);
-	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
-	close(fds[0]);
+	saved = stdin_from(fds[0]);
 	a.src = source_open_lazy("-", NULL, &err);
 	ck_assert_ptr_nonnull(a.src);
 	ck_assert_int_eq(a.src->pending, 1);
@@ -399,8 +411,7 @@ START_TEST(test_stop_after_signals)
 	free(a.err);
 	close(hold[1]);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-	close(saved);
+	stdin_restore(saved);
 	source_free(a.src);
 	sigaction(SIGUSR1, &old, NULL);
 }
