@@ -39,10 +39,14 @@ struct engine_file {
 	size_t shrank_to;
 	int64_t offset;		/* microseconds added to its times (--offset) */
 	/* Follow mode: the file is read into a heap buffer that grows (or,
-	 * past engine_set_follow_copy, followed where it is mapped). */
+	 * past engine_set_follow_copy, followed where it is mapped). Past
+	 * engine_set_spill's chunk that buffer moves to a temporary file,
+	 * mapped, to which what comes is written. */
 	int follow_fd;		/* -1 when not followed */
 	uint64_t follow_dev, follow_ino;
-	size_t follow_cap;	/* bytes allocated for src->data */
+	size_t follow_cap;	/* bytes allocated for src->data (on the heap) */
+	int follow_spill;	/* the temporary file src->data maps, or -1 */
+	int follow_heap;	/* that file could not be made or written */
 	/* Too large to copy (engine_set_follow_copy): followed in place, the
 	 * mapping growing with the file; its last bytes read are kept to
 	 * tell a rewrite. */

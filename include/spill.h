@@ -48,4 +48,19 @@ spill_pos(const struct spill *s, const struct strbuf *buf)
 int spill_finish(struct spill *s, struct strbuf *buf, char **data,
 		 size_t *len, int *mapped, char **note, char **err);
 
+/* A followed input grows for as long as it is followed (engine.c). Past
+ * the chunk size its bytes move to a temporary file of their own, mapped
+ * read-only; each new piece is written there (spill_append) and the
+ * mapping grown over it (source_remap).
+ *
+ * spill_grow_new() makes that file in dir, unlinked, with the n bytes at
+ * p then the m at q (n + m > 0), and maps it: *map (n + m bytes; munmap
+ * it). Returns the descriptor to append with, or -1 with *err naming dir
+ * (caller frees). */
+int spill_grow_new(const char *dir, const char *p, size_t n, const char *q,
+		   size_t m, char **map, char **err);
+/* Writes the n bytes at p to fd at offset at: 0, or -1 with *err (the
+ * system's reason; caller frees). */
+int spill_append(int fd, const char *p, size_t n, size_t at, char **err);
+
 #endif

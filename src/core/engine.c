@@ -79,6 +79,7 @@ struct engine {
 	char *spill_dir;		/* engine_set_spill(), or NULL */
 	size_t spill_chunk;
 	size_t follow_copy_max;		/* engine_set_follow_copy() */
+	char *follow_stage;		/* what is read for a file's spill */
 	/* engine_msg_line()'s last answer, to count on from (a const
 	 * engine's queries may update it). */
 	struct engine_line_at {
@@ -158,7 +159,10 @@ engine_free(struct engine *e)
 		if (e->files[i].follow_fd >= 0 &&
 		    e->files[i].follow_fd != STDIN_FILENO)
 			close(e->files[i].follow_fd);
+		if (e->files[i].follow_spill >= 0)
+			close(e->files[i].follow_spill);
 	}
+	free(e->follow_stage);
 	for (i = 0; i < e->nwarns; i++)
 		free(e->warns[i].msg);
 	free(e->warns);
@@ -558,6 +562,7 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->src = src;
 	f->fmt = fmt;
 	f->follow_fd = -1;
+	f->follow_spill = -1;
 	if (src->pending && engine_streams(src, fmt))
 		;	/* a pipe read as it comes (engine_follow_start) */
 	else if ((src->compressed || src->pending) &&
@@ -630,14 +635,52 @@ engine_follow_mark_end(struct engine_file *f)
 	f->follow_nend = n;
 }
 
-/* Moves a file's bytes to a heap buffer and keeps a descriptor to read
- * what is appended. A mapping cannot grow, and a copy survives the writer
- * truncating the file. */
+/* Replaces a followed file's bytes with a copy that can grow, followed by
+ * the n bytes at more (the piece just read): on the heap, with room for
+ * 64 KiB more, or past the engine's spill chunk in a temporary file (when
+ * one can be made; otherwise a warning says why and it stays on the
+ * heap). */
+static void
+engine_follow_copy(struct engine *e, struct engine_file *f, const char *more,
+		   size_t n)
+{
+	size_t len = f->src->len + n;
+	char *copy, *err = NULL;
+	int fd = -1;
+
+	if (!f->follow_heap && e->spill_dir != NULL && len > 0 &&
+	    len + 65536 > e->spill_chunk) {
+		fd = spill_grow_new(e->spill_dir, f->src->data, f->src->len,
+				    more, n, &copy, &err);
+		if (fd < 0) {
+			engine_warn(e, (size_t)(f - e->files), 0, xasprintf(
+			    "%s: what comes is kept in memory", err));
+			free(err);
+			f->follow_heap = 1;
+		}
+	}
+	if (f->follow_spill >= 0)
+		close(f->follow_spill);
+	f->follow_spill = fd;
+	if (fd < 0) {
+		f->follow_cap = len + 65536;
+		copy = xmalloc(f->follow_cap);
+		memcpy(copy, f->src->data, f->src->len);
+		if (n > 0)
+			memcpy(copy + f->src->len, more, n);
+	}
+	engine_replace_src(f, copy, len, 0, fd >= 0);
+	if (f->rd != NULL)
+		f->rd->data = copy;
+}
+
+/* Moves a file's bytes to a buffer that can grow and keeps a descriptor
+ * to read what is appended. A mapping cannot grow, and a copy survives
+ * the writer truncating the file. */
 static void
 engine_follow_start(struct engine *e, size_t fileno, const char *path)
 {
 	struct engine_file *f = &e->files[fileno];
-	char *copy;
 	struct stat st;
 	int fd;
 
@@ -646,10 +689,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		f->follow_pipe = 1;
 		f->follow_fd = f->src->fd;
 		f->src->pending = 0;	/* the descriptor is follow_fd's */
-		f->follow_cap = f->src->len + 65536;
-		copy = xmalloc(f->follow_cap);
-		memcpy(copy, f->src->data, f->src->len);
-		engine_replace_src(f, copy, f->src->len, 0, 0);
+		engine_follow_copy(e, f, NULL, 0);
 		return;
 	}
 	/* Standard input, and a pipe whose writer was done before its
@@ -690,10 +730,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		f->follow_mapped = 1;
 		f->follow_from = f->src->len;
 	} else {
-		f->follow_cap = f->src->len + 65536;
-		copy = xmalloc(f->follow_cap);
-		memcpy(copy, f->src->data, f->src->len);
-		engine_replace_src(f, copy, f->src->len, 0, 0);
+		engine_follow_copy(e, f, NULL, 0);
 	}
 	engine_follow_mark_end(f);
 	f->follow_fd = fd;
@@ -827,19 +864,66 @@ engine_nfollowed(const struct engine *e)
 	return n;
 }
 
-/* The buffer of a followed file, with room for 64 KiB more. */
+/* Whether what is read of a followed file goes to a temporary file. */
+static int
+engine_follow_spills(const struct engine *e, const struct engine_file *f)
+{
+	return f->follow_spill >= 0 ||
+	       (!f->follow_heap && e->spill_dir != NULL &&
+		f->src->len + 65536 > e->spill_chunk);
+}
+
+/* Where the next bytes of a followed file are read to, with room for
+ * *room of them: the end of its heap buffer (grown to have 64 KiB), or
+ * when its bytes are in a temporary file (or are to go there now), the
+ * engine's staging buffer. engine_follow_grew() then counts them. */
 static char *
-engine_follow_room(struct engine_file *f)
+engine_follow_room(struct engine *e, struct engine_file *f, size_t *room)
 {
 	char *buf = (char *)(uintptr_t)f->src->data;
 
+	if (engine_follow_spills(e, f)) {
+		if (e->follow_stage == NULL)
+			e->follow_stage = xmalloc(65536);
+		*room = 65536;
+		return e->follow_stage;
+	}
 	if (f->follow_cap - f->src->len < 65536) {
 		buf = xgrow(buf, &f->follow_cap, f->src->len + 65536, 1);
 		f->src->data = buf;
 		if (f->rd != NULL)
 			f->rd->data = buf;
 	}
-	return buf;
+	*room = f->follow_cap - f->src->len;
+	return buf + f->src->len;
+}
+
+/* Counts n bytes read to engine_follow_room(). Those in the staging
+ * buffer go to the file's temporary file, which is mapped over them; a
+ * file that is not one yet becomes one, and one that cannot be made or
+ * written moves back to the heap (engine_follow_copy). */
+static void
+engine_follow_grew(struct engine *e, struct engine_file *f, size_t n)
+{
+	char *err = NULL;
+
+	if (!engine_follow_spills(e, f)) {
+		f->src->len += n;	/* on the heap, in place */
+		return;
+	}
+	if (f->follow_spill < 0) {
+		engine_follow_copy(e, f, e->follow_stage, n);
+		return;
+	}
+	if (spill_append(f->follow_spill, e->follow_stage, n, f->src->len,
+			 &err) == 0 && source_remap(f->src, f->src->len + n) == 0)
+		return;
+	engine_warn(e, (size_t)(f - e->files), 0, xasprintf("cannot write "
+		    "a temporary file in %s (%s): what comes is kept in memory",
+		    e->spill_dir, err != NULL ? err : strerror(errno)));
+	free(err);
+	f->follow_heap = 1;
+	engine_follow_copy(e, f, e->follow_stage, n);
 }
 
 /* How much of a followed file its reader may read: up to the last line
@@ -865,20 +949,32 @@ engine_follow_feed(struct engine_file *f)
 		f->rd->len = f->rd->pos;
 }
 
+/* Nothing more is appended to a followed file: its writer is done, or it
+ * was replaced or truncated. */
+static void
+engine_follow_end(struct engine_file *f)
+{
+	f->follow_ended = 1;
+	if (f->follow_spill >= 0)
+		close(f->follow_spill);	/* its mapping stays */
+	f->follow_spill = -1;
+	engine_follow_feed(f);
+}
+
 /* Appends what a followed pipe has now; at its end the file is no longer
  * followed (follow_ended). 1 when it grew or ended. */
 static int
-engine_follow_read_pipe(struct engine_file *f)
+engine_follow_read_pipe(struct engine *e, struct engine_file *f)
 {
 	struct pollfd pfd = { .fd = f->follow_fd, .events = POLLIN };
 	char *buf;
 	int changed = 0;
+	size_t room;
 	ssize_t n;
 
 	while (poll(&pfd, 1, 0) > 0) {
-		buf = engine_follow_room(f);
-		n = read(f->follow_fd, buf + f->src->len,
-			 f->follow_cap - f->src->len);
+		buf = engine_follow_room(e, f, &room);
+		n = read(f->follow_fd, buf, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -886,11 +982,10 @@ engine_follow_read_pipe(struct engine_file *f)
 			if (f->follow_fd != STDIN_FILENO)
 				close(f->follow_fd);
 			f->follow_fd = -1;
-			f->follow_ended = 1;
-			engine_follow_feed(f);
+			engine_follow_end(f);
 			return 1;
 		}
-		f->src->len += (size_t)n;
+		engine_follow_grew(e, f, (size_t)n);
 		changed = 1;
 	}
 	engine_follow_feed(f);
@@ -921,15 +1016,16 @@ engine_wait(const struct engine *e, int ms)
 
 /* Appends what fd holds past the buffer's end; 1 when it grew. */
 static int
-engine_follow_read(struct engine_file *f)
+engine_follow_read(struct engine *e, struct engine_file *f)
 {
 	char *buf;
 	int grew = 0;
+	size_t room;
 	ssize_t n;
 	struct stat st;
 
 	if (f->follow_pipe)
-		return engine_follow_read_pipe(f);
+		return engine_follow_read_pipe(e, f);
 	if (f->follow_mapped) {
 		if (fstat(f->follow_fd, &st) < 0 ||
 		    (uintmax_t)st.st_size <= (uintmax_t)f->src->len ||
@@ -942,12 +1038,11 @@ engine_follow_read(struct engine_file *f)
 	}
 
 	for (;;) {
-		buf = engine_follow_room(f);
-		n = pread(f->follow_fd, buf + f->src->len,
-			  f->follow_cap - f->src->len, (off_t)f->src->len);
+		buf = engine_follow_room(e, f, &room);
+		n = pread(f->follow_fd, buf, room, (off_t)f->src->len);
 		if (n <= 0)
 			break;
-		f->src->len += (size_t)n;
+		engine_follow_grew(e, f, (size_t)n);
 		grew = 1;
 	}
 	engine_follow_feed(f);
@@ -988,7 +1083,7 @@ engine_poll(struct engine *e)
 		if (f->follow_fd < 0 || f->follow_ended)
 			continue;
 		if (f->follow_pipe) {
-			any |= engine_follow_read(f);
+			any |= engine_follow_read(e, f);
 			continue;
 		}
 		if (fstat(f->follow_fd, &now) < 0)
@@ -1003,12 +1098,11 @@ engine_poll(struct engine *e)
 			why = "replaced (rotated)";
 		/* What the writer added before a rotation still counts. */
 		if (!truncated)
-			any |= engine_follow_read(f);
+			any |= engine_follow_read(e, f);
 		if (why == NULL)
 			continue;
 		path = xstrdup(f->src->path);
-		f->follow_ended = 1;
-		engine_follow_feed(f);
+		engine_follow_end(f);
 		f->rewritten = truncated;
 		close(f->follow_fd);
 		f->follow_fd = -1;

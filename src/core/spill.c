@@ -57,17 +57,17 @@ spill_stop(struct spill *s, char *why)
 /* An anonymous file in s->dir: never linked where possible, else unlinked
  * at once. */
 static int
-spill_open(struct spill *s)
+spill_open(const char *dir)
 {
 	char *tmpl;
 	int fd;
 
 #ifdef O_TMPFILE
-	fd = open(s->dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
 #endif
-	tmpl = xasprintf("%s/sipsnoop-XXXXXX", s->dir);
+	tmpl = xasprintf("%s/sipsnoop-XXXXXX", dir);
 	fd = mkostemp(tmpl, O_CLOEXEC);
 	if (fd >= 0)
 		unlink(tmpl);
@@ -83,7 +83,7 @@ spill_write(struct spill *s, struct strbuf *buf)
 	size_t done = 0;
 	ssize_t n;
 
-	if (s->fd < 0 && (s->fd = spill_open(s)) < 0) {
+	if (s->fd < 0 && (s->fd = spill_open(s->dir)) < 0) {
 		spill_stop(s, xasprintf("cannot create a temporary file in "
 		    "%s (%s): kept in memory", s->dir, strerror(errno)));
 		return;
@@ -191,4 +191,58 @@ done:
 	s->written = 0;
 	strbuf_free(buf);
 	return rc;
+}
+
+int
+spill_append(int fd, const char *p, size_t n, size_t at, char **err)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = pwrite(fd, p, n, (off_t)at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			*err = xstrdup(w < 0 ? strerror(errno) :
+					       "no space written");
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		at += (size_t)w;
+	}
+	return 0;
+}
+
+int
+spill_grow_new(const char *dir, const char *p, size_t n, const char *q,
+	       size_t m, char **map, char **err)
+{
+	char *why = NULL;
+	void *mp = MAP_FAILED;
+	int fd = spill_open(dir);
+
+	if (fd < 0) {
+		*err = xasprintf("cannot create a temporary file in %s (%s)",
+				 dir, strerror(errno));
+		return -1;
+	}
+	if (n + m == 0)
+		why = xstrdup("nothing to write");
+	else if (spill_append(fd, p, n, 0, &why) == 0 &&
+		 spill_append(fd, q, m, n, &why) == 0) {
+		mp = mmap(NULL, n + m, PROT_READ, MAP_SHARED, fd, 0);
+		if (mp != MAP_FAILED) {
+			*map = mp;
+			return fd;
+		}
+		*err = xasprintf("cannot map a temporary file in %s (%s)",
+				 dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*err = xasprintf("cannot write a temporary file in %s (%s)", dir, why);
+	free(why);
+	close(fd);
+	return -1;
 }

@@ -1,7 +1,10 @@
 /* Unit tests for engine: indexing in steps, re-reading one message, the
  * time-ordered merge of several inputs, refusing what is not SIP. */
 #include <check.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include "util.h"
 #include "source.h"
 #include "engine.h"
+#include "helpers.h"
 
 #define CRLF "\r\n"
 
@@ -613,11 +617,109 @@ END_TEST
 /* A followed file written in pieces that cut lines (and records) anywhere:
  * the same messages and texts as the whole file, with no warning (half a
  * line is not junk while more may come). */
+/* In a child whose files may not pass 20000 bytes (as a full disk would
+ * stop them), following standard input, a pipe, with what comes going to
+ * a temporary file from the start: the file takes the first 16 KiB, then
+ * a write fails, and the rest goes on on the heap, with a warning.
+ * 0 when every message came whole, else which check failed. */
+static int
+follow_spill_fails_child(const char *dir)
+{
+	struct rlimit rl = { 20000, 20000 };
+	struct engine *a = engine_new(), *b = engine_new();
+	struct source *src;
+	char *err = NULL;
+	const char *w;
+	int fds[2];
+	size_t i, n;
+	pid_t pid;
+
+	src = source_open("data/sample.cls.log", &err);
+	if (src == NULL || src->len < 40000 || pipe(fds) != 0)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		for (i = 0; i < src->len; i += (size_t)n) {
+			n = write(fds[1], src->data + i, src->len - i);
+			if ((ssize_t)n <= 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0 || dup2(fds[0], STDIN_FILENO) < 0)
+		return 2;
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		return 3;
+	engine_follow(b, 1);
+	engine_set_spill(b, dir, 1);
+	if (engine_add_file(b, "-", NULL, &err) != 0 ||
+	    engine_add_file(a, "data/sample.cls.log", NULL, &err) != 0)
+		return 4;
+	engine_run(a);
+	while (engine_nfollowed(b) > 0) {
+		engine_wait(b, 100);
+		engine_poll(b);
+		while (engine_step(b, 1000))
+			;
+	}
+	n = msgindex_count(engine_index(a));
+	if (n != 40 || msgindex_count(engine_index(b)) != n)
+		return 5;
+	for (i = 0; i < n; i++) {
+		struct span x = engine_record_text(a, (uint32_t)i);
+		struct span y = engine_record_text(b, (uint32_t)i);
+
+		if (x.n != y.n || memcmp(x.p, y.p, x.n) != 0)
+			return 6;
+	}
+	if (engine_nwarnings(b) != 1 || engine_file(b, 0)->src->mapped)
+		return 7;
+	w = engine_warning(b, 0)->msg;
+	if (strncmp(w, "cannot write a temporary file in ", 33) != 0 ||
+	    strstr(w, "(File too large): what comes is kept in memory") == NULL)
+		return 8;
+	return waitpid(pid, NULL, 0) == pid ? 0 : 9;
+}
+
+START_TEST(test_follow_spill_fails)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX";
+	int status;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(follow_spill_fails_child(dir));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_uint_eq(test_dir_entries(dir), 0);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_follow_pieces)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[160];
 	char *err = NULL;
-	static const size_t steps[] = { 997, 401, 97 };
+	/* Piece sizes, and where what comes goes past how many bytes: on
+	 * the heap (no directory), to a temporary file from the start
+	 * (chunk 1), from the heap to one on the way, or nowhere (a
+	 * directory that is not there: kept on the heap, with a warning). */
+	static const struct {
+		size_t step;
+		const char *spill;
+		size_t chunk;
+	} runs[] = {
+		{ 997, NULL, 0 }, { 401, NULL, 0 }, { 97, NULL, 0 },
+		{ 997, "", 1 }, { 401, "", 65536 + 10000 },
+		{ 997, "/nonexistent-dir", 1 },
+	};
 	struct span a_text;
 	struct engine *a = engine_new(), *b;
 	struct source *src;
@@ -633,10 +735,13 @@ START_TEST(test_follow_pieces)
 	engine_run(a);
 	n = msgindex_count(engine_index(a));
 	ck_assert_uint_eq(n, 40);
-	for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
-		step = steps[k];
+	for (k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+		step = runs[k].step;
 		b = engine_new();
 		engine_follow(b, 1);
+		if (runs[k].spill != NULL)
+			engine_set_spill(b, *runs[k].spill ? runs[k].spill : dir,
+					 runs[k].chunk);
 		/* A first piece, then the rest a piece at a time. */
 		f = fopen(path, "w");
 		ck_assert_ptr_nonnull(f);
@@ -656,7 +761,21 @@ START_TEST(test_follow_pieces)
 				;
 		}
 		ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
-		ck_assert_uint_eq(engine_nwarnings(b), 0);
+		if (runs[k].spill != NULL && *runs[k].spill != '\0') {
+			ck_assert_uint_eq(engine_nwarnings(b), 1);
+			ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg,
+			    "cannot create a temporary file in "
+			    "/nonexistent-dir ("));
+			ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg,
+			    "): what comes is kept in memory"));
+		} else {
+			ck_assert_uint_eq(engine_nwarnings(b), 0);
+		}
+		/* Its bytes are where they were meant to go. */
+		ck_assert_int_eq(engine_file(b, 0)->src->mapped,
+				 runs[k].spill != NULL && *runs[k].spill == '\0');
+		ck_assert_int_eq(engine_file(b, 0)->follow_spill >= 0,
+				 runs[k].spill != NULL && *runs[k].spill == '\0');
 		for (i = 0; i < n; i++) {
 			struct span x = engine_record_text(a, (uint32_t)i);
 			struct span y = engine_record_text(b, (uint32_t)i);
@@ -764,6 +883,7 @@ main(void)
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_mapped);
 	tcase_add_test(tc, test_follow_pieces);
+	tcase_add_test(tc, test_follow_spill_fails);
 	tcase_add_test(tc, test_follow_later);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

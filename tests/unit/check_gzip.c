@@ -602,11 +602,15 @@ START_TEST(test_pipe_follow)
 	n = count_records(a);
 	ck_assert_uint_eq(n, 900);
 
-	for (bg = 0; bg < 2; bg++) {
+	/* In the foreground, in the background, and with what comes going
+	 * to a temporary file past 100 kB. */
+	for (bg = 0; bg < 3; bg++) {
 		ck_assert_int_eq(pipe(hold), 0);
 		pid = fifo_feed(fifo, in.buf, in.len, hold);
 		b = engine_new();
-		engine_set_background(b, bg);
+		engine_set_background(b, bg == 1);
+		if (bg == 2)
+			engine_set_spill(b, tmpdir, 100000);
 		engine_follow(b, 1);
 		ck_assert_int_eq(engine_add_file(b, fifo, NULL, &err), 0);
 		ck_assert_uint_eq(engine_nfollowed(b), 1);
@@ -633,6 +637,7 @@ START_TEST(test_pipe_follow)
 			same_text(a, b, (uint32_t)i);
 		same_text(a, b, (uint32_t)(n - 1));
 		ck_assert_uint_eq(engine_nwarnings(b), 0);
+		ck_assert_int_eq(engine_file(b, 0)->src->mapped, bg == 2);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		engine_free(b);
 		close(hold[0]);

@@ -216,6 +216,44 @@ START_TEST(test_write_fails)
 }
 END_TEST
 
+/* A growing file: made with two pieces and mapped, appended to, read
+ * back; nothing to write and a missing directory are errors that say
+ * so. */
+START_TEST(test_grow)
+{
+	char *map = NULL, *err = NULL, *missing, back[16];
+	int fd;
+
+	fd = spill_grow_new(tmpdir, "abc", 3, "de", 2, &map, &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_null(err);
+	ck_assert_int_eq(memcmp(map, "abcde", 5), 0);
+	ck_assert_uint_eq(test_dir_entries(tmpdir), 0);	/* unlinked */
+	ck_assert_int_eq(spill_append(fd, "fgh", 3, 5, &err), 0);
+	ck_assert_int_eq(pread(fd, back, sizeof back, 0), 8);
+	ck_assert_int_eq(memcmp(back, "abcdefgh", 8), 0);
+	munmap(map, 5);
+	close(fd);
+
+	ck_assert_int_eq(spill_grow_new(tmpdir, "", 0, "", 0, &map, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot write a temporary file in "));
+	ck_assert_ptr_nonnull(strstr(err, "(nothing to write)"));
+	free(err);
+	err = NULL;
+	missing = xasprintf("%s/not-there", tmpdir);
+	ck_assert_int_eq(spill_grow_new(missing, "a", 1, "", 0, &map, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot create a temporary file in "));
+	ck_assert_ptr_nonnull(strstr(err, "/not-there (No such file or directory)"));
+	free(err);
+	err = NULL;
+	free(missing);
+	/* Closed: the write fails with the system's reason. */
+	ck_assert_int_eq(spill_append(-1, "a", 1, 0, &err), -1);
+	ck_assert_str_eq(err, "Bad file descriptor");
+	free(err);
+}
+END_TEST
+
 /* An output given up half way leaves nothing behind. */
 START_TEST(test_discard)
 {
@@ -252,6 +290,7 @@ spill_suite(void)
 	tcase_add_test(tc, test_no_dir);
 	tcase_add_test(tc, test_write_fails);
 	tcase_add_test(tc, test_discard);
+	tcase_add_test(tc, test_grow);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -88,4 +88,26 @@ pid=
 	$SIPSNOOP --rules data/rules.conf --list --follow - >"$out" 2>&1
 grep -q -- "-:69: message cut short (kept, flagged truncated)" "$out" || {
 	echo "no warning about the record cut short"; cat "$out"; exit 1; }
+# A followed pipe past 8 MiB goes on in a temporary file in $TMPDIR; when
+# none can be made there it stays in memory, with a warning. Either way
+# every message is listed.
+cp $fixture "$dir/big"
+for i in 1 2 3 4 5 6 7 8 9 10 11; do	# 2048 copies, 12 MB
+	cat "$dir/big" "$dir/big" >"$dir/big2" && mv "$dir/big2" "$dir/big"
+done
+want=$(($($SIPSNOOP --no-rules --list $fixture | wc -l) * 2048))
+for tmp in "$dir" "$dir/none"; do
+	cat "$dir/big" | TMPDIR=$tmp $SIPSNOOP --no-rules --list --follow - \
+		>"$out" 2>"$dir/err" || { echo "status $?"; exit 1; }
+	[ "$(wc -l <"$out")" = "$want" ] || {
+		echo "TMPDIR=$tmp: $(wc -l <"$out") messages, expected $want"
+		exit 1; }
+	if [ "$tmp" = "$dir" ]; then
+		[ -s "$dir/err" ] && { echo "unexpected:"; cat "$dir/err"; exit 1; }
+	else
+		grep -qF -- "-: cannot create a temporary file in $dir/none (No such file or directory): what comes is kept in memory" "$dir/err" || {
+			echo "no warning about the temporary file"; cat "$dir/err"; exit 1; }
+	fi
+done
+ls "$dir" | grep -q sipsnoop- && { echo "a temporary file was left"; ls "$dir"; exit 1; }
 echo "follow: ok"
