@@ -995,23 +995,29 @@ engine_follow_read_pipe(struct engine *e, struct engine_file *f)
 void
 engine_wait(const struct engine *e, int ms)
 {
-	struct pollfd pfd[16];
+	struct pollfd few[16], *pfd = few;
 	size_t i;
 	nfds_t n = 0;
 
-	for (i = 0; i < e->nfiles && n < 16; i++) {
-		if (e->files[i].follow_pipe && e->files[i].follow_fd >= 0) {
-			pfd[n].fd = e->files[i].follow_fd;
-			pfd[n++].events = POLLIN;
-		}
-	}
+	for (i = 0; i < e->nfiles; i++)
+		n += e->files[i].follow_pipe && e->files[i].follow_fd >= 0;
 	if (n == 0) {
 		struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000 };
 
 		nanosleep(&t, NULL);
 		return;
 	}
+	if (n > sizeof few / sizeof few[0])
+		pfd = xcalloc(n, sizeof *pfd);
+	for (i = 0, n = 0; i < e->nfiles; i++) {
+		if (e->files[i].follow_pipe && e->files[i].follow_fd >= 0) {
+			pfd[n].fd = e->files[i].follow_fd;
+			pfd[n++].events = POLLIN;
+		}
+	}
 	(void)poll(pfd, n, ms);
+	if (pfd != few)
+		free(pfd);
 }
 
 /* Appends what fd holds past the buffer's end; 1 when it grew. */

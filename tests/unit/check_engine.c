@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -703,6 +704,36 @@ START_TEST(test_follow_spill_fails)
 }
 END_TEST
 
+/* engine_wait() watches every followed pipe: with 20 of them, something
+ * written to the last ends the wait long before its time. */
+START_TEST(test_wait_many_pipes)
+{
+	struct engine *e = engine_new();
+	char path[32], *err = NULL;
+	int fds[20][2], i;
+	time_t t0;
+
+	engine_follow(e, 1);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(pipe(fds[i]), 0);
+		ck_assert_int_eq(write(fds[i][1], raw_call, 100), 100);
+		snprintf(path, sizeof path, "/dev/fd/%d", fds[i][0]);
+		ck_assert_int_eq(engine_add_file(e, path, NULL, &err), i);
+	}
+	engine_run(e);
+	ck_assert_uint_eq(engine_nfollowed(e), 20);
+	ck_assert_int_eq(write(fds[19][1], raw_call + 100, 10), 10);
+	t0 = time(NULL);
+	engine_wait(e, 20000);
+	ck_assert_int_lt(time(NULL) - t0, 10);
+	for (i = 0; i < 20; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_follow_pieces)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[160];
@@ -884,6 +915,7 @@ main(void)
 	tcase_add_test(tc, test_follow_mapped);
 	tcase_add_test(tc, test_follow_pieces);
 	tcase_add_test(tc, test_follow_spill_fails);
+	tcase_add_test(tc, test_wait_many_pipes);
 	tcase_add_test(tc, test_follow_later);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
