@@ -627,11 +627,11 @@ static int
 follow_spill_fails_child(const char *dir)
 {
 	struct rlimit rl = { 20000, 20000 };
-	struct engine *a = engine_new(), *b = engine_new();
+	struct engine *a, *b;
 	struct source *src;
 	char *err = NULL;
 	const char *w;
-	int fds[2];
+	int fds[2], rc;
 	size_t i, n;
 	pid_t pid;
 
@@ -644,11 +644,16 @@ follow_spill_fails_child(const char *dir)
 		for (i = 0; i < src->len; i += (size_t)n) {
 			n = write(fds[1], src->data + i, src->len - i);
 			if ((ssize_t)n <= 0)
-				_exit(1);
+				break;
 		}
-		_exit(0);
+		rc = i < src->len;
+		source_free(src);
+		_exit(rc);
 	}
+	source_free(src);
 	close(fds[1]);
+	a = engine_new();
+	b = engine_new();
 	if (pid < 0 || dup2(fds[0], STDIN_FILENO) < 0)
 		return 2;
 	signal(SIGXFSZ, SIG_IGN);
@@ -667,22 +672,26 @@ follow_spill_fails_child(const char *dir)
 			;
 	}
 	n = msgindex_count(engine_index(a));
-	if (n != 40 || msgindex_count(engine_index(b)) != n)
-		return 5;
-	for (i = 0; i < n; i++) {
+	rc = n != 40 || msgindex_count(engine_index(b)) != n ? 5 : 0;
+	for (i = 0; rc == 0 && i < n; i++) {
 		struct span x = engine_record_text(a, (uint32_t)i);
 		struct span y = engine_record_text(b, (uint32_t)i);
 
 		if (x.n != y.n || memcmp(x.p, y.p, x.n) != 0)
-			return 6;
+			rc = 6;
 	}
-	if (engine_nwarnings(b) != 1 || engine_file(b, 0)->src->mapped)
-		return 7;
-	w = engine_warning(b, 0)->msg;
-	if (strncmp(w, "cannot write a temporary file in ", 33) != 0 ||
-	    strstr(w, "(File too large): what comes is kept in memory") == NULL)
-		return 8;
-	return waitpid(pid, NULL, 0) == pid ? 0 : 9;
+	if (rc == 0 && (engine_nwarnings(b) != 1 ||
+			engine_file(b, 0)->src->mapped))
+		rc = 7;
+	w = rc == 0 ? engine_warning(b, 0)->msg : "";
+	if (rc == 0 && (strncmp(w, "cannot write a temporary file in ", 33) ||
+	    !strstr(w, "(File too large): what comes is kept in memory")))
+		rc = 8;
+	engine_free(a);
+	engine_free(b);
+	if (rc == 0 && waitpid(pid, NULL, 0) != pid)
+		rc = 9;
+	return rc;
 }
 
 START_TEST(test_follow_spill_fails)
