@@ -682,7 +682,7 @@ sipmsg_addr(struct span value, struct sip_addr *out, int full)
 		}
 		out->display = (struct span){ s.p + 1, i - 1 };
 		i++;
-		while (i < s.n && sipmsg_is_ws(s.p[i]))
+		while (i < s.n && sipmsg_is_lws(s.p[i]))
 			i++;
 		lt = i < s.n && s.p[i] == '<' ? i : s.n;
 		if (lt == s.n) {

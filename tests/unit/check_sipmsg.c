@@ -425,6 +425,11 @@ START_TEST(test_addr_forms)
 	addr("Bob Jones <sips:bob@example.com:5061;transport=tls>;tag=88", 0,
 	     "Bob Jones", "sips:bob@example.com:5061;transport=tls", "bob",
 	     "example.com:5061", "88", "");
+	/* folded between the quoted display name and the <uri> */
+	addr("\"Alice\"\r\n <sip:alice@example.org>;tag=al1", 0, "Alice",
+	     "sip:alice@example.org", "alice", "example.org", "al1", "");
+	addr("\"Alice\"\n\t<sip:alice@example.org>", 0, "Alice",
+	     "sip:alice@example.org", "alice", "example.org", "", "");
 	/* unquoted display name with a comma (RFC 4475 baddn) */
 	addr("Bell, Alexander <sip:a.g.bell@example.com>;tag=43", 0,
 	     "Bell, Alexander", "sip:a.g.bell@example.com", "a.g.bell",
