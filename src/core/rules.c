@@ -1148,14 +1148,17 @@ rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
 
 /* The fields two copies of one message (ids a and b) share; the text is
  * compared next: within a dialog, the same From and To are kept the same
- * way, and the source is read back only when all else is the same. */
+ * way, and the source is read back only when all else is the same. A
+ * copy in another input file is the same message seen by another log or
+ * capture point, not a retransmission. */
 static int
 rules_same_fields(const struct engine *e, uint32_t a, const struct msg *x,
 		  uint32_t b, const struct msg *y)
 {
 	uint32_t xs, ys, dst;
 
-	if (!(x->kind == y->kind && x->method == y->method &&
+	if (!(x->file == y->file && x->kind == y->kind &&
+	      x->method == y->method &&
 	      x->cseq == y->cseq && x->status == y->status &&
 	      x->dir == y->dir && x->call_id == y->call_id &&
 	      x->kept_party == y->kept_party))

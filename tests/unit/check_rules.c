@@ -664,6 +664,21 @@ START_TEST(test_cancel_reply_retrans)
 	ck_rules(&f, "---nr");
 	ck_assert(msgindex_get(engine_index(f.e), 4)->flags & RECF_RETRANS);
 	ck_assert(!(msgindex_get(engine_index(f.e), 3)->flags & RECF_RETRANS));
+	/* Two logs of the same traffic (two capture points): a copy in the
+	 * other file is not a retransmission, a repeat within one is. */
+	{
+		char *err = NULL;
+
+		engine_free(f.e);
+		f.e = engine_new();
+		engine_set_rules(f.e, f.r);
+		ck_assert_int_eq(engine_add_mem(f.e, "a.log", log, strlen(log),
+						"raw", &err), 0);
+		ck_assert_int_eq(engine_add_mem(f.e, "b.log", log, strlen(log),
+						"raw", &err), 1);
+		engine_run(f.e);
+		ck_rules(&f, "---nr---nr");
+	}
 	fx_close(&f);
 	free(log);
 
