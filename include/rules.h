@@ -23,9 +23,11 @@ struct rules *rules_parse(const char *name, const char *text, size_t len,
 struct rules *rules_load(const char *path, struct strbuf *errs);
 /* The rules file to use when --rules is not given:
  * $XDG_CONFIG_HOME/sipsnoop/rules.conf (or ~/.config/...) when it exists,
- * else SIPSNOOP_DATADIR "/rules.conf" when it exists, else "data/rules.conf"
- * when it exists (running from the source tree), else NULL. Caller frees. */
-char *rules_default_path(void);
+ * else SIPSNOOP_DATADIR "/rules.conf" when it exists, else, when exe_dir
+ * (the directory of the program, or NULL) is not NULL,
+ * exe_dir/../data/rules.conf when it exists (a program built in the
+ * source tree: build/sipsnoop), else NULL. Caller frees. */
+char *rules_default_path(const char *exe_dir);
 void rules_free(struct rules *r);
 /* Number of rules (for --check-rules reports). */
 size_t rules_count(const struct rules *r);

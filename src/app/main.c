@@ -365,6 +365,29 @@ main_tmpdir(void)
 	return d != NULL && d[0] != '\0' ? d : "/var/tmp";
 }
 
+#ifndef SIPSNOOP_DATADIR
+#define SIPSNOOP_DATADIR "/usr/local/share/sipsnoop"
+#endif
+
+/* The directory this program was run from (to find data/rules.conf next
+ * to a build in the source tree), or NULL. Caller frees. */
+static char *
+main_exe_dir(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	char *slash;
+
+	if (n <= 0 || (size_t)n >= sizeof buf - 1)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash == NULL || slash == buf)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(buf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -497,8 +520,17 @@ main(int argc, char **argv)
 	/* Rules: a broken rules file is reported and the trace is still shown,
 	 * unrated. */
 	if (!no_rules) {
-		if (rules_path == NULL)
-			rules_path = defpath = rules_default_path();
+		if (rules_path == NULL) {
+			char *exe_dir = main_exe_dir();
+
+			rules_path = defpath = rules_default_path(exe_dir);
+			free(exe_dir);
+			if (rules_path == NULL)
+				fprintf(stderr, "sipsnoop: no rules file found "
+					"(~/.config/sipsnoop/rules.conf, %s): "
+					"messages are not rated; --rules FILE "
+					"names one\n", SIPSNOOP_DATADIR "/rules.conf");
+		}
 		if (rules_path != NULL) {
 			struct strbuf errs;
 

@@ -831,7 +831,7 @@ rules_readable(const char *path)
 }
 
 char *
-rules_default_path(void)
+rules_default_path(const char *exe_dir)
 {
 	const char *xdg, *home;
 	char *p;
@@ -852,8 +852,12 @@ rules_default_path(void)
 	if (rules_readable(SIPSNOOP_DATADIR "/rules.conf"))
 		return xstrdup(SIPSNOOP_DATADIR "/rules.conf");
 #endif
-	if (rules_readable("data/rules.conf"))
-		return xstrdup("data/rules.conf");
+	if (exe_dir != NULL) {
+		p = xasprintf("%s/../data/rules.conf", exe_dir);
+		if (rules_readable(p))
+			return p;
+		free(p);
+	}
 	return NULL;
 }
 

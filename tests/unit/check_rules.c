@@ -423,11 +423,19 @@ START_TEST(test_default_path)
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	dir = tmpl;
 	setenv("XDG_CONFIG_HOME", dir, 1);
-	/* Nothing in the user's config: the installed or source-tree file. */
-	p = rules_default_path();
+	/* Nothing in the user's config: the installed or source-tree file
+	 * (the tests run from the top of the tree; a program in a directory
+	 * of it finds ../data/rules.conf). */
+	p = rules_default_path("tests");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_nonnull(strstr(p, "rules.conf"));
 	ck_assert_ptr_null(strstr(p, dir));
+	free(p);
+	/* Not the current directory's data/rules.conf: only the installed
+	 * file, if any. */
+	p = rules_default_path("/nonexistent");
+	ck_assert(p == NULL || strstr(p, "nonexistent") == NULL);
+	ck_assert(p == NULL || strcmp(p, "data/rules.conf") != 0);
 	free(p);
 
 	sub = xasprintf("%s/sipsnoop", dir);
@@ -437,7 +445,7 @@ START_TEST(test_default_path)
 	ck_assert_ptr_nonnull(f);
 	fputs("rule x\n\tseverity ok\n", f);
 	fclose(f);
-	p = rules_default_path();
+	p = rules_default_path("tests");
 	ck_assert_str_eq(p, file);
 	free(p);
 	unlink(file);
