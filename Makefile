@@ -78,8 +78,22 @@ config.mak.autogen: configure.ac src/config.mak.in
 	./configure --prefix=$(prefix) >/dev/null
 	@echo "sipsnoop: configured (edit by running ./configure yourself)"
 
-# Objects depend on the configuration: a library found or lost changes them.
-$(O)/%.o: %.c config.mak.autogen
+# Objects depend on the configuration (a library found or lost changes
+# them) and on the flags: building with another prefix (make install
+# prefix=/opt/sip, which moves the rules file) or other CFLAGS rebuilds
+# them. $(O)/FLAGS changes only when the flags do (git's GIT-CFLAGS).
+FLAGS_STAMP := $(O)/FLAGS
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@flags='$(subst ','\'',$(ALL_CFLAGS) $(LDFLAGS))'; \
+	if test x"$$flags" != x"`cat $@ 2>/dev/null`"; then \
+		echo "$$flags" >$@; \
+	fi
+
+.PHONY: FORCE
+FORCE:
+
+$(O)/%.o: %.c config.mak.autogen $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(if $(filter src/ui/% src/app/%,$<),$(NCURSESW_CFLAGS)) -MMD -MP -c -o $@ $<
 

@@ -542,6 +542,27 @@ else
 	skip "pcap/no-libpcap" "built without libpcap"
 fi
 
+# --- the build follows its flags ------------------------------------------
+# Objects built for one prefix are built again for another (make install
+# prefix=/opt/sip used to install a program that looked for its rules under
+# the old one), and not again for the same.
+obj=$T/mk2/src/core/rules.o
+if make -s O="$T/mk2" "$obj" >"$T/mk2.out" 2>&1; then
+	cp -p "$obj" "$T/rules.o.1"
+	make -s O="$T/mk2" "$obj" >>"$T/mk2.out" 2>&1
+	[ "$obj" -nt "$T/rules.o.1" ] && same=rebuilt || same=kept
+	make -s O="$T/mk2" prefix=/opt/sipsnoop-other "$obj" >>"$T/mk2.out" 2>&1
+	grep -q "/opt/sipsnoop-other/share/sipsnoop" "$obj" && other=rebuilt ||
+		other=kept
+	if [ "$same" = kept ] && [ "$other" = rebuilt ]; then
+		pass "make/prefix" "rebuilt for another prefix only"
+	else
+		fail "make/prefix" "same prefix: $same, another: $other"
+	fi
+else
+	fail "make/prefix" "$(head -c 300 "$T/mk2.out")"
+fi
+
 # --- opened read-only -----------------------------------------------------
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	strace -f -e trace=open,openat,creat,truncate,ftruncate -o "$T/strace" \
