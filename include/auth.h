@@ -231,6 +231,12 @@ void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
 /* Whether a request carries credentials (Authorization or
  * Proxy-Authorization). */
 int auth_has_credentials(const struct sipmsg *m);
+/* Whether a request's credentials only open a handshake the server's
+ * answer continues: gssapi-data="" (the first leg of NTLM or TLS-DSK), an
+ * NTLM NEGOTIATE or a TLS-DSK ClientHello. They prove nothing yet, so a
+ * 401 to them is the next leg, not a rejection. Reads only the first bytes
+ * of the token (gssapi-data, as Lync writes it: lower case). */
+int auth_opens_handshake(const struct sipmsg *m);
 /* The credentials of a request (first Authorization/Proxy-Authorization):
  * returns its scheme (AUTH_NONE when none) and, when tok is not NULL,
  * decodes its gssapi-data into *tok (tok->step says NTLM/Kerberos/TLS-DSK

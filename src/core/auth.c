@@ -1589,6 +1589,43 @@ auth_has_credentials(const struct sipmsg *m)
 	       sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0) != NULL;
 }
 
+int
+auth_opens_handshake(const struct sipmsg *m)
+{
+	static const char name[] = "gssapi-data";
+	const struct sip_header *h = sipmsg_find(m, HDR_AUTHORIZATION, 0);
+	unsigned char b[9];
+	const char *p, *end;
+	size_t got = 0;
+
+	if (h == NULL)
+		h = sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0);
+	if (h == NULL || h->value.p == NULL)
+		return 0;
+	/* The token runs to kilobytes: only its first bytes are read. */
+	end = h->value.p + h->value.n;
+	p = memmem(h->value.p, h->value.n, name, sizeof name - 1);
+	if (p == NULL)
+		return 0;
+	for (p += sizeof name - 1; p < end && auth_is_ws(*p); p++)
+		;
+	if (p == end || *p++ != '=')
+		return 0;
+	while (p < end && auth_is_ws(*p))
+		p++;
+	if (p < end && *p == '"')
+		p++;
+	if (p == end || *p == '"' || *p == ',')
+		return 1;	/* gssapi-data="": the first leg */
+	if (end - p < 12 || auth_base64_decode((struct span){ p, 12 }, b,
+					       sizeof b, &got) != 0 || got < 9)
+		return 0;
+	/* NTLM NEGOTIATE (type 1); TLS-DSK: a handshake record whose first
+	 * message is a ClientHello. */
+	return (memcmp(b, "NTLMSSP", 8) == 0 && b[8] == 1) ||
+	       (b[0] == 22 && b[1] == 3 && b[5] == 1);
+}
+
 
 struct auth_first {
 	enum auth_scheme scheme;

@@ -68,7 +68,11 @@ struct rules_rule {
  * again whenever it grows must not read its older messages again. */
 #define RULES_F_CREDS		0x01	/* a request with credentials */
 #define RULES_F_SCHEME_SHIFT	1	/* their enum auth_scheme, 4 bits */
-#define RULES_F_LEVEL_SHIFT	5	/* the log's level: severity + 1, 0 none */
+/* Of a request: its credentials only open a handshake
+ * (auth_opens_handshake), which a 401 then continues. */
+#define RULES_F_OPENS		0x20
+/* Of a diagnostic event (its other bits are 0): the log's level. */
+#define RULES_F_LEVEL_SHIFT	5	/* severity + 1, 0 none */
 #define RULES_F_SCHEME(f)	((enum auth_scheme)(((f) >> 1) & 0x0f))
 #define RULES_F_LEVEL(f)	((int)((f) >> RULES_F_LEVEL_SHIFT) - 1)
 
@@ -1094,6 +1098,8 @@ rules_index_message(const struct rules *r, struct msg *x,
 	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
 		sch = rules_cred_scheme(m);
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
+		if (auth_opens_handshake(m))
+			f |= RULES_F_OPENS;
 	}
 	x->facts = (uint8_t)f;
 }
@@ -1326,6 +1332,11 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			if (msg->facts & RULES_F_CREDS) {
 				f->used = rules_scheme_id(e, d->msgs[i], msg);
 				t->scheme = f->used;
+			}
+			/* Credentials that only open a handshake are not
+			 * sent yet: a 401 to them is its next leg. */
+			if ((msg->facts & (RULES_F_CREDS | RULES_F_OPENS)) ==
+			    RULES_F_CREDS) {
 				if (!mt->has_creds || msg->cseq < mt->creds_min)
 					mt->creds_min = msg->cseq;
 				mt->has_creds = 1;
@@ -1615,7 +1626,7 @@ rules_rate_one(const struct rules *r, struct engine *e, uint32_t id,
 		msg->severity = SEV_NONE;
 	else {
 		rule = &r->rules[k - 1];
-		lv = RULES_F_LEVEL(msg->facts);
+		lv = msg->kind == MSG_DIAG ? RULES_F_LEVEL(msg->facts) : -1;
 		msg->severity = (uint8_t)(rule->from_log && lv >= 0 ? lv :
 		    rule->severity);
 	}

@@ -1402,6 +1402,46 @@ label(const struct sipmsg *m)
 		free(l_);                                                    \
 	} while (0)
 
+/* Credentials that only open a handshake, and those that do not. */
+START_TEST(test_opens_handshake)
+{
+	static const struct {
+		const char *hdr;
+		int opens;
+	} cases[] = {
+		{ "Proxy-Authorization: NTLM qop=\"auth\", realm=\"SIP "
+		  "Communications Service\", version=4, gssapi-data=\"\"", 1 },
+		{ "Authorization: NTLM gssapi-data=\"\", version=4", 1 },
+		{ "Authorization: NTLM version=4, gssapi-data = "
+		  "\"TlRMTVNTUAABAAAAB4IIog==\"", 1 },		/* NEGOTIATE */
+		{ "Authorization: NTLM version=4, gssapi-data="
+		  "\"TlRMTVNTUAADAAAAGAAYAA==\"", 0 },		/* AUTHENTICATE */
+		{ "Authorization: TLS-DSK version=4, gssapi-data="
+		  "\"FgMBAC8BAAArAwMA\"", 1 },			/* ClientHello */
+		{ "Authorization: TLS-DSK version=4, gssapi-data="
+		  "\"FgMBAC8QAAArAwMA\"", 0 },		/* ClientKeyExchange */
+		{ "Authorization: Kerberos gssapi-data=\"YIIFzgYJKoZIhvcSAQICAQBu\"",
+		  0 },
+		{ "Authorization: Digest username=\"a\", response=\"0123\"", 0 },
+		{ "Authorization: NTLM gssapi-data=\"TlRM\"", 0 },	/* short */
+		{ "Authorization: NTLM gssapi-data=", 1 },
+		{ "Via: SIP/2.0/UDP h", 0 },
+	};
+	struct sipmsg m;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "REGISTER sip:x SIP/2.0\r\n"
+			 "Call-ID: c\r\n%s\r\n\r\n", cases[i].hdr);
+		msg(&m, text);
+		ck_assert_msg(auth_opens_handshake(&m) == cases[i].opens,
+			      "%s: expected %d", cases[i].hdr, cases[i].opens);
+		sipmsg_clear(&m);
+	}
+}
+END_TEST
+
 START_TEST(test_message_helpers)
 {
 	struct sipmsg m;
@@ -1670,6 +1710,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_junk_tokens);
 	tcase_add_test(tc, test_message_helpers);
+	tcase_add_test(tc, test_opens_handshake);
 	tcase_add_test(tc, test_describe_headers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -161,6 +161,38 @@ log_reg_rejected(void)
 	return strbuf_detach(&sb);
 }
 
+/* An NTLM registration: REGISTER, 401 offering NTLM, REGISTER opening the
+ * handshake (gssapi-data=""), 401 with the NTLM CHALLENGE; with answer,
+ * the REGISTER with the AUTHENTICATE and a final 401. */
+static char *
+log_ntlm(int answer)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "ntlm1", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "ntlm1", "1 REGISTER",
+		"WWW-Authenticate: NTLM realm=\"SIP Communications Service\", "
+		"targetname=\"fe.example.com\", version=4" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "ntlm1", "2 REGISTER",
+		"Proxy-Authorization: NTLM qop=\"auth\", realm=\"SIP "
+		"Communications Service\", version=4, gssapi-data=\"\"" CRLF,
+		NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "ntlm1", "2 REGISTER",
+		"WWW-Authenticate: NTLM opaque=\"A1\", gssapi-data="
+		"\"TlRMTVNTUAACAAAAAAAAADgAAAA=\", version=4" CRLF, NULL);
+	if (answer) {
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "ntlm1",
+			"3 REGISTER", "Proxy-Authorization: NTLM opaque=\"A1\", "
+			"gssapi-data=\"TlRMTVNTUAADAAAAGAAYAA==\", version=4"
+			CRLF, NULL);
+		add_msg(&sb, "SIP/2.0 401 Unauthorized", "ntlm1", "3 REGISTER",
+			NULL, NULL);
+	}
+	return strbuf_detach(&sb);
+}
+
 /* INVITE, 100, 180, CANCEL, 200 (CANCEL), 487, ACK. */
 static char *
 log_cancel(void)
@@ -814,6 +846,25 @@ START_TEST(test_defaults_small)
 	struct fx f;
 	char *log;
 	const struct dialog *d;
+
+	/* A client that opens NTLM and stops at the CHALLENGE has not had
+	 * credentials rejected: it did not answer the challenge. */
+	log = log_ntlm(0);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "auth-challenge-unanswered");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	fx_close(&f);
+	free(log);
+	/* Answered with the AUTHENTICATE: the CHALLENGE is benign, a 401
+	 * to the AUTHENTICATE rejects the credentials. */
+	log = log_ntlm(1);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 3), "auth-challenge-answered");
+	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
+	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
+	fx_close(&f);
+	free(log);
 
 	log = log_reg_ok();
 	fx_open_default(&f, log, "raw");
