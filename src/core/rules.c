@@ -912,7 +912,7 @@ enum {
 static const char *const rules_fixed_vars[] = {
 	"status", "reason", "method", "cseq", "from", "to", "src", "dst",
 	"ruri", "call-id", "schemes", "scheme", "diagnostics", "level",
-	"rule", NULL
+	"rule", "request-scheme", "answer-scheme", NULL
 };
 
 static int
@@ -1903,6 +1903,14 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 	case 14:
 		if (msg->rule != 0)
 			strbuf_adds(out, rules_rule_name(ev->r, msg->rule));
+		return;
+	case 15:	/* request-scheme */
+		if (msg->kind == MSG_RESPONSE)
+			strbuf_adds(out, engine_str(ev->e, ev->f->txn_scheme));
+		return;
+	case 16:	/* answer-scheme */
+		if (msg->kind == MSG_RESPONSE && ev->f->answered)
+			strbuf_adds(out, engine_str(ev->e, ev->f->answer_scheme));
 		return;
 	}
 	if (ev->ncaps == 0)

@@ -193,6 +193,41 @@ log_ntlm(int answer)
 	return strbuf_detach(&sb);
 }
 
+/* Kerberos fails (401 with ms-diagnostics), NTLM follows and succeeds:
+ * REGISTER, 401, REGISTER Kerberos, 401 with ms-diagnostics, REGISTER
+ * NTLM (opening), 401 CHALLENGE, REGISTER AUTHENTICATE, 200. */
+static char *
+log_kerberos_fallback(void)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "kf", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "kf", "1 REGISTER",
+		"WWW-Authenticate: Kerberos realm=\"SIP Communications Service\"" CRLF
+		"WWW-Authenticate: NTLM realm=\"SIP Communications Service\"" CRLF,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "kf", "2 REGISTER",
+		"Proxy-Authorization: Kerberos qop=\"auth\", "
+		"gssapi-data=\"YIIEmgYJKoZIhvcSAQICAQBu\"" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "kf", "2 REGISTER",
+		"WWW-Authenticate: NTLM realm=\"SIP Communications Service\"" CRLF
+		"ms-diagnostics: 1000;reason=\"Final handshake failed\";"
+		"source=\"fe.example.com\"" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "kf", "3 REGISTER",
+		"Proxy-Authorization: NTLM qop=\"auth\", gssapi-data=\"\"" CRLF,
+		NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "kf", "3 REGISTER",
+		"WWW-Authenticate: NTLM gssapi-data="
+		"\"TlRMTVNTUAACAAAAAAAAADgAAAA=\"" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "kf", "4 REGISTER",
+		"Proxy-Authorization: NTLM gssapi-data="
+		"\"TlRMTVNTUAADAAAAGAAYAA==\"" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 200 OK", "kf", "4 REGISTER", NULL, NULL);
+	return strbuf_detach(&sb);
+}
+
 /* INVITE, 100, 180, CANCEL, 200 (CANCEL), 487, ACK. */
 static char *
 log_cancel(void)
@@ -863,6 +898,19 @@ START_TEST(test_defaults_small)
 	ck_assert_str_eq(rname(&f, 3), "auth-challenge-answered");
 	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
 	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
+	fx_close(&f);
+	free(log);
+	/* Kerberos rejected with the server's reason, NTLM then registers:
+	 * that 401 is a warning that names both schemes. */
+	log = log_kerberos_fallback();
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "auth-retry-after-rejection");
+	ck_assert_int_eq(sev(&f, 3), SEV_WARNING);
+	ck_explain(&f, 3, "Kerberos credentials rejected (ms-diagnostics 1000: "
+		   "Final handshake failed); the client tried again with NTLM");
+	ck_assert_str_eq(rname(&f, 5), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 7), "success");
 	fx_close(&f);
 	free(log);
 
