@@ -1321,6 +1321,13 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		if (msg->kind == MSG_DIAG && cancel != 0 && msg->cseq != 0 &&
 		    rules_txn(&txns, cancel, msg->cseq, 0) != NULL)
 			f->after_cancel = 1;
+		if (msg->kind == MSG_DIAG && msg->method != 0) {
+			/* What was sent in the transaction it names. */
+			mt = rules_meth(&mv, &nm, &capm, msg->method);
+			f->creds_sent = mt->has_creds &&
+			    mt->creds_min <= msg->cseq;
+			continue;
+		}
 		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
 		    msg->kind != MSG_RESPONSE))
 			continue;
@@ -1375,13 +1382,13 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		}
 	}
 
-	/* What each method finally got, and each request's reply. */
+	/* What each method finally got, and each request's reply (a
+	 * diagnostic event's: those of the transaction it names). */
 	for (i = 0; i < n; i++) {
 		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
-		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
-		    msg->kind != MSG_RESPONSE))
+		if (msg->method == 0 || msg->kind == MSG_INVALID)
 			continue;
 		mt = rules_meth(&mv, &nm, &capm, msg->method);
 		t = rules_txn(&txns, msg->method, mt->hi_cseq, 0);

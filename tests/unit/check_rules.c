@@ -876,6 +876,40 @@ fx_open_default(struct fx *f, const char *log, const char *format)
 	engine_run(f->e);
 }
 
+/* A diagnostic event of a dialog gets the context of the transaction its
+ * SIP-CSeq names: the sample's event about the INVITE that ended 486, and
+ * its event about a REGISTER with credentials that failed. */
+START_TEST(test_diag_context)
+{
+	static const char rules[] =
+		"rule c\n\tkind diagnostic\n\tcredentials-sent yes\n"
+		"\tseverity info\n"
+		"rule o\n\tkind diagnostic\n\toutcome failure\n"
+		"\tseverity info\n"
+		"rule s\n\tkind diagnostic\n\toutcome success\n"
+		"\tseverity info\n";
+	struct strbuf errs;
+	struct fx f;
+	char *err = NULL;
+
+	strbuf_init(&errs);
+	f.r = rules_parse("test.rules", rules, strlen(rules), &errs);
+	ck_assert_msg(f.r != NULL, "rules: %s", errs.buf);
+	strbuf_free(&errs);
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_eq(engine_add_file(f.e, "data/sample.cls.log", NULL, &err),
+			 0);
+	engine_run(f.e);
+	ck_assert_uint_eq(msgindex_get(engine_index(f.e), 33)->kind, MSG_DIAG);
+	ck_assert_str_eq(rname(&f, 33), "o");	/* INVITE, 486 */
+	ck_assert_str_eq(rname(&f, 38), "c");	/* REGISTER, credentials */
+	ck_assert_str_eq(rname(&f, 18), "s");	/* the CANCEL, 200 */
+	ck_assert_str_eq(rname(&f, 6), "");	/* no Call-ID: no context */
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_defaults_small)
 {
 	struct fx f;
@@ -1175,6 +1209,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_parse_files);
 	tcase_add_test(tc, test_default_path);
 	tcase_add_test(tc, test_man_examples);
+	tcase_add_test(tc, test_diag_context);
 	tcase_add_test(tc, test_kind_method_status);
 	tcase_add_test(tc, test_header_patterns);
 	tcase_add_test(tc, test_challenge_outcome_credentials);
