@@ -36,11 +36,17 @@ rm "$dir/big.log"
 mkdir "$dir/tmp"
 E2E_ENV="TMPDIR=$dir/tmp" e2e_start 120 40 "$dir/big.log.gz"
 check "a large gzip log is listed" e2e_wait_re "big.log.gz \\[cls\\] +[0-9]+/[0-9]+ msgs"
-# spilled_map: the viewer maps a deleted file of $dir/tmp.
+# spilled_map: the viewer maps a deleted file of $dir/tmp, once the
+# conversion thread is done (polled: the title may show before, and a
+# loaded machine is slow to get there).
 spilled_map() {
-	for p in $(pgrep -f "sipsnoop $dir/big.log.gz"); do
-		grep -q "$dir/tmp/.*(deleted)" "/proc/$p/maps" 2>/dev/null &&
-			return 0
+	end=$(( $(date +%s) + E2E_TIMEOUT ))
+	while [ "$(date +%s)" -le "$end" ]; do
+		for p in $(pgrep -f "sipsnoop $dir/big.log.gz"); do
+			grep -q "$dir/tmp/.*(deleted)" "/proc/$p/maps" \
+				2>/dev/null && return 0
+		done
+		sleep 0.05
 	done
 	return 1
 }
