@@ -71,6 +71,7 @@ struct engine_file {
 	size_t nmarks, capmarks;
 	size_t marked_at;	/* nmsgs at the last mark */
 	int rewritten;		/* truncated while followed (ended) */
+	uint32_t local_id;	/* engine_local_name(), interned; 0 not yet */
 };
 
 struct engine_warning {
@@ -168,6 +169,12 @@ const struct engine_file *engine_file(const struct engine *e, size_t i);
 const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
+/* The name of file i's own end where it gives no address (a server log's
+ * local server): the host the log names, else "local", or, when logs of
+ * several paths that may call their end so (rd_format names_local) are
+ * merged, "local(NAME)" after the file's name, so that two servers' logs
+ * do not share one end. */
+const char *engine_local_name(const struct engine *e, size_t i);
 /* The URIs and endpoints of message id (interned, 0 when absent): the
  * index keeps them with its dialog (struct msg_kept, enum msg_kept_how).
  * engine_msg_party(), engine_msg_ruri() and engine_msg_ends() give a part

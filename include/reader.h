@@ -95,6 +95,9 @@ struct rd_format {
 	 * be converted. Warnings go through reader_warn() on r, whose data
 	 * and len are the original bytes. NULL for ordinary formats. */
 	int (*transform)(struct reader *r, struct strbuf *out, char **err);
+	/* Its records call the log's own end "local" when the log does not
+	 * name its host (engine_local_name tells merged logs apart). */
+	int names_local;
 };
 
 struct reader {

@@ -79,6 +79,8 @@ struct engine {
 	char *spill_dir;		/* engine_set_spill(), or NULL */
 	size_t spill_chunk;
 	size_t follow_copy_max;		/* engine_set_follow_copy() */
+	int local_split;		/* logs of different paths that name
+					 * "local": each its own (engine_local_name) */
 	char *follow_stage;		/* what is read for a file's spill */
 	/* engine_msg_line()'s last answer, to count on from (a const
 	 * engine's queries may update it). */
@@ -519,6 +521,7 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 {
 	const struct rd_format *fmt;
 	struct engine_file *f;
+	size_t i;
 
 	if (format != NULL) {
 		fmt = reader_by_name(format);
@@ -556,6 +559,11 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 		source_free(src);
 		return -1;
 	}
+	/* Two logs that each call their own end "local" (two servers'
+	 * logs without host names) must not share one end. */
+	for (i = 0; fmt->names_local && i < e->nfiles && !e->local_split; i++)
+		e->local_split = e->files[i].fmt->names_local &&
+		    strcmp(e->files[i].src->path, src->path) != 0;
 	e->files = xgrow(e->files, &e->capfiles, e->nfiles + 1, sizeof *e->files);
 	f = &e->files[e->nfiles];
 	memset(f, 0, sizeof *f);
@@ -1343,6 +1351,43 @@ engine_note_uri(struct engine *e, uint32_t id)
 	e->uris[e->nuris++] = id;
 }
 
+static uint32_t
+engine_local_id(const struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	const char *base;
+	char *name;
+
+	if (f->local_id == 0) {
+		base = strrchr(f->src->path, '/');
+		base = base != NULL && base[1] != '\0' ? base + 1 : f->src->path;
+		name = xasprintf("local(%s)", base);
+		f->local_id = intern_add(e->strs, name, strlen(name));
+		free(name);
+	}
+	return f->local_id;
+}
+
+const char *
+engine_local_name(const struct engine *e, size_t i)
+{
+	if (i >= e->nfiles)
+		return "local";
+	if (e->files[i].local_name[0] != '\0')
+		return e->files[i].local_name;
+	return e->local_split ? engine_str(e, engine_local_id(e, i)) : "local";
+}
+
+/* An endpoint: a reader's "local" (a server log that does not name its
+ * host) is the file's own when logs of several paths are merged. */
+static uint32_t
+engine_intern_end(struct engine *e, struct span s, uint16_t file)
+{
+	if (e->local_split && s.n == 5 && memcmp(s.p, "local", 5) == 0)
+		return engine_local_id(e, file);
+	return intern_add(e->strs, s.p, s.n);
+}
+
 /* Interns pre's strings and adds the message to the index and its
  * dialog. The spans must still be valid. */
 static void
@@ -1354,8 +1399,8 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	struct msg_kept k;
 	uint32_t id, d;
 
-	k.src = intern_add(e->strs, s[PRE_SRC].p, s[PRE_SRC].n);
-	k.dst = intern_add(e->strs, s[PRE_DST].p, s[PRE_DST].n);
+	k.src = engine_intern_end(e, s[PRE_SRC], x->file);
+	k.dst = engine_intern_end(e, s[PRE_DST], x->file);
 	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
 	x->method = x->kind == MSG_REQUEST ?
 			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :

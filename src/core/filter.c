@@ -1137,7 +1137,8 @@ addr_match(const struct node *n, struct span ep)
 	 * address, though. */
 	if (strspn(pat.p, "0123456789.") >= pat.n)
 		return 0;
-	return host.n > pat.n && host.p[pat.n] == '.' &&
+	return host.n > pat.n &&
+	    (host.p[pat.n] == '.' || host.p[pat.n] == '(') &&
 	    strncasecmp(host.p, pat.p, pat.n) == 0;
 }
 
@@ -1246,9 +1247,10 @@ bind_files(struct node *n, const struct engine *e)
 			    strlen(path) }, n->val, n->vlen) >= 0;
 		} else {
 			/* addr: the end a log names but gives no address. */
-			n->files[i] = ef->local_name[0] != '\0' && addr_match(n,
-			    (struct span){ ef->local_name,
-			    strlen(ef->local_name) });
+			const char *ln = engine_local_name(e, i);
+
+			n->files[i] = addr_match(n, (struct span){ ln,
+			    strlen(ln) });
 		}
 	}
 }

@@ -115,9 +115,7 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 static int
 flow_note_col(struct flow_builder *b, const struct msg *m)
 {
-	const struct engine_file *ef = engine_file(b->e, m->file);
-	const char *name = ef != NULL && ef->local_name[0] != '\0' ?
-	    ef->local_name : "local";
+	const char *name = engine_local_name(b->e, m->file);
 	uint32_t id = intern_lookup(engine_strings(b->e), name, strlen(name));
 
 	if (id != 0)

@@ -342,4 +342,5 @@ const struct rd_format rd_cisco_format = {
 	.probe = rd_cisco_probe,
 	.next = rd_cisco_next,
 	.state_size = 0,
+	.names_local = 1,
 };

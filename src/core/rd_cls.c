@@ -445,4 +445,5 @@ const struct rd_format rd_cls_format = {
 	.probe = rd_cls_probe,
 	.next = rd_cls_next,
 	.state_size = 0,
+	.names_local = 1,
 };

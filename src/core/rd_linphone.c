@@ -518,4 +518,5 @@ const struct rd_format rd_linphone_format = {
 	.next = NULL,
 	.state_size = 0,
 	.transform = rd_linphone_transform,
+	.names_local = 1,
 };

@@ -243,4 +243,5 @@ const struct rd_format rd_sipe_format = {
 	.probe = rd_sipe_probe,
 	.next = rd_sipe_next,
 	.state_size = 0,
+	.names_local = 1,
 };

@@ -743,6 +743,56 @@ START_TEST(test_wait_many_pipes)
 }
 END_TEST
 
+/* Server logs that do not name their host call their own end "local":
+ * merged from two paths, each end is its file's; one log, or one path
+ * read again (a rotation), keeps "local"; a log that names its host keeps
+ * the host. */
+START_TEST(test_local_names)
+{
+	static const char *const paths[][2] = {
+		{ "tests/data/remote-ntlm.cls.log", NULL },
+		{ "tests/data/remote-ntlm.cls.log", "tests/data/fe-nohost.cls.log" },
+		{ "tests/data/remote-ntlm.cls.log", "tests/data/remote-ntlm.cls.log" },
+		{ "tests/data/remote-ntlm.cls.log", "tests/data/remote-ntlm.uccapilog" },
+		{ "tests/data/remote-ntlm.cls.log", "tests/data/internal-kerberos.cls.log" },
+	};
+	static const char *const want[][2] = {
+		{ "local", NULL },
+		{ "local(remote-ntlm.cls.log)", "local(fe-nohost.cls.log)" },
+		{ "local", "local" },
+		{ "local", NULL },
+		{ "local(remote-ntlm.cls.log)", "R2EE01" },
+	};
+	char *err = NULL;
+	size_t k, i, n;
+	uint32_t src, dst;
+
+	for (k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+		struct engine *e = engine_new();
+
+		for (i = 0; i < 2 && paths[k][i] != NULL; i++)
+			ck_assert_int_eq(engine_add_file(e, paths[k][i], NULL,
+							 &err), (int)i);
+		engine_run(e);
+		for (i = 0; i < 2 && want[k][i] != NULL; i++)
+			ck_assert_str_eq(engine_local_name(e, i), want[k][i]);
+		/* The messages say the same. */
+		n = msgindex_count(engine_index(e));
+		for (i = 0; i < n; i++) {
+			const struct msg *m = msgindex_get(engine_index(e),
+							   (uint32_t)i);
+			const char *l = engine_local_name(e, m->file);
+
+			engine_msg_ends(e, (uint32_t)i, &src, &dst);
+			if (m->file == 0 && m->kind != MSG_DIAG)
+				ck_assert(strcmp(engine_str(e, src), l) == 0 ||
+					  strcmp(engine_str(e, dst), l) == 0);
+		}
+		engine_free(e);
+	}
+}
+END_TEST
+
 START_TEST(test_follow_pieces)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[160];
@@ -925,6 +975,7 @@ main(void)
 	tcase_add_test(tc, test_follow_pieces);
 	tcase_add_test(tc, test_follow_spill_fails);
 	tcase_add_test(tc, test_wait_many_pipes);
+	tcase_add_test(tc, test_local_names);
 	tcase_add_test(tc, test_follow_later);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
