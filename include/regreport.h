@@ -23,7 +23,14 @@ struct regreport_entry {
 	char *reason;		/* its reason phrase, "" when none */
 	int64_t first;		/* time of the first REGISTER, TIME_NONE unknown */
 	int64_t final;		/* time of that final response, TIME_NONE */
-	int64_t elapsed_us;	/* final - first, -1 when unknown */
+	/* The first REGISTER that succeeded (2xx): its response's time and
+	 * id (TIME_NONE and UINT32_MAX when none did). */
+	int64_t registered;
+	uint32_t registered_msg;
+	int signed_out;		/* the last attempt asked Expires: 0 */
+	/* From first to registered, or when none succeeded to final; -1
+	 * when unknown. */
+	int64_t elapsed_us;
 	uint8_t severity;	/* dialog severity (enum severity) */
 	uint32_t first_msg;	/* message ids of the first REGISTER and of */
 	uint32_t final_msg;	/* the final response (UINT32_MAX when none) */

@@ -200,7 +200,10 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 	batch_reg_json_str(out, "reason", ent->status != 0 ? ent->reason :
 	    NULL);
 	batch_reg_json_time(out, e, "first", ent->first_msg);
+	batch_reg_json_time(out, e, "registered", ent->registered_msg);
 	batch_reg_json_time(out, e, "final", ent->final_msg);
+	strbuf_addf(out, ",\"signed_out\":%s", ent->signed_out ? "true" :
+	    "false");
 	if (ent->elapsed_us >= 0)
 		strbuf_addf(out, ",\"elapsed_ms\":%lld.%03lld",
 		    (long long)(ent->elapsed_us / 1000),

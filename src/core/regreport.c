@@ -80,6 +80,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		  struct strbuf *out)
 {
 	struct strbuf ex;
+	int was = ent->registered_msg != UINT32_MAX;
 
 	if (ent->status >= 200 && ent->status < 300) {
 		strbuf_adds(out, "registered");
@@ -90,23 +91,59 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			    ent->attempts);
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
+		if (ent->signed_out)
+			strbuf_adds(out, "; then signed out (Expires: 0)");
 		return;
 	}
 	strbuf_init(&ex);
 	if (ent->final_msg != UINT32_MAX && rules != NULL)
 		rules_explain(rules, e, ent->final_msg, &ex);
+	/* Registered first: a refresh (or the sign-out) is what failed. */
+	if (was) {
+		strbuf_adds(out, "registered");
+		if (used->len > 0)
+			strbuf_addf(out, " with %s", used->buf);
+		strbuf_addf(out, ", then the last of %u REGISTER requests%s ",
+		    ent->attempts, ent->signed_out ? " (a sign-out)" : "");
+	} else
+		strbuf_adds(out, "not registered: ");
 	if (ent->status == 0) {
-		strbuf_adds(out, "not registered: no final response to the last "
-		    "REGISTER");
-		if (ent->attempts > 1)
+		strbuf_adds(out, was ? "got no final response" :
+		    "no final response to the last REGISTER");
+		if (!was && ent->attempts > 1)
 			strbuf_addf(out, " (attempt %u)", ent->attempts);
 	} else if (ex.len > 0) {
-		strbuf_addf(out, "not registered: %s", ex.buf);
+		strbuf_addf(out, "%s%s", was ? "failed: " : "", ex.buf);
 	} else {
-		strbuf_addf(out, "not registered: %u %s", ent->status,
+		strbuf_addf(out, "%s%u %s", was ? "failed: " : "", ent->status,
 		    ent->reason);
 	}
 	strbuf_free(&ex);
+}
+
+/* Whether a REGISTER asks to be removed: Expires: 0, or every Contact
+ * with expires=0. */
+static int
+regreport_signs_out(const struct sipmsg *m)
+{
+	const struct sip_header *h = sipmsg_find(m, HDR_EXPIRES, 0);
+	struct span v;
+	size_t i, n = 0, zero = 0;
+
+	if (h != NULL) {
+		v = span_trim(h->value);
+		return v.n == 1 && v.p[0] == '0';
+	}
+	for (i = 0; (h = sipmsg_find(m, HDR_CONTACT, i)) != NULL; i++) {
+		long at = span_ifind(h->value, "expires=", 8);
+		size_t j = (size_t)at + 8;
+
+		n++;
+		zero += at >= 0 && j < h->value.n && h->value.p[j] == '0' &&
+		    (j + 1 == h->value.n || h->value.p[j + 1] < '0' ||
+		     h->value.p[j + 1] > '9');
+	}
+	return n > 0 && zero == n;
 }
 
 int
@@ -129,6 +166,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	if (dg == NULL || !regreport_is_register(e, dg->kind))
 		return -1;
 	memset(out, 0, sizeof *out);
+	out->registered = TIME_NONE;
+	out->registered_msg = UINT32_MAX;
 	strbuf_init(&offered);
 	strbuf_init(&used);
 	strbuf_init(&one);
@@ -163,6 +202,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 				first = x;
 				out->first_msg = dg->msgs[i];
 			}
+			if (x->cseq == hi)
+				out->signed_out = regreport_signs_out(&m);
 			regreport_seen(&cseqs, &ncseqs, &capcseqs, x->cseq);
 			if ((sch = auth_credentials(&m, NULL)) != AUTH_NONE) {
 				strbuf_reset(&used);
@@ -178,6 +219,11 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 			auth_offered_names(&m, &one);
 			if (one.len > 0)
 				regreport_merge_names(&offered, one.buf);
+			if (x->status >= 200 && x->status < 300 &&
+			    out->registered_msg == UINT32_MAX) {
+				out->registered_msg = dg->msgs[i];
+				out->registered = x->time;
+			}
 			if (x->status >= 200 && x->cseq == hi &&
 			    final_id == UINT32_MAX) {
 				final_id = dg->msgs[i];
@@ -214,8 +260,13 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	out->final_msg = final_id;
 	out->final = final_id != UINT32_MAX ? msgindex_get(ix, final_id)->time :
 	    TIME_NONE;
-	out->elapsed_us = out->first != TIME_NONE && out->final != TIME_NONE &&
-	    out->final >= out->first ? out->final - out->first : -1;
+	{
+		int64_t end = out->registered != TIME_NONE ? out->registered :
+		    out->final;
+
+		out->elapsed_us = out->first != TIME_NONE && end != TIME_NONE &&
+		    end >= out->first ? end - out->first : -1;
+	}
 	out->severity = dg->severity;
 	strbuf_reset(&one);
 	regreport_explain(e, rules, out, &used, &one);

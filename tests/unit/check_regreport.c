@@ -134,9 +134,46 @@ START_TEST(test_rejected)
 	ck_assert_str_eq(x->reason, "Forbidden");
 	ck_assert_int_eq(x->severity, SEV_ERROR);
 	ck_assert_str_eq(x->explain, "not registered: credentials rejected: "
-			 "the REGISTER carried NTLM credentials and never "
-			 "succeeded (ms-diagnostics 4005: User is not enabled "
+			 "the REGISTER carried NTLM credentials and was "
+			 "refused (ms-diagnostics 4005: User is not enabled "
 			 "for SIP or does not exist)");
+	ck_assert_uint_eq(x->registered_msg, UINT32_MAX);
+	ck_assert_int_eq(x->signed_out, 0);
+	done(r, e, &rr);
+}
+END_TEST
+
+/* Registered, then refreshed and signed out; registered, then a refresh
+ * refused: the time to register is to the first success, and the
+ * explanation says what came after it. */
+START_TEST(test_lifecycle)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *x;
+
+	report("reg-lifecycle.cls.log", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 2);
+	x = &rr.v[0];
+	ck_assert_str_eq(x->user, "sip:hank@lab.org");
+	ck_assert_uint_eq(x->status, 200);
+	ck_assert_int_eq(x->signed_out, 1);
+	ck_assert_uint_ne(x->registered_msg, UINT32_MAX);
+	ck_assert_int_eq(x->elapsed_us, 110000);
+	ck_assert_str_eq(x->explain, "registered with Kerberos (4 REGISTER "
+			 "requests); then signed out (Expires: 0)");
+	x = &rr.v[1];
+	ck_assert_str_eq(x->user, "sip:jack@lab.org");
+	ck_assert_uint_eq(x->status, 403);
+	ck_assert_int_eq(x->signed_out, 0);
+	ck_assert_int_eq(x->elapsed_us, 110000);
+	ck_assert_int_eq(x->severity, SEV_ERROR);
+	ck_assert_str_eq(x->explain, "registered with Kerberos, then the last "
+			 "of 3 REGISTER requests failed: credentials rejected: "
+			 "the REGISTER carried Kerberos credentials and was "
+			 "refused (ms-diagnostics 4005: Destination URI either "
+			 "not enabled for SIP or does not exist)");
 	done(r, e, &rr);
 }
 END_TEST
@@ -219,6 +256,7 @@ regreport_suite(void)
 	tcase_add_loop_test(tc, test_remote_ntlm, 0, 2);
 	tcase_add_loop_test(tc, test_internal_kerberos, 0, 2);
 	tcase_add_test(tc, test_rejected);
+	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_unanswered);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
