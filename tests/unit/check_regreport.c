@@ -133,10 +133,10 @@ START_TEST(test_rejected)
 	ck_assert_uint_eq(x->status, 403);
 	ck_assert_str_eq(x->reason, "Forbidden");
 	ck_assert_int_eq(x->severity, SEV_ERROR);
-	ck_assert_str_eq(x->explain, "not registered: credentials rejected: "
-			 "the REGISTER carried NTLM credentials and was "
-			 "refused (ms-diagnostics 4005: User is not enabled "
-			 "for SIP or does not exist)");
+	ck_assert_str_eq(x->explain, "not registered: REGISTER refused: the "
+			 "user is not enabled for SIP or does not exist "
+			 "(ms-diagnostics 4005: User is not enabled for SIP or "
+			 "does not exist)");
 	ck_assert_uint_eq(x->registered_msg, UINT32_MAX);
 	ck_assert_int_eq(x->signed_out, 0);
 	done(r, e, &rr);
@@ -170,10 +170,10 @@ START_TEST(test_lifecycle)
 	ck_assert_int_eq(x->elapsed_us, 110000);
 	ck_assert_int_eq(x->severity, SEV_ERROR);
 	ck_assert_str_eq(x->explain, "registered with Kerberos, then the last "
-			 "of 3 REGISTER requests failed: credentials rejected: "
-			 "the REGISTER carried Kerberos credentials and was "
-			 "refused (ms-diagnostics 4005: Destination URI either "
-			 "not enabled for SIP or does not exist)");
+			 "of 3 REGISTER requests failed: REGISTER refused: the "
+			 "user is not enabled for SIP or does not exist "
+			 "(ms-diagnostics 4005: Destination URI either not "
+			 "enabled for SIP or does not exist)");
 	done(r, e, &rr);
 }
 END_TEST
