@@ -95,7 +95,6 @@ struct rd_pcap_frag {
 	uint32_t id;
 	uint8_t proto;		/* IPv4 protocol / IPv6 next header */
 	uint32_t pkt;		/* first packet seen of the datagram */
-	int64_t time;
 	unsigned char *buf;
 	size_t total;		/* length, once the last fragment is here */
 	size_t blocks;		/* 8-byte blocks received */
@@ -103,8 +102,11 @@ struct rd_pcap_frag {
 	int cut;
 };
 
-/* Where each packet's bytes begin in a TCP stream, to give a message the
- * packet number and time of its first byte. */
+/* Where each packet's bytes begin in a TCP stream, and the packet that
+ * completed the stream up to them: the latest of those that brought the
+ * stream's bytes so far (the bytes of a segment that came early wait for
+ * the ones before them). A message is complete when its last byte is, as
+ * Wireshark and sngrep show it, and takes that packet's number and time. */
 struct rd_pcap_seg {
 	uint64_t at;
 	uint32_t pkt;
@@ -149,7 +151,7 @@ struct rd_pcap_stream {
 	struct strbuf ws;	/* WebSocket message being assembled */
 	int ws_in;
 	int ws_deflate;		/* permessage-deflate seen (and warned) */
-	uint32_t ws_pkt;
+	uint32_t ws_pkt;	/* the packet that completed it so far */
 	int64_t ws_time;
 };
 
@@ -159,9 +161,10 @@ struct rd_pcap {
 	uint32_t pkt;		/* current packet number, 1-based */
 	int64_t time;
 	/* The transform's output. A message is written when the packet
-	 * that completes it is read, so records come out in that order,
-	 * which keeps each stream's. */
+	 * that completes it is read and takes its number and time, so
+	 * records come out in packet order, which keeps each stream's. */
 	struct strbuf *out;
+	int64_t last_time;	/* of the last record written */
 	struct rd_pcap_frag frags[RD_PCAP_NFRAG];
 	struct rd_pcap_stream **tab;
 	size_t tabsize, nstreams;
@@ -218,8 +221,9 @@ rd_pcap_endpoint(char *out, size_t outsz, const struct rd_pcap_addr *a,
 }
 
 /* Appends one message to the output; rec holds start, hdrs, body
- * and flags. A truncated message is warned about here because the reader
- * does not warn for canonical records. */
+ * and flags; pkt and time are the packet's that completed it. A truncated
+ * message is warned about here because the reader does not warn for
+ * canonical records. */
 static void
 rd_pcap_emit(struct rd_pcap *st, struct rd_record *rec, uint32_t pkt,
     int64_t time, const struct rd_pcap_addr *src, uint16_t sport,
@@ -227,6 +231,15 @@ rd_pcap_emit(struct rd_pcap *st, struct rd_record *rec, uint32_t pkt,
 {
 	char s[80], d[80];
 
+	/* Completed by an earlier packet but written only now: TCP bytes
+	 * that waited behind a hole until it was given up. It cannot be
+	 * earlier than what was written before it, or the file alone and
+	 * the file merged with others (sorted by time) would differ. */
+	if (pkt != st->pkt && time != TIME_NONE && st->last_time != TIME_NONE &&
+	    time < st->last_time)
+		time = st->last_time;
+	if (time != TIME_NONE)
+		st->last_time = time;
 	rd_pcap_endpoint(s, sizeof s, src, sport);
 	rd_pcap_endpoint(d, sizeof d, dst, dport);
 	rec->kind = REC_SIP;
@@ -400,7 +413,8 @@ rd_pcap_stream_clear(struct rd_pcap_stream *s)
 	s->ws_deflate = 0;
 }
 
-/* Packet number and time of the stream byte at buf[head + k]. */
+/* Number and time of the packet that completed the stream up to the byte
+ * at buf[head + k] (struct rd_pcap_seg). */
 static void
 rd_pcap_stream_at(const struct rd_pcap_stream *s, size_t k, uint32_t *pkt,
     int64_t *time)
@@ -456,6 +470,8 @@ static void
 rd_pcap_append(struct rd_pcap_stream *s, const char *p, size_t n,
     uint32_t pkt, int64_t time)
 {
+	struct rd_pcap_seg *g;
+
 	if (n == 0)
 		return;
 	if (s->kind != TS_TLS && s->kind != TS_OTHER) {
@@ -464,9 +480,16 @@ rd_pcap_append(struct rd_pcap_stream *s, const char *p, size_t n,
 		s->len += n;
 		s->segs = xgrow(s->segs, &s->capsegs, s->nsegs + 1,
 		    sizeof *s->segs);
-		s->segs[s->nsegs].at = s->total;
-		s->segs[s->nsegs].pkt = pkt;
-		s->segs[s->nsegs].time = time;
+		g = &s->segs[s->nsegs];
+		g->at = s->total;
+		g->pkt = pkt;
+		g->time = time;
+		/* A segment that came before the ones it follows is
+		 * complete with the latest of them. */
+		if (s->nsegs > 0 && g[-1].pkt > pkt) {
+			g->pkt = g[-1].pkt;
+			g->time = g[-1].time;
+		}
 		s->nsegs++;
 	}
 	s->total += n;
@@ -545,7 +568,7 @@ rd_pcap_tcp_flush(struct rd_pcap *st, struct rd_pcap_stream *s)
 	if (s->kind == TS_SIP && avail > 0 && !s->resync &&
 	    rd_pcap_is_sip(s->buf + s->head, avail, &skip)) {
 		memset(&rec, 0, sizeof rec);
-		rd_pcap_stream_at(s, skip, &pkt, &time);
+		rd_pcap_stream_at(s, avail - 1, &pkt, &time);
 		rd_raw_split(s->buf + s->head, skip, avail, &rec, &has_cl);
 		rec.flags |= RECF_TRUNCATED;
 		rd_pcap_emit(st, &rec, pkt, time, &s->src, s->sport, &s->dst,
@@ -659,7 +682,6 @@ rd_pcap_ws_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 		    "WS"))
 			st->skipped++;
 		strbuf_reset(&s->ws);
-		rd_pcap_stream_at(s, 0, &s->ws_pkt, &s->ws_time);
 		s->ws_in = 1;
 	}
 	if ((op <= 2) && s->ws_in) {
@@ -674,6 +696,9 @@ rd_pcap_ws_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 			for (i = 0; i < n; i++)
 				strbuf_addc(&s->ws, (char)(d[hl + i] ^
 				    key[i & 3]));
+			/* The message is complete with its last frame. */
+			rd_pcap_stream_at(s, hl + (size_t)n - 1, &s->ws_pkt,
+			    &s->ws_time);
 		}
 	}
 	if (fin && op <= 2 && s->ws_in) {
@@ -840,7 +865,7 @@ rd_pcap_tcp_frame(struct rd_pcap *st, struct rd_pcap_stream *s)
 			return;
 		}
 		memset(&rec, 0, sizeof rec);
-		rd_pcap_stream_at(s, 0, &pkt, &time);
+		rd_pcap_stream_at(s, need - 1, &pkt, &time);
 		rd_raw_split(d, 0, need, &rec, &has_cl);
 		rd_pcap_emit(st, &rec, pkt, time, &s->src, s->sport, &s->dst,
 		    s->dport, "TCP");
@@ -1111,7 +1136,6 @@ rd_pcap_frag(struct rd_pcap *st, const struct rd_pcap_addr *src,
 		f->id = id;
 		f->proto = (uint8_t)proto;
 		f->pkt = st->pkt;
-		f->time = st->time;
 		f->buf = xcalloc(1, RD_PCAP_FRAG_MAX);
 	}
 	memcpy(f->buf + off, p, n);
@@ -1135,8 +1159,9 @@ rd_pcap_frag(struct rd_pcap *st, const struct rd_pcap_addr *src,
 		if (!(f->bits[b / 8] & (1u << (b % 8))))
 			return;
 	}
+	/* Complete with this fragment, the last to come. */
 	rd_pcap_l4(st, f->proto, &f->src, &f->dst, f->buf, f->total,
-	    f->cut ? f->total + 1 : f->total, f->pkt, f->time);
+	    f->cut ? f->total + 1 : f->total, st->pkt, st->time);
 	free(f->buf);
 	memset(f, 0, sizeof *f);
 }
@@ -1511,6 +1536,7 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	st = xcalloc(1, sizeof *st);
 	st->r = r;
 	st->out = out;
+	st->last_time = TIME_NONE;
 	st->link = lib->datalink(pc);
 	if (!rd_pcap_link_ok(st->link)) {
 		name = lib->datalink_val_to_name(st->link);

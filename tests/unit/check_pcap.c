@@ -665,7 +665,7 @@ START_TEST(test_fragments)
 	struct ipopt o;
 	struct strbuf body, stray;
 	char *big;
-	uint32_t v6first, last;
+	uint32_t v4last, v6last, last;
 	int i;
 
 	strbuf_init(&body);
@@ -678,6 +678,7 @@ START_TEST(test_fragments)
 
 	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
 	cap_udp_frags(&c, &A, &B, big, strlen(big), 1480, inorder, 7);
+	v4last = c.npkt;
 	cap_udp_frags(&c, &B, &A, big, strlen(big), 1480, missing, 8);
 	/* A stray piece past its end must not make up for the missing
 	 * middle one. */
@@ -693,23 +694,23 @@ START_TEST(test_fragments)
 		strbuf_addc(&stray, 'x');
 	cap_rec(&c, stray.buf, stray.len, stray.len);
 	strbuf_free(&stray);
-	v6first = c.npkt + 1;
 	cap_udp_frags(&c, &A6, &B6, big, strlen(big), 1232, reversed, 9);
+	v6last = c.npkt;
 	memset(&o, 0, sizeof o);
 	o.ext = 1;
 	cap_udp(&c, &B6, &A6, big, 300, &o);	/* a datagram cut short */
 	last = c.npkt;
 	e = load_ok(&c);
 	ck_assert_uint_eq(count(e), 3);
-	check_msg(e, 0, "INVITE sip:bob@example.com SIP/2.0", 1,
+	/* A datagram is complete with its last fragment to arrive. */
+	check_msg(e, 0, "INVITE sip:bob@example.com SIP/2.0", v4last,
 		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
 	ck_assert_int_eq(engine_message(e, 0, &rec, NULL), 0);
 	ck_assert_uint_eq(rec.body.n, body.len);
 	ck_assert_int_eq(memcmp(rec.body.p, body.buf, body.len), 0);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 0)->flags &
 			  RECF_TRUNCATED, 0);
-	/* The IPv6 datagram starts with its first fragment to arrive. */
-	check_msg(e, 1, "INVITE sip:bob@example.com SIP/2.0", v6first,
+	check_msg(e, 1, "INVITE sip:bob@example.com SIP/2.0", v6last,
 		  "[2001:db8::10]:5060", "[2001:db8:1::20]:5060", "UDP");
 	ck_assert_int_eq(engine_message(e, 1, &rec, NULL), 0);
 	ck_assert_uint_eq(rec.body.n, body.len);
@@ -755,7 +756,8 @@ START_TEST(test_tcp_split_coalesced)
 	cap_tcp(&c, &B, &A, r, F_ACK | F_PSH, both, strlen(both));
 	e = load_ok(&c);
 	ck_assert_uint_eq(count(e), 3);
-	check_msg(e, 0, "REGISTER sip:example.com SIP/2.0", 4,
+	/* A message has the packet of its last segment. */
+	check_msg(e, 0, "REGISTER sip:example.com SIP/2.0", 7,
 		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
 	check_msg(e, 1, "SIP/2.0 401 Unauthorized", 8, "198.51.100.20:5080",
 		  "192.0.2.10:5062", "TCP");
@@ -810,9 +812,11 @@ START_TEST(test_tcp_reorder)
 	cap_tcp(&c, &A, &B, s + (uint32_t)n, F_FIN | F_ACK, NULL, 0);
 	e = load_ok(&c);
 	ck_assert_uint_eq(count(e), 2);
+	/* Both are complete when the first piece arrives: the BYE, whose
+	 * bytes came first, waited for those before it. */
 	check_msg(e, 0, "INVITE sip:bob@example.com SIP/2.0", 5,
 		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
-	check_msg(e, 1, "BYE sip:bob@example.com SIP/2.0", 2,
+	check_msg(e, 1, "BYE sip:bob@example.com SIP/2.0", 5,
 		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
 	ck_assert_int_eq(engine_message(e, 0, &rec, NULL), 0);
 	ck_assert(span_eq(rec.body, "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\n"));
@@ -955,6 +959,165 @@ START_TEST(test_tcp_random)
 }
 END_TEST
 
+/* Time of packet k of a capture written by cap_rec. */
+static int64_t
+pkt_time(uint32_t k)
+{
+	return (int64_t)T0 * 1000000 + (int64_t)(k - 1) * 1000;
+}
+
+/* The packet numbers of file's messages in index order (at most max);
+ * how many. Checks that the times of all messages never go back. */
+static size_t
+file_lines(const struct engine *e, uint16_t file, uint32_t *lines,
+	   size_t max)
+{
+	size_t i, n = 0;
+	int64_t prev = INT64_MIN;
+
+	for (i = 0; i < count(e); i++) {
+		const struct msg *m = msgindex_get(engine_index(e), (uint32_t)i);
+
+		ck_assert_msg(m->time >= prev, "message %zu goes back in time",
+			      i);
+		prev = m->time;
+		if (m->file == file && n < max)
+			lines[n++] = engine_msg_line(e, (uint32_t)i);
+	}
+	return n;
+}
+
+/* A message in several TCP segments or IP fragments is complete when its
+ * last piece arrives and takes that packet's number and time (as
+ * Wireshark shows it): a capture's messages come out in time order, also
+ * across connections and UDP, within a connection whose segments come out
+ * of order, and for messages held behind a lost segment until the end
+ * (never earlier than the message before them); merged with another file
+ * (sorted by time), the capture's messages keep their order. */
+START_TEST(test_completion_time)
+{
+	static const struct ep C = { "192.0.2.30", 5064 };
+	static const int first[] = { 0, -1 }, second[] = { 1, -1 };
+	static const uint32_t want[] = { 5, 6, 7, 9, 9, 11, 12, 15, 13, 14 };
+	struct cap c, o;
+	struct engine *e;
+	struct strbuf body, seg;
+	char *m1 = mkmsg("REGISTER sip:example.com SIP/2.0", "ct-1",
+			 "1 REGISTER", "");
+	char *m2 = mkmsg("INVITE sip:bob@example.com SIP/2.0", "ct-2",
+			 "1 INVITE", "v=0\r\n");
+	char *m3 = mkmsg("SIP/2.0 200 OK", "ct-1", "1 REGISTER", "");
+	char *m4 = mkmsg("NOTIFY sip:alice@example.com SIP/2.0", "ct-3",
+			 "1 NOTIFY", "");
+	char *m5 = mkmsg("SIP/2.0 180 Ringing", "ct-2", "1 INVITE", "");
+	char *m6 = mkmsg("SIP/2.0 200 OK", "ct-2", "1 INVITE", "");
+	char *u = mkmsg("OPTIONS sip:bob@example.com SIP/2.0", "ct-u",
+			"1 OPTIONS", "");
+	char *big, *err = NULL;
+	uint32_t a = 100, b = 700, lines[16], merged[16];
+	size_t n1 = strlen(m1), n2 = strlen(m2), i, n;
+	int k;
+
+	strbuf_init(&body);
+	for (k = 0; k < 40; k++)
+		strbuf_addf(&body, "a=candidate:%d 1 UDP 2130706431 192.0.2.10 "
+			    "%d typ host\r\n", k, 40000 + k);
+	big = mkmsg("MESSAGE sip:bob@example.com SIP/2.0", "ct-big",
+		    "1 MESSAGE", body.buf);
+	ck_assert_uint_gt(strlen(big), 1480);
+	ck_assert_uint_lt(strlen(big), 2 * 1480 - 8);
+
+	cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+	cap_tcp(&c, &A, &B, a++, F_SYN, NULL, 0);			/* 1 */
+	cap_tcp(&c, &C, &B, b++, F_SYN, NULL, 0);			/* 2 */
+	cap_tcp(&c, &A, &B, a, F_ACK, m1, 50);				/* 3 */
+	cap_tcp(&c, &C, &B, b, F_ACK, m2, 30);				/* 4 */
+	cap_udp(&c, &A, &B, u, strlen(u), NULL);			/* 5 */
+	cap_tcp(&c, &C, &B, b + 30, F_ACK | F_PSH, m2 + 30, n2 - 30);	/* 6 */
+	cap_tcp(&c, &A, &B, a + 50, F_ACK | F_PSH, m1 + 50, n1 - 50);	/* 7 */
+	a += (uint32_t)n1;
+	b += (uint32_t)n2;
+	/* The end of m3 and all of m4 before the start of m3. */
+	strbuf_init(&seg);
+	strbuf_adds(&seg, m3 + 40);
+	strbuf_adds(&seg, m4);
+	cap_tcp(&c, &A, &B, a + 40, F_ACK | F_PSH, seg.buf, seg.len);	/* 8 */
+	cap_tcp(&c, &A, &B, a, F_ACK, m3, 40);				/* 9 */
+	/* A datagram in two fragments, a message between them. */
+	cap_udp_frags(&c, &B, &A, big, strlen(big), 1480, first, 5);	/* 10 */
+	cap_udp(&c, &B, &A, u, strlen(u), NULL);			/* 11 */
+	cap_udp_frags(&c, &B, &A, big, strlen(big), 1480, second, 5);	/* 12 */
+	/* m5 loses bytes 40 to 80; m6 waits behind them until the end. */
+	cap_tcp(&c, &C, &B, b, F_ACK, m5, 40);				/* 13 */
+	strbuf_reset(&seg);
+	strbuf_adds(&seg, m5 + 80);
+	strbuf_adds(&seg, m6);
+	cap_tcp(&c, &C, &B, b + 80, F_ACK | F_PSH, seg.buf, seg.len);	/* 14 */
+	cap_udp(&c, &A, &B, u, strlen(u), NULL);			/* 15 */
+
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 10);
+	check_msg(e, 1, "INVITE sip:bob@example.com SIP/2.0", 6,
+		  "192.0.2.30:5064", "198.51.100.20:5080", "TCP");
+	check_msg(e, 2, "REGISTER sip:example.com SIP/2.0", 7,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	check_msg(e, 3, "SIP/2.0 200 OK", 9, "192.0.2.10:5062",
+		  "198.51.100.20:5080", "TCP");
+	check_msg(e, 4, "NOTIFY sip:alice@example.com SIP/2.0", 9,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "TCP");
+	check_msg(e, 6, "MESSAGE sip:bob@example.com SIP/2.0", 12,
+		  "198.51.100.20:5080", "192.0.2.10:5062", "UDP");
+	check_msg(e, 8, "SIP/2.0 180 Ringing", 13, "192.0.2.30:5064",
+		  "198.51.100.20:5080", "TCP");
+	check_msg(e, 9, "SIP/2.0 200 OK", 14, "192.0.2.30:5064",
+		  "198.51.100.20:5080", "TCP");
+	ck_assert(msgindex_get(engine_index(e), 8)->flags & RECF_TRUNCATED);
+	n = file_lines(e, 0, lines, 16);
+	ck_assert_uint_eq(n, 10);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(lines[i], want[i]);
+		/* Written at the end, after packet 15: not before it. */
+		ck_assert_int_eq(msgindex_get(engine_index(e),
+					      (uint32_t)i)->time,
+				 pkt_time(i < 8 ? want[i] : 15));
+	}
+	engine_free(e);
+
+	/* Another capture whose messages fall between and on those. */
+	cap_init(&o, LT_EN10MB, 0xa1b2c3d4, 0);
+	o.usec = 5500;
+	cap_udp(&o, &B, &A, u, strlen(u), NULL);
+	o.usec = 7500;
+	cap_udp(&o, &B, &A, u, strlen(u), NULL);
+	o.usec = 14000;
+	cap_udp(&o, &B, &A, u, strlen(u), NULL);
+	e = engine_new();
+	ck_assert_int_eq(engine_add_mem(e, "test.pcap", c.b.buf, c.b.len, NULL,
+					&err), 0);
+	ck_assert_int_eq(engine_add_mem(e, "other.pcap", o.b.buf, o.b.len,
+					NULL, &err), 1);
+	engine_run(e);
+	ck_assert_uint_eq(count(e), 13);
+	ck_assert_uint_eq(file_lines(e, 0, merged, 16), n);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(merged[i], lines[i]);
+	engine_free(e);
+
+	strbuf_free(&c.b);
+	strbuf_free(&o.b);
+	strbuf_free(&seg);
+	strbuf_free(&body);
+	free(m1);
+	free(m2);
+	free(m3);
+	free(m4);
+	free(m5);
+	free(m6);
+	free(u);
+	free(big);
+}
+END_TEST
+
 /* A packet cut by the snap length: the UDP message is kept, truncated. */
 START_TEST(test_snaplen)
 {
@@ -1070,7 +1233,7 @@ START_TEST(test_websocket)
 	char *ok = mkmsg("SIP/2.0 200 OK", "ws-1", "1 REGISTER", "");
 	char *msg = mkmsg("MESSAGE sip:bob@example.com SIP/2.0", "ws-2",
 			  "2 MESSAGE", "hello over websocket");
-	size_t half = strlen(msg) / 2, cut;
+	size_t half = strlen(msg) / 2, cut, cut2;
 
 	strbuf_init(&cs);
 	strbuf_init(&ss);
@@ -1079,6 +1242,7 @@ START_TEST(test_websocket)
 	cut = cs.len + 3;	/* the first segment ends in the ping */
 	ws_frame(&cs, 1, 9, "ping", 4, 1);
 	ws_frame(&cs, 0, 1, msg, half, 1);		/* a fragmented message */
+	cut2 = cs.len + 5;	/* its end comes after the server's answer */
 	ws_frame(&cs, 1, 0, msg + half, strlen(msg) - half, 1);
 	/* RSV1: compressed with permessage-deflate, which is not read */
 	ws_frame(&cs, 1, 0x40 | 1, "\xf2\x48\xcd\xc9\xc9\x07\x00", 7, 1);
@@ -1088,20 +1252,24 @@ START_TEST(test_websocket)
 	cap_tcp(&c, &C, &S, 0, F_SYN, NULL, 0);
 	cap_tcp(&c, &S, &C, 0, F_SYN | F_ACK, NULL, 0);
 	cap_tcp(&c, &C, &S, 1, F_ACK | F_PSH, cs.buf, cut);
-	cap_tcp(&c, &S, &C, 1, F_ACK | F_PSH, ss.buf, ss.len);
 	cap_tcp(&c, &C, &S, (uint32_t)(1 + cut), F_ACK | F_PSH, cs.buf + cut,
-		cs.len - cut);
+		cut2 - cut);
+	cap_tcp(&c, &S, &C, 1, F_ACK | F_PSH, ss.buf, ss.len);
+	cap_tcp(&c, &C, &S, (uint32_t)(1 + cut2), F_ACK | F_PSH,
+		cs.buf + cut2, cs.len - cut2);
 	e = load_ok(&c);
 	ck_assert_uint_eq(count(e), 3);
 	check_msg(e, 0, "REGISTER sip:example.com SIP/2.0", 3,
 		  "192.0.2.10:40001", "198.51.100.20:8080", "WS");
-	check_msg(e, 1, "SIP/2.0 200 OK", 4, "198.51.100.20:8080",
+	check_msg(e, 1, "SIP/2.0 200 OK", 5, "198.51.100.20:8080",
 		  "192.0.2.10:40001", "WS");
-	check_msg(e, 2, "MESSAGE sip:bob@example.com SIP/2.0", 5,
+	/* Begun in packet 4, complete with its last frame in 6. */
+	check_msg(e, 2, "MESSAGE sip:bob@example.com SIP/2.0", 6,
 		  "192.0.2.10:40001", "198.51.100.20:8080", "WS");
+	ck_assert_int_eq(msgindex_get(engine_index(e), 2)->time, pkt_time(6));
 	ck_assert_int_eq(engine_message(e, 2, &rec, NULL), 0);
 	ck_assert(span_eq(rec.body, "hello over websocket"));
-	ck_assert(has_warning(e, "compressed (permessage-deflate)", 5));
+	ck_assert(has_warning(e, "compressed (permessage-deflate)", 6));
 	engine_free(e);
 	strbuf_free(&c.b);
 	strbuf_free(&cs);
@@ -1354,6 +1522,7 @@ main(void)
 	tcase_add_test(tc, test_tcp_reorder);
 	tcase_add_test(tc, test_tcp_lost);
 	tcase_add_test(tc, test_tcp_random);
+	tcase_add_test(tc, test_completion_time);
 	tcase_add_test(tc, test_snaplen);
 	tcase_add_test(tc, test_tls);
 	tcase_add_test(tc, test_websocket);

@@ -330,10 +330,90 @@ Content-Type: application/simple-message-summary''', 'Messages-Waiting: no\n')
     pcap(os.path.join(HERE, 'register-ipv6.raw.pcap'), 101, out)
 
 
+def tcp_msg(start, cid, cseq, via, extra='', body=''):
+    return sip(start + '\nVia: SIP/2.0/TCP %s;branch=z9hG4bK-%s\n'
+               'From: <sip:alice@example.com>;tag=f-%s\n'
+               'To: <sip:bob@example.com>\nCall-ID: %s\nCSeq: %s%s'
+               % (via, cid + cseq.split()[0], cid, cid, cseq, extra), body)
+
+
+def gen_completion():
+    """Two TCP connections whose messages are split, coalesced, out of
+    order and cut by a lost segment, interleaved with each other and with
+    UDP: a message is complete (and timed) with its last piece. A second
+    capture has UDP messages at times between them, to be merged."""
+    A, P, Q = '192.0.2.10', '192.0.2.20', '192.0.2.30'
+    c = Conn(A, 5060, P, 5060)
+    d = Conn(A, 5061, Q, 5060)
+    via = A + ':5060'
+    reg = tcp_msg('REGISTER sip:example.com SIP/2.0', 'cr1', '1 REGISTER',
+                  via, '\nContact: <sip:alice@192.0.2.10:5060>')
+    r401 = tcp_msg('SIP/2.0 401 Unauthorized', 'cr1', '1 REGISTER', via,
+                   '\nWWW-Authenticate: Digest realm="example.com", '
+                   'nonce="n1"')
+    via = A + ':5061'
+    inv = tcp_msg('INVITE sip:bob@example.com SIP/2.0', 'cc1', '1 INVITE',
+                  via, '\nContent-Type: application/sdp',
+                  'v=0\no=- 1 1 IN IP4 192.0.2.10\ns=-\nc=IN IP4 '
+                  '192.0.2.10\nt=0 0\nm=audio 4000 RTP/AVP 0\n')
+    trying = tcp_msg('SIP/2.0 100 Trying', 'cc1', '1 INVITE', via)
+    ring = tcp_msg('SIP/2.0 180 Ringing', 'cc1', '1 INVITE', via)
+    ok = tcp_msg('SIP/2.0 200 OK', 'cc1', '1 INVITE', via)
+    ack = tcp_msg('ACK sip:bob@192.0.2.30 SIP/2.0', 'cc1', '1 ACK', via)
+    bye = tcp_msg('BYE sip:bob@192.0.2.30 SIP/2.0', 'cc1', '2 BYE', via)
+    opt = sip('OPTIONS sip:192.0.2.30 SIP/2.0\n'
+              'Via: SIP/2.0/UDP 192.0.2.10:5070;branch=z9hG4bK-co1\n'
+              'From: <sip:ping@example.com>;tag=p1\n'
+              'To: <sip:192.0.2.30>\n'
+              'Call-ID: completion-options\n'
+              'CSeq: 1 OPTIONS')
+    pk = c.handshake() + d.handshake()
+    # the REGISTER split in its Content-Length, the INVITE in two
+    k = reg.index(b'Content-Len') + 5
+    pk += [c.seg(0, ACK, reg[:k]), d.seg(0, ACK, inv[:40]),
+           c.seg(0, ACK | PSH, reg[k:]),
+           ipv4(A, Q, 17, udp(5070, 5060, opt)),
+           d.seg(0, ACK | PSH, inv[40:]),
+           d.seg(1, ACK | PSH, trying + ring[:20]),
+           c.seg(1, ACK | PSH, r401)]
+    # the rest of the 180 and the 200: the second part first
+    rest = ring[20:] + ok
+    s1 = d.seq[1]
+    pong = opt.replace(b'OPTIONS sip:192.0.2.30 SIP/2.0', b'SIP/2.0 200 OK')
+    pk += [d.seg(1, ACK | PSH, rest[30:], seq=s1 + 30),
+           ipv4(Q, A, 17, udp(5060, 5070, pong)),
+           d.seg(1, ACK, rest[:30], seq=s1)]
+    d.seq[1] += len(rest)
+    # the ACK loses its last 30 bytes; it and the BYE wait until the FIN
+    s0 = d.seq[0]
+    pk += [d.seg(0, ACK, ack[:-30], seq=s0),
+           d.seg(0, ACK | PSH, bye, seq=s0 + len(ack)),
+           ipv4(A, Q, 17, udp(5070, 5060, opt.replace(b'co1', b'co2')))]
+    d.seq[0] += len(ack) + len(bye)
+    pk += [d.seg(0, FIN | ACK)]
+    out = [(T0 + 240 + i / 10, ether(p)) for i, p in enumerate(pk)]
+    pcap(os.path.join(HERE, 'tcp-completion.pcap'), 1, out)
+    # NOTIFYs from another host, 50 ms after every third packet of the
+    # first capture
+    out = []
+    for i in range(2, len(pk), 3):
+        n = sip('NOTIFY sip:alice@192.0.2.10 SIP/2.0\n'
+                'Via: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bK-nb%d\n'
+                'From: <sip:mwi@example.com>;tag=mw\n'
+                'To: <sip:alice@example.com>;tag=al\n'
+                'Call-ID: completion-notify\n'
+                'CSeq: %d NOTIFY\n'
+                'Event: message-summary' % (i, i))
+        out.append((T0 + 240 + i / 10 + 0.05,
+                    ether(ipv4('192.0.2.99', A, 17, udp(5060, 5060, n)))))
+    pcap(os.path.join(HERE, 'udp-between.pcap'), 1, out)
+
+
 gen_ntlm()
 gen_call()
 gen_sll2()
 gen_ipv6()
+gen_completion()
 
 
 def gen_gzip():
