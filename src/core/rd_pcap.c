@@ -174,6 +174,11 @@ struct rd_pcap {
 	size_t frag_lost;	/* datagrams whose fragments never completed */
 	size_t tls;		/* TLS connections */
 	size_t records;		/* messages written */
+	/* pcapng blocks libpcap refused and skipped (rd_pcap_ng_skip): the
+	 * packets among them, the first one's number, the first reason. */
+	size_t unread;
+	uint32_t unread_first;
+	char *unread_why;
 };
 
 static uint16_t
@@ -187,6 +192,15 @@ rd_pcap_be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t
+rd_pcap_u32(const unsigned char *p, int big)
+{
+	if (big)
+		return rd_pcap_be32(p);
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[1] << 8 | p[0];
 }
 
 /* "1.2.3.4:5060" or "[2001:db8::1]:5060". IPv4, nearly every packet, is
@@ -1503,6 +1517,55 @@ rd_pcap_lib_load(void)
 	}
 }
 
+/* pcapng: after libpcap failed on a block, whether the call that failed,
+ * begun at file offset from, ended at at just after a whole block (its
+ * lengths in header and trailer agree): libpcap read it and refused what
+ * it holds (a second interface of another link type, a packet of that
+ * interface, a packet longer than the snapshot length), and the file goes
+ * on from there. A block cut short or with a broken length leaves libpcap
+ * inside it, and nothing after can be trusted. *type is the block's. */
+static int
+rd_pcap_ng_block(const struct reader *r, long from, long at, uint32_t *type)
+{
+	const unsigned char *p = (const unsigned char *)r->data;
+	uint32_t n;
+	int big;
+
+	if (from < 0 || at <= from || at < 12 || (size_t)at > r->len)
+		return 0;
+	/* The byte order of the section header's magic; libpcap refuses
+	 * a file whose sections differ. */
+	big = p[8] == 0x1a;
+	n = rd_pcap_u32(p + at - 4, big);
+	if (n < 12 || n % 4 != 0 || n > (uint64_t)(at - from) ||
+	    rd_pcap_u32(p + at - n + 4, big) != n)
+		return 0;
+	*type = rd_pcap_u32(p + at - n, big);
+	return 1;
+}
+
+/* libpcap failed on a pcapng block with why: when the block can be
+ * skipped, counts it (a packet block has a number, as in Wireshark) and
+ * keeps the first reason for one warning; returns 1. Each skip is a whole
+ * block further into the file, so a file that fails again and again ends. */
+static int
+rd_pcap_ng_skip(struct rd_pcap *st, long from, long at, const char *why)
+{
+	uint32_t type;
+
+	if (!rd_pcap_ng_block(st->r, from, at, &type))
+		return 0;
+	/* Packet, simple packet and enhanced packet blocks. */
+	if (type == 2 || type == 3 || type == 6) {
+		st->pkt++;
+		if (st->unread++ == 0)
+			st->unread_first = st->pkt;
+	}
+	if (st->unread_why == NULL)
+		st->unread_why = xstrdup(why);
+	return 1;
+}
+
 static int
 rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 {
@@ -1512,9 +1575,11 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	const char *name;
+	char *cut = NULL, *unread = NULL;
 	pcap_t *pc;
 	FILE *fp;
-	int rc, ret = 0;
+	long from = -1;
+	int rc, ng, ret = 0;
 
 	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
 	if (lib->why[0] != '\0') {
@@ -1548,10 +1613,22 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		free(st);
 		return -1;
 	}
-	while ((rc = lib->next_ex(pc, &h, &pkt)) != PCAP_ERROR_BREAK) {
+	/* In pcapng a block libpcap refuses may be skipped: where each
+	 * call begins tells whether it read a whole block. */
+	ng = r->len >= 12 && memcmp(r->data, "\x0a\x0d\x0d\x0a", 4) == 0;
+	for (;;) {
+		if (ng)
+			from = ftell(fp);
+		rc = lib->next_ex(pc, &h, &pkt);
+		if (rc == PCAP_ERROR_BREAK)
+			break;
+		if (rc == PCAP_ERROR && ng &&
+		    rd_pcap_ng_skip(st, from, ftell(fp), lib->geterr(pc)))
+			continue;
 		if (rc == PCAP_ERROR) {
-			reader_warn(r, st->pkt + 1, "capture cut short after "
-			    "packet %u: %s", st->pkt, lib->geterr(pc));
+			cut = xasprintf("capture cut short after packet %u: %s",
+			    st->pkt, lib->geterr(pc));
+			reader_warn(r, st->pkt + 1, "%s", cut);
 			break;
 		}
 		if (rc != 1)
@@ -1575,19 +1652,33 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	rd_pcap_finish(st);
 	lib->close(pc);
 
+	if (st->unread > 0)
+		unread = xasprintf("%zu packet%s not read (libpcap: %s)",
+		    st->unread, st->unread == 1 ? "" : "s", st->unread_why);
+	else if (st->unread_why != NULL)
+		unread = xasprintf("a block with no packet in it was "
+		    "skipped (libpcap: %s)", st->unread_why);
 	if (st->frag_lost > 0)
 		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
 		    "missing), not read", st->frag_lost,
 		    st->frag_lost == 1 ? "" : "s");
 	if (st->records == 0) {
-		*err = xasprintf("no SIP messages found in %u packets%s",
+		/* The warnings are not shown with the error: it says why. */
+		*err = xasprintf("no SIP messages found in %u packets%s%s%s%s%s",
 		    st->pkt, st->tls > 0 ? " (SIP over TLS is not decrypted)" :
-		    "");
+		    "", unread != NULL ? "; " : "", unread != NULL ? unread :
+		    "", cut != NULL ? "; " : "", cut != NULL ? cut : "");
 		ret = -1;
-	} else if (st->skipped > 0) {
-		reader_warn(r, 0, "%zu of %u packets carry no SIP (skipped)",
-		    st->skipped, st->pkt);
+	} else {
+		if (unread != NULL)
+			reader_warn(r, st->unread_first, "%s", unread);
+		if (st->skipped > 0)
+			reader_warn(r, 0, "%zu of %u packets carry no SIP "
+			    "(skipped)", st->skipped, st->pkt);
 	}
+	free(unread);
+	free(cut);
+	free(st->unread_why);
 	free(st);
 	return ret;
 }

@@ -1325,6 +1325,205 @@ START_TEST(test_damaged)
 }
 END_TEST
 
+/* pcapng, little-endian: a block of type with body p[0..n), padded. */
+static void
+ng_block(struct strbuf *sb, uint32_t type, const void *p, size_t n)
+{
+	size_t pad = (4 - n % 4) % 4;
+
+	put32(sb, type, 0);
+	put32(sb, (uint32_t)(12 + n + pad), 0);
+	strbuf_add(sb, p, n);
+	strbuf_add(sb, "\0\0\0", pad);
+	put32(sb, (uint32_t)(12 + n + pad), 0);
+}
+
+/* A section header, then an interface description for each link. */
+static void
+ng_start(struct strbuf *sb, const int *links, size_t nlinks)
+{
+	struct strbuf b;
+	size_t i;
+
+	strbuf_init(&b);
+	put32(&b, 0x1a2b3c4d, 0);
+	put16(&b, 1, 0);
+	put16(&b, 0, 0);
+	put32(&b, 0xffffffff, 0);
+	put32(&b, 0xffffffff, 0);
+	ng_block(sb, 0x0a0d0d0a, b.buf, b.len);
+	for (i = 0; i < nlinks; i++) {
+		strbuf_reset(&b);
+		put16(&b, (unsigned)links[i], 0);
+		put16(&b, 0, 0);
+		put32(&b, 65535, 0);
+		ng_block(sb, 1, b.buf, b.len);
+	}
+	strbuf_free(&b);
+}
+
+/* An enhanced packet block on interface ifid (of link type link) at
+ * microsecond us after T0: msg over UDP from s to d. */
+static void
+ng_udp(struct strbuf *sb, uint32_t ifid, int link, uint32_t us,
+       const struct ep *s, const struct ep *d, const char *msg)
+{
+	struct cap t;
+	struct strbuf b;
+	uint64_t ts = (uint64_t)T0 * 1000000 + us;
+	size_t n;
+
+	cap_init(&t, link, 0xa1b2c3d4, 0);
+	cap_udp(&t, s, d, msg, strlen(msg), NULL);
+	n = t.b.len - 24 - 16;
+	strbuf_init(&b);
+	put32(&b, ifid, 0);
+	put32(&b, (uint32_t)(ts >> 32), 0);
+	put32(&b, (uint32_t)ts, 0);
+	put32(&b, (uint32_t)n, 0);
+	put32(&b, (uint32_t)n, 0);
+	strbuf_add(&b, t.b.buf + 24 + 16, n);
+	ng_block(sb, 6, b.buf, b.len);
+	strbuf_free(&b);
+	strbuf_free(&t.b);
+}
+
+/* A pcapng of two interfaces: Ethernet, then Linux cooked v2, or
+ * Ethernet again (same); packets on 0, 1, 0, and, with bad, on an
+ * interface that was never described. */
+static void
+ng_two(struct cap *c, int same, int bad, const char *m1, const char *m2,
+       const char *m3)
+{
+	const int links[2] = { LT_EN10MB, same ? LT_EN10MB : LT_SLL2 };
+
+	memset(c, 0, sizeof *c);
+	strbuf_init(&c->b);
+	ng_start(&c->b, links, 2);
+	ng_udp(&c->b, 0, LT_EN10MB, 0, &A, &B, m1);
+	ng_udp(&c->b, 1, links[1], 500000, &B, &A, m2);
+	if (bad)
+		ng_udp(&c->b, 7, LT_EN10MB, 700000, &B, &A, m2);
+	ng_udp(&c->b, 0, LT_EN10MB, 1000000, &A, &B, m3);
+}
+
+/* pcapng interfaces of different link types: libpcap reads the first
+ * one's type only and refuses the others' packets; those are skipped and
+ * counted (they keep their packet numbers), the rest is read, and the
+ * reason is given once. A block cut short or with a broken length still
+ * ends the reading, with libpcap's reason; damage never loops. */
+START_TEST(test_pcapng_interfaces)
+{
+	struct cap c, d;
+	struct engine *e;
+	char *m1 = mkmsg("OPTIONS sip:bob@example.com SIP/2.0", "if-1",
+			 "1 OPTIONS", "");
+	char *m2 = mkmsg("SIP/2.0 200 OK", "if-1", "1 OPTIONS", "");
+	char *m3 = mkmsg("OPTIONS sip:bob@example.com SIP/2.0", "if-2",
+			 "1 OPTIONS", "");
+	static const int links[2] = { LT_EN10MB, LT_SLL2 };
+	char *err = NULL;
+	uint32_t seed = 4242;
+	size_t i, k, p;
+
+	/* The same link type on both: all read, nothing said. */
+	ng_two(&c, 1, 0, m1, m2, m3);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 3);
+	check_msg(e, 1, "SIP/2.0 200 OK", 2, "198.51.100.20:5080",
+		  "192.0.2.10:5062", "UDP");
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	engine_free(e);
+	strbuf_free(&c.b);
+
+	/* Linux cooked v2 on the second: its packet is not read. */
+	ng_two(&c, 0, 0, m1, m2, m3);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 2);
+	check_msg(e, 0, "OPTIONS sip:bob@example.com SIP/2.0", 1,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	check_msg(e, 1, "OPTIONS sip:bob@example.com SIP/2.0", 3,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	ck_assert_int_eq(msgindex_get(engine_index(e), 1)->time,
+			 (int64_t)T0 * 1000000 + 1000000);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert(has_warning(e, "1 packet not read (libpcap: an interface "
+			      "has a type 276 different", 2));
+	engine_free(e);
+
+	/* Cut in its last packet: what came before, and both reasons. */
+	cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
+	d.b.len = 0;
+	strbuf_add(&d.b, c.b.buf, c.b.len - 20);
+	e = load_ok(&d);
+	ck_assert_uint_eq(count(e), 1);
+	ck_assert(has_warning(e, "1 packet not read", 2));
+	ck_assert(has_warning(e, "capture cut short after packet 2: ", 3));
+	engine_free(e);
+	strbuf_free(&d.b);
+
+	/* A long run of zeros after it: one warning, no loop. */
+	cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
+	d.b.len = 0;
+	strbuf_add(&d.b, c.b.buf, c.b.len);
+	for (i = 0; i < 65536; i++)
+		strbuf_addc(&d.b, '\0');
+	e = load_ok(&d);
+	ck_assert_uint_eq(count(e), 2);
+	ck_assert(has_warning(e, "capture cut short after packet 3: ", 4));
+	ck_assert_uint_eq(engine_nwarnings(e), 2);
+	engine_free(e);
+	strbuf_free(&d.b);
+
+	/* Random damage: never a crash nor a loop (Check's timeout). */
+	for (i = 0; i < 300; i++) {
+		cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
+		d.b.len = 0;
+		strbuf_add(&d.b, c.b.buf, c.b.len);
+		for (k = 0; k < 1 + i % 8; k++) {
+			seed = seed * 1103515245u + 12345u;
+			p = 28 + (seed >> 8) % (d.b.len - 28);
+			d.b.buf[p] = (char)(seed >> 16);
+		}
+		if (i % 3 == 0)
+			d.b.len -= (seed >> 4) % (d.b.len - 28);
+		e = load(&d, &err);
+		if (e == NULL)
+			free(err);
+		engine_free(e);
+		strbuf_free(&d.b);
+	}
+	strbuf_free(&c.b);
+
+	/* A packet on an interface never described is skipped too. */
+	ng_two(&c, 1, 1, m1, m2, m3);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 3);
+	check_msg(e, 2, "OPTIONS sip:bob@example.com SIP/2.0", 4,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	ck_assert(has_warning(e, "1 packet not read (libpcap: a packet "
+			      "arrived on interface 7", 3));
+	engine_free(e);
+	strbuf_free(&c.b);
+
+	/* Nothing readable: the error says why. */
+	memset(&c, 0, sizeof c);
+	strbuf_init(&c.b);
+	ng_start(&c.b, links, 2);
+	ng_udp(&c.b, 1, LT_SLL2, 0, &A, &B, m1);
+	ng_udp(&c.b, 1, LT_SLL2, 1000, &B, &A, m2);
+	ck_assert_ptr_null(load(&c, &err));
+	ck_assert_ptr_nonnull(strstr(err, "no SIP messages found in 2 "
+				     "packets; 2 packets not read (libpcap: "
+				     "an interface has a type 276"));
+	free(err);
+	strbuf_free(&c.b);
+	free(m1);
+	free(m2);
+	free(m3);
+}
+END_TEST
+
 /* A capture converted on a thread of its own (engine_set_background, as
  * the viewer does) indexes exactly what converting it at once does, the
  * steps in between answering without it; one that fails to convert is
@@ -1527,6 +1726,7 @@ main(void)
 	tcase_add_test(tc, test_tls);
 	tcase_add_test(tc, test_websocket);
 	tcase_add_test(tc, test_damaged);
+	tcase_add_test(tc, test_pcapng_interfaces);
 	tcase_add_test(tc, test_background);
 	tcase_add_test(tc, test_spill);
 #else

@@ -409,11 +409,54 @@ def gen_completion():
     pcap(os.path.join(HERE, 'udp-between.pcap'), 1, out)
 
 
+def gen_multilink():
+    """pcapng of two interfaces of different link types (Ethernet, then
+    Linux cooked v2, as a capture on two interfaces merged together
+    gives): libpcap reads only the first one's packets. The second file
+    has SIP on the second interface only."""
+    def block(btype, body):
+        body += b'\0' * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack('<II', btype, n) + body + struct.pack('<I', n)
+
+    def write(path, pkts):
+        with open(path, 'wb') as f:
+            f.write(block(0x0a0d0d0a,
+                          struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1)))
+            f.write(block(1, struct.pack('<HHI', 1, 0, 65535)))
+            f.write(block(1, struct.pack('<HHI', 276, 0, 65535)))
+            for i, (iface, p) in enumerate(pkts):
+                us = (T0 + 300) * 1000000 + i * 250000
+                p = ether(p) if iface == 0 else sll2(p)
+                f.write(block(6, struct.pack('<IIIII', iface, us >> 32,
+                                             us & 0xffffffff, len(p),
+                                             len(p)) + p))
+
+    A, B = '192.0.2.10', '192.0.2.20'
+
+    def options(start, n):
+        return sip(start + '\nVia: SIP/2.0/UDP 192.0.2.10:5060;'
+                   'branch=z9hG4bK-ml%d\nFrom: <sip:ping@example.com>;tag=m\n'
+                   'To: <sip:192.0.2.20>\nCall-ID: multi-link-%d\n'
+                   'CSeq: 1 OPTIONS' % (n, n))
+    req = 'OPTIONS sip:192.0.2.20 SIP/2.0'
+    ok = 'SIP/2.0 200 OK'
+    pk = [(0, ipv4(A, B, 17, udp(5060, 5060, options(req, 1)))),
+          (1, ipv4(B, A, 17, udp(5060, 5060, options(ok, 1)))),
+          (0, ipv4(A, B, 17, udp(5060, 5060, options(req, 2)))),
+          (1, ipv4(B, A, 17, udp(5060, 5060, options(ok, 2)))),
+          (0, ipv4(B, A, 17, udp(5060, 5060, options(ok, 2))))]
+    write(os.path.join(HERE, 'multi-link.pcapng'), pk)
+    write(os.path.join(HERE, 'multi-link-second.pcapng'),
+          [p for p in pk if p[0] == 1])
+
+
 gen_ntlm()
 gen_call()
 gen_sll2()
 gen_ipv6()
 gen_completion()
+gen_multilink()
 
 
 def gen_gzip():
