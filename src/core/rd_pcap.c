@@ -175,10 +175,13 @@ struct rd_pcap {
 	size_t tls;		/* TLS connections */
 	size_t records;		/* messages written */
 	/* pcapng blocks libpcap refused and skipped (rd_pcap_ng_skip): the
-	 * packets among them, the first one's number, the first reason. */
+	 * packets among them, the first one's number, the first reason; the
+	 * index of the first interface it refused in this section, or
+	 * UINT32_MAX (rd_pcap_ng_misread). */
 	size_t unread;
 	uint32_t unread_first;
 	char *unread_why;
+	uint32_t ng_refused;
 };
 
 static uint16_t
@@ -1517,52 +1520,134 @@ rd_pcap_lib_load(void)
 	}
 }
 
-/* pcapng: after libpcap failed on a block, whether the call that failed,
- * begun at file offset from, ended at at just after a whole block (its
- * lengths in header and trailer agree): libpcap read it and refused what
- * it holds (a second interface of another link type, a packet of that
- * interface, a packet longer than the snapshot length), and the file goes
- * on from there. A block cut short or with a broken length leaves libpcap
- * inside it, and nothing after can be trusted. *type is the block's. */
+/* pcapng: the blocks libpcap read in one call, from file offset from (a
+ * block's start: the reading goes on only from there) to at; whether they
+ * are whole blocks, their lengths in header and trailer agreeing, and then
+ * where the last one, what the call returned or refused, begins (*last).
+ * A call that failed inside a block (cut short, a broken length) leaves
+ * libpcap there, and nothing after it can be trusted. A section header
+ * among them begins a new set of interfaces. */
 static int
-rd_pcap_ng_block(const struct reader *r, long from, long at, uint32_t *type)
+rd_pcap_ng_walk(struct rd_pcap *st, long from, long at, size_t *last)
 {
-	const unsigned char *p = (const unsigned char *)r->data;
+	const unsigned char *p = (const unsigned char *)st->r->data;
+	size_t off = (size_t)from, end = (size_t)at;
 	uint32_t n;
 	int big;
 
-	if (from < 0 || at <= from || at < 12 || (size_t)at > r->len)
+	if (from < 0 || at <= from || end > st->r->len)
 		return 0;
-	/* The byte order of the section header's magic; libpcap refuses
-	 * a file whose sections differ. */
+	/* The byte order of the first section header's magic; libpcap
+	 * refuses a file whose sections differ. */
 	big = p[8] == 0x1a;
-	n = rd_pcap_u32(p + at - 4, big);
-	if (n < 12 || n % 4 != 0 || n > (uint64_t)(at - from) ||
-	    rd_pcap_u32(p + at - n + 4, big) != n)
-		return 0;
-	*type = rd_pcap_u32(p + at - n, big);
-	return 1;
+	for (;;) {
+		if (end - off < 12)
+			return 0;
+		n = rd_pcap_u32(p + off + 4, big);
+		if (n < 12 || n % 4 != 0 || n > end - off ||
+		    rd_pcap_u32(p + off + n - 4, big) != n)
+			return 0;
+		if (rd_pcap_u32(p + off, big) == 0x0a0d0d0a)
+			st->ng_refused = UINT32_MAX;
+		if (off + n == end) {
+			*last = off;
+			return 1;
+		}
+		off += n;
+	}
 }
 
-/* libpcap failed on a pcapng block with why: when the block can be
- * skipped, counts it (a packet block has a number, as in Wireshark) and
- * keeps the first reason for one warning; returns 1. Each skip is a whole
- * block further into the file, so a file that fails again and again ends. */
+/* The index in its section of the interface described by the block at
+ * off (libpcap has read every block before it). */
+static uint32_t
+rd_pcap_ng_ifindex(const struct reader *r, size_t off)
+{
+	const unsigned char *p = (const unsigned char *)r->data;
+	int big = p[8] == 0x1a;
+	size_t at = 0;
+	uint32_t n, type, idx = 0;
+
+	while (off - at >= 12) {
+		type = rd_pcap_u32(p + at, big);
+		n = rd_pcap_u32(p + at + 4, big);
+		if (n < 12 || n > off - at)
+			break;
+		if (type == 0x0a0d0d0a)
+			idx = 0;
+		else if (type == 1)
+			idx++;
+		at += n;
+	}
+	return idx;
+}
+
+/* A packet block that is not read: it has a number all the same, as in
+ * Wireshark. */
+static void
+rd_pcap_ng_unread(struct rd_pcap *st)
+{
+	st->pkt++;
+	if (st->unread++ == 0)
+		st->unread_first = st->pkt;
+}
+
+/* libpcap failed with why in a call over from..at of a pcapng file. When
+ * it read whole blocks, the last one is what it refused (an interface of
+ * another link type than the first, a packet of an interface it does not
+ * know, a packet longer than the snapshot length) and the file goes on:
+ * counts it, keeps the first reason for one warning, returns 1. Each skip
+ * is a whole block further into the file, so a file whose blocks fail
+ * again and again ends. */
 static int
 rd_pcap_ng_skip(struct rd_pcap *st, long from, long at, const char *why)
 {
-	uint32_t type;
+	const unsigned char *p = (const unsigned char *)st->r->data;
+	size_t b;
+	uint32_t type, idx;
 
-	if (!rd_pcap_ng_block(st->r, from, at, &type))
+	if (!rd_pcap_ng_walk(st, from, at, &b))
 		return 0;
-	/* Packet, simple packet and enhanced packet blocks. */
-	if (type == 2 || type == 3 || type == 6) {
-		st->pkt++;
-		if (st->unread++ == 0)
-			st->unread_first = st->pkt;
+	type = rd_pcap_u32(p + b, p[8] == 0x1a);
+	if (type == 1) {
+		idx = rd_pcap_ng_ifindex(st->r, b);
+		if (idx < st->ng_refused)
+			st->ng_refused = idx;
+	} else if (type == 2 || type == 3 || type == 6) {
+		/* packet, simple packet, enhanced packet blocks */
+		rd_pcap_ng_unread(st);
 	}
 	if (st->unread_why == NULL)
 		st->unread_why = xstrdup(why);
+	return 1;
+}
+
+/* libpcap numbers the interfaces it keeps: once it refused one, those
+ * after it in the section have the number of another, and their packets
+ * would be read with that one's link type and clock. Whether the packet
+ * returned by the call over from..at is of such an interface; then it is
+ * counted as not read. */
+static int
+rd_pcap_ng_misread(struct rd_pcap *st, long from, long at)
+{
+	const unsigned char *p = (const unsigned char *)st->r->data;
+	size_t b;
+	uint32_t type, ifid;
+	int big = p[8] == 0x1a;
+
+	if (!rd_pcap_ng_walk(st, from, at, &b) ||
+	    st->ng_refused == UINT32_MAX)
+		return 0;
+	type = rd_pcap_u32(p + b, big);
+	if (type == 6)
+		ifid = rd_pcap_u32(p + b + 8, big);
+	else if (type == 2)
+		ifid = big ? rd_pcap_be16(p + b + 8) :
+		    (uint32_t)(p[b + 9] << 8 | p[b + 8]);
+	else
+		ifid = 0;	/* a simple packet block: the first */
+	if (ifid < st->ng_refused)
+		return 0;
+	rd_pcap_ng_unread(st);
 	return 1;
 }
 
@@ -1602,6 +1687,7 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	st->r = r;
 	st->out = out;
 	st->last_time = TIME_NONE;
+	st->ng_refused = UINT32_MAX;
 	st->link = lib->datalink(pc);
 	if (!rd_pcap_link_ok(st->link)) {
 		name = lib->datalink_val_to_name(st->link);
@@ -1632,6 +1718,9 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 			break;
 		}
 		if (rc != 1)
+			continue;
+		if (ng && st->ng_refused != UINT32_MAX &&
+		    rd_pcap_ng_misread(st, from, ftell(fp)))
 			continue;
 		st->pkt++;
 		/* A damaged time stamp must not overflow. */

@@ -1422,6 +1422,7 @@ START_TEST(test_pcapng_interfaces)
 	char *m3 = mkmsg("OPTIONS sip:bob@example.com SIP/2.0", "if-2",
 			 "1 OPTIONS", "");
 	static const int links[2] = { LT_EN10MB, LT_SLL2 };
+	static const int three[3] = { LT_EN10MB, LT_SLL2, LT_EN10MB };
 	char *err = NULL;
 	uint32_t seed = 4242;
 	size_t i, k, p;
@@ -1503,6 +1504,30 @@ START_TEST(test_pcapng_interfaces)
 		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
 	ck_assert(has_warning(e, "1 packet not read (libpcap: a packet "
 			      "arrived on interface 7", 3));
+	engine_free(e);
+	strbuf_free(&c.b);
+
+	/* A third interface of the first type: libpcap numbers it as the
+	 * one it refused, whose packets it would read as Ethernet, and
+	 * refuses the third's: none of them is read. A new section with
+	 * interfaces of its own is read again. */
+	memset(&c, 0, sizeof c);
+	strbuf_init(&c.b);
+	ng_start(&c.b, three, 3);
+	ng_udp(&c.b, 0, LT_EN10MB, 0, &A, &B, m1);
+	ng_udp(&c.b, 1, LT_SLL2, 1000, &B, &A, m2);
+	ng_udp(&c.b, 2, LT_EN10MB, 2000, &B, &A, m2);
+	ng_start(&c.b, links, 1);
+	ng_udp(&c.b, 0, LT_EN10MB, 3000, &A, &B, m3);
+	e = load_ok(&c);
+	ck_assert_uint_eq(count(e), 2);
+	check_msg(e, 1, "OPTIONS sip:bob@example.com SIP/2.0", 4,
+		  "192.0.2.10:5062", "198.51.100.20:5080", "UDP");
+	ck_assert_int_eq(msgindex_get(engine_index(e), 1)->time,
+			 (int64_t)T0 * 1000000 + 3000);
+	ck_assert(has_warning(e, "2 packets not read (libpcap: an interface "
+			      "has a type 276 different", 2));
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
 	engine_free(e);
 	strbuf_free(&c.b);
 

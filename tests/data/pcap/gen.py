@@ -413,21 +413,22 @@ def gen_multilink():
     """pcapng of two interfaces of different link types (Ethernet, then
     Linux cooked v2, as a capture on two interfaces merged together
     gives): libpcap reads only the first one's packets. The second file
-    has SIP on the second interface only."""
+    has SIP on the second interface only; the third a third interface, of
+    the first one's type, which libpcap numbers as the second."""
     def block(btype, body):
         body += b'\0' * (-len(body) % 4)
         n = 12 + len(body)
         return struct.pack('<II', btype, n) + body + struct.pack('<I', n)
 
-    def write(path, pkts):
+    def write(path, pkts, links=(1, 276)):
         with open(path, 'wb') as f:
             f.write(block(0x0a0d0d0a,
                           struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1)))
-            f.write(block(1, struct.pack('<HHI', 1, 0, 65535)))
-            f.write(block(1, struct.pack('<HHI', 276, 0, 65535)))
+            for link in links:
+                f.write(block(1, struct.pack('<HHI', link, 0, 65535)))
             for i, (iface, p) in enumerate(pkts):
                 us = (T0 + 300) * 1000000 + i * 250000
-                p = ether(p) if iface == 0 else sll2(p)
+                p = ether(p) if links[iface] == 1 else sll2(p)
                 f.write(block(6, struct.pack('<IIIII', iface, us >> 32,
                                              us & 0xffffffff, len(p),
                                              len(p)) + p))
@@ -449,6 +450,8 @@ def gen_multilink():
     write(os.path.join(HERE, 'multi-link.pcapng'), pk)
     write(os.path.join(HERE, 'multi-link-second.pcapng'),
           [p for p in pk if p[0] == 1])
+    pk.insert(3, (2, ipv4(B, A, 17, udp(5060, 5060, options(ok, 3)))))
+    write(os.path.join(HERE, 'multi-link-three.pcapng'), pk, (1, 276, 1))
 
 
 gen_ntlm()
