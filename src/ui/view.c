@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "view.h"
 #include "engine.h"
 #include "filter.h"
@@ -86,6 +88,12 @@ view_scan(struct view *v, uint32_t from, uint32_t to)
 /* Rebuilds the list for the top level, keeping the selected message. A
  * filter over more than filter_step messages is applied in steps, from
  * the selected message on (see struct view). */
+/* A filter in steps (view_filter_step) gives the keys back after this
+ * long at most (a chunk's worth more), looking at the clock after chunks
+ * of VIEW_FILTER_CHUNK messages and more. */
+#define VIEW_FILTER_STEP_NS (8 * 1000000L)
+#define VIEW_FILTER_CHUNK 16
+
 static void
 view_refilter(struct view *v, uint32_t keep_id)
 {
@@ -97,7 +105,9 @@ view_refilter(struct view *v, uint32_t keep_id)
 	v->filtering = 0;
 	v->npre = 0;
 	v->ids_gen++;
-	if (v->filter_step > 0 && count > v->filter_step && l->f != NULL) {
+	/* In steps whenever it may take long: a large index, or any filter
+	 * that can (a /regex/ costs up to milliseconds a message). */
+	if (v->filter_step > 0 && l->f != NULL && count > VIEW_FILTER_CHUNK) {
 		v->filtering = 1;
 		v->fstart = keep_id < count ? keep_id : 0;
 		v->scanned = v->fstart;
@@ -111,13 +121,13 @@ view_refilter(struct view *v, uint32_t keep_id)
 		view_select_id(v, keep_id);
 }
 
-int
-view_filter_step(struct view *v, size_t budget)
+/* Filters up to budget more messages of the parts; returns 1 while there
+ * is more. */
+static int
+view_filter_part(struct view *v, size_t budget)
 {
 	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e)), to;
 
-	if (!v->filtering)
-		return 0;
 	if (v->scanned < count) {
 		/* The first part reaches messages indexed meanwhile too. */
 		to = count - v->scanned > budget ? v->scanned + (uint32_t)budget :
@@ -134,8 +144,48 @@ view_filter_step(struct view *v, size_t budget)
 			&v->pre, &v->npre, &v->cappre });
 		v->fpos = to;
 	}
-	if (v->scanned < count || v->fpos < v->fstart)
-		return 1;
+	return v->scanned < count || v->fpos < v->fstart;
+}
+
+static long
+view_elapsed_ns(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000000L +
+	       (t.tv_nsec - t0->tv_nsec);
+}
+
+int
+view_filter_step(struct view *v, size_t budget)
+{
+	struct timespec t0;
+	size_t chunk = VIEW_FILTER_CHUNK, n;
+	long took, before = 0;
+
+	if (!v->filtering)
+		return 0;
+	/* Also no longer than VIEW_FILTER_STEP_NS: a costly /regex/ takes
+	 * milliseconds a message. The chunks start small and grow while
+	 * they are fast, so a cheap filter pays for few clock reads. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (v->filter_step == 0)
+		chunk = budget;		/* all at once */
+	for (;;) {
+		n = chunk < budget ? chunk : budget;
+		if (!view_filter_part(v, n))
+			break;
+		budget -= n;
+		if (budget == 0)
+			return 1;
+		took = view_elapsed_ns(&t0);
+		if (took >= VIEW_FILTER_STEP_NS)
+			return 1;
+		if (took - before < VIEW_FILTER_STEP_NS / 16 && chunk < 65536)
+			chunk *= 2;
+		before = took;
+	}
 	/* Join: what came before goes in front. The selection moves with
 	 * its message; when the first part found nothing, it lands on the
 	 * last match before, as lower_bound would. */
