@@ -101,6 +101,10 @@ const char *keymap_action_name(enum action a);
 const char *keymap_action_help(enum action a);
 /* Human name of a key: "j", "Up", "PgDn", "C-l", "Esc", "F1". */
 const char *keymap_key_name(uint32_t key, char *buf, size_t bufsz);
+/* Name of the first key bound to action a in ctx (keymap_key_name), for a
+ * heading that tells which key to press; "" when none is. */
+const char *keymap_action_key(enum keymap_ctx ctx, enum action a, char *buf,
+			      size_t bufsz);
 
 /* One help line per action of ctx, keys joined ("Down, j"): calls fn for
  * each bound action in table order. */

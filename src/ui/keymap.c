@@ -203,6 +203,23 @@ keymap_key_name(uint32_t key, char *buf, size_t bufsz)
 	return buf;
 }
 
+const char *
+keymap_action_key(enum keymap_ctx ctx, enum action a, char *buf, size_t bufsz)
+{
+	size_t i;
+
+	if (bufsz > 0)
+		buf[0] = '\0';
+	if ((int)ctx < 0 || ctx >= KM__COUNT)
+		return buf;
+	for (i = 0; i < keymap_tables[ctx].n; i++) {
+		if (keymap_tables[ctx].e[i].action == a)
+			return keymap_key_name(keymap_tables[ctx].e[i].key, buf,
+					       bufsz);
+	}
+	return buf;
+}
+
 /* The same action reads differently in a line editor. */
 static const char *
 keymap_ctx_help(enum keymap_ctx ctx, enum action a)

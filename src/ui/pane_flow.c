@@ -165,7 +165,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	struct view *v = p->v;
 	struct flow *fl;
 	struct rect c;
-	char info[64], tbuf[48];
+	char info[64], tbuf[48], key[16];
 	int *cx = NULL, need, dx, timew, xmin, xmax, y, i, cur = -1, nrows;
 	int vis, role, hdr;
 	const char *vline = p->utf8 ? "│" : "|";
@@ -175,8 +175,11 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 
 	pane_flow_update(p);
 	fl = pf->fl;
-	snprintf(info, sizeof info, "%s (F)",
-		 v->flow_all ? "shown messages" : "dialog");
+	/* The key that switches the scope, from the one key table: the
+	 * heading cannot name a key that moved. */
+	snprintf(info, sizeof info, "%s (%s)",
+		 v->flow_all ? "shown messages" : "dialog",
+		 keymap_action_key(KM_NORMAL, ACT_FLOW_SCOPE, key, sizeof key));
 	c = pane_heading(p, g, r, "Flow", info);
 	p->rows = c.h;
 	if (c.h < 2 || fl == NULL || fl->ncols == 0) {

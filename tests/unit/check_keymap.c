@@ -102,6 +102,23 @@ START_TEST(test_key_names)
 }
 END_TEST
 
+/* What a heading names: the first key of the action (the flow's scope is
+ * a since F follows the files). */
+START_TEST(test_action_key)
+{
+	char b[16];
+
+	ck_assert_str_eq(keymap_action_key(KM_NORMAL, ACT_FLOW_SCOPE, b,
+					   sizeof b), "a");
+	ck_assert_str_eq(keymap_action_key(KM_NORMAL, ACT_FOLLOW, b, sizeof b),
+			 "F");
+	ck_assert_str_eq(keymap_action_key(KM_NORMAL, ACT_DOWN, b, sizeof b),
+			 "Down");
+	ck_assert_str_eq(keymap_action_key(KM_HELP, ACT_FILTER, b, sizeof b),
+			 "");
+}
+END_TEST
+
 static void
 collect(void *arg, const char *keys, const char *help)
 {
@@ -151,6 +168,7 @@ keymap_suite(void)
 	tcase_add_test(tc, test_normal_keys);
 	tcase_add_test(tc, test_prompt_keys);
 	tcase_add_test(tc, test_key_names);
+	tcase_add_test(tc, test_action_key);
 	tcase_add_test(tc, test_help_lists_every_action_once);
 	suite_add_tcase(s, tc);
 	return s;
