@@ -106,7 +106,8 @@ main_usage(FILE *out)
 "      --dialog=N        only the messages of dialog N (as --dialogs numbers them)\n"
 "\n"
 "Input and rules:\n"
-"      --format=NAME     read every FILE as format NAME instead of probing\n"
+"      --format=NAME     read every FILE as format NAME instead of probing;\n"
+"                        one that gives no message so is refused\n"
 "      --offset=FILE=T   shift the times of FILE by T (+2.5s, -150ms, +1h;\n"
 "                        units h, m, s, ms, us; default s)\n"
 "      --formats         list the formats and exit\n"
@@ -340,6 +341,8 @@ main_stats(struct engine *e)
 	for (i = 0; i < engine_nfiles(e); i++) {
 		const struct engine_file *f = engine_file(e, i);
 
+		if (f->unreadable)	/* refused, with a warning */
+			continue;
 		printf("file %s format %s bytes %zu messages %zu\n",
 		       f->src->path, f->fmt->name, f->src->len, f->nmsgs);
 	}
@@ -399,6 +402,7 @@ main(int argc, char **argv)
 	const char *codeset;
 	long dialog_no = -1;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
+	int nunread = 0;
 	struct engine *e;
 	struct rules *rules = NULL;
 	struct filter *flt = NULL;
@@ -610,6 +614,16 @@ main(int argc, char **argv)
 
 	engine_run(e);
 	main_print_warnings(e, 0);
+	/* Files read as a --format that gave nothing were refused (the
+	 * warnings said so): as when none was recognised, with nothing
+	 * left there is nothing to show. */
+	for (i = 0; i < (int)engine_nfiles(e); i++)
+		nunread += engine_file(e, (size_t)i)->unreadable;
+	nfailed += nunread;
+	if (nunread == nread) {
+		status = 1;
+		goto out;
+	}
 
 	/* The selection: --filter, then --dialog. */
 	if (flt != NULL || dialog_no >= 0) {

@@ -569,6 +569,7 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	memset(f, 0, sizeof *f);
 	f->src = src;
 	f->fmt = fmt;
+	f->forced = format != NULL;
 	f->follow_fd = -1;
 	f->follow_spill = -1;
 	if (src->pending && engine_streams(src, fmt))
@@ -755,7 +756,10 @@ engine_follow_files(struct engine *e)
 	for (i = 0; i < e->nfiles; i++) {
 		struct engine_file *f = &e->files[i];
 
-		if (f->follow_fd >= 0 || f->follow_ended || f->follow_tried)
+		/* One refused after its reading (read as a named format, it
+		 * had nothing) stays refused. */
+		if (f->follow_fd >= 0 || f->follow_ended || f->follow_tried ||
+		    f->unreadable)
 			continue;
 		f->follow_tried = 1;
 		engine_follow_start(e, i, f->src->path);
@@ -1572,6 +1576,23 @@ engine_drop_pages(struct engine_file *f, size_t upto)
 	f->dropped = pages_release(f->src->data, f->dropped, upto, 0);
 }
 
+/* The first reading of file i is over. Read as a format the caller named,
+ * a file that gave no message at all was not that format (a cls log read
+ * as uccapi, a capture read as text): it is refused as a probe would have
+ * refused it, but only now, with the other files still shown. A followed
+ * file is not: what it has may only be its start. */
+static void
+engine_first_read_done(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+
+	if (!f->forced || f->nmsgs > 0 || f->unreadable || f->follow_fd >= 0)
+		return;
+	f->unreadable = 1;
+	engine_warn(e, i, 0, xasprintf("no SIP messages found (read as %s)",
+				       f->fmt->name));
+}
+
 int
 engine_step(struct engine *e, size_t budget)
 {
@@ -1629,6 +1650,7 @@ engine_step(struct engine *e, size_t budget)
 			reader_free(f->rd);
 			f->rd = NULL;
 		}
+		engine_first_read_done(e, e->cur);
 		e->cur++;
 	}
 	/* Out of budget: more may wait (a pipe that ended has no poll to
@@ -1865,6 +1887,7 @@ engine_par_file(struct engine *e)
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
+	engine_first_read_done(e, e->cur);
 	e->cur++;
 	engine_check_shrunk(e);
 	engine_rate_touched(e);

@@ -380,6 +380,64 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* The warning of file i that contains text, or NULL. */
+static const char *
+warning_of(const struct engine *e, size_t i, const char *text)
+{
+	size_t k;
+
+	for (k = 0; k < engine_nwarnings(e); k++) {
+		if (engine_warning(e, k)->file == i &&
+		    strstr(engine_warning(e, k)->msg, text) != NULL)
+			return engine_warning(e, k)->msg;
+	}
+	return NULL;
+}
+
+/* A format named by the caller is not probed: the file is refused only
+ * once read, when it gave nothing as that format, and the others are
+ * still read (in steps as in the viewer, or by engine_run). */
+START_TEST(test_refused_as_format)
+{
+	static const char text[] = "hello, world\nthis is not a SIP log\n";
+	int par;
+
+	for (par = 0; par < 2; par++) {
+		struct engine *e = engine_new();
+		char *err = NULL;
+
+		engine_set_parallel(e, par ? 1 : 0);
+		ck_assert_int_eq(engine_add_mem(e, "notes.txt", text,
+						sizeof text - 1, "raw", &err), 0);
+		ck_assert_int_eq(engine_add_mem(e, "calls.sip", raw_call,
+						sizeof raw_call - 1, "uccapi",
+						&err), 1);
+		ck_assert_int_eq(engine_add_mem(e, "calls2.sip", raw_call,
+						sizeof raw_call - 1, "raw",
+						&err), 2);
+		ck_assert_int_eq(engine_add_mem(e, "empty", "", 0, "raw", &err),
+				 3);
+		ck_assert_int_eq(engine_file(e, 0)->unreadable, 0);
+		if (par)
+			engine_run(e);
+		else
+			while (engine_step(e, 1))
+				;
+		ck_assert_int_eq(engine_file(e, 0)->unreadable, 1);
+		ck_assert_str_eq(warning_of(e, 0, "no SIP"),
+				 "no SIP messages found (read as raw)");
+		ck_assert_int_eq(engine_file(e, 1)->unreadable, 1);
+		ck_assert_str_eq(warning_of(e, 1, "no SIP"),
+				 "no SIP messages found (read as uccapi)");
+		ck_assert_int_eq(engine_file(e, 2)->unreadable, 0);
+		ck_assert_ptr_null(warning_of(e, 2, "no SIP"));
+		ck_assert_int_eq(engine_file(e, 3)->unreadable, 1);
+		ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+		engine_free(e);
+	}
+}
+END_TEST
+
 static void
 append(const char *path, const char *text, const char *mode)
 {
@@ -389,6 +447,33 @@ append(const char *path, const char *text, const char *mode)
 	ck_assert_int_eq(fputs(text, f) >= 0, 1);
 	ck_assert_int_eq(fclose(f), 0);
 }
+
+/* A followed file that is empty, read as a named format, is not refused:
+ * what it gains later is read. */
+START_TEST(test_follow_empty_as_format)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], buf[1024];
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/live.txt", dir);
+	append(path, "", "w");
+	engine_follow(e, 1);
+	ck_assert_int_eq(engine_add_file(e, path, "sngrep", &err), 0);
+	engine_run(e);
+	ck_assert_int_eq(engine_file(e, 0)->unreadable, 0);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	append(path, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.000000",
+				"f1", "REGISTER sip:example.com SIP/2.0"), "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
 
 /* tail -f: appended records appear, a record still being written waits,
  * a truncated and a replaced (rotated) file are read again. Files are
@@ -970,6 +1055,8 @@ main(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_lines_changed);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_refused_as_format);
+	tcase_add_test(tc, test_follow_empty_as_format);
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_mapped);
 	tcase_add_test(tc, test_follow_pieces);
