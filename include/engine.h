@@ -100,6 +100,14 @@ void engine_set_rules(struct engine *e, const struct rules *rules);
  * messages found (read as NAME)", unless it is followed (it may grow). */
 int engine_add_file(struct engine *e, const char *path, const char *format,
 		    char **err);
+/* The inputs engine_add_file() and engine_add_mem() refused, in order:
+ * each its error (the file and the problem; borrowed), for a viewer to
+ * list them. */
+size_t engine_nrefused(const struct engine *e);
+const char *engine_refused(const struct engine *e, size_t i);
+/* Inputs that could not be read: those refused and the files found
+ * unreadable once read (engine_file()->unreadable). */
+size_t engine_nunread(const struct engine *e);
 /* Same, over bytes in memory (tests, fuzzers); data is copied. */
 int engine_add_mem(struct engine *e, const char *name, const char *data,
 		   size_t len, const char *format, char **err);

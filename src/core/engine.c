@@ -63,6 +63,8 @@ struct engine {
 	const struct rules *rules;
 	struct engine_warning *warns;
 	size_t nwarns, capwarns;
+	char **refused;			/* engine_refused() */
+	size_t nrefused, caprefused;
 	uint32_t *touched;		/* dialogs that grew in this step */
 	size_t ntouched, captouched;
 	uint8_t *mark;			/* by dialog id: in touched */
@@ -165,6 +167,9 @@ engine_free(struct engine *e)
 			close(e->files[i].follow_spill);
 	}
 	free(e->follow_stage);
+	for (i = 0; i < e->nrefused; i++)
+		free(e->refused[i]);
+	free(e->refused);
 	for (i = 0; i < e->nwarns; i++)
 		free(e->warns[i].msg);
 	free(e->warns);
@@ -821,9 +826,9 @@ engine_stream_head(struct source *src, char **err)
 	return 0;
 }
 
-int
-engine_add_file(struct engine *e, const char *path, const char *format,
-		char **err)
+static int
+engine_open_file(struct engine *e, const char *path, const char *format,
+		 char **err)
 {
 	struct source *src;
 	struct spill sp;
@@ -863,6 +868,48 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 	n = engine_add_source(e, src, format, err);
 	if (n >= 0 && e->follow)
 		engine_follow_start(e, (size_t)n, path);
+	return n;
+}
+
+/* Keeps the error of an input refused (engine_refused); returns n. */
+static int
+engine_note_refused(struct engine *e, int n, char *const *err)
+{
+	if (n < 0) {
+		e->refused = xgrow(e->refused, &e->caprefused, e->nrefused + 1,
+				   sizeof *e->refused);
+		e->refused[e->nrefused++] = xstrdup(*err);
+	}
+	return n;
+}
+
+int
+engine_add_file(struct engine *e, const char *path, const char *format,
+		char **err)
+{
+	return engine_note_refused(e, engine_open_file(e, path, format, err),
+				   err);
+}
+
+size_t
+engine_nrefused(const struct engine *e)
+{
+	return e->nrefused;
+}
+
+const char *
+engine_refused(const struct engine *e, size_t i)
+{
+	return i < e->nrefused ? e->refused[i] : NULL;
+}
+
+size_t
+engine_nunread(const struct engine *e)
+{
+	size_t i, n = e->nrefused;
+
+	for (i = 0; i < e->nfiles; i++)
+		n += e->files[i].unreadable != 0;
 	return n;
 }
 
@@ -1135,7 +1182,7 @@ engine_poll(struct engine *e)
 		/* Messages that arrive while following are appended in arrival
 		 * order: a second merge would renumber what is on screen. */
 		done = e->done;
-		fileno = engine_add_file(e, path, f->fmt->name, &err);
+		fileno = engine_open_file(e, path, f->fmt->name, &err);
 		e->done = done;
 		f = &e->files[i];	/* the table may have moved */
 		if (fileno < 0) {
@@ -1157,8 +1204,8 @@ int
 engine_add_mem(struct engine *e, const char *name, const char *data,
 	       size_t len, const char *format, char **err)
 {
-	return engine_add_source(e, source_from_mem(name, data, len), format,
-				 err);
+	return engine_note_refused(e, engine_add_source(e, source_from_mem(name,
+				   data, len), format, err), err);
 }
 
 static void

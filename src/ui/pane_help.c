@@ -178,37 +178,76 @@ static const struct pane_ops pane_warnings_ops = {
     "warnings", pane_help_draw, pane_help_action, NULL, pane_help_free,
 };
 
+/* One line of the warnings overlay: a file's name, a line, the message
+ * (file names and messages may quote log bytes). */
+static void
+pane_warnings_line(struct phelp *h, struct strbuf *sb, const char *path,
+		   unsigned line, const char *msg, int role)
+{
+	strbuf_reset(sb);
+	if (path != NULL) {
+		sanitize_append(sb, path, strlen(path), 0);
+		if (line)
+			strbuf_addf(sb, ":%u", line);
+		strbuf_adds(sb, ": ");
+	}
+	sanitize_append(sb, msg, strlen(msg), 0);
+	pane_help_add(h, NULL, sb->buf, role);
+}
+
 struct pane *
 pane_warnings_new(const struct engine *e)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 	struct phelp *h = xcalloc(1, sizeof *h);
 	struct strbuf sb;
-	size_t i, n = engine_nwarnings(e);
+	size_t i, k, n = engine_nwarnings(e), nunread = engine_nunread(e);
+	const struct engine_warning *w;
+	const struct engine_file *f;
 
 	p->ops = &pane_warnings_ops;
 	p->data = h;
 	p->focused = 1;
-	if (n == 0)
+	strbuf_init(&sb);
+	if (nunread > 0) {
+		/* First what is missing from the list, and why: inputs
+		 * refused when opened (their error names them), then those
+		 * found unreadable once read (their last warning on the
+		 * whole file says why). */
+		strbuf_addf(&sb, "%zu input%s not read:", nunread,
+			    nunread == 1 ? " was" : "s were");
+		pane_help_add(h, NULL, sb.buf, ROLE_SEV_ERROR);
+		for (i = 0; i < engine_nrefused(e); i++)
+			pane_warnings_line(h, &sb, NULL, 0, engine_refused(e, i),
+					   ROLE_SEV_ERROR);
+		for (i = 0; i < engine_nfiles(e); i++) {
+			const char *why = "could not be read";
+
+			f = engine_file(e, i);
+			if (!f->unreadable)
+				continue;
+			for (k = 0; k < n; k++) {
+				w = engine_warning(e, k);
+				if (w->file == i && w->line == 0)
+					why = w->msg;
+			}
+			pane_warnings_line(h, &sb, f->src->path, 0, why,
+					   ROLE_SEV_ERROR);
+		}
+		if (n > 0) {
+			pane_help_add(h, NULL, "", ROLE_DEFAULT);
+			pane_help_add(h, NULL, "Warnings:", ROLE_PANE_TITLE);
+		}
+	} else if (n == 0)
 		pane_help_add(h, NULL,
 			      "no warnings: every input was read "
 			      "cleanly",
 			      ROLE_DEFAULT);
-	strbuf_init(&sb);
 	for (i = 0; i < n; i++) {
-		const struct engine_warning *w = engine_warning(e, i);
-		const struct engine_file *f = engine_file(e, w->file);
-
-		strbuf_reset(&sb);
-		/* File names and messages may quote log bytes. */
-		if (f != NULL)
-			sanitize_append(&sb, f->src->path, strlen(f->src->path),
-					0);
-		if (w->line)
-			strbuf_addf(&sb, ":%u", (unsigned)w->line);
-		strbuf_adds(&sb, ": ");
-		sanitize_append(&sb, w->msg, strlen(w->msg), 0);
-		pane_help_add(h, NULL, sb.buf, ROLE_SEV_WARNING);
+		w = engine_warning(e, i);
+		f = engine_file(e, w->file);
+		pane_warnings_line(h, &sb, f != NULL ? f->src->path : "?",
+				   w->line, w->msg, ROLE_SEV_WARNING);
 	}
 	strbuf_free(&sb);
 	return p;

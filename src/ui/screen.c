@@ -135,12 +135,22 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	else if (!engine_done(s->e))
 		snprintf(prog, sizeof prog, " %s %u%% ",
 			 engine_activity(s->e), engine_progress(s->e) / 10);
-	else if (s->follow && engine_nfollowed(s->e) > 0)
-		snprintf(prog, sizeof prog, " following ");
-	else if (engine_nwarnings(s->e) > 0)
-		snprintf(prog, sizeof prog, " %zu warning%s ",
-			 engine_nwarnings(s->e),
-			 engine_nwarnings(s->e) == 1 ? "" : "s");
+	else {
+		/* Inputs missing from the list matter more than warnings
+		 * about those in it; W lists both. */
+		size_t nunread = engine_nunread(s->e), nw = engine_nwarnings(s->e);
+		int following = s->follow && engine_nfollowed(s->e) > 0;
+
+		if (nunread > 0)
+			snprintf(prog, sizeof prog, " %s%zu input%s not read (W) ",
+				 following ? "following, " : "", nunread,
+				 nunread == 1 ? "" : "s");
+		else if (following)
+			snprintf(prog, sizeof prog, " following ");
+		else if (nw > 0)
+			snprintf(prog, sizeof prog, " %zu warning%s ", nw,
+				 nw == 1 ? "" : "s");
+	}
 	pw = (int)strlen(prog);
 	x = grid_put(g, r.x, r.y, r.x + r.w - pw, ROLE_TITLE, sb.buf, sb.len);
 	(void)x;

@@ -375,6 +375,12 @@ START_TEST(test_refused)
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/file.log"));
 	free(err);
 	ck_assert_uint_eq(engine_nfiles(e), 0);
+	/* Kept, for the viewer's list of what could not be read. */
+	ck_assert_uint_eq(engine_nrefused(e), 4);
+	ck_assert_uint_eq(engine_nunread(e), 4);
+	ck_assert_str_eq(engine_refused(e, 0), "notes.txt: no SIP messages found");
+	ck_assert_ptr_nonnull(strstr(engine_refused(e, 3), "/nonexistent/file.log"));
+	ck_assert_ptr_null(engine_refused(e, 4));
 	ck_assert_int_eq(engine_step(e, 10), 0);
 	engine_free(e);
 }
@@ -433,6 +439,8 @@ START_TEST(test_refused_as_format)
 		ck_assert_ptr_null(warning_of(e, 2, "no SIP"));
 		ck_assert_int_eq(engine_file(e, 3)->unreadable, 1);
 		ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+		ck_assert_uint_eq(engine_nrefused(e), 0);
+		ck_assert_uint_eq(engine_nunread(e), 3);
 		engine_free(e);
 	}
 }
