@@ -66,12 +66,10 @@ struct engine_file {
 	 * src is still the input's bytes until engine_step() takes the
 	 * result in. NULL otherwise. */
 	struct engine_xf *xf;
-	/* Not read after all: its conversion on that thread failed, or,
-	 * read as a format named by the caller, it gave no message at all
-	 * (a warning says which). Counts as an input that could not be
-	 * read. */
+	/* Not read after all: its conversion on that thread failed, or it
+	 * gave no message at all (a warning says which). Counts as an input
+	 * that could not be read. */
 	int unreadable;
-	int forced;		/* its format was named, not probed */
 	struct engine_line_mark *marks;	/* by offset; none for canon */
 	size_t nmarks, capmarks;
 	size_t marked_at;	/* nmsgs at the last mark */
@@ -94,10 +92,11 @@ void engine_set_rules(struct engine *e, const struct rules *rules);
 /* Opens path and probes its format (or uses format, a --format name, when
  * not NULL). Returns the file number, or -1 with *err naming the file and
  * the problem (caller frees). A file in which no format is recognised is
- * refused with "no SIP messages found". One read as a named format cannot
- * be judged before it is read: when its first reading (engine_step) gives
- * no message at all it is marked unreadable with the warning "no SIP
- * messages found (read as NAME)", unless it is followed (it may grow). */
+ * refused with "no SIP messages found". One read as a named format, or
+ * whose start only looked like a format, cannot be judged before it is
+ * read: when its first reading (engine_step) gives no message at all it is
+ * marked unreadable with the warning "no SIP messages found (read as
+ * NAME)", unless it is followed (it may grow). */
 int engine_add_file(struct engine *e, const char *path, const char *format,
 		    char **err);
 /* The inputs engine_add_file() and engine_add_mem() refused, in order:

@@ -574,7 +574,6 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	memset(f, 0, sizeof *f);
 	f->src = src;
 	f->fmt = fmt;
-	f->forced = format != NULL;
 	f->follow_fd = -1;
 	f->follow_spill = -1;
 	if (src->pending && engine_streams(src, fmt))
@@ -1623,17 +1622,18 @@ engine_drop_pages(struct engine_file *f, size_t upto)
 	f->dropped = pages_release(f->src->data, f->dropped, upto, 0);
 }
 
-/* The first reading of file i is over. Read as a format the caller named,
- * a file that gave no message at all was not that format (a cls log read
- * as uccapi, a capture read as text): it is refused as a probe would have
- * refused it, but only now, with the other files still shown. A followed
- * file is not: what it has may only be its start. */
+/* The first reading of file i is over. A file that gave no message at
+ * all is refused as a probe would have refused it, but only now, with the
+ * other files still shown: read as a format the caller named, it was not
+ * that format (a cls log read as uccapi, a capture read as text); probed,
+ * what the probe saw was all there was (gzip data damaged after its first
+ * bytes). A followed file is not: what it has may only be its start. */
 static void
 engine_first_read_done(struct engine *e, size_t i)
 {
 	struct engine_file *f = &e->files[i];
 
-	if (!f->forced || f->nmsgs > 0 || f->unreadable || f->follow_fd >= 0)
+	if (f->nmsgs > 0 || f->unreadable || f->follow_fd >= 0)
 		return;
 	f->unreadable = 1;
 	engine_warn(e, i, 0, xasprintf("no SIP messages found (read as %s)",
