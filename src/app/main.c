@@ -97,7 +97,8 @@ main_usage(FILE *out)
 "  --dialogs             one line per dialog (Call-ID)\n"
 "  --registrations       one entry per REGISTER dialog: user, schemes, outcome\n"
 "  --flow[=text|svg]     ladder diagram of the selected messages\n"
-"  --stats               index everything and print counts\n"
+"  --stats               index everything and print counts (of the\n"
+"                        messages -f and --dialog select, when given)\n"
 "  --json                JSON Lines instead of text (--list, --dialogs,\n"
 "                        --registrations)\n"
 "\n"
@@ -325,19 +326,39 @@ main_print_warnings(const struct engine *e, size_t from)
 	strbuf_free(&sb);
 }
 
+/* --stats. With -f or --dialog (bo->filtered) the counts of messages,
+ * dialogs and severities are those of the selected messages (the dialogs
+ * that hold one), and a "filter" line says what selected them; the file
+ * lines, strings and warnings are of everything read. */
 static int
-main_stats(struct engine *e)
+main_stats(struct engine *e, const struct batch_opts *bo,
+	   const char *filter_expr, long dialog_no)
 {
 	struct msgindex *ix = engine_index(e);
-	size_t n = msgindex_count(ix), i, sev[SEV__COUNT] = { 0 };
-	size_t kinds[4] = { 0 };
+	struct dialogs *ds = engine_dialogs(e);
+	size_t total = msgindex_count(ix), i, sev[SEV__COUNT] = { 0 };
+	size_t n = bo->filtered ? bo->nsel : total, kinds[4] = { 0 };
+	size_t ndialogs = dialogs_count(ds);
+	uint8_t *seen = NULL;
 
+	if (bo->filtered) {
+		seen = xcalloc(ndialogs ? ndialogs : 1, 1);
+		ndialogs = 0;
+	}
 	for (i = 0; i < n; i++) {
-		const struct msg *m = msgindex_get(ix, (uint32_t)i);
+		uint32_t id = bo->filtered ? bo->sel[i] : (uint32_t)i;
+		const struct msg *m = msgindex_get(ix, id);
+		uint32_t d;
 
 		sev[m->severity < SEV__COUNT ? m->severity : 0]++;
 		kinds[m->kind]++;	/* two bits */
+		if (seen != NULL && (d = dialogs_of(ds, m)) != NO_DIALOG &&
+		    !seen[d]) {
+			seen[d] = 1;
+			ndialogs++;
+		}
 	}
+	free(seen);
 	for (i = 0; i < engine_nfiles(e); i++) {
 		const struct engine_file *f = engine_file(e, i);
 
@@ -346,11 +367,18 @@ main_stats(struct engine *e)
 		printf("file %s format %s bytes %zu messages %zu\n",
 		       f->src->path, f->fmt->name, f->src->len, f->nmsgs);
 	}
+	if (bo->filtered) {
+		printf("filter");
+		if (filter_expr != NULL)
+			printf(" -f %s", filter_expr);
+		if (dialog_no >= 0)
+			printf(" --dialog %ld", dialog_no);
+		printf(" selects %zu of %zu messages\n", n, total);
+	}
 	printf("messages %zu requests %zu responses %zu diagnostics %zu invalid %zu\n",
 	       n, kinds[MSG_REQUEST], kinds[MSG_RESPONSE], kinds[MSG_DIAG],
 	       kinds[MSG_INVALID]);
-	printf("dialogs %zu strings %u warnings %zu\n",
-	       dialogs_count(engine_dialogs(e)),
+	printf("dialogs %zu strings %u warnings %zu\n", ndialogs,
 	       intern_count(engine_strings(e)) - 1, engine_nwarnings(e));
 	printf("severity");
 	for (i = 0; i < SEV__COUNT; i++)
@@ -679,7 +707,9 @@ main(int argc, char **argv)
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;
 	case MODE_REGISTRATIONS: status = batch_registrations(e, &bo, stdout); break;
 	case MODE_FLOW: status = batch_flow(e, &bo, stdout); break;
-	case MODE_STATS: status = main_stats(e); break;
+	case MODE_STATS:
+		status = main_stats(e, &bo, filter_expr, dialog_no);
+		break;
 	default: break;
 	}
 	if (status < 0)
