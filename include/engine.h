@@ -60,6 +60,8 @@ struct engine_file {
 	int follow_ended;	/* replaced or truncated: a newer entry reads on;
 				 * a pipe: its writer is done */
 	int follow_pipe;	/* a pipe followed as it comes (engine_follow) */
+	int follow_noname;	/* standard input: followed through its
+				 * descriptor, never by name */
 	int follow_tried;	/* engine_follow_files() looked at it */
 	size_t dropped;		/* mapped bytes before this given back (pages) */
 	/* Being converted on a thread of its own (engine_set_background);
@@ -126,9 +128,11 @@ void engine_set_background(struct engine *e, int on);
  * warning says why. Set before adding files. */
 void engine_set_spill(struct engine *e, const char *dir, size_t chunk);
 /* Follow mode (like tail -f): files added after this call are read into
- * memory and watched; engine_poll() reads what was appended since. Not for
- * standard input or transformed formats (captures, gzip), which are read
- * once. */
+ * memory and watched; engine_poll() reads what was appended since. A pipe
+ * is read as it comes, to its end; standard input redirected from a
+ * regular file is followed through its descriptor (it is never taken as
+ * rotated, and once truncated it is not read again). Not for transformed
+ * formats (captures, gzip), which are read once, with a warning. */
 void engine_follow(struct engine *e, int on);
 /* Followed files up to max bytes (1 GiB by default) are copied to the heap
  * so that their text survives the writer truncating them in place; larger

@@ -705,9 +705,9 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_follow_copy(e, f, NULL, 0);
 		return;
 	}
-	/* Standard input, and a pipe whose writer was done before its
-	 * start was read: nothing is left to follow. */
-	if (strcmp(path, "-") == 0 || engine_streams(f->src, f->fmt))
+	/* A pipe whose writer was done before its start was read: nothing
+	 * is left to follow. */
+	if (engine_streams(f->src, f->fmt))
 		return;
 	if (f->canon || f->fmt->transform != NULL) {
 		/* Rebuilt once from the whole input (captures, gzip, joined
@@ -729,12 +729,20 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		    "followed"));
 		return;
 	}
-	/* Not blocking: a named pipe would wait for another writer. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	/* Standard input redirected from a file (sipsnoop - < log) is
+	 * followed through a copy of its descriptor: it has no name by
+	 * which it could be rotated. Not blocking: a named pipe would wait
+	 * for another writer. */
+	f->follow_noname = strcmp(path, "-") == 0;
+	fd = f->follow_noname ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) :
+				open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		engine_warn(e, fileno, 0, xstrdup("not a regular file: not followed"));
+		engine_warn(e, fileno, 0, xstrdup(f->follow_noname ?
+			    "standard input is not a regular file nor a pipe: "
+			    "read once, not followed" :
+			    "not a regular file: not followed"));
 		return;
 	}
 	if (f->src->mapped && f->src->len > e->follow_copy_max) {
@@ -1156,7 +1164,8 @@ engine_poll(struct engine *e)
 		    engine_follow_rewritten(f)) {
 			why = "truncated";
 			truncated = 1;
-		} else if (stat(f->src->path, &byname) == 0 &&
+		} else if (!f->follow_noname &&
+			   stat(f->src->path, &byname) == 0 &&
 			   ((uint64_t)byname.st_ino != f->follow_ino ||
 			    (uint64_t)byname.st_dev != f->follow_dev))
 			why = "replaced (rotated)";
@@ -1165,6 +1174,18 @@ engine_poll(struct engine *e)
 			any |= engine_follow_read(e, f);
 		if (why == NULL)
 			continue;
+		if (f->follow_noname) {
+			/* Standard input cannot be opened again. */
+			engine_follow_end(f);
+			f->rewritten = truncated;
+			close(f->follow_fd);
+			f->follow_fd = -1;
+			engine_warn(e, i, 0, xasprintf("%s: standard input "
+				    "cannot be read again, not followed further",
+				    why));
+			any = 1;
+			continue;
+		}
 		path = xstrdup(f->src->path);
 		engine_follow_end(f);
 		f->rewritten = truncated;

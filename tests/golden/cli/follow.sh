@@ -38,6 +38,33 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
 
+# Standard input redirected from a file is followed through its
+# descriptor, as the file would be by name (it used to be read once, with
+# no word); gzip on standard input is read once, with a warning.
+: >"$out"
+head -n 15 $fixture >"$log"
+$SIPSNOOP --rules data/rules.conf --list --follow - <"$log" >"$out" 2>&1 &
+pid=$!
+wait_for 'REGISTER sip:10.0.0.10:5060' 1
+tail -n +16 $fixture >>"$log"
+wait_for '200 OK' 1
+kill -0 $pid 2>/dev/null || { echo "standard input not followed"; cat "$out"; exit 1; }
+: >"$log"
+wait_for '-: truncated: standard input cannot be read again, not followed further' 1
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+kill -0 $pid 2>/dev/null && { echo "still running with nothing to follow"; exit 1; }
+wait $pid || { echo "status $?"; cat "$out"; exit 1; }
+pid=
+gzip -c $fixture >"$dir/live.gz"
+timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow - <"$dir/live.gz" \
+	>"$out" 2>&1 || { echo "gzip on standard input: status $?"; cat "$out"; exit 1; }
+grep -qF -- "-: gzip-compressed: read once, not followed" "$out" || {
+	echo "no warning about gzip on standard input"; cat "$out"; exit 1; }
+
 # A capture cannot be followed: it is listed once with a warning, and with
 # nothing else to follow --list --follow ends. A named pipe is read as it
 # comes and the command ends when its writer is done (it used to block
