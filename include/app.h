@@ -18,10 +18,12 @@ struct app_options {
 	enum color_mode color;
 	const struct rules *rules;	/* may be NULL */
 	int follow;			/* --follow: poll the engine for growth */
+	long dialog;			/* --dialog N to open, or -1 */
 };
 
-/* Runs the viewer until the user quits. Returns the exit status. Writes
- * its own error messages (e.g. "not a terminal") to stderr. */
+/* Runs the viewer until the user quits. Returns the exit status (2 when
+ * o->dialog does not exist). Writes its own error messages (e.g. "not a
+ * terminal") to stderr. */
 int app_run(struct engine *e, const struct app_options *o);
 
 #endif

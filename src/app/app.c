@@ -75,6 +75,35 @@ app_index_slice(struct engine *e, struct view *v, int follow)
 	return more;
 }
 
+/* --dialog N: opened as Enter opens a dialog, once N is the dialog that
+ * --dialogs numbers N. Dialogs are numbered as they come, but the merge of
+ * several files at the end of indexing renumbers them: one file that is
+ * not followed (no file can be added to it) is settled as soon as it has
+ * N + 1 dialogs, otherwise when indexing ends. Returns 0 while not
+ * settled, 1 once opened, 2 when there is no dialog N (the status line
+ * says so and every message is shown). */
+static int
+app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
+{
+	struct dialogs *ds = engine_dialogs(e);
+	size_t count = dialogs_count(ds);
+
+	if (!engine_done(e) &&
+	    !(engine_nfiles(e) == 1 && engine_nfollowed(e) == 0 &&
+	      (size_t)n < count))
+		return 0;
+	if ((size_t)n >= count) {
+		screen_message(s, 1, "no dialog %ld (there are %zu): showing "
+			       "every message", n, count);
+		return 2;
+	}
+	view_push_dialog(v, dialogs_get(ds, (uint32_t)n)->call_id);
+	v->flow_all = 0;
+	screen_message(s, 0, "dialog %ld: %zu messages%s  (Esc: all)", n,
+		       v->nids, engine_done(e) ? "" : " so far");
+	return 1;
+}
+
 /* Searches for one slice; returns 1 when the screen should be redrawn. */
 static int
 app_search_slice(struct screen *s)
@@ -99,7 +128,8 @@ app_run(struct engine *e, const struct app_options *o)
 	struct term_mouse mouse;
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
-	int more, fed = 0;
+	int more, fed = 0, opened = 0;
+	long dialog = o->dialog;
 	uint32_t key;
 
 	if (!isatty(STDOUT_FILENO)) {
@@ -147,6 +177,8 @@ app_run(struct engine *e, const struct app_options *o)
 	v->filter_step = APP_FILTER_STEP;
 	s = screen_new(e, v, term_utf8());
 	s->follow = o->follow;
+	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog)) != 0)
+		dialog = -1;
 	more = !engine_done(e);
 	term_size(&w, &h);
 	g = grid_new(w, h);
@@ -177,6 +209,10 @@ app_run(struct engine *e, const struct app_options *o)
 			if (more) {
 				more = app_index_slice(e, v, s->follow);
 				dirty = 1; /* progress, re-rated dialogs */
+				if (dialog >= 0 &&
+				    (opened = app_open_dialog(e, v, s,
+							      dialog)) != 0)
+					dialog = -1;
 			} else if (s->follow) {
 				/* While input keeps coming (a pipe that
 				 * empties for a moment), look again soon. */
@@ -208,5 +244,11 @@ app_run(struct engine *e, const struct app_options *o)
 	view_free(v);
 	if (app_signalled)
 		return 128 + (int)app_signalled;
+	if (opened == 2) {
+		/* As batch output says it (main.c), and with its status. */
+		fprintf(stderr, "sipsnoop: no dialog %ld (there are %zu)\n",
+			o->dialog, dialogs_count(engine_dialogs(e)));
+		return 2;
+	}
 	return 0;
 }

@@ -104,7 +104,8 @@ main_usage(FILE *out)
 "\n"
 "Selection:\n"
 "  -f, --filter=EXPR     only messages matching EXPR (see sipsnoop(1), FILTERS)\n"
-"      --dialog=N        only the messages of dialog N (as --dialogs numbers them)\n"
+"      --dialog=N        only the messages of dialog N (as --dialogs numbers them);\n"
+"                        the viewer opens it once it is numbered\n"
 "\n"
 "Input and rules:\n"
 "      --format=NAME     read every FILE as format NAME instead of probing;\n"
@@ -629,6 +630,7 @@ main(int argc, char **argv)
 		ao.filter = filter_expr;
 		ao.rules = rules;
 		ao.follow = follow;
+		ao.dialog = dialog_no;
 		status = app_run(e, &ao);
 		/* A capture converted beside the viewer that turned out
 		 * unreadable counts as one refused at the start would. */

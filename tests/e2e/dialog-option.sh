@@ -1,0 +1,31 @@
+#!/bin/sh
+# --dialog N in the viewer opens dialog N as --dialogs numbers it (also
+# after several files are merged in time order, which renumbers them);
+# a dialog that does not exist is said on the status line, and the exit
+# status is 2 as in batch output.
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 120 40 --dialog 3 data/sample.cls.log
+check "opens dialog 3" e2e_wait "9/40 msgs  filter: dialog e3a91c5f0b2d47c8a6e1f93d4b7c2a80"
+check "the status line says so" e2e_wait "dialog 3: 9 messages  (Esc: all)"
+e2e_keys Escape
+check "Esc shows every message" e2e_wait "40/40 msgs"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+
+# Indexed in file order, dialog 2 would be reg-rejected's; merged in time
+# order it is the one --dialogs numbers 2.
+files="tests/data/remote-ntlm.cls.log tests/data/call-cancel.cls.log tests/data/reg-rejected.cls.log"
+want=$($SIPSNOOP --no-rules --dialogs $files | awk '$1 == 2 { print $NF }')
+e2e_start 200 40 --dialog 2 $files
+check "opens the dialog --dialogs numbers 2 ($want)" e2e_wait "filter: dialog $want"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+
+e2e_start 120 40 --dialog 99 data/sample.cls.log
+check "says there is no such dialog" e2e_wait "no dialog 99 (there are 7): showing every message"
+check "shows every message" e2e_wait "40/40 msgs"
+e2e_keys q
+check "quits with the status of bad usage" e2e_wait "exit=2"
+check "and says why" e2e_wait "sipsnoop: no dialog 99 (there are 7)"
+e2e_done
