@@ -158,24 +158,60 @@ main_formats(void)
 		       reader_formats[i]->desc);
 }
 
+/* s with control bytes and escape sequences made visible (a file name or
+ * an argument may hold them): borrowed from sb until its next use. */
+static const char *
+main_visible(struct strbuf *sb, const char *s)
+{
+	strbuf_reset(sb);
+	sanitize_append(sb, s, strlen(s), 0);
+	return sb->buf != NULL ? sb->buf : "";
+}
+
+/* Writes text line by line, each made visible as main_visible does. */
+static void
+main_put_visible_lines(FILE *fp, const char *text)
+{
+	struct strbuf sb;
+	const char *nl;
+
+	strbuf_init(&sb);
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		strbuf_reset(&sb);
+		sanitize_append(&sb, text, nl != NULL ? (size_t)(nl - text) :
+				strlen(text), 0);
+		fprintf(fp, "%s\n", sb.buf != NULL ? sb.buf : "");
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+	strbuf_free(&sb);
+}
+
 static int
 main_check_rules(const char *path)
 {
-	struct strbuf errs;
+	struct strbuf errs, vis;
 	struct rules *r;
 
 	strbuf_init(&errs);
+	strbuf_init(&vis);
 	r = rules_load(path, &errs);
 	if (r == NULL) {
-		fputs(errs.len > 0 ? errs.buf : "", stderr);
+		main_put_visible_lines(stderr, errs.len > 0 ? errs.buf : "");
 		if (errs.len == 0)
-			fprintf(stderr, "%s: cannot be read\n", path);
+			fprintf(stderr, "%s: cannot be read\n",
+				main_visible(&vis, path));
 		strbuf_free(&errs);
+		strbuf_free(&vis);
 		return 1;
 	}
-	printf("%s: %zu rules, no errors\n", path, rules_count(r));
+	printf("%s: %zu rules, no errors\n", main_visible(&vis, path),
+	       rules_count(r));
 	rules_free(r);
 	strbuf_free(&errs);
+	strbuf_free(&vis);
 	return 0;
 }
 
@@ -340,6 +376,7 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 	struct dialogs *ds = engine_dialogs(e);
 	size_t total = msgindex_count(ix), i, sev[SEV__COUNT] = { 0 };
 	size_t n = bo->filtered ? bo->nsel : total, kinds[4] = { 0 };
+	struct strbuf vis;
 	size_t ndialogs = dialogs_count(ds);
 	uint8_t *seen = NULL;
 
@@ -361,18 +398,20 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 		}
 	}
 	free(seen);
+	strbuf_init(&vis);
 	for (i = 0; i < engine_nfiles(e); i++) {
 		const struct engine_file *f = engine_file(e, i);
 
 		if (f->unreadable)	/* refused, with a warning */
 			continue;
 		printf("file %s format %s bytes %zu messages %zu\n",
-		       f->src->path, f->fmt->name, f->src->len, f->nmsgs);
+		       main_visible(&vis, f->src->path), f->fmt->name,
+		       f->src->len, f->nmsgs);
 	}
 	if (bo->filtered) {
 		printf("filter");
 		if (filter_expr != NULL)
-			printf(" -f %s", filter_expr);
+			printf(" -f %s", main_visible(&vis, filter_expr));
 		if (dialog_no >= 0)
 			printf(" --dialog %ld", dialog_no);
 		printf(" selects %zu of %zu messages\n", n, total);
@@ -386,6 +425,7 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 	for (i = 0; i < SEV__COUNT; i++)
 		printf(" %s %zu", severity_name((enum severity)i), sev[i]);
 	printf("\n");
+	strbuf_free(&vis);
 	return 0;
 }
 
@@ -572,9 +612,14 @@ main(int argc, char **argv)
 			strbuf_init(&errs);
 			rules = rules_load(rules_path, &errs);
 			if (rules == NULL) {
-				fputs(errs.len > 0 ? errs.buf : "", stderr);
+				struct strbuf vis;
+
+				strbuf_init(&vis);
+				main_put_visible_lines(stderr,
+						       errs.len > 0 ? errs.buf : "");
 				fprintf(stderr, "sipsnoop: %s: rules not used; messages are not rated\n",
-					rules_path);
+					main_visible(&vis, rules_path));
+				strbuf_free(&vis);
 			}
 			strbuf_free(&errs);
 		}

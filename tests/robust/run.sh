@@ -202,6 +202,19 @@ if [ -z "$why" ]; then
 		pass "hostile/filename-on-stderr"
 	fi
 fi
+# Nor on standard output: --stats names its files, --check-rules its file
+# (and quotes its lines), -f's expression is repeated.
+cp data/sample.cls.log "$esc_name"
+for args in "--stats" "--stats -f $(printf 'x\033[2J')" "--check-rules"; do
+	# shellcheck disable=SC2086
+	run 20 $args "$esc_name"
+	why=$(sane) || { fail "hostile/filename-on-stdout ($args)" "$why"; continue; }
+	if LC_ALL=C grep -q "$(printf '\033')" "$T/out" "$T/err"; then
+		fail "hostile/filename-on-stdout" "raw ESC in the output of ${args%% *}"
+	else
+		pass "hostile/filename-on-stdout (${args%% *})"
+	fi
+done
 rm -f "$esc_name"
 
 # --- random bytes ---------------------------------------------------------
