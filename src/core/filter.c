@@ -110,6 +110,10 @@ struct node {
 	enum field field;
 	char *val;		/* field value, text or pattern */
 	size_t vlen;
+	/* callid:, user:, from:, to:, addr: val holds a '*' that globs (a
+	 * backslash before one makes it literal: glob_match); without one,
+	 * val is literal, its escapes undone. */
+	int glob;
 	char *hname;		/* header: NAME */
 	char *hval;		/* header: VALUE or NULL */
 	char flagstr[8];
@@ -660,6 +664,38 @@ done:
 }
 
 /* Field-specific checks and preparation at compile time. */
+/* Whether the n bytes at p hold a '*' that globs: one not escaped by a
+ * backslash (\* and \\ stand for '*' and '\'). */
+static int
+glob_has_star(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\' && i + 1 < n)
+			i++;
+		else if (p[i] == '*')
+			return 1;
+	}
+	return 0;
+}
+
+/* A value without a globbing '*': its escapes undone, in place. */
+static void
+glob_unescape(struct node *n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n->vlen; i++) {
+		if (n->val[i] == '\\' && i + 1 < n->vlen &&
+		    (n->val[i + 1] == '*' || n->val[i + 1] == '\\'))
+			i++;
+		n->val[o++] = n->val[i];
+	}
+	n->val[o] = '\0';
+	n->vlen = o;
+}
+
 static int
 parse_field(struct parser *ps, struct node *n)
 {
@@ -667,6 +703,13 @@ parse_field(struct parser *ps, struct node *n)
 	char *eq, *err = NULL;
 	int off;
 
+	if (n->field == F_CALLID || n->field == F_USER || n->field == F_FROM ||
+	    n->field == F_TO || n->field == F_ADDR) {
+		n->glob = glob_has_star(n->val, n->vlen);
+		if (!n->glob)
+			glob_unescape(n);
+		v = n->val;
+	}
 	switch (n->field) {
 	case F_STATUS:
 		if (parse_status(n, v) == -1)
@@ -719,7 +762,7 @@ parse_field(struct parser *ps, struct node *n)
 			else if (strncasecmp(lit, "sip:", 4) == 0 ||
 			    strncasecmp(lit, "tel:", 4) == 0)
 				lit += 4;
-			len = strcspn(lit, "*");
+			len = n->glob ? strcspn(lit, "*\\") : strlen(lit);
 			if (len == 0)
 				break;	/* a leading '*': no prefilter */
 			if (node_compile_re(n, lit, len,
@@ -985,20 +1028,24 @@ filter_is_empty(const struct filter *f)
 
 /* ---- matching of strings --------------------------------------------- */
 
-/* Case-insensitive (or not) glob with '*' only. */
+/* Case-insensitive (or not) glob with '*' only; \* and \\ are literal. */
 static int
 glob_match(const char *pat, size_t plen, const char *s, size_t slen, int icase)
 {
 	size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
 
 	while (i < slen) {
-		if (p < plen && pat[p] == '*') {
+		/* \* and \\ stand for the character itself. */
+		size_t e = p + 1 < plen && pat[p] == '\\' &&
+		    (pat[p + 1] == '*' || pat[p + 1] == '\\') ? 1 : 0;
+
+		if (p < plen && !e && pat[p] == '*') {
 			star_p = ++p;
 			star_i = i;
 		} else if (p < plen && (icase ?
-		    tolower((unsigned char)pat[p]) ==
-		    tolower((unsigned char)s[i]) : pat[p] == s[i])) {
-			p++;
+		    tolower((unsigned char)pat[p + e]) ==
+		    tolower((unsigned char)s[i]) : pat[p + e] == s[i])) {
+			p += 1 + e;
 			i++;
 		} else if (star_p != (size_t)-1) {
 			p = star_p;
@@ -1031,9 +1078,10 @@ strip_scheme(struct span s)
 }
 
 static int
-value_match(const char *pat, size_t plen, struct span s)
+value_match(const struct node *n, const char *pat, size_t plen,
+	    struct span s)
 {
-	if (memchr(pat, '*', plen) != NULL)
+	if (n->glob)
 		return glob_match(pat, plen, s.p, s.n, 1);
 	return str_ieq(pat, plen, s.p, s.n);
 }
@@ -1054,18 +1102,19 @@ uri_match(const struct node *n, struct span uri)
 	/* Both the user part and user@host start right after the scheme:
 	 * most strings of the intern table fail on the first byte, and
 	 * binding scans them all. */
-	if (pat.n > 0 && pat.p[0] != '*' && (rest.n == 0 ||
+	if (pat.n > 0 && (!n->glob || (pat.p[0] != '*' && pat.p[0] != '\\')) &&
+	    (rest.n == 0 ||
 	    tolower((unsigned char)rest.p[0]) !=
 	    tolower((unsigned char)pat.p[0])))
 		return 0;
 	sipmsg_uri_parts(uri, &user, &host);
-	if (user.n > 0 && value_match(pat.p, pat.n, user))
+	if (user.n > 0 && value_match(n, pat.p, pat.n, user))
 		return 1;
 	core = rest;
 	if (host.p != NULL && host.p >= rest.p &&
 	    host.p + host.n <= rest.p + rest.n)
 		core.n = (size_t)(host.p + host.n - rest.p);
-	if (value_match(pat.p, pat.n, core))
+	if (value_match(n, pat.p, pat.n, core))
 		return 1;
 	/* Without the port, unless the pattern gives one. */
 	for (i = core.n; i > 0 && isdigit((unsigned char)core.p[i - 1]); i--)
@@ -1073,7 +1122,7 @@ uri_match(const struct node *n, struct span uri)
 	if (i > 0 && i < core.n && core.p[i - 1] == ':' &&
 	    (i < 2 || core.p[i - 2] != ':')) {
 		core.n = i - 1;
-		return value_match(pat.p, pat.n, core);
+		return value_match(n, pat.p, pat.n, core);
 	}
 	return 0;
 }
@@ -1122,7 +1171,7 @@ addr_match(const struct node *n, struct span ep)
 
 	if (ep.n == 0)
 		return 0;
-	if (memchr(pat.p, '*', pat.n) != NULL)
+	if (n->glob)
 		return glob_match(pat.p, pat.n, ep.p, ep.n, 1) ||
 		    glob_match(pat.p, pat.n, endpoint_host(ep).p,
 		    endpoint_host(ep).n, 1);
@@ -1187,7 +1236,7 @@ bind_ids(struct node *n, const struct engine *e)
 	const uint32_t *u = NULL;
 	int uri = n->field == F_USER || n->field == F_FROM || n->field == F_TO;
 
-	if (n->field == F_CALLID && memchr(n->val, '*', n->vlen) == NULL) {
+	if (n->field == F_CALLID && !n->glob) {
 		/* Exact Call-ID: one lookup, no scan. */
 		n->ids.exact = 1;
 		if (n->ids.single == 0)

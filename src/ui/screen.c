@@ -273,18 +273,31 @@ screen_draw(struct screen *s, struct grid *g)
 
 /* Filter values are quoted the way the filter language reads them. */
 static void
-screen_quote(struct strbuf *sb, const char *v)
+screen_quote(struct strbuf *sb, const char *value)
 {
-	const char *p;
-	int plain = *v != '\0';
+	struct strbuf lit;
+	const char *p, *v;
+	int plain;
 
+	/* The value as a literal: a '*' would glob, a backslash escape. */
+	strbuf_init(&lit);
+	for (p = value; *p; p++) {
+		if (*p == '*' || *p == '\\')
+			strbuf_addc(&lit, '\\');
+		strbuf_addc(&lit, *p);
+	}
+	v = lit.buf != NULL ? lit.buf : "";
+	plain = *v != '\0';
+
+	/* Unquoted, a backslash stays as it is: callid:x\*. */
 	for (p = v; *p && plain; p++) {
-		if (*p == ' ' || *p == '"' || *p == '\\' || *p == '(' ||
-		    *p == ')' || (unsigned char)*p < 0x20)
+		if (*p == ' ' || *p == '"' || *p == '(' || *p == ')' ||
+		    (unsigned char)*p < 0x20)
 			plain = 0;
 	}
 	if (plain) {
 		strbuf_adds(sb, v);
+		strbuf_free(&lit);
 		return;
 	}
 	strbuf_addc(sb, '"');
@@ -294,6 +307,7 @@ screen_quote(struct strbuf *sb, const char *v)
 		strbuf_addc(sb, *p);
 	}
 	strbuf_addc(sb, '"');
+	strbuf_free(&lit);
 }
 
 /* Says how many messages a new filter shows (fmt has one %zu): now, or

@@ -362,6 +362,42 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A '*' in a Call-ID or a user (a feature code, *97): a backslash makes
+ * it literal in callid:, user: and the others, as c and u write it. */
+static const char stars[] =
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"INVITE sip:*97@example.com SIP/2.0\n"
+	"From: <sip:*97@example.com>;tag=a\nTo: <sip:vm@example.com>\n"
+	"Call-ID: x*\nCSeq: 1 INVITE\nContent-Length: 0\n\n"
+	"2024/03/01 10:00:01.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"INVITE sip:1097@example.com SIP/2.0\n"
+	"From: <sip:1097@example.com>;tag=b\nTo: <sip:vm@example.com>\n"
+	"Call-ID: x1\nCSeq: 1 INVITE\nContent-Length: 0\n\n"
+	"2024/03/01 10:00:02.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"INVITE sip:a@example.com SIP/2.0\n"
+	"From: <sip:a\\b@example.com>;tag=c\nTo: <sip:vm@example.com>\n"
+	"Call-ID: x*y\nCSeq: 1 INVITE\nContent-Length: 0\n\n";
+
+START_TEST(test_literal_star)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_trace("stars.txt", stars, sizeof stars - 1,
+	    &r);
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	SEL(e, "callid:x*", "0,1,2");		/* a glob */
+	SEL(e, "callid:x\\*", "0");		/* the Call-ID x* */
+	SEL(e, "callid:\"x\\\\*\"", "0");	/* the same, quoted */
+	SEL(e, "callid:x\\**", "0,2");		/* x* then anything */
+	SEL(e, "user:*97", "0,1");
+	SEL(e, "user:\\*97", "0");
+	SEL(e, "from:\\*97@example.com", "0");
+	SEL(e, "user:\"a\\\\\\\\b\"", "2");	/* a backslash itself */
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 START_TEST(test_fields)
 {
 	struct rules *r = NULL;
@@ -883,6 +919,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_precedence);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_literal_star);
 	tcase_add_test(tc, test_text_regex);
 	tcase_add_test(tc, test_dialog);
 	tcase_add_test(tc, test_incremental);
