@@ -272,9 +272,25 @@ rd_raw_probe(const char *p, size_t n)
 		i--;
 	nl = memchr(p + i, '\n', n - i);
 	eol = nl != NULL ? (size_t)(nl - p) : n;
-	if (!rd_raw_is_start(p + i, eol - i))
-		return 0;
-	return nl != NULL ? 80 : 50;
+	if (rd_raw_is_start(p + i, eol - i))
+		return nl != NULL ? 80 : 50;
+	/* A few comment lines (# or //) before the first message, saying
+	 * where it was captured: the reader skips them with a warning. */
+	{
+		int lines;
+
+		for (lines = 0; lines < 8 && nl != NULL; lines++) {
+			if (p[i] != '#' && !(eol - i >= 2 && p[i] == '/' &&
+			    p[i + 1] == '/'))
+				return 0;
+			i = eol + 1;
+			nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
+			eol = nl != NULL ? (size_t)(nl - p) : n;
+			if (nl != NULL && rd_raw_is_start(p + i, eol - i))
+				return 60;
+		}
+	}
+	return 0;
 }
 
 static int
