@@ -364,7 +364,7 @@ static const char *const rules_dir_names[] = {
 };
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
-	"unanswered", "answered", NULL
+	"unanswered", "answered", "answered-other", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -1531,7 +1531,22 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 			return 0;
 		return rules_re_match(ev, p->re, ev->rec.body);
 	case RP_CHALLENGE:
-		return (p->mask >> (f->answered ? 1 : 0)) & 1;
+		if ((p->mask >> (f->answered ? 1 : 0)) & 1)
+			return 1;
+		/* answered-other: with a scheme this challenge does not
+		 * offer (the client's choice cannot work). */
+		if (!f->answered || !(p->mask & 4) || f->answer_scheme == 0 ||
+		    !rules_eval_parse(ev))
+			return 0;
+		{
+			const char *sn = engine_str(ev->e, f->answer_scheme);
+			unsigned off = auth_offered(&ev->m);
+			enum auth_scheme sch = auth_scheme_from_name(
+			    (struct span){ sn, strlen(sn) });
+
+			return off != 0 && sch != AUTH_NONE &&
+			    !(off & AUTH_BIT(sch));
+		}
 	case RP_OUTCOME:
 		return (p->mask >> f->outcome) & 1;
 	case RP_REPLY:

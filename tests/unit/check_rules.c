@@ -396,8 +396,8 @@ static const struct {
 	{ "rule a\n\tnot severity ok\n",
 	  "x.rules:2: \"not\" cannot be used with severity\n" },
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
-	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered "
-	  "or answered)\n" },
+	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
+	  "answered or answered-other)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	/* Several errors: all reported, each with its line. */
@@ -934,6 +934,31 @@ START_TEST(test_defaults_small)
 	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
 	fx_close(&f);
 	free(log);
+	/* Answered with a scheme the challenge does not offer. */
+	{
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "mm",
+			"1 REGISTER", NULL, NULL);
+		add_msg(&sb, "SIP/2.0 401 Unauthorized", "mm", "1 REGISTER",
+			"WWW-Authenticate: Kerberos realm=\"SIP Communications "
+			"Service\"" CRLF, NULL);
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "mm",
+			"2 REGISTER", "Proxy-Authorization: NTLM gssapi-data="
+			"\"TlRMTVNTUAADAAAAGAAYAA==\"" CRLF, NULL);
+		add_msg(&sb, "SIP/2.0 400 Bad Request", "mm", "2 REGISTER",
+			NULL, NULL);
+		log = strbuf_detach(&sb);
+		fx_open_default(&f, log, "raw");
+		ck_assert_str_eq(rname(&f, 1), "auth-scheme-not-offered");
+		ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+		ck_explain(&f, 1, "the client answered with NTLM credentials, "
+			   "which this challenge does not offer (it offers "
+			   "Kerberos)");
+		fx_close(&f);
+		free(log);
+	}
 	/* Kerberos rejected with the server's reason, NTLM then registers:
 	 * that 401 is a warning that names both schemes. */
 	log = log_kerberos_fallback();
