@@ -39,6 +39,8 @@ struct screen {
 	char *search_prev;	/* the search before it, for Esc */
 	int search_typing;	/* the / prompt searched since it opened */
 	char *save_path;	/* awaiting overwrite confirmation */
+	int saved_text;		/* screen_saved_as_text() */
+	size_t saved_left;
 	/* Said with the count when a filter applied in steps is done (one
 	 * %zu), or NULL. */
 	const char *filtered_fmt;
@@ -63,9 +65,17 @@ int screen_tick(struct screen *s, size_t budget);
 void screen_message(struct screen *s, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Writes the records of the shown messages, as they stand in their input
- * files, to path. Refuses an input file (same device and inode) and, unless
- * overwrite is set, an existing file. Returns 0, or -1 with *err. */
+/* Writes the shown messages to path: the records as they stand in their
+ * input files when those are all logs of one format read as they are;
+ * otherwise (a capture or another input converted whole, or logs of
+ * several formats) as sngrep's text export, which keeps each message's
+ * time and addresses and reads back (diagnostic events, which it cannot
+ * hold, are left out: screen_saved_as_text). Refuses an input file (same
+ * device and inode) and, unless overwrite is set, an existing file.
+ * Returns 0, or -1 with *err. */
 int screen_save(struct screen *s, const char *path, int overwrite, char **err);
+/* What the last screen_save() wrote: 1 as sngrep text, with *left the
+ * diagnostic events left out. */
+int screen_saved_as_text(const struct screen *s, size_t *left);
 
 #endif

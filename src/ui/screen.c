@@ -351,6 +351,79 @@ screen_sel_msg(struct screen *s)
 	return id == UINT32_MAX ? NULL : msgindex_get(engine_index(s->e), id);
 }
 
+/* Whether the shown messages cannot be saved as their records: some come
+ * from an input converted whole (no text of its own to copy), or from
+ * logs of different formats (one file could not be read back). */
+static int
+screen_save_needs_text(const struct screen *s)
+{
+	const struct rd_format *fmt = NULL;
+	const struct engine_file *f;
+	size_t i;
+
+	for (i = 0; i < s->v->nids; i++) {
+		f = engine_file(s->e, msgindex_get(engine_index(s->e),
+						   s->v->ids[i])->file);
+		if (f->canon || (fmt != NULL && f->fmt != fmt))
+			return 1;
+		fmt = f->fmt;
+	}
+	return 0;
+}
+
+/* Writes message id as sngrep's text export does: a line with its date,
+ * time, source and destination, then the message. Returns 1 for a
+ * diagnostic event or a record that cannot be read, which are left out. */
+static int
+screen_save_text(struct screen *s, uint32_t id, FILE *fp)
+{
+	const struct msg *m = msgindex_get(engine_index(s->e), id);
+	struct rd_record rec;
+	uint32_t src, dst;
+	const char *a, *b, *p, *end, *nl;
+	char when[48];
+
+	if (m->kind == MSG_DIAG || engine_message(s->e, id, &rec, NULL) != 0)
+		return 1;
+	/* YYYY/MM/DD HH:MM:SS.uuuuuu; a time of day alone is on the day of
+	 * the epoch, no time at all its start. */
+	time_format(when, sizeof when, m->time == TIME_NONE ? 0 : m->time, 6,
+		    1);
+	when[4] = when[7] = '/';
+	when[10] = ' ';
+	engine_msg_ends(s->e, id, &src, &dst);
+	a = src != 0 ? engine_str(s->e, src) : "-";
+	b = dst != 0 ? engine_str(s->e, dst) : "-";
+	fprintf(fp, "%s %s -> %s\n", when, strchr(a, ' ') != NULL ? "-" : a, b);
+	fwrite(rec.start.p, 1, rec.start.n, fp);
+	fputs("\r\n", fp);
+	/* The header lines with CRLF, whatever the log used. */
+	for (p = rec.hdrs.p, end = p + rec.hdrs.n; p != NULL && p < end;
+	     p = nl != NULL ? nl + 1 : end) {
+		size_t n;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl != NULL ? nl : end) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		fwrite(p, 1, n, fp);
+		fputs("\r\n", fp);
+	}
+	fputs("\r\n", fp);
+	fwrite(rec.body.p, 1, rec.body.n, fp);
+	fputs("\n\n", fp);
+	return 0;
+}
+
+int
+screen_saved_as_text(const struct screen *s, size_t *left)
+{
+	*left = s->saved_left;
+	return s->saved_text;
+}
+
 int
 screen_save(struct screen *s, const char *path, int overwrite, char **err)
 {
@@ -394,9 +467,16 @@ screen_save(struct screen *s, const char *path, int overwrite, char **err)
 		close(fd);
 		return -1;
 	}
+	s->saved_text = screen_save_needs_text(s);
+	s->saved_left = 0;
 	for (i = 0; i < s->v->nids; i++) {
-		struct span t = engine_record_text(s->e, s->v->ids[i]);
+		struct span t;
 
+		if (s->saved_text) {
+			s->saved_left += screen_save_text(s, s->v->ids[i], fp);
+			continue;
+		}
+		t = engine_record_text(s->e, s->v->ids[i]);
 		fwrite(t.p, 1, t.n, fp);
 		if (t.n > 0 && t.p[t.n - 1] != '\n')
 			fputc('\n', fp);
@@ -441,7 +521,15 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 		free(err);
 		return;
 	}
-	screen_message(s, 0, "saved %zu messages to %s", s->v->nids, path);
+	if (s->saved_text)
+		screen_message(s, 0, "saved %zu messages to %s as sngrep text "
+			       "(with times and addresses: converted inputs or "
+			       "several formats)%s", s->v->nids - s->saved_left,
+			       path, s->saved_left > 0 ?
+			       "; diagnostic events left out" : "");
+	else
+		screen_message(s, 0, "saved %zu messages to %s", s->v->nids,
+			       path);
 }
 
 /* The prompt's line was accepted. */

@@ -1,6 +1,7 @@
 #!/bin/sh
-# s saves the shown messages in their original format; refuses to
-# overwrite an input file, asks before overwriting another file.
+# s saves the shown messages in their original format (a capture as
+# sngrep text); refuses to overwrite an input file, asks before
+# overwriting another file.
 . "$(dirname "$0")/lib.inc"
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
@@ -34,4 +35,18 @@ e2e_keys Enter
 check "asks before overwriting" e2e_wait "overwrite? (y/n)"
 e2e_keys n
 check "n keeps the file" e2e_wait "not saved"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+
+# A capture has no text of its own to copy: sngrep text, with its times
+# and addresses, which reads back.
+e2e_start 120 40 --rules data/rules.conf tests/data/pcap/call-udp.pcapng
+check "a capture opens" e2e_wait_re "call-udp.pcapng \\[pcap\\] +[0-9]+/[0-9]+ msgs"
+e2e_keys s
+e2e_keys -l "$out/cap.txt"
+e2e_keys Enter
+check "saved as sngrep text" e2e_wait "as sngrep text"
+check "it reads back with times and addresses" [ \
+	"$($SIPSNOOP --no-rules --list tests/data/pcap/call-udp.pcapng 2>/dev/null)" = \
+	"$($SIPSNOOP --no-rules --list "$out/cap.txt" 2>/dev/null)" ]
 e2e_done

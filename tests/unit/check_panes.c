@@ -871,6 +871,82 @@ START_TEST(test_save)
 }
 END_TEST
 
+/* Saved from a capture, or from logs of two formats: sngrep text that
+ * reads back with the same messages, times and addresses (the server
+ * log's diagnostic events left out). */
+START_TEST(test_save_converted)
+{
+	static const char *const inputs[][2] = {
+		{ TEST_DATA "/pcap/call-udp.pcapng", NULL },
+		{ TEST_DATA "/call-cancel.cls.log",
+		  TEST_DATA "/remote-ntlm.uccapilog" },
+	};
+	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
+	int errcol;
+	size_t k, i, j, left, ndiag;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/out.txt", dir);
+	for (k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
+		struct engine *a = engine_new(), *b = engine_new();
+		struct view *v;
+		struct screen *s;
+
+		for (i = 0; i < 2 && inputs[k][i] != NULL; i++)
+			ck_assert_int_ge(engine_add_file(a, inputs[k][i], NULL,
+							 &err), 0);
+		engine_run(a);
+		v = view_new(a, NULL, NULL, &err, &errcol);
+		ck_assert_ptr_nonnull(v);
+		s = screen_new(a, v, 1);
+		ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
+		ck_assert_int_eq(screen_saved_as_text(s, &left), 1);
+		for (ndiag = 0, i = 0; i < v->nids; i++)
+			ndiag += msgindex_get(engine_index(a),
+					      v->ids[i])->kind == MSG_DIAG;
+		ck_assert_uint_eq(left, ndiag);
+		ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+		engine_run(b);
+		ck_assert_str_eq(engine_file(b, 0)->fmt->name, "sngrep");
+		ck_assert_uint_eq(msgindex_count(engine_index(b)),
+				  v->nids - ndiag);
+		for (i = 0, j = 0; i < v->nids; i++) {
+			const struct msg *x = msgindex_get(engine_index(a),
+							   v->ids[i]);
+			const struct msg *y;
+			uint32_t xs, xd, ys, yd;
+
+			if (x->kind == MSG_DIAG)
+				continue;
+			y = msgindex_get(engine_index(b), (uint32_t)j);
+			ck_assert_int_eq(x->time, y->time);
+			ck_assert_uint_eq(x->status, y->status);
+			engine_msg_ends(a, v->ids[i], &xs, &xd);
+			engine_msg_ends(b, (uint32_t)j, &ys, &yd);
+			ck_assert_str_eq(engine_str(a, xs), engine_str(b, ys));
+			ck_assert_str_eq(engine_str(a, xd), engine_str(b, yd));
+			ck_assert_str_eq(engine_str(a, x->call_id),
+					 engine_str(b, y->call_id));
+			j++;
+		}
+		screen_free(s);
+		view_free(v);
+		engine_free(a);
+		engine_free(b);
+	}
+	/* One log read as it is: its own records. */
+	{
+		struct screen *s = screen_new(eng, view, 1);
+
+		ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
+		ck_assert_int_eq(screen_saved_as_text(s, &left), 0);
+		screen_free(s);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *
 panes_suite(void)
 {
@@ -895,6 +971,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_merge_keeps_selection);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
+	tcase_add_test(tc, test_save_converted);
 	suite_add_tcase(s, tc);
 	return s;
 }
