@@ -127,6 +127,26 @@ pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
  * columns, so that neighbours never run into each other. A cut name
  * keeps its end (the port tells endpoints of one host apart) after a
  * '~'. */
+/* Draws n bytes of name at x, cut where they go left of xmin (a header
+ * scrolled half out of view shows its end where it is, rather than all
+ * of it pushed onto its neighbour). */
+static void
+pane_flow_put_cut(struct grid *g, int x, int y, int xmin, int xmax,
+		  const char *name, size_t n)
+{
+	size_t skip = 0, l;
+	int cw;
+	uint32_t cp;
+
+	while (x < xmin && skip < n) {
+		l = grid_utf8_next(name + skip, n - skip, &cp, &cw);
+		skip += l;
+		x += cw;
+	}
+	if (skip < n)
+		grid_put(g, x, y, xmax, ROLE_FLOW_COLUMN, name + skip, n - skip);
+}
+
 static void
 pane_flow_header(struct grid *g, int cx, int y, int xmin, int xmax,
 		 const char *name, int maxw)
@@ -147,15 +167,11 @@ pane_flow_header(struct grid *g, int cx, int y, int xmin, int xmax,
 		x = cx - (w + 1) / 2;
 		if (x >= xmin)
 			grid_puts(g, x, y, xmax, ROLE_FLOW_COLUMN, "~");
-		if (x + 1 >= xmin)
-			grid_put(g, x + 1, y, xmax, ROLE_FLOW_COLUMN,
-				 name + skip, n - skip);
+		pane_flow_put_cut(g, x + 1, y, xmin, xmax, name + skip,
+				  n - skip);
 		return;
 	}
-	x = cx - w / 2;
-	if (x < xmin)
-		x = xmin;
-	grid_put(g, x, y, xmax, ROLE_FLOW_COLUMN, name, n);
+	pane_flow_put_cut(g, cx - w / 2, y, xmin, xmax, name, n);
 }
 
 static void
