@@ -4,7 +4,11 @@
 #define SIPSNOOP_RD_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "reader.h"
+
+/* A day in the core's time unit (microseconds). */
+#define RD_DAY (INT64_C(86400) * 1000000)
 
 static inline int
 rd_digit(char c)
@@ -15,6 +19,20 @@ rd_digit(char c)
 /* The w-digit decimal number at p[at..] within n bytes: 0 and *out, or -1
  * when the bytes are not all digits or run past n. */
 int rd_num(const char *p, size_t n, size_t at, int w, int *out);
+
+/* A log that stamps its records with the time of day only (has_date 0)
+ * starts again at 00:00 every midnight. rd_tod follows the days across one
+ * reading of the log, record after record in the log's order; zero it to
+ * start. */
+struct rd_tod {
+	int64_t last;	/* the previous time given back */
+	int64_t days;	/* the midnights passed, in microseconds */
+	int seen;	/* last is set */
+};
+/* Time of day tod (microseconds after midnight, or TIME_NONE) placed on
+ * the day of the previous record, or the day after when it is more than 12
+ * hours before the previous record's: returns tod plus the days passed. */
+int64_t rd_tod_roll(struct rd_tod *t, int64_t tod);
 
 /* Whether the n bytes at p are a SIP request or status line. */
 int rd_raw_is_start(const char *p, size_t n);

@@ -283,12 +283,14 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 	struct rd_record rec;
 	struct rd_baresip_locals locals;
 	size_t junk = 0;
+	struct rd_tod roll;
 	int has_cl, found = 0;
 
 	(void)err;
 	strbuf_init(&a);
 	strbuf_init(&b);
 	strbuf_init(&m);
+	memset(&roll, 0, sizeof roll);
 	/* The trace does not say which way a message went; the addresses
 	 * baresip calls its own do. */
 	rd_baresip_find_locals(r, &locals);
@@ -314,7 +316,9 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 		rec.kind = REC_SIP;
 		rec.line = hline;
 		rec.time = TIME_NONE;
+		/* The stamp is a time of day. */
 		rd_baresip_hash(a.buf, a.len, &rec);
+		rec.time = rd_tod_roll(&roll, rec.time);
 		reader_line_end(r, p, &next);
 		eol = reader_line_end(r, next, &msg);
 		line += 2;

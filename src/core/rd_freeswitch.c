@@ -23,8 +23,7 @@
 /* Longest address "[v6]:port" and transport name kept. */
 #define RD_FS_ADDR 64
 #define RD_FS_PROTO 8
-#define RD_FS_DAY (INT64_C(86400) * 1000000)
-#define RD_FS_HALFDAY (RD_FS_DAY / 2)
+#define RD_FS_HALFDAY (RD_DAY / 2)
 
 struct rd_fs_head {
 	enum msg_dir dir;
@@ -291,6 +290,7 @@ struct rd_fs_ctx {
 	int dated;		/* a log line gave the date: */
 	int64_t day;		/* its day */
 	int64_t tod;		/* and its time of day */
+	struct rd_tod roll;	/* undated: the midnights passed */
 	struct strbuf msg;	/* the message, rebuilt with CRLF */
 	size_t p;		/* next line to read */
 	uint32_t line;		/* its number */
@@ -462,12 +462,13 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 			/* The message may be on the other side of midnight
 			 * from the log line. */
 			if (h.time - c.tod < -RD_FS_HALFDAY)
-				rec.time += RD_FS_DAY;
+				rec.time += RD_DAY;
 			else if (h.time - c.tod > RD_FS_HALFDAY)
-				rec.time -= RD_FS_DAY;
+				rec.time -= RD_DAY;
 			rec.time += c.day;
 			rec.has_date = 1;
-		}
+		} else
+			rec.time = rd_tod_roll(&c.roll, h.time);
 		rec.dir = h.dir;
 		if (h.dir == DIR_IN)
 			rec.src = (struct span){ h.addr, strlen(h.addr) };

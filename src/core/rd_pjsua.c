@@ -14,6 +14,13 @@ static const char rd_pjsua_end[] = "--end msg--";
  * day name ("Tue 2025-03-11 ..."). */
 #define RD_PJSUA_TIME_MAX 32
 
+/* The reading so far: pj_log's default layout has no date. A record read
+ * again alone (the engine showing one message) has its time of day without
+ * the days: the message index keeps the first reading's. */
+struct rd_pjsua_state {
+	struct rd_tod roll;
+};
+
 struct rd_pjsua_head {
 	int tx;
 	struct span addr;
@@ -280,6 +287,9 @@ rd_pjsua_next(struct reader *r, struct rd_record *rec)
 	rec->line = r->line;
 	eol = reader_line_end(r, p, &next);
 	rd_pjsua_time(d + p, eol - p, rec);
+	if (!rec->has_date)
+		rec->time = rd_tod_roll(&((struct rd_pjsua_state *)
+		    r->state)->roll, rec->time);
 	rd_raw_split_logged(d, ms, lim, marked, rec);
 	if (h.tx) {
 		rec->dir = DIR_OUT;
@@ -299,4 +309,5 @@ const struct rd_format rd_pjsua_format = {
 	.desc = "pjsua / pjsip application log (RX/TX ... --end msg--)",
 	.probe = rd_pjsua_probe,
 	.next = rd_pjsua_next,
+	.state_size = sizeof(struct rd_pjsua_state),
 };

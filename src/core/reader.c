@@ -270,6 +270,27 @@ rd_num(const char *p, size_t n, size_t at, int w, int *out)
 	return 0;
 }
 
+int64_t
+rd_tod_roll(struct rd_tod *t, int64_t tod)
+{
+	int64_t v;
+
+	if (tod == TIME_NONE)
+		return tod;
+	/* Going back by a little is records written out of order (threads
+	 * logging at once); by more than half a day, the clock went past
+	 * midnight. One day is enough: the previous time is within the
+	 * day t->days is at. */
+	v = tod + t->days;
+	if (t->seen && v < t->last - RD_DAY / 2) {
+		t->days += RD_DAY;
+		v += RD_DAY;
+	}
+	t->last = v;
+	t->seen = 1;
+	return v;
+}
+
 void
 reader_release(struct reader *r, size_t upto)
 {

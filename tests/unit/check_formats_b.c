@@ -790,6 +790,35 @@ START_TEST(test_baresip)
 }
 END_TEST
 
+/* The trace stamps a time of day only: past midnight, the next day. */
+START_TEST(test_baresip_midnight)
+{
+	struct strbuf sb;
+	struct run run;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "23:59:59.900#\nUDP 192.0.2.10:5060 -> "
+	    "203.0.113.5:5060\n%s\n", m_reg);
+	strbuf_addf(&sb, "00:00:00.100#\nUDP 203.0.113.5:5060 -> "
+	    "192.0.2.10:5060\n%s\n", m_100);
+	strbuf_addf(&sb, "#\nUDP 203.0.113.5:5060 -> 192.0.2.10:5060\n%s\n",
+	    m_100);
+	strbuf_addf(&sb, "00:00:01.000#\nUDP 203.0.113.5:5060 -> "
+	    "192.0.2.10:5060\n%s\n", m_100);
+	run_fmt(&run, "baresip", sb.buf, sb.len);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 4);
+	ck_assert(run.rec[0].time == civil(1970, 1, 1, 23, 59, 59, 900000));
+	ck_assert(run.rec[1].time == civil(1970, 1, 2, 0, 0, 0, 100000));
+	ck_assert_int_eq(run.rec[1].has_date, 0);
+	/* A bare "#" has no time and does not lose the day. */
+	ck_assert(run.rec[2].time == TIME_NONE);
+	ck_assert(run.rec[3].time == civil(1970, 1, 2, 0, 0, 1, 0));
+	run_done(&run);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* ------------------------------------------------------------ AudioCodes */
 
 #define AC(seq, sid, text, t) \
@@ -943,6 +972,7 @@ static const struct fixture fixtures[] = {
 	{ "kamailio-debug.log", "kamailio", 11 },
 	{ "kamailio-syslog-rsyslog.log", "kamailio-syslog", 11 },
 	{ "baresip-trace.log", "baresip", 11 },
+	{ "baresip-midnight.log", "baresip", 4 },
 	{ "audiocodes-syslog.log", "audiocodes", 11 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
@@ -1250,6 +1280,7 @@ main(void)
 	tcase_add_test(tc, test_kamailio_debug);
 	tcase_add_test(tc, test_kamailio_syslog);
 	tcase_add_test(tc, test_baresip);
+	tcase_add_test(tc, test_baresip_midnight);
 	tcase_add_test(tc, test_audiocodes);
 	tcase_add_loop_test(tc, test_fixture_restart, 0, NFIXTURES);
 	tcase_add_loop_test(tc, test_fixture_engine, 0, NFIXTURES);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "reader.h"
+#include "rd_common.h"
 #include "source.h"
 #include "util.h"
 
@@ -869,6 +870,30 @@ START_TEST(test_helpers)
 }
 END_TEST
 
+/* Times of day across midnight, as the readers of undated logs place
+ * them. */
+START_TEST(test_tod_roll)
+{
+	struct rd_tod t;
+	int64_t h = INT64_C(3600000000);
+
+	memset(&t, 0, sizeof t);
+	ck_assert(rd_tod_roll(&t, TIME_NONE) == TIME_NONE);
+	ck_assert(rd_tod_roll(&t, 23 * h) == 23 * h);
+	/* Back by a little: records out of order, the same day. */
+	ck_assert(rd_tod_roll(&t, 22 * h) == 22 * h);
+	/* Back by more than 12 hours: past midnight. */
+	ck_assert(rd_tod_roll(&t, h / 2) == RD_DAY + h / 2);
+	ck_assert(rd_tod_roll(&t, 2 * h) == RD_DAY + 2 * h);
+	ck_assert(rd_tod_roll(&t, TIME_NONE) == TIME_NONE);
+	ck_assert(rd_tod_roll(&t, 23 * h) == RD_DAY + 23 * h);
+	ck_assert(rd_tod_roll(&t, 0) == 2 * RD_DAY);
+	ck_assert(rd_tod_roll(&t, 12 * h) == 2 * RD_DAY + 12 * h);
+	/* Exactly 12 hours back is not yet the next day. */
+	ck_assert(rd_tod_roll(&t, 0) == 2 * RD_DAY);
+}
+END_TEST
+
 /* ------------------------------------------------------------ fixtures */
 
 struct fixture {
@@ -1168,6 +1193,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_large_flag);
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
+	tcase_add_test(tc, test_tod_roll);
 	tcase_add_test(tc, test_warning_cap);
 	suite_add_tcase(s, tc);
 
