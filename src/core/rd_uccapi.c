@@ -1,7 +1,9 @@
 /* rd_uccapi: Communicator/Lync/Skype for Business client logs (*.uccapilog).
  * Trace lines are prefixed "MM/DD/YYYY|HH:MM:SS.mmm PID:TID LEVEL  :: ";
  * a SIP message sits between a "Sending Packet"/"Data Received" line and
- * the matching "End of ..." line. Everything else is skipped. */
+ * the matching "End of ..." line; one block may hold several messages (what
+ * one read carried), split by Content-Length. Everything else is
+ * skipped. */
 #include <string.h>
 
 #include "reader.h"
@@ -174,97 +176,120 @@ rd_uccapi_closes(const char *p, size_t n)
 	    memcmp(p, rd_uccapi_end_recv, sizeof rd_uccapi_end_recv - 1) == 0);
 }
 
-static int
-rd_uccapi_next(struct reader *r, struct rd_record *rec)
+/* A block: its opening line, the line with the (first) start line, where
+ * its payload ends and the record after it. */
+struct rd_uccapi_block {
+	size_t bs;		/* the Sending Packet / Data Received line */
+	size_t sp;		/* the line after it */
+	size_t end;		/* the End line, or where the block was cut */
+	size_t recend;		/* after the End line, or end */
+	int closed;		/* an End line closed it */
+};
+
+/* Finds where the block opened at bs closes: its End line, or (cut short)
+ * the next prefixed line or the end of the file. */
+static void
+rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 {
 	const char *d = r->data;
-	size_t p = r->pos, eol, next, pl, len, junk = 0, bs, blk_end, recend;
-	size_t q, qeol, qnext, qpl, sp;
-	uint32_t line = r->line, first = 0;
-	struct span peer = SPAN_NULL, local = SPAN_NULL;
-	int which, closed, has_cl, sip;
+	size_t q, qeol, qnext, len, qpl;
+
+	reader_line_end(r, bs, &q);
+	b->bs = bs;
+	b->sp = q;
+	b->closed = 0;
+	b->end = r->len;
+	b->recend = r->len;
+	while (q < r->len) {
+		qeol = reader_line_end(r, q, &qnext);
+		len = qeol - q;
+		if (len > 0 && d[qeol - 1] == '\r')
+			len--;
+		qpl = rd_uccapi_prefix(d + q, len);
+		if (qpl != 0 && rd_uccapi_closes(d + q + qpl, len - qpl)) {
+			b->closed = 1;
+			b->end = q;
+			b->recend = qnext;
+			return;
+		}
+		if (qpl != 0 && q != b->sp) {
+			b->end = q;
+			b->recend = q;
+			return;
+		}
+		q = qnext;
+	}
+}
+
+/* Offset of the first start line of block b: after the prefix of its
+ * second line (some builds write it without). */
+static size_t
+rd_uccapi_first(struct reader *r, const struct rd_uccapi_block *b)
+{
+	size_t eol, next;
+
+	eol = reader_line_end(r, b->sp, &next);
+	return b->sp + rd_uccapi_prefix(r->data + b->sp, eol - b->sp);
+}
+
+/* Where the message at ms ends when what follows it up to lim is another
+ * message: the offset of that message's start line, which begins a line
+ * after blank lines. lim when the message runs to lim (it is the last, or
+ * has no Content-Length); 0 when something else follows it. */
+static size_t
+rd_uccapi_msg_end(const char *d, size_t ms, size_t lim)
+{
+	struct rd_record t;
+	const char *nl;
+	size_t e, eol, i;
+	int blank;
+
+	memset(&t, 0, sizeof t);
+	e = rd_raw_split_logged(d, ms, lim, 1, &t);
+	while (e < lim) {
+		nl = memchr(d + e, '\n', lim - e);
+		eol = nl != NULL ? (size_t)(nl - d) : lim;
+		for (i = e, blank = 1; i < eol && blank; i++)
+			blank = d[i] == ' ' || d[i] == '\t' || d[i] == '\r';
+		if (!blank)
+			return d[e - 1] == '\n' && rd_raw_is_start(d + e,
+			    eol - e) ? e : 0;
+		e = nl != NULL ? eol + 1 : lim;
+	}
+	return lim;
+}
+
+/* The end of the first message of a block whose payload d[ms..lim) is
+ * several whole messages, split by their Content-Length (the client logs
+ * what one read or write carried, which may be more than one message);
+ * 0 when it is one message, or bytes that do not split into whole ones. */
+static size_t
+rd_uccapi_many(const char *d, size_t ms, size_t lim)
+{
+	size_t first = 0, e;
 
 	for (;;) {
-		/* Find the next line opening a block. */
-		while (p < r->len) {
-			eol = reader_line_end(r, p, &next);
-			len = eol - p;
-			if (len > 0 && d[eol - 1] == '\r')
-				len--;
-			pl = rd_uccapi_prefix(d + p, len);
-			if ((which = rd_uccapi_opens(d + p, len, pl)) != 0)
-				break;
-			if (len != 0 && junk++ == 0)
-				first = line;
-			line++;
-			p = next;
-		}
-		if (p >= r->len) {
-			rd_uccapi_junk(r, r->len, junk, first);
+		e = rd_uccapi_msg_end(d, ms, lim);
+		if (e == 0)
 			return 0;
-		}
-		bs = p;
-
-		/* Find where it closes: the End line, or (cut short) the next
-		 * prefixed line or the end of the file. */
-		closed = 0;
-		q = next;
-		sp = next;	/* the line with the start line */
-		blk_end = r->len;
-		recend = r->len;
-		while (q < r->len) {
-			qeol = reader_line_end(r, q, &qnext);
-			len = qeol - q;
-			if (len > 0 && d[qeol - 1] == '\r')
-				len--;
-			qpl = rd_uccapi_prefix(d + q, len);
-			if (qpl != 0 && rd_uccapi_closes(d + q + qpl,
-			    len - qpl)) {
-				closed = 1;
-				blk_end = q;
-				recend = qnext;
-				break;
-			}
-			if (qpl != 0 && q != sp) {
-				blk_end = q;
-				recend = q;
-				break;
-			}
-			q = qnext;
-		}
-
-		/* Is the payload SIP? Its first line carries the prefix. */
-		sip = 0;
-		if (sp < blk_end) {
-			qeol = reader_line_end(r, sp, &qnext);
-			if (qeol > blk_end)
-				qeol = blk_end;
-			len = qeol - sp;
-			if (len > 0 && d[qeol - 1] == '\r')
-				len--;
-			qpl = rd_uccapi_prefix(d + sp, len);
-			/* Some builds write the start line without the
-			 * prefix. */
-			if (qpl < len &&
-			    rd_raw_is_start(d + sp + qpl, len - qpl))
-				sip = 1;
-		}
-		if (sip)
-			break;
-		/* A keep-alive or other non-SIP payload: junk, as a whole. */
-		while (p < recend) {
-			eol = reader_line_end(r, p, &next);
-			if (junk++ == 0)
-				first = line;
-			line++;
-			p = next;
-		}
+		if (e >= lim)
+			return first;
+		if (first == 0)
+			first = e;
+		ms = e;
 	}
-	rd_uccapi_junk(r, bs, junk, first);
+}
 
-	rec->kind = REC_SIP;
-	rec->off = bs;
-	rec->line = r->line;
+/* The record's time, direction and addresses, from the block's opening
+ * line at bs. */
+static void
+rd_uccapi_opening(struct reader *r, size_t bs, struct rd_record *rec)
+{
+	const char *d = r->data;
+	size_t eol, next, len, pl, q;
+	struct span peer = SPAN_NULL, local = SPAN_NULL;
+	int which;
+
 	rd_uccapi_time(d + bs, rec);
 	eol = reader_line_end(r, bs, &next);
 	len = eol - bs;
@@ -282,21 +307,206 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 		rec->src = peer;
 		rec->dst = local;
 	}
+}
 
-	qeol = reader_line_end(r, sp, &qnext);
-	qpl = rd_uccapi_prefix(d + sp, qeol - sp);
-	rd_raw_split(d, sp + qpl, blk_end, rec, &has_cl);
+/* A block of several messages being read: the next one starts at next. */
+struct rd_uccapi_state {
+	size_t next;		/* 0 when no block is being read */
+	struct rd_uccapi_block b;
+};
+
+/* The start of the line that ends at q (its '\n' or the end of the
+ * bytes) and, in *len, its length without CR. */
+static size_t
+rd_uccapi_prev(const char *d, size_t q, size_t *len)
+{
+	const char *nl = memrchr(d, '\n', q);
+	size_t ls = nl != NULL ? (size_t)(nl - d) + 1 : 0;
+
+	*len = q - ls;
+	if (*len > 0 && d[q - 1] == '\r')
+		(*len)--;
+	return ls;
+}
+
+/* Whether r->pos starts a message after the first of a block that holds
+ * several, when the reader did not come from that block (the engine reads
+ * one message again from its offset): finds the block, fills st. */
+static int
+rd_uccapi_resume(struct reader *r, struct rd_uccapi_state *st)
+{
+	const char *d = r->data;
+	size_t pos = r->pos, eol, next, ls, len, pl, e;
+
+	if (pos == 0 || pos >= r->len || d[pos - 1] != '\n')
+		return 0;
+	eol = reader_line_end(r, pos, &next);
+	len = eol - pos;
+	if (len > 0 && d[eol - 1] == '\r')
+		len--;
+	if (rd_uccapi_prefix(d + pos, len) != 0 ||
+	    !rd_raw_is_start(d + pos, len))
+		return 0;
+	/* Back to the first prefixed line: the block's first start line,
+	 * after the opening line, or the opening line itself when the start
+	 * line has no prefix. */
+	ls = pos;
+	do {
+		ls = rd_uccapi_prev(d, ls - 1, &len);
+		pl = rd_uccapi_prefix(d + ls, len);
+	} while (pl == 0 && ls > 0);
+	if (pl == 0)
+		return 0;
+	if (rd_uccapi_opens(d + ls, len, pl) == 0) {
+		if (ls == 0)
+			return 0;
+		ls = rd_uccapi_prev(d, ls - 1, &len);
+		pl = rd_uccapi_prefix(d + ls, len);
+		if (rd_uccapi_opens(d + ls, len, pl) == 0)
+			return 0;
+	}
+	rd_uccapi_block(r, ls, &st->b);
+	if (!st->b.closed || pos >= st->b.end)
+		return 0;
+	e = rd_uccapi_first(r, &st->b);
+	if (rd_uccapi_many(d, e, st->b.end) == 0)
+		return 0;
+	/* pos must be where one of its messages starts. */
+	while (e != 0 && e < pos)
+		e = rd_uccapi_msg_end(d, e, st->b.end);
+	if (e != pos)
+		return 0;
+	st->next = pos;
+	return 1;
+}
+
+/* The next message of the block in st, at r->pos. */
+static int
+rd_uccapi_more(struct reader *r, struct rd_uccapi_state *st,
+    struct rd_record *rec)
+{
+	size_t ms = r->pos, e;
+
+	e = rd_uccapi_msg_end(r->data, ms, st->b.end);
+	if (e == 0)
+		e = st->b.end;
+	rec->kind = REC_SIP;
+	rec->off = ms;
+	rec->line = r->line;
+	rd_uccapi_opening(r, st->b.bs, rec);
+	rd_raw_split_logged(r->data, ms, e, 1, rec);
+	if (e >= st->b.end) {
+		rec->len = st->b.recend - ms;
+		st->next = 0;
+		reader_advance(r, st->b.recend);
+	} else {
+		rec->len = e - ms;
+		st->next = e;
+		reader_advance(r, e);
+	}
+	return 1;
+}
+
+static int
+rd_uccapi_next(struct reader *r, struct rd_record *rec)
+{
+	struct rd_uccapi_state *st = r->state;
+	struct rd_uccapi_block b;
+	const char *d = r->data;
+	size_t p, eol, next, pl, len, junk = 0, bs, ms, e;
+	size_t qeol, qnext, qpl;
+	uint32_t line, first = 0;
+	int has_cl, sip;
+
+	if ((st->next != 0 && st->next == r->pos) || rd_uccapi_resume(r, st))
+		return rd_uccapi_more(r, st, rec);
+	st->next = 0;
+	p = r->pos;
+	line = r->line;
+	for (;;) {
+		/* Find the next line opening a block. */
+		while (p < r->len) {
+			eol = reader_line_end(r, p, &next);
+			len = eol - p;
+			if (len > 0 && d[eol - 1] == '\r')
+				len--;
+			pl = rd_uccapi_prefix(d + p, len);
+			if (rd_uccapi_opens(d + p, len, pl) != 0)
+				break;
+			if (len != 0 && junk++ == 0)
+				first = line;
+			line++;
+			p = next;
+		}
+		if (p >= r->len) {
+			rd_uccapi_junk(r, r->len, junk, first);
+			return 0;
+		}
+		bs = p;
+
+		/* Find where it closes: the End line, or (cut short) the next
+		 * prefixed line or the end of the file. */
+		rd_uccapi_block(r, bs, &b);
+
+		/* Is the payload SIP? Its first line carries the prefix. */
+		sip = 0;
+		if (b.sp < b.end) {
+			qeol = reader_line_end(r, b.sp, &qnext);
+			if (qeol > b.end)
+				qeol = b.end;
+			len = qeol - b.sp;
+			if (len > 0 && d[qeol - 1] == '\r')
+				len--;
+			qpl = rd_uccapi_prefix(d + b.sp, len);
+			/* Some builds write the start line without the
+			 * prefix. */
+			if (qpl < len &&
+			    rd_raw_is_start(d + b.sp + qpl, len - qpl))
+				sip = 1;
+		}
+		if (sip)
+			break;
+		/* A keep-alive or other non-SIP payload: junk, as a whole. */
+		while (p < b.recend) {
+			eol = reader_line_end(r, p, &next);
+			if (junk++ == 0)
+				first = line;
+			line++;
+			p = next;
+		}
+	}
+	rd_uccapi_junk(r, bs, junk, first);
+
+	rec->kind = REC_SIP;
+	rec->off = bs;
+	rec->line = r->line;
+	rd_uccapi_opening(r, bs, rec);
+	ms = rd_uccapi_first(r, &b);
+	rd_raw_split(d, ms, b.end, rec, &has_cl);
+	/* Several messages in one block: each its own record, with the
+	 * block's time and addresses. Most blocks hold one: only those with
+	 * another start line's "SIP/" after the headers are looked at. */
+	if (b.closed && has_cl && memmem(rec->body.p, (size_t)(d + b.end -
+	    rec->body.p), "SIP/", 4) != NULL &&
+	    (e = rd_uccapi_many(d, ms, b.end)) != 0) {
+		rd_raw_split_logged(d, ms, e, 1, rec);
+		rec->len = e - bs;
+		st->b = b;
+		st->next = e;
+		reader_advance(r, e);
+		return 1;
+	}
 	/* The End line, not Content-Length, delimits the message: the
 	 * client writes LF for the wire's CRLF while Content-Length still
 	 * counts CRLF, so a body shorter than it is whole (the splitter
 	 * then gave it all bytes up to the End line). Without an End line
 	 * the message was cut short. */
-	if (closed)
+	if (b.closed)
 		rec->flags &= ~(unsigned)RECF_TRUNCATED;
 	else
 		rec->flags |= RECF_TRUNCATED;
-	rec->len = recend - bs;
-	reader_advance(r, recend);
+	rec->len = b.recend - bs;
+	reader_advance(r, b.recend);
 	return 1;
 }
 
@@ -305,5 +515,5 @@ const struct rd_format rd_uccapi_format = {
 	.desc = "Communicator/Lync/Skype for Business client log (.uccapilog)",
 	.probe = rd_uccapi_probe,
 	.next = rd_uccapi_next,
-	.state_size = 0,
+	.state_size = sizeof(struct rd_uccapi_state),
 };

@@ -777,6 +777,127 @@ START_TEST(test_uccapi_lf_body)
 }
 END_TEST
 
+/* One read may carry several messages: the client logs them in one block,
+ * and each becomes a record with the block's time and addresses. Bytes
+ * that do not split into whole messages stay one record. */
+START_TEST(test_uccapi_multi)
+{
+	static const char s[] =
+		UP("16:12:21.901") "Data Received - 10.0.0.1:5061 (To Local "
+		"Address: 10.0.0.2:50000) 200 bytes:\n"			/* 1 */
+		UP("16:12:21.901") "SIP/2.0 200 OK\n"
+		"Call-ID: m1\n"
+		"CSeq: 1 SUBSCRIBE\n"
+		"Content-Length: 0\n"
+		"\n"
+		"NOTIFY sip:a@10.0.0.2 SIP/2.0\n"			/* 7 */
+		"Call-ID: m1\n"
+		"CSeq: 1 NOTIFY\n"
+		"Content-Length: 6\n"
+		"\n"
+		"a\n"
+		"b\n"
+		"\n"
+		"SIP/2.0 200 OK\r\n"					/* 15 */
+		"Call-ID: m2\r\n"
+		"Content-Length: 0\r\n"
+		"\r\n"
+		UP("16:12:21.901") "End of Data Received - 10.0.0.1:5061 (To "
+		"Local Address: 10.0.0.2:50000) 200 bytes\n"
+		/* Content-Length runs into bytes that are no message. */
+		UP("16:12:22.000") "Sending Packet - 10.0.0.1:5061 (From Local "
+		"Address: 10.0.0.2:50000) 90 bytes:\n"			/* 20 */
+		UP("16:12:22.000") "OPTIONS sip:10.0.0.1 SIP/2.0\n"
+		"Call-ID: m3\n"
+		"Content-Length: 0\n"
+		"\n"
+		"garbage\n"
+		"BYE sip:a@10.0.0.1 SIP/2.0\n"
+		"Call-ID: m3\n"
+		"\n"
+		UP("16:12:22.000") "End of Sending Packet - 10.0.0.1:5061 (From "
+		"Local Address: 10.0.0.2:50000) 90 bytes\n"
+		/* Cut short: kept as one record, as before. */
+		UP("16:12:22.100") "Sending Packet - 10.0.0.1:5061 (From Local "
+		"Address: 10.0.0.2:50000) 90 bytes:\n"			/* 30 */
+		UP("16:12:22.100") "OPTIONS sip:10.0.0.1 SIP/2.0\n"
+		"Call-ID: m4\n"
+		"Content-Length: 0\n"
+		"\n"
+		"OPTIONS sip:10.0.0.1 SIP/2.0\n"
+		"Call-ID: m5\n"
+		"Content-Length: 0\n"
+		"\n";
+	struct run run;
+	struct rd_record *a, *b, *c, again;
+	struct reader *r;
+	size_t i;
+
+	run_str(&run, "uccapi", s);
+	ck_assert_uint_eq(run.n, 5);
+	a = &run.rec[0];
+	b = &run.rec[1];
+	c = &run.rec[2];
+	ck_assert_uint_eq(a->line, 1);
+	span_is(a->start, "SIP/2.0 200 OK");
+	span_is(a->hdrs, "Call-ID: m1\nCSeq: 1 SUBSCRIBE\nContent-Length: 0");
+	ck_assert_uint_eq(a->body.n, 0);
+	ck_assert_uint_eq(b->line, 7);
+	ck_assert_uint_eq(b->off, a->off + a->len);
+	span_is(b->start, "NOTIFY sip:a@10.0.0.2 SIP/2.0");
+	span_is(b->hdrs, "Call-ID: m1\nCSeq: 1 NOTIFY\nContent-Length: 6");
+	/* Content-Length counts the wire's CRLF. */
+	span_is(b->body, "a\nb\n");
+	ck_assert_uint_eq(c->line, 15);
+	span_is(c->start, "SIP/2.0 200 OK");
+	span_is(c->hdrs, "Call-ID: m2\r\nContent-Length: 0");
+	ck_assert_uint_eq(c->body.n, 0);
+	/* The last one runs to the End line, included. */
+	ck_assert_uint_eq(c->off + c->len, run.rec[3].off);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(run.rec[i].dir, DIR_IN);
+		span_is(run.rec[i].src, "10.0.0.1:5061");
+		span_is(run.rec[i].dst, "10.0.0.2:50000");
+		ck_assert(run.rec[i].time == civil(2009, 7, 14, 16, 12, 21,
+		    901000));
+		ck_assert_uint_eq(run.rec[i].flags, 0);
+	}
+	ck_assert_uint_eq(run.rec[3].line, 20);
+	span_is(run.rec[3].start, "OPTIONS sip:10.0.0.1 SIP/2.0");
+	ck_assert_uint_eq(run.rec[3].flags, 0);
+	ck_assert_uint_eq(run.rec[4].line, 30);
+	ck_assert_uint_eq(run.rec[4].flags, RECF_TRUNCATED);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
+	ck_assert_uint_eq(run.r->nwarnings, 1);
+
+	/* Each read again from its offset, as the engine does, with no
+	 * reading of the block before it. */
+	for (i = 0; i < run.n; i++) {
+		r = reader_new(reader_by_name("uccapi"), s, sizeof s - 1);
+		r->pos = run.rec[i].off;
+		r->line = run.rec[i].line;
+		ck_assert_int_eq(reader_next(r, &again), 1);
+		ck_assert_uint_eq(again.off, run.rec[i].off);
+		ck_assert_uint_eq(again.len, run.rec[i].len);
+		ck_assert_uint_eq(again.line, run.rec[i].line);
+		ck_assert(again.start.p == run.rec[i].start.p);
+		ck_assert(again.body.p == run.rec[i].body.p);
+		ck_assert_uint_eq(again.body.n, run.rec[i].body.n);
+		ck_assert(again.src.p == run.rec[i].src.p);
+		ck_assert(again.time == run.rec[i].time);
+		reader_free(r);
+	}
+	/* A message start line that is no block's second message: the
+	 * reader goes on to the next block. */
+	r = reader_new(reader_by_name("uccapi"), s, sizeof s - 1);
+	r->pos = (size_t)(strstr(s, "BYE sip:") - s);
+	ck_assert_int_eq(reader_next(r, &again), 1);
+	ck_assert_uint_eq(again.off, run.rec[4].off);
+	reader_free(r);
+	run_done(&run);
+}
+END_TEST
+
 START_TEST(test_long_junk_line)
 {
 	/* A multi-megabyte line before the first record is one junk line. */
@@ -924,6 +1045,7 @@ static const struct fixture fixtures[] = {
 	{ "junk.cls.log", "cls", 7, 1, 6, 0 },
 	{ "large.raw.sip", "raw", 2, 0, 0, 0 },
 	{ "bad.uccapilog", "uccapi", 6, 0, 14, 1 },
+	{ "multi.uccapilog", "uccapi", 5, 0, 0, 0 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 
@@ -1190,6 +1312,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_long_junk_line);
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_uccapi_lf_body);
+	tcase_add_test(tc, test_uccapi_multi);
 	tcase_add_test(tc, test_large_flag);
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
