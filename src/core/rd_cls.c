@@ -1,7 +1,8 @@
 /* rd_cls: Lync/OCS/SfB server SIPStack text logs (OCSLogger and CLS
  * output). Each record runs from a "TL_xxx(TF_yyy) ...$$begin_record" line
  * to "$$end_record"; protocol records wrap one SIP message, the others are
- * diagnostic events. */
+ * diagnostic events (a connection record's Peer-IP and Local-IP are its
+ * ends). */
 #include <string.h>
 
 #include "reader.h"
@@ -265,7 +266,8 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 	const char *d = r->data, *b, *e, *nb, *q;
 	size_t ls, head_end, p, eol, next, len, end, recend, hs = 0, he = 0;
 	size_t after, nlines;
-	struct span local, val, peer = SPAN_NULL;
+	struct span local, val, peer = SPAN_NULL, peer_ip = SPAN_NULL;
+	struct span local_ip = SPAN_NULL;
 	int in_sip = 0, got_body = 0, is_end = 0, had_nl;
 
 	/* Stray "$$end_record" lines before the record are junk. */
@@ -355,6 +357,14 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 			if (peer.p == NULL &&
 			    rd_cls_field(d + p, len, "Peer:", &val))
 				peer = val;
+			/* A connection record (TF_CONNECTION) names both
+			 * ends of the connection. */
+			else if (peer_ip.p == NULL &&
+			    rd_cls_field(d + p, len, "Peer-IP:", &val))
+				peer_ip = val;
+			else if (local_ip.p == NULL &&
+			    rd_cls_field(d + p, len, "Local-IP:", &val))
+				local_ip = val;
 		}
 		p = next;
 	}
@@ -423,7 +433,9 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 			rec->dst = local;
 		}
 	} else {
-		rec->src = peer;
+		/* The peer the event is about, or the connection's ends. */
+		rec->src = peer.p != NULL ? peer : peer_ip;
+		rec->dst = local_ip;
 		rec->start.p = rec->hdrs.p;
 		rec->start.n = 0;
 		rec->body.p = d + end;

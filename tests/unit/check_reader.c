@@ -217,6 +217,48 @@ START_TEST(test_cls_host_body_diag)
 }
 END_TEST
 
+/* A connection record names no Call-ID and no "Peer:", but both ends of
+ * the connection: they are its addresses, so addr: finds it. */
+START_TEST(test_cls_connection)
+{
+	static const char s[] =
+		"TL_ERROR(TF_CONNECTION) [FE01\\FE01]0A1C.0B2C::03/12/2025-"
+		"10:00:00.100.00000001 (SIPStack,SIPAdminLog::"
+		"TraceConnectionRecord:SIPAdminLog.cpp(160))$$begin_record\r\n"
+		"LogType: connection\r\n"
+		"Severity: error\r\n"
+		"Text: Receive operation on the connection failed\r\n"
+		"Local-IP: 10.0.0.2:5061\r\n"
+		"Peer-IP: 10.0.0.5:50001\r\n"
+		"Connection-ID: 0x1C03\r\n"
+		"Transport: TLS\r\n"
+		"Result-Code: 0x80090326 SEC_E_ILLEGAL_MESSAGE\r\n"
+		"$$end_record\r\n"
+		/* "Peer:" names the peer when both are there. */
+		"TL_WARN(TF_DIAG) [FE01\\FE01]0A1C.0B2C::03/12/2025-"
+		"10:00:00.200.00000002 (SIPStack,SIPAdminLog::TraceDiagRecord:"
+		"SIPAdminLog.cpp(143))$$begin_record\n"
+		"LogType: diagnostic\n"
+		"Severity: warning\n"
+		"Text: Message was not sent\n"
+		"Peer-IP: 10.0.0.6:50002\n"
+		"Peer: 10.0.0.5:50001\n"
+		"$$end_record\n";
+	struct run run;
+
+	run_str(&run, "cls", s);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_int_eq(run.rec[0].kind, REC_DIAG);
+	span_is(run.rec[0].diag_level, "TL_ERROR");
+	span_is(run.rec[0].src, "10.0.0.5:50001");
+	span_is(run.rec[0].dst, "10.0.0.2:5061");
+	ck_assert_int_eq(run.rec[0].dir, DIR_UNKNOWN);
+	span_is(run.rec[1].src, "10.0.0.5:50001");
+	ck_assert_uint_eq(run.rec[1].dst.n, 0);
+	run_done(&run);
+}
+END_TEST
+
 START_TEST(test_cls_truncated_and_junk)
 {
 	/* Junk before, between and after; the second record loses its end
@@ -1046,6 +1088,7 @@ static const struct fixture fixtures[] = {
 	{ "large.raw.sip", "raw", 2, 0, 0, 0 },
 	{ "bad.uccapilog", "uccapi", 6, 0, 14, 1 },
 	{ "multi.uccapilog", "uccapi", 5, 0, 0, 0 },
+	{ "conn.cls.log", "cls", 2, 2, 0, 0 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 
@@ -1301,6 +1344,7 @@ reader_suite(void)
 
 	tcase_add_test(tc, test_cls_basic);
 	tcase_add_test(tc, test_cls_host_body_diag);
+	tcase_add_test(tc, test_cls_connection);
 	tcase_add_test(tc, test_cls_truncated_and_junk);
 	tcase_add_test(tc, test_cls_body_alignment);
 	tcase_add_test(tc, test_release);
