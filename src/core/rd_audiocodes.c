@@ -28,6 +28,7 @@ struct rd_ac_line {
 	struct span sid;
 	struct span text;	/* the event, without the [Time:] tail */
 	struct rd_record meta;	/* time */
+	int tod;		/* the time is a time of day only */
 };
 
 /* A message being rebuilt. */
@@ -98,8 +99,9 @@ rd_ac_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 
 /* The time of the syslog line itself, for records without a [Time:]
  * tail: "2026-11-26T16:50:00.123456+00:00 host", "Nov 26 16:50:00 host",
- * or the Syslog Viewer's "16:50:00.123: 192.0.2.50: NOTICE:". */
-static void
+ * or the Syslog Viewer's "16:50:00.123: 192.0.2.50: NOTICE:". Returns 1
+ * for the last (a time of day only), else 0. */
+static int
 rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 {
 	size_t i = 0;
@@ -117,7 +119,7 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 	    rd_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
 	    d >= 1 && d <= 31) {
 		rd_ac_clock(p, n, i + 11, y, mo, d, rec);
-		return;
+		return 0;
 	}
 	if (i + 7 < n && p[i + 3] == ' ') {
 		for (k = 0; k < 12; k++) {
@@ -132,10 +134,10 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 			else if (rd_num(p, n, i, 1, &d) == 0 &&
 			    i + 1 < n && p[i + 1] == ' ')
 				rd_ac_clock(p, n, i + 2, 0, k + 1, d, rec);
-			return;
+			return 0;
 		}
 	}
-	rd_ac_clock(p, n, i, 0, 1, 1, rec);
+	return rd_ac_clock(p, n, i, 0, 1, 1, rec) == 0;
 }
 
 /* "[Time:26-11@16:00:00.123]" at p[0..n). */
@@ -218,7 +220,7 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 			e--;
 	}
 	if (l->meta.time == TIME_NONE)
-		rd_ac_prefix_time(p, (size_t)(s - p), &l->meta);
+		l->tod = rd_ac_prefix_time(p, (size_t)(s - p), &l->meta);
 	l->text.p = q;
 	l->text.n = (size_t)(e - q);
 	return 1;
@@ -489,10 +491,12 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 	uint32_t line = r->line;
 	struct rd_ac_pending *tab, *pm, *bare = NULL;
 	struct rd_ac_line l;
+	struct rd_tod roll;
 	uint64_t tick = 0;
 	int in, found = 0;
 
 	(void)err;
+	memset(&roll, 0, sizeof roll);
 	tab = xcalloc(RD_AC_PENDING, sizeof *tab);
 	for (; p < r->len; p = next, line++) {
 		reader_release(r, p);
@@ -513,6 +517,10 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 			continue;
 		}
 		bare = NULL;
+		/* The Syslog Viewer's stamp: a time of day, every line of it
+		 * in the log's order. */
+		if (l.tod)
+			l.meta.time = rd_tod_roll(&roll, l.meta.time);
 		e = l.text.p + l.text.n;
 		m = memmem(l.text.p, l.text.n, "---- ", 5);
 		in = 0;

@@ -33,6 +33,7 @@ struct rd_linphone_head {
 	struct span peer;	/* "host:port" */
 	size_t nbytes;
 	struct rd_record meta;	/* time from the prefix */
+	int tod;		/* the prefix gives a time of day only */
 };
 
 /* Received bytes of a stream channel waiting to make whole messages. */
@@ -82,8 +83,9 @@ rd_linphone_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 
 /* The first time stamp in a log prefix: "2019-10-14 18:27:39.354",
  * "10-14 18:27:39.354" (logcat: month and day order the records, only the
- * time of day is shown), "[01:20:20:873]". */
-static void
+ * time of day is shown), "[01:20:20:873]". Returns 1 for the last (a time
+ * of day only), else 0. */
+static int
 rd_linphone_time(const char *p, size_t n, struct rd_record *rec)
 {
 	size_t i;
@@ -102,16 +104,17 @@ rd_linphone_time(const char *p, size_t n, struct rd_record *rec)
 		    rd_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 &&
 		    mo <= 12 && d >= 1 && d <= 31 &&
 		    rd_linphone_clock(p, n, i + 11, y, mo, d, rec) == 0)
-			return;
+			return 0;
 		if (rd_num(p, n, i, 2, &mo) == 0 && i + 5 < n &&
 		    p[i + 2] == '-' && p[i + 5] == ' ' &&
 		    rd_num(p, n, i + 3, 2, &d) == 0 && mo >= 1 &&
 		    mo <= 12 && d >= 1 && d <= 31 &&
 		    rd_linphone_clock(p, n, i + 6, 0, mo, d, rec) == 0)
-			return;
+			return 0;
 		if (rd_linphone_clock(p, n, i, 0, 1, 1, rec) == 0)
-			return;
+			return 1;
 	}
+	return 0;
 }
 
 /* Parses a block header in line p[0..n); 1 when it is one. */
@@ -171,7 +174,7 @@ rd_linphone_head(const char *p, size_t n, struct rd_linphone_head *h)
 	h->peer.n = (size_t)(close - a);
 	h->prefix = (size_t)(c - p);
 	h->meta.time = TIME_NONE;
-	rd_linphone_time(p, h->prefix, &h->meta);
+	h->tod = rd_linphone_time(p, h->prefix, &h->meta);
 	return 1;
 }
 
@@ -425,10 +428,12 @@ rd_linphone_transform(struct reader *r, struct strbuf *out, char **err)
 	struct rd_linphone_stream *tab, *s;
 	struct rd_record meta;
 	struct strbuf msg;
+	struct rd_tod roll;
 	int prefixed, same, found = 0;
 	uint64_t tick = 0;
 
 	(void)err;
+	memset(&roll, 0, sizeof roll);
 	tab = xcalloc(RD_LINPHONE_CHANNELS, sizeof *tab);
 	strbuf_init(&msg);
 	while (p < r->len) {
@@ -445,6 +450,8 @@ rd_linphone_transform(struct reader *r, struct strbuf *out, char **err)
 		}
 		found = 1;
 		pre = d + p;
+		if (h.tod)
+			h.meta.time = rd_tod_roll(&roll, h.meta.time);
 		rd_linphone_meta(&meta, &h, line);
 		line++;
 		p = next;

@@ -299,8 +299,10 @@ START_TEST(test_linphone_bare)
 	span_is(run.rec[0].transport, "UDP");
 	ck_assert_uint_eq(run.rec[0].line, 1);
 	ck_assert_uint_eq(run.rec[0].flags & RECF_TRUNCATED, 0);
-	/* A time of day only. */
-	ck_assert(run.rec[1].time == civil(1970, 1, 1, 1, 20, 22, 500000));
+	/* A time of day only, more than 12 hours before the first
+	 * message's 16:00 (whose date the reader does not take): the next
+	 * day. */
+	ck_assert(run.rec[1].time == civil(1970, 1, 2, 1, 20, 22, 500000));
 	ck_assert_int_eq(run.rec[1].has_date, 0);
 	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
 	ck_assert(run.rec[1].flags & RECF_TRUNCATED);
@@ -311,6 +313,48 @@ START_TEST(test_linphone_bare)
 	run_str(&run, "linphone", "[01:20:21:000][Info]Core:linphone: hi\n");
 	ck_assert_int_eq(run.rc, -1);
 	ck_assert_uint_eq(run.n, 0);
+	run_done(&run);
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* "[01:20:20:873]" is a time of day only: past midnight, the next day;
+ * logcat's month and day are left as they are. */
+START_TEST(test_linphone_midnight)
+{
+	static const char *const t[] = { "23:59:59:900", "00:00:00:100",
+		"00:00:00:050" };
+	struct strbuf sb;
+	struct run run;
+	char head[200];
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 3; i++) {
+		snprintf(head, sizeof head, "[%s][Info]Core:belle-sip: "
+		    "channel [0x311aaf0]: message sent to [UDP://192.0.2.5:5060]"
+		    ", size: [%zu] bytes", t[i], sizeof m_reg - 1);
+		strbuf_addf(&sb, "%s\n%s", head, m_reg);
+	}
+	run_fmt(&run, "linphone", sb.buf, sb.len);
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert(run.rec[0].time == civil(1970, 1, 1, 23, 59, 59, 900000));
+	ck_assert(run.rec[1].time == civil(1970, 1, 2, 0, 0, 0, 100000));
+	ck_assert_int_eq(run.rec[1].has_date, 0);
+	ck_assert(run.rec[2].time == civil(1970, 1, 2, 0, 0, 0, 50000));
+	run_done(&run);
+	strbuf_free(&sb);
+
+	strbuf_init(&sb);
+	snprintf(head, sizeof head, "channel [0x7bf734]: message sent to "
+	    "[UDP://192.0.2.5:5060], size: [%zu] bytes", sizeof m_reg - 1);
+	lp_block(&sb, "12-31 23:59:59.900 12678-12690/org.linphone "
+	    "I/Linphone: ", 1, head, m_reg, sizeof m_reg - 1);
+	lp_block(&sb, "12-31 12:00:00.000 12678-12690/org.linphone "
+	    "I/Linphone: ", 1, head, m_reg, sizeof m_reg - 1);
+	run_fmt(&run, "linphone", sb.buf, sb.len);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[1].time == civil(1970, 12, 31, 12, 0, 0, 0));
 	run_done(&run);
 	strbuf_free(&sb);
 }
@@ -948,6 +992,20 @@ START_TEST(test_audiocodes)
 	span_is(run.rec[0].dst, "10.1.1.5:5060");
 	run_done(&run);
 
+	/* The Syslog Viewer gives a time of day: past midnight, the next
+	 * day. */
+	run_str(&run, "audiocodes", "23:59:59.900: 192.0.2.50: NOTICE: "
+	    "[S=21] [SID=c] " AC_OUT "#012ACK sip:x SIP/2.0#012Call-ID: n2"
+	    "#012#012\n"
+	    "00:00:00.100: 192.0.2.50: NOTICE: "
+	    "[S=22] [SID=d] " AC_OUT "#012ACK sip:x SIP/2.0#012Call-ID: n3"
+	    "#012#012\n");
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[0].time == civil(1970, 1, 1, 23, 59, 59, 900000));
+	ck_assert(run.rec[1].time == civil(1970, 1, 2, 0, 0, 0, 100000));
+	ck_assert_int_eq(run.rec[1].has_date, 0);
+	run_done(&run);
+
 	run_str(&run, "audiocodes", "[S=1] (N 1) nothing\n");
 	ck_assert_int_eq(run.rc, -1);
 	run_done(&run);
@@ -965,6 +1023,7 @@ struct fixture {
 static const struct fixture fixtures[] = {
 	{ "linphone-desktop.log", "linphone", 11 },
 	{ "linphone-logcat.log", "linphone", 11 },
+	{ "linphone-midnight.log", "linphone", 4 },
 	{ "cisco-cube.log", "cisco", 11 },
 	{ "cisco-ios12.log", "cisco", 4 },
 	{ "sipe-pidgin.log", "sipe", 11 },
@@ -974,6 +1033,7 @@ static const struct fixture fixtures[] = {
 	{ "baresip-trace.log", "baresip", 11 },
 	{ "baresip-midnight.log", "baresip", 4 },
 	{ "audiocodes-syslog.log", "audiocodes", 11 },
+	{ "audiocodes-midnight.log", "audiocodes", 4 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 
@@ -1274,6 +1334,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_linphone_stream);
 	tcase_add_test(tc, test_linphone_bare);
+	tcase_add_test(tc, test_linphone_midnight);
 	tcase_add_test(tc, test_cisco);
 	tcase_add_test(tc, test_sipe);
 	tcase_add_test(tc, test_kamailio_dump);
