@@ -11,6 +11,10 @@
 
 /* How far into a line the " :: " after the prefix may be. */
 #define RD_UCCAPI_PREFIX_MAX 80
+/* Most messages split out of one block: one read carries a few. Reading
+ * one of them again alone costs a pass over its block, so a block of very
+ * many (not a client's log) stays one record. */
+#define RD_UCCAPI_SPLIT_MAX 32
 
 static const char rd_uccapi_send[] = "Sending Packet - ";
 static const char rd_uccapi_recv[] = "Data Received - ";
@@ -262,12 +266,15 @@ rd_uccapi_msg_end(const char *d, size_t ms, size_t lim)
 /* The end of the first message of a block whose payload d[ms..lim) is
  * several whole messages, split by their Content-Length (the client logs
  * what one read or write carried, which may be more than one message);
- * 0 when it is one message, or bytes that do not split into whole ones. */
+ * 0 when it is one message, or bytes that do not split into whole ones,
+ * or more than RD_UCCAPI_SPLIT_MAX messages (*over set). */
 static size_t
-rd_uccapi_many(const char *d, size_t ms, size_t lim)
+rd_uccapi_many(const char *d, size_t ms, size_t lim, int *over)
 {
 	size_t first = 0, e;
+	int n = 1;
 
+	*over = 0;
 	for (;;) {
 		e = rd_uccapi_msg_end(d, ms, lim);
 		if (e == 0)
@@ -276,6 +283,10 @@ rd_uccapi_many(const char *d, size_t ms, size_t lim)
 			return first;
 		if (first == 0)
 			first = e;
+		if (++n > RD_UCCAPI_SPLIT_MAX) {
+			*over = 1;
+			return 0;
+		}
 		ms = e;
 	}
 }
@@ -337,6 +348,7 @@ rd_uccapi_resume(struct reader *r, struct rd_uccapi_state *st)
 {
 	const char *d = r->data;
 	size_t pos = r->pos, eol, next, ls, len, pl, e;
+	int over;
 
 	if (pos == 0 || pos >= r->len || d[pos - 1] != '\n')
 		return 0;
@@ -369,7 +381,7 @@ rd_uccapi_resume(struct reader *r, struct rd_uccapi_state *st)
 	if (!st->b.closed || pos >= st->b.end)
 		return 0;
 	e = rd_uccapi_first(r, &st->b);
-	if (rd_uccapi_many(d, e, st->b.end) == 0)
+	if (rd_uccapi_many(d, e, st->b.end, &over) == 0)
 		return 0;
 	/* pos must be where one of its messages starts. */
 	while (e != 0 && e < pos)
@@ -416,7 +428,7 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	size_t p, eol, next, pl, len, junk = 0, bs, ms, e;
 	size_t qeol, qnext, qpl;
 	uint32_t line, first = 0;
-	int has_cl, sip;
+	int has_cl, sip, over = 0;
 
 	if ((st->next != 0 && st->next == r->pos) || rd_uccapi_resume(r, st))
 		return rd_uccapi_more(r, st, rec);
@@ -488,7 +500,7 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	 * another start line's "SIP/" after the headers are looked at. */
 	if (b.closed && has_cl && memmem(rec->body.p, (size_t)(d + b.end -
 	    rec->body.p), "SIP/", 4) != NULL &&
-	    (e = rd_uccapi_many(d, ms, b.end)) != 0) {
+	    (e = rd_uccapi_many(d, ms, b.end, &over)) != 0) {
 		rd_raw_split_logged(d, ms, e, 1, rec);
 		rec->len = e - bs;
 		st->b = b;
@@ -496,6 +508,9 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 		reader_advance(r, e);
 		return 1;
 	}
+	if (over)
+		reader_warn(r, rec->line, "more than %d messages in one "
+		    "block: kept as one", RD_UCCAPI_SPLIT_MAX);
 	/* The End line, not Content-Length, delimits the message: the
 	 * client writes LF for the wire's CRLF while Content-Length still
 	 * counts CRLF, so a body shorter than it is whole (the splitter

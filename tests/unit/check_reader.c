@@ -940,6 +940,39 @@ START_TEST(test_uccapi_multi)
 }
 END_TEST
 
+/* A block of very many messages is no client's read: one record, and a
+ * warning says why. */
+START_TEST(test_uccapi_multi_cap)
+{
+	struct strbuf sb;
+	struct run run;
+	int i, n;
+
+	for (n = 32; n <= 33; n++) {
+		strbuf_init(&sb);
+		strbuf_adds(&sb, UP("16:12:21.901") "Data Received - "
+		    "10.0.0.1:5061 (To Local Address: 10.0.0.2:50000) 9 "
+		    "bytes:\n" UP("16:12:21.901"));
+		for (i = 0; i < n; i++)
+			strbuf_addf(&sb, "OPTIONS sip:10.0.0.2 SIP/2.0\n"
+			    "Call-ID: c%d\nContent-Length: 0\n\n", i);
+		strbuf_adds(&sb, UP("16:12:21.901") "End of Data Received - "
+		    "10.0.0.1:5061 (To Local Address: 10.0.0.2:50000) 9 "
+		    "bytes\n");
+		run_all(&run, "uccapi", sb.buf, sb.len);
+		if (n == 32) {
+			ck_assert_uint_eq(run.n, 32);
+			ck_assert_uint_eq(run.r->nwarnings, 0);
+		} else {
+			ck_assert_uint_eq(run.n, 1);
+			ck_assert(has_warning(&run, 1, "more than 32 messages"));
+		}
+		run_done(&run);
+		strbuf_free(&sb);
+	}
+}
+END_TEST
+
 START_TEST(test_long_junk_line)
 {
 	/* A multi-megabyte line before the first record is one junk line. */
@@ -1357,6 +1390,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_uccapi_lf_body);
 	tcase_add_test(tc, test_uccapi_multi);
+	tcase_add_test(tc, test_uccapi_multi_cap);
 	tcase_add_test(tc, test_large_flag);
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
