@@ -38,6 +38,50 @@ pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s)
 	return x + w + 1;
 }
 
+/* The selected registration in full, wrapped, from line y down to ylim
+ * (the table's cells cut what does not fit). Returns the lines it needs
+ * (draws nothing when g is NULL). */
+static int
+pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
+		   const struct regreport_entry *en)
+{
+	struct strbuf sb, vis;
+	size_t at = 0, fit;
+	int lines = 0;
+
+	strbuf_init(&sb);
+	strbuf_init(&vis);
+	strbuf_addf(&sb, "%s from %s to %s: offered %s, used %s%s; %s",
+		    en->user, *en->client ? en->client : "?",
+		    *en->server ? en->server : "?",
+		    *en->offered ? en->offered : "none",
+		    *en->used ? en->used : "none",
+		    en->remote_user ? ", remote user" : "", en->explain);
+	sanitize_append(&vis, sb.buf, sb.len, 0);
+	while (at < vis.len && w > 0) {
+		fit = grid_text_fit(vis.buf + at, vis.len - at, w);
+		if (fit == 0)
+			break;
+		/* Break after a space when the line is cut in a word. */
+		if (at + fit < vis.len) {
+			size_t k = fit;
+
+			while (k > 0 && vis.buf[at + k - 1] != ' ')
+				k--;
+			if (k > 0)
+				fit = k;
+		}
+		if (g != NULL && y + lines < ylim)
+			grid_put(g, x, y + lines, x + w, ROLE_EXPLAIN,
+				 vis.buf + at, fit);
+		lines++;
+		at += fit;
+	}
+	strbuf_free(&sb);
+	strbuf_free(&vis);
+	return lines;
+}
+
 static void
 pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -60,6 +104,20 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 			  "no REGISTER dialogs (yet)");
 		return;
 	}
+	if (pr->sel >= pr->rr.n)
+		pr->sel = pr->rr.n - 1;
+	/* Below the table, the selected one in full (a blank line, then as
+	 * many lines as it needs, up to a third of the pane). */
+	if (c.h >= 8) {
+		int dl = pane_report_detail(NULL, 0, 0, c.w - 2, 0,
+					    &pr->rr.v[pr->sel]);
+
+		if (dl > c.h / 3)
+			dl = c.h / 3;
+		p->rows = c.h - 1 - 1 - dl;
+		pane_report_detail(g, c.x + 1, c.y + c.h - dl, c.w - 2,
+				   c.y + c.h, &pr->rr.v[pr->sel]);
+	}
 	wu = c.w >= 120 ? 30 : c.w / 4;
 	wc = c.w >= 120 ? 22 : c.w / 6;
 	wo = c.w >= 140 ? 26 : c.w >= 100 ? 16 : 12;
@@ -71,8 +129,6 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	x = pane_report_cell(g, x, c.y, 8, ROLE_HEADER_NAME, "attempts");
 	x = pane_report_cell(g, x, c.y, 20, ROLE_HEADER_NAME, "outcome");
 	pane_report_cell(g, x, c.y, wx, ROLE_HEADER_NAME, "explanation");
-	if (pr->sel >= pr->rr.n)
-		pr->sel = pr->rr.n - 1;
 	if ((int)pr->sel < p->top)
 		p->top = (int)pr->sel;
 	if ((int)pr->sel >= p->top + p->rows)

@@ -13,6 +13,9 @@ check "no further error" e2e_wait "no next error"
 e2e_keys R
 check "R opens the registration report" e2e_wait "Registrations"
 check "the report names the user and outcome" e2e_wait "403 Forbidden"
+# The table cuts the explanation; under it, the selected row in full.
+check "the selected registration is explained in full" e2e_wait \
+	"(ms-diagnostics 4005: User is not enabled for SIP or does not exist)"
 e2e_keys Enter
 check "Enter on a row opens its flow" e2e_wait_re "filter: dialog [0-9a-f]+"
 check "its flow is drawn" e2e_wait "403 Forbidden"
