@@ -116,11 +116,19 @@ auth_scheme_names(unsigned set, struct strbuf *out)
 static size_t
 auth_skip_quoted(const char *p, size_t n, size_t i)
 {
-	for (i++; i < n; i++) {
-		if (p[i] == '\\' && i + 1 < n)
-			i++;
-		else if (p[i] == '"')
-			return i;
+	const char *q;
+	size_t k;
+
+	/* Tokens run to kilobytes without a backslash: look for the next
+	 * quote at once, then see whether a backslash escapes it. */
+	for (i++; i < n; i = (size_t)(q - p) + 1) {
+		q = memchr(p + i, '"', n - i);
+		if (q == NULL)
+			return n;
+		for (k = (size_t)(q - p); k > i && p[k - 1] == '\\'; k--)
+			;
+		if (((size_t)(q - p) - k) % 2 == 0)
+			return (size_t)(q - p);
 	}
 	return n;
 }

@@ -71,6 +71,9 @@ struct rules_rule {
 /* Of a request: its credentials only open a handshake
  * (auth_opens_handshake), which a 401 then continues. */
 #define RULES_F_OPENS		0x20
+/* Of a 401 or 407: the schemes it offers, an auth_offered() set (bits 1
+ * to 7: AUTH_NONE is never offered). */
+#define RULES_F_OFFERED(f)	((unsigned)(f) & 0xfe)
 /* Of a diagnostic event (its other bits are 0): the log's level. */
 #define RULES_F_LEVEL_SHIFT	5	/* severity + 1, 0 none */
 #define RULES_F_SCHEME(f)	((enum auth_scheme)(((f) >> 1) & 0x0f))
@@ -82,6 +85,7 @@ struct rules_ctx {
 	uint8_t answered, outcome, reply, after_cancel, retrans, creds_sent;
 	uint32_t used;		/* interned scheme of its own credentials */
 	uint32_t answer_scheme;	/* interned scheme of the retry that answered */
+	uint8_t answer_sch;	/* the same, an enum auth_scheme */
 	uint32_t txn_scheme;	/* interned scheme of the request this answers */
 };
 
@@ -581,6 +585,35 @@ rules_new_rule(struct rules_parser *rp, struct rules *r, struct span w)
 	return rule;
 }
 
+/* Whether testing p reads the message's text again (its record, from the
+ * file: page faults on a large log whose pages were given back). */
+static int
+rules_pred_reads(const struct rules_pred *p)
+{
+	return p->type == RP_HEADER || p->type == RP_HEADER_RE ||
+	       p->type == RP_START_RE || p->type == RP_BODY_RE;
+}
+
+/* The conditions of a rule all hold or it does not match: those read from
+ * the index go first, so that a rule's header or pattern is looked at only
+ * for the messages its other conditions let through (the patterns keep
+ * their order, which numbers their captures). */
+static void
+rules_cheap_first(struct rules_rule *rule)
+{
+	struct rules_pred *v = rule->preds, tmp;
+	size_t i, j;
+
+	for (i = 1; i < rule->npreds; i++) {
+		for (j = i; j > 0 && rules_pred_reads(&v[j - 1]) &&
+		     !rules_pred_reads(&v[j]); j--) {
+			tmp = v[j - 1];
+			v[j - 1] = v[j];
+			v[j] = tmp;
+		}
+	}
+}
+
 static void
 rules_end_rule(struct rules_parser *rp, struct rules_rule *rule)
 {
@@ -590,6 +623,7 @@ rules_end_rule(struct rules_parser *rp, struct rules_rule *rule)
 	if (rule == NULL)
 		return;
 	rules_check_captures(rp, rule);
+	rules_cheap_first(rule);
 	/* Most rules start with a kind: rating skips them by it at once. */
 	rule->kinds = ~0u;
 	for (i = 0; i < rule->npreds; i++) {
@@ -1095,6 +1129,9 @@ rules_index_message(const struct rules *r, struct msg *x,
 		if (lv < 0)
 			lv = rules_level_severity(rec->diag_level);
 		f |= (unsigned)(lv + 1) << RULES_F_LEVEL_SHIFT;
+	} else if (m->kind == SIP_RESPONSE &&
+		   (m->status == 401 || m->status == 407)) {
+		f = RULES_F_OFFERED(auth_offered(m));
 	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
 		sch = rules_cred_scheme(m);
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
@@ -1250,6 +1287,7 @@ struct rules_meth {
 	int later_creds;
 	uint32_t later_max;	/* backward pass: highest later CSeq with creds */
 	uint32_t later_scheme;
+	uint8_t later_sch;	/* enum auth_scheme of later_scheme */
 };
 
 static struct rules_meth *
@@ -1373,12 +1411,14 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		if (mt->later_creds && mt->later_max > msg->cseq) {
 			f->answered = 1;
 			f->answer_scheme = mt->later_scheme;
+			f->answer_sch = mt->later_sch;
 		}
 		if (msg->kind == MSG_REQUEST && (msg->facts & RULES_F_CREDS)) {
 			if (!mt->later_creds || msg->cseq > mt->later_max)
 				mt->later_max = msg->cseq;
 			mt->later_creds = 1;
 			mt->later_scheme = f->used;
+			mt->later_sch = (uint8_t)RULES_F_SCHEME(msg->facts);
 		}
 	}
 
@@ -1534,19 +1574,13 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		if ((p->mask >> (f->answered ? 1 : 0)) & 1)
 			return 1;
 		/* answered-other: with a scheme this challenge does not
-		 * offer (the client's choice cannot work). */
-		if (!f->answered || !(p->mask & 4) || f->answer_scheme == 0 ||
-		    !rules_eval_parse(ev))
+		 * offer (the client's choice cannot work). What it offers
+		 * was kept while indexing: rating reads no text. */
+		if (!f->answered || !(p->mask & 4) || msg->kind != MSG_RESPONSE)
 			return 0;
-		{
-			const char *sn = engine_str(ev->e, f->answer_scheme);
-			unsigned off = auth_offered(&ev->m);
-			enum auth_scheme sch = auth_scheme_from_name(
-			    (struct span){ sn, strlen(sn) });
-
-			return off != 0 && sch != AUTH_NONE &&
-			    !(off & AUTH_BIT(sch));
-		}
+		return RULES_F_OFFERED(msg->facts) != 0 &&
+		    f->answer_sch != AUTH_NONE &&
+		    !(RULES_F_OFFERED(msg->facts) & AUTH_BIT(f->answer_sch));
 	case RP_OUTCOME:
 		return (p->mask >> f->outcome) & 1;
 	case RP_REPLY:

@@ -411,7 +411,7 @@ sipmsg_index_id(const char *p, size_t n)
 
 	switch (n) {
 	case 1: case 2: case 3: case 4: case 7: case 11: case 13: case 14:
-	case 19:
+	case 16: case 18: case 19:
 		break;
 	default:
 		return HDR_OTHER;
@@ -422,6 +422,7 @@ sipmsg_index_id(const char *p, size_t n)
 	case HDR_VIA: case HDR_CONTENT_LENGTH: case HDR_AUTHORIZATION:
 	case HDR_PROXY_AUTHORIZATION: case HDR_CONTACT:
 	case HDR_P_ASSERTED_IDENTITY: case HDR_REFERRED_BY:
+	case HDR_WWW_AUTHENTICATE: case HDR_PROXY_AUTHENTICATE:
 		return id;
 	default:
 		return HDR_OTHER;
