@@ -349,7 +349,9 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_dialog_prec(e, d, &prec, &has_date);
 	dialogs_times(engine_index(e), d, &t0, &t1);
 	time_format(first, sizeof first, t0, prec, has_date);
-	time_format(last, sizeof last, t1, prec, 0);
+	/* The last time's date only when it is another day. */
+	time_format(last, sizeof last, t1, prec, has_date && t0 != TIME_NONE &&
+		    t1 != TIME_NONE && t0 / 86400000000LL != t1 / 86400000000LL);
 	if (d->outcome != 0)
 		snprintf(outcome, sizeof outcome, "%u", d->outcome);
 	else
