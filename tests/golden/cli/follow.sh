@@ -123,7 +123,10 @@ for i in 1 2 3 4 5 6 7 8 9 10 11; do	# 2048 copies, 12 MB
 	cat "$dir/big" "$dir/big" >"$dir/big2" && mv "$dir/big2" "$dir/big"
 done
 want=$(($($SIPSNOOP --no-rules --list $fixture | wc -l) * 2048))
-for tmp in "$dir" "$dir/none"; do
+# (valgrind needs a TMPDIR of its own: under it, only the one that works;
+# check_engine tests the other under valgrind too.)
+case $SIPSNOOP in *valgrind*) tmps=$dir ;; *) tmps="$dir $dir/none" ;; esac
+for tmp in $tmps; do
 	cat "$dir/big" | TMPDIR=$tmp $SIPSNOOP --no-rules --list --follow - \
 		>"$out" 2>"$dir/err" || { echo "status $?"; exit 1; }
 	[ "$(wc -l <"$out")" = "$want" ] || {
