@@ -20,6 +20,14 @@ struct flow_key {
 	int col;
 };
 
+/* Open addressing over positions + 1 (0: free) in keys[] or cols[]: a
+ * trace with thousands of endpoints must not compare each message's ends
+ * with all of them. */
+struct flow_tab {
+	uint32_t *v;
+	size_t mask;		/* size - 1, a power of two less one; 0: none */
+};
+
 struct flow_builder {
 	const struct engine *e;
 	const struct flow_opts *o;
@@ -27,26 +35,90 @@ struct flow_builder {
 	size_t capcols;
 	struct flow_key *keys;
 	size_t nkeys, capkeys;
+	struct flow_tab by_key, by_name;
 };
+
+static size_t
+flow_hash_key(uint32_t addr, uint32_t file)
+{
+	uint64_t h = addr != 0 ? addr : ((uint64_t)file << 32 | 0xffffffffu);
+
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h ^ h >> 29);
+}
+
+static size_t
+flow_hash_name(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (size_t)(h ^ h >> 29);
+}
+
+static size_t
+flow_builder_hash(const struct flow_builder *b, const struct flow_tab *t,
+		  uint32_t pos)
+{
+	if (t == &b->by_key)
+		return flow_hash_key(b->keys[pos].addr, b->keys[pos].addr != 0 ?
+				     0 : b->keys[pos].file);
+	return flow_hash_name(b->fl->cols[pos].name);
+}
+
+/* Adds position pos (of n now in use) to t, growing it to keep it at most
+ * half full. */
+static void
+flow_tab_add(struct flow_builder *b, struct flow_tab *t, uint32_t pos,
+	     size_t n)
+{
+	size_t j, k;
+
+	if (t->mask == 0 || n * 2 > t->mask + 1) {
+		size_t size = t->mask == 0 ? 64 : (t->mask + 1) * 2;
+
+		free(t->v);
+		t->v = xcalloc(size, sizeof *t->v);
+		t->mask = size - 1;
+		for (k = 0; k < pos; k++) {
+			j = flow_builder_hash(b, t, (uint32_t)k) & t->mask;
+			while (t->v[j] != 0)
+				j = (j + 1) & t->mask;
+			t->v[j] = (uint32_t)k + 1;
+		}
+	}
+	j = flow_builder_hash(b, t, pos) & t->mask;
+	while (t->v[j] != 0)
+		j = (j + 1) & t->mask;
+	t->v[j] = pos + 1;
+}
 
 static int
 flow_col_by_name(struct flow_builder *b, const char *name, size_t n)
 {
 	struct flow *fl = b->fl;
 	struct strbuf sb;
-	size_t i;
+	size_t j;
 
 	strbuf_init(&sb);
 	sanitize_append(&sb, name, n, 0);
-	for (i = 0; i < fl->ncols; i++) {
-		if (strcmp(fl->cols[i].name, sb.buf) == 0) {
-			strbuf_free(&sb);
-			return (int)i;
+	if (sb.buf == NULL)
+		strbuf_adds(&sb, "");
+	if (b->by_name.mask != 0) {
+		for (j = flow_hash_name(sb.buf) & b->by_name.mask;
+		     b->by_name.v[j] != 0; j = (j + 1) & b->by_name.mask) {
+			if (strcmp(fl->cols[b->by_name.v[j] - 1].name,
+				   sb.buf) == 0) {
+				strbuf_free(&sb);
+				return (int)b->by_name.v[j] - 1;
+			}
 		}
 	}
 	fl->cols = xgrow(fl->cols, &b->capcols, fl->ncols + 1,
 	    sizeof *fl->cols);
 	fl->cols[fl->ncols].name = strbuf_detach(&sb);
+	flow_tab_add(b, &b->by_name, (uint32_t)fl->ncols, fl->ncols + 1);
 	return (int)fl->ncols++;
 }
 
@@ -80,10 +152,15 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 
 	if (addr == 0 && !local)
 		return -1;
-	for (i = 0; i < b->nkeys; i++) {
-		if (b->keys[i].addr == addr &&
-		    (addr != 0 || b->keys[i].file == m->file))
-			return b->keys[i].col;
+	if (b->by_key.mask != 0) {
+		for (i = flow_hash_key(addr, addr != 0 ? 0 : m->file) &
+			 b->by_key.mask;
+		     b->by_key.v[i] != 0; i = (i + 1) & b->by_key.mask) {
+			const struct flow_key *k = &b->keys[b->by_key.v[i] - 1];
+
+			if (k->addr == addr && (addr != 0 || k->file == m->file))
+				return k->col;
+		}
 	}
 	if (addr != 0) {
 		s = engine_str(b->e, addr);
@@ -106,6 +183,7 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 	b->keys[b->nkeys].addr = addr;
 	b->keys[b->nkeys].file = m->file;
 	b->keys[b->nkeys].col = col;
+	flow_tab_add(b, &b->by_key, (uint32_t)b->nkeys, b->nkeys + 1);
 	b->nkeys++;
 	return col;
 }
@@ -300,6 +378,8 @@ flow_build(const struct engine *e, const uint32_t *ids, size_t n,
 			flow_add_row(&b, ids[i], &caprows, &prev);
 	}
 	free(b.keys);
+	free(b.by_key.v);
+	free(b.by_name.v);
 	return b.fl;
 }
 

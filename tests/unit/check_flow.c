@@ -163,6 +163,54 @@ START_TEST(test_columns)
 }
 END_TEST
 
+/* Thousands of endpoints: each message from a hub to an endpoint of its
+ * own and back; every end finds its column (looked up by hash, not by
+ * comparing with every column), merged by host too. */
+START_TEST(test_many_columns)
+{
+	struct strbuf sb;
+	struct engine *e;
+	struct flow *fl;
+	struct flow_opts o = { 0 };
+	char want[32];
+	size_t i, n = 3000;
+
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&sb, "2025/03/11 10:00:%02zu.%06zu 10.0.0.1:5060 -> "
+			    "10.%zu.%zu.1:5060\nOPTIONS sip:x SIP/2.0\r\n"
+			    "Call-ID: c%zu\r\nCSeq: 1 OPTIONS\r\n"
+			    "Content-Length: 0\r\n\r\n\n", i / 1000, i % 1000,
+			    i / 256 + 1, i % 256, i);
+		strbuf_addf(&sb, "2025/03/11 10:00:%02zu.%06zu 10.%zu.%zu.1:5060 -> "
+			    "10.0.0.1:5060\nSIP/2.0 200 OK\r\n"
+			    "Call-ID: c%zu\r\nCSeq: 1 OPTIONS\r\n"
+			    "Content-Length: 0\r\n\r\n\n", i / 1000, i % 1000 + 1,
+			    i / 256 + 1, i % 256, i);
+	}
+	e = load_mem("many.txt", sb.buf, sb.len, NULL);
+	fl = build_all(e, NULL);
+	ck_assert_uint_eq(fl->ncols, n + 1);
+	ck_assert_uint_eq(fl->nrows, 2 * n);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof want, "10.%zu.%zu.1:5060", i / 256 + 1,
+			 i % 256);
+		ck_assert_int_eq(fl->rows[2 * i].from, 0);
+		ck_assert_str_eq(fl->cols[fl->rows[2 * i].to].name, want);
+		ck_assert_int_eq(fl->rows[2 * i + 1].from, fl->rows[2 * i].to);
+		ck_assert_int_eq(fl->rows[2 * i + 1].to, 0);
+	}
+	flow_free(fl);
+	o.merge_hosts = 1;
+	fl = build_all(e, &o);
+	ck_assert_uint_eq(fl->ncols, n + 1);
+	ck_assert_str_eq(fl->cols[fl->rows[2 * n - 1].from].name, "10.12.183.1");
+	flow_free(fl);
+	engine_free(e);
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(test_times_labels)
 {
 	struct engine *e = load_mem("t.txt", trace, sizeof trace - 1, NULL);
@@ -517,6 +565,7 @@ flow_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_columns);
+	tcase_add_test(tc, test_many_columns);
 	tcase_add_test(tc, test_times_labels);
 	tcase_add_test(tc, test_auth_labels);
 	tcase_add_test(tc, test_notes);
