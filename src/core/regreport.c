@@ -59,19 +59,35 @@ regreport_merge_names(struct strbuf *acc, const char *list)
 }
 
 /* CSeq numbers seen, to count attempts once each (a proxy logs a REGISTER
- * in and out; a client retransmits it). */
-static int
+ * in and out; a client retransmits it): gathered, then counted once
+ * sorted (regreport_distinct), so that a dialog of many attempts costs no
+ * more than its size. */
+static void
 regreport_seen(uint32_t **v, size_t *n, size_t *cap, uint32_t cseq)
 {
-	size_t i;
-
-	for (i = 0; i < *n; i++) {
-		if ((*v)[i] == cseq)
-			return 1;
-	}
 	*v = xgrow(*v, cap, *n + 1, sizeof **v);
 	(*v)[(*n)++] = cseq;
-	return 0;
+}
+
+static int
+regreport_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many distinct numbers v holds (sorts it). */
+static size_t
+regreport_distinct(uint32_t *v, size_t n)
+{
+	size_t i, k = n > 0;
+
+	if (n > 1)
+		qsort(v, n, sizeof *v, regreport_cmp_u32);
+	for (i = 1; i < n; i++)
+		k += v[i] != v[i - 1];
+	return k;
 }
 
 static void
@@ -255,6 +271,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	out->offered = xstrdup(offered.buf != NULL ? offered.buf : "");
 	out->used = xstrdup(used.buf != NULL ? used.buf : "");
 	out->remote_user = remote;
+	ncseqs = regreport_distinct(cseqs, ncseqs);
+	nrcseqs = regreport_distinct(rcseqs, nrcseqs);
 	out->attempts = (unsigned)(ncseqs > 0 ? ncseqs : nrcseqs);
 	out->reason = xstrdup(ex.buf != NULL ? ex.buf : "");
 	out->final_msg = final_id;

@@ -52,6 +52,36 @@ done(struct rules *r, struct engine *e, struct regreport *rr)
 	rules_free(r);
 }
 
+/* Attempts are distinct CSeq numbers: each REGISTER of a long dialog is
+ * logged twice (in and out, or retransmitted), in no particular order. */
+START_TEST(test_many_attempts)
+{
+	struct engine *e = engine_new();
+	struct regreport rr;
+	struct strbuf sb;
+	char *err = NULL;
+	size_t i, n = 4000;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 2 * n; i++)
+		strbuf_addf(&sb, "REGISTER sip:example.com SIP/2.0\r\n"
+			    "From: <sip:alice@example.com>;tag=a\r\n"
+			    "To: <sip:alice@example.com>\r\nCall-ID: many\r\n"
+			    "CSeq: %zu REGISTER\r\nContent-Length: 0\r\n\r\n",
+			    (i * 7919) % n + 1);
+	ck_assert_int_eq(engine_add_mem(e, "many.sip", sb.buf, sb.len, "raw",
+					&err), 0);
+	engine_run(e);
+	regreport_build(e, NULL, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	ck_assert_uint_eq(rr.v[0].attempts, n);
+	ck_assert_uint_eq(rr.v[0].status, 0);
+	regreport_free(&rr);
+	engine_free(e);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* The remote NTLM registration through the edge, in both log formats. */
 START_TEST(test_remote_ntlm)
 {
@@ -256,6 +286,7 @@ regreport_suite(void)
 	tcase_add_loop_test(tc, test_remote_ntlm, 0, 2);
 	tcase_add_loop_test(tc, test_internal_kerberos, 0, 2);
 	tcase_add_test(tc, test_rejected);
+	tcase_add_test(tc, test_many_attempts);
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_unanswered);
 	tcase_add_test(tc, test_digest_and_calls);
