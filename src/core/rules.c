@@ -30,6 +30,7 @@ enum rules_pred_type {
 	RP_AFTER_CANCEL,
 	RP_RETRANS,
 	RP_CREDS,
+	RP_DIAGCODE,	/* the ms-diagnostics code */
 };
 
 struct rules_range {
@@ -206,10 +207,14 @@ rules_parse_mask(struct rules_parser *rp, const char *kw, struct span rest,
 	return 0;
 }
 
+/* status: codes, classes (4xx) and ranges within 100-699; diagnostics:
+ * codes and ranges within 0-65535 (diag set). */
 static int
-rules_parse_status(struct rules_parser *rp, struct span rest,
-		   struct rules_pred *p)
+rules_parse_codes(struct rules_parser *rp, struct span rest,
+		  struct rules_pred *p, int diag)
 {
+	const char *kw = diag ? "diagnostics" : "status";
+	uint32_t min = diag ? 0 : 100, max = diag ? 65535 : 699;
 	struct span w;
 	uint32_t lo, hi;
 	const char *dash;
@@ -218,7 +223,7 @@ rules_parse_status(struct rules_parser *rp, struct span rest,
 		w = rules_word(&rest);
 		if (w.n == 0)
 			break;
-		if (w.n == 3 && w.p[0] >= '1' && w.p[0] <= '6' &&
+		if (!diag && w.n == 3 && w.p[0] >= '1' && w.p[0] <= '6' &&
 		    (w.p[1] == 'x' || w.p[1] == 'X') &&
 		    (w.p[2] == 'x' || w.p[2] == 'X')) {
 			lo = (uint32_t)(w.p[0] - '0') * 100;
@@ -228,23 +233,29 @@ rules_parse_status(struct rules_parser *rp, struct span rest,
 			    (size_t)(dash - w.p) }, &lo) != 0 ||
 			    span_to_u32((struct span){ dash + 1,
 			    w.n - (size_t)(dash - w.p) - 1 }, &hi) != 0) {
-				rules_parse_error(rp, "status: bad range "
-				    "\"%.*s\"", (int)w.n, w.p);
+				rules_parse_error(rp, "%s: bad range "
+				    "\"%.*s\"", kw, (int)w.n, w.p);
 				return -1;
 			}
 		} else {
 			if (span_to_u32(w, &lo) != 0) {
-				rules_parse_error(rp, "status: bad value \"%.*s\""
-				    " (expected a code like 401, a class like "
-				    "4xx or a range like 500-599)", (int)w.n,
-				    w.p);
+				if (diag)
+					rules_parse_error(rp, "diagnostics: bad "
+					    "value \"%.*s\" (expected a code "
+					    "like 4005 or a range like "
+					    "1000-1999)", (int)w.n, w.p);
+				else
+					rules_parse_error(rp, "status: bad value "
+					    "\"%.*s\" (expected a code like "
+					    "401, a class like 4xx or a range "
+					    "like 500-599)", (int)w.n, w.p);
 				return -1;
 			}
 			hi = lo;
 		}
-		if (lo < 100 || hi > 699 || lo > hi) {
-			rules_parse_error(rp, "status: \"%.*s\" is not within "
-			    "100-699", (int)w.n, w.p);
+		if (lo < min || hi > max || lo > hi) {
+			rules_parse_error(rp, "%s: \"%.*s\" is not within "
+			    "%u-%u", kw, (int)w.n, w.p, min, max);
 			return -1;
 		}
 		p->ranges = xgrow(p->ranges, &p->capranges, p->nranges + 1,
@@ -254,7 +265,7 @@ rules_parse_status(struct rules_parser *rp, struct span rest,
 		p->nranges++;
 	}
 	if (p->nranges == 0) {
-		rules_parse_error(rp, "status: missing value");
+		rules_parse_error(rp, "%s: missing value", kw);
 		return -1;
 	}
 	return 0;
@@ -591,7 +602,8 @@ static int
 rules_pred_reads(const struct rules_pred *p)
 {
 	return p->type == RP_HEADER || p->type == RP_HEADER_RE ||
-	       p->type == RP_START_RE || p->type == RP_BODY_RE;
+	       p->type == RP_START_RE || p->type == RP_BODY_RE ||
+	       p->type == RP_DIAGCODE;
 }
 
 /* The conditions of a rule all hold or it does not match: those read from
@@ -694,7 +706,10 @@ rules_parse_line(struct rules_parser *rp, struct rules *r,
 		rc = rules_parse_words(rp, kwbuf, rest, &p);
 	} else if (span_ieq(kw, "status")) {
 		p.type = RP_STATUS;
-		rc = rules_parse_status(rp, rest, &p);
+		rc = rules_parse_codes(rp, rest, &p, 0);
+	} else if (span_ieq(kw, "diagnostics")) {
+		p.type = RP_DIAGCODE;
+		rc = rules_parse_codes(rp, rest, &p, 1);
 	} else if (span_ieq(kw, "header")) {
 		rc = rules_parse_header(rp, r, rest, &p);
 	} else if (span_ieq(kw, "start-line")) {
@@ -1547,6 +1562,27 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 			if (msg->status >= p->ranges[i].lo &&
 			    msg->status <= p->ranges[i].hi)
 				return 1;
+		}
+		return 0;
+	case RP_DIAGCODE:
+		if (!rules_eval_parse(ev))
+			return 0;
+		for (i = 0; (h = sipmsg_find_name(&ev->m, "ms-diagnostics",
+						  i)) != NULL; i++) {
+			struct span v = span_trim(h->value);
+			uint32_t code = 0;
+			size_t k, r;
+
+			for (k = 0; k < v.n && k < 6 && v.p[k] >= '0' &&
+			     v.p[k] <= '9'; k++)
+				code = code * 10 + (uint32_t)(v.p[k] - '0');
+			if (k == 0)
+				continue;
+			for (r = 0; r < p->nranges; r++) {
+				if (code >= p->ranges[r].lo &&
+				    code <= p->ranges[r].hi)
+					return 1;
+			}
 		}
 		return 0;
 	case RP_HEADER:

@@ -400,6 +400,13 @@ static const struct {
 	  "answered or answered-other)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
+	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
+	  "x.rules:3: diagnostics: bad value \"40x5\" (expected a code like "
+	  "4005 or a range like 1000-1999)\n" },
+	{ "rule a\n\tseverity ok\n\tdiagnostics 70000\n",
+	  "x.rules:3: diagnostics: \"70000\" is not within 0-65535\n" },
+	{ "rule a\n\tseverity ok\n\tdiagnostics\n",
+	  "x.rules:3: diagnostics: missing value\n" },
 	/* Several errors: all reported, each with its line. */
 	{ "rule a\n\tkind x\n\n\tstatus 99\n\tseverity ok ok\n",
 	  "x.rules:2: kind: unknown value \"x\" (expected invalid, request, "
@@ -687,6 +694,14 @@ START_TEST(test_challenge_outcome_credentials)
 	fx_open(&f, "rule c\n\tcredentials-sent yes\n\tseverity info\n", log,
 		"raw");
 	ck_rules(&f, "--cc");
+	fx_close(&f);
+	free(log);
+
+	/* The ms-diagnostics code, by value or range (4007 on the 403). */
+	log = log_reg_rejected();
+	fx_open(&f, "rule d\n\tdiagnostics 4000-4006 4007\n\tseverity info\n"
+		"rule n\n\tdiagnostics 4005\n\tseverity info\n", log, "raw");
+	ck_rules(&f, "---d");
 	fx_close(&f);
 	free(log);
 
