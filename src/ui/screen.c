@@ -182,9 +182,17 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 		int ew = 0;
 
 		if (s->status_error && s->status[0] != '\0') {
+			/* As much as the line being edited leaves, and at
+			 * least half the width. */
+			int need = grid_text_width(s->prompt.label,
+						   strlen(s->prompt.label)) +
+				   grid_text_width(s->prompt.buf,
+						   s->prompt.len) + 2;
+			int room = r.w - need > r.w / 2 ? r.w - need : r.w / 2;
+
 			ew = grid_text_width(s->status, strlen(s->status));
-			if (ew > r.w / 2)
-				ew = r.w / 2;
+			if (ew > room)
+				ew = room;
 			grid_puts(g, r.x + r.w - ew, r.y, r.x + r.w,
 				  ROLE_STATUS_ERROR, s->status);
 		}

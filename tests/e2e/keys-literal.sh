@@ -13,6 +13,15 @@ check "Esc goes back" e2e_wait_re "stars.sngrep.txt \\[sngrep\\] +3/3 msgs"
 e2e_keys u
 check "u writes the user as a literal" e2e_wait 'filter: user:\*97'
 check "and finds only its messages, not 1097 and 2097" e2e_wait " 1/3 msgs"
+e2e_keys Escape
+# A bad filter: the error stays next to the prompt, whole when the line
+# leaves room for it (it was cut at half the width).
+e2e_keys f
+e2e_keys -l 'after:banana'
+e2e_keys Enter
+check "a filter error is shown whole" e2e_wait \
+	"filter error at column 7: bad time: use HH:MM:SS[.fff] or YYYY-MM-DD[THH:MM:SS[.fff]]"
+e2e_keys Escape
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 e2e_done
