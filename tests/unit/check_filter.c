@@ -378,6 +378,30 @@ static const char stars[] =
 	"From: <sip:a\\b@example.com>;tag=c\nTo: <sip:vm@example.com>\n"
 	"Call-ID: x*y\nCSeq: 1 INVITE\nContent-Length: 0\n\n";
 
+/* What the viewer shows of control bytes (\e, \xHH, \uHHHH) can be typed
+ * back in a quoted value. */
+static const char ctl[] =
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:caf\xc3\xa9@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: evil-\x1b[2J-\x01\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n";
+
+START_TEST(test_visible_escapes)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_trace("ctl.txt", ctl, sizeof ctl - 1, &r);
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	SEL(e, "callid:\"evil-\\e[2J-\\x01\"", "0");
+	SEL(e, "callid:\"evil-\\x1b[2J-\\u0001\"", "0");
+	SEL(e, "callid:\"evil-\\e[2J-\\x02\"", "");
+	SEL(e, "user:\"caf\\u00e9\"", "0");
+	SEL(e, "\"\\e[2J\"", "0");	/* a phrase in the text */
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 START_TEST(test_literal_star)
 {
 	struct rules *r = NULL;
@@ -920,6 +944,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_literal_star);
+	tcase_add_test(tc, test_visible_escapes);
 	tcase_add_test(tc, test_text_regex);
 	tcase_add_test(tc, test_dialog);
 	tcase_add_test(tc, test_incremental);
