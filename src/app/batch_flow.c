@@ -29,6 +29,15 @@ batch_flow(struct engine *e, const struct batch_opts *o, FILE *out)
 		ro.width = o->width > 0 ? o->width : 100;
 		ro.utf8 = o->utf8;
 		ro.times = 1;
+		/* A ladder of thousands of endpoints is as wide as they are
+		 * many: say so when its lines are over four times too long
+		 * (they will not be read). */
+		if (fl->ncols * FLOW_MIN_GAP > 4 * (size_t)ro.width)
+			fprintf(stderr, "sipsnoop: --flow: %zu columns need "
+				"lines of at least %zu characters, wider than "
+				"%d; narrow the selection (-f, --dialog) or "
+				"use --merge-hosts\n", fl->ncols,
+				fl->ncols * FLOW_MIN_GAP, ro.width);
 		flow_render_text(fl, &ro, &sb);
 	}
 	if (sb.len > 0 && fwrite(sb.buf, 1, sb.len, out) != sb.len)
