@@ -553,8 +553,12 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 						      src->len :
 						      ENGINE_PROBE_BYTES);
 		if (fmt == NULL) {
+			/* Inflated to nothing is not an empty file: the
+			 * gzip note that follows says why. */
 			*err = xasprintf("%s: no SIP messages found%s", src->path,
-					 src->len == 0 ? " (empty file)" : "");
+					 src->len > 0 ? "" : src->inflated ?
+					 " (nothing decompressed)" :
+					 " (empty file)");
 			source_free(src);
 			return -1;
 		}
