@@ -110,7 +110,61 @@ struct rules_parser {
 	struct strbuf *errs;
 	uint32_t line;
 	int nerrs;
+	/* Rule numbers + 1 by a hash of their names, to tell one defined
+	 * twice without comparing it with every rule before it. */
+	uint32_t *names;
+	size_t mask;		/* size - 1; 0 before the first rule */
 };
+
+static size_t
+rules_name_hash(struct span w)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < w.n; i++)
+		h = (h ^ (unsigned char)w.p[i]) * 0x100000001b3ULL;
+	return (size_t)(h ^ h >> 29);
+}
+
+/* The rule named w, or -1; with add, rule number k is noted as w (when
+ * none was). */
+static long
+rules_name_find(struct rules_parser *rp, const struct rules *r,
+		struct span w, int add, size_t k)
+{
+	size_t j, i;
+
+	if (add && (rp->mask == 0 || (k + 1) * 2 > rp->mask + 1)) {
+		size_t size = rp->mask == 0 ? 64 : (rp->mask + 1) * 2;
+
+		free(rp->names);
+		rp->names = xcalloc(size, sizeof *rp->names);
+		rp->mask = size - 1;
+		for (i = 0; i < k; i++) {
+			struct span n = { r->rules[i].name,
+					  strlen(r->rules[i].name) };
+
+			for (j = rules_name_hash(n) & rp->mask; rp->names[j];
+			     j = (j + 1) & rp->mask) {
+				if (span_eq(n, r->rules[rp->names[j] - 1].name))
+					break;
+			}
+			if (rp->names[j] == 0)
+				rp->names[j] = (uint32_t)i + 1;
+		}
+	}
+	if (rp->mask == 0)
+		return -1;
+	for (j = rules_name_hash(w) & rp->mask; rp->names[j] != 0;
+	     j = (j + 1) & rp->mask) {
+		if (span_eq(w, r->rules[rp->names[j] - 1].name))
+			return (long)rp->names[j] - 1;
+	}
+	if (add)
+		rp->names[j] = (uint32_t)k + 1;
+	return -1;
+}
 
 static void rules_parse_error(struct rules_parser *, const char *, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -579,18 +633,20 @@ rules_new_rule(struct rules_parser *rp, struct rules *r, struct span w)
 		rules_parse_error(rp, "too many rules");
 		return NULL;
 	}
-	for (i = 0; i < r->nrules; i++) {
-		if (span_eq(w, r->rules[i].name)) {
+	{
+		long twice = rules_name_find(rp, r, w, 0, 0);
+
+		if (twice >= 0)
 			rules_parse_error(rp, "rule %.*s: defined twice (first "
-			    "at line %u)", (int)w.n, w.p, r->rules[i].line);
-			break;
-		}
+			    "at line %u)", (int)w.n, w.p,
+			    r->rules[twice].line);
 	}
 	r->rules = xgrow(r->rules, &r->caprules, r->nrules + 1,
 	    sizeof *r->rules);
 	rule = &r->rules[r->nrules++];
 	memset(rule, 0, sizeof *rule);
 	rule->name = span_dup(w);
+	(void)rules_name_find(rp, r, w, 1, r->nrules - 1);
 	rule->line = rp->line;
 	rule->severity = SEV__COUNT;	/* not given yet */
 	return rule;
@@ -841,6 +897,7 @@ rules_parse(const char *name, const char *text, size_t len,
 		(void)rules_parse_line(&rp, r, rule, kw, rest, neg);
 	}
 	rules_end_rule(&rp, rule);
+	free(rp.names);
 	if (rp.nerrs > 0) {
 		rules_free(r);
 		return NULL;

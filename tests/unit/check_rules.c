@@ -415,6 +415,32 @@ static const struct {
 	  "x.rules:5: severity: one severity only\n" },
 };
 
+/* Many rules: a name given twice is found by hash, with the line of the
+ * first (the parse stays linear in the rules). */
+START_TEST(test_parse_many)
+{
+	struct strbuf text, errs;
+	struct rules *r;
+	size_t i, n = 20000;
+
+	strbuf_init(&text);
+	strbuf_init(&errs);
+	for (i = 0; i < n; i++)
+		strbuf_addf(&text, "rule r%zu\n\tseverity ok\n", i);
+	r = rules_parse("many.rules", text.buf, text.len, &errs);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(rules_count(r), n);
+	rules_free(r);
+	strbuf_adds(&text, "rule r12345\n\tseverity ok\n");
+	r = rules_parse("many.rules", text.buf, text.len, &errs);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(errs.buf, "many.rules:40001: rule r12345: defined "
+			 "twice (first at line 24691)\n");
+	strbuf_free(&text);
+	strbuf_free(&errs);
+}
+END_TEST
+
 START_TEST(test_parse_bad)
 {
 	struct strbuf errs;
@@ -1268,6 +1294,7 @@ rules_suite(void)
 	tcase_add_loop_test(tc, test_parse_bad, 0,
 			    sizeof bad_rules / sizeof bad_rules[0]);
 	tcase_add_test(tc, test_parse_files);
+	tcase_add_test(tc, test_parse_many);
 	tcase_add_test(tc, test_default_path);
 	tcase_add_test(tc, test_man_examples);
 	tcase_add_test(tc, test_diag_context);
