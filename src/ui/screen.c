@@ -772,7 +772,22 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_LAYOUT_NEXT:
 		s->mode = (s->mode + 1) % LAYOUT__COUNT;
 		s->maximised = LP_NONE;
-		screen_message(s, 0, "layout: %s", layout_mode_name(s->mode));
+		{
+			/* The terminal may be too narrow for it: say what
+			 * is used instead. */
+			struct layout l;
+			int w = s->lay.title.w, h = s->lay.body.h + 2;
+
+			layout_compute(&l, w, h, s->mode, LP_NONE);
+			if (w > 0 && !l.too_small && l.mode != s->mode)
+				screen_message(s, 0, "layout: %s (too narrow "
+					       "here: %s)",
+					       layout_mode_name(s->mode),
+					       layout_mode_name(l.mode));
+			else
+				screen_message(s, 0, "layout: %s",
+					       layout_mode_name(s->mode));
+		}
 		return RE_REDRAW;
 	case ACT_MAXIMISE:
 		s->maximised = s->maximised == LP_NONE ? s->focus : LP_NONE;

@@ -28,4 +28,12 @@ done
 e2e_keys g
 check "alive after a resize storm" e2e_wait_re "Messages +1/6"
 check "still drawn at 120x40" e2e_wait_re "^ Detail .*│ Flow"
+# L cycles the layouts; one the terminal is too narrow for says what is
+# used instead.
+t resize-window -t e2e -x 100 -y 30
+check "at 100x30" e2e_wait_re "^ Messages +[0-9]+/6"
+e2e_keys L
+check "L: stack" e2e_wait "layout: stack"
+e2e_keys L
+check "L: wide is too narrow at 100 columns" e2e_wait "layout: wide (too narrow here: split)"
 e2e_done
