@@ -121,7 +121,7 @@ int engine_add_mem(struct engine *e, const char *name, const char *data,
  * error. Off by default: batch output converts a file when it is added. */
 void engine_set_background(struct engine *e, int on);
 /* Output of a conversion (captures and the other formats converted whole)
- * that grows past chunk bytes (0: 8 MiB) moves to an unlinked temporary
+ * that grows past chunk bytes (0: 512 KiB) moves to an unlinked temporary
  * file in dir and is then mapped, as a log file is, so that a capture larger
  * than RAM can be read. dir NULL (the default) keeps it on the heap. When
  * the file cannot be made or written, the output stays on the heap and a

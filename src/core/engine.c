@@ -50,8 +50,10 @@
 /* A followed file up to this size is copied to the heap (its text then
  * survives the writer truncating it); a larger one is followed in place. */
 #define ENGINE_FOLLOW_COPY_MAX ((size_t)1 << 30)
-/* Converted output moves to a temporary file in runs of this size. */
-#define ENGINE_SPILL_CHUNK (8u << 20)
+/* Converted output moves to a temporary file in runs of this size: what
+ * is kept on the heap before it is written counts in the peak memory (8 MiB
+ * took a 100 MB capture from 14.5 to 17.9 MB). */
+#define ENGINE_SPILL_CHUNK (512u << 10)
 
 struct engine {
 	struct engine_file *files;

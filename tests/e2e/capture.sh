@@ -26,7 +26,7 @@ check "its messages are shown" e2e_wait "REGISTER sip:"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 
-# Past 8 MiB, what a .gz log inflates to goes to an unlinked file in
+# Past 512 KiB, what a .gz log inflates to goes to an unlinked file in
 # $TMPDIR, which the viewer maps instead of holding it in memory.
 : >"$dir/big.log"
 while [ "$(wc -c <"$dir/big.log")" -lt 9500000 ]; do

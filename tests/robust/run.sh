@@ -461,7 +461,7 @@ trunc_case
 
 # --- converted output larger than the spill chunk -------------------------
 # What a .gz log inflates to (and what a capture converts to) moves to an
-# unlinked file in $TMPDIR once past 8 MiB, and so does a log read from a
+# unlinked file in $TMPDIR once past 512 KiB, and so does a log read from a
 # pipe: the same counts as the plain log, nothing left in $TMPDIR; a
 # $TMPDIR that cannot take it keeps the output in memory, with a warning
 # naming it, and still the same counts.

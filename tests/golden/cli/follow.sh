@@ -115,7 +115,7 @@ pid=
 	$SIPSNOOP --rules data/rules.conf --list --follow - >"$out" 2>&1
 grep -q -- "-:69: message cut short (kept, flagged truncated)" "$out" || {
 	echo "no warning about the record cut short"; cat "$out"; exit 1; }
-# A followed pipe past 8 MiB goes on in a temporary file in $TMPDIR; when
+# A followed pipe past 512 KiB goes on in a temporary file in $TMPDIR; when
 # none can be made there it stays in memory, with a warning. Either way
 # every message is listed.
 cp $fixture "$dir/big"
