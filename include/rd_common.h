@@ -33,6 +33,10 @@ struct rd_tod {
  * the day of the previous record, or the day after when it is more than 12
  * hours before the previous record's: returns tod plus the days passed. */
 int64_t rd_tod_roll(struct rd_tod *t, int64_t tod);
+/* The same for a log that stamps month and day but no year (kept as that
+ * day of 1970): a time more than half a year before the previous record's
+ * is in the next year (365 days on). */
+int64_t rd_year_roll(struct rd_tod *t, int64_t time);
 
 /* Whether the n bytes at p are a SIP request or status line. */
 int rd_raw_is_start(const char *p, size_t n);

@@ -27,6 +27,12 @@ struct rd_ast_head {
 	struct span transport;
 };
 
+
+/* What reading on needs: the years passed in a log without them. */
+struct rd_ast_state {
+	struct rd_tod roll;
+};
+
 static const char rd_ast_read[] = "<--- SIP read from ";
 static const char rd_ast_pj_rx[] = "<--- Received SIP ";
 static const char rd_ast_pj_tx[] = "<--- Transmitting SIP ";
@@ -488,6 +494,9 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	rec->time = TIME_NONE;
 	eol = reader_line_end(r, p, &next);
 	rd_ast_prefix(d + p, eol - p, rec);
+	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
+		rec->time = rd_year_roll(&((struct rd_ast_state *)
+		    r->state)->roll, rec->time);
 	rec->kind = REC_SIP;
 	rec->off = p;
 	rec->line = r->line;
@@ -522,6 +531,7 @@ const struct rd_format rd_asterisk_format = {
 	    "log",
 	.probe = rd_ast_probe,
 	.next = rd_ast_next,
+	.state_size = sizeof(struct rd_ast_state),
 };
 
 const struct rd_format rd_pjsip_format = {
@@ -530,4 +540,5 @@ const struct rd_format rd_pjsip_format = {
 	    "log",
 	.probe = rd_ast_pj_probe,
 	.next = rd_ast_next,
+	.state_size = sizeof(struct rd_ast_state),
 };

@@ -291,6 +291,24 @@ rd_tod_roll(struct rd_tod *t, int64_t tod)
 	return v;
 }
 
+int64_t
+rd_year_roll(struct rd_tod *t, int64_t time)
+{
+	int64_t v;
+
+	if (time == TIME_NONE)
+		return time;
+	/* Back by more than half a year: the log went past New Year. */
+	v = time + t->days;
+	if (t->seen && v < t->last - 182 * RD_DAY) {
+		t->days += 365 * RD_DAY;
+		v += 365 * RD_DAY;
+	}
+	t->last = v;
+	t->seen = 1;
+	return v;
+}
+
 void
 reader_release(struct reader *r, size_t upto)
 {

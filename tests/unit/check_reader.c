@@ -1090,6 +1090,26 @@ START_TEST(test_tod_roll)
 }
 END_TEST
 
+/* Month and day without a year (as that day of 1970) across New Year. */
+START_TEST(test_year_roll)
+{
+	struct rd_tod t;
+	int64_t dec31 = 364 * RD_DAY + 23 * INT64_C(3600000000);
+
+	memset(&t, 0, sizeof t);
+	ck_assert(rd_year_roll(&t, TIME_NONE) == TIME_NONE);
+	ck_assert(rd_year_roll(&t, dec31) == dec31);
+	/* Back by days (records out of order, a log of a week): kept. */
+	ck_assert(rd_year_roll(&t, dec31 - 3 * RD_DAY) == dec31 - 3 * RD_DAY);
+	/* Jan 1, 00:00:00: a year on, one second after Dec 31 23:59:59
+	 * less the hour above. */
+	ck_assert(rd_year_roll(&t, 0) == 365 * RD_DAY);
+	ck_assert(rd_year_roll(&t, 40 * RD_DAY) == 405 * RD_DAY);
+	ck_assert(rd_year_roll(&t, dec31) == 365 * RD_DAY + dec31);
+	ck_assert(rd_year_roll(&t, RD_DAY) == 731 * RD_DAY);
+}
+END_TEST
+
 /* ------------------------------------------------------------ fixtures */
 
 struct fixture {
@@ -1395,6 +1415,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_tod_roll);
+	tcase_add_test(tc, test_year_roll);
 	tcase_add_test(tc, test_warning_cap);
 	suite_add_tcase(s, tc);
 
