@@ -1428,6 +1428,15 @@ engine_note_uri(struct engine *e, uint32_t id)
 	e->uris[e->nuris++] = id;
 }
 
+/* The last part of a path ("-" for standard input). */
+static const char *
+engine_path_base(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b != NULL && b[1] != '\0' ? b + 1 : path;
+}
+
 static uint32_t
 engine_local_id(const struct engine *e, size_t i)
 {
@@ -1436,9 +1445,17 @@ engine_local_id(const struct engine *e, size_t i)
 	char *name;
 
 	if (f->local_id == 0) {
-		base = strrchr(f->src->path, '/');
-		base = base != NULL && base[1] != '\0' ? base + 1 : f->src->path;
-		name = xasprintf("local(%s)", base);
+		size_t k, same = 0;
+
+		base = engine_path_base(f->src->path);
+		/* Logs of one name from two servers (fe1/server.log and
+		 * fe2/server.log): their paths as given. */
+		for (k = 0; k < e->nfiles; k++)
+			same += k != i && e->files[k].fmt->names_local &&
+			    strcmp(e->files[k].src->path, f->src->path) != 0 &&
+			    strcmp(engine_path_base(e->files[k].src->path),
+				   base) == 0;
+		name = xasprintf("local(%s)", same == 0 ? base : f->src->path);
 		f->local_id = intern_add(e->strs, name, strlen(name));
 		free(name);
 	}

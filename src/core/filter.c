@@ -1359,11 +1359,14 @@ bind_files(struct node *n, const struct engine *e)
 			n->files[i] = span_ifind((struct span){ path,
 			    strlen(path) }, n->val, n->vlen) >= 0;
 		} else {
-			/* addr: the end a log names but gives no address. */
+			/* addr: the end a log names but gives no address:
+			 * only a log that has one (a server's). */
 			const char *ln = engine_local_name(e, i);
 
-			n->files[i] = addr_match(n, (struct span){ ln,
-			    strlen(ln) });
+			n->files[i] = (ef->local_name[0] != '\0' ||
+				       (ef->fmt != NULL && ef->fmt->names_local)) &&
+				      addr_match(n, (struct span){ ln,
+				      strlen(ln) });
 		}
 	}
 }

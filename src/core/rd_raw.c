@@ -280,8 +280,14 @@ rd_raw_probe(const char *p, size_t n)
 		int lines;
 
 		for (lines = 0; lines < 8 && nl != NULL; lines++) {
-			if (p[i] != '#' && !(eol - i >= 2 && p[i] == '/' &&
-			    p[i + 1] == '/'))
+			size_t k = i;
+
+			while (k < eol && (p[k] == ' ' || p[k] == '\t' ||
+			    p[k] == '\r'))
+				k++;
+			/* Blank lines between them are fine too. */
+			if (k < eol && p[i] != '#' && !(eol - i >= 2 &&
+			    p[i] == '/' && p[i + 1] == '/'))
 				return 0;
 			i = eol + 1;
 			nl = i < n ? memchr(p + i, '\n', n - i) : NULL;

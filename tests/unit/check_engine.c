@@ -883,6 +883,46 @@ START_TEST(test_local_names)
 		}
 		engine_free(e);
 	}
+	/* Two servers' logs of one name: their paths tell them apart. */
+	{
+		char dir[] = "/tmp/check_engine.XXXXXX", a[64], b[128], *t;
+		struct engine *e = engine_new();
+		struct source *in;
+		FILE *fp;
+
+		ck_assert_ptr_nonnull(mkdtemp(dir));
+		for (i = 0; i < 2; i++) {
+			snprintf(a, sizeof a, "%s/fe%zu", dir, i + 1);
+			ck_assert_int_eq(mkdir(a, 0700), 0);
+			snprintf(b, sizeof b, "%s/server.log", a);
+			in = source_open(i == 0 ?
+			    "tests/data/remote-ntlm.cls.log" :
+			    "tests/data/fe-nohost.cls.log", &err);
+			ck_assert_ptr_nonnull(in);
+			fp = fopen(b, "w");
+			ck_assert_ptr_nonnull(fp);
+			fwrite(in->data, 1, in->len, fp);
+			fclose(fp);
+			source_free(in);
+			ck_assert_int_eq(engine_add_file(e, b, NULL, &err),
+					 (int)i);
+		}
+		engine_run(e);
+		t = xasprintf("local(%s/fe1/server.log)", dir);
+		ck_assert_str_eq(engine_local_name(e, 0), t);
+		free(t);
+		t = xasprintf("local(%s/fe2/server.log)", dir);
+		ck_assert_str_eq(engine_local_name(e, 1), t);
+		free(t);
+		engine_free(e);
+		for (i = 0; i < 2; i++) {
+			snprintf(b, sizeof b, "%s/fe%zu/server.log", dir, i + 1);
+			unlink(b);
+			snprintf(a, sizeof a, "%s/fe%zu", dir, i + 1);
+			rmdir(a);
+		}
+		rmdir(dir);
+	}
 }
 END_TEST
 

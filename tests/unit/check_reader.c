@@ -1132,7 +1132,7 @@ static const struct fixture fixtures[] = {
 	{ "call-cancel.cls.log", "cls", 9, 2, 0, 0 },
 	{ "call-busy.raw.sip", "raw", 11, 0, 0, 0 },
 	/* A comment line first: still raw, the line skipped. */
-	{ "comment.raw.sip", "raw", 11, 0, 1, 0 },
+	{ "comment.raw.sip", "raw", 11, 0, 2, 0 },
 	{ "compact.raw.sip", "raw", 4, 0, 0, 0 },
 	{ "folded.raw.sip", "raw", 2, 0, 0, 0 },
 	{ "lf-only.cls.log", "cls", 3, 0, 0, 0 },
