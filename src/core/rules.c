@@ -1307,6 +1307,8 @@ struct rules_txn {
 	uint8_t got_final;
 	uint16_t final_status;
 	uint32_t scheme;	/* credentials of its request */
+	uint8_t creds;		/* its request carried credentials (not only
+				 * the opening of a handshake) */
 };
 
 struct rules_txns {
@@ -1457,6 +1459,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 				if (!mt->has_creds || msg->cseq < mt->creds_min)
 					mt->creds_min = msg->cseq;
 				mt->has_creds = 1;
+				t->creds = 1;
 			}
 		} else {
 			if (msg->status >= 200) {
@@ -1468,7 +1471,10 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			    rules_txn(&txns, cancel, msg->cseq, 0) != NULL)
 				f->after_cancel = 1;
 		}
-		f->creds_sent = mt->has_creds && mt->creds_min <= msg->cseq;
+		/* A response: its own request's (a refresh sent without
+		 * them and challenged is not credentials rejected). */
+		f->creds_sent = msg->kind == MSG_RESPONSE ? t->creds :
+		    mt->has_creds && mt->creds_min <= msg->cseq;
 	}
 
 	/* Backward: was a challenge answered by a later request. */

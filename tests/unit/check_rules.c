@@ -975,6 +975,32 @@ START_TEST(test_defaults_small)
 	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
 	fx_close(&f);
 	free(log);
+	/* Registered with Digest, then a refresh sent without credentials
+	 * and challenged: a challenge, not credentials rejected. */
+	{
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rf",
+			"1 REGISTER", NULL, NULL);
+		add_msg(&sb, "SIP/2.0 401 Unauthorized", "rf", "1 REGISTER",
+			"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\"" CRLF,
+			NULL);
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rf",
+			"2 REGISTER", "Authorization: Digest username=\"a\", "
+			"response=\"1\"" CRLF, NULL);
+		add_msg(&sb, "SIP/2.0 200 OK", "rf", "2 REGISTER", NULL, NULL);
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rf",
+			"3 REGISTER", NULL, NULL);
+		add_msg(&sb, "SIP/2.0 401 Unauthorized", "rf", "3 REGISTER",
+			"WWW-Authenticate: Digest realm=\"x\", nonce=\"m\"" CRLF,
+			NULL);
+		log = strbuf_detach(&sb);
+		fx_open_default(&f, log, "raw");
+		ck_assert_str_eq(rname(&f, 5), "auth-challenge-unanswered");
+		fx_close(&f);
+		free(log);
+	}
 	/* Answered with a scheme the challenge does not offer. */
 	{
 		struct strbuf sb;
