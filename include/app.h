@@ -19,6 +19,10 @@ struct app_options {
 	const struct rules *rules;	/* may be NULL */
 	int follow;			/* --follow: poll the engine for growth */
 	long dialog;			/* --dialog N to open, or -1 */
+	/* The inputs as given ("-": standard input), read or not: a save
+	 * never writes to one. */
+	const char *const *inputs;
+	size_t ninputs;
 };
 
 /* Runs the viewer until the user quits. Returns the exit status (2 when

@@ -39,6 +39,9 @@ struct screen {
 	char *search_prev;	/* the search before it, for Esc */
 	int search_typing;	/* the / prompt searched since it opened */
 	char *save_path;	/* awaiting overwrite confirmation */
+	/* The inputs as given (app_options), which s never writes to. */
+	const char *const *inputs;
+	size_t ninputs;
 	int saved_text;		/* screen_saved_as_text() */
 	size_t saved_left;
 	/* Said with the count when a filter applied in steps is done (one

@@ -176,6 +176,8 @@ app_run(struct engine *e, const struct app_options *o)
 	}
 	v->filter_step = APP_FILTER_STEP;
 	s = screen_new(e, v, term_utf8());
+	s->inputs = o->inputs;
+	s->ninputs = o->ninputs;
 	s->follow = o->follow;
 	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog)) != 0)
 		dialog = -1;

@@ -676,6 +676,8 @@ main(int argc, char **argv)
 		ao.rules = rules;
 		ao.follow = follow;
 		ao.dialog = dialog_no;
+		ao.inputs = (const char *const *)(argv + optind);
+		ao.ninputs = (size_t)(argc - optind);
 		status = app_run(e, &ao);
 		/* A capture converted beside the viewer that turned out
 		 * unreadable counts as one refused at the start would. */

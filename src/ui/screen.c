@@ -432,28 +432,42 @@ screen_saved_as_text(const struct screen *s, size_t *left)
 	return s->saved_text;
 }
 
+/* Whether the file st describes is one of the inputs: a file read, one
+ * given on the command line (even if it could not be read), or standard
+ * input redirected from it. */
+static int
+screen_is_input(const struct screen *s, const struct stat *st)
+{
+	struct stat ist;
+	size_t i;
+	const char *p;
+
+	for (i = 0; i < engine_nfiles(s->e) + s->ninputs; i++) {
+		p = i < engine_nfiles(s->e) ? engine_file(s->e, i)->src->path :
+		    s->inputs[i - engine_nfiles(s->e)];
+		if ((strcmp(p, "-") == 0 ? fstat(STDIN_FILENO, &ist) :
+		     stat(p, &ist)) == 0 && ist.st_dev == st->st_dev &&
+		    ist.st_ino == st->st_ino)
+			return 1;
+	}
+	return 0;
+}
+
 int
 screen_save(struct screen *s, const char *path, int overwrite, char **err)
 {
-	struct stat st, ist;
-	size_t i, nf = engine_nfiles(s->e);
+	struct stat st;
+	size_t i;
 	FILE *fp;
 	int fd, exists;
 
 	view_filter_finish(s->v);	/* all of the shown messages */
 	exists = stat(path, &st) == 0;
 	if (exists) {
-		for (i = 0; i < nf; i++) {
-			const struct engine_file *f = engine_file(s->e, i);
-
-			if (stat(f->src->path, &ist) == 0 &&
-			    ist.st_dev == st.st_dev &&
-			    ist.st_ino == st.st_ino) {
-				*err = xasprintf("%s is an input file; not "
-						 "overwritten",
-						 path);
-				return -1;
-			}
+		if (screen_is_input(s, &st)) {
+			*err = xasprintf("%s is an input file; not overwritten",
+					 path);
+			return -1;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			*err = xasprintf("%s is a directory", path);
@@ -503,20 +517,10 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 	struct stat st;
 
 	if (!overwrite && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		size_t i;
-
-		for (i = 0; i < engine_nfiles(s->e); i++) {
-			struct stat ist;
-
-			if (stat(engine_file(s->e, i)->src->path, &ist) == 0 &&
-			    ist.st_dev == st.st_dev &&
-			    ist.st_ino == st.st_ino) {
-				screen_message(s, 1,
-					       "%s is an input file; "
-					       "not overwritten",
-					       path);
-				return;
-			}
+		if (screen_is_input(s, &st)) {
+			screen_message(s, 1, "%s is an input file; not "
+				       "overwritten", path);
+			return;
 		}
 		free(s->save_path);
 		s->save_path = xstrdup(path);

@@ -49,4 +49,28 @@ check "saved as sngrep text" e2e_wait "as sngrep text"
 check "it reads back with times and addresses" [ \
 	"$($SIPSNOOP --no-rules --list tests/data/pcap/call-udp.pcapng 2>/dev/null)" = \
 	"$($SIPSNOOP --no-rules --list "$out/cap.txt" 2>/dev/null)" ]
+e2e_keys q
+check "quits the capture" e2e_wait "exit=0"
+
+# Standard input redirected from a file, and an input that could not be
+# read, are inputs too: never written (the first was truncated to NULs).
+cp tests/data/remote-ntlm.cls.log "$out/stdin.cls.log"
+sum_stdin=$(cksum <"$out/stdin.cls.log")
+e2e_start 120 40 --rules data/rules.conf - "<" "$out/stdin.cls.log"
+check "opens standard input" e2e_wait "6/6 msgs"
+e2e_keys s
+e2e_keys -l "$out/stdin.cls.log"
+e2e_keys Enter
+check "refuses to write standard input's file" e2e_wait "is an input file"
+check "standard input's file untouched" [ "$(cksum <"$out/stdin.cls.log")" = "$sum_stdin" ]
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+printf 'just notes\n' >"$out/notes.txt"
+e2e_start 120 40 --rules data/rules.conf tests/data/remote-ntlm.cls.log "$out/notes.txt"
+check "opens, one input not read" e2e_wait "6/6 msgs"
+e2e_keys s
+e2e_keys -l "$out/notes.txt"
+e2e_keys Enter
+check "refuses to write an input that was not read" e2e_wait "is an input file"
+check "that input untouched" [ "$(cat "$out/notes.txt")" = "just notes" ]
 e2e_done
