@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "screen.h"
@@ -208,9 +209,18 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 		return;
 	}
 	if (s->v->filtering) {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		if (s->status[0] != '\0') {
+			strbuf_adds(&sb, "  ");
+			sanitize_append(&sb, s->status, strlen(s->status), 0);
+		}
 		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
-			    "filtering... %u%%, %zu so far  (Esc: back)",
-			    view_filter_progress(s->v), s->v->nids + s->v->npre);
+			    "filtering... %u%%, %zu so far  (Esc: back)%s",
+			    view_filter_progress(s->v), s->v->nids + s->v->npre,
+			    sb.buf != NULL ? sb.buf : "");
+		strbuf_free(&sb);
 		return;
 	}
 	if (s->status[0] != '\0') {
@@ -719,6 +729,51 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	return re | RE_REDRAW;
 }
 
+
+/* Whether action a needs the whole filtered list (the first and last
+ * message, a search, a save, a step through a dialog or to an error,
+ * moving in the flow) while a filter is still applied in steps: the
+ * filter is given 100 ms more to finish; if it does not (a costly pattern
+ * takes minutes), the key is not done and the status line says so, so
+ * that no key waits. */
+static int
+screen_waits_for_filter(struct screen *s, enum action a)
+{
+	int whole;
+
+	if (!s->v->filtering)
+		return 0;
+	switch (a) {
+	case ACT_HOME: case ACT_END: case ACT_SEARCH: case ACT_SAVE:
+	case ACT_DIALOG_NEXT: case ACT_DIALOG_PREV:
+	case ACT_NEXT_ERROR: case ACT_PREV_ERROR:
+		whole = 1;
+		break;
+	case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN:
+		whole = s->focus == LP_FLOW;
+		break;
+	default:
+		whole = 0;
+	}
+	if (!whole)
+		return 0;
+	/* A cheap filter is done in a few steps more: finish it then. */
+	{
+		struct timespec t0, t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			if (!view_filter_step(s->v, SIZE_MAX - 1))
+				return 0;
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		} while ((t.tv_sec - t0.tv_sec) * 1000 +
+			 (t.tv_nsec - t0.tv_nsec) / 1000000 < 100);
+	}
+	screen_message(s, 0, "- not while filtering: that key waits for the "
+		       "whole list");
+	return 1;
+}
+
 int
 screen_key(struct screen *s, uint32_t key)
 {
@@ -735,6 +790,8 @@ screen_key(struct screen *s, uint32_t key)
 	if (a == ACT_NONE)
 		return RE_NONE;
 	s->status[0] = '\0';
+	if (screen_waits_for_filter(s, a))
+		return RE_REDRAW;
 	/* The first and last message are those of the whole list. */
 	if (a == ACT_HOME || a == ACT_END)
 		view_filter_finish(v);
@@ -980,9 +1037,13 @@ screen_mouse(struct screen *s, int x, int y, int button)
 	r = s->lay.pane[p];
 	if (button == SCREEN_CLICK) {
 		s->focus = p;
+		if (p == LP_FLOW && screen_waits_for_filter(s, ACT_DOWN))
+			return RE_REDRAW;
 		return pane_click(s->panes[p], x - r.x, y - r.y) | RE_REDRAW;
 	}
 	if (button == SCREEN_WHEEL_UP || button == SCREEN_WHEEL_DOWN) {
+		if (p == LP_FLOW && screen_waits_for_filter(s, ACT_DOWN))
+			return RE_REDRAW;
 		for (i = 0; i < 3; i++)
 			re |= pane_action(s->panes[p], button == SCREEN_WHEEL_UP
 							   ? ACT_UP

@@ -25,6 +25,18 @@ e2e_keys f
 e2e_keys -l '/(\w+\s*)+NOTHERE/'
 e2e_keys Enter
 check "it runs again" e2e_wait "filtering..."
+# Keys that need the whole list do not wait for it either.
+for k in G / e ']'; do
+	e2e_keys "$k"
+	check "$k says it would wait" e2e_wait "not while filtering"
+done
+e2e_keys Escape
+check "Esc still goes back at once" e2e_wait_re "big.cls.log \\[cls\\] +4000/4000 msgs"
+e2e_keys f
+e2e_keys -l '/(\w+\s*)+NOTHERE/'
+e2e_keys Enter
+check "and again" e2e_wait "filtering..."
+e2e_keys G
 e2e_keys q
 check "q quits at once" e2e_wait "exit=0"
 e2e_done
