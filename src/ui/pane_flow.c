@@ -297,6 +297,10 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				grid_puts(g, c.x, ay, xmin, role,
 					  p->utf8 ? "▶" : ">");
 		}
+		/* Nothing of a row whose column or arrow is scrolled out of
+		 * view (its label would land on another's lifeline). */
+		if (row->kind == FLOW_NOTE && a < xmin)
+			continue;
 		if (row->kind == FLOW_NOTE) {
 			pane_flow_centre(g, a + 10, ay, xmin, xmax,
 					 iscur ? ROLE_FLOW_CURRENT
@@ -304,6 +308,10 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 					 row->label, xmax - a);
 			continue;
 		}
+		if ((row->self || a == b) && (a < xmin || a >= xmax))
+			continue;
+		if (hi <= xmin || lo >= xmax)
+			continue;
 		if (row->self || a == b) {
 			/* A loop to the right of the column. */
 			pane_flow_hline(g, a + 1, a + 2, ly, xmin, xmax, role,

@@ -380,9 +380,16 @@ screen_save_needs_text(const struct screen *s)
 	size_t i;
 
 	for (i = 0; i < s->v->nids; i++) {
-		f = engine_file(s->e, msgindex_get(engine_index(s->e),
-						   s->v->ids[i])->file);
-		if (f->canon || (fmt != NULL && f->fmt != fmt))
+		uint16_t k = msgindex_get(engine_index(s->e),
+					  s->v->ids[i])->file;
+
+		f = engine_file(s->e, k);
+		/* Records read back would lose what sipsnoop added: an
+		 * --offset, or the local(FILE) name that tells two servers'
+		 * logs apart. */
+		if (f->canon || (fmt != NULL && f->fmt != fmt) ||
+		    f->offset != 0 || (f->local_name[0] == '\0' &&
+		    strncmp(engine_local_name(s->e, k), "local(", 6) == 0))
 			return 1;
 		fmt = f->fmt;
 	}
@@ -412,7 +419,12 @@ screen_save_text(struct screen *s, uint32_t id, FILE *fp)
 	engine_msg_ends(s->e, id, &src, &dst);
 	a = src != 0 ? engine_str(s->e, src) : "-";
 	b = dst != 0 ? engine_str(s->e, dst) : "-";
-	fprintf(fp, "%s %s -> %s\n", when, strchr(a, ' ') != NULL ? "-" : a, b);
+	/* The source is one word there: its spaces become underscores. */
+	fputs(when, fp);
+	fputc(' ', fp);
+	for (p = a; *p != '\0'; p++)
+		fputc(*p == ' ' || *p == '\t' ? '_' : *p, fp);
+	fprintf(fp, " -> %s\n", b);
 	fwrite(rec.start.p, 1, rec.start.n, fp);
 	fputs("\r\n", fp);
 	/* The header lines with CRLF, whatever the log used. */
@@ -544,11 +556,10 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 		return;
 	}
 	if (s->saved_text)
-		screen_message(s, 0, "saved %zu messages to %s as sngrep text "
-			       "(with times and addresses: converted inputs or "
-			       "several formats)%s", s->v->nids - s->saved_left,
-			       path, s->saved_left > 0 ?
-			       "; diagnostic events left out" : "");
+		screen_message(s, 0, "saved %zu messages%s as sngrep text to "
+			       "%s", s->v->nids - s->saved_left,
+			       s->saved_left > 0 ? " (no diagnostic events)" : "",
+			       path);
 	else
 		screen_message(s, 0, "saved %zu messages to %s", s->v->nids,
 			       path);

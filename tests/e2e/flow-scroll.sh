@@ -16,6 +16,10 @@ no_overlap() { ! e2e_screen | sed -n '3,4p' | grep -q '[0-9]10\.9\.'; }
 # its port.
 cut_in_place() { e2e_screen | sed -n '3p' | grep -qE '^ {14}[0-9.]{0,7}:5060 '; }
 check "no header runs into another" no_overlap
+# Nor is the label of an arrow scrolled out of view pushed onto the
+# pane's edge, over a lifeline.
+no_stray_label() { ! e2e_screen | grep -q '^ \{14\}OPTIONS'; }
+check "no label of an arrow out of view" no_stray_label
 check "the cut header keeps its end in place" cut_in_place
 e2e_keys q
 check "quits" e2e_wait "exit=0"

@@ -881,6 +881,10 @@ START_TEST(test_save_converted)
 		{ TEST_DATA "/pcap/call-udp.pcapng", NULL },
 		{ TEST_DATA "/call-cancel.cls.log",
 		  TEST_DATA "/remote-ntlm.uccapilog" },
+		/* One format, but two servers' ends named after their
+		 * files, which records alone would lose. */
+		{ TEST_DATA "/remote-ntlm.cls.log",
+		  TEST_DATA "/fe-nohost.cls.log" },
 	};
 	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
 	int errcol;
