@@ -137,28 +137,107 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 	strbuf_free(&ex);
 }
 
-/* Whether a REGISTER asks to be removed: Expires: 0, or every Contact
- * with expires=0. */
+static int
+regreport_has(const uint32_t *v, size_t n, uint32_t x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == x)
+			return 1;
+	}
+	return 0;
+}
+
+/* The expires parameter of one Contact entry (its own parameters, after
+ * the <uri>, not the URI's), or -1 when it has none. */
+static long
+regreport_entry_expires(struct span v)
+{
+	size_t i = 0, n = v.n;
+	const char *p = v.p;
+	long e;
+
+	/* Past the name-addr's <uri>, or the addr-spec's URI. */
+	for (; i < n && p[i] != '<' && p[i] != ';'; i++) {
+		if (p[i] == '"')
+			for (i++; i < n && p[i] != '"'; i++)
+				i += p[i] == '\\';
+	}
+	if (i < n && p[i] == '<')
+		while (i < n && p[i] != '>')
+			i++;
+	while (i < n) {
+		for (; i < n && p[i] != ';'; i++)
+			;
+		for (i++; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+			;
+		if (n - i > 8 && strncasecmp(p + i, "expires", 7) == 0) {
+			size_t k = i + 7;
+
+			while (k < n && (p[k] == ' ' || p[k] == '\t'))
+				k++;
+			if (k < n && p[k] == '=') {
+				for (k++; k < n && (p[k] == ' ' || p[k] == '"');
+				     k++)
+					;
+				for (e = 0; k < n && p[k] >= '0' && p[k] <= '9';
+				     k++)
+					e = e * 10 + (p[k] - '0');
+				return e;
+			}
+		}
+	}
+	return -1;
+}
+
+/* Whether a REGISTER asks to be removed: every Contact entry's expires
+ * (its own parameter, else the Expires header) is 0, or "Contact: *"
+ * with Expires: 0 (RFC 3261 10.2.2). */
 static int
 regreport_signs_out(const struct sipmsg *m)
 {
 	const struct sip_header *h = sipmsg_find(m, HDR_EXPIRES, 0);
-	struct span v;
-	size_t i, n = 0, zero = 0;
+	long hexp = -1, e;
+	size_t i, n = 0, zero = 0, a, b;
+	int q, angle;
 
 	if (h != NULL) {
-		v = span_trim(h->value);
-		return v.n == 1 && v.p[0] == '0';
+		struct span v = span_trim(h->value);
+
+		hexp = v.n > 0 && v.p[0] >= '0' && v.p[0] <= '9' ?
+		    strtol(v.p, NULL, 10) : -1;
 	}
 	for (i = 0; (h = sipmsg_find(m, HDR_CONTACT, i)) != NULL; i++) {
-		long at = span_ifind(h->value, "expires=", 8);
-		size_t j = (size_t)at + 8;
+		/* Entries split at commas outside quotes and <>. */
+		for (a = 0, b = 0, q = 0, angle = 0; b <= h->value.n; b++) {
+			char c = b < h->value.n ? h->value.p[b] : ',';
 
-		n++;
-		zero += at >= 0 && j < h->value.n && h->value.p[j] == '0' &&
-		    (j + 1 == h->value.n || h->value.p[j + 1] < '0' ||
-		     h->value.p[j + 1] > '9');
+			if (c == '"' && !angle)
+				q = !q;
+			else if (!q && c == '<')
+				angle = 1;
+			else if (!q && c == '>')
+				angle = 0;
+			if (c != ',' || q || angle)
+				continue;
+			{
+				struct span en = span_trim((struct span){
+				    h->value.p + a, b - a });
+
+				a = b + 1;
+				if (en.n == 0)
+					continue;
+				n++;
+				e = en.n == 1 && en.p[0] == '*' ? -1 :
+				    regreport_entry_expires(en);
+				if (e < 0)
+					e = hexp;
+				zero += e == 0;
+			}
+		}
 	}
+	/* No Contact: a query of the bindings, not a removal. */
 	return n > 0 && zero == n;
 }
 
@@ -174,6 +253,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	struct sipmsg m;
 	const struct sip_header *h;
 	uint32_t *cseqs = NULL, *rcseqs = NULL, hi = 0, final_id = UINT32_MAX;
+	uint32_t *outs = NULL;		/* CSeqs of sign-outs */
+	size_t nouts = 0, capouts = 0;
 	uint32_t resp_id = UINT32_MAX, src, dst;
 	size_t ncseqs = 0, capcseqs = 0, nrcseqs = 0, caprcseqs = 0, i;
 	int remote = 0, have_hi = 0;
@@ -218,8 +299,14 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 				first = x;
 				out->first_msg = dg->msgs[i];
 			}
-			if (x->cseq == hi)
-				out->signed_out = regreport_signs_out(&m);
+			if (regreport_signs_out(&m)) {
+				/* Its 2xx is no registration. */
+				outs = xgrow(outs, &capouts, nouts + 1,
+					     sizeof *outs);
+				outs[nouts++] = x->cseq;
+				if (x->cseq == hi)
+					out->signed_out = 1;
+			}
 			regreport_seen(&cseqs, &ncseqs, &capcseqs, x->cseq);
 			if ((sch = auth_credentials(&m, NULL)) != AUTH_NONE) {
 				strbuf_reset(&used);
@@ -236,7 +323,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 			if (one.len > 0)
 				regreport_merge_names(&offered, one.buf);
 			if (x->status >= 200 && x->status < 300 &&
-			    out->registered_msg == UINT32_MAX) {
+			    out->registered_msg == UINT32_MAX &&
+			    !regreport_has(outs, nouts, x->cseq)) {
 				out->registered_msg = dg->msgs[i];
 				out->registered = x->time;
 			}
@@ -292,6 +380,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 
 	free(cseqs);
 	free(rcseqs);
+	free(outs);
 	strbuf_free(&offered);
 	strbuf_free(&used);
 	strbuf_free(&one);
