@@ -98,6 +98,14 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 	struct strbuf ex;
 	int was = ent->registered_msg != UINT32_MAX;
 
+	if (ent->status >= 200 && ent->status < 300 &&
+	    ent->registered_msg == UINT32_MAX && ent->signed_out) {
+		/* Only a sign-out in the trace. */
+		strbuf_adds(out, "signed out (Expires: 0)");
+		if (used->len > 0)
+			strbuf_addf(out, " with %s", used->buf);
+		return;
+	}
 	if (ent->status >= 200 && ent->status < 300) {
 		strbuf_adds(out, "registered");
 		if (used->len > 0)
