@@ -89,6 +89,10 @@ void time_format(char *out, size_t outsz, int64_t t, int prec, int has_date);
  * keep_tab is 0. This is the one gate between log bytes and a terminal. */
 void sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab);
 
+/* Nanoseconds of the monotonic clock since *t0 (clock_gettime). */
+struct timespec;
+long elapsed_ns(const struct timespec *t0);
+
 /* Whether regular expressions should be JIT-compiled: yes unless
  * SIPSNOOP_NO_JIT is set (valgrind cannot follow PCRE2's JIT code, whose
  * vector loads read a little past the subject). */

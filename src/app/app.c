@@ -42,16 +42,6 @@ app_on_signal(int sig)
 	app_signalled = sig;
 }
 
-static long
-app_elapsed_ns(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000000000L +
-	       (t.tv_nsec - t0->tv_nsec);
-}
-
 /* Indexes for one slice. Returns 1 while input remains. When the selection
  * was on the last message it stays on the last one, as tail -f does. */
 static int
@@ -68,7 +58,7 @@ app_index_slice(struct engine *e, struct view *v, int follow)
 	view_hold_sel(v);
 	do
 		more = engine_step(e, APP_STEP_RECORDS);
-	while (more && app_elapsed_ns(&t0) < APP_SLICE_NS);
+	while (more && elapsed_ns(&t0) < APP_SLICE_NS);
 	view_update(v);
 	if (at_end)
 		view_select(v, (long)v->nids - 1);
@@ -114,7 +104,7 @@ app_search_slice(struct screen *s)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do
 		re |= screen_tick(s, APP_SEARCH_STEP);
-	while (screen_busy(s) && app_elapsed_ns(&t0) < APP_SLICE_NS);
+	while (screen_busy(s) && elapsed_ns(&t0) < APP_SLICE_NS);
 	return re != RE_NONE;
 }
 
@@ -146,7 +136,7 @@ app_run(struct engine *e, const struct app_options *o)
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		while (engine_step(e, 100) &&
-		       app_elapsed_ns(&t0) < APP_SLICE_NS)
+		       elapsed_ns(&t0) < APP_SLICE_NS)
 			;
 	}
 	v = view_new(e, o->rules, o->filter, &err, &errcol);

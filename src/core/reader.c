@@ -270,21 +270,18 @@ rd_num(const char *p, size_t n, size_t at, int w, int *out)
 	return 0;
 }
 
-int64_t
-rd_tod_roll(struct rd_tod *t, int64_t tod)
+/* v placed after the previous value given back: when it is more than back
+ * before it, the log went past a midnight (or a New Year) and it is step
+ * (and any later one) on. */
+static int64_t
+rd_roll(struct rd_tod *t, int64_t v, int64_t back, int64_t step)
 {
-	int64_t v;
-
-	if (tod == TIME_NONE)
-		return tod;
-	/* Going back by a little is records written out of order (threads
-	 * logging at once); by more than half a day, the clock went past
-	 * midnight. One day is enough: the previous time is within the
-	 * day t->days is at. */
-	v = tod + t->days;
-	if (t->seen && v < t->last - RD_DAY / 2) {
-		t->days += RD_DAY;
-		v += RD_DAY;
+	if (v == TIME_NONE)
+		return v;
+	v += t->days;
+	if (t->seen && v < t->last - back) {
+		t->days += step;
+		v += step;
 	}
 	t->last = v;
 	t->seen = 1;
@@ -292,21 +289,20 @@ rd_tod_roll(struct rd_tod *t, int64_t tod)
 }
 
 int64_t
+rd_tod_roll(struct rd_tod *t, int64_t tod)
+{
+	/* Going back by a little is records written out of order (threads
+	 * logging at once); by more than half a day, the clock went past
+	 * midnight. One day is enough: the previous time is within the
+	 * day t->days is at. */
+	return rd_roll(t, tod, RD_DAY / 2, RD_DAY);
+}
+
+int64_t
 rd_year_roll(struct rd_tod *t, int64_t time)
 {
-	int64_t v;
-
-	if (time == TIME_NONE)
-		return time;
 	/* Back by more than half a year: the log went past New Year. */
-	v = time + t->days;
-	if (t->seen && v < t->last - 182 * RD_DAY) {
-		t->days += 365 * RD_DAY;
-		v += 365 * RD_DAY;
-	}
-	t->last = v;
-	t->seen = 1;
-	return v;
+	return rd_roll(t, time, 182 * RD_DAY, 365 * RD_DAY);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <time.h>
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -549,6 +550,16 @@ json_append_str(struct strbuf *sb, const char *s, size_t n)
 		}
 	}
 	strbuf_addc(sb, '"');
+}
+
+long
+elapsed_ns(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000000L +
+	       (t.tv_nsec - t0->tv_nsec);
 }
 
 int

@@ -770,15 +770,13 @@ screen_waits_for_filter(struct screen *s, enum action a)
 		return 0;
 	/* A cheap filter is done in a few steps more: finish it then. */
 	{
-		struct timespec t0, t;
+		struct timespec t0;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		do {
 			if (!view_filter_step(s->v, SIZE_MAX - 1))
 				return 0;
-			clock_gettime(CLOCK_MONOTONIC, &t);
-		} while ((t.tv_sec - t0.tv_sec) * 1000 +
-			 (t.tv_nsec - t0.tv_nsec) / 1000000 < 100);
+		} while (elapsed_ns(&t0) < 100 * 1000000L);
 	}
 	screen_message(s, 0, "- not while filtering: that key waits for the "
 		       "whole list");

@@ -147,16 +147,6 @@ view_filter_part(struct view *v, size_t budget)
 	return v->scanned < count || v->fpos < v->fstart;
 }
 
-static long
-view_elapsed_ns(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000000000L +
-	       (t.tv_nsec - t0->tv_nsec);
-}
-
 int
 view_filter_step(struct view *v, size_t budget)
 {
@@ -179,7 +169,7 @@ view_filter_step(struct view *v, size_t budget)
 		budget -= n;
 		if (budget == 0)
 			return 1;
-		took = view_elapsed_ns(&t0);
+		took = elapsed_ns(&t0);
 		if (took >= VIEW_FILTER_STEP_NS)
 			return 1;
 		if (took - before < VIEW_FILTER_STEP_NS / 16 && chunk < 65536)
