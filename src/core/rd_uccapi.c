@@ -459,6 +459,13 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 		/* Find where it closes: the End line, or (cut short) the next
 		 * prefixed line or the end of the file. */
 		rd_uccapi_block(r, bs, &b);
+		/* Following a log being written: a block not closed yet at
+		 * the end of what is there waits for the rest (taken as a
+		 * keep-alive or as cut short, it would be lost). */
+		if (r->follow && !b.closed && b.recend >= r->len) {
+			rd_uccapi_junk(r, bs, junk, first);
+			return 0;
+		}
 
 		/* Is the payload SIP? Its first line carries the prefix. */
 		sip = 0;

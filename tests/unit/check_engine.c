@@ -926,6 +926,64 @@ START_TEST(test_local_names)
 }
 END_TEST
 
+/* A client log followed as it is written a line at a time: a block whose
+ * opening line came alone waits for the rest (it was taken as an empty
+ * block and lost). Same messages as the whole file. */
+START_TEST(test_follow_uccapi_lines)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[96], *err = NULL;
+	struct engine *a = engine_new(), *b = engine_new();
+	struct source *src = source_open("tests/data/multi.uccapilog", &err);
+	const char *p, *nl;
+	size_t n, i;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/client.uccapilog", dir);
+	ck_assert_int_eq(engine_add_file(a, "tests/data/multi.uccapilog", NULL,
+					 &err), 0);
+	engine_run(a);
+	n = msgindex_count(engine_index(a));
+	ck_assert_uint_eq(n, 5);
+	/* The first block, so that the format is known. */
+	p = strstr(src->data, "End of");
+	p = memchr(p, '\n', (size_t)(src->data + src->len - p)) + 1;
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite(src->data, 1, (size_t)(p - src->data), f);
+	fclose(f);
+	engine_follow(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+	engine_run(b);
+	for (; p < src->data + src->len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(src->data + src->len - p));
+		if (nl == NULL)
+			nl = src->data + src->len - 1;
+		f = fopen(path, "a");
+		ck_assert_ptr_nonnull(f);
+		fwrite(p, 1, (size_t)(nl + 1 - p), f);
+		fclose(f);
+		engine_poll(b);
+		while (engine_step(b, 100))
+			;
+	}
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+	for (i = 0; i < n; i++) {
+		struct span x = engine_record_text(a, (uint32_t)i);
+		struct span y = engine_record_text(b, (uint32_t)i);
+
+		ck_assert_uint_eq(x.n, y.n);
+		ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
+	}
+	engine_free(a);
+	engine_free(b);
+	source_free(src);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_follow_pieces)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], moved[160];
@@ -1108,6 +1166,7 @@ main(void)
 	tcase_add_test(tc, test_follow);
 	tcase_add_test(tc, test_follow_mapped);
 	tcase_add_test(tc, test_follow_pieces);
+	tcase_add_test(tc, test_follow_uccapi_lines);
 	tcase_add_test(tc, test_follow_spill_fails);
 	tcase_add_test(tc, test_wait_many_pipes);
 	tcase_add_test(tc, test_local_names);
