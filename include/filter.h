@@ -28,6 +28,10 @@ size_t filter_select(struct filter *f, const struct engine *e, uint32_t from,
 		     uint32_t to, uint32_t **out);
 /* Whether the expression is empty (matches everything). */
 int filter_is_empty(const struct filter *f);
+/* Whether it has a dialog:(...) term: a message added later can make an
+ * older one match (its dialog's), so new messages alone do not say what
+ * it selects. */
+int filter_has_dialog(const struct filter *f);
 /* Appends the parsed expression as an S-expression, e.g.
  * (or (and (method REGISTER) (text "x")) (not (status 401-401))):
  * for tests and for --debug output. */

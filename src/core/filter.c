@@ -1090,6 +1090,26 @@ filter_is_empty(const struct filter *f)
 	return f == NULL || f->root->type == N_TRUE;
 }
 
+static int
+node_has_dialog(const struct node *n)
+{
+	size_t i;
+
+	if (n->type == N_DIALOG)
+		return 1;
+	for (i = 0; i < n->nkids; i++) {
+		if (node_has_dialog(n->kids[i]))
+			return 1;
+	}
+	return 0;
+}
+
+int
+filter_has_dialog(const struct filter *f)
+{
+	return f != NULL && node_has_dialog(f->root);
+}
+
 /* ---- matching of strings --------------------------------------------- */
 
 /* Case-insensitive (or not) glob with '*' only; \* and \\ are literal. */

@@ -311,10 +311,16 @@ view_update(struct view *v)
 		return 0;	/* view_filter_step takes in new messages */
 	if (count <= v->scanned)
 		return 0;
+	/* A dialog:(...) term may come to match an older message: once
+	 * indexing is done (new messages of followed files) it is applied
+	 * again, in steps; before, the full pass at its end catches them. */
+	if (v->engine_was_done && view_top(v)->f != NULL &&
+	    filter_has_dialog(view_top(v)->f)) {
+		view_refilter(v, view_sel_id(v));
+		return 1;
+	}
 	/* Only the new ids are looked at (filter_select binds the filter to
-	 * the grown index first). A dialog:(...) term may come to match an
-	 * older message later; the full pass at the end of indexing above
-	 * catches those. */
+	 * the grown index first). */
 	view_scan(v, v->scanned, count);
 	v->scanned = count;
 	if (v->nids != before)

@@ -39,4 +39,14 @@ check "F again stops" e2e_wait "stopped following"
 more 0000000000000000000000000000abc4
 e2e_keys g
 check "not following: nothing more is read" e2e_wait " 1/12"
+
+# dialog:(...) while following: a message that comes brings its dialog's
+# earlier ones (only the 403 was shown).
+at=$(grep -n 'SIP/2.0 403' data/sample.cls.log | head -1 | cut -d: -f1)
+cut=$(awk -v l="$at" 'NR < l && /begin_record/ { s = NR } END { print s }' data/sample.cls.log)
+head -n $((cut - 1)) data/sample.cls.log >"$out/fd.cls.log"
+e2e_start 120 40 --rules data/rules.conf --follow -f '"dialog:(status:403)"' "$out/fd.cls.log"
+check "dialog filter, nothing yet" e2e_wait "filter: dialog:(status:403)"
+tail -n +"$cut" data/sample.cls.log >>"$out/fd.cls.log"
+check "the 403 brings its whole dialog" e2e_wait "5/40 msgs"
 e2e_done
