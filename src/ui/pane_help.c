@@ -42,6 +42,7 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 	struct phelp *h = p->data;
 	struct rect c;
 	int y, kw = 22;
+	size_t i;
 
 	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
 			 "q/Esc close, arrows scroll");
@@ -52,12 +53,29 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 		p->top = 0;
 	if (c.w < 60)
 		kw = c.w / 3;
-	for (y = 0; y < c.h && (size_t)(p->top + y) < h->n; y++) {
-		struct phelp_line *l = &h->l[p->top + y];
+	for (y = 0, i = (size_t)p->top; y < c.h && i < h->n; y++, i++) {
+		struct phelp_line *l = &h->l[i];
 
 		if (l->keys == NULL) {
-			grid_puts(g, c.x + 1, c.y + y, c.x + c.w, l->role,
-				  l->text);
+			/* A long line (a warning naming a deep path) goes on
+			 * below, indented, rather than off the edge. */
+			const char *t = l->text;
+			size_t left = strlen(t), fit;
+			int x = c.x + 1;
+
+			for (;;) {
+				fit = grid_text_fit(t, left, c.x + c.w - x);
+				if (fit == 0 && left > 0)
+					fit = 1;
+				grid_put(g, x, c.y + y, c.x + c.w, l->role, t,
+					 fit);
+				t += fit;
+				left -= fit;
+				if (left == 0 || y + 1 >= c.h)
+					break;
+				y++;
+				x = c.x + 5;
+			}
 			continue;
 		}
 		grid_puts(g, c.x + 3, c.y + y, c.x + 2 + kw, ROLE_HELP_KEY,

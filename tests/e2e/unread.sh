@@ -43,4 +43,13 @@ e2e_keys W
 check "W says every input was read cleanly" e2e_wait "every input was read cleanly"
 e2e_keys q q
 check "quits" e2e_wait "exit=0"
+# At 80 columns a long path does not hide why: the line goes on below.
+mkdir -p "$dir/logs/frontend-pool-01.uclab.org/2026-11-27"
+long="$dir/logs/frontend-pool-01.uclab.org/2026-11-27/SIPStack-trace.log"
+printf 'just notes\n' >"$long"
+e2e_start 80 24 data/sample.cls.log "$long"
+check "80 columns: opens" e2e_wait "1 input not read (W)"
+e2e_keys W
+check "the reason of a long path's line shows, below it" e2e_wait "found"
+e2e_keys q q
 e2e_done
