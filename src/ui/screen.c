@@ -97,21 +97,28 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 {
 	struct strbuf sb;
 	char filt[256];
-	size_t i, nf = engine_nfiles(s->e);
+	size_t i, nf = engine_nfiles(s->e), shown;
 	int x, pw;
 	char prog[64] = "";
 
 	grid_fill(g, r, ROLE_TITLE);
 	strbuf_init(&sb);
 	strbuf_adds(&sb, "sipsnoop ");
-	for (i = 0; i < nf; i++) {
+	for (i = 0, shown = 0; i < nf; i++) {
 		const struct engine_file *f = engine_file(s->e, i);
 		const char *path = f->src->path, *base = strrchr(path, '/');
 
-		if (i > 0)
+		/* One not read is W's, with the count below. */
+		if (f->unreadable)
+			continue;
+		if (shown > 0)
 			strbuf_adds(&sb, ", ");
-		if (i >= 3) {
-			strbuf_addf(&sb, "+%zu more", nf - i);
+		if (shown++ >= 3) {
+			size_t more = 0;
+
+			for (; i < nf; i++)
+				more += !engine_file(s->e, i)->unreadable;
+			strbuf_addf(&sb, "+%zu more", more);
 			break;
 		}
 		sanitize_append(&sb, base ? base + 1 : path,

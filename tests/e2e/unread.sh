@@ -22,6 +22,7 @@ check "quits with the status of an unreadable input" e2e_wait "exit=1"
 e2e_start 120 40 "$dir/damaged.log.gz" tests/data/remote-ntlm.cls.log
 check "the other input is shown" e2e_wait "remote-ntlm.cls.log [cls]"
 check "the title says an input was not read" e2e_wait "1 input not read (W)"
+check "the title does not name it among those read" e2e_wait_gone "damaged.log.gz ["
 e2e_keys W
 check "W names the damaged gzip and says why" \
 	e2e_wait "damaged.log.gz: no SIP messages found"
