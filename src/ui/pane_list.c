@@ -175,8 +175,11 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	if (v->nids == 0) {
 		p->top = 0;
 		grid_puts(g, c.x + 2, c.y, c.x + c.w, ROLE_DIM,
-			  msgindex_count(ix) ? "no message matches the filter"
-					     : "no messages (yet)");
+			  msgindex_count(ix) ? "no message matches the filter" :
+			  !engine_done(v->e) ? "no messages (yet)" :
+			  engine_nunread(v->e) > 0 ?
+			  "no messages: the inputs could not be read (W says why)" :
+			  "no messages");
 		return;
 	}
 	if ((long)v->sel < p->top)

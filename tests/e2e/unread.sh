@@ -38,6 +38,14 @@ check "W says it is not of that format" \
 e2e_keys q q
 check "quits with the status of an unreadable input" e2e_wait "exit=1"
 
+# Nothing readable at all: the list says so (not "yet").
+e2e_start 120 40 --format sipp data/sample.cls.log
+check "no input read" e2e_wait "1 input not read (W)"
+check "the list says the inputs could not be read" \
+	e2e_wait "no messages: the inputs could not be read (W says why)"
+e2e_keys q
+check "quits" e2e_wait "exit=1"
+
 e2e_start 120 40 data/sample.cls.log
 check "a clean input" e2e_wait "40/40 msgs"
 e2e_keys W
