@@ -913,6 +913,9 @@ screen_key(struct screen *s, uint32_t key)
 				       "(Esc: back)");
 			return RE_REDRAW;
 		}
+		/* A filter still applied in steps is left: its count when
+		 * done is not this list's. */
+		s->filtered_fmt = NULL;
 		view_push_dialog(v, m->call_id);
 		/* "and show its flow": a maximised list would hide it. */
 		if (s->maximised == LP_LIST)
