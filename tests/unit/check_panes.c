@@ -767,6 +767,31 @@ START_TEST(test_filter_steps_indexing_ends)
 }
 END_TEST
 
+/* Enter while a filter is applied in steps: when the filter ends, its
+ * count is not said over the dialog's. */
+START_TEST(test_filter_steps_then_dialog)
+{
+	struct engine *e;
+	struct view *v = sample_view(&e, 30, 2);
+	struct screen *s = screen_new(e, v, 1);
+	struct grid *g = grid_new(100, 30);
+
+	keys(s, "fdir:in");
+	screen_key(s, KEYC_ENTER);
+	ck_assert(v->filtering);
+	screen_key(s, KEYC_ENTER);	/* the selection's dialog */
+	ck_assert_ptr_nonnull(strstr(s->status, "dialog:"));
+	engine_run(e);
+	view_update(v);
+	screen_draw(s, g);
+	ck_assert_msg(strstr(s->status, "match") == NULL, "'%s'", s->status);
+	grid_free(g);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* Two files, merged in time order when indexing ends: the message
  * selected before (by the app, view_hold_sel before each slice) is the
  * one selected after, though its id changed. */
@@ -973,6 +998,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_search_extend);
 	tcase_add_test(tc, test_search_extend_changed);
 	tcase_add_test(tc, test_filter_steps_indexing_ends);
+	tcase_add_test(tc, test_filter_steps_then_dialog);
 	tcase_add_test(tc, test_merge_keeps_selection);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
