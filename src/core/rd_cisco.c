@@ -8,6 +8,12 @@
 #include "reader.h"
 #include "rd_common.h"
 
+
+/* What reading on needs: the years passed in a log without them. */
+struct rd_cisco_state {
+	struct rd_tod roll;
+};
+
 static const char *const rd_cisco_months[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -301,6 +307,9 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 	rec->dir = dir;
 	eol = reader_line_end(r, p, &next);
 	rd_cisco_prefix(d + p, eol - p, rec);
+	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
+		rec->time = rd_year_roll(&((struct rd_cisco_state *)
+		    r->state)->roll, rec->time);
 	/* The message runs to the next time-stamped line. */
 	lim = r->len;
 	for (q = msg; q < r->len; q = next) {
@@ -341,6 +350,6 @@ const struct rd_format rd_cisco_format = {
 	.desc = "Cisco IOS/CUBE debug ccsip messages",
 	.probe = rd_cisco_probe,
 	.next = rd_cisco_next,
-	.state_size = 0,
+	.state_size = sizeof(struct rd_cisco_state),
 	.names_local = 1,
 };
