@@ -599,9 +599,11 @@ rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
 	uint32_t line = r->line, more;
 	struct strbuf msg;
 	struct rd_record rec;
+	struct rd_tod roll;	/* a BSD stamp has no year (rd_year_roll) */
 	int found = 0;
 
 	(void)err;
+	memset(&roll, 0, sizeof roll);
 	strbuf_init(&msg);
 	for (; p < r->len; prev = p, preve = eol, p = next, line++) {
 		reader_release(r, p);
@@ -618,6 +620,8 @@ rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
 			if (prev < p)
 				rd_kamailio_syslog_time(d + prev, preve - prev,
 				    &rec);
+			if (!rec.has_date)
+				rec.time = rd_year_roll(&roll, rec.time);
 			more = 0;
 			next = rd_kamailio_journal(r, out, p, ind, &rec, &more);
 			line += more;
@@ -635,6 +639,8 @@ rd_kamailio_syslog_transform(struct reader *r, struct strbuf *out,
 			le--;
 		lim = le > m ? (size_t)(le - m) : 0;
 		rd_kamailio_syslog_time(d + p, eol - p, &rec);
+		if (!rec.has_date)
+			rec.time = rd_year_roll(&roll, rec.time);
 		/* The message runs to the header diffs marker; a syslog line
 		 * cut by the collector's size limit has none. */
 		diff = memmem(m, lim, rd_kamailio_ddiffs,
