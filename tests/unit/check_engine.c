@@ -711,6 +711,22 @@ END_TEST
 /* A followed file written in pieces that cut lines (and records) anywhere:
  * the same messages and texts as the whole file, with no warning (half a
  * line is not junk while more may come). */
+/* Engines a and b indexed the same messages, record for record. */
+static void
+ck_same_records(const struct engine *a, const struct engine *b)
+{
+	size_t i, n = msgindex_count(engine_index(a));
+
+	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
+	for (i = 0; i < n; i++) {
+		struct span x = engine_record_text(a, (uint32_t)i);
+		struct span y = engine_record_text(b, (uint32_t)i);
+
+		ck_assert_uint_eq(x.n, y.n);
+		ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
+	}
+}
+
 /* In a child whose files may not pass 20000 bytes (as a full disk would
  * stop them), following standard input, a pipe, with what comes going to
  * a temporary file from the start: the file takes the first 16 KiB, then
@@ -935,7 +951,7 @@ START_TEST(test_follow_uccapi_lines)
 	struct engine *a = engine_new(), *b = engine_new();
 	struct source *src = source_open("tests/data/multi.uccapilog", &err);
 	const char *p, *nl;
-	size_t n, i;
+	size_t n;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(src);
@@ -968,14 +984,7 @@ START_TEST(test_follow_uccapi_lines)
 		while (engine_step(b, 100))
 			;
 	}
-	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
-	for (i = 0; i < n; i++) {
-		struct span x = engine_record_text(a, (uint32_t)i);
-		struct span y = engine_record_text(b, (uint32_t)i);
-
-		ck_assert_uint_eq(x.n, y.n);
-		ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
-	}
+	ck_same_records(a, b);
 	engine_free(a);
 	engine_free(b);
 	source_free(src);
@@ -1057,13 +1066,7 @@ START_TEST(test_follow_pieces)
 				 runs[k].spill != NULL && *runs[k].spill == '\0');
 		ck_assert_int_eq(engine_file(b, 0)->follow_spill >= 0,
 				 runs[k].spill != NULL && *runs[k].spill == '\0');
-		for (i = 0; i < n; i++) {
-			struct span x = engine_record_text(a, (uint32_t)i);
-			struct span y = engine_record_text(b, (uint32_t)i);
-
-			ck_assert_uint_eq(x.n, y.n);
-			ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
-		}
+		ck_same_records(a, b);
 		engine_free(b);
 	}
 	a_text.p = src->data;
