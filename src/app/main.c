@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,29 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 
 /* Where large converted output goes: $TMPDIR, else /var/tmp (on disk where
  * /tmp may be in memory). */
+/* The viewer reads the start of standard input before its first screen:
+ * if nothing has come within a tenth of a second, the terminal says what
+ * it waits for (the line is wiped once something comes). */
+static void
+main_wait_for_stdin(void)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	int rc, tty = isatty(STDERR_FILENO);
+
+	do
+		rc = poll(&pfd, 1, 100);
+	while (rc < 0 && errno == EINTR);
+	if (rc != 0)
+		return;
+	fprintf(stderr, "sipsnoop: waiting for standard input "
+		"(Ctrl-C quits)%s", tty ? "" : "\n");
+	do
+		rc = poll(&pfd, 1, -1);
+	while (rc < 0 && errno == EINTR);
+	if (tty)
+		fputs("\r\033[K", stderr);
+}
+
 static const char *
 main_tmpdir(void)
 {
@@ -637,7 +661,11 @@ main(int argc, char **argv)
 	 * once large: a capture larger than RAM can be read. */
 	engine_set_spill(e, main_tmpdir(), 0);
 	for (i = optind; i < argc; i++) {
-		int fileno = engine_add_file(e, argv[i], format, &err);
+		int fileno;
+
+		if (mode == MODE_VIEW && strcmp(argv[i], "-") == 0)
+			main_wait_for_stdin();
+		fileno = engine_add_file(e, argv[i], format, &err);
 
 		for (oi = 0; fileno >= 0 && oi < noffsets; oi++) {
 			if (strcmp(offsets[oi].file, argv[i]) == 0) {

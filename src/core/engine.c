@@ -860,13 +860,17 @@ engine_open_file(struct engine *e, const char *path, const char *format,
 	 * temporary file once large (engine_set_spill). In the background,
 	 * gzip input is inflated on the conversion thread instead. */
 	spill_init(&sp, e->spill_dir, e->spill_chunk);
-	if (e->follow && engine_is_pipe(path)) {
-		/* Followed as it comes: its start, for the probe. */
+	if ((e->follow || e->background) && engine_is_pipe(path)) {
+		/* Followed as it comes, or read to its end beside the viewer
+		 * (not a stream then): its start, for the probe, as soon as
+		 * it tells the format. */
 		src = source_open_stream(path, err);
 		if (src != NULL && engine_stream_head(src, err) < 0) {
 			source_free(src);
 			src = NULL;
 		}
+		if (src != NULL && !e->follow)
+			src->stream = 0;
 	} else {
 #ifdef SIPSNOOP_HAVE_ZLIB
 		src = e->background ? source_open_lazy(path, &sp, err) :
