@@ -25,6 +25,7 @@ extern const struct rd_format rd_baresip_format;
 extern const struct rd_format rd_audiocodes_format;
 extern const struct rd_format rd_sipp_format;
 extern const struct rd_format rd_freeswitch_format;
+extern const struct rd_format rd_ngrep_format;
 extern const struct rd_format rd_raw_format;
 
 const struct rd_format *const reader_formats[] = {
@@ -44,6 +45,7 @@ const struct rd_format *const reader_formats[] = {
 	&rd_audiocodes_format,
 	&rd_sipp_format,
 	&rd_freeswitch_format,
+	&rd_ngrep_format,
 	&rd_raw_format,
 	NULL,
 };
