@@ -1,10 +1,48 @@
 /* rd_sngrep: sngrep's "save as .txt" export. Each message is written as
  * "YYYY/MM/DD HH:MM:SS.uuuuuu SRC:port -> DST:port", a newline, the payload
- * and two newlines (sngrep's save_msg_txt()). */
+ * and two newlines (sngrep's save_msg_txt()). sngrep writes an IPv6
+ * address with its port after one more colon ("2001:db8::1:5060"); the
+ * records give it as the other formats do, "[2001:db8::1]:5060". */
+#include <stdio.h>
 #include <string.h>
 
 #include "reader.h"
 #include "rd_common.h"
+
+/* Longest address "[v6]:port" rewritten. */
+#define RD_SNGREP_ADDR 64
+
+/* The addresses of the record last read, rewritten with brackets. */
+struct rd_sngrep_state {
+	char src[RD_SNGREP_ADDR];
+	char dst[RD_SNGREP_ADDR];
+};
+
+/* An IPv6 address "2001:db8::1:5060" in *sp becomes "[2001:db8::1]:5060"
+ * in buf (the port is after the last colon); others are left as they are. */
+static void
+rd_sngrep_v6(struct span *sp, char *buf)
+{
+	const char *first, *last = NULL;
+	size_t i;
+	int n;
+
+	if (sp->n == 0 || sp->p[0] == '[')
+		return;
+	first = memchr(sp->p, ':', sp->n);
+	for (i = 0; i < sp->n; i++) {
+		if (sp->p[i] == ':')
+			last = sp->p + i;
+	}
+	if (first == NULL || first == last)
+		return;
+	n = snprintf(buf, RD_SNGREP_ADDR, "[%.*s]%.*s",
+	    (int)(last - sp->p), sp->p, (int)(sp->p + sp->n - last), last);
+	if (n < 0 || n >= RD_SNGREP_ADDR)
+		return;
+	sp->p = buf;
+	sp->n = (size_t)n;
+}
 
 static int
 rd_sngrep_digits(const char *p, int n, int *out)
@@ -148,6 +186,8 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 	rec->line = r->line;
 	eol = reader_line_end(r, hdr, &msg);
 	rd_sngrep_header(d + hdr, eol - hdr, rec);
+	rd_sngrep_v6(&rec->src, ((struct rd_sngrep_state *)r->state)->src);
+	rd_sngrep_v6(&rec->dst, ((struct rd_sngrep_state *)r->state)->dst);
 	rec->dir = DIR_UNKNOWN;
 
 	/* The message runs to the next header line (or the end). */
@@ -206,5 +246,5 @@ const struct rd_format rd_sngrep_format = {
 	.desc = "sngrep text export (File > Save as .txt)",
 	.probe = rd_sngrep_probe,
 	.next = rd_sngrep_next,
-	.state_size = 0,
+	.state_size = sizeof(struct rd_sngrep_state),
 };

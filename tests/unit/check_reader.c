@@ -594,6 +594,43 @@ START_TEST(test_sngrep)
 }
 END_TEST
 
+/* sngrep writes an IPv6 address with its port after one more colon; the
+ * records bracket it as every other format does, so that the ends of a
+ * call match across logs and --merge-hosts finds the host. */
+START_TEST(test_sngrep_ipv6)
+{
+	static const char s[] =
+		"2025/03/11 09:15:11.204118 2001:db8::23:50444 -> "
+		"2001:db8::10:5060\n"
+		"OPTIONS sip:[2001:db8::10] SIP/2.0\r\n"
+		"Call-ID: v1\r\n"
+		"Content-Length: 0\r\n"
+		"\r\n"
+		"\n\n"
+		"2025/03/11 09:15:11.205000 [2001:db8::10]:5060 -> "
+		"::1:5060\n"
+		"SIP/2.0 200 OK\r\n"
+		"Call-ID: v1\r\n"
+		"Content-Length: 0\r\n"
+		"\r\n";
+	struct reader *r = reader_new(reader_by_name("sngrep"), s,
+	    sizeof s - 1);
+	struct rd_record rec;
+
+	memset(&rec, 0, sizeof rec);
+	ck_assert_int_eq(reader_next(r, &rec), 1);
+	span_is(rec.src, "[2001:db8::23]:50444");
+	span_is(rec.dst, "[2001:db8::10]:5060");
+	memset(&rec, 0, sizeof rec);
+	ck_assert_int_eq(reader_next(r, &rec), 1);
+	/* Already in brackets (sipsnoop's own save): left as it is. */
+	span_is(rec.src, "[2001:db8::10]:5060");
+	span_is(rec.dst, "[::1]:5060");
+	ck_assert_int_eq(reader_next(r, &rec), 0);
+	reader_free(r);
+}
+END_TEST
+
 /* ------------------------------------------------------------ raw */
 
 START_TEST(test_raw)
@@ -1403,6 +1440,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_release);
 	tcase_add_test(tc, test_uccapi);
 	tcase_add_test(tc, test_sngrep);
+	tcase_add_test(tc, test_sngrep_ipv6);
 	tcase_add_test(tc, test_raw);
 	tcase_add_test(tc, test_raw_no_final_newline);
 	tcase_add_test(tc, test_raw_lf_converted);
