@@ -420,6 +420,65 @@ rd_uccapi_more(struct reader *r, struct rd_uccapi_state *st,
 }
 
 static int
+rd_uccapi_same(struct span a, struct span b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* How many lines after a block the next one is looked for, when its
+ * message is short of its Content-Length. */
+#define RD_UCCAPI_CONT_LINES 64
+
+/* The line of the block that holds the rest of the message of block b
+ * (rec, short of its Content-Length), or 0: the next block, within
+ * RD_UCCAPI_CONT_LINES lines, going the same way between the same ends,
+ * whose payload starts with text that is not a start line (the client
+ * logs what each read carried, and a read may end inside a message). */
+static uint32_t
+rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
+    const struct rd_record *rec)
+{
+	const char *d = r->data;
+	struct rd_uccapi_block nb;
+	struct rd_record t;
+	size_t p, eol, next, len, pl, i;
+	uint32_t line = r->line;
+
+	/* Lines from the record's start to the block after it. */
+	for (i = rec->off; i < b->recend; i++)
+		line += d[i] == '\n';
+	for (p = b->recend, i = 0; p < r->len && i < RD_UCCAPI_CONT_LINES;
+	    p = next, i++, line++) {
+		eol = reader_line_end(r, p, &next);
+		len = eol - p;
+		if (len > 0 && d[eol - 1] == '\r')
+			len--;
+		pl = rd_uccapi_prefix(d + p, len);
+		if (rd_uccapi_opens(d + p, len, pl) == 0)
+			continue;
+		memset(&t, 0, sizeof t);
+		rd_uccapi_opening(r, p, &t);
+		if (t.dir != rec->dir || !rd_uccapi_same(t.src, rec->src) ||
+		    !rd_uccapi_same(t.dst, rec->dst))
+			return 0;
+		rd_uccapi_block(r, p, &nb);
+		if (nb.sp >= nb.end)
+			return 0;
+		eol = reader_line_end(r, nb.sp, &next);
+		if (eol > nb.end)
+			eol = nb.end;
+		len = eol - nb.sp;
+		if (len > 0 && d[eol - 1] == '\r')
+			len--;
+		pl = rd_uccapi_prefix(d + nb.sp, len);
+		if (pl >= len || rd_raw_is_start(d + nb.sp + pl, len - pl))
+			return 0;
+		return line;
+	}
+	return 0;
+}
+
+static int
 rd_uccapi_next(struct reader *r, struct rd_record *rec)
 {
 	struct rd_uccapi_state *st = r->state;
@@ -528,6 +587,23 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	else
 		rec->flags |= RECF_TRUNCATED;
 	rec->len = b.recend - bs;
+	/* A body short of its Content-Length, LF counted as CRLF, whose
+	 * rest the next block holds: the read ended inside the message.
+	 * Its pieces are not joined (the record is the file's bytes): the
+	 * message is flagged cut short and the rest's block is named,
+	 * instead of being skipped without a word. */
+	if (b.closed && has_cl) {
+		struct rd_record t = *rec;
+		uint32_t cont;
+
+		rd_raw_split_logged(d, ms, b.end, 0, &t);
+		if ((t.flags & RECF_TRUNCATED) &&
+		    (cont = rd_uccapi_continued(r, &b, rec)) != 0) {
+			rec->flags |= RECF_TRUNCATED;
+			reader_warn(r, cont, "the rest of the message at line "
+			    "%u (not joined to it)", rec->line);
+		}
+	}
 	reader_advance(r, b.recend);
 	return 1;
 }

@@ -856,6 +856,73 @@ START_TEST(test_uccapi_lf_body)
 }
 END_TEST
 
+/* A read may end inside a message: the client logs the rest in the next
+ * block of the same connection. The pieces are not joined, but the first
+ * is flagged cut short and the rest's block is named, not skipped without
+ * a word. A next block that starts a message, or of another connection,
+ * is no rest. */
+START_TEST(test_uccapi_continued)
+{
+#define UC_OPEN(ts, peer) UP(ts) "Data Received - " peer " (To Local " \
+	"Address: 10.0.0.2:50000) 99 bytes:\n"
+#define UC_END(ts, peer) UP(ts) "End of Data Received - " peer " (To " \
+	"Local Address: 10.0.0.2:50000) 99 bytes\n"
+	static const char s[] =
+		UC_OPEN("16:12:21.901", "10.0.0.1:5061")
+		UP("16:12:21.901") "NOTIFY sip:a@10.0.0.2 SIP/2.0\n"
+		"Call-ID: c1\n"
+		"Content-Length: 40\n"
+		"\n"
+		"<a>0123456789\n"
+		UC_END("16:12:21.901", "10.0.0.1:5061")
+		UC_OPEN("16:12:21.902", "10.0.0.1:5061")
+		UP("16:12:21.902") "abcdefghij0123456789</a>\n"
+		UC_END("16:12:21.902", "10.0.0.1:5061");
+	static const char other[] =
+		UC_OPEN("16:12:21.901", "10.0.0.1:5061")
+		UP("16:12:21.901") "NOTIFY sip:a@10.0.0.2 SIP/2.0\n"
+		"Call-ID: c1\n"
+		"Content-Length: 40\n"
+		"\n"
+		"<a>0123456789\n"
+		UC_END("16:12:21.901", "10.0.0.1:5061")
+		UC_OPEN("16:12:21.902", "10.0.0.3:5061")
+		UP("16:12:21.902") "abcdefghij0123456789</a>\n"
+		UC_END("16:12:21.902", "10.0.0.3:5061")
+		UC_OPEN("16:12:21.903", "10.0.0.1:5061")
+		UP("16:12:21.903") "SIP/2.0 200 OK\n"
+		"Call-ID: c1\n"
+		"Content-Length: 40\n"
+		"\n"
+		"<a>0123456789\n"
+		UC_END("16:12:21.903", "10.0.0.1:5061")
+		UC_OPEN("16:12:21.904", "10.0.0.1:5061")
+		UP("16:12:21.904") "SIP/2.0 200 OK\n"
+		"Call-ID: c1\n"
+		"Content-Length: 0\n"
+		UC_END("16:12:21.904", "10.0.0.1:5061");
+#undef UC_OPEN
+#undef UC_END
+	struct run run;
+
+	run_str(&run, "uccapi", s);
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].body, "<a>0123456789\n");
+	ck_assert_uint_eq(run.rec[0].flags, RECF_TRUNCATED);
+	ck_assert(has_warning(&run, 8, "rest of the message at line 1"));
+	ck_assert(has_warning(&run, 1, "cut short"));
+	ck_assert_uint_eq(run.r->nwarnings, 2);
+	run_done(&run);
+
+	run_str(&run, "uccapi", other);
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
 /* One read may carry several messages: the client logs them in one block,
  * and each becomes a record with the block's time and addresses. Bytes
  * that do not split into whole messages stay one record. */
@@ -1447,6 +1514,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_long_junk_line);
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_uccapi_lf_body);
+	tcase_add_test(tc, test_uccapi_continued);
 	tcase_add_test(tc, test_uccapi_multi);
 	tcase_add_test(tc, test_uccapi_multi_cap);
 	tcase_add_test(tc, test_large_flag);
