@@ -206,10 +206,12 @@ struct rd_ng_ctx {
 };
 
 /* Rebuilds the payload of lines [p, end): each line's '.' before its line
- * end was a CR when the message's start line has one (SIP lines end with
- * CRLF); ngrep's trailing newline is not the payload's. */
+ * end was a CR when the message's first line ends with one (SIP lines end
+ * with CRLF); lf says whether the payload's last line ended with a line
+ * feed of its own. A '.' that ends the payload without one is a CR too: a
+ * TCP segment may end between the CR and the LF. */
 static void
-rd_ng_payload(struct rd_ng_ctx *c, size_t p, size_t end)
+rd_ng_payload(struct rd_ng_ctx *c, size_t p, size_t end, int lf)
 {
 	const char *d = c->r->data;
 	size_t eol, next, n;
@@ -223,15 +225,15 @@ rd_ng_payload(struct rd_ng_ctx *c, size_t p, size_t end)
 		n = eol - p;
 		if (n > 0 && d[p + n - 1] == '\r')
 			n--;
-		if (crlf < 0)
-			crlf = n > 0 && d[p + n - 1] == '.';
-		if (crlf && n > 0 && d[p + n - 1] == '.') {
+		if (crlf < 0 && n > 0)
+			crlf = d[p + n - 1] == '.';
+		if (crlf == 1 && n > 0 && d[p + n - 1] == '.') {
 			strbuf_add(&c->pay, d + p, n - 1);
-			strbuf_add(&c->pay, "\r\n", 2);
-		} else {
+			strbuf_addc(&c->pay, '\r');
+		} else
 			strbuf_add(&c->pay, d + p, n);
+		if (next < end || lf)
 			strbuf_addc(&c->pay, '\n');
-		}
 		p = next;
 	}
 }
@@ -382,6 +384,7 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 		if (p < n && !rd_ng_start_at(b, p, n)) {
 			/* Lines after the message that start no other:
 			 * ngrep's closing lines after the last packet. */
+			c->r->stats.junk_lines += b[n - 1] != '\n';
 			for (; p < n; p++)
 				c->r->stats.junk_lines += b[p] == '\n';
 			break;
@@ -397,7 +400,8 @@ rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
 	struct rd_ng_ctx c;
 	struct rd_ng_head h;
 	const char *d = r->data;
-	size_t p = r->pos, eol, next, pay, end, q, junk = 0;
+	size_t p = r->pos, eol, next, pay, end, q, junk = 0, empty;
+	int marks, lf;
 	uint32_t line = r->line, hline;
 
 	memset(&c, 0, sizeof c);
@@ -421,9 +425,14 @@ rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
 		hline = line;
 		p = pay = next;
 		line++;
-		/* The payload runs to the next header line, less the blank
-		 * line and '#' marks ngrep writes before it. */
+		/* The payload runs to the next header line, less what ngrep
+		 * writes before that: a newline after the payload, '#'
+		 * marks, a newline before the header. So the blank lines
+		 * there say whether the payload itself ended with a line
+		 * feed (a TCP segment may end inside a line). */
 		end = pay;
+		empty = 0;
+		marks = 0;
 		while (p < r->len) {
 			eol = reader_line_end(r, p, &next);
 			if (rd_ng_head(d + p, eol - p, NULL))
@@ -431,12 +440,24 @@ rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
 			q = eol;
 			if (q > p && d[q - 1] == '\r')
 				q--;
-			if (q > p && !rd_ng_marks(d + p, q - p))
+			if (q > p && !rd_ng_marks(d + p, q - p)) {
 				end = next;
+				empty = 0;
+				marks = 0;
+			} else if (q > p)
+				marks = 1;
+			else if (!marks)
+				empty++;
 			p = next;
 			line++;
 		}
-		rd_ng_payload(&c, pay, end);
+		/* At the end of the file (an output cut or trimmed) the last
+		 * line is taken as whole. */
+		if (p >= r->len)
+			lf = 1;
+		else
+			lf = empty >= (marks ? 1 : 2);
+		rd_ng_payload(&c, pay, end, lf);
 		rd_ng_packet(&c, &h, hline);
 	}
 	rd_ng_flush(&c);

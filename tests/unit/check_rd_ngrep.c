@@ -180,6 +180,52 @@ START_TEST(test_tcp)
 }
 END_TEST
 
+/* TCP segments end anywhere: inside a line, between a CR and its LF. The
+ * blank lines ngrep writes after a payload say whether it ended with a
+ * line feed (two before the next header, one when it did not). */
+static const char tcp_split[] =
+	"\n"
+	"T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]\n"
+	"INVITE sip:a@192.0.2.2 SIP/2.0.\n"
+	"Call-ID: s1.\n"
+	"Content-Length: 22.\n"
+	".\n"
+	"v=0.\n"
+	"o=- 1\n"
+	"\n"
+	"T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]\n"
+	" 1 IN.\n"
+	"\n"
+	"T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]\n"
+	"\n"
+	"s=-.\n"
+	"\n"
+	"#\n"
+	"T 192.0.2.2:5060 -> 192.0.2.1:5060 [AP]\n"
+	"SIP/2.0 100 Trying.\n"
+	"Call-ID: s1.\n"
+	"Content-Length: 0.\n"
+	".\n"
+	"\n";
+
+START_TEST(test_tcp_split_lines)
+{
+	struct run run;
+
+	run_all(&run, tcp_split, strlen(tcp_split));
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	span_is(run.rec[0].start, "INVITE sip:a@192.0.2.2 SIP/2.0");
+	span_is(run.rec[0].body, "v=0\r\no=- 1 1 IN\r\ns=-\r\n");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	span_is(run.rec[1].start, "SIP/2.0 100 Trying");
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
 /* A message whose segment never got its rest is kept, flagged. */
 START_TEST(test_tcp_cut)
 {
@@ -267,12 +313,12 @@ END_TEST
 /* Cut at every length: the reader stays inside its input (ASan). */
 START_TEST(test_cut_everywhere)
 {
-	const char *logs[] = { udp, tcp };
+	const char *logs[] = { udp, tcp, tcp_split };
 	size_t i, cut, len;
 	struct run run;
 	char *buf;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		len = strlen(logs[i]);
 		for (cut = 0; cut <= len; cut++) {
 			buf = xmalloc(cut + 1);
@@ -333,6 +379,7 @@ ngrep_suite(void)
 	tcase_add_test(tc, test_udp);
 	tcase_add_test(tc, test_tcp);
 	tcase_add_test(tc, test_tcp_cut);
+	tcase_add_test(tc, test_tcp_split_lines);
 	tcase_add_test(tc, test_unwrapped);
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_cut_everywhere);
