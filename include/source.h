@@ -16,6 +16,7 @@ struct source {
 	volatile int truncated;	/* the file shrank while mapped (see guard) */
 	int inflated;		/* data was gzip-compressed in the input */
 	int compressed;		/* data is still gzip (source_open_lazy) */
+	int decoded;		/* data was UTF-16 in the input, now UTF-8 */
 	/* data is only the start of a pipe (source_open_lazy): the rest is
 	 * still to be read from fd (source_read_rest). */
 	int pending;
@@ -61,8 +62,29 @@ size_t source_gunzip_head(const struct source *src, char *out, size_t max);
 int source_gunzip(const struct source *src, struct spill *sp, char **out,
 		  size_t *len, int *mapped, char **note, char **err,
 		  size_t *progress);
+/* Inflates a compressed source (source_open_lazy) in place now, as
+ * source_open_spill would have: its bytes are then what they inflate to
+ * (inflated set, compressed cleared). 0, or -1 with *err (the message
+ * without the name). */
+int source_decompress(struct source *src, struct spill *sp, char **err);
 /* Whether the source's bytes start with the gzip magic bytes. */
 int source_is_gzip(const struct source *src);
+/* Whether the n bytes at p are UTF-16 text (as Windows PowerShell 5 and
+ * Notepad's "Unicode" write): SOURCE_UTF16LE or SOURCE_UTF16BE by the
+ * byte order mark, or without one ASCII text with a zero byte beside
+ * every character; 0 when not. */
+#define SOURCE_UTF16LE 1
+#define SOURCE_UTF16BE 2
+int source_utf16(const char *p, size_t n);
+/* Replaces the bytes of a source that is UTF-16 in that order (and not
+ * compressed) with their UTF-8, without the byte order mark, and sets
+ * decoded: on the heap, or with sp not NULL in sp's temporary file once
+ * large (spill.h). Lines stay where they were. A code unit that is half
+ * of a surrogate pair alone, or an odd last byte, becomes U+FFFD and is
+ * counted in note. 0, or -1 with *err (the message without the name;
+ * nothing changed). */
+int source_decode_utf16(struct source *src, int order, struct spill *sp,
+			char **err);
 /* What source_open_lazy() reads of a pipe before it returns: more than
  * the format probe looks at (reader_probe: 8 KiB after a BOM), and of
  * gzip input enough to inflate to that. */

@@ -522,6 +522,51 @@ engine_streams(const struct source *src, const struct rd_format *fmt)
 	return src->stream && !src->compressed && fmt->transform == NULL;
 }
 
+/* UTF-16 text (PowerShell 5 writes it) is read as UTF-8: converted whole
+ * here, before the probe, unless a format that reads its bytes as they are
+ * (a capture) is asked for or they look like one. gzip input is inflated
+ * first when its start is UTF-16. A pipe read as it comes is not
+ * converted: refused, saying how to convert it. 0, or -1 with *err. */
+static int
+engine_utf16(struct engine *e, struct source *src, const char *format,
+	     char **err)
+{
+	char *head = NULL, *msg = NULL;
+	const char *p = src->data;
+	size_t n = src->len;
+	struct spill sp;
+	int order, rc = 0;
+
+	if (format != NULL && strcmp(format, "pcap") == 0)
+		return 0;
+	if (src->compressed) {
+		head = xmalloc(ENGINE_PROBE_BYTES);
+		n = source_gunzip_head(src, head, ENGINE_PROBE_BYTES);
+		p = head;
+	}
+	order = source_utf16(p, n < ENGINE_PROBE_BYTES ? n : ENGINE_PROBE_BYTES);
+	if (order != 0 && format == NULL && source_utf16(p, 2) == 0 &&
+	    reader_probe(p, n < ENGINE_PROBE_BYTES ? n : ENGINE_PROBE_BYTES))
+		order = 0;	/* no mark, and a format as it is */
+	free(head);
+	if (order == 0)
+		return 0;
+	if (src->stream || src->pending) {
+		*err = xasprintf("%s: UTF-16 text from a pipe is not read; "
+		    "convert it first (iconv -f UTF-16 -t UTF-8)", src->path);
+		return -1;
+	}
+	spill_init(&sp, e->spill_dir, e->spill_chunk);
+	if ((src->compressed && source_decompress(src, &sp, &msg) < 0) ||
+	    source_decode_utf16(src, order, &sp, &msg) < 0) {
+		*err = xasprintf("%s: %s", src->path, msg);
+		free(msg);
+		rc = -1;
+	}
+	spill_free(&sp);
+	return rc;
+}
+
 static int
 engine_add_source1(struct engine *e, struct source *src, const char *format,
 		   char **err)
@@ -530,6 +575,10 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	struct engine_file *f;
 	size_t i;
 
+	if (engine_utf16(e, src, format, err) < 0) {
+		source_free(src);
+		return -1;
+	}
 	if (format != NULL) {
 		fmt = reader_by_name(format);
 		if (fmt == NULL) {
@@ -611,6 +660,11 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 
 	src->note = NULL;
 	n = engine_add_source1(e, src, format, err);
+	if (n >= 0 && e->files[n].src->note != NULL) {
+		/* One of the conversion before the probe (engine_utf16). */
+		engine_warn(e, (size_t)n, 0, e->files[n].src->note);
+		e->files[n].src->note = NULL;
+	}
 	if (note == NULL)
 		return n;
 	if (n < 0) {
@@ -727,6 +781,11 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		/* Appending to a compressed file gives nothing readable. */
 		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
 		    "not followed"));
+		return;
+	}
+	if (f->src->decoded) {
+		engine_warn(e, fileno, 0, xstrdup("UTF-16 text, converted: "
+		    "read once, not followed"));
 		return;
 	}
 	if (f->src->pending) {

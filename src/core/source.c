@@ -231,7 +231,6 @@ source_set_inflate_limit(size_t max)
 	source_inflate_max = max;
 }
 
-#ifdef SIPSNOOP_HAVE_ZLIB
 /* Adds note more (taken over; NULL for none) to *note: "a; b". */
 static void
 source_note_add(char **note, char *more)
@@ -250,6 +249,7 @@ source_note_add(char **note, char *more)
 	*note = both;
 }
 
+#ifdef SIPSNOOP_HAVE_ZLIB
 static size_t
 source_inflate_limit(void)
 {
@@ -415,6 +415,126 @@ source_is_gzip(const struct source *src)
 	return src->len >= 2 && in[0] == 0x1f && in[1] == 0x8b;
 }
 
+int
+source_utf16(const char *data, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i, pairs, le = 0, be = 0;
+
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		return SOURCE_UTF16LE;
+	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		return SOURCE_UTF16BE;
+	/* No mark: ASCII text with a zero byte beside every character. */
+	pairs = (n < 512 ? n : 512) / 2;
+	if (pairs < 8)
+		return 0;
+	for (i = 0; i < pairs; i++) {
+		le += p[2 * i] != 0 && p[2 * i + 1] == 0;
+		be += p[2 * i] == 0 && p[2 * i + 1] != 0;
+	}
+	if (le * 10 >= pairs * 9)
+		return SOURCE_UTF16LE;
+	if (be * 10 >= pairs * 9)
+		return SOURCE_UTF16BE;
+	return 0;
+}
+
+/* Appends code point c as UTF-8 at q; returns the end. */
+static char *
+source_put_utf8(char *q, uint32_t c)
+{
+	if (c < 0x80) {
+		*q++ = (char)c;
+	} else if (c < 0x800) {
+		*q++ = (char)(0xc0 | c >> 6);
+		*q++ = (char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		*q++ = (char)(0xe0 | c >> 12);
+		*q++ = (char)(0x80 | (c >> 6 & 0x3f));
+		*q++ = (char)(0x80 | (c & 0x3f));
+	} else {
+		*q++ = (char)(0xf0 | c >> 18);
+		*q++ = (char)(0x80 | (c >> 12 & 0x3f));
+		*q++ = (char)(0x80 | (c >> 6 & 0x3f));
+		*q++ = (char)(0x80 | (c & 0x3f));
+	}
+	return q;
+}
+
+int
+source_decode_utf16(struct source *src, int order, struct spill *sp,
+		    char **err)
+{
+	const unsigned char *p = (const unsigned char *)src->data;
+	size_t n = src->len, i = 0, bad = 0, len, end;
+	int hi = order == SOURCE_UTF16BE ? 0 : 1, mapped;
+	struct strbuf sb;
+	char *q, *buf, *note = NULL;
+	uint32_t u, w;
+
+	strbuf_init(&sb);
+	if (n >= 2 && p[hi] == 0xfe && p[1 - hi] == 0xff)
+		i = 2;	/* the mark, which UTF-8 does without */
+	while (i + 1 < n) {
+		/* 64 Ki units at a time: 3 bytes out at most for each, 4 for
+		 * a pair (which may end past end). */
+		end = n - i > 131072 ? i + 131072 : n;
+		sb.buf = xgrow(sb.buf, &sb.cap, sb.len + (end - i) / 2 * 3 + 8,
+			       1);
+		q = sb.buf + sb.len;
+		for (; i + 1 < end; i += 2) {
+			u = (uint32_t)p[i + hi] << 8 | p[i + 1 - hi];
+			if (u < 0x80) {
+				*q++ = (char)u;
+				continue;
+			}
+			if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
+				w = (uint32_t)p[i + 2 + hi] << 8 | p[i + 3 - hi];
+				if (w >= 0xdc00 && w < 0xe000) {
+					q = source_put_utf8(q, 0x10000 +
+					    ((u - 0xd800) << 10) + (w - 0xdc00));
+					i += 2;
+					continue;
+				}
+			}
+			if (u >= 0xd800 && u < 0xe000) {
+				u = 0xfffd;	/* half of a pair, alone */
+				bad++;
+			}
+			q = source_put_utf8(q, u);
+		}
+		sb.len = (size_t)(q - sb.buf);
+		sb.buf[sb.len] = '\0';
+		spill_maybe(sp, &sb);
+	}
+	if (i < n) {
+		strbuf_adds(&sb, "\xef\xbf\xbd");	/* an odd last byte */
+		bad++;
+	}
+	if (spill_finish(sp, &sb, &buf, &len, &mapped, &note, err) < 0) {
+		strbuf_free(&sb);
+		spill_discard(sp);
+		return -1;
+	}
+	strbuf_free(&sb);
+	if (src->mapped) {
+		source_map_remove(src);
+		munmap((void *)src->data, src->len);
+	} else
+		free((void *)src->data);
+	src->data = buf;
+	src->len = len;
+	src->mapped = mapped;	/* a temporary file's, not registered */
+	src->decoded = 1;
+	if (bad > 0)
+		source_note_add(&src->note, xasprintf(
+		    "%zu invalid UTF-16 code unit%s shown as U+FFFD", bad,
+		    bad == 1 ? "" : "s"));
+	source_note_add(&src->note, note);
+	return 0;
+}
+
 /* Replaces compressed bytes by what they inflate to. Returns 0, or -1
  * with *err (the message without the name). */
 static int
@@ -451,6 +571,15 @@ source_inflate(struct source *src, struct spill *sp, char **err)
 	    "without zlib: decompress it first (zcat)");
 #endif
 	(void)err;
+	return 0;
+}
+
+int
+source_decompress(struct source *src, struct spill *sp, char **err)
+{
+	if (source_inflate(src, sp, err) < 0)
+		return -1;
+	src->compressed = 0;
 	return 0;
 }
 

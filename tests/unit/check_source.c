@@ -474,6 +474,115 @@ START_TEST(test_from_mem_copies)
 }
 END_TEST
 
+START_TEST(test_utf16_detect)
+{
+	static const char le[] = "\xff\xfe$\0$\0";
+	static const char be[] = "\xfe\xff\0$\0$";
+	static const char le_nomark[] = "$\0$\0b\0e\0g\0i\0n\0_\0r\0e\0";
+	static const char be_nomark[] = "\0$\0$\0b\0e\0g\0i\0n\0_\0r\0e";
+	static const char ascii[] = "$$begin_record\r\nLogType=connection\r\n";
+	/* A pcap header: zeros, but not beside every byte. */
+	static const char pcap[] = "\xd4\xc3\xb2\xa1\x02\0\x04\0\0\0\0\0\0\0\0\0"
+				   "\xff\xff\0\0\x01\0\0\0";
+
+	ck_assert_int_eq(source_utf16(le, sizeof le - 1), SOURCE_UTF16LE);
+	ck_assert_int_eq(source_utf16(be, sizeof be - 1), SOURCE_UTF16BE);
+	ck_assert_int_eq(source_utf16(le_nomark, sizeof le_nomark - 1),
+			 SOURCE_UTF16LE);
+	ck_assert_int_eq(source_utf16(be_nomark, sizeof be_nomark - 1),
+			 SOURCE_UTF16BE);
+	ck_assert_int_eq(source_utf16(ascii, sizeof ascii - 1), 0);
+	ck_assert_int_eq(source_utf16(pcap, sizeof pcap - 1), 0);
+	/* Too short to tell without a mark. */
+	ck_assert_int_eq(source_utf16(le_nomark, 8), 0);
+	ck_assert_int_eq(source_utf16("", 0), 0);
+}
+END_TEST
+
+/* Decodes the n bytes at in (UTF-16 of that order) in a source of memory,
+ * with sp (or none); checks the result is want and the note note. */
+static void
+check_decode(const char *in, size_t n, int order, struct spill *sp,
+	     const char *want, size_t wantlen, const char *note)
+{
+	int spilled = sp != NULL && sp->dir != NULL && wantlen >= sp->chunk;
+	struct source *src = source_from_mem("mem", in, n);
+	char *err = NULL;
+
+	ck_assert_int_eq(source_decode_utf16(src, order, sp, &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_int_eq(src->decoded, 1);
+	ck_assert_int_eq(src->mapped, spilled);	/* the spill file's */
+	ck_assert_uint_eq(src->len, wantlen);
+	ck_assert(memcmp(src->data, want, wantlen) == 0);
+	if (note == NULL)
+		ck_assert_ptr_null(src->note);
+	else
+		ck_assert_str_eq(src->note, note);
+	source_free(src);
+}
+
+START_TEST(test_utf16_decode)
+{
+	/* "A", e acute, the euro sign, a grinning face (a surrogate pair),
+	 * CR LF, after the mark. */
+	static const char le[] = "\xff\xfe" "A\0" "\xe9\0" "\xac\x20"
+				 "\x3d\xd8\x00\xde" "\r\0\n\0";
+	static const char be[] = "\xfe\xff" "\0A" "\0\xe9" "\x20\xac"
+				 "\xd8\x3d\xde\x00" "\0\r\0\n";
+	static const char want[] = "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\r\n";
+	/* A high half alone, a low half alone, and an odd last byte. */
+	static const char bad[] = "a\0" "\x3d\xd8" "b\0" "\x00\xde" "c\0" "d";
+	static const char badwant[] = "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c"
+				      "\xef\xbf\xbd";
+
+	check_decode(le, sizeof le - 1, SOURCE_UTF16LE, NULL, want,
+		     sizeof want - 1, NULL);
+	check_decode(be, sizeof be - 1, SOURCE_UTF16BE, NULL, want,
+		     sizeof want - 1, NULL);
+	check_decode(bad, sizeof bad - 1, SOURCE_UTF16LE, NULL, badwant,
+		     sizeof badwant - 1,
+		     "3 invalid UTF-16 code units shown as U+FFFD");
+	/* A pair split over the end of the data is a half alone. */
+	check_decode("x\0\x3d\xd8", 4, SOURCE_UTF16LE, NULL,
+		     "x\xef\xbf\xbd", 4,
+		     "1 invalid UTF-16 code unit shown as U+FFFD");
+	/* Only the mark: nothing. */
+	check_decode("\xff\xfe", 2, SOURCE_UTF16LE, NULL, "", 0, NULL);
+}
+END_TEST
+
+/* Large output goes to the spill file, pairs across the 64 Ki-unit steps
+ * included, and reads back the same as decoded on the heap. */
+START_TEST(test_utf16_decode_spill)
+{
+	size_t units = 300000, i, n = 2 + units * 2, wlen = 0;
+	char *in = xmalloc(n), *want = xmalloc(units * 2 + 1);
+	struct spill sp;
+
+	in[0] = '\xff';
+	in[1] = '\xfe';
+	for (i = 0; i < units; i++) {
+		if (i % 7 == 3 && i + 1 < units) {
+			/* U+1F600 as a pair, starting on odd places too */
+			memcpy(in + 2 + 2 * i, "\x3d\xd8\x00\xde", 4);
+			memcpy(want + wlen, "\xf0\x9f\x98\x80", 4);
+			wlen += 4;
+			i++;
+			continue;
+		}
+		in[2 + 2 * i] = (char)('a' + i % 26);
+		in[3 + 2 * i] = 0;
+		want[wlen++] = (char)('a' + i % 26);
+	}
+	spill_init(&sp, tmpdir, 65536);
+	check_decode(in, n, SOURCE_UTF16LE, &sp, want, wlen, NULL);
+	spill_free(&sp);
+	free(in);
+	free(want);
+}
+END_TEST
+
 static Suite *
 source_suite(void)
 {
@@ -495,6 +604,9 @@ source_suite(void)
 	tcase_add_test(tc, test_from_mem_copies);
 	tcase_add_test(tc, test_device_refused);
 	tcase_add_test(tc, test_truncated_while_mapped);
+	tcase_add_test(tc, test_utf16_detect);
+	tcase_add_test(tc, test_utf16_decode);
+	tcase_add_test(tc, test_utf16_decode_spill);
 	suite_add_tcase(s, tc);
 	return s;
 }
