@@ -228,6 +228,18 @@ unsigned auth_offered(const struct sipmsg *m);
 /* Names of the offered schemes in header order, each once: "Kerberos,
  * NTLM". Appends nothing when there are none. */
 void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
+/* What a 401/407 says of the credentials it answers: AUTH_CH_STALE when a
+ * challenge has stale=true (RFC 7616: the nonce is out of date, the
+ * password was right); AUTH_CH_NEXT_LEG when one carries the next token
+ * of a handshake (an NTLM CHALLENGE, TLS-DSK server records). */
+#define AUTH_CH_STALE		0x01
+#define AUTH_CH_NEXT_LEG	0x02
+unsigned auth_challenge_flags(const struct sipmsg *m);
+/* Whether the 401/407 resp asks again for a realm the credentials of the
+ * request req were for (also when either names no realm); 0 when each of
+ * its challenges is for another realm: a further proxy or registrar on the
+ * way, not a refusal of those credentials. */
+int auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req);
 /* Whether a request carries credentials (Authorization or
  * Proxy-Authorization). */
 int auth_has_credentials(const struct sipmsg *m);

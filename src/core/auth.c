@@ -1590,6 +1590,77 @@ auth_offered_names(const struct sipmsg *m, struct strbuf *out)
 		  auth_names_fn, &an);
 }
 
+static int
+auth_challenge_fn(const struct auth_header *h, void *arg)
+{
+	unsigned *flags = arg;
+	struct span v = auth_param(h, "stale");
+	struct auth_token tok;
+
+	if (v.p != NULL && span_ieq(v, "true"))
+		*flags |= AUTH_CH_STALE;
+	/* Only a token that goes on with the handshake: a KRB-ERROR says
+	 * no, and an empty or unreadable one says nothing. */
+	if (auth_header_token(h, &tok) &&
+	    (tok.step == AUTH_STEP_NTLM_CHALLENGE ||
+	     (tok.step == AUTH_STEP_TLS_HANDSHAKE && !tok.tls_alert)))
+		*flags |= AUTH_CH_NEXT_LEG;
+	return 0;
+}
+
+unsigned
+auth_challenge_flags(const struct sipmsg *m)
+{
+	unsigned flags = 0;
+
+	auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+		  auth_challenge_fn, &flags);
+	return flags;
+}
+
+/* Realms named by the challenges or the credentials of a message. */
+struct auth_realms {
+	struct span v[8];
+	size_t n;
+	int unnamed;		/* one header names no realm */
+};
+
+static int
+auth_realms_fn(const struct auth_header *h, void *arg)
+{
+	struct auth_realms *ar = arg;
+	struct span r = auth_param(h, "realm");
+
+	if (r.p == NULL)
+		ar->unnamed = 1;
+	else if (ar->n < sizeof ar->v / sizeof ar->v[0])
+		ar->v[ar->n++] = r;
+	return 0;
+}
+
+int
+auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req)
+{
+	struct auth_realms ch = { .n = 0 }, cr = { .n = 0 };
+	size_t i, j;
+
+	auth_each(resp, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+		  auth_realms_fn, &ch);
+	auth_each(req, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
+		  auth_realms_fn, &cr);
+	/* Without realms on either side there is nothing to tell apart. */
+	if (ch.unnamed || cr.unnamed || ch.n == 0 || cr.n == 0)
+		return 1;
+	for (i = 0; i < ch.n; i++) {
+		for (j = 0; j < cr.n; j++) {
+			if (ch.v[i].n == cr.v[j].n &&
+			    memcmp(ch.v[i].p, cr.v[j].p, ch.v[i].n) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int
 auth_has_credentials(const struct sipmsg *m)
 {

@@ -31,6 +31,7 @@ enum rules_pred_type {
 	RP_RETRANS,
 	RP_CREDS,
 	RP_DIAGCODE,	/* the ms-diagnostics code */
+	RP_RECHALLENGE,
 };
 
 struct rules_range {
@@ -73,8 +74,11 @@ struct rules_rule {
  * (auth_opens_handshake), which a 401 then continues. */
 #define RULES_F_OPENS		0x20
 /* Of a 401 or 407: the schemes it offers, an auth_offered() set (bits 1
- * to 7: AUTH_NONE is never offered). */
-#define RULES_F_OFFERED(f)	((unsigned)(f) & 0xfe)
+ * to 6: AUTH_NONE is never offered, and a scheme auth does not know is left
+ * out, to keep bit 7), and what auth_challenge_flags() says of it. */
+#define RULES_F_OFFERED(f)	((unsigned)(f) & 0x7e)
+#define RULES_F_STALE		0x01	/* stale=true */
+#define RULES_F_NEXT_LEG	0x80	/* the next token of a handshake */
 /* Of a diagnostic event (its other bits are 0): the log's level. */
 #define RULES_F_LEVEL_SHIFT	5	/* severity + 1, 0 none */
 #define RULES_F_SCHEME(f)	((enum auth_scheme)(((f) >> 1) & 0x0f))
@@ -82,8 +86,22 @@ struct rules_rule {
 
 /* The context of one message in its dialog, computed by each rating of the
  * dialog and thrown away after it (explanations compute it again). */
+/* Why a 401/407 to a request with credentials challenges again
+ * (rules_rechallenge_names). */
+enum rules_rech {
+	RULES_RECH_NO = 0,	/* not a 401/407 to credentials */
+	RULES_RECH_STALE,	/* stale=true: the nonce, not the password */
+	RULES_RECH_HANDSHAKE,	/* the handshake's next leg */
+	RULES_RECH_REUSED,	/* credentials of an earlier exchange, sent
+				 * unasked (an old nonce, a Lync security
+				 * association), not an answer to a challenge */
+	RULES_RECH_OTHER_REALM,	/* a realm they were not for */
+	RULES_RECH_REJECTED,	/* the credentials were refused */
+};
+
 struct rules_ctx {
 	uint8_t answered, outcome, reply, after_cancel, retrans, creds_sent;
+	uint8_t rechallenge;	/* enum rules_rech */
 	uint32_t used;		/* interned scheme of its own credentials */
 	uint32_t answer_scheme;	/* interned scheme of the retry that answered */
 	uint8_t answer_sch;	/* the same, an enum auth_scheme */
@@ -444,6 +462,9 @@ static const char *const rules_reply_names[] = {
 static const char *const rules_phase_names[] = {
 	"provisional", "final", NULL
 };
+static const char *const rules_rechallenge_names[] = {
+	"no", "stale", "handshake", "reused", "other-realm", "rejected", NULL
+};
 
 static int
 rules_header_name_ok(struct span w)
@@ -777,6 +798,10 @@ rules_parse_line(struct rules_parser *rp, struct rules *r,
 	} else if (span_ieq(kw, "challenge")) {
 		p.type = RP_CHALLENGE;
 		rc = rules_parse_mask(rp, kwbuf, rest, rules_challenge_names,
+		    &p.mask);
+	} else if (span_ieq(kw, "rechallenge")) {
+		p.type = RP_RECHALLENGE;
+		rc = rules_parse_mask(rp, kwbuf, rest, rules_rechallenge_names,
 		    &p.mask);
 	} else if (span_ieq(kw, "outcome")) {
 		p.type = RP_OUTCOME;
@@ -1203,7 +1228,13 @@ rules_index_message(const struct rules *r, struct msg *x,
 		f |= (unsigned)(lv + 1) << RULES_F_LEVEL_SHIFT;
 	} else if (m->kind == SIP_RESPONSE &&
 		   (m->status == 401 || m->status == 407)) {
+		unsigned ch = auth_challenge_flags(m);
+
 		f = RULES_F_OFFERED(auth_offered(m));
+		if (ch & AUTH_CH_STALE)
+			f |= RULES_F_STALE;
+		if (ch & AUTH_CH_NEXT_LEG)
+			f |= RULES_F_NEXT_LEG;
 	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
 		sch = rules_cred_scheme(m);
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
@@ -1309,6 +1340,8 @@ struct rules_txn {
 	uint32_t scheme;	/* credentials of its request */
 	uint8_t creds;		/* its request carried credentials (not only
 				 * the opening of a handshake) */
+	uint8_t asked;		/* ... in answer to a challenge just before */
+	uint32_t req;		/* position of its request in the dialog + 1 */
 };
 
 struct rules_txns {
@@ -1362,6 +1395,8 @@ struct rules_meth {
 	uint32_t later_max;	/* backward pass: highest later CSeq with creds */
 	uint32_t later_scheme;
 	uint8_t later_sch;	/* enum auth_scheme of later_scheme */
+	int challenged;		/* forward: its last final response so far was
+				 * a 401 or 407 */
 };
 
 static struct rules_meth *
@@ -1377,6 +1412,34 @@ rules_meth(struct rules_meth **v, size_t *n, size_t *cap, uint32_t method)
 	memset(&(*v)[*n], 0, sizeof **v);
 	(*v)[*n].method = method;
 	return &(*v)[(*n)++];
+}
+
+/* Why the 401/407 msg, the i-th message of dialog d, challenges the
+ * credentials of its transaction t again. Only the last case reads text
+ * (both messages), and only for a 401/407 to credentials that answered a
+ * challenge: rare but for a refusal or a second proxy. */
+static enum rules_rech
+rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
+		  const struct msg *msg, const struct rules_txn *t)
+{
+	struct rd_record rec, rrec;
+	struct sipmsg resp, req;
+	int same = 1;
+
+	if (msg->facts & RULES_F_STALE)
+		return RULES_RECH_STALE;
+	if (msg->facts & RULES_F_NEXT_LEG)
+		return RULES_RECH_HANDSHAKE;
+	if (!t->asked)
+		return RULES_RECH_REUSED;
+	if (t->req != 0 && engine_message(e, d->msgs[i], &rec, &resp) == 0) {
+		if (engine_message(e, d->msgs[t->req - 1], &rrec, &req) == 0) {
+			same = auth_same_realm(&resp, &req);
+			sipmsg_clear(&req);
+		}
+		sipmsg_clear(&resp);
+	}
+	return same ? RULES_RECH_REJECTED : RULES_RECH_OTHER_REALM;
 }
 
 /* Fills ctx[i], the context of the i-th message of dialog d. */
@@ -1460,11 +1523,20 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 					mt->creds_min = msg->cseq;
 				mt->has_creds = 1;
 				t->creds = 1;
+				t->asked = (uint8_t)mt->challenged;
 			}
+			if (t->req == 0)
+				t->req = (uint32_t)i + 1;
 		} else {
+			if ((msg->status == 401 || msg->status == 407) &&
+			    t->creds)
+				f->rechallenge = (uint8_t)rules_rechallenge(e, d,
+				    i, msg, t);
 			if (msg->status >= 200) {
 				t->got_final = 1;
 				t->final_status = msg->status;
+				mt->challenged = msg->status == 401 ||
+				    msg->status == 407;
 			} else if (msg->status >= 100)
 				t->got_prov = 1;
 			if (cancel != 0 && msg->method != cancel &&
@@ -1678,7 +1750,7 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		if (!f->answered || !(p->mask & 4) || msg->kind != MSG_RESPONSE)
 			return 0;
 		return RULES_F_OFFERED(msg->facts) != 0 &&
-		    f->answer_sch != AUTH_NONE &&
+		    f->answer_sch != AUTH_NONE && f->answer_sch != AUTH_OTHER &&
 		    !(RULES_F_OFFERED(msg->facts) & AUTH_BIT(f->answer_sch));
 	case RP_OUTCOME:
 		return (p->mask >> f->outcome) & 1;
@@ -1696,6 +1768,8 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		return (p->mask >> (f->retrans ? 1 : 0)) & 1;
 	case RP_CREDS:
 		return (p->mask >> (f->creds_sent ? 1 : 0)) & 1;
+	case RP_RECHALLENGE:
+		return (p->mask >> f->rechallenge) & 1;
 	}
 	return 0;
 }

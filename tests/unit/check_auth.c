@@ -1442,6 +1442,62 @@ START_TEST(test_opens_handshake)
 }
 END_TEST
 
+/* What a 401/407 says of the credentials it answers, and whether it asks
+ * for the realm they were for. */
+START_TEST(test_challenge_flags)
+{
+	static const struct {
+		const char *hdr;
+		unsigned flags;
+	} cases[] = {
+		{ "WWW-Authenticate: Digest realm=\"x\", nonce=\"n\", "
+		  "stale=true", AUTH_CH_STALE },
+		{ "Proxy-Authenticate: Digest realm=\"x\", stale=\"TRUE\", "
+		  "nonce=\"n\"", AUTH_CH_STALE },
+		{ "WWW-Authenticate: Digest realm=\"x\", stale=false", 0 },
+		{ "WWW-Authenticate: Digest realm=\"x\", stale=truer", 0 },
+		{ "WWW-Authenticate: NTLM opaque=\"A1\", gssapi-data="
+		  "\"TlRMTVNTUAACAAAAAAAAADgAAAA=\"", AUTH_CH_NEXT_LEG },
+		{ "WWW-Authenticate: TLS-DSK gssapi-data=\"FgMBAAYCAAACAwE=\"",
+		  AUTH_CH_NEXT_LEG },		/* ServerHello */
+		{ "WWW-Authenticate: TLS-DSK gssapi-data=\"FQMBAAICMA==\"",
+		  0 },				/* an alert */
+		{ "WWW-Authenticate: NTLM gssapi-data=\"\"", 0 },
+		{ "WWW-Authenticate: Kerberos realm=\"x\", version=4", 0 },
+	};
+	struct sipmsg m, r;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "SIP/2.0 401 Unauthorized\r\n"
+			 "Call-ID: c\r\n%s\r\n\r\n", cases[i].hdr);
+		msg(&m, text);
+		ck_assert_msg(auth_challenge_flags(&m) == cases[i].flags,
+			      "%s: expected %u", cases[i].hdr, cases[i].flags);
+		sipmsg_clear(&m);
+	}
+
+	msg(&r, "INVITE sip:x SIP/2.0\r\nCall-ID: c\r\n"
+		"Proxy-Authorization: Digest realm=\"proxy\", nonce=\"a\"\r\n"
+		"\r\n");
+	msg(&m, "SIP/2.0 401 Unauthorized\r\nCall-ID: c\r\n"
+		"WWW-Authenticate: Digest realm=\"carrier\", nonce=\"b\"\r\n\r\n");
+	ck_assert_int_eq(auth_same_realm(&m, &r), 0);
+	sipmsg_clear(&m);
+	msg(&m, "SIP/2.0 407 Proxy Authentication Required\r\nCall-ID: c\r\n"
+		"Proxy-Authenticate: Digest realm=\"proxy\", nonce=\"c\"\r\n\r\n");
+	ck_assert_int_eq(auth_same_realm(&m, &r), 1);
+	sipmsg_clear(&m);
+	/* No realm named: nothing tells them apart. */
+	msg(&m, "SIP/2.0 401 Unauthorized\r\nCall-ID: c\r\n"
+		"WWW-Authenticate: Basic\r\n\r\n");
+	ck_assert_int_eq(auth_same_realm(&m, &r), 1);
+	sipmsg_clear(&m);
+	sipmsg_clear(&r);
+}
+END_TEST
+
 START_TEST(test_message_helpers)
 {
 	struct sipmsg m;
@@ -1711,6 +1767,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_junk_tokens);
 	tcase_add_test(tc, test_message_helpers);
 	tcase_add_test(tc, test_opens_handshake);
+	tcase_add_test(tc, test_challenge_flags);
 	tcase_add_test(tc, test_describe_headers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -951,6 +951,69 @@ START_TEST(test_diag_context)
 }
 END_TEST
 
+/* Why a 401/407 to credentials challenges again (rechallenge): the
+ * handshake's next leg, a stale nonce, credentials reused unasked, another
+ * realm, or a refusal. A 401 loop of refusals must not read as expected
+ * challenges (they were all benign before). */
+START_TEST(test_rechallenge)
+{
+	static const char rules[] =
+		"rule N\n\tkind response\n\tstatus 401 407\n"
+		"\trechallenge no\n\tseverity info\n"
+		"rule S\n\trechallenge stale\n\tseverity info\n"
+		"rule H\n\trechallenge handshake\n\tseverity info\n"
+		"rule U\n\trechallenge reused\n\tseverity info\n"
+		"rule O\n\trechallenge other-realm\n\tseverity info\n"
+		"rule R\n\trechallenge rejected\n\tseverity info\n";
+	static const char dg[] = "Authorization: Digest username=\"a\", "
+		"realm=\"x\", nonce=\"n\", response=\"1\"" CRLF;
+	struct strbuf sb;
+	struct fx f;
+	char *log;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rc", "1 REGISTER",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\"" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "2 REGISTER",
+		dg, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rc", "2 REGISTER",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"o\"" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "3 REGISTER",
+		dg, NULL);
+	add_msg(&sb, "SIP/2.0 200 OK", "rc", "3 REGISTER", NULL, NULL);
+	/* A refresh with the same credentials, unasked. */
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "4 REGISTER",
+		dg, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rc", "4 REGISTER",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"p\"" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "5 REGISTER",
+		dg, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rc", "5 REGISTER",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"q\", "
+		"stale=TRUE" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "6 REGISTER",
+		dg, NULL);
+	add_msg(&sb, "SIP/2.0 407 Proxy Authentication Required", "rc",
+		"6 REGISTER", "Proxy-Authenticate: Digest realm=\"y\", "
+		"nonce=\"r\", stale=false" CRLF, NULL);
+	/* TLS-DSK: a ClientKeyExchange answered with the server's
+	 * ChangeCipherSpec and Finished. */
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rc", "7 REGISTER",
+		"Proxy-Authorization: TLS-DSK realm=\"x\", "
+		"gssapi-data=\"FgMBAAYQAAACAAA=\"" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rc", "7 REGISTER",
+		"WWW-Authenticate: TLS-DSK realm=\"x\", "
+		"gssapi-data=\"FAMBAAEBFgMBAAYUAAACAAA=\"" CRLF, NULL);
+	log = strbuf_detach(&sb);
+	fx_open(&f, rules, log, "raw");
+	ck_rules(&f, "-N-R---U-S-O-H");
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 START_TEST(test_defaults_small)
 {
 	struct fx f;
@@ -1034,7 +1097,8 @@ START_TEST(test_defaults_small)
 	ck_assert_str_eq(rname(&f, 3), "auth-retry-after-rejection");
 	ck_assert_int_eq(sev(&f, 3), SEV_WARNING);
 	ck_explain(&f, 3, "Kerberos credentials rejected (ms-diagnostics 1000: "
-		   "Final handshake failed); the client tried again with NTLM");
+		   "Final handshake failed); the client tried again with NTLM "
+		   "and got through");
 	ck_assert_str_eq(rname(&f, 5), "auth-challenge-answered");
 	ck_assert_str_eq(rname(&f, 7), "success");
 	fx_close(&f);
@@ -1330,6 +1394,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);
+	tcase_add_test(tc, test_rechallenge);
 	tcase_add_test(tc, test_defaults_small);
 	tcase_add_test(tc, test_defaults_fixtures);
 	tcase_add_test(tc, test_defaults_named_fixtures);
