@@ -162,6 +162,15 @@ def interval_too_brief():
     t.write('interval-too-brief.sngrep.txt')
 
 
+def interval_gives_up():
+    """423 with Min-Expires, and the phone does not ask again."""
+    t = T()
+    r = Reg(t, user='2009', cid='interval-gives-up@10.1.1.21')
+    r.req(0, 1, expires=30)
+    r.resp(0.002, 1, '423 Interval Too Brief', ['Min-Expires: 600'])
+    t.write('interval-gives-up.sngrep.txt')
+
+
 def refresh_fails():
     """Registered, then the refresh is refused (the account was disabled
     meanwhile): 401, answered, 403."""
@@ -313,6 +322,7 @@ def message_options():
 
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
-          interval_too_brief, refresh_fails, signout_challenged, unanswered,
+          interval_too_brief, interval_gives_up, refresh_fails,
+          signout_challenged, unanswered,
           invite_407, invite_two_realms, message_options):
     f()
