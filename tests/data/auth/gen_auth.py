@@ -5,7 +5,9 @@
 # challenges inside dialogs). The SIP text is written out below; this only
 # frames it and counts Content-Length. Deterministic. Run from the
 # repository root: python3 tests/data/auth/gen_auth.py
+import base64
 import os
+import struct
 
 DIR = 'tests/data/auth'
 UA = '10.1.1.21:5060'
@@ -321,8 +323,174 @@ def message_options():
     t.write('message-options.sngrep.txt')
 
 
+def tls_record(ctype, body):
+    return struct.pack('>BHH', ctype, 0x0303, len(body)) + body
+
+
+def tls_hs(htype, body):
+    return struct.pack('>B', htype) + struct.pack('>I', len(body))[1:] + body
+
+
+def b64(b):
+    return base64.b64encode(b).decode()
+
+
+LYNC = '172.16.5.40:50211'
+FE = '172.16.5.10:5061'
+REALM = 'realm="SIP Communications Service"'
+NTLM_T2 = 'TlRMTVNTUAACAAAAAAAAADgAAAA='
+NTLM_T3 = 'TlRMTVNTUAADAAAAGAAYAA=='
+
+
+def lync_tls_dsk():
+    """A Lync client gets its certificate (SERVICE GetAndPublishCert,
+    authenticated with NTLM in three legs), then registers with TLS-DSK
+    in four REGISTERs: none, ClientHello, ClientKeyExchange with its
+    Finished, and the first signed one once the security association is
+    up. Every 401 is a step of a handshake."""
+    t = T()
+    hello = b64(tls_record(22, tls_hs(1, bytes([3, 3]) + bytes(range(32)) +
+                                      b'\x00\x00\x02\x00\x2f\x01\x00')))
+    server = b64(tls_record(22, tls_hs(2, bytes([3, 3]) + bytes(32) +
+                                       b'\x00\x00\x2f\x00') +
+                            tls_hs(11, b'\x00\x00\x00') + tls_hs(14, b'')))
+    client = b64(tls_record(22, tls_hs(16, b'\x00\x02\xab\xcd')) +
+                 tls_record(20, b'\x01') + tls_record(22, bytes(40)))
+    fin = b64(tls_record(20, b'\x01') + tls_record(22, bytes(40)))
+    tname = 'targetname="fe01.uclab.org"'
+
+    def req(dt, method, cid, cseq, auth=None, extra=(), body=''):
+        h = ['Via: SIP/2.0/TLS %s;branch=z9hG4bK%s%d' % (LYNC, cid, cseq),
+             'Max-Forwards: 70',
+             'From: <sip:bob@uclab.org>;tag=b0b%s;epid=e1e2e3e4e5' % cid,
+             'To: <sip:bob@uclab.org>', 'Call-ID: ' + cid,
+             'CSeq: %d %s' % (cseq, method),
+             'User-Agent: UCCAPI/15.0.4569.1503 OC/15.0.4569.1503 '
+             '(Microsoft Lync)'] + list(extra)
+        if auth:
+            h.append('Proxy-Authorization: ' + auth)
+        t.add(dt, LYNC, FE, '%s sip:%s SIP/2.0' % (
+            method, 'bob@uclab.org' if method == 'SERVICE' else 'uclab.org'),
+            h, body)
+
+    def resp(dt, method, cid, cseq, status, extra=(), body=''):
+        t.add(dt, FE, LYNC, 'SIP/2.0 ' + status, [
+            'Via: SIP/2.0/TLS %s;branch=z9hG4bK%s%d;ms-received-port=50211;'
+            'ms-received-cid=1F00' % (LYNC, cid, cseq),
+            'From: <sip:bob@uclab.org>;tag=b0b%s;epid=e1e2e3e4e5' % cid,
+            'To: <sip:bob@uclab.org>;tag=9A8B7C6D5E4F', 'Call-ID: ' + cid,
+            'CSeq: %d %s' % (cseq, method)] + list(extra) +
+            ['Server: RTC/6.0'], body)
+
+    cp = 'certprov1'
+    soap = ('<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/'
+            'soap/envelope/"><SOAP-ENV:Body><m:GetAndPublishCert xmlns:m='
+            '"http://schemas.microsoft.com/OCS/AuthWebServices/"/>'
+            '</SOAP-ENV:Body></SOAP-ENV:Envelope>')
+    ct = ['Content-Type: application/msrtc-category-publish+xml']
+    req(0, 'SERVICE', cp, 1, extra=ct, body=soap)
+    resp(0.004, 'SERVICE', cp, 1, '401 Unauthorized', [
+        'WWW-Authenticate: NTLM %s, %s, version=4' % (REALM, tname),
+        'WWW-Authenticate: Kerberos %s, targetname="sip/fe01.uclab.org", '
+        'version=4' % REALM])
+    req(0.02, 'SERVICE', cp, 2, 'NTLM qop="auth", %s, %s, gssapi-data="", '
+        'version=4' % (REALM, tname), ct, soap)
+    resp(0.004, 'SERVICE', cp, 2, '401 Unauthorized', [
+        'WWW-Authenticate: NTLM opaque="7C1A2B3D", gssapi-data="%s", %s, '
+        '%s, version=4' % (NTLM_T2, tname, REALM)])
+    req(0.02, 'SERVICE', cp, 3, 'NTLM qop="auth", %s, opaque="7C1A2B3D", %s, '
+        'gssapi-data="%s", version=4' % (REALM, tname, NTLM_T3), ct, soap)
+    resp(0.05, 'SERVICE', cp, 3, '200 OK', [
+        'Authentication-Info: NTLM rspauth="0100000000000000a1b2c3d4'
+        '00000000", srand="1A2B3C4D", snum="1", opaque="7C1A2B3D", '
+        'qop="auth", %s, %s, version=4' % (tname, REALM)])
+
+    rg = 'tlsdsk1'
+    cont = ['Contact: <sip:%s;transport=tls;ms-opaque=f00d>;methods="INVITE, '
+            'MESSAGE, INFO, SUBSCRIBE, OPTIONS, BYE, CANCEL, NOTIFY, ACK, '
+            'REFER, BENOTIFY";proxy=replace;+sip.instance="<urn:uuid:'
+            '0A1B2C3D-4E5F-5A6B-7C8D-9E0F1A2B3C4D>"' % LYNC,
+            'Event: registration']
+    dsk = 'TLS-DSK qop="auth", %s, %s, ' % (REALM, tname)
+    req(0.2, 'REGISTER', rg, 1, extra=cont)
+    resp(0.004, 'REGISTER', rg, 1, '401 Unauthorized', [
+        'WWW-Authenticate: TLS-DSK %s, %s, version=4, '
+        'sts-uri="https://fe01.uclab.org:443/CertProv/'
+        'CertProvisioningService.svc"' % (REALM, tname),
+        'WWW-Authenticate: NTLM %s, %s, version=4' % (REALM, tname)])
+    req(0.02, 'REGISTER', rg, 2, dsk + 'gssapi-data="%s", version=4' % hello,
+        cont)
+    resp(0.004, 'REGISTER', rg, 2, '401 Unauthorized', [
+        'WWW-Authenticate: TLS-DSK opaque="5E6F7A8B", gssapi-data="%s", '
+        '%s, %s, version=4' % (server, tname, REALM)])
+    req(0.02, 'REGISTER', rg, 3, dsk + 'opaque="5E6F7A8B", gssapi-data="%s", '
+        'version=4' % client, cont)
+    resp(0.004, 'REGISTER', rg, 3, '401 Unauthorized', [
+        'WWW-Authenticate: TLS-DSK opaque="5E6F7A8B", gssapi-data="%s", '
+        '%s, %s, version=4' % (fin, tname, REALM)])
+    req(0.02, 'REGISTER', rg, 4, dsk + 'opaque="5E6F7A8B", crand="0a1b2c3d", '
+        'cnum="1", response="6f0e1d2c3b4a59687766554433221100", version=4',
+        cont)
+    resp(0.01, 'REGISTER', rg, 4, '200 OK', [
+        'Authentication-Info: TLS-DSK opaque="5E6F7A8B", srand="2B3C4D5E", '
+        'snum="1", rspauth="00112233445566778899aabbccddeeff", qop="auth", '
+        '%s, %s, version=4' % (tname, REALM),
+        'Expires: 7200'] + cont[:1])
+    t.write('lync-tls-dsk.sngrep.txt')
+
+
+def lync_kerberos_fallback():
+    """An internal user whose Kerberos ticket the front end refuses (a
+    wrong SPN, ms-diagnostics 1000): the client falls back to NTLM and
+    registers. It works, but the Kerberos problem must not hide."""
+    t = T()
+    cid = 'krbfb1'
+    tname = 'targetname="fe01.uclab.org"'
+
+    def req(dt, cseq, auth=None):
+        h = ['Via: SIP/2.0/TLS %s;branch=z9hG4bKkf%d' % (LYNC, cseq),
+             'Max-Forwards: 70',
+             'From: <sip:carol@uclab.org>;tag=ca401;epid=c1c2c3c4c5',
+             'To: <sip:carol@uclab.org>', 'Call-ID: ' + cid,
+             'CSeq: %d REGISTER' % cseq,
+             'Contact: <sip:%s;transport=tls>;proxy=replace' % LYNC,
+             'User-Agent: UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 '
+             '(Skype for Business)']
+        if auth:
+            h.append('Proxy-Authorization: ' + auth)
+        t.add(dt, LYNC, FE, 'REGISTER sip:uclab.org SIP/2.0', h)
+
+    def resp(dt, cseq, status, extra):
+        t.add(dt, FE, LYNC, 'SIP/2.0 ' + status, [
+            'Via: SIP/2.0/TLS %s;branch=z9hG4bKkf%d' % (LYNC, cseq),
+            'From: <sip:carol@uclab.org>;tag=ca401;epid=c1c2c3c4c5',
+            'To: <sip:carol@uclab.org>;tag=0F1E2D3C', 'Call-ID: ' + cid,
+            'CSeq: %d REGISTER' % cseq] + extra + ['Server: RTC/7.0'])
+
+    offer = ['WWW-Authenticate: NTLM %s, %s, version=4' % (REALM, tname),
+             'WWW-Authenticate: Kerberos %s, targetname="sip/fe01.uclab.org",'
+             ' version=4' % REALM]
+    req(0, 1)
+    resp(0.004, 1, '401 Unauthorized', offer)
+    req(0.03, 2, 'Kerberos qop="auth", %s, targetname="sip/fe01.uclab.org", '
+        'gssapi-data="YIIEmgYJKoZIhvcSAQICAQBu", version=4' % REALM)
+    resp(0.004, 2, '401 Unauthorized', offer[:1] + [
+        'ms-diagnostics: 1000;reason="Final handshake failed";'
+        'HRESULT="0x80090322(SEC_E_WRONG_PRINCIPAL)";source="fe01.uclab.org"'])
+    req(0.02, 3, 'NTLM qop="auth", %s, %s, gssapi-data="", version=4' % (
+        REALM, tname))
+    resp(0.004, 3, '401 Unauthorized', [
+        'WWW-Authenticate: NTLM opaque="3E4F5A6B", gssapi-data="%s", %s, '
+        '%s, version=4' % (NTLM_T2, tname, REALM)])
+    req(0.02, 4, 'NTLM qop="auth", %s, opaque="3E4F5A6B", %s, '
+        'gssapi-data="%s", version=4' % (REALM, tname, NTLM_T3))
+    resp(0.02, 4, '200 OK', ['Expires: 7200'])
+    t.write('lync-kerberos-fallback.sngrep.txt')
+
+
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, refresh_fails,
-          signout_challenged, unanswered,
+          signout_challenged, unanswered, lync_tls_dsk,
+          lync_kerberos_fallback,
           invite_407, invite_two_realms, message_options):
     f()
