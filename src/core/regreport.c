@@ -90,10 +90,32 @@ regreport_distinct(uint32_t *v, size_t n)
 	return k;
 }
 
+/* Appends "; warning: " and the explanation of message id (the one that
+ * made a dialog that got through a warning or an error). */
+static void
+regreport_but(const struct engine *e, const struct rules *rules, uint32_t id,
+	      struct strbuf *out)
+{
+	struct strbuf ex;
+	const struct msg *x;
+
+	if (id == UINT32_MAX || rules == NULL)
+		return;
+	x = msgindex_get(engine_index(e), id);
+	strbuf_init(&ex);
+	rules_explain(rules, e, id, &ex);
+	if (ex.len > 0)
+		strbuf_addf(out, "; %s: %s", x->severity == SEV_ERROR ?
+		    "error" : "warning", ex.buf);
+	strbuf_free(&ex);
+}
+
+/* worst: the first message as bad as the dialog when that is a warning or
+ * an error, else UINT32_MAX. */
 static void
 regreport_explain(const struct engine *e, const struct rules *rules,
 		  struct regreport_entry *ent, const struct strbuf *used,
-		  struct strbuf *out)
+		  uint32_t worst, struct strbuf *out)
 {
 	struct strbuf ex;
 	int was = ent->registered_msg != UINT32_MAX;
@@ -104,6 +126,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		strbuf_adds(out, "signed out (Expires: 0)");
 		if (used->len > 0)
 			strbuf_addf(out, " with %s", used->buf);
+		regreport_but(e, rules, worst, out);
 		return;
 	}
 	if (ent->status >= 200 && ent->status < 300) {
@@ -117,6 +140,10 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			strbuf_adds(out, "; remote user (through an edge)");
 		if (ent->signed_out)
 			strbuf_adds(out, "; then signed out (Expires: 0)");
+		/* Got through, but the severity says something went wrong
+		 * on the way (Kerberos refused before NTLM worked): say
+		 * what, or the column contradicts the line. */
+		regreport_but(e, rules, worst, out);
 		return;
 	}
 	strbuf_init(&ex);
@@ -263,7 +290,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	uint32_t *cseqs = NULL, *rcseqs = NULL, hi = 0, final_id = UINT32_MAX;
 	uint32_t *outs = NULL;		/* CSeqs of sign-outs */
 	size_t nouts = 0, capouts = 0;
-	uint32_t resp_id = UINT32_MAX, src, dst;
+	uint32_t resp_id = UINT32_MAX, src, dst, worst = UINT32_MAX;
 	size_t ncseqs = 0, capcseqs = 0, nrcseqs = 0, caprcseqs = 0, i;
 	int remote = 0, have_hi = 0;
 	enum auth_scheme sch;
@@ -291,6 +318,10 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 
 	for (i = 0; i < dg->nmsgs; i++) {
 		x = msgindex_get(ix, dg->msgs[i]);
+		/* A server's event may be what made the dialog bad. */
+		if (worst == UINT32_MAX && x->severity == dg->severity &&
+		    (x->severity == SEV_WARNING || x->severity == SEV_ERROR))
+			worst = dg->msgs[i];
 		if (x->kind != MSG_REQUEST && x->kind != MSG_RESPONSE)
 			continue;
 		if (engine_message(e, dg->msgs[i], &rec, &m) != 0)
@@ -383,7 +414,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	}
 	out->severity = dg->severity;
 	strbuf_reset(&one);
-	regreport_explain(e, rules, out, &used, &one);
+	regreport_explain(e, rules, out, &used, worst, &one);
 	out->explain = strbuf_detach(&one);
 
 	free(cseqs);
