@@ -2001,6 +2001,12 @@ rules_diagnostics(const struct sipmsg *m, struct strbuf *out)
 			strbuf_addf(out, " %.*s", (int)code.n, code.p);
 		if (text.p != NULL)
 			strbuf_addf(out, ": %.*s", (int)text.n, text.p);
+		/* The security error under an authentication failure
+		 * (SEC_E_WRONG_PRINCIPAL: a wrong SPN) is what says what to
+		 * fix; the reason alone ("Final handshake failed") does not. */
+		text = rules_hparam(v, "HRESULT");
+		if (text.n > 0)
+			strbuf_addf(out, ", HRESULT %.*s", (int)text.n, text.p);
 		return;
 	}
 	if ((h = sipmsg_find(m, HDR_WARNING, 0)) != NULL) {
