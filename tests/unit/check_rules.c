@@ -1123,11 +1123,10 @@ START_TEST(test_defaults_small)
 	log = log_reg_rejected();
 	fx_open_default(&f, log, "raw");
 	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
-	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
+	ck_assert_str_eq(rname(&f, 3), "forbidden-with-reason");
 	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
-	ck_explain(&f, 3, "credentials rejected: the REGISTER carried Digest "
-		   "credentials and was refused (ms-diagnostics 4007: "
-		   "Wrong password)");
+	ck_explain(&f, 3, "REGISTER refused although it carried Digest "
+		   "credentials (ms-diagnostics 4007: Wrong password)");
 	d = dialogs_get(engine_dialogs(f.e), 0);
 	ck_assert_int_eq(d->severity, SEV_ERROR);
 	ck_assert_str_eq(engine_str(f.e, d->auth), "Digest");
