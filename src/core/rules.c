@@ -1528,8 +1528,11 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			if (t->req == 0)
 				t->req = (uint32_t)i + 1;
 		} else {
+			/* Credentials that only opened a handshake count
+			 * here too when the server goes on with it. */
 			if ((msg->status == 401 || msg->status == 407) &&
-			    t->creds)
+			    (t->creds || (t->scheme != 0 &&
+			     (msg->facts & RULES_F_NEXT_LEG))))
 				f->rechallenge = (uint8_t)rules_rechallenge(e, d,
 				    i, msg, t);
 			if (msg->status >= 200) {
