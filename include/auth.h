@@ -240,6 +240,10 @@ unsigned auth_challenge_flags(const struct sipmsg *m);
  * its challenges is for another realm: a further proxy or registrar on the
  * way, not a refusal of those credentials. */
 int auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req);
+/* Like auth_offered_names, with the Digest algorithms after "Digest" when
+ * one is not MD5 (RFC 8760): "Digest (SHA-256, MD5)", for explanations: a
+ * phone that knows only MD5 cannot answer "Digest (SHA-256)". */
+void auth_offered_detail(const struct sipmsg *m, struct strbuf *out);
 /* Whether a request carries credentials (Authorization or
  * Proxy-Authorization). */
 int auth_has_credentials(const struct sipmsg *m);

@@ -1661,6 +1661,72 @@ auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req)
 	return 0;
 }
 
+/* Digest algorithms a message's challenges name, each once, in order. */
+struct auth_algs {
+	struct strbuf *out;
+	int other;		/* one is not MD5 */
+};
+
+static int
+auth_algs_fn(const struct auth_header *h, void *arg)
+{
+	struct auth_algs *aa = arg;
+	struct span a;
+
+	if (h->scheme != AUTH_DIGEST)
+		return 0;
+	a = auth_param(h, "algorithm");
+	if (a.p == NULL || a.n == 0)
+		a = (struct span){ "MD5", 3 };	/* RFC 7616 3.3 */
+	if (!span_ieq(a, "MD5"))
+		aa->other = 1;
+	if (aa->out->len > 0) {
+		/* Each once: ", " separates them, and none holds one. */
+		const char *p = aa->out->buf, *q;
+
+		for (;;) {
+			q = strstr(p, ", ");
+			if ((size_t)((q != NULL ? q : p + strlen(p)) - p) ==
+			    a.n && strncmp(p, a.p, a.n) == 0)
+				return 0;
+			if (q == NULL)
+				break;
+			p = q + 2;
+		}
+		strbuf_adds(aa->out, ", ");
+	}
+	strbuf_add(aa->out, a.p, a.n);
+	return 0;
+}
+
+void
+auth_offered_detail(const struct sipmsg *m, struct strbuf *out)
+{
+	struct strbuf algs;
+	struct auth_algs aa = { &algs, 0 };
+	const char *d;
+	size_t start = out->len;
+
+	strbuf_init(&algs);
+	auth_offered_names(m, out);
+	auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+		  auth_algs_fn, &aa);
+	if (aa.other && out->buf != NULL &&
+	    (d = strstr(out->buf + start, "Digest")) != NULL) {
+		struct strbuf t;
+		size_t at = (size_t)(d - out->buf) + 6;
+
+		strbuf_init(&t);
+		strbuf_adds(&t, out->buf + at);
+		out->len = at;
+		out->buf[at] = '\0';
+		strbuf_addf(out, " (%s)%s", algs.buf, t.buf != NULL ?
+		    t.buf : "");
+		strbuf_free(&t);
+	}
+	strbuf_free(&algs);
+}
+
 int
 auth_has_credentials(const struct sipmsg *m)
 {

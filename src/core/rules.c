@@ -2115,7 +2115,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		return;
 	case 10:	/* schemes */
 		if (rules_eval_parse(ev))
-			auth_offered_names(&ev->m, out);
+			auth_offered_detail(&ev->m, out);
 		return;
 	case 11:	/* scheme */
 		sid = msg->kind == MSG_REQUEST ? ev->f->used :

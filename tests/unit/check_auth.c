@@ -1498,6 +1498,49 @@ START_TEST(test_challenge_flags)
 }
 END_TEST
 
+/* The schemes offered, with Digest's algorithms when one is not MD5. */
+START_TEST(test_offered_detail)
+{
+	static const struct {
+		const char *hdrs;
+		const char *want;
+	} cases[] = {
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256\r\n"
+		  "WWW-Authenticate: Digest realm=\"x\", algorithm=MD5\r\n",
+		  "Digest (SHA-256, MD5)" },
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=MD5\r\n",
+		  "Digest" },
+		{ "WWW-Authenticate: Digest realm=\"x\"\r\n", "Digest" },
+		{ "Proxy-Authenticate: Digest realm=\"x\", "
+		  "algorithm=SHA-512-256-sess\r\n"
+		  "Proxy-Authenticate: NTLM realm=\"x\"\r\n",
+		  "Digest (SHA-512-256-sess), NTLM" },
+		{ "WWW-Authenticate: Kerberos realm=\"x\"\r\n"
+		  "WWW-Authenticate: NTLM realm=\"x\"\r\n", "Kerberos, NTLM" },
+		{ "WWW-Authenticate: NTLM realm=\"x\"\r\n"
+		  "WWW-Authenticate: Digest algorithm=SHA-256, realm=\"x\"\r\n"
+		  "WWW-Authenticate: Digest algorithm=SHA-256, realm=\"y\"\r\n",
+		  "NTLM, Digest (SHA-256)" },
+	};
+	struct sipmsg m;
+	struct strbuf sb;
+	char text[512];
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "SIP/2.0 401 Unauthorized\r\n"
+			 "Call-ID: c\r\n%s\r\n", cases[i].hdrs);
+		msg(&m, text);
+		strbuf_reset(&sb);
+		auth_offered_detail(&m, &sb);
+		ck_assert_str_eq(sb.buf != NULL ? sb.buf : "", cases[i].want);
+		sipmsg_clear(&m);
+	}
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(test_message_helpers)
 {
 	struct sipmsg m;
@@ -1768,6 +1811,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_message_helpers);
 	tcase_add_test(tc, test_opens_handshake);
 	tcase_add_test(tc, test_challenge_flags);
+	tcase_add_test(tc, test_offered_detail);
 	tcase_add_test(tc, test_describe_headers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -45,9 +45,9 @@ def digest(user, nonce, uri='sip:pbx.example.net', realm='pbx.example.net',
 
 
 def challenge(nonce, stale=None, hdr='WWW-Authenticate',
-              realm='pbx.example.net'):
-    s = '%s: Digest realm="%s", nonce="%s", algorithm=MD5, qop="auth"' % (
-        hdr, realm, nonce)
+              realm='pbx.example.net', alg='MD5'):
+    s = '%s: Digest realm="%s", nonce="%s", algorithm=%s, qop="auth"' % (
+        hdr, realm, nonce, alg)
     if stale is not None:
         s += ', stale=%s' % stale
     return s
@@ -171,6 +171,16 @@ def interval_gives_up():
     r.req(0, 1, expires=30)
     r.resp(0.002, 1, '423 Interval Too Brief', ['Min-Expires: 600'])
     t.write('interval-gives-up.sngrep.txt')
+
+
+def sha256_only():
+    """The server offers Digest with SHA-256 only (RFC 8760); the phone
+    knows MD5 only and never answers."""
+    t = T()
+    r = Reg(t, user='2010', cid='sha256-only@10.1.1.21')
+    r.req(0, 1)
+    r.resp(0.002, 1, '401 Unauthorized', [challenge('h1', alg='SHA-256')])
+    t.write('sha256-only.sngrep.txt')
 
 
 def refresh_fails():
@@ -489,7 +499,7 @@ def lync_kerberos_fallback():
 
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
-          interval_too_brief, interval_gives_up, refresh_fails,
+          interval_too_brief, interval_gives_up, sha256_only, refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
           invite_407, invite_two_realms, message_options):
