@@ -73,6 +73,9 @@ struct rules_rule {
 /* Of a request: its credentials only open a handshake
  * (auth_opens_handshake), which a 401 then continues. */
 #define RULES_F_OPENS		0x20
+/* Of a request: it has an Authorization, a Proxy-Authorization header. */
+#define RULES_F_AUTHZ		0x40
+#define RULES_F_PROXY_AUTHZ	0x80
 /* Of a 401 or 407: the schemes it offers, an auth_offered() set (bits 1
  * to 6: AUTH_NONE is never offered, and a scheme auth does not know is left
  * out, to keep bit 7), and what auth_challenge_flags() says of it. */
@@ -1240,6 +1243,10 @@ rules_index_message(const struct rules *r, struct msg *x,
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
 		if (auth_opens_handshake(m))
 			f |= RULES_F_OPENS;
+		if (sipmsg_find(m, HDR_AUTHORIZATION, 0) != NULL)
+			f |= RULES_F_AUTHZ;
+		if (sipmsg_find(m, HDR_PROXY_AUTHORIZATION, 0) != NULL)
+			f |= RULES_F_PROXY_AUTHZ;
 	}
 	x->facts = (uint8_t)f;
 }
@@ -1416,8 +1423,12 @@ rules_meth(struct rules_meth **v, size_t *n, size_t *cap, uint32_t method)
 
 /* Why the 401/407 msg, the i-th message of dialog d, challenges the
  * credentials of its transaction t again. Only the last case reads text
- * (both messages), and only for a 401/407 to credentials that answered a
- * challenge: rare but for a refusal or a second proxy. */
+ * (both messages, to compare realms), and only when the challenge is not
+ * in the header the credentials answer (a 401 to Proxy-Authorization): a
+ * second proxy, or a Lync server, which answers WWW-Authenticate so. A
+ * dialog is rated again as it grows: a long 401 loop of Digest
+ * credentials must not read its messages again each time. Two proxies
+ * that both send 407 are taken for one (a refusal). */
 static enum rules_rech
 rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		  const struct msg *msg, const struct rules_txn *t)
@@ -1425,6 +1436,7 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 	struct rd_record rec, rrec;
 	struct sipmsg resp, req;
 	int same = 1;
+	uint8_t rf;
 
 	if (msg->facts & RULES_F_STALE)
 		return RULES_RECH_STALE;
@@ -1432,7 +1444,12 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		return RULES_RECH_HANDSHAKE;
 	if (!t->asked)
 		return RULES_RECH_REUSED;
-	if (t->req != 0 && engine_message(e, d->msgs[i], &rec, &resp) == 0) {
+	if (t->req == 0)
+		return RULES_RECH_REJECTED;
+	rf = msgindex_get(engine_index(e), d->msgs[t->req - 1])->facts;
+	if (rf & (msg->status == 401 ? RULES_F_AUTHZ : RULES_F_PROXY_AUTHZ))
+		return RULES_RECH_REJECTED;
+	if (engine_message(e, d->msgs[i], &rec, &resp) == 0) {
 		if (engine_message(e, d->msgs[t->req - 1], &rrec, &req) == 0) {
 			same = auth_same_realm(&resp, &req);
 			sipmsg_clear(&req);
