@@ -26,6 +26,7 @@ enum keyc {
 	KEYC_F1,
 	KEYC_RESIZE,
 	KEYC_MOUSE,
+	KEYC_GONE,	/* the terminal hung up: nothing more will come */
 };
 #define KEYC_CTRL(c) ((c)&0x1f)
 #define KEYC_ESC 0x1b

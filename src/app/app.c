@@ -197,6 +197,11 @@ app_run(struct engine *e, const struct app_options *o)
 				  &mouse);
 		if (app_signalled)
 			break;
+		if (key == KEYC_GONE) {
+			/* As if SIGHUP had come. */
+			app_signalled = SIGHUP;
+			break;
+		}
 		if (key == KEYC_NONE) {
 			if (more) {
 				more = app_index_slice(e, v, s->follow);

@@ -2,6 +2,7 @@
  * the blit of a cell grid using the theme table. Nothing else in sipsnoop
  * includes curses. */
 #include <langinfo.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -194,6 +195,18 @@ term_key(int k)
 	}
 }
 
+/* Whether the terminal keys come from has hung up: reading it then gives
+ * nothing at once, forever (a viewer that took that for "no key yet" would
+ * spin after its window closed, SIGHUP or not). */
+static int
+term_gone(void)
+{
+	struct pollfd pfd = { .fd = fileno(term_in), .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 &&
+	       (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 uint32_t
 term_getkey(int timeout_ms, struct term_mouse *m)
 {
@@ -204,7 +217,7 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 	timeout(timeout_ms);
 	r = get_wch(&wc);
 	if (r == ERR)
-		return KEYC_NONE;
+		return term_gone() ? KEYC_GONE : KEYC_NONE;
 	if (r == KEY_CODE_YES) {
 		uint32_t k = term_key((int)wc);
 
