@@ -27,6 +27,10 @@ _Static_assert(sizeof(struct dialog) <= 48, "struct dialog is 48 bytes");
 struct dialogs;
 
 struct dialogs *dialogs_new(void);
+/* A number no other struct dialogs of this process has had: a cache of
+ * what was worked out from one (rules_explain) tells it from a new one
+ * made at the same address. */
+uint64_t dialogs_epoch(const struct dialogs *ds);
 void dialogs_free(struct dialogs *ds);
 /* Adds message id (already in ix) to its dialog and keeps its URIs and
  * endpoints (k, interned, 0 when absent); returns the dialog id, or

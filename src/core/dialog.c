@@ -1,6 +1,7 @@
 /* dialog: messages grouped by Call-ID, each group with a running summary
  * (kind, parties, times, outcome). Interned Call-ID ids are dense, so a
  * plain array maps them to dialogs. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ struct apart_tab {
 #define DIALOG_SLAB (64 * 1024)
 
 struct dialogs {
+	uint64_t epoch;		/* dialogs_epoch() */
 	struct dialog *v;
 	size_t n, cap;
 	char **slabs;
@@ -50,7 +52,17 @@ struct dialogs {
 struct dialogs *
 dialogs_new(void)
 {
-	return xcalloc(1, sizeof(struct dialogs));
+	static atomic_uint_fast64_t epochs;
+	struct dialogs *ds = xcalloc(1, sizeof(struct dialogs));
+
+	ds->epoch = atomic_fetch_add(&epochs, 1) + 1;
+	return ds;
+}
+
+uint64_t
+dialogs_epoch(const struct dialogs *ds)
+{
+	return ds->epoch;
 }
 
 /* The size class for n ids (n >= 1): the capacity of an array that

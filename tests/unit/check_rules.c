@@ -281,6 +281,57 @@ parse(const char *text, struct strbuf *errs)
 	return rules_parse("x.rules", text, strlen(text), errs);
 }
 
+/* rules_explain keeps the context of the last dialog asked about: asking
+ * about messages of two dialogs in turn, and then about an engine made
+ * anew (likely at the same address, its dialog as long), still explains
+ * each with its own dialog's context. */
+START_TEST(test_explain_cached_context)
+{
+	static const char rules[] = "rule x\n\tstatus 401\n\tseverity info\n"
+				    "\texplain answered with [${answer-scheme}]\n";
+	char *a = log_reg_ok(), *b = log_reg_rejected(), *ab, *err = NULL;
+	struct strbuf errs;
+	struct fx f;
+	uint64_t epoch;
+
+	ab = xasprintf("%s%s", a, b);
+	fx_open(&f, rules, ab, "raw");
+	ck_explain(&f, 1, "answered with [Kerberos]");
+	ck_explain(&f, 5, "answered with [Digest]");
+	ck_explain(&f, 1, "answered with [Kerberos]");
+	ck_explain(&f, 0, "");
+	ck_explain(&f, 5, "answered with [Digest]");
+	fx_close(&f);
+
+	/* The same rules over two engines, one after the other: the second
+	 * takes the first's place in memory when it can. */
+	strbuf_init(&errs);
+	f.r = rules_parse("test.rules", rules, strlen(rules), &errs);
+	ck_assert_ptr_nonnull(f.r);
+	strbuf_free(&errs);
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_ge(engine_add_mem(f.e, "a.log", a, strlen(a), "raw",
+					&err), 0);
+	engine_run(f.e);
+	ck_explain(&f, 1, "answered with [Kerberos]");
+	epoch = dialogs_epoch(engine_dialogs(f.e));
+	engine_free(f.e);
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_ge(engine_add_mem(f.e, "b.log", b, strlen(b), "raw",
+					&err), 0);
+	engine_run(f.e);
+	ck_explain(&f, 1, "answered with [Digest]");
+	/* What tells them apart when the address is the same. */
+	ck_assert(dialogs_epoch(engine_dialogs(f.e)) != epoch);
+	fx_close(&f);
+	free(ab);
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(test_parse_good)
 {
 	struct strbuf errs;
@@ -1399,6 +1450,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_small);
 	tcase_add_test(tc, test_defaults_fixtures);
 	tcase_add_test(tc, test_defaults_named_fixtures);
+	tcase_add_test(tc, test_explain_cached_context);
 	suite_add_tcase(s, tc);
 	return s;
 }
