@@ -378,9 +378,13 @@ dialogs_times(const struct msgindex *ix, const struct dialog *d,
 }
 
 static int
-dialog_is_auth_challenge(uint16_t status)
+dialog_asks_again(uint16_t status)
 {
-	return status == 401 || status == 407;
+	/* Challenges, and the answers that ask for the request again with
+	 * a longer expiry (423), session interval (422) or a security
+	 * agreement (494): a client that does so has not failed yet. */
+	return status == 401 || status == 407 || status == 422 ||
+	       status == 423 || status == 494;
 }
 
 uint32_t
@@ -453,12 +457,13 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	}
 	dialogs_keep(ds, m, id, d, k);
 	/* Outcome: the first final answer to the initial method that is not
-	 * an authentication challenge; until there is one, the last
-	 * challenge. A later re-INVITE or refresh does not change it. */
+	 * an authentication challenge or another answer that asks for the
+	 * request again (dialog_asks_again); until there is one, the
+	 * last of those. A later re-INVITE or refresh does not change it. */
 	if (m->kind == MSG_RESPONSE && m->status >= 200 &&
 	    (d->kind == 0 || m->method == d->kind) &&
 	    !(m->flags & RECF_RETRANS)) {
-		if (d->outcome == 0 || dialog_is_auth_challenge(d->outcome))
+		if (d->outcome == 0 || dialog_asks_again(d->outcome))
 			d->outcome = m->status;
 	}
 	return did;
