@@ -1590,15 +1590,45 @@ auth_offered_names(const struct sipmsg *m, struct strbuf *out)
 		  auth_names_fn, &an);
 }
 
+/* The NTLM message type of a challenge's token when its first bytes are
+ * a raw NTLM message (the 401 of an NTLM handshake: its CHALLENGE), read
+ * from them alone; 0 when they are not, and the token must be decoded. */
+static int
+auth_ntlm_type_at_start(const struct auth_header *h)
+{
+	struct span g = auth_param(h, "gssapi-data");
+	unsigned char b[12];
+	size_t got;
+
+	if (g.p == NULL && h->token68.n > 0 &&
+	    (h->scheme == AUTH_NEGOTIATE || h->scheme == AUTH_NTLM ||
+	     h->scheme == AUTH_KERBEROS || h->scheme == AUTH_TLS_DSK))
+		g = h->token68;	/* as auth_header_token takes it */
+	g = span_trim(g);
+	if (g.p == NULL || g.n < 16 || auth_base64_decode((struct span){ g.p, 16 }, b,
+					   sizeof b, &got) != 0 ||
+	    got != 12 || memcmp(b, "NTLMSSP", 8) != 0)
+		return 0;
+	return (int)auth_le32(b + 8);
+}
+
 static int
 auth_challenge_fn(const struct auth_header *h, void *arg)
 {
 	unsigned *flags = arg;
 	struct span v = auth_param(h, "stale");
 	struct auth_token tok;
+	int type;
 
 	if (v.p != NULL && span_ieq(v, "true"))
 		*flags |= AUTH_CH_STALE;
+	/* An NTLM token is told by its first 12 bytes, without decoding
+	 * the rest (as auth_decode_ntlm would tell it). */
+	if ((type = auth_ntlm_type_at_start(h)) != 0) {
+		if (type == 2)
+			*flags |= AUTH_CH_NEXT_LEG;
+		return 0;
+	}
 	/* Only a token that goes on with the handshake: a KRB-ERROR says
 	 * no, and an empty or unreadable one says nothing. */
 	if (auth_header_token(h, &tok) &&

@@ -1464,6 +1464,17 @@ START_TEST(test_challenge_flags)
 		  0 },				/* an alert */
 		{ "WWW-Authenticate: NTLM gssapi-data=\"\"", 0 },
 		{ "WWW-Authenticate: Kerberos realm=\"x\", version=4", 0 },
+		/* NTLM told by its first 12 bytes: the type alone counts. */
+		{ "WWW-Authenticate: NTLM TlRMTVNTUAACAAAAAAAAADgAAAA=",
+		  AUTH_CH_NEXT_LEG },		/* token68 */
+		{ "WWW-Authenticate: NTLM gssapi-data=\"TlRMTVNTUAABAAAAB4IIog==\"",
+		  0 },				/* a NEGOTIATE */
+		{ "WWW-Authenticate: NTLM gssapi-data=\"TlRMTVNTUAADAAAAGAAYAA==\"",
+		  0 },				/* an AUTHENTICATE */
+		{ "WWW-Authenticate: NTLM gssapi-data=\"TlRMTVNTUAAC\"", 0 },
+						/* cut inside the type */
+		{ "WWW-Authenticate: NTLM gssapi-data=\"TlRMTVNTUAAFAAAAAAAAAA==\"",
+		  0 },				/* no such type */
 	};
 	struct sipmsg m, r;
 	char text[512];
