@@ -325,14 +325,13 @@ lex_next(struct lexer *lx, struct token *t)
 		return;
 	case '-':
 	case '!':
-		/* A negation when a term follows at once: -method:options,
-		 * -(a or b); a lone dash is a word. */
-		if (!lex_is_break(s[start + 1]) || s[start + 1] == '(') {
-			lx->pos++;
-			t->type = T_NOT;
-			return;
-		}
-		break;
+		/* A negation, written against its term (-method:options,
+		 * -(a or b)) or apart from it as in a shell or Wireshark
+		 * (! status:401): a dash or bang standing alone would
+		 * otherwise be a word that nearly every message holds. */
+		lx->pos++;
+		t->type = T_NOT;
+		return;
 	case '/':
 		strbuf_init(&sb);
 		n = start + 1;

@@ -231,7 +231,6 @@ START_TEST(test_tokens)
 	DUMP("sip:alice@x", "(text \"sip:alice@x\")");
 	DUMP("Expires:", "(text \"Expires:\")");
 	DUMP("a-b", "(text \"a-b\")");
-	DUMP("-", "(text \"-\")");
 	DUMP("method:reg", "(method \"reg\")");
 	DUMP("METHOD:Invite", "(method \"Invite\")");
 	DUMP("call-id:abc*", "(callid \"abc*\")");
@@ -279,7 +278,12 @@ START_TEST(test_precedence)
 	DUMP("-(a or b) c",
 	    "(and (not (or (text \"a\") (text \"b\"))) (text \"c\"))");
 	DUMP("!(a)", "(not (text \"a\"))");
-	DUMP("a - b", "(and (text \"a\") (text \"-\") (text \"b\"))");
+	/* Apart from its term, as in a shell: not a word "-". */
+	DUMP("a - b", "(and (text \"a\") (not (text \"b\")))");
+	DUMP("! status:401", "(not (status 401-401))");
+	DUMP("a ! (b or c)",
+	    "(and (text \"a\") (not (or (text \"b\") (text \"c\"))))");
+	DUMP("\"-\"", "(text \"-\")");
 	DUMP("not not a", "(not (not (text \"a\")))");
 	DUMP("not (a or b)", "(not (or (text \"a\") (text \"b\")))");
 	DUMP("(a or b) c",
@@ -307,6 +311,9 @@ START_TEST(test_errors)
 	BAD("a and", 5, "after 'and'");
 	BAD("or a", 0, "left-hand");
 	BAD("not", 3, "ends too early");
+	BAD("-", 1, "ends too early");
+	BAD("a !", 3, "ends too early");
+	BAD("a - )", 4, "expected a term");
 	BAD("a not )", 6, "expected a term");
 	BAD("dialog:", 7, "ends too early");
 	BAD("\"abc", 0, "unterminated quoted phrase");
