@@ -21,10 +21,14 @@ struct batch_opts {
 	int utf8;			/* box drawing allowed */
 	int svg;			/* --flow=svg */
 	int merge_hosts;		/* --flow: one column per host */
+	/* --list text: widths of the time and source -> destination
+	 * columns, grown by batch_list() to what its messages need and kept
+	 * across calls, so that --follow stays aligned. 0 at first. */
+	size_t w_time, w_ends;
 };
 
 /* Each returns 0, or -1 after writing an error to stderr. */
-int batch_list(struct engine *e, const struct batch_opts *o, FILE *out);
+int batch_list(struct engine *e, struct batch_opts *o, FILE *out);
 int batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out);
 int batch_registrations(struct engine *e, const struct batch_opts *o,
 			FILE *out);

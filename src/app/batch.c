@@ -225,8 +225,120 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	sipmsg_clear(&m);
 }
 
+/* Display width of sanitised text: its code points. */
+static size_t
+batch_width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+/* Pads what was written to out since start to w columns. */
 static void
-batch_list_text(struct engine *e, uint32_t id, struct strbuf *out)
+batch_pad(struct strbuf *out, size_t start, size_t w)
+{
+	size_t cw = batch_width(out->buf + start, out->len - start);
+
+	while (cw++ < w)
+		strbuf_addc(out, ' ');
+}
+
+/* Columns of the text outputs: at least these wide, wider when a value
+ * of the selection needs it, up to the most; a value longer than that
+ * overflows its own row only. */
+#define BATCH_W_TIME	23	/* 2025-03-11T08:01:12.424 */
+#define BATCH_W_ENDS	44
+#define BATCH_W_ENDS_MAX 100	/* two IPv6 addresses with ports */
+#define BATCH_W_SUMMARY	40
+#define BATCH_W_KIND	10
+#define BATCH_W_KIND_MAX 20
+#define BATCH_W_LAST	12	/* 08:01:12.671 */
+#define BATCH_W_PARTIES	50
+
+/* Width of the time column for a message: the same for every time of one
+ * precision and dating, so one formatting of each kind says it. */
+static size_t
+batch_time_width(const struct msg *x, size_t cache[2][8])
+{
+	int prec = MSG_TIME_PREC(x), dated = (x->time_prec & MSG_TIME_HAS_DATE) != 0;
+	char buf[64];
+
+	if (x->time == TIME_NONE)
+		return 1;
+	if (prec > 7)
+		prec = 7;
+	if (cache[dated][prec] == 0) {
+		time_format(buf, sizeof buf, x->time, MSG_TIME_PREC(x), dated);
+		cache[dated][prec] = strlen(buf);
+	}
+	return cache[dated][prec];
+}
+
+/* Width of an interned string as shown, remembered per id in *w. */
+static size_t
+batch_str_width(const struct engine *e, uint32_t id, uint16_t **w,
+		size_t *nw, struct strbuf *tmp)
+{
+	const char *s;
+	size_t n;
+
+	if (id == 0)
+		return 1;	/* "?" */
+	if (id >= *nw) {
+		size_t old = *nw;
+
+		*nw = intern_count(engine_strings(e)) + 1;
+		*w = xrealloc(*w, *nw * sizeof **w);
+		memset(*w + old, 0, (*nw - old) * sizeof **w);
+	}
+	if ((*w)[id] == 0) {
+		s = engine_str(e, id);
+		strbuf_reset(tmp);
+		sanitize_append(tmp, s, strlen(s), 0);
+		n = batch_width(tmp->buf != NULL ? tmp->buf : "", tmp->len);
+		(*w)[id] = (uint16_t)(n < 65535 ? n + 1 : 65535);
+	}
+	return (size_t)(*w)[id] - 1;
+}
+
+/* Grows the --list columns (time, source -> destination) to what the
+ * selected messages need. Reads only the index, not the messages. */
+static void
+batch_list_widths(const struct engine *e, struct batch_opts *o)
+{
+	size_t tcache[2][8] = { { 0 } }, i, nw = 0, w;
+	uint16_t *sw = NULL;
+	uint32_t src, dst;
+	struct strbuf tmp;
+
+	if (o->w_time < BATCH_W_TIME)
+		o->w_time = BATCH_W_TIME;
+	if (o->w_ends < BATCH_W_ENDS)
+		o->w_ends = BATCH_W_ENDS;
+	strbuf_init(&tmp);
+	for (i = 0; i < o->nsel; i++) {
+		const struct msg *x = msgindex_get(engine_index(e), o->sel[i]);
+
+		if ((w = batch_time_width(x, tcache)) > o->w_time)
+			o->w_time = w;
+		engine_msg_ends(e, o->sel[i], &src, &dst);
+		w = batch_str_width(e, src, &sw, &nw, &tmp) + 4 +
+		    batch_str_width(e, dst, &sw, &nw, &tmp);
+		if (w > o->w_ends && w <= BATCH_W_ENDS_MAX)
+			o->w_ends = w;
+	}
+	free(sw);
+	strbuf_free(&tmp);
+}
+
+static void
+batch_list_text(struct engine *e, const struct batch_opts *o, uint32_t id,
+		struct strbuf *out)
 {
 	const struct msg *x = msgindex_get(engine_index(e), id);
 	struct rd_record rec;
@@ -238,19 +350,17 @@ batch_list_text(struct engine *e, uint32_t id, struct strbuf *out)
 	engine_message(e, id, &rec, &m);
 	engine_msg_ends(e, id, &src, &dst);
 	batch_time(x, tbuf, sizeof tbuf);
-	strbuf_addf(out, "%6u  %-23s  %-7s  ", id, tbuf,
+	strbuf_addf(out, "%6u  %-*s  %-7s  ", id, (int)o->w_time, tbuf,
 		    severity_name(x->severity));
 	start = out->len;
 	batch_text_str(out, src ? engine_str(e, src) : "?");
 	strbuf_adds(out, " -> ");
 	batch_text_str(out, dst ? engine_str(e, dst) : "?");
-	while (out->len - start < 44)
-		strbuf_addc(out, ' ');
+	batch_pad(out, start, o->w_ends);
 	strbuf_addc(out, ' ');
 	start = out->len;
 	batch_summary(e, id, &rec, &m, out);
-	while (out->len - start < 40)
-		strbuf_addc(out, ' ');
+	batch_pad(out, start, BATCH_W_SUMMARY);
 	strbuf_addc(out, ' ');
 	batch_text_str(out, x->call_id ? engine_str(e, x->call_id) : "-");
 	strbuf_addc(out, '\n');
@@ -258,18 +368,20 @@ batch_list_text(struct engine *e, uint32_t id, struct strbuf *out)
 }
 
 int
-batch_list(struct engine *e, const struct batch_opts *o, FILE *out)
+batch_list(struct engine *e, struct batch_opts *o, FILE *out)
 {
 	struct strbuf sb;
 	size_t i;
 
+	if (!o->json)
+		batch_list_widths(e, o);
 	strbuf_init(&sb);
 	for (i = 0; i < o->nsel; i++) {
 		strbuf_reset(&sb);
 		if (o->json)
 			batch_list_json(e, o, o->sel[i], &sb);
 		else
-			batch_list_text(e, o->sel[i], &sb);
+			batch_list_text(e, o, o->sel[i], &sb);
 		fwrite(sb.buf, 1, sb.len, out);
 	}
 	strbuf_free(&sb);
@@ -337,30 +449,82 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	strbuf_adds(out, "}\n");
 }
 
+/* The first and last times of a dialog as --dialogs shows them: the last
+ * with its date only when that is another day. */
 static void
-batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
-		  struct strbuf *out)
+batch_dialog_times(const struct engine *e, const struct dialog *d,
+		   char *first, char *last, size_t sz)
 {
-	char first[64], last[64], outcome[8];
 	int64_t t0, t1;
 	int prec, has_date;
-	size_t start;
 
 	batch_dialog_prec(e, d, &prec, &has_date);
 	dialogs_times(engine_index(e), d, &t0, &t1);
-	time_format(first, sizeof first, t0, prec, has_date);
-	/* The last time's date only when it is another day. */
-	time_format(last, sizeof last, t1, prec, has_date && t0 != TIME_NONE &&
+	time_format(first, sz, t0, prec, has_date);
+	time_format(last, sz, t1, prec, has_date && t0 != TIME_NONE &&
 		    t1 != TIME_NONE && t0 / 86400000000LL != t1 / 86400000000LL);
+}
+
+/* Widths of the --dialogs columns that vary: first, last, kind, from ->
+ * to. From the dialogs' interned strings and times, not their messages. */
+struct batch_dialog_cols {
+	size_t first, last, kind, parties;
+};
+
+static void
+batch_dialog_widths(const struct engine *e, const uint8_t *mark,
+		    struct batch_dialog_cols *c)
+{
+	struct dialogs *ds = engine_dialogs(e);
+	size_t n = dialogs_count(ds), i, nw = 0, w;
+	uint16_t *sw = NULL;
+	struct strbuf tmp;
+	char first[64], last[64];
+
+	c->first = BATCH_W_TIME;
+	c->last = BATCH_W_LAST;
+	c->kind = BATCH_W_KIND;
+	c->parties = BATCH_W_PARTIES;
+	strbuf_init(&tmp);
+	for (i = 0; i < n; i++) {
+		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
+
+		if (mark != NULL && !mark[i])
+			continue;
+		batch_dialog_times(e, d, first, last, sizeof first);
+		if (strlen(first) > c->first)
+			c->first = strlen(first);
+		if (strlen(last) > c->last)
+			c->last = strlen(last);
+		w = batch_str_width(e, d->kind, &sw, &nw, &tmp);
+		if (w > c->kind && w <= BATCH_W_KIND_MAX)
+			c->kind = w;
+		w = batch_str_width(e, d->from, &sw, &nw, &tmp) + 4 +
+		    batch_str_width(e, d->to, &sw, &nw, &tmp);
+		if (w > c->parties && w <= BATCH_W_ENDS_MAX)
+			c->parties = w;
+	}
+	free(sw);
+	strbuf_free(&tmp);
+}
+
+static void
+batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
+		  const struct batch_dialog_cols *c, struct strbuf *out)
+{
+	char first[64], last[64], outcome[8];
+	size_t start;
+
+	batch_dialog_times(e, d, first, last, sizeof first);
 	if (d->outcome != 0)
 		snprintf(outcome, sizeof outcome, "%u", d->outcome);
 	else
 		snprintf(outcome, sizeof outcome, "-");
-	strbuf_addf(out, "%5u  %-23s  %-12s  ", did, first, last);
+	strbuf_addf(out, "%5u  %-*s  %-*s  ", did, (int)c->first, first,
+		    (int)c->last, last);
 	start = out->len;
 	batch_text_str(out, d->kind ? engine_str(e, d->kind) : "?");
-	while (out->len - start < 10)
-		strbuf_addc(out, ' ');
+	batch_pad(out, start, c->kind);
 	strbuf_addf(out, " %4u  %-4s %-7s %-8s ", d->nmsgs, outcome,
 		    severity_name(d->severity),
 		    d->auth ? engine_str(e, d->auth) : "-");
@@ -368,8 +532,7 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_text_str(out, d->from ? engine_str(e, d->from) : "?");
 	strbuf_adds(out, " -> ");
 	batch_text_str(out, d->to ? engine_str(e, d->to) : "?");
-	while (out->len - start < 50)
-		strbuf_addc(out, ' ');
+	batch_pad(out, start, c->parties);
 	strbuf_addc(out, ' ');
 	batch_text_str(out, engine_str(e, d->call_id));
 	strbuf_addc(out, '\n');
@@ -381,8 +544,11 @@ batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out)
 	struct dialogs *ds = engine_dialogs(e);
 	size_t n = dialogs_count(ds), i;
 	uint8_t *mark = o->filtered ? batch_selected_dialogs(e, o) : NULL;
+	struct batch_dialog_cols cols = { 0, 0, 0, 0 };
 	struct strbuf sb;
 
+	if (!o->json)
+		batch_dialog_widths(e, mark, &cols);
 	strbuf_init(&sb);
 	for (i = 0; i < n; i++) {
 		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
@@ -393,7 +559,7 @@ batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out)
 		if (o->json)
 			batch_dialog_json(e, (uint32_t)i, d, &sb);
 		else
-			batch_dialog_text(e, (uint32_t)i, d, &sb);
+			batch_dialog_text(e, (uint32_t)i, d, &cols, &sb);
 		fwrite(sb.buf, 1, sb.len, out);
 	}
 	strbuf_free(&sb);
