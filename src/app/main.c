@@ -191,6 +191,31 @@ main_put_visible_lines(FILE *fp, const char *text)
 	strbuf_free(&sb);
 }
 
+/* A filter's syntax error: the message, the expression made visible (an
+ * expression may hold control bytes, from a script) and a caret under
+ * character col of it, where its visible form puts that character. */
+static void
+main_filter_error(const char *expr, const char *err, int col)
+{
+	struct strbuf vis, pre;
+	size_t i, k = 0, w = 0;
+
+	strbuf_init(&vis);
+	strbuf_init(&pre);
+	for (i = 0; expr[i] != '\0'; i++) {
+		if (((unsigned char)expr[i] & 0xc0) != 0x80 && k++ == (size_t)col)
+			break;
+	}
+	sanitize_append(&pre, expr, i, 0);
+	for (k = 0; k < pre.len; k++)
+		w += ((unsigned char)pre.buf[k] & 0xc0) != 0x80;
+	sanitize_append(&vis, expr, strlen(expr), 0);
+	fprintf(stderr, "sipsnoop: filter: %s\n  %s\n  %*s^ column %d\n",
+		err, vis.buf != NULL ? vis.buf : "", (int)w, "", col + 1);
+	strbuf_free(&vis);
+	strbuf_free(&pre);
+}
+
 static int
 main_check_rules(const char *path)
 {
@@ -610,8 +635,7 @@ main(int argc, char **argv)
 
 		flt = filter_compile(filter_expr, &err, &col);
 		if (flt == NULL) {
-			fprintf(stderr, "sipsnoop: filter: %s\n  %s\n  %*s^ column %d\n",
-				err, filter_expr, col, "", col + 1);
+			main_filter_error(filter_expr, err, col);
 			free(err);
 			return 2;
 		}
