@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,12 +137,19 @@ main_usage(FILE *out)
 "Keys of the viewer: press ? in it, or see sipsnoop(1).\n", out);
 }
 
+/* fmt takes one %s, arg, which comes from the command line: it is shown
+ * with its control bytes made visible. */
 static int
 main_bad_usage(const char *fmt, const char *arg)
 {
+	struct strbuf vis;
+
+	strbuf_init(&vis);
+	sanitize_append(&vis, arg, strlen(arg), 0);
 	fprintf(stderr, "sipsnoop: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, vis.buf != NULL ? vis.buf : "");
 	fprintf(stderr, "\nTry 'sipsnoop --help'.\n");
+	strbuf_free(&vis);
 	return 2;
 }
 
@@ -276,19 +284,21 @@ main_parse_offset(const char *s, int64_t *out)
 struct main_offset {
 	const char *file;
 	int64_t us;
-	int used;
 };
 
+/* Whether paths a and b name the same input: the same name, or two paths
+ * to one file (fe.log and ./fe.log). "-" is only itself. */
 static int
-main_file_named(const struct engine *e, const char *path)
+main_same_file(const char *a, const char *b)
 {
-	size_t i;
+	struct stat sa, sb;
 
-	for (i = 0; i < engine_nfiles(e); i++) {
-		if (strcmp(engine_file(e, i)->src->path, path) == 0)
-			return 1;
-	}
-	return 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return 0;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static void main_print_warnings(const struct engine *e, size_t from);
@@ -578,14 +588,13 @@ main(int argc, char **argv)
 		case OPT_OFFSET: {
 			char *eq = strrchr(optarg, '=');
 
+			if (noffsets == sizeof offsets / sizeof offsets[0])
+				return main_bad_usage("%s", "too many --offset options");
 			if (eq == NULL || eq == optarg ||
 			    main_parse_offset(eq + 1, &offsets[noffsets].us) < 0)
 				return main_bad_usage("--offset takes FILE=TIME such as edge.log=+2.5s, not '%s'", optarg);
-			if (noffsets == sizeof offsets / sizeof offsets[0])
-				return main_bad_usage("%s", "too many --offset options");
 			*eq = '\0';
 			offsets[noffsets].file = optarg;
-			offsets[noffsets].used = 0;
 			noffsets++;
 			break;
 		}
@@ -624,6 +633,16 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return main_bad_usage("%s", "no input file (use - for standard input)");
+	/* An offset for no input would leave the merge silently wrong. */
+	for (oi = 0; oi < noffsets; oi++) {
+		for (i = optind; i < argc; i++) {
+			if (main_same_file(offsets[oi].file, argv[i]))
+				break;
+		}
+		if (i == argc)
+			return main_bad_usage("--offset names '%s', which is not one of the inputs",
+					      offsets[oi].file);
+	}
 	if (bo.json && mode != MODE_LIST && mode != MODE_DIALOGS &&
 	    mode != MODE_REGISTRATIONS && mode != MODE_AUTO)
 		return main_bad_usage("%s", "--json goes with --list, --dialogs or --registrations");
@@ -686,17 +705,34 @@ main(int argc, char **argv)
 	 * once large: a capture larger than RAM can be read. */
 	engine_set_spill(e, main_tmpdir(), 0);
 	for (i = optind; i < argc; i++) {
-		int fileno;
+		int fileno, j;
 
+		/* A file named twice (a glob and a name, two paths) would
+		 * show each of its messages twice. */
+		for (j = optind; j < i; j++) {
+			if (strcmp(argv[i], "-") != 0 &&
+			    main_same_file(argv[j], argv[i]))
+				break;
+		}
+		if (j < i) {
+			struct strbuf a, b;
+
+			strbuf_init(&a);
+			strbuf_init(&b);
+			sanitize_append(&a, argv[i], strlen(argv[i]), 0);
+			sanitize_append(&b, argv[j], strlen(argv[j]), 0);
+			fprintf(stderr, "sipsnoop: %s: the same file as %s, read once\n",
+				a.buf, b.buf);
+			strbuf_free(&a);
+			strbuf_free(&b);
+			continue;
+		}
 		if (mode == MODE_VIEW && strcmp(argv[i], "-") == 0)
 			main_wait_for_stdin();
 		fileno = engine_add_file(e, argv[i], format, &err);
-
 		for (oi = 0; fileno >= 0 && oi < noffsets; oi++) {
-			if (strcmp(offsets[oi].file, argv[i]) == 0) {
+			if (main_same_file(offsets[oi].file, argv[i]))
 				engine_set_offset(e, (size_t)fileno, offsets[oi].us);
-				offsets[oi].used = 1;
-			}
 		}
 		if (fileno < 0) {
 			struct strbuf sb;
@@ -710,11 +746,6 @@ main(int argc, char **argv)
 			nfailed++;
 		} else
 			nread++;
-	}
-	for (oi = 0; oi < noffsets; oi++) {
-		if (!offsets[oi].used && !main_file_named(e, offsets[oi].file))
-			fprintf(stderr, "sipsnoop: --offset: %s is not one of the inputs\n",
-				offsets[oi].file);
 	}
 	if (nread == 0) {
 		engine_free(e);
