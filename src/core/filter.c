@@ -777,7 +777,8 @@ parse_field(struct parser *ps, struct node *n)
 	case F_STATUS:
 		if (parse_status(n, v) == -1)
 			return parse_error(ps, n->col,
-			    "bad status: use 401, 4xx, 400-499 or >=400");
+			    "bad status: use 401, 4xx, 400-499, >=400 "
+			    "or a list of them (401,407)");
 		break;
 	case F_SEVERITY:
 		if (parse_severity(n, v) == -1)
@@ -843,6 +844,43 @@ parse_field(struct parser *ps, struct node *n)
 
 static struct node *parse_or(struct parser *);
 
+/* status:401,407 and method:invite,bye: either of the items, as an or of
+ * one field term each, whose errors point at their own item. */
+static struct node *
+parse_field_list(struct parser *ps)
+{
+	struct token *t = &ps->tok;
+	struct node *or = node_new(N_OR, t->vcol), *kid;
+	const char *v = t->val, *c;
+
+	for (;;) {
+		c = strchr(v, ',');
+		if (c == NULL)
+			c = v + strlen(v);
+		kid = node_new(N_FIELD, t->vcol + (int)(v - t->val));
+		if (c == v) {
+			parse_error(ps, kid->col, "empty item in a list");
+			node_free(kid);
+			node_free(or);
+			return NULL;
+		}
+		kid->field = t->field;
+		kid->val = xstrndup(v, (size_t)(c - v));
+		kid->vlen = (size_t)(c - v);
+		if (parse_field(ps, kid) == -1) {
+			node_free(kid);
+			node_free(or);
+			return NULL;
+		}
+		node_add(or, kid);
+		if (*c == '\0')
+			break;
+		v = c + 1;
+	}
+	parse_advance(ps);
+	return or;
+}
+
 static int
 tok_starts_unary(enum tok_type t)
 {
@@ -907,6 +945,9 @@ parse_unary(struct parser *ps)
 		parse_advance(ps);
 		return n;
 	case T_FIELD:
+		if ((t->field == F_STATUS || t->field == F_METHOD) &&
+		    memchr(t->val, ',', t->vlen) != NULL)
+			return parse_field_list(ps);
 		n = node_new(N_FIELD, t->vcol);
 		n->field = t->field;
 		n->val = t->val;

@@ -240,6 +240,13 @@ START_TEST(test_tokens)
 	DUMP("status:400-499", "(status 400-499)");
 	DUMP("status:>=500", "(status 500-999)");
 	DUMP("status:<200", "(status 1-199)");
+	/* Lists: either item, as severity: takes them. */
+	DUMP("status:401,407", "(or (status 401-401) (status 407-407))");
+	DUMP("status:1xx,>=400",
+	    "(or (status 100-199) (status 400-999))");
+	DUMP("method:register,INV", "(or (method \"register\") (method \"INV\"))");
+	DUMP("-status:401,407",
+	    "(not (or (status 401-401) (status 407-407)))");
 	DUMP("severity:error", "(severity error)");
 	DUMP("severity:error,benign", "(severity benign,error)");
 	DUMP("sev:warning+", "(severity warning,error)");
@@ -328,6 +335,10 @@ START_TEST(test_errors)
 	BAD("status:4x1", 7, "bad status");
 	BAD("status:500-400", 7, "bad status");
 	BAD("status:1000", 7, "bad status");
+	BAD("status:401,4x1", 11, "bad status");
+	BAD("status:401,", 11, "empty item");
+	BAD("x method:,bye", 9, "empty item");
+	BAD("method:a,,b", 9, "empty item");
 	BAD("severity:bad", 9, "unknown severity");
 	BAD("dir:up", 4, "dir:");
 	BAD("after:25:00", 6, "bad time");
@@ -479,6 +490,7 @@ START_TEST(test_fields)
 	SEL(e, "method:invite", "4,5");
 	SEL(e, "method:mess", "7");
 	SEL(e, "method:BYE", "");
+	SEL(e, "method:invite,mess", "4,5,7");
 
 	/* status: only responses. */
 	SEL(e, "status:401", "1");
@@ -486,6 +498,7 @@ START_TEST(test_fields)
 	SEL(e, "status:400-499", "1,5");
 	SEL(e, "status:2xx", "3");
 	SEL(e, "status:>=300", "1,5");
+	SEL(e, "status:2xx,401", "1,3");
 	SEL(e, "status:<300", "3");
 
 	/* addr: source or destination; host alone, host:port, glob. */
