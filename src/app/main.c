@@ -530,7 +530,7 @@ main(int argc, char **argv)
 	struct app_options ao;
 	const char *filter_expr = NULL, *format = NULL, *rules_path = NULL;
 	const char *codeset;
-	long dialog_no = -1;
+	long dialog_no = -1, lw;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
 	int nunread = 0;
 	struct engine *e;
@@ -567,12 +567,16 @@ main(int argc, char **argv)
 		case OPT_DIALOG:
 			errno = 0;
 			dialog_no = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || dialog_no < 0)
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    dialog_no < 0 || optarg[0] == '-')
 				return main_bad_usage("--dialog takes a dialog number, not '%s'", optarg);
 			break;
 		case OPT_WIDTH:
-			width = atoi(optarg);
-			if (width < 20 || width > 10000)
+			errno = 0;
+			lw = strtol(optarg, &end, 10);
+			width = errno == 0 && end != optarg && *end == '\0' &&
+			    lw >= 20 && lw <= 10000 ? (int)lw : 0;
+			if (width == 0)
 				return main_bad_usage("--width takes a number from 20 to 10000, not '%s'", optarg);
 			break;
 		case OPT_MERGE_HOSTS: bo.merge_hosts = 1; break;
