@@ -27,7 +27,8 @@ struct batch_opts {
 	size_t w_time, w_ends;
 };
 
-/* Each returns 0, or -1 after writing an error to stderr. */
+/* Each returns 0, or -1 when out could not be written (the caller checks
+ * out and reports it). */
 int batch_list(struct engine *e, struct batch_opts *o, FILE *out);
 int batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out);
 int batch_registrations(struct engine *e, const struct batch_opts *o,

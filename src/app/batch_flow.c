@@ -43,9 +43,7 @@ batch_flow(struct engine *e, const struct batch_opts *o, FILE *out)
 	if (sb.len > 0 && fwrite(sb.buf, 1, sb.len, out) != sb.len)
 		rc = -1;
 	if (fflush(out) != 0)
-		rc = -1;
-	if (rc == -1)
-		perror("sipsnoop: --flow");
+		rc = -1;	/* the caller says so, once */
 	strbuf_free(&sb);
 	flow_free(fl);
 	return rc;

@@ -133,7 +133,8 @@ main_usage(FILE *out)
 "  -h, --help            this help\n"
 "  -V, --version         version and features\n"
 "\n"
-"Exit status: 0 success, 1 an input could not be read, 2 bad usage.\n"
+"Exit status: 0 success, 1 an input could not be read (or the output\n"
+"written), 2 bad usage.\n"
 "Keys of the viewer: press ? in it, or see sipsnoop(1).\n", out);
 }
 
@@ -151,6 +152,39 @@ main_bad_usage(const char *fmt, const char *arg)
 	fprintf(stderr, "\nTry 'sipsnoop --help'.\n");
 	strbuf_free(&vis);
 	return 2;
+}
+
+/* Standard output is checked once everything is written, whatever the
+ * mode (--formats and --help too): a full disk or a closed file leaves
+ * the output short, and a script must see it fail. Says so once. */
+static int
+main_check_stdout(void)
+{
+	static int reported;
+	int bad, err;
+
+	errno = 0;
+	bad = fflush(stdout) != 0;
+	err = errno;
+	if (!bad && !ferror(stdout))
+		return 0;
+	if (!reported) {
+		reported = 1;
+		if (bad && err != 0)
+			fprintf(stderr, "sipsnoop: write error on standard output: %s\n",
+				strerror(err));
+		else
+			fprintf(stderr, "sipsnoop: write error on standard output\n");
+	}
+	return -1;
+}
+
+/* At exit: an output that could not be written fails with status 1. */
+static void
+main_exit_check_stdout(void)
+{
+	if (main_check_stdout() == -1)
+		_exit(1);
 }
 
 static void
@@ -544,6 +578,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	source_guard();
+	atexit(main_exit_check_stdout);
 	opterr = 0;
 	memset(&bo, 0, sizeof bo);
 	memset(&ao, 0, sizeof ao);
@@ -852,10 +887,8 @@ main(int argc, char **argv)
 	}
 	if (status < 0)
 		status = 1;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "sipsnoop: write error: %s\n", strerror(errno));
+	if (main_check_stdout() == -1)
 		status = 1;
-	}
 	if (status == 0 && nfailed > 0)
 		status = 1;
 out:

@@ -576,6 +576,29 @@ else
 	fail "make/prefix" "$(head -c 300 "$T/mk2.out")"
 fi
 
+# --- standard output that cannot be written --------------------------------
+# A full disk (/dev/full): every mode fails with status 1 and says so in one
+# line, --formats, --help, -V and --check-rules too (they said nothing,
+# status 0), --flow too (it said it twice, the second time with a stale
+# errno).
+if [ -w /dev/full ]; then
+	for args in "--list $GOOD" "--json --dialogs $GOOD" "--registrations $GOOD" \
+	    "--stats $GOOD" "--flow $GOOD" "--flow=svg $GOOD" --formats --help -V \
+	    "--check-rules data/rules.conf"; do
+		# shellcheck disable=SC2086
+		timeout -k 5 20 $SIPSNOOP --rules data/rules.conf $args >/dev/full 2>"$T/err" </dev/null
+		rc=$?
+		nerr=$(grep -c . "$T/err")
+		if [ "$rc" = 1 ] && [ "$nerr" = 1 ] && grep -q 'write error' "$T/err"; then
+			pass "stdout-full (${args%% *})"
+		else
+			fail "stdout-full (${args%% *})" "exit $rc, $nerr lines on stderr: $(head -c 200 "$T/err")"
+		fi
+	done
+else
+	skip "stdout-full" "no writable /dev/full"
+fi
+
 # --- opened read-only -----------------------------------------------------
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	strace -f -e trace=open,openat,creat,truncate,ftruncate -o "$T/strace" \
