@@ -106,7 +106,8 @@ main_usage(FILE *out)
 "                        --registrations)\n"
 "\n"
 "Selection:\n"
-"  -f, --filter=EXPR     only messages matching EXPR (see sipsnoop(1), FILTERS)\n"
+"  -f, --filter=EXPR     only messages matching EXPR (see sipsnoop(1), FILTERS);\n"
+"                        given several times, matching all of them\n"
 "      --dialog=N        only the messages of dialog N (as --dialogs numbers them);\n"
 "                        the viewer opens it once it is numbered\n"
 "\n"
@@ -563,6 +564,9 @@ main(int argc, char **argv)
 	struct batch_opts bo;
 	struct app_options ao;
 	const char *filter_expr = NULL, *format = NULL, *rules_path = NULL;
+	const char *filters[64];
+	size_t nfilters = 0, fi;
+	struct strbuf joined;
 	const char *codeset;
 	long dialog_no = -1, lw;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
@@ -579,6 +583,7 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	source_guard();
 	atexit(main_exit_check_stdout);
+	strbuf_init(&joined);
 	opterr = 0;
 	memset(&bo, 0, sizeof bo);
 	memset(&ao, 0, sizeof ao);
@@ -598,7 +603,11 @@ main(int argc, char **argv)
 				return main_bad_usage("--flow takes text or svg, not '%s'", optarg);
 			break;
 		case OPT_JSON: bo.json = 1; break;
-		case 'f': filter_expr = optarg; break;
+		case 'f':
+			if (nfilters == sizeof filters / sizeof filters[0])
+				return main_bad_usage("%s", "too many -f options");
+			filters[nfilters++] = optarg;
+			break;
 		case OPT_DIALOG:
 			errno = 0;
 			dialog_no = strtol(optarg, &end, 10);
@@ -688,12 +697,31 @@ main(int argc, char **argv)
 	if (mode == MODE_AUTO)
 		mode = (isatty(STDOUT_FILENO) && !bo.json) ?
 			       MODE_VIEW : MODE_LIST;
-	if (filter_expr != NULL) {
+	/* Several -f must all match: each is checked alone, so that an
+	 * error points into the expression given, then they are joined. */
+	for (fi = 0; fi < nfilters; fi++) {
 		int col = 0;
 
-		flt = filter_compile(filter_expr, &err, &col);
+		flt = filter_compile(filters[fi], &err, &col);
 		if (flt == NULL) {
-			main_filter_error(filter_expr, err, col);
+			main_filter_error(filters[fi], err, col);
+			free(err);
+			return 2;
+		}
+		if (!filter_is_empty(flt)) {
+			if (joined.len > 0)
+				strbuf_addc(&joined, ' ');
+			strbuf_addf(&joined, nfilters > 1 ? "(%s)" : "%s",
+				    filters[fi]);
+		}
+		filter_free(flt);
+		flt = NULL;
+	}
+	if (nfilters > 0) {
+		filter_expr = joined.buf != NULL ? joined.buf : "";
+		flt = filter_compile(filter_expr, &err, NULL);
+		if (flt == NULL) {	/* each compiled alone */
+			fprintf(stderr, "sipsnoop: filter: %s\n", err);
 			free(err);
 			return 2;
 		}
@@ -791,6 +819,7 @@ main(int argc, char **argv)
 		rules_free(rules);
 		filter_free(flt);
 		free(defpath);
+		strbuf_free(&joined);
 		return 1;
 	}
 
@@ -810,6 +839,7 @@ main(int argc, char **argv)
 		engine_free(e);
 		rules_free(rules);
 		free(defpath);
+		strbuf_free(&joined);
 		return status != 0 ? status : (nfailed > 0 ? 1 : 0);
 	}
 
@@ -897,5 +927,6 @@ out:
 	engine_free(e);
 	rules_free(rules);
 	free(defpath);
+	strbuf_free(&joined);
 	return status;
 }
