@@ -37,6 +37,8 @@ enum field {
 	F_SEVERITY,
 	F_DIR,
 	F_ADDR,
+	F_SRC,
+	F_DST,
 	F_AFTER,
 	F_BEFORE,
 	F_FILE,
@@ -59,6 +61,8 @@ static const struct {
 	{ "sev", F_SEVERITY },
 	{ "dir", F_DIR },
 	{ "addr", F_ADDR },
+	{ "src", F_SRC },
+	{ "dst", F_DST },
 	{ "after", F_AFTER },
 	{ "before", F_BEFORE },
 	{ "file", F_FILE },
@@ -67,7 +71,7 @@ static const struct {
 
 static const char *const filter_field_names[F__COUNT] = {
 	"callid", "user", "from", "to", "method", "status", "severity", "dir",
-	"addr", "after", "before", "file", "header",
+	"addr", "src", "dst", "after", "before", "file", "header",
 };
 
 struct token {
@@ -767,7 +771,8 @@ parse_field(struct parser *ps, struct node *n)
 	int off;
 
 	if (n->field == F_CALLID || n->field == F_USER || n->field == F_FROM ||
-	    n->field == F_TO || n->field == F_ADDR) {
+	    n->field == F_TO || n->field == F_ADDR || n->field == F_SRC ||
+	    n->field == F_DST) {
 		n->glob = glob_has_star(n->val, n->vlen);
 		if (!n->glob)
 			glob_unescape(n);
@@ -1329,6 +1334,8 @@ string_match(const struct node *n, struct span s)
 		/* method:reg is REGISTER: a prefix, any case. */
 		return s.n >= n->vlen && strncasecmp(s.p, n->val, n->vlen) == 0;
 	case F_ADDR:
+	case F_SRC:
+	case F_DST:
 		return addr_match(n, s);
 	default:
 		return 0;
@@ -1541,6 +1548,8 @@ bind_node(struct node *n, const struct engine *e)
 		bind_ids(n, e);
 		break;
 	case F_ADDR:
+	case F_SRC:
+	case F_DST:
 		bind_ids(n, e);
 		bind_files(n, e);
 		break;
@@ -1755,6 +1764,16 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		if (idset_has(&n->ids, k.src) || idset_has(&n->ids, k.dst))
 			return 1;
 		return (k.src == 0 || k.dst == 0) && m->file < n->nfiles &&
+		    n->files[m->file];
+	case F_SRC:
+	case F_DST:
+		/* One end only; the end a server log leaves unnamed is
+		 * that log's own, as for addr:. */
+		engine_msg_kept(e, id, &k);
+		if (idset_has(&n->ids, n->field == F_SRC ? k.src : k.dst))
+			return 1;
+		return (n->field == F_SRC ? k.src : k.dst) == 0 &&
+		    m->kind != MSG_DIAG && m->file < n->nfiles &&
 		    n->files[m->file];
 	case F_AFTER:
 	case F_BEFORE:

@@ -268,6 +268,7 @@ START_TEST(test_tokens)
 	DUMP("dialog:user:alice", "(dialog (user \"alice\"))");
 	DUMP("file:edge", "(file \"edge\")");
 	DUMP("addr:[::1]:5060", "(addr \"[::1]:5060\")");
+	DUMP("src:10.0.0.1 DST:edge*", "(and (src \"10.0.0.1\") (dst \"edge*\"))");
 }
 END_TEST
 
@@ -510,6 +511,13 @@ START_TEST(test_fields)
 	SEL(e, "addr:10.0.0.*", "0,1,2,3,4,5,6,7");
 	SEL(e, "addr:*:5061", "4,5");
 	SEL(e, "addr:10.0.0", "");
+	/* src: and dst: one end each. */
+	SEL(e, "src:10.0.0.1", "0,2,7");
+	SEL(e, "dst:10.0.0.1", "1,3");
+	SEL(e, "src:10.0.0.3:5061", "4");
+	SEL(e, "dst:10.0.0.3", "5");
+	SEL(e, "src:10.0.0.3:5060", "");
+	SEL(e, "src:*:5061 or dst:*:5061", "4,5");
 
 	/* Times: the trace has dates. */
 	SEL(e, "after:10:05", "4,5,6,7");
