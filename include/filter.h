@@ -32,6 +32,10 @@ int filter_is_empty(const struct filter *f);
  * older one match (its dialog's), so new messages alone do not say what
  * it selects. */
 int filter_has_dialog(const struct filter *f);
+/* The first free-text term written as NAME:VALUE whose NAME is no field
+ * (stauts:401, ip:10.0.0.1; not a URI such as sip:alice@x), borrowed,
+ * or NULL: worth naming when nothing matches, as a field misspelt. */
+const char *filter_fieldlike_text(const struct filter *f);
 /* Appends the parsed expression as an S-expression, e.g.
  * (or (and (method REGISTER) (text "x")) (not (status 401-401))):
  * for tests and for --debug output. */

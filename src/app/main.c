@@ -259,6 +259,27 @@ main_filter_error(const char *expr, const char *err, int col)
 	strbuf_free(&pre);
 }
 
+/* A filter that selects nothing and holds a word written like a field
+ * (stauts:401, ip:10.0.0.1) was likely meant as one: say so. */
+static void
+main_filter_hint(const struct filter *flt)
+{
+	const char *t = filter_fieldlike_text(flt);
+	struct strbuf word, name;
+
+	if (t == NULL)
+		return;
+	strbuf_init(&word);
+	strbuf_init(&name);
+	sanitize_append(&word, t, strlen(t), 0);
+	sanitize_append(&name, t, strcspn(t, ":"), 0);
+	fprintf(stderr, "sipsnoop: -f: no message matches, and %s was read as "
+		"free text (%s is no field name; see FILTERS in sipsnoop(1))\n",
+		word.buf, name.buf);
+	strbuf_free(&word);
+	strbuf_free(&name);
+}
+
 static int
 main_check_rules(const char *path)
 {
@@ -884,6 +905,8 @@ main(int argc, char **argv)
 			nsel = j;
 		}
 		bo.filtered = 1;
+		if (nsel == 0 && flt != NULL && !follow)
+			main_filter_hint(flt);
 	} else if (mode != MODE_STATS) {
 		/* --stats counts the index itself: no 4 bytes a message. */
 		size_t n = msgindex_count(engine_index(e)), k;

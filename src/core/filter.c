@@ -83,6 +83,7 @@ struct token {
 	size_t vlen;
 	uint32_t rxflags;	/* PCRE2 options of a regex */
 	char flagstr[8];
+	int fieldlike;		/* text: unquoted NAME:VALUE, NAME no field */
 };
 
 enum node_type {
@@ -121,6 +122,7 @@ struct node {
 	char *hname;		/* header: NAME */
 	char *hval;		/* header: VALUE or NULL */
 	char flagstr[8];
+	int fieldlike;		/* text that looks like a field misspelt */
 
 	/* Numbers. */
 	uint16_t lo, hi;	/* status range */
@@ -300,6 +302,24 @@ lex_field(const char *s, size_t n, enum field *f)
 	return 0;
 }
 
+/* Whether the n bytes at s are a URI scheme that free text often starts
+ * with, rather than a field name misspelt. */
+static int
+lex_uri_scheme(const char *s, size_t n)
+{
+	static const char *const schemes[] = {
+		"sip", "sips", "tel", "urn", "http", "https", "mailto", "im",
+		"pres", NULL
+	};
+	size_t i;
+
+	for (i = 0; schemes[i] != NULL; i++) {
+		if (strlen(schemes[i]) == n && strncasecmp(schemes[i], s, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Next token; T_END with lx->err set on an error. */
 static void
 lex_next(struct lexer *lx, struct token *t)
@@ -417,6 +437,10 @@ lex_next(struct lexer *lx, struct token *t)
 		t->type = T_DIALOG;
 		return;
 	}
+	/* stauts:401, ip:10.0.0.1: a word, but one that may have been meant
+	 * as a field (a URI, sip:alice@x, is not). */
+	t->fieldlike = s[n] == ':' && n > start && !lex_is_break(s[n + 1]) &&
+	    !lex_uri_scheme(s + start, n - start);
 
 	strbuf_init(&sb);
 	if (lex_word(lx, &sb) == -1) {
@@ -968,6 +992,7 @@ parse_unary(struct parser *ps)
 		n = node_new(N_TEXT, col);
 		n->val = t->val;
 		n->vlen = t->vlen;
+		n->fieldlike = t->fieldlike;
 		t->val = NULL;
 		if (node_compile_literal(n, n->val, n->vlen) == -1) {
 			node_free(n);
@@ -1147,6 +1172,29 @@ node_has_dialog(const struct node *n)
 			return 1;
 	}
 	return 0;
+}
+
+static const struct node *
+node_fieldlike(const struct node *n)
+{
+	const struct node *k;
+	size_t i;
+
+	if (n->type == N_TEXT && n->fieldlike)
+		return n;
+	for (i = 0; i < n->nkids; i++) {
+		if ((k = node_fieldlike(n->kids[i])) != NULL)
+			return k;
+	}
+	return NULL;
+}
+
+const char *
+filter_fieldlike_text(const struct filter *f)
+{
+	const struct node *n = f != NULL ? node_fieldlike(f->root) : NULL;
+
+	return n != NULL ? n->val : NULL;
 }
 
 int

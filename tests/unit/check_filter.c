@@ -272,6 +272,38 @@ START_TEST(test_tokens)
 }
 END_TEST
 
+/* A word written like a field (stauts:401) is named, for a hint when
+ * nothing matches; a URI or a quoted phrase is not. */
+static void
+fieldlike(const char *expr, const char *want)
+{
+	char *err = NULL;
+	struct filter *f = filter_compile(expr, &err, NULL);
+	const char *got;
+
+	ck_assert_msg(f != NULL, "%s: %s", expr, err);
+	got = filter_fieldlike_text(f);
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "%s: got %s", expr, got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+		    "%s: got %s, want %s", expr, got ? got : "NULL", want);
+	filter_free(f);
+}
+
+START_TEST(test_fieldlike)
+{
+	fieldlike("stauts:401", "stauts:401");
+	fieldlike("method:invite -(ip:10.0.0.1 or x)", "ip:10.0.0.1");
+	fieldlike("sip:alice@example.com", NULL);
+	fieldlike("SIPS:alice@example.com tel:+331", NULL);
+	fieldlike("\"code:401\"", NULL);
+	fieldlike("Expires: alice", NULL);
+	fieldlike("status:401 user:alice", NULL);
+	fieldlike("/ip:1/", NULL);
+}
+END_TEST
+
 START_TEST(test_precedence)
 {
 	DUMP("a b", "(and (text \"a\") (text \"b\"))");
@@ -969,6 +1001,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_uri_strings);
 	tcase_add_test(tc, test_precedence);
+	tcase_add_test(tc, test_fieldlike);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_literal_star);
