@@ -707,7 +707,7 @@ parse_digits(const char **pp, int ndig, int *out)
 	return 0;
 }
 
-/* [YYYY-MM-DD[T| |_]]HH:MM[:SS[.fff]] or YYYY-MM-DD. */
+/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]] or YYYY-MM-DD. */
 static int
 parse_time(struct node *n, const char *v)
 {
@@ -729,8 +729,9 @@ parse_time(struct node *n, const char *v)
 			return -1;
 		p++;
 	}
-	if (parse_digits(&p, 2, &h) == -1 || *p++ != ':' ||
-	    parse_digits(&p, 2, &mi) == -1)
+	/* 8:05 as well as 08:05, as people write a time of day. */
+	if (parse_digits(&p, isdigit((unsigned char)p[0]) && p[1] == ':' ? 1 : 2,
+	    &h) == -1 || *p++ != ':' || parse_digits(&p, 2, &mi) == -1)
 		return -1;
 	if (*p == ':') {
 		p++;
@@ -827,8 +828,9 @@ parse_field(struct parser *ps, struct node *n)
 	case F_AFTER:
 	case F_BEFORE:
 		if (parse_time(n, v) == -1)
-			return parse_error(ps, n->col, "bad time: use HH:MM:SS"
-			    "[.fff] or YYYY-MM-DD[THH:MM:SS[.fff]]");
+			return parse_error(ps, n->col, "bad time: use "
+			    "HH:MM[:SS[.fff]], YYYY-MM-DD or both "
+			    "(YYYY-MM-DDTHH:MM:SS)");
 		break;
 	case F_HEADER:
 		eq = strchr(v, '=');

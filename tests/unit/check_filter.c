@@ -253,6 +253,8 @@ START_TEST(test_tokens)
 	DUMP("dir:in", "(dir in)");
 	DUMP("dir:OUTGOING", "(dir out)");
 	DUMP("after:10:00:01", "(after 10:00:01.000000)");
+	DUMP("after:8:05", "(after 08:05:00.000000)");
+	DUMP("before:\"2024-03-01 9:30\"", "(before 2024-03-01T09:30:00.000000)");
 	DUMP("before:10:00:01.25", "(before 10:00:01.250000)");
 	DUMP("after:2024-03-01T10:00", "(after 2024-03-01T10:00:00.000000)");
 	DUMP("after:\"2024-03-01 10:00:02.5\"",
@@ -375,6 +377,8 @@ START_TEST(test_errors)
 	BAD("severity:bad", 9, "unknown severity");
 	BAD("dir:up", 4, "dir:");
 	BAD("after:25:00", 6, "bad time");
+	BAD("after:8:5", 6, "bad time");
+	BAD("after:123:00", 6, "bad time");
 	BAD("before:10:00:00.", 7, "bad time");
 	BAD("after:2024-13-01", 6, "bad time");
 	BAD("header:=x", 7, "missing header name");
