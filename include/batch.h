@@ -21,10 +21,11 @@ struct batch_opts {
 	int utf8;			/* box drawing allowed */
 	int svg;			/* --flow=svg */
 	int merge_hosts;		/* --flow: one column per host */
-	/* --list text: widths of the time and source -> destination
-	 * columns, grown by batch_list() to what its messages need and kept
-	 * across calls, so that --follow stays aligned. 0 at first. */
-	size_t w_time, w_ends;
+	/* --list text: widths of the number, time and source ->
+	 * destination columns, grown by batch_list() to what its messages
+	 * need and kept across calls, so that --follow stays aligned. 0 at
+	 * first. */
+	size_t w_index, w_time, w_ends;
 };
 
 /* Each returns 0, or -1 when out could not be written (the caller checks

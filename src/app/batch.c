@@ -251,6 +251,8 @@ batch_pad(struct strbuf *out, size_t start, size_t w)
 /* Columns of the text outputs: at least these wide, wider when a value
  * of the selection needs it, up to the most; a value longer than that
  * overflows its own row only. */
+#define BATCH_W_INDEX	6	/* message numbers; dialogs' take 5 */
+#define BATCH_W_DIALOG	5
 #define BATCH_W_TIME	23	/* 2025-03-11T08:01:12.424 */
 #define BATCH_W_ENDS	44
 #define BATCH_W_ENDS_MAX 100	/* two IPv6 addresses with ports */
@@ -259,6 +261,18 @@ batch_pad(struct strbuf *out, size_t start, size_t w)
 #define BATCH_W_KIND_MAX 20
 #define BATCH_W_LAST	12	/* 08:01:12.671 */
 #define BATCH_W_PARTIES	50
+
+static size_t
+batch_digits(uint32_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
 
 /* Width of the time column for a message: the same for every time of one
  * precision and dating, so one formatting of each kind says it. */
@@ -316,6 +330,10 @@ batch_list_widths(const struct engine *e, struct batch_opts *o)
 	uint32_t src, dst;
 	struct strbuf tmp;
 
+	if (o->w_index < BATCH_W_INDEX)
+		o->w_index = BATCH_W_INDEX;
+	if (o->nsel > 0 && (w = batch_digits(o->sel[o->nsel - 1])) > o->w_index)
+		o->w_index = w;	/* the ids are in index order */
 	if (o->w_time < BATCH_W_TIME)
 		o->w_time = BATCH_W_TIME;
 	if (o->w_ends < BATCH_W_ENDS)
@@ -350,7 +368,8 @@ batch_list_text(struct engine *e, const struct batch_opts *o, uint32_t id,
 	engine_message(e, id, &rec, &m);
 	engine_msg_ends(e, id, &src, &dst);
 	batch_time(x, tbuf, sizeof tbuf);
-	strbuf_addf(out, "%6u  %-*s  %-7s  ", id, (int)o->w_time, tbuf,
+	strbuf_addf(out, "%*u  %-*s  %-7s  ", (int)o->w_index, id,
+		    (int)o->w_time, tbuf,
 		    severity_name(x->severity));
 	start = out->len;
 	batch_text_str(out, src ? engine_str(e, src) : "?");
@@ -468,7 +487,7 @@ batch_dialog_times(const struct engine *e, const struct dialog *d,
 /* Widths of the --dialogs columns that vary: first, last, kind, from ->
  * to. From the dialogs' interned strings and times, not their messages. */
 struct batch_dialog_cols {
-	size_t first, last, kind, parties;
+	size_t index, first, last, kind, parties;
 };
 
 static void
@@ -481,6 +500,9 @@ batch_dialog_widths(const struct engine *e, const uint8_t *mark,
 	struct strbuf tmp;
 	char first[64], last[64];
 
+	c->index = BATCH_W_DIALOG;
+	if (n > 0 && batch_digits((uint32_t)(n - 1)) > c->index)
+		c->index = batch_digits((uint32_t)(n - 1));
 	c->first = BATCH_W_TIME;
 	c->last = BATCH_W_LAST;
 	c->kind = BATCH_W_KIND;
@@ -520,7 +542,8 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 		snprintf(outcome, sizeof outcome, "%u", d->outcome);
 	else
 		snprintf(outcome, sizeof outcome, "-");
-	strbuf_addf(out, "%5u  %-*s  %-*s  ", did, (int)c->first, first,
+	strbuf_addf(out, "%*u  %-*s  %-*s  ", (int)c->index, did,
+		    (int)c->first, first,
 		    (int)c->last, last);
 	start = out->len;
 	batch_text_str(out, d->kind ? engine_str(e, d->kind) : "?");
@@ -544,7 +567,7 @@ batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out)
 	struct dialogs *ds = engine_dialogs(e);
 	size_t n = dialogs_count(ds), i;
 	uint8_t *mark = o->filtered ? batch_selected_dialogs(e, o) : NULL;
-	struct batch_dialog_cols cols = { 0, 0, 0, 0 };
+	struct batch_dialog_cols cols = { 0, 0, 0, 0, 0 };
 	struct strbuf sb;
 
 	if (!o->json)

@@ -576,6 +576,29 @@ else
 	fail "make/prefix" "$(head -c 300 "$T/mk2.out")"
 fi
 
+# --- a million messages: the number columns grow ---------------------------
+# Message 1000000 and dialog 100000 have a digit more than the columns
+# were wide for: the Call-ID, the last column, must stay in line.
+awk 'BEGIN { for (i = 0; i <= 1000000; i++) printf "2025/03/11 08:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\nOPTIONS sip:x SIP/2.0\nCall-ID: c%d\nCSeq: 1 OPTIONS\n\n", i }' >"$T/in/million.txt"
+snap
+for mode in --list --dialogs; do
+	case $mode in
+	--list) expr='callid:c999999 or callid:c1000000' ;;
+	*) expr='callid:c99999 or callid:c100000' ;;
+	esac
+	run 60 --rules data/rules.conf $mode -f "$expr" "$T/in/million.txt"
+	why=$(sane) || { fail "million/$mode" "$why"; continue; }
+	cols=$(awk '{ print length($0) - length($NF) }' "$T/out" | sort -u | wc -l)
+	if [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ] && [ "$cols" = 1 ]; then
+		pass "million/$mode" "Call-IDs in line"
+	else
+		fail "million/$mode" "exit $rc, Call-IDs at $cols columns: $(head -c 300 "$T/out")"
+	fi
+done
+inputs_intact "million"
+rm -f "$T/in/million.txt"
+snap
+
 # --- standard output that cannot be written --------------------------------
 # A full disk (/dev/full): every mode fails with status 1 and says so in one
 # line, --formats, --help, -V and --check-rules too (they said nothing,
