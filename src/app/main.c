@@ -1,6 +1,7 @@
 /* main: options, inputs and rules, then either the viewer (a terminal and
  * no batch option) or one of the batch outputs. Exit status: 0 success,
  * 1 an input could not be read at all, 2 bad usage. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -313,10 +314,19 @@ main_parse_offset(const char *s, int64_t *out)
 	char *end;
 	double v;
 	double unit = 1e6;
+	size_t i = 0, ndig = 0;
 
+	/* Decimal only: strtod would take nan, inf and hex too. */
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	for (; isdigit((unsigned char)s[i]) || s[i] == '.'; i++)
+		ndig += isdigit((unsigned char)s[i]) != 0;
+	if (ndig == 0 || memchr(s, '.', i) != strrchr(s, '.') ||
+	    (s[i] != '\0' && !isalpha((unsigned char)s[i])))
+		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno != 0)
+	if (end != s + i || errno != 0)
 		return -1;
 	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
 		unit = 1e6;
