@@ -598,6 +598,7 @@ main(int argc, char **argv)
 	const char *filters[64];
 	size_t nfilters = 0, fi;
 	struct strbuf joined;
+	char *added;
 	const char *codeset;
 	long dialog_no = -1, lw;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
@@ -802,13 +803,14 @@ main(int argc, char **argv)
 	/* What a capture converts to, or a .gz inflates to, goes to a file
 	 * once large: a capture larger than RAM can be read. */
 	engine_set_spill(e, main_tmpdir(), 0);
+	added = xcalloc((size_t)argc, 1);
 	for (i = optind; i < argc; i++) {
 		int fileno, j;
 
 		/* A file named twice (a glob and a name, two paths) would
 		 * show each of its messages twice. */
 		for (j = optind; j < i; j++) {
-			if (strcmp(argv[i], "-") != 0 &&
+			if (added[j] && strcmp(argv[i], "-") != 0 &&
 			    main_same_file(argv[j], argv[i]))
 				break;
 		}
@@ -842,9 +844,12 @@ main(int argc, char **argv)
 			free(err);
 			err = NULL;
 			nfailed++;
-		} else
+		} else {
 			nread++;
+			added[i] = 1;
+		}
 	}
+	free(added);
 	if (nread == 0) {
 		engine_free(e);
 		rules_free(rules);
