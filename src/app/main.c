@@ -140,6 +140,37 @@ main_usage(FILE *out)
 "Keys of the viewer: press ? in it, or see sipsnoop(1).\n", out);
 }
 
+static int main_bad_usage(const char *fmt, const char *arg);
+
+/* An option getopt_long() does not know. A short one may sit in a word
+ * not finished yet (-dash.log: 'd' is unknown, optind still on it), so
+ * that word is found by optopt; a file whose name starts with '-' gets
+ * a hint. */
+static int
+main_unknown_option(int argc, char **argv)
+{
+	const char *word = argv[optind - 1];
+	char opt[3] = { '-', (char)optopt, '\0' };
+	struct stat st;
+	char *msg;
+	int rc;
+
+	if (optopt == 0)	/* a long option: the word it was in */
+		return main_bad_usage("unrecognized option '%s'", word);
+	if (optind < argc && argv[optind][0] == '-' &&
+	    strchr(argv[optind] + 1, optopt) != NULL)
+		word = argv[optind];
+	if (stat(word, &st) == 0) {
+		msg = xasprintf("unrecognized option '%s' in '%s' (a file "
+				"whose name starts with '-' is given as ./%s "
+				"or after --)", opt, word, word);
+		rc = main_bad_usage("%s", msg);
+		free(msg);
+		return rc;
+	}
+	return main_bad_usage("unrecognized option '%s'", opt);
+}
+
 /* fmt takes one %s, arg, which comes from the command line: it is shown
  * with its control bytes made visible. */
 static int
@@ -707,8 +738,7 @@ main(int argc, char **argv)
 			return main_bad_usage("option '%s' needs a value",
 					      argv[optind - 1]);
 		default:
-			return main_bad_usage("unrecognized option '%s'",
-					      argv[optind - 1]);
+			return main_unknown_option(argc, argv);
 		}
 	}
 	if (optind >= argc)
