@@ -307,6 +307,8 @@ batch_str_width(const struct engine *e, uint32_t id, uint16_t **w,
 		size_t old = *nw;
 
 		*nw = intern_count(engine_strings(e)) + 1;
+		if (*nw <= id)
+			*nw = (size_t)id + 1;
 		*w = xrealloc(*w, *nw * sizeof **w);
 		memset(*w + old, 0, (*nw - old) * sizeof **w);
 	}
@@ -320,8 +322,8 @@ batch_str_width(const struct engine *e, uint32_t id, uint16_t **w,
 	return (size_t)(*w)[id] - 1;
 }
 
-/* Grows the --list columns (time, source -> destination) to what the
- * selected messages need. Reads only the index, not the messages. */
+/* Grows the --list columns (number, time, source -> destination) to what
+ * the selected messages need. Reads only the index, not the messages. */
 static void
 batch_list_widths(const struct engine *e, struct batch_opts *o)
 {
