@@ -135,8 +135,8 @@ main_usage(FILE *out)
 "  -h, --help            this help\n"
 "  -V, --version         version and features\n"
 "\n"
-"Exit status: 0 success, 1 an input could not be read (or the output\n"
-"written), 2 bad usage.\n"
+"Exit status: 0 success, 1 an input or the rules could not be read (or\n"
+"the output written), 2 bad usage.\n"
 "Keys of the viewer: press ? in it, or see sipsnoop(1).\n", out);
 }
 
@@ -245,9 +245,10 @@ main_visible(struct strbuf *sb, const char *s)
 	return sb->buf != NULL ? sb->buf : "";
 }
 
-/* Writes text line by line, each made visible as main_visible does. */
+/* Writes text line by line, each after prefix and made visible as
+ * main_visible does. */
 static void
-main_put_visible_lines(FILE *fp, const char *text)
+main_put_visible_lines(FILE *fp, const char *prefix, const char *text)
 {
 	struct strbuf sb;
 	const char *nl;
@@ -258,7 +259,7 @@ main_put_visible_lines(FILE *fp, const char *text)
 		strbuf_reset(&sb);
 		sanitize_append(&sb, text, nl != NULL ? (size_t)(nl - text) :
 				strlen(text), 0);
-		fprintf(fp, "%s\n", sb.buf != NULL ? sb.buf : "");
+		fprintf(fp, "%s%s\n", prefix, sb.buf != NULL ? sb.buf : "");
 		if (nl == NULL)
 			break;
 		text = nl + 1;
@@ -322,7 +323,7 @@ main_check_rules(const char *path)
 	strbuf_init(&vis);
 	r = rules_load(path, &errs);
 	if (r == NULL) {
-		main_put_visible_lines(stderr, errs.len > 0 ? errs.buf : "");
+		main_put_visible_lines(stderr, "", errs.len > 0 ? errs.buf : "");
 		if (errs.len == 0)
 			fprintf(stderr, "%s: cannot be read\n",
 				main_visible(&vis, path));
@@ -633,7 +634,7 @@ main(int argc, char **argv)
 	const char *codeset;
 	long dialog_no = -1, lw;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
-	int nunread = 0;
+	int nunread = 0, rules_failed = 0;
 	struct engine *e;
 	struct rules *rules = NULL;
 	struct filter *flt = NULL;
@@ -812,10 +813,14 @@ main(int argc, char **argv)
 				struct strbuf vis;
 
 				strbuf_init(&vis);
-				main_put_visible_lines(stderr,
+				main_put_visible_lines(stderr, "sipsnoop: ",
 						       errs.len > 0 ? errs.buf : "");
 				fprintf(stderr, "sipsnoop: %s: rules not used; messages are not rated\n",
 					main_visible(&vis, rules_path));
+				/* Shown unrated, but a script that asks for
+				 * severity:error must not take "none" for
+				 * an answer. */
+				rules_failed = 1;
 				strbuf_free(&vis);
 			}
 			strbuf_free(&errs);
@@ -906,7 +911,8 @@ main(int argc, char **argv)
 		rules_free(rules);
 		free(defpath);
 		strbuf_free(&joined);
-		return status != 0 ? status : (nfailed > 0 ? 1 : 0);
+		return status != 0 ? status :
+		    (nfailed > 0 || rules_failed ? 1 : 0);
 	}
 
 	engine_run(e);
@@ -987,7 +993,7 @@ main(int argc, char **argv)
 		status = 1;
 	if (main_check_stdout() == -1)
 		status = 1;
-	if (status == 0 && nfailed > 0)
+	if (status == 0 && (nfailed > 0 || rules_failed))
 		status = 1;
 out:
 	free(sel);
