@@ -401,13 +401,77 @@ main_same_file(const char *a, const char *b)
 
 static void main_print_warnings(const struct engine *e, size_t from);
 
+/* --list --follow of one file that was empty at the start (just rotated)
+ * or too short yet to tell its format: added once it says it, with the
+ * --offset that names it. Only the one input: a file added to an engine
+ * that has read others is merged into their time order, under messages
+ * already listed. */
+struct main_pending {
+	const char *paths[1];
+	size_t n;
+	const char *format;
+	const struct main_offset *offsets;
+	size_t noffsets;
+};
+
+/* The probe looks at this much of a file: one still shorter than that
+ * whose format is not known yet may be a log still being begun. */
+#define MAIN_PROBE_BYTES 8192
+
+/* Adds the pending file once it has grown enough to be read; returns 1
+ * when it could not be (not SIP once long enough), after saying why. */
+static int
+main_add_pending(struct engine *e, struct main_pending *pd)
+{
+	size_t i, k, oi;
+	struct stat st;
+	char *err = NULL;
+	int fileno, nfailed = 0;
+
+	for (i = 0; i < pd->n;) {
+		if (stat(pd->paths[i], &st) == 0 && st.st_size == 0) {
+			i++;
+			continue;
+		}
+		fileno = engine_add_file(e, pd->paths[i], pd->format, &err);
+		if (fileno < 0 && stat(pd->paths[i], &st) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_size < MAIN_PROBE_BYTES) {
+			free(err);	/* begun, not enough to tell yet */
+			err = NULL;
+			i++;
+			continue;
+		}
+		if (fileno < 0) {
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			sanitize_append(&sb, err, strlen(err), 0);
+			fprintf(stderr, "sipsnoop: %s\n", sb.buf);
+			strbuf_free(&sb);
+			free(err);
+			err = NULL;
+			nfailed++;
+		}
+		for (oi = 0; fileno >= 0 && oi < pd->noffsets; oi++) {
+			if (main_same_file(pd->offsets[oi].file, pd->paths[i]))
+				engine_set_offset(e, (size_t)fileno,
+						  pd->offsets[oi].us);
+		}
+		for (k = i + 1; k < pd->n; k++)
+			pd->paths[k - 1] = pd->paths[k];
+		pd->n--;
+	}
+	return nfailed;
+}
+
 /* --list --follow: prints what the files gain until interrupted. */
 static int
-main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo)
+main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo,
+	    struct main_pending *pd)
 {
 	size_t shown = msgindex_count(engine_index(e)), nwarn, n, k;
 	uint32_t *sel = NULL;
-	int fed = 0;
+	int fed = 0, nfailed = 0;
 
 	for (;;) {
 		fflush(stdout);
@@ -417,7 +481,15 @@ main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo)
 		if (!fed)
 			engine_wait(e, 200);
 		nwarn = engine_nwarnings(e);
-		fed = engine_poll(e);
+		if (pd->n > 0) {
+			k = engine_nfiles(e);
+			nfailed += main_add_pending(e, pd);
+			/* What they hold so far is read as what a followed
+			 * file gains: in the order it comes, after what
+			 * was listed. */
+			fed = engine_nfiles(e) > k;
+		}
+		fed |= engine_poll(e);
 		if (fed) {
 			while (engine_step(e, 65536))
 				;
@@ -425,8 +497,8 @@ main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo)
 		main_print_warnings(e, nwarn);
 		n = msgindex_count(engine_index(e));
 		/* A pipe read to its end leaves nothing to follow. */
-		if (n == shown && engine_nfollowed(e) == 0)
-			return 0;
+		if (n == shown && engine_nfollowed(e) == 0 && pd->n == 0)
+			return nfailed > 0 ? 1 : 0;
 		if (flt != NULL)
 			bo->nsel = filter_select(flt, e, (uint32_t)shown,
 						 (uint32_t)n, &sel);
@@ -631,6 +703,8 @@ main(int argc, char **argv)
 	size_t nfilters = 0, fi;
 	struct strbuf joined;
 	char *added;
+	struct main_pending pending;
+	struct stat st;
 	const char *codeset;
 	long dialog_no = -1, lw;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
@@ -648,6 +722,7 @@ main(int argc, char **argv)
 	source_guard();
 	atexit(main_exit_check_stdout);
 	strbuf_init(&joined);
+	memset(&pending, 0, sizeof pending);
 	opterr = 0;
 	memset(&bo, 0, sizeof bo);
 	memset(&ao, 0, sizeof ao);
@@ -839,6 +914,9 @@ main(int argc, char **argv)
 	 * once large: a capture larger than RAM can be read. */
 	engine_set_spill(e, main_tmpdir(), 0);
 	added = xcalloc((size_t)argc, 1);
+	pending.format = format;
+	pending.offsets = offsets;
+	pending.noffsets = noffsets;
 	for (i = optind; i < argc; i++) {
 		int fileno, j;
 
@@ -869,6 +947,27 @@ main(int argc, char **argv)
 			if (main_same_file(offsets[oi].file, argv[i]))
 				engine_set_offset(e, (size_t)fileno, offsets[oi].us);
 		}
+		/* Followed alone, an empty file (just rotated) or the first
+		 * bytes of one are not refused: it waits for more, as tail
+		 * -f does. */
+		if (fileno < 0 && follow && mode == MODE_LIST &&
+		    argc - optind == 1 && strcmp(argv[i], "-") != 0 &&
+		    stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size < MAIN_PROBE_BYTES) {
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			sanitize_append(&sb, argv[i], strlen(argv[i]), 0);
+			fprintf(stderr, "sipsnoop: %s: no SIP message yet (%lld "
+				"bytes); waiting for more\n", sb.buf,
+				(long long)st.st_size);
+			strbuf_free(&sb);
+			free(err);
+			err = NULL;
+			pending.paths[pending.n++] = argv[i];
+			added[i] = 1;
+			continue;
+		}
 		if (fileno < 0) {
 			struct strbuf sb;
 
@@ -885,7 +984,7 @@ main(int argc, char **argv)
 		}
 	}
 	free(added);
-	if (nread == 0) {
+	if (nread == 0 && pending.n == 0) {
 		engine_free(e);
 		rules_free(rules);
 		filter_free(flt);
@@ -923,7 +1022,7 @@ main(int argc, char **argv)
 	for (i = 0; i < (int)engine_nfiles(e); i++)
 		nunread += engine_file(e, (size_t)i)->unreadable;
 	nfailed += nunread;
-	if (nunread == nread) {
+	if (nunread == nread && pending.n == 0) {
 		status = 1;
 		goto out;
 	}
@@ -978,8 +1077,9 @@ main(int argc, char **argv)
 	case MODE_LIST:
 		status = batch_list(e, &bo, stdout);
 		/* Each file that cannot be followed was warned about. */
-		if (status == 0 && follow && engine_nfollowed(e) > 0)
-			status = main_follow(e, flt, &bo);
+		if (status == 0 && follow &&
+		    (engine_nfollowed(e) > 0 || pending.n > 0))
+			status = main_follow(e, flt, &bo, &pending);
 		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;
 	case MODE_REGISTRATIONS: status = batch_registrations(e, &bo, stdout); break;

@@ -38,6 +38,38 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
 
+# A file empty at the start (just rotated), or begun with too little to
+# tell its format, waits for more, as tail -f does: it was refused ("no
+# SIP messages found") and the command ended with status 1. Only a file
+# followed alone: among others it is refused still.
+for start in 0 20; do
+	: >"$out"
+	head -c $start $fixture >"$dir/begun.txt"
+	$SIPSNOOP --rules data/rules.conf --list --follow "$dir/begun.txt" \
+		>"$out" 2>&1 &
+	pid=$!
+	wait_for "begun.txt: no SIP message yet ($start bytes); waiting for more" 1
+	kill -0 $pid 2>/dev/null || { echo "ended:"; cat "$out"; exit 1; }
+	tail -c +$((start + 1)) $fixture >>"$dir/begun.txt"
+	wait_for 'REGISTER sip:10.0.0.10:5060' 2
+	cat $fixture >>"$dir/begun.txt"
+	wait_for 'REGISTER sip:10.0.0.10:5060' 4
+	[ "$(grep -c . "$out")" = 23 ] || { echo "expected 22 messages:"; cat "$out"; exit 1; }
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	pid=
+done
+: >"$out"
+: >"$dir/empty.txt"
+$SIPSNOOP --rules data/rules.conf --list --follow "$dir/empty.txt" \
+	tests/data/call-busy.raw.sip >"$out" 2>&1 &
+pid=$!
+wait_for 'empty.txt: no SIP messages found (empty file)' 1
+wait_for 'INVITE sip:bob@example.com' 1
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+
 # Standard input redirected from a file is followed through its
 # descriptor, as the file would be by name (it used to be read once, with
 # no word); gzip on standard input is read once, with a warning.
