@@ -466,8 +466,8 @@ main_add_pending(struct engine *e, struct main_pending *pd)
 
 /* --list --follow: prints what the files gain until interrupted. */
 static int
-main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo,
-	    struct main_pending *pd)
+main_follow(struct engine *e, struct filter *flt, long dialog_no,
+	    struct batch_opts *bo, struct main_pending *pd)
 {
 	size_t shown = msgindex_count(engine_index(e)), nwarn, n, k;
 	uint32_t *sel = NULL;
@@ -507,6 +507,17 @@ main_follow(struct engine *e, struct filter *flt, struct batch_opts *bo,
 			for (k = shown; k < n; k++)
 				sel[k - shown] = (uint32_t)k;
 			bo->nsel = n - shown;
+		}
+		if (dialog_no >= 0) {	/* --dialog: of that one only */
+			size_t j = 0;
+
+			for (k = 0; k < bo->nsel; k++) {
+				if (dialogs_of(engine_dialogs(e),
+				    msgindex_get(engine_index(e), sel[k])) ==
+				    (uint32_t)dialog_no)
+					sel[j++] = sel[k];
+			}
+			bo->nsel = j;
 		}
 		bo->sel = sel;
 		batch_list(e, bo, stdout);
@@ -1079,7 +1090,7 @@ main(int argc, char **argv)
 		/* Each file that cannot be followed was warned about. */
 		if (status == 0 && follow &&
 		    (engine_nfollowed(e) > 0 || pending.n > 0))
-			status = main_follow(e, flt, &bo, &pending);
+			status = main_follow(e, flt, dialog_no, &bo, &pending);
 		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;
 	case MODE_REGISTRATIONS: status = batch_registrations(e, &bo, stdout); break;

@@ -38,6 +38,23 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
 
+# --dialog holds while following: the INVITE dialog that comes later is
+# not listed (it was: only -f was applied to what came).
+: >"$out"
+head -n 15 $fixture >"$log"
+$SIPSNOOP --rules data/rules.conf --list --follow --dialog 0 "$log" >"$out" 2>&1 &
+pid=$!
+wait_for 'REGISTER sip:10.0.0.10:5060' 1
+tail -n +16 $fixture >>"$log"
+wait_for '200 OK' 1
+cat $fixture >>"$log"	# once listed, what came before is written out
+wait_for 'REGISTER sip:10.0.0.10:5060' 4
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+grep -q 'INVITE' "$out" && { echo "--dialog 0 listed another dialog:"; cat "$out"; exit 1; }
+[ "$(grep -c . "$out")" = 8 ] || { echo "expected 8 messages of dialog 0:"; cat "$out"; exit 1; }
+
 # A file empty at the start (just rotated), or begun with too little to
 # tell its format, waits for more, as tail -f does: it was refused ("no
 # SIP messages found") and the command ended with status 1. Only a file
