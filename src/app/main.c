@@ -1042,9 +1042,11 @@ main(int argc, char **argv)
 	if (flt != NULL || dialog_no >= 0) {
 		size_t n = msgindex_count(engine_index(e)), k, j = 0;
 
-		if (flt != NULL)
+		if (flt != NULL) {
 			nsel = filter_select(flt, e, 0, (uint32_t)n, &sel);
-		else {
+			if (nsel == 0 && !follow)
+				main_filter_hint(flt);
+		} else {
 			sel = xmalloc((n ? n : 1) * sizeof *sel);
 			for (k = 0; k < n; k++)
 				sel[k] = (uint32_t)k;
@@ -1066,8 +1068,6 @@ main(int argc, char **argv)
 			nsel = j;
 		}
 		bo.filtered = 1;
-		if (nsel == 0 && flt != NULL && !follow)
-			main_filter_hint(flt);
 	} else if (mode != MODE_STATS) {
 		/* --stats counts the index itself: no 4 bytes a message. */
 		size_t n = msgindex_count(engine_index(e)), k;
