@@ -855,6 +855,7 @@ main(int argc, char **argv)
 		if (flt == NULL) {
 			main_filter_error(filters[fi], err, col);
 			free(err);
+			strbuf_free(&joined);
 			return 2;
 		}
 		if (!filter_is_empty(flt)) {
@@ -872,6 +873,7 @@ main(int argc, char **argv)
 		if (flt == NULL) {	/* each compiled alone */
 			fprintf(stderr, "sipsnoop: filter: %s\n", err);
 			free(err);
+			strbuf_free(&joined);
 			return 2;
 		}
 	}
