@@ -439,7 +439,8 @@ lex_next(struct lexer *lx, struct token *t)
 	}
 	/* stauts:401, ip:10.0.0.1: a word, but one that may have been meant
 	 * as a field (a URI, sip:alice@x, is not). */
-	t->fieldlike = s[n] == ':' && n > start && !lex_is_break(s[n + 1]) &&
+	t->fieldlike = s[n] == ':' && n > start &&
+	    (!lex_is_break(s[n + 1]) || s[n + 1] == '(') &&
 	    !lex_uri_scheme(s + start, n - start);
 
 	strbuf_init(&sb);

@@ -303,6 +303,7 @@ START_TEST(test_fieldlike)
 	fieldlike("Expires: alice", NULL);
 	fieldlike("status:401 user:alice", NULL);
 	fieldlike("/ip:1/", NULL);
+	fieldlike("dialogs:(status:403)", "dialogs:");	/* dialog: meant */
 }
 END_TEST
 
