@@ -35,5 +35,8 @@ int batch_dialogs(struct engine *e, const struct batch_opts *o, FILE *out);
 int batch_registrations(struct engine *e, const struct batch_opts *o,
 			FILE *out);
 int batch_flow(struct engine *e, const struct batch_opts *o, FILE *out);
+/* Display width of n bytes of sanitised UTF-8 text: its code points, not
+ * its bytes (the batch tables line up by it). */
+size_t batch_width(const char *s, size_t n);
 
 #endif

@@ -225,8 +225,7 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	sipmsg_clear(&m);
 }
 
-/* Display width of sanitised text: its code points. */
-static size_t
+size_t
 batch_width(const char *s, size_t n)
 {
 	size_t i, w = 0;

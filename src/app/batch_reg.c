@@ -36,26 +36,13 @@ static const size_t batch_reg_maxw[BR__COUNT] = {
 	40, 28, 28, 28, 10, 6, 5, 6, 9, 8, 0
 };
 
-/* Display width of sanitised UTF-8 text: code points, not bytes. */
-static size_t
-batch_reg_width(const char *s, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	}
-	return w;
-}
-
 /* Cuts sanitised text to at most maxw columns, ending with "..." when cut. */
 static void
 batch_reg_fit(struct strbuf *cell, size_t maxw)
 {
 	size_t i, w = 0;
 
-	if (maxw == 0 || batch_reg_width(cell->buf, cell->len) <= maxw)
+	if (maxw == 0 || batch_width(cell->buf, cell->len) <= maxw)
 		return;
 	for (i = 0; i < cell->len; i++) {
 		if (((unsigned char)cell->buf[i] & 0xc0) != 0x80) {
@@ -125,7 +112,7 @@ batch_reg_row(struct strbuf *out, struct strbuf *cells, const size_t *w)
 		strbuf_add(out, cells[i].buf, cells[i].len);
 		if (i == BR__COUNT - 1)
 			break;
-		cw = batch_reg_width(cells[i].buf, cells[i].len);
+		cw = batch_width(cells[i].buf, cells[i].len);
 		while (cw++ < w[i] + 2)
 			strbuf_addc(out, ' ');
 	}
@@ -275,7 +262,7 @@ batch_registrations(struct engine *e, const struct batch_opts *o, FILE *out)
 		nshow++;
 		batch_reg_cells(&rr.v[i], cells);
 		for (k = 0; k < BR__COUNT; k++) {
-			cw = batch_reg_width(cells[k].buf, cells[k].len);
+			cw = batch_width(cells[k].buf, cells[k].len);
 			if (cw > w[k])
 				w[k] = cw;
 		}

@@ -247,6 +247,21 @@ main_visible(struct strbuf *sb, const char *s)
 
 /* Writes text line by line, each after prefix and made visible as
  * main_visible does. */
+/* Says why an input was refused (*err, freed), its control bytes made
+ * visible. */
+static void
+main_input_error(char **err)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, *err, strlen(*err), 0);
+	fprintf(stderr, "sipsnoop: %s\n", sb.buf);
+	strbuf_free(&sb);
+	free(*err);
+	*err = NULL;
+}
+
 static void
 main_put_visible_lines(FILE *fp, const char *prefix, const char *text)
 {
@@ -442,14 +457,7 @@ main_add_pending(struct engine *e, struct main_pending *pd)
 			continue;
 		}
 		if (fileno < 0) {
-			struct strbuf sb;
-
-			strbuf_init(&sb);
-			sanitize_append(&sb, err, strlen(err), 0);
-			fprintf(stderr, "sipsnoop: %s\n", sb.buf);
-			strbuf_free(&sb);
-			free(err);
-			err = NULL;
+			main_input_error(&err);
 			nfailed++;
 		}
 		for (oi = 0; fileno >= 0 && oi < pd->noffsets; oi++) {
@@ -982,14 +990,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (fileno < 0) {
-			struct strbuf sb;
-
-			strbuf_init(&sb);
-			sanitize_append(&sb, err, strlen(err), 0);
-			fprintf(stderr, "sipsnoop: %s\n", sb.buf);
-			strbuf_free(&sb);
-			free(err);
-			err = NULL;
+			main_input_error(&err);
 			nfailed++;
 		} else {
 			nread++;
