@@ -5,7 +5,8 @@
  * ast_verbose() writes a block in one piece, so in a full log only its
  * first line carries the "[date] VERBOSE[tid] file.c: " prefix and the
  * message lines after it are contiguous: records point into the file.
- * (Logs forwarded through syslog, a prefix on every line, are not read.) */
+ * (Logs forwarded through syslog, a prefix on every line, are read by
+ * rd_syslog.c, which takes the prefixes off and reads what is left here.) */
 #include <string.h>
 
 #include "reader.h"

@@ -27,12 +27,17 @@ extern const struct rd_format rd_sipp_format;
 extern const struct rd_format rd_freeswitch_format;
 extern const struct rd_format rd_ngrep_format;
 extern const struct rd_format rd_raw_format;
+extern const struct rd_format rd_syslog_format;
 
 const struct rd_format *const reader_formats[] = {
 	&rd_cls_format,
 	&rd_uccapi_format,
 	&rd_sngrep_format,
 	&rd_pcap_format,
+	/* Before the text logs: the log inside syslog lines scores as it
+	 * would bare, and a format that finds its marks anywhere in a line
+	 * (linphone) ties; the tie goes to taking the prefixes off. */
+	&rd_syslog_format,
 	&rd_asterisk_format,
 	&rd_pjsip_format,
 	&rd_pjsua_format,

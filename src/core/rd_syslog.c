@@ -1,0 +1,770 @@
+/* rd_syslog: any log this program reads, as syslog or the journal stored
+ * it: a "time host program[pid]: " prefix on every line (BSD syslog,
+ * rsyslog's RFC 3339 stamps, journalctl's short, short-iso, short-precise,
+ * short-full and short-unix outputs), a multi-line entry's other lines
+ * indented under it (journalctl) or joined with "#012" (rsyslog). The
+ * prefixes of one program are taken off, the log inside is read by its own
+ * format, and its records come out as canonical ones with the file's line
+ * numbers and, when the inner log gives no date, the prefix's time. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "reader.h"
+#include "rd_common.h"
+
+extern const struct rd_format rd_syslog_format;
+extern const struct rd_format rd_kamailio_syslog_format;
+extern const struct rd_format rd_pcap_format;
+
+/* Longest host and program names taken for a prefix's. */
+#define RD_SYSLOG_NAME_MAX 64
+/* The head looked at to find the program and the inner format (as much
+ * as reader_probe() gives a probe), and the score below which the inner
+ * format is only a guess (reader.c's threshold). */
+#define RD_SYSLOG_HEAD 8192
+#define RD_SYSLOG_MIN 30
+/* Programs told apart in the probed head, at most. */
+#define RD_SYSLOG_KEYS 16
+
+static const char *const rd_syslog_months[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+/* What a line's prefix says. */
+struct rd_syslog_pre {
+	size_t len;		/* bytes of the prefix: the message follows */
+	struct span host;	/* may be empty (a syslogd that writes none) */
+	struct span prog;	/* the program, without its [pid] */
+	int64_t time;		/* wall clock; a BSD stamp's year is 1970 */
+	int prec;
+	int has_date;		/* the stamp has a year */
+};
+
+/* The program whose lines are read: its host and name. */
+struct rd_syslog_key {
+	char host[RD_SYSLOG_NAME_MAX];
+	char prog[RD_SYSLOG_NAME_MAX];
+	size_t nhost, nprog;
+};
+
+/* From this inner line on (a line of the text given to the inner reader)
+ * lines are file lines from file on, or all file line file (flat: the
+ * lines of one "#012"-joined syslog line). */
+struct rd_syslog_bp {
+	uint32_t inner;
+	uint32_t file;
+	int flat;
+};
+
+/* Taking the prefixes off, line after line. */
+struct rd_syslog_strip {
+	const struct rd_syslog_key *key;
+	size_t indent;		/* a journal entry's other lines' indent */
+	int in_entry;		/* the last line was the program's */
+	uint32_t inner;		/* the inner text's next line */
+	struct rd_syslog_bp *map;	/* NULL: no map kept */
+	size_t nmap, capmap;
+	size_t junk;		/* lines of other programs, or no prefix */
+};
+
+/* "HH:MM:SS[.ffffff]" at p[at..n): the time of day in microseconds (or
+ * -1) and the end in *end. */
+static int64_t
+rd_syslog_clock(const char *p, size_t n, size_t at, int *prec, size_t *end)
+{
+	int h, mi, s, k = 0;
+	long us = 0;
+	size_t i;
+
+	if (rd_num(p, n, at, 2, &h) || at + 8 > n || p[at + 2] != ':' ||
+	    p[at + 5] != ':' || rd_num(p, n, at + 3, 2, &mi) ||
+	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 || s > 60)
+		return -1;
+	i = at + 8;
+	if (i + 1 < n && p[i] == '.' && rd_digit(p[i + 1])) {
+		for (i++; i < n && rd_digit(p[i]); i++) {
+			if (k < 6) {
+				us = us * 10 + (p[i] - '0');
+				k++;
+			}
+		}
+	}
+	*prec = k;
+	for (; k < 6; k++)
+		us *= 10;
+	*end = i;
+	return ((int64_t)h * 3600 + mi * 60 + s) * 1000000 + us;
+}
+
+/* "YYYY-MM-DD" at p[at..n) followed by sep: 0, or -1. */
+static int
+rd_syslog_date(const char *p, size_t n, size_t at, char sep, int *y, int *mo,
+    int *d)
+{
+	if (at + 11 > n || p[at + 4] != '-' || p[at + 7] != '-' ||
+	    p[at + 10] != sep || rd_num(p, n, at, 4, y) ||
+	    rd_num(p, n, at + 5, 2, mo) || rd_num(p, n, at + 8, 2, d) ||
+	    *mo < 1 || *mo > 12 || *d < 1 || *d > 31)
+		return -1;
+	return 0;
+}
+
+/* The stamp at the start of p[0..n): its end, or 0. The time is the
+ * stamp's wall clock (its zone is not applied: the inner log's own times
+ * are wall clock times too). */
+static size_t
+rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
+{
+	int y, mo, d, k;
+	int64_t tod;
+	size_t i, end;
+
+	pre->has_date = 1;
+	/* RFC 3339: rsyslog, journalctl -o short-iso[-precise]. */
+	if (rd_syslog_date(p, n, 0, 'T', &y, &mo, &d) == 0) {
+		tod = rd_syslog_clock(p, n, 11, &pre->prec, &end);
+		if (tod < 0)
+			return 0;
+		if (end < n && p[end] == 'Z')
+			end++;
+		else if (end + 5 < n && (p[end] == '+' || p[end] == '-') &&
+		    rd_digit(p[end + 1]) && rd_digit(p[end + 2])) {
+			/* +01:00, or +0100 as older journalctl writes. */
+			i = p[end + 3] == ':' ? end + 4 : end + 3;
+			if (i + 2 > n || !rd_digit(p[i]) || !rd_digit(p[i + 1]))
+				return 0;
+			end = i + 2;
+		}
+		pre->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
+		return end;
+	}
+	/* journalctl -o short-full: "Tue 2025-03-11 09:15:12 CET". */
+	if (n > 4 && p[3] == ' ' &&
+	    rd_syslog_date(p, n, 4, ' ', &y, &mo, &d) == 0) {
+		tod = rd_syslog_clock(p, n, 15, &pre->prec, &end);
+		if (tod < 0 || end >= n || p[end] != ' ')
+			return 0;
+		/* The zone's name. */
+		for (end++; end < n && p[end] != ' '; end++)
+			;
+		pre->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
+		return end;
+	}
+	/* journalctl -o short-unix: seconds since the epoch, UTC. */
+	for (i = 0; i < n && i < 12 && rd_digit(p[i]); i++)
+		;
+	if (i >= 9 && i < n && p[i] == '.') {
+		int64_t secs = 0;
+
+		for (k = 0; k < (int)i; k++)
+			secs = secs * 10 + (p[k] - '0');
+		tod = 0;
+		for (k = 0, end = i + 1; end < n && rd_digit(p[end]); end++) {
+			if (k < 6) {
+				tod = tod * 10 + (p[end] - '0');
+				k++;
+			}
+		}
+		if (k == 0)
+			return 0;
+		pre->prec = k;
+		for (; k < 6; k++)
+			tod *= 10;
+		pre->time = secs * 1000000 + tod;
+		return end;
+	}
+	/* BSD: "Mar 11 09:15:12", "Mar  1 09:15:12", journalctl's short and
+	 * short-precise (a fraction). No year: 1970, its month and day. */
+	if (n < 15 || p[3] != ' ')
+		return 0;
+	for (k = 0; k < 12; k++) {
+		if (memcmp(p, rd_syslog_months[k], 3) == 0)
+			break;
+	}
+	if (k == 12)
+		return 0;
+	i = p[4] == ' ' ? 5 : 4;
+	if (rd_num(p, n, i, 2, &d) == 0 && i + 2 < n && p[i + 2] == ' ')
+		i += 3;
+	else if (i == 5 && rd_num(p, n, i, 1, &d) == 0 && p[i + 1] == ' ')
+		i += 2;
+	else
+		return 0;
+	if (d < 1 || d > 31)
+		return 0;
+	tod = rd_syslog_clock(p, n, i, &pre->prec, &end);
+	if (tod < 0)
+		return 0;
+	pre->time = time_from_civil(1970, k + 1, d, 0, 0, 0, 0) + tod;
+	pre->has_date = 0;
+	return end;
+}
+
+/* "name[pid]:" or "name:" at p[at..n), then a space or the line's end:
+ * the name in *name, and the end (after the space), or 0. */
+static size_t
+rd_syslog_tag(const char *p, size_t n, size_t at, struct span *name)
+{
+	size_t i = at;
+
+	while (i < n && p[i] != ' ' && p[i] != '[' && p[i] != ':' &&
+	    p[i] != '\t')
+		i++;
+	if (i == at || i - at > RD_SYSLOG_NAME_MAX - 1 || i >= n)
+		return 0;
+	name->p = p + at;
+	name->n = i - at;
+	if (p[i] == '[') {
+		for (i++; i < n && rd_digit(p[i]); i++)
+			;
+		if (i >= n || p[i] != ']')
+			return 0;
+		i++;
+	}
+	if (i >= n || p[i] != ':')
+		return 0;
+	i++;
+	if (i < n && p[i] == '\r' && i + 1 == n)
+		return i;
+	if (i < n && p[i] != ' ')
+		return 0;
+	return i < n ? i + 1 : i;
+}
+
+/* Whether line p[0..n) starts with a syslog or journal prefix; fills pre. */
+static int
+rd_syslog_prefix(const char *p, size_t n, struct rd_syslog_pre *pre)
+{
+	size_t i, h, end;
+
+	memset(pre, 0, sizeof *pre);
+	i = rd_syslog_stamp(p, n, pre);
+	if (i == 0 || i >= n || p[i] != ' ')
+		return 0;
+	i++;
+	/* The host, unless the syslogd wrote none. */
+	end = rd_syslog_tag(p, n, i, &pre->prog);
+	if (end != 0) {
+		pre->len = end;
+		return 1;
+	}
+	for (h = i; h < n && p[h] != ' '; h++)
+		;
+	if (h == i || h - i > RD_SYSLOG_NAME_MAX - 1 || h >= n)
+		return 0;
+	pre->host.p = p + i;
+	pre->host.n = h - i;
+	end = rd_syslog_tag(p, n, h + 1, &pre->prog);
+	if (end == 0)
+		return 0;
+	pre->len = end;
+	return 1;
+}
+
+static int
+rd_syslog_is_key(const struct rd_syslog_key *key,
+    const struct rd_syslog_pre *pre)
+{
+	return pre->host.n == key->nhost && pre->prog.n == key->nprog &&
+	    memcmp(pre->host.p, key->host, key->nhost) == 0 &&
+	    memcmp(pre->prog.p, key->prog, key->nprog) == 0;
+}
+
+static void
+rd_syslog_set_key(struct rd_syslog_key *key, const struct rd_syslog_pre *pre)
+{
+	memcpy(key->host, pre->host.p, pre->host.n);
+	key->nhost = pre->host.n;
+	memcpy(key->prog, pre->prog.p, pre->prog.n);
+	key->nprog = pre->prog.n;
+}
+
+/* Looks at the head p[0..n): 1 when its lines are syslog or journal lines,
+ * with *key the program to read: the first that logged a SIP message line,
+ * or the one with most lines. */
+static int
+rd_syslog_head(const char *p, size_t n, struct rd_syslog_key *key)
+{
+	struct rd_syslog_key keys[RD_SYSLOG_KEYS];
+	size_t counts[RD_SYSLOG_KEYS], nkeys = 0, i = 0, eol, k, best = 0;
+	size_t prefixed = 0, cont = 0, other = 0, indent = 0;
+	struct rd_syslog_pre pre;
+	const char *nl;
+	int sip = 0;
+
+	while (i < n) {
+		nl = memchr(p + i, '\n', n - i);
+		/* The last line may be cut by the head's end. */
+		if (nl == NULL && prefixed > 0)
+			break;
+		eol = nl != NULL ? (size_t)(nl - p) : n;
+		if (rd_syslog_prefix(p + i, eol - i, &pre)) {
+			prefixed++;
+			indent = pre.len;
+			for (k = 0; k < nkeys && !rd_syslog_is_key(&keys[k],
+			    &pre); k++)
+				;
+			if (k == nkeys && nkeys < RD_SYSLOG_KEYS) {
+				rd_syslog_set_key(&keys[nkeys], &pre);
+				counts[nkeys++] = 0;
+			}
+			if (k < nkeys) {
+				counts[k]++;
+				if (!sip && memmem(p + i + pre.len, eol - i -
+				    pre.len, "SIP/2.0", 7) != NULL) {
+					sip = 1;
+					best = k;
+				}
+			}
+		} else if (eol == i || (indent > 0 && eol - i > indent &&
+		    p[i] == ' ' && p[i + indent - 1] == ' '))
+			cont++;
+		else
+			other++;
+		if (nl == NULL)
+			break;
+		i = eol + 1;
+	}
+	/* A line or two that look like it in another log are not enough. */
+	if (prefixed < 2 || prefixed + cont < 4 * other || nkeys == 0)
+		return 0;
+	if (!sip) {
+		for (k = 1; k < nkeys; k++) {
+			if (counts[k] > counts[best])
+				best = k;
+		}
+	}
+	*key = keys[best];
+	return 1;
+}
+
+/* Inner line st->inner comes from file line file. */
+static void
+rd_syslog_map(struct rd_syslog_strip *st, uint32_t file)
+{
+	struct rd_syslog_bp *bp;
+	uint32_t want;
+
+	if (st->map == NULL)
+		return;
+	if (st->nmap > 0) {
+		bp = &st->map[st->nmap - 1];
+		want = bp->flat ? bp->file : bp->file + (st->inner - bp->inner);
+		if (want == file)
+			return;
+		/* The line after the first of a "#012"-joined one. */
+		if (!bp->flat && bp->inner + 1 == st->inner &&
+		    bp->file == file) {
+			bp->flat = 1;
+			return;
+		}
+	}
+	st->map = xgrow(st->map, &st->capmap, st->nmap + 1, sizeof *st->map);
+	st->map[st->nmap].inner = st->inner;
+	st->map[st->nmap].file = file;
+	st->map[st->nmap].flat = 0;
+	st->nmap++;
+}
+
+/* Appends message p[0..n) of file line file as lines of the inner text,
+ * rsyslog's "#ooo" escapes of control bytes undone: "#012" begins another
+ * line. */
+static void
+rd_syslog_emit(struct rd_syslog_strip *st, struct strbuf *out, const char *p,
+    size_t n, uint32_t file)
+{
+	const char *e = p + n, *h;
+	char c;
+
+	rd_syslog_map(st, file);
+	while (p < e) {
+		h = memchr(p, '#', (size_t)(e - p));
+		if (h == NULL)
+			break;
+		strbuf_add(out, p, (size_t)(h - p));
+		if (e - h >= 4 && h[1] == '0' && h[2] >= '0' && h[2] <= '3' &&
+		    h[3] >= '0' && h[3] <= '7') {
+			c = (char)((h[2] - '0') * 8 + h[3] - '0');
+			strbuf_addc(out, c);
+			if (c == '\n') {
+				st->inner++;
+				rd_syslog_map(st, file);
+			}
+			p = h + 4;
+		} else {
+			strbuf_addc(out, '#');
+			p = h + 1;
+		}
+	}
+	strbuf_add(out, p, (size_t)(e - p));
+	strbuf_addc(out, '\n');
+	st->inner++;
+}
+
+/* Takes the prefix off file line p[0..n) (line file): its message, a
+ * journal entry's next line or a blank line in one go into out; other
+ * programs' lines are left out. */
+static void
+rd_syslog_line(struct rd_syslog_strip *st, struct strbuf *out, const char *p,
+    size_t n, uint32_t file)
+{
+	struct rd_syslog_pre pre;
+	size_t i;
+
+	if (rd_syslog_prefix(p, n, &pre)) {
+		st->in_entry = rd_syslog_is_key(st->key, &pre);
+		st->indent = pre.len;
+		if (st->in_entry)
+			rd_syslog_emit(st, out, p + pre.len, n - pre.len, file);
+		else
+			st->junk++;
+		return;
+	}
+	if (st->in_entry) {
+		for (i = 0; i < n && i < st->indent && p[i] == ' '; i++)
+			;
+		/* A blank line of the entry may have lost its indent. */
+		if (i == st->indent || i == n || (i + 1 == n && p[i] == '\r')) {
+			rd_syslog_emit(st, out, p + i, n - i, file);
+			return;
+		}
+	}
+	st->in_entry = 0;
+	if (n > 0)
+		st->junk++;
+}
+
+/* The formats the inner text may be in: not this one, not one that reads
+ * syslog lines of its own, not a capture. */
+static const struct rd_format *
+rd_syslog_inner(const char *p, size_t n, int *score)
+{
+	const struct rd_format *best = NULL;
+	size_t i;
+	int s;
+
+	*score = 0;
+	for (i = 0; reader_formats[i] != NULL; i++) {
+		if (reader_formats[i] == &rd_syslog_format ||
+		    reader_formats[i] == &rd_kamailio_syslog_format ||
+		    reader_formats[i] == &rd_pcap_format)
+			continue;
+		s = reader_formats[i]->probe(p, n);
+		if (s > *score) {
+			best = reader_formats[i];
+			*score = s;
+		}
+	}
+	return best;
+}
+
+/* The inner text of head p[0..n) (whose lines are syslog lines) into out. */
+static void
+rd_syslog_strip_head(const char *p, size_t n, const struct rd_syslog_key *key,
+    struct strbuf *out)
+{
+	struct rd_syslog_strip st;
+	const char *nl, *e = p + n;
+
+	memset(&st, 0, sizeof st);
+	st.key = key;
+	while (p < e) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		rd_syslog_line(&st, out, p, (size_t)((nl != NULL ? nl : e) - p),
+		    0);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static int
+rd_syslog_probe(const char *p, size_t n)
+{
+	struct rd_syslog_key key;
+	struct strbuf in;
+	int score = 0;
+
+	/* Kamailio's debugger blocks have a reader that knows them. */
+	if (!rd_syslog_head(p, n, &key) ||
+	    rd_kamailio_syslog_format.probe(p, n) > 0)
+		return 0;
+	strbuf_init(&in);
+	rd_syslog_strip_head(p, n, &key, &in);
+	if (in.len > 0)
+		rd_syslog_inner(in.buf, in.len, &score);
+	strbuf_free(&in);
+	return score;
+}
+
+/* The file line of inner line line. */
+static uint32_t
+rd_syslog_file_line(const struct rd_syslog_strip *st, uint32_t line)
+{
+	size_t lo = 0, hi = st->nmap, mid;
+	const struct rd_syslog_bp *bp;
+
+	/* The last breakpoint at or before line. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (st->map[mid].inner <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (st->nmap == 0 || st->map[lo].inner > line)
+		return line;
+	bp = &st->map[lo];
+	return bp->flat ? bp->file : bp->file + (line - bp->inner);
+}
+
+/* Going through the file once more for the prefix times of records'
+ * lines, which come in order. */
+struct rd_syslog_times {
+	const struct reader *r;
+	const struct rd_syslog_key *key;
+	size_t pos;		/* the start of line line */
+	uint32_t line;
+	struct rd_syslog_pre last;	/* the program's last prefix */
+	int have;
+	struct rd_tod roll;	/* a BSD stamp has no year */
+};
+
+/* The time of the prefix over file line line (its own, or the entry's it
+ * is a line of), in *pre; 0 when there is none. */
+static int
+rd_syslog_time_at(struct rd_syslog_times *t, uint32_t line,
+    struct rd_syslog_pre *pre)
+{
+	struct rd_syslog_pre cur;
+	size_t eol, next;
+
+	if (line < t->line && !(t->have && line + 1 == t->line)) {
+		t->pos = t->r->len >= 3 && memcmp(t->r->data,
+		    "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+		t->line = 1;
+		t->have = 0;
+	}
+	while (t->line <= line && t->pos < t->r->len) {
+		eol = reader_line_end(t->r, t->pos, &next);
+		if (rd_syslog_prefix(t->r->data + t->pos, eol - t->pos, &cur) &&
+		    rd_syslog_is_key(t->key, &cur)) {
+			t->last = cur;
+			t->have = 1;
+		}
+		t->pos = next;
+		t->line++;
+	}
+	if (!t->have)
+		return 0;
+	*pre = t->last;
+	if (!pre->has_date)
+		pre->time = rd_year_roll(&t->roll, pre->time);
+	return 1;
+}
+
+/* The inner record's time, or the prefix's where it has no date: the
+ * prefix's day with the inner time of day when it gives one. */
+static void
+rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
+{
+	struct rd_syslog_pre pre;
+	int64_t tod, v;
+
+	if (!rd_syslog_time_at(t, line, &pre) ||
+	    (rec->time != TIME_NONE && rec->has_date))
+		return;
+	if (rec->time == TIME_NONE || rec->time < 0) {
+		rec->time = pre.time;
+		rec->time_prec = pre.prec;
+		rec->has_date = pre.has_date;
+		return;
+	}
+	/* The clocks may lie on either side of a midnight. */
+	tod = rec->time % RD_DAY;
+	v = pre.time - pre.time % RD_DAY + tod;
+	if (v - pre.time > RD_DAY / 2)
+		v -= RD_DAY;
+	else if (pre.time - v > RD_DAY / 2)
+		v += RD_DAY;
+	rec->time = v;
+	rec->has_date = pre.has_date;
+}
+
+/* Whether the bytes from p to e are line breaks only. */
+static int
+rd_syslog_breaks(const char *p, const char *e)
+{
+	for (; p < e; p++) {
+		if (*p != '\r' && *p != '\n')
+			return 0;
+	}
+	return 1;
+}
+
+/* Frees what spill_finish() gave back. */
+static void
+rd_syslog_free_text(char *data, size_t len, int mapped)
+{
+	if (mapped)
+		munmap(data, len);
+	else
+		free(data);
+}
+
+/* Copies the warnings of inner reader ir onto r at their file lines. */
+static void
+rd_syslog_warnings(struct reader *r, const struct reader *ir,
+    const struct rd_syslog_strip *st)
+{
+	size_t i;
+
+	for (i = 0; i < ir->nwarnings; i++)
+		reader_warn(r, ir->warnings[i].line != 0 ?
+		    rd_syslog_file_line(st, ir->warnings[i].line) : 0, "%s",
+		    ir->warnings[i].msg);
+}
+
+/* Reads inner text in[0..n) with format f, a record at a time into out
+ * as canonical records. Returns 0, or -1 with *err. */
+static int
+rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
+    size_t n, int mapped, const struct rd_format *f,
+    struct rd_syslog_strip *st, const struct rd_syslog_key *key, char **err)
+{
+	struct reader *ir, *cr = NULL;
+	struct strbuf conv;
+	struct spill sp;
+	struct rd_syslog_times times;
+	struct rd_record rec;
+	char *data = NULL, *note = NULL;
+	size_t len = 0;
+	int cmapped = 0, rc = 0;
+
+	ir = reader_new(f, in, n);
+	ir->mapped = mapped;
+	if (f->transform != NULL) {
+		/* The inner format converts too: its records are read back. */
+		spill_init(&sp, r->spill != NULL ? r->spill->dir : NULL,
+		    r->spill != NULL ? r->spill->chunk : 0);
+		ir->spill = &sp;
+		strbuf_init(&conv);
+		rc = f->transform(ir, &conv, err);
+		if (rc == 0 && spill_finish(&sp, &conv, &data, &len, &cmapped,
+		    &note, err) < 0)
+			rc = -1;
+		strbuf_free(&conv);
+		spill_free(&sp);
+		ir->spill = NULL;
+		if (rc < 0) {
+			reader_free(ir);
+			return -1;
+		}
+		if (note != NULL) {
+			reader_warn(r, 0, "%s", note);
+			free(note);
+		}
+		cr = reader_new(&rd_canon_format, data, len);
+	}
+	memset(&times, 0, sizeof times);
+	times.r = r;
+	times.key = key;
+	times.line = 1;
+	while (reader_next(cr != NULL ? cr : ir, &rec)) {
+		rec.line = rd_syslog_file_line(st, rec.line);
+		rd_syslog_time(&times, rec.line, &rec);
+		/* The line breaks around the header block, as the inner text
+		 * has them, so that the message reads as it was logged. */
+		if (rec.hdrs.n > 0 && rec.start.p + rec.start.n <= rec.hdrs.p &&
+		    rec.hdrs.p + rec.hdrs.n <= rec.body.p &&
+		    rd_syslog_breaks(rec.start.p + rec.start.n, rec.hdrs.p) &&
+		    rd_syslog_breaks(rec.hdrs.p + rec.hdrs.n, rec.body.p)) {
+			rec.hdrs.p = rec.start.p + rec.start.n;
+			rec.hdrs.n = (size_t)(rec.body.p - rec.hdrs.p);
+		}
+		rd_canon_emit(out, &rec);
+		reader_spill(r, out);
+	}
+	rd_syslog_warnings(r, ir, st);
+	if (cr != NULL)
+		rd_syslog_warnings(r, cr, st);
+	r->stats.junk_lines += ir->stats.junk_lines;
+	memcpy(r->local_name, ir->local_name, sizeof r->local_name);
+	reader_free(cr);
+	reader_free(ir);
+	rd_syslog_free_text(data, len, cmapped);
+	return 0;
+}
+
+static int
+rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
+{
+	const struct rd_format *f;
+	struct rd_syslog_key key;
+	struct rd_syslog_strip st;
+	struct strbuf in;
+	struct spill sp;
+	size_t p = r->pos, eol, next, head, len = 0;
+	uint32_t line = r->line;
+	char *data = NULL, *note = NULL;
+	int mapped = 0, score, rc;
+
+	head = r->len - r->pos < RD_SYSLOG_HEAD ? r->len - r->pos :
+	    RD_SYSLOG_HEAD;
+	if (!rd_syslog_head(r->data + r->pos, head, &key)) {
+		*err = xstrdup("no syslog or journal lines found");
+		return -1;
+	}
+	memset(&st, 0, sizeof st);
+	st.key = &key;
+	st.inner = 1;
+	st.map = xgrow(NULL, &st.capmap, 1, sizeof *st.map);
+	/* The inner text is nearly as large as the input: it goes to a
+	 * temporary file as the output does. */
+	spill_init(&sp, r->spill != NULL ? r->spill->dir : NULL,
+	    r->spill != NULL ? r->spill->chunk : 0);
+	strbuf_init(&in);
+	for (; p < r->len; p = next, line++) {
+		reader_release(r, p);
+		eol = reader_line_end(r, p, &next);
+		rd_syslog_line(&st, &in, r->data + p, eol - p, line);
+		spill_maybe(&sp, &in);
+	}
+	r->stats.junk_lines += st.junk;
+	reader_advance(r, r->len);
+	rc = spill_finish(&sp, &in, &data, &len, &mapped, &note, err);
+	spill_free(&sp);
+	strbuf_free(&in);
+	if (rc < 0) {
+		free(st.map);
+		return -1;
+	}
+	if (note != NULL) {
+		reader_warn(r, 0, "%s", note);
+		free(note);
+	}
+	f = rd_syslog_inner(data, len < RD_SYSLOG_HEAD ? len : RD_SYSLOG_HEAD,
+	    &score);
+	if (f == NULL || score < RD_SYSLOG_MIN) {
+		*err = xasprintf("syslog lines of %.*s, but no log that "
+		    "sipsnoop reads in them", (int)key.nprog, key.prog);
+		rc = -1;
+	} else
+		rc = rd_syslog_read(r, out, data, len, mapped, f, &st, &key,
+		    err);
+	rd_syslog_free_text(data, len, mapped);
+	free(st.map);
+	return rc;
+}
+
+const struct rd_format rd_syslog_format = {
+	.name = "syslog",
+	.desc = "another format's log with a syslog or journal prefix on its "
+	    "lines (rsyslog, journalctl)",
+	.probe = rd_syslog_probe,
+	.next = NULL,
+	.state_size = 0,
+	.transform = rd_syslog_transform,
+};

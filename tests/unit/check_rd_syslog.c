@@ -1,0 +1,507 @@
+/* Unit tests for rd_syslog: logs read through syslog and journal prefixes
+ * (BSD, RFC 3339, journalctl's outputs), journal entries over several
+ * lines, rsyslog's "#012", the file's line numbers, the prefix's time, and
+ * what the probe leaves to other formats. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+#include "rd_common.h"
+#include "source.h"
+#include "util.h"
+
+#define MAXREC 16
+#define CRLF "\r\n"
+
+struct run {
+	struct reader *r;
+	struct reader *c;
+	struct strbuf canon;
+	struct rd_record rec[MAXREC];
+	size_t n;
+	int rc;
+	char *err;
+};
+
+static void
+run_all(struct run *run, const char *data)
+{
+	const struct rd_format *f = reader_by_name("syslog");
+	struct rd_record rec;
+
+	ck_assert_ptr_nonnull(f);
+	memset(run, 0, sizeof *run);
+	run->r = reader_new(f, data, strlen(data));
+	strbuf_init(&run->canon);
+	run->rc = f->transform(run->r, &run->canon, &run->err);
+	if (run->rc < 0)
+		return;
+	run->c = reader_new(&rd_canon_format, run->canon.buf, run->canon.len);
+	while (reader_next(run->c, &rec)) {
+		ck_assert_uint_lt(run->n, MAXREC);
+		run->rec[run->n++] = rec;
+	}
+}
+
+static void
+run_done(struct run *run)
+{
+	reader_free(run->r);
+	reader_free(run->c);
+	strbuf_free(&run->canon);
+	free(run->err);
+	memset(run, 0, sizeof *run);
+}
+
+static void
+span_is(struct span sp, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (sp.n != n || (n != 0 && memcmp(sp.p, want, n) != 0))
+		ck_abort_msg("span [%.*s] (%zu) != [%s] (%zu)", (int)sp.n,
+		    sp.p != NULL ? sp.p : "", sp.n, want, n);
+}
+
+/* The message as the engine shows it: start line to the end of the body. */
+static void
+text_is(const struct rd_record *rec, const char *want)
+{
+	span_is((struct span){ rec->start.p, (size_t)(rec->body.p +
+	    rec->body.n - rec->start.p) }, want);
+}
+
+static int
+has_warning(const struct reader *r, uint32_t line, const char *part)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++) {
+		if (r->warnings[i].line == line &&
+		    strstr(r->warnings[i].msg, part) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+probe(const char *s)
+{
+	const struct rd_format *f = reader_by_name("syslog");
+
+	ck_assert_ptr_nonnull(f);
+	return f->probe(s, strlen(s));
+}
+
+/* journalctl -u asterisk of "asterisk -f" with chan_sip debug: the
+ * journal's banner, another program's line inside a message, New Year. */
+static const char ast_bsd[] =
+	"-- Logs begin at Wed 2025-12-31 08:00:01 CET. --\n"		/* 1 */
+	"Dec 31 23:59:59 pbx asterisk[2270]: \n"
+	"Dec 31 23:59:59 pbx asterisk[2270]: <--- SIP read from "
+	"UDP:198.51.100.23:5060 --->\n"
+	"Dec 31 23:59:59 pbx asterisk[2270]: OPTIONS sip:a SIP/2.0\n"
+	"Dec 31 23:59:59 pbx systemd[1]: Starting logrotate.service\n"	/* 5 */
+	"Dec 31 23:59:59 pbx asterisk[2270]: Call-ID: a1\n"
+	"Dec 31 23:59:59 pbx asterisk[2270]: Content-Length: 0\n"
+	"Dec 31 23:59:59 pbx asterisk[2270]: \n"
+	"Dec 31 23:59:59 pbx asterisk[2270]: <------------->\n"
+	"Jan  1 00:00:01 pbx asterisk[2270]: <--- Transmitting (no NAT) "	/* 10 */
+	"to 198.51.100.23:5060 --->\n"
+	"Jan  1 00:00:01 pbx asterisk[2270]: SIP/2.0 200 OK\n"
+	"Jan  1 00:00:01 pbx asterisk[2270]: Call-ID: a1\n"
+	"Jan  1 00:00:01 pbx asterisk[2270]: Content-Length: 0\n"
+	"Jan  1 00:00:01 pbx asterisk[2270]:\n"
+	"Jan  1 00:00:01 pbx asterisk[2270]: <------------>\n";	/* 15 */
+
+START_TEST(test_bsd_asterisk)
+{
+	struct run run;
+
+	ck_assert_int_ge(probe(ast_bsd), 90);
+	/* Bare, the asterisk reader finds nothing it can read in it. */
+	run_all(&run, ast_bsd);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	/* A block's record starts at its "<---" line. */
+	ck_assert_uint_eq(run.rec[0].line, 3);
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0\nCall-ID: a1\n"
+	    "Content-Length: 0\n\n");
+	span_is(run.rec[0].src, "198.51.100.23:5060");
+	ck_assert_int_eq(run.rec[0].dir, DIR_IN);
+	/* No year: 1970 with the month and day, then on past New Year. */
+	ck_assert(run.rec[0].time == time_from_civil(1970, 12, 31, 23, 59, 59,
+	    0));
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	ck_assert_int_eq(run.rec[0].time_prec, 0);
+	ck_assert_uint_eq(run.rec[1].line, 10);
+	ck_assert(run.rec[1].time == time_from_civil(1971, 1, 1, 0, 0, 1, 0));
+	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
+	span_is(run.rec[1].dst, "198.51.100.23:5060");
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	/* The banner and the other program's line. */
+	ck_assert_uint_eq(run.r->stats.junk_lines, 2);
+	run_done(&run);
+}
+END_TEST
+
+/* journalctl -o short-iso, older (+0100) and newer (+01:00) zones, and
+ * rsyslog's RFC 3339 with a fraction: res_pjsip's logger. */
+START_TEST(test_iso_pjsip)
+{
+	static const char iso[] =
+	    "2025-03-11T09:15:11+0100 pbx asterisk[1874]: <--- Received SIP "
+	    "request (60 bytes) from UDP:198.51.100.23:5060 --->\n"
+	    "2025-03-11T09:15:11+0100 pbx asterisk[1874]: OPTIONS sip:a "
+	    "SIP/2.0\n"
+	    "2025-03-11T09:15:11+0100 pbx asterisk[1874]: Call-ID: p1\n"
+	    "2025-03-11T09:15:11+0100 pbx asterisk[1874]: Content-Length: 0\n"
+	    "2025-03-11T09:15:11+0100 pbx asterisk[1874]: \n"
+	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: <--- "
+	    "Transmitting SIP response (40 bytes) to "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: SIP/2.0 200 "
+	    "OK\n"
+	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: Call-ID: p1\n"
+	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: "
+	    "Content-Length: 0\n"
+	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: \n";
+	struct run run;
+
+	ck_assert_int_ge(probe(iso), 90);
+	run_all(&run, iso);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	/* The wall clock, as the log inside would give it. */
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 11,
+	    0));
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	ck_assert_int_eq(run.rec[0].dir, DIR_IN);
+	ck_assert_uint_eq(run.rec[1].line, 6);
+	ck_assert(run.rec[1].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	    250000));
+	ck_assert_int_eq(run.rec[1].time_prec, 3);
+	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
+	text_is(&run.rec[1], "SIP/2.0 200 OK\nCall-ID: p1\n"
+	    "Content-Length: 0\n\n");
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
+/* pjsua logs a message in one call: journalctl indents the entry's other
+ * lines under its first; the log's time of day goes on the prefix's date,
+ * also when the two clocks are either side of a midnight. */
+static const char pjsua_journal[] =
+	"2025-03-11T00:00:00.100000+01:00 pc pjsua[77]: 23:59:59.900 "	/* 1 */
+	"pjsua_core.c  .TX 60 bytes Request msg OPTIONS/cseq=1 (tdta1) to "
+	"UDP 192.0.2.10:5060:\n"
+	"                                               OPTIONS sip:a "
+	"SIP/2.0\n"
+	"                                               Call-ID: j1\n"
+	"                                               Content-Length: 0\n"
+	"\n"								/* 5 */
+	"                                               --end msg--\n"
+	"2025-03-11T00:00:00.200000+01:00 pc pjsua[77]: 00:00:00.150 "
+	"pjsua_core.c  .RX 40 bytes Response msg 200/OPTIONS/cseq=1 (rdata1) "
+	"from UDP 192.0.2.10:5060:\n"
+	"2025-03-11T00:00:00.200000+01:00 pc pjsua[77]: SIP/2.0 200 OK\n"
+	"2025-03-11T00:00:00.200000+01:00 pc pjsua[77]: Call-ID: j1\n"
+	"2025-03-11T00:00:00.200000+01:00 pc pjsua[77]: Content-Length: 0\n"
+	"2025-03-11T00:00:00.200000+01:00 pc pjsua[77]: \n"
+	"2025-03-11T00:00:00.200000+01:00 pc pjsua[77]: --end msg--\n";
+
+START_TEST(test_journal_entry)
+{
+	struct run run;
+
+	ck_assert_int_ge(probe(pjsua_journal), 90);
+	run_all(&run, pjsua_journal);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0\nCall-ID: j1\n"
+	    "Content-Length: 0\n\n");
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 10, 23, 59, 59,
+	    900000));
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	ck_assert_int_eq(run.rec[0].time_prec, 3);
+	ck_assert_uint_eq(run.rec[1].line, 7);
+	ck_assert(run.rec[1].time == time_from_civil(2025, 3, 11, 0, 0, 0,
+	    150000));
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	run_done(&run);
+}
+END_TEST
+
+/* rsyslog writes a log call's line breaks "#012": one file line holds the
+ * whole message; the records after it keep their own lines, and a warning
+ * about the inner log names the file's line. */
+START_TEST(test_rsyslog_joined)
+{
+	static const char joined[] =
+	    "Mar 11 09:15:12 pc pjsua[77]: 09:15:12.100 pjsua_core.c  .TX 60 "
+	    "bytes Request msg OPTIONS/cseq=1 (tdta1) to UDP "
+	    "192.0.2.10:5060:#012OPTIONS sip:a SIP/2.0#015#012Call-ID: r1"
+	    "#015#012Content-Length: 0#015#012#015#012#012--end msg--\n"
+	    "Mar 11 09:15:12 pc pjsua[77]: 09:15:12.200 pjsua_core.c  Ready\n"
+	    "Mar 11 09:15:13 pc pjsua[77]: 09:15:13.300 pjsua_core.c  .RX 40 "
+	    "bytes Response msg 200/OPTIONS/cseq=1 (rdata1) from UDP "
+	    "192.0.2.10:5060:#012SIP/2.0 200 OK#012Call-ID: r1#012"
+	    "Content-Length: 0#012#012--end msg--\n"
+	    "Mar 11 09:15:14 pc pjsua[77]: 09:15:14.000 pjsua_core.c  .RX 40 "
+	    "bytes Response msg 200/OPTIONS/cseq=1 (rdata2) from UDP "
+	    "192.0.2.10:5060:#012SIP/2.0 200 OK#012Call-ID: r1#012"
+	    "Content-Length: 10#012#012abc\n";
+	struct run run;
+
+	ck_assert_int_ge(probe(joined), 90);
+	run_all(&run, joined);
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	/* CR and LF come back from #015 and #012. */
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0" CRLF "Call-ID: r1" CRLF
+	    "Content-Length: 0" CRLF CRLF);
+	ck_assert(run.rec[0].time == time_from_civil(1970, 3, 11, 9, 15, 12,
+	    100000));
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	ck_assert_uint_eq(run.rec[1].line, 3);
+	span_is(run.rec[1].start, "SIP/2.0 200 OK");
+	ck_assert_uint_eq(run.rec[2].line, 4);
+	ck_assert(run.rec[2].flags & RECF_TRUNCATED);
+	ck_assert(has_warning(run.r, 4, "cut short"));
+	run_done(&run);
+}
+END_TEST
+
+/* journalctl -o short-full and -o short-unix (UTC seconds). */
+START_TEST(test_other_stamps)
+{
+	static const char full[] =
+	    "Tue 2025-03-11 09:15:12 CET pbx pjsua[77]: 09:15:12.100 "
+	    "pjsua_core.c  .RX 40 bytes Response msg 200/OPTIONS/cseq=1 "
+	    "(rdata1) from UDP 192.0.2.10:5060:\n"
+	    "Tue 2025-03-11 09:15:12 CET pbx pjsua[77]: SIP/2.0 200 OK\n"
+	    "Tue 2025-03-11 09:15:12 CET pbx pjsua[77]: Call-ID: f1\n"
+	    "Tue 2025-03-11 09:15:12 CET pbx pjsua[77]: Content-Length: 0\n"
+	    "Tue 2025-03-11 09:15:12 CET pbx pjsua[77]: \n"
+	    "Tue 2025-03-11 09:15:12 CET pbx pjsua[77]: --end msg--\n";
+	static const char unix_[] =
+	    "1741684512.250000 pbx asterisk[9]: <--- SIP read from "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "1741684512.250000 pbx asterisk[9]: OPTIONS sip:a SIP/2.0\n"
+	    "1741684512.250000 pbx asterisk[9]: Call-ID: u1\n"
+	    "1741684512.250000 pbx asterisk[9]: \n"
+	    "1741684512.250000 pbx asterisk[9]: <------------->\n";
+	struct run run;
+
+	run_all(&run, full);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	    100000));
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	run_done(&run);
+	run_all(&run, unix_);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	    250000));
+	ck_assert_int_eq(run.rec[0].time_prec, 6);
+	run_done(&run);
+}
+END_TEST
+
+/* The probe takes syslog lines with a log it reads inside, and leaves the
+ * rest to the other formats. */
+START_TEST(test_probe)
+{
+	static const char other[] =
+	    "Mar 11 09:15:12 pbx systemd[1]: Started asterisk.service.\n"
+	    "Mar 11 09:15:12 pbx CRON[30112]: (root) CMD (true)\n"
+	    "Mar 11 09:15:13 pbx kernel: [ 1.0] eth0: link up\n";
+	static const char bare[] =
+	    "<--- SIP read from UDP:198.51.100.23:5060 --->\n"
+	    "OPTIONS sip:a SIP/2.0\n"
+	    "Call-ID: a1\n"
+	    "\n"
+	    "<------------->\n";
+	static const char kam[] =
+	    "2026-11-26T16:35:00.000481+00:00 proxy1 kamailio[2831]: NOTICE: "
+	    "<script>: X#012------------------------- START OF SIP message "
+	    "debug ---#012OPTIONS sip:a SIP/2.0#015#012Call-ID: k1#015#012"
+	    "#015#012------------------------------ SIP header diffs ---#012\n"
+	    "2026-11-26T16:35:00.000481+00:00 proxy1 kamailio[2831]: INFO: x\n";
+	struct run run;
+
+	ck_assert_int_eq(probe(other), 0);
+	ck_assert_int_eq(probe(bare), 0);
+	/* Kamailio's debugger blocks are kamailio-syslog's. */
+	ck_assert_int_eq(probe(kam), 0);
+	ck_assert_ptr_eq(reader_probe(kam, strlen(kam)),
+	    reader_by_name("kamailio-syslog"));
+	ck_assert_ptr_eq(reader_probe(ast_bsd, strlen(ast_bsd)),
+	    reader_by_name("syslog"));
+	/* Not the prefix of a syslog line. */
+	ck_assert_int_eq(probe("Mar 11 09:15:12 pbx asterisk[12: x\n"
+	    "Mar 11 09:15:12 pbx asterisk[12: x\n"), 0);
+	/* Forced on lines with no log inside: refused, saying so. */
+	run_all(&run, other);
+	ck_assert_int_eq(run.rc, -1);
+	ck_assert_ptr_nonnull(strstr(run.err, "systemd"));
+	run_done(&run);
+	run_all(&run, bare);
+	ck_assert_int_eq(run.rc, -1);
+	run_done(&run);
+}
+END_TEST
+
+/* The fixtures, made from other fixtures by putting prefixes on their
+ * lines: the same messages come out, byte for byte, as from the bare
+ * log. */
+struct pair {
+	const char *file;	/* under tests/data/fmt */
+	/* journalctl shows lines without the CR the bare log has. */
+	int no_cr;
+	const char *bare;	/* the log it was made from */
+	const char *fmt;	/* the bare log's format */
+	size_t records;
+};
+
+static const struct pair pairs[] = {
+	{ "syslog-asterisk-journal.log", 1, "asterisk-console.log",
+	  "asterisk", 14 },
+	{ "syslog-pjsip-iso.log", 1, "pjsip-console.log", "pjsip", 11 },
+	{ "syslog-freeswitch-rsyslog.log", 0, "freeswitch-new.log",
+	  "freeswitch", 11 },
+};
+
+/* A message's text, without its CRs when no_cr. */
+static char *
+text_of(const struct rd_record *rec, int no_cr)
+{
+	const char *p = rec->start.p, *e = rec->body.p + rec->body.n;
+	char *t = xmalloc((size_t)(e - p) + 1), *q = t;
+
+	for (; p < e; p++) {
+		if (*p != '\r' || !no_cr)
+			*q++ = *p;
+	}
+	*q = '\0';
+	return t;
+}
+
+static struct source *
+open_fmt(const char *name)
+{
+	char *path = xasprintf("%s/fmt/%s", TEST_DATA, name), *err = NULL;
+	struct source *src = source_open(path, &err);
+
+	if (src == NULL)
+		ck_abort_msg("%s", err);
+	free(path);
+	return src;
+}
+
+/* Records of src read as format fmt, through canonical records when it
+ * converts. */
+static size_t
+read_as(struct source *src, const char *fmt, struct strbuf *canon,
+    struct rd_record *rec, size_t max, struct reader **keep)
+{
+	const struct rd_format *f = reader_by_name(fmt);
+	struct reader *r = reader_new(f, src->data, src->len), *c = r;
+	char *err = NULL;
+	size_t n = 0;
+
+	if (f->transform != NULL) {
+		ck_assert_int_eq(f->transform(r, canon, &err), 0);
+		c = reader_new(&rd_canon_format, canon->buf, canon->len);
+		keep[1] = c;
+	}
+	keep[0] = r;
+	while (n < max && reader_next(c, &rec[n]))
+		n++;
+	return n;
+}
+
+START_TEST(test_fixtures)
+{
+	const struct pair *px = &pairs[_i];
+	struct source *a = open_fmt(px->file), *b = open_fmt(px->bare);
+	struct rd_record ra[MAXREC], rb[MAXREC];
+	struct reader *ka[2] = { NULL, NULL }, *kb[2] = { NULL, NULL };
+	struct strbuf ca, cb;
+	size_t na, nb, i, lines = 0, k;
+	const char *p;
+	char *ta, *tb;
+
+	strbuf_init(&ca);
+	strbuf_init(&cb);
+	ck_assert_ptr_eq(reader_probe(a->data, a->len),
+	    reader_by_name("syslog"));
+	na = read_as(a, "syslog", &ca, ra, MAXREC, ka);
+	nb = read_as(b, px->fmt, &cb, rb, MAXREC, kb);
+	ck_assert_uint_eq(na, px->records);
+	ck_assert_uint_eq(na, nb);
+	for (i = 0; i < na; i++) {
+		ta = text_of(&ra[i], px->no_cr);
+		tb = text_of(&rb[i], px->no_cr);
+		ck_assert_str_eq(ta, tb);
+		free(ta);
+		free(tb);
+		ck_assert_int_eq(ra[i].dir, rb[i].dir);
+		ck_assert_uint_eq(ra[i].src.n, rb[i].src.n);
+		ck_assert(ra[i].src.n == 0 || memcmp(ra[i].src.p, rb[i].src.p,
+		    ra[i].src.n) == 0);
+		ck_assert_uint_eq(ra[i].flags, rb[i].flags);
+		ck_assert(ra[i].time != TIME_NONE);
+		/* Its line in the file is the bare log's line with its
+		 * prefix. */
+		for (p = a->data, k = 1; k < ra[i].line; p++)
+			k += *p == '\n';
+		ta = xstrndup(p, (size_t)(strchr(p, '\n') - p));
+		ck_assert_ptr_nonnull(strstr(ta, "]: "));
+		free(ta);
+		lines++;
+	}
+	ck_assert_uint_eq(lines, px->records);
+	reader_free(ka[0]);
+	reader_free(ka[1]);
+	reader_free(kb[0]);
+	reader_free(kb[1]);
+	strbuf_free(&ca);
+	strbuf_free(&cb);
+	source_free(a);
+	source_free(b);
+}
+END_TEST
+
+static Suite *
+syslog_suite(void)
+{
+	Suite *s = suite_create("rd_syslog");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_bsd_asterisk);
+	tcase_add_test(tc, test_iso_pjsip);
+	tcase_add_test(tc, test_journal_entry);
+	tcase_add_test(tc, test_rsyslog_joined);
+	tcase_add_test(tc, test_other_stamps);
+	tcase_add_test(tc, test_probe);
+	tcase_add_loop_test(tc, test_fixtures, 0,
+	    (int)(sizeof pairs / sizeof pairs[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(syslog_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
