@@ -530,6 +530,7 @@ struct rd_syslog_times {
 	struct rd_syslog_pre last;	/* the program's last prefix */
 	int have;
 	struct rd_tod roll;	/* a BSD stamp has no year */
+	size_t released;	/* the file's pages handed back again */
 };
 
 /* The time of the prefix over file line line (its own, or the entry's it
@@ -557,6 +558,10 @@ rd_syslog_time_at(struct rd_syslog_times *t, uint32_t line,
 		t->pos = next;
 		t->line++;
 	}
+	/* This second pass must not keep the whole file resident either. */
+	if (t->r->mapped)
+		t->released = pages_release(t->r->data, t->released, t->pos,
+		    1u << 20);
 	if (!t->have)
 		return 0;
 	*pre = t->last;
@@ -667,6 +672,7 @@ rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
 			free(note);
 		}
 		cr = reader_new(&rd_canon_format, data, len);
+		cr->mapped = cmapped;
 	}
 	memset(&times, 0, sizeof times);
 	times.r = r;
@@ -686,6 +692,11 @@ rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
 		}
 		rd_canon_emit(out, &rec);
 		reader_spill(r, out);
+		/* The inner text, once read, is handed back as the input is. */
+		if (cr != NULL)
+			reader_release(cr, cr->pos);
+		else
+			reader_release(ir, ir->pos);
 	}
 	rd_syslog_warnings(r, ir, st);
 	if (cr != NULL)
