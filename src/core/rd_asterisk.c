@@ -143,12 +143,55 @@ rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 	rec->has_date = dated;
 }
 
+/* Length of the prefix of logger.conf's syslog channel at the start of
+ * line p[0..n), or 0: "LEVEL[tid][callid]: file.c:123 in func: ", no
+ * date (the syslog line's prefix has the time; rd_syslog.c takes it off). */
+static size_t
+rd_ast_syslog_prefix(const char *p, size_t n)
+{
+	const char *close;
+	size_t i, s;
+
+	for (i = 0; i < n && rd_ast_upper(p[i]); i++)
+		;
+	if (i == 0 || i >= n || p[i] != '[')
+		return 0;
+	for (i++, s = i; i < n && rd_digit(p[i]); i++)
+		;
+	if (i == s || i + 1 >= n || p[i] != ']')
+		return 0;
+	i++;
+	if (p[i] == '[') {
+		close = memchr(p + i, ']', n - i < 40 ? n - i : 40);
+		if (close == NULL)
+			return 0;
+		i = (size_t)(close - p) + 1;
+	}
+	if (i + 1 >= n || p[i] != ':' || p[i + 1] != ' ')
+		return 0;
+	/* "file.c:123 in func: " */
+	for (i += 2, s = i; i < n && p[i] != ' ' && p[i] != ':'; i++)
+		;
+	if (i == s || i + 1 >= n || p[i] != ':' || !rd_digit(p[i + 1]))
+		return 0;
+	for (i++; i < n && rd_digit(p[i]); i++)
+		;
+	if (n - i < 4 || memcmp(p + i, " in ", 4) != 0)
+		return 0;
+	for (i += 4, s = i; i < n && p[i] != ' ' && p[i] != ':'; i++)
+		;
+	if (i == s || i >= n || p[i] != ':')
+		return 0;
+	i++;
+	return i < n && p[i] == ' ' ? i + 1 : i;
+}
+
 /* Length of a full-log prefix at the start of line p[0..n), or 0 when the
  * line has none: "[date] VERBOSE[tid][callid] file.c: " (1.4 writes
  * logger.c as the file), "[date] LEVEL[tid][callid]: file.c:123 func: "
  * for the other levels, or "[date] " alone on a console with timestamps
- * on (asterisk.conf timestamp = yes). Fills rec's time when rec is not
- * NULL. */
+ * on (asterisk.conf timestamp = yes); or the syslog channel's, which has
+ * no date. Fills rec's time when rec is not NULL and the prefix has one. */
 static size_t
 rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 {
@@ -156,6 +199,8 @@ rd_ast_prefix(const char *p, size_t n, struct rd_record *rec)
 	struct rd_record t;
 	size_t i, lvl;
 
+	if (n >= 4 && rd_ast_upper(p[0]))
+		return rd_ast_syslog_prefix(p, n);
 	if (n < 4 || p[0] != '[')
 		return 0;
 	dclose = memchr(p, ']', n < 48 ? n : 48);

@@ -370,6 +370,9 @@ struct pair {
 static const struct pair pairs[] = {
 	{ "syslog-asterisk-journal.log", 1, "asterisk-console.log",
 	  "asterisk", 14 },
+	/* logger.conf's syslog channel: a block per line, #012, #015. */
+	{ "syslog-asterisk-rsyslog.log", 0, "asterisk-console.log",
+	  "asterisk", 14 },
 	{ "syslog-pjsip-iso.log", 1, "pjsip-console.log", "pjsip", 11 },
 	{ "syslog-freeswitch-rsyslog.log", 0, "freeswitch-new.log",
 	  "freeswitch", 11 },
