@@ -1,7 +1,8 @@
 /* rd_syslog: any log this program reads, as syslog or the journal stored
  * it: a "time host program[pid]: " prefix on every line (BSD syslog,
  * rsyslog's RFC 3339 stamps, journalctl's short, short-iso, short-precise,
- * short-full and short-unix outputs), a multi-line entry's other lines
+ * short-full and short-unix outputs, RFC 5424 headers, a "<PRI>" kept
+ * before any of them), a multi-line entry's other lines
  * indented under it (journalctl) or joined with "#012" (rsyslog). The
  * prefixes of one program are taken off, the log inside is read by its own
  * format, and its records come out as canonical ones with the file's line
@@ -188,8 +189,8 @@ rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
 	i = p[4] == ' ' ? 5 : 4;
 	if (rd_num(p, n, i, 2, &d) == 0 && i + 2 < n && p[i + 2] == ' ')
 		i += 3;
-	else if (i == 5 && rd_num(p, n, i, 1, &d) == 0 && p[i + 1] == ' ')
-		i += 2;
+	else if (rd_num(p, n, i, 1, &d) == 0 && p[i + 1] == ' ')
+		i += 2;		/* "Mar 1", not padded */
 	else
 		return 0;
 	if (d < 1 || d > 31)
@@ -233,15 +234,95 @@ rd_syslog_tag(const char *p, size_t n, size_t at, struct span *name)
 	return i < n ? i + 1 : i;
 }
 
-/* Whether line p[0..n) starts with a syslog or journal prefix; fills pre. */
+/* The next space-separated field of an RFC 5424 header at p[*i..n),
+ * after its space: 0 when there is none or it is too long for a name. */
+static int
+rd_syslog_field(const char *p, size_t n, size_t *i, struct span *f)
+{
+	size_t s;
+
+	if (*i >= n || p[*i] != ' ')
+		return 0;
+	for (s = ++*i; *i < n && p[*i] != ' '; (*i)++)
+		;
+	if (*i == s || *i - s > RD_SYSLOG_NAME_MAX - 1)
+		return 0;
+	f->p = p + s;
+	f->n = *i - s;
+	return 1;
+}
+
+/* An RFC 5424 header from p[i..n) on, after "<PRI>1 ": "TIMESTAMP HOST
+ * APP PROCID MSGID SD MSG" (rsyslog's RSYSLOG_SyslogProtocol23Format,
+ * syslog-ng). */
+static int
+rd_syslog_5424(const char *p, size_t n, size_t i, struct rd_syslog_pre *pre)
+{
+	struct span skip;
+	size_t e;
+
+	if (i >= n || !rd_digit(p[i]))
+		return 0;
+	e = rd_syslog_stamp(p + i, n - i, pre);
+	if (e == 0 || !pre->has_date)
+		return 0;
+	i += e;
+	if (!rd_syslog_field(p, n, &i, &pre->host) ||
+	    !rd_syslog_field(p, n, &i, &pre->prog) ||
+	    !rd_syslog_field(p, n, &i, &skip) ||	/* PROCID */
+	    !rd_syslog_field(p, n, &i, &skip) ||	/* MSGID */
+	    i + 1 >= n || p[i] != ' ')
+		return 0;
+	if (span_eq(pre->host, "-"))
+		pre->host = SPAN_NULL;
+	/* The structured data: "-", or "[id k="v"]..." with \] escaped. */
+	i++;
+	if (p[i] == '-')
+		i++;
+	else {
+		while (i < n && p[i] == '[') {
+			for (i++; i < n && p[i] != ']'; i++) {
+				if (p[i] == '\\' && i + 1 < n)
+					i++;
+			}
+			if (i >= n)
+				return 0;
+			i++;
+		}
+	}
+	if (i < n && p[i] != ' ')
+		return 0;
+	if (i < n)
+		i++;
+	/* A UTF-8 message may start with a byte order mark. */
+	if (n - i >= 3 && memcmp(p + i, "\xef\xbb\xbf", 3) == 0)
+		i += 3;
+	pre->len = i;
+	return 1;
+}
+
+/* Whether line p[0..n) starts with a syslog or journal prefix; fills pre.
+ * A "<PRI>" may come first (a syslogd that keeps it, RFC 5424). */
 static int
 rd_syslog_prefix(const char *p, size_t n, struct rd_syslog_pre *pre)
 {
-	size_t i, h, end;
+	size_t i = 0, h, end, st;
 
 	memset(pre, 0, sizeof *pre);
-	i = rd_syslog_stamp(p, n, pre);
-	if (i == 0 || i >= n || p[i] != ' ')
+	if (n > 3 && p[0] == '<') {
+		for (i = 1; i < n && i < 5 && rd_digit(p[i]); i++)
+			;
+		if (i == 1 || i >= n || p[i] != '>')
+			return 0;
+		i++;
+		if (n - i > 2 && p[i] == '1' && p[i + 1] == ' ')
+			return rd_syslog_5424(p, n, i + 2, pre);
+	}
+	st = rd_syslog_stamp(p + i, n - i, pre);
+	if (st == 0)
+		return 0;
+	i += st;
+	if (i >= n || p[i] != ' ')
 		return 0;
 	i++;
 	/* The host, unless the syslogd wrote none. */

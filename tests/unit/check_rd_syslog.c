@@ -26,14 +26,14 @@ struct run {
 };
 
 static void
-run_all(struct run *run, const char *data)
+run_len(struct run *run, const char *data, size_t len)
 {
 	const struct rd_format *f = reader_by_name("syslog");
 	struct rd_record rec;
 
 	ck_assert_ptr_nonnull(f);
 	memset(run, 0, sizeof *run);
-	run->r = reader_new(f, data, strlen(data));
+	run->r = reader_new(f, data, len);
 	strbuf_init(&run->canon);
 	run->rc = f->transform(run->r, &run->canon, &run->err);
 	if (run->rc < 0)
@@ -43,6 +43,12 @@ run_all(struct run *run, const char *data)
 		ck_assert_uint_lt(run->n, MAXREC);
 		run->rec[run->n++] = rec;
 	}
+}
+
+static void
+run_all(struct run *run, const char *data)
+{
+	run_len(run, data, strlen(data));
 }
 
 static void
@@ -238,22 +244,23 @@ END_TEST
 /* rsyslog writes a log call's line breaks "#012": one file line holds the
  * whole message; the records after it keep their own lines, and a warning
  * about the inner log names the file's line. */
+static const char joined[] =
+	"Mar 11 09:15:12 pc pjsua[77]: 09:15:12.100 pjsua_core.c  .TX 60 "
+	"bytes Request msg OPTIONS/cseq=1 (tdta1) to UDP "
+	"192.0.2.10:5060:#012OPTIONS sip:a SIP/2.0#015#012Call-ID: r1"
+	"#015#012Content-Length: 0#015#012#015#012#012--end msg--\n"
+	"Mar 11 09:15:12 pc pjsua[77]: 09:15:12.200 pjsua_core.c  Ready\n"
+	"Mar 11 09:15:13 pc pjsua[77]: 09:15:13.300 pjsua_core.c  .RX 40 "
+	"bytes Response msg 200/OPTIONS/cseq=1 (rdata1) from UDP "
+	"192.0.2.10:5060:#012SIP/2.0 200 OK#012Call-ID: r1#012"
+	"Content-Length: 0#012#012--end msg--\n"
+	"Mar 11 09:15:14 pc pjsua[77]: 09:15:14.000 pjsua_core.c  .RX 40 "
+	"bytes Response msg 200/OPTIONS/cseq=1 (rdata2) from UDP "
+	"192.0.2.10:5060:#012SIP/2.0 200 OK#012Call-ID: r1#012"
+	"Content-Length: 10#012#012abc\n";
+
 START_TEST(test_rsyslog_joined)
 {
-	static const char joined[] =
-	    "Mar 11 09:15:12 pc pjsua[77]: 09:15:12.100 pjsua_core.c  .TX 60 "
-	    "bytes Request msg OPTIONS/cseq=1 (tdta1) to UDP "
-	    "192.0.2.10:5060:#012OPTIONS sip:a SIP/2.0#015#012Call-ID: r1"
-	    "#015#012Content-Length: 0#015#012#015#012#012--end msg--\n"
-	    "Mar 11 09:15:12 pc pjsua[77]: 09:15:12.200 pjsua_core.c  Ready\n"
-	    "Mar 11 09:15:13 pc pjsua[77]: 09:15:13.300 pjsua_core.c  .RX 40 "
-	    "bytes Response msg 200/OPTIONS/cseq=1 (rdata1) from UDP "
-	    "192.0.2.10:5060:#012SIP/2.0 200 OK#012Call-ID: r1#012"
-	    "Content-Length: 0#012#012--end msg--\n"
-	    "Mar 11 09:15:14 pc pjsua[77]: 09:15:14.000 pjsua_core.c  .RX 40 "
-	    "bytes Response msg 200/OPTIONS/cseq=1 (rdata2) from UDP "
-	    "192.0.2.10:5060:#012SIP/2.0 200 OK#012Call-ID: r1#012"
-	    "Content-Length: 10#012#012abc\n";
 	struct run run;
 
 	ck_assert_int_ge(probe(joined), 90);
@@ -311,6 +318,68 @@ START_TEST(test_other_stamps)
 }
 END_TEST
 
+/* RFC 5424 headers (rsyslog's RSYSLOG_SyslogProtocol23Format, syslog-ng),
+ * structured data or none, a BOM before the message; a "<PRI>" kept
+ * before a BSD line. */
+START_TEST(test_rfc5424)
+{
+	static const char r5424[] =
+	    "<29>1 2025-03-11T09:15:12.250Z pbx asterisk 1874 - - <--- "
+	    "Received SIP request (40 bytes) from UDP:198.51.100.23:5060 "
+	    "--->\n"
+	    "<29>1 2025-03-11T09:15:12.250Z pbx asterisk 1874 - "
+	    "[meta x=\"a\\]b\"][origin ip=\"192.0.2.10\"] OPTIONS sip:a "
+	    "SIP/2.0\n"
+	    "<29>1 2025-03-11T09:15:12.250Z pbx asterisk 1874 - - "
+	    "\xef\xbb\xbf" "Call-ID: q1\n"
+	    "<29>1 2025-03-11T09:15:12.250Z pbx asterisk 1874 - -\n"
+	    "<29>1 2025-03-11T09:15:12.250Z pbx asterisk 1874 - - <--- "
+	    "Transmitting SIP response (40 bytes) to "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "<29>1 2025-03-11T09:15:12.251Z pbx asterisk 1874 - - SIP/2.0 "
+	    "200 OK\n"
+	    "<29>1 2025-03-11T09:15:12.251Z pbx asterisk 1874 - - Call-ID: "
+	    "q1\n"
+	    "<30>1 2025-03-11T09:15:12.251Z pbx systemd 1 - - Started x\n"
+	    "<29>1 2025-03-11T09:15:12.251Z pbx asterisk 1874 - -\n";
+	static const char pri[] =
+	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: <--- SIP read from "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: OPTIONS sip:a SIP/2.0\n"
+	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: Call-ID: u1\n"
+	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: \n"
+	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: <------------->\n";
+	struct run run;
+
+	ck_assert_int_ge(probe(r5424), 90);
+	run_all(&run, r5424);
+	ck_assert_uint_eq(run.n, 2);
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0\nCall-ID: q1\n\n");
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	    250000));
+	ck_assert_uint_eq(run.rec[1].line, 5);
+	text_is(&run.rec[1], "SIP/2.0 200 OK\nCall-ID: q1\n\n");
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+	run_done(&run);
+	ck_assert_int_ge(probe(pri), 90);
+	run_all(&run, pri);
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == time_from_civil(1970, 3, 11, 9, 15, 12,
+	    0));
+	run_done(&run);
+	/* A day not padded to two places. */
+	run_all(&run, "Mar 1 09:15:12 pbx asterisk[1874]: <--- SIP read from "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "Mar 1 09:15:12 pbx asterisk[1874]: OPTIONS sip:a SIP/2.0\n"
+	    "Mar 1 09:15:12 pbx asterisk[1874]: Call-ID: u1\n"
+	    "Mar 1 09:15:12 pbx asterisk[1874]: \n");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == time_from_civil(1970, 3, 1, 9, 15, 12,
+	    0));
+	run_done(&run);
+}
+END_TEST
+
 /* The probe takes syslog lines with a log it reads inside, and leaves the
  * rest to the other formats. */
 START_TEST(test_probe)
@@ -352,6 +421,32 @@ START_TEST(test_probe)
 	run_all(&run, bare);
 	ck_assert_int_eq(run.rc, -1);
 	run_done(&run);
+}
+END_TEST
+
+/* Every cut of the logs above, on a buffer of exactly that length, is
+ * read without going past it (ASan) and without a record going back. */
+START_TEST(test_cut_everywhere)
+{
+	const char *logs[] = { ast_bsd, pjsua_journal, joined };
+	size_t i, k, cut, len;
+	struct run run;
+	char *buf;
+
+	for (i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+		len = strlen(logs[i]);
+		for (cut = 0; cut <= len; cut++) {
+			buf = xmalloc(cut > 0 ? cut : 1);
+			memcpy(buf, logs[i], cut);
+			reader_by_name("syslog")->probe(buf, cut);
+			run_len(&run, buf, cut);
+			for (k = 1; k < run.n; k++)
+				ck_assert_uint_ge(run.rec[k].line,
+				    run.rec[k - 1].line);
+			run_done(&run);
+			free(buf);
+		}
+	}
 }
 END_TEST
 
@@ -490,9 +585,12 @@ syslog_suite(void)
 	tcase_add_test(tc, test_journal_entry);
 	tcase_add_test(tc, test_rsyslog_joined);
 	tcase_add_test(tc, test_other_stamps);
+	tcase_add_test(tc, test_rfc5424);
 	tcase_add_test(tc, test_probe);
+	tcase_add_test(tc, test_cut_everywhere);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof pairs / sizeof pairs[0]));
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }
