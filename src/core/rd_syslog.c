@@ -348,15 +348,18 @@ static int
 rd_syslog_is_key(const struct rd_syslog_key *key,
     const struct rd_syslog_pre *pre)
 {
+	/* A line without a host has none (NULL): not for memcmp(). */
 	return pre->host.n == key->nhost && pre->prog.n == key->nprog &&
-	    memcmp(pre->host.p, key->host, key->nhost) == 0 &&
+	    (key->nhost == 0 ||
+	    memcmp(pre->host.p, key->host, key->nhost) == 0) &&
 	    memcmp(pre->prog.p, key->prog, key->nprog) == 0;
 }
 
 static void
 rd_syslog_set_key(struct rd_syslog_key *key, const struct rd_syslog_pre *pre)
 {
-	memcpy(key->host, pre->host.p, pre->host.n);
+	if (pre->host.n > 0)
+		memcpy(key->host, pre->host.p, pre->host.n);
 	key->nhost = pre->host.n;
 	memcpy(key->prog, pre->prog.p, pre->prog.n);
 	key->nprog = pre->prog.n;

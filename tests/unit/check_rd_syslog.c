@@ -367,6 +367,16 @@ START_TEST(test_rfc5424)
 	ck_assert(run.rec[0].time == time_from_civil(1970, 3, 11, 9, 15, 12,
 	    0));
 	run_done(&run);
+	/* A syslogd that writes no host (under ASan and UBSan: none is
+	 * compared as a NULL pointer). */
+	run_all(&run, "Mar 11 09:15:12 asterisk[1874]: <--- SIP read from "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "Mar 11 09:15:12 asterisk[1874]: OPTIONS sip:a SIP/2.0\n"
+	    "Mar 11 09:15:12 asterisk[1874]: Call-ID: n1\n"
+	    "Mar 11 09:15:12 asterisk[1874]: \n");
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].start, "OPTIONS sip:a SIP/2.0");
+	run_done(&run);
 	/* A day not padded to two places. */
 	run_all(&run, "Mar 1 09:15:12 pbx asterisk[1874]: <--- SIP read from "
 	    "UDP:198.51.100.23:5060 --->\n"
