@@ -793,6 +793,51 @@ rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
 	return 0;
 }
 
+/* The start of the line k lines before the first that holds "SIP/2.0"
+ * in d[from..len), or len when there is none. */
+static size_t
+rd_syslog_before_sip(const char *d, size_t from, size_t len, int k)
+{
+	const char *m = memmem(d + from, len - from, "SIP/2.0", 7);
+	size_t p;
+
+	if (m == NULL)
+		return len;
+	for (p = (size_t)(m - d); p > from && d[p - 1] != '\n'; p--)
+		;
+	while (k-- > 0 && p > from) {
+		for (p--; p > from && d[p - 1] != '\n'; p--)
+			;
+	}
+	return p;
+}
+
+/* The head from r->pos held no SIP message line: the program whose
+ * prefix is over the first one after from (or over the journal entry it
+ * is a line of) is the one read, when there is one. */
+static void
+rd_syslog_late_key(const struct reader *r, size_t from,
+    struct rd_syslog_key *key)
+{
+	struct rd_syslog_pre pre;
+	size_t p, eol, next;
+	int k;
+
+	p = rd_syslog_before_sip(r->data, from, r->len, 0);
+	/* An entry's further lines have no prefix of their own. */
+	for (k = 0; p < r->len && k < 64; k++) {
+		eol = reader_line_end(r, p, &next);
+		if (rd_syslog_prefix(r->data + p, eol - p, &pre)) {
+			rd_syslog_set_key(key, &pre);
+			return;
+		}
+		if (p == from)
+			return;
+		for (p--; p > from && r->data[p - 1] != '\n'; p--)
+			;
+	}
+}
+
 static int
 rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 {
@@ -812,6 +857,8 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 		*err = xstrdup("no syslog or journal lines found");
 		return -1;
 	}
+	if (memmem(r->data + r->pos, head, "SIP/2.0", 7) == NULL)
+		rd_syslog_late_key(r, r->pos + head, &key);
 	memset(&st, 0, sizeof st);
 	st.key = &key;
 	st.inner = 1;
@@ -842,6 +889,13 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 	}
 	f = rd_syslog_inner(data, len < RD_SYSLOG_HEAD ? len : RD_SYSLOG_HEAD,
 	    &score);
+	if (f == NULL || score < RD_SYSLOG_MIN) {
+		/* The first message comes later: the log is probed there. */
+		p = rd_syslog_before_sip(data, 0, len, 4);
+		if (p < len)
+			f = rd_syslog_inner(data + p, len - p < RD_SYSLOG_HEAD ?
+			    len - p : RD_SYSLOG_HEAD, &score);
+	}
 	if (f == NULL || score < RD_SYSLOG_MIN) {
 		*err = xasprintf("syslog lines of %.*s, but no log that "
 		    "sipsnoop reads in them", (int)key.nprog, key.prog);

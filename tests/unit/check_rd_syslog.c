@@ -390,6 +390,33 @@ START_TEST(test_rfc5424)
 }
 END_TEST
 
+/* The first SIP message after the probe's 8 KiB of other programs' lines:
+ * --format=syslog reads the program that logged it. */
+START_TEST(test_late_start)
+{
+	struct strbuf log;
+	struct run run;
+	int i;
+
+	strbuf_init(&log);
+	for (i = 0; i < 120; i++)
+		strbuf_addf(&log, "Mar 11 09:15:%02d pbx systemd[1]: Started "
+		    "session-%d.scope - Session %d of User root.\n", i % 60, i,
+		    i);
+	ck_assert_uint_gt(log.len, 8192);
+	strbuf_adds(&log, ast_bsd);
+	/* Too far in for the probe, as for the other formats. */
+	ck_assert_ptr_null(reader_probe(log.buf, log.len));
+	run_len(&run, log.buf, log.len);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 120 + 3);
+	ck_assert_uint_eq(run.rec[1].line, 120 + 10);
+	run_done(&run);
+	strbuf_free(&log);
+}
+END_TEST
+
 /* The probe takes syslog lines with a log it reads inside, and leaves the
  * rest to the other formats. */
 START_TEST(test_probe)
@@ -597,6 +624,7 @@ syslog_suite(void)
 	tcase_add_test(tc, test_other_stamps);
 	tcase_add_test(tc, test_rfc5424);
 	tcase_add_test(tc, test_probe);
+	tcase_add_test(tc, test_late_start);
 	tcase_add_test(tc, test_cut_everywhere);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof pairs / sizeof pairs[0]));
