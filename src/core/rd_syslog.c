@@ -365,6 +365,17 @@ rd_syslog_set_key(struct rd_syslog_key *key, const struct rd_syslog_pre *pre)
 	key->nprog = pre->prog.n;
 }
 
+/* Whether line p[0..n) is one of journalctl's own: "-- Boot 1f2e... --",
+ * "-- Logs begin at ... --", "-- No entries --". */
+static int
+rd_syslog_marker(const char *p, size_t n)
+{
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n >= 6 && memcmp(p, "-- ", 3) == 0 &&
+	    memcmp(p + n - 3, " --", 3) == 0;
+}
+
 /* Looks at the head p[0..n): 1 when its lines are syslog or journal lines,
  * with *key the program to read: the first that logged a SIP message line,
  * or the one with most lines. */
@@ -373,7 +384,7 @@ rd_syslog_head(const char *p, size_t n, struct rd_syslog_key *key)
 {
 	struct rd_syslog_key keys[RD_SYSLOG_KEYS];
 	size_t counts[RD_SYSLOG_KEYS], nkeys = 0, i = 0, eol, k, best = 0;
-	size_t prefixed = 0, cont = 0, other = 0, indent = 0;
+	size_t prefixed = 0, cont = 0, other = 0, cur = RD_SYSLOG_KEYS;
 	struct rd_syslog_pre pre;
 	const char *nl;
 	int sip = 0;
@@ -386,7 +397,6 @@ rd_syslog_head(const char *p, size_t n, struct rd_syslog_key *key)
 		eol = nl != NULL ? (size_t)(nl - p) : n;
 		if (rd_syslog_prefix(p + i, eol - i, &pre)) {
 			prefixed++;
-			indent = pre.len;
 			for (k = 0; k < nkeys && !rd_syslog_is_key(&keys[k],
 			    &pre); k++)
 				;
@@ -394,19 +404,22 @@ rd_syslog_head(const char *p, size_t n, struct rd_syslog_key *key)
 				rd_syslog_set_key(&keys[nkeys], &pre);
 				counts[nkeys++] = 0;
 			}
-			if (k < nkeys) {
+			cur = k;
+			if (k < nkeys)
 				counts[k]++;
-				if (!sip && memmem(p + i + pre.len, eol - i -
-				    pre.len, "SIP/2.0", 7) != NULL) {
-					sip = 1;
-					best = k;
-				}
-			}
-		} else if (eol == i || (indent > 0 && eol - i > indent &&
-		    p[i] == ' ' && p[i + indent - 1] == ' '))
-			cont++;
-		else
+		} else if (eol == i || (cur != RD_SYSLOG_KEYS &&
+		    !rd_syslog_marker(p + i, eol - i)))
+			cont++;		/* a line of the entry above */
+		else {
 			other++;
+			cur = RD_SYSLOG_KEYS;
+		}
+		/* The message may be on the entry's first line or after. */
+		if (!sip && cur < nkeys && memmem(p + i, eol - i, "SIP/2.0",
+		    7) != NULL) {
+			sip = 1;
+			best = cur;
+		}
 		if (nl == NULL)
 			break;
 		i = eol + 1;
@@ -506,14 +519,17 @@ rd_syslog_line(struct rd_syslog_strip *st, struct strbuf *out, const char *p,
 			st->junk++;
 		return;
 	}
-	if (st->in_entry) {
+	if (st->in_entry && !rd_syslog_marker(p, n)) {
+		/* journalctl indents the entry's further lines under its
+		 * first line's text; syslog-ng writes them as they are. A
+		 * blank line of the entry may have lost its indent. */
 		for (i = 0; i < n && i < st->indent && p[i] == ' '; i++)
 			;
-		/* A blank line of the entry may have lost its indent. */
-		if (i == st->indent || i == n || (i + 1 == n && p[i] == '\r')) {
-			rd_syslog_emit(st, out, p + i, n - i, file);
-			return;
-		}
+		if (i < st->indent && !(i == n || (i + 1 == n &&
+		    p[i] == '\r')))
+			i = 0;
+		rd_syslog_emit(st, out, p + i, n - i, file);
+		return;
 	}
 	st->in_entry = 0;
 	if (n > 0)

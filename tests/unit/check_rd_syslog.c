@@ -390,6 +390,55 @@ START_TEST(test_rfc5424)
 }
 END_TEST
 
+/* syslog-ng writes a message's line breaks as they are: the lines after a
+ * prefixed one, up to the next prefix, are the entry's (Asterisk's syslog
+ * channel here); journalctl's "-- Boot --" lines are not. The program
+ * read is the one whose entry holds the SIP message, though another logs
+ * more lines. */
+START_TEST(test_raw_lines)
+{
+	static const char ng[] =
+	    "Mar 11 09:15:11 pbx systemd[1]: Starting asterisk.service\n"	/* 1 */
+	    "Mar 11 09:15:11 pbx systemd[1]: Started asterisk.service\n"
+	    "Mar 11 09:15:11 pbx systemd[1]: Reached target multi-user\n"
+	    "Mar 11 09:15:12 pbx asterisk[2270]: VERBOSE[2291][C-00000001]: "
+	    "chan_sip.c:29262 in handle_request_do: \n"
+	    "<--- SIP read from UDP:198.51.100.23:5060 --->\n"	/* 5 */
+	    "OPTIONS sip:a SIP/2.0\r\n"
+	    "Call-ID: g1\r\n"
+	    "Content-Length: 0\r\n"
+	    "\r\n"
+	    "<------------->\n"					/* 10 */
+	    "-- Boot 0c1d2e3f4a5b6c7d8e9f --\n"
+	    "Mar 11 09:15:13 pbx asterisk[2270]: VERBOSE[2291][C-00000001]: "
+	    "chan_sip.c:3864 in __sip_xmit: \n"
+	    "<--- Transmitting (no NAT) to 198.51.100.23:5060 --->\n"
+	    "SIP/2.0 200 OK\r\n"
+	    "Call-ID: g1\r\n"					/* 15 */
+	    "Content-Length: 0\r\n"
+	    "\r\n"
+	    "<------------>\n";
+	struct run run;
+
+	ck_assert_ptr_eq(reader_probe(ng, strlen(ng)),
+	    reader_by_name("syslog"));
+	run_all(&run, ng);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 4);
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0" CRLF "Call-ID: g1" CRLF
+	    "Content-Length: 0" CRLF CRLF);
+	ck_assert(run.rec[0].time == time_from_civil(1970, 3, 11, 9, 15, 12,
+	    0));
+	ck_assert_uint_eq(run.rec[1].line, 12);
+	ck_assert(run.rec[1].time == time_from_civil(1970, 3, 11, 9, 15, 13,
+	    0));
+	span_is(run.rec[1].start, "SIP/2.0 200 OK");
+	/* systemd's three lines and the boot line. */
+	ck_assert_uint_eq(run.r->stats.junk_lines, 4);
+	run_done(&run);
+}
+END_TEST
+
 /* The first SIP message after the probe's 8 KiB of other programs' lines:
  * --format=syslog reads the program that logged it. */
 START_TEST(test_late_start)
@@ -625,6 +674,7 @@ syslog_suite(void)
 	tcase_add_test(tc, test_rfc5424);
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_late_start);
+	tcase_add_test(tc, test_raw_lines);
 	tcase_add_test(tc, test_cut_everywhere);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof pairs / sizeof pairs[0]));
