@@ -557,6 +557,11 @@ static const struct pair pairs[] = {
 	{ "syslog-pjsip-iso.log", 1, "pjsip-console.log", "pjsip", 11 },
 	{ "syslog-freeswitch-rsyslog.log", 0, "freeswitch-new.log",
 	  "freeswitch", 11 },
+	/* kamailio -DD -E under systemd: its stderr, a journal entry a
+	 * line, debugger blocks and all (kamailio-syslog reads the blocks
+	 * joined into one entry). */
+	{ "syslog-kamailio-journal.log", 1, "kamailio-debug.log", "kamailio",
+	  11 },
 };
 
 /* A message's text, without its CRs when no_cr. */
