@@ -549,6 +549,18 @@ parse_error(struct parser *ps, int col, const char *msg)
 	return -1;
 }
 
+static int
+filter_non_ascii(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)p[i] >= 0x80)
+			return 1;
+	}
+	return 0;
+}
+
 /* Compiles pattern into n->re with JIT; *err on failure. */
 static int
 node_compile_re(struct node *n, const char *pat, size_t len, uint32_t opts,
@@ -558,7 +570,18 @@ node_compile_re(struct node *n, const char *pat, size_t len, uint32_t opts,
 	PCRE2_SIZE off;
 	char msg[256];
 
-	n->re = pcre2_compile((PCRE2_SPTR)pat, len, opts, &code, &off, NULL);
+	/* Letters beyond ASCII in a caseless pattern (/josé/i, a word
+	 * JOSÉ) fold as Unicode in UTF mode, where text that is not valid
+	 * UTF-8 can still match elsewhere. A pattern that is not UTF-8
+	 * itself stays as it was, a byte pattern. */
+	n->re = NULL;
+	if ((opts & PCRE2_CASELESS) && filter_non_ascii(pat, len))
+		n->re = pcre2_compile((PCRE2_SPTR)pat, len, opts | PCRE2_UTF |
+				      PCRE2_MATCH_INVALID_UTF, &code, &off,
+				      NULL);
+	if (n->re == NULL)
+		n->re = pcre2_compile((PCRE2_SPTR)pat, len, opts, &code, &off,
+				      NULL);
 	if (n->re == NULL) {
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof msg);
 		*err = xasprintf("bad regex: %s", msg);

@@ -664,6 +664,40 @@ START_TEST(test_text_regex)
 }
 END_TEST
 
+/* Letters beyond ASCII fold as Unicode in words and /regex/i; a message
+ * in Latin-1 (not UTF-8) still matches a byte pattern. */
+START_TEST(test_non_ascii_case)
+{
+	static const char t[] =
+	    "2025/03/11 09:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	    "MESSAGE sip:bob@example.com SIP/2.0\n"
+	    "From: \"Jos\xc3\xa9 \xc3\x85sa\" <sip:jose@example.com>;tag=a\n"
+	    "To: <sip:bob@example.com>\n"
+	    "Call-ID: u1\n"
+	    "CSeq: 1 MESSAGE\n"
+	    "Content-Length: 0\n\n\n"
+	    "2025/03/11 09:00:01.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	    "MESSAGE sip:bob@example.com SIP/2.0\n"
+	    "From: \"Jos\xe9 Latin\" <sip:jose@example.com>;tag=b\n"
+	    "To: <sip:bob@example.com>\n"
+	    "Call-ID: u2\n"
+	    "CSeq: 1 MESSAGE\n"
+	    "Content-Length: 0\n\n\n";
+	struct engine *e = load_trace("t.txt", t, sizeof t - 1, NULL);
+
+	SEL(e, "\"Jos\xc3\xa9\"", "0");
+	SEL(e, "\"JOS\xc3\x89\"", "0");			/* a word: caseless */
+	SEL(e, "/JOS\xc3\x89 \xc3\xa5SA/i", "0");
+	SEL(e, "/JOS\xc3\x89/", "");			/* not i: exact */
+	SEL(e, "/Jos\xc3\xa9/", "0");
+	SEL(e, "/jos\xc3\xa9|latin/i", "0,1");		/* UTF mode, and the
+							 * Latin-1 message */
+	SEL(e, "/Jos\xe9/", "1");			/* a byte pattern */
+	SEL(e, "/jos\xe9/i", "1");
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_dialog)
 {
 	struct engine *e = load_trace("trace.txt", trace, sizeof trace - 1,
@@ -1012,6 +1046,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_literal_star);
 	tcase_add_test(tc, test_visible_escapes);
 	tcase_add_test(tc, test_text_regex);
+	tcase_add_test(tc, test_non_ascii_case);
 	tcase_add_test(tc, test_dialog);
 	tcase_add_test(tc, test_incremental);
 	tcase_add_test(tc, test_rebind);
