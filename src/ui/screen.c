@@ -92,18 +92,24 @@ screen_too_small(struct screen *s, struct grid *g)
 	s->cursor_x = s->cursor_y = -1;
 }
 
+/* The title says which files are read, how many messages are shown of how
+ * many, the filter and the search. When that does not fit, the file names
+ * give way first (to their count), then the program's name and the files,
+ * and what is still too long is cut with a '~': the counts, the filter
+ * and the search matter more than the names of the files. */
 static void
 screen_title(struct screen *s, struct grid *g, struct rect r)
 {
-	struct strbuf sb;
+	struct strbuf files, rest, sb;
 	char filt[256];
-	size_t i, nf = engine_nfiles(s->e), shown;
-	int x, pw;
+	size_t i, nf = engine_nfiles(s->e), shown, nread = 0;
+	int pw, avail, level;
 	char prog[64] = "";
 
 	grid_fill(g, r, ROLE_TITLE);
+	strbuf_init(&files);
+	strbuf_init(&rest);
 	strbuf_init(&sb);
-	strbuf_adds(&sb, "sipsnoop ");
 	for (i = 0, shown = 0; i < nf; i++) {
 		const struct engine_file *f = engine_file(s->e, i);
 		const char *path = f->src->path, *base = strrchr(path, '/');
@@ -111,30 +117,33 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		/* One not read is W's, with the count below. */
 		if (f->unreadable)
 			continue;
+		nread++;
+		if (shown > 3)
+			continue;
 		if (shown > 0)
-			strbuf_adds(&sb, ", ");
+			strbuf_adds(&files, ", ");
 		if (shown++ >= 3) {
-			size_t more = 0;
+			size_t more = 0, k;
 
-			for (; i < nf; i++)
-				more += !engine_file(s->e, i)->unreadable;
-			strbuf_addf(&sb, "+%zu more", more);
-			break;
+			for (k = i; k < nf; k++)
+				more += !engine_file(s->e, k)->unreadable;
+			strbuf_addf(&files, "+%zu more", more);
+			continue;
 		}
-		sanitize_append(&sb, base ? base + 1 : path,
+		sanitize_append(&files, base ? base + 1 : path,
 				strlen(base ? base + 1 : path), 0);
-		strbuf_addf(&sb, " [%s]", f->fmt ? f->fmt->name : "?");
+		strbuf_addf(&files, " [%s]", f->fmt ? f->fmt->name : "?");
 	}
-	strbuf_addf(&sb, "  %zu/%zu msgs", s->v->nids,
+	strbuf_addf(&rest, "%zu/%zu msgs", s->v->nids,
 		    msgindex_count(engine_index(s->e)));
 	view_filter_text(s->v, filt, sizeof filt);
 	if (*filt) {
-		strbuf_adds(&sb, "  filter: ");
-		sanitize_append(&sb, filt, strlen(filt), 0);
+		strbuf_adds(&rest, "  filter: ");
+		sanitize_append(&rest, filt, strlen(filt), 0);
 	}
 	if (s->v->search != NULL) {
-		strbuf_adds(&sb, "  search: ");
-		sanitize_append(&sb, s->v->search, strlen(s->v->search), 0);
+		strbuf_adds(&rest, "  search: ");
+		sanitize_append(&rest, s->v->search, strlen(s->v->search), 0);
 	}
 	if (!engine_done(s->e) && engine_reading_bytes(s->e) > 0)
 		/* A pipe: how much is to come is not known. */
@@ -160,11 +169,37 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 				 nw == 1 ? "" : "s");
 	}
 	pw = (int)strlen(prog);
-	x = grid_put(g, r.x, r.y, r.x + r.w - pw, ROLE_TITLE, sb.buf, sb.len);
-	(void)x;
+	if (pw > r.w)
+		pw = 0;
+	avail = r.w - pw - (pw > 0);
+	for (level = 0; level < 3; level++) {
+		strbuf_reset(&sb);
+		if (level == 0) {
+			strbuf_adds(&sb, "sipsnoop ");
+			strbuf_add(&sb, files.buf, files.len);
+		} else if (level == 1 && nread > 1)
+			strbuf_addf(&sb, "%zu files", nread);
+		else if (level == 1)
+			strbuf_add(&sb, files.buf, files.len);
+		if (sb.len > 0)
+			strbuf_adds(&sb, "  ");
+		strbuf_add(&sb, rest.buf, rest.len);
+		if (grid_text_width(sb.buf, sb.len) <= avail)
+			break;
+	}
+	if (grid_text_width(sb.buf, sb.len) > avail && avail > 0) {
+		size_t fit = grid_text_fit(sb.buf, sb.len, avail - 1);
+
+		grid_put(g, r.x, r.y, r.x + avail, ROLE_TITLE, sb.buf, fit);
+		grid_puts(g, r.x + grid_text_width(sb.buf, fit), r.y,
+			  r.x + avail, ROLE_TITLE, "~");
+	} else
+		grid_put(g, r.x, r.y, r.x + avail, ROLE_TITLE, sb.buf, sb.len);
 	if (pw > 0)
 		grid_puts(g, r.x + r.w - pw, r.y, r.x + r.w,
 			  ROLE_TITLE_PROGRESS, prog);
+	strbuf_free(&files);
+	strbuf_free(&rest);
 	strbuf_free(&sb);
 }
 

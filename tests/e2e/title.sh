@@ -1,0 +1,30 @@
+#!/bin/sh
+# The title keeps the counts, the filter and the search in view when the
+# names of the files do not fit: they give way to their count, and what is
+# still too long is cut with a '~'.
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 80 24 --rules data/rules.conf data/sample.cls.log \
+	tests/data/remote-ntlm.uccapilog tests/data/call-cancel.cls.log
+check "three files at 80 columns: their count and the messages" \
+	e2e_wait_re "^3 files  [0-9]+/[0-9]+ msgs"
+e2e_keys f
+e2e_keys -l "method:REGISTER status:401 -user:nobody"
+e2e_keys Enter
+check "the filter is in the title" \
+	e2e_wait_re "^3 files  6/55 msgs  filter: method:REGISTER status:401 -user:nobody *$"
+e2e_keys /
+e2e_keys -l "WWW-Authenticate: NTLM"
+e2e_keys Enter
+check "so is the search, the file names gone" \
+	e2e_wait_re "^6/55 msgs  filter: method:REGISTER status:401 -user:nobody  search: WWW-Authent"
+
+e2e_start 40 15 --rules data/rules.conf data/sample.cls.log
+check "one file at 40 columns: its name and the counts" \
+	e2e_wait_re "^sample.cls.log \[cls\]  40/40 msgs *$"
+e2e_keys f
+e2e_keys -l "user:izabelaf method:REGISTER"
+e2e_keys Enter
+check "a filter too long is cut with a ~" \
+	e2e_wait_re "^[0-9]+/40 msgs  filter: user:izabelaf m[a-zA-Z:]*~$"
+e2e_done
