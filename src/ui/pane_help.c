@@ -36,53 +36,105 @@ pane_help_cb(void *arg, const char *keys, const char *help)
 	pane_help_add(arg, keys, help, ROLE_DEFAULT);
 }
 
+/* Bytes of t (left bytes) for one row of cols columns: cut after a space
+ * when a word would be cut, anywhere when one word is longer than the row
+ * (a deep path), and at least one character. */
+static size_t
+pane_help_fit(const char *t, size_t left, int cols)
+{
+	size_t fit = grid_text_fit(t, left, cols), k;
+
+	if (fit == 0 && left > 0) {
+		uint32_t cp;
+		int cw;
+
+		return grid_utf8_next(t, left, &cp, &cw);
+	}
+	if (fit < left && t[fit] != ' ') {
+		for (k = fit; k > 0 && t[k - 1] != ' '; k--)
+			;
+		if (k > 0)
+			fit = k;
+	}
+	return fit;
+}
+
+/* Lays out text from row *y on, from column x0 (first row) or x1 (the
+ * rows below) to xmax; rows outside [0, c.h) are counted, not drawn, so
+ * the same pass measures the help and draws the part scrolled into view
+ * (g NULL: only measures). */
+static void
+pane_help_text(struct grid *g, struct rect c, int *y, int x0, int x1,
+	       int role, const char *t)
+{
+	size_t left = strlen(t), fit;
+	int x = x0;
+
+	for (;;) {
+		fit = pane_help_fit(t, left, c.x + c.w - x);
+		if (g != NULL && *y >= 0 && *y < c.h)
+			grid_put(g, x, c.y + *y, c.x + c.w, role, t, fit);
+		t += fit;
+		left -= fit;
+		while (left > 0 && *t == ' ') {
+			t++;
+			left--;
+		}
+		(*y)++;
+		if (left == 0)
+			break;
+		x = x1;
+	}
+}
+
+/* One line of the help: a text, or keys and what they do; the keys that
+ * are wider than their column have a row of their own, and the words
+ * wrap under their column rather than go off the edge. */
+static void
+pane_help_line(struct grid *g, struct rect c, int *y, int kw,
+	       const struct phelp_line *l)
+{
+	int kx = c.x + 3, tx = c.x + 3 + kw;
+
+	if (l->keys == NULL) {
+		/* A long line (a warning naming a deep path) goes on
+		 * below, indented, rather than off the edge. */
+		pane_help_text(g, c, y, c.x + 1, c.x + 5, l->role, l->text);
+		return;
+	}
+	if (grid_text_width(l->keys, strlen(l->keys)) > kw - 1) {
+		pane_help_text(g, c, y, kx, kx + 2, ROLE_HELP_KEY, l->keys);
+		pane_help_text(g, c, y, tx, tx, l->role, l->text);
+		return;
+	}
+	if (g != NULL && *y >= 0 && *y < c.h)
+		grid_puts(g, kx, c.y + *y, tx - 1, ROLE_HELP_KEY, l->keys);
+	pane_help_text(g, c, y, tx, tx, l->role, l->text);
+}
+
 static void
 pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 {
 	struct phelp *h = p->data;
 	struct rect c;
-	int y, kw = 22;
+	int y, kw = 22, total;
 	size_t i;
 
 	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
 			 "q/Esc close, arrows scroll");
 	p->rows = c.h;
-	if (p->top > (int)h->n - c.h)
-		p->top = (int)h->n - c.h;
-	if (p->top < 0)
-		p->top = 0;
 	if (c.w < 60)
 		kw = c.w / 3;
-	for (y = 0, i = (size_t)p->top; y < c.h && i < h->n; y++, i++) {
-		struct phelp_line *l = &h->l[i];
-
-		if (l->keys == NULL) {
-			/* A long line (a warning naming a deep path) goes on
-			 * below, indented, rather than off the edge. */
-			const char *t = l->text;
-			size_t left = strlen(t), fit;
-			int x = c.x + 1;
-
-			for (;;) {
-				fit = grid_text_fit(t, left, c.x + c.w - x);
-				if (fit == 0 && left > 0)
-					fit = 1;
-				grid_put(g, x, c.y + y, c.x + c.w, l->role, t,
-					 fit);
-				t += fit;
-				left -= fit;
-				if (left == 0 || y + 1 >= c.h)
-					break;
-				y++;
-				x = c.x + 5;
-			}
-			continue;
-		}
-		grid_puts(g, c.x + 3, c.y + y, c.x + 2 + kw, ROLE_HELP_KEY,
-			  l->keys);
-		grid_puts(g, c.x + 3 + kw, c.y + y, c.x + c.w, l->role,
-			  l->text);
-	}
+	/* The help scrolls by rows on the screen, not by lines of text:
+	 * End shows the last row however many lines wrapped. */
+	for (total = 0, i = 0; i < h->n; i++)
+		pane_help_line(NULL, c, &total, kw, &h->l[i]);
+	if (p->top > total - c.h)
+		p->top = total - c.h;
+	if (p->top < 0)
+		p->top = 0;
+	for (y = -p->top, i = 0; y < c.h && i < h->n; i++)
+		pane_help_line(g, c, &y, kw, &h->l[i]);
 }
 
 static int

@@ -27,4 +27,26 @@ check "W lists them with file and line" \
 	e2e_wait_re "tests/data/junk.cls.log:[0-9]+: "
 e2e_keys Escape
 check "Esc closes the warnings" e2e_wait_gone "q/Esc close"
+
+# The help scrolls by rows on the screen: at 80x24 lines wrap, and End
+# still shows the last one; at 40 columns keys and words are not cut.
+e2e_start 80 24 --rules data/rules.conf tests/data/remote-ntlm.cls.log
+check "opens at 80x24" e2e_wait "6/6 msgs"
+e2e_keys '?'
+check "help at 80x24" e2e_wait "sipsnoop keys"
+e2e_keys G
+check "End shows the last line of the help" \
+	e2e_wait "and by juxtaposition, or, not / -, ( ), dialog:(EXPR)"
+e2e_keys k
+check "Up goes back one row from there" \
+	e2e_wait_gone "and by juxtaposition, or, not / -, ( ), dialog:(EXPR)"
+e2e_start 40 15 --rules data/rules.conf tests/data/remote-ntlm.cls.log
+check "opens at 40x15" e2e_wait "6/6 msgs"
+e2e_keys '?'
+check "help at 40x15" e2e_wait "sipsnoop keys"
+e2e_keys j j j j j j j j
+check "keys wider than their column are whole" e2e_wait "PgDn, C-f, Space"
+check "words wrap, not cut" e2e_wait_re "^ +dialog and its flow *$"
+e2e_keys G
+check "End shows the last line at 40 columns" e2e_wait "), dialog:(EXPR)"
 e2e_done
