@@ -230,12 +230,14 @@ pane_help_new(void)
 		      ROLE_GUTTER);
 	pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	pane_help_add(h, NULL,
-		      "Filter expressions (f): callid:ID user:NAME "
-		      "method:REG status:4xx severity:error",
+		      "Filter expressions (f; sipsnoop(1) FILTERS): "
+		      "callid:ID user:NAME from:NAME to:NAME method:REG "
+		      "status:4xx severity:error",
 		      ROLE_DEFAULT);
 	pane_help_add(h, NULL,
-		      "  addr:HOST[:PORT] dir:in after:HH:MM:SS "
-		      "header:NAME[=TEXT] word \"phrase\" /regex/i",
+		      "  addr:HOST[:PORT] dir:in dir:out after:HH:MM:SS "
+		      "before:HH:MM:SS file:NAME header:NAME[=TEXT] word "
+		      "\"phrase\" /regex/i",
 		      ROLE_DEFAULT);
 	pane_help_add(h, NULL,
 		      "  and by juxtaposition, or, not / -, "

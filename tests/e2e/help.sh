@@ -49,4 +49,15 @@ check "keys wider than their column are whole" e2e_wait "PgDn, C-f, Space"
 check "words wrap, not cut" e2e_wait_re "^ +dialog and its flow *$"
 e2e_keys G
 check "End shows the last line at 40 columns" e2e_wait "), dialog:(EXPR)"
+
+# The filter summary at the end of the help names every field the filter
+# language has (src/core/filter.c filter_field_names).
+e2e_start 160 40 --rules data/rules.conf tests/data/remote-ntlm.cls.log
+check "opens at 160x40" e2e_wait "6/6 msgs"
+e2e_keys '?' G
+check "help at its end" e2e_wait "dialog:(EXPR)"
+for f in callid user from to method status severity dir addr after before \
+	file header dialog; do
+	check "help names $f:" e2e_wait "$f:"
+done
 e2e_done
