@@ -582,12 +582,26 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 			  "no message selected");
 		return;
 	}
-	/* Count display rows so scrolling stops at the end. */
+	/* Count display rows so scrolling stops at the end, and in scroll
+	 * mode columns, so that it stops where the longest line ends. */
 	if (p->wrap) {
 		for (i = 0; i < d->n; i++)
 			total += pane_detail_line_rows(&d->lines[i], c.w - 1);
-	} else
+	} else {
+		int widest = 0, lw;
+
 		total = (int)d->n;
+		for (i = 0; i < d->n; i++) {
+			lw = grid_text_width(d->lines[i].text, d->lines[i].len);
+			if (lw > widest)
+				widest = lw;
+		}
+		/* The last column holds the '~' of a line going on. */
+		if (p->left > widest - (c.w - 2))
+			p->left = widest - (c.w - 2);
+		if (p->left < 0)
+			p->left = 0;
+	}
 	if (p->top > total - c.h)
 		p->top = total - c.h;
 	if (p->top < 0)
@@ -599,10 +613,23 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		struct dline *l = &d->lines[i];
 
 		if (!p->wrap) {
+			int lw;
+
 			if (skip-- > 0)
 				continue;
-			pane_detail_row(g, l, 0, c.x + 1, y, c.x + c.w,
-					p->left);
+			/* A '~' in the margin for a line cut on the left, in
+			 * the last column for one going on to the right. */
+			lw = grid_text_width(l->text, l->len);
+			if (p->left > 0 && lw > 0)
+				grid_puts(g, c.x, y, c.x + 1, ROLE_DIM, "~");
+			if (lw - p->left > c.w - 1) {
+				pane_detail_row(g, l, 0, c.x + 1, y,
+						c.x + c.w - 1, p->left);
+				grid_puts(g, c.x + c.w - 1, y, c.x + c.w,
+					  ROLE_DIM, "~");
+			} else
+				pane_detail_row(g, l, 0, c.x + 1, y, c.x + c.w,
+						p->left);
 			y++;
 			continue;
 		}

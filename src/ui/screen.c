@@ -912,7 +912,27 @@ screen_key(struct screen *s, uint32_t key)
 				   : "absolute");
 		return RE_REDRAW;
 	case ACT_WRAP:
-		return pane_action(s->panes[LP_DETAIL], a) | RE_REDRAW;
+		re = pane_action(s->panes[LP_DETAIL], a);
+		screen_message(s, 0, "detail: %s",
+			       s->panes[LP_DETAIL]->wrap
+				   ? "long lines wrap"
+				   : "long lines scroll (Left/Right; ~ where "
+				     "a line is cut)");
+		return re | RE_REDRAW;
+	case ACT_LEFT:
+	case ACT_RIGHT:
+		/* Say why nothing moves, and where it would. */
+		if (s->focus == LP_LIST) {
+			screen_message(s, 0, "Left/Right scroll the detail "
+				       "(with w) and the flow: Tab to them");
+			return RE_REDRAW;
+		}
+		if (s->focus == LP_DETAIL && s->panes[LP_DETAIL]->wrap) {
+			screen_message(s, 0, "the detail wraps long lines: w "
+				       "to scroll them instead");
+			return RE_REDRAW;
+		}
+		break;
 	case ACT_FOLLOW:
 		/* The first time, the files move to buffers that can grow. */
 		if (!s->follow)
