@@ -104,6 +104,25 @@ pane_flow_hline(struct grid *g, int x0, int x1, int y, int xmin, int xmax,
 	}
 }
 
+/* Puts label s at x, cut at xmax with a '~' when it does not fit (the
+ * detail has it in full). */
+static void
+pane_flow_label(struct grid *g, int x, int y, int xmax, int role,
+		const char *s)
+{
+	size_t n = strlen(s), fit;
+
+	if (x >= xmax)
+		return;
+	if (grid_text_width(s, n) <= xmax - x) {
+		grid_put(g, x, y, xmax, role, s, n);
+		return;
+	}
+	fit = grid_text_fit(s, n, xmax - x - 1);
+	x = grid_put(g, x, y, xmax, role, s, fit);
+	grid_puts(g, x, y, xmax, role, "~");
+}
+
 /* Puts s centred on cx when it fits in maxw columns; a longer label is
  * shifted to stay inside [xmin, xmax) and cut only at the pane's edge, so
  * the start of a label (the method or status) is never lost. */
@@ -120,7 +139,7 @@ pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
 		x = xmax - w;
 	if (x < xmin)
 		x = xmin;
-	grid_put(g, x, y, xmax, role, s, n);
+	pane_flow_label(g, x, y, xmax, role, s);
 }
 
 /* A column header: centred on its column and cut to the space between
@@ -320,7 +339,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				  p->utf8 ? "┐" : "+");
 			grid_puts(g, a + 1, ay, xmax, role,
 				  p->utf8 ? "◄─┘" : "<-+");
-			grid_puts(g, a + 5, ly, xmax, role, row->label);
+			pane_flow_label(g, a + 5, ly, xmax, role, row->label);
 			continue;
 		}
 		pane_flow_centre(g, (lo + hi) / 2, ly, xmin, xmax, role,
