@@ -50,6 +50,7 @@ struct view {
 	size_t search_pos;   /* next index of ids to look at */
 	size_t search_start; /* where the search started (wraps to it) */
 	size_t search_left;  /* entries still to look at */
+	int search_wrapped;  /* the scan went past the end (or the top) */
 	enum view_search_state search_state;
 	/* The list changed since the search started (ids_gen moved on), or
 	 * none started: view_search_extend starts again. */
@@ -122,7 +123,9 @@ int view_next_severity(struct view *v, int dir, int severity);
  * sets the text and direction; view_search_step scans up to budget
  * messages and returns 1 when found (selection moved), 0 when it needs
  * more steps, -1 when there is no match. from_current includes the
- * selected message (incremental search while typing). */
+ * selected message (incremental search while typing). search_wrapped
+ * says whether the match was found past the end of the list going down
+ * (past its top going up), the scan going on from the other end. */
 void view_search_start(struct view *v, const char *text, int dir,
 		       int from_current);
 int view_search_step(struct view *v, size_t budget);

@@ -608,6 +608,18 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 }
 
 /* The prompt's line was accepted. */
+
+/* A match found past the end of the list (going down) or its top (going
+ * up) is behind, not further on: say so, as vi does. */
+static void
+screen_search_wrapped(struct screen *s)
+{
+	if (s->v->search_wrapped)
+		screen_message(s, 0, "search hit the %s, went on from the %s",
+			       s->v->search_dir > 0 ? "end" : "top",
+			       s->v->search_dir > 0 ? "top" : "end");
+}
+
 static int
 screen_accept(struct screen *s)
 {
@@ -630,6 +642,8 @@ screen_accept(struct screen *s)
 		if (s->v->search_state != VSEARCH_RUNNING &&
 		    !view_matches(s->v, view_sel_id(s->v)))
 			screen_message(s, 1, "no match: %s", p->buf);
+		else if (s->v->search_state != VSEARCH_RUNNING)
+			screen_search_wrapped(s);
 		return RE_REDRAW;
 	case PROMPT_FILTER:
 		if (view_push_filter(s->v, p->buf, &err, &errcol) != 0) {
@@ -1155,5 +1169,7 @@ screen_tick(struct screen *s, size_t budget)
 		screen_message(s, 1, "no match: %s", s->v->search);
 	else if (r < 0)
 		screen_message(s, 1, "no match");
+	else if (r > 0 && !s->prompt.active)
+		screen_search_wrapped(s);
 	return RE_REDRAW | (r > 0 ? RE_SELECT : 0);
 }

@@ -566,6 +566,11 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 		v->search_pos = (v->sel + v->nids - 1) % v->nids;
 	v->search_start = v->search_pos;
 	v->search_left = v->nids;
+	/* From the last message down (the first up) starts at the other
+	 * end already. */
+	v->search_wrapped =
+	    !from_current && v->search_pos == (v->search_dir > 0 ? 0
+								 : v->nids - 1);
 	v->search_state = VSEARCH_RUNNING;
 	v->search_valid = 1;
 	v->search_gen = v->ids_gen;
@@ -609,8 +614,10 @@ view_search_step(struct view *v, size_t budget)
 	if (v->search_state != VSEARCH_RUNNING)
 		return -1;
 	while (budget-- > 0 && v->search_left > 0) {
-		if (v->search_pos >= v->nids)
+		if (v->search_pos >= v->nids) {
 			v->search_pos = 0;
+			v->search_wrapped = 1;
+		}
 		if (view_matches(v, v->ids[v->search_pos])) {
 			v->sel = v->search_pos;
 			v->search_state = VSEARCH_IDLE;
@@ -621,6 +628,8 @@ view_search_step(struct view *v, size_t budget)
 			v->search_pos = (v->search_pos + 1) % v->nids;
 		else
 			v->search_pos = (v->search_pos + v->nids - 1) % v->nids;
+		if (v->search_pos == (v->search_dir > 0 ? 0 : v->nids - 1))
+			v->search_wrapped = 1;
 	}
 	if (v->search_left == 0) {
 		v->search_state = VSEARCH_IDLE;

@@ -24,4 +24,30 @@ e2e_keys Escape /
 e2e_keys -l "no-such-text-anywhere"
 e2e_keys Enter
 check "a miss says no match" e2e_wait "no match: no-such-text-anywhere"
+
+# n past the last match goes on from the top, N before the first from the
+# end, and the status line says so (as vi does).
+e2e_start 120 30 --rules data/rules.conf data/sample.cls.log
+check "opens sample" e2e_wait "40/40 msgs"
+e2e_keys /
+e2e_keys -l "petrak"
+e2e_keys Enter
+check "the first match" e2e_wait_re "^ Messages +12/40$"
+e2e_keys n
+check "n to the next one says nothing of wrapping" e2e_wait_re "^ Messages +13/40$"
+check "the hints are back" e2e_wait "? help  / search"
+e2e_keys G n
+check "n from the last goes to the first match" e2e_wait_re "^ Messages +12/40$"
+check "and says it went on from the top" \
+	e2e_wait "search hit the end, went on from the top"
+e2e_keys N
+check "N from the first match goes to the last" e2e_wait_re "^ Messages +40/40$"
+check "and says it went on from the end" \
+	e2e_wait "search hit the top, went on from the end"
+e2e_keys G /
+e2e_keys -l "izabelaf"
+check "typing from the last message finds the first" e2e_wait_re "^ Messages +1/40$"
+e2e_keys Enter
+check "Enter says the search went on from the top" \
+	e2e_wait "search hit the end, went on from the top"
 e2e_done
