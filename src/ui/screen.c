@@ -1005,10 +1005,20 @@ screen_key(struct screen *s, uint32_t key)
 			screen_message(s, 0, "no previous filter");
 		}
 		return RE_REDRAW | RE_SELECT;
-	case ACT_FILTER_CLEAR:
+	case ACT_FILTER_CLEAR: {
+		char filt[8];
+
+		view_filter_text(v, filt, sizeof filt);
+		if (v->nlevels <= 1 && filt[0] == '\0') {
+			screen_message(s, 0, "already showing all messages");
+			return RE_REDRAW;
+		}
 		s->filtered_fmt = NULL;
 		view_clear(v);
+		screen_message(s, 0, "all %zu messages: filters cleared",
+			       v->nids);
 		return RE_REDRAW | RE_SELECT;
+	}
 	case ACT_DIALOG_NEXT:
 	case ACT_DIALOG_PREV:
 		if (view_dialog_step(v, a == ACT_DIALOG_NEXT ? 1 : -1) != 0)

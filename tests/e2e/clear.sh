@@ -1,0 +1,19 @@
+#!/bin/sh
+# x says what it did: the filters it cleared, or that there were none.
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 100 30 --rules data/rules.conf data/sample.cls.log
+check "opens" e2e_wait "40/40 msgs"
+e2e_keys x
+check "x with no filter says so" e2e_wait "already showing all messages"
+e2e_keys c
+check "c filters by the Call-ID" e2e_wait "6/40 msgs  filter: callid:"
+e2e_keys x
+check "x clears it" e2e_wait_re "^sipsnoop sample.cls.log \[cls\]  40/40 msgs *$"
+check "and says so" e2e_wait "all 40 messages: filters cleared"
+
+e2e_start 100 30 --rules data/rules.conf -f method:INVITE data/sample.cls.log
+check "opens with -f" e2e_wait "13/40 msgs  filter: method:INVITE"
+e2e_keys x
+check "x clears the filter of -f too" e2e_wait "all 40 messages: filters cleared"
+e2e_done
