@@ -148,12 +148,14 @@ pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
  * '~'. */
 /* Draws n bytes of name at x, cut where they go left of xmin (a header
  * scrolled half out of view shows its end where it is, rather than all
- * of it pushed onto its neighbour). */
+ * of it pushed onto its neighbour) or right of xmax; a '~' takes the
+ * place of the first or last character shown where it is cut, so that
+ * "10" is not taken for a whole name. */
 static void
 pane_flow_put_cut(struct grid *g, int x, int y, int xmin, int xmax,
 		  const char *name, size_t n)
 {
-	size_t skip = 0, l;
+	size_t skip = 0, l, fit;
 	int cw;
 	uint32_t cp;
 
@@ -162,8 +164,21 @@ pane_flow_put_cut(struct grid *g, int x, int y, int xmin, int xmax,
 		skip += l;
 		x += cw;
 	}
-	if (skip < n)
-		grid_put(g, x, y, xmax, ROLE_FLOW_COLUMN, name + skip, n - skip);
+	if (skip >= n || x >= xmax)
+		return;
+	if (skip > 0) {
+		l = grid_utf8_next(name + skip, n - skip, &cp, &cw);
+		grid_puts(g, x, y, xmax, ROLE_FLOW_COLUMN, "~");
+		skip += l;
+		x += cw;
+	}
+	if (grid_text_width(name + skip, n - skip) > xmax - x) {
+		fit = grid_text_fit(name + skip, n - skip, xmax - x - 1);
+		x = grid_put(g, x, y, xmax, ROLE_FLOW_COLUMN, name + skip, fit);
+		grid_puts(g, x, y, xmax, ROLE_FLOW_COLUMN, "~");
+		return;
+	}
+	grid_put(g, x, y, xmax, ROLE_FLOW_COLUMN, name + skip, n - skip);
 }
 
 static void
