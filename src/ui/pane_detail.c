@@ -30,6 +30,7 @@ struct ddoc {
 	int searched; /* search text the roles were marked for */
 	char *needle;
 	int flags_at_build; /* severity/rule when built (re-rating) */
+	int seek_match;	    /* bring the first search match into view */
 };
 
 static struct dline *
@@ -539,6 +540,49 @@ pane_detail_line_rows(const struct dline *l, int w)
 	return rows;
 }
 
+/* Scrolls so that the first search match is in view, with a line or two
+ * above it, when it is not in view already; in scroll mode, sideways too. */
+static void
+pane_detail_seek(struct pane *p, struct ddoc *d, struct rect c)
+{
+	size_t i, at = 0, off, next;
+	int row = 0, col, ctx, ind;
+
+	for (i = 0; i < d->n; i++) {
+		struct dline *l = &d->lines[i];
+
+		for (at = 0; at < l->len && l->roles[at] != ROLE_MATCH; at++)
+			;
+		if (at < l->len)
+			break;
+		row += p->wrap ? pane_detail_line_rows(l, c.w - 1) : 1;
+	}
+	if (i == d->n)
+		return;
+	col = grid_text_width(d->lines[i].text, at);
+	if (p->wrap) {
+		/* The row of the wrapped line the match starts on. */
+		off = 0;
+		ind = 0;
+		for (;;) {
+			pane_detail_break(&d->lines[i], off, c.w - 1 - ind,
+					  &next);
+			if (next > at || next >= d->lines[i].len)
+				break;
+			row++;
+			off = next;
+			ind = d->lines[i].indent < (c.w - 1) / 2
+				  ? d->lines[i].indent
+				  : 0;
+		}
+	} else if (col < p->left || col + 8 > p->left + c.w - 2)
+		p->left = col > c.w / 2 ? col - c.w / 2 : 0;
+	if (row >= p->top && row < p->top + c.h)
+		return;
+	ctx = c.h >= 8 ? 2 : 0;
+	p->top = row - ctx;
+}
+
 static void
 pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -558,7 +602,9 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 	    (m != NULL && d->flags_at_build != (m->severity << 16 | m->rule)) ||
 	    (v->search == NULL) != (d->needle == NULL) ||
 	    (v->search != NULL && strcmp(v->search, d->needle) != 0)) {
-		if (id != d->id) {
+		int moved = id != d->id;
+
+		if (moved) {
 			p->top = 0;
 			p->left = 0;
 		}
@@ -568,6 +614,12 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 			pane_detail_build(p, d, id);
 		d->flags_at_build =
 		    m != NULL ? (m->severity << 16 | m->rule) : 0;
+		/* Another message, or another search text: the first
+		 * match comes into view (a header far down would be
+		 * found and not seen). A re-rating moves nothing. */
+		d->seek_match = v->search != NULL &&
+				(moved || d->needle == NULL ||
+				 strcmp(v->search, d->needle) != 0);
 		free(d->needle);
 		d->needle = v->search ? xstrdup(v->search) : NULL;
 		pane_detail_mark(d, d->needle);
@@ -601,6 +653,10 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 			p->left = widest - (c.w - 2);
 		if (p->left < 0)
 			p->left = 0;
+	}
+	if (d->seek_match) {
+		pane_detail_seek(p, d, c);
+		d->seek_match = 0;
 	}
 	if (p->top > total - c.h)
 		p->top = total - c.h;
