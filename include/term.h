@@ -31,7 +31,9 @@ struct term_mouse {
 /* Waits up to timeout_ms (-1 forever) for a key. Returns a code point or
  * KEYC_*; KEYC_NONE on timeout or interruption; KEYC_MOUSE fills *m;
  * KEYC_GONE once the terminal has hung up (its window closed, its ssh
- * connection lost), whether or not SIGHUP came. */
+ * connection lost), whether or not SIGHUP came. SIGINT, SIGTERM and
+ * SIGHUP are let in during the wait only: the caller keeps them blocked
+ * otherwise, so that none is lost before a wait. */
 uint32_t term_getkey(int timeout_ms, struct term_mouse *m);
 /* Draws g; the cursor goes to cx, cy or is hidden when cx < 0. clear
  * repaints every cell (C-l). */

@@ -112,6 +112,7 @@ int
 app_run(struct engine *e, const struct app_options *o)
 {
 	struct sigaction sa;
+	sigset_t block, unblocked;
 	struct view *v;
 	struct screen *s;
 	struct grid *g;
@@ -154,6 +155,14 @@ app_run(struct engine *e, const struct app_options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Blocked but in the wait for a key (term_getkey): one that came
+	 * between the test of app_signalled and the wait was caught and
+	 * then waited for a key, which never came from kill. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
 
 	if (term_start(o->color == COLOR_NEVER	  ? 1
 		       : o->color == COLOR_ALWAYS ? 2
@@ -162,6 +171,7 @@ app_run(struct engine *e, const struct app_options *o)
 		fprintf(stderr, "sipsnoop: %s\n", err);
 		free(err);
 		view_free(v);
+		sigprocmask(SIG_SETMASK, &unblocked, NULL);
 		return 1;
 	}
 	v->filter_step = APP_FILTER_STEP;
@@ -239,6 +249,7 @@ app_run(struct engine *e, const struct app_options *o)
 	grid_free(g);
 	screen_free(s);
 	view_free(v);
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	if (app_signalled)
 		return 128 + (int)app_signalled;
 	if (opened == 2) {

@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -195,18 +196,6 @@ term_key(int k)
 	}
 }
 
-/* Whether the terminal keys come from has hung up: reading it then gives
- * nothing at once, forever (a viewer that took that for "no key yet" would
- * spin after its window closed, SIGHUP or not). */
-static int
-term_gone(void)
-{
-	struct pollfd pfd = { .fd = fileno(term_in), .events = POLLIN };
-
-	return poll(&pfd, 1, 0) == 1 &&
-	       (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
-}
-
 uint32_t
 term_getkey(int timeout_ms, struct term_mouse *m)
 {
@@ -214,10 +203,42 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 	int r;
 	MEVENT ev;
 
-	timeout(timeout_ms);
+	/* What curses has read already (a paste, the rest of a sequence)
+	 * comes first; it is not on the descriptor any more. */
+	timeout(0);
 	r = get_wch(&wc);
-	if (r == ERR)
-		return term_gone() ? KEYC_GONE : KEYC_NONE;
+	if (r == ERR) {
+		/* The wait is the only place where SIGINT, SIGTERM and
+		 * SIGHUP, blocked by the caller (app_run), get in, at once
+		 * with the wait: one that came while the screen was drawn
+		 * is pending and ends the wait, rather than caught just
+		 * before a wait for a key that may never come. */
+		struct pollfd pfd;
+		struct timespec ts;
+		sigset_t during;
+
+		pfd.fd = fileno(term_in != NULL ? term_in : stdin);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		ts.tv_sec = timeout_ms > 0 ? timeout_ms / 1000 : 0;
+		ts.tv_nsec = timeout_ms > 0 ? (long)(timeout_ms % 1000) * 1000000L
+					    : 0;
+		sigprocmask(SIG_SETMASK, NULL, &during);
+		sigdelset(&during, SIGINT);
+		sigdelset(&during, SIGTERM);
+		sigdelset(&during, SIGHUP);
+		if (ppoll(&pfd, 1, timeout_ms < 0 ? NULL : &ts, &during) <= 0)
+			return KEYC_NONE; /* timeout, a signal, a resize */
+		timeout(0);
+		r = get_wch(&wc);
+		/* Something to read but no key: the terminal hung up (its
+		 * window closed) and reading it gives nothing, forever;
+		 * taken for "no key yet" the viewer would spin, SIGHUP or
+		 * not. */
+		if (r == ERR)
+			return (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) ?
+				       KEYC_GONE : KEYC_NONE;
+	}
 	if (r == KEY_CODE_YES) {
 		uint32_t k = term_key((int)wc);
 
