@@ -592,6 +592,7 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 	const struct msg *m;
 	struct rect c;
 	char info[64];
+	const char *mode;
 	int y, total = 0, skip, ind;
 	size_t i, off;
 
@@ -624,14 +625,18 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		d->needle = v->search ? xstrdup(v->search) : NULL;
 		pane_detail_mark(d, d->needle);
 	}
-	snprintf(info, sizeof info, "%s", p->wrap ? "w: wrap" : "w: scroll");
-	c = pane_heading(p, g, r, "Detail", info);
-	p->rows = c.h;
-	if (c.h <= 0 || c.w <= 0)
-		return;
-	if (d->n == 0) {
-		grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
-			  "no message selected");
+	mode = p->wrap ? "w: wrap" : "w: scroll";
+	/* The heading is drawn once the rows are counted: it says which
+	 * of them are in view when not all are. */
+	c = r;
+	c.y++;
+	c.h--;
+	if (c.h <= 0 || c.w <= 0 || d->n == 0) {
+		c = pane_heading(p, g, r, "Detail", mode);
+		p->rows = c.h;
+		if (c.h > 0 && c.w > 0 && d->n == 0)
+			grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
+				  "no message selected");
 		return;
 	}
 	/* Count display rows so scrolling stops at the end, and in scroll
@@ -662,6 +667,13 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		p->top = total - c.h;
 	if (p->top < 0)
 		p->top = 0;
+	if (total > c.h)
+		snprintf(info, sizeof info, "lines %d-%d/%d  %s", p->top + 1,
+			 p->top + c.h, total, mode);
+	else
+		snprintf(info, sizeof info, "%s", mode);
+	c = pane_heading(p, g, r, "Detail", info);
+	p->rows = c.h;
 
 	skip = p->top;
 	y = c.y;

@@ -27,4 +27,14 @@ check "one Left from there shows eight columns more at once" \
 	e2e_wait_re '^~[^ ]{8}urn:uuid:F2A5C6D7-1B3E-5A9C-8D4E-2B6F7A~│'
 e2e_keys w
 check "w again wraps" e2e_wait "detail: long lines wrap"
+
+# The heading says which lines are in view when not all of them are.
+e2e_start 80 24 --rules data/rules.conf data/sample.cls.log
+check "opens at 80x24" e2e_wait "40/40 msgs"
+check "the detail's heading says the lines in view" \
+	e2e_wait_re "^ Detail +lines 1-13/35  w: wrap │"
+e2e_keys Tab Space
+check "a page down moves them" e2e_wait_re "^ Detail +lines 13-25/35  w: wrap │"
+e2e_keys G
+check "End shows the last ones" e2e_wait_re "^ Detail +lines 23-35/35  w: wrap │"
 e2e_done
