@@ -203,6 +203,23 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	strbuf_free(&sb);
 }
 
+/* Puts n bytes of safe text at x, cut before xmax with a '~' in the last
+ * column when it does not fit. */
+static void
+screen_put_cut(struct grid *g, int x, int y, int xmax, int role,
+	       const char *t, size_t n)
+{
+	size_t fit;
+
+	if (grid_text_width(t, n) <= xmax - x || xmax - x < 2) {
+		grid_put(g, x, y, xmax, role, t, n);
+		return;
+	}
+	fit = grid_text_fit(t, n, xmax - x - 1);
+	x = grid_put(g, x, y, xmax, role, t, fit);
+	grid_puts(g, x, y, xmax, role, "~");
+}
+
 static void
 screen_status(struct screen *s, struct grid *g, struct rect r)
 {
@@ -236,8 +253,9 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 			ew = grid_text_width(s->status, strlen(s->status));
 			if (ew > room)
 				ew = room;
-			grid_puts(g, r.x + r.w - ew, r.y, r.x + r.w,
-				  ROLE_STATUS_ERROR, s->status);
+			screen_put_cut(g, r.x + r.w - ew, r.y, r.x + r.w,
+				       ROLE_STATUS_ERROR, s->status,
+				       strlen(s->status));
 		}
 		s->cursor_x = prompt_draw(&s->prompt, g, r.x, r.y,
 					  r.x + r.w - (ew ? ew + 1 : 0));
@@ -270,9 +288,9 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 
 		strbuf_init(&sb);
 		sanitize_append(&sb, s->status, strlen(s->status), 0);
-		grid_put(g, r.x, r.y, r.x + r.w,
-			 s->status_error ? ROLE_STATUS_ERROR : ROLE_STATUS,
-			 sb.buf, sb.len);
+		screen_put_cut(g, r.x, r.y, r.x + r.w,
+			       s->status_error ? ROLE_STATUS_ERROR : ROLE_STATUS,
+			       sb.buf, sb.len);
 		strbuf_free(&sb);
 		return;
 	}

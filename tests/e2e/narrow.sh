@@ -1,0 +1,18 @@
+#!/bin/sh
+# At 40 columns, a status message or a filter error too long for the line
+# ends in '~' rather than stopping as if whole.
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 40 15 --rules data/rules.conf data/sample.cls.log
+check "opens at 40x15" e2e_wait "40/40 msgs"
+e2e_keys l
+check "a long status message ends in ~" \
+	e2e_wait_re "^Left/Right scroll the detail \(with w\) a~$"
+e2e_keys f
+e2e_keys -l "status:4xx (method:INVITE"
+e2e_keys Enter
+check "a filter error cut beside the prompt ends in ~" \
+	e2e_wait_re "^filter: .* filter error at col~$"
+e2e_keys Escape
+check "the prompt closes" e2e_wait_gone "filter error"
+e2e_done
