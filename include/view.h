@@ -116,6 +116,9 @@ long view_find(const struct view *v, uint32_t id);
 /* Moves to the next (dir 1) / previous (dir -1) shown message of the
  * selected message's dialog; 0 when moved, -1 when there is none. */
 int view_dialog_step(struct view *v, int dir);
+/* How many messages of the selected message's dialog after it (dir 1) or
+ * before it (dir -1) the list does not show (a filter hides them). */
+size_t view_dialog_hidden(const struct view *v, int dir);
 /* Moves to the next/previous shown message with severity error; 0 or -1. */
 int view_next_severity(struct view *v, int dir, int severity);
 

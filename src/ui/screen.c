@@ -1039,11 +1039,27 @@ screen_key(struct screen *s, uint32_t key)
 	}
 	case ACT_DIALOG_NEXT:
 	case ACT_DIALOG_PREV:
-		if (view_dialog_step(v, a == ACT_DIALOG_NEXT ? 1 : -1) != 0)
-			screen_message(s, 0,
-				       a == ACT_DIALOG_NEXT
-					   ? "last message of this dialog"
-					   : "first message of this dialog");
+		if (view_dialog_step(v, a == ACT_DIALOG_NEXT ? 1 : -1) != 0) {
+			/* The filter may hide the rest of the dialog: that
+			 * is not its end. */
+			size_t hid = view_dialog_hidden(
+			    v, a == ACT_DIALOG_NEXT ? 1 : -1);
+
+			if (hid > 0)
+				screen_message(
+				    s, 0,
+				    "%s shown message of this dialog: the "
+				    "filter hides %zu %s it (Enter: the whole "
+				    "dialog)",
+				    a == ACT_DIALOG_NEXT ? "last" : "first",
+				    hid, a == ACT_DIALOG_NEXT ? "after" : "before");
+			else
+				screen_message(s, 0,
+					       a == ACT_DIALOG_NEXT
+						   ? "last message of this dialog"
+						   : "first message of this "
+						     "dialog");
+		}
 		return RE_REDRAW | RE_SELECT;
 	case ACT_NEXT_ERROR:
 	case ACT_PREV_ERROR:

@@ -517,6 +517,34 @@ view_dialog_step(struct view *v, int dir)
 	}
 }
 
+size_t
+view_dialog_hidden(const struct view *v, int dir)
+{
+	uint32_t id = view_sel_id(v), d;
+	const struct msg *m;
+	struct dialog *dl;
+	size_t i, n = 0;
+
+	if (id == UINT32_MAX)
+		return 0;
+	m = msgindex_get(engine_index(v->e), id);
+	if (m == NULL || (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
+	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
+		return 0;
+	for (i = 0; i < dl->nmsgs && dl->msgs[i] != id; i++)
+		;
+	if (i == dl->nmsgs)
+		return 0;
+	if (dir > 0) {
+		while (++i < dl->nmsgs)
+			n += view_find(v, dl->msgs[i]) < 0;
+	} else {
+		while (i-- > 0)
+			n += view_find(v, dl->msgs[i]) < 0;
+	}
+	return n;
+}
+
 int
 view_next_severity(struct view *v, int dir, int severity)
 {
