@@ -71,7 +71,16 @@ pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
 			if (k > 0)
 				fit = k;
 		}
-		if (g != NULL && y + lines < ylim)
+		if (g != NULL && y + lines + 1 == ylim && at + fit < vis.len) {
+			/* The last line there is room for, and more to
+			 * come: a '~' says so. */
+			size_t k = grid_text_fit(vis.buf + at, vis.len - at,
+						 w - 1);
+			int ex = grid_put(g, x, y + lines, x + w, ROLE_EXPLAIN,
+					  vis.buf + at, k);
+
+			grid_puts(g, ex, y + lines, x + w, ROLE_EXPLAIN, "~");
+		} else if (g != NULL && y + lines < ylim)
 			grid_put(g, x, y + lines, x + w, ROLE_EXPLAIN,
 				 vis.buf + at, fit);
 		lines++;

@@ -1,6 +1,7 @@
 #!/bin/sh
-# At 40 columns, a status message or a filter error too long for the line
-# ends in '~' rather than stopping as if whole.
+# At 40 columns, a status message or a filter error too long for the line,
+# or the registration report's detail too long for its rows, ends in '~'
+# rather than stopping as if whole.
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 40 15 --rules data/rules.conf data/sample.cls.log
@@ -15,4 +16,8 @@ check "a filter error cut beside the prompt ends in ~" \
 	e2e_wait_re "^filter: .* filter error at col~$"
 e2e_keys Escape
 check "the prompt closes" e2e_wait_gone "filter error"
+e2e_keys R
+check "the registration report at 40 columns" e2e_wait "Registrations"
+check "its detail, cut at the bottom, ends in ~" \
+	e2e_wait_re "^ registered with NTLM \(3 REGISTER requ~$"
 e2e_done
