@@ -884,6 +884,23 @@ screen_key(struct screen *s, uint32_t key)
 		screen_message(s, 0, "search cancelled");
 		return RE_REDRAW;
 	}
+	/* Keys about the selected message, with none: say why nothing
+	 * happens (an empty list after a filter, or before any message). */
+	switch (a) {
+	case ACT_OPEN: case ACT_DIALOG_NEXT: case ACT_DIALOG_PREV:
+	case ACT_FILTER_CALLID: case ACT_FILTER_USER:
+		if (screen_sel_msg(s) == NULL) {
+			screen_message(s, 0, "%s",
+				       msgindex_count(engine_index(s->e)) > 0
+					   ? "no message selected: the filter "
+					     "shows none (Esc: back)"
+					   : "no message selected");
+			return RE_REDRAW;
+		}
+		break;
+	default:
+		break;
+	}
 	switch (a) {
 	case ACT_QUIT:
 		return RE_QUIT;
