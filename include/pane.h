@@ -56,8 +56,9 @@ struct pane *pane_report_new(struct view *v);
 /* The help screen lists every key of the keymap. */
 struct pane *pane_help_new(void);
 /* The reading warnings of e (junk skipped, records cut short ...), one a
- * line with file and line number. */
-struct pane *pane_warnings_new(const struct engine *e);
+ * line with file and line number; first, when rated is 0, that no rules
+ * were loaded. */
+struct pane *pane_warnings_new(const struct engine *e, int rated);
 void pane_free(struct pane *p);
 
 /* Draws p into r (nothing when r is empty). */

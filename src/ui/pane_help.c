@@ -268,7 +268,7 @@ pane_warnings_line(struct phelp *h, struct strbuf *sb, const char *path,
 }
 
 struct pane *
-pane_warnings_new(const struct engine *e)
+pane_warnings_new(const struct engine *e, int rated)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 	struct phelp *h = xcalloc(1, sizeof *h);
@@ -281,6 +281,18 @@ pane_warnings_new(const struct engine *e)
 	p->data = h;
 	p->focused = 1;
 	strbuf_init(&sb);
+	if (!rated) {
+		/* Why nothing is coloured: the reason sipsnoop gave went to
+		 * standard error, under the viewer. */
+		pane_help_add(h, NULL,
+			      "messages are not rated: no rules were loaded "
+			      "(none found in ~/.config/sipsnoop/rules.conf "
+			      "or the installed rules.conf, one that could "
+			      "not be read, or --no-rules); --rules FILE "
+			      "names one",
+			      ROLE_SEV_WARNING);
+		pane_help_add(h, NULL, "", ROLE_DEFAULT);
+	}
 	if (nunread > 0) {
 		/* First what is missing from the list, and why: inputs
 		 * refused when opened (their error names them), then those
@@ -312,8 +324,10 @@ pane_warnings_new(const struct engine *e)
 		}
 	} else if (n == 0)
 		pane_help_add(h, NULL,
-			      "no warnings: every input was read "
-			      "cleanly",
+			      rated ? "no warnings: every input was read "
+				      "cleanly"
+				    : "no reading warnings: every input was "
+				      "read cleanly",
 			      ROLE_DEFAULT);
 	for (i = 0; i < n; i++) {
 		w = engine_warning(e, i);

@@ -165,8 +165,12 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		else if (following)
 			snprintf(prog, sizeof prog, " following ");
 		else if (nw > 0)
-			snprintf(prog, sizeof prog, " %zu warning%s ", nw,
-				 nw == 1 ? "" : "s");
+			snprintf(prog, sizeof prog, " %zu warning%s%s ", nw,
+				 nw == 1 ? "" : "s",
+				 s->v->rules == NULL ? ", not rated" : "");
+		else if (s->v->rules == NULL)
+			/* No colour and no verdict: W says why. */
+			snprintf(prog, sizeof prog, " not rated (W) ");
 	}
 	pw = (int)strlen(prog);
 	if (pw > r.w)
@@ -911,7 +915,7 @@ screen_key(struct screen *s, uint32_t key)
 		s->overlay = pane_report_new(v);
 		return RE_REDRAW;
 	case ACT_WARNINGS:
-		s->overlay = pane_warnings_new(s->e);
+		s->overlay = pane_warnings_new(s->e, s->v->rules != NULL);
 		return RE_REDRAW;
 	case ACT_REDRAW:
 		s->force_clear = 1;
