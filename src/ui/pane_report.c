@@ -101,7 +101,7 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	size_t i;
 
 	snprintf(info, sizeof info,
-		 "%zu registration%s  Enter: flow  Esc: "
+		 "%zu registration%s  Enter: flow  q/Esc: "
 		 "close",
 		 pr->rr.n, pr->rr.n == 1 ? "" : "s");
 	c = pane_heading(p, g, r, "Registrations", info);

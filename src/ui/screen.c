@@ -796,6 +796,10 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	a = keymap_lookup(
 	    strcmp(s->overlay->ops->name, "report") != 0 ? KM_HELP : KM_NORMAL,
 	    key);
+	/* A key that closes the help closes the report too (q), rather
+	 * than quitting the viewer from under it; C-c still quits. */
+	if (a == ACT_QUIT && keymap_lookup(KM_HELP, key) == ACT_CANCEL)
+		a = ACT_BACK;
 	if (a == ACT_QUIT)
 		return RE_QUIT;
 	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "report") == 0) {
