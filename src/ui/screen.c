@@ -657,6 +657,8 @@ screen_accept(struct screen *s)
 		if (p->len == 0) {
 			view_search_start(s->v, NULL, 1, 0);
 			view_select(s->v, (long)s->search_origin);
+			if (s->search_prev != NULL)
+				screen_message(s, 0, "search cleared");
 			return RE_REDRAW;
 		}
 		/* The incremental search already ran; run it to the end if

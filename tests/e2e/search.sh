@@ -50,4 +50,14 @@ check "typing from the last message finds the first" e2e_wait_re "^ Messages +1/
 e2e_keys Enter
 check "Enter says the search went on from the top" \
 	e2e_wait "search hit the end, went on from the top"
+
+# / then Enter on an empty line clears the search, and says so; the help
+# says how.
+e2e_keys /
+e2e_keys Enter
+check "an empty search clears it" e2e_wait "search cleared"
+check "the title no longer has it" e2e_wait_re "^sipsnoop sample.cls.log \[cls\]  40/40 msgs *$"
+e2e_keys '?'
+check "the help says an empty search clears it" \
+	e2e_wait "search text (incremental; empty: clear it)"
 e2e_done
