@@ -215,7 +215,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	struct view *v = p->v;
 	struct flow *fl;
 	struct rect c;
-	char info[64], tbuf[48], key[16];
+	char info[128], tbuf[48], key[16];
 	int *cx = NULL, need, dx, timew, xmin, xmax, y, i, cur = -1, nrows;
 	int vis, role, hdr;
 	const char *vline = p->utf8 ? "│" : "|";
@@ -262,15 +262,6 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				    strlen(fl->cols[k].name)) > gap - 1)
 			hdr = 2;
 	}
-	for (k = 0; k < fl->ncols; k++) {
-		int gap = fl->ncols > 1
-			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
-						   : cx[k] - cx[k - 1])
-			      : need;
-
-		pane_flow_header(g, dx + cx[k], c.y + (int)(k % hdr), xmin,
-				 xmax, fl->cols[k].name, gap * hdr - 1);
-	}
 	pf->hdr = hdr;
 	nrows = (int)fl->nrows;
 	if (sel != UINT32_MAX)
@@ -290,6 +281,39 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	if (p->top < 0)
 		p->top = 0;
 	pf->top_row = p->top;
+	if (nrows > vis) {
+		/* Not all arrows fit: the heading says which are in view
+		 * (nothing is drawn below it yet). */
+		const char *scope = v->flow_all ? "shown messages" : "dialog";
+		int form;
+
+		/* The longest form that fits beside the title. */
+		for (form = 0; form < 3; form++) {
+			if (form == 0)
+				snprintf(info, sizeof info,
+					 "arrows %d-%d/%d  %s (%s)", p->top + 1,
+					 p->top + vis, nrows, scope, key);
+			else if (form == 1)
+				snprintf(info, sizeof info, "%d-%d/%d  %s (%s)",
+					 p->top + 1, p->top + vis, nrows, scope,
+					 key);
+			else
+				snprintf(info, sizeof info, "%d-%d/%d",
+					 p->top + 1, p->top + vis, nrows);
+			if ((int)strlen(info) + 8 <= r.w)
+				break;
+		}
+		c = pane_heading(p, g, r, "Flow", info);
+	}
+	for (k = 0; k < fl->ncols; k++) {
+		int gap = fl->ncols > 1
+			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
+						   : cx[k] - cx[k - 1])
+			      : need;
+
+		pane_flow_header(g, dx + cx[k], c.y + (int)(k % hdr), xmin,
+				 xmax, fl->cols[k].name, gap * hdr - 1);
+	}
 	for (y = c.y + hdr; y < c.y + c.h; y++) {
 		for (k = 0; k < fl->ncols; k++) {
 			if (dx + cx[k] >= xmin && dx + cx[k] < xmax)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The flow's heading says which arrows are in view when not all of them
+# fit, in a shorter form when the pane is narrow.
+. "$(dirname "$0")/lib.inc"
+
+e2e_start 120 40 --rules data/rules.conf data/sample.cls.log
+check "opens" e2e_wait "40/40 msgs"
+check "a dialog that fits says nothing of arrows" e2e_wait_re "│ Flow +dialog \(a\)$"
+e2e_keys a
+check "all shown messages: the arrows in view" \
+	e2e_wait_re "│ Flow +arrows 1-10/40  shown messages \(a\)$"
+e2e_keys G
+check "End: the last ones" e2e_wait_re "│ Flow +arrows 31-40/40  shown messages \(a\)$"
+
+e2e_start 80 24 --rules data/rules.conf data/sample.cls.log
+check "opens at 80x24" e2e_wait "40/40 msgs"
+e2e_keys a
+check "narrow: the short form" e2e_wait_re "│ Flow +1-5/40  shown messages \(a\)$"
+e2e_done
