@@ -11,12 +11,13 @@ strace -o /dev/null true 2>/dev/null || { echo "ok - skipped: cannot trace here"
 
 out=/tmp/sipsnoop-e2e-strace-$$
 trap 'rm -f "$out"; e2e_cleanup' EXIT INT TERM
-# -P: only the writes to the terminal are held.
-SIPSNOOP="strace -o $out -e trace=write -e inject=write:delay_exit=60000 -P /dev/tty -P \$(tty) $SIPSNOOP"
+# -P: only the writes to the terminal are held. LeakSanitizer cannot run
+# under ptrace (a SANITIZE=1 build).
+SIPSNOOP="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -o $out -e trace=write -e inject=write:delay_exit=60000 -P /dev/tty -P \$(tty) $SIPSNOOP"
 e2e_start 100 30 --rules data/rules.conf tests/data/remote-ntlm.cls.log
 E2E_TIMEOUT=30
 check "the first screen is being drawn" e2e_wait "6/6 msgs"
-# The pane's shell runs strace, which runs the viewer.
+# The pane's shell runs strace (env execs it), which runs the viewer.
 pid=$(t display-message -p -t e2e '#{pane_pid}')
 spid=$(pgrep -P "$pid" | head -1)
 vpid=$(pgrep -P "$spid" | head -1)
