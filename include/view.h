@@ -121,6 +121,10 @@ int view_dialog_step(struct view *v, int dir);
 size_t view_dialog_hidden(const struct view *v, int dir);
 /* Moves to the next/previous shown message with severity error; 0 or -1. */
 int view_next_severity(struct view *v, int dir, int severity);
+/* Messages of that severity in the whole index after (dir 1) or before
+ * (dir -1) the selected one (all of them when none is selected): when
+ * view_next_severity found none, those a filter hides. */
+size_t view_count_severity(const struct view *v, int dir, int severity);
 
 /* Search: case-insensitive substring over message text. view_search_start
  * sets the text and direction; view_search_step scans up to budget

@@ -1091,10 +1091,26 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_NEXT_ERROR:
 	case ACT_PREV_ERROR:
 		if (view_next_severity(v, a == ACT_NEXT_ERROR ? 1 : -1,
-				       SEV_ERROR) != 0)
-			screen_message(s, 0, "no %s error",
-				       a == ACT_NEXT_ERROR ? "next"
-							   : "previous");
+				       SEV_ERROR) != 0) {
+			/* Errors the filter hides are not none. */
+			size_t hid = v->nids < msgindex_count(engine_index(s->e))
+					 ? view_count_severity(
+					       v, a == ACT_NEXT_ERROR ? 1 : -1,
+					       SEV_ERROR)
+					 : 0;
+
+			if (hid > 0)
+				screen_message(s, 0,
+					       "no %s error shown: the filter "
+					       "hides %zu (x: all messages)",
+					       a == ACT_NEXT_ERROR ? "next"
+								   : "previous",
+					       hid);
+			else
+				screen_message(s, 0, "no %s error",
+					       a == ACT_NEXT_ERROR ? "next"
+								   : "previous");
+		}
 		return RE_REDRAW | RE_SELECT;
 	case ACT_SEARCH:
 		view_filter_finish(v);	/* the origin must not move */

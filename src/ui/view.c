@@ -545,6 +545,31 @@ view_dialog_hidden(const struct view *v, int dir)
 	return n;
 }
 
+size_t
+view_count_severity(const struct view *v, int dir, int severity)
+{
+	struct msgindex *ix = engine_index(v->e);
+	uint32_t id = view_sel_id(v);
+	size_t i, n = 0, count = msgindex_count(ix), from, to;
+	const struct msg *m;
+
+	if (id == UINT32_MAX) {
+		from = 0;
+		to = count;
+	} else if (dir > 0) {
+		from = (size_t)id + 1;
+		to = count;
+	} else {
+		from = 0;
+		to = id;
+	}
+	for (i = from; i < to; i++) {
+		m = msgindex_get(ix, (uint32_t)i);
+		n += m != NULL && m->severity == severity;
+	}
+	return n;
+}
+
 int
 view_next_severity(struct view *v, int dir, int severity)
 {
