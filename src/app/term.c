@@ -221,8 +221,8 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		ts.tv_sec = timeout_ms > 0 ? timeout_ms / 1000 : 0;
-		ts.tv_nsec = timeout_ms > 0 ? (long)(timeout_ms % 1000) * 1000000L
-					    : 0;
+		ts.tv_nsec =
+		    timeout_ms > 0 ? (long)(timeout_ms % 1000) * 1000000L : 0;
 		sigprocmask(SIG_SETMASK, NULL, &during);
 		sigdelset(&during, SIGINT);
 		sigdelset(&during, SIGTERM);

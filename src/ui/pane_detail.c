@@ -618,9 +618,9 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		/* Another message, or another search text: the first
 		 * match comes into view (a header far down would be
 		 * found and not seen). A re-rating moves nothing. */
-		d->seek_match = v->search != NULL &&
-				(moved || d->needle == NULL ||
-				 strcmp(v->search, d->needle) != 0);
+		d->seek_match =
+		    v->search != NULL && (moved || d->needle == NULL ||
+					  strcmp(v->search, d->needle) != 0);
 		free(d->needle);
 		d->needle = v->search ? xstrdup(v->search) : NULL;
 		pane_detail_mark(d, d->needle);

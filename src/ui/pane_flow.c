@@ -107,8 +107,7 @@ pane_flow_hline(struct grid *g, int x0, int x1, int y, int xmin, int xmax,
 /* Puts label s at x, cut at xmax with a '~' when it does not fit (the
  * detail has it in full). */
 static void
-pane_flow_label(struct grid *g, int x, int y, int xmax, int role,
-		const char *s)
+pane_flow_label(struct grid *g, int x, int y, int xmax, int role, const char *s)
 {
 	size_t n = strlen(s), fit;
 

@@ -64,8 +64,8 @@ pane_help_fit(const char *t, size_t left, int cols)
  * the same pass measures the help and draws the part scrolled into view
  * (g NULL: only measures). */
 static void
-pane_help_text(struct grid *g, struct rect c, int *y, int x0, int x1,
-	       int role, const char *t)
+pane_help_text(struct grid *g, struct rect c, int *y, int x0, int x1, int role,
+	       const char *t)
 {
 	size_t left = strlen(t), fit;
 	int x = x0;

@@ -74,8 +74,8 @@ pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
 		if (g != NULL && y + lines + 1 == ylim && at + fit < vis.len) {
 			/* The last line there is room for, and more to
 			 * come: a '~' says so. */
-			size_t k = grid_text_fit(vis.buf + at, vis.len - at,
-						 w - 1);
+			size_t k =
+			    grid_text_fit(vis.buf + at, vis.len - at, w - 1);
 			int ex = grid_put(g, x, y + lines, x + w, ROLE_EXPLAIN,
 					  vis.buf + at, k);
 

@@ -210,8 +210,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 /* Puts n bytes of safe text at x, cut before xmax with a '~' in the last
  * column when it does not fit. */
 static void
-screen_put_cut(struct grid *g, int x, int y, int xmax, int role,
-	       const char *t, size_t n)
+screen_put_cut(struct grid *g, int x, int y, int xmax, int role, const char *t,
+	       size_t n)
 {
 	size_t fit;
 
@@ -293,7 +293,8 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 		strbuf_init(&sb);
 		sanitize_append(&sb, s->status, strlen(s->status), 0);
 		screen_put_cut(g, r.x, r.y, r.x + r.w,
-			       s->status_error ? ROLE_STATUS_ERROR : ROLE_STATUS,
+			       s->status_error ? ROLE_STATUS_ERROR
+					       : ROLE_STATUS,
 			       sb.buf, sb.len);
 		strbuf_free(&sb);
 		return;
@@ -897,8 +898,11 @@ screen_key(struct screen *s, uint32_t key)
 	/* Keys about the selected message, with none: say why nothing
 	 * happens (an empty list after a filter, or before any message). */
 	switch (a) {
-	case ACT_OPEN: case ACT_DIALOG_NEXT: case ACT_DIALOG_PREV:
-	case ACT_FILTER_CALLID: case ACT_FILTER_USER:
+	case ACT_OPEN:
+	case ACT_DIALOG_NEXT:
+	case ACT_DIALOG_PREV:
+	case ACT_FILTER_CALLID:
+	case ACT_FILTER_USER:
 		if (screen_sel_msg(s) == NULL) {
 			screen_message(s, 0, "%s",
 				       msgindex_count(engine_index(s->e)) > 0
@@ -982,12 +986,14 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_RIGHT:
 		/* Say why nothing moves, and where it would. */
 		if (s->focus == LP_LIST) {
-			screen_message(s, 0, "Left/Right scroll the detail "
+			screen_message(s, 0,
+				       "Left/Right scroll the detail "
 				       "(with w) and the flow: Tab to them");
 			return RE_REDRAW;
 		}
 		if (s->focus == LP_DETAIL && s->panes[LP_DETAIL]->wrap) {
-			screen_message(s, 0, "the detail wraps long lines: w "
+			screen_message(s, 0,
+				       "the detail wraps long lines: w "
 				       "to scroll them instead");
 			return RE_REDRAW;
 		}
@@ -1079,13 +1085,15 @@ screen_key(struct screen *s, uint32_t key)
 				    "filter hides %zu %s it (Enter: the whole "
 				    "dialog)",
 				    a == ACT_DIALOG_NEXT ? "last" : "first",
-				    hid, a == ACT_DIALOG_NEXT ? "after" : "before");
+				    hid,
+				    a == ACT_DIALOG_NEXT ? "after" : "before");
 			else
-				screen_message(s, 0,
-					       a == ACT_DIALOG_NEXT
-						   ? "last message of this dialog"
-						   : "first message of this "
-						     "dialog");
+				screen_message(
+				    s, 0,
+				    a == ACT_DIALOG_NEXT
+					? "last message of this dialog"
+					: "first message of this "
+					  "dialog");
 		}
 		return RE_REDRAW | RE_SELECT;
 	case ACT_NEXT_ERROR:
@@ -1093,11 +1101,12 @@ screen_key(struct screen *s, uint32_t key)
 		if (view_next_severity(v, a == ACT_NEXT_ERROR ? 1 : -1,
 				       SEV_ERROR) != 0) {
 			/* Errors the filter hides are not none. */
-			size_t hid = v->nids < msgindex_count(engine_index(s->e))
-					 ? view_count_severity(
-					       v, a == ACT_NEXT_ERROR ? 1 : -1,
-					       SEV_ERROR)
-					 : 0;
+			size_t hid =
+			    v->nids < msgindex_count(engine_index(s->e))
+				? view_count_severity(
+				      v, a == ACT_NEXT_ERROR ? 1 : -1,
+				      SEV_ERROR)
+				: 0;
 
 			if (hid > 0)
 				screen_message(s, 0,
@@ -1107,9 +1116,9 @@ screen_key(struct screen *s, uint32_t key)
 								   : "previous",
 					       hid);
 			else
-				screen_message(s, 0, "no %s error",
-					       a == ACT_NEXT_ERROR ? "next"
-								   : "previous");
+				screen_message(
+				    s, 0, "no %s error",
+				    a == ACT_NEXT_ERROR ? "next" : "previous");
 		}
 		return RE_REDRAW | RE_SELECT;
 	case ACT_SEARCH:

@@ -528,7 +528,8 @@ view_dialog_hidden(const struct view *v, int dir)
 	if (id == UINT32_MAX)
 		return 0;
 	m = msgindex_get(engine_index(v->e), id);
-	if (m == NULL || (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
+	if (m == NULL ||
+	    (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
 	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
 		return 0;
 	for (i = 0; i < dl->nmsgs && dl->msgs[i] != id; i++)
@@ -622,8 +623,8 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	/* From the last message down (the first up) starts at the other
 	 * end already. */
 	v->search_wrapped =
-	    !from_current && v->search_pos == (v->search_dir > 0 ? 0
-								 : v->nids - 1);
+	    !from_current &&
+	    v->search_pos == (v->search_dir > 0 ? 0 : v->nids - 1);
 	v->search_state = VSEARCH_RUNNING;
 	v->search_valid = 1;
 	v->search_gen = v->ids_gen;
