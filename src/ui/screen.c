@@ -93,10 +93,11 @@ screen_too_small(struct screen *s, struct grid *g)
 }
 
 /* The title says which files are read, how many messages are shown of how
- * many, the filter and the search. When that does not fit, the file names
- * give way first (to their count), then the program's name and the files,
- * and what is still too long is cut with a '~': the counts, the filter
- * and the search matter more than the names of the files. */
+ * many, the filter and the search. When that does not fit, the program's
+ * name goes first, then the file names give way to their count, then
+ * that goes too, and what is still too long is cut with a '~': the
+ * counts, the filter and the search matter more than the names of the
+ * files. */
 static void
 screen_title(struct screen *s, struct grid *g, struct rect r)
 {
@@ -176,15 +177,14 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	if (pw > r.w)
 		pw = 0;
 	avail = r.w - pw - (pw > 0);
-	for (level = 0; level < 3; level++) {
+	for (level = 0; level < 4; level++) {
 		strbuf_reset(&sb);
-		if (level == 0) {
+		if (level == 0)
 			strbuf_adds(&sb, "sipsnoop ");
+		if (level <= 1)
 			strbuf_add(&sb, files.buf, files.len);
-		} else if (level == 1 && nread > 1)
+		else if (level == 2 && nread > 1)
 			strbuf_addf(&sb, "%zu files", nread);
-		else if (level == 1)
-			strbuf_add(&sb, files.buf, files.len);
 		if (sb.len > 0)
 			strbuf_adds(&sb, "  ");
 		strbuf_add(&sb, rest.buf, rest.len);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The title keeps the counts, the filter and the search in view when the
-# names of the files do not fit: they give way to their count, and what is
-# still too long is cut with a '~'.
+# names of the files do not fit: the program's name goes first, then the
+# names give way to their count, and what is still too long is cut with
+# a '~'.
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 80 24 --rules data/rules.conf data/sample.cls.log \
@@ -27,4 +28,9 @@ e2e_keys -l "user:izabelaf method:REGISTER"
 e2e_keys Enter
 check "a filter too long is cut with a ~" \
 	e2e_wait_re "^[0-9]+/40 msgs  filter: user:izabelaf m[a-zA-Z:]*~$"
+
+e2e_start 80 24 --rules data/rules.conf tests/data/multi.uccapilog \
+	tests/data/bad.uccapilog
+check "two files at 80 columns: their names, without the program's" \
+	e2e_wait_re "^multi\.uccapilog \[uccapi\], bad\.uccapilog \[uccapi\]  11/11 msgs +1 warning *$"
 e2e_done
