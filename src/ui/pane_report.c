@@ -15,7 +15,35 @@
 struct preport {
 	struct regreport rr;
 	size_t sel;
+	size_t built;	/* messages in the index when rr was built */
+	int built_done; /* and whether indexing had ended (re-rating) */
 };
+
+/* The report again when messages came since it was built (indexing
+ * going on behind it, a followed file growing), on the same
+ * registration. */
+static void
+pane_report_refresh(struct pane *p)
+{
+	struct preport *pr = p->data;
+	size_t n = msgindex_count(engine_index(p->v->e)), i;
+	uint32_t dl;
+
+	if (n == pr->built && engine_done(p->v->e) == pr->built_done)
+		return;
+	dl = pr->sel < pr->rr.n ? pr->rr.v[pr->sel].dialog : UINT32_MAX;
+	regreport_free(&pr->rr);
+	memset(&pr->rr, 0, sizeof pr->rr);
+	regreport_build(p->v->e, p->v->rules, &pr->rr);
+	pr->built = n;
+	pr->built_done = engine_done(p->v->e);
+	for (i = 0; i < pr->rr.n; i++) {
+		if (pr->rr.v[i].dialog == dl) {
+			pr->sel = i;
+			break;
+		}
+	}
+}
 
 static int
 pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s)
@@ -100,6 +128,7 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	int y, x, role, wu, wc, wo, wx;
 	size_t i;
 
+	pane_report_refresh(p);
 	snprintf(info, sizeof info,
 		 "%zu registration%s  Enter: flow  q/Esc: "
 		 "close",
@@ -260,5 +289,7 @@ pane_report_new(struct view *v)
 	p->focused = 1;
 	p->data = pr;
 	regreport_build(v->e, v->rules, &pr->rr);
+	pr->built = msgindex_count(engine_index(v->e));
+	pr->built_done = engine_done(v->e);
 	return p;
 }
