@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pane.h"
 #include "theme.h"
@@ -17,7 +18,12 @@ struct preport {
 	size_t sel;
 	size_t built;	/* messages in the index when rr was built */
 	int built_done; /* and whether indexing had ended (re-rating) */
+	struct timespec built_at;
 };
+
+/* A report over a million messages takes about a second to build: while
+ * indexing goes on it is built again at most this often. */
+#define PANE_REPORT_REBUILD_NS 1000000000L
 
 /* The report again when messages came since it was built (indexing
  * going on behind it, a followed file growing), on the same
@@ -29,7 +35,12 @@ pane_report_refresh(struct pane *p)
 	size_t n = msgindex_count(engine_index(p->v->e)), i;
 	uint32_t dl;
 
-	if (n == pr->built && engine_done(p->v->e) == pr->built_done)
+	/* While indexing, the screen is drawn again and again, and the end
+	 * of indexing builds it once more: it may wait. */
+	if (engine_done(p->v->e) == pr->built_done &&
+	    (n == pr->built ||
+	     (!pr->built_done &&
+	      elapsed_ns(&pr->built_at) < PANE_REPORT_REBUILD_NS)))
 		return;
 	dl = pr->sel < pr->rr.n ? pr->rr.v[pr->sel].dialog : UINT32_MAX;
 	regreport_free(&pr->rr);
@@ -37,6 +48,7 @@ pane_report_refresh(struct pane *p)
 	regreport_build(p->v->e, p->v->rules, &pr->rr);
 	pr->built = n;
 	pr->built_done = engine_done(p->v->e);
+	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
 	for (i = 0; i < pr->rr.n; i++) {
 		if (pr->rr.v[i].dialog == dl) {
 			pr->sel = i;
@@ -291,5 +303,6 @@ pane_report_new(struct view *v)
 	regreport_build(v->e, v->rules, &pr->rr);
 	pr->built = msgindex_count(engine_index(v->e));
 	pr->built_done = engine_done(v->e);
+	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
 	return p;
 }
