@@ -18,7 +18,14 @@ struct phelp_line {
 struct phelp {
 	struct phelp_line *l;
 	size_t n, cap;
+	/* The warnings overlay: what it was filled from, to fill it again
+	 * when a followed file brings more (NULL for the help). */
+	const struct engine *e;
+	int rated;
+	size_t nwarnings, nunread;
 };
+
+static void pane_warnings_fill(struct phelp *h);
 
 static void
 pane_help_add(struct phelp *h, const char *keys, const char *text, int role)
@@ -120,6 +127,9 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 	int y, kw = 22, total;
 	size_t i;
 
+	if (h->e != NULL && (engine_nwarnings(h->e) != h->nwarnings ||
+			     engine_nunread(h->e) != h->nunread))
+		pane_warnings_fill(h);
 	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
 			 "q/Esc close, arrows scroll");
 	p->rows = c.h;
@@ -172,15 +182,23 @@ pane_help_action(struct pane *p, enum action a)
 }
 
 static void
-pane_help_free(struct pane *p)
+pane_help_clear(struct phelp *h)
 {
-	struct phelp *h = p->data;
 	size_t i;
 
 	for (i = 0; i < h->n; i++) {
 		free(h->l[i].keys);
 		free(h->l[i].text);
 	}
+	h->n = 0;
+}
+
+static void
+pane_help_free(struct pane *p)
+{
+	struct phelp *h = p->data;
+
+	pane_help_clear(h);
 	free(h->l);
 	free(h);
 }
@@ -272,14 +290,30 @@ pane_warnings_new(const struct engine *e, int rated)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 	struct phelp *h = xcalloc(1, sizeof *h);
+
+	p->ops = &pane_warnings_ops;
+	p->data = h;
+	p->focused = 1;
+	h->e = e;
+	h->rated = rated;
+	pane_warnings_fill(h);
+	return p;
+}
+
+/* The lines of the warnings overlay, from the engine as it is now. */
+static void
+pane_warnings_fill(struct phelp *h)
+{
+	const struct engine *e = h->e;
+	int rated = h->rated;
 	struct strbuf sb;
 	size_t i, k, n = engine_nwarnings(e), nunread = engine_nunread(e);
 	const struct engine_warning *w;
 	const struct engine_file *f;
 
-	p->ops = &pane_warnings_ops;
-	p->data = h;
-	p->focused = 1;
+	pane_help_clear(h);
+	h->nwarnings = n;
+	h->nunread = nunread;
 	strbuf_init(&sb);
 	if (!rated) {
 		/* Why nothing is coloured: the reason sipsnoop gave went to
@@ -336,5 +370,4 @@ pane_warnings_new(const struct engine *e, int rated)
 				   w->line, w->msg, ROLE_SEV_WARNING);
 	}
 	strbuf_free(&sb);
-	return p;
 }
