@@ -25,6 +25,9 @@ struct screen {
 	struct pane *panes[LP__COUNT];
 	int focus;	      /* enum layout_pane */
 	struct pane *overlay; /* help or report, or NULL */
+	/* The report the help was opened from: back to it when the help
+	 * closes. */
+	struct pane *overlay_under;
 	enum layout_mode mode;
 	int maximised; /* LP_NONE or a pane */
 	struct layout lay;

@@ -55,6 +55,7 @@ screen_free(struct screen *s)
 	for (i = 0; i < LP__COUNT; i++)
 		pane_free(s->panes[i]);
 	pane_free(s->overlay);
+	pane_free(s->overlay_under);
 	prompt_free(&s->prompt);
 	free(s->save_path);
 	free(s->search_prev);
@@ -806,14 +807,18 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	if (a == ACT_QUIT)
 		return RE_QUIT;
 	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "report") == 0) {
-		pane_free(s->overlay);
+		s->overlay_under = s->overlay;
 		s->overlay = pane_help_new();
 		return RE_REDRAW;
 	}
 	re = pane_action(s->overlay, a);
 	if (re & RE_CLOSE) {
 		pane_free(s->overlay);
-		s->overlay = NULL;
+		/* The help over the report gives the report back. */
+		s->overlay = s->overlay_under;
+		s->overlay_under = NULL;
+		if (s->overlay != NULL)
+			return re | RE_REDRAW;
 		if (re & RE_SELECT) {
 			s->focus = LP_LIST;
 			screen_message(s, 0,
@@ -1209,7 +1214,8 @@ screen_mouse(struct screen *s, int x, int y, int button)
 			re = pane_click(s->overlay, x - r.x, y - r.y);
 			if (re & RE_CLOSE) {
 				pane_free(s->overlay);
-				s->overlay = NULL;
+				s->overlay = s->overlay_under;
+				s->overlay_under = NULL;
 			}
 		}
 		return re | RE_REDRAW;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # q closes the registration report as it closes the help, instead of
-# quitting the viewer from under it; C-c still quits.
+# quitting the viewer from under it; C-c still quits. The help opened from
+# the report gives the report back when it closes.
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 100 30 --rules data/rules.conf data/sample.cls.log
@@ -19,4 +20,20 @@ e2e_keys R
 check "the report again" e2e_wait "Registrations"
 e2e_keys C-c
 check "C-c quits from it" e2e_wait "exit=0"
+
+# ? from the report shows the help; closing it goes back to the report.
+e2e_start 100 30 --rules data/rules.conf data/sample.cls.log
+check "opens a third time" e2e_wait "40/40 msgs"
+e2e_keys R Down
+check "the report, on the second row" \
+	e2e_wait_re "^ sip:marinof@uclab\.org from 172\.31\.255\.247:51311"
+e2e_keys '?'
+check "? shows the help over it" e2e_wait "sipsnoop keys"
+e2e_keys q
+check "q closes the help: the report is back" e2e_wait "3 registrations  Enter: flow"
+check "on the same row" \
+	e2e_wait_re "^ sip:marinof@uclab\.org from 172\.31\.255\.247:51311"
+e2e_keys Escape
+check "Esc closes the report" e2e_wait_gone "Registrations"
+check "the viewer is there" e2e_wait "? help  / search"
 e2e_done
