@@ -419,7 +419,11 @@ screen_push(struct screen *s, const char *field, const char *value)
 	strbuf_init(&sb);
 	strbuf_adds(&sb, field);
 	screen_quote(&sb, value);
-	if (view_push_filter(s->v, sb.buf, &err, &errcol) != 0) {
+	if (view_filter_expr(s->v) != NULL &&
+	    strcmp(view_filter_expr(s->v), sb.buf) == 0)
+		/* Once more would only make Esc take two presses. */
+		screen_message(s, 0, "already filtered by this  (Esc: back)");
+	else if (view_push_filter(s->v, sb.buf, &err, &errcol) != 0) {
 		screen_message(s, 1, "filter: %s", err ? err : "error");
 		free(err);
 	} else
@@ -672,6 +676,14 @@ screen_accept(struct screen *s)
 			screen_search_wrapped(s);
 		return RE_REDRAW;
 	case PROMPT_FILTER:
+		/* The line comes with the filter shown: Enter on it as it
+		 * is changes nothing (and pushes nothing for Esc). */
+		if (view_filter_expr(s->v) != NULL && p->len > 0 &&
+		    strcmp(view_filter_expr(s->v), p->buf) == 0) {
+			prompt_close(p);
+			screen_message(s, 0, "filter unchanged");
+			return RE_REDRAW;
+		}
 		if (view_push_filter(s->v, p->buf, &err, &errcol) != 0) {
 			/* Leave the prompt open on the error so it can be
 			 * fixed where it is. */
