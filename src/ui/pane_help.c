@@ -250,10 +250,11 @@ pane_help_new(void)
 	pane_help_add(h, NULL,
 		      "Filter expressions (f; sipsnoop(1) FILTERS): "
 		      "callid:ID user:NAME from:NAME to:NAME method:REG "
-		      "status:4xx severity:error",
+		      "status:4xx severity:error (lists: status:401,407)",
 		      ROLE_DEFAULT);
 	pane_help_add(h, NULL,
-		      "  addr:HOST[:PORT] dir:in dir:out after:HH:MM:SS "
+		      "  addr:HOST[:PORT] src:HOST dst:HOST dir:in dir:out "
+		      "after:HH:MM:SS "
 		      "before:HH:MM:SS file:NAME header:NAME[=TEXT] word "
 		      "\"phrase\" /regex/i",
 		      ROLE_DEFAULT);

@@ -56,7 +56,7 @@ e2e_start 160 40 --rules data/rules.conf tests/data/remote-ntlm.cls.log
 check "opens at 160x40" e2e_wait "6/6 msgs"
 e2e_keys '?' G
 check "help at its end" e2e_wait "dialog:(EXPR)"
-for f in callid user from to method status severity dir addr after before \
+for f in callid user from to method status severity dir addr src dst after before \
 	file header dialog; do
 	check "help names $f:" e2e_wait "$f:"
 done
