@@ -53,6 +53,8 @@ struct rules_pred {
 	pcre2_code *re;
 };
 
+#define RULES_STATUS_BITS 704
+
 struct rules_rule {
 	char *name;
 	uint32_t line;
@@ -63,6 +65,9 @@ struct rules_rule {
 	struct rules_pred *preds;
 	size_t npreds, cappreds;
 	unsigned kinds;		/* the kinds its "kind" lines let through */
+	/* The response statuses its "status" lines let through, a bit for
+	 * each of 0 to RULES_STATUS_BITS - 1 (rules_status_bits). */
+	uint32_t statuses[RULES_STATUS_BITS / 32];
 };
 
 /* What rating needs about a message itself, taken once while indexing
@@ -721,6 +726,31 @@ rules_cheap_first(struct rules_rule *rule)
 	}
 }
 
+/* Sets rule->statuses: the statuses of a response that all its status
+ * conditions let through (they are tested in full only for those). */
+static void
+rules_status_bits(struct rules_rule *rule)
+{
+	const struct rules_pred *p;
+	size_t i, k;
+	unsigned st;
+	int in;
+
+	memset(rule->statuses, 0xff, sizeof rule->statuses);
+	for (i = 0; i < rule->npreds; i++) {
+		p = &rule->preds[i];
+		if (p->type != RP_STATUS)
+			continue;
+		for (st = 0; st < RULES_STATUS_BITS; st++) {
+			for (in = 0, k = 0; k < p->nranges && !in; k++)
+				in = st >= p->ranges[k].lo &&
+				     st <= p->ranges[k].hi;
+			if (in == p->neg)
+				rule->statuses[st / 32] &= ~(1u << st % 32);
+		}
+	}
+}
+
 static void
 rules_end_rule(struct rules_parser *rp, struct rules_rule *rule)
 {
@@ -731,6 +761,7 @@ rules_end_rule(struct rules_parser *rp, struct rules_rule *rule)
 		return;
 	rules_check_captures(rp, rule);
 	rules_cheap_first(rule);
+	rules_status_bits(rule);
 	/* Most rules start with a kind: rating skips them by it at once. */
 	rule->kinds = ~0u;
 	for (i = 0; i < rule->npreds; i++) {
@@ -1856,9 +1887,17 @@ rules_first_match(struct rules_eval *ev)
 {
 	size_t i;
 
+	const struct rules_rule *rule;
+	unsigned st = ev->msg->kind == MSG_RESPONSE ? ev->msg->status : 0;
+
+	/* Most rules start with a kind or a status: skipped by them at
+	 * once, without a call. */
 	for (i = 0; i < ev->r->nrules; i++) {
-		if (((ev->r->rules[i].kinds >> ev->msg->kind) & 1) &&
-		    rules_rule_test(ev, &ev->r->rules[i]))
+		rule = &ev->r->rules[i];
+		if (((rule->kinds >> ev->msg->kind) & 1) &&
+		    (st == 0 || st >= RULES_STATUS_BITS ||
+		     ((rule->statuses[st / 32] >> st % 32) & 1)) &&
+		    rules_rule_test(ev, rule))
 			return (unsigned)i + 1;
 	}
 	return 0;

@@ -285,6 +285,31 @@ parse(const char *text, struct strbuf *errs)
  * about messages of two dialogs in turn, and then about an engine made
  * anew (likely at the same address, its dialog as long), still explains
  * each with its own dialog's context. */
+/* Rating skips a rule by the statuses its status lines let through
+ * (negated ones and several lines too) before testing it. */
+START_TEST(test_status_prefilter)
+{
+	static const char rules[] =
+	    "rule a\n\tkind response\n\tstatus 401 407\n\tstatus 401\n"
+	    "\tseverity error\n"
+	    "rule b\n\tkind response\n\tnot status 2xx\n\tnot status 100-199\n"
+	    "\tseverity warning\n"
+	    "rule c\n\tkind response\n\tseverity ok\n"
+	    "rule r\n\tkind request\n\tseverity info\n";
+	char *a = log_reg_ok(), *b = log_reg_rejected(), *ab;
+	struct fx f;
+
+	/* REGISTER, 401, REGISTER, 200; REGISTER, 401, REGISTER, 403 */
+	ab = xasprintf("%s%s", a, b);
+	fx_open(&f, rules, ab, "raw");
+	ck_rules(&f, "rarcrarb");
+	fx_close(&f);
+	free(ab);
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(test_explain_cached_context)
 {
 	static const char rules[] = "rule x\n\tstatus 401\n\tseverity info\n"
@@ -1451,6 +1476,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_fixtures);
 	tcase_add_test(tc, test_defaults_named_fixtures);
 	tcase_add_test(tc, test_explain_cached_context);
+	tcase_add_test(tc, test_status_prefilter);
 	suite_add_tcase(s, tc);
 	return s;
 }
