@@ -235,6 +235,9 @@ void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
 #define AUTH_CH_STALE		0x01
 #define AUTH_CH_NEXT_LEG	0x02
 unsigned auth_challenge_flags(const struct sipmsg *m);
+/* The same, and the auth_offered() set in *offered (NULL: not wanted),
+ * in one pass over the headers. */
+unsigned auth_challenge_info(const struct sipmsg *m, unsigned *offered);
 /* Whether the 401/407 resp asks again for a realm the credentials of the
  * request req were for (also when either names no realm); 0 when each of
  * its challenges is for another realm: a further proxy or registrar on the

@@ -1612,21 +1612,31 @@ auth_ntlm_type_at_start(const struct auth_header *h)
 	return (int)auth_le32(b + 8);
 }
 
+struct auth_ch {
+	unsigned flags, offered;
+};
+
 static int
 auth_challenge_fn(const struct auth_header *h, void *arg)
 {
-	unsigned *flags = arg;
-	struct span v = auth_param(h, "stale");
+	struct auth_ch *ch = arg;
+	struct span v;
 	struct auth_token tok;
 	int type;
 
-	if (v.p != NULL && span_ieq(v, "true"))
-		*flags |= AUTH_CH_STALE;
+	ch->offered |= AUTH_BIT(h->scheme);
+	if (h->scheme == AUTH_DIGEST || h->scheme == AUTH_BASIC) {
+		/* stale is Digest's (RFC 7616); neither carries a token. */
+		v = auth_param(h, "stale");
+		if (v.p != NULL && span_ieq(v, "true"))
+			ch->flags |= AUTH_CH_STALE;
+		return 0;
+	}
 	/* An NTLM token is told by its first 12 bytes, without decoding
 	 * the rest (as auth_decode_ntlm would tell it). */
 	if ((type = auth_ntlm_type_at_start(h)) != 0) {
 		if (type == 2)
-			*flags |= AUTH_CH_NEXT_LEG;
+			ch->flags |= AUTH_CH_NEXT_LEG;
 		return 0;
 	}
 	/* Only a token that goes on with the handshake: a KRB-ERROR says
@@ -1634,18 +1644,26 @@ auth_challenge_fn(const struct auth_header *h, void *arg)
 	if (auth_header_token(h, &tok) &&
 	    (tok.step == AUTH_STEP_NTLM_CHALLENGE ||
 	     (tok.step == AUTH_STEP_TLS_HANDSHAKE && !tok.tls_alert)))
-		*flags |= AUTH_CH_NEXT_LEG;
+		ch->flags |= AUTH_CH_NEXT_LEG;
 	return 0;
+}
+
+unsigned
+auth_challenge_info(const struct sipmsg *m, unsigned *offered)
+{
+	struct auth_ch ch = { 0, 0 };
+
+	auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+		  auth_challenge_fn, &ch);
+	if (offered != NULL)
+		*offered = ch.offered;
+	return ch.flags;
 }
 
 unsigned
 auth_challenge_flags(const struct sipmsg *m)
 {
-	unsigned flags = 0;
-
-	auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
-		  auth_challenge_fn, &flags);
-	return flags;
+	return auth_challenge_info(m, NULL);
 }
 
 /* Realms named by the challenges or the credentials of a message. */

@@ -1280,9 +1280,9 @@ rules_index_message(const struct rules *r, struct msg *x,
 		f |= (unsigned)(lv + 1) << RULES_F_LEVEL_SHIFT;
 	} else if (m->kind == SIP_RESPONSE &&
 		   (m->status == 401 || m->status == 407)) {
-		unsigned ch = auth_challenge_flags(m);
+		unsigned offered, ch = auth_challenge_info(m, &offered);
 
-		f = RULES_F_OFFERED(auth_offered(m));
+		f = RULES_F_OFFERED(offered);
 		if (ch & AUTH_CH_STALE)
 			f |= RULES_F_STALE;
 		if (ch & AUTH_CH_NEXT_LEG)

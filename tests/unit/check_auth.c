@@ -1479,6 +1479,7 @@ START_TEST(test_challenge_flags)
 	struct sipmsg m, r;
 	char text[512];
 	size_t i;
+	unsigned offered;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(text, sizeof text, "SIP/2.0 401 Unauthorized\r\n"
@@ -1486,6 +1487,11 @@ START_TEST(test_challenge_flags)
 		msg(&m, text);
 		ck_assert_msg(auth_challenge_flags(&m) == cases[i].flags,
 			      "%s: expected %u", cases[i].hdr, cases[i].flags);
+		/* One pass gives the offered set too, as auth_offered. */
+		ck_assert_uint_eq(auth_challenge_info(&m, &offered),
+				  cases[i].flags);
+		ck_assert_uint_eq(offered, auth_offered(&m));
+		ck_assert_uint_ne(offered, 0);
 		sipmsg_clear(&m);
 	}
 
