@@ -28,6 +28,10 @@ struct screen {
 	/* The report the help was opened from: back to it when the help
 	 * closes. */
 	struct pane *overlay_under;
+	/* The report whose Enter opened the dialog shown, at view level
+	 * report_level: Esc from that dialog gives it back. */
+	struct pane *report_back;
+	size_t report_level;
 	enum layout_mode mode;
 	int maximised; /* LP_NONE or a pane */
 	struct layout lay;

@@ -56,6 +56,7 @@ screen_free(struct screen *s)
 		pane_free(s->panes[i]);
 	pane_free(s->overlay);
 	pane_free(s->overlay_under);
+	pane_free(s->report_back);
 	prompt_free(&s->prompt);
 	free(s->save_path);
 	free(s->search_prev);
@@ -801,6 +802,25 @@ screen_focus(struct screen *s, int dir)
 	}
 }
 
+/* The overlay closed (re from its action): the report a help was opened
+ * over comes back; a report closed by Enter on a registration is kept for
+ * Esc to come back to from the dialog it opened. */
+static void
+screen_overlay_closed(struct screen *s, int re)
+{
+	if ((re & RE_SELECT) && s->overlay_under == NULL &&
+	    strcmp(s->overlay->ops->name, "report") == 0) {
+		pane_free(s->report_back);
+		s->report_back = s->overlay;
+		s->report_level = s->v->nlevels;
+		s->overlay = NULL;
+		return;
+	}
+	pane_free(s->overlay);
+	s->overlay = s->overlay_under;
+	s->overlay_under = NULL;
+}
+
 static int
 screen_overlay_key(struct screen *s, uint32_t key)
 {
@@ -825,17 +845,14 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	}
 	re = pane_action(s->overlay, a);
 	if (re & RE_CLOSE) {
-		pane_free(s->overlay);
-		/* The help over the report gives the report back. */
-		s->overlay = s->overlay_under;
-		s->overlay_under = NULL;
+		screen_overlay_closed(s, re);
 		if (s->overlay != NULL)
 			return re | RE_REDRAW;
 		if (re & RE_SELECT) {
 			s->focus = LP_LIST;
 			screen_message(s, 0,
 				       "registration: %zu messages  "
-				       "(Esc: back)",
+				       "(Esc: back to the report)",
 				       s->v->nids);
 		}
 	}
@@ -1063,7 +1080,12 @@ screen_key(struct screen *s, uint32_t key)
 			       "back)",
 			       v->nids);
 		return RE_REDRAW | RE_SELECT;
-	case ACT_BACK:
+	case ACT_BACK: {
+		/* Back from the dialog a registration of the report opened:
+		 * to the report, on that registration. */
+		int to_report = s->report_back != NULL &&
+		    v->nlevels == s->report_level;
+
 		s->filtered_fmt = NULL;
 		if (view_pop(v) != 0) {
 			if (v->search != NULL) {
@@ -1072,7 +1094,16 @@ screen_key(struct screen *s, uint32_t key)
 			}
 			screen_message(s, 0, "no previous filter");
 		}
+		if (to_report) {
+			s->overlay = s->report_back;
+			s->report_back = NULL;
+		} else if (s->report_back != NULL &&
+			   v->nlevels < s->report_level) {
+			pane_free(s->report_back);
+			s->report_back = NULL;
+		}
 		return RE_REDRAW | RE_SELECT;
+	}
 	case ACT_FILTER_CLEAR: {
 		char filt[8];
 
@@ -1083,6 +1114,8 @@ screen_key(struct screen *s, uint32_t key)
 		}
 		s->filtered_fmt = NULL;
 		view_clear(v);
+		pane_free(s->report_back);	/* its dialog is gone too */
+		s->report_back = NULL;
 		screen_message(s, 0, "all %zu messages: filters cleared",
 			       v->nids);
 		return RE_REDRAW | RE_SELECT;
@@ -1224,11 +1257,8 @@ screen_mouse(struct screen *s, int x, int y, int button)
 		else if (button == SCREEN_CLICK) {
 			r = s->lay.body;
 			re = pane_click(s->overlay, x - r.x, y - r.y);
-			if (re & RE_CLOSE) {
-				pane_free(s->overlay);
-				s->overlay = s->overlay_under;
-				s->overlay_under = NULL;
-			}
+			if (re & RE_CLOSE)
+				screen_overlay_closed(s, re);
 		}
 		return re | RE_REDRAW;
 	}

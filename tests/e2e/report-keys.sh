@@ -36,4 +36,23 @@ check "on the same row" \
 e2e_keys Escape
 check "Esc closes the report" e2e_wait_gone "Registrations"
 check "the viewer is there" e2e_wait "? help  / search"
+
+# Enter on a registration shows its dialog; Esc goes back to the report,
+# on that registration, to pick the next one; Esc again closes it.
+e2e_keys R Down Enter
+check "Enter: the registration's dialog" \
+	e2e_wait "registration: 4 messages  (Esc: back to the report)"
+check "its messages only" e2e_wait "4/40 msgs"
+e2e_keys Escape
+check "Esc: the report again" e2e_wait "3 registrations  Enter: flow"
+check "on the row it was opened from" \
+	e2e_wait_re "^ sip:marinof@uclab\.org from 172\.31\.255\.247:51311"
+check "over all the messages" e2e_wait "40/40 msgs"
+e2e_keys Escape
+check "Esc closes it" e2e_wait_gone "Registrations"
+# x, which drops every filter, drops the way back too.
+e2e_keys R Enter x
+check "x: all messages" e2e_wait "filters cleared"
+e2e_keys Escape
+check "and Esc brings no report back" e2e_wait "no previous filter"
 e2e_done
