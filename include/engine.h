@@ -101,6 +101,10 @@ void engine_set_rules(struct engine *e, const struct rules *rules);
  * NAME)", unless it is followed (it may grow). */
 int engine_add_file(struct engine *e, const char *path, const char *format,
 		    char **err);
+/* The same, but a refusal is not kept for engine_refused(): a file tried
+ * again until it says its format (one followed that has just begun). */
+int engine_try_file(struct engine *e, const char *path, const char *format,
+		    char **err);
 /* The inputs engine_add_file() and engine_add_mem() refused, in order:
  * each its error (the file and the problem; borrowed), for a viewer to
  * list them. */

@@ -441,14 +441,19 @@ main_add_pending(struct engine *e, struct main_pending *pd)
 	size_t i, k, oi;
 	struct stat st;
 	char *err = NULL;
-	int fileno, nfailed = 0;
+	int fileno, nfailed = 0, short_yet;
 
 	for (i = 0; i < pd->n;) {
-		if (stat(pd->paths[i], &st) == 0 && st.st_size == 0) {
+		short_yet = stat(pd->paths[i], &st) == 0 &&
+		    st.st_size < MAIN_PROBE_BYTES;
+		if (short_yet && st.st_size == 0) {
 			i++;
 			continue;
 		}
-		fileno = engine_add_file(e, pd->paths[i], pd->format, &err);
+		/* Short yet, a refusal is not final (not kept for W). */
+		fileno = short_yet ?
+		    engine_try_file(e, pd->paths[i], pd->format, &err) :
+		    engine_add_file(e, pd->paths[i], pd->format, &err);
 		if (fileno < 0 && stat(pd->paths[i], &st) == 0 &&
 		    S_ISREG(st.st_mode) && st.st_size < MAIN_PROBE_BYTES) {
 			free(err);	/* begun, not enough to tell yet */
@@ -939,7 +944,7 @@ main(int argc, char **argv)
 	pending.offsets = offsets;
 	pending.noffsets = noffsets;
 	for (i = optind; i < argc; i++) {
-		int fileno, j;
+		int fileno, j, maybe_begun;
 
 		/* A file named twice (a glob and a name, two paths) would
 		 * show each of its messages twice. */
@@ -963,25 +968,31 @@ main(int argc, char **argv)
 		}
 		if (mode == MODE_VIEW && strcmp(argv[i], "-") == 0)
 			main_wait_for_stdin();
-		fileno = engine_add_file(e, argv[i], format, &err);
+		/* Followed alone, an empty file (just rotated) or the first
+		 * bytes of one are not refused: it waits for more, as tail
+		 * -f does. */
+		maybe_begun = follow &&
+		    (mode == MODE_LIST || mode == MODE_VIEW) &&
+		    argc - optind == 1 && strcmp(argv[i], "-") != 0 &&
+		    stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size < MAIN_PROBE_BYTES;
+		fileno = maybe_begun ?
+		    engine_try_file(e, argv[i], format, &err) :
+		    engine_add_file(e, argv[i], format, &err);
 		for (oi = 0; fileno >= 0 && oi < noffsets; oi++) {
 			if (main_same_file(offsets[oi].file, argv[i]))
 				engine_set_offset(e, (size_t)fileno, offsets[oi].us);
 		}
-		/* Followed alone, an empty file (just rotated) or the first
-		 * bytes of one are not refused: it waits for more, as tail
-		 * -f does. */
-		if (fileno < 0 && follow && mode == MODE_LIST &&
-		    argc - optind == 1 && strcmp(argv[i], "-") != 0 &&
-		    stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size < MAIN_PROBE_BYTES) {
+		if (fileno < 0 && maybe_begun &&
+		    stat(argv[i], &st) == 0 && st.st_size < MAIN_PROBE_BYTES) {
 			struct strbuf sb;
 
 			strbuf_init(&sb);
 			sanitize_append(&sb, argv[i], strlen(argv[i]), 0);
 			fprintf(stderr, "sipsnoop: %s: no SIP message yet (%lld "
-				"bytes); waiting for more\n", sb.buf,
-				(long long)st.st_size);
+				"bytes); waiting for more%s\n", sb.buf,
+				(long long)st.st_size, mode == MODE_VIEW ?
+				" (Ctrl-C quits)" : "");
 			strbuf_free(&sb);
 			free(err);
 			err = NULL;
@@ -1007,6 +1018,26 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	/* The viewer opens once the file it follows has begun. */
+	while (mode == MODE_VIEW && pending.n > 0) {
+		struct timespec ts = { 0, 200 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		if (main_add_pending(e, &pending) > 0) {
+			nfailed++;
+			break;
+		}
+		if (pending.n == 0)
+			nread++;
+	}
+	if (mode == MODE_VIEW && nread == 0) {
+		engine_free(e);
+		rules_free(rules);
+		filter_free(flt);
+		free(defpath);
+		strbuf_free(&joined);
+		return 1;
+	}
 	if (mode == MODE_VIEW) {
 		ao.filter = filter_expr;
 		ao.rules = rules;

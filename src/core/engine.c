@@ -967,6 +967,13 @@ engine_add_file(struct engine *e, const char *path, const char *format,
 				   err);
 }
 
+int
+engine_try_file(struct engine *e, const char *path, const char *format,
+		char **err)
+{
+	return engine_open_file(e, path, format, err);
+}
+
 size_t
 engine_nrefused(const struct engine *e)
 {
