@@ -28,6 +28,9 @@ struct engine_line_mark {
 struct engine_file {
 	struct source *src;	/* the input's bytes, or its canonical records */
 	const struct rd_format *fmt;	/* the input's format */
+	/* The format of the log inside it (syslog: the program's), or NULL:
+	 * engine_format_name() names both. */
+	const struct rd_format *inner;
 	int canon;		/* src holds fmt->transform's canonical records */
 	struct reader *rd;	/* NULL once the file is fully read */
 	char local_name[128];
@@ -185,6 +188,10 @@ struct msgindex *engine_index(const struct engine *e);
 struct dialogs *engine_dialogs(const struct engine *e);
 struct intern *engine_strings(const struct engine *e);
 size_t engine_nfiles(const struct engine *e);
+/* The name of file f's format as the user is told it: "cls", or with the
+ * format inside it, "syslog/asterisk" (a static string or one in buf). */
+const char *engine_format_name(const struct engine_file *f, char *buf,
+			       size_t n);
 const struct engine_file *engine_file(const struct engine *e, size_t i);
 /* The ids of the strings used as a From, To or request URI, in the order
  * first seen (borrowed; the list only grows): what user:, from: and to:

@@ -107,6 +107,10 @@ struct reader {
 	size_t pos;		/* next byte to read */
 	uint32_t line;		/* 1-based line number of data[pos] */
 	struct rd_stats stats;
+	/* Of a transform that hands another format's log to that format's
+	 * reader (syslog): that format, named with its own ("syslog/
+	 * asterisk"); NULL otherwise. */
+	const struct rd_format *inner;
 	struct rd_warning *warnings;
 	size_t nwarnings, capwarnings;
 	void *state;		/* fmt->state_size bytes */

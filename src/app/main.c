@@ -632,11 +632,13 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 	strbuf_init(&vis);
 	for (i = 0; i < engine_nfiles(e); i++) {
 		const struct engine_file *f = engine_file(e, i);
+		char fmt[64];
 
 		if (f->unreadable)	/* refused, with a warning */
 			continue;
 		printf("file %s format %s bytes %zu messages %zu\n",
-		       main_visible(&vis, f->src->path), f->fmt->name,
+		       main_visible(&vis, f->src->path),
+		       engine_format_name(f, fmt, sizeof fmt),
 		       f->src->len, f->nmsgs);
 	}
 	if (bo->filtered) {

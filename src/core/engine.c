@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -286,10 +287,22 @@ engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
 	engine_take_warnings(e, (uint16_t)i, r);
 	if (note != NULL)
 		engine_warn(e, i, 0, note);
+	f->inner = r->inner;
 	engine_reader_free(r);
 	engine_replace_src(f, data, len, 0, mapped);
 	f->canon = 1;
 	return 0;
+}
+
+const char *
+engine_format_name(const struct engine_file *f, char *buf, size_t n)
+{
+	if (f->fmt == NULL)
+		return "?";
+	if (f->inner == NULL || n == 0)
+		return f->fmt->name;
+	snprintf(buf, n, "%s/%s", f->fmt->name, f->inner->name);
+	return buf;
 }
 
 /* A reader for a transform over file f's bytes; its output moves to a

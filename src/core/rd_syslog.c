@@ -916,9 +916,11 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 		*err = xasprintf("syslog lines of %.*s, but no log that "
 		    "sipsnoop reads in them", (int)key.nprog, key.prog);
 		rc = -1;
-	} else
+	} else {
+		r->inner = f;
 		rc = rd_syslog_read(r, out, data, len, mapped, f, &st, &key,
 		    err);
+	}
 	rd_syslog_free_text(data, len, mapped);
 	free(st.map);
 	return rc;

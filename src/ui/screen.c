@@ -104,7 +104,7 @@ static void
 screen_title(struct screen *s, struct grid *g, struct rect r)
 {
 	struct strbuf files, rest, sb;
-	char filt[256];
+	char filt[256], fmt[64];
 	size_t i, nf = engine_nfiles(s->e), shown, nread = 0;
 	int pw, avail, level;
 	char prog[64] = "";
@@ -135,7 +135,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		}
 		sanitize_append(&files, base ? base + 1 : path,
 				strlen(base ? base + 1 : path), 0);
-		strbuf_addf(&files, " [%s]", f->fmt ? f->fmt->name : "?");
+		strbuf_addf(&files, " [%s]",
+			    engine_format_name(f, fmt, sizeof fmt));
 	}
 	strbuf_addf(&rest, "%zu/%zu msgs", s->v->nids,
 		    msgindex_count(engine_index(s->e)));
