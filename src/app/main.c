@@ -3,6 +3,7 @@
  * 1 an input could not be read at all, 2 bad usage. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -664,27 +665,47 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 
 /* Where large converted output goes: $TMPDIR, else /var/tmp (on disk where
  * /tmp may be in memory). */
-/* The viewer reads the start of standard input before its first screen:
- * if nothing has come within a tenth of a second, the terminal says what
- * it waits for (the line is wiped once something comes). */
-static void
-main_wait_for_stdin(void)
+/* The viewer reads the start of standard input or of a named pipe before
+ * its first screen: if nothing has come within a tenth of a second, the
+ * terminal says what it waits for (the line is wiped once something
+ * comes). A named pipe is held open here, for reading and writing (Linux
+ * opens a pipe so at once), until sipsnoop has opened it to read: its
+ * writer may have written and gone by then, and the open would wait for
+ * another one, and what it wrote would go with the last descriptor.
+ * Returns that descriptor, to close then, or -1. */
+static int
+main_wait_for_input(const char *path)
 {
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	int rc, tty = isatty(STDERR_FILENO);
+	struct strbuf sb;
+	struct stat st;
+	int rc, tty = isatty(STDERR_FILENO), held = -1;
 
+	if (strcmp(path, "-") != 0) {
+		if (stat(path, &st) != 0 || !S_ISFIFO(st.st_mode) ||
+		    (held = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+			return -1;
+		pfd.fd = held;
+	}
 	do
 		rc = poll(&pfd, 1, 100);
 	while (rc < 0 && errno == EINTR);
 	if (rc != 0)
-		return;
-	fprintf(stderr, "sipsnoop: waiting for standard input "
-		"(Ctrl-C quits)%s", tty ? "" : "\n");
+		return held;
+	strbuf_init(&sb);
+	if (held < 0)
+		strbuf_adds(&sb, "standard input");
+	else
+		sanitize_append(&sb, path, strlen(path), 0);
+	fprintf(stderr, "sipsnoop: waiting for %s (Ctrl-C quits)%s", sb.buf,
+		tty ? "" : "\n");
+	strbuf_free(&sb);
 	do
 		rc = poll(&pfd, 1, -1);
 	while (rc < 0 && errno == EINTR);
 	if (tty)
 		fputs("\r\033[K", stderr);
+	return held;
 }
 
 static const char *
@@ -946,7 +967,7 @@ main(int argc, char **argv)
 	pending.offsets = offsets;
 	pending.noffsets = noffsets;
 	for (i = optind; i < argc; i++) {
-		int fileno, j, maybe_begun;
+		int fileno, j, maybe_begun, held;
 
 		/* A file named twice (a glob and a name, two paths) would
 		 * show each of its messages twice. */
@@ -968,8 +989,7 @@ main(int argc, char **argv)
 			strbuf_free(&b);
 			continue;
 		}
-		if (mode == MODE_VIEW && strcmp(argv[i], "-") == 0)
-			main_wait_for_stdin();
+		held = mode == MODE_VIEW ? main_wait_for_input(argv[i]) : -1;
 		/* Followed alone, an empty file (just rotated) or the first
 		 * bytes of one are not refused: it waits for more, as tail
 		 * -f does. */
@@ -981,6 +1001,8 @@ main(int argc, char **argv)
 		fileno = maybe_begun ?
 		    engine_try_file(e, argv[i], format, &err) :
 		    engine_add_file(e, argv[i], format, &err);
+		if (held >= 0)
+			close(held);
 		for (oi = 0; fileno >= 0 && oi < noffsets; oi++) {
 			if (main_same_file(offsets[oi].file, argv[i]))
 				engine_set_offset(e, (size_t)fileno, offsets[oi].us);

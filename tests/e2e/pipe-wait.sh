@@ -77,6 +77,18 @@ e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait
 
+# A named pipe given by its name: the same, and what its writer sent
+# before it went is read (the viewer held the pipe open meanwhile).
+rm -f "$dir/go"
+e2e_start 120 40 "$dir/p"
+check "a named pipe: the terminal says what the viewer waits for" \
+	e2e_wait "waiting for $dir/p (Ctrl-C quits)"
+cat data/sample.cls.log >"$dir/p"
+check "written and closed: the messages show" \
+	e2e_wait_re "sipsnoop p \\[cls\\] +40/40 msgs"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+
 # A pipe that has something at once shows no such line.
 e2e_start 120 40 - "<data/sample.cls.log"
 check "input at once: the messages" e2e_wait_re "sipsnoop - \\[cls\\] +40/40 msgs"
