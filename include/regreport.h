@@ -51,6 +51,13 @@ void regreport_build(const struct engine *e, const struct rules *rules,
  * dialog (out untouched). Free the entry with regreport_entry_clear. */
 int regreport_dialog(const struct engine *e, const struct rules *rules,
 		     uint32_t d, struct regreport_entry *out);
+/* Brings rr, built when the index had from messages, up to date with
+ * the messages that came since: only the entries of their dialogs are
+ * worked out again (added, replaced, or dropped). The dialogs must be the
+ * same ones (dialogs_epoch): a merge that builds them again needs
+ * regreport_build. */
+void regreport_update(const struct engine *e, const struct rules *rules,
+		      struct regreport *rr, size_t from);
 void regreport_entry_clear(struct regreport_entry *ent);
 void regreport_free(struct regreport *rr);
 

@@ -444,6 +444,61 @@ regreport_build(const struct engine *e, const struct rules *rules,
 }
 
 void
+regreport_update(const struct engine *e, const struct rules *rules,
+		 struct regreport *rr, size_t from)
+{
+	const struct dialogs *ds = engine_dialogs(e);
+	struct msgindex *ix = engine_index(e);
+	size_t n = msgindex_count(ix), i, k, lo, hi, nd = 0, cap = 0;
+	uint32_t *touched = NULL, d;
+	struct regreport_entry ent;
+	int rc;
+
+	/* The dialogs the new messages went to, each once. */
+	for (i = from; i < n; i++) {
+		d = dialogs_of(ds, msgindex_get(ix, (uint32_t)i));
+		if (d == NO_DIALOG || (nd > 0 && touched[nd - 1] == d))
+			continue;
+		touched = xgrow(touched, &cap, nd + 1, sizeof *touched);
+		touched[nd++] = d;
+	}
+	if (nd > 1)
+		qsort(touched, nd, sizeof *touched, regreport_cmp_u32);
+	for (i = 0; i < nd; i++) {
+		if (i > 0 && touched[i] == touched[i - 1])
+			continue;
+		d = touched[i];
+		/* Its place among the entries, which are in dialog order. */
+		for (lo = 0, hi = rr->n; lo < hi;) {
+			k = lo + (hi - lo) / 2;
+			if (rr->v[k].dialog < d)
+				lo = k + 1;
+			else
+				hi = k;
+		}
+		rc = regreport_dialog(e, rules, d, &ent);
+		if (lo < rr->n && rr->v[lo].dialog == d) {
+			regreport_entry_clear(&rr->v[lo]);
+			if (rc == 0) {
+				rr->v[lo] = ent;
+				continue;
+			}
+			memmove(&rr->v[lo], &rr->v[lo + 1],
+				(rr->n - lo - 1) * sizeof *rr->v);
+			rr->n--;
+		} else if (rc == 0) {
+			rr->v = xgrow(rr->v, &rr->cap, rr->n + 1,
+				      sizeof *rr->v);
+			memmove(&rr->v[lo + 1], &rr->v[lo],
+				(rr->n - lo) * sizeof *rr->v);
+			rr->v[lo] = ent;
+			rr->n++;
+		}
+	}
+	free(touched);
+}
+
+void
 regreport_entry_clear(struct regreport_entry *ent)
 {
 	free(ent->user);

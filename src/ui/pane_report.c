@@ -10,6 +10,7 @@
 #include "theme.h"
 #include "view.h"
 #include "engine.h"
+#include "dialog.h"
 #include "regreport.h"
 #include "util.h"
 
@@ -18,6 +19,7 @@ struct preport {
 	size_t sel;
 	size_t built;	/* messages in the index when rr was built */
 	int built_done; /* and whether indexing had ended (re-rating) */
+	uint64_t epoch; /* of the dialogs it was built over */
 	struct timespec built_at;
 };
 
@@ -43,9 +45,17 @@ pane_report_refresh(struct pane *p)
 	      elapsed_ns(&pr->built_at) < PANE_REPORT_REBUILD_NS)))
 		return;
 	dl = pr->sel < pr->rr.n ? pr->rr.v[pr->sel].dialog : UINT32_MAX;
-	regreport_free(&pr->rr);
-	memset(&pr->rr, 0, sizeof pr->rr);
-	regreport_build(p->v->e, p->v->rules, &pr->rr);
+	if (pr->built_done && engine_done(p->v->e) && n > pr->built &&
+	    pr->epoch == dialogs_epoch(engine_dialogs(p->v->e))) {
+		/* A followed file grew: only the dialogs of what came (a
+		 * second for the whole of a 1 GB log, on every poll). */
+		regreport_update(p->v->e, p->v->rules, &pr->rr, pr->built);
+	} else {
+		regreport_free(&pr->rr);
+		memset(&pr->rr, 0, sizeof pr->rr);
+		regreport_build(p->v->e, p->v->rules, &pr->rr);
+	}
+	pr->epoch = dialogs_epoch(engine_dialogs(p->v->e));
 	pr->built = n;
 	pr->built_done = engine_done(p->v->e);
 	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
@@ -301,6 +311,7 @@ pane_report_new(struct view *v)
 	p->focused = 1;
 	p->data = pr;
 	regreport_build(v->e, v->rules, &pr->rr);
+	pr->epoch = dialogs_epoch(engine_dialogs(v->e));
 	pr->built = msgindex_count(engine_index(v->e));
 	pr->built_done = engine_done(v->e);
 	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);

@@ -262,6 +262,79 @@ START_TEST(test_digest_and_calls)
 }
 END_TEST
 
+static void
+ck_same_report(const struct regreport *a, const struct regreport *b)
+{
+	size_t i;
+
+	ck_assert_uint_eq(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		ck_assert_uint_eq(a->v[i].dialog, b->v[i].dialog);
+		ck_assert_str_eq(a->v[i].user, b->v[i].user);
+		ck_assert_uint_eq(a->v[i].status, b->v[i].status);
+		ck_assert_str_eq(a->v[i].explain, b->v[i].explain);
+	}
+}
+
+/* regreport_update works out again the entries of the dialogs of the
+ * messages from a point on, and only those: added, replaced, dropped. */
+START_TEST(test_update)
+{
+	const char *logs[] = { "reg-digest.sngrep.txt", "reg-lifecycle.cls.log",
+			       "remote-ntlm.cls.log" };
+	struct rules *r;
+	struct engine *e;
+	struct regreport full, rr;
+	size_t k, i, n;
+
+	for (k = 0; k < sizeof logs / sizeof logs[0]; k++) {
+		report(logs[k], &r, &e, &full);
+		n = msgindex_count(engine_index(e));
+		ck_assert_uint_gt(full.n, 0);
+
+		/* From nothing, all the messages: the whole report. */
+		memset(&rr, 0, sizeof rr);
+		regreport_update(e, r, &rr, 0);
+		ck_same_report(&rr, &full);
+
+		/* Stale entries of the dialogs touched are replaced. */
+		for (i = 0; i < rr.n; i++) {
+			free(rr.v[i].explain);
+			rr.v[i].explain = xstrdup("stale");
+			rr.v[i].status = 1;
+		}
+		regreport_update(e, r, &rr, 0);
+		ck_same_report(&rr, &full);
+
+		/* Nothing new: nothing is looked at, not even a wrong
+		 * entry; from 0 it is put right. */
+		free(rr.v[0].explain);
+		rr.v[0].explain = xstrdup("stale");
+		regreport_update(e, r, &rr, n);
+		ck_assert_str_eq(rr.v[0].explain, "stale");
+		regreport_update(e, r, &rr, 0);
+		ck_same_report(&rr, &full);
+		regreport_free(&rr);
+		done(r, e, &full);
+	}
+
+	/* An entry for a dialog that is no registration (the call of
+	 * reg-digest, dialog 1) is dropped when its dialog is touched. */
+	report("reg-digest.sngrep.txt", &r, &e, &full);
+	memset(&rr, 0, sizeof rr);
+	regreport_update(e, r, &rr, 0);
+	rr.v = xgrow(rr.v, &rr.cap, rr.n + 1, sizeof *rr.v);
+	memset(&rr.v[rr.n], 0, sizeof rr.v[rr.n]);
+	rr.v[rr.n].dialog = 1;
+	rr.v[rr.n].explain = xstrdup("not a registration");
+	rr.n++;
+	regreport_update(e, r, &rr, 0);
+	ck_same_report(&rr, &full);
+	regreport_free(&rr);
+	done(r, e, &full);
+}
+END_TEST
+
 /* Without rules the report still says what happened. */
 START_TEST(test_no_rules)
 {
@@ -291,6 +364,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_unanswered);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
+	tcase_add_test(tc, test_update);
 	suite_add_tcase(s, tc);
 	return s;
 }
