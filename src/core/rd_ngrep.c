@@ -19,6 +19,9 @@
 
 /* Longest address "[v6]:port" kept. */
 #define RD_NG_ADDR 64
+/* Most bytes of a message held while it runs over TCP segments (as
+ * rd_pcap's RD_PCAP_TCP_MAX): past that it is kept cut short. */
+#define RD_NG_HELD_MAX (4u << 20)
 
 /* What a packet's header line says. */
 struct rd_ng_head {
@@ -199,6 +202,8 @@ struct rd_ng_ctx {
 	struct strbuf held;	/* the start of a message cut by a segment */
 	struct rd_ng_head hh;	/* the header of the held bytes */
 	uint32_t hline;		/* and its line */
+	size_t need;		/* their length once whole; 0: not known */
+	size_t hscan;		/* where to look on for their header end */
 	size_t records;
 	size_t other;		/* packets that hold no SIP message */
 	uint32_t other_line;	/* the first of them */
@@ -309,6 +314,77 @@ rd_ng_start_at(const char *b, size_t p, size_t n)
 	    n - p);
 }
 
+/* Content-Length value of header line p[0..n) as rd_raw_split reads it,
+ * or -1 (another header, or an absurd value). */
+static long long
+rd_ng_clen(const char *p, size_t n)
+{
+	size_t i;
+	unsigned long long v = 0;
+
+	for (i = 0; i < n && p[i] != ':' && p[i] != ' ' && p[i] != '\t'; i++)
+		;
+	if (!(i == 1 && (p[0] == 'l' || p[0] == 'L')) &&
+	    !(i == 14 && strncasecmp(p, "Content-Length", 14) == 0))
+		return -1;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i >= n || p[i] != ':')
+		return -1;
+	for (i++; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+		;
+	if (i >= n || !rd_digit(p[i]))
+		return -1;
+	for (; i < n && rd_digit(p[i]); i++) {
+		v = v * 10 + (unsigned)(p[i] - '0');
+		if (v > (1ULL << 40))
+			return -1;
+	}
+	return (long long)v;
+}
+
+/* Sets c->need for the held start of a message: its length once whole
+ * (the end of its header block and its Content-Length), or 0 while the
+ * header block has not ended. The end is looked for only in the bytes not
+ * looked at before (c->hscan): a message over many segments is read once,
+ * not again with each segment. */
+static void
+rd_ng_need(struct rd_ng_ctx *c)
+{
+	const char *b = c->held.buf, *nl;
+	size_t n = c->held.len, q, hend = 0, p, eol, len;
+	long long cl = -1;
+
+	c->need = 0;
+	for (q = c->hscan > 1 ? c->hscan : 1; q < n; q++) {
+		if (b[q - 1] != '\n')
+			continue;
+		if (b[q] == '\n')
+			hend = q + 1;
+		else if (b[q] == '\r' && q + 1 < n && b[q + 1] == '\n')
+			hend = q + 2;
+		if (hend != 0)
+			break;
+	}
+	if (hend == 0) {
+		c->hscan = n > 1 ? n - 1 : 1;
+		return;
+	}
+	/* The header lines, after the start line, before the blank one. */
+	nl = memchr(b, '\n', n);
+	for (p = (size_t)(nl - b) + 1; p < q && cl < 0; p = eol + 1) {
+		nl = memchr(b + p, '\n', q - p);
+		eol = nl != NULL ? (size_t)(nl - b) : q;
+		len = eol - p;
+		if (len > 0 && b[eol - 1] == '\r')
+			len--;
+		cl = rd_ng_clen(b + p, len);
+	}
+	/* A body past the cap is never held whole (rd_ng_packet). */
+	c->need = cl < 0 ? hend : cl > (long long)RD_NG_HELD_MAX ? SIZE_MAX :
+	    hend + (size_t)cl;
+}
+
 /* Writes the held start of a message as it is, cut short. */
 static void
 rd_ng_flush(struct rd_ng_ctx *c)
@@ -336,10 +412,21 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 		    strcmp(h->dst, c->hh.dst) == 0 &&
 		    !rd_ng_start_at(c->pay.buf, 0, c->pay.len) &&
 		    !rd_ng_keepalive(&c->pay)) {
+			struct strbuf t;
+
 			strbuf_add(&c->held, c->pay.buf, c->pay.len);
 			strbuf_reset(&c->pay);
-			strbuf_add(&c->pay, c->held.buf, c->held.len);
-			strbuf_reset(&c->held);
+			if (c->need == 0)
+				rd_ng_need(c);
+			if (c->need == 0 || c->held.len < c->need) {
+				/* Not whole yet. */
+				if (c->held.len > RD_NG_HELD_MAX)
+					rd_ng_flush(c);
+				return;
+			}
+			t = c->pay;
+			c->pay = c->held;
+			c->held = t;
 			h = &c->hh;
 			line = c->hline;
 		} else
@@ -375,6 +462,8 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 				strbuf_add(&c->held, b + p, n - p);
 				c->hh = *h;
 				c->hline = line;
+				c->hscan = 0;
+				rd_ng_need(c);
 				return;
 			}
 		}

@@ -304,6 +304,30 @@ inputs_intact "100k-headers"
 rm -f "$T/in/headers.sip"
 snap
 
+# --- ngrep: one TCP message over 100k segments -----------------------------
+# Each segment of the same connection is joined to the message it goes on;
+# that is linear, not the message read again with each segment.
+awk 'BEGIN {
+	h = "T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]"
+	printf "%s\nINVITE sip:bob@example.com SIP/2.0.\nCall-ID: segments@example.com.\n\n\n", h
+	for (i = 0; i < 100000; i++) printf "%s\nX-Header-%d: value.\n\n\n", h, i
+	printf "%s\nContent-Length: 0.\n.\n\n\n", h
+	printf "T 192.0.2.2:5060 -> 192.0.2.1:5060 [AP]\nSIP/2.0 200 OK.\nCall-ID: segments@example.com.\nContent-Length: 0.\n.\n\n"
+}' >"$T/in/segments.ngrep"
+snap
+run 20 --list "$T/in/segments.ngrep"
+if ! why=$(sane); then
+	fail "ngrep-100k-segments" "$why"
+elif [ "$rc" = 0 ] && [ "$(grep -c "segments@example.com" "$T/out")" = 2 ] &&
+    ! grep -q "cut short" "$T/err"; then
+	pass "ngrep-100k-segments"
+else
+	fail "ngrep-100k-segments" "exit $rc, stderr: $(head -c 200 "$T/err")"
+fi
+inputs_intact "ngrep-100k-segments"
+rm -f "$T/in/segments.ngrep"
+snap
+
 # --- inputs that cannot be read -------------------------------------------
 # Each alone: exit 1 and a message naming it. With a good file: the good
 # file is listed and the exit status is 0.

@@ -226,6 +226,47 @@ START_TEST(test_tcp_split_lines)
 }
 END_TEST
 
+/* The end of a header block split over three segments (the last CR
+ * and its LF in different ones), then the body and another message: the
+ * held bytes are looked at once each, and the message is whole when its
+ * Content-Length is there. */
+START_TEST(test_tcp_header_end_split)
+{
+	static const char s[] =
+		"T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]\n"
+		"INVITE sip:a@192.0.2.2 SIP/2.0.\n"
+		"Call-ID: h1.\n"
+		"Content-Le\n"
+		"\n"
+		"T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]\n"
+		"ngth: 5.\n"
+		".\n"
+		"\n"
+		"T 192.0.2.1:5060 -> 192.0.2.2:5060 [AP]\n"
+		"\n"
+		"v=0.\n"
+		"OPTIONS sip:b@192.0.2.2 SIP/2.0.\n"
+		"Call-ID: h2.\n"
+		"Content-Length: 0.\n"
+		".\n"
+		"\n"
+		"\n";
+	struct run run;
+
+	run_all(&run, s, strlen(s));
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	span_is(run.rec[0].start, "INVITE sip:a@192.0.2.2 SIP/2.0");
+	span_is(run.rec[0].body, "v=0\r\n");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	span_is(run.rec[1].start, "OPTIONS sip:b@192.0.2.2 SIP/2.0");
+	ck_assert_uint_eq(run.rec[1].flags, 0);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
 /* A message whose segment never got its rest is kept, flagged. */
 START_TEST(test_tcp_cut)
 {
@@ -379,6 +420,7 @@ ngrep_suite(void)
 	tcase_add_test(tc, test_udp);
 	tcase_add_test(tc, test_tcp);
 	tcase_add_test(tc, test_tcp_cut);
+	tcase_add_test(tc, test_tcp_header_end_split);
 	tcase_add_test(tc, test_tcp_split_lines);
 	tcase_add_test(tc, test_unwrapped);
 	tcase_add_test(tc, test_probe);
