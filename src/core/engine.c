@@ -538,17 +538,18 @@ engine_streams(const struct source *src, const struct rd_format *fmt)
 /* UTF-16 text (PowerShell 5 writes it) is read as UTF-8: converted whole
  * here, before the probe, unless a format that reads its bytes as they are
  * (a capture) is asked for or they look like one. gzip input is inflated
- * first when its start is UTF-16. A pipe read as it comes is not
+ * first when its start is UTF-16, and the rest of a pipe read to its end
+ * beside the viewer is read first. A pipe read as it comes is not
  * converted: refused, saying how to convert it. 0, or -1 with *err. */
 static int
 engine_utf16(struct engine *e, struct source *src, const char *format,
 	     char **err)
 {
-	char *head = NULL, *msg = NULL;
+	char *head = NULL, *msg = NULL, *buf, *note;
 	const char *p = src->data;
-	size_t n = src->len;
+	size_t n = src->len, len;
 	struct spill sp;
-	int order, rc = 0;
+	int order, rc = 0, mapped;
 
 	if (format != NULL && strcmp(format, "pcap") == 0)
 		return 0;
@@ -564,12 +565,30 @@ engine_utf16(struct engine *e, struct source *src, const char *format,
 	free(head);
 	if (order == 0)
 		return 0;
-	if (src->stream || src->pending) {
+	if (src->stream) {
 		*err = xasprintf("%s: UTF-16 text from a pipe is not read; "
 		    "convert it first (iconv -f UTF-16 -t UTF-8)", src->path);
 		return -1;
 	}
 	spill_init(&sp, e->spill_dir, e->spill_chunk);
+	if (src->pending) {
+		/* Converted whole when opened, as a file is: its rest now. */
+		if (source_read_rest(src, &sp, &buf, &len, &mapped, &note,
+				     &msg, NULL, NULL) < 0) {
+			*err = xasprintf("%s: %s", src->path, msg);
+			free(msg);
+			spill_free(&sp);
+			return -1;
+		}
+		if (src->fd != STDIN_FILENO)
+			close(src->fd);
+		free((void *)src->data);	/* the start, read (not mapped) */
+		src->data = buf;
+		src->len = len;
+		src->mapped = mapped;	/* a temporary file's, not registered */
+		src->pending = 0;
+		src->note = note;	/* engine_add_source() took the other */
+	}
 	if ((src->compressed && source_decompress(src, &sp, &msg) < 0) ||
 	    source_decode_utf16(src, order, &sp, &msg) < 0) {
 		*err = xasprintf("%s: %s", src->path, msg);

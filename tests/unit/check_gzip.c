@@ -650,6 +650,57 @@ START_TEST(test_pipe_follow)
 }
 END_TEST
 
+/* UTF-16 text from a pipe read to its end in the background (the viewer
+ * on "cmd | sipsnoop -", not following it): larger than the start read for
+ * the probe, it is read whole and converted as a file is, not refused. */
+START_TEST(test_pipe_background_utf16)
+{
+	struct engine *a, *b;
+	struct strbuf in, u16;
+	char *path, *fifo, *err = NULL;
+	int hold[2], status;
+	size_t i;
+	pid_t pid;
+
+	strbuf_init(&in);
+	for (i = 0; i < 300; i++)
+		strbuf_add(&in, log_text, sizeof log_text - 1);
+	strbuf_init(&u16);
+	strbuf_add(&u16, "\xff\xfe", 2);
+	for (i = 0; i < in.len; i++) {
+		strbuf_addc(&u16, in.buf[i]);
+		strbuf_addc(&u16, '\0');
+	}
+	ck_assert_uint_gt(u16.len, SOURCE_HEAD_BYTES);
+	path = tmpfile_with("u8.log", in.buf, in.len);
+	fifo = xasprintf("%s/fifo16", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	a = engine_new();
+	ck_assert_int_eq(engine_add_file(a, path, NULL, &err), 0);
+	ck_assert_uint_eq(count_records(a), 900);
+
+	ck_assert_int_eq(pipe(hold), 0);
+	pid = fifo_feed(fifo, u16.buf, u16.len, hold);
+	close(hold[1]);		/* the writer does not wait */
+	b = engine_new();
+	engine_set_background(b, 1);
+	if (engine_add_file(b, fifo, NULL, &err) != 0)
+		ck_abort_msg("refused: %s", err);
+	ck_assert_uint_eq(count_records(b), 900);
+	same_text(a, b, 0);
+	same_text(a, b, 899);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(hold[0]);
+	engine_free(a);
+	engine_free(b);
+	unlink(fifo);
+	free(path);
+	free(fifo);
+	strbuf_free(&in);
+	strbuf_free(&u16);
+}
+END_TEST
+
 /* Following in the background: gzip input is read once, with the warning
  * that says why; a pipe is followed to its end, a regular file on.
  * Standard input is read once: a second "-" is refused. */
@@ -907,6 +958,7 @@ main(void)
 	tcase_add_test(tc, test_pipe_background);
 	tcase_add_test(tc, test_background_follow);
 	tcase_add_test(tc, test_pipe_follow);
+	tcase_add_test(tc, test_pipe_background_utf16);
 	tcase_add_test(tc, test_spill);
 #else
 	tcase_add_test(tc, test_no_zlib);
