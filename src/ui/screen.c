@@ -939,11 +939,16 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_FILTER_CALLID:
 	case ACT_FILTER_USER:
 		if (screen_sel_msg(s) == NULL) {
+			/* Esc goes back from a filter pushed in the viewer;
+			 * one given with -f has no filter before it. */
 			screen_message(s, 0, "%s",
-				       msgindex_count(engine_index(s->e)) > 0
+				       msgindex_count(engine_index(s->e)) == 0
+					   ? "no message selected"
+				       : v->nlevels > 1
 					   ? "no message selected: the filter "
 					     "shows none (Esc: back)"
-					   : "no message selected");
+					   : "no message selected: the filter "
+					     "shows none (x: all messages)");
 			return RE_REDRAW;
 		}
 		break;
