@@ -423,8 +423,13 @@ screen_push(struct screen *s, const char *field, const char *value)
 	screen_quote(&sb, value);
 	if (view_filter_expr(s->v) != NULL &&
 	    strcmp(view_filter_expr(s->v), sb.buf) == 0)
-		/* Once more would only make Esc take two presses. */
-		screen_message(s, 0, "already filtered by this  (Esc: back)");
+		/* Once more would only make Esc take two presses. -f's
+		 * filter has none before it to go back to. */
+		screen_message(s, 0, "%s",
+			       s->v->nlevels > 1
+				   ? "already filtered by this  (Esc: back)"
+				   : "already filtered by this  "
+				     "(x: all messages)");
 	else if (view_push_filter(s->v, sb.buf, &err, &errcol) != 0) {
 		screen_message(s, 1, "filter: %s", err ? err : "error");
 		free(err);

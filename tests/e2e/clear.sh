@@ -31,4 +31,13 @@ check "f, Enter on the filter as it is: unchanged" e2e_wait "filter unchanged"
 e2e_keys Escape
 check "one Esc goes back to every message" \
 	e2e_wait_re "^sipsnoop sample.cls.log \[cls\]  40/40 msgs *$"
+
+# With the same filter given with -f, there is no filter before it for Esc
+# to go back to: x shows every message.
+e2e_start 100 30 --rules data/rules.conf \
+	-f callid:9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01 data/sample.cls.log
+check "opens with -f callid:" e2e_wait "6/40 msgs  filter: callid:"
+e2e_keys c
+check "c on it points to x, not Esc" \
+	e2e_wait "already filtered by this  (x: all messages)"
 e2e_done
