@@ -842,6 +842,10 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	 * than quitting the viewer from under it; C-c still quits. */
 	if (a == ACT_QUIT && keymap_lookup(KM_HELP, key) == ACT_CANCEL)
 		a = ACT_BACK;
+	/* And a quit key that does nothing else there (C-c: the terminal
+	 * is raw, no SIGINT comes) quits from the help and W too. */
+	if (a == ACT_NONE && keymap_lookup(KM_NORMAL, key) == ACT_QUIT)
+		a = ACT_QUIT;
 	if (a == ACT_QUIT)
 		return RE_QUIT;
 	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "report") == 0) {

@@ -18,6 +18,11 @@ check "F1 shows help" e2e_wait "sipsnoop keys"
 e2e_keys q
 check "q closes help, not the viewer" e2e_wait_gone "sipsnoop keys"
 check "viewer still there" e2e_wait "6/6 msgs"
+# C-c quits from the help as from everywhere else (it did nothing there).
+e2e_keys '?'
+check "the help again" e2e_wait "sipsnoop keys"
+e2e_keys C-c
+check "C-c quits from the help" e2e_wait "exit=0"
 
 # W lists the reading warnings of a log with junk in it.
 e2e_start 120 40 --rules data/rules.conf tests/data/junk.cls.log
@@ -27,6 +32,10 @@ check "W lists them with file and line" \
 	e2e_wait_re "tests/data/junk.cls.log:[0-9]+: "
 e2e_keys Escape
 check "Esc closes the warnings" e2e_wait_gone "q/Esc close"
+e2e_keys W
+check "W again" e2e_wait "q/Esc close"
+e2e_keys C-c
+check "C-c quits from W" e2e_wait "exit=0"
 
 # The help scrolls by rows on the screen: at 80x24 lines wrap, and End
 # still shows the last one; at 40 columns keys and words are not cut.
