@@ -35,7 +35,8 @@ pane_report_refresh(struct pane *p)
 {
 	struct preport *pr = p->data;
 	size_t n = msgindex_count(engine_index(p->v->e)), i;
-	uint32_t dl;
+	struct regreport old;
+	const struct regreport_entry *sel;
 
 	/* While indexing, the screen is drawn again and again, and the end
 	 * of indexing builds it once more: it may wait. */
@@ -44,27 +45,46 @@ pane_report_refresh(struct pane *p)
 	     (!pr->built_done &&
 	      elapsed_ns(&pr->built_at) < PANE_REPORT_REBUILD_NS)))
 		return;
-	dl = pr->sel < pr->rr.n ? pr->rr.v[pr->sel].dialog : UINT32_MAX;
 	if (pr->built_done && engine_done(p->v->e) && n > pr->built &&
 	    pr->epoch == dialogs_epoch(engine_dialogs(p->v->e))) {
 		/* A followed file grew: only the dialogs of what came (a
-		 * second for the whole of a 1 GB log, on every poll). */
+		 * second for the whole of a 1 GB log, on every poll). The
+		 * dialogs are the same ones: the row is found by its id. */
+		uint32_t dl = pr->sel < pr->rr.n ? pr->rr.v[pr->sel].dialog :
+						   UINT32_MAX;
+
 		regreport_update(p->v->e, p->v->rules, &pr->rr, pr->built);
-	} else {
-		regreport_free(&pr->rr);
-		memset(&pr->rr, 0, sizeof pr->rr);
-		regreport_build(p->v->e, p->v->rules, &pr->rr);
+		for (i = 0; i < pr->rr.n; i++) {
+			if (pr->rr.v[i].dialog == dl) {
+				pr->sel = i;
+				break;
+			}
+		}
+		pr->built = n;
+		clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
+		return;
 	}
+	/* The registration is found again by what it is, not by its dialog
+	 * id: the merge of several files when indexing ends renumbers the
+	 * dialogs. */
+	old = pr->rr;
+	sel = pr->sel < old.n ? &old.v[pr->sel] : NULL;
+	memset(&pr->rr, 0, sizeof pr->rr);
+	regreport_build(p->v->e, p->v->rules, &pr->rr);
 	pr->epoch = dialogs_epoch(engine_dialogs(p->v->e));
 	pr->built = n;
 	pr->built_done = engine_done(p->v->e);
 	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
-	for (i = 0; i < pr->rr.n; i++) {
-		if (pr->rr.v[i].dialog == dl) {
+	for (i = 0; sel != NULL && i < pr->rr.n; i++) {
+		const struct regreport_entry *x = &pr->rr.v[i];
+
+		if (x->first == sel->first && strcmp(x->user, sel->user) == 0 &&
+		    strcmp(x->client, sel->client) == 0) {
 			pr->sel = i;
 			break;
 		}
 	}
+	regreport_free(&old);
 }
 
 static int

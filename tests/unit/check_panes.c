@@ -843,6 +843,76 @@ START_TEST(test_merge_keeps_selection)
 }
 END_TEST
 
+/* The registration report open while indexing ends stays on the
+ * registration it was on, though the merge of two files in time order
+ * renumbered the dialogs: it went by dialog id, and Enter then opened
+ * another registration. */
+START_TEST(test_report_merge_keeps_registration)
+{
+	struct engine *e = engine_new();
+	struct strbuf a, b, text;
+	struct view *v;
+	struct pane *p;
+	struct grid *g = grid_new(100, 30);
+	struct rect r = { 0, 0, 100, 30 };
+	char *err = NULL;
+	int col, i;
+
+	strbuf_init(&a);
+	strbuf_init(&b);
+	/* a.txt: zed registers at 10:00:30, then OPTIONS; b.txt: OPTIONS,
+	 * then amy registers at 10:00:09, before zed. */
+	for (i = 0; i < 10; i++) {
+		strbuf_addf(&a, "2024/01/02 10:00:%02d.000000 10.0.0.1:5060 -> "
+			    "10.0.0.2:5060\n%s sip:example.com SIP/2.0\n"
+			    "From: <sip:zed@example.com>;tag=z\n"
+			    "To: <sip:zed@example.com>\nCall-ID: a%d\n"
+			    "CSeq: 1 %s\nContent-Length: 0\n\n", 30 + i,
+			    i == 0 ? "REGISTER" : "OPTIONS", i,
+			    i == 0 ? "REGISTER" : "OPTIONS");
+		strbuf_addf(&b, "2024/01/02 10:00:%02d.000000 10.0.0.3:5060 -> "
+			    "10.0.0.2:5060\n%s sip:example.com SIP/2.0\n"
+			    "From: <sip:amy@example.com>;tag=y\n"
+			    "To: <sip:amy@example.com>\nCall-ID: b%d\n"
+			    "CSeq: 1 %s\nContent-Length: 0\n\n", i,
+			    i == 9 ? "REGISTER" : "OPTIONS", i,
+			    i == 9 ? "REGISTER" : "OPTIONS");
+	}
+	ck_assert_int_eq(engine_add_mem(e, "a.txt", a.buf, a.len, "sngrep",
+					&err), 0);
+	ck_assert_int_eq(engine_add_mem(e, "b.txt", b.buf, b.len, "sngrep",
+					&err), 1);
+	/* a.txt and a little of b.txt: zed's is the only registration. */
+	ck_assert_int_eq(engine_step(e, 12), 1);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	view_update(v);
+	p = pane_report_new(v);
+	pane_draw(p, g, r);
+	strbuf_init(&text);
+	grid_dump(g, &text, 0);
+	ck_assert_ptr_nonnull(strstr(text.buf, "sip:zed@"));
+	ck_assert_ptr_null(strstr(text.buf, "sip:amy@"));
+	engine_run(e);
+	view_update(v);
+	pane_draw(p, g, r);	/* built again: amy's comes first */
+	strbuf_reset(&text);
+	grid_dump(g, &text, 0);
+	ck_assert_ptr_nonnull(strstr(text.buf, "sip:amy@"));
+	ck_assert(strstr(text.buf, "sip:amy@") < strstr(text.buf, "sip:zed@"));
+	strbuf_free(&text);
+	ck_assert_int_ne(pane_action(p, ACT_OPEN) & RE_SELECT, 0);
+	ck_assert_str_eq(engine_str(e, v->levels[v->nlevels - 1].call_id),
+			 "a0");
+	pane_free(p);
+	grid_free(g);
+	view_free(v);
+	engine_free(e);
+	strbuf_free(&a);
+	strbuf_free(&b);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1000,6 +1070,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_steps_indexing_ends);
 	tcase_add_test(tc, test_filter_steps_then_dialog);
 	tcase_add_test(tc, test_merge_keeps_selection);
+	tcase_add_test(tc, test_report_merge_keeps_registration);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_converted);
