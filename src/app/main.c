@@ -156,8 +156,22 @@ main_unknown_option(int argc, char **argv)
 	char *msg;
 	int rc;
 
+	size_t i;
+
 	if (optopt == 0)	/* a long option: the word it was in */
 		return main_bad_usage("unrecognized option '%s'", word);
+	/* A long option given a value it takes none of (--stats=1):
+	 * optopt is its val, not a character of the command line. */
+	for (i = 0; main_longopts[i].name != NULL; i++) {
+		if (main_longopts[i].val == optopt &&
+		    main_longopts[i].has_arg == no_argument) {
+			char *name = xstrndup(word, strcspn(word, "="));
+
+			rc = main_bad_usage("option '%s' takes no value", name);
+			free(name);
+			return rc;
+		}
+	}
 	if (optind < argc && argv[optind][0] == '-' &&
 	    strchr(argv[optind] + 1, optopt) != NULL)
 		word = argv[optind];
