@@ -12,7 +12,7 @@ trap 'e2e_cleanup; rm -rf "$dir"' EXIT INT TERM
 
 for args in data/sample.cls.log "--follow data/sample.cls.log"; do
 	rm -f "$dir/pid" "$dir/rc"
-	t kill-server >/dev/null 2>&1
+	e2e_kill_server
 	E2E_N=$((E2E_N + 1))
 	E2E_SOCK="sipsnoop-e2e-$$-$E2E_N"
 	t new-session -d -x 120 -y 40 -s e2e \

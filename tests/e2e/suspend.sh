@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.inc"
 command -v bash >/dev/null 2>&1 || { echo "ok - skipped: no bash"; e2e_done; exit; }
 
-t kill-server >/dev/null 2>&1
+e2e_kill_server
 E2E_N=$((E2E_N + 1))
 E2E_SOCK="sipsnoop-e2e-$$-$E2E_N"
 t new-session -d -x 100 -y 30 -s e2e \
