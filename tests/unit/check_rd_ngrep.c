@@ -7,50 +7,22 @@
 #include <string.h>
 
 #include "reader.h"
+#include "helpers.h"
 #include "rd_common.h"
 #include "source.h"
 #include "util.h"
 
-#define MAXREC 16
-
-struct run {
-	struct reader *r;
-	struct reader *c;
-	struct strbuf canon;
-	struct rd_record rec[MAXREC];
-	size_t n;
-	int rc;
-	char *err;
-};
 
 static void
-run_all(struct run *run, const char *data, size_t len)
+run_all(struct test_transform *run, const char *data, size_t len)
 {
-	const struct rd_format *f = reader_by_name("ngrep");
-	struct rd_record rec;
-
-	ck_assert_ptr_nonnull(f);
-	memset(run, 0, sizeof *run);
-	run->r = reader_new(f, data, len);
-	strbuf_init(&run->canon);
-	run->rc = f->transform(run->r, &run->canon, &run->err);
-	if (run->rc < 0)
-		return;
-	run->c = reader_new(&rd_canon_format, run->canon.buf, run->canon.len);
-	while (reader_next(run->c, &rec)) {
-		ck_assert_uint_lt(run->n, MAXREC);
-		run->rec[run->n++] = rec;
-	}
+	test_transform_run(run, "ngrep", data, len);
 }
 
 static void
-run_done(struct run *run)
+run_done(struct test_transform *run)
 {
-	reader_free(run->r);
-	reader_free(run->c);
-	strbuf_free(&run->canon);
-	free(run->err);
-	memset(run, 0, sizeof *run);
+	test_transform_done(run);
 }
 
 static void
@@ -95,7 +67,7 @@ static const char udp[] =
 
 START_TEST(test_udp)
 {
-	struct run run;
+	struct test_transform run;
 	struct rd_record *a, *b;
 
 	run_all(&run, udp, strlen(udp));
@@ -158,7 +130,7 @@ static const char tcp[] =
 
 START_TEST(test_tcp)
 {
-	struct run run;
+	struct test_transform run;
 
 	run_all(&run, tcp, strlen(tcp));
 	ck_assert_int_eq(run.rc, 0);
@@ -210,7 +182,7 @@ static const char tcp_split[] =
 
 START_TEST(test_tcp_split_lines)
 {
-	struct run run;
+	struct test_transform run;
 
 	run_all(&run, tcp_split, strlen(tcp_split));
 	ck_assert_int_eq(run.rc, 0);
@@ -251,7 +223,7 @@ START_TEST(test_tcp_header_end_split)
 		".\n"
 		"\n"
 		"\n";
-	struct run run;
+	struct test_transform run;
 
 	run_all(&run, s, strlen(s));
 	ck_assert_int_eq(run.rc, 0);
@@ -284,7 +256,7 @@ START_TEST(test_tcp_cut)
 		"Call-ID: c1.\n"
 		"Content-Length: 0.\n"
 		".\n";
-	struct run run;
+	struct test_transform run;
 
 	run_all(&run, s, strlen(s));
 	ck_assert_uint_eq(run.n, 2);
@@ -314,7 +286,7 @@ START_TEST(test_unwrapped)
 		"SIP/2.0 200 OK.\n"
 		"Call-ID: u2.\n"
 		".\n";
-	struct run run;
+	struct test_transform run;
 
 	run_all(&run, s, strlen(s));
 	ck_assert_int_eq(run.rc, -1);
@@ -356,7 +328,7 @@ START_TEST(test_cut_everywhere)
 {
 	const char *logs[] = { udp, tcp, tcp_split };
 	size_t i, cut, len;
-	struct run run;
+	struct test_transform run;
 	char *buf;
 
 	for (i = 0; i < 3; i++) {
@@ -383,7 +355,7 @@ START_TEST(test_fixtures)
 		{ "fmt/ngrep-tcp6.txt", 5, 0 },
 	};
 	struct source *src;
-	struct run run;
+	struct test_transform run;
 	char *path, *err = NULL;
 	size_t i, k;
 

@@ -8,57 +8,29 @@
 #include <string.h>
 
 #include "reader.h"
+#include "helpers.h"
 #include "rd_common.h"
 #include "source.h"
 #include "util.h"
 
-#define MAXREC 16
 #define CRLF "\r\n"
 
-struct run {
-	struct reader *r;
-	struct reader *c;
-	struct strbuf canon;
-	struct rd_record rec[MAXREC];
-	size_t n;
-	int rc;
-	char *err;
-};
-
 static void
-run_len(struct run *run, const char *data, size_t len)
+run_len(struct test_transform *run, const char *data, size_t len)
 {
-	const struct rd_format *f = reader_by_name("syslog");
-	struct rd_record rec;
-
-	ck_assert_ptr_nonnull(f);
-	memset(run, 0, sizeof *run);
-	run->r = reader_new(f, data, len);
-	strbuf_init(&run->canon);
-	run->rc = f->transform(run->r, &run->canon, &run->err);
-	if (run->rc < 0)
-		return;
-	run->c = reader_new(&rd_canon_format, run->canon.buf, run->canon.len);
-	while (reader_next(run->c, &rec)) {
-		ck_assert_uint_lt(run->n, MAXREC);
-		run->rec[run->n++] = rec;
-	}
+	test_transform_run(run, "syslog", data, len);
 }
 
 static void
-run_all(struct run *run, const char *data)
+run_all(struct test_transform *run, const char *data)
 {
 	run_len(run, data, strlen(data));
 }
 
 static void
-run_done(struct run *run)
+run_done(struct test_transform *run)
 {
-	reader_free(run->r);
-	reader_free(run->c);
-	strbuf_free(&run->canon);
-	free(run->err);
-	memset(run, 0, sizeof *run);
+	test_transform_done(run);
 }
 
 static void
@@ -124,7 +96,7 @@ static const char ast_bsd[] =
 
 START_TEST(test_bsd_asterisk)
 {
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_int_ge(probe(ast_bsd), 90);
 	/* Bare, the asterisk reader finds nothing it can read in it. */
@@ -174,7 +146,7 @@ START_TEST(test_iso_pjsip)
 	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: "
 	    "Content-Length: 0\n"
 	    "2025-03-11T09:15:12.250+01:00 pbx asterisk[1874]: \n";
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_int_ge(probe(iso), 90);
 	run_all(&run, iso);
@@ -221,7 +193,7 @@ static const char pjsua_journal[] =
 
 START_TEST(test_journal_entry)
 {
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_int_ge(probe(pjsua_journal), 90);
 	run_all(&run, pjsua_journal);
@@ -261,7 +233,7 @@ static const char joined[] =
 
 START_TEST(test_rsyslog_joined)
 {
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_int_ge(probe(joined), 90);
 	run_all(&run, joined);
@@ -301,7 +273,7 @@ START_TEST(test_other_stamps)
 	    "1741684512.250000 pbx asterisk[9]: Call-ID: u1\n"
 	    "1741684512.250000 pbx asterisk[9]: \n"
 	    "1741684512.250000 pbx asterisk[9]: <------------->\n";
-	struct run run;
+	struct test_transform run;
 
 	run_all(&run, full);
 	ck_assert_uint_eq(run.n, 1);
@@ -349,7 +321,7 @@ START_TEST(test_rfc5424)
 	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: Call-ID: u1\n"
 	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: \n"
 	    "<29>Mar 11 09:15:12 pbx asterisk[1874]: <------------->\n";
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_int_ge(probe(r5424), 90);
 	run_all(&run, r5424);
@@ -418,7 +390,7 @@ START_TEST(test_raw_lines)
 	    "Content-Length: 0\r\n"
 	    "\r\n"
 	    "<------------>\n";
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_ptr_eq(reader_probe(ng, strlen(ng)),
 	    reader_by_name("syslog"));
@@ -444,7 +416,7 @@ END_TEST
 START_TEST(test_late_start)
 {
 	struct strbuf log;
-	struct run run;
+	struct test_transform run;
 	int i;
 
 	strbuf_init(&log);
@@ -486,7 +458,7 @@ START_TEST(test_probe)
 	    "debug ---#012OPTIONS sip:a SIP/2.0#015#012Call-ID: k1#015#012"
 	    "#015#012------------------------------ SIP header diffs ---#012\n"
 	    "2026-11-26T16:35:00.000481+00:00 proxy1 kamailio[2831]: INFO: x\n";
-	struct run run;
+	struct test_transform run;
 
 	ck_assert_int_eq(probe(other), 0);
 	ck_assert_int_eq(probe(bare), 0);
@@ -516,7 +488,7 @@ START_TEST(test_cut_everywhere)
 {
 	const char *logs[] = { ast_bsd, pjsua_journal, joined };
 	size_t i, k, cut, len;
-	struct run run;
+	struct test_transform run;
 	char *buf;
 
 	for (i = 0; i < sizeof logs / sizeof logs[0]; i++) {
@@ -617,7 +589,7 @@ START_TEST(test_fixtures)
 {
 	const struct pair *px = &pairs[_i];
 	struct source *a = open_fmt(px->file), *b = open_fmt(px->bare);
-	struct rd_record ra[MAXREC], rb[MAXREC];
+	struct rd_record ra[TEST_TRANSFORM_MAX], rb[TEST_TRANSFORM_MAX];
 	struct reader *ka[2] = { NULL, NULL }, *kb[2] = { NULL, NULL };
 	struct strbuf ca, cb;
 	size_t na, nb, i, lines = 0, k;
@@ -628,8 +600,8 @@ START_TEST(test_fixtures)
 	strbuf_init(&cb);
 	ck_assert_ptr_eq(reader_probe(a->data, a->len),
 	    reader_by_name("syslog"));
-	na = read_as(a, "syslog", &ca, ra, MAXREC, ka);
-	nb = read_as(b, px->fmt, &cb, rb, MAXREC, kb);
+	na = read_as(a, "syslog", &ca, ra, TEST_TRANSFORM_MAX, ka);
+	nb = read_as(b, px->fmt, &cb, rb, TEST_TRANSFORM_MAX, kb);
 	ck_assert_uint_eq(na, px->records);
 	ck_assert_uint_eq(na, nb);
 	for (i = 0; i < na; i++) {

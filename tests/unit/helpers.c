@@ -37,3 +37,34 @@ test_rm_rf(const char *dir)
 			 (int)sizeof cmd);
 	ck_assert_int_eq(system(cmd), 0);
 }
+
+void
+test_transform_run(struct test_transform *run, const char *format,
+		   const char *data, size_t len)
+{
+	const struct rd_format *f = reader_by_name(format);
+	struct rd_record rec;
+
+	ck_assert_ptr_nonnull(f);
+	memset(run, 0, sizeof *run);
+	run->r = reader_new(f, data, len);
+	strbuf_init(&run->canon);
+	run->rc = f->transform(run->r, &run->canon, &run->err);
+	if (run->rc < 0)
+		return;
+	run->c = reader_new(&rd_canon_format, run->canon.buf, run->canon.len);
+	while (reader_next(run->c, &rec)) {
+		ck_assert_uint_lt(run->n, TEST_TRANSFORM_MAX);
+		run->rec[run->n++] = rec;
+	}
+}
+
+void
+test_transform_done(struct test_transform *run)
+{
+	reader_free(run->r);
+	reader_free(run->c);
+	strbuf_free(&run->canon);
+	free(run->err);
+	memset(run, 0, sizeof *run);
+}

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include "util.h"
+#include "reader.h"
+
 /* Entries in directory dir, "." and ".." aside (the test fails when dir
  * cannot be opened). */
 size_t test_dir_entries(const char *dir);
@@ -12,5 +15,23 @@ size_t test_dir_entries(const char *dir);
 void test_mkdtemp(char *dir, const char *name);
 /* Removes dir and everything in it. */
 void test_rm_rf(const char *dir);
+
+/* A transform format's records (ngrep, syslog): its canonical output
+ * read back, at most TEST_TRANSFORM_MAX records (the test fails beyond). */
+#define TEST_TRANSFORM_MAX 16
+struct test_transform {
+	struct reader *r;	/* over the input */
+	struct reader *c;	/* over canon */
+	struct strbuf canon;
+	struct rd_record rec[TEST_TRANSFORM_MAX];
+	size_t n;
+	int rc;			/* the transform's */
+	char *err;
+};
+/* Converts the len bytes at data as format and reads the records back
+ * (none when the transform fails: rc and err say why). */
+void test_transform_run(struct test_transform *run, const char *format,
+			const char *data, size_t len);
+void test_transform_done(struct test_transform *run);
 
 #endif
