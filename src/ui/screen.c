@@ -820,6 +820,10 @@ screen_overlay_closed(struct screen *s, int re)
 		s->report_back = s->overlay;
 		s->report_level = s->v->nlevels;
 		s->overlay = NULL;
+		/* By Enter or by a click: its messages, and the way back. */
+		s->focus = LP_LIST;
+		screen_message(s, 0, "registration: %zu messages  "
+			       "(Esc: back to the report)", s->v->nids);
 		return;
 	}
 	pane_free(s->overlay);
@@ -858,13 +862,6 @@ screen_overlay_key(struct screen *s, uint32_t key)
 		screen_overlay_closed(s, re);
 		if (s->overlay != NULL)
 			return re | RE_REDRAW;
-		if (re & RE_SELECT) {
-			s->focus = LP_LIST;
-			screen_message(s, 0,
-				       "registration: %zu messages  "
-				       "(Esc: back to the report)",
-				       s->v->nids);
-		}
 	}
 	return re | RE_REDRAW;
 }

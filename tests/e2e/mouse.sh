@@ -30,4 +30,22 @@ click 20 3
 check "click back in the list" e2e_wait " 1/6"
 wheel_down 20 4
 check "wheel scrolls the list" e2e_wait " 4/6"
+
+# A click on a registration of the report selects it; a click on the
+# selected one opens it as Enter does: its messages, the list in focus,
+# and the way back said.
+e2e_start 120 40 --rules data/rules.conf data/sample.cls.log
+check "opens the sample" e2e_wait "40/40 msgs"
+e2e_keys R
+check "the report" e2e_wait "3 registrations"
+line=$(e2e_screen | grep -n '^ sip:marinof@uclab.org' | head -1 | cut -d: -f1)
+check "its second row is on screen" [ -n "$line" ]
+click 10 "$line"
+check "a click selects it" e2e_wait_re "^ sip:marinof@uclab\.org from 172"
+click 10 "$line"
+check "another opens it: its messages" e2e_wait "4/40 msgs"
+check "and the way back is said" \
+	e2e_wait "registration: 4 messages  (Esc: back to the report)"
+e2e_keys Escape
+check "Esc: the report again" e2e_wait "3 registrations"
 e2e_done
