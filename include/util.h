@@ -89,6 +89,10 @@ void time_format(char *out, size_t outsz, int64_t t, int prec, int has_date);
  * keep_tab is 0. This is the one gate between log bytes and a terminal. */
 void sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab);
 
+/* Writes code point cp (below 0x110000) as UTF-8 into out; returns how
+ * many bytes (1 to 4). */
+size_t utf8_encode(uint32_t cp, char out[4]);
+
 /* Nanoseconds of the monotonic clock since *t0 (clock_gettime). */
 struct timespec;
 long elapsed_ns(const struct timespec *t0);

@@ -414,34 +414,16 @@ auth_le32(const unsigned char *p)
 static int
 auth_put_utf8(char *dst, size_t *len, uint32_t cp)
 {
-	unsigned char b[4];
-	size_t k, n;
+	char b[4];
+	size_t n;
 
 	if (cp == 0)
 		cp = '?';	/* keeps the string a C string */
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (unsigned char)(0xc0 | cp >> 6);
-		b[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (unsigned char)(0xe0 | cp >> 12);
-		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (unsigned char)(0xf0 | cp >> 18);
-		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
+	n = utf8_encode(cp, b);
 	if (*len + n >= AUTH_NAME_MAX)
 		return -1;
-	for (k = 0; k < n; k++)
-		dst[(*len)++] = (char)b[k];
+	memcpy(dst + *len, b, n);
+	*len += n;
 	dst[*len] = '\0';
 	return 0;
 }

@@ -235,18 +235,7 @@ lex_visible_escape(const char *s, size_t *p, struct strbuf *sb)
 	case 'u':
 		if (!lex_hex(s + *p + 2, 4, &v))
 			return 0;
-		if (v < 0x80) {
-			strbuf_addc(sb, (char)v);
-		} else if (v < 0x800) {
-			u[0] = (char)(0xc0 | v >> 6);
-			u[1] = (char)(0x80 | (v & 0x3f));
-			strbuf_add(sb, u, 2);
-		} else {
-			u[0] = (char)(0xe0 | v >> 12);
-			u[1] = (char)(0x80 | ((v >> 6) & 0x3f));
-			u[2] = (char)(0x80 | (v & 0x3f));
-			strbuf_add(sb, u, 3);
-		}
+		strbuf_add(sb, u, utf8_encode(v, u));
 		*p += 6;
 		return 1;
 	default:

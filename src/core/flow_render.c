@@ -203,21 +203,9 @@ canvas_text(struct canvas *c, int x, const char *s, int max, int ascii)
 static void
 utf8_put(struct strbuf *out, uint32_t cp)
 {
-	if (cp < 0x80)
-		strbuf_addc(out, (char)cp);
-	else if (cp < 0x800) {
-		strbuf_addc(out, (char)(0xc0 | (cp >> 6)));
-		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addc(out, (char)(0xe0 | (cp >> 12)));
-		strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addc(out, (char)(0xf0 | (cp >> 18)));
-		strbuf_addc(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
-	}
+	char b[4];
+
+	strbuf_add(out, b, utf8_encode(cp, b));
 }
 
 static void

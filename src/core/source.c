@@ -440,28 +440,6 @@ source_utf16(const char *data, size_t n)
 	return 0;
 }
 
-/* Appends code point c as UTF-8 at q; returns the end. */
-static char *
-source_put_utf8(char *q, uint32_t c)
-{
-	if (c < 0x80) {
-		*q++ = (char)c;
-	} else if (c < 0x800) {
-		*q++ = (char)(0xc0 | c >> 6);
-		*q++ = (char)(0x80 | (c & 0x3f));
-	} else if (c < 0x10000) {
-		*q++ = (char)(0xe0 | c >> 12);
-		*q++ = (char)(0x80 | (c >> 6 & 0x3f));
-		*q++ = (char)(0x80 | (c & 0x3f));
-	} else {
-		*q++ = (char)(0xf0 | c >> 18);
-		*q++ = (char)(0x80 | (c >> 12 & 0x3f));
-		*q++ = (char)(0x80 | (c >> 6 & 0x3f));
-		*q++ = (char)(0x80 | (c & 0x3f));
-	}
-	return q;
-}
-
 int
 source_decode_utf16(struct source *src, int order, struct spill *sp,
 		    char **err)
@@ -492,8 +470,8 @@ source_decode_utf16(struct source *src, int order, struct spill *sp,
 			if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
 				w = (uint32_t)p[i + 2 + hi] << 8 | p[i + 3 - hi];
 				if (w >= 0xdc00 && w < 0xe000) {
-					q = source_put_utf8(q, 0x10000 +
-					    ((u - 0xd800) << 10) + (w - 0xdc00));
+					q += utf8_encode(0x10000 + ((u - 0xd800) << 10)
+							 + (w - 0xdc00), q);
 					i += 2;
 					continue;
 				}
@@ -502,7 +480,7 @@ source_decode_utf16(struct source *src, int order, struct spill *sp,
 				u = 0xfffd;	/* half of a pair, alone */
 				bad++;
 			}
-			q = source_put_utf8(q, u);
+			q += utf8_encode(u, q);
 		}
 		sb.len = (size_t)(q - sb.buf);
 		sb.buf[sb.len] = '\0';

@@ -113,26 +113,9 @@ prompt_insert(struct prompt *p, uint32_t key)
 	char u[4];
 	size_t n;
 
-	if (key < 0x80) {
-		u[0] = (char)key;
-		n = 1;
-	} else if (key < 0x800) {
-		u[0] = (char)(0xc0 | (key >> 6));
-		u[1] = (char)(0x80 | (key & 0x3f));
-		n = 2;
-	} else if (key < 0x10000) {
-		u[0] = (char)(0xe0 | (key >> 12));
-		u[1] = (char)(0x80 | ((key >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (key & 0x3f));
-		n = 3;
-	} else if (key < 0x110000) {
-		u[0] = (char)(0xf0 | (key >> 18));
-		u[1] = (char)(0x80 | ((key >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((key >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (key & 0x3f));
-		n = 4;
-	} else
+	if (key >= 0x110000)
 		return 0;
+	n = utf8_encode(key, u);
 	if (p->len + n >= PROMPT_MAX)
 		return 0;
 	memmove(p->buf + p->cur + n, p->buf + p->cur, p->len - p->cur + 1);

@@ -211,6 +211,30 @@ START_TEST(test_sanitize)
 }
 END_TEST
 
+/* One encoder for the readers, filters, flow and prompt: each length. */
+START_TEST(test_utf8_encode)
+{
+	static const struct {
+		uint32_t cp;
+		const char *want;
+	} cases[] = {
+		{ 0x41, "A" }, { 0x7f, "\x7f" }, { 0x80, "\xc2\x80" },
+		{ 0xe9, "\xc3\xa9" }, { 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" }, { 0x20ac, "\xe2\x82\xac" },
+		{ 0xfffd, "\xef\xbf\xbd" }, { 0x10000, "\xf0\x90\x80\x80" },
+		{ 0x1f600, "\xf0\x9f\x98\x80" }, { 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+	char b[4];
+	size_t i, n;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = utf8_encode(cases[i].cp, b);
+		ck_assert_uint_eq(n, strlen(cases[i].want));
+		ck_assert(memcmp(b, cases[i].want, n) == 0);
+	}
+}
+END_TEST
+
 START_TEST(test_json)
 {
 	struct strbuf sb;
@@ -264,6 +288,7 @@ util_suite(void)
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_utf8_encode);
 	tcase_add_test(tc, test_find_nl);
 	tcase_add_test(tc, test_span_ifind);
 	tcase_add_test(tc, test_mem_ieq);
