@@ -40,6 +40,9 @@ int64_t rd_year_roll(struct rd_tod *t, int64_t time);
 
 /* Whether the n bytes at p are a SIP request or status line. */
 int rd_raw_is_start(const char *p, size_t n);
+/* Content-Length value of header line p[0..n) ("l" is the compact form),
+ * or -1 when the line is another header or the value is absurd. */
+long long rd_raw_content_length(const char *p, size_t n);
 /* Splits the SIP message whose start line begins at off, looking no
  * further than lim: fills rec's start, hdrs and body and returns the offset
  * just after the message. Without Content-Length *has_cl is 0 and the body

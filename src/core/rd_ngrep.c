@@ -314,35 +314,6 @@ rd_ng_start_at(const char *b, size_t p, size_t n)
 	    n - p);
 }
 
-/* Content-Length value of header line p[0..n) as rd_raw_split reads it,
- * or -1 (another header, or an absurd value). */
-static long long
-rd_ng_clen(const char *p, size_t n)
-{
-	size_t i;
-	unsigned long long v = 0;
-
-	for (i = 0; i < n && p[i] != ':' && p[i] != ' ' && p[i] != '\t'; i++)
-		;
-	if (!(i == 1 && (p[0] == 'l' || p[0] == 'L')) &&
-	    !(i == 14 && strncasecmp(p, "Content-Length", 14) == 0))
-		return -1;
-	while (i < n && (p[i] == ' ' || p[i] == '\t'))
-		i++;
-	if (i >= n || p[i] != ':')
-		return -1;
-	for (i++; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
-		;
-	if (i >= n || !rd_digit(p[i]))
-		return -1;
-	for (; i < n && rd_digit(p[i]); i++) {
-		v = v * 10 + (unsigned)(p[i] - '0');
-		if (v > (1ULL << 40))
-			return -1;
-	}
-	return (long long)v;
-}
-
 /* Sets c->need for the held start of a message: its length once whole
  * (the end of its header block and its Content-Length), or 0 while the
  * header block has not ended. The end is looked for only in the bytes not
@@ -378,7 +349,7 @@ rd_ng_need(struct rd_ng_ctx *c)
 		len = eol - p;
 		if (len > 0 && b[eol - 1] == '\r')
 			len--;
-		cl = rd_ng_clen(b + p, len);
+		cl = rd_raw_content_length(b + p, len);
 	}
 	/* A body past the cap is never held whole (rd_ng_packet). */
 	c->need = cl < 0 ? hend : cl > (long long)RD_NG_HELD_MAX ? SIZE_MAX :

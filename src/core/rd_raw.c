@@ -61,9 +61,7 @@ rd_raw_is_start(const char *p, size_t n)
 	return n - 8 > sp && memchr(p + sp, ':', n - 8 - sp) != NULL;
 }
 
-/* Content-Length value of header line p[0..n), or -1 when the line is
- * another header ("l" is the compact form). */
-static long long
+long long
 rd_raw_content_length(const char *p, size_t n)
 {
 	size_t i, namelen;
