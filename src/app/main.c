@@ -1047,16 +1047,9 @@ main(int argc, char **argv)
 		}
 	}
 	free(added);
-	if (nread == 0 && pending.n == 0) {
-		engine_free(e);
-		rules_free(rules);
-		filter_free(flt);
-		free(defpath);
-		strbuf_free(&joined);
-		return 1;
-	}
-
-	/* The viewer opens once the file it follows has begun. */
+	/* The viewer opens once the file it follows has begun (the list
+	 * follows it as it comes: main_follow). A file refused then leaves
+	 * the pending list too. */
 	while (mode == MODE_VIEW && pending.n > 0) {
 		struct timespec ts = { 0, 200 * 1000000L };
 
@@ -1068,7 +1061,7 @@ main(int argc, char **argv)
 		if (pending.n == 0)
 			nread++;
 	}
-	if (mode == MODE_VIEW && nread == 0) {
+	if (nread == 0 && pending.n == 0) {
 		engine_free(e);
 		rules_free(rules);
 		filter_free(flt);
