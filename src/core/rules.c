@@ -123,8 +123,7 @@ struct rules_ctx {
  * holds while the dialogs (their epoch) and the dialog's length are the
  * same: ratings change only when a dialog grows or all are built again. */
 struct rules_xcache {
-	const struct engine *e;
-	uint64_t epoch;
+	uint64_t epoch;		/* 0: none yet (epochs start at 1) */
 	uint32_t dialog;
 	size_t n, cap;
 	struct rules_ctx *ctx;
@@ -2332,12 +2331,11 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 		if (dg->msgs[lo] == id) {
 			xc = r->xc;
 			epoch = dialogs_epoch(engine_dialogs(e));
-			if (xc->e != e || xc->epoch != epoch ||
+			if (xc->epoch != epoch ||
 			    xc->dialog != d || xc->n != dg->nmsgs) {
 				xc->ctx = xgrow(xc->ctx, &xc->cap, dg->nmsgs,
 						sizeof *xc->ctx);
 				rules_dialog_context(e, dg, xc->ctx);
-				xc->e = e;
 				xc->epoch = epoch;
 				xc->dialog = d;
 				xc->n = dg->nmsgs;
