@@ -165,13 +165,17 @@ void engine_wait(const struct engine *e, int ms);
  * clocks). Set before indexing; returns 0, or -1 for a bad file number. */
 int engine_set_offset(struct engine *e, size_t i, int64_t offset);
 /* Indexes up to budget more records. Returns 1 while input remains, 0 when
- * all files are indexed (and, for several files, merged in time order). */
+ * all files are indexed (and, for several files, merged in time order).
+ * A file of at least the parallel threshold, not followed, is read and
+ * parsed by a second thread, a few batches ahead of what this one indexes;
+ * the thread waits while the caller does something else, and ends with
+ * the file, with engine_free(), or when the file is followed. */
 int engine_step(struct engine *e, size_t budget);
-/* Indexes everything. Files of at least the parallel threshold are read
- * and parsed by a second thread while this one indexes what it parsed. */
+/* Indexes everything, with the second thread as engine_step(). */
 void engine_run(struct engine *e);
-/* The threshold of engine_run() (16 MB by default; 0: one thread always,
- * 1: every file, for tests). Only used on machines with several CPUs. */
+/* The parallel threshold of engine_step() and engine_run() (16 MB by
+ * default; 0: one thread always, 1: every file, for tests). Only used on
+ * machines with several CPUs. */
 void engine_set_parallel(struct engine *e, size_t min_bytes);
 int engine_done(const struct engine *e);
 /* Progress of indexing, 0..1000. */

@@ -76,6 +76,7 @@ struct engine {
 	int done;
 	int follow;
 	size_t par_min;			/* engine_set_parallel() */
+	struct engine_par *par;		/* file cur read on a second thread */
 	int background;			/* engine_set_background() */
 	uint32_t *uris;			/* engine_uri_strings() */
 	size_t nuris, capuris;
@@ -119,6 +120,8 @@ struct engine_xf {
 };
 
 static void engine_reader_free(struct reader *r);
+static void engine_par_detach(struct engine *e);
+static void engine_par_stop(struct engine *e);
 static void engine_follow_feed(struct engine_file *f);
 static void engine_xf_drop_plain(struct engine_xf *x);
 
@@ -145,6 +148,7 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
+	engine_par_stop(e);
 	for (i = 0; i < e->nfiles; i++) {
 		struct engine_xf *x = e->files[i].xf;
 
@@ -871,6 +875,10 @@ engine_follow_files(struct engine *e)
 		    f->unreadable)
 			continue;
 		f->follow_tried = 1;
+		/* Following may move the file's bytes: the second thread
+		 * must not be reading them then. */
+		if (e->par != NULL && i == e->cur)
+			engine_par_detach(e);
 		engine_follow_start(e, i, f->src->path);
 		if (f->follow_fd < 0)
 			continue;
@@ -1786,97 +1794,17 @@ engine_first_read_done(struct engine *e, size_t i)
 				       f->fmt->name));
 }
 
-int
-engine_step(struct engine *e, size_t budget)
-{
-	struct rd_record rec;
-	struct engine_file *f;
-	size_t i;
-	int more;
-
-	/* Followed files that grew since the first pass, before a file that
-	 * replaced one of them (rotation): what the old one still held came
-	 * first. */
-	for (i = 0; e->done && i < e->cur && budget > 0; i++) {
-		f = &e->files[i];
-		if (f->rd == NULL)
-			continue;
-		while (budget > 0 && engine_next(e, f, &rec)) {
-			engine_index_record(e, (uint16_t)i, &rec);
-			budget--;
-		}
-		engine_take_warnings(e, (uint16_t)i, f->rd);
-		if (budget > 0 && f->follow_ended) {
-			reader_free(f->rd);
-			f->rd = NULL;
-		}
-	}
-	while (budget > 0 && e->cur < e->nfiles) {
-		f = &e->files[e->cur];
-		if (f->xf != NULL && !engine_xf_take(e, e->cur, 0)) {
-			/* Still being converted: let the caller answer its
-			 * keys, a little later. */
-			struct timespec pause = { 0, 2000000 };
-
-			nanosleep(&pause, NULL);
-			break;
-		}
-		if (f->rd == NULL) {
-			f->rd = reader_new(engine_rfmt(f), f->src->data,
-					   f->src->len);
-			f->rd->follow = f->follow_fd >= 0;
-			if (f->rd->follow)
-				engine_follow_feed(f);
-		}
-		if (engine_next(e, f, &rec)) {
-			engine_index_record(e, (uint16_t)e->cur, &rec);
-			budget--;
-			if (f->rd->pos - f->dropped >= ENGINE_DROP_BYTES)
-				engine_drop_pages(f, f->rd->pos);
-			continue;
-		}
-		engine_drop_pages(f, f->src->len);
-		memcpy(f->local_name, f->rd->local_name, sizeof f->local_name);
-		engine_take_warnings(e, (uint16_t)e->cur, f->rd);
-		/* A followed file keeps its reader for what comes next. */
-		if (f->follow_fd < 0) {
-			reader_free(f->rd);
-			f->rd = NULL;
-		}
-		engine_first_read_done(e, e->cur);
-		e->cur++;
-	}
-	/* Out of budget: more may wait (a pipe that ended has no poll to
-	 * say so). */
-	more = e->done && budget == 0;
-	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
-		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);
-	engine_check_shrunk(e);
-	engine_rate_touched(e);
-	if (e->cur < e->nfiles || more)
-		return 1;
-	if (!e->done) {
-		if (e->nfiles > 1)
-			engine_merge(e);
-		e->done = 1;
-	}
-	return 0;
-}
-
-void
-engine_set_parallel(struct engine *e, size_t min_bytes)
-{
-	e->par_min = min_bytes;
-}
-
-/* Indexing a large file in engine_run(): a second thread splits the file
- * into records (reader_next) and hands them over in batches; both threads
- * then parse the records of a batch (engine_prep), each claiming the next
- * few, and this one commits them in file order (interning, dialogs,
- * rating), which is all the state there is. Parsing goes to whichever
- * thread is free, so neither waits long for the other. The viewer's
- * engine_step() stays on one thread: its first screen must not wait for a
- * thread to start, and it indexes in small slices. */
+/* Indexing a large file: a second thread splits the file into records
+ * (reader_next) and hands them over in batches; both threads then parse
+ * the records of a batch (engine_prep), each claiming the next few, and
+ * this one commits them in file order (interning, dialogs, rating), which
+ * is all the state there is. Parsing goes to whichever thread is free, so
+ * neither waits long for the other. engine_run() commits all of a file at
+ * once; the viewer's engine_step() commits as many as its budget allows
+ * and answers its keys meanwhile, the second thread reading on until the
+ * batches ahead are full. Its first screen does not wait for the thread:
+ * starting it takes microseconds, and the first batch is a fraction of a
+ * millisecond. */
 #define ENGINE_PAR_CLAIM 8	/* records a thread takes to parse at once */
 
 /* The spans of a record, for copying those outside the file's bytes;
@@ -1894,16 +1822,29 @@ struct engine_batch {
 	atomic_size_t claim;	/* the next record to parse */
 	size_t parsed;		/* records parsed (under the mutex) */
 	struct strbuf kept;	/* strings that lived in the reader's state */
+	/* The reader's warnings while it read this batch, given to the
+	 * engine as the batch is committed, as engine_step() gives them. */
+	struct rd_warning *warnings;
+	size_t nwarnings, capwarnings;
 };
 
 struct engine_par {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_t th;
 	struct engine_batch b[ENGINE_PAR_RING];
 	struct reader *rd;
 	const struct rules *rules;
 	const struct engine_file *f;
+	/* What engine_prep() reads of the file, copied: engine_add_file()
+	 * may move the engine's files meanwhile. */
+	struct engine_file fcopy;
 	uint16_t fileno;
+	int stop;		/* read no more batches (under the mutex) */
+	/* This thread's place: the batch and its record to commit next,
+	 * the records committed since the last rating, and the offset after
+	 * the last one (engine_progress). */
+	size_t k, i, since, pos;
 };
 
 static struct span *
@@ -1962,6 +1903,21 @@ engine_par_parse(struct engine_par *p, struct engine_batch *b)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* Moves the warnings the reader gave while reading batch b into it. */
+static void
+engine_par_warnings(struct reader *r, struct engine_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++) {
+		b->warnings = xgrow(b->warnings, &b->capwarnings,
+				    b->nwarnings + 1, sizeof *b->warnings);
+		b->warnings[b->nwarnings++] = r->warnings[i];
+		r->warnings[i].msg = NULL;
+	}
+	r->nwarnings = 0;
+}
+
 static void *
 engine_par_read(void *arg)
 {
@@ -1973,8 +1929,12 @@ engine_par_read(void *arg)
 	for (k = 0; more; k++) {
 		b = &p->b[k % ENGINE_PAR_RING];
 		pthread_mutex_lock(&p->mu);
-		while (b->full)
+		while (b->full && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
 		pthread_mutex_unlock(&p->mu);
 		b->n = 0;
 		b->parsed = 0;
@@ -1985,6 +1945,7 @@ engine_par_read(void *arg)
 			engine_par_keep(p, b, b->n);
 			b->n++;
 		}
+		engine_par_warnings(p->rd, b);
 		for (i = 0; i < b->n; i++) {
 			for (j = 0; b->moved[i] != 0 && j < ENGINE_REC_SPANS;
 			     j++) {
@@ -2016,86 +1977,285 @@ engine_par_ok(const struct engine *e, const struct engine_file *f)
 	       engine_rfmt(f)->next != NULL;
 }
 
-/* Indexes all of file e->cur with two threads; 0 when no thread could be
- * started (nothing was done). */
+static void
+engine_par_free(struct engine_par *p)
+{
+	size_t i, j;
+
+	reader_free(p->rd);
+	for (i = 0; i < ENGINE_PAR_RING; i++) {
+		strbuf_free(&p->b[i].kept);
+		for (j = 0; j < p->b[i].nwarnings; j++)
+			free(p->b[i].warnings[j].msg);
+		free(p->b[i].warnings);
+	}
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+/* Starts reading file e->cur on a second thread (e->par); 0 when no
+ * thread could be started (nothing was done). */
 static int
-engine_par_file(struct engine *e)
+engine_par_start(struct engine *e)
 {
 	struct engine_file *f = &e->files[e->cur];
 	struct engine_par *p = xcalloc(1, sizeof *p);
-	struct engine_batch *b;
-	pthread_t th;
-	size_t k, i, since = 0;
-	int last = 0;
+	size_t i;
 
 	p->rd = reader_new(engine_rfmt(f), f->src->data, f->src->len);
 	p->rules = e->rules;
-	p->f = f;
+	p->fcopy = *f;
+	p->f = &p->fcopy;
 	p->fileno = (uint16_t)e->cur;
 	for (i = 0; i < ENGINE_PAR_RING; i++)
 		strbuf_init(&p->b[i].kept);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	if (pthread_create(&th, NULL, engine_par_read, p) != 0) {
-		pthread_cond_destroy(&p->cv);
-		pthread_mutex_destroy(&p->mu);
-		reader_free(p->rd);
-		free(p);
+	if (pthread_create(&p->th, NULL, engine_par_read, p) != 0) {
+		engine_par_free(p);
 		return 0;
 	}
-	for (k = 0; !last; k++) {
-		b = &p->b[k % ENGINE_PAR_RING];
-		pthread_mutex_lock(&p->mu);
-		while (!b->full)
-			pthread_cond_wait(&p->cv, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-		engine_par_parse(p, b);
-		pthread_mutex_lock(&p->mu);
-		while (b->parsed < b->n)
-			pthread_cond_wait(&p->cv, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-		for (i = 0; i < b->n; i++) {
-			engine_commit(e, &b->pre[i]);
-			if (b->pre[i].end - f->dropped >= ENGINE_DROP_BYTES)
-				engine_drop_pages(f, b->pre[i].end);
+	e->par = p;
+	return 1;
+}
+
+/* Commits at most budget records of e->par's batches, in order; returns
+ * how many. *ended is set once the last batch is committed. With wait 0,
+ * a batch the thread has not finished reading ends the pump (the thread
+ * was stopped, engine_par_detach: what it read is all there is). */
+static size_t
+engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
+{
+	struct engine_par *p = e->par;
+	struct engine_file *f = &e->files[p->fileno];
+	struct engine_batch *b;
+	size_t done = 0, before, j;
+
+	*ended = 0;
+	while (done < budget) {
+		b = &p->b[p->k % ENGINE_PAR_RING];
+		if (p->i == 0) {
+			pthread_mutex_lock(&p->mu);
+			while (!b->full && wait)
+				pthread_cond_wait(&p->cv, &p->mu);
+			pthread_mutex_unlock(&p->mu);
+			if (!b->full)
+				break;
+			engine_par_parse(p, b);
+			pthread_mutex_lock(&p->mu);
+			while (b->parsed < b->n)
+				pthread_cond_wait(&p->cv, &p->mu);
+			pthread_mutex_unlock(&p->mu);
+			for (j = 0; j < b->nwarnings; j++) {
+				e->warns = xgrow(e->warns, &e->capwarns,
+						 e->nwarns + 1, sizeof *e->warns);
+				e->warns[e->nwarns].file = p->fileno;
+				e->warns[e->nwarns].line = b->warnings[j].line;
+				e->warns[e->nwarns].msg = b->warnings[j].msg;
+				e->nwarns++;
+			}
+			b->nwarnings = 0;
 		}
-		if ((since += b->n) >= ENGINE_RATE_EVERY) {
+		before = done;
+		for (; p->i < b->n && done < budget; p->i++, done++) {
+			engine_commit(e, &b->pre[p->i]);
+			p->pos = b->pre[p->i].end;
+			if (p->pos - f->dropped >= ENGINE_DROP_BYTES)
+				engine_drop_pages(f, p->pos);
+		}
+		if ((p->since += done - before) >= ENGINE_RATE_EVERY) {
 			engine_check_shrunk(e);
 			engine_rate_touched(e);
-			since = 0;
+			p->since = 0;
 		}
-		last = b->last;
+		if (p->i < b->n)
+			break;
+		p->i = 0;
+		p->k++;
 		pthread_mutex_lock(&p->mu);
 		b->full = 0;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
+		if (b->last) {
+			*ended = 1;
+			break;
+		}
 	}
-	pthread_join(th, NULL);
+	return done;
+}
+
+/* The file e->par read is read: the thread is joined and the file done
+ * with, as engine_step() is done with one. */
+static void
+engine_par_end(struct engine *e)
+{
+	struct engine_par *p = e->par;
+	struct engine_file *f = &e->files[p->fileno];
+
+	pthread_join(p->th, NULL);
 	engine_drop_pages(f, f->src->len);
 	memcpy(f->local_name, p->rd->local_name, sizeof f->local_name);
-	engine_take_warnings(e, (uint16_t)e->cur, p->rd);
-	reader_free(p->rd);
-	for (i = 0; i < ENGINE_PAR_RING; i++)
-		strbuf_free(&p->b[i].kept);
-	pthread_cond_destroy(&p->cv);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
+	engine_take_warnings(e, p->fileno, p->rd);
+	engine_par_free(p);
+	e->par = NULL;
 	engine_first_read_done(e, e->cur);
 	e->cur++;
+}
+
+/* Stops e->par's thread after the batch it is reading and commits all it
+ * read; the file then reads on with its reader as engine_step() reads one
+ * (a file followed from now on grows behind the thread's last batch). */
+static void
+engine_par_detach(struct engine *e)
+{
+	struct engine_par *p = e->par;
+	struct engine_file *f = &e->files[p->fileno];
+	int ended;
+
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	engine_par_pump(e, SIZE_MAX, 0, &ended);
+	engine_take_warnings(e, p->fileno, p->rd);
+	f->rd = p->rd;
+	p->rd = NULL;
+	engine_par_free(p);
+	e->par = NULL;
 	engine_check_shrunk(e);
 	engine_rate_touched(e);
-	return 1;
+}
+
+/* Stops e->par's thread and drops what it read (engine_free). */
+static void
+engine_par_stop(struct engine *e)
+{
+	struct engine_par *p = e->par;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	engine_par_free(p);
+	e->par = NULL;
+}
+
+int
+engine_step(struct engine *e, size_t budget)
+{
+	struct rd_record rec;
+	struct engine_file *f;
+	size_t i;
+	int more;
+
+	/* Followed files that grew since the first pass, before a file that
+	 * replaced one of them (rotation): what the old one still held came
+	 * first. */
+	for (i = 0; e->done && i < e->cur && budget > 0; i++) {
+		f = &e->files[i];
+		if (f->rd == NULL)
+			continue;
+		while (budget > 0 && engine_next(e, f, &rec)) {
+			engine_index_record(e, (uint16_t)i, &rec);
+			budget--;
+		}
+		engine_take_warnings(e, (uint16_t)i, f->rd);
+		if (budget > 0 && f->follow_ended) {
+			reader_free(f->rd);
+			f->rd = NULL;
+		}
+	}
+	while (budget > 0 && e->cur < e->nfiles) {
+		f = &e->files[e->cur];
+		if (f->xf != NULL && !engine_xf_take(e, e->cur, 0)) {
+			/* Still being converted: let the caller answer its
+			 * keys, a little later. */
+			struct timespec pause = { 0, 2000000 };
+
+			nanosleep(&pause, NULL);
+			break;
+		}
+		if (e->par == NULL && engine_par_ok(e, f))
+			engine_par_start(e);
+		if (e->par != NULL) {
+			int ended;
+
+			budget -= engine_par_pump(e, budget, 1, &ended);
+			if (ended)
+				engine_par_end(e);
+			continue;
+		}
+		if (f->rd == NULL) {
+			f->rd = reader_new(engine_rfmt(f), f->src->data,
+					   f->src->len);
+			f->rd->follow = f->follow_fd >= 0;
+			if (f->rd->follow)
+				engine_follow_feed(f);
+		}
+		if (engine_next(e, f, &rec)) {
+			engine_index_record(e, (uint16_t)e->cur, &rec);
+			budget--;
+			if (f->rd->pos - f->dropped >= ENGINE_DROP_BYTES)
+				engine_drop_pages(f, f->rd->pos);
+			continue;
+		}
+		engine_drop_pages(f, f->src->len);
+		memcpy(f->local_name, f->rd->local_name, sizeof f->local_name);
+		engine_take_warnings(e, (uint16_t)e->cur, f->rd);
+		/* A followed file keeps its reader for what comes next. */
+		if (f->follow_fd < 0) {
+			reader_free(f->rd);
+			f->rd = NULL;
+		}
+		engine_first_read_done(e, e->cur);
+		e->cur++;
+	}
+	/* Out of budget: more may wait (a pipe that ended has no poll to
+	 * say so). */
+	more = e->done && budget == 0;
+	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
+		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);
+	engine_check_shrunk(e);
+	engine_rate_touched(e);
+	if (e->cur < e->nfiles || more)
+		return 1;
+	if (!e->done) {
+		if (e->nfiles > 1)
+			engine_merge(e);
+		e->done = 1;
+	}
+	return 0;
+}
+
+void
+engine_set_parallel(struct engine *e, size_t min_bytes)
+{
+	e->par_min = min_bytes;
 }
 
 void
 engine_run(struct engine *e)
 {
+	int ended;
+
 	for (;;) {
 		if (e->cur < e->nfiles)
 			engine_xf_take(e, e->cur, 1);
-		if (e->cur < e->nfiles &&
-		    engine_par_ok(e, &e->files[e->cur]) && engine_par_file(e))
+		if (e->par == NULL && e->cur < e->nfiles &&
+		    engine_par_ok(e, &e->files[e->cur]))
+			engine_par_start(e);
+		if (e->par != NULL) {
+			engine_par_pump(e, SIZE_MAX, 1, &ended);
+			engine_par_end(e);
+			engine_check_shrunk(e);
+			engine_rate_touched(e);
 			continue;
+		}
 		if (!engine_step(e, ENGINE_RATE_EVERY))
 			break;
 	}
@@ -2141,6 +2301,8 @@ engine_progress(const struct engine *e)
 		}
 		read += at;
 	}
+	else if (e->par != NULL)
+		read += e->par->pos;
 	else if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		read += e->files[e->cur].rd->pos;
 	if (total == 0 || read >= total)

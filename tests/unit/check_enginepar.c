@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
+#include "helpers.h"
 #include "auth.h"
 #include "engine.h"
 #include "rules.h"
@@ -297,6 +299,188 @@ START_TEST(test_two_files)
 }
 END_TEST
 
+/* This process's threads, from /proc: the test sees the second thread
+ * start and end, not only the same index in the end. */
+static int
+par_threads(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	int n = -1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "Threads:", 8) == 0)
+			n = atoi(line + 8);
+	fclose(f);
+	ck_assert_int_gt(n, 0);
+	return n;
+}
+
+/* engine_step() in slices of uneven sizes (a viewer's), cutting batches
+ * anywhere, until the end. */
+static void
+par_steps(struct engine *e)
+{
+	static const size_t budgets[] = { 1, 7, 255, 256, 1000, 3, 513 };
+	size_t k = 0;
+
+	while (engine_step(e, budgets[k++ % 7]))
+		;
+	ck_assert(engine_done(e));
+}
+
+/* Indexed with engine_step() as a viewer does, checking that the second
+ * thread runs while there is a file to read, and only then. */
+static struct engine *
+par_step_index(const struct rules *r, const char *a, size_t alen,
+	       const char *b, size_t blen, size_t par_min)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+	int before = par_threads();
+
+	engine_set_rules(e, r);
+	engine_set_parallel(e, par_min);
+	ck_assert_int_eq(engine_add_mem(e, "a.log", a, alen, NULL, &err), 0);
+	if (b != NULL)
+		ck_assert_int_eq(engine_add_mem(e, "b.log", b, blen, NULL,
+						&err), 1);
+	ck_assert(engine_step(e, 1));
+	ck_assert_int_eq(par_threads(), before + (par_min > 0));
+	par_steps(e);
+	ck_assert_int_eq(par_threads(), before);
+	ck_assert_uint_eq(engine_progress(e), 1000);
+	return e;
+}
+
+START_TEST(test_step_slices)
+{
+	struct rules *r = par_rules_new();
+	struct engine *x, *y;
+	size_t alen, blen;
+	char *a = par_log(1200, &alen), *b = par_log(700, &blen);
+
+	/* One file, then two merged: engine_step() with the second thread
+	 * gives the index of engine_step() on one, step for step. */
+	x = par_step_index(r, a, alen, NULL, 0, 0);
+	y = par_step_index(r, a, alen, NULL, 0, 1);
+	par_compare(r, x, y);
+	engine_free(x);
+	engine_free(y);
+	x = par_step_index(r, a, alen, b, blen, 0);
+	y = par_step_index(r, a, alen, b, blen, 1);
+	par_compare(r, x, y);
+	engine_free(x);
+	engine_free(y);
+	free(a);
+	free(b);
+	rules_free(r);
+}
+END_TEST
+
+/* A viewer that quits while the second thread reads: it is stopped and
+ * joined, whatever it was waiting for, and nothing leaks. */
+START_TEST(test_free_midway)
+{
+	size_t len, k;
+	char *log = par_log(1200, &len), *err = NULL;
+	int before = par_threads();
+
+	for (k = 0; k < 4; k++) {
+		struct engine *e = engine_new();
+		size_t n = (size_t[]){ 0, 1, 300, 2000 }[k];
+
+		engine_set_parallel(e, 1);
+		ck_assert_int_eq(engine_add_mem(e, "a.log", log, len, NULL,
+						&err), 0);
+		if (n > 0) {
+			ck_assert(engine_step(e, n));
+			ck_assert_uint_eq(msgindex_count(engine_index(e)), n);
+			ck_assert_uint_lt(engine_progress(e), 1000);
+			ck_assert_int_eq(par_threads(), before + 1);
+		}
+		engine_free(e);
+		ck_assert_int_eq(par_threads(), before);
+	}
+	free(log);
+}
+END_TEST
+
+/* Indexed to n records, then followed (the viewer's F), then to the end
+ * and what the file gained. */
+static struct engine *
+par_follow(const struct rules *r, const char *path, size_t par_min, size_t n,
+	   const char *more)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+	size_t before;
+	int threads = par_threads();
+	FILE *f;
+
+	engine_set_rules(e, r);
+	engine_set_parallel(e, par_min);
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	ck_assert(engine_step(e, n));
+	ck_assert_int_eq(par_threads(), threads + (par_min > 0));
+	engine_follow_files(e);
+	ck_assert_int_eq(par_threads(), threads);
+	while (engine_step(e, 1000))
+		;
+	before = msgindex_count(engine_index(e));
+	f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs(more, f);
+	fclose(f);
+	ck_assert_int_eq(engine_poll(e), 1);
+	while (engine_step(e, 1000))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), before + 2);
+	return e;
+}
+
+START_TEST(test_follow_midway)
+{
+	struct rules *r = par_rules_new();
+	struct engine *x, *y;
+	struct strbuf more;
+	char dir[64], *path, *log;
+	size_t len;
+	FILE *f;
+
+	/* Whole records only: a last one cut short waits while followed. */
+	log = par_log(1200, &len);
+	len = (size_t)(strrchr(log, '$') - log);
+	while (len > 0 && log[len - 1] != '\n')
+		len--;
+	test_mkdtemp(dir, "enginepar");
+	path = xasprintf("%s/fe.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(log, 1, len, f), len);
+	fclose(f);
+	strbuf_init(&more);
+	par_record(&more, 9000, "incoming", "192.0.2.7:5061",
+	    "BYE sip:bob@example.com SIP/2.0", "late", "3 BYE", "");
+	par_record(&more, 9001, "outgoing", "192.0.2.7:5061",
+	    "SIP/2.0 200 OK", "late", "3 BYE", "");
+	/* Followed while the second thread is part way: it hands the file
+	 * over to this one's reader at the end of the last batch it read. */
+	x = par_follow(r, path, 0, 300, more.buf);
+	ck_assert_int_eq(truncate(path, (off_t)len), 0);
+	y = par_follow(r, path, 1, 300, more.buf);
+	par_compare(r, x, y);
+	engine_free(x);
+	engine_free(y);
+	strbuf_free(&more);
+	free(path);
+	free(log);
+	test_rm_rf(dir);
+	rules_free(r);
+}
+END_TEST
+
 /* The scheme the rules take from a request while indexing is the one
  * auth_credentials() finds, whatever the header looks like. */
 START_TEST(test_cred_scheme)
@@ -390,6 +574,9 @@ main(void)
 	tcase_add_test(tc, test_same_index);
 	tcase_add_test(tc, test_two_files);
 	tcase_add_test(tc, test_cred_scheme);
+	tcase_add_test(tc, test_step_slices);
+	tcase_add_test(tc, test_free_midway);
+	tcase_add_test(tc, test_follow_midway);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
