@@ -161,13 +161,77 @@ pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
 	return lines;
 }
 
+/* The table's columns, from the one that matters most: how each
+ * registration ended, who, how many tries, from where, with what. */
+enum { PRC_OUTCOME, PRC_USER, PRC_ATTEMPTS, PRC_CLIENT, PRC_OFFERED,
+       PRC_EXPLAIN, PRC__COUNT };
+
+/* Widths of the columns in w cells (one blank at each side, one between
+ * two columns), 0 for a column left out. A narrow terminal leaves out the
+ * columns that matter least (the explanation, which the lines below the
+ * table give in full for the selected one, then the schemes, the client,
+ * the attempts, the user) rather than the outcome; what is left over
+ * widens them in the same order of importance. */
+static void
+pane_report_widths(int w, int wd[PRC__COUNT])
+{
+	static const int minw[PRC__COUNT] = {16, 10, 8, 10, 12, 16};
+	/* Each column up to a width in turn: the explanation, the least
+	 * needed, is shown only when the others are wide (PRC__COUNT). */
+	static const struct {
+		int col, to;
+	} grow[] = {
+	    {PRC_USER, 14},    {PRC_OUTCOME, 20}, {PRC_USER, 20},
+	    {PRC_CLIENT, 16},  {PRC_OFFERED, 14}, {PRC_USER, 30},
+	    {PRC_CLIENT, 22},  {PRC_OFFERED, 16}, {PRC__COUNT, 0},
+	    {PRC_OFFERED, 26}, {PRC_EXPLAIN, 1 << 20},
+	};
+	int avail = w - 2, used = 0, n, i, add;
+
+	memset(wd, 0, PRC__COUNT * sizeof *wd);
+	/* As many columns as fit at their narrowest, the outcome always
+	 * (cut when even it does not fit); the explanation waits. */
+	for (n = 0; n < PRC_EXPLAIN; n++) {
+		if (n > 0 && used + 1 + minw[n] > avail)
+			break;
+		used += (n > 0) + minw[n];
+		wd[n] = minw[n];
+	}
+	if (wd[PRC_OUTCOME] > avail)
+		wd[PRC_OUTCOME] = avail > 0 ? avail : 0;
+	used = used > avail ? avail : used;
+	for (i = 0; i < (int)(sizeof grow / sizeof grow[0]); i++) {
+		int c = grow[i].col;
+
+		if (c == PRC__COUNT) {
+			/* All five are wide: room for the explanation? */
+			if (n < PRC_EXPLAIN ||
+			    used + 1 + minw[PRC_EXPLAIN] > avail)
+				break;
+			wd[PRC_EXPLAIN] = minw[PRC_EXPLAIN];
+			used += 1 + minw[PRC_EXPLAIN];
+			continue;
+		}
+		if (wd[c] == 0 || wd[c] >= grow[i].to)
+			continue;
+		add = grow[i].to - wd[c];
+		if (add > avail - used)
+			add = avail - used;
+		wd[c] += add;
+		used += add;
+	}
+	/* What is left (no explanation) widens the user. */
+	if (wd[PRC_EXPLAIN] == 0 && wd[PRC_USER] > 0)
+		wd[PRC_USER] += avail - used;
+}
+
 static void
 pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
 	struct rect c;
 	char info[64], buf[64];
-	int y, x, role, wu, wc, wo, wx;
+	int y, x, role, wd[PRC__COUNT];
 	size_t i;
 
 	pane_report_refresh(p);
@@ -198,17 +262,19 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		pane_report_detail(g, c.x + 1, c.y + c.h - dl, c.w - 2,
 				   c.y + c.h, &pr->rr.v[pr->sel]);
 	}
-	wu = c.w >= 120 ? 30 : c.w / 4;
-	wc = c.w >= 120 ? 22 : c.w / 6;
-	wo = c.w >= 140 ? 26 : c.w >= 100 ? 16 : 12;
-	wx = c.w - 2 - wu - wc - wo - 9 - 21 - 5;
+	pane_report_widths(c.w, wd);
 	x = c.x + 1;
-	x = pane_report_cell(g, x, c.y, wu, ROLE_HEADER_NAME, "user");
-	x = pane_report_cell(g, x, c.y, wc, ROLE_HEADER_NAME, "client");
-	x = pane_report_cell(g, x, c.y, wo, ROLE_HEADER_NAME, "offered/used");
-	x = pane_report_cell(g, x, c.y, 8, ROLE_HEADER_NAME, "attempts");
-	x = pane_report_cell(g, x, c.y, 20, ROLE_HEADER_NAME, "outcome");
-	pane_report_cell(g, x, c.y, wx, ROLE_HEADER_NAME, "explanation");
+	x = pane_report_cell(g, x, c.y, wd[PRC_USER], ROLE_HEADER_NAME, "user");
+	x = pane_report_cell(g, x, c.y, wd[PRC_CLIENT], ROLE_HEADER_NAME,
+			     "client");
+	x = pane_report_cell(g, x, c.y, wd[PRC_OFFERED], ROLE_HEADER_NAME,
+			     "offered/used");
+	x = pane_report_cell(g, x, c.y, wd[PRC_ATTEMPTS], ROLE_HEADER_NAME,
+			     "attempts");
+	x = pane_report_cell(g, x, c.y, wd[PRC_OUTCOME], ROLE_HEADER_NAME,
+			     "outcome");
+	pane_report_cell(g, x, c.y, wd[PRC_EXPLAIN], ROLE_HEADER_NAME,
+			 "explanation");
 	if ((int)pr->sel < p->top)
 		p->top = (int)pr->sel;
 	if ((int)pr->sel >= p->top + p->rows)
@@ -220,21 +286,22 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		i = (size_t)(p->top + y);
 		role = theme_severity_role(en->severity);
 		x = c.x + 1;
-		x = pane_report_cell(g, x, ry, wu, role, en->user);
-		x = pane_report_cell(g, x, ry, wc, role, en->client);
+		x = pane_report_cell(g, x, ry, wd[PRC_USER], role, en->user);
+		x = pane_report_cell(g, x, ry, wd[PRC_CLIENT], role,
+				     en->client);
 		snprintf(buf, sizeof buf, "%s%s%s%s", en->offered,
 			 *en->used ? " / " : "", en->used,
 			 en->remote_user ? " remote" : "");
-		x = pane_report_cell(g, x, ry, wo, role, buf);
+		x = pane_report_cell(g, x, ry, wd[PRC_OFFERED], role, buf);
 		snprintf(buf, sizeof buf, "%8u", en->attempts);
-		x = pane_report_cell(g, x, ry, 8, role, buf);
+		x = pane_report_cell(g, x, ry, wd[PRC_ATTEMPTS], role, buf);
 		if (en->status)
 			snprintf(buf, sizeof buf, "%u %s", en->status,
 				 en->reason);
 		else
 			snprintf(buf, sizeof buf, "no answer");
-		x = pane_report_cell(g, x, ry, 20, role, buf);
-		pane_report_cell(g, x, ry, wx, role, en->explain);
+		x = pane_report_cell(g, x, ry, wd[PRC_OUTCOME], role, buf);
+		pane_report_cell(g, x, ry, wd[PRC_EXPLAIN], role, en->explain);
 		if (i == pr->sel)
 			grid_set_role(g, ry, c.x, c.x + c.w, ROLE_SELECTION);
 	}

@@ -913,6 +913,80 @@ START_TEST(test_report_merge_keeps_registration)
 }
 END_TEST
 
+/* Row y of g as text, trailing blanks dropped, into buf. */
+static const char *
+report_row(struct grid *g, int y, char *buf, size_t bufsz)
+{
+	struct grid *row = grid_new(g->w, 1);
+	struct strbuf sb;
+	int x;
+
+	for (x = 0; x < g->w; x++)
+		*grid_cell(row, x, 0) = *grid_cell(g, x, y);
+	strbuf_init(&sb);
+	grid_dump(row, &sb, 0);
+	while (sb.len > 0 && (sb.buf[sb.len - 1] == ' ' ||
+			      sb.buf[sb.len - 1] == '\n'))
+		sb.buf[--sb.len] = '\0';
+	snprintf(buf, bufsz, "%s", sb.buf);
+	strbuf_free(&sb);
+	grid_free(row);
+	return buf;
+}
+
+/* The registration report keeps its outcome column on a narrow terminal
+ * (at 40 columns it was past the right edge, the explanation, client and
+ * schemes taking the room): the less important columns go first. */
+START_TEST(test_report_narrow_outcome)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct pane *p;
+	struct grid *g;
+	char *err = NULL, row[256];
+	int col;
+	static const struct {
+		int w;
+		const char *head, *ok, *refused;
+	} want[] = {
+	    {40, " user         attempts outcome",
+	     " sip:izabela~        3 200 OK",
+	     " sip:petrak@~        2 403 Forbidden"},
+	    {80, " user                 client         offered/used attempts "
+		 "outcome",
+	     " sip:izabelaf@uclab.~ 198.51.100.23~ NTLM / NTLM~        3 "
+	     "200 OK",
+	     " sip:petrak@uclab.org 172.31.255.25~ NTLM / NTLM         2 "
+	     "403 Forbidden"},
+	};
+	size_t i;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/remote-ntlm.cls.log",
+					 NULL, &err), 0);
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/reg-rejected.cls.log",
+					 NULL, &err), 0);
+	engine_set_rules(e, rules);
+	engine_run(e);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	p = pane_report_new(v);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		g = grid_new(want[i].w, 20);
+		pane_draw(p, g, (struct rect){0, 0, want[i].w, 20});
+		ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+				 want[i].head);
+		ck_assert_str_eq(report_row(g, 2, row, sizeof row),
+				 want[i].ok);
+		ck_assert_str_eq(report_row(g, 3, row, sizeof row),
+				 want[i].refused);
+		grid_free(g);
+	}
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1071,6 +1145,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_steps_then_dialog);
 	tcase_add_test(tc, test_merge_keeps_selection);
 	tcase_add_test(tc, test_report_merge_keeps_registration);
+	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_converted);
