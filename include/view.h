@@ -96,7 +96,12 @@ int view_push_filter(struct view *v, const char *expr, char **err, int *errcol);
 void view_push_dialog(struct view *v, uint32_t call_id);
 /* Pops to the previous filter; returns 0, or -1 when at the base. */
 int view_pop(struct view *v);
-/* Drops every level (shows everything). */
+/* Pops every level pushed over the base filter (-f's, or everything).
+ * Returns 0, or -1 when there was none. */
+int view_pop_to_base(struct view *v);
+/* Whether the base level filters (a filter given with -f). */
+int view_base_filters(const struct view *v);
+/* Drops every level, the base filter too (shows everything). */
 void view_clear(struct view *v);
 /* Text describing the current filter ("user:bob", "dialog 3"), "" for
  * none, written into buf. */

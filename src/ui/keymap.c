@@ -111,7 +111,7 @@ static const struct {
 	[ACT_FILTER] = { "filter", "edit the filter expression" },
 	[ACT_FILTER_CALLID] = { "filter-callid", "filter by this Call-ID" },
 	[ACT_FILTER_USER] = { "filter-user", "filter by this user" },
-	[ACT_FILTER_CLEAR] = { "filter-clear", "show all messages" },
+	[ACT_FILTER_CLEAR] = { "filter-clear", "show all messages (over -f's filter: back to it first, x again: all)" },
 	[ACT_NEXT_ERROR] = { "next-error", "next error" },
 	[ACT_PREV_ERROR] = { "prev-error", "previous error" },
 	[ACT_REGREPORT] = { "registrations", "registration report" },

@@ -438,6 +438,16 @@ screen_push(struct screen *s, const char *field, const char *value)
 	strbuf_free(&sb);
 }
 
+/* How to get every message back with x: over filters pushed on -f's,
+ * the first x goes back to -f's filter. */
+static const char *
+screen_all_hint(const struct screen *s)
+{
+	return view_base_filters(s->v) && s->v->nlevels > 1
+		   ? "x twice: all messages"
+		   : "x: all messages";
+}
+
 static const struct msg *
 screen_sel_msg(struct screen *s)
 {
@@ -1118,6 +1128,7 @@ screen_key(struct screen *s, uint32_t key)
 	}
 	case ACT_FILTER_CLEAR: {
 		char filt[8];
+		int base = view_base_filters(v);
 
 		view_filter_text(v, filt, sizeof filt);
 		if (v->nlevels <= 1 && filt[0] == '\0') {
@@ -1125,11 +1136,19 @@ screen_key(struct screen *s, uint32_t key)
 			return RE_REDRAW;
 		}
 		s->filtered_fmt = NULL;
-		view_clear(v);
 		pane_free(s->report_back);	/* its dialog is gone too */
 		s->report_back = NULL;
-		screen_message(s, 0, "all %zu messages: filters cleared",
-			       v->nids);
+		/* The view the viewer was opened on comes first: what -f
+		 * asked for is where a user started from and wants back. */
+		if (base && v->nlevels > 1) {
+			view_pop_to_base(v);
+			screen_count(s, "%zu messages: back to -f's filter  "
+				     "(x again: all messages)");
+			return RE_REDRAW | RE_SELECT;
+		}
+		view_clear(v);
+		screen_message(s, 0, "all %zu messages: filters cleared%s",
+			       v->nids, base ? ", -f's too" : "");
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_DIALOG_NEXT:
@@ -1173,10 +1192,10 @@ screen_key(struct screen *s, uint32_t key)
 			if (hid > 0)
 				screen_message(s, 0,
 					       "no %s error shown: the filter "
-					       "hides %zu (x: all messages)",
+					       "hides %zu (%s)",
 					       a == ACT_NEXT_ERROR ? "next"
 								   : "previous",
-					       hid);
+					       hid, screen_all_hint(s));
 			else
 				screen_message(
 				    s, 0, "no %s error",

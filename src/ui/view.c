@@ -380,6 +380,27 @@ view_pop(struct view *v)
 	return 0;
 }
 
+int
+view_pop_to_base(struct view *v)
+{
+	uint32_t keep = view_sel_id(v);
+
+	if (v->nlevels <= 1)
+		return -1;
+	while (v->nlevels > 1) {
+		view_level_free(view_top(v));
+		v->nlevels--;
+	}
+	view_refilter(v, keep != UINT32_MAX ? keep : view_top(v)->sel_id);
+	return 0;
+}
+
+int
+view_base_filters(const struct view *v)
+{
+	return v->levels[0].f != NULL;
+}
+
 void
 view_clear(struct view *v)
 {

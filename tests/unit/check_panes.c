@@ -439,6 +439,47 @@ START_TEST(test_screen_keys)
 }
 END_TEST
 
+/* x over filters pushed on -f's goes back to -f's filter first (it dropped
+ * it with the rest), and says so; a second x shows every message. */
+START_TEST(test_clear_back_to_cmdline)
+{
+	char *err = NULL;
+	int col;
+	struct view *v = view_new(eng, rules, "status:401", &err, &col);
+	struct screen *s;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->nids, 2);
+	ck_assert(view_base_filters(v));
+	s = screen_new(eng, v, 1);
+	keys(s, "c");
+	ck_assert_uint_eq(v->nlevels, 2);
+	screen_key(s, KEYC_ENTER);
+	ck_assert_uint_eq(v->nlevels, 3);
+	keys(s, "x");
+	ck_assert_uint_eq(v->nlevels, 1);
+	ck_assert_str_eq(view_filter_expr(v), "status:401");
+	ck_assert_uint_eq(v->nids, 2);
+	ck_assert_str_eq(s->status, "2 messages: back to -f's filter  "
+				    "(x again: all messages)");
+	keys(s, "x");
+	ck_assert(!view_base_filters(v));
+	ck_assert_uint_eq(v->nids, 6);
+	ck_assert_str_eq(s->status,
+			 "all 6 messages: filters cleared, -f's too");
+	keys(s, "x");
+	ck_assert_str_eq(s->status, "already showing all messages");
+	/* Without -f, one x clears everything, as before. */
+	keys(s, "u");
+	keys(s, "x");
+	ck_assert_uint_eq(v->nids, 6);
+	ck_assert_str_eq(s->status, "all 6 messages: filters cleared");
+	ck_assert_int_eq(view_pop_to_base(v), -1);
+	screen_free(s);
+	view_free(v);
+}
+END_TEST
+
 START_TEST(test_search_cancel)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1136,6 +1177,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_view_filters);
 	tcase_add_test(tc, test_prompt_editing);
 	tcase_add_test(tc, test_screen_keys);
+	tcase_add_test(tc, test_clear_back_to_cmdline);
 	tcase_add_test(tc, test_search_cancel);
 	tcase_add_test(tc, test_filter_steps);
 	tcase_add_test(tc, test_filter_steps_screen);
