@@ -57,6 +57,14 @@ struct view {
 	unsigned ids_gen;    /* bumped whenever ids changes */
 	unsigned search_gen; /* ids_gen when the search started */
 	int search_valid;    /* search_pos and search_left mean something */
+	/* No shown message matched and the filter hides some: the search
+	 * goes on (still VSEARCH_RUNNING, in steps) counting the hidden
+	 * messages that match, index ids [hid_pos, hid_end), to say so. */
+	int search_counting;
+	int search_hidden_done; /* search_hidden is the whole count */
+	size_t search_hidden;	/* hidden matches counted */
+	uint32_t hid_pos, hid_end;
+	size_t hid_at;		/* ids[hid_at] is the next shown id >= hid_pos */
 
 	/* A filter over a large index is applied in steps (view_filter_step)
 	 * so that the viewer goes on answering keys: first the messages from
@@ -134,7 +142,10 @@ size_t view_count_severity(const struct view *v, int dir, int severity);
 /* Search: case-insensitive substring over message text. view_search_start
  * sets the text and direction; view_search_step scans up to budget
  * messages and returns 1 when found (selection moved), 0 when it needs
- * more steps, -1 when there is no match. from_current includes the
+ * more steps, -1 when there is no match. When no shown message matches
+ * and a filter hides some, it goes on in steps counting the hidden ones
+ * that match before it returns -1 (search_counting while it does;
+ * search_hidden, with search_hidden_done, the count). from_current includes the
  * selected message (incremental search while typing). search_wrapped
  * says whether the match was found past the end of the list going down
  * (past its top going up), the scan going on from the other end. */
@@ -147,7 +158,8 @@ int view_search_step(struct view *v, size_t budget);
  * does not extend it. search_left is 0 after when nothing can match. */
 int view_search_extend(struct view *v, const char *text);
 void view_search_cancel(struct view *v);
-/* Progress of a running search 0..100. */
+/* Progress of a running search 0..100 (of the count of hidden matches
+ * while search_counting). */
 unsigned view_search_progress(const struct view *v);
 /* Whether message id's text contains the search text. */
 int view_matches(const struct view *v, uint32_t id);

@@ -105,7 +105,7 @@ static const struct {
 	[ACT_BACK] = { "back", "back to the previous filter / close view" },
 	[ACT_DIALOG_NEXT] = { "dialog-next", "next message of the same dialog" },
 	[ACT_DIALOG_PREV] = { "dialog-prev", "previous message of the same dialog" },
-	[ACT_SEARCH] = { "search", "search text (incremental; empty: clear it)" },
+	[ACT_SEARCH] = { "search", "search text (incremental; empty: clear it); no match says how many the filter hides" },
 	[ACT_SEARCH_NEXT] = { "search-next", "next match" },
 	[ACT_SEARCH_PREV] = { "search-prev", "previous match" },
 	[ACT_FILTER] = { "filter", "edit the filter expression" },

@@ -269,6 +269,13 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 		s->cursor_y = r.y;
 		return;
 	}
+	if (s->v->search_state == VSEARCH_RUNNING && s->v->search_counting) {
+		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
+			    "no match shown; counting those the filter "
+			    "hides... %u%%, %zu so far  (Esc stops)",
+			    view_search_progress(s->v), s->v->search_hidden);
+		return;
+	}
 	if (s->v->search_state == VSEARCH_RUNNING) {
 		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
 			    "searching... %u%%  (Esc cancels)",
@@ -652,6 +659,27 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 			       path);
 }
 
+/* No shown message matches the search: says so, with how many of those
+ * the filter hides do (text: the search is named, the prompt closed). */
+static void
+screen_no_match(struct screen *s, int text)
+{
+	const struct view *v = s->v;
+	char hid[96] = "";
+
+	if (v->search_hidden > 0)
+		snprintf(hid, sizeof hid, "; %s%zu hidden by the filter%s%s%s",
+			 v->search_hidden_done ? "" : "at least ",
+			 v->search_hidden,
+			 v->search_hidden_done ? "" : " (count stopped)",
+			 text ? " (" : "", text ? screen_all_hint(s) : "");
+	if (text)
+		screen_message(s, 1, "no match: %s%s%s", v->search, hid,
+			       v->search_hidden > 0 ? ")" : "");
+	else
+		screen_message(s, 1, "no match%s", hid);
+}
+
 /* The prompt's line was accepted. */
 
 /* A match found past the end of the list (going down) or its top (going
@@ -688,7 +716,7 @@ screen_accept(struct screen *s)
 		 * it is still going, from where the user started. */
 		if (s->v->search_state != VSEARCH_RUNNING &&
 		    !view_matches(s->v, view_sel_id(s->v)))
-			screen_message(s, 1, "no match: %s", p->buf);
+			screen_no_match(s, 1);
 		else if (s->v->search_state != VSEARCH_RUNNING)
 			screen_search_wrapped(s);
 		return RE_REDRAW;
@@ -791,7 +819,7 @@ screen_prompt_key(struct screen *s, uint32_t key)
 			view_select(s->v, (long)s->search_origin);
 			if (s->v->search_state == VSEARCH_IDLE &&
 			    s->v->search_left == 0) {
-				screen_message(s, 1, "no match");
+				screen_no_match(s, 0);
 				return RE_REDRAW;
 			}
 		} else {
@@ -942,8 +970,14 @@ screen_key(struct screen *s, uint32_t key)
 		view_filter_finish(v);
 	/* Esc first stops a running search. */
 	if (a == ACT_BACK && v->search_state == VSEARCH_RUNNING) {
+		int counting = v->search_counting;
+
 		view_search_cancel(v);
-		screen_message(s, 0, "search cancelled");
+		if (counting)
+			/* Nothing shown matched: that much is known. */
+			screen_no_match(s, 1);
+		else
+			screen_message(s, 0, "search cancelled");
 		return RE_REDRAW;
 	}
 	/* Keys about the selected message, with none: say why nothing
@@ -1340,10 +1374,8 @@ screen_tick(struct screen *s, size_t budget)
 	if (s->v->search_state != VSEARCH_RUNNING)
 		return RE_NONE;
 	r = view_search_step(s->v, budget);
-	if (r < 0 && !s->prompt.active)
-		screen_message(s, 1, "no match: %s", s->v->search);
-	else if (r < 0)
-		screen_message(s, 1, "no match");
+	if (r < 0)
+		screen_no_match(s, !s->prompt.active);
 	else if (r > 0 && !s->prompt.active)
 		screen_search_wrapped(s);
 	return RE_REDRAW | (r > 0 ? RE_SELECT : 0);

@@ -12,6 +12,8 @@
 #include "filter.h"
 #include "util.h"
 
+static void view_search_count_hidden(struct view *v);
+
 static void
 view_level_free(struct view_level *l)
 {
@@ -631,8 +633,16 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	v->search_dir = dir >= 0 ? 1 : -1;
 	v->search_state = VSEARCH_IDLE;
 	v->search_valid = 0;
-	if (v->search == NULL || v->nids == 0)
+	v->search_counting = 0;
+	v->search_hidden = 0;
+	v->search_hidden_done = 0;
+	if (v->search == NULL)
 		return;
+	if (v->nids == 0) {
+		/* The filter shows nothing: what it hides may match. */
+		view_search_count_hidden(v);
+		return;
+	}
 	if (from_current)
 		v->search_pos = v->sel;
 	else if (dir >= 0)
@@ -649,6 +659,52 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	v->search_state = VSEARCH_RUNNING;
 	v->search_valid = 1;
 	v->search_gen = v->ids_gen;
+}
+
+/* Starts counting the hidden messages that match (none shown did), when
+ * a filter hides some; else the search ends. */
+static void
+view_search_count_hidden(struct view *v)
+{
+	uint32_t count = (uint32_t)msgindex_count(engine_index(v->e));
+
+	v->search_hidden = 0;
+	v->search_hidden_done = 0;
+	v->search_counting = 0;
+	v->search_state = VSEARCH_IDLE;
+	if (v->nids >= count) {
+		v->search_hidden_done = 1;	/* nothing hidden */
+		return;
+	}
+	v->search_counting = 1;
+	v->search_state = VSEARCH_RUNNING;
+	v->hid_pos = 0;
+	v->hid_end = count;
+	v->hid_at = 0;
+}
+
+/* Counts up to budget hidden messages more; returns 0 while there is
+ * more. The ids are in index order: a walk along them skips the shown
+ * ones (those indexed meanwhile come after hid_end). */
+static int
+view_search_count_step(struct view *v, size_t budget)
+{
+	while (v->hid_pos < v->hid_end && budget > 0) {
+		uint32_t id = v->hid_pos++;
+
+		while (v->hid_at < v->nids && v->ids[v->hid_at] < id)
+			v->hid_at++;
+		if (v->hid_at < v->nids && v->ids[v->hid_at] == id)
+			continue;	/* shown: looked at already */
+		budget--;
+		v->search_hidden += view_matches(v, id);
+	}
+	if (v->hid_pos < v->hid_end)
+		return 0;
+	v->search_counting = 0;
+	v->search_hidden_done = 1;
+	v->search_state = VSEARCH_IDLE;
+	return 1;
 }
 
 int
@@ -669,6 +725,13 @@ view_search_extend(struct view *v, const char *text)
 	free(v->search);
 	v->search = xstrdup(text);
 	v->search_state = v->search_left > 0 ? VSEARCH_RUNNING : VSEARCH_IDLE;
+	if (v->search_left == 0) {
+		/* Nothing shown matched the shorter text: count the hidden
+		 * matches again, unless there were none to count. */
+		if (v->search_hidden_done && v->search_hidden == 0)
+			return 0;
+		view_search_count_hidden(v);
+	}
 	return 0;
 }
 
@@ -688,6 +751,8 @@ view_search_step(struct view *v, size_t budget)
 {
 	if (v->search_state != VSEARCH_RUNNING)
 		return -1;
+	if (v->search_counting)
+		return view_search_count_step(v, budget) ? -1 : 0;
 	while (budget-- > 0 && v->search_left > 0) {
 		if (v->search_pos >= v->nids) {
 			v->search_pos = 0;
@@ -707,7 +772,9 @@ view_search_step(struct view *v, size_t budget)
 			v->search_wrapped = 1;
 	}
 	if (v->search_left == 0) {
-		v->search_state = VSEARCH_IDLE;
+		view_search_count_hidden(v);
+		if (v->search_counting)
+			return 0;
 		return -1;
 	}
 	return 0;
@@ -717,11 +784,15 @@ void
 view_search_cancel(struct view *v)
 {
 	v->search_state = VSEARCH_IDLE;
+	v->search_counting = 0;
 }
 
 unsigned
 view_search_progress(const struct view *v)
 {
+	if (v->search_state == VSEARCH_RUNNING && v->search_counting)
+		return (unsigned)((uint64_t)v->hid_pos * 100 /
+				  (v->hid_end > 0 ? v->hid_end : 1));
 	if (v->nids == 0 || v->search_state != VSEARCH_RUNNING)
 		return 100;
 	return (unsigned)(100 - (v->search_left * 100) / v->nids);

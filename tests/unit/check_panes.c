@@ -502,6 +502,77 @@ START_TEST(test_search_cancel)
 }
 END_TEST
 
+/* A search that no shown message matches goes on, in steps, counting the
+ * messages the filter hides that match, and says how many: a bare "no
+ * match" sent the user looking elsewhere. Esc stops the count. */
+START_TEST(test_search_hidden)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	int r, steps = 0;
+
+	/* Two 401s shown of six; "200 OK" is only in the hidden ones. */
+	ck_assert_int_eq(view_push_filter(view, "status:401", NULL, NULL), 0);
+	ck_assert_uint_eq(view->nids, 2);
+	view_search_start(view, "200 OK", 1, 0);
+	while ((r = view_search_step(view, 1)) == 0) {
+		steps++;
+		ck_assert_int_eq(view->search_state, VSEARCH_RUNNING);
+	}
+	ck_assert_int_eq(r, -1);
+	/* One step a message: the two shown, then the four hidden. */
+	ck_assert_int_ge(steps, 5);
+	ck_assert(view->search_hidden_done);
+	ck_assert_uint_eq(view->search_hidden, 1);
+	ck_assert_int_eq(view->search_state, VSEARCH_IDLE);
+	/* Through the screen, the status line says it. */
+	view_search_start(view, "200 OK", 1, 0);
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_str_eq(s->status, "no match: 200 OK; 1 hidden by the "
+				    "filter (x: all messages)");
+	/* Found nowhere: a plain no match. */
+	view_search_start(view, "no such text", 1, 0);
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_str_eq(s->status, "no match: no such text");
+	/* Esc while counting stops it, and says what is known. */
+	view_search_start(view, "SIP/2.0 200", 1, 0);
+	while (!view->search_counting)
+		ck_assert_int_eq(screen_tick(s, 1) & RE_REDRAW, RE_REDRAW);
+	screen_tick(s, 3);	/* three hidden looked at: not the 200 OK */
+	ck_assert(screen_busy(s));
+	screen_key(s, KEYC_ESC);
+	ck_assert(!screen_busy(s));
+	ck_assert_uint_eq(view->nlevels, 2);
+	ck_assert_str_eq(s->status, "no match: SIP/2.0 200");
+	/* Typed a letter further after a count of none: none again, at
+	 * once; after a count of some, counted again for the new text. */
+	view_search_start(view, "no such", 1, 1);
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_int_eq(view_search_extend(view, "no such t"), 0);
+	ck_assert(!screen_busy(s));
+	ck_assert_uint_eq(view->search_hidden, 0);
+	view_search_start(view, "200 O", 1, 1);
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_uint_eq(view->search_hidden, 1);
+	ck_assert_int_eq(view_search_extend(view, "200 OX"), 0);
+	ck_assert(screen_busy(s));
+	while (screen_busy(s))
+		screen_tick(s, 1);
+	ck_assert_uint_eq(view->search_hidden, 0);
+	ck_assert(view->search_hidden_done);
+	/* Nothing hidden: no count. */
+	view_pop(view);
+	view_search_start(view, "no such text", 1, 0);
+	ck_assert_int_eq(view_search_step(view, 100), -1);
+	ck_assert(!view->search_counting);
+	ck_assert_uint_eq(view->search_hidden, 0);
+	screen_free(s);
+}
+END_TEST
+
 /* The sample log (40 messages) in a view of its own, with its first n
  * records indexed (0: all of them). */
 static struct view *
@@ -1179,6 +1250,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_screen_keys);
 	tcase_add_test(tc, test_clear_back_to_cmdline);
 	tcase_add_test(tc, test_search_cancel);
+	tcase_add_test(tc, test_search_hidden);
 	tcase_add_test(tc, test_filter_steps);
 	tcase_add_test(tc, test_filter_steps_screen);
 	tcase_add_test(tc, test_search_extend);
