@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "pane.h"
 #include "prompt.h"
+#include "util.h"
 
 struct engine;
 struct view;
@@ -18,6 +19,24 @@ struct view;
 #define SCREEN_CLICK 1
 #define SCREEN_WHEEL_UP 4
 #define SCREEN_WHEEL_DOWN 5
+
+/* A save under way: written in steps (screen_save_step) through a
+ * descriptor that never blocks, so that a named pipe nobody reads holds
+ * up neither the keys nor the signals that end the viewer. */
+struct screen_saving {
+	int active;
+	int fd;		/* -1 while no reader has opened the pipe */
+	char *path;
+	int flags;	/* open(2)'s, to try the pipe again */
+	int blocked;	/* the last write would have blocked */
+	size_t next;	/* next of the shown messages to put in buf */
+	size_t total;	/* shown messages to write */
+	size_t written; /* messages whose bytes are all written */
+	size_t inbuf;	/* messages in buf */
+	struct strbuf buf;
+	size_t off;	/* bytes of buf written */
+	char *err;	/* why the last save failed (screen_save) */
+};
 
 struct screen {
 	struct engine *e;
@@ -51,6 +70,7 @@ struct screen {
 	size_t ninputs;
 	int saved_text;		/* screen_saved_as_text() */
 	size_t saved_left;
+	struct screen_saving saving;
 	/* Said with the count when a filter applied in steps is done (one
 	 * %zu), or NULL. */
 	const char *filtered_fmt;
@@ -87,5 +107,27 @@ int screen_save(struct screen *s, const char *path, int overwrite, char **err);
 /* What the last screen_save() wrote: 1 as sngrep text, with *left the
  * diagnostic events left out. */
 int screen_saved_as_text(const struct screen *s, size_t *left);
+
+/* The viewer's save (s), in steps: screen_save_start checks and opens
+ * path without blocking (a named pipe that no one reads yet is tried
+ * again by each step) and returns 0, or -1 with *err; screen_save_step
+ * writes up to budget messages more and returns 1 once the save has
+ * ended (the status line says how), 0 while it goes on. */
+int screen_save_start(struct screen *s, const char *path, int overwrite,
+		      char **err);
+int screen_save_step(struct screen *s, size_t budget);
+/* What a save under way waits for: SCREEN_SAVE_NONE (none under way),
+ * _READY (a step can write now), _WRITABLE (*fd to take more: poll it
+ * for POLLOUT), _READER (a reader to open the pipe: step again later). */
+enum screen_save_wait {
+	SCREEN_SAVE_NONE = -1,
+	SCREEN_SAVE_READY,
+	SCREEN_SAVE_WRITABLE,
+	SCREEN_SAVE_READER,
+};
+enum screen_save_wait screen_save_wait(const struct screen *s, int *fd);
+/* Ends a save under way; returns what the status line then says ("save to
+ * PATH cancelled: ..."), owned by the caller, or NULL when none was. */
+char *screen_save_cancel(struct screen *s);
 
 #endif

@@ -28,13 +28,14 @@ struct term_mouse {
 	int button; /* 1 click, 4 wheel up, 5 wheel down, 0 other */
 };
 
-/* Waits up to timeout_ms (-1 forever) for a key. Returns a code point or
- * KEYC_*; KEYC_NONE on timeout or interruption; KEYC_MOUSE fills *m;
- * KEYC_GONE once the terminal has hung up (its window closed, its ssh
- * connection lost), whether or not SIGHUP came. SIGINT, SIGTERM and
- * SIGHUP are let in during the wait only: the caller keeps them blocked
- * otherwise, so that none is lost before a wait. */
-uint32_t term_getkey(int timeout_ms, struct term_mouse *m);
+/* Waits up to timeout_ms (-1 forever) for a key, or for out_fd (when not
+ * -1) to take more output. Returns a code point or KEYC_*; KEYC_NONE on
+ * timeout, interruption or out_fd ready; KEYC_MOUSE fills *m; KEYC_GONE
+ * once the terminal has hung up (its window closed, its ssh connection
+ * lost), whether or not SIGHUP came. SIGINT, SIGTERM and SIGHUP are let
+ * in during the wait only: the caller keeps them blocked otherwise, so
+ * that none is lost before a wait. */
+uint32_t term_getkey(int timeout_ms, struct term_mouse *m, int out_fd);
 /* Draws g; the cursor goes to cx, cy or is hidden when cx < 0. clear
  * repaints every cell (C-l). */
 void term_blit(const struct grid *g, int cx, int cy, int clear);

@@ -33,6 +33,10 @@
 /* Messages a filter looks at per step on a large index (view.h): about a
  * millisecond for user: or callid:, a few for a regular expression. */
 #define APP_FILTER_STEP 50000
+/* Messages a save writes per step; how often a named pipe being saved to
+ * is tried again while no reader has opened it. */
+#define APP_SAVE_STEP 2000
+#define APP_SAVE_RETRY_MS 100
 
 static volatile sig_atomic_t app_signalled;
 
@@ -94,6 +98,20 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
 	return 1;
 }
 
+/* Writes a save for one slice, while it can go on without waiting. */
+static void
+app_save_slice(struct screen *s)
+{
+	struct timespec t0;
+	int fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!screen_save_step(s, APP_SAVE_STEP) &&
+	       screen_save_wait(s, &fd) == SCREEN_SAVE_READY &&
+	       elapsed_ns(&t0) < APP_SLICE_NS)
+		;
+}
+
 /* Searches for one slice; returns 1 when the screen should be redrawn. */
 static int
 app_search_slice(struct screen *s)
@@ -111,7 +129,7 @@ app_search_slice(struct screen *s)
 int
 app_run(struct engine *e, const struct app_options *o)
 {
-	struct sigaction sa;
+	struct sigaction sa, old_pipe;
 	sigset_t block, unblocked;
 	struct view *v;
 	struct screen *s;
@@ -119,7 +137,9 @@ app_run(struct engine *e, const struct app_options *o)
 	struct term_mouse mouse;
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
-	int more, fed = 0, opened = 0;
+	int more, fed = 0, opened = 0, sfd, wait_ms;
+	enum screen_save_wait sw;
+	char *cancelled = NULL;
 	long dialog = o->dialog;
 	uint32_t key;
 
@@ -155,6 +175,10 @@ app_run(struct engine *e, const struct app_options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A save to a pipe whose reader went says so (EPIPE) instead of
+	 * ending the viewer with the terminal left raw. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
 	/* Blocked but in the wait for a key (term_getkey): one that came
 	 * between the test of app_signalled and the wait was caught and
 	 * then waited for a key, which never came from kill. */
@@ -172,6 +196,7 @@ app_run(struct engine *e, const struct app_options *o)
 		free(err);
 		view_free(v);
 		sigprocmask(SIG_SETMASK, &unblocked, NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		return 1;
 	}
 	v->filter_step = APP_FILTER_STEP;
@@ -199,18 +224,33 @@ app_run(struct engine *e, const struct app_options *o)
 			dirty = 0;
 		}
 		/* Poll while there is work; when following, look at the files
-		 * a few times a second; else block until a key. */
-		key = term_getkey(more || screen_busy(s) ? 0
+		 * a few times a second; else block until a key. A save waits
+		 * for its pipe to take more, or to be opened by a reader;
+		 * indexing and following wait for it (the list it writes
+		 * must not change). */
+		sw = screen_save_wait(s, &sfd);
+		if (sw != SCREEN_SAVE_NONE)
+			wait_ms = sw == SCREEN_SAVE_READY    ? 0
+				  : sw == SCREEN_SAVE_READER ? APP_SAVE_RETRY_MS
+							     : -1;
+		else
+			wait_ms = more || screen_busy(s) ? 0
 				  : fed > 0		 ? APP_FOLLOW_HOT_MS
 				  : s->follow		 ? APP_FOLLOW_MS
-							 : -1,
-				  &mouse);
+							 : -1;
+		key = term_getkey(wait_ms, &mouse,
+				  sw == SCREEN_SAVE_WRITABLE ? sfd : -1);
 		if (app_signalled)
 			break;
 		if (key == KEYC_GONE) {
 			/* As if SIGHUP had come. */
 			app_signalled = SIGHUP;
 			break;
+		}
+		if (key == KEYC_NONE && sw != SCREEN_SAVE_NONE) {
+			app_save_slice(s);
+			dirty = 1;	/* progress, or how it ended */
+			continue;
 		}
 		if (key == KEYC_NONE) {
 			if (more) {
@@ -245,11 +285,17 @@ app_run(struct engine *e, const struct app_options *o)
 		if (re != RE_NONE)
 			dirty = 1;
 	}
+	/* A signal may end the viewer in the middle of a save. */
+	cancelled = screen_save_cancel(s);
 	term_stop();
+	if (cancelled != NULL)
+		fprintf(stderr, "sipsnoop: %s\n", cancelled);
+	free(cancelled);
 	grid_free(g);
 	screen_free(s);
 	view_free(v);
 	sigprocmask(SIG_SETMASK, &unblocked, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (app_signalled)
 		return 128 + (int)app_signalled;
 	if (opened == 2) {

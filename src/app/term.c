@@ -197,7 +197,7 @@ term_key(int k)
 }
 
 uint32_t
-term_getkey(int timeout_ms, struct term_mouse *m)
+term_getkey(int timeout_ms, struct term_mouse *m, int out_fd)
 {
 	wint_t wc;
 	int r;
@@ -213,13 +213,18 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 		 * with the wait: one that came while the screen was drawn
 		 * is pending and ends the wait, rather than caught just
 		 * before a wait for a key that may never come. */
-		struct pollfd pfd;
+		struct pollfd pfds[2], *pfd = &pfds[0];
 		struct timespec ts;
 		sigset_t during;
 
-		pfd.fd = fileno(term_in != NULL ? term_in : stdin);
-		pfd.events = POLLIN;
-		pfd.revents = 0;
+		pfd->fd = fileno(term_in != NULL ? term_in : stdin);
+		pfd->events = POLLIN;
+		pfd->revents = 0;
+		/* A save waiting for its reader (screen_save_wait) waits
+		 * here, in the same ppoll, signals let in. */
+		pfds[1].fd = out_fd;
+		pfds[1].events = POLLOUT;
+		pfds[1].revents = 0;
 		ts.tv_sec = timeout_ms > 0 ? timeout_ms / 1000 : 0;
 		ts.tv_nsec =
 		    timeout_ms > 0 ? (long)(timeout_ms % 1000) * 1000000L : 0;
@@ -227,8 +232,11 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 		sigdelset(&during, SIGINT);
 		sigdelset(&during, SIGTERM);
 		sigdelset(&during, SIGHUP);
-		if (ppoll(&pfd, 1, timeout_ms < 0 ? NULL : &ts, &during) <= 0)
+		if (ppoll(pfds, out_fd >= 0 ? 2 : 1,
+			  timeout_ms < 0 ? NULL : &ts, &during) <= 0)
 			return KEYC_NONE; /* timeout, a signal, a resize */
+		if (pfd->revents == 0)
+			return KEYC_NONE; /* out_fd takes more */
 		timeout(0);
 		r = get_wch(&wc);
 		/* Something to read but no key: the terminal hung up (its
@@ -236,7 +244,7 @@ term_getkey(int timeout_ms, struct term_mouse *m)
 		 * taken for "no key yet" the viewer would spin, SIGHUP or
 		 * not. */
 		if (r == ERR)
-			return (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) ?
+			return (pfd->revents & (POLLHUP | POLLERR | POLLNVAL)) ?
 				       KEYC_GONE : KEYC_NONE;
 	}
 	if (r == KEY_CODE_YES) {

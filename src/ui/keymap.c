@@ -116,7 +116,7 @@ static const struct {
 	[ACT_PREV_ERROR] = { "prev-error", "previous error" },
 	[ACT_REGREPORT] = { "registrations", "registration report" },
 	[ACT_WARNINGS] = { "warnings", "what the readers skipped or found broken" },
-	[ACT_SAVE] = { "save", "save the shown messages to a file" },
+	[ACT_SAVE] = { "save", "save the shown messages to a file or a named pipe (Esc or C-c cancels a save that waits)" },
 	[ACT_TIME_MODE] = { "time-mode", "time: absolute / delta" },
 	[ACT_WRAP] = { "wrap", "detail: wrap / scroll long lines" },
 	[ACT_FLOW_SCOPE] = { "flow-scope", "flow: dialog / all shown messages" },

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 /* Search work per tick: enough to finish small files at once, small
  * enough that a key is answered within a few milliseconds. */
 #define SCREEN_SEARCH_BUDGET 4000
+/* Messages a save writes before the keys are looked at again. */
+#define SCREEN_SAVE_BUDGET 20000
 
 struct screen *
 screen_new(struct engine *e, struct view *v, int utf8)
@@ -41,6 +44,8 @@ screen_new(struct engine *e, struct view *v, int utf8)
 	s->maximised = LP_NONE;
 	s->mode = LAYOUT_SPLIT;
 	s->cursor_x = s->cursor_y = -1;
+	s->saving.fd = -1;
+	strbuf_init(&s->saving.buf);
 	prompt_init(&s->prompt);
 	return s;
 }
@@ -58,6 +63,9 @@ screen_free(struct screen *s)
 	pane_free(s->overlay_under);
 	pane_free(s->report_back);
 	prompt_free(&s->prompt);
+	free(screen_save_cancel(s));
+	free(s->saving.path);
+	free(s->saving.err);
 	free(s->save_path);
 	free(s->search_prev);
 	free(s);
@@ -267,6 +275,31 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 		s->cursor_x = prompt_draw(&s->prompt, g, r.x, r.y,
 					  r.x + r.w - (ew ? ew + 1 : 0));
 		s->cursor_y = r.y;
+		return;
+	}
+	if (s->saving.active) {
+		const struct screen_saving *sv = &s->saving;
+		struct strbuf sb, path;
+
+		strbuf_init(&sb);
+		strbuf_init(&path);
+		sanitize_append(&path, sv->path, strlen(sv->path), 0);
+		if (sv->fd < 0)
+			strbuf_addf(&sb, "saving to %s: waiting for a reader of "
+				    "the pipe  (Esc or C-c cancels)", path.buf);
+		else if (sv->blocked)
+			strbuf_addf(&sb, "saving: waiting for the reader of %s, "
+				    "%zu of %zu messages written  (Esc or C-c "
+				    "cancels)", path.buf, sv->written,
+				    sv->total);
+		else
+			strbuf_addf(&sb, "saving to %s: %zu of %zu messages  "
+				    "(Esc or C-c cancels)", path.buf,
+				    sv->written, sv->total);
+		screen_put_cut(g, r.x, r.y, r.x + r.w, ROLE_STATUS, sb.buf,
+			       sb.len);
+		strbuf_free(&sb);
+		strbuf_free(&path);
 		return;
 	}
 	if (s->v->search_state == VSEARCH_RUNNING && s->v->search_counting) {
@@ -490,11 +523,11 @@ screen_save_needs_text(const struct screen *s)
 	return 0;
 }
 
-/* Writes message id as sngrep's text export does: a line with its date,
- * time, source and destination, then the message. Returns 1 for a
+/* Appends message id as sngrep's text export writes it: a line with its
+ * date, time, source and destination, then the message. Returns 1 for a
  * diagnostic event or a record that cannot be read, which are left out. */
 static int
-screen_save_text(struct screen *s, uint32_t id, FILE *fp)
+screen_save_text(struct screen *s, uint32_t id, struct strbuf *out)
 {
 	const struct msg *m = msgindex_get(engine_index(s->e), id);
 	struct rd_record rec;
@@ -514,13 +547,13 @@ screen_save_text(struct screen *s, uint32_t id, FILE *fp)
 	a = src != 0 ? engine_str(s->e, src) : "-";
 	b = dst != 0 ? engine_str(s->e, dst) : "-";
 	/* The source is one word there: its spaces become underscores. */
-	fputs(when, fp);
-	fputc(' ', fp);
+	strbuf_adds(out, when);
+	strbuf_addc(out, ' ');
 	for (p = a; *p != '\0'; p++)
-		fputc(*p == ' ' || *p == '\t' ? '_' : *p, fp);
-	fprintf(fp, " -> %s\n", b);
-	fwrite(rec.start.p, 1, rec.start.n, fp);
-	fputs("\r\n", fp);
+		strbuf_addc(out, *p == ' ' || *p == '\t' ? '_' : *p);
+	strbuf_addf(out, " -> %s\n", b);
+	strbuf_add(out, rec.start.p, rec.start.n);
+	strbuf_adds(out, "\r\n");
 	/* The header lines with CRLF, whatever the log used. */
 	for (p = rec.hdrs.p, end = p + rec.hdrs.n; p != NULL && p < end;
 	     p = nl != NULL ? nl + 1 : end) {
@@ -532,12 +565,12 @@ screen_save_text(struct screen *s, uint32_t id, FILE *fp)
 			n--;
 		if (n == 0)
 			continue;
-		fwrite(p, 1, n, fp);
-		fputs("\r\n", fp);
+		strbuf_add(out, p, n);
+		strbuf_adds(out, "\r\n");
 	}
-	fputs("\r\n", fp);
-	fwrite(rec.body.p, 1, rec.body.n, fp);
-	fputs("\n\n", fp);
+	strbuf_adds(out, "\r\n");
+	strbuf_add(out, rec.body.p, rec.body.n);
+	strbuf_adds(out, "\n\n");
 	return 0;
 }
 
@@ -569,14 +602,19 @@ screen_is_input(const struct screen *s, const struct stat *st)
 	return 0;
 }
 
-int
-screen_save(struct screen *s, const char *path, int overwrite, char **err)
-{
-	struct stat st;
-	size_t i;
-	FILE *fp;
-	int fd, exists;
+/* Bytes gathered before a write: a pipe holds 64 KiB. */
+#define SCREEN_SAVE_CHUNK 65536
 
+int
+screen_save_start(struct screen *s, const char *path, int overwrite,
+		  char **err)
+{
+	struct screen_saving *sv = &s->saving;
+	struct stat st;
+	int fd, exists, flags;
+
+	if (sv->active)
+		free(screen_save_cancel(s));
 	view_filter_finish(s->v);	/* all of the shown messages */
 	exists = stat(path, &st) == 0;
 	if (exists) {
@@ -590,37 +628,193 @@ screen_save(struct screen *s, const char *path, int overwrite, char **err)
 			return -1;
 		}
 	}
-	/* O_EXCL makes "never overwrite without asking" hold even if the
-	 * file appears between the check and the open. */
-	fd = open(path,
-		  O_WRONLY | O_CREAT | O_CLOEXEC |
-		      (overwrite ? O_TRUNC : O_EXCL),
-		  0666);
-	if (fd < 0) {
+	/* Never blocking: a named pipe that no one reads would hold the
+	 * viewer in open(2) or write(2), deaf to keys and to SIGTERM (let in
+	 * only while it waits for a key, app.c). What is not a file (a pipe,
+	 * a device) is written to as it is. O_EXCL makes "never overwrite
+	 * without asking" hold even if the file appears between the check
+	 * and the open. */
+	flags = O_WRONLY | O_CLOEXEC | O_NONBLOCK;
+	if (!exists || S_ISREG(st.st_mode))
+		flags |= O_CREAT | (overwrite ? O_TRUNC : O_EXCL);
+	fd = open(path, flags, 0666);
+	if (fd < 0 && !(errno == ENXIO && exists && S_ISFIFO(st.st_mode))) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
+	/* ENXIO: a named pipe with no reader yet; each step tries again. */
+	free(sv->path);
+	sv->path = xstrdup(path);
+	sv->fd = fd;
+	sv->flags = flags;
+	sv->active = 1;
+	sv->blocked = 0;
+	sv->next = sv->written = sv->inbuf = sv->off = 0;
+	sv->total = s->v->nids;
+	strbuf_reset(&sv->buf);
 	s->saved_text = screen_save_needs_text(s);
 	s->saved_left = 0;
-	for (i = 0; i < s->v->nids; i++) {
-		struct span t;
+	return 0;
+}
 
-		if (s->saved_text) {
-			s->saved_left += screen_save_text(s, s->v->ids[i], fp);
-			continue;
+/* The save ended: closes it; err (owned, or NULL) says why it failed. */
+static void
+screen_save_end(struct screen *s, char *err)
+{
+	struct screen_saving *sv = &s->saving;
+
+	if (sv->fd >= 0 && close(sv->fd) != 0 && err == NULL)
+		err = xasprintf("%s: %s", sv->path, strerror(errno));
+	sv->fd = -1;
+	sv->active = 0;
+	strbuf_free(&sv->buf);
+	free(sv->err);
+	sv->err = err;
+	if (err != NULL)
+		screen_message(s, 1, "not saved: %s", err);
+	else if (s->saved_text)
+		screen_message(s, 0, "saved %zu messages%s as sngrep text to "
+			       "%s", sv->total - s->saved_left,
+			       s->saved_left > 0 ? " (no diagnostic events)" : "",
+			       sv->path);
+	else
+		screen_message(s, 0, "saved %zu messages to %s", sv->total,
+			       sv->path);
+}
+
+int
+screen_save_step(struct screen *s, size_t budget)
+{
+	struct screen_saving *sv = &s->saving;
+	ssize_t n;
+
+	if (!sv->active)
+		return 1;
+	if (sv->fd < 0) {
+		sv->fd = open(sv->path, sv->flags, 0666);
+		if (sv->fd < 0) {
+			if (errno == ENXIO)
+				return 0;	/* still no reader */
+			screen_save_end(s, xasprintf("%s: %s", sv->path,
+						     strerror(errno)));
+			return 1;
 		}
-		t = engine_record_text(s->e, s->v->ids[i]);
-		fwrite(t.p, 1, t.n, fp);
-		if (t.n > 0 && t.p[t.n - 1] != '\n')
-			fputc('\n', fp);
 	}
-	if (fclose(fp) != 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
+	while (budget > 0 || sv->off < sv->buf.len) {
+		if (sv->off == sv->buf.len) {
+			sv->written += sv->inbuf;
+			if (sv->next >= sv->total) {
+				screen_save_end(s, NULL);
+				return 1;
+			}
+			strbuf_reset(&sv->buf);
+			sv->off = sv->inbuf = 0;
+			while (sv->buf.len < SCREEN_SAVE_CHUNK &&
+			       sv->next < sv->total && budget > 0) {
+				uint32_t id = s->v->ids[sv->next++];
+				struct span t;
+
+				budget--;
+				sv->inbuf++;
+				if (s->saved_text) {
+					s->saved_left += screen_save_text(
+					    s, id, &sv->buf);
+					continue;
+				}
+				t = engine_record_text(s->e, id);
+				strbuf_add(&sv->buf, t.p, t.n);
+				if (t.n > 0 && t.p[t.n - 1] != '\n')
+					strbuf_addc(&sv->buf, '\n');
+			}
+			if (sv->buf.len == 0)
+				continue;	/* only events left out */
+		}
+		n = write(sv->fd, sv->buf.buf + sv->off, sv->buf.len - sv->off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			sv->blocked = 1;
+			return 0;
+		}
+		if (n < 0) {
+			screen_save_end(s, xasprintf("%s: %s", sv->path,
+						     strerror(errno)));
+			return 1;
+		}
+		sv->blocked = 0;
+		sv->off += (size_t)n;
+	}
+	if (sv->off == sv->buf.len && sv->next >= sv->total) {
+		sv->written += sv->inbuf;
+		sv->inbuf = 0;
+		screen_save_end(s, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+enum screen_save_wait
+screen_save_wait(const struct screen *s, int *fd)
+{
+	const struct screen_saving *sv = &s->saving;
+
+	*fd = sv->fd;
+	if (!sv->active)
+		return SCREEN_SAVE_NONE;
+	if (sv->fd < 0)
+		return SCREEN_SAVE_READER;
+	return sv->blocked ? SCREEN_SAVE_WRITABLE : SCREEN_SAVE_READY;
+}
+
+char *
+screen_save_cancel(struct screen *s)
+{
+	struct screen_saving *sv = &s->saving;
+	char *msg;
+
+	if (!sv->active)
+		return NULL;
+	if (sv->fd < 0)
+		msg = xasprintf("save to %s cancelled: no reader came",
+				sv->path);
+	else
+		msg = xasprintf("save to %s cancelled: %zu of %zu messages "
+				"written", sv->path, sv->written, sv->total);
+	if (sv->fd >= 0)
+		close(sv->fd);
+	sv->fd = -1;
+	sv->active = 0;
+	strbuf_free(&sv->buf);
+	screen_message(s, 1, "%s", msg);
+	return msg;
+}
+
+int
+screen_save(struct screen *s, const char *path, int overwrite, char **err)
+{
+	int fd;
+
+	if (screen_save_start(s, path, overwrite, err) != 0)
+		return -1;
+	while (!screen_save_step(s, SIZE_MAX)) {
+		/* Waited for here: this one is for callers that can wait. */
+		switch (screen_save_wait(s, &fd)) {
+		case SCREEN_SAVE_WRITABLE: {
+			struct pollfd pfd = {fd, POLLOUT, 0};
+
+			poll(&pfd, 1, -1);
+			break;
+		}
+		case SCREEN_SAVE_READER:
+			poll(NULL, 0, 20);
+			break;
+		default:
+			break;
+		}
+	}
+	if (s->saving.err != NULL) {
+		*err = s->saving.err;
+		s->saving.err = NULL;
 		return -1;
 	}
 	return 0;
@@ -632,7 +826,9 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 	char *err = NULL;
 	struct stat st;
 
-	if (!overwrite && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+	/* A file that exists is asked about; a pipe or a device is not
+	 * overwritten by writing to it. */
+	if (!overwrite && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		if (screen_is_input(s, &st)) {
 			screen_message(s, 1, "%s is an input file; not "
 				       "overwritten", path);
@@ -644,19 +840,14 @@ screen_do_save(struct screen *s, const char *path, int overwrite)
 			    "file exists; overwrite? (y/n) ", "");
 		return;
 	}
-	if (screen_save(s, path, overwrite, &err) != 0) {
+	if (screen_save_start(s, path, overwrite, &err) != 0) {
 		screen_message(s, 1, "not saved: %s", err);
 		free(err);
 		return;
 	}
-	if (s->saved_text)
-		screen_message(s, 0, "saved %zu messages%s as sngrep text to "
-			       "%s", s->v->nids - s->saved_left,
-			       s->saved_left > 0 ? " (no diagnostic events)" : "",
-			       path);
-	else
-		screen_message(s, 0, "saved %zu messages to %s", s->v->nids,
-			       path);
+	/* A file (or a pipe with room) is written at once; the rest comes
+	 * in steps from the event loop (app.c). */
+	screen_save_step(s, SCREEN_SAVE_BUDGET);
 }
 
 /* No shown message matches the search: says so, with how many of those
@@ -955,6 +1146,17 @@ screen_key(struct screen *s, uint32_t key)
 	enum action a;
 	int re;
 
+	if (s->saving.active) {
+		/* Only the way out: the list being written must stay as it
+		 * is. C-c (raw terminal: a key, not SIGINT) too, rather than
+		 * quit with the save half done. */
+		a = keymap_lookup(KM_NORMAL, key);
+		if (a == ACT_BACK || a == ACT_QUIT || key == KEYC_CTRL('g')) {
+			free(screen_save_cancel(s));
+			return RE_REDRAW;
+		}
+		return RE_NONE;
+	}
 	if (s->prompt.active)
 		return screen_prompt_key(s, key);
 	if (s->overlay != NULL)
@@ -1310,7 +1512,7 @@ screen_mouse(struct screen *s, int x, int y, int button)
 	int p, re = RE_NONE, i;
 	struct rect r;
 
-	if (s->lay.too_small || s->prompt.active)
+	if (s->lay.too_small || s->prompt.active || s->saving.active)
 		return RE_NONE;
 	if (s->overlay != NULL) {
 		if (button == SCREEN_WHEEL_UP || button == SCREEN_WHEEL_DOWN)

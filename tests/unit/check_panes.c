@@ -4,7 +4,10 @@
  * tests/golden/panes (UPDATE=1 rewrites them; review the diff), their colour
  * roles, and the view, prompt and screen logic behind the keys. */
 #include <check.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1121,6 +1124,83 @@ START_TEST(test_too_small)
 }
 END_TEST
 
+/* A save to a named pipe never blocks: with no reader it waits for one
+ * (open(2) held the viewer, deaf to keys and SIGTERM), a key cancels it
+ * and says so, and once a reader opens the pipe it is written in steps. */
+START_TEST(test_save_fifo)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
+	char buf[4096], *msg;
+	struct strbuf got, want;
+	size_t i;
+	ssize_t n;
+	int fd, rfd, steps;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_uint_eq(view->nids, 6);
+	/* No reader: started, waiting for one; a step does not block. */
+	ck_assert_int_eq(screen_save_start(s, path, 0, &err), 0);
+	ck_assert_int_eq(screen_save_wait(s, &fd), SCREEN_SAVE_READER);
+	ck_assert_int_eq(screen_save_step(s, 100), 0);
+	ck_assert_int_eq(screen_save_wait(s, &fd), SCREEN_SAVE_READER);
+	/* Esc (or C-c, q) cancels it, and the status line says so. */
+	ck_assert_int_eq(screen_key(s, 'j'), RE_NONE);
+	ck_assert_int_eq(screen_key(s, KEYC_CTRL('c')), RE_REDRAW);
+	ck_assert_int_eq(screen_save_wait(s, &fd), SCREEN_SAVE_NONE);
+	snprintf(buf, sizeof buf, "save to %s cancelled: no reader came",
+		 path);
+	ck_assert_str_eq(s->status, buf);
+	ck_assert_ptr_null(screen_save_cancel(s));
+	/* A reader: one message a step, then done. */
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(rfd, 0);
+	ck_assert_int_eq(screen_save_start(s, path, 0, &err), 0);
+	strbuf_init(&got);
+	for (steps = 0; !screen_save_step(s, 1); steps++) {
+		ck_assert_int_ne(screen_save_wait(s, &fd), SCREEN_SAVE_NONE);
+		while ((n = read(rfd, buf, sizeof buf)) > 0)
+			strbuf_add(&got, buf, (size_t)n);
+	}
+	while ((n = read(rfd, buf, sizeof buf)) > 0)
+		strbuf_add(&got, buf, (size_t)n);
+	ck_assert_int_ge(steps, 5);
+	snprintf(buf, sizeof buf, "saved 6 messages to %s", path);
+	ck_assert_str_eq(s->status, buf);
+	strbuf_init(&want);
+	for (i = 0; i < view->nids; i++) {
+		struct span t = engine_record_text(eng, view->ids[i]);
+
+		strbuf_add(&want, t.p, t.n);
+		if (t.n > 0 && t.p[t.n - 1] != '\n')
+			strbuf_addc(&want, '\n');
+	}
+	ck_assert_uint_eq(got.len, want.len);
+	ck_assert_int_eq(memcmp(got.buf, want.buf, got.len), 0);
+	/* A reader gone: an error, not SIGPIPE (ignored, as app.c does). */
+	close(rfd);
+	signal(SIGPIPE, SIG_IGN);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_eq(screen_save_start(s, path, 0, &err), 0);
+	ck_assert_int_eq(screen_save_step(s, 0), 0);	/* opened */
+	close(rfd);
+	while (!screen_save_step(s, 1))
+		;
+	ck_assert_ptr_nonnull(strstr(s->status, "not saved: "));
+	ck_assert_ptr_nonnull(strstr(s->status, "Broken pipe"));
+	signal(SIGPIPE, SIG_DFL);
+	msg = screen_save_cancel(s);
+	ck_assert_ptr_null(msg);
+	strbuf_free(&got);
+	strbuf_free(&want);
+	unlink(path);
+	rmdir(dir);
+	screen_free(s);
+}
+END_TEST
+
 START_TEST(test_save)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1262,6 +1342,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
+	tcase_add_test(tc, test_save_fifo);
 	tcase_add_test(tc, test_save_converted);
 	suite_add_tcase(s, tc);
 	return s;
