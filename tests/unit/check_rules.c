@@ -1237,6 +1237,48 @@ START_TEST(test_defaults_small)
 }
 END_TEST
 
+/* A keep-alive a server challenges and the client leaves unanswered: not
+ * a failure (clients do not authenticate OPTIONS pings, and the 401 shows
+ * the server is up); a real request left so stays an error. */
+START_TEST(test_defaults_keepalive)
+{
+	struct fx f;
+	struct strbuf sb;
+	char *log;
+	static const char ch[] = "WWW-Authenticate: Digest realm=\"x\", "
+		"nonce=\"n\"" CRLF;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "OPTIONS sip:example.com SIP/2.0", "ka", "1 OPTIONS",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "ka", "1 OPTIONS", ch, NULL);
+	add_msg(&sb, "SUBSCRIBE sip:example.com SIP/2.0", "sub", "1 SUBSCRIBE",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "sub", "1 SUBSCRIBE", ch,
+		NULL);
+	add_msg(&sb, "MESSAGE sip:example.com SIP/2.0", "im", "1 MESSAGE",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 407 Proxy Authentication Required", "im",
+		"1 MESSAGE", "Proxy-Authenticate: Digest realm=\"x\", "
+		"nonce=\"n\"" CRLF, NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-keepalive-unanswered");
+	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
+	ck_explain(&f, 1, "OPTIONS keep-alive challenged and not answered: "
+		   "expected, clients do not authenticate keep-alives, and the "
+		   "401 shows the server is reachable (it offers Digest)");
+	ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 0)->severity,
+			 SEV_BENIGN);
+	ck_assert_str_eq(rname(&f, 3), "auth-challenge-unanswered");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	ck_assert_str_eq(rname(&f, 5), "auth-challenge-unanswered");
+	ck_assert_int_eq(sev(&f, 5), SEV_ERROR);
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 /* Fixture traces: every 401/407 answered by a retry is benign, every final
  * failure that is not an answered challenge or a 487 after CANCEL is an
  * error, and a dialog that ends in success has no error. */
@@ -1468,6 +1510,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_kind_method_status);
 	tcase_add_test(tc, test_header_patterns);
 	tcase_add_test(tc, test_challenge_outcome_credentials);
+	tcase_add_test(tc, test_defaults_keepalive);
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);
