@@ -231,9 +231,13 @@ void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
 /* What a 401/407 says of the credentials it answers: AUTH_CH_STALE when a
  * challenge has stale=true (RFC 7616: the nonce is out of date, the
  * password was right); AUTH_CH_NEXT_LEG when one carries the next token
- * of a handshake (an NTLM CHALLENGE, TLS-DSK server records). */
+ * of a handshake (an NTLM CHALLENGE, TLS-DSK server records);
+ * AUTH_CH_NO_MD5 when it offers Digest but none of its Digest challenges
+ * with MD5 (each names another algorithm: SHA-256 only, RFC 8760), which
+ * credentials computed with MD5 cannot answer. */
 #define AUTH_CH_STALE		0x01
 #define AUTH_CH_NEXT_LEG	0x02
+#define AUTH_CH_NO_MD5		0x04
 unsigned auth_challenge_flags(const struct sipmsg *m);
 /* The same, and the auth_offered() set in *offered (NULL: not wanted),
  * in one pass over the headers. */
@@ -247,6 +251,16 @@ int auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req);
  * one is not MD5 (RFC 8760): "Digest (SHA-256, MD5)", for explanations: a
  * phone that knows only MD5 cannot answer "Digest (SHA-256)". */
 void auth_offered_detail(const struct sipmsg *m, struct strbuf *out);
+/* The Digest algorithms a 401/407's challenges name, each once, in order,
+ * ", "-separated: "SHA-256, MD5" (MD5 for one that names none, RFC 7616
+ * 3.3). Appends nothing when it offers no Digest. */
+void auth_digest_algorithms(const struct sipmsg *m, struct strbuf *out);
+/* The algorithm of a request's first Digest credentials (Authorization or
+ * Proxy-Authorization): *alg (may be NULL) is set to it as written, or to
+ * "MD5" when they name none. Returns 1 when it is MD5 or MD5-sess, 0 for
+ * another, -1 (*alg untouched) when the request has no Digest
+ * credentials. Digest headers are short: reading them is cheap. */
+int auth_digest_credentials(const struct sipmsg *m, struct span *alg);
 /* Whether a request carries credentials (Authorization or
  * Proxy-Authorization). */
 int auth_has_credentials(const struct sipmsg *m);

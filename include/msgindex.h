@@ -65,7 +65,7 @@ struct msg {
 	uint16_t kept_ruri : 2;		/* the request URI */
 	uint16_t kept_ends : 2;		/* source and destination */
 	uint16_t rule;		/* rule that set the severity, 0 for none */
-	uint8_t flags;		/* RECF_* */
+	uint8_t flags;		/* RECF_*, and MSG_FACT_FLAG */
 	/* One byte for three small enums. */
 	uint8_t kind : 2;	/* enum msg_kind */
 	uint8_t dir : 2;	/* enum msg_dir */
@@ -75,7 +75,11 @@ struct msg {
 };
 
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
-_Static_assert(RECF_OTHER_PARTY <= 0x80, "struct msg keeps RECF_* in a byte");
+/* The bit of msg->flags above the RECF_* ones: a ninth bit of the rules'
+ * facts (rules.c says what it means), msg->facts being full. */
+#define MSG_FACT_FLAG 0x80
+_Static_assert(RECF_OTHER_PARTY < MSG_FACT_FLAG,
+	       "struct msg keeps RECF_* and MSG_FACT_FLAG in a byte");
 _Static_assert(sizeof(struct msg) <= 40, "struct msg is 40 bytes");
 
 #define MSG_TIME_HAS_DATE 0x80

@@ -1596,7 +1596,17 @@ auth_ntlm_type_at_start(const struct auth_header *h)
 
 struct auth_ch {
 	unsigned flags, offered;
+	int md5;		/* a Digest challenge allows MD5 */
 };
+
+/* Whether a Digest algorithm (as written, SPAN_NULL for none) is MD5 or
+ * MD5-sess: none means MD5 (RFC 7616 3.3). */
+static int
+auth_alg_is_md5(struct span a)
+{
+	return a.p == NULL || a.n == 0 || span_ieq(a, "MD5") ||
+	       span_ieq(a, "MD5-sess");
+}
 
 static int
 auth_challenge_fn(const struct auth_header *h, void *arg)
@@ -1612,6 +1622,9 @@ auth_challenge_fn(const struct auth_header *h, void *arg)
 		v = auth_param(h, "stale");
 		if (v.p != NULL && span_ieq(v, "true"))
 			ch->flags |= AUTH_CH_STALE;
+		if (h->scheme == AUTH_DIGEST &&
+		    auth_alg_is_md5(auth_param(h, "algorithm")))
+			ch->md5 = 1;
 		return 0;
 	}
 	/* An NTLM token is told by its first 12 bytes, without decoding
@@ -1633,10 +1646,12 @@ auth_challenge_fn(const struct auth_header *h, void *arg)
 unsigned
 auth_challenge_info(const struct sipmsg *m, unsigned *offered)
 {
-	struct auth_ch ch = { 0, 0 };
+	struct auth_ch ch = { 0, 0, 0 };
 
 	auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
 		  auth_challenge_fn, &ch);
+	if ((ch.offered & AUTH_BIT(AUTH_DIGEST)) && !ch.md5)
+		ch.flags |= AUTH_CH_NO_MD5;
 	if (offered != NULL)
 		*offered = ch.offered;
 	return ch.flags;
@@ -1727,6 +1742,53 @@ auth_algs_fn(const struct auth_header *h, void *arg)
 	}
 	strbuf_add(aa->out, a.p, a.n);
 	return 0;
+}
+
+void
+auth_digest_algorithms(const struct sipmsg *m, struct strbuf *out)
+{
+	struct auth_algs aa = { out, 0 };
+	struct strbuf own;
+
+	/* auth_algs_fn looks for repeats in all of its buffer. */
+	if (out->len == 0) {
+		auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+			  auth_algs_fn, &aa);
+		return;
+	}
+	strbuf_init(&own);
+	aa.out = &own;
+	auth_each(m, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+		  auth_algs_fn, &aa);
+	if (own.len > 0)
+		strbuf_add(out, own.buf, own.len);
+	strbuf_free(&own);
+}
+
+static int
+auth_digest_cred_fn(const struct auth_header *h, void *arg)
+{
+	struct span *a = arg;
+
+	if (h->scheme != AUTH_DIGEST)
+		return 0;
+	*a = auth_param(h, "algorithm");
+	if (a->p == NULL || a->n == 0)
+		*a = (struct span){ "MD5", 3 };
+	return 1;
+}
+
+int
+auth_digest_credentials(const struct sipmsg *m, struct span *alg)
+{
+	struct span a = SPAN_NULL;
+
+	if (!auth_each(m, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
+		       auth_digest_cred_fn, &a))
+		return -1;
+	if (alg != NULL)
+		*alg = a;
+	return auth_alg_is_md5(a);
 }
 
 void

@@ -74,7 +74,10 @@ struct rules_rule {
  * (rules_index_message) and kept in msg->facts, one byte: rating a dialog
  * again whenever it grows must not read its older messages again. */
 #define RULES_F_CREDS		0x01	/* a request with credentials */
-#define RULES_F_SCHEME_SHIFT	1	/* their enum auth_scheme, 4 bits */
+#define RULES_F_SCHEME_SHIFT	1	/* their enum auth_scheme, 3 bits */
+/* Of a request: its Digest credentials are computed with MD5 (or
+ * MD5-sess; none named is MD5). */
+#define RULES_F_MD5		0x10
 /* Of a request: its credentials only open a handshake
  * (auth_opens_handshake), which a 401 then continues. */
 #define RULES_F_OPENS		0x20
@@ -89,8 +92,12 @@ struct rules_rule {
 #define RULES_F_NEXT_LEG	0x80	/* the next token of a handshake */
 /* Of a diagnostic event (its other bits are 0): the log's level. */
 #define RULES_F_LEVEL_SHIFT	5	/* severity + 1, 0 none */
-#define RULES_F_SCHEME(f)	((enum auth_scheme)(((f) >> 1) & 0x0f))
+#define RULES_F_SCHEME(f)	((enum auth_scheme)(((f) >> 1) & 0x07))
 #define RULES_F_LEVEL(f)	((int)((f) >> RULES_F_LEVEL_SHIFT) - 1)
+/* A ninth bit, in msg->flags (MSG_FACT_FLAG), of a 401 or 407: it offers
+ * Digest, but none of its Digest challenges with MD5 (AUTH_CH_NO_MD5):
+ * credentials computed with MD5 cannot answer it. */
+#define RULES_X_NO_MD5		MSG_FACT_FLAG
 
 /* The context of one message in its dialog, computed by each rating of the
  * dialog and thrown away after it (explanations compute it again). */
@@ -105,6 +112,11 @@ enum rules_rech {
 				 * association), not an answer to a challenge */
 	RULES_RECH_OTHER_REALM,	/* a realm they were not for */
 	RULES_RECH_REJECTED,	/* the credentials were refused */
+	/* Refused, and they were computed with MD5 while the challenge
+	 * offers Digest only with other algorithms: a client that cannot do
+	 * what the server asks, not a wrong password. Also matches
+	 * "rechallenge rejected", as before it was told apart. */
+	RULES_RECH_ALGORITHM,
 };
 
 struct rules_ctx {
@@ -114,6 +126,8 @@ struct rules_ctx {
 	uint32_t answer_scheme;	/* interned scheme of the retry that answered */
 	uint8_t answer_sch;	/* the same, an enum auth_scheme */
 	uint32_t txn_scheme;	/* interned scheme of the request this answers */
+	uint32_t txn_req;	/* message id + 1 of that request, 0 none */
+	uint32_t answer_req;	/* message id + 1 of the retry that answered */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -473,7 +487,8 @@ static const char *const rules_dir_names[] = {
 };
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
-	"unanswered", "answered", "answered-other", NULL
+	"unanswered", "answered", "answered-other", "answered-other-algorithm",
+	NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -485,7 +500,8 @@ static const char *const rules_phase_names[] = {
 	"provisional", "final", NULL
 };
 static const char *const rules_rechallenge_names[] = {
-	"no", "stale", "handshake", "reused", "other-realm", "rejected", NULL
+	"no", "stale", "handshake", "reused", "other-realm", "rejected",
+	"algorithm", NULL
 };
 
 static int
@@ -1094,7 +1110,8 @@ enum {
 static const char *const rules_fixed_vars[] = {
 	"status", "reason", "method", "cseq", "from", "to", "src", "dst",
 	"ruri", "call-id", "schemes", "scheme", "diagnostics", "level",
-	"rule", "request-scheme", "answer-scheme", NULL
+	"rule", "request-scheme", "answer-scheme", "algorithms",
+	"request-algorithm", "answer-algorithm", NULL
 };
 
 static int
@@ -1271,6 +1288,7 @@ rules_index_message(const struct rules *r, struct msg *x,
 
 	if (r == NULL)
 		return;
+	x->flags &= (uint8_t)~MSG_FACT_FLAG;
 	if (rec->kind == REC_DIAG) {
 		if ((h = sipmsg_find_name(m, "Severity", 0)) != NULL)
 			lv = rules_level_severity(h->value);
@@ -1286,9 +1304,14 @@ rules_index_message(const struct rules *r, struct msg *x,
 			f |= RULES_F_STALE;
 		if (ch & AUTH_CH_NEXT_LEG)
 			f |= RULES_F_NEXT_LEG;
+		if (ch & AUTH_CH_NO_MD5)
+			x->flags |= RULES_X_NO_MD5;
 	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
 		sch = rules_cred_scheme(m);
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
+		/* Digest headers are short: its algorithm is read. */
+		if (sch == AUTH_DIGEST && auth_digest_credentials(m, NULL) == 1)
+			f |= RULES_F_MD5;
 		if (auth_opens_handshake(m))
 			f |= RULES_F_OPENS;
 		if (sipmsg_find(m, HDR_AUTHORIZATION, 0) != NULL)
@@ -1298,6 +1321,8 @@ rules_index_message(const struct rules *r, struct msg *x,
 	}
 	x->facts = (uint8_t)f;
 }
+
+_Static_assert(AUTH__COUNT <= 8, "msg->facts keeps a scheme in 3 bits");
 
 /* Interned name of the scheme of message id's credentials, 0 for none. A
  * scheme auth does not know is named as written: read it again (rare). */
@@ -1450,6 +1475,7 @@ struct rules_meth {
 	uint32_t later_max;	/* backward pass: highest later CSeq with creds */
 	uint32_t later_scheme;
 	uint8_t later_sch;	/* enum auth_scheme of later_scheme */
+	uint32_t later_req;	/* message id + 1 of that request */
 	int challenged;		/* forward: its last final response so far was
 				 * a 401 or 407 */
 };
@@ -1467,6 +1493,24 @@ rules_meth(struct rules_meth **v, size_t *n, size_t *cap, uint32_t method)
 	memset(&(*v)[*n], 0, sizeof **v);
 	(*v)[*n].method = method;
 	return &(*v)[(*n)++];
+}
+
+/* Whether a request of facts rf answers the 401/407 msg with Digest
+ * credentials computed with MD5 while it offers Digest without MD5. */
+static int
+rules_alg_not_offered(unsigned rf, const struct msg *msg)
+{
+	return (rf & RULES_F_CREDS) && RULES_F_SCHEME(rf) == AUTH_DIGEST &&
+	       (rf & RULES_F_MD5) && (msg->flags & RULES_X_NO_MD5);
+}
+
+/* Credentials (facts rf) that the 401/407 msg refuses: for their
+ * algorithm, or as they are. */
+static enum rules_rech
+rules_refused(unsigned rf, const struct msg *msg)
+{
+	return rules_alg_not_offered(rf, msg) ? RULES_RECH_ALGORITHM :
+	       RULES_RECH_REJECTED;
 }
 
 /* Why the 401/407 msg, the i-th message of dialog d, challenges the
@@ -1496,7 +1540,7 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		return RULES_RECH_REJECTED;
 	rf = msgindex_get(engine_index(e), d->msgs[t->req - 1])->facts;
 	if (rf & (msg->status == 401 ? RULES_F_AUTHZ : RULES_F_PROXY_AUTHZ))
-		return RULES_RECH_REJECTED;
+		return rules_refused(rf, msg);
 	if (engine_message(e, d->msgs[i], &rec, &resp) == 0) {
 		if (engine_message(e, d->msgs[t->req - 1], &rrec, &req) == 0) {
 			same = auth_same_realm(&resp, &req);
@@ -1504,7 +1548,7 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		}
 		sipmsg_clear(&resp);
 	}
-	return same ? RULES_RECH_REJECTED : RULES_RECH_OTHER_REALM;
+	return same ? rules_refused(rf, msg) : RULES_RECH_OTHER_REALM;
 }
 
 /* Fills ctx[i], the context of the i-th message of dialog d. */
@@ -1630,6 +1674,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->answered = 1;
 			f->answer_scheme = mt->later_scheme;
 			f->answer_sch = mt->later_sch;
+			f->answer_req = mt->later_req;
 		}
 		if (msg->kind == MSG_REQUEST && (msg->facts & RULES_F_CREDS)) {
 			if (!mt->later_creds || msg->cseq > mt->later_max)
@@ -1637,6 +1682,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			mt->later_creds = 1;
 			mt->later_scheme = f->used;
 			mt->later_sch = (uint8_t)RULES_F_SCHEME(msg->facts);
+			mt->later_req = d->msgs[i] + 1;
 		}
 	}
 
@@ -1659,6 +1705,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			    t->got_prov ? RULES_REPLY_PROVISIONAL :
 			    RULES_REPLY_NONE;
 			f->txn_scheme = t->scheme;
+			f->txn_req = t->req != 0 ? d->msgs[t->req - 1] + 1 : 0;
 		}
 	}
 	if (seen != small_seen)
@@ -1812,14 +1859,20 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 	case RP_CHALLENGE:
 		if ((p->mask >> (f->answered ? 1 : 0)) & 1)
 			return 1;
+		if (!f->answered || msg->kind != MSG_RESPONSE)
+			return 0;
 		/* answered-other: with a scheme this challenge does not
 		 * offer (the client's choice cannot work). What it offers
 		 * was kept while indexing: rating reads no text. */
-		if (!f->answered || !(p->mask & 4) || msg->kind != MSG_RESPONSE)
-			return 0;
-		return RULES_F_OFFERED(msg->facts) != 0 &&
+		if ((p->mask & 4) && RULES_F_OFFERED(msg->facts) != 0 &&
 		    f->answer_sch != AUTH_NONE && f->answer_sch != AUTH_OTHER &&
-		    !(RULES_F_OFFERED(msg->facts) & AUTH_BIT(f->answer_sch));
+		    !(RULES_F_OFFERED(msg->facts) & AUTH_BIT(f->answer_sch)))
+			return 1;
+		/* answered-other-algorithm: Digest computed with MD5 to a
+		 * challenge that offers other algorithms only. */
+		return (p->mask & 8) && f->answer_req != 0 &&
+		    rules_alg_not_offered(msgindex_get(engine_index(ev->e),
+		    f->answer_req - 1)->facts, msg);
 	case RP_OUTCOME:
 		return (p->mask >> f->outcome) & 1;
 	case RP_REPLY:
@@ -1837,6 +1890,11 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 	case RP_CREDS:
 		return (p->mask >> (f->creds_sent ? 1 : 0)) & 1;
 	case RP_RECHALLENGE:
+		/* algorithm is a kind of rejected: rules written before it
+		 * was told apart still see it so. */
+		if (f->rechallenge == RULES_RECH_ALGORITHM &&
+		    ((p->mask >> RULES_RECH_REJECTED) & 1))
+			return 1;
 		return (p->mask >> f->rechallenge) & 1;
 	}
 	return 0;
@@ -2124,6 +2182,23 @@ rules_add_capture(const struct rules_eval *ev, const struct rules_cap *c,
 	    c->ov[2 * k + 1] - c->ov[2 * k]);
 }
 
+/* Appends the algorithm of the Digest credentials of message req - 1
+ * (nothing for req 0, or credentials of another scheme). */
+static void
+rules_request_algorithm(const struct engine *e, uint32_t req,
+			struct strbuf *out)
+{
+	struct rd_record rec;
+	struct sipmsg m;
+	struct span a;
+
+	if (req == 0 || engine_message(e, req - 1, &rec, &m) != 0)
+		return;
+	if (auth_digest_credentials(&m, &a) >= 0)
+		strbuf_add(out, a.p, a.n);
+	sipmsg_clear(&m);
+}
+
 /* Appends variable v; the caller sanitises nothing here: the result is
  * text from the log and goes through sanitize_append where it is shown. */
 static void
@@ -2222,6 +2297,18 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 	case 16:	/* answer-scheme */
 		if (msg->kind == MSG_RESPONSE && ev->f->answered)
 			strbuf_adds(out, engine_str(ev->e, ev->f->answer_scheme));
+		return;
+	case 17:	/* algorithms */
+		if (rules_eval_parse(ev))
+			auth_digest_algorithms(&ev->m, out);
+		return;
+	case 18:	/* request-algorithm */
+		if (msg->kind == MSG_RESPONSE)
+			rules_request_algorithm(ev->e, ev->f->txn_req, out);
+		return;
+	case 19:	/* answer-algorithm */
+		if (msg->kind == MSG_RESPONSE && ev->f->answered)
+			rules_request_algorithm(ev->e, ev->f->answer_req, out);
 		return;
 	}
 	if (ev->ncaps == 0)

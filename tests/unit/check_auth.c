@@ -1475,6 +1475,21 @@ START_TEST(test_challenge_flags)
 						/* cut inside the type */
 		{ "WWW-Authenticate: NTLM gssapi-data=\"TlRMTVNTUAAFAAAAAAAAAA==\"",
 		  0 },				/* no such type */
+		/* Digest without MD5 (RFC 8760): MD5 credentials cannot
+		 * answer it; none named is MD5, and so is MD5-sess. */
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256",
+		  AUTH_CH_NO_MD5 },
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256, "
+		  "stale=true, nonce=\"n\"", AUTH_CH_NO_MD5 | AUTH_CH_STALE },
+		{ "WWW-Authenticate: Digest algorithm=SHA-512-256, realm=\"x\"\r\n"
+		  "WWW-Authenticate: Digest algorithm=SHA-256-sess, realm=\"x\"",
+		  AUTH_CH_NO_MD5 },
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256\r\n"
+		  "WWW-Authenticate: Digest realm=\"x\", algorithm=MD5", 0 },
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256\r\n"
+		  "WWW-Authenticate: Digest realm=\"x\"", 0 },
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=md5-SESS", 0 },
+		{ "WWW-Authenticate: Basic realm=\"x\", algorithm=SHA-256", 0 },
 	};
 	struct sipmsg m, r;
 	char text[512];
@@ -1512,6 +1527,76 @@ START_TEST(test_challenge_flags)
 	ck_assert_int_eq(auth_same_realm(&m, &r), 1);
 	sipmsg_clear(&m);
 	sipmsg_clear(&r);
+}
+END_TEST
+
+/* The Digest algorithms a challenge offers and those credentials use. */
+START_TEST(test_digest_algorithms)
+{
+	static const struct {
+		const char *hdrs;
+		const char *want;
+	} offers[] = {
+		{ "WWW-Authenticate: Digest realm=\"x\", algorithm=SHA-256\r\n"
+		  "WWW-Authenticate: Digest realm=\"x\", algorithm=MD5\r\n"
+		  "WWW-Authenticate: Digest realm=\"y\", algorithm=SHA-256\r\n",
+		  "SHA-256, MD5" },
+		{ "WWW-Authenticate: Digest realm=\"x\"\r\n", "MD5" },
+		{ "WWW-Authenticate: NTLM realm=\"x\"\r\n", "" },
+	};
+	static const struct {
+		const char *hdrs;
+		int md5;
+		const char *alg;
+	} creds[] = {
+		{ "Authorization: Digest username=\"a\", response=\"1\"\r\n",
+		  1, "MD5" },
+		{ "Authorization: Digest username=\"a\", algorithm=MD5-sess\r\n",
+		  1, "MD5-sess" },
+		{ "Proxy-Authorization: Digest algorithm=SHA-256, "
+		  "username=\"a\"\r\n", 0, "SHA-256" },
+		/* The first Digest ones, past another scheme's. */
+		{ "Authorization: NTLM gssapi-data=\"\"\r\n"
+		  "Proxy-Authorization: Digest algorithm=SHA-512-256\r\n",
+		  0, "SHA-512-256" },
+		{ "Authorization: NTLM gssapi-data=\"\"\r\n", -1, "" },
+		{ "", -1, "" },
+	};
+	struct sipmsg m;
+	struct strbuf sb;
+	struct span a;
+	char text[512];
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < sizeof offers / sizeof offers[0]; i++) {
+		snprintf(text, sizeof text, "SIP/2.0 401 Unauthorized\r\n"
+			 "Call-ID: c\r\n%s\r\n", offers[i].hdrs);
+		msg(&m, text);
+		strbuf_reset(&sb);
+		auth_digest_algorithms(&m, &sb);
+		ck_assert_str_eq(sb.buf != NULL ? sb.buf : "", offers[i].want);
+		/* After text already there: the same, appended. */
+		strbuf_reset(&sb);
+		strbuf_adds(&sb, "MD5 ");
+		auth_digest_algorithms(&m, &sb);
+		ck_assert_str_eq(sb.buf + 4, offers[i].want);
+		sipmsg_clear(&m);
+	}
+	strbuf_free(&sb);
+	for (i = 0; i < sizeof creds / sizeof creds[0]; i++) {
+		snprintf(text, sizeof text, "REGISTER sip:x SIP/2.0\r\n"
+			 "Call-ID: c\r\n%s\r\n", creds[i].hdrs);
+		msg(&m, text);
+		a = SPAN_NULL;
+		ck_assert_int_eq(auth_digest_credentials(&m, &a), creds[i].md5);
+		ck_assert_msg(span_eq(a, creds[i].alg) ||
+			      (a.p == NULL && *creds[i].alg == '\0'),
+			      "%zu: %.*s", i, (int)a.n, a.p);
+		ck_assert_int_eq(auth_digest_credentials(&m, NULL),
+				 creds[i].md5);
+		sipmsg_clear(&m);
+	}
 }
 END_TEST
 
@@ -1828,6 +1913,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_message_helpers);
 	tcase_add_test(tc, test_opens_handshake);
 	tcase_add_test(tc, test_challenge_flags);
+	tcase_add_test(tc, test_digest_algorithms);
 	tcase_add_test(tc, test_offered_detail);
 	tcase_add_test(tc, test_describe_headers);
 	suite_add_tcase(s, tc);

@@ -473,7 +473,7 @@ static const struct {
 	  "x.rules:2: \"not\" cannot be used with severity\n" },
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
 	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
-	  "answered or answered-other)\n" },
+	  "answered, answered-other or answered-other-algorithm)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
@@ -1279,6 +1279,102 @@ START_TEST(test_defaults_keepalive)
 }
 END_TEST
 
+/* Digest credentials computed with MD5 to a challenge that offers SHA-256
+ * only (RFC 8760): the algorithm, not the password, is the problem. */
+static char *
+log_md5_to_sha256(int then_sha256, const char *offer, const char *cred)
+{
+	struct strbuf sb;
+	char ch[160], cr[160];
+
+	snprintf(ch, sizeof ch, "WWW-Authenticate: Digest realm=\"x\", "
+		 "nonce=\"n\", %s" CRLF, offer);
+	snprintf(cr, sizeof cr, "Authorization: Digest username=\"a\", "
+		 "realm=\"x\", nonce=\"n\", %sresponse=\"1\"" CRLF, cred);
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "alg", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "alg", "1 REGISTER", ch,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "alg", "2 REGISTER",
+		cr, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "alg", "2 REGISTER", ch,
+		NULL);
+	if (then_sha256) {
+		add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "alg",
+			"3 REGISTER", "Authorization: Digest username=\"a\", "
+			"realm=\"x\", nonce=\"n\", algorithm=SHA-256, "
+			"response=\"1\"" CRLF, NULL);
+		add_msg(&sb, "SIP/2.0 200 OK", "alg", "3 REGISTER", NULL, NULL);
+	}
+	return strbuf_detach(&sb);
+}
+
+START_TEST(test_defaults_algorithm)
+{
+	struct fx f;
+	char *log;
+	static const char old_rules[] =
+		"rule r\n\tkind response\n\trechallenge rejected\n"
+		"\tseverity error\n"
+		"rule a\n\tkind response\n\tchallenge answered\n"
+		"\tseverity benign\n";
+
+	log = log_md5_to_sha256(0, "algorithm=SHA-256", "");
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-algorithm-not-offered");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+	ck_explain(&f, 1, "the client answered with Digest MD5 credentials, "
+		   "an algorithm this challenge does not offer (it offers "
+		   "SHA-256)");
+	ck_assert_str_eq(rname(&f, 3), "auth-algorithm-refused");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	ck_explain(&f, 3, "REGISTER refused: its Digest credentials use MD5, "
+		   "an algorithm the server does not offer (it asks for "
+		   "SHA-256): the client lacks what the server requires "
+		   "(RFC 8760), not a wrong password");
+	fx_close(&f);
+	/* A rules file that knows no "algorithm": still "rejected", and
+	 * still "answered". */
+	fx_open(&f, old_rules, log, "raw");
+	ck_rules(&f, "-a-r");
+	fx_close(&f);
+	free(log);
+
+	/* MD5 first, then SHA-256, which gets through. */
+	log = log_md5_to_sha256(1, "algorithm=SHA-256", "algorithm=MD5-sess, ");
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-algorithm-not-offered");
+	ck_assert_str_eq(rname(&f, 3), "auth-algorithm-retried");
+	ck_assert_int_eq(sev(&f, 3), SEV_WARNING);
+	ck_explain(&f, 3, "the server refused Digest credentials using MD5-sess, "
+		   "an algorithm it does not offer (it asks for SHA-256); the "
+		   "client tried again with SHA-256 and got through");
+	ck_assert_str_eq(rname(&f, 5), "success");
+	fx_close(&f);
+	free(log);
+
+	/* MD5 offered too (SHA-256 first, RFC 8760): MD5 answers it, and a
+	 * refusal is a refusal of the credentials. */
+	log = log_md5_to_sha256(0, "algorithm=SHA-256" CRLF
+				"WWW-Authenticate: Digest realm=\"x\", "
+				"nonce=\"n\", algorithm=MD5", "algorithm=MD5, ");
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
+	fx_close(&f);
+	free(log);
+	/* SHA-256 offered, the client answers with SHA-256: refused, the
+	 * credentials are. */
+	log = log_md5_to_sha256(0, "algorithm=SHA-256", "algorithm=SHA-256, ");
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 /* Fixture traces: every 401/407 answered by a retry is benign, every final
  * failure that is not an answered challenge or a 487 after CANCEL is an
  * error, and a dialog that ends in success has no error. */
@@ -1511,6 +1607,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_header_patterns);
 	tcase_add_test(tc, test_challenge_outcome_credentials);
 	tcase_add_test(tc, test_defaults_keepalive);
+	tcase_add_test(tc, test_defaults_algorithm);
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);

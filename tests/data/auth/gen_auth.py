@@ -38,10 +38,10 @@ class T:
 
 def digest(user, nonce, uri='sip:pbx.example.net', realm='pbx.example.net',
            resp='0123456789abcdef0123456789abcdef', nc='00000001',
-           hdr='Authorization'):
+           hdr='Authorization', alg='MD5'):
     return ('%s: Digest username="%s", realm="%s", nonce="%s", uri="%s", '
-            'response="%s", algorithm=MD5, cnonce="a1b2c3d4", qop=auth, '
-            'nc=%s' % (hdr, user, realm, nonce, uri, resp, nc))
+            'response="%s", algorithm=%s, cnonce="a1b2c3d4", qop=auth, '
+            'nc=%s' % (hdr, user, realm, nonce, uri, resp, alg, nc))
 
 
 def challenge(nonce, stale=None, hdr='WWW-Authenticate',
@@ -181,6 +181,19 @@ def sha256_only():
     r.req(0, 1)
     r.resp(0.002, 1, '401 Unauthorized', [challenge('h1', alg='SHA-256')])
     t.write('sha256-only.sngrep.txt')
+
+
+def md5_to_sha256():
+    """The server offers Digest with SHA-256 only (RFC 8760); the phone
+    knows MD5 only and answers with MD5 anyway: refused with a new 401
+    (SHA-256 again), and it gives up."""
+    t = T()
+    r = Reg(t, user='2011', cid='md5-to-sha256@10.1.1.21')
+    r.req(0, 1)
+    r.resp(0.002, 1, '401 Unauthorized', [challenge('k1', alg='SHA-256')])
+    r.req(0.02, 2, extra=[digest(r.user, 'k1')])
+    r.resp(0.002, 2, '401 Unauthorized', [challenge('k2', alg='SHA-256')])
+    t.write('md5-to-sha256.sngrep.txt')
 
 
 def refresh_fails():
@@ -499,7 +512,8 @@ def lync_kerberos_fallback():
 
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
-          interval_too_brief, interval_gives_up, sha256_only, refresh_fails,
+          interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
+          refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
           invite_407, invite_two_realms, message_options):
