@@ -15,6 +15,7 @@
 #include "intern.h"
 
 struct rules;
+struct rules_state;
 struct engine_xf;
 
 /* The line a message of a file read in place starts on, kept for one
@@ -190,6 +191,9 @@ uint64_t engine_reading_bytes(const struct engine *e);
 
 struct msgindex *engine_index(const struct engine *e);
 struct dialogs *engine_dialogs(const struct engine *e);
+/* What rating keeps between the dialogs of this engine (rules.h: struct
+ * rules_state), made with it; borrowed. */
+struct rules_state *engine_rules_state(const struct engine *e);
 struct intern *engine_strings(const struct engine *e);
 size_t engine_nfiles(const struct engine *e);
 /* The name of file f's format as the user is told it: "cls", or with the

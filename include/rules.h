@@ -41,8 +41,28 @@ void rules_index_message(const struct rules *r, struct msg *x,
 /* Rates every message of dialog d: sets msg->severity, msg->rule and the
  * RECF_RETRANS flag, and the dialog's severity (worst, benign not a
  * failure) and auth (interned scheme name used, e.g. "NTLM"). Called again
- * whenever the dialog grew, so it recomputes from scratch. */
+ * whenever the dialog grew, so it recomputes from scratch; also rates
+ * again the dialog whose challenge d's first request answers on a new
+ * Call-ID (rules_answered_dialog). Dialogs are rated in the order they
+ * first grew, as the engine does. */
 void rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d);
+/* What rating keeps between the dialogs of one engine (each engine has
+ * its own: engine_rules_state): the challenges still unanswered, and the
+ * retries on a new Call-ID that answered one. Some clients answer a 401
+ * or 407 with a new REGISTER on a new Call-ID; its first request is
+ * taken as the answer to the last unanswered challenge of the same method
+ * with the same From and To URIs when it comes within 32 seconds from the
+ * host the challenge went to, with credentials in the header the
+ * challenge asks for, of a scheme it offers, for its realm and (Digest)
+ * nonce. Kept for one set of dialogs (dialogs_epoch): a merge that builds
+ * them again starts it again. */
+struct rules_state *rules_state_new(void);
+void rules_state_free(struct rules_state *st);
+/* The dialog whose challenge the first request of dialog d answered on a
+ * new Call-ID, or NO_DIALOG. Rating d rates that dialog again too (its
+ * challenge's rating follows d's outcome); a report kept up to date by
+ * dialog must update it as well. */
+uint32_t rules_answered_dialog(const struct engine *e, uint32_t d);
 /* Rates a message that has no dialog (no Call-ID). */
 void rules_rate_message(const struct rules *r, struct engine *e, uint32_t id);
 /* Appends the explanation line of message id (after rating) to out, e.g.

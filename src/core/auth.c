@@ -1706,6 +1706,59 @@ auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req)
 	return 0;
 }
 
+/* Whether two parameters differ, both being there. */
+static int
+auth_param_differs(const struct auth_header *a, const struct auth_header *b,
+		   const char *name)
+{
+	struct span x = auth_param(a, name), y = auth_param(b, name);
+
+	return x.p != NULL && y.p != NULL &&
+	       (x.n != y.n || memcmp(x.p, y.p, x.n) != 0);
+}
+
+struct auth_answer {
+	struct auth_header cred;	/* the credentials */
+	int found;
+};
+
+static int
+auth_cred_copy_fn(const struct auth_header *h, void *arg)
+{
+	struct auth_answer *aa = arg;
+
+	aa->cred = *h;
+	return 1;
+}
+
+static int
+auth_answer_fn(const struct auth_header *h, void *arg)
+{
+	struct auth_answer *aa = arg;
+
+	if (h->scheme != aa->cred.scheme ||
+	    auth_param_differs(h, &aa->cred, "realm") ||
+	    (h->scheme == AUTH_DIGEST &&
+	     auth_param_differs(h, &aa->cred, "nonce")))
+		return 0;
+	aa->found = 1;
+	return 1;
+}
+
+int
+auth_answers_challenge(const struct sipmsg *resp, const struct sipmsg *req)
+{
+	struct auth_answer aa;
+
+	aa.found = 0;
+	if (!auth_each(req, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
+		       auth_cred_copy_fn, &aa))
+		return 0;
+	auth_each(resp, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
+		  auth_answer_fn, &aa);
+	return aa.found;
+}
+
 /* Digest algorithms a message's challenges name, each once, in order. */
 struct auth_algs {
 	struct strbuf *out;

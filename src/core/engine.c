@@ -64,6 +64,7 @@ struct engine {
 	struct dialogs *ds;
 	struct intern *strs;
 	const struct rules *rules;
+	struct rules_state *rstate;	/* engine_rules_state() */
 	struct engine_warning *warns;
 	size_t nwarns, capwarns;
 	char **refused;			/* engine_refused() */
@@ -132,6 +133,7 @@ engine_new(void)
 
 	e->ix = msgindex_new();
 	e->ds = dialogs_new();
+	e->rstate = rules_state_new();
 	e->strs = intern_new();
 	e->par_min = ENGINE_PAR_MIN;
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
@@ -189,6 +191,7 @@ engine_free(struct engine *e)
 	free(e->line_at);
 	msgindex_free(e->ix);
 	dialogs_free(e->ds);
+	rules_state_free(e->rstate);
 	intern_free(e->strs);
 	free(e);
 }
@@ -2344,6 +2347,12 @@ struct dialogs *
 engine_dialogs(const struct engine *e)
 {
 	return e->ds;
+}
+
+struct rules_state *
+engine_rules_state(const struct engine *e)
+{
+	return e->rstate;
 }
 
 struct intern *

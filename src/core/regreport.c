@@ -119,6 +119,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 {
 	struct strbuf ex;
 	int was = ent->registered_msg != UINT32_MAX;
+	uint32_t a;
 
 	if (ent->status >= 200 && ent->status < 300 &&
 	    ent->registered_msg == UINT32_MAX && ent->signed_out) {
@@ -136,6 +137,10 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		if (ent->attempts > 1)
 			strbuf_addf(out, " (%u REGISTER requests)",
 			    ent->attempts);
+		if ((a = rules_answered_dialog(e, ent->dialog)) != NO_DIALOG)
+			strbuf_addf(out, ", answering the challenge of Call-ID "
+			    "%s", engine_str(e, dialogs_get(engine_dialogs(e),
+			    a)->call_id));
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
 		if (ent->signed_out)
@@ -149,6 +154,15 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 	strbuf_init(&ex);
 	if (ent->final_msg != UINT32_MAX && rules != NULL)
 		rules_explain(rules, e, ent->final_msg, &ex);
+	/* Ends with an expected challenge: answered on another Call-ID,
+	 * whose own line says how the registration went. */
+	if (!was && ex.len > 0 && ent->final_msg != UINT32_MAX &&
+	    msgindex_get(engine_index(e), ent->final_msg)->severity ==
+	    SEV_BENIGN) {
+		strbuf_add(out, ex.buf, ex.len);
+		strbuf_free(&ex);
+		return;
+	}
 	/* Registered first: a refresh (or the sign-out) is what failed. */
 	if (was) {
 		strbuf_adds(out, "registered");
@@ -454,13 +468,16 @@ regreport_update(const struct engine *e, const struct rules *rules,
 	struct regreport_entry ent;
 	int rc;
 
-	/* The dialogs the new messages went to, each once. */
+	/* The dialogs the new messages went to, each once, and those whose
+	 * challenge they answered on a new Call-ID (rated again with them). */
 	for (i = from; i < n; i++) {
 		d = dialogs_of(ds, msgindex_get(ix, (uint32_t)i));
 		if (d == NO_DIALOG || (nd > 0 && touched[nd - 1] == d))
 			continue;
-		touched = xgrow(touched, &cap, nd + 1, sizeof *touched);
+		touched = xgrow(touched, &cap, nd + 2, sizeof *touched);
 		touched[nd++] = d;
+		if ((d = rules_answered_dialog(e, d)) != NO_DIALOG)
+			touched[nd++] = d;
 	}
 	if (nd > 1)
 		qsort(touched, nd, sizeof *touched, regreport_cmp_u32);

@@ -128,6 +128,8 @@ struct rules_ctx {
 	uint32_t txn_scheme;	/* interned scheme of the request this answers */
 	uint32_t txn_req;	/* message id + 1 of that request, 0 none */
 	uint32_t answer_req;	/* message id + 1 of the retry that answered */
+	uint8_t elsewhere;	/* that retry opened a dialog of its own (a new
+				 * Call-ID): struct rules_state */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -488,7 +490,7 @@ static const char *const rules_dir_names[] = {
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
 	"unanswered", "answered", "answered-other", "answered-other-algorithm",
-	NULL
+	"answered-new-call-id", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -1111,7 +1113,7 @@ static const char *const rules_fixed_vars[] = {
 	"status", "reason", "method", "cseq", "from", "to", "src", "dst",
 	"ruri", "call-id", "schemes", "scheme", "diagnostics", "level",
 	"rule", "request-scheme", "answer-scheme", "algorithms",
-	"request-algorithm", "answer-algorithm", NULL
+	"request-algorithm", "answer-algorithm", "answer-call-id", NULL
 };
 
 static int
@@ -1409,6 +1411,340 @@ rules_fields_hash(const struct msg *x)
 	return (size_t)(h ^ h >> 29);
 }
 
+/* Retries on a new Call-ID (rules.h: struct rules_state). A challenge left
+ * unanswered in its dialog is noted by the From and To URIs of its dialog
+ * and its method, the last one of each; the first request of a dialog,
+ * when it carries credentials, looks for one there, once. Only that lookup
+ * is added to the rating of a dialog, and the texts of the two messages
+ * are read once, for a pair that fits on everything the index tells. */
+#define RULES_RETRY_WINDOW	(32 * 1000000LL)	/* 64*T1, in us */
+
+struct rules_pend {
+	uint32_t from, to, method;
+	uint32_t msg;		/* the challenge's id + 1, 0: none (any more) */
+	uint32_t tried;		/* the request id + 1 last looked at for it */
+};
+
+/* Message id -> message id + 1, by open addressing (keys are id + 1). */
+struct rules_map {
+	uint32_t (*v)[2];
+	size_t n, mask;		/* mask: size - 1, 0 when empty */
+};
+
+struct rules_state {
+	uint64_t epoch;		/* dialogs_epoch() of the dialogs it is for */
+	struct rules_pend *pend;
+	size_t npend, pmask;
+	struct rules_map by_chal;	/* challenge -> the retry answering it */
+	struct rules_map by_req;	/* that retry -> its challenge */
+};
+
+struct rules_state *
+rules_state_new(void)
+{
+	return xcalloc(1, sizeof(struct rules_state));
+}
+
+static void
+rules_state_clear(struct rules_state *st)
+{
+	free(st->pend);
+	free(st->by_chal.v);
+	free(st->by_req.v);
+	memset(st, 0, sizeof *st);
+}
+
+void
+rules_state_free(struct rules_state *st)
+{
+	if (st == NULL)
+		return;
+	rules_state_clear(st);
+	free(st);
+}
+
+/* The state, when it is for the engine's dialogs as they are (NULL when
+ * they were built again since and not yet rated). */
+static const struct rules_state *
+rules_state_live(const struct engine *e)
+{
+	const struct rules_state *st = engine_rules_state(e);
+
+	if (st == NULL || st->epoch != dialogs_epoch(engine_dialogs(e)) ||
+	    st->by_chal.n == 0)
+		return NULL;
+	return st;
+}
+
+static size_t
+rules_id_hash(uint32_t k)
+{
+	return (size_t)(k * 2654435761u);
+}
+
+static uint32_t
+rules_map_get(const struct rules_map *m, uint32_t id)
+{
+	size_t i;
+
+	if (m->mask == 0)
+		return 0;
+	for (i = rules_id_hash(id + 1) & m->mask; m->v[i][0] != 0;
+	     i = (i + 1) & m->mask) {
+		if (m->v[i][0] == id + 1)
+			return m->v[i][1];
+	}
+	return 0;
+}
+
+static void rules_map_put(struct rules_map *m, uint32_t id, uint32_t val);
+
+static void
+rules_map_grow(struct rules_map *m)
+{
+	struct rules_map old = *m;
+	size_t i, size = old.mask == 0 ? 16 : (old.mask + 1) * 2;
+
+	m->v = xcalloc(size, sizeof *m->v);
+	m->mask = size - 1;
+	m->n = 0;
+	for (i = 0; old.mask != 0 && i <= old.mask; i++) {
+		if (old.v[i][0] != 0)
+			rules_map_put(m, old.v[i][0] - 1, old.v[i][1]);
+	}
+	free(old.v);
+}
+
+static void
+rules_map_put(struct rules_map *m, uint32_t id, uint32_t val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->mask + 1)
+		rules_map_grow(m);
+	for (i = rules_id_hash(id + 1) & m->mask; m->v[i][0] != 0 &&
+	     m->v[i][0] != id + 1; i = (i + 1) & m->mask)
+		;
+	if (m->v[i][0] == 0)
+		m->n++;
+	m->v[i][0] = id + 1;
+	m->v[i][1] = val;
+}
+
+static size_t
+rules_pend_hash(uint32_t from, uint32_t to, uint32_t method)
+{
+	uint64_t h = ((uint64_t)from << 32 | to) * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uint64_t)method * 0xc2b2ae3d27d4eb4fULL;
+	return (size_t)(h ^ h >> 29);
+}
+
+static struct rules_pend *
+rules_pend_slot(struct rules_state *st, uint32_t from, uint32_t to,
+		uint32_t method, int add)
+{
+	struct rules_pend *p;
+	size_t i;
+
+	if (add && (st->npend + 1) * 2 > st->pmask + 1) {
+		struct rules_pend *old = st->pend;
+		size_t omask = st->pmask, size = omask == 0 ? 16 :
+		    (omask + 1) * 2, k;
+
+		st->pend = xcalloc(size, sizeof *st->pend);
+		st->pmask = size - 1;
+		for (k = 0; old != NULL && k <= omask; k++) {
+			if (old[k].method == 0)
+				continue;
+			for (i = rules_pend_hash(old[k].from, old[k].to,
+			     old[k].method) & st->pmask; st->pend[i].method != 0;
+			     i = (i + 1) & st->pmask)
+				;
+			st->pend[i] = old[k];
+		}
+		free(old);
+	}
+	if (st->pmask == 0)
+		return NULL;
+	for (i = rules_pend_hash(from, to, method) & st->pmask;
+	     st->pend[i].method != 0; i = (i + 1) & st->pmask) {
+		p = &st->pend[i];
+		if (p->from == from && p->to == to && p->method == method)
+			return p;
+	}
+	if (!add)
+		return NULL;
+	p = &st->pend[i];
+	*p = (struct rules_pend){ from, to, method, 0, 0 };
+	st->npend++;
+	return p;
+}
+
+/* Notes the challenge id of dialog d, unanswered there. */
+static void
+rules_pend_put(struct rules_state *st, const struct dialog *d,
+	       const struct msg *msg, uint32_t id)
+{
+	struct rules_pend *p;
+
+	if (msg->method == 0 || rules_map_get(&st->by_chal, id) != 0)
+		return;
+	p = rules_pend_slot(st, d->from, d->to, msg->method, 1);
+	if (p->msg != id + 1) {
+		p->msg = id + 1;
+		p->tried = 0;
+	}
+}
+
+/* The host of an endpoint "host:port", "[v6]:port" or "host". */
+static struct span
+rules_host(const char *s)
+{
+	const char *c;
+
+	if (s[0] == '[' && (c = strchr(s, ']')) != NULL)
+		return (struct span){ s, (size_t)(c + 1 - s) };
+	if ((c = strchr(s, ':')) != NULL && strchr(c + 1, ':') == NULL)
+		return (struct span){ s, (size_t)(c - s) };
+	return (struct span){ s, strlen(s) };
+}
+
+/* Whether the challenge ch went to the host request req came from (a new
+ * connection has another port); an unknown end does not tell. */
+static int
+rules_same_client(const struct engine *e, uint32_t ch, uint32_t req)
+{
+	uint32_t src, dst, rsrc, rdst;
+	struct span a, b;
+
+	engine_msg_ends(e, ch, &src, &dst);
+	engine_msg_ends(e, req, &rsrc, &rdst);
+	if (dst == 0 || rsrc == 0 || dst == rsrc)
+		return 1;
+	a = rules_host(engine_str(e, dst));
+	b = rules_host(engine_str(e, rsrc));
+	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+}
+
+/* The id of the first request of dialog d, UINT32_MAX when a response
+ * comes first (or none). */
+static uint32_t
+rules_first_request(const struct msgindex *ix, const struct dialog *d)
+{
+	const struct msg *m;
+	size_t j;
+
+	for (j = 0; j < d->nmsgs; j++) {
+		m = msgindex_get(ix, d->msgs[j]);
+		if (m->kind == MSG_REQUEST)
+			return d->msgs[j];
+		if (m->kind == MSG_RESPONSE)
+			break;
+	}
+	return UINT32_MAX;
+}
+
+/* Whether the credentials of request req answer the challenge ch: both
+ * texts read (once for a pair: the caller notes it tried). */
+static int
+rules_answers_text(const struct engine *e, uint32_t ch, uint32_t req)
+{
+	struct rd_record rc, rr;
+	struct sipmsg mc, mr;
+	int ok = 0;
+
+	if (engine_message(e, ch, &rc, &mc) != 0)
+		return 0;
+	if (engine_message(e, req, &rr, &mr) == 0) {
+		ok = auth_answers_challenge(&mc, &mr);
+		sipmsg_clear(&mr);
+	}
+	sipmsg_clear(&mc);
+	return ok;
+}
+
+/* When the first request of dialog b answers, on its new Call-ID, a
+ * challenge left unanswered in another dialog, notes it; returns that
+ * dialog (also when noted before), else NO_DIALOG. */
+static uint32_t
+rules_link_retry(const struct engine *e, struct rules_state *st,
+		 const struct dialog *b)
+{
+	struct msgindex *ix = engine_index(e);
+	const struct msg *rm, *cm;
+	struct rules_pend *p;
+	const struct dialog *a;
+	uint32_t req, ch, c, d;
+	unsigned offered;
+	enum auth_scheme sch;
+	size_t j;
+
+	req = rules_first_request(ix, b);
+	if (req == UINT32_MAX)
+		return NO_DIALOG;
+	rm = msgindex_get(ix, req);
+	if (!(rm->facts & RULES_F_CREDS))
+		return NO_DIALOG;
+	if ((c = rules_map_get(&st->by_req, req)) != 0)
+		return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
+	p = rules_pend_slot(st, b->from, b->to, rm->method, 0);
+	if (p == NULL || p->msg == 0 || p->tried == req + 1 ||
+	    p->msg - 1 >= req)
+		return NO_DIALOG;
+	p->tried = req + 1;
+	ch = p->msg - 1;
+	cm = msgindex_get(ix, ch);
+	if (cm->call_id == rm->call_id)
+		return NO_DIALOG;
+	/* Soon after, and from where the challenge went. */
+	if (cm->time != TIME_NONE && rm->time != TIME_NONE &&
+	    (rm->time < cm->time || rm->time - cm->time > RULES_RETRY_WINDOW))
+		return NO_DIALOG;
+	/* In the header the challenge asks for, a scheme it offers. */
+	if (!(rm->facts & (cm->status == 407 ? RULES_F_PROXY_AUTHZ :
+	    RULES_F_AUTHZ)))
+		return NO_DIALOG;
+	offered = RULES_F_OFFERED(cm->facts);
+	sch = RULES_F_SCHEME(rm->facts);
+	if (offered != 0 && sch != AUTH_OTHER && !(offered & AUTH_BIT(sch)))
+		return NO_DIALOG;
+	if (!rules_same_client(e, ch, req) || !rules_answers_text(e, ch, req))
+		return NO_DIALOG;
+	rules_map_put(&st->by_chal, ch, req + 1);
+	rules_map_put(&st->by_req, req, ch + 1);
+	p->msg = 0;
+	/* The same challenge seen in another log of the merged ones: once
+	 * per link, the dialog's other copies are answered too. */
+	d = dialogs_of(engine_dialogs(e), cm);
+	if ((a = dialogs_get(engine_dialogs(e), d)) != NULL) {
+		for (j = 0; j < a->nmsgs; j++) {
+			const struct msg *x = msgindex_get(ix, a->msgs[j]);
+
+			if (a->msgs[j] != ch && x->kind == MSG_RESPONSE &&
+			    x->status == cm->status && x->method == cm->method &&
+			    x->cseq == cm->cseq)
+				rules_map_put(&st->by_chal, a->msgs[j], req + 1);
+		}
+	}
+	return d;
+}
+
+uint32_t
+rules_answered_dialog(const struct engine *e, uint32_t d)
+{
+	const struct rules_state *st = rules_state_live(e);
+	const struct dialog *dg = dialogs_get(engine_dialogs(e), d);
+	struct msgindex *ix = engine_index(e);
+	uint32_t req, c;
+
+	if (st == NULL || dg == NULL ||
+	    (req = rules_first_request(ix, dg)) == UINT32_MAX ||
+	    (c = rules_map_get(&st->by_req, req)) == 0)
+		return NO_DIALOG;
+	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
+}
+
 /* Transactions of a dialog, keyed by (method, CSeq number). */
 struct rules_txn {
 	uint32_t method;
@@ -1565,7 +1901,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 	uint32_t small_seen[16];
 	struct rules_txn small_txns[16];
 	struct msg *msg;
-	uint32_t cancel;
+	uint32_t cancel, c;
+	const struct rules_state *st = rules_state_live(e);
 
 	cancel = intern_lookup(engine_strings(e), "CANCEL", 6);
 	rules_txns_init(&txns, n, small_txns);
@@ -1632,7 +1969,9 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 					mt->creds_min = msg->cseq;
 				mt->has_creds = 1;
 				t->creds = 1;
-				t->asked = (uint8_t)mt->challenged;
+				t->asked = (uint8_t)(mt->challenged ||
+				    (st != NULL &&
+				     rules_map_get(&st->by_req, d->msgs[i])));
 			}
 			if (t->req == 0)
 				t->req = (uint32_t)i + 1;
@@ -1675,6 +2014,17 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->answer_scheme = mt->later_scheme;
 			f->answer_sch = mt->later_sch;
 			f->answer_req = mt->later_req;
+		} else if (st != NULL && msg->kind == MSG_RESPONSE &&
+			   (msg->status == 401 || msg->status == 407) &&
+			   (c = rules_map_get(&st->by_chal, d->msgs[i])) != 0) {
+			/* Answered by a retry on a new Call-ID. */
+			const struct msg *rm = msgindex_get(ix, c - 1);
+
+			f->answered = 1;
+			f->elsewhere = 1;
+			f->answer_req = c;
+			f->answer_scheme = rules_scheme_id(e, c - 1, rm);
+			f->answer_sch = (uint8_t)RULES_F_SCHEME(rm->facts);
 		}
 		if (msg->kind == MSG_REQUEST && (msg->facts & RULES_F_CREDS)) {
 			if (!mt->later_creds || msg->cseq > mt->later_max)
@@ -1699,6 +2049,16 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		if (t != NULL && t->got_final)
 			f->outcome = t->final_status < 300 ? RULES_OUT_SUCCESS :
 			    RULES_OUT_FAILURE;
+		if (f->elsewhere) {
+			/* The retry's dialog says how the method ended. */
+			const struct dialog *rd = dialogs_get(engine_dialogs(e),
+			    dialogs_of(engine_dialogs(e),
+			    msgindex_get(ix, f->answer_req - 1)));
+
+			f->outcome = rd == NULL || rd->outcome == 0 ?
+			    RULES_OUT_NONE : rd->outcome < 300 ?
+			    RULES_OUT_SUCCESS : RULES_OUT_FAILURE;
+		}
 		t = rules_txn(&txns, msg->method, msg->cseq, 0);
 		if (t != NULL) {
 			f->reply = t->got_final ? RULES_REPLY_FINAL :
@@ -1868,6 +2228,8 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		    f->answer_sch != AUTH_NONE && f->answer_sch != AUTH_OTHER &&
 		    !(RULES_F_OFFERED(msg->facts) & AUTH_BIT(f->answer_sch)))
 			return 1;
+		if ((p->mask & 16) && f->elsewhere)
+			return 1;
 		/* answered-other-algorithm: Digest computed with MD5 to a
 		 * challenge that offers other algorithms only. */
 		return (p->mask & 8) && f->answer_req != 0 &&
@@ -2009,16 +2371,20 @@ rules_dialog_rank(int s)
 	return s >= 0 && s < SEV__COUNT ? rank[s] : 0;
 }
 
-void
-rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
+/* follow: rate again the dialog whose challenge d's first request
+ * answers on a new Call-ID (its rating follows d's outcome). */
+static void
+rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
+		     int follow)
 {
 	struct dialog *dg = dialogs_get(engine_dialogs(e), d);
 	struct msgindex *ix = engine_index(e);
+	struct rules_state *st = engine_rules_state(e);
 	struct rules_ctx *ctx, small[16];
 	struct msg *msg;
 	size_t i;
 	int worst = SEV_NONE;
-	uint32_t auth = 0;
+	uint32_t auth = 0, answered = NO_DIALOG;
 
 	if (dg == NULL)
 		return;
@@ -2031,6 +2397,12 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 		dg->severity = SEV_NONE;
 		return;
 	}
+	if (st->epoch != dialogs_epoch(engine_dialogs(e))) {
+		rules_state_clear(st);
+		st->epoch = dialogs_epoch(engine_dialogs(e));
+	}
+	if (follow)
+		answered = rules_link_retry(e, st, dg);
 	ctx = dg->nmsgs <= 16 ? small : xmalloc(dg->nmsgs * sizeof *ctx);
 	rules_dialog_context(e, dg, ctx);
 	for (i = 0; i < dg->nmsgs; i++) {
@@ -2040,11 +2412,29 @@ rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
 			worst = msg->severity;
 		if (ctx[i].used != 0)
 			auth = ctx[i].used;
+		/* A challenge left unanswered: a retry on a new Call-ID
+		 * may answer it. */
+		if (msg->kind == MSG_RESPONSE && !ctx[i].answered &&
+		    !ctx[i].retrans && (msg->status == 401 ||
+		    msg->status == 407))
+			rules_pend_put(st, dg, msg, dg->msgs[i]);
 	}
 	if (ctx != small)
 		free(ctx);
 	dg->severity = (uint8_t)worst;
 	dg->auth = auth;
+	if (answered != NO_DIALOG && answered != d) {
+		/* Its context changed without it growing. */
+		if (r->xc->dialog == answered)
+			r->xc->epoch = 0;
+		rules_rate_dialog_in(r, e, answered, 0);
+	}
+}
+
+void
+rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d)
+{
+	rules_rate_dialog_in(r, e, d, 1);
 }
 
 /* Without a dialog there is no context to speak of; whether a request got
@@ -2309,6 +2699,11 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 	case 19:	/* answer-algorithm */
 		if (msg->kind == MSG_RESPONSE && ev->f->answered)
 			rules_request_algorithm(ev->e, ev->f->answer_req, out);
+		return;
+	case 20:	/* answer-call-id */
+		if (msg->kind == MSG_RESPONSE && ev->f->answer_req != 0)
+			strbuf_adds(out, engine_str(ev->e, msgindex_get(
+			    engine_index(ev->e), ev->f->answer_req - 1)->call_id));
 		return;
 	}
 	if (ev->ncaps == 0)

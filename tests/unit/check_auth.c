@@ -1600,6 +1600,45 @@ START_TEST(test_digest_algorithms)
 }
 END_TEST
 
+/* Whether a request's credentials could answer a challenge: scheme,
+ * realm, and Digest's nonce, each when both name it. */
+START_TEST(test_answers_challenge)
+{
+	static const struct {
+		const char *cred;
+		int want;
+	} cases[] = {
+		{ "Authorization: Digest realm=\"x\", nonce=\"n1\"", 1 },
+		{ "Authorization: Digest realm=\"x\", nonce=\"n2\"", 1 },
+		{ "Authorization: Digest realm=\"x\", nonce=\"n3\"", 0 },
+		{ "Authorization: Digest realm=\"y\", nonce=\"n1\"", 0 },
+		{ "Authorization: Digest username=\"a\"", 1 },
+		{ "Proxy-Authorization: NTLM realm=\"x\", gssapi-data=\"\"", 1 },
+		{ "Proxy-Authorization: NTLM realm=\"z\", gssapi-data=\"\"", 0 },
+		{ "Proxy-Authorization: Kerberos realm=\"x\"", 0 },
+		{ "Via: SIP/2.0/UDP h", 0 },
+	};
+	struct sipmsg ch, rq;
+	char text[512];
+	size_t i;
+
+	msg(&ch, "SIP/2.0 401 Unauthorized\r\nCall-ID: c\r\n"
+		 "WWW-Authenticate: Digest realm=\"x\", nonce=\"n1\"\r\n"
+		 "WWW-Authenticate: Digest realm=\"x\", nonce=\"n2\", "
+		 "algorithm=SHA-256\r\n"
+		 "WWW-Authenticate: NTLM realm=\"x\"\r\n\r\n");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "REGISTER sip:x SIP/2.0\r\n"
+			 "Call-ID: d\r\n%s\r\n\r\n", cases[i].cred);
+		msg(&rq, text);
+		ck_assert_msg(auth_answers_challenge(&ch, &rq) == cases[i].want,
+			      "%s", cases[i].cred);
+		sipmsg_clear(&rq);
+	}
+	sipmsg_clear(&ch);
+}
+END_TEST
+
 /* The schemes offered, with Digest's algorithms when one is not MD5. */
 START_TEST(test_offered_detail)
 {
@@ -1914,6 +1953,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_opens_handshake);
 	tcase_add_test(tc, test_challenge_flags);
 	tcase_add_test(tc, test_digest_algorithms);
+	tcase_add_test(tc, test_answers_challenge);
 	tcase_add_test(tc, test_offered_detail);
 	tcase_add_test(tc, test_describe_headers);
 	suite_add_tcase(s, tc);

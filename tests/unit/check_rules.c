@@ -12,6 +12,7 @@
 #include "util.h"
 #include "engine.h"
 #include "rules.h"
+#include "regreport.h"
 
 #define CRLF "\r\n"
 
@@ -473,7 +474,8 @@ static const struct {
 	  "x.rules:2: \"not\" cannot be used with severity\n" },
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
 	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
-	  "answered, answered-other or answered-other-algorithm)\n" },
+	  "answered, answered-other, answered-other-algorithm or "
+	  "answered-new-call-id)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
@@ -1375,6 +1377,222 @@ START_TEST(test_defaults_algorithm)
 }
 END_TEST
 
+/* A REGISTER of user on Call-ID cid, in sngrep text at second sec from
+ * src to the registrar; auth is its credentials header or NULL. */
+static void
+add_sng_reg(struct strbuf *sb, double sec, const char *src, const char *user,
+	    const char *cid, int cseq, const char *auth)
+{
+	struct strbuf m;
+	char cs[32];
+
+	strbuf_init(&m);
+	snprintf(cs, sizeof cs, "%d REGISTER", cseq);
+	strbuf_addf(&m, "REGISTER sip:example.com SIP/2.0" CRLF
+		    "Via: SIP/2.0/UDP %s;branch=z9hG4bK%s%d" CRLF
+		    "From: <sip:%s@example.com>;tag=f1" CRLF
+		    "To: <sip:%s@example.com>" CRLF "Call-ID: %s" CRLF
+		    "CSeq: %s" CRLF "%s" "Content-Length: 0" CRLF CRLF,
+		    src, cid, cseq, user, user, cid, cs,
+		    auth != NULL ? auth : "");
+	strbuf_addf(sb, "2025/06/02 09:%02d:%09.6f %s -> 10.0.0.2:5060\n%s\n\n",
+		    (int)(sec / 60), sec - 60 * (int)(sec / 60), src, m.buf);
+	strbuf_free(&m);
+}
+
+/* Its answer, back to dst. */
+static void
+add_sng_resp(struct strbuf *sb, double sec, const char *dst, const char *user,
+	     const char *cid, int cseq, const char *status, const char *extra)
+{
+	strbuf_addf(sb, "2025/06/02 09:%02d:%09.6f 10.0.0.2:5060 -> %s\n"
+		    "SIP/2.0 %s" CRLF "Via: SIP/2.0/UDP %s;branch=z9hG4bK%s%d" CRLF
+		    "From: <sip:%s@example.com>;tag=f1" CRLF
+		    "To: <sip:%s@example.com>;tag=t1" CRLF "Call-ID: %s" CRLF
+		    "CSeq: %d REGISTER" CRLF "%s" "Content-Length: 0" CRLF CRLF
+		    "\n\n", (int)(sec / 60), sec - 60 * (int)(sec / 60), dst,
+		    status, dst, cid, cseq, user, user, cid, cseq,
+		    extra != NULL ? extra : "");
+}
+
+#define NEWCID_CH "WWW-Authenticate: Digest realm=\"example.com\", " \
+	"nonce=\"n1\", algorithm=MD5" CRLF
+#define NEWCID_CR "Authorization: Digest username=\"alice\", " \
+	"realm=\"example.com\", nonce=\"n1\", response=\"1\"" CRLF
+
+/* REGISTER, 401 on one Call-ID; the retry with credentials on another
+ * (user2, src2, after dt seconds, credentials cr), and its answer st. */
+static char *
+log_new_call_id(const char *user2, const char *src2, double dt,
+		const char *cr, const char *st, const char *st_extra)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "nc-a", 1, NULL);
+	add_sng_resp(&sb, 0.002, "10.0.0.1:5060", "alice", "nc-a", 1,
+		     "401 Unauthorized", NEWCID_CH);
+	add_sng_reg(&sb, 0.002 + dt, src2, user2, "nc-b", 1, cr);
+	if (st != NULL)
+		add_sng_resp(&sb, 0.004 + dt, src2, user2, "nc-b", 1, st,
+			     st_extra);
+	return strbuf_detach(&sb);
+}
+
+START_TEST(test_defaults_new_call_id)
+{
+	struct fx f;
+	char *log;
+	static const struct {
+		const char *user, *src;
+		double dt;
+		const char *cr;
+	} nolink[] = {
+		{ "bob", "10.0.0.1:5060", 0.02, NEWCID_CR },	/* another user */
+		{ "alice", "10.0.0.9:5060", 0.02, NEWCID_CR },	/* another host */
+		{ "alice", "10.0.0.1:5060", 40, NEWCID_CR },	/* too late */
+		/* In the header a 401 does not ask for. */
+		{ "alice", "10.0.0.1:5060", 0.02, "Proxy-Authorization: Digest "
+		  "realm=\"example.com\", nonce=\"n1\", response=\"1\"" CRLF },
+		/* For another nonce, or another realm. */
+		{ "alice", "10.0.0.1:5060", 0.02, "Authorization: Digest "
+		  "realm=\"example.com\", nonce=\"zz\", response=\"1\"" CRLF },
+		{ "alice", "10.0.0.1:5060", 0.02, "Authorization: Digest "
+		  "realm=\"other.net\", nonce=\"n1\", response=\"1\"" CRLF },
+		/* A scheme the challenge does not offer. */
+		{ "alice", "10.0.0.1:5060", 0.02, "Authorization: NTLM "
+		  "gssapi-data=\"TlRMTVNTUAADAAAAGAAYAA==\"" CRLF },
+	};
+	size_t i;
+
+	/* The retry on a new Call-ID (another port: a new connection)
+	 * answers the challenge. */
+	log = log_new_call_id("alice", "10.0.0.1:5072", 0.02, NEWCID_CR,
+			      "200 OK", NULL);
+	fx_open_default(&f, log, "sngrep");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 4);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
+	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
+	ck_explain(&f, 1, "expected authentication challenge: server offers "
+		   "Digest; the client answered with Digest credentials in a "
+		   "new REGISTER dialog (Call-ID nc-b)");
+	ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 0)->severity,
+			 SEV_BENIGN);
+	ck_assert_str_eq(rname(&f, 3), "success");
+	fx_close(&f);
+	free(log);
+
+	/* The retry refused: its 401 refuses credentials asked for (not
+	 * reused ones), and the first challenge was still answered. */
+	log = log_new_call_id("alice", "10.0.0.1:5060", 0.02, NEWCID_CR,
+			      "401 Unauthorized", NEWCID_CH);
+	fx_open_default(&f, log, "sngrep");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
+	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	fx_close(&f);
+	free(log);
+
+	/* Merged with a second log that has the same challenge (the
+	 * server's and the client's): both copies are answered. */
+	log = log_new_call_id("alice", "10.0.0.1:5060", 0.02, NEWCID_CR,
+			      "200 OK", NULL);
+	{
+		struct strbuf sb;
+		char *err = NULL;
+		char *two;
+
+		strbuf_init(&sb);
+		add_sng_resp(&sb, 0.002, "10.0.0.1:5060", "alice", "nc-a", 1,
+			     "401 Unauthorized", NEWCID_CH);
+		two = strbuf_detach(&sb);
+		f.r = default_rules();
+		f.e = engine_new();
+		engine_set_rules(f.e, f.r);
+		ck_assert_int_ge(engine_add_mem(f.e, "one.log", log,
+						strlen(log), "sngrep", &err), 0);
+		ck_assert_int_ge(engine_add_mem(f.e, "two.log", two,
+						strlen(two), "sngrep", &err), 0);
+		engine_run(f.e);
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 5);
+		ck_rules(&f, "raars");
+		ck_assert_str_eq(rname(&f, 2),
+				 "auth-challenge-answered-new-call-id");
+		ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 0)->severity,
+				 SEV_BENIGN);
+		fx_close(&f);
+		free(two);
+	}
+	free(log);
+
+	for (i = 0; i < sizeof nolink / sizeof nolink[0]; i++) {
+		log = log_new_call_id(nolink[i].user, nolink[i].src,
+				      nolink[i].dt, nolink[i].cr, "200 OK",
+				      NULL);
+		fx_open_default(&f, log, "sngrep");
+		ck_assert_msg(strcmp(rname(&f, 1),
+				     "auth-challenge-unanswered") == 0,
+			      "%zu: %s", i, rname(&f, 1));
+		ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
+		fx_close(&f);
+		free(log);
+	}
+}
+END_TEST
+
+/* Indexed a message at a time, as the viewer does: the challenge is
+ * rated (and explained, and reported) again when the retry on the new
+ * Call-ID comes, though its own dialog did not grow. */
+START_TEST(test_new_call_id_incremental)
+{
+	struct fx f;
+	char *log, *err = NULL;
+	struct regreport rr;
+	size_t i;
+
+	log = log_new_call_id("alice", "10.0.0.1:5060", 0.02, NEWCID_CR,
+			      "200 OK", NULL);
+	f.r = default_rules();
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
+					"sngrep", &err), 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(engine_step(f.e, 1), 1);
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
+	ck_explain(&f, 1, "client did not answer the challenge: server offers "
+		   "Digest, no REGISTER with credentials followed");
+	regreport_build(f.e, f.r, &rr);
+	ck_assert_uint_eq(rr.n, 1);
+	ck_assert_int_eq(rr.v[0].severity, SEV_ERROR);
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 0), NO_DIALOG);
+	while (engine_step(f.e, 1))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 4);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
+	ck_explain(&f, 1, "expected authentication challenge: server offers "
+		   "Digest; the client answered with Digest credentials in a "
+		   "new REGISTER dialog (Call-ID nc-b)");
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 1), 0);
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 0), NO_DIALOG);
+	/* The report, brought up to date with the messages since: the
+	 * first registration's line too. */
+	regreport_update(f.e, f.r, &rr, 2);
+	ck_assert_uint_eq(rr.n, 2);
+	ck_assert_int_eq(rr.v[0].severity, SEV_BENIGN);
+	ck_assert_str_eq(rr.v[0].explain, "expected authentication challenge: "
+			 "server offers Digest; the client answered with Digest "
+			 "credentials in a new REGISTER dialog (Call-ID nc-b)");
+	ck_assert_int_eq(rr.v[1].severity, SEV_OK);
+	ck_assert_str_eq(rr.v[1].explain, "registered with Digest, answering "
+			 "the challenge of Call-ID nc-a");
+	regreport_free(&rr);
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 /* Fixture traces: every 401/407 answered by a retry is benign, every final
  * failure that is not an answered challenge or a 487 after CANCEL is an
  * error, and a dialog that ends in success has no error. */
@@ -1608,6 +1826,8 @@ rules_suite(void)
 	tcase_add_test(tc, test_challenge_outcome_credentials);
 	tcase_add_test(tc, test_defaults_keepalive);
 	tcase_add_test(tc, test_defaults_algorithm);
+	tcase_add_test(tc, test_defaults_new_call_id);
+	tcase_add_test(tc, test_new_call_id_incremental);
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);

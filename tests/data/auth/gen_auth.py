@@ -196,6 +196,19 @@ def md5_to_sha256():
     t.write('md5-to-sha256.sngrep.txt')
 
 
+def new_call_id():
+    """The phone answers the challenge with a new REGISTER on a new Call-ID
+    (and a new From tag), as some clients do, and is registered there."""
+    t = T()
+    a = Reg(t, user='2012', cid='new-call-id-1@10.1.1.21')
+    a.req(0, 1)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('c1')])
+    b = Reg(t, user='2012', cid='new-call-id-2@10.1.1.21')
+    b.req(0.02, 1, extra=[digest(b.user, 'c1')])
+    reg_ok(b, 0.002, 1, 'c1')
+    t.write('new-call-id.sngrep.txt')
+
+
 def refresh_fails():
     """Registered, then the refresh is refused (the account was disabled
     meanwhile): 401, answered, 403."""
@@ -513,7 +526,7 @@ def lync_kerberos_fallback():
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
-          refresh_fails,
+          new_call_id, refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
           invite_407, invite_two_realms, message_options):
