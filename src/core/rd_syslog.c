@@ -59,15 +59,29 @@ struct rd_syslog_bp {
 	int flat;
 };
 
-/* Taking the prefixes off, line after line. */
+/* One program's lines with their prefixes taken off: its own log. */
 struct rd_syslog_strip {
-	const struct rd_syslog_key *key;
-	size_t indent;		/* a journal entry's other lines' indent */
-	int in_entry;		/* the last line was the program's */
+	struct rd_syslog_key key;
 	uint32_t inner;		/* the inner text's next line */
 	struct rd_syslog_bp *map;	/* NULL: no map kept */
 	size_t nmap, capmap;
-	size_t junk;		/* lines of other programs, or no prefix */
+	struct strbuf in;	/* the inner text */
+	struct spill sp;	/* where it goes once large */
+	size_t lines;		/* file lines it took */
+};
+
+/* Taking the prefixes off, line after line, each program's lines to its
+ * own inner text. */
+struct rd_syslog_split {
+	struct rd_syslog_strip *progs;
+	size_t nprogs, max;	/* programs told apart, at most max */
+	size_t cur;		/* the last prefixed line's, or nprogs: none */
+	size_t indent;		/* a journal entry's other lines' indent */
+	int maps;		/* keep the line maps */
+	const char *dir;	/* and the spill of the inner texts */
+	size_t chunk;
+	size_t junk;		/* lines of no program, or of one past max */
+	size_t over;		/* lines of programs past max */
 };
 
 /* "HH:MM:SS[.ffffff]" at p[at..n): the time of day in microseconds (or
@@ -355,6 +369,15 @@ rd_syslog_is_key(const struct rd_syslog_key *key,
 	    memcmp(pre->prog.p, key->prog, key->nprog) == 0;
 }
 
+static int
+rd_syslog_is_key_of(const struct rd_syslog_key *a,
+    const struct rd_syslog_key *b)
+{
+	return a->nhost == b->nhost && a->nprog == b->nprog &&
+	    memcmp(a->host, b->host, a->nhost) == 0 &&
+	    memcmp(a->prog, b->prog, a->nprog) == 0;
+}
+
 static void
 rd_syslog_set_key(struct rd_syslog_key *key, const struct rd_syslog_pre *pre)
 {
@@ -469,9 +492,10 @@ rd_syslog_map(struct rd_syslog_strip *st, uint32_t file)
  * rsyslog's "#ooo" escapes of control bytes undone: "#012" begins another
  * line. */
 static void
-rd_syslog_emit(struct rd_syslog_strip *st, struct strbuf *out, const char *p,
-    size_t n, uint32_t file)
+rd_syslog_emit(struct rd_syslog_strip *st, const char *p, size_t n,
+    uint32_t file)
 {
+	struct strbuf *out = &st->in;
 	const char *e = p + n, *h;
 	char c;
 
@@ -498,42 +522,108 @@ rd_syslog_emit(struct rd_syslog_strip *st, struct strbuf *out, const char *p,
 	strbuf_add(out, p, (size_t)(e - p));
 	strbuf_addc(out, '\n');
 	st->inner++;
+	st->lines++;
+	spill_maybe(&st->sp, out);
+}
+
+static void
+rd_syslog_split_init(struct rd_syslog_split *sp, size_t max, int maps,
+    const char *dir, size_t chunk)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->progs = xcalloc(max, sizeof *sp->progs);
+	sp->max = max;
+	sp->maps = maps;
+	sp->dir = dir;
+	sp->chunk = chunk;
+}
+
+/* Program k of the split is the one of key. */
+static struct rd_syslog_strip *
+rd_syslog_split_add(struct rd_syslog_split *sp, const struct rd_syslog_key *key)
+{
+	struct rd_syslog_strip *st = &sp->progs[sp->nprogs++];
+
+	st->key = *key;
+	st->inner = 1;
+	if (sp->maps)
+		st->map = xgrow(NULL, &st->capmap, 1, sizeof *st->map);
+	strbuf_init(&st->in);
+	spill_init(&st->sp, sp->dir, sp->chunk);
+	return st;
+}
+
+static void
+rd_syslog_split_free(struct rd_syslog_split *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nprogs; i++) {
+		free(sp->progs[i].map);
+		strbuf_free(&sp->progs[i].in);
+		spill_free(&sp->progs[i].sp);
+	}
+	free(sp->progs);
+}
+
+/* The program of prefix pre: one already seen, a new one while there is
+ * room, or sp->nprogs (none). */
+static size_t
+rd_syslog_split_prog(struct rd_syslog_split *sp,
+    const struct rd_syslog_pre *pre)
+{
+	struct rd_syslog_key key;
+	size_t k;
+
+	for (k = 0; k < sp->nprogs; k++) {
+		if (rd_syslog_is_key(&sp->progs[k].key, pre))
+			return k;
+	}
+	if (sp->nprogs == sp->max)
+		return sp->nprogs;
+	rd_syslog_set_key(&key, pre);
+	rd_syslog_split_add(sp, &key);
+	return sp->nprogs - 1;
 }
 
 /* Takes the prefix off file line p[0..n) (line file): its message, a
- * journal entry's next line or a blank line in one go into out; other
- * programs' lines are left out. */
+ * journal entry's next line or a blank line in one go into its program's
+ * inner text. */
 static void
-rd_syslog_line(struct rd_syslog_strip *st, struct strbuf *out, const char *p,
-    size_t n, uint32_t file)
+rd_syslog_line(struct rd_syslog_split *sp, const char *p, size_t n,
+    uint32_t file)
 {
 	struct rd_syslog_pre pre;
 	size_t i;
 
 	if (rd_syslog_prefix(p, n, &pre)) {
-		st->in_entry = rd_syslog_is_key(st->key, &pre);
-		st->indent = pre.len;
-		if (st->in_entry)
-			rd_syslog_emit(st, out, p + pre.len, n - pre.len, file);
-		else
-			st->junk++;
+		sp->cur = rd_syslog_split_prog(sp, &pre);
+		sp->indent = pre.len;
+		if (sp->cur < sp->nprogs)
+			rd_syslog_emit(&sp->progs[sp->cur], p + pre.len,
+			    n - pre.len, file);
+		else {
+			sp->junk++;
+			/* A program beyond those told apart. */
+			sp->over += sp->nprogs == sp->max;
+		}
 		return;
 	}
-	if (st->in_entry && !rd_syslog_marker(p, n)) {
+	if (sp->cur < sp->nprogs && !rd_syslog_marker(p, n)) {
 		/* journalctl indents the entry's further lines under its
 		 * first line's text; syslog-ng writes them as they are. A
 		 * blank line of the entry may have lost its indent. */
-		for (i = 0; i < n && i < st->indent && p[i] == ' '; i++)
+		for (i = 0; i < n && i < sp->indent && p[i] == ' '; i++)
 			;
-		if (i < st->indent && !(i == n || (i + 1 == n &&
+		if (i < sp->indent && !(i == n || (i + 1 == n &&
 		    p[i] == '\r')))
 			i = 0;
-		rd_syslog_emit(st, out, p + i, n - i, file);
+		rd_syslog_emit(&sp->progs[sp->cur], p + i, n - i, file);
 		return;
 	}
-	st->in_entry = 0;
+	sp->cur = sp->nprogs;
 	if (n > 0)
-		st->junk++;
+		sp->junk++;
 }
 
 /* The formats the inner text may be in: not this one, not one that reads
@@ -560,42 +650,32 @@ rd_syslog_inner(const char *p, size_t n, int *score)
 	return best;
 }
 
-/* The inner text of head p[0..n) (whose lines are syslog lines) into out. */
-static void
-rd_syslog_strip_head(const char *p, size_t n, const struct rd_syslog_key *key,
-    struct strbuf *out)
-{
-	struct rd_syslog_strip st;
-	const char *nl, *e = p + n;
-
-	memset(&st, 0, sizeof st);
-	st.key = key;
-	while (p < e) {
-		nl = memchr(p, '\n', (size_t)(e - p));
-		rd_syslog_line(&st, out, p, (size_t)((nl != NULL ? nl : e) - p),
-		    0);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-}
-
 static int
 rd_syslog_probe(const char *p, size_t n)
 {
 	struct rd_syslog_key key;
-	struct strbuf in;
+	struct rd_syslog_split sp;
+	struct strbuf *in;
+	const char *nl, *e = p + n;
 	int score = 0;
 
 	/* Kamailio's debugger blocks have a reader that knows them. */
 	if (!rd_syslog_head(p, n, &key) ||
 	    rd_kamailio_syslog_format.probe(p, n) > 0)
 		return 0;
-	strbuf_init(&in);
-	rd_syslog_strip_head(p, n, &key, &in);
-	if (in.len > 0)
-		rd_syslog_inner(in.buf, in.len, &score);
-	strbuf_free(&in);
+	/* The inner text of the head's program alone. */
+	rd_syslog_split_init(&sp, 1, 0, NULL, 0);
+	in = &rd_syslog_split_add(&sp, &key)->in;
+	while (p < e) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		rd_syslog_line(&sp, p, (size_t)((nl != NULL ? nl : e) - p), 0);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (in->len > 0)
+		rd_syslog_inner(in->buf, in->len, &score);
+	rd_syslog_split_free(&sp);
 	return score;
 }
 
@@ -709,6 +789,20 @@ rd_syslog_breaks(const char *p, const char *e)
 	return 1;
 }
 
+/* The line breaks around rec's header block, as the text it was read from
+ * has them, so that the message reads as it was logged. */
+static void
+rd_syslog_keep_breaks(struct rd_record *rec)
+{
+	if (rec->hdrs.n > 0 && rec->start.p + rec->start.n <= rec->hdrs.p &&
+	    rec->hdrs.p + rec->hdrs.n <= rec->body.p &&
+	    rd_syslog_breaks(rec->start.p + rec->start.n, rec->hdrs.p) &&
+	    rd_syslog_breaks(rec->hdrs.p + rec->hdrs.n, rec->body.p)) {
+		rec->hdrs.p = rec->start.p + rec->start.n;
+		rec->hdrs.n = (size_t)(rec->body.p - rec->hdrs.p);
+	}
+}
+
 /* Frees what spill_finish() gave back. */
 static void
 rd_syslog_free_text(char *data, size_t len, int mapped)
@@ -732,12 +826,25 @@ rd_syslog_warnings(struct reader *r, const struct reader *ir,
 		    ir->warnings[i].msg);
 }
 
-/* Reads inner text in[0..n) with format f, a record at a time into out
- * as canonical records. Returns 0, or -1 with *err. */
+/* An end the inner log leaves unnamed (its own: sipsnoop shows "?") or
+ * calls "local" is named local when there is one. */
+static void
+rd_syslog_name_end(struct span *end, const char *local)
+{
+	if (local != NULL && (end->n == 0 || (end->n == 5 &&
+	    memcmp(end->p, "local", 5) == 0))) {
+		end->p = local;
+		end->n = strlen(local);
+	}
+}
+
+/* Reads inner text in[0..n) of program st with format f, a record at a
+ * time into out as canonical records, its own end named local (NULL: as
+ * the inner log names it). Returns 0, or -1 with *err. */
 static int
 rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
     size_t n, int mapped, const struct rd_format *f,
-    struct rd_syslog_strip *st, const struct rd_syslog_key *key, char **err)
+    struct rd_syslog_strip *st, const char *local, char **err)
 {
 	struct reader *ir, *cr = NULL;
 	struct strbuf conv;
@@ -776,19 +883,15 @@ rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
 	}
 	memset(&times, 0, sizeof times);
 	times.r = r;
-	times.key = key;
+	times.key = &st->key;
 	times.line = 1;
 	while (reader_next(cr != NULL ? cr : ir, &rec)) {
 		rec.line = rd_syslog_file_line(st, rec.line);
 		rd_syslog_time(&times, rec.line, &rec);
-		/* The line breaks around the header block, as the inner text
-		 * has them, so that the message reads as it was logged. */
-		if (rec.hdrs.n > 0 && rec.start.p + rec.start.n <= rec.hdrs.p &&
-		    rec.hdrs.p + rec.hdrs.n <= rec.body.p &&
-		    rd_syslog_breaks(rec.start.p + rec.start.n, rec.hdrs.p) &&
-		    rd_syslog_breaks(rec.hdrs.p + rec.hdrs.n, rec.body.p)) {
-			rec.hdrs.p = rec.start.p + rec.start.n;
-			rec.hdrs.n = (size_t)(rec.body.p - rec.hdrs.p);
+		rd_syslog_keep_breaks(&rec);
+		if (rec.kind == REC_SIP) {
+			rd_syslog_name_end(&rec.src, local);
+			rd_syslog_name_end(&rec.dst, local);
 		}
 		rd_canon_emit(out, &rec);
 		reader_spill(r, out);
@@ -802,7 +905,8 @@ rd_syslog_read(struct reader *r, struct strbuf *out, const char *in,
 	if (cr != NULL)
 		rd_syslog_warnings(r, cr, st);
 	r->stats.junk_lines += ir->stats.junk_lines;
-	memcpy(r->local_name, ir->local_name, sizeof r->local_name);
+	if (local == NULL)
+		memcpy(r->local_name, ir->local_name, sizeof r->local_name);
 	reader_free(cr);
 	reader_free(ir);
 	rd_syslog_free_text(data, len, cmapped);
@@ -854,18 +958,149 @@ rd_syslog_late_key(const struct reader *r, size_t from,
 	}
 }
 
+/* The format of inner text d[0..len) (probed at its head, or at its first
+ * message when the head is not enough), or NULL. */
+static const struct rd_format *
+rd_syslog_inner_of(const char *d, size_t len)
+{
+	const struct rd_format *f;
+	size_t p;
+	int score;
+
+	f = rd_syslog_inner(d, len < RD_SYSLOG_HEAD ? len : RD_SYSLOG_HEAD,
+	    &score);
+	if (f == NULL || score < RD_SYSLOG_MIN) {
+		/* The first message comes later: the log is probed there. */
+		p = rd_syslog_before_sip(d, 0, len, 4);
+		if (p < len)
+			f = rd_syslog_inner(d + p, len - p < RD_SYSLOG_HEAD ?
+			    len - p : RD_SYSLOG_HEAD, &score);
+	}
+	return f != NULL && score >= RD_SYSLOG_MIN ? f : NULL;
+}
+
+/* A program's inner text, once taken off the file, and its format. */
+struct rd_syslog_text {
+	char *data;
+	size_t len;
+	int mapped;
+	const struct rd_format *f;	/* NULL: not read */
+};
+
+/* The programs' canonical records into out in the order of their file
+ * lines: each program's come in that order, so they are merged. */
+static int
+rd_syslog_merge(struct reader *r, struct strbuf *out, struct strbuf *outs,
+    struct spill *sps, size_t n, char **err)
+{
+	struct rd_syslog_text *t = xcalloc(n, sizeof *t);
+	struct reader **cr = xcalloc(n, sizeof *cr);
+	struct rd_record *rec = xcalloc(n, sizeof *rec);
+	int *have = xcalloc(n, sizeof *have), rc = 0;
+	char *note = NULL;
+	size_t i, k;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (spill_finish(&sps[i], &outs[i], &t[i].data, &t[i].len,
+		    &t[i].mapped, &note, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (note != NULL) {
+			reader_warn(r, 0, "%s", note);
+			free(note);
+			note = NULL;
+		}
+		cr[i] = reader_new(&rd_canon_format, t[i].data, t[i].len);
+		cr[i]->mapped = t[i].mapped;
+		have[i] = reader_next(cr[i], &rec[i]);
+	}
+	for (;;) {
+		for (k = n, i = 0; rc == 0 && i < n; i++) {
+			if (have[i] && (k == n || rec[i].line < rec[k].line))
+				k = i;
+		}
+		if (k == n)
+			break;
+		rd_syslog_keep_breaks(&rec[k]);
+		rd_canon_emit(out, &rec[k]);
+		reader_spill(r, out);
+		reader_release(cr[k], cr[k]->pos);
+		have[k] = reader_next(cr[k], &rec[k]);
+	}
+	for (i = 0; i < n; i++) {
+		reader_free(cr[i]);
+		if (t[i].data != NULL)
+			rd_syslog_free_text(t[i].data, t[i].len, t[i].mapped);
+	}
+	free(have);
+	free(rec);
+	free(cr);
+	free(t);
+	return rc;
+}
+
+/* Reads the programs of sp whose texts t[] have a format, into out. One is
+ * read as it is; several each name their own end after their host (or
+ * program), and their records are merged in file order. */
+static int
+rd_syslog_read_all(struct reader *r, struct strbuf *out,
+    struct rd_syslog_split *sp, struct rd_syslog_text *t, char **err)
+{
+	struct strbuf *outs;
+	struct spill *sps;
+	char (*names)[RD_SYSLOG_NAME_MAX + 1];
+	size_t i, n = 0, k;
+	int rc = 0;
+
+	for (i = 0; i < sp->nprogs; i++)
+		n += t[i].f != NULL;
+	for (i = 0; n == 1 && i < sp->nprogs; i++) {
+		if (t[i].f != NULL)
+			return rd_syslog_read(r, out, t[i].data, t[i].len,
+			    t[i].mapped, t[i].f, &sp->progs[i], NULL, err);
+	}
+	outs = xcalloc(n, sizeof *outs);
+	sps = xcalloc(n, sizeof *sps);
+	names = xcalloc(n, sizeof *names);
+	for (i = 0, k = 0; i < sp->nprogs && rc == 0; i++) {
+		const struct rd_syslog_key *key = &sp->progs[i].key;
+
+		if (t[i].f == NULL)
+			continue;
+		if (key->nhost > 0)
+			memcpy(names[k], key->host, key->nhost);
+		else
+			memcpy(names[k], key->prog, key->nprog);
+		strbuf_init(&outs[k]);
+		spill_init(&sps[k], r->spill != NULL ? r->spill->dir : NULL,
+		    r->spill != NULL ? r->spill->chunk : 0);
+		rc = rd_syslog_read(r, &outs[k], t[i].data, t[i].len,
+		    t[i].mapped, t[i].f, &sp->progs[i], names[k], err);
+		k++;
+	}
+	if (rc == 0)
+		rc = rd_syslog_merge(r, out, outs, sps, k, err);
+	for (i = 0; i < k; i++) {
+		strbuf_free(&outs[i]);
+		spill_free(&sps[i]);
+	}
+	free(names);
+	free(sps);
+	free(outs);
+	return rc;
+}
+
 static int
 rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 {
-	const struct rd_format *f;
 	struct rd_syslog_key key;
-	struct rd_syslog_strip st;
-	struct strbuf in;
-	struct spill sp;
-	size_t p = r->pos, eol, next, head, len = 0;
+	struct rd_syslog_split sp;
+	struct rd_syslog_text *t;
+	size_t p = r->pos, eol, next, head, i, nsip = 0;
 	uint32_t line = r->line;
-	char *data = NULL, *note = NULL;
-	int mapped = 0, score, rc;
+	char *note = NULL;
+	int rc = 0;
 
 	head = r->len - r->pos < RD_SYSLOG_HEAD ? r->len - r->pos :
 	    RD_SYSLOG_HEAD;
@@ -875,54 +1110,63 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 	}
 	if (memmem(r->data + r->pos, head, "SIP/2.0", 7) == NULL)
 		rd_syslog_late_key(r, r->pos + head, &key);
-	memset(&st, 0, sizeof st);
-	st.key = &key;
-	st.inner = 1;
-	st.map = xgrow(NULL, &st.capmap, 1, sizeof *st.map);
-	/* The inner text is nearly as large as the input: it goes to a
-	 * temporary file as the output does. */
-	spill_init(&sp, r->spill != NULL ? r->spill->dir : NULL,
+	/* The inner texts are nearly as large as the input: they go to
+	 * temporary files as the output does. */
+	rd_syslog_split_init(&sp, RD_SYSLOG_KEYS, 1,
+	    r->spill != NULL ? r->spill->dir : NULL,
 	    r->spill != NULL ? r->spill->chunk : 0);
-	strbuf_init(&in);
 	for (; p < r->len; p = next, line++) {
 		reader_release(r, p);
 		eol = reader_line_end(r, p, &next);
-		rd_syslog_line(&st, &in, r->data + p, eol - p, line);
-		spill_maybe(&sp, &in);
+		rd_syslog_line(&sp, r->data + p, eol - p, line);
 	}
-	r->stats.junk_lines += st.junk;
 	reader_advance(r, r->len);
-	rc = spill_finish(&sp, &in, &data, &len, &mapped, &note, err);
-	spill_free(&sp);
-	strbuf_free(&in);
-	if (rc < 0) {
-		free(st.map);
-		return -1;
+	if (sp.over > 0)
+		reader_warn(r, 0, "more than %d programs: %zu lines of the "
+		    "later ones left out", RD_SYSLOG_KEYS, sp.over);
+	t = xcalloc(sp.nprogs, sizeof *t);
+	for (i = 0; i < sp.nprogs && rc == 0; i++) {
+		struct rd_syslog_strip *st = &sp.progs[i];
+
+		rc = spill_finish(&st->sp, &st->in, &t[i].data, &t[i].len,
+		    &t[i].mapped, &note, err);
+		if (note != NULL) {
+			reader_warn(r, 0, "%s", note);
+			free(note);
+			note = NULL;
+		}
+		nsip += t[i].len > 0 &&
+		    memmem(t[i].data, t[i].len, "SIP/2.0", 7) != NULL;
 	}
-	if (note != NULL) {
-		reader_warn(r, 0, "%s", note);
-		free(note);
+	/* The programs that logged SIP messages are read; with none, the
+	 * one the head chose, which may still be a log without any. The
+	 * lines of the others are not part of a log that is read. */
+	for (i = 0; i < sp.nprogs && rc == 0; i++) {
+		int sip = t[i].len > 0 &&
+		    memmem(t[i].data, t[i].len, "SIP/2.0", 7) != NULL;
+
+		if ((nsip > 0 && sip) || (nsip == 0 && rd_syslog_is_key_of(
+		    &sp.progs[i].key, &key)))
+			t[i].f = rd_syslog_inner_of(t[i].data, t[i].len);
+		if (t[i].f == NULL)
+			sp.junk += sp.progs[i].lines;
+		else if (r->inner == NULL)
+			r->inner = t[i].f;
 	}
-	f = rd_syslog_inner(data, len < RD_SYSLOG_HEAD ? len : RD_SYSLOG_HEAD,
-	    &score);
-	if (f == NULL || score < RD_SYSLOG_MIN) {
-		/* The first message comes later: the log is probed there. */
-		p = rd_syslog_before_sip(data, 0, len, 4);
-		if (p < len)
-			f = rd_syslog_inner(data + p, len - p < RD_SYSLOG_HEAD ?
-			    len - p : RD_SYSLOG_HEAD, &score);
-	}
-	if (f == NULL || score < RD_SYSLOG_MIN) {
+	r->stats.junk_lines += sp.junk;
+	if (rc == 0 && r->inner == NULL) {
 		*err = xasprintf("syslog lines of %.*s, but no log that "
 		    "sipsnoop reads in them", (int)key.nprog, key.prog);
 		rc = -1;
-	} else {
-		r->inner = f;
-		rc = rd_syslog_read(r, out, data, len, mapped, f, &st, &key,
-		    err);
 	}
-	rd_syslog_free_text(data, len, mapped);
-	free(st.map);
+	if (rc == 0)
+		rc = rd_syslog_read_all(r, out, &sp, t, err);
+	for (i = 0; i < sp.nprogs; i++) {
+		if (t[i].data != NULL)
+			rd_syslog_free_text(t[i].data, t[i].len, t[i].mapped);
+	}
+	free(t);
+	rd_syslog_split_free(&sp);
 	return rc;
 }
 

@@ -411,6 +411,93 @@ START_TEST(test_raw_lines)
 }
 END_TEST
 
+/* A central syslog of two PBXes (one Asterisk, one through journalctl's
+ * indented lines) and another program: each PBX's log is read on its own,
+ * its records come in file order, and its own end, which the log does not
+ * name, is named after its host. */
+START_TEST(test_two_hosts)
+{
+	static const char two[] =
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: \n"			/* 1 */
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: <--- SIP read from "
+	    "UDP:198.51.100.23:5060 --->\n"
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: \n"
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: <--- Transmitting (no NAT) "
+	    "to 198.51.100.99:5060 --->\n"
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: OPTIONS sip:a SIP/2.0\n" /* 5 */
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: INVITE sip:b SIP/2.0\n"
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: Call-ID: a1\n"
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: Content-Length: 0\n"
+	    "Mar 11 09:15:12 pbx1 sshd[77]: Accepted publickey for root\n"
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: Call-ID: b1\n"	/* 10 */
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: \n"
+	    "Mar 11 09:15:12 pbx1 asterisk[2270]: <------------->\n"
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: Content-Length: 0\n"
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: \n"
+	    "Mar 11 09:15:12 pbx2 asterisk[31]: <------------->\n"	/* 15 */
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: \n"
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: <--- Transmitting (no NAT) "
+	    "to 198.51.100.23:5060 --->\n"
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: SIP/2.0 200 OK\n"
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: Call-ID: a1\n"
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: Content-Length: 0\n" /* 20 */
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: \n"
+	    "Mar 11 09:15:13 pbx1 asterisk[2270]: <------------->\n";
+	struct test_transform run;
+
+	run_all(&run, two);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert_uint_eq(run.rec[0].line, 2);
+	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0\nCall-ID: a1\n"
+	    "Content-Length: 0\n\n");
+	span_is(run.rec[0].src, "198.51.100.23:5060");
+	span_is(run.rec[0].dst, "pbx1");
+	ck_assert_uint_eq(run.rec[1].line, 4);
+	text_is(&run.rec[1], "INVITE sip:b SIP/2.0\nCall-ID: b1\n"
+	    "Content-Length: 0\n\n");
+	span_is(run.rec[1].src, "pbx2");
+	span_is(run.rec[1].dst, "198.51.100.99:5060");
+	ck_assert_uint_eq(run.rec[2].line, 17);
+	span_is(run.rec[2].src, "pbx1");
+	ck_assert(run.rec[2].time == time_from_civil(1970, 3, 11, 9, 15, 13,
+	    0));
+	/* sshd's line. */
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+	ck_assert_ptr_eq(run.r->inner, reader_by_name("asterisk"));
+	run_done(&run);
+}
+END_TEST
+
+/* Seventeen programs that log SIP: the first sixteen are read, and the
+ * lines of the others are left out with a warning that says so. */
+START_TEST(test_many_programs)
+{
+	struct strbuf sb;
+	struct test_transform run;
+	int i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 17; i++) {
+		strbuf_addf(&sb, "Mar 11 09:15:%02d h%d asterisk[1]: \n"
+		    "Mar 11 09:15:%02d h%d asterisk[1]: <--- SIP read from "
+		    "UDP:198.51.100.%d:5060 --->\n"
+		    "Mar 11 09:15:%02d h%d asterisk[1]: OPTIONS sip:a SIP/2.0\n"
+		    "Mar 11 09:15:%02d h%d asterisk[1]: Call-ID: c%d\n"
+		    "Mar 11 09:15:%02d h%d asterisk[1]: \n"
+		    "Mar 11 09:15:%02d h%d asterisk[1]: <------------->\n",
+		    i, i, i, i, i + 1, i, i, i, i, i, i, i, i, i);
+	}
+	test_transform_run(&run, "syslog", sb.buf, sb.len);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 16);
+	span_is(run.rec[15].dst, "h15");
+	ck_assert(has_warning(run.r, 0, "more than 16 programs: 6 lines"));
+	run_done(&run);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* The first SIP message after the probe's 8 KiB of other programs' lines:
  * --format=syslog reads the program that logged it. */
 START_TEST(test_late_start)
@@ -652,6 +739,8 @@ syslog_suite(void)
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_late_start);
 	tcase_add_test(tc, test_raw_lines);
+	tcase_add_test(tc, test_two_hosts);
+	tcase_add_test(tc, test_many_programs);
 	tcase_add_test(tc, test_cut_everywhere);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof pairs / sizeof pairs[0]));
