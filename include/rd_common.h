@@ -38,6 +38,20 @@ int64_t rd_tod_roll(struct rd_tod *t, int64_t tod);
  * is in the next year (365 days on). */
 int64_t rd_year_roll(struct rd_tod *t, int64_t time);
 
+/* The UTC offset written at p[at..n) after a time: "Z", "+01:00",
+ * "+0100" or "+01" (and "-"). Returns 0 with *off, what to subtract from
+ * the wall clock to get UTC, in microseconds, and *end after it; -1 when
+ * there is none (the time is then kept as the log's wall clock). */
+int rd_utc_offset(const char *p, size_t n, size_t at, int64_t *off,
+		  size_t *end);
+/* A time t without a zone, logged beside a stamp with one (an AudioCodes
+ * [Time:] tail beside its syslog stamp, a log inside syslog): the stamp's
+ * wall clock is wall and its offset off. Returns t in UTC, taking t's
+ * offset to be the one, in quarter hours, that puts t nearest the stamp's
+ * instant: the stamp's own when the two clocks agree, another when the
+ * device logs in another zone than the syslog server. */
+int64_t rd_zone_near(int64_t t, int64_t wall, int64_t off);
+
 /* Whether the n bytes at p are a SIP request or status line. */
 int rd_raw_is_start(const char *p, size_t n);
 /* Content-Length value of header line p[0..n) ("l" is the compact form),

@@ -67,10 +67,11 @@ static const char *const rd_ac_months[12] = {
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-/* "HH:MM:SS[.fff]" at p[at..n). */
+/* "HH:MM:SS[.fff]" at p[at..n); with off, the UTC offset after it
+ * (rd_utc_offset) or TIME_NONE. */
 static int
 rd_ac_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
-    struct rd_record *rec)
+    struct rd_record *rec, int64_t *off)
 {
 	int h, mi, s, prec = 0;
 	long us = 0;
@@ -89,24 +90,30 @@ rd_ac_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 			}
 		}
 	}
+	at = i;
 	for (i = (size_t)prec; i < 6; i++)
 		us *= 10;
 	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
 	rec->time_prec = prec;
 	rec->has_date = y != 0;
+	if (off != NULL && (y == 0 || rd_utc_offset(p, n, at, off, &i) != 0))
+		*off = TIME_NONE;
 	return 0;
 }
 
-/* The time of the syslog line itself, for records without a [Time:]
- * tail: "2026-11-26T16:50:00.123456+00:00 host", "Nov 26 16:50:00 host",
- * or the Syslog Viewer's "16:50:00.123: 192.0.2.50: NOTICE:". Returns 1
- * for the last (a time of day only), else 0. */
+/* The time of the syslog line itself: "2026-11-26T16:50:00.123456+00:00
+ * host" (*off its UTC offset, else TIME_NONE), "Nov 26 16:50:00 host", or
+ * the Syslog Viewer's "16:50:00.123: 192.0.2.50: NOTICE:". Returns 1 for
+ * the last (a time of day only), else 0; rec's time stays TIME_NONE when
+ * there is none. */
 static int
-rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
+rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec,
+    int64_t *off)
 {
 	size_t i = 0;
 	int y, mo, d, k;
 
+	*off = TIME_NONE;
 	if (n > 0 && p[0] == '<') {
 		while (i < n && i < 6 && p[i] != '>')
 			i++;
@@ -118,7 +125,7 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 	    rd_num(p, n, i + 5, 2, &mo) == 0 &&
 	    rd_num(p, n, i + 8, 2, &d) == 0 && mo >= 1 && mo <= 12 &&
 	    d >= 1 && d <= 31) {
-		rd_ac_clock(p, n, i + 11, y, mo, d, rec);
+		rd_ac_clock(p, n, i + 11, y, mo, d, rec, off);
 		return 0;
 	}
 	if (i + 7 < n && p[i + 3] == ' ') {
@@ -130,14 +137,16 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec)
 				i++;
 			if (rd_num(p, n, i, 2, &d) == 0 && i + 2 < n &&
 			    p[i + 2] == ' ')
-				rd_ac_clock(p, n, i + 3, 0, k + 1, d, rec);
+				rd_ac_clock(p, n, i + 3, 0, k + 1, d, rec,
+				    NULL);
 			else if (rd_num(p, n, i, 1, &d) == 0 &&
 			    i + 1 < n && p[i + 1] == ' ')
-				rd_ac_clock(p, n, i + 2, 0, k + 1, d, rec);
+				rd_ac_clock(p, n, i + 2, 0, k + 1, d, rec,
+				    NULL);
 			return 0;
 		}
 	}
-	return rd_ac_clock(p, n, i, 0, 1, 1, rec) == 0;
+	return rd_ac_clock(p, n, i, 0, 1, 1, rec, NULL) == 0;
 }
 
 /* "[Time:26-11@16:00:00.123]" at p[0..n). */
@@ -180,6 +189,9 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 {
 	const char *s, *e = p + n, *q, *t, *lo;
 	size_t lim = n < RD_AC_HEAD_MAX ? n : RD_AC_HEAD_MAX;
+	struct rd_record pre;
+	int64_t off;
+	int tod;
 
 	while (e > p && (e[-1] == '\r' || e[-1] == ' '))
 		e--;
@@ -211,6 +223,9 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 	while (t > lo && !(t < e && t[0] == '[' && (size_t)(e - t) >= 6 &&
 	    memcmp(t, "[Time:", 6) == 0))
 		t--;
+	memset(&pre, 0, sizeof pre);
+	pre.time = TIME_NONE;
+	tod = rd_ac_prefix_time(p, (size_t)(s - p), &pre, &off);
 	if (t > q && t[0] == '[' && (size_t)(e - t) >= 6 &&
 	    memcmp(t, "[Time:", 6) == 0) {
 		rd_ac_time(t, (size_t)(e - t), rd_ac_year(p, n), &l->meta);
@@ -218,9 +233,19 @@ rd_ac_parse(const char *p, size_t n, struct rd_ac_line *l)
 		/* One space separates the tail; more belong to the text. */
 		if (e > q && e[-1] == ' ')
 			e--;
+		/* The device's clock, in a zone the stamp's tells. */
+		if (l->meta.time != TIME_NONE && off != TIME_NONE &&
+		    pre.time != TIME_NONE)
+			l->meta.time = rd_zone_near(l->meta.time, pre.time, off);
 	}
-	if (l->meta.time == TIME_NONE)
-		l->tod = rd_ac_prefix_time(p, (size_t)(s - p), &l->meta);
+	if (l->meta.time == TIME_NONE) {
+		l->meta.time = pre.time;
+		l->meta.time_prec = pre.time_prec;
+		l->meta.has_date = pre.has_date;
+		l->tod = tod;
+		if (pre.time != TIME_NONE && off != TIME_NONE)
+			l->meta.time -= off;
+	}
 	l->text.p = q;
 	l->text.n = (size_t)(e - q);
 	return 1;

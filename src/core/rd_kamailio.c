@@ -380,6 +380,7 @@ rd_kamailio_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 {
 	int h, mi, s, prec = 0;
 	long us = 0;
+	int64_t off;
 	size_t i;
 
 	if (rd_num(p, n, at, 2, &h) || at + 8 > n ||
@@ -397,12 +398,16 @@ rd_kamailio_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
 			}
 		}
 	}
+	at = i;
 	for (i = (size_t)prec; i < 6; i++)
 		us *= 10;
 	/* Without a year the month and day still order the records. */
 	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
 	rec->time_prec = prec;
 	rec->has_date = y != 0;
+	/* An RFC 3339 stamp's offset makes the time UTC. */
+	if (y != 0 && rd_utc_offset(p, n, at, &off, &i) == 0)
+		rec->time -= off;
 }
 
 /* The syslog time at the start of line p[0..n): RFC 3339

@@ -60,6 +60,31 @@ rd_sipp_num(const char *p, int w, int *out)
 	return 0;
 }
 
+/* The older layout's third field, "1741684511.204118": seconds since the
+ * epoch, UTC. Replaces rec's time when it is one. */
+static void
+rd_sipp_epoch(const char *p, size_t n, struct rd_record *rec)
+{
+	int64_t secs = 0, us = 0;
+	size_t i, k = 0;
+
+	for (i = 0; i < n && i < 12 && rd_digit(p[i]); i++)
+		secs = secs * 10 + (p[i] - '0');
+	if (i < 9 || i >= n || p[i] != '.')
+		return;
+	for (i++; i < n && rd_digit(p[i]); i++) {
+		if (k < 6) {
+			us = us * 10 + (p[i] - '0');
+			k++;
+		}
+	}
+	if (k == 0 || (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\r'))
+		return;
+	for (; k < 6; k++)
+		us *= 10;
+	rec->time = secs * 1000000 + us;
+}
+
 /* Whether line p[0..n) is a separator "----... 2025-03-11 09:15:11.204118"
  * (older SIPp: "2025-03-11\t09:15:11:204\t1741684511.204118", newer with
  * -trace_timestamp_format rfc3339: "2025-03-11T09:15:11.204118+01:00");
@@ -70,6 +95,7 @@ rd_sipp_sep(const char *p, size_t n, struct rd_record *rec)
 	size_t i, k;
 	int y, mo, d, h, mi, s, prec = 0;
 	long us = 0;
+	int64_t off;
 
 	for (i = 0; i < n && p[i] == '-'; i++)
 		;
@@ -102,6 +128,12 @@ rd_sipp_sep(const char *p, size_t n, struct rd_record *rec)
 	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
 	rec->time_prec = prec;
 	rec->has_date = 1;
+	/* rfc3339 gives the offset, the older layout the time since the
+	 * epoch: either makes the time UTC, comparable with other logs. */
+	if (rd_utc_offset(p, n, i, &off, &k) == 0)
+		rec->time -= off;
+	else if (i < n && p[i] == '\t')
+		rd_sipp_epoch(p + i + 1, n - i - 1, rec);
 	return 1;
 }
 

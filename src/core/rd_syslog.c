@@ -39,6 +39,7 @@ struct rd_syslog_pre {
 	struct span host;	/* may be empty (a syslogd that writes none) */
 	struct span prog;	/* the program, without its [pid] */
 	int64_t time;		/* wall clock; a BSD stamp's year is 1970 */
+	int64_t off;		/* its UTC offset, TIME_NONE when not given */
 	int prec;
 	int has_date;		/* the stamp has a year */
 };
@@ -127,8 +128,8 @@ rd_syslog_date(const char *p, size_t n, size_t at, char sep, int *y, int *mo,
 }
 
 /* The stamp at the start of p[0..n): its end, or 0. The time is the
- * stamp's wall clock (its zone is not applied: the inner log's own times
- * are wall clock times too). */
+ * stamp's wall clock, and off its UTC offset when it gives one
+ * (rd_syslog_time applies it). */
 static size_t
 rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
 {
@@ -137,21 +138,16 @@ rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
 	size_t i, end;
 
 	pre->has_date = 1;
+	pre->off = TIME_NONE;
 	/* RFC 3339: rsyslog, journalctl -o short-iso[-precise]. */
 	if (rd_syslog_date(p, n, 0, 'T', &y, &mo, &d) == 0) {
 		tod = rd_syslog_clock(p, n, 11, &pre->prec, &end);
 		if (tod < 0)
 			return 0;
-		if (end < n && p[end] == 'Z')
-			end++;
-		else if (end + 5 < n && (p[end] == '+' || p[end] == '-') &&
-		    rd_digit(p[end + 1]) && rd_digit(p[end + 2])) {
-			/* +01:00, or +0100 as older journalctl writes. */
-			i = p[end + 3] == ':' ? end + 4 : end + 3;
-			if (i + 2 > n || !rd_digit(p[i]) || !rd_digit(p[i + 1]))
-				return 0;
-			end = i + 2;
-		}
+		/* Z, +01:00, or +0100 as older journalctl writes. */
+		if (end < n && p[end] != ' ' &&
+		    rd_utc_offset(p, n, end, &pre->off, &end) != 0)
+			return 0;
 		pre->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
 		return end;
 	}
@@ -161,9 +157,14 @@ rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
 		tod = rd_syslog_clock(p, n, 15, &pre->prec, &end);
 		if (tod < 0 || end >= n || p[end] != ' ')
 			return 0;
-		/* The zone's name. */
-		for (end++; end < n && p[end] != ' '; end++)
+		/* The zone's name: only UTC's offset is known without the
+		 * zone database. */
+		i = ++end;
+		for (; end < n && p[end] != ' '; end++)
 			;
+		if ((end - i == 3 && (memcmp(p + i, "UTC", 3) == 0 ||
+		    memcmp(p + i, "GMT", 3) == 0)))
+			pre->off = 0;
 		pre->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
 		return end;
 	}
@@ -188,6 +189,7 @@ rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
 		for (; k < 6; k++)
 			tod *= 10;
 		pre->time = secs * 1000000 + tod;
+		pre->off = 0;
 		return end;
 	}
 	/* BSD: "Mar 11 09:15:12", "Mar  1 09:15:12", journalctl's short and
@@ -758,13 +760,20 @@ rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
 	struct rd_syslog_pre pre;
 	int64_t tod, v;
 
-	if (!rd_syslog_time_at(t, line, &pre) ||
-	    (rec->time != TIME_NONE && rec->has_date))
+	if (!rd_syslog_time_at(t, line, &pre))
 		return;
+	if (rec->time != TIME_NONE && rec->has_date) {
+		/* The log's own date and time, in a zone the stamp tells. */
+		if (pre.off != TIME_NONE)
+			rec->time = rd_zone_near(rec->time, pre.time, pre.off);
+		return;
+	}
 	if (rec->time == TIME_NONE || rec->time < 0) {
 		rec->time = pre.time;
 		rec->time_prec = pre.prec;
 		rec->has_date = pre.has_date;
+		if (pre.off != TIME_NONE)
+			rec->time -= pre.off;
 		return;
 	}
 	/* The clocks may lie on either side of a midnight. */
@@ -776,6 +785,8 @@ rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
 		v += RD_DAY;
 	rec->time = v;
 	rec->has_date = pre.has_date;
+	if (pre.off != TIME_NONE)
+		rec->time = rd_zone_near(v, pre.time, pre.off);
 }
 
 /* Whether the bytes from p to e are line breaks only. */

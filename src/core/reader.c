@@ -277,6 +277,53 @@ rd_num(const char *p, size_t n, size_t at, int w, int *out)
 	return 0;
 }
 
+int
+rd_utc_offset(const char *p, size_t n, size_t at, int64_t *off, size_t *end)
+{
+	int sign, h, m = 0;
+	size_t i;
+
+	if (at < n && p[at] == 'Z') {
+		*off = 0;
+		*end = at + 1;
+		return 0;
+	}
+	if (at >= n || (p[at] != '+' && p[at] != '-') ||
+	    rd_num(p, n, at + 1, 2, &h) || h > 14)
+		return -1;
+	sign = p[at] == '-' ? -1 : 1;
+	i = at + 3;
+	if (i < n && p[i] == ':' && rd_num(p, n, i + 1, 2, &m) == 0)
+		i += 3;
+	else if (rd_num(p, n, i, 2, &m) == 0)
+		i += 2;
+	else
+		m = 0;
+	/* "+01:00" ends there: a digit after it is something else. */
+	if (m > 59 || (i < n && rd_digit(p[i])))
+		return -1;
+	*off = sign * ((int64_t)h * 60 + m) * 60 * 1000000;
+	*end = i;
+	return 0;
+}
+
+int64_t
+rd_zone_near(int64_t t, int64_t wall, int64_t off)
+{
+	const int64_t q = INT64_C(15) * 60 * 1000000;
+	int64_t d;
+
+	if (t == TIME_NONE || wall == TIME_NONE)
+		return t;
+	d = t - wall;
+	/* A clock more than 14 hours off is not in another zone: it is
+	 * wrong, and only the stamp's offset is known. */
+	if (d > 14 * 4 * q || d < -14 * 4 * q)
+		return t - off;
+	d = d >= 0 ? (d + q / 2) / q * q : -((-d + q / 2) / q * q);
+	return t - off - d;
+}
+
 /* v placed after the previous value given back: when it is more than back
  * before it, the log went past a midnight (or a New Year) and it is step
  * (and any later one) on. */

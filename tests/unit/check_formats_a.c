@@ -593,8 +593,9 @@ START_TEST(test_sipp)
 	ck_assert_uint_eq(a->src.n + a->dst.n, 0);
 	span_is(a->start, "REGISTER sip:192.0.2.10 SIP/2.0");
 
-	/* One TCP read, two messages: both get the entry's time. */
-	ck_assert(b->time == civil(2025, 3, 11, 9, 15, 11, 500000));
+	/* One TCP read, two messages: both get the entry's time, in UTC
+	 * (rfc3339 gives the offset). */
+	ck_assert(b->time == civil(2025, 3, 11, 8, 15, 11, 500000));
 	ck_assert_int_eq(b->time_prec, 1);
 	ck_assert_int_eq(b->dir, DIR_IN);
 	span_is(b->transport, "TCP");
@@ -634,6 +635,16 @@ START_TEST(test_sipp)
 	    "message"));
 	ck_assert(has_warning(&run, d->line, "cut short"));
 	ck_assert_uint_eq(run.r->nwarnings, 2);
+	run_done(&run);
+
+	/* The older layout's third field is the time since the epoch:
+	 * UTC, whatever zone the wall clock before it is in. */
+	run_str(&run, "sipp", SEP "2025-03-11\t10:15:11:204\t"
+	    "1741684511.204118\nUDP message sent (120 bytes):\n\n"
+	    REG_MSG "\n");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == civil(2025, 3, 11, 9, 15, 11, 204118));
+	ck_assert_int_eq(run.rec[0].time_prec, 3);
 	run_done(&run);
 
 	/* Lines before the first entry. */

@@ -1006,6 +1006,26 @@ START_TEST(test_audiocodes)
 	ck_assert_int_eq(run.rec[1].has_date, 0);
 	run_done(&run);
 
+	/* An ISO stamp's offset makes the time UTC: the stamp's own where
+	 * there is no [Time:] tail; the tail's where the device's clock
+	 * agrees with the stamp's, and in its own zone (UTC here) where it
+	 * is hours off from it, to the quarter hour. */
+	run_str(&run, "audiocodes", "2026-11-26T17:50:00.250+01:00 sbc "
+	    "[S=40] [SID=z1] " AC_OUT "#012ACK sip:x SIP/2.0#012Call-ID: z1"
+	    "#012Content-Length: 0#012#012\n"
+	    "2026-11-26T17:50:01.010+01:00 sbc [S=41] [SID=z2] " AC_OUT
+	    "#012ACK sip:x SIP/2.0#012Call-ID: z2#012Content-Length: 0"
+	    "#012#012 [Time:26-11@17:50:01.000]\n"
+	    "2026-11-26T11:50:02.010-05:00 sbc [S=42] [SID=z3] " AC_OUT
+	    "#012ACK sip:x SIP/2.0#012Call-ID: z3#012Content-Length: 0"
+	    "#012#012 [Time:26-11@16:50:02.000]\n");
+	ck_assert_uint_eq(run.n, 3);
+	ck_assert(run.rec[0].time == civil(2026, 11, 26, 16, 50, 0, 250000));
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	ck_assert(run.rec[1].time == civil(2026, 11, 26, 16, 50, 1, 0));
+	ck_assert(run.rec[2].time == civil(2026, 11, 26, 16, 50, 2, 0));
+	run_done(&run);
+
 	run_str(&run, "audiocodes", "[S=1] (N 1) nothing\n");
 	ck_assert_int_eq(run.rc, -1);
 	run_done(&run);

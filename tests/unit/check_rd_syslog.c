@@ -152,13 +152,13 @@ START_TEST(test_iso_pjsip)
 	run_all(&run, iso);
 	ck_assert_uint_eq(run.n, 2);
 	ck_assert_uint_eq(run.rec[0].line, 1);
-	/* The wall clock, as the log inside would give it. */
-	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 11,
+	/* The stamp's offset applied: UTC. */
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 8, 15, 11,
 	    0));
 	ck_assert_int_eq(run.rec[0].has_date, 1);
 	ck_assert_int_eq(run.rec[0].dir, DIR_IN);
 	ck_assert_uint_eq(run.rec[1].line, 6);
-	ck_assert(run.rec[1].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	ck_assert(run.rec[1].time == time_from_civil(2025, 3, 11, 8, 15, 12,
 	    250000));
 	ck_assert_int_eq(run.rec[1].time_prec, 3);
 	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
@@ -201,12 +201,14 @@ START_TEST(test_journal_entry)
 	ck_assert_uint_eq(run.rec[0].line, 1);
 	text_is(&run.rec[0], "OPTIONS sip:a SIP/2.0\nCall-ID: j1\n"
 	    "Content-Length: 0\n\n");
-	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 10, 23, 59, 59,
+	/* In UTC: the prefix's offset, +01:00, applies to the log's own
+	 * time of day, which agrees with the prefix's clock. */
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 10, 22, 59, 59,
 	    900000));
 	ck_assert_int_eq(run.rec[0].has_date, 1);
 	ck_assert_int_eq(run.rec[0].time_prec, 3);
 	ck_assert_uint_eq(run.rec[1].line, 7);
-	ck_assert(run.rec[1].time == time_from_civil(2025, 3, 11, 0, 0, 0,
+	ck_assert(run.rec[1].time == time_from_civil(2025, 3, 10, 23, 0, 0,
 	    150000));
 	ck_assert_uint_eq(run.rec[1].flags, 0);
 	run_done(&run);

@@ -1194,6 +1194,45 @@ START_TEST(test_tod_roll)
 }
 END_TEST
 
+/* UTC offsets after a time, and the zone of a clock logged beside a
+ * stamp with one. */
+START_TEST(test_utc_offset)
+{
+	int64_t off, h = INT64_C(3600000000), m = 60000000;
+	size_t end;
+
+	ck_assert_int_eq(rd_utc_offset("12Z x", 5, 2, &off, &end), 0);
+	ck_assert(off == 0);
+	ck_assert_uint_eq(end, 3);
+	ck_assert_int_eq(rd_utc_offset("+01:00", 6, 0, &off, &end), 0);
+	ck_assert(off == h);
+	ck_assert_uint_eq(end, 6);
+	ck_assert_int_eq(rd_utc_offset("-0530 host", 10, 0, &off, &end), 0);
+	ck_assert(off == -(5 * h + 30 * m));
+	ck_assert_uint_eq(end, 5);
+	ck_assert_int_eq(rd_utc_offset("+02", 3, 0, &off, &end), 0);
+	ck_assert(off == 2 * h);
+	ck_assert_int_eq(rd_utc_offset(" +01:00", 7, 0, &off, &end), -1);
+	ck_assert_int_eq(rd_utc_offset("+1:00", 5, 0, &off, &end), -1);
+	ck_assert_int_eq(rd_utc_offset("+01:75", 6, 0, &off, &end), -1);
+	ck_assert_int_eq(rd_utc_offset("+15:00", 6, 0, &off, &end), -1);
+	ck_assert_int_eq(rd_utc_offset("+010", 4, 0, &off, &end), -1);
+	ck_assert_int_eq(rd_utc_offset("+", 1, 0, &off, &end), -1);
+
+	/* The stamp: 10:00:00 at +01:00 (09:00 UTC). A clock that agrees
+	 * with it (a few seconds apart) is in its zone; one an hour behind
+	 * is UTC; 5:30 ahead, India; one 20 hours off is wrong, and only
+	 * the stamp's offset applies. */
+	ck_assert(rd_zone_near(10 * h + 3000000, 10 * h, h) ==
+	    9 * h + 3000000);
+	ck_assert(rd_zone_near(9 * h - 3000000, 10 * h, h) ==
+	    9 * h - 3000000);
+	ck_assert(rd_zone_near(14 * h + 30 * m + 1, 9 * h, 0) == 9 * h + 1);
+	ck_assert(rd_zone_near(30 * h, 10 * h, h) == 29 * h);
+	ck_assert(rd_zone_near(TIME_NONE, 10 * h, h) == TIME_NONE);
+}
+END_TEST
+
 /* Month and day without a year (as that day of 1970) across New Year. */
 START_TEST(test_year_roll)
 {
@@ -1521,6 +1560,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_tod_roll);
+	tcase_add_test(tc, test_utc_offset);
 	tcase_add_test(tc, test_year_roll);
 	tcase_add_test(tc, test_warning_cap);
 	suite_add_tcase(s, tc);
