@@ -36,7 +36,7 @@ struct flow_row {
 	int64_t delta;		/* time since the previous row that has a time,
 				 * TIME_NONE for the first or when unknown */
 	uint8_t time_prec;	/* fraction digits the log gives */
-	uint8_t has_date;	/* the log gives a date */
+	uint8_t dating;		/* enum time_dating: how its time is written */
 };
 
 struct flow {

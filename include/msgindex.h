@@ -70,7 +70,7 @@ struct msg {
 	uint8_t kind : 2;	/* enum msg_kind */
 	uint8_t dir : 2;	/* enum msg_dir */
 	uint8_t severity : 4;	/* enum severity */
-	uint8_t time_prec;	/* fraction digits; bit 7 set: the log gave a date */
+	uint8_t time_prec;	/* fraction digits; MSG_TIME_HAS_DATE, _TOD */
 	uint8_t facts;		/* the rules' own facts about it (rules.c) */
 };
 
@@ -82,8 +82,20 @@ _Static_assert(RECF_OTHER_PARTY < MSG_FACT_FLAG,
 	       "struct msg keeps RECF_* and MSG_FACT_FLAG in a byte");
 _Static_assert(sizeof(struct msg) <= 40, "struct msg is 40 bytes");
 
-#define MSG_TIME_HAS_DATE 0x80
-#define MSG_TIME_PREC(m) ((m)->time_prec & 0x7f)
+#define MSG_TIME_HAS_DATE 0x80	/* the log gave a date */
+#define MSG_TIME_TOD 0x40	/* a time of day alone (rd_record tod_only) */
+#define MSG_TIME_PREC(m) ((m)->time_prec & 0x3f)
+
+/* How m's time is written in full (enum time_dating): with its date, as a
+ * time of day with the days the log passed, or (month and day without a
+ * year) as the time of day alone. */
+static inline int
+msg_time_dating(const struct msg *m)
+{
+	if (m->time_prec & MSG_TIME_HAS_DATE)
+		return TIME_DATED;
+	return (m->time_prec & MSG_TIME_TOD) ? TIME_DAYS : TIME_CLOCK;
+}
 
 struct msgindex;
 

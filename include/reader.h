@@ -50,6 +50,9 @@ struct rd_record {
 	int64_t time;		/* TIME_NONE when unknown */
 	int time_prec;		/* fraction digits the log gives (0..6) */
 	int has_date;		/* the log gives a date, not only a time of day */
+	/* The log gives a time of day alone, not even month and day: the
+	 * days are those it went past midnight (rd_tod_roll). */
+	int tod_only;
 	enum msg_dir dir;
 	/* src, dst and transport may point into the source or into the
 	 * reader's state: valid until the next reader_next()/reader_free(). */

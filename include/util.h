@@ -75,13 +75,24 @@ size_t mem_count(const char *p, size_t n, char c);
 int span_to_u32(struct span s, uint32_t *out);
 char *span_dup(struct span s);
 
-/* Times are microseconds since 1970-01-01 in the log's own clock (no time
- * zone applied). TIME_NONE when the log does not say. */
+/* Times are microseconds since 1970-01-01: UTC where the log gives its
+ * zone, else the log's own clock. A log's time of day alone is on
+ * 1970-01-01 and the days after it that the log went past midnight.
+ * TIME_NONE when the log does not say. */
 #define TIME_NONE INT64_MIN
 int64_t time_from_civil(int y, int mon, int d, int h, int mi, int s, long us);
-/* Formats t as YYYY-MM-DDTHH:MM:SS plus prec fraction digits (0..6). When
- * the date is unknown (has_date 0) only the time of day is written. */
-void time_format(char *out, size_t outsz, int64_t t, int prec, int has_date);
+/* What time_format writes of a time. */
+enum time_dating {
+	TIME_CLOCK = 0,	/* HH:MM:SS, the time of day alone */
+	TIME_DATED = 1,	/* YYYY-MM-DDTHH:MM:SS */
+	/* A log's time of day alone (1970-01-01 its first day): HH:MM:SS,
+	 * and "+Nd" after it on the Nth day after the first ("-1d" before
+	 * it, shifted by --offset). */
+	TIME_DAYS = 2,
+};
+/* Formats t as dating says (enum time_dating) plus prec fraction digits
+ * (0..6). */
+void time_format(char *out, size_t outsz, int64_t t, int prec, int dating);
 
 /* Appends s to sb with every control byte, escape sequence, invalid UTF-8
  * byte and bidi override shown as visible text (\e, \x01, \u202e ...).

@@ -37,8 +37,7 @@ batch_kind_name(unsigned kind)
 static void
 batch_time(const struct msg *m, char *buf, size_t sz)
 {
-	time_format(buf, sz, m->time, MSG_TIME_PREC(m),
-		    (m->time_prec & MSG_TIME_HAS_DATE) != 0);
+	time_format(buf, sz, m->time, MSG_TIME_PREC(m), msg_time_dating(m));
 }
 
 /* One-line summary of a message: the SIP summary, or for a diagnostic
@@ -111,7 +110,7 @@ batch_json_id(struct strbuf *out, const struct engine *e, const char *key,
 
 static void
 batch_json_time(struct strbuf *out, const char *key, int64_t t, int prec,
-		int has_date)
+		int dating)
 {
 	char buf[64];
 
@@ -120,7 +119,7 @@ batch_json_time(struct strbuf *out, const char *key, int64_t t, int prec,
 		strbuf_adds(out, "null");
 		return;
 	}
-	time_format(buf, sizeof buf, t, prec, has_date);
+	time_format(buf, sizeof buf, t, prec, dating);
 	json_append_str(out, buf, strlen(buf));
 }
 
@@ -152,7 +151,7 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	else
 		strbuf_adds(out, "null");	/* its text is gone */
 	batch_json_time(out, "time", x->time, MSG_TIME_PREC(x),
-			(x->time_prec & MSG_TIME_HAS_DATE) != 0);
+			msg_time_dating(x));
 	batch_json_id(out, e, "src", k.src);
 	batch_json_id(out, e, "dst", k.dst);
 	batch_json_span(out, "transport", engine_transport(&rec, &m, tbuf,
@@ -283,6 +282,11 @@ batch_time_width(const struct msg *x, size_t cache[2][8])
 
 	if (x->time == TIME_NONE)
 		return 1;
+	if (msg_time_dating(x) == TIME_DAYS) {
+		/* "+1d" after it from the second day on. */
+		time_format(buf, sizeof buf, x->time, prec, TIME_DAYS);
+		return strlen(buf);
+	}
 	if (prec > 7)
 		prec = 7;
 	if (cache[dated][prec] == 0) {
@@ -426,15 +430,16 @@ batch_selected_dialogs(const struct engine *e, const struct batch_opts *o)
 	return mark;
 }
 
-/* Time precision and date flag of a dialog's first message. */
+/* Time precision and dating (enum time_dating) of a dialog's first
+ * message. */
 static void
 batch_dialog_prec(const struct engine *e, const struct dialog *d, int *prec,
-		  int *has_date)
+		  int *dating)
 {
 	const struct msg *x = msgindex_get(engine_index(e), d->msgs[0]);
 
 	*prec = MSG_TIME_PREC(x);
-	*has_date = (x->time_prec & MSG_TIME_HAS_DATE) != 0;
+	*dating = msg_time_dating(x);
 }
 
 static void
@@ -442,9 +447,9 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 		  struct strbuf *out)
 {
 	int64_t first, last;
-	int prec, has_date;
+	int prec, dating;
 
-	batch_dialog_prec(e, d, &prec, &has_date);
+	batch_dialog_prec(e, d, &prec, &dating);
 	dialogs_times(engine_index(e), d, &first, &last);
 	strbuf_addc(out, '{');
 	batch_json_key(out, "dialog", 1);
@@ -455,8 +460,8 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_json_id(out, e, "to", d->to);
 	batch_json_key(out, "messages", 0);
 	strbuf_addf(out, "%u", d->nmsgs);
-	batch_json_time(out, "first", first, prec, has_date);
-	batch_json_time(out, "last", last, prec, has_date);
+	batch_json_time(out, "first", first, prec, dating);
+	batch_json_time(out, "last", last, prec, dating);
 	batch_json_key(out, "outcome", 0);
 	if (d->outcome != 0)
 		strbuf_addf(out, "%u", d->outcome);
@@ -476,13 +481,15 @@ batch_dialog_times(const struct engine *e, const struct dialog *d,
 		   char *first, char *last, size_t sz)
 {
 	int64_t t0, t1;
-	int prec, has_date;
+	int prec, dating;
 
-	batch_dialog_prec(e, d, &prec, &has_date);
+	batch_dialog_prec(e, d, &prec, &dating);
 	dialogs_times(engine_index(e), d, &t0, &t1);
-	time_format(first, sz, t0, prec, has_date);
-	time_format(last, sz, t1, prec, has_date && t0 != TIME_NONE &&
-		    t1 != TIME_NONE && t0 / 86400000000LL != t1 / 86400000000LL);
+	time_format(first, sz, t0, prec, dating);
+	if (dating == TIME_DATED && (t0 == TIME_NONE || t1 == TIME_NONE ||
+	    t0 / 86400000000LL == t1 / 86400000000LL))
+		dating = TIME_CLOCK;
+	time_format(last, sz, t1, prec, dating);
 }
 
 /* Widths of the --dialogs columns that vary: first, last, kind, from ->

@@ -147,7 +147,7 @@ batch_reg_json_time(struct strbuf *out, const struct engine *e,
 		return;
 	}
 	time_format(buf, sizeof buf, x->time, MSG_TIME_PREC(x),
-	    (x->time_prec & MSG_TIME_HAS_DATE) != 0);
+	    msg_time_dating(x));
 	json_append_str(out, buf, strlen(buf));
 }
 

@@ -1482,8 +1482,9 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 	x->time = rec->time;
 	if (x->time != TIME_NONE)
 		x->time += f->offset;
-	x->time_prec = (uint8_t)((rec->time_prec & 0x7f) |
-				 (rec->has_date ? MSG_TIME_HAS_DATE : 0));
+	x->time_prec = (uint8_t)((rec->time_prec & 0x3f) |
+				 (rec->has_date ? MSG_TIME_HAS_DATE :
+				  rec->tod_only ? MSG_TIME_TOD : 0));
 	x->file = fileno;
 	x->dir = (uint8_t)rec->dir;
 	pre->s[PRE_SRC] = rec->src;

@@ -340,7 +340,7 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 	r->self = r->from == r->to;
 	r->time = m->time;
 	r->time_prec = (uint8_t)MSG_TIME_PREC(m);
-	r->has_date = (m->time_prec & MSG_TIME_HAS_DATE) != 0;
+	r->dating = (uint8_t)msg_time_dating(m);
 	r->delta = TIME_NONE;
 	if (m->time != TIME_NONE) {
 		if (*prev != TIME_NONE)

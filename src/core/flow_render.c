@@ -274,17 +274,22 @@ flow_time(char *buf, size_t sz, const struct flow_row *r)
 	time_format(buf, sz, r->time, prec, 0);
 }
 
-/* The date of a row when the log gives one, to mark a change of day. */
+/* The date of a row when the log gives one, to mark a change of day; of
+ * a log that gives a time of day alone, the days it went past midnight
+ * ("+1d") after its first. */
 static void
 flow_date(char *buf, size_t sz, const struct flow_row *r)
 {
-	char full[64];
+	char full[64], *d;
 
 	buf[0] = '\0';
-	if (r->time == TIME_NONE || !r->has_date)
+	if (r->time == TIME_NONE || r->dating == TIME_CLOCK)
 		return;
-	time_format(full, sizeof full, r->time, 0, 1);
-	snprintf(buf, sz, "%.10s", full);
+	time_format(full, sizeof full, r->time, 0, r->dating);
+	if (r->dating == TIME_DATED)
+		snprintf(buf, sz, "%.10s", full);
+	else if ((d = strpbrk(full, "+-")) != NULL)
+		snprintf(buf, sz, "%s", d);
 }
 
 void

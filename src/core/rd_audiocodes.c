@@ -544,8 +544,10 @@ rd_ac_transform(struct reader *r, struct strbuf *out, char **err)
 		bare = NULL;
 		/* The Syslog Viewer's stamp: a time of day, every line of it
 		 * in the log's order. */
-		if (l.tod)
+		if (l.tod) {
 			l.meta.time = rd_tod_roll(&roll, l.meta.time);
+			l.meta.tod_only = 1;
+		}
 		e = l.text.p + l.text.n;
 		m = memmem(l.text.p, l.text.n, "---- ", 5);
 		in = 0;

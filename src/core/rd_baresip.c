@@ -319,6 +319,7 @@ rd_baresip_transform(struct reader *r, struct strbuf *out, char **err)
 		/* The stamp is a time of day. */
 		rd_baresip_hash(a.buf, a.len, &rec);
 		rec.time = rd_tod_roll(&roll, rec.time);
+		rec.tod_only = rec.time != TIME_NONE;
 		reader_line_end(r, p, &next);
 		eol = reader_line_end(r, next, &msg);
 		line += 2;

@@ -77,7 +77,7 @@ rd_canon_emit(struct strbuf *out, const struct rd_record *rec)
 		}
 	}
 	num[0] = rec->time_prec;
-	num[1] = rec->has_date ? 1 : 0;
+	num[1] = rec->has_date ? 1 : rec->tod_only ? 2 : 0;
 	num[2] = (int)rec->dir;
 	num[3] = (int)rec->kind;
 	num[4] = (long long)rec->flags;
@@ -202,7 +202,9 @@ again:
 		rec->time = neg ? -(int64_t)v : (int64_t)v;
 	}
 	rec->time_prec = (int)rd_canon_num(&c, &neg);
-	rec->has_date = (int)rd_canon_num(&c, &neg);
+	v = rd_canon_num(&c, &neg);
+	rec->has_date = v == 1;
+	rec->tod_only = v == 2;
 	rec->dir = (enum msg_dir)rd_canon_num(&c, &neg);
 	rec->kind = (enum rec_kind)rd_canon_num(&c, &neg);
 	rec->flags = (unsigned)rd_canon_num(&c, &neg);

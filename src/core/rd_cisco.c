@@ -67,6 +67,7 @@ rd_cisco_uptime(const char *p, size_t n, size_t i, struct rd_record *rec)
 			rec->time = time_from_civil(1970, 1, 1, h, mi, s, us);
 			rec->time_prec = prec;
 			rec->has_date = 0;
+			rec->tod_only = 1;
 		}
 		return j + 2;
 	}
@@ -307,7 +308,7 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 	rec->dir = dir;
 	eol = reader_line_end(r, p, &next);
 	rd_cisco_prefix(d + p, eol - p, rec);
-	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
+	if (!rec->has_date && !rec->tod_only)	/* "Dec 31" then "Jan  1" */
 		rec->time = rd_year_roll(&((struct rd_cisco_state *)
 		    r->state)->roll, rec->time);
 	/* The message runs to the next time-stamped line. */

@@ -467,8 +467,10 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 				rec.time -= RD_DAY;
 			rec.time += c.day;
 			rec.has_date = 1;
-		} else
+		} else {
 			rec.time = rd_tod_roll(&c.roll, h.time);
+			rec.tod_only = 1;
+		}
 		rec.dir = h.dir;
 		if (h.dir == DIR_IN)
 			rec.src = (struct span){ h.addr, strlen(h.addr) };

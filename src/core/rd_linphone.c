@@ -450,8 +450,10 @@ rd_linphone_transform(struct reader *r, struct strbuf *out, char **err)
 		}
 		found = 1;
 		pre = d + p;
-		if (h.tod)
+		if (h.tod) {
 			h.meta.time = rd_tod_roll(&roll, h.meta.time);
+			h.meta.tod_only = 1;
+		}
 		rd_linphone_meta(&meta, &h, line);
 		line++;
 		p = next;

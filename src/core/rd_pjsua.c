@@ -287,9 +287,11 @@ rd_pjsua_next(struct reader *r, struct rd_record *rec)
 	rec->line = r->line;
 	eol = reader_line_end(r, p, &next);
 	rd_pjsua_time(d + p, eol - p, rec);
-	if (!rec->has_date)
+	if (!rec->has_date) {
 		rec->time = rd_tod_roll(&((struct rd_pjsua_state *)
 		    r->state)->roll, rec->time);
+		rec->tod_only = rec->time != TIME_NONE;
+	}
 	rd_raw_split_logged(d, ms, lim, marked, rec);
 	if (h.tx) {
 		rec->dir = DIR_OUT;

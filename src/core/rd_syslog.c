@@ -768,6 +768,8 @@ rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
 			rec->time = rd_zone_near(rec->time, pre.time, pre.off);
 		return;
 	}
+	/* The prefix gives at least month and day. */
+	rec->tod_only = 0;
 	if (rec->time == TIME_NONE || rec->time < 0) {
 		rec->time = pre.time;
 		rec->time_prec = pre.prec;

@@ -384,7 +384,7 @@ time_from_civil(int y, int mon, int d, int h, int mi, int s, long us)
 }
 
 void
-time_format(char *out, size_t outsz, int64_t t, int prec, int has_date)
+time_format(char *out, size_t outsz, int64_t t, int prec, int dating)
 {
 	int64_t days, secs, us;
 	int y, m, d, n;
@@ -414,10 +414,14 @@ time_format(char *out, size_t outsz, int64_t t, int prec, int has_date)
 			div *= 10;
 		snprintf(frac, sizeof frac, ".%0*ld", prec, (long)(us / div));
 	}
-	if (has_date)
+	if (dating == TIME_DATED)
 		snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d,
 			 (int)(secs / 3600), (int)(secs / 60 % 60),
 			 (int)(secs % 60), frac);
+	else if (dating == TIME_DAYS && days != 0)
+		snprintf(out, outsz, "%02d:%02d:%02d%s%+lldd",
+			 (int)(secs / 3600), (int)(secs / 60 % 60),
+			 (int)(secs % 60), frac, (long long)days);
 	else
 		snprintf(out, outsz, "%02d:%02d:%02d%s", (int)(secs / 3600),
 			 (int)(secs / 60 % 60), (int)(secs % 60), frac);

@@ -325,7 +325,7 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 	ddoc_newline(d, 4);
 	if (m->time != TIME_NONE) {
 		time_format(tbuf, sizeof tbuf, m->time, MSG_TIME_PREC(m),
-			    (m->time_prec & MSG_TIME_HAS_DATE) != 0);
+			    msg_time_dating(m));
 		ddoc_adds(d, ROLE_DIM, tbuf);
 		ddoc_adds(d, ROLE_DIM, "  ");
 	}

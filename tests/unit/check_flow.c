@@ -225,7 +225,7 @@ START_TEST(test_times_labels)
 	ck_assert(fl->rows[5].delta == 0);
 	ck_assert(fl->rows[1].time - fl->rows[0].time == 250000);
 	ck_assert_int_eq(fl->rows[0].time_prec, 6);
-	ck_assert_int_eq(fl->rows[0].has_date, 1);
+	ck_assert_int_eq(fl->rows[0].dating, TIME_DATED);
 
 	ck_assert_str_eq(fl->rows[0].label, "INVITE (SDP)");
 	ck_assert(fl->rows[0].sdp);

@@ -295,6 +295,7 @@ START_TEST(test_ast_full_log)
 	/* PJSIP, Asterisk's default date format: no year. */
 	ck_assert(c->time == civil(1970, 3, 1, 9, 15, 12, 0));
 	ck_assert_int_eq(c->has_date, 0);
+	ck_assert_int_eq(c->tod_only, 0);	/* month and day */
 	ck_assert_int_eq(c->time_prec, 0);
 	ck_assert_int_eq(c->dir, DIR_IN);
 	span_is(c->src, "[2001:db8::23]:50444");

@@ -855,6 +855,10 @@ START_TEST(test_baresip_midnight)
 	ck_assert(run.rec[0].time == civil(1970, 1, 1, 23, 59, 59, 900000));
 	ck_assert(run.rec[1].time == civil(1970, 1, 2, 0, 0, 0, 100000));
 	ck_assert_int_eq(run.rec[1].has_date, 0);
+	/* A time of day alone, through the canonical records too: shown
+	 * with the day it is on (time_format TIME_DAYS). */
+	ck_assert_int_eq(run.rec[0].tod_only, 1);
+	ck_assert_int_eq(run.rec[1].tod_only, 1);
 	/* A bare "#" has no time and does not lose the day. */
 	ck_assert(run.rec[2].time == TIME_NONE);
 	ck_assert(run.rec[3].time == civil(1970, 1, 2, 0, 0, 1, 0));

@@ -206,6 +206,47 @@ START_TEST(test_list_time_modes)
 }
 END_TEST
 
+/* A log that gives the time of day alone, past midnight: the detail says
+ * which day after the log's first a message is on; the list, as for
+ * dated logs, shows the time of day. */
+START_TEST(test_detail_day)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct pane *dp;
+	struct grid *g = grid_new(100, 20);
+	struct strbuf sb;
+	char *err = NULL, buf[48];
+	int errcol;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/fmt/baresip-midnight.log",
+					 NULL, &err), 0);
+	engine_run(e);
+	v = view_new(e, NULL, NULL, &err, &errcol);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_ge(v->nids, 2);
+	dp = pane_detail_new(v);
+	strbuf_init(&sb);
+	view_select(v, 0);
+	pane_draw(dp, g, (struct rect){0, 0, 100, 20});
+	grid_dump(g, &sb, 0);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "23:59:59.900  "));
+	ck_assert_ptr_null(strstr(sb.buf, "+1d"));
+	view_select(v, 1);
+	pane_draw(dp, g, (struct rect){0, 0, 100, 20});
+	strbuf_reset(&sb);
+	grid_dump(g, &sb, 0);
+	ck_assert_msg(strstr(sb.buf, "00:00:00.100+1d  ") != NULL, "%s", sb.buf);
+	pane_list_time(v, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "00:00:00.100");
+	strbuf_free(&sb);
+	pane_free(dp);
+	grid_free(g);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_search_highlight)
 {
 	struct pane *lp = pane_list_new(view), *dp = pane_detail_new(view);
@@ -1324,6 +1365,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_golden_80x24);
 	tcase_add_test(tc, test_list_roles);
 	tcase_add_test(tc, test_list_time_modes);
+	tcase_add_test(tc, test_detail_day);
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_view_filters);
 	tcase_add_test(tc, test_prompt_editing);

@@ -192,6 +192,22 @@ START_TEST(test_time)
 	ck_assert_str_eq(buf, "1970-01-01T00:00:00");
 	time_format(buf, sizeof buf, TIME_NONE, 3, 1);
 	ck_assert_str_eq(buf, "-");
+
+	/* A log's time of day alone: the days it went past midnight after
+	 * it, from the second day on (before the first: --offset). */
+	t = time_from_civil(1970, 1, 1, 23, 59, 59, 900000);
+	time_format(buf, sizeof buf, t, 3, TIME_DAYS);
+	ck_assert_str_eq(buf, "23:59:59.900");
+	time_format(buf, sizeof buf, t + 100000, 3, TIME_DAYS);
+	ck_assert_str_eq(buf, "00:00:00.000+1d");
+	time_format(buf, sizeof buf, t + 100000, 3, TIME_CLOCK);
+	ck_assert_str_eq(buf, "00:00:00.000");
+	time_format(buf, sizeof buf, time_from_civil(1970, 1, 12, 8, 0, 0, 0),
+	    0, TIME_DAYS);
+	ck_assert_str_eq(buf, "08:00:00+11d");
+	time_format(buf, sizeof buf, time_from_civil(1969, 12, 31, 23, 0, 0,
+	    0), 0, TIME_DAYS);
+	ck_assert_str_eq(buf, "23:00:00-1d");
 }
 END_TEST
 
