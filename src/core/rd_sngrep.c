@@ -1,6 +1,7 @@
 /* rd_sngrep: sngrep's "save as .txt" export. Each message is written as
  * "YYYY/MM/DD HH:MM:SS.uuuuuu SRC:port -> DST:port", a newline, the payload
- * and two newlines (sngrep's save_msg_txt()). sngrep writes an IPv6
+ * and two newlines (sngrep's save_msg_txt()). Year 0000 is sipsnoop's
+ * save of a time of day alone (screen_save_text). sngrep writes an IPv6
  * address with its port after one more colon ("2001:db8::1:5060"); the
  * records give it as the other formats do, "[2001:db8::1]:5060". */
 #include <stdio.h>
@@ -106,6 +107,13 @@ rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
 	rec->time_prec = prec;
 	rec->has_date = 1;
+	if (y == 0) {
+		/* sipsnoop's save of a log that gives a time of day alone:
+		 * 0000/01/01 is its first day, the days after it follow. */
+		rec->time -= time_from_civil(0, 1, 1, 0, 0, 0, 0);
+		rec->has_date = 0;
+		rec->tod_only = 1;
+	}
 	rec->src.p = p + i;
 	rec->src.n = (size_t)(arrow - (p + i));
 	rec->dst = span_trim((struct span){ arrow + 4,

@@ -533,14 +533,26 @@ screen_save_text(struct screen *s, uint32_t id, struct strbuf *out)
 	struct rd_record rec;
 	uint32_t src, dst;
 	const char *a, *b, *p, *end, *nl;
+	const int64_t day = INT64_C(86400) * 1000000;
 	char when[48];
+	int64_t t = m->time;
 
 	if (m->kind == MSG_DIAG || engine_message(s->e, id, &rec, NULL) != 0)
 		return 1;
-	/* YYYY/MM/DD HH:MM:SS.uuuuuu; a time of day alone is on the day of
-	 * the epoch, no time at all its start. */
-	time_format(when, sizeof when, m->time == TIME_NONE ? 0 : m->time, 6,
-		    1);
+	/* YYYY/MM/DD HH:MM:SS.uuuuuu. A time of day alone (and no time at
+	 * all, at 00:00) is on 0000/01/01, the log's first day, or the days
+	 * after it that the log went past midnight: year 0 says there is no
+	 * date, and the sngrep reader reads it back so. Before the first
+	 * day (--offset) is still on it. Month and day without a year stay
+	 * on 1970, as the index keeps them. */
+	if (t == TIME_NONE || msg_time_dating(m) == TIME_DAYS) {
+		if (t == TIME_NONE)
+			t = 0;
+		else if (t < 0)
+			t = (t % day + day) % day;
+		t += time_from_civil(0, 1, 1, 0, 0, 0, 0);
+	}
+	time_format(when, sizeof when, t, 6, TIME_DATED);
 	when[4] = when[7] = '/';
 	when[10] = ' ';
 	engine_msg_ends(s->e, id, &src, &dst);

@@ -52,6 +52,24 @@ check "it reads back with times and addresses" [ \
 e2e_keys q
 check "quits the capture" e2e_wait "exit=0"
 
+# A log that gives the time of day alone, past midnight: sngrep text on
+# day 0000/01/01 and the next (no date), which reads back as the same
+# times of day on the same days (00:00:00.100+1d), not on 1970-01-01.
+e2e_start 120 40 --rules data/rules.conf tests/data/fmt/baresip-midnight.log
+check "a time-of-day log opens" e2e_wait "4/4 msgs"
+e2e_keys s
+e2e_keys -l "$out/tod.txt"
+e2e_keys Enter
+check "saved as sngrep text" e2e_wait "as sngrep text"
+check "on day 0000/01/01, then the next" \
+	[ "$(cut -c1-10 "$out/tod.txt" | grep -c '^0000/01/0[12]$')" = 4 ]
+check "no 1970 date" sh -c "! grep -q '^1970/' '$out/tod.txt'"
+check "it reads back with the same times and days" [ \
+	"$($SIPSNOOP --no-rules --list "$out/tod.txt" 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ')" = \
+	"23:59:59.900000 00:00:00.100000+1d 00:00:00.200000+1d 00:00:00.450000+1d " ]
+e2e_keys q
+check "quits the time-of-day log" e2e_wait "exit=0"
+
 # Standard input redirected from a file, and an input that could not be
 # read, are inputs too: never written (the first was truncated to NULs).
 cp tests/data/remote-ntlm.cls.log "$out/stdin.cls.log"

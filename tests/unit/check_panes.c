@@ -1287,6 +1287,9 @@ START_TEST(test_save_converted)
 		 * files, which records alone would lose. */
 		{ TEST_DATA "/remote-ntlm.cls.log",
 		  TEST_DATA "/fe-nohost.cls.log" },
+		/* Times of day alone, past midnight: on 0000/01/01 and
+		 * 0000/01/02, read back as times of day on those days. */
+		{ TEST_DATA "/fmt/baresip-midnight.log", NULL },
 	};
 	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
 	int errcol;
@@ -1327,6 +1330,8 @@ START_TEST(test_save_converted)
 				continue;
 			y = msgindex_get(engine_index(b), (uint32_t)j);
 			ck_assert_int_eq(x->time, y->time);
+			ck_assert_int_eq(msg_time_dating(x),
+					 msg_time_dating(y));
 			ck_assert_uint_eq(x->status, y->status);
 			engine_msg_ends(a, v->ids[i], &xs, &xd);
 			engine_msg_ends(b, (uint32_t)j, &ys, &yd);
@@ -1340,6 +1345,28 @@ START_TEST(test_save_converted)
 		view_free(v);
 		engine_free(a);
 		engine_free(b);
+	}
+	/* What a time of day alone is written as. */
+	{
+		struct engine *a = engine_new();
+		struct view *v;
+		struct screen *s;
+		char *text;
+
+		ck_assert_int_ge(engine_add_file(a, TEST_DATA
+		    "/fmt/baresip-midnight.log", NULL, &err), 0);
+		engine_run(a);
+		v = view_new(a, NULL, NULL, &err, &errcol);
+		s = screen_new(a, v, 1);
+		ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
+		text = slurp(path);
+		ck_assert_int_eq(strncmp(text, "0000/01/01 23:59:59.900000 ", 27), 0);
+		ck_assert_ptr_nonnull(strstr(text, "\n0000/01/02 00:00:00.100000 "));
+		ck_assert_ptr_null(strstr(text, "1970/"));
+		free(text);
+		screen_free(s);
+		view_free(v);
+		engine_free(a);
 	}
 	/* One log read as it is: its own records. */
 	{

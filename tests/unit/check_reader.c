@@ -591,6 +591,21 @@ START_TEST(test_sngrep)
 	ck_assert_uint_eq(run.r->stats.truncated, 1);
 	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
 	run_done(&run);
+
+	/* Year 0000, sipsnoop's save of a time of day alone: a time of day
+	 * on the log's first day (0000/01/01) or one after it. */
+	run_str(&run, "sngrep", "0000/01/01 23:59:59.900000 10.0.0.51:5060 "
+	    "-> 10.0.0.10:5060\r\nOPTIONS sip:a SIP/2.0\r\nCall-ID: t1\r\n"
+	    "Content-Length: 0\r\n\r\n\n\n"
+	    "0000/01/02 00:00:00.100000 10.0.0.10:5060 -> 10.0.0.51:5060\r\n"
+	    "SIP/2.0 200 OK\r\nCall-ID: t1\r\nContent-Length: 0\r\n\r\n");
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[0].time == civil(1970, 1, 1, 23, 59, 59, 900000));
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	ck_assert_int_eq(run.rec[0].tod_only, 1);
+	ck_assert(run.rec[1].time == civil(1970, 1, 2, 0, 0, 0, 100000));
+	ck_assert_int_eq(run.rec[1].tod_only, 1);
+	run_done(&run);
 }
 END_TEST
 
