@@ -68,6 +68,8 @@ fuzz_check_record(const struct rd_record *rec, const struct reader *r,
 	FUZZ_CHECK(fuzz_endpoint_ok(rec->transport, r, d, n));
 	FUZZ_CHECK(fuzz_span_in(rec->diag_level, d, n));
 	FUZZ_CHECK(rec->time_prec >= 0 && rec->time_prec <= 6);
+	/* A date, or a time of day alone, or neither (month and day). */
+	FUZZ_CHECK(!(rec->has_date && rec->tod_only));
 	FUZZ_CHECK(rec->kind == REC_SIP || rec->kind == REC_DIAG);
 }
 
