@@ -289,6 +289,37 @@ START_TEST(test_other_stamps)
 	    250000));
 	ck_assert_int_eq(run.rec[0].time_prec, 6);
 	run_done(&run);
+
+	/* A UTC stamp beside a log that writes local time (UTC+1): the
+	 * log's time is taken in the zone that puts it nearest the stamp,
+	 * so it is UTC too. */
+	run_all(&run, "1741684512.250000 pbx pjsua[77]: 10:15:12.100 "
+	    "pjsua_core.c  .RX 40 bytes Response msg 200/OPTIONS/cseq=1 "
+	    "(rdata1) from UDP 192.0.2.10:5060:\n"
+	    "1741684512.250000 pbx pjsua[77]: SIP/2.0 200 OK\n"
+	    "1741684512.250000 pbx pjsua[77]: Call-ID: f1\n"
+	    "1741684512.250000 pbx pjsua[77]: Content-Length: 0\n"
+	    "1741684512.250000 pbx pjsua[77]: \n"
+	    "1741684512.250000 pbx pjsua[77]: --end msg--\n");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	    100000));
+	ck_assert_int_eq(run.rec[0].has_date, 1);
+	ck_assert_int_eq(run.rec[0].tod_only, 0);
+	run_done(&run);
+	/* The same with short-full's UTC. */
+	run_all(&run, "Tue 2025-03-11 09:15:12 UTC pbx pjsua[77]: 10:15:12.100 "
+	    "pjsua_core.c  .RX 40 bytes Response msg 200/OPTIONS/cseq=1 "
+	    "(rdata1) from UDP 192.0.2.10:5060:\n"
+	    "Tue 2025-03-11 09:15:12 UTC pbx pjsua[77]: SIP/2.0 200 OK\n"
+	    "Tue 2025-03-11 09:15:12 UTC pbx pjsua[77]: Call-ID: f1\n"
+	    "Tue 2025-03-11 09:15:12 UTC pbx pjsua[77]: Content-Length: 0\n"
+	    "Tue 2025-03-11 09:15:12 UTC pbx pjsua[77]: \n"
+	    "Tue 2025-03-11 09:15:12 UTC pbx pjsua[77]: --end msg--\n");
+	ck_assert_uint_eq(run.n, 1);
+	ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 9, 15, 12,
+	    100000));
+	run_done(&run);
 }
 END_TEST
 
