@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "util.h"
 #include "reader.h"
 #include "sipmsg.h"
@@ -67,6 +68,13 @@ struct engine_file {
 	int follow_noname;	/* standard input: followed through its
 				 * descriptor, never by name */
 	int follow_tried;	/* engine_follow_files() looked at it */
+	/* A last line without its line break (engine_set_follow_quiet):
+	 * since when the file has not grown, whether it has been quiet long
+	 * enough for that line to be read as complete, and the size at which
+	 * that was last tried (not again until it grows). */
+	struct timespec follow_grew_at;
+	int follow_quiet;
+	size_t follow_tail_tried;
 	size_t dropped;		/* mapped bytes before this given back (pages) */
 	/* Being converted on a thread of its own (engine_set_background);
 	 * src is still the input's bytes until engine_step() takes the
@@ -147,6 +155,14 @@ void engine_follow(struct engine *e, int on);
  * ones are followed where they are mapped (their earlier text is lost if
  * they are truncated in place; rotation by renaming keeps it). */
 void engine_set_follow_copy(struct engine *e, size_t max);
+/* A followed file whose last line has no line break yet is read up to
+ * that line only, as the rest of the line may still come. Once the file
+ * has not grown for ms milliseconds (1000 by default), that line is read
+ * as complete, but only when it completes a record by the format's own
+ * framing (its end marker, or a body of its Content-Length) and lies past
+ * the record's headers: else it waits for more, and nothing of it is taken
+ * as junk. A record so read is never read again when the line grows. */
+void engine_set_follow_quiet(struct engine *e, int ms);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have
  * done when it was added. */

@@ -51,6 +51,11 @@
 /* A followed file up to this size is copied to the heap (its text then
  * survives the writer truncating it); a larger one is followed in place. */
 #define ENGINE_FOLLOW_COPY_MAX ((size_t)1 << 30)
+/* A last line without its line break is read as complete once its file
+ * has not grown for this long (engine_set_follow_quiet): longer than a
+ * writer takes between two write() calls of one line, short enough not to
+ * keep the last message from view. */
+#define ENGINE_FOLLOW_QUIET_MS 1000
 /* Converted output moves to a temporary file in runs of this size: what
  * is kept on the heap before it is written counts in the peak memory (8 MiB
  * took a 100 MB capture from 14.5 to 17.9 MB). */
@@ -86,6 +91,7 @@ struct engine {
 	char *spill_dir;		/* engine_set_spill(), or NULL */
 	size_t spill_chunk;
 	size_t follow_copy_max;		/* engine_set_follow_copy() */
+	int follow_quiet_ms;		/* engine_set_follow_quiet() */
 	int local_split;		/* logs of different paths that name
 					 * "local": each its own (engine_local_name) */
 	char *follow_stage;		/* what is read for a file's spill */
@@ -138,6 +144,7 @@ engine_new(void)
 	e->par_min = ENGINE_PAR_MIN;
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
 	e->follow_copy_max = ENGINE_FOLLOW_COPY_MAX;
+	e->follow_quiet_ms = ENGINE_FOLLOW_QUIET_MS;
 	e->line_at = xcalloc(1, sizeof *e->line_at);
 	e->line_at->file = SIZE_MAX;
 	return e;
@@ -214,6 +221,12 @@ void
 engine_set_follow_copy(struct engine *e, size_t max)
 {
 	e->follow_copy_max = max;
+}
+
+void
+engine_set_follow_quiet(struct engine *e, int ms)
+{
+	e->follow_quiet_ms = ms > 0 ? ms : 0;
 }
 
 void
@@ -786,6 +799,15 @@ engine_follow_copy(struct engine *e, struct engine_file *f, const char *more,
 		f->rd->data = copy;
 }
 
+/* A followed file grew (or began to be followed): its last line, if it
+ * has no line break yet, is not read as complete before it is quiet. */
+static void
+engine_follow_touch(struct engine_file *f)
+{
+	clock_gettime(CLOCK_MONOTONIC, &f->follow_grew_at);
+	f->follow_quiet = 0;
+}
+
 /* Moves a file's bytes to a buffer that can grow and keeps a descriptor
  * to read what is appended. A mapping cannot grow, and a copy survives
  * the writer truncating the file. */
@@ -802,6 +824,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		f->follow_fd = f->src->fd;
 		f->src->pending = 0;	/* the descriptor is follow_fd's */
 		engine_follow_copy(e, f, NULL, 0);
+		engine_follow_touch(f);
 		return;
 	}
 	/* A pipe whose writer was done before its start was read: nothing
@@ -858,6 +881,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_follow_copy(e, f, NULL, 0);
 	}
 	engine_follow_mark_end(f);
+	engine_follow_touch(f);
 	f->follow_fd = fd;
 	f->follow_dev = (uint64_t)st.st_dev;
 	f->follow_ino = (uint64_t)st.st_ino;
@@ -1258,6 +1282,26 @@ engine_follow_rewritten(const struct engine_file *f)
 	return memcmp(tail, f->src->data + at, n) != 0;
 }
 
+/* After a look at a followed file that grew or not: 1 when its last
+ * line, which has no line break, has just been quiet long enough to be
+ * read as complete (engine_next_tail). */
+static int
+engine_follow_quiet_now(const struct engine *e, struct engine_file *f,
+			int grew)
+{
+	if (grew) {
+		engine_follow_touch(f);
+		return 0;
+	}
+	if (f->follow_quiet || f->follow_ended || f->rd == NULL ||
+	    f->src->len == 0 || f->src->data[f->src->len - 1] == '\n' ||
+	    f->follow_tail_tried == f->src->len ||
+	    elapsed_ns(&f->follow_grew_at) < (long)e->follow_quiet_ms * 1000000L)
+		return 0;
+	f->follow_quiet = 1;
+	return 1;
+}
+
 int
 engine_poll(struct engine *e)
 {
@@ -1269,12 +1313,13 @@ engine_poll(struct engine *e)
 		struct stat now, byname;
 		const char *why = NULL;
 		char *path, *err = NULL;
-		int fileno, truncated = 0, done;
+		int fileno, truncated = 0, done, grew = 0;
 
 		if (f->follow_fd < 0 || f->follow_ended)
 			continue;
 		if (f->follow_pipe) {
-			any |= engine_follow_read(e, f);
+			grew = engine_follow_read(e, f);
+			any |= grew | engine_follow_quiet_now(e, f, grew);
 			continue;
 		}
 		if (fstat(f->follow_fd, &now) < 0)
@@ -1290,9 +1335,11 @@ engine_poll(struct engine *e)
 			why = "replaced (rotated)";
 		/* What the writer added before a rotation still counts. */
 		if (!truncated)
-			any |= engine_follow_read(e, f);
-		if (why == NULL)
+			any |= grew = engine_follow_read(e, f);
+		if (why == NULL) {
+			any |= engine_follow_quiet_now(e, f, grew);
 			continue;
+		}
 		if (f->follow_noname) {
 			/* Standard input cannot be opened again. */
 			engine_follow_end(f);
@@ -1746,19 +1793,70 @@ engine_set_offset(struct engine *e, size_t i, int64_t offset)
 	return 0;
 }
 
+/* Whether the last line of a followed file, from byte from on, lies past
+ * the headers of rec: a header line cut short would change the message
+ * when the rest of it comes; an end marker or the end of a body framed by
+ * its Content-Length would not. No when the headers are not in the file's
+ * bytes (a reader's own copy): it cannot be told. */
+static int
+engine_tail_past_headers(const struct engine_file *f,
+			 const struct rd_record *rec, size_t from)
+{
+	const char *d = f->src->data, *end;
+
+	if (rec->kind != REC_SIP)
+		return 1;
+	end = rec->hdrs.n > 0 ? rec->hdrs.p + rec->hdrs.n :
+				rec->start.p + rec->start.n;
+	return end >= d && end <= d + from;
+}
+
+/* The reader of a followed file has read all it was given, up to its last
+ * line break: once the file is quiet (engine_follow_quiet_now), its last
+ * line is read as complete, once for each size of the file, and the record
+ * it gives kept if the line completes it (see engine_set_follow_quiet).
+ * Otherwise nothing of that line is taken (not as junk either): the reader
+ * goes back to where it was, without the warnings it gave. 1 and the
+ * record, or 0. */
+static int
+engine_next_tail(struct engine_file *f, struct rd_record *rec)
+{
+	struct reader *r = f->rd;
+	size_t pos = r->pos, len = r->len, nw = r->nwarnings;
+	uint32_t line = r->line;
+
+	if (!f->follow_quiet || f->follow_ended || !r->follow ||
+	    f->follow_tail_tried == f->src->len || len >= f->src->len ||
+	    pos >= f->src->len)
+		return 0;
+	f->follow_tail_tried = f->src->len;
+	r->len = f->src->len;
+	if (reader_next(r, rec) && !(rec->flags & RECF_TRUNCATED) &&
+	    rec->off + rec->len == r->len && engine_tail_past_headers(f, rec, len))
+		return 1;
+	r->pos = pos;
+	r->line = line;
+	r->len = len;
+	while (r->nwarnings > nw)
+		free(r->warnings[--r->nwarnings].msg);
+	return 0;
+}
+
 /* The next record of f, or 0. In follow mode a record cut short by the
  * end of what was read is being written right now: rewind to it. */
 static int
 engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 {
 	(void)e;
-	if (f->rd == NULL || !reader_next(f->rd, rec))
+	if (f->rd == NULL)
 		return 0;
+	if (!reader_next(f->rd, rec))
+		return engine_next_tail(f, rec);
 	if (f->rd->follow && !f->follow_ended &&
 	    (rec->flags & RECF_TRUNCATED) && rec->off + rec->len >= f->rd->len) {
 		f->rd->pos = rec->off;
 		f->rd->line = rec->line;
-		return 0;
+		return engine_next_tail(f, rec);
 	}
 	return 1;
 }

@@ -49,4 +49,14 @@ e2e_start 120 40 --rules data/rules.conf --follow -f '"dialog:(status:403)"' "$o
 check "dialog filter, nothing yet" e2e_wait "filter: dialog:(status:403)"
 tail -n +"$cut" data/sample.cls.log >>"$out/fd.cls.log"
 check "the 403 brings its whole dialog" e2e_wait "5/40 msgs"
+
+# A writer that ended its last record without a line break: once the file
+# has been quiet a moment, that record is shown (it waited for ever), and
+# when the line break and more come, nothing is shown twice.
+head -c -1 tests/data/remote-ntlm.cls.log >"$out/nonl.cls.log"
+e2e_start 120 40 --follow --rules data/rules.conf "$out/nonl.cls.log"
+check "no final line break: the last record is shown" e2e_wait "6/6 msgs"
+printf '\n' >>"$out/nonl.cls.log"
+cat tests/data/remote-ntlm.cls.log >>"$out/nonl.cls.log"
+check "then what comes, nothing twice" e2e_wait "12/12 msgs"
 e2e_done

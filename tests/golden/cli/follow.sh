@@ -87,6 +87,37 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
 
+# A writer that ended its last record without a line break: once the file
+# has been quiet a moment (a second), that record is listed (it waited for
+# ever); a last line that is still a header line waits (check_engine
+# tests that it is not read). When the rest comes, nothing is listed twice
+# and no warning is given.
+: >"$out"
+head -c -1 tests/data/lf-only.cls.log >"$dir/nonl.log"
+$SIPSNOOP --rules data/rules.conf --list --follow "$dir/nonl.log" >"$out" 2>&1 &
+pid=$!
+wait_for 'BENOTIFY sip:' 1
+printf '\n' >>"$dir/nonl.log"
+cat tests/data/lf-only.cls.log >>"$dir/nonl.log"
+wait_for 'BENOTIFY sip:' 2
+[ "$(grep -c . "$out")" = 6 ] || { echo "expected 6 messages:"; cat "$out"; exit 1; }
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+: >"$out"
+cp tests/data/call-busy.raw.sip "$dir/hdr.sip"
+printf 'OPTIONS sip:y@example.com SIP/2.0\r\nCall-ID: y1\r\nCSeq: 1 OPTIONS\r\nContent-Len' >>"$dir/hdr.sip"
+$SIPSNOOP --rules data/rules.conf --list --follow "$dir/hdr.sip" >"$out" 2>&1 &
+pid=$!
+wait_for 'INVITE sip:bob@example.com' 1
+n=$(grep -c . "$out")
+printf 'gth: 0\r\n\r\n' >>"$dir/hdr.sip"
+wait_for 'OPTIONS sip:y@example.com' 1
+[ "$(grep -c . "$out")" = $((n + 1)) ] || { echo "expected one more:"; cat "$out"; exit 1; }
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+
 # Standard input redirected from a file is followed through its
 # descriptor, as the file would be by name (it used to be read once, with
 # no word); gzip on standard input is read once, with a warning.
