@@ -73,11 +73,13 @@ app_index_slice(struct engine *e, struct view *v, int follow)
  * --dialogs numbers N. Dialogs are numbered as they come, but the merge of
  * several files at the end of indexing renumbers them: one file that is
  * not followed (no file can be added to it) is settled as soon as it has
- * N + 1 dialogs, otherwise when indexing ends. Returns 0 while not
- * settled, 1 once opened, 2 when there is no dialog N (the status line
- * says so and every message is shown). */
+ * N + 1 dialogs, otherwise when indexing ends. While files are followed,
+ * a dialog N that is not there yet is waited for (the status line says so
+ * once: *told). Returns 0 while not settled, 1 once opened, 2 when there
+ * is no dialog N (the status line says so and every message is shown). */
 static int
-app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
+app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
+		int *told)
 {
 	struct dialogs *ds = engine_dialogs(e);
 	size_t count = dialogs_count(ds);
@@ -86,6 +88,13 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
 	    !(engine_nfiles(e) == 1 && engine_nfollowed(e) == 0 &&
 	      (size_t)n < count))
 		return 0;
+	if ((size_t)n >= count && s->follow && engine_nfollowed(e) > 0) {
+		if (!*told)
+			screen_message(s, 0, "no dialog %ld yet (there are %zu): "
+				       "waiting for it", n, count);
+		*told = 1;
+		return 0;
+	}
 	if ((size_t)n >= count) {
 		screen_message(s, 1, "no dialog %ld (there are %zu): showing "
 			       "every message", n, count);
@@ -137,7 +146,7 @@ app_run(struct engine *e, const struct app_options *o)
 	struct term_mouse mouse;
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
-	int more, fed = 0, opened = 0, sfd, wait_ms;
+	int more, fed = 0, opened = 0, told = 0, sfd, wait_ms;
 	enum screen_save_wait sw;
 	char *cancelled = NULL;
 	long dialog = o->dialog;
@@ -204,7 +213,7 @@ app_run(struct engine *e, const struct app_options *o)
 	s->inputs = o->inputs;
 	s->ninputs = o->ninputs;
 	s->follow = o->follow;
-	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog)) != 0)
+	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog, &told)) != 0)
 		dialog = -1;
 	more = !engine_done(e);
 	term_size(&w, &h);
@@ -258,7 +267,7 @@ app_run(struct engine *e, const struct app_options *o)
 				dirty = 1; /* progress, re-rated dialogs */
 				if (dialog >= 0 &&
 				    (opened = app_open_dialog(e, v, s,
-							      dialog)) != 0)
+							      dialog, &told)) != 0)
 					dialog = -1;
 			} else if (s->follow) {
 				/* While input keeps coming (a pipe that

@@ -111,7 +111,8 @@ main_usage(FILE *out)
 "  -f, --filter=EXPR     only messages matching EXPR (see sipsnoop(1), FILTERS);\n"
 "                        given several times, matching all of them\n"
 "      --dialog=N        only the messages of dialog N (as --dialogs numbers them);\n"
-"                        the viewer opens it once it is numbered\n"
+"                        the viewer opens it once it is numbered;\n"
+"                        with --follow, one not there yet is waited for\n"
 "\n"
 "Input and rules:\n"
 "      --format=NAME     read every FILE as format NAME instead of probing;\n"
@@ -526,9 +527,19 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 		}
 		main_print_warnings(e, nwarn);
 		n = msgindex_count(engine_index(e));
-		/* A pipe read to its end leaves nothing to follow. */
-		if (n == shown && engine_nfollowed(e) == 0 && pd->n == 0)
+		/* A pipe read to its end leaves nothing to follow. A dialog
+		 * waited for that never came is as one asked for without
+		 * --follow. */
+		if (n == shown && engine_nfollowed(e) == 0 && pd->n == 0) {
+			if (dialog_no >= 0 && (size_t)dialog_no >=
+			    dialogs_count(engine_dialogs(e))) {
+				fprintf(stderr, "sipsnoop: no dialog %ld (there "
+					"are %zu)\n", dialog_no,
+					dialogs_count(engine_dialogs(e)));
+				return 2;
+			}
 			return nfailed > 0 ? 1 : 0;
+		}
 		if (flt != NULL)
 			bo->nsel = filter_select(flt, e, (uint32_t)shown,
 						 (uint32_t)n, &sel);
@@ -555,6 +566,16 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 		sel = NULL;
 		shown = n;
 	}
+}
+
+/* Whether --list --follow goes on after what was read: something is
+ * left to follow (each input that cannot be was warned about). */
+static int
+main_follows(const struct engine *e, int mode, int follow,
+	     const struct main_pending *pd)
+{
+	return mode == MODE_LIST && follow &&
+	    (engine_nfollowed(e) > 0 || pd->n > 0);
 }
 
 static int
@@ -1120,7 +1141,14 @@ main(int argc, char **argv)
 			nsel = n;
 		}
 		if (dialog_no >= 0) {
-			if ((size_t)dialog_no >= dialogs_count(engine_dialogs(e))) {
+			/* Following, it may still come (main_follow). */
+			if ((size_t)dialog_no >= dialogs_count(engine_dialogs(e)) &&
+			    main_follows(e, mode, follow, &pending)) {
+				fprintf(stderr, "sipsnoop: no dialog %ld yet (there "
+					"are %zu); waiting for it\n", dialog_no,
+					dialogs_count(engine_dialogs(e)));
+			} else if ((size_t)dialog_no >=
+				   dialogs_count(engine_dialogs(e))) {
 				fprintf(stderr, "sipsnoop: no dialog %ld (there are %zu)\n",
 					dialog_no, dialogs_count(engine_dialogs(e)));
 				status = 2;
@@ -1155,8 +1183,7 @@ main(int argc, char **argv)
 	case MODE_LIST:
 		status = batch_list(e, &bo, stdout);
 		/* Each file that cannot be followed was warned about. */
-		if (status == 0 && follow &&
-		    (engine_nfollowed(e) > 0 || pending.n > 0))
+		if (status == 0 && main_follows(e, mode, follow, &pending))
 			status = main_follow(e, flt, dialog_no, &bo, &pending);
 		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;

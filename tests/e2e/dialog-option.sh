@@ -2,7 +2,7 @@
 # --dialog N in the viewer opens dialog N as --dialogs numbers it (also
 # after several files are merged in time order, which renumbers them);
 # a dialog that does not exist is said on the status line, and the exit
-# status is 2 as in batch output.
+# status is 2 as in batch output; following, it is waited for.
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 120 40 --dialog 3 data/sample.cls.log
@@ -28,4 +28,16 @@ check "shows every message" e2e_wait "40/40 msgs"
 e2e_keys q
 check "quits with the status of bad usage" e2e_wait "exit=2"
 check "and says why" e2e_wait "sipsnoop: no dialog 99 (there are 7)"
+
+# Following, a dialog that is not there yet is waited for and opened when
+# it comes (it was "no dialog" and exit status 2 at once).
+out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
+trap 'e2e_cleanup; rm -rf "$out"' EXIT INT TERM
+head -n 15 tests/data/reg-digest.sngrep.txt >"$out/live.txt"
+e2e_start 120 40 --follow --dialog 1 "$out/live.txt"
+check "following: waits for dialog 1" e2e_wait "no dialog 1 yet (there are 1): waiting for it"
+tail -n +16 tests/data/reg-digest.sngrep.txt >>"$out/live.txt"
+check "opens it when it comes" e2e_wait "dialog 1: 7 messages  (Esc: all)"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
 e2e_done

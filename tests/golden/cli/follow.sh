@@ -55,6 +55,31 @@ pid=
 grep -q 'INVITE' "$out" && { echo "--dialog 0 listed another dialog:"; cat "$out"; exit 1; }
 [ "$(grep -c . "$out")" = 8 ] || { echo "expected 8 messages of dialog 0:"; cat "$out"; exit 1; }
 
+# --dialog of a dialog that is not there yet waits for it while following
+# (it ended with status 2 at once); what comes of it is listed, and nothing
+# of the others. A pipe that ends without it: status 2, as without
+# --follow.
+: >"$out"
+head -n 15 $fixture >"$log"
+$SIPSNOOP --rules data/rules.conf --list --follow --dialog 1 "$log" >"$out" 2>&1 &
+pid=$!
+wait_for 'no dialog 1 yet (there are 1); waiting for it' 1
+kill -0 $pid 2>/dev/null || { echo "ended:"; cat "$out"; exit 1; }
+tail -n +16 $fixture >>"$log"
+wait_for 'BYE sip:' 1
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+grep -q 'REGISTER' "$out" && { echo "--dialog 1 listed dialog 0:"; cat "$out"; exit 1; }
+[ "$(grep -c . "$out")" = 8 ] || { echo "expected 7 messages of dialog 1:"; cat "$out"; exit 1; }
+rm -f "$dir/fifo1"
+mkfifo "$dir/fifo1"
+head -n 15 $fixture >"$dir/fifo1" &
+timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow --dialog 1 "$dir/fifo1" >"$out" 2>&1
+rc=$?
+[ $rc = 2 ] || { echo "pipe without dialog 1: status $rc, expected 2"; cat "$out"; exit 1; }
+grep -qF 'sipsnoop: no dialog 1 (there are 1)' "$out" || { echo "not said:"; cat "$out"; exit 1; }
+
 # A file empty at the start (just rotated), or begun with too little to
 # tell its format, waits for more, as tail -f does: it was refused ("no
 # SIP messages found") and the command ended with status 1. Only a file
