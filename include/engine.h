@@ -53,15 +53,16 @@ struct engine_file {
 	int follow_spill;	/* the temporary file src->data maps, or -1 */
 	int follow_heap;	/* that file could not be made or written */
 	/* Too large to copy (engine_set_follow_copy): followed in place, the
-	 * mapping growing with the file; its last bytes read are kept to
-	 * tell a rewrite. */
+	 * mapping growing with the file; its first and last bytes read are
+	 * kept (follow_win) to tell a rewrite. */
 	int follow_mapped;
 	/* Its size when following began: each message after it keeps its
 	 * line (engine_msg_line), which a rewrite in place then cannot
 	 * change; those before are counted from one kept in 64. */
 	size_t follow_from;
-	char follow_end[64];
-	size_t follow_nend;
+	char *follow_win;	/* follow_mapped: the first bytes, then the
+				 * last (ENGINE_FOLLOW_WINDOW each) */
+	size_t follow_nhead, follow_nend;
 	int follow_ended;	/* replaced or truncated: a newer entry reads on;
 				 * a pipe: its writer is done */
 	int follow_pipe;	/* a pipe followed as it comes (engine_follow) */

@@ -56,6 +56,13 @@
  * writer takes between two write() calls of one line, short enough not to
  * keep the last message from view. */
 #define ENGINE_FOLLOW_QUIET_MS 1000
+/* A followed file is taken as rewritten in place (truncated, then written
+ * again as far as before) when its first or its last bytes read, this many
+ * of each, are no longer what they were: a rewrite with other records
+ * changes its first line (times, Call-IDs), and one that shrinks changes
+ * the size. The last 64 bytes alone were the same in records of one
+ * length that end alike (keep-alives). Two reads of 4 KiB a look. */
+#define ENGINE_FOLLOW_WINDOW 4096
 /* Converted output moves to a temporary file in runs of this size: what
  * is kept on the heap before it is written counts in the peak memory (8 MiB
  * took a 100 MB capture from 14.5 to 17.9 MB). */
@@ -176,6 +183,7 @@ engine_free(struct engine *e)
 		reader_free(e->files[i].rd);
 		source_free(e->files[i].src);
 		free(e->files[i].marks);
+		free(e->files[i].follow_win);
 		if (e->files[i].follow_fd >= 0 &&
 		    e->files[i].follow_fd != STDIN_FILENO)
 			close(e->files[i].follow_fd);
@@ -746,17 +754,25 @@ engine_warn(struct engine *e, size_t fileno, uint32_t line, char *msg)
 	e->nwarns++;
 }
 
-/* Keeps the last bytes read of a file followed in place: the file is the
- * only copy, so a rewrite is told by comparing them (a copy has them). */
+/* Keeps the first and last bytes read of a file followed in place: the
+ * file is the only copy, so a rewrite is told by comparing them (a copy
+ * has them). */
 static void
 engine_follow_mark_end(struct engine_file *f)
 {
-	size_t n = f->src->len < sizeof f->follow_end ? f->src->len :
-							 sizeof f->follow_end;
+	size_t n = f->src->len < ENGINE_FOLLOW_WINDOW ? f->src->len :
+							ENGINE_FOLLOW_WINDOW;
 
 	if (!f->follow_mapped)
 		return;
-	memcpy(f->follow_end, f->src->data + f->src->len - n, n);
+	if (f->follow_win == NULL)
+		f->follow_win = xmalloc(2 * ENGINE_FOLLOW_WINDOW);
+	if (f->follow_nhead < n) {
+		memcpy(f->follow_win, f->src->data, n);
+		f->follow_nhead = n;
+	}
+	memcpy(f->follow_win + ENGINE_FOLLOW_WINDOW,
+	       f->src->data + f->src->len - n, n);
 	f->follow_nend = n;
 }
 
@@ -1264,22 +1280,40 @@ engine_follow_read(struct engine *e, struct engine_file *f)
 	return grew;
 }
 
-/* A file truncated and written again past its old size cannot be told by
- * its size: compare the last bytes read with what the file holds there. */
+/* Whether the n bytes of a followed file at offset at are no longer those
+ * read (was), or cannot be read. */
+static int
+engine_follow_differs(const struct engine_file *f, size_t at, size_t n,
+		      const char *was)
+{
+	char now[ENGINE_FOLLOW_WINDOW];
+
+	return pread(f->follow_fd, now, n, (off_t)at) != (ssize_t)n ||
+	       memcmp(now, was, n) != 0;
+}
+
+/* A file truncated and written again to its old size or past it cannot be
+ * told by its size: compare its first and last bytes read with what the
+ * file holds there (ENGINE_FOLLOW_WINDOW). */
 static int
 engine_follow_rewritten(const struct engine_file *f)
 {
-	char tail[64];
-	size_t n = f->src->len < sizeof tail ? f->src->len : sizeof tail;
-	off_t at = (off_t)(f->src->len - n);
+	size_t len = f->src->len;
+	size_t n = len < ENGINE_FOLLOW_WINDOW ? len : ENGINE_FOLLOW_WINDOW;
 
 	if (n == 0)
 		return 0;
-	if (pread(f->follow_fd, tail, n, at) != (ssize_t)n)
-		return 1;
-	if (f->follow_mapped)	/* the mapping shows what is there now */
-		return n != f->follow_nend || memcmp(tail, f->follow_end, n) != 0;
-	return memcmp(tail, f->src->data + at, n) != 0;
+	if (f->follow_mapped) {	/* the mapping shows what is there now */
+		if (f->follow_win == NULL || f->follow_nhead != n ||
+		    f->follow_nend != n)
+			return 1;
+		return engine_follow_differs(f, 0, n, f->follow_win) ||
+		       (len > n && engine_follow_differs(f, len - n, n,
+			    f->follow_win + ENGINE_FOLLOW_WINDOW));
+	}
+	return engine_follow_differs(f, 0, n, f->src->data) ||
+	       (len > n && engine_follow_differs(f, len - n, n,
+						 f->src->data + len - n));
 }
 
 /* After a look at a followed file that grew or not: 1 when its last

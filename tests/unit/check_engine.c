@@ -1307,6 +1307,83 @@ START_TEST(test_follow_quiet_last_line)
 }
 END_TEST
 
+/* A keep-alive whose Call-ID and time come first and whose last 64 bytes
+ * are the same in every one (and every one is as long). */
+static const char *
+rewrite_msg(char *buf, size_t sz, int sec, const char *callid)
+{
+	snprintf(buf, sz,
+		 "2024/01/02 10:00:%02d.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+		 "OPTIONS sip:example.com SIP/2.0\n"
+		 "Call-ID: %s\n"
+		 "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\n"
+		 "From: <sip:a@example.com>;tag=1\n"
+		 "To: <sip:b@example.com>\n"
+		 "CSeq: 1 OPTIONS\n"
+		 "User-Agent: the same phone, firmware 1.2.3 build 4567\n"
+		 "Content-Length: 0\n\n", sec, callid);
+	return buf;
+}
+
+/* Truncated in place (copytruncate) and written again to the old size or
+ * past it before the next look, with the same last bytes where the old end
+ * was: the rewrite is noticed and the file read again from its start, with
+ * the warning (it read on from the old size, missing the new records,
+ * without a word). Copied to the heap (mapped 0) or followed where it is
+ * mapped (mapped 1: the old text is gone then, as documented). */
+static void
+follow_rewrite_scenario(int mapped, int grow)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], buf[1024];
+	char *err = NULL;
+	struct engine *e = engine_new();
+	size_t i;
+	int found = 0;
+	FILE *f;
+
+	engine_set_follow_copy(e, mapped ? 0 : SIZE_MAX);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/live.txt", dir);
+	append(path, rewrite_msg(buf, sizeof buf, 1, "r1"), "w");
+	append(path, rewrite_msg(buf, sizeof buf, 2, "r2"), "a");
+	engine_follow(e, 1);
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(rewrite_msg(buf, sizeof buf, 3, "s3"), f);
+	fputs(rewrite_msg(buf, sizeof buf, 4, "s4"), f);
+	if (grow)
+		fputs(rewrite_msg(buf, sizeof buf, 5, "s5"), f);
+	fclose(f);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), grow ? 5 : 4);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->file, 1);
+	ck_assert_str_eq(engine_str(e, msgindex_get(engine_index(e), 2)->call_id),
+			 "s3");
+	for (i = 0; i < engine_nwarnings(e); i++)
+		found |= strstr(engine_warning(e, i)->msg,
+				"truncated: reading it again from its start") != NULL;
+	ck_assert_int_eq(found, 1);
+	if (!mapped)	/* what was read before is still there */
+		ck_assert(span_istarts(engine_record_text(e, 0),
+				       "2024/01/02 10:00:01"));
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+
+START_TEST(test_follow_rewritten_same_end)
+{
+	follow_rewrite_scenario(0, 1);
+	follow_rewrite_scenario(1, 1);
+	follow_rewrite_scenario(0, 0);
+	follow_rewrite_scenario(1, 0);
+}
+END_TEST
+
 /* The viewer's F: follow mode turned on after the files were read. */
 START_TEST(test_follow_later)
 {
@@ -1358,6 +1435,7 @@ main(void)
 	tcase_add_test(tc, test_follow_uccapi_lines);
 	tcase_add_test(tc, test_follow_quiet_pieces);
 	tcase_add_test(tc, test_follow_quiet_last_line);
+	tcase_add_test(tc, test_follow_rewritten_same_end);
 	tcase_add_test(tc, test_follow_spill_fails);
 	tcase_add_test(tc, test_wait_many_pipes);
 	tcase_add_test(tc, test_local_names);

@@ -38,6 +38,34 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
 
+# Rewritten in place as far as before and past it, the last bytes where the
+# old end was the same (keep-alives of one length that end alike): noticed
+# and read again from the start (it read on from the old size, listing
+# only what was past it, without a word). dd overwrites without
+# truncating, so that no look can see the file shorter.
+ka() {
+	printf '2024/01/02 10:00:%02d.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n' "$1"
+	printf 'OPTIONS sip:example.com SIP/2.0\nCall-ID: %s\n' "$2"
+	printf 'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\n'
+	printf 'From: <sip:a@example.com>;tag=1\nTo: <sip:b@example.com>\n'
+	printf 'CSeq: 1 OPTIONS\n'
+	printf 'User-Agent: the same phone, firmware 1.2.3 build 4567\n'
+	printf 'Content-Length: 0\n\n'
+}
+: >"$out"
+{ ka 1 ka-r1; ka 2 ka-r2; } >"$dir/ka.txt"
+$SIPSNOOP --rules data/rules.conf --list --follow "$dir/ka.txt" >"$out" 2>&1 &
+pid=$!
+wait_for 'OPTIONS sip:example.com' 2
+{ ka 3 ka-s3; ka 4 ka-s4; ka 5 ka-s5; } >"$dir/ka-new.txt"
+dd if="$dir/ka-new.txt" of="$dir/ka.txt" conv=notrunc status=none
+wait_for 'ka.txt: truncated: reading it again from its start' 1
+wait_for 'ka-s3' 1
+wait_for 'ka-s5' 1
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+
 # --dialog holds while following: the INVITE dialog that comes later is
 # not listed (it was: only -f was applied to what came).
 : >"$out"
