@@ -98,8 +98,9 @@ struct source *source_open_stream(const char *path, char **err);
  * its pipe to have something, then appends up to max bytes of it to data
  * (a heap buffer, which may move). Returns how many; 0 when there was
  * nothing in time or at the end of the pipe (pending is then cleared and
- * the descriptor closed, unless it is standard input); -1 with *err (the
- * message without the name). */
+ * the descriptor closed, unless it is standard input), also when a read
+ * fails after some bytes (note then says where: source_read_failed); -1
+ * with *err (the message without the name) when one fails before any. */
 int source_read_some(struct source *src, size_t max, int wait_ms,
 		     char **err);
 /* Of a pending source: its bytes, those read and the rest of the pipe up
@@ -108,11 +109,16 @@ int source_read_some(struct source *src, size_t max, int wait_ms,
  * source keeps its first bytes. When progress is not NULL, the bytes
  * read so far are stored there (__atomic_store_n). When stop is not NULL,
  * setting *stop (__atomic_store_n, from another thread) makes it give up
- * within a tenth of a second ("stopped"). 0, or -1 with *err (the message
- * without the name). */
+ * within a tenth of a second ("stopped"). A read that fails keeps what
+ * came before it, and *note says where it stopped (source_read_failed).
+ * 0, or -1 with *err (the message without the name). */
 int source_read_rest(const struct source *src, struct spill *sp, char **out,
 		     size_t *len, int *mapped, char **note, char **err,
 		     size_t *progress, const int *stop);
+/* The note for a read of an input that failed (errnum) after the len
+ * bytes at data, which are kept: where it stopped (bytes, line) and why
+ * (caller frees). */
+char *source_read_failed(const char *data, size_t len, int errnum);
 /* A source over a copy of bytes already in memory (tests, fuzzers).
  * Compressed bytes are inflated as source_open does; a problem there is
  * left in note. */

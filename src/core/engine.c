@@ -1202,6 +1202,10 @@ engine_follow_read_pipe(struct engine *e, struct engine_file *f)
 		n = read(f->follow_fd, buf, room);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)	/* what came before is kept: say where */
+			engine_warn(e, (size_t)(f - e->files), 0,
+				    source_read_failed(f->src->data, f->src->len,
+						       errno));
 		if (n <= 0) {
 			/* Its end (or an error, taken as one). */
 			if (f->follow_fd != STDIN_FILENO)

@@ -137,14 +137,48 @@ source_remap(struct source *src, size_t newlen)
 	return 0;
 }
 
+/* Adds note more (taken over; NULL for none) to *note: "a; b". */
+static void
+source_note_add(char **note, char *more)
+{
+	char *both;
+
+	if (more == NULL)
+		return;
+	if (*note == NULL) {
+		*note = more;
+		return;
+	}
+	both = xasprintf("%s; %s", *note, more);
+	free(*note);
+	free(more);
+	*note = both;
+}
+
+char *
+source_read_failed(const char *data, size_t len, int errnum)
+{
+	const char *p = data, *end = data + len;
+	size_t lines = 1;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	return xasprintf("read failed after %zu bytes, in line %zu (%s): what "
+			 "was read before is shown", len, lines,
+			 strerror(errnum));
+}
+
 /* Reads fd (a pipe, or a file that cannot be mapped) to its end after
  * the n bytes at head (already read from it) into a new buffer, which
  * moves to sp's temporary file as it grows when sp is not NULL (*mapped is
  * then 1; *note says why when it could not). With progress not NULL, the
  * bytes read so far are stored there as it goes (__atomic_store_n). With
  * stop not NULL, reading gives up (-1, "stopped") soon after *stop is set
- * (__atomic_store_n), even while the writer sends nothing. Returns 0, or
- * -1 with *err (without the name). */
+ * (__atomic_store_n), even while the writer sends nothing. A read that
+ * fails after some bytes keeps them: *note then says where it stopped
+ * (source_read_failed). Returns 0, or -1 with *err (without the name). */
 static int
 source_read_all(int fd, const char *head, size_t n, struct spill *sp,
 		char **out, size_t *outlen, int *mapped, char **note,
@@ -154,6 +188,7 @@ source_read_all(int fd, const char *head, size_t n, struct spill *sp,
 	struct strbuf sb;
 	size_t total = n;
 	ssize_t got;
+	int failed = 0, rc;
 
 	strbuf_init(&sb);
 	strbuf_add(&sb, head, n);
@@ -177,9 +212,15 @@ source_read_all(int fd, const char *head, size_t n, struct spill *sp,
 		got = read(fd, sb.buf + sb.len, sb.cap - sb.len);
 		if (got == 0)
 			break;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && total > 0) {
+			/* What came before is kept (a connection reset,
+			 * a terminal gone). */
+			failed = errno;
+			break;
+		}
 		if (got < 0) {
-			if (errno == EINTR)
-				continue;
 			*err = xstrdup(strerror(errno));
 			strbuf_free(&sb);
 			spill_discard(sp);
@@ -191,29 +232,40 @@ source_read_all(int fd, const char *head, size_t n, struct spill *sp,
 			__atomic_store_n(progress, total, __ATOMIC_RELAXED);
 		spill_maybe(sp, &sb);
 	}
-	return spill_finish(sp, &sb, out, outlen, mapped, note, err);
+	rc = spill_finish(sp, &sb, out, outlen, mapped, note, err);
+	if (rc == 0 && failed != 0)
+		source_note_add(note, source_read_failed(*out, *outlen, failed));
+	return rc;
 }
 
 /* Reads up to max bytes of fd into a new heap buffer (*out, *len), fewer
- * only at its end (*eof set). 0, or -1 with *err (without the name). */
+ * only at its end (*eof set) or when a read fails after some bytes (*eof
+ * set too; *note says where it stopped, else NULL). 0, or -1 with *err
+ * (without the name). */
 static int
 source_read_head(int fd, size_t max, char **out, size_t *len, int *eof,
-		 char **err)
+		 char **note, char **err)
 {
 	char *buf = xmalloc(max > 0 ? max : 1);
 	size_t n = 0;
 	ssize_t got;
 
 	*eof = 0;
+	*note = NULL;
 	while (n < max) {
 		got = read(fd, buf + n, max - n);
 		if (got == 0) {
 			*eof = 1;
 			break;
 		}
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && n > 0) {
+			*note = source_read_failed(buf, n, errno);
+			*eof = 1;
+			break;
+		}
 		if (got < 0) {
-			if (errno == EINTR)
-				continue;
 			*err = xstrdup(strerror(errno));
 			free(buf);
 			return -1;
@@ -229,24 +281,6 @@ void
 source_set_inflate_limit(size_t max)
 {
 	source_inflate_max = max;
-}
-
-/* Adds note more (taken over; NULL for none) to *note: "a; b". */
-static void
-source_note_add(char **note, char *more)
-{
-	char *both;
-
-	if (more == NULL)
-		return;
-	if (*note == NULL) {
-		*note = more;
-		return;
-	}
-	both = xasprintf("%s; %s", *note, more);
-	free(*note);
-	free(more);
-	*note = both;
 }
 
 #ifdef SIPSNOOP_HAVE_ZLIB
@@ -664,10 +698,11 @@ source_open1(const char *path, enum source_how how, struct spill *sp,
 		 * that cannot be mapped is read at once, as it can be
 		 * followed.) */
 		if (source_read_head(fd, SOURCE_HEAD_BYTES, &buf, &len, &eof,
-				     &msg) == -1)
+				     &note, &msg) == -1)
 			goto failed_read;
 		src->data = buf;
 		src->len = len;
+		src->note = note;
 		if (!eof) {
 			src->pending = 1;
 			src->fd = fd;
@@ -736,9 +771,15 @@ source_read_some(struct source *src, size_t max, int wait_ms, char **err)
 	do
 		got = read(src->fd, buf + src->len, max);
 	while (got < 0 && errno == EINTR);
-	if (got < 0) {
+	if (got < 0 && src->len == 0) {
 		*err = xstrdup(strerror(errno));
 		return -1;
+	}
+	if (got < 0) {
+		/* What came before is kept, as at the end of the pipe. */
+		source_note_add(&src->note,
+				source_read_failed(src->data, src->len, errno));
+		got = 0;
 	}
 	if (got == 0) {
 		/* The writer is done. */

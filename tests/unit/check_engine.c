@@ -3,6 +3,7 @@
 #include <check.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <stdint.h>
@@ -1121,6 +1122,51 @@ START_TEST(test_follow_pieces)
 }
 END_TEST
 
+/* A followed pipe (here a socket on standard input) whose read fails
+ * after more came: what came is kept and indexed, and a warning says where
+ * it stopped and why (it was taken as the pipe's end without a word). */
+START_TEST(test_follow_pipe_read_fails)
+{
+	char buf[1024], *err = NULL;
+	struct engine *e = engine_new();
+	int sv[2], saved;
+	size_t n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(write(sv[0], "x", 1), 1);	/* never read */
+	sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.000000", "p1",
+		   "REGISTER sip:example.com SIP/2.0");
+	n = strlen(buf);
+	ck_assert_int_eq(write(sv[1], buf, n), (ssize_t)n);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ne(dup2(sv[0], STDIN_FILENO), -1);
+	close(sv[0]);
+	engine_follow(e, 1);
+	ck_assert_int_eq(engine_add_file(e, "-", NULL, &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	ck_assert_uint_eq(engine_nfollowed(e), 1);
+	sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:02.000000", "p1",
+		   "SIP/2.0 200 OK");
+	ck_assert_int_eq(write(sv[1], buf, strlen(buf)), (ssize_t)strlen(buf));
+	n += strlen(buf);
+	close(sv[1]);	/* a reset: its "x" was not read */
+	while (engine_nfollowed(e) > 0) {
+		engine_wait(e, 100);
+		engine_poll(e);
+	}
+	engine_run(e);
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	snprintf(buf, sizeof buf, "read failed after %zu bytes, in line 19 "
+		 "(Connection reset by peer): what was read before is shown", n);
+	ck_assert_str_eq(engine_warning(e, 0)->msg, buf);
+	engine_free(e);
+}
+END_TEST
+
 /* Records of b as a's, but a record read while its last line had no line
  * break yet may lack the rest of that line (its end marker's line break):
  * the message itself is the same. */
@@ -1435,6 +1481,7 @@ main(void)
 	tcase_add_test(tc, test_follow_uccapi_lines);
 	tcase_add_test(tc, test_follow_quiet_pieces);
 	tcase_add_test(tc, test_follow_quiet_last_line);
+	tcase_add_test(tc, test_follow_pipe_read_fails);
 	tcase_add_test(tc, test_follow_rewritten_same_end);
 	tcase_add_test(tc, test_follow_spill_fails);
 	tcase_add_test(tc, test_wait_many_pipes);

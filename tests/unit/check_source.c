@@ -1,6 +1,7 @@
 /* Unit tests for source: mapped regular files, empty files, the messages
  * for missing, unreadable and directory inputs, FIFOs and stdin. */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -361,6 +362,74 @@ on_usr1(int sig)
 	(void)sig;
 }
 
+/* Standard input from a socket that gives text, then fails: its peer is
+ * closed with data it never read, so that the next read gets ECONNRESET
+ * (a connection reset, as a terminal gone gives EIO). Returns the saved
+ * standard input (stdin_restore). */
+static int
+stdin_failing(const char *text)
+{
+	int sv[2];
+	size_t n = strlen(text);
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(write(sv[0], "x", 1), 1);	/* left unread */
+	ck_assert_int_eq(write(sv[1], text, n), (ssize_t)n);
+	close(sv[1]);
+	return stdin_from(sv[0]);
+}
+
+/* A read that fails part way keeps what came before it (it dropped all of
+ * it, and the input was refused), and the note says where it stopped: read
+ * whole, lazily (its start) and as it comes. Before any byte it is still
+ * an error. */
+START_TEST(test_read_fails_part_way)
+{
+	static const char text[] = "line one\nline two\nthree";
+	static const char want[] = "read failed after 23 bytes, in line 3 "
+	    "(Connection reset by peer): what was read before is shown";
+	struct source *src;
+	char *err = NULL;
+	int saved;
+
+	saved = stdin_failing(text);
+	src = source_open("-", &err);
+	stdin_restore(saved);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_uint_eq(src->len, strlen(text));
+	ck_assert_int_eq(memcmp(src->data, text, src->len), 0);
+	ck_assert_str_eq(src->note, want);
+	source_free(src);
+
+	saved = stdin_failing(text);
+	src = source_open_lazy("-", NULL, &err);
+	stdin_restore(saved);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(src->pending, 0);
+	ck_assert_uint_eq(src->len, strlen(text));
+	ck_assert_str_eq(src->note, want);
+	source_free(src);
+
+	saved = stdin_failing(text);
+	src = source_open_stream("-", &err);
+	ck_assert_ptr_nonnull(src);
+	while (src->pending)
+		ck_assert_int_ge(source_read_some(src, 4096, -1, &err), 0);
+	stdin_restore(saved);
+	ck_assert_uint_eq(src->len, strlen(text));
+	ck_assert_int_eq(memcmp(src->data, text, src->len), 0);
+	ck_assert_str_eq(src->note, want);
+	source_free(src);
+
+	saved = stdin_failing("");
+	src = source_open("-", &err);
+	stdin_restore(saved);
+	ck_assert_ptr_null(src);
+	ck_assert_str_eq(err, "standard input: Connection reset by peer");
+	free(err);
+}
+END_TEST
+
 /* Reading the rest of a pipe whose writer holds back gives up when told
  * to stop, also after signals interrupted its waiting (a signal must not
  * leave it blocked in read until the writer goes on). */
@@ -601,6 +670,7 @@ source_suite(void)
 	tcase_add_test(tc, test_stdin_pipe);
 	tcase_add_test(tc, test_stdin_pipe_lazy);
 	tcase_add_test(tc, test_stop_after_signals);
+	tcase_add_test(tc, test_read_fails_part_way);
 	tcase_add_test(tc, test_from_mem_copies);
 	tcase_add_test(tc, test_device_refused);
 	tcase_add_test(tc, test_truncated_while_mapped);
