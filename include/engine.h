@@ -118,6 +118,20 @@ int engine_add_file(struct engine *e, const char *path, const char *format,
  * again until it says its format (one followed that has just begun). */
 int engine_try_file(struct engine *e, const char *path, const char *format,
 		    char **err);
+/* What the probe looks at of a file's start (reader_probe): a file still
+ * shorter whose format is not told yet may be a log still being begun. */
+#define ENGINE_AWAIT_BYTES 8192
+/* Follow mode: path cannot be read yet, being empty (just rotated) or
+ * too short to tell its format (under ENGINE_AWAIT_BYTES); it is
+ * waited for as tail -f waits. engine_poll() adds it (as format, a --format
+ * name or NULL, its times shifted by offset microseconds) once it can be
+ * read, after what was indexed in arrival order, as a rotated file is; one
+ * that is long enough and still not SIP is refused then (engine_refused).
+ * path is copied. */
+void engine_await_file(struct engine *e, const char *path, const char *format,
+		       int64_t offset);
+/* How many files are still awaited. */
+size_t engine_nawaited(const struct engine *e);
 /* The inputs engine_add_file() and engine_add_mem() refused, in order:
  * each its error (the file and the problem; borrowed), for a viewer to
  * list them. */

@@ -88,7 +88,8 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
 	    !(engine_nfiles(e) == 1 && engine_nfollowed(e) == 0 &&
 	      (size_t)n < count))
 		return 0;
-	if ((size_t)n >= count && s->follow && engine_nfollowed(e) > 0) {
+	if ((size_t)n >= count && s->follow &&
+	    (engine_nfollowed(e) > 0 || engine_nawaited(e) > 0)) {
 		if (!*told)
 			screen_message(s, 0, "no dialog %ld yet (there are %zu): "
 				       "waiting for it", n, count);

@@ -434,73 +434,29 @@ main_same_file(const char *a, const char *b)
 
 static void main_print_warnings(const struct engine *e, size_t from);
 
-/* --list --follow of one file that was empty at the start (just rotated)
- * or too short yet to tell its format: added once it says it, with the
- * --offset that names it. Only the one input: a file added to an engine
- * that has read others is merged into their time order, under messages
- * already listed. */
-struct main_pending {
-	const char *paths[1];
-	size_t n;
-	const char *format;
-	const struct main_offset *offsets;
-	size_t noffsets;
-};
-
-/* The probe looks at this much of a file: one still shorter than that
- * whose format is not known yet may be a log still being begun. */
-#define MAIN_PROBE_BYTES 8192
-
-/* Adds the pending file once it has grown enough to be read; returns 1
- * when it could not be (not SIP once long enough), after saying why. */
+/* Says why each input refused since *from was (engine_refused: an awaited
+ * file that was not SIP once long enough) and counts them. Returns how
+ * many. */
 static int
-main_add_pending(struct engine *e, struct main_pending *pd)
+main_new_refusals(const struct engine *e, size_t *from)
 {
-	size_t i, k, oi;
-	struct stat st;
-	char *err = NULL;
-	int fileno, nfailed = 0, short_yet;
+	char *err;
+	int n = 0;
 
-	for (i = 0; i < pd->n;) {
-		short_yet = stat(pd->paths[i], &st) == 0 &&
-		    st.st_size < MAIN_PROBE_BYTES;
-		if (short_yet && st.st_size == 0) {
-			i++;
-			continue;
-		}
-		/* Short yet, a refusal is not final (not kept for W). */
-		fileno = short_yet ?
-		    engine_try_file(e, pd->paths[i], pd->format, &err) :
-		    engine_add_file(e, pd->paths[i], pd->format, &err);
-		if (fileno < 0 && stat(pd->paths[i], &st) == 0 &&
-		    S_ISREG(st.st_mode) && st.st_size < MAIN_PROBE_BYTES) {
-			free(err);	/* begun, not enough to tell yet */
-			err = NULL;
-			i++;
-			continue;
-		}
-		if (fileno < 0) {
-			main_input_error(&err);
-			nfailed++;
-		}
-		for (oi = 0; fileno >= 0 && oi < pd->noffsets; oi++) {
-			if (main_same_file(pd->offsets[oi].file, pd->paths[i]))
-				engine_set_offset(e, (size_t)fileno,
-						  pd->offsets[oi].us);
-		}
-		for (k = i + 1; k < pd->n; k++)
-			pd->paths[k - 1] = pd->paths[k];
-		pd->n--;
+	for (; *from < engine_nrefused(e); (*from)++, n++) {
+		err = xstrdup(engine_refused(e, *from));
+		main_input_error(&err);
 	}
-	return nfailed;
+	return n;
 }
 
 /* --list --follow: prints what the files gain until interrupted. */
 static int
 main_follow(struct engine *e, struct filter *flt, long dialog_no,
-	    struct batch_opts *bo, struct main_pending *pd)
+	    struct batch_opts *bo)
 {
 	size_t shown = msgindex_count(engine_index(e)), nwarn, n, k;
+	size_t nref = engine_nrefused(e);
 	uint32_t *sel = NULL;
 	int fed = 0, nfailed = 0;
 
@@ -512,15 +468,10 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 		if (!fed)
 			engine_wait(e, 200);
 		nwarn = engine_nwarnings(e);
-		if (pd->n > 0) {
-			k = engine_nfiles(e);
-			nfailed += main_add_pending(e, pd);
-			/* What they hold so far is read as what a followed
-			 * file gains: in the order it comes, after what
-			 * was listed. */
-			fed = engine_nfiles(e) > k;
-		}
-		fed |= engine_poll(e);
+		/* An awaited file that begins is read as what a followed
+		 * file gains: in the order it comes, after what was listed. */
+		fed = engine_poll(e);
+		nfailed += main_new_refusals(e, &nref);
 		if (fed) {
 			while (engine_step(e, 65536))
 				;
@@ -530,7 +481,8 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 		/* A pipe read to its end leaves nothing to follow. A dialog
 		 * waited for that never came is as one asked for without
 		 * --follow. */
-		if (n == shown && engine_nfollowed(e) == 0 && pd->n == 0) {
+		if (n == shown && engine_nfollowed(e) == 0 &&
+		    engine_nawaited(e) == 0) {
 			if (dialog_no >= 0 && (size_t)dialog_no >=
 			    dialogs_count(engine_dialogs(e))) {
 				fprintf(stderr, "sipsnoop: no dialog %ld (there "
@@ -571,11 +523,10 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 /* Whether --list --follow goes on after what was read: something is
  * left to follow (each input that cannot be was warned about). */
 static int
-main_follows(const struct engine *e, int mode, int follow,
-	     const struct main_pending *pd)
+main_follows(const struct engine *e, int mode, int follow)
 {
 	return mode == MODE_LIST && follow &&
-	    (engine_nfollowed(e) > 0 || pd->n > 0);
+	    (engine_nfollowed(e) > 0 || engine_nawaited(e) > 0);
 }
 
 static int
@@ -787,7 +738,6 @@ main(int argc, char **argv)
 	size_t nfilters = 0, fi;
 	struct strbuf joined;
 	char *added;
-	struct main_pending pending;
 	struct stat st;
 	const char *codeset;
 	long dialog_no = -1, lw;
@@ -800,13 +750,12 @@ main(int argc, char **argv)
 	size_t nsel = 0;
 	char *err = NULL, *defpath = NULL, *end;
 	struct main_offset offsets[64];
-	size_t noffsets = 0, oi;
+	size_t noffsets = 0, oi, nref;
 
 	setlocale(LC_ALL, "");
 	source_guard();
 	atexit(main_exit_check_stdout);
 	strbuf_init(&joined);
-	memset(&pending, 0, sizeof pending);
 	opterr = 0;
 	memset(&bo, 0, sizeof bo);
 	memset(&ao, 0, sizeof ao);
@@ -1000,9 +949,6 @@ main(int argc, char **argv)
 	 * once large: a capture larger than RAM can be read. */
 	engine_set_spill(e, main_tmpdir(), 0);
 	added = xcalloc((size_t)argc, 1);
-	pending.format = format;
-	pending.offsets = offsets;
-	pending.noffsets = noffsets;
 	for (i = optind; i < argc; i++) {
 		int fileno, j, maybe_begun, held;
 
@@ -1027,14 +973,14 @@ main(int argc, char **argv)
 			continue;
 		}
 		held = mode == MODE_VIEW ? main_wait_for_input(argv[i]) : -1;
-		/* Followed alone, an empty file (just rotated) or the first
-		 * bytes of one are not refused: it waits for more, as tail
-		 * -f does. */
+		/* Followed, an empty file (just rotated) or the first bytes
+		 * of one are not refused: it waits for more, as tail -f
+		 * does (engine_await_file), alone or among others. */
 		maybe_begun = follow &&
 		    (mode == MODE_LIST || mode == MODE_VIEW) &&
-		    argc - optind == 1 && strcmp(argv[i], "-") != 0 &&
+		    strcmp(argv[i], "-") != 0 &&
 		    stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size < MAIN_PROBE_BYTES;
+		    st.st_size < ENGINE_AWAIT_BYTES;
 		fileno = maybe_begun ?
 		    engine_try_file(e, argv[i], format, &err) :
 		    engine_add_file(e, argv[i], format, &err);
@@ -1045,8 +991,9 @@ main(int argc, char **argv)
 				engine_set_offset(e, (size_t)fileno, offsets[oi].us);
 		}
 		if (fileno < 0 && maybe_begun &&
-		    stat(argv[i], &st) == 0 && st.st_size < MAIN_PROBE_BYTES) {
+		    stat(argv[i], &st) == 0 && st.st_size < ENGINE_AWAIT_BYTES) {
 			struct strbuf sb;
+			int64_t us = 0;
 
 			strbuf_init(&sb);
 			sanitize_append(&sb, argv[i], strlen(argv[i]), 0);
@@ -1057,7 +1004,11 @@ main(int argc, char **argv)
 			strbuf_free(&sb);
 			free(err);
 			err = NULL;
-			pending.paths[pending.n++] = argv[i];
+			for (oi = 0; oi < noffsets; oi++) {
+				if (main_same_file(offsets[oi].file, argv[i]))
+					us = offsets[oi].us;
+			}
+			engine_await_file(e, argv[i], format, us);
 			added[i] = 1;
 			continue;
 		}
@@ -1070,21 +1021,21 @@ main(int argc, char **argv)
 		}
 	}
 	free(added);
-	/* The viewer opens once the file it follows has begun (the list
-	 * follows it as it comes: main_follow). A file refused then leaves
-	 * the pending list too. */
-	while (mode == MODE_VIEW && pending.n > 0) {
+	/* With nothing else to show, the viewer opens once a file it
+	 * waits for has begun (the list follows them as they come:
+	 * main_follow; the viewer, the others). A file refused then is no
+	 * longer waited for. */
+	nref = engine_nrefused(e);
+	while (mode == MODE_VIEW && nread == 0 && engine_nawaited(e) > 0) {
 		struct timespec ts = { 0, 200 * 1000000L };
 
 		nanosleep(&ts, NULL);
-		if (main_add_pending(e, &pending) > 0) {
-			nfailed++;
-			break;
-		}
-		if (pending.n == 0)
+		engine_poll(e);
+		nfailed += main_new_refusals(e, &nref);
+		if (engine_nfiles(e) > 0)
 			nread++;
 	}
-	if (nread == 0 && pending.n == 0) {
+	if (nread == 0 && engine_nawaited(e) == 0) {
 		engine_free(e);
 		rules_free(rules);
 		filter_free(flt);
@@ -1101,9 +1052,11 @@ main(int argc, char **argv)
 		ao.ninputs = (size_t)(argc - optind);
 		status = app_run(e, &ao);
 		/* A capture converted beside the viewer that turned out
-		 * unreadable counts as one refused at the start would. */
+		 * unreadable counts as one refused at the start would, and
+		 * so does a file waited for that was not SIP. */
 		for (i = 0; i < (int)engine_nfiles(e); i++)
 			nfailed += engine_file(e, (size_t)i)->unreadable;
+		nfailed += (int)(engine_nrefused(e) - nref);
 		filter_free(flt);
 		engine_free(e);
 		rules_free(rules);
@@ -1121,7 +1074,7 @@ main(int argc, char **argv)
 	for (i = 0; i < (int)engine_nfiles(e); i++)
 		nunread += engine_file(e, (size_t)i)->unreadable;
 	nfailed += nunread;
-	if (nunread == nread && pending.n == 0) {
+	if (nunread == nread && engine_nawaited(e) == 0) {
 		status = 1;
 		goto out;
 	}
@@ -1143,7 +1096,7 @@ main(int argc, char **argv)
 		if (dialog_no >= 0) {
 			/* Following, it may still come (main_follow). */
 			if ((size_t)dialog_no >= dialogs_count(engine_dialogs(e)) &&
-			    main_follows(e, mode, follow, &pending)) {
+			    main_follows(e, mode, follow)) {
 				fprintf(stderr, "sipsnoop: no dialog %ld yet (there "
 					"are %zu); waiting for it\n", dialog_no,
 					dialogs_count(engine_dialogs(e)));
@@ -1183,8 +1136,8 @@ main(int argc, char **argv)
 	case MODE_LIST:
 		status = batch_list(e, &bo, stdout);
 		/* Each file that cannot be followed was warned about. */
-		if (status == 0 && main_follows(e, mode, follow, &pending))
-			status = main_follow(e, flt, dialog_no, &bo, &pending);
+		if (status == 0 && main_follows(e, mode, follow))
+			status = main_follow(e, flt, dialog_no, &bo);
 		break;
 	case MODE_DIALOGS: status = batch_dialogs(e, &bo, stdout); break;
 	case MODE_REGISTRATIONS: status = batch_registrations(e, &bo, stdout); break;

@@ -102,6 +102,11 @@ struct engine {
 	int local_split;		/* logs of different paths that name
 					 * "local": each its own (engine_local_name) */
 	char *follow_stage;		/* what is read for a file's spill */
+	struct engine_await {		/* engine_await_file() */
+		char *path, *format;
+		int64_t offset;
+	} *awaited;
+	size_t nawaited, capawaited;
 	/* engine_msg_line()'s last answer, to count on from (a const
 	 * engine's queries may update it). */
 	struct engine_line_at {
@@ -191,6 +196,11 @@ engine_free(struct engine *e)
 			close(e->files[i].follow_spill);
 	}
 	free(e->follow_stage);
+	for (i = 0; i < e->nawaited; i++) {
+		free(e->awaited[i].path);
+		free(e->awaited[i].format);
+	}
+	free(e->awaited);
 	for (i = 0; i < e->nrefused; i++)
 		free(e->refused[i]);
 	free(e->refused);
@@ -1057,6 +1067,70 @@ engine_try_file(struct engine *e, const char *path, const char *format,
 	return engine_open_file(e, path, format, err);
 }
 
+void
+engine_await_file(struct engine *e, const char *path, const char *format,
+		  int64_t offset)
+{
+	struct engine_await *a;
+
+	e->awaited = xgrow(e->awaited, &e->capawaited, e->nawaited + 1,
+			   sizeof *e->awaited);
+	a = &e->awaited[e->nawaited++];
+	a->path = xstrdup(path);
+	a->format = format != NULL ? xstrdup(format) : NULL;
+	a->offset = offset;
+}
+
+size_t
+engine_nawaited(const struct engine *e)
+{
+	return e->nawaited;
+}
+
+/* Adds the awaited files that have begun (engine_await_file): in arrival
+ * order after what was indexed, as a rotated file is (a merge would
+ * renumber what was shown). 1 when one was added or refused. */
+static int
+engine_poll_awaited(struct engine *e)
+{
+	struct engine_await *a;
+	struct stat st;
+	size_t i = 0;
+	int any = 0, fileno, done, short_yet;
+	char *err;
+
+	while (i < e->nawaited) {
+		a = &e->awaited[i];
+		short_yet = stat(a->path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (uintmax_t)st.st_size < ENGINE_AWAIT_BYTES;
+		if (short_yet && st.st_size == 0) {
+			i++;
+			continue;
+		}
+		err = NULL;
+		done = e->done;
+		fileno = engine_open_file(e, a->path, a->format, &err);
+		e->done = done;
+		if (fileno < 0 && short_yet && stat(a->path, &st) == 0 &&
+		    (uintmax_t)st.st_size < ENGINE_AWAIT_BYTES) {
+			free(err);	/* begun, not enough to tell yet */
+			i++;
+			continue;
+		}
+		if (fileno < 0)
+			engine_note_refused(e, fileno, &err);
+		else
+			e->files[fileno].offset = a->offset;
+		free(err);
+		free(a->path);
+		free(a->format);
+		memmove(a, a + 1, (e->nawaited - i - 1) * sizeof *a);
+		e->nawaited--;
+		any = 1;
+	}
+	return any;
+}
+
 size_t
 engine_nrefused(const struct engine *e)
 {
@@ -1421,6 +1495,7 @@ engine_poll(struct engine *e)
 		}
 		free(path);
 	}
+	any |= engine_poll_awaited(e);
 	return any;
 }
 

@@ -2,7 +2,8 @@
 # --follow of one file that is empty (just rotated) or has only begun: the
 # viewer waits for it to say its format, as tail -f does, saying so, and
 # opens then; the tries on the way are not "inputs not read" (W). A file
-# that turns out not to be a log is refused once long enough.
+# that turns out not to be a log is refused once long enough. Among other
+# files the viewer opens at once and reads it when it begins.
 . "$(dirname "$0")/lib.inc"
 
 dir=$(mktemp -d /tmp/sipsnoop-e2e-begun.XXXXXX)
@@ -32,4 +33,16 @@ check "junk: waits first" e2e_wait "waiting for more"
 head -c 9000 /dev/zero | tr '\0' 'x' >>"$dir/junk.log"
 check "then refused" e2e_wait "junk.log: no SIP messages found"
 check "with exit 1" e2e_wait "exit=1"
+
+# Among other files (it was refused): the viewer opens with the others at
+# once and shows its messages when they come.
+: >"$dir/empty.log"
+e2e_start 120 40 --rules data/rules.conf --follow tests/data/call-busy.raw.sip "$dir/empty.log"
+check "among others: opens with them" e2e_wait "11/11 msgs"
+no_unread() { ! e2e_screen | grep -q "not read"; }
+check "and does not refuse it" no_unread
+cat data/sample.cls.log >>"$dir/empty.log"
+check "its messages come when it begins" e2e_wait "51/51 msgs"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
 e2e_done

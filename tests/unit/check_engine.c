@@ -1167,6 +1167,77 @@ START_TEST(test_follow_pipe_read_fails)
 }
 END_TEST
 
+/* Files awaited while following (empty, or too short to tell): added by
+ * engine_poll() once they can be read, after what was indexed and in the
+ * order they come, without a merge renumbering what was shown (an earlier
+ * time comes after), with their --offset; one still not SIP once long
+ * enough is refused (engine_refused). Among other files, as alone. */
+START_TEST(test_follow_await)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", a[128], b[128], c[128];
+	char buf[1024], *err = NULL;
+	struct engine *e = engine_new();
+	const struct msg *m;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/a.txt", dir);
+	snprintf(b, sizeof b, "%s/b.txt", dir);
+	snprintf(c, sizeof c, "%s/c.txt", dir);
+	append(a, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.000000",
+			     "a1", "REGISTER sip:example.com SIP/2.0"), "w");
+	append(a, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:03.000000",
+			     "a2", "REGISTER sip:example.com SIP/2.0"), "a");
+	append(b, "", "w");
+	append(c, "not a log\n", "w");
+	engine_follow(e, 1);
+	ck_assert_int_eq(engine_add_file(e, a, NULL, &err), 0);
+	engine_await_file(e, b, NULL, 1000000);
+	engine_await_file(e, c, NULL, 0);
+	ck_assert_uint_eq(engine_nawaited(e), 2);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
+	ck_assert_int_eq(engine_poll(e), 0);
+	ck_assert_uint_eq(engine_nawaited(e), 2);
+	/* b begins: with a time before a's last, shifted by 1 s. */
+	append(b, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:01.500000",
+			     "b1", "OPTIONS sip:example.com SIP/2.0"), "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	ck_assert_uint_eq(engine_nawaited(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nfiles(e), 2);
+	ck_assert_uint_eq(engine_nfollowed(e), 2);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	m = msgindex_get(engine_index(e), 0);
+	ck_assert_str_eq(engine_str(e, m->call_id), "a1");
+	m = msgindex_get(engine_index(e), 2);
+	ck_assert_uint_eq(m->file, 1);
+	ck_assert_str_eq(engine_str(e, m->call_id), "b1");
+	ck_assert_int_eq(m->time, time_from_civil(2024, 1, 2, 10, 0, 2, 500000));
+	/* b goes on being followed. */
+	append(b, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:04.000000",
+			     "b1", "SIP/2.0 200 OK"), "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 4);
+	/* c: still short, waited for; long enough and not SIP, refused. */
+	ck_assert_uint_eq(engine_nrefused(e), 0);
+	for (i = 0; i < 1000; i++)
+		append(c, "still not a log\n", "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	ck_assert_uint_eq(engine_nawaited(e), 0);
+	ck_assert_uint_eq(engine_nrefused(e), 1);
+	ck_assert_ptr_nonnull(strstr(engine_refused(e, 0),
+				     "c.txt: no SIP messages found"));
+	ck_assert_uint_eq(engine_nfiles(e), 2);
+	engine_free(e);
+	unlink(a);
+	unlink(b);
+	unlink(c);
+	rmdir(dir);
+}
+END_TEST
+
 /* Records of b as a's, but a record read while its last line had no line
  * break yet may lack the rest of that line (its end marker's line break):
  * the message itself is the same. */
@@ -1482,6 +1553,7 @@ main(void)
 	tcase_add_test(tc, test_follow_quiet_pieces);
 	tcase_add_test(tc, test_follow_quiet_last_line);
 	tcase_add_test(tc, test_follow_pipe_read_fails);
+	tcase_add_test(tc, test_follow_await);
 	tcase_add_test(tc, test_follow_rewritten_same_end);
 	tcase_add_test(tc, test_follow_spill_fails);
 	tcase_add_test(tc, test_wait_many_pipes);

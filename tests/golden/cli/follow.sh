@@ -110,8 +110,7 @@ grep -qF 'sipsnoop: no dialog 1 (there are 1)' "$out" || { echo "not said:"; cat
 
 # A file empty at the start (just rotated), or begun with too little to
 # tell its format, waits for more, as tail -f does: it was refused ("no
-# SIP messages found") and the command ended with status 1. Only a file
-# followed alone: among others it is refused still.
+# SIP messages found") and the command ended with status 1.
 for start in 0 20; do
 	: >"$out"
 	head -c $start $fixture >"$dir/begun.txt"
@@ -129,16 +128,59 @@ for start in 0 20; do
 	wait $pid 2>/dev/null
 	pid=
 done
+# Among other files, too (it was refused: "no SIP messages found (empty
+# file)"): the others are listed, then its messages as they come, after
+# them, with its --offset. One still not SIP once long enough is refused
+# then, as without --follow, and the command ends with status 1.
 : >"$out"
 : >"$dir/empty.txt"
-$SIPSNOOP --rules data/rules.conf --list --follow "$dir/empty.txt" \
-	tests/data/call-busy.raw.sip >"$out" 2>&1 &
+cp tests/data/call-busy.raw.sip "$dir/busy.sip"
+$SIPSNOOP --rules data/rules.conf --list --follow --offset "$dir/empty.txt=+1h" \
+	"$dir/empty.txt" "$dir/busy.sip" >"$out" 2>&1 &
 pid=$!
-wait_for 'empty.txt: no SIP messages found (empty file)' 1
+wait_for 'empty.txt: no SIP message yet (0 bytes); waiting for more' 1
 wait_for 'INVITE sip:bob@example.com' 1
+grep -q 'no SIP messages found' "$out" && { echo "refused:"; cat "$out"; exit 1; }
+cat $fixture >>"$dir/empty.txt"
+wait_for '2025-03-11T10:17:31.009183' 1	# its last message, an hour on
+[ "$(grep -c . "$out")" = 23 ] || { echo "expected 22 messages:"; cat "$out"; exit 1; }
+# Busy after a first look no more (it polled without pause once anything
+# had come: about half a CPU): under a fifth of a second of CPU in a
+# second.
+cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+if [ -r "/proc/$pid/stat" ]; then
+	t0=$(cpu)
+	sleep 1
+	t1=$(cpu)
+	[ $((t1 - t0)) -lt 20 ] || { echo "busy: $((t1 - t0)) ticks in a second"; exit 1; }
+fi
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
+: >"$out"
+: >"$dir/notes.txt"
+cp tests/data/call-busy.raw.sip "$dir/fifo-busy.sip"
+rm -f "$dir/fifo2"
+mkfifo "$dir/fifo2"
+$SIPSNOOP --rules data/rules.conf --list --follow "$dir/notes.txt" "$dir/fifo2" \
+	>"$out" 2>&1 &
+pid=$!
+exec 3>"$dir/fifo2"
+cat "$dir/fifo-busy.sip" >&3
+wait_for 'notes.txt: no SIP message yet (0 bytes); waiting for more' 1
+wait_for 'INVITE sip:bob@example.com' 1
+head -c 9000 /dev/zero | tr '\0' 'x' >>"$dir/notes.txt"
+wait_for 'notes.txt: no SIP messages found' 1
+exec 3>&-
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+wait $pid
+rc=$?
+pid=
+[ $rc = 1 ] || { echo "a file refused while following: status $rc, expected 1"; cat "$out"; exit 1; }
 
 # A writer that ended its last record without a line break: once the file
 # has been quiet a moment (a second), that record is listed (it waited for
