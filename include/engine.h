@@ -130,8 +130,9 @@ int engine_try_file(struct engine *e, const char *path, const char *format,
  * path is copied. */
 void engine_await_file(struct engine *e, const char *path, const char *format,
 		       int64_t offset);
-/* How many files are still awaited. */
+/* How many files are still awaited, and the path of each (borrowed). */
 size_t engine_nawaited(const struct engine *e);
+const char *engine_awaited(const struct engine *e, size_t i);
 /* The inputs engine_add_file() and engine_add_mem() refused, in order:
  * each its error (the file and the problem; borrowed), for a viewer to
  * list them. */

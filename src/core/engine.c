@@ -1087,6 +1087,12 @@ engine_nawaited(const struct engine *e)
 	return e->nawaited;
 }
 
+const char *
+engine_awaited(const struct engine *e, size_t i)
+{
+	return i < e->nawaited ? e->awaited[i].path : NULL;
+}
+
 /* Adds the awaited files that have begun (engine_await_file): in arrival
  * order after what was indexed, as a rotated file is (a merge would
  * renumber what was shown). 1 when one was added or refused. */

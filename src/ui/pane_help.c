@@ -22,7 +22,7 @@ struct phelp {
 	 * when a followed file brings more (NULL for the help). */
 	const struct engine *e;
 	int rated;
-	size_t nwarnings, nunread;
+	size_t nwarnings, nunread, nawaited;
 };
 
 static void pane_warnings_fill(struct phelp *h);
@@ -128,7 +128,8 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 	size_t i;
 
 	if (h->e != NULL && (engine_nwarnings(h->e) != h->nwarnings ||
-			     engine_nunread(h->e) != h->nunread))
+			     engine_nunread(h->e) != h->nunread ||
+			     engine_nawaited(h->e) != h->nawaited))
 		pane_warnings_fill(h);
 	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
 			 "q/Esc close, arrows scroll");
@@ -309,12 +310,14 @@ pane_warnings_fill(struct phelp *h)
 	int rated = h->rated;
 	struct strbuf sb;
 	size_t i, k, n = engine_nwarnings(e), nunread = engine_nunread(e);
+	size_t nawaited = engine_nawaited(e);
 	const struct engine_warning *w;
 	const struct engine_file *f;
 
 	pane_help_clear(h);
 	h->nwarnings = n;
 	h->nunread = nunread;
+	h->nawaited = nawaited;
 	strbuf_init(&sb);
 	if (!rated) {
 		/* Why nothing is coloured: the reason sipsnoop gave went to
@@ -353,11 +356,26 @@ pane_warnings_fill(struct phelp *h)
 			pane_warnings_line(h, &sb, f->src->path, 0, why,
 					   ROLE_SEV_ERROR);
 		}
-		if (n > 0) {
+		if (n > 0 || nawaited > 0)
 			pane_help_add(h, NULL, "", ROLE_DEFAULT);
-			pane_help_add(h, NULL, "Warnings:", ROLE_PANE_TITLE);
-		}
-	} else if (n == 0)
+	}
+	if (nawaited > 0) {
+		/* Followed files not begun yet (engine_await_file): read
+		 * when they are. */
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%zu input%s not begun yet (followed: read "
+			    "when %s):", nawaited, nawaited == 1 ? "" : "s",
+			    nawaited == 1 ? "it is" : "they are");
+		pane_help_add(h, NULL, sb.buf, ROLE_DEFAULT);
+		for (i = 0; i < nawaited; i++)
+			pane_warnings_line(h, &sb, NULL, 0, engine_awaited(e, i),
+					   ROLE_DEFAULT);
+		if (n > 0)
+			pane_help_add(h, NULL, "", ROLE_DEFAULT);
+	}
+	if ((nunread > 0 || nawaited > 0) && n > 0)
+		pane_help_add(h, NULL, "Warnings:", ROLE_PANE_TITLE);
+	else if (nunread == 0 && nawaited == 0 && n == 0)
 		pane_help_add(h, NULL,
 			      rated ? "no warnings: every input was read "
 				      "cleanly"

@@ -170,10 +170,16 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		size_t nunread = engine_nunread(s->e), nw = engine_nwarnings(s->e);
 		int following = s->follow && engine_nfollowed(s->e) > 0;
 
+		size_t nawaited = engine_nawaited(s->e);
+
 		if (nunread > 0)
 			snprintf(prog, sizeof prog, " %s%zu input%s not read (W) ",
 				 following ? "following, " : "", nunread,
 				 nunread == 1 ? "" : "s");
+		else if (nawaited > 0)
+			snprintf(prog, sizeof prog, " %s%zu input%s not begun (W) ",
+				 following ? "following, " : "", nawaited,
+				 nawaited == 1 ? "" : "s");
 		else if (following)
 			snprintf(prog, sizeof prog, " following ");
 		else if (nw > 0)

@@ -3,7 +3,8 @@
 # viewer waits for it to say its format, as tail -f does, saying so, and
 # opens then; the tries on the way are not "inputs not read" (W). A file
 # that turns out not to be a log is refused once long enough. Among other
-# files the viewer opens at once and reads it when it begins.
+# files the viewer opens at once, says it has not begun (title, W) and reads
+# it when it begins.
 . "$(dirname "$0")/lib.inc"
 
 dir=$(mktemp -d /tmp/sipsnoop-e2e-begun.XXXXXX)
@@ -41,6 +42,11 @@ e2e_start 120 40 --rules data/rules.conf --follow tests/data/call-busy.raw.sip "
 check "among others: opens with them" e2e_wait "11/11 msgs"
 no_unread() { ! e2e_screen | grep -q "not read"; }
 check "and does not refuse it" no_unread
+check "the title says it has not begun" e2e_wait "following, 1 input not begun (W)"
+e2e_keys W
+check "W names it" e2e_wait "1 input not begun yet (followed: read when it is):"
+check "W does not claim a clean read" e2e_wait_gone "every input was read cleanly"
+e2e_keys q
 cat data/sample.cls.log >>"$dir/empty.log"
 check "its messages come when it begins" e2e_wait "51/51 msgs"
 e2e_keys q

@@ -1069,6 +1069,96 @@ START_TEST(test_report_merge_keeps_registration)
 }
 END_TEST
 
+/* The text of pane p drawn w x h. */
+static char *
+pane_text(struct pane *p, int w, int h)
+{
+	struct grid *g = grid_new(w, h);
+	struct strbuf sb;
+
+	p->ops->draw(p, g, (struct rect){ 0, 0, w, h });
+	strbuf_init(&sb);
+	grid_dump(g, &sb, 0);
+	grid_free(g);
+	return strbuf_detach(&sb);
+}
+
+/* W lists the followed inputs not begun yet (empty, or too short to tell
+ * their format), and does not say every input was read cleanly; once one
+ * begins it is no longer listed. The title says so. */
+START_TEST(test_warnings_awaited)
+{
+	char dir[] = "/tmp/check_panes.XXXXXX", path[128], *text;
+	struct engine *e = engine_new();
+	struct pane *p;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/later.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	engine_follow(e, 1);
+	engine_await_file(e, path, NULL, 0);
+	p = pane_warnings_new(e, 1);
+	text = pane_text(p, 100, 10);
+	ck_assert_msg(strstr(text, "1 input not begun yet (followed: read "
+			     "when it is):") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "later.log") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "read cleanly") == NULL, "%s", text);
+	free(text);
+	{
+		struct view *v;
+		struct screen *s;
+		struct grid *g = grid_new(120, 20);
+		char *err = NULL;
+		int errcol;
+
+		engine_run(e);
+		v = view_new(e, NULL, NULL, &err, &errcol);
+		ck_assert_ptr_nonnull(v);
+		s = screen_new(e, v, 1);
+		s->follow = 1;
+		screen_draw(s, g);
+		{
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			grid_dump(g, &sb, 0);
+			ck_assert_msg(strstr(sb.buf, "1 input not begun (W)") !=
+				      NULL, "%s", sb.buf);
+			strbuf_free(&sb);
+		}
+		grid_free(g);
+		screen_free(s);
+		view_free(v);
+	}
+	/* It begins: added, no longer listed. */
+	f = fopen(TEST_DATA "/call-busy.raw.sip", "r");
+	ck_assert_ptr_nonnull(f);
+	{
+		char buf[8192];
+		size_t n = fread(buf, 1, sizeof buf, f);
+		FILE *o = fopen(path, "w");
+
+		ck_assert_ptr_nonnull(o);
+		fwrite(buf, 1, n, o);
+		fclose(o);
+	}
+	fclose(f);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	text = pane_text(p, 100, 10);
+	ck_assert_msg(strstr(text, "not begun") == NULL, "%s", text);
+	ck_assert_msg(strstr(text, "read cleanly") != NULL, "%s", text);
+	free(text);
+	pane_free(p);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* Row y of g as text, trailing blanks dropped, into buf. */
 static const char *
 report_row(struct grid *g, int y, char *buf, size_t bufsz)
@@ -1408,6 +1498,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_steps_then_dialog);
 	tcase_add_test(tc, test_merge_keeps_selection);
 	tcase_add_test(tc, test_report_merge_keeps_registration);
+	tcase_add_test(tc, test_warnings_awaited);
 	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
