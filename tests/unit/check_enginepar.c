@@ -153,9 +153,11 @@ par_log(size_t ndialogs, size_t *len)
 	return strbuf_detach(&sb);
 }
 
+/* An engine with the rules r and the files a (and b when not NULL), not
+ * indexed yet. */
 static struct engine *
-par_index(const struct rules *r, const char *a, size_t alen, const char *b,
-	  size_t blen, size_t par_min)
+par_engine(const struct rules *r, const char *a, size_t alen, const char *b,
+	   size_t blen, size_t par_min)
 {
 	struct engine *e = engine_new();
 	char *err = NULL;
@@ -166,6 +168,15 @@ par_index(const struct rules *r, const char *a, size_t alen, const char *b,
 	if (b != NULL)
 		ck_assert_int_eq(engine_add_mem(e, "b.log", b, blen, NULL,
 						&err), 1);
+	return e;
+}
+
+static struct engine *
+par_index(const struct rules *r, const char *a, size_t alen, const char *b,
+	  size_t blen, size_t par_min)
+{
+	struct engine *e = par_engine(r, a, alen, b, blen, par_min);
+
 	engine_run(e);
 	ck_assert(engine_done(e));
 	return e;
@@ -232,6 +243,15 @@ par_compare(const struct rules *r, struct engine *x, struct engine *y)
 	}
 }
 
+/* par_compare(), then both engines are freed. */
+static void
+par_compare_free(const struct rules *r, struct engine *x, struct engine *y)
+{
+	par_compare(r, x, y);
+	engine_free(x);
+	engine_free(y);
+}
+
 static struct rules *
 par_rules_new(void)
 {
@@ -290,9 +310,7 @@ START_TEST(test_two_files)
 	 * read on this one; then both are merged by time. */
 	x = par_index(r, a, alen, b, blen, 0);
 	y = par_index(r, a, alen, b, blen, alen);
-	par_compare(r, x, y);
-	engine_free(x);
-	engine_free(y);
+	par_compare_free(r, x, y);
 	free(a);
 	free(b);
 	rules_free(r);
@@ -336,16 +354,9 @@ static struct engine *
 par_step_index(const struct rules *r, const char *a, size_t alen,
 	       const char *b, size_t blen, size_t par_min)
 {
-	struct engine *e = engine_new();
-	char *err = NULL;
 	int before = par_threads();
+	struct engine *e = par_engine(r, a, alen, b, blen, par_min);
 
-	engine_set_rules(e, r);
-	engine_set_parallel(e, par_min);
-	ck_assert_int_eq(engine_add_mem(e, "a.log", a, alen, NULL, &err), 0);
-	if (b != NULL)
-		ck_assert_int_eq(engine_add_mem(e, "b.log", b, blen, NULL,
-						&err), 1);
 	ck_assert(engine_step(e, 1));
 	ck_assert_int_eq(par_threads(), before + (par_min > 0));
 	par_steps(e);
@@ -365,14 +376,10 @@ START_TEST(test_step_slices)
 	 * gives the index of engine_step() on one, step for step. */
 	x = par_step_index(r, a, alen, NULL, 0, 0);
 	y = par_step_index(r, a, alen, NULL, 0, 1);
-	par_compare(r, x, y);
-	engine_free(x);
-	engine_free(y);
+	par_compare_free(r, x, y);
 	x = par_step_index(r, a, alen, b, blen, 0);
 	y = par_step_index(r, a, alen, b, blen, 1);
-	par_compare(r, x, y);
-	engine_free(x);
-	engine_free(y);
+	par_compare_free(r, x, y);
 	free(a);
 	free(b);
 	rules_free(r);
@@ -470,9 +477,7 @@ START_TEST(test_follow_midway)
 	x = par_follow(r, path, 0, 300, more.buf);
 	ck_assert_int_eq(truncate(path, (off_t)len), 0);
 	y = par_follow(r, path, 1, 300, more.buf);
-	par_compare(r, x, y);
-	engine_free(x);
-	engine_free(y);
+	par_compare_free(r, x, y);
 	strbuf_free(&more);
 	free(path);
 	free(log);
