@@ -1238,104 +1238,6 @@ START_TEST(test_follow_await)
 }
 END_TEST
 
-/* Records of b as a's, but a record read while its last line had no line
- * break yet may lack the rest of that line (its end marker's line break):
- * the message itself is the same. */
-static void
-ck_same_records_tail(const struct engine *a, const struct engine *b,
-		     const char *what, size_t step)
-{
-	size_t i, k, n = msgindex_count(engine_index(a));
-
-	ck_assert_uint_eq(msgindex_count(engine_index(b)), n);
-	for (i = 0; i < n; i++) {
-		struct span x = engine_record_text(a, (uint32_t)i);
-		struct span y = engine_record_text(b, (uint32_t)i);
-		struct rd_record rx, ry;
-
-		ck_assert_uint_le(y.n, x.n);
-		ck_assert_int_eq(memcmp(x.p, y.p, y.n), 0);
-		for (k = y.n; k + 1 < x.n; k++)
-			ck_assert_msg(x.p[k] != '\n', "%s, %zu bytes at a time: "
-				      "message %zu cut", what, step, i);
-		ck_assert_int_eq(engine_message(a, (uint32_t)i, &rx, NULL), 0);
-		ck_assert_int_eq(engine_message(b, (uint32_t)i, &ry, NULL), 0);
-		ck_assert_uint_eq(rx.hdrs.n, ry.hdrs.n);
-		ck_assert_uint_eq(rx.body.n, ry.body.n);
-		ck_assert_uint_eq(msgindex_get(engine_index(a), (uint32_t)i)->flags,
-				  msgindex_get(engine_index(b), (uint32_t)i)->flags);
-	}
-}
-
-/* A writer that stops after each piece, anywhere in a line, for longer
- * than the quiet period (0 here): each time the last line is read as
- * complete where that completes a record, never taken as junk. The same
- * messages and warnings as the whole file, none twice, none cut (the
- * partial line was waited for in every format but read only at the end). */
-START_TEST(test_follow_quiet_pieces)
-{
-	static const char *const files[] = {
-		"data/sample.cls.log", "tests/data/lf-only.cls.log",
-		"tests/data/multi.uccapilog", "tests/data/reg-digest.sngrep.txt",
-		"tests/data/call-busy.raw.sip", "tests/data/fmt/kamailio-debug.log",
-		"tests/data/fmt/sipe-pidgin.log",
-	};
-	static const size_t steps[] = { 97, 401, 1 };
-	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
-	size_t fi, si, at, i, step;
-	struct engine *a, *b;
-	struct source *src;
-	FILE *f;
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/quiet.log", dir);
-	for (fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
-		src = source_open(files[fi], &err);
-		ck_assert_ptr_nonnull(src);
-		a = engine_new();
-		ck_assert_int_eq(engine_add_file(a, files[fi], NULL, &err), 0);
-		engine_run(a);
-		for (si = 0; si < sizeof steps / sizeof steps[0]; si++) {
-			/* One byte at a time only for the small ones. */
-			step = steps[si];
-			if (step == 1 && src->len > 5000)
-				continue;
-			b = engine_new();
-			engine_follow(b, 1);
-			engine_set_follow_quiet(b, 0);
-			/* The start, enough for the probe. */
-			at = src->len < 2048 ? src->len / 2 : 2048;
-			f = fopen(path, "w");
-			ck_assert_ptr_nonnull(f);
-			ck_assert_uint_eq(fwrite(src->data, 1, at, f), at);
-			fclose(f);
-			ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
-			engine_run(b);
-			for (; at < src->len; at += step) {
-				f = fopen(path, "a");
-				ck_assert_ptr_nonnull(f);
-				i = src->len - at < step ? src->len - at : step;
-				ck_assert_uint_eq(fwrite(src->data + at, 1, i, f), i);
-				fclose(f);
-				engine_poll(b);	/* grew */
-				while (engine_step(b, 3))
-					;
-				engine_poll(b);	/* quiet: the last line */
-				while (engine_step(b, 3))
-					;
-			}
-			ck_same_records_tail(a, b, files[fi], step);
-			ck_assert_uint_eq(engine_nwarnings(b), engine_nwarnings(a));
-			engine_free(b);
-		}
-		engine_free(a);
-		source_free(src);
-	}
-	unlink(path);
-	rmdir(dir);
-}
-END_TEST
-
 /* A writer that ended its last record without a final line break: once
  * quiet, that record is shown (it waited for ever); read again as
  * complete when the line break and more come, it is not indexed twice.
@@ -1550,7 +1452,6 @@ main(void)
 	tcase_add_test(tc, test_follow_mapped);
 	tcase_add_test(tc, test_follow_pieces);
 	tcase_add_test(tc, test_follow_uccapi_lines);
-	tcase_add_test(tc, test_follow_quiet_pieces);
 	tcase_add_test(tc, test_follow_quiet_last_line);
 	tcase_add_test(tc, test_follow_pipe_read_fails);
 	tcase_add_test(tc, test_follow_await);

@@ -1,0 +1,283 @@
+/* Unit tests for following a growing log (engine_follow): every format
+ * read record by record (a next() in reader_formats) is written in pieces,
+ * cut at every line break and at every byte, and must give exactly the
+ * records and warnings that reading the whole file gives. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "source.h"
+#include "engine.h"
+#include "msgindex.h"
+#include "reader.h"
+#include "helpers.h"
+
+/* Fixtures up to this size are also written a byte at a time. */
+#define FOLLOW_BYTES_MAX 12000
+
+/* Fixtures of every format with a next(), each a way it frames records:
+ * test_formats_covered checks that none is left out. */
+static const char *const follow_files[] = {
+	"data/sample.cls.log",
+	"tests/data/lf-only.cls.log",
+	"tests/data/multi.uccapilog",
+	"tests/data/reg-digest.sngrep.txt",
+	"tests/data/fmt/sngrep-ipv6.txt",
+	"tests/data/call-busy.raw.sip",
+	"tests/data/folded.raw.sip",
+	"tests/data/fmt/kamailio-debug.log",
+	"tests/data/fmt/sipe-pidgin.log",
+};
+/* Formats not followed right yet, left out of test_formats_covered. */
+static const char *const follow_pending[] = {
+	"asterisk", "pjsip", "pjsua", "cisco", "sipp",
+};
+#define FOLLOW_NFILES (sizeof follow_files / sizeof follow_files[0])
+
+enum follow_cut {
+	CUT_STEP,	/* pieces of arg bytes (1: every byte) */
+	CUT_LINES,	/* a line at a time: cut at every line break */
+	CUT_ONCE,	/* the first arg bytes, then the rest */
+};
+
+static const char *const follow_cut_names[] = { "step", "lines", "once" };
+
+/* The end of the piece that starts at at. */
+static size_t
+follow_next_cut(const struct source *src, enum follow_cut how, size_t arg,
+		size_t at)
+{
+	const char *nl;
+
+	switch (how) {
+	case CUT_STEP:
+		return src->len - at < arg ? src->len : at + arg;
+	case CUT_LINES:
+		nl = memchr(src->data + at, '\n', src->len - at);
+		return nl != NULL ? (size_t)(nl - src->data) + 1 : src->len;
+	case CUT_ONCE:
+		return at < arg ? arg : src->len;
+	}
+	return src->len;
+}
+
+static void
+follow_write(const char *path, const char *p, size_t n, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static int
+follow_span_same(struct span x, struct span y)
+{
+	return x.n == y.n && (x.n == 0 || memcmp(x.p, y.p, x.n) == 0);
+}
+
+/* y is x, or x without the end of its last line: a record whose end
+ * marker (or last line) was read as complete once the file was quiet,
+ * before the rest of that line came (engine_set_follow_quiet). */
+static int
+follow_same_text(struct span x, struct span y)
+{
+	size_t k;
+
+	if (y.n > x.n || memcmp(x.p, y.p, y.n) != 0)
+		return 0;
+	for (k = y.n; k + 1 < x.n; k++) {
+		if (x.p[k] == '\n')
+			return 0;
+	}
+	return 1;
+}
+
+/* b, which followed the file, has what a read whole: the same records,
+ * the same way, and the same warnings. */
+static void
+follow_ck_same(const struct engine *a, const struct engine *b,
+	       const char *what)
+{
+	size_t i, n = msgindex_count(engine_index(a));
+
+	ck_assert_msg(msgindex_count(engine_index(b)) == n,
+		      "%s: %zu messages, not %zu", what,
+		      msgindex_count(engine_index(b)), n);
+	for (i = 0; i < n; i++) {
+		const struct msg *x = msgindex_get(engine_index(a), (uint32_t)i);
+		const struct msg *y = msgindex_get(engine_index(b), (uint32_t)i);
+		struct rd_record rx, ry;
+
+		ck_assert_msg(follow_same_text(engine_record_text(a, (uint32_t)i),
+		    engine_record_text(b, (uint32_t)i)),
+		    "%s: message %zu (line %u) differs", what, i,
+		    engine_msg_line(a, (uint32_t)i));
+		ck_assert_msg(engine_msg_line(a, (uint32_t)i) ==
+			      engine_msg_line(b, (uint32_t)i),
+			      "%s: message %zu: line %u, not %u", what, i,
+			      engine_msg_line(b, (uint32_t)i),
+			      engine_msg_line(a, (uint32_t)i));
+		ck_assert_msg(x->time == y->time && x->dir == y->dir &&
+			      x->flags == y->flags &&
+			      x->time_prec == y->time_prec &&
+			      x->kind == y->kind && x->status == y->status &&
+			      x->cseq == y->cseq,
+			      "%s: message %zu (line %u) indexed otherwise",
+			      what, i, engine_msg_line(a, (uint32_t)i));
+		ck_assert_int_eq(engine_message(a, (uint32_t)i, &rx, NULL), 0);
+		ck_assert_int_eq(engine_message(b, (uint32_t)i, &ry, NULL), 0);
+		ck_assert_msg(follow_span_same(rx.start, ry.start) &&
+			      follow_span_same(rx.hdrs, ry.hdrs) &&
+			      follow_span_same(rx.body, ry.body) &&
+			      follow_span_same(rx.src, ry.src) &&
+			      follow_span_same(rx.dst, ry.dst) &&
+			      follow_span_same(rx.transport, ry.transport),
+			      "%s: message %zu (line %u) read otherwise", what,
+			      i, engine_msg_line(a, (uint32_t)i));
+	}
+	ck_assert_msg(engine_nwarnings(b) == engine_nwarnings(a),
+		      "%s: %zu warnings, not %zu (first: %s)", what,
+		      engine_nwarnings(b), engine_nwarnings(a),
+		      engine_nwarnings(b) > 0 ? engine_warning(b, 0)->msg :
+		      "none");
+	for (i = 0; i < engine_nwarnings(a); i++) {
+		const struct engine_warning *x = engine_warning(a, i);
+		const struct engine_warning *y = engine_warning(b, i);
+
+		ck_assert_msg(x->line == y->line && strcmp(x->msg, y->msg) == 0,
+			      "%s: warning %zu: line %u '%s', not line %u "
+			      "'%s'", what, i, y->line, y->msg, x->line, x->msg);
+	}
+}
+
+/* Follows path while src is written to it in pieces (how, arg), looking
+ * after each piece and, when quiet, once more as the file is quiet (its
+ * last line, without a line break yet, then read as complete where that
+ * completes a record); compares what it read with a. */
+static void
+follow_cut_run(const struct engine *a, const struct source *src,
+	       const char *format, const char *path, enum follow_cut how,
+	       size_t arg, int quiet)
+{
+	struct engine *b = engine_new();
+	char what[256], *err = NULL;
+	size_t at, end;
+
+	snprintf(what, sizeof what, "%s, %s %zu%s", src->path,
+		 follow_cut_names[how], arg, quiet ? ", quiet" : "");
+	engine_follow(b, 1);
+	/* Not quiet: a partial last line waits for its line break. */
+	engine_set_follow_quiet(b, quiet ? 0 : 3600 * 1000);
+	follow_write(path, "", 0, "w");
+	/* Named as the whole read found it: the first piece may be too
+	 * short for the probe. */
+	ck_assert_int_eq(engine_add_file(b, path, format, &err), 0);
+	engine_run(b);
+	for (at = 0; at < src->len; at = end) {
+		end = follow_next_cut(src, how, arg, at);
+		follow_write(path, src->data + at, end - at, "a");
+		engine_poll(b);	/* grew */
+		/* A small budget: what is left is stepped on. */
+		while (engine_step(b, 3))
+			;
+		if (quiet) {
+			engine_poll(b);	/* quiet: the last line */
+			while (engine_step(b, 3))
+				;
+		}
+	}
+	/* The writer is done: its last line, if it has no line break. */
+	engine_set_follow_quiet(b, 0);
+	engine_poll(b);
+	while (engine_step(b, 3))
+		;
+	follow_ck_same(a, b, what);
+	engine_free(b);
+}
+
+/* Fixture _i written in pieces of 97 and 401 bytes, a line at a time, a
+ * byte at a time (small ones), and cut once at each line break. */
+START_TEST(test_follow_cut)
+{
+	const char *file = follow_files[_i];
+	char dir[64], path[128], *err = NULL;
+	struct source *src = source_open(file, &err);
+	struct engine *a = engine_new();
+	const char *format;
+	size_t at;
+
+	ck_assert_ptr_nonnull(src);
+	test_mkdtemp(dir, "follow");
+	snprintf(path, sizeof path, "%s/cut.log", dir);
+	ck_assert_int_eq(engine_add_file(a, file, NULL, &err), 0);
+	engine_run(a);
+	ck_assert_uint_gt(msgindex_count(engine_index(a)), 0);
+	format = engine_file(a, 0)->fmt->name;
+	ck_assert_ptr_nonnull(engine_file(a, 0)->fmt->next);
+	follow_cut_run(a, src, format, path, CUT_STEP, 97, 1);
+	follow_cut_run(a, src, format, path, CUT_STEP, 401, 1);
+	follow_cut_run(a, src, format, path, CUT_LINES, 0, 0);
+	follow_cut_run(a, src, format, path, CUT_LINES, 0, 1);
+	if (src->len <= FOLLOW_BYTES_MAX)
+		follow_cut_run(a, src, format, path, CUT_STEP, 1, 1);
+	for (at = 0; at < src->len; at++) {
+		if (src->data[at] == '\n')
+			follow_cut_run(a, src, format, path, CUT_ONCE, at + 1,
+				       0);
+	}
+	engine_free(a);
+	source_free(src);
+	test_rm_rf(dir);
+}
+END_TEST
+
+/* Every format read record by record has a fixture above. */
+START_TEST(test_formats_covered)
+{
+	size_t i, k;
+
+	for (i = 0; reader_formats[i] != NULL; i++) {
+		const struct rd_format *fmt = reader_formats[i];
+		int found = 0;
+
+		if (fmt->next == NULL)
+			continue;
+		for (k = 0; k < sizeof follow_pending / sizeof follow_pending[0];
+		     k++)
+			found |= strcmp(fmt->name, follow_pending[k]) == 0;
+		for (k = 0; k < FOLLOW_NFILES && !found; k++) {
+			char *err = NULL;
+			struct source *src = source_open(follow_files[k], &err);
+
+			ck_assert_ptr_nonnull(src);
+			found = reader_probe(src->data, src->len) == fmt;
+			source_free(src);
+		}
+		ck_assert_msg(found, "no fixture followed as %s", fmt->name);
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("follow");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, test_follow_cut, 0, (int)FOLLOW_NFILES);
+	tcase_add_test(tc, test_formats_covered);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
