@@ -133,6 +133,12 @@ struct reader {
 	 * bytes is still being written, so reader_next() neither counts nor
 	 * warns about it; the caller rewinds to it and waits for more. */
 	int follow;
+	/* Following, and the file has not grown for a while (engine.c reads
+	 * its end once so): a record that waits only for what its writer
+	 * writes right after it, not for its own end (chan_sip's summary
+	 * line after a block's end marker), is ended as at the file's end.
+	 * One cut short still waits. */
+	int quiet;
 };
 
 /* The formats, NULL-terminated, in probe order. */

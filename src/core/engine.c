@@ -1400,9 +1400,9 @@ engine_follow_rewritten(const struct engine_file *f)
 						 f->src->data + len - n));
 }
 
-/* After a look at a followed file that grew or not: 1 when its last
- * line, which has no line break, has just been quiet long enough to be
- * read as complete (engine_next_tail). */
+/* After a look at a followed file that grew or not: 1 when its end, a
+ * last line without its line break or a record its reader waits on, has
+ * just been quiet long enough to be read as complete (engine_next_tail). */
 static int
 engine_follow_quiet_now(const struct engine *e, struct engine_file *f,
 			int grew)
@@ -1412,7 +1412,9 @@ engine_follow_quiet_now(const struct engine *e, struct engine_file *f,
 		return 0;
 	}
 	if (f->follow_quiet || f->follow_ended || f->rd == NULL ||
-	    f->src->len == 0 || f->src->data[f->src->len - 1] == '\n' ||
+	    f->src->len == 0 ||
+	    (f->src->data[f->src->len - 1] == '\n' &&
+	     f->rd->pos >= f->src->len) ||
 	    f->follow_tail_tried == f->src->len ||
 	    elapsed_ns(&f->follow_grew_at) < (long)e->follow_quiet_ms * 1000000L)
 		return 0;
@@ -1932,25 +1934,29 @@ engine_tail_past_headers(const struct engine_file *f,
 
 /* The reader of a followed file has read all it was given, up to its last
  * line break: once the file is quiet (engine_follow_quiet_now), its last
- * line is read as complete, once for each size of the file, and the record
- * it gives kept if the line completes it (see engine_set_follow_quiet).
- * Otherwise nothing of that line is taken (not as junk either): the reader
- * goes back to where it was, without the warnings it gave. 1 and the
- * record, or 0. */
+ * line is read as complete, and a record the reader waits on (reader.h
+ * quiet) is read as the whole file's end would end it, once for each size
+ * of the file; the record kept if it ends there (see
+ * engine_set_follow_quiet). Otherwise nothing of it is taken (not as junk
+ * either): the reader goes back to where it was, without the warnings it
+ * gave. 1 and the record, or 0. */
 static int
 engine_next_tail(struct engine_file *f, struct rd_record *rec)
 {
 	struct reader *r = f->rd;
 	size_t pos = r->pos, len = r->len, nw = r->nwarnings;
 	uint32_t line = r->line;
+	int got;
 
 	if (!f->follow_quiet || f->follow_ended || !r->follow ||
-	    f->follow_tail_tried == f->src->len || len >= f->src->len ||
-	    pos >= f->src->len)
+	    f->follow_tail_tried == f->src->len || pos >= f->src->len)
 		return 0;
 	f->follow_tail_tried = f->src->len;
 	r->len = f->src->len;
-	if (reader_next(r, rec) && !(rec->flags & RECF_TRUNCATED) &&
+	r->quiet = 1;
+	got = reader_next(r, rec);
+	r->quiet = 0;
+	if (got && !(rec->flags & RECF_TRUNCATED) &&
 	    rec->off + rec->len == r->len && engine_tail_past_headers(f, rec, len))
 		return 1;
 	r->pos = pos;

@@ -339,10 +339,14 @@ rd_ast_head(const char *p, size_t n, struct rd_ast_head *h)
 	return h->addr.n > 0 && memchr(h->addr.p, ' ', h->addr.n) == NULL;
 }
 
+/* rd_ast_opens() of a followed log's last line, a prefix whose text is
+ * empty: the header line that may follow it is not there yet. */
+#define RD_AST_WAIT ((size_t)-1)
+
 /* Whether the block at line p (its first line) opens a record: a header
  * line, prefixed or not, or a prefix line whose text is empty followed by
  * a header line (ast_verbose("\n<--- SIP read ...")). Fills h and returns
- * the offset of the line after the header, or 0. */
+ * the offset of the line after the header, 0, or RD_AST_WAIT. */
 static size_t
 rd_ast_opens(const struct reader *r, size_t p, struct rd_ast_head *h)
 {
@@ -353,9 +357,10 @@ rd_ast_opens(const struct reader *r, size_t p, struct rd_ast_head *h)
 	pl = rd_ast_prefix(d + p, eol - p, NULL);
 	if (rd_ast_head(d + p + pl, eol - p - pl, h))
 		return next;
-	if (pl == 0 || !rd_ast_blank(d + p + pl, eol - p - pl) ||
-	    next >= r->len)
+	if (pl == 0 || !rd_ast_blank(d + p + pl, eol - p - pl))
 		return 0;
+	if (next >= r->len)
+		return r->follow ? RD_AST_WAIT : 0;
 	eol2 = reader_line_end(r, next, &next2);
 	if (rd_ast_head(d + next, eol2 - next, h))
 		return next2;
@@ -475,6 +480,47 @@ rd_ast_not_sip(struct reader *r, size_t from, size_t to, uint32_t line)
 		    "the block", junk, junk == 1 ? "" : "s");
 }
 
+/* Whether the message at ms, which reaches lim, the end of what a
+ * followed log has so far, is whole as split in rec: its header block is
+ * ended by a blank line and its Content-Length's body is all there. */
+static int
+rd_ast_whole(const char *d, size_t ms, size_t lim, const struct rd_record *rec)
+{
+	const char *nl;
+	size_t p = ms, n;
+	int has_cl = 0;
+
+	if (rec->flags & RECF_TRUNCATED)
+		return 0;
+	for (nl = memchr(d + p, '\n', lim - p); nl != NULL;
+	     nl = memchr(d + p, '\n', lim - p)) {
+		n = rd_ast_rtrim(d + p, (size_t)(nl - d) - p);
+		if (n == 0 && p > ms)
+			return has_cl;
+		if (p > ms && rd_raw_content_length(d + p, n) >= 0)
+			has_cl = 1;
+		p = (size_t)(nl - d) + 1;
+	}
+	return 0;
+}
+
+/* Following a growing log, the block at p (r->pos) reaches the end of
+ * what is there yet and cannot be judged: a truncated record to the end,
+ * which the engine reads again once more has come (reader.h follow). */
+static int
+rd_ast_wait(struct reader *r, struct rd_record *rec, size_t p)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	rec->kind = REC_SIP;
+	rec->off = p;
+	rec->line = r->line;
+	rec->len = r->len - p;
+	rec->flags = RECF_TRUNCATED;
+	reader_advance(r, r->len);
+	return 1;
+}
+
 static int
 rd_ast_next(struct reader *r, struct rd_record *rec)
 {
@@ -500,6 +546,8 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 		reader_advance(r, p);
 		if (p >= r->len)
 			return 0;
+		if (ms == RD_AST_WAIT)
+			return rd_ast_wait(r, rec, p);
 
 		/* Where the block ends: its marker (chan_sip), else the
 		 * next log line or header, else the end of the input. */
@@ -528,8 +576,19 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 			    rd_ast_ends(d + end, rd_ast_rtrim(d + end,
 			    eol - end), " ---", 4))
 				end = next;
+		} else if (marked && h.kind == RD_AST_READ && r->follow &&
+		    !r->quiet) {
+			/* Its summary line comes right after it. */
+			return rd_ast_wait(r, rec, p);
 		}
 		eol = reader_line_end(r, ms, &next);
+		/* A followed block with no end yet: chan_sip's marker may
+		 * come, PJSIP's next log line (what the message itself
+		 * says whole, the last one logged, is not kept waiting). */
+		if (r->follow && !marked && lim == r->len &&
+		    ((h.kind != RD_AST_PJ_RX && h.kind != RD_AST_PJ_TX) ||
+		     ms >= lim || !rd_raw_is_start(d + ms, eol - ms)))
+			return rd_ast_wait(r, rec, p);
 		if (ms < lim && rd_raw_is_start(d + ms, eol - ms))
 			break;
 		rd_ast_not_sip(r, ms, lim, r->line);
@@ -540,9 +599,6 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	rec->time = TIME_NONE;
 	eol = reader_line_end(r, p, &next);
 	rd_ast_prefix(d + p, eol - p, rec);
-	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
-		rec->time = rd_year_roll(&((struct rd_ast_state *)
-		    r->state)->roll, rec->time);
 	rec->kind = REC_SIP;
 	rec->off = p;
 	rec->line = r->line;
@@ -550,6 +606,12 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	closed = marked || ((h.kind == RD_AST_PJ_RX || h.kind == RD_AST_PJ_TX) &&
 	    lim < r->len);
 	q = rd_raw_split_logged(d, ms, lim, closed, rec);
+	if (r->follow && !closed && lim == r->len && q >= lim &&
+	    !rd_ast_whole(d, ms, lim, rec))
+		return rd_ast_wait(r, rec, p);
+	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
+		rec->time = rd_year_roll(&((struct rd_ast_state *)
+		    r->state)->roll, rec->time);
 	if (!marked && q < lim) {
 		/* No end marker: the record ends with the message's line. */
 		end = q;
