@@ -72,5 +72,11 @@ size_t rd_raw_split(const char *d, size_t off, size_t lim,
  * on the wire. Returns the offset just after the message text. */
 size_t rd_raw_split_logged(const char *d, size_t ms, size_t lim, int closed,
 			   struct rd_record *rec);
+/* Following a growing log: whether the message at ms, split up to lim
+ * (the end of what is there yet) into rec, is whole: its header block is
+ * ended by a blank line and it has a Content-Length whose body is all
+ * there (rec not flagged truncated). Else more of it may come. */
+int rd_raw_logged_whole(const char *d, size_t ms, size_t lim,
+			const struct rd_record *rec);
 
 #endif

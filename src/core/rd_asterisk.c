@@ -480,30 +480,6 @@ rd_ast_not_sip(struct reader *r, size_t from, size_t to, uint32_t line)
 		    "the block", junk, junk == 1 ? "" : "s");
 }
 
-/* Whether the message at ms, which reaches lim, the end of what a
- * followed log has so far, is whole as split in rec: its header block is
- * ended by a blank line and its Content-Length's body is all there. */
-static int
-rd_ast_whole(const char *d, size_t ms, size_t lim, const struct rd_record *rec)
-{
-	const char *nl;
-	size_t p = ms, n;
-	int has_cl = 0;
-
-	if (rec->flags & RECF_TRUNCATED)
-		return 0;
-	for (nl = memchr(d + p, '\n', lim - p); nl != NULL;
-	     nl = memchr(d + p, '\n', lim - p)) {
-		n = rd_ast_rtrim(d + p, (size_t)(nl - d) - p);
-		if (n == 0 && p > ms)
-			return has_cl;
-		if (p > ms && rd_raw_content_length(d + p, n) >= 0)
-			has_cl = 1;
-		p = (size_t)(nl - d) + 1;
-	}
-	return 0;
-}
-
 /* Following a growing log, the block at p (r->pos) reaches the end of
  * what is there yet and cannot be judged: a truncated record to the end,
  * which the engine reads again once more has come (reader.h follow). */
@@ -607,7 +583,7 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	    lim < r->len);
 	q = rd_raw_split_logged(d, ms, lim, closed, rec);
 	if (r->follow && !closed && lim == r->len && q >= lim &&
-	    !rd_ast_whole(d, ms, lim, rec))
+	    !rd_raw_logged_whole(d, ms, lim, rec))
 		return rd_ast_wait(r, rec, p);
 	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
 		rec->time = rd_year_roll(&((struct rd_ast_state *)

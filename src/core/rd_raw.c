@@ -437,3 +437,27 @@ rd_raw_split_logged(const char *d, size_t ms, size_t lim, int closed,
 	rec->body.n = rd_raw_trim_tail(d, b0, lim) - b0;
 	return lim;
 }
+
+int
+rd_raw_logged_whole(const char *d, size_t ms, size_t lim,
+    const struct rd_record *rec)
+{
+	const char *nl;
+	size_t p = ms, n;
+	int has_cl = 0;
+
+	if (rec->flags & RECF_TRUNCATED)
+		return 0;
+	for (nl = memchr(d + p, '\n', lim - p); nl != NULL;
+	     nl = memchr(d + p, '\n', lim - p)) {
+		n = (size_t)(nl - d) - p;
+		if (n > 0 && d[p + n - 1] == '\r')
+			n--;
+		if (n == 0 && p > ms)
+			return has_cl;
+		if (p > ms && rd_raw_content_length(d + p, n) >= 0)
+			has_cl = 1;
+		p = (size_t)(nl - d) + 1;
+	}
+	return 0;
+}

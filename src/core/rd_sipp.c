@@ -23,6 +23,9 @@
 struct rd_sipp_state {
 	size_t hdr;		/* offset of the separator + 1, 0 for none */
 	size_t end;		/* offset of the next separator */
+	/* Following: no separator after it yet, end is the end of what
+	 * was there; the entry may grow (rd_sipp_entry). */
+	int open;
 };
 
 struct rd_sipp_head {
@@ -199,6 +202,20 @@ rd_sipp_probe(const char *p, size_t n)
 	return seps > 0 ? 40 : 0;
 }
 
+/* Whether line p[0..n) is all dashes up to where a separator's date
+ * would start, as far as it goes. */
+static int
+rd_sipp_dashes(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < RD_SIPP_DASHES; i++) {
+		if (p[i] != '-')
+			return 0;
+	}
+	return 1;
+}
+
 /* Offset of the next separator at or after line q, or of the first line
  * at or after cap (an entry ends there, see RD_SIPP_READ_MAX), or the
  * end. */
@@ -210,6 +227,12 @@ rd_sipp_find_sep(const struct reader *r, size_t q, size_t cap)
 	for (; q < r->len && q < cap; q = next) {
 		eol = reader_line_end(r, q, &next);
 		if (rd_sipp_sep(r->data + q, eol - q, NULL))
+			return q;
+		/* Following, a last line still being written that may
+		 * become a separator ends the entry (engine_next_tail
+		 * reads it): a body is not read on into it. */
+		if (r->follow && eol == r->len && r->data[q] == '-' &&
+		    rd_sipp_dashes(r->data + q, eol - q))
 			return q;
 	}
 	return r->len;
@@ -254,6 +277,35 @@ rd_sipp_junk(struct reader *r, size_t from, size_t to, uint32_t line,
 		    junk == 1 ? "" : "s", why);
 }
 
+/* The entry whose separator is at hdr: where it ends. */
+static void
+rd_sipp_entry(struct reader *r, struct rd_sipp_state *st, size_t hdr)
+{
+	size_t next;
+
+	reader_line_end(r, hdr, &next);
+	st->hdr = hdr + 1;
+	st->end = rd_sipp_find_sep(r, next, hdr + RD_SIPP_READ_MAX);
+	st->open = r->follow && st->end >= r->len;
+}
+
+/* Following a growing trace, the entry at p (r->pos) reaches the end of
+ * what is there yet and cannot be judged: a truncated record to the end,
+ * which the engine reads again once more has come (reader.h follow). */
+static int
+rd_sipp_wait(struct reader *r, struct rd_record *rec, size_t p)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	rec->kind = REC_SIP;
+	rec->off = p;
+	rec->line = r->line;
+	rec->len = r->len - p;
+	rec->flags = RECF_TRUNCATED;
+	reader_advance(r, r->len);
+	return 1;
+}
+
 static int
 rd_sipp_next(struct reader *r, struct rd_record *rec)
 {
@@ -264,6 +316,10 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 	uint32_t line, jline;
 	int cont;
 
+	/* An entry that was open may have grown, or have been read
+	 * further by a look at the file's end (engine_next_tail). */
+	if (st->open && st->hdr != 0)
+		rd_sipp_entry(r, st, st->hdr - 1);
 	for (;;) {
 		/* Find a separator, or a message that follows another in
 		 * the same entry. */
@@ -289,9 +345,7 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 				if (st->hdr == 0 && p == r->pos &&
 				    (hdr = rd_sipp_find_back(r, p)) < p &&
 				    p - hdr <= RD_SIPP_READ_MAX) {
-					st->hdr = hdr + 1;
-					st->end = rd_sipp_find_sep(r, p,
-					    hdr + RD_SIPP_READ_MAX);
+					rd_sipp_entry(r, st, hdr);
 					cont = 1;
 					break;
 				}
@@ -310,11 +364,8 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 			return 0;
 
 		eol = reader_line_end(r, hdr, &next);
-		if (!cont) {
-			st->hdr = hdr + 1;
-			st->end = rd_sipp_find_sep(r, next,
-			    hdr + RD_SIPP_READ_MAX);
-		}
+		if (!cont)
+			rd_sipp_entry(r, st, hdr);
 		lim = st->end;
 		memset(&h, 0, sizeof h);
 		if (next < lim) {
@@ -335,6 +386,10 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 		eol = reader_line_end(r, ms, &next);
 		if (h.msg && ms < lim && rd_raw_is_start(d + ms, eol - ms))
 			break;
+		/* Its message may still come, or more lines of what it has
+		 * instead. */
+		if (st->open)
+			return rd_sipp_wait(r, rec, p);
 		/* An entry that holds no SIP message: an error SIPp had
 		 * sending, a compressed or non-SIP packet. */
 		rd_sipp_junk(r, p, lim, r->line, "in an entry without a SIP "
@@ -352,6 +407,8 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 	rec->dir = h.dir;
 	rec->transport = h.transport;
 	end = rd_raw_split_logged(d, ms, lim, lim < r->len, rec);
+	if (st->open && end >= lim && !rd_raw_logged_whole(d, ms, lim, rec))
+		return rd_sipp_wait(r, rec, p);
 	if (end < lim && end > ms && d[end - 1] != '\n') {
 		/* A body that does not end its line: the rest of the line
 		 * belongs to the record. */

@@ -37,10 +37,14 @@ static const char *const follow_files[] = {
 	"tests/data/fmt/asterisk-newyear.log",
 	"tests/data/fmt/pjsip-console.log",
 	"tests/data/fmt/pjsip-full.log",
+	"tests/data/fmt/sipp-new.log",
+	"tests/data/fmt/sipp-old.log",
+	"tests/data/fmt/sipp-zone-paris.log",
+	"tests/data/fmt/sipp-tcp-read.log",
 };
 /* Formats not followed right yet, left out of test_formats_covered. */
 static const char *const follow_pending[] = {
-	"pjsua", "cisco", "sipp",
+	"pjsua", "cisco",
 };
 #define FOLLOW_NFILES (sizeof follow_files / sizeof follow_files[0])
 

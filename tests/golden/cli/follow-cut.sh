@@ -1,7 +1,7 @@
 #!/bin/sh
 # --list --follow of a log whose writer stopped at an unlucky place (a
 # block's header line written, its message not yet): once the rest comes,
-# exactly what --list of the whole log gives. check_follow cuts every
+# exactly what --list of the whole log gives, with the same warnings. check_follow cuts every
 # fixture everywhere; this is the command line. Polls with a timeout; no
 # bare sleeps.
 set -u
@@ -27,10 +27,10 @@ wait_lines() {
 # cut FIXTURE LINES: the first LINES lines of FIXTURE followed, then the
 # rest appended.
 cut() {
-	$SIPSNOOP --no-rules --list "$1" >"$dir/want" 2>&1
+	$SIPSNOOP --no-rules --list "$1" >"$dir/want" 2>"$dir/want.err"
 	: >"$out"
 	head -n "$2" "$1" >"$log"
-	$SIPSNOOP --no-rules --list --follow "$log" >"$out" 2>&1 &
+	$SIPSNOOP --no-rules --list --follow "$log" >"$out" 2>"$dir/err" &
 	pid=$!
 	wait_lines 1
 	tail -n +$(($2 + 1)) "$1" >>"$log"
@@ -43,6 +43,13 @@ cut() {
 		diff -u "$dir/want" "$out"
 		exit 1
 	}
+	# The same warnings, of the same lines.
+	sed "s|^sipsnoop: $log:|sipsnoop: $1:|" "$dir/err" >"$dir/err.named"
+	cmp -s "$dir/want.err" "$dir/err.named" || {
+		echo "$1 cut after line $2, warnings:"
+		diff -u "$dir/want.err" "$dir/err.named"
+		exit 1
+	}
 }
 
 # Asterisk chan_sip, after "<--- SIP read from ... --->" (its message was
@@ -53,4 +60,8 @@ cut tests/data/fmt/asterisk-full.log 35
 cut tests/data/fmt/asterisk-console.log 38
 cut tests/data/fmt/pjsip-full.log 16
 cut tests/data/fmt/pjsip-full.log 25
+# SIPp after an entry's separator (its message was lost), and after the
+# first of two messages of one TCP read.
+cut tests/data/fmt/sipp-new.log 17
+cut tests/data/fmt/sipp-tcp-read.log 17
 echo "follow-cut: ok"
