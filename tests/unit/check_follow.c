@@ -41,10 +41,13 @@ static const char *const follow_files[] = {
 	"tests/data/fmt/sipp-old.log",
 	"tests/data/fmt/sipp-zone-paris.log",
 	"tests/data/fmt/sipp-tcp-read.log",
+	"tests/data/fmt/pjsua-dated.log",
+	"tests/data/fmt/pjsua-default.log",
+	"tests/data/fmt/pjsua-midnight.log",
 };
 /* Formats not followed right yet, left out of test_formats_covered. */
 static const char *const follow_pending[] = {
-	"pjsua", "cisco",
+	"cisco",
 };
 #define FOLLOW_NFILES (sizeof follow_files / sizeof follow_files[0])
 

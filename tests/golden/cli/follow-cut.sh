@@ -64,4 +64,6 @@ cut tests/data/fmt/pjsip-full.log 25
 # first of two messages of one TCP read.
 cut tests/data/fmt/sipp-new.log 17
 cut tests/data/fmt/sipp-tcp-read.log 17
+# pjsua after an "RX ... bytes ... from ...:" line.
+cut tests/data/fmt/pjsua-dated.log 20
 echo "follow-cut: ok"
