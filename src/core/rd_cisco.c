@@ -179,7 +179,8 @@ rd_cisco_dirline(const char *p, size_t n)
 }
 
 /* Whether the line at p opens a message; *msg is where the message starts
- * and *dir its direction. */
+ * and *dir its direction. -1 when it is a ccsipDisplayMsg line whose
+ * Sent:/Received: line is not there yet (the last line). */
 static int
 rd_cisco_head(const char *d, size_t len, size_t p, size_t *msg,
     enum msg_dir *dir)
@@ -200,8 +201,10 @@ rd_cisco_head(const char *d, size_t len, size_t p, size_t *msg,
 		return 1;
 	}
 	if (n < 2 || rest[0] != '/' || memmem(rest, n, "/SIP/Msg/ccsipDisplayMsg:",
-	    25) == NULL || next >= len)
+	    25) == NULL)
 		return 0;
+	if (next >= len)
+		return -1;
 	nl = memchr(d + next, '\n', len - next);
 	eol2 = nl != NULL ? (size_t)(nl - d) : len;
 	if ((*dir = rd_cisco_dirline(d + next, eol2 - next)) == DIR_UNKNOWN)
@@ -232,7 +235,7 @@ rd_cisco_probe(const char *p, size_t n)
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
-		if (rd_cisco_head(p, n, i, &msg, &dir)) {
+		if (rd_cisco_head(p, n, i, &msg, &dir) == 1) {
 			nl = msg < n ? memchr(p + msg, '\n', n - msg) : NULL;
 			eol = nl != NULL ? (size_t)(nl - p) : n;
 			if (msg < n && rd_raw_is_start(p + msg, eol - msg))
@@ -277,6 +280,30 @@ rd_cisco_had_blank(const char *d, const struct rd_record *rec)
 	    d[b - 3] == '\n');
 }
 
+/* Following a growing log: whether the message at msg, which runs to
+ * the end of what is there yet (lim), may be read before the next time
+ * stamped line ends it. Only once the file is quiet (reader.h quiet), when
+ * its headers are ended and its Content-Length's body is there, and its
+ * last line is whole: one still being written may be the next time stamp
+ * (it would be read into the message). */
+static int
+rd_cisco_whole(const char *d, size_t msg, size_t lim, int quiet)
+{
+	struct rd_record t;
+	size_t eol;
+	const char *nl;
+
+	if (!quiet || msg >= lim || d[lim - 1] != '\n')
+		return 0;
+	nl = memchr(d + msg, '\n', lim - msg);
+	eol = nl != NULL ? (size_t)(nl - d) : lim;
+	if (!rd_raw_is_start(d + msg, eol - msg))
+		return 0;
+	memset(&t, 0, sizeof t);
+	rd_raw_split_logged(d, msg, lim, 0, &t);
+	return rd_raw_logged_whole(d, msg, lim, &t);
+}
+
 static int
 rd_cisco_next(struct reader *r, struct rd_record *rec)
 {
@@ -284,13 +311,14 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 	size_t p = r->pos, eol, next, junk = 0, msg = 0, lim, q, body0, avail;
 	size_t cl;
 	enum msg_dir dir = DIR_UNKNOWN;
-	int has_cl;
+	int has_cl, head = 0;
 
 	/* A router's debug output mixes in other debug categories (ccapi,
 	 * voip, dialpeer): counted, not warned about, or the real problems
 	 * would drown. */
 	while (p < r->len) {
-		if (rd_cisco_head(d, r->len, p, &msg, &dir))
+		head = rd_cisco_head(d, r->len, p, &msg, &dir);
+		if (head == 1 || (head == -1 && r->follow))
 			break;
 		eol = reader_line_end(r, p, &next);
 		if (!rd_cisco_blank(d + p, eol - p))
@@ -302,6 +330,28 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 	if (p >= r->len)
 		return 0;
 
+	/* The message runs to the next time-stamped line. */
+	lim = r->len;
+	for (q = msg; head == 1 && q < r->len; q = next) {
+		eol = reader_line_end(r, q, &next);
+		if (rd_cisco_prefix(d + q, eol - q, NULL) != 0) {
+			lim = q;
+			break;
+		}
+	}
+	if (r->follow && lim == r->len &&
+	    (head != 1 || !rd_cisco_whole(d, msg, lim, r->quiet))) {
+		/* Following, that line is not there yet: a truncated
+		 * record to the end, read again when more has come. */
+		rec->kind = REC_SIP;
+		rec->off = p;
+		rec->line = r->line;
+		rec->len = r->len - p;
+		rec->flags = RECF_TRUNCATED;
+		reader_advance(r, r->len);
+		return 1;
+	}
+
 	rec->kind = REC_SIP;
 	rec->off = p;
 	rec->line = r->line;
@@ -311,15 +361,6 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 	if (!rec->has_date && !rec->tod_only)	/* "Dec 31" then "Jan  1" */
 		rec->time = rd_year_roll(&((struct rd_cisco_state *)
 		    r->state)->roll, rec->time);
-	/* The message runs to the next time-stamped line. */
-	lim = r->len;
-	for (q = msg; q < r->len; q = next) {
-		eol = reader_line_end(r, q, &next);
-		if (rd_cisco_prefix(d + q, eol - q, NULL) != 0) {
-			lim = q;
-			break;
-		}
-	}
 	if (msg >= lim || !rd_raw_is_start(d + msg,
 	    reader_line_end(r, msg, &next) - msg)) {
 		/* A Sent:/Received: with no message after it. */

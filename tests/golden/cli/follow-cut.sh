@@ -66,4 +66,6 @@ cut tests/data/fmt/sipp-new.log 17
 cut tests/data/fmt/sipp-tcp-read.log 17
 # pjsua after an "RX ... bytes ... from ...:" line.
 cut tests/data/fmt/pjsua-dated.log 20
+# Cisco after a ccsipDisplayMsg line, its "Received:" not written yet.
+cut tests/data/fmt/cisco-cube.log 18
 echo "follow-cut: ok"
