@@ -289,6 +289,14 @@ rd_kamailio_next(struct reader *r, struct rd_record *rec)
 		if (kind != RD_KAMAILIO_NONE)
 			break;
 		eol = reader_line_end(r, p, &next);
+		if (r->follow && next >= r->len &&
+		    rd_kamailio_starts(d + p, eol - p, rd_kamailio_eq,
+		    sizeof rd_kamailio_eq - 1)) {
+			/* Following, a sipdump block's first line is the
+			 * last written: its "tag:" line may come. */
+			kind = RD_KAMAILIO_DUMP;
+			break;
+		}
 		if (!rd_kamailio_blank(d + p, eol - p) && junk++ == 0)
 			first = line;
 		line++;

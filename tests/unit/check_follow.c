@@ -30,6 +30,7 @@ static const char *const follow_files[] = {
 	"tests/data/call-busy.raw.sip",
 	"tests/data/folded.raw.sip",
 	"tests/data/fmt/kamailio-debug.log",
+	"tests/data/fmt/kamailio-sipdump.txt",
 	"tests/data/fmt/sipe-pidgin.log",
 	"tests/data/fmt/asterisk-console.log",
 	"tests/data/fmt/asterisk-full.log",

@@ -68,4 +68,6 @@ cut tests/data/fmt/sipp-tcp-read.log 17
 cut tests/data/fmt/pjsua-dated.log 20
 # Cisco after a ccsipDisplayMsg line, its "Received:" not written yet.
 cut tests/data/fmt/cisco-cube.log 18
+# Kamailio sipdump after a block's "====================" line.
+cut tests/data/fmt/kamailio-sipdump.txt 26
 echo "follow-cut: ok"
