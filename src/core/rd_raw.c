@@ -197,7 +197,9 @@ rd_raw_find_start(const struct reader *r, size_t p, size_t lim)
 }
 
 /* Skips blank lines and junk up to the next start line; one warning per
- * run of junk. Returns 0 at end of input. */
+ * run of junk. Returns 0 at end of input, -1 when following and a run of
+ * junk reaches the end of what is there yet: it may go on, and is warned
+ * about once whole (r->pos is left at its start). */
 static int
 rd_raw_skip(struct reader *r)
 {
@@ -222,6 +224,8 @@ rd_raw_skip(struct reader *r)
 		line++;
 		p = next;
 	}
+	if (junk != 0 && p >= r->len && r->follow && !r->quiet)
+		return -1;
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
 		reader_warn(r, first,
@@ -230,6 +234,23 @@ rd_raw_skip(struct reader *r)
 	}
 	reader_advance(r, p);
 	return p < r->len;
+}
+
+/* Following: a truncated record from r->pos to the end of what is there
+ * yet, which the engine reads again once more has come (reader.h
+ * follow). */
+static int
+rd_raw_wait(struct reader *r, struct rd_record *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	rec->kind = REC_SIP;
+	rec->off = r->pos;
+	rec->line = r->line;
+	rec->len = r->len - r->pos;
+	rec->flags = RECF_TRUNCATED;
+	reader_advance(r, r->len);
+	return 1;
 }
 
 /* Whether a message ending at e is followed by what should follow one:
@@ -301,14 +322,21 @@ static int
 rd_raw_next(struct reader *r, struct rd_record *rec)
 {
 	size_t end, bodyend, body0;
-	int has_cl;
+	int has_cl, more;
 
-	if (!rd_raw_skip(r))
-		return 0;
+	if ((more = rd_raw_skip(r)) <= 0)
+		return more < 0 ? rd_raw_wait(r, rec) : 0;
 	rec->kind = REC_SIP;
 	rec->off = r->pos;
 	rec->line = r->line;
 	end = rd_raw_split(r->data, r->pos, r->len, rec, &has_cl);
+	/* Following, a message that reaches the end of what is there yet
+	 * may go on (more headers, the blank line after them, a body
+	 * without Content-Length) unless that ends it. Once the file is
+	 * quiet it is read as the file's end. */
+	if (r->follow && !r->quiet && end >= r->len &&
+	    !rd_raw_logged_whole(r->data, rec->off, r->len, rec))
+		return rd_raw_wait(r, rec);
 	if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
 		/* No Content-Length: the body runs to the next message, less
 		 * the blank lines that separate them. */

@@ -70,4 +70,7 @@ cut tests/data/fmt/pjsua-dated.log 20
 cut tests/data/fmt/cisco-cube.log 18
 # Kamailio sipdump after a block's "====================" line.
 cut tests/data/fmt/kamailio-sipdump.txt 26
+# Raw SIP between two junk lines: one warning for both, as read whole
+# (two, "skipped 1 line" each, before).
+cut tests/data/junk-mid.raw.sip 9
 echo "follow-cut: ok"
