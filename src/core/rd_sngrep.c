@@ -159,6 +159,23 @@ rd_sngrep_probe(const char *p, size_t n)
 	return 0;
 }
 
+/* Following: a truncated record from r->pos to the end of what is there
+ * yet, which the engine reads again once more has come (reader.h
+ * follow). */
+static int
+rd_sngrep_wait(struct reader *r, struct rd_record *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	rec->kind = REC_SIP;
+	rec->off = r->pos;
+	rec->line = r->line;
+	rec->len = r->len - r->pos;
+	rec->flags = RECF_TRUNCATED;
+	reader_advance(r, r->len);
+	return 1;
+}
+
 static int
 rd_sngrep_next(struct reader *r, struct rd_record *rec)
 {
@@ -178,6 +195,10 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 		line++;
 		p = next;
 	}
+	/* Following, a run of junk that reaches the end of what is there
+	 * may go on: it is warned about once whole. */
+	if (junk != 0 && p >= r->len && r->follow && !r->quiet)
+		return rd_sngrep_wait(r, rec);
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
 		reader_warn(r, first,
@@ -243,6 +264,14 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 			reader_line_end(r, end, &end);
 		if (end > nexthdr)
 			end = nexthdr;
+		/* Following, a message that reaches the end of what is
+		 * there yet may go on (more headers, the blank line after
+		 * them, a body without Content-Length) unless that ends
+		 * it; once the file is quiet it is read as the file's
+		 * end. */
+		if (r->follow && !r->quiet && end >= r->len &&
+		    !rd_raw_logged_whole(d, msg, r->len, rec))
+			return rd_sngrep_wait(r, rec);
 	}
 	rec->len = end - hdr;
 	reader_advance(r, end);
