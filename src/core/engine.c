@@ -1937,9 +1937,10 @@ engine_tail_past_headers(const struct engine_file *f,
  * line is read as complete, and a record the reader waits on (reader.h
  * quiet) is read as the whole file's end would end it, once for each size
  * of the file; the record kept if it ends there (see
- * engine_set_follow_quiet). Otherwise nothing of it is taken (not as junk
- * either): the reader goes back to where it was, without the warnings it
- * gave. 1 and the record, or 0. */
+ * engine_set_follow_quiet), and whole lines with no record in them taken
+ * as junk. Otherwise nothing of it is taken (not as junk either): the
+ * reader goes back to where it was, without the warnings it gave. 1 and
+ * the record, or 0. */
 static int
 engine_next_tail(struct engine_file *f, struct rd_record *rec)
 {
@@ -1959,6 +1960,10 @@ engine_next_tail(struct engine_file *f, struct rd_record *rec)
 	if (got && !(rec->flags & RECF_TRUNCATED) &&
 	    rec->off + rec->len == r->len && engine_tail_past_headers(f, rec, len))
 		return 1;
+	/* Whole lines that hold no record (junk after the last one): kept,
+	 * with their warning, as at the file's end. */
+	if (!got && len == r->len && r->pos >= r->len)
+		return 0;
 	r->pos = pos;
 	r->line = line;
 	r->len = len;

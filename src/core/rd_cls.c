@@ -130,6 +130,20 @@ rd_cls_field1(const char *p, size_t n, const char *name, size_t nl,
 	return 1;
 }
 
+/* Whether the bytes from r->pos to to are blank lines only. */
+static int
+rd_cls_blank_to(const struct reader *r, size_t to)
+{
+	size_t i;
+
+	for (i = r->pos; i < to; i++) {
+		if (r->data[i] != ' ' && r->data[i] != '\t' &&
+		    r->data[i] != '\r' && r->data[i] != '\n')
+			return 0;
+	}
+	return 1;
+}
+
 /* Counts non-blank lines in [from, to) and skips them as junk. */
 static void
 rd_cls_junk(struct reader *r, size_t to)
@@ -275,6 +289,17 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 	while ((b = rd_cls_marker(b, d + r->len, &is_end)) != NULL && is_end)
 		b++;
 	if (b == NULL) {
+		/* Following, junk that reaches the end of what is there
+		 * yet may go on: it is warned about once whole, waiting
+		 * as a truncated record (reader.h follow). */
+		if (r->follow && !r->quiet && !rd_cls_blank_to(r, r->len)) {
+			rec->off = r->pos;
+			rec->line = r->line;
+			rec->len = r->len - r->pos;
+			rec->flags = RECF_TRUNCATED;
+			reader_advance(r, r->len);
+			return 1;
+		}
 		rd_cls_junk(r, r->len);
 		return 0;
 	}

@@ -11,16 +11,16 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
 log=$dir/live.log
 out=$dir/out
 
-# wait_lines COUNT: until $out has COUNT lines (5 s).
+# wait_lines COUNT [FILE]: until FILE ($out) has COUNT lines (5 s).
 wait_lines() {
 	i=0
 	while [ $i -lt 100 ]; do
-		[ "$(grep -c . "$out" 2>/dev/null)" -ge "$1" ] && return 0
+		[ "$(grep -c . "${2:-$out}" 2>/dev/null)" -ge "$1" ] && return 0
 		i=$((i + 1))
 		sleep 0.05
 	done
 	echo "timed out waiting for $1 lines; output:"
-	cat "$out"
+	cat "${2:-$out}"
 	exit 1
 }
 
@@ -35,6 +35,7 @@ cut() {
 	wait_lines 1
 	tail -n +$(($2 + 1)) "$1" >>"$log"
 	wait_lines "$(grep -c . "$dir/want")"
+	wait_lines "$(grep -c . "$dir/want.err")" "$dir/err"
 	kill $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	pid=
@@ -73,4 +74,7 @@ cut tests/data/fmt/kamailio-sipdump.txt 26
 # Raw SIP between two junk lines: one warning for both, as read whole
 # (two, "skipped 1 line" each, before).
 cut tests/data/junk-mid.raw.sip 9
+# A CLS log between two junk lines, and its last line, junk, given once the
+# file has been quiet a second.
+cut tests/data/junk.cls.log 37
 echo "follow-cut: ok"
