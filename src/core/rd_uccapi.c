@@ -429,11 +429,17 @@ rd_uccapi_same(struct span a, struct span b)
  * message is short of its Content-Length. */
 #define RD_UCCAPI_CONT_LINES 64
 
+/* rd_uccapi_continued() of a followed log whose next block is not there
+ * yet: it cannot tell. */
+#define RD_UCCAPI_CONT_WAIT UINT32_MAX
+
 /* The line of the block that holds the rest of the message of block b
  * (rec, short of its Content-Length), or 0: the next block, within
  * RD_UCCAPI_CONT_LINES lines, going the same way between the same ends,
  * whose payload starts with text that is not a start line (the client
- * logs what each read carried, and a read may end inside a message). */
+ * logs what each read carried, and a read may end inside a message).
+ * RD_UCCAPI_CONT_WAIT when following and those lines are not all there
+ * yet (once the file is quiet, what is there is all there is). */
 static uint32_t
 rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
     const struct rd_record *rec)
@@ -463,7 +469,8 @@ rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
 			return 0;
 		rd_uccapi_block(r, p, &nb);
 		if (nb.sp >= nb.end)
-			return 0;
+			return r->follow && !r->quiet && !nb.closed ?
+			    RD_UCCAPI_CONT_WAIT : 0;
 		eol = reader_line_end(r, nb.sp, &next);
 		if (eol > nb.end)
 			eol = nb.end;
@@ -475,6 +482,9 @@ rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
 			return 0;
 		return line;
 	}
+	if (r->follow && !r->quiet && p >= r->len &&
+	    i < RD_UCCAPI_CONT_LINES)
+		return RD_UCCAPI_CONT_WAIT;
 	return 0;
 }
 
@@ -597,8 +607,11 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 		uint32_t cont;
 
 		rd_raw_split_logged(d, ms, b.end, 0, &t);
-		if ((t.flags & RECF_TRUNCATED) &&
-		    (cont = rd_uccapi_continued(r, &b, rec)) != 0) {
+		cont = t.flags & RECF_TRUNCATED ?
+		    rd_uccapi_continued(r, &b, rec) : 0;
+		if (cont == RD_UCCAPI_CONT_WAIT)
+			return 0;	/* at bs, as for a block not closed */
+		if (cont != 0) {
 			rec->flags |= RECF_TRUNCATED;
 			reader_warn(r, cont, "the rest of the message at line "
 			    "%u (not joined to it)", rec->line);

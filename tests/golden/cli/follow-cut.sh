@@ -77,4 +77,8 @@ cut tests/data/junk-mid.raw.sip 9
 # A CLS log between two junk lines, and its last line, junk, given once the
 # file has been quiet a second.
 cut tests/data/junk.cls.log 37
+# A uccapi block whose message's rest is in the next block, not written
+# yet: flagged cut short and the rest named, as read whole (it was listed
+# as whole, without a word).
+cut tests/data/uccapi-sub-continued.uccapilog 25
 echo "follow-cut: ok"
