@@ -177,9 +177,9 @@ void engine_set_follow_copy(struct engine *e, size_t max);
  * as complete, but only when it completes a record by the format's own
  * framing (its end marker, or a body of its Content-Length) and lies past
  * the record's headers: else it waits for more, and nothing of it is taken
- * as junk. A record that waits only for what its writer adds right after
- * it (reader.h quiet) is then read without it. A record so read is never
- * read again when the line grows. */
+ * as junk. What waits only because more may come after it (reader.h
+ * quiet: chan_sip's summary line, junk at the end) is then read as at the
+ * file's end. A record so read is never read again when the line grows. */
 void engine_set_follow_quiet(struct engine *e, int ms);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have

@@ -134,10 +134,12 @@ struct reader {
 	 * warns about it; the caller rewinds to it and waits for more. */
 	int follow;
 	/* Following, and the file has not grown for a while (engine.c reads
-	 * its end once so): a record that waits only for what its writer
-	 * writes right after it, not for its own end (chan_sip's summary
-	 * line after a block's end marker), is ended as at the file's end.
-	 * One cut short still waits. */
+	 * its end once so): what waits only because more may come after it
+	 * (chan_sip's summary line after a block's end marker, the line
+	 * that ends a message framed by what follows it, a run of junk, the
+	 * uccapi block holding a message's rest) is read as at the file's
+	 * end. A record cut short (no end marker, a body short of its
+	 * Content-Length) still waits. */
 	int quiet;
 };
 
