@@ -277,15 +277,14 @@ rd_sipp_junk(struct reader *r, size_t from, size_t to, uint32_t line,
 		    junk == 1 ? "" : "s", why);
 }
 
-/* The entry whose separator is at hdr: where it ends. */
+/* The entry whose separator is at hdr: where it ends, looked for from
+ * line from on. */
 static void
-rd_sipp_entry(struct reader *r, struct rd_sipp_state *st, size_t hdr)
+rd_sipp_entry(struct reader *r, struct rd_sipp_state *st, size_t hdr,
+    size_t from)
 {
-	size_t next;
-
-	reader_line_end(r, hdr, &next);
 	st->hdr = hdr + 1;
-	st->end = rd_sipp_find_sep(r, next, hdr + RD_SIPP_READ_MAX);
+	st->end = rd_sipp_find_sep(r, from, hdr + RD_SIPP_READ_MAX);
 	st->open = r->follow && st->end >= r->len;
 }
 
@@ -318,8 +317,10 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 
 	/* An entry that was open may have grown, or have been read
 	 * further by a look at the file's end (engine_next_tail). */
-	if (st->open && st->hdr != 0)
-		rd_sipp_entry(r, st, st->hdr - 1);
+	if (st->open && st->hdr != 0) {
+		reader_line_end(r, st->hdr - 1, &next);
+		rd_sipp_entry(r, st, st->hdr - 1, next);
+	}
 	for (;;) {
 		/* Find a separator, or a message that follows another in
 		 * the same entry. */
@@ -345,7 +346,7 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 				if (st->hdr == 0 && p == r->pos &&
 				    (hdr = rd_sipp_find_back(r, p)) < p &&
 				    p - hdr <= RD_SIPP_READ_MAX) {
-					rd_sipp_entry(r, st, hdr);
+					rd_sipp_entry(r, st, hdr, p);
 					cont = 1;
 					break;
 				}
@@ -365,7 +366,7 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 
 		eol = reader_line_end(r, hdr, &next);
 		if (!cont)
-			rd_sipp_entry(r, st, hdr);
+			rd_sipp_entry(r, st, hdr, next);
 		lim = st->end;
 		memset(&h, 0, sizeof h);
 		if (next < lim) {
