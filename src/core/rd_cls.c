@@ -130,19 +130,6 @@ rd_cls_field1(const char *p, size_t n, const char *name, size_t nl,
 	return 1;
 }
 
-/* Whether the bytes from r->pos to to are blank lines only. */
-static int
-rd_cls_blank_to(const struct reader *r, size_t to)
-{
-	size_t i;
-
-	for (i = r->pos; i < to; i++) {
-		if (r->data[i] != ' ' && r->data[i] != '\t' &&
-		    r->data[i] != '\r' && r->data[i] != '\n')
-			return 0;
-	}
-	return 1;
-}
 
 /* Counts non-blank lines in [from, to) and skips them as junk. */
 static void
@@ -173,6 +160,30 @@ rd_cls_junk(struct reader *r, size_t to)
 		    junk, junk == 1 ? "" : "s");
 	}
 	reader_advance(r, to);
+}
+
+/* No record from r->pos to the end: what is there is junk, skipped; 0.
+ * Following, junk that reaches the end of what is there yet may go on: it
+ * is warned about once whole, waiting as a truncated record (reader.h
+ * follow); 1. Out of line: a whole file comes here once. */
+static __attribute__((noinline, cold)) int
+rd_cls_tail(struct reader *r, struct rd_record *rec)
+{
+	size_t i;
+
+	for (i = r->pos; r->follow && !r->quiet && i < r->len; i++) {
+		if (r->data[i] != ' ' && r->data[i] != '\t' &&
+		    r->data[i] != '\r' && r->data[i] != '\n') {
+			rec->off = r->pos;
+			rec->line = r->line;
+			rec->len = r->len - r->pos;
+			rec->flags = RECF_TRUNCATED;
+			reader_advance(r, r->len);
+			return 1;
+		}
+	}
+	rd_cls_junk(r, r->len);
+	return 0;
 }
 
 /* The first "$$begin_record" or "$$end_record" in [q, lim); *is_end says
@@ -288,21 +299,8 @@ rd_cls_next(struct reader *r, struct rd_record *rec)
 	b = d + r->pos;
 	while ((b = rd_cls_marker(b, d + r->len, &is_end)) != NULL && is_end)
 		b++;
-	if (b == NULL) {
-		/* Following, junk that reaches the end of what is there
-		 * yet may go on: it is warned about once whole, waiting
-		 * as a truncated record (reader.h follow). */
-		if (r->follow && !r->quiet && !rd_cls_blank_to(r, r->len)) {
-			rec->off = r->pos;
-			rec->line = r->line;
-			rec->len = r->len - r->pos;
-			rec->flags = RECF_TRUNCATED;
-			reader_advance(r, r->len);
-			return 1;
-		}
-		rd_cls_junk(r, r->len);
-		return 0;
-	}
+	if (b == NULL)
+		return rd_cls_tail(r, rec);
 	/* The record starts on the marker's line. */
 	q = memrchr(d + r->pos, '\n', (size_t)(b - d) - r->pos);
 	ls = q != NULL ? (size_t)(q - d) + 1 : r->pos;
