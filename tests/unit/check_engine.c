@@ -1238,6 +1238,76 @@ START_TEST(test_follow_await)
 }
 END_TEST
 
+/* A record its reader waits on for what may follow it, the last line
+ * whole: a chan_sip message read, its summary line not written (nor ever,
+ * here), and junk after the last record. Once the file is quiet, the
+ * message is read without it and the junk warned about, once; before, or
+ * with more to come, not. */
+START_TEST(test_follow_quiet_waiting_record)
+{
+	static const char ast[] =
+	    "[Dec 31 23:59:59] VERBOSE[2281] chan_sip.c: \n"
+	    "<--- SIP read from UDP:198.51.100.23:5060 --->\n"
+	    "OPTIONS sip:1002@192.0.2.10 SIP/2.0\n"
+	    "Via: SIP/2.0/UDP 198.51.100.23:5060;branch=z9hG4bKw1\n"
+	    "Call-ID: wait@198.51.100.23\n"
+	    "CSeq: 1 OPTIONS\n"
+	    "Content-Length: 0\n"
+	    "\n"
+	    "<------------->\n";
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
+	struct timespec t = { 0, 60 * 1000000L };
+	struct engine *e;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/wait.log", dir);
+	append(path, ast, "w");
+	e = engine_new();
+	engine_follow(e, 1);
+	engine_set_follow_quiet(e, 50);
+	ck_assert_int_eq(engine_add_file(e, path, "asterisk", &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 0);
+	ck_assert_int_eq(engine_poll(e), 0);	/* not quiet yet */
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 0);
+	nanosleep(&t, NULL);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), 0)->flags &
+			  RECF_TRUNCATED, 0);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	ck_assert_int_eq(engine_poll(e), 0);	/* tried at this size */
+	engine_free(e);
+
+	/* Junk after the last record: warned about once quiet, once. */
+	append(path, raw_call, "w");
+	append(path, "-- capture stopped\n", "a");
+	e = engine_new();
+	engine_follow(e, 1);
+	engine_set_follow_quiet(e, 50);
+	ck_assert_int_eq(engine_add_file(e, path, "raw", &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	nanosleep(&t, NULL);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert_str_eq(engine_warning(e, 0)->msg,
+			 "skipped 1 line outside any SIP message");
+	append(path, raw_call, "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* A writer that ended its last record without a final line break: once
  * quiet, that record is shown (it waited for ever); read again as
  * complete when the line break and more come, it is not indexed twice.
@@ -1453,6 +1523,7 @@ main(void)
 	tcase_add_test(tc, test_follow_pieces);
 	tcase_add_test(tc, test_follow_uccapi_lines);
 	tcase_add_test(tc, test_follow_quiet_last_line);
+	tcase_add_test(tc, test_follow_quiet_waiting_record);
 	tcase_add_test(tc, test_follow_pipe_read_fails);
 	tcase_add_test(tc, test_follow_await);
 	tcase_add_test(tc, test_follow_rewritten_same_end);
