@@ -740,7 +740,7 @@ main(int argc, char **argv)
 	char *added;
 	struct stat st;
 	const char *codeset;
-	long dialog_no = -1, lw;
+	long dialog_no = -1, lw, quiet_ms = -1;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
 	int nunread = 0, rules_failed = 0;
 	struct engine *e;
@@ -902,6 +902,19 @@ main(int argc, char **argv)
 
 	/* Rules: a broken rules file is reported and the trace is still shown,
 	 * unrated. */
+	{
+		/* How long a followed file stays quiet before its end is
+		 * read as complete; tests on a loaded machine set it. */
+		const char *q = getenv("SIPSNOOP_FOLLOW_QUIET_MS");
+		char *qe;
+
+		if (q != NULL && *q != '\0') {
+			quiet_ms = strtol(q, &qe, 10);
+			if (*qe != '\0' || quiet_ms < 0 || quiet_ms > 3600000)
+				return main_bad_usage("SIPSNOOP_FOLLOW_QUIET_MS: "
+				    "not a number of milliseconds: %s", q);
+		}
+	}
 	if (!no_rules) {
 		if (rules_path == NULL) {
 			char *exe_dir = main_exe_dir();
@@ -942,6 +955,8 @@ main(int argc, char **argv)
 	e = engine_new();
 	engine_set_rules(e, rules);
 	engine_follow(e, follow);
+	if (quiet_ms >= 0)
+		engine_set_follow_quiet(e, (int)quiet_ms);
 	/* The viewer's first screen must not wait for a capture to be
 	 * converted; batch output needs all of it anyway. */
 	engine_set_background(e, mode == MODE_VIEW);
