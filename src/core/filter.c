@@ -1826,8 +1826,11 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		engine_msg_kept(e, id, &k);
 		if (idset_has(&n->ids, k.src) || idset_has(&n->ids, k.dst))
 			return 1;
-		return (k.src == 0 || k.dst == 0) && m->file < n->nfiles &&
-		    n->files[m->file];
+		/* The log's own name: an end it leaves unnamed, and every
+		 * event of it, the server having written it (a connection
+		 * record gives both its ends as addresses). */
+		return (k.src == 0 || k.dst == 0 || m->kind == MSG_DIAG) &&
+		    m->file < n->nfiles && n->files[m->file];
 	case F_SRC:
 	case F_DST:
 		/* One end only; the end a server log leaves unnamed is

@@ -1028,6 +1028,15 @@ START_TEST(test_cls_fixtures)
 	SEL(e, "addr:r2ee01 addr:172.31.255.247:51311 dir:out", "1,3");
 	SEL(e, "addr:172.31.255.247:5061", "");
 	engine_free(e);
+
+	/* Every event of a server's log is that server's, also a
+	 * connection record that gives both its ends as addresses (0);
+	 * src: and dst: take only the end an event names. */
+	e = load_file(TEST_DATA "/conn.cls.log", NULL);
+	SEL(e, "addr:FE01", "0,1");
+	SEL(e, "addr:fe01 -dst:FE01 -src:FE01", "0,1");
+	SEL(e, "addr:10.0.0.2", "0");
+	engine_free(e);
 }
 END_TEST
 
