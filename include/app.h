@@ -23,6 +23,9 @@ struct app_options {
 	 * never writes to one. */
 	const char *const *inputs;
 	size_t ninputs;
+	/* Why rules is NULL, as main said it on standard error (W shows
+	 * it), or NULL. */
+	const char *rules_why;
 };
 
 /* Runs the viewer until the user quits. Returns the exit status (2 when

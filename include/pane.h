@@ -57,8 +57,10 @@ struct pane *pane_report_new(struct view *v);
 struct pane *pane_help_new(void);
 /* The reading warnings of e (junk skipped, records cut short ...), one a
  * line with file and line number; first, when rated is 0, that no rules
- * were loaded. */
-struct pane *pane_warnings_new(const struct engine *e, int rated);
+ * were loaded and why: unrated_why, lines separated by newlines (copied;
+ * NULL: the possible reasons). */
+struct pane *pane_warnings_new(const struct engine *e, int rated,
+			       const char *unrated_why);
 void pane_free(struct pane *p);
 
 /* Draws p into r (nothing when r is empty). */

@@ -68,6 +68,8 @@ struct screen {
 	/* The inputs as given (app_options), which s never writes to. */
 	const char *const *inputs;
 	size_t ninputs;
+	/* Why there are no rules, as said on standard error (W), or NULL. */
+	const char *rules_why;
 	int saved_text;		/* screen_saved_as_text() */
 	size_t saved_left;
 	struct screen_saving saving;

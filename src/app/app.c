@@ -213,6 +213,7 @@ app_run(struct engine *e, const struct app_options *o)
 	s = screen_new(e, v, term_utf8());
 	s->inputs = o->inputs;
 	s->ninputs = o->ninputs;
+	s->rules_why = o->rules_why;
 	s->follow = o->follow;
 	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog, &told)) != 0)
 		dialog = -1;

@@ -743,6 +743,7 @@ main(int argc, char **argv)
 	long dialog_no = -1, lw, quiet_ms = -1;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
 	int nunread = 0, rules_failed = 0;
+	struct strbuf rules_why;	/* why no rules: for the viewer's W */
 	struct engine *e;
 	struct rules *rules = NULL;
 	struct filter *flt = NULL;
@@ -900,8 +901,6 @@ main(int argc, char **argv)
 		}
 	}
 
-	/* Rules: a broken rules file is reported and the trace is still shown,
-	 * unrated. */
 	{
 		/* How long a followed file stays quiet before its end is
 		 * read as complete; tests on a loaded machine set it. */
@@ -915,17 +914,27 @@ main(int argc, char **argv)
 				    "not a number of milliseconds: %s", q);
 		}
 	}
-	if (!no_rules) {
+	/* Rules: a broken rules file is reported and the trace is still shown,
+	 * unrated. */
+	strbuf_init(&rules_why);
+	if (no_rules)
+		strbuf_adds(&rules_why, "--no-rules was given");
+	else {
 		if (rules_path == NULL) {
 			char *exe_dir = main_exe_dir();
 
 			rules_path = defpath = rules_default_path(exe_dir);
 			free(exe_dir);
-			if (rules_path == NULL)
+			if (rules_path == NULL) {
 				fprintf(stderr, "sipsnoop: no rules file found "
 					"(~/.config/sipsnoop/rules.conf, %s): "
 					"messages are not rated; --rules FILE "
 					"names one\n", SIPSNOOP_DATADIR "/rules.conf");
+				strbuf_addf(&rules_why, "no rules file found "
+					    "(~/.config/sipsnoop/rules.conf, "
+					    "%s); --rules FILE names one",
+					    SIPSNOOP_DATADIR "/rules.conf");
+			}
 		}
 		if (rules_path != NULL) {
 			struct strbuf errs;
@@ -940,6 +949,13 @@ main(int argc, char **argv)
 						       errs.len > 0 ? errs.buf : "");
 				fprintf(stderr, "sipsnoop: %s: rules not used; messages are not rated\n",
 					main_visible(&vis, rules_path));
+				/* The same for W (made visible there). */
+				if (errs.len > 0)
+					strbuf_addf(&rules_why, "%s%s", errs.buf,
+						    errs.buf[errs.len - 1] ==
+							    '\n' ? "" : "\n");
+				strbuf_addf(&rules_why, "%s: rules not used",
+					    rules_path);
 				/* Shown unrated, but a script that asks for
 				 * severity:error must not take "none" for
 				 * an answer. */
@@ -1055,6 +1071,7 @@ main(int argc, char **argv)
 		rules_free(rules);
 		filter_free(flt);
 		free(defpath);
+		strbuf_free(&rules_why);
 		strbuf_free(&joined);
 		return 1;
 	}
@@ -1065,6 +1082,7 @@ main(int argc, char **argv)
 		ao.dialog = dialog_no;
 		ao.inputs = (const char *const *)(argv + optind);
 		ao.ninputs = (size_t)(argc - optind);
+		ao.rules_why = rules == NULL ? rules_why.buf : NULL;
 		status = app_run(e, &ao);
 		/* A capture converted beside the viewer that turned out
 		 * unreadable counts as one refused at the start would, and
@@ -1076,6 +1094,7 @@ main(int argc, char **argv)
 		engine_free(e);
 		rules_free(rules);
 		free(defpath);
+		strbuf_free(&rules_why);
 		strbuf_free(&joined);
 		return status != 0 ? status :
 		    (nfailed > 0 || rules_failed ? 1 : 0);
@@ -1174,6 +1193,7 @@ out:
 	engine_free(e);
 	rules_free(rules);
 	free(defpath);
+	strbuf_free(&rules_why);
 	strbuf_free(&joined);
 	return status;
 }

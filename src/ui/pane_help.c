@@ -22,6 +22,7 @@ struct phelp {
 	 * when a followed file brings more (NULL for the help). */
 	const struct engine *e;
 	int rated;
+	char *unrated_why;	/* why there are no rules, or NULL */
 	size_t nwarnings, nunread, nawaited;
 };
 
@@ -201,6 +202,7 @@ pane_help_free(struct pane *p)
 
 	pane_help_clear(h);
 	free(h->l);
+	free(h->unrated_why);
 	free(h);
 }
 
@@ -288,7 +290,7 @@ pane_warnings_line(struct phelp *h, struct strbuf *sb, const char *path,
 }
 
 struct pane *
-pane_warnings_new(const struct engine *e, int rated)
+pane_warnings_new(const struct engine *e, int rated, const char *unrated_why)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 	struct phelp *h = xcalloc(1, sizeof *h);
@@ -298,6 +300,8 @@ pane_warnings_new(const struct engine *e, int rated)
 	p->focused = 1;
 	h->e = e;
 	h->rated = rated;
+	h->unrated_why = unrated_why != NULL && unrated_why[0] != '\0' ?
+	    xstrdup(unrated_why) : NULL;
 	pane_warnings_fill(h);
 	return p;
 }
@@ -319,7 +323,27 @@ pane_warnings_fill(struct phelp *h)
 	h->nunread = nunread;
 	h->nawaited = nawaited;
 	strbuf_init(&sb);
-	if (!rated) {
+	if (!rated && h->unrated_why != NULL) {
+		/* Why nothing is coloured, as sipsnoop said it on standard
+		 * error, under the viewer: a rules file's errors with their
+		 * lines. */
+		const char *t = h->unrated_why, *nl;
+
+		pane_help_add(h, NULL, "messages are not rated:",
+			      ROLE_SEV_WARNING);
+		while (*t != '\0') {
+			nl = strchr(t, '\n');
+			strbuf_reset(&sb);
+			sanitize_append(&sb, t, nl != NULL ? (size_t)(nl - t) :
+					strlen(t), 0);
+			pane_help_add(h, NULL, sb.buf != NULL ? sb.buf : "",
+				      ROLE_SEV_WARNING);
+			if (nl == NULL)
+				break;
+			t = nl + 1;
+		}
+		pane_help_add(h, NULL, "", ROLE_DEFAULT);
+	} else if (!rated) {
 		/* Why nothing is coloured: the reason sipsnoop gave went to
 		 * standard error, under the viewer. */
 		pane_help_add(h, NULL,

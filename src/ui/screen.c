@@ -1235,7 +1235,8 @@ screen_key(struct screen *s, uint32_t key)
 		s->overlay = pane_report_new(v);
 		return RE_REDRAW;
 	case ACT_WARNINGS:
-		s->overlay = pane_warnings_new(s->e, s->v->rules != NULL);
+		s->overlay = pane_warnings_new(s->e, s->v->rules != NULL,
+					       s->rules_why);
 		return RE_REDRAW;
 	case ACT_REDRAW:
 		s->force_clear = 1;

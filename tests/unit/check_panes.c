@@ -1100,7 +1100,7 @@ START_TEST(test_warnings_awaited)
 	fclose(f);
 	engine_follow(e, 1);
 	engine_await_file(e, path, NULL, 0);
-	p = pane_warnings_new(e, 1);
+	p = pane_warnings_new(e, 1, NULL);
 	text = pane_text(p, 100, 10);
 	ck_assert_msg(strstr(text, "1 input not begun yet (followed: read "
 			     "when it is):") != NULL, "%s", text);
@@ -1230,6 +1230,45 @@ START_TEST(test_report_narrow_outcome)
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
+}
+END_TEST
+
+/* Without rules, W says why as sipsnoop said it on standard error, which
+ * the viewer hides: a rules file's errors with their lines (it gave only
+ * the possible reasons), made visible. */
+START_TEST(test_warnings_rules_why)
+{
+	struct pane *p;
+	struct grid *g = grid_new(100, 10);
+	char row[256];
+
+	p = pane_warnings_new(eng, 0,
+			      "my.rules:2: status: bad value \"4yy\"\n"
+			      "my.rules:5: \x1b[31mred\n"
+			      "my.rules: rules not used");
+	pane_draw(p, g, (struct rect){0, 0, 100, 10});
+	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+			 " messages are not rated:");
+	ck_assert_str_eq(report_row(g, 2, row, sizeof row),
+			 " my.rules:2: status: bad value \"4yy\"");
+	ck_assert_str_eq(report_row(g, 3, row, sizeof row),
+			 " my.rules:5: \\e[31mred");
+	ck_assert_str_eq(report_row(g, 4, row, sizeof row),
+			 " my.rules: rules not used");
+	pane_free(p);
+	/* Without a reason: the possible ones. */
+	p = pane_warnings_new(eng, 0, NULL);
+	pane_draw(p, g, (struct rect){0, 0, 100, 10});
+	ck_assert_ptr_nonnull(strstr(report_row(g, 1, row, sizeof row),
+				     "no rules were loaded"));
+	pane_free(p);
+	/* With rules, nothing of it. */
+	p = pane_warnings_new(eng, 1, "ignored");
+	pane_draw(p, g, (struct rect){0, 0, 100, 10});
+	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+			 " no warnings: every input was read cleanly");
+	pane_free(p);
+	grid_free(g);
 }
 END_TEST
 
@@ -1500,6 +1539,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_merge_keeps_registration);
 	tcase_add_test(tc, test_warnings_awaited);
 	tcase_add_test(tc, test_report_narrow_outcome);
+	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
