@@ -1494,8 +1494,18 @@ screen_key(struct screen *s, uint32_t key)
 		uint32_t from = 0, to;
 		char *user;
 
-		if (screen_sel_msg(s) != NULL)
+		if ((m = screen_sel_msg(s)) != NULL)
 			engine_msg_party(s->e, view_sel_id(s->v), &from, &to);
+		/* A server's event about a dialog (a TF_DIAG naming its
+		 * Call-ID, such as why a REGISTER was refused) has no From
+		 * of its own: it is about that dialog's user. */
+		if (from == 0 && m != NULL) {
+			const struct dialogs *ds = engine_dialogs(s->e);
+			uint32_t d = dialogs_of(ds, m);
+
+			if (d != NO_DIALOG)
+				from = dialogs_get(ds, d)->from;
+		}
 		if (from == 0) {
 			screen_message(s, 1, "no user here");
 			return RE_REDRAW;

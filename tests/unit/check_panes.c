@@ -1272,6 +1272,36 @@ START_TEST(test_warnings_rules_why)
 }
 END_TEST
 
+/* u on a server's event of a dialog (a TF_DIAG naming its Call-ID): the
+ * dialog's user; it said "no user here". */
+START_TEST(test_user_of_event)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct screen *s;
+	char *err = NULL;
+	int col;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/call-cancel.cls.log",
+					 NULL, &err), 0);
+	engine_set_rules(e, rules);
+	engine_run(e);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	s = screen_new(e, v, 1);
+	view_select(v, 4);
+	ck_assert_int_eq(msgindex_get(engine_index(e), view_sel_id(v))->kind,
+			 MSG_DIAG);
+	keys(s, "u");
+	ck_assert_ptr_nonnull(view_filter_expr(v));
+	ck_assert_str_eq(view_filter_expr(v), "user:marinof");
+	ck_assert(!s->status_error);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1540,6 +1570,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_awaited);
 	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_warnings_rules_why);
+	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
