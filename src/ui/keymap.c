@@ -102,7 +102,7 @@ static const struct {
 	[ACT_FOCUS_NEXT] = { "focus-next", "focus the next pane" },
 	[ACT_FOCUS_PREV] = { "focus-prev", "focus the previous pane" },
 	[ACT_OPEN] = { "open", "show only this message's dialog and its flow" },
-	[ACT_BACK] = { "back", "back to the previous filter / close view" },
+	[ACT_BACK] = { "back", "back to the previous filter / close view (none: clear the search)" },
 	[ACT_DIALOG_NEXT] = { "dialog-next", "next message of the same dialog" },
 	[ACT_DIALOG_PREV] = { "dialog-prev", "previous message of the same dialog" },
 	[ACT_SEARCH] = { "search", "search text (incremental; empty: clear it); no match says how many the filter hides" },

@@ -1365,8 +1365,12 @@ screen_key(struct screen *s, uint32_t key)
 
 		s->filtered_fmt = NULL;
 		if (view_pop(v) != 0) {
+			/* Nothing to go back to: the search is what Esc
+			 * takes away, and the highlights going is no news
+			 * enough without a word. */
 			if (v->search != NULL) {
 				view_search_start(v, NULL, 1, 0);
+				screen_message(s, 0, "search cleared");
 				return RE_REDRAW;
 			}
 			screen_message(s, 0, "no previous filter");

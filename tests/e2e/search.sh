@@ -60,4 +60,16 @@ check "the title no longer has it" e2e_wait_re "^sipsnoop sample.cls.log \[cls\]
 e2e_keys '?'
 check "the help says an empty search clears it" \
 	e2e_wait "search text (incremental; empty: clear it)"
+check "and that Esc with no filter to go back to does" \
+	e2e_wait "close view (none: clear the search)"
+
+# Esc with no filter to go back to clears the search: it says so (the
+# highlights went without a word).
+e2e_keys q /
+e2e_keys -l "petrak"
+e2e_keys Enter
+check "a search again" e2e_wait "search: petrak"
+e2e_keys Escape
+check "Esc clears it and says so" e2e_wait "search cleared"
+check "the title no longer has it (Esc)" e2e_wait_re "^sipsnoop sample.cls.log \[cls\]  40/40 msgs *$"
 e2e_done

@@ -445,6 +445,7 @@ START_TEST(test_screen_keys)
 	keys(s, "g");
 	screen_key(s, KEYC_ESC);
 	ck_assert_ptr_null(view->search);
+	ck_assert_str_eq(s->status, "search cleared");
 	/* Help overlay from the keymap; q closes it, not the viewer. */
 	keys(s, "?");
 	ck_assert_ptr_nonnull(s->overlay);
