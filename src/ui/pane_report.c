@@ -289,7 +289,10 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		x = pane_report_cell(g, x, ry, wd[PRC_USER], role, en->user);
 		x = pane_report_cell(g, x, ry, wd[PRC_CLIENT], role,
 				     en->client);
-		snprintf(buf, sizeof buf, "%s%s%s%s", en->offered,
+		/* A retry on a new Call-ID was offered nothing in its
+		 * own dialog: "- / Digest", not " / Digest". */
+		snprintf(buf, sizeof buf, "%s%s%s%s",
+			 *en->offered || !*en->used ? en->offered : "-",
 			 *en->used ? " / " : "", en->used,
 			 en->remote_user ? " remote" : "");
 		x = pane_report_cell(g, x, ry, wd[PRC_OFFERED], role, buf);

@@ -55,4 +55,13 @@ e2e_keys R Enter x
 check "x: all messages" e2e_wait "filters cleared"
 e2e_keys Escape
 check "and Esc brings no report back" e2e_wait "no previous filter"
+
+# A client that answers the challenge with a new REGISTER on a new
+# Call-ID: two rows; the retry, offered nothing in its own dialog, reads
+# "- / Digest" (it began with a blank).
+e2e_start 120 30 --rules data/rules.conf tests/data/auth/new-call-id.sngrep.txt
+check "opens the new Call-ID retry" e2e_wait "4/4 msgs"
+e2e_keys R
+check "two registrations" e2e_wait "2 registrations"
+check "the retry's schemes" e2e_wait_re "10\.1\.1\.21:5060 +- / Digest +1 200 OK"
 e2e_done

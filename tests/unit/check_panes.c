@@ -1303,6 +1303,39 @@ START_TEST(test_user_of_event)
 }
 END_TEST
 
+/* A retry on a new Call-ID, offered nothing in its own dialog: its
+ * offered/used cell is "- / Digest"; it began with a blank, " / Digest". */
+START_TEST(test_report_retry_offered)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct pane *p;
+	struct grid *g = grid_new(100, 10);
+	char *err = NULL, row[256];
+	int col;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA
+					 "/auth/new-call-id.sngrep.txt", NULL,
+					 &err), 0);
+	engine_set_rules(e, rules);
+	engine_run(e);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	p = pane_report_new(v);
+	pane_draw(p, g, (struct rect){0, 0, 100, 10});
+	ck_assert_ptr_nonnull(strstr(report_row(g, 1, row, sizeof row),
+				     "offered/used"));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
+				     " Digest "));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 3, row, sizeof row),
+				     " - / Digest "));
+	pane_free(p);
+	grid_free(g);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1572,6 +1605,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
+	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
