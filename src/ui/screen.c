@@ -19,12 +19,15 @@
 #include "engine.h"
 #include "source.h"
 #include "util.h"
+#include "filter.h"
 
 /* Search work per tick: enough to finish small files at once, small
  * enough that a key is answered within a few milliseconds. */
 #define SCREEN_SEARCH_BUDGET 4000
 /* Messages a save writes before the keys are looked at again. */
 #define SCREEN_SAVE_BUDGET 20000
+
+static void screen_say_count(struct screen *s, const char *fmt);
 
 struct screen *
 screen_new(struct engine *e, struct view *v, int utf8)
@@ -371,7 +374,7 @@ screen_draw(struct screen *s, struct grid *g)
 	/* A filter in steps that indexing finished at once (view_update)
 	 * still says how many messages it found. */
 	if (s->filtered_fmt != NULL && !s->v->filtering) {
-		screen_message(s, 0, s->filtered_fmt, s->v->nids);
+		screen_say_count(s, s->filtered_fmt);
 		s->filtered_fmt = NULL;
 	}
 	layout_compute(&s->lay, g->w, g->h, s->mode, s->maximised);
@@ -442,6 +445,38 @@ screen_quote(struct strbuf *sb, const char *value)
 	strbuf_free(&lit);
 }
 
+/* What f shows when a filter typed at f is done. */
+static const char screen_fmt_match[] = "%zu messages match  (Esc: back)";
+
+/* Says how many messages the filter shows, with fmt (one %zu). A typed
+ * filter that shows none and holds a word written like a field that is
+ * none (stauts:401) was likely meant as one: say so, as the batch
+ * outputs do on standard error. */
+static void
+screen_say_count(struct screen *s, const char *fmt)
+{
+	const struct view_level *l = &s->v->levels[s->v->nlevels - 1];
+	const char *t = fmt == screen_fmt_match && s->v->nids == 0 &&
+				l->f != NULL
+			    ? filter_fieldlike_text(l->f)
+			    : NULL;
+	struct strbuf word, name;
+
+	if (t == NULL) {
+		screen_message(s, 0, fmt, s->v->nids);
+		return;
+	}
+	strbuf_init(&word);
+	strbuf_init(&name);
+	sanitize_append(&word, t, strlen(t), 0);
+	sanitize_append(&name, t, strcspn(t, ":"), 0);
+	screen_message(s, 0, "no message matches: %s is no field name, %s "
+		       "was read as free text  (Esc: back)", name.buf,
+		       word.buf);
+	strbuf_free(&word);
+	strbuf_free(&name);
+}
+
 /* Says how many messages a new filter shows (fmt has one %zu): now, or
  * when a filter applied in steps is done (the status line shows its
  * progress until then). */
@@ -454,7 +489,7 @@ screen_count(struct screen *s, const char *fmt)
 		s->status[0] = '\0';
 		s->status_error = 0;
 	} else
-		screen_message(s, 0, fmt, s->v->nids);
+		screen_say_count(s, fmt);
 }
 
 static void
@@ -950,7 +985,7 @@ screen_accept(struct screen *s)
 			return RE_REDRAW;
 		}
 		prompt_close(p);
-		screen_count(s, "%zu messages match  (Esc: back)");
+		screen_count(s, screen_fmt_match);
 		return RE_REDRAW | RE_SELECT;
 	case PROMPT_SAVE: {
 		const char *home = getenv("HOME");
@@ -1601,7 +1636,7 @@ screen_tick(struct screen *s, size_t budget)
 		if (!view_filter_step(s->v, s->v->filter_step > 0 ?
 					    s->v->filter_step : SIZE_MAX) &&
 		    s->filtered_fmt != NULL) {
-			screen_message(s, 0, s->filtered_fmt, s->v->nids);
+			screen_say_count(s, s->filtered_fmt);
 			s->filtered_fmt = NULL;
 		}
 		return RE_REDRAW | RE_SELECT;

@@ -1336,6 +1336,33 @@ START_TEST(test_report_retry_offered)
 }
 END_TEST
 
+/* A filter typed at f that shows nothing and holds a word written like a
+ * field that is none: the status line names it, as the batch outputs do
+ * on standard error (it said only "0 messages match"). */
+START_TEST(test_filter_fieldlike_hint)
+{
+	struct screen *s = screen_new(eng, view, 1);
+
+	keys(s, "fstauts:401");
+	screen_key(s, KEYC_ENTER);
+	ck_assert_uint_eq(view->nids, 0);
+	ck_assert_str_eq(s->status, "no message matches: stauts is no field "
+			 "name, stauts:401 was read as free text  (Esc: back)");
+	ck_assert(!s->status_error);
+	screen_key(s, KEYC_ESC);
+	/* Nothing matching without such a word: the count alone. */
+	keys(s, "fuser:nobody");
+	screen_key(s, KEYC_ENTER);
+	ck_assert_str_eq(s->status, "0 messages match  (Esc: back)");
+	screen_key(s, KEYC_ESC);
+	/* Such a word with matches: nothing to say of it. */
+	keys(s, "fstatus:401 or stauts:401");
+	screen_key(s, KEYC_ENTER);
+	ck_assert_str_eq(s->status, "2 messages match  (Esc: back)");
+	screen_free(s);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1606,6 +1633,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_report_retry_offered);
+	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
