@@ -11,6 +11,7 @@
 #include "view.h"
 #include "engine.h"
 #include "util.h"
+#include "filter.h"
 
 /* Letters that carry the severity without colour (NO_COLOR, mono). */
 /* clang-format off */
@@ -149,6 +150,30 @@ pane_list_columns(int w, int timew, struct pane_list_cols *c)
 	c->summary = rest > 0 ? rest : 0;
 }
 
+/* Under "no message matches the filter": a word of it written like a
+ * field that is none (stauts:401, as -f gave it) was likely meant as one,
+ * as the batch outputs say on standard error. */
+static void
+pane_list_fieldlike(struct view *v, struct grid *g, struct rect c)
+{
+	const struct filter *f = v->nlevels > 0 ? v->levels[v->nlevels - 1].f
+						: NULL;
+	const char *t;
+	struct strbuf sb;
+
+	if (c.h < 2 || v->filtering || f == NULL ||
+	    msgindex_count(engine_index(v->e)) == 0 ||
+	    (t = filter_fieldlike_text(f)) == NULL)
+		return;
+	strbuf_init(&sb);
+	sanitize_append(&sb, t, strcspn(t, ":"), 0);
+	strbuf_adds(&sb, " is no field name: ");
+	sanitize_append(&sb, t, strlen(t), 0);
+	strbuf_adds(&sb, " was read as free text (see FILTERS in sipsnoop(1))");
+	grid_puts(g, c.x + 2, c.y + 1, c.x + c.w, ROLE_DIM, sb.buf);
+	strbuf_free(&sb);
+}
+
 static void
 pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -180,6 +205,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			  engine_nunread(v->e) > 0 ?
 			  "no messages: the inputs could not be read (W says why)" :
 			  "no messages");
+		pane_list_fieldlike(v, g, c);
 		return;
 	}
 	if ((long)v->sel < p->top)

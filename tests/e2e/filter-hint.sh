@@ -16,4 +16,10 @@ e2e_keys f C-u
 e2e_keys -l "status:401"
 e2e_keys Enter
 check "the field written right" e2e_wait "4 messages match"
+
+# Given with -f: the empty list says it.
+e2e_start 100 30 --rules data/rules.conf -f stauts:401 data/sample.cls.log
+check "opens on nothing" e2e_wait "0/40 msgs"
+check "the list names the misspelt field" \
+	e2e_wait "stauts is no field name: stauts:401 was read as free text"
 e2e_done

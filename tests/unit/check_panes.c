@@ -1363,6 +1363,40 @@ START_TEST(test_filter_fieldlike_hint)
 }
 END_TEST
 
+/* An empty list under a filter with a word written like a field that is
+ * none (as -f gave it): the list names it under "no message matches". */
+START_TEST(test_list_fieldlike)
+{
+	struct view *v;
+	struct pane *p;
+	char *err = NULL, *text;
+	int col;
+
+	v = view_new(eng, rules, "stauts:401", &err, &col);
+	ck_assert_ptr_nonnull(v);
+	view_filter_finish(v);
+	ck_assert_uint_eq(v->nids, 0);
+	p = pane_list_new(v);
+	text = pane_text(p, 100, 5);
+	ck_assert_msg(strstr(text, "no message matches the filter\n  stauts "
+			      "is no field name: stauts:401 was read as free "
+			      "text") != NULL, "%s", text);
+	free(text);
+	pane_free(p);
+	view_free(v);
+	/* Nothing matching without such a word: nothing more said. */
+	v = view_new(eng, rules, "user:nobody", &err, &col);
+	ck_assert_ptr_nonnull(v);
+	view_filter_finish(v);
+	p = pane_list_new(v);
+	text = pane_text(p, 100, 5);
+	ck_assert_ptr_null(strstr(text, "no field name"));
+	free(text);
+	pane_free(p);
+	view_free(v);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1634,6 +1668,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
+	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
