@@ -1,6 +1,7 @@
 /* Unit tests for keymap: the keys of the spec map to their actions in each
  * context, prompt self-insertion, key names, and the help listing. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +160,106 @@ START_TEST(test_help_lists_every_action_once)
 }
 END_TEST
 
+/* The keys column of path's list of keys, from the line that starts with
+ * from to the one that starts with to: README's first 30 columns of a
+ * line indented by four, or sipsnoop(1)'s line after each .TP, with
+ * troff's \- as -. One line each; NULL when not found. */
+static char *
+doc_keys(const char *path, const char *from, const char *to, int man)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf sb;
+	char line[4096], *p, *end;
+	int in = 0, tp = 0;
+
+	if (f == NULL)
+		return NULL;
+	strbuf_init(&sb);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (!in && strncmp(line, from, strlen(from)) == 0)
+			in = 1;
+		else if (in && strncmp(line, to, strlen(to)) == 0)
+			break;
+		if (!in)
+			continue;
+		if (man) {
+			int key = tp;
+
+			tp = strncmp(line, ".TP", 3) == 0;
+			if (!key)
+				continue;
+			p = line;
+			end = line + strlen(line);
+		} else {
+			if (strncmp(line, "    ", 4) != 0 || line[4] == ' ' ||
+			    strlen(line) < 5)
+				continue;
+			p = line + 4;
+			end = strlen(line) > 30 ? line + 30 : line + strlen(line);
+		}
+		for (; p < end && *p != '\n'; p++) {
+			if (p[0] == '\\' && p[1] == '-')
+				continue;
+			strbuf_addc(&sb, *p);
+		}
+		strbuf_addc(&sb, '\n');
+	}
+	fclose(f);
+	return in ? strbuf_detach(&sb) : NULL;
+}
+
+struct doc_keys {
+	const char *doc, *name;
+};
+
+/* Each key of several letters (C-c, PgDn, F1) that the help lists must be
+ * in the section, between separators. */
+static void
+doc_keys_check(void *arg, const char *keys, const char *help)
+{
+	const struct doc_keys *d = arg;
+	char buf[128], *k, *save = NULL;
+
+	(void)help;
+	snprintf(buf, sizeof buf, "%s", keys);
+	for (k = strtok_r(buf, ", ", &save); k != NULL;
+	     k = strtok_r(NULL, ", ", &save)) {
+		const char *at = d->doc;
+		size_t n = strlen(k);
+		int found = 0;
+
+		/* Other codes of Backspace, not keys of their own. */
+		if (n < 2 || strcmp(k, "DEL") == 0 || strcmp(k, "C-h") == 0)
+			continue;
+		while (!found && (at = strstr(at, k)) != NULL) {
+			found = (at == d->doc || strchr(" /,\t\n", at[-1])) &&
+				strchr(" /,\n", at[n]) != NULL;
+			at += n;
+		}
+		ck_assert_msg(found, "key %s (%s) is not in %s's keys", k, keys,
+			      d->name);
+	}
+}
+
+/* README's and sipsnoop(1)'s lists of the viewer's keys name every key
+ * the help does: C-c, which quits, was in neither. */
+START_TEST(test_docs_list_every_key)
+{
+	struct doc_keys d;
+	char *readme = doc_keys("README", "Keys of the viewer", "Filters", 0);
+	char *man = doc_keys("man/sipsnoop.1", ".SS Keys", ".SH EXIT", 1);
+
+	ck_assert_ptr_nonnull(readme);
+	ck_assert_ptr_nonnull(man);
+	d = (struct doc_keys){readme, "README"};
+	keymap_help(KM_NORMAL, doc_keys_check, &d);
+	d = (struct doc_keys){man, "sipsnoop(1)"};
+	keymap_help(KM_NORMAL, doc_keys_check, &d);
+	free(readme);
+	free(man);
+}
+END_TEST
+
 static Suite *
 keymap_suite(void)
 {
@@ -170,6 +271,7 @@ keymap_suite(void)
 	tcase_add_test(tc, test_key_names);
 	tcase_add_test(tc, test_action_key);
 	tcase_add_test(tc, test_help_lists_every_action_once);
+	tcase_add_test(tc, test_docs_list_every_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
