@@ -59,6 +59,7 @@ struct rules_rule {
 	char *name;
 	uint32_t line;
 	uint8_t severity;
+	uint32_t severity_line;	/* its severity line, 0 before one */
 	int from_log;		/* severity log: the event's own level */
 	char *explain;
 	uint32_t explain_line;
@@ -808,6 +809,14 @@ rules_parse_line(struct rules_parser *rp, struct rules *r,
 			rule->severity = SEV_NONE;
 			goto no_not;
 		}
+		/* A second one silently won: a rule edited in a hurry. */
+		if (rule->severity_line != 0) {
+			rules_parse_error(rp, "severity: given twice in rule %s "
+			    "(first at line %u)", rule->name,
+			    (unsigned)rule->severity_line);
+			return -1;
+		}
+		rule->severity_line = rp->line;
 		if (rules_parse_severity(rp, rest, rule) != 0) {
 			/* Reported once: not again as "no severity". */
 			if (rule->severity == SEV__COUNT)

@@ -485,6 +485,9 @@ static const struct {
 	  "x.rules:3: diagnostics: \"70000\" is not within 0-65535\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics\n",
 	  "x.rules:3: diagnostics: missing value\n" },
+	/* A second severity silently won. */
+	{ "rule a\n\tseverity ok\n\tstatus 200\n\tseverity error\n",
+	  "x.rules:4: severity: given twice in rule a (first at line 2)\n" },
 	/* Several errors: all reported, each with its line. */
 	{ "rule a\n\tkind x\n\n\tstatus 99\n\tseverity ok ok\n",
 	  "x.rules:2: kind: unknown value \"x\" (expected invalid, request, "
