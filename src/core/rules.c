@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "rules.h"
 #include "engine.h"
@@ -1007,6 +1008,10 @@ rules_parse(const char *name, const char *text, size_t len,
 	return r;
 }
 
+/* A rules file is a few KiB; what is larger is something else (a device,
+ * a log named by mistake), read no further. */
+#define RULES_FILE_MAX (16u << 20)
+
 struct rules *
 rules_load(const char *path, struct strbuf *errs)
 {
@@ -1016,13 +1021,29 @@ rules_load(const char *path, struct strbuf *errs)
 	size_t n;
 	struct rules *r;
 
+	struct stat st;
+
 	if ((f = fopen(path, "r")) == NULL) {
 		strbuf_addf(errs, "%s: %s\n", path, strerror(errno));
 		return NULL;
 	}
+	/* Said as an input's would be; a device would be read for ever. */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		strbuf_addf(errs, "%s: is a directory\n", path);
+		fclose(f);
+		return NULL;
+	}
 	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
 		strbuf_add(&sb, buf, n);
+		if (sb.len > RULES_FILE_MAX) {
+			strbuf_addf(errs, "%s: larger than %u MiB: not a rules "
+			    "file\n", path, RULES_FILE_MAX >> 20);
+			fclose(f);
+			strbuf_free(&sb);
+			return NULL;
+		}
+	}
 	if (ferror(f)) {
 		strbuf_addf(errs, "%s: %s\n", path, strerror(errno));
 		fclose(f);

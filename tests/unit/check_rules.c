@@ -590,6 +590,15 @@ START_TEST(test_parse_files)
 	strbuf_reset(&errs);
 	ck_assert_ptr_null(rules_load(TEST_DATA "/rules/no-such-file", &errs));
 	ck_assert_ptr_nonnull(strstr(errs.buf, "no-such-file: "));
+	/* A directory is said as an input's would be; a device, which would
+	 * be read for ever, is given up past 16 MiB. */
+	strbuf_reset(&errs);
+	ck_assert_ptr_null(rules_load(TEST_DATA "/rules", &errs));
+	ck_assert_ptr_nonnull(strstr(errs.buf, "/rules: is a directory\n"));
+	strbuf_reset(&errs);
+	ck_assert_ptr_null(rules_load("/dev/zero", &errs));
+	ck_assert_str_eq(errs.buf, "/dev/zero: larger than 16 MiB: not a rules "
+			 "file\n");
 	strbuf_free(&errs);
 }
 END_TEST
