@@ -2263,6 +2263,7 @@ engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
 	struct engine_file *f = &e->files[p->fileno];
 	struct engine_batch *b;
 	size_t done = 0, before, j;
+	int last;
 
 	*ended = 0;
 	while (done < budget) {
@@ -2305,11 +2306,16 @@ engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
 			break;
 		p->i = 0;
 		p->k++;
+		/* Whether it was the last batch is read before it is handed
+		 * back: once the mutex is released the thread may fill it
+		 * again, and a later batch marked last would end the pump with
+		 * the batches between them never committed. */
 		pthread_mutex_lock(&p->mu);
+		last = b->last;
 		b->full = 0;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
-		if (b->last) {
+		if (last) {
 			*ended = 1;
 			break;
 		}
