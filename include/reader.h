@@ -98,6 +98,23 @@ struct rd_format {
 	 * be converted. Warnings go through reader_warn() on r, whose data
 	 * and len are the original bytes. NULL for ordinary formats. */
 	int (*transform)(struct reader *r, struct strbuf *out, char **err);
+	/* A transform that can also convert its input as it comes (a
+	 * capture read from a pipe or followed while it grows): whether the
+	 * input that begins with p[0..n) can be (NULL: none can). */
+	int (*live)(const char *p, size_t n);
+	/* Converts the units (packets) that are whole in r->data[r->pos..
+	 * r->len) into out and moves r->pos past them; what it needs from
+	 * one call to the next (TCP streams, IP fragments) it keeps in
+	 * r->state. The caller may then drop the bytes before r->pos and
+	 * append more (moving r->data, r->pos and r->len with them). With
+	 * end, the input is over: what is pending is written and summed up,
+	 * and r->state released. Output and warnings are those of transform
+	 * over the same bytes, however they were cut between calls. Returns
+	 * 0, or -1 with *err (caller frees; the state is released then): the
+	 * input cannot be read, or ended with no message at all. */
+	int (*more)(struct reader *r, struct strbuf *out, int end, char **err);
+	/* Releases what more() keeps, for an input given up before its end. */
+	void (*more_free)(struct reader *r);
 	/* Its records call the log's own end "local" when the log does not
 	 * name its host (engine_local_name tells merged logs apart). */
 	int names_local;

@@ -182,6 +182,16 @@ struct rd_pcap {
 	uint32_t unread_first;
 	char *unread_why;
 	uint32_t ng_refused;
+	/* A classic pcap, read here rather than by libpcap (rd_pcap_more),
+	 * as libpcap reads it: its global header read, the byte order, a
+	 * nanosecond clock, the bytes of a record header (24 in Kuznetzov's
+	 * modified format), the caplen and len swapped by old versions (1
+	 * always, 2 when caplen > len), the snapshot length. */
+	int begun;
+	int big, nano, rechdr, swapped;
+	uint32_t snap;
+	/* Damaged: what follows is not read (rd_pcap_more). */
+	char *cut;
 };
 
 static uint16_t
@@ -1406,20 +1416,13 @@ rd_pcap_link_ok(int link)
 	return 0;
 }
 
-/* End of the capture: streams give up their gaps and partial messages. */
+/* Frees the streams and the datagrams being reassembled. */
 static void
-rd_pcap_finish(struct rd_pcap *st)
+rd_pcap_release(struct rd_pcap *st)
 {
 	struct rd_pcap_stream *s, *next;
 	size_t i;
 
-	for (i = 0; i < st->tabsize; i++) {
-		for (s = st->tab[i]; s != NULL; s = s->next) {
-			while (s->nooo > 0)
-				rd_pcap_tcp_gap(st, s);
-			rd_pcap_tcp_flush(st, s);
-		}
-	}
 	for (i = 0; i < st->tabsize; i++) {
 		for (s = st->tab[i]; s != NULL; s = next) {
 			next = s->next;
@@ -1430,10 +1433,34 @@ rd_pcap_finish(struct rd_pcap *st)
 	}
 	free(st->tab);
 	st->tab = NULL;
+	st->tabsize = st->nstreams = 0;
+	for (i = 0; i < RD_PCAP_NFRAG; i++) {
+		free(st->frags[i].buf);
+		st->frags[i].buf = NULL;
+		st->frags[i].used = 0;
+	}
+}
+
+/* End of the capture: streams give up their gaps and partial messages,
+ * datagrams their missing fragments. */
+static void
+rd_pcap_finish(struct rd_pcap *st)
+{
+	struct rd_pcap_stream *s;
+	size_t i;
+
+	for (i = 0; i < st->tabsize; i++) {
+		for (s = st->tab[i]; s != NULL; s = s->next) {
+			while (s->nooo > 0)
+				rd_pcap_tcp_gap(st, s);
+			rd_pcap_tcp_flush(st, s);
+		}
+	}
 	for (i = 0; i < RD_PCAP_NFRAG; i++) {
 		if (st->frags[i].used)
 			rd_pcap_frag_drop(st, &st->frags[i]);
 	}
+	rd_pcap_release(st);
 }
 
 /* The libpcap functions used here, found in the library once loaded. */
@@ -1651,6 +1678,250 @@ rd_pcap_ng_misread(struct rd_pcap *st, long from, long at)
 	return 1;
 }
 
+/* The summary once the capture is read: its warnings, or -1 and *err
+ * when it gave no message at all. */
+static int
+rd_pcap_summary(struct rd_pcap *st, char **err)
+{
+	struct reader *r = st->r;
+	char *unread = NULL;
+	int ret = 0;
+
+	if (st->unread > 0)
+		unread = xasprintf("%zu packet%s not read (libpcap: %s)",
+		    st->unread, st->unread == 1 ? "" : "s", st->unread_why);
+	else if (st->unread_why != NULL)
+		unread = xasprintf("a block with no packet in it was "
+		    "skipped (libpcap: %s)", st->unread_why);
+	if (st->frag_lost > 0)
+		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
+		    "missing), not read", st->frag_lost,
+		    st->frag_lost == 1 ? "" : "s");
+	if (st->records == 0) {
+		/* The warnings are not shown with the error: it says why. */
+		*err = xasprintf("no SIP messages found in %u packets%s%s%s%s%s",
+		    st->pkt, st->tls > 0 ? " (SIP over TLS is not decrypted)" :
+		    "", unread != NULL ? "; " : "", unread != NULL ? unread :
+		    "", st->cut != NULL ? "; " : "", st->cut != NULL ? st->cut :
+		    "");
+		ret = -1;
+	} else {
+		if (unread != NULL)
+			reader_warn(r, st->unread_first, "%s", unread);
+		if (st->skipped > 0)
+			reader_warn(r, 0, "%zu of %u packets carry no SIP "
+			    "(skipped)", st->skipped, st->pkt);
+	}
+	free(unread);
+	return ret;
+}
+
+static struct rd_pcap *
+rd_pcap_state_new(struct reader *r, struct strbuf *out)
+{
+	struct rd_pcap *st = xcalloc(1, sizeof *st);
+
+	st->r = r;
+	st->out = out;
+	st->last_time = TIME_NONE;
+	st->ng_refused = UINT32_MAX;
+	return st;
+}
+
+static void
+rd_pcap_state_free(struct rd_pcap *st)
+{
+	if (st == NULL)
+		return;
+	rd_pcap_release(st);
+	free(st->unread_why);
+	free(st->cut);
+	free(st);
+}
+
+/* A link type sipsnoop does not read: *err names it (by libpcap's name
+ * when libpcap can be loaded). */
+static char *
+rd_pcap_bad_link(int link)
+{
+	const struct rd_pcap_lib *lib = &rd_pcap_lib;
+	const char *name = NULL;
+
+	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
+	if (lib->datalink_val_to_name != NULL)
+		name = lib->datalink_val_to_name(link);
+	return xasprintf("packet capture with link type %s (%d), which "
+	    "sipsnoop does not read (Ethernet, Linux cooked, raw IP and "
+	    "loopback are read)", name != NULL ? name : "?", link);
+}
+
+/* ------------------------------------------------------- classic pcap */
+
+/* libpcap's largest packet for the link types read here. */
+#define RD_PCAP_SNAP_MAX	262144
+
+/* Whether p[0..n) begins a classic pcap (not pcapng), which is read here,
+ * as it comes if need be (rd_pcap_more), without libpcap. */
+static int
+rd_pcap_live(const char *p, size_t n)
+{
+	uint32_t m;
+
+	if (n < 4)
+		return 0;
+	m = rd_pcap_be32((const unsigned char *)p);
+	return m == 0xa1b2c3d4 || m == 0xa1b23c4d || m == 0xa1b2cd34 ||
+	    m == 0xd4c3b2a1 || m == 0x4d3cb2a1 || m == 0x34cdb2a1;
+}
+
+/* The global header at the start: 1 when read, 0 while it is not all
+ * there yet, -1 and *err when the capture cannot be read. */
+static int
+rd_pcap_classic_begin(struct rd_pcap *st, int end, char **err)
+{
+	struct reader *r = st->r;
+	const unsigned char *u = (const unsigned char *)r->data + r->pos;
+	size_t n = r->len - r->pos;
+	uint32_t magic, major, minor, lt;
+
+	if (n < 24) {
+		if (!end)
+			return 0;
+		*err = n == 0 ? xstrdup("empty packet capture") :
+		    xasprintf("not a readable packet capture: truncated dump "
+		    "file; tried to read 24 file header bytes, only got %zu", n);
+		return -1;
+	}
+	magic = rd_pcap_be32(u);
+	st->big = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d ||
+	    magic == 0xa1b2cd34;
+	st->nano = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
+	st->rechdr = magic == 0xa1b2cd34 || magic == 0x34cdb2a1 ? 24 : 16;
+	major = st->big ? rd_pcap_be16(u + 4) : (uint32_t)(u[5] << 8 | u[4]);
+	minor = st->big ? rd_pcap_be16(u + 6) : (uint32_t)(u[7] << 8 | u[6]);
+	if (major != 2 || minor > 4) {
+		*err = xasprintf("not a readable packet capture: %s %u.%u",
+		    major < 2 ? "archaic pcap savefile format" :
+		    "unsupported pcap savefile version", major, minor);
+		return -1;
+	}
+	st->swapped = minor < 3 ? 1 : minor == 3 ? 2 : 0;
+	st->snap = rd_pcap_u32(u + 16, st->big);
+	if (st->snap == 0 || st->snap > RD_PCAP_SNAP_MAX)
+		st->snap = RD_PCAP_SNAP_MAX;
+	/* The link type's lower bits; LINKTYPE_RAW is DLT_RAW. */
+	lt = rd_pcap_u32(u + 20, st->big) & 0x03ffffff;
+	st->link = lt == 101 ? DLT_RAW : (int)lt;
+	if (!rd_pcap_link_ok(st->link)) {
+		*err = rd_pcap_bad_link(st->link);
+		return -1;
+	}
+	r->pos += 24;
+	st->begun = 1;
+	return 1;
+}
+
+/* The capture is damaged or cut short here (libpcap's words): nothing
+ * after it is read. */
+static void
+rd_pcap_classic_cut(struct rd_pcap *st, char *why)
+{
+	st->cut = xasprintf("capture cut short after packet %u: %s", st->pkt,
+	    why);
+	reader_warn(st->r, st->pkt + 1, "%s", st->cut);
+	free(why);
+}
+
+/* Reads the packets that are whole in r->data[r->pos..r->len); with end,
+ * what is left over is where the capture was cut short. */
+static void
+rd_pcap_classic(struct rd_pcap *st, int end)
+{
+	struct reader *r = st->r;
+	const unsigned char *u;
+	size_t n, hl = (size_t)st->rechdr;
+	uint32_t caplen, len;
+
+	while (st->cut == NULL) {
+		u = (const unsigned char *)r->data + r->pos;
+		n = r->len - r->pos;
+		if (n < hl) {
+			if (end && n > 0)
+				rd_pcap_classic_cut(st, xasprintf("truncated "
+				    "dump file; tried to read %zu header bytes, "
+				    "only got %zu", hl, n));
+			break;
+		}
+		caplen = rd_pcap_u32(u + 8, st->big);
+		len = rd_pcap_u32(u + 12, st->big);
+		if (st->swapped == 1 || (st->swapped == 2 && caplen > len))
+			caplen = len;
+		if (caplen > RD_PCAP_SNAP_MAX) {
+			rd_pcap_classic_cut(st, xasprintf("invalid packet "
+			    "capture length %u, bigger than %s of %u", caplen,
+			    caplen > st->snap ? "snaplen" : "maximum",
+			    caplen > st->snap ? st->snap : RD_PCAP_SNAP_MAX));
+			break;
+		}
+		if (n - hl < caplen) {
+			if (end)
+				rd_pcap_classic_cut(st, xasprintf("truncated "
+				    "dump file; tried to read %u captured bytes, "
+				    "only got %zu", caplen > st->snap &&
+				    n - hl < st->snap ? st->snap : caplen,
+				    n - hl));
+			break;
+		}
+		st->pkt++;
+		/* Signed 32-bit fields, as libpcap reads them. */
+		st->time = (int64_t)(int32_t)rd_pcap_u32(u, st->big) * 1000000 +
+		    (st->nano ? (int32_t)rd_pcap_u32(u + 4, st->big) / 1000 :
+		    (int32_t)rd_pcap_u32(u + 4, st->big));
+		/* Past the snapshot length, libpcap drops the rest. */
+		rd_pcap_packet(st, u + hl, caplen > st->snap ? st->snap :
+		    caplen);
+		r->pos += hl + caplen;
+		if (st->pkt % 1024 == 0)
+			reader_release(r, r->pos);
+	}
+	if (st->cut != NULL)
+		r->pos = r->len;
+}
+
+static int
+rd_pcap_more(struct reader *r, struct strbuf *out, int end, char **err)
+{
+	struct rd_pcap *st = r->state;
+	int rc;
+
+	if (st == NULL)
+		st = r->state = rd_pcap_state_new(r, out);
+	st->r = r;
+	st->out = out;
+	if (!st->begun && (rc = rd_pcap_classic_begin(st, end, err)) <= 0) {
+		if (rc < 0) {
+			rd_pcap_state_free(st);
+			r->state = NULL;
+		}
+		return rc;
+	}
+	rd_pcap_classic(st, end);
+	if (!end)
+		return 0;
+	rd_pcap_finish(st);
+	rc = rd_pcap_summary(st, err);
+	rd_pcap_state_free(st);
+	r->state = NULL;
+	return rc;
+}
+
+static void
+rd_pcap_more_free(struct reader *r)
+{
+	rd_pcap_state_free(r->state);
+	r->state = NULL;
+}
+
 static int
 rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 {
@@ -1659,13 +1930,14 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	struct rd_pcap *st;
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
-	const char *name;
-	char *cut = NULL, *unread = NULL;
 	pcap_t *pc;
 	FILE *fp;
 	long from = -1;
-	int rc, ng, ret = 0;
+	int rc, ng, ret;
 
+	/* Classic pcap is read here, the same whole or as it comes. */
+	if (rd_pcap_live(r->data, r->len))
+		return rd_pcap_more(r, out, 1, err);
 	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
 	if (lib->why[0] != '\0') {
 		*err = xasprintf("a packet capture, but %s", lib->why);
@@ -1683,20 +1955,12 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		*err = xasprintf("not a readable packet capture: %s", errbuf);
 		return -1;
 	}
-	st = xcalloc(1, sizeof *st);
-	st->r = r;
-	st->out = out;
-	st->last_time = TIME_NONE;
-	st->ng_refused = UINT32_MAX;
+	st = rd_pcap_state_new(r, out);
 	st->link = lib->datalink(pc);
 	if (!rd_pcap_link_ok(st->link)) {
-		name = lib->datalink_val_to_name(st->link);
-		*err = xasprintf("packet capture with link type %s (%d), "
-		    "which sipsnoop does not read (Ethernet, Linux cooked, "
-		    "raw IP and loopback are read)", name != NULL ? name : "?",
-		    st->link);
+		*err = rd_pcap_bad_link(st->link);
 		lib->close(pc);
-		free(st);
+		rd_pcap_state_free(st);
 		return -1;
 	}
 	/* In pcapng a block libpcap refuses may be skipped: where each
@@ -1712,9 +1976,7 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 		    rd_pcap_ng_skip(st, from, ftell(fp), lib->geterr(pc)))
 			continue;
 		if (rc == PCAP_ERROR) {
-			cut = xasprintf("capture cut short after packet %u: %s",
-			    st->pkt, lib->geterr(pc));
-			reader_warn(r, st->pkt + 1, "%s", cut);
+			rd_pcap_classic_cut(st, xstrdup(lib->geterr(pc)));
 			break;
 		}
 		if (rc != 1)
@@ -1740,35 +2002,8 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 	}
 	rd_pcap_finish(st);
 	lib->close(pc);
-
-	if (st->unread > 0)
-		unread = xasprintf("%zu packet%s not read (libpcap: %s)",
-		    st->unread, st->unread == 1 ? "" : "s", st->unread_why);
-	else if (st->unread_why != NULL)
-		unread = xasprintf("a block with no packet in it was "
-		    "skipped (libpcap: %s)", st->unread_why);
-	if (st->frag_lost > 0)
-		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
-		    "missing), not read", st->frag_lost,
-		    st->frag_lost == 1 ? "" : "s");
-	if (st->records == 0) {
-		/* The warnings are not shown with the error: it says why. */
-		*err = xasprintf("no SIP messages found in %u packets%s%s%s%s%s",
-		    st->pkt, st->tls > 0 ? " (SIP over TLS is not decrypted)" :
-		    "", unread != NULL ? "; " : "", unread != NULL ? unread :
-		    "", cut != NULL ? "; " : "", cut != NULL ? cut : "");
-		ret = -1;
-	} else {
-		if (unread != NULL)
-			reader_warn(r, st->unread_first, "%s", unread);
-		if (st->skipped > 0)
-			reader_warn(r, 0, "%zu of %u packets carry no SIP "
-			    "(skipped)", st->skipped, st->pkt);
-	}
-	free(unread);
-	free(cut);
-	free(st->unread_why);
-	free(st);
+	ret = rd_pcap_summary(st, err);
+	rd_pcap_state_free(st);
 	return ret;
 }
 
@@ -1779,4 +2014,9 @@ const struct rd_format rd_pcap_format = {
 	.desc = "packet capture (pcap, pcapng): SIP over UDP, TCP, WebSocket",
 	.probe = rd_pcap_probe,
 	.transform = rd_pcap_transform,
+#ifdef SIPSNOOP_HAVE_PCAP
+	.live = rd_pcap_live,
+	.more = rd_pcap_more,
+	.more_free = rd_pcap_more_free,
+#endif
 };

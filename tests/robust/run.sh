@@ -557,6 +557,15 @@ if $SIPSNOOP --version | grep -q '^features:.* pcap'; then
 	elif [ -z "$why" ]; then
 		fail "pcap/no-libpcap" "exit $rc, stderr: $(head -c 300 "$T/err")"
 	fi
+	# A classic pcap is read without libpcap (rd_pcap.c reads it).
+	RUN_ENV="SIPSNOOP_LIBPCAP=$T/no-such-libpcap.so" run 30 --stats \
+		tests/data/pcap/remote-ntlm-tcp.pcap
+	if [ "$rc" = 0 ] && grep -q '^messages 6 ' "$T/out" &&
+	    ! grep -q libpcap "$T/err"; then
+		pass "pcap/classic-no-libpcap" "$(grep '^messages' "$T/out")"
+	else
+		fail "pcap/classic-no-libpcap" "exit $rc, stderr: $(head -c 300 "$T/err")"
+	fi
 	# The same capture reads when the library is there (an empty
 	# SIPSNOOP_LIBPCAP is no choice).
 	RUN_ENV="SIPSNOOP_LIBPCAP=" run 30 --stats tests/data/pcap/call-udp.pcapng
