@@ -89,6 +89,11 @@ struct engine_file {
 	size_t nmarks, capmarks;
 	size_t marked_at;	/* nmsgs at the last mark */
 	int rewritten;		/* truncated while followed (ended) */
+	/* A capture converted as it comes (rd_format more: a pipe or a
+	 * file followed): src holds the canonical records so far, this the
+	 * conversion's state and the input's bytes not converted yet. NULL
+	 * otherwise. */
+	struct engine_live *live;
 	uint32_t local_id;	/* engine_local_name(), interned; 0 not yet */
 };
 

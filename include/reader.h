@@ -80,6 +80,12 @@ struct rd_stats {
 
 struct reader;
 
+/* rd_format more()'s end: more may come; the input is over; it is over
+ * for now. */
+#define READER_MORE	0
+#define READER_END	1
+#define READER_PAUSE	2
+
 struct rd_format {
 	const char *name;	/* --format name: "cls", "uccapi", "sngrep", "raw" */
 	const char *desc;	/* one line for --formats */
@@ -107,11 +113,15 @@ struct rd_format {
 	 * one call to the next (TCP streams, IP fragments) it keeps in
 	 * r->state. The caller may then drop the bytes before r->pos and
 	 * append more (moving r->data, r->pos and r->len with them). With
-	 * end, the input is over: what is pending is written and summed up,
-	 * and r->state released. Output and warnings are those of transform
-	 * over the same bytes, however they were cut between calls. Returns
-	 * 0, or -1 with *err (caller frees; the state is released then): the
-	 * input cannot be read, or ended with no message at all. */
+	 * end READER_END, the input is over: what is pending is written and
+	 * summed up, and r->state released. With READER_PAUSE, it is over
+	 * for now (a file read whole) but may go on (followed later): the
+	 * same is written, a unit cut short at the end is reported and left
+	 * unread (r->pos before it), and r->state kept. Output and warnings
+	 * are those of transform over the same bytes, however they were cut
+	 * between calls. Returns 0, or -1 with *err (caller frees; the state
+	 * is released then): the input cannot be read, or ended with no
+	 * message at all. */
 	int (*more)(struct reader *r, struct strbuf *out, int end, char **err);
 	/* Releases what more() keeps, for an input given up before its end. */
 	void (*more_free)(struct reader *r);

@@ -115,6 +115,22 @@ struct engine {
 	} *line_at;
 };
 
+/* Input bytes a live conversion takes at once (engine_live_convert):
+ * more than a packet's largest, and its output goes to the canonical
+ * records (and past the spill chunk to their temporary file) in runs
+ * this size, not all on the heap. A pipe gives at most this much a poll,
+ * so that a viewer keeps answering its keys behind a fast capture. */
+#define ENGINE_LIVE_CHUNK (1u << 20)
+
+/* A capture converted as it comes (engine_file live). */
+struct engine_live {
+	struct reader *r;	/* its format's, over what is not converted */
+	char *raw;		/* those bytes, once they are not src's */
+	size_t cap;
+	uint64_t at;		/* the input's bytes read so far */
+	struct strbuf out;
+};
+
 /* A conversion running on its own thread (engine_set_background). */
 struct engine_xf {
 	pthread_t th;
@@ -136,6 +152,10 @@ struct engine_xf {
 	int plain_mapped;	/* plain went to a temporary file (spill.h) */
 	size_t gzdone;		/* compressed bytes inflated (atomic) */
 	atomic_int converting;	/* inflated (or nothing to inflate) */
+	/* A file its format can convert as it comes (rd_format more): it
+	 * is, to its end for now (READER_PAUSE), and the conversion's state
+	 * is kept for F (engine_live_keep). */
+	int pause;
 };
 
 static void engine_reader_free(struct reader *r);
@@ -143,6 +163,13 @@ static void engine_par_detach(struct engine *e);
 static void engine_par_stop(struct engine *e);
 static void engine_follow_feed(struct engine_file *f);
 static void engine_xf_drop_plain(struct engine_xf *x);
+static void engine_live_free(struct engine_live *l);
+static void engine_live_keep(struct engine_file *f, struct reader *r);
+static int engine_live_ok(const struct source *src,
+			  const struct rd_format *fmt);
+static void engine_live_start(struct engine *e, size_t i);
+static void engine_live_whole(struct engine *e, size_t i);
+static int engine_live_read(struct engine *e, size_t i, int ended);
 
 struct engine *
 engine_new(void)
@@ -185,6 +212,7 @@ engine_free(struct engine *e)
 			free(x->note);
 			free(x);
 		}
+		engine_live_free(e->files[i].live);
 		reader_free(e->files[i].rd);
 		source_free(e->files[i].src);
 		free(e->files[i].marks);
@@ -301,7 +329,7 @@ engine_reader_free(struct reader *r)
  * On failure *err names the file (caller frees) and -1 is returned. */
 static int
 engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
-		     struct strbuf *out, char **err)
+		     struct strbuf *out, int keep, char **err)
 {
 	struct engine_file *f = &e->files[i];
 	char *data, *note = NULL;
@@ -326,7 +354,10 @@ engine_transform_end(struct engine *e, size_t i, struct reader *r, int rc,
 	if (note != NULL)
 		engine_warn(e, i, 0, note);
 	f->inner = r->inner;
-	engine_reader_free(r);
+	if (keep)
+		engine_live_keep(f, r);
+	else
+		engine_reader_free(r);
 	engine_replace_src(f, data, len, 0, mapped);
 	f->canon = 1;
 	return 0;
@@ -368,7 +399,7 @@ engine_transform(struct engine *e, size_t i, char **err)
 
 	strbuf_init(&out);
 	rc = e->files[i].fmt->transform(r, &out, err);
-	if (engine_transform_end(e, i, r, rc, &out, err) < 0) {
+	if (engine_transform_end(e, i, r, rc, &out, 0, err) < 0) {
 		source_free(e->files[i].src);
 		free(e->files[i].marks);
 		return -1;
@@ -483,7 +514,9 @@ engine_xf_run(void *arg)
 		atomic_store_explicit(&x->converting, 1,
 				      memory_order_release);
 	}
-	if (x->rc == 0 && x->r->fmt->transform != NULL)
+	if (x->rc == 0 && x->pause)
+		x->rc = x->r->fmt->more(x->r, &x->out, READER_PAUSE, &x->err);
+	else if (x->rc == 0 && x->r->fmt->transform != NULL)
 		x->rc = x->r->fmt->transform(x->r, &x->out, &x->err);
 	atomic_store_explicit(&x->done, 1, memory_order_release);
 	return NULL;
@@ -515,6 +548,8 @@ engine_xf_start(const struct engine *e, struct engine_file *f)
 	atomic_init(&x->reading, x->pipe != NULL);
 	x->piped = f->src->len;
 	atomic_init(&x->converting, x->gz == NULL && x->pipe == NULL);
+	x->pause = x->pipe == NULL && x->gz == NULL &&
+		   engine_live_ok(f->src, f->fmt);
 	strbuf_init(&x->out);
 	atomic_init(&x->done, 0);
 	if (pthread_create(&x->th, NULL, engine_xf_run, x) != 0) {
@@ -553,7 +588,8 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 		engine_replace_src(f, x->plain, x->nplain, x->gz != NULL,
 				   x->plain_mapped);
 		x->plain = NULL;
-	} else if (engine_transform_end(e, i, x->r, x->rc, &x->out, &err) < 0) {
+	} else if (engine_transform_end(e, i, x->r, x->rc, &x->out,
+					x->pause, &err) < 0) {
 		engine_replace_src(f, xstrdup(""), 0, 0, 0);
 		f->canon = 1;
 		f->unreadable = 1;
@@ -565,12 +601,23 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 	return 1;
 }
 
+/* Whether src, of format fmt, converted whole otherwise, can be converted
+ * as it comes (rd_format more): a classic pcap, not gzip nor UTF-16. */
+static int
+engine_live_ok(const struct source *src, const struct rd_format *fmt)
+{
+	return fmt->more != NULL && fmt->live != NULL && !src->compressed &&
+	       !src->inflated && !src->decoded &&
+	       fmt->live(src->data, src->len);
+}
+
 /* Whether src, of format fmt, is a pipe read as it comes (engine_follow):
  * read in place, not gzip (read once) nor converted whole. */
 static int
 engine_streams(const struct source *src, const struct rd_format *fmt)
 {
-	return src->stream && !src->compressed && fmt->transform == NULL;
+	return src->stream && !src->compressed &&
+	       (fmt->transform == NULL || engine_live_ok(src, fmt));
 }
 
 /* UTF-16 text (PowerShell 5 writes it) is read as UTF-8: converted whole
@@ -710,6 +757,8 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 		 (f->src->compressed &&
 		  engine_now(e, e->nfiles, 1, err) < 0) ||
 		 (fmt->transform != NULL &&
+		  !(e->follow && engine_live_ok(f->src, fmt) &&
+		    (src->pending || !src->stream)) &&
 		  (!e->background || engine_xf_start(e, f) < 0) &&
 		  engine_transform(e, e->nfiles, err) < 0))
 		return -1;
@@ -842,14 +891,17 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 {
 	struct engine_file *f = &e->files[fileno];
 	struct stat st;
-	int fd;
+	int fd, live, paused;
 
 	if (f->src->pending && engine_streams(f->src, f->fmt)) {
 		/* A pipe: read as it comes, to its end. */
 		f->follow_pipe = 1;
 		f->follow_fd = f->src->fd;
 		f->src->pending = 0;	/* the descriptor is follow_fd's */
-		engine_follow_copy(e, f, NULL, 0);
+		if (f->fmt->transform != NULL)	/* a capture */
+			engine_live_start(e, fileno);
+		else
+			engine_follow_copy(e, f, NULL, 0);
 		engine_follow_touch(f);
 		return;
 	}
@@ -857,7 +909,15 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	 * is left to follow. */
 	if (engine_streams(f->src, f->fmt))
 		return;
-	if (f->canon || f->fmt->transform != NULL) {
+	/* A capture not converted yet (engine_add_source1 left it to be
+	 * converted as it comes). */
+	live = !f->canon && f->xf == NULL && f->fmt->transform != NULL &&
+	       engine_live_ok(f->src, f->fmt);
+	/* Or one read whole beside the viewer, its conversion kept to read
+	 * on (engine_live_keep). */
+	paused = f->canon && f->live != NULL && !f->follow_ended;
+	if ((f->canon && !paused) ||
+	    (f->fmt->transform != NULL && !live && !paused)) {
 		/* Rebuilt once from the whole input (captures, gzip, joined
 		 * syslog lines), maybe still on its own thread: there is no
 		 * place to append to. */
@@ -896,6 +956,21 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 			    "standard input is not a regular file nor a pipe: "
 			    "read once, not followed" :
 			    "not a regular file: not followed"));
+		if (live)	/* converted whole after all */
+			engine_live_whole(e, fileno);
+		return;
+	}
+	if (live || paused) {
+		/* Its input is read on from where it was read to. */
+		f->follow_fd = fd;
+		f->follow_dev = (uint64_t)st.st_dev;
+		f->follow_ino = (uint64_t)st.st_ino;
+		if (live) {
+			engine_live_start(e, fileno);
+		} else {
+			engine_follow_copy(e, f, NULL, 0);
+			engine_follow_touch(f);
+		}
 		return;
 	}
 	if (f->src->mapped && f->src->len > e->follow_copy_max) {
@@ -967,6 +1042,7 @@ engine_is_pipe(const char *path)
 static int
 engine_stream_head(struct source *src, char **err)
 {
+	const struct rd_format *fmt;
 	int got, wait;
 	char *msg = NULL;
 
@@ -977,7 +1053,13 @@ engine_stream_head(struct source *src, char **err)
 			got = source_read_some(src, SOURCE_HEAD_BYTES -
 					       src->len, wait, &msg);
 			wait = 50;
-		} while (got > 0 && src->len < SOURCE_HEAD_BYTES);
+			/* A capture says what it is in its first bytes:
+			 * those of a busy one keep coming. */
+			fmt = got > 0 ? reader_probe(src->data, src->len) :
+					NULL;
+		} while (got > 0 && src->len < SOURCE_HEAD_BYTES &&
+			 (fmt == NULL || fmt->live == NULL ||
+			  !fmt->live(src->data, src->len)));
 		if (got < 0) {
 			*err = xasprintf("%s: %s", src->path, msg);
 			free(msg);
@@ -1266,6 +1348,230 @@ engine_follow_end(struct engine_file *f)
 	engine_follow_feed(f);
 }
 
+static void
+engine_live_free(struct engine_live *l)
+{
+	if (l == NULL)
+		return;
+	if (l->r != NULL && l->r->state != NULL && l->r->fmt->more_free != NULL)
+		l->r->fmt->more_free(l->r);
+	reader_free(l->r);
+	free(l->raw);
+	strbuf_free(&l->out);
+	free(l);
+}
+
+/* Keeps the state of the conversion r of file f, which read it to its
+ * end for now (READER_PAUSE), for following it later (F): the input's
+ * bytes from r->pos on are read again then. Frees r's spill. */
+static void
+engine_live_keep(struct engine_file *f, struct reader *r)
+{
+	struct engine_live *l = xcalloc(1, sizeof *l);
+
+	if (r->spill != NULL) {
+		spill_free(r->spill);
+		free(r->spill);
+		r->spill = NULL;
+	}
+	l->at = r->pos;
+	l->raw = xgrow(NULL, &l->cap, 65536, 1);
+	r->data = l->raw;
+	r->len = r->pos = 0;
+	r->mapped = 0;
+	r->released = 0;
+	l->r = r;
+	strbuf_init(&l->out);
+	f->live = l;
+}
+
+/* Appends n bytes of canonical records to file f's (a followed buffer). */
+static void
+engine_live_append(struct engine *e, struct engine_file *f, const char *p,
+		   size_t n)
+{
+	size_t room, k;
+	char *buf;
+
+	while (n > 0) {
+		buf = engine_follow_room(e, f, &room);
+		k = n < room ? n : room;
+		memcpy(buf, p, k);
+		engine_follow_grew(e, f, k);
+		p += k;
+		n -= k;
+	}
+}
+
+/* Converts what is whole of file i's live input (with end, all of it: the
+ * input is over), a chunk at a time, appending the records to its own;
+ * keeps the bytes left over. A conversion that fails (the input cannot
+ * be read, or ended without a message) is said as a warning about the
+ * file, which is then unreadable, and ends it. 1 when records came or it
+ * ended. */
+static int
+engine_live_convert(struct engine *e, size_t i, int end)
+{
+	struct engine_file *f = &e->files[i];
+	struct engine_live *l = f->live;
+	struct reader *r = l->r;
+	size_t total = r->len, chunk = ENGINE_LIVE_CHUNK, before, n;
+	int rc = 0, last, changed = end;
+	char *err = NULL;
+
+	do {
+		before = r->pos;
+		last = total - r->pos <= chunk;
+		r->len = last ? total : r->pos + chunk;
+		rc = f->fmt->more(r, &l->out, end && last, &err);
+		engine_take_warnings(e, (uint16_t)i, r);
+		changed |= l->out.len > 0;
+		engine_live_append(e, f, l->out.buf, l->out.len);
+		l->out.len = 0;
+		/* A unit longer than the chunk: take more at once. */
+		if (!last && r->pos == before)
+			chunk *= 2;
+	} while (rc == 0 && !last);
+	r->len = total;
+	if (rc < 0 || end) {
+		if (rc < 0) {
+			f->unreadable = f->nmsgs == 0;
+			engine_warn(e, i, 0, err != NULL ? err :
+				    xstrdup("cannot be read"));
+			/* Nothing more of it is read. */
+			if (f->follow_fd >= 0 && f->follow_fd != STDIN_FILENO)
+				close(f->follow_fd);
+			f->follow_fd = -1;
+			f->follow_ended = 1;
+		}
+		/* Nothing more is converted: the state is gone. */
+		free(l->raw);
+		l->raw = NULL;
+		l->cap = 0;
+		r->data = NULL;
+		r->pos = r->len = 0;
+		return 1;
+	}
+	/* Only what is not converted yet is kept, on the heap. */
+	n = r->len - r->pos;
+	if (r->data == l->raw) {
+		memmove(l->raw, l->raw + r->pos, n);
+	} else {
+		l->raw = xgrow(l->raw, &l->cap, n + 1, 1);
+		memcpy(l->raw, r->data + r->pos, n);
+	}
+	r->data = l->raw;
+	r->len = n;
+	r->pos = 0;
+	r->mapped = 0;
+	r->released = 0;
+	return changed;
+}
+
+/* File i, whose format converts it as it comes, is followed: its bytes so
+ * far are converted now, and its canonical records kept in a buffer that
+ * grows (engine_follow_copy), the canonical reader following them. */
+static void
+engine_live_start(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	struct source *in = f->src, *c = xcalloc(1, sizeof *c);
+	struct engine_live *l = xcalloc(1, sizeof *l);
+
+	c->path = xstrdup(in->path);
+	c->data = xstrdup("");
+	f->src = c;
+	f->canon = 1;
+	engine_follow_copy(e, f, NULL, 0);
+	l->r = reader_new(f->fmt, in->data, in->len);
+	l->r->mapped = in->mapped;
+	l->at = in->len;
+	strbuf_init(&l->out);
+	f->live = l;
+	engine_live_convert(e, i, 0);
+	/* The descriptor of a pipe is follow_fd's now. */
+	in->pending = 0;
+	source_free(in);
+}
+
+/* Converts file i whole at once after all (it was to be followed as it
+ * came, and cannot be): as engine_xf_take() takes a conversion in. */
+static void
+engine_live_whole(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	struct reader *r = engine_transform_reader(e, f);
+	struct strbuf out;
+	size_t before = f->src->len;
+	char *err = NULL;
+	int rc;
+
+	strbuf_init(&out);
+	rc = f->fmt->transform(r, &out, &err);
+	if (engine_transform_end(e, i, r, rc, &out, 0, &err) < 0) {
+		engine_replace_src(f, xstrdup(""), 0, 0, 0);
+		f->canon = 1;
+		f->unreadable = 1;
+		engine_warn(e, i, 0, err);
+	}
+	e->total_bytes = e->total_bytes - before + f->src->len;
+}
+
+/* Reads what file i's live input gained (a pipe: what it has now, up to
+ * ENGINE_LIVE_CHUNK; a file: what was appended) and converts it. A pipe
+ * at its end, or a file that is to be read no more (ended: replaced or
+ * truncated), is converted to its end. 1 when records came or it ended. */
+static int
+engine_live_read(struct engine *e, size_t i, int ended)
+{
+	struct engine_file *f = &e->files[i];
+	struct engine_live *l = f->live;
+	struct pollfd pfd = { .fd = f->follow_fd, .events = POLLIN };
+	struct reader *r = l->r;
+	size_t got = 0;
+	ssize_t n;
+
+	while (!ended && got < ENGINE_LIVE_CHUNK &&
+	       (!f->follow_pipe || poll(&pfd, 1, 0) > 0)) {
+		l->raw = xgrow(l->raw, &l->cap, r->len + 65536, 1);
+		r->data = l->raw;
+		n = f->follow_pipe ?
+			read(f->follow_fd, l->raw + r->len, 65536) :
+			pread(f->follow_fd, l->raw + r->len, 65536,
+			      (off_t)l->at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && f->follow_pipe)
+			engine_warn(e, i, 0, xasprintf("read failed after "
+				    "%llu bytes (%s): what was read before is "
+				    "shown", (unsigned long long)l->at,
+				    strerror(errno)));
+		if (n <= 0) {
+			if (f->follow_pipe) {
+				/* Its end (or an error, taken as one). */
+				if (f->follow_fd != STDIN_FILENO)
+					close(f->follow_fd);
+				f->follow_fd = -1;
+				ended = 1;
+			}
+			break;
+		}
+		r->len += (size_t)n;
+		l->at += (uint64_t)n;
+		got += (size_t)n;
+	}
+	if (r->data == NULL)	/* converted to its end before */
+		return 0;
+	if (got == 0 && !ended)
+		return 0;
+	n = engine_live_convert(e, i, ended);
+	if (ended)
+		engine_follow_end(f);
+	else
+		engine_follow_feed(f);
+	return n > 0 || ended;
+}
+
 /* Appends what a followed pipe has now; at its end the file is no longer
  * followed (follow_ended). 1 when it grew or ended. */
 static int
@@ -1437,6 +1743,10 @@ engine_poll(struct engine *e)
 
 		if (f->follow_fd < 0 || f->follow_ended)
 			continue;
+		if (f->live != NULL && f->follow_pipe) {
+			any |= engine_live_read(e, i, 0);
+			continue;
+		}
 		if (f->follow_pipe) {
 			grew = engine_follow_read(e, f);
 			any |= grew | engine_follow_quiet_now(e, f, grew);
@@ -1444,8 +1754,10 @@ engine_poll(struct engine *e)
 		}
 		if (fstat(f->follow_fd, &now) < 0)
 			continue;
-		if ((size_t)now.st_size < f->src->len ||
-		    engine_follow_rewritten(f)) {
+		if (f->live != NULL ?
+			    (uint64_t)now.st_size < f->live->at :
+			    ((size_t)now.st_size < f->src->len ||
+			     engine_follow_rewritten(f))) {
 			why = "truncated";
 			truncated = 1;
 		} else if (!f->follow_noname &&
@@ -1455,11 +1767,16 @@ engine_poll(struct engine *e)
 			why = "replaced (rotated)";
 		/* What the writer added before a rotation still counts. */
 		if (!truncated)
-			any |= grew = engine_follow_read(e, f);
+			any |= grew = f->live != NULL ? engine_live_read(e, i, 0) :
+					 engine_follow_read(e, f);
 		if (why == NULL) {
-			any |= engine_follow_quiet_now(e, f, grew);
+			if (f->live == NULL)
+				any |= engine_follow_quiet_now(e, f, grew);
 			continue;
 		}
+		/* A capture read no more: what it holds back is written. */
+		if (f->live != NULL)
+			engine_live_read(e, i, 1);
 		if (f->follow_noname) {
 			/* Standard input cannot be opened again. */
 			engine_follow_end(f);
@@ -1982,7 +2299,9 @@ engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 		return 0;
 	if (!reader_next(f->rd, rec))
 		return engine_next_tail(f, rec);
-	if (f->rd->follow && !f->follow_ended &&
+	/* (A capture's canonical records are whole when written: one
+	 * flagged truncated was cut short on the wire.) */
+	if (f->rd->follow && !f->follow_ended && f->live == NULL &&
 	    (rec->flags & RECF_TRUNCATED) && rec->off + rec->len >= f->rd->len) {
 		f->rd->pos = rec->off;
 		f->rd->line = rec->line;

@@ -190,8 +190,10 @@ struct rd_pcap {
 	int begun;
 	int big, nano, rechdr, swapped;
 	uint32_t snap;
-	/* Damaged: what follows is not read (rd_pcap_more). */
+	/* Damaged: what follows is not read (rd_pcap_more); or, soft, only
+	 * cut short for now (READER_PAUSE: it is read once it is whole). */
 	char *cut;
+	int cut_soft;
 };
 
 static uint16_t
@@ -1441,10 +1443,10 @@ rd_pcap_release(struct rd_pcap *st)
 	}
 }
 
-/* End of the capture: streams give up their gaps and partial messages,
- * datagrams their missing fragments. */
+/* End of the capture (for now): streams give up their gaps and partial
+ * messages, datagrams their missing fragments. */
 static void
-rd_pcap_finish(struct rd_pcap *st)
+rd_pcap_flush(struct rd_pcap *st)
 {
 	struct rd_pcap_stream *s;
 	size_t i;
@@ -1460,6 +1462,13 @@ rd_pcap_finish(struct rd_pcap *st)
 		if (st->frags[i].used)
 			rd_pcap_frag_drop(st, &st->frags[i]);
 	}
+}
+
+/* End of the capture: what is pending is written, the state freed. */
+static void
+rd_pcap_finish(struct rd_pcap *st)
+{
+	rd_pcap_flush(st);
 	rd_pcap_release(st);
 }
 
@@ -1833,10 +1842,13 @@ rd_pcap_classic_cut(struct rd_pcap *st, char *why)
 }
 
 /* Reads the packets that are whole in r->data[r->pos..r->len); with end,
- * what is left over is where the capture was cut short. */
+ * what is left over is where the capture was cut short (with
+ * READER_PAUSE, for now: it is read again once whole). */
 static void
 rd_pcap_classic(struct rd_pcap *st, int end)
 {
+	size_t at;
+
 	struct reader *r = st->r;
 	const unsigned char *u;
 	size_t n, hl = (size_t)st->rechdr;
@@ -1846,10 +1858,12 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 		u = (const unsigned char *)r->data + r->pos;
 		n = r->len - r->pos;
 		if (n < hl) {
-			if (end && n > 0)
+			if (end && n > 0) {
 				rd_pcap_classic_cut(st, xasprintf("truncated "
 				    "dump file; tried to read %zu header bytes, "
 				    "only got %zu", hl, n));
+				st->cut_soft = end == READER_PAUSE;
+			}
 			break;
 		}
 		caplen = rd_pcap_u32(u + 8, st->big);
@@ -1864,12 +1878,14 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 			break;
 		}
 		if (n - hl < caplen) {
-			if (end)
+			if (end) {
 				rd_pcap_classic_cut(st, xasprintf("truncated "
 				    "dump file; tried to read %u captured bytes, "
 				    "only got %zu", caplen > st->snap &&
 				    n - hl < st->snap ? st->snap : caplen,
 				    n - hl));
+				st->cut_soft = end == READER_PAUSE;
+			}
 			break;
 		}
 		st->pkt++;
@@ -1884,8 +1900,11 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 		if (st->pkt % 1024 == 0)
 			reader_release(r, r->pos);
 	}
+	at = r->pos;
 	if (st->cut != NULL)
 		r->pos = r->len;
+	if (st->cut_soft)
+		r->pos = at;
 }
 
 static int
@@ -1906,10 +1925,19 @@ rd_pcap_more(struct reader *r, struct strbuf *out, int end, char **err)
 		return rc;
 	}
 	rd_pcap_classic(st, end);
-	if (!end)
+	if (end == READER_MORE)
 		return 0;
-	rd_pcap_finish(st);
+	rd_pcap_flush(st);
 	rc = rd_pcap_summary(st, err);
+	if (end == READER_PAUSE && rc == 0) {
+		/* Cut short for now only: read on once whole. */
+		if (st->cut_soft) {
+			free(st->cut);
+			st->cut = NULL;
+			st->cut_soft = 0;
+		}
+		return 0;
+	}
 	rd_pcap_state_free(st);
 	r->state = NULL;
 	return rc;
@@ -1937,7 +1965,7 @@ rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 
 	/* Classic pcap is read here, the same whole or as it comes. */
 	if (rd_pcap_live(r->data, r->len))
-		return rd_pcap_more(r, out, 1, err);
+		return rd_pcap_more(r, out, READER_END, err);
 	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
 	if (lib->why[0] != '\0') {
 		*err = xasprintf("a packet capture, but %s", lib->why);

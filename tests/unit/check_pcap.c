@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "util.h"
+#include "helpers.h"
 #include "reader.h"
 #include "engine.h"
 #include "source.h"
@@ -1704,6 +1706,452 @@ START_TEST(test_spill)
 }
 END_TEST
 
+/* A capture for the live tests: UDP messages (the first nudp packets
+ * each one message), IP fragments (one datagram never complete), TCP
+ * segments out of order and retransmitted, a segment lost, a packet cut
+ * by the snapshot length, and at its end a TCP message whose rest never
+ * comes (written only when the capture ends). */
+static void
+live_capture(struct cap *c, uint32_t magic, int big, size_t *nudp)
+{
+	static const int inorder[] = { 0, 1, 2, -1 }, missing[] = { 0, 2, -1 };
+	struct strbuf body, all;
+	char *m, name[32];
+	size_t segs[64], nseg, i;
+	uint32_t seed = 7;
+
+	cap_init(c, LT_EN10MB, magic, big);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "live-udp-%zu", i);
+		m = mkmsg(i % 2 ? "SIP/2.0 200 OK" :
+			  "OPTIONS sip:bob@example.com SIP/2.0", name,
+			  "1 OPTIONS", "");
+		cap_udp(c, i % 2 ? &B : &A, i % 2 ? &A : &B, m, strlen(m),
+			NULL);
+		free(m);
+	}
+	*nudp = c->npkt;
+	strbuf_init(&body);
+	for (i = 0; i < 60; i++)
+		strbuf_addf(&body, "a=candidate:%zu 1 UDP 2130706431 "
+			    "192.0.2.10 %zu typ host\r\n", i, 40000 + i);
+	m = mkmsg("INVITE sip:bob@example.com SIP/2.0", "live-frag",
+		  "1 INVITE", body.buf);
+	cap_udp_frags(c, &A, &B, m, strlen(m), 1480, inorder, 7);
+	cap_udp_frags(c, &B, &A, m, strlen(m), 1480, missing, 8);
+	free(m);
+	strbuf_free(&body);
+	strbuf_init(&all);
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof name, "body %zu", i);
+		m = mkmsg(i % 2 ? "SIP/2.0 200 OK" :
+			  "MESSAGE sip:bob@example.com SIP/2.0", "live-tcp",
+			  "1 MESSAGE", name);
+		strbuf_adds(&all, m);
+		free(m);
+	}
+	cap_tcp(c, &A, &B, 41, F_SYN, NULL, 0);
+	nseg = 0;
+	for (i = 0; i < all.len && nseg < 63; nseg++) {
+		segs[nseg] = i;
+		seed = seed * 1103515245u + 12345u;
+		i += 1 + (seed >> 8) % 200;
+	}
+	segs[nseg] = all.len;
+	for (i = 0; i < nseg; i++) {
+		if (i % 5 == 3 && i + 1 < nseg) {
+			send_seg(c, &all, segs, i + 1);
+			send_seg(c, &all, segs, i);
+			send_seg(c, &all, segs, i);	/* again */
+			i++;
+		} else if (i != nseg / 2) {	/* that one is lost */
+			send_seg(c, &all, segs, i);
+		}
+	}
+	strbuf_free(&all);
+	m = mkmsg("INFO sip:bob@example.com SIP/2.0", "live-snap", "1 INFO",
+		  "Signal=1\r\nDuration=100\r\n");
+	{
+		struct cap t;
+
+		cap_init(&t, LT_EN10MB, magic, big);
+		cap_udp(&t, &A, &B, m, strlen(m), NULL);
+		t.sec = c->sec;
+		c->npkt++;
+		strbuf_add(&c->b, t.b.buf + 24, 8);	/* its time */
+		put32(&c->b, 200, big);
+		put32(&c->b, (uint32_t)(t.b.len - 24 - 16), big);
+		strbuf_add(&c->b, t.b.buf + 24 + 16, 200);
+		strbuf_free(&t.b);
+	}
+	free(m);
+	m = mkmsg("BYE sip:bob@example.com SIP/2.0", "live-end", "2 BYE", "");
+	cap_tcp(c, &B, &A, 9000, F_SYN, NULL, 0);
+	cap_tcp(c, &B, &A, 9001, F_ACK, m, strlen(m) - 20);
+	free(m);
+}
+
+/* b's records are a's first ones: text, packet number, time, flags. */
+static void
+ck_same_start(const struct engine *a, const struct engine *b)
+{
+	size_t i, n = count(b) < count(a) ? count(b) : count(a);
+
+	for (i = 0; i < n; i++) {
+		struct span x = engine_record_text(a, (uint32_t)i);
+		struct span y = engine_record_text(b, (uint32_t)i);
+
+		ck_assert_uint_eq(x.n, y.n);
+		ck_assert_int_eq(memcmp(x.p, y.p, x.n), 0);
+		ck_assert_uint_eq(engine_msg_line(a, (uint32_t)i),
+				  engine_msg_line(b, (uint32_t)i));
+		ck_assert(msgindex_get(engine_index(a), (uint32_t)i)->time ==
+			  msgindex_get(engine_index(b), (uint32_t)i)->time);
+		ck_assert_uint_eq(msgindex_get(engine_index(a),
+					       (uint32_t)i)->flags,
+				  msgindex_get(engine_index(b),
+					       (uint32_t)i)->flags);
+	}
+}
+
+/* What two engines hold is the same: records, and warnings (message and
+ * line, in order). */
+static void
+ck_same_engines(const struct engine *a, const struct engine *b)
+{
+	size_t i;
+
+	ck_assert_uint_eq(count(b), count(a));
+	ck_same_start(a, b);
+	ck_assert_uint_eq(engine_nwarnings(b), engine_nwarnings(a));
+	for (i = 0; i < engine_nwarnings(a); i++) {
+		ck_assert_str_eq(engine_warning(b, i)->msg,
+				 engine_warning(a, i)->msg);
+		ck_assert_uint_eq(engine_warning(b, i)->line,
+				  engine_warning(a, i)->line);
+	}
+}
+
+/* Where each of the first max packets of c ends (offsets); how many. */
+static size_t
+cap_ends(const struct cap *c, size_t *ends, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)c->b.buf;
+	size_t at = 24, n = 0;
+	uint32_t cl;
+
+	while (n < max && at + 16 <= c->b.len) {
+		cl = c->big ? (uint32_t)u[at + 8] << 24 |
+			(uint32_t)u[at + 9] << 16 | (uint32_t)u[at + 10] << 8 |
+			u[at + 11] :
+			(uint32_t)u[at + 11] << 24 | (uint32_t)u[at + 10] << 16 |
+			(uint32_t)u[at + 9] << 8 | u[at + 8];
+		at += 16 + cl;
+		ends[n++] = at;
+	}
+	return n;
+}
+
+/* Writes all of p[0..n) to fd. */
+static void
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0) {
+		k = write(fd, p, n);
+		ck_assert_int_gt(k, 0);
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* A classic pcap read from a pipe as it comes (standard input, followed),
+ * in pieces of any size that cut packets anywhere: each packet's messages
+ * are there once it has come, and at the pipe's end the messages, their
+ * packet numbers, times, flags, and the warnings are those of the capture
+ * read whole (TCP reassembled across pieces, fragments, a lost segment,
+ * the snapshot length, what the end writes). Either byte order, micro- or
+ * nanoseconds; with the output going to a temporary file as it grows. */
+START_TEST(test_live_pipe)
+{
+	static const size_t steps[] = { 1, 7, 61, 997, 1 << 20 };
+	static const struct { uint32_t magic; int big; } kinds[] = {
+		{ 0xa1b2c3d4, 0 }, { 0xa1b23c4d, 1 },
+	};
+	char dir[64], *err = NULL;
+	struct engine *a, *b;
+	struct cap c;
+	size_t k, j, at, n, step, nudp, pkts, ends[16];
+	int fds[2], saved;
+
+	test_mkdtemp(dir, "live");
+	for (j = 0; j < sizeof kinds / sizeof kinds[0]; j++) {
+		live_capture(&c, kinds[j].magic, kinds[j].big, &nudp);
+		ck_assert_uint_eq(cap_ends(&c, ends, nudp), nudp);
+		a = load_ok(&c);
+		ck_assert_uint_ge(count(a), 12);
+		ck_assert(has_warning(a, "1 IP datagram never complete", 0));
+		ck_assert(has_warning(a, "were not captured", UINT32_MAX));
+		for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+			step = steps[k];
+			b = engine_new();
+			engine_follow(b, 1);
+			if (k % 2)
+				engine_set_spill(b, dir, 1);
+			ck_assert_int_eq(pipe(fds), 0);
+			saved = dup(STDIN_FILENO);
+			ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+			close(fds[0]);
+			/* The start, for the probe, then piece by piece. */
+			at = 30;
+			write_all(fds[1], c.b.buf, at);
+			ck_assert_int_eq(engine_add_file(b, "-", NULL, &err), 0);
+			ck_assert_int_eq(engine_file(b, 0)->canon, 1);
+			engine_run(b);
+			ck_assert_uint_eq(engine_nfollowed(b), 1);
+			pkts = 0;
+			while (at < c.b.len) {
+				n = c.b.len - at < step ? c.b.len - at : step;
+				write_all(fds[1], c.b.buf + at, n);
+				at += n;
+				engine_poll(b);
+				while (engine_step(b, 3))
+					;
+				/* Each of the first packets is a message:
+				 * there once the packet is. */
+				while (pkts < nudp && ends[pkts] <= at)
+					pkts++;
+				if (pkts < nudp)
+					ck_assert_uint_eq(count(b), pkts);
+			}
+			/* Before the end: all but what the end writes
+			 * (held behind the lost segment, cut short). */
+			ck_assert_uint_lt(count(b), count(a));
+			ck_same_start(a, b);
+			close(fds[1]);
+			while (engine_nfollowed(b) > 0) {
+				engine_wait(b, 100);
+				engine_poll(b);
+			}
+			engine_run(b);
+			ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+			close(saved);
+			ck_same_engines(a, b);
+			ck_assert_int_eq(engine_file(b, 0)->src->mapped,
+					 (int)(k % 2));
+			engine_free(b);
+		}
+		engine_free(a);
+		strbuf_free(&c.b);
+	}
+	ck_assert_uint_eq(test_dir_entries(dir), 0);
+	test_rm_rf(dir);
+}
+END_TEST
+
+/* A classic pcap file followed while it grows: the messages of what was
+ * appended come, the same as the capture read whole up to what only its
+ * end writes; replaced (rotated), the old one's end is written and the new
+ * one read from its start. */
+START_TEST(test_live_file)
+{
+	char dir[64], path[128], moved[160], *err = NULL;
+	struct engine *a, *b;
+	struct cap c;
+	size_t at, n, nudp;
+	FILE *f;
+
+	test_mkdtemp(dir, "live");
+	snprintf(path, sizeof path, "%s/grow.pcap", dir);
+	live_capture(&c, 0xa1b2c3d4, 1, &nudp);
+	a = load_ok(&c);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(c.b.buf, 1, 100, f), 100);
+	fclose(f);
+	b = engine_new();
+	engine_follow(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+	engine_run(b);
+	ck_assert_uint_eq(engine_nfollowed(b), 1);
+	for (at = 100; at < c.b.len; at += n) {
+		n = c.b.len - at < 333 ? c.b.len - at : 333;
+		f = fopen(path, "a");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(c.b.buf + at, 1, n, f), n);
+		fclose(f);
+		engine_poll(b);
+		while (engine_step(b, 5))
+			;
+	}
+	ck_assert_uint_lt(count(b), count(a));
+	ck_same_start(a, b);
+	n = count(b);
+	/* Rotated: the old one is over (its last message, cut short, is
+	 * written), and the new one is read. */
+	snprintf(moved, sizeof moved, "%s/grow.pcap.1", dir);
+	ck_assert_int_eq(rename(path, moved), 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(c.b.buf, 1, c.b.len, f), c.b.len);
+	fclose(f);
+	ck_assert_int_eq(engine_poll(b), 1);
+	while (engine_step(b, 1000))
+		;
+	/* The new one is followed: all but what its end writes. */
+	ck_assert_uint_eq(count(b), count(a) + n);
+	ck_assert_uint_eq(msgindex_get(engine_index(b),
+				       (uint32_t)count(a) - 1)->file, 0);
+	ck_assert_uint_eq(msgindex_get(engine_index(b),
+				       (uint32_t)count(a))->file, 1);
+	ck_same_start(a, b);
+	ck_assert_uint_eq(engine_nfollowed(b), 1);
+	ck_assert(has_warning(b, "replaced (rotated): reading it again",
+			      UINT32_MAX));
+	ck_assert_uint_eq(count_warnings(b, "1 IP datagram never complete"),
+			  1);
+	engine_free(b);
+	engine_free(a);
+	unlink(moved);
+	unlink(path);
+
+	strbuf_free(&c.b);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* F in the viewer on a classic pcap read whole beside it (in the
+ * background), cut in the middle of a packet while tcpdump writes it:
+ * what it had is shown as read whole (the packet cut short said so), and
+ * once followed the conversion goes on where it stopped, with its TCP
+ * streams: the rest of the capture gives the messages it would have given
+ * read whole (a message under way when F was pressed is cut short). */
+START_TEST(test_live_follow_later)
+{
+	char dir[64], path[128], *err = NULL;
+	struct engine *a, *b, *p;
+	struct cap c;
+	size_t cut, nudp, i, n;
+	FILE *f;
+
+	test_mkdtemp(dir, "live");
+	snprintf(path, sizeof path, "%s/later.pcap", dir);
+	live_capture(&c, 0xa1b2c3d4, 0, &nudp);
+	a = load_ok(&c);
+	/* The prefix read whole: what the viewer shows before F. */
+	cut = c.b.len / 2 + 3;
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(c.b.buf, 1, cut, f), cut);
+	fclose(f);
+	p = engine_new();
+	ck_assert_int_eq(engine_add_file(p, path, NULL, &err), 0);
+	engine_run(p);
+	b = engine_new();
+	engine_set_background(b, 1);
+	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
+	engine_run(b);
+	ck_same_engines(p, b);
+	ck_assert(has_warning(b, "capture cut short after packet", UINT32_MAX));
+	n = count(b);
+	engine_follow_files(b);
+	ck_assert_uint_eq(engine_nfollowed(b), 1);
+	ck_assert_uint_eq(count_warnings(b, "read once"), 0);
+	f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(c.b.buf + cut, 1, c.b.len - cut, f),
+			  c.b.len - cut);
+	fclose(f);
+	ck_assert_int_eq(engine_poll(b), 1);
+	while (engine_step(b, 7))
+		;
+	/* The packets after the cut give their messages: those of the
+	 * capture read whole that are completed by them, less what only
+	 * the end writes. */
+	ck_assert_uint_gt(count(b), n);
+	for (i = n; i < count(b); i++)
+		ck_assert_uint_gt(engine_msg_line(b, (uint32_t)i),
+				  engine_msg_line(b, (uint32_t)n - 1) - 1);
+	{
+		/* The last UDP message of the capture (cut by the snapshot
+		 * length) is there, with its packet number and time. */
+		uint32_t ia = UINT32_MAX, ib = UINT32_MAX;
+		struct span x;
+
+		for (i = 0; i < count(a); i++) {
+			x = engine_record_text(a, (uint32_t)i);
+			if (memmem(x.p, x.n, "live-snap", 9) != NULL)
+				ia = (uint32_t)i;
+		}
+		for (i = n; i < count(b); i++) {
+			x = engine_record_text(b, (uint32_t)i);
+			if (memmem(x.p, x.n, "live-snap", 9) != NULL)
+				ib = (uint32_t)i;
+		}
+		ck_assert_uint_ne(ia, UINT32_MAX);
+		ck_assert_uint_ne(ib, UINT32_MAX);
+		ck_assert_uint_eq(engine_msg_line(a, ia), engine_msg_line(b, ib));
+		ck_assert(msgindex_get(engine_index(a), ia)->time ==
+			  msgindex_get(engine_index(b), ib)->time);
+	}
+	engine_free(p);
+	engine_free(b);
+	engine_free(a);
+	strbuf_free(&c.b);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* A capture from a pipe that cannot be read (a link type sipsnoop does
+ * not read), or that ends without a message: a warning about it, no
+ * longer followed, and it counts as an input that could not be read. */
+START_TEST(test_live_unreadable)
+{
+	char *err = NULL;
+	struct engine *e;
+	struct cap c;
+	int fds[2], saved, i;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 0) {
+			cap_init(&c, 105, 0xa1b2c3d4, 0);
+			cap_rec(&c, "0123456789", 10, 10);
+		} else {
+			cap_init(&c, LT_EN10MB, 0xa1b2c3d4, 0);
+			cap_udp(&c, &A, &B, "not SIP", 7, NULL);
+		}
+		e = engine_new();
+		engine_follow(e, 1);
+		ck_assert_int_eq(pipe(fds), 0);
+		saved = dup(STDIN_FILENO);
+		ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+		close(fds[0]);
+		write_all(fds[1], c.b.buf, c.b.len);
+		if (i == 1)
+			close(fds[1]);
+		ck_assert_int_eq(engine_add_file(e, "-", NULL, &err), 0);
+		while (engine_nfollowed(e) > 0) {
+			engine_wait(e, 100);
+			engine_poll(e);
+		}
+		engine_run(e);
+		if (i == 0)
+			close(fds[1]);
+		ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+		close(saved);
+		ck_assert_uint_eq(count(e), 0);
+		ck_assert_uint_eq(engine_nunread(e), 1);
+		ck_assert(has_warning(e, i == 0 ? "link type" :
+				      "no SIP messages found in 1 packets", 0));
+		engine_free(e);
+		strbuf_free(&c.b);
+	}
+}
+END_TEST
+
 #else
 
 /* Without libpcap a capture is still recognised, and refused saying why. */
@@ -1750,6 +2198,10 @@ main(void)
 	tcase_add_test(tc, test_pcapng_interfaces);
 	tcase_add_test(tc, test_background);
 	tcase_add_test(tc, test_spill);
+	tcase_add_test(tc, test_live_pipe);
+	tcase_add_test(tc, test_live_file);
+	tcase_add_test(tc, test_live_unreadable);
+	tcase_add_test(tc, test_live_follow_later);
 #else
 	tcase_add_test(tc, test_no_pcap);
 #endif

@@ -240,7 +240,7 @@ timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow - <"$dir/live.gz" \
 grep -qF -- "-: gzip-compressed: read once, not followed" "$out" || {
 	echo "no warning about gzip on standard input"; cat "$out"; exit 1; }
 
-# A capture cannot be followed: it is listed once with a warning, and with
+# A pcapng capture cannot be followed: it is listed once with a warning, and with
 # nothing else to follow --list --follow ends. A named pipe is read as it
 # comes and the command ends when its writer is done (it used to block
 # opening the pipe again).
@@ -315,4 +315,47 @@ for tmp in $tmps; do
 	fi
 done
 ls "$dir" | grep -q sipsnoop- && { echo "a temporary file was left"; ls "$dir"; exit 1; }
+# A classic pcap (tcpdump -U -w -) is read as it comes, from a pipe and
+# from a file that grows: the messages of the packets written so far are
+# listed before the rest comes (here the capture pauses in the middle of a
+# packet), and once the pipe ends the list and the warnings are those of
+# the capture read whole. (It was read to the pipe's end first.)
+cap=tests/data/pcap/remote-ntlm-tcp.pcap
+$SIPSNOOP --no-rules --list $cap >"$dir/cap-whole" 2>"$dir/cap-whole-err"
+rm -f "$dir/go"
+: >"$out"
+{
+	head -c 3000 $cap
+	# (not for ever when the test fails: $dir goes then)
+	while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
+	tail -c +3001 $cap
+} | $SIPSNOOP --no-rules --list --follow - >"$out" 2>"$dir/cap-err" &
+pid=$!
+wait_for 'REGISTER sip:uclab.org' 2
+grep -q '200 OK' "$out" && { echo "capture: listed what was not written yet"; cat "$out"; exit 1; }
+touch "$dir/go"
+wait $pid || { echo "capture from a pipe: status $?"; cat "$out" "$dir/cap-err"; exit 1; }
+pid=
+cmp -s "$dir/cap-whole" "$out" || {
+	echo "capture from a pipe: not the list of the capture read whole"
+	diff "$dir/cap-whole" "$out"; exit 1; }
+sed "s|^sipsnoop: $cap:|sipsnoop: -:|" "$dir/cap-whole-err" | cmp -s - "$dir/cap-err" || {
+	echo "capture from a pipe: not the warnings of the capture read whole"
+	cat "$dir/cap-err"; exit 1; }
+# A capture file that grows.
+head -c 3000 $cap >"$dir/grow.pcap"
+: >"$out"
+$SIPSNOOP --no-rules --list --follow "$dir/grow.pcap" >"$out" 2>"$dir/cap-err" &
+pid=$!
+wait_for 'REGISTER sip:uclab.org' 2
+grep -q '200 OK' "$out" && { echo "capture file: listed what was not written yet"; cat "$out"; exit 1; }
+tail -c +3001 $cap >>"$dir/grow.pcap"
+wait_for '200 OK' 1
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+cmp -s "$dir/cap-whole" "$out" || {
+	echo "capture file: not the list of the capture read whole"
+	diff "$dir/cap-whole" "$out"; exit 1; }
+[ -s "$dir/cap-err" ] && { echo "capture file: unexpected"; cat "$dir/cap-err"; exit 1; }
 echo "follow: ok"
