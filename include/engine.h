@@ -94,6 +94,9 @@ struct engine_file {
 	 * conversion's state and the input's bytes not converted yet. NULL
 	 * otherwise. */
 	struct engine_live *live;
+	/* To be followed once its conversion on its own thread is taken in
+	 * (F while a capture is read beside the viewer). */
+	int follow_later;
 	uint32_t local_id;	/* engine_local_name(), interned; 0 not yet */
 };
 

@@ -164,6 +164,8 @@ static void engine_par_stop(struct engine *e);
 static void engine_follow_feed(struct engine_file *f);
 static void engine_xf_drop_plain(struct engine_xf *x);
 static void engine_live_free(struct engine_live *l);
+static void engine_follow_start(struct engine *e, size_t fileno,
+				const char *path);
 static void engine_live_keep(struct engine_file *f, struct reader *r);
 static int engine_live_ok(const struct source *src,
 			  const struct rd_format *fmt);
@@ -311,7 +313,7 @@ engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated,
 	f->src = c;
 }
 
-/* Frees a transform's reader and its spill. */
+/* Frees a transform's reader, its spill and the state it keeps. */
 static void
 engine_reader_free(struct reader *r)
 {
@@ -321,6 +323,10 @@ engine_reader_free(struct reader *r)
 		spill_free(r->spill);
 		free(r->spill);
 	}
+	/* A conversion that keeps state between calls (rd_format more),
+	 * given up before its end: freed while a viewer quits. */
+	if (r->state != NULL && r->fmt->more_free != NULL)
+		r->fmt->more_free(r);
 	reader_free(r);
 }
 
@@ -598,6 +604,11 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 	e->total_bytes = e->total_bytes - before + f->src->len;
 	engine_xf_drop_plain(x);
 	free(x);
+	if (f->follow_later) {
+		f->follow_later = 0;
+		if (f->live != NULL)
+			engine_follow_start(e, i, f->src->path);
+	}
 	return 1;
 }
 
@@ -916,6 +927,12 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	/* Or one read whole beside the viewer, its conversion kept to read
 	 * on (engine_live_keep). */
 	paused = f->canon && f->live != NULL && !f->follow_ended;
+	if (f->xf != NULL && f->xf->pause) {
+		/* Still read whole on its thread: followed from its end
+		 * once taken in (engine_xf_take). */
+		f->follow_later = 1;
+		return;
+	}
 	if ((f->canon && !paused) ||
 	    (f->fmt->transform != NULL && !live && !paused)) {
 		/* Rebuilt once from the whole input (captures, gzip, joined
@@ -1247,7 +1264,7 @@ engine_nfollowed(const struct engine *e)
 	size_t i, n = 0;
 
 	for (i = 0; i < e->nfiles; i++)
-		n += e->files[i].follow_fd >= 0;
+		n += e->files[i].follow_fd >= 0 || e->files[i].follow_later;
 	return n;
 }
 
@@ -1353,9 +1370,7 @@ engine_live_free(struct engine_live *l)
 {
 	if (l == NULL)
 		return;
-	if (l->r != NULL && l->r->state != NULL && l->r->fmt->more_free != NULL)
-		l->r->fmt->more_free(l->r);
-	reader_free(l->r);
+	engine_reader_free(l->r);
 	free(l->raw);
 	strbuf_free(&l->out);
 	free(l);

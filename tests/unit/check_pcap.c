@@ -1625,13 +1625,21 @@ START_TEST(test_background)
 	ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg, path));
 	ck_assert_ptr_nonnull(strstr(engine_warning(b, 0)->msg,
 				     "no SIP messages found"));
-	/* Following (the viewer's F) while it is converted: a capture is
-	 * read once, and its bytes stay the converting thread's. */
+	/* Following (the viewer's F) while it is converted: its bytes
+	 * stay the converting thread's; a classic pcap is followed from
+	 * its end once its conversion is taken in, a pcapng read once. */
 	ck_assert_int_eq(engine_add_file(b, files[2], NULL, &err), 1);
+	ck_assert_int_eq(engine_add_file(b, files[0], NULL, &err), 2);
 	engine_follow_files(b);
 	ck_assert_int_lt(engine_file(b, 1)->follow_fd, 0);
+	ck_assert_uint_eq(engine_nfollowed(b), 1);
+	ck_assert_uint_eq(engine_nwarnings(b), 2);
 	ck_assert_ptr_nonnull(strstr(engine_warning(b, 1)->msg,
-				     "not followed"));
+				     "read once, not followed"));
+	ck_assert_uint_eq(engine_warning(b, 1)->file, 2);
+	engine_run(b);
+	ck_assert_int_ge(engine_file(b, 1)->follow_fd, 0);
+	ck_assert_uint_eq(engine_nfollowed(b), 1);
 	/* Freed while a conversion still runs: it is waited for. */
 	ck_assert_int_ge(engine_add_file(b, files[2], NULL, &err), 0);
 	engine_free(b);
