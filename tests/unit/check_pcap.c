@@ -1958,6 +1958,96 @@ START_TEST(test_live_pipe)
 }
 END_TEST
 
+/* Reads the capture at p[0..n) from a pipe on standard input, followed,
+ * in pieces of random sizes (seed), to the pipe's end. */
+static struct engine *
+load_live(const char *p, size_t n, uint32_t *seed)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+	size_t at, k;
+	int fds[2], saved;
+
+	engine_follow(e, 1);
+	ck_assert_int_eq(pipe(fds), 0);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+	close(fds[0]);
+	at = n < 30 ? n : 30;
+	write_all(fds[1], p, at);
+	if (at == n)
+		close(fds[1]);
+	if (engine_add_file(e, "-", NULL, &err) < 0)
+		ck_abort_msg("refused: %s", err);
+	engine_run(e);
+	while (at < n) {
+		*seed = *seed * 1103515245u + 12345u;
+		k = 1 + (*seed >> 8) % 700;
+		if (k > n - at)
+			k = n - at;
+		write_all(fds[1], p + at, k);
+		at += k;
+		engine_poll(e);
+		while (engine_step(e, 5))
+			;
+		if (at == n)
+			close(fds[1]);
+	}
+	while (engine_nfollowed(e) > 0) {
+		engine_wait(e, 100);
+		engine_poll(e);
+	}
+	engine_run(e);
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+	return e;
+}
+
+/* Property: damaged and cut copies of a capture (as load_damaged makes
+ * them) read as they come, in random pieces, give what they give read
+ * whole: the same records and warnings, or, refused whole, nothing and
+ * the same reason as a warning (the input unreadable). */
+START_TEST(test_live_damaged)
+{
+	struct engine *a, *b;
+	struct cap c, d;
+	size_t nudp, i, k, p;
+	uint32_t seed = 4242;
+	char *err, *why;
+
+	live_capture(&c, 0xa1b2c3d4, 0, &nudp);
+	for (i = 0; i < 120; i++) {
+		cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
+		d.b.len = 0;
+		strbuf_add(&d.b, c.b.buf, c.b.len);
+		for (k = 0; k < i % 6; k++) {
+			seed = seed * 1103515245u + 12345u;
+			p = 24 + (seed >> 8) % (d.b.len - 24);
+			d.b.buf[p] = (char)(seed >> 16);
+		}
+		if (i % 3 == 0)
+			d.b.len -= (seed >> 4) % (d.b.len - 24);
+		a = load(&d, &err);
+		b = load_live(d.b.buf, d.b.len, &seed);
+		if (a != NULL) {
+			ck_same_engines(a, b);
+		} else {
+			ck_assert_uint_eq(count(b), 0);
+			ck_assert_uint_eq(engine_nunread(b), 1);
+			why = strstr(err, "test.pcap: ");
+			ck_assert_ptr_nonnull(why);
+			ck_assert(has_warning(b, why + strlen("test.pcap: "),
+					      0));
+			free(err);
+		}
+		engine_free(a);
+		engine_free(b);
+		strbuf_free(&d.b);
+	}
+	strbuf_free(&c.b);
+}
+END_TEST
+
 /* A classic pcap file followed while it grows: the messages of what was
  * appended come, the same as the capture read whole up to what only its
  * end writes; replaced (rotated), the old one's end is written and the new
@@ -2210,6 +2300,7 @@ main(void)
 	tcase_add_test(tc, test_live_file);
 	tcase_add_test(tc, test_live_unreadable);
 	tcase_add_test(tc, test_live_follow_later);
+	tcase_add_test(tc, test_live_damaged);
 #else
 	tcase_add_test(tc, test_no_pcap);
 #endif
