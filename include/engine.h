@@ -97,6 +97,9 @@ struct engine_file {
 	/* To be followed once its conversion on its own thread is taken in
 	 * (F while a capture is read beside the viewer). */
 	int follow_later;
+	/* A pipe whose writer was done before its start was read (followed,
+	 * it has nothing left to follow). */
+	int piped_whole;
 	uint32_t local_id;	/* engine_local_name(), interned; 0 not yet */
 };
 

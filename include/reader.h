@@ -117,7 +117,9 @@ struct rd_format {
 	 * summed up, and r->state released. With READER_PAUSE, it is over
 	 * for now (a file read whole) but may go on (followed later): the
 	 * same is written, a unit cut short at the end is reported and left
-	 * unread (r->pos before it), and r->state kept. Output and warnings
+	 * unread (r->pos before it), and r->state kept (or released by a
+	 * format that cannot tell its last unit whole, ngrep: a later call
+	 * then starts anew at r->pos, r->line). Output and warnings
 	 * are those of transform over the same bytes, however they were cut
 	 * between calls. Returns 0, or -1 with *err (caller frees; the state
 	 * is released then): the input cannot be read, or ended with no

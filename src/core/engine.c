@@ -759,6 +759,7 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	f->fmt = fmt;
 	f->follow_fd = -1;
 	f->follow_spill = -1;
+	f->piped_whole = src->stream && !src->pending && !src->compressed;
 	if (src->pending && engine_streams(src, fmt))
 		;	/* a pipe read as it comes (engine_follow_start) */
 	else if ((src->compressed || src->pending) &&
@@ -917,8 +918,8 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		return;
 	}
 	/* A pipe whose writer was done before its start was read: nothing
-	 * is left to follow. */
-	if (engine_streams(f->src, f->fmt))
+	 * is left to follow (read whole, converted whole). */
+	if (f->piped_whole)
 		return;
 	/* A capture not converted yet (engine_add_source1 left it to be
 	 * converted as it comes). */
@@ -1070,13 +1071,13 @@ engine_stream_head(struct source *src, char **err)
 			got = source_read_some(src, SOURCE_HEAD_BYTES -
 					       src->len, wait, &msg);
 			wait = 50;
-			/* A capture says what it is in its first bytes:
-			 * those of a busy one keep coming. */
+			/* A capture says for certain what it is in its
+			 * first bytes: those of a busy one keep coming. */
 			fmt = got > 0 ? reader_probe(src->data, src->len) :
 					NULL;
 		} while (got > 0 && src->len < SOURCE_HEAD_BYTES &&
 			 (fmt == NULL || fmt->live == NULL ||
-			  !fmt->live(src->data, src->len)));
+			  fmt->probe(src->data, src->len) < 100));
 		if (got < 0) {
 			*err = xasprintf("%s: %s", src->path, msg);
 			free(msg);

@@ -12,6 +12,7 @@
  * segments of the same connection. IPv6 addresses, which ngrep writes with
  * their port after a colon, become "[2001:db8::1]:5060". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reader.h"
@@ -452,23 +453,55 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 	}
 }
 
-/* Converts the whole output into canonical records (see the top of the
- * file). Returns -1 when it holds no SIP message. */
-static int
-rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
-{
+/* What rd_ng_more() keeps between calls: the packets' state, and counts
+ * for the end. */
+struct rd_ng_live {
 	struct rd_ng_ctx c;
+	size_t junk;
+};
+
+static void
+rd_ng_more_free(struct reader *r)
+{
+	struct rd_ng_live *l = r->state;
+
+	if (l == NULL)
+		return;
+	strbuf_free(&l->c.pay);
+	strbuf_free(&l->c.held);
+	free(l);
+	r->state = NULL;
+}
+
+/* Converts the packets of r->data[r->pos..r->len) whose end is known,
+ * into canonical records (see the top of the file): a packet's payload
+ * runs to the next packet's header line, so the last one waits for the
+ * next, or for the end (end: READER_END). Only whole lines are read
+ * before the end. At the end, -1 when the output held no SIP message. */
+static int
+rd_ng_more(struct reader *r, struct strbuf *out, int end, char **err)
+{
+	struct rd_ng_live *l = r->state;
+	struct rd_ng_ctx *c;
 	struct rd_ng_head h;
-	const char *d = r->data;
-	size_t p = r->pos, eol, next, pay, end, q, junk = 0, empty;
-	int marks, lf;
+	const char *d = r->data, *nl;
+	size_t p = r->pos, eol, next, pay, stop, q, empty, len = r->len;
+	int marks, lf, rc;
 	uint32_t line = r->line, hline;
 
-	memset(&c, 0, sizeof c);
-	c.r = r;
-	c.out = out;
-	strbuf_init(&c.pay);
-	strbuf_init(&c.held);
+	if (l == NULL) {
+		l = r->state = xcalloc(1, sizeof *l);
+		strbuf_init(&l->c.pay);
+		strbuf_init(&l->c.held);
+	}
+	c = &l->c;
+	c->r = r;
+	c->out = out;
+	if (!end) {
+		/* A line still being written is not read. */
+		nl = len > p ? memrchr(d + p, '\n', len - p) : NULL;
+		r->len = nl != NULL ? (size_t)(nl - d) + 1 : p;
+	}
 	while (p < r->len) {
 		reader_release(r, p);
 		eol = reader_line_end(r, p, &next);
@@ -477,12 +510,13 @@ rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
 			 * is junk. */
 			if (eol > p && !rd_ng_marks(d + p, eol - p) &&
 			    !(eol - p == 1 && d[p] == '\r'))
-				junk++;
+				l->junk++;
 			p = next;
 			line++;
 			continue;
 		}
 		hline = line;
+		stop = p;
 		p = pay = next;
 		line++;
 		/* The payload runs to the next header line, less what ngrep
@@ -490,26 +524,36 @@ rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
 		 * marks, a newline before the header. So the blank lines
 		 * there say whether the payload itself ended with a line
 		 * feed (a TCP segment may end inside a line). */
-		end = pay;
+		q = pay;
 		empty = 0;
 		marks = 0;
 		while (p < r->len) {
 			eol = reader_line_end(r, p, &next);
 			if (rd_ng_head(d + p, eol - p, NULL))
 				break;
-			q = eol;
-			if (q > p && d[q - 1] == '\r')
-				q--;
-			if (q > p && !rd_ng_marks(d + p, q - p)) {
-				end = next;
-				empty = 0;
-				marks = 0;
-			} else if (q > p)
-				marks = 1;
-			else if (!marks)
-				empty++;
+			{
+				size_t e2 = eol;
+
+				if (e2 > p && d[e2 - 1] == '\r')
+					e2--;
+				if (e2 > p && !rd_ng_marks(d + p, e2 - p)) {
+					q = next;
+					empty = 0;
+					marks = 0;
+				} else if (e2 > p)
+					marks = 1;
+				else if (!marks)
+					empty++;
+			}
 			p = next;
 			line++;
+		}
+		if (p >= r->len && !end) {
+			/* Its end is not known yet: read again from its
+			 * header once more has come. */
+			p = stop;
+			line = hline;
+			break;
 		}
 		/* At the end of the file (an output cut or trimmed) the last
 		 * line is taken as whole. */
@@ -517,25 +561,46 @@ rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
 			lf = 1;
 		else
 			lf = empty >= (marks ? 1 : 2);
-		rd_ng_payload(&c, pay, end, lf);
-		rd_ng_packet(&c, &h, hline);
+		rd_ng_payload(c, pay, q, lf);
+		rd_ng_packet(c, &h, hline);
 	}
-	rd_ng_flush(&c);
-	if (c.other != 0)
-		reader_warn(r, c.other_line, "skipped %zu packet%s with no "
-		    "SIP message%s", c.other, c.other == 1 ? "" : "s",
-		    c.unwrapped ? " (ngrep without -W byline writes line "
+	r->pos = p;
+	r->line = line;
+	r->len = len;
+	if (end == READER_MORE)
+		return 0;
+	rd_ng_flush(c);
+	if (c->other != 0)
+		reader_warn(r, c->other_line, "skipped %zu packet%s with no "
+		    "SIP message%s", c->other, c->other == 1 ? "" : "s",
+		    c->unwrapped ? " (ngrep without -W byline writes line "
 		    "breaks as dots: capture with -W byline)" : "");
 	/* ngrep's banner lines (interface:, filter:, match:) and its
 	 * closing count are its normal content: counted, not warned of. */
-	r->stats.junk_lines += junk;
-	reader_advance(r, r->len);
-	strbuf_free(&c.pay);
-	strbuf_free(&c.held);
-	if (c.records == 0 && c.unwrapped)
+	r->stats.junk_lines += l->junk;
+	rc = c->records > 0 ? 0 : -1;
+	if (c->records == 0 && c->unwrapped)
 		*err = xstrdup("ngrep output without -W byline, whose line "
 		    "breaks are dots: capture with ngrep -W byline");
-	return c.records > 0 ? 0 : -1;
+	rd_ng_more_free(r);
+	return rc;
+}
+
+/* Converts the whole output into canonical records. Returns -1 when it
+ * holds no SIP message. */
+static int
+rd_ng_transform(struct reader *r, struct strbuf *out, char **err)
+{
+	return rd_ng_more(r, out, READER_END, err);
+}
+
+/* Any ngrep output can be read as it comes. */
+static int
+rd_ng_live(const char *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return 1;
 }
 
 const struct rd_format rd_ngrep_format = {
@@ -543,4 +608,7 @@ const struct rd_format rd_ngrep_format = {
 	.desc = "ngrep output (-W byline), with or without -t times",
 	.probe = rd_ng_probe,
 	.transform = rd_ng_transform,
+	.live = rd_ng_live,
+	.more = rd_ng_more,
+	.more_free = rd_ng_more_free,
 };

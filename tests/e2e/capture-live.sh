@@ -64,4 +64,32 @@ check "what is appended shows" e2e_wait_re "later.pcap \\[pcap\\] +6/6 msgs.* fo
 check "its last message is listed" e2e_wait "200 OK"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
+
+# ngrep's output too: with --follow from a pipe (a packet shows once the
+# next one's header has come), and F on a file read whole at first.
+ng=tests/data/fmt/ngrep-byline.txt
+rm -f "$dir/go"
+{
+	head -n 60 $ng
+	while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
+	tail -n +61 $ng
+} >"$dir/p" &
+e2e_start 120 40 --no-rules --follow - "<$dir/p"
+check "ngrep --follow: the packets whose end came show" \
+	e2e_wait_re "sipsnoop - \\[ngrep\\] +3/3 msgs +following"
+touch "$dir/go"
+check "ngrep: the rest as it comes" e2e_wait_re "sipsnoop - \\[ngrep\\] +8/8 msgs"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+wait
+head -n 60 $ng >"$dir/later.ngrep"
+e2e_start 120 40 --no-rules "$dir/later.ngrep"
+check "ngrep read whole" e2e_wait_re "later.ngrep \\[ngrep\\] +4/4 msgs"
+e2e_keys F
+check "F follows it" e2e_wait_re "later.ngrep \\[ngrep\\] +4/4 msgs.* following"
+tail -n +61 $ng >>"$dir/later.ngrep"
+# (the last packet's end is not known before the next one comes)
+check "what is appended shows" e2e_wait_re "later.ngrep \\[ngrep\\] +7/7 msgs.* following"
+e2e_keys q
+check "quits" e2e_wait "exit=0"
 e2e_done

@@ -383,6 +383,90 @@ START_TEST(test_fixtures)
 }
 END_TEST
 
+/* Converts data[0..len) with more(), given bytes in pieces of step (the
+ * reader's data growing as a pipe's would), then ended; the canonical
+ * output into out, the warnings joined into warns. Returns more()'s
+ * last result. */
+static int
+run_pieces(const char *data, size_t len, size_t step, struct strbuf *out,
+	   struct strbuf *warns)
+{
+	const struct rd_format *f = reader_by_name("ngrep");
+	struct reader *r = reader_new(f, data, 0);
+	char *err = NULL;
+	size_t at, i;
+	int rc = 0;
+
+	for (at = 0; at < len && rc == 0; ) {
+		at = len - at < step ? len : at + step;
+		r->len = at;
+		rc = f->more(r, out, READER_MORE, &err);
+	}
+	if (rc == 0)
+		rc = f->more(r, out, READER_END, &err);
+	for (i = 0; i < r->nwarnings; i++)
+		strbuf_addf(warns, "%u %s\n", r->warnings[i].line,
+			    r->warnings[i].msg);
+	strbuf_addf(warns, "junk %zu rc %d err %s\n", r->stats.junk_lines, rc,
+		    err != NULL ? err : "");
+	free(err);
+	if (r->state != NULL)
+		f->more_free(r);
+	reader_free(r);
+	return rc;
+}
+
+/* Read as it comes (ngrep -l -t -W byline | sipsnoop --follow -), in
+ * pieces of any size that cut lines and packets anywhere: the same
+ * canonical records, warnings and counts as the output read whole. A
+ * packet is converted once the next one's header line is whole (its
+ * payload ends there), not before: the last one at the end. */
+START_TEST(test_pieces)
+{
+	static const size_t steps[] = { 1, 2, 5, 17, 64, 333, 100000 };
+	const char *logs[] = { udp, tcp, tcp_split };
+	const struct rd_format *f = reader_by_name("ngrep");
+	struct strbuf whole, wwarn, live, lwarn;
+	struct reader *r;
+	size_t i, k;
+	char *err;
+
+	for (i = 0; i < 3; i++) {
+		strbuf_init(&whole);
+		strbuf_init(&wwarn);
+		run_pieces(logs[i], strlen(logs[i]), SIZE_MAX / 2, &whole,
+			   &wwarn);
+		ck_assert_uint_gt(whole.len, 0);
+		for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+			strbuf_init(&live);
+			strbuf_init(&lwarn);
+			run_pieces(logs[i], strlen(logs[i]), steps[k], &live,
+				   &lwarn);
+			ck_assert_msg(live.len == whole.len &&
+			    memcmp(live.buf, whole.buf, whole.len) == 0,
+			    "log %zu, pieces of %zu: other records", i,
+			    steps[k]);
+			ck_assert_str_eq(lwarn.buf, wwarn.buf);
+			strbuf_free(&live);
+			strbuf_free(&lwarn);
+		}
+		strbuf_free(&whole);
+		strbuf_free(&wwarn);
+	}
+	/* The last packet waits for the next header or the end. */
+	strbuf_init(&live);
+	r = reader_new(f, udp, strlen(udp));
+	err = NULL;
+	ck_assert_int_eq(f->more(r, &live, READER_MORE, &err), 0);
+	ck_assert_ptr_nonnull(memmem(live.buf, live.len, "OPTIONS", 7));
+	ck_assert_ptr_null(memmem(live.buf, live.len, "200 OK", 6));
+	ck_assert_int_eq(f->more(r, &live, READER_END, &err), 0);
+	ck_assert_ptr_nonnull(memmem(live.buf, live.len, "200 OK", 6));
+	reader_free(r);
+	strbuf_free(&live);
+}
+END_TEST
+
 static Suite *
 ngrep_suite(void)
 {
@@ -398,6 +482,7 @@ ngrep_suite(void)
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_cut_everywhere);
 	tcase_add_test(tc, test_fixtures);
+	tcase_add_test(tc, test_pieces);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -358,4 +358,31 @@ cmp -s "$dir/cap-whole" "$out" || {
 	echo "capture file: not the list of the capture read whole"
 	diff "$dir/cap-whole" "$out"; exit 1; }
 [ -s "$dir/cap-err" ] && { echo "capture file: unexpected"; cat "$dir/cap-err"; exit 1; }
+# ngrep -l -t -W byline port 5060 | sipsnoop --list --follow -: a packet's
+# messages are listed once the next packet's header line has come (its
+# payload ends there), the last one's at the pipe's end; the list and the
+# warnings are those of the output read whole. (It was read to the pipe's
+# end first.)
+ng=tests/data/fmt/ngrep-byline.txt
+$SIPSNOOP --no-rules --list $ng >"$dir/ng-whole" 2>"$dir/ng-whole-err"
+rm -f "$dir/go"
+: >"$out"
+{
+	head -n 60 $ng	# four packets, the fourth's end not known yet
+	while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
+	tail -n +61 $ng
+} | $SIPSNOOP --no-rules --list --follow - >"$out" 2>"$dir/ng-err" &
+pid=$!
+wait_for 'REGISTER sip:192.0.2.10' 2
+wait_for '401 Unauthorized' 1
+grep -q '200 OK' "$out" && { echo "ngrep: listed a packet whose end had not come"; cat "$out"; exit 1; }
+touch "$dir/go"
+wait $pid || { echo "ngrep from a pipe: status $?"; cat "$out" "$dir/ng-err"; exit 1; }
+pid=
+cmp -s "$dir/ng-whole" "$out" || {
+	echo "ngrep from a pipe: not the list of the output read whole"
+	diff "$dir/ng-whole" "$out"; exit 1; }
+sed "s|^sipsnoop: $ng:|sipsnoop: -:|" "$dir/ng-whole-err" | cmp -s - "$dir/ng-err" || {
+	echo "ngrep from a pipe: not the warnings of the output read whole"
+	cat "$dir/ng-err"; exit 1; }
 echo "follow: ok"
