@@ -337,6 +337,17 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 	if (r->follow && !r->quiet && end >= r->len &&
 	    !rd_raw_logged_whole(r->data, rec->off, r->len, rec))
 		return rd_raw_wait(r, rec);
+	/* Nor can a body of its Content-Length that ends there and holds a
+	 * start line be told yet: the line after it, not written yet, says
+	 * whether it ends there or at that start line (rd_raw_good_end; a
+	 * log that lost its CR bytes runs a body into the next message).
+	 * Not even once quiet: read as the file's end, the next message's
+	 * start line would be taken into this one's body and the rest of
+	 * that message lost as junk when it comes. */
+	if (r->follow && has_cl && end >= r->len &&
+	    !(rec->flags & RECF_TRUNCATED) &&
+	    rd_raw_find_start(r, (size_t)(rec->body.p - r->data), end) < end)
+		return rd_raw_wait(r, rec);
 	if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
 		/* No Content-Length: the body runs to the next message, less
 		 * the blank lines that separate them. */

@@ -39,6 +39,9 @@ static const char *const follow_files[] = {
 	"tests/data/comment.raw.sip",
 	"tests/data/compact.raw.sip",
 	"tests/data/junk-mid.raw.sip",
+	/* LF only, Content-Length counted with CRLF: the body runs into
+	 * the next message, to the end of its start line. */
+	"tests/data/lf-clen-crlf.raw.sip",
 	"tests/data/fmt/kamailio-debug.log",
 	"tests/data/fmt/kamailio-sipdump.txt",
 	"tests/data/fmt/sipe-pidgin.log",
