@@ -237,6 +237,16 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 		end = nexthdr;
 	} else {
 		end = rd_raw_split(d, msg, nexthdr, rec, &has_cl);
+		/* Following, a body short of its Content-Length with no
+		 * header line after it yet is still being written, even
+		 * when what there is ends in two line breaks (below, taken
+		 * for sngrep's own after a body that lost its CRs): the
+		 * blank line after a multipart body's part headers does.
+		 * Once quiet too, as any body short of its Content-Length
+		 * (reader.h quiet). */
+		if (r->follow && has_cl && nexthdr >= r->len &&
+		    (rec->flags & RECF_TRUNCATED))
+			return rd_sngrep_wait(r, rec);
 		if (!has_cl || (rec->flags & RECF_TRUNCATED)) {
 			/* No Content-Length, or one longer than what is
 			 * there: the body runs to the next message, less the

@@ -34,6 +34,8 @@ static const char *const follow_files[] = {
 	"tests/data/fmt/sngrep-ipv6.txt",
 	"tests/data/stars.sngrep.txt",
 	"tests/data/cross-day.sngrep.txt",
+	/* A multipart body: a blank line after each part's headers. */
+	"tests/data/multipart.sngrep.txt",
 	"tests/data/call-busy.raw.sip",
 	"tests/data/folded.raw.sip",
 	"tests/data/comment.raw.sip",
