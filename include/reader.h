@@ -180,6 +180,10 @@ const struct rd_format *reader_probe(const char *data, size_t len);
 
 struct reader *reader_new(const struct rd_format *fmt, const char *data,
 			  size_t len);
+/* Skips a UTF-8 byte order mark at the start of r's bytes that was not
+ * there yet when r was made (a followed file that began empty), as
+ * reader_new() skips one; nothing once r has moved on. */
+void reader_skip_bom(struct reader *r);
 void reader_free(struct reader *r);
 /* 1 and a record, or 0 at end of input. */
 int reader_next(struct reader *r, struct rd_record *rec);

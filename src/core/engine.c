@@ -1346,12 +1346,16 @@ engine_follow_feed(struct engine_file *f)
 	if (f->follow_ended) {
 		/* A record cut short at the end is one now, and says so. */
 		f->rd->follow = 0;
+		reader_skip_bom(f->rd);
 		return;
 	}
 	nl = f->src->len > 0 ? memrchr(f->src->data, '\n', f->src->len) : NULL;
 	f->rd->len = nl != NULL ? (size_t)(nl - f->src->data) + 1 : 0;
 	if (f->rd->len < f->rd->pos)
 		f->rd->len = f->rd->pos;
+	/* A file followed from empty (its format named) gets its byte
+	 * order mark only now. */
+	reader_skip_bom(f->rd);
 }
 
 /* Nothing more is appended to a followed file: its writer is done, or it

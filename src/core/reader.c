@@ -119,6 +119,13 @@ reader_new(const struct rd_format *fmt, const char *data, size_t len)
 }
 
 void
+reader_skip_bom(struct reader *r)
+{
+	if (r->pos == 0 && r->len >= 3 && memcmp(r->data, READER_BOM, 3) == 0)
+		r->pos = 3;
+}
+
+void
 reader_free(struct reader *r)
 {
 	size_t i;

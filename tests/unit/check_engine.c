@@ -1125,6 +1125,69 @@ END_TEST
 /* A followed pipe (here a socket on standard input) whose read fails
  * after more came: what came is kept and indexed, and a warning says where
  * it stopped and why (it was taken as the pipe's end without a word). */
+/* A file followed from empty, its format named, to which a log that
+ * begins with a UTF-8 byte order mark is written (by a Windows tool): the
+ * mark is skipped as reading the whole file skips it. Its first message
+ * was skipped as junk ('skipped 24 lines'), the mark in its first line. */
+START_TEST(test_follow_bom_later)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[96], *err = NULL;
+	struct engine *a = engine_new(), *b;
+	struct source *src = source_open("tests/data/call-busy.raw.sip", &err);
+	size_t k;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/bom.sip", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("\xef\xbb\xbf", f);
+	fwrite(src->data, 1, src->len, f);
+	fclose(f);
+	ck_assert_int_eq(engine_add_file(a, path, NULL, &err), 0);
+	engine_run(a);
+	ck_assert_uint_eq(msgindex_count(engine_index(a)), 11);
+	ck_assert_uint_eq(engine_nwarnings(a), 0);
+	/* Empty when followed; then the mark and a line, then the rest. */
+	for (k = 0; k < 2; k++) {
+		const char *nl = memchr(src->data, '\n', src->len);
+
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fclose(f);
+		b = engine_new();
+		engine_follow(b, 1);
+		ck_assert_int_eq(engine_add_file(b, path, "raw", &err), 0);
+		engine_run(b);
+		f = fopen(path, "a");
+		fputs("\xef\xbb\xbf", f);
+		if (k == 1) {
+			fwrite(src->data, 1, (size_t)(nl + 1 - src->data), f);
+			fflush(f);
+			engine_poll(b);
+			while (engine_step(b, 3))
+				;
+			fwrite(nl + 1, 1, src->len - (size_t)(nl + 1 - src->data),
+			       f);
+		} else {
+			fwrite(src->data, 1, src->len, f);
+		}
+		fclose(f);
+		engine_poll(b);
+		while (engine_step(b, 3))
+			;
+		ck_assert_uint_eq(engine_nwarnings(b), 0);
+		ck_same_records(a, b);
+		engine_free(b);
+	}
+	engine_free(a);
+	source_free(src);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_follow_pipe_read_fails)
 {
 	char buf[1024], *err = NULL;
@@ -1525,6 +1588,7 @@ main(void)
 	tcase_add_test(tc, test_follow_quiet_last_line);
 	tcase_add_test(tc, test_follow_quiet_waiting_record);
 	tcase_add_test(tc, test_follow_pipe_read_fails);
+	tcase_add_test(tc, test_follow_bom_later);
 	tcase_add_test(tc, test_follow_await);
 	tcase_add_test(tc, test_follow_rewritten_same_end);
 	tcase_add_test(tc, test_follow_spill_fails);

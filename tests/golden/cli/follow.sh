@@ -385,4 +385,26 @@ cmp -s "$dir/ng-whole" "$out" || {
 sed "s|^sipsnoop: $ng:|sipsnoop: -:|" "$dir/ng-whole-err" | cmp -s - "$dir/ng-err" || {
 	echo "ngrep from a pipe: not the warnings of the output read whole"
 	cat "$dir/ng-err"; exit 1; }
+
+# A file followed from empty, its format named, that a Windows tool then
+# writes with a UTF-8 byte order mark: its first message is listed, as
+# read whole (the mark made its first line junk: "skipped 24 lines").
+: >"$out"
+: >"$dir/bom.sip"
+$SIPSNOOP --no-rules --list --follow --format raw "$dir/bom.sip" >"$out" 2>&1 &
+pid=$!
+# Once it follows the file (open), and has had time to read it empty.
+i=0
+while ! ls -l /proc/$pid/fd 2>/dev/null | grep -q 'bom.sip$' && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+sleep 0.5
+{ printf '\357\273\277'; cat tests/data/call-busy.raw.sip; } >>"$dir/bom.sip"
+wait_for 'ACK sip:carol@192.0.2.77' 1
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+grep -q skipped "$out" && { echo "the byte order mark made junk:"; cat "$out"; exit 1; }
+[ "$(grep -c . "$out")" = 11 ] || { echo "expected 11 messages:"; cat "$out"; exit 1; }
 echo "follow: ok"
