@@ -1290,6 +1290,21 @@ START_TEST(test_defaults_keepalive)
 	ck_assert_int_eq(sev(&f, 5), SEV_ERROR);
 	fx_close(&f);
 	free(log);
+	/* A 401 that offers nothing (no WWW-Authenticate) says no empty
+	 * list: it read 'reachable (it offers )'. */
+	strbuf_init(&sb);
+	add_msg(&sb, "OPTIONS sip:example.com SIP/2.0", "ka", "1 OPTIONS",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "ka", "1 OPTIONS", NULL,
+		NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-keepalive-unanswered");
+	ck_explain(&f, 1, "OPTIONS keep-alive challenged and not answered: "
+		   "expected, clients do not authenticate keep-alives, and the "
+		   "401 shows the server is reachable");
+	fx_close(&f);
+	free(log);
 }
 END_TEST
 
@@ -1654,6 +1669,12 @@ START_TEST(test_defaults_fixtures)
 				if (m->status == 487 &&
 				    strcmp(rn, "cancelled") == 0)
 					continue;
+				/* A keep-alive's challenge left unanswered. */
+				if (strcmp(rn, "auth-keepalive-unanswered") == 0) {
+					ck_assert_msg(m->severity == SEV_BENIGN,
+						      "%s: %zu", path, k);
+					continue;
+				}
 				if (m->status >= 300)
 					ck_assert_msg(m->severity == SEV_ERROR ||
 						      m->status < 400,
