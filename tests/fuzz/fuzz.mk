@@ -12,7 +12,7 @@
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 FUZZ_O := $(O)-fuzz
-FUZZ_ALL := reader sipmsg auth filter rules
+FUZZ_ALL := reader follow sipmsg auth filter rules
 FUZZ ?= $(FUZZ_ALL)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
@@ -24,6 +24,7 @@ FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_O)/%.o)
 FUZZ_BIN := $(FUZZ_ALL:%=$(FUZZ_O)/fuzz_%)
 # Per harness: largest input tried (the reader gets room for several records).
 FUZZ_MAXLEN_reader := 65536
+FUZZ_MAXLEN_follow := 16384
 FUZZ_MAXLEN_sipmsg := 16384
 FUZZ_MAXLEN_auth := 8192
 FUZZ_MAXLEN_filter := 512
@@ -65,6 +66,7 @@ fuzz-seeds:
 	@i=0; for f in $$(find tests/data data -type f 2>/dev/null | sort); do \
 		i=$$((i+1)); cp "$$f" $(FUZZ_O)/seed/reader/$$i; \
 	done
+	@cp $(FUZZ_O)/seed/reader/* $(FUZZ_O)/seed/follow/
 	@i=0; for f in $$(find tests/data/torture tests/data/hostile -type f -name '*.sip' 2>/dev/null | sort); do \
 		i=$$((i+1)); cp "$$f" $(FUZZ_O)/seed/sipmsg/$$i; \
 	done
