@@ -1627,6 +1627,21 @@ rules_pend_put(struct rules_state *st, const struct dialog *d,
 	}
 }
 
+/* The challenge id of dialog d is answered there now (it was noted
+ * while it was not yet): no retry on a new Call-ID answers it. */
+static void
+rules_pend_drop(struct rules_state *st, const struct dialog *d,
+		const struct msg *msg, uint32_t id)
+{
+	struct rules_pend *p;
+
+	if (msg->method == 0)
+		return;
+	p = rules_pend_slot(st, d->from, d->to, msg->method, 0);
+	if (p != NULL && p->msg == id + 1)
+		p->msg = 0;
+}
+
 /* The host of an endpoint "host:port", "[v6]:port" or "host". */
 static struct span
 rules_host(const char *s)
@@ -2448,6 +2463,10 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 		    !ctx[i].retrans && (msg->status == 401 ||
 		    msg->status == 407))
 			rules_pend_put(st, dg, msg, dg->msgs[i]);
+		else if (msg->kind == MSG_RESPONSE && ctx[i].answered &&
+		    !ctx[i].elsewhere && (msg->status == 401 ||
+		    msg->status == 407))
+			rules_pend_drop(st, dg, msg, dg->msgs[i]);
 	}
 	if (ctx != small)
 		free(ctx);

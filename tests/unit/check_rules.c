@@ -1620,6 +1620,51 @@ START_TEST(test_new_call_id_incremental)
 }
 END_TEST
 
+/* A challenge answered in its own dialog is no challenge left for a new
+ * Call-ID to answer, also when it was rated while still unanswered (the
+ * viewer rates between messages): a re-registration on a new Call-ID
+ * soon after, reusing the nonce, was taken for its retry ('answering the
+ * challenge of Call-ID nc-a'), which reading the whole log does not do. */
+START_TEST(test_new_call_id_answered_before)
+{
+	struct fx f, g;
+	struct strbuf sb;
+	char *log, *err = NULL;
+	size_t i, n;
+
+	strbuf_init(&sb);
+	add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "nc-a", 1, NULL);
+	add_sng_resp(&sb, 0.002, "10.0.0.1:5060", "alice", "nc-a", 1,
+		     "401 Unauthorized", NEWCID_CH);
+	add_sng_reg(&sb, 0.01, "10.0.0.1:5060", "alice", "nc-a", 2,
+		    NEWCID_CR);
+	add_sng_resp(&sb, 0.012, "10.0.0.1:5060", "alice", "nc-a", 2,
+		     "200 OK", NULL);
+	add_sng_reg(&sb, 0.5, "10.0.0.1:5072", "alice", "nc-b", 1, NEWCID_CR);
+	add_sng_resp(&sb, 0.502, "10.0.0.1:5072", "alice", "nc-b", 1,
+		     "200 OK", NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&g, log, "sngrep");
+	n = msgindex_count(engine_index(g.e));
+	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(rules_answered_dialog(g.e, 1), NO_DIALOG);
+	f.r = default_rules();
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
+					"sngrep", &err), 0);
+	while (engine_step(f.e, 1))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), n);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(rname(&f, (uint32_t)i), rname(&g, (uint32_t)i));
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 1), NO_DIALOG);
+	fx_close(&f);
+	fx_close(&g);
+	free(log);
+}
+END_TEST
+
 /* Fixture traces: every 401/407 answered by a retry is benign, every final
  * failure that is not an answered challenge or a 487 after CANCEL is an
  * error, and a dialog that ends in success has no error. */
@@ -1861,6 +1906,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_algorithm);
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);
+	tcase_add_test(tc, test_new_call_id_answered_before);
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);
