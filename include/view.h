@@ -57,6 +57,13 @@ struct view {
 	unsigned ids_gen;    /* bumped whenever ids changes */
 	unsigned search_gen; /* ids_gen when the search started */
 	int search_valid;    /* search_pos and search_left mean something */
+	/* Bumped when ids is made again or its entries move (a filter
+	 * pushed or popped, the end of indexing, a filter in steps joined),
+	 * not when it only grows at its end: a search running then starts
+	 * again over the new list (its place in the old one means
+	 * nothing there). */
+	unsigned ids_moved;
+	unsigned search_moved; /* ids_moved when the search started */
 	/* No shown message matched and the filter hides some: the search
 	 * goes on (still VSEARCH_RUNNING, in steps) counting the hidden
 	 * messages that match, index ids [hid_pos, hid_end), to say so. */

@@ -107,6 +107,7 @@ view_refilter(struct view *v, uint32_t keep_id)
 	v->filtering = 0;
 	v->npre = 0;
 	v->ids_gen++;
+	v->ids_moved++;
 	/* In steps whenever it may take long: a large index, or any filter
 	 * that can (a /regex/ costs up to milliseconds a message). */
 	if (v->filter_step > 0 && l->f != NULL && count > VIEW_FILTER_CHUNK) {
@@ -183,6 +184,7 @@ view_filter_step(struct view *v, size_t budget)
 	 * last match before, as lower_bound would. */
 	v->ids_gen++;
 	if (v->npre > 0) {
+		v->ids_moved++;
 		v->ids = xgrow(v->ids, &v->capids, v->nids + v->npre,
 			       sizeof *v->ids);
 		memmove(v->ids + v->npre, v->ids, v->nids * sizeof *v->ids);
@@ -636,6 +638,7 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 	v->search_counting = 0;
 	v->search_hidden = 0;
 	v->search_hidden_done = 0;
+	v->search_moved = v->ids_moved;
 	if (v->search == NULL)
 		return;
 	if (v->nids == 0) {
@@ -751,6 +754,13 @@ view_search_step(struct view *v, size_t budget)
 {
 	if (v->search_state != VSEARCH_RUNNING)
 		return -1;
+	if (v->search_moved != v->ids_moved) {
+		/* Filtered again under the search (a key while it ran): it
+		 * goes on over the new list, from its selection. */
+		view_search_start(v, v->search, v->search_dir, 1);
+		if (v->search_state != VSEARCH_RUNNING)
+			return -1;
+	}
 	if (v->search_counting)
 		return view_search_count_step(v, budget) ? -1 : 0;
 	while (budget-- > 0 && v->search_left > 0) {

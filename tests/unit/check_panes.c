@@ -618,6 +618,41 @@ START_TEST(test_search_hidden)
 }
 END_TEST
 
+/* The list a running search walks is filtered again under it (a filter
+ * pushed, x, c or Enter while a long search runs): the search goes on over
+ * the new list, from its selection. It went on from its place in the old
+ * list: past the end of an empty one it read a stale id and divided by
+ * zero (the viewer died with SIGFPE, the terminal left raw). */
+START_TEST(test_search_list_changed)
+{
+	int r;
+
+	view_select(view, 1);
+	view_search_start(view, "Unauthorized", 1, 0);
+	ck_assert_int_eq(view_search_step(view, 1), 0);	/* a REGISTER */
+	ck_assert_int_eq(view->search_state, VSEARCH_RUNNING);
+	ck_assert_int_eq(view_push_filter(view, "status:999", NULL, NULL), 0);
+	ck_assert_uint_eq(view->nids, 0);
+	while ((r = view_search_step(view, 1)) == 0)
+		;
+	ck_assert_int_eq(r, -1);
+	/* None shown: the two 401s the filter hides are counted. */
+	ck_assert(view->search_hidden_done);
+	ck_assert_uint_eq(view->search_hidden, 2);
+	/* Over a list that shrank to one message that matches: found. */
+	view_pop(view);
+	view_select(view, 3);
+	view_search_start(view, "200 OK", -1, 0);
+	ck_assert_int_eq(view_search_step(view, 1), 0);	/* message 2 */
+	ck_assert_int_eq(view_push_filter(view, "status:200", NULL, NULL), 0);
+	ck_assert_uint_eq(view->nids, 1);
+	while ((r = view_search_step(view, 1)) == 0)
+		;
+	ck_assert_int_eq(r, 1);
+	ck_assert_uint_eq(view->sel, 0);
+}
+END_TEST
+
 /* The sample log (40 messages) in a view of its own, with its first n
  * records indexed (0: all of them). */
 static struct view *
@@ -1654,6 +1689,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_clear_back_to_cmdline);
 	tcase_add_test(tc, test_search_cancel);
 	tcase_add_test(tc, test_search_hidden);
+	tcase_add_test(tc, test_search_list_changed);
 	tcase_add_test(tc, test_filter_steps);
 	tcase_add_test(tc, test_filter_steps_screen);
 	tcase_add_test(tc, test_search_extend);
