@@ -614,14 +614,17 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		    flow_svg_sev[k], flow_svg_sev[k]);
 	strbuf_adds(out, "</defs>\n");
 
-	/* The day, above the times, when the log gives one. */
+	/* The day of the first time, above the times, when the log gives
+	 * one: a log's first day, given as a time of day alone, has none
+	 * (the day of a later row would stand over the times before it). */
 	for (i = 0; i < fl->nrows; i++) {
+		if (fl->rows[i].time == TIME_NONE)
+			continue;
 		flow_date(tbuf, sizeof tbuf, &fl->rows[i]);
-		if (tbuf[0] != '\0') {
+		if (tbuf[0] != '\0')
 			strbuf_addf(out, "<text class=\"time\" x=\"10\" "
 			    "y=\"29\">%s</text>\n", tbuf);
-			break;
-		}
+		break;
 	}
 	for (k = 0; k < fl->ncols; k++) {
 		x = SVG_LEFT + gap / 2 + (int)k * gap;

@@ -473,6 +473,21 @@ START_TEST(test_render_svg)
 	ck_assert_ptr_nonnull(strstr(sb.buf, "</svg>\n"));
 	flow_free(fl);
 
+	/* A time-of-day log across midnight: its first times are on its
+	 * first day, not under a "+1d" heading (the day of a later row). */
+	{
+		struct engine *m =
+		    load_file(TEST_DATA "/fmt/pjsua-midnight.log");
+
+		fl = build_all(m, NULL);
+		ck_assert_int_eq(fl->rows[0].dating, TIME_DAYS);
+		strbuf_reset(&sb);
+		flow_render_svg(fl, m, &sb);
+		ck_assert_ptr_nonnull(strstr(sb.buf, ">23:59:59.900</text>"));
+		ck_assert_ptr_null(strstr(sb.buf, ">+1d</text>"));
+		flow_free(fl);
+		engine_free(m);
+	}
 	strbuf_reset(&sb);
 	flow_render_xml_escape(&sb, "a<'\"&>\x01\xef\xbf\xbe", 10);
 	ck_assert_str_eq(sb.buf, "a&lt;&apos;&quot;&amp;&gt;\\x01\\ufffe");
