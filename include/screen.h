@@ -28,6 +28,7 @@ struct screen_saving {
 	int fd;		/* -1 while no reader has opened the pipe */
 	char *path;
 	int flags;	/* open(2)'s, to try the pipe again */
+	int regular;	/* a file: removed when the save fails */
 	int blocked;	/* the last write would have blocked */
 	size_t next;	/* next of the shown messages to put in buf */
 	size_t total;	/* shown messages to write */

@@ -139,7 +139,7 @@ app_search_slice(struct screen *s)
 int
 app_run(struct engine *e, const struct app_options *o)
 {
-	struct sigaction sa, old_pipe;
+	struct sigaction sa, old_pipe, old_xfsz;
 	sigset_t block, unblocked;
 	struct view *v;
 	struct screen *s;
@@ -189,6 +189,8 @@ app_run(struct engine *e, const struct app_options *o)
 	 * ending the viewer with the terminal left raw. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
+	/* Likewise a save past the file size limit (ulimit -f): EFBIG. */
+	sigaction(SIGXFSZ, &sa, &old_xfsz);
 	/* Blocked but in the wait for a key (term_getkey): one that came
 	 * between the test of app_signalled and the wait was caught and
 	 * then waited for a key, which never came from kill. */
@@ -207,6 +209,7 @@ app_run(struct engine *e, const struct app_options *o)
 		view_free(v);
 		sigprocmask(SIG_SETMASK, &unblocked, NULL);
 		sigaction(SIGPIPE, &old_pipe, NULL);
+		sigaction(SIGXFSZ, &old_xfsz, NULL);
 		return 1;
 	}
 	v->filter_step = APP_FILTER_STEP;
@@ -307,6 +310,7 @@ app_run(struct engine *e, const struct app_options *o)
 	view_free(v);
 	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
+	sigaction(SIGXFSZ, &old_xfsz, NULL);
 	if (app_signalled)
 		return 128 + (int)app_signalled;
 	if (opened == 2) {

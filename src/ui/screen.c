@@ -700,6 +700,7 @@ screen_save_start(struct screen *s, const char *path, int overwrite,
 	sv->path = xstrdup(path);
 	sv->fd = fd;
 	sv->flags = flags;
+	sv->regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	sv->active = 1;
 	sv->blocked = 0;
 	sv->next = sv->written = sv->inbuf = sv->off = 0;
@@ -718,6 +719,10 @@ screen_save_end(struct screen *s, char *err)
 
 	if (sv->fd >= 0 && close(sv->fd) != 0 && err == NULL)
 		err = xasprintf("%s: %s", sv->path, strerror(errno));
+	/* A file cut short (a full disk) would pass for the messages
+	 * saved: it goes, as "not saved" says. */
+	if (err != NULL && sv->regular)
+		unlink(sv->path);
 	sv->fd = -1;
 	sv->active = 0;
 	strbuf_free(&sv->buf);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1457,6 +1458,40 @@ END_TEST
 /* A save to a named pipe never blocks: with no reader it waits for one
  * (open(2) held the viewer, deaf to keys and SIGTERM), a key cancels it
  * and says so, and once a reader opens the pipe it is written in steps. */
+/* A save that fails part way (a full disk; here the file size limit,
+ * SIGXFSZ ignored as the viewer does) says "not saved" and leaves no file
+ * cut short behind, which would pass for the messages saved. */
+START_TEST(test_save_cut_short)
+{
+	struct screen *s = screen_new(eng, view, 1);
+	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
+	struct rlimit rl;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/out.log", dir);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	rl.rlim_cur = 1024;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	ck_assert_int_eq(screen_save(s, path, 0, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "File too large"));
+	ck_assert_msg(stat(path, &st) != 0, "%s left behind, %lld bytes",
+		      path, (long long)st.st_size);
+	free(err);
+	err = NULL;
+	/* Within the limit, the same save is made. */
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	ck_assert_int_eq(screen_save(s, path, 0, &err), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, 1024);
+	unlink(path);
+	rmdir(dir);
+	screen_free(s);
+}
+END_TEST
+
 START_TEST(test_save_fifo)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1708,6 +1743,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
+	tcase_add_test(tc, test_save_cut_short);
 	tcase_add_test(tc, test_save_converted);
 	suite_add_tcase(s, tc);
 	return s;
