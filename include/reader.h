@@ -221,5 +221,11 @@ void reader_warn(struct reader *r, uint32_t line, const char *fmt, ...)
 size_t reader_line_end(const struct reader *r, size_t p, size_t *next);
 /* For format modules: moves r->pos to newpos, counting lines on the way. */
 void reader_advance(struct reader *r, size_t newpos);
+/* For format modules, following a growing log (r->follow): what starts at
+ * p (r->pos or after it) reaches the end of what is there yet and cannot
+ * be judged. Fills rec with a truncated record from p to the end, which
+ * the engine reads again once more has come, moves to the end and
+ * returns 1. */
+int reader_wait(struct reader *r, struct rd_record *rec, size_t p);
 
 #endif

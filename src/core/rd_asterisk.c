@@ -480,23 +480,6 @@ rd_ast_not_sip(struct reader *r, size_t from, size_t to, uint32_t line)
 		    "the block", junk, junk == 1 ? "" : "s");
 }
 
-/* Following a growing log, the block at p (r->pos) reaches the end of
- * what is there yet and cannot be judged: a truncated record to the end,
- * which the engine reads again once more has come (reader.h follow). */
-static int
-rd_ast_wait(struct reader *r, struct rd_record *rec, size_t p)
-{
-	memset(rec, 0, sizeof *rec);
-	rec->time = TIME_NONE;
-	rec->kind = REC_SIP;
-	rec->off = p;
-	rec->line = r->line;
-	rec->len = r->len - p;
-	rec->flags = RECF_TRUNCATED;
-	reader_advance(r, r->len);
-	return 1;
-}
-
 static int
 rd_ast_next(struct reader *r, struct rd_record *rec)
 {
@@ -523,7 +506,7 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 		if (p >= r->len)
 			return 0;
 		if (ms == RD_AST_WAIT)
-			return rd_ast_wait(r, rec, p);
+			return reader_wait(r, rec, p);
 
 		/* Where the block ends: its marker (chan_sip), else the
 		 * next log line or header, else the end of the input. */
@@ -555,7 +538,7 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 		} else if (marked && h.kind == RD_AST_READ && r->follow &&
 		    !r->quiet) {
 			/* Its summary line comes right after it. */
-			return rd_ast_wait(r, rec, p);
+			return reader_wait(r, rec, p);
 		}
 		eol = reader_line_end(r, ms, &next);
 		/* A followed block with no end yet: chan_sip's marker may
@@ -564,7 +547,7 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 		if (r->follow && !marked && lim == r->len &&
 		    ((h.kind != RD_AST_PJ_RX && h.kind != RD_AST_PJ_TX) ||
 		     ms >= lim || !rd_raw_is_start(d + ms, eol - ms)))
-			return rd_ast_wait(r, rec, p);
+			return reader_wait(r, rec, p);
 		if (ms < lim && rd_raw_is_start(d + ms, eol - ms))
 			break;
 		rd_ast_not_sip(r, ms, lim, r->line);
@@ -584,7 +567,7 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	q = rd_raw_split_logged(d, ms, lim, closed, rec);
 	if (r->follow && !closed && lim == r->len && q >= lim &&
 	    !rd_raw_logged_whole(d, ms, lim, rec))
-		return rd_ast_wait(r, rec, p);
+		return reader_wait(r, rec, p);
 	if (!rec->has_date)	/* "Dec 31" then "Jan  1": a year on */
 		rec->time = rd_year_roll(&((struct rd_ast_state *)
 		    r->state)->roll, rec->time);

@@ -211,24 +211,6 @@ rd_pjsua_blank(const char *p, size_t n)
 	return rd_pjsua_rtrim(p, n) == 0;
 }
 
-/* Following a growing log, the packet at p (r->pos) reaches the end of
- * what is there yet without its "--end msg--" or a log line after it: a
- * truncated record to the end, which the engine reads again once more
- * has come (reader.h follow). */
-static int
-rd_pjsua_wait(struct reader *r, struct rd_record *rec, size_t p)
-{
-	memset(rec, 0, sizeof *rec);
-	rec->time = TIME_NONE;
-	rec->kind = REC_SIP;
-	rec->off = p;
-	rec->line = r->line;
-	rec->len = r->len - p;
-	rec->flags = RECF_TRUNCATED;
-	reader_advance(r, r->len);
-	return 1;
-}
-
 static int
 rd_pjsua_next(struct reader *r, struct rd_record *rec)
 {
@@ -276,7 +258,7 @@ rd_pjsua_next(struct reader *r, struct rd_record *rec)
 			}
 		}
 		if (r->follow && !marked && lim == r->len)
-			return rd_pjsua_wait(r, rec, p);
+			return reader_wait(r, rec, p);
 		end = marked ? next : lim;
 		eol = reader_line_end(r, p, &next);
 		rd_pjsua_head(d + p, eol - p, &h);

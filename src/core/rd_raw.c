@@ -236,23 +236,6 @@ rd_raw_skip(struct reader *r)
 	return p < r->len;
 }
 
-/* Following: a truncated record from r->pos to the end of what is there
- * yet, which the engine reads again once more has come (reader.h
- * follow). */
-static int
-rd_raw_wait(struct reader *r, struct rd_record *rec)
-{
-	memset(rec, 0, sizeof *rec);
-	rec->time = TIME_NONE;
-	rec->kind = REC_SIP;
-	rec->off = r->pos;
-	rec->line = r->line;
-	rec->len = r->len - r->pos;
-	rec->flags = RECF_TRUNCATED;
-	reader_advance(r, r->len);
-	return 1;
-}
-
 /* Whether a message ending at e is followed by what should follow one:
  * the end of the input, or a line that is blank or a start line. */
 static int
@@ -325,7 +308,7 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 	int has_cl, more;
 
 	if ((more = rd_raw_skip(r)) <= 0)
-		return more < 0 ? rd_raw_wait(r, rec) : 0;
+		return more < 0 ? reader_wait(r, rec, r->pos) : 0;
 	rec->kind = REC_SIP;
 	rec->off = r->pos;
 	rec->line = r->line;
@@ -336,7 +319,7 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 	 * quiet it is read as the file's end. */
 	if (r->follow && !r->quiet && end >= r->len &&
 	    !rd_raw_logged_whole(r->data, rec->off, r->len, rec))
-		return rd_raw_wait(r, rec);
+		return reader_wait(r, rec, r->pos);
 	/* Nor can a body of its Content-Length that ends there and holds a
 	 * start line be told yet: the line after it, not written yet, says
 	 * whether it ends there or at that start line (rd_raw_good_end; a
@@ -347,7 +330,7 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 	if (r->follow && has_cl && end >= r->len &&
 	    !(rec->flags & RECF_TRUNCATED) &&
 	    rd_raw_find_start(r, (size_t)(rec->body.p - r->data), end) < end)
-		return rd_raw_wait(r, rec);
+		return reader_wait(r, rec, r->pos);
 	if (!has_cl && !(rec->flags & RECF_TRUNCATED)) {
 		/* No Content-Length: the body runs to the next message, less
 		 * the blank lines that separate them. */

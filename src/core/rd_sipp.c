@@ -288,23 +288,6 @@ rd_sipp_entry(struct reader *r, struct rd_sipp_state *st, size_t hdr,
 	st->open = r->follow && st->end >= r->len;
 }
 
-/* Following a growing trace, the entry at p (r->pos) reaches the end of
- * what is there yet and cannot be judged: a truncated record to the end,
- * which the engine reads again once more has come (reader.h follow). */
-static int
-rd_sipp_wait(struct reader *r, struct rd_record *rec, size_t p)
-{
-	memset(rec, 0, sizeof *rec);
-	rec->time = TIME_NONE;
-	rec->kind = REC_SIP;
-	rec->off = p;
-	rec->line = r->line;
-	rec->len = r->len - p;
-	rec->flags = RECF_TRUNCATED;
-	reader_advance(r, r->len);
-	return 1;
-}
-
 static int
 rd_sipp_next(struct reader *r, struct rd_record *rec)
 {
@@ -390,7 +373,7 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 		/* Its message may still come, or more lines of what it has
 		 * instead. */
 		if (st->open)
-			return rd_sipp_wait(r, rec, p);
+			return reader_wait(r, rec, p);
 		/* An entry that holds no SIP message: an error SIPp had
 		 * sending, a compressed or non-SIP packet. */
 		rd_sipp_junk(r, p, lim, r->line, "in an entry without a SIP "
@@ -409,7 +392,7 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 	rec->transport = h.transport;
 	end = rd_raw_split_logged(d, ms, lim, lim < r->len, rec);
 	if (st->open && end >= lim && !rd_raw_logged_whole(d, ms, lim, rec))
-		return rd_sipp_wait(r, rec, p);
+		return reader_wait(r, rec, p);
 	if (end < lim && end > ms && d[end - 1] != '\n') {
 		/* A body that does not end its line: the rest of the line
 		 * belongs to the record. */

@@ -159,23 +159,6 @@ rd_sngrep_probe(const char *p, size_t n)
 	return 0;
 }
 
-/* Following: a truncated record from r->pos to the end of what is there
- * yet, which the engine reads again once more has come (reader.h
- * follow). */
-static int
-rd_sngrep_wait(struct reader *r, struct rd_record *rec)
-{
-	memset(rec, 0, sizeof *rec);
-	rec->time = TIME_NONE;
-	rec->kind = REC_SIP;
-	rec->off = r->pos;
-	rec->line = r->line;
-	rec->len = r->len - r->pos;
-	rec->flags = RECF_TRUNCATED;
-	reader_advance(r, r->len);
-	return 1;
-}
-
 static int
 rd_sngrep_next(struct reader *r, struct rd_record *rec)
 {
@@ -198,7 +181,7 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 	/* Following, a run of junk that reaches the end of what is there
 	 * may go on: it is warned about once whole. */
 	if (junk != 0 && p >= r->len && r->follow && !r->quiet)
-		return rd_sngrep_wait(r, rec);
+		return reader_wait(r, rec, r->pos);
 	if (junk != 0) {
 		r->stats.junk_lines += junk;
 		reader_warn(r, first,
@@ -246,7 +229,7 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 		 * (reader.h quiet). */
 		if (r->follow && has_cl && nexthdr >= r->len &&
 		    (rec->flags & RECF_TRUNCATED))
-			return rd_sngrep_wait(r, rec);
+			return reader_wait(r, rec, r->pos);
 		if (!has_cl || (rec->flags & RECF_TRUNCATED)) {
 			/* No Content-Length, or one longer than what is
 			 * there: the body runs to the next message, less the
@@ -281,7 +264,7 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 		 * end. */
 		if (r->follow && !r->quiet && end >= r->len &&
 		    !rd_raw_logged_whole(d, msg, r->len, rec))
-			return rd_sngrep_wait(r, rec);
+			return reader_wait(r, rec, r->pos);
 	}
 	rec->len = end - hdr;
 	reader_advance(r, end);

@@ -269,6 +269,20 @@ reader_advance(struct reader *r, size_t newpos)
 }
 
 int
+reader_wait(struct reader *r, struct rd_record *rec, size_t p)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->time = TIME_NONE;
+	rec->kind = REC_SIP;
+	rec->off = p;
+	rec->line = r->line;
+	rec->len = r->len - p;
+	rec->flags = RECF_TRUNCATED;
+	reader_advance(r, r->len);
+	return 1;
+}
+
+int
 rd_num(const char *p, size_t n, size_t at, int w, int *out)
 {
 	int i, v = 0;
