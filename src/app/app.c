@@ -74,12 +74,13 @@ app_index_slice(struct engine *e, struct view *v, int follow)
  * several files at the end of indexing renumbers them: one file that is
  * not followed (no file can be added to it) is settled as soon as it has
  * N + 1 dialogs, otherwise when indexing ends. While files are followed,
- * a dialog N that is not there yet is waited for (the status line says so
- * once: *told). Returns 0 while not settled, 1 once opened, 2 when there
- * is no dialog N (the status line says so and every message is shown). */
+ * a dialog N that is not there yet is waited for (the status line says so,
+ * again when the count of dialogs changes: *told is the count it gave, plus
+ * one). Returns 0 while not settled, 1 once opened, 2 when there is no
+ * dialog N (the status line says so and every message is shown). */
 static int
 app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
-		int *told)
+		long *told)
 {
 	struct dialogs *ds = engine_dialogs(e);
 	size_t count = dialogs_count(ds);
@@ -90,10 +91,10 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
 		return 0;
 	if ((size_t)n >= count && s->follow &&
 	    (engine_nfollowed(e) > 0 || engine_nawaited(e) > 0)) {
-		if (!*told)
+		if ((size_t)*told != count + 1)
 			screen_message(s, 0, "no dialog %ld yet (there are %zu): "
 				       "waiting for it", n, count);
-		*told = 1;
+		*told = (long)count + 1;
 		return 0;
 	}
 	if ((size_t)n >= count) {
@@ -147,7 +148,8 @@ app_run(struct engine *e, const struct app_options *o)
 	struct term_mouse mouse;
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
-	int more, fed = 0, opened = 0, told = 0, sfd, wait_ms;
+	int more, fed = 0, opened = 0, sfd, wait_ms;
+	long told = 0;
 	enum screen_save_wait sw;
 	char *cancelled = NULL;
 	long dialog = o->dialog;

@@ -40,4 +40,16 @@ tail -n +16 tests/data/reg-digest.sngrep.txt >>"$out/live.txt"
 check "opens it when it comes" e2e_wait "dialog 1: 7 messages  (Esc: all)"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
+
+# While it waits, the count it gives follows the dialogs that come (it
+# kept the count of its first look).
+head -n 112 data/sample.cls.log >"$out/wait.cls.log"
+e2e_start 120 40 --follow --dialog 5 "$out/wait.cls.log"
+check "waits for dialog 5" e2e_wait "no dialog 5 yet (there are 1): waiting for it"
+sed -n '113,317p' data/sample.cls.log >>"$out/wait.cls.log"
+check "the count follows" e2e_wait "no dialog 5 yet (there are 3): waiting for it"
+tail -n +318 data/sample.cls.log >>"$out/wait.cls.log"
+check "opens dialog 5 when it comes" e2e_wait_re "dialog 5: [0-9]+ messages"
+e2e_keys q
+check "quits after waiting" e2e_wait "exit=0"
 e2e_done
