@@ -2406,7 +2406,6 @@ struct engine_par {
 	struct engine_batch b[ENGINE_PAR_RING];
 	struct reader *rd;
 	const struct rules *rules;
-	const struct engine_file *f;
 	/* What engine_prep() reads of the file, copied: engine_add_file()
 	 * may move the engine's files meanwhile. */
 	struct engine_file fcopy;
@@ -2464,7 +2463,7 @@ engine_par_parse(struct engine_par *p, struct engine_batch *b)
 			break;
 		end = i + ENGINE_PAR_CLAIM < b->n ? i + ENGINE_PAR_CLAIM : b->n;
 		for (; i < end; i++, mine++)
-			engine_prep(p->rules, p->f, p->fileno, &b->rec[i],
+			engine_prep(p->rules, &p->fcopy, p->fileno, &b->rec[i],
 			    &b->pre[i]);
 	}
 	pthread_mutex_lock(&p->mu);
@@ -2577,7 +2576,6 @@ engine_par_start(struct engine *e)
 	p->rd = reader_new(engine_rfmt(f), f->src->data, f->src->len);
 	p->rules = e->rules;
 	p->fcopy = *f;
-	p->f = &p->fcopy;
 	p->fileno = (uint16_t)e->cur;
 	for (i = 0; i < ENGINE_PAR_RING; i++)
 		strbuf_init(&p->b[i].kept);

@@ -997,6 +997,7 @@ struct rd_syslog_text {
 	char *data;
 	size_t len;
 	int mapped;
+	int sip;			/* it holds a SIP message line */
 	const struct rd_format *f;	/* NULL: not read */
 };
 
@@ -1148,17 +1149,15 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 			free(note);
 			note = NULL;
 		}
-		nsip += t[i].len > 0 &&
+		t[i].sip = t[i].len > 0 &&
 		    memmem(t[i].data, t[i].len, "SIP/2.0", 7) != NULL;
+		nsip += t[i].sip;
 	}
 	/* The programs that logged SIP messages are read; with none, the
 	 * one the head chose, which may still be a log without any. The
 	 * lines of the others are not part of a log that is read. */
 	for (i = 0; i < sp.nprogs && rc == 0; i++) {
-		int sip = t[i].len > 0 &&
-		    memmem(t[i].data, t[i].len, "SIP/2.0", 7) != NULL;
-
-		if ((nsip > 0 && sip) || (nsip == 0 && rd_syslog_is_key_of(
+		if ((nsip > 0 && t[i].sip) || (nsip == 0 && rd_syslog_is_key_of(
 		    &sp.progs[i].key, &key)))
 			t[i].f = rd_syslog_inner_of(t[i].data, t[i].len);
 		if (t[i].f == NULL)
