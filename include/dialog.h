@@ -31,6 +31,11 @@ struct dialogs *dialogs_new(void);
  * what was worked out from one (rules_explain) tells it from a new one
  * made at the same address. */
 uint64_t dialogs_epoch(const struct dialogs *ds);
+/* How many times a dialog's From, To, request URI, source or destination
+ * (struct dialog from .. dst) changed after the message that made it:
+ * what was worked out from them (filter.c's matches by dialog) holds
+ * while this and the epoch stay the same. */
+uint64_t dialogs_kept_changes(const struct dialogs *ds);
 void dialogs_free(struct dialogs *ds);
 /* Adds message id (already in ix) to its dialog and keeps its URIs and
  * endpoints (k, interned, 0 when absent); returns the dialog id, or
@@ -45,6 +50,17 @@ void dialogs_times(const struct msgindex *ix, const struct dialog *d,
 /* What dialogs_add() kept for message id (m is its entry). */
 void dialogs_kept(const struct dialogs *ds, const struct msg *m, uint32_t id,
 		  struct msg_kept *k);
+/* The parts of struct msg_kept, as struct msg kept_* codes them. */
+enum dialog_part {
+	DIALOG_PARTY,		/* from, to: kept_party */
+	DIALOG_RURI,		/* ruri (b is 0): kept_ruri */
+	DIALOG_ENDS,		/* src, dst: kept_ends */
+};
+/* The part message id keeps apart (its code KEPT_APART), as a and b.
+ * *hint (0 at first) is where the last call found its id: callers that
+ * read ids in order keep it between calls, and each look is then short. */
+void dialogs_apart(const struct dialogs *ds, enum dialog_part part,
+		   uint32_t id, uint32_t *a, uint32_t *b, size_t *hint);
 size_t dialogs_count(const struct dialogs *ds);
 struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
 /* Dialog of an interned Call-ID, or NO_DIALOG. */

@@ -34,6 +34,7 @@ struct apart_tab {
 
 struct dialogs {
 	uint64_t epoch;		/* dialogs_epoch() */
+	uint64_t kept_changes;	/* dialogs_kept_changes() */
 	struct dialog *v;
 	size_t n, cap;
 	char **slabs;
@@ -63,6 +64,12 @@ uint64_t
 dialogs_epoch(const struct dialogs *ds)
 {
 	return ds->epoch;
+}
+
+uint64_t
+dialogs_kept_changes(const struct dialogs *ds)
+{
+	return ds->kept_changes;
 }
 
 /* The size class for n ids (n >= 1): the capacity of an array that
@@ -309,6 +316,42 @@ dialogs_kept(const struct dialogs *ds, const struct msg *m, uint32_t id,
 		  &k->dst);
 }
 
+void
+dialogs_apart(const struct dialogs *ds, enum dialog_part part, uint32_t id,
+	      uint32_t *a, uint32_t *b, size_t *hint)
+{
+	const struct apart_tab *t = part == DIALOG_PARTY ? &ds->party :
+				    part == DIALOG_RURI ? &ds->ruri : &ds->ends;
+	size_t lo = *hint, hi, step = 1, mid;
+
+	/* From the hint while ids come in order: every entry before lo is
+	 * of a smaller id. Then galloping finds where id goes in steps of
+	 * growing size, and a binary search within the last one. */
+	if (lo > t->n || (lo > 0 && t->v[lo - 1].id >= id))
+		lo = 0;
+	hi = lo;
+	while (hi < t->n && t->v[hi].id < id) {
+		lo = hi + 1;
+		hi = lo + step;
+		step *= 2;
+	}
+	if (hi > t->n)
+		hi = t->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*hint = lo;
+	*a = *b = 0;
+	if (lo < t->n && t->v[lo].id == id) {
+		*a = t->v[lo].a;
+		*b = t->v[lo].b;
+	}
+}
+
 /* Keeps k in m's codes against dialog d (NULL: none), and apart what
  * differs. */
 static void
@@ -393,7 +436,9 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 {
 	struct msg *m = msgindex_get(ix, id);
 	struct dialog *d;
+	struct msg_kept was = { 0 };
 	uint32_t did;
+	int old;
 
 	if (m == NULL)
 		return NO_DIALOG;
@@ -403,7 +448,12 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		return NO_DIALOG;
 	}
 	did = dialogs_by_call_id(ds, m->call_id);
-	if (did == NO_DIALOG) {
+	old = did != NO_DIALOG;
+	if (old) {
+		d = &ds->v[did];
+		was = (struct msg_kept){ d->from, d->to, d->ruri, d->src,
+					 d->dst };
+	} else {
 		if (m->call_id >= ds->nby) {
 			/* Zeroed up to the id only: the rest of a large
 			 * block is not touched, so takes no memory yet. */
@@ -456,6 +506,9 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		dialog_set_pair(ds, ix, d, 1, k->src, k->dst);
 	}
 	dialogs_keep(ds, m, id, d, k);
+	if (old && (was.from != d->from || was.to != d->to ||
+	    was.ruri != d->ruri || was.src != d->src || was.dst != d->dst))
+		ds->kept_changes++;
 	/* Outcome: the first final answer to the initial method that is not
 	 * an authentication challenge or another answer that asks for the
 	 * request again (dialog_asks_again); until there is one, the

@@ -146,6 +146,18 @@ struct node {
 	uint64_t *slow;
 	uint64_t *slow_seen;	/* which of slow are known */
 	size_t nslow;		/* bits allocated in each */
+	/* user:, from:, to:, addr:, src:, dst: what ids say of each
+	 * dialog's own From and To (addr: its ends) and request URI, DK_*
+	 * by dialog id, so that a message kept as its dialog's (KEPT_SAME,
+	 * KEPT_SWAP) is matched without reading its dialog: the dialogs
+	 * are large and read out of order, these bytes small. Valid while
+	 * the dialogs' epoch and kept changes stay what they were. */
+	uint8_t *dk;
+	size_t ndk, capdk;
+	uint64_t dk_epoch, dk_changes;
+	/* dialogs_apart()'s hints by enum dialog_part (a cache that
+	 * evaluation moves, as slow). */
+	size_t apart_hint[3];
 
 	/* Text, regex, and the prefilter of user: and header=value. */
 	pcre2_code *re;
@@ -154,6 +166,14 @@ struct node {
 	pcre2_jit_stack *jstack;
 	int jit;
 };
+
+/* Bits of struct node dk: a dialog's From (or source) and To (or
+ * destination) are in ids, or are none (0); its request URI is in ids. */
+#define DK_A	0x01
+#define DK_B	0x02
+#define DK_A0	0x04
+#define DK_B0	0x08
+#define DK_RURI	0x10
 
 /* A pathological /regex/ must not stall the viewer on every message: the
  * backtracking budget per message, and room for deep JIT recursion. */
@@ -1587,6 +1607,49 @@ bind_user(struct node *n, const struct engine *e)
 	}
 }
 
+/* DK_* for the pair a, b (From and To, or two ends). */
+static int
+dk_pair(const struct node *n, uint32_t a, uint32_t b)
+{
+	return (idset_has(&n->ids, a) ? DK_A : a == 0 ? DK_A0 : 0) |
+	       (idset_has(&n->ids, b) ? DK_B : b == 0 ? DK_B0 : 0);
+}
+
+/* DK_* for dialog d. */
+static int
+dk_dialog(const struct node *n, const struct dialog *d)
+{
+	int v;
+
+	if (n->field == F_ADDR || n->field == F_SRC || n->field == F_DST)
+		return dk_pair(n, d->src, d->dst);
+	v = dk_pair(n, d->from, d->to);
+	if (n->field == F_USER && idset_has(&n->ids, d->ruri))
+		v |= DK_RURI;
+	return v;
+}
+
+/* n->dk for the dialogs made since the last bind, or for all of them
+ * when one made before has changed (or they were made again). */
+static void
+bind_dk(struct node *n, const struct engine *e)
+{
+	const struct dialogs *ds = engine_dialogs(e);
+	size_t nd = dialogs_count(ds), i;
+
+	if (n->dk_epoch != dialogs_epoch(ds) ||
+	    n->dk_changes != dialogs_kept_changes(ds)) {
+		n->ndk = 0;
+		n->dk_epoch = dialogs_epoch(ds);
+		n->dk_changes = dialogs_kept_changes(ds);
+	}
+	if (nd > n->capdk)
+		n->dk = xgrow(n->dk, &n->capdk, nd, sizeof *n->dk);
+	for (i = n->ndk; i < nd; i++)
+		n->dk[i] = (uint8_t)dk_dialog(n, dialogs_get(ds, (uint32_t)i));
+	n->ndk = nd;
+}
+
 static void
 bind_node(struct node *n, const struct engine *e)
 {
@@ -1603,10 +1666,14 @@ bind_node(struct node *n, const struct engine *e)
 	switch (n->field) {
 	case F_USER:
 		bind_user(n, e);
+		bind_dk(n, e);
 		break;
-	case F_CALLID:
 	case F_FROM:
 	case F_TO:
+		bind_ids(n, e);
+		bind_dk(n, e);
+		break;
+	case F_CALLID:
 	case F_METHOD:
 		bind_ids(n, e);
 		break;
@@ -1615,6 +1682,7 @@ bind_node(struct node *n, const struct engine *e)
 	case F_DST:
 		bind_ids(n, e);
 		bind_files(n, e);
+		bind_dk(n, e);
 		break;
 	case F_FILE:
 		bind_files(n, e);
@@ -1647,6 +1715,11 @@ node_unbind(struct node *n)
 	free(n->slow_seen);
 	n->slow = n->slow_seen = NULL;
 	n->nslow = 0;
+	free(n->dk);
+	n->dk = NULL;
+	n->ndk = n->capdk = 0;
+	n->dk_epoch = n->dk_changes = 0;
+	memset(n->apart_hint, 0, sizeof n->apart_hint);
 	n->bound_msgs = 0;
 	n->bound_done = 0;
 }
@@ -1788,19 +1861,55 @@ user_slow_cached(const struct node *cn, const struct engine *e, uint32_t id)
 	return hit;
 }
 
+/* DK_* of part of message id (m its entry), as struct msg_kept has it:
+ * of a pair its two (DK_A, DK_B, DK_A0, DK_B0); of the request URI,
+ * DK_A when it is in ids. A message kept as its dialog's is answered by
+ * n->dk, without reading the dialog; *dv keeps that byte for the next
+ * part (-1 before it is read). */
+static int
+dk_kept(const struct node *n, const struct engine *e, const struct msg *m,
+	uint32_t id, enum dialog_part part, int *dv)
+{
+	const struct dialogs *ds = engine_dialogs(e);
+	unsigned code = part == DIALOG_PARTY ? m->kept_party :
+			part == DIALOG_RURI ? m->kept_ruri : m->kept_ends;
+	uint32_t d, a, b;
+	int v;
+
+	if (code == KEPT_NONE)
+		return DK_A0 | DK_B0;
+	if (code == KEPT_APART) {
+		dialogs_apart(ds, part, id, &a, &b,
+		    &((struct node *)(uintptr_t)n)->apart_hint[part]);
+		return dk_pair(n, a, b);
+	}
+	if (*dv < 0) {
+		d = dialogs_of(ds, m);
+		/* (A dialog made since the bind: filter_match without
+		 * one.) */
+		*dv = d == NO_DIALOG ? DK_A0 | DK_B0 : d < n->ndk ? n->dk[d] :
+		      dk_dialog(n, dialogs_get(ds, d));
+	}
+	v = *dv;
+	if (part == DIALOG_RURI)
+		return code == KEPT_SAME && (v & DK_RURI) ? DK_A : 0;
+	if (code == KEPT_SWAP)
+		v = (v & (DK_A | DK_A0)) << 1 | (v & (DK_B | DK_B0)) >> 1;
+	return v & (DK_A | DK_B | DK_A0 | DK_B0);
+}
+
 static int
 field_match(const struct node *n, const struct engine *e, uint32_t id,
 	    const struct msg *m)
 {
-	struct msg_kept k;
+	int p, dv = -1;
 
 	switch (n->field) {
 	case F_CALLID:
 		return idset_has(&n->ids, m->call_id);
 	case F_USER:
-		engine_msg_kept(e, id, &k);
-		if (idset_has(&n->ids, k.from) || idset_has(&n->ids, k.to) ||
-		    idset_has(&n->ids, k.ruri))
+		if ((dk_kept(n, e, m, id, DIALOG_PARTY, &dv) & (DK_A | DK_B)) ||
+		    (dk_kept(n, e, m, id, DIALOG_RURI, &dv) & DK_A))
 			return 1;
 		/* Only a message whose Contact, P-Asserted-Identity or
 		 * Referred-By names another party can match through them. */
@@ -1808,11 +1917,9 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 			return 0;
 		return user_slow_cached(n, e, id);
 	case F_FROM:
-		engine_msg_kept(e, id, &k);
-		return idset_has(&n->ids, k.from);
 	case F_TO:
-		engine_msg_kept(e, id, &k);
-		return idset_has(&n->ids, k.to);
+		p = dk_kept(n, e, m, id, DIALOG_PARTY, &dv);
+		return (p & (n->field == F_FROM ? DK_A : DK_B)) != 0;
 	case F_METHOD:
 		return idset_has(&n->ids, m->method);
 	case F_STATUS:
@@ -1823,24 +1930,25 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 	case F_DIR:
 		return m->dir == n->dir;
 	case F_ADDR:
-		engine_msg_kept(e, id, &k);
-		if (idset_has(&n->ids, k.src) || idset_has(&n->ids, k.dst))
+		p = dk_kept(n, e, m, id, DIALOG_ENDS, &dv);
+		if (p & (DK_A | DK_B))
 			return 1;
 		/* The log's own name: an end it leaves unnamed, and every
 		 * event of it, the server having written it (a connection
 		 * record gives both its ends as addresses). */
-		return (k.src == 0 || k.dst == 0 || m->kind == MSG_DIAG) &&
+		return ((p & (DK_A0 | DK_B0)) || m->kind == MSG_DIAG) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_SRC:
 	case F_DST:
 		/* One end only; the end a server log leaves unnamed is
 		 * that log's own, as for addr:. */
-		engine_msg_kept(e, id, &k);
-		if (idset_has(&n->ids, n->field == F_SRC ? k.src : k.dst))
+		p = dk_kept(n, e, m, id, DIALOG_ENDS, &dv);
+		if (n->field == F_DST)	/* its end as the first */
+			p >>= 1;
+		if (p & DK_A)
 			return 1;
-		return (n->field == F_SRC ? k.src : k.dst) == 0 &&
-		    m->kind != MSG_DIAG && m->file < n->nfiles &&
-		    n->files[m->file];
+		return (p & DK_A0) && m->kind != MSG_DIAG &&
+		    m->file < n->nfiles && n->files[m->file];
 	case F_AFTER:
 	case F_BEFORE:
 		return time_match(n, m);

@@ -472,12 +472,15 @@ out:
 /* A Call-ID and a user from the middle of the index, so that the filters
  * look for something that is there. */
 static void
-pick_targets(struct engine *e, size_t nmsgs, char **callid, char **user)
+pick_targets(struct engine *e, size_t nmsgs, char **callid, char **user,
+	     char **addr)
 {
 	struct msgindex *ix = engine_index(e);
+	struct msg_kept k;
+	const char *src;
 	size_t i;
 
-	*callid = *user = NULL;
+	*callid = *user = *addr = NULL;
 	for (i = nmsgs / 2; i < nmsgs; i++) {
 		const struct msg *m = msgindex_get(ix, (uint32_t)i);
 		const char *from, *at, *colon;
@@ -494,6 +497,16 @@ pick_targets(struct engine *e, size_t nmsgs, char **callid, char **user)
 		at = strchr(from, '@');
 		*user = at != NULL ? xstrndup(from, (size_t)(at - from)) :
 		    xstrdup(from);
+		/* Its far end's host (not the log's own), without the port
+		 * of an IPv4 end. */
+		engine_msg_kept(e, (uint32_t)i, &k);
+		src = engine_str(e, k.src);
+		if (strcmp(src, engine_local_name(e, m->file)) == 0)
+			src = engine_str(e, k.dst);
+		colon = strchr(src, ':');
+		if (*src != '\0')
+			*addr = colon != NULL && strchr(colon + 1, ':') == NULL ?
+			    xstrndup(src, (size_t)(colon - src)) : xstrdup(src);
 		return;
 	}
 }
@@ -512,7 +525,7 @@ main(int argc, char **argv)
 	struct drv d;
 	struct engine *e;
 	struct strbuf errs, expr;
-	char *callid, *user;
+	char *callid, *user, *addr;
 	int i;
 
 	memset(&d, 0, sizeof d);
@@ -552,7 +565,7 @@ main(int argc, char **argv)
 	    proc_status_kb("VmHWM:"));
 	bench_first_step(&d);
 	bench_step_index(&d);
-	pick_targets(e, d.nmsgs, &callid, &user);
+	pick_targets(e, d.nmsgs, &callid, &user, &addr);
 	strbuf_init(&expr);
 	if (callid != NULL) {
 		strbuf_addf(&expr, "callid:%s", callid);
@@ -563,6 +576,14 @@ main(int argc, char **argv)
 		strbuf_reset(&expr);
 		strbuf_addf(&expr, "dialog:(user:%s)", user);
 		bench_filter(&d, e, "filter dialogs of user", expr.buf, 0);
+		strbuf_reset(&expr);
+		strbuf_addf(&expr, "from:%s", user);
+		bench_filter(&d, e, "filter from: user", expr.buf, 0);
+	}
+	if (addr != NULL) {
+		strbuf_reset(&expr);
+		strbuf_addf(&expr, "addr:%s", addr);
+		bench_filter(&d, e, "filter by address", expr.buf, 0);
 	}
 	bench_filter(&d, e, "filter status:4xx", "status:4xx", 0);
 	bench_filter(&d, e, "filter method:INVITE dir:in",
@@ -579,6 +600,7 @@ main(int argc, char **argv)
 	strbuf_free(&expr);
 	free(callid);
 	free(user);
+	free(addr);
 	engine_free(e);
 	rules_free(d.rules);
 	return 0;

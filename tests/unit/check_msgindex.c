@@ -208,15 +208,21 @@ START_TEST(test_dialog_kept)
 		  KEPT_SAME, KEPT_NONE, KEPT_SWAP },
 	};
 	enum { N = sizeof add / sizeof add[0] };
+	/* dialogs_kept_changes() after each: a dialog made before changes
+	 * its ends (1), its From, To and request URI (3), all three (11). */
+	static const unsigned changes[N] = { 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2,
+					     3, 3 };
 	struct msg_kept k;
 	struct msg m;
 	const struct msg *x;
-	uint32_t i, id;
+	uint32_t i, id, a, b, pass;
+	size_t hint[3] = { 0 };
 
 	for (i = 0; i < N; i++) {
 		m = mk(add[i].call_id, add[i].kind, INVITE, 0, i);
 		id = msgindex_append(ix, &m);
 		dialogs_add(ds, ix, id, &add[i].k);
+		ck_assert_uint_eq(dialogs_kept_changes(ds), changes[i]);
 		/* Every message so far reads back what it was given. */
 		for (id = 0; id <= i; id++) {
 			dialogs_kept(ds, msgindex_get(ix, id), id, &k);
@@ -232,12 +238,94 @@ START_TEST(test_dialog_kept)
 		ck_assert_uint_eq(x->kept_ruri, add[i].ruri);
 		ck_assert_uint_eq(x->kept_ends, add[i].ends);
 	}
+	/* What is kept apart reads back part by part, with the hints kept
+	 * from one look to the next: in id order, then backwards (each
+	 * hint then past the id), then again forwards. */
+	for (pass = 0; pass < 3 * N; pass++) {
+		i = pass / N == 1 ? N - 1 - pass % N : pass % N;
+		x = msgindex_get(ix, i);
+		if (x->kept_party == KEPT_APART) {
+			dialogs_apart(ds, DIALOG_PARTY, i, &a, &b, &hint[0]);
+			ck_assert_uint_eq(a, add[i].k.from);
+			ck_assert_uint_eq(b, add[i].k.to);
+		}
+		if (x->kept_ruri == KEPT_APART) {
+			dialogs_apart(ds, DIALOG_RURI, i, &a, &b, &hint[1]);
+			ck_assert_uint_eq(a, add[i].k.ruri);
+			ck_assert_uint_eq(b, 0);
+		}
+		if (x->kept_ends == KEPT_APART) {
+			dialogs_apart(ds, DIALOG_ENDS, i, &a, &b, &hint[2]);
+			ck_assert_uint_eq(a, add[i].k.src);
+			ck_assert_uint_eq(b, add[i].k.dst);
+		}
+		/* Nothing apart: nothing read, whatever the hint. */
+		if (x->kept_ends != KEPT_APART) {
+			dialogs_apart(ds, DIALOG_ENDS, i, &a, &b, &hint[2]);
+			ck_assert_uint_eq(a, 0);
+			ck_assert_uint_eq(b, 0);
+		}
+	}
 	ck_assert_uint_eq(dialogs_get(ds, 1)->ruri, 70);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 10);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->to, 11);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->src, 80);
 	ck_assert_uint_eq(dialogs_get(ds, 2)->src, 87);
 	ck_assert_uint_eq(dialogs_get(ds, 2)->dst, 88);
+	dialogs_free(ds);
+	msgindex_free(ix);
+}
+END_TEST
+
+/* dialogs_apart() over a long table: every hint a look can leave (ids in
+ * order by steps of any size, backwards, at random) finds the same. */
+START_TEST(test_dialog_apart_hint)
+{
+	struct msgindex *ix = msgindex_new();
+	struct dialogs *ds = dialogs_new();
+	static const uint32_t steps[] = { 1, 2, 7, 64, 999 };
+	struct msg_kept k;
+	struct msg m;
+	uint32_t i, id, a, b, s, r = 12345;
+	size_t hint, j;
+
+	for (i = 0; i < 1000; i++) {
+		/* Messages without a Call-ID keep everything apart; every
+		 * third has nothing, so no entry. */
+		k = (struct msg_kept){ 0 };
+		if (i % 3 != 0)
+			k = (struct msg_kept){ i + 1, i + 2, i + 3, i + 4,
+					       i + 5 };
+		m = mk(0, MSG_REQUEST, INVITE, 0, i);
+		id = msgindex_append(ix, &m);
+		dialogs_add(ds, ix, id, &k);
+	}
+	for (j = 0; j < sizeof steps / sizeof steps[0]; j++) {
+		for (s = 0; s < steps[j]; s++) {
+			hint = 0;
+			for (i = s; i < 1000; i += steps[j]) {
+				dialogs_apart(ds, DIALOG_PARTY, i, &a, &b,
+					      &hint);
+				ck_assert_uint_eq(a, i % 3 ? i + 1 : 0);
+				ck_assert_uint_eq(b, i % 3 ? i + 2 : 0);
+			}
+		}
+	}
+	for (hint = 0, i = 1000; i-- > 0;) {
+		dialogs_apart(ds, DIALOG_ENDS, i, &a, &b, &hint);
+		ck_assert_uint_eq(a, i % 3 ? i + 4 : 0);
+	}
+	for (hint = 0, j = 0; j < 5000; j++) {
+		r = r * 1103515245u + 12345u;
+		i = (r >> 8) % 1000;
+		dialogs_apart(ds, DIALOG_RURI, i, &a, &b, &hint);
+		ck_assert_uint_eq(a, i % 3 ? i + 3 : 0);
+		ck_assert_uint_eq(b, 0);
+	}
+	/* A hint past the table, as a stale one could be. */
+	hint = 5000;
+	dialogs_apart(ds, DIALOG_PARTY, 998, &a, &b, &hint);
+	ck_assert_uint_eq(a, 999);
 	dialogs_free(ds);
 	msgindex_free(ix);
 }
@@ -297,6 +385,7 @@ main(void)
 	tcase_add_test(tc, test_severity_names);
 	tcase_add_test(tc, test_dialog_registration);
 	tcase_add_test(tc, test_dialog_kept);
+	tcase_add_test(tc, test_dialog_apart_hint);
 	tcase_add_test(tc, test_dialog_arrays);
 	tcase_add_test(tc, test_dialog_call_outcome);
 	suite_add_tcase(s, tc);
