@@ -1,6 +1,7 @@
 /* pane_report: the registration report as a view — one row per REGISTER
- * dialog with user, client, schemes, attempts, outcome and the reason;
- * Enter opens that registration's messages and flow. */
+ * dialog with user, client, schemes, attempts, outcome and the reason, of
+ * the dialogs the viewer's filter shows a message of (as --registrations
+ * -f); Enter opens that registration's messages and flow. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,28 +16,40 @@
 #include "util.h"
 
 struct preport {
-	struct regreport rr;
-	size_t sel;
+	struct regreport rr; /* every registration of the index */
+	/* Those the viewer's filter shows (a message of their dialog is in
+	 * the list), as --registrations -f gives them: entries of rr. */
+	const struct regreport_entry **shown;
+	size_t nshown, capshown;
+	size_t sel;	/* into shown */
 	size_t built;	/* messages in the index when rr was built */
 	int built_done; /* and whether indexing had ended (re-rating) */
 	uint64_t epoch; /* of the dialogs it was built over */
 	struct timespec built_at;
+	/* The dialogs that hold a listed message: marked from the view's
+	 * ids [0, marked) while the list only grows (following, a filter
+	 * applied in steps), again from the start when it is made anew
+	 * (ids_moved: a filter pushed or popped, the end of indexing). */
+	int filtered;
+	uint8_t *mark;
+	size_t nmark;
+	size_t marked;
+	unsigned moved;
+	uint64_t mark_epoch;
 };
 
 /* A report over a million messages takes about a second to build: while
  * indexing goes on it is built again at most this often. */
 #define PANE_REPORT_REBUILD_NS 1000000000L
 
-/* The report again when messages came since it was built (indexing
- * going on behind it, a followed file growing), on the same
- * registration. */
-static void
-pane_report_refresh(struct pane *p)
+/* What the report needs to be up to date with the index: 0 nothing, 1 the
+ * entries of the dialogs of the messages that came (a followed file grew,
+ * the dialogs are the same ones), 2 built again. */
+static int
+pane_report_stale(const struct pane *p)
 {
-	struct preport *pr = p->data;
-	size_t n = msgindex_count(engine_index(p->v->e)), i;
-	struct regreport old;
-	const struct regreport_entry *sel;
+	const struct preport *pr = p->data;
+	size_t n = msgindex_count(engine_index(p->v->e));
 
 	/* While indexing, the screen is drawn again and again, and the end
 	 * of indexing builds it once more: it may wait. */
@@ -44,47 +57,123 @@ pane_report_refresh(struct pane *p)
 	    (n == pr->built ||
 	     (!pr->built_done &&
 	      elapsed_ns(&pr->built_at) < PANE_REPORT_REBUILD_NS)))
-		return;
+		return 0;
+	/* Only the dialogs of what came: a second for the whole of a 1 GB
+	 * log, on every poll, otherwise. */
 	if (pr->built_done && engine_done(p->v->e) && n > pr->built &&
-	    pr->epoch == dialogs_epoch(engine_dialogs(p->v->e))) {
-		/* A followed file grew: only the dialogs of what came (a
-		 * second for the whole of a 1 GB log, on every poll). The
-		 * dialogs are the same ones: the row is found by its id. */
-		uint32_t dl = pr->sel < pr->rr.n ? pr->rr.v[pr->sel].dialog :
-						   UINT32_MAX;
+	    pr->epoch == dialogs_epoch(engine_dialogs(p->v->e)))
+		return 1;
+	return 2;
+}
 
-		regreport_update(p->v->e, p->v->rules, &pr->rr, pr->built);
-		for (i = 0; i < pr->rr.n; i++) {
-			if (pr->rr.v[i].dialog == dl) {
-				pr->sel = i;
-				break;
-			}
-		}
-		pr->built = n;
-		clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
-		return;
+/* Marks the dialogs of the messages the view lists since the last call
+ * (all of them again when the list was made anew). Returns 1 when what
+ * the filter shows changed. */
+static int
+pane_report_mark(struct pane *p)
+{
+	struct preport *pr = p->data;
+	struct view *v = p->v;
+	const struct dialogs *ds = engine_dialogs(v->e);
+	size_t nd = dialogs_count(ds), i;
+	char filt[8];
+	int changed = 0;
+	uint32_t d;
+
+	view_filter_text(v, filt, sizeof filt);
+	if ((filt[0] != '\0') != pr->filtered) {
+		pr->filtered = filt[0] != '\0';
+		changed = 1;
 	}
-	/* The registration is found again by what it is, not by its dialog
-	 * id: the merge of several files when indexing ends renumbers the
-	 * dialogs. */
-	old = pr->rr;
-	sel = pr->sel < old.n ? &old.v[pr->sel] : NULL;
-	memset(&pr->rr, 0, sizeof pr->rr);
-	regreport_build(p->v->e, p->v->rules, &pr->rr);
-	pr->epoch = dialogs_epoch(engine_dialogs(p->v->e));
-	pr->built = n;
-	pr->built_done = engine_done(p->v->e);
-	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
-	for (i = 0; sel != NULL && i < pr->rr.n; i++) {
-		const struct regreport_entry *x = &pr->rr.v[i];
+	if (!pr->filtered)
+		return changed;
+	if (changed || pr->moved != v->ids_moved || pr->marked > v->nids ||
+	    pr->mark_epoch != dialogs_epoch(ds)) {
+		if (pr->nmark > 0)
+			memset(pr->mark, 0, pr->nmark);
+		pr->marked = 0;
+		pr->moved = v->ids_moved;
+		pr->mark_epoch = dialogs_epoch(ds);
+		changed = 1;
+	}
+	if (nd > pr->nmark) {
+		pr->mark = xrealloc(pr->mark, nd);
+		memset(pr->mark + pr->nmark, 0, nd - pr->nmark);
+		pr->nmark = nd;
+	}
+	for (i = pr->marked; i < v->nids; i++) {
+		d = dialogs_of(ds, msgindex_get(engine_index(v->e), v->ids[i]));
+		if (d < pr->nmark && !pr->mark[d]) {
+			pr->mark[d] = 1;
+			changed = 1;
+		}
+	}
+	pr->marked = v->nids;
+	return changed;
+}
 
-		if (x->first == sel->first && strcmp(x->user, sel->user) == 0 &&
-		    strcmp(x->client, sel->client) == 0) {
+/* The report again when messages came since it was built (indexing
+ * going on behind it, a followed file growing) or the filter shows
+ * others, on the same registration. */
+static void
+pane_report_refresh(struct pane *p)
+{
+	struct preport *pr = p->data;
+	const struct regreport_entry *was =
+	    pr->sel < pr->nshown ? pr->shown[pr->sel] : NULL;
+	int stale = pane_report_stale(p), marks = pane_report_mark(p);
+	uint64_t epoch = pr->epoch;
+	uint32_t dl = UINT32_MAX;
+	int64_t first = TIME_NONE;
+	char *user = NULL, *client = NULL;
+	int had = was != NULL;
+	size_t i;
+
+	if (stale == 0 && !marks)
+		return;
+	if (had) {
+		dl = was->dialog;
+		first = was->first;
+		user = xstrdup(was->user);
+		client = xstrdup(was->client);
+	}
+	if (stale == 1)
+		regreport_update(p->v->e, p->v->rules, &pr->rr, pr->built);
+	else if (stale == 2) {
+		regreport_free(&pr->rr);
+		regreport_build(p->v->e, p->v->rules, &pr->rr);
+		pr->epoch = dialogs_epoch(engine_dialogs(p->v->e));
+		pr->built_done = engine_done(p->v->e);
+	}
+	if (stale != 0) {
+		pr->built = msgindex_count(engine_index(p->v->e));
+		clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
+	}
+	pr->nshown = 0;
+	for (i = 0; i < pr->rr.n; i++) {
+		uint32_t d = pr->rr.v[i].dialog;
+
+		if (pr->filtered && (d >= pr->nmark || !pr->mark[d]))
+			continue;
+		pr->shown = xgrow(pr->shown, &pr->capshown, pr->nshown + 1,
+				  sizeof *pr->shown);
+		pr->shown[pr->nshown++] = &pr->rr.v[i];
+	}
+	/* The registration is found again by its dialog while the dialogs
+	 * are the same ones, else by what it is: the merge of several files
+	 * when indexing ends renumbers the dialogs. */
+	for (i = 0; had && i < pr->nshown; i++) {
+		const struct regreport_entry *x = pr->shown[i];
+
+		if (epoch == pr->epoch ? x->dialog == dl :
+		    x->first == first && strcmp(x->user, user) == 0 &&
+		    strcmp(x->client, client) == 0) {
 			pr->sel = i;
 			break;
 		}
 	}
-	regreport_free(&old);
+	free(user);
+	free(client);
 }
 
 static int
@@ -225,21 +314,64 @@ pane_report_widths(int w, int wd[PRC__COUNT])
 		wd[PRC_USER] += avail - used;
 }
 
+/* The heading: how many registrations, and when the viewer's filter
+ * leaves some out, of how many and by what filter, so that none seems
+ * missing. When that does not fit, the keys go first, then the filter is
+ * cut with a '~': the counts stay. */
+static struct rect
+pane_report_heading(struct pane *p, struct grid *g, struct rect r)
+{
+	struct preport *pr = p->data;
+	static const char keys[] = "  Enter: flow  q/Esc: close";
+	struct strbuf title, info;
+	char filt[256];
+	int room;
+	struct rect c;
+
+	strbuf_init(&title);
+	strbuf_init(&info);
+	strbuf_adds(&title, "Registrations");
+	if (pr->filtered) {
+		view_filter_text(p->v, filt, sizeof filt);
+		strbuf_adds(&title, "  filter: ");
+		sanitize_append(&title, filt, strlen(filt), 0);
+		strbuf_addf(&info, "%zu of %zu registration%s", pr->nshown,
+			    pr->rr.n, pr->rr.n == 1 ? "" : "s");
+		if (p->v->filtering)
+			strbuf_addf(&info, " so far (filtering %u%%)",
+				    view_filter_progress(p->v));
+	} else
+		strbuf_addf(&info, "%zu registration%s", pr->rr.n,
+			    pr->rr.n == 1 ? "" : "s");
+	/* The title, a blank, the info and a blank at each end. */
+	room = r.w - 4 - grid_text_width(info.buf, info.len);
+	if (!pr->filtered ||
+	    grid_text_width(title.buf, title.len) <=
+		room - (int)strlen(keys))
+		strbuf_adds(&info, keys);
+	else if (grid_text_width(title.buf, title.len) > room &&
+		 room > (int)strlen("Registrations  filter: ") + 4) {
+		title.len = grid_text_fit(title.buf, title.len, room - 1);
+		title.buf[title.len] = '\0';
+		strbuf_adds(&title, "~");
+	}
+	c = pane_heading(p, g, r, title.buf, info.buf);
+	strbuf_free(&title);
+	strbuf_free(&info);
+	return c;
+}
+
 static void
 pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
 	struct rect c;
-	char info[64], buf[64];
+	char buf[64];
 	int y, x, role, wd[PRC__COUNT];
 	size_t i;
 
 	pane_report_refresh(p);
-	snprintf(info, sizeof info,
-		 "%zu registration%s  Enter: flow  q/Esc: "
-		 "close",
-		 pr->rr.n, pr->rr.n == 1 ? "" : "s");
-	c = pane_heading(p, g, r, "Registrations", info);
+	c = pane_report_heading(p, g, r);
 	p->rows = c.h - 1;
 	if (c.h < 2)
 		return;
@@ -248,19 +380,27 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 			  "no REGISTER dialogs (yet)");
 		return;
 	}
-	if (pr->sel >= pr->rr.n)
-		pr->sel = pr->rr.n - 1;
+	if (pr->nshown == 0) {
+		grid_printf(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
+			    "the filter shows no message of the %zu "
+			    "registration%s%s", pr->rr.n,
+			    pr->rr.n == 1 ? "" : "s",
+			    p->v->filtering ? " so far" : "");
+		return;
+	}
+	if (pr->sel >= pr->nshown)
+		pr->sel = pr->nshown - 1;
 	/* Below the table, the selected one in full (a blank line, then as
 	 * many lines as it needs, up to a third of the pane). */
 	if (c.h >= 8) {
 		int dl = pane_report_detail(NULL, 0, 0, c.w - 2, 0,
-					    &pr->rr.v[pr->sel]);
+					    pr->shown[pr->sel]);
 
 		if (dl > c.h / 3)
 			dl = c.h / 3;
 		p->rows = c.h - 1 - 1 - dl;
 		pane_report_detail(g, c.x + 1, c.y + c.h - dl, c.w - 2,
-				   c.y + c.h, &pr->rr.v[pr->sel]);
+				   c.y + c.h, pr->shown[pr->sel]);
 	}
 	pane_report_widths(c.w, wd);
 	x = c.x + 1;
@@ -279,8 +419,8 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		p->top = (int)pr->sel;
 	if ((int)pr->sel >= p->top + p->rows)
 		p->top = (int)pr->sel - p->rows + 1;
-	for (y = 0; y < p->rows && (size_t)(p->top + y) < pr->rr.n; y++) {
-		const struct regreport_entry *en = &pr->rr.v[p->top + y];
+	for (y = 0; y < p->rows && (size_t)(p->top + y) < pr->nshown; y++) {
+		const struct regreport_entry *en = pr->shown[p->top + y];
 		int ry = c.y + 1 + y;
 
 		i = (size_t)(p->top + y);
@@ -335,12 +475,12 @@ pane_report_action(struct pane *p, enum action a)
 		s = 0;
 		break;
 	case ACT_END:
-		s = (long)pr->rr.n - 1;
+		s = (long)pr->nshown - 1;
 		break;
 	case ACT_OPEN:
-		if (pr->rr.n == 0)
+		if (pr->sel >= pr->nshown)
 			return RE_HANDLED;
-		en = &pr->rr.v[pr->sel];
+		en = pr->shown[pr->sel];
 		dl = dialogs_get(engine_dialogs(p->v->e), en->dialog);
 		if (dl == NULL)
 			return RE_HANDLED;
@@ -354,8 +494,8 @@ pane_report_action(struct pane *p, enum action a)
 	default:
 		return RE_NONE;
 	}
-	if (s >= (long)pr->rr.n)
-		s = (long)pr->rr.n - 1;
+	if (s >= (long)pr->nshown)
+		s = (long)pr->nshown - 1;
 	if (s < 0)
 		s = 0;
 	pr->sel = (size_t)s;
@@ -368,7 +508,7 @@ pane_report_click(struct pane *p, int x, int y)
 	struct preport *pr = p->data;
 	long i = (long)p->top + y - 2;
 
-	if (y < 2 || i >= (long)pr->rr.n)
+	if (y < 2 || i >= (long)pr->nshown)
 		return RE_HANDLED;
 	if ((size_t)i == pr->sel)
 		return pane_report_action(p, ACT_OPEN);
@@ -382,6 +522,8 @@ pane_report_free(struct pane *p)
 	struct preport *pr = p->data;
 
 	regreport_free(&pr->rr);
+	free(pr->shown);
+	free(pr->mark);
 	free(pr);
 }
 
@@ -400,10 +542,7 @@ pane_report_new(struct view *v)
 	p->v = v;
 	p->focused = 1;
 	p->data = pr;
-	regreport_build(v->e, v->rules, &pr->rr);
-	pr->epoch = dialogs_epoch(engine_dialogs(v->e));
-	pr->built = msgindex_count(engine_index(v->e));
-	pr->built_done = engine_done(v->e);
-	clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
+	pr->built_done = -1;	/* built now */
+	pane_report_refresh(p);
 	return p;
 }

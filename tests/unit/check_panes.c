@@ -1372,6 +1372,127 @@ START_TEST(test_report_retry_offered)
 }
 END_TEST
 
+/* The registration report follows the viewer's filter, as --registrations
+ * -f does: only the registrations with a message the list shows, its
+ * heading saying by what filter and of how many; built again when the
+ * filter changes, while a filter is applied in steps and while indexing
+ * goes on. It listed every registration whatever the filter. */
+START_TEST(test_report_follows_filter)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct pane *p;
+	struct grid *g = grid_new(100, 12);
+	struct rect r = { 0, 0, 100, 12 };
+	char *err = NULL, row[256];
+	int col;
+
+	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
+			 0);
+	engine_set_rules(e, rules);
+	engine_run(e);
+	/* -f's filter. */
+	v = view_new(e, rules, "user:petrak", &err, &col);
+	ck_assert_ptr_nonnull(v);
+	p = pane_report_new(v);
+	pane_draw(p, g, r);
+	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
+			 " Registrations  filter: user:petrak                 "
+			 "1 of 3 registrations  Enter: flow  q/Esc: close");
+	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
+				     " sip:petrak@uclab.org "));
+	ck_assert_str_eq(report_row(g, 3, row, sizeof row), "");
+	/* x: every message, every registration. */
+	view_clear(v);
+	pane_draw(p, g, r);
+	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
+			 " Registrations                                       "
+			 "    3 registrations  Enter: flow  q/Esc: close");
+	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
+				     " sip:izabelaf@uclab.org "));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 4, row, sizeof row),
+				     " sip:petrak@uclab.org "));
+	/* A filter pushed in the viewer, on the registration selected. */
+	ck_assert_int_eq(pane_action(p, ACT_END) & RE_HANDLED, RE_HANDLED);
+	ck_assert_int_eq(view_push_filter(v, "user:marinof or user:petrak",
+					  &err, &col), 0);
+	pane_draw(p, g, r);
+	/* A long filter: the keys give way, then the filter is cut; the
+	 * counts stay. */
+	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
+			 " Registrations  filter: user:marinof or user:petrak "
+			 "                           2 of 3 registrations");
+	{
+		struct grid *n = grid_new(60, 12);
+
+		pane_draw(p, n, (struct rect){ 0, 0, 60, 12 });
+		ck_assert_str_eq(report_row(n, 0, row, sizeof row),
+				 " Registrations  filter: user:marinof~  "
+				 "2 of 3 registrations");
+		grid_free(n);
+	}
+	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
+				     " sip:marinof@uclab.org "));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 3, row, sizeof row),
+				     " sip:petrak@uclab.org "));
+	ck_assert_int_eq(grid_cell(g, 1, 3)->role, ROLE_SELECTION);
+	/* One that shows none of them says so, not "no REGISTER". */
+	ck_assert_int_eq(view_push_filter(v, "user:nobody", &err, &col), 0);
+	pane_draw(p, g, r);
+	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+			 " the filter shows no message of the 3 registrations");
+	/* Esc: the filter before, the registrations before. */
+	ck_assert_int_eq(view_pop(v), 0);
+	pane_draw(p, g, r);
+	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
+				     "2 of 3 registrations"));
+	/* A filter applied in steps: the heading says it is not done, the
+	 * rows come as it goes on. */
+	v->filter_step = 1;
+	ck_assert_int_eq(view_push_filter(v, "user:izabelaf", &err, &col), 0);
+	ck_assert(v->filtering);
+	pane_draw(p, g, r);
+	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
+				     "so far (filtering "));
+	view_filter_finish(v);
+	pane_draw(p, g, r);
+	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
+				     "filter: user:izabelaf"));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
+				     "1 of 3 registrations  Enter"));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
+				     " sip:izabelaf@uclab.org "));
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+
+	/* While indexing: the registrations come as they are indexed, those
+	 * of the filter only. */
+	e = engine_new();
+	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
+			 0);
+	engine_set_rules(e, rules);
+	ck_assert_int_eq(engine_step(e, 10), 1);
+	v = view_new(e, rules, "user:petrak", &err, &col);
+	ck_assert_ptr_nonnull(v);
+	p = pane_report_new(v);
+	pane_draw(p, g, r);
+	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+			 " the filter shows no message of the 2 registrations");
+	engine_run(e);
+	view_update(v);
+	pane_draw(p, g, r);
+	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
+				     "1 of 3 registrations"));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
+				     " sip:petrak@uclab.org "));
+	pane_free(p);
+	grid_free(g);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* A filter typed at f that shows nothing and holds a word written like a
  * field that is none: the status line names it, as the batch outputs do
  * on standard error (it said only "0 messages match"). */
@@ -1738,6 +1859,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_report_retry_offered);
+	tcase_add_test(tc, test_report_follows_filter);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
