@@ -259,10 +259,12 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			src = engine_str(v->e, isrc);
 			dst = engine_str(v->e, idst);
 
+			/* An end the log does not give: "?", as --list and
+			 * --flow write it. */
 			if (*src == '\0')
-				src = "-";
+				src = "?";
 			if (*dst == '\0')
-				dst = "-";
+				dst = "?";
 
 			/* The shorter side keeps its whole text when it
 			 * can ("local"), the other gets the rest. */

@@ -1493,6 +1493,45 @@ START_TEST(test_report_follows_filter)
 }
 END_TEST
 
+/* An end the log does not give (a server's event names no peer) is "?" in
+ * the list and the detail, as --list and --flow write it; the viewer
+ * wrote "-". */
+START_TEST(test_unknown_end)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct pane *list, *detail;
+	char *err = NULL, *text, *line;
+	int col;
+
+	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
+			 0);
+	engine_set_rules(e, rules);
+	engine_run(e);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	view_select(v, 18);	/* TL_WARN: Call was cancelled ... */
+	list = pane_list_new(v);
+	list->utf8 = 1;
+	text = pane_text(list, 120, 30);
+	line = strstr(text, "172.31.255.247:51311 → ? ");
+	ck_assert_msg(line != NULL, "%s", text);
+	ck_assert_msg(strstr(line, "diag: Call was cancelled") != NULL, "%s",
+		      text);
+	ck_assert_ptr_null(strstr(text, "→ -"));
+	free(text);
+	detail = pane_detail_new(v);
+	text = pane_text(detail, 120, 30);
+	ck_assert_msg(strstr(text, "172.31.255.247:51311 -> ?") != NULL, "%s",
+		      text);
+	free(text);
+	pane_free(list);
+	pane_free(detail);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* A filter typed at f that shows nothing and holds a word written like a
  * field that is none: the status line names it, as the batch outputs do
  * on standard error (it said only "0 messages match"). */
@@ -1860,6 +1899,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
+	tcase_add_test(tc, test_unknown_end);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
