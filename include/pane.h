@@ -58,9 +58,11 @@ struct pane *pane_help_new(void);
 /* The reading warnings of e (junk skipped, records cut short ...), one a
  * line with file and line number; first, when rated is 0, that no rules
  * were loaded and why: unrated_why, lines separated by newlines (copied;
- * NULL: the possible reasons). */
+ * NULL: the possible reasons). following says whether the inputs not
+ * begun yet (engine_await_file) are still waited for: when 0 (F stopped
+ * following) they are listed as not read. */
 struct pane *pane_warnings_new(const struct engine *e, int rated,
-			       const char *unrated_why);
+			       int following, const char *unrated_why);
 void pane_free(struct pane *p);
 
 /* Draws p into r (nothing when r is empty). */

@@ -22,6 +22,7 @@ struct phelp {
 	 * when a followed file brings more (NULL for the help). */
 	const struct engine *e;
 	int rated;
+	int following;		/* the inputs not begun are waited for */
 	char *unrated_why;	/* why there are no rules, or NULL */
 	size_t nwarnings, nunread, nawaited;
 };
@@ -290,7 +291,8 @@ pane_warnings_line(struct phelp *h, struct strbuf *sb, const char *path,
 }
 
 struct pane *
-pane_warnings_new(const struct engine *e, int rated, const char *unrated_why)
+pane_warnings_new(const struct engine *e, int rated, int following,
+		  const char *unrated_why)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 	struct phelp *h = xcalloc(1, sizeof *h);
@@ -300,6 +302,7 @@ pane_warnings_new(const struct engine *e, int rated, const char *unrated_why)
 	p->focused = 1;
 	h->e = e;
 	h->rated = rated;
+	h->following = following;
 	h->unrated_why = unrated_why != NULL && unrated_why[0] != '\0' ?
 	    xstrdup(unrated_why) : NULL;
 	pane_warnings_fill(h);
@@ -385,15 +388,27 @@ pane_warnings_fill(struct phelp *h)
 	}
 	if (nawaited > 0) {
 		/* Followed files not begun yet (engine_await_file): read
-		 * when they are. */
+		 * when they are, while following goes on; once it stopped,
+		 * nothing reads them. */
+		int role = h->following ? ROLE_DEFAULT : ROLE_SEV_WARNING;
+
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%zu input%s not begun yet (followed: read "
-			    "when %s):", nawaited, nawaited == 1 ? "" : "s",
-			    nawaited == 1 ? "it is" : "they are");
-		pane_help_add(h, NULL, sb.buf, ROLE_DEFAULT);
+		if (h->following)
+			strbuf_addf(&sb, "%zu input%s not begun yet (followed: "
+				    "read when %s):", nawaited,
+				    nawaited == 1 ? "" : "s",
+				    nawaited == 1 ? "it is" : "they are");
+		else
+			strbuf_addf(&sb, "%zu input%s not read: %s not begun "
+				    "when following stopped (F follows %s "
+				    "again):", nawaited,
+				    nawaited == 1 ? " was" : "s were",
+				    nawaited == 1 ? "it had" : "they had",
+				    nawaited == 1 ? "it" : "them");
+		pane_help_add(h, NULL, sb.buf, role);
 		for (i = 0; i < nawaited; i++)
 			pane_warnings_line(h, &sb, NULL, 0, engine_awaited(e, i),
-					   ROLE_DEFAULT);
+					   role);
 		if (n > 0)
 			pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	}

@@ -172,9 +172,14 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 		 * about those in it; W lists both. */
 		size_t nunread = engine_nunread(s->e), nw = engine_nwarnings(s->e);
 		int following = s->follow && engine_nfollowed(s->e) > 0;
-
 		size_t nawaited = engine_nawaited(s->e);
 
+		/* Inputs not begun are waited for only while following: once
+		 * F stopped it, nothing reads them. */
+		if (!s->follow) {
+			nunread += nawaited;
+			nawaited = 0;
+		}
 		if (nunread > 0)
 			snprintf(prog, sizeof prog, " %s%zu input%s not read (W) ",
 				 following ? "following, " : "", nunread,
@@ -1276,7 +1281,7 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW;
 	case ACT_WARNINGS:
 		s->overlay = pane_warnings_new(s->e, s->v->rules != NULL,
-					       s->rules_why);
+					       s->follow, s->rules_why);
 		return RE_REDRAW;
 	case ACT_REDRAW:
 		s->force_clear = 1;

@@ -36,7 +36,8 @@ check "then refused" e2e_wait "junk.log: no SIP messages found"
 check "with exit 1" e2e_wait "exit=1"
 
 # Among other files (it was refused): the viewer opens with the others at
-# once and shows its messages when they come.
+# once and shows its messages when they come; once F stopped following,
+# it says it was not read.
 : >"$dir/empty.log"
 e2e_start 120 40 --rules data/rules.conf --follow tests/data/call-busy.raw.sip "$dir/empty.log"
 check "among others: opens with them" e2e_wait "11/11 msgs"
@@ -47,6 +48,18 @@ e2e_keys W
 check "W names it" e2e_wait "1 input not begun yet (followed: read when it is):"
 check "W does not claim a clean read" e2e_wait_gone "every input was read cleanly"
 e2e_keys q
+# F stops following: nothing reads it now, so neither the title nor W
+# says it is awaited any more (they did); F again waits for it again.
+e2e_keys F
+check "F stops following" e2e_wait "stopped following"
+check "the title says it was not read" \
+	e2e_wait_re "^sipsnoop call-busy\.raw\.sip \[raw\]  11/11 msgs +1 input not read \(W\)$"
+check "and no longer that it is awaited" e2e_wait_gone "not begun"
+e2e_keys W
+check "W: not read, and why" \
+	e2e_wait "1 input was not read: it had not begun when following stopped (F follows it again):"
+e2e_keys q F
+check "F follows again" e2e_wait "following, 1 input not begun (W)"
 cat data/sample.cls.log >>"$dir/empty.log"
 check "its messages come when it begins" e2e_wait "51/51 msgs"
 e2e_keys q

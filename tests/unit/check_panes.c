@@ -1122,7 +1122,8 @@ pane_text(struct pane *p, int w, int h)
 
 /* W lists the followed inputs not begun yet (empty, or too short to tell
  * their format), and does not say every input was read cleanly; once one
- * begins it is no longer listed. The title says so. */
+ * begins it is no longer listed. The title says so; once F stopped
+ * following, both say it was not read. */
 START_TEST(test_warnings_awaited)
 {
 	char dir[] = "/tmp/check_panes.XXXXXX", path[128], *text;
@@ -1137,7 +1138,7 @@ START_TEST(test_warnings_awaited)
 	fclose(f);
 	engine_follow(e, 1);
 	engine_await_file(e, path, NULL, 0);
-	p = pane_warnings_new(e, 1, NULL);
+	p = pane_warnings_new(e, 1, 1, NULL);
 	text = pane_text(p, 100, 10);
 	ck_assert_msg(strstr(text, "1 input not begun yet (followed: read "
 			     "when it is):") != NULL, "%s", text);
@@ -1161,6 +1162,39 @@ START_TEST(test_warnings_awaited)
 			struct strbuf sb;
 
 			strbuf_init(&sb);
+			grid_dump(g, &sb, 0);
+			ck_assert_msg(strstr(sb.buf, "1 input not begun (W)") !=
+				      NULL, "%s", sb.buf);
+			/* F stops following: nothing will read it now, the
+			 * title and W say it was not read (they said it was
+			 * awaited); F again waits for it again. */
+			keys(s, "F");
+			ck_assert(!s->follow);
+			screen_draw(s, g);
+			strbuf_reset(&sb);
+			grid_dump(g, &sb, 0);
+			ck_assert_msg(strstr(sb.buf, " 1 input not read (W)") !=
+				      NULL, "%s", sb.buf);
+			ck_assert_msg(strstr(sb.buf, "not begun") == NULL, "%s",
+				      sb.buf);
+			keys(s, "W");
+			screen_draw(s, g);
+			strbuf_reset(&sb);
+			grid_dump(g, &sb, 0);
+			ck_assert_msg(strstr(sb.buf, "1 input was not read: it "
+					     "had not begun when following "
+					     "stopped (F follows it again):") !=
+				      NULL, "%s", sb.buf);
+			ck_assert_msg(strstr(sb.buf, "later.log") != NULL, "%s",
+				      sb.buf);
+			ck_assert_msg(strstr(sb.buf, "not begun yet") == NULL,
+				      "%s", sb.buf);
+			keys(s, "q");
+			ck_assert_ptr_null(s->overlay);
+			keys(s, "F");
+			ck_assert(s->follow);
+			screen_draw(s, g);
+			strbuf_reset(&sb);
 			grid_dump(g, &sb, 0);
 			ck_assert_msg(strstr(sb.buf, "1 input not begun (W)") !=
 				      NULL, "%s", sb.buf);
@@ -1279,7 +1313,7 @@ START_TEST(test_warnings_rules_why)
 	struct grid *g = grid_new(100, 10);
 	char row[256];
 
-	p = pane_warnings_new(eng, 0,
+	p = pane_warnings_new(eng, 0, 0,
 			      "my.rules:2: status: bad value \"4yy\"\n"
 			      "my.rules:5: \x1b[31mred\n"
 			      "my.rules: rules not used");
@@ -1294,13 +1328,13 @@ START_TEST(test_warnings_rules_why)
 			 " my.rules: rules not used");
 	pane_free(p);
 	/* Without a reason: the possible ones. */
-	p = pane_warnings_new(eng, 0, NULL);
+	p = pane_warnings_new(eng, 0, 0, NULL);
 	pane_draw(p, g, (struct rect){0, 0, 100, 10});
 	ck_assert_ptr_nonnull(strstr(report_row(g, 1, row, sizeof row),
 				     "no rules were loaded"));
 	pane_free(p);
 	/* With rules, nothing of it. */
-	p = pane_warnings_new(eng, 1, "ignored");
+	p = pane_warnings_new(eng, 1, 0, "ignored");
 	pane_draw(p, g, (struct rect){0, 0, 100, 10});
 	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
 			 " no warnings: every input was read cleanly");
