@@ -60,6 +60,10 @@ struct screen {
 	int status_error;
 	int utf8;
 	int follow;		/* --follow: the title says so */
+	/* --dialog N while following, before dialog N came: the status
+	 * line says it is waited for (between the messages of keys) while
+	 * it is (screen_following); -1 when none is. */
+	long await_dialog;
 	int force_clear;	/* C-l: the terminal should repaint all */
 	int cursor_x, cursor_y; /* -1 when the cursor is hidden */
 	size_t search_origin;	/* selection when / was pressed */
@@ -94,6 +98,9 @@ int screen_busy(const struct screen *s);
 /* Does up to budget units of background work; returns RE_REDRAW when the
  * screen changed. */
 int screen_tick(struct screen *s, size_t budget);
+/* Whether input may still come: following (--follow, F) with a file
+ * followed or awaited (engine_await_file). */
+int screen_following(const struct screen *s);
 /* Shows a message on the status line until the next key. */
 void screen_message(struct screen *s, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

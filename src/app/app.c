@@ -74,13 +74,12 @@ app_index_slice(struct engine *e, struct view *v, int follow)
  * several files at the end of indexing renumbers them: one file that is
  * not followed (no file can be added to it) is settled as soon as it has
  * N + 1 dialogs, otherwise when indexing ends. While files are followed,
- * a dialog N that is not there yet is waited for (the status line says so,
- * again when the count of dialogs changes: *told is the count it gave, plus
- * one). Returns 0 while not settled, 1 once opened, 2 when there is no
- * dialog N (the status line says so and every message is shown). */
+ * a dialog N that is not there yet is waited for (s->await_dialog: the
+ * status line says so, with the count of dialogs as it goes, while it is
+ * waited for). Returns 0 while not settled, 1 once opened, 2 when there is
+ * no dialog N (the status line says so and every message is shown). */
 static int
-app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
-		long *told)
+app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
 {
 	struct dialogs *ds = engine_dialogs(e);
 	size_t count = dialogs_count(ds);
@@ -89,14 +88,11 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
 	    !(engine_nfiles(e) == 1 && engine_nfollowed(e) == 0 &&
 	      (size_t)n < count))
 		return 0;
-	if ((size_t)n >= count && s->follow &&
-	    (engine_nfollowed(e) > 0 || engine_nawaited(e) > 0)) {
-		if ((size_t)*told != count + 1)
-			screen_message(s, 0, "no dialog %ld yet (there are %zu): "
-				       "waiting for it", n, count);
-		*told = (long)count + 1;
+	if ((size_t)n >= count && screen_following(s)) {
+		s->await_dialog = n;
 		return 0;
 	}
+	s->await_dialog = -1;
 	if ((size_t)n >= count) {
 		screen_message(s, 1, "no dialog %ld (there are %zu): showing "
 			       "every message", n, count);
@@ -149,7 +145,6 @@ app_run(struct engine *e, const struct app_options *o)
 	char *err = NULL;
 	int errcol = -1, w, h, dirty = 1, resized = 0, re, quit = 0;
 	int more, fed = 0, opened = 0, sfd, wait_ms;
-	long told = 0;
 	enum screen_save_wait sw;
 	char *cancelled = NULL;
 	long dialog = o->dialog;
@@ -220,7 +215,7 @@ app_run(struct engine *e, const struct app_options *o)
 	s->ninputs = o->ninputs;
 	s->rules_why = o->rules_why;
 	s->follow = o->follow;
-	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog, &told)) != 0)
+	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog)) != 0)
 		dialog = -1;
 	more = !engine_done(e);
 	term_size(&w, &h);
@@ -274,7 +269,7 @@ app_run(struct engine *e, const struct app_options *o)
 				dirty = 1; /* progress, re-rated dialogs */
 				if (dialog >= 0 &&
 				    (opened = app_open_dialog(e, v, s,
-							      dialog, &told)) != 0)
+							      dialog)) != 0)
 					dialog = -1;
 			} else if (s->follow) {
 				/* While input keeps coming (a pipe that

@@ -47,6 +47,7 @@ screen_new(struct engine *e, struct view *v, int utf8)
 	s->maximised = LP_NONE;
 	s->mode = LAYOUT_SPLIT;
 	s->cursor_x = s->cursor_y = -1;
+	s->await_dialog = -1;
 	s->saving.fd = -1;
 	strbuf_init(&s->saving.buf);
 	prompt_init(&s->prompt);
@@ -72,6 +73,13 @@ screen_free(struct screen *s)
 	free(s->save_path);
 	free(s->search_prev);
 	free(s);
+}
+
+int
+screen_following(const struct screen *s)
+{
+	return s->follow &&
+	       (engine_nfollowed(s->e) > 0 || engine_nawaited(s->e) > 0);
 }
 
 void
@@ -354,6 +362,16 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 					       : ROLE_STATUS,
 			       sb.buf, sb.len);
 		strbuf_free(&sb);
+		return;
+	}
+	/* Between the messages of keys, --dialog N still waited for: the
+	 * count of dialogs as it is now. */
+	if (s->await_dialog >= 0 && screen_following(s) &&
+	    (size_t)s->await_dialog >= dialogs_count(engine_dialogs(s->e))) {
+		grid_printf(g, r.x, r.y, r.x + r.w, ROLE_STATUS,
+			    "no dialog %ld yet (there are %zu): waiting for it",
+			    s->await_dialog,
+			    dialogs_count(engine_dialogs(s->e)));
 		return;
 	}
 	x = r.x;

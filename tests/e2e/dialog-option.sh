@@ -42,12 +42,28 @@ e2e_keys q
 check "quits" e2e_wait "exit=0"
 
 # While it waits, the count it gives follows the dialogs that come (it
-# kept the count of its first look).
+# kept the count of its first look), and it stays said while it waits.
 head -n 112 data/sample.cls.log >"$out/wait.cls.log"
 e2e_start 120 40 --follow --dialog 5 "$out/wait.cls.log"
 check "waits for dialog 5" e2e_wait "no dialog 5 yet (there are 1): waiting for it"
 sed -n '113,317p' data/sample.cls.log >>"$out/wait.cls.log"
 check "the count follows" e2e_wait "no dialog 5 yet (there are 3): waiting for it"
+# Keys do not make it go while dialog 5 is still waited for (the next key
+# took it away): a key's own message, then the wait again.
+e2e_keys t
+check "a key's message" e2e_wait "time: delta from the previous shown message"
+e2e_keys j
+check "then the wait is said again" \
+	e2e_wait "no dialog 5 yet (there are 3): waiting for it"
+# Once following stops, it is no longer waited for; F again waits again.
+e2e_keys F
+check "F stops following" e2e_wait "stopped following"
+e2e_keys j
+check "no longer said waited for" e2e_wait "? help  / search"
+e2e_keys F
+check "F follows again" e2e_wait "following: messages appended"
+e2e_keys j
+check "waited for again" e2e_wait "no dialog 5 yet (there are 3): waiting for it"
 tail -n +318 data/sample.cls.log >>"$out/wait.cls.log"
 check "opens dialog 5 when it comes" e2e_wait_re "dialog 5: [0-9]+ messages"
 e2e_keys q

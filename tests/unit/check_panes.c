@@ -1566,6 +1566,73 @@ START_TEST(test_unknown_end)
 }
 END_TEST
 
+/* --dialog N while following, before dialog N came: the status line says
+ * it is waited for between the messages of keys, with the count of
+ * dialogs as it is, for as long as it is (not once following stopped);
+ * the next key took it away. */
+START_TEST(test_dialog_awaited_status)
+{
+	char dir[] = "/tmp/check_panes.XXXXXX", path[128];
+	struct engine *e = engine_new();
+	struct view *v;
+	struct screen *s;
+	struct grid *g = grid_new(100, 20);
+	char *err = NULL, row[256];
+	int errcol;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/later.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	engine_follow(e, 1);
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/call-busy.raw.sip",
+					 NULL, &err), 0);
+	engine_await_file(e, path, NULL, 0);
+	engine_run(e);
+	v = view_new(e, NULL, NULL, &err, &errcol);
+	ck_assert_ptr_nonnull(v);
+	s = screen_new(e, v, 1);
+	s->follow = 1;
+	ck_assert(screen_following(s));
+	s->await_dialog = 5;
+	screen_draw(s, g);
+	ck_assert_str_eq(report_row(g, 19, row, sizeof row),
+			 "no dialog 5 yet (there are 2): waiting for it");
+	/* A key's own message first, then the wait again. */
+	keys(s, "t");
+	screen_draw(s, g);
+	ck_assert_ptr_nonnull(strstr(report_row(g, 19, row, sizeof row),
+				     "time: delta"));
+	keys(s, "j");
+	screen_draw(s, g);
+	ck_assert_str_eq(report_row(g, 19, row, sizeof row),
+			 "no dialog 5 yet (there are 2): waiting for it");
+	/* Not following, nothing is waited for. */
+	keys(s, "Fj");
+	ck_assert(!screen_following(s));
+	screen_draw(s, g);
+	ck_assert_ptr_null(strstr(report_row(g, 19, row, sizeof row),
+				  "no dialog"));
+	keys(s, "Fj");
+	screen_draw(s, g);
+	ck_assert_str_eq(report_row(g, 19, row, sizeof row),
+			 "no dialog 5 yet (there are 2): waiting for it");
+	/* Once it came, the app opens it and waits no more. */
+	s->await_dialog = 0;
+	screen_draw(s, g);
+	ck_assert_ptr_null(strstr(report_row(g, 19, row, sizeof row),
+				  "no dialog"));
+	screen_free(s);
+	grid_free(g);
+	view_free(v);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* A filter typed at f that shows nothing and holds a word written like a
  * field that is none: the status line names it, as the batch outputs do
  * on standard error (it said only "0 messages match"). */
@@ -1934,6 +2001,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
 	tcase_add_test(tc, test_unknown_end);
+	tcase_add_test(tc, test_dialog_awaited_status);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
