@@ -56,6 +56,16 @@ struct flow_opts {
 struct flow *flow_build(const struct engine *e, const uint32_t *ids, size_t n,
 			const struct flow_opts *o);
 void flow_free(struct flow *fl);
+/* The day of row r, to head the rows of a day: its date ("2024-01-02")
+ * when the log gives one, of a log that gives a time of day alone the
+ * days it went past midnight ("+1d") after its first; "" when it has none
+ * (no time, or a time of day on that first day). Written into buf. */
+void flow_row_day(const struct flow_row *r, char *buf, size_t sz);
+/* Sets mark[i] (fl->nrows of them) to 1 where row i is on another day
+ * than the rows before it (one of them has a time, and row i's day is not
+ * the last one given before it: a log's first day given as a time of day
+ * alone is none), else 0. */
+void flow_day_marks(const struct flow *fl, uint8_t *mark);
 /* Row index of message id, or -1 (rows are in id order: binary search). */
 long flow_find(const struct flow *fl, uint32_t id);
 

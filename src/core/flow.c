@@ -399,6 +399,37 @@ flow_free(struct flow *fl)
 	free(fl);
 }
 
+void
+flow_row_day(const struct flow_row *r, char *buf, size_t sz)
+{
+	char full[64], *d;
+
+	buf[0] = '\0';
+	if (r->time == TIME_NONE || r->dating == TIME_CLOCK)
+		return;
+	time_format(full, sizeof full, r->time, 0, r->dating);
+	if (r->dating == TIME_DATED)
+		snprintf(buf, sz, "%.10s", full);
+	else if ((d = strpbrk(full, "+-")) != NULL)
+		snprintf(buf, sz, "%s", d);
+}
+
+void
+flow_day_marks(const struct flow *fl, uint8_t *mark)
+{
+	char prev[32] = "", day[32];
+	size_t i;
+	int timed = 0;
+
+	for (i = 0; i < fl->nrows; i++) {
+		flow_row_day(&fl->rows[i], day, sizeof day);
+		mark[i] = timed && day[0] != '\0' && strcmp(day, prev) != 0;
+		if (day[0] != '\0')
+			memcpy(prev, day, sizeof prev);
+		timed |= fl->rows[i].time != TIME_NONE;
+	}
+}
+
 long
 flow_find(const struct flow *fl, uint32_t id)
 {

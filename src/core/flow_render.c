@@ -274,24 +274,6 @@ flow_time(char *buf, size_t sz, const struct flow_row *r)
 	time_format(buf, sz, r->time, prec, 0);
 }
 
-/* The date of a row when the log gives one, to mark a change of day; of
- * a log that gives a time of day alone, the days it went past midnight
- * ("+1d") after its first. */
-static void
-flow_date(char *buf, size_t sz, const struct flow_row *r)
-{
-	char full[64], *d;
-
-	buf[0] = '\0';
-	if (r->time == TIME_NONE || r->dating == TIME_CLOCK)
-		return;
-	time_format(full, sizeof full, r->time, 0, r->dating);
-	if (r->dating == TIME_DATED)
-		snprintf(buf, sz, "%.10s", full);
-	else if ((d = strpbrk(full, "+-")) != NULL)
-		snprintf(buf, sz, "%s", d);
-}
-
 void
 flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		 struct strbuf *out)
@@ -371,7 +353,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		const struct flow_row *r = &fl->rows[i];
 
 		if (o->times) {
-			flow_date(date, sizeof date, r);
+			flow_row_day(r, date, sizeof date);
 			if (date[0] != '\0' && strcmp(date, prevdate) != 0) {
 				/* A change of day gets a line of its own. */
 				canvas_clear(&c);
@@ -620,7 +602,7 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 	for (i = 0; i < fl->nrows; i++) {
 		if (fl->rows[i].time == TIME_NONE)
 			continue;
-		flow_date(tbuf, sizeof tbuf, &fl->rows[i]);
+		flow_row_day(&fl->rows[i], tbuf, sizeof tbuf);
 		if (tbuf[0] != '\0')
 			strbuf_addf(out, "<text class=\"time\" x=\"10\" "
 			    "y=\"29\">%s</text>\n", tbuf);

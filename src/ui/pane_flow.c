@@ -24,10 +24,37 @@ struct pflow {
 	uint32_t key_dialog, key_first, key_last;
 	size_t key_n, key_count;
 	unsigned key_sev; /* hash of severities: re-rating changes them */
+	/* Rows on another day than those before them (flow_day_marks):
+	 * a line of their own above them says which. */
+	uint8_t *newday;
 	int times;	  /* time column shown at the last draw */
 	int top_row;	  /* first flow row drawn at the last draw */
 	int hdr;	  /* lines of column headers at the last draw */
+	/* The rows drawn at the last draw: the line of each one's label,
+	 * counted from the first line under the headers (clicks). */
+	int *label_at;
+	int ndrawn;
 };
+
+/* Lines row k takes: its label and arrow, and the day above it when it
+ * begins one. */
+static int
+pane_flow_lines(const struct pflow *pf, int k)
+{
+	return 2 + pf->newday[k];
+}
+
+/* How many rows from top fit in avail lines (one at least, cut short when
+ * even it does not fit). */
+static int
+pane_flow_fit(const struct pflow *pf, int top, int avail)
+{
+	int n = 0, used = 0, nrows = (int)pf->fl->nrows;
+
+	while (top + n < nrows && used + pane_flow_lines(pf, top + n) <= avail)
+		used += pane_flow_lines(pf, top + n++);
+	return n > 0 || top >= nrows ? n : 1;
+}
 
 static unsigned
 pane_flow_sev_sum(struct view *v, const uint32_t *ids, size_t n)
@@ -83,6 +110,8 @@ pane_flow_update(struct pane *p)
 		return;
 	flow_free(pf->fl);
 	pf->fl = flow_build(v->e, ids, n, NULL);
+	pf->newday = xrealloc(pf->newday, pf->fl->nrows ? pf->fl->nrows : 1);
+	flow_day_marks(pf->fl, pf->newday);
 	pf->all = v->flow_all;
 	pf->key_dialog = d;
 	pf->key_n = n;
@@ -265,20 +294,23 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	nrows = (int)fl->nrows;
 	if (sel != UINT32_MAX)
 		cur = (int)flow_find(fl, sel);
-	vis = (c.h - hdr) / 2;
-	if (vis < 1)
-		vis = 1;
 	/* Keep the current arrow in view. */
 	if (cur >= 0) {
 		if (cur < p->top)
 			p->top = cur;
-		if (cur >= p->top + vis)
-			p->top = cur - vis + 1;
+		while (p->top < cur &&
+		       p->top + pane_flow_fit(pf, p->top, c.h - hdr) <= cur)
+			p->top++;
 	}
-	if (p->top > nrows - vis)
-		p->top = nrows - vis;
+	/* And no blank below the last row while rows above could fill it. */
+	for (i = nrows, y = 0;
+	     i > 0 && y + pane_flow_lines(pf, i - 1) <= c.h - hdr; i--)
+		y += pane_flow_lines(pf, i - 1);
+	if (p->top > (i < nrows ? i : nrows - 1))
+		p->top = i < nrows ? i : nrows - 1;
 	if (p->top < 0)
 		p->top = 0;
+	vis = pane_flow_fit(pf, p->top, c.h - hdr);
 	pf->top_row = p->top;
 	if (nrows > vis) {
 		/* Not all arrows fit: the heading says which are in view
@@ -320,9 +352,27 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 					  vline);
 		}
 	}
-	for (i = 0; i < vis && p->top + i < nrows; i++) {
+	pf->label_at = xrealloc(pf->label_at, (size_t)(vis > 0 ? vis : 1) *
+						  sizeof *pf->label_at);
+	pf->ndrawn = 0;
+	for (i = 0, y = c.y + hdr; i < vis && p->top + i < nrows; i++) {
 		const struct flow_row *row = &fl->rows[p->top + i];
-		int ly = c.y + hdr + 2 * i, ay = ly + 1;
+		int ly, ay;
+
+		/* A change of day: a line of its own, the day in the time
+		 * column (over the lifelines when there is none), as --flow
+		 * writes it; not when the pane has room for one row only. */
+		if (pf->newday[p->top + i] &&
+		    (i > 0 || pane_flow_lines(pf, p->top) <= c.h - hdr)) {
+			flow_row_day(row, tbuf, sizeof tbuf);
+			grid_puts(g, c.x + 1, y, timew > 0 ? xmin - 1 : xmax,
+				  ROLE_FLOW_COLUMN, tbuf);
+			y++;
+		}
+		ly = y;
+		ay = ly + 1;
+		y += 2;
+		pf->label_at[pf->ndrawn++] = ly - (c.y + hdr);
 		int a = dx + cx[row->from], b = dx + cx[row->to];
 		int iscur = (p->top + i) == cur;
 		int lo = a < b ? a : b, hi = a < b ? b : a;
@@ -460,13 +510,21 @@ static int
 pane_flow_click(struct pane *p, int x, int y)
 {
 	struct pflow *pf = p->data;
-	int row;
+	int row, i;
 
 	/* y 0 is the pane heading, then the column headers, then two
-	 * lines (label, arrow) per row. */
+	 * lines (label, arrow) per row, and a line above a row that begins
+	 * a day. */
 	if (pf->fl == NULL || y < 1 + pf->hdr)
 		return RE_HANDLED;
-	row = pf->top_row + (y - 1 - pf->hdr) / 2;
+	for (i = 0; i < pf->ndrawn; i++) {
+		if (y - 1 - pf->hdr >= pf->label_at[i] &&
+		    y - 1 - pf->hdr < pf->label_at[i] + 2)
+			break;
+	}
+	if (i == pf->ndrawn)
+		return RE_HANDLED;
+	row = pf->top_row + i;
 	if (row < 0 || (size_t)row >= pf->fl->nrows)
 		return RE_HANDLED;
 	view_filter_finish(p->v);
@@ -482,6 +540,8 @@ pane_flow_free(struct pane *p)
 	struct pflow *pf = p->data;
 
 	flow_free(pf->fl);
+	free(pf->newday);
+	free(pf->label_at);
 	free(pf);
 }
 

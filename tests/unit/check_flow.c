@@ -573,6 +573,48 @@ START_TEST(test_render_wide)
 }
 END_TEST
 
+/* flow_day_marks: the rows on another day than those before them, and
+ * flow_row_day their day: a date, "+1d" past midnight of a time of day
+ * alone; the first row, and a log's first day so given, are none. */
+START_TEST(test_day_marks)
+{
+	static const struct {
+		const char *path;
+		uint8_t want[5];
+		const char *day;	/* of the row marked */
+	} cases[] = {
+	    { TEST_DATA "/cross-day.sngrep.txt", { 0, 0, 0, 1, 0 },
+	      "2025-03-12" },
+	    { TEST_DATA "/fmt/freeswitch-midnight.log", { 0, 1, 0, 0 },
+	      "+1d" },
+	};
+	char day[32];
+	size_t c, i;
+
+	for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct engine *e = load_file(cases[c].path);
+		struct flow *fl = build_all(e, NULL);
+		uint8_t mark[8];
+
+		ck_assert_uint_le(fl->nrows, 5);
+		flow_day_marks(fl, mark);
+		for (i = 0; i < fl->nrows; i++) {
+			ck_assert_msg(mark[i] == cases[c].want[i],
+				      "%s row %zu", cases[c].path, i);
+			if (mark[i]) {
+				flow_row_day(&fl->rows[i], day, sizeof day);
+				ck_assert_str_eq(day, cases[c].day);
+			}
+		}
+		/* Its first row has a day of its own, or none. */
+		flow_row_day(&fl->rows[0], day, sizeof day);
+		ck_assert_str_eq(day, c == 0 ? "2025-03-11" : "");
+		flow_free(fl);
+		engine_free(e);
+	}
+}
+END_TEST
+
 static Suite *
 flow_suite(void)
 {
@@ -589,6 +631,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_render_text);
 	tcase_add_test(tc, test_render_svg);
 	tcase_add_test(tc, test_render_wide);
+	tcase_add_test(tc, test_day_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1633,6 +1633,84 @@ START_TEST(test_dialog_awaited_status)
 }
 END_TEST
 
+/* The flow pane marks a change of day on a line of its own, as --flow
+ * does: the date when the log gives one, "+1d" past midnight of a log
+ * that gives the time of day alone; it showed 23:59:59.210 then
+ * 00:10:01.300 as if on one day. Clicks and scrolling count that line. */
+START_TEST(test_flow_day_change)
+{
+	struct engine *e = engine_new();
+	struct view *v;
+	struct pane *p;
+	struct grid *g = grid_new(60, 14);
+	struct rect r = { 0, 0, 60, 14 };
+	char *err = NULL, row[256];
+	int col;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/cross-day.sngrep.txt",
+					 NULL, &err), 0);
+	engine_run(e);
+	v = view_new(e, NULL, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	p = pane_flow_new(v);
+	pane_draw(p, g, r);
+	/* Heading, column names, then two lines a row: ACK's arrow on line
+	 * 7, the day on line 8, BYE's label and arrow on 9 and 10. */
+	ck_assert_ptr_nonnull(strstr(report_row(g, 6, row, sizeof row),
+				     "ACK"));
+	ck_assert_str_eq(report_row(g, 8, row, sizeof row),
+			 " 2025-03-12              |                      |");
+	ck_assert_ptr_nonnull(strstr(report_row(g, 9, row, sizeof row),
+				     "BYE"));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 10, row, sizeof row),
+				     "00:10:01.300"));
+	/* No other line says a day: the first is no change. */
+	ck_assert_ptr_null(strstr(report_row(g, 2, row, sizeof row),
+				  "2025-03-11"));
+	/* A click on BYE's arrow selects it; on the day line, nothing. */
+	ck_assert_int_eq(pane_click(p, 10, 8) & RE_SELECT, 0);
+	ck_assert_int_ne(pane_click(p, 10, 10) & RE_SELECT, 0);
+	ck_assert_str_eq(engine_str(e, msgindex_get(engine_index(e),
+						     view_sel_id(v))->method),
+			 "BYE");
+	/* In a pane with room for two rows, BYE selected: the day stays
+	 * above it. */
+	grid_free(g);
+	g = grid_new(60, 8);
+	pane_draw(p, g, (struct rect){ 0, 0, 60, 8 });
+	ck_assert_str_eq(report_row(g, 4, row, sizeof row),
+			 " 2025-03-12              |                      |");
+	ck_assert_ptr_nonnull(strstr(report_row(g, 6, row, sizeof row),
+				     "00:10:01.300"));
+	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
+				     "arrows 3-4/4"));
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+
+	/* The time of day alone: "+1d" past midnight. */
+	e = engine_new();
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA
+					 "/fmt/freeswitch-midnight.log", NULL,
+					 &err), 0);
+	engine_run(e);
+	v = view_new(e, NULL, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	p = pane_flow_new(v);
+	pane_draw(p, g, (struct rect){ 0, 0, 60, 8 });
+	ck_assert_ptr_nonnull(strstr(report_row(g, 3, row, sizeof row),
+				     "23:59:59.800"));
+	ck_assert_str_eq(report_row(g, 4, row, sizeof row),
+			 " +1d                     |                      |");
+	ck_assert_ptr_nonnull(strstr(report_row(g, 5, row, sizeof row),
+				     "180 Ringing"));
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+	grid_free(g);
+}
+END_TEST
+
 /* A filter typed at f that shows nothing and holds a word written like a
  * field that is none: the status line names it, as the batch outputs do
  * on standard error (it said only "0 messages match"). */
@@ -2002,6 +2080,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_follows_filter);
 	tcase_add_test(tc, test_unknown_end);
 	tcase_add_test(tc, test_dialog_awaited_status);
+	tcase_add_test(tc, test_flow_day_change);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
