@@ -78,6 +78,26 @@ slurp(const char *path)
 	return strbuf_detach(&sb);
 }
 
+/* A view over path, indexed whole into a new *e (rated with the fixture's
+ * rules when rated), showing what filter matches (NULL: everything). */
+static struct view *
+open_view(struct engine **e, const char *path, int rated, const char *filter)
+{
+	struct view *v;
+	char *err = NULL;
+	int col;
+
+	*e = engine_new();
+	ck_assert_msg(engine_add_file(*e, path, NULL, &err) >= 0, "%s: %s",
+		      path, err != NULL ? err : "");
+	if (rated)
+		engine_set_rules(*e, rules);
+	engine_run(*e);
+	v = view_new(*e, rated ? rules : NULL, filter, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
 /* Compares the text of rect r of g with the golden file name. */
 static void
 golden(struct grid *g, struct rect r, const char *name)
@@ -1120,6 +1140,20 @@ pane_text(struct pane *p, int w, int h)
 	return strbuf_detach(&sb);
 }
 
+/* Makes an empty later.log, an input that has not begun, in a new
+ * directory made from the template dir; its name into path. */
+static void
+later_log(char *dir, char *path, size_t sz)
+{
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sz, "%s/later.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+}
+
 /* W lists the followed inputs not begun yet (empty, or too short to tell
  * their format), and does not say every input was read cleanly; once one
  * begins it is no longer listed. The title says so; once F stopped
@@ -1131,11 +1165,7 @@ START_TEST(test_warnings_awaited)
 	struct pane *p;
 	FILE *f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/later.log", dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fclose(f);
+	later_log(dir, path, sizeof path);
 	engine_follow(e, 1);
 	engine_await_file(e, path, NULL, 0);
 	p = pane_warnings_new(e, 1, 1, NULL);
@@ -1251,6 +1281,16 @@ report_row(struct grid *g, int y, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* Asserts that row y of g holds text (saying what the row holds). */
+#define ROW_HAS(g, y, text)                                                  \
+	do {                                                                 \
+		char row_[256];                                              \
+                                                                             \
+		ck_assert_msg(strstr(report_row((g), (y), row_, sizeof row_), \
+				     (text)) != NULL,                        \
+			      "row %d: \"%s\"", (y), row_);                   \
+	} while (0)
+
 /* The registration report keeps its outcome column on a narrow terminal
  * (at 40 columns it was past the right edge, the explanation, client and
  * schemes taking the room): the less important columns go first. */
@@ -1347,18 +1387,11 @@ END_TEST
  * dialog's user; it said "no user here". */
 START_TEST(test_user_of_event)
 {
-	struct engine *e = engine_new();
-	struct view *v;
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/call-cancel.cls.log", 1,
+				   NULL);
 	struct screen *s;
-	char *err = NULL;
-	int col;
 
-	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/call-cancel.cls.log",
-					 NULL, &err), 0);
-	engine_set_rules(e, rules);
-	engine_run(e);
-	v = view_new(e, rules, NULL, &err, &col);
-	ck_assert_ptr_nonnull(v);
 	s = screen_new(e, v, 1);
 	view_select(v, 4);
 	ck_assert_int_eq(msgindex_get(engine_index(e), view_sel_id(v))->kind,
@@ -1377,20 +1410,13 @@ END_TEST
  * offered/used cell is "- / Digest"; it began with a blank, " / Digest". */
 START_TEST(test_report_retry_offered)
 {
-	struct engine *e = engine_new();
-	struct view *v;
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/auth/new-call-id.sngrep.txt",
+				   1, NULL);
 	struct pane *p;
 	struct grid *g = grid_new(100, 10);
-	char *err = NULL, row[256];
-	int col;
+	char row[256];
 
-	ck_assert_int_ge(engine_add_file(e, TEST_DATA
-					 "/auth/new-call-id.sngrep.txt", NULL,
-					 &err), 0);
-	engine_set_rules(e, rules);
-	engine_run(e);
-	v = view_new(e, rules, NULL, &err, &col);
-	ck_assert_ptr_nonnull(v);
 	p = pane_report_new(v);
 	pane_draw(p, g, (struct rect){0, 0, 100, 10});
 	ck_assert_ptr_nonnull(strstr(report_row(g, 1, row, sizeof row),
@@ -1413,28 +1439,21 @@ END_TEST
  * goes on. It listed every registration whatever the filter. */
 START_TEST(test_report_follows_filter)
 {
-	struct engine *e = engine_new();
-	struct view *v;
+	struct engine *e;
+	/* -f's filter. */
+	struct view *v = open_view(&e, "data/sample.cls.log", 1, "user:petrak");
 	struct pane *p;
 	struct grid *g = grid_new(100, 12);
 	struct rect r = { 0, 0, 100, 12 };
 	char *err = NULL, row[256];
 	int col;
 
-	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
-			 0);
-	engine_set_rules(e, rules);
-	engine_run(e);
-	/* -f's filter. */
-	v = view_new(e, rules, "user:petrak", &err, &col);
-	ck_assert_ptr_nonnull(v);
 	p = pane_report_new(v);
 	pane_draw(p, g, r);
 	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
 			 " Registrations  filter: user:petrak                 "
 			 "1 of 3 registrations  Enter: flow  q/Esc: close");
-	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
-				     " sip:petrak@uclab.org "));
+	ROW_HAS(g, 2, " sip:petrak@uclab.org ");
 	ck_assert_str_eq(report_row(g, 3, row, sizeof row), "");
 	/* x: every message, every registration. */
 	view_clear(v);
@@ -1442,10 +1461,8 @@ START_TEST(test_report_follows_filter)
 	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
 			 " Registrations                                       "
 			 "    3 registrations  Enter: flow  q/Esc: close");
-	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
-				     " sip:izabelaf@uclab.org "));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 4, row, sizeof row),
-				     " sip:petrak@uclab.org "));
+	ROW_HAS(g, 2, " sip:izabelaf@uclab.org ");
+	ROW_HAS(g, 4, " sip:petrak@uclab.org ");
 	/* A filter pushed in the viewer, on the registration selected. */
 	ck_assert_int_eq(pane_action(p, ACT_END) & RE_HANDLED, RE_HANDLED);
 	ck_assert_int_eq(view_push_filter(v, "user:marinof or user:petrak",
@@ -1465,10 +1482,8 @@ START_TEST(test_report_follows_filter)
 				 "2 of 3 registrations");
 		grid_free(n);
 	}
-	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
-				     " sip:marinof@uclab.org "));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 3, row, sizeof row),
-				     " sip:petrak@uclab.org "));
+	ROW_HAS(g, 2, " sip:marinof@uclab.org ");
+	ROW_HAS(g, 3, " sip:petrak@uclab.org ");
 	ck_assert_int_eq(grid_cell(g, 1, 3)->role, ROLE_SELECTION);
 	/* One that shows none of them says so, not "no REGISTER". */
 	ck_assert_int_eq(view_push_filter(v, "user:nobody", &err, &col), 0);
@@ -1478,24 +1493,19 @@ START_TEST(test_report_follows_filter)
 	/* Esc: the filter before, the registrations before. */
 	ck_assert_int_eq(view_pop(v), 0);
 	pane_draw(p, g, r);
-	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
-				     "2 of 3 registrations"));
+	ROW_HAS(g, 0, "2 of 3 registrations");
 	/* A filter applied in steps: the heading says it is not done, the
 	 * rows come as it goes on. */
 	v->filter_step = 1;
 	ck_assert_int_eq(view_push_filter(v, "user:izabelaf", &err, &col), 0);
 	ck_assert(v->filtering);
 	pane_draw(p, g, r);
-	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
-				     "so far (filtering "));
+	ROW_HAS(g, 0, "so far (filtering ");
 	view_filter_finish(v);
 	pane_draw(p, g, r);
-	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
-				     "filter: user:izabelaf"));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
-				     "1 of 3 registrations  Enter"));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
-				     " sip:izabelaf@uclab.org "));
+	ROW_HAS(g, 0, "filter: user:izabelaf");
+	ROW_HAS(g, 0, "1 of 3 registrations  Enter");
+	ROW_HAS(g, 2, " sip:izabelaf@uclab.org ");
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
@@ -1516,10 +1526,8 @@ START_TEST(test_report_follows_filter)
 	engine_run(e);
 	view_update(v);
 	pane_draw(p, g, r);
-	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
-				     "1 of 3 registrations"));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 2, row, sizeof row),
-				     " sip:petrak@uclab.org "));
+	ROW_HAS(g, 0, "1 of 3 registrations");
+	ROW_HAS(g, 2, " sip:petrak@uclab.org ");
 	pane_free(p);
 	grid_free(g);
 	view_free(v);
@@ -1532,18 +1540,11 @@ END_TEST
  * wrote "-". */
 START_TEST(test_unknown_end)
 {
-	struct engine *e = engine_new();
-	struct view *v;
+	struct engine *e;
+	struct view *v = open_view(&e, "data/sample.cls.log", 1, NULL);
 	struct pane *list, *detail;
-	char *err = NULL, *text, *line;
-	int col;
+	char *text, *line;
 
-	ck_assert_int_ge(engine_add_file(e, "data/sample.cls.log", NULL, &err),
-			 0);
-	engine_set_rules(e, rules);
-	engine_run(e);
-	v = view_new(e, rules, NULL, &err, &col);
-	ck_assert_ptr_nonnull(v);
 	view_select(v, 18);	/* TL_WARN: Call was cancelled ... */
 	list = pane_list_new(v);
 	list->utf8 = 1;
@@ -1579,13 +1580,8 @@ START_TEST(test_dialog_awaited_status)
 	struct grid *g = grid_new(100, 20);
 	char *err = NULL, row[256];
 	int errcol;
-	FILE *f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/later.log", dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fclose(f);
+	later_log(dir, path, sizeof path);
 	engine_follow(e, 1);
 	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/call-busy.raw.sip",
 					 NULL, &err), 0);
@@ -1603,8 +1599,7 @@ START_TEST(test_dialog_awaited_status)
 	/* A key's own message first, then the wait again. */
 	keys(s, "t");
 	screen_draw(s, g);
-	ck_assert_ptr_nonnull(strstr(report_row(g, 19, row, sizeof row),
-				     "time: delta"));
+	ROW_HAS(g, 19, "time: delta");
 	keys(s, "j");
 	screen_draw(s, g);
 	ck_assert_str_eq(report_row(g, 19, row, sizeof row),
@@ -1639,31 +1634,23 @@ END_TEST
  * 00:10:01.300 as if on one day. Clicks and scrolling count that line. */
 START_TEST(test_flow_day_change)
 {
-	struct engine *e = engine_new();
-	struct view *v;
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/cross-day.sngrep.txt", 0,
+				   NULL);
 	struct pane *p;
 	struct grid *g = grid_new(60, 14);
 	struct rect r = { 0, 0, 60, 14 };
-	char *err = NULL, row[256];
-	int col;
+	char row[256];
 
-	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/cross-day.sngrep.txt",
-					 NULL, &err), 0);
-	engine_run(e);
-	v = view_new(e, NULL, NULL, &err, &col);
-	ck_assert_ptr_nonnull(v);
 	p = pane_flow_new(v);
 	pane_draw(p, g, r);
 	/* Heading, column names, then two lines a row: ACK's arrow on line
 	 * 7, the day on line 8, BYE's label and arrow on 9 and 10. */
-	ck_assert_ptr_nonnull(strstr(report_row(g, 6, row, sizeof row),
-				     "ACK"));
+	ROW_HAS(g, 6, "ACK");
 	ck_assert_str_eq(report_row(g, 8, row, sizeof row),
 			 " 2025-03-12              |                      |");
-	ck_assert_ptr_nonnull(strstr(report_row(g, 9, row, sizeof row),
-				     "BYE"));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 10, row, sizeof row),
-				     "00:10:01.300"));
+	ROW_HAS(g, 9, "BYE");
+	ROW_HAS(g, 10, "00:10:01.300");
 	/* No other line says a day: the first is no change. */
 	ck_assert_ptr_null(strstr(report_row(g, 2, row, sizeof row),
 				  "2025-03-11"));
@@ -1680,30 +1667,20 @@ START_TEST(test_flow_day_change)
 	pane_draw(p, g, (struct rect){ 0, 0, 60, 8 });
 	ck_assert_str_eq(report_row(g, 4, row, sizeof row),
 			 " 2025-03-12              |                      |");
-	ck_assert_ptr_nonnull(strstr(report_row(g, 6, row, sizeof row),
-				     "00:10:01.300"));
-	ck_assert_ptr_nonnull(strstr(report_row(g, 0, row, sizeof row),
-				     "arrows 3-4/4"));
+	ROW_HAS(g, 6, "00:10:01.300");
+	ROW_HAS(g, 0, "arrows 3-4/4");
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
 
 	/* The time of day alone: "+1d" past midnight. */
-	e = engine_new();
-	ck_assert_int_ge(engine_add_file(e, TEST_DATA
-					 "/fmt/freeswitch-midnight.log", NULL,
-					 &err), 0);
-	engine_run(e);
-	v = view_new(e, NULL, NULL, &err, &col);
-	ck_assert_ptr_nonnull(v);
+	v = open_view(&e, TEST_DATA "/fmt/freeswitch-midnight.log", 0, NULL);
 	p = pane_flow_new(v);
 	pane_draw(p, g, (struct rect){ 0, 0, 60, 8 });
-	ck_assert_ptr_nonnull(strstr(report_row(g, 3, row, sizeof row),
-				     "23:59:59.800"));
+	ROW_HAS(g, 3, "23:59:59.800");
 	ck_assert_str_eq(report_row(g, 4, row, sizeof row),
 			 " +1d                     |                      |");
-	ck_assert_ptr_nonnull(strstr(report_row(g, 5, row, sizeof row),
-				     "180 Ringing"));
+	ROW_HAS(g, 5, "180 Ringing");
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
