@@ -247,12 +247,12 @@ unsigned auth_challenge_info(const struct sipmsg *m, unsigned *offered);
  * its challenges is for another realm: a further proxy or registrar on the
  * way, not a refusal of those credentials. */
 int auth_same_realm(const struct sipmsg *resp, const struct sipmsg *req);
-/* Whether the credentials of the request req (its first Authorization or
- * Proxy-Authorization) could answer a challenge of the 401/407 resp: one of
- * its challenges of their scheme names their realm (or one of the two
- * names none) and, for Digest, their nonce (or one of the two names none).
- * For a retry sent on a new Call-ID, which nothing else ties to the
- * challenge. */
+/* Whether credentials of the request req (any of its Authorization and
+ * Proxy-Authorization headers: a retry through a proxy to a registrar
+ * carries both) could answer a challenge of the 401/407 resp: one of its
+ * challenges of their scheme names their realm (or one of the two names
+ * none) and, for Digest, their nonce (or one of the two names none). For a
+ * retry sent on a new Call-ID, which nothing else ties to the challenge. */
 int auth_answers_challenge(const struct sipmsg *resp, const struct sipmsg *req);
 /* Like auth_offered_names, with the Digest algorithms after "Digest" when
  * one is not MD5 (RFC 8760): "Digest (SHA-256, MD5)", for explanations: a

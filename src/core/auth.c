@@ -1718,18 +1718,10 @@ auth_param_differs(const struct auth_header *a, const struct auth_header *b,
 }
 
 struct auth_answer {
-	struct auth_header cred;	/* the credentials */
+	const struct sipmsg *resp;	/* the 401/407 */
+	struct auth_header cred;	/* the credentials looked at */
 	int found;
 };
-
-static int
-auth_cred_copy_fn(const struct auth_header *h, void *arg)
-{
-	struct auth_answer *aa = arg;
-
-	aa->cred = *h;
-	return 1;
-}
 
 static int
 auth_answer_fn(const struct auth_header *h, void *arg)
@@ -1745,17 +1737,30 @@ auth_answer_fn(const struct auth_header *h, void *arg)
 	return 1;
 }
 
+/* Credentials h of the request: whether they answer a challenge of the
+ * response (stops the walk when they do). */
+static int
+auth_cred_answers_fn(const struct auth_header *h, void *arg)
+{
+	struct auth_answer *aa = arg;
+
+	aa->cred = *h;
+	return auth_each(aa->resp, HDR_WWW_AUTHENTICATE,
+			 HDR_PROXY_AUTHENTICATE, auth_answer_fn, aa);
+}
+
 int
 auth_answers_challenge(const struct sipmsg *resp, const struct sipmsg *req)
 {
 	struct auth_answer aa;
 
+	/* Every credentials header: a retry through a proxy to a registrar
+	 * carries Proxy-Authorization for the one and Authorization for the
+	 * other, in either order. */
+	aa.resp = resp;
 	aa.found = 0;
-	if (!auth_each(req, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
-		       auth_cred_copy_fn, &aa))
-		return 0;
-	auth_each(resp, HDR_WWW_AUTHENTICATE, HDR_PROXY_AUTHENTICATE,
-		  auth_answer_fn, &aa);
+	auth_each(req, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
+		  auth_cred_answers_fn, &aa);
 	return aa.found;
 }
 

@@ -1639,6 +1639,46 @@ START_TEST(test_answers_challenge)
 }
 END_TEST
 
+/* A retry that carries credentials for two realms (the proxy's 407 and
+ * the registrar's 401 both answered, in either order) answers each of the
+ * two challenges, not only the one its first header is for. */
+START_TEST(test_answers_challenge_both_headers)
+{
+	static const char proxy[] = "Proxy-Authorization: Digest "
+		"username=\"2013\", realm=\"proxy.example.net\", nonce=\"p1\", "
+		"response=\"1\"\r\n";
+	static const char reg[] = "Authorization: Digest username=\"2013\", "
+		"realm=\"pbx.example.net\", nonce=\"r1\", response=\"2\"\r\n";
+	struct sipmsg c407, c401, c401b, rq;
+	char text[1024];
+	int order;
+
+	msg(&c407, "SIP/2.0 407 Proxy Authentication Required\r\n"
+		   "Call-ID: c\r\nProxy-Authenticate: Digest "
+		   "realm=\"proxy.example.net\", nonce=\"p1\"\r\n\r\n");
+	msg(&c401, "SIP/2.0 401 Unauthorized\r\nCall-ID: c\r\n"
+		   "WWW-Authenticate: Digest realm=\"pbx.example.net\", "
+		   "nonce=\"r1\"\r\n\r\n");
+	/* Another nonce of the registrar: answered by neither header. */
+	msg(&c401b, "SIP/2.0 401 Unauthorized\r\nCall-ID: c\r\n"
+		    "WWW-Authenticate: Digest realm=\"pbx.example.net\", "
+		    "nonce=\"r2\"\r\n\r\n");
+	for (order = 0; order < 2; order++) {
+		snprintf(text, sizeof text, "REGISTER sip:x SIP/2.0\r\n"
+			 "Call-ID: d\r\n%s%s\r\n", order ? reg : proxy,
+			 order ? proxy : reg);
+		msg(&rq, text);
+		ck_assert_msg(auth_answers_challenge(&c407, &rq), "%d", order);
+		ck_assert_msg(auth_answers_challenge(&c401, &rq), "%d", order);
+		ck_assert_msg(!auth_answers_challenge(&c401b, &rq), "%d", order);
+		sipmsg_clear(&rq);
+	}
+	sipmsg_clear(&c407);
+	sipmsg_clear(&c401);
+	sipmsg_clear(&c401b);
+}
+END_TEST
+
 /* The schemes offered, with Digest's algorithms when one is not MD5. */
 START_TEST(test_offered_detail)
 {
@@ -1954,6 +1994,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_challenge_flags);
 	tcase_add_test(tc, test_digest_algorithms);
 	tcase_add_test(tc, test_answers_challenge);
+	tcase_add_test(tc, test_answers_challenge_both_headers);
 	tcase_add_test(tc, test_offered_detail);
 	tcase_add_test(tc, test_describe_headers);
 	suite_add_tcase(s, tc);

@@ -1885,6 +1885,45 @@ START_TEST(test_defaults_named_fixtures)
 }
 END_TEST
 
+/* A phone behind an outbound proxy retries on a new Call-ID each time:
+ * the proxy's 407 is answered by the second REGISTER (Proxy-Authorization),
+ * the registrar's 401 by the third, which carries Proxy-Authorization
+ * first and then Authorization. Each challenge is linked to its own retry
+ * and is benign; the explanations name that retry's Call-ID. */
+START_TEST(test_defaults_new_call_id_two_realms)
+{
+	struct rules *r = default_rules();
+	struct engine *e = open_fixture(r,
+	    "auth/new-call-id-two-realms.sngrep.txt");
+	struct fx f;
+	size_t d;
+
+	ck_assert_ptr_nonnull(e);
+	f.e = e;
+	f.r = r;
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
+	ck_explain(&f, 1, "expected authentication challenge: server offers "
+		   "Digest; the client answered with Digest credentials in a "
+		   "new REGISTER dialog (Call-ID two-realms-2@10.1.1.21)");
+	ck_assert_str_eq(rname(&f, 3), "auth-other-realm-new-call-id");
+	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
+	ck_explain(&f, 3, "expected challenge for another realm than the "
+		   "Digest credentials were for (a further proxy or registrar): "
+		   "server offers Digest; the client answered with Digest "
+		   "credentials in a new REGISTER dialog (Call-ID "
+		   "two-realms-3@10.1.1.21)");
+	ck_assert_str_eq(rname(&f, 5), "success");
+	ck_assert_uint_eq(rules_answered_dialog(e, 1), 0);
+	ck_assert_uint_eq(rules_answered_dialog(e, 2), 1);
+	for (d = 0; d < 2; d++)
+		ck_assert_int_eq(dialogs_get(engine_dialogs(e), d)->severity,
+				 SEV_BENIGN);
+	ck_assert_int_eq(dialogs_get(engine_dialogs(e), 2)->severity, SEV_OK);
+	fx_close(&f);
+}
+END_TEST
+
 static Suite *
 rules_suite(void)
 {
@@ -1914,6 +1953,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_small);
 	tcase_add_test(tc, test_defaults_fixtures);
 	tcase_add_test(tc, test_defaults_named_fixtures);
+	tcase_add_test(tc, test_defaults_new_call_id_two_realms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);
 	suite_add_tcase(s, tc);

@@ -56,9 +56,11 @@ def challenge(nonce, stale=None, hdr='WWW-Authenticate',
 class Reg:
     """A phone registering with a PBX on one Call-ID."""
 
-    def __init__(self, t, user='2001', cid='reg-2001@10.1.1.21'):
+    def __init__(self, t, user='2001', cid='reg-2001@10.1.1.21', sent=0,
+                 server='Asterisk PBX 20.5.0'):
         self.t, self.user, self.cid = t, user, cid
-        self.n = 0
+        self.n = sent       # requests the phone sent before (for branches)
+        self.server = server
 
     def req(self, dt, cseq, expires=3600, extra=()):
         self.n += 1
@@ -80,7 +82,7 @@ class Reg:
             'From: <sip:%s@pbx.example.net>;tag=f%s' % (self.user, self.user),
             'To: <sip:%s@pbx.example.net>;tag=t%d' % (self.user, cseq),
             'Call-ID: ' + self.cid, 'CSeq: %d REGISTER' % cseq,
-            'Server: Asterisk PBX 20.5.0'] + list(extra))
+            'Server: ' + self.server] + list(extra))
 
 
 def reg_ok(r, dt, cseq, nonce, expires=3600):
@@ -207,6 +209,27 @@ def new_call_id():
     b.req(0.02, 1, extra=[digest(b.user, 'c1')])
     reg_ok(b, 0.002, 1, 'c1')
     t.write('new-call-id.sngrep.txt')
+
+
+def new_call_id_two_realms():
+    """The same phone behind an outbound proxy that asks for credentials of
+    its own realm (407), ahead of the registrar (401): each retry goes on a
+    new Call-ID, and the last carries both, Proxy-Authorization first."""
+    t = T()
+    proxy = dict(hdr='Proxy-Authorization', realm='proxy.example.net')
+    a = Reg(t, user='2013', cid='two-realms-1@10.1.1.21',
+            server='kamailio (5.7.4 (x86_64/linux))')
+    a.req(0, 1)
+    a.resp(0.002, 1, '407 Proxy Authentication Required', [
+        challenge('p1', hdr='Proxy-Authenticate', realm='proxy.example.net')])
+    b = Reg(t, user='2013', cid='two-realms-2@10.1.1.21', sent=1)
+    b.req(0.02, 1, extra=[digest(b.user, 'p1', **proxy)])
+    b.resp(0.004, 1, '401 Unauthorized', [challenge('r1')])
+    c = Reg(t, user='2013', cid='two-realms-3@10.1.1.21', sent=2)
+    c.req(0.02, 1, extra=[digest(c.user, 'p1', nc='00000002', **proxy),
+                          digest(c.user, 'r1')])
+    reg_ok(c, 0.004, 1, 'r1')
+    t.write('new-call-id-two-realms.sngrep.txt')
 
 
 def refresh_fails():
@@ -526,7 +549,7 @@ def lync_kerberos_fallback():
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
-          new_call_id, refresh_fails,
+          new_call_id, new_call_id_two_realms, refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
           invite_407, invite_two_realms, message_options):
