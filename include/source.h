@@ -13,7 +13,9 @@ struct source {
 	const char *data;	/* the bytes (not NUL-terminated) */
 	size_t len;
 	int mapped;		/* data is an mmap of the file */
-	volatile int truncated;	/* the file shrank while mapped (see guard) */
+	/* The file shrank while mapped: set by the guard, on whichever
+	 * thread read past the new end. */
+	_Atomic int truncated;
 	int inflated;		/* data was gzip-compressed in the input */
 	int compressed;		/* data is still gzip (source_open_lazy) */
 	int decoded;		/* data was UTF-16 in the input, now UTF-8 */

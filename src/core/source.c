@@ -15,7 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 
 #ifdef SIPSNOOP_HAVE_ZLIB
 #include <zlib.h>
@@ -31,38 +33,121 @@ static size_t source_inflate_max;
 /* Mapped files another process truncates while we read them would kill us
  * with SIGBUS. The guard (source_guard()) maps zero pages over the part of
  * the mapping that vanished and marks the source, so the readers see the
- * rest as empty bytes and the engine tells the user. */
+ * rest as empty bytes and the engine tells the user.
+ *
+ * The handler runs on whichever thread faults (the second indexing thread
+ * too) while another may open or free a source: the mappings it looks at
+ * are kept in blocks of slots that are never moved or freed, each field
+ * atomic, and a slot's seq is odd while a writer changes it (a seqlock: the
+ * handler skips a slot that changed under it, it never waits). Writers take
+ * source_maps_mu; the handler takes nothing. */
 struct source_map {
-	const char *p;
-	size_t n;
-	struct source *src;
+	atomic_uint seq;
+	_Atomic(uintptr_t) p;
+	atomic_size_t n;
+	_Atomic(struct source *) src;	/* NULL: a free slot */
 };
 
-static struct source_map *source_maps;
-static size_t source_nmaps, source_capmaps;
+#define SOURCE_MAP_SLOTS 16
+struct source_map_block {
+	struct source_map v[SOURCE_MAP_SLOTS];
+	_Atomic(struct source_map_block *) next;
+};
+
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2 &&
+	       ATOMIC_LONG_LOCK_FREE == 2,
+	       "the SIGBUS handler reads the slots: their atomics take no lock");
+
+static struct source_map_block source_maps;	/* the first block */
+static pthread_mutex_t source_maps_mu = PTHREAD_MUTEX_INITIALIZER;
 static long source_pagesize;
 static struct sigaction source_old_bus;
+
+/* Gives slot m to src (NULL frees it), mapped at p for n bytes. With
+ * source_maps_mu held. */
+static void
+source_map_set(struct source_map *m, struct source *src, const char *p,
+	       size_t n)
+{
+	unsigned s = atomic_load_explicit(&m->seq, memory_order_relaxed);
+
+	atomic_store_explicit(&m->seq, s + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&m->p, (uintptr_t)p, memory_order_relaxed);
+	atomic_store_explicit(&m->n, n, memory_order_relaxed);
+	atomic_store_explicit(&m->src, src, memory_order_relaxed);
+	atomic_store_explicit(&m->seq, s + 2, memory_order_release);
+}
+
+/* The slot of src (NULL: a free one), or NULL when there is none. With
+ * source_maps_mu held. */
+static struct source_map *
+source_map_slot(const struct source *src)
+{
+	struct source_map_block *b;
+	size_t i;
+
+	for (b = &source_maps; b != NULL;
+	     b = atomic_load_explicit(&b->next, memory_order_relaxed)) {
+		for (i = 0; i < SOURCE_MAP_SLOTS; i++) {
+			if (atomic_load_explicit(&b->v[i].src,
+			    memory_order_relaxed) == src)
+				return &b->v[i];
+		}
+	}
+	return NULL;
+}
+
+/* The source whose mapping holds address a, with the mapping's extent in
+ * *p and *n; NULL when none does. Async-signal-safe: only atomic loads of
+ * memory that stays where it is. */
+static struct source *
+source_map_find(uintptr_t a, uintptr_t *p, size_t *n)
+{
+	const struct source_map_block *b;
+	const struct source_map *m;
+	struct source *src;
+	unsigned s;
+	size_t i;
+
+	for (b = &source_maps; b != NULL;
+	     b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+		for (i = 0; i < SOURCE_MAP_SLOTS; i++) {
+			m = &b->v[i];
+			s = atomic_load_explicit(&m->seq, memory_order_acquire);
+			if (s & 1)
+				continue;
+			src = atomic_load_explicit(&m->src,
+			    memory_order_relaxed);
+			*p = atomic_load_explicit(&m->p, memory_order_relaxed);
+			*n = atomic_load_explicit(&m->n, memory_order_relaxed);
+			atomic_thread_fence(memory_order_acquire);
+			if (atomic_load_explicit(&m->seq,
+			    memory_order_relaxed) != s || src == NULL)
+				continue;
+			if (a >= *p && a - *p < *n)
+				return src;
+		}
+	}
+	return NULL;
+}
 
 static void
 source_sigbus(int sig, siginfo_t *si, void *ctx)
 {
-	uintptr_t a = (uintptr_t)si->si_addr, page, end;
-	size_t i;
+	uintptr_t a = (uintptr_t)si->si_addr, page, p;
+	struct source *src;
+	size_t n;
 
 	(void)ctx;
-	for (i = 0; i < source_nmaps; i++) {
-		const struct source_map *m = &source_maps[i];
-
-		if (a < (uintptr_t)m->p || a >= (uintptr_t)m->p + m->n)
-			continue;
+	if ((src = source_map_find(a, &p, &n)) != NULL) {
 		page = a & ~((uintptr_t)source_pagesize - 1);
-		end = (uintptr_t)m->p + m->n;
-		if (mmap((void *)page, end - page, PROT_READ,
-		    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) ==
-		    MAP_FAILED)
-			break;
-		m->src->truncated = 1;
-		return;
+		if (mmap((void *)page, p + n - page, PROT_READ,
+		    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) !=
+		    MAP_FAILED) {
+			atomic_store(&src->truncated, 1);
+			return;
+		}
 	}
 	/* Not ours: behave as if there were no handler. */
 	sigaction(sig, &source_old_bus, NULL);
@@ -87,37 +172,41 @@ source_guard(void)
 static void
 source_map_add(struct source *src)
 {
-	source_maps = xgrow(source_maps, &source_capmaps, source_nmaps + 1,
-	    sizeof *source_maps);
-	source_maps[source_nmaps].p = src->data;
-	source_maps[source_nmaps].n = src->len;
-	source_maps[source_nmaps].src = src;
-	source_nmaps++;
+	struct source_map_block *b, *nb;
+	struct source_map *m;
+
+	pthread_mutex_lock(&source_maps_mu);
+	if ((m = source_map_slot(NULL)) == NULL) {
+		/* All full: a new block, published once its slots are
+		 * zero (free) for the handler to walk. */
+		nb = xcalloc(1, sizeof *nb);
+		for (b = &source_maps; atomic_load_explicit(&b->next,
+		     memory_order_relaxed) != NULL;
+		     b = atomic_load_explicit(&b->next, memory_order_relaxed))
+			;
+		atomic_store_explicit(&b->next, nb, memory_order_release);
+		m = &nb->v[0];
+	}
+	source_map_set(m, src, src->data, src->len);
+	pthread_mutex_unlock(&source_maps_mu);
 }
 
 static void
 source_map_remove(const struct source *src)
 {
-	size_t i;
+	struct source_map *m;
 
-	for (i = 0; i < source_nmaps; i++) {
-		if (source_maps[i].src == src) {
-			source_maps[i] = source_maps[--source_nmaps];
-			break;
-		}
-	}
-	if (source_nmaps == 0) {
-		free(source_maps);
-		source_maps = NULL;
-		source_capmaps = 0;
-	}
+	pthread_mutex_lock(&source_maps_mu);
+	if ((m = source_map_slot(src)) != NULL)
+		source_map_set(m, NULL, NULL, 0);
+	pthread_mutex_unlock(&source_maps_mu);
 }
 
 int
 source_remap(struct source *src, size_t newlen)
 {
+	struct source_map *m;
 	void *p;
-	size_t i;
 
 	if (!src->mapped || newlen <= src->len)
 		return -1;
@@ -126,12 +215,10 @@ source_remap(struct source *src, size_t newlen)
 	if (p == MAP_FAILED)
 		return -1;
 	/* The guard must know where it is now. */
-	for (i = 0; i < source_nmaps; i++) {
-		if (source_maps[i].src == src) {
-			source_maps[i].p = p;
-			source_maps[i].n = newlen;
-		}
-	}
+	pthread_mutex_lock(&source_maps_mu);
+	if ((m = source_map_slot(src)) != NULL)
+		source_map_set(m, src, p, newlen);
+	pthread_mutex_unlock(&source_maps_mu);
 	src->data = p;
 	src->len = newlen;
 	return 0;
