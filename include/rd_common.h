@@ -20,6 +20,25 @@ rd_digit(char c)
  * when the bytes are not all digits or run past n. */
 int rd_num(const char *p, size_t n, size_t at, int w, int *out);
 
+/* The digits of a fraction of a second at p[at..n), all of them: the
+ * first six as microseconds in *us (".5" is 500000), how many of those in
+ * *prec (0 to 6). Returns the offset after the last digit (at when there
+ * is none). */
+size_t rd_fraction(const char *p, size_t n, size_t at, long *us, int *prec);
+/* A time of day "HH:MM:SS" at p[at..n) (hours up to 23, minutes up to 59,
+ * seconds up to 60: a leap second), with a fraction (rd_fraction) when the
+ * byte after the seconds is one of fsep ("." for most logs; NULL: none),
+ * that byte taken also without digits after it. Returns the time of day in
+ * microseconds, the fraction's digits in *prec and the offset after the
+ * time in *end; -1 when there is none. */
+int64_t rd_clock(const char *p, size_t n, size_t at, const char *fsep,
+		 int *prec, size_t *end);
+/* rd_clock on day y-mo-d: sets rec's time (time_from_civil), time_prec,
+ * and has_date to dated. Returns the offset after the time, or 0 (rec
+ * untouched) when there is none. */
+size_t rd_clock_on(const char *p, size_t n, size_t at, const char *fsep,
+		   int y, int mo, int d, int dated, struct rd_record *rec);
+
 /* A log that stamps its records with the time of day only (has_date 0)
  * starts again at 00:00 every midnight. rd_tod follows the days across one
  * reading of the log, record after record in the log's order; zero it to

@@ -97,8 +97,7 @@ static void
 rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	int y = 1970, mo = 0, d, h, mi, s, prec = 0, dated = 0, k;
-	long us = 0;
+	int y = 1970, mo = 0, d, dated = 0, k;
 	size_t i;
 
 	if (n >= 19 && p[4] == '-' && p[7] == '-' && p[10] == ' ' &&
@@ -120,27 +119,9 @@ rd_ast_date(const char *p, size_t n, struct rd_record *rec)
 		i = 7;
 	} else
 		return;
-	if (n < i + 8 || p[i + 2] != ':' || p[i + 5] != ':' ||
-	    rd_ast_num(p + i, 2, &h) || rd_ast_num(p + i + 3, 2, &mi) ||
-	    rd_ast_num(p + i + 6, 2, &s))
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    s > 60)
-		return;
-	i += 8;
-	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (k = prec; k < 6; k++)
-		us *= 10;
-	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
-	rec->time_prec = prec;
-	rec->has_date = dated;
+	rd_clock_on(p, n, i, ".", y, mo, d, dated, rec);
 }
 
 /* Length of the prefix of logger.conf's syslog channel at the start of

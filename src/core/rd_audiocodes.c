@@ -67,36 +67,18 @@ static const char *const rd_ac_months[12] = {
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-/* "HH:MM:SS[.fff]" at p[at..n); with off, the UTC offset after it
- * (rd_utc_offset) or TIME_NONE. */
+/* "HH:MM:SS[.fff]" at p[at..n) on day y-mo-d (y 0: no year); with off,
+ * the UTC offset after it (rd_utc_offset) or TIME_NONE. */
 static int
 rd_ac_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
     struct rd_record *rec, int64_t *off)
 {
-	int h, mi, s, prec = 0;
-	long us = 0;
-	size_t i;
+	size_t i = rd_clock_on(p, n, at, ".", y != 0 ? y : 1970, mo, d,
+	    y != 0, rec);
 
-	if (rd_num(p, n, at, 2, &h) || at + 8 > n || p[at + 2] != ':' ||
-	    p[at + 5] != ':' || rd_num(p, n, at + 3, 2, &mi) ||
-	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 || s > 60)
+	if (i == 0)
 		return -1;
-	i = at + 8;
-	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	at = i;
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
-	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
-	rec->time_prec = prec;
-	rec->has_date = y != 0;
-	if (off != NULL && (y == 0 || rd_utc_offset(p, n, at, off, &i) != 0))
+	if (off != NULL && (y == 0 || rd_utc_offset(p, n, i, off, &i) != 0))
 		*off = TIME_NONE;
 	return 0;
 }
@@ -153,34 +135,16 @@ rd_ac_prefix_time(const char *p, size_t n, struct rd_record *rec,
 static void
 rd_ac_time(const char *p, size_t n, int year, struct rd_record *rec)
 {
-	int d, mo, h, mi, s, prec = 0;
-	long us = 0;
-	size_t i;
+	int d, mo;
 
 	if (n < 20 || memcmp(p, "[Time:", 6) != 0 || p[8] != '-' ||
-	    p[11] != '@' || p[14] != ':' || p[17] != ':' ||
-	    rd_num(p, n, 6, 2, &d) || rd_num(p, n, 9, 2, &mo) ||
-	    rd_num(p, n, 12, 2, &h) || rd_num(p, n, 15, 2, &mi) ||
-	    rd_num(p, n, 18, 2, &s) || d < 1 || d > 31 || mo < 1 ||
-	    mo > 12 || h > 23 || mi > 59 || s > 60)
+	    p[11] != '@' || rd_num(p, n, 6, 2, &d) || rd_num(p, n, 9, 2, &mo) ||
+	    d < 1 || d > 31 || mo < 1 || mo > 12)
 		return;
-	i = 20;
-	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
 	/* Without a year the day and month still order the records; only
 	 * the time of day is shown. */
-	rec->time = time_from_civil(year != 0 ? year : 1970, mo, d, h, mi, s,
-	    us);
-	rec->time_prec = prec;
-	rec->has_date = year != 0;
+	rd_clock_on(p, n, 12, ".", year != 0 ? year : 1970, mo, d, year != 0,
+	    rec);
 }
 
 /* Parses the syslog line p[0..n); 0 when it is not an AudioCodes record. */

@@ -53,8 +53,8 @@ rd_baresip_strip(struct strbuf *out, const char *p, size_t n)
 static int
 rd_baresip_hash(const char *p, size_t n, struct rd_record *rec)
 {
-	int h, mi, s, prec = 0;
-	long us = 0;
+	int64_t tod;
+	int prec;
 	size_t i;
 
 	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
@@ -64,31 +64,10 @@ rd_baresip_hash(const char *p, size_t n, struct rd_record *rec)
 	n--;
 	if (n == 0)
 		return 1;
-	if (n < 8 || p[2] != ':' || p[5] != ':' || !rd_digit(p[0]) ||
-	    !rd_digit(p[1]) || !rd_digit(p[3]) ||
-	    !rd_digit(p[4]) || !rd_digit(p[6]) ||
-	    !rd_digit(p[7]))
-		return 0;
-	h = (p[0] - '0') * 10 + p[1] - '0';
-	mi = (p[3] - '0') * 10 + p[4] - '0';
-	s = (p[6] - '0') * 10 + p[7] - '0';
-	if (h > 23 || mi > 59 || s > 60)
-		return 0;
-	i = 8;
-	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	if (i != n)
+	if ((tod = rd_clock(p, n, 0, ".", &prec, &i)) < 0 || i != n)
 		return 0;
 	if (rec != NULL) {
-		for (i = (size_t)prec; i < 6; i++)
-			us *= 10;
-		rec->time = time_from_civil(1970, 1, 1, h, mi, s, us);
+		rec->time = time_from_civil(1970, 1, 1, 0, 0, 0, 0) + tod;
 		rec->time_prec = prec;
 		rec->has_date = 0;
 	}

@@ -51,19 +51,11 @@ rd_cisco_uptime(const char *p, size_t n, size_t i, struct rd_record *rec)
 		    rd_cisco_num(p, n, &j, 2, &s) || h > 23 || mi > 59 ||
 		    s > 60)
 			return 0;
-		if (j < n && p[j] == '.') {
-			for (j++; j < n && rd_digit(p[j]); j++) {
-				if (prec < 6) {
-					us = us * 10 + (p[j] - '0');
-					prec++;
-				}
-			}
-		}
+		if (j < n && p[j] == '.')
+			j = rd_fraction(p, n, j + 1, &us, &prec);
 		if (j + 1 >= n || p[j] != ':' || p[j + 1] != ' ')
 			return 0;
 		if (rec != NULL) {
-			for (k = prec; k < 6; k++)
-				us *= 10;
 			rec->time = time_from_civil(1970, 1, 1, h, mi, s, us);
 			rec->time_prec = prec;
 			rec->has_date = 0;
@@ -129,14 +121,8 @@ rd_cisco_prefix(const char *p, size_t n, struct rd_record *rec)
 	    rd_cisco_num(p, n, &i, 2, &mi) || i >= n || p[i++] != ':' ||
 	    rd_cisco_num(p, n, &i, 2, &s) || h > 23 || mi > 59 || s > 60)
 		return 0;
-	if (i < n && p[i] == '.') {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
+	if (i < n && p[i] == '.')
+		i = rd_fraction(p, n, i + 1, &us, &prec);
 	/* An optional time zone name, then ": ". */
 	j = i;
 	if (j < n && p[j] == ' ') {
@@ -150,8 +136,6 @@ rd_cisco_prefix(const char *p, size_t n, struct rd_record *rec)
 	if (j < n && p[j] == ' ')
 		j++;
 	if (rec != NULL) {
-		for (k = prec; k < 6; k++)
-			us *= 10;
 		rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s,
 		    us);
 		rec->time_prec = prec;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "rd_common.h"
 
 static const char rd_cls_begin[] = "$$begin_record";
 static const char rd_cls_end[] = "$$end_record";
@@ -30,34 +31,16 @@ rd_cls_digits(const char *p, size_t n, int *out)
 static int
 rd_cls_time(const char *p, size_t n, struct rd_record *rec)
 {
-	int mo, d, y, h, mi, s, prec = 0;
-	long us = 0;
-	size_t i;
+	int mo, d, y;
 
-	if (n < 19 || p[2] != '/' || p[5] != '/' || p[10] != '-' ||
-	    p[13] != ':' || p[16] != ':')
+	if (n < 19 || p[2] != '/' || p[5] != '/' || p[10] != '-')
 		return -1;
 	if (rd_cls_digits(p, 2, &mo) || rd_cls_digits(p + 3, 2, &d) ||
-	    rd_cls_digits(p + 6, 4, &y) || rd_cls_digits(p + 11, 2, &h) ||
-	    rd_cls_digits(p + 14, 2, &mi) || rd_cls_digits(p + 17, 2, &s))
+	    rd_cls_digits(p + 6, 4, &y))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    s > 60)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return -1;
-	if (n > 19 && p[19] == '.') {
-		for (i = 20; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
-	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
-	rec->time_prec = prec;
-	rec->has_date = 1;
-	return 0;
+	return rd_clock_on(p, n, 11, ".", y, mo, d, 1, rec) != 0 ? 0 : -1;
 }
 
 /* Reads the record's first line p[0..n): level, kind, local host, time. */

@@ -155,16 +155,8 @@ rd_kamailio_time(struct span v, struct rd_record *rec)
 	}
 	if (i == 0)
 		return;
-	if (i < v.n && v.p[i] == '.') {
-		for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++) {
-			if (prec < 6) {
-				us = us * 10 + (v.p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
+	if (i < v.n && v.p[i] == '.')
+		rd_fraction(v.p, v.n, i + 1, &us, &prec);
 	rec->time = secs * 1000000 + us;
 	rec->time_prec = prec;
 	rec->has_date = 1;
@@ -381,40 +373,18 @@ static const char *const rd_kamailio_months[12] = {
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-/* "HH:MM:SS[.ffffff]" at p[at..n). */
+/* "HH:MM:SS[.ffffff]" at p[at..n) on day y-mo-d (y 0: no year, the
+ * month and day still order the records). */
 static void
 rd_kamailio_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
     struct rd_record *rec)
 {
-	int h, mi, s, prec = 0;
-	long us = 0;
+	size_t i = rd_clock_on(p, n, at, ".", y != 0 ? y : 1970, mo, d,
+	    y != 0, rec);
 	int64_t off;
-	size_t i;
 
-	if (rd_num(p, n, at, 2, &h) || at + 8 > n ||
-	    p[at + 2] != ':' || p[at + 5] != ':' ||
-	    rd_num(p, n, at + 3, 2, &mi) ||
-	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
-	    s > 60)
-		return;
-	i = at + 8;
-	if (i < n && p[i] == '.') {
-		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	at = i;
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
-	/* Without a year the month and day still order the records. */
-	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
-	rec->time_prec = prec;
-	rec->has_date = y != 0;
 	/* An RFC 3339 stamp's offset makes the time UTC. */
-	if (y != 0 && rd_utc_offset(p, n, at, &off, &i) == 0)
+	if (i != 0 && y != 0 && rd_utc_offset(p, n, i, &off, &i) == 0)
 		rec->time -= off;
 }
 

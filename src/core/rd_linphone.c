@@ -49,36 +49,14 @@ struct rd_linphone_stream {
 	uint64_t used;		/* for eviction */
 };
 
-/* A time at p[at..n): "HH:MM:SS" then an optional ".fff" or ":fff". */
+/* A time at p[at..n) on day y-mo-d (y 0: no year): "HH:MM:SS" then an
+ * optional ".fff", ":fff" or ",fff". */
 static int
 rd_linphone_clock(const char *p, size_t n, size_t at, int y, int mo, int d,
     struct rd_record *rec)
 {
-	int h, mi, s, prec = 0;
-	long us = 0;
-	size_t i;
-
-	if (rd_num(p, n, at, 2, &h) || at + 8 > n ||
-	    p[at + 2] != ':' || p[at + 5] != ':' ||
-	    rd_num(p, n, at + 3, 2, &mi) ||
-	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 ||
-	    s > 60)
-		return -1;
-	i = at + 8;
-	if (i < n && (p[i] == '.' || p[i] == ':' || p[i] == ',')) {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
-	rec->time = time_from_civil(y != 0 ? y : 1970, mo, d, h, mi, s, us);
-	rec->time_prec = prec;
-	rec->has_date = y != 0;
-	return 0;
+	return rd_clock_on(p, n, at, ".:,", y != 0 ? y : 1970, mo, d, y != 0,
+	    rec) != 0 ? 0 : -1;
 }
 
 /* The first time stamp in a log prefix: "2019-10-14 18:27:39.354",

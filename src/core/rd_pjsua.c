@@ -67,7 +67,7 @@ rd_pjsua_time(const char *p, size_t n, struct rd_record *rec)
 {
 	size_t i, lim = n < RD_PJSUA_TIME_MAX ? n : RD_PJSUA_TIME_MAX, e;
 	int y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, prec = 0;
-	int dated = 0, k;
+	int dated = 0;
 	long us = 0;
 
 	for (i = 0; i + 8 <= n && i < lim; i++) {
@@ -94,17 +94,9 @@ rd_pjsua_time(const char *p, size_t n, struct rd_record *rec)
 	}
 	e = i + 8;
 	/* Milliseconds: an HTTP date in a header has none. */
-	if (e < n && p[e] == '.') {
-		for (e++; e < n && rd_digit(p[e]); e++) {
-			if (prec < 6) {
-				us = us * 10 + (p[e] - '0');
-				prec++;
-			}
-		}
-	}
+	if (e < n && p[e] == '.')
+		e = rd_fraction(p, n, e + 1, &us, &prec);
 	if (rec != NULL) {
-		for (k = prec; k < 6; k++)
-			us *= 10;
 		rec->time = time_from_civil(y, mo, d, h, mi, s, us);
 		rec->time_prec = prec;
 		rec->has_date = dated;

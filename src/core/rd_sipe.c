@@ -39,33 +39,16 @@ rd_sipe_num(const char *p, int n, int *out)
 static void
 rd_sipe_time(const char *p, size_t n, struct rd_record *rec)
 {
-	int y, mo, d, h, mi, s, prec = 0;
-	long us = 0;
-	size_t i;
+	int y, mo, d;
 
-	if (n < 19 || p[4] != '-' || p[7] != '-' || p[10] != 'T' ||
-	    p[13] != ':' || p[16] != ':')
+	if (n < 19 || p[4] != '-' || p[7] != '-' || p[10] != 'T')
 		return;
 	if (rd_sipe_num(p, 4, &y) || rd_sipe_num(p + 5, 2, &mo) ||
-	    rd_sipe_num(p + 8, 2, &d) || rd_sipe_num(p + 11, 2, &h) ||
-	    rd_sipe_num(p + 14, 2, &mi) || rd_sipe_num(p + 17, 2, &s))
+	    rd_sipe_num(p + 8, 2, &d))
 		return;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    s > 60)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return;
-	if (n > 19 && p[19] == '.') {
-		for (i = 20; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (i = (size_t)prec; i < 6; i++)
-		us *= 10;
-	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
-	rec->time_prec = prec;
-	rec->has_date = 1;
+	rd_clock_on(p, n, 11, ".", y, mo, d, 1, rec);
 }
 
 /* Whether line p[0..n) is a marker line (what is START or END); fills

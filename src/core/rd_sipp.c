@@ -68,23 +68,18 @@ rd_sipp_num(const char *p, int w, int *out)
 static void
 rd_sipp_epoch(const char *p, size_t n, struct rd_record *rec)
 {
-	int64_t secs = 0, us = 0;
-	size_t i, k = 0;
+	int64_t secs = 0;
+	long us;
+	size_t i;
+	int k;
 
 	for (i = 0; i < n && i < 12 && rd_digit(p[i]); i++)
 		secs = secs * 10 + (p[i] - '0');
 	if (i < 9 || i >= n || p[i] != '.')
 		return;
-	for (i++; i < n && rd_digit(p[i]); i++) {
-		if (k < 6) {
-			us = us * 10 + (p[i] - '0');
-			k++;
-		}
-	}
+	i = rd_fraction(p, n, i + 1, &us, &k);
 	if (k == 0 || (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\r'))
 		return;
-	for (; k < 6; k++)
-		us *= 10;
 	rec->time = secs * 1000000 + us;
 }
 
@@ -96,9 +91,8 @@ static int
 rd_sipp_sep(const char *p, size_t n, struct rd_record *rec)
 {
 	size_t i, k;
-	int y, mo, d, h, mi, s, prec = 0;
-	long us = 0;
-	int64_t off;
+	int y, mo, d, prec;
+	int64_t off, tod;
 
 	for (i = 0; i < n && p[i] == '-'; i++)
 		;
@@ -107,28 +101,14 @@ rd_sipp_sep(const char *p, size_t n, struct rd_record *rec)
 	p += i + 1;
 	n -= i + 1;
 	if (p[4] != '-' || p[7] != '-' || (p[10] != ' ' && p[10] != 'T' &&
-	    p[10] != '\t') || p[13] != ':' || p[16] != ':' ||
-	    rd_sipp_num(p, 4, &y) || rd_sipp_num(p + 5, 2, &mo) ||
-	    rd_sipp_num(p + 8, 2, &d) || rd_sipp_num(p + 11, 2, &h) ||
-	    rd_sipp_num(p + 14, 2, &mi) || rd_sipp_num(p + 17, 2, &s))
-		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    s > 60)
+	    p[10] != '\t') || rd_sipp_num(p, 4, &y) ||
+	    rd_sipp_num(p + 5, 2, &mo) || rd_sipp_num(p + 8, 2, &d) ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    (tod = rd_clock(p, n, 11, ".:", &prec, &i)) < 0)
 		return 0;
 	if (rec == NULL)
 		return 1;
-	i = 19;
-	if (i < n && (p[i] == '.' || p[i] == ':')) {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
-	for (k = (size_t)prec; k < 6; k++)
-		us *= 10;
-	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
+	rec->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
 	rec->time_prec = prec;
 	rec->has_date = 1;
 	/* rfc3339 gives the offset, the older layout the time since the

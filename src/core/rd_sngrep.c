@@ -64,33 +64,21 @@ rd_sngrep_digits(const char *p, int n, int *out)
 static int
 rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 {
-	int y, mo, d, h, mi, s, prec = 0;
-	long us = 0;
-	size_t i, k;
+	int y, mo, d, prec;
+	int64_t tod;
+	size_t i;
 	const char *arrow, *sp;
 
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
-	if (n < 24 || p[4] != '/' || p[7] != '/' || p[10] != ' ' ||
-	    p[13] != ':' || p[16] != ':')
+	if (n < 24 || p[4] != '/' || p[7] != '/' || p[10] != ' ')
 		return 0;
 	if (rd_sngrep_digits(p, 4, &y) || rd_sngrep_digits(p + 5, 2, &mo) ||
-	    rd_sngrep_digits(p + 8, 2, &d) || rd_sngrep_digits(p + 11, 2, &h) ||
-	    rd_sngrep_digits(p + 14, 2, &mi) ||
-	    rd_sngrep_digits(p + 17, 2, &s))
+	    rd_sngrep_digits(p + 8, 2, &d))
 		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    s > 60)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    (tod = rd_clock(p, n, 11, ".", &prec, &i)) < 0)
 		return 0;
-	i = 19;
-	if (p[i] == '.') {
-		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-			if (prec < 6) {
-				us = us * 10 + (p[i] - '0');
-				prec++;
-			}
-		}
-	}
 	if (i >= n || p[i] != ' ')
 		return 0;
 	i++;
@@ -102,9 +90,7 @@ rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 	arrow = sp;
 	if (rec == NULL)
 		return 1;
-	for (k = (size_t)prec; k < 6; k++)
-		us *= 10;
-	rec->time = time_from_civil(y, mo, d, h, mi, s, us);
+	rec->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
 	rec->time_prec = prec;
 	rec->has_date = 1;
 	if (y == 0) {

@@ -86,32 +86,16 @@ struct rd_syslog_split {
 };
 
 /* "HH:MM:SS[.ffffff]" at p[at..n): the time of day in microseconds (or
- * -1) and the end in *end. */
+ * -1) and the end in *end. A dot without a digit after it is not a
+ * fraction's: the time ends before it. */
 static int64_t
 rd_syslog_clock(const char *p, size_t n, size_t at, int *prec, size_t *end)
 {
-	int h, mi, s, k = 0;
-	long us = 0;
-	size_t i;
+	int64_t tod = rd_clock(p, n, at, ".", prec, end);
 
-	if (rd_num(p, n, at, 2, &h) || at + 8 > n || p[at + 2] != ':' ||
-	    p[at + 5] != ':' || rd_num(p, n, at + 3, 2, &mi) ||
-	    rd_num(p, n, at + 6, 2, &s) || h > 23 || mi > 59 || s > 60)
-		return -1;
-	i = at + 8;
-	if (i + 1 < n && p[i] == '.' && rd_digit(p[i + 1])) {
-		for (i++; i < n && rd_digit(p[i]); i++) {
-			if (k < 6) {
-				us = us * 10 + (p[i] - '0');
-				k++;
-			}
-		}
-	}
-	*prec = k;
-	for (; k < 6; k++)
-		us *= 10;
-	*end = i;
-	return ((int64_t)h * 3600 + mi * 60 + s) * 1000000 + us;
+	if (tod >= 0 && *prec == 0)
+		*end = at + 8;
+	return tod;
 }
 
 /* "YYYY-MM-DD" at p[at..n) followed by sep: 0, or -1. */
@@ -173,22 +157,14 @@ rd_syslog_stamp(const char *p, size_t n, struct rd_syslog_pre *pre)
 		;
 	if (i >= 9 && i < n && p[i] == '.') {
 		int64_t secs = 0;
+		long us;
 
 		for (k = 0; k < (int)i; k++)
 			secs = secs * 10 + (p[k] - '0');
-		tod = 0;
-		for (k = 0, end = i + 1; end < n && rd_digit(p[end]); end++) {
-			if (k < 6) {
-				tod = tod * 10 + (p[end] - '0');
-				k++;
-			}
-		}
-		if (k == 0)
+		end = rd_fraction(p, n, i + 1, &us, &pre->prec);
+		if (pre->prec == 0)
 			return 0;
-		pre->prec = k;
-		for (; k < 6; k++)
-			tod *= 10;
-		pre->time = secs * 1000000 + tod;
+		pre->time = secs * 1000000 + us;
 		pre->off = 0;
 		return end;
 	}

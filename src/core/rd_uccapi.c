@@ -71,15 +71,10 @@ rd_uccapi_time(const char *p, struct rd_record *rec)
 	if (v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 31 || v[3] > 23 ||
 	    v[4] > 59 || v[5] > 60)
 		return;
-	/* The caller checked the prefix is at least 24 bytes long. */
-	if (p[19] == '.') {
-		for (k = 20; k < 26 && rd_digit(p[k]); k++) {
-			us = us * 10 + (p[k] - '0');
-			prec++;
-		}
-	}
-	for (k = prec; k < 6; k++)
-		us *= 10;
+	/* The caller checked the prefix is at least 24 bytes long; the
+	 * fraction is read no further than its sixth digit. */
+	if (p[19] == '.')
+		rd_fraction(p, 26, 20, &us, &prec);
 	rec->time = time_from_civil(v[2], v[0], v[1], v[3], v[4], v[5], us);
 	rec->time_prec = prec;
 	rec->has_date = 1;

@@ -1209,6 +1209,90 @@ START_TEST(test_tod_roll)
 }
 END_TEST
 
+/* The time of day most logs write, "HH:MM:SS" and a fraction, as the
+ * readers share it (rd_common.c). */
+START_TEST(test_clock)
+{
+	static const struct {
+		const char *text;
+		size_t at;
+		const char *fsep;
+		int64_t tod;	/* -1: none */
+		int prec;
+		size_t end;
+	} cases[] = {
+		{ "09:15:11", 0, ".", 33311000000, 0, 8 },
+		{ "09:15:11.204118 x", 0, ".", 33311204118, 6, 15 },
+		{ "x 09:15:11.2", 2, ".", 33311200000, 1, 12 },
+		/* Digits past the sixth are read over, not kept. */
+		{ "23:59:60.12345678: ", 0, ".", 86400123456, 6, 17 },
+		/* A separator without digits is still taken. */
+		{ "09:15:11.Z", 0, ".", 33311000000, 0, 9 },
+		{ "09:15:11:204", 0, ".", 33311000000, 0, 8 },
+		{ "09:15:11:204", 0, ".:,", 33311204000, 3, 12 },
+		{ "09:15:11,5", 0, ".:,", 33311500000, 1, 10 },
+		{ "09:15:11.5", 0, NULL, 33311000000, 0, 8 },
+		{ "24:00:00", 0, ".", -1, 0, 0 },
+		{ "09:60:00", 0, ".", -1, 0, 0 },
+		{ "09:15:61", 0, ".", -1, 0, 0 },
+		{ "9:15:11.5", 0, ".", -1, 0, 0 },
+		{ "09-15-11", 0, ".", -1, 0, 0 },
+		{ "09:15:1", 0, ".", -1, 0, 0 },
+	};
+	struct rd_record rec;
+	size_t i, end;
+	int64_t tod;
+	long us;
+	int prec;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *t = cases[i].text;
+
+		end = 99;
+		prec = 99;
+		tod = rd_clock(t, strlen(t), cases[i].at, cases[i].fsep,
+			       &prec, &end);
+		ck_assert_msg(tod == cases[i].tod, "%s: %lld", t,
+			      (long long)tod);
+		if (tod < 0)
+			continue;
+		ck_assert_msg(prec == cases[i].prec, "%s: prec %d", t, prec);
+		ck_assert_msg(end == cases[i].end, "%s: end %zu", t, end);
+	}
+	/* Only within n: the fraction stops there. */
+	ck_assert(rd_clock("09:15:11.123456", 11, 0, ".", &prec, &end) ==
+		  33311120000);
+	ck_assert_int_eq(prec, 2);
+	ck_assert_uint_eq(end, 11);
+	ck_assert(rd_clock("09:15:11", 7, 0, ".", &prec, &end) == -1);
+
+	ck_assert_uint_eq(rd_fraction("0042x", 5, 0, &us, &prec), 4);
+	ck_assert_int_eq(us, 4200);
+	ck_assert_int_eq(prec, 4);
+	ck_assert_uint_eq(rd_fraction("x", 1, 0, &us, &prec), 0);
+	ck_assert_int_eq(us, 0);
+	ck_assert_int_eq(prec, 0);
+
+	/* On a day: the record's time, precision and whether it is dated;
+	 * left as it was when there is no time. */
+	memset(&rec, 0, sizeof rec);
+	ck_assert_uint_eq(rd_clock_on("16:00:00.123 UTC", 16, 0, ".", 2026,
+				      11, 26, 1, &rec), 12);
+	ck_assert(rec.time == time_from_civil(2026, 11, 26, 16, 0, 0, 123000));
+	ck_assert_int_eq(rec.time_prec, 3);
+	ck_assert_int_eq(rec.has_date, 1);
+	ck_assert_uint_eq(rd_clock_on("07:08:09", 8, 0, NULL, 1970, 3, 11, 0,
+				      &rec), 8);
+	ck_assert(rec.time == time_from_civil(1970, 3, 11, 7, 8, 9, 0));
+	ck_assert_int_eq(rec.time_prec, 0);
+	ck_assert_int_eq(rec.has_date, 0);
+	ck_assert_uint_eq(rd_clock_on("07:08", 5, 0, ".", 2026, 1, 1, 1,
+				      &rec), 0);
+	ck_assert(rec.time == time_from_civil(1970, 3, 11, 7, 8, 9, 0));
+	ck_assert_int_eq(rec.has_date, 0);
+}
+END_TEST
+
 /* UTC offsets after a time, and the zone of a clock logged beside a
  * stamp with one. */
 START_TEST(test_utc_offset)
@@ -1575,6 +1659,7 @@ reader_suite(void)
 	tcase_add_test(tc, test_uccapi_unprefixed_start);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_tod_roll);
+	tcase_add_test(tc, test_clock);
 	tcase_add_test(tc, test_utc_offset);
 	tcase_add_test(tc, test_year_roll);
 	tcase_add_test(tc, test_warning_cap);
