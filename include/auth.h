@@ -228,7 +228,9 @@ unsigned auth_offered(const struct sipmsg *m);
 /* Names of the offered schemes in header order, each once: "Kerberos,
  * NTLM". Appends nothing when there are none. */
 void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
-/* What a 401/407 says of the credentials it answers: AUTH_CH_STALE when a
+/* What a 401/407 says of the credentials it answers, with the auth_offered()
+ * set in *offered (NULL: not wanted), in one pass over the headers (rating
+ * reads every challenge once, while indexing): AUTH_CH_STALE when a
  * challenge has stale=true (RFC 7616: the nonce is out of date, the
  * password was right); AUTH_CH_NEXT_LEG when one carries the next token
  * of a handshake (an NTLM CHALLENGE, TLS-DSK server records);
@@ -238,9 +240,6 @@ void auth_offered_names(const struct sipmsg *m, struct strbuf *out);
 #define AUTH_CH_STALE		0x01
 #define AUTH_CH_NEXT_LEG	0x02
 #define AUTH_CH_NO_MD5		0x04
-unsigned auth_challenge_flags(const struct sipmsg *m);
-/* The same, and the auth_offered() set in *offered (NULL: not wanted),
- * in one pass over the headers. */
 unsigned auth_challenge_info(const struct sipmsg *m, unsigned *offered);
 /* Whether the 401/407 resp asks again for a realm the credentials of the
  * request req were for (also when either names no realm); 0 when each of

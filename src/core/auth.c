@@ -1657,12 +1657,6 @@ auth_challenge_info(const struct sipmsg *m, unsigned *offered)
 	return ch.flags;
 }
 
-unsigned
-auth_challenge_flags(const struct sipmsg *m)
-{
-	return auth_challenge_info(m, NULL);
-}
-
 /* Realms named by the challenges or the credentials of a message. */
 struct auth_realms {
 	struct span v[8];

@@ -88,7 +88,7 @@ struct rules_rule {
 #define RULES_F_PROXY_AUTHZ	0x80
 /* Of a 401 or 407: the schemes it offers, an auth_offered() set (bits 1
  * to 6: AUTH_NONE is never offered, and a scheme auth does not know is left
- * out, to keep bit 7), and what auth_challenge_flags() says of it. */
+ * out, to keep bit 7), and what auth_challenge_info() says of it. */
 #define RULES_F_OFFERED(f)	((unsigned)(f) & 0x7e)
 #define RULES_F_STALE		0x01	/* stale=true */
 #define RULES_F_NEXT_LEG	0x80	/* the next token of a handshake */

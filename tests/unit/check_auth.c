@@ -1444,7 +1444,7 @@ END_TEST
 
 /* What a 401/407 says of the credentials it answers, and whether it asks
  * for the realm they were for. */
-START_TEST(test_challenge_flags)
+START_TEST(test_challenge_info)
 {
 	static const struct {
 		const char *hdr;
@@ -1500,7 +1500,7 @@ START_TEST(test_challenge_flags)
 		snprintf(text, sizeof text, "SIP/2.0 401 Unauthorized\r\n"
 			 "Call-ID: c\r\n%s\r\n\r\n", cases[i].hdr);
 		msg(&m, text);
-		ck_assert_msg(auth_challenge_flags(&m) == cases[i].flags,
+		ck_assert_msg(auth_challenge_info(&m, NULL) == cases[i].flags,
 			      "%s: expected %u", cases[i].hdr, cases[i].flags);
 		/* One pass gives the offered set too, as auth_offered. */
 		ck_assert_uint_eq(auth_challenge_info(&m, &offered),
@@ -1991,7 +1991,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_junk_tokens);
 	tcase_add_test(tc, test_message_helpers);
 	tcase_add_test(tc, test_opens_handshake);
-	tcase_add_test(tc, test_challenge_flags);
+	tcase_add_test(tc, test_challenge_info);
 	tcase_add_test(tc, test_digest_algorithms);
 	tcase_add_test(tc, test_answers_challenge);
 	tcase_add_test(tc, test_answers_challenge_both_headers);
