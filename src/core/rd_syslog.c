@@ -83,6 +83,7 @@ struct rd_syslog_split {
 	size_t chunk;
 	size_t junk;		/* lines of no program, or of one past max */
 	size_t over;		/* lines of programs past max */
+	int past;		/* the current entry is of one past max */
 };
 
 /* "HH:MM:SS[.ffffff]" at p[at..n): the time of day in microseconds (or
@@ -577,14 +578,22 @@ rd_syslog_line(struct rd_syslog_split *sp, const char *p, size_t n,
 	if (rd_syslog_prefix(p, n, &pre)) {
 		sp->cur = rd_syslog_split_prog(sp, &pre);
 		sp->indent = pre.len;
+		/* A program beyond those told apart. */
+		sp->past = sp->cur == sp->nprogs && sp->nprogs == sp->max;
 		if (sp->cur < sp->nprogs)
 			rd_syslog_emit(&sp->progs[sp->cur], p + pre.len,
 			    n - pre.len, file);
 		else {
 			sp->junk++;
-			/* A program beyond those told apart. */
-			sp->over += sp->nprogs == sp->max;
+			sp->over += sp->past;
 		}
+		return;
+	}
+	if (sp->past && !rd_syslog_marker(p, n)) {
+		/* A further line of its entry, left out with it (one that
+		 * is told apart would have taken it, blank or not). */
+		sp->junk++;
+		sp->over++;
 		return;
 	}
 	if (sp->cur < sp->nprogs && !rd_syslog_marker(p, n)) {
@@ -600,6 +609,7 @@ rd_syslog_line(struct rd_syslog_split *sp, const char *p, size_t n,
 		return;
 	}
 	sp->cur = sp->nprogs;
+	sp->past = 0;
 	if (n > 0)
 		sp->junk++;
 }
@@ -1112,8 +1122,9 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 	}
 	reader_advance(r, r->len);
 	if (sp.over > 0)
-		reader_warn(r, 0, "more than %d programs: %zu lines of the "
-		    "later ones left out", RD_SYSLOG_KEYS, sp.over);
+		reader_warn(r, 0, "more than %d programs: %zu line%s of the "
+		    "later ones left out", RD_SYSLOG_KEYS, sp.over,
+		    sp.over == 1 ? "" : "s");
 	t = xcalloc(sp.nprogs, sizeof *t);
 	for (i = 0; i < sp.nprogs && rc == 0; i++) {
 		struct rd_syslog_strip *st = &sp.progs[i];

@@ -531,6 +531,42 @@ START_TEST(test_many_programs)
 }
 END_TEST
 
+/* Seventeen PBXes whose pjsua logs each message as one journal entry:
+ * the seventeenth's entry is its prefixed line and five more (the message,
+ * a blank line in it, the end), all left out, and the warning counts all
+ * six, not only the prefixed one. */
+START_TEST(test_many_programs_entries)
+{
+	struct strbuf sb;
+	struct test_transform run;
+	char pre[64];
+	int i, w;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 17; i++) {
+		/* journalctl indents the entry's other lines under its
+		 * first line's text. */
+		w = snprintf(pre, sizeof pre, "2025-03-11T09:15:%02d.100000"
+		    "+01:00 pc%d pjsua[77]: ", i, i);
+		strbuf_adds(&sb, pre);
+		strbuf_addf(&sb, "09:15:%02d.090 pjsua_core.c  .TX 60 bytes "
+		    "Request msg OPTIONS/cseq=1 (tdta1) to UDP 192.0.2.%d:5060:\n"
+		    "%*sOPTIONS sip:a SIP/2.0\n%*sCall-ID: m%d\n"
+		    "%*sContent-Length: 0\n\n%*s--end msg--\n", i, i + 1,
+		    w, "", w, "", i, w, "", w, "");
+	}
+	test_transform_run(&run, "syslog", sb.buf, sb.len);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 16);
+	span_is(run.rec[15].dst, "192.0.2.16:5060");
+	ck_assert(has_warning(run.r, 0,
+	    "more than 16 programs: 6 lines of the later ones left out"));
+	ck_assert_uint_eq(run.r->stats.junk_lines, 6);
+	run_done(&run);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* The first SIP message after the probe's 8 KiB of other programs' lines:
  * --format=syslog reads the program that logged it. */
 START_TEST(test_late_start)
@@ -774,6 +810,7 @@ syslog_suite(void)
 	tcase_add_test(tc, test_raw_lines);
 	tcase_add_test(tc, test_two_hosts);
 	tcase_add_test(tc, test_many_programs);
+	tcase_add_test(tc, test_many_programs_entries);
 	tcase_add_test(tc, test_cut_everywhere);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof pairs / sizeof pairs[0]));
