@@ -261,12 +261,16 @@ void auth_offered_detail(const struct sipmsg *m, struct strbuf *out);
  * ", "-separated: "SHA-256, MD5" (MD5 for one that names none, RFC 7616
  * 3.3). Appends nothing when it offers no Digest. */
 void auth_digest_algorithms(const struct sipmsg *m, struct strbuf *out);
-/* The algorithm of a request's first Digest credentials (Authorization or
- * Proxy-Authorization): *alg (may be NULL) is set to it as written, or to
- * "MD5" when they name none. Returns 1 when it is MD5 or MD5-sess, 0 for
- * another, -1 (*alg untouched) when the request has no Digest
- * credentials. Digest headers are short: reading them is cheap. */
-int auth_digest_credentials(const struct sipmsg *m, struct span *alg);
+/* The algorithm of a request's Digest credentials in header hdr
+ * (HDR_AUTHORIZATION, which answers a 401, or HDR_PROXY_AUTHORIZATION, a
+ * 407), or when it has none there its first ones in the other: a retry
+ * through a proxy to a registrar carries both, for algorithms that may
+ * differ. *alg (may be NULL) is set to it as written, or to "MD5" when
+ * they name none. Returns 1 when it is MD5 or MD5-sess, 0 for another, -1
+ * (*alg untouched) when the request has no Digest credentials. Digest
+ * headers are short: reading them is cheap. */
+int auth_digest_credentials(const struct sipmsg *m, enum hdr_id hdr,
+			    struct span *alg);
 /* Whether a request carries credentials (Authorization or
  * Proxy-Authorization). */
 int auth_has_credentials(const struct sipmsg *m);

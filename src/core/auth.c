@@ -1831,11 +1831,13 @@ auth_digest_cred_fn(const struct auth_header *h, void *arg)
 }
 
 int
-auth_digest_credentials(const struct sipmsg *m, struct span *alg)
+auth_digest_credentials(const struct sipmsg *m, enum hdr_id hdr,
+			struct span *alg)
 {
 	struct span a = SPAN_NULL;
 
-	if (!auth_each(m, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
+	if (!auth_each(m, hdr, hdr, auth_digest_cred_fn, &a) &&
+	    !auth_each(m, HDR_AUTHORIZATION, HDR_PROXY_AUTHORIZATION,
 		       auth_digest_cred_fn, &a))
 		return -1;
 	if (alg != NULL)

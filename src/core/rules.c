@@ -77,8 +77,10 @@ struct rules_rule {
  * again whenever it grows must not read its older messages again. */
 #define RULES_F_CREDS		0x01	/* a request with credentials */
 #define RULES_F_SCHEME_SHIFT	1	/* their enum auth_scheme, 3 bits */
-/* Of a request: its Digest credentials are computed with MD5 (or
- * MD5-sess; none named is MD5). */
+/* Of a request: its Digest credentials for a 401 (in Authorization, or
+ * without Digest ones there in Proxy-Authorization) are computed with MD5
+ * (or MD5-sess; none named is MD5); RULES_X_PROXY_MD5 says the same of
+ * those for a 407. */
 #define RULES_F_MD5		0x10
 /* Of a request: its credentials only open a handshake
  * (auth_opens_handshake), which a 401 then continues. */
@@ -100,6 +102,9 @@ struct rules_rule {
  * Digest, but none of its Digest challenges with MD5 (AUTH_CH_NO_MD5):
  * credentials computed with MD5 cannot answer it. */
 #define RULES_X_NO_MD5		MSG_FACT_FLAG
+/* The ninth bit of a request with credentials: RULES_F_MD5's for a 407,
+ * the Digest credentials in Proxy-Authorization. */
+#define RULES_X_PROXY_MD5	MSG_FACT_FLAG
 
 /* The context of one message in its dialog, computed by each rating of the
  * dialog and thrown away after it (explanations compute it again). */
@@ -1341,9 +1346,13 @@ rules_index_message(const struct rules *r, struct msg *x,
 	} else if (m->kind == SIP_REQUEST && auth_has_credentials(m)) {
 		sch = rules_cred_scheme(m);
 		f |= RULES_F_CREDS | (unsigned)sch << RULES_F_SCHEME_SHIFT;
-		/* Digest headers are short: its algorithm is read. */
-		if (sch == AUTH_DIGEST && auth_digest_credentials(m, NULL) == 1)
+		/* Digest headers are short: their algorithms are read. */
+		if (sch == AUTH_DIGEST && auth_digest_credentials(m,
+		    HDR_AUTHORIZATION, NULL) == 1)
 			f |= RULES_F_MD5;
+		if (sch == AUTH_DIGEST && auth_digest_credentials(m,
+		    HDR_PROXY_AUTHORIZATION, NULL) == 1)
+			x->flags |= RULES_X_PROXY_MD5;
 		if (auth_opens_handshake(m))
 			f |= RULES_F_OPENS;
 		if (sipmsg_find(m, HDR_AUTHORIZATION, 0) != NULL)
@@ -1876,21 +1885,25 @@ rules_meth(struct rules_meth **v, size_t *n, size_t *cap, uint32_t method)
 	return &(*v)[(*n)++];
 }
 
-/* Whether a request of facts rf answers the 401/407 msg with Digest
- * credentials computed with MD5 while it offers Digest without MD5. */
+/* Whether the request req answers the 401/407 msg with Digest
+ * credentials computed with MD5 (those in the header msg asks for) while
+ * it offers Digest without MD5. */
 static int
-rules_alg_not_offered(unsigned rf, const struct msg *msg)
+rules_alg_not_offered(const struct msg *req, const struct msg *msg)
 {
+	unsigned rf = req->facts;
+
 	return (rf & RULES_F_CREDS) && RULES_F_SCHEME(rf) == AUTH_DIGEST &&
-	       (rf & RULES_F_MD5) && (msg->flags & RULES_X_NO_MD5);
+	       (msg->status == 407 ? (req->flags & RULES_X_PROXY_MD5) != 0 :
+	       (rf & RULES_F_MD5) != 0) && (msg->flags & RULES_X_NO_MD5);
 }
 
-/* Credentials (facts rf) that the 401/407 msg refuses: for their
+/* The credentials of request req that the 401/407 msg refuses: for their
  * algorithm, or as they are. */
 static enum rules_rech
-rules_refused(unsigned rf, const struct msg *msg)
+rules_refused(const struct msg *req, const struct msg *msg)
 {
-	return rules_alg_not_offered(rf, msg) ? RULES_RECH_ALGORITHM :
+	return rules_alg_not_offered(req, msg) ? RULES_RECH_ALGORITHM :
 	       RULES_RECH_REJECTED;
 }
 
@@ -1908,8 +1921,8 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 {
 	struct rd_record rec, rrec;
 	struct sipmsg resp, req;
+	const struct msg *rm;
 	int same = 1;
-	uint8_t rf;
 
 	if (msg->facts & RULES_F_STALE)
 		return RULES_RECH_STALE;
@@ -1919,9 +1932,10 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		return RULES_RECH_REUSED;
 	if (t->req == 0)
 		return RULES_RECH_REJECTED;
-	rf = msgindex_get(engine_index(e), d->msgs[t->req - 1])->facts;
-	if (rf & (msg->status == 401 ? RULES_F_AUTHZ : RULES_F_PROXY_AUTHZ))
-		return rules_refused(rf, msg);
+	rm = msgindex_get(engine_index(e), d->msgs[t->req - 1]);
+	if (rm->facts & (msg->status == 401 ? RULES_F_AUTHZ :
+	    RULES_F_PROXY_AUTHZ))
+		return rules_refused(rm, msg);
 	if (engine_message(e, d->msgs[i], &rec, &resp) == 0) {
 		if (engine_message(e, d->msgs[t->req - 1], &rrec, &req) == 0) {
 			same = auth_same_realm(&resp, &req);
@@ -1929,7 +1943,7 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		}
 		sipmsg_clear(&resp);
 	}
-	return same ? rules_refused(rf, msg) : RULES_RECH_OTHER_REALM;
+	return same ? rules_refused(rm, msg) : RULES_RECH_OTHER_REALM;
 }
 
 /* Fills ctx[i], the context of the i-th message of dialog d. */
@@ -2279,7 +2293,7 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		 * challenge that offers other algorithms only. */
 		return (p->mask & 8) && f->answer_req != 0 &&
 		    rules_alg_not_offered(msgindex_get(engine_index(ev->e),
-		    f->answer_req - 1)->facts, msg);
+		    f->answer_req - 1), msg);
 	case RP_OUTCOME:
 		return (p->mask >> f->outcome) & 1;
 	case RP_REPLY:
@@ -2622,9 +2636,10 @@ rules_add_capture(const struct rules_eval *ev, const struct rules_cap *c,
 }
 
 /* Appends the algorithm of the Digest credentials of message req - 1
- * (nothing for req 0, or credentials of another scheme). */
+ * that answer a status (401 or 407) challenge (nothing for req 0, or
+ * credentials of another scheme). */
 static void
-rules_request_algorithm(const struct engine *e, uint32_t req,
+rules_request_algorithm(const struct engine *e, uint32_t req, unsigned status,
 			struct strbuf *out)
 {
 	struct rd_record rec;
@@ -2633,7 +2648,8 @@ rules_request_algorithm(const struct engine *e, uint32_t req,
 
 	if (req == 0 || engine_message(e, req - 1, &rec, &m) != 0)
 		return;
-	if (auth_digest_credentials(&m, &a) >= 0)
+	if (auth_digest_credentials(&m, status == 407 ?
+	    HDR_PROXY_AUTHORIZATION : HDR_AUTHORIZATION, &a) >= 0)
 		strbuf_add(out, a.p, a.n);
 	sipmsg_clear(&m);
 }
@@ -2743,11 +2759,13 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		return;
 	case 18:	/* request-algorithm */
 		if (msg->kind == MSG_RESPONSE)
-			rules_request_algorithm(ev->e, ev->f->txn_req, out);
+			rules_request_algorithm(ev->e, ev->f->txn_req,
+			    msg->status, out);
 		return;
 	case 19:	/* answer-algorithm */
 		if (msg->kind == MSG_RESPONSE && ev->f->answered)
-			rules_request_algorithm(ev->e, ev->f->answer_req, out);
+			rules_request_algorithm(ev->e, ev->f->answer_req,
+			    msg->status, out);
 		return;
 	case 20:	/* answer-call-id */
 		if (msg->kind == MSG_RESPONSE && ev->f->answer_req != 0)

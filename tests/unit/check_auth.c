@@ -1544,23 +1544,32 @@ START_TEST(test_digest_algorithms)
 		{ "WWW-Authenticate: Digest realm=\"x\"\r\n", "MD5" },
 		{ "WWW-Authenticate: NTLM realm=\"x\"\r\n", "" },
 	};
+	/* For a 401 (Authorization's) and for a 407 (Proxy-Authorization's):
+	 * the same unless both headers carry Digest credentials. */
 	static const struct {
 		const char *hdrs;
-		int md5;
-		const char *alg;
+		int md5, proxy_md5;
+		const char *alg, *proxy_alg;
 	} creds[] = {
 		{ "Authorization: Digest username=\"a\", response=\"1\"\r\n",
-		  1, "MD5" },
+		  1, 1, "MD5", "MD5" },
 		{ "Authorization: Digest username=\"a\", algorithm=MD5-sess\r\n",
-		  1, "MD5-sess" },
+		  1, 1, "MD5-sess", "MD5-sess" },
 		{ "Proxy-Authorization: Digest algorithm=SHA-256, "
-		  "username=\"a\"\r\n", 0, "SHA-256" },
-		/* The first Digest ones, past another scheme's. */
+		  "username=\"a\"\r\n", 0, 0, "SHA-256", "SHA-256" },
+		/* The other header's Digest ones, past another scheme's. */
 		{ "Authorization: NTLM gssapi-data=\"\"\r\n"
 		  "Proxy-Authorization: Digest algorithm=SHA-512-256\r\n",
-		  0, "SHA-512-256" },
-		{ "Authorization: NTLM gssapi-data=\"\"\r\n", -1, "" },
-		{ "", -1, "" },
+		  0, 0, "SHA-512-256", "SHA-512-256" },
+		/* Through a proxy (MD5) to a registrar (SHA-256 only). */
+		{ "Proxy-Authorization: Digest realm=\"proxy\", "
+		  "algorithm=MD5\r\nAuthorization: Digest realm=\"reg\", "
+		  "algorithm=SHA-256\r\n", 0, 1, "SHA-256", "MD5" },
+		{ "Authorization: Digest realm=\"reg\"\r\n"
+		  "Proxy-Authorization: Digest realm=\"proxy\", "
+		  "algorithm=SHA-256\r\n", 1, 0, "MD5", "SHA-256" },
+		{ "Authorization: NTLM gssapi-data=\"\"\r\n", -1, -1, "", "" },
+		{ "", -1, -1, "", "" },
 	};
 	struct sipmsg m;
 	struct strbuf sb;
@@ -1589,12 +1598,19 @@ START_TEST(test_digest_algorithms)
 			 "Call-ID: c\r\n%s\r\n", creds[i].hdrs);
 		msg(&m, text);
 		a = SPAN_NULL;
-		ck_assert_int_eq(auth_digest_credentials(&m, &a), creds[i].md5);
+		ck_assert_int_eq(auth_digest_credentials(&m, HDR_AUTHORIZATION,
+							 &a), creds[i].md5);
 		ck_assert_msg(span_eq(a, creds[i].alg) ||
 			      (a.p == NULL && *creds[i].alg == '\0'),
 			      "%zu: %.*s", i, (int)a.n, a.p);
-		ck_assert_int_eq(auth_digest_credentials(&m, NULL),
-				 creds[i].md5);
+		ck_assert_int_eq(auth_digest_credentials(&m, HDR_AUTHORIZATION,
+							 NULL), creds[i].md5);
+		a = SPAN_NULL;
+		ck_assert_int_eq(auth_digest_credentials(&m,
+		    HDR_PROXY_AUTHORIZATION, &a), creds[i].proxy_md5);
+		ck_assert_msg(span_eq(a, creds[i].proxy_alg) ||
+			      (a.p == NULL && *creds[i].proxy_alg == '\0'),
+			      "%zu: proxy %.*s", i, (int)a.n, a.p);
 		sipmsg_clear(&m);
 	}
 }

@@ -1924,6 +1924,55 @@ START_TEST(test_defaults_new_call_id_two_realms)
 }
 END_TEST
 
+/* A retry through a proxy that takes Digest MD5 to a registrar that takes
+ * SHA-256 only carries both: the registrar's refusal is of its
+ * Authorization (SHA-256), not of the proxy's MD5, and a challenge it
+ * answers was answered with SHA-256. */
+START_TEST(test_defaults_two_realms_algorithms)
+{
+	struct rules *r = default_rules();
+	struct engine *e = open_fixture(r,
+	    "auth/two-realms-sha256-refused.sngrep.txt");
+	struct strbuf sb;
+	struct fx f;
+
+	ck_assert_ptr_nonnull(e);
+	f.e = e;
+	f.r = r;
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "auth-other-realm");
+	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
+	ck_explain(&f, 5, "credentials rejected: the REGISTER carried Digest "
+		   "credentials and was refused");
+	fx_close(&f);
+
+	/* The registrar's 401 first, answered with both (the proxy's
+	 * credentials sent unasked, MD5): answered with SHA-256, as it
+	 * asks, and the REGISTER got through. */
+	strbuf_init(&sb);
+	add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "alg", 1, NULL);
+	add_sng_resp(&sb, 0.002, "10.0.0.1:5060", "alice", "alg", 1,
+		     "401 Unauthorized", "WWW-Authenticate: Digest "
+		     "realm=\"example.com\", nonce=\"r1\", algorithm=SHA-256"
+		     CRLF);
+	add_sng_reg(&sb, 0.02, "10.0.0.1:5060", "alice", "alg", 2,
+		    "Proxy-Authorization: Digest username=\"alice\", "
+		    "realm=\"proxy.example.com\", nonce=\"p0\", algorithm=MD5, "
+		    "response=\"1\"" CRLF "Authorization: Digest "
+		    "username=\"alice\", realm=\"example.com\", nonce=\"r1\", "
+		    "algorithm=SHA-256, response=\"2\"" CRLF);
+	add_sng_resp(&sb, 0.024, "10.0.0.1:5060", "alice", "alg", 2, "200 OK",
+		     NULL);
+	fx_open_default(&f, sb.buf, "sngrep");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
+	ck_assert_str_eq(rname(&f, 3), "success");
+	fx_close(&f);
+	strbuf_free(&sb);
+}
+END_TEST
+
 static Suite *
 rules_suite(void)
 {
@@ -1954,6 +2003,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_fixtures);
 	tcase_add_test(tc, test_defaults_named_fixtures);
 	tcase_add_test(tc, test_defaults_new_call_id_two_realms);
+	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);
 	suite_add_tcase(s, tc);

@@ -232,6 +232,26 @@ def new_call_id_two_realms():
     t.write('new-call-id-two-realms.sngrep.txt')
 
 
+def two_realms_sha256_refused():
+    """An outbound proxy that asks for Digest MD5 (407) in front of a
+    registrar that takes SHA-256 only (RFC 8760): the phone answers both,
+    its last REGISTER carrying Proxy-Authorization (MD5) first and
+    Authorization (SHA-256), and the registrar refuses the password. The
+    refusal is of the credentials, not of MD5, which it was not given."""
+    t = T()
+    proxy = dict(hdr='Proxy-Authorization', realm='proxy.example.net')
+    r = Reg(t, user='2015', cid='sha256-refused@10.1.1.21')
+    r.req(0, 1)
+    r.resp(0.002, 1, '407 Proxy Authentication Required', [
+        challenge('p1', hdr='Proxy-Authenticate', realm='proxy.example.net')])
+    r.req(0.02, 2, extra=[digest(r.user, 'p1', **proxy)])
+    r.resp(0.004, 2, '401 Unauthorized', [challenge('r1', alg='SHA-256')])
+    r.req(0.02, 3, extra=[digest(r.user, 'p1', nc='00000002', **proxy),
+                          digest(r.user, 'r1', alg='SHA-256')])
+    r.resp(0.004, 3, '401 Unauthorized', [challenge('r2', alg='SHA-256')])
+    t.write('two-realms-sha256-refused.sngrep.txt')
+
+
 def refresh_fails():
     """Registered, then the refresh is refused (the account was disabled
     meanwhile): 401, answered, 403."""
@@ -549,7 +569,8 @@ def lync_kerberos_fallback():
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
-          new_call_id, new_call_id_two_realms, refresh_fails,
+          new_call_id, new_call_id_two_realms, two_realms_sha256_refused,
+          refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
           invite_407, invite_two_realms, message_options):
