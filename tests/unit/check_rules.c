@@ -1885,6 +1885,15 @@ START_TEST(test_defaults_named_fixtures)
 }
 END_TEST
 
+/* The fixture tests/data/name read with the default rules. */
+static void
+fx_open_fixture(struct fx *f, const char *name)
+{
+	f->r = default_rules();
+	f->e = open_fixture(f->r, name);
+	ck_assert_msg(f->e != NULL, "%s", name);
+}
+
 /* A phone behind an outbound proxy retries on a new Call-ID each time:
  * the proxy's 407 is answered by the second REGISTER (Proxy-Authorization),
  * the registrar's 401 by the third, which carries Proxy-Authorization
@@ -1892,16 +1901,11 @@ END_TEST
  * and is benign; the explanations name that retry's Call-ID. */
 START_TEST(test_defaults_new_call_id_two_realms)
 {
-	struct rules *r = default_rules();
-	struct engine *e = open_fixture(r,
-	    "auth/new-call-id-two-realms.sngrep.txt");
 	struct fx f;
 	size_t d;
 
-	ck_assert_ptr_nonnull(e);
-	f.e = e;
-	f.r = r;
-	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	fx_open_fixture(&f, "auth/new-call-id-two-realms.sngrep.txt");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 6);
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
 	ck_explain(&f, 1, "expected authentication challenge: server offers "
 		   "Digest; the client answered with Digest credentials in a "
@@ -1914,12 +1918,13 @@ START_TEST(test_defaults_new_call_id_two_realms)
 		   "credentials in a new REGISTER dialog (Call-ID "
 		   "two-realms-3@10.1.1.21)");
 	ck_assert_str_eq(rname(&f, 5), "success");
-	ck_assert_uint_eq(rules_answered_dialog(e, 1), 0);
-	ck_assert_uint_eq(rules_answered_dialog(e, 2), 1);
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 1), 0);
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 2), 1);
 	for (d = 0; d < 2; d++)
-		ck_assert_int_eq(dialogs_get(engine_dialogs(e), d)->severity,
+		ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), d)->severity,
 				 SEV_BENIGN);
-	ck_assert_int_eq(dialogs_get(engine_dialogs(e), 2)->severity, SEV_OK);
+	ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 2)->severity,
+			 SEV_OK);
 	fx_close(&f);
 }
 END_TEST
@@ -1930,16 +1935,11 @@ END_TEST
  * answers was answered with SHA-256. */
 START_TEST(test_defaults_two_realms_algorithms)
 {
-	struct rules *r = default_rules();
-	struct engine *e = open_fixture(r,
-	    "auth/two-realms-sha256-refused.sngrep.txt");
 	struct strbuf sb;
 	struct fx f;
 
-	ck_assert_ptr_nonnull(e);
-	f.e = e;
-	f.r = r;
-	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	fx_open_fixture(&f, "auth/two-realms-sha256-refused.sngrep.txt");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 6);
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
 	ck_assert_str_eq(rname(&f, 3), "auth-other-realm");
 	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
