@@ -33,21 +33,10 @@ ifneq ($(SANITIZE),)
 BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-# Optional libraries found by configure: packet captures (libpcap) and gzip
-# input (zlib). The core needs them wherever it is linked; the fragments
-# under tests/ link it with $(PCRE2_LIBS), so they ride along on that.
-# libpcap itself is not linked: rd_pcap.c loads it by the name configure
-# found when the first capture is read.
-ifeq ($(HAVE_PCAP),yes)
-BASE_CFLAGS += -DSIPSNOOP_HAVE_PCAP $(PCAP_CFLAGS)
-ifneq ($(PCAP_SONAME),)
-BASE_CFLAGS += -DSIPSNOOP_PCAP_SONAME='"$(PCAP_SONAME)"'
-endif
-ifneq ($(PCAP_LIBDIR),)
-BASE_CFLAGS += -DSIPSNOOP_PCAP_LIBDIR='"$(PCAP_LIBDIR)"'
-endif
-PCRE2_LIBS += $(DL_LIBS)
-endif
+# An optional library found by configure: gzip input (zlib). The core
+# needs it wherever it is linked; the fragments under tests/ link it with
+# $(PCRE2_LIBS), so it rides along on that. Packet captures (pcap, pcapng)
+# need no library.
 ifeq ($(HAVE_ZLIB),yes)
 BASE_CFLAGS += -DSIPSNOOP_HAVE_ZLIB $(ZLIB_CFLAGS)
 PCRE2_LIBS += $(ZLIB_LIBS)

@@ -2,7 +2,7 @@
 # Makes sure the packages that building and testing sipsnoop need are here.
 # On Debian/Ubuntu it installs what is missing with apt-get (as root, or
 # through sudo); elsewhere it prints what to install and fails.
-# Usage: deps.sh build   (compiler, autoconf, ncursesw, PCRE2, libpcap, zlib)
+# Usage: deps.sh build   (compiler, autoconf, ncursesw, PCRE2, zlib)
 #        deps.sh check   (also Check, tmux, xmllint for the tests)
 set -u
 what=${1:-build}
@@ -18,7 +18,6 @@ need_cmd pkg-config pkg-config
 [ -f /usr/share/aclocal/pkg.m4 ] || command -v pkg-config >/dev/null 2>&1 || pkgs="$pkgs pkg-config"
 need_pc ncursesw libncurses-dev
 need_pc libpcre2-8 libpcre2-dev
-need_pc libpcap libpcap-dev
 need_pc zlib zlib1g-dev
 if [ "$what" = check ]; then
 	need_pc check check

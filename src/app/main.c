@@ -126,8 +126,8 @@ main_usage(FILE *out)
 "                        (the viewer, or --list); rotation is noticed;\n"
 "                        a pipe is read as it comes, to its end;\n"
 "                        - from a file (< FILE) is followed too;\n"
-"                        a classic pcap too (tcpdump -U -w - | sipsnoop\n"
-"                        --follow -), and ngrep's output; pcapng, gzip and\n"
+"                        captures too (tcpdump -U -w - | sipsnoop --follow\n"
+"                        -, dumpcap -w -), and ngrep's output; gzip and\n"
 "                        formats converted whole (syslog...) are read once\n"
 "      --rules=FILE      rate messages with the rules in FILE\n"
 "      --no-rules        do not rate messages\n"
@@ -838,10 +838,7 @@ main(int argc, char **argv)
 			printf("sipsnoop %s\nformats:", SIPSNOOP_VERSION);
 			for (i = 0; reader_formats[i] != NULL; i++)
 				printf(" %s", reader_formats[i]->name);
-			printf("\nfeatures: pcre2 ncursesw");
-#ifdef SIPSNOOP_HAVE_PCAP
-			printf(" pcap");
-#endif
+			printf("\nfeatures: pcre2 ncursesw pcap");
 #ifdef SIPSNOOP_HAVE_ZLIB
 			printf(" gzip");
 #endif

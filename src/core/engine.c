@@ -613,7 +613,7 @@ engine_xf_take(struct engine *e, size_t i, int wait)
 }
 
 /* Whether src, of format fmt, converted whole otherwise, can be converted
- * as it comes (rd_format more): a classic pcap, not gzip nor UTF-16. */
+ * as it comes (rd_format more): a capture, not gzip nor UTF-16. */
 static int
 engine_live_ok(const struct source *src, const struct rd_format *fmt)
 {

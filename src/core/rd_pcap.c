@@ -1,10 +1,8 @@
-/* rd_pcap: packet captures (pcap, pcapng) read through libpcap and turned
- * into canonical records: link layers, IPv4/IPv6 with fragment reassembly,
- * SIP over UDP, over TCP (stream reassembly per direction) and WebSocket.
- *
- * libpcap is loaded when the first capture is read, not linked: with its
- * own dependencies (D-Bus, systemd, libgcrypt on Debian) it would add about
- * 1.3 MB to the memory of every run, captures or not. */
+/* rd_pcap: packet captures (pcap, pcapng) turned into canonical records:
+ * link layers, IPv4/IPv6 with fragment reassembly, SIP over UDP, over TCP
+ * (stream reassembly per direction) and WebSocket. Both file formats are
+ * read here, whole or as they come (a capture followed from a pipe or a
+ * growing file), without libpcap. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -15,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#ifdef SIPSNOOP_HAVE_PCAP
-#include <dlfcn.h>
-#include <pthread.h>
-#include <pcap/pcap.h>
-#endif
 
 #include "reader.h"
 #include "rd_common.h"
@@ -53,19 +45,17 @@ rd_pcap_probe(const char *p, size_t n)
 	return 0;
 }
 
-#ifndef SIPSNOOP_HAVE_PCAP
-
-static int
-rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
-{
-	(void)r;
-	(void)out;
-	*err = xstrdup("a packet capture, but this sipsnoop was built without "
-	    "libpcap (install libpcap-dev and build again)");
-	return -1;
-}
-
-#else
+/* Link types read (LINKTYPE_* of the pcap and pcapng formats). */
+enum {
+	RD_PCAP_NULL = 0,	/* BSD loopback, the host's byte order */
+	RD_PCAP_EN10MB = 1,	/* Ethernet */
+	RD_PCAP_RAW = 101,	/* raw IP */
+	RD_PCAP_LOOP = 108,	/* OpenBSD loopback, network byte order */
+	RD_PCAP_SLL = 113,	/* Linux cooked */
+	RD_PCAP_IPV4 = 228,
+	RD_PCAP_IPV6 = 229,
+	RD_PCAP_SLL2 = 276,	/* Linux cooked v2 */
+};
 
 /* IP datagrams being reassembled at once, and how many packets a datagram
  * may wait for its missing fragments before it is dropped. */
@@ -174,22 +164,29 @@ struct rd_pcap {
 	size_t frag_lost;	/* datagrams whose fragments never completed */
 	size_t tls;		/* TLS connections */
 	size_t records;		/* messages written */
-	/* pcapng blocks libpcap refused and skipped (rd_pcap_ng_skip): the
-	 * packets among them, the first one's number, the first reason; the
-	 * index of the first interface it refused in this section, or
-	 * UINT32_MAX (rd_pcap_ng_misread). */
+	/* pcapng packets not read (rd_pcap_ng_unread): how many, the first
+	 * one's number, the first reason. */
 	size_t unread;
 	uint32_t unread_first;
 	char *unread_why;
-	uint32_t ng_refused;
-	/* A classic pcap, read here rather than by libpcap (rd_pcap_more),
-	 * as libpcap reads it: its global header read, the byte order, a
-	 * nanosecond clock, the bytes of a record header (24 in Kuznetzov's
-	 * modified format), the caplen and len swapped by old versions (1
-	 * always, 2 when caplen > len), the snapshot length. */
-	int begun;
+	/* How the capture is read (rd_pcap_more), as libpcap reads it: its
+	 * start read; pcapng or classic; the byte order (of the pcapng
+	 * section being read); of a classic pcap, a nanosecond clock, the
+	 * bytes of a record header (24 in Kuznetzov's modified format), the
+	 * caplen and len swapped by old versions (1 always, 2 when caplen >
+	 * len), the snapshot length. */
+	int begun, ng;
 	int big, nano, rechdr, swapped;
 	uint32_t snap;
+	/* The interfaces the pcapng section being read describes. */
+	struct rd_pcap_if {
+		int link;
+		uint32_t snap;
+		uint64_t per_sec;	/* time stamp units a second */
+		int64_t offset;		/* seconds added (if_tsoffset) */
+		int bad_res;		/* an if_tsresol that cannot be */
+	} *ifs;
+	size_t nifs, capifs;
 	/* Damaged: what follows is not read (rd_pcap_more); or, soft, only
 	 * cut short for now (READER_PAUSE: it is read once it is whole). */
 	char *cut;
@@ -1346,14 +1343,13 @@ rd_pcap_packet(struct rd_pcap *st, const unsigned char *p, size_t n)
 	uint32_t af;
 
 	switch (st->link) {
-	case DLT_EN10MB:
+	case RD_PCAP_EN10MB:
 		rd_pcap_ether(st, p, n, 14);
 		break;
-	case DLT_LINUX_SLL:
+	case RD_PCAP_SLL:
 		rd_pcap_ether(st, p, n, 16);
 		break;
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2:
+	case RD_PCAP_SLL2:
 		/* The protocol type is first; move past the 20-byte header
 		 * with the type as if it preceded the payload. */
 		if (n < 20) {
@@ -1365,23 +1361,20 @@ rd_pcap_packet(struct rd_pcap *st, const unsigned char *p, size_t n)
 		else
 			st->skipped++;
 		break;
-#endif
-	case DLT_RAW:
-#ifdef DLT_IPV4
-	case DLT_IPV4:
-	case DLT_IPV6:
-#endif
+	case RD_PCAP_RAW:
+	case RD_PCAP_IPV4:
+	case RD_PCAP_IPV6:
 		rd_pcap_ip(st, p, n);
 		break;
-	case DLT_NULL:
-	case DLT_LOOP:
+	case RD_PCAP_NULL:
+	case RD_PCAP_LOOP:
 		if (n < 4) {
 			st->skipped++;
 			break;
 		}
-		/* DLT_NULL is in the capturing host's byte order. */
+		/* RD_PCAP_NULL is in the capturing host's byte order. */
 		af = rd_pcap_be32(p);
-		if (st->link == DLT_NULL && af > 0xffff)
+		if (st->link == RD_PCAP_NULL && af > 0xffff)
 			af = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
 			    (uint32_t)p[1] << 8 | p[0];
 		/* AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24, 28
@@ -1401,18 +1394,14 @@ static int
 rd_pcap_link_ok(int link)
 {
 	switch (link) {
-	case DLT_EN10MB:
-	case DLT_LINUX_SLL:
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2:
-#endif
-	case DLT_RAW:
-#ifdef DLT_IPV4
-	case DLT_IPV4:
-	case DLT_IPV6:
-#endif
-	case DLT_NULL:
-	case DLT_LOOP:
+	case RD_PCAP_EN10MB:
+	case RD_PCAP_SLL:
+	case RD_PCAP_SLL2:
+	case RD_PCAP_RAW:
+	case RD_PCAP_IPV4:
+	case RD_PCAP_IPV6:
+	case RD_PCAP_NULL:
+	case RD_PCAP_LOOP:
 		return 1;
 	}
 	return 0;
@@ -1464,229 +1453,6 @@ rd_pcap_flush(struct rd_pcap *st)
 	}
 }
 
-/* End of the capture: what is pending is written, the state freed. */
-static void
-rd_pcap_finish(struct rd_pcap *st)
-{
-	rd_pcap_flush(st);
-	rd_pcap_release(st);
-}
-
-/* The libpcap functions used here, found in the library once loaded. */
-static struct rd_pcap_lib {
-	pcap_t *(*fopen_offline)(FILE *, char *);
-	int (*datalink)(pcap_t *);
-	const char *(*datalink_val_to_name)(int);
-	int (*next_ex)(pcap_t *, struct pcap_pkthdr **, const u_char **);
-	char *(*geterr)(pcap_t *);
-	void (*close)(pcap_t *);
-	char why[256];		/* why it was not loaded, "" if it was */
-} rd_pcap_lib;
-static pthread_once_t rd_pcap_lib_once = PTHREAD_ONCE_INIT;
-
-/* The name configure found the library under (the one a program linked
- * with -lpcap would load), then the names it has on common systems, each
- * first in the directory pkg-config gives (an installation outside the
- * loader's path); SIPSNOOP_LIBPCAP (set, not empty) names another. */
-#ifndef SIPSNOOP_PCAP_SONAME
-#define SIPSNOOP_PCAP_SONAME "libpcap.so.1"
-#endif
-
-static void
-rd_pcap_lib_load(void)
-{
-	static const char *const names[] = {
-		SIPSNOOP_PCAP_SONAME, "libpcap.so.1", "libpcap.so.0.8",
-		"libpcap.so",
-	};
-	struct rd_pcap_lib *l = &rd_pcap_lib;
-	const char *e, *want = getenv("SIPSNOOP_LIBPCAP");
-	void *h = NULL;
-	size_t i;
-
-	/* The user's choice, alone; else the names above in turn, each in
-	 * the libdir first. */
-	if (want != NULL && *want == '\0')
-		want = NULL;
-	if (want != NULL)
-		h = dlopen(want, RTLD_NOW | RTLD_LOCAL);
-	for (i = 0; want == NULL && h == NULL &&
-	     i < sizeof names / sizeof names[0]; i++) {
-#ifdef SIPSNOOP_PCAP_LIBDIR
-		char path[512];
-
-		if ((size_t)snprintf(path, sizeof path, "%s/%s",
-		    SIPSNOOP_PCAP_LIBDIR, names[i]) < sizeof path)
-			h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (h != NULL)
-			break;
-#endif
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	}
-	if (h == NULL) {
-		e = dlerror();
-		if (want != NULL)
-			snprintf(l->why, sizeof l->why, "cannot load "
-			    "libpcap: %s", e != NULL ? e : want);
-		else
-			snprintf(l->why, sizeof l->why, "libpcap is not "
-			    "installed (%s not found)", SIPSNOOP_PCAP_SONAME);
-		return;
-	}
-	/* POSIX gives dlsym a void *; these are the functions' own types. */
-#define RD_PCAP_SYM(field, name) do { \
-		void *sym_ = dlsym(h, name); \
-		memcpy(&l->field, &sym_, sizeof sym_); \
-	} while (0)
-	RD_PCAP_SYM(fopen_offline, "pcap_fopen_offline");
-	RD_PCAP_SYM(datalink, "pcap_datalink");
-	RD_PCAP_SYM(datalink_val_to_name, "pcap_datalink_val_to_name");
-	RD_PCAP_SYM(next_ex, "pcap_next_ex");
-	RD_PCAP_SYM(geterr, "pcap_geterr");
-	RD_PCAP_SYM(close, "pcap_close");
-#undef RD_PCAP_SYM
-	if (l->fopen_offline == NULL || l->datalink == NULL ||
-	    l->datalink_val_to_name == NULL || l->next_ex == NULL ||
-	    l->geterr == NULL || l->close == NULL) {
-		snprintf(l->why, sizeof l->why, "the libpcap found lacks a "
-		    "function sipsnoop needs");
-		/* Still loaded: a library is never closed while a
-		 * partial table points into it. */
-		memset(l, 0, offsetof(struct rd_pcap_lib, why));
-	}
-}
-
-/* pcapng: the blocks libpcap read in one call, from file offset from (a
- * block's start: the reading goes on only from there) to at; whether they
- * are whole blocks, their lengths in header and trailer agreeing, and then
- * where the last one, what the call returned or refused, begins (*last).
- * A call that failed inside a block (cut short, a broken length) leaves
- * libpcap there, and nothing after it can be trusted. A section header
- * among them begins a new set of interfaces. */
-static int
-rd_pcap_ng_walk(struct rd_pcap *st, long from, long at, size_t *last)
-{
-	const unsigned char *p = (const unsigned char *)st->r->data;
-	size_t off = (size_t)from, end = (size_t)at;
-	uint32_t n;
-	int big;
-
-	if (from < 0 || at <= from || end > st->r->len)
-		return 0;
-	/* The byte order of the first section header's magic; libpcap
-	 * refuses a file whose sections differ. */
-	big = p[8] == 0x1a;
-	for (;;) {
-		if (end - off < 12)
-			return 0;
-		n = rd_pcap_u32(p + off + 4, big);
-		if (n < 12 || n % 4 != 0 || n > end - off ||
-		    rd_pcap_u32(p + off + n - 4, big) != n)
-			return 0;
-		if (rd_pcap_u32(p + off, big) == 0x0a0d0d0a)
-			st->ng_refused = UINT32_MAX;
-		if (off + n == end) {
-			*last = off;
-			return 1;
-		}
-		off += n;
-	}
-}
-
-/* The index in its section of the interface described by the block at
- * off (libpcap has read every block before it). */
-static uint32_t
-rd_pcap_ng_ifindex(const struct reader *r, size_t off)
-{
-	const unsigned char *p = (const unsigned char *)r->data;
-	int big = p[8] == 0x1a;
-	size_t at = 0;
-	uint32_t n, type, idx = 0;
-
-	while (off - at >= 12) {
-		type = rd_pcap_u32(p + at, big);
-		n = rd_pcap_u32(p + at + 4, big);
-		if (n < 12 || n > off - at)
-			break;
-		if (type == 0x0a0d0d0a)
-			idx = 0;
-		else if (type == 1)
-			idx++;
-		at += n;
-	}
-	return idx;
-}
-
-/* A packet block that is not read: it has a number all the same, as in
- * Wireshark. */
-static void
-rd_pcap_ng_unread(struct rd_pcap *st)
-{
-	st->pkt++;
-	if (st->unread++ == 0)
-		st->unread_first = st->pkt;
-}
-
-/* libpcap failed with why in a call over from..at of a pcapng file. When
- * it read whole blocks, the last one is what it refused (an interface of
- * another link type than the first, a packet of an interface it does not
- * know, a packet longer than the snapshot length) and the file goes on:
- * counts it, keeps the first reason for one warning, returns 1. Each skip
- * is a whole block further into the file, so a file whose blocks fail
- * again and again ends. */
-static int
-rd_pcap_ng_skip(struct rd_pcap *st, long from, long at, const char *why)
-{
-	const unsigned char *p = (const unsigned char *)st->r->data;
-	size_t b;
-	uint32_t type, idx;
-
-	if (!rd_pcap_ng_walk(st, from, at, &b))
-		return 0;
-	type = rd_pcap_u32(p + b, p[8] == 0x1a);
-	if (type == 1) {
-		idx = rd_pcap_ng_ifindex(st->r, b);
-		if (idx < st->ng_refused)
-			st->ng_refused = idx;
-	} else if (type == 2 || type == 3 || type == 6) {
-		/* packet, simple packet, enhanced packet blocks */
-		rd_pcap_ng_unread(st);
-	}
-	if (st->unread_why == NULL)
-		st->unread_why = xstrdup(why);
-	return 1;
-}
-
-/* libpcap numbers the interfaces it keeps: once it refused one, those
- * after it in the section have the number of another, and their packets
- * would be read with that one's link type and clock. Whether the packet
- * returned by the call over from..at is of such an interface; then it is
- * counted as not read. */
-static int
-rd_pcap_ng_misread(struct rd_pcap *st, long from, long at)
-{
-	const unsigned char *p = (const unsigned char *)st->r->data;
-	size_t b;
-	uint32_t type, ifid;
-	int big = p[8] == 0x1a;
-
-	if (!rd_pcap_ng_walk(st, from, at, &b) ||
-	    st->ng_refused == UINT32_MAX)
-		return 0;
-	type = rd_pcap_u32(p + b, big);
-	if (type == 6)
-		ifid = rd_pcap_u32(p + b + 8, big);
-	else if (type == 2)
-		ifid = big ? rd_pcap_be16(p + b + 8) :
-		    (uint32_t)(p[b + 9] << 8 | p[b + 8]);
-	else
-		ifid = 0;	/* a simple packet block: the first */
-	if (ifid < st->ng_refused)
-		return 0;
-	rd_pcap_ng_unread(st);
-	return 1;
-}
-
 /* The summary once the capture is read: its warnings, or -1 and *err
  * when it gave no message at all. */
 static int
@@ -1697,11 +1463,8 @@ rd_pcap_summary(struct rd_pcap *st, char **err)
 	int ret = 0;
 
 	if (st->unread > 0)
-		unread = xasprintf("%zu packet%s not read (libpcap: %s)",
-		    st->unread, st->unread == 1 ? "" : "s", st->unread_why);
-	else if (st->unread_why != NULL)
-		unread = xasprintf("a block with no packet in it was "
-		    "skipped (libpcap: %s)", st->unread_why);
+		unread = xasprintf("%zu packet%s not read (%s)", st->unread,
+		    st->unread == 1 ? "" : "s", st->unread_why);
 	if (st->frag_lost > 0)
 		reader_warn(r, 0, "%zu IP datagram%s never complete (fragments "
 		    "missing), not read", st->frag_lost,
@@ -1733,7 +1496,6 @@ rd_pcap_state_new(struct reader *r, struct strbuf *out)
 	st->r = r;
 	st->out = out;
 	st->last_time = TIME_NONE;
-	st->ng_refused = UINT32_MAX;
 	return st;
 }
 
@@ -1744,24 +1506,42 @@ rd_pcap_state_free(struct rd_pcap *st)
 		return;
 	rd_pcap_release(st);
 	free(st->unread_why);
+	free(st->ifs);
 	free(st->cut);
 	free(st);
 }
 
-/* A link type sipsnoop does not read: *err names it (by libpcap's name
- * when libpcap can be loaded). */
+/* The name of a link type sipsnoop does not read, as libpcap and
+ * Wireshark give it, for the ones a SIP capture is likely to have. */
+static const char *
+rd_pcap_link_name(int link)
+{
+	static const struct {
+		int link;
+		const char *name;
+	} names[] = {
+		{ 6, "IEEE802" }, { 9, "PPP" }, { 50, "PPP_HDLC" },
+		{ 104, "C_HDLC" }, { 105, "IEEE802_11" },
+		{ 127, "IEEE802_11_RADIO" }, { 141, "MTP3" },
+		{ 147, "USER0" }, { 161, "USER14" }, { 192, "PPI" },
+		{ 220, "USB_LINUX_MMAPPED" }, { 249, "NETLINK" },
+		{ 252, "WIRESHARK_UPPER_PDU" }, { 253, "NFLOG" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].link == link)
+			return names[i].name;
+	return "?";
+}
+
+/* A link type sipsnoop does not read: *err names it. */
 static char *
 rd_pcap_bad_link(int link)
 {
-	const struct rd_pcap_lib *lib = &rd_pcap_lib;
-	const char *name = NULL;
-
-	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
-	if (lib->datalink_val_to_name != NULL)
-		name = lib->datalink_val_to_name(link);
 	return xasprintf("packet capture with link type %s (%d), which "
 	    "sipsnoop does not read (Ethernet, Linux cooked, raw IP and "
-	    "loopback are read)", name != NULL ? name : "?", link);
+	    "loopback are read)", rd_pcap_link_name(link), link);
 }
 
 /* ------------------------------------------------------- classic pcap */
@@ -1769,18 +1549,12 @@ rd_pcap_bad_link(int link)
 /* libpcap's largest packet for the link types read here. */
 #define RD_PCAP_SNAP_MAX	262144
 
-/* Whether p[0..n) begins a classic pcap (not pcapng), which is read here,
- * as it comes if need be (rd_pcap_more), without libpcap. */
+/* Whether p[0..n) begins a capture read as it comes (rd_pcap_more): a
+ * classic pcap or a pcapng, that is any rd_pcap_probe takes. */
 static int
 rd_pcap_live(const char *p, size_t n)
 {
-	uint32_t m;
-
-	if (n < 4)
-		return 0;
-	m = rd_pcap_be32((const unsigned char *)p);
-	return m == 0xa1b2c3d4 || m == 0xa1b23c4d || m == 0xa1b2cd34 ||
-	    m == 0xd4c3b2a1 || m == 0x4d3cb2a1 || m == 0x34cdb2a1;
+	return rd_pcap_probe(p, n) > 0;
 }
 
 /* The global header at the start: 1 when read, 0 while it is not all
@@ -1802,6 +1576,12 @@ rd_pcap_classic_begin(struct rd_pcap *st, int end, char **err)
 		return -1;
 	}
 	magic = rd_pcap_be32(u);
+	if (!rd_pcap_live((const char *)u, 4)) {
+		/* (--format pcap on what is no capture) */
+		*err = xstrdup("not a readable packet capture: unknown file "
+		    "format");
+		return -1;
+	}
 	st->big = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d ||
 	    magic == 0xa1b2cd34;
 	st->nano = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
@@ -1818,9 +1598,9 @@ rd_pcap_classic_begin(struct rd_pcap *st, int end, char **err)
 	st->snap = rd_pcap_u32(u + 16, st->big);
 	if (st->snap == 0 || st->snap > RD_PCAP_SNAP_MAX)
 		st->snap = RD_PCAP_SNAP_MAX;
-	/* The link type's lower bits; LINKTYPE_RAW is DLT_RAW. */
+	/* The link type is in the lower bits. */
 	lt = rd_pcap_u32(u + 20, st->big) & 0x03ffffff;
-	st->link = lt == 101 ? DLT_RAW : (int)lt;
+	st->link = (int)lt;
 	if (!rd_pcap_link_ok(st->link)) {
 		*err = rd_pcap_bad_link(st->link);
 		return -1;
@@ -1833,12 +1613,21 @@ rd_pcap_classic_begin(struct rd_pcap *st, int end, char **err)
 /* The capture is damaged or cut short here (libpcap's words): nothing
  * after it is read. */
 static void
-rd_pcap_classic_cut(struct rd_pcap *st, char *why)
+rd_pcap_cut(struct rd_pcap *st, char *why)
 {
 	st->cut = xasprintf("capture cut short after packet %u: %s", st->pkt,
 	    why);
 	reader_warn(st->r, st->pkt + 1, "%s", st->cut);
 	free(why);
+}
+
+/* After a read: a capture cut short for now (READER_PAUSE) is read again
+ * from where it stopped once whole; a damaged one no further. */
+static void
+rd_pcap_read_end(struct rd_pcap *st)
+{
+	if (st->cut != NULL && !st->cut_soft)
+		st->r->pos = st->r->len;
 }
 
 /* Reads the packets that are whole in r->data[r->pos..r->len); with end,
@@ -1847,8 +1636,6 @@ rd_pcap_classic_cut(struct rd_pcap *st, char *why)
 static void
 rd_pcap_classic(struct rd_pcap *st, int end)
 {
-	size_t at;
-
 	struct reader *r = st->r;
 	const unsigned char *u;
 	size_t n, hl = (size_t)st->rechdr;
@@ -1859,7 +1646,7 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 		n = r->len - r->pos;
 		if (n < hl) {
 			if (end && n > 0) {
-				rd_pcap_classic_cut(st, xasprintf("truncated "
+				rd_pcap_cut(st, xasprintf("truncated "
 				    "dump file; tried to read %zu header bytes, "
 				    "only got %zu", hl, n));
 				st->cut_soft = end == READER_PAUSE;
@@ -1871,7 +1658,7 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 		if (st->swapped == 1 || (st->swapped == 2 && caplen > len))
 			caplen = len;
 		if (caplen > RD_PCAP_SNAP_MAX) {
-			rd_pcap_classic_cut(st, xasprintf("invalid packet "
+			rd_pcap_cut(st, xasprintf("invalid packet "
 			    "capture length %u, bigger than %s of %u", caplen,
 			    caplen > st->snap ? "snaplen" : "maximum",
 			    caplen > st->snap ? st->snap : RD_PCAP_SNAP_MAX));
@@ -1879,7 +1666,7 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 		}
 		if (n - hl < caplen) {
 			if (end) {
-				rd_pcap_classic_cut(st, xasprintf("truncated "
+				rd_pcap_cut(st, xasprintf("truncated "
 				    "dump file; tried to read %u captured bytes, "
 				    "only got %zu", caplen > st->snap &&
 				    n - hl < st->snap ? st->snap : caplen,
@@ -1900,11 +1687,256 @@ rd_pcap_classic(struct rd_pcap *st, int end)
 		if (st->pkt % 1024 == 0)
 			reader_release(r, r->pos);
 	}
-	at = r->pos;
-	if (st->cut != NULL)
-		r->pos = r->len;
-	if (st->cut_soft)
-		r->pos = at;
+	rd_pcap_read_end(st);
+}
+
+/* ------------------------------------------------------------- pcapng */
+
+/* The largest block read: a packet of the largest snapshot length with
+ * room for its options. */
+#define RD_PCAP_NG_BLOCK_MAX	(RD_PCAP_SNAP_MAX + 65536)
+
+/* A packet block that is not read, for why (the first one's is kept): it
+ * has its number all the same, as in Wireshark. */
+static void
+rd_pcap_ng_unread(struct rd_pcap *st, char *why)
+{
+	if (st->unread++ == 0)
+		st->unread_first = st->pkt;
+	if (st->unread_why == NULL)
+		st->unread_why = why;
+	else
+		free(why);
+}
+
+/* A section header block b[0..len): its byte order is already known
+ * (rd_pcap_ng); a new section describes its interfaces again. */
+static void
+rd_pcap_ng_section(struct rd_pcap *st, const unsigned char *b, uint32_t len)
+{
+	uint32_t major, minor;
+
+	if (len < 28) {
+		rd_pcap_cut(st, xasprintf("section header block of %u bytes, "
+		    "too short", len));
+		return;
+	}
+	major = st->big ? rd_pcap_be16(b + 12) : (uint32_t)(b[13] << 8 | b[12]);
+	minor = st->big ? rd_pcap_be16(b + 14) : (uint32_t)(b[15] << 8 | b[14]);
+	if (major != 1) {
+		rd_pcap_cut(st, xasprintf("unsupported pcapng version %u.%u",
+		    major, minor));
+		return;
+	}
+	st->nifs = 0;
+}
+
+/* An interface description block b[0..len): its link type, snapshot
+ * length and clock (if_tsresol, if_tsoffset). */
+static void
+rd_pcap_ng_interface(struct rd_pcap *st, const unsigned char *b,
+		     uint32_t len)
+{
+	struct rd_pcap_if *ifc;
+	size_t at = 16, end = len - 4;
+	uint32_t code, olen, v, k;
+
+	if (len < 20) {
+		rd_pcap_cut(st, xasprintf("interface description block of %u "
+		    "bytes, too short", len));
+		return;
+	}
+	st->ifs = xgrow(st->ifs, &st->capifs, st->nifs + 1, sizeof *st->ifs);
+	ifc = &st->ifs[st->nifs++];
+	ifc->link = st->big ? (int)rd_pcap_be16(b + 8) : b[9] << 8 | b[8];
+	ifc->snap = rd_pcap_u32(b + 12, st->big);
+	if (ifc->snap == 0 || ifc->snap > RD_PCAP_SNAP_MAX)
+		ifc->snap = RD_PCAP_SNAP_MAX;
+	ifc->per_sec = 1000000;
+	ifc->offset = 0;
+	ifc->bad_res = 0;
+	/* Options: code, length, value padded to four bytes; opt_endofopt
+	 * (0) or the block's end ends them. */
+	while (end - at >= 4) {
+		code = st->big ? rd_pcap_be16(b + at) :
+		    (uint32_t)(b[at + 1] << 8 | b[at]);
+		olen = st->big ? rd_pcap_be16(b + at + 2) :
+		    (uint32_t)(b[at + 3] << 8 | b[at + 2]);
+		at += 4;
+		if (code == 0 || olen > end - at)
+			break;
+		if (code == 9 && olen == 1) {
+			/* if_tsresol: 10^-v seconds, or 2^-v with the top bit */
+			v = b[at];
+			if (v & 0x80) {
+				v &= 0x7f;
+				ifc->bad_res = v > 63;
+				ifc->per_sec = v > 63 ? 1 : (uint64_t)1 << v;
+			} else {
+				ifc->bad_res = v > 19;
+				for (ifc->per_sec = 1, k = 0; k < v && k < 19; k++)
+					ifc->per_sec *= 10;
+			}
+		} else if (code == 14 && olen == 8) {
+			/* if_tsoffset: seconds, signed */
+			uint64_t o = (uint64_t)rd_pcap_u32(b + at, st->big);
+
+			o = st->big ? o << 32 | rd_pcap_u32(b + at + 4, 1) :
+			    (uint64_t)rd_pcap_u32(b + at + 4, 0) << 32 | o;
+			ifc->offset = (int64_t)o;
+		}
+		at += (olen + 3) & ~(uint32_t)3;
+	}
+}
+
+/* The time of a packet stamped ts on interface ifc, in microseconds;
+ * TIME_NONE when it cannot be one (a damaged stamp). */
+static int64_t
+rd_pcap_ng_time(const struct rd_pcap_if *ifc, uint64_t ts)
+{
+	uint64_t sec = ts / ifc->per_sec, frac = ts % ifc->per_sec, us;
+
+	if (sec > 100000000000ULL || ifc->offset > 100000000000LL ||
+	    ifc->offset < -100000000000LL)
+		return TIME_NONE;
+	if (ifc->per_sec % 1000000 == 0)
+		us = frac / (ifc->per_sec / 1000000);
+	else if (1000000 % ifc->per_sec == 0)
+		us = frac * (1000000 / ifc->per_sec);
+	else
+		us = (uint64_t)((double)frac * 1e6 / (double)ifc->per_sec);
+	return ((int64_t)sec + ifc->offset) * 1000000 + (int64_t)us;
+}
+
+/* A packet block b[0..len) of type 2 (packet), 3 (simple packet) or 6
+ * (enhanced packet): read on its interface. */
+static void
+rd_pcap_ng_packet(struct rd_pcap *st, const unsigned char *b, uint32_t len,
+		  uint32_t type)
+{
+	const struct rd_pcap_if *ifc;
+	uint32_t ifid, caplen, hdr = type == 3 ? 16 : 32;
+	uint64_t ts = 0;
+
+	if (len < hdr) {
+		rd_pcap_cut(st, xasprintf("packet block of %u bytes, too short",
+		    len));
+		return;
+	}
+	if (type == 3) {
+		ifid = 0;
+		caplen = rd_pcap_u32(b + 8, st->big);	/* its length */
+	} else {
+		ifid = type == 6 ? rd_pcap_u32(b + 8, st->big) : st->big ?
+		    rd_pcap_be16(b + 8) : (uint32_t)(b[9] << 8 | b[8]);
+		ts = (uint64_t)rd_pcap_u32(b + 12, st->big) << 32 |
+		    rd_pcap_u32(b + 16, st->big);
+		caplen = rd_pcap_u32(b + 20, st->big);
+	}
+	st->pkt++;
+	if (ifid >= st->nifs) {
+		rd_pcap_ng_unread(st, xasprintf("a packet arrived on interface "
+		    "%u, which its section does not describe", ifid));
+		return;
+	}
+	ifc = &st->ifs[ifid];
+	if (type == 3 && caplen > ifc->snap)
+		caplen = ifc->snap;	/* the rest was not captured */
+	if (type == 3 && caplen > len - hdr)
+		caplen = len - hdr;
+	if (caplen > len - hdr) {
+		rd_pcap_cut(st, xasprintf("packet %u claims %u captured bytes "
+		    "in a block of %u", st->pkt, caplen, len));
+		return;
+	}
+	if (!rd_pcap_link_ok(ifc->link)) {
+		rd_pcap_ng_unread(st, xasprintf("interface %u has link type %s "
+		    "(%d), which sipsnoop does not read", ifid,
+		    rd_pcap_link_name(ifc->link), ifc->link));
+		return;
+	}
+	if (ifc->bad_res) {
+		rd_pcap_ng_unread(st, xasprintf("interface %u has a time stamp "
+		    "resolution that cannot be", ifid));
+		return;
+	}
+	st->link = ifc->link;
+	st->time = type == 3 ? TIME_NONE : rd_pcap_ng_time(ifc, ts);
+	rd_pcap_packet(st, b + hdr - 4, caplen);	/* after the fields */
+}
+
+/* Reads the blocks that are whole in r->data[r->pos..r->len), as
+ * rd_pcap_classic does packets. */
+static void
+rd_pcap_ng(struct rd_pcap *st, int end)
+{
+	struct reader *r = st->r;
+	const unsigned char *u;
+	size_t n;
+	uint32_t type, len, pkt;
+
+	while (st->cut == NULL) {
+		u = (const unsigned char *)r->data + r->pos;
+		n = r->len - r->pos;
+		if (n < 12) {
+			if (end && n > 0) {
+				rd_pcap_cut(st, xasprintf("truncated dump file; "
+				    "tried to read 12 block header bytes, only "
+				    "got %zu", n));
+				st->cut_soft = end == READER_PAUSE;
+			}
+			break;
+		}
+		if (rd_pcap_be32(u) == 0x0a0d0d0a) {
+			/* A section header: its byte order first. */
+			if (memcmp(u + 8, "\x1a\x2b\x3c\x4d", 4) == 0)
+				st->big = 1;
+			else if (memcmp(u + 8, "\x4d\x3c\x2b\x1a", 4) == 0)
+				st->big = 0;
+			else {
+				rd_pcap_cut(st, xstrdup("section header block "
+				    "with a bad byte-order magic"));
+				break;
+			}
+		}
+		type = rd_pcap_u32(u, st->big);
+		len = rd_pcap_u32(u + 4, st->big);
+		if (len < 12 || len % 4 != 0 || len > RD_PCAP_NG_BLOCK_MAX) {
+			rd_pcap_cut(st, xasprintf("block of type %u with a "
+			    "length of %u", type, len));
+			break;
+		}
+		if (n < len) {
+			if (end) {
+				rd_pcap_cut(st, xasprintf("truncated dump file; "
+				    "tried to read %u block bytes, only got %zu",
+				    len, n));
+				st->cut_soft = end == READER_PAUSE;
+			}
+			break;
+		}
+		if (rd_pcap_u32(u + len - 4, st->big) != len) {
+			rd_pcap_cut(st, xasprintf("block of type %u whose "
+			    "lengths differ (%u, then %u)", type, len,
+			    rd_pcap_u32(u + len - 4, st->big)));
+			break;
+		}
+		pkt = st->pkt;
+		if (type == 0x0a0d0d0a)
+			rd_pcap_ng_section(st, u, len);
+		else if (type == 1)
+			rd_pcap_ng_interface(st, u, len);
+		else if (type == 2 || type == 3 || type == 6)
+			rd_pcap_ng_packet(st, u, len, type);
+		/* Other blocks (statistics, name resolution, secrets,
+		 * custom ones) say nothing read here. */
+		if (st->cut != NULL)
+			break;
+		r->pos += len;
+		if (st->pkt != pkt && st->pkt % 1024 == 0)
+			reader_release(r, r->pos);
+	}
+	rd_pcap_read_end(st);
 }
 
 static int
@@ -1917,6 +1949,11 @@ rd_pcap_more(struct reader *r, struct strbuf *out, int end, char **err)
 		st = r->state = rd_pcap_state_new(r, out);
 	st->r = r;
 	st->out = out;
+	if (!st->begun && r->len - r->pos >= 4 &&
+	    rd_pcap_be32((const unsigned char *)r->data + r->pos) ==
+	    0x0a0d0d0a) {
+		st->begun = st->ng = 1;
+	}
 	if (!st->begun && (rc = rd_pcap_classic_begin(st, end, err)) <= 0) {
 		if (rc < 0) {
 			rd_pcap_state_free(st);
@@ -1924,7 +1961,10 @@ rd_pcap_more(struct reader *r, struct strbuf *out, int end, char **err)
 		}
 		return rc;
 	}
-	rd_pcap_classic(st, end);
+	if (st->ng)
+		rd_pcap_ng(st, end);
+	else
+		rd_pcap_classic(st, end);
 	if (end == READER_MORE)
 		return 0;
 	rd_pcap_flush(st);
@@ -1953,98 +1993,15 @@ rd_pcap_more_free(struct reader *r)
 static int
 rd_pcap_transform(struct reader *r, struct strbuf *out, char **err)
 {
-	const struct rd_pcap_lib *lib = &rd_pcap_lib;
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct rd_pcap *st;
-	struct pcap_pkthdr *h;
-	const u_char *pkt;
-	pcap_t *pc;
-	FILE *fp;
-	long from = -1;
-	int rc, ng, ret;
-
-	/* Classic pcap is read here, the same whole or as it comes. */
-	if (rd_pcap_live(r->data, r->len))
-		return rd_pcap_more(r, out, READER_END, err);
-	pthread_once(&rd_pcap_lib_once, rd_pcap_lib_load);
-	if (lib->why[0] != '\0') {
-		*err = xasprintf("a packet capture, but %s", lib->why);
-		return -1;
-	}
-	if (r->len == 0 ||
-	    (fp = fmemopen((void *)(uintptr_t)r->data, r->len, "r")) == NULL) {
-		*err = xstrdup("empty packet capture");
-		return -1;
-	}
-	errbuf[0] = '\0';
-	pc = lib->fopen_offline(fp, errbuf);
-	if (pc == NULL) {
-		fclose(fp);
-		*err = xasprintf("not a readable packet capture: %s", errbuf);
-		return -1;
-	}
-	st = rd_pcap_state_new(r, out);
-	st->link = lib->datalink(pc);
-	if (!rd_pcap_link_ok(st->link)) {
-		*err = rd_pcap_bad_link(st->link);
-		lib->close(pc);
-		rd_pcap_state_free(st);
-		return -1;
-	}
-	/* In pcapng a block libpcap refuses may be skipped: where each
-	 * call begins tells whether it read a whole block. */
-	ng = r->len >= 12 && memcmp(r->data, "\x0a\x0d\x0d\x0a", 4) == 0;
-	for (;;) {
-		if (ng)
-			from = ftell(fp);
-		rc = lib->next_ex(pc, &h, &pkt);
-		if (rc == PCAP_ERROR_BREAK)
-			break;
-		if (rc == PCAP_ERROR && ng &&
-		    rd_pcap_ng_skip(st, from, ftell(fp), lib->geterr(pc)))
-			continue;
-		if (rc == PCAP_ERROR) {
-			rd_pcap_classic_cut(st, xstrdup(lib->geterr(pc)));
-			break;
-		}
-		if (rc != 1)
-			continue;
-		if (ng && st->ng_refused != UINT32_MAX &&
-		    rd_pcap_ng_misread(st, from, ftell(fp)))
-			continue;
-		st->pkt++;
-		/* A damaged time stamp must not overflow. */
-		if (h->ts.tv_sec >= -100000000000LL &&
-		    h->ts.tv_sec <= 100000000000LL)
-			st->time = (int64_t)h->ts.tv_sec * 1000000 +
-			    h->ts.tv_usec;
-		else
-			st->time = TIME_NONE;
-		rd_pcap_packet(st, pkt, h->caplen);
-		if (st->pkt % 1024 == 0) {
-			long at = ftell(fp);
-
-			if (at > 0)
-				reader_release(r, (size_t)at);
-		}
-	}
-	rd_pcap_finish(st);
-	lib->close(pc);
-	ret = rd_pcap_summary(st, err);
-	rd_pcap_state_free(st);
-	return ret;
+	return rd_pcap_more(r, out, READER_END, err);
 }
-
-#endif /* SIPSNOOP_HAVE_PCAP */
 
 const struct rd_format rd_pcap_format = {
 	.name = "pcap",
 	.desc = "packet capture (pcap, pcapng): SIP over UDP, TCP, WebSocket",
 	.probe = rd_pcap_probe,
 	.transform = rd_pcap_transform,
-#ifdef SIPSNOOP_HAVE_PCAP
 	.live = rd_pcap_live,
 	.more = rd_pcap_more,
 	.more_free = rd_pcap_more_free,
-#endif
 };

@@ -1,6 +1,6 @@
 /* gen: writes large, realistic SIP logs for the benchmark (issue 6): the same
  * interleaved traffic as a Lync/SfB server CLS log, a UCCAPI client log, an
- * sngrep text export or a classic libpcap file, of a chosen size. */
+ * sngrep text export or a classic pcap file, of a chosen size. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A classic pcap (tcpdump -U -w -) is shown as it comes with --follow, from
+# A capture (tcpdump -U -w -, dumpcap -w -) is shown as it comes with --follow, from
 # a pipe and from a file that grows, and with F: the messages of the
 # packets written so far show while the writer holds the rest back, the
 # rest as it is written.
@@ -64,6 +64,27 @@ check "what is appended shows" e2e_wait_re "later.pcap \\[pcap\\] +6/6 msgs.* fo
 check "its last message is listed" e2e_wait "200 OK"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
+
+# pcapng too (dumpcap -w -): its blocks as they come, cut anywhere.
+ngcap=tests/data/pcap/call-udp.pcapng
+rm -f "$dir/go"
+{
+	head -c 3400 $ngcap
+	while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
+	tail -c +3401 $ngcap
+} >"$dir/p" &
+e2e_start 120 40 --no-rules --follow - "<$dir/p"
+check "pcapng --follow: the messages of the blocks written so far show" \
+	e2e_wait_re "sipsnoop - \\[pcap\\] +3/3 msgs +following"
+check "they are listed" e2e_wait "180 Ringing"
+no_bye() { ! e2e_screen | grep -q 'BYE'; }
+check "and not those not written yet" no_bye
+touch "$dir/go"
+check "pcapng: the rest as it comes" e2e_wait_re "sipsnoop - \\[pcap\\] +7/7 msgs"
+check "following ends with the pipe" e2e_wait_gone " following "
+e2e_keys q
+check "quits" e2e_wait "exit=0"
+wait
 
 # ngrep's output too: with --follow from a pipe (a packet shows once the
 # next one's header has come), and F on a file read whole at first.

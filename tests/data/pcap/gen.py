@@ -412,9 +412,10 @@ def gen_completion():
 def gen_multilink():
     """pcapng of two interfaces of different link types (Ethernet, then
     Linux cooked v2, as a capture on two interfaces merged together
-    gives): libpcap reads only the first one's packets. The second file
-    has SIP on the second interface only; the third a third interface, of
-    the first one's type, which libpcap numbers as the second."""
+    gives): each packet is read with its own interface's link type
+    (libpcap read only the first one's). The second file has SIP on the
+    second interface only; the third a third interface, of the first
+    one's type."""
     def block(btype, body):
         body += b'\0' * (-len(body) % 4)
         n = 12 + len(body)

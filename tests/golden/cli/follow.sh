@@ -240,17 +240,17 @@ timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow - <"$dir/live.gz" \
 grep -qF -- "-: gzip-compressed: read once, not followed" "$out" || {
 	echo "no warning about gzip on standard input"; cat "$out"; exit 1; }
 
-# A pcapng capture cannot be followed: it is listed once with a warning, and with
-# nothing else to follow --list --follow ends. A named pipe is read as it
+# A gzip-compressed capture cannot be followed: it is listed once with a
+# warning, and with nothing else to follow --list --follow ends. A named pipe is read as it
 # comes and the command ends when its writer is done (it used to block
 # opening the pipe again).
 mkfifo "$dir/fifo"
 cat $fixture >"$dir/fifo" &
 timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow "$dir/fifo" \
-	tests/data/pcap/call-udp.pcapng >"$dir/once" 2>&1
+	tests/data/pcap/call-udp.pcapng.gz >"$dir/once" 2>&1
 rc=$?
 [ $rc = 0 ] || { echo "status $rc, expected 0"; cat "$dir/once"; exit 1; }
-for want in "call-udp.pcapng: read once, not followed" \
+for want in "call-udp.pcapng.gz: read once, not followed" \
 	"REGISTER sip:10.0.0.10:5060" "INVITE sip:bob@example.com"; do
 	grep -qF -- "$want" "$dir/once" || {
 		echo "missing: $want"; cat "$dir/once"; exit 1; }
@@ -259,7 +259,7 @@ done
 # was read: no warning about it.
 grep -q "fifo:" "$dir/once" && { echo "a warning about the pipe"; cat "$dir/once"; exit 1; }
 timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow \
-	tests/data/pcap/call-udp.pcapng >"$dir/once" 2>&1
+	tests/data/pcap/call-udp.pcapng.gz >"$dir/once" 2>&1
 rc=$?
 [ $rc = 0 ] || { echo "capture alone: status $rc"; cat "$dir/once"; exit 1; }
 
