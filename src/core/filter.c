@@ -2019,6 +2019,25 @@ filter_select(struct filter *f, const struct engine *e, uint32_t from,
 	if (to > count)
 		to = count;
 	filter_bind(f, e);
+	if (f != NULL && f->root != NULL && f->root->type == N_FIELD &&
+	    f->root->field == F_CALLID && f->root->ids.exact) {
+		/* One Call-ID (the viewer's c): its dialog's messages, not a
+		 * pass over the index. */
+		const struct dialogs *ds = engine_dialogs(e);
+		uint32_t d = dialogs_by_call_id(ds, f->root->ids.single);
+		const struct dialog *dl = d != NO_DIALOG ?
+		    dialogs_get(ds, d) : NULL;
+		size_t i;
+
+		for (i = 0; dl != NULL && i < dl->nmsgs; i++) {
+			if (dl->msgs[i] < from || dl->msgs[i] >= to)
+				continue;
+			v = xgrow(v, &cap, n + 1, sizeof *v);
+			v[n++] = dl->msgs[i];
+		}
+		*out = v != NULL ? v : xmalloc(sizeof *v);
+		return n;
+	}
 	for (id = from; id < to; id++) {
 		if (!filter_match(f, e, id))
 			continue;

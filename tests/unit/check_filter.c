@@ -777,6 +777,24 @@ START_TEST(test_incremental)
 	ck_assert(!filter_is_empty(f));
 	filter_free(f);
 	filter_free(g);
+	/* One Call-ID is read from its dialog: a sub-range too, and none
+	 * for one not in the log. */
+	f = filter_compile("callid:reg-1@10.0.0.1", &err, &col);
+	n = filter_select(f, e, 1, 3, &ids);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ids[0], 1);
+	ck_assert_uint_eq(ids[1], 2);
+	free(ids);
+	n = filter_select(f, e, 3, 100, &ids);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ids[0], 3);
+	free(ids);
+	filter_free(f);
+	f = filter_compile("callid:nowhere@10.0.0.1", &err, &col);
+	n = filter_select(f, e, 0, 100, &ids);
+	ck_assert_uint_eq(n, 0);
+	free(ids);
+	filter_free(f);
 
 	/* An empty filter matches everything; NULL is empty too. */
 	f = filter_compile("", &err, &col);
