@@ -35,6 +35,10 @@ struct engine_file {
 	const struct rd_format *inner;
 	int canon;		/* src holds fmt->transform's canonical records */
 	struct reader *rd;	/* NULL once the file is fully read */
+	/* Then its reader, at its end (not canon): F reads on with it, its
+	 * state (a year's turn, a message's rest to come) as reading left
+	 * it. */
+	struct reader *rd_end;
 	char local_name[128];
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
@@ -69,6 +73,12 @@ struct engine_file {
 	int follow_noname;	/* standard input: followed through its
 				 * descriptor, never by name */
 	int follow_tried;	/* engine_follow_files() looked at it */
+	/* Its last message so far (nmsgs > 0). F (engine_follow_files)
+	 * reads again what was read last (the writer may not have finished
+	 * it); when that is this message, the record read again completes
+	 * its entry (cut_redo). */
+	uint32_t last_id;
+	int cut_redo;
 	/* A last line without its line break (engine_set_follow_quiet):
 	 * since when the file has not grown, whether it has been quiet long
 	 * enough for that line to be read as complete, and the size at which

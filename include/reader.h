@@ -170,6 +170,14 @@ struct reader {
 	 * end. A record cut short (no end marker, a body short of its
 	 * Content-Length) still waits. */
 	int quiet;
+	/* What reader_undo() goes back to: the reader as it was before it
+	 * read its last record (undo_state: its state then; try_state: the
+	 * state before the call under way). */
+	size_t undo_pos;
+	uint32_t undo_line;
+	struct rd_stats undo_stats;
+	void *undo_state, *try_state;
+	int can_undo;
 };
 
 /* The formats, NULL-terminated, in probe order. */
@@ -187,6 +195,13 @@ void reader_skip_bom(struct reader *r);
 void reader_free(struct reader *r);
 /* 1 and a record, or 0 at end of input. */
 int reader_next(struct reader *r, struct rd_record *rec);
+/* Puts r back as it was before it read its last record, so that it reads
+ * that record and what came after it again: in follow mode, once a file
+ * read whole is followed (its writer may not have finished them). Its
+ * warnings are the caller's to drop: those it gave from line r->line on
+ * (after the call). Returns 0, or -1 when r has read no record (or has
+ * been put back already). */
+int reader_undo(struct reader *r);
 /* Fraction of the input consumed, 0..1000. */
 unsigned reader_progress(const struct reader *r);
 

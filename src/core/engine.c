@@ -172,6 +172,8 @@ static int engine_live_ok(const struct source *src,
 static void engine_live_start(struct engine *e, size_t i);
 static void engine_live_whole(struct engine *e, size_t i);
 static int engine_live_read(struct engine *e, size_t i, int ended);
+static void engine_regroup(struct engine *e, const struct msg_kept *kept,
+			   const uint32_t *perm);
 
 struct engine *
 engine_new(void)
@@ -216,6 +218,7 @@ engine_free(struct engine *e)
 		}
 		engine_live_free(e->files[i].live);
 		reader_free(e->files[i].rd);
+		reader_free(e->files[i].rd_end);
 		source_free(e->files[i].src);
 		free(e->files[i].marks);
 		free(e->files[i].follow_win);
@@ -1006,6 +1009,37 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	f->follow_ino = (uint64_t)st.st_ino;
 }
 
+/* F: file i, read to its end, is followed from now on. Its last record
+ * may be one its writer has not finished: cut short, framed only by what
+ * comes next, or not even a record yet (its first lines taken as junk).
+ * So its reader goes back to before what it read last (reader_undo) and
+ * reads it again as a followed file is read (engine_next: what reaches
+ * the end waits for more), and the warnings it gave from there on are
+ * withdrawn (they come again). A record read there again completes the
+ * entry of the last message (engine_complete). */
+static void
+engine_follow_tail(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	size_t k;
+
+	if (f->canon || reader_undo(f->rd) < 0) {
+		reader_advance(f->rd, f->src->len);
+		return;
+	}
+	f->cut_redo = f->nmsgs > 0 &&
+		      msgindex_get(e->ix, f->last_id)->off >= f->rd->pos;
+	for (k = e->nwarns; k-- > 0;) {
+		struct engine_warning *w = &e->warns[k];
+
+		if (w->file != i || w->line < f->rd->line)
+			continue;
+		free(w->msg);
+		memmove(w, w + 1, (e->nwarns - k - 1) * sizeof *w);
+		e->nwarns--;
+	}
+}
+
 void
 engine_follow_files(struct engine *e)
 {
@@ -1029,11 +1063,16 @@ engine_follow_files(struct engine *e)
 		if (f->follow_fd < 0)
 			continue;
 		/* A reader in progress reads on from the new buffer; a file
-		 * already read gets one that starts at its end. */
+		 * already read gets one (engine_follow_tail). */
 		if (f->rd == NULL && i < e->cur) {
-			f->rd = reader_new(engine_rfmt(f), f->src->data,
+			f->rd = f->rd_end != NULL ? f->rd_end :
+				reader_new(engine_rfmt(f), f->src->data,
 					   f->src->len);
-			reader_advance(f->rd, f->src->len);
+			f->rd_end = NULL;
+			engine_follow_tail(e, i);
+		} else if (f->rd != NULL && f->rd->pos >= f->src->len) {
+			engine_take_warnings(e, (uint16_t)i, f->rd);
+			engine_follow_tail(e, i);
 		}
 		if (f->rd != NULL) {
 			f->rd->follow = 1;
@@ -2101,32 +2140,43 @@ engine_intern_end(struct engine *e, struct span s, uint16_t file)
 	return intern_add(e->strs, s.p, s.n);
 }
 
+/* Interns pre's strings: its message's ids, and the URIs and endpoints
+ * its dialog keeps (k). The spans must still be valid. */
+static void
+engine_intern_pre(struct engine *e, struct engine_pre *pre,
+		  struct msg_kept *k)
+{
+	struct msg *x = &pre->x;
+	const struct span *s = pre->s;
+
+	k->src = engine_intern_end(e, s[PRE_SRC], x->file);
+	k->dst = engine_intern_end(e, s[PRE_DST], x->file);
+	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
+	x->method = x->kind == MSG_REQUEST ?
+			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
+			    engine_intern_upper(e, s[PRE_METHOD]);
+	k->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
+	k->from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
+	k->to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
+	engine_note_uri(e, k->ruri);
+	engine_note_uri(e, k->from);
+	engine_note_uri(e, k->to);
+}
+
 /* Interns pre's strings and adds the message to the index and its
  * dialog. The spans must still be valid. */
 static void
 engine_commit(struct engine *e, struct engine_pre *pre)
 {
 	struct msg *x = &pre->x;
-	const struct span *s = pre->s;
 	struct engine_file *f;
 	struct msg_kept k;
 	uint32_t id, d;
 
-	k.src = engine_intern_end(e, s[PRE_SRC], x->file);
-	k.dst = engine_intern_end(e, s[PRE_DST], x->file);
-	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
-	x->method = x->kind == MSG_REQUEST ?
-			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
-			    engine_intern_upper(e, s[PRE_METHOD]);
-	k.ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
-	k.from = intern_add(e->strs, s[PRE_FROM].p, s[PRE_FROM].n);
-	k.to = intern_add(e->strs, s[PRE_TO].p, s[PRE_TO].n);
-	engine_note_uri(e, k.ruri);
-	engine_note_uri(e, k.from);
-	engine_note_uri(e, k.to);
-
+	engine_intern_pre(e, pre, &k);
 	id = msgindex_append(e->ix, x);
 	f = &e->files[x->file];
+	f->last_id = id;
 	/* A file followed where it is mapped may be rewritten under the
 	 * messages read: each that came while following keeps its line (the
 	 * text of those before is not kept either). */
@@ -2148,13 +2198,62 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 		rules_rate_message(e->rules, e, id);
 }
 
+/* pre is the last record of its file read again from its start once F
+ * followed the file (engine_file cut_redo): the rest of what its writer
+ * was writing came. It completes the entry indexed from its start
+ * (last_id), which keeps its id. When it is still the same message (its
+ * Call-ID, kind, CSeq, status, time, URIs and endpoints as before: the
+ * cut was past them) only its dialog is rated again; otherwise (the cut
+ * went through them) the dialogs are built again, as a merge builds them
+ * (engine_regroup). */
+static void
+engine_complete(struct engine *e, struct engine_pre *pre)
+{
+	struct engine_file *f = &e->files[pre->x.file];
+	struct msg *x = &pre->x, *was = msgindex_get(e->ix, f->last_id);
+	struct msg_kept k, *kept;
+	size_t i, n = msgindex_count(e->ix);
+	uint32_t d;
+
+	f->cut_redo = 0;
+	engine_intern_pre(e, pre, &k);
+	kept = xcalloc(n + 1, sizeof *kept);
+	engine_msg_kept(e, f->last_id, &kept[0]);
+	if (x->call_id == was->call_id && x->method == was->method &&
+	    x->kind == was->kind && x->cseq == was->cseq &&
+	    x->status == was->status && x->time == was->time &&
+	    x->dir == was->dir && memcmp(&k, &kept[0], sizeof k) == 0) {
+		free(kept);
+		was->len = x->len;
+		was->flags = x->flags;
+		was->facts = x->facts;
+		was->time_prec = x->time_prec;
+		d = dialogs_of(e->ds, was);
+		if (d != NO_DIALOG)
+			engine_touch(e, d);
+		else if (e->rules != NULL)
+			rules_rate_message(e->rules, e, f->last_id);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		engine_msg_kept(e, (uint32_t)i, &kept[i]);
+	kept[f->last_id] = k;
+	*was = *x;
+	engine_regroup(e, kept, NULL);
+	free(kept);
+}
+
 static void
 engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *rec)
 {
+	struct engine_file *f = &e->files[fileno];
 	struct engine_pre pre;
 
-	engine_prep(e->rules, &e->files[fileno], fileno, rec, &pre);
-	engine_commit(e, &pre);
+	engine_prep(e->rules, f, fileno, rec, &pre);
+	if (f->cut_redo && pre.x.off == msgindex_get(e->ix, f->last_id)->off)
+		engine_complete(e, &pre);
+	else
+		engine_commit(e, &pre);
 }
 
 static void
@@ -2212,6 +2311,29 @@ engine_check_shrunk(struct engine *e)
 	}
 }
 
+/* The dialogs are built again over the index, each message with the URIs
+ * and endpoints kept[perm[id]] (perm NULL: kept[id]), then every dialog
+ * is rated. */
+static void
+engine_regroup(struct engine *e, const struct msg_kept *kept,
+	       const uint32_t *perm)
+{
+	size_t i, n = msgindex_count(e->ix);
+
+	dialogs_free(e->ds);
+	e->ds = dialogs_new();
+	for (i = 0; i < n; i++) {
+		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i,
+					 &kept[perm != NULL ? perm[i] : i]);
+
+		if (d != NO_DIALOG)
+			engine_touch(e, d);
+		else if (e->rules != NULL)
+			rules_rate_message(e->rules, e, (uint32_t)i);
+	}
+	engine_rate_touched(e);
+}
+
 /* Several files: one time line. The index is sorted and the dialogs are
  * built again over the new ids, then every dialog is rated. */
 static void
@@ -2219,27 +2341,25 @@ engine_merge(struct engine *e)
 {
 	size_t i, n = msgindex_count(e->ix);
 	struct msg_kept *kept = xcalloc(n + 1, sizeof *kept);
-	uint32_t *perm;
+	uint32_t *perm, *inv;
 
 	/* URIs and endpoints are kept with the dialogs, which are built
 	 * again. */
 	for (i = 0; i < n; i++)
 		engine_msg_kept(e, (uint32_t)i, &kept[i]);
 	perm = msgindex_sort_by_time(e->ix);
-	dialogs_free(e->ds);
-	e->ds = dialogs_new();
-	for (i = 0; i < n; i++) {
-		uint32_t d = dialogs_add(e->ds, e->ix, (uint32_t)i,
-					 &kept[perm[i]]);
-
-		if (d != NO_DIALOG)
-			engine_touch(e, d);
-		else if (e->rules != NULL)
-			rules_rate_message(e->rules, e, (uint32_t)i);
+	/* Each file's last message, by its new id (engine_follow_files). */
+	inv = xcalloc(n + 1, sizeof *inv);
+	for (i = 0; i < n; i++)
+		inv[perm[i]] = (uint32_t)i;
+	for (i = 0; i < e->nfiles; i++) {
+		if (e->files[i].nmsgs > 0)
+			e->files[i].last_id = inv[e->files[i].last_id];
 	}
+	free(inv);
+	engine_regroup(e, kept, perm);
 	free(perm);
 	free(kept);
-	engine_rate_touched(e);
 }
 
 int
@@ -2672,6 +2792,10 @@ engine_par_end(struct engine *e)
 	engine_drop_pages(f, f->src->len);
 	memcpy(f->local_name, p->rd->local_name, sizeof f->local_name);
 	engine_take_warnings(e, p->fileno, p->rd);
+	if (!f->canon) {	/* for F (engine_follow_files) */
+		f->rd_end = p->rd;
+		p->rd = NULL;
+	}
 	engine_par_free(p);
 	e->par = NULL;
 	engine_first_read_done(e, e->cur);
@@ -2782,9 +2906,13 @@ engine_step(struct engine *e, size_t budget)
 		engine_drop_pages(f, f->src->len);
 		memcpy(f->local_name, f->rd->local_name, sizeof f->local_name);
 		engine_take_warnings(e, (uint16_t)e->cur, f->rd);
-		/* A followed file keeps its reader for what comes next. */
+		/* A followed file keeps its reader for what comes next, and
+		 * one that may be followed later (F) for then. */
 		if (f->follow_fd < 0) {
-			reader_free(f->rd);
+			if (f->canon)
+				reader_free(f->rd);
+			else
+				f->rd_end = f->rd;
 			f->rd = NULL;
 		}
 		engine_first_read_done(e, e->cur);

@@ -23,8 +23,9 @@
 struct rd_sipp_state {
 	size_t hdr;		/* offset of the separator + 1, 0 for none */
 	size_t end;		/* offset of the next separator */
-	/* Following: no separator after it yet, end is the end of what
-	 * was there; the entry may grow (rd_sipp_entry). */
+	/* No separator after it yet, end is the end of what was there:
+	 * followed (now, or once read whole: reader_undo), the entry may
+	 * grow (rd_sipp_entry). */
 	int open;
 };
 
@@ -265,7 +266,7 @@ rd_sipp_entry(struct reader *r, struct rd_sipp_state *st, size_t hdr,
 {
 	st->hdr = hdr + 1;
 	st->end = rd_sipp_find_sep(r, from, hdr + RD_SIPP_READ_MAX);
-	st->open = r->follow && st->end >= r->len;
+	st->open = st->end >= r->len;
 }
 
 static int
@@ -352,7 +353,7 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 			break;
 		/* Its message may still come, or more lines of what it has
 		 * instead. */
-		if (st->open)
+		if (r->follow && st->open)
 			return reader_wait(r, rec, p);
 		/* An entry that holds no SIP message: an error SIPp had
 		 * sending, a compressed or non-SIP packet. */
@@ -371,7 +372,8 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 	rec->dir = h.dir;
 	rec->transport = h.transport;
 	end = rd_raw_split_logged(d, ms, lim, lim < r->len, rec);
-	if (st->open && end >= lim && !rd_raw_logged_whole(d, ms, lim, rec))
+	if (r->follow && st->open && end >= lim &&
+	    !rd_raw_logged_whole(d, ms, lim, rec))
 		return reader_wait(r, rec, p);
 	if (end < lim && end > ms && d[end - 1] != '\n') {
 		/* A body that does not end its line: the rest of the line

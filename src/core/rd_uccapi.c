@@ -183,6 +183,9 @@ struct rd_uccapi_block {
 	size_t end;		/* the End line, or where the block was cut */
 	size_t recend;		/* after the End line, or end */
 	int closed;		/* an End line closed it */
+	/* It reached the end of what was there: followed (now, or once
+	 * read whole: reader_undo), it may not be whole (rd_uccapi_next). */
+	int at_end;
 };
 
 /* Finds where the block opened at bs closes: its End line, or (cut short)
@@ -199,6 +202,7 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 	b->closed = 0;
 	b->end = r->len;
 	b->recend = r->len;
+	b->at_end = 1;
 	while (q < r->len) {
 		qeol = reader_line_end(r, q, &qnext);
 		len = qeol - q;
@@ -209,11 +213,13 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 			b->closed = 1;
 			b->end = q;
 			b->recend = qnext;
+			b->at_end = qnext >= r->len;
 			return;
 		}
 		if (qpl != 0 && q != b->sp) {
 			b->end = q;
 			b->recend = q;
+			b->at_end = 0;
 			return;
 		}
 		q = qnext;
@@ -494,6 +500,15 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	uint32_t line, first = 0;
 	int has_cl, sip, over = 0;
 
+	/* A block of several messages that reached the end of what was
+	 * there when it was read whole, followed now: it is looked at again
+	 * as a followed block (its End line may have been cut short). */
+	if (st->next != 0 && st->next == r->pos && st->b.at_end &&
+	    r->follow) {
+		rd_uccapi_block(r, st->b.bs, &st->b);
+		if (!st->b.closed && st->b.recend >= r->len)
+			return 0;
+	}
 	if ((st->next != 0 && st->next == r->pos) || rd_uccapi_resume(r, st))
 		return rd_uccapi_more(r, st, rec);
 	st->next = 0;

@@ -113,8 +113,11 @@ reader_new(const struct rd_format *fmt, const char *data, size_t len)
 	r->line = 1;
 	if (len >= 3 && memcmp(data, READER_BOM, 3) == 0)
 		r->pos = 3;
-	if (fmt->state_size != 0)
+	if (fmt->state_size != 0) {
 		r->state = xcalloc(1, fmt->state_size);
+		r->undo_state = xmalloc(fmt->state_size);
+		r->try_state = xmalloc(fmt->state_size);
+	}
 	return r;
 }
 
@@ -136,6 +139,8 @@ reader_free(struct reader *r)
 		free(r->warnings[i].msg);
 	free(r->warnings);
 	free(r->state);
+	free(r->undo_state);
+	free(r->try_state);
 	free(r);
 }
 
@@ -143,14 +148,29 @@ int
 reader_next(struct reader *r, struct rd_record *rec)
 {
 	size_t before = r->pos;
+	uint32_t line;
+	struct rd_stats stats;
+	void *undo;
 
 	/* A format with a transform is read through rd_canon_format. */
 	if (r->pos >= r->len || r->fmt->next == NULL)
 		return 0;
 	memset(rec, 0, sizeof *rec);
 	rec->time = TIME_NONE;
+	line = r->line;
+	stats = r->stats;
+	if (r->state != NULL)
+		memcpy(r->try_state, r->state, r->fmt->state_size);
 	if (!r->fmt->next(r, rec))
 		return 0;
+	/* What reader_undo() goes back to. */
+	r->undo_pos = before;
+	r->undo_line = line;
+	r->undo_stats = stats;
+	undo = r->undo_state;
+	r->undo_state = r->try_state;
+	r->try_state = undo;
+	r->can_undo = 1;
 	/* A format that fails to move forward would loop forever. */
 	if (r->pos <= before)
 		reader_advance(r, before + 1);
@@ -170,6 +190,20 @@ reader_next(struct reader *r, struct rd_record *rec)
 			    "flagged truncated)");
 	}
 	return 1;
+}
+
+int
+reader_undo(struct reader *r)
+{
+	if (!r->can_undo)
+		return -1;
+	r->pos = r->undo_pos;
+	r->line = r->undo_line;
+	r->stats = r->undo_stats;
+	if (r->state != NULL)
+		memcpy(r->state, r->undo_state, r->fmt->state_size);
+	r->can_undo = 0;
+	return 0;
 }
 
 unsigned

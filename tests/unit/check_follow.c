@@ -268,6 +268,17 @@ follow_ck_same(const struct engine *a, const struct engine *b,
 	}
 }
 
+/* When following begins: as the file is added (--follow), or once its
+ * first piece is read (the viewer's F), that piece read by this thread or
+ * by the second one (engine_set_parallel). */
+enum follow_when {
+	FOLLOW_START,
+	FOLLOW_LATER,
+	FOLLOW_LATER_PAR,
+};
+
+static const char *const follow_when_names[] = { "", ", F", ", F, 2 threads" };
+
 /* Follows path while src is written to it in pieces (how, arg), looking
  * after each piece and, when quiet, once more as the file is quiet (its
  * last line, without a line break yet, then read as complete where that
@@ -275,23 +286,46 @@ follow_ck_same(const struct engine *a, const struct engine *b,
 static void
 follow_cut_run(const struct engine *a, const struct source *src,
 	       const char *format, const char *path, enum follow_cut how,
-	       size_t arg, int quiet)
+	       size_t arg, int quiet, enum follow_when when)
 {
 	struct engine *b = engine_new();
 	char what[256], *err = NULL;
-	size_t at, end;
+	size_t at = 0, end;
 
-	snprintf(what, sizeof what, "%s, %s %zu%s", src->path,
-		 follow_cut_names[how], arg, quiet ? ", quiet" : "");
-	engine_follow(b, 1);
+	snprintf(what, sizeof what, "%s, %s %zu%s%s", src->path,
+		 follow_cut_names[how], arg, quiet ? ", quiet" : "",
+		 follow_when_names[when]);
 	/* Not quiet: a partial last line waits for its line break. */
 	engine_set_follow_quiet(b, quiet ? 0 : 3600 * 1000);
-	follow_write(path, "", 0, "w");
+	if (when == FOLLOW_START) {
+		engine_follow(b, 1);
+		follow_write(path, "", 0, "w");
+	} else {
+		/* Read as it is when F is pressed: the second thread stops
+		 * after all it read is committed, the last record with it. */
+		engine_set_parallel(b, when == FOLLOW_LATER_PAR);
+		at = follow_next_cut(src, how, arg, 0);
+		follow_write(path, src->data, at, "w");
+	}
 	/* Named as the whole read found it: the first piece may be too
 	 * short for the probe. */
 	ck_assert_int_eq(engine_add_file(b, path, format, &err), 0);
-	engine_run(b);
-	for (at = 0; at < src->len; at = end) {
+	if (when == FOLLOW_LATER_PAR)
+		engine_step(b, 1);
+	else
+		engine_run(b);
+	if (when != FOLLOW_START) {
+		/* A first piece with no message is refused, and not followed:
+		 * nothing to compare. */
+		if (msgindex_count(engine_index(b)) == 0) {
+			ck_assert_int_eq(engine_file(b, 0)->unreadable, 1);
+			engine_free(b);
+			return;
+		}
+		engine_follow_files(b);
+		ck_assert_uint_eq(engine_nfollowed(b), 1);
+	}
+	for (; at < src->len; at = end) {
 		end = follow_next_cut(src, how, arg, at);
 		follow_write(path, src->data + at, end - at, "a");
 		engine_poll(b);	/* grew */
@@ -332,16 +366,55 @@ START_TEST(test_follow_cut)
 	ck_assert_uint_gt(msgindex_count(engine_index(a)), 0);
 	format = engine_file(a, 0)->fmt->name;
 	ck_assert_ptr_nonnull(engine_file(a, 0)->fmt->next);
-	follow_cut_run(a, src, format, path, CUT_STEP, 97, 1);
-	follow_cut_run(a, src, format, path, CUT_STEP, 401, 1);
-	follow_cut_run(a, src, format, path, CUT_LINES, 0, 0);
-	follow_cut_run(a, src, format, path, CUT_LINES, 0, 1);
+	follow_cut_run(a, src, format, path, CUT_STEP, 97, 1, FOLLOW_START);
+	follow_cut_run(a, src, format, path, CUT_STEP, 401, 1, FOLLOW_START);
+	follow_cut_run(a, src, format, path, CUT_LINES, 0, 0, FOLLOW_START);
+	follow_cut_run(a, src, format, path, CUT_LINES, 0, 1, FOLLOW_START);
 	if (src->len <= FOLLOW_BYTES_MAX)
-		follow_cut_run(a, src, format, path, CUT_STEP, 1, 1);
+		follow_cut_run(a, src, format, path, CUT_STEP, 1, 1,
+			       FOLLOW_START);
 	for (at = 0; at < src->len; at++) {
 		if (src->data[at] == '\n')
 			follow_cut_run(a, src, format, path, CUT_ONCE, at + 1,
-				       0);
+				       0, FOLLOW_START);
+	}
+	engine_free(a);
+	source_free(src);
+	test_rm_rf(dir);
+}
+END_TEST
+
+/* Fixture _i read as far as a line break, or as the middle of a line,
+ * then followed (the viewer's F) while the rest is written: a last
+ * record the writer had not finished when F was pressed is read again
+ * once it has, and the index and the warnings are those of the whole
+ * file (the record was cut short, and its rest junk). */
+START_TEST(test_follow_later_cut)
+{
+	const char *file = follow_files[_i];
+	char dir[64], path[128], *err = NULL;
+	struct source *src = source_open(file, &err);
+	struct engine *a = engine_new();
+	const char *format;
+	size_t at, from = 0;
+
+	ck_assert_ptr_nonnull(src);
+	test_mkdtemp(dir, "follow");
+	snprintf(path, sizeof path, "%s/later.log", dir);
+	ck_assert_int_eq(engine_add_file(a, file, NULL, &err), 0);
+	engine_run(a);
+	format = engine_file(a, 0)->fmt->name;
+	for (at = 0; at < src->len; at++) {
+		if (src->data[at] != '\n')
+			continue;
+		follow_cut_run(a, src, format, path, CUT_ONCE, at + 1, 0,
+			       FOLLOW_LATER);
+		follow_cut_run(a, src, format, path, CUT_ONCE, at + 1, 0,
+			       FOLLOW_LATER_PAR);
+		if (at - from > 2)
+			follow_cut_run(a, src, format, path, CUT_ONCE,
+				       from + (at - from) / 2, 0, FOLLOW_LATER);
+		from = at + 1;
 	}
 	engine_free(a);
 	source_free(src);
@@ -382,6 +455,7 @@ main(void)
 	int failed;
 
 	tcase_add_loop_test(tc, test_follow_cut, 0, (int)FOLLOW_NFILES);
+	tcase_add_loop_test(tc, test_follow_later_cut, 0, (int)FOLLOW_NFILES);
 	tcase_add_test(tc, test_formats_covered);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
