@@ -305,4 +305,22 @@ struct span engine_record_text(const struct engine *e, uint32_t id);
 size_t engine_nwarnings(const struct engine *e);
 const struct engine_warning *engine_warning(const struct engine *e, size_t i);
 
+/* How the engine reads a followed file, for the follow fuzzer
+ * (tests/fuzz/fuzz_follow.c) to run the very same code over a reader of
+ * its own; engine_step() reads followed files so. */
+/* Gives r the avail bytes at data a followed file has now: up to the last
+ * line break (the rest of a line being written is not junk), or all once
+ * ended (the writer is done: a record cut short at the end is one then). */
+void engine_follow_give(struct reader *r, const char *data, size_t avail,
+			int ended);
+/* The next record of r, given a followed file's bytes: a record cut short
+ * by the end of what r was given is being written, and is read again once
+ * more has come (0 for now). quiet: the file has not grown for a while
+ * (engine_set_follow_quiet): then its last line, without its line break,
+ * is read as complete where that completes a record, once for each size
+ * avail of the file (*tried keeps the size last tried). 1 and a record,
+ * or 0. */
+int engine_follow_next(struct reader *r, struct rd_record *rec, size_t avail,
+		       int quiet, size_t *tried);
+
 #endif

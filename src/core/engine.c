@@ -1370,31 +1370,36 @@ engine_follow_grew(struct engine *e, struct engine_file *f, size_t n)
 	engine_follow_copy(e, f, e->follow_stage, n);
 }
 
-/* How much of a followed file its reader may read: up to the last line
- * break while more may come (the rest of a line being written is not
- * junk), all of it once the writer is done. */
-static void
-engine_follow_feed(struct engine_file *f)
+void
+engine_follow_give(struct reader *r, const char *data, size_t avail,
+		   int ended)
 {
 	const char *nl;
 
-	if (f->rd == NULL)
-		return;
-	f->rd->data = f->src->data;
-	f->rd->len = f->src->len;
-	if (f->follow_ended) {
+	r->data = data;
+	r->len = avail;
+	if (ended) {
 		/* A record cut short at the end is one now, and says so. */
-		f->rd->follow = 0;
-		reader_skip_bom(f->rd);
+		r->follow = 0;
+		reader_skip_bom(r);
 		return;
 	}
-	nl = f->src->len > 0 ? memrchr(f->src->data, '\n', f->src->len) : NULL;
-	f->rd->len = nl != NULL ? (size_t)(nl - f->src->data) + 1 : 0;
-	if (f->rd->len < f->rd->pos)
-		f->rd->len = f->rd->pos;
+	nl = avail > 0 ? memrchr(data, '\n', avail) : NULL;
+	r->len = nl != NULL ? (size_t)(nl - data) + 1 : 0;
+	if (r->len < r->pos)
+		r->len = r->pos;
 	/* A file followed from empty (its format named) gets its byte
 	 * order mark only now. */
-	reader_skip_bom(f->rd);
+	reader_skip_bom(r);
+}
+
+/* How much of a followed file its reader may read (engine_follow_give). */
+static void
+engine_follow_feed(struct engine_file *f)
+{
+	if (f->rd != NULL)
+		engine_follow_give(f->rd, f->src->data, f->src->len,
+				   f->follow_ended);
 }
 
 /* Nothing more is appended to a followed file: its writer is done, or it
@@ -2375,12 +2380,12 @@ engine_set_offset(struct engine *e, size_t i, int64_t offset)
  * the headers of rec: a header line cut short would change the message
  * when the rest of it comes; an end marker or the end of a body framed by
  * its Content-Length would not. No when the headers are not in the file's
- * bytes (a reader's own copy): it cannot be told. */
+ * bytes d (a reader's own copy): it cannot be told. */
 static int
-engine_tail_past_headers(const struct engine_file *f,
-			 const struct rd_record *rec, size_t from)
+engine_tail_past_headers(const char *d, const struct rd_record *rec,
+			 size_t from)
 {
-	const char *d = f->src->data, *end;
+	const char *end;
 
 	if (rec->kind != REC_SIP)
 		return 1;
@@ -2393,29 +2398,29 @@ engine_tail_past_headers(const struct engine_file *f,
  * line break: once the file is quiet (engine_follow_quiet_now), its last
  * line is read as complete, and a record the reader waits on (reader.h
  * quiet) is read as the whole file's end would end it, once for each size
- * of the file; the record kept if it ends there (see
+ * of the file (*tried); the record kept if it ends there (see
  * engine_set_follow_quiet), and whole lines with no record in them taken
  * as junk. Otherwise nothing of it is taken (not as junk either): the
  * reader goes back to where it was, without the warnings it gave. 1 and
  * the record, or 0. */
 static int
-engine_next_tail(struct engine_file *f, struct rd_record *rec)
+engine_next_tail(struct reader *r, struct rd_record *rec, size_t avail,
+		 int quiet, size_t *tried)
 {
-	struct reader *r = f->rd;
 	size_t pos = r->pos, len = r->len, nw = r->nwarnings;
 	uint32_t line = r->line;
 	int got;
 
-	if (!f->follow_quiet || f->follow_ended || !r->follow ||
-	    f->follow_tail_tried == f->src->len || pos >= f->src->len)
+	if (!quiet || !r->follow || *tried == avail || pos >= avail)
 		return 0;
-	f->follow_tail_tried = f->src->len;
-	r->len = f->src->len;
+	*tried = avail;
+	r->len = avail;
 	r->quiet = 1;
 	got = reader_next(r, rec);
 	r->quiet = 0;
 	if (got && !(rec->flags & RECF_TRUNCATED) &&
-	    rec->off + rec->len == r->len && engine_tail_past_headers(f, rec, len))
+	    rec->off + rec->len == r->len &&
+	    engine_tail_past_headers(r->data, rec, len))
 		return 1;
 	/* Whole lines that hold no record (junk after the last one): kept,
 	 * with their warning, as at the file's end. */
@@ -2429,25 +2434,36 @@ engine_next_tail(struct engine_file *f, struct rd_record *rec)
 	return 0;
 }
 
-/* The next record of f, or 0. In follow mode a record cut short by the
- * end of what was read is being written right now: rewind to it. */
+int
+engine_follow_next(struct reader *r, struct rd_record *rec, size_t avail,
+		   int quiet, size_t *tried)
+{
+	if (!reader_next(r, rec))
+		return engine_next_tail(r, rec, avail, quiet, tried);
+	/* Cut short by the end of what was read: being written right now.
+	 * Rewind to it. */
+	if (r->follow && (rec->flags & RECF_TRUNCATED) &&
+	    rec->off + rec->len >= r->len) {
+		r->pos = rec->off;
+		r->line = rec->line;
+		return engine_next_tail(r, rec, avail, quiet, tried);
+	}
+	return 1;
+}
+
+/* The next record of f, or 0. (A capture's canonical records are whole
+ * when written: one flagged truncated was cut short on the wire.) */
 static int
 engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 {
 	(void)e;
 	if (f->rd == NULL)
 		return 0;
-	if (!reader_next(f->rd, rec))
-		return engine_next_tail(f, rec);
-	/* (A capture's canonical records are whole when written: one
-	 * flagged truncated was cut short on the wire.) */
-	if (f->rd->follow && !f->follow_ended && f->live == NULL &&
-	    (rec->flags & RECF_TRUNCATED) && rec->off + rec->len >= f->rd->len) {
-		f->rd->pos = rec->off;
-		f->rd->line = rec->line;
-		return engine_next_tail(f, rec);
-	}
-	return 1;
+	if (f->live != NULL)
+		return reader_next(f->rd, rec);
+	return engine_follow_next(f->rd, rec, f->src->len,
+				  f->follow_quiet && !f->follow_ended,
+				  &f->follow_tail_tried);
 }
 
 /* The pages of a mapped file up to byte upto are indexed: give them back

@@ -1,18 +1,19 @@
 /* fuzz_follow: libFuzzer harness for the readers in follow mode. Every
- * format with a next() reads the input as the engine feeds a followed file
- * (engine_follow_feed, engine_next): in pieces, up to the last line break
- * written, a record cut short by that end read again once more has come;
- * then to its end as a followed file that ends. The records must be those
- * of reading the whole input at once. The first byte of the input sets
- * the size of the pieces, the second whether the file is quiet after each
- * (engine_next_tail: its last line read as complete once; then only
- * bounds are checked, a record read so may be shorter). */
+ * format with a next() reads the input as the engine reads a followed file,
+ * through the engine's own code (engine_follow_give, engine_follow_next):
+ * in pieces, up to the last line break written, a record cut short by that
+ * end read again once more has come; then to its end as a followed file
+ * that ends. The records must be those of reading the whole input at once.
+ * The first byte of the input sets the size of the pieces, the second
+ * whether the file is quiet after each (its last line read as complete
+ * once; then only bounds are checked, a record read so may be shorter). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "util.h"
 #include "reader.h"
+#include "engine.h"
 #include "fuzz_common.h"
 
 #define FOLLOW_MAX 4096		/* records compared */
@@ -35,65 +36,6 @@ follow_keep(struct follow_rec *v, size_t *n, const struct rd_record *rec,
 	v[*n] = (struct follow_rec){ rec->off, rec->len, rec->start.n,
 	    rec->hdrs.n, rec->body.n, rec->flags };
 	(*n)++;
-}
-
-/* engine_next(), and engine_next_tail() when quiet. */
-static int
-follow_next(struct reader *r, struct rd_record *rec, size_t avail, int quiet,
-    size_t *tried)
-{
-	size_t pos, len, nw;
-	uint32_t line;
-	const char *end;
-	int got;
-
-	if (reader_next(r, rec)) {
-		if (!((rec->flags & RECF_TRUNCATED) &&
-		    rec->off + rec->len >= r->len))
-			return 1;
-		r->pos = rec->off;
-		r->line = rec->line;
-	}
-	if (!quiet || *tried == avail || r->pos >= avail)
-		return 0;
-	*tried = avail;
-	pos = r->pos;
-	len = r->len;
-	nw = r->nwarnings;
-	line = r->line;
-	r->len = avail;
-	r->quiet = 1;
-	got = reader_next(r, rec);
-	r->quiet = 0;
-	if (got && !(rec->flags & RECF_TRUNCATED) &&
-	    rec->off + rec->len == r->len) {
-		if (rec->kind != REC_SIP)
-			return 1;
-		end = rec->hdrs.n > 0 ? rec->hdrs.p + rec->hdrs.n :
-		    rec->start.p + rec->start.n;
-		if (end >= r->data && end <= r->data + len)
-			return 1;
-	}
-	if (!got && len == r->len && r->pos >= r->len)
-		return 0;
-	r->pos = pos;
-	r->line = line;
-	r->len = len;
-	while (r->nwarnings > nw)
-		free(r->warnings[--r->nwarnings].msg);
-	return 0;
-}
-
-/* engine_follow_feed(): up to the last line break of the first avail. */
-static void
-follow_feed(struct reader *r, const char *d, size_t avail)
-{
-	const char *nl = avail > 0 ? memrchr(d, '\n', avail) : NULL;
-
-	r->len = nl != NULL ? (size_t)(nl - d) + 1 : 0;
-	if (r->len < r->pos)
-		r->len = r->pos;
-	reader_skip_bom(r);
 }
 
 int
@@ -129,21 +71,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r->follow = 1;
 		for (at = 0; at < size;) {
 			at = size - at < step ? size : at + step;
-			follow_feed(r, d, at);
+			engine_follow_give(r, d, at, 0);
 			/* Every record moves the reader on. */
-			for (rounds = 0; follow_next(r, &rec, at, 0, &tried);
+			for (rounds = 0;
+			    engine_follow_next(r, &rec, at, 0, &tried);
 			    rounds++) {
 				FUZZ_CHECK(rounds <= size);
 				follow_keep(b, &nb, &rec, d, at);
 			}
-			while (quiet && follow_next(r, &rec, at, 1, &tried))
+			while (quiet &&
+			    engine_follow_next(r, &rec, at, 1, &tried))
 				follow_keep(b, &nb, &rec, d, at);
 		}
 		/* The writer is done (engine_follow_end). */
-		r->follow = 0;
-		r->len = size;
-		reader_skip_bom(r);
-		while (reader_next(r, &rec))
+		engine_follow_give(r, d, size, 1);
+		while (engine_follow_next(r, &rec, size, 0, &tried))
 			follow_keep(b, &nb, &rec, d, size);
 		reader_free(r);
 		if (quiet)
