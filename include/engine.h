@@ -27,6 +27,18 @@ struct engine_line_mark {
 	uint32_t line;
 };
 
+/* What reading a followed file's last line once it is quiet keeps
+ * (engine_follow_next): the size at which that was last tried (not again
+ * until the file grows), and, when it held only junk to the very end, its
+ * last line without a line break too, where that junk began (pos, line)
+ * and the size then (0: none): should the file grow, it is read again
+ * from there, the line may have been the start of a record. */
+struct engine_tail {
+	size_t tried;
+	size_t junk_size, junk_pos;
+	uint32_t junk_line;
+};
+
 struct engine_file {
 	struct source *src;	/* the input's bytes, or its canonical records */
 	const struct rd_format *fmt;	/* the input's format */
@@ -85,7 +97,7 @@ struct engine_file {
 	 * that was last tried (not again until it grows). */
 	struct timespec follow_grew_at;
 	int follow_quiet;
-	size_t follow_tail_tried;
+	struct engine_tail follow_tail;
 	size_t dropped;		/* mapped bytes before this given back (pages) */
 	/* Being converted on a thread of its own (engine_set_background);
 	 * src is still the input's bytes until engine_step() takes the
@@ -317,10 +329,12 @@ void engine_follow_give(struct reader *r, const char *data, size_t avail,
  * by the end of what r was given is being written, and is read again once
  * more has come (0 for now). quiet: the file has not grown for a while
  * (engine_set_follow_quiet): then its last line, without its line break,
- * is read as complete where that completes a record, once for each size
- * avail of the file (*tried keeps the size last tried). 1 and a record,
- * or 0. */
+ * is read as complete where that completes a record, or taken as junk
+ * when what is left holds none (warned about; read again should the file
+ * grow, after r's warnings from t->junk_line on are dropped), once for
+ * each size avail of the file (t, zeroed at first). 1 and a record, or
+ * 0. */
 int engine_follow_next(struct reader *r, struct rd_record *rec, size_t avail,
-		       int quiet, size_t *tried);
+		       int quiet, struct engine_tail *t);
 
 #endif

@@ -1009,6 +1009,24 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	f->follow_ino = (uint64_t)st.st_ino;
 }
 
+/* Withdraws the warnings about file i from line on: what they are about
+ * is read again. */
+static void
+engine_withdraw(struct engine *e, size_t i, uint32_t line)
+{
+	size_t k;
+
+	for (k = e->nwarns; k-- > 0;) {
+		struct engine_warning *w = &e->warns[k];
+
+		if (w->file != i || w->line < line)
+			continue;
+		free(w->msg);
+		memmove(w, w + 1, (e->nwarns - k - 1) * sizeof *w);
+		e->nwarns--;
+	}
+}
+
 /* F: file i, read to its end, is followed from now on. Its last record
  * may be one its writer has not finished: cut short, framed only by what
  * comes next, or not even a record yet (its first lines taken as junk).
@@ -1021,7 +1039,6 @@ static void
 engine_follow_tail(struct engine *e, size_t i)
 {
 	struct engine_file *f = &e->files[i];
-	size_t k;
 
 	if (f->canon || reader_undo(f->rd) < 0) {
 		reader_advance(f->rd, f->src->len);
@@ -1029,15 +1046,7 @@ engine_follow_tail(struct engine *e, size_t i)
 	}
 	f->cut_redo = f->nmsgs > 0 &&
 		      msgindex_get(e->ix, f->last_id)->off >= f->rd->pos;
-	for (k = e->nwarns; k-- > 0;) {
-		struct engine_warning *w = &e->warns[k];
-
-		if (w->file != i || w->line < f->rd->line)
-			continue;
-		free(w->msg);
-		memmove(w, w + 1, (e->nwarns - k - 1) * sizeof *w);
-		e->nwarns--;
-	}
+	engine_withdraw(e, i, f->rd->line);
 }
 
 void
@@ -1785,7 +1794,7 @@ engine_follow_quiet_now(const struct engine *e, struct engine_file *f,
 	    f->src->len == 0 ||
 	    (f->src->data[f->src->len - 1] == '\n' &&
 	     f->rd->pos >= f->src->len) ||
-	    f->follow_tail_tried == f->src->len ||
+	    f->follow_tail.tried == f->src->len ||
 	    elapsed_ns(&f->follow_grew_at) < (long)e->follow_quiet_ms * 1000000L)
 		return 0;
 	f->follow_quiet = 1;
@@ -2398,22 +2407,23 @@ engine_tail_past_headers(const char *d, const struct rd_record *rec,
  * line break: once the file is quiet (engine_follow_quiet_now), its last
  * line is read as complete, and a record the reader waits on (reader.h
  * quiet) is read as the whole file's end would end it, once for each size
- * of the file (*tried); the record kept if it ends there (see
- * engine_set_follow_quiet), and whole lines with no record in them taken
- * as junk. Otherwise nothing of it is taken (not as junk either): the
- * reader goes back to where it was, without the warnings it gave. 1 and
- * the record, or 0. */
+ * of the file (t->tried); the record kept if it ends there (see
+ * engine_set_follow_quiet), and lines with no record in them taken as
+ * junk, its last line too (t->junk_size: read again should it grow).
+ * Otherwise nothing of it is taken (not as junk either): the reader goes
+ * back to where it was, without the warnings it gave. 1 and the record,
+ * or 0. */
 static int
 engine_next_tail(struct reader *r, struct rd_record *rec, size_t avail,
-		 int quiet, size_t *tried)
+		 int quiet, struct engine_tail *t)
 {
 	size_t pos = r->pos, len = r->len, nw = r->nwarnings;
 	uint32_t line = r->line;
 	int got;
 
-	if (!quiet || !r->follow || *tried == avail || pos >= avail)
+	if (!quiet || !r->follow || t->tried == avail || pos >= avail)
 		return 0;
-	*tried = avail;
+	t->tried = avail;
 	r->len = avail;
 	r->quiet = 1;
 	got = reader_next(r, rec);
@@ -2422,10 +2432,16 @@ engine_next_tail(struct reader *r, struct rd_record *rec, size_t avail,
 	    rec->off + rec->len == r->len &&
 	    engine_tail_past_headers(r->data, rec, len))
 		return 1;
-	/* Whole lines that hold no record (junk after the last one): kept,
-	 * with their warning, as at the file's end. */
-	if (!got && len == r->len && r->pos >= r->len)
+	/* Lines that hold no record (junk after the last one): kept, with
+	 * their warning, as at the file's end. */
+	if (!got && r->pos >= r->len) {
+		if (len != r->len) {	/* the last one had no line break */
+			t->junk_size = avail;
+			t->junk_pos = pos;
+			t->junk_line = line;
+		}
 		return 0;
+	}
 	r->pos = pos;
 	r->line = line;
 	r->len = len;
@@ -2436,34 +2452,56 @@ engine_next_tail(struct reader *r, struct rd_record *rec, size_t avail,
 
 int
 engine_follow_next(struct reader *r, struct rd_record *rec, size_t avail,
-		   int quiet, size_t *tried)
+		   int quiet, struct engine_tail *t)
 {
+	size_t i, k;
+
+	if (t->junk_size != 0 && avail > t->junk_size) {
+		/* The line taken as junk once quiet grew: read it again. */
+		r->pos = t->junk_pos;
+		r->line = t->junk_line;
+		for (i = k = 0; i < r->nwarnings; i++) {
+			if (r->warnings[i].line >= t->junk_line)
+				free(r->warnings[i].msg);
+			else
+				r->warnings[k++] = r->warnings[i];
+		}
+		r->nwarnings = k;
+		t->junk_size = 0;
+		engine_follow_give(r, r->data, avail, !r->follow);
+	}
 	if (!reader_next(r, rec))
-		return engine_next_tail(r, rec, avail, quiet, tried);
+		return engine_next_tail(r, rec, avail, quiet, t);
 	/* Cut short by the end of what was read: being written right now.
 	 * Rewind to it. */
 	if (r->follow && (rec->flags & RECF_TRUNCATED) &&
 	    rec->off + rec->len >= r->len) {
 		r->pos = rec->off;
 		r->line = rec->line;
-		return engine_next_tail(r, rec, avail, quiet, tried);
+		return engine_next_tail(r, rec, avail, quiet, t);
 	}
 	return 1;
 }
 
 /* The next record of f, or 0. (A capture's canonical records are whole
- * when written: one flagged truncated was cut short on the wire.) */
+ * when written: one flagged truncated was cut short on the wire.) A last
+ * line taken as junk once quiet that grew is read again: the warnings
+ * given for it are withdrawn (engine_follow_next drops those its reader
+ * still has). */
 static int
 engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 {
-	(void)e;
 	if (f->rd == NULL)
 		return 0;
 	if (f->live != NULL)
 		return reader_next(f->rd, rec);
+	if (f->follow_tail.junk_size != 0 &&
+	    f->src->len > f->follow_tail.junk_size)
+		engine_withdraw(e, (size_t)(f - e->files),
+				f->follow_tail.junk_line);
 	return engine_follow_next(f->rd, rec, f->src->len,
 				  f->follow_quiet && !f->follow_ended,
-				  &f->follow_tail_tried);
+				  &f->follow_tail);
 }
 
 /* The pages of a mapped file up to byte upto are indexed: give them back

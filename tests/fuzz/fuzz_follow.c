@@ -46,7 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rd_record rec;
 	struct reader *r;
 	const char *d;
-	size_t i, k, na, nb, step, at, tried, rounds;
+	size_t i, k, na, nb, step, at, rounds;
+	struct engine_tail tail;
 	int quiet;
 
 	if (size < 2)
@@ -66,7 +67,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reader_free(r);
 
 		nb = 0;
-		tried = SIZE_MAX;
+		memset(&tail, 0, sizeof tail);
+		tail.tried = SIZE_MAX;
 		r = reader_new(f, d, 0);
 		r->follow = 1;
 		for (at = 0; at < size;) {
@@ -74,18 +76,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			engine_follow_give(r, d, at, 0);
 			/* Every record moves the reader on. */
 			for (rounds = 0;
-			    engine_follow_next(r, &rec, at, 0, &tried);
+			    engine_follow_next(r, &rec, at, 0, &tail);
 			    rounds++) {
 				FUZZ_CHECK(rounds <= size);
 				follow_keep(b, &nb, &rec, d, at);
 			}
 			while (quiet &&
-			    engine_follow_next(r, &rec, at, 1, &tried))
+			    engine_follow_next(r, &rec, at, 1, &tail))
 				follow_keep(b, &nb, &rec, d, at);
 		}
 		/* The writer is done (engine_follow_end). */
 		engine_follow_give(r, d, size, 1);
-		while (engine_follow_next(r, &rec, size, 0, &tried))
+		while (engine_follow_next(r, &rec, size, 0, &tail))
 			follow_keep(b, &nb, &rec, d, size);
 		reader_free(r);
 		if (quiet)

@@ -1371,6 +1371,79 @@ START_TEST(test_follow_quiet_waiting_record)
 }
 END_TEST
 
+/* Junk at the end of a followed file, its last line without a line
+ * break: warned about once the file is quiet, as reading the file whole
+ * warns (it never was); should the line grow, it is read again, the
+ * warning withdrawn: once junk, it is warned about once, and the start of
+ * a record being written is read as that record, with no warning. */
+START_TEST(test_follow_quiet_junk_end)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
+	struct timespec t = { 0, 60 * 1000000L };
+	struct engine *e;
+	uint32_t line;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/junk.log", dir);
+	append(path, raw_call, "w");
+	append(path, "-- capture sto", "a");
+	e = engine_new();
+	engine_follow(e, 1);
+	engine_set_follow_quiet(e, 50);
+	ck_assert_int_eq(engine_add_file(e, path, "raw", &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	ck_assert_int_eq(engine_poll(e), 0);	/* not quiet yet */
+	engine_run(e);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	nanosleep(&t, NULL);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert_str_eq(engine_warning(e, 0)->msg,
+			 "skipped 1 line outside any SIP message");
+	line = engine_warning(e, 0)->line;
+	ck_assert_uint_gt(line, 1);
+	ck_assert_int_eq(engine_poll(e), 0);	/* tried at this size */
+	/* The line grows: the same one junk line, warned about once. */
+	append(path, "pped\n", "a");
+	append(path, raw_call, "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 6);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert_str_eq(engine_warning(e, 0)->msg,
+			 "skipped 1 line outside any SIP message");
+	ck_assert_uint_eq(engine_warning(e, 0)->line, line);
+	engine_free(e);
+
+	/* The start of a record, quiet in its first line: taken as junk
+	 * then, read as the record once it is written. */
+	append(path, raw_call, "w");
+	append(path, "OPTIO", "a");
+	e = engine_new();
+	engine_follow(e, 1);
+	engine_set_follow_quiet(e, 50);
+	ck_assert_int_eq(engine_add_file(e, path, "raw", &err), 0);
+	engine_run(e);
+	nanosleep(&t, NULL);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	append(path, "NS sip:y@example.com SIP/2.0" CRLF "Call-ID: y1" CRLF
+	       "CSeq: 1 OPTIONS" CRLF "Content-Length: 0" CRLF CRLF, "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 4);
+	ck_assert(span_istarts(engine_record_text(e, 3), "OPTIONS "));
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	engine_free(e);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* A writer that ended its last record without a final line break: once
  * quiet, that record is shown (it waited for ever); read again as
  * complete when the line break and more come, it is not indexed twice.
@@ -1587,6 +1660,7 @@ main(void)
 	tcase_add_test(tc, test_follow_uccapi_lines);
 	tcase_add_test(tc, test_follow_quiet_last_line);
 	tcase_add_test(tc, test_follow_quiet_waiting_record);
+	tcase_add_test(tc, test_follow_quiet_junk_end);
 	tcase_add_test(tc, test_follow_pipe_read_fails);
 	tcase_add_test(tc, test_follow_bom_later);
 	tcase_add_test(tc, test_follow_await);
