@@ -1301,6 +1301,35 @@ START_TEST(test_follow_await)
 }
 END_TEST
 
+/* path followed as format, quiet after 50 ms, read as far as it is. */
+static struct engine *
+follow_quiet_engine(const char *path, const char *format)
+{
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	engine_follow(e, 1);
+	engine_set_follow_quiet(e, 50);
+	ck_assert_int_eq(engine_add_file(e, path, format, &err), 0);
+	engine_run(e);
+	return e;
+}
+
+/* e's file has one junk line at its end: after a quiet pause, it is warned
+ * about, alone. */
+static void
+follow_quiet_ck_junk(struct engine *e)
+{
+	struct timespec t = { 0, 60 * 1000000L };
+
+	nanosleep(&t, NULL);
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert_str_eq(engine_warning(e, 0)->msg,
+			 "skipped 1 line outside any SIP message");
+}
+
 /* A record its reader waits on for what may follow it, the last line
  * whole: a chan_sip message read, its summary line not written (nor ever,
  * here), and junk after the last record. Once the file is quiet, the
@@ -1318,18 +1347,14 @@ START_TEST(test_follow_quiet_waiting_record)
 	    "Content-Length: 0\n"
 	    "\n"
 	    "<------------->\n";
-	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128];
 	struct timespec t = { 0, 60 * 1000000L };
 	struct engine *e;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/wait.log", dir);
 	append(path, ast, "w");
-	e = engine_new();
-	engine_follow(e, 1);
-	engine_set_follow_quiet(e, 50);
-	ck_assert_int_eq(engine_add_file(e, path, "asterisk", &err), 0);
-	engine_run(e);
+	e = follow_quiet_engine(path, "asterisk");
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 0);
 	ck_assert_int_eq(engine_poll(e), 0);	/* not quiet yet */
 	engine_run(e);
@@ -1347,19 +1372,10 @@ START_TEST(test_follow_quiet_waiting_record)
 	/* Junk after the last record: warned about once quiet, once. */
 	append(path, raw_call, "w");
 	append(path, "-- capture stopped\n", "a");
-	e = engine_new();
-	engine_follow(e, 1);
-	engine_set_follow_quiet(e, 50);
-	ck_assert_int_eq(engine_add_file(e, path, "raw", &err), 0);
-	engine_run(e);
+	e = follow_quiet_engine(path, "raw");
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
 	ck_assert_uint_eq(engine_nwarnings(e), 0);
-	nanosleep(&t, NULL);
-	ck_assert_int_eq(engine_poll(e), 1);
-	engine_run(e);
-	ck_assert_uint_eq(engine_nwarnings(e), 1);
-	ck_assert_str_eq(engine_warning(e, 0)->msg,
-			 "skipped 1 line outside any SIP message");
+	follow_quiet_ck_junk(e);
 	append(path, raw_call, "a");
 	ck_assert_int_eq(engine_poll(e), 1);
 	engine_run(e);
@@ -1378,7 +1394,7 @@ END_TEST
  * a record being written is read as that record, with no warning. */
 START_TEST(test_follow_quiet_junk_end)
 {
-	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128];
 	struct timespec t = { 0, 60 * 1000000L };
 	struct engine *e;
 	uint32_t line;
@@ -1387,21 +1403,12 @@ START_TEST(test_follow_quiet_junk_end)
 	snprintf(path, sizeof path, "%s/junk.log", dir);
 	append(path, raw_call, "w");
 	append(path, "-- capture sto", "a");
-	e = engine_new();
-	engine_follow(e, 1);
-	engine_set_follow_quiet(e, 50);
-	ck_assert_int_eq(engine_add_file(e, path, "raw", &err), 0);
-	engine_run(e);
+	e = follow_quiet_engine(path, "raw");
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
 	ck_assert_int_eq(engine_poll(e), 0);	/* not quiet yet */
 	engine_run(e);
 	ck_assert_uint_eq(engine_nwarnings(e), 0);
-	nanosleep(&t, NULL);
-	ck_assert_int_eq(engine_poll(e), 1);
-	engine_run(e);
-	ck_assert_uint_eq(engine_nwarnings(e), 1);
-	ck_assert_str_eq(engine_warning(e, 0)->msg,
-			 "skipped 1 line outside any SIP message");
+	follow_quiet_ck_junk(e);
 	line = engine_warning(e, 0)->line;
 	ck_assert_uint_gt(line, 1);
 	ck_assert_int_eq(engine_poll(e), 0);	/* tried at this size */
@@ -1421,11 +1428,7 @@ START_TEST(test_follow_quiet_junk_end)
 	 * then, read as the record once it is written. */
 	append(path, raw_call, "w");
 	append(path, "OPTIO", "a");
-	e = engine_new();
-	engine_follow(e, 1);
-	engine_set_follow_quiet(e, 50);
-	ck_assert_int_eq(engine_add_file(e, path, "raw", &err), 0);
-	engine_run(e);
+	e = follow_quiet_engine(path, "raw");
 	nanosleep(&t, NULL);
 	ck_assert_int_eq(engine_poll(e), 1);
 	engine_run(e);
