@@ -516,6 +516,7 @@ node_free(struct node *n)
 	free(n->nodlg);
 	free(n->slow);
 	free(n->slow_seen);
+	free(n->dk);
 	if (n->md != NULL)
 		pcre2_match_data_free(n->md);
 	if (n->mctx != NULL)
