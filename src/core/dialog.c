@@ -186,15 +186,13 @@ dialogs_by_call_id(const struct dialogs *ds, uint32_t call_id)
 	return ds->by_call_id[call_id] - 1;
 }
 
-/* Position of message id in t, or where it would go. */
+/* Position of message id in t, or where it would go, known to be in
+ * lo..hi. */
 static size_t
-apart_at(const struct apart_tab *t, uint32_t id)
+apart_within(const struct apart_tab *t, uint32_t id, size_t lo, size_t hi)
 {
-	size_t lo = 0, hi = t->n, mid;
+	size_t mid;
 
-	/* Nearly always the last one, or after it. */
-	if (hi > 0 && t->v[hi - 1].id < id)
-		return hi;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (t->v[mid].id < id)
@@ -203,6 +201,16 @@ apart_at(const struct apart_tab *t, uint32_t id)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Position of message id in t, or where it would go. */
+static size_t
+apart_at(const struct apart_tab *t, uint32_t id)
+{
+	/* Nearly always the last one, or after it. */
+	if (t->n > 0 && t->v[t->n - 1].id < id)
+		return t->n;
+	return apart_within(t, id, 0, t->n);
 }
 
 /* Keeps (a, b) for message id in t; had: t has it already. */
@@ -322,7 +330,7 @@ dialogs_apart(const struct dialogs *ds, enum dialog_part part, uint32_t id,
 {
 	const struct apart_tab *t = part == DIALOG_PARTY ? &ds->party :
 				    part == DIALOG_RURI ? &ds->ruri : &ds->ends;
-	size_t lo = *hint, hi, step = 1, mid;
+	size_t lo = *hint, hi, step = 1;
 
 	/* From the hint while ids come in order: every entry before lo is
 	 * of a smaller id. Then galloping finds where id goes in steps of
@@ -335,15 +343,7 @@ dialogs_apart(const struct dialogs *ds, enum dialog_part part, uint32_t id,
 		hi = lo + step;
 		step *= 2;
 	}
-	if (hi > t->n)
-		hi = t->n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t->v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = apart_within(t, id, lo, hi < t->n ? hi : t->n);
 	*hint = lo;
 	*a = *b = 0;
 	if (lo < t->n && t->v[lo].id == id) {

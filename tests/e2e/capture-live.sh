@@ -11,17 +11,20 @@ trap 'e2e_cleanup; rm -rf "$dir"' EXIT INT TERM
 cap=tests/data/pcap/remote-ntlm-tcp.pcap
 mkfifo "$dir/p"
 
-# writer: the capture's first 3000 bytes (two REGISTERs and a 401, and
-# the start of a packet), then the rest once $dir/go exists.
+# writer FILE UNIT N: into the pipe, FILE's first N bytes (UNIT c) or
+# lines (UNIT n), then the rest once $dir/go exists.
 writer() {
+	rm -f "$dir/go"
 	{
-		head -c 3000 $cap
+		head -$2 "$3" "$1"
 		while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
-		tail -c +3001 $cap
+		tail -$2 "+$(($3 + 1))" "$1"
 	} >"$dir/p"
 }
 
-writer &
+# The capture's first 3000 bytes: two REGISTERs and a 401, and the start
+# of a packet.
+writer $cap c 3000 &
 e2e_start 120 40 --no-rules --follow - "<$dir/p"
 check "--follow: the messages of the packets written so far show" \
 	e2e_wait_re "sipsnoop - \\[pcap\\] +3/3 msgs +following"
@@ -66,13 +69,7 @@ e2e_keys q
 check "quits" e2e_wait "exit=0"
 
 # pcapng too (dumpcap -w -): its blocks as they come, cut anywhere.
-ngcap=tests/data/pcap/call-udp.pcapng
-rm -f "$dir/go"
-{
-	head -c 3400 $ngcap
-	while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
-	tail -c +3401 $ngcap
-} >"$dir/p" &
+writer tests/data/pcap/call-udp.pcapng c 3400 &
 e2e_start 120 40 --no-rules --follow - "<$dir/p"
 check "pcapng --follow: the messages of the blocks written so far show" \
 	e2e_wait_re "sipsnoop - \\[pcap\\] +3/3 msgs +following"
@@ -89,12 +86,7 @@ wait
 # ngrep's output too: with --follow from a pipe (a packet shows once the
 # next one's header has come), and F on a file read whole at first.
 ng=tests/data/fmt/ngrep-byline.txt
-rm -f "$dir/go"
-{
-	head -n 60 $ng
-	while [ ! -e "$dir/go" ] && [ -d "$dir" ]; do sleep 0.05; done
-	tail -n +61 $ng
-} >"$dir/p" &
+writer $ng n 60 &
 e2e_start 120 40 --no-rules --follow - "<$dir/p"
 check "ngrep --follow: the packets whose end came show" \
 	e2e_wait_re "sipsnoop - \\[ngrep\\] +3/3 msgs +following"

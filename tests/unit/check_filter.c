@@ -144,37 +144,44 @@ load_file(const char *path, struct rules **rulesp)
 	return e;
 }
 
-/* The ids expr selects, as "0,2,5" ("" for none). */
+/* The ids f selects (bound across steps, or once), as "0,2" ("" for
+ * none), and filter_match agrees. */
 static char *
-sel(struct engine *e, const char *expr)
+sel_bound(struct filter *f, struct engine *e)
 {
-	struct filter *f;
 	struct strbuf sb;
-	uint32_t *ids, i;
-	size_t n;
-	char *err = NULL;
-	int col = -1;
+	uint32_t *ids, i, count = (uint32_t)msgindex_count(engine_index(e));
+	size_t n, k;
 
-	f = filter_compile(expr, &err, &col);
-	ck_assert_msg(f != NULL, "%s: %s at %d", expr, err, col);
-	n = filter_select(f, e, 0, (uint32_t)msgindex_count(engine_index(e)),
-	    &ids);
+	n = filter_select(f, e, 0, count, &ids);
 	strbuf_init(&sb);
 	strbuf_adds(&sb, "");
 	for (i = 0; i < n; i++)
 		strbuf_addf(&sb, "%s%u", i > 0 ? "," : "", ids[i]);
-	/* filter_match agrees with filter_select. */
-	for (i = 0; i < msgindex_count(engine_index(e)); i++) {
+	for (i = 0; i < count; i++) {
 		int in = 0;
-		size_t k;
 
 		for (k = 0; k < n; k++)
 			in |= ids[k] == i;
 		ck_assert_int_eq(filter_match(f, e, i), in);
 	}
 	free(ids);
-	filter_free(f);
 	return strbuf_detach(&sb);
+}
+
+/* The ids expr selects, as "0,2,5" ("" for none). */
+static char *
+sel(struct engine *e, const char *expr)
+{
+	struct filter *f;
+	char *err = NULL, *got;
+	int col = -1;
+
+	f = filter_compile(expr, &err, &col);
+	ck_assert_msg(f != NULL, "%s: %s at %d", expr, err, col);
+	got = sel_bound(f, e);
+	filter_free(f);
+	return got;
 }
 
 #define SEL(e, expr, want) do {						\
@@ -808,30 +815,6 @@ START_TEST(test_incremental)
 }
 END_TEST
 
-/* The ids f selects (bound across steps), as "0,2" ("" for none), and
- * filter_match agrees. */
-static char *
-sel_bound(struct filter *f, struct engine *e)
-{
-	struct strbuf sb;
-	uint32_t *ids, i, count = (uint32_t)msgindex_count(engine_index(e));
-	size_t n, k;
-
-	n = filter_select(f, e, 0, count, &ids);
-	strbuf_init(&sb);
-	strbuf_adds(&sb, "");
-	for (i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%u", i > 0 ? "," : "", ids[i]);
-	for (i = 0; i < count; i++) {
-		int in = 0;
-
-		for (k = 0; k < n; k++)
-			in |= ids[k] == i;
-		ck_assert_int_eq(filter_match(f, e, i), in);
-	}
-	free(ids);
-	return strbuf_detach(&sb);
-}
 
 /* A dialog's own URIs change after a filter was bound: the log begins
  * with an answer (no request URI; From and To as the caller sent them),

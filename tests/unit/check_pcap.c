@@ -1329,17 +1329,64 @@ START_TEST(test_damaged)
 }
 END_TEST
 
+/* A pcapng block of type with body p[0..n) in byte order big. */
+static void
+ng_block_in(struct strbuf *sb, uint32_t type, const void *p, size_t n,
+	    int big)
+{
+	size_t pad = (4 - n % 4) % 4;
+
+	put32(sb, type, big);
+	put32(sb, (uint32_t)(12 + n + pad), big);
+	strbuf_add(sb, p, n);
+	strbuf_add(sb, "\0\0\0", pad);
+	put32(sb, (uint32_t)(12 + n + pad), big);
+}
+
 /* pcapng, little-endian: a block of type with body p[0..n), padded. */
 static void
 ng_block(struct strbuf *sb, uint32_t type, const void *p, size_t n)
 {
-	size_t pad = (4 - n % 4) % 4;
+	ng_block_in(sb, type, p, n, 0);
+}
 
-	put32(sb, type, 0);
-	put32(sb, (uint32_t)(12 + n + pad), 0);
-	strbuf_add(sb, p, n);
-	strbuf_add(sb, "\0\0\0", pad);
-	put32(sb, (uint32_t)(12 + n + pad), 0);
+/* In pk, the bytes of a packet of link type link: msg over UDP from s to
+ * d. */
+static void
+udp_bytes(struct strbuf *pk, int link, const struct ep *s, const struct ep *d,
+	  const char *msg)
+{
+	struct cap t;
+
+	cap_init(&t, link, 0xa1b2c3d4, 0);
+	cap_udp(&t, s, d, msg, strlen(msg), NULL);
+	strbuf_reset(pk);
+	strbuf_add(pk, t.b.buf + 24 + 16, t.b.len - 24 - 16);
+	strbuf_free(&t.b);
+}
+
+/* A packet block of type (6 enhanced, 2 obsolete) in byte order big: the
+ * first caplen bytes of pk on interface ifid, stamped ts. */
+static void
+ng_packet(struct strbuf *sb, uint32_t type, uint32_t ifid, uint64_t ts,
+	  const struct strbuf *pk, size_t caplen, int big)
+{
+	struct strbuf b;
+
+	strbuf_init(&b);
+	if (type == 2) {
+		put16(&b, ifid, big);
+		put16(&b, 0, big);	/* drops */
+	} else {
+		put32(&b, ifid, big);
+	}
+	put32(&b, (uint32_t)(ts >> 32), big);
+	put32(&b, (uint32_t)ts, big);
+	put32(&b, (uint32_t)caplen, big);
+	put32(&b, (uint32_t)pk->len, big);
+	strbuf_add(&b, pk->buf, caplen);
+	ng_block_in(sb, type, b.buf, b.len, big);
+	strbuf_free(&b);
 }
 
 /* A section header, then an interface description for each link. */
@@ -1372,24 +1419,12 @@ static void
 ng_udp(struct strbuf *sb, uint32_t ifid, int link, uint32_t us,
        const struct ep *s, const struct ep *d, const char *msg)
 {
-	struct cap t;
-	struct strbuf b;
-	uint64_t ts = (uint64_t)T0 * 1000000 + us;
-	size_t n;
+	struct strbuf pk;
 
-	cap_init(&t, link, 0xa1b2c3d4, 0);
-	cap_udp(&t, s, d, msg, strlen(msg), NULL);
-	n = t.b.len - 24 - 16;
-	strbuf_init(&b);
-	put32(&b, ifid, 0);
-	put32(&b, (uint32_t)(ts >> 32), 0);
-	put32(&b, (uint32_t)ts, 0);
-	put32(&b, (uint32_t)n, 0);
-	put32(&b, (uint32_t)n, 0);
-	strbuf_add(&b, t.b.buf + 24 + 16, n);
-	ng_block(sb, 6, b.buf, b.len);
-	strbuf_free(&b);
-	strbuf_free(&t.b);
+	strbuf_init(&pk);
+	udp_bytes(&pk, link, s, d, msg);
+	ng_packet(sb, 6, ifid, (uint64_t)T0 * 1000000 + us, &pk, pk.len, 0);
+	strbuf_free(&pk);
 }
 
 /* A pcapng of two interfaces: Ethernet, then Linux cooked v2, or
@@ -1409,6 +1444,15 @@ ng_two(struct cap *c, int same, int bad, const char *m1, const char *m2,
 	if (bad)
 		ng_udp(&c->b, 7, LT_EN10MB, 700000, &B, &A, m2);
 	ng_udp(&c->b, 0, LT_EN10MB, 1000000, &A, &B, m3);
+}
+
+/* d: the first n bytes of capture c. */
+static void
+cap_copy(struct cap *d, const struct cap *c, size_t n)
+{
+	cap_init(d, LT_EN10MB, 0xa1b2c3d4, 0);
+	d->b.len = 0;
+	strbuf_add(&d->b, c->b.buf, n);
 }
 
 /* pcapng, read by sipsnoop itself: each interface with its own link
@@ -1449,9 +1493,7 @@ START_TEST(test_pcapng_interfaces)
 	}
 
 	/* Cut in its last packet: what came before, and why it stopped. */
-	cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
-	d.b.len = 0;
-	strbuf_add(&d.b, c.b.buf, c.b.len - 20);
+	cap_copy(&d, &c, c.b.len - 20);
 	e = load_ok(&d);
 	ck_assert_uint_eq(count(e), 2);
 	ck_assert(has_warning(e, "capture cut short after packet 2: "
@@ -1461,9 +1503,7 @@ START_TEST(test_pcapng_interfaces)
 	strbuf_free(&d.b);
 
 	/* A long run of zeros after it: one warning, no loop. */
-	cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
-	d.b.len = 0;
-	strbuf_add(&d.b, c.b.buf, c.b.len);
+	cap_copy(&d, &c, c.b.len);
 	for (i = 0; i < 65536; i++)
 		strbuf_addc(&d.b, '\0');
 	e = load_ok(&d);
@@ -1475,9 +1515,7 @@ START_TEST(test_pcapng_interfaces)
 	strbuf_free(&d.b);
 
 	/* The lengths before and after a block disagree. */
-	cap_init(&d, LT_EN10MB, 0xa1b2c3d4, 0);
-	d.b.len = 0;
-	strbuf_add(&d.b, c.b.buf, c.b.len);
+	cap_copy(&d, &c, c.b.len);
 	d.b.buf[d.b.len - 1] ^= 0x40;
 	e = load_ok(&d);
 	ck_assert_uint_eq(count(e), 2);
@@ -1556,19 +1594,6 @@ START_TEST(test_pcapng_interfaces)
 }
 END_TEST
 
-/* A pcapng block of type with body p[0..n) in byte order big. */
-static void
-ng_block_in(struct strbuf *sb, uint32_t type, const void *p, size_t n,
-	    int big)
-{
-	size_t pad = (4 - n % 4) % 4;
-
-	put32(sb, type, big);
-	put32(sb, (uint32_t)(12 + n + pad), big);
-	strbuf_add(sb, p, n);
-	strbuf_add(sb, "\0\0\0", pad);
-	put32(sb, (uint32_t)(12 + n + pad), big);
-}
 
 /* The other pcapng blocks and clocks: a big-endian section, an interface
  * whose clock is in 2^-10 s with an offset of a day (if_tsresol,
@@ -1581,9 +1606,8 @@ START_TEST(test_pcapng_blocks)
 			 "1 OPTIONS", "");
 	char *m2 = mkmsg("SIP/2.0 200 OK", "blk-1", "1 OPTIONS", "");
 	struct strbuf ng, b, pk;
-	struct cap c, t;
+	struct cap c;
 	struct engine *e;
-	uint64_t ts;
 	int big;
 
 	for (big = 0; big < 2; big++) {
@@ -1630,62 +1654,22 @@ START_TEST(test_pcapng_blocks)
 		ng_block_in(&c.b, 4, "\0\0\0\0", 4, big);
 		/* m1 in an enhanced packet block on interface 0, at T0 + 1.5 s
 		 * in 2^-10 s units. */
-		cap_init(&t, LT_EN10MB, 0xa1b2c3d4, 0);
-		cap_udp(&t, &A, &B, m1, strlen(m1), NULL);
-		strbuf_add(&pk, t.b.buf + 24 + 16, t.b.len - 24 - 16);
-		strbuf_free(&t.b);
-		ts = ((uint64_t)T0 << 10) + 1536;
-		strbuf_reset(&b);
-		put32(&b, 0, big);
-		put32(&b, (uint32_t)(ts >> 32), big);
-		put32(&b, (uint32_t)ts, big);
-		put32(&b, (uint32_t)pk.len, big);
-		put32(&b, (uint32_t)pk.len, big);
-		strbuf_add(&b, pk.buf, pk.len);
-		ng_block_in(&c.b, 6, b.buf, b.len, big);
+		udp_bytes(&pk, LT_EN10MB, &A, &B, m1);
+		ng_packet(&c.b, 6, 0, ((uint64_t)T0 << 10) + 1536, &pk,
+			  pk.len, big);
 		/* A custom block. */
 		ng_block_in(&c.b, 0x40000bad, "abcd", 4, big);
 		/* m2 in an obsolete packet block on interface 0 at T0 + 2 s. */
-		strbuf_reset(&pk);
-		cap_init(&t, LT_EN10MB, 0xa1b2c3d4, 0);
-		cap_udp(&t, &B, &A, m2, strlen(m2), NULL);
-		strbuf_add(&pk, t.b.buf + 24 + 16, t.b.len - 24 - 16);
-		strbuf_free(&t.b);
-		ts = ((uint64_t)T0 << 10) + 2048;
-		strbuf_reset(&b);
-		put16(&b, 0, big);
-		put16(&b, 0, big);
-		put32(&b, (uint32_t)(ts >> 32), big);
-		put32(&b, (uint32_t)ts, big);
-		put32(&b, (uint32_t)pk.len, big);
-		put32(&b, (uint32_t)pk.len, big);
-		strbuf_add(&b, pk.buf, pk.len);
-		ng_block_in(&c.b, 2, b.buf, b.len, big);
+		udp_bytes(&pk, LT_EN10MB, &B, &A, m2);
+		ng_packet(&c.b, 2, 0, ((uint64_t)T0 << 10) + 2048, &pk,
+			  pk.len, big);
 		/* m1 again on interface 1 (milliseconds), cut to 64 bytes:
 		 * no SIP left in it. */
-		strbuf_reset(&pk);
-		cap_init(&t, LT_EN10MB, 0xa1b2c3d4, 0);
-		cap_udp(&t, &A, &B, m1, strlen(m1), NULL);
-		strbuf_add(&pk, t.b.buf + 24 + 16, t.b.len - 24 - 16);
-		strbuf_free(&t.b);
-		ts = (uint64_t)T0 * 1000 + 2500;
-		strbuf_reset(&b);
-		put32(&b, 1, big);
-		put32(&b, (uint32_t)(ts >> 32), big);
-		put32(&b, (uint32_t)ts, big);
-		put32(&b, 64, big);
-		put32(&b, (uint32_t)pk.len, big);
-		strbuf_add(&b, pk.buf, 64);
-		ng_block_in(&c.b, 6, b.buf, b.len, big);
+		udp_bytes(&pk, LT_EN10MB, &A, &B, m1);
+		ng_packet(&c.b, 6, 1, (uint64_t)T0 * 1000 + 2500, &pk, 64, big);
 		/* m2 in a simple packet block: interface 0, no time. */
+		udp_bytes(&pk, LT_EN10MB, &B, &A, m2);
 		strbuf_reset(&b);
-		put32(&b, (uint32_t)pk.len, big);
-		strbuf_reset(&pk);
-		cap_init(&t, LT_EN10MB, 0xa1b2c3d4, 0);
-		cap_udp(&t, &B, &A, m2, strlen(m2), NULL);
-		strbuf_add(&pk, t.b.buf + 24 + 16, t.b.len - 24 - 16);
-		strbuf_free(&t.b);
-		b.len = 0;
 		put32(&b, (uint32_t)pk.len, big);
 		strbuf_add(&b, pk.buf, pk.len);
 		ng_block_in(&c.b, 3, b.buf, b.len, big);
@@ -2239,6 +2223,25 @@ END_TEST
  * appended come, the same as the capture read whole up to what only its
  * end writes; replaced (rotated), the old one's end is written and the new
  * one read from its start. */
+/* Appends the next piece of whole (333 bytes, from at) to the file at
+ * path, followed by b, and lets b read it; returns where the next piece
+ * begins. */
+static size_t
+grow_piece(const char *path, struct engine *b, const struct strbuf *whole,
+	   size_t at)
+{
+	size_t n = whole->len - at < 333 ? whole->len - at : 333;
+	FILE *f = fopen(path, "a");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(whole->buf + at, 1, n, f), n);
+	fclose(f);
+	engine_poll(b);
+	while (engine_step(b, 5))
+		;
+	return at + n;
+}
+
 START_TEST(test_live_file)
 {
 	char dir[64], path[128], moved[160], *err = NULL;
@@ -2260,16 +2263,8 @@ START_TEST(test_live_file)
 	ck_assert_int_eq(engine_add_file(b, path, NULL, &err), 0);
 	engine_run(b);
 	ck_assert_uint_eq(engine_nfollowed(b), 1);
-	for (at = 100; at < c.b.len; at += n) {
-		n = c.b.len - at < 333 ? c.b.len - at : 333;
-		f = fopen(path, "a");
-		ck_assert_ptr_nonnull(f);
-		ck_assert_uint_eq(fwrite(c.b.buf + at, 1, n, f), n);
-		fclose(f);
-		engine_poll(b);
-		while (engine_step(b, 5))
-			;
-	}
+	for (at = 100; at < c.b.len;)
+		at = grow_piece(path, b, &c.b, at);
 	ck_assert_uint_lt(count(b), count(a));
 	ck_same_start(a, b);
 	n = count(b);
@@ -2317,7 +2312,7 @@ START_TEST(test_live_pcapng)
 	char dir[64], path[128], *err = NULL, *m;
 	struct engine *a, *b;
 	struct cap c;
-	size_t at, n, i, mid = 0;
+	size_t at, i, mid = 0;
 	FILE *f;
 
 	memset(&c, 0, sizeof c);
@@ -2355,15 +2350,8 @@ START_TEST(test_live_pcapng)
 	engine_run(b);
 	ck_assert_uint_eq(engine_nfollowed(b), 1);
 	ck_assert_uint_eq(count(b), 0);
-	for (at = 50; at < c.b.len; at += n) {
-		n = c.b.len - at < 333 ? c.b.len - at : 333;
-		f = fopen(path, "a");
-		ck_assert_ptr_nonnull(f);
-		ck_assert_uint_eq(fwrite(c.b.buf + at, 1, n, f), n);
-		fclose(f);
-		engine_poll(b);
-		while (engine_step(b, 5))
-			;
+	for (at = 50; at < c.b.len;) {
+		at = grow_piece(path, b, &c.b, at);
 		/* Never more than the whole blocks so far. */
 		ck_assert_uint_le(count(b), count(a));
 		ck_same_start(a, b);
