@@ -37,6 +37,7 @@ struct view {
 	size_t nids, capids;
 	uint32_t scanned; /* index ids [0, scanned) are filtered */
 	int engine_was_done;
+	uint64_t changes; /* engine_changes() the list was made with */
 	/* The selected message by its place in its file (view_hold_sel),
 	 * to find it again when the end of indexing reorders the index. */
 	int held;

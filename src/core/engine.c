@@ -86,6 +86,7 @@ struct engine {
 	uint8_t *mark;			/* by dialog id: in touched */
 	size_t capmark;
 	uint64_t total_bytes;
+	uint64_t changes;		/* engine_changes() */
 	int done;
 	int follow;
 	size_t par_min;			/* engine_set_parallel() */
@@ -2230,6 +2231,7 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 	uint32_t d;
 
 	f->cut_redo = 0;
+	e->changes++;
 	engine_intern_pre(e, pre, &k);
 	kept = xcalloc(n + 1, sizeof *kept);
 	engine_msg_kept(e, f->last_id, &kept[0]);
@@ -2334,6 +2336,7 @@ engine_regroup(struct engine *e, const struct msg_kept *kept,
 {
 	size_t i, n = msgindex_count(e->ix);
 
+	e->changes++;
 	dialogs_free(e->ds);
 	e->ds = dialogs_new();
 	for (i = 0; i < n; i++) {
@@ -3022,6 +3025,12 @@ int
 engine_done(const struct engine *e)
 {
 	return e->done;
+}
+
+uint64_t
+engine_changes(const struct engine *e)
+{
+	return e->changes;
 }
 
 unsigned

@@ -23,6 +23,7 @@ struct pflow {
 	int all;
 	uint32_t key_dialog, key_first, key_last;
 	size_t key_n, key_count;
+	uint64_t key_changes;	/* engine_changes() */
 	unsigned key_sev; /* hash of severities: re-rating changes them */
 	/* Rows on another day than those before them (flow_day_marks):
 	 * a line of their own above them says which. */
@@ -106,7 +107,8 @@ pane_flow_update(struct pane *p)
 	    (n == 0 ||
 	     (pf->key_first == ids[0] && pf->key_last == ids[n - 1])) &&
 	    pf->key_sev == sev &&
-	    pf->key_count == msgindex_count(engine_index(v->e)))
+	    pf->key_count == msgindex_count(engine_index(v->e)) &&
+	    pf->key_changes == engine_changes(v->e))
 		return;
 	flow_free(pf->fl);
 	pf->fl = flow_build(v->e, ids, n, NULL);
@@ -119,6 +121,7 @@ pane_flow_update(struct pane *p)
 	pf->key_last = n ? ids[n - 1] : 0;
 	pf->key_sev = sev;
 	pf->key_count = msgindex_count(engine_index(v->e));
+	pf->key_changes = engine_changes(v->e);
 }
 
 static void

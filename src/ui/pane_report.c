@@ -24,6 +24,7 @@ struct preport {
 	size_t sel;	/* into shown */
 	size_t built;	/* messages in the index when rr was built */
 	int built_done; /* and whether indexing had ended (re-rating) */
+	uint64_t built_changes;	/* and engine_changes() */
 	uint64_t epoch; /* of the dialogs it was built over */
 	struct timespec built_at;
 	/* The dialogs that hold a listed message: marked from the view's
@@ -53,6 +54,8 @@ pane_report_stale(const struct pane *p)
 
 	/* While indexing, the screen is drawn again and again, and the end
 	 * of indexing builds it once more: it may wait. */
+	if (pr->built_changes != engine_changes(p->v->e))
+		return 2;	/* a message of it changed (F) */
 	if (engine_done(p->v->e) == pr->built_done &&
 	    (n == pr->built ||
 	     (!pr->built_done &&
@@ -147,6 +150,7 @@ pane_report_refresh(struct pane *p)
 	}
 	if (stale != 0) {
 		pr->built = msgindex_count(engine_index(p->v->e));
+		pr->built_changes = engine_changes(p->v->e);
 		clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
 	}
 	pr->nshown = 0;

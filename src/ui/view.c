@@ -245,6 +245,7 @@ view_new(struct engine *e, const struct rules *rules, const char *filter,
 	v->search_dir = 1;
 	view_refilter(v, UINT32_MAX);
 	v->engine_was_done = engine_done(e);
+	v->changes = engine_changes(e);
 	return v;
 }
 
@@ -294,6 +295,7 @@ view_update(struct view *v)
 		int held = v->held;
 
 		v->engine_was_done = 1;
+		v->changes = engine_changes(v->e);
 		v->held = 0;
 		for (i = 0; i < v->nlevels; i++)
 			v->levels[i].sel_id = UINT32_MAX;
@@ -310,6 +312,17 @@ view_update(struct view *v)
 			}
 		}
 		return 1;
+	}
+	if (v->changes != engine_changes(v->e)) {
+		/* A message listed before changed (F completed the record
+		 * its writer was writing, maybe its dialog): what a filter or
+		 * a dialog says of it may have too. */
+		v->changes = engine_changes(v->e);
+		if (view_top(v)->expr == NULL || view_top(v)->f != NULL) {
+			view_refilter(v, view_sel_id(v));
+			return 1;
+		}
+		v->ids_gen++;
 	}
 	if (v->filtering)
 		return 0;	/* view_filter_step takes in new messages */

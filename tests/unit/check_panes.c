@@ -24,6 +24,7 @@
 #include "prompt.h"
 #include "screen.h"
 #include "view.h"
+#include "source.h"
 
 #define GOLDEN "tests/golden/panes"
 
@@ -1432,6 +1433,59 @@ START_TEST(test_report_retry_offered)
 }
 END_TEST
 
+/* F on a log whose last record its writer was still writing: once the
+ * rest comes, that message is completed in place (same id, same count of
+ * messages), and the filtered list takes it in: here the text the filter
+ * looks for was in the part written later. */
+START_TEST(test_view_completed)
+{
+	char dir[] = "/tmp/check_panes.XXXXXX", path[128], *err = NULL;
+	const char *cut = "CSeq: 2 REGISTER\r\nms-diagnostics";
+	struct source *src = source_open("data/sample.cls.log", &err);
+	struct engine *e;
+	struct view *v;
+	const char *at;
+	size_t n;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(src);
+	/* Up to the last record's CSeq line: its ms-diagnostics not yet. */
+	at = memmem(src->data, src->len, cut, strlen(cut));
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_null(memmem(at + 1, src->len - (size_t)(at + 1 -
+	    src->data), cut, strlen(cut)));
+	n = (size_t)(at - src->data) + strlen("CSeq: 2 REGISTER\r\n");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/cut.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(src->data, 1, n, f), n);
+	fclose(f);
+	v = open_view(&e, path, 0, "/does not exist/");
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 40);
+	ck_assert_uint_eq(v->nids, 0);
+	engine_follow_files(e);
+	f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(src->data + n, 1, src->len - n, f),
+			  src->len - n);
+	fclose(f);
+	ck_assert_int_eq(engine_poll(e), 1);
+	while (engine_step(e, 100))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 40);
+	ck_assert_uint_ne(engine_changes(e), 0);
+	ck_assert_int_eq(view_update(v), 1);
+	ck_assert_uint_eq(v->nids, 1);
+	ck_assert_uint_eq(v->ids[0], 39);
+	view_free(v);
+	engine_free(e);
+	source_free(src);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* The registration report follows the viewer's filter, as --registrations
  * -f does: only the registrations with a message the list shows, its
  * heading saying by what filter and of how many; built again when the
@@ -2055,6 +2109,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
+	tcase_add_test(tc, test_view_completed);
 	tcase_add_test(tc, test_unknown_end);
 	tcase_add_test(tc, test_dialog_awaited_status);
 	tcase_add_test(tc, test_flow_day_change);
