@@ -246,10 +246,11 @@ void engine_run(struct engine *e);
  * machines with several CPUs. */
 void engine_set_parallel(struct engine *e, size_t min_bytes);
 int engine_done(const struct engine *e);
-/* How many times messages already indexed changed: a followed file's last
- * record completed once its writer finished it (F), the dialogs built
- * again. What was worked out from them (a filtered list, a flow) is to
- * be worked out again when this moves; the count of messages may not. */
+/* How many times what was indexed or warned about changed: a followed
+ * file's last record completed once its writer finished it (F), the
+ * dialogs built again, a warning withdrawn. What was worked out from them
+ * (a filtered list, a flow, the warnings shown) is to be worked out again
+ * when this moves; the counts of messages and warnings may not. */
 uint64_t engine_changes(const struct engine *e);
 /* Progress of indexing, 0..1000. */
 unsigned engine_progress(const struct engine *e);

@@ -1025,6 +1025,7 @@ engine_withdraw(struct engine *e, size_t i, uint32_t line)
 		free(w->msg);
 		memmove(w, w + 1, (e->nwarns - k - 1) * sizeof *w);
 		e->nwarns--;
+		e->changes++;	/* W may show as many again, not the same */
 	}
 }
 

@@ -25,6 +25,7 @@ struct phelp {
 	int following;		/* the inputs not begun are waited for */
 	char *unrated_why;	/* why there are no rules, or NULL */
 	size_t nwarnings, nunread, nawaited;
+	uint64_t changes;	/* engine_changes() when filled */
 };
 
 static void pane_warnings_fill(struct phelp *h);
@@ -131,7 +132,8 @@ pane_help_draw(struct pane *p, struct grid *g, struct rect r)
 
 	if (h->e != NULL && (engine_nwarnings(h->e) != h->nwarnings ||
 			     engine_nunread(h->e) != h->nunread ||
-			     engine_nawaited(h->e) != h->nawaited))
+			     engine_nawaited(h->e) != h->nawaited ||
+			     engine_changes(h->e) != h->changes))
 		pane_warnings_fill(h);
 	c = pane_heading(p, g, r, p->ops->name[0] == 'h' ? "Help" : "Warnings",
 			 "q/Esc close, arrows scroll");
@@ -325,6 +327,7 @@ pane_warnings_fill(struct phelp *h)
 	h->nwarnings = n;
 	h->nunread = nunread;
 	h->nawaited = nawaited;
+	h->changes = engine_changes(e);
 	strbuf_init(&sb);
 	if (!rated && h->unrated_why != NULL) {
 		/* Why nothing is coloured, as sipsnoop said it on standard

@@ -1436,7 +1436,8 @@ END_TEST
 /* F on a log whose last record its writer was still writing: once the
  * rest comes, that message is completed in place (same id, same count of
  * messages), and the filtered list takes it in: here the text the filter
- * looks for was in the part written later. */
+ * looks for was in the part written later. W shows the warnings as they
+ * are then, though as many as before. */
 START_TEST(test_view_completed)
 {
 	char dir[] = "/tmp/check_panes.XXXXXX", path[128], *err = NULL;
@@ -1444,7 +1445,9 @@ START_TEST(test_view_completed)
 	struct source *src = source_open("data/sample.cls.log", &err);
 	struct engine *e;
 	struct view *v;
-	const char *at;
+	struct pane *w;
+	const char *at, *last, *q;
+	char *text;
 	size_t n;
 	FILE *f;
 
@@ -1464,20 +1467,43 @@ START_TEST(test_view_completed)
 	v = open_view(&e, path, 0, "/does not exist/");
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 40);
 	ck_assert_uint_eq(v->nids, 0);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	w = pane_warnings_new(e, 0, 1, NULL);
+	text = pane_text(w, 100, 12);
 	engine_follow_files(e);
 	f = fopen(path, "a");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(src->data + n, 1, src->len - n, f),
 			  src->len - n);
+	/* Then junk, and the last record again. */
+	fputs("garbage after the last record\r\n", f);
+	for (last = NULL, q = src->data; (q = memmem(q, (size_t)(at - q),
+	     "TL_INFO", 7)) != NULL; q++)
+		last = q;
+	ck_assert_ptr_nonnull(last);
+	ck_assert_uint_eq(fwrite(last, 1, src->len - (size_t)(last -
+	    src->data), f), src->len - (size_t)(last - src->data));
 	fclose(f);
 	ck_assert_int_eq(engine_poll(e), 1);
 	while (engine_step(e, 100))
 		;
-	ck_assert_uint_eq(msgindex_count(engine_index(e)), 40);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 41);
 	ck_assert_uint_ne(engine_changes(e), 0);
 	ck_assert_int_eq(view_update(v), 1);
-	ck_assert_uint_eq(v->nids, 1);
+	ck_assert_uint_eq(v->nids, 2);
 	ck_assert_uint_eq(v->ids[0], 39);
+	ck_assert_uint_eq(v->ids[1], 40);
+	/* W: the cut record's warning withdrawn, a line of junk written
+	 * after it said instead: as many warnings, not the same. */
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert_ptr_nonnull(strstr(text, "cut short"));
+	free(text);
+	text = pane_text(w, 100, 12);
+	ck_assert_ptr_null(strstr(text, "cut short"));
+	ck_assert_ptr_nonnull(strstr(text, "skipped 1 line outside any "
+				     "record"));
+	free(text);
+	pane_free(w);
 	view_free(v);
 	engine_free(e);
 	source_free(src);
