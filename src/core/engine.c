@@ -2227,20 +2227,18 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 {
 	struct engine_file *f = &e->files[pre->x.file];
 	struct msg *x = &pre->x, *was = msgindex_get(e->ix, f->last_id);
-	struct msg_kept k, *kept;
+	struct msg_kept k, old, *kept;
 	size_t i, n = msgindex_count(e->ix);
 	uint32_t d;
 
 	f->cut_redo = 0;
 	e->changes++;
 	engine_intern_pre(e, pre, &k);
-	kept = xcalloc(n + 1, sizeof *kept);
-	engine_msg_kept(e, f->last_id, &kept[0]);
+	engine_msg_kept(e, f->last_id, &old);
 	if (x->call_id == was->call_id && x->method == was->method &&
 	    x->kind == was->kind && x->cseq == was->cseq &&
 	    x->status == was->status && x->time == was->time &&
-	    x->dir == was->dir && memcmp(&k, &kept[0], sizeof k) == 0) {
-		free(kept);
+	    x->dir == was->dir && memcmp(&k, &old, sizeof k) == 0) {
 		was->len = x->len;
 		was->flags = x->flags;
 		was->facts = x->facts;
@@ -2252,6 +2250,7 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 			rules_rate_message(e->rules, e, f->last_id);
 		return;
 	}
+	kept = xcalloc(n + 1, sizeof *kept);
 	for (i = 0; i < n; i++)
 		engine_msg_kept(e, (uint32_t)i, &kept[i]);
 	kept[f->last_id] = k;
