@@ -32,11 +32,15 @@ struct engine_line_mark {
  * until the file grows), and, when it held only junk to the very end, its
  * last line without a line break too, where that junk began (pos, line)
  * and the size then (0: none): should the file grow, it is read again
- * from there, the line may have been the start of a record. */
+ * from there, the line may have been the start of a record. A record cut
+ * short by the end, its writer quiet, is read as it is (flagged
+ * truncated): cut_size is the size then (0: none), and the caller reads
+ * it again (reader_undo) once the file grows or ends. */
 struct engine_tail {
 	size_t tried;
 	size_t junk_size, junk_pos;
 	uint32_t junk_line;
+	size_t cut_size;
 };
 
 struct engine_file {
@@ -206,13 +210,14 @@ void engine_follow(struct engine *e, int on);
 void engine_set_follow_copy(struct engine *e, size_t max);
 /* A followed file whose last line has no line break yet is read up to
  * that line only, as the rest of the line may still come. Once the file
- * has not grown for ms milliseconds (1000 by default), that line is read
- * as complete, but only when it completes a record by the format's own
- * framing (its end marker, or a body of its Content-Length) and lies past
- * the record's headers: else it waits for more, and nothing of it is taken
- * as junk. What waits only because more may come after it (reader.h
- * quiet: chan_sip's summary line, junk at the end) is then read as at the
- * file's end. A record so read is never read again when the line grows. */
+ * has not grown for ms milliseconds (1000 by default), it is read as at
+ * its end: that line as complete, what waits only because more may come
+ * after it (reader.h quiet: chan_sip's summary line, junk at the end) as
+ * it is, and a last record cut short (no end marker, a body short of its
+ * Content-Length, its writer stopped within it) flagged truncated. That
+ * last record is read again once the file grows, its entry completed in
+ * place (the message keeps its id), or once following ends (a record
+ * still cut short is then warned about as at a file's end). */
 void engine_set_follow_quiet(struct engine *e, int ms);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have

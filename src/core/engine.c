@@ -1036,19 +1036,28 @@ engine_withdraw(struct engine *e, size_t i, uint32_t line)
  * reads it again as a followed file is read (engine_next: what reaches
  * the end waits for more), and the warnings it gave from there on are
  * withdrawn (they come again). A record read there again completes the
- * entry of the last message (engine_complete). */
+ * entry of the last message (engine_complete). engine_follow_undo() is
+ * that going back, -1 when the reader cannot. */
+static int
+engine_follow_undo(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+
+	if (f->canon || reader_undo(f->rd) < 0)
+		return -1;
+	f->cut_redo = f->nmsgs > 0 &&
+		      msgindex_get(e->ix, f->last_id)->off >= f->rd->pos;
+	engine_withdraw(e, i, f->rd->line);
+	return 0;
+}
+
 static void
 engine_follow_tail(struct engine *e, size_t i)
 {
 	struct engine_file *f = &e->files[i];
 
-	if (f->canon || reader_undo(f->rd) < 0) {
+	if (engine_follow_undo(e, i) < 0)
 		reader_advance(f->rd, f->src->len);
-		return;
-	}
-	f->cut_redo = f->nmsgs > 0 &&
-		      msgindex_get(e->ix, f->last_id)->off >= f->rd->pos;
-	engine_withdraw(e, i, f->rd->line);
 }
 
 void
@@ -2410,7 +2419,8 @@ engine_tail_past_headers(const char *d, const struct rd_record *rec,
  * line break: once the file is quiet (engine_follow_quiet_now), its last
  * line is read as complete, and a record the reader waits on (reader.h
  * quiet) is read as the whole file's end would end it, once for each size
- * of the file (t->tried); the record kept if it ends there (see
+ * of the file (t->tried); the record kept if it ends there, cut short or
+ * not (t->cut_size: read again should the file grow or end, see
  * engine_set_follow_quiet), and lines with no record in them taken as
  * junk, its last line too (t->junk_size: read again should it grow).
  * Otherwise nothing of it is taken (not as junk either): the reader goes
@@ -2431,10 +2441,18 @@ engine_next_tail(struct reader *r, struct rd_record *rec, size_t avail,
 	r->quiet = 1;
 	got = reader_next(r, rec);
 	r->quiet = 0;
-	if (got && !(rec->flags & RECF_TRUNCATED) &&
-	    rec->off + rec->len == r->len &&
-	    engine_tail_past_headers(r->data, rec, len))
+	/* Whole as far as can be told, or cut short (its last line in its
+	 * headers, no end marker, a body short of its Content-Length): shown
+	 * as it is, and read again should more come (engine_next). Cut short
+	 * before its start line, it may prove no message at all (chan_sip's
+	 * keepalive): that waits. */
+	if (got && rec->off + rec->len == r->len &&
+	    (rec->kind != REC_SIP || rec->start.n > 0 ||
+	     (!(rec->flags & RECF_TRUNCATED) &&
+	      engine_tail_past_headers(r->data, rec, len)))) {
+		t->cut_size = avail;
 		return 1;
+	}
 	/* Lines that hold no record (junk after the last one): kept, with
 	 * their warning, as at the file's end. */
 	if (!got && r->pos >= r->len) {
@@ -2502,6 +2520,15 @@ engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 	    f->src->len > f->follow_tail.junk_size)
 		engine_withdraw(e, (size_t)(f - e->files),
 				f->follow_tail.junk_line);
+	/* A record read cut short once quiet: the rest came, or the file
+	 * ended (then it is cut short for good, and says so). A file
+	 * rewritten keeps it as read. */
+	if (f->follow_tail.cut_size != 0 &&
+	    (f->src->len > f->follow_tail.cut_size || f->follow_ended)) {
+		f->follow_tail.cut_size = 0;
+		if (!f->rewritten)
+			engine_follow_undo(e, (size_t)(f - e->files));
+	}
 	return engine_follow_next(f->rd, rec, f->src->len,
 				  f->follow_quiet && !f->follow_ended,
 				  &f->follow_tail);

@@ -1315,6 +1315,15 @@ follow_quiet_engine(const char *path, const char *format)
 	return e;
 }
 
+/* Longer than follow_quiet_engine()'s quiet time. */
+static void
+follow_quiet_wait(void)
+{
+	struct timespec t = { 0, 60 * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
 /* e's file has one junk line at its end: after a quiet pause, it is warned
  * about, alone. */
 static void
@@ -1450,14 +1459,15 @@ END_TEST
 /* A writer that ended its last record without a final line break: once
  * quiet, that record is shown (it waited for ever); read again as
  * complete when the line break and more come, it is not indexed twice.
- * A last line that is still a header line waits: a message cut there
- * would lose the rest of the header. */
+ * A last line that is still a header line is shown too, flagged cut
+ * short, and completed in place (the same id) when the rest comes. */
 START_TEST(test_follow_quiet_last_line)
 {
 	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
 	struct engine *e = engine_new();
 	struct source *src = source_open("tests/data/lf-only.cls.log", &err);
 	size_t n, w;
+	uint64_t changes;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(src);
@@ -1516,12 +1526,18 @@ START_TEST(test_follow_quiet_last_line)
 	ck_assert_uint_eq(n, 3);
 	ck_assert_int_eq(engine_poll(e), 1);	/* quiet */
 	engine_run(e);
-	ck_assert_uint_eq(msgindex_count(engine_index(e)), n);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), n + 1);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), (uint32_t)n)->flags &
+			  RECF_TRUNCATED, RECF_TRUNCATED);
 	ck_assert_uint_eq(engine_nwarnings(e), w);
+	changes = engine_changes(e);
 	append(path, "gth: 0" CRLF CRLF, "a");
 	ck_assert_int_eq(engine_poll(e), 1);
 	engine_run(e);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), n + 1);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), (uint32_t)n)->flags &
+			  RECF_TRUNCATED, 0);
+	ck_assert_uint_ne(engine_changes(e), changes);
 	ck_assert_uint_eq(engine_nwarnings(e), w);
 	ck_assert(span_istarts(engine_record_text(e, (uint32_t)n), "OPTIONS "));
 	ck_assert_uint_eq(engine_record_text(e, (uint32_t)n).n,
@@ -1529,6 +1545,109 @@ START_TEST(test_follow_quiet_last_line)
 				 "Call-ID: y1" CRLF "CSeq: 1 OPTIONS" CRLF
 				 "Content-Length: 0" CRLF CRLF));
 	engine_free(e);
+	source_free(src);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* A server log record its writer stopped within (no $$end_record yet):
+ * once the file is quiet, shown as it is, flagged cut short, with no
+ * warning (it may still be finished); read again when the rest comes, it
+ * completes its entry (the same id, as the whole log reads it). From a
+ * pipe that ends before the rest came, it is cut short for good and warned
+ * about as reading the log whole warns. */
+START_TEST(test_follow_quiet_cut_record)
+{
+	char dir[] = "/tmp/check_engine.XXXXXX", path[128], *err = NULL;
+	struct source *src = source_open("tests/data/lf-only.cls.log", &err);
+	struct engine *a = engine_new(), *e;
+	const char *last;
+	size_t cut, n;
+	int fds[2], saved;
+	uint32_t id;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(engine_add_file(a, "tests/data/lf-only.cls.log", NULL,
+					 &err), 0);
+	engine_run(a);
+	n = msgindex_count(engine_index(a));
+	ck_assert_uint_eq(n, 3);
+	last = memmem(src->data, src->len, "$$end_record\n", 13);
+	last = memmem(last + 1, src->len - (size_t)(last + 1 - src->data),
+		      "$$end_record\n", 13);
+	last = memmem(last + 1, src->len - (size_t)(last + 1 - src->data),
+		      "$$end_record\n", 13);
+	ck_assert_ptr_nonnull(last);
+	cut = (size_t)(last - src->data);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/cut.cls.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(src->data, 1, cut, f), cut);
+	fclose(f);
+
+	e = follow_quiet_engine(path, NULL);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), n - 1);
+	ck_assert_int_eq(engine_poll(e), 0);	/* not quiet yet */
+	follow_quiet_wait();
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), n);
+	id = (uint32_t)n - 1;
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->flags &
+			  RECF_TRUNCATED, RECF_TRUNCATED);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->call_id != 0, 1);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	ck_assert_int_eq(engine_poll(e), 0);	/* tried at this size */
+	append(path, "$$end_record\n", "a");
+	ck_assert_int_eq(engine_poll(e), 1);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), n);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->flags,
+			  msgindex_get(engine_index(a), id)->flags);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->len,
+			  msgindex_get(engine_index(a), id)->len);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	engine_free(e);
+
+	/* From a pipe whose writer stops there for good. */
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], src->data, cut), (ssize_t)cut);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
+	close(fds[0]);
+	e = engine_new();
+	engine_follow(e, 1);
+	engine_set_follow_quiet(e, 0);
+	ck_assert_int_eq(engine_add_file(e, "-", "cls", &err), 0);
+	engine_run(e);
+	while (msgindex_count(engine_index(e)) < n) {
+		engine_wait(e, 100);
+		engine_poll(e);
+		engine_run(e);
+	}
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->flags &
+			  RECF_TRUNCATED, RECF_TRUNCATED);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	close(fds[1]);
+	while (engine_nfollowed(e) > 0) {
+		engine_wait(e, 100);
+		engine_poll(e);
+	}
+	engine_run(e);
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), n);
+	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->flags &
+			  RECF_TRUNCATED, RECF_TRUNCATED);
+	ck_assert_uint_eq(engine_nwarnings(e), 1);
+	ck_assert_str_eq(engine_warning(e, 0)->msg,
+			 "message cut short (kept, flagged truncated)");
+	ck_assert_uint_eq(engine_warning(e, 0)->line, engine_msg_line(e, id));
+	engine_free(e);
+	engine_free(a);
 	source_free(src);
 	unlink(path);
 	rmdir(dir);
@@ -1662,6 +1781,7 @@ main(void)
 	tcase_add_test(tc, test_follow_pieces);
 	tcase_add_test(tc, test_follow_uccapi_lines);
 	tcase_add_test(tc, test_follow_quiet_last_line);
+	tcase_add_test(tc, test_follow_quiet_cut_record);
 	tcase_add_test(tc, test_follow_quiet_waiting_record);
 	tcase_add_test(tc, test_follow_quiet_junk_end);
 	tcase_add_test(tc, test_follow_pipe_read_fails);
