@@ -1188,6 +1188,37 @@ START_TEST(test_follow_bom_later)
 }
 END_TEST
 
+/* Makes fd standard input (closing fd); returns a copy of the one it
+ * replaced, for stdin_restore(). */
+static int
+stdin_from(int fd)
+{
+	int saved = dup(STDIN_FILENO);
+
+	ck_assert_int_ne(saved, -1);
+	ck_assert_int_ne(dup2(fd, STDIN_FILENO), -1);
+	close(fd);
+	return saved;
+}
+
+static void
+stdin_restore(int saved)
+{
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
+}
+
+/* Reads e's followed inputs until none is followed any more. */
+static void
+follow_until_ended(struct engine *e)
+{
+	while (engine_nfollowed(e) > 0) {
+		engine_wait(e, 100);
+		engine_poll(e);
+	}
+	engine_run(e);
+}
+
 START_TEST(test_follow_pipe_read_fails)
 {
 	char buf[1024], *err = NULL;
@@ -1201,9 +1232,7 @@ START_TEST(test_follow_pipe_read_fails)
 		   "REGISTER sip:example.com SIP/2.0");
 	n = strlen(buf);
 	ck_assert_int_eq(write(sv[1], buf, n), (ssize_t)n);
-	saved = dup(STDIN_FILENO);
-	ck_assert_int_ne(dup2(sv[0], STDIN_FILENO), -1);
-	close(sv[0]);
+	saved = stdin_from(sv[0]);
 	engine_follow(e, 1);
 	ck_assert_int_eq(engine_add_file(e, "-", NULL, &err), 0);
 	engine_run(e);
@@ -1214,13 +1243,8 @@ START_TEST(test_follow_pipe_read_fails)
 	ck_assert_int_eq(write(sv[1], buf, strlen(buf)), (ssize_t)strlen(buf));
 	n += strlen(buf);
 	close(sv[1]);	/* a reset: its "x" was not read */
-	while (engine_nfollowed(e) > 0) {
-		engine_wait(e, 100);
-		engine_poll(e);
-	}
-	engine_run(e);
-	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-	close(saved);
+	follow_until_ended(e);
+	stdin_restore(saved);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 2);
 	ck_assert_uint_eq(engine_nwarnings(e), 1);
 	snprintf(buf, sizeof buf, "read failed after %zu bytes, in line 19 "
@@ -1615,9 +1639,7 @@ START_TEST(test_follow_quiet_cut_record)
 	/* From a pipe whose writer stops there for good. */
 	ck_assert_int_eq(pipe(fds), 0);
 	ck_assert_int_eq(write(fds[1], src->data, cut), (ssize_t)cut);
-	saved = dup(STDIN_FILENO);
-	ck_assert_int_ne(dup2(fds[0], STDIN_FILENO), -1);
-	close(fds[0]);
+	saved = stdin_from(fds[0]);
 	e = engine_new();
 	engine_follow(e, 1);
 	engine_set_follow_quiet(e, 0);
@@ -1632,13 +1654,8 @@ START_TEST(test_follow_quiet_cut_record)
 			  RECF_TRUNCATED, RECF_TRUNCATED);
 	ck_assert_uint_eq(engine_nwarnings(e), 0);
 	close(fds[1]);
-	while (engine_nfollowed(e) > 0) {
-		engine_wait(e, 100);
-		engine_poll(e);
-	}
-	engine_run(e);
-	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-	close(saved);
+	follow_until_ended(e);
+	stdin_restore(saved);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), n);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), id)->flags &
 			  RECF_TRUNCATED, RECF_TRUNCATED);
