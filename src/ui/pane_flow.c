@@ -283,8 +283,10 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	dx = xmin - p->left;
 
 	/* Column headers; when a name does not fit between its neighbours
-	 * they go on two staggered lines, each with twice the room. */
-	hdr = 1;
+	 * they go on two staggered lines, each with twice the room. Two
+	 * lines of content hold one row (label and arrow) and no headers:
+	 * with them, the row's arrow went on the line below the pane. */
+	hdr = c.h >= 3;
 	for (k = 0; k < fl->ncols && fl->ncols > 1 && c.h > 4; k++) {
 		int gap =
 		    k + 1 < fl->ncols ? cx[k + 1] - cx[k] : cx[k] - cx[k - 1];
@@ -339,7 +341,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 		}
 		c = pane_heading(p, g, r, "Flow", info);
 	}
-	for (k = 0; k < fl->ncols; k++) {
+	for (k = 0; k < fl->ncols && hdr > 0; k++) {
 		int gap = fl->ncols > 1
 			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
 						   : cx[k] - cx[k - 1])

@@ -121,6 +121,10 @@ pane_list_cell(struct grid *g, int x, int y, int w, int role, const char *s,
 	return x;
 }
 
+/* A pane narrower than its time column (under 17 columns; the layout
+ * gives the list 40 at least) cuts the row at its edge. */
+#define PANE_LIST_MIN(a, b) ((a) < (b) ? (a) : (b))
+
 struct pane_list_cols {
 	int time, addr, summary, callid, user;
 };
@@ -246,8 +250,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 				: '?');
 		x = c.x + 3;
 		pane_list_time(v, i, tbuf, sizeof tbuf);
-		grid_printf(g, x, y, x + cols.time, role, "%*s", cols.time,
-			    tbuf);
+		grid_printf(g, x, y, PANE_LIST_MIN(x + cols.time, xend), role,
+			    "%*s", cols.time, tbuf);
 		x += cols.time + 1;
 		/* Addresses: each side gets half of the column. */
 		{
@@ -278,7 +282,9 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			}
 			x = pane_list_cell(g, x, y, ws, role, src, strlen(src),
 					   needle, 0);
-			x = grid_puts(g, x, y, x0 + cols.addr, role, arrow);
+			x = grid_puts(g, x, y,
+				      PANE_LIST_MIN(x0 + cols.addr, xend), role,
+				      arrow);
 			pane_list_cell(g, x, y, x0 + cols.addr - x, role, dst,
 				       strlen(dst), needle, 0);
 			x = x0 + cols.addr + 1;

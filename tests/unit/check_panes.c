@@ -1829,6 +1829,129 @@ START_TEST(test_list_fieldlike)
 }
 END_TEST
 
+/* Fills g with a mark that no pane draws ('#' in ROLE_MATCH). */
+static void
+mark_grid(struct grid *g)
+{
+	struct grid_cell mark = {"#", 1, 1, ROLE_MATCH};
+	int i;
+
+	for (i = 0; i < g->w * g->h; i++)
+		g->cells[i] = mark;
+}
+
+/* Draws p into rectangles of every small height and a few widths, in the
+ * middle of a marked grid, and asserts that no cell outside the rectangle
+ * changed: a pane draws over its neighbours and the status line
+ * otherwise (the screen draws the status line last, which hid it). */
+static void
+assert_draws_inside(struct pane *p, const char *what)
+{
+	static const int ws[] = {1, 2, 3, 8, 20, 40, 55, 56, 80, 130};
+	struct grid *g = grid_new(140, 16);
+	size_t i;
+	int h, x, y;
+
+	for (i = 0; i < sizeof ws / sizeof ws[0]; i++) {
+		for (h = 1; h <= 10; h++) {
+			struct rect r = {4, 3, ws[i], h};
+
+			mark_grid(g);
+			pane_draw(p, g, r);
+			for (y = 0; y < g->h; y++) {
+				for (x = 0; x < g->w; x++) {
+					const struct grid_cell *c =
+					    grid_cell(g, x, y);
+
+					if (x >= r.x && x < r.x + r.w &&
+					    y >= r.y && y < r.y + r.h)
+						continue;
+					/* Not ck_assert: Check records every
+					 * one that passes. */
+					if (c->role != ROLE_MATCH ||
+					    c->ch[0] != '#')
+						ck_abort_msg("%s in %dx%d drew "
+							     "at %d,%d (line "
+							     "%d of the pane)",
+							     what, r.w, r.h, x,
+							     y, y - r.y);
+				}
+			}
+		}
+	}
+	grid_free(g);
+}
+
+/* Every pane keeps to its rectangle, however small: the flow pane with
+ * two lines of content (heading and three lines: a stacked layout 10 or
+ * 11 lines high) drew its arrow on the line below. */
+START_TEST(test_panes_inside)
+{
+	static const char *const files[] = {
+	    TEST_DATA "/remote-ntlm.cls.log", TEST_DATA "/cross-day.sngrep.txt",
+	    TEST_DATA "/many-hosts.sngrep.txt", TEST_DATA "/wide-flow.sngrep.txt"};
+	struct pane *p;
+	struct engine *e;
+	struct view *v;
+	char what[128];
+	size_t i;
+	int all, sel;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		v = open_view(&e, files[i], 1, NULL);
+		for (sel = 0; sel < 2; sel++) {
+			view_select(v, sel ? (long)v->nids - 1 : 0);
+			for (all = 0; all < 2; all++) {
+				v->flow_all = all;
+				p = pane_flow_new(v);
+				p->utf8 = all;
+				snprintf(what, sizeof what, "flow of %s%s",
+					 files[i], all ? " (all)" : "");
+				assert_draws_inside(p, what);
+				pane_free(p);
+			}
+			p = pane_list_new(v);
+			assert_draws_inside(p, "list");
+			pane_free(p);
+			p = pane_detail_new(v);
+			assert_draws_inside(p, "detail");
+			p->wrap = 1;
+			assert_draws_inside(p, "detail (wrapped)");
+			pane_free(p);
+		}
+		p = pane_report_new(v);
+		assert_draws_inside(p, "report");
+		pane_free(p);
+		p = pane_warnings_new(e, 0, 1, NULL);
+		assert_draws_inside(p, "warnings");
+		pane_free(p);
+		view_free(v);
+		engine_free(e);
+	}
+	p = pane_help_new();
+	assert_draws_inside(p, "help");
+	pane_free(p);
+
+	/* With two lines of content, the row's label and its arrow, not the
+	 * names of the columns and the label alone. */
+	{
+		struct grid *g = grid_new(60, 4);
+		char row[256];
+
+		p = pane_flow_new(view);
+		view_select(view, 0);
+		pane_draw(p, g, (struct rect){0, 0, 60, 3});
+		ROW_HAS(g, 0, "arrows 1-1/6");
+		ROW_HAS(g, 1, "REGISTER");
+		ROW_HAS(g, 2, ">08:01:12.415");
+		ROW_HAS(g, 2, "---->|");
+		ck_assert_str_eq(report_row(g, 3, row, sizeof row), "");
+		pane_free(p);
+		grid_free(g);
+	}
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -2142,6 +2265,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
+	tcase_add_test(tc, test_panes_inside);
 	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_save_fifo);
 	tcase_add_test(tc, test_save_cut_short);
