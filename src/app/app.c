@@ -76,13 +76,16 @@ app_index_slice(struct engine *e, struct view *v, int follow)
  * N + 1 dialogs, otherwise when indexing ends. While files are followed,
  * a dialog N that is not there yet is waited for (s->await_dialog: the
  * status line says so, with the count of dialogs as it goes, while it is
- * waited for). Returns 0 while not settled, 1 once opened, 2 when there is
- * no dialog N (the status line says so and every message is shown). */
+ * waited for). was is what the last call returned. Returns 0 while not
+ * settled, 1 once opened, 2 when there is no dialog N (the status line
+ * says so, when it did not already, and every message is shown). */
 static int
-app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
+app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
+		int was)
 {
 	struct dialogs *ds = engine_dialogs(e);
 	size_t count = dialogs_count(ds);
+	int waited = s->await_dialog >= 0;
 
 	if (!engine_done(e) &&
 	    !(engine_nfiles(e) == 1 && engine_nfollowed(e) == 0 &&
@@ -94,8 +97,12 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n)
 	}
 	s->await_dialog = -1;
 	if ((size_t)n >= count) {
-		screen_message(s, 1, "no dialog %ld (there are %zu): showing "
-			       "every message", n, count);
+		/* F stopped the wait: its own message says so too. */
+		if (was != 2)
+			screen_message(s, 1, "%sno dialog %ld (there are %zu): "
+				       "showing every message",
+				       waited && !s->follow ?
+				       "stopped following: " : "", n, count);
 		return 2;
 	}
 	view_push_dialog(v, dialogs_get(ds, (uint32_t)n)->call_id);
@@ -215,13 +222,24 @@ app_run(struct engine *e, const struct app_options *o)
 	s->ninputs = o->ninputs;
 	s->rules_why = o->rules_why;
 	s->follow = o->follow;
-	if (dialog >= 0 && (opened = app_open_dialog(e, v, s, dialog)) != 0)
-		dialog = -1;
 	more = !engine_done(e);
 	term_size(&w, &h);
 	g = grid_new(w, h);
 
 	while (!quit && !app_signalled) {
+		/* Looked at again after every key and slice: following may
+		 * have stopped (F, or the last followed input ended) with
+		 * dialog N still waited for, which then is a dialog that does
+		 * not exist, as without --follow; with --follow, F again
+		 * waits for it again. */
+		if (dialog >= 0) {
+			int was = opened;
+
+			opened = app_open_dialog(e, v, s, dialog, was);
+			dirty |= opened != was;
+			if (opened == 1 || (opened == 2 && !o->follow))
+				dialog = -1;
+		}
 		if (resized) {
 			term_size(&w, &h);
 			grid_resize(g, w, h);
@@ -267,10 +285,6 @@ app_run(struct engine *e, const struct app_options *o)
 			if (more) {
 				more = app_index_slice(e, v, s->follow);
 				dirty = 1; /* progress, re-rated dialogs */
-				if (dialog >= 0 &&
-				    (opened = app_open_dialog(e, v, s,
-							      dialog)) != 0)
-					dialog = -1;
 			} else if (s->follow) {
 				/* While input keeps coming (a pipe that
 				 * empties for a moment), look again soon. */

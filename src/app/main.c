@@ -113,6 +113,7 @@ main_usage(FILE *out)
 "      --dialog=N        only the messages of dialog N (as --dialogs numbers them);\n"
 "                        the viewer opens it once it is numbered;\n"
 "                        with --follow, one not there yet is waited for\n"
+"                        while following (in the viewer, F stops that)\n"
 "\n"
 "Input and rules:\n"
 "      --format=NAME     read every FILE as format NAME instead of probing;\n"
@@ -143,7 +144,8 @@ main_usage(FILE *out)
 "  -V, --version         version and features\n"
 "\n"
 "Exit status: 0 success, 1 an input or the rules could not be read (or\n"
-"the output written), 2 bad usage.\n"
+"the output written), 2 bad usage or no dialog N (--dialog; following,\n"
+"once following stopped).\n"
 "Keys of the viewer: press ? in it, or see sipsnoop(1).\n", out);
 }
 

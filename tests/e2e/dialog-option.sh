@@ -55,9 +55,11 @@ check "a key's message" e2e_wait "time: delta from the previous shown message"
 e2e_keys j
 check "then the wait is said again" \
 	e2e_wait "no dialog 5 yet (there are 3): waiting for it"
-# Once following stops, it is no longer waited for; F again waits again.
+# Once following stops, it is no longer waited for: it is a dialog that
+# does not exist, as without --follow; F again waits again.
 e2e_keys F
-check "F stops following" e2e_wait "stopped following"
+check "F stops following, and dialog 5 is said not there" \
+	e2e_wait "stopped following: no dialog 5 (there are 3): showing every message"
 e2e_keys j
 check "no longer said waited for" e2e_wait "? help  / search"
 e2e_keys F
@@ -68,4 +70,33 @@ tail -n +318 data/sample.cls.log >>"$out/wait.cls.log"
 check "opens dialog 5 when it comes" e2e_wait_re "dialog 5: [0-9]+ messages"
 e2e_keys q
 check "quits after waiting" e2e_wait "exit=0"
+
+# A dialog that never came, once following stopped: quitting gives the exit
+# status of one that does not exist, 2, as without --follow (it gave 0).
+head -n 112 data/sample.cls.log >"$out/never.cls.log"
+e2e_start 120 40 --follow --dialog 5 "$out/never.cls.log"
+check "waits for dialog 5, never written" \
+	e2e_wait "no dialog 5 yet (there are 1): waiting for it"
+e2e_keys F
+check "F stops following" \
+	e2e_wait "stopped following: no dialog 5 (there are 1): showing every message"
+e2e_keys q
+check "quits with the status of bad usage" e2e_wait "exit=2"
+check "and says why" e2e_wait "sipsnoop: no dialog 5 (there are 1)"
+
+# Likewise when the followed pipe ends before dialog 5 came.
+mkfifo "$out/p"
+{
+	head -n 112 data/sample.cls.log
+	while [ ! -e "$out/go" ]; do sleep 0.05; done
+} >"$out/p" &
+e2e_start 120 40 --follow --dialog 5 - "<$out/p"
+check "a pipe: waits for dialog 5" \
+	e2e_wait "no dialog 5 yet (there are 1): waiting for it"
+touch "$out/go"
+check "the pipe ends: dialog 5 is said not there" \
+	e2e_wait "no dialog 5 (there are 1): showing every message"
+e2e_keys q
+check "quits with status 2" e2e_wait "exit=2"
+wait
 e2e_done
