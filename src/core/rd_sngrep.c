@@ -3,7 +3,8 @@
  * and two newlines (sngrep's save_msg_txt()). Year 0000 is sipsnoop's
  * save of a time of day alone (screen_save_text). sngrep writes an IPv6
  * address with its port after one more colon ("2001:db8::1:5060"); the
- * records give it as the other formats do, "[2001:db8::1]:5060". */
+ * records give it as the other formats do, "[2001:db8::1]:5060". An end
+ * written "?" (or "-") is one the log saved did not give. */
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,16 @@ rd_sngrep_v6(struct span *sp, char *buf)
 		return;
 	sp->p = buf;
 	sp->n = (size_t)n;
+}
+
+/* An end that sipsnoop's s writes for one its log does not give, "?"
+ * ("-" before), is no address: read back as unknown, as it was. sngrep
+ * writes the addresses of the packet, which has both. */
+static void
+rd_sngrep_unknown(struct span *sp)
+{
+	if (sp->n == 1 && (sp->p[0] == '?' || sp->p[0] == '-'))
+		sp->n = 0;
 }
 
 static int
@@ -104,6 +115,8 @@ rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 	rec->src.n = (size_t)(arrow - (p + i));
 	rec->dst = span_trim((struct span){ arrow + 4,
 	    (size_t)(p + n - arrow - 4) });
+	rd_sngrep_unknown(&rec->src);
+	rd_sngrep_unknown(&rec->dst);
 	return 1;
 }
 

@@ -619,9 +619,16 @@ screen_save_text(struct screen *s, uint32_t id, struct strbuf *out)
 	time_format(when, sizeof when, t, 6, TIME_DATED);
 	when[4] = when[7] = '/';
 	when[10] = ' ';
+	/* An end the log does not give: "?", as --list writes it, which the
+	 * sngrep reader reads back as unknown (sngrep itself always has
+	 * both addresses of a packet, and no word for one it lacks). */
 	engine_msg_ends(s->e, id, &src, &dst);
-	a = src != 0 ? engine_str(s->e, src) : "-";
-	b = dst != 0 ? engine_str(s->e, dst) : "-";
+	a = src != 0 ? engine_str(s->e, src) : "";
+	b = dst != 0 ? engine_str(s->e, dst) : "";
+	if (*a == '\0')
+		a = "?";
+	if (*b == '\0')
+		b = "?";
 	/* The source is one word there: its spaces become underscores. */
 	strbuf_adds(out, when);
 	strbuf_addc(out, ' ');

@@ -2133,6 +2133,10 @@ START_TEST(test_save_converted)
 		/* Times of day alone, past midnight: on 0000/01/01 and
 		 * 0000/01/02, read back as times of day on those days. */
 		{ TEST_DATA "/fmt/baresip-midnight.log", NULL },
+		/* Asterisk does not log its own address: an end unknown,
+		 * which reads back unknown (it read back as "-"). */
+		{ TEST_DATA "/fmt/asterisk-full.log",
+		  TEST_DATA "/remote-ntlm.cls.log" },
 	};
 	char dir[] = "/tmp/sipsnoop-panes.XXXXXX", path[64], *err = NULL;
 	int errcol;
@@ -2206,6 +2210,32 @@ START_TEST(test_save_converted)
 		ck_assert_int_eq(strncmp(text, "0000/01/01 23:59:59.900000 ", 27), 0);
 		ck_assert_ptr_nonnull(strstr(text, "\n0000/01/02 00:00:00.100000 "));
 		ck_assert_ptr_null(strstr(text, "1970/"));
+		free(text);
+		screen_free(s);
+		view_free(v);
+		engine_free(a);
+	}
+	/* What an end the log does not give is written as: "?", as --list
+	 * writes it. */
+	{
+		struct engine *a = engine_new();
+		struct view *v;
+		struct screen *s;
+		char *text;
+
+		ck_assert_int_ge(engine_add_file(a, TEST_DATA
+		    "/fmt/freeswitch-midnight.log", NULL, &err), 0);
+		engine_run(a);
+		v = view_new(a, NULL, NULL, &err, &errcol);
+		s = screen_new(a, v, 1);
+		ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
+		ck_assert_int_eq(screen_saved_as_text(s, &left), 1);
+		text = slurp(path);
+		ck_assert_msg(strncmp(text, "0000/01/01 23:59:59.800000 "
+				      "198.51.100.23:5060 -> ?\n", 51) == 0,
+			      "%s", text);
+		ck_assert_ptr_nonnull(strstr(text, "\n0000/01/02 00:00:00.300000 "
+						   "? -> 198.51.100.23:5060\n"));
 		free(text);
 		screen_free(s);
 		view_free(v);
