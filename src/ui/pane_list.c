@@ -125,12 +125,31 @@ pane_list_cell(struct grid *g, int x, int y, int w, int role, const char *s,
  * gives the list 40 at least) cuts the row at its edge. */
 #define PANE_LIST_MIN(a, b) ((a) < (b) ? (a) : (b))
 
+/* Columns the summary keeps before a wide pane's Call-ID and user grow. */
+#define PANE_LIST_SUMMARY_MIN 50
+
 struct pane_list_cols {
 	int time, addr, summary, callid, user;
 };
 
+/* Columns of log text shown for s: its width once sanitised. */
+static int
+pane_list_textw(const char *s, size_t n)
+{
+	struct strbuf sb;
+	int w;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, n, 0);
+	w = grid_text_width(sb.buf, sb.len);
+	strbuf_free(&sb);
+	return w;
+}
+
+/* cidw and userw: the widest Call-ID and user of the rows shown. */
 static void
-pane_list_columns(int w, int timew, struct pane_list_cols *c)
+pane_list_columns(int w, int timew, int cidw, int userw,
+		  struct pane_list_cols *c)
 {
 	int rest;
 
@@ -151,6 +170,26 @@ pane_list_columns(int w, int timew, struct pane_list_cols *c)
 	rest -= c->user ? c->user + 1 : 0;
 	c->callid = rest >= 50 ? 14 : rest >= 34 ? 10 : 0;
 	rest -= c->callid ? c->callid + 1 : 0;
+	/* On a wide pane the summary would take every column left while a
+	 * Lync Call-ID (32 hex digits) stays cut at 13: give the Call-ID,
+	 * then the user, what they need of what the summary has beyond
+	 * PANE_LIST_SUMMARY_MIN. */
+	if (c->callid && cidw > c->callid && rest > PANE_LIST_SUMMARY_MIN) {
+		int more = cidw - c->callid;
+
+		if (more > rest - PANE_LIST_SUMMARY_MIN)
+			more = rest - PANE_LIST_SUMMARY_MIN;
+		c->callid += more;
+		rest -= more;
+	}
+	if (c->user && userw > c->user && rest > PANE_LIST_SUMMARY_MIN) {
+		int more = userw - c->user;
+
+		if (more > rest - PANE_LIST_SUMMARY_MIN)
+			more = rest - PANE_LIST_SUMMARY_MIN;
+		c->user += more;
+		rest -= more;
+	}
 	c->summary = rest > 0 ? rest : 0;
 }
 
@@ -191,7 +230,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	uint32_t seldialog = NO_DIALOG;
 	const char *arrow = p->utf8 ? " → " : " > ";
 	const char *needle = v->search;
-	int y, x, role, timew = 0, row, xend;
+	int y, x, role, timew = 0, cidw = 0, userw = 0, row, xend;
 	size_t i;
 
 	snprintf(info, sizeof info, "%zu/%zu", v->nids ? v->sel + 1 : 0,
@@ -224,11 +263,26 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		seldialog = dialogs_of(engine_dialogs(v->e), sm);
 
 	for (row = 0; row < c.h && (size_t)(p->top + row) < v->nids; row++) {
+		uint32_t from, to;
+		const char *cid;
+		struct span u;
+		int tw;
+
 		pane_list_time(v, (size_t)(p->top + row), tbuf, sizeof tbuf);
 		if ((int)strlen(tbuf) > timew)
 			timew = (int)strlen(tbuf);
+		m = msgindex_get(ix, v->ids[p->top + row]);
+		if (m == NULL)
+			continue;
+		cid = engine_str(v->e, m->call_id);
+		if ((tw = pane_list_textw(cid, strlen(cid))) > cidw)
+			cidw = tw;
+		engine_msg_party(v->e, v->ids[p->top + row], &from, &to);
+		u = pane_list_user(v, from);
+		if ((tw = pane_list_textw(u.p, u.n)) > userw)
+			userw = tw;
 	}
-	pane_list_columns(c.w, timew, &cols);
+	pane_list_columns(c.w, timew, cidw, userw, &cols);
 
 	strbuf_init(&sb);
 	for (row = 0; row < c.h; row++) {

@@ -1384,6 +1384,30 @@ START_TEST(test_warnings_rules_why)
 }
 END_TEST
 
+/* On a wide terminal the list shows a Lync Call-ID (32 hex digits) whole,
+ * the summary keeping its 50 columns; it was cut at 13 characters
+ * ("9f6c1d2e4b7a4~") however wide, the summary taking the rest. At 120
+ * columns the Call-ID gives way as before. */
+START_TEST(test_list_wide_callid)
+{
+	struct pane *p = pane_list_new(view);
+	char *text;
+
+	text = pane_text(p, 200, 8);
+	ck_assert_msg(strstr(text, "9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01 ") != NULL,
+		      "%s", text);
+	ck_assert_msg(strstr(text, "REGISTER sip:uclab.org") != NULL, "%s",
+		      text);
+	free(text);
+	text = pane_text(p, 120, 8);
+	ck_assert_msg(strstr(text, "9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01") == NULL,
+		      "%s", text);
+	ck_assert_msg(strstr(text, "9f6c1d2e4~") != NULL, "%s", text);
+	free(text);
+	pane_free(p);
+}
+END_TEST
+
 /* u on a server's event of a dialog (a TF_DIAG naming its Call-ID): the
  * dialog's user; it said "no user here". */
 START_TEST(test_user_of_event)
@@ -2286,6 +2310,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
+	tcase_add_test(tc, test_list_wide_callid);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
 	tcase_add_test(tc, test_view_completed);
