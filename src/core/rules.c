@@ -137,6 +137,10 @@ struct rules_ctx {
 	uint32_t answer_req;	/* message id + 1 of the retry that answered */
 	uint8_t elsewhere;	/* that retry opened a dialog of its own (a new
 				 * Call-ID): struct rules_state */
+	uint8_t answer_cut;	/* not answered as far as the log shows, but
+				 * a later request of its method is cut short
+				 * there: its credentials may be in what the
+				 * log lost ("challenge cut") */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -497,7 +501,7 @@ static const char *const rules_dir_names[] = {
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
 	"unanswered", "answered", "answered-other", "answered-other-algorithm",
-	"answered-new-call-id", NULL
+	"answered-new-call-id", "cut", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -1866,6 +1870,9 @@ struct rules_meth {
 	uint32_t later_scheme;
 	uint8_t later_sch;	/* enum auth_scheme of later_scheme */
 	uint32_t later_req;	/* message id + 1 of that request */
+	int later_cut;		/* backward pass: a later request cut short
+				 * in the log, without credentials there */
+	uint32_t later_cut_max;	/* its highest CSeq */
 	int challenged;		/* forward: its last final response so far was
 				 * a 401 or 407 */
 };
@@ -2084,6 +2091,15 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->answer_req = c;
 			f->answer_scheme = rules_scheme_id(e, c - 1, rm);
 			f->answer_sch = (uint8_t)RULES_F_SCHEME(rm->facts);
+		} else if (msg->kind == MSG_RESPONSE && mt->later_cut &&
+			   mt->later_cut_max > msg->cseq)
+			f->answer_cut = 1;
+		if (msg->kind == MSG_REQUEST &&
+		    !(msg->facts & RULES_F_CREDS) &&
+		    (msg->flags & RECF_TRUNCATED)) {
+			if (!mt->later_cut || msg->cseq > mt->later_cut_max)
+				mt->later_cut_max = msg->cseq;
+			mt->later_cut = 1;
 		}
 		if (msg->kind == MSG_REQUEST && (msg->facts & RULES_F_CREDS)) {
 			if (!mt->later_creds || msg->cseq > mt->later_max)
@@ -2277,6 +2293,12 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		return rules_re_match(ev, p->re, ev->rec.body);
 	case RP_CHALLENGE:
 		if ((p->mask >> (f->answered ? 1 : 0)) & 1)
+			return 1;
+		/* cut: unanswered as far as the log goes, which cuts the
+		 * retry short (rules written before it still see it as
+		 * unanswered, above). */
+		if ((p->mask & 32) && f->answer_cut && !f->answered &&
+		    msg->kind == MSG_RESPONSE)
 			return 1;
 		if (!f->answered || msg->kind != MSG_RESPONSE)
 			return 0;

@@ -474,8 +474,8 @@ static const struct {
 	  "x.rules:2: \"not\" cannot be used with severity\n" },
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
 	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
-	  "answered, answered-other, answered-other-algorithm or "
-	  "answered-new-call-id)\n" },
+	  "answered, answered-other, answered-other-algorithm, "
+	  "answered-new-call-id or cut)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
@@ -1251,6 +1251,96 @@ START_TEST(test_defaults_small)
 }
 END_TEST
 
+/* The REGISTER after a challenge cut short in the log (its end, or a
+ * client log's block) before any credentials: whether it answered cannot
+ * be told, a warning; it was "client did not answer the challenge ... no
+ * REGISTER with credentials followed", an error, though one followed. A
+ * cut retry that shows its credentials still answers; a challenge with
+ * nothing after it is still unanswered, and so for rules that know only
+ * unanswered is one cut. */
+START_TEST(test_defaults_answer_cut)
+{
+	struct fx f;
+	struct strbuf sb;
+	char *log;
+	static const char ch[] = "WWW-Authenticate: NTLM realm=\"SIP "
+		"Communications Service\", targetname=\"fe.example.com\", "
+		"version=4" CRLF;
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "2 REGISTER",
+		NULL, "0123456789012345678901234567890123456789");
+	sb.len -= 20;	/* its body (where the log went on) cut short */
+	sb.buf[sb.len] = '\0';
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 3);
+	ck_assert(msgindex_get(engine_index(f.e), 2)->flags & RECF_TRUNCATED);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answer-cut");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+	ck_explain(&f, 1, "the REGISTER that followed is cut short in the "
+		   "log: whether it answered the challenge cannot be told "
+		   "(server offers NTLM)");
+	fx_close(&f);
+	free(log);
+	/* Rules that know only unanswered see it so. */
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "2 REGISTER",
+		NULL, "0123456789012345678901234567890123456789");
+	sb.len -= 20;
+	sb.buf[sb.len] = '\0';
+	log = strbuf_detach(&sb);
+	fx_open(&f, "rule c\n\tstatus 401\n\tchallenge cut\n\tseverity "
+		"warning\nrule u\n\tstatus 401\n\tchallenge unanswered\n"
+		"\tseverity error\n", log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "c");
+	fx_close(&f);
+	fx_open(&f, "rule u\n\tstatus 401\n\tchallenge unanswered\n"
+		"\tseverity error\n", log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "u");
+	fx_close(&f);
+	free(log);
+	/* Cut after its credentials: answered, as before. */
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "2 REGISTER",
+		"Proxy-Authorization: NTLM qop=\"auth\", realm=\"SIP "
+		"Communications Service\", targetname=\"fe.example.com\", "
+		"version=4, gssapi-data=\"\"" CRLF,
+		"0123456789012345678901234567890123456789");
+	sb.len -= 20;
+	sb.buf[sb.len] = '\0';
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	fx_close(&f);
+	free(log);
+	/* Nothing after it: unanswered, an error as before. */
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
+		NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
+	ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 /* A keep-alive a server challenges and the client leaves unanswered: not
  * a failure (clients do not authenticate OPTIONS pings, and the 401 shows
  * the server is up); a real request left so stays an error. */
@@ -1991,6 +2081,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_header_patterns);
 	tcase_add_test(tc, test_challenge_outcome_credentials);
 	tcase_add_test(tc, test_defaults_keepalive);
+	tcase_add_test(tc, test_defaults_answer_cut);
 	tcase_add_test(tc, test_defaults_algorithm);
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);
