@@ -483,10 +483,21 @@ pane_detail_row(struct grid *g, struct dline *l, size_t off, int x0, int y,
 	return i;
 }
 
+/* Where the following row starts after a break at i: past the spaces
+ * there, so that it does not begin with a blank. */
+static size_t
+pane_detail_skip_spaces(const struct dline *l, size_t i)
+{
+	while (i < l->len && l->text[i] == ' ')
+		i++;
+	return i;
+}
+
 /* Where the wrapped row of l starting at off ends when it has w columns:
- * after the last space that leaves the row at least half full, else at
- * the last character that fits. *next is where the following row starts
- * (the space at the break is not carried over). */
+ * at a space that does not fit, else after the last space that leaves
+ * the row at least half full, else at the last character that fits.
+ * *next is where the following row starts (the spaces at the break are
+ * not carried over). */
 static size_t
 pane_detail_break(const struct dline *l, size_t off, int w, size_t *next)
 {
@@ -496,8 +507,14 @@ pane_detail_break(const struct dline *l, size_t off, int w, size_t *next)
 
 	while (i < l->len) {
 		n = grid_utf8_next(l->text + i, l->len - i, &cp, &cw);
-		if (x + cw > w)
+		if (x + cw > w) {
+			if (cp == ' ' && x > 0) {
+				/* The row is full up to a space. */
+				*next = pane_detail_skip_spaces(l, i);
+				return i;
+			}
 			break;
+		}
 		if (cp == ' ' && x > 0) {
 			space = i;
 			spacex = x;
@@ -515,7 +532,7 @@ pane_detail_break(const struct dline *l, size_t off, int w, size_t *next)
 		return i;
 	}
 	if (space > off && spacex >= w / 2) {
-		*next = space + 1;
+		*next = pane_detail_skip_spaces(l, space);
 		return space;
 	}
 	*next = i;

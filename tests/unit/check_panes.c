@@ -1408,6 +1408,40 @@ START_TEST(test_list_wide_callid)
 }
 END_TEST
 
+/* A wrapped line of the detail goes on where its next word begins, at
+ * every width: the header line's "TLS  path" broken between its two
+ * spaces began the next row with a blank, one column right of the
+ * others ("      /work/..."), and so did a row that the first of two
+ * spaces ended. */
+START_TEST(test_detail_wrap_spaces)
+{
+	struct pane *p = pane_detail_new(view);
+	size_t i;
+	int w, bad = 0;
+	char *text, *line, *save = NULL;
+
+	for (i = 0; i < view->nids; i++) {
+		view_select(view, (long)i);
+		for (w = 30; w <= 130; w++) {
+			text = pane_text(p, w, 60);
+			for (line = strtok_r(text, "\n", &save); line != NULL;
+			     line = strtok_r(NULL, "\n", &save)) {
+				if (strncmp(line, "      ", 6) == 0 &&
+				    line[6] != ' ' && line[6] != '\0') {
+					if (bad++ == 0)
+						fprintf(stderr, "message %zu at "
+							"%d: '%s'\n", i, w,
+							line);
+				}
+			}
+			free(text);
+		}
+	}
+	ck_assert_int_eq(bad, 0);
+	pane_free(p);
+}
+END_TEST
+
 /* u on a server's event of a dialog (a TF_DIAG naming its Call-ID): the
  * dialog's user; it said "no user here". */
 START_TEST(test_user_of_event)
@@ -2311,6 +2345,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_list_wide_callid);
+	tcase_add_test(tc, test_detail_wrap_spaces);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
 	tcase_add_test(tc, test_view_completed);
