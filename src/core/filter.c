@@ -822,6 +822,31 @@ glob_unescape(struct node *n)
 	n->vlen = o;
 }
 
+/* A URI given to user:, from: or to: as a log writes it, in angle
+ * brackets or with URI parameters (sip:+14255550100@example.com;user=phone
+ * copied from a From or a P-Asserted-Identity): the brackets and the
+ * parameters after the host (after the number of a URI with no host:
+ * tel:+14255550100;phone-context=x) left out, as they are from the URIs
+ * it is compared with. */
+static void
+uri_value_trim(struct node *n)
+{
+	char *v = n->val, *at, *semi;
+	size_t len = n->vlen;
+
+	if (len >= 2 && v[0] == '<' && v[len - 1] == '>') {
+		memmove(v, v + 1, len - 2);
+		len -= 2;
+	}
+	at = memchr(v, '@', len);
+	semi = at != NULL ? memchr(at, ';', len - (size_t)(at - v)) :
+	    memchr(v, ';', len);
+	if (semi != NULL && semi > v)
+		len = (size_t)(semi - v);
+	v[len] = '\0';
+	n->vlen = len;
+}
+
 static int
 parse_field(struct parser *ps, struct node *n)
 {
@@ -832,6 +857,9 @@ parse_field(struct parser *ps, struct node *n)
 	if (n->field == F_CALLID || n->field == F_USER || n->field == F_FROM ||
 	    n->field == F_TO || n->field == F_ADDR || n->field == F_SRC ||
 	    n->field == F_DST) {
+		if (n->field == F_USER || n->field == F_FROM ||
+		    n->field == F_TO)
+			uri_value_trim(n);
 		n->glob = glob_has_star(n->val, n->vlen);
 		if (!n->glob)
 			glob_unescape(n);

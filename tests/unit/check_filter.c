@@ -521,6 +521,12 @@ START_TEST(test_fields)
 	SEL(e, "user:alice@10.0.0.1:5070", "");
 	SEL(e, "user:erin@10.0.0.9", "6");
 	SEL(e, "user:*@10.0.0.9", "6");
+	/* A URI as the log writes it: its parameters and brackets left
+	 * out, as from the URIs compared (it matched nothing). */
+	SEL(e, "user:sip:alice@10.0.0.1:5060;transport=tls", "0,2,3");
+	SEL(e, "user:alice@example.com;user=phone", "0,1,2,3,7");
+	SEL(e, "user:\"<sip:dave@corp.example.com>\"", "4");
+	SEL(e, "from:sip:carol@example.com;tag=c", "4,5");
 
 	/* from: and to: on one header only. */
 	SEL(e, "from:carol", "4,5");
