@@ -139,8 +139,9 @@ struct rules_ctx {
 				 * Call-ID): struct rules_state */
 	uint8_t answer_cut;	/* not answered as far as the log shows, but
 				 * a later request of its method is cut short
-				 * there: its credentials may be in what the
-				 * log lost ("challenge cut") */
+				 * there, or the log ends in the challenge
+				 * itself: the answer may be in what the log
+				 * lost ("challenge cut") */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -1873,6 +1874,7 @@ struct rules_meth {
 	int later_cut;		/* backward pass: a later request cut short
 				 * in the log, without credentials there */
 	uint32_t later_cut_max;	/* its highest CSeq */
+	int later_any;		/* backward pass: a later request at all */
 	int challenged;		/* forward: its last final response so far was
 				 * a 401 or 407 */
 };
@@ -2091,9 +2093,13 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->answer_req = c;
 			f->answer_scheme = rules_scheme_id(e, c - 1, rm);
 			f->answer_sch = (uint8_t)RULES_F_SCHEME(rm->facts);
-		} else if (msg->kind == MSG_RESPONSE && mt->later_cut &&
-			   mt->later_cut_max > msg->cseq)
+		} else if (msg->kind == MSG_RESPONSE &&
+			   ((mt->later_cut && mt->later_cut_max > msg->cseq) ||
+			    ((msg->flags & RECF_TRUNCATED) &&
+			     !mt->later_any)))
 			f->answer_cut = 1;
+		if (msg->kind == MSG_REQUEST)
+			mt->later_any = 1;
 		if (msg->kind == MSG_REQUEST &&
 		    !(msg->facts & RULES_F_CREDS) &&
 		    (msg->flags & RECF_TRUNCATED)) {

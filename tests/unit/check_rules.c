@@ -1252,9 +1252,10 @@ START_TEST(test_defaults_small)
 END_TEST
 
 /* The REGISTER after a challenge cut short in the log (its end, or a
- * client log's block) before any credentials: whether it answered cannot
- * be told, a warning; it was "client did not answer the challenge ... no
- * REGISTER with credentials followed", an error, though one followed. A
+ * client log's block) before any credentials, or the log ending in the
+ * challenge: whether it was answered cannot be told, a warning; it was
+ * "client did not answer the challenge ... no REGISTER with credentials
+ * followed", an error, though one followed. A
  * cut retry that shows its credentials still answers; a challenge with
  * nothing after it is still unanswered, and so for rules that know only
  * unanswered is one cut. */
@@ -1282,9 +1283,9 @@ START_TEST(test_defaults_answer_cut)
 	ck_assert(msgindex_get(engine_index(f.e), 2)->flags & RECF_TRUNCATED);
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answer-cut");
 	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
-	ck_explain(&f, 1, "the REGISTER that followed is cut short in the "
-		   "log: whether it answered the challenge cannot be told "
-		   "(server offers NTLM)");
+	ck_explain(&f, 1, "the log is cut short before the client's answer "
+		   "could show: whether a REGISTER answered the challenge "
+		   "cannot be told (server offers NTLM)");
 	fx_close(&f);
 	free(log);
 	/* Rules that know only unanswered see it so. */
@@ -1324,6 +1325,21 @@ START_TEST(test_defaults_answer_cut)
 	log = strbuf_detach(&sb);
 	fx_open_default(&f, log, "raw");
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	fx_close(&f);
+	free(log);
+	/* The log ends in the challenge itself: cut too. */
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
+		"0123456789012345678901234567890123456789");
+	sb.len -= 20;
+	sb.buf[sb.len] = '\0';
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert(msgindex_get(engine_index(f.e), 1)->flags & RECF_TRUNCATED);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answer-cut");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
 	fx_close(&f);
 	free(log);
 	/* Nothing after it: unanswered, an error as before. */
