@@ -1424,14 +1424,17 @@ rules_same_text(const struct engine *e, uint32_t a, uint32_t b)
 
 /* The fields two copies of one message (ids a and b) share; the text is
  * compared next: within a dialog, the same From and To are kept the same
- * way, and the source is read back only when all else is the same. A
+ * way, and the ends are read back only when all else is the same. A
  * copy in another input file is the same message seen by another log or
- * capture point, not a retransmission. */
+ * capture point, not a retransmission; so is one to another destination
+ * (a capture of both sides of a NAT or port forward: the copy to the
+ * public address and the one to the server's), as a retransmission goes
+ * where the first copy went. */
 static int
 rules_same_fields(const struct engine *e, uint32_t a, const struct msg *x,
 		  uint32_t b, const struct msg *y)
 {
-	uint32_t xs, ys, dst;
+	uint32_t xs, ys, xd, yd;
 
 	if (!(x->file == y->file && x->kind == y->kind &&
 	      x->method == y->method &&
@@ -1439,9 +1442,9 @@ rules_same_fields(const struct engine *e, uint32_t a, const struct msg *x,
 	      x->dir == y->dir && x->call_id == y->call_id &&
 	      x->kept_party == y->kept_party))
 		return 0;
-	engine_msg_ends(e, a, &xs, &dst);
-	engine_msg_ends(e, b, &ys, &dst);
-	return xs == ys;
+	engine_msg_ends(e, a, &xs, &xd);
+	engine_msg_ends(e, b, &ys, &yd);
+	return xs == ys && xd == yd;
 }
 
 static size_t

@@ -888,6 +888,35 @@ START_TEST(test_cancel_reply_retrans)
 	fx_close(&f);
 	free(log);
 
+	/* One capture of both sides of a NAT or port forward (tcpdump -i
+	 * any): each message twice, from the same source to the public
+	 * address and to the server's; the second copy is no retransmission,
+	 * which goes to the same destination. A repeat to the same one is. */
+	{
+		static const char reg[] =
+			"OPTIONS sip:pbx.example.com SIP/2.0\n"
+			"Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKn1\n"
+			"From: <sip:alice@example.com>;tag=1\n"
+			"To: <sip:pbx.example.com>\nCall-ID: nat-1\n"
+			"CSeq: 1 OPTIONS\nContent-Length: 0\n\n";
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		strbuf_addf(&sb, "2025/06/02 09:00:00.000000 "
+			    "198.51.100.7:5060 -> 203.0.113.1:5060\n%s", reg);
+		strbuf_addf(&sb, "2025/06/02 09:00:00.000100 "
+			    "198.51.100.7:5060 -> 10.0.0.2:5060\n%s", reg);
+		strbuf_addf(&sb, "2025/06/02 09:00:00.500000 "
+			    "198.51.100.7:5060 -> 203.0.113.1:5060\n%s", reg);
+		log = strbuf_detach(&sb);
+		fx_open(&f, "rule r\n\tretransmission yes\n\tseverity "
+			"warning\nrule o\n\tseverity info\n", log, "sngrep");
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 3);
+		ck_rules(&f, "oor");
+		fx_close(&f);
+		free(log);
+	}
+
 	/* Without a Call-ID nothing says whether a reply came: reply
 	 * matches no value. */
 	log = xstrdup("OPTIONS sip:x@example.com SIP/2.0" CRLF
