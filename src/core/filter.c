@@ -825,13 +825,14 @@ glob_unescape(struct node *n)
 /* A URI given to user:, from: or to: as a log writes it, in angle
  * brackets or with URI parameters (sip:+14255550100@example.com;user=phone
  * copied from a From or a P-Asserted-Identity): the brackets and the
- * parameters after the host (after the number of a URI with no host:
+ * parameters after the host (after the number of a tel: URI:
  * tel:+14255550100;phone-context=x) left out, as they are from the URIs
- * it is compared with. */
+ * it is compared with. A user part alone keeps its ';' (+1-212-555-1212;
+ * isub=1234 of sip:+1-212-555-1212;isub=1234@gw, as u writes it). */
 static void
 uri_value_trim(struct node *n)
 {
-	char *v = n->val, *at, *semi;
+	char *v = n->val, *at, *semi = NULL;
 	size_t len = n->vlen;
 
 	if (len >= 2 && v[0] == '<' && v[len - 1] == '>') {
@@ -839,8 +840,10 @@ uri_value_trim(struct node *n)
 		len -= 2;
 	}
 	at = memchr(v, '@', len);
-	semi = at != NULL ? memchr(at, ';', len - (size_t)(at - v)) :
-	    memchr(v, ';', len);
+	if (at != NULL)
+		semi = memchr(at, ';', len - (size_t)(at - v));
+	else if (len > 4 && strncasecmp(v, "tel:", 4) == 0)
+		semi = memchr(v, ';', len);
 	if (semi != NULL && semi > v)
 		len = (size_t)(semi - v);
 	v[len] = '\0';

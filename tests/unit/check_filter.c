@@ -465,6 +465,33 @@ START_TEST(test_visible_escapes)
 }
 END_TEST
 
+/* A user part with a ';' (RFC 3261's sip:+1-212-555-1212;isub=1234@gw)
+ * is compared whole, as u writes it; the parameters after the host of a
+ * URI, or after a tel: number, are left out. */
+static const char semi[] =
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"INVITE tel:+14255550100;phone-context=example.com SIP/2.0\n"
+	"From: <sip:+1-212-555-1212;isub=1234@gw.example.com;user=phone>"
+	";tag=a\nTo: <tel:+14255550100;phone-context=example.com>\n"
+	"Call-ID: semi-1\nCSeq: 1 INVITE\nContent-Length: 0\n\n";
+
+START_TEST(test_user_semicolon)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_trace("semi.txt", semi, sizeof semi - 1, &r);
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	SEL(e, "user:+1-212-555-1212;isub=1234", "0");
+	SEL(e, "from:+1-212-555-1212;isub=1234@gw.example.com", "0");
+	SEL(e, "from:sip:+1-212-555-1212;isub=1234@gw.example.com;user=phone",
+	    "0");
+	SEL(e, "to:tel:+14255550100;phone-context=example.com", "0");
+	SEL(e, "to:+14255550100", "0");
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 START_TEST(test_literal_star)
 {
 	struct rules *r = NULL;
@@ -1156,6 +1183,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_literal_star);
+	tcase_add_test(tc, test_user_semicolon);
 	tcase_add_test(tc, test_visible_escapes);
 	tcase_add_test(tc, test_text_regex);
 	tcase_add_test(tc, test_non_ascii_case);
