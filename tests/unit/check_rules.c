@@ -1371,6 +1371,44 @@ START_TEST(test_defaults_answer_cut)
 	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
 	fx_close(&f);
 	free(log);
+	/* A keep-alive the log ends in is still a keep-alive left
+	 * unanswered (benign), and credentials refused before a cut retry
+	 * are still refused: the rules about them come first. */
+	strbuf_init(&sb);
+	add_msg(&sb, "OPTIONS sip:example.com SIP/2.0", "ka", "1 OPTIONS",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "ka", "1 OPTIONS",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\"" CRLF,
+		"0123456789012345678901234567890123456789");
+	sb.len -= 20;
+	sb.buf[sb.len] = '\0';
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-keepalive-unanswered");
+	fx_close(&f);
+	free(log);
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rj", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rj", "1 REGISTER",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\"" CRLF,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rj", "2 REGISTER",
+		"Authorization: Digest username=\"a\", realm=\"x\", "
+		"nonce=\"n\", response=\"1\"" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "rj", "2 REGISTER",
+		"WWW-Authenticate: Digest realm=\"x\", nonce=\"m\"" CRLF,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rj", "3 REGISTER",
+		NULL, "0123456789012345678901234567890123456789");
+	sb.len -= 20;
+	sb.buf[sb.len] = '\0';
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
+	fx_close(&f);
+	free(log);
 	/* Nothing after it: unanswered, an error as before. */
 	strbuf_init(&sb);
 	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
