@@ -80,6 +80,9 @@ struct engine_file {
 	 * line (engine_msg_line), which a rewrite in place then cannot
 	 * change; those before are counted from one kept in 64. */
 	size_t follow_from;
+	/* Its size when following began (0 for a pipe): the messages after
+	 * it came while following (engine_answer_awaited). */
+	size_t fresh_from;
 	char *follow_win;	/* follow_mapped: the first bytes, then the
 				 * last (ENGINE_FOLLOW_WINDOW each) */
 	size_t follow_nhead, follow_nend;
@@ -219,6 +222,23 @@ void engine_set_follow_copy(struct engine *e, size_t max);
  * place (the message keeps its id), or once following ends (a record
  * still cut short is then warned about as at a file's end). */
 void engine_set_follow_quiet(struct engine *e, int ms);
+/* A challenge (401, 407) read while following, its client's answer not
+ * come yet, is rated as awaiting it ("challenge awaited") for ms
+ * milliseconds (32000 by default, as long as a retry on a new Call-ID may
+ * take; 0: never); then, or once its input is no longer followed, it is
+ * rated again as what it is (unanswered, an error). */
+void engine_set_answer_wait(struct engine *e, int ms);
+/* The viewer stopped following (F), or goes on (paused 0): nothing is
+ * awaited while paused; the challenges that were are rated again. */
+void engine_follow_pause(struct engine *e, int paused);
+/* For the rules: whether message id came from an input being followed
+ * less than the answer wait ago (engine_set_answer_wait), read after the
+ * first reading was done; engine_note_answer_awaited() notes its dialog
+ * d, which is rated again once that no longer holds (engine_poll). */
+int engine_answer_awaited(const struct engine *e, uint32_t id);
+/* Whether any message may be (none before following). */
+int engine_answers_awaited(const struct engine *e);
+void engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have
  * done when it was added. */

@@ -210,6 +210,29 @@ main_bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* A number of milliseconds (0 to an hour) in environment variable name,
+ * for the tests on a loaded machine: *ms, left as it is when unset; -1
+ * (said, bad usage) when it is no such number. */
+static int
+main_env_ms(const char *name, long *ms)
+{
+	const char *q = getenv(name);
+	char fmt[96], *qe;
+	long v;
+
+	if (q == NULL || *q == '\0')
+		return 0;
+	v = strtol(q, &qe, 10);
+	if (*qe != '\0' || v < 0 || v > 3600000) {
+		snprintf(fmt, sizeof fmt, "%s: not a number of milliseconds: "
+			 "%%s", name);
+		main_bad_usage(fmt, q);
+		return -1;
+	}
+	*ms = v;
+	return 0;
+}
+
 /* Standard output is checked once everything is written, whatever the
  * mode (--formats and --help too): a full disk or a closed file leaves
  * the output short, and a script must see it fail. Says so once. */
@@ -745,7 +768,7 @@ main(int argc, char **argv)
 	char *added;
 	struct stat st;
 	const char *codeset;
-	long dialog_no = -1, lw, quiet_ms = -1;
+	long dialog_no = -1, lw, quiet_ms = -1, wait_ms = -1;
 	int c, follow = 0, no_rules = 0, width = 0, nread = 0, nfailed = 0, status = 0, i;
 	int nunread = 0, rules_failed = 0;
 	struct strbuf rules_why;	/* why no rules: for the viewer's W */
@@ -903,19 +926,9 @@ main(int argc, char **argv)
 		}
 	}
 
-	{
-		/* How long a followed file stays quiet before its end is
-		 * read as complete; tests on a loaded machine set it. */
-		const char *q = getenv("SIPSNOOP_FOLLOW_QUIET_MS");
-		char *qe;
-
-		if (q != NULL && *q != '\0') {
-			quiet_ms = strtol(q, &qe, 10);
-			if (*qe != '\0' || quiet_ms < 0 || quiet_ms > 3600000)
-				return main_bad_usage("SIPSNOOP_FOLLOW_QUIET_MS: "
-				    "not a number of milliseconds: %s", q);
-		}
-	}
+	if (main_env_ms("SIPSNOOP_FOLLOW_QUIET_MS", &quiet_ms) < 0 ||
+	    main_env_ms("SIPSNOOP_ANSWER_WAIT_MS", &wait_ms) < 0)
+		return 2;
 	/* Rules: a broken rules file is reported and the trace is still shown,
 	 * unrated. */
 	strbuf_init(&rules_why);
@@ -975,6 +988,8 @@ main(int argc, char **argv)
 	engine_follow(e, follow);
 	if (quiet_ms >= 0)
 		engine_set_follow_quiet(e, (int)quiet_ms);
+	if (wait_ms >= 0)
+		engine_set_answer_wait(e, (int)wait_ms);
 	/* The viewer's first screen must not wait for a capture to be
 	 * converted; batch output needs all of it anyway. */
 	engine_set_background(e, mode == MODE_VIEW);

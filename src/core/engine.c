@@ -63,6 +63,13 @@
  * the size. The last 64 bytes alone were the same in records of one
  * length that end alike (keep-alives). Two reads of 4 KiB a look. */
 #define ENGINE_FOLLOW_WINDOW 4096
+/* How long a challenge (401, 407) read from a followed input waits for
+ * its client's answer before the rules call it unanswered: as long as a
+ * retry on a new Call-ID may take to answer one (rules.c). */
+#define ENGINE_ANSWER_WAIT_MS 32000
+/* Messages read while following are noted with the time they came, one
+ * note for all that came within this long. */
+#define ENGINE_FRESH_NS 100000000L
 /* Converted output moves to a temporary file in runs of this size: what
  * is kept on the heap before it is written counts in the peak memory (8 MiB
  * took a 100 MB capture from 14.5 to 17.9 MB). */
@@ -108,6 +115,22 @@ struct engine {
 		int64_t offset;
 	} *awaited;
 	size_t nawaited, capawaited;
+	/* Messages read while following (once the first reading is done):
+	 * those from id on came at time at (engine_answer_awaited). */
+	struct engine_fresh {
+		uint32_t id;
+		struct timespec at;
+	} *fresh;
+	size_t nfresh, capfresh;
+	/* Challenges the rules rated as still awaiting their answer, by
+	 * dialog (engine_note_answer_awaited): rated again once they no
+	 * longer are. */
+	struct engine_answer_wait {
+		uint32_t d, id;
+	} *waits;
+	size_t nwaits, capwaits;
+	int answer_wait_ms;		/* engine_set_answer_wait() */
+	int follow_paused;		/* engine_follow_pause() */
 	/* engine_msg_line()'s last answer, to count on from (a const
 	 * engine's queries may update it). */
 	struct engine_line_at {
@@ -161,6 +184,7 @@ struct engine_xf {
 
 static void engine_reader_free(struct reader *r);
 static void engine_par_detach(struct engine *e);
+static int engine_expire_waits(struct engine *e);
 static void engine_par_stop(struct engine *e);
 static void engine_follow_feed(struct engine_file *f);
 static void engine_xf_drop_plain(struct engine_xf *x);
@@ -189,6 +213,7 @@ engine_new(void)
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
 	e->follow_copy_max = ENGINE_FOLLOW_COPY_MAX;
 	e->follow_quiet_ms = ENGINE_FOLLOW_QUIET_MS;
+	e->answer_wait_ms = ENGINE_ANSWER_WAIT_MS;
 	e->line_at = xcalloc(1, sizeof *e->line_at);
 	e->line_at->file = SIZE_MAX;
 	return e;
@@ -243,6 +268,8 @@ engine_free(struct engine *e)
 	free(e->warns);
 	free(e->files);
 	free(e->touched);
+	free(e->fresh);
+	free(e->waits);
 	free(e->mark);
 	free(e->spill_dir);
 	free(e->uris);
@@ -279,6 +306,12 @@ void
 engine_set_follow_quiet(struct engine *e, int ms)
 {
 	e->follow_quiet_ms = ms > 0 ? ms : 0;
+}
+
+void
+engine_set_answer_wait(struct engine *e, int ms)
+{
+	e->answer_wait_ms = ms > 0 ? ms : 0;
 }
 
 void
@@ -925,6 +958,8 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	 * is left to follow (read whole, converted whole). */
 	if (f->piped_whole)
 		return;
+	/* What the file holds now is no news (engine_note_fresh). */
+	f->fresh_from = f->src->len;
 	/* A capture not converted yet (engine_add_source1 left it to be
 	 * converted as it comes). */
 	live = !f->canon && f->xf == NULL && f->fmt->transform != NULL &&
@@ -1284,8 +1319,11 @@ engine_poll_awaited(struct engine *e)
 		}
 		if (fileno < 0)
 			engine_note_refused(e, fileno, &err);
-		else
+		else {
 			e->files[fileno].offset = a->offset;
+			/* All it holds came while it was waited for. */
+			e->files[fileno].fresh_from = 0;
+		}
 		free(err);
 		free(a->path);
 		free(a->format);
@@ -1905,6 +1943,7 @@ engine_poll(struct engine *e)
 		free(path);
 	}
 	any |= engine_poll_awaited(e);
+	any |= engine_expire_waits(e);
 	return any;
 }
 
@@ -1944,6 +1983,115 @@ engine_rate_touched(struct engine *e)
 		e->mark[e->touched[i]] = 0;
 	}
 	e->ntouched = 0;
+}
+
+/* Message id, just committed from file f, its record ending at byte end,
+ * came now: noted when it came while following (what a file held when
+ * following began is no news; all a pipe gives is). */
+static void
+engine_note_fresh(struct engine *e, const struct engine_file *f, uint32_t id,
+		  size_t end)
+{
+	struct engine_fresh *last;
+
+	if (f->follow_fd < 0 || end <= f->fresh_from)
+		return;
+	last = e->nfresh > 0 ? &e->fresh[e->nfresh - 1] : NULL;
+	if (last != NULL && elapsed_ns(&last->at) < ENGINE_FRESH_NS)
+		return;
+	e->fresh = xgrow(e->fresh, &e->capfresh, e->nfresh + 1,
+			 sizeof *e->fresh);
+	e->fresh[e->nfresh].id = id;
+	clock_gettime(CLOCK_MONOTONIC, &e->fresh[e->nfresh].at);
+	e->nfresh++;
+}
+
+int
+engine_answers_awaited(const struct engine *e)
+{
+	return e->nfresh > 0 && !e->follow_paused && e->answer_wait_ms > 0;
+}
+
+int
+engine_answer_awaited(const struct engine *e, uint32_t id)
+{
+	const struct msg *m = msgindex_get(e->ix, id);
+	const struct engine_file *f;
+	size_t lo = 0, hi = e->nfresh, mid;
+
+	if (m == NULL || e->follow_paused || e->answer_wait_ms == 0 ||
+	    m->file >= e->nfiles)
+		return 0;
+	f = &e->files[m->file];
+	if (f->follow_fd < 0 || f->follow_ended)
+		return 0;
+	/* The last note at or before id: when it came. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (e->fresh[mid].id <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && elapsed_ns(&e->fresh[lo - 1].at) <
+			 (long)e->answer_wait_ms * 1000000L;
+}
+
+void
+engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
+{
+	size_t i;
+
+	for (i = e->nwaits; i-- > 0;) {
+		if (e->waits[i].d == d && e->waits[i].id == id)
+			return;
+	}
+	e->waits = xgrow(e->waits, &e->capwaits, e->nwaits + 1,
+			 sizeof *e->waits);
+	e->waits[e->nwaits].d = d;
+	e->waits[e->nwaits].id = id;
+	e->nwaits++;
+}
+
+/* The dialogs of challenges that no longer await their answer (it did not
+ * come in time, or their input is no longer followed) are rated again;
+ * notes older than any wait are let go. 1 when any was. */
+static int
+engine_expire_waits(struct engine *e)
+{
+	size_t i, k, keep;
+	int any = 0;
+
+	for (i = k = 0; i < e->nwaits; i++) {
+		if (engine_answer_awaited(e, e->waits[i].id)) {
+			e->waits[k++] = e->waits[i];
+			continue;
+		}
+		engine_touch(e, e->waits[i].d);
+		any = 1;
+	}
+	e->nwaits = k;
+	/* The last note older than a wait still dates the ids after it. */
+	for (keep = 0; keep + 1 < e->nfresh &&
+	     elapsed_ns(&e->fresh[keep + 1].at) >=
+	     (long)e->answer_wait_ms * 1000000L; keep++)
+		;
+	if (keep > 0) {
+		memmove(e->fresh, e->fresh + keep,
+			(e->nfresh - keep) * sizeof *e->fresh);
+		e->nfresh -= keep;
+	}
+	if (any)
+		engine_rate_touched(e);
+	return any;
+}
+
+void
+engine_follow_pause(struct engine *e, int paused)
+{
+	e->follow_paused = paused;
+	if (paused)
+		engine_expire_waits(e);
 }
 
 /* The transport of the top Via ("SIP/2.0/TLS host" -> "TLS"). */
@@ -2201,6 +2349,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	engine_intern_pre(e, pre, &k);
 	id = msgindex_append(e->ix, x);
 	f = &e->files[x->file];
+	engine_note_fresh(e, f, id, pre->end);
 	f->last_id = id;
 	/* A file followed where it is mapped may be rewritten under the
 	 * messages read: each that came while following keeps its line (the
@@ -2383,6 +2532,10 @@ engine_merge(struct engine *e)
 			e->files[i].last_id = inv[e->files[i].last_id];
 	}
 	free(inv);
+	/* Ids noted as fresh or awaited are old ids: what came while the
+	 * first reading went on is no longer awaited. */
+	e->nfresh = 0;
+	e->nwaits = 0;
 	engine_regroup(e, kept, perm);
 	free(perm);
 	free(kept);

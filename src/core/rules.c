@@ -142,6 +142,9 @@ struct rules_ctx {
 				 * there, or the log ends in the challenge
 				 * itself: the answer may be in what the log
 				 * lost ("challenge cut") */
+	uint8_t awaited;	/* not answered yet, just read from an input
+				 * being followed: the answer may still come
+				 * ("challenge awaited", rules_awaited) */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -502,7 +505,7 @@ static const char *const rules_dir_names[] = {
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
 	"unanswered", "answered", "answered-other", "answered-other-algorithm",
-	"answered-new-call-id", "cut", NULL
+	"answered-new-call-id", "cut", "awaited", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -2309,6 +2312,9 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		if ((p->mask & 32) && f->answer_cut && !f->answered &&
 		    msg->kind == MSG_RESPONSE)
 			return 1;
+		/* awaited: unanswered so far, its answer may still come. */
+		if ((p->mask & 64) && f->awaited)
+			return 1;
 		if (!f->answered || msg->kind != MSG_RESPONSE)
 			return 0;
 		/* answered-other: with a scheme this challenge does not
@@ -2461,6 +2467,40 @@ rules_dialog_rank(int s)
 	return s >= 0 && s < SEV__COUNT ? rank[s] : 0;
 }
 
+/* The challenges of dialog d (dg) whose answer may still come: not
+ * answered, no later request of their method in the dialog (an ACK to a
+ * 407 may follow), and read from an input being followed only just now
+ * (engine_answer_awaited). The engine rates d again once that is over. */
+static void
+rules_awaited(struct engine *e, uint32_t d, const struct dialog *dg,
+	      struct rules_ctx *ctx)
+{
+	struct msgindex *ix = engine_index(e);
+	const struct msg *msg, *later;
+	size_t i, k;
+
+	if (!engine_answers_awaited(e))
+		return;
+	for (i = dg->nmsgs; i-- > 0;) {
+		msg = msgindex_get(ix, dg->msgs[i]);
+		if (msg->kind != MSG_RESPONSE ||
+		    (msg->status != 401 && msg->status != 407) ||
+		    ctx[i].answered || ctx[i].retrans ||
+		    !engine_answer_awaited(e, dg->msgs[i]))
+			continue;
+		for (k = i + 1; k < dg->nmsgs; k++) {
+			later = msgindex_get(ix, dg->msgs[k]);
+			if (later->kind == MSG_REQUEST &&
+			    later->method == msg->method)
+				break;
+		}
+		if (k < dg->nmsgs)
+			continue;
+		ctx[i].awaited = 1;
+		engine_note_answer_awaited(e, d, dg->msgs[i]);
+	}
+}
+
 /* follow: rate again the dialog whose challenge d's first request
  * answers on a new Call-ID (its rating follows d's outcome). */
 static void
@@ -2495,6 +2535,7 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 		answered = rules_link_retry(e, st, dg);
 	ctx = dg->nmsgs <= 16 ? small : xmalloc(dg->nmsgs * sizeof *ctx);
 	rules_dialog_context(e, dg, ctx);
+	rules_awaited(e, d, dg, ctx);
 	for (i = 0; i < dg->nmsgs; i++) {
 		rules_rate_one(r, e, dg->msgs[i], &ctx[i]);
 		msg = msgindex_get(ix, dg->msgs[i]);

@@ -1384,6 +1384,8 @@ screen_key(struct screen *s, uint32_t key)
 		if (!s->follow)
 			engine_follow_files(s->e);
 		s->follow = !s->follow;
+		/* No answer is awaited while the view does not follow. */
+		engine_follow_pause(s->e, !s->follow);
 		if (s->follow && engine_nfollowed(s->e) == 0)
 			screen_message(s, 1, "no file can be followed (W lists "
 				       "the warnings that say why)");

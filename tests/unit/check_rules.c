@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glob.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -475,7 +476,7 @@ static const struct {
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
 	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
 	  "answered, answered-other, answered-other-algorithm, "
-	  "answered-new-call-id or cut)\n" },
+	  "answered-new-call-id, cut or awaited)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
@@ -1288,6 +1289,118 @@ END_TEST
  * cut retry that shows its credentials still answers; a challenge with
  * nothing after it is still unanswered, and so for rules that know only
  * unanswered is one cut. */
+/* Appends log to the file at path (mode "w" or "a"). */
+static void
+awaited_write(const char *path, const char *log, const char *mode)
+{
+	FILE *fp = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fputs(log, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+/* Reads what was appended to f's followed file. */
+static void
+awaited_poll(struct fx *f)
+{
+	engine_poll(f->e);
+	engine_run(f->e);
+}
+
+/* Following a log, a 401 just read is awaiting its answer (info), not the
+ * error of an unanswered challenge: a live view flashed every
+ * registration red. Answered, it is rated as such; not answered within
+ * the wait, or once following stops (F), it is rated unanswered. One the
+ * log held before it was followed is not awaited. */
+START_TEST(test_defaults_awaited)
+{
+	static const char ch[] = "WWW-Authenticate: NTLM realm=\"SIP "
+		"Communications Service\", targetname=\"fe.example.com\", "
+		"version=4" CRLF;
+	static const char creds[] = "Proxy-Authorization: NTLM qop=\"auth\", "
+		"realm=\"SIP Communications Service\", targetname=\""
+		"fe.example.com\", version=4, gssapi-data=\"\"" CRLF;
+	char dir[] = "/tmp/check_rules.XXXXXX", path[128], *err = NULL;
+	struct strbuf reg, ans;
+	struct timespec t = { 0, 250 * 1000000L };
+	struct fx f;
+	int pass;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/live.log", dir);
+	strbuf_init(&reg);
+	add_msg(&reg, "REGISTER sip:example.com SIP/2.0", "w1", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&reg, "SIP/2.0 401 Unauthorized", "w1", "1 REGISTER", ch,
+		NULL);
+	strbuf_init(&ans);
+	add_msg(&ans, "REGISTER sip:example.com SIP/2.0", "w1", "2 REGISTER",
+		creds, NULL);
+	add_msg(&ans, "SIP/2.0 200 OK", "w1", "2 REGISTER", NULL, NULL);
+
+	/* 0: answered; 1: not in time; 2: following stops. */
+	for (pass = 0; pass < 3; pass++) {
+		awaited_write(path, "", "w");
+		f.r = default_rules();
+		f.e = engine_new();
+		engine_set_rules(f.e, f.r);
+		engine_follow(f.e, 1);
+		engine_set_answer_wait(f.e, pass == 1 ? 200 : 3600 * 1000);
+		ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
+		engine_run(f.e);
+		awaited_write(path, reg.buf, "a");
+		awaited_poll(&f);
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
+		ck_assert_str_eq(rname(&f, 1), "auth-challenge-awaited");
+		ck_assert_int_eq(sev(&f, 1), SEV_INFO);
+		ck_explain(&f, 1, "awaiting the client's answer: this challenge "
+			   "was just read from a followed input and no "
+			   "REGISTER has answered it yet (server offers NTLM)");
+		if (pass == 0) {
+			awaited_write(path, ans.buf, "a");
+			awaited_poll(&f);
+			ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 4);
+			ck_assert_str_eq(rname(&f, 1),
+					 "auth-challenge-answered");
+		} else if (pass == 1) {
+			nanosleep(&t, NULL);
+			awaited_poll(&f);
+			ck_assert_str_eq(rname(&f, 1),
+					 "auth-challenge-unanswered");
+			ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
+		} else {
+			engine_follow_pause(f.e, 1);
+			ck_assert_str_eq(rname(&f, 1),
+					 "auth-challenge-unanswered");
+			/* Following again: what was read before waits no
+			 * more. */
+			engine_follow_pause(f.e, 0);
+			awaited_poll(&f);
+			ck_assert_str_eq(rname(&f, 1),
+					 "auth-challenge-unanswered");
+		}
+		fx_close(&f);
+	}
+
+	/* In the log before it was followed: unanswered at once. */
+	awaited_write(path, reg.buf, "w");
+	f.r = default_rules();
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	engine_follow(f.e, 1);
+	ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
+	engine_run(f.e);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
+	fx_close(&f);
+
+	strbuf_free(&reg);
+	strbuf_free(&ans);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_defaults_answer_cut)
 {
 	struct fx f;
@@ -2165,6 +2278,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_challenge_outcome_credentials);
 	tcase_add_test(tc, test_defaults_keepalive);
 	tcase_add_test(tc, test_defaults_answer_cut);
+	tcase_add_test(tc, test_defaults_awaited);
 	tcase_add_test(tc, test_defaults_algorithm);
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);
