@@ -2215,6 +2215,61 @@ START_TEST(test_defaults_new_call_id_two_realms)
 }
 END_TEST
 
+/* A phone that answers each challenge on a new Call-ID and refreshes on
+ * the Call-ID it registered with: the refresh's 401, for a stale nonce
+ * or for credentials reused unasked, is answered on a third Call-ID, and
+ * its explanation names that retry as the first challenge's does (it said
+ * only "the client answered ..."). */
+START_TEST(test_defaults_new_call_id_stale_reused)
+{
+	static const struct {
+		const char *fixture, *rule, *explain, *cid2;
+	} c[] = {
+		{ "auth/stale-new-call-id.sngrep.txt",
+		  "auth-stale-nonce-new-call-id",
+		  "the nonce was out of date (stale=true), not the Digest "
+		  "credentials: expected; the client answered with the new "
+		  "nonce in a new REGISTER dialog (Call-ID "
+		  "stale-new-call-id-3@10.1.1.21)",
+		  "stale-new-call-id-2@10.1.1.21" },
+		{ "auth/reused-new-call-id.sngrep.txt",
+		  "auth-reused-credentials-new-call-id",
+		  "the REGISTER reused Digest credentials of an earlier "
+		  "exchange and was challenged afresh: expected; the client "
+		  "answered with Digest credentials in a new REGISTER dialog "
+		  "(Call-ID reused-new-call-id-3@10.1.1.21)",
+		  "reused-new-call-id-2@10.1.1.21" },
+	};
+	char want[256];
+	struct fx f;
+	size_t i, d;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		fx_open_fixture(&f, c[i].fixture);
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 8);
+		ck_assert_str_eq(rname(&f, 1),
+				 "auth-challenge-answered-new-call-id");
+		snprintf(want, sizeof want, "expected authentication "
+			 "challenge: server offers Digest; the client answered "
+			 "with Digest credentials in a new REGISTER dialog "
+			 "(Call-ID %s)", c[i].cid2);
+		ck_explain(&f, 1, want);
+		ck_assert_str_eq(rname(&f, 3), "success");
+		ck_assert_str_eq(rname(&f, 5), c[i].rule);
+		ck_assert_int_eq(sev(&f, 5), SEV_BENIGN);
+		ck_explain(&f, 5, c[i].explain);
+		ck_assert_str_eq(rname(&f, 7), "success");
+		ck_assert_uint_eq(rules_answered_dialog(f.e, 1), 0);
+		ck_assert_uint_eq(rules_answered_dialog(f.e, 2), 1);
+		/* Benign counts below ok: the refresh's dialog is ok. */
+		for (d = 0; d < 3; d++)
+			ck_assert_int_eq(dialogs_get(engine_dialogs(f.e),
+			    d)->severity, d == 0 ? SEV_BENIGN : SEV_OK);
+		fx_close(&f);
+	}
+}
+END_TEST
+
 /* A retry through a proxy that takes Digest MD5 to a registrar that takes
  * SHA-256 only carries both: the registrar's refusal is of its
  * Authorization (SHA-256), not of the proxy's MD5, and a challenge it
@@ -2291,6 +2346,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_fixtures);
 	tcase_add_test(tc, test_defaults_named_fixtures);
 	tcase_add_test(tc, test_defaults_new_call_id_two_realms);
+	tcase_add_test(tc, test_defaults_new_call_id_stale_reused);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);

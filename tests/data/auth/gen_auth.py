@@ -232,6 +232,46 @@ def new_call_id_two_realms():
     t.write('new-call-id-two-realms.sngrep.txt')
 
 
+def stale_new_call_id():
+    """A phone that answers each challenge with a new REGISTER on a new
+    Call-ID (as in new_call_id) and refreshes on the Call-ID it registered
+    with: the refresh an hour later carries the old nonce, the server says
+    stale=true, and the phone answers with the new nonce on a new Call-ID
+    again."""
+    t = T()
+    a = Reg(t, user='2016', cid='stale-new-call-id-1@10.1.1.21')
+    a.req(0, 1)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('sn1')])
+    b = Reg(t, user='2016', cid='stale-new-call-id-2@10.1.1.21', sent=1)
+    b.req(0.02, 1, extra=[digest(b.user, 'sn1')])
+    reg_ok(b, 0.002, 1, 'sn1')
+    b.req(3300, 2, extra=[digest(b.user, 'sn1', nc='00000002')])
+    b.resp(0.002, 2, '401 Unauthorized', [challenge('sn2', 'true')])
+    c = Reg(t, user='2016', cid='stale-new-call-id-3@10.1.1.21', sent=3)
+    c.req(0.02, 1, extra=[digest(c.user, 'sn2')])
+    reg_ok(c, 0.002, 1, 'sn2')
+    t.write('stale-new-call-id.sngrep.txt')
+
+
+def reused_new_call_id():
+    """The same kind of phone: its refresh half an hour later reuses the
+    nonce unasked, the server challenges afresh without saying stale=true
+    (some do not), and the phone answers on a new Call-ID."""
+    t = T()
+    a = Reg(t, user='2017', cid='reused-new-call-id-1@10.1.1.21')
+    a.req(0, 1)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('rn1')])
+    b = Reg(t, user='2017', cid='reused-new-call-id-2@10.1.1.21', sent=1)
+    b.req(0.02, 1, extra=[digest(b.user, 'rn1')])
+    reg_ok(b, 0.002, 1, 'rn1')
+    b.req(1800, 2, extra=[digest(b.user, 'rn1', nc='00000002')])
+    b.resp(0.002, 2, '401 Unauthorized', [challenge('rn2')])
+    c = Reg(t, user='2017', cid='reused-new-call-id-3@10.1.1.21', sent=3)
+    c.req(0.02, 1, extra=[digest(c.user, 'rn2')])
+    reg_ok(c, 0.002, 1, 'rn2')
+    t.write('reused-new-call-id.sngrep.txt')
+
+
 def two_realms_sha256_refused():
     """An outbound proxy that asks for Digest MD5 (407) in front of a
     registrar that takes SHA-256 only (RFC 8760): the phone answers both,
@@ -570,6 +610,7 @@ def lync_kerberos_fallback():
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
           new_call_id, new_call_id_two_realms, two_realms_sha256_refused,
+          stale_new_call_id, reused_new_call_id,
           refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
