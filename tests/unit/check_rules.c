@@ -2270,6 +2270,44 @@ START_TEST(test_defaults_new_call_id_stale_reused)
 }
 END_TEST
 
+/* Credentials refused, from a phone that answers each challenge on a new
+ * Call-ID: the refusal it answered names the retry, whether the retry got
+ * through (a warning) or was refused in turn (a 401 loop of dialogs, an
+ * error); the last refusal, unanswered, names none. Both said only "the
+ * client tried again ...". */
+START_TEST(test_defaults_new_call_id_rejected)
+{
+	struct fx f;
+
+	fx_open_fixture(&f, "auth/wrong-password-new-call-id.sngrep.txt");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 6);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
+	ck_assert_str_eq(rname(&f, 3), "credentials-rejected-new-call-id");
+	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
+	ck_explain(&f, 3, "credentials rejected: the REGISTER carried Digest "
+		   "credentials and was refused; the client tried again with "
+		   "Digest credentials in a new REGISTER dialog (Call-ID "
+		   "wrong-new-call-id-3@10.1.1.21)");
+	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
+	ck_explain(&f, 5, "credentials rejected: the REGISTER carried Digest "
+		   "credentials and was refused");
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 2), 1);
+	fx_close(&f);
+
+	fx_open_fixture(&f, "auth/rejected-new-call-id.sngrep.txt");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 6);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered-new-call-id");
+	ck_assert_str_eq(rname(&f, 3), "auth-retry-after-rejection-new-call-id");
+	ck_assert_int_eq(sev(&f, 3), SEV_WARNING);
+	ck_explain(&f, 3, "Digest credentials rejected; the client tried again "
+		   "with Digest in a new REGISTER dialog (Call-ID "
+		   "rejected-new-call-id-3@10.1.1.21) and got through");
+	ck_assert_str_eq(rname(&f, 5), "success");
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 2), 1);
+	fx_close(&f);
+}
+END_TEST
+
 /* A retry through a proxy that takes Digest MD5 to a registrar that takes
  * SHA-256 only carries both: the registrar's refusal is of its
  * Authorization (SHA-256), not of the proxy's MD5, and a challenge it
@@ -2347,6 +2385,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_named_fixtures);
 	tcase_add_test(tc, test_defaults_new_call_id_two_realms);
 	tcase_add_test(tc, test_defaults_new_call_id_stale_reused);
+	tcase_add_test(tc, test_defaults_new_call_id_rejected);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);

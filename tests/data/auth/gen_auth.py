@@ -272,6 +272,41 @@ def reused_new_call_id():
     t.write('reused-new-call-id.sngrep.txt')
 
 
+def wrong_password_new_call_id():
+    """A wrong password, from a phone that answers each challenge on a new
+    Call-ID: each answer is refused with a fresh 401 (no stale), answered
+    again on a new Call-ID, and the phone gives up after the third."""
+    t = T()
+    a = Reg(t, user='2018', cid='wrong-new-call-id-1@10.1.1.21')
+    a.req(0, 1)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('wn1')])
+    b = Reg(t, user='2018', cid='wrong-new-call-id-2@10.1.1.21', sent=1)
+    b.req(0.02, 1, extra=[digest(b.user, 'wn1')])
+    b.resp(0.002, 1, '401 Unauthorized', [challenge('wn2')])
+    c = Reg(t, user='2018', cid='wrong-new-call-id-3@10.1.1.21', sent=2)
+    c.req(0.02, 1, extra=[digest(c.user, 'wn2')])
+    c.resp(0.002, 1, '401 Unauthorized', [challenge('wn3')])
+    t.write('wrong-password-new-call-id.sngrep.txt')
+
+
+def rejected_new_call_id():
+    """The same kind of phone: its first answer is refused (a password
+    typed wrong, corrected at once), the second, on a third Call-ID, gets
+    through."""
+    t = T()
+    a = Reg(t, user='2019', cid='rejected-new-call-id-1@10.1.1.21')
+    a.req(0, 1)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('jn1')])
+    b = Reg(t, user='2019', cid='rejected-new-call-id-2@10.1.1.21', sent=1)
+    b.req(0.02, 1, extra=[digest(b.user, 'jn1')])
+    b.resp(0.002, 1, '401 Unauthorized', [challenge('jn2')])
+    c = Reg(t, user='2019', cid='rejected-new-call-id-3@10.1.1.21', sent=2)
+    c.req(5, 1, extra=[digest(c.user, 'jn2',
+                              resp='fedcba9876543210fedcba9876543210')])
+    reg_ok(c, 0.002, 1, 'jn2')
+    t.write('rejected-new-call-id.sngrep.txt')
+
+
 def two_realms_sha256_refused():
     """An outbound proxy that asks for Digest MD5 (407) in front of a
     registrar that takes SHA-256 only (RFC 8760): the phone answers both,
@@ -611,6 +646,7 @@ for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
           new_call_id, new_call_id_two_realms, two_realms_sha256_refused,
           stale_new_call_id, reused_new_call_id,
+          wrong_password_new_call_id, rejected_new_call_id,
           refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
