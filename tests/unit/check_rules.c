@@ -2308,6 +2308,37 @@ START_TEST(test_defaults_new_call_id_rejected)
 }
 END_TEST
 
+/* A registrar that takes Digest with SHA-256 only, and a phone that
+ * answers each challenge on a new Call-ID: with MD5 first, refused, then
+ * with SHA-256, which gets through. The challenge answered with MD5 and
+ * the refusal both name the retry in its new dialog (they said only "the
+ * client answered with Digest MD5 credentials" and "the client tried
+ * again with SHA-256"). */
+START_TEST(test_defaults_new_call_id_algorithm)
+{
+	struct fx f;
+
+	fx_open_fixture(&f, "auth/md5-to-sha256-new-call-id.sngrep.txt");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 6);
+	ck_assert_str_eq(rname(&f, 1), "auth-algorithm-not-offered-new-call-id");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+	ck_explain(&f, 1, "the client answered in a new REGISTER dialog "
+		   "(Call-ID sha256-new-call-id-2@10.1.1.21) with Digest MD5 "
+		   "credentials, an algorithm this challenge does not offer "
+		   "(it offers SHA-256)");
+	ck_assert_str_eq(rname(&f, 3), "auth-algorithm-retried-new-call-id");
+	ck_assert_int_eq(sev(&f, 3), SEV_WARNING);
+	ck_explain(&f, 3, "the server refused Digest credentials using MD5, "
+		   "an algorithm it does not offer (it asks for SHA-256); the "
+		   "client tried again with SHA-256 in a new REGISTER dialog "
+		   "(Call-ID sha256-new-call-id-3@10.1.1.21) and got through");
+	ck_assert_str_eq(rname(&f, 5), "success");
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 1), 0);
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 2), 1);
+	fx_close(&f);
+}
+END_TEST
+
 /* A retry through a proxy that takes Digest MD5 to a registrar that takes
  * SHA-256 only carries both: the registrar's refusal is of its
  * Authorization (SHA-256), not of the proxy's MD5, and a challenge it
@@ -2386,6 +2417,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id_two_realms);
 	tcase_add_test(tc, test_defaults_new_call_id_stale_reused);
 	tcase_add_test(tc, test_defaults_new_call_id_rejected);
+	tcase_add_test(tc, test_defaults_new_call_id_algorithm);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);

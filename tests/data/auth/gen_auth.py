@@ -307,6 +307,25 @@ def rejected_new_call_id():
     t.write('rejected-new-call-id.sngrep.txt')
 
 
+def md5_to_sha256_new_call_id():
+    """The server offers Digest with SHA-256 only (RFC 8760); a phone that
+    answers each challenge on a new Call-ID answers with MD5 first, is
+    refused, and answers the second challenge with SHA-256, registering."""
+    t = T()
+    a = Reg(t, user='2020', cid='sha256-new-call-id-1@10.1.1.21')
+    a.req(0, 1)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('hn1', alg='SHA-256')])
+    b = Reg(t, user='2020', cid='sha256-new-call-id-2@10.1.1.21', sent=1)
+    b.req(0.02, 1, extra=[digest(b.user, 'hn1')])
+    b.resp(0.002, 1, '401 Unauthorized', [challenge('hn2', alg='SHA-256')])
+    c = Reg(t, user='2020', cid='sha256-new-call-id-3@10.1.1.21', sent=2)
+    c.req(0.02, 1, extra=[digest(c.user, 'hn2', alg='SHA-256',
+                              resp='0123456789abcdef0123456789abcdef'
+                                   '0123456789abcdef0123456789abcdef')])
+    reg_ok(c, 0.002, 1, 'hn2')
+    t.write('md5-to-sha256-new-call-id.sngrep.txt')
+
+
 def two_realms_sha256_refused():
     """An outbound proxy that asks for Digest MD5 (407) in front of a
     registrar that takes SHA-256 only (RFC 8760): the phone answers both,
@@ -647,6 +666,7 @@ for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           new_call_id, new_call_id_two_realms, two_realms_sha256_refused,
           stale_new_call_id, reused_new_call_id,
           wrong_password_new_call_id, rejected_new_call_id,
+          md5_to_sha256_new_call_id,
           refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
           lync_kerberos_fallback,
