@@ -118,7 +118,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		  uint32_t worst, struct strbuf *out)
 {
 	struct strbuf ex;
-	int was = ent->registered_msg != UINT32_MAX;
+	int was = ent->registered_msg != UINT32_MAX, expected;
 	uint32_t a;
 
 	if (ent->status >= 200 && ent->status < 300 &&
@@ -156,9 +156,10 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		rules_explain(rules, e, ent->final_msg, &ex);
 	/* Ends with an expected challenge: answered on another Call-ID,
 	 * whose own line says how the registration went. */
-	if (!was && ex.len > 0 && ent->final_msg != UINT32_MAX &&
+	expected = ex.len > 0 && ent->final_msg != UINT32_MAX &&
 	    msgindex_get(engine_index(e), ent->final_msg)->severity ==
-	    SEV_BENIGN) {
+	    SEV_BENIGN;
+	if (!was && expected) {
 		strbuf_add(out, ex.buf, ex.len);
 		strbuf_free(&ex);
 		return;
@@ -178,7 +179,10 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		if (!was && ent->attempts > 1)
 			strbuf_addf(out, " (attempt %u)", ent->attempts);
 	} else if (ex.len > 0) {
-		strbuf_addf(out, "%s%s", was ? "failed: " : "", ex.buf);
+		/* A refresh challenged (a stale nonce) and answered on a new
+		 * Call-ID did not fail. */
+		strbuf_addf(out, "%s%s", !was ? "" : expected ?
+		    "was challenged: " : "failed: ", ex.buf);
 	} else {
 		strbuf_addf(out, "%s%u %s", was ? "failed: " : "", ent->status,
 		    ent->reason);

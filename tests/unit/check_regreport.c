@@ -1,6 +1,7 @@
 /* Unit tests for regreport: the registration report of the fixture
  * traces in each log format, and a report without rules. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +209,44 @@ START_TEST(test_lifecycle)
 }
 END_TEST
 
+/* Registered on one Call-ID, whose refresh is challenged (a stale nonce,
+ * credentials reused unasked) and answered on a new Call-ID: an expected
+ * challenge, not a refresh that failed. */
+START_TEST(test_refresh_answered_elsewhere)
+{
+	static const char *const fx[][2] = {
+		{ "auth/stale-new-call-id.sngrep.txt", "the nonce was out of "
+		  "date (stale=true), not the Digest credentials: expected; "
+		  "the client answered with the new nonce in a new REGISTER "
+		  "dialog (Call-ID stale-new-call-id-3@10.1.1.21)" },
+		{ "auth/reused-new-call-id.sngrep.txt", "the REGISTER reused "
+		  "Digest credentials of an earlier exchange and was "
+		  "challenged afresh: expected; the client answered with "
+		  "Digest credentials in a new REGISTER dialog (Call-ID "
+		  "reused-new-call-id-3@10.1.1.21)" },
+	};
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *x;
+	char want[512];
+	size_t i;
+
+	for (i = 0; i < sizeof fx / sizeof fx[0]; i++) {
+		report(fx[i][0], &r, &e, &rr);
+		ck_assert_uint_eq(rr.n, 3);
+		x = &rr.v[1];
+		ck_assert_uint_eq(x->status, 401);
+		ck_assert_int_eq(x->severity, SEV_OK);
+		snprintf(want, sizeof want, "registered with Digest, then the "
+			 "last of 2 REGISTER requests was challenged: %s",
+			 fx[i][1]);
+		ck_assert_str_eq(x->explain, want);
+		done(r, e, &rr);
+	}
+}
+END_TEST
+
 START_TEST(test_unanswered)
 {
 	struct rules *r;
@@ -362,6 +401,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_many_attempts);
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_unanswered);
+	tcase_add_test(tc, test_refresh_answered_elsewhere);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
 	tcase_add_test(tc, test_update);
