@@ -567,15 +567,17 @@ rd_syslog_split_prog(struct rd_syslog_split *sp,
 
 /* Takes the prefix off file line p[0..n) (line file): its message, a
  * journal entry's next line or a blank line in one go into its program's
- * inner text. */
-static void
+ * inner text. 1 when the line has a prefix (in *pre), else 0. */
+static int
 rd_syslog_line(struct rd_syslog_split *sp, const char *p, size_t n,
-    uint32_t file)
+    uint32_t file, struct rd_syslog_pre *pre_out)
 {
 	struct rd_syslog_pre pre;
 	size_t i;
 
 	if (rd_syslog_prefix(p, n, &pre)) {
+		if (pre_out != NULL)
+			*pre_out = pre;
 		sp->cur = rd_syslog_split_prog(sp, &pre);
 		sp->indent = pre.len;
 		/* A program beyond those told apart. */
@@ -587,14 +589,14 @@ rd_syslog_line(struct rd_syslog_split *sp, const char *p, size_t n,
 			sp->junk++;
 			sp->over += sp->past;
 		}
-		return;
+		return 1;
 	}
 	if (sp->past && !rd_syslog_marker(p, n)) {
 		/* A further line of its entry, left out with it (one that
 		 * is told apart would have taken it, blank or not). */
 		sp->junk++;
 		sp->over++;
-		return;
+		return 0;
 	}
 	if (sp->cur < sp->nprogs && !rd_syslog_marker(p, n)) {
 		/* journalctl indents the entry's further lines under its
@@ -606,12 +608,13 @@ rd_syslog_line(struct rd_syslog_split *sp, const char *p, size_t n,
 		    p[i] == '\r')))
 			i = 0;
 		rd_syslog_emit(&sp->progs[sp->cur], p + i, n - i, file);
-		return;
+		return 0;
 	}
 	sp->cur = sp->nprogs;
 	sp->past = 0;
 	if (n > 0)
 		sp->junk++;
+	return 0;
 }
 
 /* The formats the inner text may be in: not this one, not one that reads
@@ -656,7 +659,8 @@ rd_syslog_probe(const char *p, size_t n)
 	in = &rd_syslog_split_add(&sp, &key)->in;
 	while (p < e) {
 		nl = memchr(p, '\n', (size_t)(e - p));
-		rd_syslog_line(&sp, p, (size_t)((nl != NULL ? nl : e) - p), 0);
+		rd_syslog_line(&sp, p, (size_t)((nl != NULL ? nl : e) - p), 0,
+		    NULL);
 		if (nl == NULL)
 			break;
 		p = nl + 1;
@@ -741,13 +745,10 @@ rd_syslog_time_at(struct rd_syslog_times *t, uint32_t line,
 /* The inner record's time, or the prefix's where it has no date: the
  * prefix's day with the inner time of day when it gives one. */
 static void
-rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
+rd_syslog_time_of(const struct rd_syslog_pre *p, struct rd_record *rec)
 {
-	struct rd_syslog_pre pre;
+	struct rd_syslog_pre pre = *p;
 	int64_t tod, v;
-
-	if (!rd_syslog_time_at(t, line, &pre))
-		return;
 	if (rec->time != TIME_NONE && rec->has_date) {
 		/* The log's own date and time, in a zone the stamp tells. */
 		if (pre.off != TIME_NONE)
@@ -775,6 +776,16 @@ rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
 	rec->has_date = pre.has_date;
 	if (pre.off != TIME_NONE)
 		rec->time = rd_zone_near(v, pre.time, pre.off);
+}
+
+/* The time of the record at file line line (rd_syslog_time_of). */
+static void
+rd_syslog_time(struct rd_syslog_times *t, uint32_t line, struct rd_record *rec)
+{
+	struct rd_syslog_pre pre;
+
+	if (rd_syslog_time_at(t, line, &pre))
+		rd_syslog_time_of(&pre, rec);
 }
 
 /* Whether the bytes from p to e are line breaks only. */
@@ -1118,7 +1129,7 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 	for (; p < r->len; p = next, line++) {
 		reader_release(r, p);
 		eol = reader_line_end(r, p, &next);
-		rd_syslog_line(&sp, r->data + p, eol - p, line);
+		rd_syslog_line(&sp, r->data + p, eol - p, line, NULL);
 	}
 	reader_advance(r, r->len);
 	if (sp.over > 0)
