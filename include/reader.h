@@ -162,6 +162,17 @@ struct reader {
 	 * bytes is still being written, so reader_next() neither counts nor
 	 * warns about it; the caller rewinds to it and waits for more. */
 	int follow;
+	/* Set by a more() that read to the end for now (READER_PAUSE),
+	 * read as at the input's end what would wait for more (a record
+	 * cut short, or framed by what follows it), and can read it again
+	 * as it comes: redo, the bytes of the output's last record so read
+	 * (0: none) and how many of the last warnings came so. A caller
+	 * that follows the input on with those taken back (engine.c: F
+	 * completes the record's entry in place) leaves redo set, and the
+	 * next more() reads them again as they come; any other caller
+	 * zeroes it. */
+	int redo;
+	size_t redo_bytes, redo_warnings;
 	/* Following, and the file has not grown for a while (engine.c reads
 	 * its end once so): what waits only because more may come after it
 	 * (chan_sip's summary line after a block's end marker, the line

@@ -153,6 +153,11 @@ struct engine_live {
 	size_t cap;
 	uint64_t at;		/* the input's bytes read so far */
 	struct strbuf out;
+	/* Read whole for now (READER_PAUSE), with what would wait for more
+	 * read as at the input's end: the conversion can read it again as
+	 * it comes once F took it back (reader redo, engine_live_redo). */
+	int redo;
+	size_t redo_bytes, redo_warnings;
 };
 
 /* A conversion running on its own thread (engine_set_background). */
@@ -1064,6 +1069,47 @@ engine_withdraw(struct engine *e, size_t i, uint32_t line)
 	}
 }
 
+/* F on file i, converted as it comes and read whole for now, what would
+ * have waited for more read as at its end (engine_live redo): that is
+ * taken back, its warnings withdrawn and, when it gave the last message,
+ * its canonical record (the message keeps its entry and id), and the
+ * conversion reads it again as it comes; a record it then gives there
+ * completes the entry (cut_redo, engine_complete). Not when the last
+ * message is another. */
+static void
+engine_live_redo(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	struct engine_live *l = f->live;
+	size_t off, k, n;
+
+	if (!l->redo || l->r->data == NULL)
+		return;
+	l->redo = 0;
+	if (l->redo_bytes > 0) {
+		if (f->nmsgs == 0 || l->redo_bytes > f->src->len)
+			return;
+		off = f->src->len - l->redo_bytes;
+		if (msgindex_get(e->ix, f->last_id)->off != off)
+			return;
+		f->src->len = off;
+		f->rd->pos = f->rd->len = off;
+		f->cut_redo = 1;
+	}
+	/* The file's last warnings came of it: they come again. */
+	for (k = e->nwarns, n = l->redo_warnings; n > 0 && k-- > 0;) {
+		if (e->warns[k].file != i)
+			continue;
+		free(e->warns[k].msg);
+		memmove(&e->warns[k], &e->warns[k + 1],
+			(e->nwarns - k - 1) * sizeof *e->warns);
+		e->nwarns--;
+		e->changes++;
+		n--;
+	}
+	l->r->redo = 1;
+}
+
 /* F: file i, read to its end, is followed from now on. Its last record
  * may be one its writer has not finished: cut short, framed only by what
  * comes next, or not even a record yet (its first lines taken as junk).
@@ -1091,8 +1137,11 @@ engine_follow_tail(struct engine *e, size_t i)
 {
 	struct engine_file *f = &e->files[i];
 
-	if (engine_follow_undo(e, i) < 0)
+	if (engine_follow_undo(e, i) < 0) {
 		reader_advance(f->rd, f->src->len);
+		if (f->canon && f->live != NULL)
+			engine_live_redo(e, i);
+	}
 }
 
 void
@@ -1497,6 +1546,10 @@ engine_live_keep(struct engine_file *f, struct reader *r)
 		r->spill = NULL;
 	}
 	l->at = r->pos;
+	l->redo = r->redo;
+	l->redo_bytes = r->redo_bytes;
+	l->redo_warnings = r->redo_warnings;
+	r->redo = 0;
 	l->raw = xgrow(NULL, &l->cap, 65536, 1);
 	r->data = l->raw;
 	r->len = r->pos = 0;
@@ -1547,6 +1600,8 @@ engine_live_convert(struct engine *e, size_t i, int end)
 		r->len = last ? total : r->pos + chunk;
 		rc = f->fmt->more(r, &l->out, end && last, &err);
 		engine_take_warnings(e, (uint16_t)i, r);
+		if (f->inner == NULL)	/* syslog: the log inside, once told */
+			f->inner = r->inner;
 		changed |= l->out.len > 0;
 		engine_live_append(e, f, l->out.buf, l->out.len);
 		l->out.len = 0;

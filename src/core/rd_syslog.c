@@ -7,6 +7,7 @@
  * prefixes of one program are taken off, the log inside is read by its own
  * format, and its records come out as canonical ones with the file's line
  * numbers and, when the inner log gives no date, the prefix's time. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -1180,6 +1181,614 @@ rd_syslog_transform(struct reader *r, struct strbuf *out, char **err)
 	return rc;
 }
 
+/* Following a log as it comes (rd_syslog_more). A program is read once it
+ * has logged a SIP message line and its inner format is told, by a reader
+ * of its own that follows its inner text as engine.c follows a file: a
+ * record cut short by the text's end, or one framed by what comes after
+ * it, waits for its program's next lines. Records go out in file line
+ * order: a record waits while a program read may still give one before
+ * it. A program is read from the line x at which its format is told
+ * (its first SIP message line, or later while its text is too short to
+ * tell it): a record of it that starts before x is ordered at x, so that
+ * the order does not depend on where the input was cut (the transform,
+ * which sees all, orders by lines: the two differ only when another
+ * program's record lies in between). Its own end is named after its host
+ * when another program is read by then (the transform: when another is
+ * read at all). */
+
+/* A prefix of a program's (its time) over its lines from file line line
+ * on. */
+struct rd_syslog_at {
+	uint32_t line;
+	struct rd_syslog_pre pre;	/* its spans cleared */
+};
+
+/* A record read, waiting for its turn: its canonical record in its
+ * program's queue. */
+struct rd_syslog_wait {
+	uint32_t key;		/* its line, or the line its program was
+				 * first read from when later */
+	size_t off, len;
+	int tent;		/* read as at the end, for now (READER_PAUSE) */
+};
+
+enum rd_syslog_how {
+	RD_SYSLOG_UNREAD,	/* no SIP message line yet */
+	RD_SYSLOG_TELL,		/* one, the inner format not told yet */
+	RD_SYSLOG_READ,
+	RD_SYSLOG_LEFT,		/* no format read as it comes */
+};
+
+struct rd_syslog_prog {
+	enum rd_syslog_how how;
+	uint32_t first;		/* the inner line its text now begins with */
+	/* The line of its first SIP message line; once read, the line at
+	 * which its format was told (its records are ordered from there). */
+	uint32_t from;
+	struct reader *ir;	/* RD_SYSLOG_READ: over its inner text */
+	size_t read_to;		/* bytes of the inner text ir was given */
+	struct rd_syslog_at *at;
+	size_t nat, capat, atk;
+	struct rd_tod roll;
+	struct strbuf q;	/* the records waiting */
+	struct rd_syslog_wait *w;
+	size_t nw, capw, wk;
+	size_t ntent;		/* records read as at the end, for now */
+	/* Its reader before that (READER_PAUSE), to read on from. */
+	struct {
+		size_t pos, read_to;
+		uint32_t line;
+		struct rd_stats stats;
+		struct rd_tod roll;
+		void *state;
+		int have;
+	} back;
+};
+
+struct rd_syslog_live {
+	struct rd_syslog_split sp;
+	struct rd_syslog_prog progs[RD_SYSLOG_KEYS];
+	size_t nread;		/* programs read */
+	size_t records;		/* records given */
+	int over;		/* the lines left out were warned about */
+	uint32_t over_line;	/* the first of them */
+	uint32_t next;		/* the next file line to split */
+	/* The program of the last record given, and whether it was read as
+	 * at the end for now (reader redo). */
+	size_t last;
+	int last_tent;
+	size_t last_len;
+};
+
+static void
+rd_syslog_more_free(struct reader *r)
+{
+	struct rd_syslog_live *l = r->state;
+	size_t k;
+
+	if (l == NULL)
+		return;
+	for (k = 0; k < RD_SYSLOG_KEYS; k++) {
+		reader_free(l->progs[k].ir);
+		free(l->progs[k].back.state);
+		free(l->progs[k].at);
+		strbuf_free(&l->progs[k].q);
+		free(l->progs[k].w);
+	}
+	rd_syslog_split_free(&l->sp);
+	free(l);
+	r->state = NULL;
+}
+
+/* The prefix over file line line of program p (its lines are asked for
+ * in order), its year rolled on: 0 when there is none. */
+static int
+rd_syslog_live_pre(struct rd_syslog_prog *p, uint32_t line,
+    struct rd_syslog_pre *pre)
+{
+	while (p->atk + 1 < p->nat && p->at[p->atk + 1].line <= line)
+		p->atk++;
+	if (p->atk >= p->nat || p->at[p->atk].line > line)
+		return 0;
+	*pre = p->at[p->atk].pre;
+	if (!pre->has_date)
+		pre->time = rd_year_roll(&p->roll, pre->time);
+	/* What is passed is not asked for again. */
+	if (p->atk >= 1024 && p->atk * 2 >= p->nat) {
+		memmove(p->at, p->at + p->atk, (p->nat - p->atk) *
+		    sizeof *p->at);
+		p->nat -= p->atk;
+		p->atk = 0;
+	}
+	return 1;
+}
+
+/* Program k has logged a SIP message line: its format, once told (by
+ * the text it has so far while under RD_SYSLOG_HEAD bytes and still
+ * unsure; at the end, by what it has). */
+static void
+rd_syslog_live_tell(struct reader *r, struct rd_syslog_live *l, size_t k,
+    int end)
+{
+	struct rd_syslog_strip *st = &l->sp.progs[k];
+	struct rd_syslog_prog *p = &l->progs[k];
+	const struct rd_format *f;
+	int score;
+
+	if (!end && st->in.len < RD_SYSLOG_HEAD) {
+		f = rd_syslog_inner(st->in.buf, st->in.len, &score);
+		if (f == NULL || score < RD_SYSLOG_MIN)
+			return;
+	} else {
+		f = rd_syslog_inner_of(st->in.buf, st->in.len);
+	}
+	if (f == NULL) {
+		p->how = RD_SYSLOG_LEFT;
+		return;
+	}
+	if (f->transform != NULL) {
+		/* Converted whole (FreeSWITCH): not read as it comes. */
+		reader_warn(r, p->from, "%.*s's %s log is not read as it "
+		    "comes: its lines are left out (open the file again to "
+		    "read them)", (int)st->key.nprog, st->key.prog, f->name);
+		p->how = RD_SYSLOG_LEFT;
+		return;
+	}
+	p->ir = reader_new(f, st->in.buf, st->in.len);
+	p->ir->line = p->first;
+	p->how = RD_SYSLOG_READ;
+	/* Its records are ordered from the line read now on. */
+	p->from = l->next - 1;
+	l->nread++;
+	if (r->inner == NULL)
+		r->inner = f;
+}
+
+/* Drops the breakpoints of st's map before inner line line. */
+static void
+rd_syslog_map_from(struct rd_syslog_strip *st, uint32_t line)
+{
+	size_t lo = 0, hi = st->nmap, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (st->map[mid].inner <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo > 0) {
+		memmove(st->map, st->map + lo, (st->nmap - lo) *
+		    sizeof *st->map);
+		st->nmap -= lo;
+	}
+}
+
+/* Drops the prefixes of p before the one over file line line. */
+static void
+rd_syslog_at_from(struct rd_syslog_prog *p, uint32_t line)
+{
+	size_t k = 0;
+
+	while (k + 1 < p->nat && p->at[k + 1].line <= line)
+		k++;
+	if (k > 0) {
+		memmove(p->at, p->at + k, (p->nat - k) * sizeof *p->at);
+		p->nat -= k;
+		p->atk = p->atk > k ? p->atk - k : 0;
+	}
+}
+
+/* The text of a program not read (yet) kept at most: its last lines, in
+ * which its first SIP message begins once it logs one (the transform
+ * reads its whole text; it may differ only when what is let go holds a
+ * record, or tells its format otherwise). */
+#define RD_SYSLOG_KEEP (64u << 10)
+
+/* Lets go of the older half of program k's text (not read yet). */
+static void
+rd_syslog_live_trim(struct rd_syslog_live *l, size_t k)
+{
+	struct rd_syslog_strip *st = &l->sp.progs[k];
+	struct rd_syslog_prog *p = &l->progs[k];
+	const char *nl;
+	size_t cut, i;
+	uint32_t lines = 0;
+
+	nl = memchr(st->in.buf + st->in.len - RD_SYSLOG_KEEP / 2, '\n',
+	    RD_SYSLOG_KEEP / 2);
+	if (nl == NULL)
+		return;
+	cut = (size_t)(nl - st->in.buf) + 1;
+	for (i = 0; i < cut; i++)
+		lines += st->in.buf[i] == '\n';
+	memmove(st->in.buf, st->in.buf + cut, st->in.len - cut);
+	st->in.len -= cut;
+	p->first += lines;
+	rd_syslog_at_from(p, rd_syslog_file_line(st, p->first));
+	rd_syslog_map_from(st, p->first);
+}
+
+/* Splits file line p[0..n) (line line) and looks at what its program
+ * is to be read as. */
+static void
+rd_syslog_live_line(struct reader *r, struct rd_syslog_live *l,
+    const char *p, size_t n, uint32_t line)
+{
+	struct rd_syslog_pre pre;
+	struct rd_syslog_prog *pg;
+	size_t k, skip = 0;
+
+	if (rd_syslog_line(&l->sp, p, n, line, &pre))
+		skip = pre.len;
+	l->next = line + 1;
+	if (l->sp.over > 0 && l->over_line == 0)
+		l->over_line = line;
+	k = l->sp.cur;
+	if (k >= l->sp.nprogs)
+		return;		/* junk, or of no program told apart */
+	pg = &l->progs[k];
+	if (skip > 0) {
+		pre.host = pre.prog = SPAN_NULL;
+		pg->at = xgrow(pg->at, &pg->capat, pg->nat + 1,
+		    sizeof *pg->at);
+		pg->at[pg->nat].line = line;
+		pg->at[pg->nat].pre = pre;
+		pg->nat++;
+	}
+	if (pg->how == RD_SYSLOG_UNREAD && n > skip &&
+	    memmem(p + skip, n - skip, "SIP/2.0", 7) != NULL) {
+		pg->how = RD_SYSLOG_TELL;
+		pg->from = line;
+	}
+	if (pg->how == RD_SYSLOG_TELL)
+		rd_syslog_live_tell(r, l, k, 0);
+	if (pg->how == RD_SYSLOG_LEFT) {
+		/* Never read: nothing of it is kept. */
+		strbuf_reset(&l->sp.progs[k].in);
+		l->sp.progs[k].nmap = 0;
+		pg->nat = pg->atk = 0;
+	} else if (pg->how == RD_SYSLOG_UNREAD &&
+	    l->sp.progs[k].in.len > RD_SYSLOG_KEEP) {
+		rd_syslog_live_trim(l, k);
+	}
+}
+
+/* Inner text program k's reader has passed, dropped once there is enough
+ * of it (not while what was read for now may be read again), with the
+ * line map before it: a log followed for days is not kept whole. Not for
+ * a format whose reader keeps offsets into its text between records. */
+#define RD_SYSLOG_DROP (1u << 20)
+static void
+rd_syslog_live_drop(struct rd_syslog_live *l, size_t k)
+{
+	struct rd_syslog_strip *st = &l->sp.progs[k];
+	struct rd_syslog_prog *p = &l->progs[k];
+	struct reader *ir = p->ir;
+	size_t n = ir->pos;
+
+	if (n < RD_SYSLOG_DROP || n * 2 < st->in.len || p->back.have ||
+	    strcmp(ir->fmt->name, "sipp") == 0 ||
+	    strcmp(ir->fmt->name, "uccapi") == 0)
+		return;
+	memmove(st->in.buf, st->in.buf + n, st->in.len - n);
+	st->in.len -= n;
+	ir->pos = 0;
+	ir->can_undo = 0;
+	rd_syslog_map_from(st, ir->line);
+}
+
+/* Reads what program k's reader can of its inner text (end: all of it,
+ * a record cut short at its end as one), into its queue. */
+static void
+rd_syslog_live_read(struct reader *r, struct rd_syslog_live *l, size_t k,
+    int end, int tent)
+{
+	struct rd_syslog_strip *st = &l->sp.progs[k];
+	struct rd_syslog_prog *p = &l->progs[k];
+	struct reader *ir = p->ir;
+	struct rd_syslog_pre pre;
+	struct rd_record rec;
+	char name[RD_SYSLOG_NAME_MAX + 1];
+	size_t i, off;
+
+	if (st->in.len == p->read_to && !end)
+		return;
+	rd_syslog_live_drop(l, k);
+	p->read_to = st->in.len;
+	ir->data = st->in.buf;
+	ir->len = st->in.len;
+	ir->follow = !end;
+	/* Several programs read each name their own end (rd_syslog_read_all). */
+	memset(name, 0, sizeof name);
+	if (st->key.nhost > 0)
+		memcpy(name, st->key.host, st->key.nhost);
+	else
+		memcpy(name, st->key.prog, st->key.nprog);
+	while (reader_next(ir, &rec)) {
+		if (!end && (rec.flags & RECF_TRUNCATED) &&
+		    rec.off + rec.len >= ir->len) {
+			/* Being written: read again once more has come. */
+			ir->pos = rec.off;
+			ir->line = rec.line;
+			break;
+		}
+		rec.line = rd_syslog_file_line(st, rec.line);
+		if (rd_syslog_live_pre(p, rec.line, &pre))
+			rd_syslog_time_of(&pre, &rec);
+		rd_syslog_keep_breaks(&rec);
+		if (rec.kind == REC_SIP && l->nread > 1) {
+			rd_syslog_name_end(&rec.src, name);
+			rd_syslog_name_end(&rec.dst, name);
+		}
+		p->w = xgrow(p->w, &p->capw, p->nw + 1, sizeof *p->w);
+		off = p->q.len;
+		rd_canon_emit(&p->q, &rec);
+		p->w[p->nw].key = rec.line > p->from ? rec.line : p->from;
+		p->w[p->nw].off = off;
+		p->w[p->nw].len = p->q.len - off;
+		p->w[p->nw].tent = tent;
+		p->nw++;
+		p->ntent += tent;
+	}
+	ir->follow = 1;
+	for (i = 0; i < ir->nwarnings; i++) {
+		reader_warn(r, ir->warnings[i].line != 0 ?
+		    rd_syslog_file_line(st, ir->warnings[i].line) : 0, "%s",
+		    ir->warnings[i].msg);
+		free(ir->warnings[i].msg);
+	}
+	ir->nwarnings = 0;
+}
+
+/* The least key program k may still give a record: its waiting record's,
+ * or its first line not read's, or the next line to come. */
+static uint32_t
+rd_syslog_live_least(const struct rd_syslog_live *l, size_t k)
+{
+	const struct rd_syslog_prog *p = &l->progs[k];
+	uint32_t line;
+
+	if (p->wk < p->nw)
+		return p->w[p->wk].key;
+	if (p->ir->pos < p->ir->len)
+		line = rd_syslog_file_line(&l->sp.progs[k], p->ir->line);
+	else
+		line = l->next;
+	return line > p->from ? line : p->from;
+}
+
+/* Moves the records whose turn has come to out (all of them with all). */
+static void
+rd_syslog_live_emit(struct reader *r, struct rd_syslog_live *l,
+    struct strbuf *out, int all)
+{
+	struct rd_syslog_prog *p;
+	size_t k, best;
+	uint32_t key, least;
+
+	for (;;) {
+		best = l->sp.nprogs;
+		for (k = 0; k < l->sp.nprogs; k++) {
+			p = &l->progs[k];
+			if (p->how == RD_SYSLOG_READ && p->wk < p->nw &&
+			    (best == l->sp.nprogs ||
+			    p->w[p->wk].key < l->progs[best].w[
+			    l->progs[best].wk].key))
+				best = k;
+		}
+		if (best == l->sp.nprogs)
+			return;
+		p = &l->progs[best];
+		key = p->w[p->wk].key;
+		for (k = 0; !all && k < l->sp.nprogs; k++) {
+			if (k == best || l->progs[k].how != RD_SYSLOG_READ)
+				continue;
+			least = rd_syslog_live_least(l, k);
+			if (least < key || (least == key && k < best))
+				return;
+		}
+		strbuf_add(out, p->q.buf + p->w[p->wk].off,
+		    p->w[p->wk].len);
+		reader_spill(r, out);
+		l->records++;
+		l->last = best;
+		l->last_tent = p->w[p->wk].tent;
+		l->last_len = p->w[p->wk].len;
+		if (++p->wk == p->nw) {
+			p->wk = p->nw = 0;
+			strbuf_reset(&p->q);
+		}
+	}
+}
+
+/* Keeps program p's reader as it is (rd_syslog_live_back goes back to
+ * it) before what would wait for more is read as at the end. */
+static void
+rd_syslog_live_keep(struct rd_syslog_prog *p)
+{
+	struct reader *ir = p->ir;
+
+	p->back.pos = ir->pos;
+	p->back.line = ir->line;
+	p->back.stats = ir->stats;
+	p->back.read_to = p->read_to;
+	p->back.roll = p->roll;
+	if (ir->fmt->state_size != 0) {
+		if (p->back.state == NULL)
+			p->back.state = xmalloc(ir->fmt->state_size);
+		memcpy(p->back.state, ir->state, ir->fmt->state_size);
+	}
+	p->back.have = 1;
+}
+
+/* Followed on after a pause (READER_PAUSE) with what was read as at the
+ * end taken back: each program's reader goes back to before that. */
+static void
+rd_syslog_live_back(struct rd_syslog_live *l)
+{
+	struct rd_syslog_prog *p;
+	size_t k;
+
+	for (k = 0; k < l->sp.nprogs; k++) {
+		p = &l->progs[k];
+		if (!p->back.have)
+			continue;
+		p->ir->pos = p->back.pos;
+		p->ir->line = p->back.line;
+		p->ir->stats = p->back.stats;
+		p->ir->can_undo = 0;
+		p->read_to = SIZE_MAX;	/* read it again */
+		p->roll = p->back.roll;
+		if (p->ir->fmt->state_size != 0)
+			memcpy(p->ir->state, p->back.state,
+			    p->ir->fmt->state_size);
+	}
+}
+
+/* Converts the whole lines of r->data[r->pos..r->len) (all of them, at
+ * the end or for now) into canonical records as rd_syslog_live's top
+ * says. At the end (READER_END), -1 when no SIP message was read. */
+static int
+rd_syslog_more(struct reader *r, struct strbuf *out, int end, char **err)
+{
+	struct rd_syslog_live *l = r->state;
+	size_t p = r->pos, len = r->len, eol, next, k, nwarn, stop;
+	size_t ntent = 0;
+	const char *nl;
+	uint32_t line = r->line;
+
+	if (l == NULL) {
+		l = r->state = xcalloc(1, sizeof *l);
+		rd_syslog_split_init(&l->sp, RD_SYSLOG_KEYS, 1, NULL, 0);
+		l->sp.cur = 0;
+		for (k = 0; k < RD_SYSLOG_KEYS; k++) {
+			strbuf_init(&l->progs[k].q);
+			l->progs[k].first = 1;
+		}
+	}
+	if (r->redo)
+		rd_syslog_live_back(l);
+	r->redo = 0;
+	for (k = 0; k < l->sp.nprogs; k++)
+		l->progs[k].back.have = 0;
+	if (!end) {
+		/* A line still being written is not read. */
+		nl = len > p ? memrchr(r->data + p, '\n', len - p) : NULL;
+		r->len = nl != NULL ? (size_t)(nl - r->data) + 1 : p;
+	}
+	for (stop = p; p < r->len; p = next, line++) {
+		if (p >= stop) {
+			/* A megabyte at a time: what is read of it need
+			 * not be kept while the rest is split. */
+			for (k = 0; stop > r->pos && k < l->sp.nprogs; k++) {
+				if (l->progs[k].how == RD_SYSLOG_READ)
+					rd_syslog_live_read(r, l, k, 0, 0);
+			}
+			if (stop > r->pos)
+				rd_syslog_live_emit(r, l, out, 0);
+			stop = p + RD_SYSLOG_DROP;
+		}
+		reader_release(r, p);
+		eol = reader_line_end(r, p, &next);
+		rd_syslog_live_line(r, l, r->data + p, eol - p, line);
+	}
+	r->pos = p;
+	r->line = line;
+	r->len = len;
+	if (l->sp.over > 0 && !l->over && !end) {
+		/* How many lines will be is not known. */
+		reader_warn(r, l->over_line, "more than %d programs: the lines "
+		    "of the later ones are left out from here on",
+		    RD_SYSLOG_KEYS);
+		l->over = 1;
+	}
+	if (end) {
+		for (k = 0; k < l->sp.nprogs; k++) {
+			if (l->progs[k].how == RD_SYSLOG_TELL)
+				rd_syslog_live_tell(r, l, k, 1);
+		}
+	}
+	for (k = 0; k < l->sp.nprogs; k++) {
+		if (l->progs[k].how == RD_SYSLOG_READ)
+			rd_syslog_live_read(r, l, k, 0, 0);
+	}
+	if (end == READER_MORE) {
+		rd_syslog_live_emit(r, l, out, 0);
+		return 0;
+	}
+	/* Followed on after a pause, the count may grow: not said again. */
+	if (l->sp.over > 0 && !l->over)
+		reader_warn(r, 0, "more than %d programs: %zu line%s of the "
+		    "later ones left out", RD_SYSLOG_KEYS, l->sp.over,
+		    l->sp.over == 1 ? "" : "s");
+	l->over |= l->sp.over > 0;
+	/* What would wait for more is read as at the end; for now only
+	 * (READER_PAUSE), its reader kept as it was before. */
+	nwarn = r->nwarnings;
+	for (k = 0; k < l->sp.nprogs; k++) {
+		if (l->progs[k].how != RD_SYSLOG_READ)
+			continue;
+		l->progs[k].ntent = 0;
+		if (end == READER_PAUSE)
+			rd_syslog_live_keep(&l->progs[k]);
+		rd_syslog_live_read(r, l, k, 1, end == READER_PAUSE);
+		ntent += l->progs[k].ntent;
+	}
+	rd_syslog_live_emit(r, l, out, 1);
+	/* Read again as it comes when followed on: what was so read is
+	 * taken back, which can be done for the last record given only. */
+	if (end == READER_PAUSE && (ntent == 0 || (ntent == 1 &&
+	    l->last_tent))) {
+		r->redo = 1;
+		r->redo_bytes = ntent == 1 ? l->last_len : 0;
+		r->redo_warnings = r->nwarnings - nwarn;
+	}
+	if (l->records == 0) {
+		*err = xstrdup(l->sp.nprogs == 0 ? "no syslog or journal "
+		    "lines found" : l->nread == 0 ? "syslog lines, but no log "
+		    "that sipsnoop reads in them" : "no SIP messages found");
+		r->redo = 0;
+		rd_syslog_more_free(r);
+		return -1;
+	}
+	if (end == READER_END) {
+		r->redo = 0;
+		rd_syslog_more_free(r);
+	}
+	return 0;
+}
+
+/* Whether the log that begins with p[0..n) can be read as it comes: not
+ * when the program the head names logs a format converted whole. */
+static int
+rd_syslog_live(const char *p, size_t n)
+{
+	struct rd_syslog_key key;
+	struct rd_syslog_split sp;
+	struct strbuf *in;
+	const struct rd_format *f = NULL;
+	const char *nl, *e;
+	int score = 0;
+
+	if (n > RD_SYSLOG_HEAD)
+		n = RD_SYSLOG_HEAD;
+	if (!rd_syslog_head(p, n, &key))
+		return 1;	/* cannot tell yet */
+	rd_syslog_split_init(&sp, 1, 0, NULL, 0);
+	in = &rd_syslog_split_add(&sp, &key)->in;
+	for (e = p + n; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (nl == NULL)
+			break;
+		rd_syslog_line(&sp, p, (size_t)(nl - p), 0, NULL);
+	}
+	if (in->len > 0)
+		f = rd_syslog_inner(in->buf, in->len, &score);
+	rd_syslog_split_free(&sp);
+	return f == NULL || f->transform == NULL;
+}
+
 const struct rd_format rd_syslog_format = {
 	.name = "syslog",
 	.desc = "another format's log with a syslog or journal prefix on its "
@@ -1188,4 +1797,7 @@ const struct rd_format rd_syslog_format = {
 	.next = NULL,
 	.state_size = 0,
 	.transform = rd_syslog_transform,
+	.live = rd_syslog_live,
+	.more = rd_syslog_more,
+	.more_free = rd_syslog_more_free,
 };

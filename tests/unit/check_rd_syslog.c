@@ -793,6 +793,120 @@ START_TEST(test_fixtures)
 }
 END_TEST
 
+/* Converts data[0..len) with more(), given bytes in pieces of step (the
+ * reader's data growing as a followed file's would), then ended; the
+ * canonical output into out, the warnings joined into warns. With step
+ * 0, the transform over it all. */
+static void
+pieces(const char *data, size_t len, size_t step, struct strbuf *out,
+    struct strbuf *warns)
+{
+	const struct rd_format *f = reader_by_name("syslog");
+	struct reader *r = reader_new(f, data, step == 0 ? len : 0);
+	char *err = NULL;
+	size_t at, i;
+	int rc = 0;
+
+	if (step == 0)
+		rc = f->transform(r, out, &err);
+	for (at = 0; step > 0 && at < len && rc == 0; ) {
+		at = len - at < step ? len : at + step;
+		r->len = at;
+		rc = f->more(r, out, READER_MORE, &err);
+	}
+	if (step > 0 && rc == 0)
+		rc = f->more(r, out, READER_END, &err);
+	for (i = 0; i < r->nwarnings; i++)
+		strbuf_addf(warns, "%u %s\n", r->warnings[i].line,
+		    r->warnings[i].msg);
+	strbuf_addf(warns, "rc %d err %s inner %s\n", rc,
+	    err != NULL ? err : "", r->inner != NULL ? r->inner->name : "-");
+	free(err);
+	if (r->state != NULL)
+		f->more_free(r);
+	reader_free(r);
+}
+
+static void
+pieces_same(const char *what, const char *data, size_t len,
+    const size_t *steps, size_t nsteps)
+{
+	struct strbuf whole, wwarn, live, lwarn;
+	size_t k;
+
+	strbuf_init(&whole);
+	strbuf_init(&wwarn);
+	pieces(data, len, 0, &whole, &wwarn);
+	ck_assert_uint_gt(whole.len, 0);
+	for (k = 0; k < nsteps; k++) {
+		strbuf_init(&live);
+		strbuf_init(&lwarn);
+		pieces(data, len, steps[k], &live, &lwarn);
+		ck_assert_msg(live.len == whole.len &&
+		    memcmp(live.buf, whole.buf, whole.len) == 0,
+		    "%s, pieces of %zu: other records", what, steps[k]);
+		ck_assert_msg(strcmp(lwarn.buf, wwarn.buf) == 0,
+		    "%s, pieces of %zu: warnings\n%s\nnot\n%s", what,
+		    steps[k], lwarn.buf, wwarn.buf);
+		strbuf_free(&live);
+		strbuf_free(&lwarn);
+	}
+	strbuf_free(&whole);
+	strbuf_free(&wwarn);
+}
+
+/* Read as it comes (journalctl -f | sipsnoop --follow -), in pieces that
+ * cut lines anywhere: the same canonical records and warnings as the log
+ * read whole, for a program whose lines come one by one, several
+ * interleaved, one whose text read is let go as it goes (a log
+ * followed for long: megabytes of it, past rd_syslog's RD_SYSLOG_DROP),
+ * and one whose first message comes late (past RD_SYSLOG_KEEP). */
+START_TEST(test_more_pieces)
+{
+	static const char *const files[] = {
+		"syslog-asterisk-journal.log",
+		"syslog-asterisk-rsyslog.log",
+		"syslog-kamailio-journal.log",
+		"syslog-pjsip-iso.log",
+		"syslog-two-pbx.log",
+	};
+	static const size_t steps[] = { 1, 7, 97, 4096, 100000 };
+	static const size_t big_steps[] = { 65536, 1000003 };
+	struct source *src;
+	struct strbuf big;
+	size_t i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		src = open_fmt(files[i]);
+		pieces_same(files[i], src->data, src->len, steps,
+		    sizeof steps / sizeof steps[0]);
+		source_free(src);
+	}
+	/* 5 MB: an Asterisk log and another program's lines between. */
+	src = open_fmt("syslog-asterisk-journal.log");
+	strbuf_init(&big);
+	for (i = 0; big.len < (5u << 20); i++) {
+		strbuf_add(&big, src->data, src->len);
+		strbuf_addf(&big, "Jan  1 00:00:16 pbx01 cron[%zu]: (root) "
+		    "CMD (run-parts /etc/cron.hourly)\n", i);
+	}
+	pieces_same("5 MB", big.buf, big.len, big_steps,
+	    sizeof big_steps / sizeof big_steps[0]);
+	/* Its first SIP message after 400 KB of its other lines, which are
+	 * not kept whole while it is not read. */
+	strbuf_reset(&big);
+	for (i = 0; big.len < (400u << 10); i++)
+		strbuf_addf(&big, "Dec 31 23:59:57 pbx01 asterisk[2270]: "
+		    "VERBOSE[2291]: pbx.c:2925 in pbx_extension_helper: "
+		    "Executing [s@default:%zu] NoOp(\"x\", \"\")\n", i);
+	strbuf_add(&big, src->data, src->len);
+	pieces_same("late", big.buf, big.len, steps,
+	    sizeof steps / sizeof steps[0]);
+	strbuf_free(&big);
+	source_free(src);
+}
+END_TEST
+
 static Suite *
 syslog_suite(void)
 {
@@ -812,6 +926,7 @@ syslog_suite(void)
 	tcase_add_test(tc, test_many_programs);
 	tcase_add_test(tc, test_many_programs_entries);
 	tcase_add_test(tc, test_cut_everywhere);
+	tcase_add_test(tc, test_more_pieces);
 	tcase_add_loop_test(tc, test_fixtures, 0,
 	    (int)(sizeof pairs / sizeof pairs[0]));
 	tcase_set_timeout(tc, 60);
