@@ -81,10 +81,12 @@ struct rd_stats {
 struct reader;
 
 /* rd_format more()'s end: more may come; the input is over; it is over
- * for now. */
+ * for now; more may come but the input has not grown for a while
+ * (engine_set_follow_quiet: only for a format with quiet set). */
 #define READER_MORE	0
 #define READER_END	1
 #define READER_PAUSE	2
+#define READER_QUIET	3
 
 struct rd_format {
 	const char *name;	/* --format name: "cls", "uccapi", "sngrep", "raw" */
@@ -127,6 +129,11 @@ struct rd_format {
 	int (*more)(struct reader *r, struct strbuf *out, int end, char **err);
 	/* Releases what more() keeps, for an input given up before its end. */
 	void (*more_free)(struct reader *r);
+	/* more() takes READER_QUIET: what waits only because more may come
+	 * (a record framed by what follows it, junk at the end) is read as
+	 * at the end when it can be taken back (reader redo), else it
+	 * waits; a last line without its line break is not read. */
+	int quiet;
 	/* Its records call the log's own end "local" when the log does not
 	 * name its host (engine_local_name tells merged logs apart). */
 	int names_local;
@@ -162,7 +169,8 @@ struct reader {
 	 * bytes is still being written, so reader_next() neither counts nor
 	 * warns about it; the caller rewinds to it and waits for more. */
 	int follow;
-	/* Set by a more() that read to the end for now (READER_PAUSE),
+	/* Set by a more() that read to the end for now (READER_PAUSE,
+	 * READER_QUIET),
 	 * read as at the input's end what would wait for more (a record
 	 * cut short, or framed by what follows it), and can read it again
 	 * as it comes: redo, the bytes of the output's last record so read

@@ -1069,13 +1069,13 @@ engine_withdraw(struct engine *e, size_t i, uint32_t line)
 	}
 }
 
-/* F on file i, converted as it comes and read whole for now, what would
- * have waited for more read as at its end (engine_live redo): that is
- * taken back, its warnings withdrawn and, when it gave the last message,
- * its canonical record (the message keeps its entry and id), and the
- * conversion reads it again as it comes; a record it then gives there
- * completes the entry (cut_redo, engine_complete). Not when the last
- * message is another. */
+/* F on file i, converted as it comes and read whole for now, or more of
+ * it after it was quiet (engine_live_quiet), what would have waited for
+ * more read as at its end (engine_live redo): that is taken back, its
+ * warnings withdrawn and, when it gave the last message, its canonical
+ * record (the message keeps its entry and id), and the conversion reads
+ * it again as it comes; a record it then gives there completes the entry
+ * (cut_redo, engine_complete). Not when the last message is another. */
 static void
 engine_live_redo(struct engine *e, size_t i)
 {
@@ -1087,14 +1087,21 @@ engine_live_redo(struct engine *e, size_t i)
 		return;
 	l->redo = 0;
 	if (l->redo_bytes > 0) {
-		if (f->nmsgs == 0 || l->redo_bytes > f->src->len)
+		if (l->redo_bytes > f->src->len)
 			return;
 		off = f->src->len - l->redo_bytes;
-		if (msgindex_get(e->ix, f->last_id)->off != off)
+		if (f->rd == NULL || f->rd->pos <= off) {
+			/* Not indexed yet: only taken back. */
+			if (f->rd != NULL && f->rd->len > off)
+				f->rd->len = off;
+		} else if (f->nmsgs == 0 ||
+			   msgindex_get(e->ix, f->last_id)->off != off) {
 			return;
+		} else {
+			f->rd->pos = f->rd->len = off;
+			f->cut_redo = 1;
+		}
 		f->src->len = off;
-		f->rd->pos = f->rd->len = off;
-		f->cut_redo = 1;
 	}
 	/* The file's last warnings came of it: they come again. */
 	for (k = e->nwarns, n = l->redo_warnings; n > 0 && k-- > 0;) {
@@ -1694,6 +1701,46 @@ engine_live_whole(struct engine *e, size_t i)
 	e->total_bytes = e->total_bytes - before + f->src->len;
 }
 
+/* File i, converted as it comes by a format that reads what waits only
+ * for what may follow as at the end for now (rd_format quiet), has not
+ * grown for the quiet period (engine_set_follow_quiet): that is read so,
+ * once, and taken back when more comes (engine_live_redo), as a followed
+ * file's last line is read once quiet. 1 when records came. */
+static int
+engine_live_quiet(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	struct engine_live *l = f->live;
+	struct reader *r = l->r;
+	size_t before = f->src->len;
+	char *err = NULL;
+	int taken;
+
+	if (!f->fmt->quiet || f->follow_quiet || f->follow_ended ||
+	    elapsed_ns(&f->follow_grew_at) <
+		    (long)e->follow_quiet_ms * 1000000L)
+		return 0;
+	f->follow_quiet = 1;
+	/* What is still to be taken back (F while the file was read beside
+	 * the viewer) is, first: it is read again here. */
+	taken = l->redo;
+	engine_live_redo(e, i);
+	if (f->fmt->more(r, &l->out, READER_QUIET, &err) < 0) {
+		/* Not for READER_QUIET; as the next reading would say. */
+		free(err);
+		return 0;
+	}
+	engine_take_warnings(e, (uint16_t)i, r);
+	engine_live_append(e, f, l->out.buf, l->out.len);
+	l->out.len = 0;
+	l->redo = r->redo;
+	l->redo_bytes = r->redo_bytes;
+	l->redo_warnings = r->redo_warnings;
+	r->redo = 0;
+	engine_follow_feed(f);
+	return taken || f->src->len != before || l->redo_warnings > 0;
+}
+
 /* Reads what file i's live input gained (a pipe: what it has now, up to
  * ENGINE_LIVE_CHUNK; a file: what was appended) and converts it. A pipe
  * at its end, or a file that is to be read no more (ended: replaced or
@@ -1740,7 +1787,10 @@ engine_live_read(struct engine *e, size_t i, int ended)
 	if (r->data == NULL)	/* converted to its end before */
 		return 0;
 	if (got == 0 && !ended)
-		return 0;
+		return engine_live_quiet(e, i);
+	engine_follow_touch(f);
+	/* What was read as at the end while it was quiet comes again. */
+	engine_live_redo(e, i);
 	n = engine_live_convert(e, i, ended);
 	if (ended)
 		engine_follow_end(f);

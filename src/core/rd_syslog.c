@@ -1646,6 +1646,67 @@ rd_syslog_live_back(struct rd_syslog_live *l)
 	}
 }
 
+/* Whether what was read as at the end for now (ntent records) can be
+ * taken back once given: nothing, or one record given last. */
+static int
+rd_syslog_live_last(const struct rd_syslog_live *l, size_t ntent)
+{
+	const struct rd_syslog_prog *p, *t = NULL;
+	size_t k, i, kt = 0;
+
+	if (ntent == 0)
+		return 1;
+	if (ntent > 1)
+		return 0;
+	for (k = 0; k < l->sp.nprogs; k++) {
+		if (l->progs[k].how == RD_SYSLOG_READ &&
+		    l->progs[k].ntent == 1) {
+			t = &l->progs[k];
+			kt = k;
+		}
+	}
+	if (t == NULL)
+		return 0;
+	/* The order rd_syslog_live_emit gives: by key, then program. */
+	for (k = 0; k < l->sp.nprogs; k++) {
+		p = &l->progs[k];
+		if (p->how != RD_SYSLOG_READ)
+			continue;
+		for (i = p->wk; i < p->nw; i++) {
+			if (p->w[i].tent)
+				continue;
+			if (p->w[i].key > t->w[t->nw - 1].key ||
+			    (p->w[i].key == t->w[t->nw - 1].key && k > kt))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Takes back what was read as at the end for now and not given: the
+ * records, the warnings from nwarn on, and the readers go back. */
+static void
+rd_syslog_live_unread(struct reader *r, struct rd_syslog_live *l,
+    size_t nwarn)
+{
+	struct rd_syslog_prog *p;
+	size_t k;
+
+	for (k = 0; k < l->sp.nprogs; k++) {
+		p = &l->progs[k];
+		if (p->ntent > 0) {
+			p->nw -= p->ntent;
+			p->q.len = p->w[p->nw].off;
+			p->ntent = 0;
+		}
+	}
+	while (r->nwarnings > nwarn)
+		free(r->warnings[--r->nwarnings].msg);
+	rd_syslog_live_back(l);
+	for (k = 0; k < l->sp.nprogs; k++)
+		l->progs[k].back.have = 0;
+}
+
 /* Converts the whole lines of r->data[r->pos..r->len) (all of them, at
  * the end or for now) into canonical records as rd_syslog_live's top
  * says. At the end (READER_END), -1 when no SIP message was read. */
@@ -1672,7 +1733,7 @@ rd_syslog_more(struct reader *r, struct strbuf *out, int end, char **err)
 	r->redo = 0;
 	for (k = 0; k < l->sp.nprogs; k++)
 		l->progs[k].back.have = 0;
-	if (!end) {
+	if (end == READER_MORE || end == READER_QUIET) {
 		/* A line still being written is not read. */
 		nl = len > p ? memrchr(r->data + p, '\n', len - p) : NULL;
 		r->len = nl != NULL ? (size_t)(nl - r->data) + 1 : p;
@@ -1696,14 +1757,15 @@ rd_syslog_more(struct reader *r, struct strbuf *out, int end, char **err)
 	r->pos = p;
 	r->line = line;
 	r->len = len;
-	if (l->sp.over > 0 && !l->over && !end) {
+	if (l->sp.over > 0 && !l->over &&
+	    (end == READER_MORE || end == READER_QUIET)) {
 		/* How many lines will be is not known. */
 		reader_warn(r, l->over_line, "more than %d programs: the lines "
 		    "of the later ones are left out from here on",
 		    RD_SYSLOG_KEYS);
 		l->over = 1;
 	}
-	if (end) {
+	if (end == READER_END || end == READER_PAUSE) {
 		for (k = 0; k < l->sp.nprogs; k++) {
 			if (l->progs[k].how == RD_SYSLOG_TELL)
 				rd_syslog_live_tell(r, l, k, 1);
@@ -1724,26 +1786,34 @@ rd_syslog_more(struct reader *r, struct strbuf *out, int end, char **err)
 		    l->sp.over == 1 ? "" : "s");
 	l->over |= l->sp.over > 0;
 	/* What would wait for more is read as at the end; for now only
-	 * (READER_PAUSE), its reader kept as it was before. */
+	 * (READER_PAUSE, READER_QUIET), its reader kept as it was before. */
 	nwarn = r->nwarnings;
 	for (k = 0; k < l->sp.nprogs; k++) {
 		if (l->progs[k].how != RD_SYSLOG_READ)
 			continue;
 		l->progs[k].ntent = 0;
-		if (end == READER_PAUSE)
+		if (end != READER_END)
 			rd_syslog_live_keep(&l->progs[k]);
-		rd_syslog_live_read(r, l, k, 1, end == READER_PAUSE);
+		rd_syslog_live_read(r, l, k, 1, end != READER_END);
 		ntent += l->progs[k].ntent;
+	}
+	if (end == READER_QUIET && !rd_syslog_live_last(l, ntent)) {
+		/* Could not be taken back: it waits for more after all. */
+		rd_syslog_live_unread(r, l, nwarn);
+		rd_syslog_live_emit(r, l, out, 0);
+		return 0;
 	}
 	rd_syslog_live_emit(r, l, out, 1);
 	/* Read again as it comes when followed on: what was so read is
 	 * taken back, which can be done for the last record given only. */
-	if (end == READER_PAUSE && (ntent == 0 || (ntent == 1 &&
+	if (end != READER_END && (ntent == 0 || (ntent == 1 &&
 	    l->last_tent))) {
 		r->redo = 1;
 		r->redo_bytes = ntent == 1 ? l->last_len : 0;
 		r->redo_warnings = r->nwarnings - nwarn;
 	}
+	if (end == READER_QUIET)
+		return 0;
 	if (l->records == 0) {
 		*err = xstrdup(l->sp.nprogs == 0 ? "no syslog or journal "
 		    "lines found" : l->nread == 0 ? "syslog lines, but no log "
@@ -1800,4 +1870,5 @@ const struct rd_format rd_syslog_format = {
 	.live = rd_syslog_live,
 	.more = rd_syslog_more,
 	.more_free = rd_syslog_more_free,
+	.quiet = 1,
 };
