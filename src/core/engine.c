@@ -945,6 +945,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 {
 	struct engine_file *f = &e->files[fileno];
 	struct stat st;
+	char name[64];
 	int fd, live, paused;
 
 	if (f->src->pending && engine_streams(f->src, f->fmt)) {
@@ -980,11 +981,12 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	}
 	if ((f->canon && !paused) ||
 	    (f->fmt->transform != NULL && !live && !paused)) {
-		/* Rebuilt once from the whole input (captures, gzip, joined
-		 * syslog lines), maybe still on its own thread: there is no
-		 * place to append to. */
+		/* Rebuilt once from the whole input (gzip, FreeSWITCH, a
+		 * FreeSWITCH log through syslog), maybe still on its own
+		 * thread: there is no place to append to. */
 		engine_warn(e, fileno, 0, xasprintf("read once, not followed "
-			    "(%s input is converted as a whole)", f->fmt->name));
+			    "(%s input is converted as a whole)",
+			    engine_format_name(f, name, sizeof name)));
 		return;
 	}
 	if (f->src->inflated || f->src->compressed) {
