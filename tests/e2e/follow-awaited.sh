@@ -19,7 +19,9 @@ records() {
 
 E2E_ENV="SIPSNOOP_ANSWER_WAIT_MS=6000"
 e2e_start 120 40 --follow --rules data/rules.conf "$log"
-
+# Appended once the viewer waits for it: what a file holds when it is
+# opened is no news, and is not awaited.
+check "waits for the empty file" e2e_wait "waiting for more"
 records 1 2 >>"$log"
 check "the REGISTER and its 401" e2e_wait "2/2 msgs"
 e2e_keys G
@@ -38,7 +40,7 @@ check "quits" e2e_wait "exit=0"
 : >"$log"
 E2E_ENV="SIPSNOOP_ANSWER_WAIT_MS=600000"
 e2e_start 120 40 --follow --rules data/rules.conf "$log"
-
+check "F: waits for the empty file" e2e_wait "waiting for more"
 records 1 2 >>"$log"
 check "F: the REGISTER and its 401" e2e_wait "2/2 msgs"
 e2e_keys G
