@@ -453,12 +453,91 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 	}
 }
 
+/* The counts a packet read for now (READER_QUIET) moves, to put back
+ * should it be read again. */
+struct rd_ng_counts {
+	size_t records, other, junk;
+	uint32_t other_line;
+	int unwrapped;
+	struct rd_stats stats;
+};
+
 /* What rd_ng_more() keeps between calls: the packets' state, and counts
- * for the end. */
+ * for the end. The last packet read for now, its end not known (tent): its
+ * bytes from the reader's place on (tent_len, over tent_lines lines), and
+ * the counts before it. */
 struct rd_ng_live {
 	struct rd_ng_ctx c;
 	size_t junk;
+	int tent;
+	size_t tent_len;
+	uint32_t tent_lines;
+	struct rd_ng_counts back;
 };
+
+static void
+rd_ng_counts_get(const struct reader *r, const struct rd_ng_live *l,
+    struct rd_ng_counts *k)
+{
+	k->records = l->c.records;
+	k->other = l->c.other;
+	k->other_line = l->c.other_line;
+	k->unwrapped = l->c.unwrapped;
+	k->junk = l->junk;
+	k->stats = r->stats;
+}
+
+static void
+rd_ng_counts_put(struct reader *r, struct rd_ng_live *l,
+    const struct rd_ng_counts *k)
+{
+	l->c.records = k->records;
+	l->c.other = k->other;
+	l->c.other_line = k->other_line;
+	l->c.unwrapped = k->unwrapped;
+	l->junk = k->junk;
+	r->stats = k->stats;
+}
+
+/* The input has not grown for a while (READER_QUIET): the last packet,
+ * whose payload runs from pay to q (the lines from stop on, to p, are
+ * its), is read as at the end for now when it makes one record of a
+ * message and holds nothing back (a TCP segment's start of a message
+ * waits for its rest), so that the engine can take that record back
+ * (reader redo) and it is read again once more comes. Else nothing of it
+ * is kept: it waits for the next packet as before. */
+static void
+rd_ng_tentative(struct reader *r, struct rd_ng_live *l,
+    const struct rd_ng_head *h, size_t stop, uint32_t hline, size_t pay,
+    size_t q, size_t p, uint32_t line)
+{
+	struct rd_ng_ctx *c = &l->c;
+	struct rd_ng_counts k;
+	size_t olen = c->out->len, nw = r->nwarnings;
+
+	if (c->held.len != 0 || r->spill != NULL)
+		return;
+	rd_ng_counts_get(r, l, &k);
+	rd_ng_payload(c, pay, q, 1);
+	rd_ng_packet(c, h, hline);
+	if (c->records == k.records + 1 && c->held.len == 0) {
+		r->redo = 1;
+		r->redo_bytes = c->out->len - olen;
+		r->redo_warnings = r->nwarnings - nw;
+		l->tent = 1;
+		l->tent_len = p - stop;
+		l->tent_lines = line - hline;
+		l->back = k;
+		return;
+	}
+	c->out->len = olen;
+	if (c->out->buf != NULL)
+		c->out->buf[olen] = '\0';
+	strbuf_reset(&c->held);
+	while (r->nwarnings > nw)
+		free(r->warnings[--r->nwarnings].msg);
+	rd_ng_counts_put(r, l, &k);
+}
 
 static void
 rd_ng_more_free(struct reader *r)
@@ -497,7 +576,19 @@ rd_ng_more(struct reader *r, struct strbuf *out, int end, char **err)
 	c = &l->c;
 	c->r = r;
 	c->out = out;
-	if (!end) {
+	if (l->tent) {
+		if (r->redo)	/* taken back: read again as it comes */
+			rd_ng_counts_put(r, l, &l->back);
+		else {		/* kept as read */
+			r->pos += l->tent_len;
+			r->line += l->tent_lines;
+		}
+		l->tent = 0;
+		p = r->pos;
+		line = r->line;
+	}
+	r->redo = 0;
+	if (end == READER_MORE || end == READER_QUIET) {
 		/* A line still being written is not read. */
 		nl = len > p ? memrchr(d + p, '\n', len - p) : NULL;
 		r->len = nl != NULL ? (size_t)(nl - d) + 1 : p;
@@ -548,9 +639,14 @@ rd_ng_more(struct reader *r, struct strbuf *out, int end, char **err)
 			p = next;
 			line++;
 		}
-		if (p >= r->len && !end) {
+		if (p >= r->len &&
+		    (end == READER_MORE || end == READER_QUIET)) {
 			/* Its end is not known yet: read again from its
-			 * header once more has come. */
+			 * header once more has come (once quiet, read for
+			 * now as at the end). */
+			if (end == READER_QUIET)
+				rd_ng_tentative(r, l, &h, stop, hline, pay, q,
+				    p, line);
 			p = stop;
 			line = hline;
 			break;
@@ -567,7 +663,7 @@ rd_ng_more(struct reader *r, struct strbuf *out, int end, char **err)
 	r->pos = p;
 	r->line = line;
 	r->len = len;
-	if (end == READER_MORE)
+	if (end == READER_MORE || end == READER_QUIET)
 		return 0;
 	rd_ng_flush(c);
 	if (c->other != 0)
@@ -611,4 +707,5 @@ const struct rd_format rd_ngrep_format = {
 	.live = rd_ng_live,
 	.more = rd_ng_more,
 	.more_free = rd_ng_more_free,
+	.quiet = 1,
 };

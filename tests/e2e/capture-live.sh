@@ -84,12 +84,14 @@ check "quits" e2e_wait "exit=0"
 wait
 
 # ngrep's output too: with --follow from a pipe (a packet shows once the
-# next one's header has come), and F on a file read whole at first.
+# next one's header has come, or once the output has been quiet for a
+# second: the fourth, read then as the end reads it, and again when the
+# rest comes), and F on a file read whole at first.
 ng=tests/data/fmt/ngrep-byline.txt
 writer $ng n 60 &
 e2e_start 120 40 --no-rules --follow - "<$dir/p"
-check "ngrep --follow: the packets whose end came show" \
-	e2e_wait_re "sipsnoop - \\[ngrep\\] +3/3 msgs +following"
+check "ngrep --follow: the packets written show, the last once quiet" \
+	e2e_wait_re "sipsnoop - \\[ngrep\\] +4/4 msgs +following"
 touch "$dir/go"
 check "ngrep: the rest as it comes" e2e_wait_re "sipsnoop - \\[ngrep\\] +8/8 msgs"
 e2e_keys q
@@ -101,8 +103,9 @@ check "ngrep read whole" e2e_wait_re "later.ngrep \\[ngrep\\] +4/4 msgs"
 e2e_keys F
 check "F follows it" e2e_wait_re "later.ngrep \\[ngrep\\] +4/4 msgs.* following"
 tail -n +61 $ng >>"$dir/later.ngrep"
-# (the last packet's end is not known before the next one comes)
-check "what is appended shows" e2e_wait_re "later.ngrep \\[ngrep\\] +7/7 msgs.* following"
+# (the last packet's end is not known before the next one comes: it
+# shows once the file has been quiet for a second)
+check "what is appended shows" e2e_wait_re "later.ngrep \\[ngrep\\] +8/8 msgs.* following"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 e2e_done
