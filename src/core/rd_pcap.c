@@ -967,7 +967,7 @@ rd_pcap_tcp(struct rd_pcap *st, const struct rd_pcap_addr *src,
 	uint16_t sport, dport;
 	uint32_t seq, d;
 	size_t doff, len, trim;
-	int flags;
+	int flags, payload;
 	const char *data;
 
 	if (n < 20 || wire < 20) {
@@ -985,9 +985,14 @@ rd_pcap_tcp(struct rd_pcap *st, const struct rd_pcap_addr *src,
 	}
 	data = (const char *)p + doff;
 	len = n - doff;
+	/* A segment without payload (SYN, ACK, FIN, RST) is TCP's own, and
+	 * one that repeats bytes of a SIP connection carries SIP read
+	 * already: neither carries something other than SIP. */
+	payload = len > 0 || wire > doff;
 	s = rd_pcap_stream_get(st, src, sport, dst, dport);
 	if (s == NULL) {
-		st->skipped++;
+		if (payload)
+			st->skipped++;
 		return;
 	}
 	if ((flags & 0x02) && s->have_seq && seq == s->isn) {
@@ -1060,7 +1065,7 @@ rd_pcap_tcp(struct rd_pcap *st, const struct rd_pcap_addr *src,
 			rd_pcap_tcp_frame(st, s);
 		}
 	}
-	if (len == 0 || s->kind == TS_OTHER || s->kind == TS_TLS)
+	if (payload && (s->kind == TS_OTHER || s->kind == TS_TLS))
 		st->skipped++;
 	if (flags & 0x05) {	/* FIN or RST: what is left will not end */
 		rd_pcap_tcp_drain(s);

@@ -36,8 +36,9 @@ check "the rest comes as it is written" e2e_wait_re "sipsnoop - \\[pcap\\] +6/6 
 check "its last message is listed" e2e_wait "200 OK"
 check "following ends with the pipe" e2e_wait_gone " following "
 e2e_keys W
-check "W gives the capture's summary at its end" \
-	e2e_wait "9 of 18 packets carry no SIP"
+# (Its handshake, bare ACKs and FINs are TCP's own, not packets without SIP.)
+check "W gives the capture's summary at its end: read cleanly" \
+	e2e_wait "every input was read cleanly"
 e2e_keys q q
 check "quits" e2e_wait "exit=0"
 wait
