@@ -1965,21 +1965,25 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		p = dk_kept(n, e, m, id, DIALOG_ENDS, &dv);
 		if (p & (DK_A | DK_B))
 			return 1;
-		/* The log's own name: an end it leaves unnamed, and every
-		 * event of it, the server having written it (a connection
-		 * record gives both its ends as addresses). */
-		return ((p & (DK_A0 | DK_B0)) || m->kind == MSG_DIAG) &&
+		/* The log's own name: an end it leaves unnamed on its own
+		 * side (an unnamed peer is not known), and every event of
+		 * it, the server having written it (a connection record
+		 * gives both its ends as addresses). */
+		return (((p & DK_A0) && m->dir == DIR_OUT) ||
+			((p & DK_B0) && m->dir == DIR_IN) ||
+			m->kind == MSG_DIAG) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_SRC:
 	case F_DST:
-		/* One end only; the end a server log leaves unnamed is
-		 * that log's own, as for addr:. */
+		/* One end only; the end a server log leaves unnamed on its
+		 * own side is that log's own, as for addr:. */
 		p = dk_kept(n, e, m, id, DIALOG_ENDS, &dv);
 		if (n->field == F_DST)	/* its end as the first */
 			p >>= 1;
 		if (p & DK_A)
 			return 1;
 		return (p & DK_A0) && m->kind != MSG_DIAG &&
+		    m->dir == (n->field == F_SRC ? DIR_OUT : DIR_IN) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_AFTER:
 	case F_BEFORE:

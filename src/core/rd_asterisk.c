@@ -560,11 +560,14 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 		if (end > lim)
 			end = lim;
 	}
+	/* The log gives the peer's address only: its own end is local. */
 	if (h.kind == RD_AST_READ || h.kind == RD_AST_PJ_RX) {
 		rec->dir = DIR_IN;
 		rec->src = h.addr;
+		rec->dst = SPAN_LIT("local");
 	} else {
 		rec->dir = DIR_OUT;
+		rec->src = SPAN_LIT("local");
 		rec->dst = h.addr;
 	}
 	rec->transport = h.transport;
@@ -580,6 +583,7 @@ const struct rd_format rd_asterisk_format = {
 	.probe = rd_ast_probe,
 	.next = rd_ast_next,
 	.state_size = sizeof(struct rd_ast_state),
+	.names_local = 1,
 };
 
 const struct rd_format rd_pjsip_format = {
@@ -589,4 +593,5 @@ const struct rd_format rd_pjsip_format = {
 	.probe = rd_ast_pj_probe,
 	.next = rd_ast_next,
 	.state_size = sizeof(struct rd_ast_state),
+	.names_local = 1,
 };

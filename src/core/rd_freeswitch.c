@@ -471,11 +471,16 @@ rd_fs_transform(struct reader *r, struct strbuf *out, char **err)
 			rec.time = rd_tod_roll(&c.roll, h.time);
 			rec.tod_only = 1;
 		}
+		/* The log gives the peer's address only: its own end is
+		 * local. */
 		rec.dir = h.dir;
-		if (h.dir == DIR_IN)
+		if (h.dir == DIR_IN) {
 			rec.src = (struct span){ h.addr, strlen(h.addr) };
-		else
+			rec.dst = SPAN_LIT("local");
+		} else {
+			rec.src = SPAN_LIT("local");
 			rec.dst = (struct span){ h.addr, strlen(h.addr) };
+		}
 		rec.transport = (struct span){ h.proto, strlen(h.proto) };
 		if (rec.flags & RECF_TRUNCATED)
 			reader_warn(r, line, "message cut short (kept, flagged "
@@ -496,4 +501,5 @@ const struct rd_format rd_freeswitch_format = {
 	    "HH:MM:SS)",
 	.probe = rd_fs_probe,
 	.transform = rd_fs_transform,
+	.names_local = 1,
 };

@@ -287,12 +287,15 @@ rd_pjsua_next(struct reader *r, struct rd_record *rec)
 		rec->tod_only = rec->time != TIME_NONE;
 	}
 	rd_raw_split_logged(d, ms, lim, marked, rec);
+	/* The log gives the peer's address only: its own end is local. */
 	if (h.tx) {
 		rec->dir = DIR_OUT;
+		rec->src = SPAN_LIT("local");
 		rec->dst = h.addr;
 	} else {
 		rec->dir = DIR_IN;
 		rec->src = h.addr;
+		rec->dst = SPAN_LIT("local");
 	}
 	rec->transport = h.transport;
 	rec->len = end - p;
@@ -306,4 +309,5 @@ const struct rd_format rd_pjsua_format = {
 	.probe = rd_pjsua_probe,
 	.next = rd_pjsua_next,
 	.state_size = sizeof(struct rd_pjsua_state),
+	.names_local = 1,
 };

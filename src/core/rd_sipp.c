@@ -370,6 +370,10 @@ rd_sipp_next(struct reader *r, struct rd_record *rec)
 	rec->off = p;
 	rec->line = r->line;
 	rec->dir = h.dir;
+	/* SIPp logs no addresses: its own end is local, the peer's is not
+	 * known. */
+	rec->src = h.dir == DIR_OUT ? SPAN_LIT("local") : SPAN_NULL;
+	rec->dst = h.dir == DIR_IN ? SPAN_LIT("local") : SPAN_NULL;
 	rec->transport = h.transport;
 	end = rd_raw_split_logged(d, ms, lim, lim < r->len, rec);
 	if (r->follow && st->open && end >= lim &&
@@ -393,4 +397,5 @@ const struct rd_format rd_sipp_format = {
 	.probe = rd_sipp_probe,
 	.next = rd_sipp_next,
 	.state_size = sizeof(struct rd_sipp_state),
+	.names_local = 1,
 };

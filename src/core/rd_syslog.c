@@ -837,8 +837,8 @@ rd_syslog_warnings(struct reader *r, const struct reader *ir,
 		    ir->warnings[i].msg);
 }
 
-/* An end the inner log leaves unnamed (its own: sipsnoop shows "?") or
- * calls "local" is named local when there is one. */
+/* An end the inner log calls "local" (its own), or leaves unnamed, is
+ * named local when there is one. */
 static void
 rd_syslog_name_end(struct span *end, const char *local)
 {
@@ -1871,4 +1871,5 @@ const struct rd_format rd_syslog_format = {
 	.more = rd_syslog_more,
 	.more_free = rd_syslog_more_free,
 	.quiet = 1,
+	.names_local = 1,	/* the inner log's, when one program logs */
 };

@@ -70,23 +70,24 @@ check "it reads back with the same times and days" [ \
 e2e_keys q
 check "quits the time-of-day log" e2e_wait "exit=0"
 
-# An end the log does not give (Asterisk does not log its own address),
+# An end the log does not give (SIPp does not log its peer's address),
 # saved as sngrep text with a log of another format: "?", as --list
 # writes it, which reads back as an end unknown (it was "-", read back as
-# an address "-").
+# an address "-"); SIPp's own end, as --list names it beside another
+# server's log.
 ends() { $SIPSNOOP --no-rules --list "$@" 2>/dev/null | awk '{ print $4, $5, $6 }'; }
-e2e_start 120 40 --no-rules tests/data/fmt/asterisk-full.log tests/data/remote-ntlm.cls.log
-check "two formats open" e2e_wait "20/20 msgs"
+e2e_start 120 40 --no-rules tests/data/fmt/sipp-new.log tests/data/remote-ntlm.cls.log
+check "two formats open" e2e_wait "17/17 msgs"
 e2e_keys s
 e2e_keys -l "$out/ends.txt"
 e2e_keys Enter
 check "saved as sngrep text" e2e_wait "as sngrep text"
-check "an unknown end is written ?" grep -q '^2025/03/11 09:15:11.241000 198.51.100.23:5060 -> ?$' "$out/ends.txt"
+check "an unknown end is written ?" grep -q '^2025/03/11 08:15:11.205851 local(sipp-new.log) -> ?$' "$out/ends.txt"
 check "and never -" sh -c "! grep -q -e ' - -> ' -e ' -> -\$' '$out/ends.txt'"
 check "it reads back unknown" [ \
-	"$(ends tests/data/fmt/asterisk-full.log tests/data/remote-ntlm.cls.log)" = \
+	"$(ends tests/data/fmt/sipp-new.log tests/data/remote-ntlm.cls.log)" = \
 	"$(ends "$out/ends.txt")" ]
-check "not as an address" sh -c "$SIPSNOOP --no-rules --list --json '$out/ends.txt' | grep -q '\"src\":\"198.51.100.23:5060\",\"dst\":null'"
+check "not as an address" sh -c "$SIPSNOOP --no-rules --list --json '$out/ends.txt' | grep -q '\"src\":\"local(sipp-new.log)\",\"dst\":null'"
 e2e_keys q
 check "quits the two formats" e2e_wait "exit=0"
 

@@ -125,18 +125,19 @@ follow_span_same(struct span x, struct span y)
 }
 
 /* Followed as it comes, a syslog program's messages read while it is the
- * only one read leave their own end unnamed where the log names none, as
- * a program read alone does; read whole, with several read, they are
- * named after their host (rd_syslog). Set for a fixture whose programs
- * begin one after another. */
+ * only one read call their own end "local", as a program read alone does;
+ * read whole, with several read, they are named after their host
+ * (rd_syslog). Set for a fixture whose programs begin one after another. */
 static int follow_late_programs;
 
 /* Message ends y, followed, are x, read whole; or, follow_late_programs,
- * y is left unnamed. */
+ * y is "local" (or left unnamed, where the log names neither end). */
 static int
 follow_same_end(struct span x, struct span y)
 {
-	return follow_span_same(x, y) || (follow_late_programs && y.n == 0);
+	return follow_span_same(x, y) ||
+	       (follow_late_programs && (y.n == 0 ||
+		(y.n == 5 && memcmp(y.p, "local", 5) == 0)));
 }
 
 /* Followed, how many lines of programs past the sixteenth are left out is

@@ -2273,8 +2273,7 @@ START_TEST(test_save_converted)
 		view_free(v);
 		engine_free(a);
 	}
-	/* What an end the log does not give is written as: "?", as --list
-	 * writes it. */
+	/* A PBX log's own end is written "local", as --list writes it. */
 	{
 		struct engine *a = engine_new();
 		struct view *v;
@@ -2290,10 +2289,10 @@ START_TEST(test_save_converted)
 		ck_assert_int_eq(screen_saved_as_text(s, &left), 1);
 		text = slurp(path);
 		ck_assert_msg(strncmp(text, "0000/01/01 23:59:59.800000 "
-				      "198.51.100.23:5060 -> ?\n", 51) == 0,
+				      "198.51.100.23:5060 -> local\n", 55) == 0,
 			      "%s", text);
 		ck_assert_ptr_nonnull(strstr(text, "\n0000/01/02 00:00:00.300000 "
-						   "? -> 198.51.100.23:5060\n"));
+						   "local -> 198.51.100.23:5060\n"));
 		free(text);
 		screen_free(s);
 		view_free(v);
