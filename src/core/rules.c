@@ -505,7 +505,7 @@ static const char *const rules_dir_names[] = {
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
 	"unanswered", "answered", "answered-other", "answered-other-algorithm",
-	"answered-new-call-id", "cut", "awaited", NULL
+	"answered-new-call-id", "cut", "awaited", "answered-opening", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -2325,6 +2325,13 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		    !(RULES_F_OFFERED(msg->facts) & AUTH_BIT(f->answer_sch)))
 			return 1;
 		if ((p->mask & 16) && f->elsewhere)
+			return 1;
+		/* answered-opening: by credentials that only open an NTLM or
+		 * TLS-DSK handshake (gssapi-data="", a NEGOTIATE, a
+		 * ClientHello), kept while indexing. */
+		if ((p->mask & 128) && f->answer_req != 0 &&
+		    (msgindex_get(engine_index(ev->e), f->answer_req - 1)->facts &
+		     RULES_F_OPENS))
 			return 1;
 		/* answered-other-algorithm: Digest computed with MD5 to a
 		 * challenge that offers other algorithms only. */

@@ -37,7 +37,7 @@ step() {
 step 1 08:01:12.415 "REGISTER" "REGISTER sip:uclab.org SIP/2.0" "CSeq: 1 REGISTER"
 e2e_keys ']'
 step 2 08:01:12.448 "401 Unauthorized" "SIP/2.0 401 Unauthorized" \
-	"BENIGN (auth-challenge-answered)" \
+	"BENIGN (auth-handshake-opened)" \
 	"WWW-Authenticate: NTLM, realm \"SIP Communications" \
 	"tests/data/remote-ntlm.cls.log:25"
 # Headers further down: focus the detail, maximise it, and back.
@@ -49,6 +49,7 @@ e2e_keys ']'
 step 3 08:01:12.503 "REGISTER [NTLM]" "CSeq: 2 REGISTER" "Proxy-Authorization: NTLM, empty token"
 e2e_keys ']'
 step 4 08:01:12.539 "401 Unauthorized [NTLM CHALLENGE]" \
+	"BENIGN (auth-handshake-ntlm-challenge)" \
 	"WWW-Authenticate: NTLM CHALLENGE, target UCLAB"
 e2e_keys ']'
 step 5 08:01:12.597 "REGISTER [NTLM AUTHENTICATE]" "CSeq: 3 REGISTER" \

@@ -32,7 +32,7 @@ records 3 6 >>"$log"
 check "the answer comes late" e2e_wait "6/6 msgs"
 e2e_keys g Down
 check "the 401 is answered after all" \
-	e2e_wait "(auth-challenge-answered)"
+	e2e_wait "(auth-handshake-opened)"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 

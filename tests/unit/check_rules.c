@@ -476,7 +476,7 @@ static const struct {
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
 	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
 	  "answered, answered-other, answered-other-algorithm, "
-	  "answered-new-call-id, cut or awaited)\n" },
+	  "answered-new-call-id, cut, awaited or answered-opening)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
@@ -1144,7 +1144,7 @@ START_TEST(test_defaults_small)
 	 * credentials rejected: it left the handshake half way. */
 	log = log_ntlm(0);
 	fx_open_default(&f, log, "raw");
-	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 1), "auth-handshake-opened");
 	ck_assert_str_eq(rname(&f, 3), "auth-handshake-abandoned");
 	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
 	ck_explain(&f, 3, "the client did not go on with the NTLM handshake: "
@@ -1155,7 +1155,7 @@ START_TEST(test_defaults_small)
 	 * to the AUTHENTICATE rejects the credentials. */
 	log = log_ntlm(1);
 	fx_open_default(&f, log, "raw");
-	ck_assert_str_eq(rname(&f, 3), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 3), "auth-handshake-ntlm-challenge");
 	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
 	ck_assert_str_eq(rname(&f, 5), "credentials-rejected");
 	fx_close(&f);
@@ -1221,7 +1221,7 @@ START_TEST(test_defaults_small)
 	ck_explain(&f, 3, "Kerberos credentials rejected (ms-diagnostics 1000: "
 		   "Final handshake failed); the client tried again with NTLM "
 		   "and got through");
-	ck_assert_str_eq(rname(&f, 5), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 5), "auth-handshake-ntlm-challenge");
 	ck_assert_str_eq(rname(&f, 7), "success");
 	fx_close(&f);
 	free(log);
@@ -1362,7 +1362,7 @@ START_TEST(test_defaults_awaited)
 			awaited_poll(&f);
 			ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 4);
 			ck_assert_str_eq(rname(&f, 1),
-					 "auth-challenge-answered");
+					 "auth-handshake-opened");
 		} else if (pass == 1) {
 			nanosleep(&t, NULL);
 			awaited_poll(&f);
@@ -1466,7 +1466,7 @@ START_TEST(test_defaults_answer_cut)
 	sb.buf[sb.len] = '\0';
 	log = strbuf_detach(&sb);
 	fx_open_default(&f, log, "raw");
-	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_assert_str_eq(rname(&f, 1), "auth-handshake-opened");
 	fx_close(&f);
 	free(log);
 	/* The log ends in the challenge itself: cut too. */
@@ -1992,7 +1992,9 @@ START_TEST(test_defaults_fixtures)
 				if (m->status == 401 || m->status == 407)
 					n401++;
 				if ((m->status == 401 || m->status == 407) &&
-				    strcmp(rn, "auth-challenge-answered") == 0) {
+				    (strcmp(rn, "auth-challenge-answered") == 0 ||
+				     strncmp(rn, "auth-handshake-", 15) == 0) &&
+				    strcmp(rn, "auth-handshake-abandoned") != 0) {
 					ck_assert_msg(m->severity == SEV_BENIGN,
 						      "%s: %zu", path, k);
 					continue;
@@ -2117,17 +2119,23 @@ START_TEST(test_defaults_named_fixtures)
 		nopen++;
 		ck_assert_msg(count_sev(e, SEV_ERROR) == 0, "%s", ok_files[i]);
 		ck_assert_msg(count_rule(e, r, "auth-challenge-answered",
-					 SEV_BENIGN) >= 1, "%s", ok_files[i]);
+					 SEV_BENIGN) + count_rule(e, r,
+					 "auth-handshake-opened", SEV_BENIGN) >= 1,
+			      "%s", ok_files[i]);
 		ck_assert_msg(count_rule(e, r, "success", SEV_OK) >= 1, "%s",
 			      ok_files[i]);
 		ck_assert_int_eq(dialogs_get(engine_dialogs(e), 0)->severity,
 				 SEV_OK);
 		engine_free(e);
 	}
-	/* The remote NTLM registration: both 401s benign, the 200 ok. */
+	/* The remote NTLM registration: both 401s benign (the handshake's
+	 * steps), the 200 ok. */
 	if ((e = open_fixture(r, "remote-ntlm.cls.log")) != NULL) {
-		ck_assert_int_eq(count_rule(e, r, "auth-challenge-answered",
-					    SEV_BENIGN), 2);
+		ck_assert_int_eq(count_rule(e, r, "auth-handshake-opened",
+					    SEV_BENIGN), 1);
+		ck_assert_int_eq(count_rule(e, r,
+					    "auth-handshake-ntlm-challenge",
+					    SEV_BENIGN), 1);
 		ck_assert_str_eq(engine_str(e, dialogs_get(engine_dialogs(e),
 						0)->auth), "NTLM");
 		engine_free(e);
@@ -2314,6 +2322,47 @@ END_TEST
  * the refusal both name the retry in its new dialog (they said only "the
  * client answered with Digest MD5 credentials" and "the client tried
  * again with SHA-256"). */
+/* Each step of an NTLM and a TLS-DSK handshake says what it is: the
+ * first 401 is answered by credentials that only open the handshake, the
+ * next carries the server's token. Kerberos answers the first 401 with
+ * its token at once. */
+START_TEST(test_defaults_handshake_steps)
+{
+	struct fx f;
+
+	fx_open_fixture(&f, "remote-ntlm.cls.log");
+	ck_assert_str_eq(rname(&f, 1), "auth-handshake-opened");
+	ck_assert_int_eq(sev(&f, 1), SEV_BENIGN);
+	ck_explain(&f, 1, "expected authentication challenge: server offers "
+		   "NTLM; the client opened the NTLM handshake");
+	ck_assert_str_eq(rname(&f, 3), "auth-handshake-ntlm-challenge");
+	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
+	ck_explain(&f, 3, "expected: the server's NTLM challenge token (the "
+		   "handshake's second leg); the client answered with its "
+		   "authenticate token");
+	fx_close(&f);
+	fx_open_fixture(&f, "auth/lync-tls-dsk.sngrep.txt");
+	ck_assert_str_eq(rname(&f, 7), "auth-handshake-opened");
+	ck_explain(&f, 7, "expected authentication challenge: server offers "
+		   "TLS-DSK, NTLM; the client opened the TLS-DSK handshake");
+	ck_assert_str_eq(rname(&f, 9), "auth-handshake-next-leg");
+	ck_assert_int_eq(sev(&f, 9), SEV_BENIGN);
+	ck_explain(&f, 9, "expected: the server's TLS-DSK token, the next leg "
+		   "of the handshake the client opened; the client answered "
+		   "with its next token");
+	ck_assert_str_eq(rname(&f, 11), "auth-handshake-next-leg");
+	ck_assert_str_eq(rname(&f, 13), "success");
+	fx_close(&f);
+	fx_open_fixture(&f, "auth/lync-kerberos-fallback.sngrep.txt");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answered");
+	ck_explain(&f, 1, "expected authentication challenge: server offers "
+		   "NTLM, Kerberos; the client answered with Kerberos "
+		   "credentials");
+	ck_assert_str_eq(rname(&f, 5), "auth-handshake-ntlm-challenge");
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_defaults_new_call_id_algorithm)
 {
 	struct fx f;
@@ -2418,6 +2467,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id_stale_reused);
 	tcase_add_test(tc, test_defaults_new_call_id_rejected);
 	tcase_add_test(tc, test_defaults_new_call_id_algorithm);
+	tcase_add_test(tc, test_defaults_handshake_steps);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);
