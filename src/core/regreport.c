@@ -180,9 +180,18 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			strbuf_addf(out, " (attempt %u)", ent->attempts);
 	} else if (ex.len > 0) {
 		/* A refresh challenged (a stale nonce) and answered on a new
-		 * Call-ID did not fail. */
-		strbuf_addf(out, "%s%s", !was ? "" : expected ?
-		    "was challenged: " : "failed: ", ex.buf);
+		 * Call-ID did not fail, nor one redirected to the home
+		 * server (Lync). */
+		const char *pre = "";
+
+		if (was && !expected)
+			pre = "failed: ";
+		else if (was && ent->status >= 300 && ent->status < 400)
+			pre = strncmp(ex.buf, "redirected", 10) == 0 ? "was " :
+			    "was redirected: ";
+		else if (was)
+			pre = "was challenged: ";
+		strbuf_addf(out, "%s%s", pre, ex.buf);
 	} else {
 		strbuf_addf(out, "%s%u %s", was ? "failed: " : "", ent->status,
 		    ent->reason);

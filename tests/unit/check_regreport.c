@@ -247,6 +247,34 @@ START_TEST(test_refresh_answered_elsewhere)
 }
 END_TEST
 
+/* A Lync Director's redirect to the home pool is no failure: the entry
+ * names the pool, for a sign-in and for a refresh of a registered user
+ * moved to another pool. */
+START_TEST(test_home_server_redirect)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+
+	report("auth/lync-director-redirect.sngrep.txt", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 2);
+	ck_assert_uint_eq(rr.v[0].status, 301);
+	ck_assert_int_eq(rr.v[0].severity, SEV_BENIGN);
+	ck_assert_str_eq(rr.v[0].explain, "redirected to the user's home "
+			 "server sip:pool01.uclab.org:5061;transport=Tls: "
+			 "expected from a Lync Director, or a pool the user is "
+			 "not homed on; the client registers there next");
+	ck_assert_int_eq(rr.v[1].severity, SEV_OK);
+	ck_assert_str_eq(rr.v[1].explain, "registered with Kerberos, then the "
+			 "last of 3 REGISTER requests was redirected to the "
+			 "user's home server sip:pool02.uclab.org:5061;"
+			 "transport=Tls: expected from a Lync Director, or a "
+			 "pool the user is not homed on; the client registers "
+			 "there next");
+	done(r, e, &rr);
+}
+END_TEST
+
 START_TEST(test_unanswered)
 {
 	struct rules *r;
@@ -402,6 +430,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_unanswered);
 	tcase_add_test(tc, test_refresh_answered_elsewhere);
+	tcase_add_test(tc, test_home_server_redirect);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
 	tcase_add_test(tc, test_update);

@@ -2363,6 +2363,60 @@ START_TEST(test_defaults_handshake_steps)
 }
 END_TEST
 
+/* A Lync Director's "301 Redirect request to Home Server" to a REGISTER
+ * is a step of signing in: benign, naming the home pool (the first
+ * Contact). Any other redirect stays a warning. */
+START_TEST(test_defaults_home_server_redirect)
+{
+	static const char home[] = "redirected to the user's home server "
+	    "sip:pool01.uclab.org:5061;transport=Tls: expected from a Lync "
+	    "Director, or a pool the user is not homed on; the client "
+	    "registers there next";
+	struct fx f;
+	struct strbuf sb;
+	char *log;
+
+	fx_open_fixture(&f, "auth/lync-director-redirect.sngrep.txt");
+	ck_assert_str_eq(rname(&f, 3), "lync-home-server-redirect");
+	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
+	ck_explain(&f, 3, home);
+	ck_assert_str_eq(rname(&f, 9), "lync-home-server-redirect");
+	fx_close(&f);
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rd1", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 301 Redirect request to Home Server", "rd1",
+		"1 REGISTER", "Contact: <sip:pool01.uclab.org:5061;"
+		"transport=Tls>" CRLF, NULL);
+	/* Another 3xx, another method, no Contact: warnings. */
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rd2", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 302 Moved Temporarily", "rd2", "1 REGISTER",
+		"Contact: <sip:pool01.uclab.org:5061;transport=Tls>" CRLF,
+		NULL);
+	add_msg(&sb, "INVITE sip:bob@example.com SIP/2.0", "rd3", "1 INVITE",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 301 Redirect request to Home Server", "rd3",
+		"1 INVITE", "Contact: <sip:pool01.uclab.org:5061;"
+		"transport=Tls>" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "rd4", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 301 Redirect request to Home Server", "rd4",
+		"1 REGISTER", NULL, NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "lync-home-server-redirect");
+	ck_explain(&f, 1, home);
+	ck_assert_str_eq(rname(&f, 3), "redirect");
+	ck_assert_int_eq(sev(&f, 3), SEV_WARNING);
+	ck_assert_str_eq(rname(&f, 5), "redirect");
+	ck_assert_str_eq(rname(&f, 7), "redirect");
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 START_TEST(test_defaults_new_call_id_algorithm)
 {
 	struct fx f;
@@ -2468,6 +2522,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id_rejected);
 	tcase_add_test(tc, test_defaults_new_call_id_algorithm);
 	tcase_add_test(tc, test_defaults_handshake_steps);
+	tcase_add_test(tc, test_defaults_home_server_redirect);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);

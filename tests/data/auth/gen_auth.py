@@ -661,6 +661,65 @@ def lync_kerberos_fallback():
     t.write('lync-kerberos-fallback.sngrep.txt')
 
 
+def lync_director_redirect():
+    """A Lync Director authenticates an internal user (Kerberos) and
+    redirects the REGISTER to the user's home pool: 301 Redirect request
+    to Home Server, the primary and backup registrars in the Contacts.
+    The client then registers with that pool (on another connection, in
+    that pool's log): a step of signing in, not a failure. Then a user
+    registered with this pool who was moved to another: the refresh is
+    redirected to the new home pool."""
+    t = T()
+    dire = '172.16.5.20:5061'
+    krb = ('Kerberos qop="auth", %s, targetname="sip/dir01.uclab.org", '
+           'gssapi-data="YIIEmgYJKoZIhvcSAQICAQBu", version=4' % REALM)
+
+    def req(dt, user, cid, cseq, auth=None):
+        h = ['Via: SIP/2.0/TLS %s;branch=z9hG4bK%s%d' % (LYNC, cid, cseq),
+             'Max-Forwards: 70',
+             'From: <sip:%s@uclab.org>;tag=%s301;epid=d1d2d3d4d5' % (user,
+                                                                     user),
+             'To: <sip:%s@uclab.org>' % user, 'Call-ID: ' + cid,
+             'CSeq: %d REGISTER' % cseq,
+             'Contact: <sip:%s;transport=tls>;proxy=replace' % LYNC,
+             'User-Agent: UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 '
+             '(Skype for Business)']
+        if auth:
+            h.append('Proxy-Authorization: ' + auth)
+        t.add(dt, LYNC, dire, 'REGISTER sip:uclab.org SIP/2.0', h)
+
+    def resp(dt, user, cid, cseq, status, extra):
+        t.add(dt, dire, LYNC, 'SIP/2.0 ' + status, [
+            'Via: SIP/2.0/TLS %s;branch=z9hG4bK%s%d;ms-received-port=50211;'
+            'ms-received-cid=2A00' % (LYNC, cid, cseq),
+            'From: <sip:%s@uclab.org>;tag=%s301;epid=d1d2d3d4d5' % (user,
+                                                                    user),
+            'To: <sip:%s@uclab.org>;tag=5D4C3B2A' % user, 'Call-ID: ' + cid,
+            'CSeq: %d REGISTER' % cseq] + extra + ['Server: RTC/7.0'])
+
+    offer = ['WWW-Authenticate: NTLM %s, targetname="dir01.uclab.org", '
+             'version=4' % REALM,
+             'WWW-Authenticate: Kerberos %s, targetname="sip/dir01.uclab.org",'
+             ' version=4' % REALM]
+    info = ('Proxy-Authentication-Info: Kerberos qop="auth", '
+            'opaque="7D22174B", srand="4F219DA8", snum="1", '
+            'rspauth="040401ffffffffff0000000000000000f3ad4a4a3e15044bcae0f9'
+            '14", targetname="sip/dir01.uclab.org", %s, version=4' % REALM)
+    req(0, 'dave', 'dirredir1', 1)
+    resp(0.004, 'dave', 'dirredir1', 1, '401 Unauthorized', offer)
+    req(0.03, 'dave', 'dirredir1', 2, krb)
+    resp(0.01, 'dave', 'dirredir1', 2, '301 Redirect request to Home Server', [
+        info, 'Contact: <sip:pool01.uclab.org:5061;transport=Tls>;q=0.7',
+        'Contact: <sip:pool02.uclab.org:5061;transport=Tls>;q=0.3'])
+    req(1, 'erin', 'dirredir2', 1)
+    resp(0.004, 'erin', 'dirredir2', 1, '401 Unauthorized', offer)
+    req(0.03, 'erin', 'dirredir2', 2, krb)
+    resp(0.01, 'erin', 'dirredir2', 2, '200 OK', [info, 'Expires: 7200'])
+    req(600, 'erin', 'dirredir2', 3, krb)
+    resp(0.01, 'erin', 'dirredir2', 3, '301 Redirect request to Home Server', [
+        info, 'Contact: <sip:pool02.uclab.org:5061;transport=Tls>;q=0.7'])
+    t.write('lync-director-redirect.sngrep.txt')
+
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
           new_call_id, new_call_id_two_realms, two_realms_sha256_refused,
@@ -669,6 +728,6 @@ for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           md5_to_sha256_new_call_id,
           refresh_fails,
           signout_challenged, unanswered, lync_tls_dsk,
-          lync_kerberos_fallback,
+          lync_kerberos_fallback, lync_director_redirect,
           invite_407, invite_two_realms, message_options):
     f()
