@@ -110,6 +110,23 @@ regreport_but(const struct engine *e, const struct rules *rules, uint32_t id,
 	strbuf_free(&ex);
 }
 
+/* The status of the last final response of dialog d, 0 when none: what
+ * a retry on a new Call-ID answered (a challenge, or a 423). */
+static unsigned
+regreport_last_final(const struct engine *e, uint32_t d)
+{
+	const struct dialog *dg = dialogs_get(engine_dialogs(e), d);
+	const struct msg *m;
+	size_t j;
+
+	for (j = dg != NULL ? dg->nmsgs : 0; j-- > 0;) {
+		m = msgindex_get(engine_index(e), dg->msgs[j]);
+		if (m->kind == MSG_RESPONSE && m->status >= 200)
+			return m->status;
+	}
+	return 0;
+}
+
 /* worst: the first message as bad as the dialog when that is a warning or
  * an error, else UINT32_MAX. */
 static void
@@ -138,9 +155,11 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			strbuf_addf(out, " (%u REGISTER requests)",
 			    ent->attempts);
 		if ((a = rules_answered_dialog(e, ent->dialog)) != NO_DIALOG)
-			strbuf_addf(out, ", answering the challenge of Call-ID "
-			    "%s", engine_str(e, dialogs_get(engine_dialogs(e),
-			    a)->call_id));
+			strbuf_addf(out, ", %s of Call-ID %s",
+			    regreport_last_final(e, a) == 423 ?
+			    "asking again after the 423 Interval Too Brief" :
+			    "answering the challenge", engine_str(e,
+			    dialogs_get(engine_dialogs(e), a)->call_id));
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
 		if (ent->signed_out)

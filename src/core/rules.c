@@ -142,6 +142,8 @@ struct rules_ctx {
 				 * there, or the log ends in the challenge
 				 * itself: the answer may be in what the log
 				 * lost ("challenge cut") */
+	uint8_t retried;	/* a response: a later request of its method
+				 * follows in its dialog */
 	uint8_t awaited;	/* not answered yet, just read from an input
 				 * being followed: the answer may still come
 				 * ("challenge awaited", rules_awaited) */
@@ -1729,9 +1731,66 @@ rules_answers_text(const struct engine *e, uint32_t ch, uint32_t req)
 	return ok;
 }
 
+/* The expiry a REGISTER asks for: the first Contact's expires parameter,
+ * else its Expires header; -1 when it names none. */
+static long
+rules_expiry(const struct sipmsg *m)
+{
+	const struct sip_header *h;
+	struct span v;
+	long at;
+
+	if ((h = sipmsg_find(m, HDR_CONTACT, 0)) != NULL) {
+		v = h->value;
+		/* Past the URI: its own parameters are not the entry's. */
+		if ((at = span_ifind(v, ">", 1)) >= 0)
+			v = (struct span){ v.p + at, v.n - (size_t)at };
+		if ((at = span_ifind(v, "expires=", 8)) >= 0 &&
+		    (size_t)at + 8 < v.n && v.p[at + 8] >= '0' &&
+		    v.p[at + 8] <= '9')
+			return strtol(v.p + at + 8, NULL, 10);
+	}
+	if ((h = sipmsg_find(m, HDR_EXPIRES, 0)) != NULL) {
+		v = span_trim(h->value);
+		if (v.n > 0 && v.p[0] >= '0' && v.p[0] <= '9')
+			return strtol(v.p, NULL, 10);
+	}
+	return -1;
+}
+
+/* Whether request req asks again, after the 423 ch, for an expiry the
+ * server can take: at least its Min-Expires (one not named is taken). */
+static int
+rules_longer_text(const struct engine *e, uint32_t ch, uint32_t req)
+{
+	struct rd_record rc, rr;
+	struct sipmsg mc, mr;
+	const struct sip_header *h;
+	long min = -1, got;
+	int ok = 0;
+
+	if (engine_message(e, ch, &rc, &mc) != 0)
+		return 0;
+	if ((h = sipmsg_find_name(&mc, "Min-Expires", 0)) != NULL) {
+		struct span v = span_trim(h->value);
+
+		if (v.n > 0 && v.p[0] >= '0' && v.p[0] <= '9')
+			min = strtol(v.p, NULL, 10);
+	}
+	sipmsg_clear(&mc);
+	if (engine_message(e, req, &rr, &mr) == 0) {
+		got = rules_expiry(&mr);
+		ok = min < 0 || got < 0 || got >= min;
+		sipmsg_clear(&mr);
+	}
+	return ok;
+}
+
 /* When the first request of dialog b answers, on its new Call-ID, a
  * challenge left unanswered in another dialog, notes it; returns that
- * dialog (also when noted before), else NO_DIALOG. */
+ * dialog (also when noted before), else NO_DIALOG. A 423 Interval Too
+ * Brief left so is answered by a request of its method asking for at
+ * least its Min-Expires, with or without credentials. */
 static uint32_t
 rules_link_retry(const struct engine *e, struct rules_state *st,
 		 const struct dialog *b)
@@ -1749,33 +1808,42 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 	if (req == UINT32_MAX)
 		return NO_DIALOG;
 	rm = msgindex_get(ix, req);
-	if (!(rm->facts & RULES_F_CREDS))
-		return NO_DIALOG;
 	if ((c = rules_map_get(&st->by_req, req)) != 0)
 		return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
 	p = rules_pend_slot(st, b->from, b->to, rm->method, 0);
 	if (p == NULL || p->msg == 0 || p->tried == req + 1 ||
 	    p->msg - 1 >= req)
 		return NO_DIALOG;
-	p->tried = req + 1;
 	ch = p->msg - 1;
 	cm = msgindex_get(ix, ch);
+	if (cm->status != 423 && !(rm->facts & RULES_F_CREDS))
+		return NO_DIALOG;
+	p->tried = req + 1;
 	if (cm->call_id == rm->call_id)
 		return NO_DIALOG;
 	/* Soon after, and from where the challenge went. */
 	if (cm->time != TIME_NONE && rm->time != TIME_NONE &&
 	    (rm->time < cm->time || rm->time - cm->time > RULES_RETRY_WINDOW))
 		return NO_DIALOG;
-	/* In the header the challenge asks for, a scheme it offers. */
-	if (!(rm->facts & (cm->status == 407 ? RULES_F_PROXY_AUTHZ :
-	    RULES_F_AUTHZ)))
-		return NO_DIALOG;
-	offered = RULES_F_OFFERED(cm->facts);
-	sch = RULES_F_SCHEME(rm->facts);
-	if (offered != 0 && sch != AUTH_OTHER && !(offered & AUTH_BIT(sch)))
-		return NO_DIALOG;
-	if (!rules_same_client(e, ch, req) || !rules_answers_text(e, ch, req))
-		return NO_DIALOG;
+	if (cm->status == 423) {
+		if (!rules_same_client(e, ch, req) ||
+		    !rules_longer_text(e, ch, req))
+			return NO_DIALOG;
+	} else {
+		/* In the header the challenge asks for, a scheme it
+		 * offers. */
+		if (!(rm->facts & (cm->status == 407 ? RULES_F_PROXY_AUTHZ :
+		    RULES_F_AUTHZ)))
+			return NO_DIALOG;
+		offered = RULES_F_OFFERED(cm->facts);
+		sch = RULES_F_SCHEME(rm->facts);
+		if (offered != 0 && sch != AUTH_OTHER &&
+		    !(offered & AUTH_BIT(sch)))
+			return NO_DIALOG;
+		if (!rules_same_client(e, ch, req) ||
+		    !rules_answers_text(e, ch, req))
+			return NO_DIALOG;
+	}
 	rules_map_put(&st->by_chal, ch, req + 1);
 	rules_map_put(&st->by_req, req, ch + 1);
 	p->msg = 0;
@@ -2044,8 +2112,9 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 				mt->has_creds = 1;
 				t->creds = 1;
 				t->asked = (uint8_t)(mt->challenged ||
-				    (st != NULL &&
-				     rules_map_get(&st->by_req, d->msgs[i])));
+				    (st != NULL && (c = rules_map_get(
+				     &st->by_req, d->msgs[i])) != 0 &&
+				     msgindex_get(ix, c - 1)->status != 423));
 			}
 			if (t->req == 0)
 				t->req = (uint32_t)i + 1;
@@ -2089,7 +2158,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->answer_sch = mt->later_sch;
 			f->answer_req = mt->later_req;
 		} else if (st != NULL && msg->kind == MSG_RESPONSE &&
-			   (msg->status == 401 || msg->status == 407) &&
+			   (msg->status == 401 || msg->status == 407 ||
+			    (msg->status == 423 && !mt->later_any)) &&
 			   (c = rules_map_get(&st->by_chal, d->msgs[i])) != 0) {
 			/* Answered by a retry on a new Call-ID. */
 			const struct msg *rm = msgindex_get(ix, c - 1);
@@ -2104,6 +2174,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			    ((msg->flags & RECF_TRUNCATED) &&
 			     !mt->later_any)))
 			f->answer_cut = 1;
+		if (msg->kind == MSG_RESPONSE)
+			f->retried = mt->later_any;
 		if (msg->kind == MSG_REQUEST)
 			mt->later_any = 1;
 		if (msg->kind == MSG_REQUEST &&
@@ -2559,6 +2631,13 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 		else if (msg->kind == MSG_RESPONSE && ctx[i].answered &&
 		    !ctx[i].elsewhere && (msg->status == 401 ||
 		    msg->status == 407))
+			rules_pend_drop(st, dg, msg, dg->msgs[i]);
+		/* A 423 left so: a retry on a new Call-ID may ask again. */
+		else if (msg->kind == MSG_RESPONSE && msg->status == 423 &&
+		    !ctx[i].retried && !ctx[i].elsewhere && !ctx[i].retrans)
+			rules_pend_put(st, dg, msg, dg->msgs[i]);
+		else if (msg->kind == MSG_RESPONSE && msg->status == 423 &&
+		    ctx[i].retried)
 			rules_pend_drop(st, dg, msg, dg->msgs[i]);
 	}
 	if (ctx != small)

@@ -275,6 +275,29 @@ START_TEST(test_home_server_redirect)
 }
 END_TEST
 
+/* A 423 answered on a new Call-ID: the first dialog is no failure, the
+ * retry's says what it answered. */
+START_TEST(test_interval_new_call_id)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+
+	report("auth/interval-new-call-id.sngrep.txt", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 2);
+	ck_assert_int_eq(rr.v[0].severity, SEV_BENIGN);
+	ck_assert_str_eq(rr.v[0].explain, "expiry too brief for the server "
+			 "(Min-Expires: 3600): expected; the client asked again "
+			 "in a new REGISTER dialog (Call-ID "
+			 "interval-new-call-id-2@10.1.1.21) and the REGISTER "
+			 "succeeded");
+	ck_assert_str_eq(rr.v[1].explain, "registered with Digest, asking "
+			 "again after the 423 Interval Too Brief of Call-ID "
+			 "interval-new-call-id-1@10.1.1.21");
+	done(r, e, &rr);
+}
+END_TEST
+
 START_TEST(test_unanswered)
 {
 	struct rules *r;
@@ -431,6 +454,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_unanswered);
 	tcase_add_test(tc, test_refresh_answered_elsewhere);
 	tcase_add_test(tc, test_home_server_redirect);
+	tcase_add_test(tc, test_interval_new_call_id);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
 	tcase_add_test(tc, test_update);

@@ -2417,6 +2417,46 @@ START_TEST(test_defaults_home_server_redirect)
 }
 END_TEST
 
+/* A 423 Interval Too Brief that the client answers with a REGISTER on a
+ * new Call-ID asking for the Min-Expires, which succeeds, is benign and
+ * names the retry; a retry that asks for less than Min-Expires answers
+ * nothing. */
+START_TEST(test_defaults_new_call_id_interval)
+{
+	struct fx f;
+	struct strbuf sb;
+	char *log;
+
+	fx_open_fixture(&f, "auth/interval-new-call-id.sngrep.txt");
+	ck_assert_str_eq(rname(&f, 3), "interval-too-brief-retried-new-call-id");
+	ck_assert_int_eq(sev(&f, 3), SEV_BENIGN);
+	ck_explain(&f, 3, "expiry too brief for the server (Min-Expires: "
+		   "3600): expected; the client asked again in a new REGISTER "
+		   "dialog (Call-ID interval-new-call-id-2@10.1.1.21) and the "
+		   "REGISTER succeeded");
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 1), 0);
+	ck_assert_str_eq(rname(&f, 5), "success");
+	fx_close(&f);
+
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "iv1", "1 REGISTER",
+		"Expires: 60" CRLF, NULL);
+	add_msg(&sb, "SIP/2.0 423 Interval Too Brief", "iv1", "1 REGISTER",
+		"Min-Expires: 3600" CRLF, NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "iv2", "1 REGISTER",
+		"Contact: <sip:alice@10.0.0.1;expires=7200>;expires=120" CRLF,
+		NULL);
+	add_msg(&sb, "SIP/2.0 200 OK", "iv2", "1 REGISTER", NULL, NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "interval-too-brief");
+	ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
+	ck_assert_uint_eq(rules_answered_dialog(f.e, 1), NO_DIALOG);
+	fx_close(&f);
+	free(log);
+}
+END_TEST
+
 START_TEST(test_defaults_new_call_id_algorithm)
 {
 	struct fx f;
@@ -2523,6 +2563,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id_algorithm);
 	tcase_add_test(tc, test_defaults_handshake_steps);
 	tcase_add_test(tc, test_defaults_home_server_redirect);
+	tcase_add_test(tc, test_defaults_new_call_id_interval);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
 	tcase_add_test(tc, test_status_prefilter);

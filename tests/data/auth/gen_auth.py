@@ -175,6 +175,24 @@ def interval_gives_up():
     t.write('interval-gives-up.sngrep.txt')
 
 
+def interval_new_call_id():
+    """A phone that sends each attempt on a new Call-ID: its REGISTER of
+    60 s, with credentials, gets 423 with Min-Expires; it asks again for
+    3600 s in a new REGISTER dialog and is registered there."""
+    t = T()
+    a = Reg(t, user='2015', cid='interval-new-call-id-1@10.1.1.21')
+    a.req(0, 1, expires=60)
+    a.resp(0.002, 1, '401 Unauthorized', [challenge('n1')])
+    a.req(0.02, 2, expires=60, extra=[digest(a.user, 'n1')])
+    a.resp(0.002, 2, '423 Interval Too Brief', ['Min-Expires: 3600'])
+    b = Reg(t, user='2015', cid='interval-new-call-id-2@10.1.1.21',
+            sent=a.n)
+    b.req(0.02, 1, expires=3600, extra=[digest(b.user, 'n1',
+                                               nc='00000002')])
+    reg_ok(b, 0.002, 1, 'n1')
+    t.write('interval-new-call-id.sngrep.txt')
+
+
 def sha256_only():
     """The server offers Digest with SHA-256 only (RFC 8760); the phone
     knows MD5 only and never answers."""
@@ -721,7 +739,8 @@ def lync_director_redirect():
     t.write('lync-director-redirect.sngrep.txt')
 
 for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
-          interval_too_brief, interval_gives_up, sha256_only, md5_to_sha256,
+          interval_too_brief, interval_gives_up, interval_new_call_id,
+          sha256_only, md5_to_sha256,
           new_call_id, new_call_id_two_realms, two_realms_sha256_refused,
           stale_new_call_id, reused_new_call_id,
           wrong_password_new_call_id, rejected_new_call_id,
