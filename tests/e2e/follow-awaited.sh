@@ -17,7 +17,8 @@ records() {
 }
 : >"$log"
 
-E2E_ENV="SIPSNOOP_ANSWER_WAIT_MS=6000"
+# Long enough to see the 401 awaiting its answer on a loaded machine.
+E2E_ENV="SIPSNOOP_ANSWER_WAIT_MS=12000"
 e2e_start 120 40 --follow --rules data/rules.conf "$log"
 # Appended once the viewer waits for it: what a file holds when it is
 # opened is no news, and is not awaited.
@@ -26,8 +27,11 @@ records 1 2 >>"$log"
 check "the REGISTER and its 401" e2e_wait "2/2 msgs"
 e2e_keys G
 check "the 401 awaits its answer" e2e_wait "INFO (auth-challenge-awaited)"
+timeout=$E2E_TIMEOUT
+E2E_TIMEOUT=30
 check "not answered in time: unanswered" \
 	e2e_wait "ERROR (auth-challenge-unanswered)"
+E2E_TIMEOUT=$timeout
 records 3 6 >>"$log"
 check "the answer comes late" e2e_wait "6/6 msgs"
 e2e_keys g Down
