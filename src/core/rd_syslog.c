@@ -673,13 +673,13 @@ rd_syslog_probe(const char *p, size_t n)
 }
 
 /* The file line of inner line line. */
-static uint32_t
-rd_syslog_file_line(const struct rd_syslog_strip *st, uint32_t line)
+/* Index of the last breakpoint of st's map at or before inner line line
+ * (0 when none is, or the map is empty). */
+static size_t
+rd_syslog_map_at(const struct rd_syslog_strip *st, uint32_t line)
 {
 	size_t lo = 0, hi = st->nmap, mid;
-	const struct rd_syslog_bp *bp;
 
-	/* The last breakpoint at or before line. */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
 		if (st->map[mid].inner <= line)
@@ -687,6 +687,15 @@ rd_syslog_file_line(const struct rd_syslog_strip *st, uint32_t line)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static uint32_t
+rd_syslog_file_line(const struct rd_syslog_strip *st, uint32_t line)
+{
+	size_t lo = rd_syslog_map_at(st, line);
+	const struct rd_syslog_bp *bp;
+
 	if (st->nmap == 0 || st->map[lo].inner > line)
 		return line;
 	bp = &st->map[lo];
@@ -1348,15 +1357,8 @@ rd_syslog_live_tell(struct reader *r, struct rd_syslog_live *l, size_t k,
 static void
 rd_syslog_map_from(struct rd_syslog_strip *st, uint32_t line)
 {
-	size_t lo = 0, hi = st->nmap, mid;
+	size_t lo = rd_syslog_map_at(st, line);
 
-	while (hi - lo > 1) {
-		mid = lo + (hi - lo) / 2;
-		if (st->map[mid].inner <= line)
-			lo = mid;
-		else
-			hi = mid;
-	}
 	if (lo > 0) {
 		memmove(st->map, st->map + lo, (st->nmap - lo) *
 		    sizeof *st->map);

@@ -147,6 +147,21 @@ pane_list_textw(const char *s, size_t n)
 }
 
 /* cidw and userw: the widest Call-ID and user of the rows shown. */
+/* A column shown (*col) widened towards need with what the summary has
+ * (*rest) beyond PANE_LIST_SUMMARY_MIN. */
+static void
+pane_list_widen(int *col, int need, int *rest)
+{
+	int more = need - *col;
+
+	if (*col == 0 || more <= 0 || *rest <= PANE_LIST_SUMMARY_MIN)
+		return;
+	if (more > *rest - PANE_LIST_SUMMARY_MIN)
+		more = *rest - PANE_LIST_SUMMARY_MIN;
+	*col += more;
+	*rest -= more;
+}
+
 static void
 pane_list_columns(int w, int timew, int cidw, int userw,
 		  struct pane_list_cols *c)
@@ -174,22 +189,8 @@ pane_list_columns(int w, int timew, int cidw, int userw,
 	 * Lync Call-ID (32 hex digits) stays cut at 13: give the Call-ID,
 	 * then the user, what they need of what the summary has beyond
 	 * PANE_LIST_SUMMARY_MIN. */
-	if (c->callid && cidw > c->callid && rest > PANE_LIST_SUMMARY_MIN) {
-		int more = cidw - c->callid;
-
-		if (more > rest - PANE_LIST_SUMMARY_MIN)
-			more = rest - PANE_LIST_SUMMARY_MIN;
-		c->callid += more;
-		rest -= more;
-	}
-	if (c->user && userw > c->user && rest > PANE_LIST_SUMMARY_MIN) {
-		int more = userw - c->user;
-
-		if (more > rest - PANE_LIST_SUMMARY_MIN)
-			more = rest - PANE_LIST_SUMMARY_MIN;
-		c->user += more;
-		rest -= more;
-	}
+	pane_list_widen(&c->callid, cidw, &rest);
+	pane_list_widen(&c->user, userw, &rest);
 	c->summary = rest > 0 ? rest : 0;
 }
 
