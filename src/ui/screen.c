@@ -1010,9 +1010,10 @@ screen_accept(struct screen *s)
 		}
 		if (view_push_filter(s->v, p->buf, &err, &errcol) != 0) {
 			/* Leave the prompt open on the error so it can be
-			 * fixed where it is. */
-			screen_message(s, 1, "filter error at column %d: %s",
-				       errcol + 1, err ? err : "syntax error");
+			 * fixed where it is. What is wrong comes first: on a
+			 * narrow line, the error beside the prompt is cut. */
+			screen_message(s, 1, "%s (column %d)",
+				       err ? err : "syntax error", errcol + 1);
 			free(err);
 			p->errcol = errcol;
 			if (errcol >= 0 && (size_t)errcol <= p->len)

@@ -20,7 +20,7 @@ e2e_keys f
 e2e_keys -l 'after:banana'
 e2e_keys Enter
 check "a filter error is shown whole" e2e_wait \
-	"filter error at column 7: bad time: use HH:MM[:SS[.fff]], YYYY-MM-DD or both (YYYY-MM-DDTHH:MM:SS)"
+	"bad time: use HH:MM[:SS[.fff]], YYYY-MM-DD or both (YYYY-MM-DDTHH:MM:SS) (column 7)"
 e2e_keys Escape
 e2e_keys q
 check "quits" e2e_wait "exit=0"

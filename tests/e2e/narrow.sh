@@ -12,10 +12,12 @@ check "a long status message ends in ~" \
 e2e_keys f
 e2e_keys -l "status:4xx (method:INVITE"
 e2e_keys Enter
+# What is wrong comes first: cut, it still says it (it said "filter error
+# at col~").
 check "a filter error cut beside the prompt ends in ~" \
-	e2e_wait_re "^filter: .* filter error at col~$"
+	e2e_wait_re "^filter: .* unbalanced '\\(': mis~$"
 e2e_keys Escape
-check "the prompt closes" e2e_wait_gone "filter error"
+check "the prompt closes" e2e_wait_gone "unbalanced"
 e2e_keys R
 check "the registration report at 40 columns" e2e_wait "Registrations"
 check "its detail, cut at the bottom, ends in ~" \
