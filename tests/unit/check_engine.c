@@ -1188,26 +1188,6 @@ START_TEST(test_follow_bom_later)
 }
 END_TEST
 
-/* Makes fd standard input (closing fd); returns a copy of the one it
- * replaced, for stdin_restore(). */
-static int
-stdin_from(int fd)
-{
-	int saved = dup(STDIN_FILENO);
-
-	ck_assert_int_ne(saved, -1);
-	ck_assert_int_ne(dup2(fd, STDIN_FILENO), -1);
-	close(fd);
-	return saved;
-}
-
-static void
-stdin_restore(int saved)
-{
-	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-	close(saved);
-}
-
 /* Reads e's followed inputs until none is followed any more. */
 static void
 follow_until_ended(struct engine *e)

@@ -19,6 +19,7 @@
 #include "source.h"
 #include "spill.h"
 #include "util.h"
+#include "helpers.h"
 
 static char tmpdir[64];
 
@@ -241,26 +242,6 @@ START_TEST(test_fifo_spill)
 	free(path);
 }
 END_TEST
-
-/* Makes fd (closed here) standard input; returns a copy of the one
- * before, for stdin_restore(). */
-static int
-stdin_from(int fd)
-{
-	int saved = dup(STDIN_FILENO);
-
-	ck_assert_int_ne(saved, -1);
-	ck_assert_int_ne(dup2(fd, STDIN_FILENO), -1);
-	close(fd);
-	return saved;
-}
-
-static void
-stdin_restore(int saved)
-{
-	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
-	close(saved);
-}
 
 START_TEST(test_stdin_pipe)
 {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -67,4 +68,22 @@ test_transform_done(struct test_transform *run)
 	strbuf_free(&run->canon);
 	free(run->err);
 	memset(run, 0, sizeof *run);
+}
+
+int
+stdin_from(int fd)
+{
+	int saved = dup(STDIN_FILENO);
+
+	ck_assert_int_ne(saved, -1);
+	ck_assert_int_ne(dup2(fd, STDIN_FILENO), -1);
+	close(fd);
+	return saved;
+}
+
+void
+stdin_restore(int saved)
+{
+	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
+	close(saved);
 }

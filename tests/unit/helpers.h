@@ -16,6 +16,11 @@ void test_mkdtemp(char *dir, const char *name);
 /* Removes dir and everything in it. */
 void test_rm_rf(const char *dir);
 
+/* Makes fd standard input (closing fd); returns a copy of the one it
+ * replaced, for stdin_restore(). */
+int stdin_from(int fd);
+void stdin_restore(int saved);
+
 /* A transform format's records (ngrep, syslog): its canonical output
  * read back, at most TEST_TRANSFORM_MAX records (the test fails beyond). */
 #define TEST_TRANSFORM_MAX 16
