@@ -58,6 +58,7 @@ struct engine_file {
 	char local_name[128];
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
+	int far_warned;		/* warned of records past MSG_OFF_LIMIT */
 	/* Once the file shrank while mapped: the bytes it still had then.
 	 * Records are read again only up to there (the rest reads as zeros,
 	 * and a reader would scan all of it for every message). */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "reader.h"
+#include "util.h"
 
 enum msg_kind {
 	MSG_INVALID = 0,	/* a record whose start line is not SIP */
@@ -48,23 +49,26 @@ struct msg_kept {
 	uint32_t src, dst;	/* endpoints "host:port" */
 };
 
-/* An entry is 40 bytes: a million messages take 40 MB. What the index does
+/* An entry is 32 bytes: a million messages take 32 MB. What the index does
  * not need to filter or group (the transport, the tags, the other headers,
- * the line) is read again from the record when it is shown. */
+ * the line) is read again from the record when it is shown. Its method and
+ * length are read with msgindex_method() and msgindex_len(): the entry has
+ * a byte for the one (a code in the index's table of methods) and 16 bits
+ * for the other, and the index keeps apart what does not fit. */
 struct msg {
-	uint64_t off : 48;	/* record offset in its file's bytes */
-	uint64_t file : 16;	/* input file number */
-	int64_t time;		/* TIME_NONE when unknown */
-	uint32_t len;		/* record length (line: engine_msg_line) */
-	uint32_t call_id;	/* interned ids, 0 when absent */
-	uint32_t method;	/* request method; CSeq method of a response */
+	uint64_t off : 40;	/* record offset in its file's bytes */
+	uint64_t file : 12;	/* input file number, below MSG_FILES */
+	uint64_t rule : 12;	/* rule that set the severity, 0 for none */
+	int64_t time : 56;	/* TIME_NONE when unknown (msg_time_fit) */
+	uint64_t mcode : 8;	/* method code: msgindex_method() */
+	uint32_t call_id;	/* interned id, 0 when absent */
 	uint32_t cseq;
+	uint16_t len16;		/* record length: msgindex_len() */
 	uint16_t status : 10;	/* responses: 100 to 699 */
 	/* enum msg_kept_how, for struct msg_kept's parts: */
 	uint16_t kept_party : 2;	/* From and To */
 	uint16_t kept_ruri : 2;		/* the request URI */
 	uint16_t kept_ends : 2;		/* source and destination */
-	uint16_t rule;		/* rule that set the severity, 0 for none */
 	uint8_t flags;		/* RECF_*, and MSG_FACT_FLAG */
 	/* One byte for three small enums. */
 	uint8_t kind : 2;	/* enum msg_kind */
@@ -74,13 +78,28 @@ struct msg {
 	uint8_t facts;		/* the rules' own facts about it (rules.c) */
 };
 
+/* What struct msg holds: offsets below 1 TiB, 4095 input files, 4095
+ * rules, times within 2^55 microseconds (1142 years) of 1970. */
+#define MSG_OFF_LIMIT (UINT64_C(1) << 40)
+#define MSG_FILES 4095
+#define MSG_RULES 4095
+#define MSG_TIME_MAX ((INT64_C(1) << 55) - 1)
+_Static_assert(TIME_NONE == -MSG_TIME_MAX - 1, "TIME_NONE fits struct msg");
+
+/* t as struct msg keeps it: TIME_NONE when it is too far from 1970. */
+static inline int64_t
+msg_time_fit(int64_t t)
+{
+	return t >= -MSG_TIME_MAX && t <= MSG_TIME_MAX ? t : TIME_NONE;
+}
+
 _Static_assert(SEV__COUNT <= 16, "struct msg keeps severity in 4 bits");
 /* The bit of msg->flags above the RECF_* ones: a ninth bit of the rules'
  * facts (rules.c says what it means), msg->facts being full. */
 #define MSG_FACT_FLAG 0x80
 _Static_assert(RECF_OTHER_PARTY < MSG_FACT_FLAG,
 	       "struct msg keeps RECF_* and MSG_FACT_FLAG in a byte");
-_Static_assert(sizeof(struct msg) <= 40, "struct msg is 40 bytes");
+_Static_assert(sizeof(struct msg) <= 32, "struct msg is 32 bytes");
 
 #define MSG_TIME_HAS_DATE 0x80	/* the log gave a date */
 #define MSG_TIME_TOD 0x40	/* a time of day alone (rd_record tod_only) */
@@ -101,8 +120,16 @@ struct msgindex;
 
 struct msgindex *msgindex_new(void);
 void msgindex_free(struct msgindex *ix);
-/* Appends a copy of m; returns its id. */
-uint32_t msgindex_append(struct msgindex *ix, const struct msg *m);
+/* Appends a copy of m with its method (an interned id, 0 for none) and its
+ * length; returns its id. */
+uint32_t msgindex_append(struct msgindex *ix, const struct msg *m,
+			 uint32_t method, uint32_t len);
+/* The method and the length of entry id < count. */
+uint32_t msgindex_method(const struct msgindex *ix, uint32_t id);
+uint32_t msgindex_len(const struct msgindex *ix, uint32_t id);
+/* Sets them anew (a record read again once more of it came). */
+void msgindex_set(struct msgindex *ix, uint32_t id, uint32_t method,
+		  uint32_t len);
 size_t msgindex_count(const struct msgindex *ix);
 /* Entry for id < count (borrowed; stays valid until msgindex_free). */
 struct msg *msgindex_get(const struct msgindex *ix, uint32_t id);

@@ -54,6 +54,17 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Takes the buffer out of sb (never NULL); sb is left empty. */
 char *strbuf_detach(struct strbuf *sb);
 
+/* A map from 32-bit keys (below UINT32_MAX) to nonzero 32-bit values by
+ * open addressing (0 reads as absent). Zeroed is empty. */
+struct idmap {
+	uint32_t (*v)[2];	/* key + 1, value; key + 1 == 0: free */
+	size_t n, mask;		/* mask: size - 1, 0 when empty */
+};
+uint32_t idmap_get(const struct idmap *m, uint32_t key);
+/* Sets key's value (val 0 is kept, and reads as absent). */
+void idmap_put(struct idmap *m, uint32_t key, uint32_t val);
+void idmap_free(struct idmap *m);	/* leaves it empty */
+
 /* Hands the pages of a read-only file mapping that starts at base back to
  * the kernel, from byte done (on a page) to upto rounded down to a page,
  * once that is at least min bytes. They are clean file pages, read again
@@ -78,8 +89,10 @@ char *span_dup(struct span s);
 /* Times are microseconds since 1970-01-01: UTC where the log gives its
  * zone, else the log's own clock. A log's time of day alone is on
  * 1970-01-01 and the days after it that the log went past midnight.
- * TIME_NONE when the log does not say. */
-#define TIME_NONE INT64_MIN
+ * TIME_NONE when the log does not say: -2^55, so that an index entry keeps
+ * it in 56 bits (struct msg), as it does any time within 1142 years of
+ * 1970. */
+#define TIME_NONE (-(INT64_C(1) << 55))
 int64_t time_from_civil(int y, int mon, int d, int h, int mi, int s, long us);
 /* What time_format writes of a time. */
 enum time_dating {

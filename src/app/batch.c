@@ -178,7 +178,8 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 	else
 		strbuf_adds(out, "null");
 	if (x->kind == MSG_DIAG)
-		batch_json_id(out, e, "cseq_method", x->method);
+		batch_json_id(out, e, "cseq_method",
+			      msgindex_method(engine_index(e), id));
 	else
 		batch_json_span(out, "cseq_method", m.cseq_method);
 	batch_json_span(out, "from", x->kind == MSG_DIAG ? SPAN_NULL : m.from.uri);

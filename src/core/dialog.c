@@ -488,7 +488,7 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	d->msgs[d->nmsgs++] = id;
 
 	if (m->kind == MSG_REQUEST && d->kind == 0) {
-		d->kind = m->method;
+		d->kind = msgindex_method(ix, id);
 		dialog_set_pair(ds, ix, d, 0, k->from, k->to);
 	}
 	/* The first R-URI stays the dialog's: every message before it had
@@ -514,7 +514,7 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	 * request again (dialog_asks_again); until there is one, the
 	 * last of those. A later re-INVITE or refresh does not change it. */
 	if (m->kind == MSG_RESPONSE && m->status >= 200 &&
-	    (d->kind == 0 || m->method == d->kind) &&
+	    (d->kind == 0 || msgindex_method(ix, id) == d->kind) &&
 	    !(m->flags & RECF_RETRANS)) {
 		if (d->outcome == 0 || dialog_asks_again(d->outcome))
 			d->outcome = m->status;

@@ -784,8 +784,9 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 			return -1;
 		}
 	}
-	if (e->nfiles >= UINT16_MAX) {
-		*err = xasprintf("%s: too many input files", src->path);
+	if (e->nfiles >= MSG_FILES) {
+		*err = xasprintf("%s: too many input files (%d at most)",
+				 src->path, MSG_FILES);
 		source_free(src);
 		return -1;
 	}
@@ -2251,7 +2252,10 @@ enum {
 
 struct engine_pre {
 	struct msg x;			/* all but the interned ids */
+	uint32_t method;		/* interned by engine_intern_pre */
+	uint32_t len;			/* the record's length */
 	uint32_t line;			/* the record's first line */
+	int far;			/* at MSG_OFF_LIMIT or past it */
 	struct span s[PRE__COUNT];	/* the strings of those ids */
 	size_t end;			/* offset after the record */
 };
@@ -2300,12 +2304,12 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 
 	memset(pre, 0, sizeof *pre);
 	pre->end = rec->off + rec->len;
+	pre->far = rec->off >= MSG_OFF_LIMIT;
 	x->off = rec->off;
-	x->len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
+	pre->len = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
 	pre->line = rec->line;
-	x->time = rec->time;
-	if (x->time != TIME_NONE)
-		x->time += f->offset;
+	x->time = msg_time_fit(rec->time == TIME_NONE ? TIME_NONE :
+			       rec->time + f->offset);
 	x->time_prec = (uint8_t)((rec->time_prec & 0x3f) |
 				 (rec->has_date ? MSG_TIME_HAS_DATE :
 				  rec->tod_only ? MSG_TIME_TOD : 0));
@@ -2432,7 +2436,7 @@ engine_intern_pre(struct engine *e, struct engine_pre *pre,
 	k->src = engine_intern_end(e, s[PRE_SRC], x->file);
 	k->dst = engine_intern_end(e, s[PRE_DST], x->file);
 	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
-	x->method = x->kind == MSG_REQUEST ?
+	pre->method = x->kind == MSG_REQUEST ?
 			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
 			    engine_intern_upper(e, s[PRE_METHOD]);
 	k->ruri = intern_add(e->strs, s[PRE_RURI].p, s[PRE_RURI].n);
@@ -2453,9 +2457,18 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	struct msg_kept k;
 	uint32_t id, d;
 
-	engine_intern_pre(e, pre, &k);
-	id = msgindex_append(e->ix, x);
 	f = &e->files[x->file];
+	if (pre->far) {
+		/* An index entry has 40 bits for the offset. */
+		if (!f->far_warned)
+			engine_warn(e, x->file, pre->line, xasprintf(
+			    "read up to 1 TiB: the messages after it are not "
+			    "indexed"));
+		f->far_warned = 1;
+		return;
+	}
+	engine_intern_pre(e, pre, &k);
+	id = msgindex_append(e->ix, x, pre->method, pre->len);
 	engine_note_fresh(e, f, id, pre->end);
 	f->last_id = id;
 	/* A file followed where it is mapped may be rewritten under the
@@ -2500,11 +2513,12 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 	e->changes++;
 	engine_intern_pre(e, pre, &k);
 	engine_msg_kept(e, f->last_id, &old);
-	if (x->call_id == was->call_id && x->method == was->method &&
+	if (x->call_id == was->call_id &&
+	    pre->method == msgindex_method(e->ix, f->last_id) &&
 	    x->kind == was->kind && x->cseq == was->cseq &&
 	    x->status == was->status && x->time == was->time &&
 	    x->dir == was->dir && memcmp(&k, &old, sizeof k) == 0) {
-		was->len = x->len;
+		msgindex_set(e->ix, f->last_id, pre->method, pre->len);
 		was->flags = x->flags;
 		was->facts = x->facts;
 		was->time_prec = x->time_prec;
@@ -2520,6 +2534,7 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 		engine_msg_kept(e, (uint32_t)i, &kept[i]);
 	kept[f->last_id] = k;
 	*was = *x;
+	msgindex_set(e->ix, f->last_id, pre->method, pre->len);
 	engine_regroup(e, kept, NULL);
 	free(kept);
 }
@@ -2531,7 +2546,8 @@ engine_index_record(struct engine *e, uint16_t fileno, const struct rd_record *r
 	struct engine_pre pre;
 
 	engine_prep(e->rules, f, fileno, rec, &pre);
-	if (f->cut_redo && pre.x.off == msgindex_get(e->ix, f->last_id)->off)
+	if (!pre.far && f->cut_redo &&
+	    pre.x.off == msgindex_get(e->ix, f->last_id)->off)
 		engine_complete(e, &pre);
 	else
 		engine_commit(e, &pre);
@@ -3536,9 +3552,9 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		/* A reader that cannot restart: fall back to the bare bytes. */
 		memset(rec, 0, sizeof *rec);
 		rec->off = x->off;
-		rec->len = x->len;
+		rec->len = msgindex_len(e->ix, id);
 		rec->hdrs.p = f->src->data + x->off;
-		rec->hdrs.n = x->len;
+		rec->hdrs.n = rec->len;
 		rec->body.p = rec->hdrs.p + rec->hdrs.n;
 	}
 	if (m != NULL)
@@ -3619,7 +3635,7 @@ engine_record_text(const struct engine *e, uint32_t id)
 		return s;
 	}
 	s.p = e->files[x->file].src->data + x->off;
-	s.n = x->len;
+	s.n = msgindex_len(e->ix, id);
 	return s;
 }
 

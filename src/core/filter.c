@@ -1953,7 +1953,8 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		p = dk_kept(n, e, m, id, DIALOG_PARTY, &dv);
 		return (p & (n->field == F_FROM ? DK_A : DK_B)) != 0;
 	case F_METHOD:
-		return idset_has(&n->ids, m->method);
+		return idset_has(&n->ids,
+				 msgindex_method(engine_index(e), id));
 	case F_STATUS:
 		return m->kind == MSG_RESPONSE && m->status >= n->lo &&
 		    m->status <= n->hi;

@@ -11,10 +11,23 @@
 #define MSGINDEX_BLOCK_SHIFT 16
 #define MSGINDEX_BLOCK (1u << MSGINDEX_BLOCK_SHIFT)
 
+/* An entry's method is a byte: codes 1 to MSGINDEX_METHODS name the first
+ * methods the index met, MSGINDEX_APART says the method is in the map
+ * apart (a log of more methods than that). A length of LEN_APART or more
+ * is kept apart too. */
+#define MSGINDEX_METHODS 254
+#define MSGINDEX_APART 255
+#define MSGINDEX_LEN_APART 0xffff
+
 struct msgindex {
 	struct msg **blocks;
 	size_t nblocks, capblocks;
 	size_t count;
+	uint32_t methods[MSGINDEX_METHODS + 1];	/* code -> method */
+	unsigned nmethods;
+	uint8_t slots[512];	/* the codes, by hash of their method */
+	struct idmap method_apart;	/* id -> method */
+	struct idmap len_apart;		/* id -> length */
 };
 
 struct msgindex *
@@ -33,11 +46,69 @@ msgindex_free(struct msgindex *ix)
 	for (i = 0; i < ix->nblocks; i++)
 		free(ix->blocks[i]);
 	free(ix->blocks);
+	idmap_free(&ix->method_apart);
+	idmap_free(&ix->len_apart);
 	free(ix);
 }
 
+/* The code of method, a new one when there is room: MSGINDEX_APART when
+ * there is none. */
+static uint8_t
+msgindex_code(struct msgindex *ix, uint32_t method)
+{
+	size_t mask = sizeof ix->slots - 1;
+	size_t i = (size_t)(method * 2654435761u) >> 7 & mask;
+
+	if (method == 0)
+		return 0;
+	for (; ix->slots[i] != 0; i = (i + 1) & mask) {
+		if (ix->methods[ix->slots[i]] == method)
+			return ix->slots[i];
+	}
+	if (ix->nmethods == MSGINDEX_METHODS)
+		return MSGINDEX_APART;
+	ix->methods[++ix->nmethods] = method;
+	ix->slots[i] = (uint8_t)ix->nmethods;
+	return ix->slots[i];
+}
+
+void
+msgindex_set(struct msgindex *ix, uint32_t id, uint32_t method, uint32_t len)
+{
+	struct msg *m = msgindex_get(ix, id);
+
+	m->mcode = msgindex_code(ix, method);
+	if (m->mcode == MSGINDEX_APART)
+		idmap_put(&ix->method_apart, id, method);
+	m->len16 = len < MSGINDEX_LEN_APART ? (uint16_t)len :
+					      MSGINDEX_LEN_APART;
+	if (m->len16 == MSGINDEX_LEN_APART)
+		idmap_put(&ix->len_apart, id, len);
+}
+
 uint32_t
-msgindex_append(struct msgindex *ix, const struct msg *m)
+msgindex_method(const struct msgindex *ix, uint32_t id)
+{
+	const struct msg *m = msgindex_get(ix, id);
+
+	if (m->mcode == MSGINDEX_APART)
+		return idmap_get(&ix->method_apart, id);
+	return ix->methods[m->mcode];
+}
+
+uint32_t
+msgindex_len(const struct msgindex *ix, uint32_t id)
+{
+	const struct msg *m = msgindex_get(ix, id);
+
+	if (m->len16 == MSGINDEX_LEN_APART)
+		return idmap_get(&ix->len_apart, id);
+	return m->len16;
+}
+
+uint32_t
+msgindex_append(struct msgindex *ix, const struct msg *m, uint32_t method,
+		uint32_t len)
 {
 	size_t b = ix->count >> MSGINDEX_BLOCK_SHIFT;
 
@@ -48,7 +119,9 @@ msgindex_append(struct msgindex *ix, const struct msg *m)
 		ix->nblocks++;
 	}
 	ix->blocks[b][ix->count & (MSGINDEX_BLOCK - 1)] = *m;
-	return (uint32_t)ix->count++;
+	ix->count++;
+	msgindex_set(ix, (uint32_t)(ix->count - 1), method, len);
+	return (uint32_t)(ix->count - 1);
 }
 
 size_t
@@ -92,37 +165,44 @@ msgindex_sort_by_time(struct msgindex *ix)
 	struct msgindex_key *keys = xmalloc((n ? n : 1) * sizeof *keys);
 	struct msg *copy = xmalloc((n ? n : 1) * sizeof *copy);
 	uint32_t *perm = xmalloc((n ? n : 1) * sizeof *perm);
-	int64_t last[65536 / 64];
-	uint16_t lastfile[65536 / 64];
-	size_t nlast = 0, k;
+	int64_t *last = xmalloc((MSG_FILES + 1) * sizeof *last);
+	struct idmap method_apart = ix->method_apart, len_apart = ix->len_apart;
 
-	/* Per file, the last time seen (files are few: a linear probe). */
+	/* Per file, the last time seen. */
+	for (i = 0; i <= MSG_FILES; i++)
+		last[i] = TIME_NONE + 1;
 	for (i = 0; i < n; i++) {
 		const struct msg *m = msgindex_get(ix, (uint32_t)i);
 		int64_t t = m->time;
 
-		for (k = 0; k < nlast && lastfile[k] != m->file; k++)
-			;
-		if (k == nlast && nlast < sizeof last / sizeof last[0]) {
-			lastfile[nlast] = m->file;
-			last[nlast++] = INT64_MIN + 1;
-		}
-		if (k < nlast) {
-			if (t == TIME_NONE)
-				t = last[k];
-			else
-				last[k] = t;
-		}
+		if (t == TIME_NONE)
+			t = last[m->file];
+		else
+			last[m->file] = t;
 		keys[i].time = t;
 		keys[i].file = m->file;
 		keys[i].old = (uint32_t)i;
 		copy[i] = *m;
 	}
 	qsort(keys, n, sizeof *keys, msgindex_key_cmp);
+	/* What is kept apart is kept by id: it moves with its entry. */
+	memset(&ix->method_apart, 0, sizeof ix->method_apart);
+	memset(&ix->len_apart, 0, sizeof ix->len_apart);
 	for (i = 0; i < n; i++) {
+		struct msg *m = msgindex_get(ix, (uint32_t)i);
+
 		perm[i] = keys[i].old;
-		*msgindex_get(ix, (uint32_t)i) = copy[keys[i].old];
+		*m = copy[keys[i].old];
+		if (m->mcode == MSGINDEX_APART)
+			idmap_put(&ix->method_apart, (uint32_t)i,
+				  idmap_get(&method_apart, perm[i]));
+		if (m->len16 == MSGINDEX_LEN_APART)
+			idmap_put(&ix->len_apart, (uint32_t)i,
+				  idmap_get(&len_apart, perm[i]));
 	}
+	idmap_free(&method_apart);
+	idmap_free(&len_apart);
+	free(last);
 	free(keys);
 	free(copy);
 	return perm;

@@ -355,7 +355,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	for (i = 0; i < dg->nmsgs; i++) {
 		x = msgindex_get(ix, dg->msgs[i]);
 		if ((x->kind == MSG_REQUEST || x->kind == MSG_RESPONSE) &&
-		    regreport_is_register(e, x->method) &&
+		    regreport_is_register(e, msgindex_method(ix,
+					  dg->msgs[i])) &&
 		    (!have_hi || x->cseq > hi)) {
 			hi = x->cseq;
 			have_hi = 1;
@@ -375,7 +376,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 		if ((h = sipmsg_find(&m, HDR_MS_USER_LOGON_DATA, 0)) != NULL &&
 		    span_ifind(h->value, "RemoteUser", 10) >= 0)
 			remote = 1;
-		if (!regreport_is_register(e, x->method)) {
+		if (!regreport_is_register(e, msgindex_method(ix,
+					  dg->msgs[i]))) {
 			sipmsg_clear(&m);
 			continue;
 		}

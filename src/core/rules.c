@@ -706,9 +706,9 @@ rules_new_rule(struct rules_parser *rp, struct rules *r, struct span w)
 			break;
 		}
 	}
-	/* Rule numbers live in a uint16_t of the message index; 0 is none. */
-	if (r->nrules >= 65534) {
-		rules_parse_error(rp, "too many rules");
+	/* Rule numbers live in 12 bits of the message index; 0 is none. */
+	if (r->nrules >= MSG_RULES) {
+		rules_parse_error(rp, "too many rules (%d at most)", MSG_RULES);
 		return NULL;
 	}
 	{
@@ -947,7 +947,7 @@ rules_parse(const char *name, const char *text, size_t len,
 	struct rules_rule *rule = NULL;
 	struct span line, rest, kw;
 	size_t pos = 0, eol;
-	int neg;
+	int neg, bad_rule = 0;
 
 	/* Editors on Windows may start the file with a UTF-8 BOM. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
@@ -997,6 +997,7 @@ rules_parse(const char *name, const char *text, size_t len,
 			if (kw.n == 0) {
 				rules_parse_error(&rp, "rule: missing name");
 				rule = NULL;
+				bad_rule = 1;
 				continue;
 			}
 			if (span_trim(rest).n != 0) {
@@ -1004,11 +1005,16 @@ rules_parse(const char *name, const char *text, size_t len,
 				    "name, conditions go on the next lines");
 			}
 			rule = rules_new_rule(&rp, r, kw);
+			bad_rule = rule == NULL;
 			continue;
 		}
 		if (rule == NULL) {
-			rules_parse_error(&rp, "\"%.*s\" outside a rule (start "
-			    "a block with: rule NAME)", (int)kw.n, kw.p);
+			/* The lines of a rule already reported are not
+			 * outside one. */
+			if (!bad_rule)
+				rules_parse_error(&rp, "\"%.*s\" outside a rule "
+				    "(start a block with: rule NAME)",
+				    (int)kw.n, kw.p);
 			continue;
 		}
 		(void)rules_parse_line(&rp, r, rule, kw, rest, neg);
@@ -1442,7 +1448,8 @@ rules_same_fields(const struct engine *e, uint32_t a, const struct msg *x,
 	uint32_t xs, ys, xd, yd;
 
 	if (!(x->file == y->file && x->kind == y->kind &&
-	      x->method == y->method &&
+	      msgindex_method(engine_index(e), a) ==
+	      msgindex_method(engine_index(e), b) &&
 	      x->cseq == y->cseq && x->status == y->status &&
 	      x->dir == y->dir && x->call_id == y->call_id &&
 	      x->kept_party == y->kept_party))
@@ -1457,7 +1464,7 @@ rules_fields_hash(const struct msg *x)
 {
 	uint64_t h;
 
-	h = ((uint64_t)x->method << 32 | x->cseq) * 0x9e3779b97f4a7c15ULL;
+	h = ((uint64_t)x->mcode << 32 | x->cseq) * 0x9e3779b97f4a7c15ULL;
 	h ^= ((uint64_t)x->status << 40 | (uint64_t)x->kind << 32 | x->dir) *
 	    0xc2b2ae3d27d4eb4fULL;
 	return (size_t)(h ^ h >> 29);
@@ -1477,18 +1484,13 @@ struct rules_pend {
 	uint32_t tried;		/* the request id + 1 last looked at for it */
 };
 
-/* Message id -> message id + 1, by open addressing (keys are id + 1). */
-struct rules_map {
-	uint32_t (*v)[2];
-	size_t n, mask;		/* mask: size - 1, 0 when empty */
-};
 
 struct rules_state {
 	uint64_t epoch;		/* dialogs_epoch() of the dialogs it is for */
 	struct rules_pend *pend;
 	size_t npend, pmask;
-	struct rules_map by_chal;	/* challenge -> the retry answering it */
-	struct rules_map by_req;	/* that retry -> its challenge */
+	struct idmap by_chal;	/* challenge -> the retry answering it */
+	struct idmap by_req;	/* that retry -> its challenge */
 };
 
 struct rules_state *
@@ -1501,8 +1503,8 @@ static void
 rules_state_clear(struct rules_state *st)
 {
 	free(st->pend);
-	free(st->by_chal.v);
-	free(st->by_req.v);
+	idmap_free(&st->by_chal);
+	idmap_free(&st->by_req);
 	memset(st, 0, sizeof *st);
 }
 
@@ -1526,61 +1528,6 @@ rules_state_live(const struct engine *e)
 	    st->by_chal.n == 0)
 		return NULL;
 	return st;
-}
-
-static size_t
-rules_id_hash(uint32_t k)
-{
-	return (size_t)(k * 2654435761u);
-}
-
-static uint32_t
-rules_map_get(const struct rules_map *m, uint32_t id)
-{
-	size_t i;
-
-	if (m->mask == 0)
-		return 0;
-	for (i = rules_id_hash(id + 1) & m->mask; m->v[i][0] != 0;
-	     i = (i + 1) & m->mask) {
-		if (m->v[i][0] == id + 1)
-			return m->v[i][1];
-	}
-	return 0;
-}
-
-static void rules_map_put(struct rules_map *m, uint32_t id, uint32_t val);
-
-static void
-rules_map_grow(struct rules_map *m)
-{
-	struct rules_map old = *m;
-	size_t i, size = old.mask == 0 ? 16 : (old.mask + 1) * 2;
-
-	m->v = xcalloc(size, sizeof *m->v);
-	m->mask = size - 1;
-	m->n = 0;
-	for (i = 0; old.mask != 0 && i <= old.mask; i++) {
-		if (old.v[i][0] != 0)
-			rules_map_put(m, old.v[i][0] - 1, old.v[i][1]);
-	}
-	free(old.v);
-}
-
-static void
-rules_map_put(struct rules_map *m, uint32_t id, uint32_t val)
-{
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->mask + 1)
-		rules_map_grow(m);
-	for (i = rules_id_hash(id + 1) & m->mask; m->v[i][0] != 0 &&
-	     m->v[i][0] != id + 1; i = (i + 1) & m->mask)
-		;
-	if (m->v[i][0] == 0)
-		m->n++;
-	m->v[i][0] = id + 1;
-	m->v[i][1] = val;
 }
 
 static size_t
@@ -1636,13 +1583,13 @@ rules_pend_slot(struct rules_state *st, uint32_t from, uint32_t to,
 /* Notes the challenge id of dialog d, unanswered there. */
 static void
 rules_pend_put(struct rules_state *st, const struct dialog *d,
-	       const struct msg *msg, uint32_t id)
+	       uint32_t method, uint32_t id)
 {
 	struct rules_pend *p;
 
-	if (msg->method == 0 || rules_map_get(&st->by_chal, id) != 0)
+	if (method == 0 || idmap_get(&st->by_chal, id) != 0)
 		return;
-	p = rules_pend_slot(st, d->from, d->to, msg->method, 1);
+	p = rules_pend_slot(st, d->from, d->to, method, 1);
 	if (p->msg != id + 1) {
 		p->msg = id + 1;
 		p->tried = 0;
@@ -1653,13 +1600,13 @@ rules_pend_put(struct rules_state *st, const struct dialog *d,
  * while it was not yet): no retry on a new Call-ID answers it. */
 static void
 rules_pend_drop(struct rules_state *st, const struct dialog *d,
-		const struct msg *msg, uint32_t id)
+		uint32_t method, uint32_t id)
 {
 	struct rules_pend *p;
 
-	if (msg->method == 0)
+	if (method == 0)
 		return;
-	p = rules_pend_slot(st, d->from, d->to, msg->method, 0);
+	p = rules_pend_slot(st, d->from, d->to, method, 0);
 	if (p != NULL && p->msg == id + 1)
 		p->msg = 0;
 }
@@ -1808,9 +1755,9 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 	if (req == UINT32_MAX)
 		return NO_DIALOG;
 	rm = msgindex_get(ix, req);
-	if ((c = rules_map_get(&st->by_req, req)) != 0)
+	if ((c = idmap_get(&st->by_req, req)) != 0)
 		return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
-	p = rules_pend_slot(st, b->from, b->to, rm->method, 0);
+	p = rules_pend_slot(st, b->from, b->to, msgindex_method(ix, req), 0);
 	if (p == NULL || p->msg == 0 || p->tried == req + 1 ||
 	    p->msg - 1 >= req)
 		return NO_DIALOG;
@@ -1844,8 +1791,8 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 		    !rules_answers_text(e, ch, req))
 			return NO_DIALOG;
 	}
-	rules_map_put(&st->by_chal, ch, req + 1);
-	rules_map_put(&st->by_req, req, ch + 1);
+	idmap_put(&st->by_chal, ch, req + 1);
+	idmap_put(&st->by_req, req, ch + 1);
 	p->msg = 0;
 	/* The same challenge seen in another log of the merged ones: once
 	 * per link, the dialog's other copies are answered too. */
@@ -1855,9 +1802,11 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 			const struct msg *x = msgindex_get(ix, a->msgs[j]);
 
 			if (a->msgs[j] != ch && x->kind == MSG_RESPONSE &&
-			    x->status == cm->status && x->method == cm->method &&
+			    x->status == cm->status &&
+			    msgindex_method(ix, a->msgs[j]) ==
+			    msgindex_method(ix, ch) &&
 			    x->cseq == cm->cseq)
-				rules_map_put(&st->by_chal, a->msgs[j], req + 1);
+				idmap_put(&st->by_chal, a->msgs[j], req + 1);
 		}
 	}
 	return d;
@@ -1873,7 +1822,7 @@ rules_answered_dialog(const struct engine *e, uint32_t d)
 
 	if (st == NULL || dg == NULL ||
 	    (req = rules_first_request(ix, dg)) == UINT32_MAX ||
-	    (c = rules_map_get(&st->by_req, req)) == 0)
+	    (c = idmap_get(&st->by_req, req)) == 0)
 		return NO_DIALOG;
 	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
 }
@@ -2043,7 +1992,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 	uint32_t small_seen[16];
 	struct rules_txn small_txns[16];
 	struct msg *msg;
-	uint32_t cancel, c;
+	uint32_t cancel, c, method;
 	const struct rules_state *st = rules_state_live(e);
 
 	cancel = intern_lookup(engine_strings(e), "CANCEL", 6);
@@ -2060,6 +2009,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
+		method = msgindex_method(ix, d->msgs[i]);
 		memset(f, 0, sizeof *f);
 		if (msg->kind == MSG_REQUEST || msg->kind == MSG_RESPONSE) {
 			j = rules_fields_hash(msg) & smask;
@@ -2084,18 +2034,18 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		if (msg->kind == MSG_DIAG && cancel != 0 && msg->cseq != 0 &&
 		    rules_txn(&txns, cancel, msg->cseq, 0) != NULL)
 			f->after_cancel = 1;
-		if (msg->kind == MSG_DIAG && msg->method != 0) {
+		if (msg->kind == MSG_DIAG && method != 0) {
 			/* What was sent in the transaction it names. */
-			mt = rules_meth(&mv, &nm, &capm, msg->method);
+			mt = rules_meth(&mv, &nm, &capm, method);
 			f->creds_sent = mt->has_creds &&
 			    mt->creds_min <= msg->cseq;
 			continue;
 		}
-		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
+		if (method == 0 || (msg->kind != MSG_REQUEST &&
 		    msg->kind != MSG_RESPONSE))
 			continue;
-		t = rules_txn(&txns, msg->method, msg->cseq, 1);
-		mt = rules_meth(&mv, &nm, &capm, msg->method);
+		t = rules_txn(&txns, method, msg->cseq, 1);
+		mt = rules_meth(&mv, &nm, &capm, method);
 		if (msg->cseq > mt->hi_cseq)
 			mt->hi_cseq = msg->cseq;
 		if (msg->kind == MSG_REQUEST) {
@@ -2112,7 +2062,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 				mt->has_creds = 1;
 				t->creds = 1;
 				t->asked = (uint8_t)(mt->challenged ||
-				    (st != NULL && (c = rules_map_get(
+				    (st != NULL && (c = idmap_get(
 				     &st->by_req, d->msgs[i])) != 0 &&
 				     msgindex_get(ix, c - 1)->status != 423));
 			}
@@ -2133,7 +2083,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 				    msg->status == 407;
 			} else if (msg->status >= 100)
 				t->got_prov = 1;
-			if (cancel != 0 && msg->method != cancel &&
+			if (cancel != 0 && method != cancel &&
 			    rules_txn(&txns, cancel, msg->cseq, 0) != NULL)
 				f->after_cancel = 1;
 		}
@@ -2148,10 +2098,11 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
-		if (msg->method == 0 || (msg->kind != MSG_REQUEST &&
+		method = msgindex_method(ix, d->msgs[i]);
+		if (method == 0 || (msg->kind != MSG_REQUEST &&
 		    msg->kind != MSG_RESPONSE))
 			continue;
-		mt = rules_meth(&mv, &nm, &capm, msg->method);
+		mt = rules_meth(&mv, &nm, &capm, method);
 		if (mt->later_creds && mt->later_max > msg->cseq) {
 			f->answered = 1;
 			f->answer_scheme = mt->later_scheme;
@@ -2160,7 +2111,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		} else if (st != NULL && msg->kind == MSG_RESPONSE &&
 			   (msg->status == 401 || msg->status == 407 ||
 			    (msg->status == 423 && !mt->later_any)) &&
-			   (c = rules_map_get(&st->by_chal, d->msgs[i])) != 0) {
+			   (c = idmap_get(&st->by_chal, d->msgs[i])) != 0) {
 			/* Answered by a retry on a new Call-ID. */
 			const struct msg *rm = msgindex_get(ix, c - 1);
 
@@ -2201,10 +2152,11 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		struct rules_ctx *f = &ctx[i];
 
 		msg = msgindex_get(ix, d->msgs[i]);
-		if (msg->method == 0 || msg->kind == MSG_INVALID)
+		method = msgindex_method(ix, d->msgs[i]);
+		if (method == 0 || msg->kind == MSG_INVALID)
 			continue;
-		mt = rules_meth(&mv, &nm, &capm, msg->method);
-		t = rules_txn(&txns, msg->method, mt->hi_cseq, 0);
+		mt = rules_meth(&mv, &nm, &capm, method);
+		t = rules_txn(&txns, method, mt->hi_cseq, 0);
 		if (t != NULL && t->got_final)
 			f->outcome = t->final_status < 300 ? RULES_OUT_SUCCESS :
 			    RULES_OUT_FAILURE;
@@ -2218,7 +2170,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			    RULES_OUT_NONE : rd->outcome < 300 ?
 			    RULES_OUT_SUCCESS : RULES_OUT_FAILURE;
 		}
-		t = rules_txn(&txns, msg->method, msg->cseq, 0);
+		t = rules_txn(&txns, method, msg->cseq, 0);
 		if (t != NULL) {
 			f->reply = t->got_final ? RULES_REPLY_FINAL :
 			    t->got_prov ? RULES_REPLY_PROVISIONAL :
@@ -2240,6 +2192,7 @@ struct rules_eval {
 	const struct engine *e;
 	uint32_t id;
 	struct msg *msg;
+	uint32_t method;	/* msg's */
 	const struct rules_ctx *f;
 	int parsed;		/* 1 parsed, -1 could not be read */
 	struct rd_record rec;
@@ -2316,9 +2269,9 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 	case RP_DIR:
 		return (p->mask >> msg->dir) & 1;
 	case RP_METHOD:
-		if (msg->method == 0)
+		if (ev->method == 0)
 			return 0;
-		s = engine_str(ev->e, msg->method);
+		s = engine_str(ev->e, ev->method);
 		for (i = 0; i < p->nwords; i++) {
 			if (strcasecmp(s, p->words[i]) == 0)
 				return 1;
@@ -2513,6 +2466,7 @@ rules_rate_one(const struct rules *r, struct engine *e, uint32_t id,
 	ev.e = e;
 	ev.id = id;
 	ev.msg = msg;
+	ev.method = msgindex_method(engine_index(e), id);
 	ev.f = f;
 	ev.parsed = 0;
 	ev.want_caps = 0;
@@ -2570,7 +2524,8 @@ rules_awaited(struct engine *e, uint32_t d, const struct dialog *dg,
 		for (k = i + 1; k < dg->nmsgs; k++) {
 			later = msgindex_get(ix, dg->msgs[k]);
 			if (later->kind == MSG_REQUEST &&
-			    later->method == msg->method)
+			    msgindex_method(ix, dg->msgs[k]) ==
+			    msgindex_method(ix, dg->msgs[i]))
 				break;
 		}
 		if (k < dg->nmsgs)
@@ -2627,18 +2582,22 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 		if (msg->kind == MSG_RESPONSE && !ctx[i].answered &&
 		    !ctx[i].retrans && (msg->status == 401 ||
 		    msg->status == 407))
-			rules_pend_put(st, dg, msg, dg->msgs[i]);
+			rules_pend_put(st, dg, msgindex_method(ix,
+				       dg->msgs[i]), dg->msgs[i]);
 		else if (msg->kind == MSG_RESPONSE && ctx[i].answered &&
 		    !ctx[i].elsewhere && (msg->status == 401 ||
 		    msg->status == 407))
-			rules_pend_drop(st, dg, msg, dg->msgs[i]);
+			rules_pend_drop(st, dg, msgindex_method(ix,
+					dg->msgs[i]), dg->msgs[i]);
 		/* A 423 left so: a retry on a new Call-ID may ask again. */
 		else if (msg->kind == MSG_RESPONSE && msg->status == 423 &&
 		    !ctx[i].retried && !ctx[i].elsewhere && !ctx[i].retrans)
-			rules_pend_put(st, dg, msg, dg->msgs[i]);
+			rules_pend_put(st, dg, msgindex_method(ix,
+				       dg->msgs[i]), dg->msgs[i]);
 		else if (msg->kind == MSG_RESPONSE && msg->status == 423 &&
 		    ctx[i].retried)
-			rules_pend_drop(st, dg, msg, dg->msgs[i]);
+			rules_pend_drop(st, dg, msgindex_method(ix,
+					dg->msgs[i]), dg->msgs[i]);
 	}
 	if (ctx != small)
 		free(ctx);
@@ -2845,7 +2804,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 			strbuf_add(out, ev->m.reason.p, ev->m.reason.n);
 		return;
 	case 2:
-		strbuf_adds(out, engine_str(ev->e, msg->method));
+		strbuf_adds(out, engine_str(ev->e, ev->method));
 		return;
 	case 3:
 		if (msg->cseq != 0)
@@ -3055,6 +3014,7 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	ev.e = e;
 	ev.id = id;
 	ev.msg = msg;
+	ev.method = msgindex_method(engine_index(e), id);
 	ev.f = &f;
 	ev.want_caps = 1;
 	/* Run the rule again for its captures; it matched when rated. */

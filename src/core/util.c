@@ -638,3 +638,63 @@ mem_count(const char *p, size_t n, char c)
 		count += p[i] == c;
 	return count;
 }
+
+static size_t
+idmap_hash(uint32_t k)
+{
+	return (size_t)(k * 2654435761u);
+}
+
+uint32_t
+idmap_get(const struct idmap *m, uint32_t key)
+{
+	size_t i;
+
+	if (m->mask == 0)
+		return 0;
+	for (i = idmap_hash(key + 1) & m->mask; m->v[i][0] != 0;
+	     i = (i + 1) & m->mask) {
+		if (m->v[i][0] == key + 1)
+			return m->v[i][1];
+	}
+	return 0;
+}
+
+static void
+idmap_grow(struct idmap *m)
+{
+	struct idmap old = *m;
+	size_t i, size = old.mask == 0 ? 16 : (old.mask + 1) * 2;
+
+	m->v = xcalloc(size, sizeof *m->v);
+	m->mask = size - 1;
+	m->n = 0;
+	for (i = 0; old.mask != 0 && i <= old.mask; i++) {
+		if (old.v[i][0] != 0)
+			idmap_put(m, old.v[i][0] - 1, old.v[i][1]);
+	}
+	free(old.v);
+}
+
+void
+idmap_put(struct idmap *m, uint32_t key, uint32_t val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->mask + 1)
+		idmap_grow(m);
+	for (i = idmap_hash(key + 1) & m->mask; m->v[i][0] != 0 &&
+	     m->v[i][0] != key + 1; i = (i + 1) & m->mask)
+		;
+	if (m->v[i][0] == 0)
+		m->n++;
+	m->v[i][0] = key + 1;
+	m->v[i][1] = val;
+}
+
+void
+idmap_free(struct idmap *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof *m);
+}

@@ -9,6 +9,9 @@
 #include "msgindex.h"
 #include "dialog.h"
 
+/* The method of the last entry made: msgindex_append() takes it. */
+static uint32_t mk_method;
+
 static struct msg
 mk(uint32_t call_id, int kind, uint32_t method, uint16_t status, int64_t t)
 {
@@ -17,7 +20,7 @@ mk(uint32_t call_id, int kind, uint32_t method, uint16_t status, int64_t t)
 	memset(&m, 0, sizeof m);
 	m.call_id = call_id;
 	m.kind = (uint8_t)kind;
-	m.method = method;
+	mk_method = method;
 	m.status = status;
 	m.time = t;
 	return m;
@@ -34,14 +37,17 @@ START_TEST(test_append_blocks)
 	struct msg *first;
 	uint32_t i;
 
-	first = msgindex_get(ix, msgindex_append(ix, &m));
-	for (i = 1; i < 200000; i++) {
-		m.len = i;
-		ck_assert_uint_eq(msgindex_append(ix, &m), i);
-	}
+	first = msgindex_get(ix, msgindex_append(ix, &m, 1, 0));
+	for (i = 1; i < 200000; i++)
+		ck_assert_uint_eq(msgindex_append(ix, &m, 1, i), i);
 	ck_assert_uint_eq(msgindex_count(ix), 200000);
 	ck_assert_ptr_eq(first, msgindex_get(ix, 0));
-	ck_assert_uint_eq(msgindex_get(ix, 150000)->len, 150000);
+	/* Lengths of 64 KiB and more are kept apart. */
+	ck_assert_uint_eq(msgindex_len(ix, 150000), 150000);
+	ck_assert_uint_eq(msgindex_len(ix, 65534), 65534);
+	ck_assert_uint_eq(msgindex_len(ix, 65535), 65535);
+	ck_assert_uint_eq(msgindex_len(ix, 199999), 199999);
+	ck_assert_uint_eq(msgindex_method(ix, 199999), 1);
 	ck_assert_ptr_null(msgindex_get(ix, 200000));
 	msgindex_free(ix);
 }
@@ -54,11 +60,11 @@ START_TEST(test_sort)
 	uint32_t *perm;
 
 	/* file 0: t=10, t=30, (none); file 1: t=20, t=5 */
-	m = mk(1, MSG_REQUEST, 1, 0, 10); m.file = 0; m.off = 1; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, 30); m.file = 0; m.off = 2; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, TIME_NONE); m.file = 0; m.off = 3; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, 20); m.file = 1; m.off = 1; msgindex_append(ix, &m);
-	m = mk(1, MSG_REQUEST, 1, 0, 5); m.file = 1; m.off = 2; msgindex_append(ix, &m);
+	m = mk(1, MSG_REQUEST, 1, 0, 10); m.file = 0; m.off = 1; msgindex_append(ix, &m, mk_method, 0);
+	m = mk(1, MSG_REQUEST, 1, 0, 30); m.file = 0; m.off = 2; msgindex_append(ix, &m, mk_method, 0);
+	m = mk(1, MSG_REQUEST, 1, 0, TIME_NONE); m.file = 0; m.off = 3; msgindex_append(ix, &m, mk_method, 0);
+	m = mk(1, MSG_REQUEST, 1, 0, 20); m.file = 1; m.off = 1; msgindex_append(ix, &m, mk_method, 0);
+	m = mk(1, MSG_REQUEST, 1, 0, 5); m.file = 1; m.off = 2; msgindex_append(ix, &m, mk_method, 0);
 	perm = msgindex_sort_by_time(ix);
 	ck_assert_uint_eq(perm[0], 4);
 	ck_assert_uint_eq(perm[1], 0);
@@ -68,6 +74,82 @@ START_TEST(test_sort)
 	ck_assert_int_eq(msgindex_get(ix, 0)->time, 5);
 	ck_assert_uint_eq(msgindex_get(ix, 4)->off, 3);
 	free(perm);
+	msgindex_free(ix);
+}
+END_TEST
+
+/* An entry has a byte for its method and 16 bits for its length: past 254
+ * methods and from 64 KiB, the index keeps them apart, by id, and a sort
+ * takes them along with their entries. */
+START_TEST(test_apart)
+{
+	struct msgindex *ix = msgindex_new();
+	struct msg m;
+	uint32_t *perm, i, n = 700, old;
+
+	for (i = 0; i < n; i++) {
+		/* 350 methods, each twice; times going back. */
+		m = mk(1, MSG_REQUEST, 0, 0, (int64_t)(n - i));
+		m.off = i;
+		msgindex_append(ix, &m, 1000 + i % 350,
+				i % 3 == 0 ? 70000 + i : i);
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(msgindex_method(ix, i), 1000 + i % 350);
+		ck_assert_uint_eq(msgindex_len(ix, i),
+				  i % 3 == 0 ? 70000 + i : i);
+	}
+	/* Set anew: to a method kept apart, and back. */
+	msgindex_set(ix, 5, 5000, 65535);
+	ck_assert_uint_eq(msgindex_method(ix, 5), 5000);
+	ck_assert_uint_eq(msgindex_len(ix, 5), 65535);
+	msgindex_set(ix, 5, 1005, 5);
+	ck_assert_uint_eq(msgindex_method(ix, 5), 1005);
+	ck_assert_uint_eq(msgindex_len(ix, 5), 5);
+	msgindex_set(ix, 5, 0, 0);
+	ck_assert_uint_eq(msgindex_method(ix, 5), 0);
+	msgindex_set(ix, 5, 1005, 5);
+	perm = msgindex_sort_by_time(ix);
+	for (i = 0; i < n; i++) {
+		old = perm[i];
+		ck_assert_uint_eq(old, n - 1 - i);
+		ck_assert_uint_eq(msgindex_get(ix, i)->off, old);
+		ck_assert_uint_eq(msgindex_method(ix, i), 1000 + old % 350);
+		ck_assert_uint_eq(msgindex_len(ix, i),
+				  old % 3 == 0 ? 70000 + old : old);
+	}
+	free(perm);
+	msgindex_free(ix);
+}
+END_TEST
+
+/* A time is kept in 56 bits: within 1142 years of 1970; one further is
+ * no time. */
+START_TEST(test_time_fit)
+{
+	struct msgindex *ix = msgindex_new();
+	struct msg m;
+	static const int64_t t[] = {
+		0, -1, 1, MSG_TIME_MAX, -MSG_TIME_MAX, TIME_NONE,
+		INT64_C(1800000000) * 1000000,	/* 2027 */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		m = mk(1, MSG_REQUEST, 1, 0, msg_time_fit(t[i]));
+		msgindex_append(ix, &m, 1, 0);
+		ck_assert_int_eq(msgindex_get(ix, (uint32_t)i)->time, t[i]);
+	}
+	ck_assert_int_eq(msg_time_fit(MSG_TIME_MAX + 1), TIME_NONE);
+	ck_assert_int_eq(msg_time_fit(TIME_NONE - 1), TIME_NONE);
+	ck_assert_int_eq(msg_time_fit(INT64_MAX), TIME_NONE);
+	/* Year 0, which a save of a message without a time once wrote. */
+	ck_assert_int_eq(msg_time_fit(time_from_civil(0, 1, 1, 0, 0, 0, 0)),
+			 TIME_NONE);
+	ck_assert_int_ne(msg_time_fit(time_from_civil(1000, 1, 1, 0, 0, 0, 0)),
+			 TIME_NONE);
+	ck_assert_int_ne(msg_time_fit(time_from_civil(3000, 1, 1, 0, 0, 0, 0)),
+			 TIME_NONE);
 	msgindex_free(ix);
 }
 END_TEST
@@ -99,14 +181,14 @@ START_TEST(test_dialog_registration)
 
 	for (i = 0; i < 6; i++) {
 		m = mk(7, seq[i].kind, REGISTER, seq[i].status, 1000 + i);
-		id = msgindex_append(ix, &m);
+		id = msgindex_append(ix, &m, mk_method, 0);
 		ck_assert_uint_eq(dialogs_add(ds, ix, id, &user9), 0);
 		if (i == 1)
 			ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 401);
 	}
 	/* A message without Call-ID has no dialog. */
 	m = mk(0, MSG_REQUEST, INVITE, 0, 2000);
-	id = msgindex_append(ix, &m);
+	id = msgindex_append(ix, &m, mk_method, 0);
 	ck_assert_uint_eq(dialogs_add(ds, ix, id, &none), NO_DIALOG);
 	ck_assert_uint_eq(dialogs_of(ds, msgindex_get(ix, id)), NO_DIALOG);
 
@@ -137,11 +219,11 @@ START_TEST(test_dialog_call_outcome)
 
 	/* A response seen before its request, a 486 then a later BYE 200:
 	 * the outcome is the INVITE's final answer. */
-	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
-	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &five_six);
-	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
-	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
-	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_RESPONSE, INVITE, 100, 1); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_REQUEST, INVITE, 0, 0); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &five_six);
+	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
+	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->kind, INVITE);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 5);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 486);
@@ -220,7 +302,7 @@ START_TEST(test_dialog_kept)
 
 	for (i = 0; i < N; i++) {
 		m = mk(add[i].call_id, add[i].kind, INVITE, 0, i);
-		id = msgindex_append(ix, &m);
+		id = msgindex_append(ix, &m, mk_method, 0);
 		dialogs_add(ds, ix, id, &add[i].k);
 		ck_assert_uint_eq(dialogs_kept_changes(ds), changes[i]);
 		/* Every message so far reads back what it was given. */
@@ -297,7 +379,7 @@ START_TEST(test_dialog_apart_hint)
 			k = (struct msg_kept){ i + 1, i + 2, i + 3, i + 4,
 					       i + 5 };
 		m = mk(0, MSG_REQUEST, INVITE, 0, i);
-		id = msgindex_append(ix, &m);
+		id = msgindex_append(ix, &m, mk_method, 0);
 		dialogs_add(ds, ix, id, &k);
 	}
 	for (j = 0; j < sizeof steps / sizeof steps[0]; j++) {
@@ -351,7 +433,7 @@ START_TEST(test_dialog_arrays)
 				continue;
 			m = mk((uint32_t)i + 1, MSG_REQUEST, INVITE, 0,
 			       (int64_t)round);
-			id = msgindex_append(ix, &m);
+			id = msgindex_append(ix, &m, mk_method, 0);
 			ck_assert_uint_eq(dialogs_add(ds, ix, id, &five_six), i);
 		}
 	}
@@ -382,6 +464,8 @@ main(void)
 
 	tcase_add_test(tc, test_append_blocks);
 	tcase_add_test(tc, test_sort);
+	tcase_add_test(tc, test_apart);
+	tcase_add_test(tc, test_time_fit);
 	tcase_add_test(tc, test_severity_names);
 	tcase_add_test(tc, test_dialog_registration);
 	tcase_add_test(tc, test_dialog_kept);

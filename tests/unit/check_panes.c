@@ -1795,9 +1795,8 @@ START_TEST(test_flow_day_change)
 	/* A click on BYE's arrow selects it; on the day line, nothing. */
 	ck_assert_int_eq(pane_click(p, 10, 8) & RE_SELECT, 0);
 	ck_assert_int_ne(pane_click(p, 10, 10) & RE_SELECT, 0);
-	ck_assert_str_eq(engine_str(e, msgindex_get(engine_index(e),
-						     view_sel_id(v))->method),
-			 "BYE");
+	ck_assert_str_eq(engine_str(e, msgindex_method(engine_index(e),
+						       view_sel_id(v))), "BYE");
 	/* In a pane with room for two rows, BYE selected: the day stays
 	 * above it. */
 	grid_free(g);

@@ -489,6 +489,9 @@ static const struct {
 	/* A second severity silently won. */
 	{ "rule a\n\tseverity ok\n\tstatus 200\n\tseverity error\n",
 	  "x.rules:4: severity: given twice in rule a (first at line 2)\n" },
+	/* A rule without a name: its conditions are not outside a rule. */
+	{ "rule\n\tseverity ok\n\tstatus 200\nseverity ok\n",
+	  "x.rules:1: rule: missing name\n" },
 	/* Several errors: all reported, each with its line. */
 	{ "rule a\n\tkind x\n\n\tstatus 99\n\tseverity ok ok\n",
 	  "x.rules:2: kind: unknown value \"x\" (expected invalid, request, "
@@ -498,12 +501,13 @@ static const struct {
 };
 
 /* Many rules: a name given twice is found by hash, with the line of the
- * first (the parse stays linear in the rules). */
+ * first (the parse stays linear in the rules). An index entry has 12 bits
+ * for its rule: 4095 rules at most. */
 START_TEST(test_parse_many)
 {
 	struct strbuf text, errs;
 	struct rules *r;
-	size_t i, n = 20000;
+	size_t i, n = 4094;
 
 	strbuf_init(&text);
 	strbuf_init(&errs);
@@ -513,11 +517,24 @@ START_TEST(test_parse_many)
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(rules_count(r), n);
 	rules_free(r);
-	strbuf_adds(&text, "rule r12345\n\tseverity ok\n");
+	strbuf_adds(&text, "rule r1234\n\tseverity ok\n");
 	r = rules_parse("many.rules", text.buf, text.len, &errs);
 	ck_assert_ptr_null(r);
-	ck_assert_str_eq(errs.buf, "many.rules:40001: rule r12345: defined "
-			 "twice (first at line 24691)\n");
+	ck_assert_str_eq(errs.buf, "many.rules:8189: rule r1234: defined "
+			 "twice (first at line 2469)\n");
+	/* The 4095th is one too many. */
+	strbuf_reset(&errs);
+	text.len -= strlen("rule r1234\n\tseverity ok\n");
+	strbuf_adds(&text, "rule last\n\tseverity ok\n");
+	r = rules_parse("many.rules", text.buf, text.len, &errs);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(rules_count(r), n + 1);
+	rules_free(r);
+	strbuf_adds(&text, "rule over\n\tseverity ok\n");
+	r = rules_parse("many.rules", text.buf, text.len, &errs);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(errs.buf, "many.rules:8191: too many rules (4095 at "
+			 "most)\n");
 	strbuf_free(&text);
 	strbuf_free(&errs);
 }
