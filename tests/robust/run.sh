@@ -304,6 +304,61 @@ inputs_intact "100k-headers"
 rm -f "$T/in/headers.sip"
 snap
 
+# --- more methods than an index entry's byte, a record past 64 KiB ---------
+# An entry keeps its method as a code among the first 254 and its length in
+# 16 bits; the rest is kept apart, and must read back the same.
+awk 'BEGIN {
+	for (i = 0; i < 400; i++) {
+		printf "METH%03d sip:bob@example.com SIP/2.0\r\nCall-ID: m%d@example.com\r\n", i, i
+		printf "CSeq: 1 METH%03d\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\n", i
+		if (i == 390) {
+			printf "Content-Type: text/plain\r\nContent-Length: 100009\r\n\r\n"
+			for (j = 0; j < 1000; j++) printf "%0100d", j
+			printf "LASTWORD\n"
+		} else
+			printf "Content-Length: 0\r\n\r\n"
+	}
+}' >"$T/in/methods.sip"
+snap
+for m in METH003 METH253 METH254 METH399; do
+	run 30 --list --filter "method:$m" "$T/in/methods.sip"
+	why=$(sane) || { fail "400-methods/$m" "$why"; continue; }
+	if [ "$rc" = 0 ] && [ "$(grep -c . "$T/out")" = 1 ] &&
+	    grep -q " $m " "$T/out"; then
+		pass "400-methods/$m"
+	else
+		fail "400-methods/$m" "exit $rc, $(grep -c . "$T/out") lines: $(head -c 200 "$T/out")"
+	fi
+done
+run 30 --list --filter LASTWORD "$T/in/methods.sip"
+why=$(sane) || fail "record-100KB/search" "$why"
+[ -z "$why" ] && { [ "$rc" = 0 ] && [ "$(grep -c . "$T/out")" = 1 ] && grep -q METH390 "$T/out" &&
+	pass "record-100KB/search" "the word at its end found" ||
+	fail "record-100KB/search" "exit $rc: $(head -c 200 "$T/out")"; }
+inputs_intact "400-methods"
+rm -f "$T/in/methods.sip"
+snap
+
+# --- more files than an index entry has room for --------------------------
+mkdir "$T/in/many"
+awk -v dir="$T/in/many" 'BEGIN {
+	for (i = 0; i < 4096; i++) {
+		f = sprintf("%s/%04d.sip", dir, i)
+		printf "OPTIONS sip:bob@example.com SIP/2.0\r\nCall-ID: f%d@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", i >f
+		close(f)
+	}
+}'
+snap
+run 120 --list "$T/in/many"/*.sip
+why=$(sane) || fail "4096-files" "$why"
+[ -z "$why" ] && { grep -q '4095.sip: too many input files (4095 at most)' "$T/err" &&
+	[ "$(grep -c 'OPTIONS' "$T/out")" = 4095 ] &&
+	pass "4096-files" "exit $rc: $(grep -c . "$T/err") line(s) on stderr" ||
+	fail "4096-files" "exit $rc, $(grep -c OPTIONS "$T/out") messages, stderr: $(head -c 300 "$T/err")"; }
+inputs_intact "4096-files"
+rm -rf "$T/in/many"
+snap
+
 # --- ngrep: one TCP message over 100k segments -----------------------------
 # Each segment of the same connection is joined to the message it goes on;
 # that is linear, not the message read again with each segment.
