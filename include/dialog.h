@@ -9,20 +9,21 @@
 
 struct dialog {
 	uint32_t call_id;	/* interned */
-	uint32_t kind;		/* interned method of the first request, 0 if none */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	uint32_t ruri;		/* the first request URI */
 	uint32_t src, dst;	/* the first endpoints */
-	uint32_t auth;		/* interned auth scheme used, 0 when none */
 	uint32_t *msgs;		/* message ids in index order (dialog.c
 				 * says how much room it has) */
 	uint32_t nmsgs;
-	uint16_t outcome;	/* final status of the initial transaction, 0 = none */
-	uint8_t severity;	/* worst message severity, benign not a failure */
+	uint16_t outcome : 10;	/* final status of the initial transaction, 0 = none */
+	uint16_t severity : 4;	/* worst message severity, benign not a failure */
+	/* Read with dialogs_kind() and dialogs_auth(): */
+	uint8_t kind_code;	/* the method of the first request, a code */
+	uint8_t auth_code;	/* the auth scheme used, a code */
 };
 
-/* Eight 4-byte fields before the pointer: no hole, 48 bytes. */
-_Static_assert(sizeof(struct dialog) <= 48, "struct dialog is 48 bytes");
+/* Six 4-byte fields before the pointer: no hole, 40 bytes. */
+_Static_assert(sizeof(struct dialog) <= 40, "struct dialog is 40 bytes");
 
 struct dialogs;
 
@@ -63,6 +64,13 @@ void dialogs_apart(const struct dialogs *ds, enum dialog_part part,
 		   uint32_t id, uint32_t *a, uint32_t *b, size_t *hint);
 size_t dialogs_count(const struct dialogs *ds);
 struct dialog *dialogs_get(const struct dialogs *ds, uint32_t id);
+/* The interned method of d's first request, 0 if none (ix: its messages'
+ * index). */
+uint32_t dialogs_kind(const struct dialogs *ds, const struct msgindex *ix,
+		      const struct dialog *d);
+/* The interned auth scheme d used, 0 when none (rules.c sets it). */
+uint32_t dialogs_auth(const struct dialogs *ds, const struct dialog *d);
+void dialogs_set_auth(struct dialogs *ds, struct dialog *d, uint32_t auth);
 /* Dialog of an interned Call-ID, or NO_DIALOG. */
 uint32_t dialogs_by_call_id(const struct dialogs *ds, uint32_t call_id);
 

@@ -127,6 +127,9 @@ uint32_t msgindex_append(struct msgindex *ix, const struct msg *m,
 /* The method and the length of entry id < count. */
 uint32_t msgindex_method(const struct msgindex *ix, uint32_t id);
 uint32_t msgindex_len(const struct msgindex *ix, uint32_t id);
+/* The method of an entry's method code (struct msg mcode) below
+ * CODETAB_FULL, which msgindex_method() reads apart. */
+uint32_t msgindex_code_method(const struct msgindex *ix, uint8_t code);
 /* Sets them anew (a record read again once more of it came). */
 void msgindex_set(struct msgindex *ix, uint32_t id, uint32_t method,
 		  uint32_t len);

@@ -65,6 +65,24 @@ uint32_t idmap_get(const struct idmap *m, uint32_t key);
 void idmap_put(struct idmap *m, uint32_t key, uint32_t val);
 void idmap_free(struct idmap *m);	/* leaves it empty */
 
+/* Byte codes for 32-bit ids: 0 for id 0, 1 to CODETAB_IDS for the first
+ * distinct ids given, CODETAB_FULL for the others (kept elsewhere: an
+ * idmap). Zeroed is empty. */
+#define CODETAB_IDS 254
+#define CODETAB_FULL 255
+struct codetab {
+	uint32_t id[CODETAB_IDS + 1];	/* code -> id */
+	unsigned n;
+	uint8_t slots[512];		/* the codes, by hash of their id */
+};
+uint8_t codetab_code(struct codetab *ct, uint32_t id);	/* adds it */
+/* The id of code c (below CODETAB_FULL). */
+static inline uint32_t
+codetab_id(const struct codetab *ct, uint8_t c)
+{
+	return ct->id[c];
+}
+
 /* Hands the pages of a read-only file mapping that starts at base back to
  * the kernel, from byte done (on a page) to upto rounded down to a page,
  * once that is at least min bytes. They are clean file pages, read again

@@ -456,7 +456,8 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_json_key(out, "dialog", 1);
 	strbuf_addf(out, "%u", did);
 	batch_json_id(out, e, "call_id", d->call_id);
-	batch_json_id(out, e, "kind", d->kind);
+	batch_json_id(out, e, "kind",
+		      dialogs_kind(engine_dialogs(e), engine_index(e), d));
 	batch_json_id(out, e, "from", d->from);
 	batch_json_id(out, e, "to", d->to);
 	batch_json_key(out, "messages", 0);
@@ -471,7 +472,7 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_json_key(out, "severity", 0);
 	json_append_str(out, severity_name(d->severity),
 			strlen(severity_name(d->severity)));
-	batch_json_id(out, e, "auth", d->auth);
+	batch_json_id(out, e, "auth", dialogs_auth(engine_dialogs(e), d));
 	strbuf_adds(out, "}\n");
 }
 
@@ -527,7 +528,8 @@ batch_dialog_widths(const struct engine *e, const uint8_t *mark,
 			c->first = strlen(first);
 		if (strlen(last) > c->last)
 			c->last = strlen(last);
-		w = batch_str_width(e, d->kind, &sw, &nw, &tmp);
+		w = batch_str_width(e, dialogs_kind(ds, engine_index(e), d),
+				    &sw, &nw, &tmp);
 		if (w > c->kind && w <= BATCH_W_KIND_MAX)
 			c->kind = w;
 		w = batch_str_width(e, d->from, &sw, &nw, &tmp) + 4 +
@@ -545,6 +547,7 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 {
 	char first[64], last[64], outcome[8];
 	size_t start;
+	uint32_t kind, auth;
 
 	batch_dialog_times(e, d, first, last, sizeof first);
 	if (d->outcome != 0)
@@ -555,11 +558,13 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 		    (int)c->first, first,
 		    (int)c->last, last);
 	start = out->len;
-	batch_text_str(out, d->kind ? engine_str(e, d->kind) : "?");
+	kind = dialogs_kind(engine_dialogs(e), engine_index(e), d);
+	auth = dialogs_auth(engine_dialogs(e), d);
+	batch_text_str(out, kind ? engine_str(e, kind) : "?");
 	batch_pad(out, start, c->kind);
 	strbuf_addf(out, " %4u  %-4s %-7s %-8s ", d->nmsgs, outcome,
 		    severity_name(d->severity),
-		    d->auth ? engine_str(e, d->auth) : "-");
+		    auth ? engine_str(e, auth) : "-");
 	start = out->len;
 	batch_text_str(out, d->from ? engine_str(e, d->from) : "?");
 	strbuf_adds(out, " -> ");

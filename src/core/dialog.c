@@ -48,6 +48,12 @@ struct dialogs {
 	struct apart_tab party;		/* From and To */
 	struct apart_tab ruri;		/* the request URI (b is 0) */
 	struct apart_tab ends;		/* source and destination */
+	/* A dialog's kind is its first request's method code (msgindex's);
+	 * its auth scheme a code of auths. Past the codes, both are kept
+	 * apart by dialog id. */
+	struct idmap kind_apart;
+	struct codetab auths;
+	struct idmap auth_apart;
 };
 
 struct dialogs *
@@ -163,6 +169,8 @@ dialogs_free(struct dialogs *ds)
 	free(ds->party.v);
 	free(ds->ruri.v);
 	free(ds->ends.v);
+	idmap_free(&ds->kind_apart);
+	idmap_free(&ds->auth_apart);
 	free(ds);
 }
 
@@ -176,6 +184,31 @@ struct dialog *
 dialogs_get(const struct dialogs *ds, uint32_t id)
 {
 	return id < ds->n ? &ds->v[id] : NULL;
+}
+
+uint32_t
+dialogs_kind(const struct dialogs *ds, const struct msgindex *ix,
+	     const struct dialog *d)
+{
+	if (d->kind_code == CODETAB_FULL)
+		return idmap_get(&ds->kind_apart, (uint32_t)(d - ds->v));
+	return msgindex_code_method(ix, d->kind_code);
+}
+
+uint32_t
+dialogs_auth(const struct dialogs *ds, const struct dialog *d)
+{
+	if (d->auth_code == CODETAB_FULL)
+		return idmap_get(&ds->auth_apart, (uint32_t)(d - ds->v));
+	return codetab_id(&ds->auths, d->auth_code);
+}
+
+void
+dialogs_set_auth(struct dialogs *ds, struct dialog *d, uint32_t auth)
+{
+	d->auth_code = codetab_code(&ds->auths, auth);
+	if (d->auth_code == CODETAB_FULL)
+		idmap_put(&ds->auth_apart, (uint32_t)(d - ds->v), auth);
 }
 
 uint32_t
@@ -487,8 +520,11 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	}
 	d->msgs[d->nmsgs++] = id;
 
-	if (m->kind == MSG_REQUEST && d->kind == 0) {
-		d->kind = msgindex_method(ix, id);
+	if (m->kind == MSG_REQUEST && d->kind_code == 0) {
+		d->kind_code = m->mcode;
+		if (m->mcode == CODETAB_FULL)
+			idmap_put(&ds->kind_apart, (uint32_t)(d - ds->v),
+				  msgindex_method(ix, id));
 		dialog_set_pair(ds, ix, d, 0, k->from, k->to);
 	}
 	/* The first R-URI stays the dialog's: every message before it had
@@ -514,7 +550,8 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	 * request again (dialog_asks_again); until there is one, the
 	 * last of those. A later re-INVITE or refresh does not change it. */
 	if (m->kind == MSG_RESPONSE && m->status >= 200 &&
-	    (d->kind == 0 || msgindex_method(ix, id) == d->kind) &&
+	    (d->kind_code == 0 ||
+	     msgindex_method(ix, id) == dialogs_kind(ds, ix, d)) &&
 	    !(m->flags & RECF_RETRANS)) {
 		if (d->outcome == 0 || dialog_asks_again(d->outcome))
 			d->outcome = m->status;

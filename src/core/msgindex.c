@@ -11,21 +11,16 @@
 #define MSGINDEX_BLOCK_SHIFT 16
 #define MSGINDEX_BLOCK (1u << MSGINDEX_BLOCK_SHIFT)
 
-/* An entry's method is a byte: codes 1 to MSGINDEX_METHODS name the first
- * methods the index met, MSGINDEX_APART says the method is in the map
- * apart (a log of more methods than that). A length of LEN_APART or more
- * is kept apart too. */
-#define MSGINDEX_METHODS 254
-#define MSGINDEX_APART 255
+/* An entry's method is a byte, a code of methods (CODETAB_FULL: in the
+ * map apart, a log of more methods than that). A length of LEN_APART or
+ * more is kept apart too. */
 #define MSGINDEX_LEN_APART 0xffff
 
 struct msgindex {
 	struct msg **blocks;
 	size_t nblocks, capblocks;
 	size_t count;
-	uint32_t methods[MSGINDEX_METHODS + 1];	/* code -> method */
-	unsigned nmethods;
-	uint8_t slots[512];	/* the codes, by hash of their method */
+	struct codetab methods;
 	struct idmap method_apart;	/* id -> method */
 	struct idmap len_apart;		/* id -> length */
 };
@@ -51,34 +46,13 @@ msgindex_free(struct msgindex *ix)
 	free(ix);
 }
 
-/* The code of method, a new one when there is room: MSGINDEX_APART when
- * there is none. */
-static uint8_t
-msgindex_code(struct msgindex *ix, uint32_t method)
-{
-	size_t mask = sizeof ix->slots - 1;
-	size_t i = (size_t)(method * 2654435761u) >> 7 & mask;
-
-	if (method == 0)
-		return 0;
-	for (; ix->slots[i] != 0; i = (i + 1) & mask) {
-		if (ix->methods[ix->slots[i]] == method)
-			return ix->slots[i];
-	}
-	if (ix->nmethods == MSGINDEX_METHODS)
-		return MSGINDEX_APART;
-	ix->methods[++ix->nmethods] = method;
-	ix->slots[i] = (uint8_t)ix->nmethods;
-	return ix->slots[i];
-}
-
 void
 msgindex_set(struct msgindex *ix, uint32_t id, uint32_t method, uint32_t len)
 {
 	struct msg *m = msgindex_get(ix, id);
 
-	m->mcode = msgindex_code(ix, method);
-	if (m->mcode == MSGINDEX_APART)
+	m->mcode = codetab_code(&ix->methods, method);
+	if (m->mcode == CODETAB_FULL)
 		idmap_put(&ix->method_apart, id, method);
 	m->len16 = len < MSGINDEX_LEN_APART ? (uint16_t)len :
 					      MSGINDEX_LEN_APART;
@@ -91,9 +65,15 @@ msgindex_method(const struct msgindex *ix, uint32_t id)
 {
 	const struct msg *m = msgindex_get(ix, id);
 
-	if (m->mcode == MSGINDEX_APART)
+	if (m->mcode == CODETAB_FULL)
 		return idmap_get(&ix->method_apart, id);
-	return ix->methods[m->mcode];
+	return codetab_id(&ix->methods, m->mcode);
+}
+
+uint32_t
+msgindex_code_method(const struct msgindex *ix, uint8_t code)
+{
+	return codetab_id(&ix->methods, code);
 }
 
 uint32_t
@@ -193,7 +173,7 @@ msgindex_sort_by_time(struct msgindex *ix)
 
 		perm[i] = keys[i].old;
 		*m = copy[keys[i].old];
-		if (m->mcode == MSGINDEX_APART)
+		if (m->mcode == CODETAB_FULL)
 			idmap_put(&ix->method_apart, (uint32_t)i,
 				  idmap_get(&method_apart, perm[i]));
 		if (m->len16 == MSGINDEX_LEN_APART)

@@ -341,7 +341,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	int remote = 0, have_hi = 0;
 	enum auth_scheme sch;
 
-	if (dg == NULL || !regreport_is_register(e, dg->kind))
+	if (dg == NULL || !regreport_is_register(e, dialogs_kind(
+	    engine_dialogs(e), engine_index(e), dg)))
 		return -1;
 	memset(out, 0, sizeof *out);
 	out->registered = TIME_NONE;

@@ -2602,7 +2602,7 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 	if (ctx != small)
 		free(ctx);
 	dg->severity = (uint8_t)worst;
-	dg->auth = auth;
+	dialogs_set_auth(engine_dialogs(e), dg, auth);
 	if (answered != NO_DIALOG && answered != d) {
 		/* Its context changed without it growing. */
 		if (r->xc->dialog == answered)

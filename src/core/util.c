@@ -698,3 +698,22 @@ idmap_free(struct idmap *m)
 	free(m->v);
 	memset(m, 0, sizeof *m);
 }
+
+uint8_t
+codetab_code(struct codetab *ct, uint32_t id)
+{
+	size_t mask = sizeof ct->slots - 1;
+	size_t i = (size_t)(id * 2654435761u) >> 7 & mask;
+
+	if (id == 0)
+		return 0;
+	for (; ct->slots[i] != 0; i = (i + 1) & mask) {
+		if (ct->id[ct->slots[i]] == id)
+			return ct->slots[i];
+	}
+	if (ct->n == CODETAB_IDS)
+		return CODETAB_FULL;
+	ct->id[++ct->n] = id;
+	ct->slots[i] = (uint8_t)ct->n;
+	return ct->slots[i];
+}

@@ -229,7 +229,7 @@ par_compare(const struct rules *r, struct engine *x, struct engine *y)
 				 a->nmsgs * sizeof *a->msgs) == 0);
 		ck_assert_uint_eq(a->severity, b->severity);
 		ck_assert_uint_eq(a->outcome, b->outcome);
-		ck_assert_uint_eq(a->auth, b->auth);
+		ck_assert_uint_eq(dialogs_auth(dx, a), dialogs_auth(dy, b));
 	}
 	ck_assert_uint_eq(engine_nwarnings(x), engine_nwarnings(y));
 	ck_assert_uint_gt(engine_nwarnings(x), 0);

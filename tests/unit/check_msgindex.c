@@ -154,6 +154,38 @@ START_TEST(test_time_fit)
 }
 END_TEST
 
+/* A dialog's kind and auth scheme are byte codes too: past 254, kept
+ * apart by dialog id. */
+START_TEST(test_dialog_codes)
+{
+	struct msgindex *ix = msgindex_new();
+	struct dialogs *ds = dialogs_new();
+	struct msg m;
+	uint32_t i, id, n = 300;
+
+	for (i = 0; i < n; i++) {
+		/* An answer first: the kind is its dialog's first request's. */
+		m = mk(i + 1, MSG_RESPONSE, 9000, 200, i);
+		id = msgindex_append(ix, &m, 9000, 0);
+		ck_assert_uint_eq(dialogs_add(ds, ix, id, &none), i);
+		m = mk(i + 1, MSG_REQUEST, 1000 + i, 0, i);
+		id = msgindex_append(ix, &m, 1000 + i, 0);
+		dialogs_add(ds, ix, id, &five_six);
+		dialogs_set_auth(ds, dialogs_get(ds, i), 5000 + i);
+	}
+	for (i = 0; i < n; i++) {
+		const struct dialog *d = dialogs_get(ds, i);
+
+		ck_assert_uint_eq(dialogs_kind(ds, ix, d), 1000 + i);
+		ck_assert_uint_eq(dialogs_auth(ds, d), 5000 + i);
+	}
+	dialogs_set_auth(ds, dialogs_get(ds, 299), 0);
+	ck_assert_uint_eq(dialogs_auth(ds, dialogs_get(ds, 299)), 0);
+	dialogs_free(ds);
+	msgindex_free(ix);
+}
+END_TEST
+
 START_TEST(test_severity_names)
 {
 	ck_assert_str_eq(severity_name(SEV_BENIGN), "benign");
@@ -195,7 +227,7 @@ START_TEST(test_dialog_registration)
 	ck_assert_uint_eq(dialogs_count(ds), 1);
 	d = dialogs_get(ds, 0);
 	ck_assert_uint_eq(d->nmsgs, 6);
-	ck_assert_uint_eq(d->kind, REGISTER);
+	ck_assert_uint_eq(dialogs_kind(ds, ix, d), REGISTER);
 	ck_assert_uint_eq(d->outcome, 200);
 	ck_assert_uint_eq(d->from, 9);
 	dialogs_times(ix, d, &first, &last);
@@ -224,7 +256,7 @@ START_TEST(test_dialog_call_outcome)
 	m = mk(3, MSG_RESPONSE, INVITE, 486, 2); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
 	m = mk(3, MSG_REQUEST, ACK, 0, 3); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
 	m = mk(3, MSG_RESPONSE, INVITE, 200, 4); id = msgindex_append(ix, &m, mk_method, 0); dialogs_add(ds, ix, id, &none);
-	ck_assert_uint_eq(dialogs_get(ds, 0)->kind, INVITE);
+	ck_assert_uint_eq(dialogs_kind(ds, ix, dialogs_get(ds, 0)), INVITE);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 5);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 486);
 	dialogs_times(ix, dialogs_get(ds, 0), &first, &last);
@@ -466,6 +498,7 @@ main(void)
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_apart);
 	tcase_add_test(tc, test_time_fit);
+	tcase_add_test(tc, test_dialog_codes);
 	tcase_add_test(tc, test_severity_names);
 	tcase_add_test(tc, test_dialog_registration);
 	tcase_add_test(tc, test_dialog_kept);

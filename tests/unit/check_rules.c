@@ -1255,7 +1255,7 @@ START_TEST(test_defaults_small)
 	ck_assert_int_eq(sev(&f, 0), SEV_NONE);
 	d = dialogs_get(engine_dialogs(f.e), 0);
 	ck_assert_int_eq(d->severity, SEV_OK);
-	ck_assert_str_eq(engine_str(f.e, d->auth), "Kerberos");
+	ck_assert_str_eq(engine_str(f.e, dialogs_auth(engine_dialogs(f.e), d)), "Kerberos");
 	fx_close(&f);
 	free(log);
 
@@ -1268,7 +1268,7 @@ START_TEST(test_defaults_small)
 		   "credentials (ms-diagnostics 4007: Wrong password)");
 	d = dialogs_get(engine_dialogs(f.e), 0);
 	ck_assert_int_eq(d->severity, SEV_ERROR);
-	ck_assert_str_eq(engine_str(f.e, d->auth), "Digest");
+	ck_assert_str_eq(engine_str(f.e, dialogs_auth(engine_dialogs(f.e), d)), "Digest");
 	fx_close(&f);
 	free(log);
 
@@ -2153,8 +2153,8 @@ START_TEST(test_defaults_named_fixtures)
 		ck_assert_int_eq(count_rule(e, r,
 					    "auth-handshake-ntlm-challenge",
 					    SEV_BENIGN), 1);
-		ck_assert_str_eq(engine_str(e, dialogs_get(engine_dialogs(e),
-						0)->auth), "NTLM");
+		ck_assert_str_eq(engine_str(e, dialogs_auth(engine_dialogs(e),
+				 dialogs_get(engine_dialogs(e), 0))), "NTLM");
 		engine_free(e);
 	}
 	/* 403 with ms-diagnostics 4005: the user is not enabled for SIP,
