@@ -53,6 +53,10 @@ START_TEST(test_many)
 		ck_assert_uint_eq(intern_lookup(t, buf, (size_t)n), i + 1);
 		ck_assert_str_eq(intern_str(t, i + 1, NULL), buf);
 	}
+	/* The slots grew by half each time they were three quarters full:
+	 * at least half full now. */
+	ck_assert_uint_ge(t->nstrs * 2, t->nslots);
+	ck_assert_uint_le(t->nstrs * 4, t->nslots * 3);
 	/* Strings never move. */
 	ck_assert_str_eq(first, "call-0");
 	ck_assert_ptr_eq(first, intern_str(t, 1, NULL));
@@ -93,7 +97,8 @@ START_TEST(test_sizes)
 	enum { N = 3000 };
 	static uint32_t ids[N];
 	static const char *at[N];
-	size_t sizes[] = { 1, 7, 100, 5000, INTERN_BLOCK / 2 - 1,
+	/* A length below 255 takes a byte before the string, others 5. */
+	size_t sizes[] = { 1, 7, 100, 254, 255, 5000, INTERN_BLOCK / 2 - 1,
 			   INTERN_BLOCK / 2, INTERN_BLOCK + 3 };
 	size_t i, n, nsz = sizeof sizes / sizeof sizes[0];
 	char *buf = malloc(INTERN_BLOCK + 16);
