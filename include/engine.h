@@ -107,6 +107,11 @@ struct engine_file {
 	int follow_quiet;
 	struct engine_tail follow_tail;
 	size_t dropped;		/* mapped bytes before this given back (pages) */
+	/* The bytes below dropped read again since they were given back
+	 * again last (engine_message for the rules, engine_record_text), to
+	 * give back once more after a rating: none while reread_hi is not
+	 * above reread_lo. Main thread only. */
+	size_t reread_lo, reread_hi;
 	/* Being converted on a thread of its own (engine_set_background);
 	 * src is still the input's bytes until engine_step() takes the
 	 * result in. NULL otherwise. */

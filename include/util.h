@@ -84,8 +84,8 @@ codetab_id(const struct codetab *ct, uint8_t c)
 }
 
 /* Hands the pages of a read-only file mapping that starts at base back to
- * the kernel, from byte done (on a page) to upto rounded down to a page,
- * once that is at least min bytes. They are clean file pages, read again
+ * the kernel, from byte done (rounded down to a page) to upto rounded
+ * down to a page, once that is at least min bytes. They are clean file pages, read again
  * from the page cache if touched. Returns the new done. Never for memory
  * that is not a file mapping: there the bytes would be lost. */
 size_t pages_release(const char *base, size_t done, size_t upto, size_t min);

@@ -608,6 +608,7 @@ pages_release(const char *base, size_t done, size_t upto, size_t min)
 
 		pagesize = ps > 0 ? (size_t)ps : 4096;
 	}
+	done -= done % pagesize;
 	to = upto - upto % pagesize;
 	if (to <= done || to - done < min)
 		return done;
