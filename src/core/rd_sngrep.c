@@ -75,7 +75,7 @@ rd_sngrep_digits(const char *p, int n, int *out)
 static int
 rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 {
-	int y, mo, d, prec;
+	int y, mo, d, prec, none;
 	int64_t tod;
 	size_t i;
 	const char *arrow, *sp;
@@ -87,7 +87,9 @@ rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 	if (rd_sngrep_digits(p, 4, &y) || rd_sngrep_digits(p + 5, 2, &mo) ||
 	    rd_sngrep_digits(p + 8, 2, &d))
 		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	/* 0000/00/00: sipsnoop's save of a message without a time. */
+	none = y == 0 && mo == 0 && d == 0;
+	if ((!none && (mo < 1 || mo > 12 || d < 1 || d > 31)) ||
 	    (tod = rd_clock(p, n, 11, ".", &prec, &i)) < 0)
 		return 0;
 	if (i >= n || p[i] != ' ')
@@ -104,7 +106,11 @@ rd_sngrep_header(const char *p, size_t n, struct rd_record *rec)
 	rec->time = time_from_civil(y, mo, d, 0, 0, 0, 0) + tod;
 	rec->time_prec = prec;
 	rec->has_date = 1;
-	if (y == 0) {
+	if (none) {
+		rec->time = TIME_NONE;
+		rec->time_prec = 0;
+		rec->has_date = 0;
+	} else if (y == 0) {
 		/* sipsnoop's save of a log that gives a time of day alone:
 		 * 0000/01/01 is its first day, the days after it follow. */
 		rec->time -= time_from_civil(0, 1, 1, 0, 0, 0, 0);

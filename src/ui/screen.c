@@ -603,22 +603,25 @@ screen_save_text(struct screen *s, uint32_t id, struct strbuf *out)
 
 	if (m->kind == MSG_DIAG || engine_message(s->e, id, &rec, NULL) != 0)
 		return 1;
-	/* YYYY/MM/DD HH:MM:SS.uuuuuu. A time of day alone (and no time at
-	 * all, at 00:00) is on 0000/01/01, the log's first day, or the days
-	 * after it that the log went past midnight: year 0 says there is no
-	 * date, and the sngrep reader reads it back so. Before the first
-	 * day (--offset) is still on it. Month and day without a year stay
-	 * on 1970, as the index keeps them. */
-	if (t == TIME_NONE || msg_time_dating(m) == TIME_DAYS) {
-		if (t == TIME_NONE)
-			t = 0;
-		else if (t < 0)
-			t = (t % day + day) % day;
-		t += time_from_civil(0, 1, 1, 0, 0, 0, 0);
+	/* YYYY/MM/DD HH:MM:SS.uuuuuu. A time of day alone is on 0000/01/01,
+	 * the log's first day, or the days after it that the log went past
+	 * midnight: year 0 says there is no date, and the sngrep reader
+	 * reads it back so. Before the first day (--offset) is still on it.
+	 * Month and day without a year stay on 1970, as the index keeps
+	 * them. No time at all is day 0000/00/00, which reads back as none
+	 * (it was 0000/01/01 00:00, which read back as a time). */
+	if (t == TIME_NONE) {
+		snprintf(when, sizeof when, "0000/00/00 00:00:00.000000");
+	} else {
+		if (msg_time_dating(m) == TIME_DAYS) {
+			if (t < 0)
+				t = (t % day + day) % day;
+			t += time_from_civil(0, 1, 1, 0, 0, 0, 0);
+		}
+		time_format(when, sizeof when, t, 6, TIME_DATED);
+		when[4] = when[7] = '/';
+		when[10] = ' ';
 	}
-	time_format(when, sizeof when, t, 6, TIME_DATED);
-	when[4] = when[7] = '/';
-	when[10] = ' ';
 	/* An end the log does not give: "?", as --list writes it, which the
 	 * sngrep reader reads back as unknown (sngrep itself always has
 	 * both addresses of a packet, and no word for one it lacks). */

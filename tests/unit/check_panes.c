@@ -2190,6 +2190,10 @@ START_TEST(test_save_converted)
 		/* Times of day alone, past midnight: on 0000/01/01 and
 		 * 0000/01/02, read back as times of day on those days. */
 		{ TEST_DATA "/fmt/baresip-midnight.log", NULL },
+		/* Messages without a time (raw SIP) among timed ones: on
+		 * 0000/00/00, read back as none (they read back as 00:00). */
+		{ TEST_DATA "/call-busy.raw.sip",
+		  TEST_DATA "/remote-ntlm.cls.log" },
 		/* Asterisk does not log its own address: an end unknown,
 		 * which reads back unknown (it read back as "-"). */
 		{ TEST_DATA "/fmt/asterisk-full.log",

@@ -606,6 +606,21 @@ START_TEST(test_sngrep)
 	ck_assert(run.rec[1].time == civil(1970, 1, 2, 0, 0, 0, 100000));
 	ck_assert_int_eq(run.rec[1].tod_only, 1);
 	run_done(&run);
+
+	/* 0000/00/00, sipsnoop's save of a message without a time: none.
+	 * Another day 0 or month 0 is no header line. */
+	run_str(&run, "sngrep", "0000/00/00 00:00:00.000000 10.0.0.51:5060 "
+	    "-> 10.0.0.10:5060\r\nOPTIONS sip:a SIP/2.0\r\nCall-ID: t2\r\n"
+	    "Content-Length: 0\r\n\r\n\n\n"
+	    "2025/00/00 00:00:00.000000 10.0.0.10:5060 -> 10.0.0.51:5060\r\n"
+	    "SIP/2.0 200 OK\r\nCall-ID: t2\r\nContent-Length: 0\r\n\r\n");
+	ck_assert_uint_ge(run.n, 1);
+	ck_assert(run.rec[0].time == TIME_NONE);
+	ck_assert_int_eq(run.rec[0].has_date, 0);
+	ck_assert_int_eq(run.rec[0].tod_only, 0);
+	span_is(run.rec[0].src, "10.0.0.51:5060");
+	ck_assert_uint_eq(run.n, 1);
+	run_done(&run);
 }
 END_TEST
 
