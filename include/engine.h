@@ -336,6 +336,14 @@ void engine_msg_ends(const struct engine *e, uint32_t id, uint32_t *src,
  * place and the message came before the following). */
 uint32_t engine_msg_line(const struct engine *e, uint32_t id);
 
+/* Gives back to the kernel the pages of mapped files that messages were
+ * read again from since the last time (engine_message, engine_record_text:
+ * a search, a filter, a save, a listing, the rules): reading a large log
+ * through must not keep all of it in memory. Spans read before stay
+ * valid (the bytes are read again from the page cache). Cheap when
+ * nothing was read; indexing calls it after each rating. */
+void engine_give_back(struct engine *e);
+
 /* Re-reads message id: its record (spans into the file bytes) and, when m
  * is not NULL, the parsed message (caller calls sipmsg_clear). For a
  * diagnostic event m holds its Name: value lines as headers. rec->line is

@@ -252,6 +252,9 @@ app_run(struct engine *e, const struct app_options *o)
 			s->force_clear = 0;
 			dirty = 0;
 		}
+		/* What a slice of searching, filtering or saving read, and
+		 * what was drawn, need not stay in memory. */
+		engine_give_back(e);
 		/* Poll while there is work; when following, look at the files
 		 * a few times a second; else block until a key. A save waits
 		 * for its pipe to take more, or to be opened by a reader;

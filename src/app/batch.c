@@ -23,6 +23,10 @@ static const struct {
 	{ RECF_LARGE, "large" },
 };
 
+/* Messages listed between two givings back of the pages read
+ * (engine_give_back): a listing of a large log reads all of it. */
+#define BATCH_GIVE_BACK 4096
+
 static const char *
 batch_kind_name(unsigned kind)
 {
@@ -408,6 +412,8 @@ batch_list(struct engine *e, struct batch_opts *o, FILE *out)
 		else
 			batch_list_text(e, o, o->sel[i], &sb);
 		fwrite(sb.buf, 1, sb.len, out);
+		if (i % BATCH_GIVE_BACK == BATCH_GIVE_BACK - 1)
+			engine_give_back(e);
 	}
 	strbuf_free(&sb);
 	return 0;

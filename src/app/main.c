@@ -27,6 +27,8 @@
 
 #ifndef SIPSNOOP_VERSION
 #define SIPSNOOP_VERSION "0.1.0"
+/* Messages a batch filter looks at between two givings back of pages. */
+#define MAIN_SELECT_STEP 65536
 #endif
 
 enum mode {
@@ -480,6 +482,31 @@ main_new_refusals(const struct engine *e, size_t *from)
 	return n;
 }
 
+
+/* filter_select() over [from, to) in steps, giving back between them the
+ * pages a search of the text read (a filter over a large log reads all
+ * of it). */
+static size_t
+main_select(struct filter *flt, struct engine *e, uint32_t from, uint32_t to,
+	    uint32_t **out)
+{
+	uint32_t *part, step = MAIN_SELECT_STEP, end;
+	size_t n = 0, k;
+
+	*out = xmalloc(sizeof **out);
+	for (; from < to; from = end) {
+		end = to - from > step ? from + step : to;
+		k = filter_select(flt, e, from, end, &part);
+		if (k > 0) {
+			*out = xrealloc(*out, (n + k + 1) * sizeof **out);
+			memcpy(*out + n, part, k * sizeof *part);
+			n += k;
+		}
+		free(part);
+		engine_give_back(e);
+	}
+	return n;
+}
 /* --list --follow: prints what the files gain until interrupted. */
 static int
 main_follow(struct engine *e, struct filter *flt, long dialog_no,
@@ -523,8 +550,8 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 			return nfailed > 0 ? 1 : 0;
 		}
 		if (flt != NULL)
-			bo->nsel = filter_select(flt, e, (uint32_t)shown,
-						 (uint32_t)n, &sel);
+			bo->nsel = main_select(flt, e, (uint32_t)shown,
+					       (uint32_t)n, &sel);
 		else {
 			sel = xmalloc((n - shown + 1) * sizeof *sel);
 			for (k = shown; k < n; k++)
@@ -1137,7 +1164,7 @@ main(int argc, char **argv)
 		size_t n = msgindex_count(engine_index(e)), k, j = 0;
 
 		if (flt != NULL) {
-			nsel = filter_select(flt, e, 0, (uint32_t)n, &sel);
+			nsel = main_select(flt, e, 0, (uint32_t)n, &sel);
 			if (nsel == 0 && !follow)
 				main_filter_hint(flt);
 		} else {
