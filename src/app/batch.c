@@ -415,6 +415,7 @@ batch_list(struct engine *e, struct batch_opts *o, FILE *out)
 		if (i % BATCH_GIVE_BACK == BATCH_GIVE_BACK - 1)
 			engine_give_back(e);
 	}
+	engine_give_back(e);
 	strbuf_free(&sb);
 	return 0;
 }

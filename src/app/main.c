@@ -27,9 +27,9 @@
 
 #ifndef SIPSNOOP_VERSION
 #define SIPSNOOP_VERSION "0.1.0"
+#endif
 /* Messages a batch filter looks at between two givings back of pages. */
 #define MAIN_SELECT_STEP 65536
-#endif
 
 enum mode {
 	MODE_AUTO = 0,		/* viewer on a terminal, else --list */

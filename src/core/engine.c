@@ -359,6 +359,8 @@ engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated,
 	c->mapped = mapped;
 	source_free(f->src);
 	f->src = c;
+	/* What was read of the old bytes is nothing to give back now. */
+	f->reread_lo = f->reread_hi = 0;
 }
 
 /* Frees a transform's reader, its spill and the state it keeps. */
@@ -2124,6 +2126,12 @@ engine_give_back(struct engine *e)
 		f = &e->files[i];
 		if (f->reread_hi <= f->reread_lo)
 			continue;
+		/* Never memory that is not a file mapping (a log copied to
+		 * the heap): its bytes would be lost. */
+		if (!f->src->mapped) {
+			f->reread_lo = f->reread_hi = 0;
+			continue;
+		}
 		/* A page cache of large folios maps a whole folio where one
 		 * of its pages is read: all of it goes. */
 		lo = f->reread_lo - f->reread_lo % ENGINE_FOLIO_BYTES;
@@ -3606,7 +3614,7 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 			engine_own_spans(rec, f->src->data, len);
 		/* The reader went as far as its pos. */
 		engine_note_reread(f, x->off, r->pos > x->off ? r->pos :
-				   x->off + 1);
+				   (size_t)x->off + 1);
 		reader_free(r);
 	}
 	if (!ok || rec->off != x->off) {

@@ -1770,7 +1770,8 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 		return NO_DIALOG;
 	/* Soon after, and from where the challenge went. */
 	if (cm->time != TIME_NONE && rm->time != TIME_NONE &&
-	    (rm->time < cm->time || rm->time - cm->time > RULES_RETRY_WINDOW))
+	    (rm->time < cm->time ||
+	     (int64_t)rm->time - (int64_t)cm->time > RULES_RETRY_WINDOW))
 		return NO_DIALOG;
 	if (cm->status == 423) {
 		if (!rules_same_client(e, ch, req) ||

@@ -42,7 +42,9 @@ pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
 		return;
 	}
 	prev = idx > 0 ? msgindex_get(ix, v->ids[idx - 1]) : NULL;
-	d = prev == NULL || prev->time == TIME_NONE ? 0 : m->time - prev->time;
+	/* In 64 bits: GCC subtracts two 56-bit fields in 56 bits. */
+	d = prev == NULL || prev->time == TIME_NONE ? 0 :
+	    (int64_t)m->time - (int64_t)prev->time;
 	/* As many fraction digits as the log gives, at least milliseconds. */
 	prec = MSG_TIME_PREC(m);
 	if (prec < 3)
