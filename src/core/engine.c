@@ -3677,6 +3677,7 @@ engine_msg_line(const struct engine *e, uint32_t id)
 		line = at->line;
 	}
 	line += (uint32_t)mem_count(f->src->data + from, x->off - from, '\n');
+	engine_note_reread(f, from, x->off);
 	/* It shrank while being counted (source_guard read zeros). */
 	if (f->src->truncated && engine_readable(f) < x->off)
 		return 0;
