@@ -152,7 +152,8 @@ fuzz_engine(const char *d, size_t n, const char *format)
 		/* The record as it stands in the file; for a format read through
 		 * a canonical transform, the message text (inside its record). */
 		if (!f->canon)
-			FUZZ_CHECK(t.n == mm->len &&
+			FUZZ_CHECK(t.n == msgindex_len(engine_index(e),
+							 (uint32_t)i) &&
 			    fuzz_span_in(t, f->src->data, f->src->len));
 		else
 			FUZZ_CHECK(fuzz_span_in(t, f->src->data, f->src->len));
