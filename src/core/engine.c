@@ -2118,9 +2118,7 @@ void
 engine_give_back(struct engine *e)
 {
 	struct engine_file *f;
-	size_t i;
-
-	size_t lo, hi;
+	size_t i, lo, hi;
 
 	for (i = 0; i < e->nfiles; i++) {
 		f = &e->files[i];
