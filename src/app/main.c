@@ -482,7 +482,6 @@ main_new_refusals(const struct engine *e, size_t *from)
 	return n;
 }
 
-
 /* filter_select() over [from, to) in steps, giving back between them the
  * pages a search of the text read (a filter over a large log reads all
  * of it). */
@@ -507,6 +506,7 @@ main_select(struct filter *flt, struct engine *e, uint32_t from, uint32_t to,
 	}
 	return n;
 }
+
 /* --list --follow: prints what the files gain until interrupted. */
 static int
 main_follow(struct engine *e, struct filter *flt, long dialog_no,
