@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "helpers.h"
 #include "engine.h"
 #include "rules.h"
 #include "grid.h"
@@ -62,23 +63,6 @@ teardown(void)
 	rules_free(rules);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb);
-}
-
 /* A view over path, indexed whole into a new *e (rated with the fixture's
  * rules when rated), showing what filter matches (NULL: everything). */
 static struct view *
@@ -122,7 +106,7 @@ golden(struct grid *g, struct rect r, const char *name)
 		fwrite(sb.buf, 1, sb.len, f);
 		fclose(f);
 	}
-	want = slurp(path);
+	want = test_slurp(path, NULL);
 	ck_assert_msg(want != NULL, "missing %s (run with UPDATE=1)", path);
 	ck_assert_msg(strcmp(want, sb.buf) == 0, "%s differs; got:\n%s", path,
 		      sb.buf);
@@ -2159,7 +2143,7 @@ START_TEST(test_save)
 	view_select(view, 0);
 	view_push_filter(view, "status:200", &err, NULL);
 	ck_assert_int_eq(screen_save(s, path, 0, &err), 0);
-	text = slurp(path);
+	text = test_slurp(path, NULL);
 	t = engine_record_text(eng, view->ids[0]);
 	ck_assert_uint_ge(strlen(text), t.n);
 	ck_assert_int_eq(memcmp(text, t.p, t.n), 0);
@@ -2267,7 +2251,7 @@ START_TEST(test_save_converted)
 		v = view_new(a, NULL, NULL, &err, &errcol);
 		s = screen_new(a, v, 1);
 		ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
-		text = slurp(path);
+		text = test_slurp(path, NULL);
 		ck_assert_int_eq(strncmp(text, "0000/01/01 23:59:59.900000 ", 27), 0);
 		ck_assert_ptr_nonnull(strstr(text, "\n0000/01/02 00:00:00.100000 "));
 		ck_assert_ptr_null(strstr(text, "1970/"));
@@ -2290,7 +2274,7 @@ START_TEST(test_save_converted)
 		s = screen_new(a, v, 1);
 		ck_assert_int_eq(screen_save(s, path, 1, &err), 0);
 		ck_assert_int_eq(screen_saved_as_text(s, &left), 1);
-		text = slurp(path);
+		text = test_slurp(path, NULL);
 		ck_assert_msg(strncmp(text, "0000/01/01 23:59:59.800000 "
 				      "198.51.100.23:5060 -> local\n", 55) == 0,
 			      "%s", text);

@@ -2109,12 +2109,8 @@ START_TEST(test_reread_pages_given_back)
 	FILE *f;
 
 	test_mkdtemp(dir, "reread");
-	f = fopen(TEST_DATA "/remote-ntlm.cls.log", "rb");
-	ck_assert_ptr_nonnull(f);
-	tmpl = xmalloc(1 << 16);
-	n = fread(tmpl, 1, 1 << 16, f);
-	ck_assert(n > 0 && n < 1 << 16);
-	fclose(f);
+	tmpl = test_slurp(TEST_DATA "/remote-ntlm.cls.log", &n);
+	ck_assert(tmpl != NULL && n > 0);
 	path = xasprintf("%s/big.log", dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);

@@ -29,6 +29,25 @@ test_mkdtemp(char *dir, const char *name)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
+char *
+test_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	if (len != NULL)
+		*len = sb.len;
+	return strbuf_detach(&sb);
+}
+
 void
 test_rm_rf(const char *dir)
 {

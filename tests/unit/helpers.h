@@ -16,6 +16,10 @@ void test_mkdtemp(char *dir, const char *name);
 /* Removes dir and everything in it. */
 void test_rm_rf(const char *dir);
 
+/* The bytes of the file at path, with a NUL after them (malloc'ed, the
+ * length in *len when len is not NULL), or NULL when it cannot be read. */
+char *test_slurp(const char *path, size_t *len);
+
 /* Makes fd standard input (closing fd); returns a copy of the one it
  * replaced, for stdin_restore(). */
 int stdin_from(int fd);
