@@ -8,7 +8,7 @@
 #include "msgindex.h"
 
 struct dialog {
-	uint32_t call_id;	/* interned */
+	uint32_t call_id;	/* interned apart (engine_call_ids) */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	uint32_t ruri;		/* the first request URI */
 	uint32_t src, dst;	/* the first endpoints */

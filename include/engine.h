@@ -298,7 +298,11 @@ struct dialogs *engine_dialogs(const struct engine *e);
 /* What rating keeps between the dialogs of this engine (rules.h: struct
  * rules_state), made with it; borrowed. */
 struct rules_state *engine_rules_state(const struct engine *e);
+/* The interned strings: URIs, endpoints, methods and what the rules
+ * add. Call-IDs are interned apart (engine_call_ids): msg->call_id and
+ * dialog->call_id are ids of that table, not of this one. */
 struct intern *engine_strings(const struct engine *e);
+struct intern *engine_call_ids(const struct engine *e);
 size_t engine_nfiles(const struct engine *e);
 /* The name of file f's format as the user is told it: "cls", or with the
  * format inside it, "syslog/asterisk" (a static string or one in buf). */
@@ -311,6 +315,10 @@ const struct engine_file *engine_file(const struct engine *e, size_t i);
 const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
+/* Interned Call-ID (msg->call_id, dialog->call_id; "" for 0). */
+const char *engine_call_id(const struct engine *e, uint32_t id);
+/* How many strings both tables hold. */
+size_t engine_nstrings(const struct engine *e);
 /* The name of file i's own end where it gives no address (a server log's
  * local server): the host the log names, else "local", or, when logs of
  * several paths that may call their end so (rd_format names_local) are

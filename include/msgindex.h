@@ -61,7 +61,7 @@ struct msg {
 	uint64_t rule : 12;	/* rule that set the severity, 0 for none */
 	int64_t time : 56;	/* TIME_NONE when unknown (msg_time_fit) */
 	uint64_t mcode : 8;	/* method code: msgindex_method() */
-	uint32_t call_id;	/* interned id, 0 when absent */
+	uint32_t call_id;	/* engine_call_ids() id, 0 when absent */
 	uint32_t cseq;
 	uint16_t len16;		/* record length: msgindex_len() */
 	uint16_t status : 10;	/* responses: 100 to 699 */

@@ -99,11 +99,11 @@ batch_json_span(struct strbuf *out, const char *key, struct span s)
 }
 
 static void
-batch_json_id(struct strbuf *out, const struct engine *e, const char *key,
+batch_json_id(struct strbuf *out, const struct intern *t, const char *key,
 	      uint32_t id)
 {
 	size_t n;
-	const char *s = intern_str(engine_strings(e), id, &n);
+	const char *s = intern_str(t, id, &n);
 
 	batch_json_key(out, key, 0);
 	if (id == 0)
@@ -156,8 +156,8 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 		strbuf_adds(out, "null");	/* its text is gone */
 	batch_json_time(out, "time", x->time, MSG_TIME_PREC(x),
 			msg_time_dating(x));
-	batch_json_id(out, e, "src", k.src);
-	batch_json_id(out, e, "dst", k.dst);
+	batch_json_id(out, engine_strings(e), "src", k.src);
+	batch_json_id(out, engine_strings(e), "dst", k.dst);
 	batch_json_span(out, "transport", engine_transport(&rec, &m, tbuf,
 							   sizeof tbuf));
 	batch_json_key(out, "kind", 0);
@@ -175,14 +175,14 @@ batch_list_json(struct engine *e, const struct batch_opts *o, uint32_t id,
 		strbuf_adds(out, "null");
 	batch_json_span(out, "reason",
 			x->kind == MSG_RESPONSE ? m.reason : SPAN_NULL);
-	batch_json_id(out, e, "call_id", x->call_id);
+	batch_json_id(out, engine_call_ids(e), "call_id", x->call_id);
 	batch_json_key(out, "cseq", 0);
 	if (x->cseq > 0 || (x->kind != MSG_DIAG && m.cseq_method.n > 0))
 		strbuf_addf(out, "%u", x->cseq);
 	else
 		strbuf_adds(out, "null");
 	if (x->kind == MSG_DIAG)
-		batch_json_id(out, e, "cseq_method",
+		batch_json_id(out, engine_strings(e), "cseq_method",
 			      msgindex_method(engine_index(e), id));
 	else
 		batch_json_span(out, "cseq_method", m.cseq_method);
@@ -391,7 +391,7 @@ batch_list_text(struct engine *e, const struct batch_opts *o, uint32_t id,
 	batch_summary(e, id, &rec, &m, out);
 	batch_pad(out, start, BATCH_W_SUMMARY);
 	strbuf_addc(out, ' ');
-	batch_text_str(out, x->call_id ? engine_str(e, x->call_id) : "-");
+	batch_text_str(out, x->call_id ? engine_call_id(e, x->call_id) : "-");
 	strbuf_addc(out, '\n');
 	sipmsg_clear(&m);
 }
@@ -462,11 +462,11 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	strbuf_addc(out, '{');
 	batch_json_key(out, "dialog", 1);
 	strbuf_addf(out, "%u", did);
-	batch_json_id(out, e, "call_id", d->call_id);
-	batch_json_id(out, e, "kind",
+	batch_json_id(out, engine_call_ids(e), "call_id", d->call_id);
+	batch_json_id(out, engine_strings(e), "kind",
 		      dialogs_kind(engine_dialogs(e), engine_index(e), d));
-	batch_json_id(out, e, "from", d->from);
-	batch_json_id(out, e, "to", d->to);
+	batch_json_id(out, engine_strings(e), "from", d->from);
+	batch_json_id(out, engine_strings(e), "to", d->to);
 	batch_json_key(out, "messages", 0);
 	strbuf_addf(out, "%u", d->nmsgs);
 	batch_json_time(out, "first", first, prec, dating);
@@ -479,7 +479,8 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_json_key(out, "severity", 0);
 	json_append_str(out, severity_name(d->severity),
 			strlen(severity_name(d->severity)));
-	batch_json_id(out, e, "auth", dialogs_auth(engine_dialogs(e), d));
+	batch_json_id(out, engine_strings(e), "auth",
+		      dialogs_auth(engine_dialogs(e), d));
 	strbuf_adds(out, "}\n");
 }
 
@@ -578,7 +579,7 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_text_str(out, d->to ? engine_str(e, d->to) : "?");
 	batch_pad(out, start, c->parties);
 	strbuf_addc(out, ' ');
-	batch_text_str(out, engine_str(e, d->call_id));
+	batch_text_str(out, engine_call_id(e, d->call_id));
 	strbuf_addc(out, '\n');
 }
 

@@ -160,7 +160,7 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 	int first = 1;
 
 	strbuf_addf(out, "{\"dialog\":%u", ent->dialog);
-	batch_reg_json_str(out, "call_id", engine_str(e, d->call_id));
+	batch_reg_json_str(out, "call_id", engine_call_id(e, d->call_id));
 	batch_reg_json_str(out, "user", ent->user);
 	batch_reg_json_str(out, "client", ent->client);
 	batch_reg_json_str(out, "server", ent->server);

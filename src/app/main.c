@@ -698,8 +698,8 @@ main_stats(struct engine *e, const struct batch_opts *bo,
 	printf("messages %zu requests %zu responses %zu diagnostics %zu invalid %zu\n",
 	       n, kinds[MSG_REQUEST], kinds[MSG_RESPONSE], kinds[MSG_DIAG],
 	       kinds[MSG_INVALID]);
-	printf("dialogs %zu strings %u warnings %zu\n", ndialogs,
-	       intern_count(engine_strings(e)) - 1, engine_nwarnings(e));
+	printf("dialogs %zu strings %zu warnings %zu\n", ndialogs,
+	       engine_nstrings(e), engine_nwarnings(e));
 	printf("severity");
 	for (i = 0; i < SEV__COUNT; i++)
 		printf(" %s %zu", severity_name((enum severity)i), sev[i]);

@@ -88,6 +88,9 @@ struct engine {
 	struct msgindex *ix;
 	struct dialogs *ds;
 	struct intern *strs;
+	/* Call-IDs apart from the other strings: their ids are dense, so
+	 * the dialogs map them with a plain array of one slot a Call-ID. */
+	struct intern *call_ids;
 	const struct rules *rules;
 	struct rules_state *rstate;	/* engine_rules_state() */
 	struct engine_warning *warns;
@@ -220,6 +223,7 @@ engine_new(void)
 	e->ds = dialogs_new();
 	e->rstate = rules_state_new();
 	e->strs = intern_new();
+	e->call_ids = intern_new();
 	e->par_min = ENGINE_PAR_MIN;
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
 	e->follow_copy_max = ENGINE_FOLLOW_COPY_MAX;
@@ -290,6 +294,7 @@ engine_free(struct engine *e)
 	dialogs_free(e->ds);
 	rules_state_free(e->rstate);
 	intern_free(e->strs);
+	intern_free(e->call_ids);
 	free(e);
 }
 
@@ -2499,7 +2504,8 @@ engine_intern_pre(struct engine *e, struct engine_pre *pre,
 
 	k->src = engine_intern_end(e, s[PRE_SRC], x->file);
 	k->dst = engine_intern_end(e, s[PRE_DST], x->file);
-	x->call_id = intern_add(e->strs, s[PRE_CALL_ID].p, s[PRE_CALL_ID].n);
+	x->call_id = intern_add(e->call_ids, s[PRE_CALL_ID].p,
+				s[PRE_CALL_ID].n);
 	pre->method = x->kind == MSG_REQUEST ?
 			    intern_add(e->strs, s[PRE_METHOD].p, s[PRE_METHOD].n) :
 			    engine_intern_upper(e, s[PRE_METHOD]);
@@ -3491,6 +3497,12 @@ engine_strings(const struct engine *e)
 	return e->strs;
 }
 
+struct intern *
+engine_call_ids(const struct engine *e)
+{
+	return e->call_ids;
+}
+
 size_t
 engine_nfiles(const struct engine *e)
 {
@@ -3514,6 +3526,19 @@ const char *
 engine_str(const struct engine *e, uint32_t id)
 {
 	return intern_str(e->strs, id, NULL);
+}
+
+const char *
+engine_call_id(const struct engine *e, uint32_t id)
+{
+	return intern_str(e->call_ids, id, NULL);
+}
+
+size_t
+engine_nstrings(const struct engine *e)
+{
+	return (size_t)intern_count(e->strs) - 1 + intern_count(e->call_ids) -
+	       1;
 }
 
 void

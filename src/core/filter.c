@@ -1475,7 +1475,9 @@ idset_has(const struct idset *s, uint32_t id)
 static void
 bind_ids(struct node *n, const struct engine *e)
 {
-	const struct intern *t = engine_strings(e);
+	/* Call-IDs have a table of their own. */
+	const struct intern *t = n->field == F_CALLID ? engine_call_ids(e) :
+							engine_strings(e);
 	uint32_t count = intern_count(t), i;
 	size_t len, old, nw, nu = 0;
 	const char *s;
@@ -1492,7 +1494,7 @@ bind_ids(struct node *n, const struct engine *e)
 	if (uri)
 		u = engine_uri_strings(e, &nu);
 	/* A string already in the table may become a URI later (first seen
-	 * as a Call-ID, say): the URI list grows without the table. */
+	 * as an endpoint, say): the URI list grows without the table. */
 	if (count <= n->ids.nbits && (!uri || nu <= n->ids.nuris))
 		return;
 	old = (n->ids.nbits + 63) / 64;
@@ -1502,8 +1504,8 @@ bind_ids(struct node *n, const struct engine *e)
 		memset(n->ids.bits + old, 0, (nw - old) * sizeof *n->ids.bits);
 	}
 	if (uri) {
-		/* Only strings used as URIs can match: a few percent of the
-		 * table, which holds every Call-ID and endpoint too. */
+		/* Only strings used as URIs can match: a part of the table,
+		 * which holds every endpoint and method too. */
 		size_t k;
 
 		for (k = n->ids.nuris; k < nu; k++) {

@@ -158,7 +158,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			strbuf_addf(out, ", %s of Call-ID %s",
 			    regreport_last_final(e, a) == 423 ?
 			    "asking again after the 423 Interval Too Brief" :
-			    "answering the challenge", engine_str(e,
+			    "answering the challenge", engine_call_id(e,
 			    dialogs_get(engine_dialogs(e), a)->call_id));
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");

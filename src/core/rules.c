@@ -2832,7 +2832,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 			    engine_str(ev->e, engine_msg_ruri(ev->e, ev->id)));
 		return;
 	case 9:
-		strbuf_adds(out, engine_str(ev->e, msg->call_id));
+		strbuf_adds(out, engine_call_id(ev->e, msg->call_id));
 		return;
 	case 10:	/* schemes */
 		if (rules_eval_parse(ev))
@@ -2887,7 +2887,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		return;
 	case 20:	/* answer-call-id */
 		if (msg->kind == MSG_RESPONSE && ev->f->answer_req != 0)
-			strbuf_adds(out, engine_str(ev->e, msgindex_get(
+			strbuf_adds(out, engine_call_id(ev->e, msgindex_get(
 			    engine_index(ev->e), ev->f->answer_req - 1)->call_id));
 		return;
 	}

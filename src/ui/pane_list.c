@@ -277,7 +277,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		m = msgindex_get(ix, v->ids[p->top + row]);
 		if (m == NULL)
 			continue;
-		cid = engine_str(v->e, m->call_id);
+		cid = engine_call_id(v->e, m->call_id);
 		if ((tw = pane_list_textw(cid, strlen(cid))) > cidw)
 			cidw = tw;
 		engine_msg_party(v->e, v->ids[p->top + row], &from, &to);
@@ -352,7 +352,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 				   needle, 1) +
 		    1;
 		if (cols.callid) {
-			const char *cid = engine_str(v->e, m->call_id);
+			const char *cid = engine_call_id(v->e, m->call_id);
 
 			x = pane_list_cell(g, x, y, cols.callid, role, cid,
 					   strlen(cid), needle, 1) +

@@ -1566,7 +1566,7 @@ screen_key(struct screen *s, uint32_t key)
 			screen_message(s, 1, "no Call-ID here");
 			return RE_REDRAW;
 		}
-		screen_push(s, "callid:", engine_str(s->e, m->call_id));
+		screen_push(s, "callid:", engine_call_id(s->e, m->call_id));
 		return RE_REDRAW | RE_SELECT;
 	case ACT_FILTER_USER: {
 		struct span u, host;

@@ -444,7 +444,8 @@ view_filter_text(const struct view *v, char *buf, size_t bufsz)
 	if (bufsz == 0)
 		return;
 	if (l->expr == NULL)
-		snprintf(buf, bufsz, "dialog %s", engine_str(v->e, l->call_id));
+		snprintf(buf, bufsz, "dialog %s",
+			 engine_call_id(v->e, l->call_id));
 	else
 		snprintf(buf, bufsz, "%s", l->expr);
 }

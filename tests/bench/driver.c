@@ -154,10 +154,10 @@ bench_index(struct drv *d)
 	d->nmsgs = msgindex_count(engine_index(e));
 	d->bytes = engine_file(e, 0)->src->len;
 	printf("file %s: %zu bytes, format %s, %zu messages, %zu dialogs, "
-	    "%u strings, %zu warnings, rules %s\n", d->path, d->bytes,
+	    "%zu strings, %zu warnings, rules %s\n", d->path, d->bytes,
 	    engine_file(e, 0)->fmt->name, d->nmsgs,
 	    dialogs_count(engine_dialogs(e)),
-	    intern_count(engine_strings(e)) - 1, engine_nwarnings(e),
+	    engine_nstrings(e), engine_nwarnings(e),
 	    d->rules != NULL ? d->rules_path : "none");
 	report("index (engine_run)", median(w, d->runs), median(c, d->runs),
 	    d->bytes, d->nmsgs, (size_t)-1, d->runs);
@@ -491,7 +491,7 @@ pick_targets(struct engine *e, size_t nmsgs, char **callid, char **user,
 
 		if (m->call_id == 0 || *from == '\0')
 			continue;
-		*callid = xstrdup(engine_str(e, m->call_id));
+		*callid = xstrdup(engine_call_id(e, m->call_id));
 		colon = strchr(from, ':');
 		from = colon != NULL ? colon + 1 : from;
 		at = strchr(from, '@');

@@ -157,7 +157,8 @@ fuzz_engine(const char *d, size_t n, const char *format)
 			    fuzz_span_in(t, f->src->data, f->src->len));
 		else
 			FUZZ_CHECK(fuzz_span_in(t, f->src->data, f->src->len));
-		(void)engine_str(e, mm->call_id);
+		FUZZ_CHECK(mm->call_id < intern_count(engine_call_ids(e)));
+		(void)engine_call_id(e, mm->call_id);
 		engine_msg_party(e, (uint32_t)i, &from, &to);
 		FUZZ_CHECK(from < intern_count(engine_strings(e)) &&
 			   to < intern_count(engine_strings(e)));

@@ -1276,10 +1276,10 @@ START_TEST(test_follow_await)
 	ck_assert_uint_eq(engine_nfollowed(e), 2);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
 	m = msgindex_get(engine_index(e), 0);
-	ck_assert_str_eq(engine_str(e, m->call_id), "a1");
+	ck_assert_str_eq(engine_call_id(e, m->call_id), "a1");
 	m = msgindex_get(engine_index(e), 2);
 	ck_assert_uint_eq(m->file, 1);
-	ck_assert_str_eq(engine_str(e, m->call_id), "b1");
+	ck_assert_str_eq(engine_call_id(e, m->call_id), "b1");
 	ck_assert_int_eq(m->time, time_from_civil(2024, 1, 2, 10, 0, 2, 500000));
 	/* b goes on being followed. */
 	append(b, sngrep_msg(buf, sizeof buf, "2024/01/02 10:00:04.000000",
@@ -1705,7 +1705,7 @@ follow_rewrite_scenario(int mapped, int grow)
 	engine_run(e);
 	ck_assert_uint_eq(msgindex_count(engine_index(e)), grow ? 5 : 4);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 2)->file, 1);
-	ck_assert_str_eq(engine_str(e, msgindex_get(engine_index(e), 2)->call_id),
+	ck_assert_str_eq(engine_call_id(e, msgindex_get(engine_index(e), 2)->call_id),
 			 "s3");
 	for (i = 0; i < engine_nwarnings(e); i++)
 		found |= strstr(engine_warning(e, i)->msg,

@@ -143,7 +143,7 @@ START_TEST(test_file)
 	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
 	ck_assert_str_eq(engine_file(e, 0)->fmt->name, "raw");
 	ck_assert_uint_eq(count_records(e), 3);
-	ck_assert_str_eq(engine_str(e, msgindex_get(engine_index(e), 2)->call_id),
+	ck_assert_str_eq(engine_call_id(e, msgindex_get(engine_index(e), 2)->call_id),
 			 "gzip-2");
 	ck_assert_uint_eq(engine_nwarnings(e), 0);
 	engine_free(e);

@@ -1100,7 +1100,7 @@ START_TEST(test_report_merge_keeps_registration)
 	ck_assert(strstr(text.buf, "sip:amy@") < strstr(text.buf, "sip:zed@"));
 	strbuf_free(&text);
 	ck_assert_int_ne(pane_action(p, ACT_OPEN) & RE_SELECT, 0);
-	ck_assert_str_eq(engine_str(e, v->levels[v->nlevels - 1].call_id),
+	ck_assert_str_eq(engine_call_id(e, v->levels[v->nlevels - 1].call_id),
 			 "a0");
 	pane_free(p);
 	grid_free(g);
@@ -2229,8 +2229,8 @@ START_TEST(test_save_converted)
 			engine_msg_ends(b, (uint32_t)j, &ys, &yd);
 			ck_assert_str_eq(engine_str(a, xs), engine_str(b, ys));
 			ck_assert_str_eq(engine_str(a, xd), engine_str(b, yd));
-			ck_assert_str_eq(engine_str(a, x->call_id),
-					 engine_str(b, y->call_id));
+			ck_assert_str_eq(engine_call_id(a, x->call_id),
+					 engine_call_id(b, y->call_id));
 			j++;
 		}
 		screen_free(s);
