@@ -7,13 +7,12 @@
 #include <stdint.h>
 #include "msgindex.h"
 
+/* Its Call-ID is its first message's (dialogs_call_id). */
 struct dialog {
-	uint32_t call_id;	/* interned apart (engine_call_ids) */
 	uint32_t from, to;	/* URIs of the first request (or first message) */
 	uint32_t ruri;		/* the first request URI */
 	uint32_t src, dst;	/* the first endpoints */
-	uint32_t *msgs;		/* message ids in index order (dialog.c
-				 * says how much room it has) */
+	uint32_t at;		/* its message ids: dialogs_msgs() */
 	uint32_t nmsgs;
 	uint16_t outcome : 10;	/* final status of the initial transaction, 0 = none */
 	uint16_t severity : 4;	/* worst message severity, benign not a failure */
@@ -22,8 +21,7 @@ struct dialog {
 	uint8_t auth_code;	/* the auth scheme used, a code */
 };
 
-/* Six 4-byte fields before the pointer: no hole, 40 bytes. */
-_Static_assert(sizeof(struct dialog) <= 40, "struct dialog is 40 bytes");
+_Static_assert(sizeof(struct dialog) <= 32, "struct dialog is 32 bytes");
 
 struct dialogs;
 
@@ -46,8 +44,15 @@ uint32_t dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		     const struct msg_kept *k);
 /* Earliest and latest times of d's messages (dialogs_times walks them),
  * TIME_NONE when none has one. */
-void dialogs_times(const struct msgindex *ix, const struct dialog *d,
-		   int64_t *first, int64_t *last);
+void dialogs_times(const struct dialogs *ds, const struct msgindex *ix,
+		   const struct dialog *d, int64_t *first, int64_t *last);
+/* d's message ids, d->nmsgs of them in index order (borrowed: adding a
+ * message to d may move them). */
+const uint32_t *dialogs_msgs(const struct dialogs *ds, const struct dialog *d);
+/* d's interned Call-ID (engine_call_ids), its first message's (ix: the
+ * index of its messages). */
+uint32_t dialogs_call_id(const struct dialogs *ds, const struct msgindex *ix,
+			 const struct dialog *d);
 /* What dialogs_add() kept for message id (m is its entry). */
 void dialogs_kept(const struct dialogs *ds, const struct msg *m, uint32_t id,
 		  struct msg_kept *k);

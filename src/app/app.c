@@ -105,7 +105,8 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
 				       "stopped following: " : "", n, count);
 		return 2;
 	}
-	view_push_dialog(v, dialogs_get(ds, (uint32_t)n)->call_id);
+	view_push_dialog(v, dialogs_call_id(ds, engine_index(e),
+					    dialogs_get(ds, (uint32_t)n)));
 	v->flow_all = 0;
 	screen_message(s, 0, "dialog %ld: %zu messages%s  (Esc: all)", n,
 		       v->nids, engine_done(e) ? "" : " so far");

@@ -444,7 +444,8 @@ static void
 batch_dialog_prec(const struct engine *e, const struct dialog *d, int *prec,
 		  int *dating)
 {
-	const struct msg *x = msgindex_get(engine_index(e), d->msgs[0]);
+	const struct msg *x = msgindex_get(engine_index(e),
+		dialogs_msgs(engine_dialogs(e), d)[0]);
 
 	*prec = MSG_TIME_PREC(x);
 	*dating = msg_time_dating(x);
@@ -458,11 +459,12 @@ batch_dialog_json(const struct engine *e, uint32_t did, const struct dialog *d,
 	int prec, dating;
 
 	batch_dialog_prec(e, d, &prec, &dating);
-	dialogs_times(engine_index(e), d, &first, &last);
+	dialogs_times(engine_dialogs(e), engine_index(e), d, &first, &last);
 	strbuf_addc(out, '{');
 	batch_json_key(out, "dialog", 1);
 	strbuf_addf(out, "%u", did);
-	batch_json_id(out, engine_call_ids(e), "call_id", d->call_id);
+	batch_json_id(out, engine_call_ids(e), "call_id",
+		      dialogs_call_id(engine_dialogs(e), engine_index(e), d));
 	batch_json_id(out, engine_strings(e), "kind",
 		      dialogs_kind(engine_dialogs(e), engine_index(e), d));
 	batch_json_id(out, engine_strings(e), "from", d->from);
@@ -494,7 +496,7 @@ batch_dialog_times(const struct engine *e, const struct dialog *d,
 	int prec, dating;
 
 	batch_dialog_prec(e, d, &prec, &dating);
-	dialogs_times(engine_index(e), d, &t0, &t1);
+	dialogs_times(engine_dialogs(e), engine_index(e), d, &t0, &t1);
 	time_format(first, sz, t0, prec, dating);
 	if (dating == TIME_DATED && (t0 == TIME_NONE || t1 == TIME_NONE ||
 	    t0 / 86400000000LL == t1 / 86400000000LL))
@@ -579,7 +581,8 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_text_str(out, d->to ? engine_str(e, d->to) : "?");
 	batch_pad(out, start, c->parties);
 	strbuf_addc(out, ' ');
-	batch_text_str(out, engine_call_id(e, d->call_id));
+	batch_text_str(out, engine_call_id(e, dialogs_call_id(engine_dialogs(e),
+						engine_index(e), d)));
 	strbuf_addc(out, '\n');
 }
 

@@ -160,7 +160,8 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 	int first = 1;
 
 	strbuf_addf(out, "{\"dialog\":%u", ent->dialog);
-	batch_reg_json_str(out, "call_id", engine_call_id(e, d->call_id));
+	batch_reg_json_str(out, "call_id", engine_call_id(e,
+	    dialogs_call_id(engine_dialogs(e), engine_index(e), d)));
 	batch_reg_json_str(out, "user", ent->user);
 	batch_reg_json_str(out, "client", ent->client);
 	batch_reg_json_str(out, "server", ent->server);
@@ -208,10 +209,11 @@ batch_reg_selected(const struct engine *e, const uint8_t *sel, size_t nsel,
 		   uint32_t d)
 {
 	const struct dialog *dg = dialogs_get(engine_dialogs(e), d);
+	const uint32_t *ids = dialogs_msgs(engine_dialogs(e), dg);
 	size_t i;
 
 	for (i = 0; i < dg->nmsgs; i++) {
-		if (dg->msgs[i] < nsel && sel[dg->msgs[i]])
+		if (ids[i] < nsel && sel[ids[i]])
 			return 1;
 	}
 	return 0;

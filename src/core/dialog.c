@@ -27,21 +27,33 @@ struct apart_tab {
  * cut from slabs, without a heap header each, and go to a free list of
  * their class when their dialog outgrows them; larger ones are malloc'd.
  * Most dialogs are a handful of messages: at 100 MB of server log this
- * halves the memory of the arrays (0.9 -> 0.45 MB). */
+ * halves the memory of the arrays (0.9 -> 0.45 MB).
+ *
+ * A dialog names its array with a 32-bit handle (d->at), not a pointer,
+ * so that struct dialog is 32 bytes: below DIALOG_BIG, the array's first
+ * id counted over the slabs (DIALOG_SLAB_IDS each); from it, an index in
+ * big[] of a malloc'd array. A big array grows in place (realloc), its
+ * handle staying; once the slabs' handles run out (2^31 ids, 8 GiB of
+ * them), new arrays are big ones too. */
 #define DIALOG_POOL_MAX 256
 #define DIALOG_POOL_CLASSES 15		/* 2 .. 256 */
-#define DIALOG_SLAB (64 * 1024)
+#define DIALOG_SLAB_IDS (16 * 1024)	/* 64 KiB */
+#define DIALOG_BIG (UINT32_C(1) << 31)
+#define DIALOG_NO_ARRAY UINT32_MAX	/* an empty free list */
 
 struct dialogs {
 	uint64_t epoch;		/* dialogs_epoch() */
 	uint64_t kept_changes;	/* dialogs_kept_changes() */
 	struct dialog *v;
 	size_t n, cap;
-	char **slabs;
+	uint32_t **slabs;
 	size_t nslabs, capslabs;
-	char *slab_cur;			/* free space in the last slab */
-	size_t slab_left;
-	void *freelist[DIALOG_POOL_CLASSES];
+	size_t slab_used;		/* ids given of the last slab */
+	uint32_t **big;			/* arrays of handle DIALOG_BIG + i */
+	size_t nbig, capbig;
+	/* Handles of free arrays of each class, linked through their first
+	 * id; DIALOG_NO_ARRAY ends a list. */
+	uint32_t freelist[DIALOG_POOL_CLASSES];
 	uint32_t *by_call_id;	/* call_id -> dialog id + 1, 0 = none */
 	size_t nby, capby;	/* written (zeroed) and allocated */
 	/* What is kept apart (KEPT_APART), by message id. */
@@ -61,8 +73,12 @@ dialogs_new(void)
 {
 	static atomic_uint_fast64_t epochs;
 	struct dialogs *ds = xcalloc(1, sizeof(struct dialogs));
+	size_t c;
 
 	ds->epoch = atomic_fetch_add(&epochs, 1) + 1;
+	for (c = 0; c < DIALOG_POOL_CLASSES; c++)
+		ds->freelist[c] = DIALOG_NO_ARRAY;
+	ds->slab_used = DIALOG_SLAB_IDS;	/* no slab yet */
 	return ds;
 }
 
@@ -105,48 +121,73 @@ dialog_class(size_t cap)
 	return cap == p ? i : i + 1;
 }
 
+/* The ids of the array of handle h. */
 static uint32_t *
-dialog_pool_get(struct dialogs *ds, size_t cap)
+dialog_ids(const struct dialogs *ds, uint32_t h)
 {
-	size_t c, bytes = cap * sizeof(uint32_t);
-	void **head;
-	char *p;
-
-	if (cap > DIALOG_POOL_MAX)
-		return xmalloc(bytes);
-	c = dialog_class(cap);
-	head = &ds->freelist[c];
-	if (*head != NULL) {
-		p = *head;
-		/* The link is in the free array's first bytes, which need
-		 * not be aligned for a pointer. */
-		memcpy(head, p, sizeof *head);
-		return (uint32_t *)(void *)p;
-	}
-	if (bytes > ds->slab_left) {
-		ds->slabs = xgrow(ds->slabs, &ds->capslabs, ds->nslabs + 1,
-				  sizeof *ds->slabs);
-		ds->slab_cur = ds->slabs[ds->nslabs++] = xmalloc(DIALOG_SLAB);
-		ds->slab_left = DIALOG_SLAB;
-	}
-	p = ds->slab_cur;
-	ds->slab_cur += bytes;
-	ds->slab_left -= bytes;
-	return (uint32_t *)(void *)p;
+	if (h & DIALOG_BIG)
+		return ds->big[h - DIALOG_BIG];
+	return ds->slabs[h / DIALOG_SLAB_IDS] + h % DIALOG_SLAB_IDS;
 }
 
-static void
-dialog_pool_put(struct dialogs *ds, uint32_t *a, size_t cap)
+static uint32_t
+dialog_big_new(struct dialogs *ds, size_t cap)
 {
-	void **head;
+	ds->big = xgrow(ds->big, &ds->capbig, ds->nbig + 1, sizeof *ds->big);
+	ds->big[ds->nbig] = xmalloc(cap * sizeof(uint32_t));
+	return DIALOG_BIG + (uint32_t)ds->nbig++;
+}
 
-	if (cap > DIALOG_POOL_MAX) {
-		free(a);
-		return;
-	}
+/* A handle of an array for cap ids. */
+static uint32_t
+dialog_pool_get(struct dialogs *ds, size_t cap)
+{
+	uint32_t *head, h;
+
+	if (cap > DIALOG_POOL_MAX)
+		return dialog_big_new(ds, cap);
 	head = &ds->freelist[dialog_class(cap)];
-	memcpy(a, head, sizeof *head);
-	*head = a;
+	if (*head != DIALOG_NO_ARRAY) {
+		h = *head;
+		*head = dialog_ids(ds, h)[0];
+		return h;
+	}
+	if (cap > DIALOG_SLAB_IDS - ds->slab_used) {
+		if (ds->nslabs >= DIALOG_BIG / DIALOG_SLAB_IDS)
+			return dialog_big_new(ds, DIALOG_POOL_MAX);
+		ds->slabs = xgrow(ds->slabs, &ds->capslabs, ds->nslabs + 1,
+				  sizeof *ds->slabs);
+		ds->slabs[ds->nslabs++] =
+			xmalloc(DIALOG_SLAB_IDS * sizeof(uint32_t));
+		ds->slab_used = 0;
+	}
+	h = (uint32_t)((ds->nslabs - 1) * DIALOG_SLAB_IDS + ds->slab_used);
+	ds->slab_used += cap;
+	return h;
+}
+
+/* Array h, of capacity cap, is free again (not a big one: those grow in
+ * place). */
+static void
+dialog_pool_put(struct dialogs *ds, uint32_t h, size_t cap)
+{
+	uint32_t *head = &ds->freelist[dialog_class(cap)];
+
+	dialog_ids(ds, h)[0] = *head;
+	*head = h;
+}
+
+const uint32_t *
+dialogs_msgs(const struct dialogs *ds, const struct dialog *d)
+{
+	return dialog_ids(ds, d->at);
+}
+
+uint32_t
+dialogs_call_id(const struct dialogs *ds, const struct msgindex *ix,
+		const struct dialog *d)
+{
+	return msgindex_get(ix, dialog_ids(ds, d->at)[0])->call_id;
 }
 
 void
@@ -156,11 +197,9 @@ dialogs_free(struct dialogs *ds)
 
 	if (ds == NULL)
 		return;
-	for (i = 0; i < ds->n; i++) {
-		if (ds->v[i].nmsgs > 0 &&
-		    dialog_cap(ds->v[i].nmsgs) > DIALOG_POOL_MAX)
-			free(ds->v[i].msgs);
-	}
+	for (i = 0; i < ds->nbig; i++)
+		free(ds->big[i]);
+	free(ds->big);
 	for (i = 0; i < ds->nslabs; i++)
 		free(ds->slabs[i]);
 	free(ds->slabs);
@@ -412,6 +451,7 @@ dialog_set_pair(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
 {
 	struct apart_tab *t = ends ? &ds->ends : &ds->party;
 	uint32_t *da = ends ? &d->src : &d->from, *db = ends ? &d->dst : &d->to;
+	const uint32_t *ids = dialog_ids(ds, d->at);
 	uint32_t x, y, id;
 	unsigned code;
 	struct msg *m;
@@ -420,7 +460,7 @@ dialog_set_pair(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
 	if (*da == a && *db == b)
 		return;
 	for (i = 0; i < d->nmsgs; i++) {
-		id = d->msgs[i];
+		id = ids[i];
 		m = msgindex_get(ix, id);
 		code = ends ? m->kept_ends : m->kept_party;
 		kept_read(t, code, id, *da, *db, &x, &y);
@@ -435,15 +475,16 @@ dialog_set_pair(struct dialogs *ds, struct msgindex *ix, struct dialog *d,
 }
 
 void
-dialogs_times(const struct msgindex *ix, const struct dialog *d,
-	      int64_t *first, int64_t *last)
+dialogs_times(const struct dialogs *ds, const struct msgindex *ix,
+	      const struct dialog *d, int64_t *first, int64_t *last)
 {
+	const uint32_t *ids = dialog_ids(ds, d->at);
 	const struct msg *m;
 	size_t i;
 
 	*first = *last = TIME_NONE;
 	for (i = 0; i < d->nmsgs; i++) {
-		m = msgindex_get(ix, d->msgs[i]);
+		m = msgindex_get(ix, ids[i]);
 		if (m == NULL || m->time == TIME_NONE)
 			continue;
 		if (*first == TIME_NONE || m->time < *first)
@@ -502,7 +543,6 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 		did = (uint32_t)ds->n++;
 		d = &ds->v[did];
 		*d = (struct dialog){ 0 };
-		d->call_id = m->call_id;
 		d->from = k->from;
 		d->to = k->to;
 		ds->by_call_id[m->call_id] = did + 1;
@@ -510,15 +550,20 @@ dialogs_add(struct dialogs *ds, struct msgindex *ix, uint32_t id,
 	d = &ds->v[did];
 	/* The array is full when its count is a size class. */
 	if (d->nmsgs == 0) {
-		d->msgs = dialog_pool_get(ds, dialog_cap(1));
-	} else if (dialog_cap(d->nmsgs) == d->nmsgs) {
-		uint32_t *a = dialog_pool_get(ds, dialog_cap(d->nmsgs + 1));
+		d->at = dialog_pool_get(ds, dialog_cap(1));
+	} else if (dialog_cap(d->nmsgs) == d->nmsgs && (d->at & DIALOG_BIG)) {
+		uint32_t **a = &ds->big[d->at - DIALOG_BIG];
 
-		memcpy(a, d->msgs, d->nmsgs * sizeof *a);
-		dialog_pool_put(ds, d->msgs, d->nmsgs);
-		d->msgs = a;
+		*a = xrealloc(*a, dialog_cap(d->nmsgs + 1) * sizeof **a);
+	} else if (dialog_cap(d->nmsgs) == d->nmsgs) {
+		uint32_t h = dialog_pool_get(ds, dialog_cap(d->nmsgs + 1));
+
+		memcpy(dialog_ids(ds, h), dialog_ids(ds, d->at),
+		       d->nmsgs * sizeof(uint32_t));
+		dialog_pool_put(ds, d->at, d->nmsgs);
+		d->at = h;
 	}
-	d->msgs[d->nmsgs++] = id;
+	dialog_ids(ds, d->at)[d->nmsgs++] = id;
 
 	if (m->kind == MSG_REQUEST && d->kind_code == 0) {
 		d->kind_code = m->mcode;

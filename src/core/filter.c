@@ -2066,13 +2066,14 @@ filter_select(struct filter *f, const struct engine *e, uint32_t from,
 		uint32_t d = dialogs_by_call_id(ds, f->root->ids.single);
 		const struct dialog *dl = d != NO_DIALOG ?
 		    dialogs_get(ds, d) : NULL;
+		const uint32_t *ids = dl != NULL ? dialogs_msgs(ds, dl) : NULL;
 		size_t i;
 
 		for (i = 0; dl != NULL && i < dl->nmsgs; i++) {
-			if (dl->msgs[i] < from || dl->msgs[i] >= to)
+			if (ids[i] < from || ids[i] >= to)
 				continue;
 			v = xgrow(v, &cap, n + 1, sizeof *v);
-			v[n++] = dl->msgs[i];
+			v[n++] = ids[i];
 		}
 		*out = v != NULL ? v : xmalloc(sizeof *v);
 		return n;

@@ -120,7 +120,8 @@ regreport_last_final(const struct engine *e, uint32_t d)
 	size_t j;
 
 	for (j = dg != NULL ? dg->nmsgs : 0; j-- > 0;) {
-		m = msgindex_get(engine_index(e), dg->msgs[j]);
+		m = msgindex_get(engine_index(e),
+				 dialogs_msgs(engine_dialogs(e), dg)[j]);
 		if (m->kind == MSG_RESPONSE && m->status >= 200)
 			return m->status;
 	}
@@ -159,7 +160,8 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			    regreport_last_final(e, a) == 423 ?
 			    "asking again after the 423 Interval Too Brief" :
 			    "answering the challenge", engine_call_id(e,
-			    dialogs_get(engine_dialogs(e), a)->call_id));
+			    dialogs_call_id(engine_dialogs(e), engine_index(e),
+			    dialogs_get(engine_dialogs(e), a))));
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
 		if (ent->signed_out)
@@ -335,6 +337,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	const struct sip_header *h;
 	uint32_t *cseqs = NULL, *rcseqs = NULL, hi = 0, final_id = UINT32_MAX;
 	uint32_t *outs = NULL;		/* CSeqs of sign-outs */
+	const uint32_t *ids;
 	size_t nouts = 0, capouts = 0;
 	uint32_t resp_id = UINT32_MAX, src, dst, worst = UINT32_MAX;
 	size_t ncseqs = 0, capcseqs = 0, nrcseqs = 0, caprcseqs = 0, i;
@@ -344,6 +347,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	if (dg == NULL || !regreport_is_register(e, dialogs_kind(
 	    engine_dialogs(e), engine_index(e), dg)))
 		return -1;
+	ids = dialogs_msgs(engine_dialogs(e), dg);
 	memset(out, 0, sizeof *out);
 	out->registered = TIME_NONE;
 	out->registered_msg = UINT32_MAX;
@@ -354,10 +358,10 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 
 	/* The last attempt is the one with the highest CSeq. */
 	for (i = 0; i < dg->nmsgs; i++) {
-		x = msgindex_get(ix, dg->msgs[i]);
+		x = msgindex_get(ix, ids[i]);
 		if ((x->kind == MSG_REQUEST || x->kind == MSG_RESPONSE) &&
 		    regreport_is_register(e, msgindex_method(ix,
-					  dg->msgs[i])) &&
+					  ids[i])) &&
 		    (!have_hi || x->cseq > hi)) {
 			hi = x->cseq;
 			have_hi = 1;
@@ -365,27 +369,27 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	}
 
 	for (i = 0; i < dg->nmsgs; i++) {
-		x = msgindex_get(ix, dg->msgs[i]);
+		x = msgindex_get(ix, ids[i]);
 		/* A server's event may be what made the dialog bad. */
 		if (worst == UINT32_MAX && x->severity == dg->severity &&
 		    (x->severity == SEV_WARNING || x->severity == SEV_ERROR))
-			worst = dg->msgs[i];
+			worst = ids[i];
 		if (x->kind != MSG_REQUEST && x->kind != MSG_RESPONSE)
 			continue;
-		if (engine_message(e, dg->msgs[i], &rec, &m) != 0)
+		if (engine_message(e, ids[i], &rec, &m) != 0)
 			continue;
 		if ((h = sipmsg_find(&m, HDR_MS_USER_LOGON_DATA, 0)) != NULL &&
 		    span_ifind(h->value, "RemoteUser", 10) >= 0)
 			remote = 1;
 		if (!regreport_is_register(e, msgindex_method(ix,
-					  dg->msgs[i]))) {
+					  ids[i]))) {
 			sipmsg_clear(&m);
 			continue;
 		}
 		if (x->kind == MSG_REQUEST) {
 			if (first == NULL) {
 				first = x;
-				out->first_msg = dg->msgs[i];
+				out->first_msg = ids[i];
 			}
 			if (regreport_signs_out(&m)) {
 				/* Its 2xx is no registration. */
@@ -404,7 +408,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 			regreport_seen(&rcseqs, &nrcseqs, &caprcseqs, x->cseq);
 			if (resp == NULL) {
 				resp = x;
-				resp_id = dg->msgs[i];
+				resp_id = ids[i];
 			}
 			strbuf_reset(&one);
 			auth_offered_names(&m, &one);
@@ -413,12 +417,12 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 			if (x->status >= 200 && x->status < 300 &&
 			    out->registered_msg == UINT32_MAX &&
 			    !regreport_has(outs, nouts, x->cseq)) {
-				out->registered_msg = dg->msgs[i];
+				out->registered_msg = ids[i];
 				out->registered = x->time;
 			}
 			if (x->status >= 200 && x->cseq == hi &&
 			    final_id == UINT32_MAX) {
-				final_id = dg->msgs[i];
+				final_id = ids[i];
 				out->status = x->status;
 				strbuf_reset(&ex);
 				strbuf_add(&ex, m.reason.p, m.reason.n);

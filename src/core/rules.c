@@ -1644,15 +1644,17 @@ rules_same_client(const struct engine *e, uint32_t ch, uint32_t req)
 /* The id of the first request of dialog d, UINT32_MAX when a response
  * comes first (or none). */
 static uint32_t
-rules_first_request(const struct msgindex *ix, const struct dialog *d)
+rules_first_request(const struct dialogs *ds, const struct msgindex *ix,
+		    const struct dialog *d)
 {
+	const uint32_t *ids = dialogs_msgs(ds, d);
 	const struct msg *m;
 	size_t j;
 
 	for (j = 0; j < d->nmsgs; j++) {
-		m = msgindex_get(ix, d->msgs[j]);
+		m = msgindex_get(ix, ids[j]);
 		if (m->kind == MSG_REQUEST)
-			return d->msgs[j];
+			return ids[j];
 		if (m->kind == MSG_RESPONSE)
 			break;
 	}
@@ -1751,7 +1753,7 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 	enum auth_scheme sch;
 	size_t j;
 
-	req = rules_first_request(ix, b);
+	req = rules_first_request(engine_dialogs(e), ix, b);
 	if (req == UINT32_MAX)
 		return NO_DIALOG;
 	rm = msgindex_get(ix, req);
@@ -1799,15 +1801,17 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 	 * per link, the dialog's other copies are answered too. */
 	d = dialogs_of(engine_dialogs(e), cm);
 	if ((a = dialogs_get(engine_dialogs(e), d)) != NULL) {
-		for (j = 0; j < a->nmsgs; j++) {
-			const struct msg *x = msgindex_get(ix, a->msgs[j]);
+		const uint32_t *ids = dialogs_msgs(engine_dialogs(e), a);
 
-			if (a->msgs[j] != ch && x->kind == MSG_RESPONSE &&
+		for (j = 0; j < a->nmsgs; j++) {
+			const struct msg *x = msgindex_get(ix, ids[j]);
+
+			if (ids[j] != ch && x->kind == MSG_RESPONSE &&
 			    x->status == cm->status &&
-			    msgindex_method(ix, a->msgs[j]) ==
+			    msgindex_method(ix, ids[j]) ==
 			    msgindex_method(ix, ch) &&
 			    x->cseq == cm->cseq)
-				idmap_put(&st->by_chal, a->msgs[j], req + 1);
+				idmap_put(&st->by_chal, ids[j], req + 1);
 		}
 	}
 	return d;
@@ -1822,7 +1826,7 @@ rules_answered_dialog(const struct engine *e, uint32_t d)
 	uint32_t req, c;
 
 	if (st == NULL || dg == NULL ||
-	    (req = rules_first_request(ix, dg)) == UINT32_MAX ||
+	    (req = rules_first_request(engine_dialogs(e), ix, dg)) == UINT32_MAX ||
 	    (c = idmap_get(&st->by_req, req)) == 0)
 		return NO_DIALOG;
 	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
@@ -1965,12 +1969,12 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		return RULES_RECH_REUSED;
 	if (t->req == 0)
 		return RULES_RECH_REJECTED;
-	rm = msgindex_get(engine_index(e), d->msgs[t->req - 1]);
+	rm = msgindex_get(engine_index(e), dialogs_msgs(engine_dialogs(e), d)[t->req - 1]);
 	if (rm->facts & (msg->status == 401 ? RULES_F_AUTHZ :
 	    RULES_F_PROXY_AUTHZ))
 		return rules_refused(rm, msg);
-	if (engine_message(e, d->msgs[i], &rec, &resp) == 0) {
-		if (engine_message(e, d->msgs[t->req - 1], &rrec, &req) == 0) {
+	if (engine_message(e, dialogs_msgs(engine_dialogs(e), d)[i], &rec, &resp) == 0) {
+		if (engine_message(e, dialogs_msgs(engine_dialogs(e), d)[t->req - 1], &rrec, &req) == 0) {
 			same = auth_same_realm(&resp, &req);
 			sipmsg_clear(&req);
 		}
@@ -1985,6 +1989,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		     struct rules_ctx *ctx)
 {
 	struct msgindex *ix = engine_index(e);
+	const uint32_t *ids = dialogs_msgs(engine_dialogs(e), d);
 	size_t n = d->nmsgs, i, nm = 0, capm = 0, smask, j;
 	struct rules_txns txns;
 	struct rules_txn *t;
@@ -2009,8 +2014,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 	for (i = 0; i < n; i++) {
 		struct rules_ctx *f = &ctx[i];
 
-		msg = msgindex_get(ix, d->msgs[i]);
-		method = msgindex_method(ix, d->msgs[i]);
+		msg = msgindex_get(ix, ids[i]);
+		method = msgindex_method(ix, ids[i]);
 		memset(f, 0, sizeof *f);
 		if (msg->kind == MSG_REQUEST || msg->kind == MSG_RESPONSE) {
 			j = rules_fields_hash(msg) & smask;
@@ -2021,10 +2026,10 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 					seen[j] = (uint32_t)i + 1;
 					break;
 				}
-				k = d->msgs[seen[j] - 1];
+				k = ids[seen[j] - 1];
 				if (rules_same_fields(e, k, msgindex_get(ix, k),
-						      d->msgs[i], msg) &&
-				    rules_same_text(e, k, d->msgs[i])) {
+						      ids[i], msg) &&
+				    rules_same_text(e, k, ids[i])) {
 					f->retrans = 1;
 					break;
 				}
@@ -2051,7 +2056,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			mt->hi_cseq = msg->cseq;
 		if (msg->kind == MSG_REQUEST) {
 			if (msg->facts & RULES_F_CREDS) {
-				f->used = rules_scheme_id(e, d->msgs[i], msg);
+				f->used = rules_scheme_id(e, ids[i], msg);
 				t->scheme = f->used;
 			}
 			/* Credentials that only open a handshake are not
@@ -2064,7 +2069,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 				t->creds = 1;
 				t->asked = (uint8_t)(mt->challenged ||
 				    (st != NULL && (c = idmap_get(
-				     &st->by_req, d->msgs[i])) != 0 &&
+				     &st->by_req, ids[i])) != 0 &&
 				     msgindex_get(ix, c - 1)->status != 423));
 			}
 			if (t->req == 0)
@@ -2098,8 +2103,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 	for (i = n; i-- > 0;) {
 		struct rules_ctx *f = &ctx[i];
 
-		msg = msgindex_get(ix, d->msgs[i]);
-		method = msgindex_method(ix, d->msgs[i]);
+		msg = msgindex_get(ix, ids[i]);
+		method = msgindex_method(ix, ids[i]);
 		if (method == 0 || (msg->kind != MSG_REQUEST &&
 		    msg->kind != MSG_RESPONSE))
 			continue;
@@ -2112,7 +2117,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		} else if (st != NULL && msg->kind == MSG_RESPONSE &&
 			   (msg->status == 401 || msg->status == 407 ||
 			    (msg->status == 423 && !mt->later_any)) &&
-			   (c = idmap_get(&st->by_chal, d->msgs[i])) != 0) {
+			   (c = idmap_get(&st->by_chal, ids[i])) != 0) {
 			/* Answered by a retry on a new Call-ID. */
 			const struct msg *rm = msgindex_get(ix, c - 1);
 
@@ -2143,7 +2148,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			mt->later_creds = 1;
 			mt->later_scheme = f->used;
 			mt->later_sch = (uint8_t)RULES_F_SCHEME(msg->facts);
-			mt->later_req = d->msgs[i] + 1;
+			mt->later_req = ids[i] + 1;
 		}
 	}
 
@@ -2152,8 +2157,8 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 	for (i = 0; i < n; i++) {
 		struct rules_ctx *f = &ctx[i];
 
-		msg = msgindex_get(ix, d->msgs[i]);
-		method = msgindex_method(ix, d->msgs[i]);
+		msg = msgindex_get(ix, ids[i]);
+		method = msgindex_method(ix, ids[i]);
 		if (method == 0 || msg->kind == MSG_INVALID)
 			continue;
 		mt = rules_meth(&mv, &nm, &capm, method);
@@ -2177,7 +2182,7 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			    t->got_prov ? RULES_REPLY_PROVISIONAL :
 			    RULES_REPLY_NONE;
 			f->txn_scheme = t->scheme;
-			f->txn_req = t->req != 0 ? d->msgs[t->req - 1] + 1 : 0;
+			f->txn_req = t->req != 0 ? ids[t->req - 1] + 1 : 0;
 		}
 	}
 	if (seen != small_seen)
@@ -2510,29 +2515,30 @@ rules_awaited(struct engine *e, uint32_t d, const struct dialog *dg,
 	      struct rules_ctx *ctx)
 {
 	struct msgindex *ix = engine_index(e);
+	const uint32_t *ids = dialogs_msgs(engine_dialogs(e), dg);
 	const struct msg *msg, *later;
 	size_t i, k;
 
 	if (!engine_answers_awaited(e))
 		return;
 	for (i = dg->nmsgs; i-- > 0;) {
-		msg = msgindex_get(ix, dg->msgs[i]);
+		msg = msgindex_get(ix, ids[i]);
 		if (msg->kind != MSG_RESPONSE ||
 		    (msg->status != 401 && msg->status != 407) ||
 		    ctx[i].answered || ctx[i].retrans ||
-		    !engine_answer_awaited(e, dg->msgs[i]))
+		    !engine_answer_awaited(e, ids[i]))
 			continue;
 		for (k = i + 1; k < dg->nmsgs; k++) {
-			later = msgindex_get(ix, dg->msgs[k]);
+			later = msgindex_get(ix, ids[k]);
 			if (later->kind == MSG_REQUEST &&
-			    msgindex_method(ix, dg->msgs[k]) ==
-			    msgindex_method(ix, dg->msgs[i]))
+			    msgindex_method(ix, ids[k]) ==
+			    msgindex_method(ix, ids[i]))
 				break;
 		}
 		if (k < dg->nmsgs)
 			continue;
 		ctx[i].awaited = 1;
-		engine_note_answer_awaited(e, d, dg->msgs[i]);
+		engine_note_answer_awaited(e, d, ids[i]);
 	}
 }
 
@@ -2547,15 +2553,17 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 	struct rules_state *st = engine_rules_state(e);
 	struct rules_ctx *ctx, small[16];
 	struct msg *msg;
+	const uint32_t *ids;
 	size_t i;
 	int worst = SEV_NONE;
 	uint32_t auth = 0, answered = NO_DIALOG;
 
 	if (dg == NULL)
 		return;
+	ids = dialogs_msgs(engine_dialogs(e), dg);
 	if (r == NULL || r->nrules == 0) {
 		for (i = 0; i < dg->nmsgs; i++) {
-			msg = msgindex_get(ix, dg->msgs[i]);
+			msg = msgindex_get(ix, ids[i]);
 			msg->severity = SEV_NONE;
 			msg->rule = 0;
 		}
@@ -2572,8 +2580,8 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 	rules_dialog_context(e, dg, ctx);
 	rules_awaited(e, d, dg, ctx);
 	for (i = 0; i < dg->nmsgs; i++) {
-		rules_rate_one(r, e, dg->msgs[i], &ctx[i]);
-		msg = msgindex_get(ix, dg->msgs[i]);
+		rules_rate_one(r, e, ids[i], &ctx[i]);
+		msg = msgindex_get(ix, ids[i]);
 		if (rules_dialog_rank(msg->severity) > rules_dialog_rank(worst))
 			worst = msg->severity;
 		if (ctx[i].used != 0)
@@ -2584,21 +2592,21 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 		    !ctx[i].retrans && (msg->status == 401 ||
 		    msg->status == 407))
 			rules_pend_put(st, dg, msgindex_method(ix,
-				       dg->msgs[i]), dg->msgs[i]);
+				       ids[i]), ids[i]);
 		else if (msg->kind == MSG_RESPONSE && ctx[i].answered &&
 		    !ctx[i].elsewhere && (msg->status == 401 ||
 		    msg->status == 407))
 			rules_pend_drop(st, dg, msgindex_method(ix,
-					dg->msgs[i]), dg->msgs[i]);
+					ids[i]), ids[i]);
 		/* A 423 left so: a retry on a new Call-ID may ask again. */
 		else if (msg->kind == MSG_RESPONSE && msg->status == 423 &&
 		    !ctx[i].retried && !ctx[i].elsewhere && !ctx[i].retrans)
 			rules_pend_put(st, dg, msgindex_method(ix,
-				       dg->msgs[i]), dg->msgs[i]);
+				       ids[i]), ids[i]);
 		else if (msg->kind == MSG_RESPONSE && msg->status == 423 &&
 		    ctx[i].retried)
 			rules_pend_drop(st, dg, msgindex_method(ix,
-					dg->msgs[i]), dg->msgs[i]);
+					ids[i]), ids[i]);
 	}
 	if (ctx != small)
 		free(ctx);
@@ -2985,17 +2993,19 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	dg = dialogs_get(engine_dialogs(e), d);
 	rules_lone_context(e, id, &f);
 	if (dg != NULL && dg->nmsgs > 0) {
+		const uint32_t *ids = dialogs_msgs(engine_dialogs(e), dg);
+
 		/* A dialog lists its messages in index order. */
 		lo = 0;
 		hi = dg->nmsgs;
 		while (lo + 1 < hi) {
 			mid = lo + (hi - lo) / 2;
-			if (dg->msgs[mid] <= id)
+			if (ids[mid] <= id)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		if (dg->msgs[lo] == id) {
+		if (ids[lo] == id) {
 			xc = r->xc;
 			epoch = dialogs_epoch(engine_dialogs(e));
 			if (xc->epoch != epoch ||

@@ -95,7 +95,7 @@ pane_flow_update(struct pane *p)
 		n = v->nids ? hi - lo : 0;
 	} else if (m != NULL && (d = dialogs_of(engine_dialogs(v->e), m)) != NO_DIALOG &&
 		   (dl = dialogs_get(engine_dialogs(v->e), d)) != NULL) {
-		ids = dl->msgs;
+		ids = dialogs_msgs(engine_dialogs(v->e), dl);
 		n = dl->nmsgs;
 	} else if (m != NULL) {
 		ids = &v->ids[v->sel];

@@ -488,9 +488,10 @@ pane_report_action(struct pane *p, enum action a)
 		dl = dialogs_get(engine_dialogs(p->v->e), en->dialog);
 		if (dl == NULL)
 			return RE_HANDLED;
-		view_push_dialog(p->v, dl->call_id);
+		view_push_dialog(p->v, dialogs_call_id(engine_dialogs(p->v->e),
+		    engine_index(p->v->e), dl));
 		view_select_id(p->v, en->first_msg != UINT32_MAX ? en->first_msg
-								 : dl->msgs[0]);
+		    : dialogs_msgs(engine_dialogs(p->v->e), dl)[0]);
 		return RE_HANDLED | RE_CLOSE | RE_SELECT | RE_REDRAW;
 	case ACT_BACK:
 	case ACT_REGREPORT:

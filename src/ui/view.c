@@ -60,7 +60,7 @@ view_scan_into(struct view *v, uint32_t from, uint32_t to, struct view_ids o)
 		if (d == NO_DIALOG || (dl = dialogs_get(ds, d)) == NULL)
 			return;
 		for (i = 0; i < dl->nmsgs; i++) {
-			id = dl->msgs[i];
+			id = dialogs_msgs(ds, dl)[i];
 			if (id >= from && id < to)
 				view_add_id(o, id);
 		}
@@ -527,6 +527,7 @@ view_dialog_step(struct view *v, int dir)
 	uint32_t id = view_sel_id(v), d;
 	const struct msg *m;
 	struct dialog *dl;
+	const uint32_t *ids;
 	size_t i;
 	long pos;
 
@@ -537,7 +538,8 @@ view_dialog_step(struct view *v, int dir)
 	if (m == NULL || (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
 	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
 		return -1;
-	for (i = 0; i < dl->nmsgs && dl->msgs[i] != id; i++)
+	ids = dialogs_msgs(engine_dialogs(v->e), dl);
+	for (i = 0; i < dl->nmsgs && ids[i] != id; i++)
 		;
 	if (i == dl->nmsgs)
 		return -1;
@@ -549,7 +551,7 @@ view_dialog_step(struct view *v, int dir)
 			if (i-- == 0)
 				return -1;
 		}
-		if ((pos = view_find(v, dl->msgs[i])) >= 0) {
+		if ((pos = view_find(v, ids[i])) >= 0) {
 			v->sel = (size_t)pos;
 			return 0;
 		}
@@ -562,6 +564,7 @@ view_dialog_hidden(const struct view *v, int dir)
 	uint32_t id = view_sel_id(v), d;
 	const struct msg *m;
 	struct dialog *dl;
+	const uint32_t *ids;
 	size_t i, n = 0;
 
 	if (id == UINT32_MAX)
@@ -571,16 +574,17 @@ view_dialog_hidden(const struct view *v, int dir)
 	    (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
 	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
 		return 0;
-	for (i = 0; i < dl->nmsgs && dl->msgs[i] != id; i++)
+	ids = dialogs_msgs(engine_dialogs(v->e), dl);
+	for (i = 0; i < dl->nmsgs && ids[i] != id; i++)
 		;
 	if (i == dl->nmsgs)
 		return 0;
 	if (dir > 0) {
 		while (++i < dl->nmsgs)
-			n += view_find(v, dl->msgs[i]) < 0;
+			n += view_find(v, ids[i]) < 0;
 	} else {
 		while (i-- > 0)
-			n += view_find(v, dl->msgs[i]) < 0;
+			n += view_find(v, ids[i]) < 0;
 	}
 	return n;
 }

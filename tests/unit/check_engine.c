@@ -269,7 +269,8 @@ START_TEST(test_merge)
 	ck_assert_uint_eq(m->status, 401);
 	ck_assert_uint_eq(msgindex_get(engine_index(e), 4)->status, 200);
 	ck_assert_uint_eq(dialogs_count(engine_dialogs(e)), 2);
-	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 1)->msgs[2], 3);
+	ck_assert_uint_eq(dialogs_msgs(engine_dialogs(e),
+	    dialogs_get(engine_dialogs(e), 1))[2], 3);
 	ck_assert_uint_eq(dialogs_get(engine_dialogs(e), 1)->outcome, 200);
 	engine_free(e);
 }

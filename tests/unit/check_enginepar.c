@@ -223,10 +223,11 @@ par_compare(const struct rules *r, struct engine *x, struct engine *y)
 		const struct dialog *a = dialogs_get(dx, (uint32_t)i);
 		const struct dialog *b = dialogs_get(dy, (uint32_t)i);
 
-		ck_assert_uint_eq(a->call_id, b->call_id);
+		ck_assert_uint_eq(dialogs_call_id(dx, engine_index(x), a),
+				  dialogs_call_id(dy, engine_index(y), b));
 		ck_assert_uint_eq(a->nmsgs, b->nmsgs);
-		ck_assert(memcmp(a->msgs, b->msgs,
-				 a->nmsgs * sizeof *a->msgs) == 0);
+		ck_assert(memcmp(dialogs_msgs(dx, a), dialogs_msgs(dy, b),
+				 a->nmsgs * sizeof(uint32_t)) == 0);
 		ck_assert_uint_eq(a->severity, b->severity);
 		ck_assert_uint_eq(a->outcome, b->outcome);
 		ck_assert_uint_eq(dialogs_auth(dx, a), dialogs_auth(dy, b));

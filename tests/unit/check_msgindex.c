@@ -230,7 +230,7 @@ START_TEST(test_dialog_registration)
 	ck_assert_uint_eq(dialogs_kind(ds, ix, d), REGISTER);
 	ck_assert_uint_eq(d->outcome, 200);
 	ck_assert_uint_eq(d->from, 9);
-	dialogs_times(ix, d, &first, &last);
+	dialogs_times(ds, ix, d, &first, &last);
 	ck_assert_int_eq(first, 1000);
 	ck_assert_int_eq(last, 1005);
 	ck_assert_uint_eq(dialogs_by_call_id(ds, 7), 0);
@@ -259,7 +259,7 @@ START_TEST(test_dialog_call_outcome)
 	ck_assert_uint_eq(dialogs_kind(ds, ix, dialogs_get(ds, 0)), INVITE);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->from, 5);
 	ck_assert_uint_eq(dialogs_get(ds, 0)->outcome, 486);
-	dialogs_times(ix, dialogs_get(ds, 0), &first, &last);
+	dialogs_times(ds, ix, dialogs_get(ds, 0), &first, &last);
 	ck_assert_int_eq(first, 0);
 	ck_assert_int_eq(last, 4);
 	dialogs_free(ds);
@@ -472,13 +472,15 @@ START_TEST(test_dialog_arrays)
 	ck_assert_uint_eq(dialogs_count(ds), ND);
 	for (i = 0; i < ND; i++) {
 		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
+		const uint32_t *ids = dialogs_msgs(ds, d);
 
 		ck_assert_uint_eq(d->nmsgs, want[i]);
+		ck_assert_uint_eq(dialogs_call_id(ds, ix, d), i + 1);
 		for (k = 0; k < d->nmsgs; k++) {
-			ck_assert_uint_eq(msgindex_get(ix, d->msgs[k])->call_id,
+			ck_assert_uint_eq(msgindex_get(ix, ids[k])->call_id,
 					  i + 1);
 			if (k > 0)
-				ck_assert_uint_lt(d->msgs[k - 1], d->msgs[k]);
+				ck_assert_uint_lt(ids[k - 1], ids[k]);
 		}
 	}
 	dialogs_free(ds);

@@ -2046,7 +2046,8 @@ START_TEST(test_defaults_fixtures)
 				 * refused): never for its challenges. */
 				for (j = 0; j < d->nmsgs; j++) {
 					const struct msg *m = msgindex_get(ix,
-					    d->msgs[j]);
+					    dialogs_msgs(engine_dialogs(e),
+							 d)[j]);
 
 					later |= m->kind == MSG_RESPONSE &&
 					    m->severity == SEV_ERROR &&
