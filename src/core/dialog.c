@@ -39,6 +39,9 @@ struct apart_tab {
 #define DIALOG_POOL_CLASSES 15		/* 2 .. 256 */
 #define DIALOG_SLAB_IDS (16 * 1024)	/* 64 KiB */
 #define DIALOG_BIG (UINT32_C(1) << 31)
+#ifndef DIALOG_MAX_SLABS	/* a test sets fewer */
+#define DIALOG_MAX_SLABS (DIALOG_BIG / DIALOG_SLAB_IDS)
+#endif
 #define DIALOG_NO_ARRAY UINT32_MAX	/* an empty free list */
 
 struct dialogs {
@@ -153,7 +156,7 @@ dialog_pool_get(struct dialogs *ds, size_t cap)
 		return h;
 	}
 	if (cap > DIALOG_SLAB_IDS - ds->slab_used) {
-		if (ds->nslabs >= DIALOG_BIG / DIALOG_SLAB_IDS)
+		if (ds->nslabs >= DIALOG_MAX_SLABS)
 			return dialog_big_new(ds, DIALOG_POOL_MAX);
 		ds->slabs = xgrow(ds->slabs, &ds->capslabs, ds->nslabs + 1,
 				  sizeof *ds->slabs);
