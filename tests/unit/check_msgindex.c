@@ -8,6 +8,7 @@
 #include "reader.h"
 #include "msgindex.h"
 #include "dialog.h"
+#include "helpers.h"
 
 /* The method of the last entry made: msgindex_append() takes it. */
 static uint32_t mk_method;
@@ -453,36 +454,12 @@ START_TEST(test_dialog_arrays)
 	struct msgindex *ix = msgindex_new();
 	struct dialogs *ds = dialogs_new();
 	enum { ND = 60 };
-	size_t want[ND], i, k, round;
-	struct msg m;
-	uint32_t id;
+	size_t want[ND], i;
 
 	for (i = 0; i < ND; i++)
 		want[i] = i * i / 4 + 1;	/* 1 .. 871 */
-	for (round = 0; round < want[ND - 1]; round++) {
-		for (i = 0; i < ND; i++) {
-			if (round >= want[i])
-				continue;
-			m = mk((uint32_t)i + 1, MSG_REQUEST, INVITE, 0,
-			       (int64_t)round);
-			id = msgindex_append(ix, &m, mk_method, 0);
-			ck_assert_uint_eq(dialogs_add(ds, ix, id, &five_six), i);
-		}
-	}
-	ck_assert_uint_eq(dialogs_count(ds), ND);
-	for (i = 0; i < ND; i++) {
-		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
-		const uint32_t *ids = dialogs_msgs(ds, d);
-
-		ck_assert_uint_eq(d->nmsgs, want[i]);
-		ck_assert_uint_eq(dialogs_call_id(ds, ix, d), i + 1);
-		for (k = 0; k < d->nmsgs; k++) {
-			ck_assert_uint_eq(msgindex_get(ix, ids[k])->call_id,
-					  i + 1);
-			if (k > 0)
-				ck_assert_uint_lt(ids[k - 1], ids[k]);
-		}
-	}
+	test_dialogs_grow(ds, ix, want, ND);
+	test_dialogs_check(ds, ix, want, ND);
 	dialogs_free(ds);
 	msgindex_free(ix);
 }

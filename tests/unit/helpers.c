@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "msgindex.h"
+#include "dialog.h"
 #include "helpers.h"
 
 size_t
@@ -105,4 +107,53 @@ stdin_restore(int saved)
 {
 	ck_assert_int_ne(dup2(saved, STDIN_FILENO), -1);
 	close(saved);
+}
+
+void
+test_dialogs_grow(struct dialogs *ds, struct msgindex *ix, const size_t *want,
+		  size_t nd)
+{
+	static const struct msg_kept none;
+	size_t i, round, maxn = 0;
+	struct msg m;
+	uint32_t id;
+
+	for (i = 0; i < nd; i++)
+		maxn = want[i] > maxn ? want[i] : maxn;
+	for (round = 0; round < maxn; round++) {
+		for (i = 0; i < nd; i++) {
+			if (round >= want[i])
+				continue;
+			memset(&m, 0, sizeof m);
+			m.call_id = (uint32_t)i + 1;
+			m.kind = MSG_REQUEST;
+			m.time = (int64_t)round;
+			id = msgindex_append(ix, &m, 1, 0);
+			ck_assert_uint_eq(dialogs_add(ds, ix, id, &none), i);
+		}
+	}
+}
+
+void
+test_dialogs_check(const struct dialogs *ds, const struct msgindex *ix,
+		   const size_t *want, size_t nd)
+{
+	size_t i, k;
+
+	ck_assert_uint_eq(dialogs_count(ds), nd);
+	for (i = 0; i < nd; i++) {
+		const struct dialog *d = dialogs_get(ds, (uint32_t)i);
+		const uint32_t *ids = dialogs_msgs(ds, d);
+
+		ck_assert_uint_eq(d->nmsgs, want[i]);
+		ck_assert_uint_eq(dialogs_call_id(ds, ix, d), i + 1);
+		for (k = 0; k < d->nmsgs; k++) {
+			ck_assert_uint_eq(msgindex_get(ix, ids[k])->call_id,
+					  i + 1);
+			ck_assert_int_eq(msgindex_get(ix, ids[k])->time,
+					 (int64_t)k);
+			if (k > 0)
+				ck_assert_uint_lt(ids[k - 1], ids[k]);
+		}
+	}
 }

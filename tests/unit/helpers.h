@@ -43,4 +43,16 @@ void test_transform_run(struct test_transform *run, const char *format,
 			const char *data, size_t len);
 void test_transform_done(struct test_transform *run);
 
+struct dialogs;
+struct msgindex;
+/* Grows dialogs 0 .. nd - 1 of ds in turns, a message each a turn until
+ * dialog i has want[i]: message k of dialog i has Call-ID i + 1 and time
+ * k (each growth frees an array another dialog may reuse). */
+void test_dialogs_grow(struct dialogs *ds, struct msgindex *ix,
+		       const size_t *want, size_t nd);
+/* Checks that each dialog test_dialogs_grow() made lists exactly its own
+ * messages, in order. */
+void test_dialogs_check(const struct dialogs *ds, const struct msgindex *ix,
+			const size_t *want, size_t nd);
+
 #endif
