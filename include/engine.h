@@ -300,7 +300,7 @@ struct dialogs *engine_dialogs(const struct engine *e);
 struct rules_state *engine_rules_state(const struct engine *e);
 /* The interned strings: URIs, endpoints, methods and what the rules
  * add. Call-IDs are interned apart (engine_call_ids): msg->call_id and
- * dialog->call_id are ids of that table, not of this one. */
+ * dialogs_call_id() are ids of that table, not of this one. */
 struct intern *engine_strings(const struct engine *e);
 struct intern *engine_call_ids(const struct engine *e);
 size_t engine_nfiles(const struct engine *e);
@@ -315,7 +315,7 @@ const struct engine_file *engine_file(const struct engine *e, size_t i);
 const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 /* Interned string (borrowed, "" for 0). */
 const char *engine_str(const struct engine *e, uint32_t id);
-/* Interned Call-ID (msg->call_id, dialog->call_id; "" for 0). */
+/* Interned Call-ID (msg->call_id, dialogs_call_id(); "" for 0). */
 const char *engine_call_id(const struct engine *e, uint32_t id);
 /* How many strings both tables hold. */
 size_t engine_nstrings(const struct engine *e);

@@ -157,7 +157,7 @@ dialog_pool_get(struct dialogs *ds, size_t cap)
 	}
 	if (cap > DIALOG_SLAB_IDS - ds->slab_used) {
 		if (ds->nslabs >= DIALOG_MAX_SLABS)
-			return dialog_big_new(ds, DIALOG_POOL_MAX);
+			return dialog_big_new(ds, cap);
 		ds->slabs = xgrow(ds->slabs, &ds->capslabs, ds->nslabs + 1,
 				  sizeof *ds->slabs);
 		ds->slabs[ds->nslabs++] =

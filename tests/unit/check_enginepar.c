@@ -200,6 +200,8 @@ par_compare(const struct rules *r, struct engine *x, struct engine *y)
 	ck_assert_uint_gt(n, 3000);
 	ck_assert_uint_eq(intern_count(engine_strings(x)),
 			  intern_count(engine_strings(y)));
+	ck_assert_uint_eq(intern_count(engine_call_ids(x)),
+			  intern_count(engine_call_ids(y)));
 	strbuf_init(&ex);
 	strbuf_init(&ey);
 	for (i = 0; i < n; i++) {
