@@ -317,6 +317,9 @@ const uint32_t *engine_uri_strings(const struct engine *e, size_t *n);
 const char *engine_str(const struct engine *e, uint32_t id);
 /* Interned Call-ID (msg->call_id, dialogs_call_id(); "" for 0). */
 const char *engine_call_id(const struct engine *e, uint32_t id);
+/* Dialog d's Call-ID (d one of engine_dialogs(e)). */
+const char *engine_dialog_call_id(const struct engine *e,
+				  const struct dialog *d);
 /* How many strings both tables hold. */
 size_t engine_nstrings(const struct engine *e);
 /* The name of file i's own end where it gives no address (a server log's

@@ -581,8 +581,7 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	batch_text_str(out, d->to ? engine_str(e, d->to) : "?");
 	batch_pad(out, start, c->parties);
 	strbuf_addc(out, ' ');
-	batch_text_str(out, engine_call_id(e, dialogs_call_id(engine_dialogs(e),
-						engine_index(e), d)));
+	batch_text_str(out, engine_dialog_call_id(e, d));
 	strbuf_addc(out, '\n');
 }
 

@@ -160,8 +160,7 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 	int first = 1;
 
 	strbuf_addf(out, "{\"dialog\":%u", ent->dialog);
-	batch_reg_json_str(out, "call_id", engine_call_id(e,
-	    dialogs_call_id(engine_dialogs(e), engine_index(e), d)));
+	batch_reg_json_str(out, "call_id", engine_dialog_call_id(e, d));
 	batch_reg_json_str(out, "user", ent->user);
 	batch_reg_json_str(out, "client", ent->client);
 	batch_reg_json_str(out, "server", ent->server);

@@ -3534,6 +3534,12 @@ engine_call_id(const struct engine *e, uint32_t id)
 	return intern_str(e->call_ids, id, NULL);
 }
 
+const char *
+engine_dialog_call_id(const struct engine *e, const struct dialog *d)
+{
+	return engine_call_id(e, dialogs_call_id(e->ds, e->ix, d));
+}
+
 size_t
 engine_nstrings(const struct engine *e)
 {

@@ -159,9 +159,8 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			strbuf_addf(out, ", %s of Call-ID %s",
 			    regreport_last_final(e, a) == 423 ?
 			    "asking again after the 423 Interval Too Brief" :
-			    "answering the challenge", engine_call_id(e,
-			    dialogs_call_id(engine_dialogs(e), engine_index(e),
-			    dialogs_get(engine_dialogs(e), a))));
+			    "answering the challenge", engine_dialog_call_id(e,
+			    dialogs_get(engine_dialogs(e), a)));
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
 		if (ent->signed_out)

@@ -1826,7 +1826,8 @@ rules_answered_dialog(const struct engine *e, uint32_t d)
 	uint32_t req, c;
 
 	if (st == NULL || dg == NULL ||
-	    (req = rules_first_request(engine_dialogs(e), ix, dg)) == UINT32_MAX ||
+	    (req = rules_first_request(engine_dialogs(e), ix, dg)) ==
+	    UINT32_MAX ||
 	    (c = idmap_get(&st->by_req, req)) == 0)
 		return NO_DIALOG;
 	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
@@ -1956,6 +1957,7 @@ static enum rules_rech
 rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		  const struct msg *msg, const struct rules_txn *t)
 {
+	const uint32_t *ids = dialogs_msgs(engine_dialogs(e), d);
 	struct rd_record rec, rrec;
 	struct sipmsg resp, req;
 	const struct msg *rm;
@@ -1969,12 +1971,12 @@ rules_rechallenge(const struct engine *e, const struct dialog *d, size_t i,
 		return RULES_RECH_REUSED;
 	if (t->req == 0)
 		return RULES_RECH_REJECTED;
-	rm = msgindex_get(engine_index(e), dialogs_msgs(engine_dialogs(e), d)[t->req - 1]);
+	rm = msgindex_get(engine_index(e), ids[t->req - 1]);
 	if (rm->facts & (msg->status == 401 ? RULES_F_AUTHZ :
 	    RULES_F_PROXY_AUTHZ))
 		return rules_refused(rm, msg);
-	if (engine_message(e, dialogs_msgs(engine_dialogs(e), d)[i], &rec, &resp) == 0) {
-		if (engine_message(e, dialogs_msgs(engine_dialogs(e), d)[t->req - 1], &rrec, &req) == 0) {
+	if (engine_message(e, ids[i], &rec, &resp) == 0) {
+		if (engine_message(e, ids[t->req - 1], &rrec, &req) == 0) {
 			same = auth_same_realm(&resp, &req);
 			sipmsg_clear(&req);
 		}

@@ -56,11 +56,13 @@ view_scan_into(struct view *v, uint32_t from, uint32_t to, struct view_ids o)
 		struct dialogs *ds = engine_dialogs(v->e);
 		uint32_t d = dialogs_by_call_id(ds, l->call_id);
 		struct dialog *dl;
+		const uint32_t *ids;
 
 		if (d == NO_DIALOG || (dl = dialogs_get(ds, d)) == NULL)
 			return;
+		ids = dialogs_msgs(ds, dl);
 		for (i = 0; i < dl->nmsgs; i++) {
-			id = dialogs_msgs(ds, dl)[i];
+			id = ids[i];
 			if (id >= from && id < to)
 				view_add_id(o, id);
 		}
