@@ -19,14 +19,17 @@ enum flow_row_kind {
 struct flow_col {
 	char *name;		/* "host:port"; the host alone when merged; the
 				 * log's local name (or "local") for the end a
-				 * log does not give an address for. Sanitised. */
+				 * log does not give an address for; "?" for
+				 * an end not given at all (two such columns,
+				 * the sides of messages with neither end).
+				 * Sanitised. */
 };
 
 struct flow_row {
 	uint32_t id;		/* message id in the engine */
 	uint8_t kind;		/* enum flow_row_kind */
 	uint8_t severity;	/* enum severity, from the index */
-	uint8_t self;		/* from == to: src == dst, or an end unknown */
+	uint8_t self;		/* from == to: src == dst */
 	uint8_t sdp;		/* the body is SDP ("(SDP)" is in the label) */
 	int from, to;		/* column indexes; equal for notes and self */
 	char *label;		/* e.g. "REGISTER [NTLM AUTHENTICATE]",
@@ -84,8 +87,10 @@ struct flow_render_opts {
 	int utf8;		/* box drawing; ASCII otherwise */
 	int times;		/* a time and delta column on the left */
 };
-/* One line per column header block and per row, each ending in '\n'. */
-void flow_render_text(const struct flow *fl,
+/* One line per column header block and per row, each ending in '\n'.
+ * Columns are spread over o->width, and further apart where an arrow's
+ * label needs it: returns the cells of the longest line written. */
+int flow_render_text(const struct flow *fl,
 		      const struct flow_render_opts *o, struct strbuf *out);
 /* A standalone SVG document; each arrow has the message's full text
  * (sanitised, XML-escaped) in its <title>. e gives the text. */

@@ -3,6 +3,7 @@
  * standalone SVG document. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 #include "batch.h"
@@ -16,7 +17,9 @@ batch_flow(struct engine *e, const struct batch_opts *o, FILE *out)
 	struct flow_render_opts ro;
 	struct flow *fl;
 	struct strbuf sb;
-	int rc = 0;
+	const char *nl;
+	size_t i, j;
+	int width;
 
 	fo.merge_hosts = o->merge_hosts;
 	/* The SVG has room for the request URI; the terminal has not. */
@@ -29,22 +32,25 @@ batch_flow(struct engine *e, const struct batch_opts *o, FILE *out)
 		ro.width = o->width > 0 ? o->width : 100;
 		ro.utf8 = o->utf8;
 		ro.times = 1;
+		width = flow_render_text(fl, &ro, &sb);
 		/* A ladder of thousands of endpoints is as wide as they are
 		 * many: say so when its lines are over four times too long
 		 * (they will not be read). */
-		if (fl->ncols * FLOW_MIN_GAP > 4 * (size_t)ro.width)
+		if (width > 4 * ro.width)
 			fprintf(stderr, "sipsnoop: --flow: %zu columns need "
-				"lines of at least %zu characters, wider than "
-				"%d; narrow the selection (-f, --dialog) or "
-				"use --merge-hosts\n", fl->ncols,
-				fl->ncols * FLOW_MIN_GAP, ro.width);
-		flow_render_text(fl, &ro, &sb);
+				"lines of %d characters, wider than %d; "
+				"narrow the selection (-f, --dialog) or use "
+				"--merge-hosts\n", fl->ncols, width, ro.width);
 	}
-	if (sb.len > 0 && fwrite(sb.buf, 1, sb.len, out) != sb.len)
-		rc = -1;
-	if (fflush(out) != 0)
-		rc = -1;	/* the caller says so, once */
+	/* A line at a time through the stream's buffer, as the other modes
+	 * write: the caller's flush at the end then fails with the reason
+	 * (one large write that failed would leave it none to give). */
+	for (i = 0; i < sb.len; i = j) {
+		nl = memchr(sb.buf + i, '\n', sb.len - i);
+		j = nl != NULL ? (size_t)(nl - sb.buf) + 1 : sb.len;
+		fwrite(sb.buf + i, 1, j - i, out);
+	}
 	strbuf_free(&sb);
 	flow_free(fl);
-	return rc;
+	return 0;
 }

@@ -36,6 +36,9 @@ struct flow_builder {
 	struct flow_key *keys;
 	size_t nkeys, capkeys;
 	struct flow_tab by_key, by_name;
+	/* The two sides of messages the log gives neither end of: the
+	 * side that sent its dialog's first request, then the other. */
+	int unknown[2];
 };
 
 static size_t
@@ -94,6 +97,7 @@ flow_tab_add(struct flow_builder *b, struct flow_tab *t, uint32_t pos,
 	t->v[j] = pos + 1;
 }
 
+/* The column named name (n bytes), added when there is none. */
 static int
 flow_col_by_name(struct flow_builder *b, const char *name, size_t n)
 {
@@ -186,6 +190,41 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 	flow_tab_add(b, &b->by_key, (uint32_t)b->nkeys, b->nkeys + 1);
 	b->nkeys++;
 	return col;
+}
+
+/* A column titled "?" of its own, not found by name: the two sides of
+ * messages with neither end given are two columns of one title. */
+static int
+flow_col_unnamed(struct flow_builder *b)
+{
+	struct flow *fl = b->fl;
+
+	fl->cols = xgrow(fl->cols, &b->capcols, fl->ncols + 1,
+	    sizeof *fl->cols);
+	fl->cols[fl->ncols].name = xstrdup("?");
+	return (int)fl->ncols++;
+}
+
+/* Whether message id, of which the log gives neither end, goes from the
+ * side that sent its dialog's first request to the other: a request
+ * does when it is from the same party (From) as that one, a response
+ * when it is not (it answers the other side's request). Without a
+ * dialog or a From to compare, requests go forth and responses back. */
+static int
+flow_unknown_forth(struct flow_builder *b, uint32_t id, const struct msg *m)
+{
+	const struct dialogs *ds = engine_dialogs(b->e);
+	const struct dialog *dl;
+	uint32_t d = dialogs_of(ds, m), from, first, to;
+	int same = 1;
+
+	if (d != NO_DIALOG && (dl = dialogs_get(ds, d)) != NULL &&
+	    dl->nmsgs > 0) {
+		engine_msg_party(b->e, dialogs_msgs(ds, dl)[0], &first, &to);
+		engine_msg_party(b->e, id, &from, &to);
+		same = first == 0 || from == 0 || from == first;
+	}
+	return m->kind == MSG_RESPONSE ? !same : same;
 }
 
 /* A diagnostic event belongs to the log's own end: its Peer is only what
@@ -322,12 +361,20 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 		to = flow_col(b, m, dst, m->dir == DIR_IN);
 	}
 	if (from == -1 && to == -1) {
-		/* Neither end known: a column for the unknown. */
-		from = to = flow_col_by_name(b, "?", 1);
+		/* Neither end known: two sides, so that requests and their
+		 * responses still read as a conversation. */
+		int forth = flow_unknown_forth(b, id, m);
+
+		if (b->unknown[0] == -1) {
+			b->unknown[0] = flow_col_unnamed(b);
+			b->unknown[1] = flow_col_unnamed(b);
+		}
+		from = b->unknown[!forth];
+		to = b->unknown[forth];
 	} else if (from == -1)
-		from = to;
+		from = flow_col_by_name(b, "?", 1);
 	else if (to == -1)
-		to = from;
+		to = flow_col_by_name(b, "?", 1);
 
 	fl->rows = xgrow(fl->rows, caprows, fl->nrows + 1, sizeof *fl->rows);
 	r = &fl->rows[fl->nrows++];
@@ -373,6 +420,7 @@ flow_build(const struct engine *e, const uint32_t *ids, size_t n,
 	b.e = e;
 	b.o = o != NULL ? o : &defaults;
 	b.fl = xcalloc(1, sizeof *b.fl);
+	b.unknown[0] = b.unknown[1] = -1;
 	for (i = 0; i < n; i++) {
 		if (ids[i] < count)
 			flow_add_row(&b, ids[i], &caprows, &prev);

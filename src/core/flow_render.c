@@ -39,6 +39,7 @@ struct canvas {
 	uint32_t *marks;	/* a combining mark kept with each cell, or 0 */
 	int w;
 	const uint32_t *g;	/* glyph table */
+	int widest;		/* cells of the longest line emitted */
 };
 
 #define CELL_CONT 0xfffffffeu
@@ -162,6 +163,91 @@ utf8_width(const char *s)
 	return w;
 }
 
+/* The room a row's label asks between two columns, lo < hi: an arrow
+ * spans it, a self arrow (lo == hi) has it before the next column. */
+struct flow_need {
+	int lo, hi, need;
+};
+
+static int
+flow_need_cmp(const void *a, const void *b)
+{
+	const struct flow_need *x = a, *y = b;
+
+	if (x->hi - x->lo != y->hi - y->lo)
+		return x->hi - x->lo < y->hi - y->lo ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->need > y->need ? -1 : x->need < y->need;
+}
+
+/* Column centres x[] (fl->ncols of them) for gaps of at least gap: an
+ * arrow's columns are at least a label of L cells apart, L * num / den +
+ * pad (so that it fits between their lifelines), a self arrow's column
+ * and the next L * num / den + self apart. Narrow spans are widened
+ * first, a wider one then only by what they left it short, spread over
+ * its gaps. Returns the width the diagram needs: half a gap of margin on
+ * the left; on the right half a gap, or the last column's self labels. */
+static int
+flow_layout(const struct flow *fl, int gap, int num, int den, int pad,
+	    int self, int *x)
+{
+	struct flow_need *nd = xmalloc((fl->nrows + 1) * sizeof *nd);
+	int *g, right = gap - gap / 2, cur, extra, span, k, need;
+	size_t i, n = 0;
+
+	if (fl->ncols == 0) {
+		free(nd);
+		return 0;
+	}
+	g = xmalloc(fl->ncols * sizeof *g);
+	for (i = 0; i < fl->ncols; i++)
+		g[i] = gap;
+	for (i = 0; i < fl->nrows; i++) {
+		const struct flow_row *r = &fl->rows[i];
+
+		if (r->kind != FLOW_ARROW)
+			continue;
+		need = (int)utf8_width(r->label) * num / den;
+		if (r->from == r->to) {
+			need += self;
+			if ((size_t)r->from + 1 == fl->ncols) {
+				if (need > right)
+					right = need;
+				continue;
+			}
+			nd[n].lo = r->from;
+			nd[n].hi = r->from + 1;
+		} else {
+			need += pad;
+			nd[n].lo = r->from < r->to ? r->from : r->to;
+			nd[n].hi = r->from < r->to ? r->to : r->from;
+		}
+		nd[n++].need = need;
+	}
+	qsort(nd, n, sizeof *nd, flow_need_cmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && nd[i].lo == nd[i - 1].lo &&
+		    nd[i].hi == nd[i - 1].hi)
+			continue;	/* the widest comes first */
+		span = nd[i].hi - nd[i].lo;
+		for (cur = 0, k = nd[i].lo; k < nd[i].hi; k++)
+			cur += g[k];
+		if (cur >= nd[i].need)
+			continue;
+		extra = nd[i].need - cur;
+		for (k = 0; k < span; k++)
+			g[nd[i].lo + k] += extra / span +
+			    (k >= span - extra % span);
+	}
+	x[0] = gap / 2;
+	for (i = 1; i < fl->ncols; i++)
+		x[i] = x[i - 1] + g[i - 1];
+	free(g);
+	free(nd);
+	return x[fl->ncols - 1] + right;
+}
+
 /* Writes s at x in at most max cells, ending with an ellipsis when cut.
  * Labels are sanitised UTF-8; in ASCII mode every other character becomes
  * '?' (a wide one "??", so that both modes lay out alike). */
@@ -216,6 +302,8 @@ canvas_emit(struct canvas *c, const char *left, struct strbuf *out)
 	while (end > 0 && c->cells[end - 1] == 0)
 		end--;
 	strbuf_adds(out, left);
+	if ((int)strlen(left) + end > c->widest)
+		c->widest = (int)strlen(left) + end;	/* left is ASCII */
 	for (x = 0; x < end; x++) {
 		if (c->cells[x] == CELL_CONT)
 			continue;
@@ -228,6 +316,21 @@ canvas_emit(struct canvas *c, const char *left, struct strbuf *out)
 		while (out->len > 0 && out->buf[out->len - 1] == ' ')
 			out->buf[--out->len] = '\0';
 	strbuf_addc(out, '\n');
+}
+
+/* Cells the name of column k may take: less than the distance to the
+ * nearest column on its header line (every stride-th), the whole width
+ * for a column alone on it. */
+static int
+flow_hdr_room(const int *xs, size_t n, size_t k, size_t stride, int w)
+{
+	int room = w + 1;
+
+	if (k >= stride)
+		room = xs[k] - xs[k - stride];
+	if (k + stride < n && xs[k + stride] - xs[k] < room)
+		room = xs[k + stride] - xs[k];
+	return room - 1;
 }
 
 /* "+1.037": seconds to the millisecond (whole seconds when the log gives
@@ -274,18 +377,19 @@ flow_time(char *buf, size_t sz, const struct flow_row *r)
 	time_format(buf, sz, r->time, prec, 0);
 }
 
-void
+int
 flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		 struct strbuf *out)
 {
 	const uint32_t *g = o->utf8 ? flow_glyph_utf8 : flow_glyph_ascii;
 	int ascii = !o->utf8, *xs, leftw = 0, tw = 0, dw = 0, w, x, need, len;
+	int gap;
 	char tbuf[64], dbuf[32], date[16], prevdate[16] = "", *left, *lpad;
 	struct canvas c;
 	size_t i, k;
 
 	if (fl->ncols == 0)
-		return;
+		return 0;
 	if (o->times) {
 		for (i = 0; i < fl->nrows; i++) {
 			flow_time(tbuf, sizeof tbuf, &fl->rows[i]);
@@ -301,11 +405,18 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	}
 	w = o->width - leftw;
 	xs = xmalloc(fl->ncols * sizeof *xs);
-	need = flow_col_x(fl->ncols, w, xs);
+	/* The gap --width gives, widened where a label asks for more: an
+	 * arrow's label keeps a blank either side between its lifelines, a
+	 * self arrow's ends a blank before the next. */
+	gap = w / (int)fl->ncols;
+	if (gap < FLOW_MIN_GAP)
+		gap = FLOW_MIN_GAP;
+	need = flow_layout(fl, gap, 1, 1, 3, 6, xs);
 	if (need > w)
 		w = need;
 	c.w = w;
 	c.g = g;
+	c.widest = 0;
 	c.cells = xcalloc((size_t)w + 1, sizeof *c.cells);
 	c.marks = xcalloc((size_t)w + 1, sizeof *c.marks);
 	left = xmalloc((size_t)leftw + 64);
@@ -314,23 +425,20 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	lpad[leftw] = '\0';
 
 	/* Headers: names centred on their lifelines. Names wider than the
-	 * gap go on two lines, every other column on the second, so that
-	 * each has twice the room. */
+	 * room between their neighbours go on two lines, every other column
+	 * on the second, so that each has twice the room. */
 	{
-		int gap = fl->ncols > 1 ? xs[1] - xs[0] : w, rows = 1, row;
-		int max;
+		int rows = 1, row, max;
 
-		for (k = 0; k < fl->ncols; k++)
-			if ((int)utf8_width(fl->cols[k].name) > gap - 1)
-				rows = fl->ncols > 1 ? 2 : 1;
-		max = rows == 2 ? 2 * gap - 1 : gap - 1;
-		if (fl->ncols == 1)
-			max = w;
+		for (k = 0; k < fl->ncols && fl->ncols > 1; k++)
+			if ((int)utf8_width(fl->cols[k].name) >
+			    flow_hdr_room(xs, fl->ncols, k, 1, w))
+				rows = 2;
 		for (row = 0; row < rows; row++) {
 			canvas_clear(&c);
-			if (row == 0 && rows == 2)
-				canvas_lifelines(&c, xs, fl->ncols);
 			for (k = (size_t)row; k < fl->ncols; k += (size_t)rows) {
+				max = flow_hdr_room(xs, fl->ncols, k,
+				    (size_t)rows, w);
 				len = (int)utf8_width(fl->cols[k].name);
 				if (len > max)
 					len = max;
@@ -407,17 +515,9 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			canvas_put(&c, x + 1, g[G_HLINE]);
 			canvas_put(&c, x + 2, g[G_HLINE]);
 			canvas_put(&c, x + 3, g[G_SELF_TOP]);
-			len = (int)utf8_width(r->label);
-			if (len <= w - x - 5 || w - x - 5 >= x - 1)
-				canvas_text(&c, x + 5, r->label, w - x - 5,
-				    ascii);
-			else {
-				/* More room left of the lifeline. */
-				int start = x - 1 - len > 0 ? x - 1 - len : 0;
-
-				canvas_text(&c, start, r->label, x - 1 - start,
-				    ascii);
-			}
+			/* The layout left room for it before the next
+			 * column. */
+			canvas_text(&c, x + 5, r->label, w - x - 5, ascii);
 			canvas_emit(&c, lpad, out);
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
@@ -433,22 +533,13 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			int lo = a < b ? a : b, hi = a < b ? b : a;
 			int span = hi - lo - 1;
 
+			/* The layout made the arrow as wide as its label
+			 * and a blank either side. */
 			len = (int)utf8_width(r->label);
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
-			if (len <= span - 2)
-				canvas_text(&c, lo + 1 + (span - len) / 2,
-				    r->label, len, ascii);
-			else {
-				/* Wider than the arrow: centred on it over
-				 * the lifelines, kept inside the diagram. */
-				x = (lo + hi + 1) / 2 - len / 2;
-				if (x + len > w)
-					x = w - len;
-				if (x < 0)
-					x = 0;
-				canvas_text(&c, x, r->label, w - x, ascii);
-			}
+			canvas_text(&c, lo + 1 + (span - len) / 2, r->label,
+			    span, ascii);
 			canvas_emit(&c, lpad, out);
 
 			canvas_clear(&c);
@@ -468,6 +559,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	free(c.cells);
 	free(c.marks);
 	free(xs);
+	return c.widest;
 }
 
 /* ---- SVG -------------------------------------------------------------- */
@@ -546,26 +638,23 @@ static const char *const flow_svg_sev[] = {
 #define SVG_TOP		70	/* below the headers */
 #define SVG_ROW		34
 #define SVG_CHAR	7.2	/* monospace 12px advance, roughly */
+#define SVG_CHAR10	72	/* the same, in tenths of a pixel */
+#define SVG_GAP		180	/* the narrowest spacing of two columns */
 
 void
 flow_render_svg(const struct flow *fl, const struct engine *e,
 		struct strbuf *out)
 {
-	size_t i, k, maxlab = 0, len;
-	int gap, width, height, y, x1, x2, x;
+	size_t i, k, len;
+	int width, height, y, x1, x2, x, *xs;
 	char tbuf[64], dbuf[32];
 
-	for (i = 0; i < fl->nrows; i++) {
-		if (fl->rows[i].kind == FLOW_ARROW && !fl->rows[i].self &&
-		    (len = utf8_width(fl->rows[i].label)) > maxlab)
-			maxlab = len;
-	}
-	gap = (int)((double)maxlab * SVG_CHAR) + 40;
-	if (gap < 180)
-		gap = 180;
-	if (gap > 480)
-		gap = 480;
-	width = SVG_LEFT + gap * (int)(fl->ncols > 0 ? fl->ncols : 1) + 200;
+	/* Columns SVG_GAP apart, or as far as an arrow's label needs (10
+	 * pixels either side; a self arrow's after its loop). */
+	xs = xmalloc((fl->ncols > 0 ? fl->ncols : 1) * sizeof *xs);
+	width = fl->ncols > 0 ? flow_layout(fl, SVG_GAP, SVG_CHAR10, 10, 20,
+	    46, xs) : SVG_GAP;
+	width += SVG_LEFT + 200;
 	height = SVG_TOP + SVG_ROW * (int)fl->nrows + 40;
 
 	strbuf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -609,11 +698,11 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		break;
 	}
 	for (k = 0; k < fl->ncols; k++) {
-		x = SVG_LEFT + gap / 2 + (int)k * gap;
+		x = SVG_LEFT + xs[k];
 		strbuf_addf(out, "<g class=\"hdr\"><rect x=\"%d\" y=\"10\" "
 		    "width=\"%d\" height=\"28\" rx=\"4\"/>"
 		    "<text x=\"%d\" y=\"29\" text-anchor=\"middle\">",
-		    x - (gap - 20) / 2, gap - 20, x);
+		    x - (SVG_GAP - 20) / 2, SVG_GAP - 20, x);
 		flow_render_xml_escape(out, fl->cols[k].name,
 		    strlen(fl->cols[k].name));
 		strbuf_addf(out, "</text></g>\n<line class=\"life\" x1=\"%d\" "
@@ -626,8 +715,8 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		    sizeof flow_svg_sev[0] ? flow_svg_sev[r->severity] : "none";
 
 		y = SVG_TOP + (int)i * SVG_ROW + 20;
-		x1 = SVG_LEFT + gap / 2 + r->from * gap;
-		x2 = SVG_LEFT + gap / 2 + r->to * gap;
+		x1 = SVG_LEFT + xs[r->from];
+		x2 = SVG_LEFT + xs[r->to];
 		strbuf_addf(out, "<g class=\"%s sev-%s\" data-id=\"%u\">"
 		    "<title>", r->kind == FLOW_NOTE ? "note" : "arrow", sev,
 		    r->id);
@@ -662,4 +751,5 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		strbuf_adds(out, "</text></g>\n");
 	}
 	strbuf_adds(out, "</svg>\n");
+	free(xs);
 }

@@ -659,7 +659,7 @@ snap
 # A full disk (/dev/full): every mode fails with status 1 and says so in one
 # line, --formats, --help, -V and --check-rules too (they said nothing,
 # status 0), --flow too (it said it twice, the second time with a stale
-# errno).
+# errno), each with the reason (--flow gave none).
 if [ -w /dev/full ]; then
 	for args in "--list $GOOD" "--json --dialogs $GOOD" "--registrations $GOOD" \
 	    "--stats $GOOD" "--flow $GOOD" "--flow=svg $GOOD" --formats --help -V \
@@ -668,7 +668,7 @@ if [ -w /dev/full ]; then
 		timeout -k 5 20 $SIPSNOOP --rules data/rules.conf $args >/dev/full 2>"$T/err" </dev/null
 		rc=$?
 		nerr=$(grep -c . "$T/err")
-		if [ "$rc" = 1 ] && [ "$nerr" = 1 ] && grep -q 'write error' "$T/err"; then
+		if [ "$rc" = 1 ] && [ "$nerr" = 1 ] && grep -q 'write error on standard output: No space' "$T/err"; then
 			pass "stdout-full (${args%% *})"
 		else
 			fail "stdout-full (${args%% *})" "exit $rc, $nerr lines on stderr: $(head -c 200 "$T/err")"

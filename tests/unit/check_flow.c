@@ -318,7 +318,9 @@ START_TEST(test_notes)
 }
 END_TEST
 
-/* Raw SIP has no addresses: one column for the unknown, self-arrows. */
+/* Raw SIP has no addresses: two columns titled "?", the side that sent
+ * a dialog's first request on the left; a request from that party goes
+ * right, its response left; a request from the other party goes left. */
 START_TEST(test_unknown_ends)
 {
 	static const char raw[] =
@@ -335,19 +337,48 @@ START_TEST(test_unknown_ends)
 		"To: sip:user@example.com\r\n"
 		"Call-ID: u2\r\n"
 		"CSeq: 1 INVITE\r\n"
+		"Content-Length: 0\r\n\r\n"
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n"
+		"From: <sip:a@example.com>;tag=1\r\n"
+		"To: <sip:x@example.com>;tag=2\r\n"
+		"Call-ID: u1\r\n"
+		"CSeq: 1 OPTIONS\r\n"
+		"Content-Length: 0\r\n\r\n"
+		"INFO sip:a@example.com SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK3\r\n"
+		"From: <sip:x@example.com>;tag=2\r\n"
+		"To: <sip:a@example.com>;tag=1\r\n"
+		"Call-ID: u1\r\n"
+		"CSeq: 1 INFO\r\n"
+		"Content-Length: 0\r\n\r\n"
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK3\r\n"
+		"From: <sip:x@example.com>;tag=2\r\n"
+		"To: <sip:a@example.com>;tag=1\r\n"
+		"Call-ID: u1\r\n"
+		"CSeq: 1 INFO\r\n"
 		"Content-Length: 0\r\n\r\n";
+	static const int want[][2] = { { 0, 1 }, { 0, 1 }, { 1, 0 }, { 1, 0 },
+				       { 0, 1 } };
 	struct engine *e = load_mem("u.sip", raw, sizeof raw - 1, NULL);
 	struct flow *fl = build_all(e, NULL);
+	size_t i;
 
-	ck_assert_uint_eq(fl->nrows, 2);
+	ck_assert_uint_eq(fl->nrows, 5);
 	/* A start line that is not SIP is shown as it is, marked. */
 	ck_assert_int_eq(msgindex_get(engine_index(e), 1)->kind, MSG_INVALID);
 	ck_assert_str_eq(fl->rows[1].label,
 	    "? INVITE <sip:user@example.com> SIP/2.0");
-	ck_assert(fl->rows[1].self);
-	ck_assert_uint_eq(fl->ncols, 1);
+	ck_assert_uint_eq(fl->ncols, 2);
 	ck_assert_str_eq(fl->cols[0].name, "?");
-	ck_assert(fl->rows[0].self);
+	ck_assert_str_eq(fl->cols[1].name, "?");
+	for (i = 0; i < fl->nrows; i++) {
+		ck_assert_msg(fl->rows[i].from == want[i][0] &&
+		    fl->rows[i].to == want[i][1], "row %zu: %d -> %d", i,
+		    fl->rows[i].from, fl->rows[i].to);
+		ck_assert(!fl->rows[i].self);
+	}
 	ck_assert(fl->rows[0].time == TIME_NONE);
 	ck_assert(fl->rows[0].delta == TIME_NONE);
 	flow_free(fl);
@@ -404,17 +435,24 @@ START_TEST(test_render_text)
 	struct flow *fl = flow_build(e, ids, 2, NULL);
 	struct strbuf sb;
 	char *line, *save = NULL;
+	int widest;
 
 	strbuf_init(&sb);
-	flow_render_text(fl, &ro, &sb);
+	ck_assert_int_eq(flow_render_text(fl, &ro, &sb), 57);
 	ck_assert_msg(strcmp(sb.buf, want) == 0, "got:\n%s", sb.buf);
 	flow_free(fl);
 
-	/* UTF-8: box drawing; a self-arrow; no line wider than asked. */
+	/* UTF-8: box drawing; a self-arrow; no line wider than it says,
+	 * which is wider than asked: the columns make room for the labels. */
 	fl = flow_build(e, ids, 4, NULL);
 	ro.utf8 = 1;
 	strbuf_reset(&sb);
-	flow_render_text(fl, &ro, &sb);
+	widest = flow_render_text(fl, &ro, &sb);
+	ck_assert_int_gt(widest, 60);
+	/* The 404's label is wider than the gap: whole, a blank either side
+	 * between the lifelines of its arrow. */
+	ck_assert_msg(strstr(sb.buf, "\xe2\x94\x82 404 Not") != NULL &&
+	    strstr(sb.buf, "&Found \xe2\x94\x82") != NULL, "got:\n%s", sb.buf);
 	ck_assert_ptr_nonnull(strstr(sb.buf, "\xe2\x94\x82"));	/* │ */
 	ck_assert_ptr_nonnull(strstr(sb.buf, "\xe2\x96\xb6"));	/* ▶ */
 	ck_assert_ptr_nonnull(strstr(sb.buf, "\xe2\x94\x90 MESSAGE"));
@@ -426,7 +464,8 @@ START_TEST(test_render_text)
 
 		for (p = line; *p != '\0'; p++)
 			cells += ((unsigned char)*p & 0xc0) != 0x80;
-		ck_assert_msg(cells <= 60, "%zu cells: %s", cells, line);
+		ck_assert_msg(cells <= (size_t)widest, "%zu cells: %s", cells,
+		    line);
 		ck_assert_msg(line[strlen(line) - 1] != ' ', "trailing: %s",
 		    line);
 	}
