@@ -25,6 +25,9 @@ struct pflow {
 	size_t key_n, key_count;
 	uint64_t key_changes;	/* engine_changes() */
 	unsigned key_sev; /* hash of severities: re-rating changes them */
+	/* In "all shown" mode, the shown messages [win_lo, win_hi) of
+	 * win_of that fl holds: the heading says when it is not all. */
+	size_t win_lo, win_hi, win_of;
 	/* Rows on another day than those before them (flow_day_marks):
 	 * a line of their own above them says which. */
 	uint8_t *newday;
@@ -86,6 +89,7 @@ pane_flow_update(struct pane *p)
 	unsigned sev;
 
 	m = id != UINT32_MAX ? msgindex_get(engine_index(v->e), id) : NULL;
+	pf->win_lo = pf->win_hi = pf->win_of = 0;
 	if (v->flow_all) {
 		lo = v->sel > PANE_FLOW_WINDOW ? v->sel - PANE_FLOW_WINDOW : 0;
 		hi = v->sel + PANE_FLOW_WINDOW;
@@ -93,6 +97,9 @@ pane_flow_update(struct pane *p)
 			hi = v->nids;
 		ids = v->ids + lo;
 		n = v->nids ? hi - lo : 0;
+		pf->win_lo = lo;
+		pf->win_hi = lo + n;
+		pf->win_of = v->nids;
 	} else if (m != NULL && (d = dialogs_of(engine_dialogs(v->e), m)) != NO_DIALOG &&
 		   (dl = dialogs_get(engine_dialogs(v->e), d)) != NULL) {
 		ids = dialogs_msgs(engine_dialogs(v->e), dl);
@@ -154,23 +161,43 @@ pane_flow_label(struct grid *g, int x, int y, int xmax, int role, const char *s)
 	grid_puts(g, x, y, xmax, role, "~");
 }
 
-/* Puts s centred on cx when it fits in maxw columns; a longer label is
- * shifted to stay inside [xmin, xmax) and cut only at the pane's edge, so
- * the start of a label (the method or status) is never lost. */
+/* Puts label s on the arrow between lifelines lo and hi: centred, with a
+ * blank either side when it has room for them; a label wider than the
+ * arrow is cut at its span with a '~' (the detail has it whole), so that
+ * it never runs over a lifeline; the part of an arrow scrolled out of the
+ * pane is cut at its edge. */
 static void
-pane_flow_centre(struct grid *g, int cx, int y, int xmin, int xmax, int role,
-		 const char *s, int maxw)
+pane_flow_span_label(struct grid *g, int lo, int hi, int y, int xmin,
+		     int xmax, int role, const char *s)
 {
-	size_t n = strlen(s);
-	int w = grid_text_width(s, n), x;
+	int w = grid_text_width(s, strlen(s)), span = hi - lo - 1, x;
 
-	(void)maxw;
-	x = cx - w / 2;
-	if (x + w > xmax)
-		x = xmax - w;
+	x = w <= span ? lo + 1 + (span - w) / 2 : lo + 1;
 	if (x < xmin)
 		x = xmin;
-	pane_flow_label(g, x, y, xmax, role, s);
+	pane_flow_label(g, x, y, hi < xmax ? hi : xmax, role, s);
+}
+
+/* A diagnostic note at its log's column a, as --flow draws it: a marker
+ * right of the lifeline and the text after it, or, when the text does
+ * not fit there and there is more room on the left, ending with the
+ * marker left of the lifeline; cut with a '~' where it meets the pane's
+ * edge. */
+static void
+pane_flow_note(struct grid *g, int a, int y, int xmin, int xmax, int role,
+	       const char *s, int utf8)
+{
+	int w = grid_text_width(s, strlen(s)), x;
+	const char *mark = utf8 ? "◆" : "*";
+
+	if (w <= xmax - a - 4 || a - xmin < xmax - a) {
+		grid_puts(g, a + 2, y, xmax, role, mark);
+		pane_flow_label(g, a + 4, y, xmax, role, s);
+		return;
+	}
+	x = a - 3 - w > xmin ? a - 3 - w : xmin;
+	pane_flow_label(g, x, y, a - 3, role, s);
+	grid_puts(g, a - 2, y, xmax, role, mark);
 }
 
 /* A column header: centred on its column and cut to the space between
@@ -239,6 +266,65 @@ pane_flow_header(struct grid *g, int cx, int y, int xmin, int xmax,
 	pane_flow_put_cut(g, cx - w / 2, y, xmin, xmax, name, n);
 }
 
+/* The heading: which arrows are in view when not all are ("arrows
+ * 3-12/40"), of a window of the shown messages "around message 809"
+ * when it holds not all of them; the scope and the key that switches it;
+ * a hint at the key for a wider layout when the times do not fit. The
+ * longest form that fits beside the title. Keys come from the one key
+ * table: the heading cannot name a key that moved. */
+static void
+pane_flow_heading(struct pane *p, struct grid *g, struct rect r,
+		  struct rect *c, int vis, int timew)
+{
+	struct pflow *pf = p->data;
+	struct view *v = p->v;
+	char form[7][160], scope[48], brief[32], key[16], lkey[16], hint[32];
+	char rng[64];
+	int nrows = (int)pf->fl->nrows, n = 0, i;
+	int window = v->flow_all && (pf->win_lo > 0 || pf->win_hi < pf->win_of);
+
+	keymap_action_key(KM_NORMAL, ACT_FLOW_SCOPE, key, sizeof key);
+	snprintf(scope, sizeof scope, "%s (%s)",
+		 v->flow_all ? "shown messages" : "dialog", key);
+	snprintf(brief, sizeof brief, "%s (%s)",
+		 v->flow_all ? "all" : "dialog", key);
+	hint[0] = '\0';
+	if (timew == 0)
+		snprintf(hint, sizeof hint, "  %s: wider",
+			 keymap_action_key(KM_NORMAL, ACT_LAYOUT_NEXT, lkey,
+					   sizeof lkey));
+	if (window || nrows > vis) {
+		if (window)
+			snprintf(rng, sizeof rng,
+				 "%d-%d of %d around message %zu", p->top + 1,
+				 p->top + vis, nrows, v->sel + 1);
+		else
+			snprintf(rng, sizeof rng, "%d-%d/%d", p->top + 1,
+				 p->top + vis, nrows);
+		snprintf(form[n++], sizeof form[0], "arrows %s  %s%s", rng,
+			 scope, hint);
+		snprintf(form[n++], sizeof form[0], "arrows %s  %s", rng,
+			 scope);
+		snprintf(form[n++], sizeof form[0], "arrows %s  %s", rng,
+			 brief);
+		snprintf(form[n++], sizeof form[0], "arrows %s", rng);
+		if (window)
+			snprintf(form[n++], sizeof form[0],
+				 "%d-%d of %d around %zu", p->top + 1,
+				 p->top + vis, nrows, v->sel + 1);
+		snprintf(form[n++], sizeof form[0], "%d-%d/%d", p->top + 1,
+			 p->top + vis, nrows);
+	} else {
+		snprintf(form[n++], sizeof form[0], "%s%s", scope, hint);
+		snprintf(form[n++], sizeof form[0], "%s", scope);
+	}
+	for (i = 0; i < n - 1; i++) {
+		if ((int)strlen(form[i]) + 8 <= r.w)
+			break;
+	}
+	*c = pane_heading(p, g, r, "Flow", form[i]);
+}
+
 static void
 pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -246,9 +332,10 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	struct view *v = p->v;
 	struct flow *fl;
 	struct rect c;
-	char info[128], tbuf[48], key[16];
-	int *cx = NULL, need, dx, timew, xmin, xmax, y, i, cur = -1, nrows;
-	int vis, role, hdr;
+	char tbuf[48];
+	int *cx = NULL, need, dx, timew, xorg, xmin, xmax, y, i, cur = -1;
+	int nrows;
+	int vis, role, hdr, next;
 	const char *vline = p->utf8 ? "│" : "|";
 	const char *hline = p->utf8 ? "─" : "-";
 	uint32_t sel = view_sel_id(v);
@@ -256,12 +343,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 
 	pane_flow_update(p);
 	fl = pf->fl;
-	/* The key that switches the scope, from the one key table: the
-	 * heading cannot name a key that moved. */
-	snprintf(info, sizeof info, "%s (%s)",
-		 v->flow_all ? "shown messages" : "dialog",
-		 keymap_action_key(KM_NORMAL, ACT_FLOW_SCOPE, key, sizeof key));
-	c = pane_heading(p, g, r, "Flow", info);
+	c = pane_heading(p, g, r, "Flow", "");
 	p->rows = c.h;
 	if (c.h < 2 || fl == NULL || fl->ncols == 0) {
 		if (c.h > 0)
@@ -269,18 +351,22 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				  "no flow");
 		return;
 	}
-	/* Times on the left when there is room for them and the diagram. */
+	/* Times on the left when there is room for them and the diagram.
+	 * Without them the first cell of the arrow lines is kept for the
+	 * mark of the current arrow (the diagram's margin when it is not
+	 * scrolled), and the heading names the key for a wider layout. */
 	timew = c.w >= 56 ? 14 : 0;
 	pf->times = timew;
-	xmin = c.x + timew;
+	xorg = c.x + timew;
+	xmin = timew > 0 ? xorg : c.x + 1;
 	xmax = c.x + c.w;
 	cx = xcalloc(fl->ncols, sizeof *cx);
-	need = flow_col_x(fl->ncols, xmax - xmin, cx);
-	if (p->left > need - (xmax - xmin))
-		p->left = need - (xmax - xmin);
+	need = flow_col_x(fl->ncols, xmax - xorg, cx);
+	if (p->left > need - (xmax - xorg))
+		p->left = need - (xmax - xorg);
 	if (p->left < 0)
 		p->left = 0;
-	dx = xmin - p->left;
+	dx = xorg - p->left;
 
 	/* Column headers; when a name does not fit between its neighbours
 	 * they go on two staggered lines, each with twice the room. Two
@@ -317,37 +403,14 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 		p->top = 0;
 	vis = pane_flow_fit(pf, p->top, c.h - hdr);
 	pf->top_row = p->top;
-	if (nrows > vis) {
-		/* Not all arrows fit: the heading says which are in view
-		 * (nothing is drawn below it yet). */
-		const char *scope = v->flow_all ? "shown messages" : "dialog";
-		int form;
-
-		/* The longest form that fits beside the title. */
-		for (form = 0; form < 3; form++) {
-			if (form == 0)
-				snprintf(info, sizeof info,
-					 "arrows %d-%d/%d  %s (%s)", p->top + 1,
-					 p->top + vis, nrows, scope, key);
-			else if (form == 1)
-				snprintf(info, sizeof info, "%d-%d/%d  %s (%s)",
-					 p->top + 1, p->top + vis, nrows, scope,
-					 key);
-			else
-				snprintf(info, sizeof info, "%d-%d/%d",
-					 p->top + 1, p->top + vis, nrows);
-			if ((int)strlen(info) + 8 <= r.w)
-				break;
-		}
-		c = pane_heading(p, g, r, "Flow", info);
-	}
+	pane_flow_heading(p, g, r, &c, vis, timew);
 	for (k = 0; k < fl->ncols && hdr > 0; k++) {
 		int gap = fl->ncols > 1
 			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
 						   : cx[k] - cx[k - 1])
 			      : need;
 
-		pane_flow_header(g, dx + cx[k], c.y + (int)(k % hdr), xmin,
+		pane_flow_header(g, dx + cx[k], c.y + (int)(k % hdr), xorg,
 				 xmax, fl->cols[k].name, gap * hdr - 1);
 	}
 	for (y = c.y + hdr; y < c.y + c.h; y++) {
@@ -403,21 +466,20 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				grid_puts(g, c.x + 1, ly, xmin - 1, ROLE_DIM,
 					  tbuf);
 			}
-			/* A mark that shows the current arrow without
-			 * colour too. */
-			if (iscur)
-				grid_puts(g, c.x, ay, xmin, role,
-					  p->utf8 ? "▶" : ">");
 		}
+		/* A mark that shows the current arrow without colour too. */
+		if (iscur)
+			grid_puts(g, c.x, ay, c.x + 1, role,
+				  p->utf8 ? "▶" : ">");
 		/* Nothing of a row whose column or arrow is scrolled out of
 		 * view (its label would land on another's lifeline). */
-		if (row->kind == FLOW_NOTE && a < xmin)
+		if (row->kind == FLOW_NOTE && (a < xmin || a >= xmax))
 			continue;
 		if (row->kind == FLOW_NOTE) {
-			pane_flow_centre(g, a + 10, ay, xmin, xmax,
-					 iscur ? ROLE_FLOW_CURRENT
-					       : ROLE_FLOW_NOTE,
-					 row->label, xmax - a);
+			pane_flow_note(g, a, ay, xmin, xmax,
+				       iscur ? ROLE_FLOW_CURRENT
+					     : ROLE_FLOW_NOTE,
+				       row->label, p->utf8);
 			continue;
 		}
 		if ((row->self || a == b) && (a < xmin || a >= xmax))
@@ -432,12 +494,16 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				  p->utf8 ? "┐" : "+");
 			grid_puts(g, a + 1, ay, xmax, role,
 				  p->utf8 ? "◄─┘" : "<-+");
-			pane_flow_label(g, a + 5, ly, xmax, role, row->label);
+			/* Cut before the next column's lifeline. */
+			next = (size_t)row->from + 1 < fl->ncols
+				   ? dx + cx[row->from + 1] - 1
+				   : xmax;
+			pane_flow_label(g, a + 5, ly, next < xmax ? next : xmax,
+					role, row->label);
 			continue;
 		}
-		pane_flow_centre(g, (lo + hi) / 2, ly, xmin, xmax, role,
-				 row->label,
-				 hi - lo - 1 > 8 ? hi - lo - 1 : xmax - xmin);
+		pane_flow_span_label(g, lo, hi, ly, xmin, xmax, role,
+				     row->label);
 		pane_flow_hline(g, lo + 1, hi - 1, ay, xmin, xmax, role, hline);
 		if (a < b) {
 			if (b - 1 >= xmin && b - 1 < xmax)
@@ -481,6 +547,17 @@ pane_flow_action(struct pane *p, enum action a)
 
 		if (pf->fl == NULL || pf->fl->nrows == 0)
 			return RE_HANDLED;
+		if ((a == ACT_HOME || a == ACT_END) && v->flow_all) {
+			/* The first or last shown message, not of the window
+			 * around the selection: the window moves with it. */
+			size_t old = v->sel;
+
+			view_filter_finish(v);
+			view_select(v, a == ACT_HOME ? 0 : (long)v->nids - 1);
+			return v->sel != old
+				   ? RE_HANDLED | RE_REDRAW | RE_SELECT
+				   : RE_HANDLED;
+		}
 		n = (long)pf->fl->nrows;
 		cur = flow_find(pf->fl, view_sel_id(v));
 		if (cur < 0)

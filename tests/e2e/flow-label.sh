@@ -1,6 +1,9 @@
 #!/bin/sh
-# A flow label (a diagnostic note, a long status) cut at the pane's edge
-# ends in '~', so that it does not look whole.
+# A flow label wider than its arrow is cut at the arrow's span with a '~'
+# and never runs over a lifeline; a diagnostic note is drawn as --flow
+# draws it, on the column of the server that logged it, after a marker
+# (it began at the left lifeline and ran across the others); cut where it
+# meets the pane's edge, it ends in '~'.
 . "$(dirname "$0")/lib.inc"
 
 for size in "120 40" "80 24"; do
@@ -8,7 +11,9 @@ for size in "120 40" "80 24"; do
 	check "opens at $size" e2e_wait "40/40 msgs"
 	e2e_keys G
 	check "the 403's dialog at $size" e2e_wait "403 Forbidden"
-	check "the note cut at the edge ends in ~ at $size" \
-		e2e_wait_re "TL_ERROR: User is not SIP enabled: regi[a-z]*~$"
+	check "the note ends at R2EE01's lifeline, after a marker, at $size" \
+		e2e_wait_re "TL_ERROR: User is not SIP[a-z :]*~ ◆ │$"
+	check "a label wider than its arrow is cut inside it at $size" \
+		e2e_wait_re "│401 Unauthorized \[[A-Z]*~│$"
 done
 e2e_done
