@@ -1,6 +1,8 @@
 #!/bin/sh
 # An end the log does not give shows as "?" in the list and in the detail,
-# as --list and --flow write it (the viewer wrote "-").
+# as --list and --flow write it (the viewer wrote "-"); in the flow pane it
+# is a column of its own, and raw SIP, which gives neither end, has two
+# (it drew every message as a loop on one column).
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 120 40 --rules data/rules.conf data/sample.cls.log
@@ -15,4 +17,15 @@ check "the list too" \
 check "and the detail" e2e_wait_re "^ 2025-03-11T08:14:09\.958  172\.31\.255\.247:51311 → \?"
 check "no '-' for it" sh -c '! tmux -L "$1" capture-pane -p -t e2e | grep -q -- "→ -"' \
 	sh "$E2E_SOCK"
+
+e2e_start 120 40 --no-rules tests/data/call-busy.raw.sip
+check "raw SIP opens" e2e_wait "msgs"
+check "the flow has two ? columns" e2e_wait_re "│ +\? +\?$"
+check "the INVITE goes right" e2e_wait_re "│─+►│$"
+check "its responses come back" e2e_wait_re "│◄─+│$"
+no_loop() { ! e2e_screen | grep -q '◄─┘'; }
+check "no loops" no_loop
+e2e_start 120 40 --no-rules tests/data/fmt/cisco-cube.log
+check "a log of one end: local and ?" e2e_wait_re "│ +local +\?$"
+check "local -> ? goes right" e2e_wait_re "│─+►│$"
 e2e_done
