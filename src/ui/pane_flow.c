@@ -167,8 +167,8 @@ pane_flow_label(struct grid *g, int x, int y, int xmax, int role, const char *s)
  * it never runs over a lifeline; the part of an arrow scrolled out of the
  * pane is cut at its edge. */
 static void
-pane_flow_span_label(struct grid *g, int lo, int hi, int y, int xmin,
-		     int xmax, int role, const char *s)
+pane_flow_span_label(struct grid *g, int lo, int hi, int y, int xmin, int xmax,
+		     int role, const char *s)
 {
 	int w = grid_text_width(s, strlen(s)), span = hi - lo - 1, x;
 
@@ -273,8 +273,8 @@ pane_flow_header(struct grid *g, int cx, int y, int xmin, int xmax,
  * longest form that fits beside the title. Keys come from the one key
  * table: the heading cannot name a key that moved. */
 static void
-pane_flow_heading(struct pane *p, struct grid *g, struct rect r,
-		  struct rect *c, int vis, int timew)
+pane_flow_heading(struct pane *p, struct grid *g, struct rect r, struct rect *c,
+		  int vis, int timew)
 {
 	struct pflow *pf = p->data;
 	struct view *v = p->v;
@@ -286,8 +286,8 @@ pane_flow_heading(struct pane *p, struct grid *g, struct rect r,
 	keymap_action_key(KM_NORMAL, ACT_FLOW_SCOPE, key, sizeof key);
 	snprintf(scope, sizeof scope, "%s (%s)",
 		 v->flow_all ? "shown messages" : "dialog", key);
-	snprintf(brief, sizeof brief, "%s (%s)",
-		 v->flow_all ? "all" : "dialog", key);
+	snprintf(brief, sizeof brief, "%s (%s)", v->flow_all ? "all" : "dialog",
+		 key);
 	hint[0] = '\0';
 	if (timew == 0)
 		snprintf(hint, sizeof hint, "  %s: wider",
