@@ -11,6 +11,7 @@
 struct engine;
 struct rules;
 struct filter;
+struct strbuf;
 
 /* One level of the filter stack: an expression, or a dialog (Enter). */
 struct view_level {
@@ -119,9 +120,13 @@ int view_pop_to_base(struct view *v);
 int view_base_filters(const struct view *v);
 /* Drops every level, the base filter too (shows everything). */
 void view_clear(struct view *v);
-/* Text describing the current filter ("user:bob", "dialog 3"), "" for
- * none, written into buf. */
-void view_filter_text(const struct view *v, char *buf, size_t bufsz);
+/* Appends the current filter to sb as an expression that can be typed
+ * back ("user:bob"; a dialog as "callid:ID"), nothing for none. */
+void view_filter_text(const struct view *v, struct strbuf *sb);
+/* Appends value to sb as the filter language reads it back literally:
+ * '*' and '\\' escaped, quoted when it holds a space, a quote, a
+ * parenthesis or a control character. */
+void view_quote(struct strbuf *sb, const char *value);
 /* The expression of the top level, NULL for a dialog or none. */
 const char *view_filter_expr(const struct view *v);
 

@@ -79,13 +79,14 @@ pane_report_mark(struct pane *p)
 	struct view *v = p->v;
 	const struct dialogs *ds = engine_dialogs(v->e);
 	size_t nd = dialogs_count(ds), i;
-	char filt[8];
-	int changed = 0;
+	int changed = 0, filtered;
 	uint32_t d;
 
-	view_filter_text(v, filt, sizeof filt);
-	if ((filt[0] != '\0') != pr->filtered) {
-		pr->filtered = filt[0] != '\0';
+	/* Filtered: a level over the base, or -f's (the base level is
+	 * always an expression, "" for none). */
+	filtered = v->nlevels > 1 || v->levels[0].expr[0] != '\0';
+	if (filtered != pr->filtered) {
+		pr->filtered = filtered;
 		changed = 1;
 	}
 	if (!pr->filtered)
@@ -327,8 +328,7 @@ pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
 	static const char keys[] = "  Enter: flow  q/Esc: close";
-	struct strbuf title, info;
-	char filt[256];
+	struct strbuf title, info, filt;
 	int room;
 	struct rect c;
 
@@ -336,9 +336,11 @@ pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 	strbuf_init(&info);
 	strbuf_adds(&title, "Registrations");
 	if (pr->filtered) {
-		view_filter_text(p->v, filt, sizeof filt);
+		strbuf_init(&filt);
+		view_filter_text(p->v, &filt);
 		strbuf_adds(&title, "  filter: ");
-		sanitize_append(&title, filt, strlen(filt), 0);
+		sanitize_append(&title, filt.buf, filt.len, 0);
+		strbuf_free(&filt);
 		strbuf_addf(&info, "%zu of %zu registration%s", pr->nshown,
 			    pr->rr.n, pr->rr.n == 1 ? "" : "s");
 		if (p->v->filtering)

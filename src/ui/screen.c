@@ -122,8 +122,8 @@ screen_too_small(struct screen *s, struct grid *g)
 static void
 screen_title(struct screen *s, struct grid *g, struct rect r)
 {
-	struct strbuf files, rest, sb;
-	char filt[256], fmt[64];
+	struct strbuf files, rest, sb, filt;
+	char fmt[64];
 	size_t i, nf = engine_nfiles(s->e), shown, nread = 0;
 	int pw, avail, level;
 	char prog[64] = "";
@@ -132,6 +132,7 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	strbuf_init(&files);
 	strbuf_init(&rest);
 	strbuf_init(&sb);
+	strbuf_init(&filt);
 	for (i = 0, shown = 0; i < nf; i++) {
 		const struct engine_file *f = engine_file(s->e, i);
 		const char *path = f->src->path, *base = strrchr(path, '/');
@@ -159,11 +160,12 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	}
 	strbuf_addf(&rest, "%zu/%zu msgs", s->v->nids,
 		    msgindex_count(engine_index(s->e)));
-	view_filter_text(s->v, filt, sizeof filt);
-	if (*filt) {
+	view_filter_text(s->v, &filt);
+	if (filt.len > 0) {
 		strbuf_adds(&rest, "  filter: ");
-		sanitize_append(&rest, filt, strlen(filt), 0);
+		sanitize_append(&rest, filt.buf, filt.len, 0);
 	}
+	strbuf_free(&filt);
 	if (s->v->search != NULL) {
 		strbuf_adds(&rest, "  search: ");
 		sanitize_append(&rest, s->v->search, strlen(s->v->search), 0);
@@ -429,45 +431,6 @@ screen_draw(struct screen *s, struct grid *g)
 	screen_status(s, g, s->lay.status);
 }
 
-/* Filter values are quoted the way the filter language reads them. */
-static void
-screen_quote(struct strbuf *sb, const char *value)
-{
-	struct strbuf lit;
-	const char *p, *v;
-	int plain;
-
-	/* The value as a literal: a '*' would glob, a backslash escape. */
-	strbuf_init(&lit);
-	for (p = value; *p; p++) {
-		if (*p == '*' || *p == '\\')
-			strbuf_addc(&lit, '\\');
-		strbuf_addc(&lit, *p);
-	}
-	v = lit.buf != NULL ? lit.buf : "";
-	plain = *v != '\0';
-
-	/* Unquoted, a backslash stays as it is: callid:x\*. */
-	for (p = v; *p && plain; p++) {
-		if (*p == ' ' || *p == '"' || *p == '(' || *p == ')' ||
-		    (unsigned char)*p < 0x20)
-			plain = 0;
-	}
-	if (plain) {
-		strbuf_adds(sb, v);
-		strbuf_free(&lit);
-		return;
-	}
-	strbuf_addc(sb, '"');
-	for (p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, *p);
-	}
-	strbuf_addc(sb, '"');
-	strbuf_free(&lit);
-}
-
 /* What f shows when a filter typed at f is done. */
 static const char screen_fmt_match[] = "%zu messages match  (Esc: back)";
 
@@ -524,7 +487,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 
 	strbuf_init(&sb);
 	strbuf_adds(&sb, field);
-	screen_quote(&sb, value);
+	view_quote(&sb, value);
 	if (view_filter_expr(s->v) != NULL &&
 	    strcmp(view_filter_expr(s->v), sb.buf) == 0)
 		/* Once more would only make Esc take two presses. -f's
@@ -1002,11 +965,18 @@ screen_accept(struct screen *s)
 		else if (s->v->search_state != VSEARCH_RUNNING)
 			screen_search_wrapped(s);
 		return RE_REDRAW;
-	case PROMPT_FILTER:
+	case PROMPT_FILTER: {
 		/* The line comes with the filter shown: Enter on it as it
 		 * is changes nothing (and pushes nothing for Esc). */
-		if (view_filter_expr(s->v) != NULL && p->len > 0 &&
-		    strcmp(view_filter_expr(s->v), p->buf) == 0) {
+		struct strbuf cur;
+		int same;
+
+		strbuf_init(&cur);
+		view_filter_text(s->v, &cur);
+		same = p->len > 0 && cur.len == p->len &&
+		       memcmp(cur.buf, p->buf, p->len) == 0;
+		strbuf_free(&cur);
+		if (same) {
 			prompt_close(p);
 			screen_message(s, 0, "filter unchanged");
 			return RE_REDRAW;
@@ -1026,6 +996,7 @@ screen_accept(struct screen *s)
 		prompt_close(p);
 		screen_count(s, screen_fmt_match);
 		return RE_REDRAW | RE_SELECT;
+	}
 	case PROMPT_SAVE: {
 		const char *home = getenv("HOME");
 		char *path;
@@ -1462,11 +1433,9 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_FILTER_CLEAR: {
-		char filt[8];
 		int base = view_base_filters(v);
 
-		view_filter_text(v, filt, sizeof filt);
-		if (v->nlevels <= 1 && filt[0] == '\0') {
+		if (v->nlevels <= 1 && !base) {
 			screen_message(s, 0, "already showing all messages");
 			return RE_REDRAW;
 		}
@@ -1555,10 +1524,14 @@ screen_key(struct screen *s, uint32_t key)
 				  0);
 		return screen_tick(s, SCREEN_SEARCH_BUDGET) | RE_REDRAW;
 	case ACT_FILTER: {
-		const char *cur = view_filter_expr(v);
+		/* The filter shown, to narrow or change: a dialog's too. */
+		struct strbuf cur;
 
-		prompt_open(&s->prompt, PROMPT_FILTER,
-			    "filter: ", cur != NULL ? cur : "");
+		strbuf_init(&cur);
+		view_filter_text(v, &cur);
+		prompt_open(&s->prompt, PROMPT_FILTER, "filter: ",
+			    cur.buf != NULL ? cur.buf : "");
+		strbuf_free(&cur);
 		return RE_REDRAW;
 	}
 	case ACT_FILTER_CALLID:
