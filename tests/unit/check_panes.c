@@ -1392,6 +1392,39 @@ START_TEST(test_list_wide_callid)
 }
 END_TEST
 
+/* The address column takes what it needs from the summary's padding,
+ * and an address still too long loses the start of its host, not its
+ * port: at 120 columns both ends were cut to "198.51.100.23:497~" beside
+ * blank columns. */
+START_TEST(test_list_addresses)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/pcap/remote-ntlm-tcp.pcap",
+				   0, NULL);
+	struct pane *p = pane_list_new(v);
+	char *text;
+
+	p->utf8 = 1;
+	text = pane_text(p, 120, 8);
+	ck_assert_msg(strstr(text, " 198.51.100.23:49721 → 203.0.113.10:5060 "
+			     "REGISTER sip:uclab.org") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, " 203.0.113.10:5060 → 198.51.100.23:49721 "
+			     "401 Unauthorized") != NULL, "%s", text);
+	free(text);
+	/* At 80 something must give: the host's start, after a '~'. */
+	text = pane_text(p, 80, 8);
+	ck_assert_msg(strstr(text, " ~8.51.100.23:49721 → 203.0.113.10:5060 "
+			     "REGISTER sip:uclab.org") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "203.0.113.10:5060 → ~8.51.100.23:49721 "
+			     "401 Unauthorized") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, ":497~") == NULL, "%s", text);
+	free(text);
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* A wrapped line of the detail goes on where its next word begins, at
  * every width: the header line's "TLS  path" broken between its two
  * spaces began the next row with a blank, one column right of the
@@ -2331,6 +2364,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_list_wide_callid);
+	tcase_add_test(tc, test_list_addresses);
 	tcase_add_test(tc, test_detail_wrap_spaces);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
