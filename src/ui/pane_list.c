@@ -98,60 +98,11 @@ pane_list_user(struct view *v, uint32_t uri)
 	return u;
 }
 
-/* Whether the safe text t ends in a port (":5061"). */
-static int
-pane_list_has_port(const char *t, size_t n)
-{
-	size_t i = n;
-
-	while (i > 0 && t[i - 1] >= '0' && t[i - 1] <= '9')
-		i--;
-	return i < n && i > 0 && t[i - 1] == ':';
-}
-
-/* Puts log text cut to w columns, with a trailing '~' when cut. An
- * address (addr) with a port is cut at its start instead, "~.100.23:49721":
- * the port tells a connection apart (ms-received-port, an Edge's ports). */
-static int
-pane_list_cut(struct grid *g, int x, int y, int w, int role, const char *s,
-	      size_t n, const char *needle, int fill, int addr)
-{
-	struct strbuf sb;
-	size_t fit, off;
-	int end = x + w;
-
-	if (w <= 0)
-		return x;
-	strbuf_init(&sb);
-	sanitize_append(&sb, s, n, 0);
-	if (grid_text_width(sb.buf, sb.len) <= w)
-		x = pane_put_match(g, x, y, end, role, sb.buf, sb.len, needle);
-	else if (addr && w > 1 && pane_list_has_port(sb.buf, sb.len)) {
-		/* The shortest tail that fits after the '~', from a
-		 * character's first byte. */
-		for (off = 0; off < sb.len; off++)
-			if (((unsigned char)sb.buf[off] & 0xc0) != 0x80 &&
-			    grid_text_width(sb.buf + off, sb.len - off) <= w - 1)
-				break;
-		x = grid_puts(g, x, y, end, role, "~");
-		x = pane_put_match(g, x, y, end, role, sb.buf + off,
-				   sb.len - off, needle);
-	} else {
-		fit = grid_text_fit(sb.buf, sb.len, w - 1);
-		x = pane_put_match(g, x, y, end, role, sb.buf, fit, needle);
-		x = grid_puts(g, x, y, end, role, "~");
-	}
-	strbuf_free(&sb);
-	if (fill)
-		x = end;
-	return x;
-}
-
 static int
 pane_list_cell(struct grid *g, int x, int y, int w, int role, const char *s,
 	       size_t n, const char *needle, int fill)
 {
-	return pane_list_cut(g, x, y, w, role, s, n, needle, fill, 0);
+	return pane_put_cut(g, x, y, w, role, s, n, needle, fill, 0);
 }
 
 /* A pane narrower than its time column (under 17 columns; the layout
@@ -402,13 +353,13 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 				else if (ws > avail / 2)
 					ws = avail / 2;
 			}
-			x = pane_list_cut(g, x, y, ws, role, src, strlen(src),
-					  needle, 0, 1);
+			x = pane_put_cut(g, x, y, ws, role, src, strlen(src),
+					 needle, 0, 1);
 			x = grid_puts(g, x, y,
 				      PANE_LIST_MIN(x0 + cols.addr, xend), role,
 				      arrow);
-			pane_list_cut(g, x, y, x0 + cols.addr - x, role, dst,
-				      strlen(dst), needle, 0, 1);
+			pane_put_cut(g, x, y, x0 + cols.addr - x, role, dst,
+				     strlen(dst), needle, 0, 1);
 			x = x0 + cols.addr + 1;
 		}
 		strbuf_reset(&sb);

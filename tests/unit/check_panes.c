@@ -1291,15 +1291,18 @@ START_TEST(test_report_narrow_outcome)
 		int w;
 		const char *head, *ok, *refused;
 	} want[] = {
-	    {40, " user         attempts outcome",
-	     " sip:izabela~        3 200 OK",
-	     " sip:petrak@~        2 403 Forbidden"},
-	    {80, " user                 client         offered/used attempts "
-		 "outcome",
-	     " sip:izabelaf@uclab.~ 198.51.100.23~ NTLM / NTLM~        3 "
-	     "200 OK",
-	     " sip:petrak@uclab.org 172.31.255.25~ NTLM / NTLM         2 "
-	     "403 Forbidden"},
+	    /* The outcome no wider than "403 Forbidden": the user gets the
+	     * rest; at 80 each column as wide as what it holds, in order
+	     * of importance, and the client keeps its port. */
+	    {40, " user            attempts outcome",
+	     " sip:izabelaf@u~        3 200 OK",
+	     " sip:petrak@ucl~        2 403 Forbidden"},
+	    {80, " user                   client            offered/used   "
+		 "attempts outcome",
+	     " sip:izabelaf@uclab.org ~.51.100.23:49721 NTLM / NTLM r~ "
+	     "       3 200 OK",
+	     " sip:petrak@uclab.org   ~31.255.250:50933 NTLM / NTLM    "
+	     "       2 403 Forbidden"},
 	};
 	size_t i;
 
@@ -1323,6 +1326,39 @@ START_TEST(test_report_narrow_outcome)
 				 want[i].refused);
 		grid_free(g);
 	}
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
+/* At 120 columns the report's columns are as wide as what they hold (the
+ * user kept 30 while the schemes and the explanation were cut at 17),
+ * the explanation gets the rest, and the selected registration in full
+ * follows the table at once, not 30 blank lines below it. */
+START_TEST(test_report_fits_content)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, "data/sample.cls.log", 1, NULL);
+	struct pane *p = pane_report_new(v);
+	struct grid *g = grid_new(120, 40);
+	char row[256];
+
+	pane_draw(p, g, (struct rect){0, 0, 120, 40});
+	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+			 " user                   client               "
+			 "offered/used              attempts outcome       "
+			 "explanation");
+	ck_assert_str_eq(report_row(g, 3, row, sizeof row),
+			 " sip:marinof@uclab.org  172.31.255.247:51311 "
+			 "Kerberos, NTLM / Kerberos        2 200 OK        "
+			 "registered with Kerberos~");
+	ck_assert_str_eq(report_row(g, 5, row, sizeof row), "");
+	ck_assert_str_eq(report_row(g, 6, row, sizeof row),
+			 " sip:izabelaf@uclab.org from 172.31.255.210:5061 to "
+			 "R2EE01: offered NTLM, used NTLM, remote user; "
+			 "registered with NTLM");
+	grid_free(g);
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
@@ -2361,6 +2397,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_merge_keeps_registration);
 	tcase_add_test(tc, test_warnings_awaited);
 	tcase_add_test(tc, test_report_narrow_outcome);
+	tcase_add_test(tc, test_report_fits_content);
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_list_wide_callid);
