@@ -259,17 +259,30 @@ screen_put_cut(struct grid *g, int x, int y, int xmax, int role, const char *t,
 	grid_puts(g, x, y, xmax, role, "~");
 }
 
+/* The keys the status line names, for the list and for each screen over
+ * it: those that do something there. */
+struct screen_hint {
+	const char *key, *what;
+};
+static const struct screen_hint screen_hints_list[] = {
+    {"?", "help"},	 {"/", "search"},	 {"f", "filter"},
+    {"Enter", "dialog"}, {"Esc", "back"},	 {"]/[", "step"},
+    {"e", "error"},	 {"R", "registrations"}, {"Tab", "pane"},
+    {"q", "quit"},	 {NULL, NULL},
+};
+static const struct screen_hint screen_hints_report[] = {
+    {"Up/Down", "select"}, {"Enter", "flow"}, {"?", "help"},
+    {"q/Esc", "close"},	   {"C-c", "quit"},   {NULL, NULL},
+};
+static const struct screen_hint screen_hints_text[] = {
+    {"Up/Down", "scroll"}, {"PgUp/PgDn", "page"}, {"g/G", "top/end"},
+    {"q/Esc", "close"},	   {"C-c", "quit"},	  {NULL, NULL},
+};
+
 static void
 screen_status(struct screen *s, struct grid *g, struct rect r)
 {
-	static const struct {
-		const char *key, *what;
-	} hints[] = {
-	    {"?", "help"},	 {"/", "search"},	 {"f", "filter"},
-	    {"Enter", "dialog"}, {"Esc", "back"},	 {"]/[", "step"},
-	    {"e", "error"},	 {"R", "registrations"}, {"Tab", "pane"},
-	    {"q", "quit"},
-	};
+	const struct screen_hint *hints = screen_hints_list;
 	size_t i;
 	int x;
 
@@ -376,8 +389,12 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 			    dialogs_count(engine_dialogs(s->e)));
 		return;
 	}
+	if (s->overlay != NULL)
+		hints = strcmp(s->overlay->ops->name, "report") == 0
+			    ? screen_hints_report
+			    : screen_hints_text;
 	x = r.x;
-	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+	for (i = 0; hints[i].key != NULL; i++) {
 		int need =
 		    (int)(strlen(hints[i].key) + strlen(hints[i].what)) + 2;
 
