@@ -30,7 +30,9 @@ check "--dialog 3 is named as a filter" \
 e2e_keys f
 check "f starts from it" \
 	e2e_wait_re "^filter: callid:e3a91c5f0b2d47c8a6e1f93d4b7c2a80 *$"
-e2e_keys Escape q
+e2e_keys Escape
+check "Esc closes the prompt" e2e_wait_re "^\? help"
+e2e_keys q
 check "quits" e2e_wait "exit=0"
 
 # A registration opened from the report (R, Enter) too.
@@ -42,6 +44,8 @@ e2e_keys Enter
 check "Enter: the registration's messages" e2e_wait "(Esc: back to the report)"
 e2e_keys f
 check "f starts from its Call-ID" e2e_wait_re "^filter: callid:[^ ]+ *$"
-e2e_keys Escape q
+e2e_keys Escape
+check "Esc closes the prompt" e2e_wait_re "^\? help"
+e2e_keys q
 check "quits" e2e_wait "exit=0"
 e2e_done
