@@ -1332,6 +1332,35 @@ START_TEST(test_report_narrow_outcome)
 }
 END_TEST
 
+/* W gives why an input was not read once, under "not read": the same
+ * line came again under "Warnings". */
+START_TEST(test_warnings_unread_once)
+{
+	struct engine *e = engine_new();
+	struct pane *p;
+	char *err = NULL, *text;
+	const char *at;
+	int n = 0;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/damaged-late.cls.log.gz",
+					 NULL, &err), 0);
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/remote-ntlm.cls.log",
+					 NULL, &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nunread(e), 1);
+	p = pane_warnings_new(e, 1, 0, NULL);
+	text = pane_text(p, 160, 30);
+	ck_assert_msg(strstr(text, "1 input was not read:") != NULL, "%s", text);
+	for (at = text; (at = strstr(at, "no SIP messages found")) != NULL;
+	     at++)
+		n++;
+	ck_assert_msg(n == 1, "%s", text);
+	free(text);
+	pane_free(p);
+	engine_free(e);
+}
+END_TEST
+
 /* At 120 columns the report's columns are as wide as what they hold (the
  * user kept 30 while the schemes and the explanation were cut at 17),
  * the explanation gets the rest, and the selected registration in full
@@ -2398,6 +2427,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_awaited);
 	tcase_add_test(tc, test_report_narrow_outcome);
 	tcase_add_test(tc, test_report_fits_content);
+	tcase_add_test(tc, test_warnings_unread_once);
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_list_wide_callid);
