@@ -449,9 +449,17 @@ screen_draw(struct screen *s, struct grid *g)
 }
 
 /* What f shows when a filter typed at f is done. */
-static const char screen_fmt_match[] = "%zu messages match  (Esc: back)";
+static const char screen_fmt_match[] = "%zu %s  (Esc: back)";
 
-/* Says how many messages the filter shows, with fmt (one %zu). A typed
+/* "s" after a count other than 1. */
+static const char *
+screen_plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Says how many messages the filter shows, with fmt (a %zu, then a %s for
+ * "message(s)", or with screen_fmt_match "message(s) match(es)"). A typed
  * filter that shows none and holds a word written like a field that is
  * none (stauts:401) was likely meant as one: say so, as the batch
  * outputs do on standard error. */
@@ -466,7 +474,13 @@ screen_say_count(struct screen *s, const char *fmt)
 	struct strbuf word, name;
 
 	if (t == NULL) {
-		screen_message(s, 0, fmt, s->v->nids);
+		size_t n = s->v->nids;
+
+		screen_message(s, 0, fmt, n,
+			       fmt != screen_fmt_match ? (n == 1 ? "message"
+								 : "messages")
+			       : n == 1 ? "message matches"
+					: "messages match");
 		return;
 	}
 	strbuf_init(&word);
@@ -480,7 +494,7 @@ screen_say_count(struct screen *s, const char *fmt)
 	strbuf_free(&name);
 }
 
-/* Says how many messages a new filter shows (fmt has one %zu): now, or
+/* Says how many messages a new filter shows (fmt as screen_say_count's): now, or
  * when a filter applied in steps is done (the status line shows its
  * progress until then). */
 static void
@@ -518,7 +532,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 		screen_message(s, 1, "filter: %s", err ? err : "error");
 		free(err);
 	} else
-		screen_count(s, "%zu messages  (Esc: back)");
+		screen_count(s, "%zu %s  (Esc: back)");
 	strbuf_free(&sb);
 }
 
@@ -1131,8 +1145,9 @@ screen_overlay_closed(struct screen *s, int re)
 		s->overlay = NULL;
 		/* By Enter or by a click: its messages, and the way back. */
 		s->focus = LP_LIST;
-		screen_message(s, 0, "registration: %zu messages  "
-			       "(Esc: back to the report)", s->v->nids);
+		screen_message(s, 0, "registration: %zu message%s  "
+			       "(Esc: back to the report)", s->v->nids,
+			       screen_plural(s->v->nids));
 		return;
 	}
 	pane_free(s->overlay);
@@ -1417,9 +1432,9 @@ screen_key(struct screen *s, uint32_t key)
 			s->maximised = LP_NONE;
 		v->flow_all = 0;
 		screen_message(s, 0,
-			       "dialog: %zu messages  (]/[ step, Esc: "
+			       "dialog: %zu message%s  (]/[ step, Esc: "
 			       "back)",
-			       v->nids);
+			       v->nids, screen_plural(v->nids));
 		return RE_REDRAW | RE_SELECT;
 	case ACT_BACK: {
 		/* Back from the dialog a registration of the report opened:
@@ -1463,13 +1478,14 @@ screen_key(struct screen *s, uint32_t key)
 		 * asked for is where a user started from and wants back. */
 		if (base && v->nlevels > 1) {
 			view_pop_to_base(v);
-			screen_count(s, "%zu messages: back to -f's filter  "
+			screen_count(s, "%zu %s: back to -f's filter  "
 				     "(x again: all messages)");
 			return RE_REDRAW | RE_SELECT;
 		}
 		view_clear(v);
-		screen_message(s, 0, "all %zu messages: filters cleared%s",
-			       v->nids, base ? ", -f's too" : "");
+		screen_message(s, 0, "all %zu message%s: filters cleared%s",
+			       v->nids, screen_plural(v->nids),
+			       base ? ", -f's too" : "");
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_DIALOG_NEXT:
