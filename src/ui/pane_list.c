@@ -130,12 +130,14 @@ pane_list_textw(const char *s, size_t n)
 	return w;
 }
 
-/* The ends of message id as the list shows them (*src, *dst when not
+/* The ends of message id (m) as the list shows them (*src, *dst when not
  * NULL; an end the log does not give is "?", as --list and --flow write
- * it); returns the columns they take with the arrow between them. */
+ * it); returns the columns they take with the arrow between them. A
+ * server's event has no direction: the one end it names is shown alone,
+ * *dst NULL ("172.31.255.250:50933", not "172.31.255.250:50933 → ?"). */
 static int
-pane_list_ends(struct view *v, uint32_t id, const char *arrow,
-	       const char **srcp, const char **dstp)
+pane_list_ends(struct view *v, uint32_t id, const struct msg *m,
+	       const char *arrow, const char **srcp, const char **dstp)
 {
 	uint32_t isrc, idst;
 	const char *src, *dst;
@@ -143,6 +145,14 @@ pane_list_ends(struct view *v, uint32_t id, const char *arrow,
 	engine_msg_ends(v->e, id, &isrc, &idst);
 	src = engine_str(v->e, isrc);
 	dst = engine_str(v->e, idst);
+	if (m->kind == MSG_DIAG && (*src == '\0') != (*dst == '\0')) {
+		if (srcp != NULL)
+			*srcp = *src != '\0' ? src : dst;
+		if (dstp != NULL)
+			*dstp = NULL;
+		return pane_list_textw(*src != '\0' ? src : dst,
+				       strlen(*src != '\0' ? src : dst));
+	}
 	if (*src == '\0')
 		src = "?";
 	if (*dst == '\0')
@@ -305,8 +315,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		u = pane_list_user(v, from);
 		if ((tw = pane_list_textw(u.p, u.n)) > userw)
 			userw = tw;
-		if ((tw = pane_list_ends(v, v->ids[p->top + row], arrow, NULL,
-					 NULL)) > addrw)
+		if ((tw = pane_list_ends(v, v->ids[p->top + row], m, arrow,
+					 NULL, NULL)) > addrw)
 			addrw = tw;
 		strbuf_reset(&sb);
 		pane_list_summary(v, v->ids[p->top + row], m, &sb);
@@ -342,24 +352,32 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			int x0 = x, avail = cols.addr - 3, ws, wd;
 			const char *src, *dst;
 
-			pane_list_ends(v, v->ids[i], arrow, &src, &dst);
-			/* The shorter side keeps its whole text when it
-			 * can ("local"), the other gets the rest. */
-			ws = pane_list_textw(src, strlen(src));
-			wd = pane_list_textw(dst, strlen(dst));
-			if (ws + wd > avail) {
-				if (wd <= avail / 2)
-					ws = avail - wd;
-				else if (ws > avail / 2)
-					ws = avail / 2;
+			pane_list_ends(v, v->ids[i], m, arrow, &src, &dst);
+			/* An event: the end it names alone. */
+			if (dst == NULL)
+				pane_put_cut(g, x, y, cols.addr, role, src,
+					     strlen(src), needle, 0, 1);
+			else {
+				/* The shorter side keeps its whole text
+				 * when it can ("local"), the other gets the
+				 * rest. */
+				ws = pane_list_textw(src, strlen(src));
+				wd = pane_list_textw(dst, strlen(dst));
+				if (ws + wd > avail) {
+					if (wd <= avail / 2)
+						ws = avail - wd;
+					else if (ws > avail / 2)
+						ws = avail / 2;
+				}
+				x = pane_put_cut(g, x, y, ws, role, src,
+						 strlen(src), needle, 0, 1);
+				x = grid_puts(g, x, y,
+					      PANE_LIST_MIN(x0 + cols.addr,
+							    xend),
+					      role, arrow);
+				pane_put_cut(g, x, y, x0 + cols.addr - x, role,
+					     dst, strlen(dst), needle, 0, 1);
 			}
-			x = pane_put_cut(g, x, y, ws, role, src, strlen(src),
-					 needle, 0, 1);
-			x = grid_puts(g, x, y,
-				      PANE_LIST_MIN(x0 + cols.addr, xend), role,
-				      arrow);
-			pane_put_cut(g, x, y, x0 + cols.addr - x, role, dst,
-				     strlen(dst), needle, 0, 1);
 			x = x0 + cols.addr + 1;
 		}
 		strbuf_reset(&sb);
