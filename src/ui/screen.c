@@ -167,8 +167,20 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	}
 	strbuf_free(&filt);
 	if (s->v->search != NULL) {
+		size_t hi, hn;
+		int hs = view_hits(s->v, &hi, &hn);
+
 		strbuf_adds(&rest, "  search: ");
 		sanitize_append(&rest, s->v->search, strlen(s->v->search), 0);
+		/* Where the selection is among the matches shown. */
+		if (hs == VHITS_DONE && hi > 0)
+			strbuf_addf(&rest, "  match %zu of %zu", hi, hn);
+		else if (hs == VHITS_DONE)
+			strbuf_addf(&rest, "  %zu match%s", hn,
+				    hn == 1 ? "" : "es");
+		else if (hs == VHITS_COUNTING)
+			strbuf_addf(&rest, "  %zu match%s so far", hn,
+				    hn == 1 ? "" : "es");
 	}
 	if (!engine_done(s->e) && engine_reading_bytes(s->e) > 0)
 		/* A pipe: how much is to come is not known. */
@@ -1670,7 +1682,8 @@ screen_mouse(struct screen *s, int x, int y, int button)
 int
 screen_busy(const struct screen *s)
 {
-	return s->v->search_state == VSEARCH_RUNNING || s->v->filtering;
+	return s->v->search_state == VSEARCH_RUNNING || s->v->filtering ||
+	       view_hits_pending(s->v);
 }
 
 int
@@ -1688,8 +1701,14 @@ screen_tick(struct screen *s, size_t budget)
 		}
 		return RE_REDRAW | RE_SELECT;
 	}
-	if (s->v->search_state != VSEARCH_RUNNING)
+	if (s->v->search_state != VSEARCH_RUNNING) {
+		/* Then the matches are counted, for the title. */
+		if (view_hits_pending(s->v)) {
+			view_hits_step(s->v, budget);
+			return RE_REDRAW;
+		}
 		return RE_NONE;
+	}
 	r = view_search_step(s->v, budget);
 	if (r < 0)
 		screen_no_match(s, !s->prompt.active);

@@ -13,8 +13,10 @@ check "typing searches at once" e2e_wait "Call-ID: 9f6c1d2e4b7a4c0e8d3b5a6f7e8c9
 e2e_keys Enter
 check "search stays in the title" e2e_wait "search: 9f6c1d2e4b7a4c0e"
 check "the first match is the first REGISTER" e2e_wait "CSeq: 1 REGISTER"
+check "the title says which match of how many" e2e_wait "search: 9f6c1d2e4b7a4c0e  match 1 of 6"
 e2e_keys n
 check "n goes to the next match" e2e_wait "SIP/2.0 401 Unauthorized"
+check "match 2 of 6" e2e_wait "search: 9f6c1d2e4b7a4c0e  match 2 of 6"
 e2e_keys N
 check "N goes back" e2e_wait "CSeq: 1 REGISTER"
 e2e_keys c

@@ -602,7 +602,9 @@ START_TEST(test_search_hidden)
 	while (screen_busy(s))
 		screen_tick(s, 1);
 	ck_assert_int_eq(view_search_extend(view, "no such t"), 0);
-	ck_assert(!screen_busy(s));
+	/* (The matches shown are counted for the title: no search.) */
+	ck_assert_int_eq(view->search_state, VSEARCH_IDLE);
+	ck_assert(!view->search_counting);
 	ck_assert_uint_eq(view->search_hidden, 0);
 	view_search_start(view, "200 O", 1, 1);
 	while (screen_busy(s))
@@ -1327,6 +1329,57 @@ START_TEST(test_report_narrow_outcome)
 		grid_free(g);
 	}
 	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
+/* The title says where the selection is among the search's matches,
+ * counted in the background: "match 1 of 15"; counted again over a list
+ * filtered anew. */
+START_TEST(test_search_hits)
+{
+	struct engine *e;
+	struct view *v = sample_view(&e, 0, 0);
+	struct screen *s = screen_new(e, v, 1);
+	struct grid *g = grid_new(120, 30);
+	size_t i, n;
+	char *err = NULL, row[256];
+	int col;
+
+	view_select(v, 0);
+	keys(s, "/REGISTER");
+	screen_key(s, KEYC_ENTER);
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_DONE);
+	ck_assert_uint_eq(n, 15);
+	ck_assert_uint_eq(i, 1);
+	screen_draw(s, g);
+	ck_assert_msg(strstr(report_row(g, 0, row, sizeof row),
+			     "search: REGISTER  match 1 of 15") != NULL, "%s",
+		      row);
+	keys(s, "n");
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	view_hits(v, &i, &n);
+	ck_assert_uint_eq(i, 2);
+	/* On a message that does not match: how many there are. */
+	view_select(v, 6);	/* the TLS event */
+	screen_draw(s, g);
+	ck_assert_msg(strstr(report_row(g, 0, row, sizeof row),
+			     "search: REGISTER  15 matches") != NULL, "%s",
+		      row);
+	/* Another list: counted again over it. */
+	ck_assert_int_eq(view_push_filter(v, "status:401", &err, &col), 0);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_NONE);
+	ck_assert(screen_busy(s));
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_DONE);
+	ck_assert_uint_eq(n, 4);
+	grid_free(g);
+	screen_free(s);
 	view_free(v);
 	engine_free(e);
 }
@@ -2420,6 +2473,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_steps);
 	tcase_add_test(tc, test_filter_steps_screen);
 	tcase_add_test(tc, test_search_extend);
+	tcase_add_test(tc, test_search_hits);
 	tcase_add_test(tc, test_search_extend_changed);
 	tcase_add_test(tc, test_filter_steps_indexing_ends);
 	tcase_add_test(tc, test_filter_steps_then_dialog);
