@@ -74,6 +74,14 @@ int pane_click(struct pane *p, int x, int y);
  * the left and info on the right; returns the content rectangle. */
 struct rect pane_heading(struct pane *p, struct grid *g, struct rect r,
 			 const char *title, const char *info);
+/* Puts n bytes of log text (made safe here) in w columns from x, cut
+ * with a '~' at the end when it does not fit; an address (addr) ending in
+ * a port is cut at its start instead, "~.100.23:49721": the port tells a
+ * connection apart (ms-received-port, an Edge's ports). Search matches of
+ * needle (may be NULL) are highlighted. Returns the next column, or x + w
+ * with fill. */
+int pane_put_cut(struct grid *g, int x, int y, int w, int role, const char *s,
+		 size_t n, const char *needle, int fill, int addr);
 /* Draws sanitised text with the search matches of needle highlighted
  * (case-insensitive); needle may be NULL. Returns the next column. */
 int pane_put_match(struct grid *g, int x, int y, int xmax, int role,

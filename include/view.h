@@ -11,6 +11,7 @@
 struct engine;
 struct rules;
 struct filter;
+struct strbuf;
 
 /* One level of the filter stack: an expression, or a dialog (Enter). */
 struct view_level {
@@ -19,6 +20,12 @@ struct view_level {
 			   * dialogs change when files are merged) */
 	struct filter *f; /* compiled expr; NULL for "everything" */
 	uint32_t sel_id;  /* message selected when the level was left */
+};
+
+enum view_hits_state {
+	VHITS_NONE = 0,	/* no search */
+	VHITS_COUNTING, /* view_hits_step has more to look at */
+	VHITS_DONE,
 };
 
 enum view_search_state {
@@ -73,6 +80,13 @@ struct view {
 	size_t search_hidden;	/* hidden matches counted */
 	uint32_t hid_pos, hid_end;
 	size_t hid_at;		/* ids[hid_at] is the next shown id >= hid_pos */
+	/* The shown messages the search text matches, counted in steps
+	 * (view_hits_step) from when the text changes, to say "match i of
+	 * N": their places in ids, in order, up to hits_pos. */
+	size_t *hits, nhits, caphits;
+	size_t hits_pos;
+	int hits_state;	      /* VHITS_* */
+	unsigned hits_moved;  /* ids_moved they were counted on */
 
 	/* A filter over a large index is applied in steps (view_filter_step)
 	 * so that the viewer goes on answering keys: first the messages from
@@ -119,9 +133,13 @@ int view_pop_to_base(struct view *v);
 int view_base_filters(const struct view *v);
 /* Drops every level, the base filter too (shows everything). */
 void view_clear(struct view *v);
-/* Text describing the current filter ("user:bob", "dialog 3"), "" for
- * none, written into buf. */
-void view_filter_text(const struct view *v, char *buf, size_t bufsz);
+/* Appends the current filter to sb as an expression that can be typed
+ * back ("user:bob"; a dialog as "callid:ID"), nothing for none. */
+void view_filter_text(const struct view *v, struct strbuf *sb);
+/* Appends value to sb as the filter language reads it back literally:
+ * '*' and '\\' escaped, quoted when it holds a space, a quote, a
+ * parenthesis or a control character. */
+void view_quote(struct strbuf *sb, const char *value);
 /* The expression of the top level, NULL for a dialog or none. */
 const char *view_filter_expr(const struct view *v);
 
@@ -179,5 +197,17 @@ int view_filter_step(struct view *v, size_t budget);
 void view_filter_finish(struct view *v);
 /* Part of the index a filter in steps has looked at, 0..100. */
 unsigned view_filter_progress(const struct view *v);
+
+/* Counts the matches of the search among the shown messages, budget
+ * messages more (again from the start when the list was made anew, on
+ * from where it was when it only grew); returns 1 while there is more. */
+int view_hits_step(struct view *v, size_t budget);
+/* Whether view_hits_step has more to count. */
+int view_hits_pending(const struct view *v);
+/* The matches counted so far into *n, and into *i the rank of the
+ * selected message among them (1 for the first), 0 when it is none.
+ * Returns VHITS_NONE (no search, or not counted on this list yet),
+ * VHITS_COUNTING or VHITS_DONE. */
+int view_hits(const struct view *v, size_t *i, size_t *n);
 
 #endif

@@ -108,8 +108,9 @@ app_open_dialog(struct engine *e, struct view *v, struct screen *s, long n,
 	view_push_dialog(v, dialogs_call_id(ds, engine_index(e),
 					    dialogs_get(ds, (uint32_t)n)));
 	v->flow_all = 0;
-	screen_message(s, 0, "dialog %ld: %zu messages%s  (Esc: all)", n,
-		       v->nids, engine_done(e) ? "" : " so far");
+	screen_message(s, 0, "dialog %ld: %zu message%s%s  (Esc: all)", n,
+		       v->nids, v->nids == 1 ? "" : "s",
+		       engine_done(e) ? "" : " so far");
 	return 1;
 }
 

@@ -196,6 +196,75 @@ term_key(int k)
 	}
 }
 
+/* Esc was read. A key that came with it, in the same read (curses waits
+ * ESCDELAY for the rest of a sequence), makes it Alt+key, or the start
+ * of a sequence curses does not know (Alt+arrow, an End it has no entry
+ * for): either is no key of the viewer, and taken as Esc then the key it
+ * made Alt-q quit and Alt-x clear the filters. It goes whole; Esc alone,
+ * twice, or before a key curses decoded, is Esc. */
+static uint32_t
+term_esc(void)
+{
+	wint_t wc;
+	int r;
+
+	timeout(0);
+	r = get_wch(&wc);
+	if (r == ERR)
+		return KEYC_ESC;
+	if (r == OK && wc == KEYC_ESC) {
+		unget_wch(wc);
+		return KEYC_ESC;
+	}
+	if (r == KEY_CODE_YES) {
+		/* A key curses knows (F1 is \eOP) came right after Esc:
+		 * two keys, as with Esc twice. */
+		ungetch((int)wc);
+		return KEYC_ESC;
+	}
+	if (r == OK && (wc == '[' || wc == 'O')) {
+		/* CSI: parameter and intermediate bytes up to a final one;
+		 * SS3: one more. Only what has come: nothing is waited
+		 * for. */
+		int csi = wc == '[';
+		char pb[8];
+		size_t np = 0;
+
+		while ((r = get_wch(&wc)) == OK && csi && wc >= 0x20 &&
+		       wc <= 0x3f)
+			if (np < sizeof pb - 1)
+				pb[np++] = (char)wc;
+		pb[np] = '\0';
+		/* Without a modifier, the keys of either cursor mode that
+		 * the terminal description lacks: tmux sends Home and End
+		 * as \e[1~ and \e[4~, xterm's entry has \eOH and \eOF. */
+		if (r == OK && np == 0) {
+			switch (wc) {
+			case 'A': return KEYC_UP;
+			case 'B': return KEYC_DOWN;
+			case 'C': return KEYC_RIGHT;
+			case 'D': return KEYC_LEFT;
+			case 'H': return KEYC_HOME;
+			case 'F': return KEYC_END;
+			default: break;
+			}
+		}
+		if (r == OK && csi && wc == '~') {
+			if (strcmp(pb, "1") == 0 || strcmp(pb, "7") == 0)
+				return KEYC_HOME;
+			if (strcmp(pb, "4") == 0 || strcmp(pb, "8") == 0)
+				return KEYC_END;
+			if (strcmp(pb, "3") == 0)
+				return KEYC_DC;
+			if (strcmp(pb, "5") == 0)
+				return KEYC_PPAGE;
+			if (strcmp(pb, "6") == 0)
+				return KEYC_NPAGE;
+		}
+	}
+	return KEYC_NONE;
+}
+
 uint32_t
 term_getkey(int timeout_ms, struct term_mouse *m, int out_fd)
 {
@@ -266,6 +335,8 @@ term_getkey(int timeout_ms, struct term_mouse *m, int out_fd)
 	}
 	if (wc == '\n')
 		return KEYC_ENTER;
+	if (wc == KEYC_ESC)
+		return term_esc();
 	return (uint32_t)wc;
 }
 

@@ -92,3 +92,49 @@ pane_put_match(struct grid *g, int x, int y, int xmax, int role, const char *s,
 	}
 	return x;
 }
+
+/* Whether the safe text t ends in a port (":5061"). */
+static int
+pane_has_port(const char *t, size_t n)
+{
+	size_t i = n;
+
+	while (i > 0 && t[i - 1] >= '0' && t[i - 1] <= '9')
+		i--;
+	return i < n && i > 0 && t[i - 1] == ':';
+}
+
+int
+pane_put_cut(struct grid *g, int x, int y, int w, int role, const char *s,
+	     size_t n, const char *needle, int fill, int addr)
+{
+	struct strbuf sb;
+	size_t fit, off;
+	int end = x + w;
+
+	if (w <= 0)
+		return x;
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, n, 0);
+	if (grid_text_width(sb.buf, sb.len) <= w)
+		x = pane_put_match(g, x, y, end, role, sb.buf, sb.len, needle);
+	else if (addr && w > 1 && pane_has_port(sb.buf, sb.len)) {
+		/* The shortest tail that fits after the '~', from a
+		 * character's first byte. */
+		for (off = 0; off < sb.len; off++)
+			if (((unsigned char)sb.buf[off] & 0xc0) != 0x80 &&
+			    grid_text_width(sb.buf + off, sb.len - off) <= w - 1)
+				break;
+		x = grid_puts(g, x, y, end, role, "~");
+		x = pane_put_match(g, x, y, end, role, sb.buf + off,
+				   sb.len - off, needle);
+	} else {
+		fit = grid_text_fit(sb.buf, sb.len, w - 1);
+		x = pane_put_match(g, x, y, end, role, sb.buf, fit, needle);
+		x = grid_puts(g, x, y, end, role, "~");
+	}
+	strbuf_free(&sb);
+	if (fill)
+		x = end;
+	return x;
+}

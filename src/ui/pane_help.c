@@ -323,6 +323,21 @@ pane_warnings_fill(struct phelp *h)
 	const struct engine_warning *w;
 	const struct engine_file *f;
 
+	/* The warning that says why a file was not read (its last one on
+	 * the whole file) is given under "not read", not again below. */
+	size_t nfiles = engine_nfiles(e), nshow = n, *why =
+	    xcalloc(nfiles > 0 ? nfiles : 1, sizeof *why);
+
+	for (i = 0; i < nfiles; i++)
+		why[i] = SIZE_MAX;
+	for (k = 0; k < n; k++) {
+		w = engine_warning(e, k);
+		if (w->line == 0 && w->file < nfiles &&
+		    engine_file(e, w->file)->unreadable)
+			why[w->file] = k;
+	}
+	for (i = 0; i < nfiles; i++)
+		nshow -= why[i] != SIZE_MAX;
 	pane_help_clear(h);
 	h->nwarnings = n;
 	h->nunread = nunread;
@@ -373,20 +388,17 @@ pane_warnings_fill(struct phelp *h)
 			pane_warnings_line(h, &sb, NULL, 0, engine_refused(e, i),
 					   ROLE_SEV_ERROR);
 		for (i = 0; i < engine_nfiles(e); i++) {
-			const char *why = "could not be read";
+			const char *reason = "could not be read";
 
 			f = engine_file(e, i);
 			if (!f->unreadable)
 				continue;
-			for (k = 0; k < n; k++) {
-				w = engine_warning(e, k);
-				if (w->file == i && w->line == 0)
-					why = w->msg;
-			}
-			pane_warnings_line(h, &sb, f->src->path, 0, why,
+			if (why[i] != SIZE_MAX)
+				reason = engine_warning(e, why[i])->msg;
+			pane_warnings_line(h, &sb, f->src->path, 0, reason,
 					   ROLE_SEV_ERROR);
 		}
-		if (n > 0 || nawaited > 0)
+		if (nshow > 0 || nawaited > 0)
 			pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	}
 	if (nawaited > 0) {
@@ -412,10 +424,10 @@ pane_warnings_fill(struct phelp *h)
 		for (i = 0; i < nawaited; i++)
 			pane_warnings_line(h, &sb, NULL, 0, engine_awaited(e, i),
 					   role);
-		if (n > 0)
+		if (nshow > 0)
 			pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	}
-	if ((nunread > 0 || nawaited > 0) && n > 0)
+	if ((nunread > 0 || nawaited > 0) && nshow > 0)
 		pane_help_add(h, NULL, "Warnings:", ROLE_PANE_TITLE);
 	else if (nunread == 0 && nawaited == 0 && n == 0)
 		pane_help_add(h, NULL,
@@ -426,9 +438,12 @@ pane_warnings_fill(struct phelp *h)
 			      ROLE_DEFAULT);
 	for (i = 0; i < n; i++) {
 		w = engine_warning(e, i);
+		if (w->file < nfiles && why[w->file] == i)
+			continue;
 		f = engine_file(e, w->file);
 		pane_warnings_line(h, &sb, f != NULL ? f->src->path : "?",
 				   w->line, w->msg, ROLE_SEV_WARNING);
 	}
 	strbuf_free(&sb);
+	free(why);
 }

@@ -98,29 +98,11 @@ pane_list_user(struct view *v, uint32_t uri)
 	return u;
 }
 
-/* Puts log text cut to w columns, with a trailing '~' when cut. */
 static int
 pane_list_cell(struct grid *g, int x, int y, int w, int role, const char *s,
 	       size_t n, const char *needle, int fill)
 {
-	struct strbuf sb;
-	size_t fit;
-	int end = x + w;
-
-	if (w <= 0)
-		return x;
-	strbuf_init(&sb);
-	sanitize_append(&sb, s, n, 0);
-	if (grid_text_width(sb.buf, sb.len) > w) {
-		fit = grid_text_fit(sb.buf, sb.len, w - 1);
-		x = pane_put_match(g, x, y, end, role, sb.buf, fit, needle);
-		x = grid_puts(g, x, y, end, role, "~");
-	} else
-		x = pane_put_match(g, x, y, end, role, sb.buf, sb.len, needle);
-	strbuf_free(&sb);
-	if (fill)
-		x = end;
-	return x;
+	return pane_put_cut(g, x, y, w, role, s, n, needle, fill, 0);
 }
 
 /* A pane narrower than its time column (under 17 columns; the layout
@@ -148,6 +130,42 @@ pane_list_textw(const char *s, size_t n)
 	return w;
 }
 
+/* The ends of message id (m) as the list shows them (*src, *dst when not
+ * NULL; an end the log does not give is "?", as --list and --flow write
+ * it); returns the columns they take with the arrow between them. A
+ * server's event has no direction: the one end it names is shown alone,
+ * *dst NULL ("172.31.255.250:50933", not "172.31.255.250:50933 → ?"). */
+static int
+pane_list_ends(struct view *v, uint32_t id, const struct msg *m,
+	       const char *arrow, const char **srcp, const char **dstp)
+{
+	uint32_t isrc, idst;
+	const char *src, *dst;
+
+	engine_msg_ends(v->e, id, &isrc, &idst);
+	src = engine_str(v->e, isrc);
+	dst = engine_str(v->e, idst);
+	if (m->kind == MSG_DIAG && (*src == '\0') != (*dst == '\0')) {
+		if (srcp != NULL)
+			*srcp = *src != '\0' ? src : dst;
+		if (dstp != NULL)
+			*dstp = NULL;
+		return pane_list_textw(*src != '\0' ? src : dst,
+				       strlen(*src != '\0' ? src : dst));
+	}
+	if (*src == '\0')
+		src = "?";
+	if (*dst == '\0')
+		dst = "?";
+	if (srcp != NULL)
+		*srcp = src;
+	if (dstp != NULL)
+		*dstp = dst;
+	return pane_list_textw(src, strlen(src)) +
+	       grid_text_width(arrow, strlen(arrow)) +
+	       pane_list_textw(dst, strlen(dst));
+}
+
 /* cidw and userw: the widest Call-ID and user of the rows shown. */
 /* A column shown (*col) widened towards need with what the summary has
  * (*rest) beyond PANE_LIST_SUMMARY_MIN. */
@@ -164,8 +182,10 @@ pane_list_widen(int *col, int need, int *rest)
 	*rest -= more;
 }
 
+/* addrw: the widest pair of ends with its arrow, sumw the widest summary
+ * of the rows shown. */
 static void
-pane_list_columns(int w, int timew, int cidw, int userw,
+pane_list_columns(int w, int timew, int addrw, int sumw, int cidw, int userw,
 		  struct pane_list_cols *c)
 {
 	int rest;
@@ -187,6 +207,15 @@ pane_list_columns(int w, int timew, int cidw, int userw,
 	rest -= c->user ? c->user + 1 : 0;
 	c->callid = rest >= 50 ? 14 : rest >= 34 ? 10 : 0;
 	rest -= c->callid ? c->callid + 1 : 0;
+	/* The addresses come before the summary's padding: a port cut
+	 * ("198.51.100.23:497~") beside blank columns helps no one. */
+	if (addrw > c->addr && rest > sumw) {
+		int more = addrw - c->addr < rest - sumw ? addrw - c->addr
+							  : rest - sumw;
+
+		c->addr += more;
+		rest -= more;
+	}
 	/* On a wide pane the summary would take every column left while a
 	 * Lync Call-ID (32 hex digits) stays cut at 13: give the Call-ID,
 	 * then the user, what they need of what the summary has beyond
@@ -233,7 +262,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	uint32_t seldialog = NO_DIALOG;
 	const char *arrow = p->utf8 ? " → " : " > ";
 	const char *needle = v->search;
-	int y, x, role, timew = 0, cidw = 0, userw = 0, row, xend;
+	int y, x, role, timew = 0, cidw = 0, userw = 0, addrw = 0, sumw = 0;
+	int row, xend;
 	size_t i;
 
 	snprintf(info, sizeof info, "%zu/%zu", v->nids ? v->sel + 1 : 0,
@@ -264,6 +294,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	sm = msgindex_get(ix, view_sel_id(v));
 	if (sm != NULL)
 		seldialog = dialogs_of(engine_dialogs(v->e), sm);
+	strbuf_init(&sb);
 
 	for (row = 0; row < c.h && (size_t)(p->top + row) < v->nids; row++) {
 		uint32_t from, to;
@@ -284,10 +315,16 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		u = pane_list_user(v, from);
 		if ((tw = pane_list_textw(u.p, u.n)) > userw)
 			userw = tw;
+		if ((tw = pane_list_ends(v, v->ids[p->top + row], m, arrow,
+					 NULL, NULL)) > addrw)
+			addrw = tw;
+		strbuf_reset(&sb);
+		pane_list_summary(v, v->ids[p->top + row], m, &sb);
+		if ((tw = pane_list_textw(sb.buf, sb.len)) > sumw)
+			sumw = tw;
 	}
-	pane_list_columns(c.w, timew, cidw, userw, &cols);
+	pane_list_columns(c.w, timew, addrw, sumw, cidw, userw, &cols);
 
-	strbuf_init(&sb);
 	for (row = 0; row < c.h; row++) {
 		i = (size_t)(p->top + row);
 		if (i >= v->nids)
@@ -314,36 +351,33 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		{
 			int x0 = x, avail = cols.addr - 3, ws, wd;
 			const char *src, *dst;
-			uint32_t isrc, idst;
 
-			engine_msg_ends(v->e, v->ids[i], &isrc, &idst);
-			src = engine_str(v->e, isrc);
-			dst = engine_str(v->e, idst);
-
-			/* An end the log does not give: "?", as --list and
-			 * --flow write it. */
-			if (*src == '\0')
-				src = "?";
-			if (*dst == '\0')
-				dst = "?";
-
-			/* The shorter side keeps its whole text when it
-			 * can ("local"), the other gets the rest. */
-			ws = grid_text_width(src, strlen(src));
-			wd = grid_text_width(dst, strlen(dst));
-			if (ws + wd > avail) {
-				if (wd <= avail / 2)
-					ws = avail - wd;
-				else if (ws > avail / 2)
-					ws = avail / 2;
+			pane_list_ends(v, v->ids[i], m, arrow, &src, &dst);
+			/* An event: the end it names alone. */
+			if (dst == NULL)
+				pane_put_cut(g, x, y, cols.addr, role, src,
+					     strlen(src), needle, 0, 1);
+			else {
+				/* The shorter side keeps its whole text
+				 * when it can ("local"), the other gets the
+				 * rest. */
+				ws = pane_list_textw(src, strlen(src));
+				wd = pane_list_textw(dst, strlen(dst));
+				if (ws + wd > avail) {
+					if (wd <= avail / 2)
+						ws = avail - wd;
+					else if (ws > avail / 2)
+						ws = avail / 2;
+				}
+				x = pane_put_cut(g, x, y, ws, role, src,
+						 strlen(src), needle, 0, 1);
+				x = grid_puts(g, x, y,
+					      PANE_LIST_MIN(x0 + cols.addr,
+							    xend),
+					      role, arrow);
+				pane_put_cut(g, x, y, x0 + cols.addr - x, role,
+					     dst, strlen(dst), needle, 0, 1);
 			}
-			x = pane_list_cell(g, x, y, ws, role, src, strlen(src),
-					   needle, 0);
-			x = grid_puts(g, x, y,
-				      PANE_LIST_MIN(x0 + cols.addr, xend), role,
-				      arrow);
-			pane_list_cell(g, x, y, x0 + cols.addr - x, role, dst,
-				       strlen(dst), needle, 0);
 			x = x0 + cols.addr + 1;
 		}
 		strbuf_reset(&sb);

@@ -79,13 +79,14 @@ pane_report_mark(struct pane *p)
 	struct view *v = p->v;
 	const struct dialogs *ds = engine_dialogs(v->e);
 	size_t nd = dialogs_count(ds), i;
-	char filt[8];
-	int changed = 0;
+	int changed = 0, filtered;
 	uint32_t d;
 
-	view_filter_text(v, filt, sizeof filt);
-	if ((filt[0] != '\0') != pr->filtered) {
-		pr->filtered = filt[0] != '\0';
+	/* Filtered: a level over the base, or -f's (the base level is
+	 * always an expression, "" for none). */
+	filtered = v->nlevels > 1 || v->levels[0].expr[0] != '\0';
+	if (filtered != pr->filtered) {
+		pr->filtered = filtered;
 		changed = 1;
 	}
 	if (!pr->filtered)
@@ -183,21 +184,9 @@ pane_report_refresh(struct pane *p)
 static int
 pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s)
 {
-	struct strbuf sb;
-
 	if (w <= 0)
 		return x;
-	strbuf_init(&sb);
-	sanitize_append(&sb, s, strlen(s), 0);
-	if (grid_text_width(sb.buf, sb.len) > w) {
-		size_t fit = grid_text_fit(sb.buf, sb.len, w - 1);
-
-		grid_put(g, x, y, x + w, role, sb.buf, fit);
-		grid_puts(g, x + grid_text_width(sb.buf, fit), y, x + w, role,
-			  "~");
-	} else
-		grid_put(g, x, y, x + w, role, sb.buf, sb.len);
-	strbuf_free(&sb);
+	pane_put_cut(g, x, y, w, role, s, strlen(s), NULL, 0, 0);
 	return x + w + 1;
 }
 
@@ -260,13 +249,14 @@ enum { PRC_OUTCOME, PRC_USER, PRC_ATTEMPTS, PRC_CLIENT, PRC_OFFERED,
        PRC_EXPLAIN, PRC__COUNT };
 
 /* Widths of the columns in w cells (one blank at each side, one between
- * two columns), 0 for a column left out. A narrow terminal leaves out the
- * columns that matter least (the explanation, which the lines below the
- * table give in full for the selected one, then the schemes, the client,
- * the attempts, the user) rather than the outcome; what is left over
- * widens them in the same order of importance. */
+ * two columns), 0 for a column left out, none wider than its widest text
+ * (need). A narrow terminal leaves out the columns that matter least (the
+ * explanation, which the lines below the table give in full for the
+ * selected one, then the schemes, the client, the attempts, the user)
+ * rather than the outcome; what is left over widens them in the same
+ * order of importance, up to what they hold, the explanation last. */
 static void
-pane_report_widths(int w, int wd[PRC__COUNT])
+pane_report_widths(int w, const int need[PRC__COUNT], int wd[PRC__COUNT])
 {
 	static const int minw[PRC__COUNT] = {16, 10, 8, 10, 12, 16};
 	/* Each column up to a width in turn: the explanation, the least
@@ -279,43 +269,122 @@ pane_report_widths(int w, int wd[PRC__COUNT])
 	    {PRC_CLIENT, 22},  {PRC_OFFERED, 16}, {PRC__COUNT, 0},
 	    {PRC_OFFERED, 26}, {PRC_EXPLAIN, 1 << 20},
 	};
-	int avail = w - 2, used = 0, n, i, add;
+	int avail = w - 2, used = 0, n, i, add, least[PRC__COUNT];
 
 	memset(wd, 0, PRC__COUNT * sizeof *wd);
+	for (i = 0; i < PRC__COUNT; i++)
+		least[i] = minw[i] < need[i] ? minw[i] : need[i];
 	/* As many columns as fit at their narrowest, the outcome always
 	 * (cut when even it does not fit); the explanation waits. */
 	for (n = 0; n < PRC_EXPLAIN; n++) {
-		if (n > 0 && used + 1 + minw[n] > avail)
+		if (n > 0 && used + 1 + least[n] > avail)
 			break;
-		used += (n > 0) + minw[n];
-		wd[n] = minw[n];
+		used += (n > 0) + least[n];
+		wd[n] = least[n];
 	}
 	if (wd[PRC_OUTCOME] > avail)
 		wd[PRC_OUTCOME] = avail > 0 ? avail : 0;
 	used = used > avail ? avail : used;
 	for (i = 0; i < (int)(sizeof grow / sizeof grow[0]); i++) {
-		int c = grow[i].col;
+		int c = grow[i].col, to;
 
 		if (c == PRC__COUNT) {
 			/* All five are wide: room for the explanation? */
 			if (n < PRC_EXPLAIN ||
-			    used + 1 + minw[PRC_EXPLAIN] > avail)
+			    used + 1 + least[PRC_EXPLAIN] > avail)
 				break;
-			wd[PRC_EXPLAIN] = minw[PRC_EXPLAIN];
-			used += 1 + minw[PRC_EXPLAIN];
+			wd[PRC_EXPLAIN] = least[PRC_EXPLAIN];
+			used += 1 + least[PRC_EXPLAIN];
 			continue;
 		}
-		if (wd[c] == 0 || wd[c] >= grow[i].to)
+		to = grow[i].to < need[c] ? grow[i].to : need[c];
+		if (wd[c] == 0 || wd[c] >= to)
 			continue;
-		add = grow[i].to - wd[c];
+		add = to - wd[c];
 		if (add > avail - used)
 			add = avail - used;
 		wd[c] += add;
 		used += add;
 	}
-	/* What is left (no explanation) widens the user. */
-	if (wd[PRC_EXPLAIN] == 0 && wd[PRC_USER] > 0)
-		wd[PRC_USER] += avail - used;
+	/* What is left: each column shown up to what it holds, in the order
+	 * of importance. */
+	for (i = 0; i < PRC__COUNT && used < avail; i++) {
+		if (wd[i] == 0 || wd[i] >= need[i])
+			continue;
+		add = need[i] - wd[i];
+		if (add > avail - used)
+			add = avail - used;
+		wd[i] += add;
+		used += add;
+	}
+}
+
+/* The offered/used cell of en into buf. A retry on a new Call-ID was
+ * offered nothing in its own dialog: "- / Digest", not " / Digest". */
+static void
+pane_report_offered(const struct regreport_entry *en, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s%s",
+		 *en->offered || !*en->used ? en->offered : "-",
+		 *en->used ? " / " : "", en->used,
+		 en->remote_user ? " remote" : "");
+}
+
+/* The outcome cell of en into buf. */
+static void
+pane_report_outcome(const struct regreport_entry *en, char *buf, size_t n)
+{
+	if (en->status)
+		snprintf(buf, n, "%u %s", en->status, en->reason);
+	else
+		snprintf(buf, n, "no answer");
+}
+
+/* Columns of log text s takes once made safe. */
+static int
+pane_report_textw(const char *s)
+{
+	struct strbuf sb;
+	int w;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, strlen(s), 0);
+	w = grid_text_width(sb.buf, sb.len);
+	strbuf_free(&sb);
+	return w;
+}
+
+/* The widest text of each column: its heading, or a registration's
+ * cell. */
+static void
+pane_report_needs(const struct preport *pr, int need[PRC__COUNT])
+{
+	static const char *const head[PRC__COUNT] = {
+	    [PRC_OUTCOME] = "outcome",	 [PRC_USER] = "user",
+	    [PRC_ATTEMPTS] = "attempts", [PRC_CLIENT] = "client",
+	    [PRC_OFFERED] = "offered/used", [PRC_EXPLAIN] = "explanation",
+	};
+	char buf[64];
+	size_t i;
+	int c, t[PRC__COUNT];
+
+	for (c = 0; c < PRC__COUNT; c++)
+		need[c] = (int)strlen(head[c]);
+	for (i = 0; i < pr->nshown; i++) {
+		const struct regreport_entry *en = pr->shown[i];
+
+		pane_report_outcome(en, buf, sizeof buf);
+		t[PRC_OUTCOME] = pane_report_textw(buf);
+		t[PRC_USER] = pane_report_textw(en->user);
+		t[PRC_ATTEMPTS] = 8;
+		t[PRC_CLIENT] = pane_report_textw(en->client);
+		pane_report_offered(en, buf, sizeof buf);
+		t[PRC_OFFERED] = pane_report_textw(buf);
+		t[PRC_EXPLAIN] = pane_report_textw(en->explain);
+		for (c = 0; c < PRC__COUNT; c++)
+			if (t[c] > need[c])
+				need[c] = t[c];
+	}
 }
 
 /* The heading: how many registrations, and when the viewer's filter
@@ -327,8 +396,7 @@ pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
 	static const char keys[] = "  Enter: flow  q/Esc: close";
-	struct strbuf title, info;
-	char filt[256];
+	struct strbuf title, info, filt;
 	int room;
 	struct rect c;
 
@@ -336,9 +404,11 @@ pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 	strbuf_init(&info);
 	strbuf_adds(&title, "Registrations");
 	if (pr->filtered) {
-		view_filter_text(p->v, filt, sizeof filt);
+		strbuf_init(&filt);
+		view_filter_text(p->v, &filt);
 		strbuf_adds(&title, "  filter: ");
-		sanitize_append(&title, filt, strlen(filt), 0);
+		sanitize_append(&title, filt.buf, filt.len, 0);
+		strbuf_free(&filt);
 		strbuf_addf(&info, "%zu of %zu registration%s", pr->nshown,
 			    pr->rr.n, pr->rr.n == 1 ? "" : "s");
 		if (p->v->filtering)
@@ -371,7 +441,7 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	struct preport *pr = p->data;
 	struct rect c;
 	char buf[64];
-	int y, x, role, wd[PRC__COUNT];
+	int y, x, role, wd[PRC__COUNT], need[PRC__COUNT];
 	size_t i;
 
 	pane_report_refresh(p);
@@ -394,19 +464,25 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	}
 	if (pr->sel >= pr->nshown)
 		pr->sel = pr->nshown - 1;
-	/* Below the table, the selected one in full (a blank line, then as
-	 * many lines as it needs, up to a third of the pane). */
+	/* Below the table, the selected one in full: a blank line, then as
+	 * many lines as it needs, up to a third of the pane, or what a
+	 * short table leaves. */
 	if (c.h >= 8) {
 		int dl = pane_report_detail(NULL, 0, 0, c.w - 2, 0,
 					    pr->shown[pr->sel]);
+		int room = c.h - 1 - 1 - (int)pr->nshown, ty;
 
-		if (dl > c.h / 3)
-			dl = c.h / 3;
+		if (room < c.h / 3)
+			room = c.h / 3;
+		if (dl > room)
+			dl = room;
 		p->rows = c.h - 1 - 1 - dl;
-		pane_report_detail(g, c.x + 1, c.y + c.h - dl, c.w - 2,
+		ty = (int)pr->nshown < p->rows ? (int)pr->nshown : p->rows;
+		pane_report_detail(g, c.x + 1, c.y + 1 + ty + 1, c.w - 2,
 				   c.y + c.h, pr->shown[pr->sel]);
 	}
-	pane_report_widths(c.w, wd);
+	pane_report_needs(pr, need);
+	pane_report_widths(c.w, need, wd);
 	x = c.x + 1;
 	x = pane_report_cell(g, x, c.y, wd[PRC_USER], ROLE_HEADER_NAME, "user");
 	x = pane_report_cell(g, x, c.y, wd[PRC_CLIENT], ROLE_HEADER_NAME,
@@ -431,22 +507,17 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		role = theme_severity_role(en->severity);
 		x = c.x + 1;
 		x = pane_report_cell(g, x, ry, wd[PRC_USER], role, en->user);
-		x = pane_report_cell(g, x, ry, wd[PRC_CLIENT], role,
-				     en->client);
-		/* A retry on a new Call-ID was offered nothing in its
-		 * own dialog: "- / Digest", not " / Digest". */
-		snprintf(buf, sizeof buf, "%s%s%s%s",
-			 *en->offered || !*en->used ? en->offered : "-",
-			 *en->used ? " / " : "", en->used,
-			 en->remote_user ? " remote" : "");
+		/* The client's port is kept, as in the list. */
+		if (wd[PRC_CLIENT] > 0) {
+			pane_put_cut(g, x, ry, wd[PRC_CLIENT], role, en->client,
+				     strlen(en->client), NULL, 0, 1);
+			x += wd[PRC_CLIENT] + 1;
+		}
+		pane_report_offered(en, buf, sizeof buf);
 		x = pane_report_cell(g, x, ry, wd[PRC_OFFERED], role, buf);
 		snprintf(buf, sizeof buf, "%8u", en->attempts);
 		x = pane_report_cell(g, x, ry, wd[PRC_ATTEMPTS], role, buf);
-		if (en->status)
-			snprintf(buf, sizeof buf, "%u %s", en->status,
-				 en->reason);
-		else
-			snprintf(buf, sizeof buf, "no answer");
+		pane_report_outcome(en, buf, sizeof buf);
 		x = pane_report_cell(g, x, ry, wd[PRC_OUTCOME], role, buf);
 		pane_report_cell(g, x, ry, wd[PRC_EXPLAIN], role, en->explain);
 		if (i == pr->sel)

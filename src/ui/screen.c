@@ -122,8 +122,8 @@ screen_too_small(struct screen *s, struct grid *g)
 static void
 screen_title(struct screen *s, struct grid *g, struct rect r)
 {
-	struct strbuf files, rest, sb;
-	char filt[256], fmt[64];
+	struct strbuf files, rest, sb, filt;
+	char fmt[64];
 	size_t i, nf = engine_nfiles(s->e), shown, nread = 0;
 	int pw, avail, level;
 	char prog[64] = "";
@@ -132,6 +132,7 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	strbuf_init(&files);
 	strbuf_init(&rest);
 	strbuf_init(&sb);
+	strbuf_init(&filt);
 	for (i = 0, shown = 0; i < nf; i++) {
 		const struct engine_file *f = engine_file(s->e, i);
 		const char *path = f->src->path, *base = strrchr(path, '/');
@@ -159,14 +160,27 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	}
 	strbuf_addf(&rest, "%zu/%zu msgs", s->v->nids,
 		    msgindex_count(engine_index(s->e)));
-	view_filter_text(s->v, filt, sizeof filt);
-	if (*filt) {
+	view_filter_text(s->v, &filt);
+	if (filt.len > 0) {
 		strbuf_adds(&rest, "  filter: ");
-		sanitize_append(&rest, filt, strlen(filt), 0);
+		sanitize_append(&rest, filt.buf, filt.len, 0);
 	}
+	strbuf_free(&filt);
 	if (s->v->search != NULL) {
+		size_t hi, hn;
+		int hs = view_hits(s->v, &hi, &hn);
+
 		strbuf_adds(&rest, "  search: ");
 		sanitize_append(&rest, s->v->search, strlen(s->v->search), 0);
+		/* Where the selection is among the matches shown. */
+		if (hs == VHITS_DONE && hi > 0)
+			strbuf_addf(&rest, "  match %zu of %zu", hi, hn);
+		else if (hs == VHITS_DONE)
+			strbuf_addf(&rest, "  %zu match%s", hn,
+				    hn == 1 ? "" : "es");
+		else if (hs == VHITS_COUNTING)
+			strbuf_addf(&rest, "  %zu match%s so far", hn,
+				    hn == 1 ? "" : "es");
 	}
 	if (!engine_done(s->e) && engine_reading_bytes(s->e) > 0)
 		/* A pipe: how much is to come is not known. */
@@ -257,17 +271,30 @@ screen_put_cut(struct grid *g, int x, int y, int xmax, int role, const char *t,
 	grid_puts(g, x, y, xmax, role, "~");
 }
 
+/* The keys the status line names, for the list and for each screen over
+ * it: those that do something there. */
+struct screen_hint {
+	const char *key, *what;
+};
+static const struct screen_hint screen_hints_list[] = {
+    {"?", "help"},	 {"/", "search"},	 {"f", "filter"},
+    {"Enter", "dialog"}, {"Esc", "back"},	 {"]/[", "step"},
+    {"e", "error"},	 {"R", "registrations"}, {"Tab", "pane"},
+    {"q", "quit"},	 {NULL, NULL},
+};
+static const struct screen_hint screen_hints_report[] = {
+    {"Up/Down", "select"}, {"Enter", "flow"}, {"?", "help"},
+    {"q/Esc", "close"},	   {"C-c", "quit"},   {NULL, NULL},
+};
+static const struct screen_hint screen_hints_text[] = {
+    {"Up/Down", "scroll"}, {"PgUp/PgDn", "page"}, {"g/G", "top/end"},
+    {"q/Esc", "close"},	   {"C-c", "quit"},	  {NULL, NULL},
+};
+
 static void
 screen_status(struct screen *s, struct grid *g, struct rect r)
 {
-	static const struct {
-		const char *key, *what;
-	} hints[] = {
-	    {"?", "help"},	 {"/", "search"},	 {"f", "filter"},
-	    {"Enter", "dialog"}, {"Esc", "back"},	 {"]/[", "step"},
-	    {"e", "error"},	 {"R", "registrations"}, {"Tab", "pane"},
-	    {"q", "quit"},
-	};
+	const struct screen_hint *hints = screen_hints_list;
 	size_t i;
 	int x;
 
@@ -374,8 +401,12 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 			    dialogs_count(engine_dialogs(s->e)));
 		return;
 	}
+	if (s->overlay != NULL)
+		hints = strcmp(s->overlay->ops->name, "report") == 0
+			    ? screen_hints_report
+			    : screen_hints_text;
 	x = r.x;
-	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+	for (i = 0; hints[i].key != NULL; i++) {
 		int need =
 		    (int)(strlen(hints[i].key) + strlen(hints[i].what)) + 2;
 
@@ -429,49 +460,18 @@ screen_draw(struct screen *s, struct grid *g)
 	screen_status(s, g, s->lay.status);
 }
 
-/* Filter values are quoted the way the filter language reads them. */
-static void
-screen_quote(struct strbuf *sb, const char *value)
+/* What f shows when a filter typed at f is done. */
+static const char screen_fmt_match[] = "%zu %s  (Esc: back)";
+
+/* "s" after a count other than 1. */
+static const char *
+screen_plural(size_t n)
 {
-	struct strbuf lit;
-	const char *p, *v;
-	int plain;
-
-	/* The value as a literal: a '*' would glob, a backslash escape. */
-	strbuf_init(&lit);
-	for (p = value; *p; p++) {
-		if (*p == '*' || *p == '\\')
-			strbuf_addc(&lit, '\\');
-		strbuf_addc(&lit, *p);
-	}
-	v = lit.buf != NULL ? lit.buf : "";
-	plain = *v != '\0';
-
-	/* Unquoted, a backslash stays as it is: callid:x\*. */
-	for (p = v; *p && plain; p++) {
-		if (*p == ' ' || *p == '"' || *p == '(' || *p == ')' ||
-		    (unsigned char)*p < 0x20)
-			plain = 0;
-	}
-	if (plain) {
-		strbuf_adds(sb, v);
-		strbuf_free(&lit);
-		return;
-	}
-	strbuf_addc(sb, '"');
-	for (p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, *p);
-	}
-	strbuf_addc(sb, '"');
-	strbuf_free(&lit);
+	return n == 1 ? "" : "s";
 }
 
-/* What f shows when a filter typed at f is done. */
-static const char screen_fmt_match[] = "%zu messages match  (Esc: back)";
-
-/* Says how many messages the filter shows, with fmt (one %zu). A typed
+/* Says how many messages the filter shows, with fmt (a %zu, then a %s for
+ * "message(s)", or with screen_fmt_match "message(s) match(es)"). A typed
  * filter that shows none and holds a word written like a field that is
  * none (stauts:401) was likely meant as one: say so, as the batch
  * outputs do on standard error. */
@@ -486,7 +486,13 @@ screen_say_count(struct screen *s, const char *fmt)
 	struct strbuf word, name;
 
 	if (t == NULL) {
-		screen_message(s, 0, fmt, s->v->nids);
+		size_t n = s->v->nids;
+
+		screen_message(s, 0, fmt, n,
+			       fmt != screen_fmt_match ? (n == 1 ? "message"
+								 : "messages")
+			       : n == 1 ? "message matches"
+					: "messages match");
 		return;
 	}
 	strbuf_init(&word);
@@ -500,7 +506,7 @@ screen_say_count(struct screen *s, const char *fmt)
 	strbuf_free(&name);
 }
 
-/* Says how many messages a new filter shows (fmt has one %zu): now, or
+/* Says how many messages a new filter shows (fmt as screen_say_count's): now, or
  * when a filter applied in steps is done (the status line shows its
  * progress until then). */
 static void
@@ -524,7 +530,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 
 	strbuf_init(&sb);
 	strbuf_adds(&sb, field);
-	screen_quote(&sb, value);
+	view_quote(&sb, value);
 	if (view_filter_expr(s->v) != NULL &&
 	    strcmp(view_filter_expr(s->v), sb.buf) == 0)
 		/* Once more would only make Esc take two presses. -f's
@@ -538,7 +544,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 		screen_message(s, 1, "filter: %s", err ? err : "error");
 		free(err);
 	} else
-		screen_count(s, "%zu messages  (Esc: back)");
+		screen_count(s, "%zu %s  (Esc: back)");
 	strbuf_free(&sb);
 }
 
@@ -1002,11 +1008,18 @@ screen_accept(struct screen *s)
 		else if (s->v->search_state != VSEARCH_RUNNING)
 			screen_search_wrapped(s);
 		return RE_REDRAW;
-	case PROMPT_FILTER:
+	case PROMPT_FILTER: {
 		/* The line comes with the filter shown: Enter on it as it
 		 * is changes nothing (and pushes nothing for Esc). */
-		if (view_filter_expr(s->v) != NULL && p->len > 0 &&
-		    strcmp(view_filter_expr(s->v), p->buf) == 0) {
+		struct strbuf cur;
+		int same;
+
+		strbuf_init(&cur);
+		view_filter_text(s->v, &cur);
+		same = p->len > 0 && cur.len == p->len &&
+		       memcmp(cur.buf, p->buf, p->len) == 0;
+		strbuf_free(&cur);
+		if (same) {
 			prompt_close(p);
 			screen_message(s, 0, "filter unchanged");
 			return RE_REDRAW;
@@ -1026,6 +1039,7 @@ screen_accept(struct screen *s)
 		prompt_close(p);
 		screen_count(s, screen_fmt_match);
 		return RE_REDRAW | RE_SELECT;
+	}
 	case PROMPT_SAVE: {
 		const char *home = getenv("HOME");
 		char *path;
@@ -1143,8 +1157,9 @@ screen_overlay_closed(struct screen *s, int re)
 		s->overlay = NULL;
 		/* By Enter or by a click: its messages, and the way back. */
 		s->focus = LP_LIST;
-		screen_message(s, 0, "registration: %zu messages  "
-			       "(Esc: back to the report)", s->v->nids);
+		screen_message(s, 0, "registration: %zu message%s  "
+			       "(Esc: back to the report)", s->v->nids,
+			       screen_plural(s->v->nids));
 		return;
 	}
 	pane_free(s->overlay);
@@ -1429,9 +1444,9 @@ screen_key(struct screen *s, uint32_t key)
 			s->maximised = LP_NONE;
 		v->flow_all = 0;
 		screen_message(s, 0,
-			       "dialog: %zu messages  (]/[ step, Esc: "
+			       "dialog: %zu message%s  (]/[ step, Esc: "
 			       "back)",
-			       v->nids);
+			       v->nids, screen_plural(v->nids));
 		return RE_REDRAW | RE_SELECT;
 	case ACT_BACK: {
 		/* Back from the dialog a registration of the report opened:
@@ -1462,11 +1477,9 @@ screen_key(struct screen *s, uint32_t key)
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_FILTER_CLEAR: {
-		char filt[8];
 		int base = view_base_filters(v);
 
-		view_filter_text(v, filt, sizeof filt);
-		if (v->nlevels <= 1 && filt[0] == '\0') {
+		if (v->nlevels <= 1 && !base) {
 			screen_message(s, 0, "already showing all messages");
 			return RE_REDRAW;
 		}
@@ -1477,13 +1490,14 @@ screen_key(struct screen *s, uint32_t key)
 		 * asked for is where a user started from and wants back. */
 		if (base && v->nlevels > 1) {
 			view_pop_to_base(v);
-			screen_count(s, "%zu messages: back to -f's filter  "
+			screen_count(s, "%zu %s: back to -f's filter  "
 				     "(x again: all messages)");
 			return RE_REDRAW | RE_SELECT;
 		}
 		view_clear(v);
-		screen_message(s, 0, "all %zu messages: filters cleared%s",
-			       v->nids, base ? ", -f's too" : "");
+		screen_message(s, 0, "all %zu message%s: filters cleared%s",
+			       v->nids, screen_plural(v->nids),
+			       base ? ", -f's too" : "");
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_DIALOG_NEXT:
@@ -1555,10 +1569,14 @@ screen_key(struct screen *s, uint32_t key)
 				  0);
 		return screen_tick(s, SCREEN_SEARCH_BUDGET) | RE_REDRAW;
 	case ACT_FILTER: {
-		const char *cur = view_filter_expr(v);
+		/* The filter shown, to narrow or change: a dialog's too. */
+		struct strbuf cur;
 
-		prompt_open(&s->prompt, PROMPT_FILTER,
-			    "filter: ", cur != NULL ? cur : "");
+		strbuf_init(&cur);
+		view_filter_text(v, &cur);
+		prompt_open(&s->prompt, PROMPT_FILTER, "filter: ",
+			    cur.buf != NULL ? cur.buf : "");
+		strbuf_free(&cur);
 		return RE_REDRAW;
 	}
 	case ACT_FILTER_CALLID:
@@ -1664,7 +1682,8 @@ screen_mouse(struct screen *s, int x, int y, int button)
 int
 screen_busy(const struct screen *s)
 {
-	return s->v->search_state == VSEARCH_RUNNING || s->v->filtering;
+	return s->v->search_state == VSEARCH_RUNNING || s->v->filtering ||
+	       view_hits_pending(s->v);
 }
 
 int
@@ -1682,8 +1701,14 @@ screen_tick(struct screen *s, size_t budget)
 		}
 		return RE_REDRAW | RE_SELECT;
 	}
-	if (s->v->search_state != VSEARCH_RUNNING)
+	if (s->v->search_state != VSEARCH_RUNNING) {
+		/* Then the matches are counted, for the title. */
+		if (view_hits_pending(s->v)) {
+			view_hits_step(s->v, budget);
+			return RE_REDRAW;
+		}
 		return RE_NONE;
+	}
 	r = view_search_step(s->v, budget);
 	if (r < 0)
 		screen_no_match(s, !s->prompt.active);

@@ -13,6 +13,7 @@
 #include "util.h"
 
 static void view_search_count_hidden(struct view *v);
+static void view_hits_start(struct view *v);
 
 static void
 view_level_free(struct view_level *l)
@@ -264,6 +265,7 @@ view_free(struct view *v)
 	free(v->ids);
 	free(v->pre);
 	free(v->search);
+	free(v->hits);
 	free(v);
 }
 
@@ -439,17 +441,54 @@ view_clear(struct view *v)
 }
 
 void
-view_filter_text(const struct view *v, char *buf, size_t bufsz)
+view_quote(struct strbuf *sb, const char *value)
+{
+	struct strbuf lit;
+	const char *p, *v;
+	int plain;
+
+	/* The value as a literal: a '*' would glob, a backslash escape. */
+	strbuf_init(&lit);
+	for (p = value; *p; p++) {
+		if (*p == '*' || *p == '\\')
+			strbuf_addc(&lit, '\\');
+		strbuf_addc(&lit, *p);
+	}
+	v = lit.buf != NULL ? lit.buf : "";
+	plain = *v != '\0';
+
+	/* Unquoted, a backslash stays as it is: callid:x\*. */
+	for (p = v; *p && plain; p++) {
+		if (*p == ' ' || *p == '"' || *p == '(' || *p == ')' ||
+		    (unsigned char)*p < 0x20)
+			plain = 0;
+	}
+	if (plain) {
+		strbuf_adds(sb, v);
+		strbuf_free(&lit);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, '"');
+	strbuf_free(&lit);
+}
+
+void
+view_filter_text(const struct view *v, struct strbuf *sb)
 {
 	const struct view_level *l = view_top(v);
 
-	if (bufsz == 0)
-		return;
-	if (l->expr == NULL)
-		snprintf(buf, bufsz, "dialog %s",
-			 engine_call_id(v->e, l->call_id));
-	else
-		snprintf(buf, bufsz, "%s", l->expr);
+	if (l->expr == NULL) {
+		/* A dialog is the messages of its Call-ID. */
+		strbuf_adds(sb, "callid:");
+		view_quote(sb, engine_call_id(v->e, l->call_id));
+	} else
+		strbuf_adds(sb, l->expr);
 }
 
 const char *
@@ -651,6 +690,7 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 		free(v->search);
 		v->search =
 		    (text != NULL && *text != '\0') ? xstrdup(text) : NULL;
+		view_hits_start(v);
 	}
 	v->search_dir = dir >= 0 ? 1 : -1;
 	v->search_state = VSEARCH_IDLE;
@@ -747,6 +787,7 @@ view_search_extend(struct view *v, const char *text)
 	 * from where that search is (a match found is looked at again). */
 	free(v->search);
 	v->search = xstrdup(text);
+	view_hits_start(v);
 	v->search_state = v->search_left > 0 ? VSEARCH_RUNNING : VSEARCH_IDLE;
 	if (v->search_left == 0) {
 		/* Nothing shown matched the shorter text: count the hidden
@@ -815,6 +856,7 @@ view_search_cancel(struct view *v)
 {
 	v->search_state = VSEARCH_IDLE;
 	v->search_counting = 0;
+	v->hits_state = VHITS_NONE;	/* Esc stops all of it */
 }
 
 unsigned
@@ -826,4 +868,63 @@ view_search_progress(const struct view *v)
 	if (v->nids == 0 || v->search_state != VSEARCH_RUNNING)
 		return 100;
 	return (unsigned)(100 - (v->search_left * 100) / v->nids);
+}
+
+/* The search text changed: its matches are counted again. */
+static void
+view_hits_start(struct view *v)
+{
+	v->nhits = 0;
+	v->hits_pos = 0;
+	v->hits_moved = v->ids_moved;
+	v->hits_state = v->search != NULL ? VHITS_COUNTING : VHITS_NONE;
+}
+
+int
+view_hits_step(struct view *v, size_t budget)
+{
+	if (v->hits_state == VHITS_NONE)
+		return 0;
+	if (v->hits_moved != v->ids_moved)
+		view_hits_start(v);	/* another list: from its start */
+	while (v->hits_pos < v->nids && budget-- > 0) {
+		if (view_matches(v, v->ids[v->hits_pos])) {
+			v->hits = xgrow(v->hits, &v->caphits, v->nhits + 1,
+					sizeof *v->hits);
+			v->hits[v->nhits++] = v->hits_pos;
+		}
+		v->hits_pos++;
+	}
+	v->hits_state =
+	    v->hits_pos < v->nids ? VHITS_COUNTING : VHITS_DONE;
+	return v->hits_state == VHITS_COUNTING;
+}
+
+int
+view_hits(const struct view *v, size_t *i, size_t *n)
+{
+	size_t lo = 0, hi = v->nhits, mid;
+
+	*i = *n = 0;
+	if (v->hits_state == VHITS_NONE || v->hits_moved != v->ids_moved)
+		return VHITS_NONE;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v->hits[mid] < v->sel)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*n = v->nhits;
+	if (lo < v->nhits && v->hits[lo] == v->sel)
+		*i = lo + 1;
+	/* Grown since (indexing, a followed file): not all counted. */
+	return v->hits_pos < v->nids ? VHITS_COUNTING : VHITS_DONE;
+}
+
+int
+view_hits_pending(const struct view *v)
+{
+	return v->hits_state != VHITS_NONE &&
+	       (v->hits_moved != v->ids_moved || v->hits_pos < v->nids);
 }

@@ -30,7 +30,7 @@ e2e_keys -l "status:1xx"
 e2e_keys Enter
 check "a filter pushed over it" e2e_wait "5/40 msgs  filter: status:1xx"
 e2e_keys Enter
-check "and a dialog" e2e_wait "msgs  filter: dialog "
+check "and a dialog" e2e_wait "msgs  filter: callid:"
 e2e_keys e
 check "a hint for all messages names two x" \
 	e2e_wait_re "the filter hides [0-9]+ \(x twice: all messages\)"

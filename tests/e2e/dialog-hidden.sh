@@ -16,7 +16,7 @@ e2e_keys '[' '['
 check "[ before the first: the filter hides the REGISTER before it" \
 	e2e_wait "first shown message of this dialog: the filter hides 1 before it"
 e2e_keys Enter
-check "Enter shows the whole dialog" e2e_wait "6/40 msgs  filter: dialog"
+check "Enter shows the whole dialog" e2e_wait "6/40 msgs  filter: callid:"
 e2e_keys G ']'
 check "at its real end, ] says so" e2e_wait "last message of this dialog"
 

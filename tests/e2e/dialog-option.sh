@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 120 40 --dialog 3 data/sample.cls.log
-check "opens dialog 3" e2e_wait "9/40 msgs  filter: dialog e3a91c5f0b2d47c8a6e1f93d4b7c2a80"
+check "opens dialog 3" e2e_wait "9/40 msgs  filter: callid:e3a91c5f0b2d47c8a6e1f93d4b7c2a80"
 check "the status line says so" e2e_wait "dialog 3: 9 messages  (Esc: all)"
 e2e_keys Escape
 check "Esc shows every message" e2e_wait "40/40 msgs"
@@ -18,7 +18,7 @@ check "quits" e2e_wait "exit=0"
 files="tests/data/remote-ntlm.cls.log tests/data/call-cancel.cls.log tests/data/reg-rejected.cls.log"
 want=$($SIPSNOOP --no-rules --dialogs $files | awk '$1 == 2 { print $NF }')
 e2e_start 200 40 --dialog 2 $files
-check "opens the dialog --dialogs numbers 2 ($want)" e2e_wait "filter: dialog $want"
+check "opens the dialog --dialogs numbers 2 ($want)" e2e_wait "filter: callid:$want"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 

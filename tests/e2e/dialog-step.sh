@@ -13,7 +13,7 @@ e2e_keys -l "user:izabelaf"
 e2e_keys Enter
 check "filter user:izabelaf applied" e2e_wait "filter: user:izabelaf"
 e2e_keys g Enter
-check "Enter filters to the dialog" e2e_wait_re "filter: dialog [0-9a-f]+"
+check "Enter filters to the dialog" e2e_wait_re "filter: callid:[0-9a-f]+"
 
 # The arrow of the selected message carries a mark and its time; the
 # label is on the line above it.

@@ -17,6 +17,6 @@ check "the report names the user and outcome" e2e_wait "403 Forbidden"
 check "the selected registration is explained in full" e2e_wait \
 	"(ms-diagnostics 4005: User is not enabled for SIP or does not exist)"
 e2e_keys Enter
-check "Enter on a row opens its flow" e2e_wait_re "filter: dialog [0-9a-f]+"
+check "Enter on a row opens its flow" e2e_wait_re "filter: callid:[0-9a-f]+"
 check "its flow is drawn" e2e_wait "403 Forbidden"
 e2e_done

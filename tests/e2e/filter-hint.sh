@@ -16,6 +16,12 @@ e2e_keys f C-u
 e2e_keys -l "status:401"
 e2e_keys Enter
 check "the field written right" e2e_wait "4 messages match"
+# One: "1 message matches", not "1 messages match".
+e2e_keys f C-u
+e2e_keys -l '"call was cancelled"'
+e2e_keys Enter
+check "one message matches, said in the singular" \
+	e2e_wait "1 message matches  (Esc: back)"
 
 # Given with -f: the empty list says it.
 e2e_start 100 30 --rules data/rules.conf -f stauts:401 data/sample.cls.log

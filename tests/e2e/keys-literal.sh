@@ -14,6 +14,7 @@ e2e_keys u
 check "u writes the user as a literal" e2e_wait 'filter: user:\*97'
 check "and finds only its messages, not 1097 and 2097" e2e_wait " 1/3 msgs"
 e2e_keys Escape
+check "Esc goes back again" e2e_wait_re "stars.sngrep.txt \\[sngrep\\] +3/3 msgs"
 # A bad filter: the error stays next to the prompt, whole when the line
 # leaves room for it (it was cut at half the width).
 e2e_keys f
@@ -22,6 +23,7 @@ e2e_keys Enter
 check "a filter error is shown whole" e2e_wait \
 	"bad time: use HH:MM[:SS[.fff]], YYYY-MM-DD or both (YYYY-MM-DDTHH:MM:SS) (column 7)"
 e2e_keys Escape
+check "Esc closes the prompt" e2e_wait_re "^\\? help"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 e2e_done

@@ -13,12 +13,17 @@ check "marinof's registration" \
 	e2e_wait_re "^ sip:marinof@uclab\.org +172\.31\.255\.247:51311"
 check "not izabelaf's" sh -c '! tmux -L "$1" capture-pane -p -t e2e | grep -q izabelaf' \
 	sh "$E2E_SOCK"
-e2e_keys Escape x
+# Esc and the next key apart: in one read they are Alt+key.
+e2e_keys Escape
+check "Esc closes the report" e2e_wait_gone "Registrations"
+e2e_keys x
 check "x: all messages" e2e_wait "filters cleared"
 e2e_keys R
 check "every registration, no filter in the heading" \
 	e2e_wait_re "^ Registrations +3 registrations  Enter: flow"
-e2e_keys Escape f C-u 'user:petrak' Enter
+e2e_keys Escape
+check "Esc closes it again" e2e_wait_gone "Registrations"
+e2e_keys f C-u 'user:petrak' Enter
 check "a filter typed at f" e2e_wait "filter: user:petrak"
 e2e_keys R
 check "the report follows it" \

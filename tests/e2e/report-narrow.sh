@@ -18,8 +18,8 @@ e2e_keys R
 check "the report opens at 80" e2e_wait "Registrations"
 check "every column but the explanation at 80" \
 	e2e_wait_re "^ user +client +offered/used +attempts +outcome *$"
-check "the user whole, and the outcome, at 80" \
-	e2e_wait_re "^ sip:petrak@uclab.org +172\.31\.255\.25.* 2 403 Forbidden *$"
+check "the user whole, the client's port, and the outcome, at 80" \
+	e2e_wait_re "^ sip:petrak@uclab.org +~31\.255\.250:50933 .* 2 403 Forbidden *$"
 
 e2e_start 120 20 --rules data/rules.conf data/sample.cls.log
 check "opens at 120 columns" e2e_wait "40/40 msgs"

@@ -13,14 +13,19 @@ check "typing searches at once" e2e_wait "Call-ID: 9f6c1d2e4b7a4c0e8d3b5a6f7e8c9
 e2e_keys Enter
 check "search stays in the title" e2e_wait "search: 9f6c1d2e4b7a4c0e"
 check "the first match is the first REGISTER" e2e_wait "CSeq: 1 REGISTER"
+check "the title says which match of how many" e2e_wait "search: 9f6c1d2e4b7a4c0e  match 1 of 6"
 e2e_keys n
 check "n goes to the next match" e2e_wait "SIP/2.0 401 Unauthorized"
+check "match 2 of 6" e2e_wait "search: 9f6c1d2e4b7a4c0e  match 2 of 6"
 e2e_keys N
 check "N goes back" e2e_wait "CSeq: 1 REGISTER"
 e2e_keys c
 check "c filters by the Call-ID" e2e_wait "filter: callid:9f6c1d2e4b7a4c0e8d3b5a6f"
 check "c shows the six messages" e2e_wait " 6/15 msgs"
-e2e_keys Escape /
+# Esc and the next key apart: in one read they are Alt+key.
+e2e_keys Escape
+check "Esc: back from c" e2e_wait " 15/15 msgs"
+e2e_keys /
 e2e_keys -l "no-such-text-anywhere"
 e2e_keys Enter
 check "a miss says no match" e2e_wait "no match: no-such-text-anywhere"

@@ -602,7 +602,9 @@ START_TEST(test_search_hidden)
 	while (screen_busy(s))
 		screen_tick(s, 1);
 	ck_assert_int_eq(view_search_extend(view, "no such t"), 0);
-	ck_assert(!screen_busy(s));
+	/* (The matches shown are counted for the title: no search.) */
+	ck_assert_int_eq(view->search_state, VSEARCH_IDLE);
+	ck_assert(!view->search_counting);
 	ck_assert_uint_eq(view->search_hidden, 0);
 	view_search_start(view, "200 O", 1, 1);
 	while (screen_busy(s))
@@ -1291,15 +1293,18 @@ START_TEST(test_report_narrow_outcome)
 		int w;
 		const char *head, *ok, *refused;
 	} want[] = {
-	    {40, " user         attempts outcome",
-	     " sip:izabela~        3 200 OK",
-	     " sip:petrak@~        2 403 Forbidden"},
-	    {80, " user                 client         offered/used attempts "
-		 "outcome",
-	     " sip:izabelaf@uclab.~ 198.51.100.23~ NTLM / NTLM~        3 "
-	     "200 OK",
-	     " sip:petrak@uclab.org 172.31.255.25~ NTLM / NTLM         2 "
-	     "403 Forbidden"},
+	    /* The outcome no wider than "403 Forbidden": the user gets the
+	     * rest; at 80 each column as wide as what it holds, in order
+	     * of importance, and the client keeps its port. */
+	    {40, " user            attempts outcome",
+	     " sip:izabelaf@u~        3 200 OK",
+	     " sip:petrak@ucl~        2 403 Forbidden"},
+	    {80, " user                   client            offered/used   "
+		 "attempts outcome",
+	     " sip:izabelaf@uclab.org ~.51.100.23:49721 NTLM / NTLM r~ "
+	     "       3 200 OK",
+	     " sip:petrak@uclab.org   ~31.255.250:50933 NTLM / NTLM    "
+	     "       2 403 Forbidden"},
 	};
 	size_t i;
 
@@ -1323,6 +1328,119 @@ START_TEST(test_report_narrow_outcome)
 				 want[i].refused);
 		grid_free(g);
 	}
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
+/* The title says where the selection is among the search's matches,
+ * counted in the background: "match 1 of 15"; counted again over a list
+ * filtered anew. */
+START_TEST(test_search_hits)
+{
+	struct engine *e;
+	struct view *v = sample_view(&e, 0, 0);
+	struct screen *s = screen_new(e, v, 1);
+	struct grid *g = grid_new(120, 30);
+	size_t i, n;
+	char *err = NULL, row[256];
+	int col;
+
+	view_select(v, 0);
+	keys(s, "/REGISTER");
+	screen_key(s, KEYC_ENTER);
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_DONE);
+	ck_assert_uint_eq(n, 15);
+	ck_assert_uint_eq(i, 1);
+	screen_draw(s, g);
+	ck_assert_msg(strstr(report_row(g, 0, row, sizeof row),
+			     "search: REGISTER  match 1 of 15") != NULL, "%s",
+		      row);
+	keys(s, "n");
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	view_hits(v, &i, &n);
+	ck_assert_uint_eq(i, 2);
+	/* On a message that does not match: how many there are. */
+	view_select(v, 6);	/* the TLS event */
+	screen_draw(s, g);
+	ck_assert_msg(strstr(report_row(g, 0, row, sizeof row),
+			     "search: REGISTER  15 matches") != NULL, "%s",
+		      row);
+	/* Another list: counted again over it. */
+	ck_assert_int_eq(view_push_filter(v, "status:401", &err, &col), 0);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_NONE);
+	ck_assert(screen_busy(s));
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_DONE);
+	ck_assert_uint_eq(n, 4);
+	grid_free(g);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
+/* W gives why an input was not read once, under "not read": the same
+ * line came again under "Warnings". */
+START_TEST(test_warnings_unread_once)
+{
+	struct engine *e = engine_new();
+	struct pane *p;
+	char *err = NULL, *text;
+	const char *at;
+	int n = 0;
+
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/damaged-late.cls.log.gz",
+					 NULL, &err), 0);
+	ck_assert_int_ge(engine_add_file(e, TEST_DATA "/remote-ntlm.cls.log",
+					 NULL, &err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nunread(e), 1);
+	p = pane_warnings_new(e, 1, 0, NULL);
+	text = pane_text(p, 160, 30);
+	ck_assert_msg(strstr(text, "1 input was not read:") != NULL, "%s", text);
+	for (at = text; (at = strstr(at, "no SIP messages found")) != NULL;
+	     at++)
+		n++;
+	ck_assert_msg(n == 1, "%s", text);
+	free(text);
+	pane_free(p);
+	engine_free(e);
+}
+END_TEST
+
+/* At 120 columns the report's columns are as wide as what they hold (the
+ * user kept 30 while the schemes and the explanation were cut at 17),
+ * the explanation gets the rest, and the selected registration in full
+ * follows the table at once, not 30 blank lines below it. */
+START_TEST(test_report_fits_content)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, "data/sample.cls.log", 1, NULL);
+	struct pane *p = pane_report_new(v);
+	struct grid *g = grid_new(120, 40);
+	char row[256];
+
+	pane_draw(p, g, (struct rect){0, 0, 120, 40});
+	ck_assert_str_eq(report_row(g, 1, row, sizeof row),
+			 " user                   client               "
+			 "offered/used              attempts outcome       "
+			 "explanation");
+	ck_assert_str_eq(report_row(g, 3, row, sizeof row),
+			 " sip:marinof@uclab.org  172.31.255.247:51311 "
+			 "Kerberos, NTLM / Kerberos        2 200 OK        "
+			 "registered with Kerberos~");
+	ck_assert_str_eq(report_row(g, 5, row, sizeof row), "");
+	ck_assert_str_eq(report_row(g, 6, row, sizeof row),
+			 " sip:izabelaf@uclab.org from 172.31.255.210:5061 to "
+			 "R2EE01: offered NTLM, used NTLM, remote user; "
+			 "registered with NTLM");
+	grid_free(g);
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
@@ -1389,6 +1507,39 @@ START_TEST(test_list_wide_callid)
 	ck_assert_msg(strstr(text, "9f6c1d2e4~") != NULL, "%s", text);
 	free(text);
 	pane_free(p);
+}
+END_TEST
+
+/* The address column takes what it needs from the summary's padding,
+ * and an address still too long loses the start of its host, not its
+ * port: at 120 columns both ends were cut to "198.51.100.23:497~" beside
+ * blank columns. */
+START_TEST(test_list_addresses)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/pcap/remote-ntlm-tcp.pcap",
+				   0, NULL);
+	struct pane *p = pane_list_new(v);
+	char *text;
+
+	p->utf8 = 1;
+	text = pane_text(p, 120, 8);
+	ck_assert_msg(strstr(text, " 198.51.100.23:49721 → 203.0.113.10:5060 "
+			     "REGISTER sip:uclab.org") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, " 203.0.113.10:5060 → 198.51.100.23:49721 "
+			     "401 Unauthorized") != NULL, "%s", text);
+	free(text);
+	/* At 80 something must give: the host's start, after a '~'. */
+	text = pane_text(p, 80, 8);
+	ck_assert_msg(strstr(text, " ~8.51.100.23:49721 → 203.0.113.10:5060 "
+			     "REGISTER sip:uclab.org") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "203.0.113.10:5060 → ~8.51.100.23:49721 "
+			     "401 Unauthorized") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, ":497~") == NULL, "%s", text);
+	free(text);
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
 }
 END_TEST
 
@@ -1658,8 +1809,9 @@ START_TEST(test_report_follows_filter)
 END_TEST
 
 /* An end the log does not give (a server's event names no peer) is "?" in
- * the list and the detail, as --list and --flow write it; the viewer
- * wrote "-". */
+ * the detail, as --list and --flow write it; the viewer wrote "-". The
+ * list shows an event, which has no direction, by the end it names alone
+ * (it wrote "172.31.255.247:51311 → ?"). */
 START_TEST(test_unknown_end)
 {
 	struct engine *e;
@@ -1671,11 +1823,11 @@ START_TEST(test_unknown_end)
 	list = pane_list_new(v);
 	list->utf8 = 1;
 	text = pane_text(list, 120, 30);
-	line = strstr(text, "172.31.255.247:51311 → ? ");
+	line = strstr(text, " 172.31.255.247:51311                   diag: "
+			  "Call was cancelled");
 	ck_assert_msg(line != NULL, "%s", text);
-	ck_assert_msg(strstr(line, "diag: Call was cancelled") != NULL, "%s",
-		      text);
 	ck_assert_ptr_null(strstr(text, "→ -"));
+	ck_assert_ptr_null(strstr(text, "→ ?"));
 	free(text);
 	detail = pane_detail_new(v);
 	text = pane_text(detail, 120, 30);
@@ -2321,6 +2473,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_filter_steps);
 	tcase_add_test(tc, test_filter_steps_screen);
 	tcase_add_test(tc, test_search_extend);
+	tcase_add_test(tc, test_search_hits);
 	tcase_add_test(tc, test_search_extend_changed);
 	tcase_add_test(tc, test_filter_steps_indexing_ends);
 	tcase_add_test(tc, test_filter_steps_then_dialog);
@@ -2328,9 +2481,12 @@ panes_suite(void)
 	tcase_add_test(tc, test_report_merge_keeps_registration);
 	tcase_add_test(tc, test_warnings_awaited);
 	tcase_add_test(tc, test_report_narrow_outcome);
+	tcase_add_test(tc, test_report_fits_content);
+	tcase_add_test(tc, test_warnings_unread_once);
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
 	tcase_add_test(tc, test_list_wide_callid);
+	tcase_add_test(tc, test_list_addresses);
 	tcase_add_test(tc, test_detail_wrap_spaces);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
