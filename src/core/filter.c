@@ -1270,6 +1270,44 @@ filter_has_dialog(const struct filter *f)
 	return f != NULL && node_has_dialog(f->root);
 }
 
+void
+filter_quote(struct strbuf *sb, const char *v, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	int plain = n > 0;
+
+	/* A '*' would glob and a backslash escape: \* and \\ are literal.
+	 * Unquoted, a backslash stays as it is (callid:x\*); a control byte,
+	 * a NUL among them, is only read back in quotes, as \xHH. */
+	for (i = 0; i < n && plain; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		plain = c > 0x20 && c != 0x7f && c != '"' && c != '(' &&
+		    c != ')';
+	}
+	if (!plain)
+		strbuf_addc(sb, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		/* The glob's escape, then in quotes the quote's: a '*' is
+		 * "\\*", a backslash "\\\\". */
+		if (c == '*' || c == '\\')
+			strbuf_adds(sb, plain ? "\\" : "\\\\");
+		if (!plain && (c == '\\' || c == '"'))
+			strbuf_addc(sb, '\\');
+		if (!plain && (c < 0x20 || c == 0x7f)) {
+			strbuf_adds(sb, "\\x");
+			strbuf_addc(sb, hex[c >> 4]);
+			strbuf_addc(sb, hex[c & 15]);
+		} else
+			strbuf_addc(sb, (char)c);
+	}
+	if (!plain)
+		strbuf_addc(sb, '"');
+}
+
 /* ---- matching of strings --------------------------------------------- */
 
 /* Case-insensitive (or not) glob with '*' only; \* and \\ are literal. */

@@ -429,45 +429,6 @@ screen_draw(struct screen *s, struct grid *g)
 	screen_status(s, g, s->lay.status);
 }
 
-/* Filter values are quoted the way the filter language reads them. */
-static void
-screen_quote(struct strbuf *sb, const char *value)
-{
-	struct strbuf lit;
-	const char *p, *v;
-	int plain;
-
-	/* The value as a literal: a '*' would glob, a backslash escape. */
-	strbuf_init(&lit);
-	for (p = value; *p; p++) {
-		if (*p == '*' || *p == '\\')
-			strbuf_addc(&lit, '\\');
-		strbuf_addc(&lit, *p);
-	}
-	v = lit.buf != NULL ? lit.buf : "";
-	plain = *v != '\0';
-
-	/* Unquoted, a backslash stays as it is: callid:x\*. */
-	for (p = v; *p && plain; p++) {
-		if (*p == ' ' || *p == '"' || *p == '(' || *p == ')' ||
-		    (unsigned char)*p < 0x20)
-			plain = 0;
-	}
-	if (plain) {
-		strbuf_adds(sb, v);
-		strbuf_free(&lit);
-		return;
-	}
-	strbuf_addc(sb, '"');
-	for (p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, *p);
-	}
-	strbuf_addc(sb, '"');
-	strbuf_free(&lit);
-}
-
 /* What f shows when a filter typed at f is done. */
 static const char screen_fmt_match[] = "%zu messages match  (Esc: back)";
 
@@ -516,7 +477,7 @@ screen_count(struct screen *s, const char *fmt)
 }
 
 static void
-screen_push(struct screen *s, const char *field, const char *value)
+screen_push(struct screen *s, const char *field, const char *value, size_t n)
 {
 	struct strbuf sb;
 	char *err = NULL;
@@ -524,7 +485,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 
 	strbuf_init(&sb);
 	strbuf_adds(&sb, field);
-	screen_quote(&sb, value);
+	filter_quote(&sb, value, n);
 	if (view_filter_expr(s->v) != NULL &&
 	    strcmp(view_filter_expr(s->v), sb.buf) == 0)
 		/* Once more would only make Esc take two presses. -f's
@@ -1561,18 +1522,21 @@ screen_key(struct screen *s, uint32_t key)
 			    "filter: ", cur != NULL ? cur : "");
 		return RE_REDRAW;
 	}
-	case ACT_FILTER_CALLID:
+	case ACT_FILTER_CALLID: {
+		struct span cid;
+
 		if ((m = screen_sel_msg(s)) == NULL || m->call_id == 0) {
 			screen_message(s, 1, "no Call-ID here");
 			return RE_REDRAW;
 		}
-		screen_push(s, "callid:", engine_call_id(s->e, m->call_id));
+		/* By its length: a Call-ID may hold a NUL. */
+		cid.p = intern_str(engine_call_ids(s->e), m->call_id, &cid.n);
+		screen_push(s, "callid:", cid.p, cid.n);
 		return RE_REDRAW | RE_SELECT;
+	}
 	case ACT_FILTER_USER: {
 		struct span u, host;
-		const char *uri;
 		uint32_t from = 0, to;
-		char *user;
 
 		if ((m = screen_sel_msg(s)) != NULL)
 			engine_msg_party(s->e, view_sel_id(s->v), &from, &to);
@@ -1590,11 +1554,11 @@ screen_key(struct screen *s, uint32_t key)
 			screen_message(s, 1, "no user here");
 			return RE_REDRAW;
 		}
-		uri = engine_str(s->e, from);
-		sipmsg_uri_parts((struct span){uri, strlen(uri)}, &u, &host);
-		user = u.n > 0 ? span_dup(u) : xstrdup(uri);
-		screen_push(s, "user:", user);
-		free(user);
+		host.p = intern_str(engine_strings(s->e), from, &host.n);
+		sipmsg_uri_parts(host, &u, &host);
+		if (u.n == 0)
+			u.p = intern_str(engine_strings(s->e), from, &u.n);
+		screen_push(s, "user:", u.p, u.n);
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_SAVE:

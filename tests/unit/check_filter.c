@@ -465,6 +465,60 @@ START_TEST(test_visible_escapes)
 }
 END_TEST
 
+/* filter_quote writes what c and u push: a value read back as exactly
+ * its bytes, a NUL among them (c wrote callid:nul- and found nothing). */
+static const char quoted[] =
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:a\"b@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: nul-\0x@example.com\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+	"2024/03/01 10:00:01.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:a@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: nul-\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+	"2024/03/01 10:00:02.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:a@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: q\"(*) \\\x7f\x1b\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n";
+
+static void
+quote_sel(struct engine *e, const char *field, const char *v, size_t n,
+	  const char *want_expr, const char *want)
+{
+	struct strbuf sb;
+	char *got;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, field);
+	filter_quote(&sb, v, n);
+	ck_assert_str_eq(sb.buf, want_expr);
+	got = sel(e, sb.buf);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got {%s}, want {%s}",
+	    sb.buf, got, want);
+	free(got);
+	strbuf_free(&sb);
+}
+
+START_TEST(test_quote)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_trace("quoted.txt", quoted, sizeof quoted - 1,
+	    &r);
+	static const char odd[] = "q\"(*) \\\x7f\x1b";
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	quote_sel(e, "callid:", "nul-\0x@example.com", 18,
+	    "callid:\"nul-\\x00x@example.com\"", "0");
+	quote_sel(e, "callid:", "nul-", 4, "callid:nul-", "1");
+	quote_sel(e, "callid:", odd, sizeof odd - 1,
+	    "callid:\"q\\\"(\\\\*) \\\\\\\\\\x7f\\x1b\"", "2");
+	quote_sel(e, "user:", "a\"b", 3, "user:\"a\\\"b\"", "0");
+	quote_sel(e, "callid:", "x*\\", 3, "callid:x\\*\\\\", "");
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 /* A user part with a ';' (RFC 3261's sip:+1-212-555-1212;isub=1234@gw)
  * is compared whole, as u writes it; the parameters after the host of a
  * URI, or after a tel: number, are left out. */
@@ -1204,6 +1258,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_literal_star);
 	tcase_add_test(tc, test_user_semicolon);
 	tcase_add_test(tc, test_visible_escapes);
+	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_text_regex);
 	tcase_add_test(tc, test_non_ascii_case);
 	tcase_add_test(tc, test_dialog);
