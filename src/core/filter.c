@@ -119,6 +119,9 @@ struct node {
 	 * backslash before one makes it literal: glob_match); without one,
 	 * val is literal, its escapes undone. */
 	int glob;
+	/* addr:, src:, dst: the value is "local": also the log's own end
+	 * whatever the log names it (R2EE01), by the message's direction. */
+	int own;
 	char *hname;		/* header: NAME */
 	char *hval;		/* header: VALUE or NULL */
 	char flagstr[8];
@@ -867,6 +870,9 @@ parse_field(struct parser *ps, struct node *n)
 		if (!n->glob)
 			glob_unescape(n);
 		v = n->val;
+		n->own = (n->field == F_ADDR || n->field == F_SRC ||
+			  n->field == F_DST) && !n->glob &&
+			 n->vlen == 5 && strncasecmp(v, "local", 5) == 0;
 	}
 	switch (n->field) {
 	case F_STATUS:
@@ -1582,13 +1588,15 @@ bind_files(struct node *n, const struct engine *e)
 			    strlen(path) }, n->val, n->vlen) >= 0;
 		} else {
 			/* addr: the end a log names but gives no address:
-			 * only a log that has one (a server's). */
+			 * only a log that has one (a server's). By its name,
+			 * or as "local" whatever the log calls it (R2EE01,
+			 * local(fe.log)): dst:local is what it received. */
 			const char *ln = engine_local_name(e, i);
 
 			n->files[i] = (ef->local_name[0] != '\0' ||
 				       (ef->fmt != NULL && ef->fmt->names_local)) &&
-				      addr_match(n, (struct span){ ln,
-				      strlen(ln) });
+				      (n->own || addr_match(n, (struct span){ ln,
+				      strlen(ln) }));
 		}
 	}
 }
@@ -2009,9 +2017,12 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		/* The log's own name: an end it leaves unnamed on its own
 		 * side (an unnamed peer is not known), and every event of
 		 * it, the server having written it (a connection record
-		 * gives both its ends as addresses). */
+		 * gives both its ends as addresses); "local" is its own end
+		 * by any name, one end of every message it gives a
+		 * direction. */
 		return (((p & DK_A0) && m->dir == DIR_OUT) ||
 			((p & DK_B0) && m->dir == DIR_IN) ||
+			(n->own && m->dir != DIR_UNKNOWN) ||
 			m->kind == MSG_DIAG) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_SRC:
@@ -2023,7 +2034,7 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 			p >>= 1;
 		if (p & DK_A)
 			return 1;
-		return (p & DK_A0) && m->kind != MSG_DIAG &&
+		return ((p & DK_A0) || n->own) && m->kind != MSG_DIAG &&
 		    m->dir == (n->field == F_SRC ? DIR_OUT : DIR_IN) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_AFTER:

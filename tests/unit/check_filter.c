@@ -1228,6 +1228,21 @@ START_TEST(test_cls_fixtures)
 	SEL(e, "header:Proxy-Authorization=kerberos", "2");
 	SEL(e, "dialog:(header:Proxy-Authentication-Info)", "0,1,2,3");
 	SEL(e, "addr:R2EE01", "0,1,2,3");	/* the log's local name */
+	/* local: the log's own end, whatever the log names it. */
+	SEL(e, "addr:local", "0,1,2,3");
+	SEL(e, "addr:LOCAL -addr:local*", "0,1,2,3");
+	{
+		char *in = sel(e, "dir:in"), *out = sel(e, "dir:out");
+		char *dst = sel(e, "dst:local"), *src = sel(e, "src:local");
+
+		ck_assert_str_eq(dst, in);
+		ck_assert_str_eq(src, out);
+		ck_assert_str_ne(in, "");
+		free(in);
+		free(out);
+		free(dst);
+		free(src);
+	}
 	SEL(e, "addr:r2ee01 addr:172.31.255.247:51311 dir:out", "1,3");
 	SEL(e, "addr:172.31.255.247:5061", "");
 	engine_free(e);
