@@ -34,7 +34,7 @@ int filter_is_empty(const struct filter *f);
 int filter_has_dialog(const struct filter *f);
 /* The first free-text term written as NAME:VALUE whose NAME is no field
  * (stauts:401, ip:10.0.0.1; not a URI such as sip:alice@x), borrowed,
- * or NULL: worth naming when nothing matches, as a field misspelt. */
+ * or NULL: worth naming, as a field misspelt, whatever matches. */
 const char *filter_fieldlike_text(const struct filter *f);
 /* Appends the n bytes at v (a Call-ID or user as the log gives it, NUL
  * and control bytes included) as a field value that reads back as exactly

@@ -51,6 +51,7 @@ screen_new(struct engine *e, struct view *v, int utf8)
 	s->saving.fd = -1;
 	strbuf_init(&s->saving.buf);
 	prompt_init(&s->prompt);
+	screen_say_count(s, NULL);	/* of -f's filter */
 	return s;
 }
 
@@ -432,31 +433,54 @@ screen_draw(struct screen *s, struct grid *g)
 /* What f shows when a filter typed at f is done. */
 static const char screen_fmt_match[] = "%zu messages match  (Esc: back)";
 
-/* Says how many messages the filter shows, with fmt (one %zu). A typed
- * filter that shows none and holds a word written like a field that is
- * none (stauts:401) was likely meant as one: say so, as the batch
- * outputs do on standard error. */
+/* The filter shown: its word written like a field that is none
+ * (stauts:401), or NULL. */
+static const char *
+screen_fieldlike(const struct screen *s)
+{
+	const struct view_level *l;
+
+	if (s->v->nlevels == 0)
+		return NULL;
+	l = &s->v->levels[s->v->nlevels - 1];
+	return l->f != NULL ? filter_fieldlike_text(l->f) : NULL;
+}
+
+/* Says how many messages the filter shows, with fmt (one %zu, then its
+ * "  (keys)" hint; NULL: not how many, and only what follows). A filter that holds a word written like a field that
+ * is none (stauts:401) was likely meant as one: say so whatever it
+ * matches (the word may be in some messages' text), as the batch outputs
+ * do on standard error. */
 static void
 screen_say_count(struct screen *s, const char *fmt)
 {
-	const struct view_level *l = &s->v->levels[s->v->nlevels - 1];
-	const char *t = fmt == screen_fmt_match && s->v->nids == 0 &&
-				l->f != NULL
-			    ? filter_fieldlike_text(l->f)
-			    : NULL;
+	const char *t = screen_fieldlike(s);
+	const char *keys = fmt != NULL ? strstr(fmt, "  (") : NULL;
 	struct strbuf word, name;
 
 	if (t == NULL) {
-		screen_message(s, 0, fmt, s->v->nids);
+		if (fmt != NULL)
+			screen_message(s, 0, fmt, s->v->nids);
 		return;
 	}
 	strbuf_init(&word);
 	strbuf_init(&name);
 	sanitize_append(&word, t, strlen(t), 0);
 	sanitize_append(&name, t, strcspn(t, ":"), 0);
-	screen_message(s, 0, "no message matches: %s is no field name, %s "
-		       "was read as free text  (Esc: back)", name.buf,
-		       word.buf);
+	if (fmt == NULL)
+		/* -f's, before its count is known. */
+		screen_message(s, 0, "-f: %s is no field name: %s was read as "
+			       "free text (see FILTERS in sipsnoop(1))",
+			       name.buf, word.buf);
+	else if (s->v->nids == 0)
+		screen_message(s, 0, "no message matches: %s is no field name, "
+			       "%s was read as free text%s", name.buf, word.buf,
+			       keys != NULL ? keys : "");
+	else
+		screen_message(s, 0, "%zu message%s match, but %s is no field "
+			       "name: %s was read as free text%s", s->v->nids,
+			       s->v->nids == 1 ? "" : "s", name.buf, word.buf,
+			       keys != NULL ? keys : "");
 	strbuf_free(&word);
 	strbuf_free(&name);
 }
@@ -1411,7 +1435,12 @@ screen_key(struct screen *s, uint32_t key)
 				return RE_REDRAW;
 			}
 			screen_message(s, 0, "no previous filter");
-		}
+		} else if (screen_fieldlike(s) != NULL)
+			/* Back to a filter with a word written like a field
+			 * that is none: said again, as when it was typed. */
+			screen_count(s, v->nlevels > 1
+					    ? "%zu messages  (Esc: back)"
+					    : "%zu messages");
 		if (to_report) {
 			s->overlay = s->report_back;
 			s->report_back = NULL;
