@@ -162,6 +162,12 @@ struct node {
 	 * evaluation moves, as slow). */
 	size_t apart_hint[3];
 
+	/* user:, from:, to: a value with letters beyond ASCII: compared as
+	 * the free text is, folding their case (JOSÉ is josé), by a
+	 * caseless UTF pattern of the whole (its '*' as .*). */
+	pcre2_code *fold;
+	pcre2_match_data *fold_md;
+
 	/* Text, regex, and the prefilter of user: and header=value. */
 	pcre2_code *re;
 	pcre2_match_data *md;
@@ -528,6 +534,10 @@ node_free(struct node *n)
 		pcre2_jit_stack_free(n->jstack);
 	if (n->re != NULL)
 		pcre2_code_free(n->re);
+	if (n->fold_md != NULL)
+		pcre2_match_data_free(n->fold_md);
+	if (n->fold != NULL)
+		pcre2_code_free(n->fold);
 	free(n);
 }
 
@@ -853,6 +863,53 @@ uri_value_trim(struct node *n)
 	n->vlen = len;
 }
 
+/* n->fold for a user:, from: or to: value with letters beyond ASCII:
+ * the value without its scheme (as uri_match compares it), anchored at
+ * both ends, its globbing '*' as .* and every other ASCII punctuation
+ * escaped. -1 when PCRE2 refuses it (not UTF-8: compared as bytes). */
+static int
+node_compile_fold(struct node *n)
+{
+	struct span v = { n->val, n->vlen };
+	struct strbuf pat;
+	size_t i;
+	int code;
+	PCRE2_SIZE off;
+
+	if (span_istarts(v, "sips:"))
+		v.p += 5, v.n -= 5;
+	else if (span_istarts(v, "sip:") || span_istarts(v, "tel:"))
+		v.p += 4, v.n -= 4;
+	strbuf_init(&pat);
+	for (i = 0; i < v.n; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+
+		if (n->glob && c == '\\' && i + 1 < v.n &&
+		    (v.p[i + 1] == '*' || v.p[i + 1] == '\\'))
+			c = (unsigned char)v.p[++i];
+		else if (n->glob && c == '*') {
+			strbuf_adds(&pat, ".*");
+			continue;
+		}
+		if (c < 0x80 && !isalnum(c))
+			strbuf_addc(&pat, '\\');
+		if (c == 0)
+			strbuf_adds(&pat, "x00");
+		else
+			strbuf_addc(&pat, (char)c);
+	}
+	n->fold = pcre2_compile((PCRE2_SPTR)(pat.buf != NULL ? pat.buf : ""),
+				pat.len, PCRE2_CASELESS | PCRE2_UTF |
+				PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED |
+				PCRE2_ENDANCHORED | PCRE2_DOTALL, &code, &off,
+				NULL);
+	strbuf_free(&pat);
+	if (n->fold == NULL)
+		return -1;
+	n->fold_md = pcre2_match_data_create(1, NULL);
+	return 0;
+}
+
 static int
 parse_field(struct parser *ps, struct node *n)
 {
@@ -870,6 +927,9 @@ parse_field(struct parser *ps, struct node *n)
 		if (!n->glob)
 			glob_unescape(n);
 		v = n->val;
+		if ((n->field == F_USER || n->field == F_FROM ||
+		     n->field == F_TO) && filter_non_ascii(v, n->vlen))
+			node_compile_fold(n);
 		n->own = (n->field == F_ADDR || n->field == F_SRC ||
 			  n->field == F_DST) && !n->glob &&
 			 n->vlen == 5 && strncasecmp(v, "local", 5) == 0;
@@ -1369,6 +1429,9 @@ static int
 value_match(const struct node *n, const char *pat, size_t plen,
 	    struct span s)
 {
+	if (n->fold != NULL)
+		return pcre2_match(n->fold, (PCRE2_SPTR)s.p, s.n, 0, 0,
+				   n->fold_md, NULL) >= 0;
 	if (n->glob)
 		return glob_match(pat, plen, s.p, s.n, 1);
 	return str_ieq(pat, plen, s.p, s.n);
@@ -1389,14 +1452,20 @@ uri_match(const struct node *n, struct span uri)
 	pat = strip_scheme(pat);
 	/* Both the user part and user@host start right after the scheme:
 	 * most strings of the intern table fail on the first byte, and
-	 * binding scans them all. */
+	 * binding scans them all (a letter beyond ASCII folds to another
+	 * first byte). */
 	if (pat.n > 0 && (!n->glob || (pat.p[0] != '*' && pat.p[0] != '\\')) &&
+	    (unsigned char)pat.p[0] < 0x80 &&
 	    (rest.n == 0 ||
 	    tolower((unsigned char)rest.p[0]) !=
 	    tolower((unsigned char)pat.p[0])))
 		return 0;
 	sipmsg_uri_parts(uri, &user, &host);
-	if (user.n > 0 && value_match(n, pat.p, pat.n, user))
+	/* A URI without a user part (REGISTER sip:uclab.org, OPTIONS
+	 * sip:x) names no user: its host is no party. */
+	if (user.n == 0)
+		return 0;
+	if (value_match(n, pat.p, pat.n, user))
 		return 1;
 	core = rest;
 	if (host.p != NULL && host.p >= rest.p &&

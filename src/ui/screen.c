@@ -1579,14 +1579,17 @@ screen_key(struct screen *s, uint32_t key)
 			if (d != NO_DIALOG)
 				from = dialogs_get(ds, d)->from;
 		}
-		if (from == 0) {
+		if (from != 0) {
+			host.p = intern_str(engine_strings(s->e), from,
+					    &host.n);
+			sipmsg_uri_parts(host, &u, &host);
+		}
+		/* A From without a user part (sip:10.0.0.2) names none:
+		 * user: would find nothing. */
+		if (from == 0 || u.n == 0) {
 			screen_message(s, 1, "no user here");
 			return RE_REDRAW;
 		}
-		host.p = intern_str(engine_strings(s->e), from, &host.n);
-		sipmsg_uri_parts(host, &u, &host);
-		if (u.n == 0)
-			u.p = intern_str(engine_strings(s->e), from, &u.n);
 		screen_push(s, "user:", u.p, u.n);
 		return RE_REDRAW | RE_SELECT;
 	}
