@@ -644,6 +644,10 @@ node_compile_literal(struct node *n, const char *s, size_t len)
 	return 0;
 }
 
+/* Whether a can be a status code (RFC 3261: 100 to 699): status:4 or
+ * status:40 was likely meant as 4xx, status:999 is none. */
+#define STATUS_OK(a) ((a) >= 100 && (a) <= 699)
+
 static int
 parse_status(struct node *n, const char *v)
 {
@@ -651,7 +655,7 @@ parse_status(struct node *n, const char *v)
 	char *end;
 	size_t len = strlen(v), i;
 
-	if (len == 3 && isdigit((unsigned char)v[0]) &&
+	if (len == 3 && v[0] >= '1' && v[0] <= '6' &&
 	    (v[1] == 'x' || v[1] == 'X' || isdigit((unsigned char)v[1])) &&
 	    (v[2] == 'x' || v[2] == 'X' || isdigit((unsigned char)v[2]))) {
 		/* 401, 4xx, 40x: x is any digit. */
@@ -680,14 +684,14 @@ parse_status(struct node *n, const char *v)
 		if (!isdigit((unsigned char)v[1 + eq]))
 			return -1;
 		a = strtoul(v + 1 + eq, &end, 10);
-		if (*end != '\0' || a > 999)
+		/* >699 and <100 hold no status either. */
+		if (*end != '\0' || !STATUS_OK(a) ||
+		    (!eq && a == (ge ? 699 : 100)))
 			return -1;
 		if (ge) {
 			n->lo = (uint16_t)(eq ? a : a + 1);
 			n->hi = 999;
 		} else {
-			if (!eq && a == 0)
-				return -1;
 			n->lo = 1;
 			n->hi = (uint16_t)(eq ? a : a - 1);
 		}
@@ -702,7 +706,7 @@ parse_status(struct node *n, const char *v)
 			return -1;
 		b = strtoul(end + 1, &end, 10);
 	}
-	if (*end != '\0' || a > 999 || b > 999 || a > b)
+	if (*end != '\0' || !STATUS_OK(a) || !STATUS_OK(b) || a > b)
 		return -1;
 	n->lo = (uint16_t)a;
 	n->hi = (uint16_t)b;
@@ -754,7 +758,19 @@ parse_digits(const char **pp, int ndig, int *out)
 	return 0;
 }
 
-/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]] or YYYY-MM-DD. */
+/* Days in month mo (1-12) of year y, leap years counted. */
+static int
+parse_month_days(int y, int mo)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				      30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[mo - 1] + (mo == 2 && leap);
+}
+
+/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]] or YYYY-MM-DD; -2 for a day the
+ * month does not have. */
 static int
 parse_time(struct node *n, const char *v)
 {
@@ -769,6 +785,9 @@ parse_time(struct node *n, const char *v)
 			return -1;
 		if (mo < 1 || mo > 12 || d < 1 || d > 31)
 			return -1;
+		/* 2025-02-30 is no day, as 2025-03-32 is not. */
+		if (d > parse_month_days(y, mo))
+			return -2;
 		n->t_date = 1;
 		if (*p == '\0')
 			goto done;
@@ -915,7 +934,7 @@ parse_field(struct parser *ps, struct node *n)
 {
 	const char *v = n->val;
 	char *eq, *err = NULL;
-	int off;
+	int off, rc;
 
 	if (n->field == F_CALLID || n->field == F_USER || n->field == F_FROM ||
 	    n->field == F_TO || n->field == F_ADDR || n->field == F_SRC ||
@@ -939,7 +958,8 @@ parse_field(struct parser *ps, struct node *n)
 		if (parse_status(n, v) == -1)
 			return parse_error(ps, n->col,
 			    "bad status: use 401, 4xx, 400-499, >=400 "
-			    "or a list of them (401,407)");
+			    "or a list of them (401,407); a status is "
+			    "100 to 699");
 		break;
 	case F_SEVERITY:
 		if (parse_severity(n, v) == -1)
@@ -958,7 +978,10 @@ parse_field(struct parser *ps, struct node *n)
 		break;
 	case F_AFTER:
 	case F_BEFORE:
-		if (parse_time(n, v) == -1)
+		if ((rc = parse_time(n, v)) == -2)
+			return parse_error(ps, n->col, "bad date: no such day "
+			    "in that month");
+		if (rc == -1)
 			return parse_error(ps, n->col, "bad time: use "
 			    "HH:MM[:SS[.fff]], YYYY-MM-DD or both "
 			    "(YYYY-MM-DDTHH:MM:SS)");

@@ -267,6 +267,12 @@ START_TEST(test_tokens)
 	DUMP("after:\"2024-03-01 10:00:02.5\"",
 	    "(after 2024-03-01T10:00:02.500000)");
 	DUMP("before:2024-03-02", "(before 2024-03-02T00:00:00.000000)");
+	DUMP("after:2024-02-29", "(after 2024-02-29T00:00:00.000000)");
+	DUMP("after:2000-02-29", "(after 2000-02-29T00:00:00.000000)");
+	DUMP("after:2025-04-30", "(after 2025-04-30T00:00:00.000000)");
+	DUMP("status:100-699", "(status 100-699)");
+	DUMP("status:>698", "(status 699-999)");
+	DUMP("status:<101", "(status 1-100)");
 	DUMP("header:Subject", "(header \"Subject\")");
 	DUMP("header:Subject=\"Lunch plans\"",
 	    "(header \"Subject\" \"Lunch plans\")");
@@ -378,6 +384,20 @@ START_TEST(test_errors)
 	BAD("status:4x1", 7, "bad status");
 	BAD("status:500-400", 7, "bad status");
 	BAD("status:1000", 7, "bad status");
+	/* What cannot be a status (100-699) or a class (1xx-6xx): status:4
+	 * and status:40 were likely meant as 4xx, and were taken. */
+	BAD("status:4", 7, "a status is 100 to 699");
+	BAD("status:40", 7, "bad status");
+	BAD("status:999", 7, "bad status");
+	BAD("status:700", 7, "bad status");
+	BAD("status:099", 7, "bad status");
+	BAD("status:7xx", 7, "bad status");
+	BAD("status:0xx", 7, "bad status");
+	BAD("status:1-999", 7, "bad status");
+	BAD("status:>=700", 7, "bad status");
+	BAD("status:>699", 7, "bad status");
+	BAD("status:<100", 7, "bad status");
+	BAD("x status:401,4", 13, "bad status");
 	BAD("status:401,4x1", 11, "bad status");
 	BAD("status:401,", 11, "empty item");
 	BAD("x method:,bye", 9, "empty item");
@@ -389,6 +409,13 @@ START_TEST(test_errors)
 	BAD("after:123:00", 6, "bad time");
 	BAD("before:10:00:00.", 7, "bad time");
 	BAD("after:2024-13-01", 6, "bad time");
+	/* Days per month, leap years counted (2025-02-30 was taken). */
+	BAD("after:2025-02-30", 6, "no such day");
+	BAD("after:2025-02-31T08:00", 6, "no such day");
+	BAD("after:2025-02-29", 6, "no such day");
+	BAD("after:1900-02-29", 6, "no such day");
+	BAD("before:2025-04-31", 7, "no such day");
+	BAD("after:2025-03-32", 6, "bad time");
 	BAD("header:=x", 7, "missing header name");
 	/* Deep nesting is refused, not a stack overflow. */
 	{
@@ -1228,8 +1255,8 @@ START_TEST(test_cls_fixtures)
 	    "1,3");
 	{
 		char *in = sel(e, "dir:in"), *out = sel(e, "dir:out");
-		char *req = sel(e, "method:register -status:1-999");
-		char *resp = sel(e, "status:1-999");
+		char *req = sel(e, "method:register -status:100-699");
+		char *resp = sel(e, "status:100-699");
 
 		/* The edge receives the requests and sends the answers. */
 		ck_assert_str_eq(in, req);
