@@ -34,8 +34,13 @@ int filter_is_empty(const struct filter *f);
 int filter_has_dialog(const struct filter *f);
 /* The first free-text term written as NAME:VALUE whose NAME is no field
  * (stauts:401, ip:10.0.0.1; not a URI such as sip:alice@x), borrowed,
- * or NULL: worth naming when nothing matches, as a field misspelt. */
+ * or NULL: worth naming, as a field misspelt, whatever matches. */
 const char *filter_fieldlike_text(const struct filter *f);
+/* Appends the n bytes at v (a Call-ID or user as the log gives it, NUL
+ * and control bytes included) as a field value that reads back as exactly
+ * them: '*' and '\\' escaped, quoted when the value holds a space, a quote,
+ * a parenthesis or a control byte, those written \xHH (callid:"a\x00b"). */
+void filter_quote(struct strbuf *sb, const char *v, size_t n);
 /* Appends the parsed expression as an S-expression, e.g.
  * (or (and (method REGISTER) (text "x")) (not (status 401-401))):
  * for tests and for --debug output. */

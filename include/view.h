@@ -136,10 +136,6 @@ void view_clear(struct view *v);
 /* Appends the current filter to sb as an expression that can be typed
  * back ("user:bob"; a dialog as "callid:ID"), nothing for none. */
 void view_filter_text(const struct view *v, struct strbuf *sb);
-/* Appends value to sb as the filter language reads it back literally:
- * '*' and '\\' escaped, quoted when it holds a space, a quote, a
- * parenthesis or a control character. */
-void view_quote(struct strbuf *sb, const char *value);
 /* The expression of the top level, NULL for a dialog or none. */
 const char *view_filter_expr(const struct view *v);
 

@@ -79,6 +79,21 @@ batch_text_str(struct strbuf *out, const char *s)
 	sanitize_append(out, s, strlen(s), 0);
 }
 
+/* Interned string id of t (or none when id is 0), by its length: a log's
+ * string may hold a NUL, which is shown as \x00, not an end. */
+static void
+batch_text_id(struct strbuf *out, const struct intern *t, uint32_t id,
+	      const char *none)
+{
+	size_t n;
+	const char *s = intern_str(t, id, &n);
+
+	if (id == 0)
+		batch_text_str(out, none);
+	else
+		sanitize_append(out, s, n, 0);
+}
+
 static void
 batch_json_key(struct strbuf *out, const char *key, int first)
 {
@@ -321,9 +336,9 @@ batch_str_width(const struct engine *e, uint32_t id, uint16_t **w,
 		memset(*w + old, 0, (*nw - old) * sizeof **w);
 	}
 	if ((*w)[id] == 0) {
-		s = engine_str(e, id);
+		s = intern_str(engine_strings(e), id, &n);
 		strbuf_reset(tmp);
-		sanitize_append(tmp, s, strlen(s), 0);
+		sanitize_append(tmp, s, n, 0);
 		n = batch_width(tmp->buf != NULL ? tmp->buf : "", tmp->len);
 		(*w)[id] = (uint16_t)(n < 65535 ? n + 1 : 65535);
 	}
@@ -382,16 +397,16 @@ batch_list_text(struct engine *e, const struct batch_opts *o, uint32_t id,
 		    (int)o->w_time, tbuf,
 		    severity_name(x->severity));
 	start = out->len;
-	batch_text_str(out, src ? engine_str(e, src) : "?");
+	batch_text_id(out, engine_strings(e), src, "?");
 	strbuf_adds(out, " -> ");
-	batch_text_str(out, dst ? engine_str(e, dst) : "?");
+	batch_text_id(out, engine_strings(e), dst, "?");
 	batch_pad(out, start, o->w_ends);
 	strbuf_addc(out, ' ');
 	start = out->len;
 	batch_summary(e, id, &rec, &m, out);
 	batch_pad(out, start, BATCH_W_SUMMARY);
 	strbuf_addc(out, ' ');
-	batch_text_str(out, x->call_id ? engine_call_id(e, x->call_id) : "-");
+	batch_text_id(out, engine_call_ids(e), x->call_id, "-");
 	strbuf_addc(out, '\n');
 	sipmsg_clear(&m);
 }
@@ -570,18 +585,20 @@ batch_dialog_text(const struct engine *e, uint32_t did, const struct dialog *d,
 	start = out->len;
 	kind = dialogs_kind(engine_dialogs(e), engine_index(e), d);
 	auth = dialogs_auth(engine_dialogs(e), d);
-	batch_text_str(out, kind ? engine_str(e, kind) : "?");
+	batch_text_id(out, engine_strings(e), kind, "?");
 	batch_pad(out, start, c->kind);
 	strbuf_addf(out, " %4u  %-4s %-7s %-8s ", d->nmsgs, outcome,
 		    severity_name(d->severity),
 		    auth ? engine_str(e, auth) : "-");
 	start = out->len;
-	batch_text_str(out, d->from ? engine_str(e, d->from) : "?");
+	batch_text_id(out, engine_strings(e), d->from, "?");
 	strbuf_adds(out, " -> ");
-	batch_text_str(out, d->to ? engine_str(e, d->to) : "?");
+	batch_text_id(out, engine_strings(e), d->to, "?");
 	batch_pad(out, start, c->parties);
 	strbuf_addc(out, ' ');
-	batch_text_str(out, engine_dialog_call_id(e, d));
+	batch_text_id(out, engine_call_ids(e),
+		      dialogs_call_id(engine_dialogs(e), engine_index(e), d),
+		      "");
 	strbuf_addc(out, '\n');
 }
 

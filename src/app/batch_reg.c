@@ -156,11 +156,19 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 	       struct strbuf *out)
 {
 	const struct dialog *d = dialogs_get(engine_dialogs(e), ent->dialog);
-	const char *p, *q;
+	const char *p, *q, *cid;
+	size_t n;
 	int first = 1;
 
 	strbuf_addf(out, "{\"dialog\":%u", ent->dialog);
-	batch_reg_json_str(out, "call_id", engine_dialog_call_id(e, d));
+	/* By its length: a Call-ID may hold a NUL (\u0000). */
+	cid = intern_str(engine_call_ids(e), dialogs_call_id(engine_dialogs(e),
+			 engine_index(e), d), &n);
+	strbuf_adds(out, ",\"call_id\":");
+	if (n == 0)
+		strbuf_adds(out, "null");
+	else
+		json_append_str(out, cid, n);
 	batch_reg_json_str(out, "user", ent->user);
 	batch_reg_json_str(out, "client", ent->client);
 	batch_reg_json_str(out, "server", ent->server);

@@ -358,10 +358,12 @@ main_filter_error(const char *expr, const char *err, int col)
 	strbuf_free(&pre);
 }
 
-/* A filter that selects nothing and holds a word written like a field
- * (stauts:401, ip:10.0.0.1) was likely meant as one: say so. */
+/* A filter that holds a word written like a field (stauts:401,
+ * ip:10.0.0.1) was likely meant as one: say so, whatever it selects (the
+ * word may be in some messages' text), and that it selects nothing when
+ * none says so; the exit status stays. */
 static void
-main_filter_hint(const struct filter *flt)
+main_filter_hint(const struct filter *flt, int none)
 {
 	const char *t = filter_fieldlike_text(flt);
 	struct strbuf word, name;
@@ -372,9 +374,10 @@ main_filter_hint(const struct filter *flt)
 	strbuf_init(&name);
 	sanitize_append(&word, t, strlen(t), 0);
 	sanitize_append(&name, t, strcspn(t, ":"), 0);
-	fprintf(stderr, "sipsnoop: -f: no message matches, and %s was read as "
-		"free text (%s is no field name; see FILTERS in sipsnoop(1))\n",
-		word.buf, name.buf);
+	fprintf(stderr, "sipsnoop: -f: %s%s was read as free text (%s is no "
+		"field name; see FILTERS in sipsnoop(1))\n",
+		none ? "no message matches, and " : "", word.buf,
+		name.buf);
 	strbuf_free(&word);
 	strbuf_free(&name);
 }
@@ -1166,8 +1169,9 @@ main(int argc, char **argv)
 
 		if (flt != NULL) {
 			nsel = main_select(flt, e, 0, (uint32_t)n, &sel);
-			if (nsel == 0 && !follow)
-				main_filter_hint(flt);
+			/* Following, more may come: "no message matches"
+			 * would be early. */
+			main_filter_hint(flt, nsel == 0 && !follow);
 		} else {
 			sel = xmalloc((n ? n : 1) * sizeof *sel);
 			for (k = 0; k < n; k++)

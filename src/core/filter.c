@@ -119,6 +119,9 @@ struct node {
 	 * backslash before one makes it literal: glob_match); without one,
 	 * val is literal, its escapes undone. */
 	int glob;
+	/* addr:, src:, dst: the value is "local": also the log's own end
+	 * whatever the log names it (R2EE01), by the message's direction. */
+	int own;
 	char *hname;		/* header: NAME */
 	char *hval;		/* header: VALUE or NULL */
 	char flagstr[8];
@@ -158,6 +161,12 @@ struct node {
 	/* dialogs_apart()'s hints by enum dialog_part (a cache that
 	 * evaluation moves, as slow). */
 	size_t apart_hint[3];
+
+	/* user:, from:, to: a value with letters beyond ASCII: compared as
+	 * the free text is, folding their case (JOSÉ is josé), by a
+	 * caseless UTF pattern of the whole (its '*' as .*). */
+	pcre2_code *fold;
+	pcre2_match_data *fold_md;
 
 	/* Text, regex, and the prefilter of user: and header=value. */
 	pcre2_code *re;
@@ -525,6 +534,10 @@ node_free(struct node *n)
 		pcre2_jit_stack_free(n->jstack);
 	if (n->re != NULL)
 		pcre2_code_free(n->re);
+	if (n->fold_md != NULL)
+		pcre2_match_data_free(n->fold_md);
+	if (n->fold != NULL)
+		pcre2_code_free(n->fold);
 	free(n);
 }
 
@@ -631,6 +644,10 @@ node_compile_literal(struct node *n, const char *s, size_t len)
 	return 0;
 }
 
+/* Whether a can be a status code (RFC 3261: 100 to 699): status:4 or
+ * status:40 was likely meant as 4xx, status:999 is none. */
+#define STATUS_OK(a) ((a) >= 100 && (a) <= 699)
+
 static int
 parse_status(struct node *n, const char *v)
 {
@@ -638,7 +655,7 @@ parse_status(struct node *n, const char *v)
 	char *end;
 	size_t len = strlen(v), i;
 
-	if (len == 3 && isdigit((unsigned char)v[0]) &&
+	if (len == 3 && v[0] >= '1' && v[0] <= '6' &&
 	    (v[1] == 'x' || v[1] == 'X' || isdigit((unsigned char)v[1])) &&
 	    (v[2] == 'x' || v[2] == 'X' || isdigit((unsigned char)v[2]))) {
 		/* 401, 4xx, 40x: x is any digit. */
@@ -667,14 +684,14 @@ parse_status(struct node *n, const char *v)
 		if (!isdigit((unsigned char)v[1 + eq]))
 			return -1;
 		a = strtoul(v + 1 + eq, &end, 10);
-		if (*end != '\0' || a > 999)
+		/* >699 and <100 hold no status either. */
+		if (*end != '\0' || !STATUS_OK(a) ||
+		    (!eq && a == (ge ? 699 : 100)))
 			return -1;
 		if (ge) {
 			n->lo = (uint16_t)(eq ? a : a + 1);
 			n->hi = 999;
 		} else {
-			if (!eq && a == 0)
-				return -1;
 			n->lo = 1;
 			n->hi = (uint16_t)(eq ? a : a - 1);
 		}
@@ -689,7 +706,7 @@ parse_status(struct node *n, const char *v)
 			return -1;
 		b = strtoul(end + 1, &end, 10);
 	}
-	if (*end != '\0' || a > 999 || b > 999 || a > b)
+	if (*end != '\0' || !STATUS_OK(a) || !STATUS_OK(b) || a > b)
 		return -1;
 	n->lo = (uint16_t)a;
 	n->hi = (uint16_t)b;
@@ -741,7 +758,19 @@ parse_digits(const char **pp, int ndig, int *out)
 	return 0;
 }
 
-/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]] or YYYY-MM-DD. */
+/* Days in month mo (1-12) of year y, leap years counted. */
+static int
+parse_month_days(int y, int mo)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				      30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[mo - 1] + (mo == 2 && leap);
+}
+
+/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]] or YYYY-MM-DD; -2 for a day the
+ * month does not have. */
 static int
 parse_time(struct node *n, const char *v)
 {
@@ -756,6 +785,9 @@ parse_time(struct node *n, const char *v)
 			return -1;
 		if (mo < 1 || mo > 12 || d < 1 || d > 31)
 			return -1;
+		/* 2025-02-30 is no day, as 2025-03-32 is not. */
+		if (d > parse_month_days(y, mo))
+			return -2;
 		n->t_date = 1;
 		if (*p == '\0')
 			goto done;
@@ -850,12 +882,59 @@ uri_value_trim(struct node *n)
 	n->vlen = len;
 }
 
+/* n->fold for a user:, from: or to: value with letters beyond ASCII:
+ * the value without its scheme (as uri_match compares it), anchored at
+ * both ends, its globbing '*' as .* and every other ASCII punctuation
+ * escaped. -1 when PCRE2 refuses it (not UTF-8: compared as bytes). */
+static int
+node_compile_fold(struct node *n)
+{
+	struct span v = { n->val, n->vlen };
+	struct strbuf pat;
+	size_t i;
+	int code;
+	PCRE2_SIZE off;
+
+	if (span_istarts(v, "sips:"))
+		v.p += 5, v.n -= 5;
+	else if (span_istarts(v, "sip:") || span_istarts(v, "tel:"))
+		v.p += 4, v.n -= 4;
+	strbuf_init(&pat);
+	for (i = 0; i < v.n; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+
+		if (n->glob && c == '\\' && i + 1 < v.n &&
+		    (v.p[i + 1] == '*' || v.p[i + 1] == '\\'))
+			c = (unsigned char)v.p[++i];
+		else if (n->glob && c == '*') {
+			strbuf_adds(&pat, ".*");
+			continue;
+		}
+		if (c < 0x80 && !isalnum(c))
+			strbuf_addc(&pat, '\\');
+		if (c == 0)
+			strbuf_adds(&pat, "x00");
+		else
+			strbuf_addc(&pat, (char)c);
+	}
+	n->fold = pcre2_compile((PCRE2_SPTR)(pat.buf != NULL ? pat.buf : ""),
+				pat.len, PCRE2_CASELESS | PCRE2_UTF |
+				PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED |
+				PCRE2_ENDANCHORED | PCRE2_DOTALL, &code, &off,
+				NULL);
+	strbuf_free(&pat);
+	if (n->fold == NULL)
+		return -1;
+	n->fold_md = pcre2_match_data_create(1, NULL);
+	return 0;
+}
+
 static int
 parse_field(struct parser *ps, struct node *n)
 {
 	const char *v = n->val;
 	char *eq, *err = NULL;
-	int off;
+	int off, rc;
 
 	if (n->field == F_CALLID || n->field == F_USER || n->field == F_FROM ||
 	    n->field == F_TO || n->field == F_ADDR || n->field == F_SRC ||
@@ -867,13 +946,20 @@ parse_field(struct parser *ps, struct node *n)
 		if (!n->glob)
 			glob_unescape(n);
 		v = n->val;
+		if ((n->field == F_USER || n->field == F_FROM ||
+		     n->field == F_TO) && filter_non_ascii(v, n->vlen))
+			node_compile_fold(n);
+		n->own = (n->field == F_ADDR || n->field == F_SRC ||
+			  n->field == F_DST) && !n->glob &&
+			 n->vlen == 5 && strncasecmp(v, "local", 5) == 0;
 	}
 	switch (n->field) {
 	case F_STATUS:
 		if (parse_status(n, v) == -1)
 			return parse_error(ps, n->col,
 			    "bad status: use 401, 4xx, 400-499, >=400 "
-			    "or a list of them (401,407)");
+			    "or a list of them (401,407); a status is "
+			    "100 to 699");
 		break;
 	case F_SEVERITY:
 		if (parse_severity(n, v) == -1)
@@ -892,7 +978,10 @@ parse_field(struct parser *ps, struct node *n)
 		break;
 	case F_AFTER:
 	case F_BEFORE:
-		if (parse_time(n, v) == -1)
+		if ((rc = parse_time(n, v)) == -2)
+			return parse_error(ps, n->col, "bad date: no such day "
+			    "in that month");
+		if (rc == -1)
 			return parse_error(ps, n->col, "bad time: use "
 			    "HH:MM[:SS[.fff]], YYYY-MM-DD or both "
 			    "(YYYY-MM-DDTHH:MM:SS)");
@@ -1270,6 +1359,44 @@ filter_has_dialog(const struct filter *f)
 	return f != NULL && node_has_dialog(f->root);
 }
 
+void
+filter_quote(struct strbuf *sb, const char *v, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	int plain = n > 0;
+
+	/* A '*' would glob and a backslash escape: \* and \\ are literal.
+	 * Unquoted, a backslash stays as it is (callid:x\*); a control byte,
+	 * a NUL among them, is only read back in quotes, as \xHH. */
+	for (i = 0; i < n && plain; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		plain = c > 0x20 && c != 0x7f && c != '"' && c != '(' &&
+		    c != ')';
+	}
+	if (!plain)
+		strbuf_addc(sb, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		/* The glob's escape, then in quotes the quote's: a '*' is
+		 * "\\*", a backslash "\\\\". */
+		if (c == '*' || c == '\\')
+			strbuf_adds(sb, plain ? "\\" : "\\\\");
+		if (!plain && (c == '\\' || c == '"'))
+			strbuf_addc(sb, '\\');
+		if (!plain && (c < 0x20 || c == 0x7f)) {
+			strbuf_adds(sb, "\\x");
+			strbuf_addc(sb, hex[c >> 4]);
+			strbuf_addc(sb, hex[c & 15]);
+		} else
+			strbuf_addc(sb, (char)c);
+	}
+	if (!plain)
+		strbuf_addc(sb, '"');
+}
+
 /* ---- matching of strings --------------------------------------------- */
 
 /* Case-insensitive (or not) glob with '*' only; \* and \\ are literal. */
@@ -1325,6 +1452,9 @@ static int
 value_match(const struct node *n, const char *pat, size_t plen,
 	    struct span s)
 {
+	if (n->fold != NULL)
+		return pcre2_match(n->fold, (PCRE2_SPTR)s.p, s.n, 0, 0,
+				   n->fold_md, NULL) >= 0;
 	if (n->glob)
 		return glob_match(pat, plen, s.p, s.n, 1);
 	return str_ieq(pat, plen, s.p, s.n);
@@ -1345,14 +1475,20 @@ uri_match(const struct node *n, struct span uri)
 	pat = strip_scheme(pat);
 	/* Both the user part and user@host start right after the scheme:
 	 * most strings of the intern table fail on the first byte, and
-	 * binding scans them all. */
+	 * binding scans them all (a letter beyond ASCII folds to another
+	 * first byte). */
 	if (pat.n > 0 && (!n->glob || (pat.p[0] != '*' && pat.p[0] != '\\')) &&
+	    (unsigned char)pat.p[0] < 0x80 &&
 	    (rest.n == 0 ||
 	    tolower((unsigned char)rest.p[0]) !=
 	    tolower((unsigned char)pat.p[0])))
 		return 0;
 	sipmsg_uri_parts(uri, &user, &host);
-	if (user.n > 0 && value_match(n, pat.p, pat.n, user))
+	/* A URI without a user part (REGISTER sip:uclab.org, OPTIONS
+	 * sip:x) names no user: its host is no party. */
+	if (user.n == 0)
+		return 0;
+	if (value_match(n, pat.p, pat.n, user))
 		return 1;
 	core = rest;
 	if (host.p != NULL && host.p >= rest.p &&
@@ -1544,13 +1680,15 @@ bind_files(struct node *n, const struct engine *e)
 			    strlen(path) }, n->val, n->vlen) >= 0;
 		} else {
 			/* addr: the end a log names but gives no address:
-			 * only a log that has one (a server's). */
+			 * only a log that has one (a server's). By its name,
+			 * or as "local" whatever the log calls it (R2EE01,
+			 * local(fe.log)): dst:local is what it received. */
 			const char *ln = engine_local_name(e, i);
 
 			n->files[i] = (ef->local_name[0] != '\0' ||
 				       (ef->fmt != NULL && ef->fmt->names_local)) &&
-				      addr_match(n, (struct span){ ln,
-				      strlen(ln) });
+				      (n->own || addr_match(n, (struct span){ ln,
+				      strlen(ln) }));
 		}
 	}
 }
@@ -1971,9 +2109,12 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		/* The log's own name: an end it leaves unnamed on its own
 		 * side (an unnamed peer is not known), and every event of
 		 * it, the server having written it (a connection record
-		 * gives both its ends as addresses). */
+		 * gives both its ends as addresses); "local" is its own end
+		 * by any name, one end of every message it gives a
+		 * direction. */
 		return (((p & DK_A0) && m->dir == DIR_OUT) ||
 			((p & DK_B0) && m->dir == DIR_IN) ||
+			(n->own && m->dir != DIR_UNKNOWN) ||
 			m->kind == MSG_DIAG) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_SRC:
@@ -1985,7 +2126,7 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 			p >>= 1;
 		if (p & DK_A)
 			return 1;
-		return (p & DK_A0) && m->kind != MSG_DIAG &&
+		return ((p & DK_A0) || n->own) && m->kind != MSG_DIAG &&
 		    m->dir == (n->field == F_SRC ? DIR_OUT : DIR_IN) &&
 		    m->file < n->nfiles && n->files[m->file];
 	case F_AFTER:

@@ -2782,6 +2782,17 @@ rules_request_algorithm(const struct engine *e, uint32_t req, unsigned status,
 	sipmsg_clear(&m);
 }
 
+/* Interned string id of t by its length: a Call-ID or URI may hold a
+ * NUL, which the explanation keeps (it is shown as \x00), not an end. */
+static void
+rules_add_str(struct strbuf *out, const struct intern *t, uint32_t id)
+{
+	size_t n;
+	const char *p = intern_str(t, id, &n);
+
+	strbuf_add(out, p, n);
+}
+
 /* Appends variable v; the caller sanitises nothing here: the result is
  * text from the log and goes through sanitize_append where it is shown. */
 static void
@@ -2815,7 +2826,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 			strbuf_add(out, ev->m.reason.p, ev->m.reason.n);
 		return;
 	case 2:
-		strbuf_adds(out, engine_str(ev->e, ev->method));
+		rules_add_str(out, engine_strings(ev->e), ev->method);
 		return;
 	case 3:
 		if (msg->cseq != 0)
@@ -2823,26 +2834,26 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		return;
 	case 4:
 		engine_msg_party(ev->e, ev->id, &from, &to);
-		strbuf_adds(out, engine_str(ev->e, from));
+		rules_add_str(out, engine_strings(ev->e), from);
 		return;
 	case 5:
 		engine_msg_party(ev->e, ev->id, &from, &to);
-		strbuf_adds(out, engine_str(ev->e, to));
+		rules_add_str(out, engine_strings(ev->e), to);
 		return;
 	case 6:
 		engine_msg_ends(ev->e, ev->id, &from, &to);
-		strbuf_adds(out, engine_str(ev->e, from));
+		rules_add_str(out, engine_strings(ev->e), from);
 		return;
 	case 7:
 		engine_msg_ends(ev->e, ev->id, &from, &to);
-		strbuf_adds(out, engine_str(ev->e, to));
+		rules_add_str(out, engine_strings(ev->e), to);
 		return;
 	case 8:
-		strbuf_adds(out,
-			    engine_str(ev->e, engine_msg_ruri(ev->e, ev->id)));
+		rules_add_str(out, engine_strings(ev->e),
+			      engine_msg_ruri(ev->e, ev->id));
 		return;
 	case 9:
-		strbuf_adds(out, engine_call_id(ev->e, msg->call_id));
+		rules_add_str(out, engine_call_ids(ev->e), msg->call_id);
 		return;
 	case 10:	/* schemes */
 		if (rules_eval_parse(ev))
@@ -2853,7 +2864,7 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		    ev->f->txn_scheme != 0 && !ev->f->answered ?
 		    ev->f->txn_scheme : ev->f->answer_scheme != 0 ?
 		    ev->f->answer_scheme : ev->f->txn_scheme;
-		strbuf_adds(out, engine_str(ev->e, sid));
+		rules_add_str(out, engine_strings(ev->e), sid);
 		return;
 	case 12:
 		if (rules_eval_parse(ev))
@@ -2875,11 +2886,13 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		return;
 	case 15:	/* request-scheme */
 		if (msg->kind == MSG_RESPONSE)
-			strbuf_adds(out, engine_str(ev->e, ev->f->txn_scheme));
+			rules_add_str(out, engine_strings(ev->e),
+				      ev->f->txn_scheme);
 		return;
 	case 16:	/* answer-scheme */
 		if (msg->kind == MSG_RESPONSE && ev->f->answered)
-			strbuf_adds(out, engine_str(ev->e, ev->f->answer_scheme));
+			rules_add_str(out, engine_strings(ev->e),
+				      ev->f->answer_scheme);
 		return;
 	case 17:	/* algorithms */
 		if (rules_eval_parse(ev))
@@ -2897,8 +2910,8 @@ rules_expand_var(struct rules_eval *ev, struct span v, struct strbuf *out)
 		return;
 	case 20:	/* answer-call-id */
 		if (msg->kind == MSG_RESPONSE && ev->f->answer_req != 0)
-			strbuf_adds(out, engine_call_id(ev->e, msgindex_get(
-			    engine_index(ev->e), ev->f->answer_req - 1)->call_id));
+			rules_add_str(out, engine_call_ids(ev->e), msgindex_get(
+			    engine_index(ev->e), ev->f->answer_req - 1)->call_id);
 		return;
 	}
 	if (ev->ncaps == 0)

@@ -89,13 +89,12 @@ pane_list_summary(struct view *v, uint32_t id, const struct msg *m,
 static struct span
 pane_list_user(struct view *v, uint32_t uri)
 {
-	const char *s = engine_str(v->e, uri);
-	struct span u, host;
+	struct span s, u, host;
 
-	sipmsg_uri_parts((struct span){s, strlen(s)}, &u, &host);
-	if (u.n == 0)
-		return (struct span){s, strlen(s)};
-	return u;
+	/* By its length: a log's string may hold a NUL. */
+	s.p = intern_str(engine_strings(v->e), uri, &s.n);
+	sipmsg_uri_parts(s, &u, &host);
+	return u.n > 0 ? u : s;
 }
 
 static int
@@ -298,8 +297,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 
 	for (row = 0; row < c.h && (size_t)(p->top + row) < v->nids; row++) {
 		uint32_t from, to;
-		const char *cid;
-		struct span u;
+		struct span u, cid;
 		int tw;
 
 		pane_list_time(v, (size_t)(p->top + row), tbuf, sizeof tbuf);
@@ -308,8 +306,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		m = msgindex_get(ix, v->ids[p->top + row]);
 		if (m == NULL)
 			continue;
-		cid = engine_call_id(v->e, m->call_id);
-		if ((tw = pane_list_textw(cid, strlen(cid))) > cidw)
+		cid.p = intern_str(engine_call_ids(v->e), m->call_id, &cid.n);
+		if ((tw = pane_list_textw(cid.p, cid.n)) > cidw)
 			cidw = tw;
 		engine_msg_party(v->e, v->ids[p->top + row], &from, &to);
 		u = pane_list_user(v, from);
@@ -386,10 +384,12 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 				   needle, 1) +
 		    1;
 		if (cols.callid) {
-			const char *cid = engine_call_id(v->e, m->call_id);
+			struct span cid;
 
-			x = pane_list_cell(g, x, y, cols.callid, role, cid,
-					   strlen(cid), needle, 1) +
+			cid.p = intern_str(engine_call_ids(v->e), m->call_id,
+					   &cid.n);
+			x = pane_list_cell(g, x, y, cols.callid, role, cid.p,
+					   cid.n, needle, 1) +
 			    1;
 		}
 		if (cols.user) {

@@ -51,6 +51,7 @@ screen_new(struct engine *e, struct view *v, int utf8)
 	s->saving.fd = -1;
 	strbuf_init(&s->saving.buf);
 	prompt_init(&s->prompt);
+	screen_say_count(s, NULL);	/* of -f's filter */
 	return s;
 }
 
@@ -470,38 +471,60 @@ screen_plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* The filter shown: its word written like a field that is none
+ * (stauts:401), or NULL. */
+static const char *
+screen_fieldlike(const struct screen *s)
+{
+	const struct view_level *l;
+
+	if (s->v->nlevels == 0)
+		return NULL;
+	l = &s->v->levels[s->v->nlevels - 1];
+	return l->f != NULL ? filter_fieldlike_text(l->f) : NULL;
+}
+
 /* Says how many messages the filter shows, with fmt (a %zu, then a %s for
- * "message(s)", or with screen_fmt_match "message(s) match(es)"). A typed
- * filter that shows none and holds a word written like a field that is
- * none (stauts:401) was likely meant as one: say so, as the batch
- * outputs do on standard error. */
+ * "message(s)", or with screen_fmt_match "message(s) match(es)"; then its
+ * "  (keys)" hint; NULL: not how many, and only what follows). A filter
+ * that holds a word written like a field that is none (stauts:401) was
+ * likely meant as one: say so whatever it matches (the word may be in
+ * some messages' text), as the batch outputs do on standard error. */
 static void
 screen_say_count(struct screen *s, const char *fmt)
 {
-	const struct view_level *l = &s->v->levels[s->v->nlevels - 1];
-	const char *t = fmt == screen_fmt_match && s->v->nids == 0 &&
-				l->f != NULL
-			    ? filter_fieldlike_text(l->f)
-			    : NULL;
+	const char *t = screen_fieldlike(s);
+	const char *keys = fmt != NULL ? strstr(fmt, "  (") : NULL;
+	size_t n = s->v->nids;
 	struct strbuf word, name;
 
 	if (t == NULL) {
-		size_t n = s->v->nids;
-
-		screen_message(s, 0, fmt, n,
-			       fmt != screen_fmt_match ? (n == 1 ? "message"
-								 : "messages")
-			       : n == 1 ? "message matches"
-					: "messages match");
+		if (fmt != NULL)
+			screen_message(s, 0, fmt, n,
+				       fmt != screen_fmt_match ? (n == 1 ? "message"
+									 : "messages")
+				       : n == 1 ? "message matches"
+						: "messages match");
 		return;
 	}
 	strbuf_init(&word);
 	strbuf_init(&name);
 	sanitize_append(&word, t, strlen(t), 0);
 	sanitize_append(&name, t, strcspn(t, ":"), 0);
-	screen_message(s, 0, "no message matches: %s is no field name, %s "
-		       "was read as free text  (Esc: back)", name.buf,
-		       word.buf);
+	if (fmt == NULL)
+		/* -f's, before its count is known. */
+		screen_message(s, 0, "-f: %s is no field name: %s was read as "
+			       "free text (see FILTERS in sipsnoop(1))",
+			       name.buf, word.buf);
+	else if (n == 0)
+		screen_message(s, 0, "no message matches: %s is no field name, "
+			       "%s was read as free text%s", name.buf, word.buf,
+			       keys != NULL ? keys : "");
+	else
+		screen_message(s, 0, "%zu %s, but %s is no field name: %s was "
+			       "read as free text%s", n,
+			       n == 1 ? "message matches" : "messages match",
+			       name.buf, word.buf, keys != NULL ? keys : "");
 	strbuf_free(&word);
 	strbuf_free(&name);
 }
@@ -522,7 +545,7 @@ screen_count(struct screen *s, const char *fmt)
 }
 
 static void
-screen_push(struct screen *s, const char *field, const char *value)
+screen_push(struct screen *s, const char *field, const char *value, size_t n)
 {
 	struct strbuf sb;
 	char *err = NULL;
@@ -530,7 +553,7 @@ screen_push(struct screen *s, const char *field, const char *value)
 
 	strbuf_init(&sb);
 	strbuf_adds(&sb, field);
-	view_quote(&sb, value);
+	filter_quote(&sb, value, n);
 	if (view_filter_expr(s->v) != NULL &&
 	    strcmp(view_filter_expr(s->v), sb.buf) == 0)
 		/* Once more would only make Esc take two presses. -f's
@@ -1465,7 +1488,11 @@ screen_key(struct screen *s, uint32_t key)
 				return RE_REDRAW;
 			}
 			screen_message(s, 0, "no previous filter");
-		}
+		} else if (screen_fieldlike(s) != NULL)
+			/* Back to a filter with a word written like a field
+			 * that is none: said again, as when it was typed. */
+			screen_count(s, v->nlevels > 1 ? "%zu %s  (Esc: back)"
+							: "%zu %s");
 		if (to_report) {
 			s->overlay = s->report_back;
 			s->report_back = NULL;
@@ -1579,18 +1606,21 @@ screen_key(struct screen *s, uint32_t key)
 		strbuf_free(&cur);
 		return RE_REDRAW;
 	}
-	case ACT_FILTER_CALLID:
+	case ACT_FILTER_CALLID: {
+		struct span cid;
+
 		if ((m = screen_sel_msg(s)) == NULL || m->call_id == 0) {
 			screen_message(s, 1, "no Call-ID here");
 			return RE_REDRAW;
 		}
-		screen_push(s, "callid:", engine_call_id(s->e, m->call_id));
+		/* By its length: a Call-ID may hold a NUL. */
+		cid.p = intern_str(engine_call_ids(s->e), m->call_id, &cid.n);
+		screen_push(s, "callid:", cid.p, cid.n);
 		return RE_REDRAW | RE_SELECT;
+	}
 	case ACT_FILTER_USER: {
 		struct span u, host;
-		const char *uri;
 		uint32_t from = 0, to;
-		char *user;
 
 		if ((m = screen_sel_msg(s)) != NULL)
 			engine_msg_party(s->e, view_sel_id(s->v), &from, &to);
@@ -1604,15 +1634,18 @@ screen_key(struct screen *s, uint32_t key)
 			if (d != NO_DIALOG)
 				from = dialogs_get(ds, d)->from;
 		}
-		if (from == 0) {
+		if (from != 0) {
+			host.p = intern_str(engine_strings(s->e), from,
+					    &host.n);
+			sipmsg_uri_parts(host, &u, &host);
+		}
+		/* A From without a user part (sip:10.0.0.2) names none:
+		 * user: would find nothing. */
+		if (from == 0 || u.n == 0) {
 			screen_message(s, 1, "no user here");
 			return RE_REDRAW;
 		}
-		uri = engine_str(s->e, from);
-		sipmsg_uri_parts((struct span){uri, strlen(uri)}, &u, &host);
-		user = u.n > 0 ? span_dup(u) : xstrdup(uri);
-		screen_push(s, "user:", user);
-		free(user);
+		screen_push(s, "user:", u.p, u.n);
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_SAVE:

@@ -441,52 +441,19 @@ view_clear(struct view *v)
 }
 
 void
-view_quote(struct strbuf *sb, const char *value)
-{
-	struct strbuf lit;
-	const char *p, *v;
-	int plain;
-
-	/* The value as a literal: a '*' would glob, a backslash escape. */
-	strbuf_init(&lit);
-	for (p = value; *p; p++) {
-		if (*p == '*' || *p == '\\')
-			strbuf_addc(&lit, '\\');
-		strbuf_addc(&lit, *p);
-	}
-	v = lit.buf != NULL ? lit.buf : "";
-	plain = *v != '\0';
-
-	/* Unquoted, a backslash stays as it is: callid:x\*. */
-	for (p = v; *p && plain; p++) {
-		if (*p == ' ' || *p == '"' || *p == '(' || *p == ')' ||
-		    (unsigned char)*p < 0x20)
-			plain = 0;
-	}
-	if (plain) {
-		strbuf_adds(sb, v);
-		strbuf_free(&lit);
-		return;
-	}
-	strbuf_addc(sb, '"');
-	for (p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, *p);
-	}
-	strbuf_addc(sb, '"');
-	strbuf_free(&lit);
-}
-
-void
 view_filter_text(const struct view *v, struct strbuf *sb)
 {
 	const struct view_level *l = view_top(v);
 
 	if (l->expr == NULL) {
 		/* A dialog is the messages of its Call-ID. */
+		size_t n;
+		const char *id =
+		    intern_str(engine_call_ids(v->e), l->call_id, &n);
+
+		/* By its length: a Call-ID may hold a NUL. */
 		strbuf_adds(sb, "callid:");
-		view_quote(sb, engine_call_id(v->e, l->call_id));
+		filter_quote(sb, id, n);
 	} else
 		strbuf_adds(sb, l->expr);
 }

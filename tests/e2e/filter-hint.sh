@@ -1,7 +1,8 @@
 #!/bin/sh
-# A filter typed at f that shows nothing and holds a word written like a
-# field that is none (stauts:401): the status line names it, as --list
-# does on standard error; it said only "0 messages match".
+# A filter typed at f that holds a word written like a field that is none
+# (stauts:401): the status line names it, as --list does on standard
+# error; it said only "0 messages match", and nothing when the word was in
+# some messages' text (ip:172.31.255.247 finds 4 through Via and Contact).
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 100 30 --rules data/rules.conf data/sample.cls.log
@@ -23,9 +24,29 @@ e2e_keys Enter
 check "one message matches, said in the singular" \
 	e2e_wait "1 message matches  (Esc: back)"
 
+# Matching some messages, the hint is given too, and again on Esc back.
+e2e_keys f C-u
+e2e_keys -l "ip:172.31.255.247"
+e2e_keys Enter
+check "the misspelt field is named though some match" \
+	e2e_wait "4 messages match, but ip is no field name: ip:172.31.255.247 was read as free text"
+e2e_keys f C-u
+e2e_keys -l "status:401"
+e2e_keys Enter
+check "then a right filter" e2e_wait "4 messages match  (Esc: back)"
+e2e_keys Escape
+check "Esc back names it again" \
+	e2e_wait "4 messages match, but ip is no field name: ip:172.31.255.247 was read as free text  (Esc: back)"
+
 # Given with -f: the empty list says it.
 e2e_start 100 30 --rules data/rules.conf -f stauts:401 data/sample.cls.log
 check "opens on nothing" e2e_wait "0/40 msgs"
 check "the list names the misspelt field" \
 	e2e_wait "stauts is no field name: stauts:401 was read as free text"
+
+# Given with -f, matching some: the status line names it.
+e2e_start 100 30 --rules data/rules.conf -f ip:172.31.255.247 data/sample.cls.log
+check "opens on the 4" e2e_wait "4/40 msgs"
+check "the status line names the misspelt field" \
+	e2e_wait "-f: ip is no field name: ip:172.31.255.247 was read as free text"
 e2e_done

@@ -267,6 +267,12 @@ START_TEST(test_tokens)
 	DUMP("after:\"2024-03-01 10:00:02.5\"",
 	    "(after 2024-03-01T10:00:02.500000)");
 	DUMP("before:2024-03-02", "(before 2024-03-02T00:00:00.000000)");
+	DUMP("after:2024-02-29", "(after 2024-02-29T00:00:00.000000)");
+	DUMP("after:2000-02-29", "(after 2000-02-29T00:00:00.000000)");
+	DUMP("after:2025-04-30", "(after 2025-04-30T00:00:00.000000)");
+	DUMP("status:100-699", "(status 100-699)");
+	DUMP("status:>698", "(status 699-999)");
+	DUMP("status:<101", "(status 1-100)");
 	DUMP("header:Subject", "(header \"Subject\")");
 	DUMP("header:Subject=\"Lunch plans\"",
 	    "(header \"Subject\" \"Lunch plans\")");
@@ -378,6 +384,20 @@ START_TEST(test_errors)
 	BAD("status:4x1", 7, "bad status");
 	BAD("status:500-400", 7, "bad status");
 	BAD("status:1000", 7, "bad status");
+	/* What cannot be a status (100-699) or a class (1xx-6xx): status:4
+	 * and status:40 were likely meant as 4xx, and were taken. */
+	BAD("status:4", 7, "a status is 100 to 699");
+	BAD("status:40", 7, "bad status");
+	BAD("status:999", 7, "bad status");
+	BAD("status:700", 7, "bad status");
+	BAD("status:099", 7, "bad status");
+	BAD("status:7xx", 7, "bad status");
+	BAD("status:0xx", 7, "bad status");
+	BAD("status:1-999", 7, "bad status");
+	BAD("status:>=700", 7, "bad status");
+	BAD("status:>699", 7, "bad status");
+	BAD("status:<100", 7, "bad status");
+	BAD("x status:401,4", 13, "bad status");
 	BAD("status:401,4x1", 11, "bad status");
 	BAD("status:401,", 11, "empty item");
 	BAD("x method:,bye", 9, "empty item");
@@ -389,6 +409,13 @@ START_TEST(test_errors)
 	BAD("after:123:00", 6, "bad time");
 	BAD("before:10:00:00.", 7, "bad time");
 	BAD("after:2024-13-01", 6, "bad time");
+	/* Days per month, leap years counted (2025-02-30 was taken). */
+	BAD("after:2025-02-30", 6, "no such day");
+	BAD("after:2025-02-31T08:00", 6, "no such day");
+	BAD("after:2025-02-29", 6, "no such day");
+	BAD("after:1900-02-29", 6, "no such day");
+	BAD("before:2025-04-31", 7, "no such day");
+	BAD("after:2025-03-32", 6, "bad time");
 	BAD("header:=x", 7, "missing header name");
 	/* Deep nesting is refused, not a stack overflow. */
 	{
@@ -460,6 +487,60 @@ START_TEST(test_visible_escapes)
 	SEL(e, "callid:\"evil-\\e[2J-\\x02\"", "");
 	SEL(e, "user:\"caf\\u00e9\"", "0");
 	SEL(e, "\"\\e[2J\"", "0");	/* a phrase in the text */
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+/* filter_quote writes what c and u push: a value read back as exactly
+ * its bytes, a NUL among them (c wrote callid:nul- and found nothing). */
+static const char quoted[] =
+	"2024/03/01 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:a\"b@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: nul-\0x@example.com\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+	"2024/03/01 10:00:01.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:a@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: nul-\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+	"2024/03/01 10:00:02.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	"OPTIONS sip:x@example.com SIP/2.0\n"
+	"From: <sip:a@example.com>;tag=a\nTo: <sip:b@example.com>\n"
+	"Call-ID: q\"(*) \\\x7f\x1b\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n";
+
+static void
+quote_sel(struct engine *e, const char *field, const char *v, size_t n,
+	  const char *want_expr, const char *want)
+{
+	struct strbuf sb;
+	char *got;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, field);
+	filter_quote(&sb, v, n);
+	ck_assert_str_eq(sb.buf, want_expr);
+	got = sel(e, sb.buf);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got {%s}, want {%s}",
+	    sb.buf, got, want);
+	free(got);
+	strbuf_free(&sb);
+}
+
+START_TEST(test_quote)
+{
+	struct rules *r = NULL;
+	struct engine *e = load_trace("quoted.txt", quoted, sizeof quoted - 1,
+	    &r);
+	static const char odd[] = "q\"(*) \\\x7f\x1b";
+
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 3);
+	quote_sel(e, "callid:", "nul-\0x@example.com", 18,
+	    "callid:\"nul-\\x00x@example.com\"", "0");
+	quote_sel(e, "callid:", "nul-", 4, "callid:nul-", "1");
+	quote_sel(e, "callid:", odd, sizeof odd - 1,
+	    "callid:\"q\\\"(\\\\*) \\\\\\\\\\x7f\\x1b\"", "2");
+	quote_sel(e, "user:", "a\"b", 3, "user:\"a\\\"b\"", "0");
+	quote_sel(e, "callid:", "x*\\", 3, "callid:x\\*\\\\", "");
 	engine_free(e);
 	rules_free(r);
 }
@@ -542,7 +623,7 @@ START_TEST(test_fields)
 	SEL(e, "user:ali*", "0,1,2,3,7");
 	SEL(e, "user:*@corp.example.com", "4");
 	SEL(e, "user:al", "");			/* no substring */
-	SEL(e, "user:10.0.0.2", "6");		/* a URI without user */
+	SEL(e, "user:10.0.0.2", "");	/* a URI without user: no party */
 	SEL(e, "user:alice@10.0.0.1", "0,2,3");	/* Contact, port left out */
 	SEL(e, "user:sip:alice@10.0.0.1:5060", "0,2,3");
 	SEL(e, "user:alice@10.0.0.1:5070", "");
@@ -735,6 +816,30 @@ START_TEST(test_non_ascii_case)
 	SEL(e, "/Jos\xe9/", "1");			/* a byte pattern */
 	SEL(e, "/jos\xe9/i", "1");
 	engine_free(e);
+
+	/* user:, from:, to: fold letters beyond ASCII as the free text
+	 * does (user:JOSÉ found nothing while JOSÉ found josé). */
+	{
+		static const char u[] =
+		    "2025/03/11 09:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+		    "MESSAGE sip:\xc3\x85sa@example.com SIP/2.0\n"
+		    "From: <sip:jos\xc3\xa9@example.com>;tag=a\n"
+		    "To: <sip:\xc3\x85sa@example.com>\n"
+		    "Call-ID: u3\n"
+		    "CSeq: 1 MESSAGE\n"
+		    "Content-Length: 0\n\n\n";
+
+		e = load_trace("u.txt", u, sizeof u - 1, NULL);
+		SEL(e, "user:JOS\xc3\x89", "0");
+		SEL(e, "user:jos\xc3\xa9", "0");
+		SEL(e, "from:sip:JOS\xc3\x89@EXAMPLE.com", "0");
+		SEL(e, "from:JOS\xc3\x89*", "0");
+		SEL(e, "user:JOSE*", "");		/* E is not \xc3\x89 */
+		SEL(e, "to:\xc3\xa5SA", "0");
+		SEL(e, "to:\xc3\xa5S", "");		/* compared whole */
+		SEL(e, "from:\xc3\xa5sa", "");
+		engine_free(e);
+	}
 }
 END_TEST
 
@@ -1011,7 +1116,8 @@ START_TEST(test_uri_strings)
 
 	/* Bound after the first message: the second adds no string to the
 	 * table (its To is written as the first one's destination), only a
-	 * URI to the list, and must still be found. */
+	 * URI to the list, which is looked through; a URI without a user
+	 * part names no user, so to: does not take its host for one. */
 	{
 		static const char t2[] =
 			"2024/03/01 11:00:00.000000 192.168.1.1:5060 -> "
@@ -1049,8 +1155,9 @@ START_TEST(test_uri_strings)
 		while (engine_step(e, 1))
 			;
 		ck_assert_uint_eq(intern_count(engine_strings(e)), before);
-		ck_assert_uint_eq(filter_select(f, e, 0, 2, &ids), 1);
-		ck_assert_uint_eq(ids[0], 1);
+		engine_uri_strings(e, &n);
+		ck_assert_uint_eq(n, 3);	/* bob, alice, 192.168.1.2:5060 */
+		ck_assert_uint_eq(filter_select(f, e, 0, 2, &ids), 0);
 		free(ids);
 		filter_free(f);
 		engine_free(e);
@@ -1148,8 +1255,8 @@ START_TEST(test_cls_fixtures)
 	    "1,3");
 	{
 		char *in = sel(e, "dir:in"), *out = sel(e, "dir:out");
-		char *req = sel(e, "method:register -status:1-999");
-		char *resp = sel(e, "status:1-999");
+		char *req = sel(e, "method:register -status:100-699");
+		char *resp = sel(e, "status:100-699");
 
 		/* The edge receives the requests and sends the answers. */
 		ck_assert_str_eq(in, req);
@@ -1174,6 +1281,21 @@ START_TEST(test_cls_fixtures)
 	SEL(e, "header:Proxy-Authorization=kerberos", "2");
 	SEL(e, "dialog:(header:Proxy-Authentication-Info)", "0,1,2,3");
 	SEL(e, "addr:R2EE01", "0,1,2,3");	/* the log's local name */
+	/* local: the log's own end, whatever the log names it. */
+	SEL(e, "addr:local", "0,1,2,3");
+	SEL(e, "addr:LOCAL -addr:local*", "0,1,2,3");
+	{
+		char *in = sel(e, "dir:in"), *out = sel(e, "dir:out");
+		char *dst = sel(e, "dst:local"), *src = sel(e, "src:local");
+
+		ck_assert_str_eq(dst, in);
+		ck_assert_str_eq(src, out);
+		ck_assert_str_ne(in, "");
+		free(in);
+		free(out);
+		free(dst);
+		free(src);
+	}
 	SEL(e, "addr:r2ee01 addr:172.31.255.247:51311 dir:out", "1,3");
 	SEL(e, "addr:172.31.255.247:5061", "");
 	engine_free(e);
@@ -1204,6 +1326,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_literal_star);
 	tcase_add_test(tc, test_user_semicolon);
 	tcase_add_test(tc, test_visible_escapes);
+	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_text_regex);
 	tcase_add_test(tc, test_non_ascii_case);
 	tcase_add_test(tc, test_dialog);

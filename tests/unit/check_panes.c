@@ -639,7 +639,7 @@ START_TEST(test_search_list_changed)
 	view_search_start(view, "Unauthorized", 1, 0);
 	ck_assert_int_eq(view_search_step(view, 1), 0);	/* a REGISTER */
 	ck_assert_int_eq(view->search_state, VSEARCH_RUNNING);
-	ck_assert_int_eq(view_push_filter(view, "status:999", NULL, NULL), 0);
+	ck_assert_int_eq(view_push_filter(view, "status:699", NULL, NULL), 0);
 	ck_assert_uint_eq(view->nids, 0);
 	while ((r = view_search_step(view, 1)) == 0)
 		;
@@ -1600,6 +1600,41 @@ START_TEST(test_user_of_event)
 }
 END_TEST
 
+/* u on a message whose From has no user part (an OPTIONS ping from
+ * sip:10.0.0.1) names no user: it wrote user:sip:10.0.0.1, which user:
+ * does not match. c on a Call-ID holding a NUL quotes it as \x00. */
+START_TEST(test_user_host_only)
+{
+	static const char t[] =
+	    "2024/01/02 10:00:00.000000 10.0.0.1:5060 -> 10.0.0.2:5060\n"
+	    "OPTIONS sip:10.0.0.2 SIP/2.0\nFrom: <sip:10.0.0.1>;tag=a\n"
+	    "To: <sip:10.0.0.2>\nCall-ID: p\0q\nCSeq: 1 OPTIONS\n"
+	    "Content-Length: 0\n\n";
+	struct engine *e = engine_new();
+	struct screen *s;
+	struct view *v;
+	char *err = NULL;
+	int col;
+
+	ck_assert_int_eq(engine_add_mem(e, "t.txt", t, sizeof t - 1, "sngrep",
+					&err), 0);
+	engine_run(e);
+	v = view_new(e, NULL, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	s = screen_new(e, v, 1);
+	view_select(v, 0);
+	keys(s, "u");
+	ck_assert_uint_eq(v->nlevels, 1);	/* no filter pushed */
+	ck_assert_str_eq(s->status, "no user here");
+	keys(s, "c");
+	ck_assert_str_eq(view_filter_expr(v), "callid:\"p\\x00q\"");
+	ck_assert_uint_eq(v->nids, 1);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* A retry on a new Call-ID, offered nothing in its own dialog: its
  * offered/used cell is "- / Digest"; it began with a blank, " / Digest". */
 START_TEST(test_report_retry_offered)
@@ -1961,9 +1996,9 @@ START_TEST(test_flow_day_change)
 }
 END_TEST
 
-/* A filter typed at f that shows nothing and holds a word written like a
- * field that is none: the status line names it, as the batch outputs do
- * on standard error (it said only "0 messages match"). */
+/* A filter typed at f that holds a word written like a field that is
+ * none: the status line names it, as the batch outputs do on standard
+ * error, whatever matches (it said only "0 messages match"). */
 START_TEST(test_filter_fieldlike_hint)
 {
 	struct screen *s = screen_new(eng, view, 1);
@@ -1980,10 +2015,12 @@ START_TEST(test_filter_fieldlike_hint)
 	screen_key(s, KEYC_ENTER);
 	ck_assert_str_eq(s->status, "0 messages match  (Esc: back)");
 	screen_key(s, KEYC_ESC);
-	/* Such a word with matches: nothing to say of it. */
+	/* Such a word with matches: said too (the word may be in some
+	 * messages' text, and the count would be trusted). */
 	keys(s, "fstatus:401 or stauts:401");
 	screen_key(s, KEYC_ENTER);
-	ck_assert_str_eq(s->status, "2 messages match  (Esc: back)");
+	ck_assert_str_eq(s->status, "2 messages match, but stauts is no field "
+			 "name: stauts:401 was read as free text  (Esc: back)");
 	screen_free(s);
 }
 END_TEST
@@ -2485,6 +2522,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_warnings_unread_once);
 	tcase_add_test(tc, test_warnings_rules_why);
 	tcase_add_test(tc, test_user_of_event);
+	tcase_add_test(tc, test_user_host_only);
 	tcase_add_test(tc, test_list_wide_callid);
 	tcase_add_test(tc, test_list_addresses);
 	tcase_add_test(tc, test_detail_wrap_spaces);

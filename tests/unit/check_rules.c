@@ -1028,6 +1028,41 @@ START_TEST(test_explain_expansion)
 }
 END_TEST
 
+/* ${call-id} and ${from} by their length: a NUL in them cut the
+ * explanation short. */
+START_TEST(test_explain_nul)
+{
+	static const char log[] =
+	    "INVITE sip:bob@example.com SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKx\r\n"
+	    "From: <sip:a\0b@example.com>;tag=1\r\n"
+	    "To: <sip:bob@example.com>\r\nCall-ID: c\0d\r\n"
+	    "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+	static const char want[] = "c\0d from sip:a\0b@example.com.";
+	struct strbuf errs, sb;
+	struct rules *r;
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	strbuf_init(&errs);
+	strbuf_init(&sb);
+	r = parse("rule n\n\tmethod INVITE\n\tseverity info\n"
+		  "\texplain ${call-id} from ${from}.\n", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	engine_set_rules(e, r);
+	ck_assert_msg(engine_add_mem(e, "n.sip", log, sizeof log - 1, "raw",
+				     &err) >= 0, "%s", err);
+	engine_run(e);
+	rules_explain(r, e, 0, &sb);
+	ck_assert_uint_eq(sb.len, sizeof want - 1);
+	ck_assert(memcmp(sb.buf, want, sb.len) == 0);
+	strbuf_free(&sb);
+	strbuf_free(&errs);
+	engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 /* The default rules on the small traces. */
 
 static struct rules *
@@ -2670,6 +2705,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);
+	tcase_add_test(tc, test_explain_nul);
 	tcase_add_test(tc, test_rechallenge);
 	tcase_add_test(tc, test_defaults_small);
 	tcase_add_test(tc, test_defaults_fixtures);
