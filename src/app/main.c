@@ -969,11 +969,18 @@ main(int argc, char **argv)
 
 			rules_path = defpath = rules_default_path(exe_dir);
 			free(exe_dir);
+			/* A severity asked for without rules has no answer:
+			 * as for a rules file that cannot be used, the
+			 * trace is shown unrated and the exit status is 1. */
 			if (rules_path == NULL) {
-				fprintf(stderr, "sipsnoop: no rules file found "
-					"(~/.config/sipsnoop/rules.conf, %s): "
-					"messages are not rated; --rules FILE "
-					"names one\n", SIPSNOOP_DATADIR "/rules.conf");
+				rules_failed = filter_uses_severity(flt);
+				fprintf(stderr, "sipsnoop: %s (~/.config/"
+					"sipsnoop/rules.conf, %s): messages "
+					"are not rated; --rules FILE names "
+					"one\n", rules_failed ? "-f asks for a "
+					"severity, but no rules file was found" :
+					"no rules file found",
+					SIPSNOOP_DATADIR "/rules.conf");
 				strbuf_addf(&rules_why, "no rules file found "
 					    "(~/.config/sipsnoop/rules.conf, "
 					    "%s); --rules FILE names one",
