@@ -750,6 +750,18 @@ engine_utf16(struct engine *e, struct source *src, const char *format,
 	return rc;
 }
 
+/* Why an input no format is recognised in is refused, and what to do
+ * about a log whose first SIP message comes after what the probe looks
+ * at. Caller frees. */
+static char *
+engine_unknown_format(const char *path)
+{
+	return xasprintf("%s: no SIP messages found: no known format "
+			 "recognised in the first %d KiB (a log whose first "
+			 "SIP message comes later may need --format NAME; "
+			 "see --formats)", path, READER_PROBE_BYTES / 1024);
+}
+
 static int
 engine_add_source1(struct engine *e, struct source *src, const char *format,
 		   char **err)
@@ -778,7 +790,7 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 							    ENGINE_PROBE_BYTES));
 		free(head);
 		if (fmt == NULL) {
-			*err = xasprintf("%s: no SIP messages found", src->path);
+			*err = engine_unknown_format(src->path);
 			source_free(src);
 			return -1;
 		}
@@ -789,10 +801,11 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 		if (fmt == NULL) {
 			/* Inflated to nothing is not an empty file: the
 			 * gzip note that follows says why. */
-			*err = xasprintf("%s: no SIP messages found%s", src->path,
-					 src->len > 0 ? "" : src->inflated ?
-					 " (nothing decompressed)" :
-					 " (empty file)");
+			*err = src->len > 0 ?
+			    engine_unknown_format(src->path) :
+			    xasprintf("%s: no SIP messages found%s", src->path,
+				      src->inflated ? " (nothing decompressed)" :
+				      " (empty file)");
 			source_free(src);
 			return -1;
 		}

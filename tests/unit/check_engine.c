@@ -354,6 +354,11 @@ START_TEST(test_lines)
 }
 END_TEST
 
+#define NOTES_REFUSED \
+	"notes.txt: no SIP messages found: no known format recognised in the " \
+	"first 8 KiB (a log whose first SIP message comes later may need " \
+	"--format NAME; see --formats)"
+
 START_TEST(test_refused)
 {
 	struct engine *e = engine_new();
@@ -362,7 +367,7 @@ START_TEST(test_refused)
 
 	ck_assert_int_eq(engine_add_mem(e, "notes.txt", text, sizeof text - 1,
 					NULL, &err), -1);
-	ck_assert_str_eq(err, "notes.txt: no SIP messages found");
+	ck_assert_str_eq(err, NOTES_REFUSED);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(engine_add_mem(e, "empty", "", 0, NULL, &err), -1);
@@ -380,11 +385,44 @@ START_TEST(test_refused)
 	/* Kept, for the viewer's list of what could not be read. */
 	ck_assert_uint_eq(engine_nrefused(e), 4);
 	ck_assert_uint_eq(engine_nunread(e), 4);
-	ck_assert_str_eq(engine_refused(e, 0), "notes.txt: no SIP messages found");
+	ck_assert_str_eq(engine_refused(e, 0), NOTES_REFUSED);
 	ck_assert_ptr_nonnull(strstr(engine_refused(e, 3), "/nonexistent/file.log"));
 	ck_assert_ptr_null(engine_refused(e, 4));
 	ck_assert_int_eq(engine_step(e, 10), 0);
 	engine_free(e);
+}
+END_TEST
+
+/* A log whose first SIP message comes after what the probe looks at is
+ * refused with the way out (--format), and read when it is taken. */
+START_TEST(test_refused_late_start)
+{
+	static const char sip[] = "INVITE sip:bob@example.com SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1\r\n"
+	    "Call-ID: late@example.com\r\nCSeq: 1 INVITE\r\n"
+	    "From: <sip:alice@example.com>;tag=a\r\n"
+	    "To: <sip:bob@example.com>\r\nContent-Length: 0\r\n\r\n";
+	struct strbuf sb;
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	strbuf_init(&sb);
+	while (sb.len <= 8192)
+		strbuf_adds(&sb, "garbage line\n");
+	strbuf_adds(&sb, sip);
+	ck_assert_int_eq(engine_add_mem(e, "late.log", sb.buf, sb.len, NULL,
+					&err), -1);
+	ck_assert_str_eq(err, "late.log: no SIP messages found: no known "
+	    "format recognised in the first 8 KiB (a log whose first SIP "
+	    "message comes later may need --format NAME; see --formats)");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(engine_add_mem(e, "late.log", sb.buf, sb.len, "raw",
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	engine_free(e);
+	strbuf_free(&sb);
 }
 END_TEST
 
@@ -1772,6 +1810,7 @@ main(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_lines_changed);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_refused_late_start);
 	tcase_add_test(tc, test_refused_as_format);
 	tcase_add_test(tc, test_follow_empty_as_format);
 	tcase_add_test(tc, test_follow);
