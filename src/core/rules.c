@@ -1833,6 +1833,18 @@ rules_answered_dialog(const struct engine *e, uint32_t d)
 	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
 }
 
+uint32_t
+rules_retry_dialog(const struct engine *e, uint32_t ch)
+{
+	const struct rules_state *st = rules_state_live(e);
+	uint32_t c;
+
+	if (st == NULL || (c = idmap_get(&st->by_chal, ch)) == 0)
+		return NO_DIALOG;
+	return dialogs_of(engine_dialogs(e),
+			  msgindex_get(engine_index(e), c - 1));
+}
+
 /* Transactions of a dialog, keyed by (method, CSeq number). */
 struct rules_txn {
 	uint32_t method;
