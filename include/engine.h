@@ -59,6 +59,7 @@ struct engine_file {
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
 	int far_warned;		/* warned of records past MSG_OFF_LIMIT */
+	size_t nbad_headers;	/* bad header lines warned of */
 	/* Once the file shrank while mapped: the bytes it still had then.
 	 * Records are read again only up to there (the rest reads as zeros,
 	 * and a reader would scan all of it for every message). */

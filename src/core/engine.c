@@ -2340,6 +2340,7 @@ struct engine_pre {
 	int far;			/* at MSG_OFF_LIMIT or past it */
 	struct span s[PRE__COUNT];	/* the strings of those ids */
 	size_t end;			/* offset after the record */
+	uint32_t bad_line;		/* line of its first bad header, 0 */
 };
 
 static uint32_t
@@ -2373,6 +2374,46 @@ engine_prep_diag(const struct sipmsg *m, struct engine_pre *pre)
 		cseq.n -= i;
 		pre->s[PRE_METHOD] = span_trim(cseq);
 	}
+}
+
+/* The line of the file at p, a line of record rec: counted from the
+ * record's first line when p is among the record's bytes in the file;
+ * else (a converted input: a capture, a log whose messages are spread
+ * out) the record's own line. */
+static uint32_t
+engine_bad_line(const struct engine_file *f, const struct rd_record *rec,
+		const char *p)
+{
+	const char *q = f->src->data + rec->off, *nl;
+	uint32_t line = rec->line;
+
+	if (f->canon || rec->line == 0 || rec->off > f->src->len ||
+	    rec->len > f->src->len - rec->off || p < q || p >= q + rec->len)
+		return rec->line;
+	while ((nl = memchr(q, '\n', (size_t)(p - q))) != NULL) {
+		q = nl + 1;
+		line++;
+	}
+	return line;
+}
+
+/* A bad header line, as FILE:LINE: like the reader's warnings, and as
+ * bounded: the one after the last says so. */
+#define ENGINE_MAX_BAD_HEADERS 100000
+
+static void
+engine_warn_bad_header(struct engine *e, const struct engine_pre *pre)
+{
+	struct engine_file *f = &e->files[pre->x.file];
+
+	if (pre->bad_line == 0 || f->nbad_headers > ENGINE_MAX_BAD_HEADERS)
+		return;
+	if (f->nbad_headers++ == ENGINE_MAX_BAD_HEADERS)
+		engine_warn(e, pre->x.file, 0, xstrdup("further bad header "
+			    "lines not listed"));
+	else
+		engine_warn(e, pre->x.file, pre->bad_line,
+			    xstrdup("bad header line (kept, flagged)"));
 }
 
 /* Parses the record into pre. Thread-safe: reads only the record, the
@@ -2426,6 +2467,11 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 		x->cseq = m.cseq;
 		x->status = (uint16_t)(m.status > 0 && m.status < 1000 ?
 				       m.status : 0);
+		/* Only a flagged message costs this. A record cut short
+		 * (one being written, a log cut off) ends in a part of a
+		 * line: that is said of it already. */
+		if (m.bad_at != NULL && !(rec->flags & RECF_TRUNCATED))
+			pre->bad_line = engine_bad_line(f, rec, m.bad_at);
 	}
 	rules_index_message(rules, x, rec, &m);
 	sipmsg_clear(&m);
@@ -2550,6 +2596,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 		f->far_warned = 1;
 		return;
 	}
+	engine_warn_bad_header(e, pre);
 	engine_intern_pre(e, pre, &k);
 	id = msgindex_append(e->ix, x, pre->method, pre->len);
 	engine_note_fresh(e, f, id, pre->end);
@@ -2593,6 +2640,7 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 	uint32_t d;
 
 	f->cut_redo = 0;
+	engine_warn_bad_header(e, pre);	/* its cut start was not warned of */
 	e->changes++;
 	engine_intern_pre(e, pre, &k);
 	engine_msg_kept(e, f->last_id, &old);

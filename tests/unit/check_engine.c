@@ -393,6 +393,52 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* A damaged header line inside a message is a FILE:LINE warning (its own
+ * line, in the second message too), bounded as the reader's are; a log
+ * without one has none. */
+START_TEST(test_bad_header_warning)
+{
+	static const char msg[] = "OPTIONS sip:a@example.com SIP/2.0\r\n"
+	    "Call-ID: bh@example.com\r\nCSeq: %zu OPTIONS\r\n"
+	    "no colon here\r\nContent-Length: 0\r\n\r\n";
+	const struct engine_warning *w;
+	struct strbuf sb;
+	struct engine *e = engine_new();
+	char *err = NULL;
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 100002; i++)
+		strbuf_addf(&sb, msg, i + 1);
+	ck_assert_int_eq(engine_add_mem(e, "bh.sip", sb.buf, sb.len, NULL,
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 100002);
+	ck_assert_uint_eq(engine_nwarnings(e), 100001);
+	w = engine_warning(e, 0);
+	ck_assert_uint_eq(w->line, 4);
+	ck_assert_str_eq(w->msg, "bad header line (kept, flagged)");
+	ck_assert_uint_eq(engine_warning(e, 1)->line, 4 + 6);
+	w = engine_warning(e, 100000);
+	ck_assert_uint_eq(w->line, 0);
+	ck_assert_str_eq(w->msg, "further bad header lines not listed");
+	engine_free(e);
+
+	/* Without the bad line, no warning. */
+	e = engine_new();
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "OPTIONS sip:a@example.com SIP/2.0\r\n"
+	    "Call-ID: ok@example.com\r\nCSeq: 1 OPTIONS\r\n"
+	    "Content-Length: 0\r\n\r\n");
+	ck_assert_int_eq(engine_add_mem(e, "ok.sip", sb.buf, sb.len, NULL,
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	engine_free(e);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* A log whose first SIP message comes after what the probe looks at is
  * refused with the way out (--format), and read when it is taken. */
 START_TEST(test_refused_late_start)
@@ -1811,6 +1857,7 @@ main(void)
 	tcase_add_test(tc, test_lines_changed);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_refused_late_start);
+	tcase_add_test(tc, test_bad_header_warning);
 	tcase_add_test(tc, test_refused_as_format);
 	tcase_add_test(tc, test_follow_empty_as_format);
 	tcase_add_test(tc, test_follow);
