@@ -123,7 +123,7 @@ main_usage(FILE *out)
 "      --offset=FILE=T   shift the times of FILE by T (+2.5s, -150ms, +1h;\n"
 "                        units h, m, s, ms, us; default s); times whose\n"
 "                        zone the log gives are shown in UTC, others as\n"
-"                        the log writes them\n"
+"                        the log writes them; once per file\n"
 "      --formats         list the formats and exit\n"
 "      --follow          like tail -f: show messages appended to the files\n"
 "                        (the viewer, or --list); rotation is noticed;\n"
@@ -907,8 +907,25 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return main_bad_usage("%s", "no input file (use - for standard input)");
-	/* An offset for no input would leave the merge silently wrong. */
+	/* An offset for no input would leave the merge silently wrong, and
+	 * so would two for one file (which one was meant?). */
 	for (oi = 0; oi < noffsets; oi++) {
+		size_t oj;
+
+		for (oj = 0; oj < oi; oj++) {
+			if (main_same_file(offsets[oj].file, offsets[oi].file)) {
+				int same = strcmp(offsets[oj].file,
+						  offsets[oi].file) == 0;
+				char *msg = xasprintf("--offset names '%s' twice"
+				    "%s%s%s: it takes one offset per file",
+				    offsets[oj].file, same ? "" : " (also as '",
+				    same ? "" : offsets[oi].file, same ? "" : "')");
+
+				c = main_bad_usage("%s", msg);
+				free(msg);
+				return c;
+			}
+		}
 		for (i = optind; i < argc; i++) {
 			if (main_same_file(offsets[oi].file, argv[i]))
 				break;
