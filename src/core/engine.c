@@ -2378,8 +2378,7 @@ engine_prep_diag(const struct sipmsg *m, struct engine_pre *pre)
 
 /* The line of the file at p, a line of record rec: counted from the
  * record's first line when p is among the record's bytes in the file;
- * else (a converted input: a capture, a log whose messages are spread
- * out) the record's own line. */
+ * else (a span a reader built) the record's own line. */
 static uint32_t
 engine_bad_line(const struct engine_file *f, const struct rd_record *rec,
 		const char *p)
@@ -2387,7 +2386,7 @@ engine_bad_line(const struct engine_file *f, const struct rd_record *rec,
 	const char *q = f->src->data + rec->off, *nl;
 	uint32_t line = rec->line;
 
-	if (f->canon || rec->line == 0 || rec->off > f->src->len ||
+	if (rec->line == 0 || rec->off > f->src->len ||
 	    rec->len > f->src->len - rec->off || p < q || p >= q + rec->len)
 		return rec->line;
 	while ((nl = memchr(q, '\n', (size_t)(p - q))) != NULL) {
@@ -2469,8 +2468,12 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 				       m.status : 0);
 		/* Only a flagged message costs this. A record cut short
 		 * (one being written, a log cut off) ends in a part of a
-		 * line: that is said of it already. */
-		if (m.bad_at != NULL && !(rec->flags & RECF_TRUNCATED))
+		 * line: that is said of it already. So is what damaged a
+		 * converted input's message (a capture's lost segment):
+		 * its converter says so, in the order it reads, live or
+		 * whole; its lines are not the file's anyway. */
+		if (m.bad_at != NULL && !(rec->flags & RECF_TRUNCATED) &&
+		    !f->canon)
 			pre->bad_line = engine_bad_line(f, rec, m.bad_at);
 	}
 	rules_index_message(rules, x, rec, &m);
