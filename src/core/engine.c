@@ -360,7 +360,8 @@ engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated,
 	c->path = xstrdup(f->src->path);
 	c->data = data;
 	c->len = len;
-	c->inflated = inflated;
+	/* Converted from gzip input, it still came from one. */
+	c->inflated = inflated || f->src->inflated || f->src->compressed;
 	c->mapped = mapped;
 	source_free(f->src);
 	f->src = c;
@@ -1006,6 +1007,13 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		f->follow_later = 1;
 		return;
 	}
+	if (f->src->inflated || f->src->compressed) {
+		/* Appending to a compressed file gives nothing readable
+		 * (a capture in it too: gzip is the reason). */
+		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
+		    "not followed"));
+		return;
+	}
 	if ((f->canon && !paused) ||
 	    (f->fmt->transform != NULL && !live && !paused)) {
 		/* Rebuilt once from the whole input (gzip, FreeSWITCH, a
@@ -1014,12 +1022,6 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_warn(e, fileno, 0, xasprintf("read once, not followed "
 			    "(%s input is converted as a whole)",
 			    engine_format_name(f, name, sizeof name)));
-		return;
-	}
-	if (f->src->inflated || f->src->compressed) {
-		/* Appending to a compressed file gives nothing readable. */
-		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
-		    "not followed"));
 		return;
 	}
 	if (f->src->decoded) {
