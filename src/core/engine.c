@@ -857,10 +857,21 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 		  char **err)
 {
 	char *note = src->note, *msg;
+	/* gzip data damaged before anything came out: that alone is why
+	 * nothing is read. */
+	char *gz_empty = note != NULL && src->inflated && src->len == 0 ?
+	    xasprintf("%s: %s", src->path, note) : NULL;
 	int n;
 
 	src->note = NULL;
 	n = engine_add_source1(e, src, format, err);
+	if (n < 0 && gz_empty != NULL) {
+		free(*err);
+		*err = gz_empty;
+		free(note);
+		return n;
+	}
+	free(gz_empty);
 	if (n >= 0 && e->files[n].src->note != NULL) {
 		/* One of the conversion before the probe (engine_utf16). */
 		engine_warn(e, (size_t)n, 0, e->files[n].src->note);
