@@ -2325,10 +2325,15 @@ engine_transport(const struct rd_record *rec, const struct sipmsg *m,
 {
 	struct span t = rec->transport.n > 0 ? rec->transport :
 			m != NULL ? engine_via_transport(m) : SPAN_NULL;
+	const struct sip_header *h;
 	size_t i;
 
+	/* A diagnostic event's own Transport: field (a CLS TF_CONNECTION
+	 * record's "Transport: TLS"), not a Via it may quote. */
 	if (rec->kind == REC_DIAG)
-		return SPAN_NULL;
+		t = rec->transport.n > 0 ? rec->transport : m != NULL &&
+		    (h = sipmsg_find_name(m, "Transport", 0)) != NULL ?
+		    span_trim(h->value) : SPAN_NULL;
 	if (t.n == 0 || t.n > bufsz)
 		return t;
 	for (i = 0; i < t.n; i++)
