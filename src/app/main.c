@@ -137,6 +137,7 @@ main_usage(FILE *out)
 "      --rules=FILE      rate messages with the rules in FILE\n"
 "      --no-rules        do not rate messages\n"
 "      --check-rules=FILE  check a rules file, report FILE:LINE: errors\n"
+"                        (no input is read; FILE is not -)\n"
 "\n"
 "Display:\n"
 "      --width=N         width of --flow (default: terminal width, else\n"
@@ -397,8 +398,8 @@ main_check_rules(const char *path)
 		strbuf_free(&vis);
 		return 1;
 	}
-	printf("%s: %zu rules, no errors\n", main_visible(&vis, path),
-	       rules_count(r));
+	printf("%s: %zu rule%s, no errors\n", main_visible(&vis, path),
+	       rules_count(r), rules_count(r) == 1 ? "" : "s");
 	rules_free(r);
 	strbuf_free(&errs);
 	strbuf_free(&vis);
@@ -792,6 +793,7 @@ main(int argc, char **argv)
 	struct batch_opts bo;
 	struct app_options ao;
 	const char *filter_expr = NULL, *format = NULL, *rules_path = NULL;
+	const char *check_rules = NULL;
 	const char *filters[64];
 	size_t nfilters = 0, fi;
 	struct strbuf joined;
@@ -877,7 +879,7 @@ main(int argc, char **argv)
 			noffsets++;
 			break;
 		}
-		case OPT_CHECK_RULES: return main_check_rules(optarg);
+		case OPT_CHECK_RULES: check_rules = optarg; break;
 		case OPT_COLOR:
 			if (optarg == NULL || strcmp(optarg, "always") == 0)
 				ao.color = COLOR_ALWAYS;
@@ -905,6 +907,19 @@ main(int argc, char **argv)
 		default:
 			return main_unknown_option(argc, argv);
 		}
+	}
+	/* Rules come from a file: standard input is for the log. */
+	if ((check_rules != NULL && strcmp(check_rules, "-") == 0) ||
+	    (rules_path != NULL && strcmp(rules_path, "-") == 0))
+		return main_bad_usage("%s", "rules are not read from standard "
+				      "input: --rules and --check-rules take a "
+				      "file");
+	if (check_rules != NULL) {
+		if (optind < argc)
+			return main_bad_usage("--check-rules checks a rules "
+					      "file and reads no input ('%s')",
+					      argv[optind]);
+		return main_check_rules(check_rules);
 	}
 	if (optind >= argc)
 		return main_bad_usage("%s", "no input file (use - for standard input)");
