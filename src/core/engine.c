@@ -786,12 +786,18 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	} else if (src->compressed) {
 		/* Still gzip: the probe reads the start, inflated. */
 		char *head = xmalloc(ENGINE_PROBE_BYTES);
+		size_t nhead = source_gunzip_head(src, head,
+						  ENGINE_PROBE_BYTES);
 
-		fmt = reader_probe(head, source_gunzip_head(src, head,
-							    ENGINE_PROBE_BYTES));
+		fmt = reader_probe(head, nhead);
 		free(head);
 		if (fmt == NULL) {
-			*err = engine_unknown_format(src->path);
+			/* Damaged or cut short before anything came out
+			 * (inflated whole later, it would say which). */
+			*err = nhead > 0 ? engine_unknown_format(src->path) :
+			    xasprintf("%s: the gzip data gives nothing (empty, "
+				      "or damaged or cut short at its start): "
+				      "nothing to read", src->path);
 			source_free(src);
 			return -1;
 		}
