@@ -59,6 +59,7 @@ struct engine_file {
 	size_t nmsgs;
 	int shrank_warned;	/* the "file shrank" warning was given */
 	int far_warned;		/* warned of records past MSG_OFF_LIMIT */
+	size_t nbad_headers;	/* bad header lines warned of */
 	/* Once the file shrank while mapped: the bytes it still had then.
 	 * Records are read again only up to there (the rest reads as zeros,
 	 * and a reader would scan all of it for every message). */
@@ -363,8 +364,9 @@ void engine_give_back(struct engine *e);
 int engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		   struct sipmsg *m);
 /* The transport of a message read again by engine_message(), as indexing
- * names it: the log's, else the top Via's ("SIP/2.0/TLS" -> "TLS"), in
- * upper case when it fits buf. Empty when neither gives one. */
+ * names it: the log's, else the top Via's ("SIP/2.0/TLS" -> "TLS"; a
+ * diagnostic event's Transport: field instead), in upper case when it
+ * fits buf. Empty when none gives one. */
 struct span engine_transport(const struct rd_record *rec,
 			     const struct sipmsg *m, char *buf, size_t bufsz);
 /* The whole record text of message id as it stands in the file. */

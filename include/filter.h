@@ -45,5 +45,8 @@ void filter_quote(struct strbuf *sb, const char *v, size_t n);
  * (or (and (method REGISTER) (text "x")) (not (status 401-401))):
  * for tests and for --debug output. */
 void filter_dump(const struct filter *f, struct strbuf *out);
+/* Whether a severity: term is in it, dialog:(...) terms included: what it
+ * selects then depends on the rules. */
+int filter_uses_severity(const struct filter *f);
 
 #endif

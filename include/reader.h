@@ -202,7 +202,10 @@ struct reader {
 /* The formats, NULL-terminated, in probe order. */
 extern const struct rd_format *const reader_formats[];
 const struct rd_format *reader_by_name(const char *name);
-/* Best format for the first bytes of data, or NULL when none is confident. */
+/* How much of the input a probe looks at. */
+#define READER_PROBE_BYTES 8192
+/* Best format for the first READER_PROBE_BYTES of data, or NULL when none
+ * is confident. */
 const struct rd_format *reader_probe(const char *data, size_t len);
 
 struct reader *reader_new(const struct rd_format *fmt, const char *data,

@@ -63,6 +63,9 @@ void rules_state_free(struct rules_state *st);
  * challenge's rating follows d's outcome); a report kept up to date by
  * dialog must update it as well. */
 uint32_t rules_answered_dialog(const struct engine *e, uint32_t d);
+/* The other way: the dialog whose first request answered challenge ch (a
+ * 401, 407 or 423 message id) on a new Call-ID, or NO_DIALOG. */
+uint32_t rules_retry_dialog(const struct engine *e, uint32_t ch);
 /* Rates a message that has no dialog (no Call-ID). */
 void rules_rate_message(const struct rules *r, struct engine *e, uint32_t id);
 /* Appends the explanation line of message id (after rating) to out, e.g.

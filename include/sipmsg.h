@@ -84,6 +84,7 @@ struct sipmsg {
 	struct span body;
 	long content_length;	/* -1 when absent */
 	unsigned flags;		/* RECF_NO_CALLID, RECF_BAD_START, RECF_BAD_HEADER */
+	const char *bad_at;	/* the first line RECF_BAD_HEADER is for, or NULL */
 	struct sip_header inline_hdrs[SIPMSG_INLINE_HDRS];
 	size_t caphdrs;
 };

@@ -123,7 +123,7 @@ main_usage(FILE *out)
 "      --offset=FILE=T   shift the times of FILE by T (+2.5s, -150ms, +1h;\n"
 "                        units h, m, s, ms, us; default s); times whose\n"
 "                        zone the log gives are shown in UTC, others as\n"
-"                        the log writes them\n"
+"                        the log writes them; once per file\n"
 "      --formats         list the formats and exit\n"
 "      --follow          like tail -f: show messages appended to the files\n"
 "                        (the viewer, or --list); rotation is noticed;\n"
@@ -137,6 +137,7 @@ main_usage(FILE *out)
 "      --rules=FILE      rate messages with the rules in FILE\n"
 "      --no-rules        do not rate messages\n"
 "      --check-rules=FILE  check a rules file, report FILE:LINE: errors\n"
+"                        (no input is read; FILE is not -)\n"
 "\n"
 "Display:\n"
 "      --width=N         width of --flow text, exceeded where labels need it\n"
@@ -400,8 +401,8 @@ main_check_rules(const char *path)
 		strbuf_free(&vis);
 		return 1;
 	}
-	printf("%s: %zu rules, no errors\n", main_visible(&vis, path),
-	       rules_count(r));
+	printf("%s: %zu rule%s, no errors\n", main_visible(&vis, path),
+	       rules_count(r), rules_count(r) == 1 ? "" : "s");
 	rules_free(r);
 	strbuf_free(&errs);
 	strbuf_free(&vis);
@@ -795,6 +796,7 @@ main(int argc, char **argv)
 	struct batch_opts bo;
 	struct app_options ao;
 	const char *filter_expr = NULL, *format = NULL, *rules_path = NULL;
+	const char *check_rules = NULL;
 	const char *filters[64];
 	size_t nfilters = 0, fi;
 	struct strbuf joined;
@@ -880,7 +882,7 @@ main(int argc, char **argv)
 			noffsets++;
 			break;
 		}
-		case OPT_CHECK_RULES: return main_check_rules(optarg);
+		case OPT_CHECK_RULES: check_rules = optarg; break;
 		case OPT_COLOR:
 			if (optarg == NULL || strcmp(optarg, "always") == 0)
 				ao.color = COLOR_ALWAYS;
@@ -909,10 +911,40 @@ main(int argc, char **argv)
 			return main_unknown_option(argc, argv);
 		}
 	}
+	/* Rules come from a file: standard input is for the log. */
+	if ((check_rules != NULL && strcmp(check_rules, "-") == 0) ||
+	    (rules_path != NULL && strcmp(rules_path, "-") == 0))
+		return main_bad_usage("%s", "rules are not read from standard "
+				      "input: --rules and --check-rules take a "
+				      "file");
+	if (check_rules != NULL) {
+		if (optind < argc)
+			return main_bad_usage("--check-rules checks a rules "
+					      "file and reads no input ('%s')",
+					      argv[optind]);
+		return main_check_rules(check_rules);
+	}
 	if (optind >= argc)
 		return main_bad_usage("%s", "no input file (use - for standard input)");
-	/* An offset for no input would leave the merge silently wrong. */
+	/* An offset for no input would leave the merge silently wrong, and
+	 * so would two for one file (which one was meant?). */
 	for (oi = 0; oi < noffsets; oi++) {
+		size_t oj;
+
+		for (oj = 0; oj < oi; oj++) {
+			if (main_same_file(offsets[oj].file, offsets[oi].file)) {
+				int same = strcmp(offsets[oj].file,
+						  offsets[oi].file) == 0;
+				char *msg = xasprintf("--offset names '%s' twice"
+				    "%s%s%s: it takes one offset per file",
+				    offsets[oj].file, same ? "" : " (also as '",
+				    same ? "" : offsets[oi].file, same ? "" : "')");
+
+				c = main_bad_usage("%s", msg);
+				free(msg);
+				return c;
+			}
+		}
 		for (i = optind; i < argc; i++) {
 			if (main_same_file(offsets[oi].file, argv[i]))
 				break;
@@ -973,11 +1005,18 @@ main(int argc, char **argv)
 
 			rules_path = defpath = rules_default_path(exe_dir);
 			free(exe_dir);
+			/* A severity asked for without rules has no answer:
+			 * as for a rules file that cannot be used, the
+			 * trace is shown unrated and the exit status is 1. */
 			if (rules_path == NULL) {
-				fprintf(stderr, "sipsnoop: no rules file found "
-					"(~/.config/sipsnoop/rules.conf, %s): "
-					"messages are not rated; --rules FILE "
-					"names one\n", SIPSNOOP_DATADIR "/rules.conf");
+				rules_failed = filter_uses_severity(flt);
+				fprintf(stderr, "sipsnoop: %s (~/.config/"
+					"sipsnoop/rules.conf, %s): messages "
+					"are not rated; --rules FILE names "
+					"one\n", rules_failed ? "-f asks for a "
+					"severity, but no rules file was found" :
+					"no rules file found",
+					SIPSNOOP_DATADIR "/rules.conf");
 				strbuf_addf(&rules_why, "no rules file found "
 					    "(~/.config/sipsnoop/rules.conf, "
 					    "%s); --rules FILE names one",

@@ -360,7 +360,8 @@ engine_replace_src(struct engine_file *f, char *data, size_t len, int inflated,
 	c->path = xstrdup(f->src->path);
 	c->data = data;
 	c->len = len;
-	c->inflated = inflated;
+	/* Converted from gzip input, it still came from one. */
+	c->inflated = inflated || f->src->inflated || f->src->compressed;
 	c->mapped = mapped;
 	source_free(f->src);
 	f->src = c;
@@ -750,6 +751,18 @@ engine_utf16(struct engine *e, struct source *src, const char *format,
 	return rc;
 }
 
+/* Why an input no format is recognised in is refused, and what to do
+ * about a log whose first SIP message comes after what the probe looks
+ * at. Caller frees. */
+static char *
+engine_unknown_format(const char *path)
+{
+	return xasprintf("%s: no SIP messages found: no known format "
+			 "recognised in the first %d KiB (a log whose first "
+			 "SIP message comes later may need --format NAME; "
+			 "see --formats)", path, READER_PROBE_BYTES / 1024);
+}
+
 static int
 engine_add_source1(struct engine *e, struct source *src, const char *format,
 		   char **err)
@@ -773,12 +786,18 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 	} else if (src->compressed) {
 		/* Still gzip: the probe reads the start, inflated. */
 		char *head = xmalloc(ENGINE_PROBE_BYTES);
+		size_t nhead = source_gunzip_head(src, head,
+						  ENGINE_PROBE_BYTES);
 
-		fmt = reader_probe(head, source_gunzip_head(src, head,
-							    ENGINE_PROBE_BYTES));
+		fmt = reader_probe(head, nhead);
 		free(head);
 		if (fmt == NULL) {
-			*err = xasprintf("%s: no SIP messages found", src->path);
+			/* Damaged or cut short before anything came out
+			 * (inflated whole later, it would say which). */
+			*err = nhead > 0 ? engine_unknown_format(src->path) :
+			    xasprintf("%s: the gzip data gives nothing (empty, "
+				      "or damaged or cut short at its start): "
+				      "nothing to read", src->path);
 			source_free(src);
 			return -1;
 		}
@@ -789,10 +808,11 @@ engine_add_source1(struct engine *e, struct source *src, const char *format,
 		if (fmt == NULL) {
 			/* Inflated to nothing is not an empty file: the
 			 * gzip note that follows says why. */
-			*err = xasprintf("%s: no SIP messages found%s", src->path,
-					 src->len > 0 ? "" : src->inflated ?
-					 " (nothing decompressed)" :
-					 " (empty file)");
+			*err = src->len > 0 ?
+			    engine_unknown_format(src->path) :
+			    xasprintf("%s: no SIP messages found%s", src->path,
+				      src->inflated ? " (nothing decompressed)" :
+				      " (empty file)");
 			source_free(src);
 			return -1;
 		}
@@ -843,10 +863,21 @@ engine_add_source(struct engine *e, struct source *src, const char *format,
 		  char **err)
 {
 	char *note = src->note, *msg;
+	/* gzip data damaged before anything came out: that alone is why
+	 * nothing is read. */
+	char *gz_empty = note != NULL && src->inflated && src->len == 0 ?
+	    xasprintf("%s: %s", src->path, note) : NULL;
 	int n;
 
 	src->note = NULL;
 	n = engine_add_source1(e, src, format, err);
+	if (n < 0 && gz_empty != NULL) {
+		free(*err);
+		*err = gz_empty;
+		free(note);
+		return n;
+	}
+	free(gz_empty);
 	if (n >= 0 && e->files[n].src->note != NULL) {
 		/* One of the conversion before the probe (engine_utf16). */
 		engine_warn(e, (size_t)n, 0, e->files[n].src->note);
@@ -993,6 +1024,13 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		f->follow_later = 1;
 		return;
 	}
+	if (f->src->inflated || f->src->compressed) {
+		/* Appending to a compressed file gives nothing readable
+		 * (a capture in it too: gzip is the reason). */
+		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
+		    "not followed"));
+		return;
+	}
 	if ((f->canon && !paused) ||
 	    (f->fmt->transform != NULL && !live && !paused)) {
 		/* Rebuilt once from the whole input (gzip, FreeSWITCH, a
@@ -1001,12 +1039,6 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 		engine_warn(e, fileno, 0, xasprintf("read once, not followed "
 			    "(%s input is converted as a whole)",
 			    engine_format_name(f, name, sizeof name)));
-		return;
-	}
-	if (f->src->inflated || f->src->compressed) {
-		/* Appending to a compressed file gives nothing readable. */
-		engine_warn(e, fileno, 0, xstrdup("gzip-compressed: read once, "
-		    "not followed"));
 		return;
 	}
 	if (f->src->decoded) {
@@ -2299,10 +2331,15 @@ engine_transport(const struct rd_record *rec, const struct sipmsg *m,
 {
 	struct span t = rec->transport.n > 0 ? rec->transport :
 			m != NULL ? engine_via_transport(m) : SPAN_NULL;
+	const struct sip_header *h;
 	size_t i;
 
+	/* A diagnostic event's own Transport: field (a CLS TF_CONNECTION
+	 * record's "Transport: TLS"), not a Via it may quote. */
 	if (rec->kind == REC_DIAG)
-		return SPAN_NULL;
+		t = rec->transport.n > 0 ? rec->transport : m != NULL &&
+		    (h = sipmsg_find_name(m, "Transport", 0)) != NULL ?
+		    span_trim(h->value) : SPAN_NULL;
 	if (t.n == 0 || t.n > bufsz)
 		return t;
 	for (i = 0; i < t.n; i++)
@@ -2327,6 +2364,7 @@ struct engine_pre {
 	int far;			/* at MSG_OFF_LIMIT or past it */
 	struct span s[PRE__COUNT];	/* the strings of those ids */
 	size_t end;			/* offset after the record */
+	uint32_t bad_line;		/* line of its first bad header, 0 */
 };
 
 static uint32_t
@@ -2360,6 +2398,45 @@ engine_prep_diag(const struct sipmsg *m, struct engine_pre *pre)
 		cseq.n -= i;
 		pre->s[PRE_METHOD] = span_trim(cseq);
 	}
+}
+
+/* The line of the file at p, a line of record rec: counted from the
+ * record's first line when p is among the record's bytes in the file;
+ * else (a span a reader built) the record's own line. */
+static uint32_t
+engine_bad_line(const struct engine_file *f, const struct rd_record *rec,
+		const char *p)
+{
+	const char *q = f->src->data + rec->off, *nl;
+	uint32_t line = rec->line;
+
+	if (rec->line == 0 || rec->off > f->src->len ||
+	    rec->len > f->src->len - rec->off || p < q || p >= q + rec->len)
+		return rec->line;
+	while ((nl = memchr(q, '\n', (size_t)(p - q))) != NULL) {
+		q = nl + 1;
+		line++;
+	}
+	return line;
+}
+
+/* A bad header line, as FILE:LINE: like the reader's warnings, and as
+ * bounded: the one after the last says so. */
+#define ENGINE_MAX_BAD_HEADERS 100000
+
+static void
+engine_warn_bad_header(struct engine *e, const struct engine_pre *pre)
+{
+	struct engine_file *f = &e->files[pre->x.file];
+
+	if (pre->bad_line == 0 || f->nbad_headers > ENGINE_MAX_BAD_HEADERS)
+		return;
+	if (f->nbad_headers++ == ENGINE_MAX_BAD_HEADERS)
+		engine_warn(e, pre->x.file, 0, xstrdup("further bad header "
+			    "lines not listed"));
+	else
+		engine_warn(e, pre->x.file, pre->bad_line,
+			    xstrdup("bad header line (kept, flagged)"));
 }
 
 /* Parses the record into pre. Thread-safe: reads only the record, the
@@ -2413,6 +2490,15 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 		x->cseq = m.cseq;
 		x->status = (uint16_t)(m.status > 0 && m.status < 1000 ?
 				       m.status : 0);
+		/* Only a flagged message costs this. A record cut short
+		 * (one being written, a log cut off) ends in a part of a
+		 * line: that is said of it already. So is what damaged a
+		 * converted input's message (a capture's lost segment):
+		 * its converter says so, in the order it reads, live or
+		 * whole; its lines are not the file's anyway. */
+		if (m.bad_at != NULL && !(rec->flags & RECF_TRUNCATED) &&
+		    !f->canon)
+			pre->bad_line = engine_bad_line(f, rec, m.bad_at);
 	}
 	rules_index_message(rules, x, rec, &m);
 	sipmsg_clear(&m);
@@ -2537,6 +2623,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 		f->far_warned = 1;
 		return;
 	}
+	engine_warn_bad_header(e, pre);
 	engine_intern_pre(e, pre, &k);
 	id = msgindex_append(e->ix, x, pre->method, pre->len);
 	engine_note_fresh(e, f, id, pre->end);
@@ -2580,6 +2667,7 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 	uint32_t d;
 
 	f->cut_redo = 0;
+	engine_warn_bad_header(e, pre);	/* its cut start was not warned of */
 	e->changes++;
 	engine_intern_pre(e, pre, &k);
 	engine_msg_kept(e, f->last_id, &old);

@@ -2316,3 +2316,25 @@ filter_dump(const struct filter *f, struct strbuf *out)
 	}
 	dump_node(f->root, out);
 }
+
+/* ---- what an expression asks of the rules ----------------------------- */
+
+static int
+node_uses_severity(const struct node *n)
+{
+	size_t i;
+
+	if (n->type == N_FIELD && n->field == F_SEVERITY)
+		return 1;
+	for (i = 0; i < n->nkids; i++) {
+		if (node_uses_severity(n->kids[i]))
+			return 1;
+	}
+	return 0;
+}
+
+int
+filter_uses_severity(const struct filter *f)
+{
+	return f != NULL && f->root != NULL && node_uses_severity(f->root);
+}

@@ -55,8 +55,6 @@ const struct rd_format *const reader_formats[] = {
 	NULL,
 };
 
-/* How much of the input a probe looks at. */
-#define READER_PROBE_BYTES 8192
 /* Messages above this are flagged RECF_LARGE. */
 #define READER_LARGE 65536
 #define READER_BOM "\xef\xbb\xbf"

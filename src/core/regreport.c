@@ -128,6 +128,19 @@ regreport_last_final(const struct engine *e, uint32_t d)
 	return 0;
 }
 
+/* Whether challenge ch was answered on a new Call-ID by a dialog that got
+ * through (a 2xx). */
+static int
+regreport_retry_through(const struct engine *e, uint32_t ch)
+{
+	const struct dialog *dg;
+
+	if (ch == UINT32_MAX)
+		return 0;
+	dg = dialogs_get(engine_dialogs(e), rules_retry_dialog(e, ch));
+	return dg != NULL && dg->outcome >= 200 && dg->outcome < 300;
+}
+
 /* worst: the first message as bad as the dialog when that is a warning or
  * an error, else UINT32_MAX. */
 static void
@@ -179,6 +192,12 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 	expected = ex.len > 0 && ent->final_msg != UINT32_MAX &&
 	    msgindex_get(engine_index(e), ent->final_msg)->severity ==
 	    SEV_BENIGN;
+	/* Or with a challenge the client answered on another Call-ID that
+	 * got through (after credentials refused here): not "not
+	 * registered", though the severity keeps what went wrong. */
+	if (!was && ex.len > 0 && !expected &&
+	    regreport_retry_through(e, ent->final_msg))
+		expected = 1;
 	if (!was && expected) {
 		strbuf_add(out, ex.buf, ex.len);
 		strbuf_free(&ex);

@@ -545,7 +545,8 @@ rules_parse_header(struct rules_parser *rp, struct rules *r, struct span rest,
 	struct span w, tail;
 
 	w = rules_word(&rest);
-	if (!rules_header_name_ok(w)) {
+	/* "header ~ /x/": the name left out, not a header named "~". */
+	if (!rules_header_name_ok(w) || w.p[0] == '~') {
 		rules_parse_error(rp, "header: missing header name");
 		return -1;
 	}
@@ -592,9 +593,11 @@ rules_parse_severity(struct rules_parser *rp, struct span rest,
 		w = w2;
 	}
 	if ((s = severity_from_name(w.p, w.n)) < 0) {
+		/* After "log", what the log gives no level for. */
 		rules_parse_error(rp, "severity: unknown severity \"%.*s\" "
-		    "(expected error, warning, benign, ok, info, none or log)",
-		    (int)w.n, w.p);
+		    "(expected %s)", (int)w.n, w.p, rule->from_log ?
+		    "error, warning, benign, ok, info or none after log" :
+		    "error, warning, benign, ok, info, none or log");
 		return -1;
 	}
 	rule->severity = (uint8_t)s;
@@ -846,8 +849,9 @@ rules_parse_line(struct rules_parser *rp, struct rules *r,
 			goto no_not;
 		rest = span_trim(rest);
 		if (rule->explain != NULL) {
-			rules_parse_error(rp, "explain: given twice in rule %s",
-			    rule->name);
+			rules_parse_error(rp, "explain: given twice in rule %s "
+			    "(first at line %u)", rule->name,
+			    (unsigned)rule->explain_line);
 			return -1;
 		}
 		if (rules_check_explain(rp, rest) != 0)
@@ -969,6 +973,10 @@ rules_parse(const char *name, const char *text, size_t len,
 
 		if (memchr(line.p, '\0', line.n) != NULL) {
 			rules_parse_error(&rp, "NUL byte in line");
+			/* It may have been the rule's severity: not said
+			 * again, at an earlier line, as "no severity". */
+			if (rule != NULL && rule->severity == SEV__COUNT)
+				rule->severity = SEV_NONE;
 			continue;
 		}
 		line = span_trim(line);
@@ -1831,6 +1839,18 @@ rules_answered_dialog(const struct engine *e, uint32_t d)
 	    (c = idmap_get(&st->by_req, req)) == 0)
 		return NO_DIALOG;
 	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
+}
+
+uint32_t
+rules_retry_dialog(const struct engine *e, uint32_t ch)
+{
+	const struct rules_state *st = rules_state_live(e);
+	uint32_t c;
+
+	if (st == NULL || (c = idmap_get(&st->by_chal, ch)) == 0)
+		return NO_DIALOG;
+	return dialogs_of(engine_dialogs(e),
+			  msgindex_get(engine_index(e), c - 1));
 }
 
 /* Transactions of a dialog, keyed by (method, CSeq number). */

@@ -456,6 +456,7 @@ sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 	m->body = body;
 	m->content_length = -1;
 	m->flags = 0;
+	m->bad_at = NULL;
 
 	sipmsg_parse_start(m, start);
 
@@ -486,6 +487,8 @@ sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 				/* Continues nothing (or a bad line, which
 				 * was flagged already). */
 				m->flags |= RECF_BAD_HEADER;
+				if (m->bad_at == NULL)
+					m->bad_at = p;
 				in_bad = 1;
 			}
 		} else {
@@ -502,6 +505,8 @@ sipmsg_parse1(struct sipmsg *m, struct span start, struct span hdrs,
 				colon = NULL;
 			if (colon == NULL || ne == p) {
 				m->flags |= RECF_BAD_HEADER;
+				if (m->bad_at == NULL)
+					m->bad_at = p;
 				prev = NULL;
 				in_bad = 1;
 			} else if (!full && (id = sipmsg_index_id(p,

@@ -482,8 +482,11 @@ source_gunzip_sb(const unsigned char *in, size_t inlen, struct strbuf *out,
 		}
 		if (rc == Z_OK || rc == Z_BUF_ERROR) {
 			if (pos >= inlen && z.avail_out != 0) {
-				*note = xasprintf("the gzip data is cut short "
-				    "(truncated file?): the %zu bytes "
+				*note = total == 0 ? xstrdup("the gzip data "
+				    "is cut short (truncated file?) before "
+				    "anything was decompressed: nothing to "
+				    "read") : xasprintf("the gzip data is cut "
+				    "short (truncated file?): the %zu bytes "
 				    "decompressed before the cut are read",
 				    total);
 				break;
@@ -493,9 +496,12 @@ source_gunzip_sb(const unsigned char *in, size_t inlen, struct strbuf *out,
 			if (stuck < 2)
 				continue;
 		}
-		*note = xasprintf("the gzip data is damaged at byte %zu "
-		    "(%s): the %zu bytes decompressed before it are read",
-		    pos, z.msg != NULL ? z.msg : "zlib error", total);
+		*note = total == 0 ? xasprintf("the gzip data is damaged "
+		    "at byte %zu (%s) before anything was decompressed: "
+		    "nothing to read", pos, z.msg != NULL ? z.msg :
+		    "zlib error") : xasprintf("the gzip data is damaged at "
+		    "byte %zu (%s): the %zu bytes decompressed before it are "
+		    "read", pos, z.msg != NULL ? z.msg : "zlib error", total);
 		break;
 	}
 	inflateEnd(&z);

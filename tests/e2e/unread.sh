@@ -25,7 +25,7 @@ check "the title says an input was not read" e2e_wait "1 input not read (W)"
 check "the title does not name it among those read" e2e_wait_gone "damaged.log.gz ["
 e2e_keys W
 check "W names the damaged gzip and says why" \
-	e2e_wait "damaged.log.gz: no SIP messages found"
+	e2e_wait "damaged.log.gz: the gzip data gives nothing (empty, or damaged"
 e2e_keys q q
 check "quits with the status of an unreadable input" e2e_wait "exit=1"
 

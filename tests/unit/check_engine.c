@@ -354,6 +354,11 @@ START_TEST(test_lines)
 }
 END_TEST
 
+#define NOTES_REFUSED \
+	"notes.txt: no SIP messages found: no known format recognised in the " \
+	"first 8 KiB (a log whose first SIP message comes later may need " \
+	"--format NAME; see --formats)"
+
 START_TEST(test_refused)
 {
 	struct engine *e = engine_new();
@@ -362,7 +367,7 @@ START_TEST(test_refused)
 
 	ck_assert_int_eq(engine_add_mem(e, "notes.txt", text, sizeof text - 1,
 					NULL, &err), -1);
-	ck_assert_str_eq(err, "notes.txt: no SIP messages found");
+	ck_assert_str_eq(err, NOTES_REFUSED);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(engine_add_mem(e, "empty", "", 0, NULL, &err), -1);
@@ -380,11 +385,90 @@ START_TEST(test_refused)
 	/* Kept, for the viewer's list of what could not be read. */
 	ck_assert_uint_eq(engine_nrefused(e), 4);
 	ck_assert_uint_eq(engine_nunread(e), 4);
-	ck_assert_str_eq(engine_refused(e, 0), "notes.txt: no SIP messages found");
+	ck_assert_str_eq(engine_refused(e, 0), NOTES_REFUSED);
 	ck_assert_ptr_nonnull(strstr(engine_refused(e, 3), "/nonexistent/file.log"));
 	ck_assert_ptr_null(engine_refused(e, 4));
 	ck_assert_int_eq(engine_step(e, 10), 0);
 	engine_free(e);
+}
+END_TEST
+
+/* A damaged header line inside a message is a FILE:LINE warning (its own
+ * line, in the second message too), bounded as the reader's are; a log
+ * without one has none. */
+START_TEST(test_bad_header_warning)
+{
+	static const char msg[] = "OPTIONS sip:a@example.com SIP/2.0\r\n"
+	    "Call-ID: bh@example.com\r\nCSeq: %zu OPTIONS\r\n"
+	    "no colon here\r\nContent-Length: 0\r\n\r\n";
+	const struct engine_warning *w;
+	struct strbuf sb;
+	struct engine *e = engine_new();
+	char *err = NULL;
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 100002; i++)
+		strbuf_addf(&sb, msg, i + 1);
+	ck_assert_int_eq(engine_add_mem(e, "bh.sip", sb.buf, sb.len, NULL,
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 100002);
+	ck_assert_uint_eq(engine_nwarnings(e), 100001);
+	w = engine_warning(e, 0);
+	ck_assert_uint_eq(w->line, 4);
+	ck_assert_str_eq(w->msg, "bad header line (kept, flagged)");
+	ck_assert_uint_eq(engine_warning(e, 1)->line, 4 + 6);
+	w = engine_warning(e, 100000);
+	ck_assert_uint_eq(w->line, 0);
+	ck_assert_str_eq(w->msg, "further bad header lines not listed");
+	engine_free(e);
+
+	/* Without the bad line, no warning. */
+	e = engine_new();
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "OPTIONS sip:a@example.com SIP/2.0\r\n"
+	    "Call-ID: ok@example.com\r\nCSeq: 1 OPTIONS\r\n"
+	    "Content-Length: 0\r\n\r\n");
+	ck_assert_int_eq(engine_add_mem(e, "ok.sip", sb.buf, sb.len, NULL,
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(engine_nwarnings(e), 0);
+	engine_free(e);
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* A log whose first SIP message comes after what the probe looks at is
+ * refused with the way out (--format), and read when it is taken. */
+START_TEST(test_refused_late_start)
+{
+	static const char sip[] = "INVITE sip:bob@example.com SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1\r\n"
+	    "Call-ID: late@example.com\r\nCSeq: 1 INVITE\r\n"
+	    "From: <sip:alice@example.com>;tag=a\r\n"
+	    "To: <sip:bob@example.com>\r\nContent-Length: 0\r\n\r\n";
+	struct strbuf sb;
+	struct engine *e = engine_new();
+	char *err = NULL;
+
+	strbuf_init(&sb);
+	while (sb.len <= 8192)
+		strbuf_adds(&sb, "garbage line\n");
+	strbuf_adds(&sb, sip);
+	ck_assert_int_eq(engine_add_mem(e, "late.log", sb.buf, sb.len, NULL,
+					&err), -1);
+	ck_assert_str_eq(err, "late.log: no SIP messages found: no known "
+	    "format recognised in the first 8 KiB (a log whose first SIP "
+	    "message comes later may need --format NAME; see --formats)");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(engine_add_mem(e, "late.log", sb.buf, sb.len, "raw",
+					&err), 0);
+	engine_run(e);
+	ck_assert_uint_eq(msgindex_count(engine_index(e)), 1);
+	engine_free(e);
+	strbuf_free(&sb);
 }
 END_TEST
 
@@ -1772,6 +1856,8 @@ main(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_lines_changed);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_refused_late_start);
+	tcase_add_test(tc, test_bad_header_warning);
 	tcase_add_test(tc, test_refused_as_format);
 	tcase_add_test(tc, test_follow_empty_as_format);
 	tcase_add_test(tc, test_follow);

@@ -1311,6 +1311,33 @@ START_TEST(test_cls_fixtures)
 }
 END_TEST
 
+/* What a filter selects depends on the rules when it names a severity,
+ * in a dialog:(...) term too; text that only says "severity" does not. */
+static void
+uses_severity(const char *expr, int want)
+{
+	char *err = NULL;
+	struct filter *f = filter_compile(expr, &err, NULL);
+
+	ck_assert_msg(f != NULL, "%s: %s", expr, err);
+	ck_assert_msg(filter_uses_severity(f) == want, "%s: got %d", expr,
+		      !want);
+	filter_free(f);
+}
+
+START_TEST(test_uses_severity)
+{
+	uses_severity("severity:error", 1);
+	uses_severity("sev:warning+", 1);
+	uses_severity("method:invite -(status:4xx or severity:benign)", 1);
+	uses_severity("dialog:(severity:error) method:register", 1);
+	uses_severity("", 0);
+	uses_severity("status:401 user:alice", 0);
+	uses_severity("severity \"severity:error\" /severity:/", 0);
+	ck_assert_int_eq(filter_uses_severity(NULL), 0);
+}
+END_TEST
+
 static Suite *
 filter_suite(void)
 {
@@ -1335,6 +1362,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_dialog_changes);
 	tcase_add_test(tc, test_merge_renumbers);
 	tcase_add_test(tc, test_cls_fixtures);
+	tcase_add_test(tc, test_uses_severity);
 	suite_add_tcase(s, tc);
 	return s;
 }

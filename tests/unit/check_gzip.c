@@ -217,8 +217,9 @@ START_TEST(test_truncated)
 	e = engine_new();
 	ck_assert_int_eq(engine_add_mem(e, "head.gz", gz.buf, 12, NULL, &err),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(err, "no SIP messages found"));
-	ck_assert_ptr_nonnull(strstr(err, "cut short"));
+	ck_assert_str_eq(err, "head.gz: the gzip data is cut short (truncated "
+			 "file?) before anything was decompressed: nothing to "
+			 "read");
 	free(err);
 	engine_free(e);
 	strbuf_free(&gz);

@@ -275,6 +275,44 @@ START_TEST(test_home_server_redirect)
 }
 END_TEST
 
+/* Credentials refused, then a retry on a new Call-ID that got through:
+ * the refused dialog is no "not registered" (its warning stays, as when
+ * the retry is in the same dialog); one whose retry failed too is. */
+START_TEST(test_rejected_then_through_elsewhere)
+{
+	static const char *const fx[][2] = {
+		{ "auth/rejected-new-call-id.sngrep.txt", "Digest credentials "
+		  "rejected; the client tried again with Digest in a new "
+		  "REGISTER dialog (Call-ID rejected-new-call-id-3@10.1.1.21) "
+		  "and got through" },
+		{ "auth/md5-to-sha256-new-call-id.sngrep.txt", "the server "
+		  "refused Digest credentials using MD5, an algorithm it does "
+		  "not offer (it asks for SHA-256); the client tried again "
+		  "with SHA-256 in a new REGISTER dialog (Call-ID "
+		  "sha256-new-call-id-3@10.1.1.21) and got through" },
+	};
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	size_t i;
+
+	for (i = 0; i < sizeof fx / sizeof fx[0]; i++) {
+		report(fx[i][0], &r, &e, &rr);
+		ck_assert_uint_eq(rr.n, 3);
+		ck_assert_uint_eq(rr.v[1].status, 401);
+		ck_assert_int_eq(rr.v[1].severity, SEV_WARNING);
+		ck_assert_str_eq(rr.v[1].explain, fx[i][1]);
+		ck_assert_uint_eq(rr.v[2].status, 200);
+		done(r, e, &rr);
+	}
+	report("auth/wrong-password-new-call-id.sngrep.txt", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 3);
+	ck_assert_int_eq(rr.v[1].severity, SEV_ERROR);
+	ck_assert_int_eq(strncmp(rr.v[1].explain, "not registered: ", 16), 0);
+	done(r, e, &rr);
+}
+END_TEST
+
 /* A 423 answered on a new Call-ID: the first dialog is no failure, the
  * retry's says what it answered. */
 START_TEST(test_interval_new_call_id)
@@ -455,6 +493,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_refresh_answered_elsewhere);
 	tcase_add_test(tc, test_home_server_redirect);
 	tcase_add_test(tc, test_interval_new_call_id);
+	tcase_add_test(tc, test_rejected_then_through_elsewhere);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
 	tcase_add_test(tc, test_update);

@@ -491,6 +491,15 @@ static const struct {
 	/* A second severity silently won. */
 	{ "rule a\n\tseverity ok\n\tstatus 200\n\tseverity error\n",
 	  "x.rules:4: severity: given twice in rule a (first at line 2)\n" },
+	{ "rule a\n\tseverity ok\n\texplain one\n\texplain two\n",
+	  "x.rules:4: explain: given twice in rule a (first at line 3)\n" },
+	/* The name left out: "~" is no header name. */
+	{ "rule a\n\tseverity ok\n\theader ~ /x/\n",
+	  "x.rules:3: header: missing header name\n" },
+	/* After "log", "log" is no fallback. */
+	{ "rule a\n\tseverity log bogus\n",
+	  "x.rules:2: severity: unknown severity \"bogus\" (expected error, "
+	  "warning, benign, ok, info or none after log)\n" },
 	/* A rule without a name: its conditions are not outside a rule. */
 	{ "rule\n\tseverity ok\n\tstatus 200\nseverity ok\n",
 	  "x.rules:1: rule: missing name\n" },
@@ -551,6 +560,22 @@ START_TEST(test_parse_bad)
 	r = parse(bad_rules[_i].text, &errs);
 	ck_assert_msg(r == NULL, "case %d parsed", _i);
 	ck_assert_str_eq(errs.buf, bad_rules[_i].errors);
+	strbuf_free(&errs);
+}
+END_TEST
+
+/* A line with a NUL byte is dropped with its error alone: the severity
+ * it may have held is not reported missing, at an earlier line. */
+START_TEST(test_parse_nul_line)
+{
+	static const char text[] = "rule a\n\tseverity\0 ok\n\tstatus 200\n";
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = rules_parse("x.rules", text, sizeof text - 1, &errs);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(errs.buf, "x.rules:2: NUL byte in line\n");
 	strbuf_free(&errs);
 }
 END_TEST
@@ -2687,6 +2712,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_parse_good);
 	tcase_add_loop_test(tc, test_parse_bad, 0,
 			    sizeof bad_rules / sizeof bad_rules[0]);
+	tcase_add_test(tc, test_parse_nul_line);
 	tcase_add_test(tc, test_parse_files);
 	tcase_add_test(tc, test_parse_many);
 	tcase_add_test(tc, test_default_path);

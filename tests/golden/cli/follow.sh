@@ -250,7 +250,7 @@ timeout 10 $SIPSNOOP --rules data/rules.conf --list --follow "$dir/fifo" \
 	tests/data/pcap/call-udp.pcapng.gz >"$dir/once" 2>&1
 rc=$?
 [ $rc = 0 ] || { echo "status $rc, expected 0"; cat "$dir/once"; exit 1; }
-for want in "call-udp.pcapng.gz: read once, not followed" \
+for want in "call-udp.pcapng.gz: gzip-compressed: read once, not followed" \
 	"REGISTER sip:10.0.0.10:5060" "INVITE sip:bob@example.com"; do
 	grep -qF -- "$want" "$dir/once" || {
 		echo "missing: $want"; cat "$dir/once"; exit 1; }

@@ -18,6 +18,20 @@ out=$(cd "$dir" && HOME=$dir/home XDG_CONFIG_HOME= $run./sipsnoop --stats \
 if printf '%s\n' "$out" | grep -q "^$warn.*/rules.conf): messages are not rated; --rules FILE names one$"; then
 	printf '%s\n' "$out" | grep -q "^severity none 40 " || {
 		echo "rated without rules:"; printf '%s\n' "$out"; exit 1; }
+	# A selection by severity has no answer without rules: it must not
+	# pass for "no errors" (exit 1, said so), in a dialog: term too; a
+	# selection by anything else keeps the warning and exit status 0.
+	for f in severity:error 'method:invite dialog:(sev:warning+)'; do
+		err=$(cd "$dir" && HOME=$dir/home XDG_CONFIG_HOME= $run./sipsnoop \
+			--list -f "$f" "$top/data/sample.cls.log" 2>&1 >/dev/null)
+		rc=$?
+		[ $rc = 1 ] || { echo "-f '$f' without rules: exit $rc"; exit 1; }
+		printf '%s\n' "$err" | grep -q "^sipsnoop: -f asks for a severity, but no rules file was found (.*): messages are not rated; --rules FILE names one$" || {
+			echo "-f '$f' without rules:"; printf '%s\n' "$err"; exit 1; }
+	done
+	(cd "$dir" && HOME=$dir/home XDG_CONFIG_HOME= $run./sipsnoop --list \
+		-f method:invite "$top/data/sample.cls.log" >/dev/null 2>&1) || {
+		echo "-f method:invite without rules: exit $?"; exit 1; }
 else
 	# Only when a rules file is installed may it be quiet.
 	printf '%s\n' "$out" | grep -q "^severity none 40 " && {
