@@ -3,7 +3,7 @@
 # line: the title counts it and W lists it.
 . "$(dirname "$0")/lib.inc"
 
-e2e_start 120 30 --rules data/rules.conf tests/data/hostile/bad-header.cls.log
+e2e_start 120 30 --rules data/rules.conf tests/data/bad-header.cls.log
 check "opens" e2e_wait "2/2 msgs"
 check "the title counts the warning" e2e_wait_re "1 warnings?"
 e2e_keys W
