@@ -161,21 +161,25 @@ pane_flow_label(struct grid *g, int x, int y, int xmax, int role, const char *s)
 	grid_puts(g, x, y, xmax, role, "~");
 }
 
-/* Puts label s on the arrow between lifelines lo and hi: centred, with a
- * blank either side when it has room for them; a label wider than the
- * arrow is cut at its span with a '~' (the detail has it whole), so that
- * it never runs over a lifeline; the part of an arrow scrolled out of the
- * pane is cut at its edge. */
+/* Puts label s on the arrow between lifelines lo and hi: centred on the
+ * part of the arrow in view (an arrow scrolled partly out of the pane
+ * keeps its label on what is shown of it), with a blank either side when
+ * it has room for them; a label wider than that part is cut with a '~'
+ * (the detail has it whole), so that it never runs past the arrow's
+ * lifelines or the pane's edge. */
 static void
 pane_flow_span_label(struct grid *g, int lo, int hi, int y, int xmin, int xmax,
 		     int role, const char *s)
 {
-	int w = grid_text_width(s, strlen(s)), span = hi - lo - 1, x;
+	int w = grid_text_width(s, strlen(s)), span, x;
 
+	if (lo < xmin - 1)
+		lo = xmin - 1;
+	if (hi > xmax)
+		hi = xmax;
+	span = hi - lo - 1;
 	x = w <= span ? lo + 1 + (span - w) / 2 : lo + 1;
-	if (x < xmin)
-		x = xmin;
-	pane_flow_label(g, x, y, hi < xmax ? hi : xmax, role, s);
+	pane_flow_label(g, x, y, hi, role, s);
 }
 
 /* A diagnostic note at its log's column a, as --flow draws it: a marker

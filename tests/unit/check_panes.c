@@ -1941,6 +1941,38 @@ END_TEST
  * does: the date when the log gives one, "+1d" past midnight of a log
  * that gives the time of day alone; it showed 23:59:59.210 then
  * 00:10:01.300 as if on one day. Clicks and scrolling count that line. */
+/* An arrow that runs past the pane's edge keeps its label on the part in
+ * view (it was centred on the whole arrow, off the pane, and lost). */
+START_TEST(test_flow_label_cut_arrow)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/wide-flow.sngrep.txt", 0,
+				   NULL);
+	struct pane *p;
+	struct grid *g = grid_new(60, 40);
+	char row[256];
+	int y, arrows = 0, labels = 0;
+
+	v->flow_all = 1;
+	p = pane_flow_new(v);
+	pane_draw(p, g, (struct rect){ 0, 0, 60, 40 });
+	for (y = 1; y < 40; y++) {
+		report_row(g, y, row, sizeof row);
+		if (strstr(row, "OPTIONS") != NULL)
+			labels++;
+		/* An arrow's line: its time, then the arrow. */
+		if (strstr(row, "10:00:") != NULL)
+			arrows++;
+	}
+	ck_assert_int_ge(arrows, 12);
+	ck_assert_int_eq(labels, arrows);
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+	grid_free(g);
+}
+END_TEST
+
 START_TEST(test_flow_day_change)
 {
 	struct engine *e;
@@ -2532,6 +2564,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_unknown_end);
 	tcase_add_test(tc, test_dialog_awaited_status);
 	tcase_add_test(tc, test_flow_day_change);
+	tcase_add_test(tc, test_flow_label_cut_arrow);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
 	tcase_add_test(tc, test_too_small);
