@@ -655,6 +655,18 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 	width = fl->ncols > 0 ? flow_layout(fl, SVG_GAP, SVG_CHAR10, 10, 20,
 	    46, xs) : SVG_GAP;
 	width += SVG_LEFT + 200;
+	/* And wide enough for every note, drawn from its column rightwards
+	 * (their boxes were cut off at the canvas's edge). */
+	for (i = 0; i < fl->nrows; i++) {
+		const struct flow_row *r = &fl->rows[i];
+
+		if (r->kind != FLOW_NOTE)
+			continue;
+		x = SVG_LEFT + xs[r->from] + 8 +
+		    (int)((double)utf8_width(r->label) * SVG_CHAR) + 12 + 10;
+		if (x > width)
+			width = x;
+	}
 	height = SVG_TOP + SVG_ROW * (int)fl->nrows + 40;
 
 	strbuf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
