@@ -329,6 +329,34 @@ pane_flow_heading(struct pane *p, struct grid *g, struct rect r, struct rect *c,
 	*c = pane_heading(p, g, r, "Flow", form[i]);
 }
 
+/* Columns that fit the pane without scrolling are spread over all of
+ * it: the margins outside the first and the last are only as wide as
+ * half their names (flow_col_x gives each half a gap), so the arrows,
+ * and the labels they carry, get the rest. */
+static void
+pane_flow_spread(const struct flow *fl, int width, int need, int *cx)
+{
+	int gap, ml, mr, step;
+	size_t k, n = fl->ncols;
+
+	if (n < 2 || need > width)
+		return;
+	gap = cx[1] - cx[0];
+	ml = (grid_text_width(fl->cols[0].name, strlen(fl->cols[0].name)) +
+	      1) / 2 + 1;
+	mr = grid_text_width(fl->cols[n - 1].name,
+			     strlen(fl->cols[n - 1].name)) / 2 + 2;
+	if (ml > cx[0])
+		ml = cx[0];
+	if (mr > width - cx[n - 1])
+		mr = width - cx[n - 1];
+	step = (width - ml - mr - 1) / (int)(n - 1);
+	if (step <= gap)
+		return;
+	for (k = 0; k < n; k++)
+		cx[k] = ml + (int)k * step;
+}
+
 static void
 pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -366,6 +394,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	xmax = c.x + c.w;
 	cx = xcalloc(fl->ncols, sizeof *cx);
 	need = flow_col_x(fl->ncols, xmax - xorg, cx);
+	pane_flow_spread(fl, xmax - xorg, need, cx);
 	if (p->left > need - (xmax - xorg))
 		p->left = need - (xmax - xorg);
 	if (p->left < 0)

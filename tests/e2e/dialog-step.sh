@@ -49,7 +49,7 @@ e2e_keys ']'
 step 3 08:01:12.503 "REGISTER [NTLM]" "CSeq: 2 REGISTER" "Proxy-Authorization: NTLM, empty token"
 e2e_keys ']'
 # Labels wider than their arrow are cut at its span with a '~'.
-step 4 08:01:12.539 "401 Unauthorized [NTL~" \
+step 4 08:01:12.539 "401 Unauthorized [NTLM CHALL" \
 	"BENIGN (auth-handshake-ntlm-challenge)" \
 	"WWW-Authenticate: NTLM CHALLENGE, target UCLAB"
 e2e_keys ']'
