@@ -684,16 +684,19 @@ parse_status(struct node *n, const char *v)
 		if (!isdigit((unsigned char)v[1 + eq]))
 			return -1;
 		a = strtoul(v + 1 + eq, &end, 10);
-		/* >699 and <100 hold no status either. */
-		if (*end != '\0' || !STATUS_OK(a) ||
-		    (!eq && a == (ge ? 699 : 100)))
+		if (*end != '\0' || a > 1000)
+			return -1;
+		/* The first or last status it takes must be one: >699 and
+		 * <100 hold none, <700 and >99 are <=699 and >=100. */
+		b = eq ? a : ge ? a + 1 : a - 1;
+		if (!STATUS_OK(b))
 			return -1;
 		if (ge) {
-			n->lo = (uint16_t)(eq ? a : a + 1);
+			n->lo = (uint16_t)b;
 			n->hi = 999;
 		} else {
 			n->lo = 1;
-			n->hi = (uint16_t)(eq ? a : a - 1);
+			n->hi = (uint16_t)b;
 		}
 		return 0;
 	}

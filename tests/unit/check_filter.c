@@ -273,6 +273,10 @@ START_TEST(test_tokens)
 	DUMP("status:100-699", "(status 100-699)");
 	DUMP("status:>698", "(status 699-999)");
 	DUMP("status:<101", "(status 1-100)");
+	/* A strict bound just past a status reads as the last one: <700 is
+	 * <=699, >99 is >=100. */
+	DUMP("status:<700", "(status 1-699)");
+	DUMP("status:>99", "(status 100-999)");
 	DUMP("header:Subject", "(header \"Subject\")");
 	DUMP("header:Subject=\"Lunch plans\"",
 	    "(header \"Subject\" \"Lunch plans\")");
@@ -397,6 +401,8 @@ START_TEST(test_errors)
 	BAD("status:>=700", 7, "bad status");
 	BAD("status:>699", 7, "bad status");
 	BAD("status:<100", 7, "bad status");
+	BAD("status:<701", 7, "bad status");
+	BAD("status:>98", 7, "bad status");
 	BAD("x status:401,4", 13, "bad status");
 	BAD("status:401,4x1", 11, "bad status");
 	BAD("status:401,", 11, "empty item");
