@@ -282,7 +282,7 @@ pane_flow_heading(struct pane *p, struct grid *g, struct rect r, struct rect *c,
 {
 	struct pflow *pf = p->data;
 	struct view *v = p->v;
-	char form[7][160], scope[48], brief[32], key[16], lkey[16], hint[32];
+	char form[8][160], scope[48], brief[32], key[16], lkey[16], hint[32];
 	char rng[64];
 	int nrows = (int)pf->fl->nrows, n = 0, i;
 	int window = v->flow_all && (pf->win_lo > 0 || pf->win_hi < pf->win_of);
@@ -305,22 +305,25 @@ pane_flow_heading(struct pane *p, struct grid *g, struct rect r, struct rect *c,
 		else
 			snprintf(rng, sizeof rng, "%d-%d/%d", p->top + 1,
 				 p->top + vis, nrows);
+		/* The hint at the wider layout goes last of all: without it,
+		 * nothing says why the times are missing. */
 		snprintf(form[n++], sizeof form[0], "arrows %s  %s%s", rng,
 			 scope, hint);
-		snprintf(form[n++], sizeof form[0], "arrows %s  %s", rng,
-			 scope);
-		snprintf(form[n++], sizeof form[0], "arrows %s  %s", rng,
-			 brief);
-		snprintf(form[n++], sizeof form[0], "arrows %s", rng);
+		snprintf(form[n++], sizeof form[0], "arrows %s  %s%s", rng,
+			 brief, hint);
+		snprintf(form[n++], sizeof form[0], "arrows %s%s", rng, hint);
 		if (window)
 			snprintf(form[n++], sizeof form[0],
-				 "%d-%d of %d around %zu", p->top + 1,
-				 p->top + vis, nrows, v->sel + 1);
+				 "%d-%d of %d around %zu%s", p->top + 1,
+				 p->top + vis, nrows, v->sel + 1, hint);
+		snprintf(form[n++], sizeof form[0], "%d-%d/%d%s", p->top + 1,
+			 p->top + vis, nrows, hint);
 		snprintf(form[n++], sizeof form[0], "%d-%d/%d", p->top + 1,
 			 p->top + vis, nrows);
 	} else {
 		snprintf(form[n++], sizeof form[0], "%s%s", scope, hint);
-		snprintf(form[n++], sizeof form[0], "%s", scope);
+		snprintf(form[n++], sizeof form[0], "%s%s", brief, hint);
+		snprintf(form[n++], sizeof form[0], "%s", brief);
 	}
 	for (i = 0; i < n - 1; i++) {
 		if ((int)strlen(form[i]) + 8 <= r.w)
