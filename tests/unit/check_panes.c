@@ -1937,10 +1937,6 @@ START_TEST(test_dialog_awaited_status)
 }
 END_TEST
 
-/* The flow pane marks a change of day on a line of its own, as --flow
- * does: the date when the log gives one, "+1d" past midnight of a log
- * that gives the time of day alone; it showed 23:59:59.210 then
- * 00:10:01.300 as if on one day. Clicks and scrolling count that line. */
 /* An arrow that runs past the pane's edge keeps its label on the part in
  * view (it was centred on the whole arrow, off the pane, and lost). */
 START_TEST(test_flow_label_cut_arrow)
@@ -1973,6 +1969,10 @@ START_TEST(test_flow_label_cut_arrow)
 }
 END_TEST
 
+/* The flow pane marks a change of day on a line of its own, as --flow
+ * does: the date when the log gives one, "+1d" past midnight of a log
+ * that gives the time of day alone; it showed 23:59:59.210 then
+ * 00:10:01.300 as if on one day. Clicks and scrolling count that line. */
 START_TEST(test_flow_day_change)
 {
 	struct engine *e;
