@@ -264,10 +264,10 @@ pane_report_widths(int w, const int need[PRC__COUNT], int wd[PRC__COUNT])
 	static const struct {
 		int col, to;
 	} grow[] = {
-	    {PRC_USER, 14},    {PRC_OUTCOME, 20}, {PRC_USER, 20},
+	    {PRC_USER, 14},    {PRC_OUTCOME, 28}, {PRC_USER, 20},
 	    {PRC_CLIENT, 16},  {PRC_OFFERED, 14}, {PRC_USER, 30},
 	    {PRC_CLIENT, 22},  {PRC_OFFERED, 16}, {PRC__COUNT, 0},
-	    {PRC_OFFERED, 26}, {PRC_EXPLAIN, 1 << 20},
+	    {PRC_OFFERED, 26},
 	};
 	int avail = w - 2, used = 0, n, i, add, least[PRC__COUNT];
 

@@ -1441,6 +1441,36 @@ START_TEST(test_report_fits_content)
 			 "R2EE01: offered NTLM, used NTLM, remote user; "
 			 "registered with NTLM");
 	grid_free(g);
+	/* Wide: offered/used as wide as it needs; the explanation grows
+	 * last (it took all that was left, and with many registrations
+	 * offered/used stayed cut at 26). */
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+	v = open_view(&e, TEST_DATA "/hostile/escapes.sip", 1, NULL);
+	p = pane_report_new(v);
+	g = grid_new(200, 30);
+	pane_draw(p, g, (struct rect){0, 0, 200, 30});
+	ROW_HAS(g, 2, "NTLM, Kerberos / NTLM remote ");
+	grid_free(g);
+	/* Narrow: the outcome whole (cut at 20) before the user grows. */
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+	v = open_view(&e, TEST_DATA "/auth/interval-gives-up.sngrep.txt", 1,
+		      NULL);
+	p = pane_report_new(v);
+	g = grid_new(72, 24);
+	pane_draw(p, g, (struct rect){0, 0, 72, 24});
+	{
+		int y, found = 0;
+
+		for (y = 2; y < 12 && !found; y++)
+			found = strstr(report_row(g, y, row, sizeof row),
+				       "423 Interval Too Brief") != NULL;
+		ck_assert_msg(found, "no whole 423 outcome at 72 columns");
+	}
+	grid_free(g);
 	pane_free(p);
 	view_free(v);
 	engine_free(e);
