@@ -333,9 +333,17 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		uint32_t src, dst;
 
 		engine_msg_ends(v->e, id, &src, &dst);
-		ddoc_adds(d, ROLE_DIM, src ? engine_str(v->e, src) : "?");
-		ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
-		ddoc_adds(d, ROLE_DIM, dst ? engine_str(v->e, dst) : "?");
+		if (m->kind == MSG_DIAG && (src == 0) != (dst == 0))
+			/* An event has no direction: the end it names
+			 * alone, as the list shows it. */
+			ddoc_adds(d, ROLE_DIM, engine_str(v->e, src ? src : dst));
+		else {
+			ddoc_adds(d, ROLE_DIM,
+				  src ? engine_str(v->e, src) : "?");
+			ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
+			ddoc_adds(d, ROLE_DIM,
+				  dst ? engine_str(v->e, dst) : "?");
+		}
 	}
 	tr = engine_transport(&rec, &sm, trbuf, sizeof trbuf);
 	if (tr.n > 0) {
