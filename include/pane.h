@@ -74,6 +74,8 @@ int pane_click(struct pane *p, int x, int y);
  * the left and info on the right; returns the content rectangle. */
 struct rect pane_heading(struct pane *p, struct grid *g, struct rect r,
 			 const char *title, const char *info);
+/* Cells the n bytes of log text s take once sanitised, as drawn. */
+int pane_text_width(const char *s, size_t n);
 /* Puts n bytes of log text (made safe here) in w columns from x, cut
  * with a '~' at the end when it does not fit; an address (addr) ending in
  * a port is cut at its start instead, "~.100.23:49721": the port tells a

@@ -138,3 +138,16 @@ pane_put_cut(struct grid *g, int x, int y, int w, int role, const char *s,
 		x = end;
 	return x;
 }
+
+int
+pane_text_width(const char *s, size_t n)
+{
+	struct strbuf sb;
+	int w;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, n, 0);
+	w = grid_text_width(sb.buf, sb.len);
+	strbuf_free(&sb);
+	return w;
+}

@@ -115,20 +115,6 @@ struct pane_list_cols {
 	int time, addr, summary, callid, user;
 };
 
-/* Columns of log text shown for s: its width once sanitised. */
-static int
-pane_list_textw(const char *s, size_t n)
-{
-	struct strbuf sb;
-	int w;
-
-	strbuf_init(&sb);
-	sanitize_append(&sb, s, n, 0);
-	w = grid_text_width(sb.buf, sb.len);
-	strbuf_free(&sb);
-	return w;
-}
-
 /* The ends of message id (m) as the list shows them (*src, *dst when not
  * NULL; an end the log does not give is "?", as --list and --flow write
  * it); returns the columns they take with the arrow between them. A
@@ -149,7 +135,7 @@ pane_list_ends(struct view *v, uint32_t id, const struct msg *m,
 			*srcp = *src != '\0' ? src : dst;
 		if (dstp != NULL)
 			*dstp = NULL;
-		return pane_list_textw(*src != '\0' ? src : dst,
+		return pane_text_width(*src != '\0' ? src : dst,
 				       strlen(*src != '\0' ? src : dst));
 	}
 	if (*src == '\0')
@@ -160,9 +146,9 @@ pane_list_ends(struct view *v, uint32_t id, const struct msg *m,
 		*srcp = src;
 	if (dstp != NULL)
 		*dstp = dst;
-	return pane_list_textw(src, strlen(src)) +
+	return pane_text_width(src, strlen(src)) +
 	       grid_text_width(arrow, strlen(arrow)) +
-	       pane_list_textw(dst, strlen(dst));
+	       pane_text_width(dst, strlen(dst));
 }
 
 /* cidw and userw: the widest Call-ID and user of the rows shown. */
@@ -307,18 +293,18 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		if (m == NULL)
 			continue;
 		cid.p = intern_str(engine_call_ids(v->e), m->call_id, &cid.n);
-		if ((tw = pane_list_textw(cid.p, cid.n)) > cidw)
+		if ((tw = pane_text_width(cid.p, cid.n)) > cidw)
 			cidw = tw;
 		engine_msg_party(v->e, v->ids[p->top + row], &from, &to);
 		u = pane_list_user(v, from);
-		if ((tw = pane_list_textw(u.p, u.n)) > userw)
+		if ((tw = pane_text_width(u.p, u.n)) > userw)
 			userw = tw;
 		if ((tw = pane_list_ends(v, v->ids[p->top + row], m, arrow,
 					 NULL, NULL)) > addrw)
 			addrw = tw;
 		strbuf_reset(&sb);
 		pane_list_summary(v, v->ids[p->top + row], m, &sb);
-		if ((tw = pane_list_textw(sb.buf, sb.len)) > sumw)
+		if ((tw = pane_text_width(sb.buf, sb.len)) > sumw)
 			sumw = tw;
 	}
 	pane_list_columns(c.w, timew, addrw, sumw, cidw, userw, &cols);
@@ -359,8 +345,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 				/* The shorter side keeps its whole text
 				 * when it can ("local"), the other gets the
 				 * rest. */
-				ws = pane_list_textw(src, strlen(src));
-				wd = pane_list_textw(dst, strlen(dst));
+				ws = pane_text_width(src, strlen(src));
+				wd = pane_text_width(dst, strlen(dst));
 				if (ws + wd > avail) {
 					if (wd <= avail / 2)
 						ws = avail - wd;

@@ -340,20 +340,6 @@ pane_report_outcome(const struct regreport_entry *en, char *buf, size_t n)
 		snprintf(buf, n, "no answer");
 }
 
-/* Columns of log text s takes once made safe. */
-static int
-pane_report_textw(const char *s)
-{
-	struct strbuf sb;
-	int w;
-
-	strbuf_init(&sb);
-	sanitize_append(&sb, s, strlen(s), 0);
-	w = grid_text_width(sb.buf, sb.len);
-	strbuf_free(&sb);
-	return w;
-}
-
 /* The widest text of each column: its heading, or a registration's
  * cell. */
 static void
@@ -374,13 +360,15 @@ pane_report_needs(const struct preport *pr, int need[PRC__COUNT])
 		const struct regreport_entry *en = pr->shown[i];
 
 		pane_report_outcome(en, buf, sizeof buf);
-		t[PRC_OUTCOME] = pane_report_textw(buf);
-		t[PRC_USER] = pane_report_textw(en->user);
+		t[PRC_OUTCOME] = pane_text_width(buf, strlen(buf));
+		t[PRC_USER] = pane_text_width(en->user, strlen(en->user));
 		t[PRC_ATTEMPTS] = 8;
-		t[PRC_CLIENT] = pane_report_textw(en->client);
+		t[PRC_CLIENT] =
+		    pane_text_width(en->client, strlen(en->client));
 		pane_report_offered(en, buf, sizeof buf);
-		t[PRC_OFFERED] = pane_report_textw(buf);
-		t[PRC_EXPLAIN] = pane_report_textw(en->explain);
+		t[PRC_OFFERED] = pane_text_width(buf, strlen(buf));
+		t[PRC_EXPLAIN] =
+		    pane_text_width(en->explain, strlen(en->explain));
 		for (c = 0; c < PRC__COUNT; c++)
 			if (t[c] > need[c])
 				need[c] = t[c];
