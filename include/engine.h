@@ -64,6 +64,9 @@ struct engine_file {
 	 * Records are read again only up to there (the rest reads as zeros,
 	 * and a reader would scan all of it for every message). */
 	size_t shrank_to;
+	/* and the line in which it was cut: what readers warn of past it
+	 * comes of the zeros, not of the file, and is not said. */
+	uint32_t shrank_line;
 	int64_t offset;		/* microseconds added to its times (--offset) */
 	/* Follow mode: the file is read into a heap buffer that grows (or,
 	 * past engine_set_follow_copy, followed where it is mapped). Past

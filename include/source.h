@@ -16,6 +16,9 @@ struct source {
 	/* The file shrank while mapped: set by the guard, on whichever
 	 * thread read past the new end. */
 	_Atomic int truncated;
+	/* Then 1 + the offset of the first byte the guard made read as zero
+	 * (the lowest of all threads'); 0 before (source_cut_at). */
+	_Atomic size_t zeroed_from;
 	int inflated;		/* data was gzip-compressed in the input */
 	int compressed;		/* data is still gzip (source_open_lazy) */
 	int decoded;		/* data was UTF-16 in the input, now UTF-8 */
@@ -38,6 +41,9 @@ int source_guard(void);
  * *err set to a message naming the file (caller frees *err). Directories,
  * unreadable and missing files are refused; an empty file is not an error. */
 struct source *source_open(const char *path, char **err);
+/* Of a source the guard found cut (truncated set): the offset from which
+ * its bytes read as zeros; src->len when it was not cut. */
+size_t source_cut_at(const struct source *src);
 /* Same, with what is read from a pipe (standard input), and what gzip
  * input inflates to, moving to sp's temporary file as it grows (spill.h):
  * src->data is then a mapping of it. */

@@ -613,7 +613,8 @@ main_terminal_width(void)
 
 /* Problems found while reading, as FILE:LINE: message. A badly damaged
  * log can have thousands: the first ones of each file are printed, then
- * a count. */
+ * a count. Those of a whole file (no line: it shrank, was rotated, ...)
+ * are few and always printed. */
 #define MAIN_WARNINGS_PER_FILE 20
 
 static void
@@ -628,7 +629,7 @@ main_print_warnings(const struct engine *e, size_t from)
 	strbuf_init(&sb);
 	for (i = from; i < n; i++) {
 		w = engine_warning(e, i);
-		if (shown[w->file]++ >= MAIN_WARNINGS_PER_FILE)
+		if (w->line > 0 && shown[w->file]++ >= MAIN_WARNINGS_PER_FILE)
 			continue;
 		path = engine_file(e, w->file)->src->path;
 		strbuf_reset(&sb);

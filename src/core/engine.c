@@ -912,6 +912,87 @@ engine_warn(struct engine *e, size_t fileno, uint32_t line, char *msg)
 	e->nwarns++;
 }
 
+/* The bytes a mapped file still has, at most what was mapped. */
+static size_t
+engine_file_size_now(const struct engine_file *f)
+{
+	struct stat st;
+
+	if (stat(f->src->path, &st) == 0 && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < f->src->len)
+		return (size_t)st.st_size;
+	return f->src->len;
+}
+
+/* The last of f's line marks at or before off: its index + 1, 0 when
+ * none is. */
+static size_t
+engine_mark_before(const struct engine_file *f, size_t off)
+{
+	size_t lo = 0, hi = f->nmarks, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->marks[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A file truncated by another process while mapped reads as zeros from
+ * there on (source_guard): once seen, say so once, naming the file, and
+ * note where it was cut (the bytes it still has, and no more than what
+ * the guard left as they were). */
+static void
+engine_note_shrunk(struct engine *e, size_t i)
+{
+	struct engine_file *f = &e->files[i];
+	size_t to, cut, from = 0, k;
+	uint32_t line = 1;
+
+	if (!f->src->truncated || f->shrank_warned)
+		return;
+	f->shrank_warned = 1;
+	to = engine_file_size_now(f);
+	cut = source_cut_at(f->src);
+	f->shrank_to = to = cut < to ? cut : to;
+	if ((k = engine_mark_before(f, to)) > 0) {
+		from = f->marks[k - 1].off;
+		line = f->marks[k - 1].line;
+	}
+	f->shrank_line = line + (uint32_t)mem_count(f->src->data + from,
+						    to - from, '\n');
+	engine_warn(e, i, 0, xstrdup(
+	    "the file shrank while it was being read (truncated or "
+	    "rewritten by another program); what was read before is shown"));
+}
+
+static void
+engine_check_shrunk(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfiles; i++)
+		engine_note_shrunk(e, i);
+}
+
+/* A reader's warning at line of file fileno, unless it is of the zeros
+ * read past where the file was cut. Takes msg. */
+static void
+engine_warn_read(struct engine *e, size_t fileno, uint32_t line, char *msg)
+{
+	const struct engine_file *f = &e->files[fileno];
+
+	engine_note_shrunk(e, fileno);
+	if (f->shrank_warned && line >= f->shrank_line) {
+		free(msg);
+		return;
+	}
+	engine_warn(e, fileno, line, msg);
+}
+
 /* Keeps the first and last bytes read of a file followed in place: the
  * file is the only copy, so a rewrite is told by comparing them (a copy
  * has them). */
@@ -2429,7 +2510,8 @@ engine_warn_bad_header(struct engine *e, const struct engine_pre *pre)
 {
 	struct engine_file *f = &e->files[pre->x.file];
 
-	if (pre->bad_line == 0 || f->nbad_headers > ENGINE_MAX_BAD_HEADERS)
+	if (pre->bad_line == 0 || f->nbad_headers > ENGINE_MAX_BAD_HEADERS ||
+	    (f->shrank_warned && pre->bad_line >= f->shrank_line))
 		return;
 	if (f->nbad_headers++ == ENGINE_MAX_BAD_HEADERS)
 		engine_warn(e, pre->x.file, 0, xstrdup("further bad header "
@@ -2502,6 +2584,37 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 	}
 	rules_index_message(rules, x, rec, &m);
 	sipmsg_clear(&m);
+}
+
+/* pre, of file fileno, was read whole and parsed from zeros past where
+ * the file was cut: it is read and parsed again up to there, as a record
+ * cut short at the end of its file (the reader says so). Returns that
+ * reader, whose state pre's spans may point into: free it once they are
+ * interned. */
+static struct reader *
+engine_prep_cut(struct engine *e, uint16_t fileno, struct engine_pre *pre)
+{
+	const struct engine_file *f = &e->files[fileno];
+	struct reader *r = reader_new(engine_rfmt(f), f->src->data,
+				      f->shrank_to);
+	struct rd_record rec;
+	uint32_t line = pre->line;
+	/* Read cut short already (its reader came to the zeros): said. */
+	int said = (pre->x.flags & RECF_TRUNCATED) != 0;
+
+	r->pos = pre->x.off;
+	r->line = line;
+	if (reader_next(r, &rec) && rec.off == pre->x.off) {
+		engine_prep(e->rules, f, fileno, &rec, pre);
+	} else {
+		/* A reader that cannot restart: what is left of it. */
+		pre->end = f->shrank_to;
+		pre->len = (uint32_t)(f->shrank_to - pre->x.off);
+		pre->x.flags |= RECF_TRUNCATED;
+	}
+	if (!said)
+		engine_take_warnings(e, fileno, r);
+	return r;
 }
 
 /* Notes string id as used for a URI (engine_uri_strings). */
@@ -2610,6 +2723,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 {
 	struct msg *x = &pre->x;
 	struct engine_file *f;
+	struct reader *cut = NULL;
 	struct msg_kept k;
 	uint32_t id, d;
 
@@ -2623,8 +2737,23 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 		f->far_warned = 1;
 		return;
 	}
+	/* Past where the file was cut, it read as zeros: not a message;
+	 * one it cut is read again up to there, as any cut short. Cut while
+	 * its strings are copied (they are read from the file), it is taken
+	 * again, knowing. */
+	for (;;) {
+		engine_note_shrunk(e, x->file);
+		if (f->shrank_warned && pre->end > f->shrank_to) {
+			if (x->off >= f->shrank_to)
+				return;
+			cut = engine_prep_cut(e, x->file, pre);
+		}
+		engine_intern_pre(e, pre, &k);
+		if (f->shrank_warned || !f->src->truncated)
+			break;
+	}
 	engine_warn_bad_header(e, pre);
-	engine_intern_pre(e, pre, &k);
+	reader_free(cut);
 	id = msgindex_append(e->ix, x, pre->method, pre->len);
 	engine_note_fresh(e, f, id, pre->end);
 	f->last_id = id;
@@ -2717,53 +2846,11 @@ engine_take_warnings(struct engine *e, uint16_t fileno, struct reader *r)
 	size_t i;
 
 	for (i = 0; i < r->nwarnings; i++) {
-		e->warns = xgrow(e->warns, &e->capwarns, e->nwarns + 1,
-				 sizeof *e->warns);
-		e->warns[e->nwarns].file = fileno;
-		e->warns[e->nwarns].line = r->warnings[i].line;
-		e->warns[e->nwarns].msg = r->warnings[i].msg;
+		engine_warn_read(e, fileno, r->warnings[i].line,
+				 r->warnings[i].msg);
 		r->warnings[i].msg = NULL;
-		e->nwarns++;
 	}
 	r->nwarnings = 0;
-}
-
-/* The bytes a mapped file still has, at most what was mapped. */
-static size_t
-engine_file_size_now(const struct engine_file *f)
-{
-	struct stat st;
-
-	if (stat(f->src->path, &st) == 0 && st.st_size >= 0 &&
-	    (uint64_t)st.st_size < f->src->len)
-		return (size_t)st.st_size;
-	return f->src->len;
-}
-
-/* A file truncated by another process while mapped reads as zeros from
- * there on (source_guard); say so once, naming the file. */
-static void
-engine_check_shrunk(struct engine *e)
-{
-	size_t i;
-
-	for (i = 0; i < e->nfiles; i++) {
-		struct engine_file *f = &e->files[i];
-
-		if (!f->src->truncated || f->shrank_warned)
-			continue;
-		f->shrank_warned = 1;
-		f->shrank_to = engine_file_size_now(f);
-		e->warns = xgrow(e->warns, &e->capwarns, e->nwarns + 1,
-				 sizeof *e->warns);
-		e->warns[e->nwarns].file = (uint16_t)i;
-		e->warns[e->nwarns].line = 0;
-		e->warns[e->nwarns].msg = xstrdup(
-			"the file shrank while it was being read (truncated or "
-			"rewritten by another program); what was read before is "
-			"shown");
-		e->nwarns++;
-	}
 }
 
 /* The dialogs are built again over the index, each message with the URIs
@@ -3255,14 +3342,10 @@ engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
 			while (b->parsed < b->n)
 				pthread_cond_wait(&p->cv, &p->mu);
 			pthread_mutex_unlock(&p->mu);
-			for (j = 0; j < b->nwarnings; j++) {
-				e->warns = xgrow(e->warns, &e->capwarns,
-						 e->nwarns + 1, sizeof *e->warns);
-				e->warns[e->nwarns].file = p->fileno;
-				e->warns[e->nwarns].line = b->warnings[j].line;
-				e->warns[e->nwarns].msg = b->warnings[j].msg;
-				e->nwarns++;
-			}
+			for (j = 0; j < b->nwarnings; j++)
+				engine_warn_read(e, p->fileno,
+						 b->warnings[j].line,
+						 b->warnings[j].msg);
 			b->nwarnings = 0;
 		}
 		before = done;
@@ -3755,7 +3838,7 @@ engine_msg_line(const struct engine *e, uint32_t id)
 	const struct engine_file *f;
 	struct engine_line_at *at = e->line_at;
 	struct rd_record rec;
-	size_t lo, hi, mid, from, upto;
+	size_t lo, from, upto;
 	uint32_t line;
 
 	if (x == NULL || x->file >= e->nfiles)
@@ -3768,15 +3851,7 @@ engine_msg_line(const struct engine *e, uint32_t id)
 		return rec.line;
 	}
 	/* The last mark at or before the message. */
-	lo = 0;
-	hi = f->nmarks;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (f->marks[mid].off <= x->off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = engine_mark_before(f, x->off);
 	if (lo == 0)
 		return 0;
 	from = f->marks[lo - 1].off;

@@ -137,21 +137,37 @@ source_sigbus(int sig, siginfo_t *si, void *ctx)
 {
 	uintptr_t a = (uintptr_t)si->si_addr, page, p;
 	struct source *src;
-	size_t n;
+	size_t n, want, was;
 
 	(void)ctx;
 	if ((src = source_map_find(a, &p, &n)) != NULL) {
 		page = a & ~((uintptr_t)source_pagesize - 1);
+		/* Said before the zeros are there: a thread that reads them
+		 * (this one's or another's) sees the source cut. The lowest
+		 * page made zero is kept, whichever thread's. */
+		want = (size_t)(page > p ? page - p : 0) + 1;
+		was = atomic_load(&src->zeroed_from);
+		while ((was == 0 || want < was) &&
+		       !atomic_compare_exchange_weak(&src->zeroed_from, &was,
+						     want))
+			;
+		atomic_store(&src->truncated, 1);
 		if (mmap((void *)page, p + n - page, PROT_READ,
 		    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) !=
-		    MAP_FAILED) {
-			atomic_store(&src->truncated, 1);
+		    MAP_FAILED)
 			return;
-		}
 	}
 	/* Not ours: behave as if there were no handler. */
 	sigaction(sig, &source_old_bus, NULL);
 	raise(sig);
+}
+
+size_t
+source_cut_at(const struct source *src)
+{
+	size_t z = atomic_load(&((struct source *)src)->zeroed_from);
+
+	return z == 0 || z - 1 > src->len ? src->len : z - 1;
 }
 
 int

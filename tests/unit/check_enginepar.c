@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "engine.h"
 #include "rules.h"
+#include "source.h"
 
 /* engine.c's ENGINE_PAR_BATCH: slices that end where its batches do. */
 #define ENGINE_PAR_TEST_BATCH 256
@@ -515,6 +516,11 @@ END_TEST
  * thread runs ahead into every gap the engine leaves it. */
 static volatile int par_pause;
 static pthread_t par_main;
+/* When set: the second thread's par_cut_at-th unlock first cuts the file
+ * at par_cut_path to par_cut_len bytes. */
+static const char *volatile par_cut_path;
+static off_t par_cut_len;
+static int par_cut_at, par_cut_seen;
 
 int
 pthread_mutex_unlock(pthread_mutex_t *mu)
@@ -524,6 +530,12 @@ pthread_mutex_unlock(pthread_mutex_t *mu)
 
 	if (real == NULL)
 		*(void **)&real = dlsym(RTLD_NEXT, "pthread_mutex_unlock");
+	if (par_cut_path != NULL && !pthread_equal(pthread_self(), par_main) &&
+	    ++par_cut_seen == par_cut_at) {
+		if (truncate(par_cut_path, par_cut_len) != 0)
+			abort();
+		par_cut_path = NULL;
+	}
 	rc = real(mu);
 	if (par_pause && pthread_equal(pthread_self(), par_main)) {
 		struct timespec ts = { 0, 4000000 };
@@ -561,6 +573,88 @@ START_TEST(test_last_batch_refilled)
 	}
 	engine_free(x);
 	free(log);
+}
+END_TEST
+
+/* A file cut by another program after the second thread read a batch's
+ * records and before they were parsed: they are parsed from the zeros the
+ * guard maps past the new end (source_guard). What was read before the
+ * cut is kept, the record it cut read again as one cut short; nothing of
+ * the zeros becomes a message or a warning; one warning names the file. The cut comes as the thread hands its first
+ * batch over (its second unlock: one as it takes the empty batch, one as
+ * it gives it full), before anything of it is parsed. */
+START_TEST(test_cut_while_parsed)
+{
+	struct engine *e, *x;
+	const struct engine_warning *w;
+	char dir[64], *path, *log, *err = NULL;
+	const char *p;
+	size_t len, i, n, want;
+	off_t cut = 20000;
+	FILE *f;
+
+	ck_assert_int_eq(source_guard(), 0);
+	log = par_log(1200, &len);
+	test_mkdtemp(dir, "enginepar");
+	path = xasprintf("%s/cut.log", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(log, 1, len, f), len);
+	fclose(f);
+	e = engine_new();
+	engine_set_parallel(e, 1);
+	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
+	ck_assert_int_eq(engine_file(e, 0)->src->mapped, 1);
+	par_main = pthread_self();
+	par_cut_len = cut;
+	par_cut_at = 2;
+	par_cut_seen = 0;
+	par_cut_path = path;
+	engine_run(e);
+	ck_assert_ptr_null(par_cut_path);
+	n = msgindex_count(engine_index(e));
+	/* The records that start in the first 20000 bytes, the last one
+	 * cut short. */
+	want = 0;
+	for (p = log; (p = strstr(p, "$$begin_record")) != NULL &&
+	     p < log + cut; p++)
+		want++;
+	ck_assert_uint_gt(want, 10);
+	ck_assert_uint_eq(n, want);
+	/* As read from the first 20000 bytes alone (the last record cut
+	 * short), with the same warnings, and first one that says why. */
+	x = par_index(NULL, log, (size_t)cut, NULL, 0, 0);
+	ck_assert_uint_eq(msgindex_count(engine_index(x)), n);
+	for (i = 0; i < n; i++) {
+		const struct msg *a = msgindex_get(engine_index(e), (uint32_t)i);
+		const struct msg *b = msgindex_get(engine_index(x), (uint32_t)i);
+
+		ck_assert_uint_eq(a->off, b->off);
+		ck_assert_uint_eq(a->flags, b->flags);
+		ck_assert_uint_eq(msgindex_len(engine_index(e), (uint32_t)i),
+				  msgindex_len(engine_index(x), (uint32_t)i));
+		ck_assert_str_eq(engine_call_id(e, (uint32_t)i),
+				 engine_call_id(x, (uint32_t)i));
+	}
+	ck_assert_uint_eq(engine_nwarnings(e), engine_nwarnings(x) + 1);
+	w = engine_warning(e, 0);
+	ck_assert_uint_eq(w->line, 0);
+	ck_assert_ptr_nonnull(strstr(w->msg, "the file shrank while it was "
+				     "being read"));
+	for (i = 1; i < engine_nwarnings(e); i++) {
+		ck_assert_uint_eq(engine_warning(e, i)->line,
+				  engine_warning(x, i - 1)->line);
+		ck_assert_str_eq(engine_warning(e, i)->msg,
+				 engine_warning(x, i - 1)->msg);
+	}
+	ck_assert_pstr_eq(engine_warning(x, i - 2)->msg,
+			  "message cut short (kept, flagged truncated)");
+	engine_free(x);
+	ck_assert_uint_eq(engine_file(e, 0)->shrank_to, (size_t)cut);
+	engine_free(e);
+	free(path);
+	free(log);
+	test_rm_rf(dir);
 }
 END_TEST
 
@@ -661,6 +755,7 @@ main(void)
 	tcase_add_test(tc, test_free_midway);
 	tcase_add_test(tc, test_follow_midway);
 	tcase_add_test(tc, test_last_batch_refilled);
+	tcase_add_test(tc, test_cut_while_parsed);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
