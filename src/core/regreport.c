@@ -149,7 +149,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		  uint32_t worst, struct strbuf *out)
 {
 	struct strbuf ex;
-	int was = ent->registered_msg != UINT32_MAX, expected;
+	int was = ent->registered_msg != UINT32_MAX, expected, through;
 	uint32_t a;
 
 	if (ent->status >= 200 && ent->status < 300 &&
@@ -194,9 +194,11 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 	    SEV_BENIGN;
 	/* Or with a challenge the client answered on another Call-ID that
 	 * got through (after credentials refused here): not "not
-	 * registered", though the severity keeps what went wrong. */
-	if (!was && ex.len > 0 && !expected &&
-	    regreport_retry_through(e, ent->final_msg))
+	 * registered", nor a refresh that "failed", though the severity
+	 * keeps what went wrong. */
+	through = ex.len > 0 && !expected &&
+	    regreport_retry_through(e, ent->final_msg);
+	if (!was && through)
 		expected = 1;
 	if (!was && expected) {
 		strbuf_add(out, ex.buf, ex.len);
@@ -223,7 +225,9 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		 * server (Lync). */
 		const char *pre = "";
 
-		if (was && !expected)
+		if (was && through)
+			pre = "was refused: ";
+		else if (was && !expected)
 			pre = "failed: ";
 		else if (was && ent->status >= 300 && ent->status < 400)
 			pre = strncmp(ex.buf, "redirected", 10) == 0 ? "was " :

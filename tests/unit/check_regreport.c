@@ -277,7 +277,8 @@ END_TEST
 
 /* Credentials refused, then a retry on a new Call-ID that got through:
  * the refused dialog is no "not registered" (its warning stays, as when
- * the retry is in the same dialog); one whose retry failed too is. */
+ * the retry is in the same dialog); one whose retry failed too is; a
+ * refresh so refused did not fail. */
 START_TEST(test_rejected_then_through_elsewhere)
 {
 	static const char *const fx[][2] = {
@@ -309,6 +310,19 @@ START_TEST(test_rejected_then_through_elsewhere)
 	ck_assert_uint_eq(rr.n, 3);
 	ck_assert_int_eq(rr.v[1].severity, SEV_ERROR);
 	ck_assert_int_eq(strncmp(rr.v[1].explain, "not registered: ", 16), 0);
+	done(r, e, &rr);
+	/* Registered, then a refresh's credentials refused and the retry
+	 * on a new Call-ID through: the refresh was refused, not "failed"
+	 * (which would contradict the "got through" after it). */
+	report("auth/refresh-refused-new-call-id.sngrep.txt", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 2);
+	ck_assert_int_eq(rr.v[0].severity, SEV_WARNING);
+	ck_assert_str_eq(rr.v[0].explain, "registered with Digest, then the "
+			 "last of 4 REGISTER requests was refused: Digest "
+			 "credentials rejected; the client tried again with "
+			 "Digest in a new REGISTER dialog (Call-ID "
+			 "refresh-refused-2@10.1.1.21) and got through");
+	ck_assert_uint_eq(rr.v[1].status, 200);
 	done(r, e, &rr);
 }
 END_TEST
