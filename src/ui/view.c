@@ -660,6 +660,8 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 		v->search =
 		    (text != NULL && *text != '\0') ? xstrdup(text) : NULL;
 		view_hits_start(v);
+	} else if (v->hits_state == VHITS_NONE) {
+		view_hits_start(v);	/* Esc stopped the count: n again */
 	}
 	v->search_dir = dir >= 0 ? 1 : -1;
 	v->search_state = VSEARCH_IDLE;

@@ -1370,6 +1370,17 @@ START_TEST(test_search_hits)
 	ck_assert_msg(strstr(report_row(g, 0, row, sizeof row),
 			     "search: REGISTER  15 matches") != NULL, "%s",
 		      row);
+	/* A search typed and given up with Esc goes back to the previous
+	 * one, and n counts its matches again (Esc stopped the count). */
+	keys(s, "/xyz");
+	screen_key(s, KEYC_ESC);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_NONE);
+	keys(s, "n");
+	while (screen_busy(s))
+		screen_tick(s, 3);
+	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_DONE);
+	ck_assert_uint_eq(n, 15);
+	ck_assert_uint_gt(i, 0);	/* on a match */
 	/* Another list: counted again over it. */
 	ck_assert_int_eq(view_push_filter(v, "status:401", &err, &col), 0);
 	ck_assert_int_eq(view_hits(v, &i, &n), VHITS_NONE);
