@@ -10,6 +10,7 @@
 
 struct view;
 struct engine;
+struct msg;
 
 /* What an action did; a set of bits. */
 #define RE_NONE 0x0 /* not for this pane */
@@ -76,6 +77,12 @@ struct rect pane_heading(struct pane *p, struct grid *g, struct rect r,
 			 const char *title, const char *info);
 /* Cells the n bytes of log text s take once sanitised, as drawn. */
 int pane_text_width(const char *s, size_t n);
+/* The ends of message id (m) as the panes show them: an end the log does
+ * not give is "?", as --list and --flow write it; a server's event, which
+ * has no direction, names its one end alone (*dst NULL:
+ * "172.31.255.250:50933", not "172.31.255.250:50933 → ?"). */
+void pane_msg_ends(const struct engine *e, uint32_t id, const struct msg *m,
+		   const char **src, const char **dst);
 /* Puts n bytes of log text (made safe here) in w columns from x, cut
  * with a '~' at the end when it does not fit; an address (addr) ending in
  * a port is cut at its start instead, "~.100.23:49721": the port tells a

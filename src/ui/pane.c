@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
+#include "msgindex.h"
 #include "pane.h"
 #include "theme.h"
 #include "util.h"
@@ -137,6 +139,27 @@ pane_put_cut(struct grid *g, int x, int y, int w, int role, const char *s,
 	if (fill)
 		x = end;
 	return x;
+}
+
+void
+pane_msg_ends(const struct engine *e, uint32_t id, const struct msg *m,
+	      const char **src, const char **dst)
+{
+	uint32_t isrc, idst;
+
+	engine_msg_ends(e, id, &isrc, &idst);
+	*src = engine_str(e, isrc);
+	*dst = engine_str(e, idst);
+	if (m->kind == MSG_DIAG && (**src == '\0') != (**dst == '\0')) {
+		if (**src == '\0')
+			*src = *dst;
+		*dst = NULL;
+		return;
+	}
+	if (**src == '\0')
+		*src = "?";
+	if (**dst == '\0')
+		*dst = "?";
 }
 
 int

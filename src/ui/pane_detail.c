@@ -330,19 +330,14 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 		ddoc_adds(d, ROLE_DIM, "  ");
 	}
 	{
-		uint32_t src, dst;
+		const char *src, *dst;
 
-		engine_msg_ends(v->e, id, &src, &dst);
-		if (m->kind == MSG_DIAG && (src == 0) != (dst == 0))
-			/* An event has no direction: the end it names
-			 * alone, as the list shows it. */
-			ddoc_adds(d, ROLE_DIM, engine_str(v->e, src ? src : dst));
-		else {
-			ddoc_adds(d, ROLE_DIM,
-				  src ? engine_str(v->e, src) : "?");
+		/* As the list shows them: an event's one end alone. */
+		pane_msg_ends(v->e, id, m, &src, &dst);
+		ddoc_adds(d, ROLE_DIM, src);
+		if (dst != NULL) {
 			ddoc_adds(d, ROLE_DIM, p->utf8 ? " → " : " -> ");
-			ddoc_adds(d, ROLE_DIM,
-				  dst ? engine_str(v->e, dst) : "?");
+			ddoc_adds(d, ROLE_DIM, dst);
 		}
 	}
 	tr = engine_transport(&rec, &sm, trbuf, sizeof trbuf);

@@ -115,37 +115,22 @@ struct pane_list_cols {
 	int time, addr, summary, callid, user;
 };
 
-/* The ends of message id (m) as the list shows them (*src, *dst when not
- * NULL; an end the log does not give is "?", as --list and --flow write
- * it); returns the columns they take with the arrow between them. A
- * server's event has no direction: the one end it names is shown alone,
- * *dst NULL ("172.31.255.250:50933", not "172.31.255.250:50933 → ?"). */
+/* The ends of message id (m) as the list shows them (pane_msg_ends; in
+ * *srcp, *dstp when not NULL); returns the columns they take with the
+ * arrow between them. */
 static int
 pane_list_ends(struct view *v, uint32_t id, const struct msg *m,
 	       const char *arrow, const char **srcp, const char **dstp)
 {
-	uint32_t isrc, idst;
 	const char *src, *dst;
 
-	engine_msg_ends(v->e, id, &isrc, &idst);
-	src = engine_str(v->e, isrc);
-	dst = engine_str(v->e, idst);
-	if (m->kind == MSG_DIAG && (*src == '\0') != (*dst == '\0')) {
-		if (srcp != NULL)
-			*srcp = *src != '\0' ? src : dst;
-		if (dstp != NULL)
-			*dstp = NULL;
-		return pane_text_width(*src != '\0' ? src : dst,
-				       strlen(*src != '\0' ? src : dst));
-	}
-	if (*src == '\0')
-		src = "?";
-	if (*dst == '\0')
-		dst = "?";
+	pane_msg_ends(v->e, id, m, &src, &dst);
 	if (srcp != NULL)
 		*srcp = src;
 	if (dstp != NULL)
 		*dstp = dst;
+	if (dst == NULL)
+		return pane_text_width(src, strlen(src));
 	return pane_text_width(src, strlen(src)) +
 	       grid_text_width(arrow, strlen(arrow)) +
 	       pane_text_width(dst, strlen(dst));
