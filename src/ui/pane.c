@@ -122,11 +122,15 @@ pane_put_cut(struct grid *g, int x, int y, int w, int role, const char *s,
 		x = pane_put_match(g, x, y, end, role, sb.buf, sb.len, needle);
 	else if (addr && w > 1 && pane_has_port(sb.buf, sb.len)) {
 		/* The shortest tail that fits after the '~', from a
-		 * character's first byte. */
-		for (off = 0; off < sb.len; off++)
-			if (((unsigned char)sb.buf[off] & 0xc0) != 0x80 &&
-			    grid_text_width(sb.buf + off, sb.len - off) <= w - 1)
-				break;
+		 * character's first byte: the width of what is left, less
+		 * each character's as the start passes it (once over the
+		 * text, not once at each byte). */
+		int rest = grid_text_width(sb.buf, sb.len), cw;
+		uint32_t cp;
+
+		for (off = 0; off < sb.len && rest > w - 1; rest -= cw)
+			off += grid_utf8_next(sb.buf + off, sb.len - off, &cp,
+					      &cw);
 		x = grid_puts(g, x, y, end, role, "~");
 		x = pane_put_match(g, x, y, end, role, sb.buf + off,
 				   sb.len - off, needle);

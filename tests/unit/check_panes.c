@@ -1334,6 +1334,40 @@ START_TEST(test_report_narrow_outcome)
 }
 END_TEST
 
+/* An address too wide for its column keeps its end, the port, after a
+ * '~', whatever its length: the tail that fits is found in one pass over
+ * a 200 KB address (measuring every tail made that quadratic), wide
+ * characters counted as two columns. */
+START_TEST(test_put_cut_long_address)
+{
+	struct grid *g = grid_new(40, 1);
+	struct strbuf in;
+	char row[256];
+	size_t i;
+
+	strbuf_init(&in);
+	for (i = 0; i < 200000; i++)
+		strbuf_adds(&in, "1");
+	strbuf_adds(&in, ".2.3:5060");
+	ck_assert_int_eq(pane_put_cut(g, 0, 0, 20, ROLE_DEFAULT, in.buf,
+				      in.len, NULL, 0, 1), 20);
+	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
+			 "~1111111111.2.3:5060");
+	grid_free(g);
+	g = grid_new(40, 1);
+	strbuf_reset(&in);
+	for (i = 0; i < 30000; i++)
+		strbuf_adds(&in, "\xe6\x97\xa5");	/* U+65E5, two columns */
+	strbuf_adds(&in, ":5060");
+	pane_put_cut(g, 0, 0, 20, ROLE_DEFAULT, in.buf, in.len, NULL, 0, 1);
+	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
+			 "~\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5"
+			 "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5:5060");
+	strbuf_free(&in);
+	grid_free(g);
+}
+END_TEST
+
 /* The title says where the selection is among the search's matches,
  * counted in the background: "match 1 of 15"; counted again over a list
  * filtered anew. */
@@ -2616,6 +2650,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_save_fifo);
 	tcase_add_test(tc, test_save_cut_short);
 	tcase_add_test(tc, test_save_converted);
+	tcase_add_test(tc, test_put_cut_long_address);
 	suite_add_tcase(s, tc);
 	return s;
 }
