@@ -108,7 +108,7 @@ static const struct {
 	[ACT_SEARCH] = { "search", "search text (incremental; empty: clear it); no match says how many the filter hides" },
 	[ACT_SEARCH_NEXT] = { "search-next", "next match" },
 	[ACT_SEARCH_PREV] = { "search-prev", "previous match" },
-	[ACT_FILTER] = { "filter", "edit the filter expression" },
+	[ACT_FILTER] = { "filter", "edit the filter expression, from the one shown (a dialog's: callid:ID)" },
 	[ACT_FILTER_CALLID] = { "filter-callid", "filter by this Call-ID" },
 	[ACT_FILTER_USER] = { "filter-user", "filter by this user" },
 	[ACT_FILTER_CLEAR] = { "filter-clear", "show all messages (over -f's filter: back to it first, x again: all)" },

@@ -225,6 +225,10 @@ pane_help_new(void)
 	pane_help_add(h, NULL, "sipsnoop keys", ROLE_PANE_TITLE);
 	pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	keymap_help(KM_NORMAL, pane_help_cb, h);
+	pane_help_add(h, NULL,
+		      "Alt with a key (Esc and the key at once) is no key "
+		      "here and is ignored; Esc on its own is Esc.",
+		      ROLE_DEFAULT);
 	pane_help_add(h, NULL, "", ROLE_DEFAULT);
 	pane_help_add(h, NULL, "In a prompt (/ f s)", ROLE_PANE_TITLE);
 	keymap_help(KM_PROMPT, pane_help_cb, h);

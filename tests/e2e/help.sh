@@ -8,6 +8,9 @@ e2e_keys '?'
 check "? shows help" e2e_wait "sipsnoop keys"
 check "help lists ] (dialog-next)" e2e_wait "next message of the same dialog"
 check "help lists the filter key" e2e_wait "edit the filter expression"
+check "help says f starts from a dialog's callid:ID" e2e_wait "(a dialog's: callid:ID)"
+e2e_keys Space
+check "help says Alt+key is ignored (a page down)" e2e_wait "Alt with a key"
 e2e_keys G
 check "help scrolls to the severity legend" \
 	e2e_wait "benign: looks like a failure"
