@@ -10,6 +10,8 @@
 struct engine;
 struct rules;
 
+/* The text fields come from the log and may hold any byte, a NUL too:
+ * each has its length (nuser ...), and a NUL after it. */
 struct regreport_entry {
 	uint32_t dialog;	/* dialog id */
 	char *user;		/* From URI of the first REGISTER */
@@ -35,6 +37,7 @@ struct regreport_entry {
 	uint32_t first_msg;	/* message ids of the first REGISTER and of */
 	uint32_t final_msg;	/* the final response (UINT32_MAX when none) */
 	char *explain;		/* one line */
+	size_t nuser, nclient, nserver, nreason, nexplain;
 };
 
 struct regreport {

@@ -70,24 +70,22 @@ static void
 batch_reg_cells(const struct regreport_entry *ent, struct strbuf *cells)
 {
 	char buf[64];
-	const char *s;
 	int i;
 
 	for (i = 0; i < BR__COUNT; i++)
 		strbuf_reset(&cells[i]);
-#define TEXT(col, str) do {						\
-	s = (str);							\
-	if (*s == '\0')							\
+#define TEXT(col, str, len) do {					\
+	if ((len) == 0)							\
 		strbuf_addc(&cells[col], '-');				\
 	else								\
-		sanitize_append(&cells[col], s, strlen(s), 0);		\
+		sanitize_append(&cells[col], (str), (len), 0);		\
 } while (0)
-	TEXT(BR_USER, ent->user);
-	TEXT(BR_CLIENT, ent->client);
-	TEXT(BR_SERVER, ent->server);
-	TEXT(BR_OFFERED, ent->offered);
-	TEXT(BR_USED, ent->used);
-	TEXT(BR_EXPLAIN, ent->explain);
+	TEXT(BR_USER, ent->user, ent->nuser);
+	TEXT(BR_CLIENT, ent->client, ent->nclient);
+	TEXT(BR_SERVER, ent->server, ent->nserver);
+	TEXT(BR_OFFERED, ent->offered, strlen(ent->offered));
+	TEXT(BR_USED, ent->used, strlen(ent->used));
+	TEXT(BR_EXPLAIN, ent->explain, ent->nexplain);
 #undef TEXT
 	strbuf_adds(&cells[BR_REMOTE], ent->remote_user ? "yes" : "no");
 	strbuf_addf(&cells[BR_TRIES], "%u", ent->attempts);
@@ -123,13 +121,14 @@ batch_reg_row(struct strbuf *out, struct strbuf *cells, const size_t *w)
 }
 
 static void
-batch_reg_json_str(struct strbuf *out, const char *key, const char *s)
+batch_reg_json_str(struct strbuf *out, const char *key, const char *s,
+		   size_t n)
 {
 	strbuf_addf(out, ",\"%s\":", key);
-	if (s == NULL || *s == '\0')
+	if (s == NULL || n == 0)
 		strbuf_adds(out, "null");
 	else
-		json_append_str(out, s, strlen(s));
+		json_append_str(out, s, n);
 }
 
 static void
@@ -169,9 +168,9 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 		strbuf_adds(out, "null");
 	else
 		json_append_str(out, cid, n);
-	batch_reg_json_str(out, "user", ent->user);
-	batch_reg_json_str(out, "client", ent->client);
-	batch_reg_json_str(out, "server", ent->server);
+	batch_reg_json_str(out, "user", ent->user, ent->nuser);
+	batch_reg_json_str(out, "client", ent->client, ent->nclient);
+	batch_reg_json_str(out, "server", ent->server, ent->nserver);
 	strbuf_adds(out, ",\"offered\":[");
 	for (p = ent->offered; *p != '\0'; p = q + 2) {
 		q = strstr(p, ", ");
@@ -184,7 +183,7 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 			break;
 	}
 	strbuf_addc(out, ']');
-	batch_reg_json_str(out, "used", ent->used);
+	batch_reg_json_str(out, "used", ent->used, strlen(ent->used));
 	strbuf_addf(out, ",\"remote_user\":%s", ent->remote_user ? "true" :
 	    "false");
 	strbuf_addf(out, ",\"attempts\":%u", ent->attempts);
@@ -192,8 +191,8 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 		strbuf_addf(out, ",\"status\":%u", ent->status);
 	else
 		strbuf_adds(out, ",\"status\":null");
-	batch_reg_json_str(out, "reason", ent->status != 0 ? ent->reason :
-	    NULL);
+	batch_reg_json_str(out, "reason", ent->reason,
+			   ent->status != 0 ? ent->nreason : 0);
 	batch_reg_json_time(out, e, "first", ent->first_msg);
 	batch_reg_json_time(out, e, "registered", ent->registered_msg);
 	batch_reg_json_time(out, e, "final", ent->final_msg);
@@ -205,8 +204,9 @@ batch_reg_json(const struct engine *e, const struct regreport_entry *ent,
 		    (long long)(ent->elapsed_us % 1000));
 	else
 		strbuf_adds(out, ",\"elapsed_ms\":null");
-	batch_reg_json_str(out, "severity", severity_name(ent->severity));
-	batch_reg_json_str(out, "explain", ent->explain);
+	batch_reg_json_str(out, "severity", severity_name(ent->severity),
+			   strlen(severity_name(ent->severity)));
+	batch_reg_json_str(out, "explain", ent->explain, ent->nexplain);
 	strbuf_adds(out, "}\n");
 }
 

@@ -90,6 +90,27 @@ regreport_distinct(uint32_t *v, size_t n)
 	return k;
 }
 
+/* Appends the Call-ID of dialog d, whatever bytes it holds. */
+static void
+regreport_call_id(const struct engine *e, uint32_t d, struct strbuf *out)
+{
+	size_t n;
+	const char *s = intern_str(engine_call_ids(e), dialogs_call_id(
+	    engine_dialogs(e), engine_index(e),
+	    dialogs_get(engine_dialogs(e), d)), &n);
+
+	strbuf_add(out, s, n);
+}
+
+/* A copy of string id of e, NUL-terminated, its length in *n. */
+static char *
+regreport_str(const struct engine *e, uint32_t id, size_t *n)
+{
+	const char *s = intern_str(engine_strings(e), id, n);
+
+	return xstrndup(s, *n);
+}
+
 /* Appends "; warning: " and the explanation of message id (the one that
  * made a dialog that got through a warning or an error). */
 static void
@@ -104,9 +125,11 @@ regreport_but(const struct engine *e, const struct rules *rules, uint32_t id,
 	x = msgindex_get(engine_index(e), id);
 	strbuf_init(&ex);
 	rules_explain(rules, e, id, &ex);
-	if (ex.len > 0)
-		strbuf_addf(out, "; %s: %s", x->severity == SEV_ERROR ?
-		    "error" : "warning", ex.buf);
+	if (ex.len > 0) {
+		strbuf_addf(out, "; %s: ", x->severity == SEV_ERROR ?
+		    "error" : "warning");
+		strbuf_add(out, ex.buf, ex.len);
+	}
 	strbuf_free(&ex);
 }
 
@@ -168,12 +191,13 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 		if (ent->attempts > 1)
 			strbuf_addf(out, " (%u REGISTER requests)",
 			    ent->attempts);
-		if ((a = rules_answered_dialog(e, ent->dialog)) != NO_DIALOG)
-			strbuf_addf(out, ", %s of Call-ID %s",
+		if ((a = rules_answered_dialog(e, ent->dialog)) != NO_DIALOG) {
+			strbuf_addf(out, ", %s of Call-ID ",
 			    regreport_last_final(e, a) == 423 ?
 			    "asking again after the 423 Interval Too Brief" :
-			    "answering the challenge", engine_dialog_call_id(e,
-			    dialogs_get(engine_dialogs(e), a)));
+			    "answering the challenge");
+			regreport_call_id(e, a, out);
+		}
 		if (ent->remote_user)
 			strbuf_adds(out, "; remote user (through an edge)");
 		if (ent->signed_out)
@@ -234,10 +258,11 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 			    "was redirected: ";
 		else if (was)
 			pre = "was challenged: ";
-		strbuf_addf(out, "%s%s", pre, ex.buf);
+		strbuf_adds(out, pre);
+		strbuf_add(out, ex.buf, ex.len);
 	} else {
-		strbuf_addf(out, "%s%u %s", was ? "failed: " : "", ent->status,
-		    ent->reason);
+		strbuf_addf(out, "%s%u ", was ? "failed: " : "", ent->status);
+		strbuf_add(out, ent->reason, ent->nreason);
 	}
 	strbuf_free(&ex);
 }
@@ -454,19 +479,19 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	}
 
 	out->dialog = d;
-	out->user = xstrdup(engine_str(e, dg->from));
+	out->user = regreport_str(e, dg->from, &out->nuser);
 	if (first != NULL) {
 		engine_msg_ends(e, out->first_msg, &src, &dst);
-		out->client = xstrdup(engine_str(e, src));
-		out->server = xstrdup(engine_str(e, dst));
+		out->client = regreport_str(e, src, &out->nclient);
+		out->server = regreport_str(e, dst, &out->nserver);
 		out->first = first->time;
 	} else {
 		/* Only responses in the trace: they go server -> client. */
 		src = dst = 0;
 		if (resp != NULL)
 			engine_msg_ends(e, resp_id, &src, &dst);
-		out->client = xstrdup(engine_str(e, dst));
-		out->server = xstrdup(engine_str(e, src));
+		out->client = regreport_str(e, dst, &out->nclient);
+		out->server = regreport_str(e, src, &out->nserver);
 		out->first = TIME_NONE;
 		out->first_msg = UINT32_MAX;
 	}
@@ -476,7 +501,8 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	ncseqs = regreport_distinct(cseqs, ncseqs);
 	nrcseqs = regreport_distinct(rcseqs, nrcseqs);
 	out->attempts = (unsigned)(ncseqs > 0 ? ncseqs : nrcseqs);
-	out->reason = xstrdup(ex.buf != NULL ? ex.buf : "");
+	out->reason = xstrndup(ex.buf != NULL ? ex.buf : "", ex.len);
+	out->nreason = ex.len;
 	out->final_msg = final_id;
 	out->final = final_id != UINT32_MAX ? msgindex_get(ix, final_id)->time :
 	    TIME_NONE;
@@ -490,6 +516,7 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 	out->severity = dg->severity;
 	strbuf_reset(&one);
 	regreport_explain(e, rules, out, &used, worst, &one);
+	out->nexplain = one.len;
 	out->explain = strbuf_detach(&one);
 
 	free(cseqs);

@@ -130,6 +130,7 @@ pane_report_refresh(struct pane *p)
 	uint32_t dl = UINT32_MAX;
 	int64_t first = TIME_NONE;
 	char *user = NULL, *client = NULL;
+	size_t nuser = 0, nclient = 0;
 	int had = was != NULL;
 	size_t i;
 
@@ -138,8 +139,8 @@ pane_report_refresh(struct pane *p)
 	if (had) {
 		dl = was->dialog;
 		first = was->first;
-		user = xstrdup(was->user);
-		client = xstrdup(was->client);
+		user = xstrndup(was->user, nuser = was->nuser);
+		client = xstrndup(was->client, nclient = was->nclient);
 	}
 	if (stale == 1)
 		regreport_update(p->v->e, p->v->rules, &pr->rr, pr->built);
@@ -171,8 +172,10 @@ pane_report_refresh(struct pane *p)
 		const struct regreport_entry *x = pr->shown[i];
 
 		if (epoch == pr->epoch ? x->dialog == dl :
-		    x->first == first && strcmp(x->user, user) == 0 &&
-		    strcmp(x->client, client) == 0) {
+		    (x->first == first && x->nuser == nuser &&
+		     memcmp(x->user, user, nuser) == 0 &&
+		     x->nclient == nclient &&
+		     memcmp(x->client, client, nclient) == 0)) {
 			pr->sel = i;
 			break;
 		}
@@ -182,11 +185,12 @@ pane_report_refresh(struct pane *p)
 }
 
 static int
-pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s)
+pane_report_cell(struct grid *g, int x, int y, int w, int role, const char *s,
+		 size_t n)
 {
 	if (w <= 0)
 		return x;
-	pane_put_cut(g, x, y, w, role, s, strlen(s), NULL, 0, 0);
+	pane_put_cut(g, x, y, w, role, s, n, NULL, 0, 0);
 	return x + w + 1;
 }
 
@@ -203,12 +207,18 @@ pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
 
 	strbuf_init(&sb);
 	strbuf_init(&vis);
-	strbuf_addf(&sb, "%s from %s to %s: offered %s, used %s%s; %s",
-		    en->user, *en->client ? en->client : "?",
-		    *en->server ? en->server : "?",
+	strbuf_add(&sb, en->user, en->nuser);
+	strbuf_adds(&sb, " from ");
+	strbuf_add(&sb, en->nclient ? en->client : "?",
+		   en->nclient ? en->nclient : 1);
+	strbuf_adds(&sb, " to ");
+	strbuf_add(&sb, en->nserver ? en->server : "?",
+		   en->nserver ? en->nserver : 1);
+	strbuf_addf(&sb, ": offered %s, used %s%s; ",
 		    *en->offered ? en->offered : "none",
 		    *en->used ? en->used : "none",
-		    en->remote_user ? ", remote user" : "", en->explain);
+		    en->remote_user ? ", remote user" : "");
+	strbuf_add(&sb, en->explain, en->nexplain);
 	sanitize_append(&vis, sb.buf, sb.len, 0);
 	while (at < vis.len && w > 0) {
 		fit = grid_text_fit(vis.buf + at, vis.len - at, w);
@@ -247,6 +257,11 @@ pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
  * registration ended, who, how many tries, from where, with what. */
 enum { PRC_OUTCOME, PRC_USER, PRC_ATTEMPTS, PRC_CLIENT, PRC_OFFERED,
        PRC_EXPLAIN, PRC__COUNT };
+static const char *const pane_report_head[PRC__COUNT] = {
+	[PRC_OUTCOME] = "outcome",	 [PRC_USER] = "user",
+	[PRC_ATTEMPTS] = "attempts", [PRC_CLIENT] = "client",
+	[PRC_OFFERED] = "offered/used", [PRC_EXPLAIN] = "explanation",
+};
 
 /* Widths of the columns in w cells (one blank at each side, one between
  * two columns), 0 for a column left out, none wider than its widest text
@@ -330,14 +345,16 @@ pane_report_offered(const struct regreport_entry *en, char *buf, size_t n)
 		 en->remote_user ? " remote" : "");
 }
 
-/* The outcome cell of en into buf. */
+/* The outcome cell of en into sb (emptied first). */
 static void
-pane_report_outcome(const struct regreport_entry *en, char *buf, size_t n)
+pane_report_outcome(const struct regreport_entry *en, struct strbuf *sb)
 {
-	if (en->status)
-		snprintf(buf, n, "%u %s", en->status, en->reason);
-	else
-		snprintf(buf, n, "no answer");
+	strbuf_reset(sb);
+	if (en->status) {
+		strbuf_addf(sb, "%u ", en->status);
+		strbuf_add(sb, en->reason, en->nreason);
+	} else
+		strbuf_adds(sb, "no answer");
 }
 
 /* The widest text of each column: its heading, or a registration's
@@ -345,34 +362,30 @@ pane_report_outcome(const struct regreport_entry *en, char *buf, size_t n)
 static void
 pane_report_needs(const struct preport *pr, int need[PRC__COUNT])
 {
-	static const char *const head[PRC__COUNT] = {
-	    [PRC_OUTCOME] = "outcome",	 [PRC_USER] = "user",
-	    [PRC_ATTEMPTS] = "attempts", [PRC_CLIENT] = "client",
-	    [PRC_OFFERED] = "offered/used", [PRC_EXPLAIN] = "explanation",
-	};
 	char buf[64];
+	struct strbuf sb;
 	size_t i;
 	int c, t[PRC__COUNT];
 
+	strbuf_init(&sb);
 	for (c = 0; c < PRC__COUNT; c++)
-		need[c] = (int)strlen(head[c]);
+		need[c] = (int)strlen(pane_report_head[c]);
 	for (i = 0; i < pr->nshown; i++) {
 		const struct regreport_entry *en = pr->shown[i];
 
-		pane_report_outcome(en, buf, sizeof buf);
-		t[PRC_OUTCOME] = pane_text_width(buf, strlen(buf));
-		t[PRC_USER] = pane_text_width(en->user, strlen(en->user));
+		pane_report_outcome(en, &sb);
+		t[PRC_OUTCOME] = pane_text_width(sb.buf, sb.len);
+		t[PRC_USER] = pane_text_width(en->user, en->nuser);
 		t[PRC_ATTEMPTS] = 8;
-		t[PRC_CLIENT] =
-		    pane_text_width(en->client, strlen(en->client));
+		t[PRC_CLIENT] = pane_text_width(en->client, en->nclient);
 		pane_report_offered(en, buf, sizeof buf);
 		t[PRC_OFFERED] = pane_text_width(buf, strlen(buf));
-		t[PRC_EXPLAIN] =
-		    pane_text_width(en->explain, strlen(en->explain));
+		t[PRC_EXPLAIN] = pane_text_width(en->explain, en->nexplain);
 		for (c = 0; c < PRC__COUNT; c++)
 			if (t[c] > need[c])
 				need[c] = t[c];
 	}
+	strbuf_free(&sb);
 }
 
 /* The heading: how many registrations, and when the viewer's filter
@@ -428,8 +441,14 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
 	struct rect c;
+	/* The columns from the left. */
+	static const int order[PRC__COUNT] = {
+	    PRC_USER, PRC_CLIENT, PRC_OFFERED, PRC_ATTEMPTS, PRC_OUTCOME,
+	    PRC_EXPLAIN,
+	};
 	char buf[64];
-	int y, x, role, wd[PRC__COUNT], need[PRC__COUNT];
+	struct strbuf out;
+	int y, x, k, role, wd[PRC__COUNT], need[PRC__COUNT];
 	size_t i;
 
 	pane_report_refresh(p);
@@ -472,21 +491,15 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	pane_report_needs(pr, need);
 	pane_report_widths(c.w, need, wd);
 	x = c.x + 1;
-	x = pane_report_cell(g, x, c.y, wd[PRC_USER], ROLE_HEADER_NAME, "user");
-	x = pane_report_cell(g, x, c.y, wd[PRC_CLIENT], ROLE_HEADER_NAME,
-			     "client");
-	x = pane_report_cell(g, x, c.y, wd[PRC_OFFERED], ROLE_HEADER_NAME,
-			     "offered/used");
-	x = pane_report_cell(g, x, c.y, wd[PRC_ATTEMPTS], ROLE_HEADER_NAME,
-			     "attempts");
-	x = pane_report_cell(g, x, c.y, wd[PRC_OUTCOME], ROLE_HEADER_NAME,
-			     "outcome");
-	pane_report_cell(g, x, c.y, wd[PRC_EXPLAIN], ROLE_HEADER_NAME,
-			 "explanation");
+	for (k = 0; k < PRC__COUNT; k++)
+		x = pane_report_cell(g, x, c.y, wd[order[k]], ROLE_HEADER_NAME,
+				     pane_report_head[order[k]],
+				     strlen(pane_report_head[order[k]]));
 	if ((int)pr->sel < p->top)
 		p->top = (int)pr->sel;
 	if ((int)pr->sel >= p->top + p->rows)
 		p->top = (int)pr->sel - p->rows + 1;
+	strbuf_init(&out);
 	for (y = 0; y < p->rows && (size_t)(p->top + y) < pr->nshown; y++) {
 		const struct regreport_entry *en = pr->shown[p->top + y];
 		int ry = c.y + 1 + y;
@@ -494,23 +507,29 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		i = (size_t)(p->top + y);
 		role = theme_severity_role(en->severity);
 		x = c.x + 1;
-		x = pane_report_cell(g, x, ry, wd[PRC_USER], role, en->user);
+		x = pane_report_cell(g, x, ry, wd[PRC_USER], role, en->user,
+				     en->nuser);
 		/* The client's port is kept, as in the list. */
 		if (wd[PRC_CLIENT] > 0) {
 			pane_put_cut(g, x, ry, wd[PRC_CLIENT], role, en->client,
-				     strlen(en->client), NULL, 0, 1);
+				     en->nclient, NULL, 0, 1);
 			x += wd[PRC_CLIENT] + 1;
 		}
 		pane_report_offered(en, buf, sizeof buf);
-		x = pane_report_cell(g, x, ry, wd[PRC_OFFERED], role, buf);
+		x = pane_report_cell(g, x, ry, wd[PRC_OFFERED], role, buf,
+				     strlen(buf));
 		snprintf(buf, sizeof buf, "%8u", en->attempts);
-		x = pane_report_cell(g, x, ry, wd[PRC_ATTEMPTS], role, buf);
-		pane_report_outcome(en, buf, sizeof buf);
-		x = pane_report_cell(g, x, ry, wd[PRC_OUTCOME], role, buf);
-		pane_report_cell(g, x, ry, wd[PRC_EXPLAIN], role, en->explain);
+		x = pane_report_cell(g, x, ry, wd[PRC_ATTEMPTS], role, buf,
+				     strlen(buf));
+		pane_report_outcome(en, &out);
+		x = pane_report_cell(g, x, ry, wd[PRC_OUTCOME], role, out.buf,
+				     out.len);
+		pane_report_cell(g, x, ry, wd[PRC_EXPLAIN], role, en->explain,
+				 en->nexplain);
 		if (i == pr->sel)
 			grid_set_role(g, ry, c.x, c.x + c.w, ROLE_SELECTION);
 	}
+	strbuf_free(&out);
 }
 
 static int

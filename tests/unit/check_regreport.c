@@ -327,6 +327,36 @@ START_TEST(test_rejected_then_through_elsewhere)
 }
 END_TEST
 
+/* The log's bytes come whole, a NUL too: the user, the reason phrase and
+ * the Call-ID the explanation names (they stopped at the NUL). */
+START_TEST(test_nul_bytes)
+{
+	static const char user[] = "sip:mal\0lory@example.com";
+	static const char reason[] = "Unauth\0orized";
+	static const char callid[] = "Call-ID nul-user-\0two@example.com)";
+	struct rules *r;
+	struct engine *e;
+	struct regreport rr;
+	const struct regreport_entry *en;
+
+	report("nul-user-register.sip", &r, &e, &rr);
+	ck_assert_uint_eq(rr.n, 2);
+	en = &rr.v[0];
+	ck_assert_uint_eq(en->nuser, sizeof user - 1);
+	ck_assert_mem_eq(en->user, user, sizeof user);
+	ck_assert_uint_eq(en->nreason, sizeof reason - 1);
+	ck_assert_mem_eq(en->reason, reason, sizeof reason);
+	ck_assert_uint_gt(en->nexplain, sizeof callid - 1);
+	ck_assert_uint_eq(strlen(en->explain) + 1 + strlen("two@example.com)"),
+			  en->nexplain);
+	ck_assert_mem_eq(en->explain + en->nexplain - (sizeof callid - 1),
+			 callid, sizeof callid - 1);
+	ck_assert_uint_eq(en->nclient, 0);
+	ck_assert_str_eq(en->client, "");
+	done(r, e, &rr);
+}
+END_TEST
+
 /* A 423 answered on a new Call-ID: the first dialog is no failure, the
  * retry's says what it answered. */
 START_TEST(test_interval_new_call_id)
@@ -507,6 +537,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_refresh_answered_elsewhere);
 	tcase_add_test(tc, test_home_server_redirect);
 	tcase_add_test(tc, test_interval_new_call_id);
+	tcase_add_test(tc, test_nul_bytes);
 	tcase_add_test(tc, test_rejected_then_through_elsewhere);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
