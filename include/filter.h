@@ -32,10 +32,14 @@ int filter_is_empty(const struct filter *f);
  * older one match (its dialog's), so new messages alone do not say what
  * it selects. */
 int filter_has_dialog(const struct filter *f);
-/* The first free-text term written as NAME:VALUE whose NAME is no field
- * (stauts:401, ip:10.0.0.1; not a URI such as sip:alice@x), borrowed,
- * or NULL: worth naming, as a field misspelt, whatever matches. */
-const char *filter_fieldlike_text(const struct filter *f);
+/* The free-text terms written as NAME:VALUE whose NAME is no field
+ * (stauts:401, ip:10.0.0.1; not a URI such as sip:alice@x): worth naming,
+ * as fields misspelt, whatever matches. Appends them to words (when not
+ * NULL), each once, in the order written, as a list: "a:1", "a:1 and
+ * b:2", "a:1, b:2 and c:3"; their names likewise to names, each once, how
+ * many in *nnames. Returns how many words (0: none, nothing appended). */
+size_t filter_fieldlike(const struct filter *f, struct strbuf *words,
+			struct strbuf *names, size_t *nnames);
 /* Appends the n bytes at v (a Call-ID or user as the log gives it, NUL
  * and control bytes included) as a field value that reads back as exactly
  * them: '*' and '\\' escaped, quoted when the value holds a space, a quote,

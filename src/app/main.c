@@ -372,21 +372,26 @@ main_filter_error(const char *expr, const char *err, int col)
 static void
 main_filter_hint(const struct filter *flt, int none)
 {
-	const char *t = filter_fieldlike_text(flt);
-	struct strbuf word, name;
+	struct strbuf words, names, word, name;
+	size_t nw, nn;
 
-	if (t == NULL)
-		return;
-	strbuf_init(&word);
-	strbuf_init(&name);
-	sanitize_append(&word, t, strlen(t), 0);
-	sanitize_append(&name, t, strcspn(t, ":"), 0);
-	fprintf(stderr, "sipsnoop: -f: %s%s was read as free text (%s is no "
-		"field name; see FILTERS in sipsnoop(1))\n",
-		none ? "no message matches, and " : "", word.buf,
-		name.buf);
-	strbuf_free(&word);
-	strbuf_free(&name);
+	strbuf_init(&words);
+	strbuf_init(&names);
+	if ((nw = filter_fieldlike(flt, &words, &names, &nn)) > 0) {
+		strbuf_init(&word);
+		strbuf_init(&name);
+		sanitize_append(&word, words.buf, words.len, 0);
+		sanitize_append(&name, names.buf, names.len, 0);
+		fprintf(stderr, "sipsnoop: -f: %s%s %s read as free text (%s "
+			"%s; see FILTERS in sipsnoop(1))\n",
+			none ? "no message matches, and " : "", word.buf,
+			nw == 1 ? "was" : "were", name.buf,
+			nn == 1 ? "is no field name" : "are no field names");
+		strbuf_free(&word);
+		strbuf_free(&name);
+	}
+	strbuf_free(&words);
+	strbuf_free(&names);
 }
 
 static int

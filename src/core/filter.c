@@ -1333,27 +1333,70 @@ node_has_dialog(const struct node *n)
 	return 0;
 }
 
-static const struct node *
-node_fieldlike(const struct node *n)
+/* Collects into *v (*n of them) the text terms of n written like a
+ * field, each text once. */
+static void
+node_fieldlike(const struct node *n, const char ***v, size_t *nv,
+	       size_t *cap)
 {
-	const struct node *k;
 	size_t i;
 
-	if (n->type == N_TEXT && n->fieldlike)
-		return n;
-	for (i = 0; i < n->nkids; i++) {
-		if ((k = node_fieldlike(n->kids[i])) != NULL)
-			return k;
+	if (n->type == N_TEXT && n->fieldlike) {
+		for (i = 0; i < *nv; i++)
+			if (strcmp((*v)[i], n->val) == 0)
+				return;
+		*v = xgrow(*v, cap, *nv + 1, sizeof **v);
+		(*v)[(*nv)++] = n->val;
+		return;
 	}
-	return NULL;
+	for (i = 0; i < n->nkids; i++)
+		node_fieldlike(n->kids[i], v, nv, cap);
 }
 
-const char *
-filter_fieldlike_text(const struct filter *f)
+/* Appends the n bytes at s to sb as item i of a list of k: "a", "a and
+ * b", "a, b and c". */
+static void
+filter_list_item(struct strbuf *sb, size_t i, size_t k, const char *s,
+		 size_t n)
 {
-	const struct node *n = f != NULL ? node_fieldlike(f->root) : NULL;
+	if (i > 0)
+		strbuf_adds(sb, i + 1 == k ? " and " : ", ");
+	strbuf_add(sb, s, n);
+}
 
-	return n != NULL ? n->val : NULL;
+size_t
+filter_fieldlike(const struct filter *f, struct strbuf *words,
+		 struct strbuf *names, size_t *nnames)
+{
+	const char **v = NULL;
+	size_t nv = 0, cap = 0, i, j, k = 0, *name, *distinct;
+
+	if (f != NULL)
+		node_fieldlike(f->root, &v, &nv, &cap);
+	*nnames = 0;
+	if (nv == 0)
+		return 0;
+	/* Each word's name (up to its colon), and which are new. */
+	name = xcalloc(nv, sizeof *name);
+	distinct = xcalloc(nv, sizeof *distinct);
+	for (i = 0; i < nv; i++) {
+		name[i] = strcspn(v[i], ":");
+		for (j = 0; j < k; j++)
+			if (name[distinct[j]] == name[i] &&
+			    memcmp(v[distinct[j]], v[i], name[i]) == 0)
+				break;
+		if (j == k)
+			distinct[k++] = i;
+	}
+	for (i = 0; words != NULL && i < nv; i++)
+		filter_list_item(words, i, nv, v[i], strlen(v[i]));
+	for (j = 0; names != NULL && j < k; j++)
+		filter_list_item(names, j, k, v[distinct[j]], name[distinct[j]]);
+	*nnames = k;
+	free(name);
+	free(distinct);
+	free(v);
+	return nv;
 }
 
 int

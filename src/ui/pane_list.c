@@ -203,19 +203,27 @@ pane_list_fieldlike(struct view *v, struct grid *g, struct rect c)
 {
 	const struct filter *f = v->nlevels > 0 ? v->levels[v->nlevels - 1].f
 						: NULL;
-	const char *t;
-	struct strbuf sb;
+	struct strbuf words, names, sb;
+	size_t nw, nn;
 
 	if (c.h < 2 || v->filtering || f == NULL ||
-	    msgindex_count(engine_index(v->e)) == 0 ||
-	    (t = filter_fieldlike_text(f)) == NULL)
+	    msgindex_count(engine_index(v->e)) == 0)
 		return;
+	strbuf_init(&words);
+	strbuf_init(&names);
 	strbuf_init(&sb);
-	sanitize_append(&sb, t, strcspn(t, ":"), 0);
-	strbuf_adds(&sb, " is no field name: ");
-	sanitize_append(&sb, t, strlen(t), 0);
-	strbuf_adds(&sb, " was read as free text (see FILTERS in sipsnoop(1))");
-	grid_puts(g, c.x + 2, c.y + 1, c.x + c.w, ROLE_DIM, sb.buf);
+	if ((nw = filter_fieldlike(f, &words, &names, &nn)) > 0) {
+		sanitize_append(&sb, names.buf, names.len, 0);
+		strbuf_adds(&sb, nn == 1 ? " is no field name: " :
+					   " are no field names: ");
+		sanitize_append(&sb, words.buf, words.len, 0);
+		strbuf_adds(&sb, nw == 1 ? " was" : " were");
+		strbuf_adds(&sb, " read as free text (see FILTERS in "
+				 "sipsnoop(1))");
+		grid_puts(g, c.x + 2, c.y + 1, c.x + c.w, ROLE_DIM, sb.buf);
+	}
+	strbuf_free(&words);
+	strbuf_free(&names);
 	strbuf_free(&sb);
 }
 

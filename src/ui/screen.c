@@ -471,60 +471,80 @@ screen_plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
-/* The filter shown: its word written like a field that is none
- * (stauts:401), or NULL. */
-static const char *
-screen_fieldlike(const struct screen *s)
+/* The filter shown: how many words it holds written like a field that is
+ * none (stauts:401), appended as a list to word and their names to name
+ * (made safe to show), as filter_fieldlike(); *nn of names. */
+static size_t
+screen_fieldlike(const struct screen *s, struct strbuf *word,
+		 struct strbuf *name, size_t *nn)
 {
 	const struct view_level *l;
+	struct strbuf words, names;
+	size_t nw;
 
+	*nn = 0;
 	if (s->v->nlevels == 0)
-		return NULL;
+		return 0;
 	l = &s->v->levels[s->v->nlevels - 1];
-	return l->f != NULL ? filter_fieldlike_text(l->f) : NULL;
+	if (l->f == NULL)
+		return 0;
+	strbuf_init(&words);
+	strbuf_init(&names);
+	nw = filter_fieldlike(l->f, &words, &names, nn);
+	if (word != NULL)
+		sanitize_append(word, words.buf, words.len, 0);
+	if (name != NULL)
+		sanitize_append(name, names.buf, names.len, 0);
+	strbuf_free(&words);
+	strbuf_free(&names);
+	return nw;
 }
 
 /* Says how many messages the filter shows, with fmt (a %zu, then a %s for
  * "message(s)", or with screen_fmt_match "message(s) match(es)"; then its
  * "  (keys)" hint; NULL: not how many, and only what follows). A filter
- * that holds a word written like a field that is none (stauts:401) was
- * likely meant as one: say so whatever it matches (the word may be in
+ * that holds words written like fields that are none (stauts:401) was
+ * likely meant with them: say so whatever it matches (the words may be in
  * some messages' text), as the batch outputs do on standard error. */
 static void
 screen_say_count(struct screen *s, const char *fmt)
 {
-	const char *t = screen_fieldlike(s);
 	const char *keys = fmt != NULL ? strstr(fmt, "  (") : NULL;
-	size_t n = s->v->nids;
+	size_t n = s->v->nids, nw, nn;
 	struct strbuf word, name;
+	const char *isno, *was;
 
-	if (t == NULL) {
+	strbuf_init(&word);
+	strbuf_init(&name);
+	nw = screen_fieldlike(s, &word, &name, &nn);
+	if (nw == 0) {
 		if (fmt != NULL)
 			screen_message(s, 0, fmt, n,
 				       fmt != screen_fmt_match ? (n == 1 ? "message"
 									 : "messages")
 				       : n == 1 ? "message matches"
 						: "messages match");
+		strbuf_free(&word);
+		strbuf_free(&name);
 		return;
 	}
-	strbuf_init(&word);
-	strbuf_init(&name);
-	sanitize_append(&word, t, strlen(t), 0);
-	sanitize_append(&name, t, strcspn(t, ":"), 0);
+	isno = nn == 1 ? "is no field name" : "are no field names";
+	was = nw == 1 ? "was" : "were";
 	if (fmt == NULL)
 		/* -f's, before its count is known. */
-		screen_message(s, 0, "-f: %s is no field name: %s was read as "
-			       "free text (see FILTERS in sipsnoop(1))",
-			       name.buf, word.buf);
+		screen_message(s, 0, "-f: %s %s: %s %s read as free text (see "
+			       "FILTERS in sipsnoop(1))", name.buf, isno,
+			       word.buf, was);
 	else if (n == 0)
-		screen_message(s, 0, "no message matches: %s is no field name, "
-			       "%s was read as free text%s", name.buf, word.buf,
+		screen_message(s, 0, "no message matches: %s %s, %s %s read "
+			       "as free text%s", name.buf, isno, word.buf, was,
 			       keys != NULL ? keys : "");
 	else
-		screen_message(s, 0, "%zu %s, but %s is no field name: %s was "
-			       "read as free text%s", n,
+		screen_message(s, 0, "%zu %s, but %s %s: %s %s read as free "
+			       "text%s", n,
 			       n == 1 ? "message matches" : "messages match",
-			       name.buf, word.buf, keys != NULL ? keys : "");
+			       name.buf, isno, word.buf, was,
+			       keys != NULL ? keys : "");
 	strbuf_free(&word);
 	strbuf_free(&name);
 }
@@ -1476,6 +1496,7 @@ screen_key(struct screen *s, uint32_t key)
 		 * to the report, on that registration. */
 		int to_report = s->report_back != NULL &&
 		    v->nlevels == s->report_level;
+		size_t nn;
 
 		s->filtered_fmt = NULL;
 		if (view_pop(v) != 0) {
@@ -1488,7 +1509,7 @@ screen_key(struct screen *s, uint32_t key)
 				return RE_REDRAW;
 			}
 			screen_message(s, 0, "no previous filter");
-		} else if (screen_fieldlike(s) != NULL)
+		} else if (screen_fieldlike(s, NULL, NULL, &nn) > 0)
 			/* Back to a filter with a word written like a field
 			 * that is none: said again, as when it was typed. */
 			screen_count(s, v->nlevels > 1 ? "%zu %s  (Esc: back)"

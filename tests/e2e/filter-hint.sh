@@ -13,6 +13,12 @@ e2e_keys Enter
 check "the misspelt field is named" \
 	e2e_wait "no message matches: stauts is no field name, stauts:401 was read as free text"
 check "nothing shown" e2e_wait "0/40 msgs"
+# Two misspelt: both named, each once.
+e2e_keys f C-u
+e2e_keys -l "mehtod:BYE or stauts:401"
+e2e_keys Enter
+check "both misspelt fields are named" \
+	e2e_wait "no message matches: mehtod and stauts are no field names, mehtod:BYE and stauts:401 were read"
 e2e_keys f C-u
 e2e_keys -l "status:401"
 e2e_keys Enter

@@ -291,36 +291,56 @@ START_TEST(test_tokens)
 }
 END_TEST
 
-/* A word written like a field (stauts:401) is named, for a hint when
- * nothing matches; a URI or a quoted phrase is not. */
+/* Words written like a field (stauts:401) are named, for a hint when
+ * nothing matches, all of them, each once; a URI or a quoted phrase is
+ * not. */
 static void
-fieldlike(const char *expr, const char *want)
+fieldlike(const char *expr, const char *want, const char *want_names)
 {
 	char *err = NULL;
 	struct filter *f = filter_compile(expr, &err, NULL);
-	const char *got;
+	struct strbuf words, names;
+	size_t nw, nn;
 
 	ck_assert_msg(f != NULL, "%s: %s", expr, err);
-	got = filter_fieldlike_text(f);
-	if (want == NULL)
-		ck_assert_msg(got == NULL, "%s: got %s", expr, got);
-	else
-		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
-		    "%s: got %s, want %s", expr, got ? got : "NULL", want);
+	strbuf_init(&words);
+	strbuf_init(&names);
+	nw = filter_fieldlike(f, &words, &names, &nn);
+	if (want == NULL) {
+		ck_assert_msg(nw == 0 && words.len == 0 && nn == 0,
+			      "%s: got %s", expr, words.buf);
+	} else {
+		ck_assert_msg(words.len > 0 && strcmp(words.buf, want) == 0,
+		    "%s: got %s, want %s", expr, words.buf ? words.buf : "",
+		    want);
+		ck_assert_msg(strcmp(names.buf, want_names) == 0,
+		    "%s: got names %s, want %s", expr, names.buf, want_names);
+		ck_assert_uint_eq(nw, 1 + (size_t)(strstr(want, " and ") != NULL) +
+				  (size_t)(strchr(want, ',') != NULL));
+	}
+	strbuf_free(&words);
+	strbuf_free(&names);
 	filter_free(f);
 }
 
 START_TEST(test_fieldlike)
 {
-	fieldlike("stauts:401", "stauts:401");
-	fieldlike("method:invite -(ip:10.0.0.1 or x)", "ip:10.0.0.1");
-	fieldlike("sip:alice@example.com", NULL);
-	fieldlike("SIPS:alice@example.com tel:+331", NULL);
-	fieldlike("\"code:401\"", NULL);
-	fieldlike("Expires: alice", NULL);
-	fieldlike("status:401 user:alice", NULL);
-	fieldlike("/ip:1/", NULL);
-	fieldlike("dialogs:(status:403)", "dialogs:");	/* dialog: meant */
+	fieldlike("stauts:401", "stauts:401", "stauts");
+	fieldlike("method:invite -(ip:10.0.0.1 or x)", "ip:10.0.0.1", "ip");
+	fieldlike("sip:alice@example.com", NULL, NULL);
+	fieldlike("SIPS:alice@example.com tel:+331", NULL, NULL);
+	fieldlike("\"code:401\"", NULL, NULL);
+	fieldlike("Expires: alice", NULL, NULL);
+	fieldlike("status:401 user:alice", NULL, NULL);
+	fieldlike("/ip:1/", NULL, NULL);
+	fieldlike("dialogs:(status:403)", "dialogs:", "dialogs"); /* dialog: */
+	/* All of them, each once, a name once. */
+	fieldlike("mehtod:INVITE or stauts:404", "mehtod:INVITE and stauts:404",
+		  "mehtod and stauts");
+	fieldlike("stauts:401 or stauts:404 or stauts:401",
+		  "stauts:401 and stauts:404", "stauts");
+	fieldlike("a:1 user:bob b:2 (c:3 or a:1)", "a:1, b:2 and c:3",
+		  "a, b and c");
 }
 END_TEST
 
