@@ -242,7 +242,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	const char *needle = v->search;
 	int y, x, role, timew = 0, cidw = 0, userw = 0, addrw = 0, sumw = 0;
 	int row, xend;
-	size_t i;
+	size_t i, *sumat;
 
 	snprintf(info, sizeof info, "%zu/%zu", v->nids ? v->sel + 1 : 0,
 		 v->nids);
@@ -273,6 +273,10 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 	if (sm != NULL)
 		seldialog = dialogs_of(engine_dialogs(v->e), sm);
 	strbuf_init(&sb);
+	/* The rows' summaries, read once (a message is parsed for it):
+	 * measured here, drawn below. Row k's is at sumat[k] in sb. */
+	sumat = xcalloc((size_t)c.h + 1, sizeof *sumat);
+	strbuf_adds(&sb, "");	/* a buffer, for the offsets into it */
 
 	for (row = 0; row < c.h && (size_t)(p->top + row) < v->nids; row++) {
 		uint32_t from, to;
@@ -282,6 +286,8 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		pane_list_time(v, (size_t)(p->top + row), tbuf, sizeof tbuf);
 		if ((int)strlen(tbuf) > timew)
 			timew = (int)strlen(tbuf);
+		sumat[row] = sb.len;
+		sumat[row + 1] = sb.len;
 		m = msgindex_get(ix, v->ids[p->top + row]);
 		if (m == NULL)
 			continue;
@@ -295,9 +301,10 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		if ((tw = pane_list_ends(v, v->ids[p->top + row], m, arrow,
 					 NULL, NULL)) > addrw)
 			addrw = tw;
-		strbuf_reset(&sb);
 		pane_list_summary(v, v->ids[p->top + row], m, &sb);
-		if ((tw = pane_text_width(sb.buf, sb.len)) > sumw)
+		sumat[row + 1] = sb.len;
+		if ((tw = pane_text_width(sb.buf + sumat[row],
+					  sb.len - sumat[row])) > sumw)
 			sumw = tw;
 	}
 	pane_list_columns(c.w, timew, addrw, sumw, cidw, userw, &cols);
@@ -357,10 +364,9 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 			}
 			x = x0 + cols.addr + 1;
 		}
-		strbuf_reset(&sb);
-		pane_list_summary(v, v->ids[i], m, &sb);
-		x = pane_list_cell(g, x, y, cols.summary, role, sb.buf, sb.len,
-				   needle, 1) +
+		x = pane_list_cell(g, x, y, cols.summary, role,
+				   sb.buf + sumat[row],
+				   sumat[row + 1] - sumat[row], needle, 1) +
 		    1;
 		if (cols.callid) {
 			struct span cid;
@@ -396,6 +402,7 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		}
 	}
 	strbuf_free(&sb);
+	free(sumat);
 }
 
 static int
