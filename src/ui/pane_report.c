@@ -15,6 +15,16 @@
 #include "regreport.h"
 #include "util.h"
 
+/* The table's columns, from the one that matters most: how each
+ * registration ended, who, how many tries, from where, with what. */
+enum { PRC_OUTCOME, PRC_USER, PRC_ATTEMPTS, PRC_CLIENT, PRC_OFFERED,
+       PRC_EXPLAIN, PRC__COUNT };
+static const char *const pane_report_head[PRC__COUNT] = {
+	[PRC_OUTCOME] = "outcome",	 [PRC_USER] = "user",
+	[PRC_ATTEMPTS] = "attempts", [PRC_CLIENT] = "client",
+	[PRC_OFFERED] = "offered/used", [PRC_EXPLAIN] = "explanation",
+};
+
 struct preport {
 	struct regreport rr; /* every registration of the index */
 	/* Those the viewer's filter shows (a message of their dialog is in
@@ -37,6 +47,10 @@ struct preport {
 	size_t marked;
 	unsigned moved;
 	uint64_t mark_epoch;
+	/* The widest text of each column over shown (pane_report_needs),
+	 * measured again only when shown changes. */
+	int need[PRC__COUNT];
+	int need_ok;
 };
 
 /* A report over a million messages takes about a second to build: while
@@ -156,6 +170,7 @@ pane_report_refresh(struct pane *p)
 		clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
 	}
 	pr->nshown = 0;
+	pr->need_ok = 0;
 	for (i = 0; i < pr->rr.n; i++) {
 		uint32_t d = pr->rr.v[i].dialog;
 
@@ -252,16 +267,6 @@ pane_report_detail(struct grid *g, int x, int y, int w, int ylim,
 	strbuf_free(&vis);
 	return lines;
 }
-
-/* The table's columns, from the one that matters most: how each
- * registration ended, who, how many tries, from where, with what. */
-enum { PRC_OUTCOME, PRC_USER, PRC_ATTEMPTS, PRC_CLIENT, PRC_OFFERED,
-       PRC_EXPLAIN, PRC__COUNT };
-static const char *const pane_report_head[PRC__COUNT] = {
-	[PRC_OUTCOME] = "outcome",	 [PRC_USER] = "user",
-	[PRC_ATTEMPTS] = "attempts", [PRC_CLIENT] = "client",
-	[PRC_OFFERED] = "offered/used", [PRC_EXPLAIN] = "explanation",
-};
 
 /* Widths of the columns in w cells (one blank at each side, one between
  * two columns), 0 for a column left out, none wider than its widest text
@@ -448,7 +453,7 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	};
 	char buf[64];
 	struct strbuf out;
-	int y, x, k, role, wd[PRC__COUNT], need[PRC__COUNT];
+	int y, x, k, role, wd[PRC__COUNT];
 	size_t i;
 
 	pane_report_refresh(p);
@@ -488,8 +493,11 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		pane_report_detail(g, c.x + 1, c.y + 1 + ty + 1, c.w - 2,
 				   c.y + c.h, pr->shown[pr->sel]);
 	}
-	pane_report_needs(pr, need);
-	pane_report_widths(c.w, need, wd);
+	if (!pr->need_ok) {
+		pane_report_needs(pr, pr->need);
+		pr->need_ok = 1;
+	}
+	pane_report_widths(c.w, pr->need, wd);
 	x = c.x + 1;
 	for (k = 0; k < PRC__COUNT; k++)
 		x = pane_report_cell(g, x, c.y, wd[order[k]], ROLE_HEADER_NAME,

@@ -432,6 +432,28 @@ bench_keys(struct drv *d, struct engine *e)
 			    median(fin, d->runs));
 		}
 	}
+	/* The registration report: opened (built over the whole index),
+	 * then a registration down and up in it (a draw of the table). */
+	{
+		view_select(v, (long)v->nids / 2);
+		screen_draw(s, g);
+		ans[0] = key_ms(s, g, 'R', &slow, &done);
+		worst = slow > worst ? slow : worst;
+		printf("  %-44s %7.2f ms  busy %6.2f  done %7.2f\n",
+		    "R      registration report", ans[0], slow, done);
+		busy = 0;
+		for (r = 0; r < d->runs; r++) {
+			ans[r] = key_ms(s, g, r % 2 ? KEYC_UP : KEYC_DOWN,
+			    &slow, &done);
+			fin[r] = done;
+			busy = slow > busy ? slow : busy;
+		}
+		worst = busy > worst ? busy : worst;
+		printf("  %-44s %7.2f ms  busy %6.2f  done %7.2f\n",
+		    "       Down/Up in it", median(ans, d->runs), busy,
+		    median(fin, d->runs));
+		key_ms(s, g, 'q', &slow, &done);
+	}
 	/* Incremental search, typed a letter at a time, for a word that is
 	 * there and for one that is not (a search of everything). */
 	{
