@@ -54,6 +54,10 @@ struct pane *pane_flow_new(struct view *v);
  * that registration's messages and flow (pushes a dialog filter). The
  * report is built when the pane is created. */
 struct pane *pane_report_new(struct view *v);
+/* A report made anew is built in steps: whether more is to come, and the
+ * next step (1 while more is to come). */
+int pane_report_busy(const struct pane *p);
+int pane_report_tick(struct pane *p);
 /* The help screen lists every key of the keymap. */
 struct pane *pane_help_new(void);
 /* The reading warnings of e (junk skipped, records cut short ...), one a

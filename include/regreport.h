@@ -50,6 +50,12 @@ struct regreport {
  * regreport_free. */
 void regreport_build(const struct engine *e, const struct rules *rules,
 		     struct regreport *out);
+/* The same in steps (a report over a million messages takes about a
+ * second): appends to rr, zeroed first, the entries of dialogs [from,
+ * upto) (upto past the last: to the last); returns where the next step
+ * starts, the number of dialogs once all are done. */
+size_t regreport_build_step(const struct engine *e, const struct rules *rules,
+			    struct regreport *rr, size_t from, size_t upto);
 /* Fills one entry for dialog d; returns 0, or -1 when d is not a REGISTER
  * dialog (out untouched). Free the entry with regreport_entry_clear. */
 int regreport_dialog(const struct engine *e, const struct rules *rules,

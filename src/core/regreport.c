@@ -533,16 +533,26 @@ void
 regreport_build(const struct engine *e, const struct rules *rules,
 		struct regreport *out)
 {
+	memset(out, 0, sizeof *out);
+	regreport_build_step(e, rules, out, 0, SIZE_MAX);
+}
+
+size_t
+regreport_build_step(const struct engine *e, const struct rules *rules,
+		     struct regreport *rr, size_t from, size_t upto)
+{
 	size_t n = dialogs_count(engine_dialogs(e)), i;
 	struct regreport_entry ent;
 
-	memset(out, 0, sizeof *out);
-	for (i = 0; i < n; i++) {
+	if (upto > n)
+		upto = n;
+	for (i = from; i < upto; i++) {
 		if (regreport_dialog(e, rules, (uint32_t)i, &ent) != 0)
 			continue;
-		out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
-		out->v[out->n++] = ent;
+		rr->v = xgrow(rr->v, &rr->cap, rr->n + 1, sizeof *rr->v);
+		rr->v[rr->n++] = ent;
 	}
+	return i > from ? i : from;
 }
 
 void

@@ -1,5 +1,6 @@
 /* pane: what every pane shares — dispatch through its ops table, the
  * heading line, and drawing text with search matches highlighted. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,8 +171,15 @@ int
 pane_text_width(const char *s, size_t n)
 {
 	struct strbuf sb;
+	size_t i;
 	int w;
 
+	/* Printable ASCII, as most of a log is: a column a byte. */
+	for (i = 0; i < n && (unsigned char)s[i] >= 0x20 &&
+		    (unsigned char)s[i] < 0x7f; i++)
+		;
+	if (i == n)
+		return n > INT_MAX ? INT_MAX : (int)n;
 	strbuf_init(&sb);
 	sanitize_append(&sb, s, n, 0);
 	w = grid_text_width(sb.buf, sb.len);

@@ -51,7 +51,33 @@ struct preport {
 	 * measured again only when shown changes. */
 	int need[PRC__COUNT];
 	int need_ok;
+	/* Built in steps (over a million messages it takes a second):
+	 * the dialogs looked at so far (build_at) of build_n; the keys are
+	 * answered meanwhile, the report before is shown, and the new one
+	 * takes its place when it is whole. */
+	int building, finish;
+	size_t build_at, build_n;
+	struct regreport next;	/* the one being built; rr is shown meanwhile */
+	uint64_t next_epoch;
+	int next_done;
+	int next_need[PRC__COUNT];	/* over all of next */
+	/* The registration selected when the report was last made anew,
+	 * to select it again: by its dialog while the dialogs are the same
+	 * ones (keep_epoch), else by what it is (the merge of several files
+	 * when indexing ends renumbers the dialogs). */
+	int keep;
+	uint32_t keep_dl;
+	int64_t keep_first;
+	char *keep_user, *keep_client;
+	size_t keep_nuser, keep_nclient;
+	uint64_t keep_epoch;
 };
+
+/* Each step of building the report looks at PANE_REPORT_STEP dialogs at
+ * least, then at more for up to PANE_REPORT_STEP_NS: a small report is
+ * whole at its first draw, a large one answers the keys as it is built. */
+#define PANE_REPORT_STEP 256
+#define PANE_REPORT_STEP_NS 5000000L
 
 /* A report over a million messages takes about a second to build: while
  * indexing goes on it is built again at most this often. */
@@ -130,47 +156,131 @@ pane_report_mark(struct pane *p)
 	return changed;
 }
 
+/* Notes the registration selected (to select it again once the report
+ * is made anew). */
+static void
+pane_report_keep(struct preport *pr)
+{
+	const struct regreport_entry *was =
+	    pr->sel < pr->nshown ? pr->shown[pr->sel] : NULL;
+
+	free(pr->keep_user);
+	free(pr->keep_client);
+	pr->keep_user = pr->keep_client = NULL;
+	pr->keep = was != NULL;
+	if (was == NULL)
+		return;
+	pr->keep_dl = was->dialog;
+	pr->keep_first = was->first;
+	pr->keep_epoch = pr->epoch;
+	pr->keep_user = xstrndup(was->user, pr->keep_nuser = was->nuser);
+	pr->keep_client = xstrndup(was->client,
+				   pr->keep_nclient = was->nclient);
+}
+
+static void pane_report_need_init(int need[PRC__COUNT]);
+static void pane_report_entry_needs(const struct regreport_entry *en,
+				    int need[PRC__COUNT], struct strbuf *sb);
+
+/* One step of building the report (PANE_REPORT_STEP), the widths of its
+ * new entries measured as they come (the table over all of them needs no
+ * measuring when it is whole); returns 1 while more is to come. */
+static int
+pane_report_build_step(struct pane *p)
+{
+	struct preport *pr = p->data;
+	struct timespec t0;
+	struct strbuf sb;
+	size_t from = pr->build_at, n;
+
+	if (!pr->building)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	strbuf_init(&sb);
+	do {
+		n = pr->next.n;
+		pr->build_at = regreport_build_step(p->v->e, p->v->rules,
+		    &pr->next, pr->build_at, pr->build_at + 64);
+		for (; n < pr->next.n; n++)
+			pane_report_entry_needs(&pr->next.v[n], pr->next_need,
+						&sb);
+	} while (pr->build_at < pr->build_n &&
+	       (pr->build_at - from < PANE_REPORT_STEP ||
+		elapsed_ns(&t0) < PANE_REPORT_STEP_NS));
+	strbuf_free(&sb);
+	pr->building = pr->build_at < pr->build_n;
+	pr->finish = !pr->building;	/* the next refresh shows it */
+	return pr->building;
+}
+
+int
+pane_report_busy(const struct pane *p)
+{
+	return ((const struct preport *)p->data)->building;
+}
+
+int
+pane_report_tick(struct pane *p)
+{
+	return pane_report_build_step(p);
+}
+
 /* The report again when messages came since it was built (indexing
  * going on behind it, a followed file growing) or the filter shows
- * others, on the same registration. */
+ * others, on the same registration. Made anew, it is built in steps
+ * (pane_report_build_step), the next of them here. */
 static void
 pane_report_refresh(struct pane *p)
 {
 	struct preport *pr = p->data;
-	const struct regreport_entry *was =
-	    pr->sel < pr->nshown ? pr->shown[pr->sel] : NULL;
-	int stale = pane_report_stale(p), marks = pane_report_mark(p);
-	uint64_t epoch = pr->epoch;
-	uint32_t dl = UINT32_MAX;
-	int64_t first = TIME_NONE;
-	char *user = NULL, *client = NULL;
-	size_t nuser = 0, nclient = 0;
-	int had = was != NULL;
-	size_t i;
+	int stale, marks, built;
+	size_t i, from = 0;
 
-	if (stale == 0 && !marks)
+	/* Built in steps by the ticks (pane_report_tick), not the draws. */
+	if (pr->building)
 		return;
-	if (had) {
-		dl = was->dialog;
-		first = was->first;
-		user = xstrndup(was->user, nuser = was->nuser);
-		client = xstrndup(was->client, nclient = was->nclient);
-	}
-	if (stale == 1)
-		regreport_update(p->v->e, p->v->rules, &pr->rr, pr->built);
-	else if (stale == 2) {
-		regreport_free(&pr->rr);
-		regreport_build(p->v->e, p->v->rules, &pr->rr);
-		pr->epoch = dialogs_epoch(engine_dialogs(p->v->e));
-		pr->built_done = engine_done(p->v->e);
-	}
+	built = pr->finish;
+	pr->finish = 0;
+	stale = built ? 0 : pane_report_stale(p);
+	marks = pane_report_mark(p);
+	if (stale == 0 && !marks && !built)
+		return;
+	/* Up to date with the index as it is now, whatever comes while it
+	 * is built in steps (the next refresh sees that). */
 	if (stale != 0) {
+		from = pr->built;
 		pr->built = msgindex_count(engine_index(p->v->e));
 		pr->built_changes = engine_changes(p->v->e);
 		clock_gettime(CLOCK_MONOTONIC, &pr->built_at);
 	}
+	if (stale == 2) {
+		memset(&pr->next, 0, sizeof pr->next);
+		pr->next_epoch = dialogs_epoch(engine_dialogs(p->v->e));
+		pr->next_done = engine_done(p->v->e);
+		pr->building = 1;
+		pr->build_at = 0;
+		pr->build_n = dialogs_count(engine_dialogs(p->v->e));
+		pane_report_need_init(pr->next_need);
+		if (pane_report_build_step(p))
+			return;
+		pr->finish = 0;
+		built = 1;
+	}
+	pane_report_keep(pr);
+	if (built) {
+		/* The new report in place of the one shown. */
+		regreport_free(&pr->rr);
+		pr->rr = pr->next;
+		memset(&pr->next, 0, sizeof pr->next);
+		pr->epoch = pr->next_epoch;
+		pr->built_done = pr->next_done;
+	} else if (stale == 1)
+		regreport_update(p->v->e, p->v->rules, &pr->rr, from);
 	pr->nshown = 0;
-	pr->need_ok = 0;
+	/* All of a new report shown: measured as it was built. */
+	pr->need_ok = built && !pr->filtered;
+	if (pr->need_ok)
+		memcpy(pr->need, pr->next_need, sizeof pr->need);
 	for (i = 0; i < pr->rr.n; i++) {
 		uint32_t d = pr->rr.v[i].dialog;
 
@@ -180,23 +290,21 @@ pane_report_refresh(struct pane *p)
 				  sizeof *pr->shown);
 		pr->shown[pr->nshown++] = &pr->rr.v[i];
 	}
-	/* The registration is found again by its dialog while the dialogs
-	 * are the same ones, else by what it is: the merge of several files
-	 * when indexing ends renumbers the dialogs. */
-	for (i = 0; had && i < pr->nshown; i++) {
+	/* The registration selected before, selected again. */
+	for (i = 0; pr->keep && i < pr->nshown; i++) {
 		const struct regreport_entry *x = pr->shown[i];
 
-		if (epoch == pr->epoch ? x->dialog == dl :
-		    (x->first == first && x->nuser == nuser &&
-		     memcmp(x->user, user, nuser) == 0 &&
-		     x->nclient == nclient &&
-		     memcmp(x->client, client, nclient) == 0)) {
+		if (pr->keep_epoch == pr->epoch ? x->dialog == pr->keep_dl :
+		    (x->first == pr->keep_first &&
+		     x->nuser == pr->keep_nuser &&
+		     memcmp(x->user, pr->keep_user, pr->keep_nuser) == 0 &&
+		     x->nclient == pr->keep_nclient &&
+		     memcmp(x->client, pr->keep_client,
+			    pr->keep_nclient) == 0)) {
 			pr->sel = i;
 			break;
 		}
 	}
-	free(user);
-	free(client);
 }
 
 static int
@@ -365,31 +473,45 @@ pane_report_outcome(const struct regreport_entry *en, struct strbuf *sb)
 /* The widest text of each column: its heading, or a registration's
  * cell. */
 static void
-pane_report_needs(const struct preport *pr, int need[PRC__COUNT])
+pane_report_need_init(int need[PRC__COUNT])
 {
-	char buf[64];
-	struct strbuf sb;
-	size_t i;
-	int c, t[PRC__COUNT];
+	int c;
 
-	strbuf_init(&sb);
 	for (c = 0; c < PRC__COUNT; c++)
 		need[c] = (int)strlen(pane_report_head[c]);
-	for (i = 0; i < pr->nshown; i++) {
-		const struct regreport_entry *en = pr->shown[i];
+}
 
-		pane_report_outcome(en, &sb);
-		t[PRC_OUTCOME] = pane_text_width(sb.buf, sb.len);
-		t[PRC_USER] = pane_text_width(en->user, en->nuser);
-		t[PRC_ATTEMPTS] = 8;
-		t[PRC_CLIENT] = pane_text_width(en->client, en->nclient);
-		pane_report_offered(en, buf, sizeof buf);
-		t[PRC_OFFERED] = pane_text_width(buf, strlen(buf));
-		t[PRC_EXPLAIN] = pane_text_width(en->explain, en->nexplain);
-		for (c = 0; c < PRC__COUNT; c++)
-			if (t[c] > need[c])
-				need[c] = t[c];
-	}
+/* Widens need[] to en's cells (sb: room for one). */
+static void
+pane_report_entry_needs(const struct regreport_entry *en,
+			int need[PRC__COUNT], struct strbuf *sb)
+{
+	char buf[64];
+	int c, t[PRC__COUNT];
+
+	pane_report_outcome(en, sb);
+	t[PRC_OUTCOME] = pane_text_width(sb->buf, sb->len);
+	t[PRC_USER] = pane_text_width(en->user, en->nuser);
+	t[PRC_ATTEMPTS] = 8;
+	t[PRC_CLIENT] = pane_text_width(en->client, en->nclient);
+	pane_report_offered(en, buf, sizeof buf);
+	t[PRC_OFFERED] = pane_text_width(buf, strlen(buf));
+	t[PRC_EXPLAIN] = pane_text_width(en->explain, en->nexplain);
+	for (c = 0; c < PRC__COUNT; c++)
+		if (t[c] > need[c])
+			need[c] = t[c];
+}
+
+static void
+pane_report_needs(const struct preport *pr, int need[PRC__COUNT])
+{
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb);
+	pane_report_need_init(need);
+	for (i = 0; i < pr->nshown; i++)
+		pane_report_entry_needs(pr->shown[i], need, &sb);
 	strbuf_free(&sb);
 }
 
@@ -461,6 +583,16 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 	p->rows = c.h - 1;
 	if (c.h < 2)
 		return;
+	if (pr->building && pr->rr.n == 0) {
+		/* The first one (a report before stays until the new one
+		 * is whole). */
+		grid_printf(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
+			    "building the report: %zu of %zu dialogs looked "
+			    "at, %zu registration%s so far", pr->build_at,
+			    pr->build_n, pr->next.n,
+			    pr->next.n == 1 ? "" : "s");
+		return;
+	}
 	if (pr->rr.n == 0) {
 		grid_puts(g, c.x + 1, c.y, c.x + c.w, ROLE_DIM,
 			  "no REGISTER dialogs (yet)");
@@ -613,8 +745,11 @@ pane_report_free(struct pane *p)
 	struct preport *pr = p->data;
 
 	regreport_free(&pr->rr);
+	regreport_free(&pr->next);
 	free(pr->shown);
 	free(pr->mark);
+	free(pr->keep_user);
+	free(pr->keep_client);
 	free(pr);
 }
 

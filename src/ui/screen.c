@@ -1733,11 +1733,20 @@ screen_mouse(struct screen *s, int x, int y, int button)
 	return RE_NONE;
 }
 
+/* The registration report shown, being built in steps. */
+static int
+screen_report_busy(const struct screen *s)
+{
+	return s->overlay != NULL &&
+	       strcmp(s->overlay->ops->name, "report") == 0 &&
+	       pane_report_busy(s->overlay);
+}
+
 int
 screen_busy(const struct screen *s)
 {
 	return s->v->search_state == VSEARCH_RUNNING || s->v->filtering ||
-	       view_hits_pending(s->v);
+	       view_hits_pending(s->v) || screen_report_busy(s);
 }
 
 int
@@ -1745,6 +1754,11 @@ screen_tick(struct screen *s, size_t budget)
 {
 	int r;
 
+	if (screen_report_busy(s)) {
+		/* The report, a step a tick (its table when it is whole). */
+		pane_report_tick(s->overlay);
+		return RE_REDRAW;
+	}
 	if (s->v->filtering) {
 		/* A filter in steps: filter_step messages a tick. */
 		if (!view_filter_step(s->v, s->v->filter_step > 0 ?

@@ -1368,6 +1368,64 @@ START_TEST(test_put_cut_long_address)
 }
 END_TEST
 
+/* A large report is built in steps (R is answered at once, the keys
+ * meanwhile): the screen is busy, draws how far it is, and shows the
+ * table when it is whole; built again (the index changed), the table
+ * before stays until the new one is whole. */
+START_TEST(test_report_in_steps)
+{
+	enum { NREG = 8000 };
+	struct engine *e = engine_new();
+	struct strbuf log;
+	struct screen *s;
+	struct view *v;
+	struct grid *g = grid_new(120, 30);
+	char *err = NULL, row[256];
+	int col, ticks = 0, i;
+
+	strbuf_init(&log);
+	for (i = 0; i < NREG; i++)
+		strbuf_addf(&log, "2024/01/02 10:%02d:%02d.000000 10.0.%d.%d:5060 "
+			    "-> 10.0.0.1:5060\nREGISTER sip:example.com SIP/2.0\n"
+			    "From: <sip:u%d@example.com>;tag=a\n"
+			    "To: <sip:u%d@example.com>\nCall-ID: r%d\n"
+			    "CSeq: 1 REGISTER\nContent-Length: 0\n\n"
+			    "2024/01/02 10:%02d:%02d.001000 10.0.0.1:5060 -> "
+			    "10.0.%d.%d:5060\nSIP/2.0 200 OK\n"
+			    "From: <sip:u%d@example.com>;tag=a\n"
+			    "To: <sip:u%d@example.com>;tag=b\nCall-ID: r%d\n"
+			    "CSeq: 1 REGISTER\nContent-Length: 0\n\n",
+			    i / 60 % 60, i % 60, i / 250, i % 250, i, i, i,
+			    i / 60 % 60, i % 60, i / 250, i % 250, i, i, i);
+	ck_assert_int_eq(engine_add_mem(e, "r.txt", log.buf, log.len, "sngrep",
+					&err), 0);
+	engine_run(e);
+	v = view_new(e, rules, NULL, &err, &col);
+	ck_assert_ptr_nonnull(v);
+	s = screen_new(e, v, 1);
+	screen_key(s, 'R');
+	ck_assert(screen_busy(s));
+	screen_draw(s, g);
+	ck_assert_msg(strstr(report_row(g, 2, row, sizeof row),
+			     "building the report: ") != NULL, "%s", row);
+	while (screen_busy(s)) {
+		screen_tick(s, 100);
+		ticks++;
+	}
+	ck_assert_int_ge(ticks, 2);
+	screen_draw(s, g);
+	ck_assert_msg(strstr(report_row(g, 1, row, sizeof row),
+			     "8000 registrations") != NULL, "%s", row);
+	ck_assert_msg(strstr(report_row(g, 3, row, sizeof row),
+			     "sip:u0@example.com") != NULL, "%s", row);
+	grid_free(g);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+	strbuf_free(&log);
+}
+END_TEST
+
 /* The title says where the selection is among the search's matches,
  * counted in the background: "match 1 of 15"; counted again over a list
  * filtered anew. */
@@ -2651,6 +2709,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_save_cut_short);
 	tcase_add_test(tc, test_save_converted);
 	tcase_add_test(tc, test_put_cut_long_address);
+	tcase_add_test(tc, test_report_in_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -327,6 +327,34 @@ START_TEST(test_rejected_then_through_elsewhere)
 }
 END_TEST
 
+/* Built in steps of any size, the same report as built at once. */
+START_TEST(test_build_in_steps)
+{
+	struct rules *r;
+	struct engine *e;
+	struct regreport whole, part;
+	size_t at, step, i, n;
+
+	report("auth/rejected-new-call-id.sngrep.txt", &r, &e, &whole);
+	n = dialogs_count(engine_dialogs(e));
+	for (step = 1; step <= n + 1; step++) {
+		memset(&part, 0, sizeof part);
+		for (at = 0; at < n;)
+			at = regreport_build_step(e, r, &part, at, at + step);
+		ck_assert_uint_eq(at, n);
+		ck_assert_uint_eq(regreport_build_step(e, r, &part, at,
+						       at + step), n);
+		ck_assert_uint_eq(part.n, whole.n);
+		for (i = 0; i < whole.n; i++) {
+			ck_assert_uint_eq(part.v[i].dialog, whole.v[i].dialog);
+			ck_assert_str_eq(part.v[i].explain, whole.v[i].explain);
+		}
+		regreport_free(&part);
+	}
+	done(r, e, &whole);
+}
+END_TEST
+
 /* The log's bytes come whole, a NUL too: the user, the reason phrase and
  * the Call-ID the explanation names (they stopped at the NUL). */
 START_TEST(test_nul_bytes)
@@ -538,6 +566,7 @@ regreport_suite(void)
 	tcase_add_test(tc, test_home_server_redirect);
 	tcase_add_test(tc, test_interval_new_call_id);
 	tcase_add_test(tc, test_nul_bytes);
+	tcase_add_test(tc, test_build_in_steps);
 	tcase_add_test(tc, test_rejected_then_through_elsewhere);
 	tcase_add_test(tc, test_digest_and_calls);
 	tcase_add_test(tc, test_no_rules);
