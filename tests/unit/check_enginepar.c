@@ -160,6 +160,23 @@ par_log(size_t ndialogs, size_t *len)
 	return strbuf_detach(&sb);
 }
 
+/* A new directory in dir (64 bytes) with the file name holding the len
+ * bytes of log; returns its path (caller frees). */
+static char *
+par_file(char *dir, const char *name, const char *log, size_t len)
+{
+	char *path;
+	FILE *f;
+
+	test_mkdtemp(dir, "enginepar");
+	path = xasprintf("%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(log, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
 /* An engine with the rules r and the files a (and b when not NULL), not
  * indexed yet. */
 static struct engine *
@@ -479,19 +496,13 @@ START_TEST(test_follow_midway)
 	struct strbuf more;
 	char dir[64], *path, *log;
 	size_t len;
-	FILE *f;
 
 	/* Whole records only: a last one cut short waits while followed. */
 	log = par_log(1200, &len);
 	len = (size_t)(strrchr(log, '$') - log);
 	while (len > 0 && log[len - 1] != '\n')
 		len--;
-	test_mkdtemp(dir, "enginepar");
-	path = xasprintf("%s/fe.log", dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(log, 1, len, f), len);
-	fclose(f);
+	path = par_file(dir, "fe.log", log, len);
 	strbuf_init(&more);
 	par_record(&more, 9000, "incoming", "192.0.2.7:5061",
 	    "BYE sip:bob@example.com SIP/2.0", "late", "3 BYE", "");
@@ -591,16 +602,10 @@ START_TEST(test_cut_while_parsed)
 	const char *p;
 	size_t len, i, n, want;
 	off_t cut = 20000;
-	FILE *f;
 
 	ck_assert_int_eq(source_guard(), 0);
 	log = par_log(1200, &len);
-	test_mkdtemp(dir, "enginepar");
-	path = xasprintf("%s/cut.log", dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(log, 1, len, f), len);
-	fclose(f);
+	path = par_file(dir, "cut.log", log, len);
 	e = engine_new();
 	engine_set_parallel(e, 1);
 	ck_assert_int_eq(engine_add_file(e, path, NULL, &err), 0);
