@@ -649,10 +649,12 @@ pane_report_draw(struct pane *p, struct grid *g, struct rect r)
 		x = c.x + 1;
 		x = pane_report_cell(g, x, ry, wd[PRC_USER], role, en->user,
 				     en->nuser);
-		/* The client's port is kept, as in the list. */
+		/* The client's port is kept, as in the list; one the log
+		 * does not give is "?", as there. */
 		if (wd[PRC_CLIENT] > 0) {
-			pane_put_cut(g, x, ry, wd[PRC_CLIENT], role, en->client,
-				     en->nclient, NULL, 0, 1);
+			pane_put_cut(g, x, ry, wd[PRC_CLIENT], role,
+				     en->nclient ? en->client : "?",
+				     en->nclient ? en->nclient : 1, NULL, 0, 1);
 			x += wd[PRC_CLIENT] + 1;
 		}
 		pane_report_offered(en, buf, sizeof buf);

@@ -1426,6 +1426,28 @@ START_TEST(test_report_in_steps)
 }
 END_TEST
 
+/* A log without addresses: the report's client is "?", as in the list
+ * and the registration's detail; a NUL in the user shows as \x00. */
+START_TEST(test_report_unknown_client)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/nul-user-register.sip", 1,
+				   NULL);
+	struct pane *p = pane_report_new(v);
+	struct grid *g = grid_new(120, 20);
+	char row[256];
+
+	pane_draw(p, g, (struct rect){0, 0, 120, 20});
+	ck_assert_msg(strstr(report_row(g, 2, row, sizeof row),
+			     " sip:mal\\x00lory@example.com ? ") == row,
+		      "%s", row);
+	grid_free(g);
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* The title says where the selection is among the search's matches,
  * counted in the background: "match 1 of 15"; counted again over a list
  * filtered anew. */
@@ -2710,6 +2732,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_save_converted);
 	tcase_add_test(tc, test_put_cut_long_address);
 	tcase_add_test(tc, test_report_in_steps);
+	tcase_add_test(tc, test_report_unknown_client);
 	suite_add_tcase(s, tc);
 	return s;
 }
