@@ -40,9 +40,13 @@ struct regreport_entry {
 	size_t nuser, nclient, nserver, nreason, nexplain;
 };
 
+struct regreport_acc;
+
 struct regreport {
 	struct regreport_entry *v;
 	size_t n, cap;
+	/* Built in steps: the dialog a step left part read, or NULL. */
+	struct regreport_acc *acc;
 };
 
 /* Builds the report of every REGISTER dialog of e, in dialog order. rules
@@ -51,11 +55,13 @@ struct regreport {
 void regreport_build(const struct engine *e, const struct rules *rules,
 		     struct regreport *out);
 /* The same in steps (a report over a million messages takes about a
- * second): appends to rr, zeroed first, the entries of dialogs [from,
- * upto) (upto past the last: to the last); returns where the next step
- * starts, the number of dialogs once all are done. */
+ * second): appends to rr, zeroed first, the entries of the dialogs from
+ * from on, reading up to *budget messages (a dialog that is no
+ * registration counts one), less what it read; a dialog left part read
+ * goes on at the next step. Returns where the next step starts (the
+ * dialog part read, if any), the number of dialogs once all are done. */
 size_t regreport_build_step(const struct engine *e, const struct rules *rules,
-			    struct regreport *rr, size_t from, size_t upto);
+			    struct regreport *rr, size_t from, size_t *budget);
 /* Fills one entry for dialog d; returns 0, or -1 when d is not a REGISTER
  * dialog (out untouched). Free the entry with regreport_entry_clear. */
 int regreport_dialog(const struct engine *e, const struct rules *rules,

@@ -371,141 +371,201 @@ regreport_signs_out(const struct sipmsg *m)
 	return n > 0 && zero == n;
 }
 
-int
-regreport_dialog(const struct engine *e, const struct rules *rules,
-		 uint32_t d, struct regreport_entry *out)
+/* A REGISTER dialog's messages as read so far: regreport_dialog() reads
+ * them at once, regreport_build_step() in steps (a dialog of thousands of
+ * refreshes is no longer read in one go). */
+struct regreport_acc {
+	uint32_t d;
+	size_t nmsgs;		/* the dialog's when begun: those read */
+	size_t i;		/* the next of them */
+	uint32_t hi;		/* the highest REGISTER CSeq: the last attempt */
+	uint32_t first_id, resp_id, final_id, worst;
+	struct strbuf offered, used, one, ex;
+	uint32_t *cseqs, *rcseqs;
+	uint32_t *outs;		/* CSeqs of sign-outs */
+	size_t ncseqs, capcseqs, nrcseqs, caprcseqs, nouts, capouts;
+	int remote;
+	struct regreport_entry out;
+};
+
+/* Begins dialog d in a; -1 when it is no REGISTER dialog. */
+static int
+regreport_acc_begin(const struct engine *e, uint32_t d,
+		    struct regreport_acc *a)
 {
 	const struct dialog *dg = dialogs_get(engine_dialogs(e), d);
 	struct msgindex *ix = engine_index(e);
-	const struct msg *x, *first = NULL, *resp = NULL;
-	struct strbuf offered, used, one, ex;
-	struct rd_record rec;
-	struct sipmsg m;
-	const struct sip_header *h;
-	uint32_t *cseqs = NULL, *rcseqs = NULL, hi = 0, final_id = UINT32_MAX;
-	uint32_t *outs = NULL;		/* CSeqs of sign-outs */
+	const struct msg *x;
 	const uint32_t *ids;
-	size_t nouts = 0, capouts = 0;
-	uint32_t resp_id = UINT32_MAX, src, dst, worst = UINT32_MAX;
-	size_t ncseqs = 0, capcseqs = 0, nrcseqs = 0, caprcseqs = 0, i;
-	int remote = 0, have_hi = 0;
-	enum auth_scheme sch;
+	int have_hi = 0;
+	size_t i;
 
 	if (dg == NULL || !regreport_is_register(e, dialogs_kind(
 	    engine_dialogs(e), engine_index(e), dg)))
 		return -1;
+	memset(a, 0, sizeof *a);
+	a->d = d;
+	a->nmsgs = dg->nmsgs;
+	a->first_id = a->resp_id = a->final_id = a->worst = UINT32_MAX;
+	a->out.registered = TIME_NONE;
+	a->out.registered_msg = UINT32_MAX;
+	strbuf_init(&a->offered);
+	strbuf_init(&a->used);
+	strbuf_init(&a->one);
+	strbuf_init(&a->ex);
+	/* The last attempt is the one with the highest CSeq (the index
+	 * says, without reading the messages). */
 	ids = dialogs_msgs(engine_dialogs(e), dg);
-	memset(out, 0, sizeof *out);
-	out->registered = TIME_NONE;
-	out->registered_msg = UINT32_MAX;
-	strbuf_init(&offered);
-	strbuf_init(&used);
-	strbuf_init(&one);
-	strbuf_init(&ex);
-
-	/* The last attempt is the one with the highest CSeq. */
 	for (i = 0; i < dg->nmsgs; i++) {
 		x = msgindex_get(ix, ids[i]);
 		if ((x->kind == MSG_REQUEST || x->kind == MSG_RESPONSE) &&
 		    regreport_is_register(e, msgindex_method(ix,
 					  ids[i])) &&
-		    (!have_hi || x->cseq > hi)) {
-			hi = x->cseq;
+		    (!have_hi || x->cseq > a->hi)) {
+			a->hi = x->cseq;
 			have_hi = 1;
 		}
 	}
+	return 0;
+}
 
-	for (i = 0; i < dg->nmsgs; i++) {
-		x = msgindex_get(ix, ids[i]);
+static void
+regreport_acc_free(struct regreport_acc *a)
+{
+	free(a->cseqs);
+	free(a->rcseqs);
+	free(a->outs);
+	strbuf_free(&a->offered);
+	strbuf_free(&a->used);
+	strbuf_free(&a->one);
+	strbuf_free(&a->ex);
+	regreport_entry_clear(&a->out);
+}
+
+/* Reads a's next messages, one off *budget each; returns 1 once all are
+ * read. */
+static int
+regreport_acc_read(const struct engine *e, struct regreport_acc *a,
+		   size_t *budget)
+{
+	const struct dialog *dg = dialogs_get(engine_dialogs(e), a->d);
+	struct msgindex *ix = engine_index(e);
+	struct regreport_entry *out = &a->out;
+	const struct msg *x;
+	struct rd_record rec;
+	struct sipmsg m;
+	const struct sip_header *h;
+	const uint32_t *ids;
+	enum auth_scheme sch;
+	size_t n;
+
+	if (dg == NULL)
+		return 1;	/* the dialogs were built again meanwhile */
+	ids = dialogs_msgs(engine_dialogs(e), dg);
+	n = a->nmsgs < dg->nmsgs ? a->nmsgs : dg->nmsgs;
+	for (; a->i < n && *budget > 0; a->i++, (*budget)--) {
+		uint32_t id = ids[a->i];
+
+		x = msgindex_get(ix, id);
 		/* A server's event may be what made the dialog bad. */
-		if (worst == UINT32_MAX && x->severity == dg->severity &&
+		if (a->worst == UINT32_MAX && x->severity == dg->severity &&
 		    (x->severity == SEV_WARNING || x->severity == SEV_ERROR))
-			worst = ids[i];
+			a->worst = id;
 		if (x->kind != MSG_REQUEST && x->kind != MSG_RESPONSE)
 			continue;
-		if (engine_message(e, ids[i], &rec, &m) != 0)
+		if (engine_message(e, id, &rec, &m) != 0)
 			continue;
 		if ((h = sipmsg_find(&m, HDR_MS_USER_LOGON_DATA, 0)) != NULL &&
 		    span_ifind(h->value, "RemoteUser", 10) >= 0)
-			remote = 1;
-		if (!regreport_is_register(e, msgindex_method(ix,
-					  ids[i]))) {
+			a->remote = 1;
+		if (!regreport_is_register(e, msgindex_method(ix, id))) {
 			sipmsg_clear(&m);
 			continue;
 		}
 		if (x->kind == MSG_REQUEST) {
-			if (first == NULL) {
-				first = x;
-				out->first_msg = ids[i];
-			}
+			if (a->first_id == UINT32_MAX)
+				a->first_id = id;
 			if (regreport_signs_out(&m)) {
 				/* Its 2xx is no registration. */
-				outs = xgrow(outs, &capouts, nouts + 1,
-					     sizeof *outs);
-				outs[nouts++] = x->cseq;
-				if (x->cseq == hi)
+				a->outs = xgrow(a->outs, &a->capouts,
+						a->nouts + 1, sizeof *a->outs);
+				a->outs[a->nouts++] = x->cseq;
+				if (x->cseq == a->hi)
 					out->signed_out = 1;
 			}
-			regreport_seen(&cseqs, &ncseqs, &capcseqs, x->cseq);
+			regreport_seen(&a->cseqs, &a->ncseqs, &a->capcseqs,
+				       x->cseq);
 			if ((sch = auth_credentials(&m, NULL)) != AUTH_NONE) {
-				strbuf_reset(&used);
-				strbuf_adds(&used, auth_scheme_name(sch));
+				strbuf_reset(&a->used);
+				strbuf_adds(&a->used, auth_scheme_name(sch));
 			}
 		} else {
-			regreport_seen(&rcseqs, &nrcseqs, &caprcseqs, x->cseq);
-			if (resp == NULL) {
-				resp = x;
-				resp_id = ids[i];
-			}
-			strbuf_reset(&one);
-			auth_offered_names(&m, &one);
-			if (one.len > 0)
-				regreport_merge_names(&offered, one.buf);
+			regreport_seen(&a->rcseqs, &a->nrcseqs, &a->caprcseqs,
+				       x->cseq);
+			if (a->resp_id == UINT32_MAX)
+				a->resp_id = id;
+			strbuf_reset(&a->one);
+			auth_offered_names(&m, &a->one);
+			if (a->one.len > 0)
+				regreport_merge_names(&a->offered, a->one.buf);
 			if (x->status >= 200 && x->status < 300 &&
 			    out->registered_msg == UINT32_MAX &&
-			    !regreport_has(outs, nouts, x->cseq)) {
-				out->registered_msg = ids[i];
+			    !regreport_has(a->outs, a->nouts, x->cseq)) {
+				out->registered_msg = id;
 				out->registered = x->time;
 			}
-			if (x->status >= 200 && x->cseq == hi &&
-			    final_id == UINT32_MAX) {
-				final_id = ids[i];
+			if (x->status >= 200 && x->cseq == a->hi &&
+			    a->final_id == UINT32_MAX) {
+				a->final_id = id;
 				out->status = x->status;
-				strbuf_reset(&ex);
-				strbuf_add(&ex, m.reason.p, m.reason.n);
+				strbuf_reset(&a->ex);
+				strbuf_add(&a->ex, m.reason.p, m.reason.n);
 			}
 		}
 		sipmsg_clear(&m);
 	}
+	return a->i >= n;
+}
 
-	out->dialog = d;
-	out->user = regreport_str(e, dg->from, &out->nuser);
-	if (first != NULL) {
-		engine_msg_ends(e, out->first_msg, &src, &dst);
+/* The entry of a, all read, into *out; frees a's own. */
+static void
+regreport_acc_end(const struct engine *e, const struct rules *rules,
+		  struct regreport_acc *a, struct regreport_entry *out)
+{
+	const struct dialog *dg = dialogs_get(engine_dialogs(e), a->d);
+	struct msgindex *ix = engine_index(e);
+	uint32_t src, dst;
+
+	*out = a->out;
+	memset(&a->out, 0, sizeof a->out);
+	out->dialog = a->d;
+	out->user = regreport_str(e, dg != NULL ? dg->from : 0, &out->nuser);
+	out->first_msg = a->first_id;
+	if (a->first_id != UINT32_MAX) {
+		engine_msg_ends(e, a->first_id, &src, &dst);
 		out->client = regreport_str(e, src, &out->nclient);
 		out->server = regreport_str(e, dst, &out->nserver);
-		out->first = first->time;
+		out->first = msgindex_get(ix, a->first_id)->time;
 	} else {
 		/* Only responses in the trace: they go server -> client. */
 		src = dst = 0;
-		if (resp != NULL)
-			engine_msg_ends(e, resp_id, &src, &dst);
+		if (a->resp_id != UINT32_MAX)
+			engine_msg_ends(e, a->resp_id, &src, &dst);
 		out->client = regreport_str(e, dst, &out->nclient);
 		out->server = regreport_str(e, src, &out->nserver);
 		out->first = TIME_NONE;
-		out->first_msg = UINT32_MAX;
 	}
-	out->offered = xstrdup(offered.buf != NULL ? offered.buf : "");
-	out->used = xstrdup(used.buf != NULL ? used.buf : "");
-	out->remote_user = remote;
-	ncseqs = regreport_distinct(cseqs, ncseqs);
-	nrcseqs = regreport_distinct(rcseqs, nrcseqs);
-	out->attempts = (unsigned)(ncseqs > 0 ? ncseqs : nrcseqs);
-	out->reason = xstrndup(ex.buf != NULL ? ex.buf : "", ex.len);
-	out->nreason = ex.len;
-	out->final_msg = final_id;
-	out->final = final_id != UINT32_MAX ? msgindex_get(ix, final_id)->time :
-	    TIME_NONE;
+	out->offered = xstrdup(a->offered.buf != NULL ? a->offered.buf : "");
+	out->used = xstrdup(a->used.buf != NULL ? a->used.buf : "");
+	out->remote_user = a->remote;
+	a->ncseqs = regreport_distinct(a->cseqs, a->ncseqs);
+	a->nrcseqs = regreport_distinct(a->rcseqs, a->nrcseqs);
+	out->attempts = (unsigned)(a->ncseqs > 0 ? a->ncseqs : a->nrcseqs);
+	out->reason = xstrndup(a->ex.buf != NULL ? a->ex.buf : "", a->ex.len);
+	out->nreason = a->ex.len;
+	out->final_msg = a->final_id;
+	out->final = a->final_id != UINT32_MAX ?
+	    msgindex_get(ix, a->final_id)->time : TIME_NONE;
 	{
 		int64_t end = out->registered != TIME_NONE ? out->registered :
 		    out->final;
@@ -513,19 +573,25 @@ regreport_dialog(const struct engine *e, const struct rules *rules,
 		out->elapsed_us = out->first != TIME_NONE && end != TIME_NONE &&
 		    end >= out->first ? end - out->first : -1;
 	}
-	out->severity = dg->severity;
-	strbuf_reset(&one);
-	regreport_explain(e, rules, out, &used, worst, &one);
-	out->nexplain = one.len;
-	out->explain = strbuf_detach(&one);
+	out->severity = dg != NULL ? dg->severity : SEV_NONE;
+	strbuf_reset(&a->one);
+	regreport_explain(e, rules, out, &a->used, a->worst, &a->one);
+	out->nexplain = a->one.len;
+	out->explain = strbuf_detach(&a->one);
+	regreport_acc_free(a);
+}
 
-	free(cseqs);
-	free(rcseqs);
-	free(outs);
-	strbuf_free(&offered);
-	strbuf_free(&used);
-	strbuf_free(&one);
-	strbuf_free(&ex);
+int
+regreport_dialog(const struct engine *e, const struct rules *rules,
+		 uint32_t d, struct regreport_entry *out)
+{
+	struct regreport_acc a;
+	size_t budget = SIZE_MAX;
+
+	if (regreport_acc_begin(e, d, &a) != 0)
+		return -1;
+	regreport_acc_read(e, &a, &budget);
+	regreport_acc_end(e, rules, &a, out);
 	return 0;
 }
 
@@ -533,26 +599,45 @@ void
 regreport_build(const struct engine *e, const struct rules *rules,
 		struct regreport *out)
 {
+	size_t budget = SIZE_MAX;
+
 	memset(out, 0, sizeof *out);
-	regreport_build_step(e, rules, out, 0, SIZE_MAX);
+	regreport_build_step(e, rules, out, 0, &budget);
 }
 
 size_t
 regreport_build_step(const struct engine *e, const struct rules *rules,
-		     struct regreport *rr, size_t from, size_t upto)
+		     struct regreport *rr, size_t from, size_t *budget)
 {
-	size_t n = dialogs_count(engine_dialogs(e)), i;
+	size_t n = dialogs_count(engine_dialogs(e)), i = from;
 	struct regreport_entry ent;
 
-	if (upto > n)
-		upto = n;
-	for (i = from; i < upto; i++) {
-		if (regreport_dialog(e, rules, (uint32_t)i, &ent) != 0)
-			continue;
+	if (rr->acc != NULL && rr->acc->d != from) {
+		regreport_acc_free(rr->acc);	/* not where it was left */
+		free(rr->acc);
+		rr->acc = NULL;
+	}
+	while (i < n && *budget > 0) {
+		if (rr->acc == NULL) {
+			rr->acc = xmalloc(sizeof *rr->acc);
+			if (regreport_acc_begin(e, (uint32_t)i, rr->acc) != 0) {
+				free(rr->acc);
+				rr->acc = NULL;
+				i++;
+				(*budget)--;
+				continue;
+			}
+		}
+		if (!regreport_acc_read(e, rr->acc, budget))
+			break;	/* more of it in the next step */
+		regreport_acc_end(e, rules, rr->acc, &ent);
+		free(rr->acc);
+		rr->acc = NULL;
 		rr->v = xgrow(rr->v, &rr->cap, rr->n + 1, sizeof *rr->v);
 		rr->v[rr->n++] = ent;
+		i++;
 	}
-	return i > from ? i : from;
+	return i;
 }
 
 void
@@ -636,5 +721,9 @@ regreport_free(struct regreport *rr)
 	for (i = 0; i < rr->n; i++)
 		regreport_entry_clear(&rr->v[i]);
 	free(rr->v);
+	if (rr->acc != NULL) {
+		regreport_acc_free(rr->acc);
+		free(rr->acc);
+	}
 	memset(rr, 0, sizeof *rr);
 }

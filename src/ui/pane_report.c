@@ -73,10 +73,11 @@ struct preport {
 	uint64_t keep_epoch;
 };
 
-/* Each step of building the report looks at PANE_REPORT_STEP dialogs at
- * least, then at more for up to PANE_REPORT_STEP_NS: a small report is
- * whole at its first draw, a large one answers the keys as it is built. */
-#define PANE_REPORT_STEP 256
+/* Each step of building the report reads PANE_REPORT_STEP messages at
+ * least (a dialog that is no registration counts one), then more for up
+ * to PANE_REPORT_STEP_NS: a small report is whole at its first draw, a
+ * large one answers the keys as it is built. */
+#define PANE_REPORT_STEP 512
 #define PANE_REPORT_STEP_NS 5000000L
 
 /* A report over a million messages takes about a second to build: while
@@ -191,7 +192,7 @@ pane_report_build_step(struct pane *p)
 	struct preport *pr = p->data;
 	struct timespec t0;
 	struct strbuf sb;
-	size_t from = pr->build_at, n;
+	size_t done = 0, n, budget;
 
 	if (!pr->building)
 		return 0;
@@ -199,13 +200,15 @@ pane_report_build_step(struct pane *p)
 	strbuf_init(&sb);
 	do {
 		n = pr->next.n;
+		budget = 128;
 		pr->build_at = regreport_build_step(p->v->e, p->v->rules,
-		    &pr->next, pr->build_at, pr->build_at + 64);
+		    &pr->next, pr->build_at, &budget);
+		done += 128 - budget;
 		for (; n < pr->next.n; n++)
 			pane_report_entry_needs(&pr->next.v[n], pr->next_need,
 						&sb);
 	} while (pr->build_at < pr->build_n &&
-	       (pr->build_at - from < PANE_REPORT_STEP ||
+	       (done < PANE_REPORT_STEP ||
 		elapsed_ns(&t0) < PANE_REPORT_STEP_NS));
 	strbuf_free(&sb);
 	pr->building = pr->build_at < pr->build_n;
@@ -281,13 +284,16 @@ pane_report_refresh(struct pane *p)
 	pr->need_ok = built && !pr->filtered;
 	if (pr->need_ok)
 		memcpy(pr->need, pr->next_need, sizeof pr->need);
+	/* Room for all at once; unfiltered, the entries are not read (a
+	 * million of them is a cache miss each). */
+	pr->shown = xgrow(pr->shown, &pr->capshown, pr->rr.n,
+			  sizeof *pr->shown);
 	for (i = 0; i < pr->rr.n; i++) {
-		uint32_t d = pr->rr.v[i].dialog;
+		uint32_t d;
 
-		if (pr->filtered && (d >= pr->nmark || !pr->mark[d]))
+		if (pr->filtered && ((d = pr->rr.v[i].dialog) >= pr->nmark ||
+				     !pr->mark[d]))
 			continue;
-		pr->shown = xgrow(pr->shown, &pr->capshown, pr->nshown + 1,
-				  sizeof *pr->shown);
 		pr->shown[pr->nshown++] = &pr->rr.v[i];
 	}
 	/* The registration selected before, selected again. */

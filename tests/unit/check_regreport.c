@@ -327,31 +327,61 @@ START_TEST(test_rejected_then_through_elsewhere)
 }
 END_TEST
 
-/* Built in steps of any size, the same report as built at once. */
+/* Built in steps of any size, a dialog read in several of them, the
+ * same report as built at once; one abandoned midway leaks nothing. */
 START_TEST(test_build_in_steps)
 {
+	static const char *const fx[] = {
+		"auth/rejected-new-call-id.sngrep.txt",
+		"auth/refresh-refused-new-call-id.sngrep.txt",
+		"remote-ntlm.cls.log",
+	};
 	struct rules *r;
 	struct engine *e;
 	struct regreport whole, part;
-	size_t at, step, i, n;
+	size_t at, step, i, n, k, budget, steps;
 
-	report("auth/rejected-new-call-id.sngrep.txt", &r, &e, &whole);
-	n = dialogs_count(engine_dialogs(e));
-	for (step = 1; step <= n + 1; step++) {
-		memset(&part, 0, sizeof part);
-		for (at = 0; at < n;)
-			at = regreport_build_step(e, r, &part, at, at + step);
-		ck_assert_uint_eq(at, n);
-		ck_assert_uint_eq(regreport_build_step(e, r, &part, at,
-						       at + step), n);
-		ck_assert_uint_eq(part.n, whole.n);
-		for (i = 0; i < whole.n; i++) {
-			ck_assert_uint_eq(part.v[i].dialog, whole.v[i].dialog);
-			ck_assert_str_eq(part.v[i].explain, whole.v[i].explain);
+	for (k = 0; k < sizeof fx / sizeof fx[0]; k++) {
+		report(fx[k], &r, &e, &whole);
+		ck_assert_uint_gt(whole.n, 0);
+		n = dialogs_count(engine_dialogs(e));
+		for (step = 1; step <= 12; step++) {
+			memset(&part, 0, sizeof part);
+			for (at = 0, steps = 0; at < n; steps++) {
+				budget = step;
+				at = regreport_build_step(e, r, &part, at,
+							  &budget);
+				ck_assert_uint_le(steps, 1000);
+			}
+			ck_assert_uint_eq(at, n);
+			budget = step;
+			ck_assert_uint_eq(regreport_build_step(e, r, &part, at,
+							       &budget), n);
+			ck_assert_uint_eq(part.n, whole.n);
+			for (i = 0; i < whole.n; i++) {
+				const struct regreport_entry *a = &part.v[i];
+				const struct regreport_entry *b = &whole.v[i];
+
+				ck_assert_uint_eq(a->dialog, b->dialog);
+				ck_assert_uint_eq(a->attempts, b->attempts);
+				ck_assert_uint_eq(a->status, b->status);
+				ck_assert_uint_eq(a->first_msg, b->first_msg);
+				ck_assert_uint_eq(a->final_msg, b->final_msg);
+				ck_assert_uint_eq(a->registered_msg,
+						  b->registered_msg);
+				ck_assert_str_eq(a->offered, b->offered);
+				ck_assert_str_eq(a->used, b->used);
+				ck_assert_str_eq(a->explain, b->explain);
+			}
+			regreport_free(&part);
+			/* Left midway, inside a dialog. */
+			memset(&part, 0, sizeof part);
+			budget = 2;
+			regreport_build_step(e, r, &part, 0, &budget);
+			regreport_free(&part);
 		}
-		regreport_free(&part);
+		done(r, e, &whole);
 	}
-	done(r, e, &whole);
 }
 END_TEST
 
