@@ -34,6 +34,12 @@ enum msg_dir {
 #define RECF_RETRANS	0x0010	/* set by the rule engine */
 #define RECF_LARGE	0x0020	/* message larger than 64 KiB */
 #define RECF_OTHER_PARTY 0x0040	/* set by the engine: sipmsg_other_party() */
+/* The message is the pieces of several of the log's records put together
+ * (a client log's reads, rd_uccapi): start, hdrs and body point into the
+ * reader's join buffer, valid until the next reader_next()/reader_free(),
+ * and off/len are those of the record holding its start. Not kept in
+ * struct msg (whose flags are a byte): the engine keeps the text. */
+#define RECF_JOINED	0x0100
 
 struct rd_record {
 	enum rec_kind kind;
@@ -153,6 +159,12 @@ struct reader {
 	struct rd_warning *warnings;
 	size_t nwarnings, capwarnings;
 	void *state;		/* fmt->state_size bytes */
+	/* The text of a message joined from pieces (RECF_JOINED). Not in
+	 * state, which is copied byte for byte (reader_undo). */
+	struct strbuf join;
+	/* Pieces are not joined: a message read again alone, whose joined
+	 * text (if any) its reader's caller kept (engine_message). */
+	int nojoin;
 	/* Name of the local end when the log names it (CLS [host\host]). */
 	char local_name[128];
 	/* data is a read-only file mapping (set by the engine): a transform

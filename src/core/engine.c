@@ -81,9 +81,23 @@
  * took a 100 MB capture from 14.5 to 17.9 MB). */
 #define ENGINE_SPILL_CHUNK (512u << 10)
 
+/* A message joined from pieces of several records (RECF_JOINED: a client
+ * log's reads): its text, as reading it again gives it in a reader that is
+ * then freed. By file and offset, which merging files keeps (ids it does
+ * not); sorted. The text is start line, headers and body, each after a
+ * line break (as the log writes them). */
+struct engine_join {
+	uint64_t key;		/* engine_join_key() */
+	size_t sn, hoff, hn, boff, bn;
+	unsigned flags;		/* the record's RECF_* */
+	char *text;
+};
+
 struct engine {
 	struct engine_file *files;
 	size_t nfiles, capfiles;
+	struct engine_join *joins;
+	size_t njoins, capjoins;
 	size_t cur;			/* file being read */
 	struct msgindex *ix;
 	struct dialogs *ds;
@@ -282,6 +296,9 @@ engine_free(struct engine *e)
 		free(e->warns[i].msg);
 	free(e->warns);
 	free(e->files);
+	for (i = 0; i < e->njoins; i++)
+		free(e->joins[i].text);
+	free(e->joins);
 	free(e->touched);
 	free(e->fresh);
 	free(e->waits);
@@ -2444,6 +2461,9 @@ struct engine_pre {
 	uint32_t line;			/* the record's first line */
 	int far;			/* at MSG_OFF_LIMIT or past it */
 	struct span s[PRE__COUNT];	/* the strings of those ids */
+	/* A message joined from pieces (RECF_JOINED): its text. */
+	struct span joined[3];		/* start, hdrs, body */
+	unsigned rec_flags;		/* then the record's RECF_* */
 	size_t end;			/* offset after the record */
 	uint32_t bad_line;		/* line of its first bad header, 0 */
 };
@@ -2543,6 +2563,12 @@ engine_prep(const struct rules *rules, const struct engine_file *f,
 				  rec->tod_only ? MSG_TIME_TOD : 0));
 	x->file = fileno;
 	x->dir = (uint8_t)rec->dir;
+	if (rec->flags & RECF_JOINED) {
+		pre->rec_flags = rec->flags;
+		pre->joined[0] = rec->start;
+		pre->joined[1] = rec->hdrs;
+		pre->joined[2] = rec->body;
+	}
 	pre->s[PRE_SRC] = rec->src;
 	pre->s[PRE_DST] = rec->dst;
 
@@ -2716,6 +2742,79 @@ engine_intern_pre(struct engine *e, struct engine_pre *pre,
 	engine_note_uri(e, k->to);
 }
 
+static uint64_t
+engine_join_key(uint16_t file, uint64_t off)
+{
+	return (uint64_t)file << 40 | off;
+}
+
+/* The place of key in e->joins: its entry, or where it would go. */
+static size_t
+engine_join_find(const struct engine *e, uint64_t key)
+{
+	size_t lo = 0, hi = e->njoins, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (e->joins[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const struct engine_join *
+engine_join_get(const struct engine *e, const struct msg *x)
+{
+	uint64_t key = engine_join_key((uint16_t)x->file, x->off);
+	size_t i;
+
+	if (e->njoins == 0)
+		return NULL;
+	i = engine_join_find(e, key);
+	return i < e->njoins && e->joins[i].key == key ? &e->joins[i] : NULL;
+}
+
+/* Keeps the text of pre's message when it was joined from pieces. */
+static void
+engine_join_keep(struct engine *e, const struct engine_pre *pre)
+{
+	const struct span *j = pre->joined;
+	uint64_t key;
+	struct engine_join *p;
+	struct strbuf sb;
+	size_t i;
+
+	if (j[0].n + j[1].n + j[2].n == 0)
+		return;
+	key = engine_join_key((uint16_t)pre->x.file, pre->x.off);
+	i = engine_join_find(e, key);
+	if (i == e->njoins || e->joins[i].key != key) {
+		e->joins = xgrow(e->joins, &e->capjoins, e->njoins + 1,
+				 sizeof *e->joins);
+		memmove(&e->joins[i + 1], &e->joins[i],
+			(e->njoins - i) * sizeof *e->joins);
+		e->njoins++;
+	} else
+		free(e->joins[i].text);
+	p = &e->joins[i];
+	strbuf_init(&sb);
+	strbuf_add(&sb, j[0].p, j[0].n);
+	strbuf_addc(&sb, '\n');
+	strbuf_add(&sb, j[1].p, j[1].n);
+	strbuf_add(&sb, "\n\n", 2);
+	strbuf_add(&sb, j[2].p, j[2].n);
+	p->key = key;
+	p->sn = j[0].n;
+	p->hoff = j[0].n + 1;
+	p->hn = j[1].n;
+	p->boff = p->hoff + j[1].n + 2;
+	p->bn = j[2].n;
+	p->flags = pre->rec_flags;
+	p->text = sb.buf;
+}
+
 /* Interns pre's strings and adds the message to the index and its
  * dialog. The spans must still be valid. */
 static void
@@ -2755,6 +2854,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	engine_warn_bad_header(e, pre);
 	reader_free(cut);
 	id = msgindex_append(e->ix, x, pre->method, pre->len);
+	engine_join_keep(e, pre);
 	engine_note_fresh(e, f, id, pre->end);
 	f->last_id = id;
 	/* A file followed where it is mapped may be rewritten under the
@@ -2797,6 +2897,7 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 
 	f->cut_redo = 0;
 	engine_warn_bad_header(e, pre);	/* its cut start was not warned of */
+	engine_join_keep(e, pre);
 	e->changes++;
 	engine_intern_pre(e, pre, &k);
 	engine_msg_kept(e, f->last_id, &old);
@@ -3796,6 +3897,7 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 	       struct sipmsg *m)
 {
 	const struct msg *x = msgindex_get(e->ix, id);
+	const struct engine_join *j;
 	const struct engine_file *f;
 	struct reader *r;
 	size_t len;
@@ -3809,9 +3911,18 @@ engine_message(const struct engine *e, uint32_t id, struct rd_record *rec,
 		r = reader_new(engine_rfmt(f), f->src->data, len);
 		r->pos = x->off;
 		r->line = 1;
+		/* A message joined from pieces is the text kept of it, as
+		 * indexed: read again, its reader does not join them. */
+		r->nojoin = 1;
 		ok = reader_next(r, rec);
 		if (ok)
 			engine_own_spans(rec, f->src->data, len);
+		if (ok && (j = engine_join_get(e, x)) != NULL) {
+			rec->start = (struct span){ j->text, j->sn };
+			rec->hdrs = (struct span){ j->text + j->hoff, j->hn };
+			rec->body = (struct span){ j->text + j->boff, j->bn };
+			rec->flags = j->flags;
+		}
 		/* The reader went as far as its pos. */
 		engine_note_reread(f, x->off, r->pos > x->off ? r->pos :
 				   (size_t)x->off + 1);
@@ -3887,6 +3998,15 @@ engine_record_text(const struct engine *e, uint32_t id)
 
 	if (x == NULL || x->file >= e->nfiles)
 		return s;
+	if (e->njoins > 0) {
+		const struct engine_join *j = engine_join_get(e, x);
+
+		if (j != NULL) {
+			s.p = j->text;
+			s.n = j->boff + j->bn;
+			return s;
+		}
+	}
 	if (e->files[x->file].canon) {
 		/* The message itself, without the canonical header. */
 		struct rd_record rec;

@@ -237,9 +237,30 @@ rd_uccapi_first(struct reader *r, const struct rd_uccapi_block *b)
 	return b->sp + rd_uccapi_prefix(r->data + b->sp, eol - b->sp);
 }
 
+/* Whether the payload of block b starts with a SIP start line (some builds
+ * write it without the prefix). */
+static int
+rd_uccapi_is_sip(struct reader *r, const struct rd_uccapi_block *b)
+{
+	const char *d = r->data;
+	size_t eol, next, len, pl;
+
+	if (b->sp >= b->end)
+		return 0;
+	eol = reader_line_end(r, b->sp, &next);
+	if (eol > b->end)
+		eol = b->end;
+	len = eol - b->sp;
+	if (len > 0 && d[eol - 1] == '\r')
+		len--;
+	pl = rd_uccapi_prefix(d + b->sp, len);
+	return pl < len && rd_raw_is_start(d + b->sp + pl, len - pl);
+}
+
 /* Where the message at ms ends when what follows it up to lim is another
  * message: the offset of that message's start line, which begins a line
- * after blank lines. lim when the message runs to lim (it is the last, or
+ * after blank lines, or the line its body ends on when that body has no
+ * line break at its end. lim when the message runs to lim (it is the last, or
  * has no Content-Length); 0 when something else follows it. */
 static size_t
 rd_uccapi_msg_end(const char *d, size_t ms, size_t lim)
@@ -256,9 +277,10 @@ rd_uccapi_msg_end(const char *d, size_t ms, size_t lim)
 		eol = nl != NULL ? (size_t)(nl - d) : lim;
 		for (i = e, blank = 1; i < eol && blank; i++)
 			blank = d[i] == ' ' || d[i] == '\t' || d[i] == '\r';
+		/* The next start line, on a line of its own or right
+		 * after a body without a line break at its end. */
 		if (!blank)
-			return d[e - 1] == '\n' && rd_raw_is_start(d + e,
-			    eol - e) ? e : 0;
+			return rd_raw_is_start(d + e, eol - e) ? e : 0;
 		e = nl != NULL ? eol + 1 : lim;
 	}
 	return lim;
@@ -321,10 +343,25 @@ rd_uccapi_opening(struct reader *r, size_t bs, struct rd_record *rec)
 	}
 }
 
-/* A block of several messages being read: the next one starts at next. */
+/* Blocks that begin with the rest of a message joined to it, not reached
+ * yet: at most this many at once (the rest is looked for within
+ * RD_UCCAPI_CONT_LINES lines of the block it continues). */
+#define RD_UCCAPI_CONTS 8
+/* Most pieces one message is joined from. */
+#define RD_UCCAPI_PIECES 64
+
+struct rd_uccapi_cont {
+	size_t bs;		/* the block's opening line */
+	size_t rest;		/* where the joined rest ends in its payload */
+};
+
+/* A block of several messages being read: the next one starts at next.
+ * Copied byte for byte (reader_undo): no pointers. */
 struct rd_uccapi_state {
 	size_t next;		/* 0 when no block is being read */
 	struct rd_uccapi_block b;
+	struct rd_uccapi_cont cont[RD_UCCAPI_CONTS];
+	int ncont;
 };
 
 /* The start of the line that ends at q (its '\n' or the end of the
@@ -351,7 +388,9 @@ rd_uccapi_resume(struct reader *r, struct rd_uccapi_state *st)
 	size_t pos = r->pos, eol, next, ls, len, pl, e;
 	int over;
 
-	if (pos == 0 || pos >= r->len || d[pos - 1] != '\n')
+	/* A message starts a line, or follows the rest of one joined to
+	 * it on its line (rd_uccapi_next_msg). */
+	if (pos == 0 || pos >= r->len)
 		return 0;
 	eol = reader_line_end(r, pos, &next);
 	len = eol - pos;
@@ -381,6 +420,13 @@ rd_uccapi_resume(struct reader *r, struct rd_uccapi_state *st)
 	rd_uccapi_block(r, ls, &st->b);
 	if (!st->b.closed || pos >= st->b.end)
 		return 0;
+	/* A block that starts with the rest of a message joined to it
+	 * (rd_uccapi_join): its messages start after that rest, where the
+	 * index found them. */
+	if (!rd_uccapi_is_sip(r, &st->b)) {
+		st->next = pos;
+		return 1;
+	}
 	e = rd_uccapi_first(r, &st->b);
 	if (rd_uccapi_many(d, e, st->b.end, &over) == 0)
 		return 0;
@@ -391,6 +437,28 @@ rd_uccapi_resume(struct reader *r, struct rd_uccapi_state *st)
 		return 0;
 	st->next = pos;
 	return 1;
+}
+
+/* rd_uccapi_cont_find() and rd_uccapi_join() of a followed log whose next
+ * block is not there yet: they cannot tell. */
+#define RD_UCCAPI_CONT_WAIT UINT32_MAX
+/* rd_uccapi_join() found the rest but has no room to join it. */
+#define RD_UCCAPI_JOIN_FULL 2
+
+static uint32_t rd_uccapi_join(struct reader *r, struct rd_uccapi_state *st,
+    const struct rd_uccapi_block *b, size_t ms, struct rd_record *rec,
+    uint32_t *line);
+
+/* A message whose rest rd_uccapi_join() found at line but could not join:
+ * flagged cut short, and the rest's block named, instead of being passed
+ * over without a word. */
+static void
+rd_uccapi_not_joined(struct reader *r, struct rd_record *rec, uint32_t line)
+{
+	rec->flags |= RECF_TRUNCATED;
+	reader_warn(r, line, "the rest of the message at line %u (not joined "
+	    "to it: more than %d cut messages wait for theirs)", rec->line,
+	    RD_UCCAPI_CONTS);
 }
 
 /* The next message of the block in st, at r->pos. */
@@ -409,6 +477,20 @@ rd_uccapi_more(struct reader *r, struct rd_uccapi_state *st,
 	rd_uccapi_opening(r, st->b.bs, rec);
 	rd_raw_split_logged(r->data, ms, e, 1, rec);
 	if (e >= st->b.end) {
+		uint32_t rc = 0, line = 0;
+
+		if (st->b.closed) {
+			struct rd_record t = *rec;
+
+			rd_raw_split_logged(r->data, ms, st->b.end, 0, &t);
+			if (t.flags & RECF_TRUNCATED)
+				rc = rd_uccapi_join(r, st, &st->b, ms, rec,
+						    &line);
+		}
+		if (rc == RD_UCCAPI_CONT_WAIT)
+			return 0;	/* at ms, still the block's */
+		if (rc == RD_UCCAPI_JOIN_FULL)
+			rd_uccapi_not_joined(r, rec, line);
 		rec->len = st->b.recend - ms;
 		st->next = 0;
 		reader_advance(r, st->b.recend);
@@ -430,30 +512,26 @@ rd_uccapi_same(struct span a, struct span b)
  * message is short of its Content-Length. */
 #define RD_UCCAPI_CONT_LINES 64
 
-/* rd_uccapi_continued() of a followed log whose next block is not there
- * yet: it cannot tell. */
-#define RD_UCCAPI_CONT_WAIT UINT32_MAX
 
 /* The line of the block that holds the rest of the message of block b
- * (rec, short of its Content-Length), or 0: the next block, within
- * RD_UCCAPI_CONT_LINES lines, going the same way between the same ends,
- * whose payload starts with text that is not a start line (the client
- * logs what each read carried, and a read may end inside a message).
- * RD_UCCAPI_CONT_WAIT when following and those lines are not all there
- * yet (once the file is quiet, what is there is all there is). */
+ * (rec, cut short: a read ended inside it), that block in *nb; or 0. It
+ * is the next block, within RD_UCCAPI_CONT_LINES lines, going the same
+ * way between the same ends (blocks of other connections in between are
+ * passed over), when its payload starts with text that is not a start
+ * line (the client logs what each read carried). RD_UCCAPI_CONT_WAIT when
+ * following and those lines are not all there yet (once the file is
+ * quiet, what is there is all there is). */
 static uint32_t
-rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
-    const struct rd_record *rec)
+rd_uccapi_cont_find(struct reader *r, const struct rd_uccapi_block *b,
+    const struct rd_record *rec, struct rd_uccapi_block *nb)
 {
 	const char *d = r->data;
-	struct rd_uccapi_block nb;
 	struct rd_record t;
 	size_t p, eol, next, len, pl, i;
 	uint32_t line = r->line;
 
 	/* Lines from the record's start to the block after it. */
-	for (i = rec->off; i < b->recend; i++)
-		line += d[i] == '\n';
+	line += (uint32_t)mem_count(d + rec->off, b->recend - rec->off, '\n');
 	for (p = b->recend, i = 0; p < r->len && i < RD_UCCAPI_CONT_LINES;
 	    p = next, i++, line++) {
 		eol = reader_line_end(r, p, &next);
@@ -467,19 +545,24 @@ rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
 		rd_uccapi_opening(r, p, &t);
 		if (t.dir != rec->dir || !rd_uccapi_same(t.src, rec->src) ||
 		    !rd_uccapi_same(t.dst, rec->dst))
-			return 0;
-		rd_uccapi_block(r, p, &nb);
-		if (nb.sp >= nb.end)
-			return r->follow && !r->quiet && !nb.closed ?
+			continue;
+		rd_uccapi_block(r, p, nb);
+		if (nb->sp >= nb->end)
+			return r->follow && !r->quiet && !nb->closed ?
 			    RD_UCCAPI_CONT_WAIT : 0;
-		eol = reader_line_end(r, nb.sp, &next);
-		if (eol > nb.end)
-			eol = nb.end;
-		len = eol - nb.sp;
+		/* Its payload still being written: even once the file is
+		 * quiet, joined to only a part of it the message would be
+		 * kept so (it is not the file's last record). */
+		if (r->follow && !nb->closed && nb->recend >= r->len)
+			return RD_UCCAPI_CONT_WAIT;
+		eol = reader_line_end(r, nb->sp, &next);
+		if (eol > nb->end)
+			eol = nb->end;
+		len = eol - nb->sp;
 		if (len > 0 && d[eol - 1] == '\r')
 			len--;
-		pl = rd_uccapi_prefix(d + nb.sp, len);
-		if (pl >= len || rd_raw_is_start(d + nb.sp + pl, len - pl))
+		pl = rd_uccapi_prefix(d + nb->sp, len);
+		if (pl >= len || rd_uccapi_is_sip(r, nb))
 			return 0;
 		return line;
 	}
@@ -489,6 +572,188 @@ rd_uccapi_continued(struct reader *r, const struct rd_uccapi_block *b,
 	return 0;
 }
 
+/* The byte count its opening line gives block b ("... 706 bytes:"), or
+ * -1. */
+static long long
+rd_uccapi_bytes(struct reader *r, const struct rd_uccapi_block *b)
+{
+	const char *d = r->data;
+	size_t eol, next, i;
+	long long v = 0, k = 1;
+
+	eol = reader_line_end(r, b->bs, &next);
+	if (eol > b->bs && d[eol - 1] == '\r')
+		eol--;
+	if (eol - b->bs < 8 || memcmp(d + eol - 7, " bytes:", 7) != 0)
+		return -1;
+	for (i = eol - 7; i > b->bs && rd_digit(d[i - 1]) && k < 1000000000000LL;
+	    i--, k *= 10)
+		v += (d[i - 1] - '0') * k;
+	return i < eol - 7 && i > b->bs && d[i - 1] == ' ' ? v : -1;
+}
+
+/* How many bytes of block b's payload from ps are a piece of a message cut
+ * by the end of a read: all up to the End line, less the line break the
+ * log put before that line when the read ended inside a line. The block's
+ * byte count tells which when every line break of its payload was CRLF
+ * on the wire (the log writes LF); else a piece that ends in an empty
+ * line (the end of the headers) keeps it, and any other does not, as a
+ * read ends inside a line far more often than at its end. */
+static size_t
+rd_uccapi_piece(struct reader *r, const struct rd_uccapi_block *b, size_t ps)
+{
+	const char *d = r->data;
+	size_t n = b->end - ps, first, nl, crlf;
+	long long want;
+
+	if (n == 0 || d[b->end - 1] != '\n')
+		return n;
+	crlf = n >= 2 && d[b->end - 2] == '\r';
+	first = rd_uccapi_first(r, b);
+	want = rd_uccapi_bytes(r, b);
+	if (want >= 0 && first <= ps) {
+		size_t all = b->end - first;
+
+		nl = mem_count(d + first, all, '\n') -
+		     mem_count(d + first, all, '\r');
+		if ((unsigned long long)want == all + nl)
+			return n;
+		if ((unsigned long long)want + 1 + crlf + !crlf == all + nl)
+			return n - 1 - crlf;
+	}
+	if (n >= 2 + crlf && d[b->end - 2 - crlf] == '\n')
+		return n;
+	return n - 1 - crlf;
+}
+
+/* Whether a message follows offset e of block b's payload: after blank
+ * lines, a start line at a line start. The offset of that line in *at. */
+static int
+rd_uccapi_next_msg(struct reader *r, const struct rd_uccapi_block *b,
+    size_t e, size_t *at)
+{
+	const char *d = r->data;
+	size_t eol, next, len;
+
+	/* The message ends where its line does (a body that ends in its
+	 * line break, which Content-Length counted), or the next one
+	 * starts right after it on the line (a body without a line break
+	 * at its end: the log shows the next start line there). */
+	if (e > b->sp && e < b->end && d[e - 1] != '\n') {
+		eol = reader_line_end(r, e, &next);
+		if (eol > b->end)
+			eol = b->end;
+		if (eol - e > (eol > e && d[eol - 1] == '\r')) {
+			*at = e;
+			return rd_raw_is_start(d + e, eol - e);
+		}
+		e = next;
+	}
+	for (; e < b->end; e = next) {
+		eol = reader_line_end(r, e, &next);
+		if (eol > b->end)
+			eol = b->end;
+		len = eol - e;
+		if (len > 0 && d[eol - 1] == '\r')
+			len--;
+		if (len == 0)
+			continue;
+		*at = e;
+		return rd_raw_is_start(d + e, len);
+	}
+	return 0;
+}
+
+
+/* Joins the message at ms, the last of block b, whose read ended inside it
+ * (rec: as split out of b alone), with its rest in the blocks that follow
+ * (rd_uccapi_cont_find), into r->join. Those blocks are noted in st, to be
+ * passed over, or read from where the rest ends, once reached. Returns 1
+ * when joined (rec is then the joined message, RECF_JOINED), 0 when there
+ * is no rest, RD_UCCAPI_CONT_WAIT when following and it cannot tell yet,
+ * or RD_UCCAPI_JOIN_FULL (the rest's line in *line) when too many are
+ * waiting to be reached. */
+static uint32_t
+rd_uccapi_join(struct reader *r, struct rd_uccapi_state *st,
+    const struct rd_uccapi_block *b, size_t ms, struct rd_record *rec,
+    uint32_t *line)
+{
+	struct rd_uccapi_cont cont[RD_UCCAPI_CONTS];
+	struct rd_uccapi_block cur = *b, nb;
+	struct rd_record t;
+	size_t ps, before, e = 0, at;
+	uint32_t found;
+	int ncont = st->ncont, pieces = 1, k;
+
+	if (r->nojoin)
+		return 0;
+	memcpy(cont, st->cont, sizeof cont);
+	strbuf_reset(&r->join);
+	strbuf_add(&r->join, r->data + ms, rd_uccapi_piece(r, b, ms));
+	for (;;) {
+		found = rd_uccapi_cont_find(r, &cur, rec, &nb);
+		if (found == RD_UCCAPI_CONT_WAIT)
+			return found;
+		if (found == 0)
+			break;
+		/* Noted already when a follower read the message and was
+		 * put back before it (engine_follow_next): the same again. */
+		for (k = 0; k < ncont && cont[k].bs != nb.bs; k++)
+			;
+		if (k == RD_UCCAPI_CONTS || pieces >= RD_UCCAPI_PIECES) {
+			if (pieces > 1)
+				break;
+			*line = found;
+			return RD_UCCAPI_JOIN_FULL;
+		}
+		ps = rd_uccapi_first(r, &nb);
+		before = r->join.len;
+		strbuf_add(&r->join, r->data + ps, rd_uccapi_piece(r, &nb, ps));
+		pieces++;
+		memset(&t, 0, sizeof t);
+		e = rd_raw_split_logged(r->join.buf, 0, r->join.len, 0, &t);
+		cont[k].bs = nb.bs;
+		cont[k].rest = nb.end;
+		if (k == ncont)
+			ncont++;
+		if (t.flags & RECF_TRUNCATED) {
+			cur = nb;
+			continue;
+		}
+		/* Whole: what follows it in the block is the next message.
+		 * Else the count was off (lines that were LF on the wire):
+		 * the block's bytes are all the message's. */
+		if (e > before && rd_uccapi_next_msg(r, &nb, ps + (e - before),
+		    &at))
+			cont[k].rest = ps + (e - before);
+		else
+			e = r->join.len;
+		r->join.len = e;
+		break;
+	}
+	if (pieces == 1)
+		return 0;
+	memcpy(st->cont, cont, sizeof cont);
+	st->ncont = ncont;
+	rec->flags &= ~(unsigned)RECF_TRUNCATED;
+	rd_raw_split_logged(r->join.buf, 0, r->join.len, 1, rec);
+	rec->flags |= RECF_JOINED;
+	return 1;
+}
+
+/* The index in st->cont of the block opened at bs, or -1. */
+static int
+rd_uccapi_cont_at(const struct rd_uccapi_state *st, size_t bs)
+{
+	int i;
+
+	for (i = 0; i < st->ncont; i++) {
+		if (st->cont[i].bs == bs)
+			return i;
+	}
+	return -1;
+}
+
 static int
 rd_uccapi_next(struct reader *r, struct rd_record *rec)
 {
@@ -496,9 +761,8 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	struct rd_uccapi_block b;
 	const char *d = r->data;
 	size_t p, eol, next, pl, len, junk = 0, bs, ms, e;
-	size_t qeol, qnext, qpl;
 	uint32_t line, first = 0;
-	int has_cl, sip, over = 0;
+	int has_cl, over = 0, k;
 
 	/* A block of several messages that reached the end of what was
 	 * there when it was read whole, followed now: it is looked at again
@@ -545,24 +809,26 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 			rd_uccapi_junk(r, bs, junk, first);
 			return 0;
 		}
+		/* The rest of a message joined to it (rd_uccapi_join): passed
+		 * over, or read from the message after that rest. */
+		if ((k = rd_uccapi_cont_at(st, bs)) >= 0) {
+			size_t rest = st->cont[k].rest, at;
+
+			st->cont[k] = st->cont[--st->ncont];
+			if (rd_uccapi_next_msg(r, &b, rest, &at)) {
+				rd_uccapi_junk(r, bs, junk, first);
+				st->b = b;
+				st->next = at;
+				reader_advance(r, at);
+				return rd_uccapi_more(r, st, rec);
+			}
+			line += (uint32_t)mem_count(d + bs, b.recend - bs, '\n');
+			p = b.recend;
+			continue;
+		}
 
 		/* Is the payload SIP? Its first line carries the prefix. */
-		sip = 0;
-		if (b.sp < b.end) {
-			qeol = reader_line_end(r, b.sp, &qnext);
-			if (qeol > b.end)
-				qeol = b.end;
-			len = qeol - b.sp;
-			if (len > 0 && d[qeol - 1] == '\r')
-				len--;
-			qpl = rd_uccapi_prefix(d + b.sp, len);
-			/* Some builds write the start line without the
-			 * prefix. */
-			if (qpl < len &&
-			    rd_raw_is_start(d + b.sp + qpl, len - qpl))
-				sip = 1;
-		}
-		if (sip)
+		if (rd_uccapi_is_sip(r, &b))
 			break;
 		/* A keep-alive or other non-SIP payload: junk, as a whole. */
 		while (p < b.recend) {
@@ -607,25 +873,20 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	else
 		rec->flags |= RECF_TRUNCATED;
 	rec->len = b.recend - bs;
-	/* A body short of its Content-Length, LF counted as CRLF, whose
-	 * rest the next block holds: the read ended inside the message.
-	 * Its pieces are not joined (the record is the file's bytes): the
-	 * message is flagged cut short and the rest's block is named,
-	 * instead of being skipped without a word. */
-	if (b.closed && has_cl) {
+	/* A message the read ended inside (its body short of its
+	 * Content-Length, LF counted as CRLF, or its headers unended),
+	 * whose rest the next block of its connection holds: joined. */
+	if (b.closed) {
 		struct rd_record t = *rec;
-		uint32_t cont;
+		uint32_t rc = 0, cline = 0;
 
 		rd_raw_split_logged(d, ms, b.end, 0, &t);
-		cont = t.flags & RECF_TRUNCATED ?
-		    rd_uccapi_continued(r, &b, rec) : 0;
-		if (cont == RD_UCCAPI_CONT_WAIT)
+		if (t.flags & RECF_TRUNCATED)
+			rc = rd_uccapi_join(r, st, &b, ms, rec, &cline);
+		if (rc == RD_UCCAPI_CONT_WAIT)
 			return 0;	/* at bs, as for a block not closed */
-		if (cont != 0) {
-			rec->flags |= RECF_TRUNCATED;
-			reader_warn(r, cont, "the rest of the message at line "
-			    "%u (not joined to it)", rec->line);
-		}
+		if (rc == RD_UCCAPI_JOIN_FULL)
+			rd_uccapi_not_joined(r, rec, cline);
 	}
 	reader_advance(r, b.recend);
 	return 1;

@@ -136,6 +136,7 @@ reader_free(struct reader *r)
 	for (i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i].msg);
 	free(r->warnings);
+	strbuf_free(&r->join);
 	free(r->state);
 	free(r->undo_state);
 	free(r->try_state);

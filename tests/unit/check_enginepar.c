@@ -15,6 +15,8 @@
 #include "helpers.h"
 #include "auth.h"
 #include "engine.h"
+#include "msgindex.h"
+#include "reader.h"
 #include "rules.h"
 #include "source.h"
 
@@ -341,6 +343,131 @@ START_TEST(test_two_files)
 	free(a);
 	free(b);
 	rules_free(r);
+}
+END_TEST
+
+/* A client log of n notifications from one server (minute m of the log),
+ * each cut by the end of a read inside its body, a send of the client's in
+ * between, and the rest read with a message of the dialog glued to it (a
+ * body with no line break at its end). */
+static char *
+uc_split_log(size_t n, int m, size_t *len)
+{
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+#define UC_AT(ms) "11/03/2025|09:%02d:%02zu.%03d 1A2C:0B40 INFO  :: "
+#define UC_IN "Data Received - 10.0.0.1:443 (To Local Address: " \
+	"10.0.0.2:5000) 1 bytes"
+#define UC_OUT "Sending Packet - 10.0.0.1:443 (From Local Address: " \
+	"10.0.0.2:5000) 1 bytes"
+		strbuf_addf(&sb, UC_AT(0) UC_IN ":\n" UC_AT(0)
+		    "NOTIFY sip:u@10.0.0.2 SIP/2.0\nCall-ID: s%d-%zu\n"
+		    "CSeq: 1 NOTIFY\nContent-Length: 23\n\n<x>head-\n"
+		    UC_AT(0) "End of " UC_IN "\n", m, i % 60, 100, m, i % 60,
+		    100, m, i, m, i % 60, 100);
+		strbuf_addf(&sb, UC_AT(0) UC_OUT ":\n" UC_AT(0)
+		    "OPTIONS sip:s@10.0.0.1 SIP/2.0\nCall-ID: o%d-%zu\n"
+		    "CSeq: 1 OPTIONS\nContent-Length: 0\n\n"
+		    UC_AT(0) "End of " UC_OUT "\n", m, i % 60, 200, m, i % 60,
+		    200, m, i, m, i % 60, 200);
+		strbuf_addf(&sb, UC_AT(0) UC_IN ":\n" UC_AT(0)
+		    "%06zu-tail</x>SIP/2.0 200 OK\nCall-ID: s%d-%zu\n"
+		    "CSeq: 2 NOTIFY\nContent-Length: 0\n\n"
+		    UC_AT(0) "End of " UC_IN "\n", m, i % 60, 300, m, i % 60,
+		    300, i, m, i, m, i % 60, 300);
+#undef UC_AT
+#undef UC_IN
+#undef UC_OUT
+	}
+	*len = sb.len;
+	return strbuf_detach(&sb);
+}
+
+/* Message id of e is a notification of uc_split_log() joined whole: its
+ * body, its text for searches, read again as often as wanted. */
+static void
+uc_ck_joined(struct engine *e, uint32_t id)
+{
+	struct rd_record rec;
+	struct span t;
+	char want[64];
+	const char *cid;
+	int m;
+	size_t i;
+
+	ck_assert_int_eq(engine_message(e, id, &rec, NULL), 0);
+	ck_assert_uint_eq(rec.flags & RECF_JOINED, RECF_JOINED);
+	ck_assert_uint_eq(rec.flags & RECF_TRUNCATED, 0);
+	cid = memmem(rec.hdrs.p, rec.hdrs.n, "Call-ID: s", 10);
+	ck_assert_ptr_nonnull(cid);
+	ck_assert_int_eq(sscanf(cid + 10, "%d-%zu", &m, &i), 2);
+	snprintf(want, sizeof want, "<x>head-%06zu-tail</x>", i);
+	ck_assert_uint_eq(rec.body.n, strlen(want));
+	ck_assert(memcmp(rec.body.p, want, rec.body.n) == 0);
+	t = engine_record_text(e, id);
+	ck_assert_ptr_nonnull(memmem(t.p, t.n, want, strlen(want)));
+	ck_assert_ptr_nonnull(memmem(t.p, t.n, "NOTIFY sip:u@", 13));
+}
+
+/* Messages of a client log that a read ended inside are joined to their
+ * rest, by the second thread as by this one, and their text is there
+ * whenever they are read again: once the files are merged by time too
+ * (the ids change). */
+START_TEST(test_uccapi_joined)
+{
+	struct engine *x, *y, *z;
+	size_t alen, blen, i, n, joined = 0;
+	char *a = uc_split_log(1100, 1, &alen), *b = uc_split_log(40, 0, &blen);
+	char *err = NULL;
+
+	x = par_index(NULL, a, alen, NULL, 0, 0);
+	y = par_index(NULL, a, alen, NULL, 0, 1);
+	n = msgindex_count(engine_index(x));
+	ck_assert_uint_eq(n, 3 * 1100);
+	ck_assert_uint_eq(msgindex_count(engine_index(y)), n);
+	ck_assert_uint_eq(engine_nwarnings(x), 0);
+	ck_assert_uint_eq(engine_nwarnings(y), 0);
+	for (i = 0; i < n; i++) {
+		const struct msg *mx = msgindex_get(engine_index(x),
+						    (uint32_t)i);
+
+		ck_assert(memcmp(mx, msgindex_get(engine_index(y),
+			  (uint32_t)i), sizeof *mx) == 0);
+		if (i % 3 == 0) {
+			uc_ck_joined(x, (uint32_t)i);
+			uc_ck_joined(y, (uint32_t)i);
+			joined++;
+		} else if (i % 3 == 2)
+			ck_assert_uint_eq(mx->status, 200);
+	}
+	ck_assert_uint_eq(joined, 1100);
+	engine_free(x);
+	engine_free(y);
+
+	/* b's messages come first in time: a's ids all move. */
+	z = engine_new();
+	ck_assert_int_eq(engine_add_mem(z, "a.log", a, alen, NULL, &err), 0);
+	ck_assert_int_eq(engine_add_mem(z, "b.log", b, blen, NULL, &err), 1);
+	engine_run(z);
+	n = msgindex_count(engine_index(z));
+	ck_assert_uint_eq(n, 3 * 1140);
+	for (i = joined = 0; i < n; i++) {
+		struct rd_record rec;
+
+		ck_assert_int_eq(engine_message(z, (uint32_t)i, &rec, NULL), 0);
+		if (rec.start.n > 6 && memcmp(rec.start.p, "NOTIFY", 6) == 0) {
+			uc_ck_joined(z, (uint32_t)i);
+			joined++;
+		}
+	}
+	ck_assert_uint_eq(joined, 1140);
+	ck_assert_uint_eq(msgindex_get(engine_index(z), 0)->file, 1);
+	engine_free(z);
+	free(a);
+	free(b);
 }
 END_TEST
 
@@ -755,6 +882,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_same_index);
 	tcase_add_test(tc, test_two_files);
+	tcase_add_test(tc, test_uccapi_joined);
 	tcase_add_test(tc, test_cred_scheme);
 	tcase_add_test(tc, test_step_slices);
 	tcase_add_test(tc, test_free_midway);

@@ -937,11 +937,12 @@ START_TEST(test_uccapi_continued)
 
 	run_str(&run, "uccapi", s);
 	ck_assert_uint_eq(run.n, 1);
-	span_is(run.rec[0].body, "<a>0123456789\n");
-	ck_assert_uint_eq(run.rec[0].flags, RECF_TRUNCATED);
-	ck_assert(has_warning(&run, 8, "rest of the message at line 1"));
-	ck_assert(has_warning(&run, 1, "cut short"));
-	ck_assert_uint_eq(run.r->nwarnings, 2);
+	span_is(run.rec[0].start, "NOTIFY sip:a@10.0.0.2 SIP/2.0");
+	span_is(run.rec[0].body, "<a>0123456789abcdefghij0123456789</a>");
+	ck_assert_uint_eq(run.rec[0].flags, RECF_JOINED);
+	ck_assert_uint_eq(run.rec[0].off, 0);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
 	run_done(&run);
 
 	run_str(&run, "uccapi", other);
@@ -952,6 +953,131 @@ START_TEST(test_uccapi_continued)
 	run_done(&run);
 }
 END_TEST
+
+/* Reads data as uccapi, then each record again alone from its offset, as
+ * the engine does (pieces not joined: it keeps the joined text): the same
+ * start line each time. */
+static void
+uc_reread(const char *data, const struct run *run)
+{
+	struct rd_record rec;
+	struct reader *r;
+	size_t i;
+
+	for (i = 0; i < run->n; i++) {
+		r = reader_new(reader_by_name("uccapi"), data, strlen(data));
+		r->pos = run->rec[i].off;
+		r->nojoin = 1;
+		ck_assert(reader_next(r, &rec));
+		ck_assert_uint_eq(rec.off, run->rec[i].off);
+		ck_assert_uint_eq(rec.flags & RECF_JOINED, 0);
+		ck_assert_uint_eq(rec.start.n, run->rec[i].start.n);
+		ck_assert(memcmp(rec.start.p, run->rec[i].start.p,
+				 rec.start.n) == 0);
+		reader_free(r);
+	}
+}
+
+#define UC_RECV(ts, n) UP(ts) "Data Received - 10.0.0.1:5061 (To Local " \
+	"Address: 10.0.0.2:50000) " n " bytes:\n"
+#define UC_RECV_END(ts) UP(ts) "End of Data Received - 10.0.0.1:5061 " \
+	"(To Local Address: 10.0.0.2:50000) 1 bytes\n"
+
+/* A read that ended inside a message, the next read holding its rest and
+ * then another message, with a send in between: the message is joined
+ * (the time and line of its start), the send read as ever, the other
+ * message read from where the rest ends, with its block's time. */
+START_TEST(test_uccapi_join_more)
+{
+	static const char s[] =
+		UC_RECV("16:12:21.901", "77")				/* 1 */
+		UP("16:12:21.901") "NOTIFY sip:a@10.0.0.2 SIP/2.0\n"
+		"Call-ID: j1\n"
+		"CSeq: 1 NOTIFY\n"
+		"Content-Length: 24\n"
+		"\n"
+		"<x>first half\n"
+		UC_RECV_END("16:12:21.901")
+		UP("16:12:21.950") "Sending Packet - 10.0.0.1:5061 (From "	/* 9 */
+		"Local Address: 10.0.0.2:50000) 50 bytes:\n"
+		UP("16:12:21.950") "OPTIONS sip:b@10.0.0.1 SIP/2.0\n"
+		"Call-ID: j2\n"
+		"CSeq: 1 OPTIONS\n"
+		"Content-Length: 0\n"
+		"\n"
+		UP("16:12:21.950") "End of Sending Packet - 10.0.0.1:5061 "
+		"(From Local Address: 10.0.0.2:50000) 50 bytes\n"
+		UC_RECV("16:12:22.001", "80")				/* 16 */
+		UP("16:12:22.001") " second</x>\n"
+		"NOTIFY sip:a@10.0.0.2 SIP/2.0\n"			/* 18 */
+		"Call-ID: j1\n"
+		"CSeq: 2 NOTIFY\n"
+		"Content-Length: 0\n"
+		"\n"
+		UC_RECV_END("16:12:22.001");
+	struct run run;
+
+	run_str(&run, "uccapi", s);
+	ck_assert_uint_eq(run.n, 3);
+	span_is(run.rec[0].body, "<x>first half second</x>");
+	ck_assert_uint_eq(run.rec[0].flags, RECF_JOINED);
+	ck_assert_uint_eq(run.rec[0].line, 1);
+	ck_assert_int_eq(run.rec[0].time, civil(2009, 7, 14, 16, 12, 21,
+						901000));
+	span_is(run.rec[1].start, "OPTIONS sip:b@10.0.0.1 SIP/2.0");
+	ck_assert_uint_eq(run.rec[1].line, 9);
+	span_is(run.rec[2].start, "NOTIFY sip:a@10.0.0.2 SIP/2.0");
+	span_is(run.rec[2].hdrs, "Call-ID: j1\nCSeq: 2 NOTIFY\n"
+		"Content-Length: 0");
+	ck_assert_uint_eq(run.rec[2].line, 18);
+	ck_assert_uint_eq(run.rec[2].flags, 0);
+	ck_assert_int_eq(run.rec[2].time, civil(2009, 7, 14, 16, 12, 22,
+						1000));
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	ck_assert_uint_eq(run.r->stats.junk_lines, 0);
+	uc_reread(s, &run);
+	run_done(&run);
+}
+END_TEST
+
+/* A read that ended inside the headers, and a message in three reads:
+ * joined whole, its Call-ID from the second piece. The log's line break
+ * at the end of a piece is the message's when the block's byte count
+ * says so (every line break CRLF on the wire), else it is the log's: the
+ * read ended inside a line. */
+START_TEST(test_uccapi_join_pieces)
+{
+	static const char s[] =
+		UC_RECV("16:12:21.901", "47")	/* 45 logged, 2 were CRLF */
+		UP("16:12:21.901") "INVITE sip:a@10.0.0.2 SIP/2.0\n"
+		"CSeq: 1 INVITE\n"
+		UC_RECV_END("16:12:21.901")
+		UC_RECV("16:12:21.902", "3")	/* "Cal": no line break */
+		UP("16:12:21.902") "Cal\n"
+		UC_RECV_END("16:12:21.902")
+		UC_RECV("16:12:21.903", "36")	/* 32 logged, 4 CRLF */
+		UP("16:12:21.903") "l-ID: p3\n"
+		"Content-Length: 5\n"
+		"\n"
+		"v=0\n"
+		UC_RECV_END("16:12:21.903");
+	struct run run;
+
+	run_str(&run, "uccapi", s);
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].start, "INVITE sip:a@10.0.0.2 SIP/2.0");
+	span_is(run.rec[0].hdrs, "CSeq: 1 INVITE\nCall-ID: p3\n"
+		"Content-Length: 5");
+	span_is(run.rec[0].body, "v=0\n");
+	ck_assert_uint_eq(run.rec[0].flags, RECF_JOINED);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	uc_reread(s, &run);
+	run_done(&run);
+}
+END_TEST
+
+#undef UC_RECV
+#undef UC_RECV_END
 
 /* One read may carry several messages: the client logs them in one block,
  * and each becomes a record with the block's time and addresses. Bytes
@@ -1668,6 +1794,8 @@ reader_suite(void)
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_uccapi_lf_body);
 	tcase_add_test(tc, test_uccapi_continued);
+	tcase_add_test(tc, test_uccapi_join_more);
+	tcase_add_test(tc, test_uccapi_join_pieces);
 	tcase_add_test(tc, test_uccapi_multi);
 	tcase_add_test(tc, test_uccapi_multi_cap);
 	tcase_add_test(tc, test_large_flag);
