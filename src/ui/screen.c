@@ -1443,16 +1443,21 @@ screen_key(struct screen *s, uint32_t key)
 		break;
 	case ACT_FOLLOW:
 		/* The first time, the files move to buffers that can grow. */
-		if (!s->follow)
+		if (!s->follow) {
 			engine_follow_files(s->e);
+			/* Nothing to follow: following stays off, and the
+			 * next F says so again (not "stopped following"). */
+			if (engine_nfollowed(s->e) == 0) {
+				screen_message(s, 1, "no file can be followed "
+					       "(W lists the warnings that say "
+					       "why)");
+				return RE_REDRAW;
+			}
+		}
 		s->follow = !s->follow;
 		/* No answer is awaited while the view does not follow. */
 		engine_follow_pause(s->e, !s->follow);
-		if (s->follow && engine_nfollowed(s->e) == 0)
-			screen_message(s, 1, "no file can be followed (W lists "
-				       "the warnings that say why)");
-		else
-			screen_message(s, 0, "%s", s->follow ?
+		screen_message(s, 0, "%s", s->follow ?
 				       "following: messages appended to the "
 				       "files appear as they arrive (F stops)" :
 				       "stopped following");

@@ -32,6 +32,12 @@ check "they are listed" e2e_wait "REGISTER sip:uclab.org"
 e2e_keys F
 check "F says a pipe cannot be followed" e2e_wait "no file can be followed"
 check "and the title does not claim to follow" e2e_wait_gone " following "
+e2e_keys t
+check "(another key's message replaces it)" e2e_wait "time: "
+e2e_keys F
+check "F again says the same, not that following stopped" \
+	e2e_wait "no file can be followed"
+check "(never that it stopped)" e2e_wait_gone "stopped following"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait
