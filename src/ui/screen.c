@@ -1447,7 +1447,8 @@ screen_key(struct screen *s, uint32_t key)
 			engine_follow_files(s->e);
 			/* Nothing to follow: following stays off, and the
 			 * next F says so again (not "stopped following"). */
-			if (engine_nfollowed(s->e) == 0) {
+			if (engine_nfollowed(s->e) == 0 &&
+			    engine_nawaited(s->e) == 0) {
 				screen_message(s, 1, "no file can be followed "
 					       "(W lists the warnings that say "
 					       "why)");
