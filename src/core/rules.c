@@ -2362,8 +2362,11 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		/* cut: unanswered as far as the log goes, which cuts the
 		 * retry short (rules written before it still see it as
 		 * unanswered, above). */
-		if ((p->mask & 32) && f->answer_cut && !f->answered &&
-		    msg->kind == MSG_RESPONSE)
+		/* So is one the log cut before its CSeq (its method, and
+		 * so its answer, unknown). */
+		if ((p->mask & 32) && !f->answered &&
+		    msg->kind == MSG_RESPONSE && (f->answer_cut ||
+		    (ev->method == 0 && (msg->flags & RECF_TRUNCATED))))
 			return 1;
 		/* awaited: unanswered so far, its answer may still come. */
 		if ((p->mask & 64) && f->awaited)

@@ -1505,8 +1505,27 @@ START_TEST(test_defaults_answer_cut)
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answer-cut");
 	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
 	ck_explain(&f, 1, "the log is cut short before the client's answer "
-		   "could show: whether a REGISTER answered the challenge "
-		   "cannot be told (server offers NTLM)");
+		   "could show: whether the client answered the challenge "
+		   "with a REGISTER cannot be told (server offers NTLM)");
+	fx_close(&f);
+	free(log);
+	/* The log cut in the challenge itself, before its Call-ID and CSeq:
+	 * cut too, not a challenge left unanswered, and the explanation
+	 * says nothing it cannot know. */
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	strbuf_adds(&sb, "SIP/2.0 401 Unauthorized" CRLF "Via: SIP/2.0/UDP "
+		    "10.0.0.1" CRLF);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
+	ck_assert(msgindex_get(engine_index(f.e), 1)->flags & RECF_TRUNCATED);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-answer-cut");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+	ck_explain(&f, 1, "the log is cut short before the client's answer "
+		   "could show: whether the client answered the challenge "
+		   "cannot be told");
 	fx_close(&f);
 	free(log);
 	/* Rules that know only unanswered see it so. */
