@@ -350,6 +350,17 @@ rd_raw_next(struct reader *r, struct rd_record *rec)
 			bodyend = rd_raw_trim_blank(r->data, body0, end);
 			rec->body.n = bodyend - body0;
 			rec->flags &= ~(unsigned)RECF_TRUNCATED;
+		} else if (rec->flags & RECF_TRUNCATED) {
+			/* The file's last message, its CRs lost: whole when
+			 * its body, each line break counted as CRLF, is as
+			 * long as Content-Length says. */
+			struct rd_record t = *rec;
+
+			rd_raw_split_logged(r->data, rec->off, end, 0, &t);
+			if (!(t.flags & RECF_TRUNCATED)) {
+				rec->body = t.body;
+				rec->flags &= ~(unsigned)RECF_TRUNCATED;
+			}
 		}
 	}
 	rec->len = end - rec->off;
