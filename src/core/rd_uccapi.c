@@ -237,24 +237,35 @@ rd_uccapi_first(struct reader *r, const struct rd_uccapi_block *b)
 	return b->sp + rd_uccapi_prefix(r->data + b->sp, eol - b->sp);
 }
 
-/* Whether the payload of block b starts with a SIP start line (some builds
- * write it without the prefix). */
-static int
-rd_uccapi_is_sip(struct reader *r, const struct rd_uccapi_block *b)
+/* The length of the first line of block b's payload (without its CR; 0
+ * when it has none), and in *pl that of its prefix. */
+static size_t
+rd_uccapi_first_line(struct reader *r, const struct rd_uccapi_block *b,
+    size_t *pl)
 {
-	const char *d = r->data;
-	size_t eol, next, len, pl;
+	size_t eol, next, len;
 
+	*pl = 0;
 	if (b->sp >= b->end)
 		return 0;
 	eol = reader_line_end(r, b->sp, &next);
 	if (eol > b->end)
 		eol = b->end;
 	len = eol - b->sp;
-	if (len > 0 && d[eol - 1] == '\r')
+	if (len > 0 && r->data[eol - 1] == '\r')
 		len--;
-	pl = rd_uccapi_prefix(d + b->sp, len);
-	return pl < len && rd_raw_is_start(d + b->sp + pl, len - pl);
+	*pl = rd_uccapi_prefix(r->data + b->sp, len);
+	return len;
+}
+
+/* Whether the payload of block b starts with a SIP start line (some builds
+ * write it without the prefix). */
+static int
+rd_uccapi_is_sip(struct reader *r, const struct rd_uccapi_block *b)
+{
+	size_t pl, len = rd_uccapi_first_line(r, b, &pl);
+
+	return pl < len && rd_raw_is_start(r->data + b->sp + pl, len - pl);
 }
 
 /* Where the message at ms ends when what follows it up to lim is another
@@ -555,13 +566,7 @@ rd_uccapi_cont_find(struct reader *r, const struct rd_uccapi_block *b,
 		 * kept so (it is not the file's last record). */
 		if (r->follow && !nb->closed && nb->recend >= r->len)
 			return RD_UCCAPI_CONT_WAIT;
-		eol = reader_line_end(r, nb->sp, &next);
-		if (eol > nb->end)
-			eol = nb->end;
-		len = eol - nb->sp;
-		if (len > 0 && d[eol - 1] == '\r')
-			len--;
-		pl = rd_uccapi_prefix(d + nb->sp, len);
+		len = rd_uccapi_first_line(r, nb, &pl);
 		if (pl >= len || rd_uccapi_is_sip(r, nb))
 			return 0;
 		return line;
