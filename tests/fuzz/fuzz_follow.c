@@ -25,12 +25,16 @@ struct follow_rec {
 
 static void
 follow_keep(struct follow_rec *v, size_t *n, const struct rd_record *rec,
-    const char *d, size_t len)
+    const struct reader *r, const char *d, size_t len)
 {
+	/* A joined message's text is the reader's (RECF_JOINED). */
+	const char *t = rec->flags & RECF_JOINED ? r->join.buf : d;
+	size_t tn = rec->flags & RECF_JOINED ? r->join.len : len;
+
 	FUZZ_CHECK(rec->off <= len && rec->len <= len - rec->off);
-	FUZZ_CHECK(fuzz_span_in(rec->start, d, len));
-	FUZZ_CHECK(fuzz_span_in(rec->hdrs, d, len));
-	FUZZ_CHECK(fuzz_span_in(rec->body, d, len));
+	FUZZ_CHECK(fuzz_span_in(rec->start, t, tn));
+	FUZZ_CHECK(fuzz_span_in(rec->hdrs, t, tn));
+	FUZZ_CHECK(fuzz_span_in(rec->body, t, tn));
 	if (*n >= FOLLOW_MAX)
 		return;
 	v[*n] = (struct follow_rec){ rec->off, rec->len, rec->start.n,
@@ -63,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		na = 0;
 		r = reader_new(f, d, size);
 		while (reader_next(r, &rec))
-			follow_keep(a, &na, &rec, d, size);
+			follow_keep(a, &na, &rec, r, d, size);
 		reader_free(r);
 
 		nb = 0;
@@ -79,16 +83,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    engine_follow_next(r, &rec, at, 0, &tail);
 			    rounds++) {
 				FUZZ_CHECK(rounds <= size);
-				follow_keep(b, &nb, &rec, d, at);
+				follow_keep(b, &nb, &rec, r, d, at);
 			}
 			while (quiet &&
 			    engine_follow_next(r, &rec, at, 1, &tail))
-				follow_keep(b, &nb, &rec, d, at);
+				follow_keep(b, &nb, &rec, r, d, at);
 		}
 		/* The writer is done (engine_follow_end). */
 		engine_follow_give(r, d, size, 1);
 		while (engine_follow_next(r, &rec, size, 0, &tail))
-			follow_keep(b, &nb, &rec, d, size);
+			follow_keep(b, &nb, &rec, r, d, size);
 		reader_free(r);
 		if (quiet)
 			continue;
