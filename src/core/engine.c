@@ -2786,7 +2786,7 @@ engine_join_keep(struct engine *e, const struct engine_pre *pre)
 	struct strbuf sb;
 	size_t i;
 
-	if (j[0].n + j[1].n + j[2].n == 0)
+	if (!(pre->rec_flags & RECF_JOINED))
 		return;
 	key = engine_join_key((uint16_t)pre->x.file, pre->x.off);
 	i = engine_join_find(e, key);

@@ -460,16 +460,35 @@ static uint32_t rd_uccapi_join(struct reader *r, struct rd_uccapi_state *st,
     const struct rd_uccapi_block *b, size_t ms, struct rd_record *rec,
     uint32_t *line);
 
-/* A message whose rest rd_uccapi_join() found at line but could not join:
- * flagged cut short, and the rest's block named, instead of being passed
- * over without a word. */
-static void
-rd_uccapi_not_joined(struct reader *r, struct rd_record *rec, uint32_t line)
+/* The message at ms, the last of block b (rec: as split out of b), when
+ * the read ended inside it (its body short of its Content-Length, LF
+ * counted as CRLF, or its headers unended): joined to its rest in the
+ * blocks of its connection that follow (rd_uccapi_join). One whose rest
+ * cannot be joined is flagged cut short, and the rest's block named,
+ * instead of being passed over without a word. 0 when following and
+ * whether it is cut cannot be told yet (it waits), else 1. */
+static int
+rd_uccapi_join_cut(struct reader *r, struct rd_uccapi_state *st,
+    const struct rd_uccapi_block *b, size_t ms, struct rd_record *rec)
 {
-	rec->flags |= RECF_TRUNCATED;
-	reader_warn(r, line, "the rest of the message at line %u (not joined "
-	    "to it: more than %d cut messages wait for theirs)", rec->line,
-	    RD_UCCAPI_CONTS);
+	struct rd_record t = *rec;
+	uint32_t rc, line = 0;
+
+	if (!b->closed)
+		return 1;
+	rd_raw_split_logged(r->data, ms, b->end, 0, &t);
+	if (!(t.flags & RECF_TRUNCATED))
+		return 1;
+	rc = rd_uccapi_join(r, st, b, ms, rec, &line);
+	if (rc == RD_UCCAPI_CONT_WAIT)
+		return 0;
+	if (rc == RD_UCCAPI_JOIN_FULL) {
+		rec->flags |= RECF_TRUNCATED;
+		reader_warn(r, line, "the rest of the message at line %u (not "
+		    "joined to it: more than %d cut messages wait for "
+		    "theirs)", rec->line, RD_UCCAPI_CONTS);
+	}
+	return 1;
 }
 
 /* The next message of the block in st, at r->pos. */
@@ -488,20 +507,8 @@ rd_uccapi_more(struct reader *r, struct rd_uccapi_state *st,
 	rd_uccapi_opening(r, st->b.bs, rec);
 	rd_raw_split_logged(r->data, ms, e, 1, rec);
 	if (e >= st->b.end) {
-		uint32_t rc = 0, line = 0;
-
-		if (st->b.closed) {
-			struct rd_record t = *rec;
-
-			rd_raw_split_logged(r->data, ms, st->b.end, 0, &t);
-			if (t.flags & RECF_TRUNCATED)
-				rc = rd_uccapi_join(r, st, &st->b, ms, rec,
-						    &line);
-		}
-		if (rc == RD_UCCAPI_CONT_WAIT)
+		if (!rd_uccapi_join_cut(r, st, &st->b, ms, rec))
 			return 0;	/* at ms, still the block's */
-		if (rc == RD_UCCAPI_JOIN_FULL)
-			rd_uccapi_not_joined(r, rec, line);
 		rec->len = st->b.recend - ms;
 		st->next = 0;
 		reader_advance(r, st->b.recend);
@@ -522,7 +529,6 @@ rd_uccapi_same(struct span a, struct span b)
 /* How many lines after a block the next one is looked for, when its
  * message is short of its Content-Length. */
 #define RD_UCCAPI_CONT_LINES 64
-
 
 /* The line of the block that holds the rest of the message of block b
  * (rec, cut short: a read ended inside it), that block in *nb; or 0. It
@@ -621,9 +627,11 @@ rd_uccapi_piece(struct reader *r, const struct rd_uccapi_block *b, size_t ps)
 
 		nl = mem_count(d + first, all, '\n') -
 		     mem_count(d + first, all, '\r');
+		/* The log's own line break is not in the count, and it is
+		 * one fewer LF that stood for a CRLF. */
 		if ((unsigned long long)want == all + nl)
 			return n;
-		if ((unsigned long long)want + 1 + crlf + !crlf == all + nl)
+		if ((unsigned long long)want + 2 == all + nl)
 			return n - 1 - crlf;
 	}
 	if (n >= 2 + crlf && d[b->end - 2 - crlf] == '\n')
@@ -668,7 +676,6 @@ rd_uccapi_next_msg(struct reader *r, const struct rd_uccapi_block *b,
 	}
 	return 0;
 }
-
 
 /* Joins the message at ms, the last of block b, whose read ended inside it
  * (rec: as split out of b alone), with its rest in the blocks that follow
@@ -881,18 +888,8 @@ rd_uccapi_next(struct reader *r, struct rd_record *rec)
 	/* A message the read ended inside (its body short of its
 	 * Content-Length, LF counted as CRLF, or its headers unended),
 	 * whose rest the next block of its connection holds: joined. */
-	if (b.closed) {
-		struct rd_record t = *rec;
-		uint32_t rc = 0, cline = 0;
-
-		rd_raw_split_logged(d, ms, b.end, 0, &t);
-		if (t.flags & RECF_TRUNCATED)
-			rc = rd_uccapi_join(r, st, &b, ms, rec, &cline);
-		if (rc == RD_UCCAPI_CONT_WAIT)
-			return 0;	/* at bs, as for a block not closed */
-		if (rc == RD_UCCAPI_JOIN_FULL)
-			rd_uccapi_not_joined(r, rec, cline);
-	}
+	if (!rd_uccapi_join_cut(r, st, &b, ms, rec))
+		return 0;	/* at bs, as for a block not closed */
 	reader_advance(r, b.recend);
 	return 1;
 }
