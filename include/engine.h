@@ -260,6 +260,11 @@ int engine_poll(struct engine *e);
 /* How many files are followed now (engine_follow: those of them that can
  * be; a pipe, a capture or gzip input cannot). */
 size_t engine_nfollowed(const struct engine *e);
+/* Whether message id, its followed file's last, was read as the file's
+ * end would end it because the file was quiet (engine_set_follow_quiet):
+ * it is read again, keeping its id, when the file grows or ends, and may
+ * then be whole or another message. */
+int engine_tentative(const struct engine *e, uint32_t id);
 /* Waits up to ms milliseconds, less when a followed pipe has something to
  * read (then engine_poll). */
 void engine_wait(const struct engine *e, int ms);

@@ -8,6 +8,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,20 +524,131 @@ main_select(struct filter *flt, struct engine *e, uint32_t from, uint32_t to,
 	return n;
 }
 
+/* The signal that ends --list --follow, or 0. */
+static volatile sig_atomic_t main_stop_sig;
+
+static void
+main_on_stop(int sig)
+{
+	main_stop_sig = sig;
+}
+
+/* Messages of --list --follow still to be printed: those a followed file
+ * ended in the middle of, read cut short once it was quiet. The rest of
+ * such a message is most likely still being written, and a list cannot
+ * take back a line: each waits until it is read again whole (the file grew
+ * or ended), or until the listing is interrupted. */
+struct main_held {
+	uint32_t *ids;
+	size_t n;
+};
+
+/* Takes the messages among from..to-1 that are not final yet into h. */
+static void
+main_hold(struct engine *e, struct main_held *h, uint32_t from, uint32_t to)
+{
+	for (; from < to; from++) {
+		if (!engine_tentative(e, from) ||
+		    !(msgindex_get(engine_index(e), from)->flags &
+		      RECF_TRUNCATED))
+			continue;
+		h->ids = xrealloc(h->ids, (h->n + 1) * sizeof *h->ids);
+		h->ids[h->n++] = from;
+	}
+}
+
+/* Whether the list shows message id: new in from..to-1 and not held, or
+ * held and now final (all, at the end: stop). */
+static int
+main_due(struct engine *e, const struct main_held *h, uint32_t id,
+	 int stop)
+{
+	size_t k;
+
+	for (k = 0; k < h->n; k++) {
+		if (h->ids[k] == id)
+			return stop || !engine_tentative(e, id) ||
+			       !(msgindex_get(engine_index(e), id)->flags &
+				 RECF_TRUNCATED);
+	}
+	return 1;
+}
+
+/* Prints the messages due among the held ones and from..to-1 (in the
+ * list's order: ids), filtered, of dialog dialog_no only when it is not
+ * negative. The held ones printed are no longer held. */
+static void
+main_follow_print(struct engine *e, struct filter *flt, long dialog_no,
+		  struct batch_opts *bo, struct main_held *h, uint32_t from,
+		  uint32_t to, int stop)
+{
+	uint32_t *sel = xmalloc((h->n + to - from + 1) * sizeof *sel), *part;
+	size_t n = 0, j = 0, k, np;
+
+	/* The held ones are older than any new one: the order is kept. */
+	for (k = 0; k < h->n; k++)
+		sel[n++] = h->ids[k];
+	for (k = from; k < to; k++)
+		sel[n++] = (uint32_t)k;
+	for (k = 0; k < n; k++) {
+		if (!main_due(e, h, sel[k], stop))
+			continue;
+		if (flt != NULL) {
+			np = main_select(flt, e, sel[k], sel[k] + 1, &part);
+			free(part);
+			if (np == 0)
+				continue;
+		}
+		if (dialog_no >= 0 && dialogs_of(engine_dialogs(e),
+		    msgindex_get(engine_index(e), sel[k])) !=
+		    (uint32_t)dialog_no)
+			continue;
+		sel[j++] = sel[k];
+	}
+	/* What stays held: what was not due. */
+	for (k = np = 0; k < h->n; k++) {
+		if (!main_due(e, h, h->ids[k], stop))
+			h->ids[np++] = h->ids[k];
+	}
+	h->n = np;
+	bo->sel = sel;
+	bo->nsel = j;
+	if (j > 0)
+		batch_list(e, bo, stdout);
+	free(sel);
+}
+
 /* --list --follow: prints what the files gain until interrupted. */
 static int
 main_follow(struct engine *e, struct filter *flt, long dialog_no,
 	    struct batch_opts *bo)
 {
-	size_t shown = msgindex_count(engine_index(e)), nwarn, n, k;
+	size_t shown = msgindex_count(engine_index(e)), nwarn, n;
 	size_t nref = engine_nrefused(e);
-	uint32_t *sel = NULL;
-	int fed = 0, nfailed = 0;
+	struct main_held held = { NULL, 0 };
+	struct sigaction sa, old_int, old_term;
+	int fed = 0, nfailed = 0, status = -1;
 
-	for (;;) {
+	/* Interrupted, what was held is printed as it is (cut short),
+	 * then the signal ends the process as it would have. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, NULL, &old_int);
+	sigaction(SIGTERM, NULL, &old_term);
+	/* One ignored (started in the background) stays so. */
+	if (old_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	if (old_term.sa_handler != SIG_IGN)
+		sigaction(SIGTERM, &sa, NULL);
+	while (status < 0) {
 		fflush(stdout);
-		if (ferror(stdout))
-			return 1;
+		if (ferror(stdout)) {
+			status = 1;
+			break;
+		}
+		if (main_stop_sig)
+			break;
 		/* While a pipe keeps coming, read on at once. */
 		if (!fed)
 			engine_wait(e, 200);
@@ -551,46 +663,36 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 		}
 		main_print_warnings(e, nwarn);
 		n = msgindex_count(engine_index(e));
+		main_hold(e, &held, (uint32_t)shown, (uint32_t)n);
+		main_follow_print(e, flt, dialog_no, bo, &held,
+				  (uint32_t)shown, (uint32_t)n, 0);
 		/* A pipe read to its end leaves nothing to follow. A dialog
 		 * waited for that never came is as one asked for without
 		 * --follow. */
 		if (n == shown && engine_nfollowed(e) == 0 &&
 		    engine_nawaited(e) == 0) {
+			status = nfailed > 0 ? 1 : 0;
 			if (dialog_no >= 0 && (size_t)dialog_no >=
 			    dialogs_count(engine_dialogs(e))) {
 				fprintf(stderr, "sipsnoop: no dialog %ld (there "
 					"are %zu)\n", dialog_no,
 					dialogs_count(engine_dialogs(e)));
-				return 2;
+				status = 2;
 			}
-			return nfailed > 0 ? 1 : 0;
 		}
-		if (flt != NULL)
-			bo->nsel = main_select(flt, e, (uint32_t)shown,
-					       (uint32_t)n, &sel);
-		else {
-			sel = xmalloc((n - shown + 1) * sizeof *sel);
-			for (k = shown; k < n; k++)
-				sel[k - shown] = (uint32_t)k;
-			bo->nsel = n - shown;
-		}
-		if (dialog_no >= 0) {	/* --dialog: of that one only */
-			size_t j = 0;
-
-			for (k = 0; k < bo->nsel; k++) {
-				if (dialogs_of(engine_dialogs(e),
-				    msgindex_get(engine_index(e), sel[k])) ==
-				    (uint32_t)dialog_no)
-					sel[j++] = sel[k];
-			}
-			bo->nsel = j;
-		}
-		bo->sel = sel;
-		batch_list(e, bo, stdout);
-		free(sel);
-		sel = NULL;
 		shown = n;
 	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (main_stop_sig) {
+		main_follow_print(e, flt, dialog_no, bo, &held,
+				  (uint32_t)shown, (uint32_t)shown, 1);
+		fflush(stdout);
+		free(held.ids);
+		raise(main_stop_sig);
+	}
+	free(held.ids);
+	return status;
 }
 
 /* Whether --list --follow goes on after what was read: something is

@@ -1558,6 +1558,31 @@ engine_nunread(const struct engine *e)
 	return n;
 }
 
+int
+engine_tentative(const struct engine *e, uint32_t id)
+{
+	const struct msg *m;
+	const struct engine_file *f;
+	size_t redo;
+
+	if (id >= msgindex_count(e->ix))
+		return 0;
+	m = msgindex_get(e->ix, id);
+	f = &e->files[m->file];
+	if (f->nmsgs == 0 || f->last_id != id || f->follow_ended)
+		return 0;
+	/* Taken back, and not read again yet: the rest is still coming. */
+	if (f->cut_redo)
+		return 1;
+	if (f->live != NULL) {	/* converted: its record's bytes taken back */
+		redo = f->live->redo_bytes;
+		return f->live->redo && redo > 0 && redo <= f->src->len &&
+		       m->off == f->src->len - redo;
+	}
+	return f->follow_tail.cut_size != 0 &&
+	       m->off + msgindex_len(e->ix, id) == f->follow_tail.cut_size;
+}
+
 size_t
 engine_nfollowed(const struct engine *e)
 {

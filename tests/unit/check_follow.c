@@ -368,6 +368,56 @@ enum follow_when {
 static const char *const follow_when_names[] = { "", ", F", ", F, 2 threads",
 						 ", F, converted beside" };
 
+/* What --list --follow printed of a followed engine (main.c
+ * main_follow): each message once, when it is no longer both tentative
+ * (engine_tentative) and cut short. st[id]: 0 not yet, 1 whole, 2 cut
+ * short; lo: the first not printed. */
+struct follow_printed {
+	unsigned char *st;
+	size_t n, lo;
+};
+
+static void
+follow_note_printed(const struct engine *b, struct follow_printed *p)
+{
+	size_t n = msgindex_count(engine_index(b)), id;
+	int cut;
+
+	if (n > p->n) {
+		p->st = xrealloc(p->st, n);
+		memset(p->st + p->n, 0, n - p->n);
+		p->n = n;
+	}
+	for (id = p->lo; id < n; id++) {
+		if (p->st[id] != 0)
+			continue;
+		cut = (msgindex_get(engine_index(b), (uint32_t)id)->flags &
+		       RECF_TRUNCATED) != 0;
+		if (!cut || !engine_tentative(b, (uint32_t)id))
+			p->st[id] = (unsigned char)(1 + cut);
+	}
+	while (p->lo < n && p->st[p->lo] != 0)
+		p->lo++;
+}
+
+/* A message printed cut short is cut short when the whole log is read: it
+ * was not printed while its writer was still at it. */
+static void
+follow_ck_printed(const struct engine *a, const struct follow_printed *p,
+		  const char *what)
+{
+	size_t id;
+
+	for (id = 0; id < p->n && id < msgindex_count(engine_index(a)); id++) {
+		if (p->st[id] == 2)
+			ck_assert_msg(msgindex_get(engine_index(a),
+						   (uint32_t)id)->flags &
+				      RECF_TRUNCATED,
+				      "%s: message %zu listed cut short", what,
+				      id);
+	}
+}
+
 /* Follows path while src is written to it in pieces (how, arg), looking
  * after each piece and, when quiet, once more as the file is quiet (its
  * last line, without a line break yet, then read as complete where that
@@ -378,6 +428,7 @@ follow_cut_run(const struct engine *a, const struct source *src,
 	       size_t arg, int quiet, enum follow_when when)
 {
 	struct engine *b = engine_new();
+	struct follow_printed printed = { NULL, 0, 0 };
 	char what[256], *err = NULL;
 	size_t at = 0, end;
 
@@ -422,10 +473,12 @@ follow_cut_run(const struct engine *a, const struct source *src,
 		/* A small budget: what is left is stepped on. */
 		while (engine_step(b, 3))
 			;
+		follow_note_printed(b, &printed);
 		if (quiet) {
 			engine_poll(b);	/* quiet: the last line */
 			while (engine_step(b, 3))
 				;
+			follow_note_printed(b, &printed);
 		}
 	}
 	/* The writer is done: its last line, if it has no line break. */
@@ -434,6 +487,8 @@ follow_cut_run(const struct engine *a, const struct source *src,
 	while (engine_step(b, 3))
 		;
 	follow_ck_same(a, b, what, quiet);
+	follow_ck_printed(a, &printed, what);
+	free(printed.st);
 	engine_free(b);
 }
 
