@@ -164,11 +164,51 @@ rd_sngrep_probe(const char *p, size_t n)
 	return 0;
 }
 
+/* Where the message whose payload starts at msg ends: at the next header
+ * line, or the end. Within the body its Content-Length covers, a line like
+ * a header line may be the body's (a message that quotes a log): there it
+ * ends the message only as sngrep writes one, after a blank line and
+ * before a start line, which also ends a message whose Content-Length
+ * says more than its packet held. */
+static size_t
+rd_sngrep_next_header(struct reader *r, size_t msg)
+{
+	const char *d = r->data;
+	size_t q = msg, eol, next, body0 = 0, prev_blank = 0, eol2, next2;
+	long long cl = -1, v;
+	int in_hdrs = 1;
+
+	for (; q < r->len; q = next) {
+		eol = reader_line_end(r, q, &next);
+		if (rd_sngrep_header(d + q, eol - q, NULL)) {
+			if (in_hdrs || cl < 0 ||
+			    (unsigned long long)(q - body0) >=
+			    (unsigned long long)cl)
+				return q;
+			eol2 = reader_line_end(r, next, &next2);
+			if (prev_blank && next < r->len &&
+			    rd_raw_is_start(d + next, eol2 - next))
+				return q;
+		}
+		prev_blank = rd_sngrep_blank(d + q, eol - q);
+		if (!in_hdrs)
+			continue;
+		if (prev_blank) {
+			in_hdrs = 0;
+			body0 = next;
+		} else if (q > msg &&
+			   (v = rd_raw_content_length(d + q, eol - q)) >= 0) {
+			cl = v;
+		}
+	}
+	return r->len;
+}
+
 static int
 rd_sngrep_next(struct reader *r, struct rd_record *rec)
 {
 	const char *d = r->data;
-	size_t p = r->pos, eol, next, junk = 0, hdr, msg, nexthdr, end, q;
+	size_t p = r->pos, eol, next, junk = 0, hdr, msg, nexthdr, end;
 	size_t body0, b;
 	uint32_t line = r->line, first = 0;
 	int has_cl, sep;
@@ -207,17 +247,7 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 	rd_sngrep_v6(&rec->dst, ((struct rd_sngrep_state *)r->state)->dst);
 	rec->dir = DIR_UNKNOWN;
 
-	/* The message runs to the next header line (or the end). */
-	nexthdr = r->len;
-	q = msg;
-	while (q < r->len) {
-		eol = reader_line_end(r, q, &next);
-		if (rd_sngrep_header(d + q, eol - q, NULL)) {
-			nexthdr = q;
-			break;
-		}
-		q = next;
-	}
+	nexthdr = rd_sngrep_next_header(r, msg);
 	if (msg >= nexthdr) {
 		/* A header line with no message after it. */
 		rec->start.p = rec->hdrs.p = rec->body.p = d + msg;

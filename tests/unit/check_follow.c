@@ -36,6 +36,8 @@ static const char *const follow_files[] = {
 	"tests/data/cross-day.sngrep.txt",
 	/* A multipart body: a blank line after each part's headers. */
 	"tests/data/multipart.sngrep.txt",
+	/* A body quoting an sngrep header line and start line. */
+	"tests/data/quoted-log.sngrep.txt",
 	"tests/data/call-busy.raw.sip",
 	"tests/data/folded.raw.sip",
 	"tests/data/comment.raw.sip",

@@ -1512,6 +1512,10 @@ static const struct fixture fixtures[] = {
 	{ "reg-rejected.cls.log", "cls", 4, 0, 0, 0 },
 	{ "reg-unanswered.uccapilog", "uccapi", 2, 0, 8, 0 },
 	{ "reg-digest.sngrep.txt", "sngrep", 11, 0, 0, 0 },
+	/* A body that quotes an sngrep header line and start line (within
+	 * its Content-Length: no record), and a Content-Length longer than
+	 * its body (the next message still its own). */
+	{ "quoted-log.sngrep.txt", "sngrep", 4, 0, 0, 0 },
 	{ "call-cancel.cls.log", "cls", 9, 2, 0, 0 },
 	{ "call-busy.raw.sip", "raw", 11, 0, 0, 0 },
 	/* A comment line first: still raw, the line skipped. */
