@@ -188,13 +188,118 @@ struct rd_uccapi_block {
 	int at_end;
 };
 
+/* The byte count its opening line gives block b ("... 706 bytes:"), or
+ * -1. */
+static long long
+rd_uccapi_bytes(struct reader *r, const struct rd_uccapi_block *b)
+{
+	const char *d = r->data;
+	size_t eol, next, i;
+	long long v = 0, k = 1;
+
+	eol = reader_line_end(r, b->bs, &next);
+	if (eol > b->bs && d[eol - 1] == '\r')
+		eol--;
+	if (eol - b->bs < 8 || memcmp(d + eol - 7, " bytes:", 7) != 0)
+		return -1;
+	for (i = eol - 7; i > b->bs && rd_digit(d[i - 1]) && k < 1000000000000LL;
+	    i--, k *= 10)
+		v += (d[i - 1] - '0') * k;
+	return i < eol - 7 && i > b->bs && d[i - 1] == ' ' ? v : -1;
+}
+
+/* Offset of the first start line of block b: after the prefix of its
+ * second line (some builds write it without). */
+static size_t
+rd_uccapi_first(struct reader *r, const struct rd_uccapi_block *b)
+{
+	size_t eol, next;
+
+	eol = reader_line_end(r, b->sp, &next);
+	return b->sp + rd_uccapi_prefix(r->data + b->sp, eol - b->sp);
+}
+
+/* Whether block b's End line at q (as its opening line says: Sending or
+ * Data Received) ends a payload as long as the opening line's byte count
+ * want says, got bytes long as counted on the wire: each LF the log wrote
+ * for a CRLF counted twice, the log's own line break before the End line
+ * counted or not (rd_uccapi_piece). */
+static int
+rd_uccapi_end_fits(struct reader *r, const struct rd_uccapi_block *b,
+		   size_t q, long long want, unsigned long long got)
+{
+	const char *d = r->data;
+	size_t eol, next, len, pl, opl;
+
+	if (got != (unsigned long long)want &&
+	    got != (unsigned long long)want + 2)
+		return 0;
+	eol = reader_line_end(r, q, &next);
+	len = eol - q;
+	if (len > 0 && d[eol - 1] == '\r')
+		len--;
+	pl = rd_uccapi_prefix(d + q, len);
+	if (pl == 0 || !rd_uccapi_closes(d + q + pl, len - pl))
+		return 0;
+	eol = reader_line_end(r, b->bs, &next);
+	opl = rd_uccapi_prefix(d + b->bs, eol - b->bs);
+	return d[q + pl + 7] == d[b->bs + opl];	/* "End of " S or D */
+}
+
+/* Where block b ends when its payload holds a prefixed line at q (a trace
+ * line, or an End line) before its byte count is reached: at an End line
+ * where the count says, the lines before it the payload's (a body that
+ * quotes a log, its End lines too). When the end of what is there comes
+ * first: following, that end (the rest may come); else, after a trace
+ * line, that end too (the block cut short there, as it would be read
+ * once followed), but an End line ends the block (its count may be
+ * wrong). 0 when line q ends it: q is where the count says, it is past
+ * the count, the block has no count, or q is within the first message's
+ * headers (no body yet: a trace line the log wrote into a block it had
+ * not finished). */
+static size_t
+rd_uccapi_end_at_count(struct reader *r, const struct rd_uccapi_block *b,
+		       size_t q)
+{
+	const char *d = r->data;
+	long long want = rd_uccapi_bytes(r, b);
+	size_t first = rd_uccapi_first(r, b), next, eol, pl;
+	unsigned long long got;
+	int is_end;
+
+	if (want < 0 || q < first)
+		return 0;
+	got = q - first + mem_count(d + first, q - first, '\n') -
+	      mem_count(d + first, q - first, '\r');
+	if (got > (unsigned long long)want ||
+	    rd_uccapi_end_fits(r, b, q, want, got) ||
+	    (memmem(d + first, q - first, "\n\n", 2) == NULL &&
+	     memmem(d + first, q - first, "\n\r\n", 3) == NULL))
+		return 0;
+	eol = reader_line_end(r, q, &next);
+	pl = rd_uccapi_prefix(d + q, eol - q);
+	is_end = rd_uccapi_closes(d + q + pl, eol - q - pl);
+	for (; q < r->len && got <= (unsigned long long)want + 2; q = next) {
+		if (rd_uccapi_end_fits(r, b, q, want, got))
+			return q;
+		reader_line_end(r, q, &next);
+		got += next - q + (d[next - 1] == '\n' &&
+				   (next - q < 2 || d[next - 2] != '\r'));
+	}
+	if (q < r->len)
+		return 0;
+	return !is_end || (r->follow && !r->quiet) ? r->len : 0;
+}
+
 /* Finds where the block opened at bs closes: its End line, or (cut short)
- * the next prefixed line or the end of the file. */
+ * the next prefixed line or the end of the file. A prefixed line, an End
+ * line too, that comes before its byte count is reached is the payload's
+ * when an End line comes where the count says (rd_uccapi_end_at_count). */
 static void
 rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 {
 	const char *d = r->data;
-	size_t q, qeol, qnext, len, qpl;
+	size_t q, qeol, qnext, len, qpl, e;
 
 	reader_line_end(r, bs, &q);
 	b->bs = bs;
@@ -209,6 +314,14 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 		if (len > 0 && d[qeol - 1] == '\r')
 			len--;
 		qpl = rd_uccapi_prefix(d + q, len);
+		if (qpl != 0 && q != b->sp &&
+		    (e = rd_uccapi_end_at_count(r, b, q)) > q) {
+			/* What comes before it is payload. */
+			if (e >= r->len)
+				return;	/* at the end: it may go on */
+			q = e;
+			continue;
+		}
 		if (qpl != 0 && rd_uccapi_closes(d + q + qpl, len - qpl)) {
 			b->closed = 1;
 			b->end = q;
@@ -224,17 +337,6 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 		}
 		q = qnext;
 	}
-}
-
-/* Offset of the first start line of block b: after the prefix of its
- * second line (some builds write it without). */
-static size_t
-rd_uccapi_first(struct reader *r, const struct rd_uccapi_block *b)
-{
-	size_t eol, next;
-
-	eol = reader_line_end(r, b->sp, &next);
-	return b->sp + rd_uccapi_prefix(r->data + b->sp, eol - b->sp);
 }
 
 /* The length of the first line of block b's payload (without its CR; 0
@@ -581,26 +683,6 @@ rd_uccapi_cont_find(struct reader *r, const struct rd_uccapi_block *b,
 	    i < RD_UCCAPI_CONT_LINES)
 		return RD_UCCAPI_CONT_WAIT;
 	return 0;
-}
-
-/* The byte count its opening line gives block b ("... 706 bytes:"), or
- * -1. */
-static long long
-rd_uccapi_bytes(struct reader *r, const struct rd_uccapi_block *b)
-{
-	const char *d = r->data;
-	size_t eol, next, i;
-	long long v = 0, k = 1;
-
-	eol = reader_line_end(r, b->bs, &next);
-	if (eol > b->bs && d[eol - 1] == '\r')
-		eol--;
-	if (eol - b->bs < 8 || memcmp(d + eol - 7, " bytes:", 7) != 0)
-		return -1;
-	for (i = eol - 7; i > b->bs && rd_digit(d[i - 1]) && k < 1000000000000LL;
-	    i--, k *= 10)
-		v += (d[i - 1] - '0') * k;
-	return i < eol - 7 && i > b->bs && d[i - 1] == ' ' ? v : -1;
 }
 
 /* How many bytes of block b's payload from ps are a piece of a message cut

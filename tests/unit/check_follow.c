@@ -30,6 +30,8 @@ static const char *const follow_files[] = {
 	"tests/data/bad.uccapilog",
 	"tests/data/fmt/uccapi-continued.uccapilog",
 	"tests/data/uccapi-sub-continued.uccapilog",
+	/* A body quoting a log's block lines, its End line too. */
+	"tests/data/quoted-log.uccapilog",
 	"tests/data/reg-digest.sngrep.txt",
 	"tests/data/fmt/sngrep-ipv6.txt",
 	"tests/data/stars.sngrep.txt",

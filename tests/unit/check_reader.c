@@ -1528,6 +1528,9 @@ static const struct fixture fixtures[] = {
 	{ "large.raw.sip", "raw", 2, 0, 0, 0 },
 	{ "bad.uccapilog", "uccapi", 6, 0, 14, 1 },
 	{ "multi.uccapilog", "uccapi", 5, 0, 0, 0 },
+	/* A body that quotes a block's opening, trace and End lines: its
+	 * own, as the block's byte count says. */
+	{ "quoted-log.uccapilog", "uccapi", 2, 0, 1, 0 },
 	{ "conn.cls.log", "cls", 2, 2, 0, 0 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
