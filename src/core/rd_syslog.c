@@ -724,7 +724,9 @@ rd_syslog_time_at(struct rd_syslog_times *t, uint32_t line,
 	struct rd_syslog_pre cur;
 	size_t eol, next;
 
-	if (line < t->line && !(t->have && line + 1 == t->line)) {
+	/* From the start (the first time too): past a byte order mark. */
+	if (t->pos == 0 ||
+	    (line < t->line && !(t->have && line + 1 == t->line))) {
 		t->pos = t->r->len >= 3 && memcmp(t->r->data,
 		    "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 		t->line = 1;

@@ -166,6 +166,21 @@ START_TEST(test_iso_pjsip)
 	    "Content-Length: 0\n\n");
 	ck_assert_uint_eq(run.r->nwarnings, 0);
 	run_done(&run);
+
+	/* A byte order mark first: the first message keeps its time. */
+	{
+		char bom[sizeof iso + 3];
+
+		memcpy(bom, "\xef\xbb\xbf", 3);
+		memcpy(bom + 3, iso, sizeof iso);
+		run_all(&run, bom);
+		ck_assert_uint_eq(run.n, 2);
+		ck_assert_uint_eq(run.rec[0].line, 1);
+		ck_assert(run.rec[0].time == time_from_civil(2025, 3, 11, 8,
+		    15, 11, 0));
+		ck_assert_uint_eq(run.r->nwarnings, 0);
+		run_done(&run);
+	}
 }
 END_TEST
 
