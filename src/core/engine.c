@@ -62,6 +62,12 @@
  * writer takes between two write() calls of one line, short enough not to
  * keep the last message from view. */
 #define ENGINE_FOLLOW_QUIET_MS 1000
+/* A pipe read to its end is not followed afterwards (F): there is no
+ * going back to what its writer still writes. */
+#define ENGINE_PIPE_READ_WHOLE \
+	"a pipe, read to its end without --follow: not followed (with " \
+	"--follow it is read as it comes)"
+
 /* A followed file is taken as rewritten in place (truncated, then written
  * again as far as before) when its first or its last bytes read, this many
  * of each, are no longer what they were: a rewrite with other records
@@ -1146,8 +1152,7 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	}
 	if (f->src->pending) {
 		/* A pipe still being read to its end. */
-		engine_warn(e, fileno, 0, xstrdup("not a regular file: not "
-		    "followed"));
+		engine_warn(e, fileno, 0, xstrdup(ENGINE_PIPE_READ_WHOLE));
 		return;
 	}
 	/* Standard input redirected from a file (sipsnoop - < log) is
@@ -1157,13 +1162,16 @@ engine_follow_start(struct engine *e, size_t fileno, const char *path)
 	f->follow_noname = strcmp(path, "-") == 0;
 	fd = f->follow_noname ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) :
 				open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	memset(&st, 0, sizeof st);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		engine_warn(e, fileno, 0, xstrdup(f->follow_noname ?
-			    "standard input is not a regular file nor a pipe: "
-			    "read once, not followed" :
-			    "not a regular file: not followed"));
+		engine_warn(e, fileno, 0, xstrdup(
+			    S_ISFIFO(st.st_mode) ? ENGINE_PIPE_READ_WHOLE :
+			    !f->follow_noname ? "not a regular file: not "
+						"followed" :
+			    "standard input is neither a regular file nor a "
+			    "pipe: read once, not followed"));
 		if (live)	/* converted whole after all */
 			engine_live_whole(e, fileno);
 		return;

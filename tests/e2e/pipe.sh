@@ -38,6 +38,11 @@ e2e_keys F
 check "F again says the same, not that following stopped" \
 	e2e_wait "no file can be followed"
 check "(never that it stopped)" e2e_wait_gone "stopped following"
+e2e_keys W
+check "W says why: a pipe read to its end, not a file that is no pipe" \
+	e2e_wait "a pipe, read to its end without --follow: not followed"
+e2e_keys Escape
+check "(closed)" e2e_wait_gone " Warnings "
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait
