@@ -5,6 +5,7 @@
  * address with its port after one more colon ("2001:db8::1:5060"); the
  * records give it as the other formats do, "[2001:db8::1]:5060". An end
  * written "?" (or "-") is one the log saved did not give. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,7 +170,8 @@ rd_sngrep_probe(const char *p, size_t n)
  * a header line may be the body's (a message that quotes a log): there it
  * ends the message only as sngrep writes one, after a blank line and
  * before a start line, which also ends a message whose Content-Length
- * says more than its packet held. */
+ * says more than its packet held. SIZE_MAX: following, such a line is the
+ * last there is yet (the reader waits). */
 static size_t
 rd_sngrep_next_header(struct reader *r, size_t msg)
 {
@@ -185,9 +187,12 @@ rd_sngrep_next_header(struct reader *r, size_t msg)
 			    (unsigned long long)(q - body0) >=
 			    (unsigned long long)cl)
 				return q;
+			/* The last line: a record's start once its writer
+			 * is done; following, the next line will tell. */
+			if (prev_blank && next >= r->len)
+				return r->follow && !r->quiet ? SIZE_MAX : q;
 			eol2 = reader_line_end(r, next, &next2);
-			if (prev_blank && next < r->len &&
-			    rd_raw_is_start(d + next, eol2 - next))
+			if (prev_blank && rd_raw_is_start(d + next, eol2 - next))
 				return q;
 		}
 		prev_blank = rd_sngrep_blank(d + q, eol - q);
@@ -248,6 +253,8 @@ rd_sngrep_next(struct reader *r, struct rd_record *rec)
 	rec->dir = DIR_UNKNOWN;
 
 	nexthdr = rd_sngrep_next_header(r, msg);
+	if (nexthdr == SIZE_MAX)
+		return reader_wait(r, rec, r->pos);
 	if (msg >= nexthdr) {
 		/* A header line with no message after it. */
 		rec->start.p = rec->hdrs.p = rec->body.p = d + msg;
