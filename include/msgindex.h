@@ -106,14 +106,14 @@ _Static_assert(sizeof(struct msg) <= 32, "struct msg is 32 bytes");
 #define MSG_TIME_PREC(m) ((m)->time_prec & 0x3f)
 
 /* How m's time is written in full (enum time_dating): with its date, as a
- * time of day with the days the log passed, or (month and day without a
- * year) as the time of day alone. */
+ * time of day with the days the log passed, or with the month and day the
+ * log gave without a year. */
 static inline int
 msg_time_dating(const struct msg *m)
 {
 	if (m->time_prec & MSG_TIME_HAS_DATE)
 		return TIME_DATED;
-	return (m->time_prec & MSG_TIME_TOD) ? TIME_DAYS : TIME_CLOCK;
+	return (m->time_prec & MSG_TIME_TOD) ? TIME_DAYS : TIME_MONTHDAY;
 }
 
 struct msgindex;

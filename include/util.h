@@ -120,6 +120,9 @@ enum time_dating {
 	 * and "+Nd" after it on the Nth day after the first ("-1d" before
 	 * it, shifted by --offset). */
 	TIME_DAYS = 2,
+	/* A month and day without a year (Asterisk's, Cisco's and BSD
+	 * syslog's "Dec 31 23:59:59"): MM-DDTHH:MM:SS. */
+	TIME_MONTHDAY = 3,
 };
 /* Formats t as dating says (enum time_dating) plus prec fraction digits
  * (0..6). */

@@ -295,9 +295,9 @@ batch_digits(uint32_t v)
 /* Width of the time column for a message: the same for every time of one
  * precision and dating, so one formatting of each kind says it. */
 static size_t
-batch_time_width(const struct msg *x, size_t cache[2][8])
+batch_time_width(const struct msg *x, size_t cache[4][8])
 {
-	int prec = MSG_TIME_PREC(x), dated = (x->time_prec & MSG_TIME_HAS_DATE) != 0;
+	int prec = MSG_TIME_PREC(x), dated = msg_time_dating(x);
 	char buf[64];
 
 	if (x->time == TIME_NONE)
@@ -350,7 +350,7 @@ batch_str_width(const struct engine *e, uint32_t id, uint16_t **w,
 static void
 batch_list_widths(const struct engine *e, struct batch_opts *o)
 {
-	size_t tcache[2][8] = { { 0 } }, i, nw = 0, w;
+	size_t tcache[4][8] = { { 0 } }, i, nw = 0, w;
 	uint16_t *sw = NULL;
 	uint32_t src, dst;
 	struct strbuf tmp;
@@ -513,8 +513,9 @@ batch_dialog_times(const struct engine *e, const struct dialog *d,
 	batch_dialog_prec(e, d, &prec, &dating);
 	dialogs_times(engine_dialogs(e), engine_index(e), d, &t0, &t1);
 	time_format(first, sz, t0, prec, dating);
-	if (dating == TIME_DATED && (t0 == TIME_NONE || t1 == TIME_NONE ||
-	    t0 / 86400000000LL == t1 / 86400000000LL))
+	if ((dating == TIME_DATED || dating == TIME_MONTHDAY) &&
+	    (t0 == TIME_NONE || t1 == TIME_NONE ||
+	     t0 / 86400000000LL == t1 / 86400000000LL))
 		dating = TIME_CLOCK;
 	time_format(last, sz, t1, prec, dating);
 }

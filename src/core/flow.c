@@ -458,6 +458,8 @@ flow_row_day(const struct flow_row *r, char *buf, size_t sz)
 	time_format(full, sizeof full, r->time, 0, r->dating);
 	if (r->dating == TIME_DATED)
 		snprintf(buf, sz, "%.10s", full);
+	else if (r->dating == TIME_MONTHDAY)
+		snprintf(buf, sz, "%.5s", full);	/* MM-DD */
 	else if ((d = strpbrk(full, "+-")) != NULL)
 		snprintf(buf, sz, "%s", d);
 }

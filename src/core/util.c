@@ -418,6 +418,10 @@ time_format(char *out, size_t outsz, int64_t t, int prec, int dating)
 		snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d,
 			 (int)(secs / 3600), (int)(secs / 60 % 60),
 			 (int)(secs % 60), frac);
+	else if (dating == TIME_MONTHDAY)
+		snprintf(out, outsz, "%02d-%02dT%02d:%02d:%02d%s", m, d,
+			 (int)(secs / 3600), (int)(secs / 60 % 60),
+			 (int)(secs % 60), frac);
 	else if (dating == TIME_DAYS && days != 0)
 		snprintf(out, outsz, "%02d:%02d:%02d%s%+lldd",
 			 (int)(secs / 3600), (int)(secs / 60 % 60),

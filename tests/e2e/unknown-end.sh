@@ -30,6 +30,6 @@ no_loop() { ! e2e_screen | grep -q '◄─┘'; }
 check "no loops" no_loop
 e2e_start 120 40 --no-rules tests/data/fmt/cisco-cube.log
 check "a log of one end: local and ?" e2e_wait_re "│ +local +\?$"
-check "the detail of its message: local → ?" e2e_wait_re "^ [0-9:.]+  local → \?"
+check "the detail of its message: local → ?" e2e_wait_re "^ [0-9:.T-]+  local → \?"
 check "local -> ? goes right" e2e_wait_re "│─+►│$"
 e2e_done

@@ -527,6 +527,22 @@ START_TEST(test_render_svg)
 		flow_free(fl);
 		engine_free(m);
 	}
+	/* Month and day without a year, across New Year: the day is the
+	 * month and day the log gave. */
+	{
+		struct engine *m =
+		    load_file(TEST_DATA "/fmt/asterisk-newyear.log");
+		char day[32];
+
+		fl = build_all(m, NULL);
+		ck_assert_int_eq(fl->rows[0].dating, TIME_MONTHDAY);
+		flow_row_day(&fl->rows[0], day, sizeof day);
+		ck_assert_str_eq(day, "12-31");
+		flow_row_day(&fl->rows[fl->nrows - 1], day, sizeof day);
+		ck_assert_str_eq(day, "01-01");
+		flow_free(fl);
+		engine_free(m);
+	}
 	strbuf_reset(&sb);
 	flow_render_xml_escape(&sb, "a<'\"&>\x01\xef\xbf\xbe", 10);
 	ck_assert_str_eq(sb.buf, "a&lt;&apos;&quot;&amp;&gt;\\x01\\ufffe");

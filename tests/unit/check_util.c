@@ -208,6 +208,14 @@ START_TEST(test_time)
 	time_format(buf, sizeof buf, time_from_civil(1969, 12, 31, 23, 0, 0,
 	    0), 0, TIME_DAYS);
 	ck_assert_str_eq(buf, "23:00:00-1d");
+
+	/* A month and day without a year ("Dec 31 23:59:59", a year on
+	 * after New Year): the month and day shown, no year. */
+	t = time_from_civil(1970, 12, 31, 23, 59, 59, 0);
+	time_format(buf, sizeof buf, t, 0, TIME_MONTHDAY);
+	ck_assert_str_eq(buf, "12-31T23:59:59");
+	time_format(buf, sizeof buf, t + 1000000 + 250000, 3, TIME_MONTHDAY);
+	ck_assert_str_eq(buf, "01-01T00:00:00.250");
 }
 END_TEST
 
