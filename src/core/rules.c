@@ -147,6 +147,10 @@ struct rules_ctx {
 	uint8_t awaited;	/* not answered yet, just read from an input
 				 * being followed: the answer may still come
 				 * ("challenge awaited", rules_awaited) */
+	uint8_t late;		/* not answered: the next request of its
+				 * method with credentials came more than
+				 * RULES_RETRY_WINDOW after it, another try
+				 * ("challenge answered-late") */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -507,7 +511,8 @@ static const char *const rules_dir_names[] = {
 static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
 	"unanswered", "answered", "answered-other", "answered-other-algorithm",
-	"answered-new-call-id", "cut", "awaited", "answered-opening", NULL
+	"answered-new-call-id", "cut", "awaited", "answered-opening",
+	"answered-late", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -1486,6 +1491,16 @@ rules_fields_hash(const struct msg *x)
  * are read once, for a pair that fits on everything the index tells. */
 #define RULES_RETRY_WINDOW	(32 * 1000000LL)	/* 64*T1, in us */
 
+/* Whether request req, with credentials, came too long after challenge ch
+ * to answer it: its transaction was over (RULES_RETRY_WINDOW), req is
+ * another try (a refresh, a user who typed a password much later). */
+static int
+rules_late(const struct msg *ch, const struct msg *req)
+{
+	return ch->time != TIME_NONE && req->time != TIME_NONE &&
+	    req->time - ch->time > RULES_RETRY_WINDOW;
+}
+
 struct rules_pend {
 	uint32_t from, to, method;
 	uint32_t msg;		/* the challenge's id + 1, 0: none (any more) */
@@ -2131,7 +2146,13 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 		    msg->kind != MSG_RESPONSE))
 			continue;
 		mt = rules_meth(&mv, &nm, &capm, method);
-		if (mt->later_creds && mt->later_max > msg->cseq) {
+		if (mt->later_creds && mt->later_max > msg->cseq &&
+		    msg->kind == MSG_RESPONSE &&
+		    rules_late(msg, msgindex_get(ix, mt->later_req - 1))) {
+			/* The challenged request failed: the one with
+			 * credentials, that long after, is another try. */
+			f->late = 1;
+		} else if (mt->later_creds && mt->later_max > msg->cseq) {
 			f->answered = 1;
 			f->answer_scheme = mt->later_scheme;
 			f->answer_sch = mt->later_sch;
@@ -2370,6 +2391,8 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 			return 1;
 		/* awaited: unanswered so far, its answer may still come. */
 		if ((p->mask & 64) && f->awaited)
+			return 1;
+		if ((p->mask & 256) && f->late)
 			return 1;
 		if (!f->answered || msg->kind != MSG_RESPONSE)
 			return 0;
