@@ -340,17 +340,36 @@ sipmsg_parse_length(struct span v)
 	return n;
 }
 
+/* CSeq h: a number below 2^31 (RFC 3261 8.1.1.5), blanks, a method. One
+ * that is not is flagged as a bad header line (its number 0 when it has
+ * none that fits). */
 static void
-sipmsg_parse_cseq(struct sipmsg *m, struct span v)
+sipmsg_parse_cseq(struct sipmsg *m, const struct sip_header *h)
 {
-	size_t i;
+	struct span v = h->value;
+	size_t i, k;
 	uint32_t num;
+	int bad;
 
 	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
-	if (i > 0 && span_to_u32((struct span){ v.p, i }, &num) == 0)
+	bad = i == 0 || span_to_u32((struct span){ v.p, i }, &num) != 0 ||
+	    num > INT32_MAX;
+	if (i > 0 && !bad)
+		m->cseq = num;
+	else if (i > 0 && span_to_u32((struct span){ v.p, i }, &num) == 0)
 		m->cseq = num;
 	m->cseq_method = sipmsg_trim(v.p + i, v.n - i);
+	for (k = 0; k < m->cseq_method.n && !bad; k++)
+		bad = !sipmsg_is_token((unsigned char)m->cseq_method.p[k]);
+	/* Blanks after the number, or a folded line break. */
+	bad |= m->cseq_method.n == 0 || (i < v.n && !sipmsg_is_ws(v.p[i]) &&
+	    v.p[i] != '\r' && v.p[i] != '\n');
+	if (bad) {
+		m->flags |= RECF_BAD_HEADER;
+		if (m->bad_at == NULL || h->name.p < m->bad_at)
+			m->bad_at = h->name.p;
+	}
 }
 
 /* Takes what the engine needs from the finished header table. */
@@ -373,7 +392,7 @@ sipmsg_pick(struct sipmsg *m, int full)
 		case HDR_CSEQ:
 			if (!have_cseq) {
 				have_cseq = 1;
-				sipmsg_parse_cseq(m, h->value);
+				sipmsg_parse_cseq(m, h);
 			}
 			break;
 		case HDR_FROM:

@@ -319,6 +319,46 @@ START_TEST(test_case_and_spacing)
 }
 END_TEST
 
+/* A CSeq whose number is missing, too large (2^31 and up) or glued to
+ * its method, or with no method or more than one word, is a bad header
+ * line: flagged, and where it is said. */
+START_TEST(test_bad_cseq)
+{
+	static const struct {
+		const char *value;
+		uint32_t cseq;
+		int bad;
+	} cases[] = {
+		{ "1 INVITE", 1, 0 },
+		{ "2147483647 BYE", 2147483647u, 0 },
+		{ "2147483648 BYE", 2147483648u, 1 },
+		{ "99999999999 BYE", 0, 1 },
+		{ "-5 BYE", 0, 1 },
+		{ "BYE", 0, 1 },
+		{ "7", 7, 1 },
+		{ "7BYE", 7, 1 },
+		{ "7 BYE BYE", 7, 1 },
+	};
+	struct sipmsg m;
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "BYE sip:bob@example.com SIP/2.0\r\n"
+			 "Call-ID: c\r\nCSeq: %s\r\nContent-Length: 0\r\n"
+			 "\r\n", cases[i].value);
+		parse(&m, text);
+		ck_assert_msg(m.cseq == cases[i].cseq, "%s: %u", cases[i].value,
+			      m.cseq);
+		ck_assert_msg(((m.flags & RECF_BAD_HEADER) != 0) ==
+			      cases[i].bad, "%s", cases[i].value);
+		if (cases[i].bad)
+			ck_assert(m.bad_at != NULL &&
+				  strncmp(m.bad_at, "CSeq:", 5) == 0);
+	}
+}
+END_TEST
+
 START_TEST(test_folding)
 {
 	struct sipmsg m;
@@ -982,6 +1022,7 @@ sipmsg_suite(void)
 	tcase_add_test(tc, test_non_utf8_and_nul);
 	tcase_add_test(tc, test_truncation);
 	tcase_add_test(tc, test_junk);
+	tcase_add_test(tc, test_bad_cseq);
 	tcase_add_test(tc, test_other_party);
 	suite_add_tcase(s, tc);
 	return s;
