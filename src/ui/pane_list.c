@@ -255,6 +255,12 @@ pane_list_draw(struct pane *p, struct grid *g, struct rect r)
 		p->top = 0;
 		grid_puts(g, c.x + 2, c.y, c.x + c.w, ROLE_DIM,
 			  msgindex_count(ix) ? "no message matches the filter" :
+			  /* A pipe is read to its end first: one that never
+			   * ends (tail -f) shows nothing without --follow. */
+			  !engine_done(v->e) &&
+			  strcmp(engine_activity(v->e), "reading") == 0 ?
+			  "no messages (yet): a pipe is read to its end first; "
+			  "--follow shows it as it comes" :
 			  !engine_done(v->e) ? "no messages (yet)" :
 			  engine_nunread(v->e) > 0 ?
 			  "no messages: the inputs could not be read (W says why)" :

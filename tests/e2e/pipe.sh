@@ -25,6 +25,8 @@ e2e_start 120 40 - "<$dir/p"
 check "the first screen shows while the pipe is written" \
 	e2e_wait_re "sipsnoop - \\[cls\\] +0/0 msgs +reading [0-9.]+ MB"
 check "and says nothing is listed yet" e2e_wait "no messages (yet)"
+check "and why: a pipe is read to its end first, --follow reads it live" \
+	e2e_wait "a pipe is read to its end first; --follow shows it as it comes"
 touch "$dir/go"
 check "the messages come once the writer is done" \
 	e2e_wait_re "sipsnoop - \\[cls\\] +40/40 msgs"
