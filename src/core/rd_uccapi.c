@@ -291,6 +291,29 @@ rd_uccapi_end_at_count(struct reader *r, const struct rd_uccapi_block *b,
 	return !is_end || (r->follow && !r->quiet) ? r->len : 0;
 }
 
+/* Whether the End line at q (its text after the prefix at qt, qn bytes)
+ * says what block b's opening line says after "End of ": the same kind,
+ * addresses and byte count, as the log writes the two. Such a line ends
+ * the block without counting its bytes (a body that quotes a log quotes
+ * another block's). */
+static int
+rd_uccapi_mirrors(struct reader *r, const struct rd_uccapi_block *b,
+		  const char *qt, size_t qn)
+{
+	const char *d = r->data;
+	size_t eol, next, pl;
+
+	eol = reader_line_end(r, b->bs, &next);
+	if (eol > b->bs && d[eol - 1] == '\r')
+		eol--;
+	pl = rd_uccapi_prefix(d + b->bs, eol - b->bs);
+	/* "Data Received - ... bytes:" and "End of Data Received - ...
+	 * bytes": the opening without its colon. */
+	return eol > b->bs + pl && d[eol - 1] == ':' && qn > 7 &&
+	    qn - 7 == eol - 1 - (b->bs + pl) &&
+	    memcmp(qt + 7, d + b->bs + pl, qn - 7) == 0;
+}
+
 /* Finds where the block opened at bs closes: its End line, or (cut short)
  * the next prefixed line or the end of the file. A prefixed line, an End
  * line too, that comes before its byte count is reached is the payload's
@@ -300,6 +323,7 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 {
 	const char *d = r->data;
 	size_t q, qeol, qnext, len, qpl, e;
+	int closes;
 
 	reader_line_end(r, bs, &q);
 	b->bs = bs;
@@ -314,7 +338,10 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 		if (len > 0 && d[qeol - 1] == '\r')
 			len--;
 		qpl = rd_uccapi_prefix(d + q, len);
+		closes = qpl != 0 && rd_uccapi_closes(d + q + qpl, len - qpl);
 		if (qpl != 0 && q != b->sp &&
+		    !(closes && rd_uccapi_mirrors(r, b, d + q + qpl,
+						  len - qpl)) &&
 		    (e = rd_uccapi_end_at_count(r, b, q)) > q) {
 			/* What comes before it is payload. */
 			if (e >= r->len)
@@ -322,7 +349,7 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 			q = e;
 			continue;
 		}
-		if (qpl != 0 && rd_uccapi_closes(d + q + qpl, len - qpl)) {
+		if (closes) {
 			b->closed = 1;
 			b->end = q;
 			b->recend = qnext;
