@@ -33,6 +33,11 @@ struct pflow {
 	uint8_t *newday;
 	int times;	  /* time column shown at the last draw */
 	int top_row;	  /* first flow row drawn at the last draw */
+	/* The message whose arrow was last brought into view sideways, and
+	 * the pane's width then: Left and Right may scroll it away again
+	 * until the selection or the width changes. */
+	uint32_t shown_id;
+	int shown_w;
 	int hdr;	  /* lines of column headers at the last draw */
 	/* The rows drawn at the last draw: the line of each one's label,
 	 * counted from the first line under the headers (clicks). */
@@ -360,6 +365,48 @@ pane_flow_spread(const struct flow *fl, int width, int need, int *cx)
 		cx[k] = ml + (int)k * step;
 }
 
+/* Scrolls sideways, when the selected row moved or the pane's width
+ * changed, so that its arrow is in view: both its lifelines when the
+ * pane has room for them, else the one it starts from (a note's or a
+ * loop's column and what is drawn beside it). The diagram's cells from
+ * off to off + vw - 1 are in view at p->left 0; Left and Right move it
+ * away until the selection moves again, as Up and Down do not. */
+static void
+pane_flow_show_x(struct pane *p, const struct flow_row *row, const int *cx,
+		 int off, int vw)
+{
+	int a = cx[row->from], b = cx[row->to], lo, hi, m;
+
+	if (row->kind == FLOW_NOTE) {
+		lo = a - 2;
+		hi = a + 2;
+	} else if (row->self || a == b) {
+		lo = a;
+		hi = a + 3;
+	} else {
+		lo = a < b ? a : b;
+		hi = a < b ? b : a;
+	}
+	if (hi - lo + 1 > vw) {
+		/* Too wide: its start, at the edge the arrow leaves. */
+		if (a < b)
+			hi = a + vw - 1;
+		else
+			lo = a - vw + 1;
+	}
+	/* Half a gap beyond the lifelines where there is room, so that
+	 * their names are not cut at the edge. */
+	m = (vw - (hi - lo + 1)) / 2;
+	if (m > FLOW_MIN_GAP / 2)
+		m = FLOW_MIN_GAP / 2;
+	if (lo - off < p->left)
+		p->left = lo - off - m;
+	else if (hi - off >= p->left + vw)
+		p->left = hi - off - vw + 1 + m;
+	if (p->left < 0)
+		p->left = 0;
+}
+
 static void
 pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 {
@@ -398,6 +445,14 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	cx = xcalloc(fl->ncols, sizeof *cx);
 	need = flow_col_x(fl->ncols, xmax - xorg, cx);
 	pane_flow_spread(fl, xmax - xorg, need, cx);
+	if (sel != UINT32_MAX)
+		cur = (int)flow_find(fl, sel);
+	if (cur >= 0 && (sel != pf->shown_id || c.w != pf->shown_w)) {
+		pane_flow_show_x(p, &fl->rows[cur], cx, xmin - xorg,
+				 xmax - xmin);
+		pf->shown_id = sel;
+		pf->shown_w = c.w;
+	}
 	if (p->left > need - (xmax - xorg))
 		p->left = need - (xmax - xorg);
 	if (p->left < 0)
@@ -419,8 +474,6 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	}
 	pf->hdr = hdr;
 	nrows = (int)fl->nrows;
-	if (sel != UINT32_MAX)
-		cur = (int)flow_find(fl, sel);
 	/* Keep the current arrow in view. */
 	if (cur >= 0) {
 		if (cur < p->top)
@@ -569,6 +622,8 @@ pane_flow_action(struct pane *p, enum action a)
 	case ACT_FLOW_SCOPE:
 		v->flow_all = !v->flow_all;
 		p->top = 0;
+		/* Other columns: the selected arrow is looked for again. */
+		((struct pflow *)p->data)->shown_id = UINT32_MAX;
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_UP:
 	case ACT_DOWN:
@@ -671,9 +726,11 @@ struct pane *
 pane_flow_new(struct view *v)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
+	struct pflow *pf;
 
 	p->ops = &pane_flow_ops;
 	p->v = v;
-	p->data = xcalloc(1, sizeof(struct pflow));
+	p->data = pf = xcalloc(1, sizeof *pf);
+	pf->shown_id = UINT32_MAX;
 	return p;
 }
