@@ -81,6 +81,22 @@ long flow_find(const struct flow *fl, uint32_t id);
  * it needs (a pane scrolls, batch output overflows). */
 int flow_col_x(size_t ncols, int width, int *x);
 
+/* Column centres x[] (fl->ncols of them) for gaps of at least gap, and
+ * wider where a label asks: an arrow's label of L cells goes in the widest
+ * gap the arrow crosses (flow_label_gap), which is L * num / den + pad
+ * wide at least, so that it crosses no lifeline; a self arrow's column and
+ * the next are L * num / den + self apart. Returns the width the diagram
+ * needs: half a gap of margin on the left; on the right half a gap, or
+ * the last column's self labels. */
+int flow_layout(const struct flow *fl, int gap, int num, int den, int pad,
+		int self, int *x);
+/* The gap (between columns k and k + 1) that carries arrow r's label
+ * when the columns are at x[]: of those it crosses the widest, counting
+ * only what lies between xlo and xhi (the part in view), the first from
+ * its start of equally wide ones. -1 for a self arrow or a note. */
+int flow_label_gap(const struct flow *fl, const struct flow_row *r,
+		   const int *x, int xlo, int xhi);
+
 /* flow_render: the model as text or SVG, appended to out. */
 struct flow_render_opts {
 	int width;		/* total line width, times included */

@@ -164,7 +164,7 @@ utf8_width(const char *s)
 }
 
 /* The room a row's label asks between two columns, lo < hi: an arrow
- * spans it, a self arrow (lo == hi) has it before the next column. */
+ * crosses them, a self arrow (lo == hi) has it before the next column. */
 struct flow_need {
 	int lo, hi, need;
 };
@@ -181,19 +181,36 @@ flow_need_cmp(const void *a, const void *b)
 	return x->need > y->need ? -1 : x->need < y->need;
 }
 
-/* Column centres x[] (fl->ncols of them) for gaps of at least gap: an
- * arrow's columns are at least a label of L cells apart, L * num / den +
- * pad (so that it fits between their lifelines), a self arrow's column
- * and the next L * num / den + self apart. Narrow spans are widened
- * first, a wider one then only by what they left it short, spread over
- * its gaps. Returns the width the diagram needs: half a gap of margin on
- * the left; on the right half a gap, or the last column's self labels. */
-static int
+int
+flow_label_gap(const struct flow *fl, const struct flow_row *r, const int *x,
+	       int xlo, int xhi)
+{
+	int step, k, best = -1, bw = 0, l, h;
+
+	if (r->kind != FLOW_ARROW || r->from == r->to)
+		return -1;
+	/* From the gap at the arrow's start towards its head, so that of
+	 * equally wide gaps the first one it leaves through wins. */
+	step = r->from < r->to ? 1 : -1;
+	for (k = r->from < r->to ? r->from : r->from - 1;
+	     k >= 0 && (size_t)k + 1 < fl->ncols &&
+	     (step > 0 ? k < r->to : k >= r->to); k += step) {
+		l = x[k] > xlo ? x[k] : xlo;
+		h = x[k + 1] < xhi ? x[k + 1] : xhi;
+		if (best == -1 || h - l > bw) {
+			best = k;
+			bw = h - l;
+		}
+	}
+	return best;
+}
+
+int
 flow_layout(const struct flow *fl, int gap, int num, int den, int pad,
 	    int self, int *x)
 {
 	struct flow_need *nd = xmalloc((fl->nrows + 1) * sizeof *nd);
-	int *g, right = gap - gap / 2, cur, extra, span, k, need;
+	int *g, right = gap - gap / 2, wide, k, need;
 	size_t i, n = 0;
 
 	if (fl->ncols == 0) {
@@ -230,15 +247,14 @@ flow_layout(const struct flow *fl, int gap, int num, int den, int pad,
 		if (i > 0 && nd[i].lo == nd[i - 1].lo &&
 		    nd[i].hi == nd[i - 1].hi)
 			continue;	/* the widest comes first */
-		span = nd[i].hi - nd[i].lo;
-		for (cur = 0, k = nd[i].lo; k < nd[i].hi; k++)
-			cur += g[k];
-		if (cur >= nd[i].need)
-			continue;
-		extra = nd[i].need - cur;
-		for (k = 0; k < span; k++)
-			g[nd[i].lo + k] += extra / span +
-			    (k >= span - extra % span);
+		/* The label goes between two lifelines, never over one (a
+		 * label centred on an arrow across several columns hid those
+		 * in between): its widest gap, widened when it is short. */
+		for (wide = nd[i].lo, k = nd[i].lo + 1; k < nd[i].hi; k++)
+			if (g[k] > g[wide])
+				wide = k;
+		if (g[wide] < nd[i].need)
+			g[wide] = nd[i].need;
 	}
 	x[0] = gap / 2;
 	for (i = 1; i < fl->ncols; i++)
@@ -531,14 +547,16 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		{
 			int a = xs[r->from], b = xs[r->to];
 			int lo = a < b ? a : b, hi = a < b ? b : a;
-			int span = hi - lo - 1;
+			int gk = flow_label_gap(fl, r, xs, 0, w);
+			int glo = xs[gk], span = xs[gk + 1] - glo - 1;
 
-			/* The layout made the arrow as wide as its label
-			 * and a blank either side. */
+			/* Centred between the two lifelines of the widest gap
+			 * the arrow crosses, which the layout made as wide as
+			 * the label and a blank either side. */
 			len = (int)utf8_width(r->label);
 			canvas_clear(&c);
 			canvas_lifelines(&c, xs, fl->ncols);
-			canvas_text(&c, lo + 1 + (span - len) / 2, r->label,
+			canvas_text(&c, glo + 1 + (span - len) / 2, r->label,
 			    span, ascii);
 			canvas_emit(&c, lpad, out);
 
@@ -646,7 +664,7 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		struct strbuf *out)
 {
 	size_t i, k, len;
-	int width, height, y, x1, x2, x, *xs;
+	int width, height, y, x1, x2, x, *xs, gk;
 	char tbuf[64], dbuf[32];
 
 	/* Columns SVG_GAP apart, or as far as an arrow's label needs (10
@@ -748,6 +766,7 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 			strbuf_adds(out, "</text></g>\n");
 			continue;
 		}
+		gk = flow_label_gap(fl, r, xs, 0, width);
 		if (r->self)
 			strbuf_addf(out, "<path d=\"M%d,%d h30 v12 h-30\" "
 			    "marker-end=\"url(#head-%s)\"/>"
@@ -758,7 +777,8 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 			    "y2=\"%d\" marker-end=\"url(#head-%s)\"/>"
 			    "<text class=\"label\" x=\"%d\" y=\"%d\" "
 			    "text-anchor=\"middle\">",
-			    x1, y, x2, y, sev, (x1 + x2) / 2, y - 5);
+			    x1, y, x2, y, sev, SVG_LEFT + (xs[gk] + xs[gk + 1]) / 2,
+			    y - 5);
 		flow_render_xml_escape(out, r->label, strlen(r->label));
 		strbuf_adds(out, "</text></g>\n");
 	}

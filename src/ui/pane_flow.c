@@ -166,12 +166,12 @@ pane_flow_label(struct grid *g, int x, int y, int xmax, int role, const char *s)
 	grid_puts(g, x, y, xmax, role, "~");
 }
 
-/* Puts label s on the arrow between lifelines lo and hi: centred on the
- * part of the arrow in view (an arrow scrolled partly out of the pane
- * keeps its label on what is shown of it), with a blank either side when
- * it has room for them; a label wider than that part is cut with a '~'
- * (the detail has it whole), so that it never runs past the arrow's
- * lifelines or the pane's edge. */
+/* Puts label s between lifelines lo and hi (of the gap its arrow carries
+ * it in, flow_label_gap): centred on the part in view (an arrow scrolled
+ * partly out of the pane keeps its label on what is shown of it), with a
+ * blank either side when it has room for them; a label wider than that
+ * part is cut with a '~' (the detail has it whole), so that it never runs
+ * past those lifelines or the pane's edge. */
 static void
 pane_flow_span_label(struct grid *g, int lo, int hi, int y, int xmin, int xmax,
 		     int role, const char *s)
@@ -337,32 +337,82 @@ pane_flow_heading(struct pane *p, struct grid *g, struct rect r, struct rect *c,
 	*c = pane_heading(p, g, r, "Flow", form[i]);
 }
 
-/* Columns that fit the pane without scrolling are spread over all of
- * it: the margins outside the first and the last are only as wide as
- * half their names (flow_col_x gives each half a gap), so the arrows,
- * and the labels they carry, get the rest. */
-static void
-pane_flow_spread(const struct flow *fl, int width, int need, int *cx)
+/* Column centres cx[] in a pane width cells wide; returns the width the
+ * diagram needs (more than width: Left and Right scroll it). Laid out as
+ * --flow lays them (flow_layout): each gap as wide as the labels of the
+ * arrows that put theirs in it, so that they are whole and cross no
+ * lifeline. Then fitted to the pane: the margins outside the first and
+ * the last column only as wide as half their names; the room left over
+ * spread over the gaps; when the labels ask for more than the pane has,
+ * but the columns fit FLOW_MIN_GAP apart, the gaps are narrowed to fit,
+ * each by its share of what it asked above FLOW_MIN_GAP (the labels that
+ * asked most are cut least), and scrolling is for the columns alone. */
+static int
+pane_flow_cols(const struct flow *fl, int width, int *cx)
 {
-	int gap, ml, mr, step;
 	size_t k, n = fl->ncols;
+	int base, need, ml, mr, right, sum, avail, min, extra, prev, g;
 
-	if (n < 2 || need > width)
-		return;
-	gap = cx[1] - cx[0];
+	base = n > 0 ? width / (int)n : width;
+	if (base < FLOW_MIN_GAP)
+		base = FLOW_MIN_GAP;
+	need = flow_layout(fl, base, 1, 1, 3, 6, cx);
+	if (n < 2)
+		return need;
+	right = need - cx[n - 1];
 	ml = (grid_text_width(fl->cols[0].name, strlen(fl->cols[0].name)) +
 	      1) / 2 + 1;
 	mr = grid_text_width(fl->cols[n - 1].name,
 			     strlen(fl->cols[n - 1].name)) / 2 + 2;
 	if (ml > cx[0])
 		ml = cx[0];
-	if (mr > width - cx[n - 1])
-		mr = width - cx[n - 1];
-	step = (width - ml - mr - 1) / (int)(n - 1);
-	if (step <= gap)
-		return;
-	for (k = 0; k < n; k++)
-		cx[k] = ml + (int)k * step;
+	if (mr > base - base / 2)
+		mr = base - base / 2;
+	if (right > base - base / 2 && right > mr)
+		mr = right; /* the last column's self arrows' labels */
+	sum = cx[n - 1] - cx[0];
+	avail = width - ml - mr - 1;
+	min = FLOW_MIN_GAP * (int)(n - 1);
+	if (avail >= sum) {
+		extra = (avail - sum) / (int)(n - 1);
+		if (extra == 0)
+			return need;
+	} else if (avail >= min)
+		extra = 0;
+	else
+		return need;
+	for (prev = cx[0], cx[0] = ml, k = 1; k < n; k++) {
+		g = cx[k] - prev + extra;
+		if (avail < sum)
+			g = FLOW_MIN_GAP + (int)((long long)(g - FLOW_MIN_GAP) *
+						 (avail - min) / (sum - min));
+		prev = cx[k];
+		cx[k] = cx[k - 1] + g;
+	}
+	return cx[n - 1] + mr + 1 > width ? cx[n - 1] + mr + 1 : width;
+}
+
+/* The room of column k's name on its header line, every stride-th
+ * column on it (n > 1): the distance to the nearest column on that line.
+ * The gaps differ since the labels size them: the gap on one side was
+ * taken for both, and a name ran into its neighbour's on the narrower
+ * side. A column alone on its line has stride times its nearest gap. */
+static int
+pane_flow_hdr_room(const int *cx, size_t n, size_t k, int stride)
+{
+	size_t st = (size_t)stride;
+	int room = -1;
+
+	if (k >= st)
+		room = cx[k] - cx[k - st];
+	if (k + st < n && (room == -1 || cx[k + st] - cx[k] < room))
+		room = cx[k + st] - cx[k];
+	if (room != -1)
+		return room;
+	room = k + 1 < n ? cx[k + 1] - cx[k] : cx[k] - cx[k - 1];
+	if (k > 0 && cx[k] - cx[k - 1] < room)
+		room = cx[k] - cx[k - 1];
+	return room * stride;
 }
 
 /* Scrolls sideways, when the selected row moved or the pane's width
@@ -415,7 +465,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	struct flow *fl;
 	struct rect c;
 	char tbuf[48];
-	int *cx = NULL, need, dx, timew, xorg, xmin, xmax, y, i, cur = -1;
+	int *cx = NULL, need, dx, timew, xorg, xmin, xmax, x, y, i, cur = -1;
 	int nrows;
 	int vis, role, hdr, next;
 	const char *vline = p->utf8 ? "│" : "|";
@@ -443,8 +493,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	xmin = timew > 0 ? xorg : c.x + 1;
 	xmax = c.x + c.w;
 	cx = xcalloc(fl->ncols, sizeof *cx);
-	need = flow_col_x(fl->ncols, xmax - xorg, cx);
-	pane_flow_spread(fl, xmax - xorg, need, cx);
+	need = pane_flow_cols(fl, xmax - xorg, cx);
 	if (sel != UINT32_MAX)
 		cur = (int)flow_find(fl, sel);
 	if (cur >= 0 && (sel != pf->shown_id || c.w != pf->shown_w)) {
@@ -465,11 +514,9 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	 * with them, the row's arrow went on the line below the pane. */
 	hdr = c.h >= 3;
 	for (k = 0; k < fl->ncols && fl->ncols > 1 && c.h > 4; k++) {
-		int gap =
-		    k + 1 < fl->ncols ? cx[k + 1] - cx[k] : cx[k] - cx[k - 1];
-
 		if (grid_text_width(fl->cols[k].name,
-				    strlen(fl->cols[k].name)) > gap - 1)
+				    strlen(fl->cols[k].name)) >
+		    pane_flow_hdr_room(cx, fl->ncols, k, 1) - 1)
 			hdr = 2;
 	}
 	pf->hdr = hdr;
@@ -494,13 +541,12 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	pf->top_row = p->top;
 	pane_flow_heading(p, g, r, &c, vis, timew);
 	for (k = 0; k < fl->ncols && hdr > 0; k++) {
-		int gap = fl->ncols > 1
-			      ? (k + 1 < fl->ncols ? cx[k + 1] - cx[k]
-						   : cx[k] - cx[k - 1])
-			      : need;
+		int room = fl->ncols > 1
+			       ? pane_flow_hdr_room(cx, fl->ncols, k, hdr)
+			       : need;
 
 		pane_flow_header(g, dx + cx[k], c.y + (int)(k % hdr), xorg,
-				 xmax, fl->cols[k].name, gap * hdr - 1);
+				 xmax, fl->cols[k].name, room - 1);
 	}
 	for (y = c.y + hdr; y < c.y + c.h; y++) {
 		for (k = 0; k < fl->ncols; k++) {
@@ -591,9 +637,22 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 					role, row->label);
 			continue;
 		}
-		pane_flow_span_label(g, lo, hi, ly, xmin, xmax, role,
-				     row->label);
+		/* Between the lifelines of the widest gap the arrow crosses
+		 * in view, never over one. */
+		next = flow_label_gap(fl, row, cx, xmin - dx, xmax - dx);
+		if (next >= 0)
+			pane_flow_span_label(g, dx + cx[next],
+					     dx + cx[next + 1], ly, xmin, xmax,
+					     role, row->label);
 		pane_flow_hline(g, lo + 1, hi - 1, ay, xmin, xmax, role, hline);
+		/* A lifeline the shaft crosses stays in view, as --flow
+		 * draws it. */
+		for (k = 0; k < fl->ncols; k++) {
+			x = dx + cx[k];
+			if (x > lo && x < hi && x >= xmin && x < xmax)
+				grid_puts(g, x, ay, xmax, role,
+					  p->utf8 ? "┼" : "+");
+		}
 		if (a < b) {
 			if (b - 1 >= xmin && b - 1 < xmax)
 				grid_puts(g, b - 1, ay, xmax, role,

@@ -628,6 +628,73 @@ START_TEST(test_render_wide)
 }
 END_TEST
 
+/* An arrow across several columns puts its label between two lifelines,
+ * in the widest gap it crosses, made wide enough for it: centred on the
+ * whole arrow, it was written over the lifelines in between. Of equally
+ * wide gaps the one at its start; counting only the part in view, the
+ * widest there (the viewer's pane, scrolled). */
+START_TEST(test_label_gap)
+{
+	static const char three[] =
+		MSG("10:00:00.000000", "10.0.0.1:5060", "10.0.0.2:5060",
+		    "OPTIONS sip:b@example.com SIP/2.0", "g1", "")
+		MSG("10:00:00.100000", "10.0.0.2:5060", "10.0.0.3:5060",
+		    "OPTIONS sip:c@example.com SIP/2.0", "g1", "")
+		MSG("10:00:00.200000", "10.0.0.1:5060", "10.0.0.3:5060",
+		    "INVITE sip:carol@example.com SIP/2.0", "g1", "")
+		MSG("10:00:00.300000", "10.0.0.3:5060", "10.0.0.1:5060",
+		    "SIP/2.0 486 Busy Here, and a long reason", "g1", "");
+	struct engine *e = load_mem("g.txt", three, sizeof three - 1, NULL);
+	struct flow *fl = build_all(e, NULL);
+	struct flow_render_opts ro = { 40, 0, 0 };
+	struct strbuf sb;
+	char *lines[32], *save = NULL, *l;
+	int x[3], n = 0, i, k, life[3], top;
+
+	ck_assert_uint_eq(fl->ncols, 3);
+	strbuf_init(&sb);
+	flow_render_text(fl, &ro, &sb);
+	for (l = strtok_r(sb.buf, "\n", &save); l != NULL && n < 32;
+	    l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	/* Headers, lifelines, then a label and an arrow line a row. */
+	for (top = 0; top < n && strchr(lines[top], '|') == NULL; top++)
+		;
+	ck_assert_int_eq(n, top + 1 + 2 * 4);
+	for (i = 0, k = 0; lines[top][i] != '\0' && k < 3; i++)
+		if (lines[top][i] == '|')
+			life[k++] = i;
+	ck_assert_int_eq(k, 3);
+	for (i = top + 1; i < n; i++)
+		for (k = 0; k < 3; k++)
+			ck_assert_msg((int)strlen(lines[i]) > life[k] &&
+			    strchr("|+", lines[i][life[k]]) != NULL,
+			    "lifeline %d lost:\n%s", k, sb.buf);
+	/* Whole, between two lifelines: the 486 widened the first gap, the
+	 * widest, where the INVITE's label goes too. */
+	ck_assert_ptr_nonnull(strstr(lines[top + 7],
+	    "| 486 Busy Here, and a long reason |"));
+	l = strstr(lines[top + 5], "INVITE");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_lt(l - lines[top + 5], life[1]);
+	ck_assert_ptr_nonnull(strstr(lines[top + 6], "-+-----"));
+	strbuf_free(&sb);
+
+	/* The gap the label goes in. */
+	x[0] = 0, x[1] = 10, x[2] = 30;
+	ck_assert_int_eq(flow_label_gap(fl, &fl->rows[2], x, 0, 40), 1);
+	ck_assert_int_eq(flow_label_gap(fl, &fl->rows[3], x, 0, 40), 1);
+	x[2] = 20;
+	ck_assert_int_eq(flow_label_gap(fl, &fl->rows[2], x, 0, 40), 0);
+	ck_assert_int_eq(flow_label_gap(fl, &fl->rows[3], x, 0, 40), 1);
+	/* Scrolled: only what is in view counts. */
+	ck_assert_int_eq(flow_label_gap(fl, &fl->rows[2], x, 6, 40), 1);
+	ck_assert_int_eq(flow_label_gap(fl, &fl->rows[0], x, 6, 40), 0);
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
 /* flow_day_marks: the rows on another day than those before them, and
  * flow_row_day their day: a date, "+1d" past midnight of a time of day
  * alone; the first row, and a log's first day so given, are none. */
@@ -686,6 +753,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_render_text);
 	tcase_add_test(tc, test_render_svg);
 	tcase_add_test(tc, test_render_wide);
+	tcase_add_test(tc, test_label_gap);
 	tcase_add_test(tc, test_day_marks);
 	suite_add_tcase(s, tc);
 	return s;
