@@ -318,6 +318,83 @@ START_TEST(test_notes)
 }
 END_TEST
 
+/* A diagnostic event is something the server logged, not a message sent:
+ * whatever ends it names, two (Local-IP and Peer-IP), one or none, it is
+ * a note on the column of the server that logged it, drawn without an
+ * arrow, and the ends it names are no columns of their own. */
+START_TEST(test_notes_ends)
+{
+#define CLS_HEAD(lvl, tf, t, fn) \
+	lvl "(" tf ") [R2EE01\\R2EE01]0DE4.1690::03/11/2025-" t \
+	".00000001 (SIPStack,SIPAdminLog::" fn ":SIPAdminLog.cpp(1))" \
+	"$$begin_record\n"
+	static const char cls[] =
+		CLS_HEAD("TL_INFO", "TF_PROTOCOL", "08:00:00.000",
+			 "TraceProtocolRecord")
+		"Direction: incoming\n"
+		"Peer: 172.31.255.247:51311\n"
+		"Message-Type: request\n"
+		"Start-Line: OPTIONS sip:r2ee01@uclab.org SIP/2.0\n"
+		"Call-ID: n1\n"
+		"CSeq: 1 OPTIONS\n"
+		"Content-Length: 0\n"
+		"$$end_record\n"
+		CLS_HEAD("TL_ERROR", "TF_CONNECTION", "08:00:00.100",
+			 "TraceConnectionRecord")
+		"LogType: connection\n"
+		"Severity: error\n"
+		"Text: Receive operation on the connection failed\n"
+		"Local-IP: 10.0.0.2:5061\n"
+		"Peer-IP: 10.0.0.5:50001\n"
+		"$$end_record\n"
+		CLS_HEAD("TL_WARN", "TF_DIAG", "08:00:00.200",
+			 "TraceDiagRecord")
+		"LogType: diagnostic\n"
+		"Severity: warning\n"
+		"Text: Nothing about either end\n"
+		"$$end_record\n"
+		CLS_HEAD("TL_WARN", "TF_DIAG", "08:00:00.300",
+			 "TraceDiagRecord")
+		"LogType: diagnostic\n"
+		"Severity: warning\n"
+		"Text: About one peer\n"
+		"Peer: 10.0.0.9:5061\n"
+		"$$end_record\n";
+#undef CLS_HEAD
+	struct engine *e = load_mem("n.log", cls, sizeof cls - 1, NULL);
+	struct flow *fl = build_all(e, NULL);
+	struct flow_render_opts ro = { 60, 0, 0 };
+	struct strbuf sb;
+	char *lines[32], *save = NULL, *l;
+	size_t i;
+	int n = 0, top, k;
+
+	ck_assert_uint_eq(fl->nrows, 4);
+	ck_assert_uint_eq(fl->ncols, 2);
+	for (i = 1; i < 4; i++) {
+		ck_assert_int_eq(fl->rows[i].kind, FLOW_NOTE);
+		ck_assert_int_eq(fl->rows[i].from, fl->rows[i].to);
+		ck_assert_str_eq(fl->cols[fl->rows[i].from].name, "R2EE01");
+	}
+	strbuf_init(&sb);
+	flow_render_text(fl, &ro, &sb);
+	for (l = strtok_r(sb.buf, "\n", &save); l != NULL && n < 32;
+	    l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	for (top = 0; top < n && strchr(lines[top], '|') == NULL; top++)
+		;
+	/* The request's label and arrow, then a line a note. */
+	ck_assert_int_eq(n, top + 1 + 2 + 3);
+	for (k = top + 3; k < n; k++)
+		ck_assert_msg(strchr(lines[k], '*') != NULL &&
+		    strpbrk(lines[k], "<>") == NULL &&
+		    strstr(lines[k], "--") == NULL, "an arrow:\n%s", sb.buf);
+	strbuf_free(&sb);
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
 /* Raw SIP has no addresses: two columns titled "?", the side that sent
  * a dialog's first request on the left; a request from that party goes
  * right, its response left; a request from the other party goes left. */
@@ -748,6 +825,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_times_labels);
 	tcase_add_test(tc, test_auth_labels);
 	tcase_add_test(tc, test_notes);
+	tcase_add_test(tc, test_notes_ends);
 	tcase_add_test(tc, test_unknown_ends);
 	tcase_add_test(tc, test_col_x);
 	tcase_add_test(tc, test_render_text);
