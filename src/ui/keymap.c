@@ -114,7 +114,7 @@ static const struct {
 	[ACT_FILTER_CLEAR] = { "filter-clear", "show all messages (over -f's filter: back to it first, x again: all)" },
 	[ACT_NEXT_ERROR] = { "next-error", "next error" },
 	[ACT_PREV_ERROR] = { "prev-error", "previous error" },
-	[ACT_REGREPORT] = { "registrations", "registration report" },
+	[ACT_REGREPORT] = { "registrations", "registration report, on the selected message's registration" },
 	[ACT_WARNINGS] = { "warnings", "what the readers skipped or found broken" },
 	[ACT_SAVE] = { "save", "save the shown messages to a file or a named pipe (Esc or C-c cancels a save that waits)" },
 	[ACT_TIME_MODE] = { "time-mode", "time: absolute / delta" },

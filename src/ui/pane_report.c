@@ -71,6 +71,12 @@ struct preport {
 	char *keep_user, *keep_client;
 	size_t keep_nuser, keep_nclient;
 	uint64_t keep_epoch;
+	/* The dialog of the message selected in the list when the report
+	 * was opened (NO_DIALOG none), and the dialogs' epoch then: the
+	 * first whole report selects its registration, so that R on a
+	 * message shows the registration it belongs to. */
+	uint32_t want_dl;
+	uint64_t want_epoch;
 };
 
 /* Each step of building the report reads PANE_REPORT_STEP messages at
@@ -177,6 +183,24 @@ pane_report_keep(struct preport *pr)
 	pr->keep_user = xstrndup(was->user, pr->keep_nuser = was->nuser);
 	pr->keep_client = xstrndup(was->client,
 				   pr->keep_nclient = was->nclient);
+}
+
+/* Selects the registration of the message selected when the report was
+ * opened, when one is shown; else the selection stays (the first). Once:
+ * a report made anew keeps what is selected then. Dialogs renumbered
+ * meanwhile (indexing ended and merged the files') cannot be told apart
+ * by id: the first then too. */
+static void
+pane_report_want(struct preport *pr)
+{
+	size_t i;
+
+	for (i = 0; pr->want_epoch == pr->epoch && i < pr->nshown; i++)
+		if (pr->shown[i]->dialog == pr->want_dl) {
+			pr->sel = i;
+			break;
+		}
+	pr->want_dl = NO_DIALOG;
 }
 
 static void pane_report_need_init(int need[PRC__COUNT]);
@@ -311,6 +335,8 @@ pane_report_refresh(struct pane *p)
 			break;
 		}
 	}
+	if (built && pr->want_dl != NO_DIALOG)
+		pane_report_want(pr);
 }
 
 static int
@@ -521,18 +547,25 @@ pane_report_needs(const struct preport *pr, int need[PRC__COUNT])
 	strbuf_free(&sb);
 }
 
-/* The heading: how many registrations, and when the viewer's filter
- * leaves some out, of how many and by what filter, so that none seems
- * missing. When that does not fit, the keys go first, then the filter is
- * cut with a '~': the counts stay. */
+/* The heading: which registration is selected of how many, and when
+ * the viewer's filter leaves some out, of how many in all and by what
+ * filter, so that none seems missing. When that does not fit, the keys
+ * go first, then the filter is cut with a '~' (and, when even that does
+ * not leave it a few letters, the word "registration" goes too): the
+ * counts stay. */
 static struct rect
 pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
 	static const char keys[] = "  Enter: flow  q/Esc: close";
 	struct strbuf title, info, filt;
-	int room;
+	/* The filter cut to no fewer than 4 letters. */
+	const int least = (int)strlen("Registrations  filter: ") + 4;
+	const size_t word = strlen("registration ");
+	int room, tw;
 	struct rect c;
+	/* The draw keeps it in the table after the heading. */
+	size_t sel = pr->sel < pr->nshown ? pr->sel : pr->nshown - 1;
 
 	strbuf_init(&title);
 	strbuf_init(&info);
@@ -543,25 +576,45 @@ pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 		strbuf_adds(&title, "  filter: ");
 		sanitize_append(&title, filt.buf, filt.len, 0);
 		strbuf_free(&filt);
-		strbuf_addf(&info, "%zu of %zu registration%s", pr->nshown,
-			    pr->rr.n, pr->rr.n == 1 ? "" : "s");
+		if (pr->nshown > 0)
+			strbuf_addf(&info, "registration %zu of %zu%s, %zu in "
+				    "all", sel + 1, pr->nshown,
+				    p->v->filtering ? " so far" : "",
+				    pr->rr.n);
+		else
+			strbuf_addf(&info, "%zu of %zu registration%s%s",
+				    pr->nshown, pr->rr.n,
+				    pr->rr.n == 1 ? "" : "s",
+				    p->v->filtering ? " so far" : "");
 		if (p->v->filtering)
-			strbuf_addf(&info, " so far (filtering %u%%)",
+			strbuf_addf(&info, " (filtering %u%%)",
 				    view_filter_progress(p->v));
-	} else
+	} else if (pr->nshown > 0)
+		strbuf_addf(&info, "registration %zu of %zu", sel + 1,
+			    pr->nshown);
+	else
 		strbuf_addf(&info, "%zu registration%s", pr->rr.n,
 			    pr->rr.n == 1 ? "" : "s");
 	/* The title, a blank, the info and a blank at each end. */
 	room = r.w - 4 - grid_text_width(info.buf, info.len);
-	if (!pr->filtered ||
-	    grid_text_width(title.buf, title.len) <=
-		room - (int)strlen(keys))
+	tw = grid_text_width(title.buf, title.len);
+	if (!pr->filtered || tw <= room - (int)strlen(keys))
 		strbuf_adds(&info, keys);
-	else if (grid_text_width(title.buf, title.len) > room &&
-		 room > (int)strlen("Registrations  filter: ") + 4) {
-		title.len = grid_text_fit(title.buf, title.len, room - 1);
-		title.buf[title.len] = '\0';
-		strbuf_adds(&title, "~");
+	else {
+		/* Then the word "registration", when the filter could not
+		 * be cut to a few letters with it. */
+		if (pr->nshown > 0 && tw > room && room <= least) {
+			memmove(info.buf, info.buf + word,
+				info.len - word + 1);
+			info.len -= word;
+			room += (int)word;
+		}
+		if (tw > room && room > least) {
+			title.len = grid_text_fit(title.buf, title.len,
+						  room - 1);
+			title.buf[title.len] = '\0';
+			strbuf_adds(&title, "~");
+		}
 	}
 	c = pane_heading(p, g, r, title.buf, info.buf);
 	strbuf_free(&title);
@@ -771,12 +824,21 @@ pane_report_new(struct view *v)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
 	struct preport *pr = xcalloc(1, sizeof *pr);
+	const struct dialogs *ds;
+	uint32_t id;
 
 	p->ops = &pane_report_ops;
 	p->v = v;
 	p->focused = 1;
 	p->data = pr;
 	pr->built_done = -1;	/* built now */
+	pr->want_dl = NO_DIALOG;
+	if ((id = view_sel_id(v)) != UINT32_MAX) {
+		ds = engine_dialogs(v->e);
+		pr->want_dl = dialogs_of(ds, msgindex_get(engine_index(v->e),
+							  id));
+		pr->want_epoch = dialogs_epoch(ds);
+	}
 	pane_report_refresh(p);
 	return p;
 }

@@ -39,7 +39,7 @@ check "quits" e2e_wait "exit=0"
 e2e_start 120 30 --rules data/rules.conf data/sample.cls.log
 check "opens" e2e_wait "40/40 msgs"
 e2e_keys R
-check "the report" e2e_wait_re "^ Registrations +3 registrations"
+check "the report" e2e_wait_re "^ Registrations +registration 1 of 3"
 e2e_keys Enter
 check "Enter: the registration's messages" e2e_wait "(Esc: back to the report)"
 e2e_keys f

@@ -31,7 +31,8 @@ check "indexing ended" e2e_wait_gone "indexing"
 e2e_keys G
 check "G: on the last message" e2e_wait_re "Messages +14400/14400"
 e2e_keys R
-check "one registration a copy" e2e_wait "2400 registrations"
+check "one registration a copy, on the last" \
+	e2e_wait "registration 2400 of 2400"
 e2e_keys q q
 check "quits" e2e_wait "exit=0"
 

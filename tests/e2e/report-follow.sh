@@ -12,12 +12,12 @@ head -n 200 data/sample.cls.log >"$out/live.cls.log"
 e2e_start 120 30 --follow --rules data/rules.conf "$out/live.cls.log"
 check "opens following" e2e_wait "following"
 e2e_keys R
-check "two registrations so far" e2e_wait "2 registrations  Enter: flow"
+check "two registrations so far" e2e_wait "registration 1 of 2  Enter: flow"
 e2e_keys Down
 check "marinof's is not registered yet" \
 	e2e_wait_re "sip:marinof@uclab\.org .* 1 401 Unauthorized"
 sed -n '201,$p' data/sample.cls.log >>"$out/live.cls.log"
-check "the report shows the third one" e2e_wait "3 registrations  Enter: flow"
+check "the report shows the third one" e2e_wait "registration 2 of 3  Enter: flow"
 check "and marinof's 200 OK" \
 	e2e_wait_re "sip:marinof@uclab\.org .* 2 200 OK"
 check "the selection stayed on marinof's" \

@@ -1415,7 +1415,7 @@ START_TEST(test_report_in_steps)
 	ck_assert_int_ge(ticks, 2);
 	screen_draw(s, g);
 	ck_assert_msg(strstr(report_row(g, 1, row, sizeof row),
-			     "8000 registrations") != NULL, "%s", row);
+			     "registration 1 of 8000") != NULL, "%s", row);
 	ck_assert_msg(strstr(report_row(g, 3, row, sizeof row),
 			     "sip:u0@example.com") != NULL, "%s", row);
 	grid_free(g);
@@ -1895,6 +1895,50 @@ START_TEST(test_view_completed)
 }
 END_TEST
 
+/* R opens the report on the registration of the message selected in the
+ * list (a diagnostic event of its dialog too), on the first when that
+ * message is of no registration, and the heading says which of how many
+ * is selected. It opened on the first whatever was selected. */
+START_TEST(test_report_opens_on_selected)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, "data/sample.cls.log", 1, NULL);
+	struct pane *p;
+	struct grid *g = grid_new(120, 12);
+	struct rect r = { 0, 0, 120, 12 };
+	static const struct {
+		long at;	/* in the list */
+		const char *pos, *user;
+	} c[] = {
+		{ 39, "registration 3 of 3", " sip:petrak@uclab.org " },
+		{ 38, "registration 3 of 3", " sip:petrak@uclab.org " },
+		{ 30, "registration 1 of 3", " sip:izabelaf@uclab.org " },
+	};
+	size_t i;
+
+	ck_assert_int_eq(v->nids, 40);
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		view_select(v, c[i].at);
+		p = pane_report_new(v);
+		pane_draw(p, g, r);
+		ROW_HAS(g, 0, c[i].pos);
+		ROW_HAS(g, 6, c[i].user);	/* the lines below the table */
+		pane_free(p);
+	}
+	/* 38 is petrak's diagnostic event, 30 an INVITE. */
+	ck_assert_int_eq(msgindex_get(engine_index(e), v->ids[38])->kind,
+			 MSG_DIAG);
+	p = pane_report_new(v);
+	ck_assert_int_eq(pane_action(p, ACT_DOWN) & RE_HANDLED, RE_HANDLED);
+	pane_draw(p, g, r);
+	ROW_HAS(g, 0, "registration 2 of 3");
+	pane_free(p);
+	grid_free(g);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* The registration report follows the viewer's filter, as --registrations
  * -f does: only the registrations with a message the list shows, its
  * heading saying by what filter and of how many; built again when the
@@ -1914,8 +1958,8 @@ START_TEST(test_report_follows_filter)
 	p = pane_report_new(v);
 	pane_draw(p, g, r);
 	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
-			 " Registrations  filter: user:petrak                 "
-			 "1 of 3 registrations  Enter: flow  q/Esc: close");
+			 " Registrations  filter: user:petrak        "
+			 "registration 1 of 1, 3 in all  Enter: flow  q/Esc: close");
 	ROW_HAS(g, 2, " sip:petrak@uclab.org ");
 	ck_assert_str_eq(report_row(g, 3, row, sizeof row), "");
 	/* x: every message, every registration. */
@@ -1923,7 +1967,7 @@ START_TEST(test_report_follows_filter)
 	pane_draw(p, g, r);
 	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
 			 " Registrations                                       "
-			 "    3 registrations  Enter: flow  q/Esc: close");
+			 "registration 3 of 3  Enter: flow  q/Esc: close");
 	ROW_HAS(g, 2, " sip:izabelaf@uclab.org ");
 	ROW_HAS(g, 4, " sip:petrak@uclab.org ");
 	/* A filter pushed in the viewer, on the registration selected. */
@@ -1935,14 +1979,14 @@ START_TEST(test_report_follows_filter)
 	 * counts stay. */
 	ck_assert_str_eq(report_row(g, 0, row, sizeof row),
 			 " Registrations  filter: user:marinof or user:petrak "
-			 "                           2 of 3 registrations");
+			 "                  registration 2 of 2, 3 in all");
 	{
 		struct grid *n = grid_new(60, 12);
 
 		pane_draw(p, n, (struct rect){ 0, 0, 60, 12 });
 		ck_assert_str_eq(report_row(n, 0, row, sizeof row),
-				 " Registrations  filter: user:marinof~  "
-				 "2 of 3 registrations");
+				 " Registrations  filter: user:marinof or ~  "
+				 "2 of 2, 3 in all");
 		grid_free(n);
 	}
 	ROW_HAS(g, 2, " sip:marinof@uclab.org ");
@@ -1956,7 +2000,7 @@ START_TEST(test_report_follows_filter)
 	/* Esc: the filter before, the registrations before. */
 	ck_assert_int_eq(view_pop(v), 0);
 	pane_draw(p, g, r);
-	ROW_HAS(g, 0, "2 of 3 registrations");
+	ROW_HAS(g, 0, "registration 2 of 2, 3 in all");
 	/* A filter applied in steps: the heading says it is not done, the
 	 * rows come as it goes on. */
 	v->filter_step = 1;
@@ -1967,7 +2011,7 @@ START_TEST(test_report_follows_filter)
 	view_filter_finish(v);
 	pane_draw(p, g, r);
 	ROW_HAS(g, 0, "filter: user:izabelaf");
-	ROW_HAS(g, 0, "1 of 3 registrations  Enter");
+	ROW_HAS(g, 0, "registration 1 of 1, 3 in all  Enter");
 	ROW_HAS(g, 2, " sip:izabelaf@uclab.org ");
 	pane_free(p);
 	view_free(v);
@@ -1989,7 +2033,7 @@ START_TEST(test_report_follows_filter)
 	engine_run(e);
 	view_update(v);
 	pane_draw(p, g, r);
-	ROW_HAS(g, 0, "1 of 3 registrations");
+	ROW_HAS(g, 0, "registration 1 of 1, 3 in all");
 	ROW_HAS(g, 2, " sip:petrak@uclab.org ");
 	pane_free(p);
 	grid_free(g);
@@ -2717,6 +2761,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_detail_wrap_spaces);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
+	tcase_add_test(tc, test_report_opens_on_selected);
 	tcase_add_test(tc, test_view_completed);
 	tcase_add_test(tc, test_unknown_end);
 	tcase_add_test(tc, test_dialog_awaited_status);
