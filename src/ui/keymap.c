@@ -110,7 +110,7 @@ static const struct {
 	[ACT_SEARCH_PREV] = { "search-prev", "previous match" },
 	[ACT_FILTER] = { "filter", "edit the filter expression, from the one shown (a dialog's: callid:ID)" },
 	[ACT_FILTER_CALLID] = { "filter-callid", "filter by this Call-ID" },
-	[ACT_FILTER_USER] = { "filter-user", "filter by this user" },
+	[ACT_FILTER_USER] = { "filter-user", "filter by this user (a server event's: its dialog's, dialog:user:USER)" },
 	[ACT_FILTER_CLEAR] = { "filter-clear", "show all messages (over -f's filter: back to it first, x again: all)" },
 	[ACT_NEXT_ERROR] = { "next-error", "next error" },
 	[ACT_PREV_ERROR] = { "prev-error", "previous error" },

@@ -1647,7 +1647,8 @@ screen_key(struct screen *s, uint32_t key)
 	}
 	case ACT_FILTER_USER: {
 		struct span u, host;
-		uint32_t from = 0, to;
+		uint32_t from = 0, to, d = NO_DIALOG;
+		int of_dialog = 0;
 
 		if ((m = screen_sel_msg(s)) != NULL)
 			engine_msg_party(s->e, view_sel_id(s->v), &from, &to);
@@ -1656,10 +1657,11 @@ screen_key(struct screen *s, uint32_t key)
 		 * of its own: it is about that dialog's user. */
 		if (from == 0 && m != NULL) {
 			const struct dialogs *ds = engine_dialogs(s->e);
-			uint32_t d = dialogs_of(ds, m);
 
-			if (d != NO_DIALOG)
+			if ((d = dialogs_of(ds, m)) != NO_DIALOG) {
 				from = dialogs_get(ds, d)->from;
+				of_dialog = from != 0;
+			}
 		}
 		if (from != 0) {
 			host.p = intern_str(engine_strings(s->e), from,
@@ -1667,12 +1669,23 @@ screen_key(struct screen *s, uint32_t key)
 			sipmsg_uri_parts(host, &u, &host);
 		}
 		/* A From without a user part (sip:10.0.0.2) names none:
-		 * user: would find nothing. */
+		 * user: would find nothing. An event of no dialog (a TLS
+		 * handshake) is about no user at all. */
 		if (from == 0 || u.n == 0) {
-			screen_message(s, 1, "no user here");
+			screen_message(s, 1, "%s",
+				       m != NULL && m->kind == MSG_DIAG &&
+					       d == NO_DIALOG
+					   ? "no user here: this event has "
+					     "none and names no dialog"
+					   : "no user here");
 			return RE_REDRAW;
 		}
-		screen_push(s, "user:", u.p, u.n);
+		/* user: looks at the message's own parties, which the
+		 * event has none of: it would hide the very event u was
+		 * pressed on. dialog:user: keeps the user's dialogs whole,
+		 * the server's events about them too. */
+		screen_push(s, of_dialog ? "dialog:user:" : "user:", u.p,
+			    u.n);
 		return RE_REDRAW | RE_SELECT;
 	}
 	case ACT_SAVE:

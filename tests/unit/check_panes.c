@@ -1733,7 +1733,9 @@ START_TEST(test_detail_wrap_spaces)
 END_TEST
 
 /* u on a server's event of a dialog (a TF_DIAG naming its Call-ID): the
- * dialog's user; it said "no user here". */
+ * dialog's user; it said "no user here". As dialog:user:, which keeps the
+ * event: user: hid the very event u was pressed on. An event of no
+ * dialog has no user: the status line says so, no filter is pushed. */
 START_TEST(test_user_of_event)
 {
 	struct engine *e;
@@ -1747,8 +1749,29 @@ START_TEST(test_user_of_event)
 			 MSG_DIAG);
 	keys(s, "u");
 	ck_assert_ptr_nonnull(view_filter_expr(v));
-	ck_assert_str_eq(view_filter_expr(v), "user:marinof");
+	/* user: would hide the event itself, which has no user. */
+	ck_assert_str_eq(view_filter_expr(v), "dialog:user:marinof");
 	ck_assert(!s->status_error);
+	ck_assert_uint_eq(v->nids, 9);
+	ck_assert_int_eq(msgindex_get(engine_index(e), view_sel_id(v))->kind,
+			 MSG_DIAG);
+	screen_free(s);
+	view_free(v);
+	engine_free(e);
+
+	/* The sample's 7th message: a TLS handshake, of no dialog. */
+	v = open_view(&e, "data/sample.cls.log", 1, NULL);
+	s = screen_new(e, v, 1);
+	view_select(v, 6);
+	ck_assert_int_eq(msgindex_get(engine_index(e), view_sel_id(v))->kind,
+			 MSG_DIAG);
+	keys(s, "u");
+	ck_assert_uint_eq(v->nlevels, 1);
+	ck_assert(s->status_error);
+	ck_assert_str_eq(s->status,
+			 "no user here: this event has none and names no "
+			 "dialog");
+	ck_assert_uint_eq(v->nids, 40);
 	screen_free(s);
 	view_free(v);
 	engine_free(e);
