@@ -58,6 +58,9 @@ struct screen {
 	struct prompt prompt;
 	char status[512];
 	int status_error;
+	/* Bytes at the end of status that a cut keeps (the column a filter
+	 * error is at), 0 when none. */
+	size_t status_keep;
 	int utf8;
 	int follow;		/* --follow: the title says so */
 	/* --dialog N while following, before dialog N came: the status

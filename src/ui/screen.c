@@ -24,6 +24,12 @@
 /* Search work per tick: enough to finish small files at once, small
  * enough that a key is answered within a few milliseconds. */
 #define SCREEN_SEARCH_BUDGET 4000
+/* A filter error beside the prompt leaves the line being edited this
+ * many columns at least (all of it when shorter). */
+#define SCREEN_PROMPT_LEAST 20
+/* And it is cut before its column when that leaves it this many columns
+ * of what is wrong. */
+#define SCREEN_CUT_LEAST 20
 /* Messages a save writes before the keys are looked at again. */
 #define SCREEN_SAVE_BUDGET 20000
 
@@ -92,6 +98,7 @@ screen_message(struct screen *s, int error, const char *fmt, ...)
 	vsnprintf(s->status, sizeof s->status, fmt, ap);
 	va_end(ap);
 	s->status_error = error;
+	s->status_keep = 0;
 }
 
 static void
@@ -272,6 +279,31 @@ screen_put_cut(struct grid *g, int x, int y, int xmax, int role, const char *t,
 	grid_puts(g, x, y, xmax, role, "~");
 }
 
+/* The same, but a cut is made before the last keep bytes, which stay
+ * (the column of an error: what says where is not lost), when it leaves
+ * SCREEN_CUT_LEAST columns of the rest; else, on a narrow line, what is
+ * wrong comes first (the prompt's cursor and '^' show where). */
+static void
+screen_put_cut_keep(struct grid *g, int x, int y, int xmax, int role,
+		    const char *t, size_t n, size_t keep)
+{
+	int kw;
+	size_t fit;
+
+	if (keep > n)
+		keep = n;
+	kw = grid_text_width(t + n - keep, keep);
+	if (grid_text_width(t, n) <= xmax - x || keep == 0 ||
+	    kw + 1 + SCREEN_CUT_LEAST > xmax - x) {
+		screen_put_cut(g, x, y, xmax, role, t, n);
+		return;
+	}
+	fit = grid_text_fit(t, n - keep, xmax - x - kw - 1);
+	x = grid_put(g, x, y, xmax, role, t, fit);
+	x = grid_puts(g, x, y, xmax, role, "~");
+	grid_put(g, x, y, xmax, role, t + n - keep, keep);
+}
+
 /* The keys the status line names, for the list and for each screen over
  * it: those that do something there. */
 struct screen_hint {
@@ -307,20 +339,27 @@ screen_status(struct screen *s, struct grid *g, struct rect r)
 		int ew = 0;
 
 		if (s->status_error && s->status[0] != '\0') {
-			/* As much as the line being edited leaves, and at
-			 * least half the width. */
-			int need = grid_text_width(s->prompt.label,
-						   strlen(s->prompt.label)) +
-				   grid_text_width(s->prompt.buf,
-						   s->prompt.len) + 2;
-			int room = r.w - need > r.w / 2 ? r.w - need : r.w / 2;
+			/* Whole when the terminal is wide enough: the line
+			 * being edited gives way (it scrolls to keep the
+			 * cursor, on the error, in view) down to
+			 * SCREEN_PROMPT_LEAST columns; the error has at
+			 * least half the width, cut before its column. */
+			int lw = grid_text_width(s->prompt.label,
+						 strlen(s->prompt.label));
+			int tw = grid_text_width(s->prompt.buf,
+						 s->prompt.len) + 1;
+			int room = r.w - lw - 1 -
+				   (tw < SCREEN_PROMPT_LEAST
+					? tw : SCREEN_PROMPT_LEAST);
 
+			if (room < r.w / 2)
+				room = r.w / 2;
 			ew = grid_text_width(s->status, strlen(s->status));
 			if (ew > room)
 				ew = room;
-			screen_put_cut(g, r.x + r.w - ew, r.y, r.x + r.w,
-				       ROLE_STATUS_ERROR, s->status,
-				       strlen(s->status));
+			screen_put_cut_keep(g, r.x + r.w - ew, r.y, r.x + r.w,
+					    ROLE_STATUS_ERROR, s->status,
+					    strlen(s->status), s->status_keep);
 		}
 		s->cursor_x = prompt_draw(&s->prompt, g, r.x, r.y,
 					  r.x + r.w - (ew ? ew + 1 : 0));
@@ -1069,10 +1108,21 @@ screen_accept(struct screen *s)
 		}
 		if (view_push_filter(s->v, p->buf, &err, &errcol) != 0) {
 			/* Leave the prompt open on the error so it can be
-			 * fixed where it is. What is wrong comes first: on a
-			 * narrow line, the error beside the prompt is cut. */
-			screen_message(s, 1, "%s (column %d)",
-				       err ? err : "syntax error", errcol + 1);
+			 * fixed where it is. What is wrong comes first, where
+			 * last: on a narrow line, the error beside the prompt
+			 * is cut between the two. */
+			char col[32];
+			size_t n, k;
+
+			snprintf(col, sizeof col, " (column %d)", errcol + 1);
+			screen_message(s, 1, "%s%s",
+				       err ? err : "syntax error", col);
+			/* Unless status has no room for it (an error of
+			 * 500 bytes). */
+			n = strlen(s->status);
+			k = strlen(col);
+			if (n >= k && strcmp(s->status + n - k, col) == 0)
+				s->status_keep = k;
 			free(err);
 			p->errcol = errcol;
 			if (errcol >= 0 && (size_t)errcol <= p->len)
