@@ -132,8 +132,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 {
 	struct strbuf files, rest, sb, filt;
 	char fmt[64];
-	size_t i, nf = engine_nfiles(s->e), shown, nread = 0;
-	int pw, avail, level;
+	size_t i, nf = engine_nfiles(s->e), shown, nnamed = 0;
+	int pw, avail, level, all;
 	char prog[64] = "";
 
 	grid_fill(g, r, ROLE_TITLE);
@@ -141,14 +141,18 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	strbuf_init(&rest);
 	strbuf_init(&sb);
 	strbuf_init(&filt);
+	/* One not read is W's, with the count below; but when none was
+	 * (a file read as a format it is not, an empty capture followed),
+	 * they are named all the same: the title says what is open. */
+	for (i = 0, all = 1; i < nf && all; i++)
+		all = engine_file(s->e, i)->unreadable;
 	for (i = 0, shown = 0; i < nf; i++) {
 		const struct engine_file *f = engine_file(s->e, i);
 		const char *path = f->src->path, *base = strrchr(path, '/');
 
-		/* One not read is W's, with the count below. */
-		if (f->unreadable)
+		if (f->unreadable && !all)
 			continue;
-		nread++;
+		nnamed++;
 		if (shown > 3)
 			continue;
 		if (shown > 0)
@@ -157,7 +161,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			size_t more = 0, k;
 
 			for (k = i; k < nf; k++)
-				more += !engine_file(s->e, k)->unreadable;
+				more += all ||
+					!engine_file(s->e, k)->unreadable;
 			strbuf_addf(&files, "+%zu more", more);
 			continue;
 		}
@@ -238,8 +243,8 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			strbuf_adds(&sb, "sipsnoop ");
 		if (level <= 1)
 			strbuf_add(&sb, files.buf, files.len);
-		else if (level == 2 && nread > 1)
-			strbuf_addf(&sb, "%zu files", nread);
+		else if (level == 2 && nnamed > 1)
+			strbuf_addf(&sb, "%zu files", nnamed);
 		if (sb.len > 0)
 			strbuf_adds(&sb, "  ");
 		strbuf_add(&sb, rest.buf, rest.len);
