@@ -201,7 +201,7 @@ int
 prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 {
 	struct strbuf sb;
-	int lw, avail, curw, skipw, cx;
+	int lw, avail, curw, aftw, skipw, cx;
 	size_t start = 0, i, l;
 	uint32_t cp;
 	int w;
@@ -211,9 +211,14 @@ prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 	avail = xmax - lw - 1;
 	if (avail < 1)
 		return xmax - 1;
-	/* Scroll so the cursor stays visible with some text before it. */
+	/* Scroll so the cursor stays visible with some text before it, and
+	 * some after it when there is more (the word a filter error points
+	 * into): up to a third of the room. */
 	curw = grid_text_width(p->buf, p->cur);
-	skipw = curw > avail ? curw - avail + 1 : 0;
+	aftw = grid_text_width(p->buf + p->cur, p->len - p->cur);
+	if (aftw > avail / 3)
+		aftw = avail / 3;
+	skipw = curw + aftw > avail ? curw + aftw - avail + 1 : 0;
 	for (i = 0; i < p->len && skipw > 0; i += l) {
 		l = grid_utf8_next(p->buf + i, p->len - i, &cp, &w);
 		skipw -= w;

@@ -30,7 +30,8 @@ e2e_keys -l "user:marinof and (method:invite or method:bye or method:register) a
 e2e_keys Enter
 check "a bad time, whole" e2e_wait \
 	"bad time: use HH:MM[:SS[.fff]], YYYY-MM-DD or both (YYYY-MM-DDTHH:MM:SS) (column 77)"
-check "the line scrolled to the error" e2e_wait_re "^filter: .*and after:b"
+check "the line scrolled to the error, the bad word whole" \
+	e2e_wait_re "^filter: .*and after:banana"
 e2e_keys Escape
 check "Esc closes that prompt" e2e_wait_re "^\\? help"
 
@@ -42,7 +43,8 @@ e2e_keys f C-u
 e2e_keys -l "$long"
 e2e_keys Enter
 check "cut, the column kept" e2e_wait_re "bad status: use 401, [^(]*~ \\(column 27\\)$"
-check "the line around the error" e2e_wait_re "^filter: .*status:ab"
+check "the line around the error, the bad word whole" \
+	e2e_wait_re "^filter: .*status:abc or"
 e2e_keys Escape
 check "Esc closes it" e2e_wait_re "^\\? help"
 e2e_keys q
