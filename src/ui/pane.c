@@ -161,6 +161,15 @@ pane_msg_ends(const struct engine *e, uint32_t id, const struct msg *m,
 		*dst = NULL;
 		return;
 	}
+	/* An event that names no end is the logging server's own, on whose
+	 * column the flow shows it: no arrow between two unknowns. */
+	if (m->kind == MSG_DIAG && **src == '\0' && **dst == '\0') {
+		*src = engine_local_name(e, m->file);
+		if (**src == '\0')
+			*src = "-";
+		*dst = NULL;
+		return;
+	}
 	if (**src == '\0')
 		*src = "?";
 	if (**dst == '\0')
