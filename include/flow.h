@@ -74,13 +74,6 @@ long flow_find(const struct flow *fl, uint32_t id);
 
 #define FLOW_MIN_GAP 12		/* narrowest spacing of two columns */
 
-/* Column centres for ncols columns in a diagram width cells wide: x[i] is
- * relative to the diagram's left edge. Columns are spread evenly with a
- * margin of half a gap on each side; the gap never falls below
- * FLOW_MIN_GAP, so the diagram may need more than width: returns the width
- * it needs (a pane scrolls, batch output overflows). */
-int flow_col_x(size_t ncols, int width, int *x);
-
 /* Column centres x[] (fl->ncols of them) for gaps of at least gap, and
  * wider where a label asks: an arrow's label of L cells goes in the widest
  * gap the arrow crosses (flow_label_gap), which is L * num / den + pad

@@ -495,18 +495,3 @@ flow_find(const struct flow *fl, uint32_t id)
 	return lo < fl->nrows && fl->rows[lo].id == id ? (long)lo : -1;
 }
 
-int
-flow_col_x(size_t ncols, int width, int *x)
-{
-	size_t i;
-	int gap;
-
-	if (ncols == 0)
-		return 0;
-	gap = width / (int)ncols;
-	if (gap < FLOW_MIN_GAP)
-		gap = FLOW_MIN_GAP;
-	for (i = 0; i < ncols; i++)
-		x[i] = gap / 2 + (int)i * gap;
-	return gap * (int)ncols;
-}

@@ -463,26 +463,6 @@ START_TEST(test_unknown_ends)
 }
 END_TEST
 
-START_TEST(test_col_x)
-{
-	int x[16];
-
-	ck_assert_int_eq(flow_col_x(0, 80, x), 0);
-	ck_assert_int_eq(flow_col_x(1, 40, x), 40);
-	ck_assert_int_eq(x[0], 20);
-	ck_assert_int_eq(flow_col_x(3, 90, x), 90);
-	ck_assert_int_eq(x[0], 15);
-	ck_assert_int_eq(x[1], 45);
-	ck_assert_int_eq(x[2], 75);
-	/* Too narrow: the gap stays at the minimum, the diagram widens. */
-	ck_assert_int_eq(flow_col_x(10, 50, x), 10 * FLOW_MIN_GAP);
-	ck_assert_int_eq(x[1] - x[0], FLOW_MIN_GAP);
-	ck_assert_int_eq(x[9], FLOW_MIN_GAP / 2 + 9 * FLOW_MIN_GAP);
-	/* Odd widths round down, every column inside. */
-	ck_assert_int_le(flow_col_x(4, 101, x), 101);
-	ck_assert_int_lt(x[3], 101);
-}
-END_TEST
 
 static size_t
 count_str(const char *hay, const char *needle)
@@ -827,7 +807,6 @@ flow_suite(void)
 	tcase_add_test(tc, test_notes);
 	tcase_add_test(tc, test_notes_ends);
 	tcase_add_test(tc, test_unknown_ends);
-	tcase_add_test(tc, test_col_x);
 	tcase_add_test(tc, test_render_text);
 	tcase_add_test(tc, test_render_svg);
 	tcase_add_test(tc, test_render_wide);
