@@ -29,9 +29,14 @@ BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-paramete
 ifneq ($(WERROR),)
 BASE_CFLAGS += -Werror
 endif
+# A unit test's time limit (Check's default timeout, in seconds): the
+# sanitizers make the slowest (check_follow's cut-everywhere tests) three
+# times slower, more on a loaded machine.
+UNIT_TIMEOUT = 30
 ifneq ($(SANITIZE),)
 BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
+UNIT_TIMEOUT = 90
 endif
 # An optional library found by configure: gzip input (zlib). The core
 # needs it wherever it is linked; the fragments under tests/ link it with
@@ -115,7 +120,7 @@ run: all
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
-		CK_DEFAULT_TIMEOUT=30 ./$$t || fail=1; \
+		CK_DEFAULT_TIMEOUT=$(UNIT_TIMEOUT) ./$$t || fail=1; \
 	done; test $$fail = 0
 
 # Script suites: tests/<suite>/run.sh, each printing "N passed, N failed".
