@@ -543,40 +543,32 @@ struct main_held {
 	size_t n;
 };
 
-/* Takes the messages among from..to-1 that are not final yet into h. */
-static void
-main_hold(struct engine *e, struct main_held *h, uint32_t from, uint32_t to)
+/* Whether message id may still be read again whole: its file's last,
+ * read cut short once the file was quiet (engine_tentative). */
+static int
+main_unfinished(struct engine *e, uint32_t id)
 {
-	for (; from < to; from++) {
-		if (!engine_tentative(e, from) ||
-		    !(msgindex_get(engine_index(e), from)->flags &
-		      RECF_TRUNCATED))
-			continue;
-		h->ids = xrealloc(h->ids, (h->n + 1) * sizeof *h->ids);
-		h->ids[h->n++] = from;
-	}
+	return engine_tentative(e, id) &&
+	       (msgindex_get(engine_index(e), id)->flags & RECF_TRUNCATED);
 }
 
-/* Whether the list shows message id: new in from..to-1 and not held, or
- * held and now final (all, at the end: stop). */
+/* Whether h holds id. */
 static int
-main_due(struct engine *e, const struct main_held *h, uint32_t id,
-	 int stop)
+main_is_held(const struct main_held *h, uint32_t id)
 {
 	size_t k;
 
 	for (k = 0; k < h->n; k++) {
 		if (h->ids[k] == id)
-			return stop || !engine_tentative(e, id) ||
-			       !(msgindex_get(engine_index(e), id)->flags &
-				 RECF_TRUNCATED);
+			return 1;
 	}
-	return 1;
+	return 0;
 }
 
-/* Prints the messages due among the held ones and from..to-1 (in the
- * list's order: ids), filtered, of dialog dialog_no only when it is not
- * negative. The held ones printed are no longer held. */
+/* Prints what is due, in the list's order (ids): the held messages now
+ * read whole (all of them when stop), then the new ones, from..to-1, less
+ * those not finished yet, which h holds from now on; filtered, and of
+ * dialog dialog_no only when it is not negative. */
 static void
 main_follow_print(struct engine *e, struct filter *flt, long dialog_no,
 		  struct batch_opts *bo, struct main_held *h, uint32_t from,
@@ -584,33 +576,51 @@ main_follow_print(struct engine *e, struct filter *flt, long dialog_no,
 {
 	uint32_t *sel = xmalloc((h->n + to - from + 1) * sizeof *sel), *part;
 	size_t n = 0, j = 0, k, np;
+	uint32_t id;
 
-	/* The held ones are older than any new one: the order is kept. */
-	for (k = 0; k < h->n; k++)
-		sel[n++] = h->ids[k];
-	for (k = from; k < to; k++)
-		sel[n++] = (uint32_t)k;
-	for (k = 0; k < n; k++) {
-		if (!main_due(e, h, sel[k], stop))
+	/* The held ones are older than any new one. One is looked at by
+	 * the filter as it is now, whole. */
+	for (k = 0; k < h->n; k++) {
+		id = h->ids[k];
+		if (!stop && main_unfinished(e, id)) {
+			h->ids[j++] = id;
 			continue;
+		}
 		if (flt != NULL) {
-			np = main_select(flt, e, sel[k], sel[k] + 1, &part);
+			np = main_select(flt, e, id, id + 1, &part);
 			free(part);
 			if (np == 0)
 				continue;
 		}
-		if (dialog_no >= 0 && dialogs_of(engine_dialogs(e),
-		    msgindex_get(engine_index(e), sel[k])) !=
+		sel[n++] = id;
+	}
+	h->n = j;
+	/* New ones not finished are held whatever the filter says of them
+	 * now; the others are filtered as a range. */
+	for (id = from; id < to; id++) {
+		if (!stop && main_unfinished(e, id)) {
+			h->ids = xrealloc(h->ids, (h->n + 1) * sizeof *h->ids);
+			h->ids[h->n++] = id;
+		}
+	}
+	if (flt != NULL) {
+		np = main_select(flt, e, from, to, &part);
+	} else {
+		part = xmalloc((to - from + 1) * sizeof *part);
+		for (np = 0, id = from; id < to; id++)
+			part[np++] = id;
+	}
+	for (k = 0; k < np; k++) {
+		if (!main_is_held(h, part[k]))
+			sel[n++] = part[k];
+	}
+	free(part);
+	for (k = j = 0; k < n; k++) {
+		if (dialog_no < 0 || dialogs_of(engine_dialogs(e),
+		    msgindex_get(engine_index(e), sel[k])) ==
 		    (uint32_t)dialog_no)
-			continue;
-		sel[j++] = sel[k];
+			sel[j++] = sel[k];
 	}
-	/* What stays held: what was not due. */
-	for (k = np = 0; k < h->n; k++) {
-		if (!main_due(e, h, h->ids[k], stop))
-			h->ids[np++] = h->ids[k];
-	}
-	h->n = np;
 	bo->sel = sel;
 	bo->nsel = j;
 	if (j > 0)
@@ -663,7 +673,6 @@ main_follow(struct engine *e, struct filter *flt, long dialog_no,
 		}
 		main_print_warnings(e, nwarn);
 		n = msgindex_count(engine_index(e));
-		main_hold(e, &held, (uint32_t)shown, (uint32_t)n);
 		main_follow_print(e, flt, dialog_no, bo, &held,
 				  (uint32_t)shown, (uint32_t)n, 0);
 		/* A pipe read to its end leaves nothing to follow. A dialog
