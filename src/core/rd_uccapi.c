@@ -346,8 +346,10 @@ rd_uccapi_block(struct reader *r, size_t bs, struct rd_uccapi_block *b)
 			/* What comes before it is payload. */
 			if (e >= r->len)
 				return;	/* at the end: it may go on */
+			/* The End line where the count says: it closes. */
 			q = e;
-			continue;
+			reader_line_end(r, q, &qnext);
+			closes = 1;
 		}
 		if (closes) {
 			b->closed = 1;

@@ -353,12 +353,11 @@ sipmsg_parse_cseq(struct sipmsg *m, const struct sip_header *h)
 
 	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
-	bad = i == 0 || span_to_u32((struct span){ v.p, i }, &num) != 0 ||
-	    num > INT32_MAX;
-	if (i > 0 && !bad)
-		m->cseq = num;
-	else if (i > 0 && span_to_u32((struct span){ v.p, i }, &num) == 0)
-		m->cseq = num;
+	bad = i == 0 || span_to_u32((struct span){ v.p, i }, &num) != 0;
+	if (!bad) {
+		m->cseq = num;	/* kept, 2^31 and up too */
+		bad = num > INT32_MAX;
+	}
 	m->cseq_method = sipmsg_trim(v.p + i, v.n - i);
 	for (k = 0; k < m->cseq_method.n && !bad; k++)
 		bad = !sipmsg_is_token((unsigned char)m->cseq_method.p[k]);
