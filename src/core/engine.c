@@ -28,11 +28,13 @@
 /* How much of a file the probe looks at. */
 #define ENGINE_PROBE_BYTES (64 * 1024)
 /* Indexed pages of a mapped file are given back in runs of this size.
- * Each run costs a TLB flush on both cores while two threads index: on a
- * 100 MB log (31 alternating runs), 256 KiB runs gave 14.8 MB peak RSS
- * for 0.102 s of CPU, 512 KiB 15.05 MB for 0.0985 s, 1 MiB 15.6 MB for
- * 0.0973 s. */
-#define ENGINE_DROP_BYTES (1u << 19)
+ * Each run costs a TLB flush on both cores while two threads index, which
+ * a virtual machine makes dear: on a 100 MB log (`--stats`, 9 alternating
+ * runs, medians), runs of 512 KiB took 0.413 s of CPU for 13 MB peak RSS,
+ * 2 MiB 0.387 s for 14 MB, 8 MiB 0.371 s for 20 MB, 32 MiB 0.345 s for
+ * 45 MB. Earlier, on a machine where the flush was cheap, 256 KiB to
+ * 1 MiB made no difference. */
+#define ENGINE_DROP_BYTES (8u << 20)
 /* engine_run() reads files from this size on with a second thread. */
 #define ENGINE_PAR_MIN (16u << 20)
 /* Records per batch between the threads, and batches in flight. The file
