@@ -170,11 +170,12 @@ awk -v s="$s_cpu" -v w="$(med sipsnoop wall)" -v g="$(med grep cpu)" 'BEGIN {
 	printf "  index wall / grep -c Call-ID CPU   %7.2f   (the same, as elapsed time)\n", w / g }'
 # The index's memory: sipsnoop's peak RSS less its RSS on a log of one
 # dialog (code, libraries, rules). sipsnoop hands indexed file pages back
-# to the kernel, so what of the file is resident at the peak counts too:
-# an upper bound. The driver's heap figure below counts the heap alone.
+# to the kernel every 8 MiB, so what of the file is resident at the peak
+# counts too: an upper bound. The target counts what is beyond the file's
+# own bytes: the driver's heap figure below.
 awk -v s="$s_rss" -v n="$nmsgs" -v s0="$(med sipsnoop-tiny rss)" 'BEGIN {
 	idx = s - s0
-	printf "  index memory per message           %7.1f B (target <= 64)\n", idx * 1024 / n
+	printf "  index memory per message           %7.1f B (upper bound; target <= 64 beyond the file: driver heap below)\n", idx * 1024 / n
 	printf "      = (sipsnoop peak RSS %.1f MiB - %.1f MiB on a one-dialog log)\n", s / 1024, s0 / 1024
 	printf "        over %d messages, resident file pages included\n", n }'
 if [ $have_sngrep = 1 ]; then
