@@ -27,14 +27,19 @@
 
 /* How much of a file the probe looks at. */
 #define ENGINE_PROBE_BYTES (64 * 1024)
-/* Indexed pages of a mapped file are given back in runs of this size.
- * Each run costs a TLB flush on both cores while two threads index, which
- * a virtual machine makes dear: on a 100 MB log (`--stats`, 9 alternating
- * runs, medians), runs of 512 KiB took 0.413 s of CPU for 13 MB peak RSS,
- * 2 MiB 0.387 s for 14 MB, 8 MiB 0.371 s for 20 MB, 32 MiB 0.345 s for
- * 45 MB. Earlier, on a machine where the flush was cheap, 256 KiB to
+/* Indexed pages of a mapped file are given back in runs of a share of
+ * the file (engine_drop_run), within these bounds. Each run costs a TLB
+ * flush on both cores while two threads index, which a virtual machine
+ * makes dear: on a 100 MB log (`--stats`, 9 alternating runs, medians),
+ * runs of 512 KiB took 0.413 s of CPU for 13 MB peak RSS, 2 MiB 0.387 s
+ * for 14 MB, 8 MiB 0.371 s for 20 MB, 32 MiB 0.345 s for 45 MB; on 1 GB,
+ * 512 KiB 2.65 s, 8 MiB 2.28 s. A share keeps the pages resident small
+ * beside the index of a smaller log (peak RSS within a tenth of sngrep's,
+ * issue 6). Earlier, on a machine where the flush was cheap, 256 KiB to
  * 1 MiB made no difference. */
-#define ENGINE_DROP_BYTES (8u << 20)
+#define ENGINE_DROP_MIN (512u << 10)
+#define ENGINE_DROP_MAX (8u << 20)
+#define ENGINE_DROP_SHARE 32
 /* engine_run() reads files from this size on with a second thread. */
 #define ENGINE_PAR_MIN (16u << 20)
 /* Records per batch between the threads, and batches in flight. The file
@@ -3191,6 +3196,16 @@ engine_next(struct engine *e, struct engine_file *f, struct rd_record *rec)
 				  &f->follow_tail);
 }
 
+/* How many indexed bytes of file f are given back at once. */
+static size_t
+engine_drop_run(const struct engine_file *f)
+{
+	size_t n = f->src->len / ENGINE_DROP_SHARE;
+
+	return n < ENGINE_DROP_MIN ? ENGINE_DROP_MIN :
+	       n > ENGINE_DROP_MAX ? ENGINE_DROP_MAX : n;
+}
+
 /* The pages of a mapped file up to byte upto are indexed: give them back
  * to the kernel. They are clean file pages, read again from the page cache
  * when a message is shown or searched, and a multi-GB log would otherwise
@@ -3488,7 +3503,7 @@ engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
 		for (; p->i < b->n && done < budget; p->i++, done++) {
 			engine_commit(e, &b->pre[p->i]);
 			p->pos = b->pre[p->i].end;
-			if (p->pos - f->dropped >= ENGINE_DROP_BYTES)
+			if (p->pos - f->dropped >= engine_drop_run(f))
 				engine_drop_pages(f, p->pos);
 		}
 		if ((p->since += done - before) >= ENGINE_RATE_EVERY) {
@@ -3636,7 +3651,7 @@ engine_step(struct engine *e, size_t budget)
 		if (engine_next(e, f, &rec)) {
 			engine_index_record(e, (uint16_t)e->cur, &rec);
 			budget--;
-			if (f->rd->pos - f->dropped >= ENGINE_DROP_BYTES)
+			if (f->rd->pos - f->dropped >= engine_drop_run(f))
 				engine_drop_pages(f, f->rd->pos);
 			continue;
 		}

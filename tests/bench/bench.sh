@@ -170,7 +170,7 @@ awk -v s="$s_cpu" -v w="$(med sipsnoop wall)" -v g="$(med grep cpu)" 'BEGIN {
 	printf "  index wall / grep -c Call-ID CPU   %7.2f   (the same, as elapsed time)\n", w / g }'
 # The index's memory: sipsnoop's peak RSS less its RSS on a log of one
 # dialog (code, libraries, rules). sipsnoop hands indexed file pages back
-# to the kernel every 8 MiB, so what of the file is resident at the peak
+# to the kernel in runs of up to 8 MiB, so what of the file is resident at the peak
 # counts too: an upper bound. The target counts what is beyond the file's
 # own bytes: the driver's heap figure below.
 awk -v s="$s_rss" -v n="$nmsgs" -v s0="$(med sipsnoop-tiny rss)" 'BEGIN {
