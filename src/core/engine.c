@@ -33,13 +33,17 @@
  * makes dear: on a 100 MB log (`--stats`, 9 alternating runs, medians),
  * runs of 512 KiB took 0.413 s of CPU for 13 MB peak RSS, 2 MiB 0.387 s
  * for 14 MB, 8 MiB 0.371 s for 20 MB, 32 MiB 0.345 s for 45 MB; on 1 GB,
- * 512 KiB 2.65 s, 8 MiB 2.28 s. A share keeps the pages resident small
- * beside the index of a smaller log (peak RSS within a tenth of sngrep's,
- * issue 6). Earlier, on a machine where the flush was cheap, 256 KiB to
- * 1 MiB made no difference. */
+ * 512 KiB 2.65 s, 8 MiB 2.28 s. A 64th of the file keeps the pages
+ * resident small beside a smaller log's index (peak RSS within a tenth
+ * of sngrep's, issue 6): at 100 MB, again, 0.345 s and 13.7 MB with
+ * 512 KiB, 0.322 s and 14.3 MB with a 64th, 0.321 s and 15.9 MB with a
+ * 32nd. The peak RSS also depends on how the file came into the page
+ * cache: 17-18 MB with 512 KiB after it was read whole (larger folios
+ * mapped at once) instead of written. Earlier, on a machine where the
+ * flush was cheap, 256 KiB to 1 MiB made no difference. */
 #define ENGINE_DROP_MIN (512u << 10)
 #define ENGINE_DROP_MAX (8u << 20)
-#define ENGINE_DROP_SHARE 32
+#define ENGINE_DROP_SHARE 64
 /* engine_run() reads files from this size on with a second thread. */
 #define ENGINE_PAR_MIN (16u << 20)
 /* Records per batch between the threads, and batches in flight. The file
