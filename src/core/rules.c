@@ -151,6 +151,10 @@ struct rules_ctx {
 				 * method with credentials came more than
 				 * RULES_RETRY_WINDOW after it, another try
 				 * ("challenge answered-late") */
+	uint8_t reply_awaited;	/* a request nothing answered yet, just read
+				 * from an input being followed: its response
+				 * may still come ("reply awaited",
+				 * rules_awaited) */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -518,7 +522,7 @@ static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
 };
 static const char *const rules_reply_names[] = {
-	"none", "provisional", "final", NULL
+	"none", "provisional", "final", "awaited", NULL
 };
 static const char *const rules_phase_names[] = {
 	"provisional", "final", NULL
@@ -1170,6 +1174,7 @@ enum {
 	RULES_REPLY_NONE = 0,
 	RULES_REPLY_PROVISIONAL,
 	RULES_REPLY_FINAL,
+	RULES_REPLY_AWAITED,	/* a value only: also none (reply_awaited) */
 	RULES_REPLY_UNKNOWN,	/* no dialog: matches no value */
 };
 
@@ -2422,6 +2427,9 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 	case RP_REPLY:
 		if (msg->kind != MSG_REQUEST)
 			return 0;
+		/* awaited: none so far, and the response may still come. */
+		if ((p->mask & (1u << RULES_REPLY_AWAITED)) && f->reply_awaited)
+			return 1;
 		return (p->mask >> f->reply) & 1;
 	case RP_PHASE:
 		if (msg->kind != MSG_RESPONSE || msg->status < 100)
@@ -2557,7 +2565,9 @@ rules_dialog_rank(int s)
 /* The challenges of dialog d (dg) whose answer may still come: not
  * answered, no later request of their method in the dialog (an ACK to a
  * 407 may follow), and read from an input being followed only just now
- * (engine_answer_awaited). The engine rates d again once that is over. */
+ * (engine_answer_awaited); and so the requests (but ACK, which none
+ * answers) whose response may still come. The engine rates d again once
+ * that is over. */
 static void
 rules_awaited(struct engine *e, uint32_t d, const struct dialog *dg,
 	      struct rules_ctx *ctx)
@@ -2565,10 +2575,22 @@ rules_awaited(struct engine *e, uint32_t d, const struct dialog *dg,
 	struct msgindex *ix = engine_index(e);
 	const uint32_t *ids = dialogs_msgs(engine_dialogs(e), dg);
 	const struct msg *msg, *later;
+	uint32_t method;
 	size_t i, k;
 
 	if (!engine_answers_awaited(e))
 		return;
+	for (i = dg->nmsgs; i-- > 0;) {
+		msg = msgindex_get(ix, ids[i]);
+		method = msgindex_method(ix, ids[i]);
+		if (msg->kind != MSG_REQUEST ||
+		    ctx[i].reply != RULES_REPLY_NONE || method == 0 ||
+		    strcasecmp(engine_str(e, method), "ACK") == 0 ||
+		    !engine_answer_awaited(e, ids[i]))
+			continue;
+		ctx[i].reply_awaited = 1;
+		engine_note_answer_awaited(e, d, ids[i]);
+	}
 	for (i = dg->nmsgs; i-- > 0;) {
 		msg = msgindex_get(ix, ids[i]);
 		if (msg->kind != MSG_RESPONSE ||

@@ -1481,6 +1481,90 @@ START_TEST(test_defaults_awaited)
 }
 END_TEST
 
+/* Following a log, a request just read that nothing has answered yet is
+ * awaiting its response (severity none), not "no response in the trace"
+ * (a warning): --list --follow printed every request so. Answered, it is
+ * a request like any other; not within the wait, or once following stops,
+ * it has no response; an ACK is never awaited; one the log held before it
+ * was followed is not. */
+START_TEST(test_defaults_reply_awaited)
+{
+	char dir[] = "/tmp/check_rules.XXXXXX", path[128], *err = NULL;
+	struct strbuf req, ok, ack;
+	struct timespec t = { 0, 250 * 1000000L };
+	struct fx f;
+	int pass;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/live.log", dir);
+	strbuf_init(&req);
+	add_msg(&req, "OPTIONS sip:bob@example.com SIP/2.0", "o1",
+		"1 OPTIONS", NULL, NULL);
+	strbuf_init(&ok);
+	add_msg(&ok, "SIP/2.0 200 OK", "o1", "1 OPTIONS", NULL, NULL);
+	strbuf_init(&ack);
+	add_msg(&ack, "ACK sip:bob@example.com SIP/2.0", "a1", "1 ACK",
+		NULL, NULL);
+
+	/* 0: answered; 1: not in time; 2: following stops. */
+	for (pass = 0; pass < 3; pass++) {
+		awaited_write(path, "", "w");
+		f.r = default_rules();
+		f.e = engine_new();
+		engine_set_rules(f.e, f.r);
+		engine_follow(f.e, 1);
+		engine_set_answer_wait(f.e, pass == 1 ? 200 : 3600 * 1000);
+		ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
+		engine_run(f.e);
+		awaited_write(path, req.buf, "a");
+		awaited_write(path, ack.buf, "a");
+		awaited_poll(&f);
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
+		ck_assert_str_eq(rname(&f, 0), "no-response-awaited");
+		ck_assert_int_eq(sev(&f, 0), SEV_NONE);
+		ck_explain(&f, 0, "awaiting a response: this OPTIONS was just "
+			   "read from a followed input and nothing has "
+			   "answered it yet");
+		ck_assert_str_eq(rname(&f, 1), "request");
+		if (pass == 0) {
+			awaited_write(path, ok.buf, "a");
+			awaited_poll(&f);
+			ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 3);
+			ck_assert_str_eq(rname(&f, 0), "request");
+		} else if (pass == 1) {
+			nanosleep(&t, NULL);
+			awaited_poll(&f);
+			ck_assert_str_eq(rname(&f, 0), "no-response");
+			ck_assert_int_eq(sev(&f, 0), SEV_WARNING);
+		} else {
+			engine_follow_pause(f.e, 1);
+			ck_assert_str_eq(rname(&f, 0), "no-response");
+			engine_follow_pause(f.e, 0);
+			awaited_poll(&f);
+			ck_assert_str_eq(rname(&f, 0), "no-response");
+		}
+		fx_close(&f);
+	}
+
+	/* In the log before it was followed: no response at once. */
+	awaited_write(path, req.buf, "w");
+	f.r = default_rules();
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	engine_follow(f.e, 1);
+	ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
+	engine_run(f.e);
+	ck_assert_str_eq(rname(&f, 0), "no-response");
+	fx_close(&f);
+
+	strbuf_free(&req);
+	strbuf_free(&ok);
+	strbuf_free(&ack);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_defaults_answer_cut)
 {
 	struct fx f;
@@ -2751,6 +2835,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_keepalive);
 	tcase_add_test(tc, test_defaults_answer_cut);
 	tcase_add_test(tc, test_defaults_awaited);
+	tcase_add_test(tc, test_defaults_reply_awaited);
 	tcase_add_test(tc, test_defaults_algorithm);
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);

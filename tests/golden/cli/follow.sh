@@ -66,6 +66,25 @@ kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 pid=
 
+# A request appended while following is awaiting its response (severity
+# none, rule no-response-awaited), not "no response in the trace" (a
+# warning): --list printed each new request as unanswered before its
+# response could come. One the file held before is not awaited.
+: >"$out"
+ka 1 aw-old >"$dir/aw.txt"
+$SIPSNOOP --rules data/rules.conf --list --follow "$dir/aw.txt" >"$out" 2>&1 &
+pid=$!
+wait_for 'aw-old' 1
+ka 2 aw-new >>"$dir/aw.txt"
+wait_for 'aw-new' 1
+grep 'aw-old' "$out" | grep -q ' warning ' ||
+	{ echo "a request held before following: expected a warning"; cat "$out"; exit 1; }
+grep 'aw-new' "$out" | grep -q ' none ' ||
+	{ echo "a request appended while following: expected none"; cat "$out"; exit 1; }
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+pid=
+
 # --dialog holds while following: the INVITE dialog that comes later is
 # not listed (it was: only -f was applied to what came).
 : >"$out"
