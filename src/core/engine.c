@@ -162,9 +162,10 @@ struct engine {
 		struct timespec at;
 	} *fresh;
 	size_t nfresh, capfresh;
-	/* Challenges the rules rated as still awaiting their answer, by
-	 * dialog (engine_note_answer_awaited): rated again once they no
-	 * longer are. */
+	/* Challenges and requests the rules rated as still awaiting their
+	 * answer, with their dialog, in order of id
+	 * (engine_note_answer_awaited): rated again once they no longer
+	 * are. */
 	struct engine_answer_wait {
 		uint32_t d, id;
 	} *waits;
@@ -2363,12 +2364,16 @@ engine_answers_awaited(const struct engine *e)
 	return e->nfresh > 0 && !e->follow_paused && e->answer_wait_ms > 0;
 }
 
-int
-engine_answer_awaited(const struct engine *e, uint32_t id)
+/* engine_answer_awaited() at the time now (CLOCK_MONOTONIC): read once
+ * for all the waits engine_expire_waits() looks at. */
+static int
+engine_awaited_at(const struct engine *e, uint32_t id,
+		  const struct timespec *now)
 {
 	const struct msg *m = msgindex_get(e->ix, id);
 	const struct engine_file *f;
 	size_t lo = 0, hi = e->nfresh, mid;
+	const struct timespec *at;
 
 	if (m == NULL || e->follow_paused || e->answer_wait_ms == 0 ||
 	    m->file >= e->nfiles)
@@ -2384,23 +2389,50 @@ engine_answer_awaited(const struct engine *e, uint32_t id)
 		else
 			hi = mid;
 	}
-	return lo > 0 && elapsed_ns(&e->fresh[lo - 1].at) <
-			 (long)e->answer_wait_ms * 1000000L;
+	if (lo == 0)
+		return 0;
+	at = &e->fresh[lo - 1].at;
+	return (now->tv_sec - at->tv_sec) * 1000000000L +
+	       (now->tv_nsec - at->tv_nsec) <
+	       (long)e->answer_wait_ms * 1000000L;
+}
+
+int
+engine_answer_awaited(const struct engine *e, uint32_t id)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return engine_awaited_at(e, id, &now);
 }
 
 void
 engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
 {
-	size_t i;
+	size_t lo = 0, hi = e->nwaits, mid;
 
-	for (i = e->nwaits; i-- > 0;) {
-		if (e->waits[i].d == d && e->waits[i].id == id)
-			return;
+	/* Kept in order of message id, which is how they come (a message is
+	 * rated when it is read, its dialog again and again after): a
+	 * lookup, not a scan of them all for every request read. Every
+	 * request awaits its response, and a busy log followed has tens of
+	 * thousands within the wait. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (e->waits[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < e->nwaits && e->waits[lo].id == id) {
+		e->waits[lo].d = d;
+		return;
 	}
 	e->waits = xgrow(e->waits, &e->capwaits, e->nwaits + 1,
 			 sizeof *e->waits);
-	e->waits[e->nwaits].d = d;
-	e->waits[e->nwaits].id = id;
+	memmove(e->waits + lo + 1, e->waits + lo,
+		(e->nwaits - lo) * sizeof *e->waits);
+	e->waits[lo].d = d;
+	e->waits[lo].id = id;
 	e->nwaits++;
 }
 
@@ -2410,11 +2442,13 @@ engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
 static int
 engine_expire_waits(struct engine *e)
 {
+	struct timespec now;
 	size_t i, k, keep;
 	int any = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (i = k = 0; i < e->nwaits; i++) {
-		if (engine_answer_awaited(e, e->waits[i].id)) {
+		if (engine_awaited_at(e, e->waits[i].id, &now)) {
 			e->waits[k++] = e->waits[i];
 			continue;
 		}
