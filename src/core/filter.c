@@ -716,17 +716,25 @@ parse_status(struct node *n, const char *v)
 	return 0;
 }
 
+/* error,warning or warning+ (that and worse). On -1, *bad is the offset
+ * in v of the item at fault and *empty says whether it is empty
+ * (severity:warning, was taken as severity:warning). */
 static int
-parse_severity(struct node *n, const char *v)
+parse_severity(struct node *n, const char *v, size_t *bad, int *empty)
 {
 	const char *p = v, *e;
 	int sev, i;
 
-	/* error,warning or warning+ (that and worse). */
-	while (*p != '\0') {
+	*empty = 0;
+	for (;;) {
+		*bad = (size_t)(p - v);
 		e = p;
 		while (*e != '\0' && *e != ',' && *e != '+')
 			e++;
+		if (e == p) {
+			*empty = *e != '+';
+			return -1;
+		}
 		sev = severity_from_name(p, (size_t)(e - p));
 		if (sev < 0)
 			return -1;
@@ -736,13 +744,12 @@ parse_severity(struct node *n, const char *v)
 			e++;
 		} else
 			n->sevmask |= (uint8_t)(1u << sev);
-		if (*e == ',')
-			e++;
-		else if (*e != '\0')
+		if (*e == '\0')
+			return 0;
+		if (*e != ',')
 			return -1;
-		p = e;
+		p = e + 1;
 	}
-	return n->sevmask != 0 ? 0 : -1;
 }
 
 static int
@@ -965,11 +972,17 @@ parse_field(struct parser *ps, struct node *n)
 			    "100 to 699");
 		break;
 	case F_SEVERITY:
-		if (parse_severity(n, v) == -1)
-			return parse_error(ps, n->col, "unknown severity: use "
+	{
+		size_t bad;
+		int empty;
+
+		if (parse_severity(n, v, &bad, &empty) == -1)
+			return parse_error(ps, n->col + (int)bad, empty ?
+			    "empty item in a list" : "unknown severity: use "
 			    "error, warning, benign, ok, info or none "
 			    "(a list with commas; warning+ for worse too)");
 		break;
+	}
 	case F_DIR:
 		if (strcasecmp(v, "in") == 0 || strcasecmp(v, "incoming") == 0)
 			n->dir = DIR_IN;

@@ -429,6 +429,14 @@ START_TEST(test_errors)
 	BAD("x method:,bye", 9, "empty item");
 	BAD("method:a,,b", 9, "empty item");
 	BAD("severity:bad", 9, "unknown severity");
+	/* A severity list is refused as method: and status: lists are: an
+	 * empty item (severity:warning, was taken), and the error points at
+	 * the item at fault, not at the start of the list. */
+	BAD("severity:warning,", 17, "empty item");
+	BAD("x sev:,error", 6, "empty item");
+	BAD("severity:error,,ok", 15, "empty item");
+	BAD("severity:error,bogus", 15, "unknown severity");
+	BAD("severity:+", 9, "unknown severity");
 	BAD("dir:up", 4, "dir:");
 	BAD("after:25:00", 6, "bad time");
 	BAD("after:8:5", 6, "bad time");
