@@ -141,8 +141,9 @@ main_usage(FILE *out)
 "                        (no input is read; FILE is not -)\n"
 "\n"
 "Display:\n"
-"      --width=N         width of --flow text, exceeded where labels need it\n"
-"                        (default: terminal width, else COLUMNS, else 100)\n"
+"      --width=N         width of --flow text, 20 to 10000, exceeded where\n"
+"                        labels need it (default: terminal width, else\n"
+"                        COLUMNS, else 100)\n"
 "      --merge-hosts     --flow: one column per host, not per host:port\n"
 "      --color[=WHEN]    viewer colours: auto (default), never, always\n"
 "                        (--color alone); a non-empty NO_COLOR in the\n"
@@ -713,18 +714,28 @@ main_follows(const struct engine *e, int mode, int follow)
 	    (engine_nfollowed(e) > 0 || engine_nawaited(e) > 0);
 }
 
+/* The default of --width: the terminal's, else COLUMNS, else 100, kept
+ * within what --width takes (20 to 10000). COLUMNS is not checked by
+ * anyone before us: atoi("99999999999") asked for lines of a billion
+ * cells, and the machine's memory ran out; one that is no whole number
+ * is not taken. */
 static int
 main_terminal_width(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
+	long w = 100;
+	char *end;
 
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col > 0)
-		return ws.ws_col;
-	if (cols != NULL && atoi(cols) > 0)
-		return atoi(cols);
-	return 100;
+		w = ws.ws_col;
+	else if (cols != NULL && *cols != '\0') {
+		w = strtol(cols, &end, 10);	/* LONG_MAX when too large */
+		if (*end != '\0' || w <= 0)
+			w = 100;
+	}
+	return w < 20 ? 20 : w > 10000 ? 10000 : (int)w;
 }
 
 /* Problems found while reading, as FILE:LINE: message. A badly damaged
