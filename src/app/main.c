@@ -1010,7 +1010,7 @@ main(int argc, char **argv)
 				return main_bad_usage("%s", "too many --offset options");
 			if (eq == NULL || eq == optarg ||
 			    main_parse_offset(eq + 1, &offsets[noffsets].us) < 0)
-				return main_bad_usage("--offset takes FILE=TIME such as edge.log=+2.5s, not '%s'", optarg);
+				return main_bad_usage("--offset takes FILE=TIME, TIME a number of h, m, s (the default), ms or us: edge.log=+2.5s, fe.log=-150ms; not '%s'", optarg);
 			*eq = '\0';
 			offsets[noffsets].file = optarg;
 			noffsets++;
