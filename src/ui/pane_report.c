@@ -598,7 +598,7 @@ pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 	/* The title, a blank, the info and a blank at each end. */
 	room = r.w - 4 - grid_text_width(info.buf, info.len);
 	tw = grid_text_width(title.buf, title.len);
-	if (!pr->filtered || tw <= room - (int)strlen(keys))
+	if (tw <= room - (int)strlen(keys))
 		strbuf_adds(&info, keys);
 	else {
 		/* Then the word "registration", when the filter could not

@@ -28,4 +28,17 @@ check "the explanation too at 120" \
 	e2e_wait_re "^ user +client +offered/used +attempts +outcome +explanation *$"
 check "a row at 120" \
 	e2e_wait_re "^ sip:petrak@uclab.org +172\.31\.255\.250:50933 +NTLM / NTLM +2 403 Forbidden +not regis"
+
+# Too narrow for the keys, the heading keeps which registration is
+# selected of how many: the keys go, not the counts (it lost both below
+# 63 columns).
+e2e_start 60 15 --rules data/rules.conf data/sample.cls.log
+check "opens at 60 columns" e2e_wait "40/40 msgs"
+e2e_keys R
+check "the counts stay in the heading at 60" \
+	e2e_wait_re "^ Registrations +registration 1 of 3 *$"
+e2e_keys Down
+check "and follow the selection at 60" \
+	e2e_wait_re "^ Registrations +registration 2 of 3 *$"
+
 e2e_done
