@@ -197,6 +197,22 @@ prompt_edit(struct prompt *p, enum action a, uint32_t key)
 	}
 }
 
+/* The columns n bytes of the line take as drawn: sanitised, so that a
+ * pasted bidi override or byte order mark, shown as \u202e, counts for
+ * the six columns it takes and not the none it would. */
+static int
+prompt_width(const char *s, size_t n)
+{
+	struct strbuf sb;
+	int w;
+
+	strbuf_init(&sb);
+	sanitize_append(&sb, s, n, 0);
+	w = grid_text_width(sb.buf, sb.len);
+	strbuf_free(&sb);
+	return w;
+}
+
 int
 prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 {
@@ -214,14 +230,14 @@ prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 	/* Scroll so the cursor stays visible with some text before it, and
 	 * some after it when there is more (the word a filter error points
 	 * into): up to a third of the room. */
-	curw = grid_text_width(p->buf, p->cur);
-	aftw = grid_text_width(p->buf + p->cur, p->len - p->cur);
+	curw = prompt_width(p->buf, p->cur);
+	aftw = prompt_width(p->buf + p->cur, p->len - p->cur);
 	if (aftw > avail / 3)
 		aftw = avail / 3;
 	skipw = curw + aftw > avail ? curw + aftw - avail + 1 : 0;
 	for (i = 0; i < p->len && skipw > 0; i += l) {
 		l = grid_utf8_next(p->buf + i, p->len - i, &cp, &w);
-		skipw -= w;
+		skipw -= prompt_width(p->buf + i, l);
 		start = i + l;
 	}
 	strbuf_init(&sb);
@@ -232,10 +248,10 @@ prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 	strbuf_free(&sb);
 	if (p->errcol >= 0) {
 		/* Underline where the parser stopped. */
-		int ex = lw + grid_text_width(p->buf + start,
-					      (size_t)p->errcol > start
-						  ? (size_t)p->errcol - start
-						  : 0);
+		int ex = lw + prompt_width(p->buf + start,
+					   (size_t)p->errcol > start
+					       ? (size_t)p->errcol - start
+					       : 0);
 		struct grid_cell *c = grid_cell(g, ex, y);
 
 		if (c != NULL && ex < xmax) {
@@ -244,6 +260,6 @@ prompt_draw(struct prompt *p, struct grid *g, int x, int y, int xmax)
 			c->role = ROLE_STATUS_ERROR;
 		}
 	}
-	cx = lw + grid_text_width(p->buf + start, p->cur - start);
+	cx = lw + prompt_width(p->buf + start, p->cur - start);
 	return cx < xmax ? cx : xmax - 1;
 }

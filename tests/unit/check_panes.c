@@ -385,6 +385,45 @@ START_TEST(test_prompt_editing)
 }
 END_TEST
 
+/* The cursor is drawn where the text shows it: a pasted bidi override
+ * or byte order mark is shown as \u202e, six columns, not the none the
+ * character itself takes (the cursor stood five columns left of it). */
+START_TEST(test_prompt_draw_hidden_control)
+{
+	struct prompt p;
+	struct grid *g = grid_new(40, 1);
+	const char *s;
+
+	prompt_init(&p);
+	prompt_open(&p, PROMPT_SEARCH, "/", "");
+	for (s = "ab"; *s; s++)
+		prompt_edit(&p, ACT_SELF_INSERT, (uint32_t)*s);
+	prompt_edit(&p, ACT_SELF_INSERT, 0x202e);
+	for (s = "cd"; *s; s++)
+		prompt_edit(&p, ACT_SELF_INSERT, (uint32_t)*s);
+	/* "/ab\u202ecd": the cursor after the d. */
+	ck_assert_int_eq(prompt_draw(&p, g, 0, 0, 40), 11);
+	prompt_edit(&p, ACT_LEFT, 0);
+	prompt_edit(&p, ACT_LEFT, 0);
+	ck_assert_int_eq(prompt_draw(&p, g, 0, 0, 40), 9);
+	/* A line that just fits with one: the cursor after its end, in
+	 * the last column (it was five columns into the text). */
+	prompt_open(&p, PROMPT_SEARCH, "/", "");
+	for (s = "0123456789012345678901234567890"; *s; s++)
+		prompt_edit(&p, ACT_SELF_INSERT, (uint32_t)*s);
+	prompt_edit(&p, ACT_SELF_INSERT, 0xfeff);
+	prompt_edit(&p, ACT_SELF_INSERT, 'z');
+	ck_assert_int_eq(prompt_draw(&p, g, 0, 0, 40), 39);
+	ck_assert_int_eq(grid_cell(g, 38, 0)->ch[0], 'z');
+	/* One more: scrolled, the cursor stays in the line. */
+	prompt_edit(&p, ACT_SELF_INSERT, 'y');
+	ck_assert_int_eq(prompt_draw(&p, g, 0, 0, 40), 38);
+	ck_assert_int_eq(grid_cell(g, 37, 0)->ch[0], 'y');
+	prompt_free(&p);
+	grid_free(g);
+}
+END_TEST
+
 static int
 keys(struct screen *s, const char *k)
 {
@@ -2758,6 +2797,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_search_highlight);
 	tcase_add_test(tc, test_view_filters);
 	tcase_add_test(tc, test_prompt_editing);
+	tcase_add_test(tc, test_prompt_draw_hidden_control);
 	tcase_add_test(tc, test_screen_keys);
 	tcase_add_test(tc, test_clear_back_to_cmdline);
 	tcase_add_test(tc, test_search_cancel);
