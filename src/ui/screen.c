@@ -1611,6 +1611,16 @@ screen_key(struct screen *s, uint32_t key)
 	}
 	case ACT_DIALOG_NEXT:
 	case ACT_DIALOG_PREV:
+		if ((m = screen_sel_msg(s)) == NULL)
+			return RE_REDRAW;
+		/* A server's event of no dialog (a TLS handshake) is not
+		 * the end of one. */
+		if (m->call_id == 0 ||
+		    dialogs_of(engine_dialogs(v->e), m) == NO_DIALOG) {
+			screen_message(s, 1, "this message has no Call-ID: "
+					     "it is in no dialog");
+			return RE_REDRAW;
+		}
 		if (view_dialog_step(v, a == ACT_DIALOG_NEXT ? 1 : -1) != 0) {
 			/* The filter may hide the rest of the dialog: that
 			 * is not its end. */

@@ -67,4 +67,18 @@ e2e_keys Escape
 check "Esc goes back to the previous filter" e2e_wait "filter: user:izabelaf"
 e2e_keys Escape
 check "Esc again shows everything" e2e_wait_gone "filter: "
+
+# A server's event of no dialog (the TLS handshake, the sample's 7th
+# message) has no dialog to step through: ] and [ say so, as Enter does,
+# instead of calling it the last or first message of its dialog.
+e2e_start 120 40 --rules data/rules.conf data/sample.cls.log
+check "opens the sample" e2e_wait "40/40 msgs"
+e2e_keys j j j j j j
+check "the TLS event selected" e2e_wait_re "Messages +7/40"
+e2e_keys ']'
+check "] on it: no dialog" e2e_wait "this message has no Call-ID: it is in no dialog"
+check "not its last message" e2e_wait_gone "last message of this dialog"
+e2e_keys '['
+check "[ on it: no dialog" e2e_wait "this message has no Call-ID: it is in no dialog"
+check "still on it" e2e_wait_re "Messages +7/40"
 e2e_done
