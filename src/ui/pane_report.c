@@ -337,6 +337,11 @@ pane_report_refresh(struct pane *p)
 	}
 	if (built && pr->want_dl != NO_DIALOG)
 		pane_report_want(pr);
+	/* What came while it was built (the end of indexing, more
+	 * messages): built again now, this one shown meanwhile; no draw may
+	 * come to see it (no key, indexing over). */
+	if (built && pane_report_stale(p) != 0)
+		pane_report_refresh(p);
 }
 
 static int

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The registration report opened while a large log is being indexed ends
+# up with every registration of it, without a key pressed: a report
+# rebuilt as the index grew, and finished after indexing ended, was shown
+# as it was and never built again (the heading stayed at "1 of 926" of
+# 1002 until a key was pressed).
+. "$(dirname "$0")/lib.inc"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
+trap 'e2e_cleanup; rm -rf "$out"' EXIT INT TERM
+E2E_TIMEOUT=60
+
+# N copies of the sample: izabelaf's registration with a Call-ID of its
+# own each time, the other dialogs the same ones, growing (a report slow
+# to build, as a day's log of a client that refreshes its registrations).
+copies() {
+	awk -v n="$1" 'BEGIN { RS = "\001" } {
+		for (i = 0; i < n; i++) {
+			s = $0
+			gsub(/9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01/,
+			    sprintf("%08d%024d", i, i), s)
+			printf "%s", s
+		}
+	}' data/sample.cls.log
+}
+copies 1000 >"$out/big.cls.log"
+
+e2e_start 120 40 --rules data/rules.conf "$out/big.cls.log"
+check "opens while indexing" e2e_wait "msgs"
+e2e_keys R
+check "the report opens" e2e_wait "Registrations"
+check "all indexed" e2e_wait "40000/40000 msgs"
+check "indexing ended" e2e_wait_gone "indexing"
+# No key from here on: the report catches up by itself.
+check "every registration, no key pressed" \
+	e2e_wait "registration 1 of 1002  Enter: flow"
+e2e_keys q q
+check "quits" e2e_wait "exit=0"
+e2e_done
