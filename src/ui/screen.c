@@ -562,12 +562,18 @@ screen_say_count(struct screen *s, const char *fmt)
 	strbuf_init(&name);
 	nw = screen_fieldlike(s, &word, &name, &nn);
 	if (nw == 0) {
+		/* While indexing goes on, more are to come: the title's
+		 * count grows past this one. */
+		char noun[48];
+
+		snprintf(noun, sizeof noun, "%s%s",
+			 fmt != screen_fmt_match ? (n == 1 ? "message"
+							   : "messages")
+			 : n == 1 ? "message matches"
+				  : "messages match",
+			 engine_done(s->e) ? "" : " so far");
 		if (fmt != NULL)
-			screen_message(s, 0, fmt, n,
-				       fmt != screen_fmt_match ? (n == 1 ? "message"
-									 : "messages")
-				       : n == 1 ? "message matches"
-						: "messages match");
+			screen_message(s, 0, fmt, n, noun);
 		strbuf_free(&word);
 		strbuf_free(&name);
 		return;
