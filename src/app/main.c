@@ -1130,6 +1130,14 @@ main(int argc, char **argv)
 		return 2;
 	/* Rules: a broken rules file is reported and the trace is still shown,
 	 * unrated. */
+	/* Asked for a severity and for no rating: no message could match
+	 * (a script would take the empty answer for "none"). */
+	if (no_rules && filter_uses_severity(flt)) {
+		filter_free(flt);
+		strbuf_free(&joined);
+		return main_bad_usage("%s", "-f asks for a severity, but "
+				      "--no-rules rates no message");
+	}
 	strbuf_init(&rules_why);
 	if (no_rules)
 		strbuf_adds(&rules_why, "--no-rules was given");
