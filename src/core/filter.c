@@ -4,6 +4,7 @@
  * only text, regex and header terms look at the message bytes. */
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <ctype.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -1603,6 +1604,40 @@ addr_has_port(const char *v, size_t n)
 	return (size_t)(c + 1 - v) < n;
 }
 
+/* Whether a and b are the same IPv6 address however written
+ * (2001:db8:20::1, 2001:DB8:20:0:0::1, ::ffff:10.0.0.1); 0 when either
+ * is no IPv6 address. */
+static int
+addr_v6_eq(struct span a, struct span b)
+{
+	char x[INET6_ADDRSTRLEN + 1], y[INET6_ADDRSTRLEN + 1];
+	unsigned char ax[16], bx[16];
+
+	if (a.n == 0 || b.n == 0 || a.n >= sizeof x || b.n >= sizeof y ||
+	    memchr(a.p, ':', a.n) == NULL || memchr(b.p, ':', b.n) == NULL)
+		return 0;
+	memcpy(x, a.p, a.n);
+	x[a.n] = '\0';
+	memcpy(y, b.p, b.n);
+	y[b.n] = '\0';
+	return inet_pton(AF_INET6, x, ax) == 1 &&
+	       inet_pton(AF_INET6, y, bx) == 1 && memcmp(ax, bx, 16) == 0;
+}
+
+/* The port of "[v6]:port" or "host:port" (addr_has_port), else empty. */
+static struct span
+endpoint_port(struct span s)
+{
+	const char *c = s.n > 0 && s.p[0] == '[' ? memchr(s.p, ']', s.n) :
+			memchr(s.p, ':', s.n);
+
+	if (c != NULL && *c == ']')
+		c = (size_t)(c - s.p) + 1 < s.n && c[1] == ':' ? c + 1 : NULL;
+	if (c == NULL)
+		return (struct span){ s.p + s.n, 0 };
+	return (struct span){ c + 1, (size_t)(s.p + s.n - (c + 1)) };
+}
+
 static int
 addr_match(const struct node *n, struct span ep)
 {
@@ -1614,12 +1649,17 @@ addr_match(const struct node *n, struct span ep)
 		return glob_match(pat.p, pat.n, ep.p, ep.n, 1) ||
 		    glob_match(pat.p, pat.n, endpoint_host(ep).p,
 		    endpoint_host(ep).n, 1);
-	if (addr_has_port(pat.p, pat.n))
-		return str_ieq(pat.p, pat.n, ep.p, ep.n);
+	if (addr_has_port(pat.p, pat.n)) {
+		struct span pp = endpoint_port(pat), ip = endpoint_port(ep);
+
+		return str_ieq(pat.p, pat.n, ep.p, ep.n) ||
+		    (str_ieq(pp.p, pp.n, ip.p, ip.n) &&
+		     addr_v6_eq(endpoint_host(pat), endpoint_host(ep)));
+	}
 	if (pat.n > 0 && pat.p[0] == '[')
 		pat = endpoint_host(pat);
 	host = endpoint_host(ep);
-	if (str_ieq(pat.p, pat.n, host.p, host.n))
+	if (str_ieq(pat.p, pat.n, host.p, host.n) || addr_v6_eq(pat, host))
 		return 1;
 	/* addr:edge01 finds edge01.uclab.org; 10.0.0 is no prefix of an
 	 * address, though. */

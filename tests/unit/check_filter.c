@@ -1359,6 +1359,26 @@ uses_severity(const char *expr, int want)
 	filter_free(f);
 }
 
+/* addr: an IPv6 address matches however it is written: zeros shortened
+ * or not, any case (addr:[2001:db8:20:0::1] found nothing the log wrote
+ * [2001:db8:20::1]); with a port, the port too. */
+START_TEST(test_addr_v6_forms)
+{
+	struct engine *e = load_file(TEST_DATA "/cross-day.sngrep.txt", NULL);
+
+	SEL(e, "addr:[2001:db8:20::1]", "3");
+	SEL(e, "addr:[2001:db8:20:0::1]", "3");
+	SEL(e, "addr:2001:DB8:20:0:0:0:0:1", "3");
+	SEL(e, "addr:[2001:db8:20:0::1]:5060", "3");
+	SEL(e, "addr:[2001:db8:20:0::1]:5061", "");
+	SEL(e, "src:[2001:db8:10:0:0:0:0:5]:50600", "3");
+	SEL(e, "dst:[2001:db8:10::5]", "");
+	SEL(e, "addr:[2001:db8:20::2]", "");
+	SEL(e, "addr:10.0.0.10", "0,1,2,4");
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(test_uses_severity)
 {
 	uses_severity("severity:error", 1);
@@ -1396,6 +1416,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_dialog_changes);
 	tcase_add_test(tc, test_merge_renumbers);
 	tcase_add_test(tc, test_cls_fixtures);
+	tcase_add_test(tc, test_addr_v6_forms);
 	tcase_add_test(tc, test_uses_severity);
 	suite_add_tcase(s, tc);
 	return s;
