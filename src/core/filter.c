@@ -947,6 +947,8 @@ parse_field(struct parser *ps, struct node *n)
 	char *eq, *err = NULL;
 	int off, rc;
 
+	if (n->field == F_METHOD)
+		n->glob = glob_has_star(n->val, n->vlen);
 	if (n->field == F_CALLID || n->field == F_USER || n->field == F_FROM ||
 	    n->field == F_TO || n->field == F_ADDR || n->field == F_SRC ||
 	    n->field == F_DST) {
@@ -1681,7 +1683,10 @@ string_match(const struct node *n, struct span s)
 	case F_TO:
 		return uri_match(n, s);
 	case F_METHOD:
-		/* method:reg is REGISTER: a prefix, any case. */
+		/* method:reg is REGISTER: a prefix, any case; method:*NOTIFY
+		 * a glob (BENOTIFY too). */
+		if (n->glob)
+			return glob_match(n->val, n->vlen, s.p, s.n, 1);
 		return s.n >= n->vlen && strncasecmp(s.p, n->val, n->vlen) == 0;
 	case F_ADDR:
 	case F_SRC:

@@ -684,6 +684,11 @@ START_TEST(test_fields)
 	SEL(e, "method:mess", "7");
 	SEL(e, "method:BYE", "");
 	SEL(e, "method:invite,mess", "4,5,7");
+	/* A glob, whole (reg* found nothing: no method starts "reg*"). */
+	SEL(e, "method:reg*", "0,1,2,3");
+	SEL(e, "method:*SAGE", "7");
+	SEL(e, "method:*vit*,reg*", "0,1,2,3,4,5");
+	SEL(e, "method:*reg", "");
 
 	/* status: only responses. */
 	SEL(e, "status:401", "1");
