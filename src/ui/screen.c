@@ -1297,12 +1297,23 @@ screen_overlay_key(struct screen *s, uint32_t key)
 		s->overlay = pane_help_new();
 		return RE_REDRAW;
 	}
+	/* In the report, a key clears what the status line said, as in the
+	 * list. */
+	if (a != ACT_NONE && strcmp(s->overlay->ops->name, "report") == 0)
+		s->status[0] = '\0';
 	re = pane_action(s->overlay, a);
 	if (re & RE_CLOSE) {
 		screen_overlay_closed(s, re);
 		if (s->overlay != NULL)
 			return re | RE_REDRAW;
 	}
+	/* A key of the list the report does not take (f, /, c, e...):
+	 * said, rather than nothing at all. */
+	if (re == RE_NONE && a != ACT_NONE &&
+	    strcmp(s->overlay->ops->name, "report") == 0)
+		screen_message(s, 0, "%s", "not in the registration report: "
+			       "Enter shows a registration's messages, "
+			       "Esc goes back to them all");
 	return re | RE_REDRAW;
 }
 

@@ -90,4 +90,20 @@ check "opens the new Call-ID retry" e2e_wait "4/4 msgs"
 e2e_keys R
 check "two registrations" e2e_wait "registration 1 of 2  Enter: flow"
 check "the retry's schemes" e2e_wait_re "10\.1\.1\.21:5060 +- / Digest +1 200 OK"
+
+# A key of the list that the report does not take (f, /, e) says so; it
+# did nothing at all. The next key the report takes clears it.
+e2e_start 120 30 --rules data/rules.conf data/sample.cls.log
+check "opens for the list's keys" e2e_wait "40/40 msgs"
+e2e_keys R
+check "the report for the list's keys" e2e_wait "registration 1 of 3  Enter: flow"
+e2e_keys f
+check "f in the report says it is not there" \
+	e2e_wait "not in the registration report: Enter shows a registration's messages"
+check "and opens no prompt" e2e_wait_gone "filter: "
+e2e_keys Down
+check "Down clears it" e2e_wait_gone "not in the registration report"
+check "and moves" e2e_wait "registration 2 of 3  Enter: flow"
+e2e_keys /
+check "/ says so too" e2e_wait "not in the registration report"
 e2e_done
