@@ -562,7 +562,9 @@ static struct rect
 pane_report_heading(struct pane *p, struct grid *g, struct rect r)
 {
 	struct preport *pr = p->data;
-	static const char keys[] = "  Enter: flow  q/Esc: close";
+	/* Enter opens nothing when no registration is listed. */
+	const char *keys = pr->nshown > 0 ? "  Enter: flow  q/Esc: close" :
+						"  q/Esc: close";
 	struct strbuf title, info, filt;
 	/* The filter cut to no fewer than 4 letters. */
 	const int least = (int)strlen("Registrations  filter: ") + 4;

@@ -29,4 +29,12 @@ e2e_keys R
 check "the report follows it" \
 	e2e_wait_re "^ Registrations  filter: user:petrak +registration 1 of 1, 3 in all"
 check "petrak's registration" e2e_wait_re "^ sip:petrak@uclab\.org "
+
+# A filter that shows no registration: the heading offers no flow to
+# open (it said "Enter: flow", and Enter did nothing).
+e2e_start 120 30 --rules data/rules.conf -f method:INVITE data/sample.cls.log
+check "opens on the calls" e2e_wait "13/40 msgs"
+e2e_keys R
+check "no registration shown, only the way out offered" \
+	e2e_wait_re "^ Registrations  filter: method:INVITE +0 of 3 registrations  q/Esc: close *$"
 e2e_done
