@@ -9,19 +9,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
 trap 'e2e_cleanup; rm -rf "$out"' EXIT INT TERM
 E2E_TIMEOUT=60
 
-# N copies of the sample, izabelaf's registration with a Call-ID of its
-# own each time.
-copies() {
-	awk -v n="$1" 'BEGIN { RS = "\001" } {
-		for (i = 0; i < n; i++) {
-			s = $0
-			gsub(/9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01/,
-			    sprintf("%08d%024d", i, i), s)
-			printf "%s", s
-		}
-	}' data/sample.cls.log
-}
-copies 2000 >"$out/big.cls.log"
+e2e_copies data/sample.cls.log 2000 >"$out/big.cls.log"
 
 e2e_start 120 30 --rules data/rules.conf "$out/big.cls.log"
 check "opens while indexing" e2e_wait "indexing"

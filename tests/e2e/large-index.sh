@@ -8,18 +8,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
 trap 'e2e_cleanup; rm -rf "$out"' EXIT INT TERM
 E2E_TIMEOUT=60
 
-# N copies of a six-message registration, each with its own Call-ID.
-copies() {
-	awk -v n="$1" -v from="$2" 'BEGIN { RS = "\001" } {
-		for (i = from; i < from + n; i++) {
-			s = $0
-			gsub(/9f6c1d2e4b7a4c0e8d3b5a6f7e8c9d01/,
-			    sprintf("%08d%024d", i, i), s)
-			printf "%s", s
-		}
-	}' tests/data/remote-ntlm.cls.log
-}
-copies 2400 0 >"$out/big.cls.log"
+e2e_copies tests/data/remote-ntlm.cls.log 2400 0 >"$out/big.cls.log"
 size=$(wc -c <"$out/big.cls.log")
 check "the log is past 16 MB" [ "$size" -gt 16777216 ]
 $SIPSNOOP --stats --rules data/rules.conf "$out/big.cls.log" >"$out/stats"
@@ -42,7 +31,7 @@ e2e_start 120 40 --rules data/rules.conf "$out/big.cls.log"
 e2e_keys F
 check "F: following" e2e_wait "following"
 check "F: all indexed" e2e_wait "14400/14400 msgs"
-copies 1 9999 >>"$out/big.cls.log"
+e2e_copies tests/data/remote-ntlm.cls.log 1 9999 >>"$out/big.cls.log"
 check "F: appended messages appear" e2e_wait "14406/14406 msgs"
 e2e_keys q
 check "F: quits" e2e_wait "exit=0"
