@@ -1380,6 +1380,23 @@ awaited_write(const char *path, const char *log, const char *mode)
 	ck_assert_int_eq(fclose(fp), 0);
 }
 
+/* f: the default rules over the log at path, followed, read as it is;
+ * answers awaited for wait_ms (0: the default). */
+static void
+awaited_open(struct fx *f, const char *path, int wait_ms)
+{
+	char *err = NULL;
+
+	f->r = default_rules();
+	f->e = engine_new();
+	engine_set_rules(f->e, f->r);
+	engine_follow(f->e, 1);
+	if (wait_ms > 0)
+		engine_set_answer_wait(f->e, wait_ms);
+	ck_assert_int_eq(engine_add_file(f->e, path, "raw", &err), 0);
+	engine_run(f->e);
+}
+
 /* Reads what was appended to f's followed file. */
 static void
 awaited_poll(struct fx *f)
@@ -1401,7 +1418,7 @@ START_TEST(test_defaults_awaited)
 	static const char creds[] = "Proxy-Authorization: NTLM qop=\"auth\", "
 		"realm=\"SIP Communications Service\", targetname=\""
 		"fe.example.com\", version=4, gssapi-data=\"\"" CRLF;
-	char dir[] = "/tmp/check_rules.XXXXXX", path[128], *err = NULL;
+	char dir[] = "/tmp/check_rules.XXXXXX", path[128];
 	struct strbuf reg, ans;
 	struct timespec t = { 0, 250 * 1000000L };
 	struct fx f;
@@ -1422,13 +1439,7 @@ START_TEST(test_defaults_awaited)
 	/* 0: answered; 1: not in time; 2: following stops. */
 	for (pass = 0; pass < 3; pass++) {
 		awaited_write(path, "", "w");
-		f.r = default_rules();
-		f.e = engine_new();
-		engine_set_rules(f.e, f.r);
-		engine_follow(f.e, 1);
-		engine_set_answer_wait(f.e, pass == 1 ? 200 : 3600 * 1000);
-		ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
-		engine_run(f.e);
+		awaited_open(&f, path, pass == 1 ? 200 : 3600 * 1000);
 		awaited_write(path, reg.buf, "a");
 		awaited_poll(&f);
 		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
@@ -1465,12 +1476,7 @@ START_TEST(test_defaults_awaited)
 
 	/* In the log before it was followed: unanswered at once. */
 	awaited_write(path, reg.buf, "w");
-	f.r = default_rules();
-	f.e = engine_new();
-	engine_set_rules(f.e, f.r);
-	engine_follow(f.e, 1);
-	ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
-	engine_run(f.e);
+	awaited_open(&f, path, 0);
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
 	fx_close(&f);
 
@@ -1489,7 +1495,7 @@ END_TEST
  * was followed is not. */
 START_TEST(test_defaults_reply_awaited)
 {
-	char dir[] = "/tmp/check_rules.XXXXXX", path[128], *err = NULL;
+	char dir[] = "/tmp/check_rules.XXXXXX", path[128];
 	struct strbuf req, ok, ack;
 	struct timespec t = { 0, 250 * 1000000L };
 	struct fx f;
@@ -1509,13 +1515,7 @@ START_TEST(test_defaults_reply_awaited)
 	/* 0: answered; 1: not in time; 2: following stops. */
 	for (pass = 0; pass < 3; pass++) {
 		awaited_write(path, "", "w");
-		f.r = default_rules();
-		f.e = engine_new();
-		engine_set_rules(f.e, f.r);
-		engine_follow(f.e, 1);
-		engine_set_answer_wait(f.e, pass == 1 ? 200 : 3600 * 1000);
-		ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
-		engine_run(f.e);
+		awaited_open(&f, path, pass == 1 ? 200 : 3600 * 1000);
 		awaited_write(path, req.buf, "a");
 		awaited_write(path, ack.buf, "a");
 		awaited_poll(&f);
@@ -1548,12 +1548,7 @@ START_TEST(test_defaults_reply_awaited)
 
 	/* In the log before it was followed: no response at once. */
 	awaited_write(path, req.buf, "w");
-	f.r = default_rules();
-	f.e = engine_new();
-	engine_set_rules(f.e, f.r);
-	engine_follow(f.e, 1);
-	ck_assert_int_eq(engine_add_file(f.e, path, "raw", &err), 0);
-	engine_run(f.e);
+	awaited_open(&f, path, 0);
 	ck_assert_str_eq(rname(&f, 0), "no-response");
 	fx_close(&f);
 
