@@ -780,8 +780,8 @@ parse_month_days(int y, int mo)
 	return days[mo - 1] + (mo == 2 && leap);
 }
 
-/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]] or YYYY-MM-DD; -2 for a day the
- * month does not have. */
+/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]][Z] or YYYY-MM-DD; -2 for a day
+ * the month does not have. */
 static int
 parse_time(struct node *n, const char *v)
 {
@@ -825,6 +825,9 @@ parse_time(struct node *n, const char *v)
 			}
 		}
 	}
+	/* 08:30:00Z, as a time in UTC is written (times shown are). */
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		p++;
 	if (*p != '\0' || h > 23 || mi > 59 || s > 60)
 		return -1;
 done:

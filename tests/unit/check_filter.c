@@ -439,6 +439,8 @@ START_TEST(test_errors)
 	BAD("severity:+", 9, "unknown severity");
 	BAD("dir:up", 4, "dir:");
 	BAD("after:25:00", 6, "bad time");
+	BAD("after:10:00ZZ", 6, "bad time");
+	BAD("after:2024-03-01Z", 6, "bad time");
 	BAD("after:8:5", 6, "bad time");
 	BAD("after:123:00", 6, "bad time");
 	BAD("before:10:00:00.", 7, "bad time");
@@ -721,6 +723,9 @@ START_TEST(test_fields)
 	SEL(e, "before:10:00:01", "0,1");
 	SEL(e, "after:10:00:01 before:10:05:00.5", "2,3,4");
 	SEL(e, "after:2024-03-01T10:06", "6,7");
+	/* A Z, as a time in UTC is written (times are shown so). */
+	SEL(e, "after:2024-03-01T10:06:00Z", "6,7");
+	SEL(e, "after:10:05z", "4,5,6,7");
 	SEL(e, "after:2024-03-02", "");
 	SEL(e, "before:2024-03-02", "0,1,2,3,4,5,6,7");
 
