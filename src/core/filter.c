@@ -989,6 +989,15 @@ parse_field(struct parser *ps, struct node *n)
 			    "(a list with commas; warning+ for worse too)");
 		break;
 	}
+	case F_ADDR:
+	case F_SRC:
+	case F_DST:
+		/* [2001:db8::1 without its ] matched nothing, unsaid (a
+		 * glob, [2001:db8::*, matches what it says). */
+		if (v[0] == '[' && strchr(v, ']') == NULL && !n->glob)
+			return parse_error(ps, n->col, "an IPv6 address in "
+			    "brackets needs its ]");
+		break;
 	case F_DIR:
 		if (strcasecmp(v, "in") == 0 || strcasecmp(v, "incoming") == 0)
 			n->dir = DIR_IN;

@@ -440,6 +440,8 @@ START_TEST(test_errors)
 	BAD("dir:up", 4, "dir:");
 	BAD("after:25:00", 6, "bad time");
 	BAD("after:10:00ZZ", 6, "bad time");
+	BAD("addr:[::1", 5, "needs its ]");
+	BAD("src:[2001:db8::1:5060", 4, "needs its ]");
 	BAD("after:2024-03-01Z", 6, "bad time");
 	BAD("after:8:5", 6, "bad time");
 	BAD("after:123:00", 6, "bad time");
@@ -1384,6 +1386,7 @@ START_TEST(test_addr_v6_forms)
 	SEL(e, "src:[2001:db8:10:0:0:0:0:5]:50600", "3");
 	SEL(e, "dst:[2001:db8:10::5]", "");
 	SEL(e, "addr:[2001:db8:20::2]", "");
+	SEL(e, "addr:[2001:db8:20::*", "3");	/* a glob needs no ] */
 	SEL(e, "addr:10.0.0.10", "0,1,2,4");
 	engine_free(e);
 }
