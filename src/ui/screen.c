@@ -1247,6 +1247,14 @@ screen_focus(struct screen *s, int dir)
 	}
 }
 
+/* The messages of the registration the report opened, and the way back. */
+static void
+screen_say_registration(struct screen *s)
+{
+	screen_message(s, 0, "registration: %zu message%s  (Esc: back to the "
+		       "report)", s->v->nids, screen_plural(s->v->nids));
+}
+
 /* The overlay closed (re from its action): the report a help was opened
  * over comes back; a report closed by Enter on a registration is kept for
  * Esc to come back to from the dialog it opened. */
@@ -1261,9 +1269,7 @@ screen_overlay_closed(struct screen *s, int re)
 		s->overlay = NULL;
 		/* By Enter or by a click: its messages, and the way back. */
 		s->focus = LP_LIST;
-		screen_message(s, 0, "registration: %zu message%s  "
-			       "(Esc: back to the report)", s->v->nids,
-			       screen_plural(s->v->nids));
+		screen_say_registration(s);
 		return;
 	}
 	pane_free(s->overlay);
@@ -1595,6 +1601,11 @@ screen_key(struct screen *s, uint32_t key)
 		if (to_report) {
 			s->overlay = s->report_back;
 			s->report_back = NULL;
+		} else if (s->report_back != NULL &&
+			   v->nlevels == s->report_level) {
+			/* Back to the registration the report opened: the
+			 * way on back is said again, as when it opened. */
+			screen_say_registration(s);
 		} else if (s->report_back != NULL &&
 			   v->nlevels < s->report_level) {
 			pane_free(s->report_back);

@@ -106,4 +106,22 @@ check "Down clears it" e2e_wait_gone "not in the registration report"
 check "and moves" e2e_wait "registration 2 of 3  Enter: flow"
 e2e_keys /
 check "/ says so too" e2e_wait "not in the registration report"
+
+# A filter on the registration's messages, then Esc: back on them, the
+# way back to the report is said again (it was gone, though a second Esc
+# did go back).
+e2e_start 120 30 --rules data/rules.conf data/sample.cls.log
+check "opens for a filter in a registration" e2e_wait "40/40 msgs"
+e2e_keys R Down Enter
+check "Enter: marinof's registration" \
+	e2e_wait "registration: 4 messages  (Esc: back to the report)"
+e2e_keys f
+e2e_keys -l " status:401"
+e2e_keys Enter
+check "a filter over it" e2e_wait "1/40 msgs"
+e2e_keys Escape
+check "Esc: its messages, and the way back said again" \
+	e2e_wait "registration: 4 messages  (Esc: back to the report)"
+e2e_keys Escape
+check "Esc: the report" e2e_wait "registration 2 of 3  Enter: flow"
 e2e_done
