@@ -98,6 +98,12 @@ int span_ieq_span(struct span a, struct span b);
 int span_istarts(struct span a, const char *prefix);
 /* Case-insensitive search for needle in hay; returns offset or -1. */
 long span_ifind(struct span hay, const char *needle, size_t nlen);
+/* The same for a needle with letters beyond ASCII: those of Latin-1,
+ * Latin Extended-A, Greek and Cyrillic match in either case too (Żaneta,
+ * ÉCOLE, Σοφία, Иван); *mlen is the length of the match in hay. An ASCII
+ * needle is span_ifind's. */
+long span_ufind(struct span hay, const char *needle, size_t nlen,
+		size_t *mlen);
 /* How many of the n bytes at p are c. */
 size_t mem_count(const char *p, size_t n, char c);
 /* Parses an unsigned decimal; returns 0 on success. */

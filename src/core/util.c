@@ -259,6 +259,131 @@ span_istarts(struct span a, const char *prefix)
 	return a.n >= n && mem_ieq(a.p, prefix, n);
 }
 
+/* The code point of the UTF-8 at p (n bytes there) in *cp; its length,
+ * or 0 when no valid UTF-8 starts there. */
+static size_t
+utf8_get(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, c &= 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* The lower case of a letter of ASCII, Latin-1, Latin Extended-A, Greek
+ * or Cyrillic (the one-to-one pairs of those blocks); any other code
+ * point as it is. */
+static uint32_t
+ucase_fold(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+		return c + 32;
+	if (c >= 0x100 && c <= 0x17f) {
+		/* İ, ı, ĸ, ŉ and ſ have no one-letter pair. */
+		if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149 ||
+		    c == 0x17f)
+			return c;
+		if (c == 0x178)
+			return 0xff;	/* Ÿ */
+		/* Capitals are odd from Ĺ to Ň and Ź to Ž, even elsewhere. */
+		if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+			return (c & 1) ? c + 1 : c;
+		return (c & 1) ? c : c + 1;
+	}
+	if (c == 0x386)
+		return 0x3ac;
+	if (c >= 0x388 && c <= 0x38a)
+		return c + 37;
+	if (c == 0x38c)
+		return 0x3cc;
+	if (c == 0x38e || c == 0x38f)
+		return c + 63;
+	if (c >= 0x391 && c <= 0x3ab && c != 0x3a2)
+		return c + 32;
+	if (c == 0x3c2)
+		return 0x3c3;	/* final sigma */
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80;
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 32;
+	return c;
+}
+
+long
+span_ufind(struct span hay, const char *needle, size_t nlen, size_t *mlen)
+{
+	const unsigned char *h = (const unsigned char *)hay.p;
+	const unsigned char *nd = (const unsigned char *)needle;
+	uint32_t a, b, first;
+	size_t i, j, k, l, m;
+
+	for (k = 0; k < nlen && nd[k] < 0x80; k++)
+		;
+	if (k == nlen) {
+		*mlen = nlen;
+		return span_ifind(hay, needle, nlen);
+	}
+	/* A byte that is no UTF-8 (in either) stands for itself. */
+	if (utf8_get(nd, nlen, &first) == 0)
+		first = nd[0] | 0x80000000u;
+	first = ucase_fold(first);
+	for (i = 0; i < hay.n; i++) {
+		/* Not inside a character, nor at one of another first
+		 * letter (an ASCII one compared at once). */
+		if ((h[i] & 0xc0) == 0x80 ||
+		    (h[i] < 0x80 && (first >= 0x80 ||
+		     ucase_fold(h[i]) != first)))
+			continue;
+		for (j = i, k = 0; k < nlen; j += l, k += m) {
+			if ((m = utf8_get(nd + k, nlen - k, &b)) == 0) {
+				m = 1;
+				b = nd[k] | 0x80000000u;
+			}
+			if (j >= hay.n)
+				break;
+			if ((l = utf8_get(h + j, hay.n - j, &a)) == 0) {
+				l = 1;
+				a = h[j] | 0x80000000u;
+			}
+			if (ucase_fold(a) != ucase_fold(b))
+				break;
+		}
+		if (k >= nlen) {
+			*mlen = j - i;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
 long
 span_ifind(struct span hay, const char *needle, size_t nlen)
 {

@@ -75,7 +75,7 @@ pane_put_match(struct grid *g, int x, int y, int xmax, int role, const char *s,
 	       size_t n, const char *needle)
 {
 	struct span hay = {s, n};
-	size_t nlen, pos = 0;
+	size_t nlen, mlen, pos = 0;
 	long at;
 
 	if (needle == NULL || *needle == '\0')
@@ -84,14 +84,14 @@ pane_put_match(struct grid *g, int x, int y, int xmax, int role, const char *s,
 	while (pos < n && x < xmax) {
 		hay.p = s + pos;
 		hay.n = n - pos;
-		at = span_ifind(hay, needle, nlen);
-		if (at < 0) {
+		at = span_ufind(hay, needle, nlen, &mlen);
+		if (at < 0 || mlen == 0) {
 			x = grid_put(g, x, y, xmax, role, s + pos, n - pos);
 			break;
 		}
 		x = grid_put(g, x, y, xmax, role, s + pos, (size_t)at);
-		x = grid_put(g, x, y, xmax, ROLE_MATCH, s + pos + at, nlen);
-		pos += (size_t)at + nlen;
+		x = grid_put(g, x, y, xmax, ROLE_MATCH, s + pos + at, mlen);
+		pos += (size_t)at + mlen;
 	}
 	return x;
 }

@@ -438,7 +438,7 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 static void
 pane_detail_mark(struct ddoc *d, const char *needle)
 {
-	size_t i, nlen, pos;
+	size_t i, nlen, mlen, pos;
 	long at;
 
 	if (needle == NULL || *needle == '\0')
@@ -449,13 +449,13 @@ pane_detail_mark(struct ddoc *d, const char *needle)
 
 		pos = 0;
 		while (pos < l->len) {
-			at = span_ifind(
+			at = span_ufind(
 			    (struct span){l->text + pos, l->len - pos}, needle,
-			    nlen);
-			if (at < 0)
+			    nlen, &mlen);
+			if (at < 0 || mlen == 0)
 				break;
-			memset(l->roles + pos + at, ROLE_MATCH, nlen);
-			pos += (size_t)at + nlen;
+			memset(l->roles + pos + at, ROLE_MATCH, mlen);
+			pos += (size_t)at + mlen;
 		}
 	}
 }

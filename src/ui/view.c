@@ -774,11 +774,12 @@ int
 view_matches(const struct view *v, uint32_t id)
 {
 	struct span t;
+	size_t mlen;
 
 	if (v->search == NULL)
 		return 0;
 	t = engine_record_text(v->e, id);
-	return span_ifind(t, v->search, strlen(v->search)) >= 0;
+	return span_ufind(t, v->search, strlen(v->search), &mlen) >= 0;
 }
 
 int

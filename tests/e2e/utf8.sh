@@ -20,4 +20,10 @@ aligned() {
 check "separator aligned on the From line" aligned "山田太郎"
 check "separator aligned on wrapped Subject lines" aligned "折り返し"
 check "separator aligned on the body line" aligned "日本語の本文"
+# A search in small letters finds the capital Ż too (only ASCII letters
+# matched in either case: /żaneta found nothing).
+e2e_keys /
+e2e_keys -l "żaneta"
+e2e_keys Enter
+check "/żaneta finds Żaneta" e2e_wait "search: żaneta  match 1 of 1"
 e2e_done

@@ -61,6 +61,39 @@ START_TEST(test_span_ifind)
 }
 END_TEST
 
+/* span_ufind: letters beyond ASCII match in either case (the viewer's
+ * search did not find "Żaneta" for /żaneta); the match's length is its
+ * own; an ASCII needle is span_ifind's; bad UTF-8 stands for itself. */
+#define UF(hay, nd, want_at, want_len) do {				\
+	size_t ml_ = 99;						\
+	long at_ = span_ufind((struct span){ (hay), strlen(hay) }, (nd),	\
+			      strlen(nd), &ml_);				\
+	ck_assert_msg(at_ == (want_at), "'%s' in '%s': at %ld, want %ld",	\
+		      (nd), (hay), at_, (long)(want_at));		\
+	if (at_ >= 0)							\
+		ck_assert_uint_eq(ml_, (want_len));			\
+} while (0)
+
+START_TEST(test_span_ufind)
+{
+	UF("From: \"Taro \xc5\xbb" "aneta\"", "\xc5\xbc" "aneta", 12, 7);
+	UF("From: \"Taro \xc5\xbc" "ANETA\"", "\xc5\xbb" "aneta", 12, 7);
+	UF("\xc3\x89" "COLE", "\xc3\xa9" "cole", 0, 6);	/* É, é */
+	UF("M\xc3\xbcller", "M\xc3\x9c" "LLER", 0, 7);	/* ü, Ü */
+	UF("\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1",	/* Σοφία */
+	   "\xcf\x83\xce\x9f\xce\xa6\xce\x8a\xce\x91", 0, 10);
+	UF("x \xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", /* Иван */
+	   "\xd0\xb8\xd0\x92\xd0\x90\xd0\x9d", 2, 8);
+	UF("\xd0\xa0 \xd1\x80", "\xd1\x80", 0, 2);	/* Р, р */
+	UF("\xc4\xbd" "ubo\xc5\xa1", "\xc4\xbe" "UBO\xc5\xa0", 0, 7); /* Ľuboš */
+	UF("ab\xff\xc5\xbb", "\xff\xc5\xbc", 2, 3);	/* a bad byte */
+	UF("\xc5\xbc", "\xc5\xbc" "a", -1, 0);		/* hay too short */
+	UF("Zaneta", "\xc5\xbc" "aneta", -1, 0);		/* Z is no Ż */
+	UF("\xc3\x97", "\xc3\xb7", -1, 0);			/* × is no ÷ */
+	UF("WSAECONNRESET", "econnreset", 3, 10);		/* ASCII */
+}
+END_TEST
+
 /* find_nl() against a plain search, for every length and newline place
  * around its 16-byte steps and its 64 inline bytes. */
 START_TEST(test_find_nl)
@@ -315,6 +348,7 @@ util_suite(void)
 	tcase_add_test(tc, test_utf8_encode);
 	tcase_add_test(tc, test_find_nl);
 	tcase_add_test(tc, test_span_ifind);
+	tcase_add_test(tc, test_span_ufind);
 	tcase_add_test(tc, test_mem_ieq);
 	tcase_add_test(tc, test_mem_count);
 	tcase_add_test(tc, test_addnum);
