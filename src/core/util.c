@@ -259,42 +259,7 @@ span_istarts(struct span a, const char *prefix)
 	return a.n >= n && mem_ieq(a.p, prefix, n);
 }
 
-/* The code point of the UTF-8 at p (n bytes there) in *cp; its length,
- * or 0 when no valid UTF-8 starts there. */
-static size_t
-utf8_get(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (n == 0)
-		return 0;
-	c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+static size_t util_utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* The lower case of a letter of ASCII, Latin-1, Latin Extended-A, Greek
  * or Cyrillic (the one-to-one pairs of those blocks); any other code
@@ -352,7 +317,7 @@ span_ufind(struct span hay, const char *needle, size_t nlen, size_t *mlen)
 		return span_ifind(hay, needle, nlen);
 	}
 	/* A byte that is no UTF-8 (in either) stands for itself. */
-	if (utf8_get(nd, nlen, &first) == 0)
+	if (util_utf8_len(nd, nlen, &first) == 0)
 		first = nd[0] | 0x80000000u;
 	first = ucase_fold(first);
 	for (i = 0; i < hay.n; i++) {
@@ -363,13 +328,13 @@ span_ufind(struct span hay, const char *needle, size_t nlen, size_t *mlen)
 		     ucase_fold(h[i]) != first)))
 			continue;
 		for (j = i, k = 0; k < nlen; j += l, k += m) {
-			if ((m = utf8_get(nd + k, nlen - k, &b)) == 0) {
+			if ((m = util_utf8_len(nd + k, nlen - k, &b)) == 0) {
 				m = 1;
 				b = nd[k] | 0x80000000u;
 			}
 			if (j >= hay.n)
 				break;
-			if ((l = utf8_get(h + j, hay.n - j, &a)) == 0) {
+			if ((l = util_utf8_len(h + j, hay.n - j, &a)) == 0) {
 				l = 1;
 				a = h[j] | 0x80000000u;
 			}

@@ -1280,14 +1280,12 @@ screen_overlay_closed(struct screen *s, int re)
 static int
 screen_overlay_key(struct screen *s, uint32_t key)
 {
-	int re;
+	int re, report = strcmp(s->overlay->ops->name, "report") == 0;
 	enum action a;
 
 	/* Text overlays (help, warnings) scroll and close with the help
 	 * keys; the report is a list and takes the normal ones. */
-	a = keymap_lookup(
-	    strcmp(s->overlay->ops->name, "report") != 0 ? KM_HELP : KM_NORMAL,
-	    key);
+	a = keymap_lookup(report ? KM_NORMAL : KM_HELP, key);
 	/* A key that closes the help closes the report too (q), rather
 	 * than quitting the viewer from under it; C-c still quits. */
 	if (a == ACT_QUIT && keymap_lookup(KM_HELP, key) == ACT_CANCEL)
@@ -1298,14 +1296,14 @@ screen_overlay_key(struct screen *s, uint32_t key)
 		a = ACT_QUIT;
 	if (a == ACT_QUIT)
 		return RE_QUIT;
-	if (a == ACT_HELP && strcmp(s->overlay->ops->name, "report") == 0) {
+	if (a == ACT_HELP && report) {
 		s->overlay_under = s->overlay;
 		s->overlay = pane_help_new();
 		return RE_REDRAW;
 	}
 	/* In the report, a key clears what the status line said, as in the
 	 * list. */
-	if (a != ACT_NONE && strcmp(s->overlay->ops->name, "report") == 0)
+	if (a != ACT_NONE && report)
 		s->status[0] = '\0';
 	re = pane_action(s->overlay, a);
 	if (re & RE_CLOSE) {
@@ -1315,8 +1313,7 @@ screen_overlay_key(struct screen *s, uint32_t key)
 	}
 	/* A key of the list the report does not take (f, /, c, e...):
 	 * said, rather than nothing at all. */
-	if (re == RE_NONE && a != ACT_NONE &&
-	    strcmp(s->overlay->ops->name, "report") == 0)
+	if (re == RE_NONE && a != ACT_NONE && report)
 		screen_message(s, 0, "%s", "not in the registration report: "
 			       "Enter shows a registration's messages, "
 			       "Esc goes back to them all");
