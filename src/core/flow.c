@@ -39,7 +39,16 @@ struct flow_builder {
 	/* The two sides of messages the log gives neither end of: the
 	 * side that sent its dialog's first request, then the other. */
 	int unknown[2];
+	/* By file (NULL when none is known): the address another log gives
+	 * for the end this log calls its own (flow_learn_ends), 0 when none
+	 * is known, FLOW_END_MIXED when the logs disagree; the name this
+	 * log gives that end, and its column + 1 once drawn (0 before). */
+	uint32_t *alias;
+	uint32_t *alias_own;
+	int *alias_col;
 };
+
+#define FLOW_END_MIXED UINT32_MAX
 
 static size_t
 flow_hash_key(uint32_t addr, uint32_t file)
@@ -154,6 +163,15 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 	size_t i, n;
 	int col;
 
+	if (b->alias != NULL && b->alias[m->file] != 0 &&
+	    b->alias[m->file] != FLOW_END_MIXED &&
+	    (addr != 0 ? addr == b->alias_own[m->file] : local)) {
+		/* The log's own end: the column of the address the other
+		 * log gives it. */
+		col = flow_col(b, m, b->alias[m->file], 0);
+		b->alias_col[m->file] = col + 1;
+		return col;
+	}
 	if (addr == 0 && !local)
 		return -1;
 	if (b->by_key.mask != 0) {
@@ -235,9 +253,7 @@ flow_note_col(struct flow_builder *b, const struct msg *m)
 	const char *name = engine_local_name(b->e, m->file);
 	uint32_t id = intern_lookup(engine_strings(b->e), name, strlen(name));
 
-	if (id != 0)
-		return flow_col(b, m, id, 0);
-	return flow_col(b, m, 0, 1);
+	return flow_col(b, m, id, 1);
 }
 
 static void
@@ -407,6 +423,185 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 	r->label = strbuf_detach(&sb);
 }
 
+/* A message of the selection, for flow_learn_ends: what tells one message
+ * as two logs wrote it (its dialog, CSeq, method and status), its ends,
+ * and which of them its log calls its own (dir). */
+struct flow_seen {
+	uint32_t call_id, cseq, src, dst;
+	uint16_t file, status;
+	uint8_t mcode, kind, dir;
+};
+
+/* The order of what tells one message (flow_seen), the file left out. */
+static int
+flow_seen_key_cmp(const struct flow_seen *a, const struct flow_seen *b)
+{
+	if (a->call_id != b->call_id)
+		return a->call_id < b->call_id ? -1 : 1;
+	if (a->cseq != b->cseq)
+		return a->cseq < b->cseq ? -1 : 1;
+	if (a->mcode != b->mcode)
+		return a->mcode < b->mcode ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->status != b->status)
+		return a->status < b->status ? -1 : 1;
+	return 0;
+}
+
+static int
+flow_seen_cmp(const void *pa, const void *pb)
+{
+	const struct flow_seen *a = pa, *b = pb;
+	int c = flow_seen_key_cmp(a, b);
+
+	if (c != 0)
+		return c;
+	return a->file < b->file ? -1 : a->file > b->file;
+}
+
+/* Whether end src (else dst) of x is an address: not the end a log that
+ * names its own end ("local", its host) calls its own. */
+static int
+flow_seen_addr(const struct engine *e, const struct flow_seen *x, int src)
+{
+	const struct engine_file *f = engine_file(e, x->file);
+	int own = x->dir == (src ? DIR_OUT : DIR_IN);
+
+	if ((src ? x->src : x->dst) == 0)
+		return 0;
+	return !own || f == NULL || f->fmt == NULL || !f->fmt->names_local;
+}
+
+/* The address that x's log calls its own end, as y (the same message in
+ * another log) gives it: y has the same other end; 0 when it cannot
+ * tell. */
+static uint32_t
+flow_twin_end(const struct engine *e, const struct flow_seen *x,
+	      const struct flow_seen *y)
+{
+	if (x->dir == DIR_IN && x->src != 0 && y->src == x->src &&
+	    flow_seen_addr(e, y, 0))
+		return y->dst;
+	if (x->dir == DIR_OUT && x->dst != 0 && y->dst == x->dst &&
+	    flow_seen_addr(e, y, 1))
+		return y->src;
+	return 0;
+}
+
+/* Merged logs of one conversation seen from two places (a client's log
+ * and its server's, which calls itself "local" or by its host name)
+ * give one message twice: the same dialog, CSeq, method and status, with
+ * the same far end. Where the other log gives an address for the end
+ * this log calls its own, that end is drawn in that address's column,
+ * when every such message agrees on it (b->alias). Groups of more than
+ * FLOW_TWINS_MAX alike are not compared pair by pair. */
+#define FLOW_TWINS_MAX 64
+static void
+flow_learn_ends(struct flow_builder *b, const uint32_t *ids, size_t n)
+{
+	const struct msgindex *ix = engine_index(b->e);
+	size_t nfiles = engine_nfiles(b->e), count = msgindex_count(ix);
+	size_t i, j, k, lo, ns = 0, named = 0;
+	struct flow_seen *seen;
+
+	for (i = 0; i < nfiles; i++) {
+		const struct engine_file *f = engine_file(b->e, i);
+
+		named += f != NULL && f->fmt != NULL && f->fmt->names_local;
+	}
+	if (nfiles < 2 || named == 0 || n < 2)
+		return;
+	seen = xcalloc(n, sizeof *seen);
+	for (i = 0; i < n; i++) {
+		const struct msg *m;
+		struct flow_seen *x = &seen[ns];
+
+		if (ids[i] >= count)
+			continue;
+		m = msgindex_get(ix, ids[i]);
+		if (m->kind == MSG_DIAG || m->call_id == 0)
+			continue;
+		x->call_id = m->call_id;
+		x->cseq = m->cseq;
+		x->mcode = (uint8_t)m->mcode;
+		x->kind = (uint8_t)m->kind;
+		x->status = (uint16_t)m->status;
+		x->file = (uint16_t)m->file;
+		x->dir = (uint8_t)m->dir;
+		engine_msg_ends(b->e, ids[i], &x->src, &x->dst);
+		ns++;
+	}
+	qsort(seen, ns, sizeof *seen, flow_seen_cmp);
+	for (lo = 0; lo < ns; lo = i) {
+		for (i = lo + 1;
+		     i < ns && flow_seen_key_cmp(&seen[lo], &seen[i]) == 0; i++)
+			;
+		if (i - lo < 2 || i - lo > FLOW_TWINS_MAX ||
+		    seen[lo].file == seen[i - 1].file)
+			continue;
+		for (j = lo; j < i; j++) {
+			const struct flow_seen *x = &seen[j];
+			const struct engine_file *f = engine_file(b->e, x->file);
+			uint32_t end, own;
+
+			if (f == NULL || f->fmt == NULL || !f->fmt->names_local)
+				continue;
+			for (k = lo; k < i; k++) {
+				if (seen[k].file == x->file ||
+				    (end = flow_twin_end(b->e, x, &seen[k])) == 0)
+					continue;
+				if (b->alias == NULL) {
+					b->alias = xcalloc(nfiles,
+					    sizeof *b->alias);
+					b->alias_own = xcalloc(nfiles,
+					    sizeof *b->alias_own);
+					b->alias_col = xcalloc(nfiles,
+					    sizeof *b->alias_col);
+				}
+				own = x->dir == DIR_IN ? x->dst : x->src;
+				if (b->alias[x->file] == 0) {
+					b->alias[x->file] = end;
+					b->alias_own[x->file] = own;
+				} else if (b->alias[x->file] != end ||
+					   b->alias_own[x->file] != own)
+					b->alias[x->file] = FLOW_END_MIXED;
+			}
+		}
+	}
+	free(seen);
+}
+
+/* A column that took a log's own end (flow_learn_ends) is titled with the
+ * name that log gives it too: "203.0.113.10:443 (local)". */
+static void
+flow_name_learned(struct flow_builder *b)
+{
+	size_t i, nfiles = engine_nfiles(b->e);
+
+	for (i = 0; b->alias != NULL && i < nfiles; i++) {
+		struct flow_col *c;
+		struct strbuf sb;
+		const char *own;
+
+		if (b->alias_col[i] == 0 || b->alias_own[i] == 0)
+			continue;
+		c = &b->fl->cols[b->alias_col[i] - 1];
+		strbuf_init(&sb);
+		sanitize_append(&sb, engine_str(b->e, b->alias_own[i]),
+		    strlen(engine_str(b->e, b->alias_own[i])), 0);
+		own = sb.buf != NULL ? sb.buf : "";
+		/* Once, though several files may call it so. */
+		if (strstr(c->name, own) == NULL) {
+			char *name = xasprintf("%s (%s)", c->name, own);
+
+			free(c->name);
+			c->name = name;
+		}
+		strbuf_free(&sb);
+	}
+}
+
 struct flow *
 flow_build(const struct engine *e, const uint32_t *ids, size_t n,
 	   const struct flow_opts *o)
@@ -421,10 +616,15 @@ flow_build(const struct engine *e, const uint32_t *ids, size_t n,
 	b.o = o != NULL ? o : &defaults;
 	b.fl = xcalloc(1, sizeof *b.fl);
 	b.unknown[0] = b.unknown[1] = -1;
+	flow_learn_ends(&b, ids, n);
 	for (i = 0; i < n; i++) {
 		if (ids[i] < count)
 			flow_add_row(&b, ids[i], &caprows, &prev);
 	}
+	flow_name_learned(&b);
+	free(b.alias);
+	free(b.alias_own);
+	free(b.alias_col);
 	free(b.keys);
 	free(b.by_key.v);
 	free(b.by_name.v);

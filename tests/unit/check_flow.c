@@ -794,6 +794,139 @@ START_TEST(test_day_marks)
 }
 END_TEST
 
+/* A server log that calls its own end by its host name, merged with a
+ * client's log that gives that end's address: the messages both logs
+ * wrote (the same dialog, CSeq, method and status, from the same far
+ * end) put the server in the address's column, titled with both names;
+ * its events too. Not when the logs disagree on the address, nor when
+ * the far ends differ (NAT). */
+#define TWIN_CLS_HEAD(t, tf, fn) \
+	"TL_INFO(" tf ") [R2EE01\\R2EE01]0DE4.1690::03/01/2024-" t \
+	".00000001 (SIPStack,SIPAdminLog::" fn ":SIPAdminLog.cpp(1))" \
+	"$$begin_record\n"
+static const char twin_cls[] =
+	TWIN_CLS_HEAD("10:00:00.010", "TF_PROTOCOL", "TraceProtocolRecord")
+	"Direction: incoming\n"
+	"Peer: 10.0.0.1:5060\n"
+	"Message-Type: request\n"
+	"Start-Line: OPTIONS sip:bob@example.com SIP/2.0\n"
+	"From: <sip:alice@example.com>;tag=a\n"
+	"To: <sip:bob@example.com>\n"
+	"Call-ID: t1\n"
+	"CSeq: 1 OPTIONS\n"
+	"Content-Length: 0\n"
+	"$$end_record\n"
+	TWIN_CLS_HEAD("10:00:00.020", "TF_PROTOCOL", "TraceProtocolRecord")
+	"Direction: outgoing\n"
+	"Peer: 10.0.0.1:5060\n"
+	"Message-Type: response\n"
+	"Start-Line: SIP/2.0 200 OK\n"
+	"From: <sip:alice@example.com>;tag=a\n"
+	"To: <sip:bob@example.com>;tag=b\n"
+	"Call-ID: t1\n"
+	"CSeq: 1 OPTIONS\n"
+	"Content-Length: 0\n"
+	"$$end_record\n"
+	TWIN_CLS_HEAD("10:00:00.030", "TF_DIAG", "TraceDiagRecord")
+	"LogType: diagnostic\n"
+	"Severity: warning\n"
+	"Text: An event of the server\n"
+	"$$end_record\n";
+#undef TWIN_CLS_HEAD
+
+#define TWIN_CLIENT(src, dst)						\
+	"2024/03/01 10:00:00.000000 " src " -> " dst "\n"		\
+	"OPTIONS sip:bob@example.com SIP/2.0\n"				\
+	"Via: SIP/2.0/UDP " src ";branch=z9hG4bKt1\n"			\
+	"From: <sip:alice@example.com>;tag=a\n"				\
+	"To: <sip:bob@example.com>\n"					\
+	"Call-ID: t1\n"							\
+	"CSeq: 1 OPTIONS\n"						\
+	"Content-Length: 0\n\n"						\
+	"2024/03/01 10:00:00.030000 " dst " -> " src "\n"		\
+	"SIP/2.0 200 OK\n"						\
+	"Via: SIP/2.0/UDP " src ";branch=z9hG4bKt1\n"			\
+	"From: <sip:alice@example.com>;tag=a\n"				\
+	"To: <sip:bob@example.com>;tag=b\n"				\
+	"Call-ID: t1\n"							\
+	"CSeq: 1 OPTIONS\n"						\
+	"Content-Length: 0\n\n"
+
+static struct flow *
+twin_flow(struct engine *e, const char *const *client, size_t nclient,
+	  const struct flow_opts *o)
+{
+	char *err = NULL, name[32];
+	size_t i;
+
+	for (i = 0; i < nclient; i++) {
+		snprintf(name, sizeof name, "client%zu.txt", i);
+		ck_assert_msg(engine_add_mem(e, name, client[i],
+		    strlen(client[i]), NULL, &err) >= 0, "%s", err);
+	}
+	ck_assert_msg(engine_add_mem(e, "fe.log", twin_cls,
+	    sizeof twin_cls - 1, NULL, &err) >= 0, "%s", err);
+	engine_run(e);
+	return build_all(e, o);
+}
+
+START_TEST(test_learned_end)
+{
+	static const char *const one[] = {
+		TWIN_CLIENT("10.0.0.1:5060", "10.0.0.2:5061"),
+	};
+	static const char *const two[] = {
+		TWIN_CLIENT("10.0.0.1:5060", "10.0.0.2:5061"),
+		TWIN_CLIENT("10.0.0.1:5060", "10.0.0.3:5061"),
+	};
+	static const char *const nat[] = {
+		TWIN_CLIENT("192.168.0.5:5060", "10.0.0.2:5061"),
+	};
+	struct flow_opts merged = { 1, 0 };
+	struct engine *e = engine_new();
+	struct flow *fl = twin_flow(e, one, 1, NULL);
+	size_t i;
+
+	ck_assert_uint_eq(fl->nrows, 5);
+	ck_assert_uint_eq(fl->ncols, 2);
+	ck_assert_str_eq(fl->cols[0].name, "10.0.0.1:5060");
+	ck_assert_str_eq(fl->cols[1].name, "10.0.0.2:5061 (R2EE01)");
+	for (i = 0; i < fl->nrows; i++) {
+		const struct flow_row *r = &fl->rows[i];
+
+		if (r->kind == FLOW_NOTE)
+			ck_assert_int_eq(r->from, 1);
+		else
+			ck_assert_int_eq(r->from + r->to, 1);
+	}
+	flow_free(fl);
+	engine_free(e);
+
+	e = engine_new();
+	fl = twin_flow(e, one, 1, &merged);
+	ck_assert_uint_eq(fl->ncols, 2);
+	ck_assert_str_eq(fl->cols[1].name, "10.0.0.2 (R2EE01)");
+	flow_free(fl);
+	engine_free(e);
+
+	/* Two client logs that disagree: the server keeps its own column. */
+	e = engine_new();
+	fl = twin_flow(e, two, 2, NULL);
+	ck_assert_uint_eq(fl->ncols, 4);
+	ck_assert_str_eq(fl->cols[3].name, "R2EE01");
+	flow_free(fl);
+	engine_free(e);
+
+	/* The client's address is not the one the server saw. */
+	e = engine_new();
+	fl = twin_flow(e, nat, 1, NULL);
+	ck_assert_uint_eq(fl->ncols, 4);
+	ck_assert_str_eq(fl->cols[3].name, "R2EE01");
+	flow_free(fl);
+	engine_free(e);
+}
+END_TEST
+
 static Suite *
 flow_suite(void)
 {
@@ -812,6 +945,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_render_wide);
 	tcase_add_test(tc, test_label_gap);
 	tcase_add_test(tc, test_day_marks);
+	tcase_add_test(tc, test_learned_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
