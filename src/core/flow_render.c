@@ -451,6 +451,8 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			    flow_hdr_room(xs, fl->ncols, k, 1, w))
 				rows = 2;
 		for (row = 0; row < rows; row++) {
+			int end = -1;	/* the last name's end on this line */
+
 			canvas_clear(&c);
 			for (k = (size_t)row; k < fl->ncols; k += (size_t)rows) {
 				max = flow_hdr_room(xs, fl->ncols, k,
@@ -463,8 +465,20 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 					x = 0;
 				if (x + len > w)
 					x = w - len > 0 ? w - len : 0;
+				/* A space after the name before it, which a
+				 * name kept from the right edge or wider on
+				 * the side of a narrower gap ran into: then
+				 * cut short (canvas_text marks it). */
+				if (end >= 0 && x <= end) {
+					x = end + 1;
+					if (x + len > w)
+						len = w - x;
+				}
+				if (len <= 0)
+					continue;
 				canvas_text(&c, x, fl->cols[k].name, len,
 				    ascii);
+				end = x + len;
 			}
 			canvas_emit(&c, lpad, out);
 		}

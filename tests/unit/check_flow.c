@@ -927,6 +927,59 @@ START_TEST(test_learned_end)
 }
 END_TEST
 
+/* Column names on one header line keep a space between them: a long
+ * last name, kept from the right edge, was moved left over the end of
+ * the name before it; it is cut short instead (marked). */
+START_TEST(test_render_header_apart)
+{
+	static const char *const names[] = {
+		"c0", "a-long-name-of-column-one-abcdefghijklmnop",
+		"c2", "another-long-name-of-column-three-abcdefghijklmnop",
+	};
+	struct flow_col cols[4];
+	struct flow_row rows[2];
+	struct flow fl = { cols, 4, rows, 2 };
+	struct flow_render_opts ro = { 40, 0, 0 };
+	struct strbuf sb;
+	char *save = NULL, *l, *t, *save2;
+	int line = 0, words, width;
+
+	for (width = 0; width < 4; width++)
+		cols[width].name = (char *)(uintptr_t)names[width];
+	memset(rows, 0, sizeof rows);
+	rows[0].from = 0;
+	rows[0].to = 1;
+	rows[0].label = (char *)"x";
+	rows[1].from = 2;
+	rows[1].to = 3;
+	rows[1].label = (char *)"y";
+	rows[0].time = rows[1].time = TIME_NONE;
+	rows[0].delta = rows[1].delta = TIME_NONE;
+	for (width = 20; width <= 60; width += 5) {
+		ro.width = width;
+		strbuf_init(&sb);
+		flow_render_text(&fl, &ro, &sb);
+		save = NULL;
+		line = 0;
+		for (l = strtok_r(sb.buf, "\n", &save); l != NULL && line < 2;
+		    l = strtok_r(NULL, "\n", &save), line++) {
+			char copy[512];
+
+			snprintf(copy, sizeof copy, "%s", l);
+			words = 0;
+			save2 = NULL;
+			for (t = strtok_r(copy, " ", &save2); t != NULL;
+			    t = strtok_r(NULL, " ", &save2))
+				words++;
+			/* Two names a line, on two lines. */
+			ck_assert_msg(words == 2, "width %d, line %d: %s",
+			    width, line, l);
+		}
+		strbuf_free(&sb);
+	}
+}
+END_TEST
+
 static Suite *
 flow_suite(void)
 {
@@ -946,6 +999,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_label_gap);
 	tcase_add_test(tc, test_day_marks);
 	tcase_add_test(tc, test_learned_end);
+	tcase_add_test(tc, test_render_header_apart);
 	suite_add_tcase(s, tc);
 	return s;
 }
