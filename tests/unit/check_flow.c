@@ -870,6 +870,20 @@ twin_flow(struct engine *e, const char *const *client, size_t nclient,
 	return build_all(e, o);
 }
 
+/* twin_flow's columns: ncols of them, column k named name. */
+static void
+twin_cols(const char *const *client, size_t nclient, const struct flow_opts *o,
+	  size_t ncols, size_t k, const char *name)
+{
+	struct engine *e = engine_new();
+	struct flow *fl = twin_flow(e, client, nclient, o);
+
+	ck_assert_uint_eq(fl->ncols, ncols);
+	ck_assert_str_eq(fl->cols[k].name, name);
+	flow_free(fl);
+	engine_free(e);
+}
+
 START_TEST(test_learned_end)
 {
 	static const char *const one[] = {
@@ -902,28 +916,11 @@ START_TEST(test_learned_end)
 	flow_free(fl);
 	engine_free(e);
 
-	e = engine_new();
-	fl = twin_flow(e, one, 1, &merged);
-	ck_assert_uint_eq(fl->ncols, 2);
-	ck_assert_str_eq(fl->cols[1].name, "10.0.0.2 (R2EE01)");
-	flow_free(fl);
-	engine_free(e);
-
+	twin_cols(one, 1, &merged, 2, 1, "10.0.0.2 (R2EE01)");
 	/* Two client logs that disagree: the server keeps its own column. */
-	e = engine_new();
-	fl = twin_flow(e, two, 2, NULL);
-	ck_assert_uint_eq(fl->ncols, 4);
-	ck_assert_str_eq(fl->cols[3].name, "R2EE01");
-	flow_free(fl);
-	engine_free(e);
-
+	twin_cols(two, 2, NULL, 4, 3, "R2EE01");
 	/* The client's address is not the one the server saw. */
-	e = engine_new();
-	fl = twin_flow(e, nat, 1, NULL);
-	ck_assert_uint_eq(fl->ncols, 4);
-	ck_assert_str_eq(fl->cols[3].name, "R2EE01");
-	flow_free(fl);
-	engine_free(e);
+	twin_cols(nat, 1, NULL, 4, 3, "R2EE01");
 }
 END_TEST
 
