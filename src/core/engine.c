@@ -24,6 +24,7 @@
 #include "dialog.h"
 #include "rules.h"
 #include "engine.h"
+#include "twin.h"
 
 /* How much of a file the probe looks at. */
 #define ENGINE_PROBE_BYTES (64 * 1024)
@@ -3279,6 +3280,101 @@ engine_first_read_done(struct engine *e, size_t i)
 				       f->fmt->name));
 }
 
+/* "the REGISTER (CSeq 1)", "the 401 to REGISTER (CSeq 1)" */
+static char *
+engine_msg_what(const struct engine *e, uint32_t id)
+{
+	const struct msg *m = msgindex_get(e->ix, id);
+	const char *method = engine_str(e, msgindex_method(e->ix, id));
+
+	if (m->kind == MSG_RESPONSE)
+		return xasprintf("the %u to %s (CSeq %u)", (unsigned)m->status,
+				 method, (unsigned)m->cseq);
+	return xasprintf("the %s (CSeq %u)", method, (unsigned)m->cseq);
+}
+
+/* "-0.444s", "+2s", "-250us": what --offset takes; with sep " " and
+ * no sign (sign 0), as a sentence writes it: "0.444 s". */
+static void
+engine_offset_text(char *buf, size_t sz, int64_t us, int sign,
+		   const char *sep)
+{
+	uint64_t a = us < 0 ? (uint64_t)-(us + 1) + 1 : (uint64_t)us;
+	const char *sg = !sign ? "" : us < 0 ? "-" : "+";
+
+	if (a % 1000 != 0 && a < 10000)
+		snprintf(buf, sz, "%s%llu%sus", sg, (unsigned long long)a, sep);
+	else if ((a + 500) / 1000 % 1000 == 0)
+		snprintf(buf, sz, "%s%llu%ss", sg,
+		    (unsigned long long)((a + 500) / 1000000), sep);
+	else
+		snprintf(buf, sz, "%s%llu.%03llu%ss", sg,
+		    (unsigned long long)((a + 500) / 1000 / 1000),
+		    (unsigned long long)((a + 500) / 1000 % 1000), sep);
+}
+
+/* What a log did with message m: a capture only saw it go by. */
+static const char *
+engine_dir_verb(const struct msg *m)
+{
+	return m->dir == DIR_OUT ? "sent" : m->dir == DIR_IN ? "received" :
+	    "saw";
+}
+
+/* Merged logs whose clocks disagree (twin_clocks): a message was received
+ * before it was sent. A warning on the later file of the two, at its line
+ * that shows it, with what --offset puts them in order: between the
+ * bounds when both are known, else just past the one that is. */
+static void
+engine_check_clocks(struct engine *e)
+{
+	struct twin_clock *c;
+	size_t i, n = twin_clocks(e, &c);
+
+	for (i = 0; i < n; i++) {
+		int ahead = c[i].lo != TWIN_NO_BOUND && c[i].lo > 0;
+		uint32_t id = ahead ? c[i].lo_id : c[i].hi_id;
+		uint32_t peer = ahead ? c[i].lo_peer : c[i].hi_peer;
+		const struct msg *m = msgindex_get(e->ix, id);
+		const struct msg *pm = msgindex_get(e->ix, peer);
+		const char *a = e->files[c[i].a].src->path;
+		const char *b = e->files[c[i].b].src->path;
+		int64_t by = ahead ? c[i].lo : -c[i].hi, fix;
+		char t[64], pt[64], bytext[32], fixtext[32], was[48], *what;
+
+		if (c[i].lo != TWIN_NO_BOUND && c[i].hi != TWIN_NO_BOUND &&
+		    c[i].lo <= c[i].hi)
+			fix = -(c[i].lo + (c[i].hi - c[i].lo) / 2);
+		else
+			fix = ahead ? -c[i].lo : -c[i].hi;
+		time_format(t, sizeof t, m->time, MSG_TIME_PREC(m),
+		    msg_time_dating(m));
+		time_format(pt, sizeof pt, pm->time, MSG_TIME_PREC(pm),
+		    msg_time_dating(pm));
+		engine_offset_text(bytext, sizeof bytext, by, 0, " ");
+		/* What --offset says in all, with what it says now. */
+		engine_offset_text(fixtext, sizeof fixtext,
+		    fix + e->files[c[i].b].offset, 1, "");
+		was[0] = '\0';
+		if (e->files[c[i].b].offset != 0) {
+			memcpy(was, " (not ", 7);
+			engine_offset_text(was + 6, sizeof was - 7,
+			    e->files[c[i].b].offset, 1, "");
+			strcat(was, ")");
+		}
+		what = engine_msg_what(e, id);
+		engine_warn(e, c[i].b, engine_msg_line(e, id), xasprintf(
+		    "its clock is %s %s's by at least %s: it %s %s at %s, "
+		    "which %s %s at %s (line %u); --offset %s=%s%s puts the "
+		    "two in order", ahead ? "ahead of" : "behind", a,
+		    bytext, engine_dir_verb(m), what, t, a, engine_dir_verb(pm),
+		    pt,
+		    (unsigned)engine_msg_line(e, peer), b, fixtext, was));
+		free(what);
+	}
+	free(c);
+}
+
 /* Indexing a large file: a second thread splits the file into records
  * (reader_next) and hands them over in batches; both threads then parse
  * the records of a batch (engine_prep), each claiming the next few, and
@@ -3718,8 +3814,10 @@ engine_step(struct engine *e, size_t budget)
 	if (e->cur < e->nfiles || more)
 		return 1;
 	if (!e->done) {
-		if (e->nfiles > 1)
+		if (e->nfiles > 1) {
 			engine_merge(e);
+			engine_check_clocks(e);
+		}
 		e->done = 1;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "source.h"
 #include "auth.h"
+#include "twin.h"
 
 #define FLOW_LABEL_MAX 200	/* bytes of a label before it is cut */
 
@@ -423,68 +424,18 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 	r->label = strbuf_detach(&sb);
 }
 
-/* A message of the selection, for flow_learn_ends: what tells one message
- * as two logs wrote it (its dialog, CSeq, method and status), its ends,
- * and which of them its log calls its own (dir). */
-struct flow_seen {
-	uint32_t call_id, cseq, src, dst;
-	uint16_t file, status;
-	uint8_t mcode, kind, dir;
-};
-
-/* The order of what tells one message (flow_seen), the file left out. */
-static int
-flow_seen_key_cmp(const struct flow_seen *a, const struct flow_seen *b)
-{
-	if (a->call_id != b->call_id)
-		return a->call_id < b->call_id ? -1 : 1;
-	if (a->cseq != b->cseq)
-		return a->cseq < b->cseq ? -1 : 1;
-	if (a->mcode != b->mcode)
-		return a->mcode < b->mcode ? -1 : 1;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->status != b->status)
-		return a->status < b->status ? -1 : 1;
-	return 0;
-}
-
-static int
-flow_seen_cmp(const void *pa, const void *pb)
-{
-	const struct flow_seen *a = pa, *b = pb;
-	int c = flow_seen_key_cmp(a, b);
-
-	if (c != 0)
-		return c;
-	return a->file < b->file ? -1 : a->file > b->file;
-}
-
-/* Whether end src (else dst) of x is an address: not the end a log that
- * names its own end ("local", its host) calls its own. */
-static int
-flow_seen_addr(const struct engine *e, const struct flow_seen *x, int src)
-{
-	const struct engine_file *f = engine_file(e, x->file);
-	int own = x->dir == (src ? DIR_OUT : DIR_IN);
-
-	if ((src ? x->src : x->dst) == 0)
-		return 0;
-	return !own || f == NULL || f->fmt == NULL || !f->fmt->names_local;
-}
-
 /* The address that x's log calls its own end, as y (the same message in
  * another log) gives it: y has the same other end; 0 when it cannot
  * tell. */
 static uint32_t
-flow_twin_end(const struct engine *e, const struct flow_seen *x,
-	      const struct flow_seen *y)
+flow_twin_end(const struct engine *e, const struct twin_seen *x,
+	      const struct twin_seen *y)
 {
 	if (x->dir == DIR_IN && x->src != 0 && y->src == x->src &&
-	    flow_seen_addr(e, y, 0))
+	    twin_end_is_addr(e, y, 0))
 		return y->dst;
 	if (x->dir == DIR_OUT && x->dst != 0 && y->dst == x->dst &&
-	    flow_seen_addr(e, y, 1))
+	    twin_end_is_addr(e, y, 1))
 		return y->src;
 	return 0;
 }
@@ -495,15 +446,13 @@ flow_twin_end(const struct engine *e, const struct flow_seen *x,
  * the same far end. Where the other log gives an address for the end
  * this log calls its own, that end is drawn in that address's column,
  * when every such message agrees on it (b->alias). Groups of more than
- * FLOW_TWINS_MAX alike are not compared pair by pair. */
-#define FLOW_TWINS_MAX 64
+ * TWIN_GROUP_MAX alike are not compared pair by pair. */
 static void
 flow_learn_ends(struct flow_builder *b, const uint32_t *ids, size_t n)
 {
-	const struct msgindex *ix = engine_index(b->e);
-	size_t nfiles = engine_nfiles(b->e), count = msgindex_count(ix);
+	size_t nfiles = engine_nfiles(b->e);
 	size_t i, j, k, lo, ns = 0, named = 0;
-	struct flow_seen *seen;
+	struct twin_seen *seen;
 
 	for (i = 0; i < nfiles; i++) {
 		const struct engine_file *f = engine_file(b->e, i);
@@ -513,35 +462,19 @@ flow_learn_ends(struct flow_builder *b, const uint32_t *ids, size_t n)
 	if (nfiles < 2 || named == 0 || n < 2)
 		return;
 	seen = xcalloc(n, sizeof *seen);
-	for (i = 0; i < n; i++) {
-		const struct msg *m;
-		struct flow_seen *x = &seen[ns];
-
-		if (ids[i] >= count)
-			continue;
-		m = msgindex_get(ix, ids[i]);
-		if (m->kind == MSG_DIAG || m->call_id == 0)
-			continue;
-		x->call_id = m->call_id;
-		x->cseq = m->cseq;
-		x->mcode = (uint8_t)m->mcode;
-		x->kind = (uint8_t)m->kind;
-		x->status = (uint16_t)m->status;
-		x->file = (uint16_t)m->file;
-		x->dir = (uint8_t)m->dir;
-		engine_msg_ends(b->e, ids[i], &x->src, &x->dst);
-		ns++;
-	}
-	qsort(seen, ns, sizeof *seen, flow_seen_cmp);
+	for (i = 0; i < n; i++)
+		if (twin_seen_fill(b->e, ids[i], &seen[ns]) == 0)
+			ns++;
+	qsort(seen, ns, sizeof *seen, twin_cmp);
 	for (lo = 0; lo < ns; lo = i) {
 		for (i = lo + 1;
-		     i < ns && flow_seen_key_cmp(&seen[lo], &seen[i]) == 0; i++)
+		     i < ns && twin_key_cmp(&seen[lo], &seen[i]) == 0; i++)
 			;
-		if (i - lo < 2 || i - lo > FLOW_TWINS_MAX ||
+		if (i - lo < 2 || i - lo > TWIN_GROUP_MAX ||
 		    seen[lo].file == seen[i - 1].file)
 			continue;
 		for (j = lo; j < i; j++) {
-			const struct flow_seen *x = &seen[j];
+			const struct twin_seen *x = &seen[j];
 			const struct engine_file *f = engine_file(b->e, x->file);
 			uint32_t end, own;
 
