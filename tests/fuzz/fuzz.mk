@@ -74,7 +74,7 @@ fuzz-seeds:
 		grep -aiE '^(www-|proxy-)?(authenticate|authorization|authentication-info):' | \
 		sed -e 's/^[^:]*:[[:space:]]*//' -e 's/\r$$//' | sort -u | \
 		awk -v d=$(FUZZ_O)/seed/auth '{ f = d "/" NR; printf "%s", $$0 > f; close(f) }'
-	@for h in filter rules; do \
+	@for h in filter rules reader; do \
 		[ -d tests/fuzz/seeds/$$h ] && cp tests/fuzz/seeds/$$h/* $(FUZZ_O)/seed/$$h/ 2>/dev/null; \
 	done; true
 	@i=0; for f in $$(find data tests/data -type f -name '*rules*' 2>/dev/null | sort); do \

@@ -2,7 +2,8 @@
  * is given to every format's probe and record splitter (records checked to
  * stay inside the input and to move forward), then to the whole pipeline
  * (engine_add_mem with auto-detection and with each format, engine_run with
- * the default rules, re-reading every message). */
+ * the default rules, re-reading every message), and its two halves as
+ * merged logs (their flow and clocks). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include "intern.h"
 #include "source.h"
 #include "rules.h"
+#include "flow.h"
+#include "twin.h"
 #include "fuzz_common.h"
 
 static struct rules *fuzz_rules;
@@ -186,6 +189,60 @@ fuzz_engine(const char *d, size_t n, const char *format)
 	engine_free(e);
 }
 
+/* The input's two parts as two logs merged (cut at a form feed, which a
+ * seed puts between a client's log and its server's, else after a line
+ * break near the middle): what merged logs both wrote (twin.h) puts a
+ * server's own end in a client's column in the flow, and tells whether
+ * the clocks agree. */
+static void
+fuzz_merged(const char *d, size_t n)
+{
+	struct engine *e = engine_new();
+	const char *ff = n > 0 ? memchr(d, '\f', n) : NULL;
+	const char *cut = ff != NULL ? ff : n > 1 ?
+	    memchr(d + n / 2, '\n', n - n / 2) : NULL;
+	size_t half = cut != NULL ? (size_t)(cut - d) + 1 : n / 2, i, count;
+	struct twin_clock *c;
+	struct flow *fl;
+	uint32_t *ids;
+	char *err = NULL;
+
+	engine_set_rules(e, fuzz_rules);
+	if (engine_add_mem(e, "a", d, half - (ff != NULL), NULL, &err) < 0 ||
+	    engine_add_mem(e, "b", d + half, n - half, NULL, &err) < 0) {
+		free(err);
+		engine_free(e);
+		return;
+	}
+	engine_run(e);
+	count = msgindex_count(engine_index(e));
+	ids = xmalloc((count + 1) * sizeof *ids);
+	for (i = 0; i < count; i++)
+		ids[i] = (uint32_t)i;
+	fl = flow_build(e, ids, count, NULL);
+	FUZZ_CHECK(fl->nrows <= count);
+	for (i = 0; i < fl->nrows; i++)
+		FUZZ_CHECK(fl->rows[i].from >= 0 &&
+			   (size_t)fl->rows[i].from < fl->ncols &&
+			   fl->rows[i].to >= 0 &&
+			   (size_t)fl->rows[i].to < fl->ncols);
+	flow_free(fl);
+	free(ids);
+	count = twin_clocks(e, &c);
+	for (i = 0; i < count; i++) {
+		FUZZ_CHECK(c[i].a < c[i].b && c[i].b < engine_nfiles(e));
+		FUZZ_CHECK(c[i].lo != TWIN_NO_BOUND || c[i].hi != TWIN_NO_BOUND);
+		FUZZ_CHECK(c[i].lo == TWIN_NO_BOUND ||
+			   c[i].lo_id < msgindex_count(engine_index(e)));
+		FUZZ_CHECK(c[i].hi == TWIN_NO_BOUND ||
+			   c[i].hi_id < msgindex_count(engine_index(e)));
+	}
+	free(c);
+	for (i = 0; i < engine_nwarnings(e); i++)
+		FUZZ_CHECK(engine_warning(e, i)->msg != NULL);
+	engine_free(e);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -204,6 +261,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A forced format runs the engine on what its probe would refuse. */
 	if (size > 0)
 		fuzz_engine(d, size, reader_formats[data[0] % i]->name);
+	fuzz_merged(d, size);
 	(void)best;
 	return 0;
 }
