@@ -1215,11 +1215,18 @@ main(int argc, char **argv)
 		int fileno, j, maybe_begun, held;
 
 		/* A file named twice (a glob and a name, two paths) would
-		 * show each of its messages twice. */
+		 * show each of its messages twice; standard input, "-"
+		 * twice, is read once too. */
 		for (j = optind; j < i; j++) {
-			if (added[j] && strcmp(argv[i], "-") != 0 &&
-			    main_same_file(argv[j], argv[i]))
+			if (added[j] && (strcmp(argv[i], "-") == 0 ?
+			    strcmp(argv[j], "-") == 0 :
+			    main_same_file(argv[j], argv[i])))
 				break;
+		}
+		if (j < i && strcmp(argv[i], "-") == 0) {
+			fprintf(stderr, "sipsnoop: -: standard input given "
+				"twice, read once\n");
+			continue;
 		}
 		if (j < i) {
 			struct strbuf a, b;
