@@ -253,6 +253,38 @@ rd_fs_logline_strict(const char *p, size_t n)
 	return i < n && p[i] == '[';
 }
 
+/* Where, in line p[0..n) of a message in the unindented layout, the next
+ * stamp or log line starts glued to it, or n. sofia logs a block in one
+ * piece, stamp, dash line and message, and adds no line break after the
+ * message's last byte: a body that does not end in CRLF (the text of a
+ * MESSAGE) or a message sofia cut at its 16000 bytes runs into whatever
+ * is logged next, "Alicesend 260 bytes to udp/[...]:5060 at ...:". Only
+ * where a stamp could start is it parsed, so that a long line stays cheap. */
+static size_t
+rd_fs_glued(const char *p, size_t n)
+{
+	size_t k, d, m = rd_fs_rtrim(p, n);
+	int colon = m > 0 && p[m - 1] == ':';
+
+	for (k = 1; k + 20 < n; k++) {
+		if (rd_digit(p[k]) && p[k + 4] == '-') {
+			if (rd_fs_logline_strict(p + k, n - k))
+				return k;
+			/* drachtio's date before its stamp. */
+			d = rd_fs_dateprefix(p + k, n - k);
+			if (colon && d != 0 && k + d + 5 < n &&
+			    (memcmp(p + k + d, "recv ", 5) == 0 ||
+			    memcmp(p + k + d, "send ", 5) == 0) &&
+			    rd_fs_stamp(p + k, n - k, NULL))
+				return k;
+		} else if (colon && (memcmp(p + k, "recv ", 5) == 0 ||
+		    memcmp(p + k, "send ", 5) == 0) &&
+		    rd_fs_stamp(p + k, n - k, NULL))
+			return k;
+	}
+	return n;
+}
+
 static int
 rd_fs_probe(const char *p, size_t n)
 {
@@ -326,7 +358,7 @@ rd_fs_collect(struct rd_fs_ctx *c, size_t indent, size_t *junk,
     int *encoded)
 {
 	struct span s;
-	size_t next, body0 = 0;
+	size_t next, body0 = 0, glued;
 	long long cl = -1, v;
 	int in_body = 0, first = 1, sip = 0;
 
@@ -363,6 +395,14 @@ rd_fs_collect(struct rd_fs_ctx *c, size_t indent, size_t *junk,
 			if (!rd_fs_blank(s) && !*encoded)
 				(*junk)++;
 			continue;
+		}
+		if (indent == 0 && (glued = rd_fs_glued(s.p, s.n)) < s.n) {
+			/* The message ends there, without a line break; the
+			 * next block starts on the same line. */
+			strbuf_add(&c->msg, s.p, glued);
+			c->p = (size_t)(s.p + glued - c->r->data);
+			c->line--;
+			return 1;
 		}
 		strbuf_add(&c->msg, s.p, s.n);
 		strbuf_add(&c->msg, "\r\n", 2);

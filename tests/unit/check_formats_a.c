@@ -916,6 +916,71 @@ START_TEST(test_fs_drachtio)
 }
 END_TEST
 
+/* sofia-sip adds no line break after a message's last byte: a body that
+ * does not end in CRLF runs into the next stamp or log line, on the same
+ * line. The next block is read from there, not lost. */
+START_TEST(test_fs_glued)
+{
+	static const char s[] =
+		"recv 80 bytes from udp/[198.51.100.23]:5060 at "
+		"09:15:11.100000:\n"
+		DASHES "\n"
+		"MESSAGE sip:1002@192.0.2.20 SIP/2.0\n"
+		"Call-ID: g1\n"
+		"Content-Length: 8\n"
+		"\n"
+		"Hi\n"
+		"Bob!send 60 bytes to udp/[198.51.100.23]:5060 at "
+		"09:15:11.200000:\n"
+		DASHES "\n"
+		"SIP/2.0 202 Accepted\n"
+		"Call-ID: g1\n"
+		"Content-Length: 0\n"
+		"\n"
+		"recv 70 bytes from udp/[198.51.100.23]:5060 at "
+		"09:15:11.300000:\n"
+		DASHES "\n"
+		"MESSAGE sip:1002@192.0.2.20 SIP/2.0\n"
+		"Call-ID: g2\n"
+		"Content-Length: 2\n"
+		"\n"
+		"ok2025-03-11 09:15:11.300500 98.10% [DEBUG] sofia.c:1 x\n"
+		"2025-03-11 09:15:11.400000 recv 70 bytes from udp/"
+		"[198.51.100.23]:5060 at 09:15:11.400000:\n"
+		DASHES "\n"
+		"MESSAGE sip:1002@192.0.2.20 SIP/2.0\n"
+		"Call-ID: g3\n"
+		"\n"
+		"no length2025-03-11 09:15:11.500000 send 60 bytes to udp/"
+		"[198.51.100.23]:5060 at 09:15:11.500000:\n"
+		"SIP/2.0 202 Accepted\n"
+		"Call-ID: g3\n"
+		"Content-Length: 0\n"
+		"\n";
+	struct run run;
+
+	run_str(&run, "freeswitch", s);
+	ck_assert_uint_eq(run.n, 5);
+	span_is(run.rec[0].body, "Hi" CRLF "Bob!");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	/* The stamp is on the body's last line. */
+	ck_assert_uint_eq(run.rec[1].line, 8);
+	ck_assert_int_eq(run.rec[1].dir, DIR_OUT);
+	span_is(run.rec[1].start, "SIP/2.0 202 Accepted");
+	span_is(run.rec[2].body, "ok");
+	/* The glued log line gave the date. */
+	ck_assert(run.rec[2].time == civil(2025, 3, 11, 9, 15, 11, 300000));
+	/* Without Content-Length, the glued stamp (drachtio's, dated) ends
+	 * the body all the same. */
+	span_is(run.rec[3].body, "no length");
+	ck_assert_uint_eq(run.rec[4].line, 26);
+	span_is(run.rec[4].start, "SIP/2.0 202 Accepted");
+	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+}
+END_TEST
+
 /* Every byte sequence the fuzzer might try on a header line, cut at every
  * length: the readers stay inside the input. */
 START_TEST(test_cut_everywhere)
@@ -972,6 +1037,7 @@ static const struct fixture fixtures[] = {
 	{ "freeswitch-old.log", "freeswitch", 11, 9, 0, 0 },
 	{ "freeswitch-drachtio.log", "freeswitch", 11, 18, 0, 0 },
 	{ "freeswitch-midnight.log", "freeswitch", 4, 4, 0, 0 },
+	{ "freeswitch-glued.log", "freeswitch", 4, 3, 0, 0 },
 	{ "pjsua-midnight.log", "pjsua", 4, 4, 0, 0 },
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
@@ -1315,6 +1381,7 @@ formats_a_suite(void)
 	tcase_add_test(tc, test_fs_new);
 	tcase_add_test(tc, test_fs_old);
 	tcase_add_test(tc, test_fs_drachtio);
+	tcase_add_test(tc, test_fs_glued);
 	tcase_add_test(tc, test_cut_everywhere);
 	suite_add_tcase(s, tc);
 
