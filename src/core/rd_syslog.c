@@ -390,14 +390,21 @@ rd_syslog_head(const char *p, size_t n, struct rd_syslog_key *key)
 	size_t prefixed = 0, cont = 0, other = 0, cur = RD_SYSLOG_KEYS;
 	struct rd_syslog_pre pre;
 	const char *nl;
-	int sip = 0;
+	int sip = 0, lone = 0;
 
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
-		/* The last line may be cut by the head's end. */
-		if (nl == NULL && prefixed > 0)
-			break;
 		eol = nl != NULL ? (size_t)(nl - p) : n;
+		/* The last line may be cut by the head's end: it counts when
+		 * its prefix is there, never against. An entry rsyslog
+		 * joined with "#012" is one line of up to its message size
+		 * (8 KiB, often raised for SIP): the head may hold a single
+		 * one and the start of the next, or the start of one. */
+		if (nl == NULL && prefixed > 0 &&
+		    !rd_syslog_prefix(p + i, eol - i, &pre))
+			break;
+		if (nl == NULL && i == 0 && memmem(p, n, "#012", 4) != NULL)
+			lone = 1;
 		if (rd_syslog_prefix(p + i, eol - i, &pre)) {
 			prefixed++;
 			for (k = 0; k < nkeys && !rd_syslog_is_key(&keys[k],
@@ -427,8 +434,10 @@ rd_syslog_head(const char *p, size_t n, struct rd_syslog_key *key)
 			break;
 		i = eol + 1;
 	}
-	/* A line or two that look like it in another log are not enough. */
-	if (prefixed < 2 || prefixed + cont < 4 * other || nkeys == 0)
+	/* A line or two that look like it in another log are not enough;
+	 * a joined entry that fills the head is. */
+	if ((prefixed < 2 && !(lone && prefixed == 1)) ||
+	    prefixed + cont < 4 * other || nkeys == 0)
 		return 0;
 	if (!sip) {
 		for (k = 1; k < nkeys; k++) {

@@ -609,6 +609,61 @@ START_TEST(test_late_start)
 }
 END_TEST
 
+/* rsyslog joins an entry's lines with "#012" into one line of up to its
+ * message size (8 KiB, raised for SIP often): a large INVITE's entry fills
+ * the probe's head, whole or cut, with no second line whole after it. */
+static void
+long_entry(struct strbuf *log, int candidates)
+{
+	int i;
+
+	strbuf_adds(log, "2025-03-11T09:15:11.205031+01:00 pbx01 "
+	    "asterisk[2270]: VERBOSE[2291][C-00000001]: res_pjsip_logger.c:"
+	    "108 in logging_on_rx_msg: <--- Received SIP request (9000 bytes) "
+	    "from UDP:198.51.100.23:5060 --->#012INVITE sip:1002@192.0.2.10 "
+	    "SIP/2.0#015#012Call-ID: big1#015#012Content-Type: application/"
+	    "sdp#015#012#015#012v=0#015#012");
+	for (i = 0; i < candidates; i++)
+		strbuf_addf(log, "a=candidate:%d 1 udp 2122260223 192.0.2.%d "
+		    "5%04d typ host generation 0#015#012", i, i % 250, i);
+	strbuf_adds(log, "#012\n"
+	    "2025-03-11T09:15:11.205944+01:00 pbx01 asterisk[2270]: "
+	    "VERBOSE[2291][C-00000001]: res_pjsip_logger.c:108 in "
+	    "logging_on_tx_msg: <--- Transmitting SIP response (60 bytes) to "
+	    "UDP:198.51.100.23:5060 --->#012SIP/2.0 100 Trying#015#012"
+	    "Call-ID: big1#015#012Content-Length: 0#015#012#015#012#012\n");
+}
+
+START_TEST(test_long_entry)
+{
+	static const int candidates[] = { 99, 150 };
+	struct strbuf log;
+	struct test_transform run;
+	size_t i, first;
+
+	for (i = 0; i < 2; i++) {
+		strbuf_init(&log);
+		long_entry(&log, candidates[i]);
+		first = (size_t)((char *)memchr(log.buf, '\n', log.len) -
+		    log.buf);
+		/* The second entry starts in the head, or the first fills
+		 * it. */
+		ck_assert_uint_gt(first, i == 0 ? 7900 : 8192);
+		ck_assert_uint_lt(first, i == 0 ? 8192 : 20000);
+		ck_assert_ptr_eq(reader_probe(log.buf, log.len),
+		    reader_by_name("syslog"));
+		run_len(&run, log.buf, log.len);
+		ck_assert_int_eq(run.rc, 0);
+		ck_assert_uint_eq(run.n, 2);
+		span_is(run.rec[0].start, "INVITE sip:1002@192.0.2.10 SIP/2.0");
+		ck_assert_uint_eq(run.rec[1].line, 2);
+		span_is(run.rec[1].start, "SIP/2.0 100 Trying");
+		run_done(&run);
+		strbuf_free(&log);
+	}
+}
+END_TEST
+
 /* The probe takes syslog lines with a log it reads inside, and leaves the
  * rest to the other formats. */
 START_TEST(test_probe)
@@ -936,6 +991,7 @@ syslog_suite(void)
 	tcase_add_test(tc, test_rfc5424);
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_late_start);
+	tcase_add_test(tc, test_long_entry);
 	tcase_add_test(tc, test_raw_lines);
 	tcase_add_test(tc, test_two_hosts);
 	tcase_add_test(tc, test_many_programs);
