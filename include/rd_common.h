@@ -91,6 +91,12 @@ size_t rd_raw_split(const char *d, size_t off, size_t lim,
  * on the wire. Returns the offset just after the message text. */
 size_t rd_raw_split_logged(const char *d, size_t ms, size_t lim, int closed,
 			   struct rd_record *rec);
+/* Whether the body of rec, split by rd_raw_split_logged() from a block the
+ * log closed, is short of its Content-Length (counted as on the wire) by
+ * more than the line break a log may drop at a message's end: the log cut
+ * it on the way (a syslog daemon's message size, a printf stopping at a
+ * NUL). */
+int rd_raw_logged_short(const struct rd_record *rec);
 /* Following a growing log: whether the message at ms, split up to lim
  * (the end of what is there yet) into rec, is whole: its header block is
  * ended by a blank line and it has a Content-Length whose body is all

@@ -546,6 +546,10 @@ rd_ast_next(struct reader *r, struct rd_record *rec)
 	closed = marked || ((h.kind == RD_AST_PJ_RX || h.kind == RD_AST_PJ_TX) &&
 	    lim < r->len);
 	q = rd_raw_split_logged(d, ms, lim, closed, rec);
+	/* Closed by the log, yet short of its Content-Length: cut on the
+	 * way, by rsyslog mostly, which keeps 8 KiB of an entry. */
+	if (closed && rd_raw_logged_short(rec))
+		rec->flags |= RECF_TRUNCATED;
 	if (r->follow && !closed && lim == r->len && q >= lim &&
 	    !rd_raw_logged_whole(d, ms, lim, rec))
 		return reader_wait(r, rec, p);

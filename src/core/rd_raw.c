@@ -472,6 +472,20 @@ rd_raw_split_logged(const char *d, size_t ms, size_t lim, int closed,
 }
 
 int
+rd_raw_logged_short(const struct rd_record *rec)
+{
+	long long cl = rd_raw_logged_clen(rec->hdrs), adj = 0;
+	size_t i;
+
+	if (cl < 0)
+		return 0;
+	for (i = 0; i < rec->body.n && adj < cl; i++)
+		adj += rec->body.p[i] == '\n' &&
+		    (i == 0 || rec->body.p[i - 1] != '\r') ? 2 : 1;
+	return adj + 2 < cl;
+}
+
+int
 rd_raw_logged_whole(const char *d, size_t ms, size_t lim,
     const struct rd_record *rec)
 {

@@ -664,6 +664,53 @@ START_TEST(test_long_entry)
 }
 END_TEST
 
+/* rsyslog keeps the first 8 KiB of an entry (its default message size)
+ * and drops the rest: the message, ended by the next entry, is short of
+ * its Content-Length, and says so. One that lost only the line break at
+ * its end, as a syslog daemon drops it, is whole. */
+START_TEST(test_entry_cut)
+{
+	static const char pre[] =
+	    "2025-03-11T09:15:11.205031+01:00 pbx01 asterisk[2270]: "
+	    "VERBOSE[2291][C-00000001]: res_pjsip_logger.c:108 in "
+	    "logging_on_rx_msg: <--- Received SIP request (12000 bytes) "
+	    "from UDP:198.51.100.23:5060 --->#012INVITE sip:1002@192.0.2.10 "
+	    "SIP/2.0#015#012Call-ID: cut1#015#012Content-Type: application/"
+	    "sdp#015#012Content-Length: 11800#015#012#015#012v=0#015#012";
+	static const char next[] =
+	    "2025-03-11T09:15:11.205944+01:00 pbx01 asterisk[2270]: "
+	    "VERBOSE[2291][C-00000001]: res_pjsip_logger.c:108 in "
+	    "logging_on_tx_msg: <--- Transmitting SIP response (70 bytes) to "
+	    "UDP:198.51.100.23:5060 --->#012SIP/2.0 100 Trying#015#012"
+	    "Call-ID: cut1#015#012Content-Length: 7#015#012#015#012"
+	    "v=0#015#012ab\n";
+	struct strbuf log;
+	struct test_transform run;
+	int i;
+
+	strbuf_init(&log);
+	strbuf_adds(&log, pre);
+	for (i = 0; log.len < 8096; i++)
+		strbuf_addf(&log, "a=candidate:%d 1 udp 2122260223 192.0.2.%d "
+		    "5%04d typ host generation 0#015#012", i, i % 250, i);
+	log.len = 8096;
+	strbuf_adds(&log, "\n");
+	strbuf_adds(&log, next);
+	run_len(&run, log.buf, log.len);
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[0].flags & RECF_TRUNCATED);
+	ck_assert(has_warning(run.r, 1, "cut short") ||
+	    has_warning(run.c, 1, "cut short"));
+	/* "v=0" CRLF "ab", its last CRLF dropped: not cut. */
+	ck_assert_uint_eq(run.rec[1].flags & RECF_TRUNCATED, 0);
+	ck_assert(!has_warning(run.r, 2, "cut short") &&
+	    !has_warning(run.c, 2, "cut short"));
+	run_done(&run);
+	strbuf_free(&log);
+}
+END_TEST
+
 /* The probe takes syslog lines with a log it reads inside, and leaves the
  * rest to the other formats. */
 START_TEST(test_probe)
@@ -992,6 +1039,7 @@ syslog_suite(void)
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_late_start);
 	tcase_add_test(tc, test_long_entry);
+	tcase_add_test(tc, test_entry_cut);
 	tcase_add_test(tc, test_raw_lines);
 	tcase_add_test(tc, test_two_hosts);
 	tcase_add_test(tc, test_many_programs);
