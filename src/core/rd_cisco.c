@@ -362,6 +362,11 @@ rd_cisco_next(struct reader *r, struct rd_record *rec)
 		if (rd_cisco_had_blank(d, rec)) {
 			rec->body.n = has_cl && cl < avail ? cl : avail;
 			rec->flags &= ~(unsigned)RECF_TRUNCATED;
+			/* Short even with each LF counted as its CRLF: the
+			 * log ends inside the body (a capture of the
+			 * terminal cut short). */
+			if (rd_raw_logged_short(rec))
+				rec->flags |= RECF_TRUNCATED;
 		}
 	}
 	rec->src = dir == DIR_OUT ? SPAN_LIT("local") : SPAN_NULL;

@@ -445,6 +445,17 @@ START_TEST(test_cisco)
 	ck_assert(has_warning(&run, 1, "cut short"));
 	run_done(&run);
 
+	/* The log ends inside the body: short of Content-Length even with
+	 * each LF counted as its CRLF (36 on the wire, 16 here). */
+	run_str(&run, "cisco", "Nov 26 16:20:00.123: //-1/x/SIP/Msg/"
+	    "ccsipDisplayMsg:\nSent:\nINVITE sip:b@example.com SIP/2.0\n"
+	    "Call-ID: c2\nContent-Length: 36\n\nv=0\no=- 1 1 IN IP");
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].body, "v=0\no=- 1 1 IN IP");
+	ck_assert(run.rec[0].flags & RECF_TRUNCATED);
+	ck_assert(has_warning(&run, 1, "cut short"));
+	run_done(&run);
+
 	/* Routers without a clock stamp their uptime. */
 	run_str(&run, "cisco", "00:12:34.567: //-1/x/SIP/Msg/ccsipDisplayMsg:\n"
 	    "Received:\nOPTIONS sip:a@192.0.2.1 SIP/2.0\nCall-ID: u1\n\n"
