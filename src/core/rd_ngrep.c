@@ -30,6 +30,10 @@ struct rd_ng_head {
 	int64_t time;		/* TIME_NONE without -t */
 	char src[RD_NG_ADDR];
 	char dst[RD_NG_ADDR];
+	/* An IP fragment, "4242@0:1472" (the first, with the ports) or
+	 * "+4242@1480:913" (a later one, without): 1 or 2, 0 for none. */
+	int frag;
+	unsigned long frag_id, frag_off;
 };
 
 /* The address word p[0..n) of a header line as the other formats write
@@ -72,6 +76,34 @@ static int
 rd_ng_addrlike(const char *p, size_t n)
 {
 	return memchr(p, '.', n) != NULL || memchr(p, ':', n) != NULL;
+}
+
+/* Reads a fragment field "[+]id@offset:len" at p[0..n) (up to the next
+ * space) into h; nothing when it is not one. */
+static void
+rd_ng_frag(const char *p, size_t n, struct rd_ng_head *h)
+{
+	unsigned long v[3] = { 0, 0, 0 };
+	size_t i = 0, k, s;
+	int later = 0;
+
+	if (i < n && p[i] == '+') {
+		later = 1;
+		i++;
+	}
+	for (k = 0; k < 3; k++) {
+		for (s = i; i < n && rd_digit(p[i]) && i - s < 9; i++)
+			v[k] = v[k] * 10 + (unsigned long)(p[i] - '0');
+		if (i == s || (k < 2 && (i >= n || p[i] != "@:"[k])))
+			return;
+		if (k < 2)
+			i++;
+	}
+	if (i < n && p[i] != ' ')
+		return;
+	h->frag = later ? 2 : 1;
+	h->frag_id = v[0];
+	h->frag_off = v[1];
 }
 
 /* Parses a packet header line p[0..n) ("U 1.2.3.4:5060 -> 5.6.7.8:5060",
@@ -151,6 +183,13 @@ rd_ng_head(const char *p, size_t n, struct rd_ng_head *h)
 	h->time = t;
 	rd_ng_addr(p + a, an, h->src);
 	rd_ng_addr(p + b, bn, h->dst);
+	h->frag = 0;
+	for (k = b + bn; k < n; k++) {
+		if (p[k] != ' ' || k + 1 >= n || (p[k + 1] != '+' &&
+		    !rd_digit(p[k + 1])))
+			continue;
+		rd_ng_frag(p + k + 1, n - k - 1, h);
+	}
 	return 1;
 }
 
@@ -369,6 +408,31 @@ rd_ng_flush(struct rd_ng_ctx *c)
 	strbuf_reset(&c->held);
 }
 
+/* Whether address a, without its port (an IP fragment's), is the host of
+ * address full, "1.2.3.4:5060". */
+static int
+rd_ng_same_host(const char *full, const char *a)
+{
+	size_t n = strlen(a);
+
+	return strncmp(full, a, n) == 0 && full[n] == ':';
+}
+
+/* Whether the UDP packet h is the next IP fragment of the datagram whose
+ * first fragment held holds held bytes of (past its 8-byte UDP header):
+ * ngrep writes each fragment as a packet of its own, the later ones
+ * without ports ("U ... 1.2.3.4 -> 5.6.7.8 +4242@1480:913"). A large
+ * INVITE over UDP is cut in two so. */
+static int
+rd_ng_next_frag(const struct rd_ng_head *held, size_t bytes,
+    const struct rd_ng_head *h)
+{
+	return h->proto == 'U' && held->proto == 'U' && held->frag == 1 &&
+	    h->frag == 2 && h->frag_id == held->frag_id &&
+	    h->frag_off == bytes + 8 && rd_ng_same_host(held->src, h->src) &&
+	    rd_ng_same_host(held->dst, h->dst);
+}
+
 /* Makes the messages of one packet (header h at line) out of c->pay. */
 static void
 rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
@@ -379,11 +443,13 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 
 	if (c->held.len != 0) {
 		/* The rest of a message whose start came in a segment of
-		 * the same connection before. */
-		if (tcp && strcmp(h->src, c->hh.src) == 0 &&
+		 * the same connection before, or in the datagram's first
+		 * fragment. */
+		if ((tcp && strcmp(h->src, c->hh.src) == 0 &&
 		    strcmp(h->dst, c->hh.dst) == 0 &&
 		    !rd_ng_start_at(c->pay.buf, 0, c->pay.len) &&
-		    !rd_ng_keepalive(&c->pay)) {
+		    !rd_ng_keepalive(&c->pay)) ||
+		    rd_ng_next_frag(&c->hh, c->held.len, h)) {
 			struct strbuf t;
 
 			strbuf_add(&c->held, c->pay.buf, c->pay.len);
@@ -421,9 +487,10 @@ rd_ng_packet(struct rd_ng_ctx *c, const struct rd_ng_head *h, uint32_t line)
 		return;
 	}
 	while (p < n) {
-		if (tcp) {
+		if (tcp || (h->proto == 'U' && h->frag == 1 && p == 0)) {
 			/* A message cut by the segment's end waits for the
-			 * next segment of its connection. */
+			 * next segment of its connection, one cut by the
+			 * first fragment's end for the next fragment. */
 			struct rd_record probe;
 			int has_cl;
 

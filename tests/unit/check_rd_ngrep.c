@@ -323,15 +323,86 @@ START_TEST(test_probe)
 }
 END_TEST
 
+/* A datagram larger than the link's MTU, in IP fragments: ngrep writes
+ * each as a packet of its own, the later ones without ports and with
+ * "+id@offset:length" (the offset counts the 8-byte UDP header). */
+static const char frag[] =
+	"interface: any\n"
+	"filter: ( host 192.0.2.10 ) and ((ip || ip6) || (vlan && "
+	"(ip || ip6)))\n"
+	"\n"
+	"U 2025/03/11 09:15:11.000001 198.51.100.23:5060 -> 192.0.2.10:5060 "
+	"77@0:40\n"							/* 4 */
+	"INVITE sip:b@192.0.2.10 SIP/2.0.\n"
+	"Call-ID\n"
+	"\n"
+	"U 2025/03/11 09:15:11.000002 198.51.100.23 -> 192.0.2.10 +77@48:26\n"
+	": f1.\n"
+	"Content-Length: 12.\n"
+	"\n"
+	"\n"
+	"U 2025/03/11 09:15:11.000003 198.51.100.23 -> 192.0.2.10 +77@74:14\n"
+	".\n"
+	"v=0.\n"
+	"s=-.\n"
+	"ab\n"
+	"\n"
+	"U 2025/03/11 09:15:11.100000 192.0.2.10:5060 -> 198.51.100.23:5060\n"
+	"SIP/2.0 100 Trying.\n"					/* 20 */
+	"Call-ID: f1.\n"
+	"Content-Length: 0.\n"
+	".\n"
+	"\n";
+
+START_TEST(test_udp_fragments)
+{
+	struct test_transform run;
+	char *cut;
+	size_t at;
+
+	run_all(&run, frag, strlen(frag));
+	ck_assert_int_eq(run.rc, 0);
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert_uint_eq(run.rec[0].line, 4);
+	span_is(run.rec[0].start, "INVITE sip:b@192.0.2.10 SIP/2.0");
+	span_is(run.rec[0].hdrs, "Call-ID: f1\r\nContent-Length: 12");
+	span_is(run.rec[0].body, "v=0\r\ns=-\r\nab");
+	span_is(run.rec[0].src, "198.51.100.23:5060");
+	span_is(run.rec[0].dst, "192.0.2.10:5060");
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	span_is(run.rec[1].start, "SIP/2.0 100 Trying");
+	ck_assert_uint_eq(run.r->nwarnings, 0);
+	run_done(&run);
+
+	/* The last fragment missing (a port filter drops the later ones):
+	 * the message is kept cut short, and the lone fragment is not
+	 * joined to a packet that is no fragment of it. */
+	cut = xstrdup(frag);
+	at = (size_t)(strstr(cut, "U 2025/03/11 09:15:11.000003") - cut);
+	memmove(cut + at, strstr(cut, "U 2025/03/11 09:15:11.1"),
+	    strlen(strstr(cut, "U 2025/03/11 09:15:11.1")) + 1);
+	run_all(&run, cut, strlen(cut));
+	ck_assert_uint_eq(run.n, 2);
+	ck_assert(run.rec[0].flags & RECF_TRUNCATED);
+	span_is(run.rec[1].start, "SIP/2.0 100 Trying");
+	ck_assert_uint_eq(run.r->nwarnings, 1);
+	ck_assert_str_eq(run.r->warnings[0].msg,
+	    "message cut short (kept, flagged truncated)");
+	ck_assert_uint_eq(run.r->warnings[0].line, 4);
+	run_done(&run);
+	free(cut);
+}
+END_TEST
+
 /* Cut at every length: the reader stays inside its input (ASan). */
 START_TEST(test_cut_everywhere)
 {
-	const char *logs[] = { udp, tcp, tcp_split };
+	const char *logs[] = { udp, tcp, tcp_split, frag };
 	size_t i, cut, len;
 	struct test_transform run;
 	char *buf;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		len = strlen(logs[i]);
 		for (cut = 0; cut <= len; cut++) {
 			buf = xmalloc(cut + 1);
@@ -353,6 +424,7 @@ START_TEST(test_fixtures)
 	} fx[] = {
 		{ "fmt/ngrep-byline.txt", 8, 4 },
 		{ "fmt/ngrep-tcp6.txt", 5, 0 },
+		{ "fmt/ngrep-fragments.txt", 3, 4 },
 	};
 	struct source *src;
 	struct test_transform run;
@@ -424,14 +496,14 @@ run_pieces(const char *data, size_t len, size_t step, struct strbuf *out,
 START_TEST(test_pieces)
 {
 	static const size_t steps[] = { 1, 2, 5, 17, 64, 333, 100000 };
-	const char *logs[] = { udp, tcp, tcp_split };
+	const char *logs[] = { udp, tcp, tcp_split, frag };
 	const struct rd_format *f = reader_by_name("ngrep");
 	struct strbuf whole, wwarn, live, lwarn;
 	struct reader *r;
 	size_t i, k;
 	char *err;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		strbuf_init(&whole);
 		strbuf_init(&wwarn);
 		run_pieces(logs[i], strlen(logs[i]), SIZE_MAX / 2, &whole,
@@ -478,6 +550,7 @@ ngrep_suite(void)
 	tcase_add_test(tc, test_tcp_cut);
 	tcase_add_test(tc, test_tcp_header_end_split);
 	tcase_add_test(tc, test_tcp_split_lines);
+	tcase_add_test(tc, test_udp_fragments);
 	tcase_add_test(tc, test_unwrapped);
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_cut_everywhere);
