@@ -212,13 +212,20 @@ rd_cisco_blank(const char *p, size_t n)
 static int
 rd_cisco_probe(const char *p, size_t n)
 {
-	size_t i = 0, eol, msg;
+	size_t i = 0, eol, msg, pl;
 	const char *nl;
 	enum msg_dir dir;
+	int debug = 0;
 
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
+		/* A time-stamped debug line with its call's ids,
+		 * "//-1/xxxxxxxxxxxx/CCAPI/cc_api_call_setup_ind:". */
+		pl = rd_cisco_prefix(p + i, eol - i, NULL);
+		if (pl != 0 && eol - i - pl > 4 && p[i + pl] == '/' &&
+		    p[i + pl + 1] == '/')
+			debug++;
 		if (rd_cisco_head(p, n, i, &msg, &dir) == 1) {
 			nl = msg < n ? memchr(p + msg, '\n', n - msg) : NULL;
 			eol = nl != NULL ? (size_t)(nl - p) : n;
@@ -230,7 +237,10 @@ rd_cisco_probe(const char *p, size_t n)
 			break;
 		i = (size_t)(nl - p) + 1;
 	}
-	return 0;
+	/* A router's debug whose first message comes further in than the
+	 * probe looks (debug voip ccapi inout is verbose): a guess just
+	 * above the threshold, as for Asterisk's full log. */
+	return debug >= 3 ? 35 : 0;
 }
 
 /* Drops blank lines at the end of d[start..end). */

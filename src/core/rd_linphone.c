@@ -198,8 +198,11 @@ rd_linphone_probe(const char *p, size_t n)
 		c = le;
 	}
 	/* No message in the first kilobytes (a long start-up): the stack's
-	 * own log lines, which no SIP header carries. */
+	 * own log lines, which no SIP header carries; liblinphone's may
+	 * fill them alone (desktop, the Android app's log collection). */
 	if (memmem(p, n, "Core:belle-sip:", 15) != NULL ||
+	    memmem(p, n, "Core:linphone:", 14) != NULL ||
+	    memmem(p, n, "/liblinphone] ", 14) != NULL ||
 	    memmem(p, n, "[belle-sip] ", 12) != NULL ||
 	    memmem(p, n, "bellesip_", 9) != NULL ||
 	    memmem(p, n, "belle_sip_", 10) != NULL)

@@ -154,18 +154,50 @@ rd_pjsua_head(const char *p, size_t n, struct rd_pjsua_head *h)
 	return h->addr.n > 0 && memchr(h->addr.p, ' ', h->addr.n) == NULL;
 }
 
+static int rd_pjsua_logline(const char *p, size_t n);
+
+/* Whether line p[0..n) is a pj_log line of the default layouts, the time
+ * first ("09:15:11.204", or after "2025-03-11 "), then a sender that
+ * names a source file or an object ("pjsua_core.c",
+ * "tcpc0x55d1c8b02a10"): Android's logcat has numbers there, a router's
+ * debug "UTC:". */
+static int
+rd_pjsua_sender_line(const char *p, size_t n)
+{
+	size_t e = rd_pjsua_time(p, n, NULL);
+
+	if (!rd_pjsua_logline(p, n) || (e != 12 && (e != 23 ||
+	    p[4] != '-' || p[7] != '-' || p[10] != ' ')))
+		return 0;
+	while (e < n && p[e] == ' ')
+		e++;
+	if (e >= n || !((p[e] >= 'a' && p[e] <= 'z') ||
+	    (p[e] >= 'A' && p[e] <= 'Z')))
+		return 0;
+	for (; e < n && p[e] != ' '; e++)
+		;
+	return e < n && p[e - 1] != ':';
+}
+
 static int
 rd_pjsua_probe(const char *p, size_t n)
 {
 	size_t i = 0, eol, next, eol2;
 	const char *nl;
 	struct rd_pjsua_head h;
-	int heads = 0;
+	int heads = 0, logged = 0, others = 0;
 
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
 		next = nl != NULL ? eol + 1 : n;
+		/* The last line may be cut by the head's end. */
+		if (nl != NULL && eol > i) {
+			if (rd_pjsua_sender_line(p + i, eol - i))
+				logged++;
+			else
+				others++;
+		}
 		if (rd_pjsua_head(p + i, eol - i, &h) &&
 		    rd_pjsua_time(p + i, eol - i, NULL) != 0) {
 			heads++;
@@ -176,7 +208,12 @@ rd_pjsua_probe(const char *p, size_t n)
 		}
 		i = next;
 	}
-	return heads > 0 ? 60 : 0;
+	if (heads > 0)
+		return 60;
+	/* A pjsua log whose first message comes further in than the probe
+	 * looks (level 5 logs its codecs, devices and transports first):
+	 * a guess just above the threshold, as for Asterisk's full log. */
+	return logged >= 3 && logged >= 4 * others ? 35 : 0;
 }
 
 /* Whether line p[0..n) is a pj_log line: a time with milliseconds and a

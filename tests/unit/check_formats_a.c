@@ -1325,6 +1325,48 @@ START_TEST(test_late_start)
 	ck_assert(run.rec[0].time == civil(2025, 3, 11, 9, 15, 12, 0));
 	run_done(&run);
 
+	/* pjsua at level 5 logs its codecs, devices and transports before
+	 * its first message. */
+	strbuf_reset(&sb);
+	for (j = 0; j < 200; j++)
+		strbuf_addf(&sb, "09:15:%02d.%03d   pjsua_media.c  ....Codec "
+		    "speex/16000/1 priority %d\n", j % 60, j, 100 + j);
+	ck_assert_uint_gt(sb.len, 8192);
+	strbuf_adds(&sb, "09:16:00.000   pjsua_core.c  .TX 100 bytes Request "
+	    "msg OPTIONS/cseq=1 (tdta0x1) to UDP 192.0.2.10:5060:\n"
+	    "OPTIONS sip:x SIP/2.0\nCall-ID: late\nContent-Length: 0\n\n"
+	    "--end msg--\n");
+	ck_assert_ptr_eq(reader_probe(sb.buf, sb.len),
+	    reader_by_name("pjsua"));
+	run_all(&run, "pjsua", sb.buf, sb.len);
+	ck_assert_uint_eq(run.n, 1);
+	run_done(&run);
+
+	/* A router's debug with other categories before its first message;
+	 * its time stamps are no pj_log time. */
+	strbuf_reset(&sb);
+	for (j = 0; j < 100; j++)
+		strbuf_addf(&sb, "%06d: Mar 11 09:15:%02d.%03d UTC: //-1/"
+		    "xxxxxxxxxxxx/CCAPI/cc_api_call_setup_ind_common:\n"
+		    "   Interface=0x7F1C2B3A4D50, Call Info(\n", j, j % 60, j);
+	ck_assert_uint_gt(sb.len, 8192);
+	strbuf_adds(&sb, "003401: Mar 11 09:16:00.000 UTC: //-1/xxxxxxxxxxxx/"
+	    "SIP/Msg/ccsipDisplayMsg:\nSent: \nOPTIONS sip:x SIP/2.0\n"
+	    "Call-ID: late\nContent-Length: 0\n\n");
+	ck_assert_ptr_eq(reader_probe(sb.buf, sb.len),
+	    reader_by_name("cisco"));
+	ck_assert_int_eq(reader_by_name("pjsua")->probe(sb.buf, 8192), 0);
+	run_all(&run, "cisco", sb.buf, sb.len);
+	ck_assert_uint_eq(run.n, 1);
+	run_done(&run);
+
+	/* Android's logcat has a time with milliseconds too: no pj_log. */
+	strbuf_reset(&sb);
+	for (j = 0; j < 3; j++)
+		strbuf_addf(&sb, "03-11 09:15:%02d.%03d  3750  3750 I Linphone: "
+		    "Core started\n", j, j);
+	ck_assert_int_eq(reader_by_name("pjsua")->probe(sb.buf, sb.len), 0);
+
 	/* Two such lines are not enough. */
 	strbuf_reset(&sb);
 	strbuf_adds(&sb, "[2025-03-11 09:15:11.000] VERBOSE[1] pbx.c: a\n"

@@ -267,6 +267,31 @@ START_TEST(test_linphone_stream)
 	ck_assert(run.rec[3].flags & RECF_TRUNCATED);
 	ck_assert(has_warning(&run, run.rec[3].line, "cut short"));
 	run_done(&run);
+
+	/* A long start-up of liblinphone's own lines (desktop, the Android
+	 * app's log collection) before the first message. */
+	{
+		static const char *const lines[] = {
+			"[2026-11-26 16:09:59:999][Message]Core:linphone: "
+			"Linphone core [0x55c1d0] notified [global_state]\n",
+			"2026-11-26 16:09:59:999 [org.linphone/liblinphone] "
+			"MESSAGE Linphone core [0x55c1d0] notified\n",
+		};
+		struct strbuf late;
+		size_t k;
+		int j;
+
+		for (k = 0; k < 2; k++) {
+			strbuf_init(&late);
+			for (j = 0; j < 120; j++)
+				strbuf_adds(&late, lines[k]);
+			ck_assert_uint_gt(late.len, 8192);
+			strbuf_add(&late, sb.buf, sb.len);
+			ck_assert_ptr_eq(reader_probe(late.buf, late.len),
+			    reader_by_name("linphone"));
+			strbuf_free(&late);
+		}
+	}
 	strbuf_free(&sb);
 	strbuf_free(&two);
 }
