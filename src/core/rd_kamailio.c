@@ -73,15 +73,40 @@ rd_kamailio_blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Whether line p[0..n) is one of Kamailio's own on its standard error,
+ * " 3(2831) INFO: <core> [core/tcp_main.c:1234]: ...": the process
+ * number, the pid, the level. */
+static int
+rd_kamailio_logline(const char *p, size_t n)
+{
+	size_t i = 0, s;
+
+	while (i < n && p[i] == ' ')
+		i++;
+	for (s = i; i < n && rd_digit(p[i]); i++)
+		;
+	if (i == s || i >= n || p[i++] != '(')
+		return 0;
+	for (s = i; i < n && rd_digit(p[i]); i++)
+		;
+	if (i == s || i + 1 >= n || p[i] != ')' || p[i + 1] != ' ')
+		return 0;
+	for (i += 2, s = i; i < n && p[i] >= 'A' && p[i] <= 'Z'; i++)
+		;
+	return i > s && i + 1 < n && p[i] == ':' && p[i + 1] == ' ';
+}
+
 static int
 rd_kamailio_probe(const char *p, size_t n)
 {
 	size_t i = 0, eol;
 	const char *nl;
+	int logged = 0;
 
 	while (i < n) {
 		nl = memchr(p + i, '\n', n - i);
 		eol = nl != NULL ? (size_t)(nl - p) : n;
+		logged += rd_kamailio_logline(p + i, eol - i);
 		switch (rd_kamailio_head(p, n, i)) {
 		case RD_KAMAILIO_DUMP:
 			return memmem(p + i, n - i, rd_kamailio_tilde,
@@ -93,7 +118,11 @@ rd_kamailio_probe(const char *p, size_t n)
 			break;
 		i = eol + 1;
 	}
-	return 0;
+	/* Kamailio's standard error (-E, log_stderror) whose first debugger
+	 * block comes further in than the probe looks (its start-up at a
+	 * debug level is long): a guess just above the threshold, as for
+	 * Asterisk's full log. */
+	return logged >= 3 ? 35 : 0;
 }
 
 /* Value of "name: value" line p[0..n), trimmed. */

@@ -726,6 +726,27 @@ START_TEST(test_kamailio_debug)
 	ck_assert_uint_eq(run.n, 1);
 	ck_assert(run.rec[0].flags & RECF_TRUNCATED);
 	run_done(&run);
+
+	/* Its standard error's start-up before the first block, longer
+	 * than the probe looks: told by Kamailio's own lines. */
+	{
+		struct strbuf late;
+		int j;
+
+		strbuf_init(&late);
+		for (j = 0; j < 120; j++)
+			strbuf_addf(&late, " 0(2820) DEBUG: <core> "
+			    "[core/sr_module.c:%d]: load_module(): loading "
+			    "module tm\n", 600 + j);
+		ck_assert_uint_gt(late.len, 8192);
+		strbuf_adds(&late, kam_debug);
+		ck_assert_ptr_eq(reader_probe(late.buf, late.len),
+		    reader_by_name("kamailio"));
+		/* Two such lines are not enough. */
+		ck_assert_int_eq(reader_by_name("kamailio")->probe(late.buf,
+		    2 * 80), 0);
+		strbuf_free(&late);
+	}
 }
 END_TEST
 
