@@ -24,6 +24,9 @@
 #define RD_FS_ADDR 64
 #define RD_FS_PROTO 8
 #define RD_FS_HALFDAY (RD_DAY / 2)
+/* sofia logs 16000 bytes of a block at most (stamp, dash line, message
+ * with LF for CRLF): a message rebuilt past this was cut there. */
+#define RD_FS_LOGGED_MAX 15000
 
 struct rd_fs_head {
 	enum msg_dir dir;
@@ -396,7 +399,13 @@ rd_fs_collect(struct rd_fs_ctx *c, size_t indent, size_t *junk,
 				(*junk)++;
 			continue;
 		}
-		if (indent == 0 && (glued = rd_fs_glued(s.p, s.n)) < s.n) {
+		/* In a body with a Content-Length, only where the body
+		 * ends, or where sofia's 16000 bytes would: a text that
+		 * quotes a stamp (a support chat's MESSAGE) keeps it. */
+		if (indent == 0 && (glued = rd_fs_glued(s.p, s.n)) < s.n &&
+		    (!in_body || cl < 0 ||
+		    (long long)(c->msg.len - body0 + glued) >= cl ||
+		    c->msg.len + glued >= RD_FS_LOGGED_MAX)) {
 			/* The message ends there, without a line break; the
 			 * next block starts on the same line. */
 			strbuf_add(&c->msg, s.p, glued);

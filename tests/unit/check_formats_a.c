@@ -978,6 +978,49 @@ START_TEST(test_fs_glued)
 	ck_assert_uint_eq(run.r->stats.junk_lines, 1);
 	ck_assert_uint_eq(run.r->nwarnings, 0);
 	run_done(&run);
+
+	/* A text that quotes a stamp before its body's end keeps it. */
+	run_str(&run, "freeswitch",
+	    "recv 99 bytes from udp/[198.51.100.23]:5060 at 09:15:11.100000:\n"
+	    DASHES "\n"
+	    "MESSAGE sip:1002@192.0.2.20 SIP/2.0\n"
+	    "Call-ID: q1\n"
+	    "Content-Length: 73\n"
+	    "\n"
+	    "see: send 60 bytes to udp/[198.51.100.23]:5060 at "
+	    "09:15:11.200000:\n"
+	    "ok?\n");
+	ck_assert_uint_eq(run.n, 1);
+	span_is(run.rec[0].body, "see: send 60 bytes to udp/[198.51.100.23]"
+	    ":5060 at 09:15:11.200000:" CRLF "ok?" CRLF);
+	ck_assert_uint_eq(run.rec[0].flags, 0);
+	run_done(&run);
+
+	/* sofia logs 16000 bytes of a block at most: a message cut there,
+	 * the next stamp glued to its last line. */
+	{
+		struct strbuf big;
+		int j;
+
+		strbuf_init(&big);
+		strbuf_adds(&big, "recv 30000 bytes from udp/[198.51.100.23]:"
+		    "5060 at 09:15:11.100000:\n" DASHES "\n"
+		    "INVITE sip:1002@192.0.2.20 SIP/2.0\nCall-ID: b1\n"
+		    "Content-Length: 29000\n\n");
+		for (j = 0; big.len < 15999; j++)
+			strbuf_addf(&big, "a=candidate:%d 1 udp 2122260223 "
+			    "192.0.2.%d 5%04d typ host\n", j, j % 250, j);
+		big.len = 15999;
+		strbuf_adds(&big, "send 60 bytes to udp/[198.51.100.23]:5060 at "
+		    "09:15:11.200000:\n" DASHES "\nSIP/2.0 100 Trying\n"
+		    "Call-ID: b1\nContent-Length: 0\n\n");
+		run_all(&run, "freeswitch", big.buf, big.len);
+		ck_assert_uint_eq(run.n, 2);
+		ck_assert(run.rec[0].flags & RECF_TRUNCATED);
+		span_is(run.rec[1].start, "SIP/2.0 100 Trying");
+		run_done(&run);
+		strbuf_free(&big);
+	}
 }
 END_TEST
 
