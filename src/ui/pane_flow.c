@@ -653,13 +653,21 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 				grid_puts(g, x, ay, xmax, role,
 					  p->utf8 ? "┼" : "+");
 		}
+		/* The head; where the end it points to is scrolled out of
+		 * view, at the pane's edge on that side: a shaft alone gave
+		 * no direction (a response cut on the left drew as a bare
+		 * line). Never over the lifeline the arrow leaves. */
 		if (a < b) {
-			if (b - 1 >= xmin && b - 1 < xmax)
-				grid_puts(g, b - 1, ay, xmax, role,
+			x = b - 1 < xmax ? b - 1 : xmax - 1;
+			if (x >= xmin && x > a)
+				grid_puts(g, x, ay, xmax, role,
 					  p->utf8 ? "►" : ">");
-		} else if (b + 1 >= xmin && b + 1 < xmax)
-			grid_puts(g, b + 1, ay, xmax, role,
-				  p->utf8 ? "◄" : "<");
+		} else {
+			x = b + 1 >= xmin ? b + 1 : xmin;
+			if (x < xmax && x < a)
+				grid_puts(g, x, ay, xmax, role,
+					  p->utf8 ? "◄" : "<");
+		}
 	}
 	free(cx);
 }
