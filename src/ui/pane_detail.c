@@ -645,7 +645,11 @@ pane_detail_draw(struct pane *p, struct grid *g, struct rect r)
 		d->needle = v->search ? xstrdup(v->search) : NULL;
 		pane_detail_mark(d, d->needle);
 	}
-	mode = p->wrap ? "w: wrap" : "w: scroll";
+	/* The mode the lines are in, with the key that changes it, as the
+	 * flow's heading says its scope ("dialog (a)"): "w: wrap" read as
+	 * the key's promise ("L: wider", "Enter: flow") while lines
+	 * already wrapped. */
+	mode = p->wrap ? "wrap (w)" : "scroll (w)";
 	/* The heading is drawn once the rows are counted: it says which
 	 * of them are in view when not all are. */
 	c = r;

@@ -12,8 +12,12 @@ check "Right in the list says where it scrolls" \
 e2e_keys Tab l
 check "Right in the wrapped detail says w" \
 	e2e_wait "the detail wraps long lines: w to scroll them instead"
+check "the heading says the lines wrap, and w changes it" \
+	e2e_wait_re "^ Detail +lines 1-16/29  wrap \\(w\\) │"
 e2e_keys w
 check "w says what it does" e2e_wait "detail: long lines scroll"
+check "the heading says they scroll now (it said 'w: scroll', as a key's promise)" \
+	e2e_wait_re "^ Detail +lines 1-16/19  scroll \\(w\\) │"
 check "a line cut on the right ends in ~" \
 	e2e_wait_re "^ Via: SIP/2.0/TLS 198\.51\.100\.23:49721;branch=z9h~│"
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 \
@@ -32,9 +36,9 @@ check "w again wraps" e2e_wait "detail: long lines wrap"
 e2e_start 80 24 --rules data/rules.conf data/sample.cls.log
 check "opens at 80x24" e2e_wait "40/40 msgs"
 check "the detail's heading says the lines in view" \
-	e2e_wait_re "^ Detail +lines 1-13/35  w: wrap │"
+	e2e_wait_re "^ Detail +lines 1-13/35  wrap \\(w\\) │"
 e2e_keys Tab Space
-check "a page down moves them" e2e_wait_re "^ Detail +lines 13-25/35  w: wrap │"
+check "a page down moves them" e2e_wait_re "^ Detail +lines 13-25/35  wrap \\(w\\) │"
 e2e_keys G
-check "End shows the last ones" e2e_wait_re "^ Detail +lines 23-35/35  w: wrap │"
+check "End shows the last ones" e2e_wait_re "^ Detail +lines 23-35/35  wrap \\(w\\) │"
 e2e_done
