@@ -121,6 +121,36 @@ screen_too_small(struct screen *s, struct grid *g)
 	s->cursor_x = s->cursor_y = -1;
 }
 
+/* Whether the title names file i: one not read is W's (unless none was:
+ * all), and a file followed again from its start (truncated or rotated:
+ * engine_open_file makes it another input) is the one already named, in
+ * the same format. After two rotations the title read "fe.log [cls],
+ * fe.log [cls], fe.log [cls], +1 more", the other log given only as
+ * its count. reread: some file was followed again so (else none is
+ * looked for, which would be a pass over all the inputs for each). */
+static int
+screen_title_names(struct screen *s, size_t i, int all, int reread)
+{
+	const struct engine_file *f = engine_file(s->e, i), *o;
+	char fbuf[64], obuf[64];
+	const char *fmt;
+	size_t k;
+
+	if (f->unreadable && !all)
+		return 0;
+	if (!reread)
+		return 1;
+	fmt = engine_format_name(f, fbuf, sizeof fbuf);
+	for (k = 0; k < i; k++) {
+		o = engine_file(s->e, k);
+		if (o->follow_ended && (all || !o->unreadable) &&
+		    strcmp(o->src->path, f->src->path) == 0 &&
+		    strcmp(engine_format_name(o, obuf, sizeof obuf), fmt) == 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* The title says which files are read, how many messages are shown of how
  * many, the filter and the search. When that does not fit, the program's
  * name goes first, then the file names give way to their count, then
@@ -133,7 +163,7 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	struct strbuf files, rest, sb, filt;
 	char fmt[64];
 	size_t i, nf = engine_nfiles(s->e), shown, nnamed = 0;
-	int pw, avail, level, all;
+	int pw, avail, level, all, reread;
 	char prog[64] = "";
 
 	grid_fill(g, r, ROLE_TITLE);
@@ -146,11 +176,13 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 	 * they are named all the same: the title says what is open. */
 	for (i = 0, all = 1; i < nf && all; i++)
 		all = engine_file(s->e, i)->unreadable;
+	for (i = 0, reread = 0; i < nf && !reread; i++)
+		reread = engine_file(s->e, i)->follow_ended;
 	for (i = 0, shown = 0; i < nf; i++) {
 		const struct engine_file *f = engine_file(s->e, i);
 		const char *path = f->src->path, *base = strrchr(path, '/');
 
-		if (f->unreadable && !all)
+		if (!screen_title_names(s, i, all, reread))
 			continue;
 		nnamed++;
 		if (shown > 3)
@@ -161,8 +193,7 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			size_t more = 0, k;
 
 			for (k = i; k < nf; k++)
-				more += all ||
-					!engine_file(s->e, k)->unreadable;
+				more += screen_title_names(s, k, all, reread);
 			strbuf_addf(&files, "+%zu more", more);
 			continue;
 		}
