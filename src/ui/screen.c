@@ -254,6 +254,12 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			snprintf(prog, sizeof prog, " %s%zu input%s not begun (W) ",
 				 following ? "following, " : "", nawaited,
 				 nawaited == 1 ? "" : "s");
+		else if (following && nw > 0)
+			/* What comes may bring warnings (a file truncated
+			 * and read again, junk, a record cut short): said as
+			 * when not following, or W had them unannounced. */
+			snprintf(prog, sizeof prog, " following, %zu warning%s ",
+				 nw, nw == 1 ? "" : "s");
 		else if (following)
 			snprintf(prog, sizeof prog, " following ");
 		else if (nw > 0)

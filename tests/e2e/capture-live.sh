@@ -34,7 +34,7 @@ check "and not those not written yet" no_ok
 touch "$dir/go"
 check "the rest comes as it is written" e2e_wait_re "sipsnoop - \\[pcap\\] +6/6 msgs"
 check "its last message is listed" e2e_wait "200 OK"
-check "following ends with the pipe" e2e_wait_gone " following "
+check "following ends with the pipe" e2e_wait_gone " following"
 e2e_keys W
 # (Its handshake, bare ACKs and FINs are TCP's own, not packets without SIP.)
 check "W gives the capture's summary at its end: read cleanly" \
@@ -79,7 +79,7 @@ no_bye() { ! e2e_screen | grep -q 'BYE'; }
 check "and not those not written yet" no_bye
 touch "$dir/go"
 check "pcapng: the rest as it comes" e2e_wait_re "sipsnoop - \\[pcap\\] +7/7 msgs"
-check "following ends with the pipe" e2e_wait_gone " following "
+check "following ends with the pipe" e2e_wait_gone " following"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait

@@ -60,7 +60,7 @@ not_all() { ! e2e_screen | grep -q '40/40 msgs'; }
 check "and not the rest" not_all
 touch "$dir/go"
 check "the rest comes as it is written" e2e_wait_re "sipsnoop - \\[cls\\] +40/40 msgs"
-check "following ends with the pipe" e2e_wait_gone " following "
+check "following ends with the pipe" e2e_wait_gone " following"
 e2e_keys q
 check "quits" e2e_wait "exit=0"
 wait

@@ -1,5 +1,6 @@
 #!/bin/sh
-# W open while a followed file is truncated shows the warning that comes.
+# W open while a followed file is truncated shows the warning that comes,
+# and the title counts it, following or not.
 . "$(dirname "$0")/lib.inc"
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e.XXXXXX")
@@ -15,4 +16,11 @@ head -n 30 tests/data/remote-ntlm.cls.log >"$out/live.cls.log"
 check "the truncation shows in W" e2e_wait "live.cls.log: truncated"
 check "and the clean read is no longer claimed" \
 	e2e_wait_gone "no warnings: every input was read cleanly"
+e2e_keys q
+# The title counts it while following too, as it does when not: it said
+# "following" alone, and the warning went unannounced.
+check "the title says following and the warning" \
+	e2e_wait_re "msgs +following, 1 warning\$"
+e2e_keys F
+check "F stops: the warning alone" e2e_wait_re "msgs +1 warning\$"
 e2e_done
