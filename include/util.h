@@ -140,6 +140,14 @@ void time_format(char *out, size_t outsz, int64_t t, int prec, int dating);
  * keep_tab is 0. This is the one gate between log bytes and a terminal. */
 void sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab);
 
+/* The other way: the form sanitize_append shows a byte or a character in
+ * (\e, \xHH, \uHHHH) at s[*p] == '\\' appended to sb as what it stands
+ * for, *p moved past it; 0 (nothing done) when s[*p] begins none. So that
+ * what is shown can be typed back (a filter's quoted phrase, a search). */
+int sanitize_unescape_at(const char *s, size_t *p, struct strbuf *sb);
+/* All of s so, what begins no such form copied as it is. */
+void sanitize_unescape(const char *s, struct strbuf *sb);
+
 /* Writes code point cp (below 0x110000) as UTF-8 into out; returns how
  * many bytes (1 to 4). */
 size_t utf8_encode(uint32_t cp, char out[4]);

@@ -54,6 +54,13 @@ struct view {
 	size_t sel; /* index into ids (0 when empty) */
 
 	char *search;	     /* current search text, NULL for none */
+	/* What it stands for, matched against the messages: the forms the
+	 * viewer shows control bytes in (\e, \xHH, \uHHHH) turned back
+	 * into them, as in a filter's quoted phrase, so that what is shown
+	 * can be typed back (the highlights, over the text as shown, take
+	 * search as it is). */
+	char *search_raw;
+	size_t nsearch_raw;
 	int search_dir;	     /* +1 or -1 */
 	size_t search_pos;   /* next index of ids to look at */
 	size_t search_start; /* where the search started (wraps to it) */

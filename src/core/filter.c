@@ -224,56 +224,6 @@ lex_is_break(char c)
  * so that header:Subject="a b" is one word. Stops at a break outside
  * quotes. Returns -1 on an unterminated quote. */
 static int
-lex_hex(const char *s, size_t n, uint32_t *v)
-{
-	size_t i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c >= '0' && c <= '9')
-			*v = *v * 16 + (uint32_t)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			*v = *v * 16 + (uint32_t)((c | 0x20) - 'a' + 10);
-		else
-			return 0;
-	}
-	return 1;
-}
-
-/* In a quoted phrase, the forms the viewer shows control bytes in (\e,
- * \xHH, \uHHHH: sanitize_append) stand for them, so that what is shown
- * can be typed back. At s[*p] == '\\'; 1 when one was taken. */
-static int
-lex_visible_escape(const char *s, size_t *p, struct strbuf *sb)
-{
-	uint32_t v;
-	char u[4];
-
-	switch (s[*p + 1]) {
-	case 'e':
-		strbuf_addc(sb, 0x1b);
-		*p += 2;
-		return 1;
-	case 'x':
-		if (!lex_hex(s + *p + 2, 2, &v))
-			return 0;
-		strbuf_addc(sb, (char)v);
-		*p += 4;
-		return 1;
-	case 'u':
-		if (!lex_hex(s + *p + 2, 4, &v))
-			return 0;
-		strbuf_add(sb, u, utf8_encode(v, u));
-		*p += 6;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static int
 lex_word(struct lexer *lx, struct strbuf *sb)
 {
 	const char *s = lx->s;
@@ -292,8 +242,10 @@ lex_word(struct lexer *lx, struct strbuf *sb)
 				if (s[p] == '\\' &&
 				    (s[p + 1] == '"' || s[p + 1] == '\\'))
 					p++;
-				else if (s[p] == '\\' &&
-					 lex_visible_escape(s, &p, sb))
+				/* The forms the viewer shows control bytes
+				 * in stand for them: what is shown can be
+				 * typed back. */
+				else if (sanitize_unescape_at(s, &p, sb))
 					continue;
 				strbuf_addc(sb, s[p++]);
 			}

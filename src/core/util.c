@@ -636,6 +636,67 @@ sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab)
 	strbuf_add(sb, s + i - run, run);
 }
 
+/* n hex digits at s (none of them a NUL), into *v; 0 when one is none. */
+static int
+util_hex(const char *s, size_t n, uint32_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			*v = *v * 16 + (uint32_t)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v = *v * 16 + (uint32_t)((c | 0x20) - 'a' + 10);
+		else
+			return 0;
+	}
+	return 1;
+}
+
+int
+sanitize_unescape_at(const char *s, size_t *p, struct strbuf *sb)
+{
+	uint32_t v;
+	char u[4];
+
+	if (s[*p] != '\\')
+		return 0;
+	switch (s[*p + 1]) {
+	case 'e':
+		strbuf_addc(sb, 0x1b);
+		*p += 2;
+		return 1;
+	case 'x':
+		if (!util_hex(s + *p + 2, 2, &v))
+			return 0;
+		strbuf_addc(sb, (char)v);
+		*p += 4;
+		return 1;
+	case 'u':
+		if (!util_hex(s + *p + 2, 4, &v))
+			return 0;
+		strbuf_add(sb, u, utf8_encode(v, u));
+		*p += 6;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+sanitize_unescape(const char *s, struct strbuf *sb)
+{
+	size_t p = 0;
+
+	while (s[p] != '\0') {
+		if (!sanitize_unescape_at(s, &p, sb))
+			strbuf_addc(sb, s[p++]);
+	}
+}
+
 void
 json_append_str(struct strbuf *sb, const char *s, size_t n)
 {

@@ -267,8 +267,29 @@ view_free(struct view *v)
 	free(v->ids);
 	free(v->pre);
 	free(v->search);
+	free(v->search_raw);
 	free(v->hits);
 	free(v);
+}
+
+/* The search text: text (NULL or empty for none), and what it stands for
+ * (search_raw). */
+static void
+view_search_set(struct view *v, const char *text)
+{
+	struct strbuf sb;
+
+	free(v->search);
+	free(v->search_raw);
+	v->search = v->search_raw = NULL;
+	v->nsearch_raw = 0;
+	if (text == NULL || *text == '\0')
+		return;
+	v->search = xstrdup(text);
+	strbuf_init(&sb);
+	sanitize_unescape(text, &sb);
+	v->nsearch_raw = sb.len;
+	v->search_raw = strbuf_detach(&sb);
 }
 
 void
@@ -656,9 +677,7 @@ view_search_start(struct view *v, const char *text, int dir, int from_current)
 {
 	view_filter_finish(v);	/* a search walks the whole list */
 	if (text != v->search) {
-		free(v->search);
-		v->search =
-		    (text != NULL && *text != '\0') ? xstrdup(text) : NULL;
+		view_search_set(v, text);
 		view_hits_start(v);
 	} else if (v->hits_state == VHITS_NONE) {
 		view_hits_start(v);	/* Esc stopped the count: n again */
@@ -755,9 +774,22 @@ view_search_extend(struct view *v, const char *text)
 	if (strlen(text) <= n || strncmp(text, v->search, n) != 0)
 		return -1;
 	/* What did not hold the shorter text does not hold this one: go on
-	 * from where that search is (a match found is looked at again). */
-	free(v->search);
-	v->search = xstrdup(text);
+	 * from where that search is (a match found is looked at again).
+	 * Not when what they stand for is not so: "\x4" is those three
+	 * characters, "\x41" an A. */
+	{
+		struct strbuf sb;
+		int longer;
+
+		strbuf_init(&sb);
+		sanitize_unescape(text, &sb);
+		longer = sb.len >= v->nsearch_raw &&
+			 memcmp(sb.buf, v->search_raw, v->nsearch_raw) == 0;
+		strbuf_free(&sb);
+		if (!longer)
+			return -1;
+	}
+	view_search_set(v, text);
 	view_hits_start(v);
 	v->search_state = v->search_left > 0 ? VSEARCH_RUNNING : VSEARCH_IDLE;
 	if (v->search_left == 0) {
@@ -779,7 +811,7 @@ view_matches(const struct view *v, uint32_t id)
 	if (v->search == NULL)
 		return 0;
 	t = engine_record_text(v->e, id);
-	return span_ufind(t, v->search, strlen(v->search), &mlen) >= 0;
+	return span_ufind(t, v->search_raw, v->nsearch_raw, &mlen) >= 0;
 }
 
 int

@@ -268,6 +268,39 @@ START_TEST(test_sanitize)
 }
 END_TEST
 
+/* What sanitize_append shows can be typed back: sanitize_unescape turns
+ * \e, \xHH and \uHHHH into what they stand for (a filter's quoted phrase,
+ * the viewer's search), and leaves as they are a backslash that begins
+ * none of them and a form cut short. */
+START_TEST(test_sanitize_unescape)
+{
+	struct strbuf shown, back;
+	const char in[] = "a\x1b[31mred\x07\xc2\x9bx\xe2\x80\xaey\xff\0z\xc3\xa9";
+	size_t p;
+
+	strbuf_init(&shown);
+	strbuf_init(&back);
+	sanitize_append(&shown, in, sizeof in - 1, 0);
+	sanitize_unescape(shown.buf, &back);
+	ck_assert_uint_eq(back.len, sizeof in - 1);
+	ck_assert(memcmp(back.buf, in, back.len) == 0);
+	strbuf_reset(&back);
+	sanitize_unescape("C:\\dir \\x4 \\u20 \\q\\", &back);
+	ck_assert_str_eq(back.buf, "C:\\dir \\x4 \\u20 \\q\\");
+	/* One form at a time, the position moved past it. */
+	p = 1;
+	strbuf_reset(&back);
+	ck_assert_int_eq(sanitize_unescape_at("a\\x41b", &p, &back), 1);
+	ck_assert_uint_eq(p, 5);
+	ck_assert_str_eq(back.buf, "A");
+	p = 0;
+	ck_assert_int_eq(sanitize_unescape_at("\\xg1", &p, &back), 0);
+	ck_assert_uint_eq(p, 0);
+	strbuf_free(&shown);
+	strbuf_free(&back);
+}
+END_TEST
+
 /* One encoder for the readers, filters, flow and prompt: each length. */
 START_TEST(test_utf8_encode)
 {
@@ -344,6 +377,7 @@ util_suite(void)
 	tcase_add_test(tc, test_spans);
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_sanitize);
+	tcase_add_test(tc, test_sanitize_unescape);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_utf8_encode);
 	tcase_add_test(tc, test_find_nl);
