@@ -31,6 +31,11 @@ struct ddoc {
 	char *needle;
 	int flags_at_build; /* severity/rule when built (re-rating) */
 	int seek_match;	    /* bring the first search match into view */
+	/* The first line that says part of the message is not shown (a
+	 * body past DDOC_BODY_LINES, a line past DDOC_LINE_MAX), plus 1; 0
+	 * for none. A search can match there, in the record: that line is
+	 * what comes into view. */
+	size_t cut;
 };
 
 static struct dline *
@@ -104,6 +109,8 @@ ddoc_add_log(struct ddoc *d, int role, const char *s, size_t n)
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, " [... %zu more bytes not shown]", cut);
 		ddoc_add_safe(d, ROLE_SEV_WARNING, sb.buf, sb.len);
+		if (d->cut == 0)
+			d->cut = d->n;
 	}
 	strbuf_free(&sb);
 }
@@ -140,6 +147,7 @@ ddoc_clear(struct ddoc *d)
 	}
 	d->n = 0;
 	d->id = UINT32_MAX;
+	d->cut = 0;
 }
 
 static int
@@ -408,6 +416,8 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 					    rec.body.n - s);
 				ddoc_add_safe(d, ROLE_SEV_WARNING, sb.buf,
 					      sb.len);
+				if (d->cut == 0)
+					d->cut = d->n;
 				break;
 			}
 			const char *nl =
@@ -576,6 +586,17 @@ pane_detail_seek(struct pane *p, struct ddoc *d, struct rect c)
 		if (at < l->len)
 			break;
 		row += p->wrap ? pane_detail_line_rows(l, c.w - 1) : 1;
+	}
+	/* None in what is shown, and part of it is not: the match the
+	 * list and the title count is there, and the line that says so
+	 * comes into view. The detail stayed where it was, on no match
+	 * ("match 1 of 1" and nothing marked). */
+	if (i == d->n && d->cut > 0) {
+		for (i = 0, row = 0; i + 1 < d->cut; i++)
+			row += p->wrap ? pane_detail_line_rows(&d->lines[i],
+							       c.w - 1)
+				       : 1;
+		at = 0;
 	}
 	if (i == d->n)
 		return;
