@@ -258,12 +258,14 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			/* What comes may bring warnings (a file truncated
 			 * and read again, junk, a record cut short): said as
 			 * when not following, or W had them unannounced. */
-			snprintf(prog, sizeof prog, " following, %zu warning%s ",
+			snprintf(prog, sizeof prog, " following, %zu warning%s (W) ",
 				 nw, nw == 1 ? "" : "s");
 		else if (following)
 			snprintf(prog, sizeof prog, " following ");
 		else if (nw > 0)
-			snprintf(prog, sizeof prog, " %zu warning%s%s ", nw,
+			/* With the key that lists them, as the inputs not
+			 * read and "not rated" have. */
+			snprintf(prog, sizeof prog, " %zu warning%s%s (W) ", nw,
 				 nw == 1 ? "" : "s",
 				 s->v->rules == NULL ? ", not rated" : "");
 		else if (s->v->rules == NULL)

@@ -29,7 +29,7 @@ check "C-c quits from the help" e2e_wait "exit=0"
 
 # W lists the reading warnings of a log with junk in it.
 e2e_start 120 40 --rules data/rules.conf tests/data/junk.cls.log
-check "a log with junk says it has warnings" e2e_wait_re "[0-9]+ warnings? *$"
+check "a log with junk says it has warnings" e2e_wait_re "[0-9]+ warnings? \\(W\\) *$"
 e2e_keys W
 check "W lists them with file and line" \
 	e2e_wait_re "tests/data/junk.cls.log:[0-9]+: "

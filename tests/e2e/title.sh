@@ -32,7 +32,7 @@ check "a filter too long is cut with a ~" \
 e2e_start 80 24 --rules data/rules.conf tests/data/multi.uccapilog \
 	tests/data/bad.uccapilog
 check "two files at 80 columns: their names, without the program's" \
-	e2e_wait_re "^multi\.uccapilog \[uccapi\], bad\.uccapilog \[uccapi\]  11/11 msgs +1 warning *$"
+	e2e_wait_re "^multi\.uccapilog \[uccapi\], bad\.uccapilog \[uccapi\]  11/11 msgs +1 warning \\(W\\) *$"
 
 # A single input that gave no message once read is named too, as one
 # read is (it was left out as an input not read, the title naming none):

@@ -20,7 +20,7 @@ e2e_keys q
 # The title counts it while following too, as it does when not: it said
 # "following" alone, and the warning went unannounced.
 check "the title says following and the warning" \
-	e2e_wait_re "msgs +following, 1 warning\$"
+	e2e_wait_re "msgs +following, 1 warning \\(W\\)\$"
 e2e_keys F
-check "F stops: the warning alone" e2e_wait_re "msgs +1 warning\$"
+check "F stops: the warning alone" e2e_wait_re "msgs +1 warning \\(W\\)\$"
 e2e_done
