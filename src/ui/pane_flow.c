@@ -278,7 +278,8 @@ pane_flow_header(struct grid *g, int cx, int y, int xmin, int xmax,
 /* The heading: which arrows are in view when not all are ("arrows
  * 3-12/40"), of a window of the shown messages "around message 809"
  * when it holds not all of them; the scope and the key that switches it;
- * a hint at the key for a wider layout when the times do not fit. The
+ * a hint at the key for a wider layout when the times do not fit and
+ * there is one. The
  * longest form that fits beside the title. Keys come from the one key
  * table: the heading cannot name a key that moved. */
 static void
@@ -298,7 +299,10 @@ pane_flow_heading(struct pane *p, struct grid *g, struct rect r, struct rect *c,
 	snprintf(brief, sizeof brief, "%s (%s)", v->flow_all ? "all" : "dialog",
 		 key);
 	hint[0] = '\0';
-	if (timew == 0)
+	/* Not when the pane has the terminal's whole width already: no
+	 * layout gives it more (on 50 columns every one is a stack, and L
+	 * went through them all with the hint still there). */
+	if (timew == 0 && (r.x > 0 || r.x + r.w < g->w))
 		snprintf(hint, sizeof hint, "  %s: wider",
 			 keymap_action_key(KM_NORMAL, ACT_LAYOUT_NEXT, lkey,
 					   sizeof lkey));
