@@ -249,6 +249,15 @@ int engine_answer_awaited(const struct engine *e, uint32_t id);
 /* Whether any message may be (none before following). */
 int engine_answers_awaited(const struct engine *e);
 void engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id);
+/* For the rules: whether the trace read ends soon after message id (a
+ * challenge left unanswered), so that its answer may have come after it:
+ * no message of the trace is more than 32 seconds later (of one without
+ * a time: none comes after it), and its input is not read live (not
+ * followed, its following stopped or its input ended). Its dialog d
+ * noted with engine_note_trace_end() is rated again once the trace goes
+ * on past that. */
+int engine_trace_ends_after(const struct engine *e, uint32_t id);
+void engine_note_trace_end(struct engine *e, uint32_t d, uint32_t id);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have
  * done when it was added. */

@@ -66,6 +66,13 @@ uint32_t rules_answered_dialog(const struct engine *e, uint32_t d);
 /* The other way: the dialog whose first request answered challenge ch (a
  * 401, 407 or 423 message id) on a new Call-ID, or NO_DIALOG. */
 uint32_t rules_retry_dialog(const struct engine *e, uint32_t ch);
+/* Whether message id was rated by a rule that asks for "challenge
+ * trace-end": a challenge the trace ends too soon after to tell whether
+ * the client answered it, and rated so (not as credentials rejected, say),
+ * whose outcome is unknown (the registration report does not call it a
+ * failure). */
+int rules_outcome_unknown(const struct rules *r, const struct engine *e,
+			  uint32_t id);
 /* Rates a message that has no dialog (no Call-ID). */
 void rules_rate_message(const struct rules *r, struct engine *e, uint32_t id);
 /* Appends the explanation line of message id (after rating) to out, e.g.

@@ -74,6 +74,12 @@
  * writer takes between two write() calls of one line, short enough not to
  * keep the last message from view. */
 #define ENGINE_FOLLOW_QUIET_MS 1000
+/* A challenge the trace ends less than this after (a transaction's
+ * lifetime, 64*T1, as the rules' answer window) may have been answered
+ * after it ends (engine_trace_ends_after), in microseconds. */
+#define ENGINE_TRACE_END_US (32 * INT64_C(1000000))
+/* And with no more messages than this after it. */
+#define ENGINE_TRACE_END_SCAN 4096
 /* A pipe read to its end is not followed afterwards (F): there is no
  * going back to what its writer still writes. */
 #define ENGINE_PIPE_READ_WHOLE \
@@ -171,6 +177,14 @@ struct engine {
 		uint32_t d, id;
 	} *waits;
 	size_t nwaits, capwaits;
+	/* Challenges the rules rated as left unanswered by the end of the
+	 * trace (engine_note_trace_end), in order of id: rated again once
+	 * the trace goes on past their window. */
+	struct engine_answer_wait *ends;
+	size_t nends, capends;
+	size_t ends_seen;		/* messages when they were looked at */
+	int64_t time_last;		/* the latest time of a message read,
+					 * TIME_NONE before one has a time */
 	int answer_wait_ms;		/* engine_set_answer_wait() */
 	int follow_paused;		/* engine_follow_pause() */
 	/* engine_msg_line()'s last answer, to count on from (a const
@@ -261,6 +275,7 @@ engine_new(void)
 	e->spill_chunk = ENGINE_SPILL_CHUNK;
 	e->follow_copy_max = ENGINE_FOLLOW_COPY_MAX;
 	e->follow_quiet_ms = ENGINE_FOLLOW_QUIET_MS;
+	e->time_last = TIME_NONE;
 	e->answer_wait_ms = ENGINE_ANSWER_WAIT_MS;
 	e->line_at = xcalloc(1, sizeof *e->line_at);
 	e->line_at->file = SIZE_MAX;
@@ -321,6 +336,7 @@ engine_free(struct engine *e)
 	free(e->touched);
 	free(e->fresh);
 	free(e->waits);
+	free(e->ends);
 	free(e->mark);
 	free(e->spill_dir);
 	free(e->uris);
@@ -2322,19 +2338,26 @@ engine_give_back(struct engine *e)
 	}
 }
 
+static int engine_touch_trace_ends(struct engine *e);
+
 static void
 engine_rate_touched(struct engine *e)
 {
 	size_t i;
 
-	for (i = 0; i < e->ntouched; i++) {
-		if (e->rules != NULL)
-			rules_rate_dialog(e->rules, e, e->touched[i]);
-		e->mark[e->touched[i]] = 0;
-		if (i % ENGINE_REREAD_EVERY == ENGINE_REREAD_EVERY - 1)
-			engine_give_back(e);
-	}
-	e->ntouched = 0;
+	/* The messages rated may have moved the trace's end on: the
+	 * challenges it no longer ends soon after are rated again (they
+	 * are not noted again, so this ends). */
+	do {
+		for (i = 0; i < e->ntouched; i++) {
+			if (e->rules != NULL)
+				rules_rate_dialog(e->rules, e, e->touched[i]);
+			e->mark[e->touched[i]] = 0;
+			if (i % ENGINE_REREAD_EVERY == ENGINE_REREAD_EVERY - 1)
+				engine_give_back(e);
+		}
+		e->ntouched = 0;
+	} while (engine_touch_trace_ends(e));
 	engine_give_back(e);
 }
 
@@ -2407,10 +2430,12 @@ engine_answer_awaited(const struct engine *e, uint32_t id)
 	return engine_awaited_at(e, id, &now);
 }
 
-void
-engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
+/* Notes message id of dialog d in *v (*n of them, room for *cap), once. */
+static void
+engine_note_wait(struct engine_answer_wait **v, size_t *n, size_t *cap,
+		 uint32_t d, uint32_t id)
 {
-	size_t lo = 0, hi = e->nwaits, mid;
+	size_t lo = 0, hi = *n, mid;
 
 	/* Kept in order of message id, which is how they come (a message is
 	 * rated when it is read, its dialog again and again after): a
@@ -2419,22 +2444,114 @@ engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
 	 * thousands within the wait. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (e->waits[mid].id < id)
+		if ((*v)[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < e->nwaits && e->waits[lo].id == id) {
-		e->waits[lo].d = d;
+	if (lo < *n && (*v)[lo].id == id) {
+		(*v)[lo].d = d;
 		return;
 	}
-	e->waits = xgrow(e->waits, &e->capwaits, e->nwaits + 1,
-			 sizeof *e->waits);
-	memmove(e->waits + lo + 1, e->waits + lo,
-		(e->nwaits - lo) * sizeof *e->waits);
-	e->waits[lo].d = d;
-	e->waits[lo].id = id;
-	e->nwaits++;
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	memmove(*v + lo + 1, *v + lo, (*n - lo) * sizeof **v);
+	(*v)[lo].d = d;
+	(*v)[lo].id = id;
+	(*n)++;
+}
+
+void
+engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
+{
+	engine_note_wait(&e->waits, &e->nwaits, &e->capwaits, d, id);
+}
+
+/* Whether the trace read so far ends soon after message m (id), a
+ * challenge: it goes on for no more than ENGINE_TRACE_END_US after it (of
+ * one without a time: nothing comes after it), and nothing after it,
+ * out of its own dialog, is of its client: from or to the end it was sent
+ * to, or from its From (the same user on another Call-ID, or another
+ * connection). The client came back without answering otherwise. A
+ * trace that goes on for more than ENGINE_TRACE_END_SCAN messages does
+ * not end soon after it (and a flood of them costs no more). */
+static int
+engine_trace_near_end(const struct engine *e, const struct msg *m,
+		      uint32_t id)
+{
+	size_t n = msgindex_count(e->ix), i;
+	struct msg_kept k, o;
+	uint32_t d;
+
+	if (m->time == TIME_NONE)
+		return id + 1 >= n;
+	if (e->time_last != TIME_NONE &&
+	    e->time_last - m->time > ENGINE_TRACE_END_US)
+		return 0;
+	if (n - id - 1 > ENGINE_TRACE_END_SCAN)
+		return 0;
+	engine_msg_kept(e, id, &k);
+	d = dialogs_of(e->ds, m);
+	for (i = (size_t)id + 1; i < n; i++) {
+		const struct msg *x = msgindex_get(e->ix, (uint32_t)i);
+
+		if (d != NO_DIALOG && dialogs_of(e->ds, x) == d)
+			continue;
+		engine_msg_kept(e, (uint32_t)i, &o);
+		if ((k.dst != 0 && (o.src == k.dst || o.dst == k.dst)) ||
+		    (k.from != 0 && o.from == k.from))
+			return 0;
+	}
+	return 1;
+}
+
+int
+engine_trace_ends_after(const struct engine *e, uint32_t id)
+{
+	const struct msg *m = msgindex_get(e->ix, id);
+	const struct engine_file *f;
+
+	if (m == NULL || m->file >= e->nfiles)
+		return 0;
+	f = &e->files[m->file];
+	/* Read live, the answer would show as it comes: awaited, then
+	 * unanswered (engine_answer_awaited). */
+	if (f->follow_fd >= 0 && !f->follow_ended && !e->follow_paused)
+		return 0;
+	return engine_trace_near_end(e, m, id);
+}
+
+void
+engine_note_trace_end(struct engine *e, uint32_t d, uint32_t id)
+{
+	engine_note_wait(&e->ends, &e->nends, &e->capends, d, id);
+}
+
+/* The dialogs of challenges rated as left so by the trace's end that the
+ * trace now goes on past are touched, to be rated again; whether any
+ * was. (Not whether the input is read live: one noted while it was not
+ * stays so until the trace goes on, though following goes on.) */
+static int
+engine_touch_trace_ends(struct engine *e)
+{
+	size_t i, k;
+	int any = 0;
+
+	/* Nothing came since the last look. */
+	if (e->ends_seen == msgindex_count(e->ix))
+		return 0;
+	e->ends_seen = msgindex_count(e->ix);
+	for (i = k = 0; i < e->nends; i++) {
+		const struct msg *m = msgindex_get(e->ix, e->ends[i].id);
+
+		if (m != NULL && engine_trace_near_end(e, m, e->ends[i].id)) {
+			e->ends[k++] = e->ends[i];
+			continue;
+		}
+		engine_touch(e, e->ends[i].d);
+		any = 1;
+	}
+	e->nends = k;
+	return any;
 }
 
 /* The dialogs of challenges that no longer await their answer (it did not
@@ -2933,6 +3050,9 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	engine_warn_bad_header(e, pre);
 	reader_free(cut);
 	id = msgindex_append(e->ix, x, pre->method, pre->len);
+	if (x->time != TIME_NONE &&
+	    (e->time_last == TIME_NONE || x->time > e->time_last))
+		e->time_last = x->time;
 	engine_join_keep(e, pre);
 	engine_note_fresh(e, f, id, pre->end);
 	f->last_id = id;
@@ -3001,6 +3121,9 @@ engine_complete(struct engine *e, struct engine_pre *pre)
 		engine_msg_kept(e, (uint32_t)i, &kept[i]);
 	kept[f->last_id] = k;
 	*was = *x;
+	if (x->time != TIME_NONE &&
+	    (e->time_last == TIME_NONE || x->time > e->time_last))
+		e->time_last = x->time;
 	msgindex_set(e->ix, f->last_id, pre->method, pre->len);
 	engine_regroup(e, kept, NULL);
 	free(kept);
@@ -3043,6 +3166,9 @@ engine_regroup(struct engine *e, const struct msg_kept *kept,
 	size_t i, n = msgindex_count(e->ix);
 
 	e->changes++;
+	/* Every dialog is rated again, and noted again as it is. */
+	e->nends = 0;
+	e->ends_seen = 0;
 	dialogs_free(e->ds);
 	e->ds = dialogs_new();
 	for (i = 0; i < n; i++) {

@@ -173,6 +173,7 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 {
 	struct strbuf ex;
 	int was = ent->registered_msg != UINT32_MAX, expected, through;
+	int unknown;
 	uint32_t a;
 
 	if (ent->status >= 200 && ent->status < 300 &&
@@ -224,7 +225,12 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 	    regreport_retry_through(e, ent->final_msg);
 	if (!was && through)
 		expected = 1;
-	if (!was && expected) {
+	/* Or with a challenge the trace ends too soon after to tell
+	 * whether the client answered it: not a failure, and its
+	 * explanation says the outcome is unknown. */
+	unknown = ex.len > 0 && !expected && !through &&
+	    rules_outcome_unknown(rules, e, ent->final_msg);
+	if (!was && (expected || unknown)) {
 		strbuf_add(out, ex.buf, ex.len);
 		strbuf_free(&ex);
 		return;
@@ -251,6 +257,8 @@ regreport_explain(const struct engine *e, const struct rules *rules,
 
 		if (was && through)
 			pre = "was refused: ";
+		else if (was && unknown)
+			pre = "was challenged, ";
 		else if (was && !expected)
 			pre = "failed: ";
 		else if (was && ent->status >= 300 && ent->status < 400)

@@ -151,6 +151,13 @@ struct rules_ctx {
 				 * method with credentials came more than
 				 * RULES_RETRY_WINDOW after it, another try
 				 * ("challenge answered-late") */
+	uint8_t trace_end;	/* not answered, and nothing else of its
+				 * method after it in its dialog: the trace
+				 * read ends less than 32 seconds after it
+				 * and its input is not read live, so the
+				 * answer may have come after the trace
+				 * ends (engine_trace_ends_after, "challenge
+				 * trace-end") */
 	uint8_t reply_awaited;	/* a request nothing answered yet, just read
 				 * from an input being followed: its response
 				 * may still come ("reply awaited",
@@ -516,7 +523,7 @@ static const char *const rules_yesno_names[] = { "no", "yes", NULL };
 static const char *const rules_challenge_names[] = {
 	"unanswered", "answered", "answered-other", "answered-other-algorithm",
 	"answered-new-call-id", "cut", "awaited", "answered-opening",
-	"answered-late", NULL
+	"answered-late", "trace-end", NULL
 };
 static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
@@ -1861,6 +1868,27 @@ rules_answered_dialog(const struct engine *e, uint32_t d)
 	return dialogs_of(engine_dialogs(e), msgindex_get(ix, c - 1));
 }
 
+int
+rules_outcome_unknown(const struct rules *r, const struct engine *e,
+		      uint32_t id)
+{
+	const struct msg *msg = msgindex_get(engine_index(e), id);
+	const struct rules_rule *rule;
+	size_t i;
+
+	if (r == NULL || msg == NULL || msg->rule == 0 ||
+	    msg->rule > r->nrules)
+		return 0;
+	rule = &r->rules[msg->rule - 1];
+	for (i = 0; i < rule->npreds; i++) {
+		/* Matched by that value: the challenge is in that state. */
+		if (rule->preds[i].type == RP_CHALLENGE &&
+		    !rule->preds[i].neg && rule->preds[i].mask == 512)
+			return 1;
+	}
+	return 0;
+}
+
 uint32_t
 rules_retry_dialog(const struct engine *e, uint32_t ch)
 {
@@ -2179,6 +2207,15 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			    ((msg->flags & RECF_TRUNCATED) &&
 			     !mt->later_any)))
 			f->answer_cut = 1;
+		/* Left unanswered by a trace that ends soon after: the
+		 * client's answer may be in what was not traced. The
+		 * engine notes it, to rate it again once the trace goes
+		 * on past its window. */
+		if (msg->kind == MSG_RESPONSE &&
+		    (msg->status == 401 || msg->status == 407) &&
+		    !f->answered && !f->late && !f->answer_cut &&
+		    !mt->later_any && engine_trace_ends_after(e, ids[i]))
+			f->trace_end = 1;
 		if (msg->kind == MSG_RESPONSE)
 			f->retried = mt->later_any;
 		if (msg->kind == MSG_REQUEST)
@@ -2398,6 +2435,8 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 		if ((p->mask & 64) && f->awaited)
 			return 1;
 		if ((p->mask & 256) && f->late)
+			return 1;
+		if ((p->mask & 512) && f->trace_end)
 			return 1;
 		if (!f->answered || msg->kind != MSG_RESPONSE)
 			return 0;
@@ -2677,6 +2716,9 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 		    ctx[i].retried)
 			rules_pend_drop(st, dg, msgindex_method(ix,
 					ids[i]), ids[i]);
+		/* Rated as the trace's end left it: again once it goes on. */
+		if (ctx[i].trace_end)
+			engine_note_trace_end(e, d, ids[i]);
 	}
 	if (ctx != small)
 		free(ctx);

@@ -2,8 +2,9 @@
 # --follow: a 401 just read, its client's answer not come yet, is awaiting
 # it (info), not the error of an unanswered challenge (a live view showed
 # every registration red for a moment); answered, it is an expected
-# challenge; not answered within the wait (SIPSNOOP_ANSWER_WAIT_MS), or
-# once F stops following, it is rated unanswered.
+# challenge; not answered within the wait (SIPSNOOP_ANSWER_WAIT_MS), it is
+# rated unanswered; once F stops following before, the trace ends soon
+# after it: outcome unknown (a warning), in the report too.
 . "$(dirname "$0")/lib.inc"
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/sipsnoop-e2e-awaited.XXXXXX")
@@ -51,8 +52,15 @@ e2e_keys G
 check "F: the 401 awaits its answer" e2e_wait "INFO (auth-challenge-awaited)"
 e2e_keys F
 check "F: stopped following" e2e_wait "stopped following"
-check "F: the 401 is unanswered now" \
-	e2e_wait "ERROR (auth-challenge-unanswered)"
-e2e_keys q
+check "F: the trace ends soon after the 401: unknown, not an error" \
+	e2e_wait "WARNING (auth-challenge-trace-end)"
+check "F: its explanation says so" \
+	e2e_wait "(auth-challenge-trace-end): outcome unknown: the"
+e2e_keys R
+check "F: the report says so too, not 'not registered'" \
+	e2e_wait "remote user; outcome unknown: the"
+no_not_registered() { ! e2e_screen | grep -q "not registered"; }
+check "F: and not 'not registered'" no_not_registered
+e2e_keys q q
 check "F: quits" e2e_wait "exit=0"
 e2e_done

@@ -38,6 +38,21 @@ add_msg(struct strbuf *sb, const char *start, const char *callid,
 		strbuf_adds(sb, body);
 }
 
+/* log with a request of its client after it (its From, another Call-ID):
+ * a trace that does not end with its last challenge. */
+static char *
+then_client(char *log)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, log);
+	free(log);
+	add_msg(&sb, "OPTIONS sip:example.com SIP/2.0", "then", "1 OPTIONS",
+		NULL, NULL);
+	return strbuf_detach(&sb);
+}
+
 struct fx {
 	struct engine *e;
 	struct rules *r;
@@ -478,8 +493,8 @@ static const struct {
 	{ "rule a\n\tseverity ok\n\tchallenge maybe\n",
 	  "x.rules:3: challenge: unknown value \"maybe\" (expected unanswered, "
 	  "answered, answered-other, answered-other-algorithm, "
-	  "answered-new-call-id, cut, awaited, answered-opening or "
-	  "answered-late)\n" },
+	  "answered-new-call-id, cut, awaited, answered-opening, "
+	  "answered-late or trace-end)\n" },
 	{ "rule a\n\tseverity ok\n\toutcome\n",
 	  "x.rules:3: outcome: missing value\n" },
 	{ "rule a\n\tseverity ok\n\tdiagnostics 40x5\n",
@@ -1222,7 +1237,7 @@ START_TEST(test_defaults_small)
 
 	/* A client that opens NTLM and stops at the CHALLENGE has not had
 	 * credentials rejected: it left the handshake half way. */
-	log = log_ntlm(0);
+	log = then_client(log_ntlm(0));
 	fx_open_default(&f, log, "raw");
 	ck_assert_str_eq(rname(&f, 1), "auth-handshake-opened");
 	ck_assert_str_eq(rname(&f, 3), "auth-handshake-abandoned");
@@ -1260,7 +1275,7 @@ START_TEST(test_defaults_small)
 		add_msg(&sb, "SIP/2.0 401 Unauthorized", "rf", "3 REGISTER",
 			"WWW-Authenticate: Digest realm=\"x\", nonce=\"m\"" CRLF,
 			NULL);
-		log = strbuf_detach(&sb);
+		log = then_client(strbuf_detach(&sb));
 		fx_open_default(&f, log, "raw");
 		ck_assert_str_eq(rname(&f, 5), "auth-challenge-unanswered");
 		fx_close(&f);
@@ -1408,8 +1423,9 @@ awaited_poll(struct fx *f)
 /* Following a log, a 401 just read is awaiting its answer (info), not the
  * error of an unanswered challenge: a live view flashed every
  * registration red. Answered, it is rated as such; not answered within
- * the wait, or once following stops (F), it is rated unanswered. One the
- * log held before it was followed is not awaited. */
+ * the wait, it is rated unanswered; once following stops (F) before, as
+ * the trace's end left it (trace-end). One the log held before it was
+ * followed is not awaited. */
 START_TEST(test_defaults_awaited)
 {
 	static const char ch[] = "WWW-Authenticate: NTLM realm=\"SIP "
@@ -1461,15 +1477,19 @@ START_TEST(test_defaults_awaited)
 					 "auth-challenge-unanswered");
 			ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
 		} else {
+			/* Following stops with the trace ending 1 ms after
+			 * it: whether the client answered cannot be told. */
 			engine_follow_pause(f.e, 1);
 			ck_assert_str_eq(rname(&f, 1),
-					 "auth-challenge-unanswered");
+					 "auth-challenge-trace-end");
+			ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
 			/* Following again: what was read before waits no
-			 * more. */
+			 * more, nor is it rated otherwise before the trace
+			 * goes on. */
 			engine_follow_pause(f.e, 0);
 			awaited_poll(&f);
 			ck_assert_str_eq(rname(&f, 1),
-					 "auth-challenge-unanswered");
+					 "auth-challenge-trace-end");
 		}
 		fx_close(&f);
 	}
@@ -1700,12 +1720,30 @@ START_TEST(test_defaults_answer_cut)
 	ck_assert_str_eq(rname(&f, 3), "credentials-rejected");
 	fx_close(&f);
 	free(log);
-	/* Nothing after it: unanswered, an error as before. */
+	/* Nothing after it, whole: the trace ends after the challenge, and
+	 * whether the client answered cannot be told either (it was
+	 * "unanswered", an error). */
 	strbuf_init(&sb);
 	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
 		NULL, NULL);
 	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
 		NULL);
+	log = strbuf_detach(&sb);
+	fx_open_default(&f, log, "raw");
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-trace-end");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+	fx_close(&f);
+	free(log);
+	/* Something of its client after it (another REGISTER, without
+	 * credentials, on another Call-ID): it came back without
+	 * answering, unanswered. */
+	strbuf_init(&sb);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut", "1 REGISTER",
+		NULL, NULL);
+	add_msg(&sb, "SIP/2.0 401 Unauthorized", "cut", "1 REGISTER", ch,
+		NULL);
+	add_msg(&sb, "REGISTER sip:example.com SIP/2.0", "cut2", "1 REGISTER",
+		NULL, NULL);
 	log = strbuf_detach(&sb);
 	fx_open_default(&f, log, "raw");
 	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
@@ -1750,8 +1788,9 @@ START_TEST(test_defaults_keepalive)
 			 SEV_BENIGN);
 	ck_assert_str_eq(rname(&f, 3), "auth-challenge-unanswered");
 	ck_assert_int_eq(sev(&f, 3), SEV_ERROR);
-	ck_assert_str_eq(rname(&f, 5), "auth-challenge-unanswered");
-	ck_assert_int_eq(sev(&f, 5), SEV_ERROR);
+	/* The last, the trace ending after it: cannot be told. */
+	ck_assert_str_eq(rname(&f, 5), "auth-challenge-trace-end");
+	ck_assert_int_eq(sev(&f, 5), SEV_WARNING);
 	fx_close(&f);
 	free(log);
 	/* A 401 that offers nothing (no WWW-Authenticate) says no empty
@@ -2031,6 +2070,38 @@ START_TEST(test_defaults_new_call_id)
 }
 END_TEST
 
+/* Indexed a message at a time, as the viewer does: a challenge the trace
+ * read so far ends with is rated so, and again once the trace goes on
+ * past it (40 s later), though its own dialog did not grow: unanswered.
+ * A merge of the same builds its dialogs again: the same. */
+START_TEST(test_trace_end_incremental)
+{
+	struct fx f;
+	char *path = xasprintf("%s/auth/unanswered-trace-goes-on.sngrep.txt",
+			       TEST_DATA), *err = NULL;
+	size_t i;
+
+	f.r = default_rules();
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_ge(engine_add_file(f.e, path, NULL, &err), 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(engine_step(f.e, 1), 1);
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-trace-end");
+	ck_assert_int_eq(sev(&f, 1), SEV_WARNING);
+	while (engine_step(f.e, 1))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 4);
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
+	ck_assert_int_eq(sev(&f, 1), SEV_ERROR);
+	ck_assert_int_eq(dialogs_get(engine_dialogs(f.e), 0)->severity,
+			 SEV_ERROR);
+	fx_close(&f);
+	free(path);
+}
+END_TEST
+
 /* Indexed a message at a time, as the viewer does: the challenge is
  * rated (and explained, and reported) again when the retry on the new
  * Call-ID comes, though its own dialog did not grow. */
@@ -2051,12 +2122,19 @@ START_TEST(test_new_call_id_incremental)
 	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(engine_step(f.e, 1), 1);
 	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
-	ck_assert_str_eq(rname(&f, 1), "auth-challenge-unanswered");
-	ck_explain(&f, 1, "client did not answer the challenge: server offers "
-		   "Digest, no REGISTER with credentials followed");
+	/* The trace read so far ends with it. */
+	ck_assert_str_eq(rname(&f, 1), "auth-challenge-trace-end");
+	ck_explain(&f, 1, "outcome unknown: the trace ends during "
+		   "authentication, less than 32 seconds after this challenge "
+		   "(server offers Digest): whether the client answered it "
+		   "with a REGISTER cannot be told");
 	regreport_build(f.e, f.r, &rr);
 	ck_assert_uint_eq(rr.n, 1);
-	ck_assert_int_eq(rr.v[0].severity, SEV_ERROR);
+	ck_assert_int_eq(rr.v[0].severity, SEV_WARNING);
+	ck_assert_str_eq(rr.v[0].explain, "outcome unknown: the trace ends "
+			 "during authentication, less than 32 seconds after "
+			 "this challenge (server offers Digest): whether the "
+			 "client answered it with a REGISTER cannot be told");
 	ck_assert_uint_eq(rules_answered_dialog(f.e, 0), NO_DIALOG);
 	while (engine_step(f.e, 1))
 		;
@@ -2182,6 +2260,13 @@ START_TEST(test_defaults_fixtures)
 					continue;
 				/* Credentials only long after: another try. */
 				if (strcmp(rn, "auth-challenge-answered-late") ==
+				    0) {
+					ck_assert_msg(m->severity == SEV_WARNING,
+						      "%s: %zu", path, k);
+					continue;
+				}
+				/* A challenge the trace ends after. */
+				if (strcmp(rn, "auth-challenge-trace-end") ==
 				    0) {
 					ck_assert_msg(m->severity == SEV_WARNING,
 						      "%s: %zu", path, k);
@@ -2435,7 +2520,18 @@ START_TEST(test_defaults_named_fixtures)
 				 SEV_ERROR);
 		engine_free(e);
 	}
+	/* The trace ends 25 ms after the challenge. */
 	if ((e = open_fixture(r, "reg-unanswered.uccapilog")) != NULL) {
+		nopen++;
+		ck_assert_int_eq(count_rule(e, r, "auth-challenge-trace-end",
+					    SEV_WARNING), 1);
+		ck_assert_int_eq(count_rule(e, r, "auth-challenge-unanswered",
+					    SEV_ERROR), 0);
+		engine_free(e);
+	}
+	/* It goes on 40 s: unanswered. */
+	if ((e = open_fixture(r, "auth/unanswered-trace-goes-on.sngrep.txt")) !=
+	    NULL) {
 		nopen++;
 		ck_assert_int_eq(count_rule(e, r, "auth-challenge-unanswered",
 					    SEV_ERROR), 1);
@@ -2457,7 +2553,7 @@ START_TEST(test_defaults_named_fixtures)
 					    SEV_BENIGN), 1);
 		engine_free(e);
 	}
-	ck_assert_int_ge(nopen, 11);
+	ck_assert_int_ge(nopen, 12);
 	rules_free(r);
 }
 END_TEST
@@ -2835,6 +2931,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);
 	tcase_add_test(tc, test_new_call_id_answered_before);
+	tcase_add_test(tc, test_trace_end_incremental);
 	tcase_add_test(tc, test_cancel_reply_retrans);
 	tcase_add_test(tc, test_direction_diag);
 	tcase_add_test(tc, test_explain_expansion);

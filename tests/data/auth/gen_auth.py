@@ -400,6 +400,33 @@ def unanswered():
     t.write('unanswered.sngrep.txt')
 
 
+def unanswered_trace_goes_on():
+    """The same, in a trace that goes on for 40 seconds more (the phone's
+    keep-alive): the client had all the time to answer, and did not."""
+    t = T()
+    r = Reg(t, user='2009', cid='unanswered-on@10.1.1.21')
+    r.req(0, 1)
+    r.resp(0.002, 1, '401 Unauthorized', [challenge('u2')])
+    o = Call(t, 'opt-40@10.1.1.22')
+    o.req(40, 'OPTIONS', 1, ruri='sip:pbx.example.net')
+    o.resp(0.002, 'OPTIONS', 1, '200 OK')
+    t.write('unanswered-trace-goes-on.sngrep.txt')
+
+
+def refresh_trace_end():
+    """Registered; the trace ends 2 ms after the challenge to the refresh
+    ten minutes later, before the phone could answer it."""
+    t = T()
+    r = Reg(t, user='2011', cid='refresh-end@10.1.1.21')
+    r.req(0, 1)
+    r.resp(0.002, 1, '401 Unauthorized', [challenge('e1')])
+    r.req(0.02, 2, extra=[digest(r.user, 'e1')])
+    reg_ok(r, 0.002, 2, 'e1')
+    r.req(600, 3)
+    r.resp(0.002, 3, '401 Unauthorized', [challenge('e2')])
+    t.write('refresh-trace-end.sngrep.txt')
+
+
 class Call:
     def __init__(self, t, cid='call-7731@10.1.1.21'):
         self.t, self.cid = t, cid
@@ -746,7 +773,9 @@ for f in (digest_stale, digest_reused, digest_wrong_password, digest_forbidden,
           wrong_password_new_call_id, rejected_new_call_id,
           md5_to_sha256_new_call_id,
           refresh_fails,
-          signout_challenged, unanswered, lync_tls_dsk,
+          signout_challenged, unanswered, unanswered_trace_goes_on,
+          refresh_trace_end,
+          lync_tls_dsk,
           lync_kerberos_fallback, lync_director_redirect,
           invite_407, invite_two_realms, message_options):
     f()
