@@ -2138,6 +2138,21 @@ dk_kept(const struct node *n, const struct engine *e, const struct msg *m,
 	return v & (DK_A | DK_B | DK_A0 | DK_B0);
 }
 
+/* DK_* of the dialog message m belongs to (its From, To and request URI:
+ * struct dialog), 0 for none. */
+static int
+dk_of_dialog(const struct node *n, const struct engine *e,
+	     const struct msg *m)
+{
+	const struct dialogs *ds = engine_dialogs(e);
+	uint32_t d = dialogs_of(ds, m);
+
+	if (d == NO_DIALOG)
+		return 0;
+	/* (A dialog made since the bind: filter_match without one.) */
+	return d < n->ndk ? n->dk[d] : dk_dialog(n, dialogs_get(ds, d));
+}
+
 static int
 field_match(const struct node *n, const struct engine *e, uint32_t id,
 	    const struct msg *m)
@@ -2148,6 +2163,12 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 	case F_CALLID:
 		return idset_has(&n->ids, m->call_id);
 	case F_USER:
+		/* A server's diagnostic event names no party of its own:
+		 * it is about its dialog, whose parties it matches by (as
+		 * callid: and dialog: reach it through its dialog). */
+		if (m->kind == MSG_DIAG)
+			return (dk_of_dialog(n, e, m) &
+				(DK_A | DK_B | DK_RURI)) != 0;
 		if ((dk_kept(n, e, m, id, DIALOG_PARTY, &dv) & (DK_A | DK_B)) ||
 		    (dk_kept(n, e, m, id, DIALOG_RURI, &dv) & DK_A))
 			return 1;
@@ -2158,7 +2179,8 @@ field_match(const struct node *n, const struct engine *e, uint32_t id,
 		return user_slow_cached(n, e, id);
 	case F_FROM:
 	case F_TO:
-		p = dk_kept(n, e, m, id, DIALOG_PARTY, &dv);
+		p = m->kind == MSG_DIAG ? dk_of_dialog(n, e, m) :
+		    dk_kept(n, e, m, id, DIALOG_PARTY, &dv);
 		return (p & (n->field == F_FROM ? DK_A : DK_B)) != 0;
 	case F_METHOD:
 		return idset_has(&n->ids,

@@ -1809,10 +1809,10 @@ screen_key(struct screen *s, uint32_t key)
 					   : "no user here");
 			return RE_REDRAW;
 		}
-		/* user: looks at the message's own parties, which the
-		 * event has none of: it would hide the very event u was
-		 * pressed on. dialog:user: keeps the user's dialogs whole,
-		 * the server's events about them too. */
+		/* Of an event, dialog:user:: the user's dialogs whole, the
+		 * server's events about them too (user: matches an event
+		 * by its dialog's parties, but leaves out the messages of
+		 * those dialogs that do not name the user). */
 		screen_push(s, of_dialog ? "dialog:user:" : "user:", u.p,
 			    u.n);
 		return RE_REDRAW | RE_SELECT;

@@ -1,9 +1,8 @@
 #!/bin/sh
 # u on a server's event of a dialog (a TF_DIAG that names its Call-ID):
 # the dialog's user; it said "no user here". As dialog:user:, so that the
-# event stays shown and selected: user: hid the very event u was pressed
-# on. On an event of no dialog, the status line says it has no user and
-# the filter stays.
+# user's dialogs show whole, the event shown and selected. On an event of
+# no dialog, the status line says it has no user and the filter stays.
 . "$(dirname "$0")/lib.inc"
 
 e2e_start 100 30 --rules data/rules.conf tests/data/call-cancel.cls.log

@@ -1353,6 +1353,24 @@ START_TEST(test_cls_fixtures)
 	SEL(e, "addr:FE01", "0,1");
 	SEL(e, "addr:fe01 -dst:FE01 -src:FE01", "0,1");
 	SEL(e, "addr:10.0.0.2", "0");
+	/* An event of a dialog with no party (only events name its
+	 * Call-ID) names no user. */
+	SEL(e, "user:* or from:* or to:*", "");
+	engine_free(e);
+
+	/* A server's event of a dialog (a TF_DIAG naming its Call-ID: 4
+	 * and 7) is about that dialog's parties: user:, from: and to:
+	 * match it by the dialog's From, To and request URI, as callid:
+	 * and dialog: reach it through its dialog (user: left it out). */
+	e = load_file(TEST_DATA "/call-cancel.cls.log", NULL);
+	SEL(e, "callid:e3a91c5f0b2d47c8a6e1f93d4b7c2a80", "0,1,2,3,4,5,6,7,8");
+	SEL(e, "user:ivanas", "0,1,2,3,4,5,6,7,8");
+	SEL(e, "user:marinof@uclab.org", "0,1,2,3,4,5,6,7,8");
+	SEL(e, "to:ivanas", "0,1,2,3,4,5,6,7,8");
+	SEL(e, "from:marinof", "0,1,2,3,4,5,6,7,8");
+	SEL(e, "from:ivanas or to:marinof", "");
+	SEL(e, "user:ivanas /LogType: diagnostic/", "4,7");
+	SEL(e, "user:izabelaf", "");
 	engine_free(e);
 }
 END_TEST

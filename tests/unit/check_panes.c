@@ -1788,7 +1788,7 @@ START_TEST(test_user_of_event)
 			 MSG_DIAG);
 	keys(s, "u");
 	ck_assert_ptr_nonnull(view_filter_expr(v));
-	/* user: would hide the event itself, which has no user. */
+	/* The user's dialogs whole, with the event. */
 	ck_assert_str_eq(view_filter_expr(v), "dialog:user:marinof");
 	ck_assert(!s->status_error);
 	ck_assert_uint_eq(v->nids, 9);
