@@ -262,6 +262,11 @@ void engine_note_trace_end(struct engine *e, uint32_t d, uint32_t id);
  * each is moved to a buffer that can grow, as engine_follow() would have
  * done when it was added. */
 void engine_follow_files(struct engine *e);
+/* Why engine_follow_files() could not follow the first input it could not
+ * ("PATH: why", as the warning about it says: a pipe read to its end
+ * without --follow, gzip input ...), NULL when it followed all; *n: how
+ * many it could not. */
+const char *engine_follow_refusal(const struct engine *e, size_t *n);
 /* Reads what the followed files gained. A file truncated or replaced
  * (rotated) is read again from its start as a new input, with a warning.
  * Returns 1 when there is new input to index (call engine_step), else 0. */

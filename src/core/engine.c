@@ -85,6 +85,10 @@
 #define ENGINE_PIPE_READ_WHOLE \
 	"a pipe, read to its end without --follow: not followed (with " \
 	"--follow it is read as it comes)"
+/* Nor one its writer had closed before it was read: nothing can come. */
+#define ENGINE_PIPE_CLOSED \
+	"a pipe its writer had closed before it was read: read whole, " \
+	"nothing more can come to follow"
 
 /* A followed file is taken as rewritten in place (truncated, then written
  * again as far as before) when its first or its last bytes read, this many
@@ -185,6 +189,10 @@ struct engine {
 	size_t ends_seen;		/* messages when they were looked at */
 	int64_t time_last;		/* the latest time of a message read,
 					 * TIME_NONE before one has a time */
+	/* engine_follow_refusal(): why the first input F could not follow
+	 * was not followed ("PATH: why"), and how many were not. */
+	char *follow_why;
+	size_t nfollow_refused;
 	int answer_wait_ms;		/* engine_set_answer_wait() */
 	int follow_paused;		/* engine_follow_pause() */
 	/* engine_msg_line()'s last answer, to count on from (a const
@@ -336,6 +344,7 @@ engine_free(struct engine *e)
 	free(e->touched);
 	free(e->fresh);
 	free(e->waits);
+	free(e->follow_why);
 	free(e->ends);
 	free(e->mark);
 	free(e->spill_dir);
@@ -1334,10 +1343,25 @@ engine_follow_tail(struct engine *e, size_t i)
 	}
 }
 
+/* Notes that F could not follow the input path, as why says. */
+static void
+engine_follow_refused(struct engine *e, const char *path, const char *why)
+{
+	if (e->nfollow_refused++ == 0)
+		e->follow_why = xasprintf("%s: %s", path, why);
+}
+
+const char *
+engine_follow_refusal(const struct engine *e, size_t *n)
+{
+	*n = e->nfollow_refused;
+	return e->follow_why;
+}
+
 void
 engine_follow_files(struct engine *e)
 {
-	size_t i;
+	size_t i, nwarns;
 
 	e->follow = 1;
 	for (i = 0; i < e->nfiles; i++) {
@@ -1353,9 +1377,20 @@ engine_follow_files(struct engine *e)
 		 * must not be reading them then. */
 		if (e->par != NULL && i == e->cur)
 			engine_par_detach(e);
+		nwarns = e->nwarns;
 		engine_follow_start(e, i, f->src->path);
-		if (f->follow_fd < 0)
+		if (f->follow_fd < 0) {
+			/* Refused with a warning that says why (W), or a
+			 * pipe whose writer had closed it before it was
+			 * read, which says nothing: the status line of F
+			 * says it (engine_follow_refusal). */
+			if (e->nwarns > nwarns || f->piped_whole)
+				engine_follow_refused(e, f->src->path,
+				    e->nwarns > nwarns ?
+				    e->warns[e->nwarns - 1].msg :
+				    ENGINE_PIPE_CLOSED);
 			continue;
+		}
 		/* A reader in progress reads on from the new buffer; a file
 		 * already read gets one (engine_follow_tail). */
 		if (f->rd == NULL && i < e->cur) {

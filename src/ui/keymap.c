@@ -120,7 +120,7 @@ static const struct {
 	[ACT_TIME_MODE] = { "time-mode", "time: absolute / delta" },
 	[ACT_WRAP] = { "wrap", "detail: wrap / scroll long lines" },
 	[ACT_FLOW_SCOPE] = { "flow-scope", "flow: dialog / all shown messages" },
-	[ACT_FOLLOW] = { "follow", "follow the files as they grow (as F in less)" },
+	[ACT_FOLLOW] = { "follow", "follow the files as they grow (as F in less; of one that cannot be, a pipe read without --follow, the status line says why)" },
 	[ACT_LAYOUT_NEXT] = { "layout", "next layout" },
 	[ACT_MAXIMISE] = { "maximise", "maximise / restore the focused pane" },
 	[ACT_HELP] = { "help", "this help" },

@@ -1563,9 +1563,20 @@ screen_key(struct screen *s, uint32_t key)
 			 * next F says so again (not "stopped following"). */
 			if (engine_nfollowed(s->e) == 0 &&
 			    engine_nawaited(s->e) == 0) {
-				screen_message(s, 1, "no file can be followed "
-					       "(W lists the warnings that say "
-					       "why)");
+				size_t nwhy;
+				const char *why =
+				    engine_follow_refusal(s->e, &nwhy);
+
+				/* One input: why, where the key was
+				 * pressed (a pipe read without --follow
+				 * cannot be followed afterwards). */
+				if (why != NULL && nwhy == 1)
+					screen_message(s, 1, "%s", why);
+				else
+					screen_message(s, 1, "no file can be "
+						       "followed (W lists the "
+						       "warnings that say "
+						       "why)");
 				return RE_REDRAW;
 			}
 		}

@@ -32,13 +32,14 @@ check "the messages come once the writer is done" \
 	e2e_wait_re "sipsnoop - \\[cls\\] +40/40 msgs"
 check "they are listed" e2e_wait "REGISTER sip:uclab.org"
 e2e_keys F
-check "F says a pipe cannot be followed" e2e_wait "no file can be followed"
+check "F says a pipe cannot be followed, and why" \
+	e2e_wait "-: a pipe, read to its end without --follow: not followed"
 check "and the title does not claim to follow" e2e_wait_gone " following "
 e2e_keys t
 check "(another key's message replaces it)" e2e_wait "time: "
 e2e_keys F
 check "F again says the same, not that following stopped" \
-	e2e_wait "no file can be followed"
+	e2e_wait "-: a pipe, read to its end without --follow: not followed"
 check "(never that it stopped)" e2e_wait_gone "stopped following"
 e2e_keys W
 check "W says why: a pipe read to its end, not a file that is no pipe" \
