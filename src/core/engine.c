@@ -2511,7 +2511,7 @@ engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
  * not end soon after it (and a flood of them costs no more). */
 static int
 engine_trace_near_end(const struct engine *e, const struct msg *m,
-		      uint32_t id)
+		      uint32_t id, size_t from)
 {
 	size_t n = msgindex_count(e->ix), i;
 	struct msg_kept k, o;
@@ -2526,7 +2526,9 @@ engine_trace_near_end(const struct engine *e, const struct msg *m,
 		return 0;
 	engine_msg_kept(e, id, &k);
 	d = dialogs_of(e->ds, m);
-	for (i = (size_t)id + 1; i < n; i++) {
+	/* From the first message not looked at yet (from: those before it
+	 * were, when it was rated or last looked at). */
+	for (i = from > (size_t)id + 1 ? from : (size_t)id + 1; i < n; i++) {
 		const struct msg *x = msgindex_get(e->ix, (uint32_t)i);
 
 		if (d != NO_DIALOG && dialogs_of(e->ds, x) == d)
@@ -2552,7 +2554,7 @@ engine_trace_ends_after(const struct engine *e, uint32_t id)
 	 * unanswered (engine_answer_awaited). */
 	if (f->follow_fd >= 0 && !f->follow_ended && !e->follow_paused)
 		return 0;
-	return engine_trace_near_end(e, m, id);
+	return engine_trace_near_end(e, m, id, 0);
 }
 
 void
@@ -2561,24 +2563,81 @@ engine_note_trace_end(struct engine *e, uint32_t d, uint32_t id)
 	engine_note_wait(&e->ends, &e->nends, &e->capends, d, id);
 }
 
+/* Notes in m that a message of dialog value v (its dialog + 1, UINT32_MAX
+ * for none) names key; UINT32_MAX once messages of several do. */
+static void
+engine_trace_key(struct idmap *m, uint32_t key, uint32_t v)
+{
+	uint32_t old;
+
+	if (key == 0)
+		return;
+	old = idmap_get(m, key);
+	if (old == 0)
+		idmap_put(m, key, v);
+	else if (old != v)
+		idmap_put(m, key, UINT32_MAX);
+}
+
+/* Whether key is named in m by a message out of dialog value dv. */
+static int
+engine_trace_other(const struct idmap *m, uint32_t key, uint32_t dv)
+{
+	uint32_t v = key != 0 ? idmap_get(m, key) : 0;
+
+	return v != 0 && v != dv;
+}
+
 /* The dialogs of challenges rated as left so by the trace's end that the
  * trace now goes on past are touched, to be rated again; whether any
  * was. (Not whether the input is read live: one noted while it was not
- * stays so until the trace goes on, though following goes on.) */
+ * stays so until the trace goes on, though following goes on.) Each
+ * looks at the messages since the last look only, through the ends and
+ * From URIs they name: a flood of challenges left unanswered by as many
+ * clients costs no scan of the trace's end for each. */
 static int
 engine_touch_trace_ends(struct engine *e)
 {
-	size_t i, k;
+	size_t i, k, seen = e->ends_seen, n = msgindex_count(e->ix);
+	struct idmap ends = { 0 }, froms = { 0 };
+	struct msg_kept o;
 	int any = 0;
 
 	/* Nothing came since the last look. */
-	if (e->ends_seen == msgindex_count(e->ix))
+	if (seen == n || e->nends == 0) {
+		e->ends_seen = n;
 		return 0;
-	e->ends_seen = msgindex_count(e->ix);
-	for (i = k = 0; i < e->nends; i++) {
-		const struct msg *m = msgindex_get(e->ix, e->ends[i].id);
+	}
+	e->ends_seen = n;
+	for (i = seen; i < n; i++) {
+		const struct msg *x = msgindex_get(e->ix, (uint32_t)i);
+		uint32_t d = dialogs_of(e->ds, x);
+		uint32_t v = d == NO_DIALOG ? UINT32_MAX : d + 1;
 
-		if (m != NULL && engine_trace_near_end(e, m, e->ends[i].id)) {
+		engine_msg_kept(e, (uint32_t)i, &o);
+		engine_trace_key(&ends, o.src, v);
+		engine_trace_key(&ends, o.dst, v);
+		engine_trace_key(&froms, o.from, v);
+	}
+	for (i = k = 0; i < e->nends; i++) {
+		uint32_t id = e->ends[i].id, d, dv;
+		const struct msg *m = msgindex_get(e->ix, id);
+		int near = m != NULL && engine_trace_near_end(e, m, id, n);
+
+		/* Rated since the last look (near_end looked to the end):
+		 * as it was rated. Otherwise, of the messages since. */
+		if (near && id >= seen) {
+			e->ends[k++] = e->ends[i];
+			continue;
+		}
+		if (near) {
+			engine_msg_kept(e, id, &o);
+			d = dialogs_of(e->ds, m);
+			dv = d == NO_DIALOG ? 0 : d + 1;
+			near = !engine_trace_other(&ends, o.dst, dv) &&
+			       !engine_trace_other(&froms, o.from, dv);
+		}
+		if (near) {
 			e->ends[k++] = e->ends[i];
 			continue;
 		}
@@ -2586,6 +2645,8 @@ engine_touch_trace_ends(struct engine *e)
 		any = 1;
 	}
 	e->nends = k;
+	idmap_free(&ends);
+	idmap_free(&froms);
 	return any;
 }
 

@@ -2099,6 +2099,32 @@ START_TEST(test_trace_end_incremental)
 			 SEV_ERROR);
 	fx_close(&f);
 	free(path);
+
+	/* Its client comes back 20 ms later, without answering: another
+	 * user from its address (0), or its user from another (1). */
+	for (i = 0; i < 2; i++) {
+		char *log = log_new_call_id(i == 0 ? "bob" : "alice",
+					    i == 0 ? "10.0.0.1:5060" :
+					    "10.0.0.9:5060", 0.02, NULL,
+					    "200 OK", NULL);
+
+		f.r = default_rules();
+		f.e = engine_new();
+		engine_set_rules(f.e, f.r);
+		ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
+						"sngrep", &err), 0);
+		ck_assert_int_eq(engine_step(f.e, 1), 1);
+		ck_assert_int_eq(engine_step(f.e, 1), 1);
+		ck_assert_str_eq(rname(&f, 1), "auth-challenge-trace-end");
+		while (engine_step(f.e, 1))
+			;
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 4);
+		ck_assert_msg(strcmp(rname(&f, 1),
+				     "auth-challenge-unanswered") == 0,
+			      "%zu: %s", i, rname(&f, 1));
+		fx_close(&f);
+		free(log);
+	}
 }
 END_TEST
 
