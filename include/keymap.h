@@ -51,6 +51,7 @@ enum action {
 	ACT_BACK, /* the previous filter */
 	ACT_DIALOG_NEXT,
 	ACT_DIALOG_PREV,
+	ACT_TWIN,
 	ACT_SEARCH,
 	ACT_SEARCH_NEXT,
 	ACT_SEARCH_PREV,

@@ -33,6 +33,13 @@ int twin_cmp(const void *a, const void *b);
 int twin_end_is_addr(const struct engine *e, const struct twin_seen *x,
 		     int src);
 
+/* The same message as another merged log wrote it (the viewer's o): of
+ * the messages of id's dialog in other files alike (twin_key_cmp), one
+ * on the same hop first (the ends both give as addresses alike), else
+ * the nearest in time; TWIN_NONE when there is none. */
+#define TWIN_NONE UINT32_MAX
+uint32_t twin_other(const struct engine *e, uint32_t id);
+
 /* Groups of more than this many alike are not compared pair by pair. */
 #define TWIN_GROUP_MAX 64
 

@@ -96,6 +96,41 @@ twin_same_hop(const struct engine *e, const struct twin_seen *s,
 	return alike > 0;
 }
 
+uint32_t
+twin_other(const struct engine *e, uint32_t id)
+{
+	const struct dialogs *ds = engine_dialogs(e);
+	const struct dialog *dl;
+	const uint32_t *ids;
+	struct twin_seen x, y;
+	uint32_t d, best = TWIN_NONE;
+	uint64_t gap, best_gap = 0;
+	size_t i;
+	int hop, best_hop = -1;
+
+	if (twin_seen_fill(e, id, &x) != 0 ||
+	    (d = dialogs_of(ds, msgindex_get(engine_index(e), id))) ==
+		NO_DIALOG ||
+	    (dl = dialogs_get(ds, d)) == NULL)
+		return TWIN_NONE;
+	ids = dialogs_msgs(ds, dl);
+	for (i = 0; i < dl->nmsgs; i++) {
+		if (twin_seen_fill(e, ids[i], &y) != 0 || y.file == x.file ||
+		    twin_key_cmp(&x, &y) != 0)
+			continue;
+		hop = twin_same_hop(e, &x, &y);
+		gap = x.time == TIME_NONE || y.time == TIME_NONE ? UINT64_MAX :
+		      x.time > y.time ? (uint64_t)(x.time - y.time) :
+					(uint64_t)(y.time - x.time);
+		if (hop > best_hop || (hop == best_hop && gap < best_gap)) {
+			best = ids[i];
+			best_hop = hop;
+			best_gap = gap;
+		}
+	}
+	return best;
+}
+
 /* The least step of a message's time: what its log's fraction digits
  * can tell apart, in microseconds. */
 static int64_t

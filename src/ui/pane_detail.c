@@ -11,6 +11,7 @@
 #include "theme.h"
 #include "view.h"
 #include "engine.h"
+#include "twin.h"
 #include "rules.h"
 #include "auth.h"
 #include "source.h"
@@ -363,6 +364,20 @@ pane_detail_build(struct pane *p, struct ddoc *d, uint32_t id)
 			strbuf_addf(&sb, "  %s", f->src->path);
 			if (line != 0)
 				strbuf_addf(&sb, ":%u", (unsigned)line);
+			ddoc_add_log(d, ROLE_DIM, sb.buf, sb.len);
+		}
+	}
+	{
+		/* Merged logs: where another wrote the same message (o). */
+		uint32_t t = engine_nfiles(v->e) > 1 ? twin_other(v->e, id) :
+						       TWIN_NONE;
+		const struct engine_file *tf = t == TWIN_NONE ? NULL :
+		    engine_file(v->e, msgindex_get(engine_index(v->e), t)->file);
+
+		if (tf != NULL) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "  also %s:%u (o)", tf->src->path,
+				    (unsigned)engine_msg_line(v->e, t));
 			ddoc_add_log(d, ROLE_DIM, sb.buf, sb.len);
 		}
 	}

@@ -20,6 +20,7 @@
 #include "source.h"
 #include "util.h"
 #include "filter.h"
+#include "twin.h"
 
 /* Search work per tick: enough to finish small files at once, small
  * enough that a key is answered within a few milliseconds. */
@@ -696,6 +697,50 @@ screen_sel_msg(struct screen *s)
 	uint32_t id = view_sel_id(s->v);
 
 	return id == UINT32_MAX ? NULL : msgindex_get(engine_index(s->e), id);
+}
+
+/* o: the selected message as another merged log wrote it (twin_other):
+ * a client's REGISTER and the same REGISTER in its server's log. */
+static int
+screen_twin(struct screen *s)
+{
+	uint32_t id = view_sel_id(s->v), t;
+	const struct engine_file *f;
+	const struct msg *m = screen_sel_msg(s);
+	long pos;
+
+	if (m == NULL)
+		return RE_REDRAW;
+	if (engine_nfiles(s->e) < 2) {
+		screen_message(s, 0, "one log only: no other log has this "
+				     "message");
+		return RE_REDRAW;
+	}
+	if (m->call_id == 0 ||
+	    dialogs_of(engine_dialogs(s->e), m) == NO_DIALOG) {
+		screen_message(s, 1, "this message has no Call-ID: no other "
+				     "log's copy of it can be told");
+		return RE_REDRAW;
+	}
+	t = twin_other(s->e, id);
+	if (t == TWIN_NONE) {
+		screen_message(s, 0, "no other log has this message (the same "
+				     "dialog, CSeq, method and status)");
+		return RE_REDRAW;
+	}
+	f = engine_file(s->e, msgindex_get(engine_index(s->e), t)->file);
+	if ((pos = view_find(s->v, t)) < 0) {
+		screen_message(s, 0, "the same message in %s:%u is hidden by "
+				     "the filter (%s)", f->src->path,
+			       (unsigned)engine_msg_line(s->e, t),
+			       screen_all_hint(s));
+		return RE_REDRAW;
+	}
+	s->v->sel = (size_t)pos;
+	screen_message(s, 0, "the same message as %s wrote it, line %u "
+			     "(o: back)", f->src->path,
+		       (unsigned)engine_msg_line(s->e, t));
+	return RE_REDRAW | RE_SELECT;
 }
 
 /* Whether the shown messages cannot be saved as their records: some come
@@ -1375,7 +1420,7 @@ screen_waits_for_filter(struct screen *s, enum action a)
 		return 0;
 	switch (a) {
 	case ACT_HOME: case ACT_END: case ACT_SEARCH: case ACT_SAVE:
-	case ACT_DIALOG_NEXT: case ACT_DIALOG_PREV:
+	case ACT_DIALOG_NEXT: case ACT_DIALOG_PREV: case ACT_TWIN:
 	case ACT_NEXT_ERROR: case ACT_PREV_ERROR:
 		whole = 1;
 		break;
@@ -1452,6 +1497,7 @@ screen_key(struct screen *s, uint32_t key)
 	case ACT_OPEN:
 	case ACT_DIALOG_NEXT:
 	case ACT_DIALOG_PREV:
+	case ACT_TWIN:
 	case ACT_FILTER_CALLID:
 	case ACT_FILTER_USER:
 		if (screen_sel_msg(s) == NULL) {
@@ -1720,6 +1766,8 @@ screen_key(struct screen *s, uint32_t key)
 					  "dialog");
 		}
 		return RE_REDRAW | RE_SELECT;
+	case ACT_TWIN:
+		return screen_twin(s);
 	case ACT_NEXT_ERROR:
 	case ACT_PREV_ERROR:
 		if (view_next_severity(v, a == ACT_NEXT_ERROR ? 1 : -1,

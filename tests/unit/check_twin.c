@@ -255,6 +255,57 @@ START_TEST(test_clocks_warning)
 }
 END_TEST
 
+/* twin_other: the client's copy and the server's of each message, back
+ * and forth; none for a message only one log wrote, nor of one log. */
+START_TEST(test_twin_other)
+{
+	struct strbuf a, b;
+	struct twin_clock *c;
+	struct engine *e;
+	const struct msgindex *ix;
+	char *err = NULL;
+	size_t i, n;
+
+	strbuf_init(&a);
+	strbuf_init(&b);
+	client_exchange(&a, "10.0.0.1:5060", 1, "10:00:00.000",
+	    "10:00:00.030");
+	client_exchange(&a, "10.0.0.1:5060", 2, "10:00:01.000", NULL);
+	server_exchange(&b, 1, "10:00:00.010", "10:00:00.020");
+	clocks(&a, &b, &c, &e);
+	free(c);
+	ix = engine_index(e);
+	n = msgindex_count(ix);
+	ck_assert_uint_eq(n, 5);
+	for (i = 0; i < n; i++) {
+		const struct msg *m = msgindex_get(ix, (uint32_t)i);
+		uint32_t t = twin_other(e, (uint32_t)i);
+
+		if (m->cseq == 2) {
+			ck_assert_uint_eq(t, TWIN_NONE);
+			continue;
+		}
+		ck_assert_uint_ne(t, TWIN_NONE);
+		ck_assert_uint_ne(msgindex_get(ix, t)->file, m->file);
+		ck_assert_uint_eq(msgindex_get(ix, t)->status, m->status);
+		ck_assert_uint_eq(twin_other(e, t), (uint32_t)i);
+	}
+	ck_assert_uint_eq(twin_other(e, (uint32_t)n), TWIN_NONE);
+	engine_free(e);
+
+	/* One log alone: nothing is another's. */
+	e = engine_new();
+	ck_assert_int_eq(engine_add_mem(e, "client.txt", a.buf, a.len, NULL,
+	    &err), 0);
+	engine_run(e);
+	for (i = 0; i < msgindex_count(engine_index(e)); i++)
+		ck_assert_uint_eq(twin_other(e, (uint32_t)i), TWIN_NONE);
+	engine_free(e);
+	strbuf_free(&a);
+	strbuf_free(&b);
+}
+END_TEST
+
 static Suite *
 twin_suite(void)
 {
@@ -265,6 +316,7 @@ twin_suite(void)
 	tcase_add_test(tc, test_clocks_ahead);
 	tcase_add_test(tc, test_clocks_unsure);
 	tcase_add_test(tc, test_clocks_warning);
+	tcase_add_test(tc, test_twin_other);
 	suite_add_tcase(s, tc);
 	return s;
 }
