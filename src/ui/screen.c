@@ -1825,7 +1825,7 @@ screen_key(struct screen *s, uint32_t key)
 		struct span cid;
 
 		if ((m = screen_sel_msg(s)) == NULL || m->call_id == 0) {
-			screen_message(s, 1, "no Call-ID here");
+			screen_message(s, 1, "this message has no Call-ID: no filter by it");
 			return RE_REDRAW;
 		}
 		/* By its length: a Call-ID may hold a NUL. */

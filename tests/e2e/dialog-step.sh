@@ -81,4 +81,8 @@ check "not its last message" e2e_wait_gone "last message of this dialog"
 e2e_keys '['
 check "[ on it: no dialog" e2e_wait "this message has no Call-ID: it is in no dialog"
 check "still on it" e2e_wait_re "Messages +7/40"
+# c on it says the same as ] and [ (it said "no Call-ID here").
+e2e_keys c
+check "c on it: no Call-ID to filter by" \
+	e2e_wait "this message has no Call-ID: no filter by it"
 e2e_done
