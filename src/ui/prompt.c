@@ -175,11 +175,17 @@ prompt_edit(struct prompt *p, enum action a, uint32_t key)
 	case ACT_HISTORY_PREV:
 		if (h->n == 0 || p->hpos == 0)
 			return 0;
-		if (p->hpos < 0) {
+		/* An entry that is the line as it stands (f opens on the
+		 * filter shown, the last one entered) would seem to do
+		 * nothing: the one before it. */
+		at = p->hpos < 0 ? h->n : (size_t)p->hpos;
+		while (at > 0 && strcmp(h->items[at - 1], p->buf) == 0)
+			at--;
+		if (at == 0)
+			return 0;
+		if (p->hpos < 0)
 			memcpy(p->saved, p->buf, p->len + 1);
-			p->hpos = (long)h->n;
-		}
-		p->hpos--;
+		p->hpos = (long)at - 1;
 		prompt_set(p, h->items[p->hpos]);
 		return 1;
 	case ACT_HISTORY_NEXT:

@@ -376,6 +376,14 @@ START_TEST(test_prompt_editing)
 	prompt_edit(&p, ACT_HISTORY_NEXT, 0);
 	prompt_edit(&p, ACT_HISTORY_NEXT, 0);
 	ck_assert_str_eq(p.buf, "draft");
+	/* Opened on the last entry (f on the filter shown), the first Up
+	 * brings the one before it, not the same text again. */
+	prompt_open(&p, PROMPT_FILTER, "filter: ", "z");
+	ck_assert_int_eq(prompt_edit(&p, ACT_HISTORY_PREV, 0), 1);
+	ck_assert_str_eq(p.buf, "User:bob ");
+	ck_assert_int_eq(prompt_edit(&p, ACT_HISTORY_PREV, 0), 0);
+	prompt_edit(&p, ACT_HISTORY_NEXT, 0);
+	ck_assert_str_eq(p.buf, "z");
 	/* Search history is separate. */
 	prompt_open(&p, PROMPT_SEARCH, "/", "");
 	ck_assert_int_eq(prompt_edit(&p, ACT_HISTORY_PREV, 0), 0);
