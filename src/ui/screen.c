@@ -255,23 +255,22 @@ screen_title(struct screen *s, struct grid *g, struct rect r)
 			snprintf(prog, sizeof prog, " %s%zu input%s not begun (W) ",
 				 following ? "following, " : "", nawaited,
 				 nawaited == 1 ? "" : "s");
-		else if (following && nw > 0)
-			/* What comes may bring warnings (a file truncated
-			 * and read again, junk, a record cut short): said as
-			 * when not following, or W had them unannounced. */
-			snprintf(prog, sizeof prog, " following, %zu warning%s (W) ",
-				 nw, nw == 1 ? "" : "s");
-		else if (following)
-			snprintf(prog, sizeof prog, " following ");
 		else if (nw > 0)
 			/* With the key that lists them, as the inputs not
-			 * read and "not rated" have. */
-			snprintf(prog, sizeof prog, " %zu warning%s%s (W) ", nw,
+			 * read and "not rated" have; while following too,
+			 * as what comes may bring some (a file truncated and
+			 * read again, junk, a record cut short). */
+			snprintf(prog, sizeof prog, " %s%zu warning%s%s (W) ",
+				 following ? "following, " : "", nw,
 				 nw == 1 ? "" : "s",
 				 s->v->rules == NULL ? ", not rated" : "");
 		else if (s->v->rules == NULL)
-			/* No colour and no verdict: W says why. */
-			snprintf(prog, sizeof prog, " not rated (W) ");
+			/* No colour and no verdict: W says why, following
+			 * or not. */
+			snprintf(prog, sizeof prog, " %snot rated (W) ",
+				 following ? "following, " : "");
+		else if (following)
+			snprintf(prog, sizeof prog, " following ");
 	}
 	pw = (int)strlen(prog);
 	if (pw > r.w)

@@ -26,6 +26,10 @@ check "W names its errors" \
 check "and that it was not used" \
 	e2e_wait "tests/data/rules/bad-syntax.conf: rules not used"
 
+# Following, it still says so (it said "following" alone).
+e2e_start 120 30 --no-rules --follow data/remote-ntlm.uccapilog
+check "following, not rated" e2e_wait_re "following, not rated \(W\) *$"
+
 e2e_start 120 30 --rules data/rules.conf data/remote-ntlm.uccapilog
 check "with rules" e2e_wait "6/6 msgs"
 check "nothing said" e2e_wait_re "6/6 msgs *$"
