@@ -111,6 +111,9 @@ struct engine_file {
 	int follow_quiet;
 	struct engine_tail follow_tail;
 	size_t dropped;		/* mapped bytes before this given back (pages) */
+	/* Indexed up to here: given back once the dialogs that grew are
+	 * rated (engine_rate_touched), when rating no longer reads them. */
+	size_t indexed;
 	/* The bytes below dropped read again since they were given back
 	 * again last (engine_message for the rules, engine_record_text), to
 	 * give back once more after a rating: none while reread_hi is not
