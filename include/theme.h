@@ -28,6 +28,7 @@
 	X(ROLE_MATCH, 'M')                                                     \
 	X(ROLE_GUTTER, 'g')                                                    \
 	X(ROLE_DIM, 'd')                                                       \
+	X(ROLE_ESCAPE, 'E')                                                    \
 	X(ROLE_HEADER_NAME, 'H')                                               \
 	X(ROLE_HEADER_VALUE, 'v')                                              \
 	X(ROLE_START_LINE, 'L')                                                \

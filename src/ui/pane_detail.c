@@ -92,6 +92,65 @@ ddoc_adds(struct ddoc *d, int role, const char *s)
 /* Body lines shown; the rest is counted. */
 #define DDOC_BODY_LINES 20000
 
+/* Bytes at s that sanitize_append() passes as they are. */
+static int
+ddoc_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* Length of the form at s (n bytes) that sanitize_append() writes for a
+ * control byte or a hidden character: \e, \xHH, \uHHHH; else 0. */
+static size_t
+ddoc_form_len(const char *s, size_t n)
+{
+	size_t len;
+
+	if (n < 2 || s[0] != '\\')
+		return 0;
+	len = s[1] == 'e' ? 2 : s[1] == 'x' ? 4 : s[1] == 'u' ? 6 : 0;
+	return len <= n ? len : 0;
+}
+
+/* Appends bytes from the log, sanitised: the forms that stand for control
+ * bytes and hidden characters in ROLE_ESCAPE, so that an escape byte (\e)
+ * does not look like a backslash and an e written in the log, and so that
+ * wrapping keeps each form whole (pane_detail_break). */
+static void
+ddoc_add_sanitized(struct ddoc *d, int role, const char *s, size_t n,
+		   struct strbuf *sb)
+{
+	size_t i = 0, j, k, f;
+
+	while (i < n) {
+		for (j = i; j < n && ddoc_plain((unsigned char)s[j]); j++)
+			;
+		if (j > i) {
+			ddoc_add_safe(d, role, s + i, j - i);
+			i = j;
+			continue;
+		}
+		/* Up to the next plain byte: there a backslash can only begin
+		 * a form, since a backslash of the log is plain. */
+		for (; j < n && !ddoc_plain((unsigned char)s[j]); j++)
+			;
+		strbuf_reset(sb);
+		sanitize_append(sb, s + i, j - i, 0);
+		for (k = 0; k < sb->len; k += f) {
+			f = ddoc_form_len(sb->buf + k, sb->len - k);
+			if (f > 0) {
+				ddoc_add_safe(d, ROLE_ESCAPE, sb->buf + k, f);
+				continue;
+			}
+			for (f = 1; k + f < sb->len && sb->buf[k + f] != '\\';
+			     f++)
+				;
+			ddoc_add_safe(d, role, sb->buf + k, f);
+		}
+		i = j;
+	}
+}
+
 /* Appends bytes from the log: sanitised, cut at DDOC_LINE_MAX. */
 static void
 ddoc_add_log(struct ddoc *d, int role, const char *s, size_t n)
@@ -104,8 +163,7 @@ ddoc_add_log(struct ddoc *d, int role, const char *s, size_t n)
 		n = DDOC_LINE_MAX;
 	}
 	strbuf_init(&sb);
-	sanitize_append(&sb, s, n, 0);
-	ddoc_add_safe(d, role, sb.buf, sb.len);
+	ddoc_add_sanitized(d, role, s, n, &sb);
 	if (cut > 0) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, " [... %zu more bytes not shown]", cut);
@@ -562,6 +620,16 @@ pane_detail_break(const struct dline *l, size_t off, int w, size_t *next)
 	if (space > off && spacex >= w / 2) {
 		*next = pane_detail_skip_spaces(l, space);
 		return space;
+	}
+	/* Not inside a form such as \x1b: it goes whole to the next row. */
+	if (l->roles[i] == ROLE_ESCAPE && l->text[i] != '\\') {
+		size_t f = i;
+
+		while (f > off && l->roles[f - 1] == ROLE_ESCAPE &&
+		       l->text[f - 1] != '\\')
+			f--;
+		if (f > off + 1 && l->roles[f - 1] == ROLE_ESCAPE)
+			i = f - 1;
 	}
 	*next = i;
 	return i;

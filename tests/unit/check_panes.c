@@ -1779,6 +1779,86 @@ START_TEST(test_detail_wrap_spaces)
 }
 END_TEST
 
+/* Checks row y of g: every run of ROLE_ESCAPE cells is whole forms (\e,
+ * \xHH, \uHHHH), none cut by the row's end or begun on it. The number
+ * of forms is added to *forms. */
+static void
+assert_escape_row(struct grid *g, int y, int w, int *forms)
+{
+	int x = 0, len;
+
+	while (x < w) {
+		if (grid_cell(g, x, y)->role != ROLE_ESCAPE) {
+			x++;
+			continue;
+		}
+		ck_assert_msg(grid_cell(g, x, y)->ch[0] == '\\',
+			      "row %d at width %d: a form begins at %d without "
+			      "its backslash", y, w, x);
+		ck_assert_int_lt(x + 1, w);
+		switch (grid_cell(g, x + 1, y)->ch[0]) {
+		case 'e': len = 2; break;
+		case 'x': len = 4; break;
+		case 'u': len = 6; break;
+		default: len = 0; break;
+		}
+		ck_assert_msg(len > 0 && x + len <= w, "row %d at width %d: "
+			      "a form cut at %d", y, w, x);
+		x += len;
+		(*forms)++;
+	}
+}
+
+/* The forms that stand for control bytes (\e, \x01) are drawn in a role
+ * of their own, so that they differ from a backslash and an e written in
+ * the log (X-Literal), and wrapping never cuts one: at 30 columns
+ * "\x07\x08" was cut after "\x0". */
+START_TEST(test_detail_escape_forms)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/literal-escapes.raw.sip", 0,
+				   NULL);
+	struct pane *p = pane_detail_new(v);
+	struct grid *g;
+	int w, y, x, forms, lit = -1, real = -1;
+	char row[256];
+
+	view_select(v, 0);
+	g = grid_new(120, 30);
+	pane_draw(p, g, (struct rect){ 0, 0, 120, 30 });
+	for (y = 0; y < 30; y++) {
+		for (x = 0; x < 120 && x < (int)sizeof row - 1; x++)
+			row[x] = grid_cell(g, x, y)->ch[0];
+		row[x] = '\0';
+		if (strstr(row, "X-Literal") != NULL)
+			lit = y;
+		if (strstr(row, "X-Real") != NULL)
+			real = y;
+	}
+	ck_assert_int_ge(lit, 0);
+	ck_assert_int_ge(real, 0);
+	for (x = 0; x < 120; x++)
+		ck_assert_int_ne(grid_cell(g, x, lit)->role, ROLE_ESCAPE);
+	forms = 0;
+	assert_escape_row(g, real, 120, &forms);
+	/* \e twice and \x01 to \x08 */
+	ck_assert_int_eq(forms, 10);
+	grid_free(g);
+	for (w = 16; w <= 80; w++) {
+		g = grid_new(w, 40);
+		pane_draw(p, g, (struct rect){ 0, 0, w, 40 });
+		forms = 0;
+		for (y = 0; y < 40; y++)
+			assert_escape_row(g, y, w, &forms);
+		ck_assert_msg(forms == 10, "%d forms at width %d", forms, w);
+		grid_free(g);
+	}
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+}
+END_TEST
+
 /* u on a server's event of a dialog (a TF_DIAG naming its Call-ID): the
  * dialog's user; it said "no user here". As dialog:user:, which keeps the
  * event: user: hid the very event u was pressed on. An event of no
@@ -2830,6 +2910,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_list_wide_callid);
 	tcase_add_test(tc, test_list_addresses);
 	tcase_add_test(tc, test_detail_wrap_spaces);
+	tcase_add_test(tc, test_detail_escape_forms);
 	tcase_add_test(tc, test_report_retry_offered);
 	tcase_add_test(tc, test_report_follows_filter);
 	tcase_add_test(tc, test_report_opens_on_selected);
