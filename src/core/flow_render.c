@@ -428,6 +428,14 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	if (gap < FLOW_MIN_GAP)
 		gap = FLOW_MIN_GAP;
 	need = flow_layout(fl, gap, 1, 1, 3, 6, xs);
+	if (fl->ncols == 1) {
+		/* A lone column at the left, with room for its name: what is
+		 * drawn beside it (notes, loops) goes to its right. */
+		int x0 = ((int)utf8_width(fl->cols[0].name) + 1) / 2 + 1;
+
+		if (x0 < xs[0])
+			xs[0] = x0;
+	}
 	if (need > w)
 		w = need;
 	c.w = w;
@@ -519,7 +527,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 			canvas_lifelines(&c, xs, fl->ncols);
 			x = xs[r->from];
 			len = (int)utf8_width(r->label);
-			if (len <= w - x - 4 || x < w - x) {
+			if (len <= w - x - 4 || x <= w - x) {
 				/* Right of its lifeline. */
 				canvas_put(&c, x + 2, g[G_NOTE]);
 				canvas_text(&c, x + 4, r->label, w - x - 4,

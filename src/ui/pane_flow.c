@@ -199,7 +199,7 @@ pane_flow_note(struct grid *g, int a, int y, int xmin, int xmax, int role,
 	int w = grid_text_width(s, strlen(s)), x;
 	const char *mark = utf8 ? "◆" : "*";
 
-	if (w <= xmax - a - 4 || a - xmin < xmax - a) {
+	if (w <= xmax - a - 4 || a - xmin <= xmax - a) {
 		grid_puts(g, a + 2, y, xmax, role, mark);
 		pane_flow_label(g, a + 4, y, xmax, role, s);
 		return;
@@ -361,6 +361,14 @@ pane_flow_cols(const struct flow *fl, int width, int *cx)
 	if (base < FLOW_MIN_GAP)
 		base = FLOW_MIN_GAP;
 	need = flow_layout(fl, base, 1, 1, 3, 6, cx);
+	if (n == 1) {
+		/* A lone column at the left, as --flow puts it, so that its
+		 * notes have the pane's width. */
+		ml = (grid_text_width(fl->cols[0].name,
+				      strlen(fl->cols[0].name)) + 1) / 2 + 1;
+		if (ml < cx[0])
+			cx[0] = ml;
+	}
 	if (n < 2)
 		return need;
 	right = need - cx[n - 1];

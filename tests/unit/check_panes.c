@@ -2320,6 +2320,35 @@ START_TEST(test_flow_label_cut_arrow)
 }
 END_TEST
 
+/* A flow of one column (a server's events alone) puts it at the left, so
+ * that its notes have the pane's width: centred, each note was cut to
+ * the half of the pane left of it. */
+START_TEST(test_flow_one_column_notes)
+{
+	struct engine *e;
+	struct view *v = open_view(&e, TEST_DATA "/conn.cls.log", 0, NULL);
+	struct pane *p;
+	struct grid *g = grid_new(60, 12);
+	char row[256];
+	int y, whole = 0;
+
+	v->flow_all = 1;
+	p = pane_flow_new(v);
+	pane_draw(p, g, (struct rect){ 0, 0, 60, 12 });
+	for (y = 1; y < 12; y++) {
+		report_row(g, y, row, sizeof row);
+		if (strstr(row, "TL_ERROR: Receive operation on the con") !=
+		    NULL)
+			whole++;
+	}
+	ck_assert_int_eq(whole, 1);
+	pane_free(p);
+	view_free(v);
+	engine_free(e);
+	grid_free(g);
+}
+END_TEST
+
 /* The flow pane marks a change of day on a line of its own, as --flow
  * does: the date when the log gives one, "+1d" past midnight of a log
  * that gives the time of day alone; it showed 23:59:59.210 then
@@ -2918,6 +2947,7 @@ panes_suite(void)
 	tcase_add_test(tc, test_unknown_end);
 	tcase_add_test(tc, test_dialog_awaited_status);
 	tcase_add_test(tc, test_flow_day_change);
+	tcase_add_test(tc, test_flow_one_column_notes);
 	tcase_add_test(tc, test_flow_label_cut_arrow);
 	tcase_add_test(tc, test_filter_fieldlike_hint);
 	tcase_add_test(tc, test_list_fieldlike);
