@@ -94,6 +94,10 @@ pg_file_backed(uintptr_t lo, uintptr_t hi, char *why, size_t n)
 	return ok;
 }
 
+/* What is asked is checked, not what the kernel did: glibc's large blocks
+ * start 16 bytes past a page, where madvise() fails (EINVAL), so a heap
+ * copy given back by mistake keeps its bytes by chance; another
+ * allocator's page-aligned blocks would read as zeros. */
 int
 madvise(void *addr, size_t len, int advice)
 {
