@@ -50,8 +50,10 @@
  * the messages just indexed again (a challenge and its answer, a
  * retransmission), and each page given back before that was mapped again
  * and given back again (400 times a 2 MiB folio for a 100 MB log). That
- * took 0.272 s of CPU to 0.233 s at 100 MB (9 alternating runs, medians;
- * peak RSS 17.2 to 15.1 MB) and 2.83 s to 2.41 s at 1 GB (3 runs).
+ * took `--stats` from 0.330 s of CPU to 0.270 s at 100 MB (9 alternating
+ * runs, medians; peak RSS 17.2 to 15.9 MB) and from 2.88 s to 2.53 s at
+ * 1 GB (5 runs). Logs of one long dialog peak higher for it (26 MB of
+ * one call: 10.6 to 13.6 MB), the pages waiting up to the lag below.
  * Indexed pages wait for a rating for at most this many runs. */
 #define ENGINE_DROP_LAG 4
 /* engine_run() reads files from this size on with a second thread. */
