@@ -64,6 +64,15 @@ void flow_free(struct flow *fl);
  * days it went past midnight ("+1d") after its first; "" when it has none
  * (no time, or a time of day on that first day). Written into buf. */
 void flow_row_day(const struct flow_row *r, char *buf, size_t sz);
+/* Row r's time of day with the fraction digits its log gives (as --list
+ * shows them: microseconds tell apart messages within a millisecond); ""
+ * when it has none. Written into buf. */
+void flow_row_time(const struct flow_row *r, char *buf, size_t sz);
+/* Row r's delta: "+1.037", seconds to the millisecond ("-" when merged
+ * clocks go back), whole seconds when the log gives no fraction,
+ * microseconds when it gives them and the gap is below a millisecond
+ * ("+0.000300", not +0.000); "" when it has none. Written into buf. */
+void flow_row_delta(const struct flow_row *r, char *buf, size_t sz);
 /* Sets mark[i] (fl->nrows of them) to 1 where row i is on another day
  * than the rows before it (one of them has a time, and row i's day is not
  * the last one given before it: a log's first day given as a time of day

@@ -598,6 +598,40 @@ flow_row_day(const struct flow_row *r, char *buf, size_t sz)
 }
 
 void
+flow_row_time(const struct flow_row *r, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	if (r->time != TIME_NONE)
+		time_format(buf, sz, r->time, r->time_prec, TIME_CLOCK);
+}
+
+void
+flow_row_delta(const struct flow_row *r, char *buf, size_t sz)
+{
+	int64_t d = r->delta, ad, ms;
+	char sign = d < 0 ? '-' : '+';
+
+	if (d == TIME_NONE) {
+		buf[0] = '\0';
+		return;
+	}
+	ad = d < 0 ? -d : d;
+	if (r->time_prec == 0) {
+		snprintf(buf, sz, "%c%lld", sign,
+		    (long long)((ad + 500000) / 1000000));
+		return;
+	}
+	if (ad < 1000 && ad > 0 && r->time_prec > 3) {
+		/* Below a millisecond: microseconds, rather than +0.000. */
+		snprintf(buf, sz, "%c0.%06lld", sign, (long long)ad);
+		return;
+	}
+	ms = (ad + 500) / 1000;
+	snprintf(buf, sz, "%c%lld.%03lld", sign, (long long)(ms / 1000),
+	    (long long)(ms % 1000));
+}
+
+void
 flow_day_marks(const struct flow *fl, uint8_t *mark)
 {
 	char prev[32] = "", day[32];

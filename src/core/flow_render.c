@@ -349,50 +349,6 @@ flow_hdr_room(const int *xs, size_t n, size_t k, size_t stride, int w)
 	return room - 1;
 }
 
-/* "+1.037": seconds to the millisecond (whole seconds when the log gives
- * no fraction; microseconds when a gap below a millisecond would else
- * show as +0.000). */
-static void
-flow_delta(char *buf, size_t sz, int64_t d, int prec)
-{
-	int64_t ms;
-
-	if (d == TIME_NONE) {
-		buf[0] = '\0';
-		return;
-	}
-	if (d < 0) {
-		ms = (-d + 500) / 1000;
-		snprintf(buf, sz, "-%lld.%03lld", (long long)(ms / 1000),
-		    (long long)(ms % 1000));
-		return;
-	}
-	if (prec == 0) {
-		snprintf(buf, sz, "+%lld", (long long)((d + 500000) / 1000000));
-		return;
-	}
-	if (d < 1000 && d > 0 && prec > 3) {
-		/* Below a millisecond: microseconds, rather than +0.000. */
-		snprintf(buf, sz, "+0.%06lld", (long long)d);
-		return;
-	}
-	ms = (d + 500) / 1000;
-	snprintf(buf, sz, "+%lld.%03lld", (long long)(ms / 1000),
-	    (long long)(ms % 1000));
-}
-
-static void
-flow_time(char *buf, size_t sz, const struct flow_row *r)
-{
-	int prec = r->time_prec > 3 ? 3 : r->time_prec;
-
-	if (r->time == TIME_NONE) {
-		buf[0] = '\0';
-		return;
-	}
-	time_format(buf, sz, r->time, prec, 0);
-}
-
 int
 flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		 struct strbuf *out)
@@ -408,9 +364,8 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 		return 0;
 	if (o->times) {
 		for (i = 0; i < fl->nrows; i++) {
-			flow_time(tbuf, sizeof tbuf, &fl->rows[i]);
-			flow_delta(dbuf, sizeof dbuf, fl->rows[i].delta,
-			    fl->rows[i].time_prec);
+			flow_row_time(&fl->rows[i], tbuf, sizeof tbuf);
+			flow_row_delta(&fl->rows[i], dbuf, sizeof dbuf);
 			if ((int)strlen(tbuf) > tw)
 				tw = (int)strlen(tbuf);
 			if ((int)strlen(dbuf) > dw)
@@ -509,8 +464,8 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 				canvas_emit(&c, left, out);
 				memcpy(prevdate, date, sizeof prevdate);
 			}
-			flow_time(tbuf, sizeof tbuf, r);
-			flow_delta(dbuf, sizeof dbuf, r->delta, r->time_prec);
+			flow_row_time(r, tbuf, sizeof tbuf);
+			flow_row_delta(r, dbuf, sizeof dbuf);
 			if (leftw > 0)
 				snprintf(left, (size_t)leftw + 64, "%-*s %*s ",
 				    tw, tbuf, dw, dbuf);
@@ -774,8 +729,8 @@ flow_render_svg(const struct flow *fl, const struct engine *e,
 		    r->id);
 		flow_svg_text(out, engine_record_text(e, r->id));
 		strbuf_adds(out, "</title>");
-		flow_time(tbuf, sizeof tbuf, r);
-		flow_delta(dbuf, sizeof dbuf, r->delta, r->time_prec);
+		flow_row_time(r, tbuf, sizeof tbuf);
+		flow_row_delta(r, dbuf, sizeof dbuf);
 		strbuf_addf(out, "<text class=\"time\" x=\"10\" y=\"%d\">%s"
 		    "%s%s</text>", y, tbuf, dbuf[0] != '\0' ? " " : "", dbuf);
 		if (r->kind == FLOW_NOTE) {

@@ -31,6 +31,9 @@ struct pflow {
 	/* Rows on another day than those before them (flow_day_marks):
 	 * a line of their own above them says which. */
 	uint8_t *newday;
+	/* The widest time of fl (flow_row_time): 12 at least, 08:00:00.000,
+	 * 15 when the log gives microseconds. */
+	int timelen;
 	int times;	  /* time column shown at the last draw */
 	int top_row;	  /* first flow row drawn at the last draw */
 	/* The message whose arrow was last brought into view sideways, and
@@ -89,7 +92,7 @@ pane_flow_update(struct pane *p)
 	uint32_t id = view_sel_id(v), d = NO_DIALOG;
 	const struct msg *m;
 	const uint32_t *ids = NULL;
-	size_t n = 0, lo, hi;
+	size_t n = 0, lo, hi, i;
 	struct dialog *dl = NULL;
 	unsigned sev;
 
@@ -126,6 +129,15 @@ pane_flow_update(struct pane *p)
 	pf->fl = flow_build(v->e, ids, n, NULL);
 	pf->newday = xrealloc(pf->newday, pf->fl->nrows ? pf->fl->nrows : 1);
 	flow_day_marks(pf->fl, pf->newday);
+	pf->timelen = 12;
+	for (i = 0; i < pf->fl->nrows; i++) {
+		int w = 8 + (pf->fl->rows[i].time_prec > 0
+				 ? 1 + pf->fl->rows[i].time_prec
+				 : 0);
+
+		if (pf->fl->rows[i].time != TIME_NONE && w > pf->timelen)
+			pf->timelen = w;
+	}
 	pf->all = v->flow_all;
 	pf->key_dialog = d;
 	pf->key_n = n;
@@ -499,7 +511,7 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 	 * Without them the first cell of the arrow lines is kept for the
 	 * mark of the current arrow (the diagram's margin when it is not
 	 * scrolled), and the heading names the key for a wider layout. */
-	timew = c.w >= 56 ? 14 : 0;
+	timew = c.w >= 56 ? pf->timelen + 2 : 0;
 	pf->times = timew;
 	xorg = c.x + timew;
 	xmin = timew > 0 ? xorg : c.x + 1;
@@ -595,24 +607,12 @@ pane_flow_draw(struct pane *p, struct grid *g, struct rect r)
 		role = iscur ? ROLE_FLOW_CURRENT
 			     : theme_severity_role(row->severity);
 		if (timew > 0) {
-			if (row->time != TIME_NONE) {
-				time_format(
-				    tbuf, sizeof tbuf, row->time,
-				    row->time_prec > 3 ? 3 : row->time_prec, 0);
-				grid_puts(g, c.x + 1, ay, xmin - 1, role, tbuf);
-			}
-			if (row->delta != TIME_NONE) {
-				/* Merged logs with skewed clocks can go back
-				 * in time: show that, do not garble it. */
-				long long d =
-				    row->delta < 0 ? -row->delta : row->delta;
-
-				snprintf(tbuf, sizeof tbuf, "%c%lld.%03lld",
-					 row->delta < 0 ? '-' : '+',
-					 d / 1000000, d % 1000000 / 1000);
-				grid_puts(g, c.x + 1, ly, xmin - 1, ROLE_DIM,
-					  tbuf);
-			}
+			flow_row_time(row, tbuf, sizeof tbuf);
+			grid_puts(g, c.x + 1, ay, xmin - 1, role, tbuf);
+			/* Merged logs with skewed clocks can go back in time:
+			 * the delta shows that (flow_row_delta), as --flow. */
+			flow_row_delta(row, tbuf, sizeof tbuf);
+			grid_puts(g, c.x + 1, ly, xmin - 1, ROLE_DIM, tbuf);
 		}
 		/* A mark that shows the current arrow without colour too. */
 		if (iscur)

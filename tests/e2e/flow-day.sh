@@ -12,7 +12,7 @@ check "--flow writes the day" sh -c \
 # The line after the ACK's arrow (its time), and the one after it.
 after() { e2e_screen | grep -A1 -- "$1" | tail -n 1; }
 check "the flow pane too, after the ACK of the 11th" \
-	sh -c 'case "$1" in *"│ 2025-03-12  "*) ;; *) exit 1;; esac' sh "$(after '│ 23:59:59.210 ')"
+	sh -c 'case "$1" in *"│ 2025-03-12  "*) ;; *) exit 1;; esac' sh "$(after '│ 23:59:59.210000 ')"
 check "before the BYE" \
 	sh -c 'case "$1" in *BYE*) ;; *) exit 1;; esac' sh "$(after '│ 2025-03-12 ')"
 

@@ -479,13 +479,13 @@ count_str(const char *hay, const char *needle)
 START_TEST(test_render_text)
 {
 	static const char want[] =
-		"                        10.0.0.1:5060       10.0.0.2:5060\n"
-		"                              |                   |\n"
-		"2024-03-01                    |                   |\n"
-		"                              |   INVITE (SDP)    |\n"
-		"10:00:00.000                  |------------------>|\n"
-		"                              |    100 Trying     |\n"
-		"10:00:00.250 +0.250           |<------------------|\n";
+		"                          10.0.0.1:5060     10.0.0.2:5060\n"
+		"                                |                 |\n"
+		"2024-03-01                      |                 |\n"
+		"                                |  INVITE (SDP)   |\n"
+		"10:00:00.000000                 |---------------->|\n"
+		"                                |   100 Trying    |\n"
+		"10:00:00.250000 +0.250          |<----------------|\n";
 	struct engine *e = load_mem("t.txt", trace, sizeof trace - 1, NULL);
 	uint32_t ids[] = { 0, 1, 3, 5 };
 	struct flow_render_opts ro = { 60, 0, 1 };
