@@ -2,6 +2,7 @@
  * language. Field terms are turned into sets of interned ids (or numbers)
  * by filter_bind(), so that testing a message is a few integer compares;
  * only text, regex and header terms look at the message bytes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -732,44 +733,84 @@ parse_month_days(int y, int mo)
 	return days[mo - 1] + (mo == 2 && leap);
 }
 
-/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]][Z] or YYYY-MM-DD; -2 for a day
- * the month does not have. */
+/* [YYYY-MM-DD[T| |_]]H[H]:MM[:SS[.fff]][Z] or YYYY-MM-DD. Returns 0, or
+ * -1 with what is wrong in why (why_sz bytes) and where, as an offset into
+ * v, in *at: a bad time names the part that is wrong. */
 static int
-parse_time(struct node *n, const char *v)
+parse_time(struct node *n, const char *v, char *why, size_t why_sz, int *at)
 {
-	const char *p = v;
+	const char *p = v, *q;
 	int y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0;
 	long us = 0, scale = 100000;
 
-	if (strlen(v) >= 10 && v[4] == '-' && v[7] == '-') {
-		if (parse_digits(&p, 4, &y) == -1 || *p++ != '-' ||
-		    parse_digits(&p, 2, &mo) == -1 || *p++ != '-' ||
-		    parse_digits(&p, 2, &d) == -1)
-			return -1;
-		if (mo < 1 || mo > 12 || d < 1 || d > 31)
-			return -1;
+#define PT_BAD(where, ...) do {						\
+		*at = (int)((where) - v);				\
+		snprintf(why, why_sz, __VA_ARGS__);			\
+		return -1;						\
+	} while (0)
+	/* Four digits and a dash: a date, however it goes on. */
+	if (isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[1]) &&
+	    isdigit((unsigned char)v[2]) && isdigit((unsigned char)v[3]) &&
+	    v[4] == '-') {
+		parse_digits(&p, 4, &y);
+		p++;
+		q = p;
+		if (parse_digits(&p, 2, &mo) == -1 || *p != '-' ||
+		    (q = ++p, parse_digits(&p, 2, &d) == -1) ||
+		    isdigit((unsigned char)*p))
+			PT_BAD(q, "bad date: YYYY-MM-DD, two digits for the "
+			    "month and the day (2025-03-01)");
+		if (mo < 1 || mo > 12)
+			PT_BAD(v + 5, "bad date: month %02d (01 to 12)", mo);
+		if (d < 1 || d > 31)
+			PT_BAD(v + 8, "bad date: day %02d (01 to 31)", d);
 		/* 2025-02-30 is no day, as 2025-03-32 is not. */
 		if (d > parse_month_days(y, mo))
-			return -2;
+			PT_BAD(v + 8, "bad date: no such day in that month "
+			    "(%.7s has %d days)", v, parse_month_days(y, mo));
 		n->t_date = 1;
 		if (*p == '\0')
 			goto done;
+		if (*p == 'Z' || *p == 'z')
+			PT_BAD(p, "bad time: Z ends a time of day "
+			    "(%.10sT00:00Z)", v);
 		if (*p != 'T' && *p != 't' && *p != ' ' && *p != '_')
-			return -1;
+			PT_BAD(p, "bad date: T or a space between the date "
+			    "and the time (%.10sT08:30)", v);
 		p++;
+		if (*p == '\0')
+			PT_BAD(p, "bad time: a time of day after the %c: "
+			    "HH:MM[:SS[.fff]]", p[-1]);
 	}
 	/* 8:05 as well as 08:05, as people write a time of day. */
+	q = p;
 	if (parse_digits(&p, isdigit((unsigned char)p[0]) && p[1] == ':' ? 1 : 2,
-	    &h) == -1 || *p++ != ':' || parse_digits(&p, 2, &mi) == -1)
-		return -1;
+	    &h) == -1 || (*p != ':' && *p != '\0'))
+		PT_BAD(p, "bad time: use HH:MM[:SS[.fff]], YYYY-MM-DD or both "
+		    "(YYYY-MM-DDTHH:MM:SS)");
+	if (*p == '\0')
+		PT_BAD(p, "bad time: minutes missing (HH:MM, %d:00)", h);
+	if (h > 23)
+		PT_BAD(q, "bad time: hour %d (0 to 23)", h);
+	q = ++p;
+	if (parse_digits(&p, 2, &mi) == -1 || isdigit((unsigned char)*p))
+		PT_BAD(q, "bad time: two digits for the minutes (HH:MM)");
+	if (mi > 59)
+		PT_BAD(q, "bad time: minute %02d (00 to 59)", mi);
 	if (*p == ':') {
-		p++;
-		if (parse_digits(&p, 2, &s) == -1)
-			return -1;
+		q = ++p;
+		if (parse_digits(&p, 2, &s) == -1 ||
+		    isdigit((unsigned char)*p))
+			PT_BAD(q, "bad time: two digits for the seconds "
+			    "(HH:MM:SS)");
+		/* 60: a leap second. */
+		if (s > 60)
+			PT_BAD(q, "bad time: second %02d (00 to 60)", s);
 		if (*p == '.' || *p == ',') {
 			p++;
 			if (!isdigit((unsigned char)*p))
-				return -1;
+				PT_BAD(p, "bad time: digits after the '%c' "
+				    "(a fraction of a second)", p[-1]);
 			while (isdigit((unsigned char)*p)) {
 				us += (*p - '0') * scale;
 				scale /= 10;
@@ -780,8 +821,13 @@ parse_time(struct node *n, const char *v)
 	/* 08:30:00Z, as a time in UTC is written (times shown are). */
 	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
 		p++;
-	if (*p != '\0' || h > 23 || mi > 59 || s > 60)
-		return -1;
+	if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]))
+		PT_BAD(p, "bad time: no zone offset (%s): times compare as "
+		    "shown, in UTC (Z) where the log gives its zone, else as "
+		    "the log writes them", p);
+	if (*p != '\0')
+		PT_BAD(p, "bad time: '%c' after the time", *p);
+#undef PT_BAD
 done:
 	n->t = time_from_civil(y, mo, d, h, mi, s, us);
 	return 0;
@@ -900,7 +946,7 @@ parse_field(struct parser *ps, struct node *n)
 {
 	const char *v = n->val;
 	char *eq, *err = NULL;
-	int off, rc;
+	int off;
 
 	if (n->field == F_METHOD)
 		n->glob = glob_has_star(n->val, n->vlen);
@@ -961,14 +1007,16 @@ parse_field(struct parser *ps, struct node *n)
 		break;
 	case F_AFTER:
 	case F_BEFORE:
-		if ((rc = parse_time(n, v)) == -2)
-			return parse_error(ps, n->col, "bad date: no such day "
-			    "in that month");
-		if (rc == -1)
-			return parse_error(ps, n->col, "bad time: use "
-			    "HH:MM[:SS[.fff]], YYYY-MM-DD or both "
-			    "(YYYY-MM-DDTHH:MM:SS)");
+	{
+		char why[200];
+		int at;
+
+		if (parse_time(n, v, why, sizeof why, &at) == -1)
+			/* Past the opening quote of a quoted value. */
+			return parse_error(ps, n->col + at +
+			    (ps->lx.s[n->col] == '"'), why);
 		break;
+	}
 	case F_HEADER:
 		eq = strchr(v, '=');
 		if (eq == v)

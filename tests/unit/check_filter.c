@@ -438,22 +438,35 @@ START_TEST(test_errors)
 	BAD("severity:error,bogus", 15, "unknown severity");
 	BAD("severity:+", 9, "unknown severity");
 	BAD("dir:up", 4, "dir:");
-	BAD("after:25:00", 6, "bad time");
-	BAD("after:10:00ZZ", 6, "bad time");
+	/* A bad time says what is wrong, at the column where it is. */
+	BAD("after:25:00", 6, "bad time: hour 25");
+	BAD("after:08:60", 9, "bad time: minute 60");
+	BAD("after:08:00:61", 12, "bad time: second 61");
+	BAD("after:10:00ZZ", 11, "after the time");
+	BAD("after:08:00+01:00", 11, "no zone offset");
+	BAD("after:08:00:00-0500", 14, "no zone offset");
+	BAD("after:08", 8, "minutes missing");
+	BAD("after:2025-03-11T", 17, "a time of day after");
+	BAD("after:2025-3-11", 11, "two digits for the month");
+	BAD("after:2025-03-00", 14, "bad date: day 00");
+	BAD("after:2025-00-10", 11, "bad date: month 00");
+	BAD("after:now", 6, "bad time: use HH:MM");
+	BAD("after:\"2025-03-11 25:00\"", 18, "bad time: hour 25");
 	BAD("addr:[::1", 5, "needs its ]");
 	BAD("src:[2001:db8::1:5060", 4, "needs its ]");
-	BAD("after:2024-03-01Z", 6, "bad time");
-	BAD("after:8:5", 6, "bad time");
-	BAD("after:123:00", 6, "bad time");
-	BAD("before:10:00:00.", 7, "bad time");
-	BAD("after:2024-13-01", 6, "bad time");
+	BAD("after:2024-03-01Z", 16, "Z ends a time of day");
+	BAD("after:8:5", 8, "two digits for the minutes");
+	BAD("after:123:00", 8, "bad time");
+	BAD("before:10:00:00.", 16, "digits after the '.'");
+	BAD("after:2024-13-01", 11, "bad date: month 13");
 	/* Days per month, leap years counted (2025-02-30 was taken). */
-	BAD("after:2025-02-30", 6, "no such day");
-	BAD("after:2025-02-31T08:00", 6, "no such day");
-	BAD("after:2025-02-29", 6, "no such day");
-	BAD("after:1900-02-29", 6, "no such day");
-	BAD("before:2025-04-31", 7, "no such day");
-	BAD("after:2025-03-32", 6, "bad time");
+	BAD("after:2025-02-30", 14, "no such day in that month (2025-02 "
+	    "has 28 days)");
+	BAD("after:2025-02-31T08:00", 14, "no such day");
+	BAD("after:2025-02-29", 14, "no such day");
+	BAD("after:1900-02-29", 14, "no such day");
+	BAD("before:2025-04-31", 15, "(2025-04 has 30 days)");
+	BAD("after:2025-03-32", 14, "bad date: day 32");
 	BAD("header:=x", 7, "missing header name");
 	/* Deep nesting is refused, not a stack overflow. */
 	{
