@@ -135,6 +135,7 @@ struct node {
 	uint8_t dir;
 	int64_t t;		/* after/before */
 	int t_date;		/* the term gives a date */
+	int t_dayonly;		/* a date and no time of day */
 
 	/* Bound state. */
 	struct idset ids;	/* user, from, to, callid, method, addr */
@@ -769,8 +770,10 @@ parse_time(struct node *n, const char *v, char *why, size_t why_sz, int *at)
 			PT_BAD(v + 8, "bad date: no such day in that month "
 			    "(%.7s has %d days)", v, parse_month_days(y, mo));
 		n->t_date = 1;
-		if (*p == '\0')
+		if (*p == '\0') {
+			n->t_dayonly = 1;
 			goto done;
+		}
 		if (*p == 'Z' || *p == 'z')
 			PT_BAD(p, "bad time: Z ends a time of day "
 			    "(%.10sT00:00Z)", v);
@@ -2120,6 +2123,11 @@ time_match(const struct node *n, const struct msg *m)
 	int64_t t = m->time, ref = n->t;
 
 	if (t == TIME_NONE)
+		return 0;
+	/* A day cannot be told from a time of day alone: before:2025-03-12
+	 * matched no message of a log without dates and after: all of them
+	 * (their times of day compared with midnight). */
+	if (n->t_dayonly && !(m->time_prec & MSG_TIME_HAS_DATE))
 		return 0;
 	if (!n->t_date || !(m->time_prec & MSG_TIME_HAS_DATE)) {
 		/* One side has no date: compare times of day. */
