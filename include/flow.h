@@ -39,6 +39,10 @@ struct flow_row {
 	int64_t delta;		/* time since the previous row that has a time,
 				 * TIME_NONE for the first or when unknown */
 	uint8_t time_prec;	/* fraction digits the log gives */
+	/* Fraction digits of the delta: the more of time_prec and that of
+	 * the row the delta is from (merged logs of milliseconds and of
+	 * microseconds: 100 us between them is not +0.000). */
+	uint8_t delta_prec;
 	uint8_t dating;		/* enum time_dating: how its time is written */
 };
 
@@ -69,8 +73,9 @@ void flow_row_day(const struct flow_row *r, char *buf, size_t sz);
  * when it has none. Written into buf. */
 void flow_row_time(const struct flow_row *r, char *buf, size_t sz);
 /* Row r's delta: "+1.037", seconds to the millisecond ("-" when merged
- * clocks go back), whole seconds when the log gives no fraction,
- * microseconds when it gives them and the gap is below a millisecond
+ * clocks go back), whole seconds when neither time gives a fraction
+ * (delta_prec), microseconds when one gives them and the gap is below a
+ * millisecond
  * ("+0.000300", not +0.000); "" when it has none. Written into buf. */
 void flow_row_delta(const struct flow_row *r, char *buf, size_t sz);
 /* Sets mark[i] (fl->nrows of them) to 1 where row i is on another day

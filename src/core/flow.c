@@ -40,6 +40,8 @@ struct flow_builder {
 	/* The two sides of messages the log gives neither end of: the
 	 * side that sent its dialog's first request, then the other. */
 	int unknown[2];
+	/* Fraction digits of the last row that has a time (delta_prec). */
+	uint8_t prev_prec;
 	/* By file (NULL when none is known): the address another log gives
 	 * for the end this log calls its own (flow_learn_ends), 0 when none
 	 * is known, FLOW_END_MIXED when the logs disagree; the name this
@@ -406,10 +408,15 @@ flow_add_row(struct flow_builder *b, uint32_t id, size_t *caprows,
 	r->time_prec = (uint8_t)MSG_TIME_PREC(m);
 	r->dating = (uint8_t)msg_time_dating(m);
 	r->delta = TIME_NONE;
+	r->delta_prec = r->time_prec;
 	if (m->time != TIME_NONE) {
-		if (*prev != TIME_NONE)
+		if (*prev != TIME_NONE) {
 			r->delta = m->time - *prev;
+			if (b->prev_prec > r->delta_prec)
+				r->delta_prec = b->prev_prec;
+		}
 		*prev = m->time;
+		b->prev_prec = r->time_prec;
 	}
 
 	strbuf_init(&sb);
@@ -616,12 +623,12 @@ flow_row_delta(const struct flow_row *r, char *buf, size_t sz)
 		return;
 	}
 	ad = d < 0 ? -d : d;
-	if (r->time_prec == 0) {
+	if (r->delta_prec == 0) {
 		snprintf(buf, sz, "%c%lld", sign,
 		    (long long)((ad + 500000) / 1000000));
 		return;
 	}
-	if (ad < 1000 && ad > 0 && r->time_prec > 3) {
+	if (ad < 1000 && ad > 0 && r->delta_prec > 3) {
 		/* Below a millisecond: microseconds, rather than +0.000. */
 		snprintf(buf, sz, "%c0.%06lld", sign, (long long)ad);
 		return;

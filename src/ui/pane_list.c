@@ -45,8 +45,13 @@ pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
 	/* In 64 bits: GCC subtracts two 56-bit fields in 56 bits. */
 	d = prev == NULL || prev->time == TIME_NONE ? 0 :
 	    (int64_t)m->time - (int64_t)prev->time;
-	/* As many fraction digits as the log gives, at least milliseconds. */
+	/* As many fraction digits as the logs of the two give (100 us from a
+	 * log of microseconds to one of milliseconds is not +0.000), at
+	 * least milliseconds. */
 	prec = MSG_TIME_PREC(m);
+	if (prev != NULL && prev->time != TIME_NONE &&
+	    MSG_TIME_PREC(prev) > prec)
+		prec = MSG_TIME_PREC(prev);
 	if (prec < 3)
 		prec = 3;
 	if (prec > 6)
