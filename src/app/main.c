@@ -422,42 +422,72 @@ main_check_rules(const char *path)
 	return 0;
 }
 
-/* Parses "+2.5s", "-150ms", "1h", "0.25" (seconds) into microseconds. */
+/* Parses "+2.5s", "-150ms", "1h", "0.25" (seconds) into microseconds;
+ * -1 with what is wrong in why (whysz bytes). */
 static int
-main_parse_offset(const char *s, int64_t *out)
+main_parse_offset(const char *s, int64_t *out, char *why, size_t whysz)
 {
+	static const struct {
+		const char *name;
+		double us;
+	} units[] = { { "", 1e6 }, { "s", 1e6 }, { "ms", 1e3 }, { "us", 1 },
+		      { "m", 60e6 }, { "min", 60e6 }, { "h", 3600e6 } };
 	char *end;
 	double v;
-	double unit = 1e6;
-	size_t i = 0, ndig = 0;
+	double unit = 0;
+	size_t i = 0, ndig = 0, k;
 
 	/* Decimal only: strtod would take nan, inf and hex too. */
 	if (s[i] == '+' || s[i] == '-')
 		i++;
 	for (; isdigit((unsigned char)s[i]) || s[i] == '.'; i++)
 		ndig += isdigit((unsigned char)s[i]) != 0;
-	if (ndig == 0 || memchr(s, '.', i) != strrchr(s, '.') ||
-	    (s[i] != '\0' && !isalpha((unsigned char)s[i])))
+	if (s[0] == '\0') {
+		snprintf(why, whysz, "no TIME after the '='");
 		return -1;
+	}
+	if (ndig == 0) {
+		snprintf(why, whysz, "TIME starts with a number");
+		return -1;
+	}
+	if (memchr(s, '.', i) != strrchr(s, '.')) {
+		snprintf(why, whysz, "more than one decimal point");
+		return -1;
+	}
+	if (s[i] != '\0' && !isalpha((unsigned char)s[i])) {
+		snprintf(why, whysz, "'%c' after the number: a unit follows "
+		    "it (+1h, not +01:00)", s[i]);
+		return -1;
+	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (end != s + i || errno != 0)
+	if (end != s + i || errno != 0) {
+		snprintf(why, whysz, "a plain decimal number (1000, not 1e3)");
 		return -1;
-	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
-		unit = 1e6;
-	else if (strcmp(end, "ms") == 0)
-		unit = 1e3;
-	else if (strcmp(end, "us") == 0)
-		unit = 1;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		unit = 60e6;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600e6;
-	else
+	}
+	for (k = 0; k < sizeof units / sizeof units[0]; k++) {
+		if (strcmp(end, units[k].name) == 0)
+			unit = units[k].us;
+	}
+	if (unit == 0) {
+		const char *d = end;
+
+		while (isalpha((unsigned char)*d))
+			d++;
+		if (*d != '\0')
+			snprintf(why, whysz, "one number and one unit (+1.5h, "
+			    "not 1h30m)");
+		else
+			snprintf(why, whysz, "no unit '%s' (h, m or min, s, "
+			    "ms, us%s)", end,
+			    strcmp(end, "d") == 0 ? "; +24h for a day" : "");
 		return -1;
+	}
 	v *= unit;
-	if (v > 1e17 || v < -1e17)
+	if (v > 1e17 || v < -1e17) {
+		snprintf(why, whysz, "more than 3000 years");
 		return -1;
+	}
 	*out = (int64_t)(v < 0 ? v - 0.5 : v + 0.5);
 	return 0;
 }
@@ -1005,12 +1035,22 @@ main(int argc, char **argv)
 		case OPT_FOLLOW: follow = 1; break;
 		case OPT_OFFSET: {
 			char *eq = strrchr(optarg, '=');
+			char why[96];
 
 			if (noffsets == sizeof offsets / sizeof offsets[0])
 				return main_bad_usage("%s", "too many --offset options");
-			if (eq == NULL || eq == optarg ||
-			    main_parse_offset(eq + 1, &offsets[noffsets].us) < 0)
+			if (eq == NULL || eq == optarg)
 				return main_bad_usage("--offset takes FILE=TIME, TIME a number of h, m, s (the default), ms or us: edge.log=+2.5s, fe.log=-150ms; not '%s'", optarg);
+			if (main_parse_offset(eq + 1, &offsets[noffsets].us, why,
+					      sizeof why) < 0) {
+				/* What is wrong, after the argument: both
+				 * shown as main_bad_usage shows an argument. */
+				char *arg = xasprintf("%s': %s", optarg, why);
+				int rc = main_bad_usage("--offset takes FILE=TIME, TIME a number of h, m, s (the default), ms or us: edge.log=+2.5s, fe.log=-150ms; in '%s", arg);
+
+				free(arg);
+				return rc;
+			}
 			*eq = '\0';
 			offsets[noffsets].file = optarg;
 			noffsets++;
