@@ -41,7 +41,16 @@ pane_list_time(struct view *v, size_t idx, char *buf, size_t bufsz)
 		time_format(buf, bufsz, m->time, MSG_TIME_PREC(m), 0);
 		return;
 	}
-	prev = idx > 0 ? msgindex_get(ix, v->ids[idx - 1]) : NULL;
+	/* From the row above that has a time, as the flow's deltas are: one
+	 * after a row without a time said +0.000000. Only the first timed
+	 * row after a long run of rows without one walks far. */
+	prev = NULL;
+	while (idx > 0) {
+		prev = msgindex_get(ix, v->ids[--idx]);
+		if (prev != NULL && prev->time != TIME_NONE)
+			break;
+		prev = NULL;
+	}
 	/* In 64 bits: GCC subtracts two 56-bit fields in 56 bits. */
 	d = prev == NULL || prev->time == TIME_NONE ? 0 :
 	    (int64_t)m->time - (int64_t)prev->time;
