@@ -34,29 +34,6 @@ static uintptr_t pg_watch;	/* the mapping measured, and its size */
 static size_t pg_watch_len;
 static long pg_watch_most;	/* its most resident kB, before a DONTNEED */
 
-/* The resident kB of the mapping that holds address a (/proc/self/smaps),
- * or -1. */
-static long
-pg_rss_kb(uintptr_t a)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	unsigned long lo, hi;
-	char line[512];
-	long rss = -1;
-	int in = 0;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = lo <= a && a < hi;
-		else if (in && strncmp(line, "Rss:", 4) == 0)
-			rss = atol(line + 4);
-	}
-	fclose(f);
-	return rss;
-}
-
 /* Whether all of [lo, hi) is in mappings whose bytes come back when they
  * are given back: a file's (a log, a temporary file), or read-only ones
  * (the zeros source_guard maps over a file cut short). Writable memory of
@@ -114,7 +91,7 @@ madvise(void *addr, size_t len, int advice)
 			pg_file_calls++;
 		}
 		if (lo >= pg_watch && lo < pg_watch + pg_watch_len) {
-			rss = pg_rss_kb(pg_watch);
+			rss = test_mapping_rss_kb((const void *)pg_watch);
 			if (rss > pg_watch_most)
 				pg_watch_most = rss;
 		}
@@ -136,18 +113,6 @@ pg_reset(void)
 	pthread_mutex_unlock(&pg_mu);
 }
 
-static struct rules *
-pg_rules(void)
-{
-	struct strbuf errs;
-	struct rules *r;
-
-	strbuf_init(&errs);
-	r = rules_load("data/rules.conf", &errs);
-	ck_assert_msg(r != NULL, "%s", errs.buf);
-	strbuf_free(&errs);
-	return r;
-}
 
 /* n copies of a registration log (6 messages, 7 kB), each of its own
  * Call-ID, appended to f; numbered from first. */
@@ -339,7 +304,7 @@ pg_follow_some(struct engine *e)
 START_TEST(test_given_back_file_pages_only)
 {
 	char dir[64], *err = NULL, *path, *other = NULL, *in = NULL;
-	struct rules *r = pg_rules();
+	struct rules *r = test_default_rules();
 	struct engine *e = engine_new();
 	int saved = -1, spill = 0, file_pages = 0, fd;
 	size_t want = 0;
@@ -660,7 +625,7 @@ static void
 pg_long_dialog(int reread, long limit)
 {
 	char dir[64], *path, *want, *got;
-	struct rules *r = pg_rules();
+	struct rules *r = test_default_rules();
 	struct engine *e;
 	long most;
 	int way;

@@ -9,19 +9,8 @@
 #include "engine.h"
 #include "rules.h"
 #include "regreport.h"
+#include "helpers.h"
 
-static struct rules *
-load_rules(void)
-{
-	struct strbuf errs;
-	struct rules *r;
-
-	strbuf_init(&errs);
-	r = rules_load("data/rules.conf", &errs);
-	ck_assert_msg(r != NULL, "%s", errs.buf);
-	strbuf_free(&errs);
-	return r;
-}
 
 static struct engine *
 open_trace(const struct rules *r, const char *name)
@@ -40,7 +29,7 @@ static void
 report(const char *name, struct rules **r, struct engine **e,
        struct regreport *rr)
 {
-	*r = load_rules();
+	*r = test_default_rules();
 	*e = open_trace(*r, name);
 	regreport_build(*e, *r, rr);
 }
@@ -507,7 +496,7 @@ START_TEST(test_digest_and_calls)
 	regreport_entry_clear(&one);
 	done(r, e, &rr);
 
-	r = load_rules();
+	r = test_default_rules();
 	e = open_trace(r, "call-busy.raw.sip");
 	regreport_build(e, r, &rr);
 	ck_assert_uint_eq(rr.n, 0);

@@ -1106,25 +1106,13 @@ END_TEST
 
 /* The default rules on the small traces. */
 
-static struct rules *
-default_rules(void)
-{
-	struct strbuf errs;
-	struct rules *r;
-
-	strbuf_init(&errs);
-	r = rules_load("data/rules.conf", &errs);
-	ck_assert_msg(r != NULL, "%s", errs.buf);
-	strbuf_free(&errs);
-	return r;
-}
 
 static void
 fx_open_default(struct fx *f, const char *log, const char *format)
 {
 	char *err = NULL;
 
-	f->r = default_rules();
+	f->r = test_default_rules();
 	f->e = engine_new();
 	engine_set_rules(f->e, f->r);
 	ck_assert_msg(engine_add_mem(f->e, "test.log", log, strlen(log),
@@ -1402,7 +1390,7 @@ awaited_open(struct fx *f, const char *path, int wait_ms)
 {
 	char *err = NULL;
 
-	f->r = default_rules();
+	f->r = test_default_rules();
 	f->e = engine_new();
 	engine_set_rules(f->e, f->r);
 	engine_follow(f->e, 1);
@@ -2036,7 +2024,7 @@ START_TEST(test_defaults_new_call_id)
 		add_sng_resp(&sb, 0.002, "10.0.0.1:5060", "alice", "nc-a", 1,
 			     "401 Unauthorized", NEWCID_CH);
 		two = strbuf_detach(&sb);
-		f.r = default_rules();
+		f.r = test_default_rules();
 		f.e = engine_new();
 		engine_set_rules(f.e, f.r);
 		ck_assert_int_ge(engine_add_mem(f.e, "one.log", log,
@@ -2081,7 +2069,7 @@ START_TEST(test_trace_end_incremental)
 			       TEST_DATA), *err = NULL;
 	size_t i;
 
-	f.r = default_rules();
+	f.r = test_default_rules();
 	f.e = engine_new();
 	engine_set_rules(f.e, f.r);
 	ck_assert_int_ge(engine_add_file(f.e, path, NULL, &err), 0);
@@ -2108,7 +2096,7 @@ START_TEST(test_trace_end_incremental)
 					    "10.0.0.9:5060", 0.02, NULL,
 					    "200 OK", NULL);
 
-		f.r = default_rules();
+		f.r = test_default_rules();
 		f.e = engine_new();
 		engine_set_rules(f.e, f.r);
 		ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
@@ -2140,7 +2128,7 @@ START_TEST(test_new_call_id_incremental)
 
 	log = log_new_call_id("alice", "10.0.0.1:5060", 0.02, NEWCID_CR,
 			      "200 OK", NULL);
-	f.r = default_rules();
+	f.r = test_default_rules();
 	f.e = engine_new();
 	engine_set_rules(f.e, f.r);
 	ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
@@ -2216,7 +2204,7 @@ START_TEST(test_new_call_id_answered_before)
 	n = msgindex_count(engine_index(g.e));
 	ck_assert_uint_eq(n, 6);
 	ck_assert_uint_eq(rules_answered_dialog(g.e, 1), NO_DIALOG);
-	f.r = default_rules();
+	f.r = test_default_rules();
 	f.e = engine_new();
 	engine_set_rules(f.e, f.r);
 	ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
@@ -2242,7 +2230,7 @@ START_TEST(test_defaults_fixtures)
 		TEST_DATA "/*.cls.log", TEST_DATA "/*.uccapilog",
 		TEST_DATA "/*.raw.sip", TEST_DATA "/*.sngrep.txt",
 	};
-	struct rules *r = default_rules();
+	struct rules *r = test_default_rules();
 	glob_t g;
 	size_t p, i, k, nfiles = 0, n401 = 0;
 	char *err;
@@ -2348,28 +2336,6 @@ START_TEST(test_defaults_fixtures)
 }
 END_TEST
 
-/* The resident kB of the mapping that holds p (/proc/self/smaps), or -1. */
-static long
-mapping_rss_kb(const void *p)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	unsigned long lo, hi, a = (unsigned long)(uintptr_t)p;
-	char line[512];
-	long rss = -1;
-	int in = 0;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = lo <= a && a < hi;
-		else if (in && strncmp(line, "Rss:", 4) == 0)
-			rss = atol(line + 4);
-	}
-	fclose(f);
-	return rss;
-}
-
 /* Rating a dialog reads its messages again, far behind the indexing of a
  * large log: the pages they are on are given back again after each
  * rating (a page cache of large folios maps 2 MiB for one message), so
@@ -2380,7 +2346,7 @@ START_TEST(test_reread_pages_given_back)
 {
 	char dir[64], *path, *tmpl, *err = NULL;
 	const char *at, *eol, *end;
-	struct rules *r = default_rules();
+	struct rules *r = test_default_rules();
 	struct engine *e;
 	size_t n, k, copies = 3300;
 	long rss, most = 0;
@@ -2408,7 +2374,7 @@ START_TEST(test_reread_pages_given_back)
 	engine_set_rules(e, r);
 	ck_assert_msg(engine_add_file(e, path, NULL, &err) >= 0, "%s", err);
 	while (engine_step(e, 4096)) {
-		rss = mapping_rss_kb(engine_file(e, 0)->src->data);
+		rss = test_mapping_rss_kb(engine_file(e, 0)->src->data);
 		if (rss > most)
 			most = rss;
 	}
@@ -2430,7 +2396,7 @@ START_TEST(test_reread_pages_given_back)
 		(void)c;
 		if (k % 4096 == 4095) {
 			engine_give_back(e);
-			rss = mapping_rss_kb(engine_file(e, 0)->src->data);
+			rss = test_mapping_rss_kb(engine_file(e, 0)->src->data);
 			if (rss > most)
 				most = rss;
 		}
@@ -2497,7 +2463,7 @@ count_sev(const struct engine *e, int sevv)
 
 START_TEST(test_defaults_named_fixtures)
 {
-	struct rules *r = default_rules();
+	struct rules *r = test_default_rules();
 	struct engine *e;
 	static const char *const ok_files[] = {
 		"remote-ntlm.cls.log", "remote-ntlm.uccapilog",
@@ -2588,7 +2554,7 @@ END_TEST
 static void
 fx_open_fixture(struct fx *f, const char *name)
 {
-	f->r = default_rules();
+	f->r = test_default_rules();
 	f->e = open_fixture(f->r, name);
 	ck_assert_msg(f->e != NULL, "%s", name);
 }

@@ -1,6 +1,7 @@
 /* helpers: small functions several unit tests share. */
 #include <check.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "msgindex.h"
 #include "dialog.h"
+#include "rules.h"
 #include "helpers.h"
 
 size_t
@@ -156,4 +158,38 @@ test_dialogs_check(const struct dialogs *ds, const struct msgindex *ix,
 				ck_assert_uint_lt(ids[k - 1], ids[k]);
 		}
 	}
+}
+
+struct rules *
+test_default_rules(void)
+{
+	struct strbuf errs;
+	struct rules *r;
+
+	strbuf_init(&errs);
+	r = rules_load("data/rules.conf", &errs);
+	ck_assert_msg(r != NULL, "%s", errs.buf);
+	strbuf_free(&errs);
+	return r;
+}
+
+long
+test_mapping_rss_kb(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long lo, hi, a = (unsigned long)(uintptr_t)p;
+	char line[512];
+	long rss = -1;
+	int in = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = lo <= a && a < hi;
+		else if (in && strncmp(line, "Rss:", 4) == 0)
+			rss = atol(line + 4);
+	}
+	fclose(f);
+	return rss;
 }

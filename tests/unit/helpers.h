@@ -20,6 +20,14 @@ void test_rm_rf(const char *dir);
  * length in *len when len is not NULL), or NULL when it cannot be read. */
 char *test_slurp(const char *path, size_t *len);
 
+/* The project's default rules (data/rules.conf; the test fails when they
+ * do not load). */
+struct rules;
+struct rules *test_default_rules(void);
+
+/* The resident kB of the mapping that holds p (/proc/self/smaps), or -1. */
+long test_mapping_rss_kb(const void *p);
+
 /* Makes fd standard input (closing fd); returns a copy of the one it
  * replaced, for stdin_restore(). */
 int stdin_from(int fd);
