@@ -160,6 +160,7 @@ struct engine {
 	uint32_t *touched;		/* dialogs that grew in this step */
 	size_t ntouched, captouched;
 	size_t rate_gap;		/* records to the next rating */
+	size_t unrated;			/* records committed since the last */
 	uint8_t *mark;			/* by dialog id: in touched */
 	size_t capmark;
 	uint64_t total_bytes;
@@ -2418,9 +2419,27 @@ engine_rate_touched(struct engine *e)
 	engine_give_back(e);
 	for (i = 0; i < e->nfiles; i++)
 		engine_drop_pages(&e->files[i], e->files[i].indexed);
+	e->unrated = 0;
 	e->rate_gap = rated / 2 < ENGINE_RATE_MIN ? ENGINE_RATE_MIN :
 		      rated / 2 > ENGINE_RATE_EVERY ? ENGINE_RATE_EVERY :
 		      rated / 2;
+}
+
+/* Whether a step the budget cut short in the middle of the files rates
+ * the dialogs that grew: when the records since the last rating are as
+ * many as its gap, or at least half the messages it would read. Rating
+ * after every step of the viewer's slices of 2000 records read a dialog
+ * of 120,000 messages whole each time (1.9 s of CPU instead of 0.6 s). */
+static int
+engine_rating_due(const struct engine *e)
+{
+	size_t i, work = 0;
+
+	if (e->unrated >= e->rate_gap)
+		return 1;
+	for (i = 0; i < e->ntouched && work <= 2 * e->unrated; i++)
+		work += dialogs_get(e->ds, e->touched[i])->nmsgs;
+	return work <= 2 * e->unrated;
 }
 
 /* Message id, just committed from file f, its record ending at byte end,
@@ -3173,6 +3192,7 @@ engine_commit(struct engine *e, struct engine_pre *pre)
 	engine_warn_bad_header(e, pre);
 	reader_free(cut);
 	id = msgindex_append(e->ix, x, pre->method, pre->len);
+	e->unrated++;
 	if (x->time != TIME_NONE &&
 	    (e->time_last == TIME_NONE || x->time > e->time_last))
 		e->time_last = x->time;
@@ -4068,7 +4088,8 @@ engine_step(struct engine *e, size_t budget)
 	if (e->cur < e->nfiles && e->files[e->cur].rd != NULL)
 		engine_take_warnings(e, (uint16_t)e->cur, e->files[e->cur].rd);
 	engine_check_shrunk(e);
-	engine_rate_touched(e);
+	if (budget > 0 || e->cur >= e->nfiles || engine_rating_due(e))
+		engine_rate_touched(e);
 	if (e->cur < e->nfiles || more)
 		return 1;
 	if (!e->done) {
