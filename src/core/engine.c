@@ -3702,9 +3702,8 @@ struct engine_par {
 	uint16_t fileno;
 	int stop;		/* read no more batches (under the mutex) */
 	/* This thread's place: the batch and its record to commit next,
-	 * the records committed since the last rating, and the offset after
-	 * the last one (engine_progress). */
-	size_t k, i, since, pos;
+	 * and the offset after the last one (engine_progress). */
+	size_t k, i, pos;
 };
 
 static struct span *
@@ -3889,7 +3888,7 @@ engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
 	struct engine_par *p = e->par;
 	struct engine_file *f = &e->files[p->fileno];
 	struct engine_batch *b;
-	size_t done = 0, before, j;
+	size_t done = 0, j;
 	int last;
 
 	*ended = 0;
@@ -3913,16 +3912,14 @@ engine_par_pump(struct engine *e, size_t budget, int wait, int *ended)
 						 b->warnings[j].msg);
 			b->nwarnings = 0;
 		}
-		before = done;
 		for (; p->i < b->n && done < budget; p->i++, done++) {
 			engine_commit(e, &b->pre[p->i]);
 			p->pos = b->pre[p->i].end;
 			engine_indexed(f, p->pos);
 		}
-		if ((p->since += done - before) >= e->rate_gap) {
+		if (e->unrated >= e->rate_gap) {
 			engine_check_shrunk(e);
 			engine_rate_touched(e);
-			p->since = 0;
 		}
 		if (p->i < b->n)
 			break;
