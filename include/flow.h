@@ -88,6 +88,16 @@ long flow_find(const struct flow *fl, uint32_t id);
 
 #define FLOW_MIN_GAP 12		/* narrowest spacing of two columns */
 
+/* The least x of a column whose name is name_w cells wide, centred on it:
+ * half the name and a blank to the left edge. A flow's lone column goes
+ * there, at the left, so that what is drawn beside it (notes, loops) has
+ * the width to its right; and the first of several needs no more margin. */
+static inline int
+flow_left_x(int name_w)
+{
+	return (name_w + 1) / 2 + 1;
+}
+
 /* Column centres x[] (fl->ncols of them) for gaps of at least gap, and
  * wider where a label asks: an arrow's label of L cells goes in the widest
  * gap the arrow crosses (flow_label_gap), which is L * num / den + pad

@@ -386,7 +386,7 @@ flow_render_text(const struct flow *fl, const struct flow_render_opts *o,
 	if (fl->ncols == 1) {
 		/* A lone column at the left, with room for its name: what is
 		 * drawn beside it (notes, loops) goes to its right. */
-		int x0 = ((int)utf8_width(fl->cols[0].name) + 1) / 2 + 1;
+		int x0 = flow_left_x((int)utf8_width(fl->cols[0].name));
 
 		if (x0 < xs[0])
 			xs[0] = x0;

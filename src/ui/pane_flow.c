@@ -373,19 +373,18 @@ pane_flow_cols(const struct flow *fl, int width, int *cx)
 	if (base < FLOW_MIN_GAP)
 		base = FLOW_MIN_GAP;
 	need = flow_layout(fl, base, 1, 1, 3, 6, cx);
+	if (n == 0)
+		return need;
+	ml = flow_left_x(grid_text_width(fl->cols[0].name,
+					 strlen(fl->cols[0].name)));
 	if (n == 1) {
 		/* A lone column at the left, as --flow puts it, so that its
 		 * notes have the pane's width. */
-		ml = (grid_text_width(fl->cols[0].name,
-				      strlen(fl->cols[0].name)) + 1) / 2 + 1;
 		if (ml < cx[0])
 			cx[0] = ml;
-	}
-	if (n < 2)
 		return need;
+	}
 	right = need - cx[n - 1];
-	ml = (grid_text_width(fl->cols[0].name, strlen(fl->cols[0].name)) +
-	      1) / 2 + 1;
 	mr = grid_text_width(fl->cols[n - 1].name,
 			     strlen(fl->cols[n - 1].name)) / 2 + 2;
 	if (ml > cx[0])
