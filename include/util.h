@@ -140,6 +140,10 @@ void time_format(char *out, size_t outsz, int64_t t, int prec, int dating);
  * keep_tab is 0. This is the one gate between log bytes and a terminal. */
 void sanitize_append(struct strbuf *sb, const char *s, size_t n, int keep_tab);
 
+/* Length of the form sanitize_append() writes for a byte or a character
+ * (\e, \xHH, \uHHHH) that the n bytes at s begin with, 0 for none; *v is
+ * set to the byte or the code point it stands for. */
+size_t sanitize_form_at(const char *s, size_t n, uint32_t *v);
 /* The other way: the form sanitize_append shows a byte or a character in
  * (\e, \xHH, \uHHHH) at s[*p] == '\\' appended to sb as what it stands
  * for, *p moved past it; 0 (nothing done) when s[*p] begins none. So that

@@ -656,34 +656,38 @@ util_hex(const char *s, size_t n, uint32_t *v)
 	return 1;
 }
 
+size_t
+sanitize_form_at(const char *s, size_t n, uint32_t *v)
+{
+	size_t len;
+
+	if (n < 2 || s[0] != '\\')
+		return 0;
+	len = s[1] == 'e' ? 2 : s[1] == 'x' ? 4 : s[1] == 'u' ? 6 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	if (len == 2) {
+		*v = 0x1b;
+		return len;
+	}
+	return util_hex(s + 2, len - 2, v) ? len : 0;
+}
+
 int
 sanitize_unescape_at(const char *s, size_t *p, struct strbuf *sb)
 {
 	uint32_t v;
 	char u[4];
+	size_t len = sanitize_form_at(s + *p, strnlen(s + *p, 6), &v);
 
-	if (s[*p] != '\\')
+	if (len == 0)
 		return 0;
-	switch (s[*p + 1]) {
-	case 'e':
-		strbuf_addc(sb, 0x1b);
-		*p += 2;
-		return 1;
-	case 'x':
-		if (!util_hex(s + *p + 2, 2, &v))
-			return 0;
-		strbuf_addc(sb, (char)v);
-		*p += 4;
-		return 1;
-	case 'u':
-		if (!util_hex(s + *p + 2, 4, &v))
-			return 0;
+	if (s[*p + 1] == 'u')
 		strbuf_add(sb, u, utf8_encode(v, u));
-		*p += 6;
-		return 1;
-	default:
-		return 0;
-	}
+	else
+		strbuf_addc(sb, (char)v);
+	*p += len;
+	return 1;
 }
 
 void

@@ -99,19 +99,6 @@ ddoc_plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f;
 }
 
-/* Length of the form at s (n bytes) that sanitize_append() writes for a
- * control byte or a hidden character: \e, \xHH, \uHHHH; else 0. */
-static size_t
-ddoc_form_len(const char *s, size_t n)
-{
-	size_t len;
-
-	if (n < 2 || s[0] != '\\')
-		return 0;
-	len = s[1] == 'e' ? 2 : s[1] == 'x' ? 4 : s[1] == 'u' ? 6 : 0;
-	return len <= n ? len : 0;
-}
-
 /* Appends bytes from the log, sanitised: the forms that stand for control
  * bytes and hidden characters in ROLE_ESCAPE, so that an escape byte (\e)
  * does not look like a backslash and an e written in the log, and so that
@@ -121,6 +108,7 @@ ddoc_add_sanitized(struct ddoc *d, int role, const char *s, size_t n,
 		   struct strbuf *sb)
 {
 	size_t i = 0, j, k, f;
+	uint32_t v;
 
 	while (i < n) {
 		for (j = i; j < n && ddoc_plain((unsigned char)s[j]); j++)
@@ -137,7 +125,7 @@ ddoc_add_sanitized(struct ddoc *d, int role, const char *s, size_t n,
 		strbuf_reset(sb);
 		sanitize_append(sb, s + i, j - i, 0);
 		for (k = 0; k < sb->len; k += f) {
-			f = ddoc_form_len(sb->buf + k, sb->len - k);
+			f = sanitize_form_at(sb->buf + k, sb->len - k, &v);
 			if (f > 0) {
 				ddoc_add_safe(d, ROLE_ESCAPE, sb->buf + k, f);
 				continue;

@@ -275,6 +275,7 @@ END_TEST
 START_TEST(test_sanitize_unescape)
 {
 	struct strbuf shown, back;
+	uint32_t v;
 	const char in[] = "a\x1b[31mred\x07\xc2\x9bx\xe2\x80\xaey\xff\0z\xc3\xa9";
 	size_t p;
 
@@ -296,6 +297,15 @@ START_TEST(test_sanitize_unescape)
 	p = 0;
 	ck_assert_int_eq(sanitize_unescape_at("\\xg1", &p, &back), 0);
 	ck_assert_uint_eq(p, 0);
+	/* A form's length within n bytes, not a NUL (the detail pane's
+	 * wrapping keeps each whole), and what it stands for. */
+	ck_assert_uint_eq(sanitize_form_at("\\u20acZ", 7, &v), 6);
+	ck_assert_uint_eq(v, 0x20ac);
+	ck_assert_uint_eq(sanitize_form_at("\\u20acZ", 5, &v), 0);
+	ck_assert_uint_eq(sanitize_form_at("\\eZ", 2, &v), 2);
+	ck_assert_uint_eq(v, 0x1b);
+	ck_assert_uint_eq(sanitize_form_at("\\x1", 3, &v), 0);
+	ck_assert_uint_eq(sanitize_form_at("\\q", 2, &v), 0);
 	strbuf_free(&shown);
 	strbuf_free(&back);
 }
