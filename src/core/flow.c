@@ -197,7 +197,7 @@ flow_col(struct flow_builder *b, const struct msg *m, uint32_t addr,
 		if (ef != NULL && ef->local_name[0] != '\0')
 			s = ef->local_name;
 		else if (engine_nfiles(b->e) > 1) {
-			snprintf(buf, sizeof buf, "local %u", m->file + 1u);
+			snprintf(buf, sizeof buf, "local %u", (unsigned)m->file + 1u);
 			s = buf;
 		} else
 			s = "local";
