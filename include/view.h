@@ -161,6 +161,16 @@ int view_dialog_step(struct view *v, int dir);
 /* How many messages of the selected message's dialog after it (dir 1) or
  * before it (dir -1) the list does not show (a filter hides them). */
 size_t view_dialog_hidden(const struct view *v, int dir);
+/* Where the selected message's registration goes on when its dialog has
+ * no shown message further in dir: a client that answered a 401, 407 or
+ * 423 with a new request on a new Call-ID (rules_retry_dialog). dir 1:
+ * the last such challenge from the selection on, and the first shown
+ * message of the retry's dialog; dir -1: the challenge the dialog's first
+ * request answered. Sets *ch to the challenge and *other to the other
+ * dialog; returns 0 when it moved there, 1 when the filter hides where it
+ * would go (selection unchanged), -1 when there is no such link. */
+int view_dialog_cross(struct view *v, int dir, uint32_t *ch,
+		      uint32_t *other);
 /* Moves to the next/previous shown message with severity error; 0 or -1. */
 int view_next_severity(struct view *v, int dir, int severity);
 /* Messages of that severity in the whole index after (dir 1) or before

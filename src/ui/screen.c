@@ -698,6 +698,48 @@ screen_sel_msg(struct screen *s)
 	return id == UINT32_MAX ? NULL : msgindex_get(engine_index(s->e), id);
 }
 
+/* ] and [ past the end of a dialog: the client answered its challenge
+ * (or 423) on a new Call-ID, and the registration goes on in that dialog
+ * (view_dialog_cross). Says where it went, or that the filter hides it;
+ * 0 when there is no such dialog. */
+static int
+screen_dialog_cross(struct screen *s, int dir)
+{
+	const struct msg *cm;
+	const struct dialog *dl;
+	struct strbuf cid;
+	uint32_t ch, other;
+	const char *p;
+	size_t n;
+	int r = view_dialog_cross(s->v, dir, &ch, &other);
+
+	if (r < 0 || (cm = msgindex_get(engine_index(s->e), ch)) == NULL ||
+	    (dl = dialogs_get(engine_dialogs(s->e), other)) == NULL)
+		return 0;
+	/* The other dialog's Call-ID: its first message's. */
+	strbuf_init(&cid);
+	p = intern_str(engine_call_ids(s->e), msgindex_get(engine_index(s->e),
+	    dialogs_msgs(engine_dialogs(s->e), dl)[0])->call_id, &n);
+	sanitize_append(&cid, p, n, 0);
+	if (r > 0)
+		screen_message(s, 0,
+		    dir > 0 ? "last of this dialog; the client went on "
+			      "after the %u in Call-ID %s (hidden; %s)"
+			    : "first of this dialog; it answers the %u of "
+			      "Call-ID %s (hidden; %s)",
+		    cm->status, cid.buf, screen_all_hint(s));
+	else if (dir > 0)
+		screen_message(s, 0,
+		    "on to Call-ID %s: the client went on after the %u in a "
+		    "new dialog ([: back)", cid.buf, cm->status);
+	else
+		screen_message(s, 0,
+		    "back to the %u of Call-ID %s, which this dialog's first "
+		    "request answers (]: on)", cm->status, cid.buf);
+	strbuf_free(&cid);
+	return 1;
+}
+
 /* o: the selected message as another merged log wrote it (twin_other):
  * a client's REGISTER and the same REGISTER in its server's log. */
 static int
@@ -1747,6 +1789,9 @@ screen_key(struct screen *s, uint32_t key)
 			size_t hid = view_dialog_hidden(
 			    v, a == ACT_DIALOG_NEXT ? 1 : -1);
 
+			if (hid == 0 &&
+			    screen_dialog_cross(s, a == ACT_DIALOG_NEXT ? 1 : -1))
+				return RE_REDRAW | RE_SELECT;
 			if (hid > 0)
 				screen_message(
 				    s, 0,

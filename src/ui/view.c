@@ -10,6 +10,7 @@
 #include "view.h"
 #include "engine.h"
 #include "filter.h"
+#include "rules.h"
 #include "util.h"
 
 static void view_search_count_hidden(struct view *v);
@@ -587,6 +588,86 @@ view_dialog_step(struct view *v, int dir)
 			return 0;
 		}
 	}
+}
+
+/* The first shown message of dialog d, or -1. */
+static long
+view_dialog_first(const struct view *v, uint32_t d)
+{
+	const struct dialogs *ds = engine_dialogs(v->e);
+	const struct dialog *dl = dialogs_get(ds, d);
+	const uint32_t *ids;
+	size_t i;
+	long pos;
+
+	if (dl == NULL)
+		return -1;
+	ids = dialogs_msgs(ds, dl);
+	for (i = 0; i < dl->nmsgs; i++) {
+		if ((pos = view_find(v, ids[i])) >= 0)
+			return pos;
+	}
+	return -1;
+}
+
+int
+view_dialog_cross(struct view *v, int dir, uint32_t *ch, uint32_t *other)
+{
+	const struct dialogs *ds = engine_dialogs(v->e);
+	struct msgindex *ix = engine_index(v->e);
+	uint32_t id = view_sel_id(v), d, r;
+	const struct msg *m;
+	const struct dialog *dl;
+	const uint32_t *ids;
+	size_t i, at;
+	long pos = -1;
+
+	*ch = UINT32_MAX;
+	*other = NO_DIALOG;
+	if (id == UINT32_MAX || (m = msgindex_get(ix, id)) == NULL ||
+	    (d = dialogs_of(ds, m)) == NO_DIALOG ||
+	    (dl = dialogs_get(ds, d)) == NULL)
+		return -1;
+	ids = dialogs_msgs(ds, dl);
+	for (at = 0; at < dl->nmsgs && ids[at] != id; at++)
+		;
+	if (at == dl->nmsgs)
+		return -1;
+	if (dir > 0) {
+		/* The last challenge from the selection on that the client
+		 * answered on a new Call-ID: the registration goes on
+		 * there. */
+		for (i = dl->nmsgs; i-- > at;) {
+			r = rules_retry_dialog(v->e, ids[i]);
+			if (r != NO_DIALOG && r != d) {
+				*ch = ids[i];
+				*other = r;
+				pos = view_dialog_first(v, r);
+				break;
+			}
+		}
+	} else {
+		/* The challenge this dialog's first request answered. */
+		r = rules_answered_dialog(v->e, d);
+		if (r != NO_DIALOG && r != d &&
+		    (dl = dialogs_get(ds, r)) != NULL) {
+			ids = dialogs_msgs(ds, dl);
+			for (i = dl->nmsgs; i-- > 0;) {
+				if (rules_retry_dialog(v->e, ids[i]) == d) {
+					*ch = ids[i];
+					*other = r;
+					pos = view_find(v, ids[i]);
+					break;
+				}
+			}
+		}
+	}
+	if (*other == NO_DIALOG)
+		return -1;
+	if (pos < 0)
+		return 1;
+	v->sel = (size_t)pos;
+	return 0;
 }
 
 size_t

@@ -137,7 +137,8 @@ START_TEST(test_help_lists_every_action_once)
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Esc, Backspace|"));
 	ck_assert_ptr_nonnull(strstr(sb.buf, "?, F1|this help\n"));
 	ck_assert_ptr_nonnull(
-	    strstr(sb.buf, "]|next message of the same dialog\n"));
+	    strstr(sb.buf, "]|next message of the same dialog (then of a "
+			   "retry on a new Call-ID)\n"));
 	/* Each bound action once, each with a description. */
 	for (a = ACT_UP; a <= ACT_QUIT; a++) {
 		const char *h = keymap_action_help((enum action)a);
