@@ -56,18 +56,42 @@ batch_reg_fit(struct strbuf *cell, size_t maxw)
 	strbuf_adds(cell, "...");
 }
 
+/* The time to register with the fraction digits its two times have, as
+ * --flow writes its deltas: whole seconds from a log that gives no more
+ * ("0s", not "0.000s", for two messages of the same second), and below a
+ * millisecond microseconds where the log gives them ("0.000576s"). */
 static void
-batch_reg_elapsed(char *buf, size_t sz, int64_t us)
+batch_reg_elapsed(const struct engine *e, const struct regreport_entry *ent,
+		  char *buf, size_t sz)
 {
+	struct msgindex *ix = engine_index(e);
+	uint32_t end = ent->registered_msg != UINT32_MAX ?
+	    ent->registered_msg : ent->final_msg;
+	const struct msg *a = ent->first_msg != UINT32_MAX ?
+	    msgindex_get(ix, ent->first_msg) : NULL;
+	const struct msg *b = end != UINT32_MAX ? msgindex_get(ix, end) : NULL;
+	int64_t us = ent->elapsed_us, ms;
+	int prec = 3;
+
+	if (a != NULL && b != NULL)
+		prec = MSG_TIME_PREC(a) < MSG_TIME_PREC(b) ?
+		    MSG_TIME_PREC(a) : MSG_TIME_PREC(b);
 	if (us < 0)
 		snprintf(buf, sz, "-");
-	else
-		snprintf(buf, sz, "%lld.%03llds", (long long)(us / 1000000),
-		    (long long)((us % 1000000) / 1000));
+	else if (prec == 0)
+		snprintf(buf, sz, "%llds", (long long)((us + 500000) / 1000000));
+	else if (us < 1000 && us > 0 && prec > 3)
+		snprintf(buf, sz, "0.%06llds", (long long)us);
+	else {
+		ms = (us + 500) / 1000;
+		snprintf(buf, sz, "%lld.%03llds", (long long)(ms / 1000),
+		    (long long)(ms % 1000));
+	}
 }
 
 static void
-batch_reg_cells(const struct regreport_entry *ent, struct strbuf *cells)
+batch_reg_cells(const struct engine *e, const struct regreport_entry *ent,
+		struct strbuf *cells)
 {
 	char buf[64];
 	int i;
@@ -93,7 +117,7 @@ batch_reg_cells(const struct regreport_entry *ent, struct strbuf *cells)
 		strbuf_addf(&cells[BR_STATUS], "%u", ent->status);
 	else
 		strbuf_addc(&cells[BR_STATUS], '-');
-	batch_reg_elapsed(buf, sizeof buf, ent->elapsed_us);
+	batch_reg_elapsed(e, ent, buf, sizeof buf);
 	strbuf_adds(&cells[BR_TIME], buf);
 	strbuf_adds(&cells[BR_SEVERITY], severity_name(ent->severity));
 	for (i = 0; i < BR__COUNT; i++)
@@ -269,7 +293,7 @@ batch_registrations(struct engine *e, const struct batch_opts *o, FILE *out)
 		if (!show[i])
 			continue;
 		nshow++;
-		batch_reg_cells(&rr.v[i], cells);
+		batch_reg_cells(e, &rr.v[i], cells);
 		for (k = 0; k < BR__COUNT; k++) {
 			cw = batch_width(cells[k].buf, cells[k].len);
 			if (cw > w[k])
@@ -287,7 +311,7 @@ batch_registrations(struct engine *e, const struct batch_opts *o, FILE *out)
 	for (i = 0; i < rr.n; i++) {
 		if (!show[i])
 			continue;
-		batch_reg_cells(&rr.v[i], cells);
+		batch_reg_cells(e, &rr.v[i], cells);
 		batch_reg_row(&sb, cells, w);
 	}
 	fwrite(sb.buf, 1, sb.len, out);
