@@ -53,9 +53,11 @@ void rules_rate_dialog(const struct rules *r, struct engine *e, uint32_t d);
  * taken as the answer to the last unanswered challenge of the same method
  * with the same From and To URIs when it comes within 32 seconds from the
  * host the challenge went to, with credentials in the header the
- * challenge asks for, of a scheme it offers, for its realm and (Digest)
- * nonce. Kept for one set of dialogs (dialogs_epoch): a merge that builds
- * them again starts it again. */
+ * challenge asks for (for a 401, Proxy-Authorization too with NTLM,
+ * Kerberos or TLS-DSK: MS-SIPAE clients answer every challenge there), of
+ * a scheme it offers, for its realm and (Digest) nonce. Kept for one set
+ * of dialogs (dialogs_epoch): a merge that builds them again starts it
+ * again. */
 struct rules_state *rules_state_new(void);
 void rules_state_free(struct rules_state *st);
 /* The dialog whose challenge the first request of dialog d answered on a

@@ -1816,12 +1816,19 @@ rules_link_retry(const struct engine *e, struct rules_state *st,
 			return NO_DIALOG;
 	} else {
 		/* In the header the challenge asks for, a scheme it
-		 * offers. */
-		if (!(rm->facts & (cm->status == 407 ? RULES_F_PROXY_AUTHZ :
-		    RULES_F_AUTHZ)))
+		 * offers. Lync and Skype for Business clients answer a
+		 * 401 in Proxy-Authorization too (MS-SIPAE), with NTLM,
+		 * Kerberos or TLS-DSK, as they do in its own dialog. */
+		unsigned hdr = cm->status == 407 ? RULES_F_PROXY_AUTHZ :
+		    RULES_F_AUTHZ;
+
+		sch = RULES_F_SCHEME(rm->facts);
+		if (cm->status == 401 && (sch == AUTH_NTLM ||
+		    sch == AUTH_KERBEROS || sch == AUTH_TLS_DSK))
+			hdr |= RULES_F_PROXY_AUTHZ;
+		if (!(rm->facts & hdr))
 			return NO_DIALOG;
 		offered = RULES_F_OFFERED(cm->facts);
-		sch = RULES_F_SCHEME(rm->facts);
 		if (offered != 0 && sch != AUTH_OTHER &&
 		    !(offered & AUTH_BIT(sch)))
 			return NO_DIALOG;

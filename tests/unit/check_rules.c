@@ -2221,9 +2221,10 @@ START_TEST(test_new_call_id_answered_before)
 }
 END_TEST
 
-/* Fixture traces: every 401/407 answered by a retry is benign, every final
- * failure that is not an answered challenge or a 487 after CANCEL is an
- * error, and a dialog that ends in success has no error. */
+/* Fixture traces: every 401/407 answered by a retry (in its dialog or on a
+ * new Call-ID) is benign, every final failure that is not an answered
+ * challenge or a 487 after CANCEL is an error, and a dialog that ends in
+ * success has no error. */
 START_TEST(test_defaults_fixtures)
 {
 	static const char *const pats[] = {
@@ -2263,6 +2264,8 @@ START_TEST(test_defaults_fixtures)
 					n401++;
 				if ((m->status == 401 || m->status == 407) &&
 				    (strcmp(rn, "auth-challenge-answered") == 0 ||
+				     strcmp(rn, "auth-challenge-answered-new-"
+					    "call-id") == 0 ||
 				     strncmp(rn, "auth-handshake-", 15) == 0) &&
 				    strcmp(rn, "auth-handshake-abandoned") != 0) {
 					ck_assert_msg(m->severity == SEV_BENIGN,
@@ -2527,6 +2530,19 @@ START_TEST(test_defaults_named_fixtures)
 		nopen++;
 		ck_assert_int_eq(count_rule(e, r, "auth-challenge-unanswered",
 					    SEV_ERROR), 1);
+		engine_free(e);
+	}
+	/* A Skype for Business client answering the 401 with Kerberos in
+	 * Proxy-Authorization, as MS-SIPAE clients answer a 401, on a new
+	 * Call-ID: the 401 is answered (it was "client did not answer the
+	 * challenge", an error), and the retry's dialog is linked. */
+	if ((e = open_fixture(r, "reg-new-call-id.cls.log")) != NULL) {
+		nopen++;
+		ck_assert_int_eq(count_rule(e, r,
+		    "auth-challenge-answered-new-call-id", SEV_BENIGN), 1);
+		ck_assert_int_eq(count_sev(e, SEV_ERROR), 0);
+		ck_assert_uint_eq(rules_answered_dialog(e, 1), 0);
+		ck_assert_uint_eq(rules_retry_dialog(e, 1), 1);
 		engine_free(e);
 	}
 	if ((e = open_fixture(r, "call-cancel.cls.log")) != NULL) {
