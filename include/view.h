@@ -164,9 +164,9 @@ size_t view_dialog_hidden(const struct view *v, int dir);
 /* Where the selected message's registration goes on when its dialog has
  * no shown message further in dir: a client that answered a 401, 407 or
  * 423 with a new request on a new Call-ID (rules_retry_dialog). dir 1:
- * the last such challenge from the selection on, and the first shown
- * message of the retry's dialog; dir -1: the challenge the dialog's first
- * request answered. Sets *ch to the challenge and *other to the other
+ * the dialog's last such challenge, and the first shown message of the
+ * retry's dialog; dir -1: the challenge the dialog's first request
+ * answered. Sets *ch to the challenge and *other to the other
  * dialog; returns 0 when it moved there, 1 when the filter hides where it
  * would go (selection unchanged), -1 when there is no such link. */
 int view_dialog_cross(struct view *v, int dir, uint32_t *ch,

@@ -634,10 +634,10 @@ view_dialog_cross(struct view *v, int dir, uint32_t *ch, uint32_t *other)
 	if (at == dl->nmsgs)
 		return -1;
 	if (dir > 0) {
-		/* The last challenge from the selection on that the client
-		 * answered on a new Call-ID: the registration goes on
-		 * there. */
-		for (i = dl->nmsgs; i-- > at;) {
+		/* The dialog's last challenge that the client answered on
+		 * a new Call-ID (a server's event may follow it): the
+		 * registration goes on there. */
+		for (i = dl->nmsgs; i-- > 0;) {
 			r = rules_retry_dialog(v->e, ids[i]);
 			if (r != NO_DIALOG && r != d) {
 				*ch = ids[i];

@@ -45,6 +45,17 @@ e2e_keys '[' '['
 check "[ at its start: what it answers, hidden" \
 	e2e_wait "first of this dialog; it answers the 407 of Call-ID two-realms-1@10.1.1.21 (hidden; x: all messages)"
 
+# A Skype for Business client's retry on a new Call-ID (Kerberos in
+# Proxy-Authorization, as it answers a 401), in a server's log where an
+# event of the first dialog follows its 401: ] goes on past the event.
+e2e_start 120 30 --rules data/rules.conf tests/data/reg-new-call-id.cls.log
+check "opens the server's log" e2e_wait "5/5 msgs"
+e2e_keys ']' ']'
+check "] ] to the server's event after the 401" e2e_wait_re "Messages +3/5"
+e2e_keys ']'
+check "] on to the retry" e2e_wait_re "Messages +4/5"
+check "named" e2e_wait "on to Call-ID b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2: the client went on after the 401"
+
 # A registration in one dialog ends where it did.
 e2e_start 120 30 --rules data/rules.conf tests/data/auth/digest-stale.sngrep.txt
 check "opens the stale-nonce log" e2e_wait "8/8 msgs"
