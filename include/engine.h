@@ -253,13 +253,21 @@ int engine_answer_awaited(const struct engine *e, uint32_t id);
 int engine_answers_awaited(const struct engine *e);
 void engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id);
 /* For the rules: whether the trace read ends soon after message id (a
- * challenge left unanswered), so that its answer may have come after it:
- * no message of the trace is more than 32 seconds later (of one without
- * a time: none comes after it), and its input is not read live (not
+ * challenge left unanswered, or a request), so that its answer may have
+ * come after it: no message of the trace is more than 32 seconds later
+ * (of one without a time: none comes after it), nor more than 4096
+ * messages, none of those out of its dialog is sent from or to the end it
+ * went to or has its From URI, and its input is not read live (not
  * followed, its following stopped or its input ended). Its dialog d
  * noted with engine_note_trace_end() is rated again once the trace goes
  * on past that. */
 int engine_trace_ends_after(const struct engine *e, uint32_t id);
+/* Whether the first read of the inputs is under way: more of them comes
+ * at once, and the trace read so far does not end where it stops. The
+ * rules ask it before engine_trace_ends_after() of a request: while the
+ * inputs are read, every request in flight would be. Once they are, the
+ * dialogs of the requests near the end are rated again. */
+int engine_reading(const struct engine *e);
 void engine_note_trace_end(struct engine *e, uint32_t d, uint32_t id);
 /* Turns follow mode on for the files already added (the viewer's F key):
  * each is moved to a buffer that can grow, as engine_follow() would have

@@ -2548,11 +2548,13 @@ engine_note_answer_awaited(struct engine *e, uint32_t d, uint32_t id)
 }
 
 /* Whether the trace read so far ends soon after message m (id), a
- * challenge: it goes on for no more than ENGINE_TRACE_END_US after it (of
- * one without a time: nothing comes after it), and nothing after it,
- * out of its own dialog, is of its client: from or to the end it was sent
- * to, or from its From (the same user on another Call-ID, or another
- * connection). The client came back without answering otherwise. A
+ * challenge or a request left unanswered: it goes on for no more than
+ * ENGINE_TRACE_END_US after it (of one without a time: nothing comes after
+ * it), and nothing after it, out of its own dialog, is of the end that
+ * would answer: from or to the end it was sent to, or from its From (the
+ * same user on another Call-ID, or another connection). That end came
+ * back without answering otherwise (a request's From is the asking side:
+ * the same user seen again leaves it unanswered too, to be safe). A
  * trace that goes on for more than ENGINE_TRACE_END_SCAN messages does
  * not end soon after it (and a flood of them costs no more). */
 static int
@@ -2634,8 +2636,8 @@ engine_trace_other(const struct idmap *m, uint32_t key, uint32_t dv)
 	return v != 0 && v != dv;
 }
 
-/* The dialogs of challenges rated as left so by the trace's end that the
- * trace now goes on past are touched, to be rated again; whether any
+/* The dialogs of challenges and requests rated as left so by the trace's
+ * end that the trace now goes on past are touched, to be rated again; whether any
  * was. (Not whether the input is read live: one noted while it was not
  * stays so until the trace goes on, though following goes on.) Each
  * looks at the messages since the last look only, through the ends and
@@ -3560,6 +3562,40 @@ engine_first_read_done(struct engine *e, size_t i)
 				       f->fmt->name));
 }
 
+/* File e->cur is read (its first read); on to the next. After the last,
+ * the dialogs of the requests the trace now ends soon after (within
+ * ENGINE_TRACE_END_SCAN messages and ENGINE_TRACE_END_US of its end, as
+ * engine_trace_near_end reads it) are rated again: rated while more was
+ * still to come, their trace did not end there (engine_reading). */
+static void
+engine_file_read(struct engine *e)
+{
+	size_t n, i;
+	const struct msg *m;
+	uint32_t d;
+
+	engine_first_read_done(e, e->cur);
+	if (++e->cur < e->nfiles)
+		return;
+	n = msgindex_count(e->ix);
+	for (i = n > ENGINE_TRACE_END_SCAN ? n - ENGINE_TRACE_END_SCAN - 1 : 0;
+	     i < n; i++) {
+		m = msgindex_get(e->ix, (uint32_t)i);
+		if (m->kind != MSG_REQUEST || (m->time != TIME_NONE &&
+		    e->time_last != TIME_NONE &&
+		    e->time_last - m->time > ENGINE_TRACE_END_US))
+			continue;
+		if ((d = dialogs_of(e->ds, m)) != NO_DIALOG)
+			engine_touch(e, d);
+	}
+}
+
+int
+engine_reading(const struct engine *e)
+{
+	return e->cur < e->nfiles;
+}
+
 /* "the REGISTER (CSeq 1)", "the 401 to REGISTER (CSeq 1)" */
 static char *
 engine_msg_what(const struct engine *e, uint32_t id)
@@ -3960,8 +3996,7 @@ engine_par_end(struct engine *e)
 	}
 	engine_par_free(p);
 	e->par = NULL;
-	engine_first_read_done(e, e->cur);
-	e->cur++;
+	engine_file_read(e);
 }
 
 /* Stops e->par's thread after the batch it is reading and commits all it
@@ -4076,8 +4111,7 @@ engine_step(struct engine *e, size_t budget)
 				f->rd_end = f->rd;
 			f->rd = NULL;
 		}
-		engine_first_read_done(e, e->cur);
-		e->cur++;
+		engine_file_read(e);
 	}
 	/* Out of budget: more may wait (a pipe that ended has no poll to
 	 * say so). */

@@ -162,6 +162,10 @@ struct rules_ctx {
 				 * from an input being followed: its response
 				 * may still come ("reply awaited",
 				 * rules_awaited) */
+	uint8_t reply_end;	/* a request nothing answered, and the trace
+				 * ends soon after it as after a challenge
+				 * (trace_end): its response may have come
+				 * after the trace ends ("reply trace-end") */
 };
 
 /* The context of the dialog rules_explain() was last asked about: asked
@@ -529,7 +533,7 @@ static const char *const rules_outcome_names[] = {
 	"none", "success", "failure", NULL
 };
 static const char *const rules_reply_names[] = {
-	"none", "provisional", "final", "awaited", NULL
+	"none", "provisional", "final", "awaited", "trace-end", NULL
 };
 static const char *const rules_phase_names[] = {
 	"provisional", "final", NULL
@@ -1182,6 +1186,7 @@ enum {
 	RULES_REPLY_PROVISIONAL,
 	RULES_REPLY_FINAL,
 	RULES_REPLY_AWAITED,	/* a value only: also none (reply_awaited) */
+	RULES_REPLY_TRACE_END,	/* a value only: also none (reply_end) */
 	RULES_REPLY_UNKNOWN,	/* no dialog: matches no value */
 };
 
@@ -2276,6 +2281,15 @@ rules_dialog_context(const struct engine *e, const struct dialog *d,
 			f->txn_scheme = t->scheme;
 			f->txn_req = t->req != 0 ? ids[t->req - 1] + 1 : 0;
 		}
+		/* Left unanswered by a trace that ends soon after, as a
+		 * challenge is (trace_end): noted below, to be rated again
+		 * once the trace goes on. Not while the inputs are read: a
+		 * response may be in what is read next, and looking after
+		 * every request in flight at each rating took a fifth of
+		 * the indexing's instructions. */
+		if (msg->kind == MSG_REQUEST && f->reply == RULES_REPLY_NONE &&
+		    !engine_reading(e) && engine_trace_ends_after(e, ids[i]))
+			f->reply_end = 1;
 	}
 	if (seen != small_seen)
 		free(seen);
@@ -2475,6 +2489,9 @@ rules_pred_test(struct rules_eval *ev, const struct rules_pred *p)
 			return 0;
 		/* awaited: none so far, and the response may still come. */
 		if ((p->mask & (1u << RULES_REPLY_AWAITED)) && f->reply_awaited)
+			return 1;
+		/* trace-end: none, and the trace ends soon after it. */
+		if ((p->mask & (1u << RULES_REPLY_TRACE_END)) && f->reply_end)
 			return 1;
 		return (p->mask >> f->reply) & 1;
 	case RP_PHASE:
@@ -2724,7 +2741,7 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 			rules_pend_drop(st, dg, msgindex_method(ix,
 					ids[i]), ids[i]);
 		/* Rated as the trace's end left it: again once it goes on. */
-		if (ctx[i].trace_end)
+		if (ctx[i].trace_end || ctx[i].reply_end)
 			engine_note_trace_end(e, d, ids[i]);
 	}
 	if (ctx != small)

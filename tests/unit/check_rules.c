@@ -2116,6 +2116,88 @@ START_TEST(test_trace_end_incremental)
 }
 END_TEST
 
+/* An OPTIONS from 10.0.0.7 to 10.0.0.8 at second sec, in sngrep text: a
+ * message of neither end of add_sng_reg's REGISTERs. */
+static void
+add_sng_other(struct strbuf *sb, double sec)
+{
+	strbuf_addf(sb, "2025/06/02 09:%02d:%09.6f 10.0.0.7:5060 -> "
+		    "10.0.0.8:5060\nOPTIONS sip:10.0.0.8 SIP/2.0" CRLF
+		    "Via: SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bKo" CRLF
+		    "From: <sip:mon@example.com>;tag=m1" CRLF
+		    "To: <sip:10.0.0.8>" CRLF "Call-ID: other" CRLF
+		    "CSeq: 1 OPTIONS" CRLF "Content-Length: 0" CRLF CRLF "\n\n",
+		    (int)(sec / 60), sec - 60 * (int)(sec / 60));
+}
+
+/* A request nothing answered, the trace ending soon after it: whether a
+ * response came cannot be told (no-response-trace-end), as for a
+ * challenge. The trace going on 32 seconds past it, or the end it went to
+ * seen again without answering, leaves it without a response. Indexed a
+ * message at a time, it has none while the log is read (the response may
+ * be next), and is rated again once the log is read, though its own
+ * dialog did not grow. */
+START_TEST(test_reply_trace_end)
+{
+	static const char why[] = "no response to this REGISTER before the "
+		"trace ends, less than 32 seconds after it: whether one came "
+		"cannot be told";
+	struct strbuf sb;
+	struct fx f;
+	char *err = NULL;
+	int i;
+
+	strbuf_init(&sb);
+	add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "r1", 1, NULL);
+	add_sng_other(&sb, 5);
+	fx_open_default(&f, sb.buf, "sngrep");
+	ck_assert_str_eq(rname(&f, 0), "no-response-trace-end");
+	ck_assert_int_eq(sev(&f, 0), SEV_WARNING);
+	ck_explain(&f, 0, why);
+	fx_close(&f);
+
+	/* 40 seconds on: no response. */
+	strbuf_reset(&sb);
+	add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "r1", 1, NULL);
+	add_sng_other(&sb, 40);
+	fx_open_default(&f, sb.buf, "sngrep");
+	ck_assert_str_eq(rname(&f, 0), "no-response");
+	ck_assert_str_eq(rname(&f, 1), "no-response-trace-end");
+	fx_close(&f);
+
+	/* The registrar answers another client a second later. */
+	strbuf_reset(&sb);
+	add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "r1", 1, NULL);
+	add_sng_resp(&sb, 1, "10.0.0.9:5060", "bob", "r2", 1, "200 OK", NULL);
+	fx_open_default(&f, sb.buf, "sngrep");
+	ck_assert_str_eq(rname(&f, 0), "no-response");
+	fx_close(&f);
+
+	/* A message at a time: the trace ends 5 and 40 seconds after. */
+	for (i = 0; i < 2; i++) {
+		strbuf_reset(&sb);
+		add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "r1", 1, NULL);
+		add_sng_other(&sb, i == 0 ? 5 : 40);
+		f.r = test_default_rules();
+		f.e = engine_new();
+		engine_set_rules(f.e, f.r);
+		ck_assert_int_ge(engine_add_mem(f.e, "t.log", sb.buf, sb.len,
+						"sngrep", &err), 0);
+		ck_assert_int_eq(engine_step(f.e, 1), 1);
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 1);
+		ck_assert_str_eq(rname(&f, 0), "no-response");
+		while (engine_step(f.e, 1))
+			;
+		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
+		ck_assert_str_eq(rname(&f, 0), i == 0 ?
+				 "no-response-trace-end" : "no-response");
+		ck_assert_int_eq(sev(&f, 0), SEV_WARNING);
+		fx_close(&f);
+	}
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* Indexed a message at a time, as the viewer does: the challenge is
  * rated (and explained, and reported) again when the retry on the new
  * Call-ID comes, though its own dialog did not grow. */
@@ -2938,6 +3020,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_algorithm);
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);
+	tcase_add_test(tc, test_reply_trace_end);
 	tcase_add_test(tc, test_new_call_id_answered_before);
 	tcase_add_test(tc, test_trace_end_incremental);
 	tcase_add_test(tc, test_cancel_reply_retrans);
