@@ -300,10 +300,6 @@ parse(const char *text, struct strbuf *errs)
 	return rules_parse("x.rules", text, strlen(text), errs);
 }
 
-/* rules_explain keeps the context of the last dialog asked about: asking
- * about messages of two dialogs in turn, and then about an engine made
- * anew (likely at the same address, its dialog as long), still explains
- * each with its own dialog's context. */
 /* Rating skips a rule by the statuses its status lines let through
  * (negated ones and several lines too) before testing it. */
 START_TEST(test_status_prefilter)
@@ -329,6 +325,10 @@ START_TEST(test_status_prefilter)
 }
 END_TEST
 
+/* rules_explain keeps the context of the last dialog asked about: asking
+ * about messages of two dialogs in turn, and then about an engine made
+ * anew (likely at the same address, its dialog as long), still explains
+ * each with its own dialog's context. */
 START_TEST(test_explain_cached_context)
 {
 	static const char rules[] = "rule x\n\tstatus 401\n\tseverity info\n"
