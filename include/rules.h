@@ -82,6 +82,21 @@ void rules_rate_message(const struct rules *r, struct engine *e, uint32_t id);
  * client answered with credentials". Nothing when no rule matched. */
 void rules_explain(const struct rules *r, const struct engine *e,
 		   uint32_t id, struct strbuf *out);
+/* rules_explain() keeps the context it works out of the long dialogs last
+ * asked about (of 64 messages or more), so that going through the log's
+ * messages in order works each out once, or once per span messages of
+ * the log however many are interleaved: of at most slots dialogs and msgs
+ * messages in all, a whole dialog when there is room for it, else its
+ * messages among the next span (from span / 8 before the one asked
+ * about; at least span / 128 of its own). 0 restores a default (256
+ * dialogs, 131072 messages: 5 MB, a span of 65536); what was kept is
+ * dropped. Smaller ones are for tests. */
+void rules_set_explain_cache(struct rules *r, size_t slots, size_t msgs,
+			     size_t span);
+/* The messages whose context rules_explain() keeps now, and how many
+ * times it worked out a dialog's, since r was made; for tests. */
+void rules_explain_counts(const struct rules *r, size_t *held,
+			  uint64_t *computed);
 /* msg->rule -> the rule's short name, "" for 0 or out of range. */
 const char *rules_rule_name(const struct rules *r, unsigned rule);
 

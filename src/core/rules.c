@@ -168,17 +168,48 @@ struct rules_ctx {
 				 * after the trace ends ("reply trace-end") */
 };
 
-/* The context of the dialog rules_explain() was last asked about: asked
- * of each message of a dialog in turn (--list --json, the detail pane
- * going down a dialog), working it out again every time made a dialog of
- * n messages cost n^2 (10,000 REGISTERs in one Call-ID took 1.3 s). It
- * holds while the dialogs (their epoch) and the dialog's length are the
- * same: ratings change only when a dialog grows or all are built again. */
-struct rules_xcache {
-	uint64_t epoch;		/* 0: none yet (epochs start at 1) */
+/* The contexts rules_explain() worked out, of the long dialogs last asked
+ * about. Asked of each message in turn (--list --json, the detail pane
+ * going down the list), working a dialog's out again every time made a
+ * dialog of n messages cost n^2 (10,000 REGISTERs in one Call-ID took
+ * 1.3 s), and keeping only the last dialog's did the same to dialogs
+ * interleaved in the log (four calls of 4000 messages: 2.1 s).
+ *
+ * A slot keeps the contexts of a whole dialog when there is room for it
+ * among the msgs of all slots. Else of its messages near the one asked
+ * about: those among the next span message ids (from span / 8 before it),
+ * at least span / 128 of them, evicting the slots least recently asked
+ * about to make room. Going through the log in order, each such dialog is
+ * then worked out again once per span messages of the log however many
+ * are interleaved, and the slots of those going on at once hold about
+ * span contexts between them, however long the dialogs. A slot holds
+ * while the dialogs (their epoch) and the dialog's length are the same
+ * and until the dialog is rated again: its context changes only then.
+ * Dialogs shorter than RULES_XC_SHORT are worked out every time: that
+ * costs little, and a busy log has so many at once that they would push
+ * the long ones out. */
+#define RULES_XC_SHORT	64
+/* rules_set_explain_cache()'s defaults */
+#define RULES_XC_SLOTS	256
+#define RULES_XC_MSGS	131072	/* 5 MB */
+#define RULES_XC_SPAN	65536
+
+struct rules_xslot {
+	uint64_t epoch;		/* 0: empty (epochs start at 1) */
+	uint64_t used;		/* the clock when last asked about */
 	uint32_t dialog;
-	size_t n, cap;
-	struct rules_ctx *ctx;
+	size_t n;		/* the dialog's length then */
+	size_t first, count;	/* the messages kept, by position in it */
+	struct rules_ctx *ctx;	/* count of them */
+};
+
+struct rules_xcache {
+	struct rules_xslot *slot;
+	size_t nslots, max_msgs, span;
+	size_t held;		/* contexts in all the slots */
+	size_t last;		/* the slot last asked about */
+	uint64_t clock;
+	uint64_t computed;	/* rules_explain_counts() */
 };
 
 struct rules {
@@ -192,6 +223,7 @@ struct rules {
 struct rules_parser;
 
 static int rules_var_known(struct span);
+static void rules_xcache_clear(struct rules_xcache *);
 static void rules_check_captures(struct rules_parser *,
 				 const struct rules_rule *);
 #include "msgindex.h"
@@ -981,6 +1013,7 @@ rules_parse(const char *name, const char *text, size_t len,
 	rp.errs = errs;
 	r = xcalloc(1, sizeof *r);
 	r->xc = xcalloc(1, sizeof *r->xc);
+	rules_set_explain_cache(r, 0, 0, 0);
 
 	while (pos < len) {
 		rp.line++;
@@ -1154,7 +1187,8 @@ rules_free(struct rules *r)
 	free(r->rules);
 	if (r->md != NULL)
 		pcre2_match_data_free(r->md);
-	free(r->xc->ctx);
+	rules_xcache_clear(r->xc);
+	free(r->xc->slot);
 	free(r->xc);
 	free(r);
 }
@@ -2675,6 +2709,162 @@ rules_awaited(struct engine *e, uint32_t d, const struct dialog *dg,
 	}
 }
 
+/* Empties slot s of xc. */
+static void
+rules_xslot_clear(struct rules_xcache *xc, struct rules_xslot *s)
+{
+	xc->held -= s->count;
+	free(s->ctx);
+	memset(s, 0, sizeof *s);
+}
+
+static void
+rules_xcache_clear(struct rules_xcache *xc)
+{
+	size_t i;
+
+	for (i = 0; i < xc->nslots; i++)
+		rules_xslot_clear(xc, &xc->slot[i]);
+}
+
+/* Forgets dialog d's context: rating it again may change it without the
+ * dialog growing (a retry on a new Call-ID answers its challenge, the
+ * trace goes on after a challenge it ended in). */
+static void
+rules_xcache_drop(struct rules_xcache *xc, uint32_t d)
+{
+	size_t i;
+
+	if (xc->held == 0)
+		return;
+	for (i = 0; i < xc->nslots; i++) {
+		if (xc->slot[i].epoch != 0 && xc->slot[i].dialog == d)
+			rules_xslot_clear(xc, &xc->slot[i]);
+	}
+}
+
+/* The first of the n message ids (ascending) that is not below id. */
+static size_t
+rules_ids_bound(const uint32_t *ids, size_t n, uint64_t id)
+{
+	size_t lo = 0, mid;
+
+	while (lo < n) {
+		mid = lo + (n - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			n = mid;
+	}
+	return lo;
+}
+
+/* The context of message p of dialog d (dg), kept in xc or worked out
+ * (into small when the dialog is short); borrowed until the next call. */
+static const struct rules_ctx *
+rules_xcache_get(struct rules_xcache *xc, const struct engine *e, uint32_t d,
+		 const struct dialog *dg, size_t p, struct rules_ctx *small)
+{
+	const uint32_t *ids = dialogs_msgs(engine_dialogs(e), dg);
+	uint64_t epoch = dialogs_epoch(engine_dialogs(e)), id = ids[p];
+	struct rules_xslot *s, *victim = NULL, *old;
+	struct rules_ctx *ctx;
+	size_t i, n = dg->nmsgs, first, end, least = xc->span / 128;
+
+	if (n < RULES_XC_SHORT) {
+		xc->computed++;
+		rules_dialog_context(e, dg, small);
+		return &small[p];
+	}
+	/* Asked about one dialog's messages in a row: that slot first. */
+	s = &xc->slot[xc->last];
+	if (s->epoch == epoch && s->dialog == d && s->n == n &&
+	    p >= s->first && p - s->first < s->count)
+		return &s->ctx[p - s->first];
+	for (i = 0; i < xc->nslots; i++) {
+		s = &xc->slot[i];
+		if (s->epoch != epoch && s->epoch != 0)
+			rules_xslot_clear(xc, s);	/* built again since */
+		if (s->epoch == epoch && s->dialog == d) {
+			if (s->n == n && p >= s->first &&
+			    p - s->first < s->count) {
+				s->used = ++xc->clock;
+				xc->last = i;
+				return &s->ctx[p - s->first];
+			}
+			/* It grew, or p is past what it kept. */
+			rules_xslot_clear(xc, s);
+		}
+		/* An empty one first (its clock is 0), or the oldest. */
+		if (victim == NULL || s->used < victim->used)
+			victim = s;
+	}
+	rules_xslot_clear(xc, victim);
+
+	ctx = xmalloc(n * sizeof *ctx);
+	rules_dialog_context(e, dg, ctx);
+	xc->computed++;
+	if (xc->held + n <= xc->max_msgs) {
+		first = 0;	/* all of it: there is room */
+		end = n;
+	} else {
+		first = rules_ids_bound(ids, n, id - (id < xc->span / 8 ? id :
+					xc->span / 8));
+		end = rules_ids_bound(ids, n, id + xc->span - xc->span / 8);
+		if (end - first < least) {
+			/* Few of its messages there: spread thin. */
+			first = p - (p < least / 8 ? p : least / 8);
+			end = first + least < n ? first + least : n;
+		}
+	}
+	/* Within the budget, unless this window alone is over it. */
+	while (xc->held + (end - first) > xc->max_msgs) {
+		old = NULL;
+		for (i = 0; i < xc->nslots; i++) {
+			s = &xc->slot[i];
+			if (s->epoch != 0 &&
+			    (old == NULL || s->used < old->used))
+				old = s;
+		}
+		if (old == NULL)
+			break;
+		rules_xslot_clear(xc, old);
+	}
+	memmove(ctx, ctx + first, (end - first) * sizeof *ctx);
+	victim->ctx = xrealloc(ctx, (end - first) * sizeof *ctx);
+	victim->epoch = epoch;
+	victim->dialog = d;
+	victim->n = n;
+	victim->first = first;
+	victim->count = end - first;
+	victim->used = ++xc->clock;
+	xc->last = (size_t)(victim - xc->slot);
+	xc->held += victim->count;
+	return &victim->ctx[p - first];
+}
+
+void
+rules_set_explain_cache(struct rules *r, size_t slots, size_t msgs,
+			size_t span)
+{
+	struct rules_xcache *xc = r->xc;
+
+	rules_xcache_clear(xc);
+	xc->nslots = slots != 0 ? slots : RULES_XC_SLOTS;
+	xc->max_msgs = msgs != 0 ? msgs : RULES_XC_MSGS;
+	xc->span = span != 0 ? span : RULES_XC_SPAN;
+	free(xc->slot);
+	xc->slot = xcalloc(xc->nslots, sizeof *xc->slot);
+	xc->last = 0;
+}
+
+void
+rules_explain_counts(const struct rules *r, size_t *held, uint64_t *computed)
+{
+	*held = r->xc->held;
+	*computed = r->xc->computed;
+}
+
 /* follow: rate again the dialog whose challenge d's first request
  * answers on a new Call-ID (its rating follows d's outcome). */
 static void
@@ -2709,6 +2899,7 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 	}
 	if (follow)
 		answered = rules_link_retry(e, st, dg);
+	rules_xcache_drop(r->xc, d);
 	ctx = dg->nmsgs <= 16 ? small : xmalloc(dg->nmsgs * sizeof *ctx);
 	rules_dialog_context(e, dg, ctx);
 	rules_awaited(e, d, dg, ctx);
@@ -2750,8 +2941,6 @@ rules_rate_dialog_in(const struct rules *r, struct engine *e, uint32_t d,
 	dialogs_set_auth(engine_dialogs(e), dg, auth);
 	if (answered != NO_DIALOG && answered != d) {
 		/* Its context changed without it growing. */
-		if (r->xc->dialog == answered)
-			r->xc->epoch = 0;
 		rules_rate_dialog_in(r, e, answered, 0);
 	}
 }
@@ -3119,13 +3308,11 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	      struct strbuf *out)
 {
 	struct rules_eval ev;
-	struct rules_ctx f;
-	struct rules_xcache *xc;
+	struct rules_ctx f, small[RULES_XC_SHORT];
 	struct msg *msg;
 	const struct rules_rule *rule;
 	const struct dialog *dg;
 	size_t lo, hi, mid;
-	uint64_t epoch;
 	uint32_t d;
 
 	if (r == NULL || (msg = msgindex_get(engine_index(e), id)) == NULL ||
@@ -3137,7 +3324,7 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	if (rule->explain == NULL || *rule->explain == '\0')
 		return;
 	/* The context is not kept with the index: work out the dialog's
-	 * again, unless it was the last one asked about. */
+	 * again, unless it is one of the long ones last asked about. */
 	d = dialogs_of(engine_dialogs(e), msg);
 	dg = dialogs_get(engine_dialogs(e), d);
 	rules_lone_context(e, id, &f);
@@ -3154,20 +3341,8 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 			else
 				hi = mid;
 		}
-		if (ids[lo] == id) {
-			xc = r->xc;
-			epoch = dialogs_epoch(engine_dialogs(e));
-			if (xc->epoch != epoch ||
-			    xc->dialog != d || xc->n != dg->nmsgs) {
-				xc->ctx = xgrow(xc->ctx, &xc->cap, dg->nmsgs,
-						sizeof *xc->ctx);
-				rules_dialog_context(e, dg, xc->ctx);
-				xc->epoch = epoch;
-				xc->dialog = d;
-				xc->n = dg->nmsgs;
-			}
-			f = xc->ctx[lo];
-		}
+		if (ids[lo] == id)
+			f = *rules_xcache_get(r->xc, e, d, dg, lo, small);
 	}
 	memset(&ev, 0, sizeof ev);
 	ev.r = r;

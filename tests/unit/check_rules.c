@@ -300,6 +300,155 @@ parse(const char *text, struct strbuf *errs)
 	return rules_parse("x.rules", text, strlen(text), errs);
 }
 
+#define IL_KERBEROS_CH "WWW-Authenticate: Kerberos realm=\"SIP " \
+	"Communications Service\", version=4" CRLF
+#define IL_KERBEROS_CR "Proxy-Authorization: Kerberos realm=\"SIP " \
+	"Communications Service\", gssapi-data=\"YIIB\"" CRLF
+#define IL_DIGEST_CH "WWW-Authenticate: Digest realm=\"example.com\", " \
+	"nonce=\"abc\"" CRLF
+#define IL_DIGEST_CR "Authorization: Digest username=\"alice\", " \
+	"realm=\"example.com\", nonce=\"abc\", response=\"0123\"" CRLF
+
+/* k registrations of rounds challenges each (REGISTER, 401, REGISTER with
+ * credentials, 200), their rounds in turn: dialog d (Call-ID il<d>)
+ * answers with Kerberos when d is odd, else Digest. */
+static char *
+log_interleaved(size_t k, size_t rounds)
+{
+	struct strbuf sb;
+	char cid[16], c1[32], c2[32];
+	size_t r, d;
+
+	strbuf_init(&sb);
+	for (r = 0; r < rounds; r++) {
+		for (d = 0; d < k; d++) {
+			snprintf(cid, sizeof cid, "il%zu", d);
+			snprintf(c1, sizeof c1, "%zu REGISTER", 2 * r + 1);
+			snprintf(c2, sizeof c2, "%zu REGISTER", 2 * r + 2);
+			add_msg(&sb, "REGISTER sip:example.com SIP/2.0", cid,
+				c1, NULL, NULL);
+			add_msg(&sb, "SIP/2.0 401 Unauthorized", cid, c1,
+				d % 2 ? IL_KERBEROS_CH : IL_DIGEST_CH, NULL);
+			add_msg(&sb, "REGISTER sip:example.com SIP/2.0", cid,
+				c2, d % 2 ? IL_KERBEROS_CR : IL_DIGEST_CR,
+				NULL);
+			add_msg(&sb, "SIP/2.0 200 OK", cid, c2, NULL, NULL);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Explanations that show each message's context: whether it has
+ * credentials, what answered a challenge and where, what a response
+ * answers. */
+static const char interleaved_rules[] =
+	"rule c\n\tstatus 401\n\tseverity info\n"
+	"\texplain [${answer-scheme}] by ${answer-call-id} ${cseq}\n"
+	"rule o\n\tstatus 200\n\tseverity ok\n"
+	"\texplain to [${request-scheme}] ${call-id} ${cseq}\n"
+	"rule r\n\tkind request\n\tseverity info\n"
+	"\texplain with [${scheme}] ${call-id} ${cseq}\n";
+
+/* Each message's explanation as rules that kept nothing work it out. */
+static char **
+explain_fresh(const struct fx *f, size_t n)
+{
+	char **want = xcalloc(n, sizeof *want);
+	struct strbuf errs, sb;
+	struct rules *r;
+	size_t i;
+
+	strbuf_init(&errs);
+	for (i = 0; i < n; i++) {
+		r = rules_parse("fresh.rules", interleaved_rules,
+				strlen(interleaved_rules), &errs);
+		ck_assert_ptr_nonnull(r);
+		strbuf_init(&sb);
+		rules_explain(r, f->e, (uint32_t)i, &sb);
+		want[i] = strbuf_detach(&sb);
+		rules_free(r);
+	}
+	strbuf_free(&errs);
+	return want;
+}
+
+/* Asks f->r about messages (i * stride + start) % n, i = 0 .. n - 1, and
+ * compares with want; what it keeps stays within msgs contexts. */
+static void
+ck_explain_walk(const struct fx *f, char **want, size_t n, size_t stride,
+		size_t start, size_t msgs)
+{
+	size_t i, id, held;
+	uint64_t computed;
+
+	for (i = 0; i < n; i++) {
+		id = (i * stride + start) % n;
+		ck_explain(f, (uint32_t)id, want[id]);
+		rules_explain_counts(f->r, &held, &computed);
+		ck_assert_uint_le(held, msgs);
+	}
+}
+
+/* Several long dialogs interleaved: rules_explain works each out once
+ * and explains every message with its own dialog's context, as rules that
+ * kept nothing do; with room for fewer dialogs, or fewer messages, than
+ * the log has, it evicts and works them out again, still right, within
+ * its budget. A cache that answered with another dialog's context (all
+ * have the same length) or another message's would explain otherwise. */
+START_TEST(test_explain_interleaved)
+{
+	char *log = log_interleaved(5, 20), **want;
+	size_t n, i, held;
+	uint64_t computed, before;
+	struct fx f;
+
+	fx_open(&f, interleaved_rules, log, "raw");
+	n = msgindex_count(engine_index(f.e));
+	ck_assert_uint_eq(n, 5 * 20 * 4);
+	want = explain_fresh(&f, n);
+	ck_assert_str_eq(want[1], "[Digest] by il0 1");
+	ck_assert_str_eq(want[4 + 1], "[Kerberos] by il1 1");
+	ck_assert_str_eq(want[4 + 2], "with [Kerberos] il1 2");
+	ck_assert_str_eq(want[n - 4], "with [] il4 39");
+	ck_assert_str_eq(want[n - 1], "to [Digest] il4 40");
+
+	/* In the log's order, backwards, and jumping about: each dialog
+	 * worked out once. */
+	rules_explain_counts(f.r, &held, &before);
+	ck_explain_walk(&f, want, n, 1, 0, n);
+	ck_explain_walk(&f, want, n, n - 1, n - 1, n);
+	ck_explain_walk(&f, want, n, 7, 3, n);
+	rules_explain_counts(f.r, &held, &computed);
+	ck_assert_uint_eq(computed - before, 5);
+	ck_assert_uint_eq(held, n);
+
+	/* Two slots for five dialogs. */
+	rules_set_explain_cache(f.r, 2, 0, 0);
+	rules_explain_counts(f.r, &held, &before);
+	ck_assert_uint_eq(held, 0);
+	ck_explain_walk(&f, want, n, 1, 0, 2 * 80);
+	ck_explain_walk(&f, want, n, 7, 3, 2 * 80);
+	rules_explain_counts(f.r, &held, &computed);
+	ck_assert_uint_gt(computed - before, 5);
+
+	/* Room for 100 messages, 16 of a dialog when it has no room: parts of
+	 * dialogs, evicted to make room for others. */
+	rules_set_explain_cache(f.r, 0, 100, 128);
+	ck_explain_walk(&f, want, n, 1, 0, 100);
+	ck_explain_walk(&f, want, n, n - 1, n - 1, 100);
+	ck_explain_walk(&f, want, n, 13, 5, 100);
+	/* A span of 1: one message of a dialog at a time. */
+	rules_set_explain_cache(f.r, 0, 10, 1);
+	ck_explain_walk(&f, want, n, 1, 0, 10);
+	ck_explain_walk(&f, want, n, 11, 2, 10);
+	fx_close(&f);
+	for (i = 0; i < n; i++)
+		free(want[i]);
+	free(want);
+	free(log);
+}
+END_TEST
+
 /* Rating skips a rule by the statuses its status lines let through
  * (negated ones and several lines too) before testing it. */
 START_TEST(test_status_prefilter)
@@ -325,7 +474,7 @@ START_TEST(test_status_prefilter)
 }
 END_TEST
 
-/* rules_explain keeps the context of the last dialog asked about: asking
+/* rules_explain keeps the context of the dialogs last asked about: asking
  * about messages of two dialogs in turn, and then about an engine made
  * anew (likely at the same address, its dialog as long), still explains
  * each with its own dialog's context. */
@@ -2258,6 +2407,62 @@ START_TEST(test_new_call_id_incremental)
 }
 END_TEST
 
+/* As test_new_call_id_incremental, its first dialog long enough for
+ * rules_explain to keep its context: the retry on a new Call-ID changes
+ * that context without the dialog growing, and rating it again makes
+ * rules_explain work it out again. */
+START_TEST(test_explain_rerated)
+{
+	struct strbuf sb;
+	struct fx f;
+	char *err = NULL;
+	size_t held;
+	uint64_t before, after;
+	int i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < 32; i++) {
+		add_sng_reg(&sb, i * 0.01, "10.0.0.1:5060", "alice", "nc-a",
+			    i + 1, NULL);
+		add_sng_resp(&sb, i * 0.01 + 0.002, "10.0.0.1:5060", "alice",
+			     "nc-a", i + 1, "200 OK", NULL);
+	}
+	add_sng_reg(&sb, 1, "10.0.0.1:5060", "alice", "nc-a", 33, NULL);
+	add_sng_resp(&sb, 1.002, "10.0.0.1:5060", "alice", "nc-a", 33,
+		     "401 Unauthorized", NEWCID_CH);
+	add_sng_reg(&sb, 1.022, "10.0.0.1:5060", "alice", "nc-b", 1,
+		    NEWCID_CR);
+	add_sng_resp(&sb, 1.024, "10.0.0.1:5060", "alice", "nc-b", 1,
+		     "200 OK", NULL);
+	f.r = test_default_rules();
+	f.e = engine_new();
+	engine_set_rules(f.e, f.r);
+	ck_assert_int_ge(engine_add_mem(f.e, "t.log", sb.buf, sb.len,
+					"sngrep", &err), 0);
+	ck_assert_int_eq(engine_step(f.e, 66), 1);
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 66);
+	ck_assert_str_eq(rname(&f, 65), "auth-challenge-trace-end");
+	ck_explain(&f, 65, "outcome unknown: the trace ends during "
+		   "authentication, less than 32 seconds after this challenge "
+		   "(server offers Digest): whether the client answered it "
+		   "with a REGISTER cannot be told");
+	rules_explain_counts(f.r, &held, &before);
+	ck_assert_uint_eq(held, 66);
+	while (engine_step(f.e, 1))
+		;
+	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 68);
+	ck_assert_uint_eq(dialogs_get(engine_dialogs(f.e), 0)->nmsgs, 66);
+	ck_assert_str_eq(rname(&f, 65), "auth-challenge-answered-new-call-id");
+	ck_explain(&f, 65, "expected authentication challenge: server offers "
+		   "Digest; the client answered with Digest credentials in a "
+		   "new REGISTER dialog (Call-ID nc-b)");
+	rules_explain_counts(f.r, &held, &after);
+	ck_assert_uint_eq(after, before + 1);
+	fx_close(&f);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* A challenge answered in its own dialog is no challenge left for a new
  * Call-ID to answer, also when it was rated while still unanswered (the
  * viewer rates between messages): a re-registration on a new Call-ID
@@ -3021,6 +3226,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id);
 	tcase_add_test(tc, test_new_call_id_incremental);
 	tcase_add_test(tc, test_reply_trace_end);
+	tcase_add_test(tc, test_explain_rerated);
 	tcase_add_test(tc, test_new_call_id_answered_before);
 	tcase_add_test(tc, test_trace_end_incremental);
 	tcase_add_test(tc, test_cancel_reply_retrans);
@@ -3040,6 +3246,7 @@ rules_suite(void)
 	tcase_add_test(tc, test_defaults_new_call_id_interval);
 	tcase_add_test(tc, test_defaults_two_realms_algorithms);
 	tcase_add_test(tc, test_explain_cached_context);
+	tcase_add_test(tc, test_explain_interleaved);
 	tcase_add_test(tc, test_status_prefilter);
 	tcase_add_test(tc, test_reread_pages_given_back);
 	suite_add_tcase(s, tc);
