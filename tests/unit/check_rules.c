@@ -1256,8 +1256,10 @@ END_TEST
 /* The default rules on the small traces. */
 
 
+/* f with the default rules and log, not read yet (engine_step reads it a
+ * part at a time, as the viewer does). */
 static void
-fx_open_default(struct fx *f, const char *log, const char *format)
+fx_add_default(struct fx *f, const char *log, const char *format)
 {
 	char *err = NULL;
 
@@ -1266,6 +1268,12 @@ fx_open_default(struct fx *f, const char *log, const char *format)
 	engine_set_rules(f->e, f->r);
 	ck_assert_msg(engine_add_mem(f->e, "test.log", log, strlen(log),
 				     format, &err) >= 0, "%s", err);
+}
+
+static void
+fx_open_default(struct fx *f, const char *log, const char *format)
+{
+	fx_add_default(f, log, format);
 	engine_run(f->e);
 }
 
@@ -2245,11 +2253,7 @@ START_TEST(test_trace_end_incremental)
 					    "10.0.0.9:5060", 0.02, NULL,
 					    "200 OK", NULL);
 
-		f.r = test_default_rules();
-		f.e = engine_new();
-		engine_set_rules(f.e, f.r);
-		ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
-						"sngrep", &err), 0);
+		fx_add_default(&f, log, "sngrep");
 		ck_assert_int_eq(engine_step(f.e, 1), 1);
 		ck_assert_int_eq(engine_step(f.e, 1), 1);
 		ck_assert_str_eq(rname(&f, 1), "auth-challenge-trace-end");
@@ -2293,7 +2297,6 @@ START_TEST(test_reply_trace_end)
 		"cannot be told";
 	struct strbuf sb;
 	struct fx f;
-	char *err = NULL;
 	int i;
 
 	strbuf_init(&sb);
@@ -2327,11 +2330,7 @@ START_TEST(test_reply_trace_end)
 		strbuf_reset(&sb);
 		add_sng_reg(&sb, 0, "10.0.0.1:5060", "alice", "r1", 1, NULL);
 		add_sng_other(&sb, i == 0 ? 5 : 40);
-		f.r = test_default_rules();
-		f.e = engine_new();
-		engine_set_rules(f.e, f.r);
-		ck_assert_int_ge(engine_add_mem(f.e, "t.log", sb.buf, sb.len,
-						"sngrep", &err), 0);
+		fx_add_default(&f, sb.buf, "sngrep");
 		ck_assert_int_eq(engine_step(f.e, 1), 1);
 		ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 1);
 		ck_assert_str_eq(rname(&f, 0), "no-response");
@@ -2353,17 +2352,13 @@ END_TEST
 START_TEST(test_new_call_id_incremental)
 {
 	struct fx f;
-	char *log, *err = NULL;
+	char *log;
 	struct regreport rr;
 	size_t i;
 
 	log = log_new_call_id("alice", "10.0.0.1:5060", 0.02, NEWCID_CR,
 			      "200 OK", NULL);
-	f.r = test_default_rules();
-	f.e = engine_new();
-	engine_set_rules(f.e, f.r);
-	ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
-					"sngrep", &err), 0);
+	fx_add_default(&f, log, "sngrep");
 	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(engine_step(f.e, 1), 1);
 	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 2);
@@ -2413,9 +2408,8 @@ END_TEST
  * rules_explain work it out again. */
 START_TEST(test_explain_rerated)
 {
-	struct strbuf sb;
 	struct fx f;
-	char *err = NULL;
+	struct strbuf sb;
 	size_t held;
 	uint64_t before, after;
 	int i;
@@ -2434,11 +2428,7 @@ START_TEST(test_explain_rerated)
 		    NEWCID_CR);
 	add_sng_resp(&sb, 1.024, "10.0.0.1:5060", "alice", "nc-b", 1,
 		     "200 OK", NULL);
-	f.r = test_default_rules();
-	f.e = engine_new();
-	engine_set_rules(f.e, f.r);
-	ck_assert_int_ge(engine_add_mem(f.e, "t.log", sb.buf, sb.len,
-					"sngrep", &err), 0);
+	fx_add_default(&f, sb.buf, "sngrep");
 	ck_assert_int_eq(engine_step(f.e, 66), 1);
 	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), 66);
 	ck_assert_str_eq(rname(&f, 65), "auth-challenge-trace-end");
@@ -2472,7 +2462,7 @@ START_TEST(test_new_call_id_answered_before)
 {
 	struct fx f, g;
 	struct strbuf sb;
-	char *log, *err = NULL;
+	char *log;
 	size_t i, n;
 
 	strbuf_init(&sb);
@@ -2491,11 +2481,7 @@ START_TEST(test_new_call_id_answered_before)
 	n = msgindex_count(engine_index(g.e));
 	ck_assert_uint_eq(n, 6);
 	ck_assert_uint_eq(rules_answered_dialog(g.e, 1), NO_DIALOG);
-	f.r = test_default_rules();
-	f.e = engine_new();
-	engine_set_rules(f.e, f.r);
-	ck_assert_int_ge(engine_add_mem(f.e, "t.log", log, strlen(log),
-					"sngrep", &err), 0);
+	fx_add_default(&f, log, "sngrep");
 	while (engine_step(f.e, 1))
 		;
 	ck_assert_uint_eq(msgindex_count(engine_index(f.e)), n);
