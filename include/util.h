@@ -133,6 +133,12 @@ enum time_dating {
 /* Formats t as dating says (enum time_dating) plus prec fraction digits
  * (0..6). */
 void time_format(char *out, size_t outsz, int64_t t, int prec, int dating);
+/* A span of us microseconds in seconds, to the precision of times of
+ * prec fraction digits: whole seconds for 0; below a millisecond, the
+ * microseconds when prec gives them (0.000576), not 0.000; else to the
+ * millisecond, rounded. After sign ('+', '-' as us is, or 0 for none;
+ * with 0, us is not negative). */
+void time_format_span(char *out, size_t outsz, int64_t us, int prec, int sign);
 
 /* Appends s to sb with every control byte, escape sequence, invalid UTF-8
  * byte and bidi override shown as visible text (\e, \x01, \u202e ...).

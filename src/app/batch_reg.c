@@ -70,23 +70,20 @@ batch_reg_elapsed(const struct engine *e, const struct regreport_entry *ent,
 	const struct msg *a = ent->first_msg != UINT32_MAX ?
 	    msgindex_get(ix, ent->first_msg) : NULL;
 	const struct msg *b = end != UINT32_MAX ? msgindex_get(ix, end) : NULL;
-	int64_t us = ent->elapsed_us, ms;
 	int prec = 3;
+	size_t n;
 
 	if (a != NULL && b != NULL)
 		prec = MSG_TIME_PREC(a) < MSG_TIME_PREC(b) ?
 		    MSG_TIME_PREC(a) : MSG_TIME_PREC(b);
-	if (us < 0)
+	if (ent->elapsed_us < 0) {
 		snprintf(buf, sz, "-");
-	else if (prec == 0)
-		snprintf(buf, sz, "%llds", (long long)((us + 500000) / 1000000));
-	else if (us < 1000 && us > 0 && prec > 3)
-		snprintf(buf, sz, "0.%06llds", (long long)us);
-	else {
-		ms = (us + 500) / 1000;
-		snprintf(buf, sz, "%lld.%03llds", (long long)(ms / 1000),
-		    (long long)(ms % 1000));
+		return;
 	}
+	time_format_span(buf, sz - 1, ent->elapsed_us, prec, 0);
+	n = strlen(buf);
+	buf[n] = 's';
+	buf[n + 1] = '\0';
 }
 
 static void

@@ -615,27 +615,10 @@ flow_row_time(const struct flow_row *r, char *buf, size_t sz)
 void
 flow_row_delta(const struct flow_row *r, char *buf, size_t sz)
 {
-	int64_t d = r->delta, ad, ms;
-	char sign = d < 0 ? '-' : '+';
-
-	if (d == TIME_NONE) {
+	if (r->delta == TIME_NONE)
 		buf[0] = '\0';
-		return;
-	}
-	ad = d < 0 ? -d : d;
-	if (r->delta_prec == 0) {
-		snprintf(buf, sz, "%c%lld", sign,
-		    (long long)((ad + 500000) / 1000000));
-		return;
-	}
-	if (ad < 1000 && ad > 0 && r->delta_prec > 3) {
-		/* Below a millisecond: microseconds, rather than +0.000. */
-		snprintf(buf, sz, "%c0.%06lld", sign, (long long)ad);
-		return;
-	}
-	ms = (ad + 500) / 1000;
-	snprintf(buf, sz, "%c%lld.%03lld", sign, (long long)(ms / 1000),
-	    (long long)(ms % 1000));
+	else
+		time_format_span(buf, sz, r->delta, r->delta_prec, '+');
 }
 
 void

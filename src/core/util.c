@@ -474,6 +474,26 @@ time_from_civil(int y, int mon, int d, int h, int mi, int s, long us)
 }
 
 void
+time_format_span(char *out, size_t outsz, int64_t us, int prec, int sign)
+{
+	int64_t a = us < 0 ? -us : us, ms;
+	char sg[2] = { 0, 0 };
+
+	if (sign != 0)
+		sg[0] = us < 0 ? '-' : (char)sign;
+	if (prec == 0) {
+		snprintf(out, outsz, "%s%lld", sg, (long long)((a + 500000) /
+		    1000000));
+	} else if (a < 1000 && a > 0 && prec > 3) {
+		snprintf(out, outsz, "%s0.%06lld", sg, (long long)a);
+	} else {
+		ms = (a + 500) / 1000;
+		snprintf(out, outsz, "%s%lld.%03lld", sg, (long long)(ms / 1000),
+		    (long long)(ms % 1000));
+	}
+}
+
+void
 time_format(char *out, size_t outsz, int64_t t, int prec, int dating)
 {
 	int64_t days, secs, us;

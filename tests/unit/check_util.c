@@ -226,6 +226,18 @@ START_TEST(test_time)
 	time_format(buf, sizeof buf, TIME_NONE, 3, 1);
 	ck_assert_str_eq(buf, "-");
 
+	/* Spans (deltas, the time to register) to the times' precision. */
+	time_format_span(buf, sizeof buf, 136801, 3, 0);
+	ck_assert_str_eq(buf, "0.137");
+	time_format_span(buf, sizeof buf, -1500000, 0, '+');
+	ck_assert_str_eq(buf, "-2");
+	time_format_span(buf, sizeof buf, 576, 6, '+');
+	ck_assert_str_eq(buf, "+0.000576");
+	time_format_span(buf, sizeof buf, 576, 3, '+');
+	ck_assert_str_eq(buf, "+0.001");
+	time_format_span(buf, sizeof buf, 0, 6, '+');
+	ck_assert_str_eq(buf, "+0.000");
+
 	/* A log's time of day alone: the days it went past midnight after
 	 * it, from the second day on (before the first: --offset). */
 	t = time_from_civil(1970, 1, 1, 23, 59, 59, 900000);
