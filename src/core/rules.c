@@ -3312,7 +3312,6 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 	struct msg *msg;
 	const struct rules_rule *rule;
 	const struct dialog *dg;
-	size_t lo, hi, mid;
 	uint32_t d;
 
 	if (r == NULL || (msg = msgindex_get(engine_index(e), id)) == NULL ||
@@ -3332,17 +3331,10 @@ rules_explain(const struct rules *r, const struct engine *e, uint32_t id,
 		const uint32_t *ids = dialogs_msgs(engine_dialogs(e), dg);
 
 		/* A dialog lists its messages in index order. */
-		lo = 0;
-		hi = dg->nmsgs;
-		while (lo + 1 < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (ids[mid] <= id)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		if (ids[lo] == id)
-			f = *rules_xcache_get(r->xc, e, d, dg, lo, small);
+		size_t p = rules_ids_bound(ids, dg->nmsgs, id);
+
+		if (p < dg->nmsgs && ids[p] == id)
+			f = *rules_xcache_get(r->xc, e, d, dg, p, small);
 	}
 	memset(&ev, 0, sizeof ev);
 	ev.r = r;

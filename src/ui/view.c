@@ -553,27 +553,38 @@ view_select_id(struct view *v, uint32_t id)
 	return i < v->nids && v->ids[i] == id;
 }
 
+/* The selected message's dialog: its number, it, its message ids and
+ * the selection's place among them; -1 when there is none. */
+static int
+view_sel_dialog(const struct view *v, uint32_t *d, const struct dialog **dl,
+		const uint32_t **ids, size_t *at)
+{
+	const struct dialogs *ds = engine_dialogs(v->e);
+	uint32_t id = view_sel_id(v);
+	const struct msg *m;
+
+	if (id == UINT32_MAX ||
+	    (m = msgindex_get(engine_index(v->e), id)) == NULL ||
+	    (*d = dialogs_of(ds, m)) == NO_DIALOG ||
+	    (*dl = dialogs_get(ds, *d)) == NULL)
+		return -1;
+	*ids = dialogs_msgs(ds, *dl);
+	for (*at = 0; *at < (*dl)->nmsgs && (*ids)[*at] != id; (*at)++)
+		;
+	return *at < (*dl)->nmsgs ? 0 : -1;
+}
+
 int
 view_dialog_step(struct view *v, int dir)
 {
-	uint32_t id = view_sel_id(v), d;
-	const struct msg *m;
-	struct dialog *dl;
+	uint32_t d;
+	const struct dialog *dl;
 	const uint32_t *ids;
 	size_t i;
 	long pos;
 
 	view_filter_finish(v);
-	if (id == UINT32_MAX)
-		return -1;
-	m = msgindex_get(engine_index(v->e), id);
-	if (m == NULL || (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
-	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
-		return -1;
-	ids = dialogs_msgs(engine_dialogs(v->e), dl);
-	for (i = 0; i < dl->nmsgs && ids[i] != id; i++)
-		;
-	if (i == dl->nmsgs)
+	if (view_sel_dialog(v, &d, &dl, &ids, &i) < 0)
 		return -1;
 	while (1) {
 		if (dir > 0) {
@@ -614,9 +625,7 @@ int
 view_dialog_cross(struct view *v, int dir, uint32_t *ch, uint32_t *other)
 {
 	const struct dialogs *ds = engine_dialogs(v->e);
-	struct msgindex *ix = engine_index(v->e);
-	uint32_t id = view_sel_id(v), d, r;
-	const struct msg *m;
+	uint32_t d, r;
 	const struct dialog *dl;
 	const uint32_t *ids;
 	size_t i, at;
@@ -624,14 +633,7 @@ view_dialog_cross(struct view *v, int dir, uint32_t *ch, uint32_t *other)
 
 	*ch = UINT32_MAX;
 	*other = NO_DIALOG;
-	if (id == UINT32_MAX || (m = msgindex_get(ix, id)) == NULL ||
-	    (d = dialogs_of(ds, m)) == NO_DIALOG ||
-	    (dl = dialogs_get(ds, d)) == NULL)
-		return -1;
-	ids = dialogs_msgs(ds, dl);
-	for (at = 0; at < dl->nmsgs && ids[at] != id; at++)
-		;
-	if (at == dl->nmsgs)
+	if (view_sel_dialog(v, &d, &dl, &ids, &at) < 0)
 		return -1;
 	if (dir > 0) {
 		/* The dialog's last challenge that the client answered on
@@ -673,23 +675,12 @@ view_dialog_cross(struct view *v, int dir, uint32_t *ch, uint32_t *other)
 size_t
 view_dialog_hidden(const struct view *v, int dir)
 {
-	uint32_t id = view_sel_id(v), d;
-	const struct msg *m;
-	struct dialog *dl;
+	uint32_t d;
+	const struct dialog *dl;
 	const uint32_t *ids;
 	size_t i, n = 0;
 
-	if (id == UINT32_MAX)
-		return 0;
-	m = msgindex_get(engine_index(v->e), id);
-	if (m == NULL ||
-	    (d = dialogs_of(engine_dialogs(v->e), m)) == NO_DIALOG ||
-	    (dl = dialogs_get(engine_dialogs(v->e), d)) == NULL)
-		return 0;
-	ids = dialogs_msgs(engine_dialogs(v->e), dl);
-	for (i = 0; i < dl->nmsgs && ids[i] != id; i++)
-		;
-	if (i == dl->nmsgs)
+	if (view_sel_dialog(v, &d, &dl, &ids, &i) < 0)
 		return 0;
 	if (dir > 0) {
 		while (++i < dl->nmsgs)
